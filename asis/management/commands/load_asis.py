@@ -1,0 +1,24 @@
+from django.core.management.base import BaseCommand
+
+from asis.reference import load_reference_data
+from budget.models import FundingSource
+from asis.templatetags.asis_format import format_money
+
+
+class Command(BaseCommand):
+    help = (
+        "Charge les données de référence de l'ASIS (les six enjeux, les deux sources de financement, RNVVS, "
+        "le plan et ses cinq principes, les trois activités de mobilisation). Idempotent."
+    )
+
+    def handle(self, *args, **options):
+        counts = load_reference_data()
+        envelope = FundingSource.objects.totals()["envelope"]
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Données de référence de l'ASIS chargées : "
+                f"{counts['themes']} enjeux, {counts['principles']} principes, {counts['plan_years']} années du plan, "
+                f"{counts['mobilisation_activities']} activités de mobilisation, {counts['funding_sources']} sources "
+                f"de financement (enveloppe de {format_money(envelope)})."
+            )
+        )

@@ -1,0 +1,136 @@
+"""The Alliance's reference data: exactly what the source text states, nothing invented.
+
+Source: « Reflet des régions : Une démarche concertée pour l'ASIS » (shared/domain/). Facts
+the source does not give (the plan's exact dates, each activity's date and attendance) are
+left empty or marked as a working assumption a coordinator can change.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from budget.models import FundingSource
+from chantiers.models import MobilisationActivity, Plan, Principle, Theme
+from chantiers.services import plan_years_ensure
+from organisations.models import Organisation
+
+SOURCE_NOTE = (
+    "« Reflet des régions : Une démarche concertée pour l'ASIS ». Sources : Denise Lavallée, "
+    "coordonnatrice RNVVS; Dominique Morin, agente de développement RNVVS."
+)
+
+COORDINATOR = {
+    "name": "Rouyn-Noranda, ville et villages en santé",
+    "acronym": "RNVVS",
+    "kind": Organisation.Kind.COMMUNITY,
+    "phone": "819-797-7110",
+    "city": "Rouyn-Noranda",
+}
+
+PLAN = {
+    "title": "Plan de développement social et de lutte contre la pauvreté et l'exclusion",
+    "alliance_name": "Alliance pour la solidarité et l'inclusion sociale de Rouyn-Noranda",
+    "alliance_acronym": "ASIS",
+    "mandated_by": "CRÉ de l'Abitibi-Témiscamingue",
+    "mandate_date": "Hiver 2012",
+    "description": (
+        "Hiver 2012, Rouyn-Noranda, ville et villages en santé (RNVVS) acceptait le mandat de la CRÉ de "
+        "l'Abitibi-Témiscamingue relativement à la mise en œuvre de l'Alliance pour la solidarité et "
+        "l'inclusion sociale de Rouyn-Noranda. RNVVS a saisi l'opportunité pour élaborer le premier plan de "
+        "développement social et de lutte contre la pauvreté et l'exclusion et identifier les priorités locales "
+        "et les pistes d'action jugées souhaitables, sur un horizon de trois ans."
+    ),
+    "mobilised_organisations": 40,
+    "mobilised_people": 60,
+    "dates_note": (
+        "Le texte source situe le plan sur un horizon de trois ans sans en donner les dates : les années "
+        "2013-2014 à 2015-2016 sont une hypothèse de travail que la coordination peut modifier."
+    ),
+}
+# Working assumption (see dates_note): the first fiscal year after the 2013 mobilisation began.
+PLAN_START = datetime.date(2013, 4, 1)
+
+THEMES = [
+    "Bénévolat et entraide",
+    "Emploi, main-d'œuvre et insertion socioprofessionnelle",
+    "Logement et habitation",
+    "Pauvreté et défavorisation",
+    "Petite enfance et famille",
+    "Vieillissement de la population",
+]
+
+PRINCIPLES = [
+    "Il est nécessaire de travailler en partenariat pour augmenter la valeur de nos interventions.",
+    "Respecter et miser sur les lieux de concertation déjà en place.",
+    "Éviter de contribuer à l'hyperconcertation.",
+    "Partir avec les intentions ou projets d'action des organisations en lien avec les enjeux retenus.",
+    "Le citoyen doit demeurer au cœur de nos décisions.",
+]
+
+FUNDING_SOURCES = [
+    {
+        "code": "fqis",
+        "name": "Fonds québécois d'initiatives sociales (FQIS)",
+        "funder": "Gouvernement du Québec, par la CRÉ de l'Abitibi-Témiscamingue",
+        "amount": Decimal("467136.00"),
+        "order": 1,
+    },
+    {
+        "code": "ville-rn",
+        "name": "Contribution de la Ville de Rouyn-Noranda",
+        "funder": "Ville de Rouyn-Noranda",
+        "amount": Decimal("35000.00"),
+        "order": 2,
+    },
+]
+
+MOBILISATION_PERIOD = (datetime.date(2013, 3, 1), datetime.date(2013, 9, 30))
+MOBILISATION_DESCRIPTION = (
+    "Une des trois activités de mobilisation-consultation tenues entre mars et septembre 2013 "
+    "(date exacte et participation de chaque activité non précisées par la source)."
+)
+
+
+@transaction.atomic
+def load_reference_data() -> dict[str, int]:
+    """Create or update the reference rows. Running it twice leaves the same rows."""
+    rnvvs, _created = Organisation.objects.update_or_create(
+        acronym=COORDINATOR["acronym"],
+        is_coordinating_body=True,
+        defaults={**COORDINATOR, "status": Organisation.Status.APPROVED},
+    )
+    plan, _created = Plan.objects.get_or_create(
+        alliance_acronym=PLAN["alliance_acronym"],
+        defaults={**PLAN, "coordinating_organisation": rnvvs, "start_date": PLAN_START, "source_note": SOURCE_NOTE},
+    )
+    # Texts follow the source; the dates belong to the coordinators once loaded.
+    Plan.objects.filter(pk=plan.pk).update(**PLAN, coordinating_organisation=rnvvs, source_note=SOURCE_NOTE)
+    plan.refresh_from_db()
+    years = plan_years_ensure(plan=plan, count=3)
+
+    for order, name in enumerate(THEMES, start=1):
+        Theme.objects.update_or_create(plan=plan, order=order, defaults={"name": name, "slug": slugify(name)[:80]})
+    for number, text in enumerate(PRINCIPLES, start=1):
+        Principle.objects.update_or_create(plan=plan, number=number, defaults={"text": text})
+    for source in FUNDING_SOURCES:
+        FundingSource.objects.update_or_create(plan=plan, code=source["code"], defaults=source)
+    for number in (1, 2, 3):
+        MobilisationActivity.objects.update_or_create(
+            plan=plan,
+            number=number,
+            defaults={
+                "title": f"Activité de mobilisation {number}",
+                "period_start": MOBILISATION_PERIOD[0],
+                "period_end": MOBILISATION_PERIOD[1],
+                "description": MOBILISATION_DESCRIPTION,
+            },
+        )
+    return {
+        "themes": plan.themes.count(),
+        "principles": plan.principles.count(),
+        "funding_sources": plan.funding_sources.count(),
+        "plan_years": len(years),
+        "mobilisation_activities": plan.mobilisation_activities.count(),
+    }

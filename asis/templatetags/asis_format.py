@@ -1,0 +1,96 @@
+"""Quebec formatting (OQLF) for money, numbers and dates, used by every template.
+
+`{{ amount|money }}` -> `467 136 $`, `24,99 $` (non-breaking spaces);
+`{{ amount|money_cents }}` always shows cents (`1 250,00 $`), for ledgers;
+`{{ value|number }}` -> `1 250`; `{{ day|long_date }}` -> `le 2 décembre 2024`.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import template
+from django.utils import formats
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+NBSP = "\xa0"
+CENT = Decimal("0.01")
+
+
+def _to_decimal(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _group(digits: str, sep: str) -> str:
+    groups = []
+    while len(digits) > 3:
+        groups.insert(0, digits[-3:])
+        digits = digits[:-3]
+    groups.insert(0, digits)
+    return sep.join(groups)
+
+
+def format_money(value, *, cents: bool | None = None) -> str:
+    """Format an amount in dollars. `cents=None` shows cents only when there are some."""
+    amount = _to_decimal(value)
+    if amount is None:
+        return ""
+    negative = amount < 0
+    whole, _dot, frac = f"{abs(amount):.2f}".partition(".")
+    show_cents = cents if cents is not None else frac != "00"
+    english = (get_language() or "fr").startswith("en")
+    if english:
+        text = _group(whole, ",") + (f".{frac}" if show_cents else "")
+        text = f"${text}"
+    else:
+        text = _group(whole, NBSP) + (f",{frac}" if show_cents else "") + f"{NBSP}$"
+    return f"-{text}" if negative else text
+
+
+@register.filter
+def money(value):
+    return format_money(value)
+
+
+@register.filter
+def money_cents(value):
+    return format_money(value, cents=True)
+
+
+@register.filter
+def number(value):
+    """A whole or decimal number with the locale's grouping (`1 250`, `12,5`)."""
+    if value is None or value == "":
+        return ""
+    return formats.number_format(value, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def percent(value):
+    if value is None or value == "":
+        return ""
+    text = formats.number_format(value, decimal_pos=0, use_l10n=True)
+    english = (get_language() or "fr").startswith("en")
+    return f"{text}%" if english else f"{text}{NBSP}%"
+
+
+@register.filter
+def long_date(value):
+    """« le 2 décembre 2024 » in running text (« December 2, 2024 » in English)."""
+    if not value:
+        return ""
+    return _("le %(date)s") % {"date": formats.date_format(value, "DATE_FORMAT")}
+
+
+@register.filter
+def iso_date(value):
+    """`2024-12-02`, the form used in tables."""
+    if not value:
+        return ""
+    return value.strftime("%Y-%m-%d")

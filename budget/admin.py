@@ -1,0 +1,113 @@
+"""Budget in the admin: every write of money goes through budget.services (the same rule as the portal)."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from budget import services
+from budget.models import Commitment, Disbursement, FundingSource
+
+
+class FundingSourceForm(forms.ModelForm):
+    class Meta:
+        model = FundingSource
+        fields = "__all__"
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if self.instance.pk and amount < self.instance.committed_total:
+            raise ValidationError(
+                _("Cette source a déjà %(committed)s d'engagés : son montant ne peut pas être inférieur."),
+                params={"committed": self.instance.committed_total},
+            )
+        return amount
+
+
+@admin.register(FundingSource)
+class FundingSourceAdmin(admin.ModelAdmin):
+    form = FundingSourceForm
+    list_display = ["name", "funder", "amount", "committed_total", "disbursed_total", "plan"]
+    list_select_related = ["plan"]
+    search_fields = ["name", "funder", "code"]
+    readonly_fields = ["committed_total", "disbursed_total"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class LedgerEntryAdmin(admin.ModelAdmin):
+    """Ledger entries are entered, never edited or deleted: a correction is a new dated entry.
+
+    The form runs the service in a savepoint that is rolled back, so every refusal
+    (amount, project status, room left) shows on the form; saving runs it for real.
+    """
+
+    service_fields: list[str] = []
+
+    def create(self, request, data):  # pragma: no cover - defined by subclasses
+        raise NotImplementedError
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        admin_ = self
+
+        class ServiceCheckedForm(form_class):
+            def _post_clean(self):
+                super()._post_clean()
+                if self.errors:
+                    return
+                try:
+                    with transaction.atomic():
+                        admin_.create(request, self.cleaned_data)
+                        transaction.set_rollback(True)
+                except ValidationError as error:
+                    self._update_errors(error)
+
+        return ServiceCheckedForm
+
+    def save_model(self, request, obj, form, change):
+        created = self.create(request, form.cleaned_data)
+        obj.__dict__.update({k: v for k, v in created.__dict__.items() if k != "_state"})
+        obj._state.adding = False
+        obj._state.db = created._state.db
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(LedgerEntryAdmin):
+    fields = ["source", "project", "plan_year", "amount", "decided_on", "reference", "note"]
+    list_display = ["project", "source", "plan_year", "amount", "disbursed_total", "decided_on", "reference"]
+    list_select_related = ["project", "source", "plan_year"]
+    list_filter = ["source", "plan_year"]
+    search_fields = ["project__title", "reference"]
+    autocomplete_fields = ["project"]
+    date_hierarchy = "decided_on"
+
+    def create(self, request, data):
+        return services.commitment_create(
+            source=data["source"], project=data["project"], plan_year=data["plan_year"], amount=data["amount"],
+            decided_on=data["decided_on"], reference=data.get("reference", ""), note=data.get("note", ""), by=request.user,
+        )
+
+
+@admin.register(Disbursement)
+class DisbursementAdmin(LedgerEntryAdmin):
+    fields = ["commitment", "amount", "paid_on", "reference"]
+    list_display = ["commitment", "amount", "paid_on", "reference"]
+    list_select_related = ["commitment__project", "commitment__source", "commitment__plan_year"]
+    search_fields = ["commitment__project__title", "reference"]
+    autocomplete_fields = ["commitment"]
+    date_hierarchy = "paid_on"
+
+    def create(self, request, data):
+        return services.disbursement_create(
+            commitment=data["commitment"], amount=data["amount"], paid_on=data["paid_on"],
+            reference=data.get("reference", ""), by=request.user,
+        )

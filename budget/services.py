@@ -1,0 +1,116 @@
+"""Every write of money goes through here: the portal's views, the admin and the commands.
+
+The rule "commitments never exceed their source, disbursements never exceed their
+commitment" is enforced by one conditional UPDATE per write. The UPDATE adds the amount
+only if the running total stays within the limit; PostgreSQL re-checks that condition on
+the latest row version after waiting for a concurrent writer, and SQLite runs writers one
+at a time (IMMEDIATE transactions), so two requests at once can never over-commit. CHECK
+constraints on the same totals are the database's last word.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import DecimalField, F, Sum, Value
+from django.db.models.functions import Round
+from django.utils.translation import gettext as _
+
+from asis.money import ZERO, to_money
+from asis.templatetags.asis_format import format_money
+from budget.models import Commitment, Disbursement, FundingSource
+from chantiers.models import ActionProject, PlanYear
+
+
+def _add_within(model, pk, *, total: str, limit: str, amount: Decimal) -> bool:
+    """Add `amount` to the running `total` of one row only if it stays within `limit`.
+
+    One UPDATE ... WHERE: atomic on both databases. ROUND(…, 2) keeps SQLite, which stores
+    decimals as binary floating point, from refusing an exact fit such as 0,10 $ + 0,20 $.
+    """
+    after = Round(F(total) + Value(amount, output_field=DecimalField(max_digits=12, decimal_places=2)), 2)
+    return bool(model.objects.filter(pk=pk).alias(after=after).filter(after__lte=F(limit)).update(**{total: after}))
+
+
+def _positive(amount) -> Decimal:
+    amount = to_money(amount)
+    if amount <= 0:
+        raise ValidationError({"amount": _("Le montant doit être supérieur à zéro.")})
+    return amount
+
+
+@transaction.atomic
+def commitment_create(
+    *,
+    source: FundingSource,
+    project: ActionProject,
+    plan_year: PlanYear,
+    amount: Decimal | str,
+    decided_on: datetime.date,
+    reference: str = "",
+    note: str = "",
+    by=None,
+) -> Commitment:
+    amount = _positive(amount)
+    if not project.is_fundable:
+        raise ValidationError(
+            {"project": _("On n'engage de l'argent qu'envers un projet accepté ou en cours (statut actuel : %(status)s).")
+             % {"status": project.get_status_display()}}
+        )
+    if plan_year.plan_id != source.plan_id:
+        raise ValidationError({"plan_year": _("Cette année n'appartient pas au plan de cette source.")})
+
+    if not _add_within(FundingSource, source.pk, total="committed_total", limit="amount", amount=amount):
+        source.refresh_from_db()
+        raise ValidationError(
+            {"amount": _("Il reste %(left)s dans la source « %(source)s » : impossible d'engager %(amount)s.")
+             % {"left": format_money(source.remaining, cents=True), "source": source.name, "amount": format_money(amount, cents=True)}}
+        )
+    commitment = Commitment(
+        source=source,
+        project=project,
+        plan_year=plan_year,
+        amount=amount,
+        decided_on=decided_on,
+        reference=reference,
+        note=note,
+        created_by=by,
+    )
+    commitment.full_clean()
+    commitment.save()
+    source.refresh_from_db(fields=["committed_total", "disbursed_total"])
+    return commitment
+
+
+@transaction.atomic
+def disbursement_create(
+    *, commitment: Commitment, amount: Decimal | str, paid_on: datetime.date, reference: str = "", by=None
+) -> Disbursement:
+    amount = _positive(amount)
+    if not _add_within(Commitment, commitment.pk, total="disbursed_total", limit="amount", amount=amount):
+        commitment.refresh_from_db()
+        raise ValidationError(
+            {"amount": _("Il reste %(left)s à verser sur cet engagement : impossible de verser %(amount)s.")
+             % {"left": format_money(commitment.remaining, cents=True), "amount": format_money(amount, cents=True)}}
+        )
+    _add_within(FundingSource, commitment.source_id, total="disbursed_total", limit="committed_total", amount=amount)
+    disbursement = Disbursement(commitment=commitment, amount=amount, paid_on=paid_on, reference=reference, created_by=by)
+    disbursement.full_clean()
+    disbursement.save()
+    commitment.refresh_from_db(fields=["disbursed_total"])
+    return disbursement
+
+
+def totals_mismatches() -> list[str]:
+    """Running totals that differ from the sum of the ledger rows (should be none)."""
+    problems = []
+    for source in FundingSource.objects.annotate(
+        ledger_committed=Sum("commitments__amount", default=ZERO)
+    ):
+        if source.ledger_committed != source.committed_total:
+            problems.append(f"{source.code}: committed_total {source.committed_total} != {source.ledger_committed}")
+    for commitment in Commitment.objects.annotate(ledger_paid=Sum("disbursements__amount", default=ZERO)):
+        if commitment.ledger_paid != commitment.disbursed_total:
+            problems.append(f"commitment {commitment.pk}: disbursed_total {commitment.disbursed_total} != {commitment.ledger_paid}")
+    return problems

@@ -1,0 +1,255 @@
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from chantiers import services
+from chantiers.models import (
+    ActionProject,
+    Attendance,
+    Chantier,
+    ChantierCitizen,
+    ChantierMembership,
+    Indicator,
+    IndicatorValue,
+    Meeting,
+    MobilisationActivity,
+    Objective,
+    OtherFunding,
+    Plan,
+    PlanAction,
+    PlanYear,
+    Principle,
+    ProgressReport,
+    ProjectPartner,
+    ProjectStatus,
+    ProjectStatusChange,
+    Theme,
+)
+
+
+class PlanYearInline(admin.TabularInline):
+    model = PlanYear
+    extra = 0
+
+
+class PrincipleInline(admin.TabularInline):
+    model = Principle
+    extra = 0
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["title", "coordinating_organisation", "start_date"]
+    list_select_related = ["coordinating_organisation"]
+    search_fields = ["title", "alliance_name"]
+    autocomplete_fields = ["coordinating_organisation"]
+    inlines = [PlanYearInline, PrincipleInline]
+
+
+@admin.register(PlanYear)
+class PlanYearAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "plan", "number", "start_date", "end_date"]
+    list_select_related = ["plan"]
+    search_fields = ["plan__title"]
+
+
+@admin.register(MobilisationActivity)
+class MobilisationActivityAdmin(admin.ModelAdmin):
+    list_display = ["title", "plan", "period_start", "period_end", "held_on", "participants"]
+    list_select_related = ["plan"]
+    search_fields = ["title"]
+
+
+class ObjectiveInline(admin.TabularInline):
+    model = Objective
+    extra = 0
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["order", "name", "plan"]
+    list_display_links = ["name"]
+    list_select_related = ["plan"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ObjectiveInline]
+
+
+class PlanActionInline(admin.TabularInline):
+    model = PlanAction
+    extra = 0
+    autocomplete_fields = ["lead"]
+    fields = ["order", "title", "lead", "timeline"]
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(admin.ModelAdmin):
+    list_display = ["title", "theme", "order"]
+    list_select_related = ["theme"]
+    list_filter = ["theme"]
+    search_fields = ["title"]
+    inlines = [PlanActionInline]
+
+
+@admin.register(PlanAction)
+class PlanActionAdmin(admin.ModelAdmin):
+    list_display = ["title", "objective", "lead", "timeline"]
+    list_select_related = ["objective", "lead"]
+    search_fields = ["title"]
+    autocomplete_fields = ["objective", "lead", "partners"]
+
+
+class ChantierMembershipInline(admin.TabularInline):
+    model = ChantierMembership
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+class ChantierCitizenInline(admin.TabularInline):
+    model = ChantierCitizen
+    extra = 0
+    autocomplete_fields = ["citizen"]
+
+
+@admin.register(Chantier)
+class ChantierAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "lead_organisation", "status", "is_demo"]
+    list_filter = ["kind", "status", "themes", "is_demo"]
+    list_select_related = ["lead_organisation"]
+    search_fields = ["name", "mandate"]
+    autocomplete_fields = ["lead_organisation", "themes"]
+    inlines = [ChantierMembershipInline, ChantierCitizenInline]
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    autocomplete_fields = ["user", "citizen", "organisation"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "date", "start_time", "place"]
+    list_filter = ["chantier"]
+    list_select_related = ["chantier"]
+    search_fields = ["chantier__name", "agenda", "place"]
+    autocomplete_fields = ["chantier"]
+    date_hierarchy = "date"
+    inlines = [AttendanceInline]
+
+
+class ProjectPartnerInline(admin.TabularInline):
+    model = ProjectPartner
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+class OtherFundingInline(admin.TabularInline):
+    model = OtherFunding
+    extra = 0
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = ProjectStatusChange
+    extra = 0
+    can_delete = False
+    fields = ["changed_at", "from_status", "to_status", "changed_by", "comment"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ActionProjectAdminForm(forms.ModelForm):
+    """Adds a status change, checked against the review process, to the admin's project page."""
+
+    new_status = forms.ChoiceField(label=_("Changer le statut"), required=False)
+    status_comment = forms.CharField(label=_("Motif du changement"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    class Meta:
+        model = ActionProject
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            allowed = [s for s in ProjectStatus if self.instance.can_become(s)]
+            self.fields["new_status"].choices = [("", _("— inchangé —"))] + [(s.value, s.label) for s in allowed]
+        else:
+            del self.fields["new_status"]
+            del self.fields["status_comment"]
+
+
+@admin.register(ActionProject)
+class ActionProjectAdmin(admin.ModelAdmin):
+    """Projects. The status is changed only through the review process (a service), which keeps the history."""
+
+    list_display = ["title", "lead", "theme", "status", "amount_requested", "is_demo"]
+    list_filter = ["status", "theme", "is_demo"]
+    list_select_related = ["lead", "theme"]
+    search_fields = ["title", "lead__name", "description"]
+    autocomplete_fields = ["lead", "theme", "objective", "chantier", "plan_years"]
+    inlines = [ProjectPartnerInline, OtherFundingInline, IndicatorInline, StatusChangeInline]
+    form = ActionProjectAdminForm
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["status"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            # A new project starts its history with its first status.
+            ProjectStatusChange.objects.create(project=obj, from_status="", to_status=obj.status, changed_by=request.user)
+        elif form.cleaned_data.get("new_status"):
+            services.project_change_status(
+                project=obj, to_status=form.cleaned_data["new_status"], by=request.user, comment=form.cleaned_data["status_comment"]
+            )
+            obj.refresh_from_db()
+
+
+@admin.register(ProjectStatusChange)
+class ProjectStatusChangeAdmin(admin.ModelAdmin):
+    """Read-only history; new changes go through the review process."""
+
+    list_display = ["project", "from_status", "to_status", "changed_by", "changed_at"]
+    list_select_related = ["project", "changed_by"]
+    list_filter = ["to_status"]
+    search_fields = ["project__title", "comment"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class IndicatorValueInline(admin.TabularInline):
+    model = IndicatorValue
+    extra = 0
+    autocomplete_fields = ["indicator"]
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(admin.ModelAdmin):
+    list_display = ["project", "period_start", "period_end", "percent_done", "people_reached", "is_final"]
+    list_select_related = ["project"]
+    list_filter = ["is_final"]
+    search_fields = ["project__title", "narrative"]
+    autocomplete_fields = ["project"]
+    inlines = [IndicatorValueInline]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["name", "project", "unit", "target"]
+    list_select_related = ["project"]
+    search_fields = ["name", "project__title"]
+    autocomplete_fields = ["project"]

@@ -1,0 +1,608 @@
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from organisations.models import Citizen, Organisation
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+ZERO = Decimal("0.00")
+
+
+# ---------------------------------------------------------------- the plan
+
+
+class Plan(models.Model):
+    """The Alliance's three-year plan of social development and fight against poverty."""
+
+    title = models.CharField(_("titre"), max_length=255)
+    alliance_name = models.CharField(_("Alliance"), max_length=255)
+    alliance_acronym = models.CharField(_("sigle"), max_length=20, blank=True)
+    coordinating_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="coordinated_plans", verbose_name=_("organisme coordonnateur")
+    )
+    mandated_by = models.CharField(_("mandat confié par"), max_length=255, blank=True)
+    mandate_date = models.CharField(_("date du mandat"), max_length=60, blank=True)
+    start_date = models.DateField(_("début du plan"))
+    description = models.TextField(_("mise en contexte"), blank=True)
+    mobilised_organisations = models.PositiveIntegerField(
+        _("organisations mobilisées (environ)"), null=True, blank=True
+    )
+    mobilised_people = models.PositiveIntegerField(_("personnes mobilisées"), null=True, blank=True)
+    source_note = models.TextField(_("source"), blank=True)
+    dates_note = models.TextField(
+        _("note sur les dates"),
+        blank=True,
+        help_text=_("Ce que la source dit, ou ne dit pas, des dates du plan."),
+    )
+
+    class Meta:
+        verbose_name = _("plan d'action")
+        verbose_name_plural = _("plans d'action")
+        ordering = ["start_date"]
+
+    def __str__(self):
+        return self.title
+
+    @staticmethod
+    def fiscal_year_start(day: datetime.date) -> datetime.date:
+        """1 April of the Quebec government fiscal year that contains `day`."""
+        year = day.year if day.month >= 4 else day.year - 1
+        return datetime.date(year, 4, 1)
+
+
+class PlanYear(models.Model):
+    """One year of the plan: a Quebec fiscal year, 1 April to 31 March, written `2013-2014`."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="years", verbose_name=_("plan"))
+    number = models.PositiveSmallIntegerField(_("année du plan"), validators=[MinValueValidator(1)])
+    start_date = models.DateField(_("début"))
+    end_date = models.DateField(_("fin"))
+
+    class Meta:
+        verbose_name = _("année du plan")
+        verbose_name_plural = _("années du plan")
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="chantiers_planyear_unique_number"),
+            models.CheckConstraint(
+                condition=Q(end_date__gt=F("start_date")),
+                name="chantiers_planyear_ends_after_start",
+                violation_error_message=_("La fin doit suivre le début."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return f"{self.start_date.year}-{self.end_date.year}"
+
+    @classmethod
+    def fiscal_bounds(cls, first_day: datetime.date, offset: int) -> tuple[datetime.date, datetime.date]:
+        start = datetime.date(first_day.year + offset, first_day.month, first_day.day)
+        end = datetime.date(start.year + 1, 3, 31) if start.month >= 4 else datetime.date(start.year, 3, 31)
+        return start, end
+
+    def contains(self, day: datetime.date) -> bool:
+        return self.start_date <= day <= self.end_date
+
+
+class Principle(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="principles", verbose_name=_("plan"))
+    number = models.PositiveSmallIntegerField(_("numéro"))
+    text = models.TextField(_("énoncé"))
+
+    class Meta:
+        verbose_name = _("principe d'action")
+        verbose_name_plural = _("principes d'action")
+        ordering = ["plan", "number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="chantiers_principle_unique_number")]
+
+    def __str__(self):
+        return f"{self.number}) {self.text}"
+
+
+class MobilisationActivity(models.Model):
+    """The mobilisation-consultation activities that chose the priorities (March–September 2013)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="mobilisation_activities")
+    number = models.PositiveSmallIntegerField(_("numéro"))
+    title = models.CharField(_("titre"), max_length=255)
+    period_start = models.DateField(_("au plus tôt le"))
+    period_end = models.DateField(_("au plus tard le"))
+    held_on = models.DateField(_("tenue le"), null=True, blank=True, help_text=_("Laisser vide si la date exacte n'est pas connue."))
+    participants = models.PositiveIntegerField(_("participants"), null=True, blank=True)
+    organisations_count = models.PositiveIntegerField(_("organisations représentées"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("activité de mobilisation")
+        verbose_name_plural = _("activités de mobilisation")
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="chantiers_mobilisationactivity_unique_number"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Theme(models.Model):
+    """One of the six priority themes (enjeux) chosen by the mobilisation."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="themes", verbose_name=_("plan"))
+    order = models.PositiveSmallIntegerField(_("ordre"))
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(_("identifiant"), max_length=80)
+    description = models.TextField(_("description"), blank=True)
+    orientation = models.TextField(_("orientation"), blank=True, help_text=_("« Une communauté qui… »"))
+
+    class Meta:
+        verbose_name = _("enjeu prioritaire")
+        verbose_name_plural = _("enjeux prioritaires")
+        ordering = ["plan", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "slug"], name="chantiers_theme_unique_slug"),
+            models.UniqueConstraint(fields=["plan", "order"], name="chantiers_theme_unique_order"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Objective(models.Model):
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="objectives", verbose_name=_("enjeu"))
+    order = models.PositiveSmallIntegerField(_("ordre"), default=1)
+    title = models.CharField(_("objectif"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    is_demo = models.BooleanField(_("donnée de démonstration"), default=False)
+
+    class Meta:
+        verbose_name = _("objectif")
+        verbose_name_plural = _("objectifs")
+        ordering = ["theme", "order"]
+
+    def __str__(self):
+        return self.title
+
+
+class PlanAction(models.Model):
+    """An action of the plan under an objective (lead, partners, timeline, indicators)."""
+
+    objective = models.ForeignKey(Objective, on_delete=models.PROTECT, related_name="actions", verbose_name=_("objectif"))
+    order = models.PositiveSmallIntegerField(_("ordre"), default=1)
+    title = models.CharField(_("action"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    lead = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="plan_actions", verbose_name=_("porteur")
+    )
+    partners = models.ManyToManyField(Organisation, blank=True, related_name="partner_plan_actions", verbose_name=_("partenaires"))
+    timeline = models.CharField(_("échéancier"), max_length=200, blank=True)
+    indicators = models.TextField(_("indicateurs"), blank=True)
+    is_demo = models.BooleanField(_("donnée de démonstration"), default=False)
+
+    class Meta:
+        verbose_name = _("action du plan")
+        verbose_name_plural = _("actions du plan")
+        ordering = ["objective", "order"]
+
+    def __str__(self):
+        return self.title
+
+
+# ---------------------------------------------------------------- concertation spaces
+
+
+class ChantierQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=Chantier.Status.ACTIVE)
+
+
+class Chantier(models.Model):
+    """A concertation space: a chantier created for a theme, or an existing committee or table (principle 2)."""
+
+    class Kind(models.TextChoices):
+        CHANTIER = "chantier", _("Chantier")
+        COMMITTEE = "comite", _("Comité existant")
+        TABLE = "table", _("Table existante")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Actif")
+        ARCHIVED = "archived", _("Archivé")
+
+    name = models.CharField(_("nom"), max_length=200, unique=True)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.CHANTIER)
+    themes = models.ManyToManyField(Theme, related_name="chantiers", verbose_name=_("enjeux"))
+    mandate = models.TextField(_("mandat"), blank=True)
+    lead_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="led_chantiers", verbose_name=_("organisation responsable")
+    )
+    member_organisations = models.ManyToManyField(
+        Organisation, through="ChantierMembership", related_name="chantiers", blank=True, verbose_name=_("organisations membres")
+    )
+    citizens = models.ManyToManyField(
+        Citizen, through="ChantierCitizen", related_name="chantiers", blank=True, verbose_name=_("citoyens")
+    )
+    status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    is_demo = models.BooleanField(_("donnée de démonstration"), default=False)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    objects = ChantierQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lieu de concertation")
+        verbose_name_plural = _("lieux de concertation")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ParticipationRole(models.TextChoices):
+    LEAD = "lead", _("Responsable")
+    MEMBER = "member", _("Membre")
+    OBSERVER = "observer", _("Observateur")
+
+
+class ChantierMembership(models.Model):
+    chantier = models.ForeignKey(Chantier, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="chantier_memberships", verbose_name=_("organisation"))
+    role = models.CharField(_("rôle"), max_length=20, choices=ParticipationRole.choices, default=ParticipationRole.MEMBER)
+    joined_on = models.DateField(_("depuis le"), null=True, blank=True)
+    left_on = models.DateField(_("jusqu'au"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("organisation membre")
+        verbose_name_plural = _("organisations membres")
+        constraints = [
+            models.UniqueConstraint(fields=["chantier", "organisation"], name="chantiers_chantiermembership_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} — {self.chantier}"
+
+
+class ChantierCitizen(models.Model):
+    chantier = models.ForeignKey(Chantier, on_delete=models.CASCADE, related_name="citizen_memberships")
+    citizen = models.ForeignKey(Citizen, on_delete=models.PROTECT, related_name="chantier_memberships", verbose_name=_("citoyen"))
+    role = models.CharField(_("rôle"), max_length=20, choices=ParticipationRole.choices, default=ParticipationRole.MEMBER)
+    joined_on = models.DateField(_("depuis le"), null=True, blank=True)
+    left_on = models.DateField(_("jusqu'au"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("citoyen membre")
+        verbose_name_plural = _("citoyens membres")
+        constraints = [
+            models.UniqueConstraint(fields=["chantier", "citizen"], name="chantiers_chantiercitizen_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.citizen} — {self.chantier}"
+
+
+class Meeting(models.Model):
+    chantier = models.ForeignKey(Chantier, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("lieu de concertation"))
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("début"), null=True, blank=True)
+    end_time = models.TimeField(_("fin"), null=True, blank=True)
+    place = models.CharField(_("lieu"), max_length=255, blank=True)
+    video_link = models.URLField(_("lien de visioconférence"), blank=True)
+    agenda = models.TextField(_("ordre du jour"), blank=True)
+    minutes = models.TextField(_("compte rendu"), blank=True)
+    is_demo = models.BooleanField(_("donnée de démonstration"), default=False)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rencontre")
+        verbose_name_plural = _("rencontres")
+        ordering = ["-date", "-start_time"]
+        indexes = [models.Index(fields=["date"], name="chantiers_meeting_date_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_time__isnull=True) | Q(start_time__isnull=True) | Q(end_time__gt=F("start_time")),
+                name="chantiers_meeting_ends_after_start",
+                violation_error_message=_("L'heure de fin doit suivre l'heure de début."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.chantier} — {self.date:%Y-%m-%d}"
+
+
+class Attendance(models.Model):
+    """Who was at a meeting: a user (for an organisation), a citizen, or an organisation alone."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="attendances", verbose_name=_("personne"))
+    citizen = models.ForeignKey(Citizen, on_delete=models.PROTECT, null=True, blank=True, related_name="attendances", verbose_name=_("citoyen"))
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="attendances", verbose_name=_("pour l'organisation"))
+    present = models.BooleanField(_("présent"), default=True)
+
+    class Meta:
+        verbose_name = _("présence")
+        verbose_name_plural = _("présences")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | Q(citizen__isnull=False) | Q(organisation__isnull=False),
+                name="chantiers_attendance_someone",
+                violation_error_message=_("Indiquez une personne, un citoyen ou une organisation."),
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=True) | Q(citizen__isnull=True),
+                name="chantiers_attendance_user_or_citizen",
+                violation_error_message=_("Une présence est celle d'une personne ou d'un citoyen, pas des deux."),
+            ),
+            models.UniqueConstraint(fields=["meeting", "user"], condition=Q(user__isnull=False), name="chantiers_attendance_unique_user"),
+            models.UniqueConstraint(fields=["meeting", "citizen"], condition=Q(citizen__isnull=False), name="chantiers_attendance_unique_citizen"),
+        ]
+
+    def __str__(self):
+        return str(self.user or self.citizen or self.organisation)
+
+
+# ---------------------------------------------------------------- action projects
+
+
+class ProjectStatus(models.TextChoices):
+    INTENTION = "intention", _("Intention")
+    DRAFT = "draft", _("Brouillon")
+    SUBMITTED = "submitted", _("Déposé")
+    UNDER_ANALYSIS = "analysis", _("En analyse")
+    RECOMMENDED = "recommended", _("Recommandé")
+    ACCEPTED = "accepted", _("Accepté")
+    REFUSED = "refused", _("Refusé")
+    AGREEMENT_SIGNED = "agreement", _("Convention signée")
+    IN_PROGRESS = "in_progress", _("En cours")
+    COMPLETED = "completed", _("Terminé")
+    FINAL_REPORT = "final_report", _("Rapport final déposé")
+    WITHDRAWN = "withdrawn", _("Retiré")
+
+
+S = ProjectStatus
+# The review process, as these alliances ran it: filing -> analysis -> recommendation -> board
+# decision -> agreement -> work -> final report. A project may be withdrawn until it is done.
+TRANSITIONS: dict[str, set[str]] = {
+    S.INTENTION: {S.DRAFT, S.WITHDRAWN},
+    S.DRAFT: {S.SUBMITTED, S.WITHDRAWN},
+    S.SUBMITTED: {S.UNDER_ANALYSIS, S.DRAFT, S.WITHDRAWN},
+    S.UNDER_ANALYSIS: {S.RECOMMENDED, S.REFUSED, S.DRAFT, S.WITHDRAWN},
+    S.RECOMMENDED: {S.ACCEPTED, S.REFUSED, S.WITHDRAWN},
+    S.ACCEPTED: {S.AGREEMENT_SIGNED, S.WITHDRAWN},
+    S.REFUSED: set(),
+    S.AGREEMENT_SIGNED: {S.IN_PROGRESS, S.WITHDRAWN},
+    S.IN_PROGRESS: {S.COMPLETED, S.WITHDRAWN},
+    S.COMPLETED: {S.FINAL_REPORT},
+    S.FINAL_REPORT: set(),
+    S.WITHDRAWN: set(),
+}
+# Shown to the public: the board accepted them (public money is at stake).
+PUBLIC_STATUSES = (S.ACCEPTED, S.AGREEMENT_SIGNED, S.IN_PROGRESS, S.COMPLETED, S.FINAL_REPORT)
+# Money may be committed to these.
+FUNDABLE_STATUSES = (S.ACCEPTED, S.AGREEMENT_SIGNED, S.IN_PROGRESS)
+
+
+class ActionProjectQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(status__in=PUBLIC_STATUSES)
+
+    def visible_to(self, user):
+        """Public projects for everyone; every project for coordination and staff;
+        a partner also sees the projects of their organisations (as lead or partner)."""
+        if user.is_authenticated and user.sees_everything:
+            return self
+        if not user.is_authenticated:
+            return self.public()
+        org_ids = user.organisation_ids()
+        if not org_ids:
+            return self.public()
+        return self.filter(
+            Q(status__in=PUBLIC_STATUSES) | Q(lead_id__in=org_ids) | Q(partnerships__organisation_id__in=org_ids)
+        ).distinct()
+
+    def fundable(self):
+        return self.filter(status__in=FUNDABLE_STATUSES)
+
+
+class ActionProject(models.Model):
+    title = models.CharField(_("titre"), max_length=255)
+    lead = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="led_projects", verbose_name=_("porteur"))
+    partners = models.ManyToManyField(
+        Organisation, through="ProjectPartner", related_name="partner_projects", blank=True, verbose_name=_("partenaires")
+    )
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="projects", verbose_name=_("enjeu"))
+    objective = models.ForeignKey(Objective, on_delete=models.PROTECT, null=True, blank=True, related_name="projects", verbose_name=_("objectif"))
+    chantier = models.ForeignKey(Chantier, on_delete=models.PROTECT, null=True, blank=True, related_name="projects", verbose_name=_("lieu de concertation"))
+    summary = models.CharField(_("résumé"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    target_population = models.TextField(_("population visée"), blank=True)
+    area_served = models.CharField(_("territoire desservi"), max_length=200, blank=True)
+    start_date = models.DateField(_("début"), null=True, blank=True)
+    end_date = models.DateField(_("fin"), null=True, blank=True)
+    plan_years = models.ManyToManyField(PlanYear, blank=True, related_name="projects", verbose_name=_("années du plan"))
+    amount_requested = models.DecimalField(_("montant demandé à l'enveloppe"), default=ZERO, **MONEY)
+    status = models.CharField(_("statut"), max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.DRAFT)
+    is_demo = models.BooleanField(_("donnée de démonstration"), default=False)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    objects = ActionProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("projet d'action")
+        verbose_name_plural = _("projets d'action")
+        ordering = ["title"]
+        permissions = [
+            ("view_all_projects", _("Voir tous les projets, quel que soit leur statut")),
+            ("export_reports", _("Exporter les rapports pour le bailleur de fonds")),
+        ]
+        indexes = [models.Index(fields=["status", "theme"], name="chantiers_project_status_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_requested__gte=0), name="chantiers_actionproject_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="chantiers_actionproject_ends_after_start",
+                violation_error_message=_("La date de fin doit suivre la date de début."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def can_become(self, status: str) -> bool:
+        return status in TRANSITIONS.get(self.status, set())
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_STATUSES
+
+    @property
+    def is_fundable(self) -> bool:
+        return self.status in FUNDABLE_STATUSES
+
+    def clean(self):
+        if self.objective_id and self.theme_id and self.objective.theme_id != self.theme_id:
+            raise ValidationError({"objective": _("Cet objectif appartient à un autre enjeu.")})
+
+
+class ProjectPartner(models.Model):
+    class Contribution(models.TextChoices):
+        CASH = "cash", _("En argent")
+        SERVICES = "services", _("En services")
+        IN_KIND = "in_kind", _("En nature")
+
+    project = models.ForeignKey(ActionProject, on_delete=models.CASCADE, related_name="partnerships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="project_partnerships", verbose_name=_("organisation"))
+    contribution_kind = models.CharField(_("contribution"), max_length=20, choices=Contribution.choices, default=Contribution.SERVICES)
+    contribution_value = models.DecimalField(_("valeur estimée"), null=True, blank=True, **MONEY)
+    contribution_description = models.CharField(_("description de la contribution"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("partenaire du projet")
+        verbose_name_plural = _("partenaires du projet")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "organisation"], name="chantiers_projectpartner_unique"),
+            models.CheckConstraint(
+                condition=Q(contribution_value__isnull=True) | Q(contribution_value__gte=0),
+                name="chantiers_projectpartner_value_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.get_contribution_kind_display()})"
+
+
+class OtherFunding(models.Model):
+    """The rest of a project's funding package: own money, other funders, in-kind contributions."""
+
+    class Kind(models.TextChoices):
+        OWN = "own", _("Mise de fonds de l'organisation")
+        OTHER_FUNDER = "funder", _("Autre bailleur de fonds")
+        IN_KIND = "in_kind", _("Contribution en nature")
+
+    project = models.ForeignKey(ActionProject, on_delete=models.CASCADE, related_name="other_funding")
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    source_name = models.CharField(_("source"), max_length=200)
+    amount = models.DecimalField(_("montant"), **MONEY)
+    confirmed = models.BooleanField(_("confirmé"), default=False)
+
+    class Meta:
+        verbose_name = _("autre source de financement")
+        verbose_name_plural = _("autres sources de financement")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="chantiers_otherfunding_amount_positive")]
+
+    def __str__(self):
+        return f"{self.source_name}: {self.amount}"
+
+
+class ProjectStatusChange(models.Model):
+    """The history of a project's status: who, when, why."""
+
+    project = models.ForeignKey(ActionProject, on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField(_("ancien statut"), max_length=20, choices=ProjectStatus.choices, blank=True)
+    to_status = models.CharField(_("nouveau statut"), max_length=20, choices=ProjectStatus.choices)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("par"))
+    changed_at = models.DateTimeField(_("le"), auto_now_add=True)
+    comment = models.TextField(_("commentaire"), blank=True)
+
+    class Meta:
+        verbose_name = _("changement de statut")
+        verbose_name_plural = _("changements de statut")
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self):
+        return f"{self.project}: {self.from_status or '—'} → {self.to_status}"
+
+
+class Indicator(models.Model):
+    project = models.ForeignKey(ActionProject, on_delete=models.CASCADE, related_name="indicators")
+    name = models.CharField(_("indicateur"), max_length=200)
+    unit = models.CharField(_("unité"), max_length=60, blank=True)
+    target = models.DecimalField(_("cible"), max_digits=12, decimal_places=2, null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("ordre"), default=1)
+
+    class Meta:
+        verbose_name = _("indicateur")
+        verbose_name_plural = _("indicateurs")
+        ordering = ["project", "order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class ProgressReport(models.Model):
+    """A project's report for a period (rapport d'étape)."""
+
+    project = models.ForeignKey(ActionProject, on_delete=models.PROTECT, related_name="reports", verbose_name=_("projet"))
+    period_start = models.DateField(_("du"))
+    period_end = models.DateField(_("au"))
+    percent_done = models.PositiveSmallIntegerField(
+        _("avancement (%)"), validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    narrative = models.TextField(_("activités réalisées"), blank=True)
+    highlights = models.TextField(_("faits saillants"), blank=True)
+    people_reached = models.PositiveIntegerField(_("personnes rejointes"), default=0)
+    is_final = models.BooleanField(_("rapport final"), default=False)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("déposé par"))
+    submitted_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rapport d'étape")
+        verbose_name_plural = _("rapports d'étape")
+        ordering = ["project", "-period_end"]
+        constraints = [
+            models.CheckConstraint(condition=Q(percent_done__lte=100), name="chantiers_progressreport_percent_max_100"),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")),
+                name="chantiers_progressreport_period_order",
+                violation_error_message=_("La fin de la période doit suivre son début."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project} — {self.period_end:%Y-%m-%d}"
+
+
+class IndicatorValue(models.Model):
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="indicator_values")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
+    value = models.DecimalField(_("valeur"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("valeur d'indicateur")
+        verbose_name_plural = _("valeurs d'indicateurs")
+        constraints = [models.UniqueConstraint(fields=["report", "indicator"], name="chantiers_indicatorvalue_unique")]
+
+    def __str__(self):
+        return f"{self.indicator}: {self.value}"
+
+    def clean(self):
+        if self.report_id and self.indicator_id and self.indicator.project_id != self.report.project_id:
+            raise ValidationError(_("Cet indicateur appartient à un autre projet."))

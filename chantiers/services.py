@@ -1,0 +1,59 @@
+"""Writes of the plan and of action projects that carry a rule or a history."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from chantiers.models import ActionProject, Plan, PlanYear, ProjectStatus, ProjectStatusChange
+
+
+@transaction.atomic
+def project_change_status(*, project: ActionProject, to_status: str, by=None, comment: str = "") -> ProjectStatusChange:
+    """Move a project along the review process, keeping who, when and why."""
+    project = ActionProject.objects.select_for_update().get(pk=project.pk)
+    if to_status not in ProjectStatus.values:
+        raise ValidationError(_("Statut inconnu : %(status)s.") % {"status": to_status})
+    if not project.can_become(to_status):
+        raise ValidationError(
+            _("Un projet « %(current)s » ne peut pas passer à « %(target)s ».")
+            % {"current": project.get_status_display(), "target": ProjectStatus(to_status).label}
+        )
+    change = ProjectStatusChange.objects.create(
+        project=project, from_status=project.status, to_status=to_status, changed_by=by, comment=comment
+    )
+    project.status = to_status
+    project.save(update_fields=["status", "updated_at"])
+    return change
+
+
+@transaction.atomic
+def project_create(*, by=None, status: str = ProjectStatus.DRAFT, **fields) -> ActionProject:
+    """Create a project and the first line of its history."""
+    plan_years = fields.pop("plan_years", None)
+    project = ActionProject(status=status, **fields)
+    project.full_clean()
+    project.save()
+    if plan_years:
+        project.plan_years.set(plan_years)
+    ProjectStatusChange.objects.create(project=project, from_status="", to_status=status, changed_by=by)
+    return project
+
+
+@transaction.atomic
+def plan_years_ensure(*, plan: Plan, count: int = 3) -> list[PlanYear]:
+    """Give the plan its fiscal years (1 April–31 March) from its start date; leaves existing years as edited."""
+    first = Plan.fiscal_year_start(plan.start_date)
+    years = []
+    for number in range(1, count + 1):
+        start, end = PlanYear.fiscal_bounds(first, number - 1)
+        year, _created = PlanYear.objects.get_or_create(
+            plan=plan, number=number, defaults={"start_date": start, "end_date": end}
+        )
+        years.append(year)
+    return years
+
+
+def plan_year_for(plan: Plan, day: datetime.date) -> PlanYear | None:
+    return next((year for year in plan.years.all() if year.contains(day)), None)

@@ -1,0 +1,60 @@
+"""The three roles of the portal, as Django groups.
+
+- Coordination (RNVVS staff): everything, through the portal and the admin.
+- Personnel: reads everything and exports reports; changes nothing.
+- Partenaire: only their own organisation's projects and reports
+  (granted through membership, not through global permissions).
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.utils.translation import gettext_lazy as _
+
+COORDINATION = "Coordination"
+PERSONNEL = "Personnel"
+PARTENAIRE = "Partenaire"
+
+ROLE_LABELS = {
+    COORDINATION: _("Coordination"),
+    PERSONNEL: _("Personnel"),
+    PARTENAIRE: _("Partenaire"),
+}
+
+DOMAIN_APPS = ("organisations", "chantiers", "budget")
+
+# Rows that money or history hang on are archived, never deleted, even by coordination.
+NEVER_DELETED = {
+    "organisation",
+    "user",
+    "citizen",
+    "plan",
+    "planyear",
+    "theme",
+    "chantier",
+    "meeting",
+    "actionproject",
+    "projectstatuschange",
+    "progressreport",
+    "fundingsource",
+    "commitment",
+    "disbursement",
+}
+
+
+def _role_permissions():
+    domain = Permission.objects.filter(content_type__app_label__in=DOMAIN_APPS).select_related("content_type")
+    coordination, personnel = [], []
+    for perm in domain:
+        action, _sep, model = perm.codename.partition("_")
+        if action == "delete" and perm.content_type.model in NEVER_DELETED:
+            continue
+        coordination.append(perm)
+        if action == "view" or perm.codename in {"view_all_projects", "export_reports"}:
+            personnel.append(perm)
+    return {COORDINATION: coordination, PERSONNEL: personnel, PARTENAIRE: []}
+
+
+def ensure_role_groups(**kwargs):
+    """Create the three groups and (re)set their permissions. Idempotent."""
+    for name, perms in _role_permissions().items():
+        group, _created = Group.objects.get_or_create(name=name)
+        group.permissions.set(perms)
