@@ -253,3 +253,63 @@ class IndicatorAdmin(admin.ModelAdmin):
     list_select_related = ["project"]
     search_fields = ["name", "project__title"]
     autocomplete_fields = ["project"]
+
+
+@admin.register(Principle)
+class PrincipleAdmin(admin.ModelAdmin):
+    list_display = ["number", "text", "plan"]
+    list_select_related = ["plan"]
+    search_fields = ["text"]
+
+
+@admin.register(ChantierMembership)
+class ChantierMembershipAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "chantier", "role", "joined_on", "left_on"]
+    list_select_related = ["organisation", "chantier"]
+    list_filter = ["role"]
+    search_fields = ["organisation__name", "chantier__name"]
+    autocomplete_fields = ["organisation", "chantier"]
+
+
+@admin.register(ChantierCitizen)
+class ChantierCitizenAdmin(admin.ModelAdmin):
+    list_display = ["citizen", "chantier", "role", "joined_on", "left_on"]
+    list_select_related = ["citizen", "chantier"]
+    list_filter = ["role"]
+    search_fields = ["citizen__last_name", "chantier__name"]
+    autocomplete_fields = ["citizen", "chantier"]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "user", "citizen", "organisation", "present"]
+    list_select_related = ["meeting__chantier", "user", "citizen", "organisation"]
+    list_filter = ["present"]
+    search_fields = ["meeting__chantier__name", "user__last_name", "citizen__last_name", "organisation__name"]
+    autocomplete_fields = ["meeting", "user", "citizen", "organisation"]
+
+
+@admin.register(ProjectPartner)
+class ProjectPartnerAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "project", "contribution_kind", "contribution_value"]
+    list_select_related = ["organisation", "project"]
+    list_filter = ["contribution_kind"]
+    search_fields = ["organisation__name", "project__title"]
+    autocomplete_fields = ["organisation", "project"]
+
+
+@admin.register(OtherFunding)
+class OtherFundingAdmin(admin.ModelAdmin):
+    list_display = ["source_name", "project", "kind", "amount", "confirmed"]
+    list_select_related = ["project"]
+    list_filter = ["kind", "confirmed"]
+    search_fields = ["source_name", "project__title"]
+    autocomplete_fields = ["project"]
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "report", "value"]
+    list_select_related = ["indicator", "report__project"]
+    search_fields = ["indicator__name", "report__project__title"]
+    autocomplete_fields = ["indicator", "report"]

@@ -1,0 +1,83 @@
+"""Quebec formats (OQLF): `467 136 $`, `24,99 $`, « le 2 décembre 2024 », `2024-12-02` in tables."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from asis.money import to_money
+from asis.templatetags.asis_format import format_money, iso_date, long_date, money_cents, number
+
+NBSP = "\xa0"
+
+
+@pytest.mark.parametrize(
+    "amount, expected",
+    [
+        (Decimal("467136"), f"467{NBSP}136{NBSP}$"),
+        (Decimal("502136.00"), f"502{NBSP}136{NBSP}$"),
+        (Decimal("24.99"), f"24,99{NBSP}$"),
+        (Decimal("1250.5"), f"1{NBSP}250,50{NBSP}$"),
+        (Decimal("0"), f"0{NBSP}$"),
+        (Decimal("1234567.89"), f"1{NBSP}234{NBSP}567,89{NBSP}$"),
+        (Decimal("-35000"), f"-35{NBSP}000{NBSP}$"),
+    ],
+)
+def test_money_is_written_the_quebec_way(amount, expected):
+    with translation.override("fr-ca"):
+        assert format_money(amount) == expected
+
+
+def test_money_cents_always_shows_cents():
+    with translation.override("fr-ca"):
+        assert money_cents(Decimal("35000")) == f"35{NBSP}000,00{NBSP}$"
+
+
+def test_money_in_english():
+    with translation.override("en"):
+        assert format_money(Decimal("467136")) == "$467,136"
+        assert format_money(Decimal("24.99")) == "$24.99"
+
+
+def test_empty_money_renders_nothing():
+    assert format_money(None) == ""
+
+
+def test_dates_in_text_and_in_tables():
+    day = datetime.date(2024, 12, 2)
+    with translation.override("fr-ca"):
+        assert long_date(day) == "le 2 décembre 2024"
+        assert iso_date(day) == "2024-12-02"
+
+
+def test_numbers_are_grouped_with_a_non_breaking_space():
+    with translation.override("fr-ca"):
+        assert number(1250) == f"1{NBSP}250"
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("1 250,50", Decimal("1250.50")),
+        (f"1{NBSP}250,50{NBSP}$", Decimal("1250.50")),
+        ("1250.50", Decimal("1250.50")),
+        ("3000", Decimal("3000.00")),
+        (Decimal("0.1"), Decimal("0.10")),
+    ],
+)
+def test_amounts_typed_as_people_type_them(typed, expected):
+    assert to_money(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["abc", "12,345,6", "1.005", "NaN"])
+def test_bad_amounts_are_refused_in_french(typed):
+    with pytest.raises(ValidationError) as error:
+        to_money(typed)
+    assert "montant" in str(error.value)
+
+
+def test_floats_are_never_money():
+    with pytest.raises(TypeError):
+        to_money(0.1)

@@ -1,0 +1,61 @@
+"""The cast every test can use (healthchecks style).
+
+alice: responsable of organisation A; bob: member of A without rights; charlie: organisation B;
+coordinator: the Coordination group (RNVVS); staff: the Personnel group (reads, exports).
+"""
+
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from organisations.models import Membership
+from organisations.roles import COORDINATION, PARTENAIRE, PERSONNEL
+from tests import factories as f
+
+
+@pytest.fixture
+def plan(db):
+    return f.make_plan()
+
+
+@pytest.fixture
+def theme(plan):
+    return f.make_theme(plan)
+
+
+@pytest.fixture
+def cast(db, plan):
+    org_a = f.make_organisation(name="Organisme A")
+    org_b = f.make_organisation(name="Organisme B")
+    return SimpleNamespace(
+        org_a=org_a,
+        org_b=org_b,
+        rnvvs=plan.coordinating_organisation,
+        alice=f.make_user("alice", organisation=org_a, role=Membership.Role.RESPONSABLE, group=PARTENAIRE),
+        bob=f.make_user("bob", organisation=org_a, group=PARTENAIRE),
+        charlie=f.make_user("charlie", organisation=org_b, role=Membership.Role.RESPONSABLE, group=PARTENAIRE),
+        coordinator=f.make_user(
+            "coordo", organisation=plan.coordinating_organisation, group=COORDINATION, is_staff=True
+        ),
+        staff=f.make_user("staff", organisation=plan.coordinating_organisation, group=PERSONNEL),
+        anonymous=AnonymousUser(),
+    )
+
+
+@pytest.fixture
+def login(client):
+    """login(user) logs the test client in as that user (None stays anonymous)."""
+
+    def _login(user):
+        if user is not None and user.is_authenticated:
+            client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests create many users; production keeps Django's slow, strong hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,120 @@
+"""Plain factory functions with sensible defaults (healthchecks style): tests say only what matters."""
+
+import datetime
+import itertools
+from decimal import Decimal
+
+from django.contrib.auth.models import Group
+
+from budget import services as budget_services
+from budget.models import FundingSource
+from chantiers import services as chantier_services
+from chantiers.models import ActionProject, Chantier, Meeting, Plan, PlanYear, ProjectStatus, Theme
+from organisations.models import Citizen, Membership, Organisation, User
+
+_seq = itertools.count(1)
+PASSWORD = "mot-de-passe-de-test-2013"
+
+# The shortest allowed path from a new draft to each status.
+PATH_TO = {
+    ProjectStatus.DRAFT: [],
+    ProjectStatus.SUBMITTED: [ProjectStatus.SUBMITTED],
+    ProjectStatus.UNDER_ANALYSIS: [ProjectStatus.SUBMITTED, ProjectStatus.UNDER_ANALYSIS],
+    ProjectStatus.RECOMMENDED: [ProjectStatus.SUBMITTED, ProjectStatus.UNDER_ANALYSIS, ProjectStatus.RECOMMENDED],
+}
+PATH_TO[ProjectStatus.ACCEPTED] = PATH_TO[ProjectStatus.RECOMMENDED] + [ProjectStatus.ACCEPTED]
+PATH_TO[ProjectStatus.REFUSED] = PATH_TO[ProjectStatus.RECOMMENDED] + [ProjectStatus.REFUSED]
+PATH_TO[ProjectStatus.AGREEMENT_SIGNED] = PATH_TO[ProjectStatus.ACCEPTED] + [ProjectStatus.AGREEMENT_SIGNED]
+PATH_TO[ProjectStatus.IN_PROGRESS] = PATH_TO[ProjectStatus.AGREEMENT_SIGNED] + [ProjectStatus.IN_PROGRESS]
+PATH_TO[ProjectStatus.COMPLETED] = PATH_TO[ProjectStatus.IN_PROGRESS] + [ProjectStatus.COMPLETED]
+PATH_TO[ProjectStatus.FINAL_REPORT] = PATH_TO[ProjectStatus.COMPLETED] + [ProjectStatus.FINAL_REPORT]
+PATH_TO[ProjectStatus.WITHDRAWN] = [ProjectStatus.WITHDRAWN]
+
+
+def n() -> int:
+    return next(_seq)
+
+
+def make_organisation(**fields) -> Organisation:
+    i = n()
+    defaults = {"name": f"Organisme {i}", "kind": Organisation.Kind.COMMUNITY, "status": Organisation.Status.APPROVED}
+    return Organisation.objects.create(**{**defaults, **fields})
+
+
+def make_user(username=None, *, organisation=None, role=Membership.Role.MEMBER, group=None, **fields) -> User:
+    user = User.objects.create_user(username=username or f"personne{n()}", password=PASSWORD, **fields)
+    if organisation is not None:
+        Membership.objects.create(user=user, organisation=organisation, role=role)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def make_citizen(**fields) -> Citizen:
+    i = n()
+    return Citizen.objects.create(**{"first_name": "Citoyen", "last_name": f"Numéro {i}", **fields})
+
+
+def make_plan(**fields) -> Plan:
+    coordinating = fields.pop("coordinating_organisation", None) or make_organisation(name=f"Coordination {n()}")
+    defaults = {
+        "title": "Plan de test",
+        "alliance_name": "Alliance de test",
+        "alliance_acronym": f"T{n()}",
+        "start_date": datetime.date(2013, 4, 1),
+    }
+    plan = Plan.objects.create(coordinating_organisation=coordinating, **{**defaults, **fields})
+    chantier_services.plan_years_ensure(plan=plan)
+    return plan
+
+
+def make_theme(plan=None, **fields) -> Theme:
+    plan = plan or make_plan()
+    i = n()
+    defaults = {"order": i, "name": f"Enjeu {i}", "slug": f"enjeu-{i}"}
+    return Theme.objects.create(plan=plan, **{**defaults, **fields})
+
+
+def make_source(plan, amount="100000.00", **fields) -> FundingSource:
+    i = n()
+    defaults = {"code": f"source-{i}", "name": f"Source {i}", "funder": "Bailleur"}
+    return FundingSource.objects.create(plan=plan, amount=Decimal(amount), **{**defaults, **fields})
+
+
+def make_chantier(themes=(), **fields) -> Chantier:
+    i = n()
+    chantier = Chantier.objects.create(**{"name": f"Chantier {i}", **fields})
+    if themes:
+        chantier.themes.set(themes)
+    return chantier
+
+
+def make_meeting(chantier, **fields) -> Meeting:
+    return Meeting.objects.create(chantier=chantier, **{"date": datetime.date(2014, 5, 1), **fields})
+
+
+def make_project(*, lead, theme, status=ProjectStatus.DRAFT, by=None, **fields) -> ActionProject:
+    """A project brought to `status` through the real review process (so its history is real)."""
+    i = n()
+    project = chantier_services.project_create(
+        by=by, lead=lead, theme=theme, **{"title": f"Projet {i}", "amount_requested": Decimal("10000.00"), **fields}
+    )
+    for step in PATH_TO[status]:
+        chantier_services.project_change_status(project=project, to_status=step, by=by)
+    project.refresh_from_db()
+    return project
+
+
+def plan_year(plan, number=1) -> PlanYear:
+    return plan.years.get(number=number)
+
+
+def commit(*, source, project, amount, year=None, by=None, decided_on=datetime.date(2014, 6, 1)):
+    return budget_services.commitment_create(
+        source=source,
+        project=project,
+        plan_year=year or plan_year(source.plan),
+        amount=amount,
+        decided_on=decided_on,
+        by=by,
+    )
