@@ -6,11 +6,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from asis.forms import MoneyField
 from budget import services
 from budget.models import Commitment, Disbursement, FundingSource
 
 
 class FundingSourceForm(forms.ModelForm):
+    amount = MoneyField(label=_("montant"))
+
     class Meta:
         model = FundingSource
         fields = "__all__"
@@ -44,7 +47,10 @@ class LedgerEntryAdmin(admin.ModelAdmin):
     (amount, project status, room left) shows on the form; saving runs it for real.
     """
 
-    service_fields: list[str] = []
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "amount":
+            return MoneyField(label=db_field.verbose_name)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def create(self, request, data):  # pragma: no cover - defined by subclasses
         raise NotImplementedError

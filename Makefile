@@ -1,0 +1,54 @@
+# ASIS portal. The two commands of the contract: `make run` and `make test`.
+PORT ?= 8000
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# make run is a development server: DEBUG on, demo data and logins loaded.
+DEV := DEBUG=1
+
+.PHONY: run test install install-dev assets migrate demo messages clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(PY)
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.runtime assets
+install-dev: $(VENV)/.dev assets
+assets: node_modules/.installed
+
+migrate: install
+	$(DEV) $(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(DEV) $(PY) manage.py load_asis
+	$(DEV) $(PY) manage.py load_demo
+
+## run: set up everything from a fresh clone, load the reference data and the demo, serve on PORT (8000)
+run: demo
+	@echo ""
+	@echo "ASIS : http://127.0.0.1:$(PORT)/  (Ctrl+C pour arrêter)"
+	$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## test: install what the tests need and run the whole suite (unit, views, browser)
+test: install-dev
+	$(PY) -m pytest
+
+## messages: refresh the English catalogue after changing French strings (needs gettext)
+messages: install-dev
+	$(DEV) $(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=node_modules
+	$(DEV) $(PY) manage.py compilemessages -l en --ignore=.venv --ignore=node_modules
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles
