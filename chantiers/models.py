@@ -94,6 +94,17 @@ class PlanYear(models.Model):
     def contains(self, day: datetime.date) -> bool:
         return self.start_date <= day <= self.end_date
 
+    def clean(self):
+        if not (self.plan_id and self.start_date and self.end_date):
+            return
+        overlapping = PlanYear.objects.filter(
+            plan_id=self.plan_id, start_date__lte=self.end_date, end_date__gte=self.start_date
+        ).exclude(pk=self.pk)
+        if overlapping.exists():
+            raise ValidationError(
+                _("Cette période chevauche l'année %(year)s du plan.") % {"year": overlapping.first().label}
+            )
+
 
 class Principle(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="principles", verbose_name=_("plan"))
