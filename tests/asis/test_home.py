@@ -125,3 +125,9 @@ def test_home_page_queries_do_not_grow_with_the_data(client, asis, cast, who, dj
     with django_assert_max_num_queries(13):
         large = _count(client)
     assert large == small
+
+
+def test_french_first_whatever_the_browser_language(client, asis):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="fr-CA"' in response.content.decode()
+    assert "502 136 $" in text(response)
