@@ -21,8 +21,12 @@ def to_money(value) -> Decimal:
         amount = value
     else:
         text = re.sub(r"[\s\u00a0\u202f$]", "", str(value))
-        if text.count(",") == 1 and "." not in text:
-            text = text.replace(",", ".")
+        if "," in text and "." in text:
+            # Both separators: the last one marks the cents (1,250.50 in English, 1.250,50 elsewhere).
+            grouping = "," if text.rfind(".") > text.rfind(",") else "."
+            text = text.replace(grouping, "").replace(",", ".")
+        elif text.count(",") == 1:
+            text = text.replace(",", ".")  # French: 1250,50
         try:
             amount = Decimal(text)
         except InvalidOperation as exc:

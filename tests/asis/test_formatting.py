@@ -64,6 +64,8 @@ def test_numbers_are_grouped_with_a_non_breaking_space():
         (f"1{NBSP}250,50{NBSP}$", Decimal("1250.50")),
         ("1250.50", Decimal("1250.50")),
         ("3000", Decimal("3000.00")),
+        ("1,250.50", Decimal("1250.50")),
+        ("$1,250.50", Decimal("1250.50")),
         (Decimal("0.1"), Decimal("0.10")),
     ],
 )
