@@ -263,12 +263,20 @@ class ParticipationRole(models.TextChoices):
     OBSERVER = "observer", _("Observateur")
 
 
-class ChantierMembership(models.Model):
-    chantier = models.ForeignKey(Chantier, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="chantier_memberships", verbose_name=_("organisation"))
+class Participation(models.Model):
+    """A seat in a concertation space: its role and when it was taken and left."""
+
     role = models.CharField(_("rôle"), max_length=20, choices=ParticipationRole.choices, default=ParticipationRole.MEMBER)
     joined_on = models.DateField(_("depuis le"), null=True, blank=True)
     left_on = models.DateField(_("jusqu'au"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ChantierMembership(Participation):
+    chantier = models.ForeignKey(Chantier, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="chantier_memberships", verbose_name=_("organisation"))
 
     class Meta:
         verbose_name = _("organisation membre")
@@ -281,12 +289,9 @@ class ChantierMembership(models.Model):
         return f"{self.organisation} — {self.chantier}"
 
 
-class ChantierCitizen(models.Model):
+class ChantierCitizen(Participation):
     chantier = models.ForeignKey(Chantier, on_delete=models.CASCADE, related_name="citizen_memberships")
     citizen = models.ForeignKey(Citizen, on_delete=models.PROTECT, related_name="chantier_memberships", verbose_name=_("citoyen"))
-    role = models.CharField(_("rôle"), max_length=20, choices=ParticipationRole.choices, default=ParticipationRole.MEMBER)
-    joined_on = models.DateField(_("depuis le"), null=True, blank=True)
-    left_on = models.DateField(_("jusqu'au"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("citoyen membre")
