@@ -9,6 +9,7 @@ from chantiers.models import ActionProject, Plan, PlanYear
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 
 
 class FundingSourceQuerySet(models.QuerySet):
@@ -19,6 +20,7 @@ class FundingSourceQuerySet(models.QuerySet):
             committed=Sum("committed_total", default=ZERO),
             disbursed=Sum("disbursed_total", default=ZERO),
         )
+        row = {key: value.quantize(CENT) for key, value in row.items()}
         row["remaining"] = row["envelope"] - row["committed"]
         return row
 

@@ -13,8 +13,8 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import DecimalField, F, Sum, Value
-from django.db.models.functions import Round
+from django.db.models import DecimalField, F, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Round
 from django.utils.translation import gettext as _
 
 from asis.money import ZERO, to_money
@@ -23,13 +23,16 @@ from budget.models import Commitment, Disbursement, FundingSource
 from chantiers.models import ActionProject, PlanYear
 
 
+MONEY_FIELD = DecimalField(max_digits=12, decimal_places=2)
+
+
 def _add_within(model, pk, *, total: str, limit: str, amount: Decimal) -> bool:
     """Add `amount` to the running `total` of one row only if it stays within `limit`.
 
     One UPDATE ... WHERE: atomic on both databases. ROUND(…, 2) keeps SQLite, which stores
     decimals as binary floating point, from refusing an exact fit such as 0,10 $ + 0,20 $.
     """
-    after = Round(F(total) + Value(amount, output_field=DecimalField(max_digits=12, decimal_places=2)), 2)
+    after = Round(F(total) + Value(amount, output_field=MONEY_FIELD), 2)
     return bool(model.objects.filter(pk=pk).alias(after=after).filter(after__lte=F(limit)).update(**{total: after}))
 
 
@@ -53,6 +56,9 @@ def commitment_create(
     by=None,
 ) -> Commitment:
     amount = _positive(amount)
+    # The rule applies to the project's current status, under a lock: a project withdrawn
+    # by someone else a moment ago receives nothing.
+    project = ActionProject.objects.select_for_update().get(pk=project.pk)
     if not project.is_fundable:
         raise ValidationError(
             {"project": _("On n'engage de l'argent qu'envers un projet accepté ou en cours (statut actuel : %(status)s).")
@@ -94,7 +100,9 @@ def disbursement_create(
             {"amount": _("Il reste %(left)s à verser sur cet engagement : impossible de verser %(amount)s.")
              % {"left": format_money(commitment.remaining, cents=True), "amount": format_money(amount, cents=True)}}
         )
-    _add_within(FundingSource, commitment.source_id, total="disbursed_total", limit="committed_total", amount=amount)
+    if not _add_within(FundingSource, commitment.source_id, total="disbursed_total", limit="committed_total", amount=amount):
+        # Cannot happen while every commitment respects its source; refuse rather than drift.
+        raise ValidationError({"amount": _("Les versements dépasseraient les engagements de la source.")})
     disbursement = Disbursement(commitment=commitment, amount=amount, paid_on=paid_on, reference=reference, created_by=by)
     disbursement.full_clean()
     disbursement.save()
@@ -105,11 +113,15 @@ def disbursement_create(
 def totals_mismatches() -> list[str]:
     """Running totals that differ from the sum of the ledger rows (should be none)."""
     problems = []
+    paid = Disbursement.objects.filter(commitment__source=OuterRef("pk")).order_by().values("commitment__source")
     for source in FundingSource.objects.annotate(
-        ledger_committed=Sum("commitments__amount", default=ZERO)
+        ledger_committed=Sum("commitments__amount", default=ZERO),
+        ledger_paid=Coalesce(Subquery(paid.annotate(s=Sum("amount")).values("s")), ZERO, output_field=MONEY_FIELD),
     ):
         if source.ledger_committed != source.committed_total:
             problems.append(f"{source.code}: committed_total {source.committed_total} != {source.ledger_committed}")
+        if source.ledger_paid != source.disbursed_total:
+            problems.append(f"{source.code}: disbursed_total {source.disbursed_total} != {source.ledger_paid}")
     for commitment in Commitment.objects.annotate(ledger_paid=Sum("disbursements__amount", default=ZERO)):
         if commitment.ledger_paid != commitment.disbursed_total:
             problems.append(f"commitment {commitment.pk}: disbursed_total {commitment.disbursed_total} != {commitment.ledger_paid}")

@@ -181,8 +181,12 @@ class ActionProjectAdminForm(forms.ModelForm):
             allowed = [s for s in ProjectStatus if self.instance.can_become(s)]
             self.fields["new_status"].choices = [("", _("— inchangé —"))] + [(s.value, s.label) for s in allowed]
         else:
+            # A project starts as an intention or a draft; the review process does the rest.
             del self.fields["new_status"]
             del self.fields["status_comment"]
+            self.fields["status"].choices = [
+                (s.value, s.label) for s in (ProjectStatus.INTENTION, ProjectStatus.DRAFT)
+            ]
 
 
 @admin.register(ActionProject)

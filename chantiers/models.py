@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Citizen, Organisation
@@ -545,7 +545,7 @@ class ProjectStatusChange(models.Model):
     from_status = models.CharField(_("ancien statut"), max_length=20, choices=ProjectStatus.choices, blank=True)
     to_status = models.CharField(_("nouveau statut"), max_length=20, choices=ProjectStatus.choices)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("par"))
-    changed_at = models.DateTimeField(_("le"), auto_now_add=True)
+    changed_at = models.DateTimeField(_("le"), default=timezone.now)
     comment = models.TextField(_("commentaire"), blank=True)
 
     class Meta:
@@ -587,7 +587,7 @@ class ProgressReport(models.Model):
     people_reached = models.PositiveIntegerField(_("personnes rejointes"), default=0)
     is_final = models.BooleanField(_("rapport final"), default=False)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("déposé par"))
-    submitted_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("déposé le"), default=timezone.now)
 
     class Meta:
         verbose_name = _("rapport d'étape")

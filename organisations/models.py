@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -134,7 +134,7 @@ class Membership(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("organisation")
     )
     role = models.CharField(_("rôle"), max_length=20, choices=Role.choices, default=Role.MEMBER)
-    joined_on = models.DateField(_("depuis le"), auto_now_add=True)
+    joined_on = models.DateField(_("depuis le"), default=timezone.localdate)
     left_on = models.DateField(_("jusqu'au"), null=True, blank=True)
 
     class Meta:

@@ -23,7 +23,7 @@ def test_no_model_change_lacks_a_migration():
 
 
 def _production_env(**extra):
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTEST_VERSION", "DEBUG", "SECRET_KEY")}
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTEST_VERSION", "DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update({"DEBUG": "0", "ALLOWED_HOSTS": "asis.example.org", "DJANGO_SETTINGS_MODULE": "asis.settings"})
     env.update(extra)
     return env

@@ -11,9 +11,6 @@ import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
-# around it are synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_collection_modifyitems(items):
@@ -23,7 +20,16 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def _orm_beside_playwright():
+    """Playwright's sync API runs an event loop in this thread; the ORM calls the tests
+    make around it (fixtures, database flushes) are synchronous and safe."""
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture(scope="session")
+def browser(_orm_beside_playwright):
     if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(f"Chromium is required (REQUIRE_BROWSER=1) but {CHROMIUM} is missing.")

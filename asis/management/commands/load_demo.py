@@ -1,0 +1,36 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from asis.demo import DEMO_PASSWORD, DemoRefused, demo_logins, load_demo_data
+from asis.templatetags.asis_format import format_money
+from budget.models import FundingSource
+
+
+class Command(BaseCommand):
+    help = (
+        "Charge les données fictives de démonstration (organisations, citoyens, lieux de concertation, rencontres, "
+        "projets, engagements, versements, rapports) et les quatre comptes de démonstration. Développement "
+        "seulement : refuse de s'exécuter quand DEBUG est désactivé. Idempotent."
+    )
+
+    def handle(self, *args, **options):
+        try:
+            counts = load_demo_data()
+        except DemoRefused as exc:
+            raise CommandError(str(exc)) from exc
+
+        totals = FundingSource.objects.totals()
+        done = "Données de démonstration chargées" if counts["created"] else "Données de démonstration déjà présentes"
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{done} : {counts['organisations']} organisations, {counts['citizens']} citoyens, "
+                f"{counts['chantiers']} lieux de concertation, {counts['meetings']} rencontres, "
+                f"{counts['projects']} projets, {counts['commitments']} engagements, "
+                f"{counts['disbursements']} versements, {counts['reports']} rapports d'étape. "
+                f"Engagé : {format_money(totals['committed'], cents=True)} sur {format_money(totals['envelope'])}."
+            )
+        )
+        logins = ", ".join(
+            f"{login} ({role}, {organisation})" if organisation else f"{login} ({role})"
+            for login, role, organisation in demo_logins()
+        )
+        self.stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD}) : {logins}")

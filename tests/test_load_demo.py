@@ -1,0 +1,130 @@
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import override_settings
+from django.utils import timezone
+
+from budget.models import FundingSource
+from budget.services import totals_mismatches
+from chantiers.models import TRANSITIONS, ActionProject, Chantier, Meeting, ProgressReport, ProjectStatus, Theme
+from organisations.models import Membership, Organisation, User
+from organisations.roles import COORDINATION, PARTENAIRE
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "demo-asis-2013"
+LOGINS = ["coordination", "personnel", "partenaire", "partenaire2"]
+S = ProjectStatus
+
+
+def load_demo():
+    with override_settings(DEBUG=True):
+        call_command("load_demo")
+
+
+@pytest.fixture
+def demo():
+    load_demo()
+
+
+def row_counts() -> dict[str, int]:
+    """How many rows each domain model (and the user model) holds."""
+    models = [m for label in ("organisations", "chantiers", "budget") for m in apps.get_app_config(label).get_models()]
+    return {model._meta.label: model.objects.count() for model in models}
+
+
+def organisation_of(username: str):
+    return Membership.objects.get(user__username=username).organisation
+
+
+def test_refuses_when_debug_is_off():
+    with override_settings(DEBUG=False), pytest.raises(CommandError, match="DEBUG est désactivé"):
+        call_command("load_demo")
+    assert not User.objects.filter(username="coordination").exists()
+
+
+def test_creates_four_logins_that_work(demo):
+    for username in LOGINS:
+        assert authenticate(username=username, password=PASSWORD) is not None, username
+
+    coordination = User.objects.get(username="coordination")
+    assert coordination.is_staff
+    assert list(coordination.groups.values_list("name", flat=True)) == [COORDINATION]
+    assert organisation_of("coordination").is_coordinating_body
+    assert not User.objects.get(username="personnel").is_staff
+    for username in ("partenaire", "partenaire2"):
+        assert list(User.objects.get(username=username).groups.values_list("name", flat=True)) == [PARTENAIRE]
+    assert organisation_of("partenaire") != organisation_of("partenaire2")
+
+
+def test_partners_lead_projects_at_several_stages(demo):
+    statuses_a = set(ActionProject.objects.filter(lead=organisation_of("partenaire")).values_list("status", flat=True))
+    statuses_b = set(ActionProject.objects.filter(lead=organisation_of("partenaire2")).values_list("status", flat=True))
+    assert len(statuses_a) >= 3 and {S.DRAFT, S.IN_PROGRESS} <= statuses_a
+    assert len(statuses_b) >= 2 and statuses_b & {S.ACCEPTED, S.AGREEMENT_SIGNED, S.IN_PROGRESS, S.COMPLETED, S.FINAL_REPORT}
+
+
+def test_covers_the_whole_process_and_every_theme(demo):
+    demo_projects = ActionProject.objects.filter(is_demo=True)
+    assert set(demo_projects.values_list("status", flat=True)) == set(ProjectStatus.values)
+    for theme in Theme.objects.all():
+        assert theme.chantiers.filter(is_demo=True).exists(), theme
+        assert demo_projects.filter(theme=theme).exists(), theme
+    assert set(Chantier.objects.filter(is_demo=True).values_list("kind", flat=True)) == set(Chantier.Kind.values)
+    assert all("(démo)" in name for name in Organisation.objects.filter(is_demo=True).values_list("name", flat=True))
+    assert Organisation.objects.filter(is_demo=True, status=Organisation.Status.PENDING).count() == 1
+    assert Meeting.objects.filter(is_demo=True, date__gt=timezone.localdate()).count() == 2
+    assert ProgressReport.objects.filter(project__status=S.FINAL_REPORT, is_final=True).exists()
+
+
+def test_prints_the_demo_logins(capsys):
+    load_demo()
+    out = capsys.readouterr().out
+    assert "Comptes de démonstration (mot de passe : demo-asis-2013)" in out
+    assert "coordination (Coordination), personnel (Personnel), partenaire (Partenaire, " in out
+    assert f"partenaire2 (Partenaire, {organisation_of('partenaire2').name})" in out
+
+
+def test_running_twice_duplicates_nothing(demo):
+    counts, totals = row_counts(), FundingSource.objects.totals()
+
+    load_demo()
+
+    assert row_counts() == counts
+    assert FundingSource.objects.totals() == totals
+    assert User.objects.filter(username__in=LOGINS).count() == 4
+
+
+def test_rerun_resets_a_changed_password(demo):
+    user = User.objects.get(username="partenaire")
+    user.set_password("un-autre-mot-de-passe")
+    user.save()
+
+    load_demo()
+
+    assert authenticate(username="partenaire", password=PASSWORD) is not None
+
+
+def test_money_adds_up_within_the_envelope(demo):
+    assert totals_mismatches() == []
+    for source in FundingSource.objects.all():
+        assert Decimal("0") < source.committed_total <= source.amount, source.code
+        assert source.disbursed_total <= source.committed_total, source.code
+    totals = FundingSource.objects.totals()
+    assert Decimal("0.40") <= totals["committed"] / totals["envelope"] <= Decimal("0.60")
+
+
+def test_every_project_history_is_a_valid_chain(demo):
+    projects = ActionProject.objects.prefetch_related("status_changes")
+    assert projects.count() >= 12
+    for project in projects:
+        changes = list(project.status_changes.all())
+        assert changes[0].from_status == ""
+        for previous, change in zip(changes, changes[1:]):
+            assert change.from_status == previous.to_status, project
+            assert change.to_status in TRANSITIONS[change.from_status], project
+        assert changes[-1].to_status == project.status, project
