@@ -1,4 +1,4 @@
-from organisations.roles import ROLE_LABELS, COORDINATION, PERSONNEL, PARTENAIRE
+from organisations.roles import COORDINATION, PARTENAIRE, PERSONNEL, ROLE_LABELS
 
 
 def roles(request):

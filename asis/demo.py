@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from asis.reference import load_reference_data
-from budget.models import Commitment, Disbursement, FundingSource
+from budget.models import Commitment, Disbursement
 from budget.services import commitment_create, disbursement_create
 from chantiers.models import (
     ActionProject,

@@ -22,7 +22,6 @@ from asis.templatetags.asis_format import format_money
 from budget.models import Commitment, Disbursement, FundingSource
 from chantiers.models import ActionProject, PlanYear
 
-
 MONEY_FIELD = DecimalField(max_digits=12, decimal_places=2)
 
 

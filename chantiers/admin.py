@@ -165,7 +165,19 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
 
-class ActionProjectAdminForm(forms.ModelForm):
+class ActionProjectAddForm(forms.ModelForm):
+    """A project starts as an intention or a draft; the review process does the rest."""
+
+    status = forms.ChoiceField(
+        label=_("statut"), choices=[(s.value, s.label) for s in (ProjectStatus.INTENTION, ProjectStatus.DRAFT)]
+    )
+
+    class Meta:
+        model = ActionProject
+        fields = "__all__"
+
+
+class ActionProjectChangeForm(forms.ModelForm):
     """Adds a status change, checked against the review process, to the admin's project page."""
 
     new_status = forms.ChoiceField(label=_("Changer le statut"), required=False)
@@ -177,16 +189,8 @@ class ActionProjectAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            allowed = [s for s in ProjectStatus if self.instance.can_become(s)]
-            self.fields["new_status"].choices = [("", _("— inchangé —"))] + [(s.value, s.label) for s in allowed]
-        else:
-            # A project starts as an intention or a draft; the review process does the rest.
-            del self.fields["new_status"]
-            del self.fields["status_comment"]
-            self.fields["status"].choices = [
-                (s.value, s.label) for s in (ProjectStatus.INTENTION, ProjectStatus.DRAFT)
-            ]
+        allowed = [s for s in ProjectStatus if self.instance.can_become(s)]
+        self.fields["new_status"].choices = [("", _("— inchangé —"))] + [(s.value, s.label) for s in allowed]
 
 
 @admin.register(ActionProject)
@@ -199,7 +203,10 @@ class ActionProjectAdmin(admin.ModelAdmin):
     search_fields = ["title", "lead__name", "description"]
     autocomplete_fields = ["lead", "theme", "objective", "chantier", "plan_years"]
     inlines = [ProjectPartnerInline, OtherFundingInline, IndicatorInline, StatusChangeInline]
-    form = ActionProjectAdminForm
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["form"] = ActionProjectChangeForm if obj else ActionProjectAddForm
+        return super().get_form(request, obj, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         return ["status"] if obj else []

@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from asis.model_fields import URLField
 from organisations.models import Citizen, Organisation
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -310,7 +311,7 @@ class Meeting(models.Model):
     start_time = models.TimeField(_("début"), null=True, blank=True)
     end_time = models.TimeField(_("fin"), null=True, blank=True)
     place = models.CharField(_("lieu"), max_length=255, blank=True)
-    video_link = models.URLField(_("lien de visioconférence"), blank=True)
+    video_link = URLField(_("lien de visioconférence"), blank=True)
     agenda = models.TextField(_("ordre du jour"), blank=True)
     minutes = models.TextField(_("compte rendu"), blank=True)
     is_demo = models.BooleanField(_("donnée de démonstration"), default=False)

@@ -7,7 +7,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chantiers.models import ActionProject, Plan, PlanYear, ProjectStatus, ProjectStatusChange
+from chantiers.models import (
+    ActionProject,
+    Plan,
+    PlanYear,
+    ProjectStatus,
+    ProjectStatusChange,
+)
 
 
 @transaction.atomic

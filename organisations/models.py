@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from asis.model_fields import URLField
+
 
 class User(AbstractUser):
     """A person who logs in. Custom from the first migration (Django's advice)."""
@@ -83,7 +85,7 @@ class Organisation(models.Model):
     postal_code = models.CharField(_("code postal"), max_length=10, blank=True)
     phone = models.CharField(_("téléphone"), max_length=40, blank=True)
     email = models.EmailField(_("courriel"), blank=True)
-    website = models.URLField(_("site Web"), blank=True)
+    website = URLField(_("site Web"), blank=True)
     status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.PENDING)
     is_coordinating_body = models.BooleanField(
         _("organisme coordonnateur"), default=False, help_text=_("L'organisme mandaté pour coordonner l'Alliance (RNVVS).")

@@ -9,7 +9,15 @@ from django.contrib.auth.models import Group
 from budget import services as budget_services
 from budget.models import FundingSource
 from chantiers import services as chantier_services
-from chantiers.models import ActionProject, Chantier, Meeting, Plan, PlanYear, ProjectStatus, Theme
+from chantiers.models import (
+    ActionProject,
+    Chantier,
+    Meeting,
+    Plan,
+    PlanYear,
+    ProjectStatus,
+    Theme,
+)
 from organisations.models import Citizen, Membership, Organisation, User
 
 _seq = itertools.count(1)

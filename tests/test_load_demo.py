@@ -10,7 +10,15 @@ from django.utils import timezone
 
 from budget.models import FundingSource
 from budget.services import totals_mismatches
-from chantiers.models import TRANSITIONS, ActionProject, Chantier, Meeting, ProgressReport, ProjectStatus, Theme
+from chantiers.models import (
+    TRANSITIONS,
+    ActionProject,
+    Chantier,
+    Meeting,
+    ProgressReport,
+    ProjectStatus,
+    Theme,
+)
 from organisations.models import Membership, Organisation, User
 from organisations.roles import COORDINATION, PARTENAIRE
 

@@ -56,12 +56,16 @@ def test_every_domain_model_is_in_the_admin_with_a_french_name():
 
 
 @pytest.mark.django_db
-def test_every_admin_list_and_add_page_opens_for_coordination(client, cast):
+def test_every_admin_list_and_add_page_opens_for_coordination(client, cast, rf):
     client.force_login(cast.coordinator)
+    request = rf.get("/admin/")
+    request.user = cast.coordinator
     for model, model_admin in admin.site._registry.items():
         if model._meta.app_label not in DOMAIN_APPS:
             continue
-        info = (model._meta.app_label, model._meta.model_name)
-        response = client.get(f"/admin/{info[0]}/{info[1]}/")
+        base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        response = client.get(base)
         assert response.status_code == 200, f"changelist of {model._meta.label}: {response.status_code}"
         assert 'lang="fr-ca"' in response.content.decode().lower()
+        if model_admin.has_add_permission(request):
+            assert client.get(base + "add/").status_code == 200, f"add page of {model._meta.label}"

@@ -8,7 +8,13 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from asis.money import to_money
-from asis.templatetags.asis_format import format_money, iso_date, long_date, money_cents, number
+from asis.templatetags.asis_format import (
+    format_money,
+    iso_date,
+    long_date,
+    money_cents,
+    number,
+)
 
 NBSP = "\xa0"
 

@@ -1,6 +1,5 @@
 """The home page: the Alliance's plan at a glance, for every kind of visitor."""
 
-from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
