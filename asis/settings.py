@@ -137,6 +137,7 @@ TIME_ZONE = "America/Toronto"  # Eastern time, as in Rouyn-Noranda
 USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["asis.formats"]
+USE_THOUSAND_SEPARATOR = True  # 467 136,00 in the admin and in forms, as the OQLF writes it
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -12,6 +12,7 @@ admin.site.index_title = _("Gestion du portail")
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path(
         "connexion/",
         auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True),

@@ -1,7 +1,8 @@
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -12,6 +13,12 @@ from asis import selectors
 def home(request):
     """The Alliance's plan at a glance: six themes, their spaces and projects, the envelope."""
     return render(request, "home.html", selectors.plan_overview(request.user))
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico on every page, the admin's included."""
+    return HttpResponsePermanentRedirect(static("images/favicon.svg"))
 
 
 @never_cache

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from asis.forms import MoneyField
@@ -12,7 +13,7 @@ from budget.models import Commitment, Disbursement, FundingSource
 
 
 class FundingSourceForm(forms.ModelForm):
-    amount = MoneyField(label=_("montant"))
+    amount = MoneyField(label=_("Montant"))
 
     class Meta:
         model = FundingSource
@@ -49,7 +50,7 @@ class LedgerEntryAdmin(admin.ModelAdmin):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "amount":
-            return MoneyField(label=db_field.verbose_name)
+            return MoneyField(label=capfirst(db_field.verbose_name))
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def create(self, request, data):  # pragma: no cover - defined by subclasses

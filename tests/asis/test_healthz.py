@@ -22,3 +22,9 @@ def test_healthz_answers_503_when_the_database_does_not(client):
 
 def test_healthz_takes_no_post(client):
     assert client.post("/healthz").status_code == 405
+
+
+def test_the_favicon_is_served_for_every_page(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("images/favicon.svg")

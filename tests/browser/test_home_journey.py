@@ -43,3 +43,48 @@ def test_a_wrong_password_gets_a_french_error_in_the_browser(live_server, page, 
     page.get_by_label("Mot de passe").fill("pas-le-bon")
     page.get_by_role("button", name="Se connecter").click()
     assert page.get_by_text("Saisissez un nom d’utilisateur et un mot de passe valides").is_visible()
+
+
+def log_in(page, base_url, username):
+    page.goto(base_url + "/connexion/")
+    page.get_by_label("Nom d’utilisateur").fill(username)
+    page.get_by_label("Mot de passe").fill("demo-asis-2013")
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(base_url + "/")
+
+
+def test_the_login_page_passes_axe(live_server, page, axe, demo):
+    page.goto(live_server.url + "/connexion/")
+    violations = axe(page)
+    assert violations == [], describe(violations)
+
+
+@pytest.mark.parametrize("username, sees_own_projects", [("partenaire", True), ("partenaire2", True), ("personnel", False)])
+def test_each_role_lands_on_an_accessible_plan(live_server, page, axe, demo, username, sees_own_projects):
+    log_in(page, live_server.url, username)
+    assert page.get_by_role("heading", name="Les projets de mon organisation").count() == (1 if sees_own_projects else 0)
+    assert page.get_by_role("heading", name="Vos actions").count() == 0
+    violations = axe(page)
+    assert violations == [], describe(violations)
+
+
+def test_the_plan_in_english_and_back(live_server, page, axe, demo):
+    page.goto(live_server.url + "/")
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("heading", name="The envelope").is_visible()
+    assert page.get_by_test_id("envelope-total").inner_text() == "$502,136"
+    violations = axe(page)
+    assert violations == [], describe(violations)
+    page.get_by_role("button", name="Français").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "fr-CA"
+
+
+def test_no_horizontal_scrolling_on_a_phone(live_server, browser, demo):
+    context = browser.new_context(locale="fr-CA", viewport={"width": 375, "height": 800})
+    phone = context.new_page()
+    phone.goto(live_server.url + "/")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    context.close()
