@@ -11,6 +11,9 @@ admin.site.index_title = _("Gestion du portail")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("plan/", views.plan_timeline, name="plan"),
+    path("enjeux/<slug:slug>/", views.theme_detail, name="theme-detail"),
+    path("", include("chantiers.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path(

@@ -1,6 +1,6 @@
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
@@ -32,3 +32,11 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def plan_timeline(request):  # being written (issue 3)
+    raise Http404
+
+
+def theme_detail(request, slug):  # being written (issue 3)
+    raise Http404

@@ -9,8 +9,11 @@ from chantiers.models import (
     Chantier,
     ChantierCitizen,
     ChantierMembership,
+    Decision,
+    FollowUp,
     Indicator,
     IndicatorValue,
+    Invitation,
     Meeting,
     MobilisationActivity,
     Objective,
@@ -113,12 +116,24 @@ class ChantierCitizenInline(admin.TabularInline):
 
 @admin.register(Chantier)
 class ChantierAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "lead_organisation", "status", "is_demo"]
+    list_display = ["name", "kind", "lead_organisation", "coordinator", "status", "is_demo"]
     list_filter = ["kind", "status", "themes", "is_demo"]
-    list_select_related = ["lead_organisation"]
+    list_select_related = ["lead_organisation", "coordinator"]
     search_fields = ["name", "mandate"]
-    autocomplete_fields = ["lead_organisation", "themes"]
+    autocomplete_fields = ["lead_organisation", "themes", "coordinator"]
     inlines = [ChantierMembershipInline, ChantierCitizenInline]
+
+
+class InvitationInline(admin.TabularInline):
+    model = Invitation
+    extra = 0
+    autocomplete_fields = ["organisation", "citizen", "user"]
+
+
+class DecisionInline(admin.StackedInline):
+    model = Decision
+    extra = 0
+    show_change_link = True
 
 
 class AttendanceInline(admin.TabularInline):
@@ -135,7 +150,7 @@ class MeetingAdmin(admin.ModelAdmin):
     search_fields = ["chantier__name", "agenda", "place"]
     autocomplete_fields = ["chantier"]
     date_hierarchy = "date"
-    inlines = [AttendanceInline]
+    inlines = [InvitationInline, AttendanceInline, DecisionInline]
 
 
 class ProjectPartnerInline(admin.TabularInline):
@@ -324,3 +339,35 @@ class IndicatorValueAdmin(admin.ModelAdmin):
     list_select_related = ["indicator", "report__project"]
     search_fields = ["indicator__name", "report__project__title"]
     autocomplete_fields = ["indicator", "report"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "organisation", "citizen", "user", "invited_at"]
+    list_select_related = ["meeting__chantier", "organisation", "citizen", "user"]
+    search_fields = ["meeting__chantier__name", "organisation__name", "citizen__last_name", "user__last_name"]
+    autocomplete_fields = ["meeting", "organisation", "citizen", "user"]
+
+
+class FollowUpInline(admin.TabularInline):
+    model = FollowUp
+    extra = 0
+    autocomplete_fields = ["responsible_organisation", "responsible_user"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "meeting", "created_at"]
+    list_select_related = ["meeting__chantier"]
+    search_fields = ["text", "meeting__chantier__name"]
+    autocomplete_fields = ["meeting"]
+    inlines = [FollowUpInline]
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(admin.ModelAdmin):
+    list_display = ["what", "decision", "responsible_organisation", "responsible_user", "due_on", "done"]
+    list_select_related = ["decision__meeting__chantier", "responsible_organisation", "responsible_user"]
+    list_filter = ["done"]
+    search_fields = ["what", "decision__text"]
+    autocomplete_fields = ["decision", "responsible_organisation", "responsible_user"]

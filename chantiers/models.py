@@ -37,6 +37,12 @@ class Plan(models.Model):
     )
     mobilised_people = models.PositiveIntegerField(_("personnes mobilisées"), null=True, blank=True)
     source_note = models.TextField(_("source"), blank=True)
+    meeting_threshold_per_month = models.PositiveSmallIntegerField(
+        _("seuil d'hyperconcertation (rencontres par mois)"),
+        default=4,
+        validators=[MinValueValidator(1)],
+        help_text=_("Au-delà de ce nombre de rencontres par mois, une organisation ou une personne est signalée."),
+    )
     dates_note = models.TextField(
         _("note sur les dates"),
         blank=True,
@@ -217,6 +223,16 @@ class ChantierQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Chantier.Status.ACTIVE)
 
+    def visible_to(self, user):
+        """Coordination and staff see every space; a partner the spaces their organisation sits in."""
+        if user.is_authenticated and user.sees_everything:
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            memberships__organisation_id__in=user.organisation_ids(), memberships__left_on__isnull=True
+        ).distinct()
+
 
 class Chantier(models.Model):
     """A concertation space: a chantier created for a theme, or an existing committee or table (principle 2)."""
@@ -243,7 +259,12 @@ class Chantier(models.Model):
     citizens = models.ManyToManyField(
         Citizen, through="ChantierCitizen", related_name="chantiers", blank=True, verbose_name=_("citoyens")
     )
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="coordinated_chantiers", verbose_name=_("coordonnateur ou coordonnatrice"),
+    )
     status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    archived_on = models.DateField(_("archivé le"), null=True, blank=True)
     is_demo = models.BooleanField(_("donnée de démonstration"), default=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
 
@@ -264,15 +285,26 @@ class ParticipationRole(models.TextChoices):
     OBSERVER = "observer", _("Observateur")
 
 
+class ParticipationQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(left_on__isnull=True)
+
+
 class Participation(models.Model):
-    """A seat in a concertation space: its role and when it was taken and left."""
+    """A seat in a concertation space: its role and when it was taken and left (kept after leaving)."""
 
     role = models.CharField(_("rôle"), max_length=20, choices=ParticipationRole.choices, default=ParticipationRole.MEMBER)
     joined_on = models.DateField(_("depuis le"), null=True, blank=True)
     left_on = models.DateField(_("jusqu'au"), null=True, blank=True)
 
+    objects = ParticipationQuerySet.as_manager()
+
     class Meta:
         abstract = True
+
+    def clean(self):
+        if self.joined_on and self.left_on and self.left_on < self.joined_on:
+            raise ValidationError({"left_on": _("La date de départ doit suivre la date d'arrivée.")})
 
 
 class ChantierMembership(Participation):
@@ -283,7 +315,11 @@ class ChantierMembership(Participation):
         verbose_name = _("organisation membre")
         verbose_name_plural = _("organisations membres")
         constraints = [
-            models.UniqueConstraint(fields=["chantier", "organisation"], name="chantiers_chantiermembership_unique"),
+            models.UniqueConstraint(
+                fields=["chantier", "organisation"], condition=Q(left_on__isnull=True),
+                name="chantiers_chantiermembership_one_active_seat",
+                violation_error_message=_("Cette organisation siège déjà à ce lieu de concertation."),
+            ),
         ]
 
     def __str__(self):
@@ -298,11 +334,44 @@ class ChantierCitizen(Participation):
         verbose_name = _("citoyen membre")
         verbose_name_plural = _("citoyens membres")
         constraints = [
-            models.UniqueConstraint(fields=["chantier", "citizen"], name="chantiers_chantiercitizen_unique"),
+            models.UniqueConstraint(
+                fields=["chantier", "citizen"], condition=Q(left_on__isnull=True),
+                name="chantiers_chantiercitizen_one_active_seat",
+                violation_error_message=_("Ce citoyen siège déjà à ce lieu de concertation."),
+            ),
         ]
 
     def __str__(self):
         return f"{self.citizen} — {self.chantier}"
+
+
+class MeetingQuerySet(models.QuerySet):
+    def upcoming(self):
+        return self.filter(date__gte=timezone.localdate()).order_by("date", "start_time")
+
+    def past(self):
+        return self.filter(date__lt=timezone.localdate()).order_by("-date", "-start_time")
+
+    def visible_to(self, user):
+        """Coordination and staff see every meeting; a partner those of the spaces their organisation sits in
+        or is invited to; the public none (minutes and attendance name people)."""
+        if user.is_authenticated and user.sees_everything:
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        org_ids = user.organisation_ids()
+        return self.filter(
+            Q(chantier__memberships__organisation_id__in=org_ids, chantier__memberships__left_on__isnull=True)
+            | Q(invitations__organisation_id__in=org_ids)
+            | Q(invitations__user=user)
+        ).distinct()
+
+    def for_calendar_of(self, user):
+        """Meetings a person coordinates, or to which they or their organisation are invited."""
+        org_ids = user.organisation_ids()
+        return self.filter(
+            Q(chantier__coordinator=user) | Q(invitations__organisation_id__in=org_ids) | Q(invitations__user=user)
+        ).distinct()
 
 
 class Meeting(models.Model):
@@ -314,14 +383,20 @@ class Meeting(models.Model):
     video_link = URLField(_("lien de visioconférence"), blank=True)
     agenda = models.TextField(_("ordre du jour"), blank=True)
     minutes = models.TextField(_("compte rendu"), blank=True)
+    duration_minutes = models.PositiveIntegerField(_("durée (minutes)"), default=0, editable=False)
     is_demo = models.BooleanField(_("donnée de démonstration"), default=False)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+
+    objects = MeetingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("rencontre")
         verbose_name_plural = _("rencontres")
         ordering = ["-date", "-start_time"]
-        indexes = [models.Index(fields=["date"], name="chantiers_meeting_date_idx")]
+        indexes = [
+            models.Index(fields=["date"], name="chantiers_meeting_date_idx"),
+            models.Index(fields=["chantier", "date"], name="chantiers_meeting_space_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_time__isnull=True) | Q(start_time__isnull=True) | Q(end_time__gt=F("start_time")),
@@ -332,6 +407,114 @@ class Meeting(models.Model):
 
     def __str__(self):
         return f"{self.chantier} — {self.date:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        # Kept in step with the times so hours can be summed in SQL on every database.
+        self.duration_minutes = self.compute_duration_minutes()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "duration_minutes"}
+        super().save(*args, **kwargs)
+
+    def compute_duration_minutes(self) -> int:
+        if not (self.start_time and self.end_time) or self.end_time <= self.start_time:
+            return 0
+        start = datetime.datetime.combine(self.date, self.start_time)
+        end = datetime.datetime.combine(self.date, self.end_time)
+        return int((end - start).total_seconds() // 60)
+
+    @property
+    def is_upcoming(self) -> bool:
+        return self.date >= timezone.localdate()
+
+    def starts_at(self) -> datetime.datetime | None:
+        if not self.start_time:
+            return None
+        return timezone.make_aware(datetime.datetime.combine(self.date, self.start_time))
+
+    def ends_at(self) -> datetime.datetime | None:
+        if not self.end_time:
+            return None
+        return timezone.make_aware(datetime.datetime.combine(self.date, self.end_time))
+
+
+class Invitation(models.Model):
+    """Who was asked to attend a meeting: an organisation, a citizen or a person."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="invitations", verbose_name=_("organisation"))
+    citizen = models.ForeignKey(Citizen, on_delete=models.PROTECT, null=True, blank=True, related_name="invitations", verbose_name=_("citoyen"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="invitations", verbose_name=_("personne"))
+    invited_at = models.DateTimeField(_("invité le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(organisation__isnull=False, citizen__isnull=True, user__isnull=True)
+                    | Q(organisation__isnull=True, citizen__isnull=False, user__isnull=True)
+                    | Q(organisation__isnull=True, citizen__isnull=True, user__isnull=False)
+                ),
+                name="chantiers_invitation_exactly_one_invitee",
+            ),
+            models.UniqueConstraint(fields=["meeting", "organisation"], condition=Q(organisation__isnull=False), name="chantiers_invitation_unique_organisation"),
+            models.UniqueConstraint(fields=["meeting", "citizen"], condition=Q(citizen__isnull=False), name="chantiers_invitation_unique_citizen"),
+            models.UniqueConstraint(fields=["meeting", "user"], condition=Q(user__isnull=False), name="chantiers_invitation_unique_user"),
+        ]
+
+    def __str__(self):
+        return str(self.organisation or self.citizen or self.user)
+
+
+class Decision(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("rencontre"))
+    text = models.TextField(_("décision"))
+    created_at = models.DateTimeField(_("consignée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("décision")
+        verbose_name_plural = _("décisions")
+        ordering = ["meeting", "pk"]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class FollowUpQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(done=False)
+
+
+class FollowUp(models.Model):
+    """A follow-up action of a decision: what, who, by when, done or not (suivi)."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="follow_ups", verbose_name=_("décision"))
+    what = models.CharField(_("quoi"), max_length=255)
+    responsible_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups", verbose_name=_("organisation responsable")
+    )
+    responsible_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups", verbose_name=_("personne responsable")
+    )
+    due_on = models.DateField(_("pour le"), null=True, blank=True)
+    done = models.BooleanField(_("fait"), default=False)
+    done_on = models.DateField(_("fait le"), null=True, blank=True)
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("suivi")
+        verbose_name_plural = _("suivis")
+        ordering = ["done", "due_on", "pk"]
+        indexes = [models.Index(fields=["done", "due_on"], name="chantiers_followup_open_idx")]
+
+    def __str__(self):
+        return self.what
+
+    @property
+    def is_late(self) -> bool:
+        return not self.done and self.due_on is not None and self.due_on < timezone.localdate()
 
 
 class Attendance(models.Model):

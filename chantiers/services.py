@@ -1,19 +1,31 @@
-"""Writes of the plan and of action projects that carry a rule or a history."""
+"""Writes of the plan, spaces, meetings and action projects that carry a rule or a history."""
 
 import datetime
+from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chantiers.models import (
     ActionProject,
+    Attendance,
+    Chantier,
+    ChantierCitizen,
+    ChantierMembership,
+    Decision,
+    FollowUp,
+    Invitation,
+    Meeting,
+    ParticipationRole,
     Plan,
     PlanYear,
     ProjectStatus,
     ProjectStatusChange,
 )
+from organisations.models import Citizen, Organisation
 
 
 @transaction.atomic
@@ -79,3 +91,182 @@ def plan_years_ensure(*, plan: Plan, count: int = 3) -> list[PlanYear]:
 
 def plan_year_for(plan: Plan, day: datetime.date) -> PlanYear | None:
     return next((year for year in plan.years.all() if year.contains(day)), None)
+
+
+# ---------------------------------------------------------------- concertation spaces
+
+
+@transaction.atomic
+def chantier_create(*, by=None, themes, lead_organisation=None, **fields) -> Chantier:
+    """Create a space; its lead organisation takes the first seat, as lead."""
+    chantier = Chantier(lead_organisation=lead_organisation, **fields)
+    chantier.full_clean()
+    chantier.save()
+    chantier.themes.set(themes)
+    if lead_organisation is not None:
+        chantier_seat_organisation(chantier=chantier, organisation=lead_organisation, role=ParticipationRole.LEAD)
+    return chantier
+
+
+@transaction.atomic
+def chantier_update(*, chantier: Chantier, themes=None, **fields) -> Chantier:
+    for name, value in fields.items():
+        setattr(chantier, name, value)
+    chantier.full_clean()
+    chantier.save()
+    if themes is not None:
+        chantier.themes.set(themes)
+    lead = chantier.lead_organisation
+    if lead is not None and not chantier.memberships.current().filter(organisation=lead).exists():
+        chantier_seat_organisation(chantier=chantier, organisation=lead, role=ParticipationRole.LEAD)
+    return chantier
+
+
+@transaction.atomic
+def chantier_archive(*, chantier: Chantier, on: datetime.date | None = None) -> Chantier:
+    """Archive, never delete: its meetings, projects and seats stay readable."""
+    if chantier.status == Chantier.Status.ARCHIVED:
+        raise ValidationError(_("Ce lieu de concertation est déjà archivé."))
+    chantier.status = Chantier.Status.ARCHIVED
+    chantier.archived_on = on or timezone.localdate()
+    chantier.save(update_fields=["status", "archived_on"])
+    return chantier
+
+
+@transaction.atomic
+def chantier_restore(*, chantier: Chantier) -> Chantier:
+    chantier.status = Chantier.Status.ACTIVE
+    chantier.archived_on = None
+    chantier.save(update_fields=["status", "archived_on"])
+    return chantier
+
+
+def _seat(model, *, chantier, role, joined_on, **who):
+    seat = model(chantier=chantier, role=role, joined_on=joined_on or timezone.localdate(), **who)
+    seat.full_clean()
+    seat.save()
+    return seat
+
+
+@transaction.atomic
+def chantier_seat_organisation(
+    *, chantier: Chantier, organisation: Organisation, role: str = ParticipationRole.MEMBER, joined_on=None
+) -> ChantierMembership:
+    if chantier.memberships.current().filter(organisation=organisation).exists():
+        raise ValidationError(_("%(org)s siège déjà à ce lieu de concertation.") % {"org": organisation})
+    return _seat(ChantierMembership, chantier=chantier, organisation=organisation, role=role, joined_on=joined_on)
+
+
+@transaction.atomic
+def chantier_seat_citizen(
+    *, chantier: Chantier, citizen: Citizen, role: str = ParticipationRole.MEMBER, joined_on=None
+) -> ChantierCitizen:
+    if chantier.citizen_memberships.current().filter(citizen=citizen).exists():
+        raise ValidationError(_("%(citizen)s siège déjà à ce lieu de concertation.") % {"citizen": citizen})
+    return _seat(ChantierCitizen, chantier=chantier, citizen=citizen, role=role, joined_on=joined_on)
+
+
+@transaction.atomic
+def chantier_unseat(*, seat: ChantierMembership | ChantierCitizen, left_on=None):
+    """A member leaves: the seat is kept with its end date (history), never deleted."""
+    if seat.left_on is not None:
+        raise ValidationError(_("Ce membre a déjà quitté ce lieu de concertation."))
+    seat.left_on = left_on or timezone.localdate()
+    seat.full_clean()
+    seat.save(update_fields=["left_on"])
+    return seat
+
+
+# ---------------------------------------------------------------- meetings
+
+
+def meeting_warnings(*, chantier: Chantier, date: datetime.date, organisations, exclude_meeting=None) -> dict:
+    """Before scheduling (principle 3, avoid hyperconcertation): which invited organisations are
+    already at or above the monthly threshold in that month, and which have another Alliance
+    meeting that same day. Two queries whatever the number of organisations."""
+    organisations = list(organisations)
+    ids = [org.pk for org in organisations]
+    plan = Plan.objects.order_by("-start_date").first()
+    threshold = plan.meeting_threshold_per_month if plan else 4
+    month_start = date.replace(day=1)
+    next_month = (month_start + datetime.timedelta(days=32)).replace(day=1)
+    invitations = Invitation.objects.filter(organisation_id__in=ids, meeting__date__gte=month_start, meeting__date__lt=next_month)
+    if exclude_meeting is not None:
+        invitations = invitations.exclude(meeting=exclude_meeting)
+    per_org = {row["organisation_id"]: row["n"] for row in invitations.values("organisation_id").annotate(n=Count("meeting", distinct=True))}
+    same_day = defaultdict(list)
+    for invitation in invitations.filter(meeting__date=date).select_related("meeting__chantier"):
+        same_day[invitation.organisation_id].append(invitation.meeting)
+    by_id = {org.pk: org for org in organisations}
+    return {
+        "threshold": threshold,
+        "over_threshold": [(by_id[pk], n) for pk, n in sorted(per_org.items(), key=lambda kv: -kv[1]) if n >= threshold],
+        "same_day": [(by_id[pk], meetings) for pk, meetings in same_day.items()],
+    }
+
+
+@transaction.atomic
+def meeting_schedule(*, chantier: Chantier, invite_members: bool = True, extra_organisations=(), **fields) -> Meeting:
+    """Schedule a meeting of a space and invite its current members (organisations and citizens)."""
+    if chantier.status == Chantier.Status.ARCHIVED:
+        raise ValidationError(_("Ce lieu de concertation est archivé : on n'y planifie plus de rencontre."))
+    meeting = Meeting(chantier=chantier, **fields)
+    meeting.full_clean()
+    meeting.save()
+    organisations = set(extra_organisations)
+    citizens = set()
+    if invite_members:
+        organisations |= {m.organisation for m in chantier.memberships.current().select_related("organisation")}
+        citizens = {seat.citizen for seat in chantier.citizen_memberships.current().select_related("citizen")}
+    Invitation.objects.bulk_create(
+        [Invitation(meeting=meeting, organisation=org) for org in organisations]
+        + [Invitation(meeting=meeting, citizen=citizen) for citizen in citizens]
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(*, meeting: Meeting, **fields) -> Meeting:
+    for name, value in fields.items():
+        setattr(meeting, name, value)
+    meeting.full_clean()
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def attendance_record(*, meeting: Meeting, users=(), citizens=(), organisations=()) -> list[Attendance]:
+    """Replace the meeting's attendance: people (for their organisation), citizens, organisations alone."""
+    if meeting.date > timezone.localdate():
+        raise ValidationError(_("On consigne les présences d'une rencontre qui a eu lieu."))
+    meeting.attendances.all().delete()
+    rows = []
+    represented = set()
+    for user in users:
+        org_id = next(iter(sorted(user.organisation_ids())), None)
+        represented.add(org_id)
+        rows.append(Attendance(meeting=meeting, user=user, organisation_id=org_id))
+    rows += [Attendance(meeting=meeting, citizen=citizen) for citizen in citizens]
+    rows += [Attendance(meeting=meeting, organisation=org) for org in organisations if org.pk not in represented]
+    return Attendance.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def decision_record(*, meeting: Meeting, text: str, follow_ups=()) -> Decision:
+    """A decision and its follow-up actions: dicts of what, responsible_organisation/user, due_on."""
+    decision = Decision(meeting=meeting, text=text)
+    decision.full_clean()
+    decision.save()
+    for data in follow_ups:
+        follow_up = FollowUp(decision=decision, **data)
+        follow_up.full_clean()
+        follow_up.save()
+    return decision
+
+
+@transaction.atomic
+def follow_up_set_done(*, follow_up: FollowUp, done: bool = True, on: datetime.date | None = None) -> FollowUp:
+    follow_up.done = done
+    follow_up.done_on = (on or timezone.localdate()) if done else None
+    follow_up.save(update_fields=["done", "done_on"])
+    return follow_up

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -12,6 +14,10 @@ class User(AbstractUser):
     """A person who logs in. Custom from the first migration (Django's advice)."""
 
     phone = models.CharField(_("téléphone"), max_length=40, blank=True)
+    calendar_token = models.UUIDField(
+        _("jeton du calendrier"), default=uuid.uuid4, unique=True, editable=False,
+        help_text=_("Clé secrète de l'adresse iCalendar personnelle (abonnement Outlook ou Google Agenda)."),
+    )
 
     class Meta:
         verbose_name = _("utilisateur")

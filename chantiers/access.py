@@ -1,0 +1,55 @@
+"""Who may do what in chantiers: one place, used by every view.
+
+An outsider gets 404 (nothing to enumerate), a logged-in user without the right 403,
+an anonymous visitor the login page.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from chantiers.models import Chantier, Meeting
+
+
+def coordination_required(view):
+    """Only Coordination may run the plan (create, edit, archive, schedule, record)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.is_coordinator:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def staff_or_coordination_required(view):
+    """Coordination and Personnel (they read everything); partners get 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.sees_everything:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def get_space_for_user(request, pk, *, write=False, queryset=None) -> Chantier:
+    space = get_object_or_404((queryset if queryset is not None else Chantier.objects).visible_to(request.user), pk=pk)
+    if write and not request.user.is_coordinator:
+        raise PermissionDenied
+    return space
+
+
+def get_meeting_for_user(request, pk, *, write=False, queryset=None) -> Meeting:
+    meeting = get_object_or_404((queryset if queryset is not None else Meeting.objects).visible_to(request.user), pk=pk)
+    if write and not request.user.is_coordinator:
+        raise PermissionDenied
+    return meeting
