@@ -1,27 +1,171 @@
-"""Being written (issue 3)."""
-from django.http import Http404
+"""Meetings of a space: schedule (with the hyperconcertation warning), attendance, minutes, decisions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from chantiers import services
+from chantiers.access import (
+    coordination_required,
+    get_meeting_for_user,
+    get_space_for_user,
+)
+from chantiers.forms import (
+    AttendanceForm,
+    DecisionForm,
+    FollowUpFormSet,
+    MeetingScheduleForm,
+    MeetingUpdateForm,
+)
+from chantiers.models import (
+    Chantier,
+    FollowUp,
+    Meeting,
+)
+from organisations.models import Organisation
 
 
-def meeting_create(request, *args, **kwargs):
-    raise Http404
+@coordination_required
+@require_http_methods(["GET", "POST"])
+def meeting_create(request, pk):
+    """Schedule a meeting and invite the space's members. Before saving, warn which invited
+    organisations are already at the monthly threshold and which have another meeting that day
+    (principle 3); the coordinator then merges, moves, or confirms."""
+    space = get_space_for_user(request, pk, write=True)
+    if space.status != Chantier.Status.ACTIVE:
+        messages.error(request, _("Ce lieu de concertation est archivé : on n'y planifie plus de rencontre."))
+        return redirect("chantiers:space-detail", pk=space.pk)
+    form = MeetingScheduleForm(request.POST or None)
+    warnings = None
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        confirmed = data.pop("confirm")
+        invited = Organisation.objects.filter(chantier_memberships__chantier=space, chantier_memberships__left_on__isnull=True)
+        warnings = services.meeting_warnings(chantier=space, date=data["date"], organisations=invited)
+        if (warnings["over_threshold"] or warnings["same_day"]) and not confirmed:
+            form = MeetingScheduleForm(initial={**data, "confirm": True})
+        else:
+            try:
+                meeting = services.meeting_schedule(chantier=space, **data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Rencontre planifiée; les membres du lieu de concertation y sont invités."))
+                return redirect("chantiers:meeting-detail", pk=meeting.pk)
+    return render(request, "chantiers/meeting_form.html", {"form": form, "space": space, "warnings": warnings, "meeting": None})
 
 
-def meeting_detail(request, *args, **kwargs):
-    raise Http404
+def _meeting_queryset():
+    return Meeting.objects.select_related("chantier__lead_organisation", "chantier__coordinator")
 
 
-def meeting_update(request, *args, **kwargs):
-    raise Http404
+@login_required
+def meeting_detail(request, pk):
+    meeting = get_meeting_for_user(request, pk, queryset=_meeting_queryset())
+    user = request.user
+    invitations = list(meeting.invitations.select_related("organisation", "citizen", "user"))
+    attendances = list(meeting.attendances.select_related("organisation", "citizen", "user"))
+    decisions = list(
+        meeting.decisions.prefetch_related(
+            Prefetch("follow_ups", queryset=FollowUp.objects.select_related("responsible_organisation", "responsible_user"))
+        )
+    )
+    context = {
+        "meeting": meeting,
+        "space": meeting.chantier,
+        "invited_organisations": [i.organisation for i in invitations if i.organisation],
+        "invited_citizen_count": sum(1 for i in invitations if i.citizen),
+        "invited_citizens": [i.citizen for i in invitations if i.citizen],
+        "invited_people": [i.user for i in invitations if i.user],
+        "attendances": attendances,
+        "present_citizen_count": sum(1 for a in attendances if a.citizen and a.present),
+        "decisions": decisions,
+        "show_citizen_names": user.sees_everything,
+        "can_manage": user.is_coordinator,
+    }
+    if user.is_coordinator:
+        organisations = Organisation.objects.filter(invitations__meeting=meeting).order_by("name")
+        context["decision_form"] = DecisionForm()
+        context["follow_up_formset"] = FollowUpFormSet(prefix="suivi", form_kwargs={"organisations": organisations})
+    return render(request, "chantiers/meeting_detail.html", context)
 
 
-def meeting_attendance(request, *args, **kwargs):
-    raise Http404
+@coordination_required
+@require_http_methods(["GET", "POST"])
+def meeting_update(request, pk):
+    meeting = get_meeting_for_user(request, pk, write=True, queryset=_meeting_queryset())
+    form = MeetingUpdateForm(request.POST or None, instance=meeting)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "confirm"}
+        try:
+            services.meeting_update(meeting=meeting, **data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Rencontre mise à jour."))
+            return redirect("chantiers:meeting-detail", pk=meeting.pk)
+    return render(request, "chantiers/meeting_form.html", {"form": form, "space": meeting.chantier, "meeting": meeting})
 
 
-def decision_create(request, *args, **kwargs):
-    raise Http404
+@coordination_required
+@require_http_methods(["GET", "POST"])
+def meeting_attendance(request, pk):
+    meeting = get_meeting_for_user(request, pk, write=True, queryset=_meeting_queryset())
+    current = meeting.attendances.filter(present=True)
+    initial = {
+        "users": [a.user_id for a in current if a.user_id],
+        "citizens": [a.citizen_id for a in current if a.citizen_id],
+        "organisations": [a.organisation_id for a in current if a.organisation_id and not a.user_id],
+    }
+    form = AttendanceForm(request.POST or None, meeting=meeting, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.attendance_record(meeting=meeting, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Présences enregistrées."))
+            return redirect("chantiers:meeting-detail", pk=meeting.pk)
+    return render(request, "chantiers/meeting_attendance.html", {"form": form, "meeting": meeting, "space": meeting.chantier})
 
 
-def follow_up_done(request, *args, **kwargs):
-    raise Http404
+@coordination_required
+@require_POST
+def decision_create(request, pk):
+    meeting = get_meeting_for_user(request, pk, write=True, queryset=_meeting_queryset())
+    organisations = Organisation.objects.filter(invitations__meeting=meeting).order_by("name")
+    form = DecisionForm(request.POST)
+    formset = FollowUpFormSet(request.POST, prefix="suivi", form_kwargs={"organisations": organisations})
+    if form.is_valid() and formset.is_valid():
+        follow_ups = [
+            {k: v for k, v in f.cleaned_data.items() if v not in (None, "")}
+            for f in formset.forms
+            if f.cleaned_data.get("what")
+        ]
+        services.decision_record(meeting=meeting, text=form.cleaned_data["text"], follow_ups=follow_ups)
+        messages.success(request, _("Décision consignée."))
+        return redirect("chantiers:meeting-detail", pk=meeting.pk)
+    messages.error(request, _("La décision n'a pas été enregistrée : corrigez les champs signalés."))
+    return render(
+        request,
+        "chantiers/decision_form.html",
+        {"meeting": meeting, "space": meeting.chantier, "decision_form": form, "follow_up_formset": formset},
+    )
 
+
+@coordination_required
+@require_POST
+def follow_up_done(request, pk):
+    follow_up = get_object_or_404(FollowUp.objects.select_related("decision__meeting"), pk=pk)
+    done = request.POST.get("done", "1") == "1"
+    services.follow_up_set_done(follow_up=follow_up, done=done)
+    messages.success(request, _("Suivi marqué comme fait.") if done else _("Suivi rouvert."))
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("chantiers:meeting-detail", pk=follow_up.decision.meeting_id)

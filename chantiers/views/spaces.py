@@ -1,43 +1,201 @@
-"""Being written (issue 3)."""
-from django.http import Http404
+"""Concertation spaces: chantiers, existing committees and tables (principle 2)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from chantiers import services
+from chantiers.access import coordination_required, get_space_for_user
+from chantiers.forms import SeatCitizenForm, SeatOrganisationForm, SpaceForm
+from chantiers.models import (
+    ActionProject,
+    Chantier,
+    ChantierCitizen,
+    ChantierMembership,
+    Meeting,
+    Plan,
+    Theme,
+)
 
 
-def space_list(request, *args, **kwargs):
-    raise Http404
+def _current_plan():
+    return Plan.objects.order_by("-start_date").first()
 
 
-def space_create(request, *args, **kwargs):
-    raise Http404
+@login_required
+def space_list(request):
+    """Spaces the user may see, with their themes, lead, number of members and next meeting."""
+    spaces = Chantier.objects.visible_to(request.user)
+    status = request.GET.get("statut", Chantier.Status.ACTIVE)
+    if status in Chantier.Status.values:
+        spaces = spaces.filter(status=status)
+    next_meeting = Meeting.objects.filter(chantier=OuterRef("pk")).upcoming().values("date")[:1]
+    members = (
+        ChantierMembership.objects.current().filter(chantier=OuterRef("pk")).order_by()
+        .values("chantier").annotate(n=Count("pk")).values("n")
+    )
+    citizens = (
+        ChantierCitizen.objects.current().filter(chantier=OuterRef("pk")).order_by()
+        .values("chantier").annotate(n=Count("pk")).values("n")
+    )
+    spaces = (
+        spaces.select_related("lead_organisation", "coordinator")
+        .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("order")))
+        .annotate(member_count=Subquery(members), citizen_count=Subquery(citizens), next_meeting=Subquery(next_meeting))
+        .order_by("name")
+    )
+    page = Paginator(spaces, 25).get_page(request.GET.get("page"))
+    return render(request, "chantiers/space_list.html", {"page": page, "status": status, "statuses": Chantier.Status})
 
 
-def space_detail(request, *args, **kwargs):
-    raise Http404
+def _space_context(request, space, *, org_form=None, citizen_form=None):
+    user = request.user
+    memberships = list(space.memberships.select_related("organisation").order_by("left_on", "organisation__name"))
+    seats = list(space.citizen_memberships.select_related("citizen").order_by("left_on", "citizen__last_name"))
+    meetings = Meeting.objects.filter(chantier=space).annotate(
+        present=Count("attendances", filter=Q(attendances__present=True))
+    )
+    context = {
+        "space": space,
+        "themes": space.themes.order_by("order"),
+        "current_members": [m for m in memberships if m.left_on is None],
+        "former_members": [m for m in memberships if m.left_on is not None],
+        "current_citizens": [s for s in seats if s.left_on is None],
+        "former_citizens": [s for s in seats if s.left_on is not None],
+        "upcoming": list(meetings.upcoming()[:10]),
+        "past": list(meetings.past()[:10]),
+        "projects": ActionProject.objects.visible_to(user).filter(chantier=space).select_related("lead").order_by("title"),
+        # Citizens' names are personal information: coordination and staff only.
+        "show_citizen_names": user.sees_everything,
+        "can_manage": user.is_coordinator,
+    }
+    if user.is_coordinator and space.status == Chantier.Status.ACTIVE:
+        context["org_form"] = org_form or SeatOrganisationForm(space=space)
+        context["citizen_form"] = citizen_form or SeatCitizenForm(space=space)
+    return context
 
 
-def space_update(request, *args, **kwargs):
-    raise Http404
+@login_required
+def space_detail(request, pk):
+    space = get_space_for_user(
+        request, pk, queryset=Chantier.objects.select_related("lead_organisation", "coordinator")
+    )
+    return render(request, "chantiers/space_detail.html", _space_context(request, space))
 
 
-def space_archive(request, *args, **kwargs):
-    raise Http404
+@coordination_required
+@require_http_methods(["GET", "POST"])
+def space_create(request):
+    plan = _current_plan()
+    initial = {"coordinator": request.user}
+    if slug := request.GET.get("enjeu"):
+        initial["themes"] = Theme.objects.filter(slug=slug)
+    form = SpaceForm(request.POST or None, plan=plan, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        themes = data.pop("themes")
+        try:
+            space = services.chantier_create(themes=themes, by=request.user, **data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Le lieu de concertation « %(name)s » est créé.") % {"name": space.name})
+            return redirect("chantiers:space-detail", pk=space.pk)
+    return render(request, "chantiers/space_form.html", {"form": form, "space": None})
 
 
-def space_restore(request, *args, **kwargs):
-    raise Http404
+@coordination_required
+@require_http_methods(["GET", "POST"])
+def space_update(request, pk):
+    space = get_space_for_user(request, pk, write=True)
+    form = SpaceForm(request.POST or None, instance=space, plan=_current_plan())
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        themes = data.pop("themes")
+        try:
+            services.chantier_update(chantier=space, themes=themes, **data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Modifications enregistrées."))
+            return redirect("chantiers:space-detail", pk=space.pk)
+    return render(request, "chantiers/space_form.html", {"form": form, "space": space})
 
 
-def space_member_add(request, *args, **kwargs):
-    raise Http404
+@coordination_required
+@require_POST
+def space_archive(request, pk):
+    space = get_space_for_user(request, pk, write=True)
+    try:
+        services.chantier_archive(chantier=space)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("« %(name)s » est archivé : ses rencontres et ses projets restent consultables.") % {"name": space.name})
+    return redirect("chantiers:space-detail", pk=space.pk)
 
 
-def space_member_remove(request, *args, **kwargs):
-    raise Http404
+@coordination_required
+@require_POST
+def space_restore(request, pk):
+    space = get_space_for_user(request, pk, write=True)
+    services.chantier_restore(chantier=space)
+    messages.success(request, _("« %(name)s » est de nouveau actif.") % {"name": space.name})
+    return redirect("chantiers:space-detail", pk=space.pk)
 
 
-def space_citizen_add(request, *args, **kwargs):
-    raise Http404
+def _seat(request, pk, form_class, service, key):
+    space = get_space_for_user(request, pk, write=True)
+    form = form_class(request.POST, space=space)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            seat = service(chantier=space, role=data["role"], joined_on=data["joined_on"], **{key: data[key]})
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("%(who)s siège maintenant à ce lieu de concertation.") % {"who": getattr(seat, key)})
+            return redirect("chantiers:space-detail", pk=space.pk)
+    forms = {"org_form": form} if key == "organisation" else {"citizen_form": form}
+    return render(request, "chantiers/space_detail.html", _space_context(request, space, **forms))
 
 
-def space_citizen_remove(request, *args, **kwargs):
-    raise Http404
+@coordination_required
+@require_POST
+def space_member_add(request, pk):
+    return _seat(request, pk, SeatOrganisationForm, services.chantier_seat_organisation, "organisation")
 
+
+@coordination_required
+@require_POST
+def space_citizen_add(request, pk):
+    return _seat(request, pk, SeatCitizenForm, services.chantier_seat_citizen, "citizen")
+
+
+def _unseat(request, pk, seat_model, seat_pk):
+    space = get_space_for_user(request, pk, write=True)
+    seat = get_object_or_404(seat_model, pk=seat_pk, chantier=space)
+    try:
+        services.chantier_unseat(seat=seat)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Départ consigné; l'historique de sa participation est conservé."))
+    return redirect("chantiers:space-detail", pk=space.pk)
+
+
+@coordination_required
+@require_POST
+def space_member_remove(request, pk, seat_pk):
+    return _unseat(request, pk, ChantierMembership, seat_pk)
+
+
+@coordination_required
+@require_POST
+def space_citizen_remove(request, pk, seat_pk):
+    return _unseat(request, pk, ChantierCitizen, seat_pk)

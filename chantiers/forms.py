@@ -1,0 +1,150 @@
+"""Forms of the coordinators' workspace: they validate and normalise; services write."""
+
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from chantiers.models import Chantier, Meeting, ParticipationRole, Theme
+from organisations.models import Citizen, Organisation, User
+from organisations.roles import COORDINATION
+
+DATE_INPUT = {"type": "date"}
+TIME_INPUT = {"type": "time"}
+
+
+class SpaceForm(forms.ModelForm):
+    class Meta:
+        model = Chantier
+        fields = ["name", "kind", "themes", "mandate", "lead_organisation", "coordinator"]
+        widgets = {"themes": forms.CheckboxSelectMultiple, "mandate": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "kind": _(
+                "Principe 2 : miser sur les lieux de concertation déjà en place. Choisissez « Comité existant » ou "
+                "« Table existante » quand l'enjeu est déjà travaillé ailleurs, plutôt que de créer un chantier."
+            ),
+        }
+
+    def __init__(self, *args, plan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        themes = Theme.objects.all() if plan is None else plan.themes.all()
+        self.fields["themes"].queryset = themes.order_by("order")
+        self.fields["lead_organisation"].queryset = Organisation.objects.approved()
+        self.fields["coordinator"].queryset = User.objects.filter(groups__name=COORDINATION, is_active=True).order_by(
+            "last_name", "first_name"
+        )
+
+
+class SeatOrganisationForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    role = forms.ChoiceField(label=_("Rôle"), choices=ParticipationRole.choices, initial=ParticipationRole.MEMBER)
+    joined_on = forms.DateField(label=_("Depuis le"), required=False, widget=forms.DateInput(attrs=DATE_INPUT))
+
+    def __init__(self, *args, space: Chantier, **kwargs):
+        super().__init__(*args, prefix="org", **kwargs)
+        seated = space.memberships.current().values("organisation_id")
+        self.fields["organisation"].queryset = Organisation.objects.approved().exclude(pk__in=seated)
+
+
+class SeatCitizenForm(forms.Form):
+    citizen = forms.ModelChoiceField(label=_("Citoyen ou citoyenne"), queryset=Citizen.objects.none())
+    role = forms.ChoiceField(label=_("Rôle"), choices=ParticipationRole.choices, initial=ParticipationRole.MEMBER)
+    joined_on = forms.DateField(label=_("Depuis le"), required=False, widget=forms.DateInput(attrs=DATE_INPUT))
+
+    def __init__(self, *args, space: Chantier, **kwargs):
+        super().__init__(*args, prefix="cit", **kwargs)
+        seated = space.citizen_memberships.current().values("citizen_id")
+        self.fields["citizen"].queryset = Citizen.objects.exclude(pk__in=seated)
+
+
+class MeetingForm(forms.ModelForm):
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Meeting
+        fields = ["date", "start_time", "end_time", "place", "video_link", "agenda"]
+        widgets = {
+            "date": forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d"),
+            "start_time": forms.TimeInput(attrs=TIME_INPUT, format="%H:%M"),
+            "end_time": forms.TimeInput(attrs=TIME_INPUT, format="%H:%M"),
+            "agenda": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("place") and not data.get("video_link"):
+            raise forms.ValidationError(_("Indiquez un lieu ou un lien de visioconférence."))
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("L'heure de fin doit suivre l'heure de début."))
+        return data
+
+
+class MeetingScheduleForm(MeetingForm):
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date < datetime.date.today() - datetime.timedelta(days=365):
+            raise forms.ValidationError(_("Cette date est passée depuis plus d'un an."))
+        return date
+
+
+class MeetingUpdateForm(MeetingForm):
+    class Meta(MeetingForm.Meta):
+        fields = [*MeetingForm.Meta.fields, "minutes"]
+        widgets = {**MeetingForm.Meta.widgets, "minutes": forms.Textarea(attrs={"rows": 8})}
+
+
+class AttendanceForm(forms.Form):
+    users = forms.ModelMultipleChoiceField(
+        label=_("Personnes présentes (pour leur organisation)"), required=False,
+        queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple,
+    )
+    citizens = forms.ModelMultipleChoiceField(
+        label=_("Citoyens et citoyennes présents"), required=False,
+        queryset=Citizen.objects.none(), widget=forms.CheckboxSelectMultiple,
+    )
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("Organisations représentées (sans nommer la personne)"), required=False,
+        queryset=Organisation.objects.none(), widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        space = meeting.chantier
+        org_ids = set(meeting.invitations.filter(organisation__isnull=False).values_list("organisation_id", flat=True))
+        org_ids |= set(space.memberships.current().values_list("organisation_id", flat=True))
+        citizen_ids = set(meeting.invitations.filter(citizen__isnull=False).values_list("citizen_id", flat=True))
+        citizen_ids |= set(space.citizen_memberships.current().values_list("citizen_id", flat=True))
+        self.fields["organisations"].queryset = Organisation.objects.filter(pk__in=org_ids).order_by("name")
+        self.fields["users"].queryset = (
+            User.objects.filter(memberships__organisation_id__in=org_ids, memberships__left_on__isnull=True, is_active=True)
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+        self.fields["citizens"].queryset = Citizen.objects.filter(pk__in=citizen_ids)
+        self.fields["users"].label_from_instance = lambda user: f"{user.get_full_name() or user.username}"
+
+
+class DecisionForm(forms.Form):
+    text = forms.CharField(label=_("Décision"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class FollowUpForm(forms.Form):
+    what = forms.CharField(label=_("Suivi : quoi"), max_length=255, required=False)
+    responsible_organisation = forms.ModelChoiceField(
+        label=_("Qui (organisation)"), queryset=Organisation.objects.none(), required=False
+    )
+    due_on = forms.DateField(label=_("Pour le"), required=False, widget=forms.DateInput(attrs=DATE_INPUT))
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_organisation"].queryset = organisations if organisations is not None else Organisation.objects.approved()
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("responsible_organisation") or data.get("due_on")) and not data.get("what"):
+            self.add_error("what", _("Décrivez le suivi à faire."))
+        return data
+
+
+FollowUpFormSet = forms.formset_factory(FollowUpForm, extra=2, max_num=5)
