@@ -26,6 +26,7 @@ from chantiers.models import (
     ChantierMembership,
     Indicator,
     IndicatorValue,
+    Invitation,
     Meeting,
     Objective,
     OtherFunding,
@@ -37,7 +38,12 @@ from chantiers.models import (
     ProjectStatus,
     Theme,
 )
-from chantiers.services import project_change_status, project_create
+from chantiers.services import (
+    decision_record,
+    meeting_schedule,
+    project_change_status,
+    project_create,
+)
 from organisations.models import Citizen, Membership, Organisation, User
 from organisations.roles import COORDINATION, PARTENAIRE, PERSONNEL, ensure_role_groups
 
@@ -762,7 +768,7 @@ def _create_demo() -> None:
     delegates = {orgs[data["organisation"]].pk: users[data["username"]] for data in USERS if data["group"] != PERSONNEL}
     citizens = _create_citizens()
     objectives = _create_objectives(themes, orgs)
-    chantiers = _create_chantiers(themes, orgs, citizens)
+    chantiers = _create_chantiers(themes, orgs, citizens, users["coordination"])
     _create_meetings(chantiers, citizens, delegates)
     for data in PROJECTS:
         _create_project(data, themes=themes, objectives=objectives, years=years, sources=sources,
@@ -841,11 +847,12 @@ def _create_objectives(themes: dict[int, Theme], orgs: dict[str, Organisation]) 
     return objectives
 
 
-def _create_chantiers(themes, orgs, citizens) -> dict[str, Chantier]:
+def _create_chantiers(themes, orgs, citizens, coordinator) -> dict[str, Chantier]:
     chantiers = {}
     for key, data in CHANTIERS.items():
         chantier = Chantier(
-            name=data["name"], kind=data["kind"], mandate=data["mandate"], lead_organisation=orgs[data["lead"]], is_demo=True
+            name=data["name"], kind=data["kind"], mandate=data["mandate"], lead_organisation=orgs[data["lead"]],
+            coordinator=coordinator, is_demo=True,
         )
         chantier.full_clean()
         chantier.save()
@@ -861,24 +868,60 @@ def _create_chantiers(themes, orgs, citizens) -> dict[str, Chantier]:
 
 
 def _create_meetings(chantiers, citizens, delegates) -> None:
-    """Past meetings with minutes and attendance; organisations without a demo login attend as such."""
+    """Past meetings with invitations, minutes, attendance and a decision with its follow-ups;
+    organisations without a demo login attend as such. Two upcoming meetings, scheduled as a
+    coordinator would (members invited)."""
     for key, data in CHANTIERS.items():
         chantier = chantiers[key]
         members = list(chantier.memberships.select_related("organisation").order_by("pk"))
+        meetings = []
         for number, (day, place) in enumerate(data["meetings"], start=1):
             meeting = _meeting(chantier, day, place, minutes=MINUTES)
-            for index, membership in enumerate(m for m in members if m.joined_on <= day):
+            meetings.append(meeting)
+            seated = [m for m in members if m.joined_on <= day]
+            seated_citizens = [citizens[c] for c, _role, joined_on in data["citizens"] if joined_on <= day]
+            Invitation.objects.bulk_create(
+                [Invitation(meeting=meeting, organisation=m.organisation) for m in seated]
+                + [Invitation(meeting=meeting, citizen=c) for c in seated_citizens]
+            )
+            for index, membership in enumerate(seated):
                 delegate = delegates.get(membership.organisation_id)
                 Attendance.objects.create(
                     meeting=meeting, user=delegate, organisation=membership.organisation,
                     present=(index + number) % 5 != 0,  # now and then someone sends regrets
                 )
-            for citizen_key, _role, joined_on in data["citizens"]:
-                if joined_on <= day:
-                    Attendance.objects.create(meeting=meeting, citizen=citizens[citizen_key])
+            for citizen in seated_citizens:
+                Attendance.objects.create(meeting=meeting, citizen=citizen)
+        _record_decision(meetings[-1], members)
     today = timezone.localdate()
     for key, days_ahead, place in UPCOMING_MEETINGS:
-        _meeting(chantiers[key], today + datetime.timedelta(days=days_ahead), place, minutes="")
+        meeting_schedule(
+            chantier=chantiers[key], date=today + datetime.timedelta(days=days_ahead), start_time=MEETING_HOURS[0],
+            end_time=MEETING_HOURS[1], place=PLACES[place], agenda=AGENDA, is_demo=True,
+        )
+
+
+DECISION = "Mettre en commun les listes d'attente des organisations membres (décision fictive)."
+FOLLOW_UPS = [
+    # (what, days after the meeting (done) or from today (still open), done)
+    ("Rassembler les listes d'attente et les anonymiser", 30, True),
+    ("Présenter la liste commune à la prochaine rencontre", 15, False),
+]
+
+
+def _record_decision(meeting: Meeting, members) -> None:
+    lead = members[0].organisation
+    today = timezone.localdate()
+    decision_record(
+        meeting=meeting,
+        text=DECISION,
+        follow_ups=[
+            {"what": what, "responsible_organisation": lead,
+             "due_on": (meeting.date if done else today) + datetime.timedelta(days=days),
+             "done": done, "done_on": meeting.date + datetime.timedelta(days=days - 5) if done else None}
+            for what, days, done in FOLLOW_UPS
+        ],
+    )
 
 
 def _meeting(chantier: Chantier, day: datetime.date, place: str, *, minutes: str) -> Meeting:
