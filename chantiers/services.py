@@ -240,10 +240,13 @@ def attendance_record(*, meeting: Meeting, users=(), citizens=(), organisations=
     if meeting.date > timezone.localdate():
         raise ValidationError(_("On consigne les présences d'une rencontre qui a eu lieu."))
     meeting.attendances.all().delete()
+    invited = set(meeting.invitations.filter(organisation__isnull=False).values_list("organisation_id", flat=True))
     rows = []
     represented = set()
     for user in users:
-        org_id = next(iter(sorted(user.organisation_ids())), None)
+        # A person speaks for the organisation invited to this meeting (the first of theirs otherwise).
+        theirs = sorted(user.organisation_ids())
+        org_id = next((pk for pk in theirs if pk in invited), theirs[0] if theirs else None)
         represented.add(org_id)
         rows.append(Attendance(meeting=meeting, user=user, organisation_id=org_id))
     rows += [Attendance(meeting=meeting, citizen=citizen) for citizen in citizens]
