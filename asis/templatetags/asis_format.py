@@ -85,7 +85,10 @@ def long_date(value):
     """« le 2 décembre 2024 » in running text (« December 2, 2024 » in English)."""
     if not value:
         return ""
-    return _("le %(date)s") % {"date": formats.date_format(value, "DATE_FORMAT")}
+    text = formats.date_format(value, "DATE_FORMAT")
+    if value.day == 1 and not (get_language() or "fr").startswith("en"):
+        text = "1er" + text[1:]  # « le 1er décembre 2024 » (OQLF)
+    return _("le %(date)s") % {"date": text}
 
 
 @register.filter

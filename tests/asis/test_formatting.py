@@ -89,3 +89,16 @@ def test_bad_amounts_are_refused_in_french(typed):
 def test_floats_are_never_money():
     with pytest.raises(TypeError):
         to_money(0.1)
+
+
+def test_the_first_of_the_month_is_written_1er():
+    with translation.override("fr-ca"):
+        assert long_date(datetime.date(2024, 12, 1)) == "le 1er décembre 2024"
+
+
+def test_times_are_written_13_h_30():
+    from django.utils import formats
+
+    with translation.override("fr-ca"):
+        assert formats.time_format(datetime.time(13, 30)) == "13\xa0h\xa030"
+        assert formats.date_format(datetime.datetime(2024, 1, 31, 13, 40), "DATETIME_FORMAT") == "31 janvier 2024, 13\xa0h\xa040"
