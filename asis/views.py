@@ -34,9 +34,16 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-def plan_timeline(request):  # being written (issue 3)
-    raise Http404
+@require_GET
+def plan_timeline(request):
+    """The three plan years side by side: each theme's spaces and projects on the years they run."""
+    return render(request, "asis/plan.html", selectors.plan_timeline(request.user))
 
 
-def theme_detail(request, slug):  # being written (issue 3)
-    raise Http404
+@require_GET
+def theme_detail(request, slug):
+    """One priority theme: its spaces, projects, money, progress and meetings (public)."""
+    context = selectors.theme_detail(request.user, slug)
+    if context is None:
+        raise Http404
+    return render(request, "asis/theme_detail.html", context)

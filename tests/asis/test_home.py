@@ -1,12 +1,15 @@
 """The home page: the Alliance's plan at a glance, for every kind of visitor."""
 
+import datetime
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from budget.models import FundingSource
+from chantiers import services as chantier_services
 from chantiers.models import Plan, ProjectStatus, Theme
 from tests import factories as f
 
@@ -104,6 +107,10 @@ def _grow(plan, cast, count):
         project.partnerships.create(organisation=cast.org_a if i % 2 else cast.org_b)
         if project.is_fundable:
             f.commit(source=fqis, project=project, amount="100.00")
+        meeting = f.make_meeting(chantier)
+        chantier_services.decision_record(  # open follow-ups, for the coordinator's list
+            meeting=meeting, text="Décision", follow_ups=[{"what": "Suivi", "responsible_organisation": org, "responsible_user": cast.alice}]
+        )
 
 
 def _count(client, url="/"):
@@ -112,16 +119,25 @@ def _count(client, url="/"):
     return len(queries)
 
 
-@pytest.mark.parametrize("who", ["anonymous", "alice", "coordinator"])
-def test_home_page_queries_do_not_grow_with_the_data(client, asis, cast, who, django_assert_max_num_queries):
+@pytest.mark.parametrize(
+    "who, bound",
+    [
+        # plan, years, principles, activities, themes, spaces, projects, sources (8)
+        ("anonymous", 8),
+        # + session, user, groups (role) and memberships (their projects) (12)
+        ("alice", 12),
+        # + session, user, groups; no memberships (sees everything); pending organisations (12)
+        # and the open follow-ups (13, one query whatever their number)
+        ("coordinator", 13),
+    ],
+)
+def test_home_page_queries_do_not_grow_with_the_data(client, asis, cast, who, bound, django_assert_max_num_queries):
     if who != "anonymous":
         client.force_login(getattr(cast, who))
     _grow(asis, cast, 3)
     small = _count(client)
     _grow(asis, cast, 60)
-    # anonymous: plan, years, principles, activities, themes, spaces, projects, sources (8);
-    # logged in adds session, user, groups and memberships; coordination adds pending organisations.
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(bound):
         large = _count(client)
     assert large == small
 
@@ -130,3 +146,64 @@ def test_french_first_whatever_the_browser_language(client, asis):
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert 'lang="fr-CA"' in response.content.decode()
     assert "502 136 $" in text(response)
+
+
+# ---------------------------------------------------------------- the coordinator's open follow-ups
+
+
+@pytest.fixture
+def follow_ups(asis, cast):
+    """Open follow-ups of a meeting: one late, one due later, one undated, and one done."""
+    today = timezone.localdate()
+    space = f.make_chantier(themes=[asis.themes.first()], name="Chantier des suivis")
+    meeting = f.make_meeting(space, date=datetime.date(2014, 5, 1))
+    decision = chantier_services.decision_record(
+        meeting=meeting,
+        text="On agit",
+        follow_ups=[
+            {"what": "Écrire au ministère", "responsible_organisation": cast.org_b, "due_on": today + datetime.timedelta(days=10)},
+            {"what": "Réserver la salle", "responsible_organisation": cast.org_a, "due_on": today - datetime.timedelta(days=3)},
+            {"what": "Trouver un local", "responsible_user": cast.alice},
+            {"what": "Déjà fait", "responsible_organisation": cast.org_a, "due_on": today - datetime.timedelta(days=30)},
+        ],
+    )
+    chantier_services.follow_up_set_done(follow_up=decision.follow_ups.get(what="Déjà fait"))
+    return decision
+
+
+def test_the_coordinator_sees_open_follow_ups_by_due_date(client, follow_ups, cast):
+    client.force_login(cast.coordinator)
+    response = client.get("/")
+    assert [fu.what for fu in response.context["follow_ups"]] == ["Réserver la salle", "Écrire au ministère", "Trouver un local"]
+    assert [fu.is_late for fu in response.context["follow_ups"]] == [True, False, False]
+    assert response.context["follow_ups_more"] == 0
+    page = text(response)
+    assert "Suivis ouverts" in page and "Chantier des suivis" in page and "Déjà fait" not in page
+    assert page.count("En retard") == 1
+    assert 'href="/rencontres/">Mes rencontres</a>' in page
+
+
+def test_the_follow_ups_are_capped_with_a_count_of_the_rest(client, follow_ups, cast):
+    chantier_services.decision_record(
+        meeting=follow_ups.meeting, text="Beaucoup à faire", follow_ups=[{"what": f"Tâche {i}"} for i in range(20)]
+    )
+    client.force_login(cast.coordinator)
+    response = client.get("/")
+    assert len(response.context["follow_ups"]) == 20
+    assert response.context["follow_ups_more"] == 3
+    assert "… et 3 autres suivis ouverts." in text(response)
+
+
+@pytest.mark.parametrize("who", ["anonymous", "alice", "staff"])
+def test_only_coordination_sees_the_follow_ups(client, follow_ups, cast, who):
+    if who != "anonymous":
+        client.force_login(getattr(cast, who))
+    page = text(client.get("/"))
+    assert "Suivis ouverts" not in page and "Réserver la salle" not in page
+    assert ('href="/rencontres/">Mes rencontres</a>' in page) is (who != "anonymous")
+
+
+def test_each_theme_links_to_its_page(client, asis):
+    page = text(client.get("/"))
+    for theme in asis.themes.all():
+        assert f'href="/enjeux/{theme.slug}/"' in page

@@ -1,0 +1,218 @@
+"""A theme's page (/enjeux/<slug>/): its spaces, projects, money, progress and meetings, for each kind of visitor."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from asis import selectors
+from budget import services as budget_services
+from budget.models import FundingSource
+from chantiers import services as chantier_services
+from chantiers.models import Plan, ProgressReport, ProjectStatus
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+SLUG = "logement-et-habitation"
+
+
+def text(response) -> str:
+    return response.content.decode().replace("\xa0", " ").replace("&#x27;", "'")
+
+
+@pytest.fixture
+def asis(db):
+    call_command("load_asis")
+    return Plan.objects.get()
+
+
+@pytest.fixture
+def housing(asis):
+    return asis.themes.get(slug=SLUG)
+
+
+@pytest.fixture
+def world(asis, housing, cast):
+    """A space with seats and citizens, projects in several statuses, money, reports and meetings."""
+    fqis = FundingSource.objects.get(code="fqis")
+    space = chantier_services.chantier_create(
+        themes=[housing], lead_organisation=cast.org_b, name="Chantier logement", kind="chantier"
+    )
+    chantier_services.chantier_seat_organisation(chantier=space, organisation=cast.org_a)
+    for first_name in ("Ginette", "Réjean"):
+        chantier_services.chantier_seat_citizen(
+            chantier=space, citizen=f.make_citizen(first_name=first_name, last_name="Tremblay", email="g@example.org")
+        )
+    archived = f.make_chantier(themes=[housing], name="Vieux comité du logement")
+    chantier_services.chantier_archive(chantier=archived)
+
+    accepted = f.make_project(lead=cast.org_b, theme=housing, status=ProjectStatus.IN_PROGRESS, title="Logements pour tous")
+    commitment = f.commit(source=fqis, project=accepted, amount="12500.50")
+    budget_services.disbursement_create(commitment=commitment, amount=Decimal("2000.25"), paid_on=datetime.date(2014, 7, 1))
+    other = f.make_project(lead=cast.org_a, theme=housing, status=ProjectStatus.ACCEPTED, title="Coop d'habitation")
+    f.commit(source=fqis, project=other, amount="1000.00", year=f.plan_year(asis, 2))
+    f.make_project(lead=cast.org_a, theme=housing, title="Brouillon secret de A")
+    f.make_project(lead=cast.org_b, theme=housing, title="Brouillon secret de B")
+    f.make_project(lead=cast.org_b, theme=asis.themes.get(order=1), status=ProjectStatus.ACCEPTED, title="Projet d'un autre enjeu")
+    ProgressReport.objects.create(
+        project=accepted, period_start=datetime.date(2014, 4, 1), period_end=datetime.date(2014, 9, 30),
+        percent_done=25, people_reached=10, highlights="Ancien rapport",
+    )
+    ProgressReport.objects.create(
+        project=accepted, period_start=datetime.date(2014, 10, 1), period_end=datetime.date(2015, 3, 31),
+        percent_done=60, people_reached=42, highlights="Douze logements rénovés",
+    )
+    today = timezone.localdate()
+    f.make_meeting(space, date=datetime.date(2014, 5, 1), place="Salle du conseil secrète")
+    f.make_meeting(space, date=datetime.date(2014, 9, 1), place="Salle du conseil secrète")
+    f.make_meeting(space, date=today + datetime.timedelta(days=7), place="Local à venir")
+    return space
+
+
+def test_anonymous_sees_spaces_public_projects_and_money_to_the_cent(client, world, housing):
+    response = client.get(f"/enjeux/{SLUG}/")
+    assert response.status_code == 200
+    page = text(response)
+    assert housing.name in page
+    assert "Chantier logement" in page and "Organisme B" in page and "Organisme A" in page
+    assert "Vieux comité du logement" not in page  # archived
+    assert "Logements pour tous" in page and "Coop d'habitation" in page
+    assert "Projet d'un autre enjeu" not in page
+    assert "13 500,50 $" in page  # committed: 12 500,50 + 1 000
+    assert "2 000,25 $" in page  # paid
+    assert "Douze logements rénovés" in page and "Ancien rapport" not in page  # the latest report only
+    assert 'value="60"' in page
+
+
+def test_anonymous_sees_no_draft_no_citizen_and_no_meeting_detail(client, world):
+    page = text(client.get(f"/enjeux/{SLUG}/"))
+    assert "Brouillon secret" not in page
+    assert "Ginette" not in page and "Tremblay" not in page and "g@example.org" not in page
+    assert "Salle du conseil" not in page and "Local à venir" not in page
+    assert "2 rencontres tenues" in page
+    assert f'href="/lieux/{world.pk}/"' not in page  # the space's page is for logged-in users
+
+
+def test_the_citizen_count_is_shown(client, world):
+    response = client.get(f"/enjeux/{SLUG}/")
+    space = next(s for s in response.context["spaces"] if s.pk == world.pk)
+    assert space.citizen_count == 2
+    assert [seat.organisation.name for seat in space.current_seats] == ["Organisme A", "Organisme B"]
+
+
+@pytest.mark.parametrize(
+    "who, sees_a, sees_b",
+    [("alice", True, False), ("bob", True, False), ("charlie", False, True), ("coordinator", True, True), ("staff", True, True)],
+)
+def test_drafts_only_for_their_organisation_and_coordination(client, world, cast, who, sees_a, sees_b):
+    client.force_login(getattr(cast, who))
+    page = text(client.get(f"/enjeux/{SLUG}/"))
+    assert ("Brouillon secret de A" in page) is sees_a
+    assert ("Brouillon secret de B" in page) is sees_b
+    assert f'href="/lieux/{world.pk}/"' in page
+
+
+@pytest.mark.parametrize("who, sees", [("alice", True), ("coordinator", True), ("staff", True)])
+def test_logged_in_members_see_the_meetings_of_their_spaces(client, world, cast, who, sees):
+    client.force_login(getattr(cast, who))
+    response = client.get(f"/enjeux/{SLUG}/")
+    page = text(response)
+    assert ("Salle du conseil secrète" in page) is sees
+    assert [m.place for m in response.context["upcoming_meetings"]] == ["Local à venir"]
+    assert len(response.context["past_meetings"]) == 2
+
+
+def test_a_partner_sees_no_meeting_of_a_space_they_do_not_sit_in(client, world, cast):
+    outsider = f.make_organisation(name="Organisme C")
+    client.force_login(f.make_user("dora", organisation=outsider))
+    response = client.get(f"/enjeux/{SLUG}/")
+    page = text(response)
+    assert "Salle du conseil" not in page and "Local à venir" not in page
+    assert response.context["upcoming_meetings"] == [] and response.context["past_meetings"] == []
+    assert "2 rencontres tenues" in page
+
+
+def test_money_sums_are_decimals(world, cast, housing):
+    context = selectors.theme_detail(cast.anonymous, SLUG)
+    assert context["committed"] == Decimal("13500.50")
+    assert context["disbursed"] == Decimal("2000.25")
+    assert [g["status"] for g in context["project_groups"]] == [ProjectStatus.ACCEPTED, ProjectStatus.IN_PROGRESS]
+
+
+def test_unknown_slug_is_404(client, asis):
+    assert client.get("/enjeux/pas-un-enjeu/").status_code == 404
+
+
+def test_a_theme_without_anything_still_opens(client, asis):
+    response = client.get("/enjeux/benevolat-et-entraide/")
+    assert response.status_code == 200
+    assert "Aucun lieu de concertation actif" in text(response)
+
+
+def test_post_is_not_allowed(client, asis):
+    assert client.post(f"/enjeux/{SLUG}/").status_code == 405
+
+
+def _grow(plan, theme, cast, count):
+    """Spaces with seats and citizens, projects in every status with partners, money, reports and meetings."""
+    fqis = FundingSource.objects.get(code="fqis")
+    statuses = list(f.PATH_TO)
+    for i in range(count):
+        org = f.make_organisation()
+        space = f.make_chantier(themes=[theme], lead_organisation=org)
+        chantier_services.chantier_seat_organisation(chantier=space, organisation=org)
+        chantier_services.chantier_seat_organisation(chantier=space, organisation=[cast.org_a, cast.org_b][i % 2])
+        chantier_services.chantier_seat_citizen(chantier=space, citizen=f.make_citizen())
+        for month in (5, 11):
+            meeting = f.make_meeting(space, date=datetime.date(2014, month, 1 + i % 28))
+            chantier_services.decision_record(meeting=meeting, text="Décision", follow_ups=[{"what": "Suivi", "responsible_organisation": org}])
+        f.make_meeting(space, date=timezone.localdate() + datetime.timedelta(days=1 + i))
+        for j in range(2):
+            project = f.make_project(
+                lead=[cast.org_a, cast.org_b, org][(i + j) % 3], theme=theme, chantier=space,
+                status=statuses[(2 * i + j) % len(statuses)],
+            )
+            project.partnerships.create(organisation=cast.org_a if j else cast.org_b)
+            if project.is_fundable:
+                commitment = f.commit(source=fqis, project=project, amount="100.00")
+                budget_services.disbursement_create(commitment=commitment, amount=Decimal("40.00"), paid_on=datetime.date(2014, 8, 1))
+                for percent in (20, 50):
+                    ProgressReport.objects.create(
+                        project=project, period_start=datetime.date(2014, 4, 1),
+                        period_end=datetime.date(2014, 4 + percent // 10, 1), percent_done=percent, people_reached=percent,
+                    )
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    "who, bound",
+    [
+        # theme, spaces, their seats, projects, their latest reports, meetings held (6)
+        ("anonymous", 6),
+        # + session, user, groups (role), memberships (visible projects and meetings), upcoming and past meetings (12)
+        ("alice", 12),
+        # coordination and staff see everything: no memberships query (11)
+        ("coordinator", 11),
+        ("staff", 11),
+    ],
+)
+def test_theme_page_queries_do_not_grow_with_the_data(client, asis, housing, cast, who, bound, django_assert_max_num_queries):
+    if who != "anonymous":
+        client.force_login(getattr(cast, who))
+    url = f"/enjeux/{SLUG}/"
+    _grow(asis, housing, cast, 3)  # enough for an accepted project, with money and reports
+    small = _count(client, url)
+    _grow(asis, housing, cast, 30)  # 33 spaces, 66 projects, their money, reports and meetings
+    with django_assert_max_num_queries(bound):
+        large = _count(client, url)
+    assert large == small
