@@ -148,3 +148,17 @@ class FollowUpForm(forms.Form):
 
 
 FollowUpFormSet = forms.formset_factory(FollowUpForm, extra=2, max_num=5)
+
+
+THRESHOLD_ERROR = _("Le seuil doit être un nombre entier de rencontres par mois, entre 1 et 99.")
+
+
+class ThresholdForm(forms.Form):
+    """The hyperconcertation threshold (principle 3): meetings a month above which someone is flagged."""
+
+    threshold = forms.IntegerField(
+        label=_("Seuil (rencontres par mois)"),
+        min_value=1,
+        max_value=99,
+        error_messages={key: THRESHOLD_ERROR for key in ("required", "invalid", "min_value", "max_value")},
+    )

@@ -37,10 +37,11 @@ class Plan(models.Model):
     )
     mobilised_people = models.PositiveIntegerField(_("personnes mobilisées"), null=True, blank=True)
     source_note = models.TextField(_("source"), blank=True)
+    DEFAULT_MEETING_THRESHOLD = 4
     meeting_threshold_per_month = models.PositiveSmallIntegerField(
         _("seuil d'hyperconcertation (rencontres par mois)"),
-        default=4,
-        validators=[MinValueValidator(1)],
+        default=DEFAULT_MEETING_THRESHOLD,
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
         help_text=_("Au-delà de ce nombre de rencontres par mois, une organisation ou une personne est signalée."),
     )
     dates_note = models.TextField(
@@ -53,6 +54,12 @@ class Plan(models.Model):
         verbose_name = _("plan d'action")
         verbose_name_plural = _("plans d'action")
         ordering = ["start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(meeting_threshold_per_month__gte=1) & Q(meeting_threshold_per_month__lte=99),
+                name="chantiers_plan_threshold_range",
+            ),
+        ]
 
     def __str__(self):
         return self.title

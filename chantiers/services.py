@@ -93,6 +93,15 @@ def plan_year_for(plan: Plan, day: datetime.date) -> PlanYear | None:
     return next((year for year in plan.years.all() if year.contains(day)), None)
 
 
+@transaction.atomic
+def plan_threshold_update(*, plan: Plan, threshold: int) -> Plan:
+    """Set the hyperconcertation threshold (meetings a month) that the pages and the scheduling warning use."""
+    plan.meeting_threshold_per_month = threshold
+    plan.full_clean()
+    plan.save(update_fields=["meeting_threshold_per_month"])
+    return plan
+
+
 # ---------------------------------------------------------------- concertation spaces
 
 
@@ -187,7 +196,7 @@ def meeting_warnings(*, chantier: Chantier, date: datetime.date, organisations, 
     organisations = list(organisations)
     ids = [org.pk for org in organisations]
     plan = Plan.objects.order_by("-start_date").first()
-    threshold = plan.meeting_threshold_per_month if plan else 4
+    threshold = plan.meeting_threshold_per_month if plan else Plan.DEFAULT_MEETING_THRESHOLD
     month_start = date.replace(day=1)
     next_month = (month_start + datetime.timedelta(days=32)).replace(day=1)
     invitations = Invitation.objects.filter(organisation_id__in=ids, meeting__date__gte=month_start, meeting__date__lt=next_month)

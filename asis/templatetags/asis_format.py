@@ -75,7 +75,8 @@ def number(value):
 def percent(value):
     if value is None or value == "":
         return ""
-    text = formats.number_format(value, decimal_pos=0, use_l10n=True)
+    rounded = Decimal(str(value)).quantize(Decimal("1"), rounding=ROUND_HALF_UP)  # 66,67 -> 67, not 66
+    text = formats.number_format(rounded, decimal_pos=0, use_l10n=True)
     english = (get_language() or "fr").startswith("en")
     return f"{text}%" if english else f"{text}{NBSP}%"
 

@@ -6,7 +6,13 @@ import pytest
 from django.urls import reverse
 
 from chantiers.models import Attendance, Decision, FollowUp, Invitation, Meeting
-from chantiers.services import chantier_create, chantier_seat_citizen, chantier_seat_organisation, meeting_schedule, meeting_warnings
+from chantiers.services import (
+    chantier_create,
+    chantier_seat_citizen,
+    chantier_seat_organisation,
+    meeting_schedule,
+    meeting_warnings,
+)
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,11 @@ import pytest
 from django.urls import reverse
 
 from chantiers.models import Chantier, ChantierMembership, ParticipationRole
-from chantiers.services import chantier_create, chantier_seat_citizen, chantier_seat_organisation
+from chantiers.services import (
+    chantier_create,
+    chantier_seat_citizen,
+    chantier_seat_organisation,
+)
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
