@@ -8,6 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from django.test import override_settings
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -88,3 +90,19 @@ def describe(violations) -> str:
     return "\n".join(
         f"{v['impact']}: {v['id']} — {v['help']} ({len(v['nodes'])}×: {v['nodes'][0]['target']})" for v in violations
     )
+
+
+@pytest.fixture
+def demo(db):
+    """The ASIS reference data and the demo (with its four logins), as `make run` loads them."""
+    call_command("load_asis")
+    with override_settings(DEBUG=True):
+        call_command("load_demo")
+
+
+def log_in(page, base_url, username, password="demo-asis-2013"):
+    page.goto(base_url + "/connexion/")
+    page.get_by_label("Nom d’utilisateur").fill(username)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(base_url + "/")

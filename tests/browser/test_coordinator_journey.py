@@ -5,14 +5,11 @@ attendance and a decision."""
 import datetime
 
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 from django.utils import timezone
 
 from chantiers.models import Chantier, Decision, Meeting
 from chantiers.services import meeting_schedule
-from tests.browser.conftest import describe
-from tests.browser.test_home_journey import log_in
+from tests.browser.conftest import describe, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 FAMILY = "Maison de la famille des Collines (démo)"
@@ -20,10 +17,7 @@ EMPLOYMENT = "Carrefour emploi Témis-Nord (démo)"
 
 
 @pytest.fixture
-def demo_with_a_meeting_today(db):
-    call_command("load_asis")
-    with override_settings(DEBUG=True):
-        call_command("load_demo")
+def demo_with_a_meeting_today(demo):
     # The family house already has an Alliance meeting today, in its early-childhood table.
     table = Chantier.objects.get(name="Table petite enfance des Collines (démo)")
     meeting_schedule(chantier=table, date=timezone.localdate(), start_time=datetime.time(9), place="Maison de la famille")

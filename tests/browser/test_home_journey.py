@@ -1,19 +1,11 @@
 """The first journey in real Chromium: the public plan, then a coordinator logs in."""
 
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 
-from tests.browser.conftest import describe
+from tests.browser.conftest import describe, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-
-@pytest.fixture
-def demo(db):
-    call_command("load_asis")
-    with override_settings(DEBUG=True):
-        call_command("load_demo")
 
 
 def test_public_plan_then_coordinator_login(live_server, page, axe, demo):
@@ -43,14 +35,6 @@ def test_a_wrong_password_gets_a_french_error_in_the_browser(live_server, page, 
     page.get_by_label("Mot de passe").fill("pas-le-bon")
     page.get_by_role("button", name="Se connecter").click()
     assert page.get_by_text("Saisissez un nom d’utilisateur et un mot de passe valides").is_visible()
-
-
-def log_in(page, base_url, username):
-    page.goto(base_url + "/connexion/")
-    page.get_by_label("Nom d’utilisateur").fill(username)
-    page.get_by_label("Mot de passe").fill("demo-asis-2013")
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(base_url + "/")
 
 
 def test_the_login_page_passes_axe(live_server, page, axe, demo):

@@ -3,24 +3,18 @@
 import datetime
 
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 from django.utils import timezone
 
 from chantiers.models import Invitation
 from chantiers.services import meeting_schedule
 from tests import factories as f
-from tests.browser.conftest import describe
-from tests.browser.test_home_journey import log_in
+from tests.browser.conftest import describe, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def demo(db):
-    call_command("load_asis")
-    with override_settings(DEBUG=True):
-        call_command("load_demo")
+def busy_demo(demo):
     # One organisation asked to 4 meetings in the last weeks: above a threshold of 1 a month (3 in 3 months).
     busy, space = f.make_organisation(name="Organisme très sollicité"), f.make_chantier(name="Comité d'essai")
     for days in range(1, 5):
@@ -28,7 +22,7 @@ def demo(db):
         Invitation.objects.create(meeting=meeting, organisation=busy)
 
 
-def test_coordination_reads_both_pages_and_sets_the_threshold(live_server, page, axe, demo):
+def test_coordination_reads_both_pages_and_sets_the_threshold(live_server, page, axe, busy_demo):
     log_in(page, live_server.url, "coordination")
     page.goto(live_server.url + "/hyperconcertation/")  # the menu itself is tested in tests/chantiers
     assert page.get_by_role("heading", name="Éviter l'hyperconcertation", level=1).is_visible()

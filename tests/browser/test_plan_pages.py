@@ -1,22 +1,13 @@
 """The plan's timeline and a theme's page in real Chromium: readable and accessible, for the public and for coordination."""
 
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 
-from tests.browser.conftest import describe
-from tests.browser.test_home_journey import log_in
+from tests.browser.conftest import describe, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 THEME = "/enjeux/logement-et-habitation/"
 
-
-@pytest.fixture
-def demo(db):
-    call_command("load_asis")
-    with override_settings(DEBUG=True):
-        call_command("load_demo")
 
 
 def test_the_public_plan_and_a_theme_pass_axe(live_server, page, axe, demo):
