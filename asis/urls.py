@@ -14,6 +14,7 @@ urlpatterns = [
     path("plan/", views.plan_timeline, name="plan"),
     path("enjeux/<slug:slug>/", views.theme_detail, name="theme-detail"),
     path("", include("chantiers.urls")),
+    path("", include("budget.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path(

@@ -118,10 +118,10 @@ def totals_mismatches() -> list[str]:
         ledger_paid=Coalesce(Subquery(paid.annotate(s=Sum("amount")).values("s")), ZERO, output_field=MONEY_FIELD),
     ):
         if source.ledger_committed != source.committed_total:
-            problems.append(f"{source.code}: committed_total {source.committed_total} != {source.ledger_committed}")
+            problems.append(f"{source.code}: committed_total {source.committed_total:.2f} != {source.ledger_committed:.2f}")
         if source.ledger_paid != source.disbursed_total:
-            problems.append(f"{source.code}: disbursed_total {source.disbursed_total} != {source.ledger_paid}")
+            problems.append(f"{source.code}: disbursed_total {source.disbursed_total:.2f} != {source.ledger_paid:.2f}")
     for commitment in Commitment.objects.annotate(ledger_paid=Sum("disbursements__amount", default=ZERO)):
         if commitment.ledger_paid != commitment.disbursed_total:
-            problems.append(f"commitment {commitment.pk}: disbursed_total {commitment.disbursed_total} != {commitment.ledger_paid}")
+            problems.append(f"commitment {commitment.pk}: disbursed_total {commitment.disbursed_total:.2f} != {commitment.ledger_paid:.2f}")
     return problems

@@ -1,0 +1,38 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from asis.forms import MoneyField
+from budget.models import Commitment, FundingSource
+from chantiers.models import ActionProject, PlanYear
+
+DATE_INPUT = {"type": "date"}
+
+
+class CommitmentForm(forms.Form):
+    source = forms.ModelChoiceField(label=_("Source de financement"), queryset=FundingSource.objects.none())
+    project = forms.ModelChoiceField(label=_("Projet accepté ou en cours"), queryset=ActionProject.objects.none())
+    plan_year = forms.ModelChoiceField(label=_("Année du plan"), queryset=PlanYear.objects.none())
+    amount = MoneyField(label=_("Montant engagé"))
+    decided_on = forms.DateField(label=_("Date de la décision"), widget=forms.DateInput(attrs=DATE_INPUT))
+    reference = forms.CharField(label=_("Référence (résolution du conseil d'administration)"), max_length=100, required=False)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = FundingSource.objects.filter(plan=plan).order_by("order")
+        self.fields["project"].queryset = (
+            ActionProject.objects.fundable().filter(theme__plan=plan).select_related("lead").order_by("title")
+        )
+        self.fields["project"].label_from_instance = lambda p: f"{p.title} — {p.lead.short_name}"
+        self.fields["plan_year"].queryset = plan.years.all()
+        self.fields["source"].label_from_instance = lambda s: s.name
+
+
+class DisbursementForm(forms.Form):
+    amount = MoneyField(label=_("Montant versé"))
+    paid_on = forms.DateField(label=_("Date du versement"), widget=forms.DateInput(attrs=DATE_INPUT))
+    reference = forms.CharField(label=_("Référence du paiement"), max_length=100, required=False)
+
+    def __init__(self, *args, commitment: Commitment | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.commitment = commitment

@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from budget.services import totals_mismatches
+
+
+class Command(BaseCommand):
+    help = (
+        "Recalcule chaque solde (sources, engagements) à partir des écritures et échoue, en nommant l'écart, "
+        "si quelque chose ne balance pas. Pour une tâche planifiée (cron)."
+    )
+
+    def handle(self, *args, **options):
+        problems = totals_mismatches()
+        if problems:
+            for problem in problems:
+                self.stderr.write(problem)
+            raise CommandError(f"{len(problems)} solde(s) ne correspondent pas aux écritures.")
+        self.stdout.write(self.style.SUCCESS("Tous les soldes correspondent aux écritures."))

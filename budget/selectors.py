@@ -1,0 +1,56 @@
+"""Reads of the envelope: totals by source, theme, plan year and project, in a fixed number of queries."""
+
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+
+from budget.models import Commitment, Disbursement, FundingSource
+
+ZERO = Decimal("0.00")
+
+
+def envelope_overview(plan) -> dict:
+    sources = list(FundingSource.objects.filter(plan=plan).order_by("order"))  # 1 sources
+    commitments = Commitment.objects.filter(source__plan=plan)
+    by_theme = list(  # 1 committed and paid per theme
+        commitments.values("project__theme__order", "project__theme__name")
+        .annotate(committed=Sum("amount"), disbursed=Sum("disbursed_total"), projects=Count("project", distinct=True))
+        .order_by("project__theme__order")
+    )
+    by_year = list(  # 1 committed and paid per plan year
+        commitments.values("plan_year__number", "plan_year__start_date", "plan_year__end_date")
+        .annotate(committed=Sum("amount"), disbursed=Sum("disbursed_total"))
+        .order_by("plan_year__number")
+    )
+    for row in by_year:
+        row["label"] = f"{row['plan_year__start_date'].year}-{row['plan_year__end_date'].year}"
+    envelope = sum((s.amount for s in sources), ZERO)
+    committed = sum((s.committed_total for s in sources), ZERO)
+    disbursed = sum((s.disbursed_total for s in sources), ZERO)
+    return {
+        "plan": plan,
+        "sources": sources,
+        "envelope": envelope,
+        "committed": committed,
+        "disbursed": disbursed,
+        "remaining": envelope - committed,
+        "by_theme": by_theme,
+        "by_year": by_year,
+    }
+
+
+def commitments_page_queryset(plan):
+    """Every commitment of the plan with its project, source and year (one query per page)."""
+    return (
+        Commitment.objects.filter(source__plan=plan)
+        .select_related("project__lead", "project__theme", "source", "plan_year")
+        .order_by("-decided_on", "-pk")
+    )
+
+
+def recent_disbursements(plan, limit=10):
+    return list(
+        Disbursement.objects.filter(commitment__source__plan=plan)
+        .select_related("commitment__project", "commitment__source")
+        .order_by("-paid_on", "-pk")[:limit]
+    )

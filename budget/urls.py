@@ -1,0 +1,11 @@
+from django.urls import path
+
+from budget import views
+
+app_name = "budget"
+
+urlpatterns = [
+    path("enveloppe/", views.envelope, name="envelope"),
+    path("enveloppe/engagements/nouveau/", views.commitment_create, name="commitment-create"),
+    path("enveloppe/engagements/<int:pk>/versements/nouveau/", views.disbursement_create, name="disbursement-create"),
+]

@@ -1,0 +1,86 @@
+"""The envelope in the portal: overview, commitments and disbursements, all through budget.services."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from asis.templatetags.asis_format import format_money
+from budget import selectors, services
+from budget.forms import CommitmentForm, DisbursementForm
+from budget.models import Commitment
+from chantiers.access import coordination_required, staff_or_coordination_required
+from chantiers.models import Plan
+
+
+def _plan():
+    plan = Plan.objects.order_by("-start_date", "-pk").first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+@require_safe
+@staff_or_coordination_required
+def envelope(request):
+    """Total, committed, disbursed and remaining, by source, theme, plan year, and every commitment."""
+    plan = _plan()
+    context = selectors.envelope_overview(plan)
+    context["page"] = Paginator(selectors.commitments_page_queryset(plan), 25).get_page(request.GET.get("page"))
+    context["recent_disbursements"] = selectors.recent_disbursements(plan)
+    return render(request, "budget/envelope.html", context)
+
+
+def _apply_service_errors(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@coordination_required
+@require_http_methods(["GET", "POST"])
+def commitment_create(request):
+    plan = _plan()
+    initial = {}
+    if project := request.GET.get("projet"):
+        initial["project"] = project
+    form = CommitmentForm(request.POST or None, plan=plan, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            commitment = services.commitment_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(amount)s engagés envers « %(project)s ». Il reste %(left)s dans la source « %(source)s ».")
+                % {
+                    "amount": format_money(commitment.amount, cents=True),
+                    "project": commitment.project.title,
+                    "left": format_money(commitment.source.remaining, cents=True),
+                    "source": commitment.source.name,
+                },
+            )
+            return redirect("budget:envelope")
+    return render(request, "budget/commitment_form.html", {"form": form, "plan": plan})
+
+
+@coordination_required
+@require_http_methods(["GET", "POST"])
+def disbursement_create(request, pk):
+    commitment = get_object_or_404(Commitment.objects.select_related("project", "source", "plan_year"), pk=pk)
+    form = DisbursementForm(request.POST or None, commitment=commitment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.disbursement_create(commitment=commitment, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Versement enregistré."))
+            return redirect("budget:envelope")
+    return render(request, "budget/disbursement_form.html", {"form": form, "commitment": commitment})

@@ -1,0 +1,143 @@
+"""The envelope in the portal: who may see it, commitments and disbursements through the service, sums to the cent."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from budget.models import Commitment, Disbursement, FundingSource
+from chantiers.models import Plan, ProjectStatus
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def page(response) -> str:
+    return response.content.decode().replace("\xa0", " ")
+
+
+@pytest.fixture
+def asis(cast):
+    """The ASIS plan, loaded after the cast's test plan so that it is the current plan."""
+    call_command("load_asis")
+    return Plan.objects.get(alliance_acronym="ASIS")
+
+
+@pytest.fixture
+def accepted(asis, cast):
+    return f.make_project(lead=cast.org_a, theme=asis.themes.get(order=3), status=ProjectStatus.ACCEPTED, title="Logements")
+
+
+def commit(client, plan, project, amount, source="fqis"):
+    return client.post(
+        reverse("budget:commitment-create"),
+        {
+            "source": FundingSource.objects.get(code=source).pk, "project": project.pk,
+            "plan_year": plan.years.get(number=1).pk, "amount": amount, "decided_on": "2014-06-10", "reference": "CA-2014-07",
+        },
+    )
+
+
+@pytest.mark.parametrize("who, status", [("anonymous", 302), ("alice", 403), ("charlie", 403), ("staff", 200), ("coordinator", 200)])
+def test_envelope_access(client, login, cast, asis, who, status):
+    assert login(getattr(cast, who)).get(reverse("budget:envelope")).status_code == status
+
+
+@pytest.mark.parametrize("who, status", [("anonymous", 302), ("alice", 403), ("staff", 403)])
+def test_only_coordination_commits(client, login, cast, asis, accepted, who, status):
+    assert commit(login(getattr(cast, who)), asis, accepted, "1000").status_code == status
+    assert not Commitment.objects.exists()
+
+
+def test_a_commitment_lowers_the_remaining_envelope_to_the_cent(client, cast, asis, accepted):
+    client.force_login(cast.coordinator)
+    before = page(client.get(reverse("budget:envelope")))
+    assert "502 136,00 $" in before
+    response = commit(client, asis, accepted, "12 500,50")
+    assert response.status_code == 302
+    commitment = Commitment.objects.get()
+    assert (commitment.amount, commitment.reference, commitment.created_by) == (Decimal("12500.50"), "CA-2014-07", cast.coordinator)
+    after = page(client.get(reverse("budget:envelope")))
+    assert "489 635,50 $" in after  # 502 136,00 − 12 500,50
+    assert FundingSource.objects.totals()["remaining"] == Decimal("489635.50")
+
+
+def test_over_committing_is_refused_with_a_clear_message(client, cast, asis, accepted):
+    client.force_login(cast.coordinator)
+    commit(client, asis, accepted, "30000", source="ville-rn")
+    response = commit(client, asis, accepted, "5000,01", source="ville-rn")
+    assert response.status_code == 200
+    assert "Il reste 5 000,00 $ dans la source « Contribution de la Ville de Rouyn-Noranda »" in page(response)
+    assert Commitment.objects.count() == 1
+
+
+@pytest.mark.parametrize("amount, message", [("0", "supérieur à zéro"), ("-10", "supérieur à zéro"), ("abc", "pas un montant valide"), ("10,001", "deux décimales")])
+def test_bad_amounts_get_a_french_error(client, cast, asis, accepted, amount, message):
+    client.force_login(cast.coordinator)
+    response = commit(client, asis, accepted, amount)
+    assert response.status_code == 200
+    assert message in page(response)
+    assert not Commitment.objects.exists()
+
+
+def test_a_draft_project_is_not_offered_and_cannot_be_forced(client, cast, asis):
+    draft = f.make_project(lead=cast.org_a, theme=asis.themes.first(), title="Brouillon")
+    client.force_login(cast.coordinator)
+    assert "Brouillon" not in page(client.get(reverse("budget:commitment-create")))
+    response = commit(client, asis, draft, "100")
+    assert response.status_code == 200 and not Commitment.objects.exists()
+
+
+def test_a_disbursement_through_the_portal(client, cast, asis, accepted):
+    commitment = f.commit(source=FundingSource.objects.get(code="fqis"), project=accepted, amount="1000.00")
+    client.force_login(cast.coordinator)
+    url = reverse("budget:disbursement-create", args=[commitment.pk])
+    response = client.post(url, {"amount": "400,25", "paid_on": "2014-09-01", "reference": "Chèque 88"})
+    assert response.status_code == 302
+    response = client.post(url, {"amount": "600,00", "paid_on": "2014-10-01"})
+    assert response.status_code == 200
+    assert "Il reste 599,75 $ à verser" in page(response)
+    assert Disbursement.objects.count() == 1
+    commitment.refresh_from_db()
+    assert commitment.disbursed_total == Decimal("400.25")
+
+
+def test_envelope_queries_do_not_grow(client, cast, asis, django_assert_max_num_queries):
+    client.force_login(cast.coordinator)
+    fqis = FundingSource.objects.get(code="fqis")
+
+    def grow(n):
+        for i in range(n):
+            project = f.make_project(lead=cast.org_a, theme=asis.themes.get(order=1 + i % 6), status=ProjectStatus.IN_PROGRESS)
+            commitment = f.commit(source=fqis, project=project, amount="100.00")
+            from budget.services import disbursement_create
+
+            disbursement_create(commitment=commitment, amount="50.00", paid_on=datetime.date(2014, 9, 1))
+
+    grow(2)
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("budget:envelope"))
+    grow(40)
+    # session, user, groups, plan, sources, by theme, by year, count, page of commitments, recent disbursements
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("budget:envelope"))
+    assert response.status_code == 200
+    with CaptureQueriesContext(connection) as large:
+        client.get(reverse("budget:envelope"))
+    assert len(large) == len(small)
+    assert "4 200,00 $" in page(response)  # 42 commitments of 100,00 $
+
+
+def test_check_budget_catches_a_balance_changed_behind_its_back(asis, accepted, capsys):
+    fqis = FundingSource.objects.get(code="fqis")
+    f.commit(source=fqis, project=accepted, amount="1000.00")
+    call_command("check_budget")
+    assert "correspondent" in capsys.readouterr().out
+    FundingSource.objects.filter(pk=fqis.pk).update(committed_total=Decimal("999.99"))
+    with pytest.raises(CommandError):
+        call_command("check_budget")
+    assert "fqis: committed_total 999.99 != 1000.00" in capsys.readouterr().err
