@@ -69,7 +69,7 @@ def _committed_subquery():
         Commitment.objects.filter(project=OuterRef("pk"))
         .order_by()
         .values("project")
-        .annotate(total=Sum("amount"))
+        .annotate(total=Sum(Commitment.CURRENT))
         .values("total")
     )
     return Coalesce(Subquery(total, output_field=MONEY_FIELD), Value(ZERO, output_field=MONEY_FIELD))
@@ -328,7 +328,7 @@ def plan_timeline(user) -> dict:
         (row["project__theme"], row["plan_year"]): row["total"]
         for row in Commitment.objects.filter(project__in=visible.values("pk"), plan_year__plan=plan)
         .values("project__theme", "plan_year")
-        .annotate(total=Sum("amount"))
+        .annotate(total=Sum(Commitment.CURRENT))
         .order_by()
     }
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from asis.forms import MoneyField
 from budget import services
-from budget.models import Commitment, Disbursement, FundingSource
+from budget.models import Commitment, CommitmentReduction, Disbursement, FundingSource
 
 
 class FundingSourceForm(forms.ModelForm):
@@ -117,4 +117,21 @@ class DisbursementAdmin(LedgerEntryAdmin):
         return services.disbursement_create(
             commitment=data["commitment"], amount=data["amount"], paid_on=data["paid_on"],
             reference=data.get("reference", ""), by=request.user,
+        )
+
+
+@admin.register(CommitmentReduction)
+class CommitmentReductionAdmin(LedgerEntryAdmin):
+    fields = ["commitment", "amount", "reduced_on", "reason", "is_cancellation"]
+    list_display = ["commitment", "amount", "reduced_on", "is_cancellation", "created_by"]
+    list_select_related = ["commitment__project", "commitment__source", "commitment__plan_year", "created_by"]
+    list_filter = ["is_cancellation"]
+    search_fields = ["commitment__project__title", "reason"]
+    autocomplete_fields = ["commitment"]
+    date_hierarchy = "reduced_on"
+
+    def create(self, request, data):
+        return services.commitment_reduce(
+            commitment=data["commitment"], amount=data.get("amount"), reduced_on=data["reduced_on"],
+            reason=data.get("reason", ""), cancel=data.get("is_cancellation", False), by=request.user,
         )

@@ -36,3 +36,19 @@ class DisbursementForm(forms.Form):
     def __init__(self, *args, commitment: Commitment | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.commitment = commitment
+
+
+class CommitmentReductionForm(forms.Form):
+    cancel = forms.BooleanField(
+        label=_("Annuler tout ce qui reste à verser"), required=False,
+        help_text=_("Sinon, indiquez le montant à retirer de l'engagement."),
+    )
+    amount = MoneyField(label=_("Montant retiré"), required=False)
+    reduced_on = forms.DateField(label=_("Date de la décision"), widget=forms.DateInput(attrs=DATE_INPUT))
+    reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("cancel") and data.get("amount") is None and "amount" not in self.errors:
+            self.add_error("amount", _("Indiquez le montant à retirer, ou cochez l'annulation."))
+        return data

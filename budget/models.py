@@ -71,12 +71,19 @@ class FundingSource(models.Model):
 
 
 class Commitment(models.Model):
-    """An amount of one source committed to one accepted project for one plan year."""
+    """An amount of one source committed to one accepted project for one plan year.
+
+    `amount` is the decision as taken; reductions and cancellations are entries of their own
+    (CommitmentReduction) summed in `reduced_total`. Sum `Commitment.CURRENT` for what is committed now.
+    """
+
+    CURRENT = F("amount") - F("reduced_total")
 
     source = models.ForeignKey(FundingSource, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("source"))
     project = models.ForeignKey(ActionProject, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("projet"))
     plan_year = models.ForeignKey(PlanYear, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("année du plan"))
     amount = models.DecimalField(_("montant engagé"), **MONEY)
+    reduced_total = models.DecimalField(_("réduit ou annulé"), default=ZERO, editable=False, **MONEY)
     disbursed_total = models.DecimalField(_("versé"), default=ZERO, editable=False, **MONEY)
     decided_on = models.DateField(_("date de la décision"))
     reference = models.CharField(_("référence"), max_length=100, blank=True, help_text=_("Par exemple, le numéro de la résolution du conseil d'administration."))
@@ -91,7 +98,8 @@ class Commitment(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="budget_commitment_amount_positive"),
             models.CheckConstraint(
-                condition=Q(disbursed_total__gte=0) & Q(disbursed_total__lte=F("amount")),
+                condition=Q(disbursed_total__gte=0) & Q(reduced_total__gte=0)
+                & Q(disbursed_total__lte=F("amount") - F("reduced_total")),
                 name="budget_commitment_not_overdisbursed",
                 violation_error_message=_("Les versements dépasseraient le montant engagé."),
             ),
@@ -101,8 +109,37 @@ class Commitment(models.Model):
         return f"{self.project} — {self.source} {self.plan_year}: {self.amount}"
 
     @property
+    def current_amount(self) -> Decimal:
+        """What is committed now: the original amount less its reductions and cancellation."""
+        return self.amount - self.reduced_total
+
+    @property
     def remaining(self) -> Decimal:
-        return self.amount - self.disbursed_total
+        return self.amount - self.reduced_total - self.disbursed_total
+
+
+class CommitmentReduction(models.Model):
+    """A commitment reduced or cancelled: a new dated entry with its reason; the commitment itself never changes."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="reductions", verbose_name=_("engagement"))
+    amount = models.DecimalField(_("montant retiré"), **MONEY)
+    reduced_on = models.DateField(_("date"))
+    reason = models.TextField(_("motif"))
+    is_cancellation = models.BooleanField(_("annulation"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("saisi par"))
+    created_at = models.DateTimeField(_("saisi le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("réduction d'engagement")
+        verbose_name_plural = _("réductions d'engagements")
+        ordering = ["-reduced_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="budget_commitmentreduction_amount_positive"),
+            models.CheckConstraint(condition=~Q(reason=""), name="budget_commitmentreduction_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.commitment} − {self.amount}"
 
 
 class Disbursement(models.Model):

@@ -14,12 +14,12 @@ def envelope_overview(plan) -> dict:
     commitments = Commitment.objects.filter(source__plan=plan)
     by_theme = list(  # 1 committed and paid per theme
         commitments.values("project__theme__order", "project__theme__name")
-        .annotate(committed=Sum("amount"), disbursed=Sum("disbursed_total"), projects=Count("project", distinct=True))
+        .annotate(committed=Sum(Commitment.CURRENT), disbursed=Sum("disbursed_total"), projects=Count("project", distinct=True))
         .order_by("project__theme__order")
     )
     by_year = list(  # 1 committed and paid per plan year
         commitments.values("plan_year__number", "plan_year__start_date", "plan_year__end_date")
-        .annotate(committed=Sum("amount"), disbursed=Sum("disbursed_total"))
+        .annotate(committed=Sum(Commitment.CURRENT), disbursed=Sum("disbursed_total"))
         .order_by("plan_year__number")
     )
     for row in by_year:

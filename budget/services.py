@@ -19,20 +19,21 @@ from django.utils.translation import gettext as _
 
 from asis.money import ZERO, to_money
 from asis.templatetags.asis_format import format_money
-from budget.models import Commitment, Disbursement, FundingSource
+from budget.models import Commitment, CommitmentReduction, Disbursement, FundingSource
 from chantiers.models import ActionProject, PlanYear
 
 MONEY_FIELD = DecimalField(max_digits=12, decimal_places=2)
 
 
-def _add_within(model, pk, *, total: str, limit: str, amount: Decimal) -> bool:
+def _add_within(model, pk, *, total: str, limit, amount: Decimal) -> bool:
     """Add `amount` to the running `total` of one row only if it stays within `limit`.
 
     One UPDATE ... WHERE: atomic on both databases. ROUND(…, 2) keeps SQLite, which stores
     decimals as binary floating point, from refusing an exact fit such as 0,10 $ + 0,20 $.
     """
     after = Round(F(total) + Value(amount, output_field=MONEY_FIELD), 2)
-    return bool(model.objects.filter(pk=pk).alias(after=after).filter(after__lte=F(limit)).update(**{total: after}))
+    limit = F(limit) if isinstance(limit, str) else limit
+    return bool(model.objects.filter(pk=pk).alias(after=after).filter(after__lte=limit).update(**{total: after}))
 
 
 def _positive(amount) -> Decimal:
@@ -93,7 +94,7 @@ def disbursement_create(
     *, commitment: Commitment, amount: Decimal | str, paid_on: datetime.date, reference: str = "", by=None
 ) -> Disbursement:
     amount = _positive(amount)
-    if not _add_within(Commitment, commitment.pk, total="disbursed_total", limit="amount", amount=amount):
+    if not _add_within(Commitment, commitment.pk, total="disbursed_total", limit=F("amount") - F("reduced_total"), amount=amount):
         commitment.refresh_from_db()
         raise ValidationError(
             {"amount": _("Il reste %(left)s à verser sur cet engagement : impossible de verser %(amount)s.")
@@ -109,19 +110,61 @@ def disbursement_create(
     return disbursement
 
 
+@transaction.atomic
+def commitment_reduce(
+    *, commitment: Commitment, amount: Decimal | str | None, reduced_on: datetime.date, reason: str,
+    cancel: bool = False, by=None,
+) -> CommitmentReduction:
+    """Reduce a commitment, or cancel what is left of it (`cancel=True`), by a new dated entry with a reason.
+
+    The money goes back to its source. What was already paid stays committed."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Indiquez le motif de la réduction ou de l'annulation.")})
+    commitment.refresh_from_db(fields=["amount", "reduced_total", "disbursed_total"])
+    if cancel:
+        amount = commitment.remaining
+        if amount <= 0:
+            raise ValidationError({"amount": _("Il ne reste rien à annuler sur cet engagement.")})
+    else:
+        amount = _positive(amount)
+    if not _add_within(Commitment, commitment.pk, total="reduced_total", limit=F("amount") - F("disbursed_total"), amount=amount):
+        commitment.refresh_from_db()
+        raise ValidationError(
+            {"amount": _("On ne peut retirer que ce qui n'est pas versé : %(left)s au plus.")
+             % {"left": format_money(commitment.remaining, cents=True)}}
+        )
+    FundingSource.objects.filter(pk=commitment.source_id).update(committed_total=Round(F("committed_total") - amount, 2))
+    reduction = CommitmentReduction(
+        commitment=commitment, amount=amount, reduced_on=reduced_on, reason=reason.strip(), is_cancellation=cancel,
+        created_by=by,
+    )
+    reduction.full_clean()
+    reduction.save()
+    commitment.refresh_from_db(fields=["reduced_total"])
+    return reduction
+
+
 def totals_mismatches() -> list[str]:
     """Running totals that differ from the sum of the ledger rows (should be none)."""
     problems = []
     paid = Disbursement.objects.filter(commitment__source=OuterRef("pk")).order_by().values("commitment__source")
+    reduced = CommitmentReduction.objects.filter(commitment__source=OuterRef("pk")).order_by().values("commitment__source")
     for source in FundingSource.objects.annotate(
-        ledger_committed=Sum("commitments__amount", default=ZERO),
+        ledger_committed=Sum("commitments__amount", default=ZERO)
+        - Coalesce(Subquery(reduced.annotate(s=Sum("amount")).values("s")), ZERO, output_field=MONEY_FIELD),
         ledger_paid=Coalesce(Subquery(paid.annotate(s=Sum("amount")).values("s")), ZERO, output_field=MONEY_FIELD),
     ):
         if source.ledger_committed != source.committed_total:
             problems.append(f"{source.code}: committed_total {source.committed_total:.2f} != {source.ledger_committed:.2f}")
         if source.ledger_paid != source.disbursed_total:
             problems.append(f"{source.code}: disbursed_total {source.disbursed_total:.2f} != {source.ledger_paid:.2f}")
-    for commitment in Commitment.objects.annotate(ledger_paid=Sum("disbursements__amount", default=ZERO)):
+    cut = CommitmentReduction.objects.filter(commitment=OuterRef("pk")).order_by().values("commitment")
+    for commitment in Commitment.objects.annotate(
+        ledger_paid=Sum("disbursements__amount", default=ZERO),
+        ledger_reduced=Coalesce(Subquery(cut.annotate(s=Sum("amount")).values("s")), ZERO, output_field=MONEY_FIELD),
+    ):
+        if commitment.ledger_reduced != commitment.reduced_total:
+            problems.append(f"commitment {commitment.pk}: reduced_total {commitment.reduced_total:.2f} != {commitment.ledger_reduced:.2f}")
         if commitment.ledger_paid != commitment.disbursed_total:
             problems.append(f"commitment {commitment.pk}: disbursed_total {commitment.disbursed_total:.2f} != {commitment.ledger_paid:.2f}")
     return problems

@@ -8,4 +8,5 @@ urlpatterns = [
     path("enveloppe/", views.envelope, name="envelope"),
     path("enveloppe/engagements/nouveau/", views.commitment_create, name="commitment-create"),
     path("enveloppe/engagements/<int:pk>/versements/nouveau/", views.disbursement_create, name="disbursement-create"),
+    path("enveloppe/engagements/<int:pk>/reduire/", views.commitment_reduce, name="commitment-reduce"),
 ]

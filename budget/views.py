@@ -10,14 +10,14 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from asis.templatetags.asis_format import format_money
 from budget import selectors, services
-from budget.forms import CommitmentForm, DisbursementForm
+from budget.forms import CommitmentForm, CommitmentReductionForm, DisbursementForm
 from budget.models import Commitment
 from chantiers.access import coordination_required, staff_or_coordination_required
 from chantiers.models import Plan
 
 
 def _plan():
-    plan = Plan.objects.order_by("-start_date", "-pk").first()
+    plan = Plan.objects.order_by("-start_date", "pk").first()
     if plan is None:
         raise Http404
     return plan
@@ -84,3 +84,29 @@ def disbursement_create(request, pk):
             messages.success(request, _("Versement enregistré."))
             return redirect("budget:envelope")
     return render(request, "budget/disbursement_form.html", {"form": form, "commitment": commitment})
+
+
+@coordination_required
+@require_http_methods(["GET", "POST"])
+def commitment_reduce(request, pk):
+    """Reduce or cancel a commitment by a new dated entry with its reason; the history stays on the page."""
+    commitment = get_object_or_404(Commitment.objects.select_related("project", "source", "plan_year"), pk=pk)
+    form = CommitmentReductionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            reduction = services.commitment_reduce(
+                commitment=commitment, amount=data["amount"], reduced_on=data["reduced_on"], reason=data["reason"],
+                cancel=data["cancel"], by=request.user,
+            )
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(amount)s retirés de l'engagement; ils retournent à la source « %(source)s ».")
+                % {"amount": format_money(reduction.amount, cents=True), "source": commitment.source.name},
+            )
+            return redirect("budget:envelope")
+    history = commitment.reductions.select_related("created_by")
+    return render(request, "budget/commitment_reduce.html", {"form": form, "commitment": commitment, "history": history})

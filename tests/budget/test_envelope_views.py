@@ -21,8 +21,8 @@ def page(response) -> str:
 
 
 @pytest.fixture
-def asis(cast):
-    """The ASIS plan, loaded after the cast's test plan so that it is the current plan."""
+def asis(db):
+    """The ASIS plan, loaded before the cast's test plan: the current plan (latest start, then first created)."""
     call_command("load_asis")
     return Plan.objects.get(alliance_acronym="ASIS")
 
@@ -43,17 +43,17 @@ def commit(client, plan, project, amount, source="fqis"):
 
 
 @pytest.mark.parametrize("who, status", [("anonymous", 302), ("alice", 403), ("charlie", 403), ("staff", 200), ("coordinator", 200)])
-def test_envelope_access(client, login, cast, asis, who, status):
+def test_envelope_access(asis, client, login, cast, who, status):
     assert login(getattr(cast, who)).get(reverse("budget:envelope")).status_code == status
 
 
 @pytest.mark.parametrize("who, status", [("anonymous", 302), ("alice", 403), ("staff", 403)])
-def test_only_coordination_commits(client, login, cast, asis, accepted, who, status):
+def test_only_coordination_commits(asis, client, login, cast, accepted, who, status):
     assert commit(login(getattr(cast, who)), asis, accepted, "1000").status_code == status
     assert not Commitment.objects.exists()
 
 
-def test_a_commitment_lowers_the_remaining_envelope_to_the_cent(client, cast, asis, accepted):
+def test_a_commitment_lowers_the_remaining_envelope_to_the_cent(asis, client, cast, accepted):
     client.force_login(cast.coordinator)
     before = page(client.get(reverse("budget:envelope")))
     assert "502 136,00 $" in before
@@ -66,7 +66,7 @@ def test_a_commitment_lowers_the_remaining_envelope_to_the_cent(client, cast, as
     assert FundingSource.objects.totals()["remaining"] == Decimal("489635.50")
 
 
-def test_over_committing_is_refused_with_a_clear_message(client, cast, asis, accepted):
+def test_over_committing_is_refused_with_a_clear_message(asis, client, cast, accepted):
     client.force_login(cast.coordinator)
     commit(client, asis, accepted, "30000", source="ville-rn")
     response = commit(client, asis, accepted, "5000,01", source="ville-rn")
@@ -76,7 +76,7 @@ def test_over_committing_is_refused_with_a_clear_message(client, cast, asis, acc
 
 
 @pytest.mark.parametrize("amount, message", [("0", "supérieur à zéro"), ("-10", "supérieur à zéro"), ("abc", "pas un montant valide"), ("10,001", "deux décimales")])
-def test_bad_amounts_get_a_french_error(client, cast, asis, accepted, amount, message):
+def test_bad_amounts_get_a_french_error(asis, client, cast, accepted, amount, message):
     client.force_login(cast.coordinator)
     response = commit(client, asis, accepted, amount)
     assert response.status_code == 200
@@ -84,7 +84,7 @@ def test_bad_amounts_get_a_french_error(client, cast, asis, accepted, amount, me
     assert not Commitment.objects.exists()
 
 
-def test_a_draft_project_is_not_offered_and_cannot_be_forced(client, cast, asis):
+def test_a_draft_project_is_not_offered_and_cannot_be_forced(asis, client, cast):
     draft = f.make_project(lead=cast.org_a, theme=asis.themes.first(), title="Brouillon")
     client.force_login(cast.coordinator)
     assert "Brouillon" not in page(client.get(reverse("budget:commitment-create")))
@@ -92,7 +92,7 @@ def test_a_draft_project_is_not_offered_and_cannot_be_forced(client, cast, asis)
     assert response.status_code == 200 and not Commitment.objects.exists()
 
 
-def test_a_disbursement_through_the_portal(client, cast, asis, accepted):
+def test_a_disbursement_through_the_portal(asis, client, cast, accepted):
     commitment = f.commit(source=FundingSource.objects.get(code="fqis"), project=accepted, amount="1000.00")
     client.force_login(cast.coordinator)
     url = reverse("budget:disbursement-create", args=[commitment.pk])
@@ -106,7 +106,7 @@ def test_a_disbursement_through_the_portal(client, cast, asis, accepted):
     assert commitment.disbursed_total == Decimal("400.25")
 
 
-def test_envelope_queries_do_not_grow(client, cast, asis, django_assert_max_num_queries):
+def test_envelope_queries_do_not_grow(asis, client, cast, django_assert_max_num_queries):
     client.force_login(cast.coordinator)
     fqis = FundingSource.objects.get(code="fqis")
 
