@@ -1,12 +1,24 @@
 """Reads of the envelope: totals by source, theme, plan year and project, in a fixed number of queries."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Sum
 
 from budget.models import Commitment, Disbursement, FundingSource
+from chantiers.models import FUNDABLE_STATUSES, PUBLIC_STATUSES, OtherFunding
 
 ZERO = Decimal("0.00")
+
+
+# Projects whose other funding counts in the leverage: accepted, under way or done.
+LEVERAGE_STATUSES = tuple({*FUNDABLE_STATUSES, *PUBLIC_STATUSES})
+
+
+def leverage(other: Decimal, committed: Decimal) -> Decimal | None:
+    """Dollars from elsewhere for each dollar of the envelope (effet de levier), to the cent; None without commitment."""
+    if not committed:
+        return None
+    return (Decimal(other) / Decimal(committed)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def envelope_overview(plan) -> dict:
@@ -24,6 +36,17 @@ def envelope_overview(plan) -> dict:
     )
     for row in by_year:
         row["label"] = f"{row['plan_year__start_date'].year}-{row['plan_year__end_date'].year}"
+    other_by_theme = {  # 1 other sources of the accepted projects, per theme (effet de levier)
+        row["project__theme__order"]: row["total"]
+        for row in OtherFunding.objects.filter(project__theme__plan=plan, project__status__in=LEVERAGE_STATUSES)
+        .values("project__theme__order")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    }
+    for row in by_theme:
+        row["other"] = other_by_theme.get(row["project__theme__order"], ZERO)
+        row["leverage"] = leverage(row["other"], row["committed"])
+    other_total = sum(other_by_theme.values(), ZERO)
     envelope = sum((s.amount for s in sources), ZERO)
     committed = sum((s.committed_total for s in sources), ZERO)
     disbursed = sum((s.disbursed_total for s in sources), ZERO)
@@ -36,6 +59,8 @@ def envelope_overview(plan) -> dict:
         "remaining": envelope - committed,
         "by_theme": by_theme,
         "by_year": by_year,
+        "other_total": other_total,
+        "leverage": leverage(other_total, committed),
     }
 
 

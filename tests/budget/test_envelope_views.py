@@ -122,8 +122,9 @@ def test_envelope_queries_do_not_grow(asis, client, cast, django_assert_max_num_
     with CaptureQueriesContext(connection) as small:
         client.get(reverse("budget:envelope"))
     grow(40)
-    # session, user, groups, plan, sources, by theme, by year, count, page of commitments, recent disbursements
-    with django_assert_max_num_queries(10):
+    # session, user, groups, plan, sources, by theme, by year, other sources by theme, count,
+    # page of commitments, recent disbursements
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("budget:envelope"))
     assert response.status_code == 200
     with CaptureQueriesContext(connection) as large:
@@ -141,3 +142,18 @@ def test_check_budget_catches_a_balance_changed_behind_its_back(asis, accepted, 
     with pytest.raises(CommandError):
         call_command("check_budget")
     assert "fqis: committed_total 999.99 != 1000.00" in capsys.readouterr().err
+
+
+def test_the_leverage_is_other_money_per_envelope_dollar(asis, client, cast, accepted):
+    from chantiers.models import OtherFunding
+
+    OtherFunding.objects.create(project=accepted, kind=OtherFunding.Kind.OWN, source_name="Mise de fonds", amount=Decimal("3000.00"))
+    OtherFunding.objects.create(project=accepted, kind=OtherFunding.Kind.IN_KIND, source_name="Local prêté", amount=Decimal("1000.00"))
+    draft = f.make_project(lead=cast.org_b, theme=asis.themes.first())
+    OtherFunding.objects.create(project=draft, kind=OtherFunding.Kind.OWN, source_name="Pas encore", amount=Decimal("99999.00"))
+    f.commit(source=FundingSource.objects.get(code="fqis"), project=accepted, amount="3000.00")
+    client.force_login(cast.staff)
+    text = page(client.get(reverse("budget:envelope")))
+    # 4 000,00 $ from elsewhere for 3 000,00 $ committed: 1,33 $ per dollar (the draft's money does not count).
+    assert "mobilisent 4 000,00 $ d'autres sources" in text.replace("&#x27;", "'")
+    assert "soit 1,33 $ pour chaque dollar" in text
