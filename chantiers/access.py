@@ -9,8 +9,9 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
-from chantiers.models import Chantier, Meeting
+from chantiers.models import ActionProject, Chantier, Meeting
 
 
 def coordination_required(view):
@@ -53,3 +54,17 @@ def get_meeting_for_user(request, pk, *, write=False, queryset=None) -> Meeting:
     if write and not request.user.is_coordinator:
         raise PermissionDenied
     return meeting
+
+
+def get_project_for_user(request, pk, *, write=False, queryset=None) -> ActionProject:
+    """A project the user may see (404 otherwise); with `write`, one they may edit (403 with the reason otherwise)."""
+    base = queryset if queryset is not None else ActionProject.objects.select_related("lead", "theme")
+    project = get_object_or_404(base.visible_to(request.user), pk=pk)
+    if write and not project.can_edit(request.user):
+        if project.is_lead_member(request.user) and not project.is_editable_by_partner:
+            raise PermissionDenied(
+                _("Ce projet est « %(status)s » : il ne se modifie plus. Écrivez un commentaire à la coordination au besoin.")
+                % {"status": project.get_status_display()}
+            )
+        raise PermissionDenied(_("Seuls les membres de l'organisation porteuse modifient ce projet."))
+    return project

@@ -23,9 +23,11 @@ from chantiers.models import (
     PlanYear,
     Principle,
     ProgressReport,
+    ProjectComment,
     ProjectPartner,
     ProjectStatus,
     ProjectStatusChange,
+    ProjectYearAmount,
     Theme,
 )
 
@@ -371,3 +373,21 @@ class FollowUpAdmin(admin.ModelAdmin):
     list_filter = ["done"]
     search_fields = ["what", "decision__text"]
     autocomplete_fields = ["decision", "responsible_organisation", "responsible_user"]
+
+
+@admin.register(ProjectYearAmount)
+class ProjectYearAmountAdmin(admin.ModelAdmin):
+    """Requested amounts by plan year; the project's total is kept by the project services."""
+
+    list_display = ["project", "plan_year", "amount"]
+    list_select_related = ["project", "plan_year"]
+    search_fields = ["project__title"]
+    autocomplete_fields = ["project", "plan_year"]
+
+
+@admin.register(ProjectComment)
+class ProjectCommentAdmin(admin.ModelAdmin):
+    list_display = ["project", "author", "organisation", "created_at"]
+    list_select_related = ["project", "author", "organisation"]
+    search_fields = ["project__title", "text", "author__last_name"]
+    autocomplete_fields = ["project", "author", "organisation"]

@@ -5,7 +5,18 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chantiers.models import Chantier, Meeting, ParticipationRole, Theme
+from asis.forms import MoneyField
+from chantiers.models import (
+    ActionProject,
+    Chantier,
+    Meeting,
+    Objective,
+    OtherFunding,
+    ParticipationRole,
+    PlanYear,
+    ProjectPartner,
+    Theme,
+)
 from organisations.models import Citizen, Organisation, User
 from organisations.roles import COORDINATION
 
@@ -162,3 +173,188 @@ class ThresholdForm(forms.Form):
         max_value=99,
         error_messages={key: THRESHOLD_ERROR for key in ("required", "invalid", "min_value", "max_value")},
     )
+
+
+# ---------------------------------------------------------------- the partners' action projects
+
+MONEY_NOT_NEGATIVE = _("Le montant ne peut pas être négatif.")
+
+
+def _money(label, **kwargs):
+    return MoneyField(label=label, required=False, min_value=0, error_messages={"min_value": MONEY_NOT_NEGATIVE}, **kwargs)
+
+
+class LeadChoiceMixin:
+    """The lead organisation: the user's own (a choice when they belong to several)."""
+
+    def _set_lead_field(self, organisations):
+        organisations = list(organisations)
+        if len(organisations) > 1:
+            self.fields["lead"] = forms.ModelChoiceField(
+                label=_("Organisation porteuse"), queryset=Organisation.objects.filter(pk__in=[o.pk for o in organisations]).order_by("name")
+            )
+        self.lead_organisations = organisations
+
+    def clean_lead_value(self):
+        if "lead" in self.fields:
+            return self.cleaned_data.get("lead")
+        return self.lead_organisations[0] if self.lead_organisations else None
+
+
+class ProjectIntentionForm(LeadChoiceMixin, forms.ModelForm):
+    """A short intention: what, in which theme, in a few words."""
+
+    class Meta:
+        model = ActionProject
+        fields = ["title", "theme", "summary"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3, "maxlength": 300})}
+
+    def __init__(self, *args, plan=None, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].queryset = (Theme.objects.all() if plan is None else plan.themes.all()).order_by("order")
+        self._set_lead_field(organisations)
+
+    def _post_clean(self):
+        pass  # the service validates the whole project (its lead comes from the user)
+
+
+class ProjectForm(LeadChoiceMixin, forms.ModelForm):
+    """The full project; a draft saves with only its title and theme."""
+
+    class Meta:
+        model = ActionProject
+        fields = [
+            "title", "theme", "objective", "chantier", "summary", "description", "objectives",
+            "target_population", "area_served", "start_date", "end_date", "plan_years",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 2, "maxlength": 300}),
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "objectives": forms.Textarea(attrs={"rows": 4}),
+            "target_population": forms.Textarea(attrs={"rows": 3}),
+            "start_date": forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d"),
+            "plan_years": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "objectives": _("Les objectifs propres au projet (l'objectif du plan se choisit plus haut)."),
+            "chantier": _("Le lieu de concertation où le projet est travaillé (principe 2)."),
+        }
+
+    def __init__(self, *args, plan=None, organisations=(), year_amounts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        themes = Theme.objects.all() if plan is None else plan.themes.all()
+        self.fields["theme"].queryset = themes.order_by("order")
+        self.fields["objective"].queryset = Objective.objects.filter(theme__in=themes).select_related("theme").order_by("theme__order", "order")
+        self.fields["objective"].label_from_instance = lambda o: f"{o.theme.name} — {o.title}"
+        self.fields["chantier"].queryset = Chantier.objects.active().order_by("name")
+        self.plan_years = list(plan.years.all()) if plan is not None else []
+        self.fields["plan_years"].queryset = PlanYear.objects.filter(pk__in=[y.pk for y in self.plan_years])
+        year_amounts = year_amounts or {}
+        for year in self.plan_years:
+            self.fields[self.amount_field(year)] = _money(
+                _("Montant demandé pour %(year)s") % {"year": year.label}, initial=year_amounts.get(year.pk)
+            )
+        if self.instance.pk is None:
+            self._set_lead_field(organisations)
+        else:
+            self.lead_organisations = [self.instance.lead]
+
+    @staticmethod
+    def amount_field(year) -> str:
+        return f"amount_{year.pk}"
+
+    def amount_fields(self):
+        return [self[self.amount_field(year)] for year in self.plan_years]
+
+    def year_amounts(self) -> dict:
+        return {year: self.cleaned_data.get(self.amount_field(year)) for year in self.plan_years}
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("La date de fin doit suivre la date de début."))
+        theme, objective = data.get("theme"), data.get("objective")
+        if theme and objective and objective.theme_id != theme.pk:
+            self.add_error("objective", _("Cet objectif appartient à un autre enjeu."))
+        return data
+
+    def _post_clean(self):
+        pass  # the service runs full_clean() on the project with its lead
+
+
+class ProjectPartnerForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Organisation partenaire"), queryset=Organisation.objects.none(), required=False)
+    contribution_kind = forms.ChoiceField(
+        label=_("Contribution"), choices=ProjectPartner.Contribution.choices, initial=ProjectPartner.Contribution.SERVICES
+    )
+    contribution_value = _money(_("Valeur estimée"))
+    contribution_description = forms.CharField(label=_("Description de la contribution"), max_length=255, required=False)
+
+    def __init__(self, *args, lead=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        organisations = Organisation.objects.active().order_by("name")
+        if lead is not None:
+            organisations = organisations.exclude(pk=lead.pk)
+        self.fields["organisation"].queryset = organisations
+
+    def has_changed(self):
+        return bool(self.data.get(self.add_prefix("organisation"))) if self.is_bound else super().has_changed()
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("organisation") and (data.get("contribution_value") or data.get("contribution_description")):
+            self.add_error("organisation", _("Choisissez l'organisation partenaire."))
+        return data
+
+
+class ProjectIndicatorForm(forms.Form):
+    name = forms.CharField(label=_("Indicateur"), max_length=200, required=False)
+    unit = forms.CharField(label=_("Unité"), max_length=60, required=False)
+    target = forms.DecimalField(label=_("Cible"), max_digits=12, decimal_places=2, required=False, localize=True)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("name") and (data.get("unit") or data.get("target") is not None):
+            self.add_error("name", _("Nommez l'indicateur."))
+        return data
+
+
+class ProjectOtherFundingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Type"), choices=OtherFunding.Kind.choices, initial=OtherFunding.Kind.OTHER_FUNDER)
+    source_name = forms.CharField(label=_("Source"), max_length=200, required=False)
+    amount = _money(_("Montant"))
+    confirmed = forms.BooleanField(label=_("Confirmé"), required=False)
+
+    def has_changed(self):
+        if not self.is_bound:
+            return super().has_changed()
+        return any(self.data.get(self.add_prefix(name)) for name in ("source_name", "amount"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("source_name") or data.get("amount") is not None:
+            if not data.get("source_name"):
+                self.add_error("source_name", _("Nommez la source de financement."))
+            if not data.get("amount"):
+                self.add_error("amount", _("Indiquez un montant plus grand que zéro."))
+        return data
+
+
+ProjectPartnerFormSet = forms.formset_factory(ProjectPartnerForm, extra=2, max_num=30)
+ProjectIndicatorFormSet = forms.formset_factory(ProjectIndicatorForm, extra=2, max_num=30)
+ProjectOtherFundingFormSet = forms.formset_factory(ProjectOtherFundingForm, extra=2, max_num=30)
+
+
+class ProjectCommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Votre commentaire"), widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Écrivez un commentaire avant de l'envoyer.")},
+    )
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise forms.ValidationError(_("Écrivez un commentaire avant de l'envoyer."))
+        return text

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -592,6 +593,8 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 # Shown to the public: the board accepted them (public money is at stake).
 PUBLIC_STATUSES = (S.ACCEPTED, S.AGREEMENT_SIGNED, S.IN_PROGRESS, S.COMPLETED, S.FINAL_REPORT)
+# The lead organisation edits its project only before filing it.
+PARTNER_EDITABLE_STATUSES = (S.INTENTION, S.DRAFT)
 # Money may be committed to these.
 FUNDABLE_STATUSES = (S.ACCEPTED, S.AGREEMENT_SIGNED, S.IN_PROGRESS)
 
@@ -629,6 +632,7 @@ class ActionProject(models.Model):
     chantier = models.ForeignKey(Chantier, on_delete=models.PROTECT, null=True, blank=True, related_name="projects", verbose_name=_("lieu de concertation"))
     summary = models.CharField(_("résumé"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
+    objectives = models.TextField(_("objectifs du projet"), blank=True)
     target_population = models.TextField(_("population visée"), blank=True)
     area_served = models.CharField(_("territoire desservi"), max_length=200, blank=True)
     start_date = models.DateField(_("début"), null=True, blank=True)
@@ -663,8 +667,34 @@ class ActionProject(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("chantiers:project-detail", args=[self.pk])
+
     def can_become(self, status: str) -> bool:
         return status in TRANSITIONS.get(self.status, set())
+
+    @property
+    def is_editable_by_partner(self) -> bool:
+        return self.status in PARTNER_EDITABLE_STATUSES
+
+    def is_lead_member(self, user) -> bool:
+        return user.is_authenticated and self.lead_id in user.organisation_ids()
+
+    def can_edit(self, user) -> bool:
+        """Coordination at any time; the lead organisation's members while it is an intention or a draft."""
+        if not user.is_authenticated:
+            return False
+        return user.is_coordinator or (self.is_lead_member(user) and self.is_editable_by_partner)
+
+    def can_comment(self, user, partner_ids=None) -> bool:
+        """Coordination and members of the lead or partner organisations (`partner_ids` avoids a query)."""
+        if not user.is_authenticated:
+            return False
+        if user.is_coordinator:
+            return True
+        if partner_ids is None:
+            partner_ids = set(self.partnerships.values_list("organisation_id", flat=True))
+        return bool(user.organisation_ids() & ({self.lead_id} | set(partner_ids)))
 
     @property
     def is_public(self) -> bool:
@@ -727,6 +757,49 @@ class OtherFunding(models.Model):
 
     def __str__(self):
         return f"{self.source_name}: {self.amount}"
+
+
+class ProjectYearAmount(models.Model):
+    """The amount a project requests from the envelope for one plan year."""
+
+    project = models.ForeignKey(ActionProject, on_delete=models.CASCADE, related_name="year_amounts", verbose_name=_("projet"))
+    plan_year = models.ForeignKey(PlanYear, on_delete=models.PROTECT, related_name="project_amounts", verbose_name=_("année du plan"))
+    amount = models.DecimalField(_("montant demandé"), **MONEY)
+
+    class Meta:
+        verbose_name = _("montant demandé par année")
+        verbose_name_plural = _("montants demandés par année")
+        ordering = ["project", "plan_year__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "plan_year"], name="chantiers_projectyearamount_unique"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="chantiers_projectyearamount_amount_not_negative",
+                violation_error_message=_("Le montant ne peut pas être négatif."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project} — {self.plan_year}: {self.amount}"
+
+
+class ProjectComment(models.Model):
+    """A comment on a project by Coordination or a member of an organisation named on it."""
+
+    project = models.ForeignKey(ActionProject, on_delete=models.PROTECT, related_name="comments", verbose_name=_("projet"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="project_comments", verbose_name=_("auteur"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="project_comments", verbose_name=_("pour l'organisation")
+    )
+    text = models.TextField(_("commentaire"))
+    created_at = models.DateTimeField(_("écrit le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("commentaire sur un projet")
+        verbose_name_plural = _("commentaires sur les projets")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.project} — {self.author}"
 
 
 class ProjectStatusChange(models.Model):

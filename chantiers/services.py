@@ -2,6 +2,7 @@
 
 import datetime
 from collections import defaultdict
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,13 +18,18 @@ from chantiers.models import (
     ChantierMembership,
     Decision,
     FollowUp,
+    Indicator,
     Invitation,
     Meeting,
+    OtherFunding,
     ParticipationRole,
     Plan,
     PlanYear,
+    ProjectComment,
+    ProjectPartner,
     ProjectStatus,
     ProjectStatusChange,
+    ProjectYearAmount,
 )
 from organisations.models import Citizen, Organisation
 
@@ -282,3 +288,100 @@ def follow_up_set_done(*, follow_up: FollowUp, done: bool = True, on: datetime.d
     follow_up.done_on = (on or timezone.localdate()) if done else None
     follow_up.save(update_fields=["done", "done_on"])
     return follow_up
+
+
+# ---------------------------------------------------------------- the partners' project forms
+
+
+def _replace_rows(model, project: ActionProject, rows) -> None:
+    """Replace a project's rows of `model` by `rows` (dicts of fields), each validated before it is saved."""
+    model.objects.filter(project=project).delete()
+    for data in rows:
+        row = model(project=project, **data)
+        row.full_clean()
+        row.save()
+
+
+@transaction.atomic
+def project_save_draft(
+    *,
+    by,
+    project: ActionProject | None = None,
+    year_amounts: dict | None = None,
+    partners=None,
+    indicators=None,
+    other_funding=None,
+    status: str = ProjectStatus.DRAFT,
+    **fields,
+) -> ActionProject:
+    """Create (as `status`, an intention or a draft) or update a project with whatever is filled in,
+    with its amounts by plan year ({PlanYear: Decimal}), partners, indicators and other funding
+    (lists of dicts; None leaves them unchanged). `amount_requested` becomes the sum of the year amounts.
+    """
+    if year_amounts is not None:
+        if any(amount is not None and amount < 0 for amount in year_amounts.values()):
+            raise ValidationError({"year_amounts": _("Le montant ne peut pas être négatif.")})
+        fields["amount_requested"] = sum((a for a in year_amounts.values() if a), Decimal("0.00"))
+    plan_years = fields.pop("plan_years", None)
+    if project is None:
+        project = project_create(by=by, status=status, **fields)
+    else:
+        for name, value in fields.items():
+            setattr(project, name, value)
+        project.full_clean()
+        project.save()
+    if plan_years is not None:
+        project.plan_years.set(plan_years)
+    if year_amounts is not None:
+        _replace_rows(
+            ProjectYearAmount, project,
+            [{"plan_year": year, "amount": amount} for year, amount in year_amounts.items() if amount],
+        )
+    if partners is not None:
+        if any(row["organisation"].pk == project.lead_id for row in partners):
+            raise ValidationError({"partners": _("Le porteur du projet n'est pas son propre partenaire.")})
+        _replace_rows(ProjectPartner, project, partners)
+    if indicators is not None:
+        _replace_rows(Indicator, project, [{**row, "order": i} for i, row in enumerate(indicators, start=1)])
+    if other_funding is not None:
+        _replace_rows(OtherFunding, project, other_funding)
+    return project
+
+
+def project_missing_for_submission(project: ActionProject) -> list[str]:
+    """What a project still lacks to be filed (French, for the partner); empty when complete."""
+    missing = []
+    if not project.description.strip():
+        missing.append(_("la description"))
+    if not project.target_population.strip():
+        missing.append(_("la population visée"))
+    if not (project.start_date and project.end_date):
+        missing.append(_("les dates de début et de fin"))
+    if not project.year_amounts.filter(amount__gt=0).exists():
+        missing.append(_("un montant demandé pour au moins une année du plan"))
+    return missing
+
+
+@transaction.atomic
+def project_submit(*, project: ActionProject, by) -> ProjectStatusChange:
+    """The lead organisation files its draft: it must be approved and the project complete."""
+    if project.lead.status != project.lead.Status.APPROVED:
+        raise ValidationError(
+            _("Votre organisation n'est pas encore approuvée par la coordination : elle pourra déposer un projet une fois approuvée.")
+        )
+    if project.status != ProjectStatus.DRAFT:
+        raise ValidationError(
+            _("Seul un brouillon peut être déposé; ce projet est « %(status)s ».") % {"status": project.get_status_display()}
+        )
+    missing = project_missing_for_submission(project)
+    if missing:
+        raise ValidationError(_("Il manque, pour déposer ce projet : %(missing)s.") % {"missing": ", ".join(missing)})
+    return project_change_status(project=project, to_status=ProjectStatus.SUBMITTED, by=by)
+
+
+@transaction.atomic
+def project_comment_create(*, project: ActionProject, author, text: str, organisation=None) -> ProjectComment:
+    comment = ProjectComment(project=project, author=author, organisation=organisation, text=text.strip())
+    comment.full_clean()
+    comment.save()
+    return comment

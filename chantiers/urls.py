@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chantiers.views import calendar, meetings, participation, spaces
+from chantiers.views import calendar, meetings, participation, projects, spaces
 
 app_name = "chantiers"
 
@@ -23,6 +23,14 @@ urlpatterns = [
     path("rencontres/<int:pk>/presences/", meetings.meeting_attendance, name="meeting-attendance"),
     path("rencontres/<int:pk>/decisions/ajouter/", meetings.decision_create, name="decision-create"),
     path("suivis/<int:pk>/fait/", meetings.follow_up_done, name="follow-up-done"),
+    # The partners' action projects
+    path("projets/", projects.project_list, name="project-list"),
+    path("projets/intention/", projects.project_intention_create, name="project-intention-create"),
+    path("projets/nouveau/", projects.project_create, name="project-create"),
+    path("projets/<int:pk>/", projects.project_detail, name="project-detail"),
+    path("projets/<int:pk>/modifier/", projects.project_update, name="project-update"),
+    path("projets/<int:pk>/deposer/", projects.project_submit, name="project-submit"),
+    path("projets/<int:pk>/commentaires/", projects.project_comment_create, name="project-comment-create"),
     # Upcoming meetings and the personal iCalendar feed
     path("rencontres/", calendar.meeting_list, name="meeting-list"),
     path("calendrier/<uuid:token>.ics", calendar.meeting_feed, name="meeting-feed"),

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from organisations.models import Citizen, Membership, Organisation, User
+from organisations.models import Citizen, Membership, MembershipRequest, Organisation, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -40,3 +40,13 @@ class CitizenAdmin(admin.ModelAdmin):
     list_display = ["last_name", "first_name", "neighbourhood", "consent_to_contact", "consent_given_on", "is_demo"]
     list_filter = ["consent_to_contact", "is_demo"]
     search_fields = ["last_name", "first_name", "neighbourhood", "email"]
+
+
+@admin.register(MembershipRequest)
+class MembershipRequestAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation", "status", "created_at", "decided_by", "decided_at"]
+    list_filter = ["status"]
+    list_select_related = ["user", "organisation", "decided_by"]
+    search_fields = ["user__username", "user__last_name", "user__email", "organisation__name"]
+    autocomplete_fields = ["user", "organisation", "decided_by"]
+    readonly_fields = ["created_at"]

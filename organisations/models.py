@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,11 +27,27 @@ class User(AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.username
 
-    # Role predicates read the groups prefetched once per request (no query after the first).
+    # Role predicates read the groups and memberships loaded once per request (no query after the first).
     def _group_names(self) -> set[str]:
         if not hasattr(self, "_asis_group_names"):
-            self._asis_group_names = set(self.groups.values_list("name", flat=True)) if self.pk else set()
+            self._load_roles()
         return self._asis_group_names
+
+    def _load_roles(self) -> None:
+        """Groups and active memberships in one query (a small groups x memberships join), cached on the user."""
+        rows = (
+            list(
+                User.objects.filter(pk=self.pk).values_list(
+                    "groups__name", "memberships__organisation_id", "memberships__role", "memberships__left_on"
+                )
+            )
+            if self.pk
+            else []
+        )
+        self._asis_group_names = {group for group, *_rest in rows if group}
+        current = {(org_id, role) for _group, org_id, role, left_on in rows if org_id and left_on is None}
+        self._asis_org_ids = {org_id for org_id, _role in current}
+        self._asis_responsable_ids = {org_id for org_id, role in current if role == Membership.Role.RESPONSABLE}
 
     @property
     def is_coordinator(self) -> bool:
@@ -50,14 +67,25 @@ class User(AbstractUser):
         return self.is_coordinator or self.is_personnel
 
     def organisation_ids(self) -> set[int]:
-        """Organisations this user is an active member of (one query, then cached)."""
+        """Organisations this user is an active member of (the roles' query, then cached)."""
         if not hasattr(self, "_asis_org_ids"):
-            self._asis_org_ids = (
-                set(self.memberships.filter(left_on__isnull=True).values_list("organisation_id", flat=True))
-                if self.pk
-                else set()
-            )
+            self._load_roles()
         return self._asis_org_ids
+
+    def responsable_ids(self) -> set[int]:
+        """Organisations this user is an active *responsable* of (the same cached query)."""
+        if not hasattr(self, "_asis_responsable_ids"):
+            self._load_roles()
+        return self._asis_responsable_ids
+
+    def forget_roles(self) -> None:
+        """Drop the cached groups and memberships after a change (for code that keeps the instance)."""
+        for attr in ("_asis_group_names", "_asis_org_ids", "_asis_responsable_ids"):
+            self.__dict__.pop(attr, None)
+
+    def can_submit_for(self, organisation) -> bool:
+        """May submit on behalf of `organisation`: it is approved and this user is an active member."""
+        return organisation.can_submit and organisation.pk in self.organisation_ids()
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -66,6 +94,17 @@ class OrganisationQuerySet(models.QuerySet):
 
     def active(self):
         return self.exclude(status=Organisation.Status.ARCHIVED)
+
+    def pending(self):
+        return self.filter(status=Organisation.Status.PENDING)
+
+    def visible_to(self, user):
+        """Coordination and staff see every organisation; a partner sees their own."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.sees_everything:
+            return self
+        return self.filter(pk__in=user.organisation_ids())
 
 
 class Organisation(models.Model):
@@ -93,6 +132,9 @@ class Organisation(models.Model):
     email = models.EmailField(_("courriel"), blank=True)
     website = URLField(_("site Web"), blank=True)
     status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    status_reason = models.TextField(
+        _("motif du statut"), blank=True, help_text=_("Pourquoi la coordination a refusé ou archivé l'organisation.")
+    )
     is_coordinating_body = models.BooleanField(
         _("organisme coordonnateur"), default=False, help_text=_("L'organisme mandaté pour coordonner l'Alliance (RNVVS).")
     )
@@ -117,9 +159,30 @@ class Organisation(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("organisations:organisation-detail", args=[self.pk])
+
     @property
     def short_name(self) -> str:
         return self.acronym or self.name
+
+    @property
+    def can_submit(self) -> bool:
+        """Members prepare drafts at any time but submit only once coordination has approved the organisation."""
+        return self.status == self.Status.APPROVED
+
+    # Permission predicates: no query once the user's groups and memberships are loaded.
+    def can_edit(self, user) -> bool:
+        return user.is_authenticated and (user.is_coordinator or self.pk in user.organisation_ids())
+
+    def can_edit_identity(self, user) -> bool:
+        """Name and kind: the members while the organisation is pending, coordination always."""
+        return user.is_authenticated and (
+            user.is_coordinator or (self.status == self.Status.PENDING and self.pk in user.organisation_ids())
+        )
+
+    def can_manage_members(self, user) -> bool:
+        return user.is_authenticated and (user.is_coordinator or self.pk in user.responsable_ids())
 
     # Allowed status changes: pending -> approved -> archived (and back from archived).
     TRANSITIONS = {
@@ -130,6 +193,11 @@ class Organisation(models.Model):
 
     def can_become(self, status: str) -> bool:
         return status in self.TRANSITIONS.get(self.status, set())
+
+
+class MembershipQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(left_on__isnull=True)
 
 
 class Membership(models.Model):
@@ -145,6 +213,8 @@ class Membership(models.Model):
     joined_on = models.DateField(_("depuis le"), default=timezone.localdate)
     left_on = models.DateField(_("jusqu'au"), null=True, blank=True)
 
+    objects = MembershipQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("membre d'une organisation")
         verbose_name_plural = _("membres des organisations")
@@ -154,6 +224,48 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.organisation} ({self.get_role_display()})"
+
+
+class MembershipRequest(models.Model):
+    """A person asks to join an existing approved organisation; coordination decides."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        APPROVED = "approved", _("Acceptée")
+        REFUSED = "refused", _("Refusée")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership_requests",
+        verbose_name=_("personne"),
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="membership_requests", verbose_name=_("organisation")
+    )
+    message = models.TextField(_("message"), blank=True)
+    status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("décidée par"),
+    )
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+    reason = models.TextField(_("motif"), blank=True)
+    created_at = models.DateTimeField(_("demandée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("demande d'adhésion")
+        verbose_name_plural = _("demandes d'adhésion")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                condition=Q(status="pending"),
+                name="organisations_membershiprequest_one_pending",
+                violation_error_message=_("Une demande pour cette organisation est déjà en attente."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.organisation} ({self.get_status_display()})"
 
 
 class Citizen(models.Model):

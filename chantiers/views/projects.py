@@ -1,0 +1,297 @@
+"""The partners' action projects: intentions, drafts, filing, comments (principles 1 and 3)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from chantiers import services
+from chantiers.access import get_project_for_user
+from chantiers.forms import (
+    ProjectCommentForm,
+    ProjectForm,
+    ProjectIndicatorFormSet,
+    ProjectIntentionForm,
+    ProjectOtherFundingFormSet,
+    ProjectPartnerFormSet,
+)
+from chantiers.models import (
+    ActionProject,
+    Plan,
+    ProjectPartner,
+    ProjectStatus,
+    Theme,
+)
+from chantiers.similarity import Candidate, rank_similar
+from organisations.models import Organisation
+
+PAGE_SIZE = 25
+NOT_SIMILAR = (ProjectStatus.WITHDRAWN, ProjectStatus.REFUSED)
+
+
+def _current_plan():
+    return Plan.objects.order_by("-start_date").first()
+
+
+def _forbidden(request, error: PermissionDenied):
+    return render(request, "chantiers/project_forbidden.html", {"message": str(error)}, status=403)
+
+
+def _user_organisations(user):
+    """The organisations a user may file a project for; none for Personnel (they only read)."""
+    if user.is_personnel and not user.is_coordinator:
+        return []
+    return list(Organisation.objects.active().filter(pk__in=user.organisation_ids()).order_by("name"))
+
+
+def _similar_projects(*, theme, title="", summary="", exclude_org_ids=(), exclude_pk=None):
+    """Up to 5 projects of other organisations that look like this one: one query over the theme's projects."""
+    if theme is None:
+        return []
+    candidates = (
+        ActionProject.objects.filter(theme=theme).exclude(status__in=NOT_SIMILAR).exclude(lead_id__in=exclude_org_ids)
+        .select_related("lead", "chantier").order_by("-updated_at")
+    )
+    if exclude_pk is not None:
+        candidates = candidates.exclude(pk=exclude_pk)
+    by_pk = {p.pk: p for p in candidates}
+    ranked = rank_similar(
+        theme_id=theme.pk, title=title, summary=summary,
+        candidates=[Candidate(key=p.pk, theme_id=p.theme_id, title=p.title, summary=p.summary) for p in by_pk.values()],
+    )
+    return [by_pk[pk] for pk in ranked]
+
+
+def _add_service_error(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def project_list(request):
+    """A partner: their organisations' projects (lead or partner), every status. Coordination and staff: all, filtered."""
+    user = request.user
+    projects = ActionProject.objects.all()
+    if not user.sees_everything:
+        org_ids = user.organisation_ids()
+        projects = projects.filter(Q(lead_id__in=org_ids) | Q(partnerships__organisation_id__in=org_ids)).distinct()
+    status = request.GET.get("statut", "")
+    if status in ProjectStatus.values:
+        projects = projects.filter(status=status)
+    theme_slug = request.GET.get("enjeu", "")
+    if theme_slug:
+        projects = projects.filter(theme__slug=theme_slug)
+    projects = projects.select_related("lead", "theme").order_by("-updated_at", "pk")
+    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    plan = _current_plan()
+    themes = plan.themes.order_by("order") if plan else Theme.objects.none()
+    return render(request, "chantiers/project_list.html", {
+        "page": page, "statuses": ProjectStatus.choices, "status": status, "themes": themes, "theme_slug": theme_slug,
+        "can_create": bool(_user_organisations(user)),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_intention_create(request):
+    organisations = _user_organisations(request.user)
+    if not organisations:
+        return _forbidden(request, PermissionDenied(_("Seuls les membres d'une organisation partenaire déposent une intention de projet.")))
+    plan = _current_plan()
+    initial, theme = {}, None
+    if slug := request.GET.get("enjeu"):
+        theme = Theme.objects.filter(slug=slug, plan=plan).first()
+        initial["theme"] = theme
+    form = ProjectIntentionForm(request.POST or None, plan=plan, organisations=organisations, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            project = services.project_create(by=request.user, status=ProjectStatus.INTENTION, lead=form.clean_lead_value(), **data)
+        except ValidationError as error:
+            _add_service_error(form, error)
+        else:
+            messages.success(request, _("Votre intention « %(title)s » est enregistrée.") % {"title": project.title})
+            return redirect("chantiers:project-update", pk=project.pk)
+    similar = _similar_projects(theme=theme, exclude_org_ids=request.user.organisation_ids()) if theme else []
+    return render(request, "chantiers/project_intention_form.html", {"form": form, "similar": similar})
+
+
+def _formsets(request, project=None, lead=None):
+    """The partners, indicators and other funding of the form, filled from the project's rows on GET."""
+    data = request.POST if request.method == "POST" else None
+    partners = indicators = funding = None
+    if project is not None and data is None:
+        partners = [
+            {"organisation": p.organisation_id, "contribution_kind": p.contribution_kind, "contribution_value": p.contribution_value,
+             "contribution_description": p.contribution_description}
+            for p in project.partnerships.all()
+        ]
+        indicators = [{"name": i.name, "unit": i.unit, "target": i.target} for i in project.indicators.all()]
+        funding = [
+            {"kind": o.kind, "source_name": o.source_name, "amount": o.amount, "confirmed": o.confirmed}
+            for o in project.other_funding.all()
+        ]
+    return {
+        "partner_formset": ProjectPartnerFormSet(data, prefix="partenaires", initial=partners, form_kwargs={"lead": lead}),
+        "indicator_formset": ProjectIndicatorFormSet(data, prefix="indicateurs", initial=indicators),
+        "funding_formset": ProjectOtherFundingFormSet(data, prefix="financement", initial=funding),
+    }
+
+
+def _rows(formset, key):
+    return [form.cleaned_data for form in formset if form.cleaned_data and form.cleaned_data.get(key)]
+
+
+def _save_project(request, form, formsets, project=None):
+    """Validate the form and formsets, then save through the service; the project, or None with errors on the forms."""
+    valid = form.is_valid() & all([fs.is_valid() for fs in formsets.values()])
+    if not valid:
+        return None
+    data = {name: value for name, value in form.cleaned_data.items() if name in form.Meta.fields}
+    lead_kwargs = {} if project is not None else {"lead": form.clean_lead_value()}
+    try:
+        return services.project_save_draft(
+            by=request.user, project=project, year_amounts=form.year_amounts(),
+            partners=_rows(formsets["partner_formset"], "organisation"),
+            indicators=_rows(formsets["indicator_formset"], "name"),
+            other_funding=_rows(formsets["funding_formset"], "source_name"),
+            **lead_kwargs, **data,
+        )
+    except ValidationError as error:
+        _add_service_error(form, error)
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_create(request):
+    organisations = _user_organisations(request.user)
+    if not organisations:
+        return _forbidden(request, PermissionDenied(_("Seuls les membres d'une organisation partenaire déposent un projet.")))
+    plan = _current_plan()
+    initial = {}
+    theme = None
+    if slug := request.GET.get("enjeu"):
+        theme = Theme.objects.filter(slug=slug, plan=plan).first()
+        initial["theme"] = theme
+    form = ProjectForm(request.POST or None, plan=plan, organisations=organisations, initial=initial)
+    formsets = _formsets(request, lead=organisations[0] if len(organisations) == 1 else None)
+    if request.method == "POST":
+        project = _save_project(request, form, formsets)
+        if project is not None:
+            messages.success(request, _("Brouillon enregistré. Vous pouvez le compléter à tout moment."))
+            return redirect("chantiers:project-update", pk=project.pk)
+    similar = _similar_projects(theme=theme, exclude_org_ids=request.user.organisation_ids()) if theme else []
+    return render(request, "chantiers/project_form.html", {"form": form, **formsets, "project": None, "similar": similar})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_update(request, pk):
+    try:
+        project = get_project_for_user(request, pk, write=True)
+    except PermissionDenied as error:
+        return _forbidden(request, error)
+    plan = _current_plan()
+    year_amounts = {row.plan_year_id: row.amount for row in project.year_amounts.all()}
+    initial = {"plan_years": list(project.plan_years.all())}
+    form = ProjectForm(request.POST or None, instance=project, plan=plan, year_amounts=year_amounts, initial=initial)
+    formsets = _formsets(request, project=project, lead=project.lead)
+    if request.method == "POST":
+        saved = _save_project(request, form, formsets, project=project)
+        if saved is not None:
+            if request.POST.get("action") == "rediger" and project.status == ProjectStatus.INTENTION:
+                services.project_change_status(project=project, to_status=ProjectStatus.DRAFT, by=request.user,
+                                               comment=_("Rédaction du projet complet."))
+                messages.success(request, _("Votre intention devient un brouillon de projet complet."))
+            else:
+                messages.success(request, _("Modifications enregistrées."))
+            return redirect("chantiers:project-update", pk=project.pk)
+    similar = _similar_projects(theme=project.theme, title=project.title, summary=project.summary,
+                                exclude_org_ids={project.lead_id}, exclude_pk=project.pk)
+    return render(request, "chantiers/project_form.html", {
+        "form": form, **formsets, "project": project, "similar": similar,
+        "can_submit": project.status == ProjectStatus.DRAFT and project.is_lead_member(request.user),
+        "missing": services.project_missing_for_submission(project) if project.status == ProjectStatus.DRAFT else [],
+    })
+
+
+def _detail_context(request, project, comment_form=None):
+    user = request.user
+    partnerships = list(project.partnerships.all())
+    partner_ids = {p.organisation_id for p in partnerships}
+    insider = user.is_authenticated and (user.sees_everything or project.can_comment(user, partner_ids=partner_ids))
+    context = {
+        "project": project,
+        "partnerships": partnerships,
+        "year_amounts": list(project.year_amounts.all()),
+        "indicators": list(project.indicators.all()),
+        "other_funding": list(project.other_funding.all()),
+        "plan_years": list(project.plan_years.all()),
+        "insider": insider,
+        "can_edit": project.can_edit(user),
+        "can_submit": project.status == ProjectStatus.DRAFT and project.is_lead_member(user),
+    }
+    if insider:
+        context["history"] = list(project.status_changes.select_related("changed_by"))
+        context["comments"] = list(project.comments.select_related("author", "organisation"))
+        if project.can_comment(user, partner_ids=partner_ids):
+            context["comment_form"] = comment_form or ProjectCommentForm()
+    return context
+
+
+def _detail_queryset():
+    return ActionProject.objects.select_related("lead", "theme", "objective", "chantier").prefetch_related(
+        Prefetch("partnerships", queryset=ProjectPartner.objects.select_related("organisation").order_by("organisation__name")),
+        "year_amounts__plan_year",
+        "indicators",
+        "other_funding",
+        "plan_years",
+    )
+
+
+def project_detail(request, pk):
+    project = get_project_for_user(request, pk, queryset=_detail_queryset())
+    return render(request, "chantiers/project_detail.html", _detail_context(request, project))
+
+
+@login_required
+@require_POST
+def project_comment_create(request, pk):
+    project = get_project_for_user(request, pk, queryset=_detail_queryset())
+    if not project.can_comment(request.user):
+        raise PermissionDenied
+    form = ProjectCommentForm(request.POST)
+    if form.is_valid():
+        org_ids = request.user.organisation_ids()
+        named = {project.lead_id} | {p.organisation_id for p in project.partnerships.all()}
+        organisation_id = next(iter(sorted(org_ids & named)), None)
+        services.project_comment_create(
+            project=project, author=request.user, text=form.cleaned_data["text"],
+            organisation=Organisation.objects.filter(pk=organisation_id).first() if organisation_id else None,
+        )
+        messages.success(request, _("Commentaire publié."))
+        return redirect("chantiers:project-detail", pk=project.pk)
+    return render(request, "chantiers/project_detail.html", _detail_context(request, project, comment_form=form), status=400)
+
+
+@login_required
+@require_POST
+def project_submit(request, pk):
+    project = get_project_for_user(request, pk)
+    if not project.is_lead_member(request.user):
+        raise PermissionDenied
+    try:
+        services.project_submit(project=project, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("chantiers:project-detail", pk=project.pk)
+    messages.success(request, _("Projet déposé : la coordination l'analysera. Il ne se modifie plus d'ici sa décision."))
+    return redirect("chantiers:project-detail", pk=project.pk)

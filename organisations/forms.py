@@ -1,0 +1,134 @@
+"""Forms validate and normalise; the services create the rows."""
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
+from django.utils.translation import gettext_lazy as _
+
+from organisations.models import Organisation, User
+
+PROFILE_FIELDS = [
+    "name", "acronym", "kind", "sector", "description", "address", "city", "postal_code", "phone", "email", "website",
+]
+
+
+class SignupForm(forms.Form):
+    """The person; then, as the choice says, a new organisation or one to join."""
+
+    NEW, JOIN = "new", "join"
+
+    username = forms.CharField(
+        label=_("Nom d'utilisateur"), max_length=150,
+        help_text=_("Lettres, chiffres et les caractères @ . + - _ seulement."),
+    )
+    first_name = forms.CharField(label=_("Prénom"), max_length=150)
+    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    email = forms.EmailField(label=_("Courriel"))
+    password1 = forms.CharField(
+        label=_("Mot de passe"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Confirmation du mot de passe"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    choice = forms.ChoiceField(
+        label=_("Votre organisation"), widget=forms.RadioSelect, initial=NEW,
+        choices=[(NEW, _("J'inscris une nouvelle organisation")), (JOIN, _("Je joins une organisation déjà inscrite"))],
+    )
+    # A new organisation
+    org_name = forms.CharField(label=_("Nom de l'organisation"), max_length=200, required=False)
+    org_kind = forms.ChoiceField(label=_("Type"), choices=[("", "---------")] + Organisation.Kind.choices, required=False)
+    org_sector = forms.CharField(label=_("Secteur d'activité"), max_length=120, required=False)
+    org_address = forms.CharField(label=_("Adresse"), max_length=200, required=False)
+    org_city = forms.CharField(label=_("Ville"), max_length=100, required=False, initial="Rouyn-Noranda")
+    org_postal_code = forms.CharField(label=_("Code postal"), max_length=10, required=False)
+    org_phone = forms.CharField(label=_("Téléphone"), max_length=40, required=False)
+    org_email = forms.EmailField(label=_("Courriel de l'organisation"), required=False)
+    # An existing organisation
+    join = forms.ModelChoiceField(
+        label=_("Organisation à joindre"), queryset=Organisation.objects.approved(), required=False
+    )
+    message = forms.CharField(
+        label=_("Message à la coordination"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Votre rôle dans l'organisation, par exemple."),
+    )
+
+    def clean_username(self):
+        username = User.normalize_username(self.cleaned_data["username"])
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("Ce nom d'utilisateur est déjà pris."))
+        return username
+
+    def clean_org_name(self):
+        name = self.cleaned_data["org_name"].strip()
+        if name and Organisation.objects.filter(name__iexact=name).exists():
+            raise forms.ValidationError(
+                _("Une organisation porte déjà ce nom : demandez plutôt à la joindre.")
+            )
+        return name
+
+    def clean(self):
+        data = super().clean()
+        password1, password2 = data.get("password1"), data.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("Les deux mots de passe ne concordent pas."))
+        elif password1:
+            user = User(
+                username=data.get("username", ""), first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""), email=data.get("email", ""),
+            )
+            try:
+                password_validation.validate_password(password1, user)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        if data.get("choice") == self.NEW:
+            if not data.get("org_name") and "org_name" not in self.errors:
+                self.add_error("org_name", _("Indiquez le nom de l'organisation."))
+            if not data.get("org_kind"):
+                self.add_error("org_kind", _("Indiquez le type d'organisation."))
+        elif data.get("choice") == self.JOIN and not data.get("join") and "join" not in self.errors:
+            self.add_error("join", _("Choisissez l'organisation à joindre."))
+        return data
+
+    def organisation_data(self) -> dict | None:
+        if self.cleaned_data["choice"] != self.NEW:
+            return None
+        return {
+            key.removeprefix("org_"): value for key, value in self.cleaned_data.items() if key.startswith("org_")
+        }
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = PROFILE_FIELDS
+
+    def __init__(self, *args, can_edit_identity: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_edit_identity:
+            for name in ("name", "kind"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Seule la coordination peut changer ce champ d'une organisation approuvée.")
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("Courriel de la personne"))
+    first_name = forms.CharField(label=_("Prénom"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Nom"), max_length=150, required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif du refus"), widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("La personne le recevra par courriel."),
+        error_messages={"required": _("Indiquez le motif du refus : la personne le recevra par courriel.")},
+    )
+
+
+class PasswordResetForm(DjangoPasswordResetForm):
+    """Django's form, which also reaches invited people who never chose a password."""
+
+    def get_users(self, email):
+        users = User._default_manager.filter(email__iexact=email, is_active=True)
+        return (u for u in users if u.has_usable_password() or u.last_login is None)

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from organisations import views
+
+app_name = "organisations"
+
+urlpatterns = [
+    path("inscription/", views.signup, name="signup"),
+    # Coordination's decisions
+    path("organisations/demandes/", views.request_list, name="request-list"),
+    path("organisations/demandes/<int:pk>/accepter/", views.membership_request_approve, name="membership-request-approve"),
+    path("organisations/demandes/<int:pk>/refuser/", views.membership_request_refuse, name="membership-request-refuse"),
+    path("organisations/<int:pk>/approuver/", views.organisation_approve, name="organisation-approve"),
+    path("organisations/<int:pk>/refuser/", views.organisation_refuse, name="organisation-refuse"),
+    # An organisation's page and its members
+    path("organisations/<int:pk>/", views.organisation_detail, name="organisation-detail"),
+    path("organisations/<int:pk>/modifier/", views.organisation_update, name="organisation-update"),
+    path("organisations/<int:pk>/membres/inviter/", views.member_invite, name="member-invite"),
+    path("organisations/<int:pk>/membres/<int:membership_pk>/retirer/", views.member_remove, name="member-remove"),
+]

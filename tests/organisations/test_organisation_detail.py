@@ -1,0 +1,46 @@
+"""An organisation's page: profile, members and, for its responsable, the invitation form."""
+
+import pytest
+from django.urls import reverse
+
+from organisations import services
+from organisations.models import Organisation
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def test_profile_and_members(client, cast):
+    cast.org_a.sector = "Sécurité alimentaire"
+    cast.org_a.save()
+    client.force_login(cast.bob)
+    text = client.get(reverse("organisations:organisation-detail", args=[cast.org_a.pk])).content.decode()
+    assert "Sécurité alimentaire" in text and "alice" in text and "bob" in text
+    assert text.count('data-testid="member"') == 2
+    assert "Inviter une personne" not in text  # bob is not a responsable
+
+
+def test_the_responsable_sees_the_invitation_form(client, cast):
+    client.force_login(cast.alice)
+    text = client.get(reverse("organisations:organisation-detail", args=[cast.org_a.pk])).content.decode()
+    assert "Inviter une personne" in text and "Retirer" in text
+
+
+def test_a_refused_organisation_shows_its_reason(client, cast):
+    pending = f.make_organisation(name="Refusée", status=Organisation.Status.PENDING)
+    denise = f.make_user("denise", organisation=pending, role="responsable")
+    services.organisation_refuse(organisation=pending, by=cast.coordinator, reason="Hors territoire")
+    client.force_login(denise)
+    text = client.get(reverse("organisations:organisation-detail", args=[pending.pk])).content.decode()
+    assert "Hors territoire" in text and "archivée" in text
+
+
+def test_queries_do_not_grow_with_the_members(client, cast, django_assert_max_num_queries):
+    url = reverse("organisations:organisation-detail", args=[cast.org_a.pk])
+    client.force_login(cast.alice)
+    for _ in range(30):
+        f.make_user(organisation=cast.org_a)
+    # session, user, groups and memberships (role), the organisation, its members with their people
+    with django_assert_max_num_queries(5):
+        response = client.get(url)
+    assert response.content.decode().count('data-testid="member"') == 32
