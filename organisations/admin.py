@@ -2,7 +2,13 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from organisations.models import Citizen, Membership, MembershipRequest, Organisation, User
+from organisations.models import (
+    Citizen,
+    Membership,
+    MembershipRequest,
+    Organisation,
+    User,
+)
 
 
 class MembershipInline(admin.TabularInline):
