@@ -12,12 +12,12 @@ from asis.templatetags.asis_format import format_money
 from budget import selectors, services
 from budget.forms import CommitmentForm, CommitmentReductionForm, DisbursementForm
 from budget.models import Commitment
-from chantiers.access import coordination_required, staff_or_coordination_required
 from chantiers.models import Plan
+from organisations.access import coordination_required, staff_or_coordination_required
 
 
 def _plan():
-    plan = Plan.objects.order_by("-start_date", "pk").first()
+    plan = Plan.objects.current()
     if plan is None:
         raise Http404
     return plan

@@ -4,42 +4,13 @@ An outsider gets 404 (nothing to enumerate), a logged-in user without the right 
 an anonymous visitor the login page.
 """
 
-from functools import wraps
 
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from chantiers.models import ActionProject, Chantier, Meeting
-
-
-def coordination_required(view):
-    """Only Coordination may run the plan (create, edit, archive, schedule, record)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not request.user.is_coordinator:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def staff_or_coordination_required(view):
-    """Coordination and Personnel (they read everything); partners get 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not request.user.sees_everything:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+from organisations.access import coordination_required, staff_or_coordination_required  # noqa: F401  (the role gates, defined once)
 
 
 def get_space_for_user(request, pk, *, write=False, queryset=None) -> Chantier:

@@ -20,6 +20,12 @@ ZERO = Decimal("0.00")
 # ---------------------------------------------------------------- the plan
 
 
+class PlanQuerySet(models.QuerySet):
+    def current(self) -> "Plan | None":
+        """The plan the portal shows: the latest start, then the first created (one plan in practice)."""
+        return self.order_by("-start_date", "pk").first()
+
+
 class Plan(models.Model):
     """The Alliance's three-year plan of social development and fight against poverty."""
 
@@ -50,6 +56,8 @@ class Plan(models.Model):
         blank=True,
         help_text=_("Ce que la source dit, ou ne dit pas, des dates du plan."),
     )
+
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("plan d'action")

@@ -28,7 +28,7 @@ DEFAULT_THRESHOLD = Plan._meta.get_field("meeting_threshold_per_month").default
 
 
 def current_plan() -> Plan | None:
-    return Plan.objects.order_by("-start_date").first()
+    return Plan.objects.current()
 
 
 def months_before(day: datetime.date, months: int) -> datetime.date:

@@ -201,7 +201,7 @@ def meeting_warnings(*, chantier: Chantier, date: datetime.date, organisations, 
     meeting that same day. Two queries whatever the number of organisations."""
     organisations = list(organisations)
     ids = [org.pk for org in organisations]
-    plan = Plan.objects.order_by("-start_date").first()
+    plan = Plan.objects.current()
     threshold = plan.meeting_threshold_per_month if plan else Plan.DEFAULT_MEETING_THRESHOLD
     month_start = date.replace(day=1)
     next_month = (month_start + datetime.timedelta(days=32)).replace(day=1)

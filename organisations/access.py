@@ -14,13 +14,27 @@ from organisations.models import Organisation
 
 
 def coordination_required(view):
-    """Only Coordination approves organisations and requests to join them."""
+    """Only Coordination runs the plan: approves organisations, manages spaces, meetings and the envelope."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not request.user.is_coordinator:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def staff_or_coordination_required(view):
+    """Coordination and Personnel (they read everything); partners get 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.sees_everything:
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

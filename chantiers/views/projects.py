@@ -34,7 +34,7 @@ NOT_SIMILAR = (ProjectStatus.WITHDRAWN, ProjectStatus.REFUSED)
 
 
 def _current_plan():
-    return Plan.objects.order_by("-start_date").first()
+    return Plan.objects.current()
 
 
 def _forbidden(request, error: PermissionDenied):

@@ -24,7 +24,7 @@ from chantiers.models import (
 
 
 def _current_plan():
-    return Plan.objects.order_by("-start_date").first()
+    return Plan.objects.current()
 
 
 @login_required
