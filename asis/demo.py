@@ -8,7 +8,7 @@ Idempotent: when the demo organisations already exist, only the four logins are 
 """
 
 import datetime
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -36,6 +36,7 @@ from chantiers.models import (
     ProgressReport,
     ProjectPartner,
     ProjectStatus,
+    ProjectYearAmount,
     Theme,
 )
 from chantiers.services import (
@@ -970,6 +971,7 @@ def _create_project(data, *, themes, objectives, years, sources, orgs, chantiers
         amount_requested=data["amount_requested"],
         is_demo=True,
     )
+    _split_request(project, [years[number] for number in data["years"]], data["amount_requested"])
     for org_key, kind, value, description in data["partners"]:
         ProjectPartner.objects.create(
             project=project, organisation=orgs[org_key], contribution_kind=kind,
@@ -1025,6 +1027,17 @@ def _history_times(start: datetime.date, end: datetime.date, steps: list[str]) -
             day = day + datetime.timedelta(days=15)
         times.append(at(day))
     return times
+
+
+def _split_request(project: ActionProject, years, total: Decimal) -> None:
+    """The requested amount spread over the project's plan years (cents on the last), as a partner would enter it."""
+    if not years or not total:
+        return
+    share = (total / len(years)).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+    amounts = [share] * (len(years) - 1) + [total - share * (len(years) - 1)]
+    ProjectYearAmount.objects.bulk_create(
+        ProjectYearAmount(project=project, plan_year=year, amount=amount) for year, amount in zip(years, amounts)
+    )
 
 
 def _commit(project, spec, sources, years, by) -> Commitment:

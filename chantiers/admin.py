@@ -226,7 +226,9 @@ class ActionProjectAdmin(admin.ModelAdmin):
         return super().get_form(request, obj, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
-        return ["status"] if obj else []
+        # The status moves only along the review process; the requested amount is the sum of the
+        # yearly amounts, kept by chantiers.services.project_save_draft.
+        return ["status", "amount_requested"] if obj else ["amount_requested"]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

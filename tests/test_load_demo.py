@@ -1,4 +1,5 @@
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.apps import apps
@@ -136,3 +137,15 @@ def test_every_project_history_is_a_valid_chain(demo):
             assert change.from_status == previous.to_status, project
             assert change.to_status in TRANSITIONS[change.from_status], project
         assert changes[-1].to_status == project.status, project
+
+
+@override_settings(DEBUG=True)
+def test_demo_requested_amounts_are_spread_over_the_plan_years_to_the_cent():
+    from django.db.models import Sum
+
+    from chantiers.models import ActionProject
+
+    call_command("load_demo", stdout=StringIO())
+    for project in ActionProject.objects.filter(is_demo=True).annotate(by_year=Sum("year_amounts__amount")):
+        if project.plan_years.exists() and project.amount_requested:
+            assert project.by_year == project.amount_requested, project
