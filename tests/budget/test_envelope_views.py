@@ -157,3 +157,13 @@ def test_the_leverage_is_other_money_per_envelope_dollar(asis, client, cast, acc
     # 4 000,00 $ from elsewhere for 3 000,00 $ committed: 1,33 $ per dollar (the draft's money does not count).
     assert "mobilisent 4 000,00 $ d'autres sources" in text.replace("&#x27;", "'")
     assert "soit 1,33 $ pour chaque dollar" in text
+
+
+@pytest.mark.parametrize("who, status", [("anonymous", 302), ("alice", 403), ("staff", 403)])
+def test_only_coordination_pays_or_reduces(asis, client, login, cast, accepted, who, status):
+    commitment = f.commit(source=FundingSource.objects.get(code="fqis"), project=accepted, amount="1000.00")
+    c = login(getattr(cast, who))
+    assert c.post(reverse("budget:disbursement-create", args=[commitment.pk]), {"amount": "10", "paid_on": "2014-09-01"}).status_code == status
+    assert c.get(reverse("budget:commitment-reduce", args=[commitment.pk])).status_code == status
+    commitment.refresh_from_db()
+    assert commitment.disbursed_total == Decimal("0.00") and commitment.reduced_total == Decimal("0.00")

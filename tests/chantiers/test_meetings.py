@@ -200,3 +200,25 @@ def test_meeting_detail_queries_do_not_grow(client, cast, space, django_assert_m
     client.force_login(cast.coordinator)
     with django_assert_max_num_queries(14):
         assert client.get(reverse("chantiers:meeting-detail", args=[meeting.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("who, status", [("anonymous", 302), ("alice", 403), ("charlie", 403), ("staff", 403)])
+def test_only_coordination_edits_a_meeting_or_closes_a_follow_up(client, login, cast, space, who, status):
+    meeting = meeting_schedule(chantier=space, date=TODAY, place="Salle")
+    decision = Decision.objects.create(meeting=meeting, text="Décision")
+    follow_up = FollowUp.objects.create(decision=decision, what="Suivi")
+    c = login(getattr(cast, who))
+    update = reverse("chantiers:meeting-update", args=[meeting.pk])
+    assert c.get(update).status_code == status
+    assert c.post(update, {"date": TODAY.isoformat(), "place": "Piratée", "minutes": "x"}).status_code == status
+    assert c.post(reverse("chantiers:follow-up-done", args=[follow_up.pk]), {"done": "1"}).status_code == status
+    meeting.refresh_from_db()
+    follow_up.refresh_from_db()
+    assert meeting.place == "Salle" and meeting.minutes == "" and not follow_up.done
+
+
+def test_closing_a_follow_up_is_post_only(client, cast, space):
+    meeting = meeting_schedule(chantier=space, date=TODAY, place="Salle")
+    follow_up = FollowUp.objects.create(decision=Decision.objects.create(meeting=meeting, text="D"), what="Suivi")
+    client.force_login(cast.coordinator)
+    assert client.get(reverse("chantiers:follow-up-done", args=[follow_up.pk])).status_code == 405

@@ -197,3 +197,18 @@ def test_space_detail_queries_do_not_grow(client, cast, space, django_assert_max
     client.force_login(cast.coordinator)
     with django_assert_max_num_queries(16):
         assert client.get(reverse("chantiers:space-detail", args=[space.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("who, status", [("anonymous", 302), ("alice", 403), ("staff", 403)])
+def test_only_coordination_seats_citizens_or_restores_a_space(client, login, cast, space, who, status):
+    seat = space.citizen_memberships.get()
+    newcomer = f.make_citizen()
+    c = login(getattr(cast, who))
+    assert c.post(reverse("chantiers:space-citizen-add", args=[space.pk]), {"cit-citizen": newcomer.pk, "cit-role": "member"}).status_code == status
+    assert c.post(reverse("chantiers:space-citizen-remove", args=[space.pk, seat.pk])).status_code == status
+    assert c.post(reverse("chantiers:space-member-add", args=[space.pk]), {"org-organisation": cast.org_b.pk, "org-role": "member"}).status_code == status
+    assert c.post(reverse("chantiers:space-restore", args=[space.pk])).status_code == status
+    seat.refresh_from_db()
+    assert seat.left_on is None
+    assert not space.citizen_memberships.filter(citizen=newcomer).exists()
+    assert not space.memberships.filter(organisation=cast.org_b).exists()
