@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from budget.models import FundingSource
-from chantiers.models import MobilisationActivity, Plan, Principle, Theme
+from chantiers.models import MobilisationActivity, Plan, Principle, ReviewCriterion, Theme
 from chantiers.services import plan_years_ensure
 from organisations.models import Organisation
 
@@ -86,6 +86,18 @@ FUNDING_SOURCES = [
     },
 ]
 
+# The analysis grid's usual criteria for projects funded by the FQIS through the alliances.
+# Coordinators edit them afterwards; they are seeded once, when a plan has none.
+REVIEW_CRITERIA = [
+    ("Impact sur la pauvreté et l'exclusion sociale", "Le projet agit sur les causes ou les effets de la pauvreté et de l'exclusion sociale des personnes visées."),
+    ("Objectifs clairs et mesurables", "Les objectifs, les résultats attendus et les indicateurs sont précis."),
+    ("Plan de travail et budget réalistes", "Les activités, l'échéancier et le budget sont cohérents et réalisables."),
+    ("Capacité de l'organisation et partenariats", "L'organisation a l'expertise pour mener le projet et s'appuie sur des partenaires engagés."),
+    ("Autres sources de financement", "Le projet mobilise d'autres sources : mise de fonds, autres bailleurs, contributions en nature."),
+    ("Caractère novateur ou structurant", "Le projet innove ou laisse des effets durables dans la communauté."),
+    ("Appui du milieu", "Le projet est appuyé par le milieu et s'inscrit dans les lieux de concertation existants."),
+]
+
 MOBILISATION_PERIOD = (datetime.date(2013, 3, 1), datetime.date(2013, 9, 30))
 MOBILISATION_DESCRIPTION = (
     "Une des trois activités de mobilisation-consultation tenues entre mars et septembre 2013 "
@@ -114,6 +126,9 @@ def load_reference_data() -> dict[str, int]:
         Theme.objects.update_or_create(plan=plan, order=order, defaults={"name": name, "slug": slugify(name)[:80]})
     for number, text in enumerate(PRINCIPLES, start=1):
         Principle.objects.update_or_create(plan=plan, number=number, defaults={"text": text})
+    if not plan.review_criteria.exists():
+        for order, (name, description) in enumerate(REVIEW_CRITERIA, start=1):
+            ReviewCriterion.objects.create(plan=plan, order=order, name=name, description=description)
     for source in FUNDING_SOURCES:
         FundingSource.objects.update_or_create(plan=plan, code=source["code"], defaults=source)
     for number in (1, 2, 3):
@@ -133,4 +148,5 @@ def load_reference_data() -> dict[str, int]:
         "funding_sources": plan.funding_sources.count(),
         "plan_years": len(years),
         "mobilisation_activities": plan.mobilisation_activities.count(),
+        "review_criteria": plan.review_criteria.count(),
     }

@@ -9,7 +9,17 @@ from django.utils.translation import gettext_lazy as _
 
 from asis.forms import MoneyField
 from budget import services
-from budget.models import Commitment, CommitmentReduction, Disbursement, FundingSource
+from budget.models import (
+    Agreement,
+    BudgetTarget,
+    Commitment,
+    CommitmentReduction,
+    Disbursement,
+    DisbursementCorrection,
+    FundingSource,
+    PlannedPayment,
+    TargetMove,
+)
 
 
 class FundingSourceForm(forms.ModelForm):
@@ -135,3 +145,52 @@ class CommitmentReductionAdmin(LedgerEntryAdmin):
             commitment=data["commitment"], amount=data.get("amount"), reduced_on=data["reduced_on"],
             reason=data.get("reason", ""), cancel=data.get("is_cancellation", False), by=request.user,
         )
+
+
+class ReadOnlyLedgerAdmin(admin.ModelAdmin):
+    """Shown for reading; these entries are written by the portal's pages, through budget.services."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DisbursementCorrection)
+class DisbursementCorrectionAdmin(ReadOnlyLedgerAdmin):
+    list_display = ["disbursement", "delta", "corrected_on", "created_by"]
+    list_select_related = ["disbursement__commitment__project", "created_by"]
+    search_fields = ["disbursement__commitment__project__title", "reason"]
+    date_hierarchy = "corrected_on"
+
+
+@admin.register(Agreement)
+class AgreementAdmin(ReadOnlyLedgerAdmin):
+    list_display = ["project", "signed_on", "reference", "created_by"]
+    list_select_related = ["project", "created_by"]
+    search_fields = ["project__title", "reference"]
+
+
+@admin.register(PlannedPayment)
+class PlannedPaymentAdmin(ReadOnlyLedgerAdmin):
+    list_display = ["agreement", "due_on", "amount", "required_report", "disbursement", "cancelled_on"]
+    list_select_related = ["agreement__project", "required_report__project", "disbursement__commitment__project"]
+    search_fields = ["agreement__project__title", "note"]
+
+
+@admin.register(BudgetTarget)
+class BudgetTargetAdmin(ReadOnlyLedgerAdmin):
+    list_display = ["__str__", "plan", "amount", "created_by"]
+    list_select_related = ["plan", "theme", "plan_year", "created_by"]
+
+
+@admin.register(TargetMove)
+class TargetMoveAdmin(ReadOnlyLedgerAdmin):
+    list_display = ["kind", "from_target", "to_target", "amount", "moved_on", "created_by"]
+    list_select_related = ["from_target__theme", "from_target__plan_year", "to_target__theme", "to_target__plan_year", "created_by"]
+    list_filter = ["kind"]
+    search_fields = ["reason"]

@@ -5,11 +5,22 @@ from django.db import models
 from django.db.models import F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from chantiers.models import ActionProject, Plan, PlanYear
+from chantiers.models import ActionProject, Plan, PlanYear, ReportDeadline, Theme
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
+
+
+class LedgerEntry(models.Model):
+    """An entry of the append-only ledger: who wrote it and when. Corrections are new entries;
+    on PostgreSQL a trigger refuses UPDATE (except of running totals) and DELETE of these rows."""
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("saisi par"))
+    created_at = models.DateTimeField(_("saisi le"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
 
 
 class FundingSourceQuerySet(models.QuerySet):
@@ -70,7 +81,7 @@ class FundingSource(models.Model):
         return self.amount - self.committed_total
 
 
-class Commitment(models.Model):
+class Commitment(LedgerEntry):
     """An amount of one source committed to one accepted project for one plan year.
 
     `amount` is the decision as taken; reductions and cancellations are entries of their own
@@ -88,10 +99,8 @@ class Commitment(models.Model):
     decided_on = models.DateField(_("date de la décision"))
     reference = models.CharField(_("référence"), max_length=100, blank=True, help_text=_("Par exemple, le numéro de la résolution du conseil d'administration."))
     note = models.TextField(_("note"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("saisi par"))
-    created_at = models.DateTimeField(_("saisi le"), auto_now_add=True)
 
-    class Meta:
+    class Meta(LedgerEntry.Meta):
         verbose_name = _("engagement")
         verbose_name_plural = _("engagements")
         ordering = ["-decided_on", "-pk"]
@@ -118,7 +127,7 @@ class Commitment(models.Model):
         return self.amount - self.reduced_total - self.disbursed_total
 
 
-class CommitmentReduction(models.Model):
+class CommitmentReduction(LedgerEntry):
     """A commitment reduced or cancelled: a new dated entry with its reason; the commitment itself never changes."""
 
     commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="reductions", verbose_name=_("engagement"))
@@ -126,10 +135,8 @@ class CommitmentReduction(models.Model):
     reduced_on = models.DateField(_("date"))
     reason = models.TextField(_("motif"))
     is_cancellation = models.BooleanField(_("annulation"), default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("saisi par"))
-    created_at = models.DateTimeField(_("saisi le"), auto_now_add=True)
 
-    class Meta:
+    class Meta(LedgerEntry.Meta):
         verbose_name = _("réduction d'engagement")
         verbose_name_plural = _("réductions d'engagements")
         ordering = ["-reduced_on", "-pk"]
@@ -142,21 +149,171 @@ class CommitmentReduction(models.Model):
         return f"{self.commitment} − {self.amount}"
 
 
-class Disbursement(models.Model):
-    """A payment (versement) against a commitment."""
+class Disbursement(LedgerEntry):
+    """A payment (versement) against a commitment. `amount` is the payment as recorded; corrections
+    are entries of their own (DisbursementCorrection) summed, with their sign, in `correction_total`."""
+
+    CURRENT = F("amount") + F("correction_total")
 
     commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="disbursements", verbose_name=_("engagement"))
     amount = models.DecimalField(_("montant versé"), **MONEY)
+    correction_total = models.DecimalField(_("corrections"), default=ZERO, editable=False, **MONEY)
     paid_on = models.DateField(_("date du versement"))
     reference = models.CharField(_("référence du paiement"), max_length=100, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("saisi par"))
-    created_at = models.DateTimeField(_("saisi le"), auto_now_add=True)
 
-    class Meta:
+    class Meta(LedgerEntry.Meta):
         verbose_name = _("versement")
         verbose_name_plural = _("versements")
         ordering = ["-paid_on", "-pk"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="budget_disbursement_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="budget_disbursement_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(correction_total__gte=-F("amount")),
+                name="budget_disbursement_corrected_not_negative",
+                violation_error_message=_("Une correction ne peut rendre un versement négatif."),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.commitment.project} — {self.paid_on:%Y-%m-%d}: {self.amount}"
+
+    @property
+    def current_amount(self) -> Decimal:
+        return self.amount + self.correction_total
+
+
+class DisbursementCorrection(LedgerEntry):
+    """A disbursement corrected by a new dated entry with a reason: `delta` is added (or, negative,
+    taken away); the original payment stays as it was recorded."""
+
+    disbursement = models.ForeignKey(Disbursement, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("versement"))
+    delta = models.DecimalField(_("écart"), **MONEY)
+    corrected_on = models.DateField(_("date de la correction"))
+    reason = models.TextField(_("motif"))
+
+    class Meta(LedgerEntry.Meta):
+        verbose_name = _("correction de versement")
+        verbose_name_plural = _("corrections de versements")
+        ordering = ["-corrected_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(delta=0), name="budget_disbursementcorrection_delta_not_zero"),
+            models.CheckConstraint(condition=~Q(reason=""), name="budget_disbursementcorrection_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.disbursement} {self.delta:+}"
+
+
+# ---------------------------------------------------------------- agreements and payment schedules
+
+
+class Agreement(LedgerEntry):
+    """The agreement (convention) signed with an accepted project: the amounts are its commitments;
+    its payment schedule says when each payment falls due and which report it waits for."""
+
+    project = models.OneToOneField(ActionProject, on_delete=models.PROTECT, related_name="agreement", verbose_name=_("projet"))
+    signed_on = models.DateField(_("signée le"))
+    reference = models.CharField(_("référence"), max_length=100, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta(LedgerEntry.Meta):
+        verbose_name = _("convention")
+        verbose_name_plural = _("conventions")
+        ordering = ["-signed_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.project} — {self.signed_on:%Y-%m-%d}"
+
+
+class PlannedPayment(LedgerEntry):
+    """One payment of an agreement's schedule: due date, amount, the commitment it draws on and,
+    optionally, the report that must be filed before it is released. `disbursement` is the actual
+    payment once made. A planned payment no longer wanted is cancelled with a reason, not deleted."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="planned_payments", verbose_name=_("convention"))
+    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="planned_payments", verbose_name=_("engagement"))
+    due_on = models.DateField(_("prévu le"))
+    amount = models.DecimalField(_("montant prévu"), **MONEY)
+    required_report = models.ForeignKey(
+        ReportDeadline, on_delete=models.PROTECT, null=True, blank=True, related_name="planned_payments",
+        verbose_name=_("rapport exigé avant le versement"),
+    )
+    disbursement = models.OneToOneField(
+        Disbursement, on_delete=models.PROTECT, null=True, blank=True, related_name="planned_payment", verbose_name=_("versement")
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    cancelled_on = models.DateField(_("annulé le"), null=True, blank=True)
+    cancel_reason = models.TextField(_("motif de l'annulation"), blank=True)
+
+    class Meta(LedgerEntry.Meta):
+        verbose_name = _("versement prévu")
+        verbose_name_plural = _("versements prévus")
+        ordering = ["agreement", "due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="budget_plannedpayment_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(cancelled_on__isnull=True) | ~Q(cancel_reason=""), name="budget_plannedpayment_cancel_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.agreement.project} — {self.due_on:%Y-%m-%d}: {self.amount}"
+
+
+# ---------------------------------------------------------------- targets, carry-over and reallocations
+
+
+class BudgetTarget(LedgerEntry):
+    """The share of the envelope meant for one theme, or for one plan year (exactly one of the two).
+    `amount` is the share as first set; later changes are TargetMove entries with a reason."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="budget_targets", verbose_name=_("plan"))
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, null=True, blank=True, related_name="budget_targets", verbose_name=_("enjeu"))
+    plan_year = models.ForeignKey(PlanYear, on_delete=models.PROTECT, null=True, blank=True, related_name="budget_targets", verbose_name=_("année du plan"))
+    amount = models.DecimalField(_("cible"), **MONEY)
+
+    class Meta(LedgerEntry.Meta):
+        verbose_name = _("cible budgétaire")
+        verbose_name_plural = _("cibles budgétaires")
+        ordering = ["plan", "theme__order", "plan_year__number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(theme__isnull=True) & Q(plan_year__isnull=False)) | (Q(theme__isnull=False) & Q(plan_year__isnull=True)),
+                name="budget_budgettarget_theme_xor_year",
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="budget_budgettarget_amount_not_negative"),
+            models.UniqueConstraint(fields=["plan", "theme"], condition=Q(theme__isnull=False), name="budget_budgettarget_unique_theme"),
+            models.UniqueConstraint(fields=["plan", "plan_year"], condition=Q(plan_year__isnull=False), name="budget_budgettarget_unique_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.theme or self.plan_year}: {self.amount}"
+
+
+class TargetMove(LedgerEntry):
+    """Money moved from one target to another of the same kind (theme to theme, year to year),
+    with a reason: a reallocation, or a carry-over of what a year left unspent to the next one."""
+
+    class Kind(models.TextChoices):
+        REALLOCATION = "reallocation", _("Réaffectation")
+        CARRY_OVER = "carry_over", _("Report à l'année suivante")
+
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.REALLOCATION)
+    from_target = models.ForeignKey(BudgetTarget, on_delete=models.PROTECT, related_name="moves_out", verbose_name=_("de"))
+    to_target = models.ForeignKey(BudgetTarget, on_delete=models.PROTECT, related_name="moves_in", verbose_name=_("vers"))
+    amount = models.DecimalField(_("montant"), **MONEY)
+    moved_on = models.DateField(_("date"))
+    reason = models.TextField(_("motif"))
+
+    class Meta(LedgerEntry.Meta):
+        verbose_name = _("réaffectation ou report")
+        verbose_name_plural = _("réaffectations et reports")
+        ordering = ["-moved_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="budget_targetmove_amount_positive"),
+            models.CheckConstraint(condition=~Q(reason=""), name="budget_targetmove_has_reason"),
+            models.CheckConstraint(condition=~Q(from_target=F("to_target")), name="budget_targetmove_distinct_targets"),
+        ]
+
+    def __str__(self):
+        return f"{self.from_target} → {self.to_target}: {self.amount}"

@@ -6,6 +6,7 @@ from chantiers import services
 from chantiers.models import (
     ActionProject,
     Attendance,
+    BoardDecision,
     Chantier,
     ChantierCitizen,
     ChantierMembership,
@@ -24,10 +25,15 @@ from chantiers.models import (
     Principle,
     ProgressReport,
     ProjectComment,
+    ProjectReview,
     ProjectPartner,
     ProjectStatus,
     ProjectStatusChange,
     ProjectYearAmount,
+    ReportAttachment,
+    ReportDeadline,
+    ReviewCriterion,
+    ReviewScore,
     Theme,
 )
 
@@ -393,3 +399,77 @@ class ProjectCommentAdmin(admin.ModelAdmin):
     list_select_related = ["project", "author", "organisation"]
     search_fields = ["project__title", "text", "author__last_name"]
     autocomplete_fields = ["project", "author", "organisation"]
+
+
+class HistoryAdmin(admin.ModelAdmin):
+    """Records of the review and of the reports: written by the portal's pages, read here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReviewCriterion)
+class ReviewCriterionAdmin(admin.ModelAdmin):
+    list_display = ["name", "max_score", "order", "is_active", "plan"]
+    list_select_related = ["plan"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # archive it instead: scores hang on it
+
+
+class ReviewScoreInline(admin.TabularInline):
+    model = ReviewScore
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProjectReview)
+class ProjectReviewAdmin(HistoryAdmin):
+    list_display = ["project", "opened_at", "recommendation", "recommended_at"]
+    list_select_related = ["project"]
+    list_filter = ["recommendation"]
+    search_fields = ["project__title"]
+    inlines = [ReviewScoreInline]
+
+
+@admin.register(ReviewScore)
+class ReviewScoreAdmin(HistoryAdmin):
+    list_display = ["review", "criterion", "score"]
+    list_select_related = ["review__project", "criterion"]
+
+
+@admin.register(BoardDecision)
+class BoardDecisionAdmin(HistoryAdmin):
+    list_display = ["project", "outcome", "resolution_number", "decided_on", "granted_amount"]
+    list_select_related = ["project"]
+    list_filter = ["outcome"]
+    search_fields = ["project__title", "resolution_number"]
+
+
+@admin.register(ReportDeadline)
+class ReportDeadlineAdmin(HistoryAdmin):
+    list_display = ["project", "kind", "due_on", "reminded_on"]
+    list_select_related = ["project"]
+    list_filter = ["kind"]
+    search_fields = ["project__title", "label"]
+
+
+@admin.register(ReportAttachment)
+class ReportAttachmentAdmin(HistoryAdmin):
+    list_display = ["original_name", "report", "content_type", "size", "uploaded_at"]
+    list_select_related = ["report__project"]
+    search_fields = ["original_name", "report__project__title"]

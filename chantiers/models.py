@@ -1,5 +1,7 @@
 import datetime
+import uuid
 from decimal import Decimal
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -845,10 +847,174 @@ class Indicator(models.Model):
         return self.name
 
 
+# ---------------------------------------------------------------- review of submitted projects
+
+
+class ReviewCriterion(models.Model):
+    """A criterion of the analysis grid. Coordinators define them; the fund's usual ones are seeded.
+
+    A criterion used in a review is archived (`is_active=False`), never deleted."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="review_criteria", verbose_name=_("plan"))
+    name = models.CharField(_("critère"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    max_score = models.PositiveSmallIntegerField(_("note maximale"), default=5, validators=[MinValueValidator(1), MaxValueValidator(100)])
+    order = models.PositiveSmallIntegerField(_("ordre"), default=1)
+    is_active = models.BooleanField(_("en usage"), default=True)
+
+    class Meta:
+        verbose_name = _("critère d'analyse")
+        verbose_name_plural = _("critères d'analyse")
+        ordering = ["plan", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "name"], name="chantiers_reviewcriterion_unique_name"),
+            models.CheckConstraint(condition=Q(max_score__gte=1), name="chantiers_reviewcriterion_max_score_positive"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ProjectReview(models.Model):
+    """One analysis of a filed project by the analysis committee (a project sent back for changes
+    and filed again gets a new one). The committee scores it on the grid and recommends."""
+
+    class Recommendation(models.TextChoices):
+        FAVORABLE = "favorable", _("Favorable")
+        CONDITIONAL = "conditional", _("Favorable avec conditions")
+        UNFAVORABLE = "unfavorable", _("Défavorable")
+
+    project = models.ForeignKey(ActionProject, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("projet"))
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("ouverte par"))
+    opened_at = models.DateTimeField(_("ouverte le"), default=timezone.now)
+    committee = models.TextField(_("membres du comité d'analyse"), blank=True)
+    recommendation = models.CharField(_("recommandation"), max_length=20, choices=Recommendation.choices, blank=True)
+    recommendation_note = models.TextField(_("motifs de la recommandation"), blank=True)
+    recommended_amount = models.DecimalField(_("montant recommandé"), null=True, blank=True, **MONEY)
+    recommended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("recommandation saisie par"))
+    recommended_at = models.DateTimeField(_("recommandée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("analyse d'un projet")
+        verbose_name_plural = _("analyses des projets")
+        ordering = ["project", "-opened_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recommended_amount__isnull=True) | Q(recommended_amount__gte=0),
+                name="chantiers_projectreview_amount_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project} — {self.opened_at:%Y-%m-%d}"
+
+    @property
+    def is_closed(self) -> bool:
+        return bool(self.recommendation)
+
+
+class ReviewScore(models.Model):
+    review = models.ForeignKey(ProjectReview, on_delete=models.CASCADE, related_name="scores", verbose_name=_("analyse"))
+    criterion = models.ForeignKey(ReviewCriterion, on_delete=models.PROTECT, related_name="scores", verbose_name=_("critère"))
+    score = models.PositiveSmallIntegerField(_("note"))
+    comment = models.TextField(_("commentaire"), blank=True)
+
+    class Meta:
+        verbose_name = _("note d'analyse")
+        verbose_name_plural = _("notes d'analyse")
+        ordering = ["review", "criterion__order", "criterion__pk"]
+        constraints = [models.UniqueConstraint(fields=["review", "criterion"], name="chantiers_reviewscore_unique")]
+
+    def __str__(self):
+        return f"{self.criterion}: {self.score}"
+
+    def clean(self):
+        if self.criterion_id and self.score is not None and self.score > self.criterion.max_score:
+            raise ValidationError({"score": _("La note ne peut dépasser %(max)s.") % {"max": self.criterion.max_score}})
+
+
+class BoardDecision(models.Model):
+    """The board's decision on a recommended project, with its resolution number and date."""
+
+    class Outcome(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepté")
+        REFUSED = "refused", _("Refusé")
+
+    project = models.OneToOneField(ActionProject, on_delete=models.PROTECT, related_name="board_decision", verbose_name=_("projet"))
+    outcome = models.CharField(_("décision"), max_length=20, choices=Outcome.choices)
+    resolution_number = models.CharField(_("numéro de résolution"), max_length=60)
+    decided_on = models.DateField(_("date de la décision"))
+    granted_amount = models.DecimalField(_("montant accordé"), null=True, blank=True, **MONEY)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("saisie par"))
+    recorded_at = models.DateTimeField(_("saisie le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("décision du conseil d'administration")
+        verbose_name_plural = _("décisions du conseil d'administration")
+        ordering = ["-decided_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(resolution_number=""), name="chantiers_boarddecision_has_resolution"),
+            models.CheckConstraint(
+                condition=Q(granted_amount__isnull=True) | Q(granted_amount__gte=0),
+                name="chantiers_boarddecision_amount_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project} — {self.resolution_number}"
+
+
+# ---------------------------------------------------------------- progress and final reports
+
+
+class ReportDeadlineQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(report__isnull=True)
+
+    def late(self, today: datetime.date | None = None):
+        return self.pending().filter(due_on__lt=today or timezone.localdate())
+
+
+class ReportDeadline(models.Model):
+    """A report the project's agreement asks for, by a date: a progress report or the final report."""
+
+    class Kind(models.TextChoices):
+        PROGRESS = "progress", _("Rapport d'étape")
+        FINAL = "final", _("Rapport final")
+
+    project = models.ForeignKey(ActionProject, on_delete=models.PROTECT, related_name="report_deadlines", verbose_name=_("projet"))
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.PROGRESS)
+    due_on = models.DateField(_("à remettre le"))
+    label = models.CharField(_("libellé"), max_length=120, blank=True)
+    reminded_on = models.DateField(_("dernier rappel le"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("saisie par"))
+    created_at = models.DateTimeField(_("saisie le"), auto_now_add=True)
+
+    objects = ReportDeadlineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("échéance de rapport")
+        verbose_name_plural = _("échéances de rapport")
+        ordering = ["project", "due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project"], condition=Q(kind="final"), name="chantiers_reportdeadline_one_final",
+                violation_error_message=_("Ce projet a déjà une échéance de rapport final."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project} — {self.get_kind_display()} {self.due_on:%Y-%m-%d}"
+
+
 class ProgressReport(models.Model):
-    """A project's report for a period (rapport d'étape)."""
+    """A project's report for a period (rapport d'étape), or its final report (bilan)."""
 
     project = models.ForeignKey(ActionProject, on_delete=models.PROTECT, related_name="reports", verbose_name=_("projet"))
+    deadline = models.OneToOneField(
+        ReportDeadline, on_delete=models.PROTECT, null=True, blank=True, related_name="report", verbose_name=_("échéance")
+    )
     period_start = models.DateField(_("du"))
     period_end = models.DateField(_("au"))
     percent_done = models.PositiveSmallIntegerField(
@@ -857,6 +1023,15 @@ class ProgressReport(models.Model):
     narrative = models.TextField(_("activités réalisées"), blank=True)
     highlights = models.TextField(_("faits saillants"), blank=True)
     people_reached = models.PositiveIntegerField(_("personnes rejointes"), default=0)
+    citizens_reached = models.PositiveIntegerField(_("dont citoyens et citoyennes"), default=0)
+    partners_involved = models.ManyToManyField(
+        Organisation, blank=True, related_name="reports_involved_in", verbose_name=_("partenaires mis à contribution")
+    )
+    expenses = models.DecimalField(_("dépenses à ce jour"), null=True, blank=True, **MONEY)
+    gaps = models.TextField(_("écarts et explications"), blank=True)
+    effects = models.TextField(_("effets observés"), blank=True)
+    sustainability = models.TextField(_("pérennité"), blank=True)
+    reusable = models.TextField(_("ce que d'autres pourraient reprendre"), blank=True)
     is_final = models.BooleanField(_("rapport final"), default=False)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("déposé par"))
     submitted_at = models.DateTimeField(_("déposé le"), default=timezone.now)
@@ -867,6 +1042,14 @@ class ProgressReport(models.Model):
         ordering = ["project", "-period_end"]
         constraints = [
             models.CheckConstraint(condition=Q(percent_done__lte=100), name="chantiers_progressreport_percent_max_100"),
+            models.CheckConstraint(
+                condition=Q(citizens_reached__lte=F("people_reached")),
+                name="chantiers_progressreport_citizens_within_people",
+                violation_error_message=_("Les citoyens rejoints font partie des personnes rejointes : ils ne peuvent être plus nombreux."),
+            ),
+            models.CheckConstraint(
+                condition=Q(expenses__isnull=True) | Q(expenses__gte=0), name="chantiers_progressreport_expenses_not_negative",
+            ),
             models.CheckConstraint(
                 condition=Q(period_end__gte=F("period_start")),
                 name="chantiers_progressreport_period_order",
@@ -894,3 +1077,29 @@ class IndicatorValue(models.Model):
     def clean(self):
         if self.report_id and self.indicator_id and self.indicator.project_id != self.report.project_id:
             raise ValidationError(_("Cet indicateur appartient à un autre projet."))
+
+
+def attachment_path(instance, filename: str) -> str:
+    # A random name: the original one is kept in the row, never trusted on disk.
+    return f"rapports/{instance.report.project_id}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
+class ReportAttachment(models.Model):
+    """A document attached to a report; stored outside the static files and served only to
+    those who may see the project (chantiers.views)."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("rapport"))
+    file = models.FileField(_("fichier"), upload_to=attachment_path, max_length=255)
+    original_name = models.CharField(_("nom du fichier"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=120)
+    size = models.PositiveIntegerField(_("taille (octets)"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("déposé par"))
+    uploaded_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pièce jointe")
+        verbose_name_plural = _("pièces jointes")
+        ordering = ["report", "pk"]
+
+    def __str__(self):
+        return self.original_name
