@@ -12,7 +12,13 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from budget.models import FundingSource
-from chantiers.models import MobilisationActivity, Plan, Principle, ReviewCriterion, Theme
+from chantiers.models import (
+    MobilisationActivity,
+    Plan,
+    Principle,
+    ReviewCriterion,
+    Theme,
+)
 from chantiers.services import plan_years_ensure
 from organisations.models import Organisation
 
