@@ -27,13 +27,15 @@ def _project(title):
 # Objects the URLs are opened on. `partenaire` leads "Halte-garderie communautaire" (a draft) and
 # "Ateliers parents-enfants Bouger en famille" (in progress); `partenaire2` leads "Parcours vers
 # l'emploi pour jeunes adultes" (agreement signed); "Reconnaissance des bénévoles…" is another
-# organisation's filed project, not public.
+# organisation's filed project, not public; "Jardins communautaires…", under analysis, names the
+# family organisation as a partner (its members see it and comment; only the lead edits).
 OBJECTS = {
     None: lambda: {},
     "draft of partenaire": lambda: _project("Halte-garderie communautaire"),
     "public project of partenaire": lambda: _project("Ateliers parents-enfants Bouger en famille"),
     "project of partenaire2": lambda: _project("Parcours vers l'emploi pour jeunes adultes"),
     "filed project of another": lambda: _project("Reconnaissance des bénévoles dans les quartiers ruraux"),
+    "project naming partenaire as partner": lambda: _project("Jardins communautaires intergénérationnels"),
     "space": lambda: {"pk": Chantier.objects.filter(is_demo=True).order_by("pk").first().pk},
     "space seat": lambda: _seat(),
     "space citizen seat": lambda: _citizen_seat(),
@@ -169,7 +171,9 @@ MATRIX = [
     ("chantiers:project-detail", "public project of partenaire", (200, 200, 200, 200, 200)),
     ("chantiers:project-detail", "project of partenaire2", (200, 200, 200, 200, 200)),
     ("chantiers:project-detail", "filed project of another", (404, 404, 404, 200, 200)),
+    ("chantiers:project-detail", "project naming partenaire as partner", (404, 200, 404, 200, 200)),
     ("chantiers:project-update", "draft of partenaire", (LOGIN, 200, 404, 403, 200)),
+    ("chantiers:project-update", "project naming partenaire as partner", (LOGIN, 403, 404, 403, 200)),
     ("chantiers:project-update", "public project of partenaire", (LOGIN, 403, 403, 403, 200)),
     ("chantiers:project-update", "project of partenaire2", (LOGIN, 403, 403, 403, 200)),
     ("chantiers:project-update", "filed project of another", (LOGIN, 404, 404, 403, 200)),
