@@ -1,5 +1,6 @@
 """Sign-up, an organisation's page and members, and coordination's decisions."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
@@ -240,3 +241,12 @@ def membership_request_refuse(request, pk):
         "who": membership_request.user, "name": membership_request.organisation.name,
     }
     return render(request, "organisations/refuse_form.html", {"form": form, "subject": membership_request, "title": title})
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes answers here once a username has failed too often from one address (429)."""
+    minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    return render(
+        request, "registration/locked_out.html",
+        {"failure_limit": settings.AXES_FAILURE_LIMIT, "cooloff_minutes": minutes}, status=429,
+    )

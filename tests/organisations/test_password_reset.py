@@ -47,7 +47,8 @@ def test_the_full_reset_flow(client, cast):
     assert mismatch.status_code == 200 and "Les deux mots de passe ne correspondent pas" in mismatch.content.decode()
     response = client.post(form_url, {"new_password1": "Rouyn-Noranda-2026", "new_password2": "Rouyn-Noranda-2026"})
     assert response["Location"] == reverse("password_reset_complete")
-    assert client.login(username="denise", password="Rouyn-Noranda-2026")
+    assert client.post(reverse("login"), {"username": "denise", "password": "Rouyn-Noranda-2026"}).status_code == 302
+    assert "_auth_user_id" in client.session
 
     # The link serves only once.
     client.logout()
