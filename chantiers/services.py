@@ -494,7 +494,8 @@ def review_open(*, project: ActionProject, by, comment: str = "", committee: str
     review = ProjectReview(project=current, opened_by=by, committee=committee.strip())
     review.full_clean()
     review.save()
-    project_change_status(project=project, to_status=ProjectStatus.UNDER_ANALYSIS, by=by, comment=comment.strip())
+    project_change_status(project=current, to_status=ProjectStatus.UNDER_ANALYSIS, by=by, comment=comment.strip())
+    project.status = current.status
     return review
 
 
@@ -504,6 +505,8 @@ def _locked_open_review(review: ProjectReview) -> ProjectReview:
     review = ProjectReview.objects.select_for_update(of=("self",)).select_related("project__theme").get(pk=review.pk)
     if review.is_closed:
         raise ValidationError(_("Cette analyse est close : la recommandation est faite, la grille ne se modifie plus."))
+    if review.project.reviews.values_list("pk", flat=True).first() != review.pk:
+        raise ValidationError(_("Une analyse plus récente de ce projet est ouverte : celle-ci reste dans l'historique."))
     if review.project.status != ProjectStatus.UNDER_ANALYSIS:
         raise ValidationError(
             _("Ce projet n'est pas en analyse (il est « %(status)s ») : la grille ne se modifie plus.")
