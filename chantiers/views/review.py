@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -72,7 +73,8 @@ def _project_for_coordination(request, pk, *, queryset=None) -> ActionProject:
 @staff_or_coordination_required
 def criterion_list(request):
     plan = _current_plan_or_404()
-    criteria = list(plan.review_criteria.order_by("-is_active", "order", "pk"))
+    used = ReviewScore.objects.filter(criterion=OuterRef("pk"))
+    criteria = list(plan.review_criteria.annotate(used=Exists(used)).order_by("-is_active", "order", "pk"))
     return render(request, "chantiers/review_criterion_list.html", {
         "active": [c for c in criteria if c.is_active],
         "archived": [c for c in criteria if not c.is_active],
