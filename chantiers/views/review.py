@@ -186,7 +186,7 @@ def _grid(review: ProjectReview, scores, criteria=()) -> Grid:
 
 
 def _analysis_context(request, project, *, scores_form=None, recommend_form=None):
-    review = project.reviews.first()
+    review = project.reviews.select_related("opened_by", "recommended_by").first()
     if review is None:
         raise Http404(_("Ce projet n'a pas encore été mis en analyse."))
     scores = list(review.scores.select_related("criterion"))

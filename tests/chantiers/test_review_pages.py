@@ -287,3 +287,30 @@ def test_a_named_partner_sees_the_outcome_but_not_the_scores(login, cast, recomm
     text = page(login(cast.charlie).get(recommended.project.get_absolute_url()))
     assert "Favorable" in text and "Commentaire sur" not in text and "12 / 20" not in text
     assert login(cast.charlie).get(reverse("chantiers:review-detail", args=[recommended.project_id])).status_code == 403
+
+
+def test_the_analysis_page_costs_the_same_queries_whatever_the_number_of_criteria(
+    login, cast, plan, under_analysis, criteria, django_assert_max_num_queries
+):
+    from chantiers.models import ReviewCriterion
+
+    more = [ReviewCriterion.objects.create(plan=plan, name=f"Critère {i}", max_score=5, order=10 + i) for i in range(20)]
+    services.review_save_scores(review=under_analysis, scores=full_scores(criteria + more, score=2), by=cast.coordinator)
+    client = login(cast.coordinator)
+    # 1 session, 2 user, 3 groups and organisation ids, 4 the project with lead and theme,
+    # 5 its latest analysis, 6 the scores with their criterion, 7 the active criteria
+    with django_assert_max_num_queries(7):
+        response = client.get(reverse("chantiers:review-detail", args=[under_analysis.project_id]))
+    assert "46 / 120" in page(response)
+
+
+def test_the_project_page_costs_the_same_queries_whatever_the_number_of_scores(
+    login, cast, plan, recommended, django_assert_max_num_queries
+):
+    # 1 session, 2 user, 3 groups and organisation ids, 4 project, 5 partners, 6 year amounts, 7 their years,
+    # 8 indicators, 9 other funding, 10 plan years, 11 history, 12 analyses with who, 13 their scores with criterion,
+    # 14 comments
+    client = login(cast.coordinator)
+    with django_assert_max_num_queries(14):
+        response = client.get(recommended.project.get_absolute_url())
+    assert "12 / 20" in page(response)
