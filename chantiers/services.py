@@ -484,8 +484,15 @@ def criterion_delete(*, criterion: ReviewCriterion) -> None:
 
 @transaction.atomic
 def review_open(*, project: ActionProject, by, comment: str = "", committee: str = "") -> ProjectReview:
-    """Coordination opens the analysis of a filed project: a new review, the project goes « En analyse »."""
+    """Coordination opens the analysis of a filed project: a new review, the project goes « En analyse ».
+
+    A project put « En analyse » without a review (by the admin, or data loaded before the grid) gets its review."""
     current = _locked_project(project)
+    if current.status == ProjectStatus.UNDER_ANALYSIS and not current.reviews.exists():
+        review = ProjectReview(project=current, opened_by=by, committee=committee.strip())
+        review.full_clean()
+        review.save()
+        return review
     if current.status != ProjectStatus.SUBMITTED:
         raise ValidationError(
             _("Seul un projet déposé peut être mis en analyse; ce projet est « %(status)s ».")

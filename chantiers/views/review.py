@@ -352,7 +352,9 @@ def project_review_context(user, project, history) -> dict:
     context["reviews"] = reviews
     decided = reached & {ProjectStatus.ACCEPTED, ProjectStatus.REFUSED}
     context["board_decision"] = BoardDecision.objects.filter(project=project).select_related("recorded_by").first() if decided else None
-    if user.is_coordinator and project.status == ProjectStatus.SUBMITTED:
+    if user.is_coordinator and (
+        project.status == ProjectStatus.SUBMITTED or (project.status == ProjectStatus.UNDER_ANALYSIS and not reviews)
+    ):
         context["open_form"] = ReviewOpenForm()
     return context
 

@@ -64,7 +64,7 @@ def test_the_board_may_refuse_a_recommended_project(cast, recommended):
 # ---------------------------------------------------------------- opening an analysis
 
 
-@pytest.mark.parametrize("status", [S.INTENTION, S.DRAFT, S.UNDER_ANALYSIS, S.ACCEPTED])
+@pytest.mark.parametrize("status", [S.INTENTION, S.DRAFT, S.RECOMMENDED, S.ACCEPTED])
 def test_only_a_filed_project_is_put_under_analysis(cast, theme, status):
     project = make_intention(cast, theme) if status == S.INTENTION else f.make_project(lead=cast.org_a, theme=theme, status=status)
     changes = ProjectStatusChange.objects.count()
@@ -73,6 +73,20 @@ def test_only_a_filed_project_is_put_under_analysis(cast, theme, status):
     assert "Seul un projet déposé peut être mis en analyse" in str(error.value)
     assert ProjectStatusChange.objects.count() == changes
     assert not ProjectReview.objects.filter(project=project).exists()
+
+
+def test_a_project_under_analysis_is_not_opened_twice(cast, under_analysis):
+    with pytest.raises(ValidationError) as error:
+        services.review_open(project=under_analysis.project, by=cast.coordinator)
+    assert "ce projet est « En analyse »" in str(error.value)
+    assert ProjectReview.objects.count() == 1
+
+
+def test_a_project_put_under_analysis_without_a_review_gets_one(cast, theme):
+    project = f.make_project(lead=cast.org_a, theme=theme, status=S.UNDER_ANALYSIS)  # as the admin or the demo may
+    changes = project.status_changes.count()
+    review = services.review_open(project=project, by=cast.coordinator)
+    assert review.project == project and project.status_changes.count() == changes
 
 
 def test_opening_an_analysis_keeps_who_and_why(cast, under_analysis):
