@@ -3,11 +3,13 @@
 import datetime
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from asis.forms import MoneyField
 from chantiers.models import (
     ActionProject,
+    BoardDecision,
     Chantier,
     Meeting,
     Objective,
@@ -15,6 +17,8 @@ from chantiers.models import (
     ParticipationRole,
     PlanYear,
     ProjectPartner,
+    ProjectReview,
+    ReviewCriterion,
     Theme,
 )
 from organisations.models import Citizen, Organisation, User
@@ -358,3 +362,106 @@ class ProjectCommentForm(forms.Form):
         if not text:
             raise forms.ValidationError(_("Écrivez un commentaire avant de l'envoyer."))
         return text
+
+
+# ---------------------------------------------------------------- review of filed projects
+
+
+class ReviewCriterionForm(forms.ModelForm):
+    class Meta:
+        model = ReviewCriterion
+        fields = ["name", "description", "max_score", "order"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class ReviewOpenForm(forms.Form):
+    comment = forms.CharField(label=_("Commentaire (facultatif)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReviewScoresForm(forms.Form):
+    """The committee and its grid: a score (0 to the criterion's maximum) and a comment per active criterion."""
+
+    committee = forms.CharField(
+        label=_("Membres du comité d'analyse"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Les personnes qui ont analysé le projet, une par ligne."),
+    )
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        for criterion in self.criteria:
+            self.fields[f"score_{criterion.pk}"] = forms.IntegerField(
+                label=_("Note : %(name)s (sur %(max)s)") % {"name": criterion.name, "max": criterion.max_score},
+                required=False, min_value=0, max_value=criterion.max_score,
+                error_messages={
+                    "max_value": _("La note ne peut dépasser %(max)s.") % {"max": criterion.max_score},
+                    "min_value": _("La note ne peut pas être négative."),
+                    "invalid": _("Saisissez une note entière."),
+                },
+            )
+            self.fields[f"comment_{criterion.pk}"] = forms.CharField(
+                label=_("Commentaire : %(name)s") % {"name": criterion.name}, required=False,
+                widget=forms.Textarea(attrs={"rows": 1}),
+            )
+
+    def rows(self):
+        """(criterion, score field, comment field) for the template's table."""
+        return [(c, self[f"score_{c.pk}"], self[f"comment_{c.pk}"]) for c in self.criteria]
+
+    def scores(self) -> dict:
+        return {
+            c: (self.cleaned_data[f"score_{c.pk}"], self.cleaned_data[f"comment_{c.pk}"]) for c in self.criteria
+        }
+
+
+class ReviewRecommendForm(forms.Form):
+    recommendation = forms.ChoiceField(
+        label=_("Recommandation du comité"), choices=ProjectReview.Recommendation.choices, widget=forms.RadioSelect,
+        error_messages={"required": _("Choisissez une recommandation.")},
+    )
+    recommendation_note = forms.CharField(
+        label=_("Motifs de la recommandation"), widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Indiquez les motifs de la recommandation.")},
+        help_text=_("Pour une recommandation avec conditions, énumérez les conditions."),
+    )
+    recommended_amount = MoneyField(label=_("Montant recommandé (facultatif)"), required=False, min_value=0)
+
+
+class BoardDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Décision du conseil d'administration"), choices=BoardDecision.Outcome.choices, widget=forms.RadioSelect,
+        error_messages={"required": _("Choisissez la décision du conseil : accepté ou refusé.")},
+    )
+    resolution_number = forms.CharField(
+        label=_("Numéro de résolution"), max_length=60,
+        error_messages={"required": _("Indiquez le numéro de la résolution du conseil.")},
+    )
+    decided_on = forms.DateField(
+        label=_("Date de la décision"), widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d"),
+        error_messages={"required": _("Indiquez la date de la décision."), "invalid": _("Saisissez une date valide (AAAA-MM-JJ).")},
+    )
+    granted_amount = MoneyField(
+        label=_("Montant accordé (facultatif)"), required=False, min_value=0,
+        help_text=_("Pour un projet accepté seulement."),
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_decided_on(self):
+        day = self.cleaned_data["decided_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("La date de la décision ne peut pas être dans le futur."))
+        return day
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == BoardDecision.Outcome.REFUSED and data.get("granted_amount") is not None:
+            self.add_error("granted_amount", _("Un projet refusé ne reçoit pas de montant."))
+        return data
+
+
+class RequestChangesForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Modifications demandées"), widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Dites au porteur ce qu'il doit modifier.")},
+        help_text=_("Le porteur reçoit ce message par courriel; le projet redevient un brouillon qu'il pourra déposer de nouveau."),
+    )

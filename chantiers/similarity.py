@@ -35,6 +35,7 @@ class Candidate:
     theme_id: int
     title: str
     summary: str = ""
+    group: object = None  # the organisation, for pairs: two candidates of one group are never paired
 
 
 def rank_similar(
@@ -53,3 +54,24 @@ def rank_similar(
             scored.append((-score, index, candidate.key))
     scored.sort()
     return [key for _score, _index, key in scored[:limit]]
+
+
+def similar_pairs(candidates: Iterable[Candidate], *, min_shared: int = 1, limit: int = 50) -> list[tuple[object, object, int]]:
+    """Pairs of candidates of different groups that share at least `min_shared` words, most similar first:
+    (key, key, score), the score counting shared words plus SAME_THEME for a shared theme.
+
+    Each candidate's words are read once; pairs are compared in memory (the caller bounds the candidates).
+    """
+    prepared = [(index, c, significant_words(c.title, c.summary)) for index, c in enumerate(candidates)]
+    scored = []
+    for i, (index_a, a, words_a) in enumerate(prepared):
+        for index_b, b, words_b in prepared[i + 1:]:
+            if a.group is not None and a.group == b.group:
+                continue
+            shared = len(words_a & words_b)
+            if shared < min_shared:
+                continue
+            score = shared + (SAME_THEME if a.theme_id == b.theme_id else 0)
+            scored.append((-score, index_a, index_b, a.key, b.key))
+    scored.sort(key=lambda row: row[:3])
+    return [(key_a, key_b, -score) for score, _a, _b, key_a, key_b in scored[:limit]]

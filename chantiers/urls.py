@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chantiers.views import calendar, meetings, participation, projects, spaces
+from chantiers.views import calendar, meetings, participation, projects, review, spaces
 
 app_name = "chantiers"
 
@@ -38,4 +38,19 @@ urlpatterns = [
     path("hyperconcertation/", participation.hyperconcertation, name="hyperconcertation"),
     path("hyperconcertation/seuil/", participation.threshold_update, name="threshold-update"),
     path("participation-citoyenne/", participation.citizen_participation, name="citizen-participation"),
+    # The review of filed projects: grid, analysis, recommendation, board decision; intentions and look-alikes
+    path("projets/grille-d-analyse/", review.criterion_list, name="criterion-list"),
+    path("projets/grille-d-analyse/nouveau/", review.criterion_create, name="criterion-create"),
+    path("projets/grille-d-analyse/<int:pk>/modifier/", review.criterion_update, name="criterion-update"),
+    path("projets/grille-d-analyse/<int:pk>/archiver/", review.criterion_archive, name="criterion-archive"),
+    path("projets/grille-d-analyse/<int:pk>/reactiver/", review.criterion_restore, name="criterion-restore"),
+    path("projets/grille-d-analyse/<int:pk>/supprimer/", review.criterion_delete, name="criterion-delete"),
+    path("projets/<int:pk>/analyse/ouvrir/", review.review_open, name="review-open"),
+    path("projets/<int:pk>/analyse/", review.review_detail, name="review-detail"),
+    path("projets/<int:pk>/analyse/recommander/", review.review_recommend, name="review-recommend"),
+    path("projets/<int:pk>/decision-du-conseil/", review.board_decision_create, name="board-decision-create"),
+    path("projets/<int:pk>/demander-des-modifications/", review.project_request_changes, name="project-request-changes"),
+    path("projets/intentions/", review.intention_list, name="intention-list"),
+    path("projets/<int:pk>/rediger/", review.intention_to_draft, name="intention-to-draft"),
+    path("projets/semblables/", review.similar_pair_list, name="similar-pair-list"),
 ]

@@ -27,6 +27,7 @@ from chantiers.models import (
     Theme,
 )
 from chantiers.similarity import Candidate, rank_similar
+from chantiers.views.review import project_review_context
 from organisations.models import Organisation
 
 PAGE_SIZE = 25
@@ -241,6 +242,7 @@ def _detail_context(request, project, comment_form=None):
     }
     if insider:
         context["history"] = list(project.status_changes.select_related("changed_by"))
+        context.update(project_review_context(user, project, context["history"]))
         context["comments"] = list(project.comments.select_related("author", "organisation"))
         if project.can_comment(user, partner_ids=partner_ids):
             context["comment_form"] = comment_form or ProjectCommentForm()
