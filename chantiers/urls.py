@@ -39,3 +39,15 @@ urlpatterns = [
     path("hyperconcertation/seuil/", participation.threshold_update, name="threshold-update"),
     path("participation-citoyenne/", participation.citizen_participation, name="citizen-participation"),
 ]
+
+# ---- reports
+from chantiers.views import reports  # noqa: E402
+
+urlpatterns += [
+    path("projets/<int:pk>/rapports/nouveau/", reports.report_create, name="report-create"),
+    path("projets/<int:pk>/rapports/final/", reports.report_create, {"final": True}, name="report-create-final"),
+    path("rapports/en-retard/", reports.report_late, name="report-late"),
+    path("rapports/<int:pk>/", reports.report_detail, name="report-detail"),
+    path("rapports/<int:pk>/pieces-jointes/", reports.report_attachment_add, name="report-attachment-add"),
+    path("pieces-jointes/<int:pk>/", reports.attachment_download, name="attachment-download"),
+]
