@@ -400,6 +400,11 @@ def _clean_attachments(files):
     return files
 
 
+def _trimmed(value):
+    """40.00 -> 40, 12.50 -> 12.5: a target reads as people write it."""
+    return value.quantize(1) if value == value.to_integral_value() else value.normalize()
+
+
 class ReportForm(forms.Form):
     """A progress report, or the final report (`final`): validates and normalises; services.report_create files it."""
 
@@ -479,7 +484,7 @@ class ReportForm(forms.Form):
             del self.fields["partners_involved"]
         self.indicators = list(indicators)
         for indicator in self.indicators:
-            target = format_number(indicator.target) if indicator.target is not None else "—"
+            target = format_number(_trimmed(indicator.target)) if indicator.target is not None else "—"
             self.fields[self.indicator_field(indicator)] = forms.DecimalField(
                 label=indicator.name, required=False, max_digits=12, decimal_places=2, localize=True,
                 help_text=_("Cible : %(target)s %(unit)s") % {"target": target, "unit": indicator.unit},

@@ -2,6 +2,7 @@
 and private media in a temporary folder. Import the fixtures by name in each test module."""
 
 import datetime
+import html
 import io
 import zipfile
 from decimal import Decimal
@@ -37,6 +38,11 @@ def office(kind: str) -> bytes:
             archive.writestr("[Content_Types].xml", "<Types/>")
             archive.writestr("word/document.xml" if kind == "docx" else "xl/workbook.xml", "<x/>")
     return buffer.getvalue()
+
+
+def page(response) -> str:
+    """The page's text as a reader sees it: entities decoded, non-breaking spaces as spaces."""
+    return html.unescape(response.content.decode()).replace("\xa0", " ").replace("\u202f", " ")
 
 
 def upload(name: str, content: bytes, content_type: str = "application/octet-stream") -> SimpleUploadedFile:
