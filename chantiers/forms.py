@@ -412,8 +412,14 @@ class ReportForm(forms.Form):
         label=_("Ce rapport répond à l'échéance"), queryset=ReportDeadline.objects.none(), required=False,
         empty_label=_("Aucune échéance en particulier"),
     )
-    period_start = forms.DateField(label=_("Période du"), widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d"))
-    period_end = forms.DateField(label=_("au"), widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d"))
+    period_start = forms.DateField(
+        label=_("Début de la période"), widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d"),
+        error_messages={"required": _("Indiquez le début de la période couverte.")},
+    )
+    period_end = forms.DateField(
+        label=_("Fin de la période"), widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d"),
+        error_messages={"required": _("Indiquez la fin de la période couverte.")},
+    )
     percent_done = forms.IntegerField(
         label=_("Avancement du projet (%)"), min_value=0, max_value=100,
         error_messages={

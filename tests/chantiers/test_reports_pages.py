@@ -138,3 +138,29 @@ def test_the_report_page_shows_indicators_against_targets_and_expenses_against_t
     for expected in ("Familles rejointes", "18,00", "40,00", "Repas servis", "1 200,00", "5 250,50 $", "20 000 $", "12 500 $",
                      "Organisme P", "Douze ateliers de cuisine.", "Aucune pièce jointe."):
         assert expected in text, expected
+
+
+def test_the_report_page_costs_the_same_queries_whatever_the_number_of_rows(client, cast, theme, reporting, django_assert_num_queries):
+    from chantiers.models import Indicator
+    from tests.chantiers.report_fixtures import PDF, upload
+
+    small = services.report_create(project=reporting.project, by=cast.alice, **report_fields())
+    big_project = f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.IN_PROGRESS)
+    partners = [f.make_organisation() for _ in range(12)]
+    for org in partners:
+        ProjectPartner.objects.create(project=big_project, organisation=org)
+    indicators = [Indicator.objects.create(project=big_project, name=f"Indicateur {i}", target=Decimal(i), order=i) for i in range(12)]
+    large = services.report_create(
+        project=big_project, by=cast.alice, partners_involved=partners,
+        indicator_values={indicator: Decimal("3") for indicator in indicators},
+        attachments=[upload(f"piece-{i}.pdf", PDF) for i in range(12)], **report_fields(),
+    )
+    client.force_login(cast.alice)
+    client.get(reverse("chantiers:report-detail", args=[small.pk]))
+    # 1 session, 2 user, 3 groups and organisation ids, 4 report with project, lead, theme, who filed it and its deadline,
+    # 5 the project's partner organisations (access), 6 indicator values, 7 indicators, 8 partners involved,
+    # 9 attachments with who added them, 10 amount committed
+    for report in (small, large):
+        with django_assert_num_queries(10):
+            response = client.get(reverse("chantiers:report-detail", args=[report.pk]))
+    assert page(response).count('data-testid="attachment"') == 12 and page(response).count('data-testid="indicator"') == 12
