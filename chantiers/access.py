@@ -6,10 +6,12 @@ an anonymous visitor the login page.
 
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from chantiers.models import ActionProject, Chantier, Meeting
+from chantiers.services import report_can_file
 from organisations.access import coordination_required, staff_or_coordination_required  # noqa: F401  (the role gates, defined once)
 
 
@@ -38,4 +40,27 @@ def get_project_for_user(request, pk, *, write=False, queryset=None) -> ActionPr
                 % {"status": project.get_status_display()}
             )
         raise PermissionDenied(_("Seuls les membres de l'organisation porteuse modifient ce projet."))
+    return project
+
+
+# ---- reports
+
+
+def is_report_reader(user, project: ActionProject, partner_ids) -> bool:
+    """Reports and their attachments are private: coordination, staff and members of the lead or a partner
+    organisation (`partner_ids`, the project's partner organisations, avoids a query)."""
+    if not user.is_authenticated:
+        return False
+    return user.sees_everything or bool(user.organisation_ids() & ({project.lead_id} | set(partner_ids)))
+
+
+def get_project_for_reports(request, pk, *, file=False, queryset=None) -> ActionProject:
+    """A project whose reports the user may read (404 otherwise, even for a public project); with `file`,
+    one whose reports they may file (403 otherwise: partners named on it, staff and coordination only read)."""
+    project = get_project_for_user(request, pk, queryset=queryset)
+    partner_ids = {p.organisation_id for p in project.partnerships.all()}
+    if not is_report_reader(request.user, project, partner_ids):
+        raise Http404
+    if file and not report_can_file(project, request.user):
+        raise PermissionDenied(_("Seuls les membres de l'organisation porteuse déposent les rapports de ce projet."))
     return project

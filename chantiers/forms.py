@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from asis.forms import MoneyField
+from asis.templatetags.asis_format import number as format_number
 from chantiers.models import (
     ActionProject,
     BoardDecision,
@@ -18,6 +19,7 @@ from chantiers.models import (
     PlanYear,
     ProjectPartner,
     ProjectReview,
+    ReportDeadline,
     ReviewCriterion,
     Theme,
 )
@@ -465,3 +467,197 @@ class RequestChangesForm(forms.Form):
         error_messages={"required": _("Dites au porteur ce qu'il doit modifier.")},
         help_text=_("Le porteur reçoit ce message par courriel; le projet redevient un brouillon qu'il pourra déposer de nouveau."),
     )
+# ---- reports
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented recipe); cleans to a list, empty when none."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else [data]
+        return [cleaned for cleaned in (super(MultipleFileField, self).clean(file, initial) for file in files if file) if cleaned]
+
+
+def _attachments_help(optional: bool) -> str:
+    from django.conf import settings
+    from django.utils.translation import gettext
+
+    limit = {"max": format_number(round(settings.ATTACHMENT_MAX_BYTES / (1024 * 1024), 1))}
+    if optional:
+        return gettext("Facultatif. Plusieurs fichiers possibles : PDF, PNG, JPEG, GIF, WebP, DOCX, XLSX, ODT, ODS, TXT "
+                       "ou CSV, %(max)s Mo au plus chacun.") % limit
+    return gettext("PDF, PNG, JPEG, GIF, WebP, DOCX, XLSX, ODT, ODS, TXT ou CSV, %(max)s Mo au plus chacun.") % limit
+
+
+def _clean_attachments(files):
+    from chantiers.services import attachments_check
+
+    attachments_check(files)  # the same rule as the service; each error names its file
+    return files
+
+
+def _trimmed(value):
+    """40.00 -> 40, 12.50 -> 12.5: a target reads as people write it."""
+    return value.quantize(1) if value == value.to_integral_value() else value.normalize()
+
+
+class ReportForm(forms.Form):
+    """A progress report, or the final report (`final`): validates and normalises; services.report_create files it."""
+
+    deadline = forms.ModelChoiceField(
+        label=_("Ce rapport répond à l'échéance"), queryset=ReportDeadline.objects.none(), required=False,
+        empty_label=_("Aucune échéance en particulier"),
+    )
+    period_start = forms.DateField(
+        label=_("Début de la période"), widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d"),
+        error_messages={"required": _("Indiquez le début de la période couverte.")},
+    )
+    period_end = forms.DateField(
+        label=_("Fin de la période"), widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d"),
+        error_messages={"required": _("Indiquez la fin de la période couverte.")},
+    )
+    percent_done = forms.IntegerField(
+        label=_("Avancement du projet (%)"), min_value=0, max_value=100,
+        error_messages={
+            "min_value": _("L'avancement est un pourcentage de 0 à 100."),
+            "max_value": _("L'avancement est un pourcentage de 0 à 100."),
+            "required": _("Indiquez l'avancement du projet, de 0 à 100 %."),
+        },
+    )
+    narrative = forms.CharField(
+        label=_("Activités réalisées"), widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Quoi, quand, avec qui."),
+        error_messages={"required": _("Décrivez les activités réalisées.")},
+    )
+    highlights = forms.CharField(label=_("Faits saillants"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    people_reached = forms.IntegerField(
+        label=_("Personnes rejointes"), min_value=0, initial=0,
+        error_messages={"min_value": _("Indiquez un nombre positif ou zéro.")},
+    )
+    citizens_reached = forms.IntegerField(
+        label=_("Dont citoyens et citoyennes"), min_value=0, initial=0,
+        help_text=_("Les personnes en situation de pauvreté rejointes, comprises dans le nombre précédent."),
+        error_messages={"min_value": _("Indiquez un nombre positif ou zéro.")},
+    )
+    partners_involved = forms.ModelMultipleChoiceField(
+        label=_("Partenaires mis à contribution"), queryset=Organisation.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    expenses = MoneyField(label=_("Dépenses à ce jour"), required=False, help_text=_("En dollars, par exemple 1 250,50."))
+    gaps = forms.CharField(
+        label=_("Écarts et explications"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+        help_text=_("Ce qui n'a pas été fait comme prévu, et pourquoi."),
+    )
+    effects = forms.CharField(
+        label=_("Effets observés"), widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Décrivez les effets observés du projet.")},
+    )
+    sustainability = forms.CharField(
+        label=_("Pérennité"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+        help_text=_("Ce qui continuera après le financement de l'Alliance."),
+    )
+    reusable = forms.CharField(
+        label=_("Ce que d'autres pourraient reprendre"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+    )
+    attachments = MultipleFileField(label=_("Pièces justificatives"))
+
+    FINAL_ONLY = ("effects", "sustainability", "reusable")
+
+    def __init__(self, *args, project, final=False, deadlines=(), indicators=(), partner_organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.final = final
+        self.fields["attachments"].help_text = _attachments_help(optional=True)
+        if not final:
+            for name in self.FINAL_ONLY:
+                del self.fields[name]
+        deadlines = list(deadlines)
+        if deadlines:
+            self.fields["deadline"].queryset = ReportDeadline.objects.filter(pk__in=[d.pk for d in deadlines]).order_by("due_on", "pk")
+            self.fields["deadline"].label_from_instance = lambda d: " — ".join(
+                str(part) for part in (d.get_kind_display(), d.label, d.due_on.isoformat()) if part
+            )
+            self.initial.setdefault("deadline", deadlines[0].pk)
+        else:
+            del self.fields["deadline"]
+        partner_ids = [org.pk for org in partner_organisations]
+        if partner_ids:
+            self.fields["partners_involved"].queryset = Organisation.objects.filter(pk__in=partner_ids).order_by("name")
+        else:
+            del self.fields["partners_involved"]
+        self.indicators = list(indicators)
+        for indicator in self.indicators:
+            target = format_number(_trimmed(indicator.target)) if indicator.target is not None else "—"
+            self.fields[self.indicator_field(indicator)] = forms.DecimalField(
+                label=indicator.name, required=False, max_digits=12, decimal_places=2, localize=True,
+                help_text=_("Cible : %(target)s %(unit)s") % {"target": target, "unit": indicator.unit},
+                error_messages={"invalid": _("Saisissez un nombre, par exemple 12 ou 12,5.")},
+            )
+
+    @staticmethod
+    def indicator_field(indicator) -> str:
+        return f"indicator_{indicator.pk}"
+
+    def indicator_fields(self):
+        return [self[self.indicator_field(indicator)] for indicator in self.indicators]
+
+    def clean_expenses(self):
+        expenses = self.cleaned_data.get("expenses")
+        if expenses is not None and expenses < 0:
+            raise forms.ValidationError(_("Les dépenses ne peuvent pas être négatives."))
+        return expenses
+
+    def clean_attachments(self):
+        return _clean_attachments(self.cleaned_data.get("attachments") or [])
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("La fin de la période doit suivre son début."))
+        people, citizens = data.get("people_reached"), data.get("citizens_reached")
+        if people is not None and citizens is not None and citizens > people:
+            self.add_error(
+                "citizens_reached",
+                _("Les citoyens rejoints font partie des personnes rejointes : ils ne peuvent être plus nombreux."),
+            )
+        return data
+
+    def service_kwargs(self) -> dict:
+        """The cleaned data as services.report_create takes it."""
+        data = self.cleaned_data
+        fields = {
+            name: data[name]
+            for name in ("period_start", "period_end", "percent_done", "narrative", "highlights", "people_reached",
+                         "citizens_reached", "expenses", "gaps", *(self.FINAL_ONLY if self.final else ()))
+        }
+        return {
+            **fields,
+            "is_final": self.final,
+            "deadline": data.get("deadline"),
+            "partners_involved": list(data.get("partners_involved") or []),
+            "indicator_values": {indicator: data.get(self.indicator_field(indicator)) for indicator in self.indicators},
+            "attachments": data.get("attachments") or [],
+        }
+
+
+class ReportAttachmentForm(forms.Form):
+    files = MultipleFileField(
+        label=_("Ajouter des pièces justificatives"), required=True,
+        error_messages={"required": _("Choisissez au moins un fichier.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = _attachments_help(optional=False)
+
+    def clean_files(self):
+        return _clean_attachments(self.cleaned_data.get("files") or [])

@@ -3,6 +3,7 @@
 import datetime
 from collections import defaultdict
 from decimal import Decimal
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -22,22 +23,26 @@ from chantiers.models import (
     Decision,
     FollowUp,
     Indicator,
+    IndicatorValue,
     Invitation,
     Meeting,
     OtherFunding,
     ParticipationRole,
     Plan,
     PlanYear,
+    ProgressReport,
     ProjectComment,
     ProjectPartner,
     ProjectReview,
     ProjectStatus,
     ProjectStatusChange,
     ProjectYearAmount,
+    ReportAttachment,
+    ReportDeadline,
     ReviewCriterion,
     ReviewScore,
 )
-from organisations.models import Citizen, Organisation
+from organisations.models import Citizen, Membership, Organisation
 
 
 @transaction.atomic
@@ -656,3 +661,336 @@ def intention_to_draft(*, project: ActionProject, by) -> ProjectStatusChange:
     return project_change_status(
         project=project, to_status=ProjectStatus.DRAFT, by=by, comment=_("Rédaction du projet complet.")
     )
+# ---- reports
+
+# A progress report is filed once the board accepted the project; the final report once the work is under way.
+REPORTABLE_STATUSES = (ProjectStatus.ACCEPTED, ProjectStatus.AGREEMENT_SIGNED, ProjectStatus.IN_PROGRESS, ProjectStatus.COMPLETED)
+FINAL_REPORTABLE_STATUSES = (ProjectStatus.IN_PROGRESS, ProjectStatus.COMPLETED)
+
+# Extension -> (content type, how its first bytes look). Office files are ZIP archives, checked further below.
+ATTACHMENT_TYPES = {
+    ".pdf": ("application/pdf", "pdf"),
+    ".png": ("image/png", "png"),
+    ".jpg": ("image/jpeg", "jpeg"),
+    ".jpeg": ("image/jpeg", "jpeg"),
+    ".gif": ("image/gif", "gif"),
+    ".webp": ("image/webp", "webp"),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    ".odt": ("application/vnd.oasis.opendocument.text", "odt"),
+    ".ods": ("application/vnd.oasis.opendocument.spreadsheet", "ods"),
+    ".txt": ("text/plain", "text"),
+    ".csv": ("text/csv", "text"),
+}
+ATTACHMENT_TYPES_LABEL = "PDF, PNG, JPEG, GIF, WebP, DOCX, XLSX, ODT, ODS, TXT, CSV"
+_ZIP_MEMBER = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
+_ODF_MIMETYPE = {
+    "odt": b"application/vnd.oasis.opendocument.text",
+    "ods": b"application/vnd.oasis.opendocument.spreadsheet",
+}
+# Control characters that never appear in a text or CSV file (tab, line feeds, form feed and escape do).
+_BINARY_BYTES = bytes(range(0, 9)) + bytes(range(14, 27)) + bytes(range(28, 32))
+
+
+def _head(file, size: int = 8192) -> bytes:
+    file.seek(0)
+    head = file.read(size)
+    file.seek(0)
+    return head
+
+
+def _zip_looks_like(file, kind: str) -> bool:
+    import zipfile
+
+    file.seek(0)
+    try:
+        with zipfile.ZipFile(file) as archive:
+            names = set(archive.namelist())
+            if kind in _ZIP_MEMBER:
+                return _ZIP_MEMBER[kind] in names
+            return "mimetype" in names and archive.read("mimetype").strip() == _ODF_MIMETYPE[kind]
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError):
+        return False
+    finally:
+        file.seek(0)
+
+
+def _content_matches(file, kind: str) -> bool:
+    head = _head(file)
+    if kind == "pdf":
+        return head.startswith(b"%PDF-")
+    if kind == "png":
+        return head.startswith(b"\x89PNG\r\n\x1a\n")
+    if kind == "jpeg":
+        return head.startswith(b"\xff\xd8\xff")
+    if kind == "gif":
+        return head.startswith((b"GIF87a", b"GIF89a"))
+    if kind == "webp":
+        return head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+    if kind in ("docx", "xlsx", "odt", "ods"):
+        return head.startswith(b"PK\x03\x04") and _zip_looks_like(file, kind)
+    # Plain text and CSV: no binary control bytes, and readable as UTF-8 or Windows-1252 (Excel's CSV).
+    if any(byte in _BINARY_BYTES for byte in head):
+        return False
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            head.decode(encoding)
+        except UnicodeDecodeError as error:
+            if encoding == "utf-8" and error.start >= len(head) - 3:
+                return True  # a multi-byte character cut by the 8 KiB window
+            continue
+        return True
+    return False
+
+
+def attachment_check(file) -> str:
+    """The content type of an uploaded file we accept, or a ValidationError naming the file.
+
+    Both the extension and the first bytes must say the same type: a `.pdf` that is a PNG is refused."""
+    name = PurePath(getattr(file, "name", "") or "").name
+    extension = PurePath(name).suffix.lower()
+    if extension not in ATTACHMENT_TYPES:
+        raise ValidationError(
+            _("« %(name)s » : ce type de fichier n'est pas accepté. Types acceptés : %(types)s.")
+            % {"name": name, "types": ATTACHMENT_TYPES_LABEL},
+            code="type",
+        )
+    if not file.size:
+        raise ValidationError(_("« %(name)s » est vide.") % {"name": name}, code="empty")
+    if file.size > settings.ATTACHMENT_MAX_BYTES:
+        raise ValidationError(
+            _("« %(name)s » dépasse la taille permise de %(max)s Mo.")
+            % {"name": name, "max": round(settings.ATTACHMENT_MAX_BYTES / (1024 * 1024), 1)},
+            code="size",
+        )
+    content_type, kind = ATTACHMENT_TYPES[extension]
+    if not _content_matches(file, kind):
+        raise ValidationError(
+            _("« %(name)s » n'est pas un fichier %(type)s valide : son contenu ne correspond pas à son extension.")
+            % {"name": name, "type": extension.lstrip(".").upper()},
+            code="content",
+        )
+    return content_type
+
+
+def attachments_check(files) -> list[str]:
+    """Check every file before any is stored; all the errors at once (each names its file)."""
+    types, errors = [], []
+    for file in files:
+        try:
+            types.append(attachment_check(file))
+        except ValidationError as error:
+            errors.extend(error.error_list)
+    if errors:
+        raise ValidationError(errors)
+    return types
+
+
+def _store_attachments(*, report: ProgressReport, files, by, stored: list) -> list[ReportAttachment]:
+    rows = []
+    for file, content_type in zip(files, attachments_check(files), strict=True):
+        attachment = ReportAttachment(
+            report=report, file=file, original_name=PurePath(file.name).name[:255], content_type=content_type,
+            size=file.size, uploaded_by=by,
+        )
+        attachment.save()  # stores the file under a random name (attachment_path)
+        stored.append(attachment.file.name)
+        rows.append(attachment)
+    return rows
+
+
+def _forget_files(names) -> None:
+    """A rolled-back upload leaves no file behind: the database forgets the rows, this forgets the files."""
+    storage = ReportAttachment._meta.get_field("file").storage
+    for name in names:
+        storage.delete(name)
+
+
+def _stored_files_removed_on_error(function):
+    """Run `function(stored=[...])`; if it raises, delete the files it stored (the transaction forgets the rows)."""
+    stored: list[str] = []
+    try:
+        return function(stored)
+    except Exception:
+        _forget_files(stored)
+        raise
+
+
+def report_can_file(project: ActionProject, user) -> bool:
+    """Members of the lead organisation file its reports; Personnel only reads. No query (the roles are cached)."""
+    return project.is_lead_member(user) and not (user.is_personnel and not user.is_coordinator)
+
+
+def report_kinds_open(project: ActionProject, *, has_final: bool) -> dict[str, bool]:
+    """Which reports the project may receive now: {"progress": bool, "final": bool}."""
+    return {
+        ReportDeadline.Kind.PROGRESS: project.status in REPORTABLE_STATUSES,
+        ReportDeadline.Kind.FINAL: project.status in FINAL_REPORTABLE_STATUSES and not has_final,
+    }
+
+
+@transaction.atomic
+def report_create(
+    *,
+    project: ActionProject,
+    by,
+    is_final: bool = False,
+    deadline: ReportDeadline | None = None,
+    partners_involved=(),
+    indicator_values: dict | None = None,
+    attachments=(),
+    **fields,
+) -> ProgressReport:
+    """The lead organisation files a progress report (or its final report) with its indicator values,
+    partners involved and attachments. A filed report does not change. The final report of a completed
+    project moves it to « Rapport final déposé »."""
+    project = ActionProject.objects.select_for_update().get(pk=project.pk)
+    if not report_can_file(project, by):
+        raise ValidationError(_("Seuls les membres de l'organisation porteuse déposent les rapports de ce projet."))
+    has_final = project.reports.filter(is_final=True).exists()
+    kind = ReportDeadline.Kind.FINAL if is_final else ReportDeadline.Kind.PROGRESS
+    if is_final and has_final:
+        raise ValidationError(_("Le rapport final de ce projet est déjà déposé."))
+    if not report_kinds_open(project, has_final=has_final)[kind]:
+        if is_final:
+            message = _("Le rapport final se dépose quand le projet est en cours ou terminé; ce projet est « %(status)s ».")
+        else:
+            message = _("Ce projet est « %(status)s » : il ne reçoit pas de rapport d'étape.")
+        raise ValidationError(message % {"status": project.get_status_display()})
+    if deadline is not None:
+        deadline = ReportDeadline.objects.select_for_update().get(pk=deadline.pk)
+        if deadline.project_id != project.pk:
+            raise ValidationError({"deadline": _("Cette échéance appartient à un autre projet.")})
+        if deadline.kind != kind:
+            raise ValidationError({"deadline": _("Cette échéance attend un autre type de rapport.")})
+        if ProgressReport.objects.filter(deadline=deadline).exists():
+            raise ValidationError({"deadline": _("Un rapport répond déjà à cette échéance.")})
+    partner_ids = set(project.partnerships.values_list("organisation_id", flat=True))
+    partners_involved = list(partners_involved)
+    if any(org.pk not in partner_ids for org in partners_involved):
+        raise ValidationError({"partners_involved": _("Choisissez parmi les partenaires du projet.")})
+    indicators = {indicator.pk: indicator for indicator in project.indicators.all()}
+    values = {indicator: value for indicator, value in (indicator_values or {}).items() if value is not None}
+    if any(indicator.pk not in indicators for indicator in values):
+        raise ValidationError(_("Cet indicateur appartient à un autre projet."))
+    if not is_final:
+        for name in ("effects", "sustainability", "reusable"):
+            fields.pop(name, None)
+    report = ProgressReport(project=project, deadline=deadline, is_final=is_final, submitted_by=by, **fields)
+    report.full_clean()
+    attachments = list(attachments)
+    attachments_check(attachments)  # before anything is stored
+
+    def save(stored):
+        report.save()
+        report.partners_involved.set(partners_involved)
+        for indicator, value in values.items():
+            row = IndicatorValue(report=report, indicator=indicators[indicator.pk], value=value)
+            row.full_clean()
+            row.save()
+        _store_attachments(report=report, files=attachments, by=by, stored=stored)
+        if is_final and project.status == ProjectStatus.COMPLETED:
+            project_change_status(project=project, to_status=ProjectStatus.FINAL_REPORT, by=by,
+                                  comment=_("Rapport final déposé."))
+        return report
+
+    return _stored_files_removed_on_error(save)
+
+
+@transaction.atomic
+def report_attachments_add(*, report: ProgressReport, files, by) -> list[ReportAttachment]:
+    """The lead organisation adds supporting documents to a filed report (the report itself stays as filed)."""
+    if not report_can_file(report.project, by):
+        raise ValidationError(_("Seuls les membres de l'organisation porteuse ajoutent des pièces jointes à ce rapport."))
+    files = list(files)
+    if not files:
+        raise ValidationError({"files": _("Choisissez au moins un fichier.")})
+    attachments_check(files)
+    return _stored_files_removed_on_error(lambda stored: _store_attachments(report=report, files=files, by=by, stored=stored))
+
+
+def _week_start(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())  # weeks start on Monday
+
+
+def _reminder_recipients(org_ids) -> dict[int, list[str]]:
+    """Per organisation: its responsables' addresses, or its members' when no responsable has one. One query."""
+    rows = (
+        Membership.objects.current().filter(organisation_id__in=org_ids, user__is_active=True)
+        .exclude(user__email="").values_list("organisation_id", "role", "user__email")
+    )
+    responsables, members = defaultdict(set), defaultdict(set)
+    for org_id, role, email in rows:
+        (responsables if role == Membership.Role.RESPONSABLE else members)[org_id].add(email)
+    return {org_id: sorted(responsables[org_id] or members[org_id]) for org_id in org_ids}
+
+
+def _reminder_body(*, organisation: Organisation, deadlines, today: datetime.date, base_url: str) -> str:
+    lines = []
+    for deadline in deadlines:
+        if deadline.due_on < today:
+            when = _("en retard de %(days)s jours") % {"days": (today - deadline.due_on).days}
+        elif deadline.due_on == today:
+            when = _("à remettre aujourd'hui")
+        else:
+            when = _("dans %(days)s jours") % {"days": (deadline.due_on - today).days}
+        line = _("- %(project)s — %(kind)s%(label)s, à remettre le %(due)s (%(when)s)") % {
+            "project": deadline.project.title, "kind": deadline.get_kind_display(),
+            "label": f" ({deadline.label})" if deadline.label else "", "due": deadline.due_on.isoformat(), "when": when,
+        }
+        if base_url:
+            line += "\n  " + base_url.rstrip("/") + deadline.project.get_absolute_url()
+        lines.append(line)
+    return _(
+        "Bonjour,\n\nVoici les rapports que « %(name)s » doit remettre à l'Alliance pour la solidarité et "
+        "l'inclusion sociale de Rouyn-Noranda :\n\n%(lines)s\n\nDéposez-les dans le portail ASIS, à la page de "
+        "chaque projet (bouton « Déposer un rapport »). Si une échéance pose problème, écrivez à la coordination.\n\n"
+        "L'équipe de coordination de l'ASIS"
+    ) % {"name": organisation.name, "lines": "\n".join(lines)}
+
+
+@transaction.atomic
+def report_reminders_send(
+    *, today: datetime.date | None = None, days: int = 14, dry_run: bool = False, base_url: str = ""
+) -> dict:
+    """E-mail each organisation whose reports are due within `days` days or late: one message listing its
+    projects' deadlines, to its responsables (its members when it has none). A deadline is reminded at most
+    once a week (Monday to Sunday); `reminded_on` keeps the date. With `dry_run`, nothing is sent or saved.
+
+    Returns {"organisations": [(organisation, [deadlines], [addresses])], "deadlines": n, "without_address": [orgs]}.
+    """
+    today = today or timezone.localdate()
+    if days < 0:
+        raise ValidationError(_("Le nombre de jours ne peut pas être négatif."))
+    due = (
+        ReportDeadline.objects.pending()
+        .filter(due_on__lte=today + datetime.timedelta(days=days))
+        .exclude(reminded_on__gte=_week_start(today))
+        .exclude(project__status=ProjectStatus.WITHDRAWN)
+        .select_related("project__lead")
+        .order_by("project__lead__name", "due_on", "project__title", "pk")
+    )
+    if not dry_run:
+        due = due.select_for_update(of=("self",))
+    by_org = defaultdict(list)
+    for deadline in due:
+        by_org[deadline.project.lead].append(deadline)
+    recipients = _reminder_recipients([org.pk for org in by_org])
+    sent, without_address, reminded = [], [], []
+    for organisation, deadlines in by_org.items():
+        to = recipients.get(organisation.pk, [])
+        if not to:
+            without_address.append(organisation)
+            continue
+        sent.append((organisation, deadlines, to))
+        reminded += [deadline.pk for deadline in deadlines]
+        if dry_run:
+            continue
+        subject = _("ASIS : rapports à remettre pour « %(name)s »") % {"name": organisation.name}
+        body = _reminder_body(organisation=organisation, deadlines=deadlines, today=today, base_url=base_url)
+        transaction.on_commit(
+            lambda s=subject, b=body, t=to: send_mail(s, b, settings.DEFAULT_FROM_EMAIL, t, fail_silently=False)
+        )
+    if not dry_run and reminded:
+        ReportDeadline.objects.filter(pk__in=reminded).update(reminded_on=today)
+    return {"organisations": sent, "deadlines": len(reminded), "without_address": without_address}

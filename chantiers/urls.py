@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chantiers.views import calendar, meetings, participation, projects, review, spaces
+from chantiers.views import calendar, meetings, participation, projects, reports, review, spaces
 
 app_name = "chantiers"
 
@@ -53,4 +53,14 @@ urlpatterns = [
     path("projets/intentions/", review.intention_list, name="intention-list"),
     path("projets/<int:pk>/rediger/", review.intention_to_draft, name="intention-to-draft"),
     path("projets/semblables/", review.similar_pair_list, name="similar-pair-list"),
+]
+
+urlpatterns += [
+    # Progress and final reports
+    path("projets/<int:pk>/rapports/nouveau/", reports.report_create, name="report-create"),
+    path("projets/<int:pk>/rapports/final/", reports.report_create, {"final": True}, name="report-create-final"),
+    path("rapports/en-retard/", reports.report_late, name="report-late"),
+    path("rapports/<int:pk>/", reports.report_detail, name="report-detail"),
+    path("rapports/<int:pk>/pieces-jointes/", reports.report_attachment_add, name="report-attachment-add"),
+    path("pieces-jointes/<int:pk>/", reports.attachment_download, name="attachment-download"),
 ]

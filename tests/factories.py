@@ -126,3 +126,10 @@ def commit(*, source, project, amount, year=None, by=None, decided_on=datetime.d
         decided_on=decided_on,
         by=by,
     )
+
+
+def make_deadline(project, *, kind="progress", due_on=datetime.date(2014, 9, 30), **fields):
+    """A report deadline as the agreement pages create it (ReportDeadline.Kind: progress or final)."""
+    from chantiers.models import ReportDeadline
+
+    return ReportDeadline.objects.create(project=project, kind=kind, due_on=due_on, **fields)

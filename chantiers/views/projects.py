@@ -26,6 +26,7 @@ from chantiers.models import (
     ProjectStatus,
     Theme,
 )
+from chantiers.selectors import project_reports_section
 from chantiers.similarity import Candidate, rank_similar
 from chantiers.views.review import project_review_context
 from organisations.models import Organisation
@@ -239,6 +240,7 @@ def _detail_context(request, project, comment_form=None):
         "insider": insider,
         "can_edit": project.can_edit(user),
         "can_submit": project.status == ProjectStatus.DRAFT and project.is_lead_member(user),
+        "reports_section": project_reports_section(project, user),
     }
     if insider:
         context["history"] = list(project.status_changes.select_related("changed_by"))

@@ -18,7 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chantiers import services
-from chantiers.access import coordination_required, get_project_for_user, staff_or_coordination_required
+from chantiers.access import (
+    coordination_required,
+    get_project_for_user,
+    staff_or_coordination_required,
+)
 from chantiers.forms import (
     BoardDecisionForm,
     RequestChangesForm,
