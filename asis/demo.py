@@ -21,6 +21,7 @@ from budget.services import commitment_create, disbursement_create
 from chantiers.models import (
     ActionProject,
     Attendance,
+    BoardDecision,
     Chantier,
     ChantierCitizen,
     ChantierMembership,
@@ -35,15 +36,20 @@ from chantiers.models import (
     PlanAction,
     ProgressReport,
     ProjectPartner,
+    ProjectReview,
     ProjectStatus,
     ProjectYearAmount,
     Theme,
 )
 from chantiers.services import (
+    board_decision_record,
     decision_record,
     meeting_schedule,
     project_change_status,
     project_create,
+    review_open,
+    review_recommend,
+    review_save_scores,
 )
 from organisations.models import Citizen, Membership, Organisation, User
 from organisations.roles import COORDINATION, PARTENAIRE, PERSONNEL, ensure_role_groups
@@ -985,8 +991,27 @@ def _create_project(data, *, themes, objectives, years, sources, orgs, chantiers
     ]
 
     commitments = []
+    review = None
     for status, at in zip(steps, times[1:]):
-        project_change_status(project=project, to_status=status, by=by, comment=STEP_COMMENTS[status], at=at)
+        if status == S.UNDER_ANALYSIS:
+            review = review_open(project=project, by=by, comment=STEP_COMMENTS[status], committee=COMMITTEE, at=at)
+        elif status == S.RECOMMENDED:
+            _score(review, by)
+            review_recommend(
+                review=review, recommendation=ProjectReview.Recommendation.FAVORABLE, note=STEP_COMMENTS[status],
+                amount=project.amount_requested or None, by=by, at=at,
+            )
+        elif status in (S.ACCEPTED, S.REFUSED) and project.status == S.RECOMMENDED:
+            accepted = status == S.ACCEPTED
+            board_decision_record(
+                project=project, by=by, at=at, decided_on=at.date(),
+                outcome=BoardDecision.Outcome.ACCEPTED if accepted else BoardDecision.Outcome.REFUSED,
+                resolution_number=f"CA-{at:%Y}-{project.pk:03d}",
+                granted_amount=project.amount_requested if accepted else None,
+                note="" if accepted else STEP_COMMENTS[S.REFUSED],
+            )
+        else:
+            project_change_status(project=project, to_status=status, by=by, comment=STEP_COMMENTS[status], at=at)
         if status == S.ACCEPTED:  # money is committed while the project is fundable
             commitments = [_commit(project, spec, sources, years, by) for spec in data.get("commitments", [])]
     for commitment, spec in zip(commitments, data.get("commitments", [])):
@@ -1001,6 +1026,19 @@ def _create_project(data, *, themes, objectives, years, sources, orgs, chantiers
 
 
 UNDATED_PROJECT_START = datetime.date(2015, 9, 1)
+COMMITTEE = "Comité d'analyse de l'Alliance : deux membres de la coordination, trois partenaires sans projet déposé (démo)."
+
+
+def _score(review: ProjectReview, by) -> None:
+    """The committee's grid: believable scores (from 3 to the maximum), the same on every load."""
+    criteria = review.project.theme.plan.review_criteria.filter(is_active=True)
+    review_save_scores(
+        review=review, by=by,
+        scores={
+            criterion: (max(1, criterion.max_score - (review.project.pk + index) % 3), "")
+            for index, criterion in enumerate(criteria)
+        },
+    )
 
 
 def _history_times(start: datetime.date, end: datetime.date, steps: list[str]) -> list[datetime.datetime]:

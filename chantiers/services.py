@@ -488,7 +488,9 @@ def criterion_delete(*, criterion: ReviewCriterion) -> None:
 
 
 @transaction.atomic
-def review_open(*, project: ActionProject, by, comment: str = "", committee: str = "") -> ProjectReview:
+def review_open(
+    *, project: ActionProject, by, comment: str = "", committee: str = "", at: datetime.datetime | None = None
+) -> ProjectReview:
     """Coordination opens the analysis of a filed project: a new review, the project goes « En analyse ».
 
     A project put « En analyse » without a review (by the admin, or data loaded before the grid) gets its review."""
@@ -503,10 +505,10 @@ def review_open(*, project: ActionProject, by, comment: str = "", committee: str
             _("Seul un projet déposé peut être mis en analyse; ce projet est « %(status)s ».")
             % {"status": current.get_status_display()}
         )
-    review = ProjectReview(project=current, opened_by=by, committee=committee.strip())
+    review = ProjectReview(project=current, opened_by=by, committee=committee.strip(), opened_at=at or timezone.now())
     review.full_clean()
     review.save()
-    project_change_status(project=current, to_status=ProjectStatus.UNDER_ANALYSIS, by=by, comment=comment.strip())
+    project_change_status(project=current, to_status=ProjectStatus.UNDER_ANALYSIS, by=by, comment=comment.strip(), at=at)
     project.status = current.status
     return review
 
@@ -593,7 +595,7 @@ def review_recommend(
 @transaction.atomic
 def board_decision_record(
     *, project: ActionProject, outcome: str, resolution_number: str, decided_on: datetime.date, by,
-    granted_amount: Decimal | None = None, note: str = "",
+    granted_amount: Decimal | None = None, note: str = "", at: datetime.datetime | None = None,
 ) -> BoardDecision:
     """The board accepts or refuses a recommended project by a resolution (number and date);
     the project becomes « Accepté » or « Refusé » and its history names the resolution."""
@@ -616,13 +618,13 @@ def board_decision_record(
         raise ValidationError({"granted_amount": _("Le montant ne peut pas être négatif.")})
     decision = BoardDecision(
         project=current, outcome=outcome, resolution_number=resolution_number, decided_on=decided_on,
-        granted_amount=granted_amount, note=(note or "").strip(), recorded_by=by,
+        granted_amount=granted_amount, note=(note or "").strip(), recorded_by=by, recorded_at=at or timezone.now(),
     )
     decision.full_clean()
     decision.save()
     to_status = {BoardDecision.Outcome.ACCEPTED: ProjectStatus.ACCEPTED, BoardDecision.Outcome.REFUSED: ProjectStatus.REFUSED}[outcome]
     project_change_status(
-        project=project, to_status=to_status, by=by,
+        project=project, to_status=to_status, by=by, at=at,
         comment=_("Résolution %(number)s du conseil d'administration du %(date)s.")
         % {"number": resolution_number, "date": decided_on.isoformat()},
     )

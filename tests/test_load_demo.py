@@ -6,7 +6,7 @@ from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
 from budget.models import FundingSource
@@ -58,7 +58,7 @@ def test_refuses_when_debug_is_off():
 
 def test_creates_four_logins_that_work(demo):
     for username in LOGINS:
-        assert authenticate(username=username, password=PASSWORD) is not None, username
+        assert authenticate(RequestFactory().post("/connexion/"), username=username, password=PASSWORD) is not None, username
 
     coordination = User.objects.get(username="coordination")
     assert coordination.is_staff
@@ -115,7 +115,7 @@ def test_rerun_resets_a_changed_password(demo):
 
     load_demo()
 
-    assert authenticate(username="partenaire", password=PASSWORD) is not None
+    assert authenticate(RequestFactory().post("/connexion/"), username="partenaire", password=PASSWORD) is not None
 
 
 def test_money_adds_up_within_the_envelope(demo):
