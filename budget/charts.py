@@ -6,7 +6,8 @@ chart is a picture of a table printed beside it with the same figures."""
 
 from decimal import Decimal
 
-WIDTH = 640  # the viewBox width; the SVG scales to its column with CSS
+WIDTH = 480  # the viewBox width of a chart in a half column; the SVG scales to its column with CSS
+WIDE = 960  # a chart across the page
 LABEL_GAP = 18  # a label line above each bar
 BAR = 18
 
@@ -52,9 +53,9 @@ def themes_chart(rows) -> dict:
 
 def quarters_chart(quarters) -> dict:
     """One column per fiscal quarter of the plan: what was paid in it (scaled to the biggest quarter)."""
-    plot = 180  # the columns' height; labels below
+    plot = 200  # the columns' height; labels below
     count = max(len(quarters), 1)
-    step = WIDTH / count
+    step = WIDE / count
     biggest = max((q["paid"] for q in quarters), default=0)
     columns = []
     for i, quarter in enumerate(quarters):
@@ -64,4 +65,4 @@ def quarters_chart(quarters) -> dict:
             "y": round(plot - height, 1), "height": height, "label_x": round(i * step + step / 2, 1),
             "year_label": quarter["quarter"] == 1,
         })
-    return {"width": WIDTH, "height": plot + 40, "plot": plot, "columns": columns, "label_y": plot + 16, "year_y": plot + 34}
+    return {"width": WIDE, "height": plot + 40, "plot": plot, "columns": columns, "label_y": plot + 16, "year_y": plot + 34}

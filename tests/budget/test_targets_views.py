@@ -217,4 +217,4 @@ def test_the_charts_are_images_named_by_their_captions_with_tables(targets, clie
         assert "<table" in figure and "<caption" in figure
     assert " style=" not in page  # the CSP forbids inline style
     assert "<script>" not in page
-    assert re.search(r'<rect x="0" y="\d+" width="640\.0" height="12" class="chart-target"/>', page)  # every theme at 80 000: full width
+    assert re.search(r'<rect x="0" y="\d+" width="480\.0" height="12" class="chart-target"/>', page)  # every theme at 80 000: full width
