@@ -218,3 +218,14 @@ def test_the_charts_are_images_named_by_their_captions_with_tables(targets, clie
     assert " style=" not in page  # the CSP forbids inline style
     assert "<script>" not in page
     assert re.search(r'<rect x="0" y="\d+" width="480\.0" height="12" class="chart-target"/>', page)  # every theme at 80 000: full width
+
+
+def test_a_carry_over_through_the_page_is_listed_with_its_reason(targets, client, cast):
+    client.force_login(cast.coordinator)
+    data = move_data(targets, kind="carry_over", from_target=targets["y1"].pk, to_target=targets["y2"].pk, amount="20 000",
+                     reason="Non engagé en 2013-2014")
+    assert client.post(reverse("budget:target-move"), data).status_code == 302
+    overview = text(client.get(reverse("budget:envelope")))
+    moves = overview.split('data-testid="target-moves"')[1].split("</table>")[0]
+    assert "Report à l'année suivante" in moves and "Non engagé en 2013-2014" in moves and "20 000,00 $" in moves
+    assert "140 000,00 $" in overview and "180 000,00 $" in overview  # 160 000 ∓ 20 000
