@@ -2,7 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from asis.forms import MoneyField
-from budget.models import Commitment, FundingSource
+from asis.templatetags.asis_format import format_money
+from budget.models import BudgetTarget, Commitment, FundingSource, TargetMove
 from chantiers.models import ActionProject, PlanYear
 
 DATE_INPUT = {"type": "date"}
@@ -52,3 +53,61 @@ class CommitmentReductionForm(forms.Form):
         if not data.get("cancel") and data.get("amount") is None and "amount" not in self.errors:
             self.add_error("amount", _("Indiquez le montant à retirer, ou cochez l'annulation."))
         return data
+
+
+# ---- targets
+
+
+class TargetsForm(forms.Form):
+    """One amount per theme and per plan year whose target is not set yet; the others are shown
+    read-only by the template (a set target changes only through a move with its reason)."""
+
+    def __init__(self, *args, plan, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        set_themes = {t.theme_id for t in targets if t.theme_id}
+        set_years = {t.plan_year_id for t in targets if t.plan_year_id}
+        self.themes = list(plan.themes.order_by("order"))
+        self.years = list(plan.years.order_by("number"))
+        for theme in self.themes:
+            if theme.pk not in set_themes:
+                self.fields[f"theme_{theme.pk}"] = MoneyField(label=theme.name, required=False, min_value=0)
+        for year in self.years:
+            if year.pk not in set_years:
+                self.fields[f"year_{year.pk}"] = MoneyField(label=year.label, required=False, min_value=0)
+
+    def theme_amounts(self) -> dict:
+        return {t: self.cleaned_data[f"theme_{t.pk}"] for t in self.themes if self.cleaned_data.get(f"theme_{t.pk}") is not None}
+
+    def year_amounts(self) -> dict:
+        return {y: self.cleaned_data[f"year_{y.pk}"] for y in self.years if self.cleaned_data.get(f"year_{y.pk}") is not None}
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not (self.theme_amounts() or self.year_amounts()):
+            raise forms.ValidationError(_("Indiquez au moins une cible."))
+        return data
+
+
+class TargetMoveForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Type"), choices=TargetMove.Kind.choices, initial=TargetMove.Kind.REALLOCATION)
+    from_target = forms.ModelChoiceField(label=_("De la cible"), queryset=BudgetTarget.objects.none())
+    to_target = forms.ModelChoiceField(label=_("Vers la cible"), queryset=BudgetTarget.objects.none())
+    amount = MoneyField(label=_("Montant"))
+    moved_on = forms.DateField(label=_("Date de la décision"), widget=forms.DateInput(attrs=DATE_INPUT))
+    reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        queryset = BudgetTarget.objects.filter(plan=plan).with_current().select_related("theme", "plan_year").order_by(
+            "plan_year__number", "theme__order"
+        )
+        for name in ("from_target", "to_target"):
+            self.fields[name].queryset = queryset
+            self.fields[name].label_from_instance = self.target_label
+
+    @staticmethod
+    def target_label(target) -> str:
+        kind = _("Année") if target.is_year else _("Enjeu")
+        current = getattr(target, "current", None)
+        suffix = f" ({format_money(current, cents=True)})" if current is not None else ""
+        return f"{kind} — {target.label}{suffix}"

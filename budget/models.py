@@ -2,7 +2,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q, Sum
+from django.db.models import ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from chantiers.models import ActionProject, Plan, PlanYear, ReportDeadline, Theme
@@ -263,6 +264,21 @@ class PlannedPayment(LedgerEntry):
 # ---------------------------------------------------------------- targets, carry-over and reallocations
 
 
+class BudgetTargetQuerySet(models.QuerySet):
+    def with_current(self):
+        """Annotate `moved_in`, `moved_out` and `current` (the share as first set + moves in − moves out).
+
+        Subqueries, not joins: a target with several moves in and out is summed once per move."""
+        moves = TargetMove.objects.order_by().values("pk")
+        moved_in = Subquery(moves.filter(to_target=OuterRef("pk")).values("to_target").annotate(s=Sum("amount")).values("s"))
+        moved_out = Subquery(moves.filter(from_target=OuterRef("pk")).values("from_target").annotate(s=Sum("amount")).values("s"))
+        money = models.DecimalField(**MONEY)
+        return self.annotate(
+            moved_in=Coalesce(moved_in, ZERO, output_field=money),
+            moved_out=Coalesce(moved_out, ZERO, output_field=money),
+        ).annotate(current=ExpressionWrapper(F("amount") + F("moved_in") - F("moved_out"), output_field=money))
+
+
 class BudgetTarget(LedgerEntry):
     """The share of the envelope meant for one theme, or for one plan year (exactly one of the two).
     `amount` is the share as first set; later changes are TargetMove entries with a reason."""
@@ -271,6 +287,8 @@ class BudgetTarget(LedgerEntry):
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, null=True, blank=True, related_name="budget_targets", verbose_name=_("enjeu"))
     plan_year = models.ForeignKey(PlanYear, on_delete=models.PROTECT, null=True, blank=True, related_name="budget_targets", verbose_name=_("année du plan"))
     amount = models.DecimalField(_("cible"), **MONEY)
+
+    objects = BudgetTargetQuerySet.as_manager()
 
     class Meta(LedgerEntry.Meta):
         verbose_name = _("cible budgétaire")
@@ -288,6 +306,15 @@ class BudgetTarget(LedgerEntry):
 
     def __str__(self):
         return f"{self.theme or self.plan_year}: {self.amount}"
+
+    @property
+    def label(self) -> str:
+        """The theme's name or the plan year (« 2014-2015 »); needs theme and plan_year loaded."""
+        return self.theme.name if self.theme_id else self.plan_year.label
+
+    @property
+    def is_year(self) -> bool:
+        return self.plan_year_id is not None
 
 
 class TargetMove(LedgerEntry):

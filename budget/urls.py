@@ -9,4 +9,7 @@ urlpatterns = [
     path("enveloppe/engagements/nouveau/", views.commitment_create, name="commitment-create"),
     path("enveloppe/engagements/<int:pk>/versements/nouveau/", views.disbursement_create, name="disbursement-create"),
     path("enveloppe/engagements/<int:pk>/reduire/", views.commitment_reduce, name="commitment-reduce"),
+    # ---- targets
+    path("enveloppe/cibles/", views.targets, name="targets"),
+    path("enveloppe/cibles/deplacer/", views.target_move, name="target-move"),
 ]

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from asis.templatetags.asis_format import format_money
 from budget import selectors, services
-from budget.forms import CommitmentForm, CommitmentReductionForm, DisbursementForm
-from budget.models import Commitment
+from budget.forms import CommitmentForm, CommitmentReductionForm, DisbursementForm, TargetMoveForm, TargetsForm
+from budget.models import ZERO, Commitment, FundingSource, TargetMove
 from chantiers.models import Plan
 from organisations.access import coordination_required, staff_or_coordination_required
 
@@ -31,6 +31,7 @@ def envelope(request):
     context = selectors.envelope_overview(plan)
     context["page"] = Paginator(selectors.commitments_page_queryset(plan), 25).get_page(request.GET.get("page"))
     context["recent_disbursements"] = selectors.recent_disbursements(plan)
+    context.update(selectors.plan_money(plan, overview=context))  # targets, forecast, charts (issue 5)
     return render(request, "budget/envelope.html", context)
 
 
@@ -110,3 +111,65 @@ def commitment_reduce(request, pk):
             return redirect("budget:envelope")
     history = commitment.reductions.select_related("created_by")
     return render(request, "budget/commitment_reduce.html", {"form": form, "commitment": commitment, "history": history})
+
+
+# ---- targets
+
+
+def _targets_context(plan, targets) -> dict:
+    envelope = sum((s.amount for s in FundingSource.objects.filter(plan=plan)), ZERO)
+    themes_total = sum((t.current for t in targets if t.theme_id), ZERO)
+    years_total = sum((t.current for t in targets if t.plan_year_id), ZERO)
+    return {
+        "plan": plan, "envelope": envelope,
+        "set_by_theme": {t.theme_id: t for t in targets if t.theme_id},
+        "set_by_year": {t.plan_year_id: t for t in targets if t.plan_year_id},
+        "themes_total": themes_total, "years_total": years_total,
+        "themes_left": envelope - themes_total, "years_left": envelope - years_total,
+    }
+
+
+@coordination_required
+@require_http_methods(["GET", "POST"])
+def targets(request):
+    """Set, once, the share of the envelope meant for each theme and each plan year."""
+    plan = _plan()
+    current = selectors.targets_of(plan)
+    form = TargetsForm(request.POST or None, plan=plan, targets=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.targets_set(plan=plan, themes=form.theme_amounts(), years=form.year_amounts(), by=request.user)
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, _("%(count)s cible(s) fixée(s).") % {"count": len(created)})
+            return redirect("budget:targets")
+    context = _targets_context(plan, current)
+    context["form"] = form
+    context["theme_rows"] = [(t, context["set_by_theme"].get(t.pk), form[f"theme_{t.pk}"] if f"theme_{t.pk}" in form.fields else None) for t in form.themes]
+    context["year_rows"] = [(y, context["set_by_year"].get(y.pk), form[f"year_{y.pk}"] if f"year_{y.pk}" in form.fields else None) for y in form.years]
+    return render(request, "budget/targets.html", context)
+
+
+@coordination_required
+@require_http_methods(["GET", "POST"])
+def target_move(request):
+    """Reallocate money between two themes or two years, or carry over what a year left to the next."""
+    plan = _plan()
+    initial = {"kind": request.GET.get("type")} if request.GET.get("type") in TargetMove.Kind.values else {}
+    if (origin := request.GET.get("de", "")).isdigit():
+        initial["from_target"] = int(origin)
+    form = TargetMoveForm(request.POST or None, plan=plan, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            move = services.target_move(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(amount)s déplacés de « %(from)s » vers « %(to)s ».")
+                % {"amount": format_money(move.amount, cents=True), "from": move.from_target.label, "to": move.to_target.label},
+            )
+            return redirect("budget:targets")
+    return render(request, "budget/target_move.html", {"form": form, "plan": plan, "moves": selectors.target_moves(plan)})

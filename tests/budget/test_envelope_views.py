@@ -107,30 +107,44 @@ def test_a_disbursement_through_the_portal(asis, client, cast, accepted):
 
 
 def test_envelope_queries_do_not_grow(asis, client, cast, django_assert_max_num_queries):
+    """Intended to prevent an n+1 issue: 40 commitments, 60 disbursements, targets for 6 themes and
+    3 years and 10 moves cost the same queries as 2 commitments and no target."""
+    from budget.services import disbursement_create, target_move, targets_set
+
     client.force_login(cast.coordinator)
     fqis = FundingSource.objects.get(code="fqis")
 
     def grow(n):
         for i in range(n):
             project = f.make_project(lead=cast.org_a, theme=asis.themes.get(order=1 + i % 6), status=ProjectStatus.IN_PROGRESS)
-            commitment = f.commit(source=fqis, project=project, amount="100.00")
-            from budget.services import disbursement_create
-
-            disbursement_create(commitment=commitment, amount="50.00", paid_on=datetime.date(2014, 9, 1))
+            commitment = f.commit(source=fqis, project=project, amount="100.00", year=asis.years.get(number=1 + i % 3))
+            disbursement_create(commitment=commitment, amount="50.00", paid_on=datetime.date(2013 + i % 3, 9, 1))
+            if i % 2:
+                disbursement_create(commitment=commitment, amount="10.00", paid_on=datetime.date(2014, 1 + i % 12, 1))
 
     grow(2)
     with CaptureQueriesContext(connection) as small:
         client.get(reverse("budget:envelope"))
-    grow(40)
+    grow(38)
+    targets = targets_set(
+        plan=asis, themes={t: Decimal("80000.00") for t in asis.themes.all()}, years={y: Decimal("160000.00") for y in asis.years.all()}
+    )
+    themes, years = targets[:6], targets[6:]
+    for i in range(10):
+        pair = (themes[i % 6], themes[(i + 1) % 6]) if i < 8 else (years[0], years[1])
+        target_move(kind="reallocation", from_target=pair[0], to_target=pair[1], amount="10.00", moved_on=datetime.date(2014, 5, 1), reason=f"Motif {i}")
+    assert Commitment.objects.count() == 40 and Disbursement.objects.count() == 60
     # session, user, groups, plan, sources, by theme, by year, other sources by theme, count,
-    # page of commitments, recent disbursements
-    with django_assert_max_num_queries(11):
+    # page of commitments, recent disbursements; then (issue 5) plan years, themes, targets with
+    # their current value, paid per quarter, moves with their targets
+    with django_assert_max_num_queries(16):
         response = client.get(reverse("budget:envelope"))
     assert response.status_code == 200
     with CaptureQueriesContext(connection) as large:
         client.get(reverse("budget:envelope"))
-    assert len(large) == len(small)
-    assert "4 200,00 $" in page(response)  # 42 commitments of 100,00 $
+    assert len(large) == len(small) == 16
+    assert "4 000,00 $" in page(response)  # 40 commitments of 100,00 $
+    assert len(response.context["moves"]) == 10
 
 
 def test_check_budget_catches_a_balance_changed_behind_its_back(asis, accepted, capsys):

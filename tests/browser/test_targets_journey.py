@@ -1,0 +1,48 @@
+"""Coordination sets the targets, moves money between two themes, and reads the overview with its
+charts: accessible (axe), no CSP violation, the charts' tables printed (real Chromium)."""
+
+from decimal import Decimal
+
+import pytest
+
+from budget.models import BudgetTarget, TargetMove
+from tests.browser.conftest import describe, log_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_targets_moves_and_charts(live_server, page, axe, demo):
+    problems = []
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    log_in(page, live_server.url, "coordination")
+    page.goto(live_server.url + "/enveloppe/cibles/")
+    violations = axe(page)
+    assert violations == [], describe(violations)
+    page.get_by_label("Logement et habitation").fill("90 000,50")
+    page.get_by_label("Bénévolat et entraide").fill("60 000")
+    page.get_by_label("2013-2014").fill("150 000")
+    page.get_by_role("button", name="Fixer ces cibles").click()
+    page.wait_for_url(live_server.url + "/enveloppe/cibles/")
+    assert BudgetTarget.objects.count() == 3
+    assert BudgetTarget.objects.get(theme__name__icontains="Logement").amount == Decimal("90000.50")
+
+    page.get_by_role("link", name="Réaffecter — Logement et habitation").click()
+    page.get_by_label("Vers la cible").select_option(index=1)
+    page.get_by_label("Montant").fill("500,25")
+    page.get_by_label("Date de la décision").fill("2014-06-01")
+    page.get_by_label("Motif").fill("Le comité de suivi l'a décidé.")
+    violations = axe(page)
+    assert violations == [], describe(violations)
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_url(live_server.url + "/enveloppe/cibles/")
+    assert TargetMove.objects.get().amount == Decimal("500.25")
+
+    page.goto(live_server.url + "/enveloppe/")
+    for name in ("Engagé et reste à engager, par source", "Cible, engagé et versé, par enjeu", "Versements par trimestre (T1 : avril à juin)"):
+        assert page.get_by_role("img", name=name).is_visible()
+    assert page.get_by_text("Le comité de suivi l'a décidé.").is_visible()
+    violations = axe(page)
+    assert violations == [], describe(violations)
+    page.emulate_media(media="print")
+    assert page.locator("table.chart-table").first.is_visible()
+    assert not [p for p in problems if "Content Security Policy" in p or "Content-Security-Policy" in p], problems
