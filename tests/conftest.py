@@ -59,3 +59,9 @@ def login(client):
 def _fast_password_hashing(settings):
     """Tests create many users; production keeps Django's slow, strong hasher."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _private_media_in_a_temporary_folder(settings, tmp_path_factory):
+    """Uploaded files (and the demo's attachment) go to a temporary folder, never to the checkout."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("private-media")
