@@ -10,3 +10,14 @@ urlpatterns = [
     path("enveloppe/engagements/<int:pk>/versements/nouveau/", views.disbursement_create, name="disbursement-create"),
     path("enveloppe/engagements/<int:pk>/reduire/", views.commitment_reduce, name="commitment-reduce"),
 ]
+
+# ---- agreements
+urlpatterns += [
+    path("enveloppe/conventions/", views.agreement_list, name="agreement-list"),
+    path("enveloppe/conventions/nouvelle/", views.agreement_create, name="agreement-create"),
+    path("enveloppe/conventions/<int:pk>/", views.agreement_detail, name="agreement-detail"),
+    path("enveloppe/conventions/<int:pk>/rapports/nouveau/", views.report_deadline_add, name="report-deadline-add"),
+    path("enveloppe/conventions/<int:pk>/versements/nouveau/", views.planned_payment_add, name="planned-payment-add"),
+    path("enveloppe/conventions/<int:pk>/versements/<int:planned_pk>/annuler/", views.planned_payment_cancel, name="planned-payment-cancel"),
+    path("enveloppe/conventions/<int:pk>/versements/<int:planned_pk>/verser/", views.planned_payment_release, name="planned-payment-release"),
+]

@@ -110,3 +110,149 @@ def commitment_reduce(request, pk):
             return redirect("budget:envelope")
     history = commitment.reductions.select_related("created_by")
     return render(request, "budget/commitment_reduce.html", {"form": form, "commitment": commitment, "history": history})
+
+
+# ---- agreements
+# Coordination writes; Personnel reads; members of the lead or partner organisations read their
+# own project's agreement; anyone else gets 404, an anonymous visitor the login page.
+
+from django.contrib.auth.decorators import login_required  # noqa: E402
+from django.core.exceptions import PermissionDenied  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from django.views.decorators.http import require_POST  # noqa: E402
+
+from asis.templatetags.asis_format import long_date  # noqa: E402
+from budget.forms import (  # noqa: E402
+    AgreementForm,
+    PlannedPaymentCancelForm,
+    PlannedPaymentForm,
+    PlannedPaymentReleaseForm,
+    ReportDeadlineForm,
+)
+from budget.models import Agreement  # noqa: E402
+
+
+def _get_agreement_for_user(request, pk, *, write=False) -> Agreement:
+    agreement = get_object_or_404(
+        Agreement.objects.visible_to(request.user).select_related("project__lead", "project__theme"), pk=pk
+    )
+    if write and not request.user.is_coordinator:
+        raise PermissionDenied
+    return agreement
+
+
+@require_safe
+@login_required
+def agreement_list(request):
+    """Every agreement the user may read: committed, planned and paid, the next payment due, those waiting for a report."""
+    agreements = (
+        Agreement.objects.visible_to(request.user).with_totals().select_related("project__lead").order_by("-signed_on", "-pk")
+    )
+    page = Paginator(agreements, 25).get_page(request.GET.get("page"))
+    return render(request, "budget/agreement_list.html", {"page": page, "can_write": request.user.is_coordinator})
+
+
+@coordination_required
+@require_http_methods(["GET", "POST"])
+def agreement_create(request):
+    initial = {"signed_on": timezone.localdate()}
+    if project := request.GET.get("projet"):
+        initial["project"] = project
+    form = AgreementForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agreement = services.agreement_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("Convention signée avec « %(project)s ». Le projet passe à « Convention signée ».")
+                % {"project": agreement.project.title},
+            )
+            return redirect(agreement)
+    return render(request, "budget/agreement_form.html", {"form": form})
+
+
+@require_safe
+@login_required
+def agreement_detail(request, pk):
+    agreement = _get_agreement_for_user(request, pk)
+    can_write = request.user.is_coordinator
+    context = {"agreement": agreement, "can_write": can_write, **selectors.agreement_schedule(agreement)}
+    if can_write:
+        context["release_form"] = PlannedPaymentReleaseForm(initial={"paid_on": timezone.localdate()})
+    return render(request, "budget/agreement_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_deadline_add(request, pk):
+    agreement = _get_agreement_for_user(request, pk, write=True)
+    form = ReportDeadlineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_deadline_add(agreement=agreement, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Échéance de rapport ajoutée."))
+            return redirect(agreement)
+    return render(request, "budget/agreement_deadline_form.html", {"form": form, "agreement": agreement})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def planned_payment_add(request, pk):
+    agreement = _get_agreement_for_user(request, pk, write=True)
+    form = PlannedPaymentForm(request.POST or None, agreement=agreement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.planned_payment_add(agreement=agreement, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Versement prévu ajouté au calendrier."))
+            return redirect(agreement)
+    return render(request, "budget/agreement_payment_form.html", {"form": form, "agreement": agreement})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def planned_payment_cancel(request, pk, planned_pk):
+    agreement = _get_agreement_for_user(request, pk, write=True)
+    planned = get_object_or_404(agreement.planned_payments.select_related("commitment__source", "disbursement"), pk=planned_pk)
+    form = PlannedPaymentCancelForm(request.POST or None, initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.planned_payment_cancel(planned=planned, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Versement prévu annulé."))
+            return redirect(agreement)
+    return render(request, "budget/agreement_payment_cancel.html", {"form": form, "agreement": agreement, "planned": planned})
+
+
+@login_required
+@require_POST
+def planned_payment_release(request, pk, planned_pk):
+    """Pay a planned payment (POST from the schedule); a refusal comes back as a message on the agreement."""
+    agreement = _get_agreement_for_user(request, pk, write=True)
+    planned = get_object_or_404(agreement.planned_payments, pk=planned_pk)
+    form = PlannedPaymentReleaseForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(agreement)
+    try:
+        disbursement = services.planned_payment_release(planned=planned, by=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("Versement de %(amount)s enregistré %(date)s.")
+            % {"amount": format_money(disbursement.amount, cents=True), "date": long_date(disbursement.paid_on)},
+        )
+    return redirect(agreement)
