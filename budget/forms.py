@@ -77,7 +77,7 @@ class AgreementForm(forms.Form):
 
 
 class ReportDeadlineForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Rapport"))
+    kind = forms.ChoiceField(label=_("Type de rapport"))
     due_on = forms.DateField(label=_("À remettre le"), widget=forms.DateInput(attrs=DATE_INPUT))
     label = forms.CharField(label=_("Libellé"), max_length=120, required=False, help_text=_("Par exemple : « Rapport de mi-parcours »."))
 
