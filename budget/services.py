@@ -183,7 +183,9 @@ from chantiers.services import project_change_status  # noqa: E402
 
 
 @transaction.atomic
-def agreement_create(*, project: ActionProject, signed_on: datetime.date, reference: str = "", note: str = "", by=None):
+def agreement_create(
+    *, project: ActionProject, signed_on: datetime.date, reference: str = "", note: str = "", by=None
+) -> Agreement:
     """Sign the agreement of an accepted project (one per project); the project becomes « Convention signée »."""
     caller = project
     project = ActionProject.objects.select_for_update().get(pk=project.pk)
@@ -208,10 +210,10 @@ def agreement_create(*, project: ActionProject, signed_on: datetime.date, refere
 
 
 @transaction.atomic
-def report_deadline_add(*, agreement, kind: str, due_on: datetime.date, label: str = "", by=None):
+def report_deadline_add(*, agreement: Agreement, kind: str, due_on: datetime.date, label: str = "", by=None) -> ReportDeadline:
     """A report the agreement asks for by a date: a progress report, or the final report (one at most)."""
     # Lock the project: two coordinators adding a final report at once are served one after the other.
-    ActionProject.objects.select_for_update().filter(pk=agreement.project_id).first()
+    ActionProject.objects.select_for_update().get(pk=agreement.project_id)
     deadline = ReportDeadline(
         project_id=agreement.project_id, kind=kind, due_on=due_on, label=(label or "").strip(), created_by=by
     )
@@ -220,7 +222,7 @@ def report_deadline_add(*, agreement, kind: str, due_on: datetime.date, label: s
     return deadline
 
 
-def _planned_unpaid(commitment) -> Decimal:
+def _planned_unpaid(commitment: Commitment) -> Decimal:
     """What the active (not cancelled) planned payments of a commitment still have to pay."""
     return commitment.planned_payments.filter(cancelled_on__isnull=True, disbursement__isnull=True).aggregate(
         total=Sum("amount", default=ZERO)
@@ -229,9 +231,9 @@ def _planned_unpaid(commitment) -> Decimal:
 
 @transaction.atomic
 def planned_payment_add(
-    *, agreement, commitment: Commitment, due_on: datetime.date, amount: Decimal | str, required_report=None,
-    note: str = "", by=None,
-):
+    *, agreement: Agreement, commitment: Commitment, due_on: datetime.date, amount: Decimal | str,
+    required_report: ReportDeadline | None = None, note: str = "", by=None,
+) -> PlannedPayment:
     """Schedule a payment on one of the project's commitments, optionally waiting for a report.
 
     The unpaid planned payments of a commitment never exceed what remains to pay on it."""
@@ -258,7 +260,7 @@ def planned_payment_add(
 
 
 @transaction.atomic
-def planned_payment_cancel(*, planned, on: datetime.date, reason: str, by=None):
+def planned_payment_cancel(*, planned: PlannedPayment, on: datetime.date, reason: str, by=None) -> PlannedPayment:
     """Cancel a planned payment not yet paid, with its reason; the row stays in the schedule."""
     reason = (reason or "").strip()
     if not reason:
@@ -278,7 +280,7 @@ def planned_payment_cancel(*, planned, on: datetime.date, reason: str, by=None):
 
 
 @transaction.atomic
-def planned_payment_release(*, planned, paid_on: datetime.date, reference: str = "", by=None) -> Disbursement:
+def planned_payment_release(*, planned: PlannedPayment, paid_on: datetime.date, reference: str = "", by=None) -> Disbursement:
     """Pay a planned payment: refused while its report is not filed, if cancelled or already paid.
 
     The planned row is locked first: of two clicks at once, the second waits, then sees it paid."""

@@ -130,6 +130,7 @@ from budget.forms import (  # noqa: E402
     ReportDeadlineForm,
 )
 from budget.models import Agreement  # noqa: E402
+from chantiers.models import ActionProject, ProjectStatus  # noqa: E402
 
 
 def _get_agreement_for_user(request, pk, *, write=False) -> Agreement:
@@ -148,8 +149,12 @@ def agreement_list(request):
     agreements = (
         Agreement.objects.visible_to(request.user).with_totals().select_related("project__lead").order_by("-signed_on", "-pk")
     )
-    page = Paginator(agreements, 25).get_page(request.GET.get("page"))
-    return render(request, "budget/agreement_list.html", {"page": page, "can_write": request.user.is_coordinator})
+    context = {"page": Paginator(agreements, 25).get_page(request.GET.get("page")), "can_write": request.user.is_coordinator}
+    if context["can_write"]:
+        context["awaiting"] = list(
+            ActionProject.objects.filter(status=ProjectStatus.ACCEPTED, agreement__isnull=True).select_related("lead").order_by("title")
+        )
+    return render(request, "budget/agreement_list.html", context)
 
 
 @coordination_required

@@ -21,7 +21,7 @@ def test_coordinator_signs_an_agreement_and_schedules_payments(live_server, page
     violations = axe(page)
     assert violations == [], describe(violations)
 
-    page.get_by_role("main").get_by_role("link", name="Signer la convention").click()
+    page.get_by_role("main").get_by_role("link", name="Signer la convention", exact=True).click()
     page.wait_for_url("**/enveloppe/conventions/nouvelle/")
     projects = page.get_by_label("Projet accepté")
     projects.select_option(label=projects.locator("option", has_text=PROJECT).inner_text())

@@ -152,11 +152,13 @@ def test_sign_from_the_list_with_the_project_preselected(client, cast, accepted,
     signed = f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.ACCEPTED, title="Déjà signé")
     agreement_create(project=signed, signed_on=datetime.date(2014, 5, 1), reference="", note="", by=cast.coordinator)
     client.force_login(cast.coordinator)
-    assert reverse("budget:agreement-create") in page(client.get(reverse("budget:agreement-list")))
     form = page(client.get(reverse("budget:agreement-create") + f"?projet={accepted.pk}"))
     assert f'<option value="{accepted.pk}" selected>' in form
     assert "Brouillon" not in form and "Déjà signé" not in form
 
+    listing = page(client.get(reverse("budget:agreement-list")))
+    assert "Projets acceptés sans convention" in listing
+    assert f'{reverse("budget:agreement-create")}?projet={accepted.pk}"' in listing
     response = client.post(
         reverse("budget:agreement-create"), {"project": accepted.pk, "signed_on": "2014-06-15", "reference": "CONV-2014-03", "note": "Deux versements"}
     )
@@ -166,6 +168,7 @@ def test_sign_from_the_list_with_the_project_preselected(client, cast, accepted,
     accepted.refresh_from_db()
     assert accepted.status == ProjectStatus.AGREEMENT_SIGNED
     assert "CONV-2014-03" in accepted.status_changes.last().comment
+    assert "Projets acceptés sans convention" not in page(client.get(reverse("budget:agreement-list")))
 
     response = client.post(reverse("budget:agreement-create"), {"project": draft.pk, "signed_on": "2014-06-15"})
     assert response.status_code == 200 and "Sélectionnez un choix valide" in page(response)
@@ -303,13 +306,16 @@ def grow(cast, theme, source, count):
         planned_payment_release(planned=paid, paid_on=datetime.date(2014, 7, 2), reference="")
 
 
-@pytest.mark.parametrize("who", ["coordinator", "alice"])
-def test_list_queries_do_not_grow(client, cast, theme, source, who, django_assert_num_queries):
+@pytest.mark.parametrize("who, queries", [("coordinator", 6), ("alice", 5)])
+def test_list_queries_do_not_grow(client, cast, theme, source, who, queries, django_assert_num_queries):
     grow(cast, theme, source, 20)
+    for _i in range(3):
+        f.make_project(lead=cast.org_b, theme=theme, status=ProjectStatus.ACCEPTED)
     client.force_login(getattr(cast, who))
     # 1 session, 1 user, 1 roles (groups and memberships, cached on the user),
-    # 1 count for the paginator, 1 the page: agreements, projects, leads and every total as subqueries
-    with django_assert_num_queries(5):
+    # 1 count for the paginator, 1 the page: agreements, projects, leads and every total as subqueries,
+    # and for Coordination 1 the accepted projects still without an agreement, with their leads
+    with django_assert_num_queries(queries):
         response = client.get(reverse("budget:agreement-list"))
     assert page(response).count("text-bg-warning") == 20
 
