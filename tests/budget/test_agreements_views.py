@@ -335,3 +335,17 @@ def test_detail_queries_do_not_grow(client, cast, agreement, commitment, deadlin
     with django_assert_num_queries(7):
         response = client.get(agreement.get_absolute_url())
     assert page(response).count('data-testid="planned-') == 30
+
+
+def test_report_states_filed_due_late(agreement, commitment, deadline, cast):
+    from budget.selectors import agreement_schedule
+
+    later = report_deadline_add(agreement=agreement, kind="final", due_on=datetime.date(2016, 3, 31), label="", by=cast.coordinator)
+    planned_payment_add(agreement=agreement, commitment=commitment, due_on=datetime.date(2016, 4, 15), amount="100", required_report=later, by=cast.coordinator)
+    schedule = agreement_schedule(agreement, today=datetime.date(2015, 6, 1))
+    assert [d.state for d in schedule["deadlines"]] == ["late", "due"]
+    assert [p.report_state for p in schedule["payments"]] == ["due"]
+    file_report(deadline)
+    schedule = agreement_schedule(agreement, today=datetime.date(2016, 4, 1))
+    assert [d.state for d in schedule["deadlines"]] == ["filed", "late"]
+    assert schedule["waiting"] == 1 and schedule["waiting_total"] == Decimal("100.00")
