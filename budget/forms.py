@@ -2,9 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from asis.forms import MoneyField
-from asis.templatetags.asis_format import format_money
+from asis.templatetags.asis_format import format_money, long_date
 from budget.models import BudgetTarget, Commitment, FundingSource, TargetMove
-from chantiers.models import ActionProject, PlanYear
+from chantiers.models import ActionProject, PlanYear, ProjectStatus, ReportDeadline
 
 DATE_INPUT = {"type": "date"}
 
@@ -111,3 +111,64 @@ class TargetMoveForm(forms.Form):
         current = getattr(target, "current", None)
         suffix = f" ({format_money(current, cents=True)})" if current is not None else ""
         return f"{kind} — {target.label}{suffix}"
+# ---- agreements
+
+
+
+class AgreementForm(forms.Form):
+    project = forms.ModelChoiceField(label=_("Projet accepté"), queryset=ActionProject.objects.none())
+    signed_on = forms.DateField(label=_("Date de signature"), widget=forms.DateInput(attrs=DATE_INPUT))
+    reference = forms.CharField(label=_("Référence de la convention"), max_length=100, required=False)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = (
+            ActionProject.objects.filter(status=ProjectStatus.ACCEPTED, agreement__isnull=True)
+            .select_related("lead")
+            .order_by("title")
+        )
+        self.fields["project"].label_from_instance = lambda p: f"{p.title} — {p.lead.short_name}"
+
+
+class ReportDeadlineForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Type de rapport"))
+    due_on = forms.DateField(label=_("À remettre le"), widget=forms.DateInput(attrs=DATE_INPUT))
+    label = forms.CharField(label=_("Libellé"), max_length=120, required=False, help_text=_("Par exemple : « Rapport de mi-parcours »."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = ReportDeadline.Kind.choices
+
+
+class PlannedPaymentForm(forms.Form):
+    commitment = forms.ModelChoiceField(label=_("Engagement"), queryset=Commitment.objects.none())
+    due_on = forms.DateField(label=_("Prévu le"), widget=forms.DateInput(attrs=DATE_INPUT))
+    amount = MoneyField(label=_("Montant prévu"))
+    required_report = forms.ModelChoiceField(
+        label=_("Rapport exigé avant le versement"), required=False, queryset=None, empty_label=_("Aucun"),
+    )
+    note = forms.CharField(label=_("Note"), max_length=255, required=False)
+
+    def __init__(self, *args, agreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        commitments = self.fields["commitment"]
+        commitments.queryset = agreement.project.commitments.select_related("source", "plan_year").order_by("decided_on", "pk")
+        commitments.label_from_instance = lambda c: _("%(source)s, %(year)s — reste à verser %(left)s") % {
+            "source": c.source.name, "year": c.plan_year.label, "left": format_money(c.remaining, cents=True),
+        }
+        reports = self.fields["required_report"]
+        reports.queryset = ReportDeadline.objects.filter(project_id=agreement.project_id).order_by("due_on", "pk")
+        reports.label_from_instance = lambda d: " — ".join(
+            part for part in (d.get_kind_display(), _("dû %(date)s") % {"date": long_date(d.due_on)}, d.label) if part
+        )
+
+
+class PlannedPaymentCancelForm(forms.Form):
+    on = forms.DateField(label=_("Date de l'annulation"), widget=forms.DateInput(attrs=DATE_INPUT))
+    reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PlannedPaymentReleaseForm(forms.Form):
+    paid_on = forms.DateField(label=_("Date du versement"), widget=forms.DateInput(attrs=DATE_INPUT))
+    reference = forms.CharField(label=_("Référence du paiement"), max_length=100, required=False)

@@ -4,9 +4,17 @@ from django.conf import settings
 from django.db import models
 from django.db.models import ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from chantiers.models import ActionProject, Plan, PlanYear, ReportDeadline, Theme
+from chantiers.models import (
+    ActionProject,
+    Plan,
+    PlanYear,
+    ProjectPartner,
+    ReportDeadline,
+    Theme,
+)
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 ZERO = Decimal("0.00")
@@ -208,6 +216,40 @@ class DisbursementCorrection(LedgerEntry):
 # ---------------------------------------------------------------- agreements and payment schedules
 
 
+class AgreementQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Coordination and staff read every agreement; a partner those of the projects their
+        organisations lead or are partners of; anyone else none."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.sees_everything:
+            return self
+        org_ids = user.organisation_ids()
+        if not org_ids:
+            return self.none()
+        partner = ProjectPartner.objects.filter(project_id=models.OuterRef("project_id"), organisation_id__in=org_ids)
+        return self.filter(Q(project__lead_id__in=org_ids) | models.Exists(partner))
+
+    def with_totals(self):
+        """Committed, paid, planned (active), the next payment due and the payments waiting for a
+        report, each a subquery: one query for any number of agreements."""
+        money = models.DecimalField(**MONEY)
+        commitments = Commitment.objects.filter(project_id=models.OuterRef("project_id")).order_by().values("project_id")
+        active = PlannedPayment.objects.filter(agreement_id=models.OuterRef("pk"), cancelled_on__isnull=True).order_by()
+        unpaid = active.filter(disbursement__isnull=True)
+        waiting = unpaid.filter(required_report__isnull=False, required_report__report__isnull=True)
+        return self.annotate(
+            committed=Coalesce(models.Subquery(commitments.annotate(s=Sum(Commitment.CURRENT)).values("s")), ZERO, output_field=money),
+            paid=Coalesce(models.Subquery(commitments.annotate(s=Sum("disbursed_total")).values("s")), ZERO, output_field=money),
+            planned=Coalesce(models.Subquery(active.values("agreement_id").annotate(s=Sum("amount")).values("s")), ZERO, output_field=money),
+            next_due_on=models.Subquery(unpaid.order_by("due_on", "pk").values("due_on")[:1]),
+            next_due_amount=models.Subquery(unpaid.order_by("due_on", "pk").values("amount")[:1], output_field=money),
+            waiting_for_report=Coalesce(
+                models.Subquery(waiting.values("agreement_id").annotate(c=models.Count("pk")).values("c")), 0
+            ),
+        )
+
+
 class Agreement(LedgerEntry):
     """The agreement (convention) signed with an accepted project: the amounts are its commitments;
     its payment schedule says when each payment falls due and which report it waits for."""
@@ -217,6 +259,8 @@ class Agreement(LedgerEntry):
     reference = models.CharField(_("référence"), max_length=100, blank=True)
     note = models.TextField(_("note"), blank=True)
 
+    objects = AgreementQuerySet.as_manager()
+
     class Meta(LedgerEntry.Meta):
         verbose_name = _("convention")
         verbose_name_plural = _("conventions")
@@ -224,6 +268,9 @@ class Agreement(LedgerEntry):
 
     def __str__(self):
         return f"{self.project} — {self.signed_on:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return reverse("budget:agreement-detail", args=[self.pk])
 
 
 class PlannedPayment(LedgerEntry):

@@ -13,3 +13,14 @@ urlpatterns = [
     path("enveloppe/cibles/", views.targets, name="targets"),
     path("enveloppe/cibles/deplacer/", views.target_move, name="target-move"),
 ]
+
+# ---- agreements
+urlpatterns += [
+    path("enveloppe/conventions/", views.agreement_list, name="agreement-list"),
+    path("enveloppe/conventions/nouvelle/", views.agreement_create, name="agreement-create"),
+    path("enveloppe/conventions/<int:pk>/", views.agreement_detail, name="agreement-detail"),
+    path("enveloppe/conventions/<int:pk>/rapports/nouveau/", views.report_deadline_add, name="report-deadline-add"),
+    path("enveloppe/conventions/<int:pk>/versements/nouveau/", views.planned_payment_add, name="planned-payment-add"),
+    path("enveloppe/conventions/<int:pk>/versements/<int:planned_pk>/annuler/", views.planned_payment_cancel, name="planned-payment-cancel"),
+    path("enveloppe/conventions/<int:pk>/versements/<int:planned_pk>/verser/", views.planned_payment_release, name="planned-payment-release"),
+]

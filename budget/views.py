@@ -1,18 +1,35 @@
 """The envelope in the portal: overview, commitments and disbursements, all through budget.services."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
-from asis.templatetags.asis_format import format_money
+from asis.templatetags.asis_format import format_money, long_date
 from budget import selectors, services
-from budget.forms import CommitmentForm, CommitmentReductionForm, DisbursementForm, TargetMoveForm, TargetsForm
-from budget.models import ZERO, Commitment, FundingSource, TargetMove
-from chantiers.models import Plan
+from budget.forms import (
+    AgreementForm,
+    CommitmentForm,
+    CommitmentReductionForm,
+    DisbursementForm,
+    PlannedPaymentCancelForm,
+    PlannedPaymentForm,
+    PlannedPaymentReleaseForm,
+    ReportDeadlineForm,
+    TargetMoveForm,
+    TargetsForm,
+)
+from budget.models import ZERO, Agreement, Commitment, FundingSource, TargetMove
+from chantiers.models import ActionProject, Plan, ProjectStatus
 from organisations.access import coordination_required, staff_or_coordination_required
 
 
@@ -173,3 +190,140 @@ def target_move(request):
             )
             return redirect("budget:targets")
     return render(request, "budget/target_move.html", {"form": form, "plan": plan, "moves": selectors.target_moves(plan)})
+
+
+# ---- agreements
+# Coordination writes; Personnel reads; members of the lead or partner organisations read their
+# own project's agreement; anyone else gets 404, an anonymous visitor the login page.
+
+
+
+
+def _get_agreement_for_user(request, pk, *, write=False) -> Agreement:
+    agreement = get_object_or_404(
+        Agreement.objects.visible_to(request.user).select_related("project__lead", "project__theme"), pk=pk
+    )
+    if write and not request.user.is_coordinator:
+        raise PermissionDenied
+    return agreement
+
+
+@require_safe
+@login_required
+def agreement_list(request):
+    """Every agreement the user may read: committed, planned and paid, the next payment due, those waiting for a report."""
+    agreements = (
+        Agreement.objects.visible_to(request.user).with_totals().select_related("project__lead").order_by("-signed_on", "-pk")
+    )
+    context = {"page": Paginator(agreements, 25).get_page(request.GET.get("page")), "can_write": request.user.is_coordinator}
+    if context["can_write"]:
+        context["awaiting"] = list(
+            ActionProject.objects.filter(status=ProjectStatus.ACCEPTED, agreement__isnull=True).select_related("lead").order_by("title")
+        )
+    return render(request, "budget/agreement_list.html", context)
+
+
+@coordination_required
+@require_http_methods(["GET", "POST"])
+def agreement_create(request):
+    initial = {"signed_on": timezone.localdate()}
+    if project := request.GET.get("projet"):
+        initial["project"] = project
+    form = AgreementForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agreement = services.agreement_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("Convention signée avec « %(project)s ». Le projet passe à « Convention signée ».")
+                % {"project": agreement.project.title},
+            )
+            return redirect(agreement)
+    return render(request, "budget/agreement_form.html", {"form": form})
+
+
+@require_safe
+@login_required
+def agreement_detail(request, pk):
+    agreement = _get_agreement_for_user(request, pk)
+    can_write = request.user.is_coordinator
+    context = {"agreement": agreement, "can_write": can_write, **selectors.agreement_schedule(agreement)}
+    if can_write:
+        context["release_form"] = PlannedPaymentReleaseForm(initial={"paid_on": timezone.localdate()})
+    return render(request, "budget/agreement_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_deadline_add(request, pk):
+    agreement = _get_agreement_for_user(request, pk, write=True)
+    form = ReportDeadlineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_deadline_add(agreement=agreement, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Échéance de rapport ajoutée."))
+            return redirect(agreement)
+    return render(request, "budget/agreement_deadline_form.html", {"form": form, "agreement": agreement})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def planned_payment_add(request, pk):
+    agreement = _get_agreement_for_user(request, pk, write=True)
+    form = PlannedPaymentForm(request.POST or None, agreement=agreement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.planned_payment_add(agreement=agreement, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Versement prévu ajouté au calendrier."))
+            return redirect(agreement)
+    return render(request, "budget/agreement_payment_form.html", {"form": form, "agreement": agreement})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def planned_payment_cancel(request, pk, planned_pk):
+    agreement = _get_agreement_for_user(request, pk, write=True)
+    planned = get_object_or_404(agreement.planned_payments.select_related("commitment__source", "disbursement"), pk=planned_pk)
+    form = PlannedPaymentCancelForm(request.POST or None, initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.planned_payment_cancel(planned=planned, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Versement prévu annulé."))
+            return redirect(agreement)
+    return render(request, "budget/agreement_payment_cancel.html", {"form": form, "agreement": agreement, "planned": planned})
+
+
+@login_required
+@require_POST
+def planned_payment_release(request, pk, planned_pk):
+    """Pay a planned payment (POST from the schedule); a refusal comes back as a message on the agreement."""
+    agreement = _get_agreement_for_user(request, pk, write=True)
+    planned = get_object_or_404(agreement.planned_payments, pk=planned_pk)
+    form = PlannedPaymentReleaseForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(agreement)
+    try:
+        disbursement = services.planned_payment_release(planned=planned, by=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("Versement de %(amount)s enregistré %(date)s.")
+            % {"amount": format_money(disbursement.amount, cents=True), "date": long_date(disbursement.paid_on)},
+        )
+    return redirect(agreement)

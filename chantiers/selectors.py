@@ -10,17 +10,24 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
+from chantiers.access import is_report_reader
 from chantiers.models import (
+    ActionProject,
     Attendance,
     Chantier,
     Decision,
     Invitation,
     Meeting,
     Plan,
+    ProgressReport,
+    ProjectStatus,
+    ReportDeadline,
 )
+from chantiers.services import report_can_file, report_kinds_open
 from organisations.models import Citizen, Organisation, User
 
 WINDOW_MONTHS = (3, 6, 12)
@@ -273,16 +280,7 @@ def citizen_participation(*, today: datetime.date | None = None) -> dict:
 
 # ---- reports
 
-from django.core.exceptions import ObjectDoesNotExist  # noqa: E402
 
-from chantiers.access import is_report_reader  # noqa: E402
-from chantiers.models import (  # noqa: E402
-    ActionProject,
-    ProgressReport,
-    ProjectStatus,
-    ReportDeadline,
-)
-from chantiers.services import report_can_file, report_kinds_open  # noqa: E402
 
 # Projects that may have deadlines or reports (the board accepted them); before that the section is not shown.
 REPORT_SECTION_STATUSES = (

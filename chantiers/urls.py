@@ -1,6 +1,14 @@
 from django.urls import path
 
-from chantiers.views import calendar, meetings, participation, projects, reports, review, spaces
+from chantiers.views import (
+    calendar,
+    meetings,
+    participation,
+    projects,
+    reports,
+    review,
+    spaces,
+)
 
 app_name = "chantiers"
 

@@ -4,7 +4,15 @@ import pytest
 from django.urls import reverse
 
 from chantiers import services
-from tests.chantiers.report_fixtures import PDF, WHO, private_media, report_fields, report_post, reporting, upload  # noqa: F401
+from tests.chantiers.report_fixtures import (  # noqa: F401
+    PDF,
+    WHO,
+    private_media,
+    report_fields,
+    report_post,
+    reporting,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,15 @@ from django.urls import reverse
 
 from chantiers.models import IndicatorValue, ProgressReport, ProjectStatus
 from tests import factories as f
-from tests.chantiers.report_fixtures import PDF, PNG, page, private_media, report_post, reporting, upload  # noqa: F401
+from tests.chantiers.report_fixtures import (  # noqa: F401
+    PDF,
+    PNG,
+    page,
+    private_media,
+    report_post,
+    reporting,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 

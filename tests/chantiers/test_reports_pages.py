@@ -11,7 +11,12 @@ from django.utils import timezone
 from chantiers import services
 from chantiers.models import ProjectPartner, ProjectStatus
 from tests import factories as f
-from tests.chantiers.report_fixtures import page, private_media, report_fields, reporting  # noqa: F401
+from tests.chantiers.report_fixtures import (  # noqa: F401
+    page,
+    private_media,
+    report_fields,
+    reporting,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,21 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from chantiers import services
-from chantiers.models import IndicatorValue, ProgressReport, ProjectStatus, ReportAttachment
+from chantiers.models import (
+    IndicatorValue,
+    ProgressReport,
+    ProjectStatus,
+    ReportAttachment,
+)
 from tests import factories as f
-from tests.chantiers.report_fixtures import PDF, PNG, private_media, report_fields, reporting, upload  # noqa: F401
+from tests.chantiers.report_fixtures import (  # noqa: F401
+    PDF,
+    PNG,
+    private_media,
+    report_fields,
+    reporting,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,13 @@ from django.utils import timezone
 from chantiers import services
 from chantiers.models import BoardDecision, ProjectReview, ProjectStatus, ReviewScore
 from tests.chantiers.conftest import page as raw_page
-from tests.chantiers.review_fixtures import criteria, full_scores, recommended, submitted, under_analysis  # noqa: F401
+from tests.chantiers.review_fixtures import (  # noqa: F401
+    criteria,
+    full_scores,
+    recommended,
+    submitted,
+    under_analysis,
+)
 
 pytestmark = pytest.mark.django_db
 S = ProjectStatus

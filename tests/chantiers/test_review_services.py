@@ -9,9 +9,23 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from chantiers import services
-from chantiers.models import BoardDecision, ProjectReview, ProjectStatus, ProjectStatusChange, ReviewCriterion, ReviewScore
+from chantiers.models import (
+    BoardDecision,
+    ProjectReview,
+    ProjectStatus,
+    ProjectStatusChange,
+    ReviewCriterion,
+    ReviewScore,
+)
 from tests import factories as f
-from tests.chantiers.review_fixtures import criteria, full_scores, make_intention, recommended, submitted, under_analysis  # noqa: F401
+from tests.chantiers.review_fixtures import (  # noqa: F401
+    criteria,
+    full_scores,
+    make_intention,
+    recommended,
+    submitted,
+    under_analysis,
+)
 
 pytestmark = pytest.mark.django_db
 S = ProjectStatus
