@@ -12,12 +12,20 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from asis.reference import load_reference_data
 from budget.models import Commitment, Disbursement
-from budget.services import commitment_create, disbursement_create
+from budget.services import (
+    agreement_create,
+    commitment_create,
+    disbursement_create,
+    planned_payment_add,
+    planned_payment_release,
+    report_deadline_add,
+)
 from chantiers.models import (
     ActionProject,
     Attendance,
@@ -39,6 +47,7 @@ from chantiers.models import (
     ProjectReview,
     ProjectStatus,
     ProjectYearAmount,
+    ReportDeadline,
     Theme,
 )
 from chantiers.services import (
@@ -47,6 +56,7 @@ from chantiers.services import (
     meeting_schedule,
     project_change_status,
     project_create,
+    report_attachments_add,
     review_open,
     review_recommend,
     review_save_scores,
@@ -992,7 +1002,7 @@ def _create_project(data, *, themes, objectives, years, sources, orgs, chantiers
 
     commitments = []
     review = None
-    for status, at in zip(steps, times[1:]):
+    for previous, status, at in zip([None, *steps], steps, times[1:]):
         if status == S.UNDER_ANALYSIS:
             review = review_open(project=project, by=by, comment=STEP_COMMENTS[status], committee=COMMITTEE, at=at)
         elif status == S.RECOMMENDED:
@@ -1001,7 +1011,7 @@ def _create_project(data, *, themes, objectives, years, sources, orgs, chantiers
                 review=review, recommendation=ProjectReview.Recommendation.FAVORABLE, note=STEP_COMMENTS[status],
                 amount=project.amount_requested or None, by=by, at=at,
             )
-        elif status in (S.ACCEPTED, S.REFUSED) and project.status == S.RECOMMENDED:
+        elif status in (S.ACCEPTED, S.REFUSED) and previous == S.RECOMMENDED:
             accepted = status == S.ACCEPTED
             board_decision_record(
                 project=project, by=by, at=at, decided_on=at.date(),
@@ -1010,19 +1020,56 @@ def _create_project(data, *, themes, objectives, years, sources, orgs, chantiers
                 granted_amount=project.amount_requested if accepted else None,
                 note="" if accepted else STEP_COMMENTS[S.REFUSED],
             )
+        elif status == S.AGREEMENT_SIGNED:
+            agreement = agreement_create(
+                project=project, signed_on=at.date(), reference=f"CONV-{at:%Y}-{project.pk:03d}", by=by, at=at,
+                note="Convention fictive (démonstration).",
+            )
         else:
             project_change_status(project=project, to_status=status, by=by, comment=STEP_COMMENTS[status], at=at)
         if status == S.ACCEPTED:  # money is committed while the project is fundable
             commitments = [_commit(project, spec, sources, years, by) for spec in data.get("commitments", [])]
+    agreement = getattr(project, "agreement", None) if S.AGREEMENT_SIGNED in steps else None
     for commitment, spec in zip(commitments, data.get("commitments", [])):
         for amount, paid_on in spec["paid"]:
-            disbursement_create(
-                commitment=commitment, amount=Decimal(amount), paid_on=paid_on,
-                reference=f"VERS-{paid_on:%Y%m%d}-{commitment.pk}", by=by,
-            )
+            reference = f"VERS-{paid_on:%Y%m%d}-{commitment.pk}"
+            if agreement is None:
+                disbursement_create(commitment=commitment, amount=Decimal(amount), paid_on=paid_on, reference=reference, by=by)
+            else:  # paid as the agreement's schedule planned it
+                planned = planned_payment_add(agreement=agreement, commitment=commitment, due_on=paid_on, amount=amount, by=by)
+                planned_payment_release(planned=planned, paid_on=paid_on, reference=reference, by=by)
+    author = delegates.get(project.lead_id)
     for spec in data.get("reports", []):
-        _report(project, indicators, spec, submitted_by=delegates.get(project.lead_id))
+        deadline = None
+        if agreement is not None:
+            deadline = report_deadline_add(
+                agreement=agreement, by=by, due_on=spec["period"][1] + datetime.timedelta(days=30),
+                kind=ReportDeadline.Kind.FINAL if spec.get("final") else ReportDeadline.Kind.PROGRESS,
+            )
+        _report(project, indicators, spec, submitted_by=author, deadline=deadline, commitments=commitments)
+    if agreement is not None and project.status in (S.AGREEMENT_SIGNED, S.IN_PROGRESS):
+        _pending_schedule(project, agreement, commitments, data, by)
     return project
+
+
+def _pending_schedule(project, agreement, commitments, data, by) -> None:
+    """A project still under way waits for its next progress report, and its next payment waits for it."""
+    last_period_end = max((spec["period"][1] for spec in data.get("reports", [])), default=agreement.signed_on)
+    deadline = report_deadline_add(
+        agreement=agreement, by=by, kind=ReportDeadline.Kind.PROGRESS, label="Rapport d'étape de mi-parcours",
+        due_on=last_period_end + datetime.timedelta(days=180),
+    )
+    report_deadline_add(
+        agreement=agreement, by=by, kind=ReportDeadline.Kind.FINAL, label="Rapport final",
+        due_on=(project.end_date or deadline.due_on) + datetime.timedelta(days=60),
+    )
+    for commitment in commitments:
+        commitment.refresh_from_db()
+        if commitment.remaining > 0:
+            planned_payment_add(
+                agreement=agreement, commitment=commitment, amount=commitment.remaining, required_report=deadline,
+                due_on=deadline.due_on + datetime.timedelta(days=15), note="Solde, à la réception du rapport d'étape.", by=by,
+            )
 
 
 UNDATED_PROJECT_START = datetime.date(2015, 9, 1)
@@ -1091,17 +1138,36 @@ def _commit(project, spec, sources, years, by) -> Commitment:
     )
 
 
-def _report(project, indicators, spec, *, submitted_by) -> ProgressReport:
+def _report(project, indicators, spec, *, submitted_by, deadline=None, commitments=()) -> ProgressReport:
+    """A report as filed at the end of its period (the demo's history: its dates are in the past)."""
     period_start, period_end = spec["period"]
+    committed = sum((c.amount - c.reduced_total for c in commitments), Decimal("0.00"))
     report = ProgressReport(
-        project=project, period_start=period_start, period_end=period_end, percent_done=spec["percent"],
+        project=project, deadline=deadline, period_start=period_start, period_end=period_end, percent_done=spec["percent"],
         narrative=spec["narrative"], highlights=spec["highlights"], people_reached=spec["people"],
+        citizens_reached=spec["people"] // 3,
+        expenses=(committed * spec["percent"] / 100).quantize(Decimal("0.01")) if committed else None,
+        gaps="" if spec["percent"] >= 50 else "Démarrage plus lent que prévu : recrutement des participants.",
         is_final=spec.get("final", False), submitted_by=submitted_by,
         submitted_at=timezone.make_aware(datetime.datetime.combine(period_end, datetime.time(16, 0))),
     )
     report.full_clean()
     report.save()
+    partners = list(project.partners.all())
+    if partners:
+        report.partners_involved.set(partners)
     for indicator, value in zip(indicators, spec["values"]):
         IndicatorValue.objects.create(report=report, indicator=indicator, value=Decimal(value))
+    if submitted_by is not None and not report.is_final:
+        report_attachments_add(report=report, by=submitted_by, files=[ContentFile(DEMO_PDF, name="Compte-rendu des activités.pdf")])
     return report
+
+
+# A one-page PDF (« Document de démonstration »): the report's supporting document in the demo.
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>endobj\n"
+    b"4 0 obj<</Length 58>>stream\nBT /F1 24 Tf 72 700 Td (Document de demonstration) Tj ET\nendstream endobj\n"
+    b"5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
 

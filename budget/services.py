@@ -336,7 +336,8 @@ def target_move(
 
 @transaction.atomic
 def agreement_create(
-    *, project: ActionProject, signed_on: datetime.date, reference: str = "", note: str = "", by=None
+    *, project: ActionProject, signed_on: datetime.date, reference: str = "", note: str = "", by=None,
+    at: datetime.datetime | None = None,
 ) -> Agreement:
     """Sign the agreement of an accepted project (one per project); the project becomes « Convention signée »."""
     caller = project
@@ -356,7 +357,7 @@ def agreement_create(
         comment = _("Convention « %(reference)s » signée %(date)s.") % {"reference": reference, "date": long_date(signed_on)}
     else:
         comment = _("Convention signée %(date)s.") % {"date": long_date(signed_on)}
-    project_change_status(project=project, to_status=ProjectStatus.AGREEMENT_SIGNED, by=by, comment=comment)
+    project_change_status(project=project, to_status=ProjectStatus.AGREEMENT_SIGNED, by=by, comment=comment, at=at)
     caller.status = project.status
     return agreement
 
