@@ -52,3 +52,30 @@ class CommitmentReductionForm(forms.Form):
         if not data.get("cancel") and data.get("amount") is None and "amount" not in self.errors:
             self.add_error("amount", _("Indiquez le montant à retirer, ou cochez l'annulation."))
         return data
+
+
+# ---------------------------------------------------------------- corrections of disbursements (ledger)
+
+
+class DisbursementCorrectionForm(forms.Form):
+    new_amount = MoneyField(
+        label=_("Montant réellement versé"), required=False,
+        help_text=_("Le montant exact du versement; l'écart sera calculé."),
+    )
+    delta = MoneyField(
+        label=_("Ou l'écart à corriger"), required=False,
+        help_text=_("Positif pour ajouter, négatif pour retirer (par exemple -150,00)."),
+    )
+    corrected_on = forms.DateField(label=_("Date de la correction"), widget=forms.DateInput(attrs=DATE_INPUT))
+    reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self):
+        data = super().clean()
+        if "new_amount" in self.errors or "delta" in self.errors:
+            return data
+        given = [name for name in ("new_amount", "delta") if data.get(name) is not None]
+        if not given:
+            self.add_error("new_amount", _("Indiquez le montant réellement versé, ou l'écart à corriger."))
+        elif len(given) == 2:
+            self.add_error("delta", _("Indiquez le montant réellement versé ou l'écart, pas les deux."))
+        return data

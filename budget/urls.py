@@ -9,4 +9,6 @@ urlpatterns = [
     path("enveloppe/engagements/nouveau/", views.commitment_create, name="commitment-create"),
     path("enveloppe/engagements/<int:pk>/versements/nouveau/", views.disbursement_create, name="disbursement-create"),
     path("enveloppe/engagements/<int:pk>/reduire/", views.commitment_reduce, name="commitment-reduce"),
+    # ledger: corrections, history, project budget
+    path("enveloppe/versements/<int:pk>/corriger/", views.disbursement_correct, name="disbursement-correct"),
 ]

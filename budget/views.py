@@ -11,7 +11,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 from asis.templatetags.asis_format import format_money
 from budget import selectors, services
 from budget.forms import CommitmentForm, CommitmentReductionForm, DisbursementForm
+from budget.forms import DisbursementCorrectionForm  # ledger
 from budget.models import Commitment
+from budget.models import Disbursement  # ledger
 from chantiers.models import Plan
 from organisations.access import coordination_required, staff_or_coordination_required
 
@@ -110,3 +112,37 @@ def commitment_reduce(request, pk):
             return redirect("budget:envelope")
     history = commitment.reductions.select_related("created_by")
     return render(request, "budget/commitment_reduce.html", {"form": form, "commitment": commitment, "history": history})
+
+
+# ---------------------------------------------------------------- corrections of disbursements (ledger)
+
+
+@coordination_required
+@require_http_methods(["GET", "POST"])
+def disbursement_correct(request, pk):
+    """Correct a disbursement by a new dated entry with its reason; the payment as recorded stays on the page."""
+    disbursement = get_object_or_404(
+        Disbursement.objects.select_related("commitment__project", "commitment__source", "commitment__plan_year"), pk=pk
+    )
+    form = DisbursementCorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            correction = services.disbursement_correct(
+                disbursement=disbursement, delta=data["delta"], new_amount=data["new_amount"],
+                corrected_on=data["corrected_on"], reason=data["reason"], by=request.user,
+            )
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Versement corrigé de %(delta)s : il est maintenant de %(current)s.")
+                % {
+                    "delta": format_money(correction.delta, cents=True),
+                    "current": format_money(correction.disbursement.current_amount, cents=True),
+                },
+            )
+            return redirect("budget:envelope")
+    history = disbursement.corrections.select_related("created_by")
+    return render(request, "budget/disbursement_correct.html", {"form": form, "disbursement": disbursement, "history": history})
