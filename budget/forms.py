@@ -79,3 +79,22 @@ class DisbursementCorrectionForm(forms.Form):
         elif len(given) == 2:
             self.add_error("delta", _("Indiquez le montant réellement versé ou l'écart, pas les deux."))
         return data
+
+
+class HistoryFilterForm(forms.Form):
+    """The history's filters (GET): one project, one source, and « as at » a date for the balances."""
+
+    project = forms.ModelChoiceField(label=_("Projet"), queryset=ActionProject.objects.none(), required=False, empty_label=_("Tous les projets"))
+    source = forms.ModelChoiceField(label=_("Source"), queryset=FundingSource.objects.none(), required=False, empty_label=_("Toutes les sources"))
+    au = forms.DateField(
+        label=_("Soldes au"), required=False, widget=forms.DateInput(attrs=DATE_INPUT),
+        help_text=_("Les soldes refaits à partir des écritures datées de ce jour ou avant."),
+    )
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = (
+            ActionProject.objects.filter(theme__plan=plan, commitments__isnull=False).distinct().order_by("title")
+        )
+        self.fields["source"].queryset = FundingSource.objects.filter(plan=plan).order_by("order")
+        self.fields["source"].label_from_instance = lambda s: s.name

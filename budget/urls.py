@@ -11,4 +11,5 @@ urlpatterns = [
     path("enveloppe/engagements/<int:pk>/reduire/", views.commitment_reduce, name="commitment-reduce"),
     # ledger: corrections, history, project budget
     path("enveloppe/versements/<int:pk>/corriger/", views.disbursement_correct, name="disbursement-correct"),
+    path("enveloppe/historique/", views.history, name="history"),
 ]

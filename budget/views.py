@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from asis.templatetags.asis_format import format_money
 from budget import selectors, services
 from budget.forms import CommitmentForm, CommitmentReductionForm, DisbursementForm
-from budget.forms import DisbursementCorrectionForm  # ledger
+from budget.forms import DisbursementCorrectionForm, HistoryFilterForm  # ledger
 from budget.models import Commitment
 from budget.models import Disbursement  # ledger
 from chantiers.models import Plan
@@ -146,3 +146,23 @@ def disbursement_correct(request, pk):
             return redirect("budget:envelope")
     history = disbursement.corrections.select_related("created_by")
     return render(request, "budget/disbursement_correct.html", {"form": form, "disbursement": disbursement, "history": history})
+
+
+@require_safe
+@staff_or_coordination_required
+def history(request):
+    """Every ledger entry of the plan, newest first (who, when, what, amount, reason), by project or source;
+    with `?au=YYYY-MM-DD`, the balances per source rebuilt from the entries dated on or before that day."""
+    plan = _plan()
+    form = HistoryFilterForm(request.GET or None, plan=plan)
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = selectors.ledger_history_queryset(plan, project=filters.get("project"), source=filters.get("source"))
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    context = {
+        "plan": plan,
+        "form": form,
+        "page": page,
+        "entries": selectors.history_entries(page.object_list),
+        "balances": selectors.balances_as_at(plan, filters["au"]) if filters.get("au") else None,
+    }
+    return render(request, "budget/history.html", context)
