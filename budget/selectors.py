@@ -18,7 +18,7 @@ from budget.models import (
     PlannedPayment,
     TargetMove,
 )
-from chantiers.models import FUNDABLE_STATUSES, PUBLIC_STATUSES, OtherFunding
+from chantiers.models import FUNDABLE_STATUSES, PUBLIC_STATUSES, OtherFunding, ProjectYearAmount
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -268,3 +268,64 @@ def history_entries(rows) -> list[HistoryEntry]:
         for obj in spec["model"].objects.select_related(*spec["related"]).filter(pk__in=ids):
             loaded[kind, obj.pk] = obj
     return [_describe(row["entry_kind"], loaded[row["entry_kind"], row["entry_id"]]) for row in rows if (row["entry_kind"], row["entry_id"]) in loaded]
+
+
+# ---------------------------------------------------------------- ledger: one project's budget
+
+
+def project_budget(project) -> dict:
+    """Requested vs committed vs paid for one project, by plan year and by source, to the cent,
+    with its other funding and its leverage. Six queries."""
+    plan = project.theme.plan
+    years = list(plan.years.order_by("number"))  # 1 plan years
+    sources = {s.pk: s for s in FundingSource.objects.filter(plan=plan)}  # 1 sources
+    requested = {  # 1 requested per year
+        year_id: amount for year_id, amount in ProjectYearAmount.objects.filter(project=project).values_list("plan_year_id", "amount")
+    }
+    committed = {  # 1 committed now per (year, source)
+        (row["plan_year"], row["source"]): (row["total"] or ZERO).quantize(CENT)
+        for row in Commitment.objects.filter(project=project).order_by().values("plan_year", "source").annotate(total=Sum(Commitment.CURRENT))
+    }
+    paid = {  # 1 paid now (with corrections) per (year, source)
+        (row["commitment__plan_year"], row["commitment__source"]): (row["total"] or ZERO).quantize(CENT)
+        for row in Disbursement.objects.filter(commitment__project=project).order_by()
+        .values("commitment__plan_year", "commitment__source").annotate(total=Sum(Disbursement.CURRENT))
+    }
+    other = list(OtherFunding.objects.filter(project=project).order_by("kind", "source_name"))  # 1 other funding
+
+    def summed(table, *, year=None, source=None):
+        return sum(
+            (v for (y, s), v in table.items() if (year is None or y == year) and (source is None or s == source)), ZERO
+        )
+
+    by_year = [
+        {
+            "year": year,
+            "requested": requested.get(year.pk, ZERO),
+            "committed": summed(committed, year=year.pk),
+            "paid": summed(paid, year=year.pk),
+        }
+        for year in years
+    ]
+    source_ids = sorted({s for _y, s in committed} | {s for _y, s in paid}, key=lambda pk: (sources[pk].order, pk))
+    by_source = [
+        {"source": sources[pk], "committed": summed(committed, source=pk), "paid": summed(paid, source=pk)} for pk in source_ids
+    ]
+    for row in (*by_year, *by_source):
+        row["to_pay"] = row["committed"] - row["paid"]
+    totals = {
+        "requested": sum(requested.values(), ZERO),
+        "committed": summed(committed),
+        "paid": summed(paid),
+    }
+    totals["to_pay"] = totals["committed"] - totals["paid"]
+    other_total = sum((o.amount for o in other), ZERO)
+    return {
+        "project": project,
+        "by_year": by_year,
+        "by_source": by_source,
+        "totals": totals,
+        "other_funding": other,
+        "other_total": other_total,
+        "leverage": leverage(other_total, totals["committed"]),
+    }

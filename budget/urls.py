@@ -12,4 +12,5 @@ urlpatterns = [
     # ledger: corrections, history, project budget
     path("enveloppe/versements/<int:pk>/corriger/", views.disbursement_correct, name="disbursement-correct"),
     path("enveloppe/historique/", views.history, name="history"),
+    path("enveloppe/projets/<int:pk>/", views.project_budget, name="project-budget"),
 ]

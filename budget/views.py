@@ -3,6 +3,8 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.contrib.auth.views import redirect_to_login  # ledger
+from django.db.models import Q  # ledger
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +16,7 @@ from budget.forms import CommitmentForm, CommitmentReductionForm, DisbursementFo
 from budget.forms import DisbursementCorrectionForm, HistoryFilterForm  # ledger
 from budget.models import Commitment
 from budget.models import Disbursement  # ledger
+from chantiers.models import ActionProject  # ledger
 from chantiers.models import Plan
 from organisations.access import coordination_required, staff_or_coordination_required
 
@@ -166,3 +169,22 @@ def history(request):
         "balances": selectors.balances_as_at(plan, filters["au"]) if filters.get("au") else None,
     }
     return render(request, "budget/history.html", context)
+
+
+def _get_project_budget_for_user(request, pk) -> ActionProject:
+    """Coordination and Personnel see every project's budget; members of its lead or partner
+    organisations see theirs (read-only); anyone else gets 404."""
+    projects = ActionProject.objects.select_related("lead", "theme__plan")
+    if not request.user.sees_everything:
+        org_ids = request.user.organisation_ids()
+        projects = projects.filter(Q(lead_id__in=org_ids) | Q(partnerships__organisation_id__in=org_ids)).distinct()
+    return get_object_or_404(projects, pk=pk)
+
+
+@require_safe
+def project_budget(request, pk):
+    """One project's money: requested, committed and paid by plan year and by source, other funding, leverage."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    project = _get_project_budget_for_user(request, pk)
+    return render(request, "budget/project_budget.html", selectors.project_budget(project))
