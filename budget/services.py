@@ -17,7 +17,7 @@ from django.db.models import DecimalField, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Round
 from django.utils.translation import gettext as _
 
-from asis.money import ZERO, to_money
+from asis.money import CENT, ZERO, to_money
 from asis.templatetags.asis_format import format_money
 from budget.models import Commitment, CommitmentReduction, Disbursement, DisbursementCorrection, FundingSource
 from chantiers.models import ActionProject, PlanYear
@@ -32,7 +32,8 @@ def _add_within(model, pk, *, total: str, limit, amount: Decimal) -> bool:
     decimals as binary floating point, from refusing an exact fit such as 0,10 $ + 0,20 $.
     """
     after = Round(F(total) + Value(amount, output_field=MONEY_FIELD), 2)
-    limit = F(limit) if isinstance(limit, str) else limit
+    # The limit is rounded too: on SQLite 500,00 − 375,73 is 124,26999…, which would refuse an exact fit.
+    limit = Round(F(limit) if isinstance(limit, str) else limit, 2)
     return bool(model.objects.filter(pk=pk).alias(after=after).filter(after__lte=limit).update(**{total: after}))
 
 
@@ -163,7 +164,9 @@ def totals_mismatches() -> list[str]:
         ledger_paid=summed(paid, "commitment__source", "amount"),
         ledger_fixed=summed(fixed, "disbursement__commitment__source", "delta"),
     ):
-        ledger_paid = source.ledger_paid + source.ledger_fixed
+        # Quantized: SQLite computes these sums in binary floating point (0,1000000000000227).
+        ledger_paid = (source.ledger_paid + source.ledger_fixed).quantize(CENT)
+        source.ledger_committed = source.ledger_committed.quantize(CENT)
         if source.ledger_committed != source.committed_total:
             problems.append(f"{source.code}: committed_total {source.committed_total:.2f} != {source.ledger_committed:.2f}")
         if ledger_paid != source.disbursed_total:
@@ -173,7 +176,8 @@ def totals_mismatches() -> list[str]:
         ledger_fixed=summed(DisbursementCorrection.objects.filter(disbursement__commitment=OuterRef("pk")), "disbursement__commitment", "delta"),
         ledger_reduced=summed(CommitmentReduction.objects.filter(commitment=OuterRef("pk")), "commitment", "amount"),
     ):
-        ledger_paid = commitment.ledger_paid + commitment.ledger_fixed
+        ledger_paid = (commitment.ledger_paid + commitment.ledger_fixed).quantize(CENT)
+        commitment.ledger_reduced = commitment.ledger_reduced.quantize(CENT)
         if commitment.ledger_reduced != commitment.reduced_total:
             problems.append(f"commitment {commitment.pk}: reduced_total {commitment.reduced_total:.2f} != {commitment.ledger_reduced:.2f}")
         if ledger_paid != commitment.disbursed_total:
@@ -181,6 +185,7 @@ def totals_mismatches() -> list[str]:
     for disbursement in Disbursement.objects.annotate(
         ledger_fixed=summed(DisbursementCorrection.objects.filter(disbursement=OuterRef("pk")), "disbursement", "delta"),
     ).only("pk", "correction_total"):
+        disbursement.ledger_fixed = disbursement.ledger_fixed.quantize(CENT)
         if disbursement.ledger_fixed != disbursement.correction_total:
             problems.append(
                 f"disbursement {disbursement.pk}: correction_total {disbursement.correction_total:.2f} != {disbursement.ledger_fixed:.2f}"

@@ -10,10 +10,16 @@ unless only the columns allowed on that table changed:
 - every other ledger table: nothing.
 
 Each row is compared as JSON without the allowed columns. TRUNCATE (the test runner's flush)
-fires no row trigger. SQLite gets nothing: the services and the admin are its only writers.
+fires no row trigger. SQLite gets no trigger: the services and the admin are its only writers.
+
+First, the commitment's CHECK rounds `amount − reduced_total` to the cent: SQLite subtracts in
+binary floating point, and refused to cancel what was left of 500,00 $ after paying 124,27 $
+(500,00 − 375,73 = 124,26999…). Found by tests/budget/test_ledger_properties.py.
 """
 
-from django.db import migrations
+import django.db.models.expressions
+import django.db.models.functions.math
+from django.db import migrations, models
 
 # table -> columns an UPDATE may change at any time
 TABLES = {
@@ -89,5 +95,26 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RemoveConstraint(
+            model_name="commitment",
+            name="budget_commitment_not_overdisbursed",
+        ),
+        migrations.AddConstraint(
+            model_name="commitment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("disbursed_total__gte", 0),
+                    ("reduced_total__gte", 0),
+                    (
+                        "disbursed_total__lte",
+                        django.db.models.functions.math.Round(
+                            django.db.models.expressions.CombinedExpression(models.F("amount"), "-", models.F("reduced_total")), 2
+                        ),
+                    ),
+                ),
+                name="budget_commitment_not_overdisbursed",
+                violation_error_message="Les versements dépasseraient le montant engagé.",
+            ),
+        ),
         migrations.RunPython(create_triggers, drop_triggers, elidable=False),
     ]
