@@ -123,3 +123,15 @@ def test_check_budget_sees_a_correction_total_changed_behind_its_back(disburseme
     Disbursement.objects.filter(pk=disbursement.pk).update(correction_total=Decimal("-50.00"))
     Commitment.objects.filter(pk=disbursement.commitment_id).update(disbursed_total=Decimal("400.00"))
     assert totals_mismatches() == [f"commitment {disbursement.commitment_id}: disbursed_total 400.00 != 350.00"]
+
+
+def test_check_budget_counts_corrections(disbursement, capsys):
+    from django.core.management import CommandError, call_command
+
+    disbursement_correct(disbursement=disbursement, delta="-0.01", corrected_on=FIXED, reason="Arrondi")
+    call_command("check_budget")
+    assert "correspondent" in capsys.readouterr().out
+    Disbursement.objects.filter(pk=disbursement.pk).update(correction_total=Decimal("0.00"))
+    with pytest.raises(CommandError):
+        call_command("check_budget")
+    assert f"disbursement {disbursement.pk}: correction_total 0.00 != -0.01" in capsys.readouterr().err
