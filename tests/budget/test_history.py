@@ -102,8 +102,9 @@ def test_history_is_paginated_and_its_queries_do_not_grow(client, cast, ledger, 
     for i in range(16):
         d = disbursement_create(commitment=extra, amount="100.00", paid_on=datetime.date(2015, 2, 2))
         disbursement_correct(disbursement=d, delta="-0.01", corrected_on=datetime.date(2015, 2, 3), reason=f"Arrondi {i}")
-    # 8 + 1 + 32 = 41 entries. session, user, groups, plan, projects and sources of the filters,
-    # count, one page of the union, then one query per kind on the page (4)
+    # 8 + 1 + 32 = 41 entries. session, user, roles, plan, projects and sources of the filters,
+    # count, one page of the union, then one query per kind on the page (4: commitments, reductions,
+    # disbursements, corrections)
     with django_assert_max_num_queries(12):
         response = client.get(URL)
     assert response.status_code == 200 and len(response.context["entries"]) == 41
