@@ -144,7 +144,7 @@ def apply(op, source, project, year, model):
     return True
 
 
-@settings(max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=30, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=operations)
 def test_random_ledger_sequences_always_balance(small_source, ops):
     source, project, year = small_source
