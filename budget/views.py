@@ -1,9 +1,9 @@
 """The envelope in the portal: overview, commitments and disbursements, all through budget.services."""
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login  # ledger
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.contrib.auth.views import redirect_to_login  # ledger
 from django.db.models import Q  # ledger
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
