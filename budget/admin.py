@@ -160,14 +160,6 @@ class ReadOnlyLedgerAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(DisbursementCorrection)
-class DisbursementCorrectionAdmin(ReadOnlyLedgerAdmin):
-    list_display = ["disbursement", "delta", "corrected_on", "created_by"]
-    list_select_related = ["disbursement__commitment__project", "created_by"]
-    search_fields = ["disbursement__commitment__project__title", "reason"]
-    date_hierarchy = "corrected_on"
-
-
 @admin.register(Agreement)
 class AgreementAdmin(ReadOnlyLedgerAdmin):
     list_display = ["project", "signed_on", "reference", "created_by"]
@@ -194,3 +186,29 @@ class TargetMoveAdmin(ReadOnlyLedgerAdmin):
     list_select_related = ["from_target__theme", "from_target__plan_year", "to_target__theme", "to_target__plan_year", "created_by"]
     list_filter = ["kind"]
     search_fields = ["reason"]
+
+
+# ---------------------------------------------------------------- corrections of disbursements (ledger)
+
+
+@admin.register(DisbursementCorrection)
+class DisbursementCorrectionAdmin(LedgerEntryAdmin):
+    """A correction is entered here like in the portal: through budget.services.disbursement_correct."""
+
+    fields = ["disbursement", "delta", "corrected_on", "reason"]
+    list_display = ["disbursement", "delta", "corrected_on", "created_by"]
+    list_select_related = ["disbursement__commitment__project", "created_by"]
+    search_fields = ["disbursement__commitment__project__title", "reason"]
+    autocomplete_fields = ["disbursement"]
+    date_hierarchy = "corrected_on"
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "delta":
+            return MoneyField(label=capfirst(db_field.verbose_name), help_text=_("Positif pour ajouter, négatif pour retirer."))
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def create(self, request, data):
+        return services.disbursement_correct(
+            disbursement=data["disbursement"], delta=data["delta"], corrected_on=data["corrected_on"],
+            reason=data.get("reason", ""), by=request.user,
+        )

@@ -172,3 +172,47 @@ class PlannedPaymentCancelForm(forms.Form):
 class PlannedPaymentReleaseForm(forms.Form):
     paid_on = forms.DateField(label=_("Date du versement"), widget=forms.DateInput(attrs=DATE_INPUT))
     reference = forms.CharField(label=_("Référence du paiement"), max_length=100, required=False)
+# ---------------------------------------------------------------- corrections of disbursements (ledger)
+
+
+class DisbursementCorrectionForm(forms.Form):
+    new_amount = MoneyField(
+        label=_("Montant réellement versé"), required=False,
+        help_text=_("Le montant exact du versement; l'écart sera calculé."),
+    )
+    delta = MoneyField(
+        label=_("Ou l'écart à corriger"), required=False,
+        help_text=_("Positif pour ajouter, négatif pour retirer (par exemple -150,00)."),
+    )
+    corrected_on = forms.DateField(label=_("Date de la correction"), widget=forms.DateInput(attrs=DATE_INPUT))
+    reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self):
+        data = super().clean()
+        if "new_amount" in self.errors or "delta" in self.errors:
+            return data
+        given = [name for name in ("new_amount", "delta") if data.get(name) is not None]
+        if not given:
+            self.add_error("new_amount", _("Indiquez le montant réellement versé, ou l'écart à corriger."))
+        elif len(given) == 2:
+            self.add_error("delta", _("Indiquez le montant réellement versé ou l'écart, pas les deux."))
+        return data
+
+
+class HistoryFilterForm(forms.Form):
+    """The history's filters (GET): one project, one source, and « as at » a date for the balances."""
+
+    project = forms.ModelChoiceField(label=_("Projet"), queryset=ActionProject.objects.none(), required=False, empty_label=_("Tous les projets"))
+    source = forms.ModelChoiceField(label=_("Source"), queryset=FundingSource.objects.none(), required=False, empty_label=_("Toutes les sources"))
+    au = forms.DateField(
+        label=_("Soldes au"), required=False, widget=forms.DateInput(attrs=DATE_INPUT),
+        help_text=_("Les soldes refaits à partir des écritures datées de ce jour ou avant."),
+    )
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = (
+            ActionProject.objects.filter(theme__plan=plan, commitments__isnull=False).distinct().order_by("title")
+        )
+        self.fields["source"].queryset = FundingSource.objects.filter(plan=plan).order_by("order")
+        self.fields["source"].label_from_instance = lambda s: s.name

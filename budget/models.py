@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Round
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -116,8 +116,9 @@ class Commitment(LedgerEntry):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="budget_commitment_amount_positive"),
             models.CheckConstraint(
+                # Rounded: SQLite subtracts in binary floating point (500,00 − 375,73 = 124,26999…).
                 condition=Q(disbursed_total__gte=0) & Q(reduced_total__gte=0)
-                & Q(disbursed_total__lte=F("amount") - F("reduced_total")),
+                & Q(disbursed_total__lte=Round(F("amount") - F("reduced_total"), 2)),
                 name="budget_commitment_not_overdisbursed",
                 violation_error_message=_("Les versements dépasseraient le montant engagé."),
             ),

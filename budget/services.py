@@ -17,7 +17,7 @@ from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Round
 from django.utils.translation import gettext as _
 
-from asis.money import ZERO, to_money
+from asis.money import CENT, ZERO, to_money
 from asis.templatetags.asis_format import format_money, long_date
 from budget.models import (
     Agreement,
@@ -25,6 +25,7 @@ from budget.models import (
     Commitment,
     CommitmentReduction,
     Disbursement,
+    DisbursementCorrection,
     FundingSource,
     PlannedPayment,
     TargetMove,
@@ -50,7 +51,8 @@ def _add_within(model, pk, *, total: str, limit, amount: Decimal) -> bool:
     decimals as binary floating point, from refusing an exact fit such as 0,10 $ + 0,20 $.
     """
     after = Round(F(total) + Value(amount, output_field=MONEY_FIELD), 2)
-    limit = F(limit) if isinstance(limit, str) else limit
+    # The limit is rounded too: on SQLite 500,00 − 375,73 is 124,26999…, which would refuse an exact fit.
+    limit = Round(F(limit) if isinstance(limit, str) else limit, 2)
     return bool(model.objects.filter(pk=pk).alias(after=after).filter(after__lte=limit).update(**{total: after}))
 
 
@@ -163,28 +165,50 @@ def commitment_reduce(
 
 
 def totals_mismatches() -> list[str]:
-    """Running totals that differ from the sum of the ledger rows (should be none)."""
+    """Running totals that differ from the sum of the ledger rows (should be none).
+
+    Paid money is the disbursements as recorded plus their corrections (signed)."""
     problems = []
-    paid = Disbursement.objects.filter(commitment__source=OuterRef("pk")).order_by().values("commitment__source")
-    reduced = CommitmentReduction.objects.filter(commitment__source=OuterRef("pk")).order_by().values("commitment__source")
+
+    def summed(queryset, group: str, field: str):
+        return Coalesce(
+            Subquery(queryset.order_by().values(group).annotate(s=Sum(field)).values("s")), ZERO, output_field=MONEY_FIELD
+        )
+
+    paid = Disbursement.objects.filter(commitment__source=OuterRef("pk"))
+    fixed = DisbursementCorrection.objects.filter(disbursement__commitment__source=OuterRef("pk"))
+    reduced = CommitmentReduction.objects.filter(commitment__source=OuterRef("pk"))
     for source in FundingSource.objects.annotate(
-        ledger_committed=Sum("commitments__amount", default=ZERO)
-        - Coalesce(Subquery(reduced.annotate(s=Sum("amount")).values("s")), ZERO, output_field=MONEY_FIELD),
-        ledger_paid=Coalesce(Subquery(paid.annotate(s=Sum("amount")).values("s")), ZERO, output_field=MONEY_FIELD),
+        ledger_committed=Sum("commitments__amount", default=ZERO) - summed(reduced, "commitment__source", "amount"),
+        ledger_paid=summed(paid, "commitment__source", "amount"),
+        ledger_fixed=summed(fixed, "disbursement__commitment__source", "delta"),
     ):
+        # Quantized: SQLite computes these sums in binary floating point (0,1000000000000227).
+        ledger_paid = (source.ledger_paid + source.ledger_fixed).quantize(CENT)
+        source.ledger_committed = source.ledger_committed.quantize(CENT)
         if source.ledger_committed != source.committed_total:
             problems.append(f"{source.code}: committed_total {source.committed_total:.2f} != {source.ledger_committed:.2f}")
-        if source.ledger_paid != source.disbursed_total:
-            problems.append(f"{source.code}: disbursed_total {source.disbursed_total:.2f} != {source.ledger_paid:.2f}")
-    cut = CommitmentReduction.objects.filter(commitment=OuterRef("pk")).order_by().values("commitment")
+        if ledger_paid != source.disbursed_total:
+            problems.append(f"{source.code}: disbursed_total {source.disbursed_total:.2f} != {ledger_paid:.2f}")
     for commitment in Commitment.objects.annotate(
-        ledger_paid=Sum("disbursements__amount", default=ZERO),
-        ledger_reduced=Coalesce(Subquery(cut.annotate(s=Sum("amount")).values("s")), ZERO, output_field=MONEY_FIELD),
+        ledger_paid=summed(Disbursement.objects.filter(commitment=OuterRef("pk")), "commitment", "amount"),
+        ledger_fixed=summed(DisbursementCorrection.objects.filter(disbursement__commitment=OuterRef("pk")), "disbursement__commitment", "delta"),
+        ledger_reduced=summed(CommitmentReduction.objects.filter(commitment=OuterRef("pk")), "commitment", "amount"),
     ):
+        ledger_paid = (commitment.ledger_paid + commitment.ledger_fixed).quantize(CENT)
+        commitment.ledger_reduced = commitment.ledger_reduced.quantize(CENT)
         if commitment.ledger_reduced != commitment.reduced_total:
             problems.append(f"commitment {commitment.pk}: reduced_total {commitment.reduced_total:.2f} != {commitment.ledger_reduced:.2f}")
-        if commitment.ledger_paid != commitment.disbursed_total:
-            problems.append(f"commitment {commitment.pk}: disbursed_total {commitment.disbursed_total:.2f} != {commitment.ledger_paid:.2f}")
+        if ledger_paid != commitment.disbursed_total:
+            problems.append(f"commitment {commitment.pk}: disbursed_total {commitment.disbursed_total:.2f} != {ledger_paid:.2f}")
+    for disbursement in Disbursement.objects.annotate(
+        ledger_fixed=summed(DisbursementCorrection.objects.filter(disbursement=OuterRef("pk")), "disbursement", "delta"),
+    ).only("pk", "correction_total"):
+        disbursement.ledger_fixed = disbursement.ledger_fixed.quantize(CENT)
+        if disbursement.ledger_fixed != disbursement.correction_total:
+            problems.append(
+                f"disbursement {disbursement.pk}: correction_total {disbursement.correction_total:.2f} != {disbursement.ledger_fixed:.2f}"
+            )
     return problems
 
 
@@ -459,3 +483,66 @@ def planned_payment_release(*, planned: PlannedPayment, paid_on: datetime.date, 
     planned.save(update_fields=["disbursement"])
     caller.disbursement = disbursement
     return disbursement
+# ---------------------------------------------------------------- corrections of disbursements (ledger)
+
+
+@transaction.atomic
+def disbursement_correct(
+    *,
+    disbursement: Disbursement,
+    delta: Decimal | str | None = None,
+    new_amount: Decimal | str | None = None,
+    corrected_on: datetime.date,
+    reason: str,
+    by=None,
+) -> DisbursementCorrection:
+    """Correct a disbursement by a new dated entry with its reason; the payment as recorded never changes.
+
+    Give either `delta` (added, or taken away when negative) or `new_amount` (what was really paid).
+    More money must fit in what is left of the commitment (the same conditional UPDATE as a payment);
+    less money cannot make the payment negative (the disbursement row is locked meanwhile).
+    """
+    field = "new_amount" if new_amount is not None else "delta"
+    if (delta is None) == (new_amount is None):
+        raise ValidationError(_("Indiquez soit le nouveau montant du versement, soit l'écart à corriger."))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Indiquez le motif de la correction.")})
+    disbursement = Disbursement.objects.select_for_update().get(pk=disbursement.pk)
+    current = disbursement.current_amount
+    if new_amount is not None:
+        new_amount = to_money(new_amount)
+        if new_amount < 0:
+            raise ValidationError({field: _("Un versement ne peut pas être négatif.")})
+        delta = new_amount - current
+    else:
+        delta = to_money(delta)
+    if delta == 0:
+        raise ValidationError({field: _("Cette correction ne change rien : le versement est déjà de %(current)s.")
+                               % {"current": format_money(current, cents=True)}})
+    commitment = disbursement.commitment
+    if delta > 0:
+        if not _add_within(Commitment, commitment.pk, total="disbursed_total", limit=F("amount") - F("reduced_total"), amount=delta):
+            commitment.refresh_from_db()
+            raise ValidationError(
+                {field: _("Il reste %(left)s à verser sur cet engagement : impossible d'ajouter %(delta)s à ce versement.")
+                 % {"left": format_money(commitment.remaining, cents=True), "delta": format_money(delta, cents=True)}}
+            )
+        if not _add_within(FundingSource, commitment.source_id, total="disbursed_total", limit="committed_total", amount=delta):
+            # Cannot happen while every commitment respects its source; refuse rather than drift.
+            raise ValidationError({field: _("Les versements dépasseraient les engagements de la source.")})
+    else:
+        if current + delta < 0:
+            raise ValidationError(
+                {field: _("Ce versement est de %(current)s : une correction ne peut pas retirer %(delta)s, il deviendrait négatif.")
+                 % {"current": format_money(current, cents=True), "delta": format_money(-delta, cents=True)}}
+            )
+        Commitment.objects.filter(pk=commitment.pk).update(disbursed_total=Round(F("disbursed_total") + delta, 2))
+        FundingSource.objects.filter(pk=commitment.source_id).update(disbursed_total=Round(F("disbursed_total") + delta, 2))
+    Disbursement.objects.filter(pk=disbursement.pk).update(correction_total=Round(F("correction_total") + delta, 2))
+    correction = DisbursementCorrection(
+        disbursement=disbursement, delta=delta, corrected_on=corrected_on, reason=reason.strip(), created_by=by
+    )
+    correction.full_clean()
+    correction.save()
+    disbursement.refresh_from_db(fields=["correction_total"])
+    return correction

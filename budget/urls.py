@@ -9,13 +9,10 @@ urlpatterns = [
     path("enveloppe/engagements/nouveau/", views.commitment_create, name="commitment-create"),
     path("enveloppe/engagements/<int:pk>/versements/nouveau/", views.disbursement_create, name="disbursement-create"),
     path("enveloppe/engagements/<int:pk>/reduire/", views.commitment_reduce, name="commitment-reduce"),
-    # ---- targets
+    # Targets per theme and per year, reallocations and carry-overs
     path("enveloppe/cibles/", views.targets, name="targets"),
     path("enveloppe/cibles/deplacer/", views.target_move, name="target-move"),
-]
-
-# ---- agreements
-urlpatterns += [
+    # Agreements and their payment schedules
     path("enveloppe/conventions/", views.agreement_list, name="agreement-list"),
     path("enveloppe/conventions/nouvelle/", views.agreement_create, name="agreement-create"),
     path("enveloppe/conventions/<int:pk>/", views.agreement_detail, name="agreement-detail"),
@@ -23,4 +20,8 @@ urlpatterns += [
     path("enveloppe/conventions/<int:pk>/versements/nouveau/", views.planned_payment_add, name="planned-payment-add"),
     path("enveloppe/conventions/<int:pk>/versements/<int:planned_pk>/annuler/", views.planned_payment_cancel, name="planned-payment-cancel"),
     path("enveloppe/conventions/<int:pk>/versements/<int:planned_pk>/verser/", views.planned_payment_release, name="planned-payment-release"),
+    # Corrections, history, a project's budget
+    path("enveloppe/versements/<int:pk>/corriger/", views.disbursement_correct, name="disbursement-correct"),
+    path("enveloppe/historique/", views.history, name="history"),
+    path("enveloppe/projets/<int:pk>/", views.project_budget, name="project-budget"),
 ]

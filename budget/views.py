@@ -2,8 +2,10 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,7 +22,9 @@ from budget.forms import (
     AgreementForm,
     CommitmentForm,
     CommitmentReductionForm,
+    DisbursementCorrectionForm,
     DisbursementForm,
+    HistoryFilterForm,
     PlannedPaymentCancelForm,
     PlannedPaymentForm,
     PlannedPaymentReleaseForm,
@@ -28,7 +32,14 @@ from budget.forms import (
     TargetMoveForm,
     TargetsForm,
 )
-from budget.models import ZERO, Agreement, Commitment, FundingSource, TargetMove
+from budget.models import (
+    ZERO,
+    Agreement,
+    Commitment,
+    Disbursement,
+    FundingSource,
+    TargetMove,
+)
 from chantiers.models import ActionProject, Plan, ProjectStatus
 from organisations.access import coordination_required, staff_or_coordination_required
 
@@ -327,3 +338,77 @@ def planned_payment_release(request, pk, planned_pk):
             % {"amount": format_money(disbursement.amount, cents=True), "date": long_date(disbursement.paid_on)},
         )
     return redirect(agreement)
+
+
+
+# ---------------------------------------------------------------- corrections of disbursements (ledger)
+
+
+@coordination_required
+@require_http_methods(["GET", "POST"])
+def disbursement_correct(request, pk):
+    """Correct a disbursement by a new dated entry with its reason; the payment as recorded stays on the page."""
+    disbursement = get_object_or_404(
+        Disbursement.objects.select_related("commitment__project", "commitment__source", "commitment__plan_year"), pk=pk
+    )
+    form = DisbursementCorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            correction = services.disbursement_correct(
+                disbursement=disbursement, delta=data["delta"], new_amount=data["new_amount"],
+                corrected_on=data["corrected_on"], reason=data["reason"], by=request.user,
+            )
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Versement corrigé de %(delta)s : il est maintenant de %(current)s.")
+                % {
+                    "delta": format_money(correction.delta, cents=True),
+                    "current": format_money(correction.disbursement.current_amount, cents=True),
+                },
+            )
+            return redirect("budget:envelope")
+    history = disbursement.corrections.select_related("created_by")
+    return render(request, "budget/disbursement_correct.html", {"form": form, "disbursement": disbursement, "history": history})
+
+
+@require_safe
+@staff_or_coordination_required
+def history(request):
+    """Every ledger entry of the plan, newest first (who, when, what, amount, reason), by project or source;
+    with `?au=YYYY-MM-DD`, the balances per source rebuilt from the entries dated on or before that day."""
+    plan = _plan()
+    form = HistoryFilterForm(request.GET or None, plan=plan)
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = selectors.ledger_history_queryset(plan, project=filters.get("project"), source=filters.get("source"))
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    context = {
+        "plan": plan,
+        "form": form,
+        "page": page,
+        "entries": selectors.history_entries(page.object_list),
+        "balances": selectors.balances_as_at(plan, filters["au"]) if filters.get("au") else None,
+    }
+    return render(request, "budget/history.html", context)
+
+
+def _get_project_budget_for_user(request, pk) -> ActionProject:
+    """Coordination and Personnel see every project's budget; members of its lead or partner
+    organisations see theirs (read-only); anyone else gets 404."""
+    projects = ActionProject.objects.select_related("lead", "theme__plan")
+    if not request.user.sees_everything:
+        org_ids = request.user.organisation_ids()
+        projects = projects.filter(Q(lead_id__in=org_ids) | Q(partnerships__organisation_id__in=org_ids)).distinct()
+    return get_object_or_404(projects, pk=pk)
+
+
+@require_safe
+def project_budget(request, pk):
+    """One project's money: requested, committed and paid by plan year and by source, other funding, leverage."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    project = _get_project_budget_for_user(request, pk)
+    return render(request, "budget/project_budget.html", selectors.project_budget(project))
