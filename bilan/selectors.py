@@ -93,7 +93,7 @@ def period_of_dates(start: datetime.date, end: datetime.date) -> Period:
 
 
 @dataclass(frozen=True)
-class Count_:
+class Tally:
     """A labelled count (projects by status, by theme)."""
 
     key: str
@@ -217,8 +217,8 @@ class Bilan:
     partial: bool  # a partner's bilan: only its organisations' projects
     generated_at: datetime.datetime
     # Headline figures
-    projects_by_status: tuple[Count_, ...]
-    projects_by_theme: tuple[Count_, ...]
+    projects_by_status: tuple[Tally, ...]
+    projects_by_theme: tuple[Tally, ...]
     lead_organisations: int
     partner_organisations: int
     partners_per_project: Decimal
@@ -493,9 +493,9 @@ def build_bilan(
         partial=not (user.is_authenticated and user.sees_everything),
         generated_at=timezone.localtime(),
         projects_by_status=tuple(
-            Count_(value, str(label), by_status[value]) for value, label in ProjectStatus.choices if by_status[value]
+            Tally(value, str(label), by_status[value]) for value, label in ProjectStatus.choices if by_status[value]
         ),
-        projects_by_theme=tuple(Count_(t.slug, t.name, by_theme_count[t.pk]) for t in themes),
+        projects_by_theme=tuple(Tally(t.slug, t.name, by_theme_count[t.pk]) for t in themes),
         lead_organisations=len({p.lead_id for p in projects}),
         partner_organisations=len({org for pk in project_ids for org, _name in partners[pk]}),
         partners_per_project=(
