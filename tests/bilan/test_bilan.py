@@ -215,3 +215,27 @@ def test_the_page_shows_rollups_with_their_targets_and_downloads(client, cast, w
 def test_sources_envelope_is_the_sum_of_the_sources(cast, world):
     bilan = bilan_for(cast.staff)
     assert bilan.envelope == sum((s.amount for s in FundingSource.objects.all()), Decimal("0"))
+
+
+def test_a_title_that_looks_like_a_formula_stays_text(client, cast, world):
+    import io
+
+    from openpyxl import load_workbook
+
+    world["a"].title = '=HYPERLINK("http://example.org","clic")'
+    world["a"].save(update_fields=["title"])
+    client.force_login(cast.staff)
+    body = b"".join(client.get(reverse("bilan:bilan-csv", args=["projets"]), {"periode": "2014-2015"}).streaming_content).decode()
+    assert "'=HYPERLINK" in body  # neutralised for spreadsheets
+    response = client.get(reverse("bilan:bilan-xlsx"), {"periode": "2014-2015"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)))["Projets"]
+    cell = next(row[1] for row in sheet.iter_rows(min_row=2) if row[0].value == world["a"].pk)
+    assert cell.data_type == "s" and cell.value == world["a"].title
+
+
+def test_a_partner_filters_only_by_its_own_organisations(client, cast, world):
+    client.force_login(cast.alice)
+    form = client.get(reverse("bilan:bilan")).context["form"]
+    assert list(form.fields["organisation"].queryset) == [cast.org_a]
+    response = client.get(reverse("bilan:bilan"), {"periode": "2014-2015", "organisation": cast.org_b.pk})
+    assert response.context["bilan"] is None  # not a valid choice for alice

@@ -138,3 +138,11 @@ def test_a_file_that_is_not_a_workbook_is_refused(client, cast, projects):
     assert "Ce fichier n&#x27;est pas un classeur XLSX lisible." in response.content.decode()
     response = client.post(reverse("bilan:progress-import"), {"file": SimpleUploadedFile("bilan.csv", b"a,b"), **PERIOD})
     assert "Déposez un fichier .xlsx" in response.content.decode()
+
+
+def test_the_export_uploaded_unchanged_changes_nothing(client, cast, projects):
+    client.force_login(cast.coordinator)
+    upload = SimpleUploadedFile("bilan.xlsx", exported(client).getvalue())
+    response = client.post(reverse("bilan:progress-import"), {"file": upload, **PERIOD})
+    assert response.context["preview"].changes == []
+    assert "Rien ne change" in response.content.decode()
