@@ -89,6 +89,16 @@ def period_of_dates(start: datetime.date, end: datetime.date) -> Period:
     )
 
 
+def period_for(start: datetime.date, end: datetime.date, years: list[PlanYear]) -> Period:
+    """The period of these dates: a plan year or the whole plan when they match one, else any dates."""
+    for year in years:
+        if (year.start_date, year.end_date) == (start, end):
+            return period_of_year(year)
+    if years and (years[0].start_date, years[-1].end_date) == (start, end):
+        return period_of_plan(years)
+    return period_of_dates(start, end)
+
+
 # ---------------------------------------------------------------- what a bilan holds
 
 
@@ -331,8 +341,9 @@ def build_bilan(
 ) -> "Bilan":
     """Everything the bilan page and its exports show, for this user, period and filters."""
     plan = plan or Plan.objects.current()  # 1 the plan (unless given)
+    years = list(plan.years.all())  # 1 plan years (none when the view prefetched them)
     if period is None:
-        period = period_of_dates(period_start, period_end)
+        period = period_for(period_start, period_end, years)
     start, end = period.start, period.end
     filtered = bilan_projects(user, plan=plan, theme=theme, space=space, organisation=organisation, status=status)
     projects = list(  # 1 projects active in the period, with lead, theme and space
@@ -395,7 +406,6 @@ def build_bilan(
         .annotate(total=Sum(Commitment.CURRENT))
         .order_by()
     }
-    years = list(plan.years.all())  # 1 plan years
     themes = list(plan.themes.order_by("order"))  # 1 themes
     c_source, d_source = total_by(1, committed), total_by(1, disbursed)
     c_year, d_year = total_by(2, committed), total_by(2, disbursed)

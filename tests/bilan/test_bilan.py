@@ -239,3 +239,9 @@ def test_a_partner_filters_only_by_its_own_organisations(client, cast, world):
     assert list(form.fields["organisation"].queryset) == [cast.org_a]
     response = client.get(reverse("bilan:bilan"), {"periode": "2014-2015", "organisation": cast.org_b.pk})
     assert response.context["bilan"] is None  # not a valid choice for alice
+
+
+def test_dates_of_a_plan_year_or_of_the_plan_are_named_so(cast, world):
+    assert bilan_for(cast.staff).period.label == "2014-2015"
+    assert bilan_for(cast.staff, start=D(2013, 4, 1), end=D(2016, 3, 31)).period.label == "2013-2016"
+    assert bilan_for(cast.staff, start=D(2014, 4, 2), end=D(2015, 3, 31)).period.kind == "dates"
