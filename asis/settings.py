@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "organisations",
     "chantiers",
     "budget",
+    "bilan",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

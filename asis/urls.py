@@ -16,6 +16,7 @@ urlpatterns = [
     path("enjeux/<slug:slug>/", views.theme_detail, name="theme-detail"),
     path("", include("chantiers.urls")),
     path("", include("budget.urls")),
+    path("", include("bilan.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path(

@@ -50,6 +50,7 @@ OBJECTS = {
     "calendar of partenaire": lambda: {"token": User.objects.get(username="partenaire").calendar_token},
     "commitment": lambda: {"pk": _commitment().pk},
     "password reset link": lambda: {"uidb64": "MQ", "token": "set-password"},
+    "bilan table": lambda: {"table": "projets"},
 }
 
 
@@ -184,6 +185,15 @@ MATRIX = [
     ("budget:commitment-create", None, (LOGIN, 403, 403, 403, 200)),
     ("budget:disbursement-create", "commitment", (LOGIN, 403, 403, 403, 200)),
     ("budget:commitment-reduce", "commitment", (LOGIN, 403, 403, 403, 200)),
+    # The bilan and open data
+    ("bilan:bilan", None, (LOGIN, 200, 200, 200, 200)),  # a partner's bilan holds its organisations' projects only
+    ("bilan:bilan-csv", "bilan table", (LOGIN, 200, 200, 200, 200)),
+    ("bilan:bilan-xlsx", None, (LOGIN, 200, 200, 200, 200)),
+    ("bilan:progress-import", None, (LOGIN, 403, 403, 403, 200)),
+    ("bilan:progress-import-apply", None, (LOGIN, 403, 403, 403, 405)),
+    ("bilan:open-data", None, (200, 200, 200, 200, 200)),
+    ("bilan:open-data-csv", None, (200, 200, 200, 200, 200)),
+    ("bilan:open-data-json", None, (200, 200, 200, 200, 200)),
 ]
 
 

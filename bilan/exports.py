@@ -1,0 +1,256 @@
+"""The bilan as tables, and those tables as CSV (streamed) and XLSX (openpyxl, write-only).
+
+One definition of each table (`tables(bilan)`) feeds every format, so the CSV, the XLSX and, later,
+the PDF and DOCX always hold the same figures as the page.
+
+CSV conventions (documented in the README): UTF-8 with a byte order mark (Excel then keeps the
+accents), comma separator, fields quoted when needed (RFC 4180), amounts as plain numbers with a
+dot and two decimals (`1250.50`, no `$`), dates as `YYYY-MM-DD`. A text cell that starts with
+`=`, `+`, `-` or `@` gets a leading apostrophe so a spreadsheet never runs it as a formula.
+"""
+
+import csv
+import datetime
+import tempfile
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from bilan.selectors import Bilan
+
+MONEY_FORMAT = '#,##0.00 "$"'
+TEXT, INT, MONEY, DECIMAL, DATE = "text", "int", "money", "decimal", "date"
+FORMULA_START = ("=", "+", "-", "@")
+
+# URL slug -> sheet title (the order of the XLSX sheets)
+TABLE_TITLES = {
+    "synthese": gettext_lazy("Synthèse"),
+    "projets": gettext_lazy("Projets"),
+    "budget": gettext_lazy("Budget"),
+    "rencontres": gettext_lazy("Rencontres"),
+    "indicateurs": gettext_lazy("Indicateurs"),
+}
+
+# Column headers the import reads back (bilan.services.progress_import_parse)
+PROJECT_ID = gettext_lazy("ID projet")
+PERCENT_DONE = gettext_lazy("Avancement (%)")
+INDICATOR_ID = gettext_lazy("ID indicateur")
+VALUE = gettext_lazy("Valeur")
+
+
+@dataclass(frozen=True)
+class Table:
+    slug: str
+    title: str
+    columns: tuple[tuple[str, str], ...]  # (header, kind)
+    rows: tuple[tuple, ...]
+    row_kinds: tuple[tuple[str, ...], ...] = ()  # per-row kinds, when a column mixes them (the summary)
+
+    def kinds(self, index: int) -> tuple[str, ...]:
+        return self.row_kinds[index] if self.row_kinds else tuple(kind for _header, kind in self.columns)
+
+
+def _yes_no(value: bool | None) -> str:
+    if value is None:
+        return ""
+    return _("Oui") if value else _("Non")
+
+
+def tables(bilan: Bilan) -> dict[str, Table]:
+    summary = Table(
+        "synthese", str(TABLE_TITLES["synthese"]),
+        ((_("Indicateur"), TEXT), (_("Valeur"), TEXT)),
+        tuple((label, value) for label, value, _kind in bilan.summary_rows()),
+        row_kinds=tuple((TEXT, kind) for _label, _value, kind in bilan.summary_rows()),
+    )
+    projects = Table(
+        "projets", str(TABLE_TITLES["projets"]),
+        (
+            (str(PROJECT_ID), INT), (_("Projet"), TEXT), (_("Porteur"), TEXT), (_("Partenaires"), TEXT),
+            (_("Statut"), TEXT), (_("Enjeu"), TEXT), (_("Lieu de concertation"), TEXT), (str(PERCENT_DONE), INT),
+            (_("Personnes rejointes"), INT), (_("Citoyens rejoints"), INT), (_("Engagé"), MONEY), (_("Versé"), MONEY),
+            (_("Faits saillants"), TEXT),
+        ),
+        tuple(
+            (
+                p.pk, p.title, p.lead, "; ".join(p.partners), p.status_label, p.theme, p.space, p.percent_done,
+                p.people_reached, p.citizens_reached, p.committed, p.disbursed,
+                "\n".join(f"{h.period_end.isoformat()} : {h.text}" for h in p.highlights),
+            )
+            for p in bilan.projects
+        ),
+    )
+    money_rows = (
+        [(_("Source"), line.key, line.label, line.envelope, line.committed, line.disbursed, line.left) for line in bilan.by_source]
+        + [(_("Enjeu"), line.key, line.label, None, line.committed, line.disbursed, None) for line in bilan.by_theme]
+        + [(_("Année du plan"), line.key, line.label, None, line.committed, line.disbursed, None) for line in bilan.by_year]
+        + [(_("Total"), "", _("Total"), bilan.envelope, bilan.committed, bilan.disbursed, bilan.left)]
+    )
+    budget = Table(
+        "budget", str(TABLE_TITLES["budget"]),
+        (
+            (_("Axe"), TEXT), (_("Code"), TEXT), (_("Libellé"), TEXT), (_("Enveloppe"), MONEY),
+            (_("Engagé dans la période"), MONEY), (_("Versé dans la période"), MONEY), (_("Reste à engager"), MONEY),
+        ),
+        tuple(money_rows),
+    )
+    meetings = Table(
+        "rencontres", str(TABLE_TITLES["rencontres"]),
+        (
+            (_("Lieu de concertation"), TEXT), (_("Rencontres tenues"), INT), (_("Présences"), INT),
+            (_("Présences de citoyens"), INT), (_("Citoyens distincts"), INT),
+        ),
+        tuple((m.name, m.meetings, m.present, m.citizen_attendances, m.citizens) for m in bilan.meetings),
+    )
+    indicators = Table(
+        "indicateurs", str(TABLE_TITLES["indicateurs"]),
+        (
+            (str(PROJECT_ID), INT), (_("Projet"), TEXT), (str(INDICATOR_ID), INT), (_("Indicateur"), TEXT),
+            (_("Unité"), TEXT), (_("Cible"), DECIMAL), (str(VALUE), DECIMAL), (_("Mesurée le"), DATE), (_("Cible atteinte"), TEXT),
+        ),
+        tuple(
+            (p.pk, p.title, i.pk, i.name, i.unit, i.target, i.value, i.measured_on, _yes_no(i.on_track))
+            for p in bilan.projects
+            for i in p.indicators
+        ),
+    )
+    return {t.slug: t for t in (summary, projects, budget, meetings, indicators)}
+
+
+# ---------------------------------------------------------------- CSV
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for csv.writer in a generator."""
+
+    def write(self, value):
+        return value
+
+
+def _csv_cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_lines(table: Table):
+    """The table as CSV lines, one at a time (for StreamingHttpResponse), after a BOM."""
+    writer = csv.writer(_Echo(), lineterminator="\r\n")
+    yield "\ufeff"
+    yield writer.writerow([header for header, _kind in table.columns])
+    for row in table.rows:
+        yield writer.writerow([_csv_cell(value) for value in row])
+
+
+# ---------------------------------------------------------------- XLSX
+
+
+def _width(value) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, Decimal):
+        return len(f"{value:,.2f}") + 2
+    if isinstance(value, datetime.date):
+        return 10
+    return max((len(part) for part in str(value).split("\n")), default=0)
+
+
+def xlsx_file(bilan: Bilan):
+    """The bilan as an XLSX workbook in an anonymous temporary file (rewound, ready for FileResponse).
+
+    Write-only mode streams rows to disk; widths are computed first from the data in memory."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for table in tables(bilan).values():
+        sheet = workbook.create_sheet(title=table.title[:31])
+        for index, (header, kind) in enumerate(table.columns, start=1):
+            widest = max([len(header) + 2] + [_width(row[index - 1]) for row in table.rows])
+            sheet.column_dimensions[get_column_letter(index)].width = min(max(widest + 1, 8), 60)
+        sheet.freeze_panes = "A2"
+        header_cells = []
+        for header, _kind in table.columns:
+            cell = WriteOnlyCell(sheet, value=header)
+            cell.font = bold
+            header_cells.append(cell)
+        sheet.append(header_cells)
+        for row_index, row in enumerate(table.rows):
+            cells = []
+            for value, kind in zip(row, table.kinds(row_index)):
+                if isinstance(value, str):
+                    cell = WriteOnlyCell(sheet, value=str(value))
+                    cell.data_type = "s"  # never a formula, even when the text starts with "="
+                    if "\n" in cell.value:
+                        cell.alignment = wrap
+                else:
+                    cell = WriteOnlyCell(sheet, value=value)
+                    if isinstance(value, Decimal):
+                        cell.number_format = MONEY_FORMAT if kind == MONEY else "0.00"
+                    elif isinstance(value, datetime.date):
+                        cell.number_format = "yyyy-mm-dd"
+                cells.append(cell)
+            sheet.append(cells)
+        last_column = get_column_letter(len(table.columns))
+        sheet.auto_filter.ref = f"A1:{last_column}{len(table.rows) + 1}"
+    handle = tempfile.TemporaryFile(suffix=".xlsx")
+    workbook.save(handle)
+    handle.seek(0)
+    return handle
+
+
+def file_name(bilan: Bilan, extension: str, table: str | None = None) -> str:
+    """`bilan-asis-2014-2015.xlsx`, `bilan-asis-2014-2015-projets.csv`."""
+    alliance = (bilan.alliance or "asis").lower().replace(" ", "-")
+    parts = ["bilan", alliance, bilan.period.slug] + ([table] if table else [])
+    return "-".join(parts) + f".{extension}"
+
+
+# ---------------------------------------------------------------- open data
+
+
+def open_data_table(data) -> Table:
+    return Table(
+        "projets", _("Projets"),
+        (
+            ("id", INT), ("titre", TEXT), ("organisation_porteuse", TEXT), ("enjeu", TEXT), ("statut", TEXT),
+            ("debut", DATE), ("fin", DATE), ("engage", MONEY), ("verse", MONEY),
+        ),
+        tuple(
+            (p.pk, p.title, p.lead, p.theme, p.status_label, p.start_date, p.end_date, p.committed, p.disbursed)
+            for p in data.projects
+        ),
+    )
+
+
+def open_data_json(data) -> dict:
+    """Amounts as strings with two decimals ("1250.50"): exact, unlike JSON numbers read as floats."""
+    return {
+        "titre": _("Projets financés par l'Alliance pour la solidarité et l'inclusion sociale"),
+        "genere_le": data.generated_at.isoformat(),
+        "devise": "CAD",
+        "total_engage": f"{data.committed:.2f}",
+        "total_verse": f"{data.disbursed:.2f}",
+        "projets": [
+            {
+                "id": p.pk, "titre": p.title, "organisation_porteuse": p.lead, "enjeu": p.theme,
+                "statut": p.status, "statut_libelle": p.status_label,
+                "debut": p.start_date.isoformat() if p.start_date else None,
+                "fin": p.end_date.isoformat() if p.end_date else None,
+                "engage": f"{p.committed:.2f}", "verse": f"{p.disbursed:.2f}",
+            }
+            for p in data.projects
+        ],
+    }

@@ -1,0 +1,677 @@
+"""The accountability report (bilan): one read of the three domain apps for a period, returned as
+frozen dataclasses that the page and every export (CSV, XLSX; later PDF and DOCX) render as they are.
+
+`build_bilan` costs a fixed number of queries whatever the number of projects, reports and
+meetings (the comment beside each query says what it reads; tests/bilan/test_bilan_queries.py).
+
+The rules, written once here:
+
+- **Period**: a plan year (1 April–31 March), the whole plan, or any dates; both ends included.
+- **Projects in the bilan**: those of the plan the user may see in a bilan (Coordination and
+  Personnel: all; a partner: only those its organisations lead or are partners of) that match the
+  filters and were active in the period: their dates or plan years overlap it, or money was
+  committed, paid or corrected, or a report covered part of it.
+- **Committed** in the period = Σ (Commitment.amount − reduced_total) of the commitments *decided*
+  in the period (a reduction counts against its commitment, whenever it was made).
+- **Disbursed** in the period = Σ Disbursement.amount of the payments *paid* in the period
+  + Σ DisbursementCorrection.delta of the corrections *dated* in the period. Over the whole plan
+  this is Σ (amount + correction_total), i.e. the sources' running `disbursed_total`.
+- **Left to commit** (per source) = the source's amount − everything committed to it (every
+  project, every user) decided up to the end of the period.
+- **Latest** percent done, people and citizens reached, and indicator values: those of the
+  report with the latest `period_end` on or before the end of the period (reports are cumulative).
+- **Highlights**: the `highlights` of the reports whose `period_end` falls in the period.
+- **Citizens taking part**: Attendance rows with a citizen, marked present, at meetings held in
+  the period (held = dated in the period and before today); counted as rows and as distinct citizens.
+- **On track**: an indicator's latest value ≥ its target; a project is on track when all its
+  indicators with a target are.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from budget.models import Commitment, Disbursement, DisbursementCorrection, FundingSource
+from chantiers.models import (
+    ActionProject,
+    Attendance,
+    Chantier,
+    Indicator,
+    IndicatorValue,
+    Meeting,
+    Plan,
+    PlanYear,
+    ProgressReport,
+    ProjectPartner,
+    ProjectStatus,
+    Theme,
+)
+from organisations.models import Organisation
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+
+
+# ---------------------------------------------------------------- the period
+
+
+@dataclass(frozen=True)
+class Period:
+    start: datetime.date
+    end: datetime.date
+    label: str  # « 2014-2015 », « 2013-2016 » (the whole plan), « 2014-05-01 au 2014-09-30 »
+    kind: str  # "year", "plan" or "dates"
+    slug: str  # for file names: « 2014-2015 », « 2013-2016 », « 2014-05-01-2014-09-30 »
+
+    def contains(self, day: datetime.date | None) -> bool:
+        return day is not None and self.start <= day <= self.end
+
+
+def period_of_year(year: PlanYear) -> Period:
+    return Period(year.start_date, year.end_date, year.label, "year", year.label)
+
+
+def period_of_plan(years: list[PlanYear]) -> Period:
+    start, end = years[0].start_date, years[-1].end_date
+    label = f"{start.year}-{end.year}"
+    return Period(start, end, label, "plan", label)
+
+
+def period_of_dates(start: datetime.date, end: datetime.date) -> Period:
+    return Period(
+        start, end, _("%(start)s au %(end)s") % {"start": start.isoformat(), "end": end.isoformat()}, "dates",
+        f"{start.isoformat()}-{end.isoformat()}",
+    )
+
+
+def period_for(start: datetime.date, end: datetime.date, years: list[PlanYear]) -> Period:
+    """The period of these dates: a plan year or the whole plan when they match one, else any dates."""
+    for year in years:
+        if (year.start_date, year.end_date) == (start, end):
+            return period_of_year(year)
+    if years and (years[0].start_date, years[-1].end_date) == (start, end):
+        return period_of_plan(years)
+    return period_of_dates(start, end)
+
+
+# ---------------------------------------------------------------- what a bilan holds
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A labelled count (projects by status, by theme)."""
+
+    key: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class MoneyLine:
+    """One line of the money tables. `envelope` and `left` only for sources."""
+
+    key: str
+    label: str
+    committed: Decimal
+    disbursed: Decimal
+    envelope: Decimal | None = None
+    left: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class IndicatorLine:
+    pk: int
+    name: str
+    unit: str
+    target: Decimal | None
+    value: Decimal | None  # latest value on or before the end of the period
+    measured_on: datetime.date | None
+
+    @property
+    def on_track(self) -> bool | None:
+        if self.target is None or self.value is None:
+            return None
+        return self.value >= self.target
+
+
+@dataclass(frozen=True)
+class Highlight:
+    project_pk: int
+    project_title: str
+    period_start: datetime.date
+    period_end: datetime.date
+    text: str
+
+
+@dataclass(frozen=True)
+class ProjectLine:
+    pk: int
+    title: str
+    lead: str
+    partners: tuple[str, ...]
+    status: str
+    status_label: str
+    theme: str
+    space: str
+    percent_done: int | None
+    people_reached: int | None
+    citizens_reached: int | None
+    committed: Decimal
+    disbursed: Decimal
+    indicators: tuple[IndicatorLine, ...]
+    highlights: tuple[Highlight, ...]
+
+    @property
+    def on_track(self) -> bool | None:
+        verdicts = [i.on_track for i in self.indicators if i.target is not None]
+        if not verdicts:
+            return None
+        return all(v is True for v in verdicts)
+
+
+@dataclass(frozen=True)
+class SpaceMeetings:
+    """Meetings held in the period in one concertation space."""
+
+    pk: int
+    name: str
+    meetings: int
+    present: int  # attendance rows marked present (people, citizens, organisations)
+    citizen_attendances: int
+    citizens: int  # distinct citizens present
+
+
+@dataclass(frozen=True)
+class UnitTotal:
+    unit: str
+    value: Decimal
+    target: Decimal
+    indicators: int
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """Indicators of the projects of one space (or theme): sums per shared unit; otherwise the
+    count of projects on track."""
+
+    level: str  # "space" or "theme"
+    name: str
+    units: tuple[UnitTotal, ...]
+    projects: int  # projects with at least one indicator with a target
+    on_track: int
+
+
+@dataclass(frozen=True)
+class Filters:
+    theme: str = ""
+    space: str = ""
+    organisation: str = ""
+    status: str = ""
+
+    @property
+    def any(self) -> bool:
+        return bool(self.theme or self.space or self.organisation or self.status)
+
+
+@dataclass(frozen=True)
+class Bilan:
+    plan_title: str
+    alliance: str
+    period: Period
+    filters: Filters
+    partial: bool  # a partner's bilan: only its organisations' projects
+    generated_at: datetime.datetime
+    # Headline figures
+    projects_by_status: tuple[Tally, ...]
+    projects_by_theme: tuple[Tally, ...]
+    lead_organisations: int
+    partner_organisations: int
+    partners_per_project: Decimal
+    meetings_held: int
+    attendances: int
+    citizen_attendances: int
+    citizens: int
+    citizens_reached: int
+    people_reached: int
+    # Money
+    envelope: Decimal
+    committed: Decimal
+    disbursed: Decimal
+    left: Decimal
+    by_source: tuple[MoneyLine, ...]
+    by_theme: tuple[MoneyLine, ...]
+    by_year: tuple[MoneyLine, ...]
+    # Projects, meetings, indicators
+    projects: tuple[ProjectLine, ...]
+    meetings: tuple[SpaceMeetings, ...]
+    space_rollups: tuple[Rollup, ...]
+    theme_rollups: tuple[Rollup, ...]
+    highlights: tuple[Highlight, ...] = field(default=())
+
+    @property
+    def project_count(self) -> int:
+        return len(self.projects)
+
+    def summary_rows(self) -> list[tuple[str, object, str]]:
+        """The headline figures as (label, value, kind) rows: kind is "money", "number" or "text"."""
+        rows = [
+            (_("Période"), self.period.label, "text"),
+            (_("Du"), self.period.start, "date"),
+            (_("Au"), self.period.end, "date"),
+            (_("Projets"), self.project_count, "number"),
+        ]
+        rows += [(_("Projets — %(status)s") % {"status": c.label}, c.count, "number") for c in self.projects_by_status]
+        rows += [(_("Projets — enjeu : %(theme)s") % {"theme": c.label}, c.count, "number") for c in self.projects_by_theme]
+        rows += [
+            (_("Organisations porteuses"), self.lead_organisations, "number"),
+            (_("Organisations partenaires"), self.partner_organisations, "number"),
+            (_("Partenaires par projet (moyenne)"), self.partners_per_project, "decimal"),
+            (_("Rencontres tenues"), self.meetings_held, "number"),
+            (_("Présences aux rencontres"), self.attendances, "number"),
+            (_("Présences de citoyens et citoyennes"), self.citizen_attendances, "number"),
+            (_("Citoyens et citoyennes distincts aux rencontres"), self.citizens, "number"),
+            (_("Personnes rejointes par les projets"), self.people_reached, "number"),
+            (_("Citoyens et citoyennes rejoints par les projets"), self.citizens_reached, "number"),
+            (_("Enveloppe"), self.envelope, "money"),
+            (_("Engagé dans la période"), self.committed, "money"),
+            (_("Versé dans la période"), self.disbursed, "money"),
+            (_("Reste à engager à la fin de la période"), self.left, "money"),
+        ]
+        return rows
+
+
+# ---------------------------------------------------------------- building it
+
+
+def bilan_projects(user, *, plan: Plan, theme=None, space=None, organisation=None, status=None):
+    """The projects of the plan this user may see in a bilan, filtered (not yet by period).
+
+    Coordination and Personnel: all; a partner: its organisations' projects (lead or partner),
+    not the other public projects; anyone else: none."""
+    projects = ActionProject.objects.filter(theme__plan=plan)
+    if not user.is_authenticated:
+        return projects.none()
+    if not user.sees_everything:
+        org_ids = user.organisation_ids()
+        projects = projects.filter(
+            Q(lead_id__in=org_ids) | Q(pk__in=ProjectPartner.objects.filter(organisation_id__in=org_ids).values("project"))
+        )
+    if theme is not None:
+        projects = projects.filter(theme=theme)
+    if space is not None:
+        projects = projects.filter(chantier=space)
+    if organisation is not None:
+        projects = projects.filter(
+            Q(lead=organisation) | Q(pk__in=ProjectPartner.objects.filter(organisation=organisation).values("project"))
+        )
+    if status:
+        projects = projects.filter(status=status)
+    return projects
+
+
+def _active_in(period: Period) -> Q:
+    """Projects that ran, received or reported something in the period (one WHERE, no join)."""
+    start, end = period.start, period.end
+    dates = Q(start_date__isnull=False) | Q(end_date__isnull=False)
+    overlap = (Q(start_date__isnull=True) | Q(start_date__lte=end)) & (Q(end_date__isnull=True) | Q(end_date__gte=start))
+    pk = OuterRef("pk")
+    return (
+        (dates & overlap)
+        | Q(Exists(PlanYear.objects.filter(projects=pk, start_date__lte=end, end_date__gte=start)))
+        | Q(Exists(Commitment.objects.filter(project=pk, decided_on__range=(start, end))))
+        | Q(Exists(Disbursement.objects.filter(commitment__project=pk, paid_on__range=(start, end))))
+        | Q(Exists(DisbursementCorrection.objects.filter(disbursement__commitment__project=pk, corrected_on__range=(start, end))))
+        | Q(Exists(ProgressReport.objects.filter(project=pk, period_start__lte=end, period_end__gte=start)))
+    )
+
+
+def _q(value) -> Decimal:
+    return (value or ZERO).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def build_bilan(
+    *, user, period_start: datetime.date, period_end: datetime.date, theme: Theme | None = None,
+    space: Chantier | None = None, organisation: Organisation | None = None, status: str | None = None,
+    plan: Plan | None = None, period: Period | None = None,
+) -> "Bilan":
+    """Everything the bilan page and its exports show, for this user, period and filters."""
+    plan = plan or Plan.objects.current()  # 1 the plan (unless given)
+    years = list(plan.years.all())  # 1 plan years (none when the view prefetched them)
+    if period is None:
+        period = period_for(period_start, period_end, years)
+    start, end = period.start, period.end
+    filtered = bilan_projects(user, plan=plan, theme=theme, space=space, organisation=organisation, status=status)
+    projects = list(  # 1 projects active in the period, with lead, theme and space
+        filtered.filter(_active_in(period)).select_related("lead", "theme", "chantier").order_by("theme__order", "title", "pk")
+    )
+    project_ids = [p.pk for p in projects]
+    partners = defaultdict(list)
+    for row in (  # 1 their partners
+        ProjectPartner.objects.filter(project_id__in=project_ids)
+        .values_list("project_id", "organisation_id", "organisation__name")
+        .order_by("organisation__name")
+    ):
+        partners[row[0]].append((row[1], row[2]))
+
+    # -- money of the filtered projects in the period (projects with money in it are all active)
+    committed_rows = list(  # 1 committed, by project, source and plan year
+        Commitment.objects.filter(project__in=filtered.values("pk"), decided_on__range=(start, end))
+        .values("project", "source", "plan_year")
+        .annotate(total=Sum(Commitment.CURRENT))
+        .order_by()
+    )
+    paid_rows = list(  # 1 paid in the period, by project, source and plan year
+        Disbursement.objects.filter(commitment__project__in=filtered.values("pk"), paid_on__range=(start, end))
+        .values("commitment__project", "commitment__source", "commitment__plan_year")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    corrected_rows = list(  # 1 corrections dated in the period, same keys
+        DisbursementCorrection.objects.filter(
+            disbursement__commitment__project__in=filtered.values("pk"), corrected_on__range=(start, end)
+        )
+        .values("disbursement__commitment__project", "disbursement__commitment__source", "disbursement__commitment__plan_year")
+        .annotate(total=Sum("delta"))
+        .order_by()
+    )
+    committed = defaultdict(lambda: ZERO)  # (project, source, year) -> amount
+    disbursed = defaultdict(lambda: ZERO)
+    for row in committed_rows:
+        committed[(row["project"], row["source"], row["plan_year"])] += row["total"]
+    for row in paid_rows:
+        disbursed[(row["commitment__project"], row["commitment__source"], row["commitment__plan_year"])] += row["total"]
+    for row in corrected_rows:
+        key = (
+            row["disbursement__commitment__project"], row["disbursement__commitment__source"],
+            row["disbursement__commitment__plan_year"],
+        )
+        disbursed[key] += row["total"]
+
+    def total_by(index: int, amounts) -> dict:
+        out = defaultdict(lambda: ZERO)
+        for key, amount in amounts.items():
+            out[key[index]] += amount
+        return out
+
+    sources = list(FundingSource.objects.filter(plan=plan).order_by("order"))  # 1 sources
+    committed_to_date = {  # 1 every commitment of each source decided up to the end of the period
+        row["source"]: row["total"]
+        for row in Commitment.objects.filter(source__plan=plan, decided_on__lte=end)
+        .values("source")
+        .annotate(total=Sum(Commitment.CURRENT))
+        .order_by()
+    }
+    themes = list(plan.themes.order_by("order"))  # 1 themes
+    c_source, d_source = total_by(1, committed), total_by(1, disbursed)
+    c_year, d_year = total_by(2, committed), total_by(2, disbursed)
+    c_project, d_project = total_by(0, committed), total_by(0, disbursed)
+    theme_of = {p.pk: p.theme_id for p in projects}
+    c_theme, d_theme = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
+    for pk, amount in c_project.items():
+        c_theme[theme_of.get(pk)] += amount
+    for pk, amount in d_project.items():
+        d_theme[theme_of.get(pk)] += amount
+    by_source = tuple(
+        MoneyLine(
+            s.code, s.name, _q(c_source[s.pk]), _q(d_source[s.pk]), envelope=_q(s.amount),
+            left=_q(s.amount - committed_to_date.get(s.pk, ZERO)),
+        )
+        for s in sources
+    )
+    by_theme = tuple(MoneyLine(t.slug, t.name, _q(c_theme[t.pk]), _q(d_theme[t.pk])) for t in themes)
+    by_year = tuple(MoneyLine(y.label, y.label, _q(c_year[y.pk]), _q(d_year[y.pk])) for y in years)
+
+    # -- reports: latest state at the end of the period, highlights written in it
+    latest_report = {}
+    highlights = defaultdict(list)
+    for report in (  # 1 reports of these projects up to the end of the period, latest first
+        ProgressReport.objects.filter(project_id__in=project_ids, period_end__lte=end)
+        .only("pk", "project_id", "period_start", "period_end", "percent_done", "people_reached", "citizens_reached", "highlights", "submitted_at")
+        .order_by("-period_end", "-submitted_at", "-pk")
+    ):
+        latest_report.setdefault(report.project_id, report)
+        if report.highlights.strip() and report.period_end >= start:
+            highlights[report.project_id].append(report)
+    indicators = defaultdict(list)
+    for indicator in Indicator.objects.filter(project_id__in=project_ids).order_by("order", "pk"):  # 1 indicators
+        indicators[indicator.project_id].append(indicator)
+    latest_value = {}
+    for row in (  # 1 indicator values up to the end of the period, latest first
+        IndicatorValue.objects.filter(indicator__project_id__in=project_ids, report__period_end__lte=end)
+        .values_list("indicator_id", "value", "report__period_end")
+        .order_by("-report__period_end", "-report__submitted_at", "-report__pk")
+    ):
+        latest_value.setdefault(row[0], (row[1], row[2]))
+
+    lines = []
+    for p in projects:
+        report = latest_report.get(p.pk)
+        project_highlights = tuple(
+            Highlight(p.pk, p.title, r.period_start, r.period_end, r.highlights.strip())
+            for r in sorted(highlights[p.pk], key=lambda r: (r.period_end, r.pk))
+        )
+        lines.append(ProjectLine(
+            pk=p.pk,
+            title=p.title,
+            lead=p.lead.name,
+            partners=tuple(name for _pk, name in partners[p.pk]),
+            status=p.status,
+            status_label=str(p.get_status_display()),
+            theme=p.theme.name,
+            space=p.chantier.name if p.chantier else "",
+            percent_done=report.percent_done if report else None,
+            people_reached=report.people_reached if report else None,
+            citizens_reached=report.citizens_reached if report else None,
+            committed=_q(c_project[p.pk]),
+            disbursed=_q(d_project[p.pk]),
+            indicators=tuple(
+                IndicatorLine(
+                    i.pk, i.name, i.unit, i.target,
+                    latest_value[i.pk][0] if i.pk in latest_value else None,
+                    latest_value[i.pk][1] if i.pk in latest_value else None,
+                )
+                for i in indicators[p.pk]
+            ),
+            highlights=project_highlights,
+        ))
+
+    # -- meetings held in the period
+    meetings = _meetings(user, plan=plan, period=period, theme=theme, space=space, organisation=organisation)
+
+    by_status = defaultdict(int)
+    by_theme_count = defaultdict(int)
+    for p in projects:
+        by_status[p.status] += 1
+        by_theme_count[p.theme_id] += 1
+    partner_links = sum(len(partners[pk]) for pk in project_ids)
+    envelope = _q(sum((s.amount for s in sources), ZERO))
+    return Bilan(
+        plan_title=plan.title,
+        alliance=plan.alliance_acronym or plan.alliance_name,
+        period=period,
+        filters=Filters(
+            theme=theme.name if theme else "",
+            space=space.name if space else "",
+            organisation=organisation.name if organisation else "",
+            status=str(ProjectStatus(status).label) if status else "",
+        ),
+        partial=not (user.is_authenticated and user.sees_everything),
+        generated_at=timezone.localtime(),
+        projects_by_status=tuple(
+            Tally(value, str(label), by_status[value]) for value, label in ProjectStatus.choices if by_status[value]
+        ),
+        projects_by_theme=tuple(Tally(t.slug, t.name, by_theme_count[t.pk]) for t in themes),
+        lead_organisations=len({p.lead_id for p in projects}),
+        partner_organisations=len({org for pk in project_ids for org, _name in partners[pk]}),
+        partners_per_project=(
+            (Decimal(partner_links) / len(projects)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if projects else Decimal("0.0")
+        ),
+        meetings_held=sum(m.meetings for m in meetings["spaces"]),
+        attendances=sum(m.present for m in meetings["spaces"]),
+        citizen_attendances=sum(m.citizen_attendances for m in meetings["spaces"]),
+        citizens=meetings["citizens"],
+        citizens_reached=sum(line.citizens_reached or 0 for line in lines),
+        people_reached=sum(line.people_reached or 0 for line in lines),
+        envelope=envelope,
+        committed=_q(sum(committed.values(), ZERO)),
+        disbursed=_q(sum(disbursed.values(), ZERO)),
+        left=_q(sum((line.left for line in by_source), ZERO)),
+        by_source=by_source,
+        by_theme=by_theme,
+        by_year=by_year,
+        projects=tuple(lines),
+        meetings=meetings["spaces"],
+        space_rollups=rollups(lines, projects, level="space"),
+        theme_rollups=rollups(lines, projects, level="theme"),
+        highlights=tuple(
+            sorted((h for line in lines for h in line.highlights), key=lambda h: (h.period_end, h.project_title), reverse=True)
+        ),
+    )
+
+
+def _meetings(user, *, plan, period, theme, space, organisation) -> dict:
+    """Meetings held in the period per space (2 queries), and the distinct citizens present (1)."""
+    held_until = min(period.end, timezone.localdate() - datetime.timedelta(days=1))
+    meetings = Meeting.objects.visible_to(user).filter(date__range=(period.start, held_until))
+    if theme is not None:
+        meetings = meetings.filter(chantier__in=theme.chantiers.values("pk"))
+    else:
+        meetings = meetings.filter(chantier__in=Chantier.objects.filter(themes__plan=plan).values("pk"))
+    if space is not None:
+        meetings = meetings.filter(chantier=space)
+    if organisation is not None:
+        meetings = meetings.filter(chantier__in=organisation.chantier_memberships.values("chantier"))
+    meeting_ids = meetings.values("pk")
+    counts = list(  # 1 meetings held per space
+        Meeting.objects.filter(pk__in=meeting_ids).values("chantier", "chantier__name").annotate(n=Count("pk")).order_by("chantier__name")
+    )
+    present = Attendance.objects.filter(meeting__in=meeting_ids, present=True)
+    attendance = {  # 1 attendance per space: everyone present, citizens present, distinct citizens
+        row["meeting__chantier"]: row
+        for row in present.values("meeting__chantier").annotate(
+            present=Count("pk"),
+            citizen_attendances=Count("pk", filter=Q(citizen__isnull=False)),
+            citizens=Count("citizen", distinct=True),
+        ).order_by()
+    }
+    citizens = present.filter(citizen__isnull=False).values("citizen").distinct().count()  # 1 distinct citizens overall
+    spaces = tuple(
+        SpaceMeetings(
+            row["chantier"], row["chantier__name"], row["n"],
+            attendance.get(row["chantier"], {}).get("present", 0),
+            attendance.get(row["chantier"], {}).get("citizen_attendances", 0),
+            attendance.get(row["chantier"], {}).get("citizens", 0),
+        )
+        for row in counts
+    )
+    return {"spaces": spaces, "citizens": citizens}
+
+
+def rollups(lines: list[ProjectLine], projects: list[ActionProject], *, level: str) -> tuple[Rollup, ...]:
+    """Indicators rolled up from projects to spaces (project.chantier) or themes: per unit, the sum
+    of latest values and of targets of indicators with a unit and a target; and how many projects
+    are on track (every indicator with a target reached). No query: it reads the project lines."""
+    groups: dict[str, list[ProjectLine]] = defaultdict(list)
+    names = {}
+    for line, project in zip(lines, projects):
+        if level == "space":
+            if project.chantier_id is None:
+                continue
+            key, name = project.chantier_id, project.chantier.name
+        else:
+            key, name = (project.theme.order, project.theme_id), project.theme.name
+        groups[key].append(line)
+        names[key] = name
+    out = []
+    for key in sorted(groups, key=lambda k: k if level == "theme" else names[k]):
+        units: dict[str, list[IndicatorLine]] = defaultdict(list)
+        for line in groups[key]:
+            for indicator in line.indicators:
+                if indicator.unit.strip() and indicator.target is not None:
+                    units[indicator.unit.strip().lower()].append(indicator)
+        measured = [line for line in groups[key] if line.on_track is not None]
+        if not units and not measured:
+            continue
+        out.append(Rollup(
+            level=level,
+            name=names[key],
+            units=tuple(
+                UnitTotal(
+                    unit=items[0].unit.strip(),
+                    value=sum((i.value or ZERO for i in items), ZERO),
+                    target=sum((i.target for i in items), ZERO),
+                    indicators=len(items),
+                )
+                for unit, items in sorted(units.items())
+            ),
+            projects=len(measured),
+            on_track=sum(1 for line in measured if line.on_track),
+        ))
+    return tuple(out)
+
+
+# ---------------------------------------------------------------- open data (public, no personal data)
+
+
+@dataclass(frozen=True)
+class OpenProject:
+    """A public project as published: no people, only organisations and money."""
+
+    pk: int
+    title: str
+    lead: str
+    theme: str
+    status: str
+    status_label: str
+    start_date: datetime.date | None
+    end_date: datetime.date | None
+    committed: Decimal  # Σ (amount − reduced_total) of its commitments
+    disbursed: Decimal  # Σ (amount + correction_total) of its payments
+
+
+@dataclass(frozen=True)
+class OpenData:
+    generated_at: datetime.datetime
+    projects: tuple[OpenProject, ...]
+    committed: Decimal
+    disbursed: Decimal
+
+
+def open_data() -> OpenData:
+    """The accepted projects (ActionProject.objects.public()), their lead, theme and money, in one query."""
+    from django.db.models import DecimalField, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    money = DecimalField(max_digits=12, decimal_places=2)
+
+    def total(queryset, group: str, expression):
+        sub = queryset.order_by().values(group).annotate(total=Sum(expression)).values("total")
+        return Coalesce(Subquery(sub, output_field=money), Value(ZERO, output_field=money))
+
+    projects = (  # 1 public projects with lead, theme, money committed and paid
+        ActionProject.objects.public()
+        .select_related("lead", "theme")
+        .annotate(
+            committed=total(Commitment.objects.filter(project=OuterRef("pk")), "project", Commitment.CURRENT),
+            disbursed=total(Disbursement.objects.filter(commitment__project=OuterRef("pk")), "commitment__project", Disbursement.CURRENT),
+        )
+        .order_by("theme__plan_id", "theme__order", "title", "pk")
+    )
+    lines = tuple(
+        OpenProject(
+            p.pk, p.title, p.lead.name, p.theme.name, p.status, str(p.get_status_display()), p.start_date, p.end_date,
+            _q(p.committed), _q(p.disbursed),
+        )
+        for p in projects
+    )
+    return OpenData(
+        generated_at=timezone.localtime(),
+        projects=lines,
+        committed=_q(sum((p.committed for p in lines), ZERO)),
+        disbursed=_q(sum((p.disbursed for p in lines), ZERO)),
+    )

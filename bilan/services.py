@@ -1,0 +1,294 @@
+"""Writes of the bilan app: the bulk progress import.
+
+A coordinator downloads the bilan's XLSX, changes "Avancement (%)" on the Projets sheet and
+"Valeur" on the Indicateurs sheet, and uploads it. `progress_import_parse` reads it and returns
+what would change (nothing is written); a bad row is refused with its sheet and line number and
+the whole file is refused. `progress_import_apply` then creates one ProgressReport per project
+that changes (submitted by the coordinator), with the new values, in one transaction.
+"""
+
+import datetime
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from bilan import exports
+from chantiers.models import ActionProject, Indicator, IndicatorValue, ProgressReport
+
+MAX_ROWS = 5000
+
+
+@dataclass
+class IndicatorChange:
+    indicator_id: int
+    name: str
+    unit: str
+    before: str | None  # Decimal as text (kept in the session)
+    after: str
+
+
+@dataclass
+class ProjectChange:
+    project_id: int
+    title: str
+    percent_before: int | None
+    percent_after: int | None  # None: unchanged
+    indicators: list[IndicatorChange] = field(default_factory=list)
+
+
+@dataclass
+class ImportPreview:
+    period_start: datetime.date
+    period_end: datetime.date
+    changes: list[ProjectChange]
+    rows_read: int = 0
+
+    def to_session(self) -> dict:
+        data = asdict(self)
+        data["period_start"] = self.period_start.isoformat()
+        data["period_end"] = self.period_end.isoformat()
+        return data
+
+    @classmethod
+    def from_session(cls, data: dict) -> "ImportPreview":
+        return cls(
+            period_start=datetime.date.fromisoformat(data["period_start"]),
+            period_end=datetime.date.fromisoformat(data["period_end"]),
+            changes=[
+                ProjectChange(**{**c, "indicators": [IndicatorChange(**i) for i in c["indicators"]]}) for c in data["changes"]
+            ],
+            rows_read=data.get("rows_read", 0),
+        )
+
+
+def _sheet(workbook, slug: str):
+    titles = {str(exports.TABLE_TITLES[slug]), {"projets": "Projets", "indicateurs": "Indicateurs"}[slug]}
+    for title in titles:
+        if title in workbook.sheetnames:
+            return workbook[title]
+    return None
+
+
+def _columns(header_row, wanted: dict[str, str], sheet_title: str) -> dict[str, int]:
+    headers = [str(h).strip() if h is not None else "" for h in header_row]
+    found = {}
+    for key, header in wanted.items():
+        if header not in headers:
+            raise ValidationError(
+                _("Feuille %(sheet)s : la colonne « %(column)s » est introuvable à la ligne 1.")
+                % {"sheet": sheet_title, "column": header}
+            )
+        found[key] = headers.index(header)
+    return found
+
+
+def _integer(value) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        number = Decimal(str(value).strip().replace(",", "."))
+    except InvalidOperation:
+        raise ValueError from None
+    if number != number.to_integral_value():
+        raise ValueError
+    return int(number)
+
+
+def _decimal(value) -> Decimal | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueError from None
+    if not number.is_finite():
+        raise ValueError
+    return number.quantize(Decimal("0.01"))
+
+
+def _rows(sheet):
+    for number, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+        if number > MAX_ROWS:
+            raise ValidationError(_("Le fichier compte plus de %(max)s lignes.") % {"max": MAX_ROWS})
+        if all(value is None or (isinstance(value, str) and not value.strip()) for value in row):
+            continue
+        yield number, row
+
+
+def progress_import_parse(upload, *, period_start: datetime.date, period_end: datetime.date) -> ImportPreview:
+    """What the uploaded workbook would change. Writes nothing; raises ValidationError listing
+    every bad row (sheet and line number) when one is wrong."""
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(upload, read_only=True, data_only=True)
+    except Exception as error:  # a zip, XML or format error: the file is not a workbook we wrote
+        raise ValidationError(_("Ce fichier n'est pas un classeur XLSX lisible.")) from error
+    projects_sheet, indicators_sheet = _sheet(workbook, "projets"), _sheet(workbook, "indicateurs")
+    if projects_sheet is None and indicators_sheet is None:
+        raise ValidationError(_("Le classeur n'a ni feuille « Projets » ni feuille « Indicateurs »."))
+
+    errors: list[str] = []
+    percents: dict[int, tuple[int, int]] = {}  # project id -> (line, percent)
+    values: dict[int, tuple[int, int, Decimal]] = {}  # indicator id -> (line, project id, value)
+    rows_read = 0
+
+    def error(sheet, line, message):
+        errors.append(_("Feuille %(sheet)s, ligne %(line)s : %(message)s") % {"sheet": sheet.title, "line": line, "message": message})
+
+    if projects_sheet is not None:
+        header = next(projects_sheet.iter_rows(max_row=1, values_only=True), ())
+        cols = _columns(header, {"project": str(exports.PROJECT_ID), "percent": str(exports.PERCENT_DONE)}, projects_sheet.title)
+        for line, row in _rows(projects_sheet):
+            rows_read += 1
+            cell = lambda key: row[cols[key]] if cols[key] < len(row) else None  # noqa: E731
+            try:
+                project_id = _integer(cell("project"))
+            except ValueError:
+                project_id = None
+            if project_id is None:
+                error(projects_sheet, line, _("l'identifiant du projet est manquant ou invalide."))
+                continue
+            try:
+                percent = _integer(cell("percent"))
+            except ValueError:
+                error(projects_sheet, line, _("l'avancement doit être un nombre entier de 0 à 100."))
+                continue
+            if percent is None:
+                continue
+            if not 0 <= percent <= 100:
+                error(projects_sheet, line, _("l'avancement doit être un nombre entier de 0 à 100."))
+                continue
+            if project_id in percents:
+                error(projects_sheet, line, _("le projet %(id)s figure déjà à la ligne %(other)s.") % {"id": project_id, "other": percents[project_id][0]})
+                continue
+            percents[project_id] = (line, percent)
+
+    if indicators_sheet is not None:
+        header = next(indicators_sheet.iter_rows(max_row=1, values_only=True), ())
+        cols = _columns(
+            header,
+            {"project": str(exports.PROJECT_ID), "indicator": str(exports.INDICATOR_ID), "value": str(exports.VALUE)},
+            indicators_sheet.title,
+        )
+        for line, row in _rows(indicators_sheet):
+            rows_read += 1
+            cell = lambda key: row[cols[key]] if cols[key] < len(row) else None  # noqa: E731
+            try:
+                project_id, indicator_id = _integer(cell("project")), _integer(cell("indicator"))
+            except ValueError:
+                project_id = indicator_id = None
+            if project_id is None or indicator_id is None:
+                error(indicators_sheet, line, _("l'identifiant du projet ou de l'indicateur est manquant ou invalide."))
+                continue
+            try:
+                value = _decimal(cell("value"))
+            except ValueError:
+                error(indicators_sheet, line, _("« %(value)s » n'est pas un nombre.") % {"value": cell("value")})
+                continue
+            if value is None:
+                continue
+            if value < 0 or abs(value) >= Decimal("1e10"):
+                error(indicators_sheet, line, _("la valeur doit être un nombre positif de moins de 10 chiffres."))
+                continue
+            if indicator_id in values:
+                error(indicators_sheet, line, _("l'indicateur %(id)s figure déjà à la ligne %(other)s.") % {"id": indicator_id, "other": values[indicator_id][0]})
+                continue
+            values[indicator_id] = (line, project_id, value)
+    workbook.close()
+
+    projects = ActionProject.objects.in_bulk({*percents, *(p for _l, p, _v in values.values())})  # 1
+    indicators = Indicator.objects.in_bulk(list(values))  # 1
+    for project_id, (line, _percent) in percents.items():
+        if project_id not in projects:
+            error(projects_sheet, line, _("aucun projet n'a l'identifiant %(id)s.") % {"id": project_id})
+    for indicator_id, (line, project_id, _value) in values.items():
+        indicator = indicators.get(indicator_id)
+        if indicator is None:
+            error(indicators_sheet, line, _("aucun indicateur n'a l'identifiant %(id)s.") % {"id": indicator_id})
+        elif indicator.project_id != project_id:
+            error(indicators_sheet, line, _("l'indicateur %(indicator)s n'appartient pas au projet %(project)s.") % {"indicator": indicator_id, "project": project_id})
+    if errors:
+        raise ValidationError(errors)
+
+    latest = _latest_reports(projects)  # 1
+    latest_values = {}
+    for indicator_id, value in (  # 1
+        IndicatorValue.objects.filter(indicator_id__in=list(values))
+        .order_by("-report__period_end", "-report__submitted_at", "-report__pk")
+        .values_list("indicator_id", "value")
+    ):
+        latest_values.setdefault(indicator_id, value)
+
+    changes: dict[int, ProjectChange] = {}
+
+    def change_of(project_id) -> ProjectChange:
+        if project_id not in changes:
+            report = latest.get(project_id)
+            changes[project_id] = ProjectChange(
+                project_id, projects[project_id].title, report.percent_done if report else None, None
+            )
+        return changes[project_id]
+
+    for project_id, (_line, percent) in sorted(percents.items()):
+        report = latest.get(project_id)
+        if report is None or report.percent_done != percent:
+            change_of(project_id).percent_after = percent
+    for indicator_id, (_line, project_id, value) in sorted(values.items()):
+        before = latest_values.get(indicator_id)
+        if before is None or before != value:
+            indicator = indicators[indicator_id]
+            change_of(project_id).indicators.append(
+                IndicatorChange(indicator_id, indicator.name, indicator.unit, None if before is None else f"{before:.2f}", f"{value:.2f}")
+            )
+    return ImportPreview(period_start, period_end, [changes[pk] for pk in sorted(changes)], rows_read)
+
+
+def _latest_reports(project_ids) -> dict[int, ProgressReport]:
+    latest = {}
+    for report in ProgressReport.objects.filter(project_id__in=list(project_ids)).order_by("-period_end", "-submitted_at", "-pk"):
+        latest.setdefault(report.project_id, report)
+    return latest
+
+
+@transaction.atomic
+def progress_import_apply(*, preview: ImportPreview, by) -> list[ProgressReport]:
+    """One new ProgressReport per project of the preview, submitted by `by`: the new percent (or
+    the latest one), people and citizens reached carried over from the latest report, and the new
+    indicator values. All or nothing."""
+    project_ids = [change.project_id for change in preview.changes]
+    projects = ActionProject.objects.select_for_update().in_bulk(project_ids)
+    latest = _latest_reports(project_ids)
+    indicator_ids = [i.indicator_id for change in preview.changes for i in change.indicators]
+    indicators = Indicator.objects.in_bulk(indicator_ids)
+    created = []
+    for change in preview.changes:
+        project = projects.get(change.project_id)
+        if project is None:
+            raise ValidationError(_("Le projet %(id)s n'existe plus.") % {"id": change.project_id})
+        previous = latest.get(project.pk)
+        report = ProgressReport(
+            project=project,
+            period_start=preview.period_start,
+            period_end=preview.period_end,
+            percent_done=change.percent_after if change.percent_after is not None else (previous.percent_done if previous else 0),
+            people_reached=previous.people_reached if previous else 0,
+            citizens_reached=previous.citizens_reached if previous else 0,
+            narrative=_("Avancement mis à jour par importation du classeur du bilan."),
+            submitted_by=by,
+        )
+        report.full_clean()
+        report.save()
+        for item in change.indicators:
+            indicator = indicators.get(item.indicator_id)
+            if indicator is None or indicator.project_id != project.pk:
+                raise ValidationError(_("L'indicateur %(id)s n'appartient plus à ce projet.") % {"id": item.indicator_id})
+            value = IndicatorValue(report=report, indicator=indicator, value=Decimal(item.after))
+            value.full_clean()
+            value.save()
+        created.append(report)
+    return created

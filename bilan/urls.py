@@ -1,0 +1,16 @@
+from django.urls import path
+
+from bilan import views
+
+app_name = "bilan"
+
+urlpatterns = [
+    path("bilan/", views.bilan, name="bilan"),
+    path("bilan/csv/<slug:table>/", views.bilan_csv, name="bilan-csv"),
+    path("bilan/xlsx/", views.bilan_xlsx, name="bilan-xlsx"),
+    path("bilan/importer/", views.progress_import, name="progress-import"),
+    path("bilan/importer/appliquer/", views.progress_import_apply, name="progress-import-apply"),
+    path("donnees-ouvertes/", views.open_data, name="open-data"),
+    path("donnees-ouvertes/projets.csv", views.open_data_csv, name="open-data-csv"),
+    path("donnees-ouvertes/projets.json", views.open_data_json, name="open-data-json"),
+]

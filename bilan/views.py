@@ -1,0 +1,157 @@
+"""The bilan (accountability report), its exports, the public open data and the progress import.
+
+Views parse the request, check access, validate the form, call a selector or a service, render."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from bilan import exports, selectors, services
+from bilan.forms import BilanForm, ProgressImportForm
+from chantiers.models import Plan
+from organisations.access import coordination_required
+
+IMPORT_SESSION_KEY = "bilan_progress_import"
+
+
+def _plan() -> Plan:
+    plan = Plan.objects.prefetch_related("years").order_by("-start_date", "pk").first()
+    if plan is None or not plan.years.all():
+        raise Http404
+    return plan
+
+
+def _bilan(request):
+    """(form, bilan): the bilan is None when the form is invalid."""
+    plan = _plan()
+    form = BilanForm(request.GET, plan=plan, user=request.user)
+    if not form.is_valid():
+        return form, None
+    period = form.period()
+    bilan = selectors.build_bilan(
+        user=request.user, period_start=period.start, period_end=period.end, plan=plan, period=period, **form.filters()
+    )
+    return form, bilan
+
+
+@require_safe
+@login_required
+def bilan(request):
+    """The bilan of a period for this user (a partner's holds its organisations' projects only)."""
+    form, report = _bilan(request)
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "bilan/bilan.html",
+        {
+            "form": form,
+            "bilan": report,
+            "query": f"?{query}" if query else "",
+            "tables": exports.TABLE_TITLES,
+        },
+    )
+
+
+@require_safe
+@login_required
+def bilan_csv(request, table):
+    """One table of the bilan as CSV, streamed."""
+    if table not in exports.TABLE_TITLES:
+        raise Http404
+    form, report = _bilan(request)
+    if report is None:
+        return HttpResponseBadRequest(_("Période invalide : corrigez-la sur la page du bilan."), content_type="text/plain; charset=utf-8")
+    response = StreamingHttpResponse(exports.csv_lines(exports.tables(report)[table]), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{exports.file_name(report, "csv", table)}"'
+    return response
+
+
+@require_safe
+@login_required
+def bilan_xlsx(request):
+    """The bilan as an XLSX workbook, one sheet per part, written to a temporary file and streamed."""
+    form, report = _bilan(request)
+    if report is None:
+        return HttpResponseBadRequest(_("Période invalide : corrigez-la sur la page du bilan."), content_type="text/plain; charset=utf-8")
+    return FileResponse(
+        exports.xlsx_file(report),
+        as_attachment=True,
+        filename=exports.file_name(report, "xlsx"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+# ---------------------------------------------------------------- open data (public)
+
+
+@require_safe
+def open_data(request):
+    data = selectors.open_data()
+    return render(request, "bilan/open_data.html", {"data": data})
+
+
+@require_safe
+def open_data_csv(request):
+    data = selectors.open_data()
+    response = StreamingHttpResponse(exports.csv_lines(exports.open_data_table(data)), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="projets.csv"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_safe
+def open_data_json(request):
+    data = selectors.open_data()
+    response = HttpResponse(
+        json.dumps(exports.open_data_json(data), cls=DjangoJSONEncoder, ensure_ascii=False, indent=1),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+# ---------------------------------------------------------------- bulk progress import (Coordination)
+
+
+@coordination_required
+@require_http_methods(["GET", "POST"])
+def progress_import(request):
+    """Upload the bilan's XLSX with new percents and indicator values: a preview, nothing written yet."""
+    form = ProgressImportForm(request.POST or None, request.FILES or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            preview = services.progress_import_parse(
+                form.cleaned_data["file"], period_start=form.cleaned_data["period_start"],
+                period_end=form.cleaned_data["period_end"],
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error("file", message)
+        else:
+            request.session[IMPORT_SESSION_KEY] = preview.to_session()
+    return render(request, "bilan/progress_import.html", {"form": form, "preview": preview})
+
+
+@coordination_required
+@require_POST
+def progress_import_apply(request):
+    """Apply the previewed import: one new progress report per project that changes."""
+    stored = request.session.pop(IMPORT_SESSION_KEY, None)
+    if not stored:
+        messages.error(request, _("Aucune importation en attente : déposez le fichier à nouveau."))
+        return redirect("bilan:progress-import")
+    try:
+        reports = services.progress_import_apply(preview=services.ImportPreview.from_session(stored), by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("bilan:progress-import")
+    messages.success(request, _("%(count)s rapports d'étape créés par l'importation.") % {"count": len(reports)})
+    return redirect("bilan:bilan")
