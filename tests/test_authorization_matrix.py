@@ -12,7 +12,15 @@ from django.core.management import call_command
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from chantiers.models import ActionProject, Chantier, FollowUp, Meeting
+from chantiers.models import (
+    ActionProject,
+    Chantier,
+    FollowUp,
+    Meeting,
+    ProgressReport,
+    ReportAttachment,
+    ReviewCriterion,
+)
 from organisations.models import MembershipRequest, Organisation, User
 
 ROLES = ("anonymous", "partenaire", "partenaire2", "personnel", "coordination")
@@ -51,7 +59,38 @@ OBJECTS = {
     "commitment": lambda: {"pk": _commitment().pk},
     "password reset link": lambda: {"uidb64": "MQ", "token": "set-password"},
     "bilan table": lambda: {"table": "projets"},
+    "criterion": lambda: {"pk": ReviewCriterion.objects.order_by("pk").first().pk},
+    "recommended project of another": lambda: _project("Café-rencontre des proches aidants"),
+    "intention naming partenaire2 as partner": lambda: _project("Logements de transition pour jeunes"),
+    "report of partenaire": lambda: {"pk": _report("Ateliers parents-enfants Bouger en famille").pk},
+    "report of another": lambda: {"pk": _report("Banque de bénévoles partagée").pk},
+    "attachment of partenaire": lambda: {"pk": ReportAttachment.objects.get(report=_report("Ateliers parents-enfants Bouger en famille")).pk},
+    "agreement of partenaire": lambda: {"pk": _agreement("Ateliers parents-enfants Bouger en famille").pk},
+    "agreement of partenaire2": lambda: {"pk": _agreement("Parcours vers l'emploi pour jeunes adultes").pk},
+    "planned payment of partenaire": lambda: _planned("Ateliers parents-enfants Bouger en famille"),
+    "disbursement of partenaire": lambda: {"pk": _disbursement("Ateliers parents-enfants Bouger en famille").pk},
 }
+
+
+def _report(title):
+    return ProgressReport.objects.filter(project__title=title, project__is_demo=True).order_by("pk").first()
+
+
+def _agreement(title):
+    from budget.models import Agreement
+
+    return Agreement.objects.get(project__title=title, project__is_demo=True)
+
+
+def _planned(title):
+    planned = _agreement(title).planned_payments.filter(disbursement__isnull=True).order_by("pk").first()
+    return {"pk": planned.agreement_id, "planned_pk": planned.pk}
+
+
+def _disbursement(title):
+    from budget.models import Disbursement
+
+    return Disbursement.objects.filter(commitment__project__title=title).order_by("pk").first()
 
 
 def _seat():
@@ -180,8 +219,49 @@ MATRIX = [
     ("chantiers:project-update", "filed project of another", (LOGIN, 404, 404, 403, 200)),
     ("chantiers:project-submit", "draft of partenaire", (LOGIN, 405, 405, 405, 405)),
     ("chantiers:project-comment-create", "public project of partenaire", (LOGIN, 405, 405, 405, 405)),
+    # The review: Coordination decides; Personnel reads; the partner sees the outcome on the project page
+    ("chantiers:criterion-list", None, (LOGIN, 403, 403, 200, 200)),
+    ("chantiers:criterion-create", None, (LOGIN, 403, 403, 403, 200)),
+    ("chantiers:criterion-update", "criterion", (LOGIN, 403, 403, 403, 200)),
+    ("chantiers:criterion-archive", "criterion", (LOGIN, 403, 403, 403, 405)),
+    ("chantiers:criterion-restore", "criterion", (LOGIN, 403, 403, 403, 405)),
+    ("chantiers:criterion-delete", "criterion", (LOGIN, 403, 403, 403, 405)),
+    ("chantiers:review-open", "filed project of another", (LOGIN, 405, 405, 405, 405)),
+    ("chantiers:review-detail", "project naming partenaire as partner", (LOGIN, 403, 404, 200, 200)),
+    ("chantiers:review-detail", "filed project of another", (LOGIN, 404, 404, 200, 200)),
+    ("chantiers:review-recommend", "project naming partenaire as partner", (LOGIN, 405, 405, 405, 405)),
+    ("chantiers:board-decision-create", "recommended project of another", (LOGIN, 404, 404, 403, 200)),
+    ("chantiers:board-decision-create", "project naming partenaire as partner", (LOGIN, 403, 404, 403, 200)),
+    ("chantiers:project-request-changes", "filed project of another", (LOGIN, 404, 404, 403, 200)),
+    ("chantiers:project-request-changes", "project naming partenaire as partner", (LOGIN, 403, 404, 403, 200)),
+    ("chantiers:intention-list", None, (LOGIN, 403, 403, 200, 200)),
+    ("chantiers:intention-to-draft", "intention naming partenaire2 as partner", (LOGIN, 405, 405, 405, 405)),
+    ("chantiers:similar-pair-list", None, (LOGIN, 403, 403, 200, 200)),
+    # Progress and final reports: the lead files; partners named on the project read; others 404
+    ("chantiers:report-create", "public project of partenaire", (LOGIN, 200, 404, 403, 403)),
+    ("chantiers:report-create", "project of partenaire2", (LOGIN, 404, 200, 403, 403)),
+    ("chantiers:report-create-final", "public project of partenaire", (LOGIN, 200, 404, 403, 403)),
+    ("chantiers:report-detail", "report of partenaire", (LOGIN, 200, 404, 200, 200)),
+    ("chantiers:report-detail", "report of another", (LOGIN, 404, 404, 200, 200)),
+    ("chantiers:report-attachment-add", "report of partenaire", (LOGIN, 405, 405, 405, 405)),
+    ("chantiers:attachment-download", "attachment of partenaire", (LOGIN, 200, 404, 200, 200)),
+    ("chantiers:report-late", None, (LOGIN, 403, 403, 200, 200)),
     # The envelope
     ("budget:envelope", None, (LOGIN, 403, 403, 200, 200)),
+    ("budget:history", None, (LOGIN, 403, 403, 200, 200)),
+    ("budget:project-budget", "public project of partenaire", (LOGIN, 200, 404, 200, 200)),
+    ("budget:project-budget", "project of partenaire2", (LOGIN, 404, 200, 200, 200)),
+    ("budget:disbursement-correct", "disbursement of partenaire", (LOGIN, 403, 403, 403, 200)),
+    ("budget:targets", None, (LOGIN, 403, 403, 403, 200)),
+    ("budget:target-move", None, (LOGIN, 403, 403, 403, 200)),
+    ("budget:agreement-list", None, (LOGIN, 200, 200, 200, 200)),  # a partner's list holds its own agreements only
+    ("budget:agreement-create", None, (LOGIN, 403, 403, 403, 200)),
+    ("budget:agreement-detail", "agreement of partenaire", (LOGIN, 200, 404, 200, 200)),
+    ("budget:agreement-detail", "agreement of partenaire2", (LOGIN, 404, 200, 200, 200)),
+    ("budget:report-deadline-add", "agreement of partenaire", (LOGIN, 403, 404, 403, 200)),
+    ("budget:planned-payment-add", "agreement of partenaire", (LOGIN, 403, 404, 403, 200)),
+    ("budget:planned-payment-cancel", "planned payment of partenaire", (LOGIN, 403, 404, 403, 200)),
+    ("budget:planned-payment-release", "planned payment of partenaire", (LOGIN, 405, 405, 405, 405)),
     ("budget:commitment-create", None, (LOGIN, 403, 403, 403, 200)),
     ("budget:disbursement-create", "commitment", (LOGIN, 403, 403, 403, 200)),
     ("budget:commitment-reduce", "commitment", (LOGIN, 403, 403, 403, 200)),
