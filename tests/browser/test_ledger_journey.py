@@ -1,0 +1,47 @@
+"""A coordinator corrects a payment, finds the correction in the history and the balances as at a date,
+then opens the project's budget; every page passes axe (real Chromium)."""
+
+import pytest
+
+from budget.models import Disbursement, DisbursementCorrection
+from tests.browser.conftest import describe, log_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_correct_then_read_the_history_and_the_project_budget(live_server, page, axe, demo):
+    disbursement = Disbursement.objects.select_related("commitment__project").order_by("-paid_on", "-pk").first()
+    assert disbursement is not None, "the demo pays something"
+    log_in(page, live_server.url, "coordination")
+    page.goto(live_server.url + "/enveloppe/")
+    page.get_by_role("link", name=f"Corriger — {disbursement.commitment.project.title}").first.click()
+    page.wait_for_url(f"{live_server.url}/enveloppe/versements/{disbursement.pk}/corriger/")
+    violations = axe(page)
+    assert violations == [], describe(violations)
+
+    page.get_by_label("Ou l'écart à corriger").fill("-0,01")
+    page.get_by_label("Date de la correction").fill("2015-03-01")
+    page.get_by_role("button", name="Enregistrer la correction").click()
+    assert page.get_by_text("Ce champ est obligatoire.").is_visible()  # the reason is required
+    assert not DisbursementCorrection.objects.exists()
+    page.get_by_label("Motif").fill("Frais bancaires retenus")
+    page.get_by_role("button", name="Enregistrer la correction").click()
+    page.wait_for_url(live_server.url + "/enveloppe/")
+    assert DisbursementCorrection.objects.get().reason == "Frais bancaires retenus"
+
+    page.get_by_role("main").get_by_role("link", name="Historique").click()
+    page.wait_for_url(live_server.url + "/enveloppe/historique/")
+    first = page.locator("tbody tr").first
+    assert "Correction de versement" in first.inner_text() and "Frais bancaires retenus" in first.inner_text()
+    page.get_by_label("Soldes au").fill("2015-03-31")
+    page.get_by_role("button", name="Afficher").click()
+    assert page.get_by_test_id("balances").is_visible()
+    violations = axe(page)
+    assert violations == [], describe(violations)
+
+    page.goto(live_server.url + "/enveloppe/")
+    page.get_by_role("link", name=disbursement.commitment.project.title, exact=True).first.click()
+    page.wait_for_url(f"{live_server.url}/enveloppe/projets/{disbursement.commitment.project_id}/")
+    assert page.get_by_test_id("paid").is_visible()
+    violations = axe(page)
+    assert violations == [], describe(violations)
