@@ -228,10 +228,10 @@ MATRIX = [
     ("chantiers:criterion-delete", "criterion", (LOGIN, 403, 403, 403, 405)),
     ("chantiers:review-open", "filed project of another", (LOGIN, 405, 405, 405, 405)),
     ("chantiers:review-detail", "project naming partenaire as partner", (LOGIN, 403, 404, 200, 200)),
-    ("chantiers:review-detail", "filed project of another", (LOGIN, 404, 404, 200, 200)),
+    ("chantiers:review-detail", "filed project of another", (LOGIN, 404, 404, 404, 404)),  # no analysis opened yet
     ("chantiers:review-recommend", "project naming partenaire as partner", (LOGIN, 405, 405, 405, 405)),
     ("chantiers:board-decision-create", "recommended project of another", (LOGIN, 404, 404, 403, 200)),
-    ("chantiers:board-decision-create", "project naming partenaire as partner", (LOGIN, 403, 404, 403, 200)),
+    ("chantiers:board-decision-create", "project naming partenaire as partner", (LOGIN, 403, 404, 403, 302)),  # not recommended yet: back to the project
     ("chantiers:project-request-changes", "filed project of another", (LOGIN, 404, 404, 403, 200)),
     ("chantiers:project-request-changes", "project naming partenaire as partner", (LOGIN, 403, 404, 403, 200)),
     ("chantiers:intention-list", None, (LOGIN, 403, 403, 200, 200)),
