@@ -4,7 +4,7 @@ review to the board's acceptance, and the partner files a progress report. Every
 
 import pytest
 
-from chantiers.models import ActionProject, ProjectStatus
+from chantiers.models import ActionProject, ProgressReport, ProjectStatus, ReviewCriterion
 from organisations.models import Organisation
 from tests.browser.conftest import describe, log_in
 
@@ -72,4 +72,57 @@ def test_register_approve_file_accept_report(live_server, page, axe, demo, brows
 
     project = write_and_file_project(page, base, axe)
     assert page.get_by_text("Déposé").first.is_visible()
+
+    accept(coordination, base, axe, project)
     coordination.context.close()
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.ACCEPTED
+    assert project.board_decision.resolution_number == "CA-2014-04-07"
+
+    file_progress_report(page, base, axe, project)
+
+
+def accept(page, base_url, axe, project):
+    """The coordinator opens the analysis, scores the grid, recommends, and records the board's acceptance."""
+    page.goto(f"{base_url}/projets/{project.pk}/")
+    page.get_by_role("button", name="Ouvrir l'analyse").click()
+    page.get_by_label("Membres du comité d'analyse").fill("Sophie Lachance\nDeux partenaires sans projet déposé")
+    for criterion in ReviewCriterion.objects.filter(is_active=True):
+        page.get_by_label(f"Note : {criterion.name} (sur {criterion.max_score})").fill("4")
+    page.get_by_role("button", name="Enregistrer la grille").click()
+    page.get_by_label("Favorable", exact=True).check()
+    page.get_by_label("Motifs de la recommandation").fill("Répond à un besoin des villages; partenaires engagés.")
+    page.get_by_role("button", name="Recommander").click()
+    accessible(page, axe)
+    page.get_by_role("link", name="Consigner la décision du conseil").click()
+    page.get_by_label("Accepté").check()
+    page.get_by_label("Numéro de résolution").fill("CA-2014-04-07")
+    page.get_by_label("Date de la décision").fill("2014-04-16")
+    page.get_by_label("Montant accordé (facultatif)").fill("12 500,00")
+    page.get_by_role("button", name="Consigner la décision").click()
+    assert "CA-2014-04-07" in page.get_by_test_id("board-decision").inner_text()
+    accessible(page, axe)
+
+
+def file_progress_report(page, base_url, axe, project):
+    """The partner sees its project accepted and files its first progress report."""
+    page.goto(f"{base_url}/projets/{project.pk}/")
+    assert "Accepté" in page.get_by_role("main").inner_text()
+    accessible(page, axe)
+    page.get_by_test_id("reports-section").get_by_role("link", name="Déposer un rapport d'étape").click()
+    page.wait_for_url(f"**/projets/{project.pk}/rapports/nouveau/")
+    accessible(page, axe)
+    page.locator("#id_period_start").fill("2014-05-01")
+    page.locator("#id_period_end").fill("2014-09-30")
+    page.locator("#id_percent_done").fill("40")
+    page.get_by_label("Activités réalisées").fill("Quarante repas livrés chaque semaine dans trois villages.")
+    page.get_by_label("Personnes rejointes").fill("38")
+    page.get_by_label("Dont citoyens et citoyennes").fill("12")
+    page.get_by_label("Dépenses à ce jour").fill("4 250,75")
+    page.get_by_role("button", name="Déposer le rapport d'étape").click()
+    page.wait_for_url("**/rapports/*/")
+    accessible(page, axe)
+    report = ProgressReport.objects.get(project=project)
+    assert (report.percent_done, report.people_reached, report.citizens_reached) == (40, 38, 12)
+    assert str(report.expenses) == "4250.75"
+    assert report.submitted_by.username == "denise"
