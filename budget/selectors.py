@@ -23,6 +23,7 @@ from budget.models import (
 from chantiers.models import (
     FUNDABLE_STATUSES,
     PUBLIC_STATUSES,
+    ActionProject,
     OtherFunding,
     ProjectYearAmount,
 )
@@ -91,6 +92,21 @@ def commitments_page_queryset(plan):
         Commitment.objects.filter(source__plan=plan)
         .select_related("project__lead", "project__theme", "source", "plan_year")
         .order_by("-decided_on", "-pk")
+    )
+
+
+def projects_money_queryset(plan):
+    """Each project that received a commitment from the plan: requested, committed now, paid and left
+    to pay, to the cent (one query per page; the commitments are summed by the database)."""
+    return (
+        ActionProject.objects.filter(commitments__source__plan=plan)
+        .annotate(
+            committed=Sum(F("commitments__amount") - F("commitments__reduced_total")),
+            paid=Sum("commitments__disbursed_total"),
+            left=Sum(F("commitments__amount") - F("commitments__reduced_total") - F("commitments__disbursed_total")),
+        )
+        .select_related("lead", "theme")
+        .order_by("theme__order", "title", "pk")
     )
 
 

@@ -58,6 +58,7 @@ def envelope(request):
     plan = _plan()
     context = selectors.envelope_overview(plan)
     context["page"] = Paginator(selectors.commitments_page_queryset(plan), 25).get_page(request.GET.get("page"))
+    context["projects_page"] = Paginator(selectors.projects_money_queryset(plan), 25).get_page(request.GET.get("projets"))
     context["recent_disbursements"] = selectors.recent_disbursements(plan)
     context.update(selectors.plan_money(plan, overview=context))  # targets, forecast, charts (issue 5)
     return render(request, "budget/envelope.html", context)
