@@ -114,6 +114,13 @@ def disbursement_create(
     *, commitment: Commitment, amount: Decimal | str, paid_on: datetime.date, reference: str = "", by=None
 ) -> Disbursement:
     amount = _positive(amount)
+    # Locked in the same order as commitment_create (project, then totals): a project withdrawn
+    # a moment ago by someone else receives nothing more.
+    project = ActionProject.objects.select_for_update().get(pk=commitment.project_id)
+    if project.status in (ProjectStatus.WITHDRAWN, ProjectStatus.REFUSED):
+        raise ValidationError(
+            {"amount": _("On ne verse rien à un projet « %(status)s ».") % {"status": project.get_status_display()}}
+        )
     if not _add_within(Commitment, commitment.pk, total="disbursed_total", limit=F("amount") - F("reduced_total"), amount=amount):
         commitment.refresh_from_db()
         raise ValidationError(

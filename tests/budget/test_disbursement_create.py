@@ -52,3 +52,14 @@ def test_a_zero_disbursement_is_refused(commitment):
     with pytest.raises(ValidationError):
         disbursement_create(commitment=commitment, amount="0", paid_on=DAY)
     assert not Disbursement.objects.exists()
+
+
+def test_nothing_is_paid_to_a_withdrawn_project(commitment):
+    from chantiers.services import project_change_status
+
+    project_change_status(project=commitment.project, to_status=ProjectStatus.WITHDRAWN, comment="Le porteur se retire")
+    with pytest.raises(ValidationError) as refused:
+        disbursement_create(commitment=commitment, amount="100.00", paid_on=datetime.date(2014, 9, 1))
+    assert "On ne verse rien à un projet « Retiré »" in str(refused.value)
+    commitment.refresh_from_db()
+    assert commitment.disbursed_total == 0 and not commitment.disbursements.exists()
