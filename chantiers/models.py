@@ -972,8 +972,12 @@ class ReportDeadlineQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(report__isnull=True)
 
+    def awaited(self):
+        """Pending deadlines still expected: not those of a withdrawn project, nor those a final report closed."""
+        return self.pending().exclude(project__status__in=(ProjectStatus.WITHDRAWN, ProjectStatus.FINAL_REPORT))
+
     def late(self, today: datetime.date | None = None):
-        return self.pending().filter(due_on__lt=today or timezone.localdate())
+        return self.awaited().filter(due_on__lt=today or timezone.localdate())
 
 
 class ReportDeadline(models.Model):

@@ -357,7 +357,7 @@ def late_reports(today: datetime.date | None = None, days: int = UPCOMING_DAYS) 
     """The coordinators' list: every pending deadline past due (most late first) and those due within `days` days.
     Two queries whatever the number of projects (each deadline with its project and lead organisation)."""
     today = today or timezone.localdate()
-    pending = ReportDeadline.objects.pending().exclude(project__status=ProjectStatus.WITHDRAWN).select_related("project__lead")
+    pending = ReportDeadline.objects.awaited().select_related("project__lead")
     late = pending.filter(due_on__lt=today).order_by("due_on", "project__title", "pk")
     upcoming = pending.filter(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=days)).order_by(
         "due_on", "project__title", "pk"

@@ -965,10 +965,9 @@ def report_reminders_send(
     if days < 0:
         raise ValidationError(_("Le nombre de jours ne peut pas être négatif."))
     due = (
-        ReportDeadline.objects.pending()
+        ReportDeadline.objects.awaited()
         .filter(due_on__lte=today + datetime.timedelta(days=days))
         .exclude(reminded_on__gte=_week_start(today))
-        .exclude(project__status=ProjectStatus.WITHDRAWN)
         .select_related("project__lead")
         .order_by("project__lead__name", "due_on", "project__title", "pk")
     )

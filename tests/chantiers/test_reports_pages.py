@@ -108,6 +108,8 @@ def late_dataset(cast, theme):
         services.report_create(project=project, by=responsable, deadline=filed, **report_fields())
     withdrawn = f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.WITHDRAWN, title="Projet retiré")
     f.make_deadline(withdrawn, due_on=today - datetime.timedelta(days=5))
+    closed = f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.FINAL_REPORT, title="Projet clos")
+    f.make_deadline(closed, due_on=today - datetime.timedelta(days=8))  # a progress report the final report made moot
     return today
 
 
@@ -116,7 +118,7 @@ def test_the_late_page_lists_late_and_upcoming_reports(client, cast, late_datase
     response = client.get(reverse("chantiers:report-late"))
     text = page(response)
     assert text.count('data-testid="late"') == 25 and text.count('data-testid="upcoming"') == 25
-    assert "Projet retiré" not in text
+    assert "Projet retiré" not in text and "Projet clos" not in text
     rows = response.context["late"]
     assert [row.days for row in rows][:3] == [25, 24, 23]  # the most late first
     assert rows[0].deadline.project.lead.name == "Organisme 24"

@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from chantiers import services
-from chantiers.models import ProjectStatus, ReportDeadline
+from chantiers.models import ActionProject, ProjectStatus, ReportDeadline
 from organisations.models import Membership
 from tests import factories as f
 from tests.chantiers.report_fixtures import private_media, report_fields  # noqa: F401
@@ -123,6 +123,14 @@ def test_an_organisation_without_address_is_reported_and_not_marked(cast, due, d
 
 def test_withdrawn_projects_are_not_reminded(cast, due, django_capture_on_commit_callbacks):
     services.project_change_status(project=due["kitchens"], to_status=ProjectStatus.WITHDRAWN)
+    with django_capture_on_commit_callbacks(execute=True):
+        run()
+    to_a = next(m for m in mail.outbox if m.to == ["alice@example.org"])
+    assert "Cuisines collectives" not in to_a.body
+
+
+def test_a_final_report_closes_the_deadlines_left_open(cast, due, django_capture_on_commit_callbacks):
+    ActionProject.objects.filter(pk=due["kitchens"].pk).update(status=ProjectStatus.FINAL_REPORT)
     with django_capture_on_commit_callbacks(execute=True):
         run()
     to_a = next(m for m in mail.outbox if m.to == ["alice@example.org"])
