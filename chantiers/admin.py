@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from chantiers import services
@@ -470,6 +472,13 @@ class ReportDeadlineAdmin(HistoryAdmin):
 
 @admin.register(ReportAttachment)
 class ReportAttachmentAdmin(HistoryAdmin):
-    list_display = ["original_name", "report", "content_type", "size", "uploaded_at"]
+    list_display = ["original_name", "report", "content_type", "size", "uploaded_at", "download"]
     list_select_related = ["report__project"]
     search_fields = ["original_name", "report__project__title"]
+    # The file has no public URL: the admin links to the portal's checked download instead.
+    exclude = ["file"]
+    readonly_fields = ["download"]
+
+    @admin.display(description=_("Télécharger"))
+    def download(self, attachment):
+        return format_html('<a href="{}">{}</a>', reverse("chantiers:attachment-download", args=[attachment.pk]), attachment.original_name)

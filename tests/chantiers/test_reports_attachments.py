@@ -169,3 +169,12 @@ def test_a_missing_file_is_a_404(client, cast, report, private_media):
     (private_media / attachment.file.name).unlink()
     client.force_login(cast.alice)
     assert client.get(reverse("chantiers:attachment-download", args=[attachment.pk])).status_code == 404
+
+
+def test_the_admin_links_to_the_checked_download(client, cast, report):
+    from tests import factories as f
+
+    [attachment] = services.report_attachments_add(report=report, by=cast.alice, files=[upload("bilan.pdf", b"%PDF-1.4\n%%EOF\n")])
+    client.force_login(f.make_user(is_staff=True, is_superuser=True))
+    page = client.get(reverse("admin:chantiers_reportattachment_change", args=[attachment.pk])).content.decode()
+    assert reverse("chantiers:attachment-download", args=[attachment.pk]) in page
