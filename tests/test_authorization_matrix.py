@@ -297,3 +297,92 @@ def test_each_role_gets_the_decided_answer():
             if got != expected:
                 wrong.append(f"{name} [{obj}] as {role}: {got}, expected {expected}")
     assert not wrong, "\n".join(wrong)
+
+
+# Actions that change a status, an amount or another organisation: a partner posting to them is
+# refused (403, or 404 where the object is not theirs to know) and nothing changes. A third item
+# names the only partner to try, where the object is the other partner's own.
+PARTNER_REFUSED_POSTS = [
+    ("chantiers:review-open", "filed project of another"),
+    ("chantiers:review-recommend", "project naming partenaire as partner"),
+    ("chantiers:board-decision-create", "recommended project of another"),
+    ("chantiers:board-decision-create", "project naming partenaire as partner"),
+    ("chantiers:project-request-changes", "project naming partenaire as partner"),
+    ("chantiers:intention-to-draft", "intention naming partenaire2 as partner"),
+    ("chantiers:criterion-create", None),
+    ("chantiers:criterion-archive", "criterion"),
+    ("chantiers:criterion-delete", "criterion"),
+    ("chantiers:project-update", "project of partenaire2"),
+    ("chantiers:project-submit", "filed project of another"),
+    ("chantiers:report-create", "project of partenaire2", ("partenaire",)),
+    ("chantiers:space-archive", "space"),
+    ("chantiers:meeting-update", "meeting"),
+    ("organisations:organisation-approve", "pending organisation"),
+    ("organisations:organisation-update", "organisation of partenaire2", ("partenaire",)),
+    ("organisations:member-invite", "organisation of partenaire2", ("partenaire",)),
+    ("budget:commitment-create", None),
+    ("budget:disbursement-create", "commitment"),
+    ("budget:commitment-reduce", "commitment"),
+    ("budget:disbursement-correct", "disbursement of partenaire"),
+    ("budget:targets", None),
+    ("budget:target-move", None),
+    ("budget:agreement-create", None),
+    ("budget:report-deadline-add", "agreement of partenaire"),
+    ("budget:planned-payment-add", "agreement of partenaire"),
+    ("budget:planned-payment-cancel", "planned payment of partenaire"),
+    ("budget:planned-payment-release", "planned payment of partenaire"),
+    ("bilan:progress-import-apply", None),
+]
+
+
+def fingerprint() -> tuple:
+    """Statuses, money and the rows that history hangs on: what a refused post must leave as it was."""
+    from budget.models import (
+        Agreement,
+        Commitment,
+        Disbursement,
+        FundingSource,
+        PlannedPayment,
+    )
+    from chantiers.models import (
+        BoardDecision,
+        ProjectReview,
+        ProjectStatusChange,
+        ReportDeadline,
+        ReviewCriterion,
+    )
+    from organisations.models import Membership
+
+    return (
+        tuple(ActionProject.objects.order_by("pk").values_list("pk", "status", "title", "amount_requested")),
+        tuple(FundingSource.objects.order_by("pk").values_list("committed_total", "disbursed_total")),
+        tuple(Organisation.objects.order_by("pk").values_list("name", "status")),
+        tuple(ReviewCriterion.objects.order_by("pk").values_list("name", "is_active")),
+        tuple(PlannedPayment.objects.order_by("pk").values_list("disbursement_id", "cancelled_on")),
+        *(model.objects.count() for model in (
+            ProjectStatusChange, ProjectReview, BoardDecision, Commitment, Disbursement, Agreement, ReportDeadline,
+            ProgressReport, Membership, Chantier,
+        )),
+    )
+
+
+@pytest.mark.django_db
+def test_a_partner_changes_no_status_amount_or_other_organisation():
+    clients = actual_matrix()
+    before = fingerprint()
+    payload = {
+        "amount": "1000.00", "outcome": "accepted", "resolution_number": "CA-1", "decided_on": "2014-01-01",
+        "recommendation": "favorable", "note": "x", "comment": "x", "reason": "x", "name": "x", "title": "x",
+        "project": ActionProject.objects.order_by("pk").first().pk, "signed_on": "2014-01-01", "email": "x@example.org",
+        "percent_done": "50", "period_start": "2014-01-01", "period_end": "2014-02-01", "paid_on": "2014-01-01",
+    }
+    wrong = []
+    for username in ("partenaire", "partenaire2"):
+        for name, obj, *only in PARTNER_REFUSED_POSTS:
+            if only and username not in only[0]:
+                continue
+            response = clients[username].post(reverse(name, kwargs=OBJECTS[obj]()), payload)
+            if response.status_code not in (403, 404):
+                wrong.append(f"{name} [{obj}] posted by {username}: {response.status_code}")
+    assert not wrong, "\n".join(wrong)
+    assert fingerprint() == before
