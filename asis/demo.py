@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from asis.reference import load_reference_data
-from budget.models import Commitment, Disbursement
+from budget.models import Commitment, Disbursement, TargetMove
 from budget.services import (
     agreement_create,
     commitment_create,
@@ -25,6 +25,8 @@ from budget.services import (
     planned_payment_add,
     planned_payment_release,
     report_deadline_add,
+    target_move,
+    targets_set,
 )
 from chantiers.models import (
     ActionProject,
@@ -787,9 +789,42 @@ def _create_demo() -> None:
     objectives = _create_objectives(themes, orgs)
     chantiers = _create_chantiers(themes, orgs, citizens, users["coordination"])
     _create_meetings(chantiers, citizens, delegates)
+    _set_targets(plan, themes, years, users["coordination"])
     for data in PROJECTS:
         _create_project(data, themes=themes, objectives=objectives, years=years, sources=sources,
                         orgs=orgs, chantiers=chantiers, by=users["coordination"], delegates=delegates)
+    _move_targets(plan, themes, years, users["coordination"])
+
+
+# The envelope's shares as the coordination could have set them in April 2013 (fictitious):
+# per theme, and per plan year (the three years add up to the envelope, 502 136,00 $).
+THEME_TARGETS = {1: "70000.00", 2: "95000.00", 3: "90000.00", 4: "85000.00", 5: "85000.00", 6: "77136.00"}
+YEAR_TARGETS = {1: "167378.66", 2: "167378.67", 3: "167378.67"}
+
+
+def _set_targets(plan, themes, years, by) -> None:
+    targets_set(
+        plan=plan, by=by,
+        themes={themes[order]: Decimal(amount) for order, amount in THEME_TARGETS.items()},
+        years={years[number]: Decimal(amount) for number, amount in YEAR_TARGETS.items()},
+    )
+
+
+def _move_targets(plan, themes, years, by) -> None:
+    """What the first year left uncommitted goes to the second; one reallocation between themes."""
+    targets = {(t.theme_id, t.plan_year_id): t for t in plan.budget_targets.all()}
+    year_target = lambda number: targets[(None, years[number].pk)]  # noqa: E731
+    theme_target = lambda order: targets[(themes[order].pk, None)]  # noqa: E731
+    target_move(
+        kind=TargetMove.Kind.CARRY_OVER, from_target=year_target(1), to_target=year_target(2), amount="40000.00",
+        moved_on=datetime.date(2014, 4, 15), by=by,
+        reason="Les projets de la première année ont démarré plus tard que prévu : le solde passe à 2014-2015.",
+    )
+    target_move(
+        kind=TargetMove.Kind.REALLOCATION, from_target=theme_target(3), to_target=theme_target(2), amount="10000.00",
+        moved_on=datetime.date(2014, 9, 10), by=by,
+        reason="Le chantier logement a trouvé d'autres sources; l'insertion en emploi compte plus de projets que prévu.",
+    )
 
 
 def _organisations_by_key() -> dict[str, Organisation]:
