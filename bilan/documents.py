@@ -155,7 +155,7 @@ def outline(bilan: Bilan) -> list[Block]:
             projects, [1, 2, 3, 4, 7, 8, 10, 11], projects.rows,
             caption=_("Projets de la période : porteur, partenaires, statut, avancement, personnes rejointes et argent"),
             kinds=[TEXT, TEXT, TEXT, TEXT, "percent", INT, MONEY, MONEY],
-            widths=(2.2, 1.5, 1.7, 1.1, 0.9, 0.9, 1.2, 1.2),
+            widths=(2.0, 1.4, 1.6, 1.0, 1.25, 1.25, 1.25, 1.25),
         )))
     else:
         blocks.append(Block("paragraph", _("Aucun projet dans cette période.")))
@@ -167,7 +167,7 @@ def outline(bilan: Bilan) -> list[Block]:
         blocks.append(Block("table", table=_table(
             indicators, [1, 3, 4, 6, 5, 7, 8], indicators.rows,
             caption=_("Dernière valeur de chaque indicateur à la fin de la période, et sa cible"),
-            widths=(2, 2, 1, 0.9, 0.9, 1.5, 0.8),
+            widths=(1.9, 1.9, 1.25, 1, 1, 1.4, 0.9),
         )))
     else:
         blocks.append(Block("paragraph", _("Aucun indicateur.")))
@@ -362,6 +362,8 @@ def pdf_file(bilan: Bilan):
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("TOPPADDING", (0, 0), (-1, -1), 2),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
             ]
             if t.total:
                 style.append(("LINEABOVE", (0, -1), (-1, -1), 0.8, colors.black))
