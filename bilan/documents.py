@@ -455,11 +455,12 @@ def docx_file(bilan: Bilan):
             table.style = "Table Grid"
             table.alignment = WD_TABLE_ALIGNMENT.CENTER
             scale = width / sum(t.widths)
-            for row_index, values in enumerate([t.headers, *t.rows]):
-                row = table.rows[row_index]
-                for column, (value, right) in enumerate(zip(values, t.right)):
-                    target = row.cells[column]
-                    target.width = int(t.widths[column] * scale)
+            widths = [int(w * scale) for w in t.widths]
+            # One pass over the rows, and each row's cells read once: python-docx finds
+            # table.rows[i] and row.cells by walking the table, quadratic if asked per cell.
+            for row_index, (row, values) in enumerate(zip(table.rows, [t.headers, *t.rows])):
+                for column, (target, value, right) in enumerate(zip(row.cells, values, t.right)):
+                    target.width = widths[column]
                     paragraph = target.paragraphs[0]
                     run = paragraph.add_run(value)
                     run.font.size = Pt(8.5)
