@@ -246,7 +246,10 @@ def _chart(bilan: Bilan, which: str, width: float):
     chart = HorizontalBarChart()
     chart.x, chart.y = label_width, 35
     chart.width, chart.height = width - label_width - 20, plot_height
-    chart.data = [values for _label, values, _colour in series] if lines else [[0], [0]]
+    # The category axis runs top-down (reverseDirection), which also flips the bars inside a
+    # group: draw the series in reverse so the first one (committed) is on top, as in the legend.
+    drawn = series[::-1]
+    chart.data = [values for _label, values, _colour in drawn] if lines else [[0], [0]]
     chart.categoryAxis.categoryNames = [
         (line.label if len(line.label) <= 34 else line.label[:33] + "…") for line in lines
     ] or [""]
@@ -263,7 +266,7 @@ def _chart(bilan: Bilan, which: str, width: float):
     chart.valueAxis.labels.fontSize = 7
     chart.valueAxis.labelTextFormat = lambda value: format_money(round(value), cents=False)
     chart.barSpacing = 1
-    for index, (_label, _values, colour) in enumerate(series):
+    for index, (_label, _values, colour) in enumerate(drawn):
         chart.bars[index].fillColor = colour
         chart.bars[index].strokeColor = None
     drawing.add(chart)
@@ -408,6 +411,22 @@ def _field(paragraph, code: str) -> None:
     paragraph._p.append(field)
 
 
+def _language(document, tag: str) -> None:
+    """The document's default language (w:docDefaults/w:rPrDefault/w:rPr/w:lang)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    run = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")) if defaults is not None else None
+    if run is None:
+        return
+    lang = run.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        run.append(lang)
+    lang.set(qn("w:val"), tag)
+
+
 def docx_file(bilan: Bilan):
     """The bilan as a Word document in an anonymous temporary file (rewound, ready for FileResponse)."""
     from docx import Document
@@ -425,6 +444,7 @@ def docx_file(bilan: Bilan):
     section.left_margin = section.right_margin = Cm(2)
     width = section.page_width - section.left_margin - section.right_margin
     document.styles["Normal"].font.size = Pt(10)
+    _language(document, "fr-CA")  # Word checks the spelling in French
 
     # « Bilan de l'Alliance — période — page N de M » in the footer, N and M as Word fields
     footer = section.footer.paragraphs[0]

@@ -130,6 +130,7 @@ def test_docx_of_the_demo_plan(demo_client):
     footer = document.sections[0].footer.paragraphs[0]
     assert footer.text.startswith("Bilan de l'Alliance — 2013-2016 — page ")
     assert 'w:instr="PAGE"' in footer._p.xml and 'w:instr="NUMPAGES"' in footer._p.xml
+    assert 'w:val="fr-CA"' in document.styles.element.xml and document.core_properties.language == "fr-CA"
 
     assert len(document.tables) >= 7
     for table in document.tables:  # real tables with a header row Word repeats on every page
