@@ -247,8 +247,9 @@ def _chart(bilan: Bilan, which: str, width: float):
     chart.x, chart.y = label_width, 35
     chart.width, chart.height = width - label_width - 20, plot_height
     # The category axis runs top-down (reverseDirection), which also flips the bars inside a
-    # group: draw the series in reverse so the first one (committed) is on top, as in the legend.
-    drawn = series[::-1]
+    # group: draw grouped series in reverse so the first one (committed) is on top, as in the
+    # legend; stacked ones (sources) stay in order, committed from the axis.
+    drawn = series if which == "sources" else series[::-1]
     chart.data = [values for _label, values, _colour in drawn] if lines else [[0], [0]]
     chart.categoryAxis.categoryNames = [
         (line.label if len(line.label) <= 34 else line.label[:33] + "…") for line in lines
