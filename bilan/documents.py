@@ -12,6 +12,10 @@ writer builds its document in memory (reportlab keeps the pages' drawing operati
 knows the page count for « page N de M »; python-docx keeps the XML tree), then writes it to an
 anonymous temporary file that the view hands to FileResponse, which streams it in chunks. Nothing
 is held in memory once the response starts; nothing is streamed while the document is built.
+(Measured with 600 projects and 1 200 indicators: PDF about 5 s and 140 Kio, DOCX about 4 s.)
+
+Fonts: the PDF uses the standard Helvetica (no font file to ship or embed); a character outside
+Windows-1252 (an emoji, most non-Latin scripts, « Ł ») prints as ■. The DOCX has no such limit.
 """
 
 import tempfile
