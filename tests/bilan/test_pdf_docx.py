@@ -210,22 +210,25 @@ def test_60_projects_cost_the_queries_of_5_and_add_up(client, cast, plan, theme,
     def fetch(url):
         response = client.get(url, YEAR)
         assert response.status_code == 200
-        body(response)
+        return response
 
     client.force_login(cast.alice)
-    small = {url: count_queries(lambda url=url: fetch(url)) for url in urls}
+    small = {url: count_queries(lambda url=url: body(fetch(url))) for url in urls}
     grow(cast, plan, theme, projects=55, reports=115, meetings=38)
+    big = {}
     for url in urls:
         with django_assert_max_num_queries(small[url]):
-            fetch(url)
+            big[url] = fetch(url)  # the file is built inside the view: every query happens here
 
     for who, sees_hidden in (("alice", False), ("staff", True)):
-        client.force_login(getattr(cast, who))
-        pages = pdf_pages(client.get(urls[0], YEAR))
+        if who != "alice":
+            client.force_login(getattr(cast, who))
+            big = {url: fetch(url) for url in urls}
+        pages = pdf_pages(big[urls[0]])
         text = " ".join(pages)
         for number, page in enumerate(pages, start=1):
             assert f"Bilan de l'Alliance — 2014-2015 — page {number} de {len(pages)}" in page
-        rows = docx_rows(open_docx(client.get(urls[1], YEAR)))
+        rows = docx_rows(open_docx(big[urls[1]]))
         assert (squeezed(hidden.title) in squeezed(text)) is sees_hidden, who
         assert any(r[0] == hidden.title for r in rows) is sees_hidden, who
         projects = [r for r in rows if len(r) == 8 and r[0].startswith("Projet ")]
