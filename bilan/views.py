@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from bilan import exports, selectors, services
+from bilan import documents, exports, selectors, services
 from bilan.forms import BilanForm, ProgressImportForm
 from chantiers.models import Plan
 from organisations.access import coordination_required
@@ -85,6 +85,31 @@ def bilan_xlsx(request):
         as_attachment=True,
         filename=exports.file_name(report, "xlsx"),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def _document(request, write, extension: str, content_type: str):
+    """The bilan as a document (PDF, DOCX): built into a temporary file by `write`, then streamed
+    from that file by FileResponse; see bilan/documents.py for what is held in memory meanwhile."""
+    form, report = _bilan(request)
+    if report is None:
+        return HttpResponseBadRequest(_("Période invalide : corrigez-la sur la page du bilan."), content_type="text/plain; charset=utf-8")
+    return FileResponse(write(report), as_attachment=True, filename=exports.file_name(report, extension), content_type=content_type)
+
+
+@require_safe
+@login_required
+def bilan_pdf(request):
+    """The bilan as a printable PDF: charts, tables, the period and « page N de M » on every page."""
+    return _document(request, documents.pdf_file, "pdf", "application/pdf")
+
+
+@require_safe
+@login_required
+def bilan_docx(request):
+    """The bilan as an editable Word document: headings, tables with header rows, no charts."""
+    return _document(
+        request, documents.docx_file, "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )
 
 

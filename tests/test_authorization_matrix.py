@@ -269,6 +269,8 @@ MATRIX = [
     ("bilan:bilan", None, (LOGIN, 200, 200, 200, 200)),  # a partner's bilan holds its organisations' projects only
     ("bilan:bilan-csv", "bilan table", (LOGIN, 200, 200, 200, 200)),
     ("bilan:bilan-xlsx", None, (LOGIN, 200, 200, 200, 200)),
+    ("bilan:bilan-pdf", None, (LOGIN, 200, 200, 200, 200)),  # as the XLSX: a partner's holds its organisations' projects only
+    ("bilan:bilan-docx", None, (LOGIN, 200, 200, 200, 200)),
     ("bilan:progress-import", None, (LOGIN, 403, 403, 403, 200)),
     ("bilan:progress-import-apply", None, (LOGIN, 403, 403, 403, 405)),
     ("bilan:open-data", None, (200, 200, 200, 200, 200)),

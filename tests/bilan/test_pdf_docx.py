@@ -1,0 +1,240 @@
+"""The bilan as PDF and DOCX, opened back (pypdf, python-docx): the totals equal the database to the
+cent in their fr-CA form, the period and « page N de M » on every PDF page, real Word headings and
+tables with header rows, who gets what, and a fixed number of queries."""
+
+import datetime
+import io
+import re
+from decimal import Decimal
+
+import docx
+import pypdf
+import pytest
+from django.db.models import Q, Sum
+from django.urls import reverse
+
+from asis.templatetags.asis_format import format_money
+from budget.models import Commitment, Disbursement, DisbursementCorrection, FundingSource
+from chantiers.models import ActionProject, Plan, ProjectStatus
+from organisations.models import User
+from tests.bilan.test_bilan_queries import count_queries, grow
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+YEAR = {"periode": "2014-2015"}
+
+
+def body(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def flat(text: str) -> str:
+    """Whitespace (line breaks in cells, non-breaking spaces) as single spaces."""
+    return re.sub(r"\s+", " ", text.replace("\xa0", " ")).strip()
+
+
+def squeezed(text: str) -> str:
+    """No whitespace at all: a title wrapped over two lines of a cell still reads as one."""
+    return re.sub(r"\s+", "", text)
+
+
+def pdf_pages(response) -> list[str]:
+    assert response.status_code == 200
+    assert response["Content-Type"] == PDF
+    reader = pypdf.PdfReader(io.BytesIO(body(response)))
+    return [flat(page.extract_text()) for page in reader.pages]
+
+
+def open_docx(response):
+    assert response.status_code == 200
+    assert response["Content-Type"] == DOCX
+    return docx.Document(io.BytesIO(body(response)))
+
+
+def docx_rows(document) -> list[list[str]]:
+    return [[flat(c.text) for c in row.cells] for table in document.tables for row in table.rows]
+
+
+def m(value) -> str:
+    """Money as the documents show it, with plain spaces."""
+    return flat(format_money(value, cents=True))
+
+
+def expected_sources(start, end, projects=None) -> list[tuple[str, str, str, str, str]]:
+    """Per source, from the ledger: (name, amount, committed, paid with corrections, left to commit)."""
+    out = []
+    for source in FundingSource.objects.order_by("order"):
+        commitments = Commitment.objects.filter(source=source)
+        payments = Disbursement.objects.filter(commitment__source=source, paid_on__range=(start, end))
+        corrections = DisbursementCorrection.objects.filter(disbursement__commitment__source=source, corrected_on__range=(start, end))
+        if projects is not None:
+            payments = payments.filter(commitment__project__in=projects)
+            corrections = corrections.filter(disbursement__commitment__project__in=projects)
+        in_period = commitments.filter(decided_on__range=(start, end))
+        if projects is not None:
+            in_period = in_period.filter(project__in=projects)
+        committed = in_period.aggregate(t=Sum(Commitment.CURRENT))["t"] or Decimal("0")
+        paid = (payments.aggregate(t=Sum("amount"))["t"] or Decimal("0")) + (corrections.aggregate(t=Sum("delta"))["t"] or Decimal("0"))
+        to_date = commitments.filter(decided_on__lte=end).aggregate(t=Sum(Commitment.CURRENT))["t"] or Decimal("0")
+        out.append((flat(source.name), m(source.amount), m(committed), m(paid), m(source.amount - to_date)))
+    return out
+
+
+def total_row(sources) -> tuple[str, ...]:
+    def add(i):
+        return m(sum(Decimal(s[i].replace(" ", "").replace("$", "").replace(",", ".")) for s in sources))
+
+    return ("Total", add(1), add(2), add(3), add(4))
+
+
+# ---------------------------------------------------------------- the demo
+
+
+def test_pdf_of_the_demo_year(demo_client):
+    plan = Plan.objects.get(alliance_acronym="ASIS")
+    year = plan.years.get(number=2)
+    response = demo_client("personnel").get(reverse("bilan:bilan-pdf"), YEAR)
+    assert response["Content-Disposition"] == 'attachment; filename="bilan-asis-2014-2015.pdf"'
+    pages = pdf_pages(response)
+    assert len(pages) >= 3
+    for number, text in enumerate(pages, start=1):
+        assert text.endswith(f"Bilan de l'Alliance — 2014-2015 — page {number} de {len(pages)}"), number
+    text = " ".join(pages)
+    assert "Produit le " in text and "Premier jour : le 1er avril 2014" in text
+
+    sources = expected_sources(year.start_date, year.end_date)
+    for row in sources + [total_row(sources)]:
+        assert " ".join(row) in text, row
+    assert total_row(sources)[1:4] == ("502 136,00 $", "103 351,25 $", "76 350,75 $")
+    # The charts (axis in dollars, legend) come before their tables.
+    assert text.index("Engagé à la fin de la période") < text.index("Fonds québécois d'initiatives sociales (FQIS) 467 136,00 $")
+    assert "Versé dans la période" in text and "400 000 $" in text
+    # Projects: every project of the year, with its lead, status and money.
+    assert squeezed("Accompagnement-transport des aînés") in squeezed(text)
+    assert "Faits saillants" in text and "Un réseau de 22 bénévoles chauffeurs." in text
+
+
+def test_docx_of_the_demo_plan(demo_client):
+    plan = Plan.objects.get(alliance_acronym="ASIS")
+    response = demo_client("coordination").get(reverse("bilan:bilan-docx"), {"periode": "plan"})
+    assert response["Content-Disposition"] == 'attachment; filename="bilan-asis-2013-2016.docx"'
+    document = open_docx(response)
+
+    styles = [(p.style.name, p.text) for p in document.paragraphs]
+    assert ("Title", "Bilan de l'Alliance") in styles
+    headings = [text for style, text in styles if style == "Heading 1"]
+    assert headings == ["Synthèse", "L'argent", "Les projets", "Indicateurs", "Rencontres tenues", "Faits saillants"]
+    assert ("Heading 2", "Par source de financement") in styles and ("Heading 2", "Cumul par enjeu") in styles
+    footer = document.sections[0].footer.paragraphs[0]
+    assert footer.text.startswith("Bilan de l'Alliance — 2013-2016 — page ")
+    assert 'w:instr="PAGE"' in footer._p.xml and 'w:instr="NUMPAGES"' in footer._p.xml
+    assert 'w:val="fr-CA"' in document.styles.element.xml and document.core_properties.language == "fr-CA"
+
+    assert len(document.tables) >= 7
+    for table in document.tables:  # real tables with a header row Word repeats on every page
+        first = table.rows[0]
+        assert first._tr.trPr is not None and "tblHeader" in first._tr.trPr.xml
+        assert all(run.bold for c in first.cells for p in c.paragraphs for run in p.runs)
+        assert len(table.rows) >= 2
+
+    rows = docx_rows(document)
+    sources = expected_sources(plan.years.order_by("number").first().start_date, plan.years.order_by("number").last().end_date)
+    for row in sources + [total_row(sources)]:
+        assert tuple(row) in {tuple(r) for r in rows}, row
+    # Over the whole plan the documents hold the running totals of the sources.
+    totals = FundingSource.objects.totals()
+    assert total_row(sources)[2:4] == (m(totals["committed"]), m(totals["disbursed"])) == ("228 051,25 $", m(totals["disbursed"]))
+    projects = next(t for t in document.tables if flat(t.rows[0].cells[0].text) == "Projet" and len(t.columns) == 8)
+    assert [flat(c.text) for c in projects.rows[0].cells] == [
+        "Projet", "Porteur", "Partenaires", "Statut", "Avancement (%)", "Personnes rejointes", "Engagé", "Versé",
+    ]
+    committed = sum(Decimal(flat(r.cells[6].text).replace(" ", "").replace("$", "").replace(",", ".")) for r in projects.rows[1:])
+    assert committed == Decimal("228051.25")
+
+
+def test_a_partners_documents_hold_only_its_organisations_projects(demo_client):
+    partner = User.objects.get(username="partenaire")
+    orgs = partner.organisation_ids()
+    mine = Q(lead_id__in=orgs) | Q(partnerships__organisation_id__in=orgs)
+    own = set(ActionProject.objects.filter(mine).values_list("title", flat=True))
+    others = set(ActionProject.objects.exclude(pk__in=ActionProject.objects.filter(mine).values("pk")).values_list("title", flat=True))
+    assert own and others
+    client = demo_client("partenaire")
+    text = squeezed(" ".join(pdf_pages(client.get(reverse("bilan:bilan-pdf"), {"periode": "plan"}))))
+    document = open_docx(client.get(reverse("bilan:bilan-docx"), {"periode": "plan"}))
+    cells = squeezed(" ".join(" ".join(r) for r in docx_rows(document)) + " ".join(p.text for p in document.paragraphs))
+    assert any(squeezed(title) in text for title in own)
+    for title in others:
+        assert squeezed(title) not in text, title
+        assert squeezed(title) not in cells, title
+    assert squeezed("Ce bilan ne porte que sur les projets de vos organisations") in text
+    # Its money: its projects' commitments only.
+    committed = Commitment.objects.filter(project__in=ActionProject.objects.filter(mine)).aggregate(t=Sum(Commitment.CURRENT))["t"]
+    total = next(r for r in docx_rows(document) if r[0] == "Total" and len(r) == 5)
+    assert total[2] == m(committed)
+
+
+# ---------------------------------------------------------------- access and a generated volume
+
+
+@pytest.mark.parametrize("url", ["bilan:bilan-pdf", "bilan:bilan-docx"])
+def test_documents_need_a_login_and_a_valid_period(client, cast, plan, theme, url):
+    response = client.get(reverse(url), YEAR)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    client.force_login(cast.staff)
+    assert client.get(reverse(url), {"periode": "dates", "du": "2015-01-01", "au": "2014-01-01"}).status_code == 400
+    assert client.get(reverse(url), YEAR).status_code == 200
+    client.force_login(cast.coordinator)
+    assert client.get(reverse(url), YEAR).status_code == 200
+
+
+def test_the_bilan_page_links_to_both_documents(client, cast, plan, theme):
+    client.force_login(cast.staff)
+    page = client.get(reverse("bilan:bilan"), YEAR).content.decode()
+    assert f'href="{reverse("bilan:bilan-pdf")}?periode=2014-2015"' in page
+    assert f'href="{reverse("bilan:bilan-docx")}?periode=2014-2015"' in page
+
+
+def test_60_projects_cost_the_queries_of_5_and_add_up(client, cast, plan, theme, django_assert_max_num_queries):
+    """The same query count at 5 and 60 projects (intended to prevent an N+1), and the volume's
+    totals to the cent; a project of organisation B alone never reaches alice (organisation A)."""
+    grow(cast, plan, theme, projects=5, reports=5, meetings=2)
+    hidden = ActionProject.objects.create(
+        title="Projet confidentiel de B", lead=cast.org_b, theme=theme, status=ProjectStatus.IN_PROGRESS,
+        start_date=D(2014, 5, 1), end_date=D(2015, 3, 1),
+    )
+    urls = [reverse("bilan:bilan-pdf"), reverse("bilan:bilan-docx")]
+
+    def fetch(url):
+        response = client.get(url, YEAR)
+        assert response.status_code == 200
+        return response
+
+    client.force_login(cast.alice)
+    small = {url: count_queries(lambda url=url: body(fetch(url))) for url in urls}
+    grow(cast, plan, theme, projects=55, reports=115, meetings=38)
+    big = {}
+    for url in urls:
+        with django_assert_max_num_queries(small[url]):
+            big[url] = fetch(url)  # the file is built inside the view: every query happens here
+
+    for who, sees_hidden in (("alice", False), ("staff", True)):
+        if who != "alice":
+            client.force_login(getattr(cast, who))
+            big = {url: fetch(url) for url in urls}
+        pages = pdf_pages(big[urls[0]])
+        text = " ".join(pages)
+        for number, page in enumerate(pages, start=1):
+            assert f"Bilan de l'Alliance — 2014-2015 — page {number} de {len(pages)}" in page
+        rows = docx_rows(open_docx(big[urls[1]]))
+        assert (squeezed(hidden.title) in squeezed(text)) is sees_hidden, who
+        assert any(r[0] == hidden.title for r in rows) is sees_hidden, who
+        projects = [r for r in rows if len(r) == 8 and r[0].startswith("Projet ")]
+        assert len(projects) == 60 + sees_hidden  # the hidden one has no money
+        assert sum(Decimal(r[6].replace(" ", "").replace("$", "").replace(",", ".")) for r in projects) == Decimal("60000.00")
+        sources = expected_sources(D(2014, 4, 1), D(2015, 3, 31))
+        assert total_row(sources)[2:4] == ("60 000,00 $", "30 000,00 $")
+        assert " ".join(total_row(sources)) in text
+        assert tuple(total_row(sources)) in {tuple(r) for r in rows}
