@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from asis.admin import ReadOnlyAdmin
 from asis.forms import MoneyField
 from budget import services
 from budget.models import (
@@ -147,41 +148,28 @@ class CommitmentReductionAdmin(LedgerEntryAdmin):
         )
 
 
-class ReadOnlyLedgerAdmin(admin.ModelAdmin):
-    """Shown for reading; these entries are written by the portal's pages, through budget.services."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Agreement)
-class AgreementAdmin(ReadOnlyLedgerAdmin):
+class AgreementAdmin(ReadOnlyAdmin):
     list_display = ["project", "signed_on", "reference", "created_by"]
     list_select_related = ["project", "created_by"]
     search_fields = ["project__title", "reference"]
 
 
 @admin.register(PlannedPayment)
-class PlannedPaymentAdmin(ReadOnlyLedgerAdmin):
+class PlannedPaymentAdmin(ReadOnlyAdmin):
     list_display = ["agreement", "due_on", "amount", "required_report", "disbursement", "cancelled_on"]
     list_select_related = ["agreement__project", "required_report__project", "disbursement__commitment__project"]
     search_fields = ["agreement__project__title", "note"]
 
 
 @admin.register(BudgetTarget)
-class BudgetTargetAdmin(ReadOnlyLedgerAdmin):
+class BudgetTargetAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "plan", "amount", "created_by"]
     list_select_related = ["plan", "theme", "plan_year", "created_by"]
 
 
 @admin.register(TargetMove)
-class TargetMoveAdmin(ReadOnlyLedgerAdmin):
+class TargetMoveAdmin(ReadOnlyAdmin):
     list_display = ["kind", "from_target", "to_target", "amount", "moved_on", "created_by"]
     list_select_related = ["from_target__theme", "from_target__plan_year", "to_target__theme", "to_target__plan_year", "created_by"]
     list_filter = ["kind"]

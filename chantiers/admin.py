@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from asis.admin import ReadOnlyAdmin
 from chantiers import services
 from chantiers.models import (
     ActionProject,
@@ -403,19 +404,6 @@ class ProjectCommentAdmin(admin.ModelAdmin):
     autocomplete_fields = ["project", "author", "organisation"]
 
 
-class HistoryAdmin(admin.ModelAdmin):
-    """Records of the review and of the reports: written by the portal's pages, read here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(ReviewCriterion)
 class ReviewCriterionAdmin(admin.ModelAdmin):
     list_display = ["name", "max_score", "order", "is_active", "plan"]
@@ -440,7 +428,7 @@ class ReviewScoreInline(admin.TabularInline):
 
 
 @admin.register(ProjectReview)
-class ProjectReviewAdmin(HistoryAdmin):
+class ProjectReviewAdmin(ReadOnlyAdmin):
     list_display = ["project", "opened_at", "recommendation", "recommended_at"]
     list_select_related = ["project"]
     list_filter = ["recommendation"]
@@ -449,13 +437,13 @@ class ProjectReviewAdmin(HistoryAdmin):
 
 
 @admin.register(ReviewScore)
-class ReviewScoreAdmin(HistoryAdmin):
+class ReviewScoreAdmin(ReadOnlyAdmin):
     list_display = ["review", "criterion", "score"]
     list_select_related = ["review__project", "criterion"]
 
 
 @admin.register(BoardDecision)
-class BoardDecisionAdmin(HistoryAdmin):
+class BoardDecisionAdmin(ReadOnlyAdmin):
     list_display = ["project", "outcome", "resolution_number", "decided_on", "granted_amount"]
     list_select_related = ["project"]
     list_filter = ["outcome"]
@@ -463,7 +451,7 @@ class BoardDecisionAdmin(HistoryAdmin):
 
 
 @admin.register(ReportDeadline)
-class ReportDeadlineAdmin(HistoryAdmin):
+class ReportDeadlineAdmin(ReadOnlyAdmin):
     list_display = ["project", "kind", "due_on", "reminded_on"]
     list_select_related = ["project"]
     list_filter = ["kind"]
@@ -471,7 +459,7 @@ class ReportDeadlineAdmin(HistoryAdmin):
 
 
 @admin.register(ReportAttachment)
-class ReportAttachmentAdmin(HistoryAdmin):
+class ReportAttachmentAdmin(ReadOnlyAdmin):
     list_display = ["original_name", "report", "content_type", "size", "uploaded_at", "download"]
     list_select_related = ["report__project"]
     search_fields = ["original_name", "report__project__title"]
