@@ -18,7 +18,7 @@ import uuid
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -171,6 +171,32 @@ def _spread(rng: random.Random, total: int, buckets: int) -> list[int]:
     for index in rng.sample(range(buckets), total % buckets):
         counts[index] += 1
     return counts
+
+
+def _insert(model, columns: list[str], rows: list[tuple]) -> None:
+    """Insert plain rows (no primary key back) in multi-row INSERTs: for the largest link tables,
+    where building a model instance per row would cost most of the time. `columns` are attnames."""
+    if not rows:
+        return
+    fields = [model._meta.get_field(column) for column in columns]
+    convert = [
+        (index, field) for index, field in enumerate(fields)
+        if isinstance(field, (models.DateField, models.DecimalField))  # DateTimeField is a DateField
+    ]
+    table, quote = model._meta.db_table, connection.ops.quote_name
+    head = f"INSERT INTO {quote(table)} ({', '.join(quote(f.column) for f in fields)}) VALUES "
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    size = max(1, 900 // len(columns))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            chunk = rows[start:start + size]
+            params = []
+            for row in chunk:
+                row = list(row)
+                for index, field in convert:
+                    row[index] = field.get_db_prep_save(row[index], connection)
+                params += row
+            cursor.execute(head + ", ".join([one] * len(chunk)), params)
 
 
 def _money(value: float) -> Decimal:
@@ -348,7 +374,7 @@ def _create_spaces(a: Alliance) -> None:
         themes = {a.themes[n % len(a.themes)]}
         if rng.random() < 0.3:
             themes.add(rng.choice(a.themes))
-        theme_links += [Through(chantier_id=space.pk, theme_id=theme.pk) for theme in sorted(themes, key=lambda t: t.pk)]
+        theme_links += [(space.pk, theme.pk) for theme in sorted(themes, key=lambda t: t.pk)]
         members = rng.sample(a.orgs, min(len(a.orgs), rng.randint(6, 10)))
         citizens = rng.sample(a.citizens, min(len(a.citizens), rng.randint(2, 4)))
         a.space_orgs[space.pk] = members
@@ -359,7 +385,7 @@ def _create_spaces(a: Alliance) -> None:
             for i, org in enumerate(members)
         ]
         citizen_seats += [ChantierCitizen(chantier=space, citizen=c, joined_on=datetime.date(2013, 4, 1)) for c in citizens]
-    Through.objects.bulk_create(theme_links, batch_size=BATCH)
+    _insert(Through, ["chantier_id", "theme_id"], theme_links)
     Chantier.objects.bulk_update(a.spaces, ["lead_organisation"], batch_size=BATCH)
     ChantierMembership.objects.bulk_create(seats, batch_size=BATCH)
     ChantierCitizen.objects.bulk_create(citizen_seats, batch_size=BATCH)
@@ -386,20 +412,21 @@ def _create_meetings(a: Alliance) -> tuple[int, int]:
     for meeting, want in zip(meetings, _spread(rng, a.counts["attendances"], len(meetings))):
         orgs = a.space_orgs[meeting.chantier_id]
         citizens = a.space_citizens[meeting.chantier_id]
-        invitations += [Invitation(meeting=meeting, organisation=org, invited_at=_aware(meeting.date - datetime.timedelta(days=14))) for org in orgs]
-        invitations += [Invitation(meeting=meeting, citizen=c, invited_at=_aware(meeting.date - datetime.timedelta(days=14))) for c in citizens]
+        invited_at = _aware(meeting.date - datetime.timedelta(days=14))
+        invitations += [(meeting.pk, org.pk, None, invited_at) for org in orgs]
+        invitations += [(meeting.pk, None, c.pk, invited_at) for c in citizens]
         people = [("user", org) for org in orgs] + [("citizen", c) for c in citizens]
         chosen = rng.sample(people, min(want, len(people)))
         for kind, who in chosen:
             if kind == "user":
-                attendances.append(Attendance(meeting=meeting, user=a.users[who.pk], organisation=who, present=rng.random() < 0.9))
+                attendances.append((meeting.pk, a.users[who.pk].pk, None, who.pk, rng.random() < 0.9))
             else:
-                attendances.append(Attendance(meeting=meeting, citizen=who, present=rng.random() < 0.85))
+                attendances.append((meeting.pk, None, who.pk, None, rng.random() < 0.85))
         # Beyond one seat per member, the other delegates of an organisation come for it.
-        attendances += [Attendance(meeting=meeting, organisation=rng.choice(orgs)) for _n in range(want - len(chosen))]
+        attendances += [(meeting.pk, None, None, rng.choice(orgs).pk, True) for _n in range(want - len(chosen))]
         decisions.append(Decision(meeting=meeting, text="Les partenaires conviennent de poursuivre les travaux."))
-    Invitation.objects.bulk_create(invitations, batch_size=BATCH)
-    Attendance.objects.bulk_create(attendances, batch_size=BATCH)
+    _insert(Invitation, ["meeting_id", "organisation_id", "citizen_id", "invited_at"], invitations)
+    _insert(Attendance, ["meeting_id", "user_id", "citizen_id", "organisation_id", "present"], attendances)
     decisions = Decision.objects.bulk_create(decisions, batch_size=BATCH)
     FollowUp.objects.bulk_create(
         (
@@ -455,17 +482,17 @@ def _create_projects(a: Alliance) -> tuple[int, int, int, int]:
             partners.append(ProjectPartner(project=project, organisation=partner, contribution_value=_money(rng.randint(5, 50) * 100)))
         years = [y for y in a.years if y.start_date <= project.end_date and y.end_date >= project.start_date]
         project_years[project.pk] = years
-        year_links += [Through(actionproject_id=project.pk, planyear_id=y.pk) for y in years]
+        year_links += [(project.pk, y.pk) for y in years]
         per_year = (project.amount_requested / len(years)).quantize(CENT, ROUND_HALF_UP)
         for i, year in enumerate(years):
             amount = per_year if i < len(years) - 1 else project.amount_requested - per_year * (len(years) - 1)
-            year_amounts.append(ProjectYearAmount(project=project, plan_year=year, amount=amount))
+            year_amounts.append((project.pk, year.pk, amount))
         path = PATHS[project.status]
         moment = project.start_date - datetime.timedelta(days=20 * len(path))
         previous = ""
         for step in path:
             moment += datetime.timedelta(days=rng.randint(5, 20))
-            history.append(ProjectStatusChange(project=project, from_status=previous, to_status=step, changed_at=_aware(moment)))
+            history.append((project.pk, previous, step, _aware(moment), ""))
             previous = step
         if project.status in FUNDED:
             other_funding.append(OtherFunding(project=project, kind=OtherFunding.Kind.OWN, source_name=project.lead.name,
@@ -479,9 +506,9 @@ def _create_projects(a: Alliance) -> tuple[int, int, int, int]:
             indicators.append(Indicator(project=project, name="Personnes rejointes", unit="personnes", target=Decimal(rng.randint(20, 200))))
     ProjectPartner.objects.bulk_create(partners, batch_size=BATCH)
     OtherFunding.objects.bulk_create(other_funding, batch_size=BATCH)
-    Through.objects.bulk_create(year_links, batch_size=BATCH)
-    ProjectYearAmount.objects.bulk_create(year_amounts, batch_size=BATCH)
-    ProjectStatusChange.objects.bulk_create(history, batch_size=BATCH)
+    _insert(Through, ["actionproject_id", "planyear_id"], year_links)
+    _insert(ProjectYearAmount, ["project_id", "plan_year_id", "amount"], year_amounts)
+    _insert(ProjectStatusChange, ["project_id", "from_status", "to_status", "changed_at", "comment"], history)
     BoardDecision.objects.bulk_create(decisions, batch_size=BATCH)
     indicators = {i.project_id: i for i in Indicator.objects.bulk_create(indicators, batch_size=BATCH)}
     Agreement.objects.bulk_create(
@@ -515,10 +542,7 @@ def _create_reports(a: Alliance, projects: list, indicators: dict) -> int:
                 submitted_at=_aware(period_end + datetime.timedelta(days=7)),
             ))
     reports = ProgressReport.objects.bulk_create(reports, batch_size=BATCH)
-    IndicatorValue.objects.bulk_create(
-        (IndicatorValue(report=r, indicator=indicators[r.project_id], value=Decimal(r.people_reached)) for r in reports),
-        batch_size=BATCH,
-    )
+    _insert(IndicatorValue, ["report_id", "indicator_id", "value"], [(r.pk, indicators[r.project_id].pk, Decimal(r.people_reached)) for r in reports])
     return len(reports)
 
 
