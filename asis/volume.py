@@ -428,16 +428,15 @@ def _create_meetings(a: Alliance) -> tuple[int, int]:
     _insert(Invitation, ["meeting_id", "organisation_id", "citizen_id", "invited_at"], invitations)
     _insert(Attendance, ["meeting_id", "user_id", "citizen_id", "organisation_id", "present"], attendances)
     decisions = Decision.objects.bulk_create(decisions, batch_size=BATCH)
-    FollowUp.objects.bulk_create(
-        (
-            FollowUp(
-                decision=decision, what="Transmettre le compte rendu aux partenaires",
-                responsible_organisation=a.space_orgs[meeting.chantier_id][0],
-                due_on=meeting.date + datetime.timedelta(days=30), done=True, done_on=meeting.date + datetime.timedelta(days=20),
+    _insert(
+        FollowUp, ["decision_id", "what", "responsible_organisation_id", "due_on", "done", "done_on"],
+        [
+            (
+                decision.pk, "Transmettre le compte rendu aux partenaires", a.space_orgs[meeting.chantier_id][0].pk,
+                meeting.date + datetime.timedelta(days=30), True, meeting.date + datetime.timedelta(days=20),
             )
             for decision, meeting in zip(decisions, meetings)
-        ),
-        batch_size=BATCH,
+        ],
     )
     return len(meetings), len(attendances)
 
@@ -596,12 +595,11 @@ def _create_money(a: Alliance, projects: list, project_years: dict) -> tuple[int
         batch_size=BATCH,
     )
     disbursements = []
+    now = timezone.now()
     for i, parts in paid.items():
         commitment = commitments[i]
         for n, amount in enumerate(parts):
-            disbursements.append(Disbursement(
-                commitment=commitment, amount=amount,
-                paid_on=commitment.decided_on + datetime.timedelta(days=30 + 90 * n), reference=f"CHQ-{commitment.pk}-{n + 1}",
-            ))
-    Disbursement.objects.bulk_create(disbursements, batch_size=BATCH)
+            paid_on = commitment.decided_on + datetime.timedelta(days=30 + 90 * n)
+            disbursements.append((commitment.pk, amount, Decimal("0.00"), paid_on, f"CHQ-{commitment.pk}-{n + 1}", now))
+    _insert(Disbursement, ["commitment_id", "amount", "correction_total", "paid_on", "reference", "created_at"], disbursements)
     return len(commitments), len(disbursements)
