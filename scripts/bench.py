@@ -23,6 +23,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# What follows this line in docs/benchmarks.md is written by hand (the analysis) and kept on each run.
+KEEP_MARKER = "<!-- analysis: written by hand, kept by make bench -->"
 PYTHON = sys.executable
 
 
@@ -114,7 +116,7 @@ def main() -> int:
         f"- Date: {now}",
         f"- Machine: `{' '.join(platform.uname())}`, {os.cpu_count()} CPU(s) (shared with other work: times are indicative)",
         f"- Python {platform.python_version()}, SQLite (one file per scale in `{directory}`), `DEBUG=1`",
-        f"- Command: `BENCH_SCALE={scale:g} BENCH_REPEAT={repeat} make bench`",
+        f"- Command: `{'BENCH_REUSE=1 ' if reuse else ''}BENCH_SCALE={scale:g} BENCH_REPEAT={repeat} make bench`",
         f"- Data: `migrate`, `load_asis`, `load_demo`, then `generate_volume --scale 1` and `--scale {scale:g}` (seed 2013); "
         f"`generate_volume` took {built}",
         "- Each page is requested as a coordinator (sees everything) with Django's test Client; a detail page shows the "
@@ -136,7 +138,9 @@ def main() -> int:
         "",
     ]
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text("\n".join(doc), encoding="utf-8")
+    previous = output.read_text(encoding="utf-8") if output.exists() else ""
+    kept = previous[previous.index(KEEP_MARKER):] if KEEP_MARKER in previous else KEEP_MARKER + "\n"
+    output.write_text("\n".join(doc) + "\n" + kept, encoding="utf-8")
     (directory / f"asis_volume_bench_{scale:g}.json").write_text(json.dumps(results[scale], indent=1), encoding="utf-8")
     print(f"written: {output}")
     if failed:
