@@ -218,6 +218,7 @@ class Alliance:
     number: int
     rng: random.Random
     counts: dict
+    today: datetime.date
     city: str = ""
     plan: Plan | None = None
     years: list = field(default_factory=list)
@@ -236,9 +237,16 @@ def generated_plans():
 
 
 @transaction.atomic
-def generate_volume(*, scale: float, seed: int = 2013, force: bool = False, log=None) -> dict[str, int]:
+def generate_volume(
+    *, scale: float, seed: int = 2013, today: datetime.date | None = None, force: bool = False, log=None
+) -> dict[str, int]:
     """Add `alliance_count(scale)` synthetic alliances. Refuses a second run unless `force`
-    (the next run numbers its alliances after the existing ones, so names stay unique)."""
+    (the next run numbers its alliances after the existing ones, so names stay unique).
+
+    Meetings fall in the 12 months before `today` and the 2 months after it (as the demo's do), so the
+    pages that count recent or upcoming meetings have some: the same seed and the same `today` give the
+    same data."""
+    today = today or timezone.localdate()
     if scale <= 0:
         raise ValueError("scale must be positive")
     current = Plan.objects.current()
@@ -260,7 +268,7 @@ def generate_volume(*, scale: float, seed: int = 2013, force: bool = False, log=
     for index in range(alliances):
         number = already + index + 1
         share = {key: _share(counts[key], alliances, index) for key in PER_UNIT}
-        alliance = Alliance(number=number, rng=random.Random(seed * 1_000_003 + number), counts=share)
+        alliance = Alliance(number=number, rng=random.Random(seed * 1_000_003 + number), counts=share, today=today)
         for key, made in _generate_alliance(alliance, start=start, mandator=coordinator).items():
             totals[key] += made
         if log:
@@ -393,16 +401,15 @@ def _create_spaces(a: Alliance) -> None:
 
 def _create_meetings(a: Alliance) -> tuple[int, int]:
     rng = a.rng
-    plan_start, plan_end = a.years[0].start_date, a.years[-1].end_date
-    days = (plan_end - plan_start).days
+    first_day, days = a.today - datetime.timedelta(days=365), 365 + 60
     meetings = []
     for space, count in zip(a.spaces, _spread(rng, a.counts["meetings"], len(a.spaces))):
         for _n in range(count):
             start = datetime.time(rng.choice((9, 13, 18)), rng.choice((0, 30)))
             minutes = rng.choice((90, 120, 150, 180))
-            end = (datetime.datetime.combine(plan_start, start) + datetime.timedelta(minutes=minutes)).time()
+            end = (datetime.datetime.combine(first_day, start) + datetime.timedelta(minutes=minutes)).time()
             meetings.append(Meeting(
-                chantier=space, date=plan_start + datetime.timedelta(days=rng.randint(0, days)), start_time=start,
+                chantier=space, date=first_day + datetime.timedelta(days=rng.randint(0, days)), start_time=start,
                 end_time=end, duration_minutes=minutes, place=f"Salle communautaire, {a.city}",
                 agenda="1. Mot de bienvenue\n2. Suivi des projets\n3. Varia",
                 minutes="Les partenaires ont fait le point sur les projets en cours.",
@@ -428,16 +435,16 @@ def _create_meetings(a: Alliance) -> tuple[int, int]:
     _insert(Invitation, ["meeting_id", "organisation_id", "citizen_id", "invited_at"], invitations)
     _insert(Attendance, ["meeting_id", "user_id", "citizen_id", "organisation_id", "present"], attendances)
     decisions = Decision.objects.bulk_create(decisions, batch_size=BATCH)
-    _insert(
-        FollowUp, ["decision_id", "what", "responsible_organisation_id", "due_on", "done", "done_on"],
-        [
-            (
-                decision.pk, "Transmettre le compte rendu aux partenaires", a.space_orgs[meeting.chantier_id][0].pk,
-                meeting.date + datetime.timedelta(days=30), True, meeting.date + datetime.timedelta(days=20),
-            )
-            for decision, meeting in zip(decisions, meetings)
-        ],
-    )
+    # A follow-up per decision: done three weeks later, unless it is still ahead of today (then open).
+    follow_ups = []
+    for decision, meeting in zip(decisions, meetings):
+        done_on = meeting.date + datetime.timedelta(days=20)
+        done = done_on <= a.today
+        follow_ups.append((
+            decision.pk, "Transmettre le compte rendu aux partenaires", a.space_orgs[meeting.chantier_id][0].pk,
+            meeting.date + datetime.timedelta(days=30), done, done_on if done else None,
+        ))
+    _insert(FollowUp, ["decision_id", "what", "responsible_organisation_id", "due_on", "done", "done_on"], follow_ups)
     return len(meetings), len(attendances)
 
 
