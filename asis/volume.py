@@ -180,8 +180,8 @@ def _insert(model, columns: list[str], rows: list[tuple]) -> None:
         return
     fields = [model._meta.get_field(column) for column in columns]
     convert = [
-        (index, field) for index, field in enumerate(fields)
-        if isinstance(field, (models.DateField, models.DecimalField))  # DateTimeField is a DateField
+        (index, column) for index, column in enumerate(fields)
+        if isinstance(column, (models.DateField, models.DecimalField))  # DateTimeField is a DateField
     ]
     table, quote = model._meta.db_table, connection.ops.quote_name
     head = f"INSERT INTO {quote(table)} ({', '.join(quote(f.column) for f in fields)}) VALUES "
@@ -193,8 +193,8 @@ def _insert(model, columns: list[str], rows: list[tuple]) -> None:
             params = []
             for row in chunk:
                 row = list(row)
-                for index, field in convert:
-                    row[index] = field.get_db_prep_save(row[index], connection)
+                for index, column in convert:
+                    row[index] = column.get_db_prep_save(row[index], connection)
                 params += row
             cursor.execute(head + ", ".join([one] * len(chunk)), params)
 
@@ -277,7 +277,6 @@ def generate_volume(
 
 
 def _generate_alliance(a: Alliance, *, start: datetime.date, mandator: Organisation) -> dict[str, int]:
-    rng = a.rng
     base = CITIES[(a.number - 1) % len(CITIES)]
     round_ = (a.number - 1) // len(CITIES)
     a.city = base if round_ == 0 else f"{base} ({round_ + 1})"
