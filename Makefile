@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 # make run is a development server: DEBUG on, demo data and logins loaded.
 DEV := DEBUG=1
 
-.PHONY: run test install install-dev assets migrate demo messages clean
+.PHONY: run test install install-dev assets migrate demo messages clean bench
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ run: demo
 ## test: install what the tests need and run the whole suite (unit, views, browser)
 test: install-dev
 	$(PY) -m pytest
+
+## bench: measure the main pages at scale 1 and BENCH_SCALE (100) and write docs/benchmarks.md (fails when a target fails)
+bench: $(VENV)/.runtime
+	$(PY) scripts/bench.py
 
 ## messages: refresh the English catalogue after changing French strings (needs gettext)
 messages: install-dev

@@ -1,0 +1,133 @@
+"""generate_volume: proportional counts, balanced ledger, every model rule, same seed → same data."""
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+from django.db.models import F
+
+from asis.volume import PER_UNIT, expected_counts, generated_plans
+from budget.models import Commitment, Disbursement, FundingSource
+from chantiers.models import (
+    ActionProject,
+    Attendance,
+    Chantier,
+    Meeting,
+    Plan,
+    ProgressReport,
+    ProjectStatus,
+)
+from organisations.models import Citizen, Organisation
+
+pytestmark = pytest.mark.django_db
+
+SCALE = 0.1
+COUNTED = {
+    "organisations": lambda plans: Organisation.objects.filter(memberships__user__username__startswith="vol"),
+    "spaces": lambda plans: Chantier.objects.filter(themes__plan__in=plans).distinct(),
+    "projects": lambda plans: ActionProject.objects.filter(theme__plan__in=plans),
+    "reports": lambda plans: ProgressReport.objects.filter(project__theme__plan__in=plans),
+    "meetings": lambda plans: Meeting.objects.filter(chantier__themes__plan__in=plans).distinct(),
+    "attendances": lambda plans: Attendance.objects.filter(meeting__chantier__in=Chantier.objects.filter(themes__plan__in=plans)),
+    "commitments": lambda plans: Commitment.objects.filter(source__plan__in=plans),
+    "disbursements": lambda plans: Disbursement.objects.filter(commitment__source__plan__in=plans),
+}
+
+
+@pytest.fixture
+def asis(db):
+    call_command("load_asis", stdout=StringIO())
+    return Plan.objects.current()
+
+
+def generate(scale=SCALE, seed=2013, **options):
+    out = StringIO()
+    call_command("generate_volume", scale=scale, seed=seed, stdout=out, **options)
+    return out.getvalue()
+
+
+def fingerprint():
+    """The generated data by natural keys (primary keys and creation times differ between databases and runs)."""
+    return {
+        "organisations": list(Organisation.objects.order_by("name").values_list("name", "kind", "phone")),
+        "citizens": list(Citizen.objects.order_by("pk").values_list("first_name", "last_name", "consent_given_on")),
+        "spaces": list(Chantier.objects.order_by("name").values_list("name", "lead_organisation__name")),
+        "seats": sorted(Chantier.objects.values_list("name", "memberships__organisation__name")),
+        "meetings": list(Meeting.objects.order_by("chantier__name", "date", "start_time", "pk").values_list("chantier__name", "date", "start_time", "duration_minutes")),
+        "attendance": sorted(Attendance.objects.values_list("meeting__chantier__name", "meeting__date", "user__username", "citizen__last_name", "organisation__name", "present"), key=str),
+        "projects": list(ActionProject.objects.order_by("title").values_list("title", "lead__name", "theme__slug", "status", "amount_requested", "start_date", "end_date", "chantier__name")),
+        "reports": list(ProgressReport.objects.order_by("project__title", "period_start").values_list("project__title", "period_start", "period_end", "percent_done", "people_reached", "citizens_reached", "expenses")),
+        "sources": list(FundingSource.objects.order_by("plan__alliance_acronym", "code").values_list("plan__alliance_acronym", "code", "amount", "committed_total", "disbursed_total")),
+        "commitments": list(Commitment.objects.order_by("project__title", "pk").values_list("project__title", "source__code", "plan_year__number", "amount", "disbursed_total", "decided_on")),
+        "disbursements": list(Disbursement.objects.order_by("commitment__project__title", "paid_on", "pk").values_list("commitment__project__title", "amount", "paid_on")),
+    }
+
+
+def test_counts_are_proportional_to_the_scale(asis):
+    citizens_before = Citizen.objects.count()
+    output = generate()
+    expected = expected_counts(SCALE)
+    plans = generated_plans()
+    assert plans.count() == expected["alliances"] == 1
+    assert Plan.objects.current() == asis  # the ASIS plan stays the one the portal shows
+    assert Organisation.objects.filter(chantiers__themes__plan__in=plans).exists()
+    for key in COUNTED:
+        assert COUNTED[key](plans).count() == expected[key], key
+    assert Citizen.objects.count() - citizens_before == expected["citizens"]
+    assert expected["projects"] == round(PER_UNIT["projects"] * SCALE) == 20
+    assert "20 projects" in output
+
+
+def test_expected_counts_scale_linearly():
+    assert expected_counts(100) == {**{key: value * 100 for key, value in PER_UNIT.items()}, "alliances": 100}
+    assert expected_counts(1)["organisations"] == 40
+    assert expected_counts(0.02)["organisations"] == 3  # the least an alliance needs
+
+
+def test_check_budget_passes_and_model_rules_hold(asis):
+    generate()
+    call_command("check_budget", stdout=StringIO())
+    for source in FundingSource.objects.all():
+        assert 0 <= source.disbursed_total <= source.committed_total <= source.amount
+    assert not Commitment.objects.filter(disbursed_total__gt=F("amount") - F("reduced_total")).exists()
+    assert not ProgressReport.objects.filter(citizens_reached__gt=F("people_reached")).exists()
+    assert not ProgressReport.objects.filter(period_end__lt=F("period_start")).exists()
+    assert not ActionProject.objects.filter(end_date__lt=F("start_date")).exists()
+    # Money only on projects the board accepted, paid only once the agreement is signed.
+    funded = Commitment.objects.values_list("project__status", flat=True).distinct()
+    assert set(funded) <= {ProjectStatus.ACCEPTED, ProjectStatus.AGREEMENT_SIGNED, ProjectStatus.IN_PROGRESS, ProjectStatus.COMPLETED, ProjectStatus.FINAL_REPORT}
+    assert not Disbursement.objects.filter(commitment__project__status=ProjectStatus.ACCEPTED).exists()
+    # Meetings' durations are those save() would compute.
+    for meeting in Meeting.objects.all()[:50]:
+        assert meeting.duration_minutes == meeting.compute_duration_minutes()
+    # Every model's full_clean on a sample (validators, choices, constraints).
+    for model in (Organisation, Citizen, Chantier, Meeting, ActionProject, ProgressReport, FundingSource, Commitment, Disbursement):
+        for row in model.objects.order_by("-pk")[:5]:
+            row.full_clean()
+
+
+def test_refuses_a_second_run_unless_forced(asis):
+    generate()
+    with pytest.raises(CommandError, match="--force"):
+        generate()
+    generate(force=True)
+    assert generated_plans().count() == 2
+    call_command("check_budget", stdout=StringIO())
+
+
+def test_refuses_without_reference_data(db):
+    with pytest.raises(CommandError, match="load_asis"):
+        generate()
+
+
+def test_same_seed_same_data(asis):
+    prints = []
+    for seed in (2013, 2013, 7):
+        with transaction.atomic():
+            generate(seed=seed)
+            prints.append(fingerprint())
+            transaction.set_rollback(True)
+    assert prints[0] == prints[1]
+    assert prints[0] != prints[2]
+    assert prints[0]["disbursements"] and prints[0]["attendance"]
