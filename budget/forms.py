@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from asis.forms import MoneyField
@@ -98,8 +99,9 @@ class TargetMoveForm(forms.Form):
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
+        # Themes first, then years, on both databases (PostgreSQL sorts NULLs last, SQLite first).
         queryset = BudgetTarget.objects.filter(plan=plan).with_current().select_related("theme", "plan_year").order_by(
-            "plan_year__number", "theme__order"
+            F("plan_year__number").asc(nulls_first=True), F("theme__order").asc(nulls_first=True)
         )
         for name in ("from_target", "to_target"):
             self.fields[name].queryset = queryset
