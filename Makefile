@@ -46,7 +46,11 @@ test: install-dev
 	$(PY) -m pytest
 
 ## bench: measure the main pages at scale 1 and BENCH_SCALE (100) and write docs/benchmarks.md (fails when a target fails)
-bench: $(VENV)/.runtime
+$(VENV)/.bench: requirements.txt requirements-bench.txt | $(PY)
+	$(PY) -m pip install -q -r requirements-bench.txt
+	touch $@
+
+bench: $(VENV)/.bench
 	$(PY) scripts/bench.py
 
 ## messages: refresh the English catalogue after changing French strings (needs gettext)
