@@ -14,11 +14,14 @@ anonymous temporary file that the view hands to FileResponse, which streams it i
 is held in memory once the response starts; nothing is streamed while the document is built.
 (Measured with 600 projects and 1 200 indicators: PDF about 5 s and 140 Kio, DOCX about 4 s.)
 
-Fonts: the PDF uses the standard Helvetica (no font file to ship or embed); a character outside
-Windows-1252 (an emoji, most non-Latin scripts, « Ł ») prints as ■. The DOCX has no such limit.
+Fonts: the PDF embeds DejaVu Sans Condensed (bilan/fonts/, free licence beside it; subsets only,
+so a bilan stays small), which covers Latin with every accent and extension (« Ł », « ő »), Greek,
+Cyrillic and the usual symbols: a name in Cree syllabics or an emoji still prints as a box. The
+DOCX names no font file: Word shows it in the reader's fonts.
 """
 
 import tempfile
+from pathlib import Path
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
@@ -29,6 +32,24 @@ from bilan.exports import DATE, DECIMAL, INT, MONEY, TEXT, tables
 from bilan.selectors import Bilan
 
 DASH = "—"
+FONTS = Path(__file__).resolve().parent / "fonts"
+REGULAR, BOLD, ITALIC = "ASIS-Sans", "ASIS-Sans-Bold", "ASIS-Sans-Italic"
+
+
+def register_fonts() -> None:
+    """Register the embedded fonts with reportlab, once per process."""
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if REGULAR in pdfmetrics.getRegisteredFontNames():
+        return
+    for name, file in ((REGULAR, "DejaVuSansCondensed.ttf"), (BOLD, "DejaVuSansCondensed-Bold.ttf"), (ITALIC, "DejaVuSansCondensed-Oblique.ttf")):
+        pdfmetrics.registerFont(TTFont(name, str(FONTS / file)))
+    addMapping(REGULAR, 0, 0, REGULAR)
+    addMapping(REGULAR, 1, 0, BOLD)
+    addMapping(REGULAR, 0, 1, ITALIC)
+    addMapping(REGULAR, 1, 1, BOLD)
 RIGHT = (INT, MONEY, DECIMAL, "number", "percent")
 
 
@@ -211,11 +232,12 @@ def outline(bilan: Bilan) -> list[Block]:
 
     # Highlights
     blocks += [Block("heading", _("Faits saillants"))]
-    for h in bilan.highlights:
+    highlights = list(bilan.all_highlights())
+    for h in highlights:
         blocks.append(Block("paragraph", _("%(project)s (%(date)s) : %(text)s") % {
             "project": h.project_title, "date": long_date(h.period_end), "text": h.text,
         }))
-    if not bilan.highlights:
+    if not highlights:
         blocks.append(Block("paragraph", _("Aucun fait saillant rapporté dans cette période.")))
     return blocks
 
@@ -247,6 +269,7 @@ def _chart(bilan: Bilan, which: str, width: float):
     plot_height = max(len(lines), 1) * per_row
     label_width = 170
     drawing = Drawing(width, plot_height + 55)
+    drawing.initialFontName = REGULAR  # the drawing's default state would name Helvetica
     chart = HorizontalBarChart()
     chart.x, chart.y = label_width, 35
     chart.width, chart.height = width - label_width - 20, plot_height
@@ -258,7 +281,7 @@ def _chart(bilan: Bilan, which: str, width: float):
     chart.categoryAxis.categoryNames = [
         (line.label if len(line.label) <= 34 else line.label[:33] + "…") for line in lines
     ] or [""]
-    chart.categoryAxis.labels.fontName = "Helvetica"
+    chart.categoryAxis.labels.fontName = REGULAR
     chart.categoryAxis.labels.fontSize = 7
     chart.categoryAxis.labels.boxAnchor = "e"
     chart.categoryAxis.reverseDirection = True  # the first line on top, as in the table
@@ -267,7 +290,7 @@ def _chart(bilan: Bilan, which: str, width: float):
     biggest = max((sum(values) if which == "sources" else max(values, default=0)) for values in zip(*chart.data)) if lines else 0
     chart.valueAxis.valueMin = 0
     chart.valueAxis.valueMax = biggest * 1.05 if biggest > 0 else 1
-    chart.valueAxis.labels.fontName = "Helvetica"
+    chart.valueAxis.labels.fontName = REGULAR
     chart.valueAxis.labels.fontSize = 7
     chart.valueAxis.labelTextFormat = lambda value: format_money(round(value), cents=False)
     chart.barSpacing = 1
@@ -277,7 +300,7 @@ def _chart(bilan: Bilan, which: str, width: float):
     drawing.add(chart)
     legend = Legend()
     legend.x, legend.y = label_width, plot_height + 50
-    legend.fontName, legend.fontSize = "Helvetica", 8
+    legend.fontName, legend.fontSize = REGULAR, 8
     legend.alignment = "right"
     legend.columnMaximum = 1
     legend.deltax = 150
@@ -304,7 +327,7 @@ def _numbered_canvas(bilan: Bilan):
             for number_, state in enumerate(self._pages, start=1):
                 self.__dict__.update(state)
                 width, _height = self._pagesize
-                self.setFont("Helvetica", 8)
+                self.setFont(REGULAR, 8)
                 self.setFillGray(0.35)
                 self.drawCentredString(width / 2, 28, footer_text(bilan, number_, total))
                 super().showPage()
@@ -315,30 +338,40 @@ def _numbered_canvas(bilan: Bilan):
 
 def pdf_file(bilan: Bilan):
     """The bilan as a PDF in an anonymous temporary file (rewound, ready for FileResponse)."""
+    register_fonts()
     from reportlab.lib import colors
     from reportlab.lib.enums import TA_RIGHT
     from reportlab.lib.pagesizes import LETTER
     from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
     from reportlab.lib.units import cm
-    from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import (
+        KeepTogether,
+        PageBreak,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        Table,
+        TableStyle,
+    )
 
     styles = getSampleStyleSheet()
-    body = ParagraphStyle("body", parent=styles["BodyText"], fontName="Helvetica", fontSize=9.5, leading=12.5)
+    body = ParagraphStyle("body", parent=styles["BodyText"], fontName=REGULAR, fontSize=9.5, leading=12.5)
     small = ParagraphStyle("cell", parent=body, fontSize=7.5, leading=9)
     small_right = ParagraphStyle("cell-right", parent=small, alignment=TA_RIGHT)
-    head = ParagraphStyle("head", parent=small, fontName="Helvetica-Bold")
+    head = ParagraphStyle("head", parent=small, fontName=BOLD)
     head_right = ParagraphStyle("head-right", parent=head, alignment=TA_RIGHT)
-    caption = ParagraphStyle("caption", parent=body, fontName="Helvetica-Oblique", fontSize=8, textColor=colors.grey)
-    title = ParagraphStyle("title", parent=styles["Title"], fontName="Helvetica-Bold", spaceBefore=4 * cm)
+    caption = ParagraphStyle("caption", parent=body, fontName=ITALIC, fontSize=8, textColor=colors.grey)
+    title = ParagraphStyle("title", parent=styles["Title"], fontName=BOLD, spaceBefore=4 * cm)
     headings = {
-        1: ParagraphStyle("h1", parent=styles["Heading1"], fontName="Helvetica-Bold", fontSize=15),
-        2: ParagraphStyle("h2", parent=styles["Heading2"], fontName="Helvetica-Bold", fontSize=12),
+        1: ParagraphStyle("h1", parent=styles["Heading1"], fontName=BOLD, fontSize=15),
+        2: ParagraphStyle("h2", parent=styles["Heading2"], fontName=BOLD, fontSize=12),
     }
 
     handle = tempfile.TemporaryFile(suffix=".pdf")
     document = SimpleDocTemplate(
         handle, pagesize=LETTER, leftMargin=1.8 * cm, rightMargin=1.8 * cm, topMargin=1.8 * cm, bottomMargin=2 * cm,
         title=_("Bilan de l'Alliance — %(period)s") % {"period": bilan.period.label}, author=bilan.alliance, lang="fr-CA",
+        initialFontName=REGULAR,  # else every page names Helvetica too
     )
     width = document.width
     story = []
@@ -368,6 +401,7 @@ def pdf_file(bilan: Bilan):
                 ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor("#1f5f8b")),
                 ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.lightgrey),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("FONTNAME", (0, 0), (-1, -1), REGULAR),  # the cells are Paragraphs; this is the table's default
                 ("TOPPADDING", (0, 0), (-1, -1), 2),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
                 ("LEFTPADDING", (0, 0), (-1, -1), 3),

@@ -11,9 +11,12 @@ dot and two decimals (`1250.50`, no `$`), dates as `YYYY-MM-DD`. A text cell tha
 
 import csv
 import datetime
+import itertools
 import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -42,11 +45,27 @@ VALUE = gettext_lazy("Valeur")
 
 @dataclass(frozen=True)
 class Table:
+    """A table of the bilan. `rows_of()` gives its rows as an iterator: for the projects and the
+    indicators it reads them from the database a chunk at a time, so a writer that streams (CSV,
+    XLSX) never holds them all; `rows` is that iterator made a tuple, for the documents."""
+
     slug: str
     title: str
     columns: tuple[tuple[str, str], ...]  # (header, kind)
-    rows: tuple[tuple, ...]
+    rows_of: Callable[[], Iterable[tuple]]
     row_kinds: tuple[tuple[str, ...], ...] = ()  # per-row kinds, when a column mixes them (the summary)
+
+    @classmethod
+    def of(cls, slug, title, columns, rows, row_kinds=()) -> "Table":
+        rows = tuple(rows)
+        return cls(slug, title, columns, lambda: rows, row_kinds)
+
+    def iter_rows(self) -> Iterator[tuple]:
+        return iter(self.rows_of())
+
+    @cached_property
+    def rows(self) -> tuple[tuple, ...]:
+        return tuple(self.rows_of())
 
     def kinds(self, index: int) -> tuple[str, ...]:
         return self.row_kinds[index] if self.row_kinds else tuple(kind for _header, kind in self.columns)
@@ -59,7 +78,7 @@ def _yes_no(value: bool | None) -> str:
 
 
 def tables(bilan: Bilan) -> dict[str, Table]:
-    summary = Table(
+    summary = Table.of(
         "synthese", str(TABLE_TITLES["synthese"]),
         ((_("Indicateur"), TEXT), (_("Valeur"), TEXT)),
         tuple((label, value) for label, value, _kind in bilan.summary_rows()),
@@ -73,13 +92,13 @@ def tables(bilan: Bilan) -> dict[str, Table]:
             (_("Personnes rejointes"), INT), (_("Citoyens rejoints"), INT), (_("Engagé"), MONEY), (_("Versé"), MONEY),
             (_("Faits saillants"), TEXT),
         ),
-        tuple(
+        lambda: (
             (
                 p.pk, p.title, p.lead, "; ".join(p.partners), p.status_label, p.theme, p.space, p.percent_done,
                 p.people_reached, p.citizens_reached, p.committed, p.disbursed,
                 "\n".join(f"{h.period_end.isoformat()} : {h.text}" for h in p.highlights),
             )
-            for p in bilan.projects
+            for p in bilan.lines()
         ),
     )
     money_rows = (
@@ -88,7 +107,7 @@ def tables(bilan: Bilan) -> dict[str, Table]:
         + [(_("Année du plan"), line.key, line.label, None, line.committed, line.disbursed, None) for line in bilan.by_year]
         + [(_("Total"), "", _("Total"), bilan.envelope, bilan.committed, bilan.disbursed, bilan.left)]
     )
-    budget = Table(
+    budget = Table.of(
         "budget", str(TABLE_TITLES["budget"]),
         (
             (_("Axe"), TEXT), (_("Code"), TEXT), (_("Libellé"), TEXT), (_("Enveloppe"), MONEY),
@@ -96,7 +115,7 @@ def tables(bilan: Bilan) -> dict[str, Table]:
         ),
         tuple(money_rows),
     )
-    meetings = Table(
+    meetings = Table.of(
         "rencontres", str(TABLE_TITLES["rencontres"]),
         (
             (_("Lieu de concertation"), TEXT), (_("Rencontres tenues"), INT), (_("Présences"), INT),
@@ -110,9 +129,9 @@ def tables(bilan: Bilan) -> dict[str, Table]:
             (str(PROJECT_ID), INT), (_("Projet"), TEXT), (str(INDICATOR_ID), INT), (_("Indicateur"), TEXT),
             (_("Unité"), TEXT), (_("Cible"), DECIMAL), (str(VALUE), DECIMAL), (_("Mesurée le"), DATE), (_("Cible atteinte"), TEXT),
         ),
-        tuple(
+        lambda: (
             (p.pk, p.title, i.pk, i.name, i.unit, i.target, i.value, i.measured_on, _yes_no(i.on_track))
-            for p in bilan.projects
+            for p in bilan.lines()
             for i in p.indicators
         ),
     )
@@ -146,7 +165,7 @@ def csv_lines(table: Table):
     writer = csv.writer(_Echo(), lineterminator="\r\n")
     yield "\ufeff"
     yield writer.writerow([header for header, _kind in table.columns])
-    for row in table.rows:
+    for row in table.iter_rows():
         yield writer.writerow([_csv_cell(value) for value in row])
 
 
@@ -163,10 +182,15 @@ def _width(value) -> int:
     return max((len(part) for part in str(value).split("\n")), default=0)
 
 
+WIDTH_SAMPLE = 500  # rows read before writing a sheet, to size its columns
+
+
 def xlsx_file(bilan: Bilan):
     """The bilan as an XLSX workbook in an anonymous temporary file (rewound, ready for FileResponse).
 
-    Write-only mode streams rows to disk; widths are computed first from the data in memory."""
+    Write-only mode streams each row to disk as it comes: the rows of a sheet are never all in
+    memory. Column widths must be known before the first row is written: they fit the header and
+    the first WIDTH_SAMPLE rows (capped at 60 characters)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
@@ -177,8 +201,10 @@ def xlsx_file(bilan: Bilan):
     wrap = Alignment(wrap_text=True, vertical="top")
     for table in tables(bilan).values():
         sheet = workbook.create_sheet(title=table.title[:31])
+        rows = table.iter_rows()
+        sample = list(itertools.islice(rows, WIDTH_SAMPLE))
         for index, (header, kind) in enumerate(table.columns, start=1):
-            widest = max([len(header) + 2] + [_width(row[index - 1]) for row in table.rows])
+            widest = max([len(header) + 2] + [_width(row[index - 1]) for row in sample])
             sheet.column_dimensions[get_column_letter(index)].width = min(max(widest + 1, 8), 60)
         sheet.freeze_panes = "A2"
         header_cells = []
@@ -187,7 +213,8 @@ def xlsx_file(bilan: Bilan):
             cell.font = bold
             header_cells.append(cell)
         sheet.append(header_cells)
-        for row_index, row in enumerate(table.rows):
+        written = 0
+        for row_index, row in enumerate(itertools.chain(sample, rows)):
             cells = []
             for value, kind in zip(row, table.kinds(row_index)):
                 if isinstance(value, str):
@@ -203,8 +230,10 @@ def xlsx_file(bilan: Bilan):
                         cell.number_format = "yyyy-mm-dd"
                 cells.append(cell)
             sheet.append(cells)
+            written += 1
+        del sample
         last_column = get_column_letter(len(table.columns))
-        sheet.auto_filter.ref = f"A1:{last_column}{len(table.rows) + 1}"
+        sheet.auto_filter.ref = f"A1:{last_column}{written + 1}"
     handle = tempfile.TemporaryFile(suffix=".xlsx")
     workbook.save(handle)
     handle.seek(0)
@@ -222,7 +251,7 @@ def file_name(bilan: Bilan, extension: str, table: str | None = None) -> str:
 
 
 def open_data_table(data) -> Table:
-    return Table(
+    return Table.of(
         "projets", _("Projets"),
         (
             ("id", INT), ("titre", TEXT), ("organisation_porteuse", TEXT), ("enjeu", TEXT), ("statut", TEXT),

@@ -28,15 +28,24 @@ The rules, written once here:
 """
 
 import datetime
-from collections import defaultdict
+import heapq
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
+from math import ceil
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from budget.models import Commitment, Disbursement, DisbursementCorrection, FundingSource
+from budget.models import (
+    Commitment,
+    Disbursement,
+    DisbursementCorrection,
+    FundingSource,
+)
 from chantiers.models import (
     ActionProject,
     Attendance,
@@ -246,16 +255,26 @@ class Bilan:
     by_source: tuple[MoneyLine, ...]
     by_theme: tuple[MoneyLine, ...]
     by_year: tuple[MoneyLine, ...]
-    # Projects, meetings, indicators
-    projects: tuple[ProjectLine, ...]
+    # Projects (one page of them), meetings, indicators
+    project_count: int
+    projects: tuple[ProjectLine, ...]  # the lines of page `page` only; every line: `lines()`
     meetings: tuple[SpaceMeetings, ...]
     space_rollups: tuple[Rollup, ...]
     theme_rollups: tuple[Rollup, ...]
-    highlights: tuple[Highlight, ...] = field(default=())
+    highlights: tuple[Highlight, ...] = field(default=())  # the latest HIGHLIGHTS_SHOWN; every one: `lines()`
+    highlight_count: int = 0
+    page: int = 1
+    pages: int = 1
+    per_page: int = 50
+    lines_of: Callable[[], Iterator[ProjectLine]] | None = field(default=None, compare=False, repr=False)
 
-    @property
-    def project_count(self) -> int:
-        return len(self.projects)
+    def lines(self) -> Iterator[ProjectLine]:
+        """Every project line of the bilan, read again from the database a chunk at a time (exports)."""
+        return self.lines_of() if self.lines_of is not None else iter(self.projects)
+
+    def all_highlights(self) -> Iterator[Highlight]:
+        """Every highlight of the period, latest first (read again with the lines)."""
+        return iter(sorted((h for line in self.lines() for h in line.highlights), key=lambda h: (h.period_end, h.project_title), reverse=True))
 
     def summary_rows(self) -> list[tuple[str, object, str]]:
         """The headline figures as (label, value, kind) rows: kind is "money", "number" or "text"."""
@@ -334,21 +353,25 @@ def _q(value) -> Decimal:
     return (value or ZERO).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def build_bilan(
-    *, user, period_start: datetime.date, period_end: datetime.date, theme: Theme | None = None,
-    space: Chantier | None = None, organisation: Organisation | None = None, status: str | None = None,
-    plan: Plan | None = None, period: Period | None = None,
-) -> "Bilan":
-    """Everything the bilan page and its exports show, for this user, period and filters."""
-    plan = plan or Plan.objects.current()  # 1 the plan (unless given)
-    years = list(plan.years.all())  # 1 plan years (none when the view prefetched them)
-    if period is None:
-        period = period_for(period_start, period_end, years)
-    start, end = period.start, period.end
-    filtered = bilan_projects(user, plan=plan, theme=theme, space=space, organisation=organisation, status=status)
-    projects = list(  # 1 projects active in the period, with lead, theme and space
-        filtered.filter(_active_in(period)).select_related("lead", "theme", "chantier").order_by("theme__order", "title", "pk")
-    )
+CHUNK = 500  # projects read at a time: each chunk costs the same 8 queries, memory stays flat
+PER_PAGE = 50  # project lines shown on one page of the bilan
+HIGHLIGHTS_SHOWN = 50  # latest highlights on the page (every one is in the exports)
+
+
+@dataclass
+class _Built:
+    """One project's line with what the totals need (ids, money by source and plan year)."""
+
+    project: ActionProject
+    line: ProjectLine
+    partner_ids: tuple[int, ...]
+    committed: dict  # (source, plan year) -> amount
+    disbursed: dict
+
+
+def _chunk_lines(projects: list[ActionProject], *, start: datetime.date, end: datetime.date) -> list[_Built]:
+    """The lines of these projects for the period ending `end`, in their order: 7 queries whatever
+    their number (partners, committed, paid, corrections, reports, indicators, indicator values)."""
     project_ids = [p.pk for p in projects]
     partners = defaultdict(list)
     for row in (  # 1 their partners
@@ -358,73 +381,32 @@ def build_bilan(
     ):
         partners[row[0]].append((row[1], row[2]))
 
-    # -- money of the filtered projects in the period (projects with money in it are all active)
-    committed_rows = list(  # 1 committed, by project, source and plan year
-        Commitment.objects.filter(project__in=filtered.values("pk"), decided_on__range=(start, end))
-        .values("project", "source", "plan_year")
+    # -- money of these projects in the period, by project, source and plan year
+    committed = defaultdict(lambda: defaultdict(lambda: ZERO))  # project -> (source, year) -> amount
+    disbursed = defaultdict(lambda: defaultdict(lambda: ZERO))
+    for row in (  # 1 committed in the period
+        Commitment.objects.filter(project_id__in=project_ids, decided_on__range=(start, end))
+        .values_list("project", "source", "plan_year")
         .annotate(total=Sum(Commitment.CURRENT))
         .order_by()
-    )
-    paid_rows = list(  # 1 paid in the period, by project, source and plan year
-        Disbursement.objects.filter(commitment__project__in=filtered.values("pk"), paid_on__range=(start, end))
-        .values("commitment__project", "commitment__source", "commitment__plan_year")
+    ):
+        committed[row[0]][(row[1], row[2])] += row[3]
+    for row in (  # 1 paid in the period
+        Disbursement.objects.filter(commitment__project_id__in=project_ids, paid_on__range=(start, end))
+        .values_list("commitment__project", "commitment__source", "commitment__plan_year")
         .annotate(total=Sum("amount"))
         .order_by()
-    )
-    corrected_rows = list(  # 1 corrections dated in the period, same keys
+    ):
+        disbursed[row[0]][(row[1], row[2])] += row[3]
+    for row in (  # 1 corrections dated in the period
         DisbursementCorrection.objects.filter(
-            disbursement__commitment__project__in=filtered.values("pk"), corrected_on__range=(start, end)
+            disbursement__commitment__project_id__in=project_ids, corrected_on__range=(start, end)
         )
-        .values("disbursement__commitment__project", "disbursement__commitment__source", "disbursement__commitment__plan_year")
+        .values_list("disbursement__commitment__project", "disbursement__commitment__source", "disbursement__commitment__plan_year")
         .annotate(total=Sum("delta"))
         .order_by()
-    )
-    committed = defaultdict(lambda: ZERO)  # (project, source, year) -> amount
-    disbursed = defaultdict(lambda: ZERO)
-    for row in committed_rows:
-        committed[(row["project"], row["source"], row["plan_year"])] += row["total"]
-    for row in paid_rows:
-        disbursed[(row["commitment__project"], row["commitment__source"], row["commitment__plan_year"])] += row["total"]
-    for row in corrected_rows:
-        key = (
-            row["disbursement__commitment__project"], row["disbursement__commitment__source"],
-            row["disbursement__commitment__plan_year"],
-        )
-        disbursed[key] += row["total"]
-
-    def total_by(index: int, amounts) -> dict:
-        out = defaultdict(lambda: ZERO)
-        for key, amount in amounts.items():
-            out[key[index]] += amount
-        return out
-
-    sources = list(FundingSource.objects.filter(plan=plan).order_by("order"))  # 1 sources
-    committed_to_date = {  # 1 every commitment of each source decided up to the end of the period
-        row["source"]: row["total"]
-        for row in Commitment.objects.filter(source__plan=plan, decided_on__lte=end)
-        .values("source")
-        .annotate(total=Sum(Commitment.CURRENT))
-        .order_by()
-    }
-    themes = list(plan.themes.order_by("order"))  # 1 themes
-    c_source, d_source = total_by(1, committed), total_by(1, disbursed)
-    c_year, d_year = total_by(2, committed), total_by(2, disbursed)
-    c_project, d_project = total_by(0, committed), total_by(0, disbursed)
-    theme_of = {p.pk: p.theme_id for p in projects}
-    c_theme, d_theme = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
-    for pk, amount in c_project.items():
-        c_theme[theme_of.get(pk)] += amount
-    for pk, amount in d_project.items():
-        d_theme[theme_of.get(pk)] += amount
-    by_source = tuple(
-        MoneyLine(
-            s.code, s.name, _q(c_source[s.pk]), _q(d_source[s.pk]), envelope=_q(s.amount),
-            left=_q(s.amount - committed_to_date.get(s.pk, ZERO)),
-        )
-        for s in sources
-    )
-    by_theme = tuple(MoneyLine(t.slug, t.name, _q(c_theme[t.pk]), _q(d_theme[t.pk])) for t in themes)
-    by_year = tuple(MoneyLine(y.label, y.label, _q(c_year[y.pk]), _q(d_year[y.pk])) for y in years)
+    ):
+        disbursed[row[0]][(row[1], row[2])] += row[3]
 
     # -- reports: latest state at the end of the period, highlights written in it
     latest_report = {}
@@ -448,14 +430,10 @@ def build_bilan(
     ):
         latest_value.setdefault(row[0], (row[1], row[2]))
 
-    lines = []
+    built = []
     for p in projects:
         report = latest_report.get(p.pk)
-        project_highlights = tuple(
-            Highlight(p.pk, p.title, r.period_start, r.period_end, r.highlights.strip())
-            for r in sorted(highlights[p.pk], key=lambda r: (r.period_end, r.pk))
-        )
-        lines.append(ProjectLine(
+        line = ProjectLine(
             pk=p.pk,
             title=p.title,
             lead=p.lead.name,
@@ -467,8 +445,8 @@ def build_bilan(
             percent_done=report.percent_done if report else None,
             people_reached=report.people_reached if report else None,
             citizens_reached=report.citizens_reached if report else None,
-            committed=_q(c_project[p.pk]),
-            disbursed=_q(d_project[p.pk]),
+            committed=_q(sum(committed[p.pk].values(), ZERO)),
+            disbursed=_q(sum(disbursed[p.pk].values(), ZERO)),
             indicators=tuple(
                 IndicatorLine(
                     i.pk, i.name, i.unit, i.target,
@@ -477,18 +455,151 @@ def build_bilan(
                 )
                 for i in indicators[p.pk]
             ),
-            highlights=project_highlights,
-        ))
+            highlights=tuple(
+                Highlight(p.pk, p.title, r.period_start, r.period_end, r.highlights.strip())
+                for r in sorted(highlights[p.pk], key=lambda r: (r.period_end, r.pk))
+            ),
+        )
+        built.append(_Built(p, line, tuple(pk for pk, _name in partners[p.pk]), committed[p.pk], disbursed[p.pk]))
+    return built
+
+
+def _each_built(projects, *, start: datetime.date, end: datetime.date, chunk: int = CHUNK) -> Iterator[_Built]:
+    """Every project of this ordered queryset as a line, `chunk` projects at a time (one query for
+    the projects and seven for their lines per chunk), so that memory does not grow with their number."""
+    offset = 0
+    while True:
+        batch = list(projects[offset:offset + chunk])  # 1 projects of this chunk, with lead, theme and space
+        yield from _chunk_lines(batch, start=start, end=end) if batch else ()
+        if len(batch) < chunk:
+            return
+        offset += chunk
+
+
+class _RollupTally:
+    """Indicators of the projects of one space or theme, summed as the project lines go by."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.units: dict[str, list] = {}  # unit key -> [label, value sum, target sum, indicators]
+        self.projects = 0
+        self.on_track = 0
+
+    def add(self, line: ProjectLine) -> None:
+        for indicator in line.indicators:
+            if indicator.unit.strip() and indicator.target is not None:
+                tally = self.units.setdefault(indicator.unit.strip().lower(), [indicator.unit.strip(), ZERO, ZERO, 0])
+                tally[1] += indicator.value or ZERO
+                tally[2] += indicator.target
+                tally[3] += 1
+        verdict = line.on_track
+        if verdict is not None:
+            self.projects += 1
+            self.on_track += 1 if verdict else 0
+
+    def rollup(self, level: str) -> "Rollup | None":
+        if not self.units and not self.projects:
+            return None
+        return Rollup(
+            level=level,
+            name=self.name,
+            units=tuple(UnitTotal(unit=label, value=value, target=target, indicators=n) for _key, (label, value, target, n) in sorted(self.units.items())),
+            projects=self.projects,
+            on_track=self.on_track,
+        )
+
+
+def build_bilan(
+    *, user, period_start: datetime.date, period_end: datetime.date, theme: Theme | None = None,
+    space: Chantier | None = None, organisation: Organisation | None = None, status: str | None = None,
+    plan: Plan | None = None, period: Period | None = None, page: int = 1, per_page: int = PER_PAGE,
+) -> "Bilan":
+    """Everything the bilan page and its exports show, for this user, period and filters.
+
+    The projects are read `CHUNK` at a time and summed as they go by; the bilan keeps only the
+    lines of page `page` (`per_page` lines; the last page when `page` is beyond it) and the latest
+    highlights. `Bilan.lines()` reads every line again, chunk by chunk, for the exports."""
+    plan = plan or Plan.objects.current()  # 1 the plan (unless given)
+    years = list(plan.years.all())  # 1 plan years (none when the view prefetched them)
+    if period is None:
+        period = period_for(period_start, period_end, years)
+    start, end = period.start, period.end
+    filtered = bilan_projects(user, plan=plan, theme=theme, space=space, organisation=organisation, status=status)
+    ordered = filtered.filter(_active_in(period)).select_related("lead", "theme", "chantier").order_by("theme__order", "title", "pk")
+
+    sources = list(FundingSource.objects.filter(plan=plan).order_by("order"))  # 1 sources
+    committed_to_date = {  # 1 every commitment of each source decided up to the end of the period
+        row["source"]: row["total"]
+        for row in Commitment.objects.filter(source__plan=plan, decided_on__lte=end)
+        .values("source")
+        .annotate(total=Sum(Commitment.CURRENT))
+        .order_by()
+    }
+    themes = list(plan.themes.order_by("order"))  # 1 themes
+
+    # -- one pass over every project of the bilan (8 queries per CHUNK projects)
+    count = 0
+    first = max(page - 1, 0) * per_page
+    page_lines: list[ProjectLine] = []
+    last_lines: deque[ProjectLine] = deque(maxlen=per_page)
+    by_status, by_theme_count = defaultdict(int), defaultdict(int)
+    leads, partner_orgs, partner_links = set(), set(), 0
+    people_reached = citizens_reached = 0
+    c_source, d_source = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
+    c_year, d_year = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
+    c_theme, d_theme = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
+    space_tallies: dict[int, _RollupTally] = {}
+    theme_tallies: dict[tuple, _RollupTally] = {}
+    latest_highlights: list = []  # a heap of the HIGHLIGHTS_SHOWN latest
+    highlight_count = 0
+    for built in _each_built(ordered, start=start, end=end):
+        p, line = built.project, built.line
+        if first <= count < first + per_page:
+            page_lines.append(line)
+        last_lines.append(line)
+        count += 1
+        by_status[p.status] += 1
+        by_theme_count[p.theme_id] += 1
+        leads.add(p.lead_id)
+        partner_orgs.update(built.partner_ids)
+        partner_links += len(built.partner_ids)
+        people_reached += line.people_reached or 0
+        citizens_reached += line.citizens_reached or 0
+        for (source, year), amount in built.committed.items():
+            c_source[source] += amount
+            c_year[year] += amount
+            c_theme[p.theme_id] += amount
+        for (source, year), amount in built.disbursed.items():
+            d_source[source] += amount
+            d_year[year] += amount
+            d_theme[p.theme_id] += amount
+        if p.chantier_id is not None:
+            space_tallies.setdefault(p.chantier_id, _RollupTally(p.chantier.name)).add(line)
+        theme_tallies.setdefault((p.theme.order, p.theme_id), _RollupTally(p.theme.name)).add(line)
+        for h in line.highlights:
+            highlight_count += 1
+            item = (h.period_end, h.project_title, -h.project_pk, h)
+            if len(latest_highlights) < HIGHLIGHTS_SHOWN:
+                heapq.heappush(latest_highlights, item)
+            else:
+                heapq.heappushpop(latest_highlights, item)
+    pages = max(ceil(count / per_page), 1)
+    if count and not page_lines:  # beyond the last page: show the last one
+        page_lines = list(last_lines)[-(count - (pages - 1) * per_page):]
+
+    by_source = tuple(
+        MoneyLine(
+            s.code, s.name, _q(c_source[s.pk]), _q(d_source[s.pk]), envelope=_q(s.amount),
+            left=_q(s.amount - committed_to_date.get(s.pk, ZERO)),
+        )
+        for s in sources
+    )
+    by_theme = tuple(MoneyLine(t.slug, t.name, _q(c_theme[t.pk]), _q(d_theme[t.pk])) for t in themes)
+    by_year = tuple(MoneyLine(y.label, y.label, _q(c_year[y.pk]), _q(d_year[y.pk])) for y in years)
 
     # -- meetings held in the period
     meetings = _meetings(user, plan=plan, period=period, theme=theme, space=space, organisation=organisation)
 
-    by_status = defaultdict(int)
-    by_theme_count = defaultdict(int)
-    for p in projects:
-        by_status[p.status] += 1
-        by_theme_count[p.theme_id] += 1
-    partner_links = sum(len(partners[pk]) for pk in project_ids)
     envelope = _q(sum((s.amount for s in sources), ZERO))
     return Bilan(
         plan_title=plan.title,
@@ -506,32 +617,43 @@ def build_bilan(
             Tally(value, str(label), by_status[value]) for value, label in ProjectStatus.choices if by_status[value]
         ),
         projects_by_theme=tuple(Tally(t.slug, t.name, by_theme_count[t.pk]) for t in themes),
-        lead_organisations=len({p.lead_id for p in projects}),
-        partner_organisations=len({org for pk in project_ids for org, _name in partners[pk]}),
+        lead_organisations=len(leads),
+        partner_organisations=len(partner_orgs),
         partners_per_project=(
-            (Decimal(partner_links) / len(projects)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if projects else Decimal("0.0")
+            (Decimal(partner_links) / count).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if count else Decimal("0.0")
         ),
         meetings_held=sum(m.meetings for m in meetings["spaces"]),
         attendances=sum(m.present for m in meetings["spaces"]),
         citizen_attendances=sum(m.citizen_attendances for m in meetings["spaces"]),
         citizens=meetings["citizens"],
-        citizens_reached=sum(line.citizens_reached or 0 for line in lines),
-        people_reached=sum(line.people_reached or 0 for line in lines),
+        citizens_reached=citizens_reached,
+        people_reached=people_reached,
         envelope=envelope,
-        committed=_q(sum(committed.values(), ZERO)),
-        disbursed=_q(sum(disbursed.values(), ZERO)),
+        committed=_q(sum(c_source.values(), ZERO)),
+        disbursed=_q(sum(d_source.values(), ZERO)),
         left=_q(sum((line.left for line in by_source), ZERO)),
         by_source=by_source,
         by_theme=by_theme,
         by_year=by_year,
-        projects=tuple(lines),
+        project_count=count,
+        projects=tuple(page_lines),
+        page=min(max(page, 1), pages),
+        pages=pages,
+        per_page=per_page,
         meetings=meetings["spaces"],
-        space_rollups=rollups(lines, projects, level="space"),
-        theme_rollups=rollups(lines, projects, level="theme"),
-        highlights=tuple(
-            sorted((h for line in lines for h in line.highlights), key=lambda h: (h.period_end, h.project_title), reverse=True)
+        space_rollups=tuple(
+            r for r in (t.rollup("space") for t in sorted(space_tallies.values(), key=lambda t: t.name)) if r
         ),
+        theme_rollups=tuple(r for r in (theme_tallies[key].rollup("theme") for key in sorted(theme_tallies)) if r),
+        highlights=tuple(item[3] for item in sorted(latest_highlights, reverse=True)),
+        highlight_count=highlight_count,
+        lines_of=partial(_lines_of, ordered, start=start, end=end),
     )
+
+
+def _lines_of(projects, *, start: datetime.date, end: datetime.date) -> Iterator[ProjectLine]:
+    for built in _each_built(projects, start=start, end=end):
+        yield built.line
 
 
 def _meetings(user, *, plan, period, theme, space, organisation) -> dict:
@@ -570,49 +692,6 @@ def _meetings(user, *, plan, period, theme, space, organisation) -> dict:
         for row in counts
     )
     return {"spaces": spaces, "citizens": citizens}
-
-
-def rollups(lines: list[ProjectLine], projects: list[ActionProject], *, level: str) -> tuple[Rollup, ...]:
-    """Indicators rolled up from projects to spaces (project.chantier) or themes: per unit, the sum
-    of latest values and of targets of indicators with a unit and a target; and how many projects
-    are on track (every indicator with a target reached). No query: it reads the project lines."""
-    groups: dict[str, list[ProjectLine]] = defaultdict(list)
-    names = {}
-    for line, project in zip(lines, projects):
-        if level == "space":
-            if project.chantier_id is None:
-                continue
-            key, name = project.chantier_id, project.chantier.name
-        else:
-            key, name = (project.theme.order, project.theme_id), project.theme.name
-        groups[key].append(line)
-        names[key] = name
-    out = []
-    for key in sorted(groups, key=lambda k: k if level == "theme" else names[k]):
-        units: dict[str, list[IndicatorLine]] = defaultdict(list)
-        for line in groups[key]:
-            for indicator in line.indicators:
-                if indicator.unit.strip() and indicator.target is not None:
-                    units[indicator.unit.strip().lower()].append(indicator)
-        measured = [line for line in groups[key] if line.on_track is not None]
-        if not units and not measured:
-            continue
-        out.append(Rollup(
-            level=level,
-            name=names[key],
-            units=tuple(
-                UnitTotal(
-                    unit=items[0].unit.strip(),
-                    value=sum((i.value or ZERO for i in items), ZERO),
-                    target=sum((i.target for i in items), ZERO),
-                    indicators=len(items),
-                )
-                for unit, items in sorted(units.items())
-            ),
-            projects=len(measured),
-            on_track=sum(1 for line in measured if line.on_track),
-        ))
-    return tuple(out)
 
 
 # ---------------------------------------------------------------- open data (public, no personal data)

@@ -7,11 +7,22 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from bilan import documents, exports, selectors, services
 from bilan.forms import BilanForm, ProgressImportForm
@@ -28,6 +39,14 @@ def _plan() -> Plan:
     return plan
 
 
+def _page_number(request) -> int:
+    """The page of project lines asked for (`?page=`); 1 when missing or not a number."""
+    try:
+        return max(int(request.GET.get("page", 1)), 1)
+    except (TypeError, ValueError):
+        return 1
+
+
 def _bilan(request):
     """(form, bilan): the bilan is None when the form is invalid."""
     plan = _plan()
@@ -36,7 +55,8 @@ def _bilan(request):
         return form, None
     period = form.period()
     bilan = selectors.build_bilan(
-        user=request.user, period_start=period.start, period_end=period.end, plan=plan, period=period, **form.filters()
+        user=request.user, period_start=period.start, period_end=period.end, plan=plan, period=period,
+        page=_page_number(request), **form.filters(),
     )
     return form, bilan
 
@@ -55,6 +75,8 @@ def bilan(request):
             "bilan": report,
             "query": f"?{query}" if query else "",
             "tables": exports.TABLE_TITLES,
+            # a Page over the line numbers (no query) for the pagination of the project lines
+            "page": Paginator(range(report.project_count), report.per_page).get_page(report.page) if report else None,
         },
     )
 

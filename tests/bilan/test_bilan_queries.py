@@ -94,7 +94,10 @@ def test_the_selector_costs_the_same_whatever_the_size(cast, plan, theme, django
     assert (small.project_count, big.project_count) == (5, 60)
     assert big.meetings_held == 40
     assert big.committed == Decimal("60000.00") and big.disbursed == Decimal("30000.00")
-    assert len(big.highlights) == 120
+    assert big.highlight_count == 120 and len(big.highlights) == 50  # the page shows the latest 50
+    ends = [h.period_end for h in big.highlights]
+    assert ends == sorted(ends, reverse=True) and ends[0] == D(2014, 9, 1) + datetime.timedelta(days=114)  # the second batch of 115
+    assert len(list(big.all_highlights())) == 120  # the documents hold every one
 
 
 @pytest.mark.parametrize("who", ["staff", "alice"])

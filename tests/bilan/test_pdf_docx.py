@@ -238,3 +238,21 @@ def test_60_projects_cost_the_queries_of_5_and_add_up(client, cast, plan, theme,
         assert total_row(sources)[2:4] == ("60 000,00 $", "30 000,00 $")
         assert " ".join(total_row(sources)) in text
         assert tuple(total_row(sources)) in {tuple(r) for r in rows}
+
+
+def test_the_pdf_prints_names_beyond_windows_1252_with_an_embedded_font(client, cast, plan, theme):
+    """Helvetica would print « Ł », « ő », « ŝ » and Cyrillic as boxes: the PDF embeds a font that has them."""
+    grow(cast, plan, theme, projects=1, reports=1, meetings=0)
+    ActionProject.objects.filter(theme__plan=plan).update(title="Łódź – Erdős – Esperanto ĉiuŝanĝo – Дом")
+    client.force_login(cast.staff)
+
+    response = client.get(reverse("bilan:bilan-pdf"), YEAR)
+    reader = pypdf.PdfReader(io.BytesIO(body(response)))
+    text = "".join(squeezed(page.extract_text()) for page in reader.pages)
+    assert squeezed("Łódź – Erdős – Esperanto ĉiuŝanĝo – Дом") in text
+    fonts = {
+        str(font.get_object()["/BaseFont"])
+        for page in reader.pages
+        for font in (page["/Resources"].get("/Font") or {}).values()
+    }
+    assert fonts and all("DejaVuSansCondensed" in name for name in fonts), fonts  # embedded subsets, no Helvetica
