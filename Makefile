@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 # make run is a development server: DEBUG on, demo data and logins loaded.
 DEV := DEBUG=1
 
-.PHONY: run test install install-dev assets migrate demo messages clean bench
+.PHONY: run test install install-dev assets migrate demo messages clean bench guide
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ $(VENV)/.bench: requirements.txt requirements-bench.txt | $(PY)
 
 bench: $(VENV)/.bench
 	$(PY) scripts/bench.py
+
+## guide: replay the whole journey in Chromium and refresh the user guide's screenshots (docs/guide/images/)
+guide: install-dev
+	GUIDE_SCREENSHOTS=1 $(PY) -m pytest tests/browser/test_whole_journey.py -q -p no:cacheprovider
 
 ## messages: refresh the English catalogue after changing French strings (needs gettext)
 messages: install-dev

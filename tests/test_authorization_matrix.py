@@ -50,6 +50,10 @@ OBJECTS = {
     "meeting": lambda: {"pk": Meeting.objects.filter(is_demo=True).order_by("pk").first().pk},
     "follow-up": lambda: {"pk": FollowUp.objects.order_by("pk").first().pk},
     "theme": lambda: {"slug": "logement-et-habitation"},
+    "guide for coordination": lambda: {"slug": "coordination"},
+    "guide for partners": lambda: {"slug": "partenaires"},
+    "guide for staff": lambda: {"slug": "personnel"},
+    "guide image": lambda: {"name": "coordination-demandes"},
     "organisation of partenaire": lambda: {"pk": User.objects.get(username="partenaire").memberships.get().organisation_id},
     "organisation of partenaire2": lambda: {"pk": User.objects.get(username="partenaire2").memberships.get().organisation_id},
     "pending organisation": lambda: {"pk": Organisation.objects.get(status=Organisation.Status.PENDING, is_demo=True).pk},
@@ -156,6 +160,11 @@ MATRIX = [
     ("plan", None, (200, 200, 200, 200, 200)),
     ("theme-detail", "theme", (200, 200, 200, 200, 200)),
     ("healthz", None, (200, 200, 200, 200, 200)),
+    ("help", None, (200, 200, 200, 200, 200)),  # the user guide is public, each of its three pages too
+    ("help-guide", "guide for coordination", (200, 200, 200, 200, 200)),
+    ("help-guide", "guide for partners", (200, 200, 200, 200, 200)),
+    ("help-guide", "guide for staff", (200, 200, 200, 200, 200)),
+    ("help-image", "guide image", (200, 200, 200, 200, 200)),
     ("favicon", None, (301, 301, 301, 301, 301)),
     ("set_language", None, (302, 302, 302, 302, 302)),  # POST sets the language; GET goes back
     # Accounts

@@ -1,0 +1,447 @@
+"""Issue 9's whole journey in real Chromium, through the pages only, as the people who use the portal:
+
+a new partner signs up; Coordination approves the organisation; the partner writes and files a project;
+Coordination analyses it, recommends it, records the board's acceptance, commits money on the envelope,
+signs the agreement with a report deadline and schedules a meeting of a space the organisation joins;
+the partner files its progress report; Personnel opens the bilan and downloads the XLSX, whose totals
+are the page's; an anonymous visitor finds the project in the open data. Every page passes axe.
+
+The journey also takes the pictures of the user guide (docs/guide/): a 1280×800 French screenshot at
+each step, always (into a temporary folder, so the code that takes them never rots), copied into
+docs/guide/images/ when GUIDE_SCREENSHOTS=1 (`make guide`). The last check compares the pictures
+taken with those the guide shows: no picture of the guide can be missing or stale.
+
+The ORM is used only to read and assert.
+"""
+
+import datetime
+import os
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from budget.models import Agreement, Commitment
+from chantiers.models import (
+    ActionProject,
+    Meeting,
+    ProgressReport,
+    ProjectStatus,
+    ReviewCriterion,
+)
+from organisations.models import Organisation
+from tests.browser.conftest import describe, log_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+GUIDE = Path(__file__).resolve().parents[2] / "docs" / "guide"
+VIEWPORT = {"width": 1280, "height": 800}
+PASSWORD = "Rouyn-Noranda-2013!"
+ORGANISATION = "Entraide alimentaire de Cadillac"
+PROJECT = "Popote roulante des villages"
+SPACE = "Comité sécurité alimentaire (démo)"
+RESOLUTION = "CA-2014-04-07"
+REPORT = "Rapport de mi-parcours"
+
+
+def money(text: str) -> Decimal:
+    return Decimal(re.sub(r"[\s\u202f\xa0$]", "", text).replace(",", "."))
+
+
+class Camera:
+    """Viewport screenshots (PNG, 1280×800), reduced to a small palette so the guide stays light."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.taken: list[str] = []
+
+    def __call__(self, page, name: str, *, show=None):
+        """Take `name`.png of the page; `show` (a locator) is scrolled into view and outlined."""
+        if show is not None:
+            # Centred in the picture and outlined through the CSSOM (not an inline style: the CSP stays as it is).
+            show.evaluate("el => { el.scrollIntoView({block: 'center', behavior: 'instant'}); el.style.outline = '4px solid #d6336c'; el.style.outlineOffset = '3px'; }")
+        page.wait_for_load_state("load")
+        path = self.directory / f"{name}.png"
+        page.screenshot(path=str(path), animations="disabled", caret="hide")
+        if show is not None:
+            show.evaluate("el => { el.style.outline = ''; el.style.outlineOffset = ''; }")
+        self._shrink(path)
+        self.taken.append(name)
+
+    @staticmethod
+    def _shrink(path: Path):
+        from PIL import Image
+
+        with Image.open(path) as image:
+            small = image.convert("RGB").quantize(colors=32, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        small.save(path, optimize=True)
+
+
+@pytest.fixture
+def camera(tmp_path):
+    if os.environ.get("GUIDE_SCREENSHOTS") == "1":
+        return Camera(GUIDE / "images")
+    return Camera(tmp_path / "images")
+
+
+def accessible(page, axe):
+    violations = axe(page)
+    assert violations == [], f"{page.url}\n{describe(violations)}"
+
+
+def new_page(browser):
+    # Reduced motion: Bootstrap's smooth scrolling would catch the pictures mid-scroll.
+    page = browser.new_context(locale="fr-CA", viewport=VIEWPORT, reduced_motion="reduce").new_page()
+    page.set_default_timeout(15_000)
+    return page
+
+
+# ------------------------------------------------------------------ the partner signs up
+
+
+def partner_signs_up(page, base, axe, camera) -> Organisation:
+    page.goto(base + "/")
+    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Créer un compte").click()
+    page.wait_for_url(base + "/inscription/")
+    accessible(page, axe)
+    page.locator("#id_username").fill("denise")
+    page.locator("#id_first_name").fill("Denise")
+    page.locator("#id_last_name").fill("Gagnon")
+    page.locator("#id_email").fill("denise@example.org")
+    page.locator("#id_password1").fill(PASSWORD)
+    page.locator("#id_password2").fill(PASSWORD)
+    page.locator("#id_org_name").fill(ORGANISATION)
+    page.locator("#id_org_kind").select_option("community")
+    camera(page, "partenaires-inscription", show=page.locator("#id_org_name"))
+    page.get_by_role("button", name="Créer mon compte").click()
+    organisation = Organisation.objects.get(name=ORGANISATION)
+    page.wait_for_url(f"{base}/organisations/{organisation.pk}/")
+    assert page.get_by_test_id("organisation-status").inner_text() == "En attente d'approbation"
+    accessible(page, axe)
+    camera(page, "partenaires-organisation-en-attente", show=page.get_by_test_id("organisation-status"))
+    return organisation
+
+
+def coordination_approves(page, base, axe, camera, organisation):
+    page.get_by_role("button", name="Suivi").click()
+    page.get_by_role("link", name="Demandes d'inscription").click()
+    page.wait_for_url(base + "/organisations/demandes/")
+    accessible(page, axe)
+    approve = page.get_by_role("button", name=f"Approuver {ORGANISATION}")
+    camera(page, "coordination-demandes", show=approve)
+    approve.click()
+    page.wait_for_url(base + "/organisations/demandes/")
+    organisation.refresh_from_db()
+    assert organisation.status == Organisation.Status.APPROVED
+
+
+# ------------------------------------------------------------------ the partner writes and files a project
+
+
+def partner_files_a_project(page, base, axe, camera) -> ActionProject:
+    page.reload()
+    assert page.get_by_test_id("organisation-status").inner_text() != "En attente d'approbation"
+    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Mes projets").click()
+    page.wait_for_url(base + "/projets/")
+    accessible(page, axe)
+    page.get_by_role("main").get_by_role("link", name="Nouveau projet").first.click()
+    page.wait_for_url(base + "/projets/nouveau/")
+    accessible(page, axe)
+    page.locator("#id_title").fill(PROJECT)
+    page.locator("#id_theme").select_option(label="Pauvreté et défavorisation")
+    page.locator("#id_description").fill("Des repas livrés aux personnes seules des villages, deux fois par semaine.")
+    page.locator("#id_target_population").fill("Personnes seules à faible revenu des quartiers ruraux.")
+    page.locator("#id_start_date").fill("2014-05-01")
+    page.locator("#id_end_date").fill("2015-03-31")
+    camera(page, "partenaires-nouveau-projet", show=page.locator("#id_title"))
+    page.get_by_label("Montant demandé pour 2014-2015").fill("12 500,00")
+    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    project = ActionProject.objects.get(title=PROJECT)
+    page.wait_for_url(f"**/projets/{project.pk}/**")
+    page.goto(f"{base}/projets/{project.pk}/")
+    accessible(page, axe)
+    submit = page.get_by_role("button", name="Déposer le projet")
+    camera(page, "partenaires-projet-brouillon", show=submit)
+    submit.click()
+    page.wait_for_load_state()
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.SUBMITTED
+    assert project.amount_requested == Decimal("12500.00")
+    accessible(page, axe)
+    return project
+
+
+# ------------------------------------------------------------------ Coordination reviews and accepts
+
+
+def coordination_accepts(page, base, axe, camera, project):
+    page.goto(base + "/projets/")
+    page.get_by_role("link", name=PROJECT).click()
+    page.wait_for_url(f"{base}/projets/{project.pk}/")
+    accessible(page, axe)
+    open_review = page.get_by_role("button", name="Ouvrir l'analyse")
+    camera(page, "coordination-ouvrir-analyse", show=open_review)
+    open_review.click()
+    assert page.get_by_role("heading", name=f"Analyse — {PROJECT}").is_visible()
+    page.get_by_label("Membres du comité d'analyse").fill("Sophie Lachance\nMarc Bélanger (Table des aînés)")
+    criteria = list(ReviewCriterion.objects.filter(is_active=True).order_by("order"))
+    for score, criterion in zip((5, 4, 4, 3, 4, 4, 5), criteria):
+        page.get_by_label(f"Note : {criterion.name} (sur {criterion.max_score})").fill(str(score))
+    page.get_by_label(f"Commentaire : {criteria[0].name}").fill("Rejoint des personnes isolées des villages.")
+    accessible(page, axe)
+    page.get_by_role("button", name="Enregistrer la grille").click()
+    maximum = sum(c.max_score for c in criteria)
+    expected = sum((5, 4, 4, 3, 4, 4, 5)[: len(criteria)])
+    assert page.get_by_test_id("grid-total").inner_text().startswith(f"{expected} / {maximum}")
+    page.get_by_role("heading", name="Grille d'analyse").evaluate("el => el.scrollIntoView({behavior: 'instant'})")
+    camera(page, "coordination-grille")
+
+    page.get_by_label("Favorable", exact=True).check()
+    page.get_by_label("Motifs de la recommandation").fill("Répond à un besoin des villages; partenaires engagés.")
+    page.get_by_label("Montant recommandé (facultatif)").fill("12 500")
+    camera(page, "coordination-recommandation", show=page.get_by_role("button", name="Recommander"))
+    page.get_by_role("button", name="Recommander").click()
+    assert page.get_by_test_id("recommendation").filter(has_text="Favorable").is_visible()
+    accessible(page, axe)
+
+    page.get_by_role("link", name="Consigner la décision du conseil").click()
+    page.get_by_label("Accepté").check()
+    page.get_by_label("Numéro de résolution").fill(RESOLUTION)
+    page.get_by_label("Date de la décision").fill("2014-04-16")
+    page.get_by_label("Montant accordé (facultatif)").fill("12 500,00")
+    accessible(page, axe)
+    camera(page, "coordination-decision", show=page.get_by_label("Numéro de résolution"))
+    page.get_by_role("button", name="Consigner la décision").click()
+    assert RESOLUTION in page.get_by_test_id("board-decision").inner_text()
+    accessible(page, axe)
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.ACCEPTED
+
+
+def coordination_commits_money(page, base, axe, camera, project) -> Decimal:
+    page.get_by_role("button", name="Suivi").click()
+    page.get_by_role("link", name="L'enveloppe").click()
+    page.wait_for_url(base + "/enveloppe/")
+    before = money(page.get_by_test_id("envelope-remaining").inner_text())
+    accessible(page, axe)
+    commit = page.get_by_role("main").get_by_role("link", name="Engager un montant")
+    camera(page, "coordination-enveloppe", show=commit)
+    commit.click()
+    page.get_by_label("Source de financement").select_option(label="Fonds québécois d'initiatives sociales (FQIS)")
+    projects = page.get_by_label("Projet accepté ou en cours")
+    projects.select_option(label=projects.locator("option", has_text=PROJECT).inner_text())
+    page.get_by_label("Année du plan").select_option(label="2014-2015")
+    page.get_by_label("Montant engagé").fill("12 500,00")
+    page.get_by_label("Date de la décision").fill("2014-06-10")
+    page.get_by_label("Référence").fill(RESOLUTION)
+    accessible(page, axe)
+    camera(page, "coordination-engagement", show=page.get_by_label("Montant engagé"))
+    page.get_by_role("button", name="Engager").click()
+    page.wait_for_url(base + "/enveloppe/")
+    after = money(page.get_by_test_id("envelope-remaining").inner_text())
+    assert before - after == Decimal("12500.00")
+    assert Commitment.objects.get(project=project).amount == Decimal("12500.00")
+    return Decimal("12500.00")
+
+
+def coordination_signs_the_agreement(page, base, axe, camera, project):
+    page.get_by_role("main").get_by_role("link", name="Conventions et calendriers de versements").click()
+    page.wait_for_url(base + "/enveloppe/conventions/")
+    page.get_by_role("main").get_by_role("link", name="Signer la convention", exact=True).click()
+    page.wait_for_url(base + "/enveloppe/conventions/nouvelle/")
+    projects = page.get_by_label("Projet accepté")
+    projects.select_option(label=projects.locator("option", has_text=PROJECT).inner_text())
+    page.get_by_label("Date de signature").fill("2014-04-30")
+    page.get_by_label("Référence de la convention").fill("CONV-2014-07")
+    accessible(page, axe)
+    camera(page, "coordination-convention", show=projects)
+    page.get_by_role("button", name="Signer la convention").click()
+    page.wait_for_url("**/enveloppe/conventions/*/")
+    agreement = Agreement.objects.get(reference="CONV-2014-07")
+    assert agreement.project == project
+
+    page.get_by_role("link", name="Ajouter une échéance de rapport").click()
+    page.get_by_label("Type de rapport").select_option(label="Rapport d'étape")
+    page.get_by_label("À remettre le").fill((timezone.localdate() + datetime.timedelta(days=30)).isoformat())
+    page.get_by_label("Libellé").fill(REPORT)
+    accessible(page, axe)
+    page.get_by_role("button", name="Ajouter l'échéance").click()
+    page.wait_for_url(base + agreement.get_absolute_url())
+    accessible(page, axe)
+    camera(page, "coordination-convention-signee", show=page.get_by_text(REPORT).first)
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.AGREEMENT_SIGNED
+
+
+def coordination_schedules_a_meeting(page, base, axe, camera) -> Meeting:
+    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Lieux de concertation").click()
+    page.wait_for_url(base + "/lieux/")
+    page.get_by_role("main").get_by_role("link", name=SPACE).click()
+    page.get_by_role("combobox", name="Organisation").select_option(label=ORGANISATION)
+    page.get_by_role("button", name="Ajouter l'organisation").click()
+    member = page.get_by_test_id("member").filter(has_text=ORGANISATION)
+    assert member.is_visible()
+    accessible(page, axe)
+    camera(page, "coordination-lieu", show=page.get_by_role("link", name="Planifier une rencontre").first)
+
+    day = timezone.localdate() + datetime.timedelta(days=14)
+    page.get_by_role("link", name="Planifier une rencontre").first.click()
+    page.get_by_label("Date").fill(day.isoformat())
+    page.get_by_label("Début").fill("13:30")
+    page.get_by_label("Fin").fill("15:00")
+    page.get_by_label("Lieu").fill("Salle communautaire de Cadillac")
+    page.get_by_label("Ordre du jour").fill("1. Accueil de l'Entraide alimentaire de Cadillac\n2. Popote roulante : les villages desservis")
+    accessible(page, axe)
+    camera(page, "coordination-rencontre", show=page.get_by_label("Ordre du jour"))
+    page.get_by_role("button", name="Planifier la rencontre").click()
+    if page.get_by_test_id("hyperconcertation-warning").count():
+        # Some invited organisation already meets a lot that month: the form warns first.
+        accessible(page, axe)
+        page.get_by_role("button", name="Planifier quand même").click()
+    heading = page.get_by_role("heading", name=f"Rencontre — {SPACE}")
+    assert heading.is_visible()
+    accessible(page, axe)
+    meeting = Meeting.objects.get(chantier__name=SPACE, date=day)
+    assert meeting.invitations.filter(organisation__name=ORGANISATION).exists()
+    return meeting
+
+
+# ------------------------------------------------------------------ the partner reports
+
+
+def partner_sees_the_meeting(page, base, axe, camera, meeting):
+    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Mes rencontres").click()
+    page.wait_for_url(base + "/rencontres/")
+    link = page.get_by_role("main").locator(f"a[href='/rencontres/{meeting.pk}/']")
+    assert link.count() >= 1
+    accessible(page, axe)
+    camera(page, "partenaires-mes-rencontres", show=link.first)
+
+
+def partner_files_a_progress_report(page, base, axe, camera, project):
+    page.goto(f"{base}/projets/{project.pk}/")
+    main = page.get_by_role("main").inner_text()
+    assert "Convention signée" in main and REPORT in main
+    accessible(page, axe)
+    file_report = page.get_by_test_id("reports-section").get_by_role("link", name="Déposer un rapport d'étape")
+    camera(page, "partenaires-projet-accepte", show=page.get_by_test_id("reports-section"))
+    file_report.click()
+    page.wait_for_url(f"**/projets/{project.pk}/rapports/nouveau/")
+    accessible(page, axe)
+    page.locator("#id_period_start").fill("2014-05-01")
+    page.locator("#id_period_end").fill("2014-09-30")
+    page.locator("#id_percent_done").fill("40")
+    page.get_by_label("Activités réalisées").fill("Quarante repas livrés chaque semaine dans trois villages.")
+    page.get_by_label("Personnes rejointes").fill("38")
+    page.get_by_label("Dont citoyens et citoyennes").fill("12")
+    page.get_by_label("Dépenses à ce jour").fill("4 250,75")
+    camera(page, "partenaires-rapport-etape", show=page.get_by_label("Activités réalisées"))
+    page.get_by_role("button", name="Déposer le rapport d'étape").click()
+    page.wait_for_url("**/rapports/*/")
+    accessible(page, axe)
+    camera(page, "partenaires-rapport-depose")
+    report = ProgressReport.objects.get(project=project)
+    assert (report.percent_done, report.people_reached, report.citizens_reached) == (40, 38, 12)
+    assert report.expenses == Decimal("4250.75")
+    assert report.deadline.label == REPORT
+    assert report.submitted_by.username == "denise"
+
+
+# ------------------------------------------------------------------ Personnel and the public
+
+
+def personnel_downloads_the_bilan(page, base, axe, camera, tmp_path):
+    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Bilan").click()
+    page.wait_for_url(base + "/bilan/")
+    page.get_by_role("combobox", name="Période").select_option(label="Année 2014-2015")
+    page.get_by_role("button", name="Afficher le bilan").click()
+    page.wait_for_url("**/bilan/?periode=2014-2015*")
+    assert page.get_by_role("heading", level=1).inner_text() == "Bilan 2014-2015"
+    accessible(page, axe)
+    camera(page, "personnel-bilan", show=page.get_by_role("heading", name="Télécharger"))
+    committed = money(page.get_by_test_id("bilan-committed").inner_text())
+    disbursed = money(page.get_by_test_id("bilan-disbursed").inner_text())
+    projects = page.get_by_test_id("bilan-projects")
+    assert projects.locator("tbody tr", has_text=PROJECT).count() == 1
+    camera(page, "personnel-bilan-projets", show=projects.locator("tbody tr", has_text=PROJECT))
+    download_link = page.get_by_test_id("download-xlsx")
+
+    with page.expect_download() as info:
+        download_link.click()
+    download = info.value
+    assert download.suggested_filename == "bilan-asis-2014-2015.xlsx"
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    workbook = load_workbook(path)
+    sheet = workbook["Budget"]
+    header = [c.value for c in sheet[1]]
+    total = next(
+        dict(zip(header, (c.value for c in row))) for row in sheet.iter_rows(min_row=2) if row[0].value == "Total"
+    )
+    assert Decimal(str(total["Engagé dans la période"])).quantize(Decimal("0.01")) == committed
+    assert Decimal(str(total["Versé dans la période"])).quantize(Decimal("0.01")) == disbursed
+    sheet = workbook["Projets"]
+    assert sheet.max_row - 1 == projects.locator("tbody tr").count()
+    assert any(PROJECT in str(c.value) for row in sheet.iter_rows(min_row=2) for c in row)
+    return committed
+
+
+def the_public_sees_the_open_data(page, base, axe, camera, amount: Decimal):
+    page.goto(base + "/")
+    page.get_by_role("contentinfo").get_by_role("link", name="Données ouvertes").click()
+    page.wait_for_url(base + "/donnees-ouvertes/")
+    accessible(page, axe)
+    row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=PROJECT))
+    assert row.count() == 1
+    cells = row.get_by_role("cell").all_inner_texts()
+    assert cells[:3] == [ORGANISATION, "Pauvreté et défavorisation", "Convention signée"]
+    assert (money(cells[3]), money(cells[4])) == (amount, Decimal("0.00"))
+    camera(page, "donnees-ouvertes", show=row)
+
+
+def help_menu(page, base, axe, camera):
+    page.goto(base + "/")
+    page.get_by_role("navigation", name="Navigation principale").get_by_role("button", name="Aide").click()
+    menu = page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Guide des organisations partenaires")
+    assert menu.is_visible()
+    camera(page, "aide-menu", show=menu)
+    menu.click()
+    page.wait_for_url(base + "/aide/partenaires/")
+    accessible(page, axe)
+
+
+def test_whole_journey_from_sign_up_to_open_data(live_server, browser, axe, demo, camera, tmp_path):
+    base = live_server.url
+    partner, coordination, personnel, public = (new_page(browser) for _ in range(4))
+
+    organisation = partner_signs_up(partner, base, axe, camera)
+    log_in(coordination, base, "coordination")
+    coordination_approves(coordination, base, axe, camera, organisation)
+    project = partner_files_a_project(partner, base, axe, camera)
+    coordination_accepts(coordination, base, axe, camera, project)
+    amount = coordination_commits_money(coordination, base, axe, camera, project)
+    coordination_signs_the_agreement(coordination, base, axe, camera, project)
+    meeting = coordination_schedules_a_meeting(coordination, base, axe, camera)
+    partner_sees_the_meeting(partner, base, axe, camera, meeting)
+    partner_files_a_progress_report(partner, base, axe, camera, project)
+    log_in(personnel, base, "personnel")
+    personnel_downloads_the_bilan(personnel, base, axe, camera, tmp_path)
+    the_public_sees_the_open_data(public, base, axe, camera, amount)
+    help_menu(public, base, axe, camera)
+
+    for page in (partner, coordination, personnel, public):
+        page.context.close()
+
+    # The guide shows exactly the pictures this journey takes: none missing, none left over.
+    shown = {
+        name
+        for guide in GUIDE.glob("*.md")
+        for name in re.findall(r"\]\(images/([\w-]+)\.png\)", guide.read_text(encoding="utf-8"))
+    }
+    assert shown == set(camera.taken), f"shown but not taken: {shown - set(camera.taken)}; taken but not shown: {set(camera.taken) - shown}"
+    committed_images = {p.stem for p in (GUIDE / "images").glob("*.png")}
+    assert committed_images == set(camera.taken), "run `make guide` to refresh docs/guide/images/"
