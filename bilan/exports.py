@@ -12,6 +12,7 @@ dot and two decimals (`1250.50`, no `$`), dates as `YYYY-MM-DD`. A text cell tha
 import csv
 import datetime
 import itertools
+import json
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -250,36 +251,43 @@ def file_name(bilan: Bilan, extension: str, table: str | None = None) -> str:
 # ---------------------------------------------------------------- open data
 
 
-def open_data_table(data) -> Table:
-    return Table.of(
-        "projets", _("Projets"),
-        (
-            ("id", INT), ("titre", TEXT), ("organisation_porteuse", TEXT), ("enjeu", TEXT), ("statut", TEXT),
-            ("debut", DATE), ("fin", DATE), ("engage", MONEY), ("verse", MONEY),
-        ),
-        tuple(
+OPEN_DATA_COLUMNS = (
+    ("id", INT), ("titre", TEXT), ("organisation_porteuse", TEXT), ("enjeu", TEXT), ("statut", TEXT),
+    ("debut", DATE), ("fin", DATE), ("engage", MONEY), ("verse", MONEY),
+)
+
+
+def open_data_table(projects: Callable[[], Iterable]) -> Table:
+    """The public projects as a table; `projects()` gives them (selectors.open_projects streams them)."""
+    return Table(
+        "projets", _("Projets"), OPEN_DATA_COLUMNS,
+        lambda: (
             (p.pk, p.title, p.lead, p.theme, p.status_label, p.start_date, p.end_date, p.committed, p.disbursed)
-            for p in data.projects
+            for p in projects()
         ),
     )
 
 
-def open_data_json(data) -> dict:
-    """Amounts as strings with two decimals ("1250.50"): exact, unlike JSON numbers read as floats."""
-    return {
+def open_data_json_lines(data, projects: Iterable) -> Iterator[str]:
+    """The open data as one JSON document, written a project at a time (for StreamingHttpResponse).
+
+    Amounts as strings with two decimals ("1250.50"): exact, unlike JSON numbers read as floats."""
+    head = {
         "titre": _("Projets financés par l'Alliance pour la solidarité et l'inclusion sociale"),
         "genere_le": data.generated_at.isoformat(),
         "devise": "CAD",
         "total_engage": f"{data.committed:.2f}",
         "total_verse": f"{data.disbursed:.2f}",
-        "projets": [
-            {
-                "id": p.pk, "titre": p.title, "organisation_porteuse": p.lead, "enjeu": p.theme,
-                "statut": p.status, "statut_libelle": p.status_label,
-                "debut": p.start_date.isoformat() if p.start_date else None,
-                "fin": p.end_date.isoformat() if p.end_date else None,
-                "engage": f"{p.committed:.2f}", "verse": f"{p.disbursed:.2f}",
-            }
-            for p in data.projects
-        ],
     }
+    yield json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "projets": ['
+    separator = "\n  "
+    for p in projects:
+        yield separator + json.dumps({
+            "id": p.pk, "titre": p.title, "organisation_porteuse": p.lead, "enjeu": p.theme,
+            "statut": p.status, "statut_libelle": p.status_label,
+            "debut": p.start_date.isoformat() if p.start_date else None,
+            "fin": p.end_date.isoformat() if p.end_date else None,
+            "engage": f"{p.committed:.2f}", "verse": f"{p.disbursed:.2f}",
+        }, ensure_ascii=False)
+        separator = ",\n  "
+    yield "\n ]\n}\n"

@@ -716,13 +716,14 @@ class OpenProject:
 @dataclass(frozen=True)
 class OpenData:
     generated_at: datetime.datetime
-    projects: tuple[OpenProject, ...]
-    committed: Decimal
+    projects: tuple[OpenProject, ...]  # one page of them on the page; every one: `open_projects()`
+    committed: Decimal  # over every public project
     disbursed: Decimal
+    count: int = 0
 
 
-def open_data() -> OpenData:
-    """The accepted projects (ActionProject.objects.public()), their lead, theme and money, in one query."""
+def _open_queryset():
+    """The accepted projects (ActionProject.objects.public()) with lead, theme, money committed and paid."""
     from django.db.models import DecimalField, Subquery, Value
     from django.db.models.functions import Coalesce
 
@@ -732,7 +733,7 @@ def open_data() -> OpenData:
         sub = queryset.order_by().values(group).annotate(total=Sum(expression)).values("total")
         return Coalesce(Subquery(sub, output_field=money), Value(ZERO, output_field=money))
 
-    projects = (  # 1 public projects with lead, theme, money committed and paid
+    return (
         ActionProject.objects.public()
         .select_related("lead", "theme")
         .annotate(
@@ -741,16 +742,35 @@ def open_data() -> OpenData:
         )
         .order_by("theme__plan_id", "theme__order", "title", "pk")
     )
-    lines = tuple(
-        OpenProject(
-            p.pk, p.title, p.lead.name, p.theme.name, p.status, str(p.get_status_display()), p.start_date, p.end_date,
-            _q(p.committed), _q(p.disbursed),
-        )
-        for p in projects
+
+
+def _open_project(p) -> OpenProject:
+    return OpenProject(
+        p.pk, p.title, p.lead.name, p.theme.name, p.status, str(p.get_status_display()), p.start_date, p.end_date,
+        _q(p.committed), _q(p.disbursed),
     )
-    return OpenData(
-        generated_at=timezone.localtime(),
-        projects=lines,
-        committed=_q(sum((p.committed for p in lines), ZERO)),
-        disbursed=_q(sum((p.disbursed for p in lines), ZERO)),
-    )
+
+
+def open_projects() -> Iterator[OpenProject]:
+    """Every public project, read 500 at a time (the CSV and JSON exports stream them)."""
+    for project in _open_queryset().iterator(chunk_size=CHUNK):
+        yield _open_project(project)
+
+
+def open_totals() -> OpenData:
+    """The money committed to and paid on every public project (2 queries), no project lines."""
+    public = ActionProject.objects.public()
+    committed = Commitment.objects.filter(project__in=public).aggregate(t=Sum(Commitment.CURRENT))["t"]
+    disbursed = Disbursement.objects.filter(commitment__project__in=public).aggregate(t=Sum(Disbursement.CURRENT))["t"]
+    return OpenData(generated_at=timezone.localtime(), projects=(), committed=_q(committed), disbursed=_q(disbursed))
+
+
+def open_data(*, page=None, per_page: int = PER_PAGE):
+    """(OpenData, Page): the totals of every public project (2 queries) and one page of them (2: count, page)."""
+    from dataclasses import replace
+
+    from django.core.paginator import Paginator
+
+    shown = Paginator(_open_queryset(), per_page).get_page(page)
+    data = replace(open_totals(), projects=tuple(_open_project(p) for p in shown.object_list), count=shown.paginator.count)
+    return data, shown

@@ -2,17 +2,14 @@
 
 Views parse the request, check access, validate the form, call a selector or a service, render."""
 
-import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import (
     FileResponse,
     Http404,
-    HttpResponse,
     HttpResponseBadRequest,
     StreamingHttpResponse,
 )
@@ -140,14 +137,16 @@ def bilan_docx(request):
 
 @require_safe
 def open_data(request):
-    data = selectors.open_data()
-    return render(request, "bilan/open_data.html", {"data": data})
+    """The public projects, 50 a page, with the totals of all of them."""
+    data, page = selectors.open_data(page=request.GET.get("page"))
+    return render(request, "bilan/open_data.html", {"data": data, "page": page})
 
 
 @require_safe
 def open_data_csv(request):
-    data = selectors.open_data()
-    response = StreamingHttpResponse(exports.csv_lines(exports.open_data_table(data)), content_type="text/csv; charset=utf-8")
+    """Every public project as CSV, streamed (read 500 at a time)."""
+    table = exports.open_data_table(selectors.open_projects)
+    response = StreamingHttpResponse(exports.csv_lines(table), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="projets.csv"'
     response["Access-Control-Allow-Origin"] = "*"
     return response
@@ -155,10 +154,9 @@ def open_data_csv(request):
 
 @require_safe
 def open_data_json(request):
-    data = selectors.open_data()
-    response = HttpResponse(
-        json.dumps(exports.open_data_json(data), cls=DjangoJSONEncoder, ensure_ascii=False, indent=1),
-        content_type="application/json; charset=utf-8",
+    """Every public project as one JSON document, streamed (totals first, then the projects)."""
+    response = StreamingHttpResponse(
+        exports.open_data_json_lines(selectors.open_totals(), selectors.open_projects()), content_type="application/json; charset=utf-8"
     )
     response["Access-Control-Allow-Origin"] = "*"
     return response

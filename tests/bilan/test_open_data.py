@@ -17,6 +17,11 @@ from organisations.models import Citizen, User
 pytestmark = pytest.mark.django_db
 
 
+def streamed(response) -> bytes:
+    assert response.streaming, "the exports stream"
+    return b"".join(part if isinstance(part, bytes) else part.encode() for part in response.streaming_content)
+
+
 def test_open_data_is_public_and_totals_equal_the_database(client, demo):
     public = ActionProject.objects.public()
     committed = Commitment.objects.filter(project__in=public).aggregate(t=Sum(Commitment.CURRENT))["t"]
@@ -28,7 +33,7 @@ def test_open_data_is_public_and_totals_equal_the_database(client, demo):
     text = page.content.decode().replace("\xa0", " ")
     assert "228 051,25 $" in text
 
-    data = json.loads(client.get(reverse("bilan:open-data-json")).content)
+    data = json.loads(streamed(client.get(reverse("bilan:open-data-json"))))
     assert {p["id"] for p in data["projets"]} == set(public.values_list("pk", flat=True))
     assert Decimal(data["total_engage"]) == sum(Decimal(p["engage"]) for p in data["projets"]) == committed
     assert Decimal(data["total_verse"]) == sum(Decimal(p["verse"]) for p in data["projets"]) == disbursed
@@ -47,7 +52,7 @@ def test_open_data_is_public_and_totals_equal_the_database(client, demo):
 def test_open_data_holds_no_personal_data(client, demo):
     bodies = [
         client.get(reverse("bilan:open-data")).content.decode(),
-        client.get(reverse("bilan:open-data-json")).content.decode(),
+        streamed(client.get(reverse("bilan:open-data-json"))).decode(),
         b"".join(client.get(reverse("bilan:open-data-csv")).streaming_content).decode(),
     ]
     people = [(u.first_name, u.last_name, u.email, u.phone) for u in User.objects.all()]
@@ -71,6 +76,45 @@ def test_drafts_and_refused_projects_are_not_published(client, cast, theme):
 
     f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.DRAFT, title="Brouillon secret")
     f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.ACCEPTED, title="Projet accepté")
-    data = json.loads(client.get(reverse("bilan:open-data-json")).content)
+    data = json.loads(streamed(client.get(reverse("bilan:open-data-json"))))
     assert [p["titre"] for p in data["projets"]] == ["Projet accepté"]
     assert data["total_engage"] == "0.00"
+
+
+def test_many_public_projects_page_by_page_and_streamed_in_full(client, cast, theme, django_assert_max_num_queries):
+    """120 public projects: the page shows 50 with the totals of all 120 in a fixed number of queries;
+    the CSV and the JSON (streamed) hold all 120, valid, with the same totals."""
+    from budget.models import FundingSource
+    from chantiers.models import ProjectStatus
+    from tests import factories as f
+
+    source = f.make_source(theme.plan, amount="1000000.00")
+    year = f.plan_year(theme.plan, 1)
+    projects = ActionProject.objects.bulk_create(
+        ActionProject(title=f"Projet public {i:03d}", lead=cast.org_a, theme=theme, status=ProjectStatus.ACCEPTED) for i in range(120)
+    )
+    Commitment.objects.bulk_create(
+        Commitment(source=source, project=p, plan_year=year, amount=Decimal("100.01"), decided_on=year.start_date) for p in projects
+    )
+    FundingSource.objects.filter(pk=source.pk).update(committed_total=Decimal("12001.20"))
+
+    with django_assert_max_num_queries(4):  # totals (2), count, the page
+        first = client.get(reverse("bilan:open-data"))
+    text = first.content.decode().replace("\xa0", " ")
+    assert first.context["data"].count == 120 and len(first.context["data"].projects) == 50
+    assert "12 001,20 $" in text and "Total des 120 projets publics" in text
+    last = client.get(reverse("bilan:open-data"), {"page": "abc"})
+    assert last.status_code == 200 and [p.title for p in last.context["data"].projects][0] == "Projet public 000"
+    third = client.get(reverse("bilan:open-data"), {"page": "3"})
+    assert [p.title for p in third.context["data"].projects] == [f"Projet public {i:03d}" for i in range(100, 120)]
+
+    data = json.loads(streamed(client.get(reverse("bilan:open-data-json"))))
+    assert len(data["projets"]) == 120 and data["total_engage"] == "12001.20"
+    assert sum(Decimal(p["engage"]) for p in data["projets"]) == Decimal("12001.20")
+    rows = list(csv.DictReader(io.StringIO(streamed(client.get(reverse("bilan:open-data-csv"))).decode("utf-8")[1:])))
+    assert len(rows) == 120 and sum(Decimal(r["engage"]) for r in rows) == Decimal("12001.20")
+
+
+def test_no_public_project_is_still_valid_json(client, db):
+    data = json.loads(streamed(client.get(reverse("bilan:open-data-json"))))
+    assert data["projets"] == [] and data["total_engage"] == "0.00"
