@@ -36,7 +36,16 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 from math import ceil
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -369,6 +378,35 @@ class _Built:
     disbursed: dict
 
 
+COMMITTED, PAID, CORRECTED = 1, 2, 3
+
+
+def _money_rows(project_ids: list[int], *, start: datetime.date, end: datetime.date):
+    """(project, source, plan year, kind, total) of these projects in the period, in one UNION query:
+    committed (decided in it, less reductions), paid in it, corrections dated in it."""
+    kind = IntegerField()
+    committed = (
+        Commitment.objects.filter(project_id__in=project_ids, decided_on__range=(start, end))
+        .values_list("project", "source", "plan_year")
+        .annotate(kind=Value(COMMITTED, output_field=kind), total=Sum(Commitment.CURRENT))
+        .order_by()
+    )
+    paid = (
+        Disbursement.objects.filter(commitment__project_id__in=project_ids, paid_on__range=(start, end))
+        .values_list("commitment__project", "commitment__source", "commitment__plan_year")
+        .annotate(kind=Value(PAID, output_field=kind), total=Sum("amount"))
+        .order_by()
+    )
+    corrected = (
+        DisbursementCorrection.objects.filter(disbursement__commitment__project_id__in=project_ids, corrected_on__range=(start, end))
+        .values_list("disbursement__commitment__project", "disbursement__commitment__source", "disbursement__commitment__plan_year")
+        .annotate(kind=Value(CORRECTED, output_field=kind), total=Sum("delta"))
+        .order_by()
+    )
+    for project, source, year, row_kind, total in committed.union(paid, corrected, all=True):
+        yield project, source, year, row_kind, Decimal(total) if not isinstance(total, Decimal) else total
+
+
 def _chunk_lines(projects: list[ActionProject], *, start: datetime.date, end: datetime.date) -> list[_Built]:
     """The lines of these projects for the period ending `end`, in their order: 7 queries whatever
     their number (partners, committed, paid, corrections, reports, indicators, indicator values)."""
@@ -384,29 +422,8 @@ def _chunk_lines(projects: list[ActionProject], *, start: datetime.date, end: da
     # -- money of these projects in the period, by project, source and plan year
     committed = defaultdict(lambda: defaultdict(lambda: ZERO))  # project -> (source, year) -> amount
     disbursed = defaultdict(lambda: defaultdict(lambda: ZERO))
-    for row in (  # 1 committed in the period
-        Commitment.objects.filter(project_id__in=project_ids, decided_on__range=(start, end))
-        .values_list("project", "source", "plan_year")
-        .annotate(total=Sum(Commitment.CURRENT))
-        .order_by()
-    ):
-        committed[row[0]][(row[1], row[2])] += row[3]
-    for row in (  # 1 paid in the period
-        Disbursement.objects.filter(commitment__project_id__in=project_ids, paid_on__range=(start, end))
-        .values_list("commitment__project", "commitment__source", "commitment__plan_year")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    ):
-        disbursed[row[0]][(row[1], row[2])] += row[3]
-    for row in (  # 1 corrections dated in the period
-        DisbursementCorrection.objects.filter(
-            disbursement__commitment__project_id__in=project_ids, corrected_on__range=(start, end)
-        )
-        .values_list("disbursement__commitment__project", "disbursement__commitment__source", "disbursement__commitment__plan_year")
-        .annotate(total=Sum("delta"))
-        .order_by()
-    ):
-        disbursed[row[0]][(row[1], row[2])] += row[3]
+    for project, source, year, kind, total in _money_rows(project_ids, start=start, end=end):  # 1 (a UNION of three)
+        (committed if kind == COMMITTED else disbursed)[project][(source, year)] += total
 
     # -- reports: latest state at the end of the period, highlights written in it
     latest_report = {}
@@ -420,15 +437,15 @@ def _chunk_lines(projects: list[ActionProject], *, start: datetime.date, end: da
         if report.highlights.strip() and report.period_end >= start:
             highlights[report.project_id].append(report)
     indicators = defaultdict(list)
-    for indicator in Indicator.objects.filter(project_id__in=project_ids).order_by("order", "pk"):  # 1 indicators
-        indicators[indicator.project_id].append(indicator)
-    latest_value = {}
-    for row in (  # 1 indicator values up to the end of the period, latest first
-        IndicatorValue.objects.filter(indicator__project_id__in=project_ids, report__period_end__lte=end)
-        .values_list("indicator_id", "value", "report__period_end")
-        .order_by("-report__period_end", "-report__submitted_at", "-report__pk")
+    latest = IndicatorValue.objects.filter(indicator=OuterRef("pk"), report__period_end__lte=end).order_by(
+        "-report__period_end", "-report__submitted_at", "-report__pk"
+    )
+    for indicator in (  # 1 indicators, each with its latest value up to the end of the period
+        Indicator.objects.filter(project_id__in=project_ids)
+        .annotate(latest_value=Subquery(latest.values("value")[:1]), measured_on=Subquery(latest.values("report__period_end")[:1]))
+        .order_by("order", "pk")
     ):
-        latest_value.setdefault(row[0], (row[1], row[2]))
+        indicators[indicator.project_id].append(indicator)
 
     built = []
     for p in projects:
@@ -447,14 +464,7 @@ def _chunk_lines(projects: list[ActionProject], *, start: datetime.date, end: da
             citizens_reached=report.citizens_reached if report else None,
             committed=_q(sum(committed[p.pk].values(), ZERO)),
             disbursed=_q(sum(disbursed[p.pk].values(), ZERO)),
-            indicators=tuple(
-                IndicatorLine(
-                    i.pk, i.name, i.unit, i.target,
-                    latest_value[i.pk][0] if i.pk in latest_value else None,
-                    latest_value[i.pk][1] if i.pk in latest_value else None,
-                )
-                for i in indicators[p.pk]
-            ),
+            indicators=tuple(IndicatorLine(i.pk, i.name, i.unit, i.target, i.latest_value, i.measured_on) for i in indicators[p.pk]),
             highlights=tuple(
                 Highlight(p.pk, p.title, r.period_start, r.period_end, r.highlights.strip())
                 for r in sorted(highlights[p.pk], key=lambda r: (r.period_end, r.pk))
@@ -527,14 +537,13 @@ def build_bilan(
     filtered = bilan_projects(user, plan=plan, theme=theme, space=space, organisation=organisation, status=status)
     ordered = filtered.filter(_active_in(period)).select_related("lead", "theme", "chantier").order_by("theme__order", "title", "pk")
 
-    sources = list(FundingSource.objects.filter(plan=plan).order_by("order"))  # 1 sources
-    committed_to_date = {  # 1 every commitment of each source decided up to the end of the period
-        row["source"]: row["total"]
-        for row in Commitment.objects.filter(source__plan=plan, decided_on__lte=end)
-        .values("source")
-        .annotate(total=Sum(Commitment.CURRENT))
-        .order_by()
-    }
+    to_date = (  # every commitment of the source decided up to the end of the period
+        Commitment.objects.filter(source=OuterRef("pk"), decided_on__lte=end).order_by().values("source")
+        .annotate(total=Sum(Commitment.CURRENT)).values("total")
+    )
+    sources = list(  # 1 sources, each with what was committed to it up to the end of the period
+        FundingSource.objects.filter(plan=plan).annotate(committed_to_date=Subquery(to_date)).order_by("order")
+    )
     themes = list(plan.themes.order_by("order"))  # 1 themes
 
     # -- one pass over every project of the bilan (8 queries per CHUNK projects)
@@ -590,7 +599,7 @@ def build_bilan(
     by_source = tuple(
         MoneyLine(
             s.code, s.name, _q(c_source[s.pk]), _q(d_source[s.pk]), envelope=_q(s.amount),
-            left=_q(s.amount - committed_to_date.get(s.pk, ZERO)),
+            left=_q(s.amount - (s.committed_to_date or ZERO)),
         )
         for s in sources
     )
@@ -657,7 +666,7 @@ def _lines_of(projects, *, start: datetime.date, end: datetime.date) -> Iterator
 
 
 def _meetings(user, *, plan, period, theme, space, organisation) -> dict:
-    """Meetings held in the period per space (2 queries), and the distinct citizens present (1)."""
+    """Meetings held in the period per space (1 query), and the distinct citizens present (1)."""
     held_until = min(period.end, timezone.localdate() - datetime.timedelta(days=1))
     meetings = Meeting.objects.visible_to(user).filter(date__range=(period.start, held_until))
     if theme is not None:
@@ -669,26 +678,23 @@ def _meetings(user, *, plan, period, theme, space, organisation) -> dict:
     if organisation is not None:
         meetings = meetings.filter(chantier__in=organisation.chantier_memberships.values("chantier"))
     meeting_ids = meetings.values("pk")
-    counts = list(  # 1 meetings held per space
-        Meeting.objects.filter(pk__in=meeting_ids).values("chantier", "chantier__name").annotate(n=Count("pk")).order_by("chantier__name")
-    )
-    present = Attendance.objects.filter(meeting__in=meeting_ids, present=True)
-    attendance = {  # 1 attendance per space: everyone present, citizens present, distinct citizens
-        row["meeting__chantier"]: row
-        for row in present.values("meeting__chantier").annotate(
-            present=Count("pk"),
-            citizen_attendances=Count("pk", filter=Q(citizen__isnull=False)),
-            citizens=Count("citizen", distinct=True),
-        ).order_by()
-    }
-    citizens = present.filter(citizen__isnull=False).values("citizen").distinct().count()  # 1 distinct citizens overall
-    spaces = tuple(
-        SpaceMeetings(
-            row["chantier"], row["chantier__name"], row["n"],
-            attendance.get(row["chantier"], {}).get("present", 0),
-            attendance.get(row["chantier"], {}).get("citizen_attendances", 0),
-            attendance.get(row["chantier"], {}).get("citizens", 0),
+    present = Q(attendances__present=True)
+    counts = list(  # 1 per space: meetings held, everyone present, citizens present, distinct citizens
+        Meeting.objects.filter(pk__in=meeting_ids)
+        .values("chantier", "chantier__name")
+        .annotate(
+            n=Count("pk", distinct=True),
+            present=Count("attendances", filter=present),
+            citizen_attendances=Count("attendances", filter=present & Q(attendances__citizen__isnull=False)),
+            citizens=Count("attendances__citizen", filter=present, distinct=True),
         )
+        .order_by("chantier__name")
+    )
+    citizens = (  # 1 distinct citizens present overall
+        Attendance.objects.filter(meeting__in=meeting_ids, present=True, citizen__isnull=False).values("citizen").distinct().count()
+    )
+    spaces = tuple(
+        SpaceMeetings(row["chantier"], row["chantier__name"], row["n"], row["present"], row["citizen_attendances"], row["citizens"])
         for row in counts
     )
     return {"spaces": spaces, "citizens": citizens}

@@ -26,10 +26,11 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 D = datetime.date
 
-# build_bilan for a plan given by the view: projects, partners, committed, paid, corrections,
-# sources, committed to date, years, themes, reports, indicators, indicator values,
-# meetings per space, attendance per space, distinct citizens.
-SELECTOR_QUERIES = 15
+# build_bilan for a plan given by the view: plan years, sources (with what was committed to them up
+# to the end of the period), themes; per chunk of 500 projects: the projects, their partners, their
+# money (one UNION of committed, paid and corrected), their reports, their indicators (each with its
+# latest value); meetings and attendance per space, distinct citizens.
+SELECTOR_QUERIES = 10
 
 
 def grow(cast, plan, theme, *, projects: int, reports: int, meetings: int):
