@@ -25,7 +25,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -223,12 +223,10 @@ def consents_set(*, person, purposes: set[str], source: str, by: User | None) ->
             consent_withdraw(consent=active[text.purpose], by=by)
 
 
-def users_sharing_contact(user_ids) -> set[int]:
-    """Of these users, those who agreed to show their contact details to their organisation (one query)."""
-    return set(
-        Consent.objects.active()
-        .filter(purpose=ConsentPurpose.SHARE_CONTACT, user_id__in=list(user_ids))
-        .values_list("user_id", flat=True)
+def users_sharing_contact(user_ref: str = "user"):
+    """An annotation: has the user at `user_ref` agreed to show their contact details to their organisation?"""
+    return Exists(
+        Consent.objects.active().filter(purpose=ConsentPurpose.SHARE_CONTACT, user=OuterRef(user_ref))
     )
 
 

@@ -75,17 +75,18 @@ def signup(request):
 
 
 def _detail_context(request, organisation, *, invite_form=None):
+    # Law 25: members' contact details are Coordination's, unless the member agreed to show them (or it is you);
+    # the agreement is read in the same query as the members.
     memberships = list(
-        organisation.memberships.select_related("user").order_by("left_on", "user__last_name", "user__first_name")
+        organisation.memberships.select_related("user")
+        .annotate(contact_shared=users_sharing_contact())
+        .order_by("left_on", "user__last_name", "user__first_name")
     )
     can_manage = organisation.can_manage_members(request.user)
-    # Law 25: members' contact details are Coordination's, unless the member agreed to show them (or it is you).
-    if request.user.is_coordinator:
-        shown = {m.user_id for m in memberships}
-    else:
-        shown = users_sharing_contact(m.user_id for m in memberships) | {request.user.pk}
     for membership in memberships:
-        membership.contact_shown = membership.user_id in shown
+        membership.contact_shown = (
+            request.user.is_coordinator or membership.contact_shared or membership.user_id == request.user.pk
+        )
     return {
         "organisation": organisation,
         "members": [m for m in memberships if m.left_on is None],

@@ -4,7 +4,11 @@ import pytest
 from django.urls import reverse
 
 from organisations.models import PrivacyRequest
-from tests.organisations.test_privacy_fixtures import COORDINATION_PAGES, person_kwargs, trail  # noqa: F401
+from tests.organisations.test_privacy_fixtures import (  # noqa: F401
+    COORDINATION_PAGES,
+    person_kwargs,
+    trail,
+)
 
 
 @pytest.mark.parametrize("name, who", COORDINATION_PAGES)
