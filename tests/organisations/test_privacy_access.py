@@ -7,7 +7,7 @@ from organisations.models import PrivacyRequest
 from tests.organisations.test_privacy_fixtures import (  # noqa: F401
     COORDINATION_PAGES,
     person_kwargs,
-    trail,
+    trail_fixture,
 )
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from organisations import privacy
 from organisations.models import PrivacyAction
-from tests.organisations.test_privacy_fixtures import person_kwargs, trail  # noqa: F401
+from tests.organisations.test_privacy_fixtures import person_kwargs, trail_fixture  # noqa: F401
 
 
 def _tables(data):

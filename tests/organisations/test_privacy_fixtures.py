@@ -28,8 +28,8 @@ COORDINATION_PAGES = [
 ]
 
 
-@pytest.fixture
-def trail(cast, theme):
+@pytest.fixture(name="trail")
+def trail_fixture(cast, theme):
     """Réjeanne Côté (a citizen) and alice (a partner), each with seats, attendance, consents; alice wrote a report."""
     space = f.make_chantier(themes=[theme], name="Chantier logement")
     citizen = f.make_citizen(
