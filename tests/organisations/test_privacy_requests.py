@@ -94,3 +94,37 @@ def test_the_list_costs_the_same_queries_for_many_requests(login, cast, django_a
     with django_assert_max_num_queries(8):
         response = client.get(reverse("organisations:privacy-request-list"))
     assert response.content.decode().count('data-testid="privacy-request"') == 30
+
+
+def test_the_person_page_costs_the_same_queries_for_a_long_history(login, cast, trail, django_assert_max_num_queries):
+    today = timezone.localdate()
+    for i in range(15):
+        request = privacy.privacy_request_create(person=trail.citizen, kind="access", by=cast.coordinator,
+                                                 received_on=today - datetime.timedelta(days=i))
+        privacy.person_export(person=trail.citizen, fmt="json", by=cast.coordinator, request=request)
+        privacy.consents_set(person=trail.citizen, purposes=set() if i % 2 else {"nouvelles"}, source="coordination",
+                             by=cast.coordinator)
+    client = login(cast.coordinator)
+    url = reverse("organisations:privacy-person-detail", kwargs=person_kwargs(trail, "citizen"))
+    # session, user, roles; the citizen; its consents with who recorded and withdrew them;
+    # its requests; its log with who acted and for which request
+    with django_assert_max_num_queries(7):
+        response = client.get(url)
+    page = response.content.decode()
+    assert page.count('data-testid="privacy-action"') == PrivacyAction.objects.filter(citizen=trail.citizen).count()
+    assert page.count('data-testid="consent"') == trail.citizen.consents.count()
+
+
+def test_the_incident_register_costs_the_same_queries_for_many_incidents(login, cast, django_assert_max_num_queries):
+    for i in range(25):
+        privacy.incident_record(
+            by=cast.coordinator, information_involved=f"Liste {i}", circumstances="Envoi", people_affected=i,
+            occurred_on=datetime.date(2025, 1, 1) + datetime.timedelta(days=i),
+            discovered_on=datetime.date(2025, 2, 1) + datetime.timedelta(days=i),
+            risk_assessment="Faible", measures_taken="Rappel",
+        )
+    client = login(cast.coordinator)
+    # session, user, roles; the incidents
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("organisations:incident-list"))
+    assert response.content.decode().count('data-testid="incident"') == 25
