@@ -362,11 +362,17 @@ def person_export(*, person, fmt: str, by: User, request: PrivacyRequest | None 
     return text
 
 
+FORMULA_START = ("=", "+", "-", "@")
+
+
 def _csv_value(value):
+    """A cell as text; one starting like a formula gets a leading apostrophe, so a spreadsheet never runs it."""
     if value is None:
         return ""
     if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False)
+        value = json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
     return value
 
 

@@ -73,3 +73,12 @@ def test_an_export_for_another_persons_request_is_refused(login, cast, trail):
     )
     assert response.status_code == 404
     assert not PrivacyAction.objects.filter(action=PrivacyAction.Action.EXPORT_JSON).exists()
+
+
+def test_a_csv_cell_that_looks_like_a_formula_is_not_run(login, cast, trail):
+    trail.citizen.notes = '=HYPERLINK("http://exemple.org","clic")'
+    trail.citizen.save()
+    response = login(cast.coordinator).get(reverse("organisations:privacy-export-csv", kwargs=person_kwargs(trail, "citizen")))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    notes = next(row["valeur"] for row in rows if row["table"] == "profil" and row["champ"] == "notes")
+    assert notes == "'" + trail.citizen.notes
