@@ -345,13 +345,17 @@ def person_export(*, person, fmt: str, by: User, request: PrivacyRequest | None 
     elif fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(["table", "titre", "ligne", "champ", "valeur"])
+        # One long table (a row per value), so every table of the portal fits in one file; `relation` names
+        # the column pointing at the person (a report "submitted_by", a consent "recorded_by"...).
+        writer.writerow(["table", "titre", "relation", "ligne", "champ", "valeur"])
         for name, value in data["person"].items():
-            writer.writerow(["profil", _("Profil"), 1, name, _csv_value(value)])
+            writer.writerow(["profil", _("Profil"), "", 1, name, _csv_value(value)])
         for table in data["tables"]:
             for number, row in enumerate(table["rows"], start=1):
                 for name, value in row.items():
-                    writer.writerow([table["table"], table["title"], number, name, _csv_value(value)])
+                    writer.writerow(
+                        [table["table"], table["title"], table["field"], number, name, _csv_value(value)]
+                    )
         text = out.getvalue()
         action = PrivacyAction.Action.EXPORT_CSV
     else:

@@ -62,6 +62,7 @@ def test_the_csv_export_reads_back_with_its_accents(login, cast, trail):
     assert profile["notes"] == "Préfère les rencontres du soir."
     attendance = {row["ligne"] for row in rows if row["table"] == "chantiers.attendance"}
     assert attendance == {"1", "2", "3"}
+    assert {row["relation"] for row in rows if row["table"] == "chantiers.attendance"} == {"citizen"}
     assert PrivacyAction.objects.filter(action=PrivacyAction.Action.EXPORT_CSV, citizen=trail.citizen).count() == 1
 
 
