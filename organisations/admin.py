@@ -100,41 +100,39 @@ class NoDeleteAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(Consent)
-class ConsentAdmin(NoDeleteAdmin):
-    list_display = ["__str__", "purpose", "text_version", "given_at", "source", "withdrawn_at"]
-    list_filter = ["purpose", "source"]
-    list_select_related = ["user", "citizen"]
-    search_fields = ["user__username", "user__last_name", "citizen__last_name"]
-    autocomplete_fields = ["user", "citizen", "recorded_by", "withdrawn_by"]
-    readonly_fields = ["text_version", "text", "given_at"]
-
-    def has_change_permission(self, request, obj=None):
-        return False  # proof of consent: given and withdrawn through organisations.privacy only
-
-
-@admin.register(PrivacyRequest)
-class PrivacyRequestAdmin(NoDeleteAdmin):
-    list_display = ["kind", "user", "citizen", "received_on", "due_on", "status"]
-    list_filter = ["kind", "status"]
-    list_select_related = ["user", "citizen"]
-    search_fields = ["user__username", "user__last_name", "citizen__last_name"]
-    autocomplete_fields = ["user", "citizen", "created_by"]
-    readonly_fields = ["due_on"]
-
-
-@admin.register(PrivacyAction)
-class PrivacyActionAdmin(NoDeleteAdmin):
-    list_display = ["at", "action", "user", "citizen", "by", "summary"]
-    list_filter = ["action"]
-    list_select_related = ["user", "citizen", "by"]
-    search_fields = ["summary", "user__username", "citizen__last_name"]
+class ReadOnlyAdmin(NoDeleteAdmin):
+    """Written through organisations.privacy only (due dates, the log); the admin reads them."""
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Consent)
+class ConsentAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "purpose", "text_version", "given_at", "source", "withdrawn_at"]
+    list_filter = ["purpose", "source"]
+    list_select_related = ["user", "citizen"]
+    search_fields = ["user__username", "user__last_name", "citizen__last_name"]
+    autocomplete_fields = ["user", "citizen", "recorded_by", "withdrawn_by"]
+
+
+@admin.register(PrivacyRequest)
+class PrivacyRequestAdmin(ReadOnlyAdmin):
+    list_display = ["kind", "user", "citizen", "received_on", "due_on", "status"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["user", "citizen"]
+    search_fields = ["user__username", "user__last_name", "citizen__last_name"]
+
+
+@admin.register(PrivacyAction)
+class PrivacyActionAdmin(ReadOnlyAdmin):
+    list_display = ["at", "action", "user", "citizen", "by", "summary"]
+    list_filter = ["action"]
+    list_select_related = ["user", "citizen", "by"]
+    search_fields = ["summary", "user__username", "citizen__last_name"]
 
 
 @admin.register(ConfidentialityIncident)

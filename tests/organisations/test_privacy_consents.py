@@ -120,3 +120,11 @@ def test_personnel_reads_citizens_in_the_admin_without_their_contact_details(cli
     client.force_login(cast.coordinator)
     page = client.get(reverse("admin:organisations_citizen_change", args=[trail.citizen.pk])).content.decode()
     assert "rejeanne@example.org" in page
+
+
+def test_a_consent_noted_with_the_old_form_is_shown_on_the_person_page(login, cast):
+    citizen = f.make_citizen(first_name="Lise", consent_to_contact=True, consent_given_on=datetime.date(2013, 5, 14))
+    page = login(cast.coordinator).get(
+        reverse("organisations:privacy-person-detail", kwargs={"kind": "citoyens", "pk": citizen.pk})
+    ).content.decode()
+    assert "Consentement à être contacté noté le 2013-05-14" in page

@@ -104,3 +104,11 @@ def test_no_role_holds_the_delete_permission(cast):
 
     delete = Permission.objects.get(codename="delete_confidentialityincident")
     assert not delete.group_set.exists()
+
+
+def test_the_admin_records_through_the_same_rules(client, cast):
+    client.force_login(cast.coordinator)
+    response = client.post(reverse("admin:organisations_confidentialityincident_add"), FORM)
+    assert response.status_code == 302
+    incident = ConfidentialityIncident.objects.get()
+    assert (incident.kept_until, incident.recorded_by) == (datetime.date(2031, 3, 4), cast.coordinator)
