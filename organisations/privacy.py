@@ -71,21 +71,27 @@ USER_INACTIVE_YEARS = 3
 class Retention:
     what: str
     why: str
-    how_long: str
+    how_long_text: str
+    years: int | None = None
+
+    @property
+    def how_long(self) -> str:
+        """Translated when shown (a lazy string formatted at import would stay in French)."""
+        return str(self.how_long_text) % {"years": self.years} if self.years else str(self.how_long_text)
 
 
 RETENTION = [
     Retention(
         gettext_lazy("Comptes des partenaires : nom, courriel, téléphone, organisation, rôle"),
         gettext_lazy("Vous donner accès au portail, vous inviter aux rencontres, suivre les projets de votre organisation."),
-        gettext_lazy("Tant que vous êtes membre d'une organisation; anonymisés %(years)s ans après votre départ ou votre dernière connexion.")
-        % {"years": USER_INACTIVE_YEARS},
+        gettext_lazy("Tant que vous êtes membre d'une organisation; anonymisés %(years)s ans après votre départ ou votre dernière connexion."),
+        USER_INACTIVE_YEARS,
     ),
     Retention(
         gettext_lazy("Citoyens et citoyennes : nom, courriel, téléphone, quartier ou village"),
         gettext_lazy("Les inviter aux lieux de concertation où ils siègent et compter la participation citoyenne (principe 5)."),
-        gettext_lazy("Anonymisés %(years)s ans après leur dernière activité (rencontre, siège, consentement).")
-        % {"years": CITIZEN_INACTIVE_YEARS},
+        gettext_lazy("Anonymisés %(years)s ans après leur dernière activité (rencontre, siège, consentement)."),
+        CITIZEN_INACTIVE_YEARS,
     ),
     Retention(
         gettext_lazy("Présences aux rencontres et sièges dans les lieux de concertation"),
@@ -100,7 +106,8 @@ RETENTION = [
     Retention(
         gettext_lazy("Registre des incidents de confidentialité"),
         gettext_lazy("Obligation du Règlement sur les incidents de confidentialité."),
-        gettext_lazy("%(years)s ans après la prise de connaissance de l'incident.") % {"years": INCIDENT_YEARS},
+        gettext_lazy("%(years)s ans après la prise de connaissance de l'incident."),
+        INCIDENT_YEARS,
     ),
     Retention(
         gettext_lazy("Rapports des projets et pièces justificatives"),
