@@ -19,6 +19,10 @@ class User(AbstractUser):
         _("jeton du calendrier"), default=uuid.uuid4, unique=True, editable=False,
         help_text=_("Clé secrète de l'adresse iCalendar personnelle (abonnement Outlook ou Google Agenda)."),
     )
+    anonymised_at = models.DateTimeField(
+        _("anonymisé le"), null=True, blank=True, editable=False,
+        help_text=_("Effacement à sa demande ou à la fin de la conservation (Loi 25) : le nom est remplacé, le compte fermé."),
+    )
 
     class Meta:
         verbose_name = _("utilisateur")
@@ -276,11 +280,13 @@ class Citizen(models.Model):
     email = models.EmailField(_("courriel"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=40, blank=True)
     neighbourhood = models.CharField(_("quartier ou village"), max_length=120, blank=True)
+    # Before Law 25's consents per purpose: kept in step with the « contact » consent by organisations.privacy.
     consent_to_contact = models.BooleanField(_("consent à être contacté"), default=False)
     consent_given_on = models.DateField(_("date du consentement"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     is_demo = models.BooleanField(_("donnée de démonstration"), default=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    anonymised_at = models.DateTimeField(_("anonymisé le"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("citoyen")
@@ -296,3 +302,13 @@ class Citizen(models.Model):
 
     def __str__(self):
         return f"{self.first_name} {self.last_name}"
+
+
+# Law 25: consents, requests, the privacy log and the incident register (their own module, found here by Django).
+from organisations.privacy_models import (  # noqa: E402, F401
+    ConfidentialityIncident,
+    Consent,
+    ConsentPurpose,
+    PrivacyAction,
+    PrivacyRequest,
+)

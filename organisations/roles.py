@@ -37,6 +37,11 @@ NEVER_DELETED = {
     "fundingsource",
     "commitment",
     "disbursement",
+    # Law 25: proof of consent, people's requests, the log of what was done, the incident register (five years)
+    "consent",
+    "privacyrequest",
+    "privacyaction",
+    "confidentialityincident",
 }
 
 

@@ -16,7 +16,14 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from organisations.models import Membership, MembershipRequest, Organisation, User
+from organisations.models import (
+    Consent,
+    Membership,
+    MembershipRequest,
+    Organisation,
+    User,
+)
+from organisations.privacy import consent_give
 from organisations.roles import PARTENAIRE
 
 ORGANISATION_FIELDS = (
@@ -62,6 +69,7 @@ def account_register(
     organisation: dict | None = None,
     join: Organisation | None = None,
     message: str = "",
+    consents: set[str] = frozenset(),
 ) -> User:
     """Create a partner's account and either a new (pending) organisation or a request to join one."""
     if (organisation is None) == (join is None):
@@ -71,6 +79,9 @@ def account_register(
     user.full_clean()
     user.save()
     user.groups.add(Group.objects.get(name=PARTENAIRE))
+    if consents:
+        for purpose in sorted(consents):
+            consent_give(person=user, purpose=purpose, source=Consent.Source.SIGNUP, by=user)
     if organisation is not None:
         org = Organisation(
             **{key: value for key, value in organisation.items() if key in ORGANISATION_FIELDS},

@@ -14,6 +14,7 @@ from organisations import services
 from organisations.access import coordination_required, get_organisation_for_user
 from organisations.forms import InviteForm, OrganisationForm, ReasonForm, SignupForm
 from organisations.models import Membership, MembershipRequest, Organisation
+from organisations.privacy import users_sharing_contact
 
 
 def _form_error(form, error: ValidationError) -> None:
@@ -40,6 +41,7 @@ def signup(request):
                 username=data["username"], first_name=data["first_name"], last_name=data["last_name"],
                 email=data["email"], password=data["password1"], organisation=form.organisation_data(),
                 join=data["join"] if data["choice"] == SignupForm.JOIN else None, message=data["message"],
+                consents=form.consents(),
             )
         except ValidationError as error:
             _form_error(form, error)
@@ -73,10 +75,18 @@ def signup(request):
 
 
 def _detail_context(request, organisation, *, invite_form=None):
+    # Law 25: members' contact details are Coordination's, unless the member agreed to show them (or it is you);
+    # the agreement is read in the same query as the members.
     memberships = list(
-        organisation.memberships.select_related("user").order_by("left_on", "user__last_name", "user__first_name")
+        organisation.memberships.select_related("user")
+        .annotate(contact_shared=users_sharing_contact())
+        .order_by("left_on", "user__last_name", "user__first_name")
     )
     can_manage = organisation.can_manage_members(request.user)
+    for membership in memberships:
+        membership.contact_shown = (
+            request.user.is_coordinator or membership.contact_shared or membership.user_id == request.user.pk
+        )
     return {
         "organisation": organisation,
         "members": [m for m in memberships if m.left_on is None],

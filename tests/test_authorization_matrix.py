@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from chantiers.models import (
     ActionProject,
@@ -21,7 +22,7 @@ from chantiers.models import (
     ReportAttachment,
     ReviewCriterion,
 )
-from organisations.models import MembershipRequest, Organisation, User
+from organisations.models import Citizen, MembershipRequest, Organisation, User
 
 ROLES = ("anonymous", "partenaire", "partenaire2", "personnel", "coordination")
 LOGIN = "login"  # a redirect to the login page
@@ -73,7 +74,32 @@ OBJECTS = {
     "agreement of partenaire2": lambda: {"pk": _agreement("Parcours vers l'emploi pour jeunes adultes").pk},
     "planned payment of partenaire": lambda: _planned("Ateliers parents-enfants Bouger en famille"),
     "disbursement of partenaire": lambda: {"pk": _disbursement("Ateliers parents-enfants Bouger en famille").pk},
+    "citizen (privacy)": lambda: {"kind": "citoyens", "pk": Citizen.objects.order_by("pk").first().pk},
+    "partenaire (privacy)": lambda: {"kind": "utilisateurs", "pk": User.objects.get(username="partenaire").pk},
+    "privacy request": lambda: {"pk": _privacy_request().pk},
+    "incident": lambda: {"pk": _incident().pk},
 }
+
+
+def _privacy_request():
+    from organisations.models import PrivacyRequest
+    from organisations.privacy import privacy_request_create
+
+    return PrivacyRequest.objects.order_by("pk").first() or privacy_request_create(
+        person=User.objects.get(username="partenaire"), kind="access", received_on=timezone.localdate(),
+        by=User.objects.get(username="coordination"),
+    )
+
+
+def _incident():
+    from organisations.models import ConfidentialityIncident
+    from organisations.privacy import incident_record
+
+    return ConfidentialityIncident.objects.order_by("pk").first() or incident_record(
+        by=User.objects.get(username="coordination"), information_involved="Courriels", circumstances="Envoi",
+        occurred_on=timezone.localdate(), discovered_on=timezone.localdate(), people_affected=1,
+        risk_assessment="Faible", measures_taken="Rappel",
+    )
 
 
 def _report(title):
@@ -190,6 +216,23 @@ MATRIX = [
     ("organisations:organisation-update", "organisation of partenaire2", (LOGIN, 404, 200, 403, 200)),
     ("organisations:member-invite", "organisation of partenaire", (LOGIN, 405, 405, 405, 405)),
     ("organisations:member-remove", "member of partenaire's organisation", (LOGIN, 405, 405, 405, 405)),
+    # Privacy (Law 25): the public page, a person's own consents; the register is Coordination's
+    ("organisations:privacy-policy", None, (200, 200, 200, 200, 200)),
+    ("organisations:my-consents", None, (LOGIN, 200, 200, 200, 200)),
+    ("organisations:privacy-request-list", None, (LOGIN, 403, 403, 403, 200)),
+    ("organisations:privacy-request-detail", "privacy request", (LOGIN, 403, 403, 403, 200)),
+    ("organisations:privacy-person-search", None, (LOGIN, 403, 403, 403, 200)),
+    ("organisations:privacy-person-detail", "citizen (privacy)", (LOGIN, 403, 403, 403, 200)),
+    ("organisations:privacy-person-detail", "partenaire (privacy)", (LOGIN, 403, 403, 403, 200)),
+    ("organisations:privacy-request-create", "citizen (privacy)", (LOGIN, 403, 403, 403, 405)),
+    ("organisations:privacy-consents-record", "citizen (privacy)", (LOGIN, 403, 403, 403, 405)),
+    ("organisations:privacy-export-json", "partenaire (privacy)", (LOGIN, 403, 403, 403, 200)),
+    ("organisations:privacy-export-csv", "citizen (privacy)", (LOGIN, 403, 403, 403, 200)),
+    ("organisations:privacy-person-rectify", "citizen (privacy)", (LOGIN, 403, 403, 403, 200)),
+    ("organisations:privacy-person-erase", "partenaire (privacy)", (LOGIN, 403, 403, 403, 200)),
+    ("organisations:incident-list", None, (LOGIN, 403, 403, 403, 200)),
+    ("organisations:incident-create", None, (LOGIN, 403, 403, 403, 200)),
+    ("organisations:incident-detail", "incident", (LOGIN, 403, 403, 403, 200)),
     # Concertation spaces and meetings
     ("chantiers:space-list", None, (LOGIN, 200, 200, 200, 200)),
     ("chantiers:space-create", None, (LOGIN, 403, 403, 403, 200)),
@@ -331,6 +374,10 @@ PARTNER_REFUSED_POSTS = [
     ("organisations:organisation-approve", "pending organisation"),
     ("organisations:organisation-update", "organisation of partenaire2", ("partenaire",)),
     ("organisations:member-invite", "organisation of partenaire2", ("partenaire",)),
+    ("organisations:privacy-person-erase", "partenaire (privacy)"),
+    ("organisations:privacy-person-rectify", "citizen (privacy)"),
+    ("organisations:privacy-request-create", "citizen (privacy)"),
+    ("organisations:incident-create", None),
     ("budget:commitment-create", None),
     ("budget:disbursement-create", "commitment"),
     ("budget:commitment-reduce", "commitment"),

@@ -1,0 +1,313 @@
+"""Privacy pages (Law 25): the public policy, « Mes consentements », and Coordination's register of
+requests, people, exports, corrections, erasures and confidentiality incidents."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Case, IntegerField, Value, When
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from organisations import privacy
+from organisations.access import coordination_required
+from organisations.forms import (
+    ConsentsForm,
+    EraseForm,
+    IncidentForm,
+    PrivacyRequestCloseForm,
+    PrivacyRequestForm,
+    RectifyForm,
+)
+from organisations.models import (
+    Citizen,
+    ConfidentialityIncident,
+    Consent,
+    PrivacyRequest,
+)
+from organisations.views import _form_error
+
+# Public -------------------------------------------------------------------------------------------
+
+
+def privacy_policy(request):
+    return render(
+        request, "organisations/privacy_policy.html",
+        {
+            "officer": privacy.privacy_officer(),
+            "retention": privacy.RETENTION,
+            "purposes": privacy.PURPOSES.values(),
+            "request_days": privacy.REQUEST_DAYS,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_consents(request):
+    person = request.user
+    purposes = privacy.purposes_for(person)
+    consents = list(privacy.consents_of(person))
+    given = {c.purpose for c in consents if c.is_active}
+    form = ConsentsForm(request.POST or None, purposes=purposes, given=given)
+    if request.method == "POST" and form.is_valid():
+        privacy.consents_set(person=person, purposes=form.purposes(), source=Consent.Source.SELF, by=person)
+        messages.success(request, _("Vos choix sont enregistrés."))
+        return redirect("organisations:my-consents")
+    return render(request, "organisations/my_consents.html", {"form": form, "consents": consents})
+
+
+# Coordination: requests -------------------------------------------------------------------------
+
+
+@coordination_required
+def privacy_request_list(request):
+    today = timezone.localdate()
+    requests = list(
+        PrivacyRequest.objects.select_related("user", "citizen")
+        .annotate(open_first=Case(When(status=PrivacyRequest.Status.OPEN, then=Value(0)), default=Value(1),
+                                  output_field=IntegerField()))
+        .order_by("open_first", "due_on", "pk")[:200]
+    )
+    for item in requests:
+        item.overdue = item.is_overdue(today)
+        item.kind_url = privacy.url_kind(item.person)
+    return render(
+        request, "organisations/privacy_request_list.html",
+        {
+            "requests": requests,
+            "overdue_count": PrivacyRequest.objects.overdue(today).count(),
+            "open_count": PrivacyRequest.objects.open().count(),
+            "incident_count": ConfidentialityIncident.objects.count(),
+        },
+    )
+
+
+@coordination_required
+@require_http_methods(["GET", "POST"])
+def privacy_request_detail(request, pk):
+    privacy_request = get_object_or_404(PrivacyRequest.objects.select_related("user", "citizen", "created_by"), pk=pk)
+    form = PrivacyRequestCloseForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                privacy.privacy_request_close(request=privacy_request, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _form_error(form, error)
+            else:
+                messages.success(request, _("La demande est fermée."))
+                return redirect(privacy_request)
+    person = privacy_request.person
+    return render(
+        request, "organisations/privacy_request_detail.html",
+        {
+            "privacy_request": privacy_request,
+            "person": person,
+            "kind": privacy.url_kind(person),
+            "overdue": privacy_request.is_overdue(),
+            "form": form,
+            "actions": privacy_request.actions.select_related("by").order_by("-at", "-pk"),
+        },
+    )
+
+
+# Coordination: people -----------------------------------------------------------------------------
+
+
+@coordination_required
+def privacy_person_search(request):
+    query = request.GET.get("q", "")
+    users, citizens = privacy.search_people(query)
+    return render(request, "organisations/privacy_person_search.html", {"query": query, "users": users, "citizens": citizens})
+
+
+def _person(kind, pk):
+    person = privacy.person_for(kind, pk)
+    if person is None:
+        raise Http404
+    return person
+
+
+def _linked_request(request, person):
+    pk = request.GET.get("demande") or request.POST.get("request")
+    if not pk:
+        return None
+    try:
+        return privacy.requests_of(person).get(pk=int(pk))
+    except (ValueError, PrivacyRequest.DoesNotExist):
+        raise Http404 from None
+
+
+def _person_context(request, person, kind, **forms):
+    consents = list(privacy.consents_of(person))
+    given = {c.purpose for c in consents if c.is_active}
+    is_citizen = isinstance(person, Citizen)
+    return {
+        "person": person,
+        "kind": kind,
+        "is_citizen": is_citizen,
+        "requests": privacy.requests_of(person),
+        "actions": privacy.actions_of(person)[:100],
+        "consents": consents,
+        "legacy_consent": is_citizen and person.consent_to_contact and not any(
+            c.purpose == "contact" for c in consents
+        ),
+        "memberships": [] if is_citizen else person.memberships.select_related("organisation"),
+        "request_form": forms.get("request_form") or PrivacyRequestForm(initial={"received_on": timezone.localdate()}),
+        "consents_form": (forms.get("consents_form") or ConsentsForm(purposes=privacy.purposes_for(person), given=given))
+        if is_citizen and not person.anonymised_at else None,
+    }
+
+
+@coordination_required
+def privacy_person_detail(request, kind, pk):
+    person = _person(kind, pk)
+    return render(request, "organisations/privacy_person_detail.html", _person_context(request, person, kind))
+
+
+@coordination_required
+@require_POST
+def privacy_request_create(request, kind, pk):
+    person = _person(kind, pk)
+    form = PrivacyRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            created = privacy.privacy_request_create(person=person, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(
+                request, _("Demande consignée; la réponse est due le %(due)s.") % {"due": created.due_on.isoformat()}
+            )
+            return redirect(created)
+    return render(
+        request, "organisations/privacy_person_detail.html", _person_context(request, person, kind, request_form=form),
+        status=400,
+    )
+
+
+@coordination_required
+@require_POST
+def privacy_consents_record(request, kind, pk):
+    """Coordination notes a citizen's consents (given on paper or by telephone) or their withdrawal."""
+    person = _person(kind, pk)
+    if not isinstance(person, Citizen) or person.anonymised_at:
+        raise Http404
+    form = ConsentsForm(request.POST, purposes=privacy.purposes_for(person))
+    if form.is_valid():
+        privacy.consents_set(person=person, purposes=form.purposes(), source=Consent.Source.COORDINATION, by=request.user)
+        messages.success(request, _("Consentements enregistrés."))
+    return redirect("organisations:privacy-person-detail", kind=kind, pk=pk)
+
+
+def _export(request, kind, pk, fmt):
+    person = _person(kind, pk)
+    text = privacy.person_export(person=person, fmt=fmt, by=request.user, request=_linked_request(request, person))
+    name = f"donnees-{kind}-{person.pk}-{timezone.localdate().isoformat()}.{fmt}"
+    if fmt == "csv":
+        response = HttpResponse("\ufeff" + text, content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(text, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@coordination_required
+def privacy_export_json(request, kind, pk):
+    return _export(request, kind, pk, "json")
+
+
+@coordination_required
+def privacy_export_csv(request, kind, pk):
+    return _export(request, kind, pk, "csv")
+
+
+@coordination_required
+@require_http_methods(["GET", "POST"])
+def privacy_person_rectify(request, kind, pk):
+    person = _person(kind, pk)
+    if person.anonymised_at:
+        raise Http404
+    fields = privacy.RECTIFIABLE[privacy.person_kind(person)]
+    requests = privacy.requests_of(person).filter(status=PrivacyRequest.Status.OPEN)
+    form = RectifyForm(
+        request.POST or None, fields=fields, requests=requests,
+        initial={**{name: getattr(person, name) for name in fields}, "request": request.GET.get("demande")},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        linked = data.pop("request")
+        try:
+            privacy.person_rectify(person=person, by=request.user, request=linked, **data)
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Corrections enregistrées; l'ancienne valeur reste au journal."))
+            return redirect("organisations:privacy-person-detail", kind=kind, pk=pk)
+    return render(request, "organisations/privacy_person_rectify.html", {"form": form, "person": person, "kind": kind})
+
+
+@coordination_required
+@require_http_methods(["GET", "POST"])
+def privacy_person_erase(request, kind, pk):
+    person = _person(kind, pk)
+    if person.anonymised_at:
+        raise Http404
+    requests = privacy.requests_of(person).filter(status=PrivacyRequest.Status.OPEN)
+    form = EraseForm(request.POST or None, requests=requests, initial={"request": request.GET.get("demande")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            privacy.person_erase(person=person, by=request.user, request=form.cleaned_data["request"])
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("La personne est anonymisée; ses présences et ses rapports restent comptés."))
+            return redirect("organisations:privacy-person-detail", kind=kind, pk=pk)
+    return render(request, "organisations/privacy_person_erase.html", {"form": form, "person": person, "kind": kind})
+
+
+# Coordination: the confidentiality-incident register ------------------------------------------------
+
+
+@coordination_required
+def incident_list(request):
+    return render(
+        request, "organisations/incident_list.html",
+        {"incidents": ConfidentialityIncident.objects.select_related("recorded_by")},
+    )
+
+
+@coordination_required
+@require_http_methods(["GET", "POST"])
+def incident_create(request):
+    form = IncidentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            incident = privacy.incident_record(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Incident consigné au registre; il y reste jusqu'au %(day)s.")
+                             % {"day": incident.kept_until.isoformat()})
+            return redirect(incident)
+    return render(request, "organisations/incident_form.html", {"form": form, "incident": None})
+
+
+@coordination_required
+@require_http_methods(["GET", "POST"])
+def incident_detail(request, pk):
+    incident = get_object_or_404(ConfidentialityIncident.objects.select_related("recorded_by"), pk=pk)
+    form = IncidentForm(request.POST or None, instance=ConfidentialityIncident.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            incident = privacy.incident_update(incident=incident, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Registre mis à jour."))
+            return redirect(incident)
+    return render(request, "organisations/incident_form.html", {"form": form, "incident": incident})
+
