@@ -63,7 +63,8 @@ from chantiers.services import (
     review_recommend,
     review_save_scores,
 )
-from organisations.models import Citizen, Membership, Organisation, User
+from organisations.models import Citizen, Consent, ConsentPurpose, Membership, Organisation, User
+from organisations.privacy import consent_give
 from organisations.roles import COORDINATION, PARTENAIRE, PERSONNEL, ensure_role_groups
 
 S = ProjectStatus
@@ -879,6 +880,11 @@ def _create_citizens() -> dict[str, Citizen]:
         )
         citizen.full_clean()
         citizen.save()
+        if consent_on:  # the consent as Law 25 keeps it: its purpose, the text shown, its date
+            consent = consent_give(person=citizen, purpose=ConsentPurpose.CONTACT, source=Consent.Source.COORDINATION)
+            Consent.objects.filter(pk=consent.pk).update(
+                given_at=timezone.make_aware(datetime.datetime.combine(consent_on, datetime.time(10)))
+            )
         citizens[key] = citizen
     return citizens
 

@@ -149,3 +149,16 @@ def test_demo_requested_amounts_are_spread_over_the_plan_years_to_the_cent():
     for project in ActionProject.objects.filter(is_demo=True).annotate(by_year=Sum("year_amounts__amount")):
         if project.plan_years.exists() and project.amount_requested:
             assert project.by_year == project.amount_requested, project
+
+
+def test_demo_citizens_consents_are_kept_as_law_25_asks(demo):
+    """Each demo citizen who agreed to be contacted has a consent row: purpose, version of the text, date."""
+    from organisations.models import Citizen, Consent, ConsentPurpose
+
+    agreed = Citizen.objects.filter(is_demo=True, consent_to_contact=True)
+    assert agreed.exists()
+    for citizen in agreed:
+        consent = Consent.objects.active().get(citizen=citizen, purpose=ConsentPurpose.CONTACT)
+        assert consent.text_version and consent.text
+        assert timezone.localdate(consent.given_at) == citizen.consent_given_on
+    assert not Consent.objects.filter(citizen__is_demo=True, citizen__consent_to_contact=False).exists()
