@@ -885,6 +885,7 @@ def _create_citizens() -> dict[str, Citizen]:
             Consent.objects.filter(pk=consent.pk).update(
                 given_at=timezone.make_aware(datetime.datetime.combine(consent_on, datetime.time(10)))
             )
+            Citizen.objects.filter(pk=citizen.pk).update(consent_given_on=consent_on)  # the old column, in step
         citizens[key] = citizen
     return citizens
 
