@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from asis import views
+from asis import history, views
 from organisations.forms import PasswordResetForm
 
 admin.site.site_header = _("ASIS — administration")
@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("chantiers.urls")),
     path("", include("budget.urls")),
     path("", include("bilan.urls")),
+    path("historique/<slug:kind>/<int:pk>/", history.object_history, name="object-history"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path(
