@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
 ]
+SIMPLE_HISTORY_REVERT_DISABLED = True  # the admin shows history; a revert would bypass the services
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
