@@ -6,8 +6,8 @@ from django.db.models import ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, Round
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from asis.history_records import ChangeHistory
 from chantiers.models import (
     ActionProject,
     Plan,
@@ -62,7 +62,7 @@ class FundingSource(models.Model):
     disbursed_total = models.DecimalField(_("versé"), default=ZERO, editable=False, **MONEY)
     order = models.PositiveSmallIntegerField(_("ordre"), default=1)
 
-    history = HistoricalRecords(excluded_fields=["committed_total", "disbursed_total"])  # who, when, what changed (django-simple-history)
+    history = ChangeHistory(excluded_fields=["committed_total", "disbursed_total"])  # who, when, what changed (django-simple-history)
 
     objects = FundingSourceQuerySet.as_manager()
 
@@ -112,7 +112,7 @@ class Commitment(LedgerEntry):
     reference = models.CharField(_("référence"), max_length=100, blank=True, help_text=_("Par exemple, le numéro de la résolution du conseil d'administration."))
     note = models.TextField(_("note"), blank=True)
 
-    history = HistoricalRecords(excluded_fields=["reduced_total", "disbursed_total"])  # who, when, what changed (django-simple-history)
+    history = ChangeHistory(excluded_fields=["reduced_total", "disbursed_total"])  # who, when, what changed (django-simple-history)
 
     class Meta(LedgerEntry.Meta):
         verbose_name = _("engagement")
@@ -151,7 +151,7 @@ class CommitmentReduction(LedgerEntry):
     reason = models.TextField(_("motif"))
     is_cancellation = models.BooleanField(_("annulation"), default=False)
 
-    history = HistoricalRecords()  # who, when, what changed (django-simple-history)
+    history = ChangeHistory()  # who, when, what changed (django-simple-history)
 
     class Meta(LedgerEntry.Meta):
         verbose_name = _("réduction d'engagement")
@@ -178,7 +178,7 @@ class Disbursement(LedgerEntry):
     paid_on = models.DateField(_("date du versement"))
     reference = models.CharField(_("référence du paiement"), max_length=100, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["correction_total"])  # who, when, what changed (django-simple-history)
+    history = ChangeHistory(excluded_fields=["correction_total"])  # who, when, what changed (django-simple-history)
 
     class Meta(LedgerEntry.Meta):
         verbose_name = _("versement")
@@ -210,7 +210,7 @@ class DisbursementCorrection(LedgerEntry):
     corrected_on = models.DateField(_("date de la correction"))
     reason = models.TextField(_("motif"))
 
-    history = HistoricalRecords()  # who, when, what changed (django-simple-history)
+    history = ChangeHistory()  # who, when, what changed (django-simple-history)
 
     class Meta(LedgerEntry.Meta):
         verbose_name = _("correction de versement")
@@ -271,7 +271,7 @@ class Agreement(LedgerEntry):
     reference = models.CharField(_("référence"), max_length=100, blank=True)
     note = models.TextField(_("note"), blank=True)
 
-    history = HistoricalRecords()  # who, when, what changed (django-simple-history)
+    history = ChangeHistory()  # who, when, what changed (django-simple-history)
 
     objects = AgreementQuerySet.as_manager()
 
@@ -307,7 +307,7 @@ class PlannedPayment(LedgerEntry):
     cancelled_on = models.DateField(_("annulé le"), null=True, blank=True)
     cancel_reason = models.TextField(_("motif de l'annulation"), blank=True)
 
-    history = HistoricalRecords()  # who, when, what changed (django-simple-history)
+    history = ChangeHistory()  # who, when, what changed (django-simple-history)
 
     class Meta(LedgerEntry.Meta):
         verbose_name = _("versement prévu")

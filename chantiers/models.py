@@ -11,8 +11,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from asis.history_records import ChangeHistory
 from asis.model_fields import URLField
 from organisations.models import Citizen, Organisation
 
@@ -287,7 +287,7 @@ class Chantier(models.Model):
     is_demo = models.BooleanField(_("donnée de démonstration"), default=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
 
-    history = HistoricalRecords()  # who, when, what changed (django-simple-history)
+    history = ChangeHistory()  # who, when, what changed (django-simple-history)
 
     objects = ChantierQuerySet.as_manager()
 
@@ -657,7 +657,7 @@ class ActionProject(models.Model):
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])  # who, when, what changed (django-simple-history)
+    history = ChangeHistory(excluded_fields=["updated_at"])  # who, when, what changed (django-simple-history)
 
     objects = ActionProjectQuerySet.as_manager()
 
@@ -1045,7 +1045,7 @@ class ProgressReport(models.Model):
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("déposé par"))
     submitted_at = models.DateTimeField(_("déposé le"), default=timezone.now)
 
-    history = HistoricalRecords()  # who, when, what changed (django-simple-history)
+    history = ChangeHistory()  # who, when, what changed (django-simple-history)
 
     class Meta:
         verbose_name = _("rapport d'étape")

@@ -7,8 +7,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from asis.history_records import ChangeHistory
 from asis.model_fields import URLField
 
 
@@ -143,7 +143,7 @@ class Organisation(models.Model):
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])  # who, when, what changed (django-simple-history)
+    history = ChangeHistory(excluded_fields=["updated_at"])  # who, when, what changed (django-simple-history)
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -216,7 +216,7 @@ class Membership(models.Model):
     joined_on = models.DateField(_("depuis le"), default=timezone.localdate)
     left_on = models.DateField(_("jusqu'au"), null=True, blank=True)
 
-    history = HistoricalRecords()  # who, when, what changed (django-simple-history)
+    history = ChangeHistory()  # who, when, what changed (django-simple-history)
 
     objects = MembershipQuerySet.as_manager()
 

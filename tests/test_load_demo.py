@@ -41,12 +41,8 @@ def demo():
 
 
 def row_counts() -> dict[str, int]:
-    """How many rows each domain model (and the user model) holds. History tables aside: a rerun
-    saves the demo's rows again, which history records (without duplicating any row)."""
-    models = [
-        m for label in ("organisations", "chantiers", "budget") for m in apps.get_app_config(label).get_models()
-        if not hasattr(m, "instance_type")
-    ]
+    """How many rows each domain model (and the user model) holds."""
+    models = [m for label in ("organisations", "chantiers", "budget") for m in apps.get_app_config(label).get_models()]
     return {model._meta.label: model.objects.count() for model in models}
 
 

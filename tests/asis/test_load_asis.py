@@ -25,8 +25,6 @@ def snapshot():
     rows = {}
     for app_label in ("organisations", "chantiers", "budget"):
         for model in apps.get_app_config(app_label).get_models():
-            if hasattr(model, "instance_type"):
-                continue  # history tables record each save, even one that changes nothing
             fields = [f.attname for f in model._meta.concrete_fields if f.attname not in ("updated_at",)]
             rows[model._meta.label] = sorted(model.objects.values_list(*fields), key=repr)
     return rows

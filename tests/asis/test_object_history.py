@@ -173,3 +173,13 @@ def test_an_archived_organisation_keeps_its_history(cast):
     cast.org_b.status = Organisation.Status.ARCHIVED
     cast.org_b.save()
     assert [r.status for r in cast.org_b.history.order_by("history_date")] == ["approved", "archived"]
+
+
+@pytest.mark.django_db
+def test_a_save_that_changes_nothing_writes_no_history_line(cast):
+    before = cast.org_a.history.count()
+    cast.org_a.save()  # a command run again, a form posted back unchanged
+    assert cast.org_a.history.count() == before
+    cast.org_a.sector = "Logement"
+    cast.org_a.save()
+    assert cast.org_a.history.count() == before + 1
