@@ -67,7 +67,7 @@ KINDS = {
     "membre": (Membership, _memberships),
     "lieu": (Chantier, lambda user: Chantier.objects.visible_to(user)),
     "projet": (ActionProject, lambda user: ActionProject.objects.visible_to(user)),
-    "rapport": (ProgressReport, lambda user: _reports(user).select_related("project")),
+    "rapport": (ProgressReport, _reports),
     "source": (FundingSource, lambda user: FundingSource.objects.all() if user.sees_everything else FundingSource.objects.none()),
     "engagement": (Commitment, _money_rows(Commitment, "project")),
     "reduction": (CommitmentReduction, _money_rows(CommitmentReduction, "commitment__project")),
@@ -75,6 +75,17 @@ KINDS = {
     "correction": (DisbursementCorrection, _money_rows(DisbursementCorrection, "disbursement__commitment__project")),
     "convention": (Agreement, lambda user: Agreement.objects.visible_to(user)),
     "paiement-prevu": (PlannedPayment, _money_rows(PlannedPayment, "agreement__project")),
+}
+# What each model's name (its __str__, in the title) reads: loaded with the object, in the same query.
+NAMED_BY = {
+    Membership: ["user", "organisation"],
+    ProgressReport: ["project"],
+    Commitment: ["project", "source", "plan_year"],
+    CommitmentReduction: ["commitment__project", "commitment__source", "commitment__plan_year"],
+    Disbursement: ["commitment__project"],
+    DisbursementCorrection: ["disbursement__commitment__project"],
+    Agreement: ["project"],
+    PlannedPayment: ["agreement__project"],
 }
 KIND_OF_MODEL = {model: kind for kind, (model, _visible) in KINDS.items()}
 
@@ -170,6 +181,37 @@ def history_lines(records, older, fields) -> list[HistoryLine]:
     return lines
 
 
+@dataclass
+class LedgerLine:
+    label: str
+    day: object
+    amount: object
+    by: object
+    note: str
+    entry: object
+
+
+def ledger_entries(obj) -> list[LedgerLine] | None:
+    """The entries that moved a commitment's or a payment's running totals (reductions, payments,
+    corrections), newest first: two queries at most. None for other objects."""
+    if isinstance(obj, Commitment):
+        lines = [
+            LedgerLine(_("Annulation") if r.is_cancellation else _("Réduction"), r.reduced_on, -r.amount, r.created_by, r.reason, r)
+            for r in obj.reductions.select_related("created_by")
+        ] + [
+            LedgerLine(_("Versement"), d.paid_on, d.amount, d.created_by, d.reference, d)
+            for d in obj.disbursements.select_related("created_by")
+        ]
+    elif isinstance(obj, Disbursement):
+        lines = [
+            LedgerLine(_("Correction"), c.corrected_on, c.delta, c.created_by, c.reason, c)
+            for c in obj.corrections.select_related("created_by")
+        ]
+    else:
+        return None
+    return sorted(lines, key=lambda line: (line.day, line.entry.pk), reverse=True)
+
+
 def object_history(request, kind, pk):
     """The history of one object, newest change first, paginated: Coordination only."""
     if not request.user.is_authenticated:
@@ -177,7 +219,7 @@ def object_history(request, kind, pk):
     if kind not in KINDS:
         raise Http404
     model, visible = KINDS[kind]
-    obj = get_object_or_404(visible(request.user), pk=pk)
+    obj = get_object_or_404(visible(request.user).select_related(*NAMED_BY.get(model, [])), pk=pk)
     if model is ProgressReport and not is_report_reader(
         request.user, obj.project, obj.project.partnerships.values_list("organisation_id", flat=True)
     ):
@@ -196,5 +238,6 @@ def object_history(request, kind, pk):
         "page": page,
         "lines": history_lines(records, older, fields),
         "pagination_label": _("Pages de l'historique"),
+        "ledger_entries": ledger_entries(obj),
     }
     return render(request, "asis/history.html", context)

@@ -81,6 +81,10 @@ def test_a_commitment_and_its_disbursement_have_a_history_page(client, cast, pla
     page = client.get(reverse("object-history", args=["engagement", commitment.pk]))
     assert [line.kind for line in page.context["lines"]] == ["+"]
     assert "Versé" not in {c.label for c in page.context["lines"][0].changes}
+    # The entries that moved it are listed under the commitment's history, each linked to its own.
+    entries = page.context["ledger_entries"]
+    assert [(e.label, e.amount) for e in entries] == [("Versement", Decimal("1250.50"))]
+    assert reverse("object-history", args=["versement", payment.pk]) in page.content.decode()
     # The ledger listing links each entry to its history, for Coordination.
     ledger = client.get(reverse("budget:history"))
     assert reverse("object-history", args=["versement", payment.pk]) in ledger.content.decode()
@@ -183,3 +187,23 @@ def test_a_save_that_changes_nothing_writes_no_history_line(cast):
     cast.org_a.sector = "Logement"
     cast.org_a.save()
     assert cast.org_a.history.count() == before + 1
+
+
+@pytest.mark.django_db
+def test_a_commitment_with_many_payments_costs_the_same_queries(client, cast, plan, theme, django_assert_max_num_queries):
+    project = f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.IN_PROGRESS)
+    commitment = f.commit(source=f.make_source(plan), project=project, amount=Decimal("9000.00"), by=cast.coordinator)
+    for day in range(1, 31):
+        budget_services.disbursement_create(
+            commitment=commitment, amount=Decimal("100.00"), paid_on=datetime.date(2014, 7, day), by=cast.coordinator
+        )
+    budget_services.commitment_reduce(
+        commitment=commitment, amount=Decimal("500.00"), reduced_on=datetime.date(2014, 8, 1), reason="Moins d'ateliers", by=cast.coordinator
+    )
+    client.force_login(cast.coordinator)
+    # session, user, roles, the commitment (with what its name reads), count, the page,
+    # one per foreign key field (user, source, project, plan year), reductions, payments
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("object-history", args=["engagement", commitment.pk]))
+    entries = page.context["ledger_entries"]
+    assert len(entries) == 31 and entries[0].label == "Réduction" and entries[0].amount == Decimal("-500.00")
