@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 # make run is a development server: DEBUG on, demo data and logins loaded.
 DEV := DEBUG=1
 
-.PHONY: run test install install-dev assets migrate demo messages clean bench guide
+.PHONY: run test install install-dev assets migrate demo messages clean bench guide backup restore
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,15 @@ bench: $(VENV)/.bench
 ## guide: replay the whole journey in Chromium and refresh the user guide's screenshots (docs/guide/images/)
 guide: install-dev
 	GUIDE_SCREENSHOTS=1 $(PY) -m pytest tests/browser/test_whole_journey.py -q -p no:cacheprovider
+
+## backup: the whole database into backups/asis-<date>.sqlite3 (SQLite) or .pgdump (PostgreSQL, pg_dump)
+backup:
+	$(PY) manage.py backup
+
+## restore: FILE=backups/asis-….sqlite3|.pgdump into an empty database; FORCE=1 replaces a database that holds data
+restore:
+	@test -n "$(FILE)" || { echo "Usage : make restore FILE=backups/asis-….sqlite3 [FORCE=1]"; exit 2; }
+	$(PY) manage.py restore "$(FILE)" $(if $(filter 1 yes true,$(FORCE)),--force)
 
 ## messages: refresh the English catalogue after changing French strings (needs gettext)
 messages: install-dev

@@ -63,7 +63,14 @@ from chantiers.services import (
     review_recommend,
     review_save_scores,
 )
-from organisations.models import Citizen, Consent, ConsentPurpose, Membership, Organisation, User
+from organisations.models import (
+    Citizen,
+    Consent,
+    ConsentPurpose,
+    Membership,
+    Organisation,
+    User,
+)
 from organisations.privacy import consent_give
 from organisations.roles import COORDINATION, PARTENAIRE, PERSONNEL, ensure_role_groups
 

@@ -70,7 +70,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "simple_history",
 ]
+SIMPLE_HISTORY_REVERT_DISABLED = True  # the admin shows history; a revert would bypass the services
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -83,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # history rows name who made the change
     "axes.middleware.AxesMiddleware",  # last: it answers a locked-out login
 ]
 

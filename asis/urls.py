@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from asis import help, views
+from asis import help, history, views
 from organisations.forms import PasswordResetForm
 
 admin.site.site_header = _("ASIS — administration")
@@ -20,6 +20,7 @@ urlpatterns = [
     path("aide/", help.help_index, name="help"),
     path("aide/images/<slug:name>.png", help.help_image, name="help-image"),
     path("aide/<slug:slug>/", help.help_guide, name="help-guide"),
+    path("historique/<slug:kind>/<int:pk>/", history.object_history, name="object-history"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path(

@@ -21,8 +21,8 @@ DOCX names no font file: Word shows it in the reader's fonts.
 """
 
 import tempfile
-from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _

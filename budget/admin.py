@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
-from asis.admin import ReadOnlyAdmin
+from asis.admin import ModelAdmin, ReadOnlyAdmin
 from asis.forms import MoneyField
 from budget import services
 from budget.models import (
@@ -41,7 +42,7 @@ class FundingSourceForm(forms.ModelForm):
 
 
 @admin.register(FundingSource)
-class FundingSourceAdmin(admin.ModelAdmin):
+class FundingSourceAdmin(SimpleHistoryAdmin, ModelAdmin):
     form = FundingSourceForm
     list_display = ["name", "funder", "amount", "committed_total", "disbursed_total", "plan"]
     list_select_related = ["plan"]
@@ -52,7 +53,7 @@ class FundingSourceAdmin(admin.ModelAdmin):
         return False
 
 
-class LedgerEntryAdmin(admin.ModelAdmin):
+class LedgerEntryAdmin(ModelAdmin):
     """Ledger entries are entered, never edited or deleted: a correction is a new dated entry.
 
     The form runs the service in a savepoint that is rolled back, so every refusal
@@ -99,7 +100,7 @@ class LedgerEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(LedgerEntryAdmin):
+class CommitmentAdmin(SimpleHistoryAdmin, LedgerEntryAdmin):
     fields = ["source", "project", "plan_year", "amount", "decided_on", "reference", "note"]
     list_display = ["project", "source", "plan_year", "amount", "disbursed_total", "decided_on", "reference"]
     list_select_related = ["project", "source", "plan_year"]
@@ -116,7 +117,7 @@ class CommitmentAdmin(LedgerEntryAdmin):
 
 
 @admin.register(Disbursement)
-class DisbursementAdmin(LedgerEntryAdmin):
+class DisbursementAdmin(SimpleHistoryAdmin, LedgerEntryAdmin):
     fields = ["commitment", "amount", "paid_on", "reference"]
     list_display = ["commitment", "amount", "paid_on", "reference"]
     list_select_related = ["commitment__project", "commitment__source", "commitment__plan_year"]
@@ -132,7 +133,7 @@ class DisbursementAdmin(LedgerEntryAdmin):
 
 
 @admin.register(CommitmentReduction)
-class CommitmentReductionAdmin(LedgerEntryAdmin):
+class CommitmentReductionAdmin(SimpleHistoryAdmin, LedgerEntryAdmin):
     fields = ["commitment", "amount", "reduced_on", "reason", "is_cancellation"]
     list_display = ["commitment", "amount", "reduced_on", "is_cancellation", "created_by"]
     list_select_related = ["commitment__project", "commitment__source", "commitment__plan_year", "created_by"]
@@ -149,14 +150,14 @@ class CommitmentReductionAdmin(LedgerEntryAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(ReadOnlyAdmin):
+class AgreementAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
     list_display = ["project", "signed_on", "reference", "created_by"]
     list_select_related = ["project", "created_by"]
     search_fields = ["project__title", "reference"]
 
 
 @admin.register(PlannedPayment)
-class PlannedPaymentAdmin(ReadOnlyAdmin):
+class PlannedPaymentAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
     list_display = ["agreement", "due_on", "amount", "required_report", "disbursement", "cancelled_on"]
     list_select_related = ["agreement__project", "required_report__project", "disbursement__commitment__project"]
     search_fields = ["agreement__project__title", "note"]
@@ -180,7 +181,7 @@ class TargetMoveAdmin(ReadOnlyAdmin):
 
 
 @admin.register(DisbursementCorrection)
-class DisbursementCorrectionAdmin(LedgerEntryAdmin):
+class DisbursementCorrectionAdmin(SimpleHistoryAdmin, LedgerEntryAdmin):
     """A correction is entered here like in the portal: through budget.services.disbursement_correct."""
 
     fields = ["disbursement", "delta", "corrected_on", "reason"]

@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce, Round
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from asis.history_records import ChangeHistory
 from chantiers.models import (
     ActionProject,
     Plan,
@@ -61,6 +62,8 @@ class FundingSource(models.Model):
     disbursed_total = models.DecimalField(_("versé"), default=ZERO, editable=False, **MONEY)
     order = models.PositiveSmallIntegerField(_("ordre"), default=1)
 
+    history = ChangeHistory(excluded_fields=["committed_total", "disbursed_total"])  # who, when, what changed (django-simple-history)
+
     objects = FundingSourceQuerySet.as_manager()
 
     class Meta:
@@ -109,6 +112,8 @@ class Commitment(LedgerEntry):
     reference = models.CharField(_("référence"), max_length=100, blank=True, help_text=_("Par exemple, le numéro de la résolution du conseil d'administration."))
     note = models.TextField(_("note"), blank=True)
 
+    history = ChangeHistory(excluded_fields=["reduced_total", "disbursed_total"])  # who, when, what changed (django-simple-history)
+
     class Meta(LedgerEntry.Meta):
         verbose_name = _("engagement")
         verbose_name_plural = _("engagements")
@@ -146,6 +151,8 @@ class CommitmentReduction(LedgerEntry):
     reason = models.TextField(_("motif"))
     is_cancellation = models.BooleanField(_("annulation"), default=False)
 
+    history = ChangeHistory()  # who, when, what changed (django-simple-history)
+
     class Meta(LedgerEntry.Meta):
         verbose_name = _("réduction d'engagement")
         verbose_name_plural = _("réductions d'engagements")
@@ -170,6 +177,8 @@ class Disbursement(LedgerEntry):
     correction_total = models.DecimalField(_("corrections"), default=ZERO, editable=False, **MONEY)
     paid_on = models.DateField(_("date du versement"))
     reference = models.CharField(_("référence du paiement"), max_length=100, blank=True)
+
+    history = ChangeHistory(excluded_fields=["correction_total"])  # who, when, what changed (django-simple-history)
 
     class Meta(LedgerEntry.Meta):
         verbose_name = _("versement")
@@ -200,6 +209,8 @@ class DisbursementCorrection(LedgerEntry):
     delta = models.DecimalField(_("écart"), **MONEY)
     corrected_on = models.DateField(_("date de la correction"))
     reason = models.TextField(_("motif"))
+
+    history = ChangeHistory()  # who, when, what changed (django-simple-history)
 
     class Meta(LedgerEntry.Meta):
         verbose_name = _("correction de versement")
@@ -260,6 +271,8 @@ class Agreement(LedgerEntry):
     reference = models.CharField(_("référence"), max_length=100, blank=True)
     note = models.TextField(_("note"), blank=True)
 
+    history = ChangeHistory()  # who, when, what changed (django-simple-history)
+
     objects = AgreementQuerySet.as_manager()
 
     class Meta(LedgerEntry.Meta):
@@ -293,6 +306,8 @@ class PlannedPayment(LedgerEntry):
     note = models.CharField(_("note"), max_length=255, blank=True)
     cancelled_on = models.DateField(_("annulé le"), null=True, blank=True)
     cancel_reason = models.TextField(_("motif de l'annulation"), blank=True)
+
+    history = ChangeHistory()  # who, when, what changed (django-simple-history)
 
     class Meta(LedgerEntry.Meta):
         verbose_name = _("versement prévu")

@@ -3,8 +3,15 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
-from asis.admin import ReadOnlyAdmin
+from asis.admin import (
+    ModelAdmin,
+    NoDeleteAdmin,
+    ReadOnlyAdmin,
+    StackedInline,
+    TabularInline,
+)
 from chantiers import services
 from chantiers.models import (
     ActionProject,
@@ -41,18 +48,18 @@ from chantiers.models import (
 )
 
 
-class PlanYearInline(admin.TabularInline):
+class PlanYearInline(TabularInline):
     model = PlanYear
     extra = 0
 
 
-class PrincipleInline(admin.TabularInline):
+class PrincipleInline(TabularInline):
     model = Principle
     extra = 0
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(ModelAdmin):
     list_display = ["title", "coordinating_organisation", "start_date"]
     list_select_related = ["coordinating_organisation"]
     search_fields = ["title", "alliance_name"]
@@ -61,26 +68,26 @@ class PlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlanYear)
-class PlanYearAdmin(admin.ModelAdmin):
+class PlanYearAdmin(ModelAdmin):
     list_display = ["__str__", "plan", "number", "start_date", "end_date"]
     list_select_related = ["plan"]
     search_fields = ["plan__title"]
 
 
 @admin.register(MobilisationActivity)
-class MobilisationActivityAdmin(admin.ModelAdmin):
+class MobilisationActivityAdmin(ModelAdmin):
     list_display = ["title", "plan", "period_start", "period_end", "held_on", "participants"]
     list_select_related = ["plan"]
     search_fields = ["title"]
 
 
-class ObjectiveInline(admin.TabularInline):
+class ObjectiveInline(TabularInline):
     model = Objective
     extra = 0
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(ModelAdmin):
     list_display = ["order", "name", "plan"]
     list_display_links = ["name"]
     list_select_related = ["plan"]
@@ -89,7 +96,7 @@ class ThemeAdmin(admin.ModelAdmin):
     inlines = [ObjectiveInline]
 
 
-class PlanActionInline(admin.TabularInline):
+class PlanActionInline(TabularInline):
     model = PlanAction
     extra = 0
     autocomplete_fields = ["lead"]
@@ -97,7 +104,7 @@ class PlanActionInline(admin.TabularInline):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(admin.ModelAdmin):
+class ObjectiveAdmin(ModelAdmin):
     list_display = ["title", "theme", "order"]
     list_select_related = ["theme"]
     list_filter = ["theme"]
@@ -106,27 +113,31 @@ class ObjectiveAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlanAction)
-class PlanActionAdmin(admin.ModelAdmin):
+class PlanActionAdmin(ModelAdmin):
     list_display = ["title", "objective", "lead", "timeline"]
     list_select_related = ["objective", "lead"]
     search_fields = ["title"]
     autocomplete_fields = ["objective", "lead", "partners"]
 
 
-class ChantierMembershipInline(admin.TabularInline):
+class ChantierMembershipInline(TabularInline):
     model = ChantierMembership
     extra = 0
+    can_delete = False  # a seat ends with its end date
     autocomplete_fields = ["organisation"]
 
 
-class ChantierCitizenInline(admin.TabularInline):
+class ChantierCitizenInline(TabularInline):
     model = ChantierCitizen
     extra = 0
+    can_delete = False  # a seat ends with its end date
     autocomplete_fields = ["citizen"]
 
 
 @admin.register(Chantier)
-class ChantierAdmin(admin.ModelAdmin):
+class ChantierAdmin(SimpleHistoryAdmin, NoDeleteAdmin):
+    """Spaces are archived (status « Archivé »), never deleted."""
+
     list_display = ["name", "kind", "lead_organisation", "coordinator", "status", "is_demo"]
     list_filter = ["kind", "status", "themes", "is_demo"]
     list_select_related = ["lead_organisation", "coordinator"]
@@ -135,26 +146,26 @@ class ChantierAdmin(admin.ModelAdmin):
     inlines = [ChantierMembershipInline, ChantierCitizenInline]
 
 
-class InvitationInline(admin.TabularInline):
+class InvitationInline(TabularInline):
     model = Invitation
     extra = 0
     autocomplete_fields = ["organisation", "citizen", "user"]
 
 
-class DecisionInline(admin.StackedInline):
+class DecisionInline(StackedInline):
     model = Decision
     extra = 0
     show_change_link = True
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(TabularInline):
     model = Attendance
     extra = 0
     autocomplete_fields = ["user", "citizen", "organisation"]
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(ModelAdmin):
     list_display = ["__str__", "date", "start_time", "place"]
     list_filter = ["chantier"]
     list_select_related = ["chantier"]
@@ -164,23 +175,23 @@ class MeetingAdmin(admin.ModelAdmin):
     inlines = [InvitationInline, AttendanceInline, DecisionInline]
 
 
-class ProjectPartnerInline(admin.TabularInline):
+class ProjectPartnerInline(TabularInline):
     model = ProjectPartner
     extra = 0
     autocomplete_fields = ["organisation"]
 
 
-class OtherFundingInline(admin.TabularInline):
+class OtherFundingInline(TabularInline):
     model = OtherFunding
     extra = 0
 
 
-class IndicatorInline(admin.TabularInline):
+class IndicatorInline(TabularInline):
     model = Indicator
     extra = 0
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(TabularInline):
     model = ProjectStatusChange
     extra = 0
     can_delete = False
@@ -220,7 +231,7 @@ class ActionProjectChangeForm(forms.ModelForm):
 
 
 @admin.register(ActionProject)
-class ActionProjectAdmin(admin.ModelAdmin):
+class ActionProjectAdmin(SimpleHistoryAdmin, ModelAdmin):
     """Projects. The status is changed only through the review process (a service), which keeps the history."""
 
     list_display = ["title", "lead", "theme", "status", "amount_requested", "is_demo"]
@@ -252,7 +263,7 @@ class ActionProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProjectStatusChange)
-class ProjectStatusChangeAdmin(admin.ModelAdmin):
+class ProjectStatusChangeAdmin(ModelAdmin):
     """Read-only history; new changes go through the review process."""
 
     list_display = ["project", "from_status", "to_status", "changed_by", "changed_at"]
@@ -270,14 +281,14 @@ class ProjectStatusChangeAdmin(admin.ModelAdmin):
         return False
 
 
-class IndicatorValueInline(admin.TabularInline):
+class IndicatorValueInline(TabularInline):
     model = IndicatorValue
     extra = 0
     autocomplete_fields = ["indicator"]
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(admin.ModelAdmin):
+class ProgressReportAdmin(SimpleHistoryAdmin, ModelAdmin):
     list_display = ["project", "period_start", "period_end", "percent_done", "people_reached", "is_final"]
     list_select_related = ["project"]
     list_filter = ["is_final"]
@@ -287,7 +298,7 @@ class ProgressReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(ModelAdmin):
     list_display = ["name", "project", "unit", "target"]
     list_select_related = ["project"]
     search_fields = ["name", "project__title"]
@@ -295,14 +306,14 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Principle)
-class PrincipleAdmin(admin.ModelAdmin):
+class PrincipleAdmin(ModelAdmin):
     list_display = ["number", "text", "plan"]
     list_select_related = ["plan"]
     search_fields = ["text"]
 
 
 @admin.register(ChantierMembership)
-class ChantierMembershipAdmin(admin.ModelAdmin):
+class ChantierMembershipAdmin(NoDeleteAdmin):
     list_display = ["organisation", "chantier", "role", "joined_on", "left_on"]
     list_select_related = ["organisation", "chantier"]
     list_filter = ["role"]
@@ -311,7 +322,7 @@ class ChantierMembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChantierCitizen)
-class ChantierCitizenAdmin(admin.ModelAdmin):
+class ChantierCitizenAdmin(NoDeleteAdmin):
     list_display = ["citizen", "chantier", "role", "joined_on", "left_on"]
     list_select_related = ["citizen", "chantier"]
     list_filter = ["role"]
@@ -320,7 +331,7 @@ class ChantierCitizenAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(ModelAdmin):
     list_display = ["meeting", "user", "citizen", "organisation", "present"]
     list_select_related = ["meeting__chantier", "user", "citizen", "organisation"]
     list_filter = ["present"]
@@ -329,7 +340,7 @@ class AttendanceAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProjectPartner)
-class ProjectPartnerAdmin(admin.ModelAdmin):
+class ProjectPartnerAdmin(ModelAdmin):
     list_display = ["organisation", "project", "contribution_kind", "contribution_value"]
     list_select_related = ["organisation", "project"]
     list_filter = ["contribution_kind"]
@@ -338,7 +349,7 @@ class ProjectPartnerAdmin(admin.ModelAdmin):
 
 
 @admin.register(OtherFunding)
-class OtherFundingAdmin(admin.ModelAdmin):
+class OtherFundingAdmin(ModelAdmin):
     list_display = ["source_name", "project", "kind", "amount", "confirmed"]
     list_select_related = ["project"]
     list_filter = ["kind", "confirmed"]
@@ -347,7 +358,7 @@ class OtherFundingAdmin(admin.ModelAdmin):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(admin.ModelAdmin):
+class IndicatorValueAdmin(ModelAdmin):
     list_display = ["indicator", "report", "value"]
     list_select_related = ["indicator", "report__project"]
     search_fields = ["indicator__name", "report__project__title"]
@@ -355,21 +366,21 @@ class IndicatorValueAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ModelAdmin):
     list_display = ["meeting", "organisation", "citizen", "user", "invited_at"]
     list_select_related = ["meeting__chantier", "organisation", "citizen", "user"]
     search_fields = ["meeting__chantier__name", "organisation__name", "citizen__last_name", "user__last_name"]
     autocomplete_fields = ["meeting", "organisation", "citizen", "user"]
 
 
-class FollowUpInline(admin.TabularInline):
+class FollowUpInline(TabularInline):
     model = FollowUp
     extra = 0
     autocomplete_fields = ["responsible_organisation", "responsible_user"]
 
 
 @admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
+class DecisionAdmin(ModelAdmin):
     list_display = ["__str__", "meeting", "created_at"]
     list_select_related = ["meeting__chantier"]
     search_fields = ["text", "meeting__chantier__name"]
@@ -378,7 +389,7 @@ class DecisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(admin.ModelAdmin):
+class FollowUpAdmin(ModelAdmin):
     list_display = ["what", "decision", "responsible_organisation", "responsible_user", "due_on", "done"]
     list_select_related = ["decision__meeting__chantier", "responsible_organisation", "responsible_user"]
     list_filter = ["done"]
@@ -387,7 +398,7 @@ class FollowUpAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProjectYearAmount)
-class ProjectYearAmountAdmin(admin.ModelAdmin):
+class ProjectYearAmountAdmin(ModelAdmin):
     """Requested amounts by plan year; the project's total is kept by the project services."""
 
     list_display = ["project", "plan_year", "amount"]
@@ -397,7 +408,7 @@ class ProjectYearAmountAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProjectComment)
-class ProjectCommentAdmin(admin.ModelAdmin):
+class ProjectCommentAdmin(ModelAdmin):
     list_display = ["project", "author", "organisation", "created_at"]
     list_select_related = ["project", "author", "organisation"]
     search_fields = ["project__title", "text", "author__last_name"]
@@ -405,7 +416,7 @@ class ProjectCommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReviewCriterion)
-class ReviewCriterionAdmin(admin.ModelAdmin):
+class ReviewCriterionAdmin(ModelAdmin):
     list_display = ["name", "max_score", "order", "is_active", "plan"]
     list_select_related = ["plan"]
     list_filter = ["is_active"]
@@ -415,7 +426,7 @@ class ReviewCriterionAdmin(admin.ModelAdmin):
         return False  # archive it instead: scores hang on it
 
 
-class ReviewScoreInline(admin.TabularInline):
+class ReviewScoreInline(TabularInline):
     model = ReviewScore
     extra = 0
     can_delete = False

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from asis.history_records import ChangeHistory
 from asis.model_fields import URLField
 from organisations.models import Citizen, Organisation
 
@@ -285,6 +286,8 @@ class Chantier(models.Model):
     archived_on = models.DateField(_("archivé le"), null=True, blank=True)
     is_demo = models.BooleanField(_("donnée de démonstration"), default=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    history = ChangeHistory()  # who, when, what changed (django-simple-history)
 
     objects = ChantierQuerySet.as_manager()
 
@@ -653,6 +656,8 @@ class ActionProject(models.Model):
     is_demo = models.BooleanField(_("donnée de démonstration"), default=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    history = ChangeHistory(excluded_fields=["updated_at"])  # who, when, what changed (django-simple-history)
 
     objects = ActionProjectQuerySet.as_manager()
 
@@ -1039,6 +1044,8 @@ class ProgressReport(models.Model):
     is_final = models.BooleanField(_("rapport final"), default=False)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("déposé par"))
     submitted_at = models.DateTimeField(_("déposé le"), default=timezone.now)
+
+    history = ChangeHistory()  # who, when, what changed (django-simple-history)
 
     class Meta:
         verbose_name = _("rapport d'étape")

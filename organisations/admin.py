@@ -1,7 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
+from asis.admin import (
+    GuardedDeleteMixin,
+    ModelAdmin,
+    NoDeleteAdmin,
+    ReadOnlyAdmin,
+    TabularInline,
+)
 from organisations.models import (
     Citizen,
     ConfidentialityIncident,
@@ -39,14 +47,15 @@ class ContactDetailsForCoordinationMixin:
         return [name for name in fields if name not in self.contact_fields]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(TabularInline):
     model = Membership
     extra = 0
+    can_delete = False  # a membership ends with its end date; it is not deleted
     autocomplete_fields = ["user", "organisation"]
 
 
 @admin.register(User)
-class UserAdmin(ContactDetailsForCoordinationMixin, DjangoUserAdmin):
+class UserAdmin(ContactDetailsForCoordinationMixin, GuardedDeleteMixin, DjangoUserAdmin):
     fieldsets = DjangoUserAdmin.fieldsets + ((_("Coordonnées"), {"fields": ("phone",)}),)
 
     def get_fieldsets(self, request, obj=None):
@@ -62,7 +71,9 @@ class UserAdmin(ContactDetailsForCoordinationMixin, DjangoUserAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(SimpleHistoryAdmin, NoDeleteAdmin):
+    """Organisations are archived (status « Archivée »), never deleted."""
+
     list_display = ["name", "acronym", "kind", "sector", "status", "is_demo"]
     list_filter = ["status", "kind", "is_demo"]
     search_fields = ["name", "acronym", "sector"]
@@ -70,7 +81,9 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(SimpleHistoryAdmin, NoDeleteAdmin):
+    """A membership ends with its end date (« jusqu'au »), never deleted."""
+
     list_display = ["user", "organisation", "role", "joined_on", "left_on"]
     list_filter = ["role"]
     list_select_related = ["user", "organisation"]
@@ -79,35 +92,20 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Citizen)
-class CitizenAdmin(ContactDetailsForCoordinationMixin, admin.ModelAdmin):
+class CitizenAdmin(ContactDetailsForCoordinationMixin, ModelAdmin):
     list_display = ["last_name", "first_name", "neighbourhood", "consent_to_contact", "consent_given_on", "is_demo"]
     list_filter = ["consent_to_contact", "is_demo"]
     search_fields = ["last_name", "first_name", "neighbourhood", "email"]
 
 
 @admin.register(MembershipRequest)
-class MembershipRequestAdmin(admin.ModelAdmin):
+class MembershipRequestAdmin(ModelAdmin):
     list_display = ["user", "organisation", "status", "created_at", "decided_by", "decided_at"]
     list_filter = ["status"]
     list_select_related = ["user", "organisation", "decided_by"]
     search_fields = ["user__username", "user__last_name", "user__email", "organisation__name"]
     autocomplete_fields = ["user", "organisation", "decided_by"]
     readonly_fields = ["created_at"]
-
-
-class NoDeleteAdmin(admin.ModelAdmin):
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(NoDeleteAdmin):
-    """Written through organisations.privacy only (due dates, the log); the admin reads them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Consent)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from asis.history_records import ChangeHistory
 from asis.model_fields import URLField
 
 
@@ -146,6 +147,8 @@ class Organisation(models.Model):
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
+    history = ChangeHistory(excluded_fields=["updated_at"])  # who, when, what changed (django-simple-history)
+
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
@@ -216,6 +219,8 @@ class Membership(models.Model):
     role = models.CharField(_("rôle"), max_length=20, choices=Role.choices, default=Role.MEMBER)
     joined_on = models.DateField(_("depuis le"), default=timezone.localdate)
     left_on = models.DateField(_("jusqu'au"), null=True, blank=True)
+
+    history = ChangeHistory()  # who, when, what changed (django-simple-history)
 
     objects = MembershipQuerySet.as_manager()
 

@@ -78,6 +78,14 @@ OBJECTS = {
     "partenaire (privacy)": lambda: {"kind": "utilisateurs", "pk": User.objects.get(username="partenaire").pk},
     "privacy request": lambda: {"pk": _privacy_request().pk},
     "incident": lambda: {"pk": _incident().pk},
+    "history of organisation of partenaire": lambda: {"kind": "organisation", **OBJECTS["organisation of partenaire"]()},
+    "history of organisation of partenaire2": lambda: {"kind": "organisation", **OBJECTS["organisation of partenaire2"]()},
+    "history of draft of partenaire": lambda: {"kind": "projet", **OBJECTS["draft of partenaire"]()},
+    "history of project of partenaire2": lambda: {"kind": "projet", **OBJECTS["project of partenaire2"]()},
+    "history of space": lambda: {"kind": "lieu", **OBJECTS["space"]()},
+    "history of report of partenaire": lambda: {"kind": "rapport", **OBJECTS["report of partenaire"]()},
+    "history of agreement of partenaire": lambda: {"kind": "convention", **OBJECTS["agreement of partenaire"]()},
+    "history of disbursement of partenaire": lambda: {"kind": "versement", **OBJECTS["disbursement of partenaire"]()},
 }
 
 
@@ -317,6 +325,15 @@ MATRIX = [
     ("budget:commitment-create", None, (LOGIN, 403, 403, 403, 200)),
     ("budget:disbursement-create", "commitment", (LOGIN, 403, 403, 403, 200)),
     ("budget:commitment-reduce", "commitment", (LOGIN, 403, 403, 403, 200)),
+    # History of changes: Coordination only; an object the user cannot see at all is 404
+    ("object-history", "history of organisation of partenaire", (LOGIN, 403, 404, 403, 200)),
+    ("object-history", "history of organisation of partenaire2", (LOGIN, 404, 403, 403, 200)),
+    ("object-history", "history of draft of partenaire", (LOGIN, 403, 404, 403, 200)),
+    ("object-history", "history of project of partenaire2", (LOGIN, 403, 403, 403, 200)),  # public: both see it
+    ("object-history", "history of space", (LOGIN, 404, 404, 403, 200)),
+    ("object-history", "history of report of partenaire", (LOGIN, 403, 404, 403, 200)),
+    ("object-history", "history of agreement of partenaire", (LOGIN, 403, 404, 403, 200)),
+    ("object-history", "history of disbursement of partenaire", (LOGIN, 403, 404, 403, 200)),
     # The bilan and open data
     ("bilan:bilan", None, (LOGIN, 200, 200, 200, 200)),  # a partner's bilan holds its organisations' projects only
     ("bilan:bilan-csv", "bilan table", (LOGIN, 200, 200, 200, 200)),

@@ -9,8 +9,20 @@ from django.urls import reverse
 
 from bilan.selectors import build_bilan
 from budget import services as budget_services
-from budget.models import Commitment, Disbursement, DisbursementCorrection, FundingSource
-from chantiers.models import Attendance, Indicator, IndicatorValue, ProgressReport, ProjectPartner, ProjectStatus
+from budget.models import (
+    Commitment,
+    Disbursement,
+    DisbursementCorrection,
+    FundingSource,
+)
+from chantiers.models import (
+    Attendance,
+    Indicator,
+    IndicatorValue,
+    ProgressReport,
+    ProjectPartner,
+    ProjectStatus,
+)
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

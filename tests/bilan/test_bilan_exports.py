@@ -9,7 +9,12 @@ from django.db.models import Sum
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from budget.models import Commitment, Disbursement, DisbursementCorrection, FundingSource
+from budget.models import (
+    Commitment,
+    Disbursement,
+    DisbursementCorrection,
+    FundingSource,
+)
 from chantiers.models import ActionProject, Plan
 from organisations.models import User
 

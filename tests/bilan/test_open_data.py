@@ -71,8 +71,8 @@ def test_open_data_holds_no_personal_data(client, demo):
 
 
 def test_drafts_and_refused_projects_are_not_published(client, cast, theme):
-    from tests import factories as f
     from chantiers.models import ProjectStatus
+    from tests import factories as f
 
     f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.DRAFT, title="Brouillon secret")
     f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.ACCEPTED, title="Projet accepté")

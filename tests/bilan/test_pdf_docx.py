@@ -14,7 +14,12 @@ from django.db.models import Q, Sum
 from django.urls import reverse
 
 from asis.templatetags.asis_format import format_money
-from budget.models import Commitment, Disbursement, DisbursementCorrection, FundingSource
+from budget.models import (
+    Commitment,
+    Disbursement,
+    DisbursementCorrection,
+    FundingSource,
+)
 from chantiers.models import ActionProject, Plan, ProjectStatus
 from organisations.models import User
 from tests.bilan.test_bilan_queries import count_queries, grow

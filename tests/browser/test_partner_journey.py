@@ -4,7 +4,12 @@ review to the board's acceptance, and the partner files a progress report. Every
 
 import pytest
 
-from chantiers.models import ActionProject, ProgressReport, ProjectStatus, ReviewCriterion
+from chantiers.models import (
+    ActionProject,
+    ProgressReport,
+    ProjectStatus,
+    ReviewCriterion,
+)
 from organisations.models import Organisation
 from tests.browser.conftest import describe, log_in
 

@@ -6,8 +6,18 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from budget.models import Commitment, Disbursement, DisbursementCorrection, FundingSource
-from budget.services import commitment_reduce, disbursement_correct, disbursement_create, totals_mismatches
+from budget.models import (
+    Commitment,
+    Disbursement,
+    DisbursementCorrection,
+    FundingSource,
+)
+from budget.services import (
+    commitment_reduce,
+    disbursement_correct,
+    disbursement_create,
+    totals_mismatches,
+)
 from chantiers.models import ProjectStatus
 from tests import factories as f
 

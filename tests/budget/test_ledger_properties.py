@@ -12,7 +12,13 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from budget import services
-from budget.models import Commitment, CommitmentReduction, Disbursement, DisbursementCorrection, FundingSource
+from budget.models import (
+    Commitment,
+    CommitmentReduction,
+    Disbursement,
+    DisbursementCorrection,
+    FundingSource,
+)
 from chantiers.models import ProjectStatus
 from tests import factories as f
 
