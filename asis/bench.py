@@ -12,10 +12,9 @@ import time
 from decimal import Decimal
 
 from django.contrib.auth.models import Group
-from django.db import connection, reset_queries
+from django.db import connection
 from django.db.models import Count
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from chantiers.models import ActionProject, Chantier, Meeting, Plan
@@ -87,8 +86,8 @@ def bench_staff() -> User:
 
 def measure(url: str, *, client: Client, repeat: int = 10, slow_seconds: float = 5.0) -> dict:
     """Queries of one request and the median time of `repeat` more (3 when one takes over `slow_seconds`)."""
-    reset_queries()  # the request clears the log (request_started): start from an empty one
-    with CaptureQueriesContext(connection) as queries:
+    queries = Recorder()
+    with connection.execute_wrapper(queries):
         started = time.perf_counter()
         response = client.get(url)
         first = time.perf_counter() - started
@@ -101,12 +100,33 @@ def measure(url: str, *, client: Client, repeat: int = 10, slow_seconds: float =
         times.append(time.perf_counter() - started)
     return {
         "url": url,
-        "queries": len(queries.captured_queries),
+        "queries": len(queries.statements),
         "median_ms": round(statistics.median(times) * 1000, 1),
         "requests": len(times),
-        "sql": [query["sql"] for query in queries.captured_queries],
-        "sql_ms": [round(float(query["time"]) * 1000, 2) for query in queries.captured_queries],
+        "sql": [sql for sql, _ms in queries.statements],
+        "sql_ms": [ms for _sql, ms in queries.statements],
     }
+
+
+class Recorder:
+    """An execute wrapper: every statement of the request with its parameters inlined (as PostgreSQL ran it,
+    for EXPLAIN) and its time. Independent of DEBUG and of the query log, which requests reset."""
+
+    def __init__(self):
+        self.statements: list[tuple[str, float]] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            elapsed = round((time.perf_counter() - started) * 1000, 2)
+            cursor = context["cursor"]
+            try:
+                shown = connection.ops.last_executed_query(cursor, sql, params)
+            except Exception:  # noqa: BLE001 (a statement we cannot show is still counted)
+                shown = sql
+            self.statements.append((shown, elapsed))
 
 
 def explain(sql: str) -> str:
@@ -241,9 +261,9 @@ def query_counts() -> dict[str, int]:
     client.force_login(bench_user())
     counts = {}
     for name, url in pages():
-        reset_queries()
-        with CaptureQueriesContext(connection) as queries:
+        queries = Recorder()
+        with connection.execute_wrapper(queries):
             response = client.get(url)
         assert response.status_code == 200, (name, url, response.status_code)
-        counts[name] = len(queries.captured_queries)
+        counts[name] = len(queries.statements)
     return counts
