@@ -183,6 +183,30 @@ def verdict(ok: bool) -> str:
     return "pass" if ok else "**FAIL**"
 
 
+def target_4(xlsx: dict, scales, scale: float, backend: str, max_memory: float, sections: list) -> list[str]:
+    """The XLSX table (appended to `sections`); the failures."""
+    failed = []
+    small_x, large_x = xlsx[1.0], xlsx[scale]
+    time_ratio = large_x["bilan"]["seconds"] / large_x["import_export"]["seconds"]
+    growth = large_x["bilan"]["peak_rss_mb"] - small_x["bilan"]["peak_rss_mb"]
+    ok_time, ok_memory = time_ratio <= 0.5, growth < max_memory
+    failed += ["target 4 (time)"] * (not ok_time) + ["target 4 (memory)"] * (not ok_memory)
+    rows4 = []
+    for s in scales:
+        for key, label in (("bilan", "bilan XLSX (`/bilan/xlsx/?periode=plan`)"), ("import_export", "django-import-export XLSX")):
+            row = xlsx[s][key]
+            rows4.append([f"{s:g}", label, f"{row['seconds']:.2f}", f"{row['peak_rss_mb']:.0f}", f"{row['bytes'] / 1024:.0f}"])
+    sections.append(table(
+        f"Target 4: XLSX of every project of the current plan ({backend}; each export in a fresh process)",
+        ["scale", "export", "seconds", "peak RSS, MB", "size, KB"], rows4,
+    ) + f"\nScale {scale:g}: bilan / django-import-export time = **{time_ratio:.2f}** (at most 0.5: {verdict(ok_time)}); "
+        f"the bilan export's peak memory grows by **{growth:.0f} MB** from scale 1 (under {max_memory:g} MB: {verdict(ok_memory)}). "
+        f"Projects written by django-import-export: {small_x['import_export']['rows']} at scale 1, "
+        f"{large_x['import_export']['rows']} at scale {scale:g}. The bilan's response is "
+        f"{'streamed' if large_x['bilan']['streaming'] else 'not streamed'}.\n")
+    return failed
+
+
 def main() -> int:
     scale = float(setting("BENCH_SCALE", "100"))
     repeat = int(setting("BENCH_REPEAT", "10"))
@@ -203,7 +227,7 @@ def main() -> int:
             built[backend, s] = build(backend, s, directory, reuse)
             print(f"{backend}, scale {s:g}: measuring the pages…", flush=True)
             measured[backend, s] = child(url, "--child", "pages", str(repeat))
-            if backend == backends[0]:
+            if backend == backends[0] and setting("BENCH_XLSX", "1") == "1":
                 print(f"{backend}, scale {s:g}: XLSX exports…", flush=True)
                 xlsx[s] = {"bilan": child(url, "--child", "xlsx-bilan", "1"), "import_export": child(url, "--child", "xlsx-iie", "1")}
     load = None
@@ -251,24 +275,8 @@ def main() -> int:
         ["database", "/projets/ ms (queries)", "admin ms (queries)", "ratio", "result"], rows3,
     ))
 
-    small_x, large_x = xlsx[1.0], xlsx[scale]
-    time_ratio = large_x["bilan"]["seconds"] / large_x["import_export"]["seconds"]
-    growth = large_x["bilan"]["peak_rss_mb"] - small_x["bilan"]["peak_rss_mb"]
-    ok_time, ok_memory = time_ratio <= 0.5, growth < max_memory
-    failed += ["target 4 (time)"] * (not ok_time) + ["target 4 (memory)"] * (not ok_memory)
-    rows4 = []
-    for s in scales:
-        for key, label in (("bilan", "bilan XLSX (`/bilan/xlsx/?periode=plan`)"), ("import_export", "django-import-export XLSX")):
-            row = xlsx[s][key]
-            rows4.append([f"{s:g}", label, f"{row['seconds']:.2f}", f"{row['peak_rss_mb']:.0f}", f"{row['bytes'] / 1024:.0f}"])
-    sections.append(table(
-        f"Target 4: XLSX of every project of the current plan ({backends[0]}; each export in a fresh process)",
-        ["scale", "export", "seconds", "peak RSS, MB", "size, KB"], rows4,
-    ) + f"\nScale {scale:g}: bilan / django-import-export time = **{time_ratio:.2f}** (at most 0.5: {verdict(ok_time)}); "
-        f"the bilan export's peak memory grows by **{growth:.0f} MB** from scale 1 (under {max_memory:g} MB: {verdict(ok_memory)}). "
-        f"Projects written by django-import-export: {small_x['import_export']['rows']} at scale 1, "
-        f"{large_x['import_export']['rows']} at scale {scale:g}. The bilan's response is "
-        f"{'streamed' if large_x['bilan']['streaming'] else 'not streamed'}.\n")
+    if xlsx:
+        failed += target_4(xlsx, scales, scale, backends[0], max_memory, sections)
 
     if load is not None:
         ok = load["failures"] == 0 and load["p95_ms"] < max_p95
