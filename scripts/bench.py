@@ -63,7 +63,10 @@ def pg_name(scale: float) -> str:
 
 def env_for(url: str) -> dict:
     # DEBUG=1: load_demo needs it (the demo logins of target 5), and static files need no collectstatic.
-    return {**os.environ, "DATABASE_URL": url, "DEBUG": "1", "LOG_LEVEL": "ERROR"}
+    # One SECRET_KEY for every process: without it each gunicorn worker makes its own throw-away key and
+    # refuses the sessions signed by the others (« Session data corrupted », logged-out users).
+    return {**os.environ, "DATABASE_URL": url, "DEBUG": "1", "LOG_LEVEL": "ERROR",
+            "SECRET_KEY": os.environ.get("SECRET_KEY", "make-bench-only-not-a-secret-" + "x" * 30)}
 
 
 def pg_admin(sql: str) -> None:
