@@ -161,7 +161,11 @@ def load_test(url: str, directory: Path) -> dict:
             rows = list(csv.DictReader(handle))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:  # workers still inside a long request
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
     total = next(row for row in rows if row["Name"] == "Aggregated")
     per_page = [
         {"name": row["Name"], "requests": int(row["Request Count"]), "failures": int(row["Failure Count"]),
