@@ -14,6 +14,7 @@ from django.db.models import (
     Count,
     DecimalField,
     F,
+    Func,
     IntegerField,
     Min,
     OuterRef,
@@ -22,7 +23,6 @@ from django.db.models import (
     Sum,
     Value,
     When,
-    Window,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -160,12 +160,15 @@ def plan_overview(user) -> dict:
 def open_follow_ups(limit: int = FOLLOW_UPS_SHOWN) -> dict:
     """The open follow-ups, soonest due first (undated last), the first `limit` of them and a count of the rest.
 
-    One query: the total comes from a window count computed before the LIMIT.
+    One query: the total is a scalar subquery the database counts once on the index of open follow-ups
+    (`chantiers_followup_open_idx`); a window count over the joined rows would join and count every open
+    follow-up before the LIMIT.
     """
+    count_open = FollowUp.objects.open().order_by().annotate(n=Func(Value(1), function="COUNT")).values("n")[:1]
     follow_ups = list(
         FollowUp.objects.open()
         .select_related("decision__meeting__chantier", "responsible_organisation", "responsible_user")
-        .annotate(open_total=Window(Count("pk")))
+        .annotate(open_total=Subquery(count_open))
         .order_by(F("due_on").asc(nulls_last=True), "pk")[:limit]
     )
     total = follow_ups[0].open_total if follow_ups else 0

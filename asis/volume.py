@@ -11,6 +11,12 @@ compute is computed here (a meeting's duration) and the running totals (a source
 money, a commitment's paid money) are summed in Python from the rows written with them: `check_budget`
 passes afterwards. The generated plans start on the same day as the current plan and are created after
 it, so `Plan.objects.current()` does not change.
+
+`generate_volume(scale=N, into_current=True)` grows the CURRENT plan instead: one very large alliance
+(N times ASIS's organisations, citizens, spaces, meetings, projects, reports and money) in the current
+plan's themes and years, with one generated funding source sized so that nothing is over-committed. The
+pages that read the current plan only (home, theme, envelope, bilan and its exports) then have N times
+the rows. Its rows are recognised by their funding source's code (`vol-…`) and their `vol…` users.
 """
 import datetime
 import random
@@ -52,6 +58,7 @@ from organisations.models import Citizen, Membership, Organisation, User
 CENT = Decimal("0.01")
 BATCH = 2000
 ACRONYM_PREFIX = "VOL-"  # generated plans are recognised by their acronym (`VOL-001`…)
+SOURCE_PREFIX = "vol-"  # the funding source of a volume grown into the current plan (`vol-001`…)
 
 # Rows per unit of scale. Scale 1 is an alliance the size of ASIS (about 40 organisations, 60 citizens,
 # 10 spaces); its 200 projects are every record over three years, intentions and refusals included.
@@ -144,9 +151,9 @@ LAST_NAMES = [
 ]
 
 
-def expected_counts(scale: float) -> dict[str, int]:
+def expected_counts(scale: float, *, into_current: bool = False) -> dict[str, int]:
     """The exact number of rows of each kind `generate_volume(scale)` adds."""
-    alliances = alliance_count(scale)
+    alliances = 1 if into_current else alliance_count(scale)
     counts = {}
     for key, per_unit in PER_UNIT.items():
         total = round(per_unit * scale)
@@ -230,15 +237,25 @@ class Alliance:
     spaces: list = field(default_factory=list)
     space_orgs: dict = field(default_factory=dict)
     space_citizens: dict = field(default_factory=dict)
+    # Funding sources to create: (code, name, funder); commitments are drawn 80 % / 20 % when there are two.
+    sources: list = field(default_factory=list)
 
 
 def generated_plans():
     return Plan.objects.filter(alliance_acronym__startswith=ACRONYM_PREFIX)
 
 
+def generated_sources():
+    """The funding sources of volumes grown into the current plan."""
+    from budget.models import FundingSource
+
+    return FundingSource.objects.filter(code__startswith=SOURCE_PREFIX)
+
+
 @transaction.atomic
 def generate_volume(
-    *, scale: float, seed: int = 2013, today: datetime.date | None = None, force: bool = False, log=None
+    *, scale: float, seed: int = 2013, today: datetime.date | None = None, force: bool = False, log=None,
+    into_current: bool = False,
 ) -> dict[str, int]:
     """Add `alliance_count(scale)` synthetic alliances. Refuses a second run unless `force`
     (the next run numbers its alliances after the existing ones, so names stay unique).
@@ -254,6 +271,8 @@ def generate_volume(
         raise VolumeAlreadyGenerated(
             "Aucun plan : chargez d'abord les données de référence (python manage.py load_asis)."
         )
+    if into_current:
+        return _grow_current(current, scale=scale, seed=seed, today=today, force=force)
     already = generated_plans().count()
     if already and not force:
         raise VolumeAlreadyGenerated(
@@ -276,10 +295,47 @@ def generate_volume(
     return totals
 
 
+def _grow_current(current: Plan, *, scale: float, seed: int, today: datetime.date, force: bool) -> dict[str, int]:
+    """One alliance of `scale` times ASIS's size, added to the current plan (its themes, objectives and years)."""
+    already = generated_sources().filter(plan=current).count()
+    if already and not force:
+        raise VolumeAlreadyGenerated(
+            f"Le plan courant contient déjà {already} volume(s) généré(s) : relancez avec --force pour en ajouter d'autres."
+        )
+    number = already + 1
+    counts = expected_counts(scale, into_current=True)
+    a = Alliance(
+        number=900 + number,  # users vol901-…, apart from the generated alliances' vol001-…
+        rng=random.Random(seed * 1_000_003 - number), counts={key: counts[key] for key in PER_UNIT}, today=today,
+        city=f"Rouyn-Noranda, volume {number}", plan=current,
+        sources=[(f"{SOURCE_PREFIX}{number:03d}", f"Source générée pour mesurer le portail (volume {number})", "generate_volume")],
+    )
+    a.years = list(current.years.order_by("number"))
+    a.themes = list(current.themes.order_by("order"))
+    if not a.years or not a.themes:
+        raise VolumeAlreadyGenerated("Le plan courant n'a pas d'années ou d'enjeux : chargez load_asis.")
+    for objective in Objective.objects.filter(theme__plan=current).order_by("theme", "order", "pk"):
+        a.objectives.setdefault(objective.theme_id, []).append(objective)
+    _create_organisations(a)
+    _create_citizens(a)
+    _create_spaces(a)
+    meetings, attendances = _create_meetings(a)
+    projects, reports, commitments, disbursements = _create_projects(a)
+    return {
+        "organisations": len(a.orgs), "citizens": len(a.citizens), "spaces": len(a.spaces), "projects": projects,
+        "reports": reports, "meetings": meetings, "attendances": attendances, "commitments": commitments,
+        "disbursements": disbursements,
+    }
+
+
 def _generate_alliance(a: Alliance, *, start: datetime.date, mandator: Organisation) -> dict[str, int]:
     base = CITIES[(a.number - 1) % len(CITIES)]
     round_ = (a.number - 1) // len(CITIES)
     a.city = base if round_ == 0 else f"{base} ({round_ + 1})"
+    a.sources = [
+        ("fqis", "Fonds québécois d'initiatives sociales (FQIS)", "Gouvernement du Québec"),
+        ("municipalite", f"Contribution de la municipalité de {a.city}", f"Municipalité de {a.city}"),
+    ]
     _create_organisations(a)
     a.plan = Plan.objects.create(
         title=f"Plan de lutte contre la pauvreté — {a.city}",
@@ -469,7 +525,7 @@ def _create_projects(a: Alliance) -> tuple[int, int, int, int]:
         end = min(plan_end, start + datetime.timedelta(days=rng.randint(180, 700)))
         projects.append(ActionProject(
             title=f"{PROJECT_WORDS[n % len(PROJECT_WORDS)]} — {a.city} {n + 1}", lead=lead, theme=theme,
-            objective=rng.choice(a.objectives[theme.pk]), chantier=rng.choice(a.spaces) if rng.random() < 0.6 else None,
+            objective=rng.choice(a.objectives.get(theme.pk) or [None]), chantier=rng.choice(a.spaces) if rng.random() < 0.6 else None,
             summary=f"Un projet de {lead.name} pour l'enjeu « {theme.name} ».",
             description="Description du projet, de ses activités et de ses retombées attendues.",
             target_population="Personnes et familles à faible revenu", area_served=a.city,
@@ -555,14 +611,14 @@ def _create_money(a: Alliance, projects: list, project_years: dict) -> tuple[int
     """Commitments and payments, and the sources sized to hold them (each a little larger than what it
     commits). The running totals are the sums of the rows written with them."""
     rng = a.rng
-    codes = ["fqis", "municipalite"]
+    last = len(a.sources) - 1
     specs = []  # (project, year, source index, amount)
     for project, count in zip(projects, _spread(rng, a.counts["commitments"] if projects else 0, len(projects))):
         years = project_years[project.pk]
         for n in range(count):
             share = (project.amount_requested / count).quantize(CENT, ROUND_HALF_UP)
-            specs.append((project, years[n % len(years)], 0 if rng.random() < 0.8 else 1, max(share, CENT)))
-    committed = [sum((amount for _p, _y, s, amount in specs if s == i), Decimal("0.00")) for i in range(2)]
+            specs.append((project, years[n % len(years)], 0 if rng.random() < 0.8 else last, max(share, CENT)))
+    committed = [sum((amount for _p, _y, s, amount in specs if s == i), Decimal("0.00")) for i in range(len(a.sources))]
     # Payments: only agreements signed and later; a commitment is paid in parts, never beyond its amount.
     payable = [i for i, spec in enumerate(specs) if spec[0].status in PAID]
     paid_parts = dict(zip(payable, _spread(rng, a.counts["disbursements"] if payable else 0, len(payable))))
@@ -576,18 +632,17 @@ def _create_money(a: Alliance, projects: list, project_years: dict) -> tuple[int
             paid[i] = [each] * (parts - 1) + [total - each * (parts - 1)]
             if paid[i][-1] <= 0:  # rounding up left nothing for the last part
                 paid[i] = [CENT] * parts
-    source_paid = [Decimal("0.00"), Decimal("0.00")]
+    source_paid = [Decimal("0.00")] * len(a.sources)
     for i, parts in paid.items():
         source_paid[specs[i][2]] += sum(parts)
+    first_order = (FundingSource.objects.filter(plan=a.plan).aggregate(m=models.Max("order"))["m"] or 0) + 1
     sources = FundingSource.objects.bulk_create(
         FundingSource(
-            plan=a.plan, code=code, order=n + 1,
-            name="Fonds québécois d'initiatives sociales (FQIS)" if code == "fqis" else f"Contribution de la municipalité de {a.city}",
-            funder="Gouvernement du Québec" if code == "fqis" else f"Municipalité de {a.city}",
+            plan=a.plan, code=code, order=first_order + n, name=name, funder=funder,
             amount=(committed[n] * Decimal("1.1") + Decimal("10000")).quantize(Decimal("1")),
             committed_total=committed[n], disbursed_total=source_paid[n],
         )
-        for n, code in enumerate(codes)
+        for n, (code, name, funder) in enumerate(a.sources)
     )
     commitments = Commitment.objects.bulk_create(
         (

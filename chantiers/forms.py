@@ -3,6 +3,7 @@
 import datetime
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -52,15 +53,42 @@ class SpaceForm(forms.ModelForm):
         )
 
 
+# A seat form offers at most this many organisations or citizens: at province scale (thousands of each)
+# a <select> of all of them took over a second to render and is unusable by keyboard. The space page's
+# search (`?org-q=`, `?cit-q=`) narrows the list; any approved organisation or citizen is still accepted.
+SEAT_CHOICES = 50
+
+
+def _offer(field: forms.ModelChoiceField, queryset, *, search: str, more_help: str) -> dict:
+    """Show at most SEAT_CHOICES rows of `queryset` in `field`'s <select> (one query); the field still
+    validates against its whole queryset. Returns what the page says about the list."""
+    rows = list(queryset[: SEAT_CHOICES + 1])
+    more = len(rows) > SEAT_CHOICES
+    field.widget.choices = [("", field.empty_label)] + [(row.pk, field.label_from_instance(row)) for row in rows[:SEAT_CHOICES]]
+    if more:
+        field.help_text = more_help
+    elif search and not rows:
+        field.help_text = _("Aucun résultat pour « %(search)s ».") % {"search": search}
+    return {"search": search, "more": more, "shown": min(len(rows), SEAT_CHOICES)}
+
+
 class SeatOrganisationForm(forms.Form):
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
     role = forms.ChoiceField(label=_("Rôle"), choices=ParticipationRole.choices, initial=ParticipationRole.MEMBER)
     joined_on = forms.DateField(label=_("Depuis le"), required=False, widget=forms.DateInput(attrs=DATE_INPUT))
 
-    def __init__(self, *args, space: Chantier, **kwargs):
+    def __init__(self, *args, space: Chantier, search: str = "", **kwargs):
         super().__init__(*args, prefix="org", **kwargs)
         seated = space.memberships.current().values("organisation_id")
-        self.fields["organisation"].queryset = Organisation.objects.approved().exclude(pk__in=seated)
+        field = self.fields["organisation"]
+        field.queryset = Organisation.objects.approved().exclude(pk__in=seated)
+        shown = field.queryset.order_by("name", "pk")
+        search = search.strip()
+        if search:
+            shown = shown.filter(name__icontains=search)
+        self.offer = _offer(field, shown, search=search, more_help=_(
+            "Seules les %(n)s premières organisations (par ordre alphabétique) sont proposées : cherchez par nom pour trouver les autres."
+        ) % {"n": SEAT_CHOICES})
 
 
 class SeatCitizenForm(forms.Form):
@@ -68,10 +96,18 @@ class SeatCitizenForm(forms.Form):
     role = forms.ChoiceField(label=_("Rôle"), choices=ParticipationRole.choices, initial=ParticipationRole.MEMBER)
     joined_on = forms.DateField(label=_("Depuis le"), required=False, widget=forms.DateInput(attrs=DATE_INPUT))
 
-    def __init__(self, *args, space: Chantier, **kwargs):
+    def __init__(self, *args, space: Chantier, search: str = "", **kwargs):
         super().__init__(*args, prefix="cit", **kwargs)
         seated = space.citizen_memberships.current().values("citizen_id")
-        self.fields["citizen"].queryset = Citizen.objects.exclude(pk__in=seated)
+        field = self.fields["citizen"]
+        field.queryset = Citizen.objects.exclude(pk__in=seated)
+        shown = field.queryset.order_by("last_name", "first_name", "pk")
+        search = search.strip()
+        for word in search.split():
+            shown = shown.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+        self.offer = _offer(field, shown, search=search, more_help=_(
+            "Seuls les %(n)s premiers citoyens (par ordre alphabétique) sont proposés : cherchez par nom pour trouver les autres."
+        ) % {"n": SEAT_CHOICES})
 
 
 class MeetingForm(forms.ModelForm):

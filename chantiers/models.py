@@ -483,6 +483,8 @@ class Invitation(models.Model):
             models.UniqueConstraint(fields=["meeting", "citizen"], condition=Q(citizen__isnull=False), name="chantiers_invitation_unique_citizen"),
             models.UniqueConstraint(fields=["meeting", "user"], condition=Q(user__isnull=False), name="chantiers_invitation_unique_user"),
         ]
+        # An organisation's meetings (hyperconcertation, the threshold warning) without scanning every invitation.
+        indexes = [models.Index(fields=["organisation", "meeting"], name="chantiers_invitation_org_idx")]
 
     def __str__(self):
         return str(self.organisation or self.citizen or self.user)
@@ -563,6 +565,11 @@ class Attendance(models.Model):
             ),
             models.UniqueConstraint(fields=["meeting", "user"], condition=Q(user__isnull=False), name="chantiers_attendance_unique_user"),
             models.UniqueConstraint(fields=["meeting", "citizen"], condition=Q(citizen__isnull=False), name="chantiers_attendance_unique_citizen"),
+        ]
+        # A person's or a citizen's meetings (hyperconcertation, participation) without scanning every row.
+        indexes = [
+            models.Index(fields=["user", "meeting"], name="chantiers_attend_user_idx"),
+            models.Index(fields=["citizen", "meeting"], name="chantiers_attend_citizen_idx"),
         ]
 
     def __str__(self):
@@ -669,7 +676,11 @@ class ActionProject(models.Model):
             ("view_all_projects", _("Voir tous les projets, quel que soit leur statut")),
             ("export_reports", _("Exporter les rapports pour le bailleur de fonds")),
         ]
-        indexes = [models.Index(fields=["status", "theme"], name="chantiers_project_status_idx")]
+        indexes = [
+            models.Index(fields=["status", "theme"], name="chantiers_project_status_idx"),
+            # /projets/ lists the latest changed first, 25 a page: read in index order, not sorted in full.
+            models.Index(fields=["-updated_at", "id"], name="chantiers_project_updated_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount_requested__gte=0), name="chantiers_actionproject_amount_not_negative"),
             models.CheckConstraint(

@@ -6,12 +6,12 @@ whatever the number of organisations, people, meetings or attendance rows.
 
 import calendar
 import datetime
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db import connection
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from chantiers.access import is_report_reader
@@ -19,6 +19,8 @@ from chantiers.models import (
     ActionProject,
     Attendance,
     Chantier,
+    ChantierCitizen,
+    ChantierMembership,
     Decision,
     Invitation,
     Meeting,
@@ -93,127 +95,198 @@ def meeting_windows(*, threshold: int, today: datetime.date | None = None) -> li
     return [Window(months, months_before(today, months), today, threshold * months) for months in WINDOW_MONTHS]
 
 
-def _window_aggregates(path: str, windows: list[Window]) -> dict:
-    """Meetings reached through `path` and their minutes, in each window (conditional aggregation)."""
-    aggregates = {}
+# The hyperconcertation tables are ranked in SQL: every figure of every row is computed by the database in
+# one statement (grouped common table expressions), sorted there, and only the page shown (LIMIT/OFFSET)
+# comes back to Python. At province scale (thousands of organisations, citizens and users, hundreds of
+# thousands of invitations) building a Load for every row and sorting them in Python took seconds.
+# Raw SQL because the people table is a union of two models (citizens and users) and a user's meetings are
+# the union of their invitations and attendance rows: plain SQL-92 (CTE, UNION, CASE), the same on SQLite
+# and PostgreSQL.
+
+# ?tri=<column>: the SQL column behind each sortable (numeric) column of the tables.
+SORT_COLUMNS = {"lieux": "spaces"}
+for _months in WINDOW_MONTHS:
+    SORT_COLUMNS[f"rencontres-{_months}"] = f"meetings_{_months}"
+    SORT_COLUMNS[f"heures-{_months}"] = f"minutes_{_months}"
+DEFAULT_SORT = f"rencontres-{WINDOW_MONTHS[0]}"
+TABLES = ("organisations", "people")
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _loads_sql(table: str, windows: list[Window]) -> tuple[str, list]:
+    """`WITH … SELECT kind, pk, name, spaces, meetings_3, minutes_3, … FROM …`: one row per organisation
+    (table "organisations") or per citizen and user (table "people"), with its figures."""
+    longest = windows[-1]
+    invitation, attendance, meeting = _table(Invitation), _table(Attendance), _table(Meeting)
+    params: list = []
+    if table == "organisations":
+        links = f"SELECT 'organisation' AS kind, organisation_id AS who, meeting_id FROM {invitation} WHERE organisation_id IS NOT NULL"
+    else:
+        # A user is counted once per meeting, invited or with an attendance row (UNION removes the duplicates).
+        links = (
+            f"SELECT 'citizen' AS kind, citizen_id AS who, meeting_id FROM {invitation} WHERE citizen_id IS NOT NULL "
+            f"UNION SELECT 'user', user_id, meeting_id FROM {invitation} WHERE user_id IS NOT NULL "
+            f"UNION SELECT 'user', user_id, meeting_id FROM {attendance} WHERE user_id IS NOT NULL"
+        )
+    figures = []
     for window in windows:
-        aggregates[f"meetings_{window.months}"] = Count(path, filter=window.q(path))
-        aggregates[f"minutes_{window.months}"] = Sum(f"{path}__duration_minutes", filter=window.q(path), default=0)
-    return aggregates
-
-
-def _asked_by(rows, who: str, windows: list[Window], **aggregates) -> dict[int, dict]:
-    """{id of `who`: meetings and minutes per window, and any extra aggregates}, from invitation or attendance
-    rows (one per meeting and person), in one grouped query over the longest window."""
-    grouped = (
-        rows.filter(windows[-1].q("meeting"))
-        .order_by()
-        .values(who)
-        .annotate(**_window_aggregates("meeting", windows), **aggregates)
+        if window is longest:  # the WHERE below already keeps the longest window only
+            figures += [f"COUNT(*) AS meetings_{window.months}", f"SUM(COALESCE(m.duration_minutes, 0)) AS minutes_{window.months}"]
+        else:
+            figures += [
+                f"SUM(CASE WHEN m.date >= %s THEN 1 ELSE 0 END) AS meetings_{window.months}",
+                f"SUM(CASE WHEN m.date >= %s THEN COALESCE(m.duration_minutes, 0) ELSE 0 END) AS minutes_{window.months}",
+            ]
+            params += [window.start, window.start]
+    asked = (
+        f"SELECT l.kind, l.who, {', '.join(figures)}, COUNT(DISTINCT m.chantier_id) AS met_spaces "
+        f"FROM links l JOIN {meeting} m ON m.id = l.meeting_id "
+        f"WHERE m.date >= %s AND m.date <= %s GROUP BY l.kind, l.who"
     )
-    return {row.pop(who): row for row in grouped}
-
-
-def _seats(relation: str) -> Count:
-    """Current seats in active spaces (at most one per space)."""
-    return Count(
-        relation,
-        filter=Q(**{f"{relation}__left_on__isnull": True, f"{relation}__chantier__status": Chantier.Status.ACTIVE}),
+    params += [longest.start, longest.end]
+    columns = ", ".join(
+        f"COALESCE(a.meetings_{w.months}, 0) AS meetings_{w.months}, COALESCE(a.minutes_{w.months}, 0) AS minutes_{w.months}"
+        for w in windows
     )
+    space = _table(Chantier)
+    active = Chantier.Status.ACTIVE
+
+    def seats(model, column: str) -> str:
+        """Current seats in active spaces (at most one per space), per organisation or citizen."""
+        return (
+            f"SELECT s.{column} AS who, COUNT(*) AS n FROM {_table(model)} s JOIN {space} c ON c.id = s.chantier_id "
+            f"WHERE s.left_on IS NULL AND c.status = %s GROUP BY s.{column}"
+        )
+
+    if table == "organisations":
+        ctes = f"links AS ({links}), asked AS ({asked}), seats AS ({seats(ChantierMembership, 'organisation_id')})"
+        params += [active]
+        rows = (
+            f"SELECT 'organisation' AS kind, o.id AS pk, o.name AS name, COALESCE(s.n, 0) AS spaces, {columns} "
+            f"FROM {_table(Organisation)} o LEFT JOIN seats s ON s.who = o.id "
+            f"LEFT JOIN asked a ON a.kind = 'organisation' AND a.who = o.id"
+        )
+    else:
+        ctes = f"links AS ({links}), asked AS ({asked}), seats AS ({seats(ChantierCitizen, 'citizen_id')})"
+        params += [active]
+        user_name = "TRIM(u.first_name || ' ' || u.last_name)"
+        rows = (
+            f"SELECT 'citizen' AS kind, c.id AS pk, TRIM(c.first_name || ' ' || c.last_name) AS name, COALESCE(s.n, 0) AS spaces, {columns} "
+            f"FROM {_table(Citizen)} c LEFT JOIN seats s ON s.who = c.id "
+            f"LEFT JOIN asked a ON a.kind = 'citizen' AND a.who = c.id "
+            f"UNION ALL "
+            f"SELECT 'user', u.id, CASE WHEN {user_name} = '' THEN u.username ELSE {user_name} END, "
+            f"COALESCE(a.met_spaces, 0), {columns} "
+            f"FROM {_table(User)} u LEFT JOIN asked a ON a.kind = 'user' AND a.who = u.id"
+        )
+    return f"WITH {ctes}, loads AS ({rows})", params
 
 
-def _windows_of(asked: dict | None, windows: list[Window]) -> list[WindowLoad]:
-    asked = asked or {}
-    loads = []
-    for w in windows:
-        meetings = asked.get(f"meetings_{w.months}", 0)
-        loads.append(WindowLoad(w.months, meetings, asked.get(f"minutes_{w.months}", 0), meetings > w.limit))
-    return loads
+def _over_sql(windows: list[Window]) -> tuple[str, list]:
+    return " OR ".join(f"meetings_{w.months} > %s" for w in windows), [w.limit for w in windows]
+
+
+class RankedLoads:
+    """One table of the page (`organisations` or `people`), sorted by `column` in SQL; sliced (by the
+    paginator) it runs one query for the rows shown. `count()` also counts the rows over the threshold
+    (`over_count`), in one query."""
+
+    def __init__(self, table: str, windows: list[Window], column: str = DEFAULT_SORT, *, descending: bool = True):
+        if table not in TABLES or column not in SORT_COLUMNS:
+            raise ValueError(f"unknown table or column: {table}, {column}")
+        self.table, self.windows, self.column, self.descending = table, windows, column, descending
+        self._summary = None
+
+    def _summarise(self) -> tuple[int, int]:
+        if self._summary is None:
+            head, params = _loads_sql(self.table, self.windows)
+            over, over_params = _over_sql(self.windows)
+            with connection.cursor() as cursor:
+                cursor.execute(f"{head} SELECT COUNT(*), SUM(CASE WHEN {over} THEN 1 ELSE 0 END) FROM loads", params + over_params)
+                total, over_count = cursor.fetchone()
+            self._summary = (total, over_count or 0)
+        return self._summary
+
+    def count(self) -> int:
+        return self._summarise()[0]
+
+    def __len__(self) -> int:
+        return self.count()
+
+    @property
+    def over_count(self) -> int:
+        return self._summarise()[1]
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("RankedLoads is read by slices")
+        start = index.start or 0
+        limit = (index.stop - start) if index.stop is not None else None
+        return self._rows(start, limit)
+
+    def _rows(self, offset: int, limit: int | None) -> list[Load]:
+        head, params = _loads_sql(self.table, self.windows)
+        order = "DESC" if self.descending else "ASC"
+        names = [f"meetings_{w.months}, minutes_{w.months}" for w in self.windows]
+        sql = (
+            f"{head} SELECT kind, pk, name, spaces, {', '.join(names)} FROM loads "
+            f"ORDER BY {SORT_COLUMNS[self.column]} {order}, LOWER(name), kind, pk"
+        )
+        if limit is not None:
+            sql += " LIMIT %s OFFSET %s"
+            params += [max(limit, 0), offset]
+        elif offset:
+            sql += " LIMIT -1 OFFSET %s" if connection.vendor == "sqlite" else " OFFSET %s"
+            params += [offset]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            fetched = cursor.fetchall()
+        loads = []
+        for kind, pk, name, spaces, *figures in fetched:
+            windows = []
+            for i, w in enumerate(self.windows):
+                meetings, minutes = int(figures[2 * i]), int(figures[2 * i + 1])
+                windows.append(WindowLoad(w.months, meetings, minutes, meetings > w.limit))
+            loads.append(Load(kind, pk, name, int(spaces), windows))
+        return loads
+
+    def all(self) -> list[Load]:
+        return self._rows(0, None)
 
 
 def organisation_loads(windows: list[Window]) -> list[Load]:
-    """Every organisation: the active spaces it sits in now, the meetings it was invited to. Two queries."""
-    organisations = Organisation.objects.order_by().annotate(spaces=_seats("chantier_memberships"))
-    asked = _asked_by(Invitation.objects.filter(organisation__isnull=False), "organisation", windows)
-    return [
-        Load("organisation", pk, name, spaces, _windows_of(asked.get(pk), windows))
-        for pk, name, spaces in organisations.values_list("pk", "name", "spaces")
-    ]
+    """Every organisation: the active spaces it sits in now, the meetings it was invited to."""
+    return RankedLoads("organisations", windows).all()
+
+
+def people_loads(windows: list[Window]) -> list[Load]:
+    """Every citizen (the active spaces they sit in now, the meetings they were invited to) and every user
+    (the meetings they were invited to or have an attendance row at, once per meeting, and the distinct
+    spaces of those meetings over the longest window)."""
+    return RankedLoads("people", windows).all()
 
 
 def citizen_loads(windows: list[Window]) -> list[Load]:
-    """Every citizen: the active spaces they sit in now, the meetings they were invited to. Two queries."""
-    citizens = Citizen.objects.order_by().annotate(spaces=_seats("chantier_memberships"))
-    asked = _asked_by(Invitation.objects.filter(citizen__isnull=False), "citizen", windows)
-    return [
-        Load("citizen", pk, f"{first} {last}".strip(), spaces, _windows_of(asked.get(pk), windows))
-        for pk, first, last, spaces in citizens.values_list("pk", "first_name", "last_name", "spaces")
-    ]
+    return [load for load in people_loads(windows) if load.kind == "citizen"]
 
 
 def user_loads(windows: list[Window]) -> list[Load]:
-    """Every user: the meetings they were invited to or have an attendance row at (once per meeting), and the
-    distinct spaces of those meetings over the longest window. Four queries.
-
-    The invited and attended-only sets are disjoint, so their figures add up: attendance rows count only for
-    meetings without an invitation, and their spaces only when no invitation of the window is in that space.
-    """
-    longest = windows[-1]
-    users = User.objects.order_by().values_list("pk", "username", "first_name", "last_name")
-    spaces = Count("meeting__chantier", distinct=True)
-    invited = _asked_by(Invitation.objects.filter(user__isnull=False), "user", windows, spaces=spaces)
-    attended_only = Attendance.objects.filter(user__isnull=False).exclude(
-        Exists(Invitation.objects.filter(user=OuterRef("user"), meeting=OuterRef("meeting")))
-    )
-    attended = _asked_by(attended_only, "user", windows)
-    invited_in_space = Invitation.objects.filter(
-        longest.q("meeting"), user=OuterRef("user"), meeting__chantier=OuterRef("meeting__chantier")
-    )
-    more_spaces = dict(
-        Attendance.objects.filter(longest.q("meeting"), user__isnull=False)
-        .exclude(Exists(invited_in_space))
-        .order_by()
-        .values("user")
-        .annotate(spaces=spaces)
-        .values_list("user", "spaces")
-    )
-    loads = []
-    for pk, username, first, last in users:
-        asked = _added(invited.get(pk, {}), attended.get(pk, {}))
-        name = f"{first} {last}".strip() or username
-        loads.append(Load("user", pk, name, asked.get("spaces", 0) + more_spaces.get(pk, 0), _windows_of(asked, windows)))
-    return loads
+    return [load for load in people_loads(windows) if load.kind == "user"]
 
 
-def _added(a: dict, b: dict) -> dict:
-    return {key: a.get(key, 0) + b.get(key, 0) for key in a.keys() | b.keys()}
-
-
-def _plain(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
-
-
-# ?tri=<column>: how to read each sortable (numeric) column of a Load.
-SORT_COLUMNS = {"lieux": lambda load: load.spaces}
-for _i, _months in enumerate(WINDOW_MONTHS):
-    SORT_COLUMNS[f"rencontres-{_months}"] = lambda load, i=_i: load.windows[i].meetings
-    SORT_COLUMNS[f"heures-{_months}"] = lambda load, i=_i: load.windows[i].minutes
-DEFAULT_SORT = f"rencontres-{WINDOW_MONTHS[0]}"
-
-
-def sort_loads(loads: list[Load], column: str, *, descending: bool = True) -> list[Load]:
-    """By `column`, ties by name (A to Z either way)."""
-    by_name = sorted(loads, key=lambda load: (_plain(load.name), load.kind, load.pk))
-    return sorted(by_name, key=SORT_COLUMNS[column], reverse=descending)
-
-
-def hyperconcertation_report(*, threshold: int, today: datetime.date | None = None) -> dict:
-    """Organisations and people (citizens and users), unsorted. Eight queries."""
+def hyperconcertation_report(
+    *, threshold: int, column: str = DEFAULT_SORT, descending: bool = True, today: datetime.date | None = None
+) -> dict:
+    """Organisations and people (citizens and users), sorted by `column`: each table is read by pages,
+    two queries a table (its count and over-threshold count, the rows of the page)."""
     windows = meeting_windows(threshold=threshold, today=today)
     return {
         "windows": windows,
-        "organisations": organisation_loads(windows),  # 2
-        "people": citizen_loads(windows) + user_loads(windows),  # 2 + 4
+        "organisations": RankedLoads("organisations", windows, column, descending=descending),
+        "people": RankedLoads("people", windows, column, descending=descending),
     }
 
 

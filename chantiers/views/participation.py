@@ -46,13 +46,14 @@ def _page_url(request, param: str, number: int, anchor: str) -> str:
     return _page_link(query.urlencode(), anchor)
 
 
-def _table(request, key: str, loads, column: str, descending: bool, windows) -> dict:
+def _table(request, key: str, loads: selectors.RankedLoads, column: str, descending: bool, windows) -> dict:
+    """One table: its page of rows, read sorted from the database (the count, then the page: two queries)."""
     param = f"page-{key}"
-    page = Paginator(selectors.sort_loads(loads, column, descending=descending), PER_PAGE).get_page(request.GET.get(param))
+    page = Paginator(loads, PER_PAGE).get_page(request.GET.get(param))
     return {
         "id": key,
         "page": page,
-        "over_count": sum(1 for load in loads if load.over),
+        "over_count": loads.over_count,
         "previous_url": _page_url(request, param, page.previous_page_number(), key) if page.has_previous() else "",
         "next_url": _page_url(request, param, page.next_page_number(), key) if page.has_next() else "",
         "spaces_header": _header("lieux", column, descending, key),
@@ -70,8 +71,8 @@ def _table(request, key: str, loads, column: str, descending: bool, windows) -> 
 def _hyperconcertation_page(request, *, form=None, status=200):
     plan = selectors.current_plan()  # 1
     threshold = plan.meeting_threshold_per_month if plan else selectors.DEFAULT_THRESHOLD
-    report = selectors.hyperconcertation_report(threshold=threshold)  # 8
     column, descending = _sorting(request)
+    report = selectors.hyperconcertation_report(threshold=threshold, column=column, descending=descending)  # 2 a table
     windows = report["windows"]
     if form is None and plan is not None and request.user.is_coordinator:
         form = ThresholdForm(initial={"threshold": threshold})

@@ -24,6 +24,7 @@ from chantiers.models import (
     Plan,
     ProjectPartner,
     ProjectStatus,
+    ProjectYearAmount,
     Theme,
 )
 from chantiers.selectors import project_reports_section
@@ -254,7 +255,7 @@ def _detail_context(request, project, comment_form=None):
 def _detail_queryset():
     return ActionProject.objects.select_related("lead", "theme", "objective", "chantier").prefetch_related(
         Prefetch("partnerships", queryset=ProjectPartner.objects.select_related("organisation").order_by("organisation__name")),
-        "year_amounts__plan_year",
+        Prefetch("year_amounts", queryset=ProjectYearAmount.objects.select_related("plan_year")),  # one query, not two
         "indicators",
         "other_funding",
         "plan_years",

@@ -75,8 +75,9 @@ def _space_context(request, space, *, org_form=None, citizen_form=None):
         "can_manage": user.is_coordinator,
     }
     if user.is_coordinator and space.status == Chantier.Status.ACTIVE:
-        context["org_form"] = org_form or SeatOrganisationForm(space=space)
-        context["citizen_form"] = citizen_form or SeatCitizenForm(space=space)
+        # ?org-q= and ?cit-q= narrow the names each seat form offers (at most SEAT_CHOICES each, one query each).
+        context["org_form"] = org_form or SeatOrganisationForm(space=space, search=request.GET.get("org-q", ""))
+        context["citizen_form"] = citizen_form or SeatCitizenForm(space=space, search=request.GET.get("cit-q", ""))
     return context
 
 

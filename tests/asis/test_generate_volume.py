@@ -7,7 +7,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import F
 
-from asis.volume import PER_UNIT, expected_counts, generated_plans
+from asis.volume import PER_UNIT, expected_counts, generated_plans, generated_sources
 from budget.models import Commitment, Disbursement, FundingSource
 from chantiers.models import (
     ActionProject,
@@ -131,3 +131,51 @@ def test_same_seed_same_data(asis):
     assert prints[0] == prints[1]
     assert prints[0] != prints[2]
     assert prints[0]["disbursements"] and prints[0]["attendance"]
+
+
+# ---------------------------------------------------------------- --into-current: one very large current plan
+
+
+def test_into_current_grows_the_current_plan(asis):
+    plans_before, sources_before = Plan.objects.count(), set(asis.funding_sources.values_list("code", flat=True))
+    plans = Plan.objects.filter(pk=asis.pk)
+    kinds = ("spaces", "projects", "reports", "meetings", "attendances", "commitments", "disbursements")
+    before = {key: COUNTED[key](plans).count() for key in kinds}
+    citizens_before = Citizen.objects.count()
+    output = generate(into_current=True)
+    expected = expected_counts(SCALE, into_current=True)
+    assert expected["projects"] == 20 and expected["alliances"] == 1
+    assert Plan.objects.count() == plans_before and not generated_plans().exists()  # no other alliance
+    assert Plan.objects.current() == asis
+    for key in kinds:
+        assert COUNTED[key](plans).count() - before[key] == expected[key], key
+    assert Citizen.objects.count() - citizens_before == expected["citizens"]
+    assert ActionProject.objects.filter(theme__plan=asis, title__contains="volume 1").count() == expected["projects"]
+    # One generated source, large enough for what it commits; nothing over-committed.
+    new = asis.funding_sources.exclude(code__in=sources_before)
+    assert [source.code for source in new] == ["vol-001"]
+    assert set(generated_sources().values_list("code", flat=True)) == {"vol-001"}
+    assert Commitment.objects.filter(project__title__contains="volume 1").exclude(source__code="vol-001").count() == 0
+    call_command("check_budget", stdout=StringIO())
+    for source in asis.funding_sources.all():
+        assert 0 <= source.disbursed_total <= source.committed_total <= source.amount
+    assert f"{expected['projects']} projects" in output
+
+
+def test_into_current_refuses_a_second_run_unless_forced(asis):
+    generate(into_current=True)
+    with pytest.raises(CommandError, match="--force"):
+        generate(into_current=True)
+    generate(into_current=True, force=True)
+    assert sorted(generated_sources().values_list("code", flat=True)) == ["vol-001", "vol-002"]
+    call_command("check_budget", stdout=StringIO())
+
+
+def test_into_current_same_seed_same_data(asis):
+    prints = []
+    for seed in (2013, 2013, 7):
+        with transaction.atomic():
+            generate(seed=seed, into_current=True)
+            prints.append(fingerprint())
+            transaction.set_rollback(True)
+    assert prints[0] == prints[1] != prints[2]

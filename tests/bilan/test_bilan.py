@@ -257,3 +257,38 @@ def test_dates_of_a_plan_year_or_of_the_plan_are_named_so(cast, world):
     assert bilan_for(cast.staff).period.label == "2014-2015"
     assert bilan_for(cast.staff, start=D(2013, 4, 1), end=D(2016, 3, 31)).period.label == "2013-2016"
     assert bilan_for(cast.staff, start=D(2014, 4, 2), end=D(2015, 3, 31)).period.kind == "dates"
+
+
+def test_the_filters_offer_the_spaces_and_organisations_of_the_plan_only(client, cast, world, plan):
+    """Other alliances' spaces and organisations are not offered (issue 7: thousands at province scale)."""
+    other_plan = f.make_plan(title="Autre alliance")
+    other_theme = f.make_theme(plan=other_plan)
+    elsewhere = f.make_organisation(name="Organisme d'ailleurs")
+    f.make_project(lead=elsewhere, theme=other_theme, chantier=f.make_chantier(name="Lieu d'ailleurs", themes=[other_theme]))
+    client.force_login(cast.staff)
+    response = client.get(reverse("bilan:bilan"))
+    form = response.context["form"]
+    assert elsewhere not in form.fields["organisation"].queryset
+    assert not form.fields["lieu"].queryset.filter(name="Lieu d'ailleurs").exists()
+    assert form.fields["organisation"].queryset.exists() and form.fields["lieu"].queryset.exists()
+    html = response.content.decode()
+    assert "Organisme d&#x27;ailleurs" not in html and "Lieu d&#x27;ailleurs" not in html
+    for organisation in form.fields["organisation"].queryset:
+        assert f'<option value="{organisation.pk}">' in html
+
+
+def test_the_fast_select_writes_the_same_html_as_djangos(cast, world, plan):
+    from django import forms as django_forms
+    from django.test.html import parse_html
+
+    from bilan.forms import BilanForm
+
+    form = BilanForm({"periode": "plan", "organisation": str(cast.org_a.pk)}, plan=plan, user=cast.staff)
+    assert form.is_valid(), form.errors
+    for name in ("lieu", "organisation"):
+        field = form.fields[name]
+        value = form[name].value()
+        django_html = django_forms.Select(choices=field.choices).render(name, value, attrs={"id": f"id_{name}"})
+        fast_html = field.widget.render(name, value, attrs={"id": f"id_{name}"})
+        assert parse_html(fast_html) == parse_html(django_html)
+        assert fast_html.count("<option") == len(field.choices) > 1

@@ -336,8 +336,23 @@ def test_hyperconcertation_queries_do_not_grow_with_the_data(login, cast, who, d
     grow(cast, organisations=200, meetings=100, citizens=40, users=30)
     assert Attendance.objects.count() > 2000 and Invitation.objects.count() > 3000
     # session, user, groups (role, cached), current plan (4);
-    # organisations with their seats, their invitations grouped (2); citizens likewise (2);
-    # users, their invitations, their attendance rows without an invitation, the spaces those add (4).
-    with django_assert_max_num_queries(12):
+    # organisations: their count and how many are over the threshold, then the page shown, sorted in SQL (2);
+    # people (citizens and users): likewise (2).
+    with django_assert_max_num_queries(8):
         large = _count(client, URL + "?tri=heures-6&ordre=asc&page-organisations=3&page-personnes=2")
     assert large == small
+
+
+def test_pages_are_cut_from_the_sorted_list_ties_by_name(login, cast):
+    """The database sorts and cuts the pages: page 2 continues page 1 (ties A to Z), nothing repeated or lost."""
+    Organisation.objects.bulk_create(
+        [Organisation(name=f"Groupe {i:03}", kind=Organisation.Kind.COMMUNITY) for i in reversed(range(70))]
+    )
+    space = f.make_chantier()
+    Invitation.objects.create(meeting=meeting(space, ago(1)), organisation=Organisation.objects.get(name="Groupe 069"))
+    client = login(cast.staff)
+    first, second = (names(client.get(URL, {"page-organisations": n})) for n in (1, 2))
+    assert first[0] == "Groupe 069"  # the only one with a meeting comes first, then every tie by name
+    others = Organisation.objects.exclude(name="Groupe 069").values_list("name", flat=True)
+    assert len(first) == 50
+    assert first + second == ["Groupe 069", *sorted(others, key=str.lower)]

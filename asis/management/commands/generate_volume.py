@@ -22,14 +22,19 @@ class Command(BaseCommand):
             help="Jour de référence des rencontres (AAAA-MM-JJ; aujourd'hui par défaut) : 12 mois avant, 2 mois après.",
         )
         parser.add_argument("--force", action="store_true", help="Ajouter des alliances même si la base en contient déjà.")
+        parser.add_argument(
+            "--into-current", action="store_true",
+            help="Grossir le plan courant plutôt qu'ajouter des alliances : une seule très grande alliance (--scale fois "
+            "l'ASIS) dans ses enjeux et ses années, avec une source de financement générée à sa mesure.",
+        )
 
-    def handle(self, *args, scale, seed, today, force, **options):
+    def handle(self, *args, scale, seed, today, force, into_current, **options):
         if scale <= 0:
             raise CommandError("--scale doit être positif.")
         started = time.perf_counter()
         log = (lambda line: self.stdout.write(line)) if options["verbosity"] > 1 else None
         try:
-            counts = generate_volume(scale=scale, seed=seed, today=today, force=force, log=log)
+            counts = generate_volume(scale=scale, seed=seed, today=today, force=force, log=log, into_current=into_current)
         except VolumeAlreadyGenerated as error:
             raise CommandError(str(error)) from error
         summary = ", ".join(f"{value} {key}" for key, value in counts.items())
