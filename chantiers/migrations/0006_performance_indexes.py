@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('chantiers', '0004_review_and_reports'),
+        ('chantiers', '0005_history'),
         ('organisations', '0002_membershiprequest_status_reason'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
