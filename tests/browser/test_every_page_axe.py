@@ -1,5 +1,6 @@
 """Every page type, for every role, passes axe-core in Chromium with no violation of any impact
-(WCAG 2.1 A and AA rules and axe's best practices), and so do the main forms with their errors shown.
+(WCAG 2.1 A and AA rules and axe's best practices), and so do the main forms with their errors shown;
+there, every field marked invalid has aria-invalid and an aria-describedby pointing at its error.
 
 The pages come from the authorization matrix (tests/pages.py): every HTML page a role opens with a 200
 on the demo data. One browser, one context per role, logged in once.
@@ -26,6 +27,15 @@ SEND_THE_MAIN_FORM_EMPTY = """() => {
   form.requestSubmit(form.querySelector('[type=submit]'));
 }"""
 ERRORS = ".is-invalid, .invalid-feedback, .errorlist, .alert-danger"
+# Each field marked invalid, with the text of the error its aria-describedby points at (a group of
+# checkboxes or radio buttons carries it on its fieldset).
+INVALID_FIELDS = """() => [...document.querySelectorAll('main .is-invalid, main [aria-invalid]')].map((field) => ({
+  name: field.name || field.id,
+  ariaInvalid: field.getAttribute('aria-invalid'),
+  described: (field.getAttribute('aria-describedby') || field.closest('fieldset')?.getAttribute('aria-describedby') || '').split(/\\s+/).filter(Boolean)
+    .map((id) => document.getElementById(id)).filter((element) => element && element.classList.contains('invalid-feedback'))
+    .map((element) => element.innerText.trim()),
+}))"""
 # The same rules as the `axe` fixture (WCAG 2.0 and 2.1, A and AA, and best practices); axe reports
 # only the violations, which is faster on pages with long tables.
 RUN_AXE = """async () => (await axe.run(document, {
@@ -74,6 +84,9 @@ def test_every_page_for_every_role_passes_axe(live_server, browser, axe_source, 
             if page.locator(ERRORS).count() == 0:
                 failures.append(f"{target}: the form sent empty shows no error")
                 continue
+            for field in page.evaluate(INVALID_FIELDS):  # each error is tied to its field
+                if field["ariaInvalid"] != "true" or not field["described"]:
+                    failures.append(f"{target}, form sent empty: the error of {field['name']} is not tied to it")
             violations = axe(page)
             checked += 1
             if violations:

@@ -18,10 +18,12 @@ OVERFLOW = """() => {
   const width = document.documentElement.clientWidth;
   const culprits = [];
   for (const element of document.body.querySelectorAll('*')) {
+    if (element.parentElement.closest('.table-responsive') || element.offsetParent === null) continue;
     const box = element.getBoundingClientRect();
-    if (box.right > width + 1 && !element.closest('.table-responsive') && element.offsetParent !== null) {
-      const inside = [...element.children].some((child) => child.getBoundingClientRect().right > width + 1);
-      if (!inside) culprits.push(`${element.tagName.toLowerCase()}${element.id ? '#' + element.id : ''}.${[...element.classList].join('.')} (${Math.round(box.right)} px): ${element.textContent.trim().slice(0, 40)}`);
+    if (box.right <= width + 1) continue;
+    const children = element.classList.contains('table-responsive') ? [] : [...element.children];
+    if (!children.some((child) => child.getBoundingClientRect().right > width + 1)) {
+      culprits.push(`${element.tagName.toLowerCase()}${element.id ? '#' + element.id : ''}.${[...element.classList].join('.')} (${Math.round(box.right)} px): ${element.textContent.trim().slice(0, 40)}`);
     }
   }
   return {scrollWidth: document.documentElement.scrollWidth, culprits: culprits.slice(0, 5)};
