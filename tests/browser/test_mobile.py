@@ -1,0 +1,85 @@
+"""Every page, for every role, is usable on a 375 px wide phone (issue 9): the page never scrolls
+sideways (a wide table scrolls inside its own box) and the navigation opens from its toggler.
+
+The pages come from the authorization matrix (tests/pages.py), as for the axe test.
+"""
+
+import pytest
+
+from tests.browser.test_every_page_axe import ERRORS, open_as, send_the_main_form_empty
+from tests.pages import ROLES, forms_with_errors, html_pages
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PHONE = {"width": 375, "height": 667}
+
+# The page's width, and the elements that stick out of the screen when it is wider (for the message).
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const culprits = [];
+  for (const element of document.body.querySelectorAll('*')) {
+    if (element.parentElement.closest('.table-responsive') || element.offsetParent === null) continue;
+    const box = element.getBoundingClientRect();
+    if (box.right <= width + 1) continue;
+    const children = element.classList.contains('table-responsive') ? [] : [...element.children];
+    if (!children.some((child) => child.getBoundingClientRect().right > width + 1)) {
+      culprits.push(`${element.tagName.toLowerCase()}${element.id ? '#' + element.id : ''}.${[...element.classList].join('.')} (${Math.round(box.right)} px): ${element.textContent.trim().slice(0, 40)}`);
+    }
+  }
+  return {scrollWidth: document.documentElement.scrollWidth, culprits: culprits.slice(0, 5)};
+}"""
+
+
+def overflow(page, target, what=""):
+    result = page.evaluate(OVERFLOW)
+    if result["scrollWidth"] > PHONE["width"]:
+        return [f"{target}{what}: {result['scrollWidth']} px wide\n    " + "\n    ".join(result["culprits"])]
+    return []
+
+
+def test_every_page_fits_a_375_px_phone_for_every_role(live_server, browser, demo):
+    failures, checked = [], 0
+    for role in ROLES:
+        context, page = open_as(browser, live_server.url, role, viewport=PHONE, is_mobile=True, has_touch=True)
+        for number, target in enumerate(html_pages(role)):
+            response = page.goto(live_server.url + target.url)
+            if response.status != 200:
+                failures.append(f"{target}: answered {response.status}")
+                continue
+            checked += 1
+            toggler = page.locator(".navbar-toggler")
+            if not toggler.is_visible():
+                failures.append(f"{target}: the navigation toggler is not visible")
+            elif number == 0:  # the menu opens, and the page still fits with it open
+                toggler.click()
+                menu = page.locator("#nav-principale")
+                menu.locator(".nav-link").first.wait_for(state="visible")
+                failures += overflow(page, target, " with the menu open")
+            failures += overflow(page, target)
+        for target in forms_with_errors(role):
+            page.goto(live_server.url + target.url)
+            send_the_main_form_empty(page)
+            if page.locator(ERRORS).count() == 0:
+                failures.append(f"{target}: the form sent empty shows no error")
+                continue
+            checked += 1
+            failures += overflow(page, target, ", form sent empty")
+        context.close()
+    assert checked > 100, "the page lists came out nearly empty"
+    assert not failures, f"{len(failures)} pages scroll sideways at 375 px:\n" + "\n".join(failures)
+
+
+def test_the_menu_is_reachable_by_keyboard_on_a_phone(live_server, browser, demo):
+    context, page = open_as(browser, live_server.url, "coordination", viewport=PHONE, is_mobile=True, has_touch=True)
+    page.goto(live_server.url + "/plan/")
+    toggler = page.locator(".navbar-toggler")
+    for _ in range(10):  # skip link, brand, then the toggler
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.classList.contains('navbar-toggler')"):
+            break
+    else:
+        pytest.fail("the navigation toggler cannot be reached with Tab")
+    page.keyboard.press("Enter")
+    assert toggler.get_attribute("aria-expanded") == "true"
+    assert page.get_by_role("link", name="Lieux de concertation").is_visible()
+    context.close()

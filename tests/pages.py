@@ -1,0 +1,416 @@
+"""Every page of the portal and who may open it: the table the authorization matrix tests, shared with
+the accessibility, validity and mobile tests so they cover every page type for every role.
+
+`MATRIX` holds a line per URL name (and per object it is opened on) with the answer each role gets;
+`OBJECTS` builds the URL's arguments on the demo data (`load_asis` + `load_demo`). A URL missing from
+the matrix fails tests/test_authorization_matrix.py, so the page lists derived from it cannot miss one.
+"""
+
+from dataclasses import dataclass
+
+from django.core.management import call_command
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from chantiers.models import (
+    ActionProject,
+    Chantier,
+    FollowUp,
+    Meeting,
+    ProgressReport,
+    ReportAttachment,
+    ReviewCriterion,
+)
+from organisations.models import Citizen, MembershipRequest, Organisation, User
+
+ROLES = ("anonymous", "partenaire", "partenaire2", "personnel", "coordination")
+LOGIN = "login"  # a redirect to the login page
+SKIPPED_NAMESPACES = {"admin"}  # the Django admin: staff only, tested in test_project_guards
+
+
+def _project(title):
+    return {"pk": ActionProject.objects.get(title=title, is_demo=True).pk}
+
+
+# Objects the URLs are opened on. `partenaire` leads "Halte-garderie communautaire" (a draft) and
+# "Ateliers parents-enfants Bouger en famille" (in progress); `partenaire2` leads "Parcours vers
+# l'emploi pour jeunes adultes" (agreement signed); "Reconnaissance des bénévoles…" is another
+# organisation's filed project, not public; "Jardins communautaires…", under analysis, names the
+# family organisation as a partner (its members see it and comment; only the lead edits).
+OBJECTS = {
+    None: lambda: {},
+    "draft of partenaire": lambda: _project("Halte-garderie communautaire"),
+    "public project of partenaire": lambda: _project("Ateliers parents-enfants Bouger en famille"),
+    "project of partenaire2": lambda: _project("Parcours vers l'emploi pour jeunes adultes"),
+    "filed project of another": lambda: _project("Reconnaissance des bénévoles dans les quartiers ruraux"),
+    "project naming partenaire as partner": lambda: _project("Jardins communautaires intergénérationnels"),
+    "space": lambda: {"pk": Chantier.objects.filter(is_demo=True).order_by("pk").first().pk},
+    "space seat": lambda: _seat(),
+    "space citizen seat": lambda: _citizen_seat(),
+    "meeting": lambda: {"pk": Meeting.objects.filter(is_demo=True).order_by("pk").first().pk},
+    "follow-up": lambda: {"pk": FollowUp.objects.order_by("pk").first().pk},
+    "theme": lambda: {"slug": "logement-et-habitation"},
+    "guide for coordination": lambda: {"slug": "coordination"},
+    "guide for partners": lambda: {"slug": "partenaires"},
+    "guide for staff": lambda: {"slug": "personnel"},
+    "guide image": lambda: {"name": "coordination-demandes"},
+    "organisation of partenaire": lambda: {"pk": User.objects.get(username="partenaire").memberships.get().organisation_id},
+    "organisation of partenaire2": lambda: {"pk": User.objects.get(username="partenaire2").memberships.get().organisation_id},
+    "pending organisation": lambda: {"pk": Organisation.objects.get(status=Organisation.Status.PENDING, is_demo=True).pk},
+    "member of partenaire's organisation": lambda: _member("partenaire"),
+    "membership request": lambda: {"pk": _membership_request().pk},
+    "calendar of partenaire": lambda: {"token": User.objects.get(username="partenaire").calendar_token},
+    "commitment": lambda: {"pk": _commitment().pk},
+    "password reset link": lambda: {"uidb64": "MQ", "token": "set-password"},
+    "bilan table": lambda: {"table": "projets"},
+    "criterion": lambda: {"pk": ReviewCriterion.objects.order_by("pk").first().pk},
+    "recommended project of another": lambda: _project("Café-rencontre des proches aidants"),
+    "intention naming partenaire2 as partner": lambda: _project("Logements de transition pour jeunes"),
+    "report of partenaire": lambda: {"pk": _report("Ateliers parents-enfants Bouger en famille").pk},
+    "report of another": lambda: {"pk": _report("Banque de bénévoles partagée").pk},
+    "attachment of partenaire": lambda: {"pk": ReportAttachment.objects.get(report=_report("Ateliers parents-enfants Bouger en famille")).pk},
+    "agreement of partenaire": lambda: {"pk": _agreement("Ateliers parents-enfants Bouger en famille").pk},
+    "agreement of partenaire2": lambda: {"pk": _agreement("Parcours vers l'emploi pour jeunes adultes").pk},
+    "planned payment of partenaire": lambda: _planned("Ateliers parents-enfants Bouger en famille"),
+    "disbursement of partenaire": lambda: {"pk": _disbursement("Ateliers parents-enfants Bouger en famille").pk},
+    "citizen (privacy)": lambda: {"kind": "citoyens", "pk": Citizen.objects.order_by("pk").first().pk},
+    "partenaire (privacy)": lambda: {"kind": "utilisateurs", "pk": User.objects.get(username="partenaire").pk},
+    "privacy request": lambda: {"pk": _privacy_request().pk},
+    "incident": lambda: {"pk": _incident().pk},
+    "history of organisation of partenaire": lambda: {"kind": "organisation", **OBJECTS["organisation of partenaire"]()},
+    "history of organisation of partenaire2": lambda: {"kind": "organisation", **OBJECTS["organisation of partenaire2"]()},
+    "history of draft of partenaire": lambda: {"kind": "projet", **OBJECTS["draft of partenaire"]()},
+    "history of project of partenaire2": lambda: {"kind": "projet", **OBJECTS["project of partenaire2"]()},
+    "history of space": lambda: {"kind": "lieu", **OBJECTS["space"]()},
+    "history of report of partenaire": lambda: {"kind": "rapport", **OBJECTS["report of partenaire"]()},
+    "history of agreement of partenaire": lambda: {"kind": "convention", **OBJECTS["agreement of partenaire"]()},
+    "history of disbursement of partenaire": lambda: {"kind": "versement", **OBJECTS["disbursement of partenaire"]()},
+}
+
+
+def _privacy_request():
+    from organisations.models import PrivacyRequest
+    from organisations.privacy import privacy_request_create
+
+    return PrivacyRequest.objects.order_by("pk").first() or privacy_request_create(
+        person=User.objects.get(username="partenaire"), kind="access", received_on=timezone.localdate(),
+        by=User.objects.get(username="coordination"),
+    )
+
+
+def _incident():
+    from organisations.models import ConfidentialityIncident
+    from organisations.privacy import incident_record
+
+    return ConfidentialityIncident.objects.order_by("pk").first() or incident_record(
+        by=User.objects.get(username="coordination"), information_involved="Courriels", circumstances="Envoi",
+        occurred_on=timezone.localdate(), discovered_on=timezone.localdate(), people_affected=1,
+        risk_assessment="Faible", measures_taken="Rappel",
+    )
+
+
+def _report(title):
+    return ProgressReport.objects.filter(project__title=title, project__is_demo=True).order_by("pk").first()
+
+
+def _agreement(title):
+    from budget.models import Agreement
+
+    return Agreement.objects.get(project__title=title, project__is_demo=True)
+
+
+def _planned(title):
+    planned = _agreement(title).planned_payments.filter(disbursement__isnull=True).order_by("pk").first()
+    return {"pk": planned.agreement_id, "planned_pk": planned.pk}
+
+
+def _disbursement(title):
+    from budget.models import Disbursement
+
+    return Disbursement.objects.filter(commitment__project__title=title).order_by("pk").first()
+
+
+def _seat():
+    space = Chantier.objects.filter(is_demo=True).order_by("pk").first()
+    return {"pk": space.pk, "seat_pk": space.memberships.order_by("pk").first().pk}
+
+
+def _citizen_seat():
+    space = Chantier.objects.filter(is_demo=True, citizen_memberships__isnull=False).order_by("pk").first()
+    return {"pk": space.pk, "seat_pk": space.citizen_memberships.order_by("pk").first().pk}
+
+
+def _member(username):
+    membership = User.objects.get(username=username).memberships.get()
+    other = membership.organisation.memberships.exclude(pk=membership.pk).order_by("pk").first() or membership
+    return {"pk": membership.organisation_id, "membership_pk": other.pk}
+
+
+def _membership_request():
+    from organisations.services import membership_request_create
+
+    request = MembershipRequest.objects.filter(status=MembershipRequest.Status.PENDING).first()
+    if request:
+        return request
+    user = User.objects.create_user("demandeur", email="demandeur@example.org", password="x")
+    return membership_request_create(user=user, organisation=Organisation.objects.get(pk=_member("partenaire2")["pk"]))
+
+
+def _commitment():
+    from budget.models import Commitment
+
+    return Commitment.objects.order_by("pk").first()
+
+
+def url_names():
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace in SKIPPED_NAMESPACES:
+                    continue
+                yield from walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+    return sorted(set(walk(get_resolver().url_patterns)))
+
+
+def actual_matrix():
+    call_command("load_asis")
+    with override_settings(DEBUG=True):
+        call_command("load_demo")
+    clients = {"anonymous": Client()}
+    for username in ROLES[1:]:
+        clients[username] = Client()
+        clients[username].force_login(User.objects.get(username=username))
+    return clients
+
+
+# (url name, object, answers for anonymous, partenaire, partenaire2, personnel, coordination)
+MATRIX = [
+    # Public pages
+    ("home", None, (200, 200, 200, 200, 200)),
+    ("plan", None, (200, 200, 200, 200, 200)),
+    ("theme-detail", "theme", (200, 200, 200, 200, 200)),
+    ("healthz", None, (200, 200, 200, 200, 200)),
+    ("help", None, (200, 200, 200, 200, 200)),  # the user guide is public, each of its three pages too
+    ("help-guide", "guide for coordination", (200, 200, 200, 200, 200)),
+    ("help-guide", "guide for partners", (200, 200, 200, 200, 200)),
+    ("help-guide", "guide for staff", (200, 200, 200, 200, 200)),
+    ("help-image", "guide image", (200, 200, 200, 200, 200)),
+    ("favicon", None, (301, 301, 301, 301, 301)),
+    ("set_language", None, (302, 302, 302, 302, 302)),  # POST sets the language; GET goes back
+    # Accounts
+    ("login", None, (200, 302, 302, 302, 302)),
+    ("logout", None, (405, 405, 405, 405, 405)),
+    ("organisations:signup", None, (200, 302, 302, 302, 302)),
+    ("password_reset", None, (200, 200, 200, 200, 200)),
+    ("password_reset_done", None, (200, 200, 200, 200, 200)),
+    ("password_reset_confirm", "password reset link", (200, 200, 200, 200, 200)),  # an invalid link says so
+    ("password_reset_complete", None, (200, 200, 200, 200, 200)),
+    ("password_change", None, (LOGIN, 200, 200, 200, 200)),
+    ("password_change_done", None, (LOGIN, 200, 200, 200, 200)),
+    # Organisations
+    ("organisations:request-list", None, (LOGIN, 403, 403, 403, 200)),
+    ("organisations:membership-request-approve", "membership request", (LOGIN, 403, 403, 403, 405)),
+    ("organisations:membership-request-refuse", "membership request", (LOGIN, 403, 403, 403, 200)),
+    ("organisations:organisation-approve", "pending organisation", (LOGIN, 403, 403, 403, 405)),
+    ("organisations:organisation-refuse", "pending organisation", (LOGIN, 403, 403, 403, 200)),
+    ("organisations:organisation-detail", "organisation of partenaire", (LOGIN, 200, 404, 200, 200)),
+    ("organisations:organisation-detail", "organisation of partenaire2", (LOGIN, 404, 200, 200, 200)),
+    ("organisations:organisation-detail", "pending organisation", (LOGIN, 404, 404, 200, 200)),
+    ("organisations:organisation-update", "organisation of partenaire", (LOGIN, 200, 404, 403, 200)),
+    ("organisations:organisation-update", "organisation of partenaire2", (LOGIN, 404, 200, 403, 200)),
+    ("organisations:member-invite", "organisation of partenaire", (LOGIN, 405, 405, 405, 405)),
+    ("organisations:member-remove", "member of partenaire's organisation", (LOGIN, 405, 405, 405, 405)),
+    # Privacy (Law 25): the public page, a person's own consents; the register is Coordination's
+    ("organisations:privacy-policy", None, (200, 200, 200, 200, 200)),
+    ("organisations:my-consents", None, (LOGIN, 200, 200, 200, 200)),
+    ("organisations:privacy-request-list", None, (LOGIN, 403, 403, 403, 200)),
+    ("organisations:privacy-request-detail", "privacy request", (LOGIN, 403, 403, 403, 200)),
+    ("organisations:privacy-person-search", None, (LOGIN, 403, 403, 403, 200)),
+    ("organisations:privacy-person-detail", "citizen (privacy)", (LOGIN, 403, 403, 403, 200)),
+    ("organisations:privacy-person-detail", "partenaire (privacy)", (LOGIN, 403, 403, 403, 200)),
+    ("organisations:privacy-request-create", "citizen (privacy)", (LOGIN, 403, 403, 403, 405)),
+    ("organisations:privacy-consents-record", "citizen (privacy)", (LOGIN, 403, 403, 403, 405)),
+    ("organisations:privacy-export-json", "partenaire (privacy)", (LOGIN, 403, 403, 403, 200)),
+    ("organisations:privacy-export-csv", "citizen (privacy)", (LOGIN, 403, 403, 403, 200)),
+    ("organisations:privacy-person-rectify", "citizen (privacy)", (LOGIN, 403, 403, 403, 200)),
+    ("organisations:privacy-person-erase", "partenaire (privacy)", (LOGIN, 403, 403, 403, 200)),
+    ("organisations:incident-list", None, (LOGIN, 403, 403, 403, 200)),
+    ("organisations:incident-create", None, (LOGIN, 403, 403, 403, 200)),
+    ("organisations:incident-detail", "incident", (LOGIN, 403, 403, 403, 200)),
+    # Concertation spaces and meetings
+    ("chantiers:space-list", None, (LOGIN, 200, 200, 200, 200)),
+    ("chantiers:space-create", None, (LOGIN, 403, 403, 403, 200)),
+    ("chantiers:space-detail", "space", (LOGIN, 404, 404, 200, 200)),
+    ("chantiers:space-update", "space", (LOGIN, 403, 403, 403, 200)),
+    ("chantiers:space-archive", "space", (LOGIN, 403, 403, 403, 405)),
+    ("chantiers:space-restore", "space", (LOGIN, 403, 403, 403, 405)),
+    ("chantiers:space-member-add", "space", (LOGIN, 403, 403, 403, 405)),
+    ("chantiers:space-member-remove", "space seat", (LOGIN, 403, 403, 403, 405)),
+    ("chantiers:space-citizen-add", "space", (LOGIN, 403, 403, 403, 405)),
+    ("chantiers:space-citizen-remove", "space citizen seat", (LOGIN, 403, 403, 403, 405)),
+    ("chantiers:meeting-create", "space", (LOGIN, 403, 403, 403, 200)),
+    ("chantiers:meeting-list", None, (LOGIN, 200, 200, 200, 200)),
+    ("chantiers:meeting-feed", "calendar of partenaire", (200, 200, 200, 200, 200)),  # the secret link is the key
+    ("chantiers:meeting-detail", "meeting", (LOGIN, 404, 404, 200, 200)),
+    ("chantiers:meeting-update", "meeting", (LOGIN, 403, 403, 403, 200)),
+    ("chantiers:meeting-attendance", "meeting", (LOGIN, 403, 403, 403, 200)),
+    ("chantiers:decision-create", "meeting", (LOGIN, 403, 403, 403, 405)),
+    ("chantiers:follow-up-done", "follow-up", (LOGIN, 403, 403, 403, 405)),
+    ("chantiers:hyperconcertation", None, (LOGIN, 403, 403, 200, 200)),
+    ("chantiers:threshold-update", None, (405, 405, 405, 405, 405)),
+    ("chantiers:citizen-participation", None, (LOGIN, 403, 403, 200, 200)),
+    # Action projects
+    ("chantiers:project-list", None, (LOGIN, 200, 200, 200, 200)),
+    ("chantiers:project-intention-create", None, (LOGIN, 200, 200, 403, 200)),
+    ("chantiers:project-create", None, (LOGIN, 200, 200, 403, 200)),
+    ("chantiers:project-detail", "draft of partenaire", (404, 200, 404, 200, 200)),
+    ("chantiers:project-detail", "public project of partenaire", (200, 200, 200, 200, 200)),
+    ("chantiers:project-detail", "project of partenaire2", (200, 200, 200, 200, 200)),
+    ("chantiers:project-detail", "filed project of another", (404, 404, 404, 200, 200)),
+    ("chantiers:project-detail", "project naming partenaire as partner", (404, 200, 404, 200, 200)),
+    ("chantiers:project-update", "draft of partenaire", (LOGIN, 200, 404, 403, 200)),
+    ("chantiers:project-update", "project naming partenaire as partner", (LOGIN, 403, 404, 403, 200)),
+    ("chantiers:project-update", "public project of partenaire", (LOGIN, 403, 403, 403, 200)),
+    ("chantiers:project-update", "project of partenaire2", (LOGIN, 403, 403, 403, 200)),
+    ("chantiers:project-update", "filed project of another", (LOGIN, 404, 404, 403, 200)),
+    ("chantiers:project-submit", "draft of partenaire", (LOGIN, 405, 405, 405, 405)),
+    ("chantiers:project-comment-create", "public project of partenaire", (LOGIN, 405, 405, 405, 405)),
+    # The review: Coordination decides; Personnel reads; the partner sees the outcome on the project page
+    ("chantiers:criterion-list", None, (LOGIN, 403, 403, 200, 200)),
+    ("chantiers:criterion-create", None, (LOGIN, 403, 403, 403, 200)),
+    ("chantiers:criterion-update", "criterion", (LOGIN, 403, 403, 403, 200)),
+    ("chantiers:criterion-archive", "criterion", (LOGIN, 403, 403, 403, 405)),
+    ("chantiers:criterion-restore", "criterion", (LOGIN, 403, 403, 403, 405)),
+    ("chantiers:criterion-delete", "criterion", (LOGIN, 403, 403, 403, 405)),
+    ("chantiers:review-open", "filed project of another", (LOGIN, 405, 405, 405, 405)),
+    ("chantiers:review-detail", "project naming partenaire as partner", (LOGIN, 403, 404, 200, 200)),
+    ("chantiers:review-detail", "filed project of another", (LOGIN, 404, 404, 404, 404)),  # no analysis opened yet
+    ("chantiers:review-recommend", "project naming partenaire as partner", (LOGIN, 405, 405, 405, 405)),
+    ("chantiers:board-decision-create", "recommended project of another", (LOGIN, 404, 404, 403, 200)),
+    ("chantiers:board-decision-create", "project naming partenaire as partner", (LOGIN, 403, 404, 403, 302)),  # not recommended yet: back to the project
+    ("chantiers:project-request-changes", "filed project of another", (LOGIN, 404, 404, 403, 200)),
+    ("chantiers:project-request-changes", "project naming partenaire as partner", (LOGIN, 403, 404, 403, 200)),
+    ("chantiers:intention-list", None, (LOGIN, 403, 403, 200, 200)),
+    ("chantiers:intention-to-draft", "intention naming partenaire2 as partner", (LOGIN, 405, 405, 405, 405)),
+    ("chantiers:similar-pair-list", None, (LOGIN, 403, 403, 200, 200)),
+    # Progress and final reports: the lead files; partners named on the project read; others 404
+    ("chantiers:report-create", "public project of partenaire", (LOGIN, 200, 404, 403, 403)),
+    ("chantiers:report-create", "project of partenaire2", (LOGIN, 404, 200, 403, 403)),
+    ("chantiers:report-create-final", "public project of partenaire", (LOGIN, 200, 404, 403, 403)),
+    ("chantiers:report-detail", "report of partenaire", (LOGIN, 200, 404, 200, 200)),
+    ("chantiers:report-detail", "report of another", (LOGIN, 404, 404, 200, 200)),
+    ("chantiers:report-attachment-add", "report of partenaire", (LOGIN, 405, 405, 405, 405)),
+    ("chantiers:attachment-download", "attachment of partenaire", (LOGIN, 200, 404, 200, 200)),
+    ("chantiers:report-late", None, (LOGIN, 403, 403, 200, 200)),
+    # The envelope
+    ("budget:envelope", None, (LOGIN, 403, 403, 200, 200)),
+    ("budget:history", None, (LOGIN, 403, 403, 200, 200)),
+    ("budget:project-budget", "public project of partenaire", (LOGIN, 200, 404, 200, 200)),
+    ("budget:project-budget", "project of partenaire2", (LOGIN, 404, 200, 200, 200)),
+    ("budget:disbursement-correct", "disbursement of partenaire", (LOGIN, 403, 403, 403, 200)),
+    ("budget:targets", None, (LOGIN, 403, 403, 403, 200)),
+    ("budget:target-move", None, (LOGIN, 403, 403, 403, 200)),
+    ("budget:agreement-list", None, (LOGIN, 200, 200, 200, 200)),  # a partner's list holds its own agreements only
+    ("budget:agreement-create", None, (LOGIN, 403, 403, 403, 200)),
+    ("budget:agreement-detail", "agreement of partenaire", (LOGIN, 200, 404, 200, 200)),
+    ("budget:agreement-detail", "agreement of partenaire2", (LOGIN, 404, 200, 200, 200)),
+    ("budget:report-deadline-add", "agreement of partenaire", (LOGIN, 403, 404, 403, 200)),
+    ("budget:planned-payment-add", "agreement of partenaire", (LOGIN, 403, 404, 403, 200)),
+    ("budget:planned-payment-cancel", "planned payment of partenaire", (LOGIN, 403, 404, 403, 200)),
+    ("budget:planned-payment-release", "planned payment of partenaire", (LOGIN, 405, 405, 405, 405)),
+    ("budget:commitment-create", None, (LOGIN, 403, 403, 403, 200)),
+    ("budget:disbursement-create", "commitment", (LOGIN, 403, 403, 403, 200)),
+    ("budget:commitment-reduce", "commitment", (LOGIN, 403, 403, 403, 200)),
+    # History of changes: Coordination only; an object the user cannot see at all is 404
+    ("object-history", "history of organisation of partenaire", (LOGIN, 403, 404, 403, 200)),
+    ("object-history", "history of organisation of partenaire2", (LOGIN, 404, 403, 403, 200)),
+    ("object-history", "history of draft of partenaire", (LOGIN, 403, 404, 403, 200)),
+    ("object-history", "history of project of partenaire2", (LOGIN, 403, 403, 403, 200)),  # public: both see it
+    ("object-history", "history of space", (LOGIN, 404, 404, 403, 200)),
+    ("object-history", "history of report of partenaire", (LOGIN, 403, 404, 403, 200)),
+    ("object-history", "history of agreement of partenaire", (LOGIN, 403, 404, 403, 200)),
+    ("object-history", "history of disbursement of partenaire", (LOGIN, 403, 404, 403, 200)),
+    # The bilan and open data
+    ("bilan:bilan", None, (LOGIN, 200, 200, 200, 200)),  # a partner's bilan holds its organisations' projects only
+    ("bilan:bilan-csv", "bilan table", (LOGIN, 200, 200, 200, 200)),
+    ("bilan:bilan-xlsx", None, (LOGIN, 200, 200, 200, 200)),
+    ("bilan:bilan-pdf", None, (LOGIN, 200, 200, 200, 200)),  # as the XLSX: a partner's holds its organisations' projects only
+    ("bilan:bilan-docx", None, (LOGIN, 200, 200, 200, 200)),
+    ("bilan:progress-import", None, (LOGIN, 403, 403, 403, 200)),
+    ("bilan:progress-import-apply", None, (LOGIN, 403, 403, 403, 405)),
+    ("bilan:open-data", None, (200, 200, 200, 200, 200)),
+    ("bilan:open-data-csv", None, (200, 200, 200, 200, 200)),
+    ("bilan:open-data-json", None, (200, 200, 200, 200, 200)),
+]
+
+
+# 200 answers that are not HTML pages: files, feeds, the health check. tests/test_html_valid.py checks
+# that every other 200 answer is HTML and that these are not, so the list cannot drift.
+NOT_HTML = {
+    "healthz",
+    "chantiers:meeting-feed",
+    "chantiers:attachment-download",
+    "bilan:bilan-csv",
+    "bilan:bilan-xlsx",
+    "bilan:bilan-pdf",
+    "bilan:bilan-docx",
+    "bilan:open-data-csv",
+    "bilan:open-data-json",
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    obj: str | None
+    role: str
+    url: str
+
+    def __str__(self):
+        return f"{self.url} ({self.name}{f' [{self.obj}]' if self.obj else ''}) as {self.role}"
+
+
+def html_pages(role: str) -> list[Page]:
+    """Every HTML page `role` opens with a 200 on the demo data, each URL once."""
+    index = ROLES.index(role)
+    pages, seen = [], set()
+    for name, obj, answers in MATRIX:
+        if answers[index] != 200 or name in NOT_HTML:
+            continue
+        url = reverse(name, kwargs=OBJECTS[obj]())
+        if url not in seen:
+            seen.add(url)
+            pages.append(Page(name, obj, role, url))
+    return pages
+
+
+# The main forms, sent empty by a role allowed to fill them: the page comes back with its errors shown,
+# and that page must be as accessible and valid as the blank one.
+FORMS_WITH_ERRORS = [
+    ("login", None, "anonymous"),
+    ("organisations:signup", None, "anonymous"),
+    ("password_reset", None, "anonymous"),
+    ("password_change", None, "partenaire"),
+    ("chantiers:project-intention-create", None, "partenaire"),
+    ("chantiers:project-create", None, "partenaire"),
+    ("chantiers:report-create", "public project of partenaire", "partenaire"),
+    ("chantiers:space-create", None, "coordination"),
+    ("chantiers:meeting-create", "space", "coordination"),
+    ("chantiers:criterion-create", None, "coordination"),
+    ("chantiers:board-decision-create", "recommended project of another", "coordination"),
+    ("chantiers:project-request-changes", "filed project of another", "coordination"),
+    ("budget:commitment-create", None, "coordination"),
+    ("budget:disbursement-create", "commitment", "coordination"),
+    ("budget:commitment-reduce", "commitment", "coordination"),
+    ("budget:agreement-create", None, "coordination"),
+    ("budget:planned-payment-add", "agreement of partenaire", "coordination"),
+    ("budget:target-move", None, "coordination"),
+]
+
+
+def forms_with_errors(role: str) -> list[Page]:
+    return [Page(name, obj, r, reverse(name, kwargs=OBJECTS[obj]())) for name, obj, r in FORMS_WITH_ERRORS if r == role]
