@@ -4,6 +4,7 @@ import datetime
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from asis.forms import MoneyField
@@ -598,7 +599,8 @@ class ReportForm(forms.Form):
             target = format_number(_trimmed(indicator.target)) if indicator.target is not None else "—"
             self.fields[self.indicator_field(indicator)] = forms.DecimalField(
                 label=indicator.name, required=False, max_digits=12, decimal_places=2, localize=True,
-                help_text=_("Cible : %(target)s %(unit)s") % {"target": target, "unit": indicator.unit},
+                # Help texts are rendered as HTML (Django's and crispy's `help_text|safe`): escape the unit typed
+                help_text=_("Cible : %(target)s %(unit)s") % {"target": target, "unit": escape(indicator.unit)},
                 error_messages={"invalid": _("Saisissez un nombre, par exemple 12 ou 12,5.")},
             )
 
