@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
-from asis.forms import MoneyField
+from asis.forms import IdsField, MoneyField
 from asis.templatetags.asis_format import number as format_number
 from chantiers.models import (
     ActionProject,
@@ -36,6 +36,7 @@ class SpaceForm(forms.ModelForm):
         model = Chantier
         fields = ["name", "kind", "themes", "mandate", "lead_organisation", "coordinator"]
         widgets = {"themes": forms.CheckboxSelectMultiple, "mandate": forms.Textarea(attrs={"rows": 4})}
+        field_classes = {"themes": IdsField}
         help_texts = {
             "kind": _(
                 "Principe 2 : miser sur les lieux de concertation déjà en place. Choisissez « Comité existant » ou "
@@ -113,15 +114,15 @@ class MeetingUpdateForm(MeetingForm):
 
 
 class AttendanceForm(forms.Form):
-    users = forms.ModelMultipleChoiceField(
+    users = IdsField(
         label=_("Personnes présentes (pour leur organisation)"), required=False,
         queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple,
     )
-    citizens = forms.ModelMultipleChoiceField(
+    citizens = IdsField(
         label=_("Citoyens et citoyennes présents"), required=False,
         queryset=Citizen.objects.none(), widget=forms.CheckboxSelectMultiple,
     )
-    organisations = forms.ModelMultipleChoiceField(
+    organisations = IdsField(
         label=_("Organisations représentées (sans nommer la personne)"), required=False,
         queryset=Organisation.objects.none(), widget=forms.CheckboxSelectMultiple,
     )
@@ -234,6 +235,7 @@ class ProjectForm(LeadChoiceMixin, forms.ModelForm):
             "title", "theme", "objective", "chantier", "summary", "description", "objectives",
             "target_population", "area_served", "start_date", "end_date", "plan_years",
         ]
+        field_classes = {"plan_years": IdsField}
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 2, "maxlength": 300}),
             "description": forms.Textarea(attrs={"rows": 6}),
@@ -549,7 +551,7 @@ class ReportForm(forms.Form):
         help_text=_("Les personnes en situation de pauvreté rejointes, comprises dans le nombre précédent."),
         error_messages={"min_value": _("Indiquez un nombre positif ou zéro.")},
     )
-    partners_involved = forms.ModelMultipleChoiceField(
+    partners_involved = IdsField(
         label=_("Partenaires mis à contribution"), queryset=Organisation.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple,
     )

@@ -148,7 +148,7 @@ def admin_urls():
 @pytest.mark.django_db
 def test_every_free_text_field_is_shown_inert_on_every_page():
     clients = demo_clients()
-    urls = matrix_urls()  # resolved on the demo's names before they are overwritten
+    urls = matrix_urls(pages_only=True)  # resolved on the demo's names before they are overwritten
     create_missing_rows()
     filled, skipped = fill_with_payloads()
     # Fields that hold something a user typed but refuse every payload: their validators are the escaping.
@@ -222,3 +222,18 @@ def test_a_get_changes_nothing():
             response = clients[role].get(path, {"confirm": "1", "action": "accept", "amount": "1.00"})
             assert response.status_code < 500, f"{name} as {role}: {response.status_code}"
     assert changed(before, fingerprint()) == []
+
+
+@pytest.mark.django_db
+def test_an_indicator_unit_in_the_report_form_help_is_escaped(client, cast, theme):
+    """Help texts are rendered as HTML (`help_text|safe` in Django's and crispy's templates): the report
+    form put the indicator's unit, typed by the partner, in its help text unescaped."""
+    from chantiers.models import Indicator, ProjectStatus
+    from tests import factories as f
+
+    project = f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.IN_PROGRESS)
+    Indicator.objects.create(project=project, name="Familles", unit=SCRIPT, target=Decimal("40"), order=1)
+    client.force_login(cast.alice)
+    text = client.get(reverse("chantiers:report-create", args=[project.pk])).content.decode()
+    assert "Cible : 40 &lt;script&gt;alert(1)&lt;/script&gt;" in text.replace("\xa0", " ")
+    assert not live_markup(text)

@@ -151,6 +151,9 @@ def space_restore(request, pk):
 
 def _seat(request, pk, form_class, service, key):
     space = get_space_for_user(request, pk, write=True)
+    if space.status != Chantier.Status.ACTIVE:  # a form left open in another tab: its page has no form any more
+        messages.error(request, _("Ce lieu de concertation est archivé : réactivez-le avant d'y ajouter un membre."))
+        return redirect("chantiers:space-detail", pk=space.pk)
     form = form_class(request.POST, space=space)
     if form.is_valid():
         data = form.cleaned_data
