@@ -166,7 +166,9 @@ class FollowUpForm(forms.Form):
         return data
 
 
-FollowUpFormSet = forms.formset_factory(FollowUpForm, extra=2, max_num=5)
+# absolute_max: a posted TOTAL_FORMS beyond max_num builds no more forms (Django's default builds up to
+# max_num + 1000 of them: one POST of project form with 99 999 took minutes of server time and 8 Mo of page).
+FollowUpFormSet = forms.formset_factory(FollowUpForm, extra=2, max_num=5, absolute_max=5)
 
 
 THRESHOLD_ERROR = _("Le seuil doit être un nombre entier de rencontres par mois, entre 1 et 99.")
@@ -351,9 +353,10 @@ class ProjectOtherFundingForm(forms.Form):
         return data
 
 
-ProjectPartnerFormSet = forms.formset_factory(ProjectPartnerForm, extra=2, max_num=30)
-ProjectIndicatorFormSet = forms.formset_factory(ProjectIndicatorForm, extra=2, max_num=30)
-ProjectOtherFundingFormSet = forms.formset_factory(ProjectOtherFundingForm, extra=2, max_num=30)
+# absolute_max: see FollowUpFormSet
+ProjectPartnerFormSet = forms.formset_factory(ProjectPartnerForm, extra=2, max_num=30, absolute_max=30)
+ProjectIndicatorFormSet = forms.formset_factory(ProjectIndicatorForm, extra=2, max_num=30, absolute_max=30)
+ProjectOtherFundingFormSet = forms.formset_factory(ProjectOtherFundingForm, extra=2, max_num=30, absolute_max=30)
 
 
 class ProjectCommentForm(forms.Form):

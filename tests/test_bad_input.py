@@ -409,3 +409,36 @@ def test_seating_in_an_archived_space_says_why(client, cast, space, url_name, da
     response = client.post(reverse(url_name, args=[space.pk]), data(cast), follow=True)
     assert "est archivé : réactivez-le" in response.content.decode()
     assert (ChantierMembership.objects.count(), ChantierCitizen.objects.count()) == seats
+
+
+@pytest.mark.parametrize("prefix", ["partenaires", "indicateurs", "financement"])
+def test_a_huge_form_count_builds_no_huge_page(client, cast, theme, prefix):
+    """TOTAL_FORMS=99999 on the project form built 1 030 forms per formset: minutes of server time and an
+    8 Mo page for one POST by any partner. Now at most 30 forms are built and the error says so."""
+    from chantiers.models import ActionProject
+
+    client.force_login(cast.alice)
+    data = {"title": "Projet", "theme": theme.pk}
+    for name in ("partenaires", "indicateurs", "financement"):
+        data.update({f"{name}-TOTAL_FORMS": "0", f"{name}-INITIAL_FORMS": "0"})
+    data[f"{prefix}-TOTAL_FORMS"] = "99999"
+    response = client.post(reverse("chantiers:project-create"), data)
+    assert response.status_code == 200
+    assert "Veuillez soumettre au plus 30 formulaires." in response.content.decode()
+    assert len(response.content) < 1_000_000
+    assert not ActionProject.objects.exists()
+
+
+def test_a_huge_follow_up_count_is_refused(client, cast, space):
+    from chantiers.models import Decision
+    from chantiers.services import meeting_schedule
+
+    meeting = meeting_schedule(chantier=space, date=datetime.date.today() - datetime.timedelta(days=2), place="Salle")
+    client.force_login(cast.coordinator)
+    response = client.post(reverse("chantiers:decision-create", args=[meeting.pk]), {
+        "text": "Une décision", "suivi-TOTAL_FORMS": "99999", "suivi-INITIAL_FORMS": "0",
+    })
+    assert response.status_code == 200
+    assert "pas été enregistrée : corrigez les champs signalés" in response.content.decode()
+    assert len(response.content) < 1_000_000
+    assert not Decision.objects.exists()

@@ -155,6 +155,9 @@ def _save_project(request, form, formsets, project=None):
     """Validate the form and formsets, then save through the service; the project, or None with errors on the forms."""
     valid = form.is_valid() & all([fs.is_valid() for fs in formsets.values()])
     if not valid:
+        for name in ("indicator_formset", "funding_formset"):  # the page shows the partners' own, not these
+            for error in formsets[name].non_form_errors():
+                form.add_error(None, error)
         return None
     data = {name: value for name, value in form.cleaned_data.items() if name in form.Meta.fields}
     lead_kwargs = {} if project is not None else {"lead": form.clean_lead_value()}
