@@ -179,9 +179,10 @@ def check_post(rows, client, form, data, files=None) -> list[str]:
         text = response.content.decode()
         if found := [marker for marker in LIVE_MARKUP if marker in text]:
             problems.append(f"{where}: live markup {found}")
-        if status == 200:
-            if form["url_name"] not in PREVIEWS and not any(marker in text for marker in ERROR_MARKERS):
-                problems.append(f"{where}: 200 without an error message")
+        if status in (200, 400):  # the form again (400: the review and report pages say so in the status)
+            preview = status == 200 and form["url_name"] in PREVIEWS
+            if not preview and not any(marker in text for marker in ERROR_MARKERS):
+                problems.append(f"{where}: {status} without an error message")
             if english := [phrase for phrase in ENGLISH_ERRORS if phrase in text]:
                 problems.append(f"{where}: English error {english}")
     return problems
