@@ -304,8 +304,18 @@ def _coordination_first(url):
     return (name, role != "coordination")
 
 
+# Each page also gets every parameter at once with each of these (hypothesis mixes them at random after).
+SWEEP = ("²", "\x00", "abc", "-1", str(2**64), "2026-02-30", "x" * 10_000, "<script>alert(1)</script>")
+
+
 def fuzz_page(client, where, path, names) -> list[str]:
     problems = []
+    for value in SWEEP:
+        response = client.get(path, {name: value for name in names})
+        if response.status_code >= 500:
+            exc = getattr(response, "exc_info", None)
+            detail = "".join(traceback.format_exception(*exc)[-3:]) if exc else ""
+            problems.append(f"GET {where} every parameter={value[:20]!r}: {response.status_code}\n{detail}")
 
     @FUZZ
     @given(params=st.dictionaries(st.sampled_from(names), BAD_VALUE, min_size=1, max_size=4))
@@ -443,3 +453,10 @@ def test_a_huge_follow_up_count_is_refused(client, cast, space):
     assert "pas été enregistrée : corrigez les champs signalés" in response.content.decode()
     assert len(response.content) < 1_000_000
     assert not Decision.objects.exists()
+
+
+@pytest.mark.parametrize("origin", ["²", "١٢", "1²"])
+def test_a_target_move_from_a_digit_that_is_no_number(client, cast, origin):
+    """`?de=²` was a 500: "²".isdigit() is true, int("²") fails."""
+    client.force_login(cast.coordinator)
+    assert client.get(reverse("budget:target-move"), {"de": origin}).status_code == 200
