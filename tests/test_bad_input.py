@@ -460,3 +460,13 @@ def test_a_target_move_from_a_digit_that_is_no_number(client, cast, origin):
     """`?de=²` was a 500: "²".isdigit() is true, int("²") fails."""
     client.force_login(cast.coordinator)
     assert client.get(reverse("budget:target-move"), {"de": origin}).status_code == 200
+
+
+@pytest.mark.parametrize("url_name", [
+    "chantiers:project-list", "chantiers:project-create", "chantiers:project-intention-create", "chantiers:space-create",
+])
+@pytest.mark.parametrize("enjeu", ["\x00", "a\x00b", "é", "x" * 10_000])
+def test_a_theme_filter_that_is_no_slug_is_ignored(client, cast, theme, url_name, enjeu):
+    """`?enjeu=%00` was a 500 on PostgreSQL, which refuses a NUL character in a query."""
+    client.force_login(cast.coordinator)
+    assert client.get(reverse(url_name), {"enjeu": enjeu}).status_code == 200

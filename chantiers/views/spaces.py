@@ -21,6 +21,7 @@ from chantiers.models import (
     Plan,
     Theme,
 )
+from chantiers.views.projects import enjeu_param
 
 
 def _current_plan():
@@ -93,7 +94,7 @@ def space_detail(request, pk):
 def space_create(request):
     plan = _current_plan()
     initial = {"coordinator": request.user}
-    if slug := request.GET.get("enjeu"):
+    if slug := enjeu_param(request):
         initial["themes"] = Theme.objects.filter(slug=slug)
     form = SpaceForm(request.POST or None, plan=plan, initial=initial)
     if request.method == "POST" and form.is_valid():
