@@ -26,3 +26,24 @@ class MoneyField(forms.DecimalField):
             return to_money(value)
         except ValidationError as error:
             raise ValidationError(error.messages[0], code="invalid") from error
+
+
+# The largest id a database key holds (bigint). A larger one is no id at all.
+MAX_ID = 2**63 - 1
+
+
+class IdsField(forms.ModelMultipleChoiceField):
+    """A ModelMultipleChoiceField that refuses, with its usual message, an id too large for the database.
+
+    Django looks the posted ids up with `pk__in`, which SQLite cannot bind beyond 64 bits
+    (OverflowError, a 500); an id out of range is simply not one of the choices."""
+
+    def _check_values(self, value):
+        for pk in value if isinstance(value, (list, tuple)) else ():
+            try:
+                too_large = abs(int(str(pk).strip())) > MAX_ID
+            except ValueError:
+                continue  # not a number: Django's own check says so
+            if too_large:
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk})
+        return super()._check_values(value)

@@ -186,7 +186,7 @@ def target_move(request):
     """Reallocate money between two themes or two years, or carry over what a year left to the next."""
     plan = _plan()
     initial = {"kind": request.GET.get("type")} if request.GET.get("type") in TargetMove.Kind.values else {}
-    if (origin := request.GET.get("de", "")).isdigit():
+    if (origin := request.GET.get("de", "")).isascii() and origin.isdigit():  # "²".isdigit(), but int("²") fails
         initial["from_target"] = int(origin)
     form = TargetMoveForm(request.POST or None, plan=plan, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -5,9 +5,10 @@ import datetime
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
-from asis.forms import MoneyField
+from asis.forms import IdsField, MoneyField
 from asis.templatetags.asis_format import number as format_number
 from chantiers.models import (
     ActionProject,
@@ -36,6 +37,7 @@ class SpaceForm(forms.ModelForm):
         model = Chantier
         fields = ["name", "kind", "themes", "mandate", "lead_organisation", "coordinator"]
         widgets = {"themes": forms.CheckboxSelectMultiple, "mandate": forms.Textarea(attrs={"rows": 4})}
+        field_classes = {"themes": IdsField}
         help_texts = {
             "kind": _(
                 "Principe 2 : miser sur les lieux de concertation déjà en place. Choisissez « Comité existant » ou "
@@ -148,15 +150,15 @@ class MeetingUpdateForm(MeetingForm):
 
 
 class AttendanceForm(forms.Form):
-    users = forms.ModelMultipleChoiceField(
+    users = IdsField(
         label=_("Personnes présentes (pour leur organisation)"), required=False,
         queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple,
     )
-    citizens = forms.ModelMultipleChoiceField(
+    citizens = IdsField(
         label=_("Citoyens et citoyennes présents"), required=False,
         queryset=Citizen.objects.none(), widget=forms.CheckboxSelectMultiple,
     )
-    organisations = forms.ModelMultipleChoiceField(
+    organisations = IdsField(
         label=_("Organisations représentées (sans nommer la personne)"), required=False,
         queryset=Organisation.objects.none(), widget=forms.CheckboxSelectMultiple,
     )
@@ -200,7 +202,9 @@ class FollowUpForm(forms.Form):
         return data
 
 
-FollowUpFormSet = forms.formset_factory(FollowUpForm, extra=2, max_num=5)
+# absolute_max: a posted TOTAL_FORMS beyond max_num builds no more forms (Django's default builds up to
+# max_num + 1000 of them: one POST of project form with 99 999 took minutes of server time and 8 Mo of page).
+FollowUpFormSet = forms.formset_factory(FollowUpForm, extra=2, max_num=5, absolute_max=5)
 
 
 THRESHOLD_ERROR = _("Le seuil doit être un nombre entier de rencontres par mois, entre 1 et 99.")
@@ -269,6 +273,7 @@ class ProjectForm(LeadChoiceMixin, forms.ModelForm):
             "title", "theme", "objective", "chantier", "summary", "description", "objectives",
             "target_population", "area_served", "start_date", "end_date", "plan_years",
         ]
+        field_classes = {"plan_years": IdsField}
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 2, "maxlength": 300}),
             "description": forms.Textarea(attrs={"rows": 6}),
@@ -384,9 +389,10 @@ class ProjectOtherFundingForm(forms.Form):
         return data
 
 
-ProjectPartnerFormSet = forms.formset_factory(ProjectPartnerForm, extra=2, max_num=30)
-ProjectIndicatorFormSet = forms.formset_factory(ProjectIndicatorForm, extra=2, max_num=30)
-ProjectOtherFundingFormSet = forms.formset_factory(ProjectOtherFundingForm, extra=2, max_num=30)
+# absolute_max: see FollowUpFormSet
+ProjectPartnerFormSet = forms.formset_factory(ProjectPartnerForm, extra=2, max_num=30, absolute_max=30)
+ProjectIndicatorFormSet = forms.formset_factory(ProjectIndicatorForm, extra=2, max_num=30, absolute_max=30)
+ProjectOtherFundingFormSet = forms.formset_factory(ProjectOtherFundingForm, extra=2, max_num=30, absolute_max=30)
 
 
 class ProjectCommentForm(forms.Form):
@@ -584,7 +590,7 @@ class ReportForm(forms.Form):
         help_text=_("Les personnes en situation de pauvreté rejointes, comprises dans le nombre précédent."),
         error_messages={"min_value": _("Indiquez un nombre positif ou zéro.")},
     )
-    partners_involved = forms.ModelMultipleChoiceField(
+    partners_involved = IdsField(
         label=_("Partenaires mis à contribution"), queryset=Organisation.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -634,7 +640,8 @@ class ReportForm(forms.Form):
             target = format_number(_trimmed(indicator.target)) if indicator.target is not None else "—"
             self.fields[self.indicator_field(indicator)] = forms.DecimalField(
                 label=indicator.name, required=False, max_digits=12, decimal_places=2, localize=True,
-                help_text=_("Cible : %(target)s %(unit)s") % {"target": target, "unit": indicator.unit},
+                # Help texts are rendered as HTML (Django's and crispy's `help_text|safe`): escape the unit typed
+                help_text=_("Cible : %(target)s %(unit)s") % {"target": target, "unit": escape(indicator.unit)},
                 error_messages={"invalid": _("Saisissez un nombre, par exemple 12 ou 12,5.")},
             )
 

@@ -1,5 +1,7 @@
 """The partners' action projects: intentions, drafts, filing, comments (principles 1 and 3)."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,6 +36,15 @@ from organisations.models import Organisation
 
 PAGE_SIZE = 25
 NOT_SIMILAR = (ProjectStatus.WITHDRAWN, ProjectStatus.REFUSED)
+
+
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+
+
+def enjeu_param(request) -> str:
+    """The theme's slug of `?enjeu=`, or "" when it cannot be one (PostgreSQL refuses a NUL in a query: a 500)."""
+    slug = request.GET.get("enjeu", "")
+    return slug if _SLUG.fullmatch(slug) else ""
 
 
 def _current_plan():
@@ -88,7 +99,7 @@ def project_list(request):
     status = request.GET.get("statut", "")
     if status in ProjectStatus.values:
         projects = projects.filter(status=status)
-    theme_slug = request.GET.get("enjeu", "")
+    theme_slug = enjeu_param(request)
     if theme_slug:
         projects = projects.filter(theme__slug=theme_slug)
     projects = projects.select_related("lead", "theme").order_by("-updated_at", "pk")
@@ -109,7 +120,7 @@ def project_intention_create(request):
         return _forbidden(request, PermissionDenied(_("Seuls les membres d'une organisation partenaire déposent une intention de projet.")))
     plan = _current_plan()
     initial, theme = {}, None
-    if slug := request.GET.get("enjeu"):
+    if slug := enjeu_param(request):
         theme = Theme.objects.filter(slug=slug, plan=plan).first()
         initial["theme"] = theme
     form = ProjectIntentionForm(request.POST or None, plan=plan, organisations=organisations, initial=initial)
@@ -156,6 +167,9 @@ def _save_project(request, form, formsets, project=None):
     """Validate the form and formsets, then save through the service; the project, or None with errors on the forms."""
     valid = form.is_valid() & all([fs.is_valid() for fs in formsets.values()])
     if not valid:
+        for name in ("indicator_formset", "funding_formset"):  # the page shows the partners' own, not these
+            for error in formsets[name].non_form_errors():
+                form.add_error(None, error)
         return None
     data = {name: value for name, value in form.cleaned_data.items() if name in form.Meta.fields}
     lead_kwargs = {} if project is not None else {"lead": form.clean_lead_value()}
@@ -181,7 +195,7 @@ def project_create(request):
     plan = _current_plan()
     initial = {}
     theme = None
-    if slug := request.GET.get("enjeu"):
+    if slug := enjeu_param(request):
         theme = Theme.objects.filter(slug=slug, plan=plan).first()
         initial["theme"] = theme
     form = ProjectForm(request.POST or None, plan=plan, organisations=organisations, initial=initial)

@@ -21,6 +21,7 @@ from chantiers.models import (
     Plan,
     Theme,
 )
+from chantiers.views.projects import enjeu_param
 
 
 def _current_plan():
@@ -94,7 +95,7 @@ def space_detail(request, pk):
 def space_create(request):
     plan = _current_plan()
     initial = {"coordinator": request.user}
-    if slug := request.GET.get("enjeu"):
+    if slug := enjeu_param(request):
         initial["themes"] = Theme.objects.filter(slug=slug)
     form = SpaceForm(request.POST or None, plan=plan, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -152,6 +153,9 @@ def space_restore(request, pk):
 
 def _seat(request, pk, form_class, service, key):
     space = get_space_for_user(request, pk, write=True)
+    if space.status != Chantier.Status.ACTIVE:  # a form left open in another tab: its page has no form any more
+        messages.error(request, _("Ce lieu de concertation est archivé : réactivez-le avant d'y ajouter un membre."))
+        return redirect("chantiers:space-detail", pk=space.pk)
     form = form_class(request.POST, space=space)
     if form.is_valid():
         data = form.cleaned_data
