@@ -62,14 +62,16 @@ class BilanForm(forms.Form):
     periode = forms.ChoiceField(label=_("Période"))
     du = forms.DateField(label=_("Du"), required=False, widget=forms.DateInput(attrs=DATE_INPUT))
     au = forms.DateField(label=_("Au"), required=False, widget=forms.DateInput(attrs=DATE_INPUT))
-    enjeu = forms.ModelChoiceField(label=_("Enjeu"), queryset=None, required=False, to_field_name="slug", empty_label=_("Tous"))
+    enjeu = forms.ChoiceField(label=_("Enjeu"), required=False)  # a slug of the plan's themes (self.themes)
     lieu = forms.ModelChoiceField(label=_("Lieu de concertation"), queryset=None, required=False, empty_label=_("Tous"))
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None, required=False, empty_label=_("Toutes"))
     statut = forms.ChoiceField(label=_("Statut du projet"), required=False)
 
-    def __init__(self, data, *, plan: Plan, user):
+    def __init__(self, data, *, plan: Plan, user, years=None, themes=None):
+        """`years` and `themes` of the plan when the caller has them (the bilan reuses `self.themes`)."""
         self.plan = plan
-        self.years = list(plan.years.all())
+        self.years = list(years) if years is not None else list(plan.years.all())
+        self.themes = list(themes) if themes is not None else list(plan.themes.order_by("order"))
         data = data.copy()
         if not data.get("periode"):
             data["periode"] = self.default_period()
@@ -78,7 +80,7 @@ class BilanForm(forms.Form):
             [(year.label, _("Année %(label)s") % {"label": year.label}) for year in self.years]
             + [(WHOLE_PLAN, _("Tout le plan")), (DATES, _("Autres dates"))]
         )
-        self.fields["enjeu"].queryset = plan.themes.order_by("order")
+        self.fields["enjeu"].choices = [("", _("Tous"))] + [(theme.slug, theme.name) for theme in self.themes]
         # The choices are those of the plan shown, not of every alliance in the database (issue 7: at province
         # scale every space and organisation made a <select> of thousands, most of the page's time).
         self.fields["lieu"].queryset = Chantier.objects.visible_to(user).filter(plan_spaces(plan)).order_by("name")
@@ -122,7 +124,7 @@ class BilanForm(forms.Form):
 
     def filters(self) -> dict:
         return {
-            "theme": self.cleaned_data.get("enjeu"),
+            "theme": next((theme for theme in self.themes if theme.slug == self.cleaned_data.get("enjeu")), None),
             "space": self.cleaned_data.get("lieu"),
             "organisation": self.cleaned_data.get("organisation"),
             "status": self.cleaned_data.get("statut") or None,

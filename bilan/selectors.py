@@ -523,6 +523,7 @@ def build_bilan(
     *, user, period_start: datetime.date, period_end: datetime.date, theme: Theme | None = None,
     space: Chantier | None = None, organisation: Organisation | None = None, status: str | None = None,
     plan: Plan | None = None, period: Period | None = None, page: int = 1, per_page: int = PER_PAGE,
+    years: list[PlanYear] | None = None, themes: list[Theme] | None = None,
 ) -> "Bilan":
     """Everything the bilan page and its exports show, for this user, period and filters.
 
@@ -530,7 +531,7 @@ def build_bilan(
     lines of page `page` (`per_page` lines; the last page when `page` is beyond it) and the latest
     highlights. `Bilan.lines()` reads every line again, chunk by chunk, for the exports."""
     plan = plan or Plan.objects.current()  # 1 the plan (unless given)
-    years = list(plan.years.all())  # 1 plan years (none when the view prefetched them)
+    years = list(plan.years.all()) if years is None else years  # 1 plan years (none when the view gives them)
     if period is None:
         period = period_for(period_start, period_end, years)
     start, end = period.start, period.end
@@ -544,7 +545,7 @@ def build_bilan(
     sources = list(  # 1 sources, each with what was committed to it up to the end of the period
         FundingSource.objects.filter(plan=plan).annotate(committed_to_date=Subquery(to_date)).order_by("order")
     )
-    themes = list(plan.themes.order_by("order"))  # 1 themes
+    themes = list(plan.themes.order_by("order")) if themes is None else themes  # 1 themes (none when the view gives them)
 
     # -- one pass over every project of the bilan (5 queries per CHUNK projects)
     count = 0

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Subquery
 from django.http import (
     FileResponse,
     Http404,
@@ -23,17 +24,19 @@ from django.views.decorators.http import (
 
 from bilan import documents, exports, selectors, services
 from bilan.forms import BilanForm, ProgressImportForm
-from chantiers.models import Plan
+from chantiers.models import Plan, PlanYear
 from organisations.access import coordination_required
 
 IMPORT_SESSION_KEY = "bilan_progress_import"
 
 
-def _plan() -> Plan:
-    plan = Plan.objects.prefetch_related("years").order_by("-start_date", "pk").first()
-    if plan is None or not plan.years.all():
+def _plan() -> tuple[Plan, list[PlanYear]]:
+    """The current plan (Plan.objects.current()) and its years, in one query; 404 without a plan year."""
+    current = Plan.objects.order_by("-start_date", "pk").values("pk")[:1]
+    years = list(PlanYear.objects.filter(plan=Subquery(current)).select_related("plan").order_by("number"))
+    if not years:
         raise Http404
-    return plan
+    return years[0].plan, years
 
 
 def _page_number(request) -> int:
@@ -46,14 +49,14 @@ def _page_number(request) -> int:
 
 def _bilan(request):
     """(form, bilan): the bilan is None when the form is invalid."""
-    plan = _plan()
-    form = BilanForm(request.GET, plan=plan, user=request.user)
+    plan, years = _plan()
+    form = BilanForm(request.GET, plan=plan, user=request.user, years=years)
     if not form.is_valid():
         return form, None
     period = form.period()
     bilan = selectors.build_bilan(
         user=request.user, period_start=period.start, period_end=period.end, plan=plan, period=period,
-        page=_page_number(request), **form.filters(),
+        years=form.years, themes=form.themes, page=_page_number(request), **form.filters(),
     )
     return form, bilan
 
