@@ -90,11 +90,17 @@ def privacy_request_list(request):
 def privacy_request_detail(request, pk):
     privacy_request = get_object_or_404(PrivacyRequest.objects.select_related("user", "citizen", "created_by"), pk=pk)
     form = PrivacyRequestCloseForm(request.POST or None)
+    if request.method == "POST" and privacy_request.status != PrivacyRequest.Status.OPEN:
+        messages.error(request, _("Cette demande est déjà fermée."))  # the page shows no form any more
+        return redirect(privacy_request)
     if request.method == "POST":
         if form.is_valid():
             try:
                 privacy.privacy_request_close(request=privacy_request, by=request.user, **form.cleaned_data)
             except ValidationError as error:
+                if privacy_request.status != PrivacyRequest.Status.OPEN:  # closed meanwhile: the page shows no form
+                    messages.error(request, " ".join(error.messages))
+                    return redirect(privacy_request)
                 _form_error(form, error)
             else:
                 messages.success(request, _("La demande est fermée."))

@@ -360,6 +360,9 @@ NOT_HTML = {
     "bilan:bilan-docx",
     "bilan:open-data-csv",
     "bilan:open-data-json",
+    "help-image",
+    "organisations:privacy-export-json",
+    "organisations:privacy-export-csv",
 }
 
 

@@ -154,6 +154,7 @@ def test_every_free_text_field_is_shown_inert_on_every_page():
     # Fields that hold something a user typed but refuse every payload: their validators are the escaping.
     assert set(skipped) <= {
         "organisations.User.username", "chantiers.Theme.slug", "budget.FundingSource.code",
+        "budget.HistoricalFundingSource.code",  # the history keeps the code as it was
     }, skipped
     empty = sorted({label.rsplit(".", 1)[0] for label in filled if not _model(label)._base_manager.exists()})
     assert not empty, f"models with free text and no row to show it (add one in create_missing_rows): {empty}"
@@ -221,7 +222,8 @@ def test_a_get_changes_nothing():
         for role in ("partenaire", "coordination"):
             response = clients[role].get(path, {"confirm": "1", "action": "accept", "amount": "1.00"})
             assert response.status_code < 500, f"{name} as {role}: {response.status_code}"
-    assert changed(before, fingerprint()) == []
+    # Law 25: exporting a person's data (a GET that downloads a file) is itself logged; nothing else moves.
+    assert [label for label in changed(before, fingerprint()) if label != "organisations.PrivacyAction"] == []
 
 
 @pytest.mark.django_db

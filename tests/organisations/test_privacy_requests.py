@@ -82,6 +82,12 @@ def test_closing_a_request_needs_an_answer(login, cast, trail):
     assert (request.status, request.closed_on) == (PrivacyRequest.Status.DONE, timezone.localdate())
     assert request.actions.filter(action=PrivacyAction.Action.REQUEST_CLOSED, by=cast.coordinator).exists()
 
+    # Sent again (a second tab, a double click): the page says it is closed; the first answer stays.
+    again = client.post(request.get_absolute_url(), {"status": "refused", "answer": "Autre réponse"}, follow=True)
+    assert "Cette demande est déjà fermée." in again.content.decode()
+    request.refresh_from_db()
+    assert (request.status, request.answer) == (PrivacyRequest.Status.DONE, "Export remis en main propre.")
+
 
 def test_the_list_costs_the_same_queries_for_many_requests(login, cast, django_assert_max_num_queries):
     today = timezone.localdate()
