@@ -1,5 +1,7 @@
 # ASIS portal. The two commands of the contract: `make run` and `make test`.
 PORT ?= 8000
+# make test runs the suite in this many processes (pytest-xdist); 0 runs it in one
+TEST_WORKERS ?= 2
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -43,7 +45,7 @@ run: demo
 
 ## test: install what the tests need and run the whole suite (unit, views, browser)
 test: install-dev
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 ## bench: measure the main pages at scale 1 and BENCH_SCALE (100) and write docs/benchmarks.md (fails when a target fails)
 $(VENV)/.bench: requirements.txt requirements-bench.txt | $(PY)
