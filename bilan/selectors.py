@@ -562,8 +562,14 @@ def build_bilan(
     theme_tallies: dict[tuple, _RollupTally] = {}
     latest_highlights: list = []  # a heap of the HIGHLIGHTS_SHOWN latest
     highlight_count = 0
+    kept: list[ProjectLine] | None = []  # every line while they fit in one chunk: the exports then read no more
     for built in _each_built(ordered, start=start, end=end):
         p, line = built.project, built.line
+        if kept is not None:
+            if len(kept) < CHUNK:
+                kept.append(line)
+            else:
+                kept = None
         if first <= count < first + per_page:
             page_lines.append(line)
         last_lines.append(line)
@@ -657,7 +663,7 @@ def build_bilan(
         theme_rollups=tuple(r for r in (theme_tallies[key].rollup("theme") for key in sorted(theme_tallies)) if r),
         highlights=tuple(item[3] for item in sorted(latest_highlights, reverse=True)),
         highlight_count=highlight_count,
-        lines_of=partial(_lines_of, ordered, start=start, end=end),
+        lines_of=(lambda: iter(kept)) if kept is not None else partial(_lines_of, ordered, start=start, end=end),
     )
 
 

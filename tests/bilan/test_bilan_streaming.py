@@ -101,6 +101,7 @@ def peak_while_exporting(plan, user, *, hold: bool = False) -> int:
 
 
 def test_memory_stays_flat_when_the_projects_grow_tenfold(cast, plan, theme, monkeypatch):
+    monkeypatch.setattr(selectors, "CHUNK", 25)  # beyond one chunk the bilan keeps no line for the exports
     monkeypatch.setattr(selectors._each_built, "__kwdefaults__", {"chunk": 25})
     grow(cast, plan, theme, projects=50, reports=50, meetings=1)
     small = peak_while_exporting(plan, cast.staff)
@@ -111,3 +112,13 @@ def test_memory_stays_flat_when_the_projects_grow_tenfold(cast, plan, theme, mon
     # 1 000 and 2 000 projects), not of the number of projects; holding the rows costs more, and grows with them.
     assert large < small * 2, (small, large)
     assert large * 2 < held, (large, held)  # measured: 0.43 against 1.07 Mo at 500 projects
+
+
+def test_a_bilan_of_one_chunk_is_read_once_for_every_export(cast, plan, theme, django_assert_num_queries):
+    """Up to CHUNK projects the lines read for the figures are kept: the XLSX reads no project twice."""
+    grow(cast, plan, theme, projects=12, reports=6, meetings=1)
+    report = build_bilan(user=cast.staff, period_start=D(2014, 4, 1), period_end=D(2015, 3, 31), plan=plan)
+    order = expected_order(plan)
+    with django_assert_num_queries(0):
+        assert [line.pk for line in report.lines()] == order
+        assert len(list(exports.tables(report)["indicateurs"].iter_rows())) == 24
