@@ -594,7 +594,7 @@ def build_bilan(
         theme_tallies.setdefault((p.theme.order, p.theme_id), _RollupTally(p.theme.name)).add(line)
         for h in line.highlights:
             highlight_count += 1
-            item = (h.period_end, h.project_title, -h.project_pk, h)
+            item = (h.period_end, h.project_title, -h.project_pk, highlight_count, h)  # the count breaks ties
             if len(latest_highlights) < HIGHLIGHTS_SHOWN:
                 heapq.heappush(latest_highlights, item)
             else:
@@ -661,7 +661,7 @@ def build_bilan(
             r for r in (t.rollup("space") for t in sorted(space_tallies.values(), key=lambda t: t.name)) if r
         ),
         theme_rollups=tuple(r for r in (theme_tallies[key].rollup("theme") for key in sorted(theme_tallies)) if r),
-        highlights=tuple(item[3] for item in sorted(latest_highlights, reverse=True)),
+        highlights=tuple(item[-1] for item in sorted(latest_highlights, reverse=True)),
         highlight_count=highlight_count,
         lines_of=(lambda: iter(kept)) if kept is not None else partial(_lines_of, ordered, start=start, end=end),
     )

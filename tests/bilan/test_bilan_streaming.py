@@ -122,3 +122,18 @@ def test_a_bilan_of_one_chunk_is_read_once_for_every_export(cast, plan, theme, d
     with django_assert_num_queries(0):
         assert [line.pk for line in report.lines()] == order
         assert len(list(exports.tables(report)["indicateurs"].iter_rows())) == 24
+
+
+def test_two_highlights_of_one_project_on_the_same_day_are_both_kept(cast, plan, theme):
+    """Two reports of one project ending the same day, each with highlights: both are listed (no tie breaks the sort)."""
+    from chantiers.models import ProgressReport
+
+    grow(cast, plan, theme, projects=1, reports=0, meetings=0)
+    project = ActionProject.objects.get(theme__plan=plan)
+    for text in ("Premier fait", "Second fait"):
+        ProgressReport.objects.create(
+            project=project, period_start=D(2014, 4, 1), period_end=D(2014, 9, 30), percent_done=40, highlights=text,
+        )
+    report = build_bilan(user=cast.staff, period_start=D(2014, 4, 1), period_end=D(2015, 3, 31), plan=plan)
+    assert report.highlight_count == 2
+    assert sorted(h.text for h in report.highlights) == ["Premier fait", "Second fait"]
