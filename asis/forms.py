@@ -47,3 +47,9 @@ class IdsField(forms.ModelMultipleChoiceField):
             if too_large:
                 raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk})
         return super()._check_values(value)
+
+
+def search_text(value, *, max_length: int = 100) -> str:
+    """A search typed in a query string (`?q=`), fit for a LIKE: trimmed, cut to `max_length`, without the
+    NUL characters PostgreSQL refuses in a query (a 500 otherwise; SQLite takes them)."""
+    return (value or "").replace("\x00", "").strip()[:max_length]

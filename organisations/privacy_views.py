@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from asis.forms import search_text
 from organisations import privacy
 from organisations.access import coordination_required
 from organisations.forms import (
@@ -124,7 +125,7 @@ def privacy_request_detail(request, pk):
 
 @coordination_required
 def privacy_person_search(request):
-    query = request.GET.get("q", "")
+    query = search_text(request.GET.get("q"))
     users, citizens = privacy.search_people(query)
     return render(request, "organisations/privacy_person_search.html", {"query": query, "users": users, "citizens": citizens})
 

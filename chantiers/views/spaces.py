@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from asis.forms import search_text
 from chantiers import services
 from chantiers.access import coordination_required, get_space_for_user
 from chantiers.forms import SeatCitizenForm, SeatOrganisationForm, SpaceForm
@@ -77,8 +78,8 @@ def _space_context(request, space, *, org_form=None, citizen_form=None):
     }
     if user.is_coordinator and space.status == Chantier.Status.ACTIVE:
         # ?org-q= and ?cit-q= narrow the names each seat form offers (at most SEAT_CHOICES each, one query each).
-        context["org_form"] = org_form or SeatOrganisationForm(space=space, search=request.GET.get("org-q", ""))
-        context["citizen_form"] = citizen_form or SeatCitizenForm(space=space, search=request.GET.get("cit-q", ""))
+        context["org_form"] = org_form or SeatOrganisationForm(space=space, search=search_text(request.GET.get("org-q")))
+        context["citizen_form"] = citizen_form or SeatCitizenForm(space=space, search=search_text(request.GET.get("cit-q")))
     return context
 
 

@@ -64,6 +64,14 @@ def test_a_search_narrows_the_names_offered(client, cast, crowd):
     assert "premières organisations" not in html
 
 
+def test_a_nul_character_in_a_search_is_dropped_not_a_server_error(client, cast, crowd):
+    """PostgreSQL refuses NUL in a query (the fuzzing found a 500 there): the search reads without it."""
+    client.force_login(cast.coordinator)
+    response = client.get(url(crowd, **{"org-q": "groupe\x00 11", "cit-q": "\x00"}))
+    assert response.status_code == 200
+    assert options(page(response), "org-organisation") == [f"Groupe {i}" for i in range(110, 120)]
+
+
 def test_a_search_without_result_says_so(client, cast, crowd):
     client.force_login(cast.coordinator)
     html = page(client.get(url(crowd, **{"org-q": "introuvable"})))
