@@ -35,6 +35,8 @@ def test_correct_then_read_the_history_and_the_project_budget(live_server, page,
     assert "Correction de versement" in first.inner_text() and "Frais bancaires retenus" in first.inner_text()
     page.get_by_label("Soldes au").fill("2015-03-31")
     page.get_by_role("button", name="Afficher").click()
+    page.wait_for_url("**au=2015-03-31**")  # the form's GET has loaded before the page is read
+    page.get_by_test_id("balances").wait_for(state="visible")
     assert page.get_by_test_id("balances").is_visible()
     violations = axe(page)
     assert violations == [], describe(violations)
