@@ -9,6 +9,7 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
+from django.core.paginator import Paginator
 from django.db.models import (
     Case,
     Count,
@@ -19,13 +20,16 @@ from django.db.models import (
     Min,
     OuterRef,
     Prefetch,
+    Q,
     Subquery,
     Sum,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from budget.models import Commitment, Disbursement, FundingSource
 from chantiers.models import (
@@ -46,9 +50,16 @@ from organisations.models import Organisation
 ZERO = Decimal("0.00")
 MONEY_FIELD = DecimalField(max_digits=12, decimal_places=2)
 FOLLOW_UPS_SHOWN = 20  # open follow-ups on the coordinator's home page; the rest are counted
+HOME_SPACES_SHOWN = 8  # spaces listed per theme on the home page; the theme's page lists them all
+HOME_PROJECTS_SHOWN = 8  # projects listed per theme on the home page; the theme's page lists them all
+MY_PROJECTS_SHOWN = 20  # a partner's own projects on the home page; « Projets » lists them all
 MEETINGS_SHOWN = 10  # upcoming and past meetings listed on a theme's page
+THEME_PER_PAGE = 25  # spaces, and projects, a page on a theme's page
+PROGRESS_SHOWN = 10  # latest progress reports on a theme's page
 # Projects that will not run: left out of the plan's timeline.
 NOT_RUNNING = (ProjectStatus.REFUSED, ProjectStatus.WITHDRAWN)
+# Projects waiting for coordination: counted on the coordinator's home page.
+AWAITING_REVIEW = (ProjectStatus.SUBMITTED, ProjectStatus.UNDER_ANALYSIS, ProjectStatus.RECOMMENDED)
 
 
 # The current plan is the one that started last (the first loaded when two start the same day).
@@ -99,37 +110,79 @@ def _current_citizens_subquery():
     return Coalesce(Subquery(count, output_field=IntegerField()), Value(0))
 
 
+def _visible_projects(user):
+    """The projects of the current plan's pages this user may see (withdrawn ones are left out)."""
+    return ActionProject.objects.visible_to(user).exclude(status=ProjectStatus.WITHDRAWN)
+
+
+def _theme_money_subquery(user, entries, project_path: str, amount, *, exclude_withdrawn: bool = False):
+    """The sum of `amount` over the ledger `entries` of the outer theme's projects this user may see, summed by
+    the database. For Coordination and staff the projects are joined, not listed: an IN (every project's pk)
+    would be built again for each theme."""
+    entries = entries.filter(**{f"{project_path}__theme": OuterRef("pk")})
+    if exclude_withdrawn:
+        entries = entries.exclude(**{f"{project_path}__status": ProjectStatus.WITHDRAWN})
+    if not (user.is_authenticated and user.sees_everything):
+        entries = entries.filter(**{f"{project_path}__in": ActionProject.objects.visible_to(user).values("pk")})
+    total = entries.order_by().values(f"{project_path}__theme").annotate(total=Sum(amount)).values("total")
+    return Coalesce(Subquery(total, output_field=MONEY_FIELD), Value(ZERO, output_field=MONEY_FIELD))
+
+
+def _count_subquery(queryset, field: str):
+    """How many rows of `queryset` have `field` equal to the outer row's pk."""
+    count = queryset.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(count, output_field=IntegerField()), Value(0))
+
+
+def _first_projects_of(themes: list[Theme], visible) -> list[ActionProject]:
+    """The first HOME_PROJECTS_SHOWN projects (by title) of each theme, with their lead and the money committed
+    to them, set on each theme as
+    `visible_projects`. One query: the pks of each theme's first projects come from one LIMIT subquery per
+    theme, each read in title order on the (theme, title) index (a window over every project, as a sliced
+    prefetch does, would number thousands of rows to keep a few)."""
+    if not themes:
+        return []
+    first = Q()
+    for theme in themes:
+        first |= Q(pk__in=visible.filter(theme=theme).order_by("title", "pk").values("pk")[:HOME_PROJECTS_SHOWN])
+    projects = list(ActionProject.objects.filter(first).select_related("lead").annotate(committed=_committed_subquery()))
+    by_theme = defaultdict(list)
+    for project in projects:
+        by_theme[project.theme_id].append(project)
+    for theme in themes:
+        theme.visible_projects = sorted(by_theme[theme.pk], key=lambda p: (p.title, p.pk))
+    return projects
+
+
 def plan_overview(user) -> dict:
-    """Everything the home page shows, in a fixed number of queries whatever the data size."""
+    """Everything the home page shows, in a fixed number of queries whatever the data size: each theme shows
+    its first spaces and projects (HOME_SPACES_SHOWN, HOME_PROJECTS_SHOWN) with how many there are in all,
+    and its money is summed by the database."""
     plan = current_plan()  # 1 plan + 3 prefetches (years, principles, mobilisation activities)
     if plan is None:
         return {"plan": None}
 
+    visible = _visible_projects(user)
+    active_spaces = Chantier.objects.active()
+    counts = {
+        "space_count": _count_subquery(active_spaces, "themes"),
+        "project_count": _count_subquery(visible, "theme"),
+        "committed": _theme_money_subquery(user, Commitment.objects, "project", Commitment.CURRENT, exclude_withdrawn=True),
+    }
+    coordinator = user.is_authenticated and user.is_coordinator
+    if coordinator:
+        counts["awaiting_count"] = _count_subquery(ActionProject.objects.filter(status__in=AWAITING_REVIEW), "theme")
     themes = list(
-        plan.themes.prefetch_related(  # 1 themes + 1 spaces (with their lead)
-            Prefetch(
+        plan.themes.annotate(**counts).prefetch_related(  # 1 themes with their counts and money (projects this user may see)
+            Prefetch(  # 1 the first spaces of each theme, with their lead
                 "chantiers",
-                queryset=Chantier.objects.active().select_related("lead_organisation").order_by("kind", "name"),
-            )
+                queryset=active_spaces.select_related("lead_organisation").order_by("kind", "name", "pk")[:HOME_SPACES_SHOWN],
+                to_attr="shown_spaces",
+            ),
         )
     )
-    projects = list(  # 1 projects visible to this user, with lead, space and money committed
-        ActionProject.objects.visible_to(user)
-        .filter(theme__plan=plan)
-        .exclude(status=ProjectStatus.WITHDRAWN)
-        .select_related("lead", "chantier")
-        .annotate(committed=_committed_subquery())
-        .order_by("title")
-    )
+    _first_projects_of(themes, visible)  # 1 the first projects of each theme, with lead and money committed
     sources = list(FundingSource.objects.filter(plan=plan))  # 1 funding sources
-
-    by_theme = defaultdict(list)
-    for project in projects:
-        by_theme[project.theme_id].append(project)
-    committed_by_theme = {theme_id: sum((p.committed for p in items), ZERO) for theme_id, items in by_theme.items()}
-    for theme in themes:
-        theme.visible_projects = by_theme.get(theme.pk, [])
-        theme.committed = committed_by_theme.get(theme.pk, ZERO)
 
     envelope = sum((s.amount for s in sources), ZERO)
     committed = sum((s.committed_total for s in sources), ZERO)
@@ -143,15 +196,16 @@ def plan_overview(user) -> dict:
         "disbursed": disbursed,
         "remaining": envelope - committed,
         "committed_percent": int(committed * 100 / envelope) if envelope else 0,
-        "public_project_count": sum(1 for p in projects if p.is_public),
     }
     if user.is_authenticated and not user.sees_everything:
-        org_ids = user.organisation_ids()
-        context["my_projects"] = [p for p in projects if p.lead_id in org_ids]
-    if user.is_authenticated and user.is_coordinator:
-        context["awaiting_review"] = [
-            p for p in projects if p.status in (ProjectStatus.SUBMITTED, ProjectStatus.UNDER_ANALYSIS, ProjectStatus.RECOMMENDED)
-        ]
+        mine = visible.filter(theme__plan=plan, lead_id__in=user.organisation_ids())
+        my_projects = list(  # 1 this partner's projects, the first MY_PROJECTS_SHOWN, with a count of all of them
+            mine.annotate(total=Window(Count("pk"))).order_by("title", "pk")[:MY_PROJECTS_SHOWN]
+        )
+        context["my_projects"] = my_projects
+        context["my_projects_more"] = (my_projects[0].total - len(my_projects)) if my_projects else 0
+    if coordinator:
+        context["awaiting_review"] = sum(theme.awaiting_count for theme in themes)
         context["pending_organisations"] = Organisation.objects.filter(status=Organisation.Status.PENDING).count()  # 1
         context.update(open_follow_ups())  # 1
     return context
@@ -165,11 +219,12 @@ def open_follow_ups(limit: int = FOLLOW_UPS_SHOWN) -> dict:
     follow-up before the LIMIT.
     """
     count_open = FollowUp.objects.open().order_by().annotate(n=Func(Value(1), function="COUNT")).values("n")[:1]
-    follow_ups = list(
-        FollowUp.objects.open()
+    soonest = FollowUp.objects.open().order_by(F("due_on").asc(nulls_last=True), "pk")
+    follow_ups = list(  # the first `limit` are chosen on the follow-ups alone, then joined (not every open one)
+        FollowUp.objects.filter(pk__in=soonest.values("pk")[:limit])
         .select_related("decision__meeting__chantier", "responsible_organisation", "responsible_user")
         .annotate(open_total=Subquery(count_open))
-        .order_by(F("due_on").asc(nulls_last=True), "pk")[:limit]
+        .order_by(F("due_on").asc(nulls_last=True), "pk")
     )
     total = follow_ups[0].open_total if follow_ups else 0
     return {"follow_ups": follow_ups, "follow_ups_more": total - len(follow_ups)}
@@ -178,17 +233,49 @@ def open_follow_ups(limit: int = FOLLOW_UPS_SHOWN) -> dict:
 # ---------------------------------------------------------------- a theme's page
 
 
-def theme_detail(user, slug: str) -> dict | None:
-    """One theme: its active spaces, the projects this user may see, their money and latest
-    progress, and the meetings of its spaces (details only for those the user may see).
-    None when no theme has this slug."""
-    theme = (  # 1 the theme (of the current plan when several plans have this slug) and its plan
-        Theme.objects.select_related("plan").filter(slug=slug).order_by("-plan__start_date", "plan_id").first()
+class KnownCountPaginator(Paginator):
+    """A paginator given its count (already read with other figures): no COUNT query of its own."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+def _status_order() -> Case:
+    """A project's status as its rank in ProjectStatus (the order of the review path), for ORDER BY."""
+    return Case(
+        *[When(status=value, then=Value(rank)) for rank, value in enumerate(ProjectStatus.values)],
+        default=Value(len(ProjectStatus.values)),
+        output_field=IntegerField(),
+    )
+
+
+def theme_detail(user, slug: str, *, space_page=None, project_page=None) -> dict | None:
+    """One theme: its active spaces and the projects this user may see, a page of each (THEME_PER_PAGE), with
+    the theme's money and project counts summed by the database, the latest progress of its projects
+    (PROGRESS_SHOWN) and the meetings of its spaces (details only for those the user may see).
+    None when no theme has this slug. The number of queries and the rows read stay the same whatever the
+    number of spaces, projects and reports."""
+    visible = ActionProject.objects.visible_to(user)
+    theme = (  # 1 the theme (of the current plan when several plans have this slug), its plan, counts and money
+        Theme.objects.select_related("plan")
+        .filter(slug=slug)
+        .annotate(
+            space_count=_count_subquery(Chantier.objects.active(), "themes"),
+            committed=_theme_money_subquery(user, Commitment.objects, "project", Commitment.CURRENT),
+            disbursed=_theme_money_subquery(user, Disbursement.objects, "commitment__project", "amount"),
+        )
+        .order_by("-plan__start_date", "plan_id")
+        .first()
     )
     if theme is None:
         return None
 
-    spaces = list(  # 1 active spaces with their lead and citizen count + 1 their current seats with the organisation
+    spaces = (
         theme.chantiers.active()
         .select_related("lead_organisation")
         .annotate(citizen_count=_current_citizens_subquery())
@@ -199,57 +286,66 @@ def theme_detail(user, slug: str) -> dict | None:
                 to_attr="current_seats",
             )
         )
-        .order_by("kind", "name")
+        .order_by("kind", "name", "pk")
     )
-    projects = list(  # 1 projects visible to this user, with lead, space, money committed and paid
-        ActionProject.objects.visible_to(user)
-        .filter(theme=theme)
-        .select_related("lead", "chantier")
-        .annotate(committed=_committed_subquery(), disbursed=_disbursed_subquery())
-        .prefetch_related(  # 1 the latest report of each (a window query, whatever the number of reports)
-            Prefetch(
-                "reports",
-                queryset=ProgressReport.objects.order_by("-period_end", "-submitted_at", "-pk")[:1],
-                to_attr="latest_reports",
-            )
-        )
-        .order_by("title")
-    )
+    # 1 a page of active spaces with their lead and citizen count + 1 their current seats with the organisation
+    spaces_page = KnownCountPaginator(spaces, THEME_PER_PAGE, count=theme.space_count).get_page(space_page)
+    spaces_page.object_list = list(spaces_page.object_list)
 
-    by_status = defaultdict(list)
-    for project in projects:
-        by_status[project.status].append(project)
-    project_groups = [
-        {"status": status, "label": label, "projects": by_status[status]}
-        for status, label in ProjectStatus.choices
-        if by_status[status]
-    ]
-    progress = sorted(
-        ((project, project.latest_reports[0]) for project in projects if project.latest_reports),
-        key=lambda pair: (pair[1].period_end, pair[1].submitted_at),
-        reverse=True,
+    theme_projects = visible.filter(theme=theme)
+    counts = dict(  # 1 the projects this user may see, counted by status
+        theme_projects.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n")
     )
+    ordered = theme_projects.order_by(_status_order(), "title", "pk").values("pk")
+    projects_page = KnownCountPaginator(ordered, THEME_PER_PAGE, count=sum(counts.values())).get_page(project_page)
+    rank = {value: i for i, value in enumerate(ProjectStatus.values)}
+    projects = sorted(  # 1 the projects of this page (chosen on the projects alone), with lead, space and money
+        ActionProject.objects.filter(pk__in=projects_page.object_list)
+        .select_related("lead", "chantier")
+        .annotate(committed=_committed_subquery(), disbursed=_disbursed_subquery()),
+        key=lambda p: (rank.get(p.status, len(rank)), p.title, p.pk),
+    )
+    projects_page.object_list = projects
+    project_groups = [
+        {"status": status, "label": label, "count": counts[status], "projects": [p for p in projects if p.status == status]}
+        for status, label in ProjectStatus.choices
+        if counts.get(status)
+    ]
+
+    latest_of_project = (
+        ProgressReport.objects.filter(project=OuterRef("project")).order_by("-period_end", "-submitted_at", "-pk").values("pk")[:1]
+    )
+    progress = [  # 1 the latest report of the theme's projects that have one, newest first
+        (report.project, report)
+        for report in ProgressReport.objects.filter(project__in=theme_projects.values("pk"), pk=Subquery(latest_of_project))
+        .select_related("project")
+        .order_by("-period_end", "-submitted_at", "-pk")[:PROGRESS_SHOWN]
+    ]
 
     today = timezone.localdate()
     theme_meetings = Meeting.objects.filter(chantier__themes=theme)
     context = {
         "theme": theme,
         "plan": theme.plan,
-        "spaces": spaces,
+        "spaces": spaces_page.object_list,
+        "spaces_page": spaces_page,
+        "space_count": theme.space_count,
         "projects": projects,
+        "projects_page": projects_page,
+        "project_count": projects_page.paginator.count,
         "project_groups": project_groups,
         "progress": progress,
-        "committed": sum((p.committed for p in projects), ZERO),
-        "disbursed": sum((p.disbursed for p in projects), ZERO),
+        "committed": theme.committed,
+        "disbursed": theme.disbursed,
         "meetings_held": theme_meetings.filter(date__lt=today).count(),  # 1 meetings held, a number for everyone
         "upcoming_meetings": None,
         "past_meetings": None,
     }
     if user.is_authenticated:
         # Details (date, place) only of the meetings this user may see; the public gets the number alone.
-        visible = Meeting.objects.visible_to(user).filter(chantier__themes=theme).select_related("chantier")
-        context["upcoming_meetings"] = list(visible.upcoming()[:MEETINGS_SHOWN])  # 1
-        context["past_meetings"] = list(visible.past()[:MEETINGS_SHOWN])  # 1
+        visible_meetings = Meeting.objects.visible_to(user).filter(chantier__themes=theme).select_related("chantier")
+        context["upcoming_meetings"] = list(visible_meetings.upcoming()[:MEETINGS_SHOWN])  # 1
+        context["past_meetings"] = list(visible_meetings.past()[:MEETINGS_SHOWN])  # 1
     return context
 
 

@@ -43,7 +43,9 @@ def plan_timeline(request):
 @require_GET
 def theme_detail(request, slug):
     """One priority theme: its spaces, projects, money, progress and meetings (public)."""
-    context = selectors.theme_detail(request.user, slug)
+    context = selectors.theme_detail(
+        request.user, slug, space_page=request.GET.get("lieux"), project_page=request.GET.get("page")
+    )
     if context is None:
         raise Http404
     return render(request, "asis/theme_detail.html", context)

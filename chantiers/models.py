@@ -633,9 +633,10 @@ class ActionProjectQuerySet(models.QuerySet):
         org_ids = user.organisation_ids()
         if not org_ids:
             return self.public()
-        return self.filter(
-            Q(status__in=PUBLIC_STATUSES) | Q(lead_id__in=org_ids) | Q(partnerships__organisation_id__in=org_ids)
-        ).distinct()
+        # A semi-join on the partnerships (not a join + DISTINCT): each project once, so the queryset can be
+        # sliced, counted, summed and prefetched per theme like any other.
+        partnered = ProjectPartner.objects.filter(organisation_id__in=org_ids).values("project_id")
+        return self.filter(Q(status__in=PUBLIC_STATUSES) | Q(lead_id__in=org_ids) | Q(pk__in=partnered))
 
     def fundable(self):
         return self.filter(status__in=FUNDABLE_STATUSES)
@@ -680,6 +681,10 @@ class ActionProject(models.Model):
             models.Index(fields=["status", "theme"], name="chantiers_project_status_idx"),
             # /projets/ lists the latest changed first, 25 a page: read in index order, not sorted in full.
             models.Index(fields=["-updated_at", "id"], name="chantiers_project_updated_idx"),
+            # The home and theme pages: each theme's first projects by title, and its projects counted by status,
+            # read from the index alone.
+            models.Index(fields=["theme", "title", "id"], name="chantiers_project_theme_title"),
+            models.Index(fields=["theme", "status"], name="chantiers_project_theme_status"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount_requested__gte=0), name="chantiers_actionproject_amount_not_negative"),
@@ -1062,6 +1067,10 @@ class ProgressReport(models.Model):
         verbose_name = _("rapport d'étape")
         verbose_name_plural = _("rapports d'étape")
         ordering = ["project", "-period_end"]
+        indexes = [
+            # A project's latest report (the theme page, the bilan): the first row of this index for the project.
+            models.Index(fields=["project", "-period_end", "-submitted_at", "-id"], name="chantiers_report_latest_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(percent_done__lte=100), name="chantiers_progressreport_percent_max_100"),
             models.CheckConstraint(

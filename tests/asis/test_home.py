@@ -1,6 +1,7 @@
 """The home page: the Alliance's plan at a glance, for every kind of visitor."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -127,7 +128,8 @@ def _count(client, url="/"):
         # + session, user, groups (role) and memberships (their projects) (12)
         ("alice", 12),
         # + session, user, groups; no memberships (sees everything); pending organisations (12)
-        # and the open follow-ups (13, one query whatever their number)
+        # and the open follow-ups (13, one query whatever their number); projects awaiting review are
+        # counted with the themes
         ("coordinator", 13),
     ],
 )
@@ -207,3 +209,52 @@ def test_each_theme_links_to_its_page(client, asis):
     page = text(client.get("/"))
     for theme in asis.themes.all():
         assert f'href="/enjeux/{theme.slug}/"' in page
+
+
+def test_each_theme_shows_its_first_projects_and_spaces_and_links_to_all_of_them(client, asis, cast):
+    """At province scale a theme holds thousands of projects: the home page shows the first ones
+    (by title) with how many there are and a link, and sums the theme's money in the database."""
+    from asis.selectors import HOME_PROJECTS_SHOWN, HOME_SPACES_SHOWN
+
+    theme = asis.themes.get(order=1)
+    fqis = FundingSource.objects.get(code="fqis")
+    for i in range(HOME_PROJECTS_SHOWN + 3):
+        project = f.make_project(lead=cast.org_b, theme=theme, status=ProjectStatus.ACCEPTED, title=f"Projet {i:02d}")
+        f.commit(source=fqis, project=project, amount="100.01")
+    f.make_project(lead=cast.org_b, theme=theme, status=ProjectStatus.WITHDRAWN, title="Projet retiré")
+    for i in range(HOME_SPACES_SHOWN + 2):
+        f.make_chantier(themes=[theme], name=f"Lieu {i:02d}")
+    response = client.get("/")
+    card = next(t for t in response.context["themes"] if t.pk == theme.pk)
+    assert [p.title for p in card.visible_projects] == [f"Projet {i:02d}" for i in range(HOME_PROJECTS_SHOWN)]
+    assert card.project_count == HOME_PROJECTS_SHOWN + 3
+    assert len(card.shown_spaces) == HOME_SPACES_SHOWN and card.space_count == HOME_SPACES_SHOWN + 2
+    assert card.committed == (HOME_PROJECTS_SHOWN + 3) * Decimal("100.01")  # every project, not only those shown
+    page = text(response)
+    assert f"Voir les {HOME_PROJECTS_SHOWN + 3} projets de cet enjeu" in page
+    assert f"Voir les {HOME_SPACES_SHOWN + 2} lieux de concertation de cet enjeu" in page
+    assert "Projet retiré" not in page and f"Projet {HOME_PROJECTS_SHOWN:02d}" not in page
+
+
+def test_a_partner_sees_their_first_projects_and_a_link_to_the_others(client, asis, cast):
+    from asis.selectors import MY_PROJECTS_SHOWN
+
+    theme = asis.themes.get(order=2)
+    for i in range(MY_PROJECTS_SHOWN + 2):
+        f.make_project(lead=cast.org_a, theme=theme, title=f"Mon projet {i:02d}")
+    f.make_project(lead=cast.org_b, theme=theme, title="Projet de B")
+    client.force_login(cast.alice)
+    response = client.get("/")
+    assert [p.title for p in response.context["my_projects"]] == [f"Mon projet {i:02d}" for i in range(MY_PROJECTS_SHOWN)]
+    assert response.context["my_projects_more"] == 2
+    assert "Voir les 2 autres projets de votre organisation" in text(response)
+
+
+def test_the_coordinator_counts_the_projects_awaiting_review(client, asis, cast):
+    theme = asis.themes.get(order=3)
+    for status in (ProjectStatus.SUBMITTED, ProjectStatus.UNDER_ANALYSIS, ProjectStatus.RECOMMENDED, ProjectStatus.DRAFT, ProjectStatus.ACCEPTED):
+        f.make_project(lead=cast.org_a, theme=theme, status=status)
+    client.force_login(cast.coordinator)
+    response = client.get("/")
+    assert response.context["awaiting_review"] == 3
+    assert "3 projets déposés, en analyse ou recommandés" in text(response)

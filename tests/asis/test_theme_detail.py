@@ -197,13 +197,14 @@ def _count(client, url):
 @pytest.mark.parametrize(
     "who, bound",
     [
-        # theme, spaces, their seats, projects, their latest reports, meetings held (6)
-        ("anonymous", 6),
-        # + session, user, groups (role), memberships (visible projects and meetings), upcoming and past meetings (12)
-        ("alice", 12),
-        # coordination and staff see everything: no memberships query (11)
-        ("coordinator", 11),
-        ("staff", 11),
+        # theme (with its counts and money), a page of spaces, their seats, projects counted by status, a page of
+        # projects, the latest reports, meetings held (7)
+        ("anonymous", 7),
+        # + session, user, groups (role), memberships (visible projects and meetings), upcoming and past meetings (13)
+        ("alice", 13),
+        # coordination and staff see everything: no memberships query (12)
+        ("coordinator", 12),
+        ("staff", 12),
     ],
 )
 def test_theme_page_queries_do_not_grow_with_the_data(client, asis, housing, cast, who, bound, django_assert_max_num_queries):
@@ -216,3 +217,35 @@ def test_theme_page_queries_do_not_grow_with_the_data(client, asis, housing, cas
     with django_assert_max_num_queries(bound):
         large = _count(client, url)
     assert large == small
+
+
+def test_a_large_theme_pages_its_spaces_and_projects_and_sums_all_of_them(client, asis, housing, cast):
+    """At province scale a theme holds hundreds of spaces and thousands of projects: the page shows 25 of each
+    a page (projects by status along the review path, then by title), counts them all and sums all their money."""
+    per_page = selectors.THEME_PER_PAGE
+    fqis = FundingSource.objects.get(code="fqis")
+    for i in range(per_page + 2):
+        f.make_chantier(themes=[housing], name=f"Lieu {i:02d}")
+    for i in range(per_page + 1):
+        project = f.make_project(lead=cast.org_b, theme=housing, status=ProjectStatus.ACCEPTED, title=f"Accepté {i:02d}")
+        f.commit(source=fqis, project=project, amount="10.01")
+    for i in range(3):
+        f.make_project(lead=cast.org_b, theme=housing, status=ProjectStatus.SUBMITTED, title=f"Déposé {i}")
+    url = f"/enjeux/{SLUG}/"
+    client.force_login(cast.coordinator)
+
+    first = client.get(url)
+    assert [s.name for s in first.context["spaces"]] == [f"Lieu {i:02d}" for i in range(per_page)]
+    assert first.context["space_count"] == per_page + 2
+    assert first.context["committed"] == (per_page + 1) * Decimal("10.01")  # every project, not only this page
+    groups = {g["status"]: g for g in first.context["project_groups"]}
+    assert groups[ProjectStatus.SUBMITTED]["count"] == 3 and groups[ProjectStatus.ACCEPTED]["count"] == per_page + 1
+    shown = [p.title for p in first.context["projects"]]
+    assert shown == [f"Déposé {i}" for i in range(3)] + [f"Accepté {i:02d}" for i in range(per_page - 3)]
+    page = text(first)
+    assert f"Projets 1 à {per_page} sur {per_page + 4}" in page and f"Lieux 1 à {per_page} sur {per_page + 2}" in page
+
+    second = client.get(url, {"page": 2, "lieux": 2})
+    assert [p.title for p in second.context["projects"]] == [f"Accepté {i:02d}" for i in range(per_page - 3, per_page + 1)]
+    assert [s.name for s in second.context["spaces"]] == [f"Lieu {i:02d}" for i in range(per_page, per_page + 2)]
+    assert client.get(url, {"page": "x", "lieux": "999"}).status_code == 200  # a bad page number shows a page, not an error
