@@ -56,6 +56,7 @@ MY_PROJECTS_SHOWN = 20  # a partner's own projects on the home page; « Projets 
 MEETINGS_SHOWN = 10  # upcoming and past meetings listed on a theme's page
 THEME_PER_PAGE = 25  # spaces, and projects, a page on a theme's page
 PROGRESS_SHOWN = 10  # latest progress reports on a theme's page
+TIMELINE_SHOWN = 10  # spaces, and projects, of each theme on the plan's timeline; the theme's page lists them all
 # Projects that will not run: left out of the plan's timeline.
 NOT_RUNNING = (ProjectStatus.REFUSED, ProjectStatus.WITHDRAWN)
 # Projects waiting for coordination: counted on the coordinator's home page.
@@ -128,30 +129,34 @@ def _theme_money_subquery(user, entries, project_path: str, amount, *, exclude_w
     return Coalesce(Subquery(total, output_field=MONEY_FIELD), Value(ZERO, output_field=MONEY_FIELD))
 
 
+def _visible_commitments(user):
+    """Commitments to the projects this user may see. For Coordination and staff the projects are joined, not
+    listed (an IN over every project's pk costs more than the sums)."""
+    if user.is_authenticated and user.sees_everything:
+        return Commitment.objects.all()
+    return Commitment.objects.filter(project__in=ActionProject.objects.visible_to(user).values("pk"))
+
+
 def _count_subquery(queryset, field: str):
     """How many rows of `queryset` have `field` equal to the outer row's pk."""
     count = queryset.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(count, output_field=IntegerField()), Value(0))
 
 
-def _first_projects_of(themes: list[Theme], visible) -> list[ActionProject]:
-    """The first HOME_PROJECTS_SHOWN projects (by title) of each theme, with their lead and the money committed
-    to them, set on each theme as
-    `visible_projects`. One query: the pks of each theme's first projects come from one LIMIT subquery per
-    theme, each read in title order on the (theme, title) index (a window over every project, as a sliced
-    prefetch does, would number thousands of rows to keep a few)."""
+def _first_projects_of(themes: list[Theme], projects, *, limit: int, read) -> dict[int, list[ActionProject]]:
+    """The first `limit` of `projects` (by title) of each theme, read with the queryset `read` (its joins,
+    annotations and prefetches), by theme pk. One query: the pks of each theme's first projects come from one
+    LIMIT subquery per theme, each read in title order on the (theme, title) index (a window over every project,
+    as a sliced prefetch does, would number thousands of rows to keep a few, and compute their annotations)."""
     if not themes:
-        return []
+        return {}
     first = Q()
     for theme in themes:
-        first |= Q(pk__in=visible.filter(theme=theme).order_by("title", "pk").values("pk")[:HOME_PROJECTS_SHOWN])
-    projects = list(ActionProject.objects.filter(first).select_related("lead").annotate(committed=_committed_subquery()))
+        first |= Q(pk__in=projects.filter(theme=theme).order_by("title", "pk").values("pk")[:limit])
     by_theme = defaultdict(list)
-    for project in projects:
+    for project in read.filter(first):
         by_theme[project.theme_id].append(project)
-    for theme in themes:
-        theme.visible_projects = sorted(by_theme[theme.pk], key=lambda p: (p.title, p.pk))
-    return projects
+    return {theme.pk: sorted(by_theme[theme.pk], key=lambda p: (p.title, p.pk)) for theme in themes}
 
 
 def plan_overview(user) -> dict:
@@ -181,7 +186,12 @@ def plan_overview(user) -> dict:
             ),
         )
     )
-    _first_projects_of(themes, visible)  # 1 the first projects of each theme, with lead and money committed
+    first = _first_projects_of(  # 1 the first projects of each theme, with lead and money committed
+        themes, visible, limit=HOME_PROJECTS_SHOWN,
+        read=ActionProject.objects.select_related("lead").annotate(committed=_committed_subquery()),
+    )
+    for theme in themes:
+        theme.visible_projects = first[theme.pk]
     sources = list(FundingSource.objects.filter(plan=plan))  # 1 funding sources
 
     envelope = sum((s.amount for s in sources), ZERO)
@@ -400,17 +410,23 @@ def plan_timeline(user) -> dict:
         .annotate(first=Min("joined_on"))
         .values("first")
     )
+    running = ActionProject.objects.visible_to(user).exclude(status__in=NOT_RUNNING)
     themes = list(
-        plan.themes.prefetch_related(  # 1 themes + 1 every space (archived ones too), with its first seat
+        plan.themes.annotate(  # 1 themes with how many spaces (archived ones too) and running projects they have
+            space_count=_count_subquery(Chantier.objects.all(), "themes"),
+            project_count=_count_subquery(running, "theme"),
+        ).prefetch_related(  # + 1 the first spaces of each theme, with their first seat
             Prefetch(
                 "chantiers",
-                queryset=Chantier.objects.annotate(first_seat=Subquery(first_seat)).order_by("kind", "name"),
+                queryset=Chantier.objects.annotate(first_seat=Subquery(first_seat)).order_by("kind", "name", "pk")[
+                    :TIMELINE_SHOWN
+                ],
+                to_attr="timeline_spaces",
             )
         )
     )
-    visible = ActionProject.objects.visible_to(user).filter(theme__plan=plan)
-    projects = list(  # 1 projects visible to this user that will run, with their lead + 1 their plan years
-        visible.exclude(status__in=NOT_RUNNING).select_related("lead").prefetch_related("plan_years").order_by("title")
+    first_projects = _first_projects_of(  # 1 the first running projects of each theme, with their lead + 1 plan years
+        themes, running, limit=TIMELINE_SHOWN, read=ActionProject.objects.select_related("lead").prefetch_related("plan_years")
     )
 
     today = timezone.localdate()
@@ -425,30 +441,29 @@ def plan_timeline(user) -> dict:
     }
     committed_by_theme = {  # 1 money committed to the visible projects, per theme and plan year
         (row["project__theme"], row["plan_year"]): row["total"]
-        for row in Commitment.objects.filter(project__in=visible.values("pk"), plan_year__plan=plan)
+        for row in _visible_commitments(user).filter(project__theme__plan=plan, plan_year__plan=plan)
         .values("project__theme", "plan_year")
         .annotate(total=Sum(Commitment.CURRENT))
         .order_by()
     }
 
-    projects_by_theme = defaultdict(list)
-    for project in projects:
-        projects_by_theme[project.theme_id].append(project)
     rows = []
     for theme in themes:
         spaces = [
             {"space": space, "cells": [(year, _runs(_space_start(space), space.archived_on, year)) for year in years]}
-            for space in theme.chantiers.all()
+            for space in theme.timeline_spaces
         ]
         theme_projects = [
             {"project": project, "cells": [(year, _project_runs(project, year)) for year in years]}
-            for project in projects_by_theme[theme.pk]
+            for project in first_projects[theme.pk]
         ]
         committed = [committed_by_theme.get((theme.pk, year.pk), ZERO) for year in years]
         rows.append({
             "theme": theme,
             "spaces": spaces,
             "projects": theme_projects,
+            "more_spaces": theme.space_count - len(spaces),
+            "more_projects": theme.project_count - len(theme_projects),
             "meetings": [meetings_by_theme.get((theme.pk, year.pk), 0) for year in years],
             "committed": committed,
             "committed_total": sum(committed, ZERO),

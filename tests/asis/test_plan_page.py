@@ -238,3 +238,22 @@ def test_plan_page_queries_do_not_grow_with_the_data(client, asis, cast, who, bo
     with django_assert_max_num_queries(bound):
         large = _count(client)
     assert large == small
+
+
+def test_each_theme_shows_its_first_spaces_and_projects_and_links_to_the_rest(client, asis, cast):
+    """At province scale a theme holds hundreds of spaces and thousands of projects: the timeline places the
+    first ones of each theme on the years and says how many more its page lists."""
+    from asis.selectors import TIMELINE_SHOWN
+
+    theme = asis.themes.get(order=1)
+    for i in range(TIMELINE_SHOWN + 2):
+        f.make_chantier(themes=[theme], name=f"Lieu {i:02d}")
+    for i in range(TIMELINE_SHOWN + 3):
+        f.make_project(lead=cast.org_b, theme=theme, status=ProjectStatus.ACCEPTED, title=f"Projet {i:02d}")
+    f.make_project(lead=cast.org_b, theme=theme, status=ProjectStatus.REFUSED, title="Projet refusé")
+    response = client.get("/plan/")
+    row = next(r for r in response.context["rows"] if r["theme"].pk == theme.pk)
+    assert [item["project"].title for item in row["projects"]] == [f"Projet {i:02d}" for i in range(TIMELINE_SHOWN)]
+    assert [item["space"].name for item in row["spaces"]] == [f"Lieu {i:02d}" for i in range(TIMELINE_SHOWN)]
+    assert (row["more_spaces"], row["more_projects"]) == (2, 3)
+    assert "et 2 autres lieux de concertation, 3 autres projets" in text(response)
