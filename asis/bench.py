@@ -249,6 +249,25 @@ def xlsx_import_export() -> dict:
             "rss_before_mb": round(before, 1)}
 
 
+def signed_in_sessions(usernames: list[str], count: int) -> dict:
+    """Target 5: `count` sessions signed in as these users in turn (as the login form would leave them), so the
+    load test measures the logged-in pages rather than 50 password hashes at once. {"cookie": name,
+    "sessions": [[username, session key], ...]}."""
+    from django.conf import settings
+
+    users = {user.username: user for user in User.objects.filter(username__in=usernames)}
+    missing = sorted(set(usernames) - set(users))
+    if missing:
+        raise AssertionError(f"no such users (the demo, DEBUG=1): {missing}")
+    sessions = []
+    for i in range(count):
+        username = usernames[i % len(usernames)]
+        client = Client()
+        client.force_login(users[username], backend="django.contrib.auth.backends.ModelBackend")
+        sessions.append([username, client.cookies[settings.SESSION_COOKIE_NAME].value])
+    return {"cookie": settings.SESSION_COOKIE_NAME, "sessions": sessions}
+
+
 def measure_pages(*, repeat: int = 10) -> dict[str, dict]:
     client = Client()
     client.force_login(bench_user())

@@ -44,6 +44,7 @@ from chantiers.models import (
     ProgressReport,
     ProjectStatus,
     Theme,
+    visible_projects_q,
 )
 from organisations.models import Organisation
 
@@ -118,23 +119,23 @@ def _visible_projects(user):
 
 def _theme_money_subquery(user, entries, project_path: str, amount, *, exclude_withdrawn: bool = False):
     """The sum of `amount` over the ledger `entries` of the outer theme's projects this user may see, summed by
-    the database. For Coordination and staff the projects are joined, not listed: an IN (every project's pk)
-    would be built again for each theme."""
+    the database. The projects are joined and filtered, not listed: an IN (every visible project's pk) would be
+    built again for each theme."""
     entries = entries.filter(**{f"{project_path}__theme": OuterRef("pk")})
     if exclude_withdrawn:
         entries = entries.exclude(**{f"{project_path}__status": ProjectStatus.WITHDRAWN})
-    if not (user.is_authenticated and user.sees_everything):
-        entries = entries.filter(**{f"{project_path}__in": ActionProject.objects.visible_to(user).values("pk")})
+    visible = visible_projects_q(user, f"{project_path}__")
+    if visible is not None:
+        entries = entries.filter(visible)
     total = entries.order_by().values(f"{project_path}__theme").annotate(total=Sum(amount)).values("total")
     return Coalesce(Subquery(total, output_field=MONEY_FIELD), Value(ZERO, output_field=MONEY_FIELD))
 
 
 def _visible_commitments(user):
-    """Commitments to the projects this user may see. For Coordination and staff the projects are joined, not
-    listed (an IN over every project's pk costs more than the sums)."""
-    if user.is_authenticated and user.sees_everything:
-        return Commitment.objects.all()
-    return Commitment.objects.filter(project__in=ActionProject.objects.visible_to(user).values("pk"))
+    """Commitments to the projects this user may see: the projects are joined and filtered, not listed (an IN
+    over every visible project's pk costs more than the sums)."""
+    visible = visible_projects_q(user, "project__")
+    return Commitment.objects.all() if visible is None else Commitment.objects.filter(visible)
 
 
 def _count_subquery(queryset, field: str):

@@ -619,6 +619,21 @@ PARTNER_EDITABLE_STATUSES = (S.INTENTION, S.DRAFT)
 FUNDABLE_STATUSES = (S.ACCEPTED, S.AGREEMENT_SIGNED, S.IN_PROGRESS)
 
 
+def visible_projects_q(user, path: str = "") -> Q | None:
+    """The condition on the project at `path` (e.g. "project__" from a commitment) for the projects this user may
+    see; None when they see every project. A semi-join on the partnerships (not a join + DISTINCT): each row
+    once, so a queryset filtered by it can be sliced, counted and summed; and a condition on the joined
+    project, not an IN over the pks of every visible project."""
+    if user.is_authenticated and user.sees_everything:
+        return None
+    public = Q(**{f"{path}status__in": PUBLIC_STATUSES})
+    org_ids = user.organisation_ids() if user.is_authenticated else set()
+    if not org_ids:
+        return public
+    partnered = ProjectPartner.objects.filter(organisation_id__in=org_ids).values("project_id")
+    return public | Q(**{f"{path}lead_id__in": org_ids}) | Q(**{f"{path}pk__in": partnered})
+
+
 class ActionProjectQuerySet(models.QuerySet):
     def public(self):
         return self.filter(status__in=PUBLIC_STATUSES)
@@ -626,17 +641,8 @@ class ActionProjectQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Public projects for everyone; every project for coordination and staff;
         a partner also sees the projects of their organisations (as lead or partner)."""
-        if user.is_authenticated and user.sees_everything:
-            return self
-        if not user.is_authenticated:
-            return self.public()
-        org_ids = user.organisation_ids()
-        if not org_ids:
-            return self.public()
-        # A semi-join on the partnerships (not a join + DISTINCT): each project once, so the queryset can be
-        # sliced, counted, summed and prefetched per theme like any other.
-        partnered = ProjectPartner.objects.filter(organisation_id__in=org_ids).values("project_id")
-        return self.filter(Q(status__in=PUBLIC_STATUSES) | Q(lead_id__in=org_ids) | Q(pk__in=partnered))
+        condition = visible_projects_q(user)
+        return self if condition is None else self.filter(condition)
 
     def fundable(self):
         return self.filter(status__in=FUNDABLE_STATUSES)

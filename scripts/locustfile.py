@@ -5,16 +5,24 @@ only with DEBUG on) through the login form, then browses: home, projects (list a
 meetings, a theme, the plan and, for Coordination and Personnel, the envelope, the bilan and the
 hyperconcertation page. django-axes throttles failed logins only, so fifty users logging in is fine.
 
+When BENCH_SESSIONS names a JSON file of signed-in sessions (`make bench` writes one: see load_test in
+scripts/bench.py), each user starts with one of them instead of logging in: the load is the logged-in pages.
+
     locust -f scripts/locustfile.py --headless -u 50 -r 10 -t 60s --host http://127.0.0.1:8123
 """
 import itertools
+import json
+import os
 import random
 import re
+from pathlib import Path
 
 from locust import HttpUser, between, task
 
 PASSWORD = "demo-asis-2013"
 LOGINS = itertools.cycle(["coordination", "personnel", "partenaire", "partenaire2"])
+SIGNED_IN = json.loads(Path(os.environ["BENCH_SESSIONS"]).read_text(encoding="utf-8")) if os.environ.get("BENCH_SESSIONS") else None
+NEXT_SESSION = itertools.count()
 READS_EVERYTHING = {"coordination", "personnel"}
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 PROJECT = re.compile(r'href="/projets/(\d+)/"')
@@ -25,6 +33,23 @@ class Member(HttpUser):
     wait_time = between(0.5, 2)
 
     def on_start(self):
+        if SIGNED_IN:
+            self.username, key = SIGNED_IN["sessions"][next(NEXT_SESSION) % len(SIGNED_IN["sessions"])]
+            self.client.cookies.set(SIGNED_IN["cookie"], key)
+        else:
+            self.log_in()
+        home = self.visit("/", "/")
+        self.projects = PROJECT.findall(home.text)
+        self.themes = THEME.findall(home.text) or ["/plan/"]
+
+    def visit(self, url, name):
+        """A logged-in page: sent back to the login form counts as a failure (a session that did not hold)."""
+        with self.client.get(url, name=name, catch_response=True) as response:
+            if "/connexion/" in response.url:
+                response.failure(f"{self.username}: sent to the login form")
+            return response
+
+    def log_in(self):
         self.username = next(LOGINS)
         page = self.client.get("/connexion/", name="/connexion/")
         token = CSRF.search(page.text)
@@ -36,42 +61,39 @@ class Member(HttpUser):
         )
         if "sessionid" not in self.client.cookies:
             response.failure(f"login failed for {self.username}")
-        home = self.client.get("/", name="/")
-        self.projects = PROJECT.findall(home.text)
-        self.themes = THEME.findall(home.text) or ["/plan/"]
 
     @task(4)
     def home(self):
-        self.client.get("/", name="/")
+        self.visit("/", "/")
 
     @task(4)
     def project_list(self):
-        page = self.client.get(f"/projets/?page={random.randint(1, 3)}", name="/projets/")
+        page = self.visit(f"/projets/?page={random.randint(1, 3)}", "/projets/")
         self.projects = PROJECT.findall(page.text) or self.projects
 
     @task(4)
     def project_detail(self):
         if self.projects:
-            self.client.get(f"/projets/{random.choice(self.projects)}/", name="/projets/<id>/")
+            self.visit(f"/projets/{random.choice(self.projects)}/", "/projets/<id>/")
 
     @task(2)
     def theme(self):
-        self.client.get(random.choice(self.themes), name="/enjeux/<slug>/")
+        self.visit(random.choice(self.themes), "/enjeux/<slug>/")
 
     @task(2)
     def spaces(self):
-        self.client.get("/lieux/", name="/lieux/")
+        self.visit("/lieux/", "/lieux/")
 
     @task(2)
     def meetings(self):
-        self.client.get("/rencontres/", name="/rencontres/")
+        self.visit("/rencontres/", "/rencontres/")
 
     @task(1)
     def plan(self):
-        self.client.get("/plan/", name="/plan/")
+        self.visit("/plan/", "/plan/")
 
     @task(2)
     def staff_pages(self):
         if self.username in READS_EVERYTHING:
             url = random.choice(["/enveloppe/", "/bilan/", "/hyperconcertation/"])
-            self.client.get(url, name=url)
+            self.visit(url, url)

@@ -258,3 +258,18 @@ def test_the_coordinator_counts_the_projects_awaiting_review(client, asis, cast)
     response = client.get("/")
     assert response.context["awaiting_review"] == 3
     assert "3 projets déposés, en analyse ou recommandés" in text(response)
+
+
+@pytest.mark.parametrize("who, count", [("anonymous", 1), ("alice", 2), ("charlie", 2), ("coordinator", 3)])
+def test_each_theme_counts_only_the_projects_this_visitor_may_see(client, asis, cast, who, count):
+    theme = asis.themes.get(order=4)
+    f.make_project(lead=cast.org_b, theme=theme, status=ProjectStatus.ACCEPTED, title="Public")
+    f.make_project(lead=cast.org_a, theme=theme, title="Brouillon de A")
+    f.make_project(lead=cast.org_b, theme=theme, title="Brouillon de B")
+    if who != "anonymous":
+        client.force_login(getattr(cast, who))
+    card = next(t for t in client.get("/").context["themes"] if t.pk == theme.pk)
+    assert card.project_count == count
+    titles = [p.title for p in card.visible_projects]
+    assert ("Brouillon de B" in titles) == (who in ("charlie", "coordinator"))  # B's member sees B's draft, not A's
+    assert ("Brouillon de A" in titles) == (who in ("alice", "coordinator"))
