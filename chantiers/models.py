@@ -248,9 +248,8 @@ class ChantierQuerySet(models.QuerySet):
             return self
         if not user.is_authenticated:
             return self.none()
-        return self.filter(
-            memberships__organisation_id__in=user.organisation_ids(), memberships__left_on__isnull=True
-        ).distinct()
+        seated = ChantierMembership.objects.filter(organisation_id__in=user.organisation_ids(), left_on__isnull=True)
+        return self.filter(pk__in=seated.values("chantier_id"))  # a semi-join: each space once, no DISTINCT
 
 
 class Chantier(models.Model):
@@ -366,6 +365,14 @@ class ChantierCitizen(Participation):
         return f"{self.citizen} — {self.chantier}"
 
 
+def _invited_q(user, org_ids) -> Q:
+    """Meetings to which the user or one of their organisations is invited: two semi-joins, each on its own
+    index (one subquery with OR would scan every invitation)."""
+    by_organisation = Invitation.objects.filter(organisation_id__in=org_ids).values("meeting_id")
+    by_person = Invitation.objects.filter(user=user).values("meeting_id")
+    return Q(pk__in=by_organisation) | Q(pk__in=by_person)
+
+
 class MeetingQuerySet(models.QuerySet):
     def upcoming(self):
         return self.filter(date__gte=timezone.localdate()).order_by("date", "start_time")
@@ -381,18 +388,14 @@ class MeetingQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         org_ids = user.organisation_ids()
-        return self.filter(
-            Q(chantier__memberships__organisation_id__in=org_ids, chantier__memberships__left_on__isnull=True)
-            | Q(invitations__organisation_id__in=org_ids)
-            | Q(invitations__user=user)
-        ).distinct()
+        # Semi-joins, not joins + DISTINCT: each meeting once, and lists read in index order.
+        seated = ChantierMembership.objects.filter(organisation_id__in=org_ids, left_on__isnull=True).values("chantier_id")
+        return self.filter(Q(chantier_id__in=seated) | _invited_q(user, org_ids))
 
     def for_calendar_of(self, user):
         """Meetings a person coordinates, or to which they or their organisation are invited."""
         org_ids = user.organisation_ids()
-        return self.filter(
-            Q(chantier__coordinator=user) | Q(invitations__organisation_id__in=org_ids) | Q(invitations__user=user)
-        ).distinct()
+        return self.filter(Q(chantier__coordinator=user) | _invited_q(user, org_ids))  # semi-joins: each meeting once
 
 
 class Meeting(models.Model):
