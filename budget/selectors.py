@@ -4,12 +4,14 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import CharField, Count, F, Sum, Value
-from django.db.models.functions import TruncQuarter
+from django.core.paginator import Paginator
+from django.db.models import CharField, Case, Count, DateField, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Cast, Coalesce, TruncQuarter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from budget.models import (
+    MONEY,
     Agreement,
     BudgetTarget,
     Commitment,
@@ -26,6 +28,7 @@ from chantiers.models import (
     ActionProject,
     OtherFunding,
     ProjectYearAmount,
+    Theme,
 )
 
 ZERO = Decimal("0.00")
@@ -44,37 +47,59 @@ def leverage(other: Decimal, committed: Decimal) -> Decimal | None:
 
 
 def envelope_overview(plan) -> dict:
+    """The envelope's totals by source, by theme and by plan year, to the cent, in four queries whatever
+    the number of commitments: sources, committed and paid per (theme, year), themes with their other
+    funding and their number of funded projects, plan years."""
     sources = list(FundingSource.objects.filter(plan=plan).order_by("order"))  # 1 sources
-    commitments = Commitment.objects.filter(source__plan=plan)
-    by_theme = list(  # 1 committed and paid per theme
-        commitments.values("project__theme__order", "project__theme__name")
-        .annotate(committed=Sum(Commitment.CURRENT), disbursed=Sum("disbursed_total"), projects=Count("project", distinct=True))
-        .order_by("project__theme__order")
-    )
-    by_year = list(  # 1 committed and paid per plan year
-        commitments.values("plan_year__number", "plan_year__start_date", "plan_year__end_date")
-        .annotate(committed=Sum(Commitment.CURRENT), disbursed=Sum("disbursed_total"))
-        .order_by("plan_year__number")
-    )
-    for row in by_year:
-        row["label"] = f"{row['plan_year__start_date'].year}-{row['plan_year__end_date'].year}"
-    other_by_theme = {  # 1 other sources of the accepted projects, per theme (effet de levier)
-        row["project__theme__order"]: row["total"]
-        for row in OtherFunding.objects.filter(project__theme__plan=plan, project__status__in=LEVERAGE_STATUSES)
-        .values("project__theme__order")
-        .annotate(total=Sum("amount"))
+    source_ids = [s.pk for s in sources]
+    cells = list(  # 1 committed, paid and count per (theme, plan year): one pass over the commitments
+        Commitment.objects.filter(source_id__in=source_ids)
+        .values("project__theme_id", "plan_year_id")
+        .annotate(committed=Sum(Commitment.CURRENT), disbursed=Sum("disbursed_total"), count=Count("pk"))
         .order_by()
-    }
-    for row in by_theme:
-        row["other"] = other_by_theme.get(row["project__theme__order"], ZERO)
-        row["leverage"] = leverage(row["other"], row["committed"])
-    other_total = sum(other_by_theme.values(), ZERO)
+    )
+    funded = Commitment.objects.filter(source_id__in=source_ids, project=OuterRef("pk"))
+    # A project belongs to one theme: the funded projects of each theme add up to the funded projects.
+    projects = ActionProject.objects.filter(theme=OuterRef("pk")).filter(Exists(funded)).order_by().values("theme")
+    other = OtherFunding.objects.filter(project__theme=OuterRef("pk"), project__status__in=LEVERAGE_STATUSES).order_by().values("project__theme")
+    stray = {row["project__theme_id"] for row in cells}  # themes of another plan, should a project have moved
+    themes = list(  # 1 themes of the plan (and of any funded project), with their other funding and funded projects
+        Theme.objects.filter(Q(plan=plan) | Q(pk__in=stray))
+        .annotate(
+            funded_projects=Coalesce(Subquery(projects.annotate(n=Count("pk")).values("n")), 0),
+            other_funding=Coalesce(Subquery(other.annotate(s=Sum("amount")).values("s")), ZERO, output_field=DecimalField(**MONEY)),
+        )
+        .order_by("order", "pk")
+    )
+    years = list(plan.years.order_by("number"))  # 1 plan years
+
+    def money_of(key):
+        rows = {}
+        for cell in cells:
+            row = rows.setdefault(cell[key], {"committed": ZERO, "disbursed": ZERO, "count": 0})
+            row["committed"] += cell["committed"] or ZERO
+            row["disbursed"] += cell["disbursed"] or ZERO
+            row["count"] += cell["count"]
+        return rows
+
+    theme_money, year_money = money_of("project__theme_id"), money_of("plan_year_id")
+    by_theme = []
+    for theme in themes:
+        if theme.pk in theme_money:
+            row = {"theme": theme, "name": theme.name, "projects": theme.funded_projects, **theme_money[theme.pk]}
+            row["other"] = theme.other_funding if theme.plan_id == plan.pk else ZERO
+            row["leverage"] = leverage(row["other"], row["committed"])
+            by_theme.append(row)
+    by_year = [{"year": year, "label": year.label, **year_money[year.pk]} for year in years if year.pk in year_money]
+    other_total = sum((t.other_funding for t in themes if t.plan_id == plan.pk), ZERO)
     envelope = sum((s.amount for s in sources), ZERO)
     committed = sum((s.committed_total for s in sources), ZERO)
     disbursed = sum((s.disbursed_total for s in sources), ZERO)
     return {
         "plan": plan,
         "sources": sources,
+        "themes": [t for t in themes if t.plan_id == plan.pk],
+        "years": years,
         "envelope": envelope,
         "committed": committed,
         "disbursed": disbursed,
@@ -83,23 +108,39 @@ def envelope_overview(plan) -> dict:
         "by_year": by_year,
         "other_total": other_total,
         "leverage": leverage(other_total, committed),
+        "commitment_count": sum(c["count"] for c in cells),
+        "project_count": sum(t.funded_projects for t in themes),
     }
 
 
-def commitments_page_queryset(plan):
-    """Every commitment of the plan with its project, source and year (one query per page)."""
+def commitments_page_queryset(plan, sources=None):
+    """Every commitment of the plan with its project, source and year, the latest first (one query per page)."""
+    source_ids = [s.pk for s in sources] if sources is not None else FundingSource.objects.filter(plan=plan).values("pk")
     return (
-        Commitment.objects.filter(source__plan=plan)
+        Commitment.objects.filter(source_id__in=source_ids)
         .select_related("project__lead", "project__theme", "source", "plan_year")
         .order_by("-decided_on", "-pk")
     )
 
 
-def projects_money_queryset(plan):
-    """Each project that received a commitment from the plan: requested, committed now, paid and left
-    to pay, to the cent (one query per page; the commitments are summed by the database)."""
+def funded_projects_queryset(plan, sources=None):
+    """The ids of the projects that received a commitment from the plan, in the order of the « Par projet »
+    table (theme, title); no sum here: a page of them is summed by `projects_money`."""
+    source_ids = [s.pk for s in sources] if sources is not None else FundingSource.objects.filter(plan=plan).values("pk")
     return (
-        ActionProject.objects.filter(commitments__source__plan=plan)
+        ActionProject.objects.filter(Exists(Commitment.objects.filter(source_id__in=source_ids, project=OuterRef("pk"))))
+        .order_by("theme__order", "title", "pk")
+        .values("pk")
+    )
+
+
+def projects_money_queryset(plan, sources=None):
+    """Each project that received a commitment from the plan: requested, committed now, paid and left
+    to pay, to the cent (the commitments are summed by the database). Filter it to a page of
+    `funded_projects_queryset` first: the sums then cost the page's commitments only."""
+    source_ids = [s.pk for s in sources] if sources is not None else FundingSource.objects.filter(plan=plan).values("pk")
+    return (
+        ActionProject.objects.filter(commitments__source_id__in=source_ids)
         .annotate(
             committed=Sum(F("commitments__amount") - F("commitments__reduced_total")),
             paid=Sum("commitments__disbursed_total"),
@@ -110,9 +151,24 @@ def projects_money_queryset(plan):
     )
 
 
-def recent_disbursements(plan, limit=10):
+def counted_page(queryset, number, *, count: int, per_page: int = 25):
+    """A page of `queryset` whose length is already known (summed with the totals): no COUNT query."""
+    paginator = Paginator(queryset, per_page)
+    paginator.count = count  # a cached_property: set, it is not asked of the database
+    return paginator.get_page(number)
+
+
+def projects_page(plan, number, *, count: int, sources=None, per_page: int = 25):
+    """A page of the « Par projet » table: one query (the page's ids are a subquery), whatever the number of projects."""
+    page = counted_page(funded_projects_queryset(plan, sources), number, count=count, per_page=per_page)
+    page.object_list = list(projects_money_queryset(plan, sources).filter(pk__in=page.object_list))
+    return page
+
+
+def recent_disbursements(plan, limit=10, sources=None):
+    source_ids = [s.pk for s in sources] if sources is not None else FundingSource.objects.filter(plan=plan).values("pk")
     return list(
-        Disbursement.objects.filter(commitment__source__plan=plan)
+        Disbursement.objects.filter(commitment__source_id__in=source_ids)
         .select_related("commitment__project", "commitment__source")
         .order_by("-paid_on", "-pk")[:limit]
     )
@@ -135,16 +191,17 @@ def targets_of(plan) -> list[BudgetTarget]:
     return list(BudgetTarget.objects.filter(plan=plan).with_current().select_related("theme", "plan_year"))
 
 
-def target_rows(plan, *, by_theme: list[dict], by_year: list[dict], targets: list[BudgetTarget] | None = None, years=None) -> dict:
+def target_rows(plan, *, by_theme: list[dict], by_year: list[dict], targets: list[BudgetTarget] | None = None, themes=None, years=None) -> dict:
     """Target vs committed vs paid, per theme and per plan year, with the difference and the percent.
 
     `by_theme` and `by_year` are the committed/paid rows of `envelope_overview` (no query again);
-    costs three queries: themes, years, targets with their current value."""
+    costs one query (the targets with their current value) and one for each of the themes and the
+    years not given."""
     targets = targets_of(plan) if targets is None else targets
     by_theme_id = {t.theme_id: t for t in targets if t.theme_id}
     by_year_id = {t.plan_year_id: t for t in targets if t.plan_year_id}
-    theme_money = {row["project__theme__order"]: row for row in by_theme}
-    year_money = {row["plan_year__number"]: row for row in by_year}
+    theme_money = {row["theme"].pk: row for row in by_theme}
+    year_money = {row["year"].pk: row for row in by_year}
 
     def row(label, target, money):
         committed = money["committed"] if money else ZERO
@@ -161,9 +218,10 @@ def target_rows(plan, *, by_theme: list[dict], by_year: list[dict], targets: lis
             "percent_paid": _percent(paid, current),
         }
 
-    themes = [row(t.name, by_theme_id.get(t.pk), theme_money.get(t.order)) for t in plan.themes.order_by("order")]  # 1 themes
+    plan_themes = list(plan.themes.order_by("order")) if themes is None else themes  # 1 themes, unless given
     plan_years = list(plan.years.order_by("number")) if years is None else years  # 1 years, unless given
-    years = [row(y.label, by_year_id.get(y.pk), year_money.get(y.number)) for y in plan_years]
+    themes = [row(t.name, by_theme_id.get(t.pk), theme_money.get(t.pk)) for t in plan_themes]
+    years = [row(y.label, by_year_id.get(y.pk), year_money.get(y.pk)) for y in plan_years]
 
     def totals(rows):
         current = sum((r["current"] for r in rows if r["current"] is not None), ZERO)
@@ -261,31 +319,46 @@ def forecast(plan, *, envelope: Decimal, committed: Decimal, paid: Decimal, year
     }
 
 
-def disbursements_by_quarter(plan, years=None) -> list[dict]:
-    """Paid per fiscal quarter of the plan (T1 = April–June), corrections included, every quarter
-    of the plan listed even when empty (one query)."""
-    years = list(plan.years.order_by("number")) if years is None else list(years)
-    totals = {
-        (row["quarter"].year, row["quarter"].month): row["paid"]
-        for row in Disbursement.objects.filter(commitment__source__plan=plan)
-        .annotate(quarter=TruncQuarter("paid_on"))
-        .values("quarter")
-        .annotate(paid=Sum(Disbursement.CURRENT))
-        .order_by()
-    }
+def _plan_quarters(years) -> list[dict]:
+    """The fiscal quarters of the plan's years (T1 = April–June), each with its first day and the next quarter's."""
     quarters = []
     for year in years:
         month, y = year.start_date.month, year.start_date.year
         for number in range(1, 5):
             first = datetime.date(y, month, 1)
-            quarters.append({"label": f"{year.label} T{number}", "year": year.label, "quarter": number, "start": first,
-                             "paid": totals.pop((first.year, first.month), ZERO)})
             month += 3
             if month > 12:
                 month, y = month - 12, y + 1
-    # Payments outside the plan's years (should be none) still count, at the end.
-    for (y, m), paid in sorted(totals.items()):
-        quarters.append({"label": f"{y}-{m:02d}", "year": "", "quarter": None, "start": datetime.date(y, m, 1), "paid": paid})
+            quarters.append({"label": f"{year.label} T{number}", "year": year.label, "quarter": number, "start": first,
+                             "until": datetime.date(y, month, 1)})
+    return quarters
+
+
+def disbursements_by_quarter(plan, years=None, sources=None) -> list[dict]:
+    """Paid per fiscal quarter of the plan (T1 = April–June), corrections included, every quarter
+    of the plan listed even when empty (one query, grouped by the database: each payment falls in
+    its quarter by a comparison of dates, so no function is called per row)."""
+    years = list(plan.years.order_by("number")) if years is None else list(years)
+    source_ids = [s.pk for s in sources] if sources is not None else FundingSource.objects.filter(plan=plan).values("pk")
+    quarters = _plan_quarters(years)
+    # Payments outside the plan's years (should be none) fall in their calendar quarter.
+    quarter = Case(
+        *[When(paid_on__gte=q["start"], paid_on__lt=q["until"], then=Value(q["start"])) for q in quarters],
+        default=Cast(TruncQuarter("paid_on"), DateField()),
+        output_field=DateField(),
+    )
+    totals = {
+        row["quarter"]: row["paid"]
+        for row in Disbursement.objects.filter(commitment__source_id__in=source_ids)
+        .values(quarter=quarter)
+        .annotate(paid=Sum(Disbursement.CURRENT))
+        .order_by()
+    }
+    for q in quarters:
+        del q["until"]
+        q["paid"] = totals.pop(q["start"], ZERO)
+    for start, paid in sorted(totals.items()):
+        quarters.append({"label": f"{start.year}-{start.month:02d}", "year": "", "quarter": None, "start": start, "paid": paid})
     running = ZERO
     for q in quarters:
         running += q["paid"]
@@ -295,12 +368,12 @@ def disbursements_by_quarter(plan, years=None) -> list[dict]:
 
 def plan_money(plan, *, overview: dict, today: datetime.date | None = None) -> dict:
     """What the envelope page adds for the targets, the forecast and the charts, from the rows of
-    `envelope_overview` and five queries: themes, years, targets, moves, paid per quarter."""
+    `envelope_overview` (themes and years included) and three queries: targets, moves, paid per quarter."""
     from budget import charts  # geometry only
 
-    years = list(plan.years.order_by("number"))  # 1 years (used by the forecast and the quarters)
-    rows = target_rows(plan, by_theme=overview["by_theme"], by_year=overview["by_year"], years=years)  # 2 themes, targets
-    quarters = disbursements_by_quarter(plan, years)  # 1 paid per quarter
+    years = overview["years"]
+    rows = target_rows(plan, by_theme=overview["by_theme"], by_year=overview["by_year"], themes=overview["themes"], years=years)  # 1 targets
+    quarters = disbursements_by_quarter(plan, years, sources=overview["sources"])  # 1 paid per quarter
     return {
         "targets": rows,
         "has_targets": any(r["target"] for r in rows["themes"] + rows["years"]),
