@@ -58,10 +58,8 @@ def envelope(request):
     plan = _plan()
     context = selectors.envelope_overview(plan)  # sources, money per theme and year, themes, years
     sources = context["sources"]
-    context["page"] = selectors.counted_page(  # the page of commitments (their count is known from the sums)
-        selectors.commitments_page_queryset(plan, sources), request.GET.get("page"), count=context["commitment_count"]
-    )
-    context["projects_page"] = selectors.projects_page(plan, request.GET.get("projets"), count=context["project_count"], sources=sources)
+    context["page"] = selectors.commitments_page(plan, request.GET.get("page"), count=context["commitment_count"], sources=sources)
+    context["projects_page"] = selectors.projects_page(plan, request.GET.get("projets"), themes=context["funded_themes"], sources=sources)
     context["recent_disbursements"] = selectors.recent_disbursements(plan, sources=sources)
     context.update(selectors.plan_money(plan, overview=context))  # targets, forecast, charts (issue 5)
     return render(request, "budget/envelope.html", context)
