@@ -1,12 +1,13 @@
 """Reads of the envelope: totals by source, theme, plan year and project, in a fixed number of queries."""
 
+import bisect
 import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import BigIntegerField, CharField, Case, Count, DateField, DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Cast, Coalesce, TruncQuarter
+from django.db.models import BigIntegerField, CharField, Count, DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -384,28 +385,30 @@ def _plan_quarters(years) -> list[dict]:
 
 def disbursements_by_quarter(plan, years=None, sources=None) -> list[dict]:
     """Paid per fiscal quarter of the plan (T1 = April–June), corrections included, every quarter
-    of the plan listed even when empty (one query, grouped by the database: each payment falls in
-    its quarter by a comparison of dates, so no function is called per row)."""
+    of the plan listed even when empty (one query: the database sums the payments of each day, at
+    most one row per day of the plan whatever the number of payments; the days fall in their quarter here)."""
     years = list(plan.years.order_by("number")) if years is None else list(years)
-    source_ids = _source_ids(plan, sources)
     quarters = _plan_quarters(years)
-    # Payments outside the plan's years (should be none) fall in their calendar quarter.
-    quarter = Case(
-        *[When(paid_on__gte=q["start"], paid_on__lt=q["until"], then=Value(q["start"])) for q in quarters],
-        default=Cast(TruncQuarter("paid_on"), DateField()),
-        output_field=DateField(),
-    )
-    totals = {
-        row["quarter"]: row["paid"]
-        for row in Disbursement.objects.filter(commitment__source_id__in=source_ids)
-        .values(quarter=quarter)
+    starts = [q["start"] for q in quarters]
+    for q in quarters:
+        q["paid"] = ZERO
+    outside: dict[datetime.date, Decimal] = {}  # payments outside the plan's years (should be none), by calendar quarter
+    paid_by_day = (
+        Disbursement.objects.filter(commitment__source_id__in=_source_ids(plan, sources))
+        .values("paid_on")
         .annotate(paid=Sum(Disbursement.CURRENT))
         .order_by()
-    }
+        .values_list("paid_on", "paid")
+    )
+    for day, paid in paid_by_day:
+        if quarters and starts[0] <= day < quarters[-1]["until"]:
+            quarters[bisect.bisect_right(starts, day) - 1]["paid"] += paid
+        else:
+            start = datetime.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+            outside[start] = outside.get(start, ZERO) + paid
     for q in quarters:
         del q["until"]
-        q["paid"] = totals.pop(q["start"], ZERO)
-    for start, paid in sorted(totals.items()):
+    for start, paid in sorted(outside.items()):
         quarters.append({"label": f"{start.year}-{start.month:02d}", "year": "", "quarter": None, "start": start, "paid": paid})
     running = ZERO
     for q in quarters:
