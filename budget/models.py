@@ -118,6 +118,10 @@ class Commitment(LedgerEntry):
         verbose_name = _("engagement")
         verbose_name_plural = _("engagements")
         ordering = ["-decided_on", "-pk"]
+        indexes = [
+            # The envelope's page of commitments, the latest first: read from the index, not sorted.
+            models.Index(fields=["decided_on", "id"], name="budget_commitment_decided_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="budget_commitment_amount_positive"),
             models.CheckConstraint(
@@ -184,6 +188,10 @@ class Disbursement(LedgerEntry):
         verbose_name = _("versement")
         verbose_name_plural = _("versements")
         ordering = ["-paid_on", "-pk"]
+        indexes = [
+            # The envelope's latest payments: read from the index, not sorted.
+            models.Index(fields=["paid_on", "id"], name="budget_disbursement_paid_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="budget_disbursement_amount_positive"),
             models.CheckConstraint(

@@ -1,15 +1,18 @@
 """Reads of the envelope: totals by source, theme, plan year and project, in a fixed number of queries."""
 
+import bisect
 import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import CharField, Count, F, Sum, Value
-from django.db.models.functions import TruncQuarter
+from django.core.paginator import Paginator
+from django.db.models import BigIntegerField, CharField, Count, DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from budget.models import (
+    MONEY,
     Agreement,
     BudgetTarget,
     Commitment,
@@ -26,6 +29,7 @@ from chantiers.models import (
     ActionProject,
     OtherFunding,
     ProjectYearAmount,
+    Theme,
 )
 
 ZERO = Decimal("0.00")
@@ -44,37 +48,63 @@ def leverage(other: Decimal, committed: Decimal) -> Decimal | None:
 
 
 def envelope_overview(plan) -> dict:
+    """The envelope's totals by source, by theme and by plan year, to the cent, in four queries whatever
+    the number of commitments: sources, plan years, one pass over the commitments (per theme, split by
+    year), themes with their other funding (effet de levier)."""
     sources = list(FundingSource.objects.filter(plan=plan).order_by("order"))  # 1 sources
-    commitments = Commitment.objects.filter(source__plan=plan)
-    by_theme = list(  # 1 committed and paid per theme
-        commitments.values("project__theme__order", "project__theme__name")
-        .annotate(committed=Sum(Commitment.CURRENT), disbursed=Sum("disbursed_total"), projects=Count("project", distinct=True))
-        .order_by("project__theme__order")
-    )
-    by_year = list(  # 1 committed and paid per plan year
-        commitments.values("plan_year__number", "plan_year__start_date", "plan_year__end_date")
-        .annotate(committed=Sum(Commitment.CURRENT), disbursed=Sum("disbursed_total"))
-        .order_by("plan_year__number")
-    )
-    for row in by_year:
-        row["label"] = f"{row['plan_year__start_date'].year}-{row['plan_year__end_date'].year}"
-    other_by_theme = {  # 1 other sources of the accepted projects, per theme (effet de levier)
-        row["project__theme__order"]: row["total"]
-        for row in OtherFunding.objects.filter(project__theme__plan=plan, project__status__in=LEVERAGE_STATUSES)
-        .values("project__theme__order")
-        .annotate(total=Sum("amount"))
+    years = list(plan.years.order_by("number"))  # 1 plan years
+    source_ids = [s.pk for s in sources]
+    split = {}
+    for year in years:  # a commitment's year is one of its source's plan (budget.services)
+        in_year = Q(plan_year_id=year.pk)
+        split[f"committed_{year.pk}"] = Sum(Commitment.CURRENT, filter=in_year)
+        split[f"disbursed_{year.pk}"] = Sum("disbursed_total", filter=in_year)
+        split[f"count_{year.pk}"] = Count("pk", filter=in_year)
+    by_theme_id = {  # 1 committed, paid, commitments and funded projects per theme, and per year: one pass
+        row["project__theme_id"]: row
+        for row in Commitment.objects.filter(source_id__in=source_ids)
+        .values("project__theme_id")
+        .annotate(
+            committed=Sum(Commitment.CURRENT), disbursed=Sum("disbursed_total"), count=Count("pk"),
+            projects=Count("project_id", distinct=True), **split,
+        )
         .order_by()
     }
-    for row in by_theme:
-        row["other"] = other_by_theme.get(row["project__theme__order"], ZERO)
-        row["leverage"] = leverage(row["other"], row["committed"])
-    other_total = sum(other_by_theme.values(), ZERO)
+    other = OtherFunding.objects.filter(project__theme=OuterRef("pk"), project__status__in=LEVERAGE_STATUSES).order_by().values("project__theme")
+    themes = list(  # 1 themes of the plan (and of any funded project, should one belong to another plan), with their other funding
+        Theme.objects.filter(Q(plan=plan) | Q(pk__in=list(by_theme_id)))
+        .annotate(other_funding=Coalesce(Subquery(other.annotate(s=Sum("amount")).values("s")), ZERO, output_field=DecimalField(**MONEY)))
+        .order_by("order", "pk")
+    )
+    by_theme = []
+    for theme in themes:
+        theme.funded_projects = by_theme_id[theme.pk]["projects"] if theme.pk in by_theme_id else 0
+        if theme.pk in by_theme_id:
+            row = by_theme_id[theme.pk]
+            other_funding = theme.other_funding if theme.plan_id == plan.pk else ZERO
+            by_theme.append({
+                "theme": theme, "name": theme.name, "projects": row["projects"], "committed": row["committed"], "disbursed": row["disbursed"],
+                "other": other_funding, "leverage": leverage(other_funding, row["committed"]),
+            })
+    by_year = []
+    for year in years:
+        rows = [row for row in by_theme_id.values() if row[f"count_{year.pk}"]]
+        if rows:
+            by_year.append({
+                "year": year, "label": year.label,
+                "committed": sum((row[f"committed_{year.pk}"] for row in rows), ZERO),
+                "disbursed": sum((row[f"disbursed_{year.pk}"] for row in rows), ZERO),
+            })
+    plan_themes = [t for t in themes if t.plan_id == plan.pk]
+    other_total = sum((t.other_funding for t in plan_themes), ZERO)
     envelope = sum((s.amount for s in sources), ZERO)
     committed = sum((s.committed_total for s in sources), ZERO)
     disbursed = sum((s.disbursed_total for s in sources), ZERO)
     return {
         "plan": plan,
         "sources": sources,
+        "themes": plan_themes,
+        "years": years,
         "envelope": envelope,
         "committed": committed,
         "disbursed": disbursed,
@@ -83,39 +113,114 @@ def envelope_overview(plan) -> dict:
         "by_year": by_year,
         "other_total": other_total,
         "leverage": leverage(other_total, committed),
+        "commitment_count": sum(row["count"] for row in by_theme_id.values()),
+        "funded_themes": themes,  # with `funded_projects`, for `projects_page`
     }
 
 
-def commitments_page_queryset(plan):
-    """Every commitment of the plan with its project, source and year (one query per page)."""
-    return (
-        Commitment.objects.filter(source__plan=plan)
-        .select_related("project__lead", "project__theme", "source", "plan_year")
-        .order_by("-decided_on", "-pk")
+def _source_ids(plan, sources):
+    return [s.pk for s in sources] if sources is not None else FundingSource.objects.filter(plan=plan).values("pk")
+
+
+def _in_date_order(path: str):
+    """`path` (a source id) as an expression no index serves: filtered on it, the latest rows are then read
+    from the date index and their source checked, instead of all the plan's rows fetched and sorted
+    (SQLite, without statistics, would otherwise pick the index on the source)."""
+    return ExpressionWrapper(F(path) + 0, output_field=BigIntegerField())
+
+
+def counted_page(queryset, number, *, count: int, per_page: int = 25):
+    """A page of `queryset` whose length is already known (summed with the totals): no COUNT query."""
+    paginator = Paginator(queryset, per_page)
+    paginator.count = count  # a cached_property: once set, the database is not asked
+    return paginator.get_page(number)
+
+
+COMMITMENT_ORDER = ("-decided_on", "-pk")
+
+
+def commitments_page(plan, number, *, count: int, sources=None, per_page: int = 25):
+    """A page of the plan's commitments, the latest first, with their project, source and year: one query.
+    The page's ids are picked from the commitments alone (an index on the decision date), then joined."""
+    ids = (
+        Commitment.objects.alias(by_date=_in_date_order("source_id"))
+        .filter(by_date__in=_source_ids(plan, sources))
+        .order_by(*COMMITMENT_ORDER)
+        .values("pk")
     )
+    page = counted_page(ids, number, count=count, per_page=per_page)
+    page.object_list = list(
+        Commitment.objects.filter(pk__in=page.object_list)
+        .select_related("project__lead", "project__theme", "source", "plan_year")
+        .order_by(*COMMITMENT_ORDER)
+    )
+    return page
 
 
-def projects_money_queryset(plan):
+PROJECT_ORDER = ("theme__order", "title", "pk")
+
+
+def funded_projects_queryset(plan, sources=None):
+    """The ids of the projects that received a commitment from the plan, in the order of the « Par projet »
+    table (theme, title); no sum here: a page of them is summed by `projects_money_queryset`."""
+    funded = Commitment.objects.filter(source_id__in=_source_ids(plan, sources), project=OuterRef("pk"))
+    return ActionProject.objects.filter(Exists(funded)).order_by(*PROJECT_ORDER).values("pk")
+
+
+def projects_money_queryset(plan, sources=None):
     """Each project that received a commitment from the plan: requested, committed now, paid and left
-    to pay, to the cent (one query per page; the commitments are summed by the database)."""
+    to pay, to the cent (the commitments are summed by the database). Filter it to a page of
+    `funded_projects_queryset` first: the sums then cost the page's commitments only."""
     return (
-        ActionProject.objects.filter(commitments__source__plan=plan)
+        ActionProject.objects.filter(commitments__source_id__in=_source_ids(plan, sources))
         .annotate(
             committed=Sum(F("commitments__amount") - F("commitments__reduced_total")),
             paid=Sum("commitments__disbursed_total"),
             left=Sum(F("commitments__amount") - F("commitments__reduced_total") - F("commitments__disbursed_total")),
         )
         .select_related("lead", "theme")
-        .order_by("theme__order", "title", "pk")
+        .order_by(*PROJECT_ORDER)
     )
 
 
-def recent_disbursements(plan, limit=10):
-    return list(
-        Disbursement.objects.filter(commitment__source__plan=plan)
-        .select_related("commitment__project", "commitment__source")
-        .order_by("-paid_on", "-pk")[:limit]
+def projects_page(plan, number, *, themes, sources=None, per_page: int = 25):
+    """A page of the « Par projet » table in one query, whatever the number of projects.
+
+    `themes` carry `funded_projects` (see `envelope_overview`): they give the count, and the themes a
+    page falls in, so the page is sorted among those themes' projects only, not among all of them."""
+    blocks: dict[int, list] = {}  # themes of the same order interleave by title: one block
+    for theme in themes:
+        if theme.funded_projects:
+            blocks.setdefault(theme.order, []).append(theme)
+    page = counted_page(funded_projects_queryset(plan, sources), number, count=sum(t.funded_projects for t in themes), per_page=per_page)
+    bottom = (page.number - 1) * per_page
+    top = bottom + per_page
+    before, wanted, seen = None, [], 0
+    for _order, block in sorted(blocks.items()):
+        size = sum(t.funded_projects for t in block)
+        if seen + size > bottom and seen < top:
+            before = seen if before is None else before
+            wanted += [t.pk for t in block]
+        seen += size
+    if before is None:
+        page.object_list = []
+        return page
+    ids = funded_projects_queryset(plan, sources).filter(theme_id__in=wanted)[bottom - before : top - before]
+    page.object_list = list(projects_money_queryset(plan, sources).filter(pk__in=ids))
+    return page
+
+
+def recent_disbursements(plan, limit=10, sources=None):
+    """The latest payments with their commitment's project and source: one query (the ids are picked first,
+    from the payments and their commitment only, by an index on the payment date)."""
+    order = ("-paid_on", "-pk")
+    ids = (
+        Disbursement.objects.alias(by_date=_in_date_order("commitment__source_id"))
+        .filter(by_date__in=_source_ids(plan, sources))
+        .order_by(*order)
+        .values("pk")[:limit]
     )
+    return list(Disbursement.objects.filter(pk__in=ids).select_related("commitment__project", "commitment__source").order_by(*order))
 
 
 # ---- targets, forecast and charts (issue 5: the plan's money over three years)
@@ -135,16 +240,17 @@ def targets_of(plan) -> list[BudgetTarget]:
     return list(BudgetTarget.objects.filter(plan=plan).with_current().select_related("theme", "plan_year"))
 
 
-def target_rows(plan, *, by_theme: list[dict], by_year: list[dict], targets: list[BudgetTarget] | None = None, years=None) -> dict:
+def target_rows(plan, *, by_theme: list[dict], by_year: list[dict], targets: list[BudgetTarget] | None = None, themes=None, years=None) -> dict:
     """Target vs committed vs paid, per theme and per plan year, with the difference and the percent.
 
     `by_theme` and `by_year` are the committed/paid rows of `envelope_overview` (no query again);
-    costs three queries: themes, years, targets with their current value."""
+    costs one query (the targets with their current value) and one for each of the themes and the
+    years not given."""
     targets = targets_of(plan) if targets is None else targets
     by_theme_id = {t.theme_id: t for t in targets if t.theme_id}
     by_year_id = {t.plan_year_id: t for t in targets if t.plan_year_id}
-    theme_money = {row["project__theme__order"]: row for row in by_theme}
-    year_money = {row["plan_year__number"]: row for row in by_year}
+    theme_money = {row["theme"].pk: row for row in by_theme}
+    year_money = {row["year"].pk: row for row in by_year}
 
     def row(label, target, money):
         committed = money["committed"] if money else ZERO
@@ -161,9 +267,10 @@ def target_rows(plan, *, by_theme: list[dict], by_year: list[dict], targets: lis
             "percent_paid": _percent(paid, current),
         }
 
-    themes = [row(t.name, by_theme_id.get(t.pk), theme_money.get(t.order)) for t in plan.themes.order_by("order")]  # 1 themes
+    plan_themes = list(plan.themes.order_by("order")) if themes is None else themes  # 1 themes, unless given
     plan_years = list(plan.years.order_by("number")) if years is None else years  # 1 years, unless given
-    years = [row(y.label, by_year_id.get(y.pk), year_money.get(y.number)) for y in plan_years]
+    themes = [row(t.name, by_theme_id.get(t.pk), theme_money.get(t.pk)) for t in plan_themes]
+    years = [row(y.label, by_year_id.get(y.pk), year_money.get(y.pk)) for y in plan_years]
 
     def totals(rows):
         current = sum((r["current"] for r in rows if r["current"] is not None), ZERO)
@@ -261,31 +368,48 @@ def forecast(plan, *, envelope: Decimal, committed: Decimal, paid: Decimal, year
     }
 
 
-def disbursements_by_quarter(plan, years=None) -> list[dict]:
-    """Paid per fiscal quarter of the plan (T1 = April–June), corrections included, every quarter
-    of the plan listed even when empty (one query)."""
-    years = list(plan.years.order_by("number")) if years is None else list(years)
-    totals = {
-        (row["quarter"].year, row["quarter"].month): row["paid"]
-        for row in Disbursement.objects.filter(commitment__source__plan=plan)
-        .annotate(quarter=TruncQuarter("paid_on"))
-        .values("quarter")
-        .annotate(paid=Sum(Disbursement.CURRENT))
-        .order_by()
-    }
+def _plan_quarters(years) -> list[dict]:
+    """The fiscal quarters of the plan's years (T1 = April–June), each with its first day and the next quarter's."""
     quarters = []
     for year in years:
         month, y = year.start_date.month, year.start_date.year
         for number in range(1, 5):
             first = datetime.date(y, month, 1)
-            quarters.append({"label": f"{year.label} T{number}", "year": year.label, "quarter": number, "start": first,
-                             "paid": totals.pop((first.year, first.month), ZERO)})
             month += 3
             if month > 12:
                 month, y = month - 12, y + 1
-    # Payments outside the plan's years (should be none) still count, at the end.
-    for (y, m), paid in sorted(totals.items()):
-        quarters.append({"label": f"{y}-{m:02d}", "year": "", "quarter": None, "start": datetime.date(y, m, 1), "paid": paid})
+            quarters.append({"label": f"{year.label} T{number}", "year": year.label, "quarter": number, "start": first,
+                             "until": datetime.date(y, month, 1)})
+    return quarters
+
+
+def disbursements_by_quarter(plan, years=None, sources=None) -> list[dict]:
+    """Paid per fiscal quarter of the plan (T1 = April–June), corrections included, every quarter
+    of the plan listed even when empty (one query: the database sums the payments of each day, at
+    most one row per day of the plan whatever the number of payments; the days fall in their quarter here)."""
+    years = list(plan.years.order_by("number")) if years is None else list(years)
+    quarters = _plan_quarters(years)
+    starts = [q["start"] for q in quarters]
+    for q in quarters:
+        q["paid"] = ZERO
+    outside: dict[datetime.date, Decimal] = {}  # payments outside the plan's years (should be none), by calendar quarter
+    paid_by_day = (
+        Disbursement.objects.filter(commitment__source_id__in=_source_ids(plan, sources))
+        .values("paid_on")
+        .annotate(paid=Sum(Disbursement.CURRENT))
+        .order_by()
+        .values_list("paid_on", "paid")
+    )
+    for day, paid in paid_by_day:
+        if quarters and starts[0] <= day < quarters[-1]["until"]:
+            quarters[bisect.bisect_right(starts, day) - 1]["paid"] += paid
+        else:
+            start = datetime.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+            outside[start] = outside.get(start, ZERO) + paid
+    for q in quarters:
+        del q["until"]
+    for start, paid in sorted(outside.items()):
+        quarters.append({"label": f"{start.year}-{start.month:02d}", "year": "", "quarter": None, "start": start, "paid": paid})
     running = ZERO
     for q in quarters:
         running += q["paid"]
@@ -295,12 +419,12 @@ def disbursements_by_quarter(plan, years=None) -> list[dict]:
 
 def plan_money(plan, *, overview: dict, today: datetime.date | None = None) -> dict:
     """What the envelope page adds for the targets, the forecast and the charts, from the rows of
-    `envelope_overview` and five queries: themes, years, targets, moves, paid per quarter."""
+    `envelope_overview` (themes and years included) and three queries: targets, moves, paid per quarter."""
     from budget import charts  # geometry only
 
-    years = list(plan.years.order_by("number"))  # 1 years (used by the forecast and the quarters)
-    rows = target_rows(plan, by_theme=overview["by_theme"], by_year=overview["by_year"], years=years)  # 2 themes, targets
-    quarters = disbursements_by_quarter(plan, years)  # 1 paid per quarter
+    years = overview["years"]
+    rows = target_rows(plan, by_theme=overview["by_theme"], by_year=overview["by_year"], themes=overview["themes"], years=years)  # 1 targets
+    quarters = disbursements_by_quarter(plan, years, sources=overview["sources"])  # 1 paid per quarter
     return {
         "targets": rows,
         "has_targets": any(r["target"] for r in rows["themes"] + rows["years"]),

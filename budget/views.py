@@ -56,10 +56,11 @@ def _plan():
 def envelope(request):
     """Total, committed, disbursed and remaining, by source, theme, plan year, and every commitment."""
     plan = _plan()
-    context = selectors.envelope_overview(plan)
-    context["page"] = Paginator(selectors.commitments_page_queryset(plan), 25).get_page(request.GET.get("page"))
-    context["projects_page"] = Paginator(selectors.projects_money_queryset(plan), 25).get_page(request.GET.get("projets"))
-    context["recent_disbursements"] = selectors.recent_disbursements(plan)
+    context = selectors.envelope_overview(plan)  # sources, money per theme and year, themes, years
+    sources = context["sources"]
+    context["page"] = selectors.commitments_page(plan, request.GET.get("page"), count=context["commitment_count"], sources=sources)
+    context["projects_page"] = selectors.projects_page(plan, request.GET.get("projets"), themes=context["funded_themes"], sources=sources)
+    context["recent_disbursements"] = selectors.recent_disbursements(plan, sources=sources)
     context.update(selectors.plan_money(plan, overview=context))  # targets, forecast, charts (issue 5)
     return render(request, "budget/envelope.html", context)
 

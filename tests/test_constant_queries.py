@@ -48,6 +48,4 @@ def test_every_page_is_measured(counts):
 @pytest.mark.parametrize("page", PAGES)
 def test_no_page_makes_more_than_15_queries(counts, page):
     """Issue 7, target 1: at most 15 queries a page."""
-    if page == "envelope":
-        pytest.xfail("18 queries: the envelope overview (docs/benchmarks.md)")
     assert counts[LARGE][page] <= 15, counts[LARGE][page]
