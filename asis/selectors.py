@@ -326,11 +326,15 @@ def theme_detail(user, slug: str, *, space_page=None, project_page=None) -> dict
     latest_of_project = (
         ProgressReport.objects.filter(project=OuterRef("project")).order_by("-period_end", "-submitted_at", "-pk").values("pk")[:1]
     )
+    # Read newest first on the reports' date index, stopping at the PROGRESS_SHOWN-th that is its project's latest
+    # (a condition on the joined project, not an IN over the theme's projects, so the database can stop early).
+    reports = ProgressReport.objects.filter(project__theme=theme, pk=Subquery(latest_of_project))
+    visible_condition = visible_projects_q(user, "project__")
+    if visible_condition is not None:
+        reports = reports.filter(visible_condition)
     progress = [  # 1 the latest report of the theme's projects that have one, newest first
         (report.project, report)
-        for report in ProgressReport.objects.filter(project__in=theme_projects.values("pk"), pk=Subquery(latest_of_project))
-        .select_related("project")
-        .order_by("-period_end", "-submitted_at", "-pk")[:PROGRESS_SHOWN]
+        for report in reports.select_related("project").order_by("-period_end", "-submitted_at", "-pk")[:PROGRESS_SHOWN]
     ]
 
     today = timezone.localdate()

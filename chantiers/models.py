@@ -1079,6 +1079,8 @@ class ProgressReport(models.Model):
         indexes = [
             # A project's latest report (the theme page, the bilan): the first row of this index for the project.
             models.Index(fields=["project", "-period_end", "-submitted_at", "-id"], name="chantiers_report_latest_idx"),
+            # The latest reports of a theme, newest first: read in this order until enough are found.
+            models.Index(fields=["-period_end", "-submitted_at", "-id"], name="chantiers_report_newest_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(percent_done__lte=100), name="chantiers_progressreport_percent_max_100"),
