@@ -202,33 +202,74 @@ def _figures_sql(windows: list[Window], kinds) -> tuple[str, list]:
     return f"SELECT kind, who, {sums} FROM ({' UNION ALL '.join(parts)}) u GROUP BY kind, who", params
 
 
-def _loads_sql(table: str, windows: list[Window], *, cached: bool = False) -> tuple[str, list]:
-    """`WITH [figures AS (…),] loads AS (SELECT kind, pk, name, spaces, meetings_3, minutes_3, …)`: one row per
-    organisation (table "organisations") or per citizen and user (table "people"), with its figures: computed
-    here (`_figures_sql`), or (`cached`) read from `MeetingLoad`, made true for the windows' day by
-    `meeting_loads_refresh`."""
+def _entity(kind) -> tuple[str, str]:
+    """The table (aliased `o`) of a kind of invitee and the SQL of its name."""
+    if kind == MeetingLoad.Kind.ORGANISATION:
+        return f"{_table(Organisation)} o", "o.name"
+    full = "TRIM(o.first_name || ' ' || o.last_name)"
+    if kind == MeetingLoad.Kind.CITIZEN:
+        return f"{_table(Citizen)} o", full
+    return f"{_table(User)} o", f"CASE WHEN {full} = '' THEN o.username ELSE {full} END"
+
+
+def _loads_sql(table: str, windows: list[Window], *, cached: bool = False, top: tuple[str, int] | None = None) -> tuple[str, list]:
+    """`WITH … loads AS (SELECT kind, pk, name, spaces, meetings_3, minutes_3, …)`: one row per organisation
+    (table "organisations") or per citizen and user (table "people"), with its figures: computed here
+    (`_figures_sql`), or (`cached`) read from `MeetingLoad`, made true for the windows' day by
+    `meeting_loads_refresh`.
+
+    `top` (cached only), `(column, k)`: only the rows that may be among the first k by `column`, descending.
+    The first k all have at least the k-th highest positive value in that column (`bound`, read from
+    `MeetingLoad` alone, whose rows all belong to an existing invitee: invitations, attendance and seats
+    are PROTECTed or their deletion marks it stale); the other rows are left out before joining, naming and
+    sorting. Without k positive values (a page deep into the zeros), the bound is 0 and every row is kept."""
     kinds = KINDS[table]
-    if cached:
-        # The table itself, not a CTE: SQLite would copy a CTE read twice, then index the copy.
-        head, source, params = "WITH ", _table(MeetingLoad), []
-    else:
+    if not cached:
         figures, params = _figures_sql(windows, kinds)
-        head, source = f"WITH figures AS ({figures}), ", "figures"
-    columns = ", ".join(f"COALESCE(a.{name}, 0) AS {name}" for name in FIGURES)
+        columns = ", ".join(f"COALESCE(a.{name}, 0) AS {name}" for name in FIGURES)
+        selects = []
+        for kind in kinds:
+            entity, name = _entity(kind)
+            selects.append(
+                f"SELECT '{kind.value}' AS kind, o.id AS pk, {name} AS name, {columns} "
+                f"FROM {entity} LEFT JOIN figures a ON a.kind = '{kind.value}' AND a.who = o.id"
+            )
+        return f"WITH figures AS ({figures}), loads AS ({' UNION ALL '.join(selects)})", params
+    # The table itself, not a CTE: SQLite would copy a CTE read twice, then index the copy.
+    load = _table(MeetingLoad)
+    params: list = []
+    if top is None:
+        columns = ", ".join(f"COALESCE(a.{name}, 0) AS {name}" for name in FIGURES)
+        selects = []
+        for kind in kinds:
+            entity, name = _entity(kind)
+            selects.append(
+                f"SELECT '{kind.value}' AS kind, o.id AS pk, {name} AS name, {columns} "
+                f"FROM {entity} LEFT JOIN {load} a ON a.kind = '{kind.value}' AND a.who = o.id"
+            )
+        return f"WITH loads AS ({' UNION ALL '.join(selects)})", params
+    column, k = top
+    assert column in FIGURES
+    marks = ", ".join(["%s"] * len(kinds))
+    bound = (
+        f"COALESCE((SELECT b.{column} FROM {load} b WHERE b.kind IN ({marks}) AND b.{column} > 0 "
+        f"ORDER BY b.{column} DESC LIMIT 1 OFFSET %s), 0)"
+    )
+    params += [*(kind.value for kind in kinds), max(k - 1, 0)]
+    columns = ", ".join(f"a.{name}" for name in FIGURES)
+    zeros = ", ".join(["0"] * len(FIGURES))
     selects = []
     for kind in kinds:
-        if kind == MeetingLoad.Kind.ORGANISATION:
-            pk, name, entity = "o.id", "o.name", f"{_table(Organisation)} o"
-        elif kind == MeetingLoad.Kind.CITIZEN:
-            pk, name, entity = "o.id", "TRIM(o.first_name || ' ' || o.last_name)", f"{_table(Citizen)} o"
-        else:
-            full = "TRIM(o.first_name || ' ' || o.last_name)"
-            pk, name, entity = "o.id", f"CASE WHEN {full} = '' THEN o.username ELSE {full} END", f"{_table(User)} o"
+        entity, name = _entity(kind)
         selects.append(
-            f"SELECT '{kind.value}' AS kind, {pk} AS pk, {name} AS name, {columns} "
-            f"FROM {entity} LEFT JOIN {source} a ON a.kind = '{kind.value}' AND a.who = o.id"
+            f"SELECT '{kind.value}' AS kind, o.id AS pk, {name} AS name, {columns} FROM {load} a JOIN {entity} ON o.id = a.who "
+            f"WHERE a.kind = '{kind.value}' AND a.{column} >= (SELECT v FROM bound)"
         )
-    return f"{head}loads AS ({' UNION ALL '.join(selects)})", params
+        selects.append(
+            f"SELECT '{kind.value}', o.id, {name}, {zeros} FROM {entity} WHERE (SELECT v FROM bound) = 0 "
+            f"AND NOT EXISTS (SELECT 1 FROM {load} x WHERE x.kind = '{kind.value}' AND x.who = o.id)"
+        )
+    return f"WITH bound AS (SELECT {bound} AS v), loads AS ({' UNION ALL '.join(selects)})", params
 
 
 def _count_sql(table: str) -> str:
@@ -306,7 +347,9 @@ class RankedLoads:
         return self._rows(start, limit)
 
     def _rows(self, offset: int, limit: int | None) -> list[Load]:
-        head, params = _loads_sql(self.table, self.windows, cached=self.cached)
+        # A page of the figures read from MeetingLoad, most first (the default): only the rows that may be on it.
+        top = (SORT_COLUMNS[self.column], offset + limit) if self.cached and self.descending and limit else None
+        head, params = _loads_sql(self.table, self.windows, cached=self.cached, top=top)
         over_count, over_params = self._over_count_sql()
         order = "DESC" if self.descending else "ASC"
         names = [f"meetings_{w.months}, minutes_{w.months}" for w in self.windows]
