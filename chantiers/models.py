@@ -1164,6 +1164,11 @@ class MeetingLoad(models.Model):
         verbose_name = _("charge de rencontres")
         verbose_name_plural = _("charges de rencontres")
         constraints = [models.UniqueConstraint(fields=["kind", "who"], name="chantiers_meetingload_unique_who")]
+        # A page sorted by a column, most first, reads the highest values of that column first.
+        indexes = [
+            models.Index(fields=["kind", column], name=f"chantiers_load_{column}_idx")
+            for column in ("spaces", "meetings_3", "minutes_3", "meetings_6", "minutes_6", "meetings_12", "minutes_12")
+        ]
 
     def __str__(self):
         return f"{self.kind} {self.who}"

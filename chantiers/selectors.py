@@ -250,12 +250,15 @@ def _loads_sql(table: str, windows: list[Window], *, cached: bool = False, top: 
         return f"WITH loads AS ({' UNION ALL '.join(selects)})", params
     column, k = top
     assert column in FIGURES
-    marks = ", ".join(["%s"] * len(kinds))
-    bound = (
-        f"COALESCE((SELECT b.{column} FROM {load} b WHERE b.kind IN ({marks}) AND b.{column} > 0 "
-        f"ORDER BY b.{column} DESC LIMIT 1 OFFSET %s), 0)"
+    # The k highest of each kind on the (kind, column) index, then the k-th highest of them all.
+    highest = " UNION ALL ".join(
+        f"SELECT * FROM (SELECT b.{column} AS v FROM {load} b WHERE b.kind = %s AND b.{column} > 0 ORDER BY b.{column} DESC LIMIT %s) h{i}"
+        for i in range(len(kinds))
     )
-    params += [*(kind.value for kind in kinds), max(k - 1, 0)]
+    bound = f"COALESCE((SELECT v FROM ({highest}) h ORDER BY v DESC LIMIT 1 OFFSET %s), 0)"
+    for kind in kinds:
+        params += [kind.value, k]
+    params.append(max(k - 1, 0))
     columns = ", ".join(f"a.{name}" for name in FIGURES)
     zeros = ", ".join(["0"] * len(FIGURES))
     selects = []
