@@ -26,6 +26,8 @@ from chantiers.models import (
     IndicatorValue,
     Invitation,
     Meeting,
+    MeetingLoad,
+    MeetingLoadState,
     MobilisationActivity,
     Objective,
     OtherFunding,
@@ -481,3 +483,19 @@ class ReportAttachmentAdmin(ReadOnlyAdmin):
     @admin.display(description=_("Télécharger"))
     def download(self, attachment):
         return format_html('<a href="{}">{}</a>', reverse("chantiers:attachment-download", args=[attachment.pk]), attachment.original_name)
+
+
+@admin.register(MeetingLoad)
+class MeetingLoadAdmin(ReadOnlyAdmin):
+    """The hyperconcertation figures of the day (a cache built by the page, never edited)."""
+
+    list_display = ["kind", "who", "spaces", "meetings_3", "meetings_6", "meetings_12", "minutes_12"]
+    list_filter = ["kind"]
+    search_fields = ["=who"]
+
+
+@admin.register(MeetingLoadState)
+class MeetingLoadStateAdmin(ReadOnlyAdmin):
+    """For which day the hyperconcertation figures were built, and whether a write has made them stale since."""
+
+    list_display = ["as_of", "version", "built_version", "invitations_max", "attendances_max"]

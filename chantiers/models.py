@@ -487,7 +487,11 @@ class Invitation(models.Model):
             models.UniqueConstraint(fields=["meeting", "user"], condition=Q(user__isnull=False), name="chantiers_invitation_unique_user"),
         ]
         # An organisation's meetings (hyperconcertation, the threshold warning) without scanning every invitation.
-        indexes = [models.Index(fields=["organisation", "meeting"], name="chantiers_invitation_org_idx")]
+        indexes = [
+            models.Index(fields=["organisation", "meeting"], name="chantiers_invitation_org_idx"),
+            # A citizen's meetings in the same way (the hyperconcertation figures read them grouped by citizen).
+            models.Index(fields=["citizen", "meeting"], name="chantiers_invitation_cit_idx"),
+        ]
 
     def __str__(self):
         return str(self.organisation or self.citizen or self.user)
@@ -1145,3 +1149,68 @@ class ReportAttachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+# ---------------------------------------------------------------- hyperconcertation figures (a cache)
+
+
+class MeetingLoad(models.Model):
+    """What one organisation, citizen or user was asked to attend over the last 3, 6 and 12 months as of
+    `MeetingLoadState.as_of`: the figures of the hyperconcertation page, computed in one pass over the
+    invitations and attendance rows (hundreds of thousands at province scale) and read back by pages.
+
+    A cache, never written by hand: `chantiers.selectors.meeting_loads_refresh` rebuilds every row when the
+    state says it is stale (another day, or a write to an invitation, an attendance row, a meeting, a seat
+    or a space since it was built: `chantiers.signals`). Invitees with neither a meeting in the 12 months
+    nor a seat have no row."""
+
+    class Kind(models.TextChoices):
+        ORGANISATION = "organisation", _("organisation")
+        CITIZEN = "citizen", _("citoyen")
+        USER = "user", _("personne")
+
+    kind = models.CharField(_("type"), max_length=12, choices=Kind.choices)
+    who = models.PositiveIntegerField(_("identifiant"))
+    meetings_3 = models.PositiveIntegerField(default=0)
+    minutes_3 = models.PositiveIntegerField(default=0)
+    meetings_6 = models.PositiveIntegerField(default=0)
+    minutes_6 = models.PositiveIntegerField(default=0)
+    meetings_12 = models.PositiveIntegerField(default=0)
+    minutes_12 = models.PositiveIntegerField(default=0)
+    # Organisations and citizens: the active spaces they sit in now; users: the distinct spaces of their meetings.
+    spaces = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("charge de rencontres")
+        verbose_name_plural = _("charges de rencontres")
+        constraints = [models.UniqueConstraint(fields=["kind", "who"], name="chantiers_meetingload_unique_who")]
+        # A page sorted by a column, most first, reads the highest values of that column first.
+        indexes = [
+            models.Index(fields=["kind", column], name=f"chantiers_load_{column}_idx")
+            for column in ("spaces", "meetings_3", "minutes_3", "meetings_6", "minutes_6", "meetings_12", "minutes_12")
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.who}"
+
+
+class MeetingLoadState(models.Model):
+    """One row (pk 1): for which day `MeetingLoad` was built and whether it is still true. Every write that may
+    change a figure adds 1 to `version`; a build records the version it started from (`built_version`) and
+    the highest invitation, attendance and seat ids it saw (rows added by `bulk_create`, which sends no
+    signal, raise them)."""
+
+    version = models.PositiveBigIntegerField(default=0)
+    built_version = models.PositiveBigIntegerField(null=True, blank=True)
+    as_of = models.DateField(null=True, blank=True)
+    invitations_max = models.PositiveBigIntegerField(default=0)
+    attendances_max = models.PositiveBigIntegerField(default=0)
+    seats_max = models.PositiveBigIntegerField(default=0)
+    citizen_seats_max = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("état des charges de rencontres")
+        verbose_name_plural = _("états des charges de rencontres")
+
+    def __str__(self):
+        return f"{self.as_of} v{self.built_version}/{self.version}"

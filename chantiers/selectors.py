@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
@@ -24,6 +24,8 @@ from chantiers.models import (
     Decision,
     Invitation,
     Meeting,
+    MeetingLoad,
+    MeetingLoadState,
     Plan,
     ProgressReport,
     ProjectStatus,
@@ -95,13 +97,16 @@ def meeting_windows(*, threshold: int, today: datetime.date | None = None) -> li
     return [Window(months, months_before(today, months), today, threshold * months) for months in WINDOW_MONTHS]
 
 
-# The hyperconcertation tables are ranked in SQL: every figure of every row is computed by the database in
-# one statement (grouped common table expressions), sorted there, and only the page shown (LIMIT/OFFSET)
-# comes back to Python. At province scale (thousands of organisations, citizens and users, hundreds of
-# thousands of invitations) building a Load for every row and sorting them in Python took seconds.
-# Raw SQL because the people table is a union of two models (citizens and users) and a user's meetings are
-# the union of their invitations and attendance rows: plain SQL-92 (CTE, UNION, CASE), the same on SQLite
-# and PostgreSQL.
+# The hyperconcertation tables are ranked in SQL: every figure of every row is computed by the database,
+# sorted there, and only the page shown (LIMIT/OFFSET) comes back to Python. Raw SQL because the people
+# table is a union of two models (citizens and users) and a user's meetings are the union of their
+# invitations and attendance rows: plain SQL-92 (CTE, UNION, CASE), the same on SQLite and PostgreSQL.
+#
+# The figures are counted over every invitation and attendance row of the last 12 months: at province scale
+# (hundreds of thousands of rows, most of them recent) that takes about half a second however it is written.
+# They only change with the day or with a write, so the page reads them from `MeetingLoad`, built once for
+# the day and built again after any write (chantiers.signals marks it stale): then a page is a join of the
+# organisations (or people) to their row of figures, sorted and cut. The names stay live.
 
 # ?tri=<column>: the SQL column behind each sortable (numeric) column of the tables.
 SORT_COLUMNS = {"lieux": "spaces"}
@@ -110,27 +115,30 @@ for _months in WINDOW_MONTHS:
     SORT_COLUMNS[f"heures-{_months}"] = f"minutes_{_months}"
 DEFAULT_SORT = f"rencontres-{WINDOW_MONTHS[0]}"
 TABLES = ("organisations", "people")
+KINDS = {"organisations": (MeetingLoad.Kind.ORGANISATION,), "people": (MeetingLoad.Kind.CITIZEN, MeetingLoad.Kind.USER)}
+FIGURES = [f"{what}_{months}" for months in WINDOW_MONTHS for what in ("meetings", "minutes")] + ["spaces"]
+assert all(MeetingLoad._meta.get_field(name) for name in FIGURES)
 
 
 def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _loads_sql(table: str, windows: list[Window]) -> tuple[str, list]:
-    """`WITH … SELECT kind, pk, name, spaces, meetings_3, minutes_3, … FROM …`: one row per organisation
-    (table "organisations") or per citizen and user (table "people"), with its figures."""
+def _then_meeting() -> str:
+    """How a link row joins its meeting. SQLite's planner would start from the meetings of the window (by
+    date) and look up each meeting's invitations, then sort them all to group them; read the links in the
+    order of the invitee's index instead (CROSS JOIN keeps the written order on SQLite), so the rows come
+    grouped already and each meeting is one primary-key lookup: about 3× faster at province scale.
+    PostgreSQL plans the join itself (hash join)."""
+    return "CROSS JOIN" if connection.vendor == "sqlite" else "JOIN"
+
+
+def _asked_sql(links: str, windows: list[Window], *, spaces: bool = False) -> tuple[str, list]:
+    """`SELECT who, meetings_3, minutes_3, …, spaces`: the figures of each invitee of `links` (rows `who,
+    meeting_id`, one per invitee and meeting), grouped by invitee over the longest window only; `spaces`,
+    the distinct spaces of those meetings (users), or 0."""
     longest = windows[-1]
-    invitation, attendance, meeting = _table(Invitation), _table(Attendance), _table(Meeting)
     params: list = []
-    if table == "organisations":
-        links = f"SELECT 'organisation' AS kind, organisation_id AS who, meeting_id FROM {invitation} WHERE organisation_id IS NOT NULL"
-    else:
-        # A user is counted once per meeting, invited or with an attendance row (UNION removes the duplicates).
-        links = (
-            f"SELECT 'citizen' AS kind, citizen_id AS who, meeting_id FROM {invitation} WHERE citizen_id IS NOT NULL "
-            f"UNION SELECT 'user', user_id, meeting_id FROM {invitation} WHERE user_id IS NOT NULL "
-            f"UNION SELECT 'user', user_id, meeting_id FROM {attendance} WHERE user_id IS NOT NULL"
-        )
     figures = []
     for window in windows:
         if window is longest:  # the WHERE below already keeps the longest window only
@@ -141,48 +149,137 @@ def _loads_sql(table: str, windows: list[Window]) -> tuple[str, list]:
                 f"SUM(CASE WHEN m.date >= %s THEN COALESCE(m.duration_minutes, 0) ELSE 0 END) AS minutes_{window.months}",
             ]
             params += [window.start, window.start]
-    asked = (
-        f"SELECT l.kind, l.who, {', '.join(figures)}, COUNT(DISTINCT m.chantier_id) AS met_spaces "
-        f"FROM links l JOIN {meeting} m ON m.id = l.meeting_id "
-        f"WHERE m.date >= %s AND m.date <= %s GROUP BY l.kind, l.who"
+    figures.append("COUNT(DISTINCT m.chantier_id) AS spaces" if spaces else "0 AS spaces")
+    sql = (
+        f"SELECT l.who, {', '.join(figures)} FROM ({links}) l {_then_meeting()} {_table(Meeting)} m ON m.id = l.meeting_id "
+        f"WHERE m.date >= %s AND m.date <= %s GROUP BY l.who"
     )
-    params += [longest.start, longest.end]
-    columns = ", ".join(
-        f"COALESCE(a.meetings_{w.months}, 0) AS meetings_{w.months}, COALESCE(a.minutes_{w.months}, 0) AS minutes_{w.months}"
-        for w in windows
+    return sql, params + [longest.start, longest.end]
+
+
+def _seats_sql(model, column: str) -> str:
+    """`SELECT who, 0, …, spaces`: current seats in active spaces (at most one per space), per organisation or citizen."""
+    zeros = ", ".join(["0"] * (len(FIGURES) - 1))
+    return (
+        f"SELECT s.{column} AS who, {zeros}, COUNT(*) AS spaces FROM {_table(model)} s "
+        f"JOIN {_table(Chantier)} c ON c.id = s.chantier_id WHERE s.left_on IS NULL AND c.status = %s GROUP BY s.{column}"
     )
-    space = _table(Chantier)
+
+
+def _figures_sql(windows: list[Window], kinds) -> tuple[str, list]:
+    """`SELECT kind, who, meetings_3, minutes_3, …, spaces`: one row per invitee of `kinds` with a meeting in the
+    longest window or a seat, computed from the invitations, attendance rows and seats. Each kind is grouped on
+    its own (organisations and citizens from their invitations; users from their attendance rows and the
+    invitations without one, so a meeting counts once): no union of every link row to sort before grouping.
+    `spaces`: the active spaces an organisation or a citizen sits in now; for a user, the distinct spaces of
+    their meetings over the longest window."""
+    invitation, attendance = _table(Invitation), _table(Attendance)
     active = Chantier.Status.ACTIVE
+    parts = []
+    params: list = []
 
-    def seats(model, column: str) -> str:
-        """Current seats in active spaces (at most one per space), per organisation or citizen."""
-        return (
-            f"SELECT s.{column} AS who, COUNT(*) AS n FROM {_table(model)} s JOIN {space} c ON c.id = s.chantier_id "
-            f"WHERE s.left_on IS NULL AND c.status = %s GROUP BY s.{column}"
+    def part(kind, sql: str, sql_params: list) -> None:
+        parts.append(f"SELECT %s AS kind, f.* FROM ({sql}) f")
+        params.extend([kind.value, *sql_params])
+
+    for kind in kinds:
+        if kind == MeetingLoad.Kind.ORGANISATION:
+            part(kind, *_asked_sql(f"SELECT organisation_id AS who, meeting_id FROM {invitation} WHERE organisation_id IS NOT NULL", windows))
+            part(kind, _seats_sql(ChantierMembership, "organisation_id"), [active])
+        elif kind == MeetingLoad.Kind.CITIZEN:
+            part(kind, *_asked_sql(f"SELECT citizen_id AS who, meeting_id FROM {invitation} WHERE citizen_id IS NOT NULL", windows))
+            part(kind, _seats_sql(ChantierCitizen, "citizen_id"), [active])
+        else:
+            # A user counts once per meeting, invited or with an attendance row: every attendance row, and the
+            # invitations of meetings without one (the unique (meeting, user) index answers NOT EXISTS).
+            links = (
+                f"SELECT user_id AS who, meeting_id FROM {attendance} WHERE user_id IS NOT NULL "
+                f"UNION ALL SELECT i.user_id, i.meeting_id FROM {invitation} i WHERE i.user_id IS NOT NULL AND NOT EXISTS "
+                f"(SELECT 1 FROM {attendance} x WHERE x.meeting_id = i.meeting_id AND x.user_id = i.user_id)"
+            )
+            part(kind, *_asked_sql(links, windows, spaces=True))
+    sums = ", ".join(f"SUM({name}) AS {name}" for name in FIGURES)
+    return f"SELECT kind, who, {sums} FROM ({' UNION ALL '.join(parts)}) u GROUP BY kind, who", params
+
+
+def _entity(kind) -> tuple[str, str]:
+    """The table (aliased `o`) of a kind of invitee and the SQL of its name."""
+    if kind == MeetingLoad.Kind.ORGANISATION:
+        return f"{_table(Organisation)} o", "o.name"
+    full = "TRIM(o.first_name || ' ' || o.last_name)"
+    if kind == MeetingLoad.Kind.CITIZEN:
+        return f"{_table(Citizen)} o", full
+    return f"{_table(User)} o", f"CASE WHEN {full} = '' THEN o.username ELSE {full} END"
+
+
+def _loads_sql(table: str, windows: list[Window], *, cached: bool = False, top: tuple[str, int] | None = None) -> tuple[str, list]:
+    """`WITH … loads AS (SELECT kind, pk, name, spaces, meetings_3, minutes_3, …)`: one row per organisation
+    (table "organisations") or per citizen and user (table "people"), with its figures: computed here
+    (`_figures_sql`), or (`cached`) read from `MeetingLoad`, made true for the windows' day by
+    `meeting_loads_refresh`.
+
+    `top` (cached only), `(column, k)`: only the rows that may be among the first k by `column`, descending.
+    The first k all have at least the k-th highest positive value in that column (`bound`, read from
+    `MeetingLoad` alone, whose rows all belong to an existing invitee: invitations, attendance and seats
+    are PROTECTed or their deletion marks it stale); the other rows are left out before joining, naming and
+    sorting. Without k positive values (a page deep into the zeros), the bound is 0 and every row is kept."""
+    kinds = KINDS[table]
+    if not cached:
+        figures, params = _figures_sql(windows, kinds)
+        columns = ", ".join(f"COALESCE(a.{name}, 0) AS {name}" for name in FIGURES)
+        selects = []
+        for kind in kinds:
+            entity, name = _entity(kind)
+            selects.append(
+                f"SELECT '{kind.value}' AS kind, o.id AS pk, {name} AS name, {columns} "
+                f"FROM {entity} LEFT JOIN figures a ON a.kind = '{kind.value}' AND a.who = o.id"
+            )
+        return f"WITH figures AS ({figures}), loads AS ({' UNION ALL '.join(selects)})", params
+    # The table itself, not a CTE: SQLite would copy a CTE read twice, then index the copy.
+    load = _table(MeetingLoad)
+    params: list = []
+    if top is None:
+        columns = ", ".join(f"COALESCE(a.{name}, 0) AS {name}" for name in FIGURES)
+        selects = []
+        for kind in kinds:
+            entity, name = _entity(kind)
+            selects.append(
+                f"SELECT '{kind.value}' AS kind, o.id AS pk, {name} AS name, {columns} "
+                f"FROM {entity} LEFT JOIN {load} a ON a.kind = '{kind.value}' AND a.who = o.id"
+            )
+        return f"WITH loads AS ({' UNION ALL '.join(selects)})", params
+    column, k = top
+    assert column in FIGURES
+    # The k highest of each kind on the (kind, column) index, then the k-th highest of them all.
+    highest = " UNION ALL ".join(
+        f"SELECT * FROM (SELECT b.{column} AS v FROM {load} b WHERE b.kind = %s AND b.{column} > 0 ORDER BY b.{column} DESC LIMIT %s) h{i}"
+        for i in range(len(kinds))
+    )
+    bound = f"COALESCE((SELECT v FROM ({highest}) h ORDER BY v DESC LIMIT 1 OFFSET %s), 0)"
+    for kind in kinds:
+        params += [kind.value, k]
+    params.append(max(k - 1, 0))
+    columns = ", ".join(f"a.{name}" for name in FIGURES)
+    zeros = ", ".join(["0"] * len(FIGURES))
+    selects = []
+    for kind in kinds:
+        entity, name = _entity(kind)
+        selects.append(
+            f"SELECT '{kind.value}' AS kind, o.id AS pk, {name} AS name, {columns} FROM {load} a JOIN {entity} ON o.id = a.who "
+            f"WHERE a.kind = '{kind.value}' AND a.{column} >= (SELECT v FROM bound)"
         )
+        selects.append(
+            f"SELECT '{kind.value}', o.id, {name}, {zeros} FROM {entity} WHERE (SELECT v FROM bound) = 0 "
+            f"AND NOT EXISTS (SELECT 1 FROM {load} x WHERE x.kind = '{kind.value}' AND x.who = o.id)"
+        )
+    return f"WITH bound AS (SELECT {bound} AS v), loads AS ({' UNION ALL '.join(selects)})", params
 
+
+def _count_sql(table: str) -> str:
+    """The number of rows of a table: one per organisation, or per citizen and user (no figure needed)."""
     if table == "organisations":
-        ctes = f"links AS ({links}), asked AS ({asked}), seats AS ({seats(ChantierMembership, 'organisation_id')})"
-        params += [active]
-        rows = (
-            f"SELECT 'organisation' AS kind, o.id AS pk, o.name AS name, COALESCE(s.n, 0) AS spaces, {columns} "
-            f"FROM {_table(Organisation)} o LEFT JOIN seats s ON s.who = o.id "
-            f"LEFT JOIN asked a ON a.kind = 'organisation' AND a.who = o.id"
-        )
-    else:
-        ctes = f"links AS ({links}), asked AS ({asked}), seats AS ({seats(ChantierCitizen, 'citizen_id')})"
-        params += [active]
-        user_name = "TRIM(u.first_name || ' ' || u.last_name)"
-        rows = (
-            f"SELECT 'citizen' AS kind, c.id AS pk, TRIM(c.first_name || ' ' || c.last_name) AS name, COALESCE(s.n, 0) AS spaces, {columns} "
-            f"FROM {_table(Citizen)} c LEFT JOIN seats s ON s.who = c.id "
-            f"LEFT JOIN asked a ON a.kind = 'citizen' AND a.who = c.id "
-            f"UNION ALL "
-            f"SELECT 'user', u.id, CASE WHEN {user_name} = '' THEN u.username ELSE {user_name} END, "
-            f"COALESCE(a.met_spaces, 0), {columns} "
-            f"FROM {_table(User)} u LEFT JOIN asked a ON a.kind = 'user' AND a.who = u.id"
-        )
-    return f"WITH {ctes}, loads AS ({rows})", params
+        return f"SELECT COUNT(*) FROM {_table(Organisation)}"
+    return f"SELECT (SELECT COUNT(*) FROM {_table(Citizen)}) + (SELECT COUNT(*) FROM {_table(User)})"
 
 
 def _over_sql(windows: list[Window]) -> tuple[str, list]:
@@ -190,35 +287,60 @@ def _over_sql(windows: list[Window]) -> tuple[str, list]:
 
 
 class RankedLoads:
-    """One table of the page (`organisations` or `people`), sorted by `column` in SQL; sliced (by the
-    paginator) it runs one query for the rows shown. `count()` also counts the rows over the threshold
-    (`over_count`), in one query."""
+    """One table of the page (`organisations` or `people`), sorted by `column` in SQL. `count()` is one cheap
+    query (the rows of the table, no figure); sliced (by the paginator), one query reads every row's figures,
+    sorts them, returns the page shown and, alongside, how many rows are over the threshold (`over_count`)."""
 
-    def __init__(self, table: str, windows: list[Window], column: str = DEFAULT_SORT, *, descending: bool = True):
+    def __init__(
+        self,
+        table: str,
+        windows: list[Window],
+        column: str = DEFAULT_SORT,
+        *,
+        descending: bool = True,
+        cached: bool = False,
+        count: int | None = None,
+    ):
+        """`cached`: the figures are read from `MeetingLoad` (made true for the windows' day by the caller);
+        `count`: the number of rows when the caller already knows it."""
         if table not in TABLES or column not in SORT_COLUMNS:
             raise ValueError(f"unknown table or column: {table}, {column}")
-        self.table, self.windows, self.column, self.descending = table, windows, column, descending
-        self._summary = None
-
-    def _summarise(self) -> tuple[int, int]:
-        if self._summary is None:
-            head, params = _loads_sql(self.table, self.windows)
-            over, over_params = _over_sql(self.windows)
-            with connection.cursor() as cursor:
-                cursor.execute(f"{head} SELECT COUNT(*), SUM(CASE WHEN {over} THEN 1 ELSE 0 END) FROM loads", params + over_params)
-                total, over_count = cursor.fetchone()
-            self._summary = (total, over_count or 0)
-        return self._summary
+        self.table, self.windows, self.column, self.descending, self.cached = table, windows, column, descending, cached
+        self._count = count
+        self._over_count = None
 
     def count(self) -> int:
-        return self._summarise()[0]
+        if self._count is None:
+            with connection.cursor() as cursor:
+                cursor.execute(_count_sql(self.table))
+                self._count = cursor.fetchone()[0]
+        return self._count
 
     def __len__(self) -> int:
         return self.count()
 
+    def _over_count_sql(self) -> tuple[str, list]:
+        over, params = _over_sql(self.windows)
+        if self.cached:
+            # On the figures alone: an invitee without a row has none, and none can be deleted (PROTECT).
+            kinds = [kind.value for kind in KINDS[self.table]]
+            marks = ", ".join(["%s"] * len(kinds))
+            return f"(SELECT COUNT(*) FROM {_table(MeetingLoad)} WHERE kind IN ({marks}) AND ({over}))", kinds + params
+        return f"SUM(CASE WHEN {over} THEN 1 ELSE 0 END) OVER ()", params  # over every row, before LIMIT
+
     @property
     def over_count(self) -> int:
-        return self._summarise()[1]
+        """Known from any non-empty slice read; otherwise one query (none when the table is empty)."""
+        if self._over_count is None:
+            if self.count() == 0:
+                self._over_count = 0
+            else:
+                head, params = _loads_sql(self.table, self.windows, cached=self.cached)
+                over, over_params = _over_sql(self.windows)
+                with connection.cursor() as cursor:
+                    cursor.execute(f"{head} SELECT SUM(CASE WHEN {over} THEN 1 ELSE 0 END) FROM loads", params + over_params)
+                    self._over_count = cursor.fetchone()[0] or 0
+        return self._over_count
 
     def __getitem__(self, index):
         if not isinstance(index, slice) or index.step not in (None, 1):
@@ -228,13 +350,17 @@ class RankedLoads:
         return self._rows(start, limit)
 
     def _rows(self, offset: int, limit: int | None) -> list[Load]:
-        head, params = _loads_sql(self.table, self.windows)
+        # A page of the figures read from MeetingLoad, most first (the default): only the rows that may be on it.
+        top = (SORT_COLUMNS[self.column], offset + limit) if self.cached and self.descending and limit else None
+        head, params = _loads_sql(self.table, self.windows, cached=self.cached, top=top)
+        over_count, over_params = self._over_count_sql()
         order = "DESC" if self.descending else "ASC"
         names = [f"meetings_{w.months}, minutes_{w.months}" for w in self.windows]
         sql = (
-            f"{head} SELECT kind, pk, name, spaces, {', '.join(names)} FROM loads "
+            f"{head} SELECT kind, pk, name, spaces, {', '.join(names)}, {over_count} AS over_count FROM loads "
             f"ORDER BY {SORT_COLUMNS[self.column]} {order}, LOWER(name), kind, pk"
         )
+        params += over_params
         if limit is not None:
             sql += " LIMIT %s OFFSET %s"
             params += [max(limit, 0), offset]
@@ -245,7 +371,8 @@ class RankedLoads:
             cursor.execute(sql, params)
             fetched = cursor.fetchall()
         loads = []
-        for kind, pk, name, spaces, *figures in fetched:
+        for kind, pk, name, spaces, *figures, over_count in fetched:
+            self._over_count = int(over_count or 0)
             windows = []
             for i, w in enumerate(self.windows):
                 meetings, minutes = int(figures[2 * i]), int(figures[2 * i + 1])
@@ -277,16 +404,75 @@ def user_loads(windows: list[Window]) -> list[Load]:
     return [load for load in people_loads(windows) if load.kind == "user"]
 
 
+# What the state compares with the highest ids: rows added by `bulk_create` send no signal, but raise them
+# (ids are never reused: AUTOINCREMENT on SQLite, sequences on PostgreSQL). Deletions send signals.
+STATE_HIGHEST = {
+    "invitations_max": Invitation,
+    "attendances_max": Attendance,
+    "seats_max": ChantierMembership,
+    "citizen_seats_max": ChantierCitizen,
+}
+
+
+def _state_sql() -> str:
+    """One statement: the rows of each table, the highest ids of STATE_HIGHEST, whether `MeetingLoad` was built
+    for the day given from the current version, and the highest ids it was built with."""
+    count = "(SELECT COUNT(*) FROM {})".format
+    highest = ", ".join(f"(SELECT COALESCE(MAX(id), 0) FROM {_table(model)})" for model in STATE_HIGHEST.values())
+    built = ", ".join(f"s.{name}" for name in STATE_HIGHEST)
+    return (
+        f"SELECT {count(_table(Organisation))}, {count(_table(Citizen))} + {count(_table(User))}, {highest}, "
+        f"CASE WHEN s.as_of = %s AND s.built_version = s.version THEN 1 ELSE 0 END, {built} "
+        f"FROM (SELECT 1 AS one) one LEFT JOIN {_table(MeetingLoadState)} s ON s.id = 1"
+    )
+
+
+def meeting_loads_refresh(windows: list[Window]) -> tuple[int, int]:
+    """Makes `MeetingLoad` true for the windows' day (their end) and returns the number of organisations and of
+    people (citizens and users). One query when it is (the usual case); four more to build it otherwise."""
+    with connection.cursor() as cursor:
+        cursor.execute(_state_sql(), [windows[-1].end])
+        organisations, people, *row = cursor.fetchone()
+    n = len(STATE_HIGHEST)
+    highest, built, built_highest = row[:n], row[n], row[n + 1 :]
+    if not (built and list(built_highest) == list(highest)):
+        _meeting_loads_build(windows, dict(zip(STATE_HIGHEST, highest)))
+    return organisations, people
+
+
+@transaction.atomic
+def _meeting_loads_build(windows: list[Window], highest: dict[str, int]) -> None:
+    """Every row of `MeetingLoad`, in one INSERT … SELECT. The state row is locked first (PostgreSQL), so two
+    requests do not build at once, and a write that marks the figures stale meanwhile waits, then wins: the
+    state is stamped only if its version did not move. The highest ids were read before this build, so rows
+    added during it make the next read build again."""
+    today = windows[-1].end
+    state = MeetingLoadState.objects.select_for_update().filter(pk=1).first()
+    if state is None:
+        MeetingLoadState.objects.bulk_create([MeetingLoadState(pk=1)], ignore_conflicts=True)
+        state = MeetingLoadState.objects.select_for_update().get(pk=1)
+    if state.as_of == today and state.built_version == state.version and all(getattr(state, k) == v for k, v in highest.items()):
+        return  # another request has just built it
+    figures, params = _figures_sql(windows, MeetingLoad.Kind)
+    load = _table(MeetingLoad)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {load}")
+        cursor.execute(f"INSERT INTO {load} (kind, who, {', '.join(FIGURES)}) {figures}", params)
+    MeetingLoadState.objects.filter(pk=1, version=state.version).update(as_of=today, built_version=state.version, **highest)
+
+
 def hyperconcertation_report(
     *, threshold: int, column: str = DEFAULT_SORT, descending: bool = True, today: datetime.date | None = None
 ) -> dict:
-    """Organisations and people (citizens and users), sorted by `column`: each table is read by pages,
-    two queries a table (its count and over-threshold count, the rows of the page)."""
+    """Organisations and people (citizens and users), sorted by `column`: the figures of the day made true
+    and the two counts (one query, four more when the figures must be built), then one query a table for the
+    page of rows shown."""
     windows = meeting_windows(threshold=threshold, today=today)
+    organisations, people = meeting_loads_refresh(windows)
     return {
         "windows": windows,
-        "organisations": RankedLoads("organisations", windows, column, descending=descending),
-        "people": RankedLoads("people", windows, column, descending=descending),
+        "organisations": RankedLoads("organisations", windows, column, descending=descending, cached=True, count=organisations),
+        "people": RankedLoads("people", windows, column, descending=descending, cached=True, count=people),
     }
 
 

@@ -59,12 +59,18 @@ def project_models():
     return [model for model in apps.get_models() if model._meta.app_label in PROJECT_APPS]
 
 
+# Caches a page builds when it reads (the hyperconcertation figures of the day): no state a request changes.
+CACHE_MODELS = {"chantiers.MeetingLoad", "chantiers.MeetingLoadState"}
+
+
 def fingerprint() -> dict:
     """Every row of every model of the portal (row counts, money, texts, statuses), hashed per model.
 
-    `last_login` moves when a client logs in; it is no state a form changes."""
+    `last_login` moves when a client logs in; it is no state a form changes. Nor are the caches."""
     prints = {}
     for model in project_models():
+        if model._meta.label in CACHE_MODELS:
+            continue
         fields = [f.attname for f in model._meta.concrete_fields if f.attname != "last_login"]
         digest = hashlib.sha256()
         count = 0

@@ -47,7 +47,7 @@ def _page_url(request, param: str, number: int, anchor: str) -> str:
 
 
 def _table(request, key: str, loads: selectors.RankedLoads, column: str, descending: bool, windows) -> dict:
-    """One table: its page of rows, read sorted from the database (the count, then the page: two queries)."""
+    """One table: its page of rows, read sorted from the database with its over-threshold count (one query)."""
     param = f"page-{key}"
     page = Paginator(loads, PER_PAGE).get_page(request.GET.get(param))
     return {
@@ -72,7 +72,8 @@ def _hyperconcertation_page(request, *, form=None, status=200):
     plan = selectors.current_plan()  # 1
     threshold = plan.meeting_threshold_per_month if plan else selectors.DEFAULT_THRESHOLD
     column, descending = _sorting(request)
-    report = selectors.hyperconcertation_report(threshold=threshold, column=column, descending=descending)  # 2 a table
+    # 1: the figures' state and the counts (4 more to build the figures after a write or on a new day)
+    report = selectors.hyperconcertation_report(threshold=threshold, column=column, descending=descending)
     windows = report["windows"]
     if form is None and plan is not None and request.user.is_coordinator:
         form = ThresholdForm(initial={"threshold": threshold})
