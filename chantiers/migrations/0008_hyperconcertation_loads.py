@@ -12,7 +12,7 @@ def create_state(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('chantiers', '0006_performance_indexes'),
+        ('chantiers', '0007_home_theme_indexes'),
         ('organisations', '0004_history'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
