@@ -21,11 +21,20 @@ builds from `Bilan.lines()` (tests/bilan/test_export_rows.py checks both give th
 import datetime
 import functools
 import itertools
-from collections import defaultdict
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import (
+    Case,
+    DecimalField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    TextField,
+    Value,
+    When,
+)
 
 from budget.models import Commitment, Disbursement, DisbursementCorrection
 from chantiers.models import (
@@ -41,6 +50,7 @@ CHUNK = 1000  # projects per chunk: one cursor fetch and five queries each
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
+NOTHING = (None, None, None)
 
 
 def _q(value) -> Decimal:
@@ -79,15 +89,10 @@ def _total(queryset, group: str, expression) -> Subquery:
 
 
 def _annotated(projects: QuerySet, *, start: datetime.date, end: datetime.date) -> QuerySet:
-    """The projects as rows (pk, title, lead, status, theme, space, percent done, people and citizens
-    reached, committed, paid, corrected): one query, a correlated subquery per figure (each reads a
-    few rows through an index on the project)."""
+    """The projects as rows (pk, title, lead, status, theme, space, committed, paid, corrected): one
+    query, a correlated subquery per sum (each reads a few rows through an index on the project)."""
     project = OuterRef("pk")
-    latest = ProgressReport.objects.filter(project=project, period_end__lte=end).order_by("-period_end", "-submitted_at", "-pk")
     return projects.values_list("pk", "title", "lead__name", "status", "theme__name", "chantier__name").annotate(
-        last_percent=Subquery(latest.values("percent_done")[:1]),
-        last_people=Subquery(latest.values("people_reached")[:1]),
-        last_citizens=Subquery(latest.values("citizens_reached")[:1]),
         committed_in=_total(Commitment.objects.filter(project=project, decided_on__range=(start, end)), "project", Commitment.CURRENT),
         paid_in=_total(Disbursement.objects.filter(commitment__project=project, paid_on__range=(start, end)), "commitment__project", "amount"),
         corrected_in=_total(
@@ -97,58 +102,81 @@ def _annotated(projects: QuerySet, *, start: datetime.date, end: datetime.date) 
     )
 
 
-def _chunk(projects: list[tuple], *, start: datetime.date, end: datetime.date, labels: dict, yes_no: dict) -> tuple[list[tuple], list[tuple]]:
-    """The Projets and Indicateurs rows of these projects (rows of `_annotated`): three queries."""
-    ids = [p[0] for p in projects]
-    partners = defaultdict(list)
-    for project, name in (  # 1 their partners, by name
-        ProjectPartner.objects.filter(project_id__in=ids).values_list("project_id", "organisation__name").order_by("organisation__name")
-    ):
-        partners[project].append(name)
+def _side_order(projects: QuerySet) -> list[str]:
+    """The projects' ordering, seen from a row that points at its project (`project__title`...)."""
+    order = list(projects.query.order_by or projects.model._meta.ordering)
+    if not order or order[-1] not in ("pk", "id", "-pk", "-id"):
+        order.append("pk")
+    return [f"-project__{o[1:]}" if o.startswith("-") else f"project__{o}" for o in order]
 
-    highlights = defaultdict(list)
-    for project, pk, period_end, text in (  # 1 reports ending in the period with highlights
-        ProgressReport.objects.filter(project_id__in=ids, period_end__range=(start, end)).exclude(highlights="")
-        .values_list("project_id", "pk", "period_end", "highlights").order_by("period_end", "pk")
-    ):
-        text = text.strip()
-        if text:
-            highlights[project].append(f"{period_end.isoformat()} : {text}")
 
-    latest = IndicatorValue.objects.filter(indicator=OuterRef("pk"), report__period_end__lte=end).order_by(
-        "-report__period_end", "-report__submitted_at", "-report__pk"
-    )
-    indicators = defaultdict(list)
-    for row in (  # 1 indicators, each with its latest value up to the end of the period
-        Indicator.objects.filter(project_id__in=ids)
-        .values_list("project_id", "pk", "name", "unit", "target")
-        .annotate(value=Subquery(latest.values("value")[:1]), measured_on=Subquery(latest.values("report__period_end")[:1]))
-        .order_by("order", "pk")
-    ):
-        indicators[row[0]].append(row)
+class _Side:
+    """Rows of another table read beside the projects, in the projects' order (their first column
+    is the project's id): `of(pk)` gives the rows of project `pk` (none when it has none)."""
 
-    project_rows, indicator_rows = [], []
-    for pk, title, lead, status, theme, space, percent, people, citizens, committed, paid, corrected in projects:
-        said = highlights.get(pk)
-        project_rows.append((
-            pk, title, lead, "; ".join(partners.get(pk, ())), labels.get(status, status), theme, space or "",
-            percent, people, citizens, _q(committed), _q((paid or ZERO) + (corrected or ZERO)), "\n".join(said) if said else "",
-        ))
-        for _project, indicator, name, unit, target, value, measured_on in indicators.get(pk, ()):
-            on_track = None if target is None or value is None else value >= target
-            indicator_rows.append((pk, title, indicator, name, unit, target, value, measured_on, yes_no[on_track]))
-    return project_rows, indicator_rows
+    def __init__(self, rows: Iterator[tuple]):
+        self.groups = ((project, list(group)) for project, group in itertools.groupby(rows, key=lambda row: row[0]))
+        self.next = next(self.groups, None)
+
+    def of(self, pk: int) -> list[tuple]:
+        if self.next is not None and self.next[0] == pk:
+            rows, self.next = self.next[1], next(self.groups, None)
+            return rows
+        return []
+
+    def close(self) -> None:
+        if self.next is not None:  # a row of a project never met: the two orders differ (a bug)
+            raise RuntimeError(f"bilan export: rows of project {self.next[0]} out of the projects' order")
 
 
 def chunks(projects: QuerySet, *, start: datetime.date, end: datetime.date, chunk: int | None = None) -> Iterator[tuple[list[tuple], list[tuple]]]:
-    """(Projets rows, Indicateurs rows) of these ordered projects, `chunk` projects at a time: the
-    projects come from one query read through a cursor, plus five queries per chunk."""
+    """(Projets rows, Indicateurs rows) of these ordered projects, `chunk` projects at a time.
+
+    Four queries whatever the number of projects, each read through a cursor `chunk` rows at a
+    time: the projects with their figures and, in the same order, their partners, their highlights
+    and their indicators (each with its latest value)."""
     chunk = chunk or CHUNK
     labels = {value: str(label) for value, label in ProjectStatus.choices}
     verdicts = {None: yes_no(None), True: yes_no(True), False: yes_no(False)}
-    rows = _annotated(projects, start=start, end=end).iterator(chunk_size=chunk)  # 1 the projects, read a chunk at a time
-    while batch := list(itertools.islice(rows, chunk)):
-        yield _chunk(batch, start=start, end=end, labels=labels, yes_no=verdicts)
+    order = _side_order(projects)
+    of_these = projects.values("pk")
+    main = _annotated(projects, start=start, end=end).iterator(chunk_size=chunk)  # 1 the projects and their figures
+    partners = _Side(  # 1 their partners, by name
+        ProjectPartner.objects.filter(project__in=of_these).values_list("project_id", "organisation__name")
+        .order_by(*order, "organisation__name", "pk").iterator(chunk_size=chunk)
+    )
+    reports = _Side(  # 1 reports up to the end of the period, latest first (highlights: only those ending in it)
+        ProgressReport.objects.filter(project__in=of_these, period_end__lte=end)
+        .values_list("project_id", "pk", "period_end", "percent_done", "people_reached", "citizens_reached")
+        .annotate(said=Case(When(period_end__gte=start, then="highlights"), default=Value(""), output_field=TextField()))
+        .order_by(*order, "-period_end", "-submitted_at", "-pk").iterator(chunk_size=chunk)
+    )
+    latest = IndicatorValue.objects.filter(indicator=OuterRef("pk"), report__period_end__lte=end).order_by(
+        "-report__period_end", "-report__submitted_at", "-report__pk"
+    )
+    indicators = _Side(  # 1 indicators, each with its latest value up to the end of the period
+        Indicator.objects.filter(project__in=of_these)
+        .values_list("project_id", "pk", "name", "unit", "target")
+        .annotate(value=Subquery(latest.values("value")[:1]), measured_on=Subquery(latest.values("report__period_end")[:1]))
+        .order_by(*order, "order", "pk").iterator(chunk_size=chunk)
+    )
+    while batch := list(itertools.islice(main, chunk)):
+        project_rows, indicator_rows = [], []
+        for pk, title, lead, status, theme, space, committed, paid, corrected in batch:
+            its_reports = reports.of(pk)
+            percent, people, citizens = its_reports[0][3:6] if its_reports else NOTHING
+            said = sorted((day, report, text.strip()) for _pk, report, day, *_figures, text in its_reports if text.strip())
+            project_rows.append((
+                pk, title, lead, "; ".join(name for _pk, name in partners.of(pk)), labels.get(status, status), theme, space or "",
+                percent, people, citizens, _q(committed), _q((paid or ZERO) + (corrected or ZERO)),
+                "\n".join(f"{day.isoformat()} : {text}" for day, _report, text in said),
+            ))
+            for _pk, indicator, name, unit, target, value, measured_on in indicators.of(pk):
+                on_track = None if target is None or value is None else value >= target
+                indicator_rows.append((pk, title, indicator, name, unit, target, value, measured_on, verdicts[on_track]))
+        yield project_rows, indicator_rows
+    for side in (partners, reports, indicators):
+        side.close()
 
 
 def project_rows(projects: QuerySet, *, start: datetime.date, end: datetime.date) -> Iterator[tuple]:

@@ -18,6 +18,7 @@ Projets and Indicateurs side by side, a chunk of projects at a time); rows are n
 
 import datetime
 import re
+import shutil
 import tempfile
 import zipfile
 from decimal import Decimal
@@ -66,61 +67,71 @@ class Sheet:
         self.title = title
         self.kinds = tuple(kind for _header, kind in columns)
         self.letters = [column_letter(i) for i in range(len(columns))]
+        self._opens = [f'<c r="{letter}' for letter in self.letters]  # a cell's start, before its row number
         self.widths = [len(header) + 2 for header, _kind in columns]
         self.rows = 1
-        self._data = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
+        self._data = tempfile.TemporaryFile()
         self._pending: list[str] = []
-        self._cells(tuple(header for header, _kind in columns), self.kinds, BOLD)
+        self._pending.append(
+            '<row r="1">'
+            + "".join(
+                f'<c r="{letter}1" s="{BOLD}" t="inlineStr"><is><t>{_escape(header)}</t></is></c>'
+                for letter, (header, _kind) in zip(self.letters, columns)
+            )
+            + "</row>"
+        )
 
     def append(self, row, kinds: tuple[str, ...] | None = None) -> None:
         self.rows += 1
         self._cells(row, kinds or self.kinds)
 
     def extend(self, rows) -> None:
+        kinds = self.kinds
         for row in rows:
             self.rows += 1
-            self._cells(row, self.kinds)
+            self._cells(row, kinds)
 
-    def _cells(self, row, kinds, text_style: int = PLAIN) -> None:
+    def _cells(self, row, kinds) -> None:
         number = self.rows
-        widths = self.widths
+        widths, opens = self.widths, self._opens
         cells = [f'<row r="{number}">']
         add = cells.append
         for index, value in enumerate(row):
-            if value is None or value == "":
-                continue
-            ref = f"{self.letters[index]}{number}"
             kind = type(value)
             if kind is str:
+                if not value:
+                    continue
                 if "\n" in value:
                     width = max(len(part) for part in value.split("\n"))
-                    add(f'<c r="{ref}" s="{WRAP}" t="inlineStr"><is><t xml:space="preserve">{_escape(value)}</t></is></c>')
+                    add(f'{opens[index]}{number}" s="{WRAP}" t="inlineStr"><is><t xml:space="preserve">{_escape(value)}</t></is></c>')
                 else:
                     width = len(value)
                     space = ' xml:space="preserve"' if value[0] == " " or value[-1] == " " else ""
-                    style = f' s="{text_style}"' if text_style else ""
-                    add(f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{_escape(value)}</t></is></c>')
+                    add(f'{opens[index]}{number}" t="inlineStr"><is><t{space}>{_escape(value)}</t></is></c>')
+            elif value is None:
+                continue
             elif kind is int:
                 text = str(value)
                 width = len(text)
-                add(f'<c r="{ref}"><v>{text}</v></c>')
+                add(f'{opens[index]}{number}"><v>{text}</v></c>')
             elif kind is Decimal:
-                width = len(f"{value:,.2f}") + 2
-                style = MONEY_STYLE if kinds[index] == MONEY else DECIMAL_STYLE
-                add(f'<c r="{ref}" s="{style}"><v>{value:f}</v></c>')
+                text = f"{value:f}"
+                width = len(text) + len(text) // 4 + 2  # as shown: thousands separators, a space and « $ »
+                add(f'{opens[index]}{number}" s="{MONEY_STYLE if kinds[index] == MONEY else DECIMAL_STYLE}"><v>{text}</v></c>')
             elif kind is datetime.date:
                 width = 10
-                add(f'<c r="{ref}" s="{DATE_STYLE}"><v>{(value - EPOCH).days}</v></c>')
+                add(f'{opens[index]}{number}" s="{DATE_STYLE}"><v>{(value - EPOCH).days}</v></c>')
             elif kind is bool:
                 width = 5
-                add(f'<c r="{ref}" t="b"><v>{int(value)}</v></c>')
+                add(f'{opens[index]}{number}" t="b"><v>{int(value)}</v></c>')
             elif kind is float:
                 text = repr(value)
                 width = len(text)
-                add(f'<c r="{ref}"><v>{text}</v></c>')
+                add(f'{opens[index]}{number}"><v>{text}</v></c>')
             else:  # anything else (a lazy translation, a datetime) as its text
-                self._cells_of_text(cells, ref, str(value))
-                width = len(str(value))
+                text = str(value)
+                width = len(text)
+                add(f'{opens[index]}{number}" t="inlineStr"><is><t xml:space="preserve">{_escape(text)}</t></is></c>')
             if width > widths[index]:
                 widths[index] = width
         add("</row>")
@@ -128,12 +139,8 @@ class Sheet:
         if len(self._pending) >= 500:
             self._flush()
 
-    @staticmethod
-    def _cells_of_text(cells, ref, text):
-        cells.append(f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{_escape(text)}</t></is></c>')
-
     def _flush(self) -> None:
-        self._data.write("".join(self._pending))
+        self._data.write("".join(self._pending).encode())
         self._pending.clear()
 
     @property
@@ -157,8 +164,7 @@ class Sheet:
             f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>'
         ).encode())
         self._data.seek(0)
-        while part := self._data.read(1 << 20):
-            out.write(part.encode())
+        shutil.copyfileobj(self._data, out, 1 << 20)
         out.write((
             f'</sheetData><autoFilter ref="{self.ref}"/>'
             '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
