@@ -51,6 +51,7 @@ ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 NOTHING = (None, None, None)
+NO_VALUE = (None, None)
 
 
 def _q(value) -> Decimal:
@@ -70,16 +71,17 @@ def yes_no(value: bool | None) -> str:
 
 
 def projects_of(bilan) -> QuerySet | None:
-    """The ordered queryset of the bilan's projects, when the bilan reads its lines again from the
-    database (more than one chunk of projects); None when it keeps them (then they cost no query)."""
-    queryset = getattr(bilan, "project_queryset", None)
-    if isinstance(queryset, QuerySet):
-        return queryset
+    """The ordered queryset of the bilan's projects, which `Bilan.lines()` reads again chunk by chunk
+    (its `lines_of` holds it); None when the bilan keeps its lines in memory (they then cost no query)."""
     lines_of = getattr(bilan, "lines_of", None)
+    if lines_of is None or getattr(lines_of, "kept", None) is not None:
+        return None
+    candidates = [getattr(lines_of, "projects", None)]
     if isinstance(lines_of, functools.partial):
-        for arg in itertools.chain(lines_of.args, lines_of.keywords.values()):
-            if isinstance(arg, QuerySet) and arg.model is ActionProject:
-                return arg
+        candidates += [*lines_of.args, *lines_of.keywords.values()]
+    for candidate in candidates:
+        if isinstance(candidate, QuerySet) and candidate.model is ActionProject:
+            return candidate
     return None
 
 
@@ -145,19 +147,14 @@ def chunks(projects: QuerySet, *, start: datetime.date, end: datetime.date, chun
         ProjectPartner.objects.filter(project__in=of_these).values_list("project_id", "organisation__name")
         .order_by(*order, "organisation__name", "pk").iterator(chunk_size=chunk)
     )
-    reports = _Side(  # 1 reports up to the end of the period, latest first (highlights: only those ending in it)
+    reports = _Side(  # 1 reports up to the end of the period, latest first, each with its indicator values
         ProgressReport.objects.filter(project__in=of_these, period_end__lte=end)
-        .values_list("project_id", "pk", "period_end", "percent_done", "people_reached", "citizens_reached")
+        .values_list("project_id", "pk", "period_end", "percent_done", "people_reached", "citizens_reached", "indicator_values__indicator", "indicator_values__value")
         .annotate(said=Case(When(period_end__gte=start, then="highlights"), default=Value(""), output_field=TextField()))
         .order_by(*order, "-period_end", "-submitted_at", "-pk").iterator(chunk_size=chunk)
     )
-    latest = IndicatorValue.objects.filter(indicator=OuterRef("pk"), report__period_end__lte=end).order_by(
-        "-report__period_end", "-report__submitted_at", "-report__pk"
-    )
-    indicators = _Side(  # 1 indicators, each with its latest value up to the end of the period
-        Indicator.objects.filter(project__in=of_these)
-        .values_list("project_id", "pk", "name", "unit", "target")
-        .annotate(value=Subquery(latest.values("value")[:1]), measured_on=Subquery(latest.values("report__period_end")[:1]))
+    indicators = _Side(  # 1 indicators
+        Indicator.objects.filter(project__in=of_these).values_list("project_id", "pk", "name", "unit", "target")
         .order_by(*order, "order", "pk").iterator(chunk_size=chunk)
     )
     while batch := list(itertools.islice(main, chunk)):
@@ -165,13 +162,21 @@ def chunks(projects: QuerySet, *, start: datetime.date, end: datetime.date, chun
         for pk, title, lead, status, theme, space, committed, paid, corrected in batch:
             its_reports = reports.of(pk)
             percent, people, citizens = its_reports[0][3:6] if its_reports else NOTHING
-            said = sorted((day, report, text.strip()) for _pk, report, day, *_figures, text in its_reports if text.strip())
+            values, said, seen = {}, [], set()
+            for _pk, report, day, _percent, _people, _citizens, indicator, value, text in its_reports:  # latest first
+                if indicator is not None and indicator not in values:
+                    values[indicator] = (value, day)  # its latest value, and when
+                if report not in seen:
+                    seen.add(report)
+                    if text.strip():
+                        said.append((day, report, text.strip()))
             project_rows.append((
                 pk, title, lead, "; ".join(name for _pk, name in partners.of(pk)), labels.get(status, status), theme, space or "",
                 percent, people, citizens, _q(committed), _q((paid or ZERO) + (corrected or ZERO)),
-                "\n".join(f"{day.isoformat()} : {text}" for day, _report, text in said),
+                "\n".join(f"{day.isoformat()} : {text}" for day, _report, text in sorted(said)),
             ))
-            for _pk, indicator, name, unit, target, value, measured_on in indicators.of(pk):
+            for _pk, indicator, name, unit, target in indicators.of(pk):
+                value, measured_on = values.get(indicator, NO_VALUE)
                 on_track = None if target is None or value is None else value >= target
                 indicator_rows.append((pk, title, indicator, name, unit, target, value, measured_on, verdicts[on_track]))
         yield project_rows, indicator_rows
