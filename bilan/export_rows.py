@@ -1,11 +1,12 @@
 """The bilan's two long tables (Projets, Indicateurs) read straight from SQL for the exports.
 
-`bilan.selectors` builds a `ProjectLine` per project for the page; an export of every project
-needs no objects, only rows. Here the projects of the bilan are read with `values_list()` in one
-ordered query (a cursor read `CHUNK` rows at a time), and for each chunk five queries read the rest
-with `project_id IN (the chunk)`: partners, money (one UNION of committed, paid and corrected),
-reports, indicators and indicator values. Each chunk gives its rows of both tables at once, so the
-XLSX writes its two long sheets in one pass; memory holds one chunk.
+`bilan.selectors` builds a `ProjectLine` per project for the page; an export of every project needs
+no objects, only rows. Here four queries read everything, whatever the number of projects, each
+through a cursor `CHUNK` rows at a time: the bilan's projects in its order with their money (a
+correlated sum per figure), and beside them, sorted in the same order, their partners, their reports
+(each with its indicator values) and their indicators. The rows of one project are taken from each
+stream as the projects go by (`_Side`), so memory holds one chunk; each chunk gives its rows of both
+tables at once, and the XLSX writes its two long sheets in one pass.
 
 The rules are those of `bilan.selectors` (its docstring), and the rows are those `exports.tables`
 builds from `Bilan.lines()` (tests/bilan/test_export_rows.py checks both give the same rows):
@@ -13,8 +14,8 @@ builds from `Bilan.lines()` (tests/bilan/test_export_rows.py checks both give th
 - committed = Σ (amount − reduced_total) of the commitments decided in the period; disbursed =
   Σ amount of the payments paid in it + Σ delta of the corrections dated in it; to the cent;
 - percent done, people and citizens reached: the project's latest report ending on or before the end
-  of the period (latest `period_end`, then `submitted_at`, then id); an indicator's value: the value
-  in the latest such report that has one;
+  of the period (latest `period_end`, then `submitted_at`, then id); an indicator's value: its value
+  in the latest such report that has one, and that report's end (« Mesurée le »);
 - highlights: those of the reports ending in the period, oldest first, one per line.
 """
 
@@ -40,7 +41,6 @@ from budget.models import Commitment, Disbursement, DisbursementCorrection
 from chantiers.models import (
     ActionProject,
     Indicator,
-    IndicatorValue,
     ProgressReport,
     ProjectPartner,
     ProjectStatus,
@@ -135,8 +135,8 @@ def chunks(projects: QuerySet, *, start: datetime.date, end: datetime.date, chun
     """(Projets rows, Indicateurs rows) of these ordered projects, `chunk` projects at a time.
 
     Four queries whatever the number of projects, each read through a cursor `chunk` rows at a
-    time: the projects with their figures and, in the same order, their partners, their highlights
-    and their indicators (each with its latest value)."""
+    time: the projects with their money and, in the same order, their partners, their reports
+    (latest first, each with its indicator values) and their indicators."""
     chunk = chunk or CHUNK
     labels = {value: str(label) for value, label in ProjectStatus.choices}
     verdicts = {None: yes_no(None), True: yes_no(True), False: yes_no(False)}

@@ -23,7 +23,7 @@ import tempfile
 import zipfile
 from decimal import Decimal
 
-TEXT, MONEY = "text", "money"  # the kinds that change a cell (as in bilan.exports)
+MONEY = "money"  # the kind of column whose decimals are money (as in bilan.exports)
 
 # Cell styles (cellXfs in styles.xml): their index is the `s` attribute of a cell.
 PLAIN, BOLD, MONEY_STYLE, DECIMAL_STYLE, DATE_STYLE, WRAP = range(6)
