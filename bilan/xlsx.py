@@ -116,7 +116,7 @@ class Sheet:
                 add(f'{opens[index]}{number}"><v>{text}</v></c>')
             elif kind is Decimal:
                 text = f"{value:f}"
-                width = len(text) + len(text) // 4 + 2  # as shown: thousands separators, a space and « $ »
+                width = len(f"{value:,.2f}") + 2  # as shown: thousands separators, a space and « $ »
                 add(f'{opens[index]}{number}" s="{MONEY_STYLE if kinds[index] == MONEY else DECIMAL_STYLE}"><v>{text}</v></c>')
             elif kind is datetime.date:
                 width = 10
