@@ -1,4 +1,4 @@
-"""The bilan as tables, and those tables as CSV (streamed) and XLSX (openpyxl, write-only).
+"""The bilan as tables, and those tables as CSV (streamed) and XLSX (bilan.xlsx, streamed to a file).
 
 One definition of each table (`tables(bilan)`) feeds every format, so the CSV, the XLSX and, later,
 the PDF and DOCX always hold the same figures as the page.
@@ -11,7 +11,6 @@ dot and two decimals (`1250.50`, no `$`), dates as `YYYY-MM-DD`. A text cell tha
 
 import csv
 import datetime
-import itertools
 import json
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -22,9 +21,10 @@ from functools import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bilan import export_rows, xlsx
 from bilan.selectors import Bilan
 
-MONEY_FORMAT = '#,##0.00 "$"'
+MONEY_FORMAT = xlsx.MONEY_FORMAT
 TEXT, INT, MONEY, DECIMAL, DATE = "text", "int", "money", "decimal", "date"
 FORMULA_START = ("=", "+", "-", "@")
 
@@ -72,10 +72,23 @@ class Table:
         return self.row_kinds[index] if self.row_kinds else tuple(kind for _header, kind in self.columns)
 
 
-def _yes_no(value: bool | None) -> str:
-    if value is None:
-        return ""
-    return _("Oui") if value else _("Non")
+_yes_no = export_rows.yes_no
+
+
+def _project_columns() -> tuple[tuple[str, str], ...]:
+    return (
+        (str(PROJECT_ID), INT), (_("Projet"), TEXT), (_("Porteur"), TEXT), (_("Partenaires"), TEXT),
+        (_("Statut"), TEXT), (_("Enjeu"), TEXT), (_("Lieu de concertation"), TEXT), (str(PERCENT_DONE), INT),
+        (_("Personnes rejointes"), INT), (_("Citoyens rejoints"), INT), (_("Engagé"), MONEY), (_("Versé"), MONEY),
+        (_("Faits saillants"), TEXT),
+    )
+
+
+def _indicator_columns() -> tuple[tuple[str, str], ...]:
+    return (
+        (str(PROJECT_ID), INT), (_("Projet"), TEXT), (str(INDICATOR_ID), INT), (_("Indicateur"), TEXT),
+        (_("Unité"), TEXT), (_("Cible"), DECIMAL), (str(VALUE), DECIMAL), (_("Mesurée le"), DATE), (_("Cible atteinte"), TEXT),
+    )
 
 
 def tables(bilan: Bilan) -> dict[str, Table]:
@@ -85,21 +98,19 @@ def tables(bilan: Bilan) -> dict[str, Table]:
         tuple((label, value) for label, value, _kind in bilan.summary_rows()),
         row_kinds=tuple((TEXT, kind) for _label, _value, kind in bilan.summary_rows()),
     )
+    queryset = export_rows.projects_of(bilan)  # more than one chunk: rows straight from SQL
+    period = (bilan.period.start, bilan.period.end)
     projects = Table(
-        "projets", str(TABLE_TITLES["projets"]),
-        (
-            (str(PROJECT_ID), INT), (_("Projet"), TEXT), (_("Porteur"), TEXT), (_("Partenaires"), TEXT),
-            (_("Statut"), TEXT), (_("Enjeu"), TEXT), (_("Lieu de concertation"), TEXT), (str(PERCENT_DONE), INT),
-            (_("Personnes rejointes"), INT), (_("Citoyens rejoints"), INT), (_("Engagé"), MONEY), (_("Versé"), MONEY),
-            (_("Faits saillants"), TEXT),
-        ),
-        lambda: (
-            (
-                p.pk, p.title, p.lead, "; ".join(p.partners), p.status_label, p.theme, p.space, p.percent_done,
-                p.people_reached, p.citizens_reached, p.committed, p.disbursed,
-                "\n".join(f"{h.period_end.isoformat()} : {h.text}" for h in p.highlights),
+        "projets", str(TABLE_TITLES["projets"]), _project_columns(),
+        (lambda: export_rows.project_rows(queryset, start=period[0], end=period[1])) if queryset is not None else (
+            lambda: (
+                (
+                    p.pk, p.title, p.lead, "; ".join(p.partners), p.status_label, p.theme, p.space, p.percent_done,
+                    p.people_reached, p.citizens_reached, p.committed, p.disbursed,
+                    "\n".join(f"{h.period_end.isoformat()} : {h.text}" for h in p.highlights),
+                )
+                for p in bilan.lines()
             )
-            for p in bilan.lines()
         ),
     )
     money_rows = (
@@ -125,15 +136,13 @@ def tables(bilan: Bilan) -> dict[str, Table]:
         tuple((m.name, m.meetings, m.present, m.citizen_attendances, m.citizens) for m in bilan.meetings),
     )
     indicators = Table(
-        "indicateurs", str(TABLE_TITLES["indicateurs"]),
-        (
-            (str(PROJECT_ID), INT), (_("Projet"), TEXT), (str(INDICATOR_ID), INT), (_("Indicateur"), TEXT),
-            (_("Unité"), TEXT), (_("Cible"), DECIMAL), (str(VALUE), DECIMAL), (_("Mesurée le"), DATE), (_("Cible atteinte"), TEXT),
-        ),
-        lambda: (
-            (p.pk, p.title, i.pk, i.name, i.unit, i.target, i.value, i.measured_on, _yes_no(i.on_track))
-            for p in bilan.lines()
-            for i in p.indicators
+        "indicateurs", str(TABLE_TITLES["indicateurs"]), _indicator_columns(),
+        (lambda: export_rows.indicator_rows(queryset, start=period[0], end=period[1])) if queryset is not None else (
+            lambda: (
+                (p.pk, p.title, i.pk, i.name, i.unit, i.target, i.value, i.measured_on, _yes_no(i.on_track))
+                for p in bilan.lines()
+                for i in p.indicators
+            )
         ),
     )
     return {t.slug: t for t in (summary, projects, budget, meetings, indicators)}
@@ -173,70 +182,33 @@ def csv_lines(table: Table):
 # ---------------------------------------------------------------- XLSX
 
 
-def _width(value) -> int:
-    if value is None:
-        return 0
-    if isinstance(value, Decimal):
-        return len(f"{value:,.2f}") + 2
-    if isinstance(value, datetime.date):
-        return 10
-    return max((len(part) for part in str(value).split("\n")), default=0)
-
-
-WIDTH_SAMPLE = 500  # rows read before writing a sheet, to size its columns
-
-
 def xlsx_file(bilan: Bilan):
     """The bilan as an XLSX workbook in an anonymous temporary file (rewound, ready for FileResponse).
 
-    Write-only mode streams each row to disk as it comes: the rows of a sheet are never all in
-    memory. Column widths must be known before the first row is written: they fit the header and
-    the first WIDTH_SAMPLE rows (capped at 60 characters)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for table in tables(bilan).values():
-        sheet = workbook.create_sheet(title=table.title[:31])
-        rows = table.iter_rows()
-        sample = list(itertools.islice(rows, WIDTH_SAMPLE))
-        for index, (header, kind) in enumerate(table.columns, start=1):
-            widest = max([len(header) + 2] + [_width(row[index - 1]) for row in sample])
-            sheet.column_dimensions[get_column_letter(index)].width = min(max(widest + 1, 8), 60)
-        sheet.freeze_panes = "A2"
-        header_cells = []
-        for header, _kind in table.columns:
-            cell = WriteOnlyCell(sheet, value=header)
-            cell.font = bold
-            header_cells.append(cell)
-        sheet.append(header_cells)
-        written = 0
-        for row_index, row in enumerate(itertools.chain(sample, rows)):
-            cells = []
-            for value, kind in zip(row, table.kinds(row_index)):
-                if isinstance(value, str):
-                    cell = WriteOnlyCell(sheet, value=str(value))
-                    cell.data_type = "s"  # never a formula, even when the text starts with "="
-                    if "\n" in cell.value:
-                        cell.alignment = wrap
-                else:
-                    cell = WriteOnlyCell(sheet, value=value)
-                    if isinstance(value, Decimal):
-                        cell.number_format = MONEY_FORMAT if kind == MONEY else "0.00"
-                    elif isinstance(value, datetime.date):
-                        cell.number_format = "yyyy-mm-dd"
-                cells.append(cell)
-            sheet.append(cells)
-            written += 1
-        del sample
-        last_column = get_column_letter(len(table.columns))
-        sheet.auto_filter.ref = f"A1:{last_column}{written + 1}"
+    bilan.xlsx writes each row to a temporary file per sheet as it comes. Beyond one chunk of
+    projects the two long sheets (Projets, Indicateurs) are written side by side from the SQL rows
+    of bilan.export_rows, a chunk at a time, in one pass; otherwise from the bilan's lines, which
+    it keeps (no query). No sheet's rows are ever all in memory."""
+    parts = tables(bilan)
     handle = tempfile.TemporaryFile(suffix=".xlsx")
-    workbook.save(handle)
+    try:
+        with xlsx.Workbook(handle) as workbook:
+            sheets = {slug: workbook.add_sheet(table.title, table.columns) for slug, table in parts.items()}
+            for slug in ("synthese", "budget", "rencontres"):
+                table = parts[slug]
+                for index, row in enumerate(table.iter_rows()):
+                    sheets[slug].append(row, table.kinds(index))
+            queryset = export_rows.projects_of(bilan)
+            if queryset is None:
+                sheets["projets"].extend(parts["projets"].iter_rows())
+                sheets["indicateurs"].extend(parts["indicateurs"].iter_rows())
+            else:
+                for projects, indicators in export_rows.chunks(queryset, start=bilan.period.start, end=bilan.period.end):
+                    sheets["projets"].extend(projects)
+                    sheets["indicateurs"].extend(indicators)
+    except BaseException:
+        handle.close()
+        raise
     handle.seek(0)
     return handle
 

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from bilan import exports, selectors
+from bilan import export_rows, exports, selectors
 from bilan.selectors import build_bilan
 from chantiers.models import ActionProject
 from tests.bilan.test_bilan_queries import grow
@@ -103,6 +103,7 @@ def peak_while_exporting(plan, user, *, hold: bool = False) -> int:
 def test_memory_stays_flat_when_the_projects_grow_tenfold(cast, plan, theme, monkeypatch):
     monkeypatch.setattr(selectors, "CHUNK", 25)  # beyond one chunk the bilan keeps no line for the exports
     monkeypatch.setattr(selectors._each_built, "__kwdefaults__", {"chunk": 25})
+    monkeypatch.setattr(export_rows, "CHUNK", 25)  # the exports read their rows 25 projects at a time too
     grow(cast, plan, theme, projects=50, reports=50, meetings=1)
     small = peak_while_exporting(plan, cast.staff)
     grow(cast, plan, theme, projects=450, reports=450, meetings=1)  # 500 projects, 1 000 indicators
