@@ -47,8 +47,9 @@ def _page_number(request) -> int:
         return 1
 
 
-def _bilan(request):
-    """(form, bilan): the bilan is None when the form is invalid."""
+def _bilan(request, *, page: bool = False):
+    """(form, bilan): the bilan is None when the form is invalid. With `page`, the bilan holds the
+    project lines of the page asked for; without (the exports), `bilan.lines()` reads every one."""
     plan, years = _plan()
     form = BilanForm(request.GET, plan=plan, user=request.user, years=years)
     if not form.is_valid():
@@ -56,7 +57,7 @@ def _bilan(request):
     period = form.period()
     bilan = selectors.build_bilan(
         user=request.user, period_start=period.start, period_end=period.end, plan=plan, period=period,
-        years=form.years, themes=form.themes, page=_page_number(request), **form.filters(),
+        years=form.years, themes=form.themes, page=_page_number(request) if page else None, **form.filters(),
     )
     return form, bilan
 
@@ -65,7 +66,7 @@ def _bilan(request):
 @login_required
 def bilan(request):
     """The bilan of a period for this user (a partner's holds its organisations' projects only)."""
-    form, report = _bilan(request)
+    form, report = _bilan(request, page=True)
     query = request.GET.urlencode()
     return render(
         request,
