@@ -1062,6 +1062,10 @@ class ProgressReport(models.Model):
         verbose_name = _("rapport d'étape")
         verbose_name_plural = _("rapports d'étape")
         ordering = ["project", "-period_end"]
+        indexes = [
+            # The bilan reads each project's latest report up to a date (read backwards, no sort).
+            models.Index(fields=["project", "period_end", "submitted_at", "id"], name="chantiers_report_latest_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(percent_done__lte=100), name="chantiers_progressreport_percent_max_100"),
             models.CheckConstraint(

@@ -1,0 +1,16 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    """Indexes for the bilan (issue 7): each project's latest report up to a date, read from the index."""
+
+    dependencies = [
+        ("chantiers", "0006_performance_indexes"),
+    ]
+
+    operations = [
+        migrations.AddIndex(
+            model_name="progressreport",
+            index=models.Index(fields=["project", "period_end", "submitted_at", "id"], name="chantiers_report_latest_idx"),
+        ),
+    ]
