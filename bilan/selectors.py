@@ -627,7 +627,7 @@ def _rollups(level: str, names: dict, verdicts: dict, units: dict) -> list["Roll
             level=level,
             name=name,
             units=tuple(
-                UnitTotal(unit=label, value=value, target=target, indicators=n)
+                UnitTotal(unit=label, value=_q(value), target=_q(target), indicators=n)  # values and targets are to the cent
                 for _unit, (label, _first, value, target, n) in sorted(units.get(key, {}).items())
             ),
             projects=projects,
