@@ -49,9 +49,9 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    Window,
 )
-from django.db.models.functions import Cast, Coalesce, Concat
+from django.db.models.functions import Cast, Coalesce, Concat, Substr
+from django.db.models.lookups import In
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -636,14 +636,23 @@ def _rollups(level: str, names: dict, verdicts: dict, units: dict) -> list["Roll
     return rollups
 
 
+WHITESPACE = [c for c in map(chr, range(0x110000)) if c.isspace()]  # what Python's str.strip() takes away
+
+
+def _written(field: str) -> Q:
+    """Not blank as Python's str.strip() sees it: a first character that is not white space (cheap),
+    else any (a regular expression, only for the few texts that start with a space or a line break)."""
+    return ~Q(**{field: ""}) & (~Q(In(Substr(field, 1, 1), WHITESPACE)) | Q(**{f"{field}__regex": r"\S"}))
+
+
 def _latest_highlights(projects, *, start: datetime.date, end: datetime.date) -> tuple[list["Highlight"], int]:
     """The HIGHLIGHTS_SHOWN latest highlights of these projects written in the period, and how many
-    there are (1 query): latest report first, then by project title (the latest), project, report."""
+    there are (1 query: the count as a subquery, computed once): latest report first, then by
+    project title (the latest), project, report."""
+    written = ProgressReport.objects.filter(project__in=projects.values("pk"), period_end__range=(start, end)).filter(_written("highlights"))
+    count = written.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("pk")).values("n")
     rows = list(
-        ProgressReport.objects.filter(project__in=projects.values("pk"), period_end__range=(start, end))
-        .exclude(highlights="")
-        .filter(highlights__regex=r"\S")  # not blank (Python's str.strip)
-        .annotate(total=Window(Count("pk")))
+        written.annotate(total=Subquery(count, output_field=IntegerField()))
         .order_by("-period_end", "-project__title", "project_id", "-pk")
         .values_list("project_id", "project__title", "period_start", "period_end", "highlights", "total")[:HIGHLIGHTS_SHOWN]
     )

@@ -28,6 +28,7 @@ from chantiers.models import Plan, PlanYear
 from organisations.access import coordination_required
 
 IMPORT_SESSION_KEY = "bilan_progress_import"
+SPACES_SHOWN = 50  # spaces listed on the page in the tables by space (every one is in the exports)
 
 
 def _plan() -> tuple[Plan, list[PlanYear]]:
@@ -76,6 +77,9 @@ def bilan(request):
             "bilan": report,
             "query": f"?{query}" if query else "",
             "tables": exports.TABLE_TITLES,
+            # the tables by space show the first SPACES_SHOWN (by name), with how many there are
+            "space_rollups": report.space_rollups[:SPACES_SHOWN] if report else (),
+            "space_meetings": report.meetings[:SPACES_SHOWN] if report else (),
             # a Page over the line numbers (no query) for the pagination of the project lines
             "page": Paginator(range(report.project_count), report.per_page).get_page(report.page) if report else None,
         },

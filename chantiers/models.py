@@ -1065,6 +1065,8 @@ class ProgressReport(models.Model):
         indexes = [
             # The bilan reads each project's latest report up to a date (read backwards, no sort).
             models.Index(fields=["project", "period_end", "submitted_at", "id"], name="chantiers_report_latest_idx"),
+            # …and the latest highlights of a period, newest first (read backwards until it has enough).
+            models.Index(fields=["period_end"], name="chantiers_report_end_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(percent_done__lte=100), name="chantiers_progressreport_percent_max_100"),

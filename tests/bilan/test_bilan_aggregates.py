@@ -219,3 +219,24 @@ def test_the_page_costs_the_same_and_builds_only_its_lines_with_10_or_80_project
         large = client.get(url, {"periode": "2014-2015"})
     assert small.context["bilan"].project_count < selectors.PER_PAGE < large.context["bilan"].project_count
     assert built[-1] == selectors.PER_PAGE  # one page of lines, not every project
+
+
+def test_the_tables_by_space_show_the_first_50_spaces_and_the_exports_every_one(client, cast, plan, theme):
+    spaces = [f.make_chantier(themes=[theme], name=f"Lieu {k:02d}") for k in range(55)]
+    made = ActionProject.objects.bulk_create(
+        ActionProject(title=f"Projet {k}", lead=cast.org_a, theme=theme, chantier=space, status=ProjectStatus.IN_PROGRESS,
+                      start_date=D(2014, 5, 1), end_date=D(2015, 3, 1))
+        for k, space in enumerate(spaces)
+    )
+    Indicator.objects.bulk_create(Indicator(project=p, name="Participants", unit="personnes", target=Decimal("5")) for p in made)
+    for space in spaces:
+        f.make_meeting(space, date=D(2014, 6, 2))
+    client.force_login(cast.staff)
+    response = client.get(reverse("bilan:bilan"), {"periode": "2014-2015"})
+    html = response.content.decode()
+    assert html.count(">Lieu 49</th>") == 2 and ">Lieu 50</th>" not in html  # (every space stays in the filter)
+    assert html.count("Les 50 premiers lieux sur 55") == 2  # roll-ups and meetings by space
+    report = response.context["bilan"]
+    assert (len(report.space_rollups), len(report.meetings), report.meetings_held) == (55, 55, 55)
+    sheet = client.get(reverse("bilan:bilan-csv", args=["rencontres"]), {"periode": "2014-2015"})
+    assert b"Lieu 54" in b"".join(part if isinstance(part, bytes) else part.encode() for part in sheet.streaming_content)
