@@ -390,6 +390,19 @@ def _latest_values(end: datetime.date):
     )
 
 
+def _latest_value(end: datetime.date):
+    """The latest value up to `end` of the indicator of the row: the value in its project's latest
+    report when there is one (two index lookups, the common case), else that of `_latest_values`."""
+    latest_report = ProgressReport.objects.filter(project=OuterRef(OuterRef("project")), period_end__lte=end).order_by(
+        "-period_end", "-submitted_at", "-pk"
+    )
+    in_latest_report = IndicatorValue.objects.filter(indicator=OuterRef("pk"), report=Subquery(latest_report.values("pk")[:1]))
+    return Coalesce(
+        Subquery(in_latest_report.values("value")[:1]), Subquery(_latest_values(end).values("value")[:1]),
+        output_field=DecimalField(max_digits=12, decimal_places=2),
+    )
+
+
 # ---------------------------------------------------------------- the project lines (a page of them, or every one for the exports)
 
 
@@ -563,8 +576,8 @@ def _tallies(projects, *, end: datetime.date):
       extra = the sort text of the earliest in the bilan's order, n1 = how many, d1 = Σ latest
       value up to `end`, d2 = Σ target;
     - "projects": the projects of a theme and a space with a status (text; extra = the space's
-      name): n1 = how many, n2 = with an indicator with a target, n3 = on track (each indicator
-      with a target has a latest value ≥ it);
+      name): n1 = how many, n2 = with an indicator with a target, n3 = below one of their targets
+      (no value yet, or a latest value lower than the target); the others of n2 are on track;
     - "organisations": n1 = distinct leads, n2 = distinct partners, n3 = partner links;
     - "reached": n1 = Σ people reached and n2 = Σ citizens reached by the latest report of each project.
 
@@ -585,7 +598,7 @@ def _tallies(projects, *, end: datetime.date):
             .values_list("t_level", "t_theme", "t_space", "t_text", "t_extra", "n1", "n2", "n3", "d1", "d2")
         )
 
-    latest_value = Subquery(_latest_values(end).values("value")[:1])
+    latest_value = _latest_value(end)
     first = Min(Concat(
         _sort_text(F("project__theme__order")), F("project__title"), Value("\x01"), _sort_text(F("project_id")),
         _sort_text(F("order")), _sort_text(F("pk")), output_field=text,
@@ -602,7 +615,7 @@ def _tallies(projects, *, end: datetime.date):
     has_targets = Q(Exists(own_targets))
     verdicts = row(
         projects, "projects", F("theme"), F("chantier"), F("status"), F("chantier__name"),
-        n1=Count("pk"), n2=Count("pk", filter=has_targets), n3=Count("pk", filter=has_targets & ~Q(Exists(below))),
+        n1=Count("pk"), n2=Count("pk", filter=has_targets), n3=Count("pk", filter=Q(Exists(below))),
     )
 
     zero, blank = Value(0, output_field=number), Value("", output_field=text)
@@ -713,7 +726,7 @@ def build_bilan(
             verdicts = (theme_verdicts[theme_pk], space_verdicts[space_pk]) if space_pk is not None else (theme_verdicts[theme_pk],)
             for verdict in verdicts:
                 verdict[0] += n2
-                verdict[1] += n3
+                verdict[1] += n2 - n3  # on track: every indicator with a target reached
             if space_pk is not None:
                 space_names[space_pk] = extra
         elif level == "organisations":
