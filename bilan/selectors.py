@@ -577,9 +577,9 @@ def _tallies(projects, *, end: datetime.date):
       value up to `end`, d2 = Σ target;
     - "projects": the projects of a theme and a space with a status (text; extra = the space's
       name): n1 = how many, n2 = with an indicator with a target, n3 = below one of their targets
-      (no value yet, or a latest value lower than the target); the others of n2 are on track;
-    - "organisations": n1 = distinct leads, n2 = distinct partners, n3 = partner links;
-    - "reached": n1 = Σ people reached and n2 = Σ citizens reached by the latest report of each project.
+      (no value yet, or a latest value lower than the target; the others of n2 are on track),
+      d1 = Σ people reached and d2 = Σ citizens reached by the latest report of each project;
+    - "organisations": n1 = distinct leads, n2 = distinct partners, n3 = partner links.
 
     Each latest value is read once (units, and the verdicts of projects), as is each project.
     """
@@ -609,6 +609,7 @@ def _tallies(projects, *, end: datetime.date):
         n1=Count("pk"), d1=Sum(latest_value, output_field=SUM), d2=Sum("target", output_field=SUM),
     )
 
+    latest_report = _latest_reports(end)
     own_targets = Indicator.objects.filter(project=OuterRef("pk"), target__isnull=False)
     # below its target: no value yet, or a lower one (one reading of the latest value: no value sorts lowest)
     below = own_targets.annotate(latest=Coalesce(latest_value, Value(NO_VALUE), output_field=SUM)).filter(latest__lt=F("target"))
@@ -616,6 +617,8 @@ def _tallies(projects, *, end: datetime.date):
     verdicts = row(
         projects, "projects", F("theme"), F("chantier"), F("status"), F("chantier__name"),
         n1=Count("pk"), n2=Count("pk", filter=has_targets), n3=Count("pk", filter=Q(Exists(below))),
+        d1=Sum(Subquery(latest_report.values("people_reached")[:1]), output_field=SUM),
+        d2=Sum(Subquery(latest_report.values("citizens_reached")[:1]), output_field=SUM),
     )
 
     zero, blank = Value(0, output_field=number), Value("", output_field=text)
@@ -623,9 +626,7 @@ def _tallies(projects, *, end: datetime.date):
         projects, "organisations", zero, zero, blank,
         n1=Count("lead", distinct=True), n2=Count("partnerships__organisation", distinct=True), n3=Count("partnerships"),
     )
-    latest_reports = ProgressReport.objects.filter(pk__in=projects.annotate(latest=Subquery(_latest_reports(end).values("pk")[:1])).values("latest"))
-    reached = row(latest_reports, "reached", zero, zero, blank, n1=Sum("people_reached"), n2=Sum("citizens_reached"))
-    return units.union(verdicts, organisations, reached, all=True)
+    return units.union(verdicts, organisations, all=True)
 
 
 def _rollups(level: str, names: dict, verdicts: dict, units: dict) -> list["Rollup"]:
@@ -729,10 +730,10 @@ def build_bilan(
                 verdict[1] += n2 - n3  # on track: every indicator with a target reached
             if space_pk is not None:
                 space_names[space_pk] = extra
+            people_reached += int(d1 or 0)
+            citizens_reached += int(d2 or 0)
         elif level == "organisations":
             leads, partner_orgs, partner_links = n1 or 0, n2 or 0, n3 or 0
-        elif level == "reached":
-            people_reached, citizens_reached = int(n1 or 0), int(n2 or 0)
     count = sum(by_status.values())
 
     # -- money of every project of the bilan, by source, plan year and theme (1 query, a UNION of three)
