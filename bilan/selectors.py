@@ -424,9 +424,21 @@ def _project_money(start: datetime.date, end: datetime.date) -> dict:
     }
 
 
-def _lines_queryset(projects, *, start: datetime.date, end: datetime.date):
-    """The projects in the bilan's order, with lead, theme, space and their money in the period."""
-    return projects.select_related("lead", "theme", "chantier").annotate(**_project_money(start, end)).order_by("theme__order", "title", "pk")
+BILAN_ORDER = ("theme__order", "title", "pk")
+
+
+class _Ordered:
+    """The projects in the bilan's order: a slice of them is read (1 query) with lead, theme, space
+    and their money in the period, computed for that slice only, not for every project sorted."""
+
+    def __init__(self, projects, *, start: datetime.date, end: datetime.date):
+        self.projects, self.start, self.end = projects.order_by(*BILAN_ORDER), start, end
+
+    def __getitem__(self, part: slice) -> list[ActionProject]:
+        return list(
+            ActionProject.objects.filter(pk__in=self.projects.values("pk")[part])
+            .select_related("lead", "theme", "chantier").annotate(**_project_money(self.start, self.end)).order_by(*BILAN_ORDER)
+        )
 
 
 def _details(project_ids: list[int], *, end: datetime.date):
@@ -455,7 +467,7 @@ def _details(project_ids: list[int], *, end: datetime.date):
 
 
 def _chunk_lines(projects: list[ActionProject], *, start: datetime.date, end: datetime.date) -> list[ProjectLine]:
-    """The lines of these projects (from `_lines_queryset`, so with their money) for the period, in
+    """The lines of these projects (a slice of `_Ordered`, so with their money) for the period, in
     their order: 2 queries whatever their number (partners and indicators as one UNION, reports)."""
     project_ids = [p.pk for p in projects]
     partners, indicators = defaultdict(list), defaultdict(list)
@@ -504,11 +516,11 @@ def _chunk_lines(projects: list[ActionProject], *, start: datetime.date, end: da
 
 
 def _each_built(projects, *, start: datetime.date, end: datetime.date, chunk: int = CHUNK) -> Iterator[ProjectLine]:
-    """Every project of this queryset (from `_lines_queryset`) as a line, `chunk` projects at a time
+    """Every project of these (`_Ordered`) as a line, `chunk` projects at a time
     (one query for the projects and two for their lines per chunk), so that memory does not grow with their number."""
     offset = 0
     while True:
-        batch = list(projects[offset:offset + chunk])  # 1 projects of this chunk, with lead, theme, space and money
+        batch = projects[offset:offset + chunk]  # 1 projects of this chunk, with lead, theme, space and money
         yield from _chunk_lines(batch, start=start, end=end) if batch else ()
         if len(batch) < chunk:
             return
@@ -753,12 +765,12 @@ def build_bilan(
 
     # -- the lines of one page (3 queries: the projects with their money, partners and indicators, reports)
     pages = max(ceil(count / per_page), 1)
-    ordered = _lines_queryset(projects, start=start, end=end)
+    ordered = _Ordered(projects, start=start, end=end)
     if page is None:  # an export: no page, every line from `lines()`
         page, page_lines = 1, None
     else:
         page = min(max(page, 1), pages)  # beyond the last page: the last one
-        page_lines = _chunk_lines(list(ordered[(page - 1) * per_page:page * per_page]), start=start, end=end) if count else []
+        page_lines = _chunk_lines(ordered[(page - 1) * per_page:page * per_page], start=start, end=end) if count else []
 
     by_source = tuple(
         MoneyLine(
