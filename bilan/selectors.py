@@ -3,6 +3,9 @@ frozen dataclasses that the page and every export (CSV, XLSX; later PDF and DOCX
 
 `build_bilan` costs a fixed number of queries whatever the number of projects, reports and
 meetings (the comment beside each query says what it reads; tests/bilan/test_bilan_queries.py).
+Its figures are SQL aggregates (GROUP BY, filtered counts and sums, subqueries; issue 7): no
+project is read into Python for them, only the lines of the page shown; the exports read every
+line, a chunk at a time, through `Bilan.lines()`.
 
 The rules, written once here:
 
@@ -662,7 +665,7 @@ def _rollups(level: str, names: dict, verdicts: dict, units: dict) -> list["Roll
     return rollups
 
 
-WHITESPACE = [c for c in map(chr, range(0x110000)) if c.isspace()]  # what Python's str.strip() takes away
+WHITESPACE = [c for c in map(chr, range(0x3001)) if c.isspace()]  # what Python's str.strip() takes away (the last is U+3000)
 
 
 def _written(field: str) -> Q:
