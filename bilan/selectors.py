@@ -460,11 +460,11 @@ def _details(project_ids: list[int], *, end: datetime.date):
         d_on=Subquery(latest.values("report__period_end")[:1]), d_sort=F("order"),
     )
     columns = ("d_kind", "d_project", "d_pk", "d_name", "d_unit", "d_target", "d_value", "d_on", "d_sort")
-    # partners by name, then indicators by (order, pk)
-    sort_name = {"d_sort_name": F("d_name")}
+    # partners by name, then indicators by (order, pk); the indicators first in the UNION, whose
+    # columns convert its values (SQLite: a target read as its field, « 123.00 », as before)
     return (
-        partners.annotate(**sort_name).values_list(*columns, "d_sort_name").order_by()
-        .union(indicators.annotate(d_sort_name=Value("", text)).values_list(*columns, "d_sort_name").order_by(), all=True)
+        indicators.annotate(d_sort_name=Value("", text)).values_list(*columns, "d_sort_name").order_by()
+        .union(partners.annotate(d_sort_name=F("d_name")).values_list(*columns, "d_sort_name").order_by(), all=True)
         .order_by("d_kind", "d_sort_name", "d_sort", "d_pk")
     )
 

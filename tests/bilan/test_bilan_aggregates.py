@@ -201,6 +201,9 @@ def test_the_sql_figures_are_those_of_every_line_summed(cast, plan, theme, small
     assert report.highlights == tuple(expected["highlights"])
     assert report.highlight_count == expected["highlight_count"]
     assert [line.pk for line in report.projects] == [line.pk for line in report.lines()][10:20]  # page 2 of 10 lines
+    targets = dict(Indicator.objects.values_list("pk", "target"))
+    shown = [(str(i.target), str(targets[i.pk])) for line in report.lines() for i in line.indicators]
+    assert shown and all(a == b for a, b in shown)  # as read from their field (« 10.15 », not « 10.1500000000000 »)
 
 
 def test_the_page_costs_the_same_and_builds_only_its_lines_with_10_or_80_projects(client, cast, plan, theme, django_assert_num_queries, monkeypatch):
