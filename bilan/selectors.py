@@ -275,7 +275,7 @@ class Bilan:
     by_year: tuple[MoneyLine, ...]
     # Projects (one page of them), meetings, indicators
     project_count: int
-    projects: tuple[ProjectLine, ...]  # the lines of page `page` only; every line: `lines()`
+    projects: tuple[ProjectLine, ...]  # the lines of page `page` only (none for an export); every line: `lines()`
     meetings: tuple[SpaceMeetings, ...]
     space_rollups: tuple[Rollup, ...]
     theme_rollups: tuple[Rollup, ...]
