@@ -3,6 +3,9 @@ frozen dataclasses that the page and every export (CSV, XLSX; later PDF and DOCX
 
 `build_bilan` costs a fixed number of queries whatever the number of projects, reports and
 meetings (the comment beside each query says what it reads; tests/bilan/test_bilan_queries.py).
+Its figures are SQL aggregates (GROUP BY, filtered counts and sums, subqueries; issue 7): no
+project is read into Python for them, only the lines of the page shown; the exports read every
+line, a chunk at a time, through `Bilan.lines()`.
 
 The rules, written once here:
 
@@ -28,24 +31,30 @@ The rules, written once here:
 """
 
 import datetime
-import heapq
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from functools import partial
 from math import ceil
 
 from django.db.models import (
+    CharField,
     Count,
+    DateField,
+    DecimalField,
     Exists,
+    F,
     IntegerField,
+    Max,
+    Min,
     OuterRef,
     Q,
     Subquery,
     Sum,
     Value,
 )
+from django.db.models.functions import Cast, Coalesce, Concat, Substr
+from django.db.models.lookups import In
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -266,7 +275,7 @@ class Bilan:
     by_year: tuple[MoneyLine, ...]
     # Projects (one page of them), meetings, indicators
     project_count: int
-    projects: tuple[ProjectLine, ...]  # the lines of page `page` only; every line: `lines()`
+    projects: tuple[ProjectLine, ...]  # the lines of page `page` only (none for an export); every line: `lines()`
     meetings: tuple[SpaceMeetings, ...]
     space_rollups: tuple[Rollup, ...]
     theme_rollups: tuple[Rollup, ...]
@@ -362,68 +371,114 @@ def _q(value) -> Decimal:
     return (value or ZERO).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-CHUNK = 500  # projects read at a time: each chunk costs the same 5 queries, memory stays flat
+CHUNK = 500  # project lines read at a time for the exports: each chunk costs the same 3 queries, memory stays flat
 PER_PAGE = 50  # project lines shown on one page of the bilan
 HIGHLIGHTS_SHOWN = 50  # latest highlights on the page (every one is in the exports)
 
-
-@dataclass
-class _Built:
-    """One project's line with what the totals need (ids, money by source and plan year)."""
-
-    project: ActionProject
-    line: ProjectLine
-    partner_ids: tuple[int, ...]
-    committed: dict  # (source, plan year) -> amount
-    disbursed: dict
-
-
+SUM = DecimalField(max_digits=20, decimal_places=2)  # a sum over every project may pass the 12 digits of one amount
 COMMITTED, PAID, CORRECTED = 1, 2, 3
+PARTNER, INDICATOR = 0, 1
+NO_VALUE = Decimal("-1e13")  # below any value or target (12 digits)
 
 
-def _money_rows(project_ids: list[int], *, start: datetime.date, end: datetime.date):
-    """(project, source, plan year, kind, total) of these projects in the period, in one UNION query:
-    committed (decided in it, less reductions), paid in it, corrections dated in it."""
-    kind = IntegerField()
-    committed = (
-        Commitment.objects.filter(project_id__in=project_ids, decided_on__range=(start, end))
-        .values_list("project", "source", "plan_year")
-        .annotate(kind=Value(COMMITTED, output_field=kind), total=Sum(Commitment.CURRENT))
-        .order_by()
+def _latest_reports(end: datetime.date):
+    """The reports of the project (OuterRef) up to `end`, the latest first (reports are cumulative)."""
+    return ProgressReport.objects.filter(project=OuterRef("pk"), period_end__lte=end).order_by("-period_end", "-submitted_at", "-pk")
+
+
+def _latest_values(end: datetime.date):
+    """The values of the indicator (OuterRef) reported up to `end`, the latest first."""
+    return IndicatorValue.objects.filter(indicator=OuterRef("pk"), report__period_end__lte=end).order_by(
+        "-report__period_end", "-report__submitted_at", "-report__pk"
     )
-    paid = (
-        Disbursement.objects.filter(commitment__project_id__in=project_ids, paid_on__range=(start, end))
-        .values_list("commitment__project", "commitment__source", "commitment__plan_year")
-        .annotate(kind=Value(PAID, output_field=kind), total=Sum("amount"))
-        .order_by()
-    )
-    corrected = (
-        DisbursementCorrection.objects.filter(disbursement__commitment__project_id__in=project_ids, corrected_on__range=(start, end))
-        .values_list("disbursement__commitment__project", "disbursement__commitment__source", "disbursement__commitment__plan_year")
-        .annotate(kind=Value(CORRECTED, output_field=kind), total=Sum("delta"))
-        .order_by()
-    )
-    for project, source, year, row_kind, total in committed.union(paid, corrected, all=True):
-        yield project, source, year, row_kind, Decimal(total) if not isinstance(total, Decimal) else total
 
 
-def _chunk_lines(projects: list[ActionProject], *, start: datetime.date, end: datetime.date) -> list[_Built]:
-    """The lines of these projects for the period ending `end`, in their order: 4 queries whatever
-    their number (partners, money as one UNION, reports, indicators with their latest value)."""
+def _latest_value(end: datetime.date):
+    """The latest value up to `end` of the indicator of the row: the value in its project's latest
+    report when there is one (two index lookups, the common case), else that of `_latest_values`."""
+    latest_report = ProgressReport.objects.filter(project=OuterRef(OuterRef("project")), period_end__lte=end).order_by(
+        "-period_end", "-submitted_at", "-pk"
+    )
+    in_latest_report = IndicatorValue.objects.filter(indicator=OuterRef("pk"), report=Subquery(latest_report.values("pk")[:1]))
+    return Coalesce(
+        Subquery(in_latest_report.values("value")[:1]), Subquery(_latest_values(end).values("value")[:1]),
+        output_field=DecimalField(max_digits=12, decimal_places=2),
+    )
+
+
+# ---------------------------------------------------------------- the project lines (a page of them, or every one for the exports)
+
+
+def _project_money(start: datetime.date, end: datetime.date) -> dict:
+    """Annotations of a project: committed in the period (decided in it, less reductions), paid in
+    it, and the corrections dated in it."""
+
+    def total(queryset, group: str, expression):
+        return Subquery(queryset.order_by().values(group).annotate(t=Sum(expression, output_field=SUM)).values("t"), output_field=SUM)
+
+    pk = OuterRef("pk")
+    return {
+        "committed_in": total(Commitment.objects.filter(project=pk, decided_on__range=(start, end)), "project", Commitment.CURRENT),
+        "paid_in": total(Disbursement.objects.filter(commitment__project=pk, paid_on__range=(start, end)), "commitment__project", "amount"),
+        "corrected_in": total(
+            DisbursementCorrection.objects.filter(disbursement__commitment__project=pk, corrected_on__range=(start, end)),
+            "disbursement__commitment__project", "delta",
+        ),
+    }
+
+
+BILAN_ORDER = ("theme__order", "title", "pk")
+
+
+class _Ordered:
+    """The projects in the bilan's order: a slice of them is read (1 query) with lead, theme, space
+    and their money in the period, computed for that slice only, not for every project sorted."""
+
+    def __init__(self, projects, *, start: datetime.date, end: datetime.date):
+        self.projects, self.start, self.end = projects.order_by(*BILAN_ORDER), start, end
+
+    def __getitem__(self, part: slice) -> list[ActionProject]:
+        return list(
+            ActionProject.objects.filter(pk__in=self.projects.values("pk")[part])
+            .select_related("lead", "theme", "chantier").annotate(**_project_money(self.start, self.end)).order_by(*BILAN_ORDER)
+        )
+
+
+def _details(project_ids: list[int], *, end: datetime.date):
+    """The partners (by name) and the indicators (by order, each with its latest value up to `end`)
+    of these projects, in one UNION: (kind, project, pk, name, unit, target, value, measured on)."""
+    text, number, amount = CharField(), IntegerField(), DecimalField(max_digits=12, decimal_places=2)
+    partners = ProjectPartner.objects.filter(project_id__in=project_ids).annotate(
+        d_kind=Value(PARTNER, number), d_project=F("project_id"), d_pk=F("organisation_id"), d_name=F("organisation__name"),
+        d_unit=Value("", text), d_target=Value(None, amount), d_value=Value(None, amount), d_on=Value(None, DateField()),
+        d_sort=Value(0, number),
+    )
+    latest = _latest_values(end)
+    indicators = Indicator.objects.filter(project_id__in=project_ids).annotate(
+        d_kind=Value(INDICATOR, number), d_project=F("project_id"), d_pk=F("pk"), d_name=F("name"),
+        d_unit=F("unit"), d_target=F("target"), d_value=Subquery(latest.values("value")[:1]),
+        d_on=Subquery(latest.values("report__period_end")[:1]), d_sort=F("order"),
+    )
+    columns = ("d_kind", "d_project", "d_pk", "d_name", "d_unit", "d_target", "d_value", "d_on", "d_sort")
+    # partners by name, then indicators by (order, pk); the indicators first in the UNION, whose
+    # columns convert its values (SQLite: a target read as its field, « 123.00 », as before)
+    return (
+        indicators.annotate(d_sort_name=Value("", text)).values_list(*columns, "d_sort_name").order_by()
+        .union(partners.annotate(d_sort_name=F("d_name")).values_list(*columns, "d_sort_name").order_by(), all=True)
+        .order_by("d_kind", "d_sort_name", "d_sort", "d_pk")
+    )
+
+
+def _chunk_lines(projects: list[ActionProject], *, start: datetime.date, end: datetime.date) -> list[ProjectLine]:
+    """The lines of these projects (a slice of `_Ordered`, so with their money) for the period, in
+    their order: 2 queries whatever their number (partners and indicators as one UNION, reports)."""
     project_ids = [p.pk for p in projects]
-    partners = defaultdict(list)
-    for row in (  # 1 their partners
-        ProjectPartner.objects.filter(project_id__in=project_ids)
-        .values_list("project_id", "organisation_id", "organisation__name")
-        .order_by("organisation__name")
-    ):
-        partners[row[0]].append((row[1], row[2]))
-
-    # -- money of these projects in the period, by project, source and plan year
-    committed = defaultdict(lambda: defaultdict(lambda: ZERO))  # project -> (source, year) -> amount
-    disbursed = defaultdict(lambda: defaultdict(lambda: ZERO))
-    for project, source, year, kind, total in _money_rows(project_ids, start=start, end=end):  # 1 (a UNION of three)
-        (committed if kind == COMMITTED else disbursed)[project][(source, year)] += total
+    partners, indicators = defaultdict(list), defaultdict(list)
+    for kind, project, pk, name, unit, target, value, measured_on, *_sort in _details(project_ids, end=end):  # 1
+        if kind == PARTNER:
+            partners[project].append(name)
+        else:
+            indicators[project].append(IndicatorLine(pk, name, unit, target, value, measured_on))
 
     # -- reports: latest state at the end of the period, highlights written in it
     latest_report = {}
@@ -436,25 +491,15 @@ def _chunk_lines(projects: list[ActionProject], *, start: datetime.date, end: da
         latest_report.setdefault(report.project_id, report)
         if report.highlights.strip() and report.period_end >= start:
             highlights[report.project_id].append(report)
-    indicators = defaultdict(list)
-    latest = IndicatorValue.objects.filter(indicator=OuterRef("pk"), report__period_end__lte=end).order_by(
-        "-report__period_end", "-report__submitted_at", "-report__pk"
-    )
-    for indicator in (  # 1 indicators, each with its latest value up to the end of the period
-        Indicator.objects.filter(project_id__in=project_ids)
-        .annotate(latest_value=Subquery(latest.values("value")[:1]), measured_on=Subquery(latest.values("report__period_end")[:1]))
-        .order_by("order", "pk")
-    ):
-        indicators[indicator.project_id].append(indicator)
 
-    built = []
+    lines = []
     for p in projects:
         report = latest_report.get(p.pk)
-        line = ProjectLine(
+        lines.append(ProjectLine(
             pk=p.pk,
             title=p.title,
             lead=p.lead.name,
-            partners=tuple(name for _pk, name in partners[p.pk]),
+            partners=tuple(partners[p.pk]),
             status=p.status,
             status_label=str(p.get_status_display()),
             theme=p.theme.name,
@@ -462,146 +507,273 @@ def _chunk_lines(projects: list[ActionProject], *, start: datetime.date, end: da
             percent_done=report.percent_done if report else None,
             people_reached=report.people_reached if report else None,
             citizens_reached=report.citizens_reached if report else None,
-            committed=_q(sum(committed[p.pk].values(), ZERO)),
-            disbursed=_q(sum(disbursed[p.pk].values(), ZERO)),
-            indicators=tuple(IndicatorLine(i.pk, i.name, i.unit, i.target, i.latest_value, i.measured_on) for i in indicators[p.pk]),
+            committed=_q(p.committed_in),
+            disbursed=_q((p.paid_in or ZERO) + (p.corrected_in or ZERO)),
+            indicators=tuple(indicators[p.pk]),
             highlights=tuple(
                 Highlight(p.pk, p.title, r.period_start, r.period_end, r.highlights.strip())
                 for r in sorted(highlights[p.pk], key=lambda r: (r.period_end, r.pk))
             ),
-        )
-        built.append(_Built(p, line, tuple(pk for pk, _name in partners[p.pk]), committed[p.pk], disbursed[p.pk]))
-    return built
+        ))
+    return lines
 
 
-def _each_built(projects, *, start: datetime.date, end: datetime.date, chunk: int = CHUNK) -> Iterator[_Built]:
-    """Every project of this ordered queryset as a line, `chunk` projects at a time (one query for
-    the projects and four for their lines per chunk), so that memory does not grow with their number."""
+def _each_built(projects, *, start: datetime.date, end: datetime.date, chunk: int = CHUNK) -> Iterator[ProjectLine]:
+    """Every project of these (`_Ordered`) as a line, `chunk` projects at a time
+    (one query for the projects and two for their lines per chunk), so that memory does not grow with their number."""
     offset = 0
     while True:
-        batch = list(projects[offset:offset + chunk])  # 1 projects of this chunk, with lead, theme and space
+        batch = projects[offset:offset + chunk]  # 1 projects of this chunk, with lead, theme, space and money
         yield from _chunk_lines(batch, start=start, end=end) if batch else ()
         if len(batch) < chunk:
             return
         offset += chunk
 
 
-class _RollupTally:
-    """Indicators of the projects of one space or theme, summed as the project lines go by."""
+class _Lines:
+    """`Bilan.lines()`: every line read again chunk by chunk; kept after the first reading when
+    they fit in one chunk (an export then reads each project once however many tables it writes)."""
 
-    def __init__(self, name: str):
-        self.name = name
-        self.units: dict[str, list] = {}  # unit key -> [label, value sum, target sum, indicators]
-        self.projects = 0
-        self.on_track = 0
+    def __init__(self, projects, *, start: datetime.date, end: datetime.date, count: int, page_lines: list[ProjectLine] | None):
+        self.projects, self.start, self.end = projects, start, end
+        self.keep = count <= CHUNK
+        self.kept = page_lines if page_lines is not None and count <= len(page_lines) else None  # every line is on the page
 
-    def add(self, line: ProjectLine) -> None:
-        for indicator in line.indicators:
-            if indicator.unit.strip() and indicator.target is not None:
-                tally = self.units.setdefault(indicator.unit.strip().lower(), [indicator.unit.strip(), ZERO, ZERO, 0])
-                tally[1] += indicator.value or ZERO
-                tally[2] += indicator.target
-                tally[3] += 1
-        verdict = line.on_track
-        if verdict is not None:
-            self.projects += 1
-            self.on_track += 1 if verdict else 0
+    def __call__(self) -> Iterator[ProjectLine]:
+        if self.kept is not None:
+            return iter(self.kept)
+        lines = _each_built(self.projects, start=self.start, end=self.end)
+        if self.keep:
+            self.kept = list(lines)
+            return iter(self.kept)
+        return lines
 
-    def rollup(self, level: str) -> "Rollup | None":
-        if not self.units and not self.projects:
-            return None
-        return Rollup(
-            level=level,
-            name=self.name,
-            units=tuple(UnitTotal(unit=label, value=value, target=target, indicators=n) for _key, (label, value, target, n) in sorted(self.units.items())),
-            projects=self.projects,
-            on_track=self.on_track,
+
+# ---------------------------------------------------------------- the figures, as SQL aggregates
+
+
+def _money_rows(projects, *, start: datetime.date, end: datetime.date):
+    """(source, plan year, theme, kind, total) of these projects in the period, in one UNION query:
+    committed (decided in it, less reductions), paid in it, corrections dated in it."""
+    kind = IntegerField()
+    committed = (
+        Commitment.objects.filter(project__in=projects, decided_on__range=(start, end))
+        .values_list("source", "plan_year", "project__theme")
+        .annotate(kind=Value(COMMITTED, output_field=kind), total=Sum(Commitment.CURRENT, output_field=SUM))
+        .order_by()
+    )
+    paid = (
+        Disbursement.objects.filter(commitment__project__in=projects, paid_on__range=(start, end))
+        .values_list("commitment__source", "commitment__plan_year", "commitment__project__theme")
+        .annotate(kind=Value(PAID, output_field=kind), total=Sum("amount", output_field=SUM))
+        .order_by()
+    )
+    corrected = (
+        DisbursementCorrection.objects.filter(disbursement__commitment__project__in=projects, corrected_on__range=(start, end))
+        .values_list("disbursement__commitment__source", "disbursement__commitment__plan_year", "disbursement__commitment__project__theme")
+        .annotate(kind=Value(CORRECTED, output_field=kind), total=Sum("delta", output_field=SUM))
+        .order_by()
+    )
+    for source, year, theme, row_kind, total in committed.union(paid, corrected, all=True):
+        yield source, year, theme, row_kind, Decimal(total) if not isinstance(total, Decimal) else total
+
+
+def _sort_text(number):
+    """An integer as text that sorts as the number does (for a positive id or order)."""
+    return Cast(number + Value(10**12), CharField())
+
+
+def _tallies(projects, *, end: datetime.date):
+    """The counts and sums behind the headline figures and the roll-ups, in one UNION of GROUP BYs:
+    rows of (level, theme, space, text, extra, n1, n2, n3, d1, d2), where by `level`:
+
+    - "units": the indicators with a target of the projects of a theme and a space, by unit (text):
+      extra = the sort text of the earliest in the bilan's order, n1 = how many, d1 = Σ latest
+      value up to `end`, d2 = Σ target;
+    - "projects": the projects of a theme and a space with a status (text; extra = the space's
+      name): n1 = how many, n2 = with an indicator with a target, n3 = below one of their targets
+      (no value yet, or a latest value lower than the target; the others of n2 are on track),
+      d1 = Σ people reached and d2 = Σ citizens reached by the latest report of each project;
+    - "organisations": n1 = distinct leads, n2 = distinct partners, n3 = partner links.
+
+    Each latest value is read once (units, and the verdicts of projects), as is each project.
+    """
+    text, number = CharField(), IntegerField()
+
+    def row(queryset, level: str, theme, space, label, extra=None, **aggregates):
+        counts = {name: aggregates.get(name, Cast(Value(None), output_field=number)) for name in ("n1", "n2", "n3")}
+        sums = {name: aggregates.get(name, Cast(Value(None), output_field=SUM)) for name in ("d1", "d2")}
+        keys = {"t_theme": theme, "t_space": space, "t_text": label}
+        if extra is not None and not getattr(extra, "contains_aggregate", False):
+            keys["t_extra"] = extra
+        return (
+            queryset.order_by().annotate(t_level=Value(level, output_field=text), **keys)
+            .values("t_level", *keys)
+            .annotate(**({} if "t_extra" in keys else {"t_extra": extra if extra is not None else Value("", output_field=text)}), **counts, **sums)
+            .values_list("t_level", "t_theme", "t_space", "t_text", "t_extra", "n1", "n2", "n3", "d1", "d2")
         )
+
+    latest_value = _latest_value(end)
+    first = Min(Concat(
+        _sort_text(F("project__theme__order")), F("project__title"), Value("\x01"), _sort_text(F("project_id")),
+        _sort_text(F("order")), _sort_text(F("pk")), output_field=text,
+    ))
+    units = row(
+        Indicator.objects.filter(project__in=projects.values("pk"), target__isnull=False),
+        "units", F("project__theme"), F("project__chantier"), F("unit"), first,
+        n1=Count("pk"), d1=Sum(latest_value, output_field=SUM), d2=Sum("target", output_field=SUM),
+    )
+
+    latest_report = _latest_reports(end)
+    own_targets = Indicator.objects.filter(project=OuterRef("pk"), target__isnull=False)
+    # below its target: no value yet, or a lower one (one reading of the latest value: no value sorts lowest)
+    below = own_targets.annotate(latest=Coalesce(latest_value, Value(NO_VALUE), output_field=SUM)).filter(latest__lt=F("target"))
+    has_targets = Q(Exists(own_targets))
+    verdicts = row(
+        projects, "projects", F("theme"), F("chantier"), F("status"), F("chantier__name"),
+        n1=Count("pk"), n2=Count("pk", filter=has_targets), n3=Count("pk", filter=Q(Exists(below))),
+        d1=Sum(Subquery(latest_report.values("people_reached")[:1]), output_field=SUM),
+        d2=Sum(Subquery(latest_report.values("citizens_reached")[:1]), output_field=SUM),
+    )
+
+    zero, blank = Value(0, output_field=number), Value("", output_field=text)
+    organisations = row(
+        projects, "organisations", zero, zero, blank,
+        n1=Count("lead", distinct=True), n2=Count("partnerships__organisation", distinct=True), n3=Count("partnerships"),
+    )
+    return units.union(verdicts, organisations, all=True)
+
+
+def _rollups(level: str, names: dict, verdicts: dict, units: dict) -> list["Rollup"]:
+    """The roll-ups of one level, in the order of `names` (key -> name): `verdicts` key -> (projects
+    with a target, on track); `units` key -> {unit key -> [label, first, value, target, indicators]}."""
+    rollups = []
+    for key, name in names.items():
+        projects, on_track = verdicts[key] if key in verdicts else (0, 0)
+        if not projects:  # a unit counts only indicators with a target: none without such projects
+            continue
+        rollups.append(Rollup(
+            level=level,
+            name=name,
+            units=tuple(
+                UnitTotal(unit=label, value=_q(value), target=_q(target), indicators=n)  # values and targets are to the cent
+                for _unit, (label, _first, value, target, n) in sorted(units.get(key, {}).items())
+            ),
+            projects=projects,
+            on_track=on_track,
+        ))
+    return rollups
+
+
+WHITESPACE = [c for c in map(chr, range(0x3001)) if c.isspace()]  # what Python's str.strip() takes away (the last is U+3000)
+
+
+def _written(field: str) -> Q:
+    """Not blank as Python's str.strip() sees it: a first character that is not white space (cheap),
+    else any (a regular expression, only for the few texts that start with a space or a line break)."""
+    return ~Q(**{field: ""}) & (~Q(In(Substr(field, 1, 1), WHITESPACE)) | Q(**{f"{field}__regex": r"\S"}))
+
+
+def _latest_highlights(projects, *, start: datetime.date, end: datetime.date) -> tuple[list["Highlight"], int]:
+    """The HIGHLIGHTS_SHOWN latest highlights of these projects written in the period, and how many
+    there are (1 query: the count as a subquery, computed once): latest report first, then by
+    project title (the latest), project, report."""
+    written = ProgressReport.objects.filter(project__in=projects.values("pk"), period_end__range=(start, end)).filter(_written("highlights"))
+    count = written.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("pk")).values("n")
+    rows = list(
+        written.annotate(total=Subquery(count, output_field=IntegerField()))
+        .order_by("-period_end", "-project__title", "project_id", "-pk")
+        .values_list("project_id", "project__title", "period_start", "period_end", "highlights", "total")[:HIGHLIGHTS_SHOWN]
+    )
+    shown = [Highlight(project, title, period_start, period_end, text.strip()) for project, title, period_start, period_end, text, _total in rows]
+    return shown, rows[0][-1] if rows else 0
 
 
 def build_bilan(
     *, user, period_start: datetime.date, period_end: datetime.date, theme: Theme | None = None,
     space: Chantier | None = None, organisation: Organisation | None = None, status: str | None = None,
-    plan: Plan | None = None, period: Period | None = None, page: int = 1, per_page: int = PER_PAGE,
+    plan: Plan | None = None, period: Period | None = None, page: int | None = 1, per_page: int = PER_PAGE,
     years: list[PlanYear] | None = None, themes: list[Theme] | None = None,
 ) -> "Bilan":
     """Everything the bilan page and its exports show, for this user, period and filters.
 
-    The projects are read `CHUNK` at a time and summed as they go by; the bilan keeps only the
-    lines of page `page` (`per_page` lines; the last page when `page` is beyond it) and the latest
-    highlights. `Bilan.lines()` reads every line again, chunk by chunk, for the exports."""
+    The figures are SQL aggregates (GROUP BY, filtered counts and sums, subqueries), so their cost
+    does not grow with the number of projects read into Python: none is. Only the lines of page
+    `page` (`per_page` lines; the last page when `page` is beyond it; none when `page` is None, as
+    for the exports) and the latest highlights are built; `Bilan.lines()` reads every line, chunk by
+    chunk, for the exports."""
     plan = plan or Plan.objects.current()  # 1 the plan (unless given)
     years = list(plan.years.all()) if years is None else years  # 1 plan years (none when the view gives them)
     if period is None:
         period = period_for(period_start, period_end, years)
     start, end = period.start, period.end
     filtered = bilan_projects(user, plan=plan, theme=theme, space=space, organisation=organisation, status=status)
-    ordered = filtered.filter(_active_in(period)).select_related("lead", "theme", "chantier").order_by("theme__order", "title", "pk")
+    projects = filtered.filter(_active_in(period))
 
     to_date = (  # every commitment of the source decided up to the end of the period
         Commitment.objects.filter(source=OuterRef("pk"), decided_on__lte=end).order_by().values("source")
-        .annotate(total=Sum(Commitment.CURRENT)).values("total")
+        .annotate(total=Sum(Commitment.CURRENT, output_field=SUM)).values("total")
     )
     sources = list(  # 1 sources, each with what was committed to it up to the end of the period
-        FundingSource.objects.filter(plan=plan).annotate(committed_to_date=Subquery(to_date)).order_by("order")
+        FundingSource.objects.filter(plan=plan).annotate(committed_to_date=Subquery(to_date, output_field=SUM)).order_by("order")
     )
     themes = list(plan.themes.order_by("order")) if themes is None else themes  # 1 themes (none when the view gives them)
 
-    # -- one pass over every project of the bilan (5 queries per CHUNK projects)
-    count = 0
-    first = max(page - 1, 0) * per_page
-    page_lines: list[ProjectLine] = []
-    last_lines: deque[ProjectLine] = deque(maxlen=per_page)
+    # -- counts and sums of every project of the bilan (1 query)
     by_status, by_theme_count = defaultdict(int), defaultdict(int)
-    leads, partner_orgs, partner_links = set(), set(), 0
-    people_reached = citizens_reached = 0
+    theme_verdicts, space_verdicts, space_names = defaultdict(lambda: [0, 0]), defaultdict(lambda: [0, 0]), {}
+    theme_units, space_units = defaultdict(dict), defaultdict(dict)
+    leads = partner_orgs = partner_links = people_reached = citizens_reached = 0
+    for level, theme_pk, space_pk, label, extra, n1, n2, n3, d1, d2 in _tallies(projects, end=end):
+        if level == "units":
+            unit = (label or "").strip()
+            if not unit:
+                continue
+            for units in (theme_units[theme_pk], space_units[space_pk]) if space_pk is not None else (theme_units[theme_pk],):
+                tally = units.setdefault(unit.lower(), [unit, extra, ZERO, ZERO, 0])
+                if extra < tally[1]:  # the label is that of the earliest indicator in the bilan's order
+                    tally[0], tally[1] = unit, extra
+                tally[2] += d1 or ZERO
+                tally[3] += d2 or ZERO
+                tally[4] += n1
+        elif level == "projects":
+            by_status[label] += n1
+            by_theme_count[theme_pk] += n1
+            verdicts = (theme_verdicts[theme_pk], space_verdicts[space_pk]) if space_pk is not None else (theme_verdicts[theme_pk],)
+            for verdict in verdicts:
+                verdict[0] += n2
+                verdict[1] += n2 - n3  # on track: every indicator with a target reached
+            if space_pk is not None:
+                space_names[space_pk] = extra
+            people_reached += int(d1 or 0)
+            citizens_reached += int(d2 or 0)
+        elif level == "organisations":
+            leads, partner_orgs, partner_links = n1 or 0, n2 or 0, n3 or 0
+    count = sum(by_status.values())
+
+    # -- money of every project of the bilan, by source, plan year and theme (1 query, a UNION of three)
     c_source, d_source = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
     c_year, d_year = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
     c_theme, d_theme = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
-    space_tallies: dict[int, _RollupTally] = {}
-    theme_tallies: dict[tuple, _RollupTally] = {}
-    latest_highlights: list = []  # a heap of the HIGHLIGHTS_SHOWN latest
-    highlight_count = 0
-    kept: list[ProjectLine] | None = []  # every line while they fit in one chunk: the exports then read no more
-    for built in _each_built(ordered, start=start, end=end):
-        p, line = built.project, built.line
-        if kept is not None:
-            if len(kept) < CHUNK:
-                kept.append(line)
-            else:
-                kept = None
-        if first <= count < first + per_page:
-            page_lines.append(line)
-        last_lines.append(line)
-        count += 1
-        by_status[p.status] += 1
-        by_theme_count[p.theme_id] += 1
-        leads.add(p.lead_id)
-        partner_orgs.update(built.partner_ids)
-        partner_links += len(built.partner_ids)
-        people_reached += line.people_reached or 0
-        citizens_reached += line.citizens_reached or 0
-        for (source, year), amount in built.committed.items():
-            c_source[source] += amount
-            c_year[year] += amount
-            c_theme[p.theme_id] += amount
-        for (source, year), amount in built.disbursed.items():
-            d_source[source] += amount
-            d_year[year] += amount
-            d_theme[p.theme_id] += amount
-        if p.chantier_id is not None:
-            space_tallies.setdefault(p.chantier_id, _RollupTally(p.chantier.name)).add(line)
-        theme_tallies.setdefault((p.theme.order, p.theme_id), _RollupTally(p.theme.name)).add(line)
-        for h in line.highlights:
-            highlight_count += 1
-            item = (h.period_end, h.project_title, -h.project_pk, highlight_count, h)  # the count breaks ties
-            if len(latest_highlights) < HIGHLIGHTS_SHOWN:
-                heapq.heappush(latest_highlights, item)
-            else:
-                heapq.heappushpop(latest_highlights, item)
+    # (a commitment decided, a payment made or corrected in the period makes its project active in
+    # it: the filtered projects are enough, without `_active_in`, and cheaper to read)
+    for source, year, theme_pk, kind, total in _money_rows(filtered.values("pk"), start=start, end=end):
+        of_source, of_year, of_theme = (c_source, c_year, c_theme) if kind == COMMITTED else (d_source, d_year, d_theme)
+        of_source[source] += total
+        of_year[year] += total
+        of_theme[theme_pk] += total
+
+    # (so does a report ending in the period)
+    highlights, highlight_count = _latest_highlights(filtered, start=start, end=end)  # 1
+
+    # -- the lines of one page (3 queries: the projects with their money, partners and indicators, reports)
     pages = max(ceil(count / per_page), 1)
-    if count and not page_lines:  # beyond the last page: show the last one
-        page_lines = list(last_lines)[-(count - (pages - 1) * per_page):]
+    ordered = _Ordered(projects, start=start, end=end)
+    if page is None:  # an export: no page, every line from `lines()`
+        page, page_lines = 1, None
+    else:
+        page = min(max(page, 1), pages)  # beyond the last page: the last one
+        page_lines = _chunk_lines(ordered[(page - 1) * per_page:page * per_page], start=start, end=end) if count else []
 
     by_source = tuple(
         MoneyLine(
@@ -613,10 +785,11 @@ def build_bilan(
     by_theme = tuple(MoneyLine(t.slug, t.name, _q(c_theme[t.pk]), _q(d_theme[t.pk])) for t in themes)
     by_year = tuple(MoneyLine(y.label, y.label, _q(c_year[y.pk]), _q(d_year[y.pk])) for y in years)
 
-    # -- meetings held in the period
+    # -- meetings held in the period (1 query)
     meetings = _meetings(user, plan=plan, period=period, theme=theme, space=space, organisation=organisation)
 
     envelope = _q(sum((s.amount for s in sources), ZERO))
+    theme_order = {t.pk: (t.order, t.pk) for t in themes}
     return Bilan(
         plan_title=plan.title,
         alliance=plan.alliance_acronym or plan.alliance_name,
@@ -633,8 +806,8 @@ def build_bilan(
             Tally(value, str(label), by_status[value]) for value, label in ProjectStatus.choices if by_status[value]
         ),
         projects_by_theme=tuple(Tally(t.slug, t.name, by_theme_count[t.pk]) for t in themes),
-        lead_organisations=len(leads),
-        partner_organisations=len(partner_orgs),
+        lead_organisations=leads,
+        partner_organisations=partner_orgs,
         partners_per_project=(
             (Decimal(partner_links) / count).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if count else Decimal("0.0")
         ),
@@ -652,28 +825,23 @@ def build_bilan(
         by_theme=by_theme,
         by_year=by_year,
         project_count=count,
-        projects=tuple(page_lines),
-        page=min(max(page, 1), pages),
+        projects=tuple(page_lines or ()),
+        page=page,
         pages=pages,
         per_page=per_page,
         meetings=meetings["spaces"],
-        space_rollups=tuple(
-            r for r in (t.rollup("space") for t in sorted(space_tallies.values(), key=lambda t: t.name)) if r
-        ),
-        theme_rollups=tuple(r for r in (theme_tallies[key].rollup("theme") for key in sorted(theme_tallies)) if r),
-        highlights=tuple(item[-1] for item in sorted(latest_highlights, reverse=True)),
+        space_rollups=tuple(_rollups("space", dict(sorted(space_names.items(), key=lambda item: item[1])), space_verdicts, space_units)),
+        theme_rollups=tuple(_rollups(
+            "theme", {t.pk: t.name for t in sorted(themes, key=lambda t: theme_order[t.pk])}, theme_verdicts, theme_units,
+        )),
+        highlights=tuple(highlights),
         highlight_count=highlight_count,
-        lines_of=(lambda: iter(kept)) if kept is not None else partial(_lines_of, ordered, start=start, end=end),
+        lines_of=_Lines(ordered, start=start, end=end, count=count, page_lines=page_lines),
     )
 
 
-def _lines_of(projects, *, start: datetime.date, end: datetime.date) -> Iterator[ProjectLine]:
-    for built in _each_built(projects, start=start, end=end):
-        yield built.line
-
-
 def _meetings(user, *, plan, period, theme, space, organisation) -> dict:
-    """Meetings held in the period per space (1 query), and the distinct citizens present (1)."""
+    """Meetings held in the period per space, with the distinct citizens present overall (1 query)."""
     held_until = min(period.end, timezone.localdate() - datetime.timedelta(days=1))
     meetings = Meeting.objects.visible_to(user).filter(date__range=(period.start, held_until))
     if theme is not None:
@@ -686,6 +854,10 @@ def _meetings(user, *, plan, period, theme, space, organisation) -> dict:
         meetings = meetings.filter(chantier__in=organisation.chantier_memberships.values("chantier"))
     meeting_ids = meetings.values("pk")
     present = Q(attendances__present=True)
+    everyone = (  # distinct citizens present at any of these meetings (one figure, computed once)
+        Attendance.objects.filter(meeting__in=meeting_ids, present=True, citizen__isnull=False)
+        .annotate(one=Value(1)).values("one").annotate(n=Count("citizen", distinct=True)).values("n")
+    )
     counts = list(  # 1 per space: meetings held, everyone present, citizens present, distinct citizens
         Meeting.objects.filter(pk__in=meeting_ids)
         .values("chantier", "chantier__name")
@@ -694,17 +866,15 @@ def _meetings(user, *, plan, period, theme, space, organisation) -> dict:
             present=Count("attendances", filter=present),
             citizen_attendances=Count("attendances", filter=present & Q(attendances__citizen__isnull=False)),
             citizens=Count("attendances__citizen", filter=present, distinct=True),
+            citizens_overall=Max(Subquery(everyone, output_field=IntegerField())),
         )
         .order_by("chantier__name")
-    )
-    citizens = (  # 1 distinct citizens present overall
-        Attendance.objects.filter(meeting__in=meeting_ids, present=True, citizen__isnull=False).values("citizen").distinct().count()
     )
     spaces = tuple(
         SpaceMeetings(row["chantier"], row["chantier__name"], row["n"], row["present"], row["citizen_attendances"], row["citizens"])
         for row in counts
     )
-    return {"spaces": spaces, "citizens": citizens}
+    return {"spaces": spaces, "citizens": counts[0]["citizens_overall"] or 0 if counts else 0}
 
 
 # ---------------------------------------------------------------- open data (public, no personal data)

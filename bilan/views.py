@@ -28,6 +28,7 @@ from chantiers.models import Plan, PlanYear
 from organisations.access import coordination_required
 
 IMPORT_SESSION_KEY = "bilan_progress_import"
+SPACES_SHOWN = 50  # spaces listed on the page in the tables by space (every one is in the exports)
 
 
 def _plan() -> tuple[Plan, list[PlanYear]]:
@@ -47,8 +48,9 @@ def _page_number(request) -> int:
         return 1
 
 
-def _bilan(request):
-    """(form, bilan): the bilan is None when the form is invalid."""
+def _bilan(request, *, page: bool = False):
+    """(form, bilan): the bilan is None when the form is invalid. With `page`, the bilan holds the
+    project lines of the page asked for; without (the exports), `bilan.lines()` reads every one."""
     plan, years = _plan()
     form = BilanForm(request.GET, plan=plan, user=request.user, years=years)
     if not form.is_valid():
@@ -56,7 +58,7 @@ def _bilan(request):
     period = form.period()
     bilan = selectors.build_bilan(
         user=request.user, period_start=period.start, period_end=period.end, plan=plan, period=period,
-        years=form.years, themes=form.themes, page=_page_number(request), **form.filters(),
+        years=form.years, themes=form.themes, page=_page_number(request) if page else None, **form.filters(),
     )
     return form, bilan
 
@@ -65,7 +67,7 @@ def _bilan(request):
 @login_required
 def bilan(request):
     """The bilan of a period for this user (a partner's holds its organisations' projects only)."""
-    form, report = _bilan(request)
+    form, report = _bilan(request, page=True)
     query = request.GET.urlencode()
     return render(
         request,
@@ -75,6 +77,9 @@ def bilan(request):
             "bilan": report,
             "query": f"?{query}" if query else "",
             "tables": exports.TABLE_TITLES,
+            # the tables by space show the first SPACES_SHOWN (by name), with how many there are
+            "space_rollups": report.space_rollups[:SPACES_SHOWN] if report else (),
+            "space_meetings": report.meetings[:SPACES_SHOWN] if report else (),
             # a Page over the line numbers (no query) for the pagination of the project lines
             "page": Paginator(range(report.project_count), report.per_page).get_page(report.page) if report else None,
         },

@@ -1081,9 +1081,9 @@ class ProgressReport(models.Model):
         verbose_name_plural = _("rapports d'étape")
         ordering = ["project", "-period_end"]
         indexes = [
-            # A project's latest report (the theme page, the bilan): the first row of this index for the project.
-            models.Index(fields=["project", "-period_end", "-submitted_at", "-id"], name="chantiers_report_latest_idx"),
-            # The latest reports of a theme, newest first: read in this order until enough are found.
+            # A project's latest report up to a date (the theme page, the bilan): read backwards, no sort.
+            models.Index(fields=["project", "period_end", "submitted_at", "id"], name="chantiers_report_latest_idx"),
+            # The latest reports of a theme or a period, newest first: read in this order until enough are found.
             models.Index(fields=["-period_end", "-submitted_at", "-id"], name="chantiers_report_newest_idx"),
         ]
         constraints = [

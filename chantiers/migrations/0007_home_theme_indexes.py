@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='progressreport',
-            index=models.Index(fields=['project', '-period_end', '-submitted_at', '-id'], name='chantiers_report_latest_idx'),
+            index=models.Index(fields=['project', 'period_end', 'submitted_at', 'id'], name='chantiers_report_latest_idx'),
         ),
         migrations.AddIndex(
             model_name='progressreport',

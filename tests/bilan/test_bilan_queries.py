@@ -27,9 +27,10 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 
 # build_bilan for a plan given by the view: plan years, sources (with what was committed to them up
-# to the end of the period), themes; per chunk of 500 projects: the projects, their partners, their
-# money (one UNION of committed, paid and corrected), their reports, their indicators (each with its
-# latest value); meetings and attendance per space, distinct citizens.
+# to the end of the period), themes; the figures (one UNION of GROUP BYs over the projects and their
+# indicators), the money (one UNION of committed, paid and corrected), the latest highlights with
+# their count; the page's lines: its projects with their money, their partners and indicators (one
+# UNION), their reports; meetings and attendance per space with the distinct citizens.
 SELECTOR_QUERIES = 10
 
 
