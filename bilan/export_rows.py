@@ -76,7 +76,7 @@ def projects_of(bilan) -> QuerySet | None:
     lines_of = getattr(bilan, "lines_of", None)
     if lines_of is None or getattr(lines_of, "kept", None) is not None:
         return None
-    candidates = [getattr(lines_of, "projects", None)]
+    candidates = [getattr(lines_of, "project_queryset", None), getattr(lines_of, "projects", None)]
     if isinstance(lines_of, functools.partial):
         candidates += [*lines_of.args, *lines_of.keywords.values()]
     for candidate in candidates:

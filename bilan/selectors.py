@@ -539,6 +539,11 @@ class _Lines:
         self.keep = count <= CHUNK
         self.kept = page_lines if page_lines is not None and count <= len(page_lines) else None  # every line is on the page
 
+    @property
+    def project_queryset(self):
+        """The bilan's projects in its order (BILAN_ORDER): the exports read their rows from it (bilan.export_rows)."""
+        return self.projects.projects
+
     def __call__(self) -> Iterator[ProjectLine]:
         if self.kept is not None:
             return iter(self.kept)

@@ -7,7 +7,15 @@ the highest ids instead."""
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 
-from chantiers.models import Attendance, Chantier, ChantierCitizen, ChantierMembership, Invitation, Meeting, MeetingLoadState
+from chantiers.models import (
+    Attendance,
+    Chantier,
+    ChantierCitizen,
+    ChantierMembership,
+    Invitation,
+    Meeting,
+    MeetingLoadState,
+)
 
 # Meetings (their date, times and space), who was invited or attended, who sits where, and whether a space is active.
 SOURCES = (Invitation, Attendance, Meeting, ChantierMembership, ChantierCitizen, Chantier)
