@@ -15,6 +15,7 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
+    F,
     Func,
     IntegerField,
     Min,
@@ -244,16 +245,13 @@ def open_follow_ups(limit: int = FOLLOW_UPS_SHOWN) -> dict:
     follow-up before the LIMIT.
     """
     count_open = FollowUp.objects.open().order_by().annotate(n=Func(Value(1), function="COUNT")).values("n")[:1]
-    # The first `limit` are chosen on the follow-ups alone, then joined (not every open one): the first dated ones
-    # and the first undated ones, each read in the index's order (« undated last » is an order no index keeps).
-    dated = FollowUp.objects.open().filter(due_on__isnull=False).order_by("due_on", "pk").values("pk")[:limit]
-    undated = FollowUp.objects.open().filter(due_on__isnull=True).order_by("pk").values("pk")[:limit]
-    follow_ups = sorted(
-        FollowUp.objects.filter(Q(pk__in=dated) | Q(pk__in=undated))
+    soonest = FollowUp.objects.open().order_by(F("due_on").asc(nulls_last=True), "pk")
+    follow_ups = list(  # the first `limit` are chosen on the follow-ups alone, then joined (not every open one)
+        FollowUp.objects.filter(pk__in=soonest.values("pk")[:limit])
         .select_related("decision__meeting__chantier", "responsible_organisation", "responsible_user")
-        .annotate(open_total=Subquery(count_open)),
-        key=lambda f: (f.due_on is None, f.due_on or datetime.date.min, f.pk),
-    )[:limit]
+        .annotate(open_total=Subquery(count_open))
+        .order_by(F("due_on").asc(nulls_last=True), "pk")
+    )
     total = follow_ups[0].open_total if follow_ups else 0
     return {"follow_ups": follow_ups, "follow_ups_more": total - len(follow_ups)}
 
