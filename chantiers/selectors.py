@@ -212,6 +212,20 @@ def _entity(kind) -> tuple[str, str]:
     return f"{_table(User)} o", f"CASE WHEN {full} = '' THEN o.username ELSE {full} END"
 
 
+def _loads_union(kinds, source: str) -> str:
+    """Every invitee of these kinds (pk, name) with its figures read from `source` (a CTE or the
+    MeetingLoad table), 0 where it has none: one SELECT a kind, in a UNION ALL."""
+    columns = ", ".join(f"COALESCE(a.{name}, 0) AS {name}" for name in FIGURES)
+    selects = []
+    for kind in kinds:
+        entity, name = _entity(kind)
+        selects.append(
+            f"SELECT '{kind.value}' AS kind, o.id AS pk, {name} AS name, {columns} "
+            f"FROM {entity} LEFT JOIN {source} a ON a.kind = '{kind.value}' AND a.who = o.id"
+        )
+    return " UNION ALL ".join(selects)
+
+
 def _loads_sql(table: str, windows: list[Window], *, cached: bool = False, top: tuple[str, int] | None = None) -> tuple[str, list]:
     """`WITH … loads AS (SELECT kind, pk, name, spaces, meetings_3, minutes_3, …)`: one row per organisation
     (table "organisations") or per citizen and user (table "people"), with its figures: computed here
@@ -226,28 +240,12 @@ def _loads_sql(table: str, windows: list[Window], *, cached: bool = False, top: 
     kinds = KINDS[table]
     if not cached:
         figures, params = _figures_sql(windows, kinds)
-        columns = ", ".join(f"COALESCE(a.{name}, 0) AS {name}" for name in FIGURES)
-        selects = []
-        for kind in kinds:
-            entity, name = _entity(kind)
-            selects.append(
-                f"SELECT '{kind.value}' AS kind, o.id AS pk, {name} AS name, {columns} "
-                f"FROM {entity} LEFT JOIN figures a ON a.kind = '{kind.value}' AND a.who = o.id"
-            )
-        return f"WITH figures AS ({figures}), loads AS ({' UNION ALL '.join(selects)})", params
+        return f"WITH figures AS ({figures}), loads AS ({_loads_union(kinds, 'figures')})", params
     # The table itself, not a CTE: SQLite would copy a CTE read twice, then index the copy.
     load = _table(MeetingLoad)
     params: list = []
     if top is None:
-        columns = ", ".join(f"COALESCE(a.{name}, 0) AS {name}" for name in FIGURES)
-        selects = []
-        for kind in kinds:
-            entity, name = _entity(kind)
-            selects.append(
-                f"SELECT '{kind.value}' AS kind, o.id AS pk, {name} AS name, {columns} "
-                f"FROM {entity} LEFT JOIN {load} a ON a.kind = '{kind.value}' AND a.who = o.id"
-            )
-        return f"WITH loads AS ({' UNION ALL '.join(selects)})", params
+        return f"WITH loads AS ({_loads_union(kinds, load)})", params
     column, k = top
     assert column in FIGURES
     # The k highest of each kind on the (kind, column) index, then the k-th highest of them all.
