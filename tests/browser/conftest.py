@@ -5,6 +5,7 @@ Without Chromium the browser tests are skipped, unless REQUIRE_BROWSER=1 (CI), w
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -36,8 +37,10 @@ def browser(_orm_beside_playwright):
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(f"Chromium is required (REQUIRE_BROWSER=1) but {CHROMIUM} is missing.")
         pytest.skip("Chromium is not installed (apt-get install chromium).")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=15_000)
+    _clicks_wait_for_the_page_they_open()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -54,6 +57,50 @@ def browser(_orm_beside_playwright):
         )
         yield browser
         browser.close()
+
+
+def _clicks_wait_for_the_page_they_open():
+    """A click that submits a form or follows a link returns once the request has left, while
+    the page being left is still shown; on a slow machine the next line then reads that old page.
+    After each click that starts a navigation of the main frame, wait until the new document
+    has replaced it and loaded (or the response turned out to be a download)."""
+    from playwright.sync_api import Locator
+
+    if getattr(Locator.click, "waits_for_navigation", False):
+        return
+    original = Locator.click
+
+    def click(self, *args, **kwargs):
+        page = self.page
+        seen = set()
+
+        def on_request(request):
+            if request.is_navigation_request() and request.frame == page.main_frame:
+                seen.add("request")
+
+        def on_navigated(frame):
+            if frame == page.main_frame:
+                seen.add("committed")
+
+        def on_download(download):
+            seen.add("download")
+
+        listeners = {"request": on_request, "framenavigated": on_navigated, "download": on_download}
+        for event, listener in listeners.items():
+            page.on(event, listener)
+        try:
+            original(self, *args, **kwargs)
+            deadline = time.monotonic() + 15
+            while "request" in seen and not seen & {"committed", "download"} and time.monotonic() < deadline:
+                page.wait_for_timeout(50)
+        finally:
+            for event, listener in listeners.items():
+                page.remove_listener(event, listener)
+        if "committed" in seen:
+            page.wait_for_load_state("load")
+
+    click.waits_for_navigation = True
+    Locator.click = click
 
 
 @pytest.fixture
@@ -76,14 +123,34 @@ def axe_source():
 def axe(axe_source):
     """axe(page) runs axe-core on the page and returns its violations (WCAG 2.1 A and AA rules)."""
 
+    from playwright.sync_api import Error
+
     def run(page):
-        page.evaluate(axe_source)
-        result = page.evaluate(
-            """async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"""
-        )
-        return result["violations"]
+        # A click that navigates returns before the next page has loaded: axe then starts on
+        # the page being left and loses its document. Wait for the page that stays, and retry.
+        for attempt in range(4):
+            page.wait_for_load_state("load")
+            try:
+                page.evaluate(axe_source)
+                result = page.evaluate(
+                    """async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"""
+                )
+            except Error as error:
+                if attempt == 3 or not _lost_to_a_navigation(error):
+                    raise
+                page.wait_for_timeout(250)
+            else:
+                return result["violations"]
 
     return run
+
+
+def _lost_to_a_navigation(error) -> bool:
+    message = str(error)
+    return any(
+        sign in message
+        for sign in ("documentElement", "Execution context was destroyed", "navigation", "axe is not defined")
+    )
 
 
 def describe(violations) -> str:

@@ -4,6 +4,7 @@ schedules a payment that waits for it; then pays one that needs no report (real 
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from budget.models import Agreement, Disbursement, PlannedPayment
 from chantiers.models import ProjectStatus
@@ -34,7 +35,7 @@ def test_coordinator_signs_an_agreement_and_schedules_payments(live_server, page
     agreement = Agreement.objects.get(reference="CONV-2015-11")
     assert agreement.project.title == PROJECT
     assert agreement.project.status == ProjectStatus.AGREEMENT_SIGNED
-    assert page.get_by_text("Convention signée avec").is_visible()
+    expect(page.get_by_text("Convention signée avec")).to_be_visible()
 
     page.get_by_role("link", name="Ajouter une échéance de rapport").click()
     page.get_by_label("Type de rapport").select_option(label="Rapport d'étape")
@@ -75,7 +76,7 @@ def test_coordinator_signs_an_agreement_and_schedules_payments(live_server, page
     row.get_by_label("Référence du paiement").fill("Chèque 2201")
     row.get_by_role("button", name="Verser").click()
     page.wait_for_url(live_server.url + agreement.get_absolute_url())
-    assert page.get_by_text("Versement de 5 000,00").is_visible()
+    expect(page.get_by_text("Versement de 5 000,00")).to_be_visible()
     first.refresh_from_db()
     assert first.disbursement == Disbursement.objects.get(reference="Chèque 2201")
     assert page.get_by_test_id("schedule-paid").inner_text().replace("\xa0", " ") == "5 000,00 $"

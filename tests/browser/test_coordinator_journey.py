@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from chantiers.models import Chantier, Decision, Meeting
 from chantiers.services import meeting_schedule
@@ -38,12 +39,12 @@ def test_coordinator_runs_a_new_chantier(live_server, page, axe, demo_with_a_mee
     violations = axe(page)
     assert violations == [], describe(violations)
     page.get_by_role("button", name="Enregistrer").click()
-    assert page.get_by_role("heading", name="Chantier logement abordable").is_visible()
+    expect(page.get_by_role("heading", name="Chantier logement abordable")).to_be_visible()
 
     for name in (FAMILY, EMPLOYMENT):
         page.get_by_role("combobox", name="Organisation").select_option(label=name)
         page.get_by_role("button", name="Ajouter l'organisation").click()
-        assert page.get_by_test_id("member").filter(has_text=name).is_visible()
+        expect(page.get_by_test_id("member").filter(has_text=name)).to_be_visible()
     violations = axe(page)
     assert violations == [], describe(violations)
 
@@ -56,13 +57,13 @@ def test_coordinator_runs_a_new_chantier(live_server, page, axe, demo_with_a_mee
     page.get_by_role("button", name="Planifier la rencontre").click()
 
     warning = page.get_by_test_id("hyperconcertation-warning")
-    assert warning.is_visible()
+    expect(warning).to_be_visible()
     assert FAMILY in warning.inner_text() and "Table petite enfance des Collines" in warning.inner_text()
     assert not Meeting.objects.filter(chantier__name="Chantier logement abordable").exists()
     violations = axe(page)
     assert violations == [], describe(violations)
     page.get_by_role("button", name="Planifier quand même").click()
-    assert page.get_by_role("heading", name="Rencontre — Chantier logement abordable").is_visible()
+    expect(page.get_by_role("heading", name="Rencontre — Chantier logement abordable")).to_be_visible()
 
     page.get_by_role("link", name="Consigner les présences").click()
     page.get_by_role("checkbox", name=EMPLOYMENT).check()
@@ -70,7 +71,7 @@ def test_coordinator_runs_a_new_chantier(live_server, page, axe, demo_with_a_mee
     violations = axe(page)
     assert violations == [], describe(violations)
     page.get_by_role("button", name="Enregistrer les présences").click()
-    assert page.get_by_test_id("attendance").filter(has_text=EMPLOYMENT).is_visible()
+    expect(page.get_by_test_id("attendance").filter(has_text=EMPLOYMENT)).to_be_visible()
 
     page.get_by_role("textbox", name="Décision").fill("Produire un portrait commun des besoins en logement")
     page.get_by_label("Suivi : quoi").first.fill("Rassembler les données des membres")

@@ -4,6 +4,7 @@ amount; committing more than what is left is refused with a clear message (real 
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from budget.models import FundingSource
 from tests.browser.conftest import describe, log_in
@@ -46,7 +47,7 @@ def test_commit_then_over_commit(live_server, page, axe, demo):
     page.get_by_label("Date de la décision").fill("2014-06-11")
     page.get_by_role("button", name="Engager").click()
     error = page.get_by_text("Il reste")
-    assert error.is_visible()
+    expect(error).to_be_visible()
     assert "impossible d'engager" in error.inner_text()
     ville.refresh_from_db()
     assert money(page.get_by_text("Il reste").inner_text().split("Il reste")[1].split("dans")[0]) == ville.remaining

@@ -1,6 +1,7 @@
 """The first journey in real Chromium: the public plan, then a coordinator logs in."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import describe, log_in
 
@@ -23,7 +24,7 @@ def test_public_plan_then_coordinator_login(live_server, page, axe, demo):
 
     page.wait_for_url(live_server.url + "/")
     assert "Coordination" in page.get_by_test_id("current-user").inner_text()
-    assert page.get_by_role("heading", name="Vos actions").is_visible()
+    expect(page.get_by_role("heading", name="Vos actions")).to_be_visible()
     assert page.get_by_test_id("envelope-total").inner_text().replace("\xa0", " ") == "502 136 $"
     violations = axe(page)
     assert violations == [], describe(violations)
@@ -34,7 +35,7 @@ def test_a_wrong_password_gets_a_french_error_in_the_browser(live_server, page, 
     page.get_by_label("Nom d’utilisateur").fill("coordination")
     page.get_by_label("Mot de passe").fill("pas-le-bon")
     page.get_by_role("button", name="Se connecter").click()
-    assert page.get_by_text("Saisissez un nom d’utilisateur et un mot de passe valides").is_visible()
+    expect(page.get_by_text("Saisissez un nom d’utilisateur et un mot de passe valides")).to_be_visible()
 
 
 def test_the_login_page_passes_axe(live_server, page, axe, demo):
@@ -57,7 +58,7 @@ def test_the_plan_in_english_and_back(live_server, page, axe, demo):
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("heading", name="The envelope").is_visible()
+    expect(page.get_by_role("heading", name="The envelope")).to_be_visible()
     assert page.get_by_test_id("envelope-total").inner_text() == "$502,136"
     violations = axe(page)
     assert violations == [], describe(violations)

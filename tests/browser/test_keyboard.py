@@ -3,6 +3,7 @@ every element Tab reaches shows where the focus is, and the errors of an invalid
 fields (aria-invalid, aria-describedby pointing at the message), and read out in the message itself."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
 from tests.browser.test_every_page_axe import INVALID_FIELDS
@@ -36,7 +37,7 @@ def test_the_project_form_by_keyboard_alone(live_server, page, demo):
     page.keyboard.press("Tab")
     skip = page.evaluate("() => document.activeElement.className + ' ' + document.activeElement.getAttribute('href')")
     assert "skip-link" in skip and "#contenu" in skip, f"the first Tab reaches {skip}, not the skip link"
-    assert page.locator(".skip-link").is_visible(), "the skip link stays hidden when it has the focus"
+    expect(page.locator(".skip-link"), "the skip link stays hidden when it has the focus").to_be_visible()
     page.keyboard.press("Enter")
     assert page.evaluate("() => document.activeElement.id") == "contenu"
 

@@ -2,6 +2,7 @@
 then opens the project's budget; every page passes axe (real Chromium)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from budget.models import Disbursement, DisbursementCorrection
 from tests.browser.conftest import describe, log_in
@@ -22,7 +23,7 @@ def test_correct_then_read_the_history_and_the_project_budget(live_server, page,
     page.get_by_label("Ou l'écart à corriger").fill("-0,01")
     page.get_by_label("Date de la correction").fill("2015-03-01")
     page.get_by_role("button", name="Enregistrer la correction").click()
-    assert page.get_by_text("Ce champ est obligatoire.").is_visible()  # the reason is required
+    expect(page.get_by_text("Ce champ est obligatoire.")).to_be_visible()  # the reason is required
     assert not DisbursementCorrection.objects.exists()
     page.get_by_label("Motif").fill("Frais bancaires retenus")
     page.get_by_role("button", name="Enregistrer la correction").click()
@@ -37,13 +38,13 @@ def test_correct_then_read_the_history_and_the_project_budget(live_server, page,
     page.get_by_role("button", name="Afficher").click()
     page.wait_for_url("**au=2015-03-31**")  # the form's GET has loaded before the page is read
     page.get_by_test_id("balances").wait_for(state="visible")
-    assert page.get_by_test_id("balances").is_visible()
+    expect(page.get_by_test_id("balances")).to_be_visible()
     violations = axe(page)
     assert violations == [], describe(violations)
 
     page.goto(live_server.url + "/enveloppe/")
     page.get_by_role("link", name=disbursement.commitment.project.title, exact=True).first.click()
     page.wait_for_url(f"{live_server.url}/enveloppe/projets/{disbursement.commitment.project_id}/")
-    assert page.get_by_test_id("paid").is_visible()
+    expect(page.get_by_test_id("paid")).to_be_visible()
     violations = axe(page)
     assert violations == [], describe(violations)

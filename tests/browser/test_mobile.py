@@ -5,6 +5,7 @@ The pages come from the authorization matrix (tests/pages.py), as for the axe te
 """
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.test_every_page_axe import ERRORS, open_as, send_the_main_form_empty
 from tests.pages import ROLES, forms_with_errors, html_pages
@@ -81,5 +82,5 @@ def test_the_menu_is_reachable_by_keyboard_on_a_phone(live_server, browser, demo
         pytest.fail("the navigation toggler cannot be reached with Tab")
     page.keyboard.press("Enter")
     assert toggler.get_attribute("aria-expanded") == "true"
-    assert page.get_by_role("link", name="Lieux de concertation").is_visible()
+    expect(page.get_by_role("link", name="Lieux de concertation")).to_be_visible()
     context.close()

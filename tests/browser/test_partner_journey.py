@@ -3,6 +3,7 @@ organisation, the partner writes and files a project, the coordinator takes it t
 review to the board's acceptance, and the partner files a progress report. Every page passes axe."""
 
 import pytest
+from playwright.sync_api import expect
 
 from chantiers.models import (
     ActionProject,
@@ -76,7 +77,7 @@ def test_register_approve_file_accept_report(live_server, page, axe, demo, brows
     assert org.status == Organisation.Status.APPROVED
 
     project = write_and_file_project(page, base, axe)
-    assert page.get_by_text("Déposé").first.is_visible()
+    expect(page.get_by_text("Déposé").first).to_be_visible()
 
     accept(coordination, base, axe, project)
     coordination.context.close()

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from organisations.models import PrivacyAction, PrivacyRequest
 from tests.browser.conftest import describe, log_in
@@ -17,7 +18,7 @@ def test_coordinator_logs_an_access_request_and_exports_the_data(live_server, pa
     page.goto(live_server.url + "/")
     page.get_by_role("contentinfo").get_by_role("link", name="Politique de confidentialité").click()
     page.wait_for_url("**/confidentialite/")
-    assert page.get_by_test_id("privacy-officer").is_visible()
+    expect(page.get_by_test_id("privacy-officer")).to_be_visible()
     violations = axe(page)
     assert violations == [], describe(violations)
 

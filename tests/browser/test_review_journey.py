@@ -2,6 +2,7 @@
 the grid, recommends it and records the board's decision; every page passes axe-core."""
 
 import pytest
+from playwright.sync_api import expect
 
 from chantiers.models import BoardDecision, ProjectStatus, ReviewCriterion
 from tests.browser.conftest import describe, log_in
@@ -24,7 +25,7 @@ def test_coordinator_analyses_recommends_and_records_the_decision(live_server, p
 
     page.get_by_label("Commentaire (facultatif)").fill("Comité d'analyse de mars")
     page.get_by_role("button", name="Ouvrir l'analyse").click()
-    assert page.get_by_role("heading", name=f"Analyse — {FILED}").is_visible()
+    expect(page.get_by_role("heading", name=f"Analyse — {FILED}")).to_be_visible()
     page.get_by_label("Membres du comité d'analyse").fill("Marie Tremblay\nJean Gagnon")
     criteria = list(ReviewCriterion.objects.filter(is_active=True).order_by("order"))
     assert len(criteria) == 7
@@ -39,7 +40,7 @@ def test_coordinator_analyses_recommends_and_records_the_decision(live_server, p
     page.get_by_label("Motifs de la recommandation").fill("Projet bien appuyé par le milieu.")
     page.get_by_label("Montant recommandé (facultatif)").fill("12 000")
     page.get_by_role("button", name="Recommander").click()
-    assert page.get_by_test_id("recommendation").filter(has_text="Favorable").is_visible()
+    expect(page.get_by_test_id("recommendation").filter(has_text="Favorable")).to_be_visible()
     _axe_clean(axe, page)
 
     page.get_by_role("link", name="Consigner la décision du conseil").click()
@@ -66,5 +67,5 @@ def test_the_coordinator_s_overview_pages_are_accessible(live_server, page, axe,
         ("/projets/grille-d-analyse/", "Grille d'analyse"),
     ):
         page.goto(live_server.url + path)
-        assert page.get_by_role("heading", name=heading, exact=True).is_visible()
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
         _axe_clean(axe, page)

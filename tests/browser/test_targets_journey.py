@@ -4,6 +4,7 @@ charts: accessible (axe), no CSP violation, the charts' tables printed (real Chr
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from budget.models import BudgetTarget, TargetMove
 from tests.browser.conftest import describe, log_in
@@ -36,10 +37,10 @@ def test_targets_moves_and_charts(live_server, page, axe, demo):
 
     page.goto(live_server.url + "/enveloppe/")
     for name in ("Engagé et reste à engager, par source", "Cible, engagé et versé, par enjeu", "Versements par trimestre (T1 : avril à juin)"):
-        assert page.get_by_role("img", name=name).is_visible()
-    assert page.get_by_text("Le comité de suivi l'a décidé.").is_visible()
+        expect(page.get_by_role("img", name=name)).to_be_visible()
+    expect(page.get_by_text("Le comité de suivi l'a décidé.")).to_be_visible()
     violations = axe(page)
     assert violations == [], describe(violations)
     page.emulate_media(media="print")
-    assert page.locator("table.chart-table").first.is_visible()
+    expect(page.locator("table.chart-table").first).to_be_visible()
     assert not [p for p in problems if "Content Security Policy" in p or "Content-Security-Policy" in p], problems

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from budget.models import Agreement, Commitment
 from chantiers.models import (
@@ -186,7 +187,7 @@ def coordination_accepts(page, base, axe, camera, project):
     open_review = page.get_by_role("button", name="Ouvrir l'analyse")
     camera(page, "coordination-ouvrir-analyse", show=open_review)
     open_review.click()
-    assert page.get_by_role("heading", name=f"Analyse — {PROJECT}").is_visible()
+    expect(page.get_by_role("heading", name=f"Analyse — {PROJECT}")).to_be_visible()
     page.get_by_label("Membres du comité d'analyse").fill("Sophie Lachance\nMarc Bélanger (Table des aînés)")
     criteria = list(ReviewCriterion.objects.filter(is_active=True).order_by("order"))
     for score, criterion in zip((5, 4, 4, 3, 4, 4, 5), criteria):
@@ -205,7 +206,7 @@ def coordination_accepts(page, base, axe, camera, project):
     page.get_by_label("Montant recommandé (facultatif)").fill("12 500")
     camera(page, "coordination-recommandation", show=page.get_by_role("button", name="Recommander"))
     page.get_by_role("button", name="Recommander").click()
-    assert page.get_by_test_id("recommendation").filter(has_text="Favorable").is_visible()
+    expect(page.get_by_test_id("recommendation").filter(has_text="Favorable")).to_be_visible()
     accessible(page, axe)
 
     page.get_by_role("link", name="Consigner la décision du conseil").click()
@@ -284,7 +285,7 @@ def coordination_schedules_a_meeting(page, base, axe, camera) -> Meeting:
     page.get_by_role("combobox", name="Organisation").select_option(label=ORGANISATION)
     page.get_by_role("button", name="Ajouter l'organisation").click()
     member = page.get_by_test_id("member").filter(has_text=ORGANISATION)
-    assert member.is_visible()
+    expect(member).to_be_visible()
     accessible(page, axe)
     camera(page, "coordination-lieu", show=page.get_by_role("link", name="Planifier une rencontre").first)
 
@@ -303,7 +304,7 @@ def coordination_schedules_a_meeting(page, base, axe, camera) -> Meeting:
         accessible(page, axe)
         page.get_by_role("button", name="Planifier quand même").click()
     heading = page.get_by_role("heading", name=f"Rencontre — {SPACE}")
-    assert heading.is_visible()
+    expect(heading).to_be_visible()
     accessible(page, axe)
     meeting = Meeting.objects.get(chantier__name=SPACE, date=day)
     assert meeting.invitations.filter(organisation__name=ORGANISATION).exists()
@@ -407,7 +408,7 @@ def help_menu(page, base, axe, camera):
     page.goto(base + "/")
     page.get_by_role("navigation", name="Navigation principale").get_by_role("button", name="Aide").click()
     menu = page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Guide des organisations partenaires")
-    assert menu.is_visible()
+    expect(menu).to_be_visible()
     camera(page, "aide-menu", show=menu)
     menu.click()
     page.wait_for_url(base + "/aide/partenaires/")
