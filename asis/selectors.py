@@ -32,6 +32,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from asis.kept import Version, current_version, kept
 from budget.models import Commitment, Disbursement, FundingSource
 from chantiers.models import (
     ActionProject,
@@ -71,8 +72,10 @@ CURRENT_FIRST = ("-start_date", "pk")
 
 
 def current_plan() -> Plan | None:
+    """The current plan, with its `data_version` (asis.kept) read by the same query."""
     return (
         Plan.objects.select_related("coordinating_organisation")
+        .annotate(data_version=Version())
         .prefetch_related("years", "principles", "mobilisation_activities")
         .order_by(*CURRENT_FIRST)
         .first()
@@ -178,13 +181,31 @@ def _first_projects_of(themes: list[Theme], projects, *, limit: int, read) -> di
     return {theme.pk: sorted(by_theme[theme.pk], key=lambda p: (p.title, p.pk)) for theme in themes}
 
 
+def visitor(user) -> tuple:
+    """Who sees the same figures on the public pages: the public, coordination, staff; each partner alone
+    (their own projects are added to the public ones)."""
+    if not user.is_authenticated:
+        return ("public",)
+    if user.is_coordinator:
+        return ("coordination",)
+    if user.sees_everything:
+        return ("staff",)
+    return ("user", user.pk)
+
+
 def plan_overview(user) -> dict:
     """Everything the home page shows, in a fixed number of queries whatever the data size: each theme shows
     its first spaces and projects (HOME_SPACES_SHOWN, HOME_PROJECTS_SHOWN) with how many there are in all,
-    and its money is summed by the database."""
+    and its money is summed by the database. What is read after the plan is kept for the data version
+    (asis.kept) and this kind of visitor, until the next write."""
     plan = current_plan()  # 1 plan + 3 prefetches (years, principles, mobilisation activities)
     if plan is None:
         return {"plan": None}
+    figures = kept("home", plan.data_version, (plan.pk, visitor(user)), lambda: _overview(user, plan))
+    return {**figures, "plan": plan}
+
+
+def _overview(user, plan) -> dict:
 
     visible = _visible_projects(user)
     active_spaces = Chantier.objects.active()
@@ -281,6 +302,15 @@ def _status_order() -> Case:
 
 
 def theme_detail(user, slug: str, *, space_page=None, project_page=None) -> dict | None:
+    """`_theme_detail`, kept for the data version (asis.kept, 1 query) and this kind of visitor until the next write."""
+    figures = kept(
+        "theme", current_version(), (slug, space_page, project_page, visitor(user)),
+        lambda: _theme_detail(user, slug, space_page=space_page, project_page=project_page),
+    )
+    return dict(figures) if figures is not None else None
+
+
+def _theme_detail(user, slug: str, *, space_page=None, project_page=None) -> dict | None:
     """One theme: its active spaces and the projects this user may see, a page of each (THEME_PER_PAGE), with
     the theme's money and project counts summed by the database, the latest progress of its projects
     (PROGRESS_SHOWN) and the meetings of its spaces (details only for those the user may see).

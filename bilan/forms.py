@@ -9,6 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from asis.kept import kept
 from bilan.selectors import Period, period_of_dates, period_of_plan, period_of_year
 from chantiers.models import (
     ActionProject,
@@ -46,12 +47,25 @@ class PlainSelect(forms.Select):
     """A <select> whose options are written in Python, not one template each: the same HTML as Django's,
     about ten times faster for a plan with thousands of organisations."""
 
+    def __init__(self, *args, kept_as: tuple | None = None, **kwargs):
+        """`kept_as` (name, data version, key): the options' HTML is kept (asis.kept) until the next write."""
+        super().__init__(*args, **kwargs)
+        self.kept_as = kept_as
+
     def render(self, name, value, attrs=None, renderer=None):
         selected = set(self.format_value(value))  # as Django's: the empty choice when nothing is chosen
-        options = format_html_join(
-            "\n", '<option value="{}"{}>{}</option>',
-            ((str(v), mark_safe(" selected") if str(v) in selected else "", label) for v, label in self.choices),
-        )
+
+        def options():
+            return format_html_join(
+                "\n", '<option value="{}"{}>{}</option>',
+                ((str(v), mark_safe(" selected") if str(v) in selected else "", label) for v, label in self.choices),
+            )
+
+        if self.kept_as:
+            kept_name, version, key = self.kept_as
+            options = kept(kept_name, version, (*key, tuple(sorted(selected))), options)
+        else:
+            options = options()
         final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
         return format_html("<select{}>\n{}\n</select>", flatatt(final_attrs), options)
 
@@ -67,8 +81,10 @@ class BilanForm(forms.Form):
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None, required=False, empty_label=_("Toutes"))
     statut = forms.ChoiceField(label=_("Statut du projet"), required=False)
 
-    def __init__(self, data, *, plan: Plan, user, years=None, themes=None):
-        """`years` and `themes` of the plan when the caller has them (the bilan reuses `self.themes`)."""
+    def __init__(self, data, *, plan: Plan, user, years=None, themes=None, version=None):
+        """`years` and `themes` of the plan when the caller has them (the bilan reuses `self.themes`);
+        with the data `version` (asis.kept), the lists of spaces and organisations of coordination and
+        staff are kept until the next write."""
         self.plan = plan
         self.years = list(years) if years is not None else list(plan.years.all())
         self.themes = list(themes) if themes is not None else list(plan.themes.order_by("order"))
@@ -92,7 +108,12 @@ class BilanForm(forms.Form):
             organisations = organisations.filter(pk__in=user.organisation_ids())
         self.fields["organisation"].queryset = organisations
         for name in ("lieu", "organisation"):
-            self.fields[name].widget = PlainSelect(choices=self.fields[name].choices)
+            field = self.fields[name]
+            if user.sees_everything:  # the same lists for all of them: kept (a chosen one is still checked against the queryset)
+                rows = kept(f"bilan-form-{name}", version, (plan.pk,), lambda field=field: list(field.queryset.values_list("pk", "name")))
+                field.widget = PlainSelect(choices=[("", field.empty_label), *rows], kept_as=(f"bilan-select-{name}", version, (plan.pk,)))
+            else:
+                field.widget = PlainSelect(choices=field.choices)
         self.fields["statut"].choices = [("", _("Tous"))] + list(ProjectStatus.choices)
 
     def default_period(self) -> str:

@@ -58,6 +58,7 @@ from django.db.models.lookups import In
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from asis.kept import kept
 from budget.models import (
     Commitment,
     Disbursement,
@@ -843,6 +844,19 @@ def build_bilan(
         highlight_count=highlight_count,
         lines_of=_Lines(ordered, start=start, end=end, count=count, page_lines=page_lines),
     )
+
+
+def bilan_page(*, version, user, page: int, **arguments) -> "Bilan":
+    """The bilan of the page (`build_bilan`, lines of page `page`). Coordination and staff all see the
+    same bilan: theirs is kept for the data version (asis.kept), built again after any write. A
+    partner's, small and their own, is built each time."""
+    if not (user.is_authenticated and user.sees_everything):
+        return build_bilan(user=user, page=page, **arguments)
+    key = (
+        arguments["plan"].pk, arguments["period_start"], arguments["period_end"], page,
+        *(getattr(arguments.get(name), "pk", arguments.get(name)) for name in ("theme", "space", "organisation", "status")),
+    )
+    return kept("bilan", version, key, lambda: build_bilan(user=user, page=page, **arguments))
 
 
 def _meetings(user, *, plan, period, theme, space, organisation) -> dict:

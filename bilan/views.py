@@ -22,6 +22,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from asis.kept import Version
 from bilan import documents, exports, selectors, services
 from bilan.forms import BilanForm, ProgressImportForm
 from chantiers.models import Plan, PlanYear
@@ -31,13 +32,16 @@ IMPORT_SESSION_KEY = "bilan_progress_import"
 SPACES_SHOWN = 50  # spaces listed on the page in the tables by space (every one is in the exports)
 
 
-def _plan() -> tuple[Plan, list[PlanYear]]:
-    """The current plan (Plan.objects.current()) and its years, in one query; 404 without a plan year."""
+def _plan() -> tuple[Plan, list[PlanYear], int | None]:
+    """The current plan (Plan.objects.current()), its years and the data version (asis.kept), in one
+    query; 404 without a plan year."""
     current = Plan.objects.order_by("-start_date", "pk").values("pk")[:1]
-    years = list(PlanYear.objects.filter(plan=Subquery(current)).select_related("plan").order_by("number"))
+    years = list(
+        PlanYear.objects.filter(plan=Subquery(current)).select_related("plan").annotate(data_version=Version()).order_by("number")
+    )
     if not years:
         raise Http404
-    return years[0].plan, years
+    return years[0].plan, years, years[0].data_version
 
 
 def _page_number(request) -> int:
@@ -51,16 +55,18 @@ def _page_number(request) -> int:
 def _bilan(request, *, page: bool = False):
     """(form, bilan): the bilan is None when the form is invalid. With `page`, the bilan holds the
     project lines of the page asked for; without (the exports), `bilan.lines()` reads every one."""
-    plan, years = _plan()
-    form = BilanForm(request.GET, plan=plan, user=request.user, years=years)
+    plan, years, version = _plan()
+    form = BilanForm(request.GET, plan=plan, user=request.user, years=years, version=version)
     if not form.is_valid():
         return form, None
     period = form.period()
-    bilan = selectors.build_bilan(
+    arguments = dict(
         user=request.user, period_start=period.start, period_end=period.end, plan=plan, period=period,
-        years=form.years, themes=form.themes, page=_page_number(request) if page else None, **form.filters(),
+        years=form.years, themes=form.themes, **form.filters(),
     )
-    return form, bilan
+    if page:
+        return form, selectors.bilan_page(version=version, page=_page_number(request), **arguments)
+    return form, selectors.build_bilan(page=None, **arguments)
 
 
 @require_safe

@@ -24,6 +24,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from asis.kept import kept
 from budget.models import (
     MONEY,
     Agreement,
@@ -129,6 +130,20 @@ def envelope_overview(plan) -> dict:
         "commitment_count": sum(row["count"] for row in by_theme_id.values()),
         "funded_themes": themes,  # with `funded_projects`, for `projects_page`
     }
+
+
+def envelope_figures(plan, *, today: datetime.date | None = None) -> dict:
+    """`envelope_overview` and `plan_money` together: what the envelope page sums over the whole plan.
+    Every visitor of the page (coordination and staff) sees the same figures: they are kept for the
+    plan's `data_version` (asis.kept) and built again after any write. A new dict each time (the
+    view adds its pages to it)."""
+
+    def build():
+        overview = envelope_overview(plan)
+        overview.update(plan_money(plan, overview=overview, today=today))
+        return overview
+
+    return dict(kept("envelope", getattr(plan, "data_version", None), (plan.pk, today), build))
 
 
 def _source_ids(plan, sources):

@@ -32,6 +32,7 @@ from budget.forms import (
     TargetMoveForm,
     TargetsForm,
 )
+from asis.kept import Version
 from budget.models import (
     ZERO,
     Agreement,
@@ -44,8 +45,9 @@ from chantiers.models import ActionProject, Plan, ProjectStatus
 from organisations.access import coordination_required, staff_or_coordination_required
 
 
-def _plan():
-    plan = Plan.objects.current()
+def _plan(*, with_version: bool = False):
+    """The current plan; `with_version`: with its `data_version` (asis.kept), read by the same query."""
+    plan = (Plan.objects.annotate(data_version=Version()) if with_version else Plan.objects).current()
     if plan is None:
         raise Http404
     return plan
@@ -55,13 +57,12 @@ def _plan():
 @staff_or_coordination_required
 def envelope(request):
     """Total, committed, disbursed and remaining, by source, theme, plan year, and every commitment."""
-    plan = _plan()
-    context = selectors.envelope_overview(plan)  # sources, money per theme and year, themes, years
+    plan = _plan(with_version=True)
+    context = selectors.envelope_figures(plan)  # sources, money per theme and year, themes, years, targets, forecast, charts
     sources = context["sources"]
     context["page"] = selectors.commitments_page(plan, request.GET.get("page"), count=context["commitment_count"], sources=sources)
     context["projects_page"] = selectors.projects_page(plan, request.GET.get("projets"), themes=context["funded_themes"], sources=sources)
     context["recent_disbursements"] = selectors.recent_disbursements(plan, sources=sources)
-    context.update(selectors.plan_money(plan, overview=context))  # targets, forecast, charts (issue 5)
     return render(request, "budget/envelope.html", context)
 
 

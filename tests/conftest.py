@@ -65,3 +65,13 @@ def _fast_password_hashing(settings):
 def _private_media_in_a_temporary_folder(settings, tmp_path_factory):
     """Uploaded files (and the demo's attachment) go to a temporary folder, never to the checkout."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("private-media")
+
+
+@pytest.fixture(autouse=True)
+def _kept_figures_start_cold():
+    """Each test starts with no kept figure (asis.kept): a rolled-back test leaves versions behind."""
+    from asis import kept
+
+    kept.forget()
+    yield
+    kept.forget()

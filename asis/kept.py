@@ -1,0 +1,170 @@
+"""Kept figures: what the dashboards sum over the whole plan (home, theme, envelope, bilan), computed
+once per state of the data and kept in this process's memory.
+
+A kept figure is found under a key that holds the **data version**: a number that changes on every
+write to the portal's tables, whichever path it takes (services, the admin, `bulk_create`,
+`QuerySet.update()`, raw SQL). Writes are seen where every statement passes, the database
+connection (`watch`, an execute wrapper): no signal to forget, no table to list by hand.
+
+- On PostgreSQL the version is a sequence: `nextval` takes no lock and is never rolled back, so two
+  transactions that write never wait on each other because of it.
+- On SQLite (one writer at a time anyway) it is one row given a new random value.
+
+The version moves after every write (so a transaction reads its own writes under a version of
+their own) and again once the transaction commits (so a figure built from the data before the commit, by a request that
+read the version in between, is never found again). A rolled-back transaction leaves a version
+that no later state of the data can have, so what was built from its uncommitted rows is never
+read again either.
+
+Reading the version costs no query of its own: `Version()` is a subquery that the pages annotate
+on a query they make anyway (the plan's).
+"""
+
+import random
+import re
+import threading
+from collections import OrderedDict
+
+from django.db import connections
+from django.db.backends.signals import connection_created
+from django.db.models import BigIntegerField, Func
+from django.utils import timezone, translation
+
+TABLE = "asis_keptversion"
+SEQUENCE = "asis_kept_version_seq"
+KEEP = 128  # figures kept per process, the least recently read dropped first
+
+# Writes that change no figure a page shows: sessions, sign-in attempts, the admin's log, the
+# kept hyperconcertation figures (a cache of their own) and the version itself.
+IGNORED = frozenset({
+    TABLE, "django_session", "django_admin_log", "django_migrations",
+    "axes_accessattempt", "axes_accesslog", "axes_accessfailurelog",
+    "chantiers_meetingload", "chantiers_meetingloadstate",
+})
+WRITE = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+"?(\w+)"?', re.IGNORECASE)
+# A sign-in stamps the user's last_login (the only column of that name): no page shows it.
+LAST_LOGIN = re.compile(r'^\s*UPDATE\s+"\w+"\s+SET\s+"last_login"\s*=\s*%s\s+WHERE', re.IGNORECASE)
+
+_kept: OrderedDict = OrderedDict()
+_lock = threading.Lock()
+
+
+# -------------------------------------------------------------------------------------- the version
+
+
+def current_version(using: str = "default") -> int | None:
+    """The data version, in a query of its own (for callers without a query to put it on)."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(_read_sql(using))
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _read_sql(using: str = "default") -> str:
+    if connections[using].vendor == "postgresql":
+        return f"SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM {SEQUENCE}"
+    return f"SELECT token FROM {TABLE} WHERE id = 1"
+
+
+def bump(connection) -> None:
+    """Give the data a new version (no lock on PostgreSQL; one row on SQLite). Nothing to do before
+    the migration that makes the version has run (the migrations before it write rows too)."""
+    if not _ready(connection):
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT nextval('{SEQUENCE}')")
+        else:
+            cursor.execute(
+                f"INSERT INTO {TABLE} (id, token) VALUES (1, %s) ON CONFLICT (id) DO UPDATE SET token = excluded.token",
+                [random.getrandbits(62)],
+            )
+
+
+def changes_figures(sql: str) -> bool:
+    """Whether a statement writes to a table whose rows a page can show."""
+    match = WRITE.match(sql)
+    if not match or match.group(1).lower() in IGNORED:
+        return False
+    return not LAST_LOGIN.match(sql)
+
+
+def watch(execute, sql, params, many, context):
+    """Execute wrapper of every connection: after a write, move the version (see the module's doc)."""
+    result = execute(sql, params, many, context)
+    if isinstance(sql, str) and changes_figures(sql):
+        _written(context["connection"])
+    return result
+
+
+def _written(connection) -> None:
+    bump(connection)  # this transaction reads its own writes under a version of their own
+    if connection.in_atomic_block and not any(hook[1] is _MOVE_ON_COMMIT for hook in connection.run_on_commit):
+        connection.on_commit(_MOVE_ON_COMMIT)  # once per transaction (a savepoint rolled back takes it away)
+
+
+def _move_on_commit() -> None:
+    from django.db import connection
+
+    bump(connection)
+
+
+_MOVE_ON_COMMIT = _move_on_commit
+
+
+def _ready(connection) -> bool:
+    if getattr(connection, "_kept_ready", False):
+        return True
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT 1 FROM pg_class WHERE relkind = 'S' AND relname = %s", [SEQUENCE])
+        else:
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [TABLE])
+        connection._kept_ready = cursor.fetchone() is not None
+    return connection._kept_ready
+
+
+def _install(sender, connection, **kwargs):
+    connection._kept_ready = False  # a new connection, perhaps to another database (tests)
+    if watch not in connection.execute_wrappers:
+        connection.execute_wrappers.append(watch)
+
+
+connection_created.connect(_install, dispatch_uid="asis.kept.watch")
+
+
+# ----------------------------------------------------------------------------------- kept figures
+
+
+def kept(name: str, version, key: tuple, build):
+    """The figure `name` for `key` at data `version`: read from memory, else built by `build()` and kept.
+    Today's date and the active language are part of the key (figures say « late », labels are translated).
+    Without a version (the table is missing), the figure is built every time."""
+    if version is None:
+        return build()
+    full_key = (name, version, timezone.localdate(), translation.get_language(), key)
+    with _lock:
+        if full_key in _kept:
+            _kept.move_to_end(full_key)
+            return _kept[full_key]
+    value = build()
+    with _lock:
+        _kept[full_key] = value
+        while len(_kept) > KEEP:
+            _kept.popitem(last=False)
+    return value
+
+
+def forget() -> None:
+    """Drop every kept figure of this process (tests start cold)."""
+    with _lock:
+        _kept.clear()
+
+
+class Version(Func):
+    """`Version()` in an `annotate()`: the data version, read by the query it is put on."""
+
+    output_field = BigIntegerField()
+
+    def as_sql(self, compiler, connection, **extra):
+        return f"({_read_sql(connection.alias)})", []
