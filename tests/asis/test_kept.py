@@ -1,0 +1,185 @@
+"""Kept figures (asis.kept): the sums of the home, theme, envelope and bilan pages are kept until the next
+write, whatever path the write takes, and a visitor never reads figures kept for another kind of visitor."""
+
+import datetime
+
+import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.urls import reverse
+
+from asis import kept
+from budget.models import FundingSource
+from chantiers.models import ActionProject, Plan, ProjectStatus
+from organisations.models import Organisation
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response) -> str:
+    return response.content.decode().replace("\xa0", " ")
+
+
+@pytest.fixture
+def asis(db):
+    call_command("load_asis")
+    return Plan.objects.get()
+
+
+# ---------------------------------------------------------------------------------- the version
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        pytest.param(lambda: Organisation.objects.create(name="Nouvelle"), id="create"),
+        pytest.param(lambda: Organisation.objects.update(name="Renommée"), id="queryset-update"),
+        pytest.param(lambda: Organisation.objects.bulk_create([Organisation(name="A"), Organisation(name="B")]), id="bulk-create"),
+        pytest.param(lambda: Organisation.objects.filter(name="Vieille").delete(), id="delete"),
+        pytest.param(
+            lambda: connection.cursor().execute("UPDATE organisations_organisation SET name = name || '.'"), id="raw-sql"
+        ),
+    ],
+)
+def test_every_kind_of_write_moves_the_data_version(write):
+    Organisation.objects.create(name="Vieille")
+    before = kept.current_version()
+    write()
+    assert kept.current_version() != before
+
+
+def test_sessions_and_sign_ins_do_not_move_it(cast):
+    before = kept.current_version()
+    session = SessionStore()
+    session["x"] = 1
+    session.save()
+    cast.alice.last_login = datetime.datetime(2026, 11, 27, tzinfo=datetime.UTC)
+    cast.alice.save(update_fields=["last_login"])
+    assert kept.current_version() == before
+
+
+def test_a_read_does_not_move_it(asis, client):
+    client.get("/")
+    before = kept.current_version()
+    client.get("/")
+    client.get(reverse("theme-detail", args=[asis.themes.first().slug]))
+    assert kept.current_version() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_moves_it_at_its_first_write_and_again_when_it_commits():
+    """A reader between the write and the commit may build figures from the data before the commit: the
+    version it read is never current again."""
+    start = kept.current_version()
+    with transaction.atomic():
+        Organisation.objects.create(name="Dans la transaction")
+        during = kept.current_version()
+        assert during != start
+    assert kept.current_version() not in (start, during)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_write_leaves_a_version_no_later_state_has():
+    start = kept.current_version()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Organisation.objects.create(name="Annulée")
+        rolled_back = kept.current_version()
+        raise RuntimeError
+    Organisation.objects.create(name="Gardée")
+    assert kept.current_version() not in (start, rolled_back)
+
+
+# ---------------------------------------------------------------------------------- kept()
+
+
+def test_a_figure_is_built_once_per_version_and_again_after_a_write():
+    built = []
+
+    def build():
+        built.append(1)
+        return len(built)
+
+    version = kept.current_version()
+    assert kept.kept("n", version, (), build) == 1
+    assert kept.kept("n", version, (), build) == 1
+    assert kept.kept("n", version, ("another key",), build) == 2
+    Organisation.objects.create(name="Nouvelle")
+    assert kept.kept("n", kept.current_version(), (), build) == 3
+    assert kept.kept("n", None, (), build) == 4  # without a version: built every time
+    assert kept.kept("n", None, (), build) == 5
+
+
+def test_memory_is_bounded(monkeypatch):
+    monkeypatch.setattr(kept, "KEEP", 3)
+    for i in range(10):
+        kept.kept("n", 1, (i,), lambda i=i: i)
+    assert len(kept._kept) == 3
+    assert kept.kept("n", 1, (0,), lambda: "built again") == "built again"  # the oldest went first
+
+
+# ---------------------------------------------------------------------------------- the pages
+
+
+def test_the_envelope_shows_a_commitment_made_through_its_form(asis, client, cast):
+    fqis = FundingSource.objects.get(code="fqis")
+    project = f.make_project(lead=cast.org_a, theme=asis.themes.get(order=3), status=ProjectStatus.ACCEPTED, title="Toits")
+    client.force_login(cast.coordinator)
+    assert "1 234,56 $" not in text(client.get(reverse("budget:envelope")))  # kept now
+    response = client.post(reverse("budget:commitment-create"), {
+        "source": fqis.pk, "project": project.pk, "plan_year": asis.years.get(number=1).pk,
+        "amount": "1234,56", "decided_on": "2013-06-01",
+    })
+    assert response.status_code == 302
+    page = text(client.get(reverse("budget:envelope")))
+    assert "1 234,56 $" in page
+
+
+def test_the_home_and_theme_pages_count_a_project_accepted_after_they_were_kept(asis, client, cast):
+    theme = asis.themes.get(order=3)
+    project = f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.DRAFT, title="Habitations partagées")
+    theme_url = reverse("theme-detail", args=[theme.slug])
+    assert "Habitations partagées" not in text(client.get("/"))  # the public does not see a draft
+    assert "Habitations partagées" not in text(client.get(theme_url))
+    ActionProject.objects.filter(pk=project.pk).update(status=ProjectStatus.ACCEPTED)  # no signal: still seen
+    assert "Habitations partagées" in text(client.get("/"))
+    assert "Habitations partagées" in text(client.get(theme_url))
+
+
+def test_a_partner_never_reads_figures_kept_for_someone_else(asis, client, cast):
+    theme = asis.themes.get(order=1)
+    f.make_project(lead=cast.org_a, theme=theme, title="Brouillon de A")
+    client.force_login(cast.alice)
+    assert "Brouillon de A" in text(client.get("/"))
+    client.force_login(cast.charlie)  # another organisation, same kind of user
+    assert "Brouillon de A" not in text(client.get("/"))
+    client.logout()
+    assert "Brouillon de A" not in text(client.get("/"))
+    client.force_login(cast.coordinator)
+    coordination = client.get("/")
+    client.force_login(cast.staff)  # reads everything, but the review queue is coordination's
+    staff = client.get("/")
+    assert "Brouillon de A" in text(coordination) and "Brouillon de A" in text(staff)
+    assert "awaiting_review" in coordination.context and "awaiting_review" not in staff.context
+
+
+def test_the_bilan_shows_a_report_filed_after_it_was_kept(asis, client, cast):
+    theme = asis.themes.get(order=2)
+    project = f.make_project(
+        lead=cast.org_a, theme=theme, status=ProjectStatus.IN_PROGRESS, title="Insertion en cuisine",
+        start_date=datetime.date(2013, 5, 1), end_date=datetime.date(2015, 3, 1),
+    )
+    client.force_login(cast.staff)
+    url = reverse("bilan:bilan")
+    first = client.get(url, {"periode": "plan"})
+    assert first.context["bilan"].project_count == 1
+    f.make_project(
+        lead=cast.org_b, theme=theme, status=ProjectStatus.IN_PROGRESS, title="Deuxième",
+        start_date=datetime.date(2013, 5, 1), end_date=datetime.date(2015, 3, 1),
+    )
+    assert client.get(url, {"periode": "plan"}).context["bilan"].project_count == 2
+    # a partner's bilan is their own, never the one kept for staff
+    client.force_login(cast.charlie)
+    assert client.get(url, {"periode": "plan"}).context["bilan"].project_count == 1
+    assert project.title not in text(client.get(url, {"periode": "plan"}))
