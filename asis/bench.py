@@ -2,7 +2,8 @@
 
 Each page is requested by Django's test Client logged in as a coordinator (who sees everything,
 so every list is at its longest). For each page: the SQL queries of one request, and the median
-server time over `repeat` requests after one warm-up. The entity shown by a detail page is the
+server time over `repeat` requests after one warm-up, then as many again each just after a write
+(every kept figure of asis.kept built again). The entity shown by a detail page is the
 busiest of its kind (most meetings, attendance, projects, money), so the larger database also
 has the larger page.
 """
@@ -17,6 +18,7 @@ from django.db.models import Count
 from django.test import Client
 from django.urls import reverse
 
+from asis import kept
 from chantiers.models import ActionProject, Chantier, Meeting, Plan
 from organisations.models import Organisation, User
 from organisations.roles import COORDINATION, ensure_role_groups
@@ -85,7 +87,8 @@ def bench_staff() -> User:
 
 
 def measure(url: str, *, client: Client, repeat: int = 10, slow_seconds: float = 5.0) -> dict:
-    """Queries of one request and the median time of `repeat` more (3 when one takes over `slow_seconds`)."""
+    """Queries of one request (the first: every kept figure built), the median time of `repeat` more (3 when
+    one takes over `slow_seconds`), and the median of as many after a write (kept figures built again)."""
     queries = Recorder()
     with connection.execute_wrapper(queries):
         started = time.perf_counter()
@@ -93,15 +96,21 @@ def measure(url: str, *, client: Client, repeat: int = 10, slow_seconds: float =
         first = time.perf_counter() - started
     if response.status_code != 200:
         raise AssertionError(f"{url}: HTTP {response.status_code}")
-    times = []
+    times, cold = [], []
     for _n in range(3 if first > slow_seconds else repeat):
         started = time.perf_counter()
         client.get(url)
         times.append(time.perf_counter() - started)
+    for _n in range(3 if first > slow_seconds else repeat):
+        kept.forget()  # as after a write: the kept figures (asis.kept) are built again
+        started = time.perf_counter()
+        client.get(url)
+        cold.append(time.perf_counter() - started)
     return {
         "url": url,
         "queries": len(queries.statements),
         "median_ms": round(statistics.median(times) * 1000, 1),
+        "after_write_ms": round(statistics.median(cold) * 1000, 1),
         "requests": len(times),
         "sql": [sql for sql, _ms in queries.statements],
         "sql_ms": [ms for _sql, ms in queries.statements],

@@ -446,11 +446,17 @@ def _project_runs(project: ActionProject, year: PlanYear) -> bool:
 def plan_timeline(user) -> dict:
     """The three plan years side by side: each theme's spaces and projects on the years they
     run, the meetings held and the money committed per year, for the theme and in total."""
-    plan = (  # 1 the plan + 1 its years
-        Plan.objects.select_related("coordinating_organisation").prefetch_related("years").order_by(*CURRENT_FIRST).first()
+    plan = (  # 1 the plan (with the data version, asis.kept) + 1 its years
+        Plan.objects.select_related("coordinating_organisation").prefetch_related("years")
+        .annotate(data_version=Version()).order_by(*CURRENT_FIRST).first()
     )
     if plan is None:
         return {"plan": None}
+    # What is read after the plan is kept for the data version and this kind of visitor, until the next write.
+    return {**kept("plan", plan.data_version, (plan.pk, visitor(user)), lambda: _timeline(user, plan)), "plan": plan}
+
+
+def _timeline(user, plan) -> dict:
     years = list(plan.years.all())
 
     first_seat = (

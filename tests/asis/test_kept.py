@@ -136,15 +136,18 @@ def test_the_envelope_shows_a_commitment_made_through_its_form(asis, client, cas
     assert "1 234,56 $" in page
 
 
-def test_the_home_and_theme_pages_count_a_project_accepted_after_they_were_kept(asis, client, cast):
+def test_the_home_theme_and_plan_pages_show_a_project_accepted_after_they_were_kept(asis, client, cast):
     theme = asis.themes.get(order=3)
-    project = f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.DRAFT, title="Habitations partagées")
-    theme_url = reverse("theme-detail", args=[theme.slug])
-    assert "Habitations partagées" not in text(client.get("/"))  # the public does not see a draft
-    assert "Habitations partagées" not in text(client.get(theme_url))
+    project = f.make_project(
+        lead=cast.org_a, theme=theme, status=ProjectStatus.DRAFT, title="Habitations partagées",
+        start_date=datetime.date(2013, 9, 1), end_date=datetime.date(2014, 6, 30),
+    )
+    urls = ["/", reverse("theme-detail", args=[theme.slug]), reverse("plan")]
+    for url in urls:
+        assert "Habitations partagées" not in text(client.get(url)), url  # the public does not see a draft
     ActionProject.objects.filter(pk=project.pk).update(status=ProjectStatus.ACCEPTED)  # no signal: still seen
-    assert "Habitations partagées" in text(client.get("/"))
-    assert "Habitations partagées" in text(client.get(theme_url))
+    for url in urls:
+        assert "Habitations partagées" in text(client.get(url)), url
 
 
 def test_a_partner_never_reads_figures_kept_for_someone_else(asis, client, cast):
