@@ -22,6 +22,8 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from asis import kept
+
 BACKUP_DIR = Path(settings.BASE_DIR) / "backups"
 SQLITE_HEADER = b"SQLite format 3\x00"
 PGDUMP_HEADER = b"PGDMP"
@@ -113,6 +115,13 @@ def restore(*, path: Path, using: str = DEFAULT_DB_ALIAS, force: bool = False) -
             _("La base de données n'est pas vide : la restauration remplacerait ses données. "
               "Restaurez dans une base vide, ou confirmez avec FORCE=1 (make) ou --force.")
         )
+    version = kept.current_version(using) if kept.is_ready(using) else None  # moved past once restored (asis.kept)
+    _replace(path=path, using=using, vendor=vendor)
+    kept.move_past(version, using)
+
+
+def _replace(*, path: Path, using: str, vendor: str) -> None:
+    """The database replaced by the backup at `path`."""
     connection = connections[using]
     if vendor == "sqlite":
         connection.ensure_connection()

@@ -81,6 +81,22 @@ def bump(connection) -> None:
             )
 
 
+def move_past(version, using: str = "default") -> None:
+    """After a restore, which brings back the version of the day of the backup: a version that no
+    process can have kept figures for (PostgreSQL: past `version`, read before the restore)."""
+    connection = connections[using]
+    connection._kept_ready = False
+    if not _ready(connection):
+        return
+    if connection.vendor != "postgresql":
+        bump(connection)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT setval('{SEQUENCE}', GREATEST((SELECT last_value FROM {SEQUENCE}), %s) + 1)", [version or 0]
+        )
+
+
 def changes_figures(sql: str) -> bool:
     """Whether a statement writes to a table whose rows a page can show."""
     match = WRITE.match(sql)
@@ -110,6 +126,11 @@ def _move_on_commit() -> None:
 
 
 _MOVE_ON_COMMIT = _move_on_commit
+
+
+def is_ready(using: str = "default") -> bool:
+    """Whether the data version exists in this database (its migration has run)."""
+    return _ready(connections[using])
 
 
 def _ready(connection) -> bool:

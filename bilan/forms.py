@@ -110,8 +110,13 @@ class BilanForm(forms.Form):
         for name in ("lieu", "organisation"):
             field = self.fields[name]
             if user.sees_everything:  # the same lists for all of them: kept (a chosen one is still checked against the queryset)
-                rows = kept(f"bilan-form-{name}", version, (plan.pk,), lambda field=field: list(field.queryset.values_list("pk", "name")))
-                field.widget = PlainSelect(choices=[("", field.empty_label), *rows], kept_as=(f"bilan-select-{name}", version, (plan.pk,)))
+
+                def rows(name=name, field=field):  # read only when the form is shown (not for the exports)
+                    return [("", field.empty_label), *kept(
+                        f"bilan-form-{name}", version, (plan.pk,), lambda: list(field.queryset.values_list("pk", "name"))
+                    )]
+
+                field.widget = PlainSelect(choices=rows, kept_as=(f"bilan-select-{name}", version, (plan.pk,)))
             else:
                 field.widget = PlainSelect(choices=field.choices)
         self.fields["statut"].choices = [("", _("Tous"))] + list(ProjectStatus.choices)
