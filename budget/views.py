@@ -16,6 +16,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from asis.kept import Version
 from asis.templatetags.asis_format import format_money, long_date
 from budget import selectors, services
 from budget.forms import (
@@ -32,7 +33,6 @@ from budget.forms import (
     TargetMoveForm,
     TargetsForm,
 )
-from asis.kept import Version
 from budget.models import (
     ZERO,
     Agreement,
