@@ -32,7 +32,11 @@ from django.utils import timezone, translation
 
 TABLE = "asis_keptversion"
 SEQUENCE = "asis_kept_version_seq"
-KEEP = 128  # figures kept per process, the least recently read dropped first
+# How many figures of each name a process keeps, the least recently read dropped first. Measured at
+# scale 100: a bilan about 2.2 MB, a page of its <select> of organisations 0.3 MB, a home, theme or
+# envelope page 0.3 to 0.5 MB: at most about 50 MB a process.
+KEEP = 32
+KEEP_OF = {"bilan": 8, "bilan-select-lieu": 4, "bilan-select-organisation": 4, "bilan-form-lieu": 2, "bilan-form-organisation": 2}
 
 # Writes that change no figure a page shows: sessions, sign-in attempts, the admin's log, the
 # kept hyperconcertation figures (a cache of their own) and the version itself.
@@ -45,7 +49,7 @@ WRITE = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|T
 # A sign-in stamps the user's last_login (the only column of that name): no page shows it.
 LAST_LOGIN = re.compile(r'^\s*UPDATE\s+"\w+"\s+SET\s+"last_login"\s*=\s*%s\s+WHERE', re.IGNORECASE)
 
-_kept: OrderedDict = OrderedDict()
+_kept: dict[str, OrderedDict] = {}  # name -> key -> figure
 _lock = threading.Lock()
 
 
@@ -163,16 +167,19 @@ def kept(name: str, version, key: tuple, build):
     Without a version (the table is missing), the figure is built every time."""
     if version is None:
         return build()
-    full_key = (name, version, timezone.localdate(), translation.get_language(), key)
+    full_key = (version, timezone.localdate(), translation.get_language(), key)
     with _lock:
-        if full_key in _kept:
-            _kept.move_to_end(full_key)
-            return _kept[full_key]
+        figures = _kept.setdefault(name, OrderedDict())
+        if full_key in figures:
+            figures.move_to_end(full_key)
+            return figures[full_key]
     value = build()
     with _lock:
-        _kept[full_key] = value
-        while len(_kept) > KEEP:
-            _kept.popitem(last=False)
+        for older in [k for k in figures if k[0] != version]:  # built from data that has changed since
+            del figures[older]
+        figures[full_key] = value
+        while len(figures) > KEEP_OF.get(name, KEEP):
+            figures.popitem(last=False)
     return value
 
 

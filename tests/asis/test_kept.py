@@ -111,11 +111,14 @@ def test_a_figure_is_built_once_per_version_and_again_after_a_write():
     assert kept.kept("n", None, (), build) == 5
 
 
-def test_memory_is_bounded(monkeypatch):
+def test_memory_is_bounded_for_each_kind_of_figure(monkeypatch):
     monkeypatch.setattr(kept, "KEEP", 3)
+    monkeypatch.setattr(kept, "KEEP_OF", {"big": 1})
     for i in range(10):
         kept.kept("n", 1, (i,), lambda i=i: i)
-    assert len(kept._kept) == 3
+        kept.kept("big", 1, (i,), lambda i=i: i)
+    assert len(kept._kept["n"]) == 3 and len(kept._kept["big"]) == 1
+    assert kept.kept("n", 1, (9,), lambda: "built again") == 9  # the latest stay
     assert kept.kept("n", 1, (0,), lambda: "built again") == "built again"  # the oldest went first
 
 
