@@ -11,8 +11,8 @@ connection (`watch`, an execute wrapper): no signal to forget, no table to list 
 - On SQLite (one writer at a time anyway) it is one row given a new random value.
 
 The version moves after every write (so a transaction reads its own writes under a version of
-their own) and again once the transaction commits (so a figure built from the data before the commit, by a request that
-read the version in between, is never found again). A rolled-back transaction leaves a version
+their own) and again once the transaction commits (so a figure built from the data before the
+commit, by a request that read the version in between, is never found again). A rolled-back transaction leaves a version
 that no later state of the data can have, so what was built from its uncommitted rows is never
 read again either.
 
@@ -104,7 +104,11 @@ def move_past(version, using: str = "default") -> None:
 def changes_figures(sql: str) -> bool:
     """Whether a statement writes to a table whose rows a page can show."""
     match = WRITE.match(sql)
-    if not match or match.group(1).lower() in IGNORED:
+    if not match:
+        return False
+    if match.group(0).lstrip()[:8].upper() == "TRUNCATE":
+        return True  # a flush names many tables, the first of which may be one of the ignored
+    if match.group(1).lower() in IGNORED:
         return False
     return not LAST_LOGIN.match(sql)
 
@@ -119,8 +123,10 @@ def watch(execute, sql, params, many, context):
 
 def _written(connection) -> None:
     bump(connection)  # this transaction reads its own writes under a version of their own
-    if connection.in_atomic_block and not any(hook[1] is _MOVE_ON_COMMIT for hook in connection.run_on_commit):
-        connection.on_commit(_MOVE_ON_COMMIT)  # once per transaction (a savepoint rolled back takes it away)
+    if connection.in_atomic_block and not any(hook[1] is _move_on_commit for hook in connection.run_on_commit):
+        # once per transaction (a savepoint rolled back takes it away); robust: the move made inside the
+        # transaction is committed with it, this one only closes the window between the commit and a reader
+        connection.on_commit(_move_on_commit, robust=True)
 
 
 def _move_on_commit() -> None:
@@ -128,8 +134,6 @@ def _move_on_commit() -> None:
 
     bump(connection)
 
-
-_MOVE_ON_COMMIT = _move_on_commit
 
 
 def is_ready(using: str = "default") -> bool:

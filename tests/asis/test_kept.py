@@ -189,3 +189,21 @@ def test_the_bilan_shows_a_report_filed_after_it_was_kept(asis, client, cast):
     client.force_login(cast.charlie)
     assert client.get(url, {"periode": "plan"}).context["bilan"].project_count == 1
     assert project.title not in text(client.get(url, {"periode": "plan"}))
+
+
+@pytest.mark.parametrize(
+    "sql, changes",
+    [
+        ('INSERT INTO "chantiers_actionproject" ("title") VALUES (%s)', True),
+        ('UPDATE "budget_fundingsource" SET "committed_total" = %s', True),
+        ('DELETE FROM "organisations_organisation" WHERE id = %s', True),
+        ('TRUNCATE "django_session", "budget_commitment"', True),
+        ('SELECT * FROM "budget_commitment"', False),
+        ('UPDATE "django_session" SET "session_data" = %s', False),
+        ('INSERT INTO "chantiers_meetingload" SELECT 1', False),
+        ('UPDATE "organisations_user" SET "last_login" = %s WHERE "organisations_user"."id" = %s', False),
+        ('UPDATE "organisations_user" SET "last_login" = %s, "first_name" = %s WHERE "id" = %s', True),
+    ],
+)
+def test_which_statements_move_the_version(sql, changes):
+    assert kept.changes_figures(sql) is changes
