@@ -770,7 +770,8 @@ def build_bilan(
         of_theme[theme_pk] += total
 
     # (so does a report ending in the period)
-    highlights, highlight_count = _latest_highlights(filtered, start=start, end=end)  # 1
+    # 1 the page's latest highlights (the exports read every one with the lines: none here)
+    highlights, highlight_count = _latest_highlights(filtered, start=start, end=end) if page is not None else ((), 0)
 
     # -- the lines of one page (3 queries: the projects with their money, partners and indicators, reports)
     pages = max(ceil(count / per_page), 1)
