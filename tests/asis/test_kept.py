@@ -207,3 +207,28 @@ def test_the_bilan_shows_a_report_filed_after_it_was_kept(asis, client, cast):
 )
 def test_which_statements_move_the_version(sql, changes):
     assert kept.changes_figures(sql) is changes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_that_reads_while_another_writes_never_keeps_old_figures_past_the_commit():
+    """PostgreSQL: another connection reads between a write and its commit. It sees the new version but
+    the old rows, and keeps what it built under that version; once the write commits, the version moves
+    again, so the next request builds the figures from the committed rows."""
+    if connection.vendor != "postgresql":
+        pytest.skip("Two connections reading and writing at once: PostgreSQL (SQLite serialises writes).")
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    def request():
+        try:
+            return kept.kept("organisations", kept.current_version(), (), lambda: Organisation.objects.count())
+        finally:
+            connections.close_all()
+
+    before = Organisation.objects.count()
+    with ThreadPoolExecutor(max_workers=1) as other:
+        with transaction.atomic():
+            Organisation.objects.create(name="Écrite")
+            assert other.submit(request).result() == before  # the write is not committed: the old count, kept
+        assert other.submit(request).result() == before + 1
