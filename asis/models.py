@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class KeptVersion(models.Model):
@@ -9,4 +10,4 @@ class KeptVersion(models.Model):
 
     class Meta:
         db_table = "asis_keptversion"
-        verbose_name = "version des chiffres tenus"
+        verbose_name = _("version des chiffres tenus")
