@@ -206,7 +206,7 @@ def plan_overview(user) -> dict:
 
 
 def _overview(user, plan) -> dict:
-
+    """The home page's themes, money and queues for this user (the plan read by `plan_overview`)."""
     visible = _visible_projects(user)
     active_spaces = Chantier.objects.active()
     counts = {
@@ -457,6 +457,7 @@ def plan_timeline(user) -> dict:
 
 
 def _timeline(user, plan) -> dict:
+    """The timeline's themes, spaces, projects, meetings and money (the plan read by `plan_timeline`)."""
     years = list(plan.years.all())
 
     first_seat = (
