@@ -4,11 +4,14 @@ alice: responsable of organisation A; bob: member of A without rights; charlie: 
 coordinator: the Coordination group (RNVVS); staff: the Personnel group (reads, exports).
 """
 
+from io import StringIO
 from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.management import call_command
 
+from chantiers.models import Plan
 from organisations.models import Membership
 from organisations.roles import COORDINATION, PARTENAIRE, PERSONNEL
 from tests import factories as f
@@ -22,6 +25,14 @@ def plan(db):
 @pytest.fixture
 def theme(plan):
     return f.make_theme(plan)
+
+
+@pytest.fixture
+def asis(db):
+    """The ASIS reference data as `load_asis` loads it (six themes, three plan years, two funding sources): its plan.
+    Loaded before the cast's test plan, it is the current plan (latest start, then first created)."""
+    call_command("load_asis", stdout=StringIO())
+    return Plan.objects.get(alliance_acronym="ASIS")
 
 
 @pytest.fixture

@@ -35,11 +35,6 @@ COUNTED = {
 }
 
 
-@pytest.fixture
-def asis(db):
-    call_command("load_asis", stdout=StringIO())
-    return Plan.objects.current()
-
 
 def generate(scale=SCALE, seed=2013, **options):
     out = StringIO()

@@ -4,14 +4,13 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from budget.models import FundingSource
 from chantiers import services as chantier_services
-from chantiers.models import Plan, ProjectStatus, Theme
+from chantiers.models import ProjectStatus, Theme
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -20,11 +19,6 @@ pytestmark = pytest.mark.django_db
 def text(response) -> str:
     return response.content.decode().replace("\xa0", " ")
 
-
-@pytest.fixture
-def asis(db):
-    call_command("load_asis")
-    return Plan.objects.get()
 
 
 @pytest.fixture

@@ -5,13 +5,12 @@ import datetime
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
-from django.core.management import call_command
 from django.db import connection, transaction
 from django.urls import reverse
 
 from asis import kept
 from budget.models import FundingSource
-from chantiers.models import ActionProject, Plan, ProjectStatus
+from chantiers.models import ActionProject, ProjectStatus
 from organisations.models import Organisation
 from tests import factories as f
 
@@ -21,11 +20,6 @@ pytestmark = pytest.mark.django_db
 def text(response) -> str:
     return response.content.decode().replace("\xa0", " ")
 
-
-@pytest.fixture
-def asis(db):
-    call_command("load_asis")
-    return Plan.objects.get()
 
 
 # ---------------------------------------------------------------------------------- the version

@@ -5,14 +5,13 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from budget.models import FundingSource
 from chantiers import services as chantier_services
-from chantiers.models import ChantierMembership, Plan, ProjectStatus
+from chantiers.models import ChantierMembership, ProjectStatus
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -45,11 +44,6 @@ def placement(response, title: str) -> list[str]:
                 return [year.label for year, on in item["cells"] if on]
     raise AssertionError(f"{title} is not on the timeline")
 
-
-@pytest.fixture
-def asis(db):
-    call_command("load_asis")
-    return Plan.objects.get()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -13,7 +12,7 @@ from asis import selectors
 from budget import services as budget_services
 from budget.models import FundingSource
 from chantiers import services as chantier_services
-from chantiers.models import Plan, ProgressReport, ProjectStatus
+from chantiers.models import ProgressReport, ProjectStatus
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -24,11 +23,6 @@ SLUG = "logement-et-habitation"
 def text(response) -> str:
     return response.content.decode().replace("\xa0", " ").replace("&#x27;", "'")
 
-
-@pytest.fixture
-def asis(db):
-    call_command("load_asis")
-    return Plan.objects.get()
 
 
 @pytest.fixture

@@ -5,23 +5,17 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from budget.models import FundingSource
 from budget.services import commitment_reduce, disbursement_create
-from chantiers.models import Plan, ProjectStatus
+from chantiers.models import ProjectStatus
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def asis(db):
-    call_command("load_asis")
-    return Plan.objects.get(alliance_acronym="ASIS")
 
 
 def rows(response) -> dict[str, list[str]]:

@@ -6,7 +6,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -14,16 +13,11 @@ from django.urls import reverse
 from budget import selectors
 from budget.models import Commitment, FundingSource
 from budget.services import commitment_reduce, disbursement_correct, disbursement_create
-from chantiers.models import OtherFunding, Plan, ProjectStatus
+from chantiers.models import OtherFunding, ProjectStatus
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def asis(db):
-    call_command("load_asis")
-    return Plan.objects.get(alliance_acronym="ASIS")
 
 
 def text(response) -> str:

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from asis import kept
 from budget.models import Commitment, Disbursement, FundingSource
-from chantiers.models import Plan, ProjectStatus
+from chantiers.models import ProjectStatus
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -20,12 +20,6 @@ pytestmark = pytest.mark.django_db
 def page(response) -> str:
     return response.content.decode().replace("\xa0", " ")
 
-
-@pytest.fixture
-def asis(db):
-    """The ASIS plan, loaded before the cast's test plan: the current plan (latest start, then first created)."""
-    call_command("load_asis")
-    return Plan.objects.get(alliance_acronym="ASIS")
 
 
 @pytest.fixture

@@ -6,23 +6,17 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from budget import selectors, services
 from budget.models import FundingSource
-from chantiers.models import Plan, ProjectStatus
+from chantiers.models import ProjectStatus
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
 ENVELOPE = Decimal("502136.00")
 
-
-@pytest.fixture
-def asis(db):
-    call_command("load_asis")
-    return Plan.objects.get(alliance_acronym="ASIS")
 
 
 def forecast(plan, today, committed="100000.00", paid="36500.00"):

@@ -6,22 +6,16 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 
 from budget import services
 from budget.models import BudgetTarget, FundingSource, TargetMove
-from chantiers.models import Plan, ProjectStatus
+from chantiers.models import ProjectStatus
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
 DAY = datetime.date(2014, 3, 15)
 
-
-@pytest.fixture
-def asis(db):
-    call_command("load_asis")
-    return Plan.objects.get(alliance_acronym="ASIS")
 
 
 def theme(plan, order):

@@ -6,21 +6,15 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from budget import services
 from budget.models import BudgetTarget, FundingSource, TargetMove
-from chantiers.models import Plan, ProjectStatus
+from chantiers.models import ProjectStatus
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def asis(db):
-    call_command("load_asis")
-    return Plan.objects.get(alliance_acronym="ASIS")
 
 
 def text(response) -> str:
