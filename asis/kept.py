@@ -123,17 +123,11 @@ def watch(execute, sql, params, many, context):
 
 def _written(connection) -> None:
     bump(connection)  # this transaction reads its own writes under a version of their own
-    if connection.in_atomic_block and not any(hook[1] is _move_on_commit for hook in connection.run_on_commit):
+    move = connection._kept_move_on_commit
+    if connection.in_atomic_block and not any(hook[1] is move for hook in connection.run_on_commit):
         # once per transaction (a savepoint rolled back takes it away); robust: the move made inside the
         # transaction is committed with it, this one only closes the window between the commit and a reader
-        connection.on_commit(_move_on_commit, robust=True)
-
-
-def _move_on_commit() -> None:
-    from django.db import connection
-
-    bump(connection)
-
+        connection.on_commit(move, robust=True)
 
 
 def is_ready(using: str = "default") -> bool:
@@ -155,6 +149,8 @@ def _ready(connection) -> bool:
 
 def _install(sender, connection, **kwargs):
     connection._kept_ready = False  # a new connection, perhaps to another database (tests)
+    if not hasattr(connection, "_kept_move_on_commit"):  # this connection's, whatever its alias
+        connection._kept_move_on_commit = lambda: bump(connection)
     if watch not in connection.execute_wrappers:
         connection.execute_wrappers.append(watch)
 
