@@ -534,10 +534,7 @@ def _attachments_help(optional: bool) -> str:
     from django.conf import settings
     from django.utils.translation import gettext
 
-    def megabytes(size):
-        return format_number(round(size / (1024 * 1024), 1))
-
-    limit = {"max": megabytes(settings.ATTACHMENT_MAX_BYTES)}
+    limit = {"max": validators.megabytes(settings.ATTACHMENT_MAX_BYTES)}
     if optional:
         types = gettext("Facultatif. Plusieurs fichiers possibles : PDF, PNG, JPEG, GIF, WebP, DOCX, XLSX, ODT, ODS, TXT "
                         "ou CSV, %(max)s Mo au plus chacun.") % limit
@@ -546,8 +543,8 @@ def _attachments_help(optional: bool) -> str:
     quotas = gettext("Un rapport compte au plus %(files)s pièces jointes et %(report)s Mo; celles de votre organisation "
                      "totalisent au plus %(organisation)s Mo.") % {
         "files": settings.ATTACHMENT_MAX_FILES_PER_REPORT,
-        "report": megabytes(settings.ATTACHMENT_MAX_BYTES_PER_REPORT),
-        "organisation": megabytes(settings.ATTACHMENT_MAX_BYTES_PER_ORGANISATION),
+        "report": validators.megabytes(settings.ATTACHMENT_MAX_BYTES_PER_REPORT),
+        "organisation": validators.megabytes(settings.ATTACHMENT_MAX_BYTES_PER_ORGANISATION),
     }
     return f"{types} {quotas}"
 

@@ -16,6 +16,7 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from asis.templatetags.asis_format import number as format_number
@@ -69,8 +70,10 @@ _BINARY_BYTES = bytes(range(0, 9)) + bytes(range(14, 27)) + bytes(range(28, 32))
 _HEAD_BYTES = 8192
 
 
-def _megabytes(size: int) -> str:
-    return format_number(round(size / (1024 * 1024), 1))
+def megabytes(size: int) -> str:
+    """A size in MiB as the page writes it: `10`, `2,5`."""
+    value = round(size / (1024 * 1024), 1)
+    return format_number(int(value) if value == int(value) else value)
 
 
 def _head(file, size: int = _HEAD_BYTES) -> bytes:
@@ -103,7 +106,7 @@ def office_archive_check(file, *, kind: str, name: str) -> bool:
         _("« %(name)s » est refusé : une fois décompressé, ce document dépasserait ce qu'un vrai document contient "
           "(%(members)s fichiers internes et %(max)s Mo au plus).")
         % {"name": name, "members": format_number(settings.ATTACHMENT_ZIP_MAX_MEMBERS),
-           "max": _megabytes(settings.ATTACHMENT_ZIP_MAX_UNCOMPRESSED_BYTES)},
+           "max": megabytes(settings.ATTACHMENT_ZIP_MAX_UNCOMPRESSED_BYTES)},
         code="archive",
     )
     count = _declared_member_count(file)
@@ -183,7 +186,7 @@ def attachment_check(file) -> str:
     if file.size > settings.ATTACHMENT_MAX_BYTES:
         raise ValidationError(
             _("« %(name)s » dépasse la taille permise de %(max)s Mo.")
-            % {"name": name, "max": round(settings.ATTACHMENT_MAX_BYTES / (1024 * 1024), 1)},
+            % {"name": name, "max": megabytes(settings.ATTACHMENT_MAX_BYTES)},
             code="size",
         )
     extension = PurePath(name).suffix.lower()
@@ -222,17 +225,17 @@ def attachments_quota_check(files, *, report_files: int = 0, report_bytes: int =
         )
     if report_bytes + added > settings.ATTACHMENT_MAX_BYTES_PER_REPORT:
         raise ValidationError(
-            _("Les pièces jointes d'un rapport totalisent au plus %(max)s Mo : il en a déjà %(stored)s Mo, "
-              "vous en ajoutez %(added)s Mo.")
-            % {"max": _megabytes(settings.ATTACHMENT_MAX_BYTES_PER_REPORT), "stored": _megabytes(report_bytes),
-               "added": _megabytes(added)},
+            _("Les pièces jointes d'un rapport totalisent au plus %(max)s Mo : il en a déjà %(stored)s, "
+              "vous en ajoutez %(added)s.")
+            % {"max": megabytes(settings.ATTACHMENT_MAX_BYTES_PER_REPORT), "stored": filesizeformat(report_bytes),
+               "added": filesizeformat(added)},
             code="quota_report_bytes",
         )
     if organisation_bytes + added > settings.ATTACHMENT_MAX_BYTES_PER_ORGANISATION:
         raise ValidationError(
-            _("Les pièces jointes de votre organisation totalisent au plus %(max)s Mo : elle en a déjà %(stored)s Mo, "
-              "vous en ajoutez %(added)s Mo. Écrivez à la coordination si vous avez besoin de plus d'espace.")
-            % {"max": _megabytes(settings.ATTACHMENT_MAX_BYTES_PER_ORGANISATION),
-               "stored": _megabytes(organisation_bytes), "added": _megabytes(added)},
+            _("Les pièces jointes de votre organisation totalisent au plus %(max)s Mo : elle en a déjà %(stored)s, "
+              "vous en ajoutez %(added)s. Écrivez à la coordination si vous avez besoin de plus d'espace.")
+            % {"max": megabytes(settings.ATTACHMENT_MAX_BYTES_PER_ORGANISATION),
+               "stored": filesizeformat(organisation_bytes), "added": filesizeformat(added)},
             code="quota_organisation_bytes",
         )
