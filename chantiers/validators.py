@@ -16,7 +16,6 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from asis.templatetags.asis_format import number as format_number
@@ -225,17 +224,17 @@ def attachments_quota_check(files, *, report_files: int = 0, report_bytes: int =
         )
     if report_bytes + added > settings.ATTACHMENT_MAX_BYTES_PER_REPORT:
         raise ValidationError(
-            _("Les pièces jointes d'un rapport totalisent au plus %(max)s Mo : il en a déjà %(stored)s, "
-              "vous en ajoutez %(added)s.")
-            % {"max": megabytes(settings.ATTACHMENT_MAX_BYTES_PER_REPORT), "stored": filesizeformat(report_bytes),
-               "added": filesizeformat(added)},
+            _("Les pièces jointes d'un rapport totalisent au plus %(max)s Mo : il en a déjà %(stored)s Mo, "
+              "vous en ajoutez %(added)s Mo.")
+            % {"max": megabytes(settings.ATTACHMENT_MAX_BYTES_PER_REPORT), "stored": megabytes(report_bytes),
+               "added": megabytes(added)},
             code="quota_report_bytes",
         )
     if organisation_bytes + added > settings.ATTACHMENT_MAX_BYTES_PER_ORGANISATION:
         raise ValidationError(
-            _("Les pièces jointes de votre organisation totalisent au plus %(max)s Mo : elle en a déjà %(stored)s, "
-              "vous en ajoutez %(added)s. Écrivez à la coordination si vous avez besoin de plus d'espace.")
+            _("Les pièces jointes de votre organisation totalisent au plus %(max)s Mo : elle en a déjà %(stored)s Mo, "
+              "vous en ajoutez %(added)s Mo. Écrivez à la coordination si vous avez besoin de plus d'espace.")
             % {"max": megabytes(settings.ATTACHMENT_MAX_BYTES_PER_ORGANISATION),
-               "stored": filesizeformat(organisation_bytes), "added": filesizeformat(added)},
+               "stored": megabytes(organisation_bytes), "added": megabytes(added)},
             code="quota_organisation_bytes",
         )
