@@ -2,6 +2,7 @@
 reports; shown on the forms, refused in French before anything is written, counted under a lock."""
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -9,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.urls import reverse
 
-from chantiers import services
+from chantiers import services, validators
 from chantiers.models import ProgressReport, ReportAttachment
 from tests.chantiers.report_fixtures import (  # noqa: F401
     PDF,
@@ -135,11 +136,18 @@ def test_the_default_request_bound_leaves_room_for_the_french_message(settings):
 
 @pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
-def test_two_uploads_at_once_cannot_both_pass_the_organisation_quota(cast, reporting, settings, private_media):
+def test_two_uploads_at_once_cannot_both_pass_the_organisation_quota(cast, reporting, settings, private_media, monkeypatch):
     """The organisation's row is locked while its stored bytes are counted: of two uploads that each fit
     alone but not together, exactly one is stored (PostgreSQL, real concurrent connections)."""
     if connection.vendor != "postgresql":
         pytest.skip("Concurrency is proven on PostgreSQL (set DATABASE_URL); SQLite runs writers one at a time.")
+    check = validators.attachments_quota_check
+
+    def slow_check(*args, **kwargs):
+        check(*args, **kwargs)
+        time.sleep(0.5)  # a slow disk between the count and the write: without the lock, both would pass
+
+    monkeypatch.setattr(validators, "attachments_quota_check", slow_check)
     reports = [services.report_create(project=reporting.project, by=cast.alice, **report_fields()) for _ in range(2)]
     settings.ATTACHMENT_MAX_BYTES_PER_ORGANISATION = 3 * 1024 * 1024
     barrier = threading.Barrier(2)
