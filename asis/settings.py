@@ -175,6 +175,28 @@ STATICFILES_DIRS = [
 # chantiers.views streams them to those who may see the project. No MEDIA_URL on purpose.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "private-media"))
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
+# Upload bounds (issue 15). Office documents are ZIP archives judged from their central directory
+# (chantiers/validators.py): a real DOCX/XLSX/ODT/ODS of 10 MiB holds a few hundred members and expands to a
+# few tens of MiB at ratios under 20:1; a zip bomb declares hundreds of MiB at 1 000:1 or more.
+ATTACHMENT_ZIP_MAX_MEMBERS = int(os.environ.get("ATTACHMENT_ZIP_MAX_MEMBERS", 1000))
+ATTACHMENT_ZIP_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("ATTACHMENT_ZIP_MAX_UNCOMPRESSED_BYTES", 100 * 1024 * 1024))
+ATTACHMENT_ZIP_MAX_RATIO = int(os.environ.get("ATTACHMENT_ZIP_MAX_RATIO", 100))  # on members over 1 MiB
+# Quotas: a report's supporting documents (invoices, photos, attendance sheets) fit in 20 files and 50 MiB;
+# 500 MiB per organisation is ten full reports, years of a small organisation's projects. Coordination
+# raises them here if an organisation needs more.
+ATTACHMENT_MAX_FILES_PER_REPORT = int(os.environ.get("ATTACHMENT_MAX_FILES_PER_REPORT", 20))
+ATTACHMENT_MAX_BYTES_PER_REPORT = int(os.environ.get("ATTACHMENT_MAX_BYTES_PER_REPORT", 50 * 1024 * 1024))
+ATTACHMENT_MAX_BYTES_PER_ORGANISATION = int(os.environ.get("ATTACHMENT_MAX_BYTES_PER_ORGANISATION", 500 * 1024 * 1024))
+# The bilan's XLSX import (Coordination): the exported workbook of a whole plan is well under 1 MiB.
+PROGRESS_IMPORT_MAX_BYTES = int(os.environ.get("PROGRESS_IMPORT_MAX_BYTES", 5 * 1024 * 1024))
+# Django's own request bounds. One upload field per form: a request with a few files over the report's bound
+# still reaches the form, which says the bound in French; a flood (more than twice the bound) is refused by
+# Django with a 400 before any file is parsed further. Form fields stay at Django's 1 000 and 2.5 MiB
+# (file contents do not count); files over 2.5 MiB are spooled to a temporary file, never held in memory.
+DATA_UPLOAD_MAX_NUMBER_FILES = 2 * ATTACHMENT_MAX_FILES_PER_REPORT
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

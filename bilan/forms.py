@@ -1,6 +1,9 @@
 """The bilan's filter form (period and filters, read from the query string) and the import upload."""
 
+from pathlib import PurePath
+
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms.utils import flatatt
@@ -11,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from asis.kept import kept
 from bilan.selectors import Period, period_of_dates, period_of_plan, period_of_year
+from chantiers import validators
 from chantiers.models import (
     ActionProject,
     Chantier,
@@ -171,8 +175,14 @@ class ProgressImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):
             raise ValidationError(_("Déposez un fichier .xlsx (le classeur exporté du bilan)."))
-        if upload.size > 5 * 1024 * 1024:
-            raise ValidationError(_("Le fichier dépasse 5 Mo."))
+        if upload.size > settings.PROGRESS_IMPORT_MAX_BYTES:
+            raise ValidationError(
+                _("Le fichier dépasse %(max)s Mo.") % {"max": validators.megabytes(settings.PROGRESS_IMPORT_MAX_BYTES)}
+            )
+        # An XLSX is a ZIP archive: judge it from its central directory (a zip bomb is refused here, without
+        # decompressing it) before openpyxl opens it and reads every member.
+        if not validators.office_archive_check(upload, kind="xlsx", name=PurePath(upload.name).name):
+            raise ValidationError(_("Ce fichier n'est pas un classeur XLSX lisible."))
         return upload
 
     def clean(self):

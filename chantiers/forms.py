@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from asis.forms import IdsField, MoneyField
 from asis.templatetags.asis_format import number as format_number
+from chantiers import validators
 from chantiers.models import (
     ActionProject,
     BoardDecision,
@@ -533,17 +534,25 @@ def _attachments_help(optional: bool) -> str:
     from django.conf import settings
     from django.utils.translation import gettext
 
-    limit = {"max": format_number(round(settings.ATTACHMENT_MAX_BYTES / (1024 * 1024), 1))}
+    limit = {"max": validators.megabytes(settings.ATTACHMENT_MAX_BYTES)}
     if optional:
-        return gettext("Facultatif. Plusieurs fichiers possibles : PDF, PNG, JPEG, GIF, WebP, DOCX, XLSX, ODT, ODS, TXT "
-                       "ou CSV, %(max)s Mo au plus chacun.") % limit
-    return gettext("PDF, PNG, JPEG, GIF, WebP, DOCX, XLSX, ODT, ODS, TXT ou CSV, %(max)s Mo au plus chacun.") % limit
+        types = gettext("Facultatif. Plusieurs fichiers possibles : PDF, PNG, JPEG, GIF, WebP, DOCX, XLSX, ODT, ODS, TXT "
+                        "ou CSV, %(max)s Mo au plus chacun.") % limit
+    else:
+        types = gettext("PDF, PNG, JPEG, GIF, WebP, DOCX, XLSX, ODT, ODS, TXT ou CSV, %(max)s Mo au plus chacun.") % limit
+    quotas = gettext("Un rapport compte au plus %(files)s pièces jointes et %(report)s Mo; celles de votre organisation "
+                     "totalisent au plus %(organisation)s Mo.") % {
+        "files": settings.ATTACHMENT_MAX_FILES_PER_REPORT,
+        "report": validators.megabytes(settings.ATTACHMENT_MAX_BYTES_PER_REPORT),
+        "organisation": validators.megabytes(settings.ATTACHMENT_MAX_BYTES_PER_ORGANISATION),
+    }
+    return f"{types} {quotas}"
 
 
 def _clean_attachments(files):
-    from chantiers.services import attachments_check
-
-    attachments_check(files)  # the same rule as the service; each error names its file
+    # The same rules as the service (each error names its file); the service also counts what is already stored.
+    validators.attachments_check(files)
+    validators.attachments_quota_check(files)
     return files
 
 

@@ -9,10 +9,11 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chantiers import validators
 from chantiers.models import (
     ActionProject,
     Attendance,
@@ -669,128 +670,28 @@ def intention_to_draft(*, project: ActionProject, by) -> ProjectStatusChange:
 REPORTABLE_STATUSES = (ProjectStatus.ACCEPTED, ProjectStatus.AGREEMENT_SIGNED, ProjectStatus.IN_PROGRESS, ProjectStatus.COMPLETED)
 FINAL_REPORTABLE_STATUSES = (ProjectStatus.IN_PROGRESS, ProjectStatus.COMPLETED)
 
-# Extension -> (content type, how its first bytes look). Office files are ZIP archives, checked further below.
-ATTACHMENT_TYPES = {
-    ".pdf": ("application/pdf", "pdf"),
-    ".png": ("image/png", "png"),
-    ".jpg": ("image/jpeg", "jpeg"),
-    ".jpeg": ("image/jpeg", "jpeg"),
-    ".gif": ("image/gif", "gif"),
-    ".webp": ("image/webp", "webp"),
-    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
-    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-    ".odt": ("application/vnd.oasis.opendocument.text", "odt"),
-    ".ods": ("application/vnd.oasis.opendocument.spreadsheet", "ods"),
-    ".txt": ("text/plain", "text"),
-    ".csv": ("text/csv", "text"),
-}
-ATTACHMENT_TYPES_LABEL = "PDF, PNG, JPEG, GIF, WebP, DOCX, XLSX, ODT, ODS, TXT, CSV"
-_ZIP_MEMBER = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
-_ODF_MIMETYPE = {
-    "odt": b"application/vnd.oasis.opendocument.text",
-    "ods": b"application/vnd.oasis.opendocument.spreadsheet",
-}
-# Control characters that never appear in a text or CSV file (tab, line feeds, form feed and escape do).
-_BINARY_BYTES = bytes(range(0, 9)) + bytes(range(14, 27)) + bytes(range(28, 32))
-
-
-def _head(file, size: int = 8192) -> bytes:
-    file.seek(0)
-    head = file.read(size)
-    file.seek(0)
-    return head
-
-
-def _zip_looks_like(file, kind: str) -> bool:
-    import zipfile
-
-    file.seek(0)
+def _attachments_quota_check(*, organisation_id: int, report: ProgressReport | None, files, field: str) -> None:
+    """Refuse files that would pass the quotas (files and bytes per report, bytes per organisation), before
+    any is stored. Locks the organisation's row first, so that two uploads at once are counted one after the
+    other and cannot both pass; call it inside the service's transaction. One query for the stored figures."""
+    if not files:
+        return
+    Organisation.objects.select_for_update().only("pk").get(pk=organisation_id)
+    in_report = Q(report_id=report.pk if report is not None else None)  # a new report: IS NULL, never true
+    stored = ReportAttachment.objects.filter(report__project__lead_id=organisation_id).aggregate(
+        organisation_bytes=Sum("size", default=0),
+        report_files=Count("pk", filter=in_report),
+        report_bytes=Sum("size", filter=in_report, default=0),
+    )
     try:
-        with zipfile.ZipFile(file) as archive:
-            names = set(archive.namelist())
-            if kind in _ZIP_MEMBER:
-                return _ZIP_MEMBER[kind] in names
-            return "mimetype" in names and archive.read("mimetype").strip() == _ODF_MIMETYPE[kind]
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError):
-        return False
-    finally:
-        file.seek(0)
-
-
-def _content_matches(file, kind: str) -> bool:
-    head = _head(file)
-    if kind == "pdf":
-        return head.startswith(b"%PDF-")
-    if kind == "png":
-        return head.startswith(b"\x89PNG\r\n\x1a\n")
-    if kind == "jpeg":
-        return head.startswith(b"\xff\xd8\xff")
-    if kind == "gif":
-        return head.startswith((b"GIF87a", b"GIF89a"))
-    if kind == "webp":
-        return head[:4] == b"RIFF" and head[8:12] == b"WEBP"
-    if kind in ("docx", "xlsx", "odt", "ods"):
-        return head.startswith(b"PK\x03\x04") and _zip_looks_like(file, kind)
-    # Plain text and CSV: no binary control bytes, and readable as UTF-8 or Windows-1252 (Excel's CSV).
-    if any(byte in _BINARY_BYTES for byte in head):
-        return False
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            head.decode(encoding)
-        except UnicodeDecodeError as error:
-            if encoding == "utf-8" and error.start >= len(head) - 3:
-                return True  # a multi-byte character cut by the 8 KiB window
-            continue
-        return True
-    return False
-
-
-def attachment_check(file) -> str:
-    """The content type of an uploaded file we accept, or a ValidationError naming the file.
-
-    Both the extension and the first bytes must say the same type: a `.pdf` that is a PNG is refused."""
-    name = PurePath(getattr(file, "name", "") or "").name
-    extension = PurePath(name).suffix.lower()
-    if extension not in ATTACHMENT_TYPES:
-        raise ValidationError(
-            _("« %(name)s » : ce type de fichier n'est pas accepté. Types acceptés : %(types)s.")
-            % {"name": name, "types": ATTACHMENT_TYPES_LABEL},
-            code="type",
-        )
-    if not file.size:
-        raise ValidationError(_("« %(name)s » est vide.") % {"name": name}, code="empty")
-    if file.size > settings.ATTACHMENT_MAX_BYTES:
-        raise ValidationError(
-            _("« %(name)s » dépasse la taille permise de %(max)s Mo.")
-            % {"name": name, "max": round(settings.ATTACHMENT_MAX_BYTES / (1024 * 1024), 1)},
-            code="size",
-        )
-    content_type, kind = ATTACHMENT_TYPES[extension]
-    if not _content_matches(file, kind):
-        raise ValidationError(
-            _("« %(name)s » n'est pas un fichier %(type)s valide : son contenu ne correspond pas à son extension.")
-            % {"name": name, "type": extension.lstrip(".").upper()},
-            code="content",
-        )
-    return content_type
-
-
-def attachments_check(files) -> list[str]:
-    """Check every file before any is stored; all the errors at once (each names its file)."""
-    types, errors = [], []
-    for file in files:
-        try:
-            types.append(attachment_check(file))
-        except ValidationError as error:
-            errors.extend(error.error_list)
-    if errors:
-        raise ValidationError(errors)
-    return types
+        validators.attachments_quota_check(files, **stored)
+    except ValidationError as error:
+        raise ValidationError({field: error.error_list}) from None
 
 
 def _store_attachments(*, report: ProgressReport, files, by, stored: list) -> list[ReportAttachment]:
     rows = []
-    for file, content_type in zip(files, attachments_check(files), strict=True):
+    for file, content_type in zip(files, validators.attachments_check(files), strict=True):
         attachment = ReportAttachment(
             report=report, file=file, original_name=PurePath(file.name).name[:255], content_type=content_type,
             size=file.size, uploaded_by=by,
@@ -881,7 +782,8 @@ def report_create(
     report = ProgressReport(project=project, deadline=deadline, is_final=is_final, submitted_by=by, **fields)
     report.full_clean()
     attachments = list(attachments)
-    attachments_check(attachments)  # before anything is stored
+    validators.attachments_check(attachments)  # before anything is stored
+    _attachments_quota_check(organisation_id=project.lead_id, report=None, files=attachments, field="attachments")
 
     def save(stored):
         report.save()
@@ -907,7 +809,8 @@ def report_attachments_add(*, report: ProgressReport, files, by) -> list[ReportA
     files = list(files)
     if not files:
         raise ValidationError({"files": _("Choisissez au moins un fichier.")})
-    attachments_check(files)
+    validators.attachments_check(files)
+    _attachments_quota_check(organisation_id=report.project.lead_id, report=report, files=files, field="files")
     return _stored_files_removed_on_error(lambda stored: _store_attachments(report=report, files=files, by=by, stored=stored))
 
 

@@ -146,3 +146,39 @@ def test_the_export_uploaded_unchanged_changes_nothing(client, cast, projects):
     response = client.post(reverse("bilan:progress-import"), {"file": upload, **PERIOD})
     assert response.context["preview"].changes == []
     assert "Rien ne change" in response.content.decode()
+
+
+def test_a_zip_bomb_dressed_as_the_workbook_is_refused_before_openpyxl_opens_it(client, cast, projects, monkeypatch):
+    """An XLSX is a ZIP: a sheet that declares 64 MiB compressed a thousand to one is refused from the central
+    directory (issue 15), without openpyxl decompressing it."""
+    import zipfile
+
+    import openpyxl
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w") as member:
+            for _ in range(64):
+                member.write(b" " * (1024 * 1024))
+    assert len(buffer.getvalue()) < 200_000
+
+    def never(*args, **kwargs):
+        raise AssertionError("openpyxl must not open a refused file")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", never)
+    client.force_login(cast.coordinator)
+    upload = SimpleUploadedFile("bilan.xlsx", buffer.getvalue())
+    response = client.post(reverse("bilan:progress-import"), {"file": upload, **PERIOD})
+    assert response.status_code == 200 and response.context["preview"] is None
+    assert "« bilan.xlsx » est refusé : une fois décompressé" in response.content.decode().replace("\xa0", " ")
+    assert IMPORT_SESSION_KEY not in client.session
+
+
+def test_the_import_size_bound_comes_from_the_settings(client, cast, projects, settings):
+    settings.PROGRESS_IMPORT_MAX_BYTES = 1024 * 1024
+    client.force_login(cast.coordinator)
+    upload = SimpleUploadedFile("bilan.xlsx", b"PK\x03\x04" + b"0" * (1024 * 1024))
+    response = client.post(reverse("bilan:progress-import"), {"file": upload, **PERIOD})
+    assert "Le fichier dépasse 1 Mo." in response.content.decode()

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from chantiers import services
+from chantiers import services, validators
 from chantiers.models import ProgressReport, ReportAttachment
 from tests.chantiers.report_fixtures import (  # noqa: F401
     EXE,
@@ -45,7 +45,7 @@ def stored_files(root):
     ("liste.csv", "nom;montant\nÉpicerie;125,50\n".encode("cp1252"), "text/csv"),
 ])
 def test_accepted_types(name, content, content_type):
-    assert services.attachment_check(upload(name, content)) == content_type
+    assert validators.attachment_check(upload(name, content)) == content_type
 
 
 @pytest.mark.parametrize("name, content, message", [
@@ -62,15 +62,15 @@ def test_accepted_types(name, content, content_type):
 ])
 def test_refused_files_are_named_in_french(name, content, message):
     with pytest.raises(ValidationError) as error:
-        services.attachment_check(upload(name, content))
+        validators.attachment_check(upload(name, content))
     assert message in error.value.messages[0]
 
 
 def test_the_size_limit_comes_from_the_settings(settings):
     settings.ATTACHMENT_MAX_BYTES = 1024
-    assert services.attachment_check(upload("petit.pdf", PDF + b" " * (1024 - len(PDF)))) == "application/pdf"
+    assert validators.attachment_check(upload("petit.pdf", PDF + b" " * (1024 - len(PDF)))) == "application/pdf"
     with pytest.raises(ValidationError, match="« gros.pdf » dépasse la taille permise"):
-        services.attachment_check(upload("gros.pdf", PDF + b" " * 1024))
+        validators.attachment_check(upload("gros.pdf", PDF + b" " * 1024))
 
 
 @pytest.mark.parametrize("bad", [
