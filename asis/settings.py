@@ -209,6 +209,9 @@ MAIL_THROTTLE_PER_ADDRESS = int(os.environ.get("MAIL_THROTTLE_PER_ADDRESS", 3))
 MAIL_THROTTLE_PER_CLIENT = int(os.environ.get("MAIL_THROTTLE_PER_CLIENT", 10))
 MAIL_THROTTLE_WINDOW_SECONDS = int(os.environ.get("MAIL_THROTTLE_WINDOW_SECONDS", 60 * 60))
 INVITATION_EXPIRY_DAYS = int(os.environ.get("INVITATION_EXPIRY_DAYS", 7))
+# django-axes reads the client's address through the same function: without django-ipware (not installed)
+# it used REMOTE_ADDR alone and AXES_PROXY_COUNT did nothing, so behind a proxy every visitor was one client.
+AXES_CLIENT_IP_CALLABLE = "asis.throttle.client_address"
 
 # Security. Everything below is on in production; development over plain HTTP
 # keeps cookies usable.

@@ -4,15 +4,15 @@ Counters live in Django's default cache, one per (limit, hour, address or client
 database row and vanish on their own. The window is a fixed clock hour (`MAIL_THROTTLE_WINDOW_SECONDS`):
 simple and the same on every cache backend; at worst a sender gets twice the limit across an hour's edge.
 
-The client is the address django-axes sees (`AXES_PROXY_COUNT` behind a proxy), so the login lockout and
-these limits agree on who is asking. Callers give the same answer whether or not the e-mail left, so a
+The client is `client_address`, which django-axes uses too (AXES_CLIENT_IP_CALLABLE; `AXES_PROXY_COUNT`
+behind a proxy), so the login lockout and these limits agree on who is asking. Callers give the same answer whether or not the e-mail left, so a
 limit reached tells nobody whether an address has an account.
 """
 
 import hashlib
+import ipaddress
 import time
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.core.cache import cache
 
@@ -26,8 +26,23 @@ def _key(kind: str, value: str) -> str:
     return f"asis-throttle:{kind}:{bucket}:{digest}"
 
 
-def client_address(request) -> str:
-    return get_client_ip_address(request) or request.META.get("REMOTE_ADDR") or "unknown"
+def client_address(request) -> str | None:
+    """The client's address, for these limits and for django-axes (its AXES_CLIENT_IP_CALLABLE).
+
+    Directly, REMOTE_ADDR; X-Forwarded-For is then ignored, since anyone can write it. Behind
+    AXES_PROXY_COUNT trusted proxies, the address the farthest of them received the request from: the
+    AXES_PROXY_COUNT-th entry of X-Forwarded-For from the right (entries to its left are the client's word).
+    Without this, every visitor behind the proxy would be one client (the proxy), sharing one limit.
+    """
+    count = settings.AXES_IPWARE_PROXY_COUNT
+    if count:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= count:
+            try:
+                return str(ipaddress.ip_address(forwarded[-count]))
+            except ValueError:
+                pass  # a misconfigured proxy: fall back to the connection's address
+    return request.META.get("REMOTE_ADDR") or None
 
 
 def _under(keys: list[tuple[str, int]]) -> bool:
@@ -46,7 +61,7 @@ def _count(keys: list[tuple[str, int]]) -> None:
 def _mail_keys(request, address: str) -> list[tuple[str, int]]:
     return [
         (_key("mail-to", address), settings.MAIL_THROTTLE_PER_ADDRESS),
-        (_key("mail-from", client_address(request)), settings.MAIL_THROTTLE_PER_CLIENT),
+        (_key("mail-from", client_address(request) or "unknown"), settings.MAIL_THROTTLE_PER_CLIENT),
     ]
 
 
@@ -66,7 +81,7 @@ def client_mail_exhausted(request) -> bool:
 
 def client_allowed(request, action: str) -> bool:
     """Count one `action` (e.g. a sign-up) from this client; False once the hour's per-client limit is reached."""
-    keys = [(_key(action, client_address(request)), settings.MAIL_THROTTLE_PER_CLIENT)]
+    keys = [(_key(action, client_address(request) or "unknown"), settings.MAIL_THROTTLE_PER_CLIENT)]
     if not _under(keys):
         return False
     _count(keys)
