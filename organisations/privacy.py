@@ -36,6 +36,7 @@ from organisations.models import (
     Consent,
     ConsentPurpose,
     Membership,
+    MembershipInvitation,
     Organisation,
     PrivacyAction,
     PrivacyRequest,
@@ -283,7 +284,7 @@ def privacy_request_close(*, request: PrivacyRequest, status: str, answer: str, 
 
 # Export -------------------------------------------------------------------------------------------
 
-SECRET_FIELDS = {"password", "calendar_token"}
+SECRET_FIELDS = {"password", "calendar_token", "token_hash"}
 
 
 def _value(value):
@@ -334,6 +335,18 @@ def person_data(person) -> dict:
                 "table": model._meta.label_lower,
                 "title": str(model._meta.verbose_name_plural),
                 "field": relation.field.name,
+                "rows": rows,
+            })
+    if person.email:
+        # Invitations name a person by address, not by a key: read them by the address.
+        invitations = MembershipInvitation.objects.filter(email__iexact=person.email).select_related(
+            "organisation", "invited_by", "answered_by"
+        ).order_by("pk")
+        if rows := [_row(obj) for obj in invitations]:
+            tables.append({
+                "table": MembershipInvitation._meta.label_lower,
+                "title": str(MembershipInvitation._meta.verbose_name_plural),
+                "field": "email",
                 "rows": rows,
             })
     return {
@@ -499,6 +512,13 @@ def person_erase(
         person.membership_requests.filter(status="pending").update(
             status="refused", reason=_("Compte anonymisé"), decided_at=now
         )
+    if person.email:
+        # Invitations to join an organisation name the person only by this address: they end and forget it.
+        invited = MembershipInvitation.objects.filter(email__iexact=person.email)
+        invited.filter(status=MembershipInvitation.Status.PENDING).update(
+            status=MembershipInvitation.Status.CANCELLED, answered_at=now
+        )
+        invited.update(email="")
     for name, value in values.items():
         setattr(person, name, value)
     person.anonymised_at = now

@@ -303,7 +303,7 @@ def member_invite(*, organisation: Organisation, email: str, by: User, base_url:
             "Bonjour,\n\nUne personne responsable de « %(name)s » vous invite à joindre cette organisation dans le "
             "portail ASIS de l'Alliance pour la solidarité et l'inclusion sociale de Rouyn-Noranda.\n\n"
             "Pour accepter ou décliner l'invitation (avec votre compte, ou en créant un compte), suivez ce lien "
-            "avant le %(day)s ; il ne sert qu'une fois :\n%(link)s\n\n"
+            "avant le %(day)s; il ne sert qu'une fois :\n%(link)s\n\n"
             "Si vous ne connaissez pas cette organisation, ignorez ce courriel : rien ne change sans votre accord.\n\n"
             "L'équipe de coordination de l'ASIS"
         )

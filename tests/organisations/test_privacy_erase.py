@@ -153,3 +153,18 @@ def test_the_refusal_names_every_organisation_left_alone(cast, trail):
 def test_a_member_without_the_responsable_role_is_erased_as_before(cast, trail):
     privacy.person_erase(person=cast.bob, by=cast.coordinator)
     assert User.objects.get(pk=cast.bob.pk).anonymised_at is not None
+
+
+def test_invitations_to_the_person_are_exported_then_forgotten_by_the_erasure(login, cast, trail):
+    from organisations import services
+    from organisations.models import MembershipInvitation
+
+    services.member_invite(organisation=cast.org_b, email="Alice@Example.org", by=cast.charlie, base_url="/")
+    exported = json.loads(_export(login(cast.coordinator), trail, "user"))
+    rows = {t["table"]: t["rows"] for t in exported["tables"]}["organisations.membershipinvitation"]
+    assert [row["organisation"].split(" (#")[0] for row in rows] == ["Organisme B"]
+    assert "token_hash" not in rows[0]
+    Membership.objects.filter(user=cast.bob).update(role=Membership.Role.RESPONSABLE)
+    privacy.person_erase(person=trail.user, by=cast.coordinator)
+    invitation = MembershipInvitation.objects.get()
+    assert invitation.email == "" and invitation.status == MembershipInvitation.Status.CANCELLED
