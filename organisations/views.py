@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from asis import throttle
 from organisations import services
 from organisations.access import coordination_required, get_organisation_for_user
-from asis import throttle
 from organisations.forms import InvitationSignupForm, InviteForm, OrganisationForm, ReasonForm, SignupForm
 from organisations.models import Membership, MembershipInvitation, MembershipRequest, Organisation
 from organisations.privacy import users_sharing_contact
