@@ -222,6 +222,19 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ASIS <no-reply@localhost>")
 
+# Outgoing e-mail a visitor or a partner can trigger (password reset, invitations) and sign-ups are
+# throttled (asis/throttle.py): at most MAIL_THROTTLE_PER_ADDRESS e-mails an hour to one address and
+# MAIL_THROTTLE_PER_CLIENT an hour from one client address (the address django-axes sees, so
+# AXES_PROXY_COUNT applies), counted in the default cache. An invitation link is valid
+# INVITATION_EXPIRY_DAYS days and works once.
+MAIL_THROTTLE_PER_ADDRESS = int(os.environ.get("MAIL_THROTTLE_PER_ADDRESS", 3))
+MAIL_THROTTLE_PER_CLIENT = int(os.environ.get("MAIL_THROTTLE_PER_CLIENT", 10))
+MAIL_THROTTLE_WINDOW_SECONDS = int(os.environ.get("MAIL_THROTTLE_WINDOW_SECONDS", 60 * 60))
+INVITATION_EXPIRY_DAYS = int(os.environ.get("INVITATION_EXPIRY_DAYS", 7))
+# django-axes reads the client's address through the same function: without django-ipware (not installed)
+# it used REMOTE_ADDR alone and AXES_PROXY_COUNT did nothing, so behind a proxy every visitor was one client.
+AXES_CLIENT_IP_CALLABLE = "asis.throttle.client_address"
+
 # Security. Everything below is on in production; development over plain HTTP
 # keeps cookies usable.
 SESSION_COOKIE_HTTPONLY = True

@@ -15,6 +15,7 @@ from organisations.models import (
     ConfidentialityIncident,
     Consent,
     Membership,
+    MembershipInvitation,
     MembershipRequest,
     Organisation,
     PrivacyAction,
@@ -106,6 +107,19 @@ class MembershipRequestAdmin(ModelAdmin):
     search_fields = ["user__username", "user__last_name", "user__email", "organisation__name"]
     autocomplete_fields = ["user", "organisation", "decided_by"]
     readonly_fields = ["created_at"]
+
+
+@admin.register(MembershipInvitation)
+class MembershipInvitationAdmin(ReadOnlyAdmin):
+    """Written by the organisation's page (services.member_invite): read here, never forged (the link's
+    secret is only in the e-mail)."""
+
+    list_display = ["email", "organisation", "status", "invited_by", "created_at", "expires_at", "answered_at"]
+    list_filter = ["status"]
+    list_select_related = ["organisation", "invited_by"]
+    search_fields = ["email", "organisation__name"]
+    autocomplete_fields = ["organisation", "invited_by", "answered_by"]
+    exclude = ["token_hash"]
 
 
 @admin.register(Consent)

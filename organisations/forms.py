@@ -5,6 +5,8 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
+from asis import throttle
+
 from organisations.models import (
     ConfidentialityIncident,
     Organisation,
@@ -133,9 +135,53 @@ class OrganisationForm(forms.ModelForm):
 
 
 class InviteForm(forms.Form):
+    # Only the address: the e-mail is a fixed text, and the person gives their own name if they accept.
     email = forms.EmailField(label=_("Courriel de la personne"))
-    first_name = forms.CharField(label=_("Prénom"), max_length=150, required=False)
-    last_name = forms.CharField(label=_("Nom"), max_length=150, required=False)
+
+
+class InvitationSignupForm(forms.Form):
+    """Someone invited without an account creates one from the link; the address is the invitation's."""
+
+    username = forms.CharField(
+        label=_("Nom d'utilisateur"), max_length=150,
+        help_text=_("Lettres, chiffres et les caractères @ . + - _ seulement."),
+    )
+    first_name = forms.CharField(label=_("Prénom"), max_length=150)
+    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    password1 = forms.CharField(
+        label=_("Mot de passe"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Confirmation du mot de passe"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean_username(self):
+        username = User.normalize_username(self.cleaned_data["username"])
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("Ce nom d'utilisateur est déjà pris."))
+        return username
+
+    def clean(self):
+        data = super().clean()
+        password1, password2 = data.get("password1"), data.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("Les deux mots de passe ne concordent pas."))
+        elif password1:
+            user = User(
+                username=data.get("username", ""), first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""), email=self.email,
+            )
+            try:
+                password_validation.validate_password(password1, user)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
 
 
 class ReasonForm(forms.Form):
@@ -147,11 +193,23 @@ class ReasonForm(forms.Form):
 
 
 class PasswordResetForm(DjangoPasswordResetForm):
-    """Django's form, which also reaches invited people who never chose a password."""
+    """Django's form, which also reaches people invited (before invitations needed consent) who never chose a
+    password, and sends at most a few e-mails an hour per address and per client (asis.throttle): the page
+    that follows says « courriel envoyé » either way, so a limit reached reveals nothing."""
 
     def get_users(self, email):
         users = User._default_manager.filter(email__iexact=email, is_active=True)
         return (u for u in users if u.has_usable_password() or u.last_login is None)
+
+    def save(self, *args, request=None, **kwargs):
+        self._request = request
+        return super().save(*args, request=request, **kwargs)
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
+        request = getattr(self, "_request", None)
+        if request is not None and not throttle.mail_allowed(request, to_email):
+            return
+        super().send_mail(subject_template_name, email_template_name, context, from_email, to_email, **kwargs)
 
 
 # Privacy (Law 25) ------------------------------------------------------------------------------

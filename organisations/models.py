@@ -191,6 +191,13 @@ class Organisation(models.Model):
     def can_manage_members(self, user) -> bool:
         return user.is_authenticated and (user.is_coordinator or self.pk in user.responsable_ids())
 
+    def can_invite_members(self, user) -> bool:
+        """Responsables invite only once coordination has approved the organisation (a just-signed-up,
+        pending organisation cannot pull people in); coordination may invite to any organisation not archived."""
+        if not user.is_authenticated or self.status == self.Status.ARCHIVED:
+            return False
+        return user.is_coordinator or (self.status == self.Status.APPROVED and self.pk in user.responsable_ids())
+
     # Allowed status changes: pending -> approved -> archived (and back from archived).
     TRANSITIONS = {
         Status.PENDING: {Status.APPROVED, Status.ARCHIVED},
@@ -275,6 +282,60 @@ class MembershipRequest(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.organisation} ({self.get_status_display()})"
+
+
+class MembershipInvitationQuerySet(models.QuerySet):
+    def open(self):
+        """Invitations still waiting for an answer and not yet expired."""
+        return self.filter(status=MembershipInvitation.Status.PENDING, expires_at__gt=timezone.now())
+
+
+class MembershipInvitation(models.Model):
+    """A responsable invites someone by e-mail; the person joins only by accepting through the link.
+
+    Only a hash of the link's secret is stored, so reading the table does not let anyone accept an invitation.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        ACCEPTED = "accepted", _("Acceptée")
+        DECLINED = "declined", _("Déclinée")
+        CANCELLED = "cancelled", _("Annulée")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="membership_invitations", verbose_name=_("organisation")
+    )
+    email = models.EmailField(_("courriel invité"))
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("invitée par")
+    )
+    token_hash = models.CharField(_("empreinte du lien"), max_length=64, unique=True, editable=False)
+    status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("envoyée le"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expire le"))
+    answered_at = models.DateTimeField(_("répondue le"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("répondue par"),
+    )
+
+    objects = MembershipInvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation à joindre une organisation")
+        verbose_name_plural = _("invitations à joindre une organisation")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} → {self.organisation} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.PENDING and self.expires_at > timezone.now()
+
+    def is_for(self, user) -> bool:
+        """The signed-in account is the one invited: same e-mail address (case aside)."""
+        return bool(user.is_authenticated and user.email and user.email.casefold() == self.email.casefold())
 
 
 class Citizen(models.Model):

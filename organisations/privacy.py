@@ -35,6 +35,9 @@ from organisations.models import (
     ConfidentialityIncident,
     Consent,
     ConsentPurpose,
+    Membership,
+    MembershipInvitation,
+    Organisation,
     PrivacyAction,
     PrivacyRequest,
     User,
@@ -281,7 +284,7 @@ def privacy_request_close(*, request: PrivacyRequest, status: str, answer: str, 
 
 # Export -------------------------------------------------------------------------------------------
 
-SECRET_FIELDS = {"password", "calendar_token"}
+SECRET_FIELDS = {"password", "calendar_token", "token_hash"}
 
 
 def _value(value):
@@ -332,6 +335,18 @@ def person_data(person) -> dict:
                 "table": model._meta.label_lower,
                 "title": str(model._meta.verbose_name_plural),
                 "field": relation.field.name,
+                "rows": rows,
+            })
+    if person.email:
+        # Invitations name a person by address, not by a key: read them by the address.
+        invitations = MembershipInvitation.objects.filter(email__iexact=person.email).select_related(
+            "organisation", "invited_by", "answered_by"
+        ).order_by("pk")
+        if rows := [_row(obj) for obj in invitations]:
+            tables.append({
+                "table": MembershipInvitation._meta.label_lower,
+                "title": str(MembershipInvitation._meta.verbose_name_plural),
+                "field": "email",
                 "rows": rows,
             })
     return {
@@ -433,6 +448,29 @@ def _scrub_history(person, values: dict) -> None:
         history.all().update(**values)
 
 
+def _refuse_leaving_organisations_without_a_responsable(user: User) -> None:
+    """Erasing the only current responsable would leave the organisation with nobody to manage its members
+    and invitations: another responsable must be named first (the hand-over), then the erasure goes through."""
+    led = Membership.objects.filter(
+        user=user, role=Membership.Role.RESPONSABLE, left_on__isnull=True
+    ).exclude(organisation__status=Organisation.Status.ARCHIVED)
+    # Lock the organisations: two erasures of an organisation's two responsables at once cannot both pass.
+    list(Organisation.objects.select_for_update().filter(pk__in=led.values("organisation_id")).order_by("pk"))
+    others = Membership.objects.filter(
+        organisation=OuterRef("organisation"), role=Membership.Role.RESPONSABLE, left_on__isnull=True,
+        user__is_active=True,
+    ).exclude(user=user)
+    alone = sorted(led.filter(~Exists(others)).values_list("organisation__name", flat=True))
+    if alone:
+        raise ValidationError(
+            _(
+                "Cette personne est la seule responsable de : %(names)s. Nommez d'abord une autre personne "
+                "responsable de chacune (fiche de l'organisation dans l'administration), puis effacez."
+            )
+            % {"names": ", ".join(f"« {name} »" for name in alone)}
+        )
+
+
 @transaction.atomic
 def person_erase(
     *, person, by: User | None, request: PrivacyRequest | None = None, action: str = PrivacyAction.Action.ERASE,
@@ -459,6 +497,7 @@ def person_erase(
     else:
         if person.is_superuser:
             raise ValidationError(_("Un superutilisateur ne s'anonymise pas : retirez-lui d'abord ce statut."))
+        _refuse_leaving_organisations_without_a_responsable(person)
         values = {
             "first_name": _("Personne"), "last_name": _("anonymisée n° %(pk)s") % {"pk": person.pk},
             "username": f"anonyme-{person.pk}", "email": "", "phone": "",
@@ -473,6 +512,13 @@ def person_erase(
         person.membership_requests.filter(status="pending").update(
             status="refused", reason=_("Compte anonymisé"), decided_at=now
         )
+    if person.email:
+        # Invitations to join an organisation name the person only by this address: they end and forget it.
+        invited = MembershipInvitation.objects.filter(email__iexact=person.email)
+        invited.filter(status=MembershipInvitation.Status.PENDING).update(
+            status=MembershipInvitation.Status.CANCELLED, answered_at=now
+        )
+        invited.update(email="")
     for name, value in values.items():
         setattr(person, name, value)
     person.anonymised_at = now

@@ -222,12 +222,16 @@ def _export(request, kind, pk, fmt):
     return response
 
 
+# An export is logged (who read whose data, when): a POST, from the person's page, so that no prefetch,
+# crawler or reopened tab writes a log row. A GET answers 405.
 @coordination_required
+@require_POST
 def privacy_export_json(request, kind, pk):
     return _export(request, kind, pk, "json")
 
 
 @coordination_required
+@require_POST
 def privacy_export_csv(request, kind, pk):
     return _export(request, kind, pk, "csv")
 

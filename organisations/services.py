@@ -4,6 +4,10 @@ Every function is keyword-only and atomic; views, the admin, commands and tests 
 E-mails are French plain text sent with Django's `send_mail` (console backend in development).
 """
 
+import datetime
+import hashlib
+import secrets
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
@@ -19,6 +23,7 @@ from django.utils.translation import gettext as _
 from organisations.models import (
     Consent,
     Membership,
+    MembershipInvitation,
     MembershipRequest,
     Organisation,
     User,
@@ -249,66 +254,150 @@ def password_set_url(*, user: User, base_url: str) -> str:
     return base_url.rstrip("/") + path
 
 
-def _free_username(email: str) -> str:
-    base = email.lower()[:140]
-    candidate, i = base, 1
-    while User.objects.filter(username__iexact=candidate).exists():
-        i += 1
-        candidate = f"{base}-{i}"
-    return candidate
+def invitation_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_find(token: str) -> MembershipInvitation | None:
+    """The invitation a link's secret opens, whatever its state (None for an unknown secret)."""
+    return (
+        MembershipInvitation.objects.select_related("organisation")
+        .filter(token_hash=invitation_token_hash(token)).first()
+    )
 
 
 @transaction.atomic
-def member_invite(
-    *, organisation: Organisation, email: str, by: User, base_url: str, first_name: str = "", last_name: str = ""
-) -> Membership:
-    """Add a person to the organisation by e-mail; an unknown address gets an account and a link to set a password."""
-    email = User.objects.normalize_email(email.strip())
+def member_invite(*, organisation: Organisation, email: str, by: User, base_url: str) -> MembershipInvitation:
+    """Invite a person by e-mail: they receive a link and join only if they accept it (signed in as that address).
+
+    Nothing is created for the address until then, and the answer is the same whether it has an account or
+    not. The e-mail is a fixed text with the organisation's name and the link: nothing the inviter wrote.
+    A new invitation to the same address replaces the previous one, whose link stops working.
+    """
+    email = User.objects.normalize_email((email or "").strip())
     if not email:
         raise ValidationError({"email": _("Indiquez une adresse courriel.")})
-    if _locked(organisation).status == Organisation.Status.ARCHIVED:
+    organisation = _locked(organisation)
+    if organisation.status == Organisation.Status.ARCHIVED:
         raise ValidationError(_("Une organisation archivée n'accueille plus de nouveaux membres."))
-    user = User.objects.filter(email__iexact=email, is_active=True).order_by("pk").first()
-    new_account = user is None
-    if new_account:
-        user = User(username=_free_username(email), email=email, first_name=first_name, last_name=last_name)
-        user.set_unusable_password()
-        user.full_clean()
-        user.save()
-        user.groups.add(Group.objects.get(name=PARTENAIRE))
-    membership = Membership.objects.filter(user=user, organisation=organisation).first()
-    if membership is not None and membership.left_on is None:
-        raise ValidationError({"email": _("Cette personne est déjà membre de l'organisation.")})
+    if not organisation.can_invite_members(by):
+        raise ValidationError(
+            _("Seules les personnes responsables d'une organisation approuvée par la coordination invitent des membres.")
+        )
+    now = timezone.now()
+    MembershipInvitation.objects.filter(
+        organisation=organisation, email__iexact=email, status=MembershipInvitation.Status.PENDING
+    ).update(status=MembershipInvitation.Status.CANCELLED, answered_at=now)
+    token = secrets.token_urlsafe(32)
+    invitation = MembershipInvitation(
+        organisation=organisation, email=email, invited_by=by, token_hash=invitation_token_hash(token),
+        expires_at=now + datetime.timedelta(days=settings.INVITATION_EXPIRY_DAYS),
+    )
+    invitation.full_clean()
+    invitation.save()
+    link = base_url.rstrip("/") + reverse("organisations:invitation-detail", args=[token])
+    _mail(
+        to=[email],
+        subject=_("ASIS : invitation à joindre « %(name)s »") % {"name": organisation.name},
+        body=_(
+            "Bonjour,\n\nUne personne responsable de « %(name)s » vous invite à joindre cette organisation dans le "
+            "portail ASIS de l'Alliance pour la solidarité et l'inclusion sociale de Rouyn-Noranda.\n\n"
+            "Pour accepter ou décliner l'invitation (avec votre compte, ou en créant un compte), suivez ce lien "
+            "avant le %(day)s; il ne sert qu'une fois :\n%(link)s\n\n"
+            "Si vous ne connaissez pas cette organisation, ignorez ce courriel : rien ne change sans votre accord.\n\n"
+            "L'équipe de coordination de l'ASIS"
+        )
+        % {"name": organisation.name, "day": timezone.localdate(invitation.expires_at).isoformat(), "link": link},
+    )
+    return invitation
+
+
+def _locked_open(invitation: MembershipInvitation) -> MembershipInvitation:
+    current = MembershipInvitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
+    if not current.is_open:
+        raise ValidationError(_("Cette invitation n'est plus valide : elle a déjà servi, été annulée ou expiré."))
+    return current
+
+
+def _join(*, user: User, organisation: Organisation, by: User) -> Membership:
+    """Make `user` a current member (a former member comes back); a pending request to join is then moot."""
+    membership = Membership.objects.select_for_update().filter(user=user, organisation=organisation).first()
     if membership is None:
         membership = Membership(user=user, organisation=organisation, role=Membership.Role.MEMBER)
-    else:  # a former member comes back
+        membership.full_clean()
+        membership.save()
+    elif membership.left_on is not None:
         membership.left_on = None
         membership.joined_on = timezone.localdate()
         membership.role = Membership.Role.MEMBER
-    membership.full_clean()
-    membership.save()
-    # A pending request to join is now moot.
+        membership.save(update_fields=["left_on", "joined_on", "role"])
     MembershipRequest.objects.filter(
         user=user, organisation=organisation, status=MembershipRequest.Status.PENDING
     ).update(status=MembershipRequest.Status.APPROVED, decided_by=by, decided_at=timezone.now())
-    if new_account:
-        body = _(
-            "Bonjour,\n\n%(by)s vous invite à rejoindre « %(name)s » dans le portail ASIS de l'Alliance pour la "
-            "solidarité et l'inclusion sociale de Rouyn-Noranda.\n\nVotre nom d'utilisateur : %(username)s\n"
-            "Choisissez votre mot de passe à cette adresse (valable quelques jours) :\n%(link)s\n\n"
-            "L'équipe de coordination de l'ASIS"
-        ) % {
-            "by": by, "name": organisation.name, "username": user.username,
-            "link": password_set_url(user=user, base_url=base_url),
-        }
-    else:
-        body = _(
-            "Bonjour,\n\n%(by)s vous a ajouté comme membre de « %(name)s » dans le portail ASIS.\n"
-            "Connectez-vous avec votre compte habituel (nom d'utilisateur : %(username)s) :\n%(link)s\n\n"
-            "L'équipe de coordination de l'ASIS"
-        ) % {"by": by, "name": organisation.name, "username": user.username, "link": base_url.rstrip("/") + reverse("login")}
-    _mail(to=[user.email], subject=_("ASIS : invitation à rejoindre « %(name)s »") % {"name": organisation.name}, body=body)
+    user.forget_roles()
     return membership
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: MembershipInvitation, user: User) -> Membership:
+    """The invited person, signed in with the invited address, joins; the link then stops working."""
+    current = _locked_open(invitation)
+    if not current.is_for(user):
+        raise ValidationError(_("Cette invitation a été envoyée à une autre adresse courriel que celle de votre compte."))
+    if current.organisation.status == Organisation.Status.ARCHIVED:
+        raise ValidationError(_("Une organisation archivée n'accueille plus de nouveaux membres."))
+    membership = _join(user=user, organisation=current.organisation, by=current.invited_by)
+    current.status = MembershipInvitation.Status.ACCEPTED
+    current.answered_at = timezone.now()
+    current.answered_by = user
+    current.save(update_fields=["status", "answered_at", "answered_by"])
+    return membership
+
+
+@transaction.atomic
+def invitation_register(
+    *, invitation: MembershipInvitation, username: str, first_name: str, last_name: str, password: str
+) -> User:
+    """Someone without an account follows the link and creates one, with the invited address, then joins.
+
+    Following the link proves the person reads that mailbox, so the address is the invitation's, not typed.
+    """
+    current = _locked_open(invitation)
+    user = User(username=username, first_name=first_name, last_name=last_name, email=current.email)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    user.groups.add(Group.objects.get(name=PARTENAIRE))
+    invitation_accept(invitation=current, user=user)
+    return user
+
+
+@transaction.atomic
+def invitation_decline(*, invitation: MembershipInvitation, user: User | None) -> MembershipInvitation:
+    """The link's holder says no (signed in or not); nobody joins and the link stops working."""
+    current = _locked_open(invitation)
+    if user is not None and user.is_authenticated and not current.is_for(user):
+        raise ValidationError(_("Cette invitation a été envoyée à une autre adresse courriel que celle de votre compte."))
+    current.status = MembershipInvitation.Status.DECLINED
+    current.answered_at = timezone.now()
+    current.answered_by = user if user is not None and user.is_authenticated else None
+    current.save(update_fields=["status", "answered_at", "answered_by"])
+    return current
+
+
+@transaction.atomic
+def invitation_cancel(*, invitation: MembershipInvitation, by: User) -> MembershipInvitation:
+    """A responsable (or coordination) withdraws an invitation not yet answered; its link stops working."""
+    current = MembershipInvitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
+    if current.status != MembershipInvitation.Status.PENDING:
+        raise ValidationError(_("Cette invitation a déjà reçu une réponse ou été annulée."))
+    if not current.organisation.can_manage_members(by):
+        raise ValidationError(_("Seules les personnes responsables de l'organisation annulent ses invitations."))
+    current.status = MembershipInvitation.Status.CANCELLED
+    current.answered_at = timezone.now()
+    current.answered_by = by
+    current.save(update_fields=["status", "answered_at", "answered_by"])
+    return current
 
 
 @transaction.atomic

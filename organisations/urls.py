@@ -17,6 +17,14 @@ urlpatterns = [
     path("organisations/<int:pk>/modifier/", views.organisation_update, name="organisation-update"),
     path("organisations/<int:pk>/membres/inviter/", views.member_invite, name="member-invite"),
     path("organisations/<int:pk>/membres/<int:membership_pk>/retirer/", views.member_remove, name="member-remove"),
+    path(
+        "organisations/<int:pk>/invitations/<int:invitation_pk>/annuler/", views.invitation_cancel, name="invitation-cancel"
+    ),
+    # An invitation, opened by the person invited through the link's secret
+    path("invitation/<str:token>/", views.invitation_detail, name="invitation-detail"),
+    path("invitation/<str:token>/accepter/", views.invitation_accept, name="invitation-accept"),
+    path("invitation/<str:token>/decliner/", views.invitation_decline, name="invitation-decline"),
+    path("invitation/<str:token>/creer-un-compte/", views.invitation_register, name="invitation-register"),
     # Privacy (Law 25): the public page, a person's consents, Coordination's register
     path("confidentialite/", privacy_views.privacy_policy, name="privacy-policy"),
     path("confidentialite/mes-consentements/", privacy_views.my_consents, name="my-consents"),

@@ -4,16 +4,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from asis import throttle
 from organisations import services
 from organisations.access import coordination_required, get_organisation_for_user
-from organisations.forms import InviteForm, OrganisationForm, ReasonForm, SignupForm
-from organisations.models import Membership, MembershipRequest, Organisation
+from organisations.forms import InvitationSignupForm, InviteForm, OrganisationForm, ReasonForm, SignupForm
+from organisations.models import Membership, MembershipInvitation, MembershipRequest, Organisation
 from organisations.privacy import users_sharing_contact
 
 
@@ -34,7 +36,10 @@ def signup(request):
     if request.user.is_authenticated:
         return redirect("home")
     form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not throttle.client_allowed(request, "signup"):
+        # Per client, not per address: the refusal says nothing about anyone's account.
+        form.add_error(None, _("Trop d'inscriptions depuis votre réseau au cours de la dernière heure : réessayez plus tard."))
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             user = services.account_register(
@@ -93,7 +98,12 @@ def _detail_context(request, organisation, *, invite_form=None):
         "former_members": [m for m in memberships if m.left_on is not None],
         "can_edit": organisation.can_edit(request.user),
         "can_manage": can_manage,
-        "invite_form": (invite_form or InviteForm()) if can_manage and organisation.status != Organisation.Status.ARCHIVED else None,
+        "invite_form": (invite_form or InviteForm()) if organisation.can_invite_members(request.user) else None,
+        # Invitations not yet answered, for the responsables to cancel (expired ones are left out: they no longer work).
+        "invitations": (
+            list(organisation.membership_invitations.open().order_by("created_at")) if can_manage else []
+        ),
+        "invitation_days": settings.INVITATION_EXPIRY_DAYS,
     }
 
 
@@ -127,24 +137,141 @@ def organisation_update(request, pk):
 @require_POST
 def member_invite(request, pk):
     organisation = get_organisation_for_user(request, pk, manage=True)
+    if not organisation.can_invite_members(request.user):
+        raise PermissionDenied  # a pending or archived organisation's responsables do not invite
     form = InviteForm(request.POST)
     if form.is_valid():
+        email = form.cleaned_data["email"]
+        if throttle.client_mail_exhausted(request):
+            form.add_error(None, _("Trop d'invitations envoyées depuis une heure : réessayez plus tard."))
+        else:
+            try:
+                # Over the hourly limit for this address, nothing is sent, and the answer is the same.
+                if throttle.mail_allowed(request, email):
+                    services.member_invite(
+                        organisation=organisation, email=email, by=request.user,
+                        base_url=request.build_absolute_uri("/"),
+                    )
+            except ValidationError as error:
+                _form_error(form, error)
+            else:
+                # The same words for every address: whether it has an account is nobody's business here.
+                messages.success(
+                    request,
+                    _(
+                        "Invitation envoyée à %(email)s. La personne fera partie de l'organisation si elle accepte "
+                        "l'invitation (lien valable %(days)s jours)."
+                    )
+                    % {"email": email, "days": settings.INVITATION_EXPIRY_DAYS},
+                )
+                return redirect(organisation)
+    return render(
+        request, "organisations/organisation_detail.html", _detail_context(request, organisation, invite_form=form)
+    )
+
+
+@login_required
+@require_POST
+def invitation_cancel(request, pk, invitation_pk):
+    organisation = get_organisation_for_user(request, pk, manage=True)
+    invitation = get_object_or_404(MembershipInvitation, pk=invitation_pk, organisation=organisation)
+    try:
+        services.invitation_cancel(invitation=invitation, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Invitation à %(email)s annulée : son lien ne fonctionne plus.") % {"email": invitation.email})
+    return redirect(organisation)
+
+
+# An invitation, seen by the person invited (through the link's secret) --------------------------------------
+
+
+def _open_invitation(token: str) -> MembershipInvitation:
+    invitation = services.invitation_find(token)
+    if invitation is None or not invitation.is_open:
+        raise Http404
+    return invitation
+
+
+def _invitation_page(request, invitation, *, token="", form=None, status=200):
+    if form is None and invitation is not None and not request.user.is_authenticated:
+        form = InvitationSignupForm(email=invitation.email)
+    return render(
+        request, "organisations/invitation_detail.html",
+        {
+            "token": token,
+            "invitation": invitation,
+            "organisation": invitation.organisation if invitation else None,
+            "is_for_me": invitation is not None and invitation.is_for(request.user),
+            "form": form,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET"])
+def invitation_detail(request, token):
+    invitation = services.invitation_find(token)
+    if invitation is None or not invitation.is_open:
+        # Unknown, used, declined, cancelled or expired: one answer, with a way forward.
+        return _invitation_page(request, None, status=404)
+    return _invitation_page(request, invitation, token=token)
+
+
+@login_required
+@require_POST
+def invitation_accept(request, token):
+    invitation = _open_invitation(token)
+    if not invitation.is_for(request.user):
+        raise PermissionDenied  # only the account of the invited address accepts
+    try:
+        services.invitation_accept(invitation=invitation, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("home")
+    messages.success(request, _("Vous faites maintenant partie de « %(name)s ».") % {"name": invitation.organisation.name})
+    return redirect(invitation.organisation)
+
+
+@require_POST
+def invitation_decline(request, token):
+    invitation = _open_invitation(token)
+    if request.user.is_authenticated and not invitation.is_for(request.user):
+        raise PermissionDenied
+    try:
+        services.invitation_decline(invitation=invitation, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Invitation déclinée : vous ne faites pas partie de l'organisation."))
+    return redirect("home")
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_register(request, token):
+    invitation = _open_invitation(token)
+    if request.user.is_authenticated:
+        return redirect("organisations:invitation-detail", token=token)
+    form = InvitationSignupForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            membership = services.member_invite(
-                organisation=organisation, by=request.user, base_url=request.build_absolute_uri("/"), **form.cleaned_data
+            user = services.invitation_register(
+                invitation=invitation, username=data["username"], first_name=data["first_name"],
+                last_name=data["last_name"], password=data["password1"],
             )
         except ValidationError as error:
             _form_error(form, error)
         else:
+            auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
                 request,
-                _("%(who)s fait maintenant partie de l'organisation; un courriel lui a été envoyé à %(email)s.")
-                % {"who": membership.user, "email": membership.user.email},
+                _("Bienvenue! Votre compte est créé et vous faites partie de « %(name)s ».")
+                % {"name": invitation.organisation.name},
             )
-            return redirect(organisation)
-    return render(
-        request, "organisations/organisation_detail.html", _detail_context(request, organisation, invite_form=form)
-    )
+            return redirect(invitation.organisation)
+    return _invitation_page(request, invitation, token=token, form=form)
 
 
 @login_required

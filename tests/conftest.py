@@ -86,3 +86,11 @@ def _kept_figures_start_cold():
     kept.forget()
     yield
     kept.forget()
+
+
+@pytest.fixture(autouse=True)
+def _mail_throttle_starts_empty():
+    """The e-mail and sign-up limits (asis.throttle) count in the cache: each test starts with none spent."""
+    from django.core.cache import cache
+
+    cache.clear()

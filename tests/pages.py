@@ -60,6 +60,8 @@ OBJECTS = {
     "pending organisation": lambda: {"pk": Organisation.objects.get(status=Organisation.Status.PENDING, is_demo=True).pk},
     "member of partenaire's organisation": lambda: _member("partenaire"),
     "membership request": lambda: {"pk": _membership_request().pk},
+    "invitation of partenaire's organisation": lambda: _invitation(),
+    "invitation link": lambda: {"token": INVITATION_TOKEN} if _invitation() else {},
     "calendar of partenaire": lambda: {"token": User.objects.get(username="partenaire").calendar_token},
     "commitment": lambda: {"pk": _commitment().pk},
     "password reset link": lambda: {"uidb64": "MQ", "token": "set-password"},
@@ -157,6 +159,28 @@ def _membership_request():
     return membership_request_create(user=user, organisation=Organisation.objects.get(pk=_member("partenaire2")["pk"]))
 
 
+INVITATION_TOKEN = "lien-d-invitation-de-la-matrice"  # the secret an invitee would read in the e-mail
+
+
+def _invitation():
+    """An open invitation from `partenaire`'s organisation to an address with no account."""
+    import datetime
+
+    from organisations.models import MembershipInvitation
+    from organisations.services import invitation_token_hash
+
+    organisation_pk = _member("partenaire")["pk"]
+    invitation, _created = MembershipInvitation.objects.get_or_create(
+        token_hash=invitation_token_hash(INVITATION_TOKEN),
+        defaults={
+            "organisation_id": organisation_pk, "email": "invitee@example.org",
+            "invited_by": User.objects.get(username="partenaire"),
+            "expires_at": timezone.now() + datetime.timedelta(days=7),
+        },
+    )
+    return {"pk": organisation_pk, "invitation_pk": invitation.pk}
+
+
 def _commitment():
     from budget.models import Commitment
 
@@ -224,6 +248,13 @@ MATRIX = [
     ("organisations:organisation-update", "organisation of partenaire2", (LOGIN, 404, 200, 403, 200)),
     ("organisations:member-invite", "organisation of partenaire", (LOGIN, 405, 405, 405, 405)),
     ("organisations:member-remove", "member of partenaire's organisation", (LOGIN, 405, 405, 405, 405)),
+    ("organisations:invitation-cancel", "invitation of partenaire's organisation", (LOGIN, 405, 405, 405, 405)),
+    # An invitation's link: its secret is the access (whoever holds it sees the organisation's name and the choices;
+    # only the invited address's account accepts); a signed-in visitor is sent from « create an account » to the page
+    ("organisations:invitation-detail", "invitation link", (200, 200, 200, 200, 200)),
+    ("organisations:invitation-accept", "invitation link", (LOGIN, 405, 405, 405, 405)),
+    ("organisations:invitation-decline", "invitation link", (405, 405, 405, 405, 405)),
+    ("organisations:invitation-register", "invitation link", (200, 302, 302, 302, 302)),
     # Privacy (Law 25): the public page, a person's own consents; the register is Coordination's
     ("organisations:privacy-policy", None, (200, 200, 200, 200, 200)),
     ("organisations:my-consents", None, (LOGIN, 200, 200, 200, 200)),
@@ -234,8 +265,9 @@ MATRIX = [
     ("organisations:privacy-person-detail", "partenaire (privacy)", (LOGIN, 403, 403, 403, 200)),
     ("organisations:privacy-request-create", "citizen (privacy)", (LOGIN, 403, 403, 403, 405)),
     ("organisations:privacy-consents-record", "citizen (privacy)", (LOGIN, 403, 403, 403, 405)),
-    ("organisations:privacy-export-json", "partenaire (privacy)", (LOGIN, 403, 403, 403, 200)),
-    ("organisations:privacy-export-csv", "citizen (privacy)", (LOGIN, 403, 403, 403, 200)),
+    # the export is logged, so it is a POST (the person's page has the buttons)
+    ("organisations:privacy-export-json", "partenaire (privacy)", (LOGIN, 403, 403, 403, 405)),
+    ("organisations:privacy-export-csv", "citizen (privacy)", (LOGIN, 403, 403, 403, 405)),
     ("organisations:privacy-person-rectify", "citizen (privacy)", (LOGIN, 403, 403, 403, 200)),
     ("organisations:privacy-person-erase", "partenaire (privacy)", (LOGIN, 403, 403, 403, 200)),
     ("organisations:incident-list", None, (LOGIN, 403, 403, 403, 200)),

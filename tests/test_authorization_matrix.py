@@ -58,6 +58,7 @@ PARTNER_REFUSED_POSTS = [
     ("organisations:organisation-approve", "pending organisation"),
     ("organisations:organisation-update", "organisation of partenaire2", ("partenaire",)),
     ("organisations:member-invite", "organisation of partenaire2", ("partenaire",)),
+    ("organisations:invitation-cancel", "invitation of partenaire's organisation", ("partenaire2",)),
     ("organisations:privacy-person-erase", "partenaire (privacy)"),
     ("organisations:privacy-person-rectify", "citizen (privacy)"),
     ("organisations:privacy-request-create", "citizen (privacy)"),

@@ -50,7 +50,7 @@ def test_coordinator_logs_an_access_request_and_exports_the_data(live_server, pa
     assert violations == [], describe(violations)
 
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Exporter ses données (JSON)").click()
+        page.get_by_role("button", name="Exporter ses données (JSON)").click()
     data = json.loads(open(download_info.value.path(), encoding="utf-8").read())
     assert (data["person"]["first_name"], data["person"]["last_name"]) == ("Lise", "Bergeron")
     assert any(table["table"] == "organisations.privacyrequest" for table in data["tables"])

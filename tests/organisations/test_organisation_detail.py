@@ -38,9 +38,12 @@ def test_a_refused_organisation_shows_its_reason(client, cast):
 def test_queries_do_not_grow_with_the_members(client, cast, django_assert_max_num_queries):
     url = reverse("organisations:organisation-detail", args=[cast.org_a.pk])
     client.force_login(cast.alice)
-    for _ in range(30):
+    for i in range(30):
         f.make_user(organisation=cast.org_a)
-    # session, user, groups and memberships (role), the organisation, its members with their people
-    with django_assert_max_num_queries(5):
+        services.member_invite(organisation=cast.org_a, email=f"invite{i}@example.org", by=cast.alice, base_url="/")
+    # session, user, groups and memberships (role), the organisation, its members with their people,
+    # the invitations waiting for an answer (shown to the responsables)
+    with django_assert_max_num_queries(6):
         response = client.get(url)
-    assert response.content.decode().count('data-testid="member"') == 32
+    page = response.content.decode()
+    assert page.count('data-testid="member"') == 32 and page.count('data-testid="invitation"') == 30

@@ -55,13 +55,53 @@ def test_the_full_reset_flow(client, cast):
     assert not client.get(path, follow=True).context["validlink"]
 
 
-def test_an_invited_person_who_lost_the_link_can_ask_again(client, cast):
-    from organisations import services
-
-    services.member_invite(organisation=cast.org_a, email="nadia@example.org", by=cast.alice, base_url="http://testserver/")
-    mail.outbox.clear()
+def test_an_account_that_never_chose_a_password_can_ask_for_one(client, cast):
+    """Accounts made by the old invitations (no password chosen, never signed in) still get a link."""
+    nadia = f.make_user("nadia", email="nadia@example.org")
+    nadia.set_unusable_password()
+    nadia.save()
     client.post(reverse("password_reset"), {"email": "nadia@example.org"})
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["nadia@example.org"]
+
+
+def test_the_fourth_request_in_an_hour_sends_nothing_and_answers_the_same(client, cast, settings):
+    """Four requests sent four e-mails to the same person (the attacker's test): three an hour now."""
+    f.make_user("denise", email="denise@example.org")
+    answers = [
+        client.post(reverse("password_reset"), {"email": "denise@example.org"})
+        for _ in range(settings.MAIL_THROTTLE_PER_ADDRESS + 1)
+    ]
+    assert len(mail.outbox) == settings.MAIL_THROTTLE_PER_ADDRESS == 3
+    assert {(a.status_code, a["Location"]) for a in answers} == {(302, reverse("password_reset_done"))}
+    # The address is counted however it is written.
+    client.post(reverse("password_reset"), {"email": "DENISE@example.org"})
+    assert len(mail.outbox) == 3
+
+
+def test_a_fresh_hour_sends_again(client, cast, settings, monkeypatch):
+    from asis import throttle
+
+    f.make_user("denise", email="denise@example.org")
+    for _ in range(settings.MAIL_THROTTLE_PER_ADDRESS + 1):
+        client.post(reverse("password_reset"), {"email": "denise@example.org"})
+    assert len(mail.outbox) == 3
+    later = throttle._clock() + settings.MAIL_THROTTLE_WINDOW_SECONDS
+    monkeypatch.setattr(throttle, "_clock", lambda: later)
+    client.post(reverse("password_reset"), {"email": "denise@example.org"})
+    assert len(mail.outbox) == 4
+
+
+def test_one_client_asking_for_many_addresses_is_limited(client, cast, settings):
+    settings.MAIL_THROTTLE_PER_CLIENT = 4
+    for i in range(6):
+        f.make_user(f"p{i}", email=f"p{i}@example.org")
+    for i in range(6):
+        response = client.post(reverse("password_reset"), {"email": f"p{i}@example.org"})
+        assert response["Location"] == reverse("password_reset_done")
+    assert len(mail.outbox) == 4
+    # Another client is not held back by the first.
+    client.post(reverse("password_reset"), {"email": "p5@example.org"}, REMOTE_ADDR="192.0.2.7")
+    assert len(mail.outbox) == 5
 
 
 def test_a_disabled_account_gets_no_mail(client, cast):

@@ -15,7 +15,7 @@ from tests.organisations.test_privacy_fixtures import person_kwargs, trail_fixtu
 
 
 def _export(client, trail, who) -> str:
-    return client.get(reverse("organisations:privacy-export-json", kwargs=person_kwargs(trail, who))).content.decode()
+    return client.post(reverse("organisations:privacy-export-json", kwargs=person_kwargs(trail, who))).content.decode()
 
 
 def test_a_correction_is_logged_with_the_old_and_new_values(login, cast, trail):
@@ -76,6 +76,8 @@ def test_erasing_a_partner_closes_the_account_and_keeps_the_report(login, cast, 
     reports_before = ProgressReport.objects.filter(project=trail.project).count()
     alice_client = login(cast.alice)
     assert alice_client.get(reverse("organisations:my-consents")).status_code == 200
+    # She is Organisme A's only responsable: bob takes over first (see the refusal's test below).
+    Membership.objects.filter(user=cast.bob).update(role=Membership.Role.RESPONSABLE)
     privacy.person_erase(person=trail.user, by=cast.coordinator)
 
     # Her open session ends and the account is unusable, under either name.
@@ -114,3 +116,55 @@ def test_an_anonymised_person_cannot_be_erased_or_corrected_again(login, cast, t
     for name in ("organisations:privacy-person-erase", "organisations:privacy-person-rectify"):
         assert client.get(reverse(name, kwargs=person_kwargs(trail, "citizen"))).status_code == 404
     assert PrivacyAction.objects.filter(action=PrivacyAction.Action.ERASE).count() == 1
+
+
+def test_erasing_an_organisations_only_responsable_is_refused_until_another_is_named(login, cast, trail):
+    """Otherwise nobody could manage the organisation's members and invitations any more."""
+    client = login(cast.coordinator)
+    url = reverse("organisations:privacy-person-erase", kwargs=person_kwargs(trail, "user"))
+    response = client.post(url, {"confirm": "on"})
+    text = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert "seule responsable" in text and "« Organisme A »" in text and "« Organisme B »" not in text
+    user = User.objects.get(pk=trail.user.pk)
+    assert user.anonymised_at is None and user.is_active and user.email == "alice@example.org"
+    assert Membership.objects.get(user=user, organisation=cast.org_a).left_on is None
+    assert not PrivacyAction.objects.filter(action=PrivacyAction.Action.ERASE).exists()
+    # A responsable who left, or whose account is closed, does not count as a hand-over.
+    f.make_user("ancienne", organisation=cast.org_a, role=Membership.Role.RESPONSABLE, is_active=False)
+    assert "seule responsable" in html.unescape(client.post(url, {"confirm": "on"}).content.decode())
+    # Bob is named responsable: now the erasure goes through, and bob manages the members.
+    Membership.objects.filter(user=cast.bob).update(role=Membership.Role.RESPONSABLE)
+    assert client.post(url, {"confirm": "on"}).status_code == 302
+    assert User.objects.get(pk=trail.user.pk).anonymised_at is not None
+
+
+def test_the_refusal_names_every_organisation_left_alone(cast, trail):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    Membership.objects.create(user=trail.user, organisation=cast.org_b, role=Membership.Role.RESPONSABLE)
+    Membership.objects.filter(user=cast.charlie).update(role=Membership.Role.MEMBER)
+    with pytest.raises(ValidationError) as refused:
+        privacy.person_erase(person=trail.user, by=cast.coordinator)
+    assert "« Organisme A », « Organisme B »" in refused.value.messages[0]
+
+
+def test_a_member_without_the_responsable_role_is_erased_as_before(cast, trail):
+    privacy.person_erase(person=cast.bob, by=cast.coordinator)
+    assert User.objects.get(pk=cast.bob.pk).anonymised_at is not None
+
+
+def test_invitations_to_the_person_are_exported_then_forgotten_by_the_erasure(login, cast, trail):
+    from organisations import services
+    from organisations.models import MembershipInvitation
+
+    services.member_invite(organisation=cast.org_b, email="Alice@Example.org", by=cast.charlie, base_url="/")
+    exported = json.loads(_export(login(cast.coordinator), trail, "user"))
+    rows = {t["table"]: t["rows"] for t in exported["tables"]}["organisations.membershipinvitation"]
+    assert [row["organisation"].split(" (#")[0] for row in rows] == ["Organisme B"]
+    assert "token_hash" not in rows[0]
+    Membership.objects.filter(user=cast.bob).update(role=Membership.Role.RESPONSABLE)
+    privacy.person_erase(person=trail.user, by=cast.coordinator)
+    invitation = MembershipInvitation.objects.get()
+    assert invitation.email == "" and invitation.status == MembershipInvitation.Status.CANCELLED

@@ -19,8 +19,8 @@ def _tables(data):
 def test_the_json_export_of_a_citizen_holds_profile_seats_attendance_and_consents(login, cast, trail):
     request = privacy.privacy_request_create(person=trail.citizen, kind="access", by=cast.coordinator,
                                              received_on=timezone.localdate())
-    response = login(cast.coordinator).get(
-        reverse("organisations:privacy-export-json", kwargs=person_kwargs(trail, "citizen")) + f"?demande={request.pk}"
+    response = login(cast.coordinator).post(
+        reverse("organisations:privacy-export-json", kwargs=person_kwargs(trail, "citizen")), {"request": request.pk}
     )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
@@ -40,7 +40,7 @@ def test_the_json_export_of_a_citizen_holds_profile_seats_attendance_and_consent
 
 
 def test_the_json_export_of_a_partner_holds_memberships_attendance_and_the_report_they_wrote(login, cast, trail):
-    response = login(cast.coordinator).get(reverse("organisations:privacy-export-json", kwargs=person_kwargs(trail, "user")))
+    response = login(cast.coordinator).post(reverse("organisations:privacy-export-json", kwargs=person_kwargs(trail, "user")))
     data = json.loads(response.content)
     assert data["person"]["username"] == "alice" and data["person"]["last_name"] == "Bélanger"
     assert "password" not in data["person"] and "calendar_token" not in data["person"]
@@ -53,7 +53,7 @@ def test_the_json_export_of_a_partner_holds_memberships_attendance_and_the_repor
 
 
 def test_the_csv_export_reads_back_with_its_accents(login, cast, trail):
-    response = login(cast.coordinator).get(reverse("organisations:privacy-export-csv", kwargs=person_kwargs(trail, "citizen")))
+    response = login(cast.coordinator).post(reverse("organisations:privacy-export-csv", kwargs=person_kwargs(trail, "citizen")))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     text = response.content.decode("utf-8-sig")  # with a BOM, so Excel reads UTF-8
     rows = list(csv.DictReader(io.StringIO(text)))
@@ -69,8 +69,8 @@ def test_the_csv_export_reads_back_with_its_accents(login, cast, trail):
 def test_an_export_for_another_persons_request_is_refused(login, cast, trail):
     other = privacy.privacy_request_create(person=trail.user, kind="access", by=cast.coordinator,
                                            received_on=timezone.localdate())
-    response = login(cast.coordinator).get(
-        reverse("organisations:privacy-export-json", kwargs=person_kwargs(trail, "citizen")) + f"?demande={other.pk}"
+    response = login(cast.coordinator).post(
+        reverse("organisations:privacy-export-json", kwargs=person_kwargs(trail, "citizen")), {"request": other.pk}
     )
     assert response.status_code == 404
     assert not PrivacyAction.objects.filter(action=PrivacyAction.Action.EXPORT_JSON).exists()
@@ -79,7 +79,36 @@ def test_an_export_for_another_persons_request_is_refused(login, cast, trail):
 def test_a_csv_cell_that_looks_like_a_formula_is_not_run(login, cast, trail):
     trail.citizen.notes = '=HYPERLINK("http://exemple.org","clic")'
     trail.citizen.save()
-    response = login(cast.coordinator).get(reverse("organisations:privacy-export-csv", kwargs=person_kwargs(trail, "citizen")))
+    response = login(cast.coordinator).post(reverse("organisations:privacy-export-csv", kwargs=person_kwargs(trail, "citizen")))
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     notes = next(row["valeur"] for row in rows if row["table"] == "profil" and row["champ"] == "notes")
     assert notes == "'" + trail.citizen.notes
+
+
+def test_opening_the_export_address_writes_nothing(login, cast, trail):
+    """A GET (a prefetch, a crawler, a reopened tab) neither exports nor logs: only the page's button does."""
+    client = login(cast.coordinator)
+    for name in ("organisations:privacy-export-json", "organisations:privacy-export-csv"):
+        response = client.get(reverse(name, kwargs=person_kwargs(trail, "citizen")))
+        assert response.status_code == 405
+    assert not PrivacyAction.objects.filter(action__startswith="export").exists()
+    page = client.get(reverse("organisations:privacy-person-detail", kwargs=person_kwargs(trail, "citizen"))).content.decode()
+    export_url = reverse("organisations:privacy-export-json", kwargs=person_kwargs(trail, "citizen"))
+    assert f'<form method="post" action="{export_url}">' in page and f'href="{export_url}' not in page
+
+
+def test_the_export_needs_the_csrf_token(cast, trail):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.coordinator)
+    response = client.post(reverse("organisations:privacy-export-json", kwargs=person_kwargs(trail, "citizen")))
+    assert response.status_code == 403
+    assert not PrivacyAction.objects.filter(action__startswith="export").exists()
+
+
+def test_the_request_page_exports_for_its_request(login, cast, trail):
+    request = privacy.privacy_request_create(person=trail.citizen, kind="access", by=cast.coordinator,
+                                             received_on=timezone.localdate())
+    page = login(cast.coordinator).get(request.get_absolute_url()).content.decode()
+    assert f'name="request" value="{request.pk}"' in page

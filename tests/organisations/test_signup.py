@@ -89,3 +89,21 @@ def test_bad_input_gets_a_french_error_and_saves_nothing(client, cast, data, fie
 
 def test_a_logged_in_person_is_sent_home(login, cast):
     assert login(cast.alice).get(URL)["Location"] == "/"
+
+
+def test_sign_up_flooding_from_one_client_is_bounded(client, cast, settings):
+    """One client opening account after account (and pending organisation after organisation) is stopped
+    after the hour's limit with a clear French message; another client is not held back."""
+    settings.MAIL_THROTTLE_PER_CLIENT = 3
+    for i in range(3):
+        client.post(URL, person(username=f"robot{i}", email=f"robot{i}@example.org", choice="new",
+                                org_name=f"Robot {i}", org_kind="community"))
+        client.logout()
+    response = client.post(URL, person(username="robot9", email="robot9@example.org", choice="new",
+                                       org_name="Robot 9", org_kind="community"))
+    assert response.status_code == 200 and "Trop d'inscriptions" in page(response)
+    assert User.objects.filter(username__startswith="robot").count() == 3
+    assert not Organisation.objects.filter(name="Robot 9").exists()
+    other = client.post(URL, person(username="robot9", email="robot9@example.org", choice="new",
+                                    org_name="Robot 9", org_kind="community"), REMOTE_ADDR="192.0.2.8")
+    assert other.status_code == 302 and User.objects.filter(username="robot9").exists()
