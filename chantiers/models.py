@@ -639,7 +639,8 @@ def visible_projects_q(user, path: str = "") -> Q | None:
     org_ids = user.organisation_ids() if user.is_authenticated else set()
     if not org_ids:
         return public
-    partnered = ProjectPartner.objects.filter(organisation_id__in=org_ids).values("project_id")
+    # An organisation that declined is no partner: the project is not among its own (it is told again if named again).
+    partnered = ProjectPartner.objects.not_declined().filter(organisation_id__in=org_ids).values("project_id")
     return public | Q(**{f"{path}lead_id__in": org_ids}) | Q(**{f"{path}pk__in": partnered})
 
 
@@ -739,7 +740,7 @@ class ActionProject(models.Model):
         if user.is_coordinator:
             return True
         if partner_ids is None:
-            partner_ids = set(self.partnerships.values_list("organisation_id", flat=True))
+            partner_ids = set(self.partnerships.not_declined().values_list("organisation_id", flat=True))
         return bool(user.organisation_ids() & ({self.lead_id} | set(partner_ids)))
 
     @property

@@ -957,7 +957,7 @@ def report_create(
             raise ValidationError({"deadline": _("Cette échéance attend un autre type de rapport.")})
         if ProgressReport.objects.filter(deadline=deadline).exists():
             raise ValidationError({"deadline": _("Un rapport répond déjà à cette échéance.")})
-    partner_ids = set(project.partnerships.values_list("organisation_id", flat=True))
+    partner_ids = set(project.partnerships.not_declined().values_list("organisation_id", flat=True))
     partners_involved = list(partners_involved)
     if any(org.pk not in partner_ids for org in partners_involved):
         raise ValidationError({"partners_involved": _("Choisissez parmi les partenaires du projet.")})

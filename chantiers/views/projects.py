@@ -249,7 +249,7 @@ def project_update(request, pk):
 def _detail_context(request, project, comment_form=None):
     user = request.user
     partnerships = list(project.partnerships.all())
-    partner_ids = {p.organisation_id for p in partnerships}
+    partner_ids = {p.organisation_id for p in partnerships if not p.is_declined}  # one that declined is no partner
     insider = user.is_authenticated and (user.sees_everything or project.can_comment(user, partner_ids=partner_ids))
     context = {
         "project": project,
@@ -298,7 +298,7 @@ def project_comment_create(request, pk):
     form = ProjectCommentForm(request.POST)
     if form.is_valid():
         org_ids = request.user.organisation_ids()
-        named = {project.lead_id} | {p.organisation_id for p in project.partnerships.all()}
+        named = {project.lead_id} | {p.organisation_id for p in project.partnerships.all() if not p.is_declined}
         organisation_id = next(iter(sorted(org_ids & named)), None)
         services.project_comment_create(
             project=project, author=request.user, text=form.cleaned_data["text"],
@@ -330,9 +330,13 @@ def partnership_answer(request, pk, partner_pk):
     services.project_partner_answer(partnership=partnership, by=user, accept=answer == "oui")
     if answer == "oui":
         messages.success(request, _("Merci : la participation de « %(name)s » et sa contribution sont confirmées.") % {"name": partnership.organisation.name})
-    else:
-        messages.success(request, _("« %(name)s » décline sa participation : elle n'est plus présentée comme partenaire du projet.") % {"name": partnership.organisation.name})
-    return redirect("chantiers:project-detail", pk=project.pk)
+        return redirect("chantiers:project-detail", pk=project.pk)
+    messages.success(request, _(
+        "« %(name)s » décline sa participation au projet « %(title)s » : elle n'y est plus présentée comme partenaire. "
+        "Si c'est une erreur, demandez au porteur de vous nommer de nouveau."
+    ) % {"name": partnership.organisation.name, "title": project.title})
+    # Home, not the project: a project that is not public is no longer among this organisation's own.
+    return redirect("home")
 
 
 @login_required
