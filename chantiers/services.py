@@ -387,12 +387,19 @@ def _save_partners(project: ActionProject, rows) -> None:
     for org_id, partner in current.items():
         if org_id not in wanted and partner.is_pending:
             partner.delete()  # its creation and deletion stay in the history
+    # An organisation once named on this project and left out while pending was told already: naming it again
+    # does not e-mail it again (a lead saving a draft over and over would flood it otherwise).
+    told = set(
+        ProjectPartner.history.filter(project_id=project.pk, organisation_id__in=[o for o in wanted if o not in current])
+        .values_list("organisation_id", flat=True)
+    )
     asked = []
     for org_id, data in wanted.items():
         partner = current.get(org_id)
         if partner is None:
             partner = ProjectPartner(project=project, **data)
-            asked.append(partner)
+            if org_id not in told:
+                asked.append(partner)
         else:
             # A declined partner is not in the form: naming it again asks it again.
             changed = partner.is_declined or any(

@@ -123,6 +123,16 @@ def test_a_pending_partner_left_out_is_removed(cast, draft):
     assert not draft.partnerships.exists()
 
 
+def test_naming_the_same_organisation_over_and_over_tells_it_once(cast, draft, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        for _round in range(5):
+            name_partner(draft, cast.alice, row(cast.org_b))
+            name_partner(draft, cast.alice)
+        name_partner(draft, cast.alice, row(cast.org_b))
+    assert [m.to for m in mail.outbox] == [[cast.charlie.email]]
+    assert draft.partnerships.get().status == Status.PENDING  # still asked: its home page lists the request
+
+
 def test_a_confirmed_partner_cannot_be_removed_by_the_lead(cast, draft):
     partner = name_partner(draft, cast.alice, row(cast.org_b))[cast.org_b.pk]
     services.project_partner_answer(partnership=partner, by=cast.charlie, accept=True)
