@@ -375,7 +375,10 @@ def _save_partners(project: ActionProject, rows) -> None:
       declined stays recorded as declined (the form does not show it). One that confirmed cannot be removed by
       the lead: its commitment is on record, and only the coordination may take it off (the admin).
     The history of each row (django-simple-history) keeps every answer and every change."""
-    current = {p.organisation_id: p for p in ProjectPartner.objects.select_for_update().filter(project=project)}
+    current = {
+        p.organisation_id: p
+        for p in ProjectPartner.objects.select_for_update(of=("self",)).select_related("organisation").filter(project=project)
+    }
     wanted = {}
     for data in rows:
         wanted[data["organisation"].pk] = data
@@ -445,7 +448,7 @@ def _partner_asked_mail(project: ActionProject, partner: ProjectPartner) -> None
 def project_partner_answer(*, partnership: ProjectPartner, by, accept: bool) -> ProjectPartner:
     """The named organisation's responsable confirms (or declines) its participation and the declared contribution.
     It may change its answer later; each answer is kept in the row's history (who, when)."""
-    partnership = ProjectPartner.objects.select_for_update().select_related("organisation").get(pk=partnership.pk)
+    partnership = ProjectPartner.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=partnership.pk)
     if not partnership.can_answer(by):
         raise ValidationError(_("Seuls les responsables de « %(name)s » répondent pour elle.") % {"name": partnership.organisation.name})
     partnership.status = ProjectPartner.Status.CONFIRMED if accept else ProjectPartner.Status.DECLINED
