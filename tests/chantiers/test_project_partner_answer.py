@@ -4,11 +4,15 @@ The named organisation's responsables confirm or decline (`project_partner_answe
 re-saving a draft keeps their answer, a changed contribution asks them again; each time an organisation is
 named (or asked again) its responsables are told by e-mail."""
 
+import importlib
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 
 from chantiers import services
@@ -306,3 +310,15 @@ def test_a_declined_project_leaves_the_partners_project_list(client, login, cast
     assert "Cuisines collectives" in page(client.get(reverse("chantiers:project-list")))
     services.project_partner_answer(partnership=partner, by=cast.charlie, accept=False)
     assert "Cuisines collectives" not in page(client.get(reverse("chantiers:project-list")))
+
+
+# ---- partnerships written before partners answered
+
+
+def test_the_migration_confirms_the_partnerships_written_before(cast, draft):
+    """They were agreed outside the portal (the reference text, the demo); new ones start pending."""
+    migration = importlib.import_module("chantiers.migrations.0009_project_partner_consent")
+    ProjectPartner.objects.create(project=draft, organisation=cast.org_b)
+    migration.existing_partners_confirmed(apps, SimpleNamespace(connection=connection))
+    partner = draft.partnerships.get()
+    assert partner.status == Status.CONFIRMED and partner.answered_by is None
