@@ -1041,6 +1041,7 @@ def _create_project(data, *, themes, objectives, years, sources, orgs, chantiers
         ProjectPartner.objects.create(
             project=project, organisation=orgs[org_key], contribution_kind=kind,
             contribution_value=value, contribution_description=description,
+            status=ProjectPartner.Status.CONFIRMED,  # the demo's partners are agreed in the source text
         )
     for kind, source_name, amount, confirmed in data["other_funding"]:
         OtherFunding.objects.create(project=project, kind=kind, source_name=source_name, amount=amount, confirmed=confirmed)

@@ -32,7 +32,7 @@ from budget.models import (
     PlannedPayment,
 )
 from chantiers.access import is_report_reader
-from chantiers.models import ActionProject, Chantier, ProgressReport
+from chantiers.models import ActionProject, Chantier, ProgressReport, ProjectPartner
 from organisations.models import Membership, Organisation
 
 PER_PAGE = 50
@@ -41,7 +41,8 @@ PER_PAGE = 50
 def _own_project_ids(user):
     """Projects whose money a partner may read: those their organisations lead or are partners of."""
     org_ids = user.organisation_ids()
-    return ActionProject.objects.filter(Q(lead_id__in=org_ids) | Q(partnerships__organisation_id__in=org_ids)).values("pk")
+    partnered = ProjectPartner.objects.not_declined().filter(organisation_id__in=org_ids).values("project_id")
+    return ActionProject.objects.filter(Q(lead_id__in=org_ids) | Q(pk__in=partnered)).values("pk")
 
 
 def _money_rows(model, project_path):
@@ -221,7 +222,7 @@ def object_history(request, kind, pk):
     model, visible = KINDS[kind]
     obj = get_object_or_404(visible(request.user).select_related(*NAMED_BY.get(model, [])), pk=pk)
     if model is ProgressReport and not is_report_reader(
-        request.user, obj.project, obj.project.partnerships.values_list("organisation_id", flat=True)
+        request.user, obj.project, obj.project.partnerships.not_declined().values_list("organisation_id", flat=True)
     ):
         raise Http404
     if not request.user.is_coordinator:

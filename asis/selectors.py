@@ -44,6 +44,7 @@ from chantiers.models import (
     Plan,
     PlanYear,
     ProgressReport,
+    ProjectPartner,
     ProjectStatus,
     Theme,
     visible_projects_q,
@@ -56,6 +57,7 @@ FOLLOW_UPS_SHOWN = 20  # open follow-ups on the coordinator's home page; the res
 HOME_SPACES_SHOWN = 8  # spaces listed per theme on the home page; the theme's page lists them all
 HOME_PROJECTS_SHOWN = 8  # projects listed per theme on the home page; the theme's page lists them all
 MY_PROJECTS_SHOWN = 20  # a partner's own projects on the home page; « Projets » lists them all
+PARTNER_REQUESTS_SHOWN = 20  # projects naming a partner's organisation that await its answer, on its home page
 MEETINGS_SHOWN = 10  # upcoming and past meetings listed on a theme's page
 THEME_PER_PAGE = 25  # spaces, and projects, a page on a theme's page
 PROGRESS_SHOWN = 10  # latest progress reports on a theme's page
@@ -251,6 +253,12 @@ def _overview(user, plan) -> dict:
         )
         context["my_projects"] = my_projects
         context["my_projects_more"] = (my_projects[0].total - len(my_projects)) if my_projects else 0
+        # 1 the projects that name one of its organisations as a partner and await its answer (any plan: a request is
+        # answered wherever it comes from)
+        context["partner_requests"] = list(
+            ProjectPartner.objects.filter(organisation_id__in=user.organisation_ids(), status=ProjectPartner.Status.PENDING)
+            .select_related("project", "organisation").order_by("project__title", "pk")[:PARTNER_REQUESTS_SHOWN]
+        )
     if coordinator:
         context["awaiting_review"] = sum(theme.awaiting_count for theme in themes)
         context["pending_organisations"] = Organisation.objects.filter(status=Organisation.Status.PENDING).count()  # 1

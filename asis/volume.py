@@ -540,7 +540,8 @@ def _create_projects(a: Alliance) -> tuple[int, int, int, int]:
     for project in projects:
         partner = a.orgs[rng.randrange(1, len(a.orgs))]
         if partner.pk != project.lead_id:
-            partners.append(ProjectPartner(project=project, organisation=partner, contribution_value=_money(rng.randint(5, 50) * 100)))
+            partners.append(ProjectPartner(project=project, organisation=partner, contribution_value=_money(rng.randint(5, 50) * 100),
+                                            status=ProjectPartner.Status.CONFIRMED))
         years = [y for y in a.years if y.start_date <= project.end_date and y.end_date >= project.start_date]
         project_years[project.pk] = years
         year_links += [(project.pk, y.pk) for y in years]

@@ -143,8 +143,9 @@ def chunks(projects: QuerySet, *, start: datetime.date, end: datetime.date, chun
     order = _side_order(projects)
     of_these = projects.values("pk")
     main = _annotated(projects, start=start, end=end).iterator(chunk_size=chunk)  # 1 the projects and their figures
-    partners = _Side(  # 1 their partners, by name
-        ProjectPartner.objects.filter(project__in=of_these).values_list("project_id", "organisation__name")
+    partners = _Side(  # 1 their partners, by name (not those that declined; « (non confirmé) » after the others until they confirm)
+        ProjectPartner.objects.not_declined().with_marked_name().filter(project__in=of_these)
+        .values_list("project_id", "marked_name")
         .order_by(*order, "organisation__name", "pk").iterator(chunk_size=chunk)
     )
     reports = _Side(  # 1 reports up to the end of the period, latest first, each with its indicator values

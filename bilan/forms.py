@@ -42,7 +42,7 @@ def plan_organisations(plan: Plan) -> Q:
     projects = ActionProject.objects.filter(theme__plan=plan)
     return (
         Q(pk__in=projects.values("lead"))
-        | Q(pk__in=ProjectPartner.objects.filter(project__theme__plan=plan).values("organisation"))
+        | Q(pk__in=ProjectPartner.objects.not_declined().filter(project__theme__plan=plan).values("organisation"))
         | Q(pk__in=ChantierMembership.objects.filter(chantier__themes__plan=plan).values("organisation"))
     )
 

@@ -307,8 +307,8 @@ class Bilan:
         rows += [(_("Projets — enjeu : %(theme)s") % {"theme": c.label}, c.count, "number") for c in self.projects_by_theme]
         rows += [
             (_("Organisations porteuses"), self.lead_organisations, "number"),
-            (_("Organisations partenaires"), self.partner_organisations, "number"),
-            (_("Partenaires par projet (moyenne)"), self.partners_per_project, "decimal"),
+            (_("Organisations partenaires (confirmées)"), self.partner_organisations, "number"),
+            (_("Partenaires confirmés par projet (moyenne)"), self.partners_per_project, "decimal"),
             (_("Rencontres tenues"), self.meetings_held, "number"),
             (_("Présences aux rencontres"), self.attendances, "number"),
             (_("Présences de citoyens et citoyennes"), self.citizen_attendances, "number"),
@@ -337,7 +337,7 @@ def bilan_projects(user, *, plan: Plan, theme=None, space=None, organisation=Non
     if not user.sees_everything:
         org_ids = user.organisation_ids()
         projects = projects.filter(
-            Q(lead_id__in=org_ids) | Q(pk__in=ProjectPartner.objects.filter(organisation_id__in=org_ids).values("project"))
+            Q(lead_id__in=org_ids) | Q(pk__in=ProjectPartner.objects.not_declined().filter(organisation_id__in=org_ids).values("project"))
         )
     if theme is not None:
         projects = projects.filter(theme=theme)
@@ -345,7 +345,7 @@ def bilan_projects(user, *, plan: Plan, theme=None, space=None, organisation=Non
         projects = projects.filter(chantier=space)
     if organisation is not None:
         projects = projects.filter(
-            Q(lead=organisation) | Q(pk__in=ProjectPartner.objects.filter(organisation=organisation).values("project"))
+            Q(lead=organisation) | Q(pk__in=ProjectPartner.objects.not_declined().filter(organisation=organisation).values("project"))
         )
     if status:
         projects = projects.filter(status=status)
@@ -449,8 +449,8 @@ def _details(project_ids: list[int], *, end: datetime.date):
     """The partners (by name) and the indicators (by order, each with its latest value up to `end`)
     of these projects, in one UNION: (kind, project, pk, name, unit, target, value, measured on)."""
     text, number, amount = CharField(), IntegerField(), DecimalField(max_digits=12, decimal_places=2)
-    partners = ProjectPartner.objects.filter(project_id__in=project_ids).annotate(
-        d_kind=Value(PARTNER, number), d_project=F("project_id"), d_pk=F("organisation_id"), d_name=F("organisation__name"),
+    partners = ProjectPartner.objects.not_declined().with_marked_name().filter(project_id__in=project_ids).annotate(
+        d_kind=Value(PARTNER, number), d_project=F("project_id"), d_pk=F("organisation_id"), d_name=F("marked_name"),
         d_unit=Value("", text), d_target=Value(None, amount), d_value=Value(None, amount), d_on=Value(None, DateField()),
         d_sort=Value(0, number),
     )
@@ -465,7 +465,7 @@ def _details(project_ids: list[int], *, end: datetime.date):
     # columns convert its values (SQLite: a target read as its field, « 123.00 », as before)
     return (
         indicators.annotate(d_sort_name=Value("", text)).values_list(*columns, "d_sort_name").order_by()
-        .union(partners.annotate(d_sort_name=F("d_name")).values_list(*columns, "d_sort_name").order_by(), all=True)
+        .union(partners.annotate(d_sort_name=F("organisation__name")).values_list(*columns, "d_sort_name").order_by(), all=True)
         .order_by("d_kind", "d_sort_name", "d_sort", "d_pk")
     )
 
@@ -645,7 +645,10 @@ def _tallies(projects, *, end: datetime.date):
     zero, blank = Value(0, output_field=number), Value("", output_field=text)
     organisations = row(
         projects, "organisations", zero, zero, blank,
-        n1=Count("lead", distinct=True), n2=Count("partnerships__organisation", distinct=True), n3=Count("partnerships"),
+        # partners that confirmed (an unconfirmed one is only the lead's word)
+        n1=Count("lead", distinct=True),
+        n2=Count("partnerships__organisation", distinct=True, filter=Q(partnerships__status=ProjectPartner.Status.CONFIRMED)),
+        n3=Count("partnerships", filter=Q(partnerships__status=ProjectPartner.Status.CONFIRMED)),
     )
     return units.union(verdicts, organisations, all=True)
 

@@ -247,7 +247,7 @@ class AgreementQuerySet(models.QuerySet):
         org_ids = user.organisation_ids()
         if not org_ids:
             return self.none()
-        partner = ProjectPartner.objects.filter(project_id=models.OuterRef("project_id"), organisation_id__in=org_ids)
+        partner = ProjectPartner.objects.not_declined().filter(project_id=models.OuterRef("project_id"), organisation_id__in=org_ids)
         return self.filter(Q(project__lead_id__in=org_ids) | models.Exists(partner))
 
     def with_totals(self):

@@ -42,6 +42,7 @@ from chantiers.models import (
     PUBLIC_STATUSES,
     ActionProject,
     OtherFunding,
+    ProjectPartner,
     ProjectYearAmount,
     Theme,
 )
@@ -85,9 +86,17 @@ def envelope_overview(plan) -> dict:
         .order_by()
     }
     other = OtherFunding.objects.filter(project__theme=OuterRef("pk"), project__status__in=LEVERAGE_STATUSES).order_by().values("project__theme")
+    # Partners' contributions count once the partner confirmed them (an unconfirmed amount is only the lead's word).
+    partners = (
+        ProjectPartner.objects.confirmed().filter(project__theme=OuterRef("pk"), project__status__in=LEVERAGE_STATUSES)
+        .order_by().values("project__theme")
+    )
     themes = list(  # 1 themes of the plan (and of any funded project, should one belong to another plan), with their other funding
         Theme.objects.filter(Q(plan=plan) | Q(pk__in=list(by_theme_id)))
-        .annotate(other_funding=Coalesce(Subquery(other.annotate(s=Sum("amount")).values("s")), ZERO, output_field=DecimalField(**MONEY)))
+        .annotate(
+            other_funding=Coalesce(Subquery(other.annotate(s=Sum("amount")).values("s")), ZERO, output_field=DecimalField(**MONEY))
+            + Coalesce(Subquery(partners.annotate(s=Sum("contribution_value")).values("s")), ZERO, output_field=DecimalField(**MONEY))
+        )
         .order_by("order", "pk")
     )
     by_theme = []
@@ -708,7 +717,7 @@ def history_entries(rows) -> list[HistoryEntry]:
 
 def project_budget(project) -> dict:
     """Requested vs committed vs paid for one project, by plan year and by source, to the cent,
-    with its other funding and its leverage. Six queries."""
+    with its other funding, its partners' contributions and its leverage. Seven queries."""
     plan = project.theme.plan
     years = list(plan.years.order_by("number"))  # 1 plan years
     sources = {s.pk: s for s in FundingSource.objects.filter(plan=plan)}  # 1 sources
@@ -725,6 +734,9 @@ def project_budget(project) -> dict:
         .values("commitment__plan_year", "commitment__source").annotate(total=Sum(Disbursement.CURRENT))
     }
     other = list(OtherFunding.objects.filter(project=project).order_by("kind", "source_name"))  # 1 other funding
+    partners = list(  # 1 partners and their contributions (only confirmed ones count)
+        ProjectPartner.objects.filter(project=project).select_related("organisation").order_by("organisation__name")
+    )
 
     def summed(table, *, year=None, source=None):
         return sum(
@@ -753,6 +765,7 @@ def project_budget(project) -> dict:
     }
     totals["to_pay"] = totals["committed"] - totals["paid"]
     other_total = sum((o.amount for o in other), ZERO)
+    partners_confirmed = sum((p.contribution_value or ZERO for p in partners if p.is_confirmed), ZERO)
     return {
         "project": project,
         "by_year": by_year,
@@ -760,5 +773,7 @@ def project_budget(project) -> dict:
         "totals": totals,
         "other_funding": other,
         "other_total": other_total,
-        "leverage": leverage(other_total, totals["committed"]),
+        "partners": partners,
+        "partners_confirmed": partners_confirmed,
+        "leverage": leverage(other_total + partners_confirmed, totals["committed"]),
     }

@@ -41,7 +41,7 @@ from budget.models import (
     FundingSource,
     TargetMove,
 )
-from chantiers.models import ActionProject, Plan, ProjectStatus
+from chantiers.models import ActionProject, Plan, ProjectPartner, ProjectStatus
 from organisations.access import coordination_required, staff_or_coordination_required
 
 
@@ -404,7 +404,8 @@ def _get_project_budget_for_user(request, pk) -> ActionProject:
     projects = ActionProject.objects.select_related("lead", "theme__plan")
     if not request.user.sees_everything:
         org_ids = request.user.organisation_ids()
-        projects = projects.filter(Q(lead_id__in=org_ids) | Q(partnerships__organisation_id__in=org_ids)).distinct()
+        partnered = ProjectPartner.objects.not_declined().filter(organisation_id__in=org_ids).values("project_id")
+        projects = projects.filter(Q(lead_id__in=org_ids) | Q(pk__in=partnered))
     return get_object_or_404(projects, pk=pk)
 
 

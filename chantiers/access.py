@@ -58,7 +58,7 @@ def get_project_for_reports(request, pk, *, file=False, queryset=None) -> Action
     """A project whose reports the user may read (404 otherwise, even for a public project); with `file`,
     one whose reports they may file (403 otherwise: partners named on it, staff and coordination only read)."""
     project = get_project_for_user(request, pk, queryset=queryset)
-    partner_ids = {p.organisation_id for p in project.partnerships.all()}
+    partner_ids = {p.organisation_id for p in project.partnerships.all() if not p.is_declined}
     if not is_report_reader(request.user, project, partner_ids):
         raise Http404
     if file and not report_can_file(project, request.user):

@@ -181,6 +181,8 @@ class ProjectPartnerInline(TabularInline):
     model = ProjectPartner
     extra = 0
     autocomplete_fields = ["organisation"]
+    # The answer is the named organisation's own (project_partner_answer): no one records it for them here.
+    readonly_fields = ["status", "answered_by", "answered_at"]
 
 
 class OtherFundingInline(TabularInline):
@@ -342,10 +344,11 @@ class AttendanceAdmin(ModelAdmin):
 
 
 @admin.register(ProjectPartner)
-class ProjectPartnerAdmin(ModelAdmin):
-    list_display = ["organisation", "project", "contribution_kind", "contribution_value"]
+class ProjectPartnerAdmin(SimpleHistoryAdmin, ModelAdmin):
+    list_display = ["organisation", "project", "contribution_kind", "contribution_value", "status"]
     list_select_related = ["organisation", "project"]
-    list_filter = ["contribution_kind"]
+    list_filter = ["status", "contribution_kind"]
+    readonly_fields = ["status", "answered_by", "answered_at"]  # the named organisation's own answer
     search_fields = ["organisation__name", "project__title"]
     autocomplete_fields = ["organisation", "project"]
 

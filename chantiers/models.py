@@ -8,8 +8,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from asis.history_records import ChangeHistory
@@ -637,7 +639,8 @@ def visible_projects_q(user, path: str = "") -> Q | None:
     org_ids = user.organisation_ids() if user.is_authenticated else set()
     if not org_ids:
         return public
-    partnered = ProjectPartner.objects.filter(organisation_id__in=org_ids).values("project_id")
+    # An organisation that declined is no partner: the project is not among its own (it is told again if named again).
+    partnered = ProjectPartner.objects.not_declined().filter(organisation_id__in=org_ids).values("project_id")
     return public | Q(**{f"{path}lead_id__in": org_ids}) | Q(**{f"{path}pk__in": partnered})
 
 
@@ -737,7 +740,7 @@ class ActionProject(models.Model):
         if user.is_coordinator:
             return True
         if partner_ids is None:
-            partner_ids = set(self.partnerships.values_list("organisation_id", flat=True))
+            partner_ids = set(self.partnerships.not_declined().values_list("organisation_id", flat=True))
         return bool(user.organisation_ids() & ({self.lead_id} | set(partner_ids)))
 
     @property
@@ -753,17 +756,64 @@ class ActionProject(models.Model):
             raise ValidationError({"objective": _("Cet objectif appartient à un autre enjeu.")})
 
 
+class ProjectPartnerQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(status=ProjectPartner.Status.CONFIRMED)
+
+    def not_declined(self):
+        """The partners a project still names: confirmed, or asked and not yet answered."""
+        return self.exclude(status=ProjectPartner.Status.DECLINED)
+
+    def shown_to(self, insider: bool):
+        """Who sees a declined partner: the project's own organisations, coordination and staff (`insider`);
+        the public never does (the organisation said no: it is not a partner of the project)."""
+        return self if insider else self.not_declined()
+
+    def with_marked_name(self):
+        """`marked_name`: the organisation's name, followed by « (non confirmé) » until it confirms (for the bilan
+        and its exports, which print names, not badges)."""
+        return self.annotate(marked_name=models.Case(
+            models.When(
+                status=ProjectPartner.Status.PENDING,
+                then=Concat(F("organisation__name"), models.Value(" " + gettext("(non confirmé)"))),
+            ),
+            default=F("organisation__name"), output_field=models.CharField(),
+        ))
+
+
 class ProjectPartner(models.Model):
+    """An organisation the lead names as a partner of its project, with the contribution the lead declares.
+
+    The named organisation answers (its responsables confirm or decline, `project_partner_answer`): until it
+    confirms, the partnership and its amount are shown as unconfirmed and count in no figure."""
+
     class Contribution(models.TextChoices):
         CASH = "cash", _("En argent")
         SERVICES = "services", _("En services")
         IN_KIND = "in_kind", _("En nature")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("non confirmé")
+        CONFIRMED = "confirmed", _("confirmé")
+        DECLINED = "declined", _("a décliné")
 
     project = models.ForeignKey(ActionProject, on_delete=models.CASCADE, related_name="partnerships")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="project_partnerships", verbose_name=_("organisation"))
     contribution_kind = models.CharField(_("contribution"), max_length=20, choices=Contribution.choices, default=Contribution.SERVICES)
     contribution_value = models.DecimalField(_("valeur estimée"), null=True, blank=True, **MONEY)
     contribution_description = models.CharField(_("description de la contribution"), max_length=255, blank=True)
+    status = models.CharField(_("réponse du partenaire"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="partnership_answers",
+        verbose_name=_("réponse donnée par"),
+    )
+    answered_at = models.DateTimeField(_("réponse donnée le"), null=True, blank=True)
+
+    # Every answer and every change of the declared contribution (who, when, before -> after): a partner's
+    # consent is not lost when the lead edits its project again.
+    history = ChangeHistory()
+
+    objects = ProjectPartnerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("partenaire du projet")
@@ -774,10 +824,32 @@ class ProjectPartner(models.Model):
                 condition=Q(contribution_value__isnull=True) | Q(contribution_value__gte=0),
                 name="chantiers_projectpartner_value_not_negative",
             ),
+            # A pending partnership carries no answer (a changed contribution clears the previous one).
+            models.CheckConstraint(
+                condition=~Q(status="pending") | Q(answered_at__isnull=True, answered_by__isnull=True),
+                name="chantiers_projectpartner_pending_unanswered",
+            ),
         ]
 
     def __str__(self):
         return f"{self.organisation} ({self.get_contribution_kind_display()})"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == self.Status.CONFIRMED
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_declined(self) -> bool:
+        return self.status == self.Status.DECLINED
+
+    def can_answer(self, user) -> bool:
+        """The named organisation's responsables, and no one else: not the lead, not coordination (a partner's
+        consent is its own). No query: the user's roles are cached."""
+        return user.is_authenticated and self.organisation_id in user.responsable_ids()
 
 
 class OtherFunding(models.Model):

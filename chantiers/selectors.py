@@ -582,7 +582,7 @@ def project_reports_section(project: ActionProject, user, today: datetime.date |
     (the partnerships are prefetched by the project page)."""
     if project.status not in REPORT_SECTION_STATUSES:
         return None
-    partner_ids = {p.organisation_id for p in project.partnerships.all()}
+    partner_ids = {p.organisation_id for p in project.partnerships.all() if not p.is_declined}
     if not is_report_reader(user, project, partner_ids):
         return None
     today = today or timezone.localdate()

@@ -38,6 +38,7 @@ urlpatterns = [
     path("projets/<int:pk>/", projects.project_detail, name="project-detail"),
     path("projets/<int:pk>/modifier/", projects.project_update, name="project-update"),
     path("projets/<int:pk>/deposer/", projects.project_submit, name="project-submit"),
+    path("projets/<int:pk>/partenaires/<int:partner_pk>/reponse/", projects.partnership_answer, name="partnership-answer"),
     path("projets/<int:pk>/commentaires/", projects.project_comment_create, name="project-comment-create"),
     # Upcoming meetings and the personal iCalendar feed
     path("rencontres/", calendar.meeting_list, name="meeting-list"),

@@ -33,6 +33,13 @@ def _project(title):
     return {"pk": ActionProject.objects.get(title=title, is_demo=True).pk}
 
 
+def _partnership(title, username):
+    """The partnership of `username`'s organisation on the demo project `title`."""
+    project = ActionProject.objects.get(title=title, is_demo=True)
+    partner = project.partnerships.get(organisation_id__in=User.objects.get(username=username).organisation_ids())
+    return {"pk": project.pk, "partner_pk": partner.pk}
+
+
 # Objects the URLs are opened on. `partenaire` leads "Halte-garderie communautaire" (a draft) and
 # "Ateliers parents-enfants Bouger en famille" (in progress); `partenaire2` leads "Parcours vers
 # l'emploi pour jeunes adultes" (agreement signed); "Reconnaissance des bénévoles…" is another
@@ -45,6 +52,7 @@ OBJECTS = {
     "project of partenaire2": lambda: _project("Parcours vers l'emploi pour jeunes adultes"),
     "filed project of another": lambda: _project("Reconnaissance des bénévoles dans les quartiers ruraux"),
     "project naming partenaire as partner": lambda: _project("Jardins communautaires intergénérationnels"),
+    "partnership of partenaire": lambda: _partnership("Jardins communautaires intergénérationnels", "partenaire"),
     "space": lambda: {"pk": Chantier.objects.filter(is_demo=True).order_by("pk").first().pk},
     "space seat": lambda: _seat(),
     "space citizen seat": lambda: _citizen_seat(),
@@ -310,6 +318,7 @@ MATRIX = [
     ("chantiers:project-update", "project of partenaire2", (LOGIN, 403, 403, 403, 200)),
     ("chantiers:project-update", "filed project of another", (LOGIN, 404, 404, 403, 200)),
     ("chantiers:project-submit", "draft of partenaire", (LOGIN, 405, 405, 405, 405)),
+    ("chantiers:partnership-answer", "partnership of partenaire", (LOGIN, 405, 405, 405, 405)),
     ("chantiers:project-comment-create", "public project of partenaire", (LOGIN, 405, 405, 405, 405)),
     # The review: Coordination decides; Personnel reads; the partner sees the outcome on the project page
     ("chantiers:criterion-list", None, (LOGIN, 403, 403, 200, 200)),

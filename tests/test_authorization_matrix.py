@@ -52,6 +52,7 @@ PARTNER_REFUSED_POSTS = [
     ("chantiers:criterion-delete", "criterion"),
     ("chantiers:project-update", "project of partenaire2"),
     ("chantiers:project-submit", "filed project of another"),
+    ("chantiers:partnership-answer", "partnership of partenaire", ("partenaire2",)),  # another organisation's answer
     ("chantiers:report-create", "project of partenaire2", ("partenaire",)),
     ("chantiers:space-archive", "space"),
     ("chantiers:meeting-update", "meeting"),
@@ -89,6 +90,7 @@ def fingerprint() -> tuple:
     )
     from chantiers.models import (
         BoardDecision,
+        ProjectPartner,
         ProjectReview,
         ProjectStatusChange,
         ReportDeadline,
@@ -102,6 +104,7 @@ def fingerprint() -> tuple:
         tuple(Organisation.objects.order_by("pk").values_list("name", "status")),
         tuple(ReviewCriterion.objects.order_by("pk").values_list("name", "is_active")),
         tuple(PlannedPayment.objects.order_by("pk").values_list("disbursement_id", "cancelled_on")),
+        tuple(ProjectPartner.objects.order_by("pk").values_list("status", "answered_by")),
         *(model.objects.count() for model in (
             ProjectStatusChange, ProjectReview, BoardDecision, Commitment, Disbursement, Agreement, ReportDeadline,
             ProgressReport, Membership, Chantier,

@@ -7,7 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -96,7 +97,8 @@ def project_list(request):
     if not user.sees_everything:
         org_ids = user.organisation_ids()
         # A semi-join on the partnerships, not a join + DISTINCT: the page is read in index order (-updated_at).
-        partnered = ProjectPartner.objects.filter(organisation_id__in=org_ids).values("project_id")
+        # Not the projects it declined: they are not its projects (it still reaches them by their address).
+        partnered = ProjectPartner.objects.not_declined().filter(organisation_id__in=org_ids).values("project_id")
         projects = projects.filter(Q(lead_id__in=org_ids) | Q(pk__in=partnered))
     status = request.GET.get("statut", "")
     if status in ProjectStatus.values:
@@ -147,7 +149,7 @@ def _formsets(request, project=None, lead=None):
         partners = [
             {"organisation": p.organisation_id, "contribution_kind": p.contribution_kind, "contribution_value": p.contribution_value,
              "contribution_description": p.contribution_description}
-            for p in project.partnerships.all()
+            for p in project.partnerships.all() if not p.is_declined  # kept as declined; naming it again asks again
         ]
         indicators = [{"name": i.name, "unit": i.unit, "target": i.target} for i in project.indicators.all()]
         funding = [
@@ -237,6 +239,8 @@ def project_update(request, pk):
                                 exclude_org_ids={project.lead_id}, exclude_pk=project.pk)
     return render(request, "chantiers/project_form.html", {
         "form": form, **formsets, "project": project, "similar": similar,
+        # each named partner's answer, shown above the form (a declined one is not among the form's rows)
+        "partner_answers": list(project.partnerships.select_related("organisation").order_by("organisation__name")),
         "can_submit": project.status == ProjectStatus.DRAFT and project.is_lead_member(request.user),
         "missing": services.project_missing_for_submission(project) if project.status == ProjectStatus.DRAFT else [],
     })
@@ -245,11 +249,13 @@ def project_update(request, pk):
 def _detail_context(request, project, comment_form=None):
     user = request.user
     partnerships = list(project.partnerships.all())
-    partner_ids = {p.organisation_id for p in partnerships}
+    partner_ids = {p.organisation_id for p in partnerships if not p.is_declined}  # one that declined is no partner
     insider = user.is_authenticated and (user.sees_everything or project.can_comment(user, partner_ids=partner_ids))
     context = {
         "project": project,
-        "partnerships": partnerships,
+        # An organisation that declined is no partner: only the project's own people still see its answer.
+        "partnerships": [p for p in partnerships if insider or not p.is_declined],
+        "answerable": [p for p in partnerships if p.can_answer(user)],
         "year_amounts": list(project.year_amounts.all()),
         "indicators": list(project.indicators.all()),
         "other_funding": list(project.other_funding.all()),
@@ -292,7 +298,7 @@ def project_comment_create(request, pk):
     form = ProjectCommentForm(request.POST)
     if form.is_valid():
         org_ids = request.user.organisation_ids()
-        named = {project.lead_id} | {p.organisation_id for p in project.partnerships.all()}
+        named = {project.lead_id} | {p.organisation_id for p in project.partnerships.all() if not p.is_declined}
         organisation_id = next(iter(sorted(org_ids & named)), None)
         services.project_comment_create(
             project=project, author=request.user, text=form.cleaned_data["text"],
@@ -301,6 +307,36 @@ def project_comment_create(request, pk):
         messages.success(request, _("Commentaire publié."))
         return redirect("chantiers:project-detail", pk=project.pk)
     return render(request, "chantiers/project_detail.html", _detail_context(request, project, comment_form=form), status=400)
+
+
+@login_required
+@require_POST
+def partnership_answer(request, pk, partner_pk):
+    """A named partner's responsable confirms or declines its participation (« oui » / « non »).
+    Someone who cannot see the project, or another organisation's member, gets 404; the project's own people
+    (the lead, the partner's members without the responsable role, coordination, staff) 403."""
+    project = get_project_for_user(request, pk)
+    partnership = get_object_or_404(ProjectPartner.objects.select_related("organisation"), pk=partner_pk, project=project)
+    user = request.user
+    if not partnership.can_answer(user):
+        named = {project.lead_id, partnership.organisation_id}
+        if user.sees_everything or user.organisation_ids() & named:
+            raise PermissionDenied
+        raise Http404
+    answer = request.POST.get("reponse")
+    if answer not in ("oui", "non"):
+        messages.error(request, _("Choisissez « Confirmer notre participation » ou « Décliner »."))
+        return redirect("chantiers:project-detail", pk=project.pk)
+    services.project_partner_answer(partnership=partnership, by=user, accept=answer == "oui")
+    if answer == "oui":
+        messages.success(request, _("Merci : la participation de « %(name)s » et sa contribution sont confirmées.") % {"name": partnership.organisation.name})
+        return redirect("chantiers:project-detail", pk=project.pk)
+    messages.success(request, _(
+        "« %(name)s » décline sa participation au projet « %(title)s » : elle n'y est plus présentée comme partenaire. "
+        "Si c'est une erreur, demandez au porteur de vous nommer de nouveau."
+    ) % {"name": partnership.organisation.name, "title": project.title})
+    # Home, not the project: a project that is not public is no longer among this organisation's own.
+    return redirect("home")
 
 
 @login_required

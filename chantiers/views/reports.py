@@ -64,7 +64,8 @@ def report_create(request, pk, final=False):
     form = ReportForm(
         request.POST or None, request.FILES or None, project=project, final=final,
         deadlines=project.report_deadlines.pending().filter(kind=kind).order_by("due_on", "pk"),
-        indicators=indicators, partner_organisations=[p.organisation for p in partnerships],
+        # an organisation that declined took no part in the project
+        indicators=indicators, partner_organisations=[p.organisation for p in partnerships if not p.is_declined],
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -87,7 +88,7 @@ def _report_for_user(request, pk) -> ProgressReport:
         ProgressReport.objects.select_related("project__lead", "project__theme", "submitted_by", "deadline"), pk=pk
     )
     project = report.project
-    partner_ids = set(project.partnerships.values_list("organisation_id", flat=True))
+    partner_ids = set(project.partnerships.not_declined().values_list("organisation_id", flat=True))
     if not is_report_reader(request.user, project, partner_ids):
         raise Http404
     return report
@@ -141,7 +142,7 @@ def attachment_download(request, pk):
     """A supporting document, to those who may read the report only, always as a download."""
     attachment = get_object_or_404(ReportAttachment.objects.select_related("report__project"), pk=pk)
     project = attachment.report.project
-    partner_ids = set(project.partnerships.values_list("organisation_id", flat=True))
+    partner_ids = set(project.partnerships.not_declined().values_list("organisation_id", flat=True))
     if not is_report_reader(request.user, project, partner_ids):
         raise Http404
     try:

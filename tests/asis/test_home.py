@@ -120,7 +120,8 @@ def _count(client, url="/"):
         # plan, years, principles, activities, themes, spaces, projects, sources (8)
         ("anonymous", 8),
         # + session, user, groups (role) and memberships (their projects) (12)
-        ("alice", 12),
+        # and the partnership requests awaiting their organisation's answer (13)
+        ("alice", 13),
         # + session, user, groups; no memberships (sees everything); pending organisations (12)
         # and the open follow-ups (13, one query whatever their number); projects awaiting review are
         # counted with the themes

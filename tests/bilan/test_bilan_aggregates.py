@@ -58,7 +58,9 @@ def varied(cast, plan, theme, *, projects: int = 40, tag: str = ""):
         for i in range(projects)
     )
     ProjectPartner.objects.bulk_create(
-        ProjectPartner(project=p, organisation=orgs[(i + k) % 5]) for i, p in enumerate(made) for k in range(1, 1 + i % 3)
+        # every answer a partner gives: only confirmed partners count in the bilan's figures
+        ProjectPartner(project=p, organisation=orgs[(i + k) % 5], status=PARTNER_ANSWERS[(i + k) % 3])
+        for i, p in enumerate(made) for k in range(1, 1 + i % 3)
     )
     indicators = Indicator.objects.bulk_create(
         Indicator(
@@ -103,6 +105,9 @@ def varied(cast, plan, theme, *, projects: int = 40, tag: str = ""):
     return made
 
 
+PARTNER_ANSWERS = [ProjectPartner.Status.CONFIRMED, ProjectPartner.Status.PENDING, ProjectPartner.Status.DECLINED]
+
+
 def q(value) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
@@ -111,7 +116,7 @@ def summed_from_lines(report, *, start, end):
     """The figures as the bilan summed them before issue 7: every line read in Python."""
     lines = list(report.lines())
     projects = {p.pk: p for p in ActionProject.objects.filter(pk__in=[line.pk for line in lines]).select_related("theme", "chantier")}
-    partners = list(ProjectPartner.objects.filter(project__in=projects).values_list("project", "organisation"))
+    partners = list(ProjectPartner.objects.confirmed().filter(project__in=projects).values_list("project", "organisation"))
     money = defaultdict(lambda: ZERO)  # (axis, key, committed or disbursed) -> amount
     rows = (
         [(c.source_id, c.plan_year_id, c.project.theme_id, "c", c.amount - c.reduced_total)

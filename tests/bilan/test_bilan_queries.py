@@ -48,7 +48,10 @@ def grow(cast, plan, theme, *, projects: int, reports: int, meetings: int):
         )
         for i in range(projects)
     )
-    ProjectPartner.objects.bulk_create(ProjectPartner(project=p, organisation=cast.org_b if p.lead_id == cast.org_a.pk else cast.org_a) for p in made)
+    ProjectPartner.objects.bulk_create(
+        ProjectPartner(project=p, organisation=cast.org_b if p.lead_id == cast.org_a.pk else cast.org_a, status=ProjectPartner.Status.CONFIRMED)
+        for p in made
+    )
     indicators = Indicator.objects.bulk_create(
         Indicator(project=p, name=f"Indicateur {k}", unit="personnes", target=Decimal("10"), order=k) for p in made for k in (1, 2)
     )
