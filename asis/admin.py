@@ -7,13 +7,18 @@ inline, where Django would let the database's ProtectedError through as a server
 instead: organisations and spaces have a status, memberships and seats an end date.
 """
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import NestedObjects
+from django.contrib.admin.views.main import ChangeList as DjangoChangeList
 from django.core.exceptions import ValidationError
 from django.db import router
 from django.forms.models import BaseInlineFormSet
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+
+from asis.forms import DateRange
 
 
 def _collect(objs):
@@ -78,15 +83,38 @@ class GuardedInlineFormSet(BaseInlineFormSet):
             raise ValidationError(errors)
 
 
-class ModelAdmin(GuardedDeleteMixin, admin.ModelAdmin):
-    pass
+class BoundedDatesMixin:
+    """Every date typed in the admin within asis.forms' range (2000 to 2100), as in the portal's forms:
+    a year 9999 stored here would overflow the "next day" that pages and the calendar feed compute."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(field, (forms.DateField, forms.DateTimeField, forms.SplitDateTimeField)):
+            field.validators.append(DateRange())
+        return field
 
 
-class TabularInline(admin.TabularInline):
+class ChangeList(DjangoChangeList):
+    """Django's list, with a date hierarchy's last year (`?date__year=9999`) refused like any bad filter (the
+    admin shows the list unfiltered with an error flag) rather than a 500: Django computes the next year."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+class ModelAdmin(BoundedDatesMixin, GuardedDeleteMixin, admin.ModelAdmin):
+    def get_changelist(self, request, **kwargs):
+        return ChangeList
+
+
+class TabularInline(BoundedDatesMixin, admin.TabularInline):
     formset = GuardedInlineFormSet
 
 
-class StackedInline(admin.StackedInline):
+class StackedInline(BoundedDatesMixin, admin.StackedInline):
     formset = GuardedInlineFormSet
 
 

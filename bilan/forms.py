@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from asis.forms import DateField
 from asis.kept import kept
 from bilan.selectors import Period, period_of_dates, period_of_plan, period_of_year
 from chantiers import validators
@@ -22,6 +23,7 @@ from chantiers.models import (
     Plan,
     ProjectPartner,
     ProjectStatus,
+    plan_date_bounds,
 )
 from organisations.models import Organisation
 
@@ -78,8 +80,8 @@ class BilanForm(forms.Form):
     """GET form: `periode` is a plan year (`2014-2015`), `plan` (the whole plan) or `dates` (`du`, `au`)."""
 
     periode = forms.ChoiceField(label=_("Période"))
-    du = forms.DateField(label=_("Du"), required=False, widget=forms.DateInput(attrs=DATE_INPUT))
-    au = forms.DateField(label=_("Au"), required=False, widget=forms.DateInput(attrs=DATE_INPUT))
+    du = DateField(label=_("Du"), required=False, widget=forms.DateInput(attrs=DATE_INPUT))
+    au = DateField(label=_("Au"), required=False, widget=forms.DateInput(attrs=DATE_INPUT))
     enjeu = forms.ChoiceField(label=_("Enjeu"), required=False)  # a slug of the plan's themes (self.themes)
     lieu = forms.ModelChoiceField(label=_("Lieu de concertation"), queryset=None, required=False, empty_label=_("Tous"))
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None, required=False, empty_label=_("Toutes"))
@@ -137,9 +139,9 @@ class BilanForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("periode") == DATES:
             start, end = cleaned.get("du"), cleaned.get("au")
-            if not start:
+            if not start and "du" not in self.errors:  # (a date out of range already says so)
                 self.add_error("du", _("Indiquez la date de début de la période."))
-            if not end:
+            if not end and "au" not in self.errors:
                 self.add_error("au", _("Indiquez la date de fin de la période."))
             if start and end and start > end:
                 raise ValidationError(_("La date de début doit précéder la date de fin (ou lui être égale)."), code="order")
@@ -168,8 +170,8 @@ class ProgressImportForm(forms.Form):
         help_text=_("Le classeur exporté depuis cette page, avec les feuilles Projets et Indicateurs modifiées."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}),
     )
-    period_start = forms.DateField(label=_("Période du rapport : du"), widget=forms.DateInput(attrs=DATE_INPUT))
-    period_end = forms.DateField(label=_("au"), widget=forms.DateInput(attrs=DATE_INPUT))
+    period_start = DateField(label=_("Période du rapport : du"), widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds)
+    period_end = DateField(label=_("au"), widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -2,12 +2,14 @@ from django import forms
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from asis.forms import MoneyField
+from asis.forms import DateField, MoneyField
 from asis.templatetags.asis_format import format_money, long_date
 from budget.models import BudgetTarget, Commitment, FundingSource, TargetMove
-from chantiers.models import ActionProject, PlanYear, ProjectStatus, ReportDeadline
+from chantiers.models import ActionProject, PlanYear, ProjectStatus, ReportDeadline, plan_date_bounds
 
 DATE_INPUT = {"type": "date"}
+# Dates of decisions, payments, agreements and schedules fall within the plan's years, give or take a year
+# (chantiers.models.plan_date_bounds); the history's « as at » filter takes any date of asis.forms' range.
 
 
 class CommitmentForm(forms.Form):
@@ -15,7 +17,7 @@ class CommitmentForm(forms.Form):
     project = forms.ModelChoiceField(label=_("Projet accepté ou en cours"), queryset=ActionProject.objects.none())
     plan_year = forms.ModelChoiceField(label=_("Année du plan"), queryset=PlanYear.objects.none())
     amount = MoneyField(label=_("Montant engagé"))
-    decided_on = forms.DateField(label=_("Date de la décision"), widget=forms.DateInput(attrs=DATE_INPUT))
+    decided_on = DateField(label=_("Date de la décision"), widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds)
     reference = forms.CharField(label=_("Référence (résolution du conseil d'administration)"), max_length=100, required=False)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -32,7 +34,7 @@ class CommitmentForm(forms.Form):
 
 class DisbursementForm(forms.Form):
     amount = MoneyField(label=_("Montant versé"))
-    paid_on = forms.DateField(label=_("Date du versement"), widget=forms.DateInput(attrs=DATE_INPUT))
+    paid_on = DateField(label=_("Date du versement"), widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds)
     reference = forms.CharField(label=_("Référence du paiement"), max_length=100, required=False)
 
     def __init__(self, *args, commitment: Commitment | None = None, **kwargs):
@@ -46,7 +48,7 @@ class CommitmentReductionForm(forms.Form):
         help_text=_("Sinon, indiquez le montant à retirer de l'engagement."),
     )
     amount = MoneyField(label=_("Montant retiré"), required=False)
-    reduced_on = forms.DateField(label=_("Date de la décision"), widget=forms.DateInput(attrs=DATE_INPUT))
+    reduced_on = DateField(label=_("Date de la décision"), widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds)
     reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean(self):
@@ -94,7 +96,7 @@ class TargetMoveForm(forms.Form):
     from_target = forms.ModelChoiceField(label=_("De la cible"), queryset=BudgetTarget.objects.none())
     to_target = forms.ModelChoiceField(label=_("Vers la cible"), queryset=BudgetTarget.objects.none())
     amount = MoneyField(label=_("Montant"))
-    moved_on = forms.DateField(label=_("Date de la décision"), widget=forms.DateInput(attrs=DATE_INPUT))
+    moved_on = DateField(label=_("Date de la décision"), widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds)
     reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, plan, **kwargs):
@@ -119,7 +121,7 @@ class TargetMoveForm(forms.Form):
 
 class AgreementForm(forms.Form):
     project = forms.ModelChoiceField(label=_("Projet accepté"), queryset=ActionProject.objects.none())
-    signed_on = forms.DateField(label=_("Date de signature"), widget=forms.DateInput(attrs=DATE_INPUT))
+    signed_on = DateField(label=_("Date de signature"), widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds)
     reference = forms.CharField(label=_("Référence de la convention"), max_length=100, required=False)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -135,7 +137,7 @@ class AgreementForm(forms.Form):
 
 class ReportDeadlineForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type de rapport"))
-    due_on = forms.DateField(label=_("À remettre le"), widget=forms.DateInput(attrs=DATE_INPUT))
+    due_on = DateField(label=_("À remettre le"), widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds)
     label = forms.CharField(label=_("Libellé"), max_length=120, required=False, help_text=_("Par exemple : « Rapport de mi-parcours »."))
 
     def __init__(self, *args, **kwargs):
@@ -145,7 +147,7 @@ class ReportDeadlineForm(forms.Form):
 
 class PlannedPaymentForm(forms.Form):
     commitment = forms.ModelChoiceField(label=_("Engagement"), queryset=Commitment.objects.none())
-    due_on = forms.DateField(label=_("Prévu le"), widget=forms.DateInput(attrs=DATE_INPUT))
+    due_on = DateField(label=_("Prévu le"), widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds)
     amount = MoneyField(label=_("Montant prévu"))
     required_report = forms.ModelChoiceField(
         label=_("Rapport exigé avant le versement"), required=False, queryset=None, empty_label=_("Aucun"),
@@ -167,12 +169,12 @@ class PlannedPaymentForm(forms.Form):
 
 
 class PlannedPaymentCancelForm(forms.Form):
-    on = forms.DateField(label=_("Date de l'annulation"), widget=forms.DateInput(attrs=DATE_INPUT))
+    on = DateField(label=_("Date de l'annulation"), widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds)
     reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class PlannedPaymentReleaseForm(forms.Form):
-    paid_on = forms.DateField(label=_("Date du versement"), widget=forms.DateInput(attrs=DATE_INPUT))
+    paid_on = DateField(label=_("Date du versement"), widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds)
     reference = forms.CharField(label=_("Référence du paiement"), max_length=100, required=False)
 # ---------------------------------------------------------------- corrections of disbursements (ledger)
 
@@ -186,7 +188,7 @@ class DisbursementCorrectionForm(forms.Form):
         label=_("Ou l'écart à corriger"), required=False,
         help_text=_("Positif pour ajouter, négatif pour retirer (par exemple -150,00)."),
     )
-    corrected_on = forms.DateField(label=_("Date de la correction"), widget=forms.DateInput(attrs=DATE_INPUT))
+    corrected_on = DateField(label=_("Date de la correction"), widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds)
     reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean(self):
@@ -206,7 +208,7 @@ class HistoryFilterForm(forms.Form):
 
     project = forms.ModelChoiceField(label=_("Projet"), queryset=ActionProject.objects.none(), required=False, empty_label=_("Tous les projets"))
     source = forms.ModelChoiceField(label=_("Source"), queryset=FundingSource.objects.none(), required=False, empty_label=_("Toutes les sources"))
-    au = forms.DateField(
+    au = DateField(
         label=_("Soldes au"), required=False, widget=forms.DateInput(attrs=DATE_INPUT),
         help_text=_("Les soldes refaits à partir des écritures datées de ce jour ou avant."),
     )

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
-from asis.forms import IdsField, MoneyField
+from asis.forms import DateField, IdsField, MoneyField, bound_dates
 from asis.templatetags.asis_format import number as format_number
 from chantiers import validators
 from chantiers.models import (
@@ -25,6 +25,7 @@ from chantiers.models import (
     ReportDeadline,
     ReviewCriterion,
     Theme,
+    plan_date_bounds,
 )
 from organisations.models import Citizen, Organisation, User
 from organisations.roles import COORDINATION
@@ -78,7 +79,7 @@ def _offer(field: forms.ModelChoiceField, queryset, *, search: str, more_help: s
 class SeatOrganisationForm(forms.Form):
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
     role = forms.ChoiceField(label=_("Rôle"), choices=ParticipationRole.choices, initial=ParticipationRole.MEMBER)
-    joined_on = forms.DateField(label=_("Depuis le"), required=False, widget=forms.DateInput(attrs=DATE_INPUT))
+    joined_on = DateField(label=_("Depuis le"), required=False, widget=forms.DateInput(attrs=DATE_INPUT))
 
     def __init__(self, *args, space: Chantier, search: str = "", **kwargs):
         super().__init__(*args, prefix="org", **kwargs)
@@ -97,7 +98,7 @@ class SeatOrganisationForm(forms.Form):
 class SeatCitizenForm(forms.Form):
     citizen = forms.ModelChoiceField(label=_("Citoyen ou citoyenne"), queryset=Citizen.objects.none())
     role = forms.ChoiceField(label=_("Rôle"), choices=ParticipationRole.choices, initial=ParticipationRole.MEMBER)
-    joined_on = forms.DateField(label=_("Depuis le"), required=False, widget=forms.DateInput(attrs=DATE_INPUT))
+    joined_on = DateField(label=_("Depuis le"), required=False, widget=forms.DateInput(attrs=DATE_INPUT))
 
     def __init__(self, *args, space: Chantier, search: str = "", **kwargs):
         super().__init__(*args, prefix="cit", **kwargs)
@@ -125,6 +126,10 @@ class MeetingForm(forms.ModelForm):
             "end_time": forms.TimeInput(attrs=TIME_INPUT, format="%H:%M"),
             "agenda": forms.Textarea(attrs={"rows": 5}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound_dates(self, "date", bounds=plan_date_bounds)  # within the plan's years, give or take a year
 
     def clean(self):
         data = super().clean()
@@ -190,7 +195,7 @@ class FollowUpForm(forms.Form):
     responsible_organisation = forms.ModelChoiceField(
         label=_("Qui (organisation)"), queryset=Organisation.objects.none(), required=False
     )
-    due_on = forms.DateField(label=_("Pour le"), required=False, widget=forms.DateInput(attrs=DATE_INPUT))
+    due_on = DateField(label=_("Pour le"), required=False, widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds)
 
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -297,6 +302,7 @@ class ProjectForm(LeadChoiceMixin, forms.ModelForm):
         self.fields["objective"].label_from_instance = lambda o: f"{o.theme.name} — {o.title}"
         self.fields["chantier"].queryset = Chantier.objects.active().order_by("name")
         self.plan_years = list(plan.years.all()) if plan is not None else []
+        bound_dates(self, "start_date", "end_date", bounds=lambda: plan_date_bounds(plan))
         self.fields["plan_years"].queryset = PlanYear.objects.filter(pk__in=[y.pk for y in self.plan_years])
         year_amounts = year_amounts or {}
         for year in self.plan_years:
@@ -481,8 +487,8 @@ class BoardDecisionForm(forms.Form):
         label=_("Numéro de résolution"), max_length=60,
         error_messages={"required": _("Indiquez le numéro de la résolution du conseil.")},
     )
-    decided_on = forms.DateField(
-        label=_("Date de la décision"), widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d"),
+    decided_on = DateField(
+        label=_("Date de la décision"), widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d"), bounds=plan_date_bounds,
         error_messages={"required": _("Indiquez la date de la décision."), "invalid": _("Saisissez une date valide (AAAA-MM-JJ).")},
     )
     granted_amount = MoneyField(
@@ -568,11 +574,11 @@ class ReportForm(forms.Form):
         label=_("Ce rapport répond à l'échéance"), queryset=ReportDeadline.objects.none(), required=False,
         empty_label=_("Aucune échéance en particulier"),
     )
-    period_start = forms.DateField(
+    period_start = DateField(
         label=_("Début de la période"), widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d"),
         error_messages={"required": _("Indiquez le début de la période couverte.")},
     )
-    period_end = forms.DateField(
+    period_end = DateField(
         label=_("Fin de la période"), widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d"),
         error_messages={"required": _("Indiquez la fin de la période couverte.")},
     )
@@ -626,6 +632,7 @@ class ReportForm(forms.Form):
     def __init__(self, *args, project, final=False, deadlines=(), indicators=(), partner_organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.final = final
+        bound_dates(self, "period_start", "period_end", bounds=lambda: plan_date_bounds(project.theme.plan))
         self.fields["attachments"].help_text = _attachments_help(optional=True)
         if not final:
             for name in self.FINAL_ONLY:

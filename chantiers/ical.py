@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vDuration
 
+from asis.forms import EARLIEST_DATE, LATEST_DATE
 from chantiers.models import Meeting
 
 PRODID = "-//ASIS Rouyn-Noranda//Rencontres//FR"
@@ -61,6 +62,11 @@ def meetings_calendar(
     calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH_INTERVAL))
     first = last = None
     for meeting in meetings:
+        if not EARLIEST_DATE <= meeting.date <= LATEST_DATE:
+            # Forms refuse such a date; one stored otherwise (year 9999) is no real meeting, and its next day,
+            # or the time zone's definition a year on, overflows Python's dates: every invited person's feed
+            # would answer 500. Left out of the feed, still on the meeting's page for coordination to fix.
+            continue
         start, end = _bounds(meeting)
         calendar.add_component(
             Event.new(

@@ -85,6 +85,34 @@ class Plan(models.Model):
         return datetime.date(year, 4, 1)
 
 
+# Dates of the plan's work (meetings, projects, reports, decisions, agreements, payments) fall within the plan's
+# years give or take PLAN_DATE_MARGIN_YEARS (work is prepared the year before and reported the year after), or
+# within NO_PLAN_DATE_YEARS of today: the plan's years are a working assumption coordinators may not have moved
+# yet, and that must not stop today's work. A date outside both is a typo, or year 9999 (which overflows a page).
+PLAN_DATE_MARGIN_YEARS = 1
+NO_PLAN_DATE_YEARS = 5
+
+
+def _shift_years(day: datetime.date, years: int) -> datetime.date:
+    """The same day `years` years later (or earlier); 29 February becomes the 28th; clamped to Python's dates."""
+    year = min(max(day.year + years, datetime.MINYEAR), datetime.MAXYEAR)
+    return day.replace(year=year, day=28) if (day.month, day.day) == (2, 29) else day.replace(year=year)
+
+
+def plan_date_bounds(plan: "Plan | None" = None) -> tuple[datetime.date, datetime.date]:
+    """The range of a date of the plan's work: from a year before the plan's start to a year after its last
+    plan year's end, widened to five years either side of today (the current plan when none is given).
+    One query (two without `plan`)."""
+    today = timezone.localdate()
+    first, last = _shift_years(today, -NO_PLAN_DATE_YEARS), _shift_years(today, NO_PLAN_DATE_YEARS)
+    plan = plan or Plan.objects.current()
+    if plan is None:
+        return first, last
+    end = plan.years.aggregate(end=models.Max("end_date"))["end"] or _shift_years(plan.start_date, 3)
+    return (min(first, _shift_years(plan.start_date, -PLAN_DATE_MARGIN_YEARS)),
+            max(last, _shift_years(end, PLAN_DATE_MARGIN_YEARS)))
+
+
 class PlanYear(models.Model):
     """One year of the plan: a Quebec fiscal year, 1 April to 31 March, written `2013-2014`."""
 

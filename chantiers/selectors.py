@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 from django.utils import timezone
 
 from chantiers.access import is_report_reader
@@ -30,8 +30,10 @@ from chantiers.models import (
     ProgressReport,
     ProjectStatus,
     ReportDeadline,
+    visible_projects_q,
 )
 from chantiers.services import report_can_file, report_kinds_open
+from chantiers.similarity import Candidate, rank_similar
 from organisations.models import Citizen, Organisation, User
 
 WINDOW_MONTHS = (3, 6, 12)
@@ -625,3 +627,60 @@ def late_reports(today: datetime.date | None = None, days: int = UPCOMING_DAYS) 
         "late": [_deadline_row(deadline, today) for deadline in late],
         "upcoming": [_deadline_row(deadline, today) for deadline in upcoming],
     }
+
+
+# ---------------------------------------------------------------- principles 1 and 3: join forces
+
+
+# Withdrawn and refused projects are not worth joining.
+NOT_SIMILAR = (ProjectStatus.WITHDRAWN, ProjectStatus.REFUSED)
+
+
+@dataclass(frozen=True)
+class SimilarProjects:
+    """The look-alike panel of the project forms.
+
+    `projects` are shown with their title and organisation, each a link: every one is a project the user may open.
+    `hidden_intentions` counts other organisations' intentions the user may not see: a stranger learns only
+    that one exists (the coordination puts them in touch), never its title, organisation or e-mail.
+    `contacts`: the organisations' e-mails are shown to Coordination and Personnel only, who read every
+    organisation's page; a partner does not see another organisation's e-mail anywhere else."""
+
+    projects: list = field(default_factory=list)
+    hidden_intentions: int = 0
+    contacts: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.projects) or self.hidden_intentions > 0
+
+
+def similar_projects(user, *, theme, title: str = "", summary: str = "", exclude_org_ids=(), exclude_pk=None,
+                     limit: int = 5) -> SimilarProjects:
+    """Up to `limit` projects of other organisations that look like this one, as `user` may know them: one query.
+
+    Coordination and Personnel see every look-alike. Anyone else sees only what `visible_to` lets them open
+    (public projects, their own organisations'); another organisation's intention is only counted, and its
+    drafts and projects under review are not mentioned at all (they answer 404 on their own page)."""
+    if theme is None:
+        return SimilarProjects()
+    candidates = (
+        ActionProject.objects.filter(theme=theme).exclude(status__in=NOT_SIMILAR).exclude(lead_id__in=exclude_org_ids)
+        .select_related("lead", "chantier").order_by("-updated_at")
+    )
+    if exclude_pk is not None:
+        candidates = candidates.exclude(pk=exclude_pk)
+    may_open = visible_projects_q(user)  # None: Coordination and Personnel open every project
+    if may_open is not None:
+        # Ranked among what may be shown or counted, so an unseen draft takes no place in the panel.
+        candidates = candidates.filter(may_open | Q(status=ProjectStatus.INTENTION)).annotate(
+            may_open=ExpressionWrapper(may_open, output_field=BooleanField())
+        )
+    by_pk = {p.pk: p for p in candidates}
+    ranked = [by_pk[pk] for pk in rank_similar(
+        theme_id=theme.pk, title=title, summary=summary, limit=limit,
+        candidates=[Candidate(key=p.pk, theme_id=p.theme_id, title=p.title, summary=p.summary) for p in by_pk.values()],
+    )]
+    if may_open is None:
+        return SimilarProjects(projects=ranked, contacts=True)
+    shown = [p for p in ranked if p.may_open]
+    return SimilarProjects(projects=shown, hidden_intentions=len(ranked) - len(shown))

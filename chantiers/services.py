@@ -1,5 +1,6 @@
 """Writes of the plan, spaces, meetings and action projects that carry a rule or a history."""
 
+import calendar
 import datetime
 from collections import defaultdict
 from decimal import Decimal
@@ -216,9 +217,10 @@ def meeting_warnings(*, chantier: Chantier, date: datetime.date, organisations, 
     ids = [org.pk for org in organisations]
     plan = Plan.objects.current()
     threshold = plan.meeting_threshold_per_month if plan else Plan.DEFAULT_MEETING_THRESHOLD
+    # The month's first and last days (not "the first of the next month": December 9999 has none, a 500).
     month_start = date.replace(day=1)
-    next_month = (month_start + datetime.timedelta(days=32)).replace(day=1)
-    invitations = Invitation.objects.filter(organisation_id__in=ids, meeting__date__gte=month_start, meeting__date__lt=next_month)
+    month_end = date.replace(day=calendar.monthrange(date.year, date.month)[1])
+    invitations = Invitation.objects.filter(organisation_id__in=ids, meeting__date__gte=month_start, meeting__date__lte=month_end)
     if exclude_meeting is not None:
         invitations = invitations.exclude(meeting=exclude_meeting)
     per_org = {row["organisation_id"]: row["n"] for row in invitations.values("organisation_id").annotate(n=Count("meeting", distinct=True))}

@@ -6,6 +6,7 @@ from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetFo
 from django.utils.translation import gettext_lazy as _
 
 from asis import throttle
+from asis.forms import DateField, bound_dates
 
 from organisations.models import (
     ConfidentialityIncident,
@@ -237,7 +238,7 @@ class ConsentsForm(forms.Form):
 
 class PrivacyRequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type de demande"), choices=PrivacyRequest.Kind.choices)
-    received_on = forms.DateField(
+    received_on = DateField(
         label=_("Reçue le"), widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("La réponse est due 30 jours plus tard."),
     )
@@ -301,3 +302,9 @@ class IncidentForm(forms.ModelForm):
         } | {name: forms.Textarea(attrs={"rows": 3}) for name in (
             "information_involved", "circumstances", "risk_assessment", "measures_taken",
         )}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every date of the register within asis.forms' range (the service refuses a date in the future);
+        # year 9999 overflowed the five years the entry is kept: a 500.
+        bound_dates(self)

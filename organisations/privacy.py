@@ -621,9 +621,9 @@ def _check_incident_dates(incident: ConfidentialityIncident) -> None:
 @transaction.atomic
 def incident_record(*, by: User, **fields) -> ConfidentialityIncident:
     incident = ConfidentialityIncident(**{k: v for k, v in fields.items() if k in INCIDENT_FIELDS}, recorded_by=by)
+    _check_incident_dates(incident)  # first: a date in the future (year 9999) has no « five years later »
     if incident.discovered_on:
         incident.kept_until = ConfidentialityIncident.keep_until(incident.discovered_on)
-    _check_incident_dates(incident)
     incident.full_clean()
     incident.save()
     return incident
@@ -635,8 +635,8 @@ def incident_update(*, incident: ConfidentialityIncident, by: User, **fields) ->
     for name, value in fields.items():
         if name in INCIDENT_FIELDS:
             setattr(incident, name, value)
+    _check_incident_dates(incident)  # first: a date in the future (year 9999) has no « five years later »
     incident.kept_until = ConfidentialityIncident.keep_until(incident.discovered_on)
-    _check_incident_dates(incident)
     incident.full_clean()
     incident.save()
     return incident

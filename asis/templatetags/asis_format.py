@@ -81,15 +81,20 @@ def percent(value):
     return f"{text}%" if english else f"{text}{NBSP}%"
 
 
+def day_text(value) -> str:
+    """« 2 décembre 2024 », « 1er avril 2012 » (OQLF; « December 2, 2024 » in English), without the article."""
+    text = formats.date_format(value, "DATE_FORMAT")
+    if value.day == 1 and not (get_language() or "fr").startswith("en"):
+        text = "1er" + text[1:]
+    return text
+
+
 @register.filter
 def long_date(value):
     """« le 2 décembre 2024 » in running text (« December 2, 2024 » in English)."""
     if not value:
         return ""
-    text = formats.date_format(value, "DATE_FORMAT")
-    if value.day == 1 and not (get_language() or "fr").startswith("en"):
-        text = "1er" + text[1:]  # « le 1er décembre 2024 » (OQLF)
-    return _("le %(date)s") % {"date": text}
+    return _("le %(date)s") % {"date": day_text(value)}
 
 
 @register.filter

@@ -30,13 +30,11 @@ from chantiers.models import (
     ProjectYearAmount,
     Theme,
 )
-from chantiers.selectors import project_reports_section
-from chantiers.similarity import Candidate, rank_similar
+from chantiers.selectors import project_reports_section, similar_projects
 from chantiers.views.review import project_review_context
 from organisations.models import Organisation
 
 PAGE_SIZE = 25
-NOT_SIMILAR = (ProjectStatus.WITHDRAWN, ProjectStatus.REFUSED)
 
 
 _SLUG = re.compile(r"[-a-zA-Z0-9_]+")
@@ -61,24 +59,6 @@ def _user_organisations(user):
     if user.is_personnel and not user.is_coordinator:
         return []
     return list(Organisation.objects.active().filter(pk__in=user.organisation_ids()).order_by("name"))
-
-
-def _similar_projects(*, theme, title="", summary="", exclude_org_ids=(), exclude_pk=None):
-    """Up to 5 projects of other organisations that look like this one: one query over the theme's projects."""
-    if theme is None:
-        return []
-    candidates = (
-        ActionProject.objects.filter(theme=theme).exclude(status__in=NOT_SIMILAR).exclude(lead_id__in=exclude_org_ids)
-        .select_related("lead", "chantier").order_by("-updated_at")
-    )
-    if exclude_pk is not None:
-        candidates = candidates.exclude(pk=exclude_pk)
-    by_pk = {p.pk: p for p in candidates}
-    ranked = rank_similar(
-        theme_id=theme.pk, title=title, summary=summary,
-        candidates=[Candidate(key=p.pk, theme_id=p.theme_id, title=p.title, summary=p.summary) for p in by_pk.values()],
-    )
-    return [by_pk[pk] for pk in ranked]
 
 
 def _add_service_error(form, error: ValidationError):
@@ -137,7 +117,7 @@ def project_intention_create(request):
         else:
             messages.success(request, _("Votre intention « %(title)s » est enregistrée.") % {"title": project.title})
             return redirect("chantiers:project-update", pk=project.pk)
-    similar = _similar_projects(theme=theme, exclude_org_ids=request.user.organisation_ids()) if theme else []
+    similar = similar_projects(request.user, theme=theme, exclude_org_ids=request.user.organisation_ids())
     return render(request, "chantiers/project_intention_form.html", {"form": form, "similar": similar})
 
 
@@ -209,7 +189,7 @@ def project_create(request):
         if project is not None:
             messages.success(request, _("Brouillon enregistré. Vous pouvez le compléter à tout moment."))
             return redirect("chantiers:project-update", pk=project.pk)
-    similar = _similar_projects(theme=theme, exclude_org_ids=request.user.organisation_ids()) if theme else []
+    similar = similar_projects(request.user, theme=theme, exclude_org_ids=request.user.organisation_ids())
     return render(request, "chantiers/project_form.html", {"form": form, **formsets, "project": None, "similar": similar})
 
 
@@ -235,8 +215,8 @@ def project_update(request, pk):
             else:
                 messages.success(request, _("Modifications enregistrées."))
             return redirect("chantiers:project-update", pk=project.pk)
-    similar = _similar_projects(theme=project.theme, title=project.title, summary=project.summary,
-                                exclude_org_ids={project.lead_id}, exclude_pk=project.pk)
+    similar = similar_projects(request.user, theme=project.theme, title=project.title, summary=project.summary,
+                               exclude_org_ids={project.lead_id}, exclude_pk=project.pk)
     return render(request, "chantiers/project_form.html", {
         "form": form, **formsets, "project": project, "similar": similar,
         # each named partner's answer, shown above the form (a declined one is not among the form's rows)

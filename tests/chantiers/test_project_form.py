@@ -111,7 +111,7 @@ def test_coordination_edits_a_submitted_project(client, cast, projects, theme):
 
 def test_similar_projects_of_other_organisations_on_the_create_form_and_after_saving(client, cast, theme):
     space = f.make_chantier(themes=[theme], name="Table alimentaire")
-    f.make_project(lead=cast.org_b, theme=theme, title="Cuisines collectives de B", chantier=space)
+    f.make_project(lead=cast.org_b, theme=theme, title="Cuisines collectives de B", chantier=space, status=ProjectStatus.ACCEPTED)
     f.make_project(lead=cast.org_b, theme=theme, title="Projet retiré de B", status=ProjectStatus.WITHDRAWN)
     f.make_project(lead=cast.org_a, theme=theme, title="Autre projet de A")
     client.force_login(cast.alice)

@@ -26,8 +26,10 @@ def test_the_theme_is_required(client, cast):
     assert response.status_code == 200 and not ActionProject.objects.exists()
 
 
-def test_similar_intentions_of_other_organisations_are_shown_for_the_theme(client, cast, theme):
-    f.make_project(lead=cast.org_b, theme=theme, title="Halte-garderie de B", status=ProjectStatus.SUBMITTED)
+def test_similar_public_projects_of_other_organisations_are_shown_for_the_theme(client, cast, theme):
+    f.make_project(lead=cast.org_b, theme=theme, title="Halte-garderie de B", status=ProjectStatus.ACCEPTED)
+    f.make_project(lead=cast.org_b, theme=theme, title="Halte-garderie déposée de B", status=ProjectStatus.SUBMITTED)
     client.force_login(cast.alice)
     text = page(client.get(reverse("chantiers:project-intention-create") + f"?enjeu={theme.slug}"))
     assert "Halte-garderie de B" in text and "Organisme B" in text
+    assert "Halte-garderie déposée de B" not in text  # not public: see test_project_similar.py
