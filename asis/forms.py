@@ -4,17 +4,21 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from asis.money import to_money
+from asis.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, parse_number
 
 
-class MoneyField(forms.DecimalField):
-    """An amount in dollars as people type it in Quebec: `1 250,50`, `1250.50`, `1 250,50 $`."""
+class NumberField(forms.DecimalField):
+    """A decimal number (an indicator's target or value) read by `asis.money.parse_number`: ASCII digits,
+    `12,5` or `12.5`, thousands grouped by three, bounded by `max_digits` before any arithmetic.
 
-    default_error_messages = {"invalid": _("Saisissez un montant, par exemple 1 250,50.")}
+    Django's DecimalField hands the text to Decimal(), which also takes `1_000`, `1e2` and digits of
+    other scripts, and reads `1,000` as 1 in French but 1000 in English; this field refuses them."""
+
+    money = False
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_digits", 12)
-        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("max_digits", MONEY_MAX_DIGITS)
+        kwargs.setdefault("decimal_places", MONEY_DECIMAL_PLACES)
         kwargs.setdefault("localize", True)
         super().__init__(**kwargs)
         self.widget.attrs.setdefault("inputmode", "decimal")
@@ -22,10 +26,14 @@ class MoneyField(forms.DecimalField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        try:
-            return to_money(value)
-        except ValidationError as error:
-            raise ValidationError(error.messages[0], code="invalid") from error
+        return parse_number(value, max_digits=self.max_digits, decimal_places=self.decimal_places, money=self.money)
+
+
+class MoneyField(NumberField):
+    """An amount in dollars as people type it in Quebec: `1 250,50`, `1250.50`, `1 250,50 $`, at most
+    9 999 999 999,99 $ (see `asis.money` for what is refused: `1e30`, `1_000`, the ambiguous `1,000`...)."""
+
+    money = True
 
 
 # The largest id a database key holds (bigint). A larger one is no id at all.

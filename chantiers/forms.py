@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
-from asis.forms import IdsField, MoneyField
+from asis.forms import IdsField, MoneyField, NumberField
 from asis.templatetags.asis_format import number as format_number
 from chantiers.models import (
     ActionProject,
@@ -359,7 +359,7 @@ class ProjectPartnerForm(forms.Form):
 class ProjectIndicatorForm(forms.Form):
     name = forms.CharField(label=_("Indicateur"), max_length=200, required=False)
     unit = forms.CharField(label=_("Unité"), max_length=60, required=False)
-    target = forms.DecimalField(label=_("Cible"), max_digits=12, decimal_places=2, required=False, localize=True)
+    target = NumberField(label=_("Cible"), required=False)
 
     def clean(self):
         data = super().clean()
@@ -638,11 +638,10 @@ class ReportForm(forms.Form):
         self.indicators = list(indicators)
         for indicator in self.indicators:
             target = format_number(_trimmed(indicator.target)) if indicator.target is not None else "—"
-            self.fields[self.indicator_field(indicator)] = forms.DecimalField(
-                label=indicator.name, required=False, max_digits=12, decimal_places=2, localize=True,
+            self.fields[self.indicator_field(indicator)] = NumberField(
+                label=indicator.name, required=False,
                 # Help texts are rendered as HTML (Django's and crispy's `help_text|safe`): escape the unit typed
                 help_text=_("Cible : %(target)s %(unit)s") % {"target": target, "unit": escape(indicator.unit)},
-                error_messages={"invalid": _("Saisissez un nombre, par exemple 12 ou 12,5.")},
             )
 
     @staticmethod
