@@ -10,10 +10,12 @@ instead: organisations and spaces have a status, memberships and seats an end da
 from django.contrib import admin
 from django.contrib.admin.utils import NestedObjects
 from django.core.exceptions import ValidationError
-from django.db import router
+from django.db import models, router
 from django.forms.models import BaseInlineFormSet
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+
+from asis.forms import LONG_TEXT_MAX_LENGTH, FreeTextField
 
 
 def _collect(objs):
@@ -78,16 +80,22 @@ class GuardedInlineFormSet(BaseInlineFormSet):
             raise ValidationError(errors)
 
 
+# The admin's text areas are bounded too (issue 15), at the long bound: the admin is Coordination's support tool.
+BOUNDED_TEXTS = {models.TextField: {"form_class": FreeTextField, "max_length": LONG_TEXT_MAX_LENGTH}}
+
+
 class ModelAdmin(GuardedDeleteMixin, admin.ModelAdmin):
-    pass
+    formfield_overrides = BOUNDED_TEXTS
 
 
 class TabularInline(admin.TabularInline):
     formset = GuardedInlineFormSet
+    formfield_overrides = BOUNDED_TEXTS
 
 
 class StackedInline(admin.StackedInline):
     formset = GuardedInlineFormSet
+    formfield_overrides = BOUNDED_TEXTS
 
 
 class NoDeleteAdmin(ModelAdmin):
