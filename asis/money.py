@@ -84,9 +84,9 @@ def _error(kind: str, code: str, value, **params) -> ValidationError:
         )
         return ValidationError(message % {"value": _shown(value), "max": format_money(MAX_AMOUNT, cents=True)}, code=code)
     message = (
-        _("« %(value)s » n'est pas un montant valide : écrivez-le en chiffres, par exemple 1 250,50.")
+        _("« %(value)s » n'est pas un montant valide. Écrivez-le en chiffres, par exemple 1 250,50.")
         if money
-        else _("« %(value)s » n'est pas un nombre valide : écrivez-le en chiffres, par exemple 12 ou 12,5.")
+        else _("« %(value)s » n'est pas un nombre valide. Écrivez-le en chiffres, par exemple 12 ou 12,5.")
     )
     return ValidationError(message % {"value": _shown(value)}, code="invalid")
 
