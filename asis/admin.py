@@ -13,12 +13,12 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import NestedObjects
 from django.contrib.admin.views.main import ChangeList as DjangoChangeList
 from django.core.exceptions import ValidationError
-from django.db import router
+from django.db import models, router
 from django.forms.models import BaseInlineFormSet
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from asis.forms import DateRange
+from asis.forms import LONG_TEXT_MAX_LENGTH, DateRange, FreeTextField
 
 
 def _collect(objs):
@@ -94,6 +94,10 @@ class BoundedDatesMixin:
         return field
 
 
+# The admin's text areas are bounded too (issue 15), at the long bound: the admin is Coordination's support tool.
+BOUNDED_TEXTS = {models.TextField: {"form_class": FreeTextField, "max_length": LONG_TEXT_MAX_LENGTH}}
+
+
 class ChangeList(DjangoChangeList):
     """Django's list, with a date hierarchy's last year (`?date__year=9999`) refused like any bad filter (the
     admin shows the list unfiltered with an error flag) rather than a 500: Django computes the next year."""
@@ -106,16 +110,20 @@ class ChangeList(DjangoChangeList):
 
 
 class ModelAdmin(BoundedDatesMixin, GuardedDeleteMixin, admin.ModelAdmin):
+    formfield_overrides = BOUNDED_TEXTS
+
     def get_changelist(self, request, **kwargs):
         return ChangeList
 
 
 class TabularInline(BoundedDatesMixin, admin.TabularInline):
     formset = GuardedInlineFormSet
+    formfield_overrides = BOUNDED_TEXTS
 
 
 class StackedInline(BoundedDatesMixin, admin.StackedInline):
     formset = GuardedInlineFormSet
+    formfield_overrides = BOUNDED_TEXTS
 
 
 class NoDeleteAdmin(ModelAdmin):

@@ -4,19 +4,26 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from asis.money import to_money
+from asis.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, parse_number
+from asis.templatetags.asis_format import number as format_number
 
 
-class MoneyField(forms.DecimalField):
-    """An amount in dollars as people type it in Quebec: `1 250,50`, `1250.50`, `1 250,50 $`."""
+class NumberField(forms.DecimalField):
+    """A decimal number (an indicator's target or value) read by `asis.money.parse_number`: ASCII digits,
+    `12,5` or `12.5`, thousands grouped by three, bounded by `max_digits` before any arithmetic.
 
-    default_error_messages = {"invalid": _("Saisissez un montant, par exemple 1 250,50.")}
+    Django's DecimalField hands the text to Decimal(), which also takes `1_000`, `1e2` and digits of
+    other scripts, and reads `1,000` as 1 in French but 1000 in English; this field refuses them."""
+
+    money = False
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_digits", 12)
-        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("max_digits", MONEY_MAX_DIGITS)
+        kwargs.setdefault("decimal_places", MONEY_DECIMAL_PLACES)
         kwargs.setdefault("localize", True)
         super().__init__(**kwargs)
         self.widget.attrs.setdefault("inputmode", "decimal")
@@ -24,10 +31,14 @@ class MoneyField(forms.DecimalField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        try:
-            return to_money(value)
-        except ValidationError as error:
-            raise ValidationError(error.messages[0], code="invalid") from error
+        return parse_number(value, max_digits=self.max_digits, decimal_places=self.decimal_places, money=self.money)
+
+
+class MoneyField(NumberField):
+    """An amount in dollars as people type it in Quebec: `1 250,50`, `1250.50`, `1 250,50 $`, at most
+    9 999 999 999,99 $ (see `asis.money` for what is refused: `1e30`, `1_000`, the ambiguous `1,000`...)."""
+
+    money = True
 
 
 # The largest id a database key holds (bigint). A larger one is no id at all.
@@ -115,3 +126,65 @@ class DateField(forms.DateField):
         kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
         super().__init__(**kwargs)
         self.validators.append(DateRange(first, last, bounds=bounds))
+
+
+# ---------------------------------------------------------------- bounds of the texts people type
+# A comment of 2 MiB was accepted and stored (issue 15). Every free text a person types is bounded by
+# its meaning; tests/asis/test_text_bounds.py walks every form class so that none is left unbounded.
+COMMENT_MAX_LENGTH = 10_000  # a comment, a reason, a note, a decision: a few paragraphs (a full page is ~3 000)
+LONG_TEXT_MAX_LENGTH = 50_000  # minutes, a project's description, a report's narrative: several pages
+PASSWORD_MAX_LENGTH = 4_096  # Django's own former bound: hashing a longer one only costs the server
+
+
+class TextLengthValidator(MaxLengthValidator):
+    """Django's MaxLengthValidator, with a French message that names the field and says the bound."""
+
+    message = _("« %(label)s » : au plus %(max)s caractères (le texte en compte %(count)s).")
+
+    def __init__(self, limit_value: int, field: forms.Field):
+        super().__init__(limit_value)
+        self.field = field  # its label is read when the error is raised (a ModelForm sets it after creating the field)
+
+    def __call__(self, value):
+        length = self.clean(value)
+        if length > self.limit_value:
+            raise ValidationError(
+                self.message,
+                code=self.code,
+                params={
+                    "label": self.field.label or "",
+                    "max": format_number(self.limit_value),
+                    "count": format_number(length),
+                    "limit_value": self.limit_value,
+                    "show_value": length,
+                },
+            )
+
+
+class FreeTextField(forms.CharField):
+    """A text a person types in a textarea, bounded to `max_length` (COMMENT_MAX_LENGTH unless said):
+    the browser's `maxlength` stops the typing, the server refuses a longer post with the field's name."""
+
+    def __init__(self, *, max_length: int = COMMENT_MAX_LENGTH, **kwargs):
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3}))
+        super().__init__(max_length=max_length, **kwargs)
+        # Django's own validator says neither the field nor the bound in a readable way: ours replaces it.
+        self.validators = [v for v in self.validators if not isinstance(v, MaxLengthValidator)]
+        self.validators.append(TextLengthValidator(max_length, self))
+
+
+def bounded_texts(**max_lengths):
+    """A ModelForm's `Meta.formfield_callback`: every model TextField (unbounded in the database) becomes a
+    FreeTextField bounded to `max_lengths[name]`, COMMENT_MAX_LENGTH for those not named.
+
+        class Meta:
+            formfield_callback = bounded_texts(minutes=LONG_TEXT_MAX_LENGTH)
+    """
+
+    def formfield(db_field, **kwargs):
+        if isinstance(db_field, models.TextField) and db_field.max_length is None and not db_field.choices:
+            kwargs.setdefault("max_length", max_lengths.get(db_field.name, COMMENT_MAX_LENGTH))
+            kwargs.setdefault("form_class", FreeTextField)
+        return db_field.formfield(**kwargs)
+
+    return formfield

@@ -9,12 +9,13 @@ that changes (submitted by the coordinator), with the new values, in one transac
 
 import datetime
 from dataclasses import asdict, dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from asis.money import parse_number
 from bilan import exports
 from chantiers.models import ActionProject, Indicator, IndicatorValue, ProgressReport
 
@@ -85,28 +86,43 @@ def _columns(header_row, wanted: dict[str, str], sheet_title: str) -> dict[str, 
     return found
 
 
-def _integer(value) -> int | None:
+# Read through asis.money.parse_number: ASCII digits only (Decimal() alone takes `1_000`, `1e999999999`
+# and other scripts' digits, and a huge exponent made quantize() raise InvalidOperation, a 500), bounded
+# to 18 digits before any arithmetic. Beyond that a cell is no id and no indicator value.
+_MAX_WHOLE_DIGITS = 18
+
+
+def _cell_number(value, *, decimal_places: int) -> Decimal | None:
+    """A cell as a Decimal: a spreadsheet's number (int or float) or text typed as people type it."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    if isinstance(value, bool):
+        raise ValueError
+    if isinstance(value, (int, float, Decimal)):
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        if not number.is_finite() or (number and number.adjusted() >= _MAX_WHOLE_DIGITS):
+            raise ValueError
+        return number
     try:
-        number = Decimal(str(value).strip().replace(",", "."))
-    except InvalidOperation:
+        return parse_number(str(value), max_digits=_MAX_WHOLE_DIGITS + decimal_places, decimal_places=decimal_places)
+    except ValidationError:
         raise ValueError from None
+
+
+def _integer(value) -> int | None:
+    number = _cell_number(value, decimal_places=0)
+    if number is None:
+        return None
     if number != number.to_integral_value():
         raise ValueError
     return int(number)
 
 
 def _decimal(value) -> Decimal | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
+    # Ten decimals read, then rounded to the cent as before (a formula's 0.30000000000000004 is 0.30).
+    number = _cell_number(value, decimal_places=10)
+    if number is None:
         return None
-    text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ValueError from None
-    if not number.is_finite():
-        raise ValueError
     return number.quantize(Decimal("0.01"))
 
 

@@ -2,7 +2,7 @@ from django import forms
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from asis.forms import DateField, MoneyField
+from asis.forms import DateField, FreeTextField, MoneyField
 from asis.templatetags.asis_format import format_money, long_date
 from budget.models import BudgetTarget, Commitment, FundingSource, TargetMove
 from chantiers.models import ActionProject, PlanYear, ProjectStatus, ReportDeadline, plan_date_bounds
@@ -19,7 +19,7 @@ class CommitmentForm(forms.Form):
     amount = MoneyField(label=_("Montant engagé"))
     decided_on = DateField(label=_("Date de la décision"), widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds)
     reference = forms.CharField(label=_("Référence (résolution du conseil d'administration)"), max_length=100, required=False)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = FreeTextField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,7 +49,7 @@ class CommitmentReductionForm(forms.Form):
     )
     amount = MoneyField(label=_("Montant retiré"), required=False)
     reduced_on = DateField(label=_("Date de la décision"), widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds)
-    reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = FreeTextField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean(self):
         data = super().clean()
@@ -97,7 +97,7 @@ class TargetMoveForm(forms.Form):
     to_target = forms.ModelChoiceField(label=_("Vers la cible"), queryset=BudgetTarget.objects.none())
     amount = MoneyField(label=_("Montant"))
     moved_on = DateField(label=_("Date de la décision"), widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds)
-    reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = FreeTextField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,7 +123,7 @@ class AgreementForm(forms.Form):
     project = forms.ModelChoiceField(label=_("Projet accepté"), queryset=ActionProject.objects.none())
     signed_on = DateField(label=_("Date de signature"), widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds)
     reference = forms.CharField(label=_("Référence de la convention"), max_length=100, required=False)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = FreeTextField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -170,7 +170,7 @@ class PlannedPaymentForm(forms.Form):
 
 class PlannedPaymentCancelForm(forms.Form):
     on = DateField(label=_("Date de l'annulation"), widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds)
-    reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = FreeTextField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class PlannedPaymentReleaseForm(forms.Form):
@@ -189,7 +189,7 @@ class DisbursementCorrectionForm(forms.Form):
         help_text=_("Positif pour ajouter, négatif pour retirer (par exemple -150,00)."),
     )
     corrected_on = DateField(label=_("Date de la correction"), widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds)
-    reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = FreeTextField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean(self):
         data = super().clean()

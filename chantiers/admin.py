@@ -12,6 +12,7 @@ from asis.admin import (
     StackedInline,
     TabularInline,
 )
+from asis.forms import LONG_TEXT_MAX_LENGTH, FreeTextField, bounded_texts
 from chantiers import services
 from chantiers.models import (
     ActionProject,
@@ -215,6 +216,7 @@ class ActionProjectAddForm(forms.ModelForm):
 
     class Meta:
         model = ActionProject
+        formfield_callback = bounded_texts(description=LONG_TEXT_MAX_LENGTH, objectives=LONG_TEXT_MAX_LENGTH)
         fields = "__all__"
 
 
@@ -222,10 +224,11 @@ class ActionProjectChangeForm(forms.ModelForm):
     """Adds a status change, checked against the review process, to the admin's project page."""
 
     new_status = forms.ChoiceField(label=_("Changer le statut"), required=False)
-    status_comment = forms.CharField(label=_("Motif du changement"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    status_comment = FreeTextField(label=_("Motif du changement"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     class Meta:
         model = ActionProject
+        formfield_callback = bounded_texts(description=LONG_TEXT_MAX_LENGTH, objectives=LONG_TEXT_MAX_LENGTH)
         fields = "__all__"
 
     def __init__(self, *args, **kwargs):

@@ -8,7 +8,16 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
-from asis.forms import DateField, IdsField, MoneyField, bound_dates
+from asis.forms import (
+    LONG_TEXT_MAX_LENGTH,
+    DateField,
+    FreeTextField,
+    IdsField,
+    MoneyField,
+    NumberField,
+    bound_dates,
+    bounded_texts,
+)
 from asis.templatetags.asis_format import number as format_number
 from chantiers import validators
 from chantiers.models import (
@@ -37,6 +46,7 @@ TIME_INPUT = {"type": "time"}
 class SpaceForm(forms.ModelForm):
     class Meta:
         model = Chantier
+        formfield_callback = bounded_texts()  # the mandate: a comment's bound
         fields = ["name", "kind", "themes", "mandate", "lead_organisation", "coordinator"]
         widgets = {"themes": forms.CheckboxSelectMultiple, "mandate": forms.Textarea(attrs={"rows": 4})}
         field_classes = {"themes": IdsField}
@@ -119,6 +129,7 @@ class MeetingForm(forms.ModelForm):
 
     class Meta:
         model = Meeting
+        formfield_callback = bounded_texts(agenda=LONG_TEXT_MAX_LENGTH, minutes=LONG_TEXT_MAX_LENGTH)
         fields = ["date", "start_time", "end_time", "place", "video_link", "agenda"]
         widgets = {
             "date": forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d"),
@@ -187,7 +198,7 @@ class AttendanceForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    text = forms.CharField(label=_("Décision"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = FreeTextField(label=_("Décision"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class FollowUpForm(forms.Form):
@@ -258,6 +269,7 @@ class ProjectIntentionForm(LeadChoiceMixin, forms.ModelForm):
 
     class Meta:
         model = ActionProject
+        formfield_callback = bounded_texts()
         fields = ["title", "theme", "summary"]
         widgets = {"summary": forms.Textarea(attrs={"rows": 3, "maxlength": 300})}
 
@@ -275,6 +287,7 @@ class ProjectForm(LeadChoiceMixin, forms.ModelForm):
 
     class Meta:
         model = ActionProject
+        formfield_callback = bounded_texts(description=LONG_TEXT_MAX_LENGTH, objectives=LONG_TEXT_MAX_LENGTH)
         fields = [
             "title", "theme", "objective", "chantier", "summary", "description", "objectives",
             "target_population", "area_served", "start_date", "end_date", "plan_years",
@@ -366,7 +379,7 @@ class ProjectPartnerForm(forms.Form):
 class ProjectIndicatorForm(forms.Form):
     name = forms.CharField(label=_("Indicateur"), max_length=200, required=False)
     unit = forms.CharField(label=_("Unité"), max_length=60, required=False)
-    target = forms.DecimalField(label=_("Cible"), max_digits=12, decimal_places=2, required=False, localize=True)
+    target = NumberField(label=_("Cible"), required=False)
 
     def clean(self):
         data = super().clean()
@@ -403,7 +416,7 @@ ProjectOtherFundingFormSet = forms.formset_factory(ProjectOtherFundingForm, extr
 
 
 class ProjectCommentForm(forms.Form):
-    text = forms.CharField(
+    text = FreeTextField(
         label=_("Votre commentaire"), widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Écrivez un commentaire avant de l'envoyer.")},
     )
@@ -421,18 +434,19 @@ class ProjectCommentForm(forms.Form):
 class ReviewCriterionForm(forms.ModelForm):
     class Meta:
         model = ReviewCriterion
+        formfield_callback = bounded_texts()
         fields = ["name", "description", "max_score", "order"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
 class ReviewOpenForm(forms.Form):
-    comment = forms.CharField(label=_("Commentaire (facultatif)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = FreeTextField(label=_("Commentaire (facultatif)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReviewScoresForm(forms.Form):
     """The committee and its grid: a score (0 to the criterion's maximum) and a comment per active criterion."""
 
-    committee = forms.CharField(
+    committee = FreeTextField(
         label=_("Membres du comité d'analyse"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Les personnes qui ont analysé le projet, une par ligne."),
     )
@@ -450,7 +464,7 @@ class ReviewScoresForm(forms.Form):
                     "invalid": _("Saisissez une note entière."),
                 },
             )
-            self.fields[f"comment_{criterion.pk}"] = forms.CharField(
+            self.fields[f"comment_{criterion.pk}"] = FreeTextField(
                 label=_("Commentaire : %(name)s") % {"name": criterion.name}, required=False,
                 widget=forms.Textarea(attrs={"rows": 1}),
             )
@@ -470,7 +484,7 @@ class ReviewRecommendForm(forms.Form):
         label=_("Recommandation du comité"), choices=ProjectReview.Recommendation.choices, widget=forms.RadioSelect,
         error_messages={"required": _("Choisissez une recommandation.")},
     )
-    recommendation_note = forms.CharField(
+    recommendation_note = FreeTextField(
         label=_("Motifs de la recommandation"), widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Indiquez les motifs de la recommandation.")},
         help_text=_("Pour une recommandation avec conditions, énumérez les conditions."),
@@ -495,7 +509,7 @@ class BoardDecisionForm(forms.Form):
         label=_("Montant accordé (facultatif)"), required=False, min_value=0,
         help_text=_("Pour un projet accepté seulement."),
     )
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = FreeTextField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean_decided_on(self):
         day = self.cleaned_data["decided_on"]
@@ -511,7 +525,7 @@ class BoardDecisionForm(forms.Form):
 
 
 class RequestChangesForm(forms.Form):
-    comment = forms.CharField(
+    comment = FreeTextField(
         label=_("Modifications demandées"), widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": _("Dites au porteur ce qu'il doit modifier.")},
         help_text=_("Le porteur reçoit ce message par courriel; le projet redevient un brouillon qu'il pourra déposer de nouveau."),
@@ -590,12 +604,12 @@ class ReportForm(forms.Form):
             "required": _("Indiquez l'avancement du projet, de 0 à 100 %."),
         },
     )
-    narrative = forms.CharField(
-        label=_("Activités réalisées"), widget=forms.Textarea(attrs={"rows": 5}),
+    narrative = FreeTextField(
+        label=_("Activités réalisées"), widget=forms.Textarea(attrs={"rows": 5}), max_length=LONG_TEXT_MAX_LENGTH,
         help_text=_("Quoi, quand, avec qui."),
         error_messages={"required": _("Décrivez les activités réalisées.")},
     )
-    highlights = forms.CharField(label=_("Faits saillants"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    highlights = FreeTextField(label=_("Faits saillants"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     people_reached = forms.IntegerField(
         label=_("Personnes rejointes"), min_value=0, initial=0,
         error_messages={"min_value": _("Indiquez un nombre positif ou zéro.")},
@@ -610,19 +624,19 @@ class ReportForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     expenses = MoneyField(label=_("Dépenses à ce jour"), required=False, help_text=_("En dollars, par exemple 1 250,50."))
-    gaps = forms.CharField(
+    gaps = FreeTextField(
         label=_("Écarts et explications"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
         help_text=_("Ce qui n'a pas été fait comme prévu, et pourquoi."),
     )
-    effects = forms.CharField(
-        label=_("Effets observés"), widget=forms.Textarea(attrs={"rows": 4}),
+    effects = FreeTextField(
+        label=_("Effets observés"), widget=forms.Textarea(attrs={"rows": 4}), max_length=LONG_TEXT_MAX_LENGTH,
         error_messages={"required": _("Décrivez les effets observés du projet.")},
     )
-    sustainability = forms.CharField(
+    sustainability = FreeTextField(
         label=_("Pérennité"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
         help_text=_("Ce qui continuera après le financement de l'Alliance."),
     )
-    reusable = forms.CharField(
+    reusable = FreeTextField(
         label=_("Ce que d'autres pourraient reprendre"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
     )
     attachments = MultipleFileField(label=_("Pièces justificatives"))
@@ -654,11 +668,10 @@ class ReportForm(forms.Form):
         self.indicators = list(indicators)
         for indicator in self.indicators:
             target = format_number(_trimmed(indicator.target)) if indicator.target is not None else "—"
-            self.fields[self.indicator_field(indicator)] = forms.DecimalField(
-                label=indicator.name, required=False, max_digits=12, decimal_places=2, localize=True,
+            self.fields[self.indicator_field(indicator)] = NumberField(
+                label=indicator.name, required=False,
                 # Help texts are rendered as HTML (Django's and crispy's `help_text|safe`): escape the unit typed
                 help_text=_("Cible : %(target)s %(unit)s") % {"target": target, "unit": escape(indicator.unit)},
-                error_messages={"invalid": _("Saisissez un nombre, par exemple 12 ou 12,5.")},
             )
 
     @staticmethod

@@ -6,7 +6,7 @@ from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetFo
 from django.utils.translation import gettext_lazy as _
 
 from asis import throttle
-from asis.forms import DateField, bound_dates
+from asis.forms import PASSWORD_MAX_LENGTH, DateField, FreeTextField, bound_dates, bounded_texts
 
 from organisations.models import (
     ConfidentialityIncident,
@@ -33,11 +33,11 @@ class SignupForm(forms.Form):
     last_name = forms.CharField(label=_("Nom"), max_length=150)
     email = forms.EmailField(label=_("Courriel"))
     password1 = forms.CharField(
-        label=_("Mot de passe"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label=_("Mot de passe"), strip=False, max_length=PASSWORD_MAX_LENGTH, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
     )
     password2 = forms.CharField(
-        label=_("Confirmation du mot de passe"), strip=False,
+        label=_("Confirmation du mot de passe"), strip=False, max_length=PASSWORD_MAX_LENGTH,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     choice = forms.ChoiceField(
@@ -57,7 +57,7 @@ class SignupForm(forms.Form):
     join = forms.ModelChoiceField(
         label=_("Organisation à joindre"), queryset=Organisation.objects.approved(), required=False
     )
-    message = forms.CharField(
+    message = FreeTextField(
         label=_("Message à la coordination"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Votre rôle dans l'organisation, par exemple."),
     )
@@ -125,6 +125,7 @@ class SignupForm(forms.Form):
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
+        formfield_callback = bounded_texts()
         fields = PROFILE_FIELDS
 
     def __init__(self, *args, can_edit_identity: bool = True, **kwargs):
@@ -186,7 +187,7 @@ class InvitationSignupForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
+    reason = FreeTextField(
         label=_("Motif du refus"), widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("La personne le recevra par courriel."),
         error_messages={"required": _("Indiquez le motif du refus : la personne le recevra par courriel.")},
@@ -242,7 +243,7 @@ class PrivacyRequestForm(forms.Form):
         label=_("Reçue le"), widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("La réponse est due 30 jours plus tard."),
     )
-    details = forms.CharField(
+    details = FreeTextField(
         label=_("Précisions"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Comment la demande est arrivée, ce que la personne veut savoir ou corriger."),
     )
@@ -253,7 +254,7 @@ class PrivacyRequestCloseForm(forms.Form):
         label=_("Issue"), widget=forms.RadioSelect,
         choices=[("done", _("Traitée")), ("refused", _("Refusée"))],
     )
-    answer = forms.CharField(
+    answer = FreeTextField(
         label=_("Réponse donnée à la personne"), widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Indiquez la réponse donnée à la personne.")},
     )
@@ -265,7 +266,7 @@ class RectifyForm(forms.Form):
     email = forms.EmailField(label=_("Courriel"), required=False)
     phone = forms.CharField(label=_("Téléphone"), max_length=40, required=False)
     neighbourhood = forms.CharField(label=_("Quartier ou village"), max_length=120, required=False)
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = FreeTextField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     request = forms.ModelChoiceField(label=_("Pour la demande"), queryset=None, required=False)
 
     def __init__(self, *args, fields=(), requests=None, **kwargs):
@@ -291,6 +292,7 @@ class EraseForm(forms.Form):
 class IncidentForm(forms.ModelForm):
     class Meta:
         model = ConfidentialityIncident
+        formfield_callback = bounded_texts()
         fields = [
             "information_involved", "circumstances", "occurred_on", "occurred_until", "discovered_on",
             "people_affected", "risk_assessment", "serious_risk", "cai_notified_on", "people_notified_on",

@@ -72,7 +72,7 @@ def test_the_envelope_offers_corriger_to_coordination_only(client, cast, disburs
         ({"new_amount": "600"}, "new_amount", "Cette correction ne change rien : le versement est déjà de 600,00 $."),
         ({}, "new_amount", "Indiquez le montant réellement versé, ou l'écart à corriger."),
         ({"new_amount": "500", "delta": "-100"}, "delta", "Indiquez le montant réellement versé ou l'écart, pas les deux."),
-        ({"delta": "abc"}, "delta", "« abc » n'est pas un montant valide."),
+        ({"delta": "abc"}, "delta", "« abc » n'est pas un montant valide. Écrivez-le en chiffres, par exemple 1 250,50."),
         ({"delta": "10", "reason": ""}, "reason", "Ce champ est obligatoire."),
         ({"delta": "10", "reason": "   "}, "reason", "Ce champ est obligatoire."),
     ],

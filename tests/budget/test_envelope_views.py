@@ -70,7 +70,7 @@ def test_over_committing_is_refused_with_a_clear_message(asis, client, cast, acc
     assert Commitment.objects.count() == 1
 
 
-@pytest.mark.parametrize("amount, message", [("0", "supérieur à zéro"), ("-10", "supérieur à zéro"), ("abc", "pas un montant valide"), ("10,001", "deux décimales")])
+@pytest.mark.parametrize("amount, message", [("0", "supérieur à zéro"), ("-10", "supérieur à zéro"), ("abc", "pas un montant valide"), ("10,0001", "deux décimales"), ("10,001", "Montant ambigu")])
 def test_bad_amounts_get_a_french_error(asis, client, cast, accepted, amount, message):
     client.force_login(cast.coordinator)
     response = commit(client, asis, accepted, amount)

@@ -116,7 +116,7 @@ def test_an_existing_target_cannot_be_overwritten_by_a_forged_post(targets, clie
     assert BudgetTarget.objects.get(pk=targets[1].pk).amount == Decimal("80000.00")
 
 
-@pytest.mark.parametrize("amount, message", [("abc", "pas un montant valide"), ("-5", "supérieure ou égale à 0"), ("10,001", "deux décimales")])
+@pytest.mark.parametrize("amount, message", [("abc", "pas un montant valide"), ("-5", "supérieure ou égale à 0"), ("10,0001", "deux décimales"), ("10,001", "Montant ambigu")])
 def test_bad_target_amounts_get_a_french_error(asis, client, cast, amount, message):
     client.force_login(cast.coordinator)
     response = client.post(reverse("budget:targets"), {f"theme_{asis.themes.first().pk}": amount})

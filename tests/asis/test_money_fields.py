@@ -1,0 +1,91 @@
+"""Every money field of every form answers a French error to an amount it cannot hold or cannot read
+for sure (issue 15, break 4): `1e30` or forty 9s raised decimal.InvalidOperation (an HTTP 500),
+`1_000` and other scripts' digits were read by Decimal() as numbers, and `1,000` became 1,00 $ in English.
+
+The forms are found on the pages of the demo, as the fuzzing suite finds them (tests/fuzzing.py):
+a money field is an input with `inputmode="decimal"` (asis.forms.NumberField and MoneyField), so a
+new money field is checked here the day it appears on a page."""
+
+import re
+
+import pytest
+from django.conf import settings
+
+from tests.fuzzing import changed, fingerprint
+from tests.test_bad_input import discover_forms, plausible
+
+# What is typed -> a piece of the French answer (without apostrophes, which the page escapes).
+REFUSED = {
+    "1e30": "sans exposant",
+    "9" * 40: "trop grand : au plus",
+    "1_000": "pas un",  # « … n'est pas un montant valide » / « … pas un nombre valide »
+    "١٢٣": "pas un",
+    "１２３": "pas un",
+    "+-1": "pas un",
+    "1,000": "ambigu",
+}
+# The forms with money fields the brief names: each must be found, with at least one money field.
+MONEY_FORMS = {
+    "budget:commitment-create", "budget:disbursement-create", "budget:commitment-reduce", "budget:disbursement-correct",
+    "budget:planned-payment-add", "budget:target-move",  # (the demo sets every target: no targets form)
+    "chantiers:project-create", "chantiers:project-update", "chantiers:report-create",
+}
+DECIMAL_INPUT = re.compile(r"<input\b[^>]*>")
+
+
+def money_fields(form, page_html: str) -> list[str]:
+    names = {field["name"] for field in form["fields"]}
+    found = []
+    for tag in DECIMAL_INPUT.findall(page_html):
+        name = re.search(r'\bname="([^"]+)"', tag)
+        if 'inputmode="decimal"' in tag and name and name.group(1) in names and "__prefix__" not in name.group(1):
+            found.append(name.group(1))
+    return found
+
+
+@pytest.fixture
+def money_forms(db):
+    from tests.fuzzing import demo_clients
+
+    clients = demo_clients(raise_request_exception=False)
+    forms = {}
+    for (url_name, role), form in sorted(discover_forms(clients).items()):
+        page = clients[role].get(form["page"]).content.decode()
+        if fields := money_fields(form, page):
+            forms.setdefault(url_name, (clients[role], form, fields))
+    return forms
+
+
+@pytest.mark.django_db
+def test_every_money_field_refuses_what_it_cannot_hold_or_read_in_french(money_forms):
+    assert MONEY_FORMS <= set(money_forms), f"money forms not found: {sorted(MONEY_FORMS - set(money_forms))}"
+    problems = []
+    before = fingerprint()
+    for url_name, (client, form, fields) in sorted(money_forms.items()):
+        for field in fields:
+            for typed, answer in REFUSED.items():
+                data = {**plausible(form), field: typed}
+                response = client.post(form["path"] + (f"?{form['query']}" if form["query"] else ""), data)
+                after = fingerprint()
+                text = response.content.decode()
+                where = f"{url_name} {field}={typed!r}"
+                if response.status_code not in (200, 400):
+                    problems.append(f"{where}: {response.status_code}")
+                elif answer not in text:
+                    problems.append(f"{where}: no « {answer} » in the answer")
+                if moved := changed(before, after):
+                    problems.append(f"{where}: rows changed in {moved}")
+                before = after
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_one_comma_and_three_digits_is_refused_in_english_too(money_forms):
+    """In English `1,000` reads « one thousand », in French « one dollar »: refused in both, never 1,00 $."""
+    client, form, fields = money_forms["budget:commitment-create"]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    before = fingerprint()
+    response = client.post(form["path"], {**plausible(form), fields[0]: "1,000"})
+    assert response.status_code == 200
+    assert response.context["form"].errors[fields[0]][0].startswith(("Montant ambigu", "Ambiguous"))
+    assert not changed(before, fingerprint())
