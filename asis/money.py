@@ -149,7 +149,14 @@ def _parse_text(text: str, *, kind: str, max_digits: int, decimal_places: int, l
     for space in _SPACES[1:]:
         text = text.replace(space, " ")
     if not _SHAPE.fullmatch(text):
-        raise _error(kind, "exponent" if _EXPONENT.fullmatch(text) else "invalid", typed)
+        if _EXPONENT.fullmatch(text):
+            # `1e30` is refused for its exponent; when its size is beyond the bound too, say that first.
+            try:
+                too_large = Decimal(text.replace(" ", "").replace(",", ".")).adjusted() >= max_digits - decimal_places
+            except ArithmeticError:  # decimal.InvalidOperation: `1.5.e3`
+                too_large = False
+            raise _error(kind, "too_large" if too_large else "exponent", typed, limit=limit)
+        raise _error(kind, "invalid", typed)
     parts = re.split(r"([ ,.])", text)
     groups, separators = parts[0::2], parts[1::2]
     whole_groups, whole_separators, fraction = groups, separators, ""

@@ -420,6 +420,10 @@ def _save_partners(project: ActionProject, rows) -> None:
             partner.status, partner.answered_by, partner.answered_at = ProjectPartner.Status.PENDING, None, None
         partner.full_clean()
         partner.save()
+    # An organisation the coordination has not approved yet (a fresh sign-up) cannot make the portal e-mail
+    # others: the request waits on the named organisation's home page (« Demandes de partenariat »).
+    if project.lead.status != Organisation.Status.APPROVED:
+        return
     for partner in asked:
         _partner_asked_mail(project, partner)
 

@@ -16,7 +16,7 @@ from tests.test_bad_input import discover_forms, plausible
 
 # What is typed -> a piece of the French answer (without apostrophes, which the page escapes).
 REFUSED = {
-    "1e30": "sans exposant",
+    "1e30": "trop grand : au plus",  # beyond the bound; `1e2` says « sans exposant »
     "9" * 40: "trop grand : au plus",
     "1_000": "pas un",  # « … n'est pas un montant valide » / « … pas un nombre valide »
     "١٢٣": "pas un",

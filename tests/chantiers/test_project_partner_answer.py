@@ -77,6 +77,19 @@ def test_the_e_mail_goes_to_its_members_when_it_has_no_responsable(cast, draft, 
     assert [m.to for m in mail.outbox] == [[member.email]]
 
 
+def test_an_organisation_not_yet_approved_cannot_make_the_portal_e_mail_its_partners(
+    cast, draft, django_capture_on_commit_callbacks
+):
+    """A fresh sign-up naming every organisation as a partner would flood them: no e-mail until the
+    coordination approves it; the request still waits on the named organisation's home page."""
+    cast.org_a.status = cast.org_a.Status.PENDING
+    cast.org_a.save(update_fields=["status"])
+    with django_capture_on_commit_callbacks(execute=True):
+        partner = name_partner(draft, cast.alice, row(cast.org_b))[cast.org_b.pk]
+    assert partner.status == Status.PENDING
+    assert mail.outbox == []
+
+
 def test_the_answer_is_recorded_with_who_and_when_and_kept_in_the_history(cast, draft):
     partner = name_partner(draft, cast.alice, row(cast.org_b))[cast.org_b.pk]
     services.project_partner_answer(partnership=partner, by=cast.charlie, accept=True)
