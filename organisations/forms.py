@@ -20,6 +20,23 @@ PROFILE_FIELDS = [
 ]
 
 
+def check_new_password(form: forms.Form, data: dict, *, email: str) -> None:
+    """The two typed passwords agree and pass Django's validators, judged against the account being made
+    (a password close to its username, name or e-mail is refused)."""
+    password1, password2 = data.get("password1"), data.get("password2")
+    if password1 and password2 and password1 != password2:
+        form.add_error("password2", _("Les deux mots de passe ne concordent pas."))
+    elif password1:
+        user = User(
+            username=data.get("username", ""), first_name=data.get("first_name", ""),
+            last_name=data.get("last_name", ""), email=email,
+        )
+        try:
+            password_validation.validate_password(password1, user)
+        except forms.ValidationError as error:
+            form.add_error("password1", error)
+
+
 class SignupForm(forms.Form):
     """The person; then, as the choice says, a new organisation or one to join."""
 
@@ -93,18 +110,7 @@ class SignupForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        password1, password2 = data.get("password1"), data.get("password2")
-        if password1 and password2 and password1 != password2:
-            self.add_error("password2", _("Les deux mots de passe ne concordent pas."))
-        elif password1:
-            user = User(
-                username=data.get("username", ""), first_name=data.get("first_name", ""),
-                last_name=data.get("last_name", ""), email=data.get("email", ""),
-            )
-            try:
-                password_validation.validate_password(password1, user)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
+        check_new_password(self, data, email=data.get("email", ""))
         if data.get("choice") == self.NEW:
             if not data.get("org_name") and "org_name" not in self.errors:
                 self.add_error("org_name", _("Indiquez le nom de l'organisation."))
@@ -172,18 +178,7 @@ class InvitationSignupForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        password1, password2 = data.get("password1"), data.get("password2")
-        if password1 and password2 and password1 != password2:
-            self.add_error("password2", _("Les deux mots de passe ne concordent pas."))
-        elif password1:
-            user = User(
-                username=data.get("username", ""), first_name=data.get("first_name", ""),
-                last_name=data.get("last_name", ""), email=self.email,
-            )
-            try:
-                password_validation.validate_password(password1, user)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
+        check_new_password(self, data, email=self.email)
         return data
 
 
