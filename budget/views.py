@@ -16,6 +16,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from asis.forms import add_service_error
 from asis.kept import Version
 from asis.templatetags.asis_format import format_money, long_date
 from budget import selectors, services
@@ -66,14 +67,6 @@ def envelope(request):
     return render(request, "budget/envelope.html", context)
 
 
-def _apply_service_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @coordination_required
 @require_http_methods(["GET", "POST"])
 def commitment_create(request):
@@ -86,7 +79,7 @@ def commitment_create(request):
         try:
             commitment = services.commitment_create(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request,
@@ -111,7 +104,7 @@ def disbursement_create(request, pk):
         try:
             services.disbursement_create(commitment=commitment, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Versement enregistré."))
             return redirect("budget:envelope")
@@ -132,7 +125,7 @@ def commitment_reduce(request, pk):
                 cancel=data["cancel"], by=request.user,
             )
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request,
@@ -171,7 +164,7 @@ def targets(request):
         try:
             created = services.targets_set(plan=plan, themes=form.theme_amounts(), years=form.year_amounts(), by=request.user)
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("%(count)s cible(s) fixée(s).") % {"count": len(created)})
             return redirect("budget:targets")
@@ -195,7 +188,7 @@ def target_move(request):
         try:
             move = services.target_move(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request,
@@ -248,7 +241,7 @@ def agreement_create(request):
         try:
             agreement = services.agreement_create(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request, _("Convention signée avec « %(project)s ». Le projet passe à « Convention signée ».")
@@ -278,7 +271,7 @@ def report_deadline_add(request, pk):
         try:
             services.report_deadline_add(agreement=agreement, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Échéance de rapport ajoutée."))
             return redirect(agreement)
@@ -294,7 +287,7 @@ def planned_payment_add(request, pk):
         try:
             services.planned_payment_add(agreement=agreement, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Versement prévu ajouté au calendrier."))
             return redirect(agreement)
@@ -311,7 +304,7 @@ def planned_payment_cancel(request, pk, planned_pk):
         try:
             services.planned_payment_cancel(planned=planned, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Versement prévu annulé."))
             return redirect(agreement)
@@ -363,7 +356,7 @@ def disbursement_correct(request, pk):
                 corrected_on=data["corrected_on"], reason=data["reason"], by=request.user,
             )
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request,

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from asis.forms import add_service_error
 from chantiers import services
 from chantiers.access import get_project_for_user
 from chantiers.forms import (
@@ -61,14 +62,6 @@ def _user_organisations(user):
     return list(Organisation.objects.active().filter(pk__in=user.organisation_ids()).order_by("name"))
 
 
-def _add_service_error(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @login_required
 def project_list(request):
     """A partner: their organisations' projects (lead or partner), every status. Coordination and staff: all, filtered."""
@@ -113,7 +106,7 @@ def project_intention_create(request):
         try:
             project = services.project_create(by=request.user, status=ProjectStatus.INTENTION, lead=form.clean_lead_value(), **data)
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Votre intention « %(title)s » est enregistrée.") % {"title": project.title})
             return redirect("chantiers:project-update", pk=project.pk)
@@ -166,7 +159,7 @@ def _save_project(request, form, formsets, project=None):
             **lead_kwargs, **data,
         )
     except ValidationError as error:
-        _add_service_error(form, error)
+        add_service_error(form, error)
         return None
 
 

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from asis.forms import add_service_error
 from chantiers import services
 from chantiers.access import (
     coordination_required,
@@ -55,14 +56,6 @@ def _current_plan_or_404() -> Plan:
     return plan
 
 
-def _add_service_error(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _project_for_coordination(request, pk, *, queryset=None) -> ActionProject:
     """A project the user may see (404 otherwise) that only Coordination may act on (403 otherwise)."""
     project = get_project_for_user(request, pk, queryset=queryset)
@@ -95,7 +88,7 @@ def criterion_create(request):
         try:
             criterion = services.criterion_create(plan=plan, **form.cleaned_data)
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Le critère « %(name)s » est ajouté à la grille.") % {"name": criterion.name})
             return redirect("chantiers:criterion-list")
@@ -112,7 +105,7 @@ def criterion_update(request, pk):
         try:
             services.criterion_update(criterion=criterion, **form.cleaned_data)
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Le critère est modifié."))
             return redirect("chantiers:criterion-list")
@@ -258,7 +251,7 @@ def review_detail(request, pk):
             try:
                 services.review_save_scores(review=review, scores=form.scores(), committee=form.cleaned_data["committee"], by=request.user)
             except ValidationError as error:
-                _add_service_error(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("Grille d'analyse enregistrée."))
                 return redirect("chantiers:review-detail", pk=project.pk)
@@ -281,7 +274,7 @@ def review_recommend(request, pk):
                 note=form.cleaned_data["recommendation_note"], amount=form.cleaned_data["recommended_amount"],
             )
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Recommandation consignée : le projet attend la décision du conseil d'administration."))
             return redirect("chantiers:project-detail", pk=project.pk)
@@ -305,7 +298,7 @@ def board_decision_create(request, pk):
         try:
             decision = services.board_decision_record(project=project, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Décision du conseil consignée : projet %(outcome)s.")
                              % {"outcome": decision.get_outcome_display().lower()})
@@ -327,7 +320,7 @@ def project_request_changes(request, pk):
         try:
             services.project_request_changes(project=project, by=request.user, comment=form.cleaned_data["comment"])
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Le projet redevient un brouillon; le porteur en est avisé par courriel."))
             return redirect("chantiers:project-detail", pk=project.pk)
