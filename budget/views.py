@@ -6,7 +6,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,23 +41,16 @@ from budget.models import (
     FundingSource,
     TargetMove,
 )
+from chantiers.access import current_plan_or_404
 from chantiers.models import ActionProject, Plan, ProjectPartner, ProjectStatus
 from organisations.access import coordination_required, staff_or_coordination_required
-
-
-def _plan(*, with_version: bool = False):
-    """The current plan; `with_version`: with its `data_version` (asis.kept), read by the same query."""
-    plan = (Plan.objects.annotate(data_version=Version()) if with_version else Plan.objects).current()
-    if plan is None:
-        raise Http404
-    return plan
 
 
 @require_safe
 @staff_or_coordination_required
 def envelope(request):
     """Total, committed, disbursed and remaining, by source, theme, plan year, and every commitment."""
-    plan = _plan(with_version=True)
+    plan = current_plan_or_404(Plan.objects.annotate(data_version=Version()))  # with the data version (asis.kept)
     context = selectors.envelope_figures(plan)  # sources, money per theme and year, themes, years, targets, forecast, charts
     sources = context["sources"]
     context["page"] = selectors.commitments_page(plan, request.GET.get("page"), count=context["commitment_count"], sources=sources)
@@ -70,7 +62,7 @@ def envelope(request):
 @coordination_required
 @require_http_methods(["GET", "POST"])
 def commitment_create(request):
-    plan = _plan()
+    plan = current_plan_or_404()
     initial = {}
     if project := request.GET.get("projet"):
         initial["project"] = project
@@ -157,7 +149,7 @@ def _targets_context(plan, targets) -> dict:
 @require_http_methods(["GET", "POST"])
 def targets(request):
     """Set, once, the share of the envelope meant for each theme and each plan year."""
-    plan = _plan()
+    plan = current_plan_or_404()
     current = selectors.targets_of(plan)
     form = TargetsForm(request.POST or None, plan=plan, targets=current)
     if request.method == "POST" and form.is_valid():
@@ -179,7 +171,7 @@ def targets(request):
 @require_http_methods(["GET", "POST"])
 def target_move(request):
     """Reallocate money between two themes or two years, or carry over what a year left to the next."""
-    plan = _plan()
+    plan = current_plan_or_404()
     initial = {"kind": request.GET.get("type")} if request.GET.get("type") in TargetMove.Kind.values else {}
     if (origin := request.GET.get("de", "")).isascii() and origin.isdigit():  # "²".isdigit(), but int("²") fails
         initial["from_target"] = int(origin)
@@ -376,7 +368,7 @@ def disbursement_correct(request, pk):
 def history(request):
     """Every ledger entry of the plan, newest first (who, when, what, amount, reason), by project or source;
     with `?au=YYYY-MM-DD`, the balances per source rebuilt from the entries dated on or before that day."""
-    plan = _plan()
+    plan = current_plan_or_404()
     form = HistoryFilterForm(request.GET or None, plan=plan)
     filters = form.cleaned_data if form.is_valid() else {}
     rows = selectors.ledger_history_queryset(plan, project=filters.get("project"), source=filters.get("source"))

@@ -47,10 +47,6 @@ def enjeu_param(request) -> str:
     return slug if _SLUG.fullmatch(slug) else ""
 
 
-def _current_plan():
-    return Plan.objects.current()
-
-
 def _forbidden(request, error: PermissionDenied):
     return render(request, "chantiers/project_forbidden.html", {"message": str(error)}, status=403)
 
@@ -81,7 +77,7 @@ def project_list(request):
         projects = projects.filter(theme__slug=theme_slug)
     projects = projects.select_related("lead", "theme").order_by("-updated_at", "pk")
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
-    plan = _current_plan()
+    plan = Plan.objects.current()
     themes = plan.themes.order_by("order") if plan else Theme.objects.none()
     return render(request, "chantiers/project_list.html", {
         "page": page, "statuses": ProjectStatus.choices, "status": status, "themes": themes, "theme_slug": theme_slug,
@@ -95,7 +91,7 @@ def project_intention_create(request):
     organisations = _user_organisations(request.user)
     if not organisations:
         return _forbidden(request, PermissionDenied(_("Seuls les membres d'une organisation partenaire déposent une intention de projet.")))
-    plan = _current_plan()
+    plan = Plan.objects.current()
     initial, theme = {}, None
     if slug := enjeu_param(request):
         theme = Theme.objects.filter(slug=slug, plan=plan).first()
@@ -169,7 +165,7 @@ def project_create(request):
     organisations = _user_organisations(request.user)
     if not organisations:
         return _forbidden(request, PermissionDenied(_("Seuls les membres d'une organisation partenaire déposent un projet.")))
-    plan = _current_plan()
+    plan = Plan.objects.current()
     initial = {}
     theme = None
     if slug := enjeu_param(request):
@@ -193,7 +189,7 @@ def project_update(request, pk):
         project = get_project_for_user(request, pk, write=True)
     except PermissionDenied as error:
         return _forbidden(request, error)
-    plan = _current_plan()
+    plan = Plan.objects.current()
     year_amounts = {row.plan_year_id: row.amount for row in project.year_amounts.all()}
     initial = {"plan_years": list(project.plan_years.all())}
     form = ProjectForm(request.POST or None, instance=project, plan=plan, year_amounts=year_amounts, initial=initial)

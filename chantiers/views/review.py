@@ -21,6 +21,7 @@ from asis.forms import add_service_error
 from chantiers import services
 from chantiers.access import (
     coordination_required,
+    current_plan_or_404,
     get_project_for_user,
     staff_or_coordination_required,
 )
@@ -35,7 +36,6 @@ from chantiers.forms import (
 from chantiers.models import (
     ActionProject,
     BoardDecision,
-    Plan,
     ProjectReview,
     ProjectStatus,
     ReviewCriterion,
@@ -47,13 +47,6 @@ from chantiers.similarity import Candidate, similar_pairs
 MAX_PAIR_CANDIDATES = 400
 MAX_PAIRS = 60
 NOT_SIMILAR = (ProjectStatus.WITHDRAWN, ProjectStatus.REFUSED)
-
-
-def _current_plan_or_404() -> Plan:
-    plan = Plan.objects.current()
-    if plan is None:
-        raise Http404(_("Aucun plan d'action n'est encore chargé."))
-    return plan
 
 
 def _project_for_coordination(request, pk, *, queryset=None) -> ActionProject:
@@ -69,7 +62,7 @@ def _project_for_coordination(request, pk, *, queryset=None) -> ActionProject:
 
 @staff_or_coordination_required
 def criterion_list(request):
-    plan = _current_plan_or_404()
+    plan = current_plan_or_404()
     used = ReviewScore.objects.filter(criterion=OuterRef("pk"))
     criteria = list(plan.review_criteria.annotate(used=Exists(used)).order_by("-is_active", "order", "pk"))
     return render(request, "chantiers/review_criterion_list.html", {
@@ -82,7 +75,7 @@ def criterion_list(request):
 @coordination_required
 @require_http_methods(["GET", "POST"])
 def criterion_create(request):
-    plan = _current_plan_or_404()
+    plan = current_plan_or_404()
     form = ReviewCriterionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -362,7 +355,7 @@ def project_review_context(user, project, history) -> dict:
 @staff_or_coordination_required
 def intention_list(request):
     """The intentions by theme (principle 4: start from the organisations' intentions): two queries."""
-    plan = _current_plan_or_404()
+    plan = current_plan_or_404()
     themes = list(plan.themes.order_by("order"))
     intentions = (
         ActionProject.objects.filter(status=ProjectStatus.INTENTION, theme__plan=plan)
@@ -395,7 +388,7 @@ def intention_to_draft(request, pk):
 def similar_pair_list(request):
     """Intentions and projects of different organisations that look alike, so Coordination connects
     them (principles 1 and 3): one query, compared in memory."""
-    plan = _current_plan_or_404()
+    plan = current_plan_or_404()
     projects = list(
         ActionProject.objects.filter(theme__plan=plan).exclude(status__in=NOT_SIMILAR)
         .select_related("lead", "theme").order_by("-updated_at", "pk")[:MAX_PAIR_CANDIDATES]

@@ -25,10 +25,6 @@ from chantiers.models import (
 from chantiers.views.projects import enjeu_param
 
 
-def _current_plan():
-    return Plan.objects.current()
-
-
 @login_required
 def space_list(request):
     """Spaces the user may see, with their themes, lead, number of members and next meeting."""
@@ -94,7 +90,7 @@ def space_detail(request, pk):
 @coordination_required
 @require_http_methods(["GET", "POST"])
 def space_create(request):
-    plan = _current_plan()
+    plan = Plan.objects.current()
     initial = {"coordinator": request.user}
     if slug := enjeu_param(request):
         initial["themes"] = Theme.objects.filter(slug=slug)
@@ -116,7 +112,7 @@ def space_create(request):
 @require_http_methods(["GET", "POST"])
 def space_update(request, pk):
     space = get_space_for_user(request, pk, write=True)
-    form = SpaceForm(request.POST or None, instance=space, plan=_current_plan())
+    form = SpaceForm(request.POST or None, instance=space, plan=Plan.objects.current())
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         themes = data.pop("themes")
