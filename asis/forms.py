@@ -188,3 +188,14 @@ def bounded_texts(**max_lengths):
         return db_field.formfield(**kwargs)
 
     return formfield
+
+
+def add_service_error(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form that asked for the write: each message on its field
+    when the form has that field, else on the whole form (a service may name a field the form lacks,
+    such as a model field it set itself)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

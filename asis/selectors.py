@@ -69,21 +69,6 @@ AWAITING_REVIEW = (ProjectStatus.SUBMITTED, ProjectStatus.UNDER_ANALYSIS, Projec
 
 
 SPACE_ORDER = ("kind", "name", "pk")  # spaces listed by kind, then name
-# The current plan is the one that started last (the first loaded when two start the same day).
-CURRENT_FIRST = ("-start_date", "pk")
-
-
-def current_plan() -> Plan | None:
-    """The current plan, with its `data_version` (asis.kept) read by the same query."""
-    return (
-        Plan.objects.select_related("coordinating_organisation")
-        .annotate(data_version=Version())
-        .prefetch_related("years", "principles", "mobilisation_activities")
-        .order_by(*CURRENT_FIRST)
-        .first()
-    )
-
-
 def _committed_subquery():
     total = (
         Commitment.objects.filter(project=OuterRef("pk"))
@@ -200,7 +185,12 @@ def plan_overview(user) -> dict:
     its first spaces and projects (HOME_SPACES_SHOWN, HOME_PROJECTS_SHOWN) with how many there are in all,
     and its money is summed by the database. What is read after the plan is kept for the data version
     (asis.kept) and this kind of visitor, until the next write."""
-    plan = current_plan()  # 1 plan + 3 prefetches (years, principles, mobilisation activities)
+    plan = (  # 1 the plan with its data version (asis.kept) + 3 prefetches (years, principles, mobilisation activities)
+        Plan.objects.select_related("coordinating_organisation")
+        .annotate(data_version=Version())
+        .prefetch_related("years", "principles", "mobilisation_activities")
+        .current()
+    )
     if plan is None:
         return {"plan": None}
     figures = kept("home", plan.data_version, (plan.pk, visitor(user)), lambda: _overview(user, plan))
@@ -456,7 +446,7 @@ def plan_timeline(user) -> dict:
     run, the meetings held and the money committed per year, for the theme and in total."""
     plan = (  # 1 the plan (with the data version, asis.kept) + 1 its years
         Plan.objects.select_related("coordinating_organisation").prefetch_related("years")
-        .annotate(data_version=Version()).order_by(*CURRENT_FIRST).first()
+        .annotate(data_version=Version()).current()
     )
     if plan is None:
         return {"plan": None}

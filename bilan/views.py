@@ -35,7 +35,7 @@ SPACES_SHOWN = 50  # spaces listed on the page in the tables by space (every one
 def _plan() -> tuple[Plan, list[PlanYear], int | None]:
     """The current plan (Plan.objects.current()), its years and the data version (asis.kept), in one
     query; 404 without a plan year."""
-    current = Plan.objects.order_by("-start_date", "pk").values("pk")[:1]
+    current = Plan.objects.current_first().values("pk")[:1]
     years = list(
         PlanYear.objects.filter(plan=Subquery(current)).select_related("plan").annotate(data_version=Version()).order_by("number")
     )

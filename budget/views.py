@@ -6,7 +6,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from asis.forms import add_service_error
 from asis.kept import Version
 from asis.templatetags.asis_format import format_money, long_date
 from budget import selectors, services
@@ -41,23 +41,16 @@ from budget.models import (
     FundingSource,
     TargetMove,
 )
+from chantiers.access import current_plan_or_404
 from chantiers.models import ActionProject, Plan, ProjectPartner, ProjectStatus
 from organisations.access import coordination_required, staff_or_coordination_required
-
-
-def _plan(*, with_version: bool = False):
-    """The current plan; `with_version`: with its `data_version` (asis.kept), read by the same query."""
-    plan = (Plan.objects.annotate(data_version=Version()) if with_version else Plan.objects).current()
-    if plan is None:
-        raise Http404
-    return plan
 
 
 @require_safe
 @staff_or_coordination_required
 def envelope(request):
     """Total, committed, disbursed and remaining, by source, theme, plan year, and every commitment."""
-    plan = _plan(with_version=True)
+    plan = current_plan_or_404(Plan.objects.annotate(data_version=Version()))  # with the data version (asis.kept)
     context = selectors.envelope_figures(plan)  # sources, money per theme and year, themes, years, targets, forecast, charts
     sources = context["sources"]
     context["page"] = selectors.commitments_page(plan, request.GET.get("page"), count=context["commitment_count"], sources=sources)
@@ -66,18 +59,10 @@ def envelope(request):
     return render(request, "budget/envelope.html", context)
 
 
-def _apply_service_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @coordination_required
 @require_http_methods(["GET", "POST"])
 def commitment_create(request):
-    plan = _plan()
+    plan = current_plan_or_404()
     initial = {}
     if project := request.GET.get("projet"):
         initial["project"] = project
@@ -86,7 +71,7 @@ def commitment_create(request):
         try:
             commitment = services.commitment_create(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request,
@@ -111,7 +96,7 @@ def disbursement_create(request, pk):
         try:
             services.disbursement_create(commitment=commitment, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Versement enregistré."))
             return redirect("budget:envelope")
@@ -132,7 +117,7 @@ def commitment_reduce(request, pk):
                 cancel=data["cancel"], by=request.user,
             )
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request,
@@ -164,14 +149,14 @@ def _targets_context(plan, targets) -> dict:
 @require_http_methods(["GET", "POST"])
 def targets(request):
     """Set, once, the share of the envelope meant for each theme and each plan year."""
-    plan = _plan()
+    plan = current_plan_or_404()
     current = selectors.targets_of(plan)
     form = TargetsForm(request.POST or None, plan=plan, targets=current)
     if request.method == "POST" and form.is_valid():
         try:
             created = services.targets_set(plan=plan, themes=form.theme_amounts(), years=form.year_amounts(), by=request.user)
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("%(count)s cible(s) fixée(s).") % {"count": len(created)})
             return redirect("budget:targets")
@@ -186,7 +171,7 @@ def targets(request):
 @require_http_methods(["GET", "POST"])
 def target_move(request):
     """Reallocate money between two themes or two years, or carry over what a year left to the next."""
-    plan = _plan()
+    plan = current_plan_or_404()
     initial = {"kind": request.GET.get("type")} if request.GET.get("type") in TargetMove.Kind.values else {}
     if (origin := request.GET.get("de", "")).isascii() and origin.isdigit():  # "²".isdigit(), but int("²") fails
         initial["from_target"] = int(origin)
@@ -195,7 +180,7 @@ def target_move(request):
         try:
             move = services.target_move(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request,
@@ -248,7 +233,7 @@ def agreement_create(request):
         try:
             agreement = services.agreement_create(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request, _("Convention signée avec « %(project)s ». Le projet passe à « Convention signée ».")
@@ -278,7 +263,7 @@ def report_deadline_add(request, pk):
         try:
             services.report_deadline_add(agreement=agreement, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Échéance de rapport ajoutée."))
             return redirect(agreement)
@@ -294,7 +279,7 @@ def planned_payment_add(request, pk):
         try:
             services.planned_payment_add(agreement=agreement, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Versement prévu ajouté au calendrier."))
             return redirect(agreement)
@@ -311,7 +296,7 @@ def planned_payment_cancel(request, pk, planned_pk):
         try:
             services.planned_payment_cancel(planned=planned, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Versement prévu annulé."))
             return redirect(agreement)
@@ -363,7 +348,7 @@ def disbursement_correct(request, pk):
                 corrected_on=data["corrected_on"], reason=data["reason"], by=request.user,
             )
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request,
@@ -383,7 +368,7 @@ def disbursement_correct(request, pk):
 def history(request):
     """Every ledger entry of the plan, newest first (who, when, what, amount, reason), by project or source;
     with `?au=YYYY-MM-DD`, the balances per source rebuilt from the entries dated on or before that day."""
-    plan = _plan()
+    plan = current_plan_or_404()
     form = HistoryFilterForm(request.GET or None, plan=plan)
     filters = form.cleaned_data if form.is_valid() else {}
     rows = selectors.ledger_history_queryset(plan, project=filters.get("project"), source=filters.get("source"))

@@ -26,9 +26,16 @@ ZERO = Decimal("0.00")
 
 
 class PlanQuerySet(models.QuerySet):
+    # The one definition of the current plan (the plan the portal shows): the latest start, then the
+    # first created (one plan in practice). Every page and service finds it through these two methods.
+    def current_first(self) -> "PlanQuerySet":
+        """These plans, the current one first: for a subquery that needs the current plan's pk."""
+        return self.order_by("-start_date", "pk")
+
     def current(self) -> "Plan | None":
-        """The plan the portal shows: the latest start, then the first created (one plan in practice)."""
-        return self.order_by("-start_date", "pk").first()
+        """The current plan among these (None without a plan); chain select_related, annotate or
+        prefetch_related before it to read more in the same query."""
+        return self.current_first().first()
 
 
 class Plan(models.Model):

@@ -40,10 +40,6 @@ WINDOW_MONTHS = (3, 6, 12)
 DEFAULT_THRESHOLD = Plan._meta.get_field("meeting_threshold_per_month").default
 
 
-def current_plan() -> Plan | None:
-    return Plan.objects.current()
-
-
 def months_before(day: datetime.date, months: int) -> datetime.date:
     """The same day `months` months earlier (the 31st becomes the month's last day)."""
     index = day.year * 12 + day.month - 1 - months

@@ -6,14 +6,13 @@ from collections import defaultdict
 from decimal import Decimal
 from pathlib import PurePath
 
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from asis.mail import send_after_commit
 from asis.templatetags.asis_format import format_money
 from chantiers import validators
 from chantiers.models import (
@@ -433,7 +432,7 @@ def _partner_asked_mail(project: ActionProject, partner: ProjectPartner) -> None
     Nothing the lead wrote is in it but the project's title: the rest is read on the portal, once logged in."""
     recipients = _reminder_recipients([partner.organisation_id])[partner.organisation_id]
     value = partner.contribution_value
-    _mail(
+    send_after_commit(
         to=recipients,
         subject=_("ASIS : confirmez-vous votre participation au projet « %(title)s »?") % {"title": project.title},
         body=_(
@@ -508,15 +507,6 @@ def project_comment_create(*, project: ActionProject, author, text: str, organis
 # ---- review
 # The committee's analysis of a filed project, its recommendation and the board's decision
 # (dépôt -> en analyse -> recommandé -> accepté ou refusé), and the analysis grid they use.
-
-
-def _mail(*, to, subject: str, body: str) -> None:
-    """French plain text, sent after the commit: no e-mail for a change that was rolled back."""
-    recipients = sorted({address for address in to if address})
-    if recipients:
-        transaction.on_commit(
-            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False)
-        )
 
 
 def _lead_emails(project: ActionProject) -> list[str]:
@@ -750,7 +740,7 @@ def project_request_changes(*, project: ActionProject, by, comment: str) -> Proj
             % {"status": current.get_status_display()}
         )
     change = project_change_status(project=project, to_status=ProjectStatus.DRAFT, by=by, comment=comment)
-    _mail(
+    send_after_commit(
         to=_lead_emails(current),
         subject=_("ASIS : des modifications sont demandées à votre projet « %(title)s »") % {"title": current.title},
         body=_(
@@ -998,9 +988,7 @@ def report_reminders_send(
             continue
         subject = _("ASIS : rapports à remettre pour « %(name)s »") % {"name": organisation.name}
         body = _reminder_body(organisation=organisation, deadlines=deadlines, today=today, base_url=base_url)
-        transaction.on_commit(
-            lambda s=subject, b=body, t=to: send_mail(s, b, settings.DEFAULT_FROM_EMAIL, t, fail_silently=False)
-        )
+        send_after_commit(to=to, subject=subject, body=body)
     if not dry_run and reminded:
         ReportDeadline.objects.filter(pk__in=reminded).update(reminded_on=today)
     return {"organisations": sent, "deadlines": len(reminded), "without_address": without_address}

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from asis.forms import search_text
+from asis.forms import add_service_error, search_text
 from organisations import privacy
 from organisations.access import coordination_required
 from organisations.forms import (
@@ -28,7 +28,6 @@ from organisations.models import (
     Consent,
     PrivacyRequest,
 )
-from organisations.views import _form_error
 
 # Public -------------------------------------------------------------------------------------------
 
@@ -102,7 +101,7 @@ def privacy_request_detail(request, pk):
                 if privacy_request.status != PrivacyRequest.Status.OPEN:  # closed meanwhile: the page shows no form
                     messages.error(request, " ".join(error.messages))
                     return redirect(privacy_request)
-                _form_error(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("La demande est fermée."))
                 return redirect(privacy_request)
@@ -183,7 +182,7 @@ def privacy_request_create(request, kind, pk):
         try:
             created = privacy.privacy_request_create(person=person, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request, _("Demande consignée; la réponse est due le %(due)s.") % {"due": created.due_on.isoformat()}
@@ -254,7 +253,7 @@ def privacy_person_rectify(request, kind, pk):
         try:
             privacy.person_rectify(person=person, by=request.user, request=linked, **data)
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Corrections enregistrées; l'ancienne valeur reste au journal."))
             return redirect("organisations:privacy-person-detail", kind=kind, pk=pk)
@@ -273,7 +272,7 @@ def privacy_person_erase(request, kind, pk):
         try:
             privacy.person_erase(person=person, by=request.user, request=form.cleaned_data["request"])
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("La personne est anonymisée; ses présences et ses rapports restent comptés."))
             return redirect("organisations:privacy-person-detail", kind=kind, pk=pk)
@@ -299,7 +298,7 @@ def incident_create(request):
         try:
             incident = privacy.incident_record(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Incident consigné au registre; il y reste jusqu'au %(day)s.")
                              % {"day": incident.kept_until.isoformat()})
@@ -316,7 +315,7 @@ def incident_detail(request, pk):
         try:
             incident = privacy.incident_update(incident=incident, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Registre mis à jour."))
             return redirect(incident)

@@ -1,7 +1,7 @@
 """Writes about people and organisations: sign-up, approval, membership requests, members.
 
 Every function is keyword-only and atomic; views, the admin, commands and tests call the same code.
-E-mails are French plain text sent with Django's `send_mail` (console backend in development).
+E-mails go through `asis.mail.send_after_commit` (French plain text, sent after the commit).
 """
 
 import datetime
@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +19,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from asis.mail import send_after_commit
 from organisations.models import (
     Consent,
     Membership,
@@ -34,15 +34,6 @@ from organisations.roles import PARTENAIRE
 ORGANISATION_FIELDS = (
     "name", "acronym", "kind", "sector", "description", "address", "city", "postal_code", "phone", "email", "website",
 )
-
-
-def _mail(*, to: list[str], subject: str, body: str) -> None:
-    recipients = sorted({address for address in to if address})
-    if recipients:
-        # After the commit: no e-mail for a decision that was rolled back.
-        transaction.on_commit(
-            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False)
-        )
 
 
 def _responsable_emails(organisation: Organisation) -> list[str]:
@@ -136,7 +127,7 @@ def organisation_approve(*, organisation: Organisation, by: User) -> Organisatio
     organisation.status = Organisation.Status.APPROVED
     organisation.status_reason = ""
     organisation.save(update_fields=["status", "status_reason", "updated_at"])
-    _mail(
+    send_after_commit(
         to=_responsable_emails(organisation),
         subject=_("ASIS : votre organisation est approuvée"),
         body=_(
@@ -159,7 +150,7 @@ def organisation_refuse(*, organisation: Organisation, by: User, reason: str) ->
     organisation.status = Organisation.Status.ARCHIVED
     organisation.status_reason = reason
     organisation.save(update_fields=["status", "status_reason", "updated_at"])
-    _mail(
+    send_after_commit(
         to=_responsable_emails(organisation),
         subject=_("ASIS : votre demande d'inscription n'est pas retenue"),
         body=_(
@@ -209,7 +200,7 @@ def membership_request_approve(*, membership_request: MembershipRequest, by: Use
     membership_request.decided_by = by
     membership_request.decided_at = timezone.now()
     membership_request.save(update_fields=["status", "decided_by", "decided_at"])
-    _mail(
+    send_after_commit(
         to=[membership_request.user.email],
         subject=_("ASIS : votre demande d'adhésion est acceptée"),
         body=_(
@@ -230,7 +221,7 @@ def membership_request_refuse(*, membership_request: MembershipRequest, by: User
     membership_request.decided_by = by
     membership_request.decided_at = timezone.now()
     membership_request.save(update_fields=["status", "reason", "decided_by", "decided_at"])
-    _mail(
+    send_after_commit(
         to=[membership_request.user.email],
         subject=_("ASIS : votre demande d'adhésion n'est pas retenue"),
         body=_(
@@ -296,7 +287,7 @@ def member_invite(*, organisation: Organisation, email: str, by: User, base_url:
     invitation.full_clean()
     invitation.save()
     link = base_url.rstrip("/") + reverse("organisations:invitation-detail", args=[token])
-    _mail(
+    send_after_commit(
         to=[email],
         subject=_("ASIS : invitation à joindre « %(name)s »") % {"name": organisation.name},
         body=_(

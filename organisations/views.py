@@ -12,20 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from asis import throttle
+from asis.forms import add_service_error
 from organisations import services
 from organisations.access import coordination_required, get_organisation_for_user
 from organisations.forms import InvitationSignupForm, InviteForm, OrganisationForm, ReasonForm, SignupForm
 from organisations.models import Membership, MembershipInvitation, MembershipRequest, Organisation
 from organisations.privacy import users_sharing_contact
-
-
-def _form_error(form, error: ValidationError) -> None:
-    """Attach a service's error to the form: to its field when the form has one, else to the whole form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # Sign-up -----------------------------------------------------------------------------------
@@ -49,7 +41,7 @@ def signup(request):
                 consents=form.consents(),
             )
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_error(form, error)
         else:
             auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             if data["choice"] == SignupForm.NEW:
@@ -126,7 +118,7 @@ def organisation_update(request, pk):
                 organisation=organisation, by=request.user, **{name: form.cleaned_data[name] for name in form.changed_data}
             )
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Modifications enregistrées."))
             return redirect(organisation)
@@ -153,7 +145,7 @@ def member_invite(request, pk):
                         base_url=request.build_absolute_uri("/"),
                     )
             except ValidationError as error:
-                _form_error(form, error)
+                add_service_error(form, error)
             else:
                 # The same words for every address: whether it has an account is nobody's business here.
                 messages.success(
@@ -262,7 +254,7 @@ def invitation_register(request, token):
                 last_name=data["last_name"], password=data["password1"],
             )
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_error(form, error)
         else:
             auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
@@ -333,7 +325,7 @@ def organisation_refuse(request, pk):
         try:
             services.organisation_refuse(organisation=organisation, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("« %(name)s » est refusée et archivée; ses responsables en sont avisés par courriel.") % {"name": organisation.name})
             return redirect("organisations:request-list")
@@ -370,7 +362,7 @@ def membership_request_refuse(request, pk):
                 membership_request=membership_request, by=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Demande refusée; la personne en est avisée par courriel."))
             return redirect("organisations:request-list")

@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from asis.forms import add_service_error
 from chantiers import services
 from chantiers.access import (
     coordination_required,
@@ -53,7 +54,7 @@ def meeting_create(request, pk):
             try:
                 meeting = services.meeting_schedule(chantier=space, **data)
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("Rencontre planifiée; les membres du lieu de concertation y sont invités."))
                 return redirect("chantiers:meeting-detail", pk=meeting.pk)
@@ -105,7 +106,7 @@ def meeting_update(request, pk):
         try:
             services.meeting_update(meeting=meeting, **data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Rencontre mise à jour."))
             return redirect("chantiers:meeting-detail", pk=meeting.pk)
@@ -127,7 +128,7 @@ def meeting_attendance(request, pk):
         try:
             services.attendance_record(meeting=meeting, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Présences enregistrées."))
             return redirect("chantiers:meeting-detail", pk=meeting.pk)

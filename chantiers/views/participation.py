@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 from chantiers import selectors, services
 from chantiers.access import coordination_required, staff_or_coordination_required
 from chantiers.forms import ThresholdForm
+from chantiers.models import Plan
 
 PER_PAGE = 50
 
@@ -69,7 +70,7 @@ def _table(request, key: str, loads: selectors.RankedLoads, column: str, descend
 
 
 def _hyperconcertation_page(request, *, form=None, status=200):
-    plan = selectors.current_plan()  # 1
+    plan = Plan.objects.current()  # 1
     threshold = plan.meeting_threshold_per_month if plan else selectors.DEFAULT_THRESHOLD
     column, descending = _sorting(request)
     # 1: the figures' state and the counts (4 more to build the figures after a write or on a new day)
@@ -99,7 +100,7 @@ def hyperconcertation(request):
 @coordination_required
 def threshold_update(request):
     """Coordination sets the monthly threshold of the current plan; a bad value is shown on the page, nothing saved."""
-    plan = selectors.current_plan()
+    plan = Plan.objects.current()
     if plan is None:
         raise Http404
     form = ThresholdForm(request.POST)

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from asis.forms import add_service_error
 from chantiers import services
 from chantiers.access import get_project_for_user
 from chantiers.forms import (
@@ -46,10 +47,6 @@ def enjeu_param(request) -> str:
     return slug if _SLUG.fullmatch(slug) else ""
 
 
-def _current_plan():
-    return Plan.objects.current()
-
-
 def _forbidden(request, error: PermissionDenied):
     return render(request, "chantiers/project_forbidden.html", {"message": str(error)}, status=403)
 
@@ -59,14 +56,6 @@ def _user_organisations(user):
     if user.is_personnel and not user.is_coordinator:
         return []
     return list(Organisation.objects.active().filter(pk__in=user.organisation_ids()).order_by("name"))
-
-
-def _add_service_error(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -88,7 +77,7 @@ def project_list(request):
         projects = projects.filter(theme__slug=theme_slug)
     projects = projects.select_related("lead", "theme").order_by("-updated_at", "pk")
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
-    plan = _current_plan()
+    plan = Plan.objects.current()
     themes = plan.themes.order_by("order") if plan else Theme.objects.none()
     return render(request, "chantiers/project_list.html", {
         "page": page, "statuses": ProjectStatus.choices, "status": status, "themes": themes, "theme_slug": theme_slug,
@@ -102,7 +91,7 @@ def project_intention_create(request):
     organisations = _user_organisations(request.user)
     if not organisations:
         return _forbidden(request, PermissionDenied(_("Seuls les membres d'une organisation partenaire déposent une intention de projet.")))
-    plan = _current_plan()
+    plan = Plan.objects.current()
     initial, theme = {}, None
     if slug := enjeu_param(request):
         theme = Theme.objects.filter(slug=slug, plan=plan).first()
@@ -113,7 +102,7 @@ def project_intention_create(request):
         try:
             project = services.project_create(by=request.user, status=ProjectStatus.INTENTION, lead=form.clean_lead_value(), **data)
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Votre intention « %(title)s » est enregistrée.") % {"title": project.title})
             return redirect("chantiers:project-update", pk=project.pk)
@@ -166,7 +155,7 @@ def _save_project(request, form, formsets, project=None):
             **lead_kwargs, **data,
         )
     except ValidationError as error:
-        _add_service_error(form, error)
+        add_service_error(form, error)
         return None
 
 
@@ -176,7 +165,7 @@ def project_create(request):
     organisations = _user_organisations(request.user)
     if not organisations:
         return _forbidden(request, PermissionDenied(_("Seuls les membres d'une organisation partenaire déposent un projet.")))
-    plan = _current_plan()
+    plan = Plan.objects.current()
     initial = {}
     theme = None
     if slug := enjeu_param(request):
@@ -200,7 +189,7 @@ def project_update(request, pk):
         project = get_project_for_user(request, pk, write=True)
     except PermissionDenied as error:
         return _forbidden(request, error)
-    plan = _current_plan()
+    plan = Plan.objects.current()
     year_amounts = {row.plan_year_id: row.amount for row in project.year_amounts.all()}
     initial = {"plan_years": list(project.plan_years.all())}
     form = ProjectForm(request.POST or None, instance=project, plan=plan, year_amounts=year_amounts, initial=initial)

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from asis.forms import add_service_error
 from chantiers import selectors, services
 from chantiers.access import (
     get_project_for_reports,
@@ -28,7 +29,7 @@ from chantiers.models import (
     ReportAttachment,
     ReportDeadline,
 )
-from chantiers.views.projects import _add_service_error, _forbidden
+from chantiers.views.projects import _forbidden
 
 
 def _project_queryset():
@@ -71,7 +72,7 @@ def report_create(request, pk, final=False):
         try:
             report = services.report_create(project=project, by=request.user, **form.service_kwargs())
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             if final:
                 messages.success(request, _("Rapport final déposé. Merci! La coordination en prendra connaissance."))
@@ -130,7 +131,7 @@ def report_attachment_add(request, pk):
         try:
             added = services.report_attachments_add(report=report, files=form.cleaned_data["files"], by=request.user)
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("%(count)s pièce(s) jointe(s) ajoutée(s).") % {"count": len(added)})
             return redirect("chantiers:report-detail", pk=report.pk)

@@ -17,9 +17,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from asis.forms import add_service_error
 from chantiers import services
 from chantiers.access import (
     coordination_required,
+    current_plan_or_404,
     get_project_for_user,
     staff_or_coordination_required,
 )
@@ -34,7 +36,6 @@ from chantiers.forms import (
 from chantiers.models import (
     ActionProject,
     BoardDecision,
-    Plan,
     ProjectReview,
     ProjectStatus,
     ReviewCriterion,
@@ -46,21 +47,6 @@ from chantiers.similarity import Candidate, similar_pairs
 MAX_PAIR_CANDIDATES = 400
 MAX_PAIRS = 60
 NOT_SIMILAR = (ProjectStatus.WITHDRAWN, ProjectStatus.REFUSED)
-
-
-def _current_plan_or_404() -> Plan:
-    plan = Plan.objects.current()
-    if plan is None:
-        raise Http404(_("Aucun plan d'action n'est encore chargé."))
-    return plan
-
-
-def _add_service_error(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _project_for_coordination(request, pk, *, queryset=None) -> ActionProject:
@@ -76,7 +62,7 @@ def _project_for_coordination(request, pk, *, queryset=None) -> ActionProject:
 
 @staff_or_coordination_required
 def criterion_list(request):
-    plan = _current_plan_or_404()
+    plan = current_plan_or_404()
     used = ReviewScore.objects.filter(criterion=OuterRef("pk"))
     criteria = list(plan.review_criteria.annotate(used=Exists(used)).order_by("-is_active", "order", "pk"))
     return render(request, "chantiers/review_criterion_list.html", {
@@ -89,13 +75,13 @@ def criterion_list(request):
 @coordination_required
 @require_http_methods(["GET", "POST"])
 def criterion_create(request):
-    plan = _current_plan_or_404()
+    plan = current_plan_or_404()
     form = ReviewCriterionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             criterion = services.criterion_create(plan=plan, **form.cleaned_data)
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Le critère « %(name)s » est ajouté à la grille.") % {"name": criterion.name})
             return redirect("chantiers:criterion-list")
@@ -112,7 +98,7 @@ def criterion_update(request, pk):
         try:
             services.criterion_update(criterion=criterion, **form.cleaned_data)
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Le critère est modifié."))
             return redirect("chantiers:criterion-list")
@@ -258,7 +244,7 @@ def review_detail(request, pk):
             try:
                 services.review_save_scores(review=review, scores=form.scores(), committee=form.cleaned_data["committee"], by=request.user)
             except ValidationError as error:
-                _add_service_error(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("Grille d'analyse enregistrée."))
                 return redirect("chantiers:review-detail", pk=project.pk)
@@ -281,7 +267,7 @@ def review_recommend(request, pk):
                 note=form.cleaned_data["recommendation_note"], amount=form.cleaned_data["recommended_amount"],
             )
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Recommandation consignée : le projet attend la décision du conseil d'administration."))
             return redirect("chantiers:project-detail", pk=project.pk)
@@ -305,7 +291,7 @@ def board_decision_create(request, pk):
         try:
             decision = services.board_decision_record(project=project, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Décision du conseil consignée : projet %(outcome)s.")
                              % {"outcome": decision.get_outcome_display().lower()})
@@ -327,7 +313,7 @@ def project_request_changes(request, pk):
         try:
             services.project_request_changes(project=project, by=request.user, comment=form.cleaned_data["comment"])
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Le projet redevient un brouillon; le porteur en est avisé par courriel."))
             return redirect("chantiers:project-detail", pk=project.pk)
@@ -369,7 +355,7 @@ def project_review_context(user, project, history) -> dict:
 @staff_or_coordination_required
 def intention_list(request):
     """The intentions by theme (principle 4: start from the organisations' intentions): two queries."""
-    plan = _current_plan_or_404()
+    plan = current_plan_or_404()
     themes = list(plan.themes.order_by("order"))
     intentions = (
         ActionProject.objects.filter(status=ProjectStatus.INTENTION, theme__plan=plan)
@@ -402,7 +388,7 @@ def intention_to_draft(request, pk):
 def similar_pair_list(request):
     """Intentions and projects of different organisations that look alike, so Coordination connects
     them (principles 1 and 3): one query, compared in memory."""
-    plan = _current_plan_or_404()
+    plan = current_plan_or_404()
     projects = list(
         ActionProject.objects.filter(theme__plan=plan).exclude(status__in=NOT_SIMILAR)
         .select_related("lead", "theme").order_by("-updated_at", "pk")[:MAX_PAIR_CANDIDATES]

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from asis.forms import search_text
+from asis.forms import add_service_error, search_text
 from chantiers import services
 from chantiers.access import coordination_required, get_space_for_user
 from chantiers.forms import SeatCitizenForm, SeatOrganisationForm, SpaceForm
@@ -23,10 +23,6 @@ from chantiers.models import (
     Theme,
 )
 from chantiers.views.projects import enjeu_param
-
-
-def _current_plan():
-    return Plan.objects.current()
 
 
 @login_required
@@ -94,7 +90,7 @@ def space_detail(request, pk):
 @coordination_required
 @require_http_methods(["GET", "POST"])
 def space_create(request):
-    plan = _current_plan()
+    plan = Plan.objects.current()
     initial = {"coordinator": request.user}
     if slug := enjeu_param(request):
         initial["themes"] = Theme.objects.filter(slug=slug)
@@ -105,7 +101,7 @@ def space_create(request):
         try:
             space = services.chantier_create(themes=themes, by=request.user, **data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Le lieu de concertation « %(name)s » est créé.") % {"name": space.name})
             return redirect("chantiers:space-detail", pk=space.pk)
@@ -116,14 +112,14 @@ def space_create(request):
 @require_http_methods(["GET", "POST"])
 def space_update(request, pk):
     space = get_space_for_user(request, pk, write=True)
-    form = SpaceForm(request.POST or None, instance=space, plan=_current_plan())
+    form = SpaceForm(request.POST or None, instance=space, plan=Plan.objects.current())
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         themes = data.pop("themes")
         try:
             services.chantier_update(chantier=space, themes=themes, **data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Modifications enregistrées."))
             return redirect("chantiers:space-detail", pk=space.pk)
@@ -163,7 +159,7 @@ def _seat(request, pk, form_class, service, key):
         try:
             seat = service(chantier=space, role=data["role"], joined_on=data["joined_on"], **{key: data[key]})
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("%(who)s siège maintenant à ce lieu de concertation.") % {"who": getattr(seat, key)})
             return redirect("chantiers:space-detail", pk=space.pk)

@@ -1,0 +1,173 @@
+"""A database made by the last release migrates forward with every row.
+
+The test extracts the code of BASE with `git archive`, builds a database with it (migrate,
+`load_asis`, `load_demo`), then migrates that database with the code of this checkout and compares:
+every table of the base is still there (or under the name RENAMED gives it), no table lost a row,
+the tables that hold data have exactly as many rows as before, `check_budget` passes, and on
+PostgreSQL every trigger of the base (the ledger's append-only triggers, budget/0005) is still in place.
+
+Each step runs in a subprocess with this virtualenv's Python, so the base's code and ours never
+share a process. The scratch database is a file under tmp_path on SQLite, a database of its own on
+the test database's server on PostgreSQL (created and dropped here).
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import time
+from io import BytesIO
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+
+# The last release before models moved between apps (issue 16). It stays at that release: moving
+# it forward would only test a migration from a layout nobody's database has.
+BASE = "68d945637749da46ac581f664e0f775c3c2db827"
+
+# Tables renamed on the way (base name -> current name). Models that change app keep their table
+# (`db_table`), so this stays empty unless a move says otherwise here.
+RENAMED: dict[str, str] = {}
+
+# Tables the current migrations may add rows to: the migrations' own record, and the content types
+# and permissions Django creates for new models after migrating.
+MAY_GROW = {"django_migrations", "django_content_type", "auth_permission", "auth_group_permissions"}
+
+REPO = Path(__file__).resolve().parents[1]
+
+COUNT_ROWS = """
+import json
+from django.db import connection
+counts = {}
+with connection.cursor() as cursor:
+    for table in connection.introspection.table_names(cursor):
+        cursor.execute("SELECT COUNT(*) FROM " + connection.ops.quote_name(table))
+        counts[table] = cursor.fetchone()[0]
+print("COUNTS " + json.dumps(counts))
+"""
+
+LIST_TRIGGERS = """
+import json
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("SELECT tgrelid::regclass::text, tgname FROM pg_trigger WHERE NOT tgisinternal")
+    print("TRIGGERS " + json.dumps(sorted(cursor.fetchall())))
+"""
+
+
+def _git_tree(destination: Path) -> None:
+    """Extracts BASE's tree into destination; skips outside a git checkout, except in CI."""
+    problem = None
+    if shutil.which("git") is None:
+        problem = "git is not installed"
+    else:
+        found = subprocess.run(
+            ["git", "-C", str(REPO), "cat-file", "-e", f"{BASE}^{{commit}}"], capture_output=True, text=True
+        )
+        if found.returncode != 0:
+            problem = f"commit {BASE[:7]} is not in this checkout (not a git clone, or a shallow one)"
+    if problem:
+        if os.environ.get("CI") or os.environ.get("REQUIRE_MIGRATION_TEST"):
+            pytest.fail(f"The migration-from-base test must run in CI: {problem}.")
+        pytest.skip(f"Migration from {BASE[:7]} not tested: {problem}.")
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", BASE], capture_output=True, check=True)
+    with tarfile.open(fileobj=BytesIO(archive.stdout)) as tar:
+        # The "data" filter (Python 3.11.4 and later) refuses links and paths that leave destination.
+        tar.extractall(destination, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
+
+
+def _manage(code_dir: Path, env: dict, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=code_dir, env=env, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, f"manage.py {' '.join(args)} in {code_dir} failed:\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+def _tagged(output: str, tag: str):
+    line = next(line for line in output.splitlines() if line.startswith(tag + " "))
+    return json.loads(line[len(tag) + 1 :])
+
+
+@pytest.fixture
+def scratch_database_url(tmp_path):
+    """A DATABASE_URL for an empty database of the same kind as the test database."""
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        yield f"sqlite:///{tmp_path / 'from-base.sqlite3'}"
+        return
+    import psycopg2
+    from psycopg2 import sql
+
+    # Named after this run's database, so engineers sharing a server never share a scratch database.
+    name = f"{db['NAME']}_from_base"[:63]
+    server = {"host": db["HOST"] or None, "port": db["PORT"] or None, "user": db["USER"], "password": db["PASSWORD"]}
+    admin = psycopg2.connect(dbname="postgres", **server)
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        credentials = quote(db["USER"] or "", safe="")
+        if db["PASSWORD"]:
+            credentials += ":" + quote(db["PASSWORD"], safe="")
+        yield f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
+        with admin.cursor() as cursor:
+            cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    finally:
+        admin.close()
+
+
+def test_a_database_made_by_the_base_migrates_forward_with_every_row(tmp_path, scratch_database_url):
+    started = time.monotonic()
+    base_dir = tmp_path / "base"
+    base_dir.mkdir()
+    _git_tree(base_dir)
+
+    env = {key: value for key, value in os.environ.items() if key not in {"PYTEST_VERSION", "PYTHONPATH", "SECRET_KEY"}}
+    # Development settings (the demo refuses to load otherwise); a throw-away SECRET_KEY is generated.
+    env.update(
+        DEBUG="1",
+        DATABASE_URL=scratch_database_url,
+        DJANGO_SETTINGS_MODULE="asis.settings",
+        MEDIA_ROOT=str(tmp_path / "media"),
+    )
+    postgresql = scratch_database_url.startswith("postgres")
+
+    _manage(base_dir, env, "migrate", "--noinput")
+    _manage(base_dir, env, "load_asis")
+    _manage(base_dir, env, "load_demo")
+    before = _tagged(_manage(base_dir, env, "shell", "-c", COUNT_ROWS), "COUNTS")
+    triggers_before = _tagged(_manage(base_dir, env, "shell", "-c", LIST_TRIGGERS), "TRIGGERS") if postgresql else []
+
+    _manage(REPO, env, "migrate", "--noinput")
+    after = _tagged(_manage(REPO, env, "shell", "-c", COUNT_ROWS), "COUNTS")
+
+    assert before["budget_commitment"] > 0 and before["chantiers_actionproject"] > 0, "the demo was not loaded"
+    lost_tables = [table for table in before if RENAMED.get(table, table) not in after]
+    assert lost_tables == [], f"tables of {BASE[:7]} missing after the migration: {lost_tables}"
+    changed = {
+        table: (count, after[RENAMED.get(table, table)])
+        for table, count in before.items()
+        if after[RENAMED.get(table, table)] != count
+        and not (table in MAY_GROW and after[RENAMED.get(table, table)] > count)
+    }
+    assert changed == {}, f"row counts changed (before, after): {changed}"
+
+    assert "Tous les soldes correspondent" in _manage(REPO, env, "check_budget")
+
+    if postgresql:
+        triggers_after = _tagged(_manage(REPO, env, "shell", "-c", LIST_TRIGGERS), "TRIGGERS")
+        renamed_before = [[RENAMED.get(table, table), name] for table, name in triggers_before]
+        assert ["budget_commitment", "budget_commitment_append_only"] in renamed_before, (
+            "the base has no ledger trigger: the test no longer sees what it guards"
+        )
+        lost_triggers = [trigger for trigger in renamed_before if trigger not in triggers_after]
+        assert lost_triggers == [], f"triggers lost in the migration: {lost_triggers}"
+
+    # Shown with -s: CI runs this on both databases, so its time counts.
+    print(f"migration from {BASE[:7]}: {time.monotonic() - started:.1f} s")
