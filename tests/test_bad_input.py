@@ -213,7 +213,7 @@ def fuzz_form(rows, client, form) -> list[str]:
         for name, value in zip(chosen, values):
             if name:
                 data[name] = value
-        files = {name: upload for name in file_names} if upload is not None else {}
+        files = dict.fromkeys(file_names, upload) if upload is not None else {}
         if upload is not None:
             upload.seek(0)
         found = check_post(rows, client, form, data, files)
@@ -316,7 +316,7 @@ SWEEP = ("²", "\x00", "abc", "-1", str(2**64), "2026-02-30", "x" * 10_000, "<sc
 def fuzz_page(client, where, path, names) -> list[str]:
     problems = []
     for value in SWEEP:
-        response = client.get(path, {name: value for name in names})
+        response = client.get(path, dict.fromkeys(names, value))
         if response.status_code >= 500:
             exc = getattr(response, "exc_info", None)
             detail = "".join(traceback.format_exception(*exc)[-3:]) if exc else ""

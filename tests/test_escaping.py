@@ -138,10 +138,10 @@ def admin_urls():
         if model._meta.app_label not in ("organisations", "chantiers", "budget"):
             continue
         info = (model._meta.app_label, model._meta.model_name)
-        urls.append(reverse("admin:%s_%s_changelist" % info))
+        urls.append(reverse("admin:{}_{}_changelist".format(*info)))
         first = model._base_manager.order_by("pk").first()
         if first is not None:
-            urls.append(reverse("admin:%s_%s_change" % info, args=[first.pk]))
+            urls.append(reverse("admin:{}_{}_change".format(*info), args=[first.pk]))
     return urls
 
 
