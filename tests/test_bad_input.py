@@ -229,6 +229,7 @@ def fuzz_form(rows, client, form) -> list[str]:
 
 
 @pytest.mark.django_db
+@pytest.mark.guard
 def test_every_form_survives_bad_input():
     clients = demo_clients(raise_request_exception=False)
     forms = discover_forms(clients)
@@ -278,6 +279,7 @@ def patterns_with_ids():
 
 
 @pytest.mark.django_db
+@pytest.mark.guard
 def test_unknown_and_huge_ids_are_not_found():
     """Every URL with an id, each id unknown, 2**63 or longer: 404 (or 405), never a 500."""
     import re
@@ -344,6 +346,7 @@ def fuzz_page(client, where, path, names) -> list[str]:
 
 
 @pytest.mark.django_db
+@pytest.mark.guard
 def test_odd_query_parameters_never_break_a_page():
     """Every page a role may open, with random query parameters (those the views read and those their
     GET forms send): never a 500, never the value as live markup."""

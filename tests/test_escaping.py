@@ -146,6 +146,7 @@ def admin_urls():
 
 
 @pytest.mark.django_db
+@pytest.mark.guard
 def test_every_free_text_field_is_shown_inert_on_every_page():
     clients = demo_clients()
     urls = matrix_urls(pages_only=True)  # resolved on the demo's names before they are overwritten
@@ -194,6 +195,7 @@ def _model(label):
 
 
 @pytest.mark.django_db
+@pytest.mark.guard
 def test_every_post_without_a_csrf_token_is_refused_and_changes_nothing():
     """Every URL of the portal, posted without the token by each role (login and sign-up anonymously)."""
     clients = demo_clients(enforce_csrf_checks=True)
@@ -210,6 +212,7 @@ def test_every_post_without_a_csrf_token_is_refused_and_changes_nothing():
 
 
 @pytest.mark.django_db
+@pytest.mark.guard
 def test_a_get_changes_nothing():
     """Every URL opened by the roles that write (Coordination, a partner) with query parameters that
     could read as a confirmation: no row changes (personnel and the other partner are refused more).
