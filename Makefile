@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 # make run is a development server: DEBUG on, demo data and logins loaded.
 DEV := DEBUG=1
 
-.PHONY: run test install install-dev assets migrate demo messages clean bench guide backup restore
+.PHONY: run test test-quick lint install install-dev assets migrate demo messages clean bench guide backup restore
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -43,9 +43,18 @@ run: demo
 	@echo "ASIS : http://127.0.0.1:$(PORT)/  (Ctrl+C pour arrêter)"
 	$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-## test: install what the tests need and run the whole suite (unit, views, browser)
+## test: install what the tests need and run the whole suite (unit, views, browser); lint is separate (make lint)
 test: install-dev
 	$(PY) -m pytest -n $(TEST_WORKERS)
+
+## test-quick: the suite without the whole-demo guards (marked `guard` in pytest.ini); CI runs them all
+test-quick: install-dev
+	$(PY) -m pytest -n $(TEST_WORKERS) -m "not guard"
+
+## lint: ruff and the import contracts (both configured in pyproject.toml); CI runs it before the tests
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 ## bench: measure the main pages at scale 1 and BENCH_SCALE (100) and write docs/benchmarks.md (fails when a target fails)
 $(VENV)/.bench: requirements.txt requirements-bench.txt | $(PY)

@@ -11,3 +11,6 @@ class KeptVersion(models.Model):
     class Meta:
         db_table = "asis_keptversion"
         verbose_name = _("version des chiffres tenus")
+
+    def __str__(self):
+        return str(self.token)

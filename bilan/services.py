@@ -161,7 +161,7 @@ def progress_import_parse(upload, *, period_start: datetime.date, period_end: da
         cols = _columns(header, {"project": str(exports.PROJECT_ID), "percent": str(exports.PERCENT_DONE)}, projects_sheet.title)
         for line, row in _rows(projects_sheet):
             rows_read += 1
-            cell = lambda key: row[cols[key]] if cols[key] < len(row) else None  # noqa: E731
+            cell = lambda key, row=row: row[cols[key]] if cols[key] < len(row) else None  # noqa: E731
             try:
                 project_id = _integer(cell("project"))
             except ValueError:
@@ -193,7 +193,7 @@ def progress_import_parse(upload, *, period_start: datetime.date, period_end: da
         )
         for line, row in _rows(indicators_sheet):
             rows_read += 1
-            cell = lambda key: row[cols[key]] if cols[key] < len(row) else None  # noqa: E731
+            cell = lambda key, row=row: row[cols[key]] if cols[key] < len(row) else None  # noqa: E731
             try:
                 project_id, indicator_id = _integer(cell("project")), _integer(cell("indicator"))
             except ValueError:

@@ -721,9 +721,9 @@ def project_budget(project) -> dict:
     plan = project.theme.plan
     years = list(plan.years.order_by("number"))  # 1 plan years
     sources = {s.pk: s for s in FundingSource.objects.filter(plan=plan)}  # 1 sources
-    requested = {  # 1 requested per year
-        year_id: amount for year_id, amount in ProjectYearAmount.objects.filter(project=project).values_list("plan_year_id", "amount")
-    }
+    requested = dict(  # 1 requested per year
+        ProjectYearAmount.objects.filter(project=project).values_list("plan_year_id", "amount")
+    )
     committed = {  # 1 committed now per (year, source)
         (row["plan_year"], row["source"]): (row["total"] or ZERO).quantize(CENT)
         for row in Commitment.objects.filter(project=project).order_by().values("plan_year", "source").annotate(total=Sum(Commitment.CURRENT))

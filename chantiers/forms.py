@@ -234,7 +234,7 @@ class ThresholdForm(forms.Form):
         label=_("Seuil (rencontres par mois)"),
         min_value=1,
         max_value=99,
-        error_messages={key: THRESHOLD_ERROR for key in ("required", "invalid", "min_value", "max_value")},
+        error_messages=dict.fromkeys(("required", "invalid", "min_value", "max_value"), THRESHOLD_ERROR),
     )
 
 

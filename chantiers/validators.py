@@ -65,7 +65,7 @@ _DOCUMENT_COMPRESSIONS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 # A member smaller than this may have any ratio (a blank sheet compresses very well and is harmless).
 _RATIO_FLOOR_BYTES = 1024 * 1024
 # Control characters that never appear in a text or CSV file (tab, line feeds, form feed and escape do).
-_BINARY_BYTES = bytes(range(0, 9)) + bytes(range(14, 27)) + bytes(range(28, 32))
+_BINARY_BYTES = bytes(range(9)) + bytes(range(14, 27)) + bytes(range(28, 32))
 _HEAD_BYTES = 8192
 
 

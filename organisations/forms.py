@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from asis import throttle
 from asis.forms import PASSWORD_MAX_LENGTH, DateField, FreeTextField, bound_dates, bounded_texts
-
 from organisations.models import (
     ConfidentialityIncident,
     Organisation,

@@ -19,7 +19,6 @@ from organisations.forms import InvitationSignupForm, InviteForm, OrganisationFo
 from organisations.models import Membership, MembershipInvitation, MembershipRequest, Organisation
 from organisations.privacy import users_sharing_contact
 
-
 # Sign-up -----------------------------------------------------------------------------------
 
 

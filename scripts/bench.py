@@ -323,7 +323,7 @@ def main() -> int:
                 "```", "\n".join(entry.get("plan", "").splitlines()[:60]), "```", "",
             ]
 
-    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     took = ", ".join(
         f"{backend} scale {s:g}: {'reused' if seconds is None else f'{seconds:.0f} s'}" for (backend, s), seconds in built.items()
     )

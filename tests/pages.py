@@ -46,7 +46,7 @@ def _partnership(title, username):
 # organisation's filed project, not public; "Jardins communautaires…", under analysis, names the
 # family organisation as a partner (its members see it and comment; only the lead edits).
 OBJECTS = {
-    None: lambda: {},
+    None: dict,
     "draft of partenaire": lambda: _project("Halte-garderie communautaire"),
     "public project of partenaire": lambda: _project("Ateliers parents-enfants Bouger en famille"),
     "project of partenaire2": lambda: _project("Parcours vers l'emploi pour jeunes adultes"),

@@ -22,6 +22,7 @@ def test_every_url_has_a_decision():
 
 
 @pytest.mark.django_db
+@pytest.mark.guard
 def test_each_role_gets_the_decided_answer():
     clients = actual_matrix()
     wrong = []
@@ -113,6 +114,7 @@ def fingerprint() -> tuple:
 
 
 @pytest.mark.django_db
+@pytest.mark.guard
 def test_a_partner_changes_no_status_amount_or_other_organisation():
     clients = actual_matrix()
     before = fingerprint()

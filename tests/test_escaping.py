@@ -138,14 +138,15 @@ def admin_urls():
         if model._meta.app_label not in ("organisations", "chantiers", "budget"):
             continue
         info = (model._meta.app_label, model._meta.model_name)
-        urls.append(reverse("admin:%s_%s_changelist" % info))
+        urls.append(reverse("admin:{}_{}_changelist".format(*info)))
         first = model._base_manager.order_by("pk").first()
         if first is not None:
-            urls.append(reverse("admin:%s_%s_change" % info, args=[first.pk]))
+            urls.append(reverse("admin:{}_{}_change".format(*info), args=[first.pk]))
     return urls
 
 
 @pytest.mark.django_db
+@pytest.mark.guard
 def test_every_free_text_field_is_shown_inert_on_every_page():
     clients = demo_clients()
     urls = matrix_urls(pages_only=True)  # resolved on the demo's names before they are overwritten
@@ -194,6 +195,7 @@ def _model(label):
 
 
 @pytest.mark.django_db
+@pytest.mark.guard
 def test_every_post_without_a_csrf_token_is_refused_and_changes_nothing():
     """Every URL of the portal, posted without the token by each role (login and sign-up anonymously)."""
     clients = demo_clients(enforce_csrf_checks=True)
@@ -210,6 +212,7 @@ def test_every_post_without_a_csrf_token_is_refused_and_changes_nothing():
 
 
 @pytest.mark.django_db
+@pytest.mark.guard
 def test_a_get_changes_nothing():
     """Every URL opened by the roles that write (Coordination, a partner) with query parameters that
     could read as a confirmation: no row changes (personnel and the other partner are refused more).

@@ -91,6 +91,7 @@ def vnu_errors(folder: Path, java: str) -> dict[str, list[str]]:
 
 
 @pytest.mark.django_db
+@pytest.mark.guard
 def test_every_page_for_every_role_is_valid_html(tmp_path):
     java = _java()
     clients = actual_matrix()

@@ -175,4 +175,4 @@ def test_a_database_made_by_the_base_migrates_forward_with_every_row(tmp_path, s
         assert lost_triggers == [], f"triggers lost in the migration: {lost_triggers}"
 
     # Shown with -s: CI runs this on both databases, so its time counts.
-    print(f"migration from {BASE[:7]}: {time.monotonic() - started:.1f} s")
+    print(f"migration from {BASE[:7]}: {time.monotonic() - started:.1f} s")  # noqa: T201 (the time, shown with -s)

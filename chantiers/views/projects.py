@@ -138,7 +138,8 @@ def _rows(formset, key):
 
 def _save_project(request, form, formsets, project=None):
     """Validate the form and formsets, then save through the service; the project, or None with errors on the forms."""
-    valid = form.is_valid() & all([fs.is_valid() for fs in formsets.values()])
+    # A list, not a generator: every formset is validated, so each shows its errors at once.
+    valid = form.is_valid() & all([fs.is_valid() for fs in formsets.values()])  # noqa: C419
     if not valid:
         for name in ("indicator_formset", "funding_formset"):  # the page shows the partners' own, not these
             for error in formsets[name].non_form_errors():

@@ -57,6 +57,7 @@ def money_forms(db):
 
 
 @pytest.mark.django_db
+@pytest.mark.guard
 def test_every_money_field_refuses_what_it_cannot_hold_or_read_in_french(money_forms):
     assert MONEY_FORMS <= set(money_forms), f"money forms not found: {sorted(MONEY_FORMS - set(money_forms))}"
     problems = []
@@ -80,6 +81,7 @@ def test_every_money_field_refuses_what_it_cannot_hold_or_read_in_french(money_f
 
 
 @pytest.mark.django_db
+@pytest.mark.guard
 def test_one_comma_and_three_digits_is_refused_in_english_too(money_forms):
     """In English `1,000` reads « one thousand », in French « one dollar »: refused in both, never 1,00 $."""
     client, form, fields = money_forms["budget:commitment-create"]

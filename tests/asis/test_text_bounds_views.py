@@ -26,6 +26,7 @@ def textareas(form, page_html: str) -> dict[str, int | None]:
 
 
 @pytest.mark.django_db
+@pytest.mark.guard
 def test_every_textarea_shows_its_bound_and_refuses_a_longer_text():
     clients = demo_clients(raise_request_exception=False)
     forms = {}

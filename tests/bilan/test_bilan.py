@@ -51,7 +51,7 @@ def world(cast, plan, theme):
             "year2": year2, "plan": plan}
 
 
-def bilan_for(user, start=D(2014, 4, 1), end=D(2015, 3, 31), **filters):
+def bilan_for(user, start=datetime.date(2014, 4, 1), end=datetime.date(2015, 3, 31), **filters):
     return build_bilan(user=user, period_start=start, period_end=end, **filters)
 
 

@@ -164,7 +164,7 @@ def summed_from_lines(report, *, start, end):
     themes = {p.theme_id: p.theme for p in projects.values()}
     return {
         "count": len(lines),
-        "by_status": {status: n for status, n in by_status.items()},
+        "by_status": dict(by_status.items()),
         "leads": len({p.lead_id for p in projects.values()}),
         "partner_orgs": len({org for _p, org in partners}),
         "per_project": (Decimal(len(partners)) / len(lines)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP),

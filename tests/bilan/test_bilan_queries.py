@@ -122,6 +122,6 @@ def test_the_page_and_exports_cost_the_same_with_60_projects_as_with_5(client, c
     grow(cast, plan, theme, projects=55, reports=115, meetings=38)
     for url in urls:
         with django_assert_max_num_queries(small[url]):
-            response = fetch(url)
+            fetch(url)
     page = client.get(reverse("bilan:bilan"), {"periode": "2014-2015"})
     assert page.context["bilan"].project_count == 60

@@ -65,6 +65,7 @@ def send_the_main_form_empty(page):
         page.evaluate(SEND_THE_MAIN_FORM_EMPTY)
 
 
+@pytest.mark.guard
 def test_every_page_for_every_role_passes_axe(live_server, browser, axe_source, demo):
     failures, checked = [], 0
     for role in ROLES:

@@ -38,6 +38,7 @@ def overflow(page, target, what=""):
     return []
 
 
+@pytest.mark.guard
 def test_every_page_fits_a_375_px_phone_for_every_role(live_server, browser, demo):
     failures, checked = [], 0
     for role in ROLES:

@@ -7,7 +7,6 @@ import pytest
 
 from budget.models import FundingSource
 from budget.selectors import balances_as_at
-from tests.budget.ledger_fixtures import ledger  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

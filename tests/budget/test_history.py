@@ -12,7 +12,6 @@ from django.urls import reverse
 from budget.models import Agreement, BudgetTarget, PlannedPayment, TargetMove
 from budget.services import disbursement_correct, disbursement_create
 from tests import factories as f
-from tests.budget.ledger_fixtures import ledger  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 URL = reverse("budget:history")

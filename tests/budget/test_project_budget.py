@@ -14,7 +14,6 @@ from budget.models import Commitment, Disbursement
 from budget.services import disbursement_correct, disbursement_create
 from chantiers.models import OtherFunding, ProjectPartner, ProjectYearAmount
 from tests import factories as f
-from tests.budget.ledger_fixtures import ledger  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

@@ -14,14 +14,7 @@ from django.urls import reverse
 
 from chantiers import validators
 from chantiers.models import ProgressReport, ReportAttachment
-from tests.chantiers.report_fixtures import (  # noqa: F401
-    office,
-    page,
-    private_media,
-    report_post,
-    reporting,
-    upload,
-)
+from tests.chantiers.report_helpers import office, page, report_post, upload
 
 MIB = 1024 * 1024
 

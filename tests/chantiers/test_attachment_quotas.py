@@ -12,15 +12,7 @@ from django.urls import reverse
 
 from chantiers import services, validators
 from chantiers.models import ProgressReport, ReportAttachment
-from tests.chantiers.report_fixtures import (  # noqa: F401
-    PDF,
-    page,
-    private_media,
-    report_fields,
-    report_post,
-    reporting,
-    upload,
-)
+from tests.chantiers.report_helpers import PDF, page, report_fields, report_post, upload
 
 pytestmark = pytest.mark.django_db
 MIB = 1024 * 1024

@@ -15,8 +15,7 @@ from chantiers.models import ActionProject, BoardDecision, ProgressReport, plan_
 from tests import factories as f
 from tests.chantiers.conftest import page as raw_page
 from tests.chantiers.conftest import project_form_data
-from tests.chantiers.report_fixtures import report_post, reporting  # noqa: F401
-from tests.chantiers.review_fixtures import criteria, full_scores, recommended, submitted, under_analysis  # noqa: F401
+from tests.chantiers.report_helpers import report_post
 
 pytestmark = pytest.mark.django_db
 

@@ -201,7 +201,7 @@ def test_every_page_of_every_sort_equals_the_computed_list(busy, cast, column, d
         live = rows(selectors.RankedLoads(table, report["windows"], column, descending=descending))
         assert len(live) == cached.count() > 12 or table == "people"
         for size in (1, 2, 5):
-            for start in range(0, len(live) + 1):
+            for start in range(len(live) + 1):
                 got = [(load.kind, load.pk, load.name, load.spaces, [(w.meetings, w.minutes, w.over) for w in load.windows])
                        for load in cached[start : start + size]]
                 assert got == live[start : start + size], (table, start, size)

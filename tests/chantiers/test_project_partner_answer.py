@@ -294,7 +294,7 @@ def test_the_public_sees_a_pending_partner_marked_and_no_declined_one(client, ca
     ProjectPartner.objects.create(project=project, organisation=org_c, contribution_value=Decimal("9999999.00"))
     ProjectPartner.objects.create(project=project, organisation=org_d, status=Status.DECLINED)
     text = page(client.get(project.get_absolute_url()))
-    rows = [r for r in text.split('data-testid="partner"')[1:]]
+    rows = text.split('data-testid="partner"')[1:]
     assert len(rows) == 2
     assert "Organisme B" in rows[0] and "non confirmé" not in rows[0]
     assert "Organisme C" in rows[1] and "(non confirmé)" in rows[1] and "<s>9 999 999 $</s>" in rows[1]

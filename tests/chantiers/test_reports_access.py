@@ -4,15 +4,7 @@ import pytest
 from django.urls import reverse
 
 from chantiers import services
-from tests.chantiers.report_fixtures import (  # noqa: F401
-    PDF,
-    WHO,
-    private_media,
-    report_fields,
-    report_post,
-    reporting,
-    upload,
-)
+from tests.chantiers.report_helpers import PDF, WHO, report_fields, report_post, upload
 
 pytestmark = pytest.mark.django_db
 

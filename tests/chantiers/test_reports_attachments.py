@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from chantiers import services, validators
 from chantiers.models import ProgressReport, ReportAttachment
-from tests.chantiers.report_fixtures import (  # noqa: F401
+from tests.chantiers.report_helpers import (
     EXE,
     GIF,
     JPEG,
@@ -16,10 +16,8 @@ from tests.chantiers.report_fixtures import (  # noqa: F401
     WEBP,
     office,
     page,
-    private_media,
     report_fields,
     report_post,
-    reporting,
     upload,
 )
 

@@ -8,15 +8,7 @@ from django.urls import reverse
 
 from chantiers.models import IndicatorValue, ProgressReport, ProjectStatus
 from tests import factories as f
-from tests.chantiers.report_fixtures import (  # noqa: F401
-    PDF,
-    PNG,
-    page,
-    private_media,
-    report_post,
-    reporting,
-    upload,
-)
+from tests.chantiers.report_helpers import PDF, PNG, page, report_post, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -11,12 +11,7 @@ from django.utils import timezone
 from chantiers import services
 from chantiers.models import ProjectPartner, ProjectStatus
 from tests import factories as f
-from tests.chantiers.report_fixtures import (  # noqa: F401
-    page,
-    private_media,
-    report_fields,
-    reporting,
-)
+from tests.chantiers.report_helpers import page, report_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -150,7 +145,7 @@ def test_the_report_page_shows_indicators_against_targets_and_expenses_against_t
 
 def test_the_report_page_costs_the_same_queries_whatever_the_number_of_rows(client, cast, theme, reporting, django_assert_num_queries):
     from chantiers.models import Indicator
-    from tests.chantiers.report_fixtures import PDF, upload
+    from tests.chantiers.report_helpers import PDF, upload
 
     small = services.report_create(project=reporting.project, by=cast.alice, **report_fields())
     big_project = f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.IN_PROGRESS)

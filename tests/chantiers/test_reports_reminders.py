@@ -12,7 +12,7 @@ from chantiers import services
 from chantiers.models import ActionProject, ProjectStatus, ReportDeadline
 from organisations.models import Membership
 from tests import factories as f
-from tests.chantiers.report_fixtures import private_media, report_fields  # noqa: F401
+from tests.chantiers.report_helpers import report_fields
 
 pytestmark = pytest.mark.django_db
 

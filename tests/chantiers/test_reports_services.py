@@ -14,14 +14,7 @@ from chantiers.models import (
     ReportAttachment,
 )
 from tests import factories as f
-from tests.chantiers.report_fixtures import (  # noqa: F401
-    PDF,
-    PNG,
-    private_media,
-    report_fields,
-    reporting,
-    upload,
-)
+from tests.chantiers.report_helpers import PDF, PNG, report_fields, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -7,12 +7,6 @@ from django.urls import reverse
 from chantiers import services
 from chantiers.models import ReviewCriterion
 from tests.chantiers.conftest import page
-from tests.chantiers.review_fixtures import (  # noqa: F401
-    criteria,
-    full_scores,
-    submitted,
-    under_analysis,
-)
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from chantiers.models import ProjectStatus
 from tests import factories as f
 from tests.chantiers.conftest import page as raw_page
-from tests.chantiers.review_fixtures import make_intention
+from tests.chantiers.review_helpers import make_intention
 
 pytestmark = pytest.mark.django_db
 S = ProjectStatus

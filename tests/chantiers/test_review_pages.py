@@ -13,13 +13,7 @@ from django.utils import timezone
 from chantiers import services
 from chantiers.models import BoardDecision, ProjectReview, ProjectStatus, ReviewScore
 from tests.chantiers.conftest import page as raw_page
-from tests.chantiers.review_fixtures import (  # noqa: F401
-    criteria,
-    full_scores,
-    recommended,
-    submitted,
-    under_analysis,
-)
+from tests.chantiers.review_helpers import full_scores
 
 pytestmark = pytest.mark.django_db
 S = ProjectStatus

@@ -18,14 +18,7 @@ from chantiers.models import (
     ReviewScore,
 )
 from tests import factories as f
-from tests.chantiers.review_fixtures import (  # noqa: F401
-    criteria,
-    full_scores,
-    make_intention,
-    recommended,
-    submitted,
-    under_analysis,
-)
+from tests.chantiers.review_helpers import full_scores, make_intention
 
 pytestmark = pytest.mark.django_db
 S = ProjectStatus

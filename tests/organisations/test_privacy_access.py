@@ -4,11 +4,7 @@ import pytest
 from django.urls import reverse
 
 from organisations.models import PrivacyRequest
-from tests.organisations.test_privacy_fixtures import (  # noqa: F401
-    COORDINATION_PAGES,
-    person_kwargs,
-    trail_fixture,
-)
+from tests.organisations.privacy_helpers import COORDINATION_PAGES, person_kwargs
 
 
 @pytest.mark.parametrize("name, who", COORDINATION_PAGES)

@@ -13,7 +13,7 @@ from organisations import privacy
 from organisations.forms import SignupForm
 from organisations.models import Consent, ConsentPurpose, PrivacyAction, User
 from tests import factories as f
-from tests.organisations.test_privacy_fixtures import person_kwargs, trail_fixture  # noqa: F401
+from tests.organisations.privacy_helpers import person_kwargs
 
 PASSWORD = "Rouyn-Noranda-2013!"
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from organisations import privacy
 from organisations.models import ConfidentialityIncident, PrivacyRequest
-from tests.organisations.test_privacy_fixtures import person_kwargs, trail_fixture  # noqa: F401
+from tests.organisations.privacy_helpers import person_kwargs
 from tests.organisations.test_privacy_incidents import FORM
 
 WIDE = "La date doit être entre le 1er janvier 2000 et le 31 décembre 2100."

@@ -11,7 +11,7 @@ from chantiers.models import Attendance, ChantierCitizen, ProgressReport
 from organisations import privacy
 from organisations.models import Consent, Membership, PrivacyAction, User
 from tests import factories as f
-from tests.organisations.test_privacy_fixtures import person_kwargs, trail_fixture  # noqa: F401
+from tests.organisations.privacy_helpers import person_kwargs
 
 
 def _export(client, trail, who) -> str:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from organisations import privacy
 from organisations.models import PrivacyAction
-from tests.organisations.test_privacy_fixtures import person_kwargs, trail_fixture  # noqa: F401
+from tests.organisations.privacy_helpers import person_kwargs
 
 
 def _tables(data):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from organisations import privacy
 from organisations.models import PrivacyAction, PrivacyRequest
 from tests import factories as f
-from tests.organisations.test_privacy_fixtures import person_kwargs, trail_fixture  # noqa: F401
+from tests.organisations.privacy_helpers import person_kwargs
 
 
 def test_the_due_date_is_thirty_days_after_receipt(cast, trail):

@@ -1,20 +1,13 @@
-"""What the report tests share: a project of A under way with a partner organisation, files of each kind,
-and private media in a temporary folder. Import the fixtures by name in each test module."""
+"""What the report tests share: files of each kind and the report form's data. Their fixtures (a project of A
+under way with a partner organisation, private media in a temporary folder) live in tests/chantiers/conftest.py."""
 
 import datetime
 import html
 import io
 import zipfile
 from decimal import Decimal
-from types import SimpleNamespace
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-
-from chantiers.models import Indicator, ProjectPartner, ProjectStatus
-from organisations.models import Membership
-from organisations.roles import PARTENAIRE
-from tests import factories as f
 
 WHO = ["anonymous", "alice", "bob", "charlie", "dave", "staff", "coordinator"]
 
@@ -49,27 +42,6 @@ def upload(name: str, content: bytes, content_type: str = "application/octet-str
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    """Attachments go to a temporary folder, never to the project's private-media/."""
-    settings.MEDIA_ROOT = tmp_path / "private-media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def reporting(cast, theme):
-    """A project of A under way, with organisation P as partner (dave is its member), two indicators
-    and money committed; plus charlie's organisation B leading a project of its own."""
-    org_p = f.make_organisation(name="Organisme P")
-    dave = f.make_user("dave", organisation=org_p, role=Membership.Role.RESPONSABLE, group=PARTENAIRE, email="dave@example.org")
-    project = f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.IN_PROGRESS, title="Cuisines collectives",
-                             amount_requested=Decimal("20000.00"))
-    ProjectPartner.objects.create(project=project, organisation=org_p)
-    people = Indicator.objects.create(project=project, name="Familles rejointes", unit="familles", target=Decimal("40"), order=1)
-    meals = Indicator.objects.create(project=project, name="Repas servis", unit="repas", target=Decimal("1200"), order=2)
-    source = f.make_source(theme.plan)
-    f.commit(source=source, project=project, amount=Decimal("12500.00"))
-    return SimpleNamespace(project=project, org_p=org_p, dave=dave, people=people, meals=meals)
 
 
 def report_fields(**overrides) -> dict:

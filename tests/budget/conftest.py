@@ -1,4 +1,5 @@
-"""A small ledger with known dates and amounts, shared by the history and « as at » tests.
+"""Fixtures of the budget tests: a small ledger with known dates and amounts, shared by the history and
+« as at » tests.
 
 Source A (10 000,00 $) and source B (5 000,00 $); P1 led by organisation A, P2 by organisation B.
   2014-06-01  C1  A → P1  3 000,00        2014-09-15  X1  D1 +250,50

@@ -1,5 +1,5 @@
-"""What the privacy tests share (no tests here): a citizen and a partner with a real trail in the portal —
-seats, attendance, consents, a progress report written — so exports and erasures have something to keep."""
+"""Fixtures of the organisations tests. `trail`: a citizen and a partner with a real trail in the portal —
+seats, attendance, consents, a progress report written — so the privacy exports and erasures have something to keep."""
 
 import datetime
 from decimal import Decimal
@@ -12,20 +12,6 @@ from chantiers.models import Attendance, ChantierCitizen, ProjectStatus
 from organisations import privacy
 from organisations.models import Consent, ConsentPurpose
 from tests import factories as f
-
-# The coordination pages (kind and pk filled by `person_urls`): every one is Coordination's only.
-COORDINATION_PAGES = [
-    ("organisations:privacy-request-list", None),
-    ("organisations:privacy-person-search", None),
-    ("organisations:incident-list", None),
-    ("organisations:incident-create", None),
-    ("organisations:privacy-person-detail", "citizen"),
-    ("organisations:privacy-person-detail", "user"),
-    ("organisations:privacy-export-json", "citizen"),
-    ("organisations:privacy-export-csv", "user"),
-    ("organisations:privacy-person-rectify", "citizen"),
-    ("organisations:privacy-person-erase", "user"),
-]
 
 
 @pytest.fixture(name="trail")
@@ -56,10 +42,3 @@ def trail_fixture(cast, theme):
     )
     return SimpleNamespace(space=space, citizen=citizen, seat=seat, meetings=meetings, project=project, report=report,
                            user=cast.alice)
-
-
-def person_kwargs(trail, who):
-    if who is None:
-        return {}
-    person = trail.citizen if who == "citizen" else trail.user
-    return {"kind": privacy.url_kind(person), "pk": person.pk}
