@@ -333,6 +333,12 @@ class MembershipInvitation(models.Model):
     def is_open(self) -> bool:
         return self.status == self.Status.PENDING and self.expires_at > timezone.now()
 
+    def close(self, status: str, *, by) -> None:
+        """Record the answer (accepted, declined) or the withdrawal (cancelled): who, when; the link stops working.
+        The services call it on a row they locked."""
+        self.status, self.answered_at, self.answered_by = status, timezone.now(), by
+        self.save(update_fields=["status", "answered_at", "answered_by"])
+
     def is_for(self, user) -> bool:
         """The signed-in account is the one invited: same e-mail address (case aside)."""
         return bool(user.is_authenticated and user.email and user.email.casefold() == self.email.casefold())

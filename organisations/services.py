@@ -338,10 +338,7 @@ def invitation_accept(*, invitation: MembershipInvitation, user: User) -> Member
     if current.organisation.status == Organisation.Status.ARCHIVED:
         raise ValidationError(_("Une organisation archivée n'accueille plus de nouveaux membres."))
     membership = _join(user=user, organisation=current.organisation, by=current.invited_by)
-    current.status = MembershipInvitation.Status.ACCEPTED
-    current.answered_at = timezone.now()
-    current.answered_by = user
-    current.save(update_fields=["status", "answered_at", "answered_by"])
+    current.close(MembershipInvitation.Status.ACCEPTED, by=user)
     return membership
 
 
@@ -369,10 +366,7 @@ def invitation_decline(*, invitation: MembershipInvitation, user: User | None) -
     current = _locked_open(invitation)
     if user is not None and user.is_authenticated and not current.is_for(user):
         raise ValidationError(_("Cette invitation a été envoyée à une autre adresse courriel que celle de votre compte."))
-    current.status = MembershipInvitation.Status.DECLINED
-    current.answered_at = timezone.now()
-    current.answered_by = user if user is not None and user.is_authenticated else None
-    current.save(update_fields=["status", "answered_at", "answered_by"])
+    current.close(MembershipInvitation.Status.DECLINED, by=user if user is not None and user.is_authenticated else None)
     return current
 
 
@@ -384,10 +378,7 @@ def invitation_cancel(*, invitation: MembershipInvitation, by: User) -> Membersh
         raise ValidationError(_("Cette invitation a déjà reçu une réponse ou été annulée."))
     if not current.organisation.can_manage_members(by):
         raise ValidationError(_("Seules les personnes responsables de l'organisation annulent ses invitations."))
-    current.status = MembershipInvitation.Status.CANCELLED
-    current.answered_at = timezone.now()
-    current.answered_by = by
-    current.save(update_fields=["status", "answered_at", "answered_by"])
+    current.close(MembershipInvitation.Status.CANCELLED, by=by)
     return current
 
 
