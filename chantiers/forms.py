@@ -155,7 +155,7 @@ class MeetingForm(forms.ModelForm):
 class MeetingScheduleForm(MeetingForm):
     def clean_date(self):
         date = self.cleaned_data["date"]
-        if date < datetime.date.today() - datetime.timedelta(days=365):
+        if date < timezone.localdate() - datetime.timedelta(days=365):
             raise forms.ValidationError(_("Cette date est passée depuis plus d'un an."))
         return date
 

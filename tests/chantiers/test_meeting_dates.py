@@ -91,3 +91,17 @@ def test_a_stored_year_9999_meeting_does_not_break_the_invited_persons_feed(clie
     client.force_login(cast.coordinator)
     assert client.get(reverse("chantiers:meeting-detail", args=[bogus.pk])).status_code == 200
     assert client.get(reverse("chantiers:meeting-list") + "?tout=1").status_code == 200
+
+
+def test_a_year_in_the_past_is_counted_from_the_day_in_rouyn_noranda_not_the_servers(client, cast, space, monkeypatch):
+    """The server's clock is in UTC: from 19 h (20 h in winter) in Rouyn-Noranda it is already tomorrow there, and
+    `date.today()` moved the one-year limit a day early. The portal's day is `timezone.localdate()` (America/Toronto);
+    here that day is set apart from the machine's, so only a form reading it accepts the meeting."""
+    portal_today = datetime.date.today() - datetime.timedelta(days=200)
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: portal_today)
+    day = portal_today - datetime.timedelta(days=300)  # within a year of the portal's day, beyond a year of the machine's
+    client.force_login(cast.coordinator)
+    response = client.post(reverse("chantiers:meeting-create", args=[space.pk]),
+                           {"date": day.isoformat(), "start_time": "13:30", "end_time": "15:00", "place": "Salle du conseil"})
+    assert response.status_code == 302, page(response)
+    assert Meeting.objects.get().date == day
