@@ -94,7 +94,7 @@ class BoundedDatesMixin:
         return field
 
 
-# The admin's text areas are bounded too (issue 15), at the long bound: the admin is Coordination's support tool.
+# The admin's text areas are bounded too, at the long bound: the admin is Coordination's support tool.
 BOUNDED_TEXTS = {models.TextField: {"form_class": FreeTextField, "max_length": LONG_TEXT_MAX_LENGTH}}
 
 

@@ -129,8 +129,8 @@ class DateField(forms.DateField):
 
 
 # ---------------------------------------------------------------- bounds of the texts people type
-# A comment of 2 MiB was accepted and stored (issue 15). Every free text a person types is bounded by
-# its meaning; tests/asis/test_text_bounds.py walks every form class so that none is left unbounded.
+# A person writes a few pages at most: a 2 MiB post is a mistake or an attack. Every free text a person types
+# is bounded by its meaning; tests/asis/test_text_bounds.py walks every form class so that none is left unbounded.
 COMMENT_MAX_LENGTH = 10_000  # a comment, a reason, a note, a decision: a few paragraphs (a full page is ~3 000)
 LONG_TEXT_MAX_LENGTH = 50_000  # minutes, a project's description, a report's narrative: several pages
 PASSWORD_MAX_LENGTH = 4_096  # Django's own former bound: hashing a longer one only costs the server

@@ -175,7 +175,7 @@ STATICFILES_DIRS = [
 # chantiers.views streams them to those who may see the project. No MEDIA_URL on purpose.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "private-media"))
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
-# Upload bounds (issue 15). Office documents are ZIP archives judged from their central directory
+# Upload bounds. Office documents are ZIP archives judged from their central directory
 # (chantiers/validators.py): a real DOCX/XLSX/ODT/ODS of 10 MiB holds a few hundred members and expands to a
 # few tens of MiB at ratios under 20:1; a zip bomb declares hundreds of MiB at 1 000:1 or more.
 ATTACHMENT_ZIP_MAX_MEMBERS = int(os.environ.get("ATTACHMENT_ZIP_MAX_MEMBERS", 1000))

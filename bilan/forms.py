@@ -103,7 +103,7 @@ class BilanForm(forms.Form):
             + [(WHOLE_PLAN, _("Tout le plan")), (DATES, _("Autres dates"))]
         )
         self.fields["enjeu"].choices = [("", _("Tous"))] + [(theme.slug, theme.name) for theme in self.themes]
-        # The choices are those of the plan shown, not of every alliance in the database (issue 7: at province
+        # The choices are those of the plan shown, not of every alliance in the database (at province
         # scale every space and organisation made a <select> of thousands, most of the page's time); each
         # option reads only what it shows, its pk and name.
         self.fields["lieu"].queryset = Chantier.objects.visible_to(user).filter(plan_spaces(plan)).only("pk", "name").order_by("name")

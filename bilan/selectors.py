@@ -3,7 +3,7 @@ frozen dataclasses that the page and every export (CSV, XLSX; later PDF and DOCX
 
 `build_bilan` costs a fixed number of queries whatever the number of projects, reports and
 meetings (the comment beside each query says what it reads; tests/bilan/test_bilan_queries.py).
-Its figures are SQL aggregates (GROUP BY, filtered counts and sums, subqueries; issue 7): no
+Its figures are SQL aggregates (GROUP BY, filtered counts and sums, subqueries): no
 project is read into Python for them, only the lines of the page shown; the exports read every
 line, a chunk at a time, through `Bilan.lines()`.
 

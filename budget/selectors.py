@@ -260,7 +260,7 @@ def recent_disbursements(plan, limit=10, sources=None):
     return list(Disbursement.objects.filter(pk__in=ids).select_related("commitment__project", "commitment__source").order_by(*order))
 
 
-# ---- targets, forecast and charts (issue 5: the plan's money over three years)
+# ---- targets, forecast and charts (the plan's money over three years)
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal("100")

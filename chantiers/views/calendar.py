@@ -1,4 +1,4 @@
-"""« Mes rencontres » and the personal iCalendar feed (issue 3).
+"""« Mes rencontres » and the personal iCalendar feed.
 
 The feed cannot ask for a login (calendar apps do not log in): a secret token in its address
 identifies the person, and they may draw a new one if the address leaks.
