@@ -203,12 +203,13 @@ def xlsx_bilan() -> dict:
 
 def bilan_rows():
     """The projects the bilan of the whole current plan lists (the same rows for django-import-export)."""
-    from bilan import selectors as bilan_selectors
+    from bilan.selectors import build
+    from bilan.selectors.period import period_of_plan
 
     plan = Plan.objects.current()
-    period = bilan_selectors.period_of_plan(list(plan.years.all()))
-    projects = bilan_selectors.bilan_projects(bench_staff(), plan=plan)
-    active_in = getattr(bilan_selectors, "_active_in", None)
+    period = period_of_plan(list(plan.years.all()))
+    projects = build.bilan_projects(bench_staff(), plan=plan)
+    active_in = getattr(build, "_active_in", None)
     return projects.filter(active_in(period)) if active_in else projects
 
 

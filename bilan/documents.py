@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from asis.templatetags.asis_format import format_money, long_date, number, percent
 from bilan.exports import DATE, DECIMAL, INT, MONEY, TEXT, tables
-from bilan.selectors import Bilan
+from bilan.selectors.bilan import Bilan
 
 DASH = "—"
 FONTS = Path(__file__).resolve().parent / "fonts"

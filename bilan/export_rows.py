@@ -1,6 +1,6 @@
 """The bilan's two long tables (Projets, Indicateurs) read straight from SQL for the exports.
 
-`bilan.selectors` builds a `ProjectLine` per project for the page; an export of every project needs
+`bilan.selectors.lines` builds a `ProjectLine` per project for the page; an export of every project needs
 no objects, only rows. Here four queries read everything, whatever the number of projects, each
 through a cursor `CHUNK` rows at a time: the bilan's projects in its order with their money (a
 correlated sum per figure), and beside them, sorted in the same order, their partners, their reports
@@ -8,7 +8,7 @@ correlated sum per figure), and beside them, sorted in the same order, their par
 stream as the projects go by (`_Side`), so memory holds one chunk; each chunk gives its rows of both
 tables at once, and the XLSX writes its two long sheets in one pass.
 
-The rules are those of `bilan.selectors` (its docstring), and the rows are those `exports.tables`
+The rules are those of `bilan.selectors` (the package's docstring), and the rows are those `exports.tables`
 builds from `Bilan.lines()` (tests/bilan/test_export_rows.py checks both give the same rows):
 
 - committed = Σ (amount − reduced_total) of the commitments decided in the period; disbursed =

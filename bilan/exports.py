@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bilan import export_rows, xlsx
-from bilan.selectors import Bilan
+from bilan.selectors.bilan import Bilan
 
 MONEY_FORMAT = xlsx.MONEY_FORMAT
 TEXT, INT, MONEY, DECIMAL, DATE = "text", "int", "money", "decimal", "date"
@@ -230,7 +230,7 @@ OPEN_DATA_COLUMNS = (
 
 
 def open_data_table(projects: Callable[[], Iterable]) -> Table:
-    """The public projects as a table; `projects()` gives them (selectors.open_projects streams them)."""
+    """The public projects as a table; `projects()` gives them (bilan.selectors.open_data.open_projects streams them)."""
     return Table(
         "projets", _("Projets"), OPEN_DATA_COLUMNS,
         lambda: (

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from asis.forms import DateField
 from asis.kept import kept
-from bilan.selectors import Period, period_of_dates, period_of_plan, period_of_year
+from bilan.selectors.period import Period, period_of_dates, period_of_plan, period_of_year
 from chantiers import validators
 from chantiers.models import (
     ActionProject,

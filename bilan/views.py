@@ -23,8 +23,11 @@ from django.views.decorators.http import (
 )
 
 from asis.kept import Version
-from bilan import documents, exports, selectors, services
+from bilan import documents, exports, services
 from bilan.forms import BilanForm, ProgressImportForm
+from bilan.selectors.build import bilan_page, build_bilan
+from bilan.selectors.open_data import open_data as open_data_page
+from bilan.selectors.open_data import open_projects, open_totals
 from chantiers.models import Plan, PlanYear
 from organisations.access import coordination_required
 
@@ -65,8 +68,8 @@ def _bilan(request, *, page: bool = False):
         years=form.years, themes=form.themes, **form.filters(),
     )
     if page:
-        return form, selectors.bilan_page(version=version, page=_page_number(request), **arguments)
-    return form, selectors.build_bilan(page=None, **arguments)
+        return form, bilan_page(version=version, page=_page_number(request), **arguments)
+    return form, build_bilan(page=None, **arguments)
 
 
 @require_safe
@@ -152,14 +155,14 @@ def bilan_docx(request):
 @require_safe
 def open_data(request):
     """The public projects, 50 a page, with the totals of all of them."""
-    data, page = selectors.open_data(page=request.GET.get("page"))
+    data, page = open_data_page(page=request.GET.get("page"))
     return render(request, "bilan/open_data.html", {"data": data, "page": page})
 
 
 @require_safe
 def open_data_csv(request):
     """Every public project as CSV, streamed (read 500 at a time)."""
-    table = exports.open_data_table(selectors.open_projects)
+    table = exports.open_data_table(open_projects)
     response = StreamingHttpResponse(exports.csv_lines(table), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="projets.csv"'
     response["Access-Control-Allow-Origin"] = "*"
@@ -170,7 +173,7 @@ def open_data_csv(request):
 def open_data_json(request):
     """Every public project as one JSON document, streamed (totals first, then the projects)."""
     response = StreamingHttpResponse(
-        exports.open_data_json_lines(selectors.open_totals(), selectors.open_projects()), content_type="application/json; charset=utf-8"
+        exports.open_data_json_lines(open_totals(), open_projects()), content_type="application/json; charset=utf-8"
     )
     response["Access-Control-Allow-Origin"] = "*"
     return response

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from bilan.selectors import build_bilan
+from bilan.selectors.build import build_bilan
 from budget import services as budget_services
 from budget.models import (
     Commitment,

@@ -14,8 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from asis import kept
-from bilan import selectors
-from bilan.selectors import build_bilan
+from bilan.selectors import build, figures, lines
+from bilan.selectors._common import PER_PAGE
+from bilan.selectors.build import build_bilan
 from budget.models import Commitment, Disbursement, DisbursementCorrection
 from chantiers.models import (
     ActionProject,
@@ -37,8 +38,8 @@ UNITS = ["personnes", "Personnes", " personnes ", "repas", "", "Repas", "ménage
 @pytest.fixture
 def small_chunks(monkeypatch):
     """Chunks of 7 projects, so that the exports' lines cross several chunk boundaries."""
-    monkeypatch.setattr(selectors, "CHUNK", 7)
-    monkeypatch.setattr(selectors._each_built, "__kwdefaults__", {"chunk": 7})
+    monkeypatch.setattr(lines, "CHUNK", 7)
+    monkeypatch.setattr(lines._each_built, "__kwdefaults__", {"chunk": 7})
 
 
 def varied(cast, plan, theme, *, projects: int = 40, tag: str = ""):
@@ -173,7 +174,7 @@ def summed_from_lines(report, *, start, end):
         "money": {key: q(amount) for key, amount in money.items()},
         "space_rollups": rollups(lambda p: p.chantier_id, names.get, lambda key: names[key]),
         "theme_rollups": rollups(lambda p: p.theme_id, lambda key: themes[key].name, lambda key: (themes[key].order, key)),
-        "highlights": [item[-1] for item in heapq.nlargest(selectors.HIGHLIGHTS_SHOWN, latest)],
+        "highlights": [item[-1] for item in heapq.nlargest(figures.HIGHLIGHTS_SHOWN, latest)],
         "highlight_count": counter,
     }
 
@@ -198,9 +199,9 @@ def test_the_sql_figures_are_those_of_every_line_summed(cast, plan, theme, small
     money = expected["money"]
     assert (report.committed, report.disbursed) == (money.get(("all", None, "c"), ZERO), money.get(("all", None, "d"), ZERO))
     assert report.committed == sum((line.committed for line in report.lines()), ZERO)  # the lines add up to the total
-    for axis, lines, keys in (("source", report.by_source, plan.funding_sources.order_by("order")), ("year", report.by_year, plan.years.all()),
+    for axis, money_lines, keys in (("source", report.by_source, plan.funding_sources.order_by("order")), ("year", report.by_year, plan.years.all()),
                               ("theme", report.by_theme, plan.themes.order_by("order"))):
-        assert [(line.committed, line.disbursed) for line in lines] == [
+        assert [(line.committed, line.disbursed) for line in money_lines] == [
             (money.get((axis, key.pk, "c"), ZERO), money.get((axis, key.pk, "d"), ZERO)) for key in keys
         ], axis
     assert as_rollups(report.space_rollups) == expected["space_rollups"]
@@ -217,8 +218,10 @@ def test_the_sql_figures_are_those_of_every_line_summed(cast, plan, theme, small
 def test_the_page_costs_the_same_and_builds_only_its_lines_with_10_or_80_projects(client, cast, plan, theme, django_assert_num_queries, monkeypatch):
     """15 queries for the page whatever the number of projects; only the page's lines are built."""
     built = []
-    chunk_lines = selectors._chunk_lines
-    monkeypatch.setattr(selectors, "_chunk_lines", lambda projects, **kw: built.append(len(projects)) or chunk_lines(projects, **kw))
+    chunk_lines = lines._chunk_lines
+    counted = lambda projects, **kw: built.append(len(projects)) or chunk_lines(projects, **kw)  # noqa: E731
+    monkeypatch.setattr(build, "_chunk_lines", counted)  # the page's lines
+    monkeypatch.setattr(lines, "_chunk_lines", counted)  # every line, chunk by chunk (the exports)
     client.force_login(cast.staff)
     url = reverse("bilan:bilan")
     varied(cast, plan, theme, projects=10)
@@ -234,8 +237,8 @@ def test_the_page_costs_the_same_and_builds_only_its_lines_with_10_or_80_project
         again = client.get(url, {"periode": "2014-2015"})
     assert len(warm) == 5  # session, user, plan years (with the data version), themes (the form's), roles
     assert again.context["bilan"].project_count == large.context["bilan"].project_count
-    assert small.context["bilan"].project_count < selectors.PER_PAGE < large.context["bilan"].project_count
-    assert built[-1] == selectors.PER_PAGE  # one page of lines, not every project
+    assert small.context["bilan"].project_count < PER_PAGE < large.context["bilan"].project_count
+    assert built[-1] == PER_PAGE  # one page of lines, not every project
 
 
 def test_the_tables_by_space_show_the_first_50_spaces_and_the_exports_every_one(client, cast, plan, theme):

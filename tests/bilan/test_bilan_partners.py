@@ -14,7 +14,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from bilan.selectors import build_bilan
+from bilan.selectors.build import build_bilan
 from chantiers.models import ProjectPartner, ProjectStatus
 from tests import factories as f
 

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bilan.selectors import build_bilan
+from bilan.selectors.build import build_bilan
 from budget.models import Commitment, Disbursement
 from chantiers.models import (
     ActionProject,

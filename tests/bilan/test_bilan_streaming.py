@@ -12,8 +12,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from bilan import export_rows, exports, selectors
-from bilan.selectors import build_bilan
+from bilan import export_rows, exports
+from bilan.selectors import lines
+from bilan.selectors.build import build_bilan
 from chantiers.models import ActionProject
 from tests.bilan.test_bilan_queries import grow
 
@@ -25,8 +26,8 @@ YEAR = {"periode": "2014-2015"}
 @pytest.fixture
 def small_chunks(monkeypatch):
     """Chunks of 7 projects, so a few dozen projects cross several chunk boundaries."""
-    monkeypatch.setattr(selectors, "CHUNK", 7)
-    monkeypatch.setattr(selectors._each_built, "__kwdefaults__", {"chunk": 7})
+    monkeypatch.setattr(lines, "CHUNK", 7)
+    monkeypatch.setattr(lines._each_built, "__kwdefaults__", {"chunk": 7})
 
 
 def expected_order(plan) -> list[int]:
@@ -101,8 +102,8 @@ def peak_while_exporting(plan, user, *, hold: bool = False) -> int:
 
 
 def test_memory_stays_flat_when_the_projects_grow_tenfold(cast, plan, theme, monkeypatch):
-    monkeypatch.setattr(selectors, "CHUNK", 25)  # beyond one chunk the bilan keeps no line for the exports
-    monkeypatch.setattr(selectors._each_built, "__kwdefaults__", {"chunk": 25})
+    monkeypatch.setattr(lines, "CHUNK", 25)  # beyond one chunk the bilan keeps no line for the exports
+    monkeypatch.setattr(lines._each_built, "__kwdefaults__", {"chunk": 25})
     monkeypatch.setattr(export_rows, "CHUNK", 25)  # the exports read their rows 25 projects at a time too
     grow(cast, plan, theme, projects=50, reports=50, meetings=1)
     small = peak_while_exporting(plan, cast.staff)

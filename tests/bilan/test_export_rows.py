@@ -12,8 +12,9 @@ from django.db.models import QuerySet, Sum
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from bilan import export_rows, exports, selectors
-from bilan.selectors import build_bilan
+from bilan import export_rows, exports
+from bilan.selectors import lines
+from bilan.selectors.build import build_bilan
 from budget.models import Commitment, Disbursement, DisbursementCorrection
 from budget.services import commitment_reduce
 from chantiers.models import ActionProject, Indicator, Plan, ProgressReport
@@ -29,8 +30,8 @@ CHUNK = 3
 @pytest.fixture
 def small_chunks(monkeypatch):
     """Chunks of 3 projects for the bilan and for its exports: the demo's 14 projects cross several."""
-    monkeypatch.setattr(selectors, "CHUNK", CHUNK)
-    monkeypatch.setattr(selectors._each_built, "__kwdefaults__", {"chunk": CHUNK})
+    monkeypatch.setattr(lines, "CHUNK", CHUNK)
+    monkeypatch.setattr(lines._each_built, "__kwdefaults__", {"chunk": CHUNK})
     monkeypatch.setattr(export_rows, "CHUNK", CHUNK)
 
 

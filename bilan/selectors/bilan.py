@@ -1,0 +1,203 @@
+"""What a bilan holds: frozen dataclasses that the page and every export render as they are."""
+
+import datetime
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from bilan.selectors.period import Period
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A labelled count (projects by status, by theme)."""
+
+    key: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class MoneyLine:
+    """One line of the money tables. `envelope` and `left` only for sources."""
+
+    key: str
+    label: str
+    committed: Decimal
+    disbursed: Decimal
+    envelope: Decimal | None = None
+    left: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class IndicatorLine:
+    pk: int
+    name: str
+    unit: str
+    target: Decimal | None
+    value: Decimal | None  # latest value on or before the end of the period
+    measured_on: datetime.date | None
+
+    @property
+    def on_track(self) -> bool | None:
+        if self.target is None or self.value is None:
+            return None
+        return self.value >= self.target
+
+
+@dataclass(frozen=True)
+class Highlight:
+    project_pk: int
+    project_title: str
+    period_start: datetime.date
+    period_end: datetime.date
+    text: str
+
+
+@dataclass(frozen=True)
+class ProjectLine:
+    pk: int
+    title: str
+    lead: str
+    partners: tuple[str, ...]
+    status: str
+    status_label: str
+    theme: str
+    space: str
+    percent_done: int | None
+    people_reached: int | None
+    citizens_reached: int | None
+    committed: Decimal
+    disbursed: Decimal
+    indicators: tuple[IndicatorLine, ...]
+    highlights: tuple[Highlight, ...]
+
+    @property
+    def on_track(self) -> bool | None:
+        verdicts = [i.on_track for i in self.indicators if i.target is not None]
+        if not verdicts:
+            return None
+        return all(v is True for v in verdicts)
+
+
+@dataclass(frozen=True)
+class SpaceMeetings:
+    """Meetings held in the period in one concertation space."""
+
+    pk: int
+    name: str
+    meetings: int
+    present: int  # attendance rows marked present (people, citizens, organisations)
+    citizen_attendances: int
+    citizens: int  # distinct citizens present
+
+
+@dataclass(frozen=True)
+class UnitTotal:
+    unit: str
+    value: Decimal
+    target: Decimal
+    indicators: int
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """Indicators of the projects of one space (or theme): sums per shared unit; otherwise the
+    count of projects on track."""
+
+    level: str  # "space" or "theme"
+    name: str
+    units: tuple[UnitTotal, ...]
+    projects: int  # projects with at least one indicator with a target
+    on_track: int
+
+
+@dataclass(frozen=True)
+class Filters:
+    theme: str = ""
+    space: str = ""
+    organisation: str = ""
+    status: str = ""
+
+    @property
+    def any(self) -> bool:
+        return bool(self.theme or self.space or self.organisation or self.status)
+
+
+@dataclass(frozen=True)
+class Bilan:
+    plan_title: str
+    alliance: str
+    period: Period
+    filters: Filters
+    partial: bool  # a partner's bilan: only its organisations' projects
+    generated_at: datetime.datetime
+    # Headline figures
+    projects_by_status: tuple[Tally, ...]
+    projects_by_theme: tuple[Tally, ...]
+    lead_organisations: int
+    partner_organisations: int
+    partners_per_project: Decimal
+    meetings_held: int
+    attendances: int
+    citizen_attendances: int
+    citizens: int
+    citizens_reached: int
+    people_reached: int
+    # Money
+    envelope: Decimal
+    committed: Decimal
+    disbursed: Decimal
+    left: Decimal
+    by_source: tuple[MoneyLine, ...]
+    by_theme: tuple[MoneyLine, ...]
+    by_year: tuple[MoneyLine, ...]
+    # Projects (one page of them), meetings, indicators
+    project_count: int
+    projects: tuple[ProjectLine, ...]  # the lines of page `page` only (none for an export); every line: `lines()`
+    meetings: tuple[SpaceMeetings, ...]
+    space_rollups: tuple[Rollup, ...]
+    theme_rollups: tuple[Rollup, ...]
+    highlights: tuple[Highlight, ...] = field(default=())  # the latest HIGHLIGHTS_SHOWN; every one: `lines()`
+    highlight_count: int = 0
+    page: int = 1
+    pages: int = 1
+    per_page: int = 50
+    lines_of: Callable[[], Iterator[ProjectLine]] | None = field(default=None, compare=False, repr=False)
+
+    def lines(self) -> Iterator[ProjectLine]:
+        """Every project line of the bilan, read again from the database a chunk at a time (exports)."""
+        return self.lines_of() if self.lines_of is not None else iter(self.projects)
+
+    def all_highlights(self) -> Iterator[Highlight]:
+        """Every highlight of the period, latest first (read again with the lines)."""
+        return iter(sorted((h for line in self.lines() for h in line.highlights), key=lambda h: (h.period_end, h.project_title), reverse=True))
+
+    def summary_rows(self) -> list[tuple[str, object, str]]:
+        """The headline figures as (label, value, kind) rows: kind is "money", "number" or "text"."""
+        rows = [
+            (_("Période"), self.period.label, "text"),
+            (_("Du"), self.period.start, "date"),
+            (_("Au"), self.period.end, "date"),
+            (_("Projets"), self.project_count, "number"),
+        ]
+        rows += [(_("Projets — %(status)s") % {"status": c.label}, c.count, "number") for c in self.projects_by_status]
+        rows += [(_("Projets — enjeu : %(theme)s") % {"theme": c.label}, c.count, "number") for c in self.projects_by_theme]
+        rows += [
+            (_("Organisations porteuses"), self.lead_organisations, "number"),
+            (_("Organisations partenaires (confirmées)"), self.partner_organisations, "number"),
+            (_("Partenaires confirmés par projet (moyenne)"), self.partners_per_project, "decimal"),
+            (_("Rencontres tenues"), self.meetings_held, "number"),
+            (_("Présences aux rencontres"), self.attendances, "number"),
+            (_("Présences de citoyens et citoyennes"), self.citizen_attendances, "number"),
+            (_("Citoyens et citoyennes distincts aux rencontres"), self.citizens, "number"),
+            (_("Personnes rejointes par les projets"), self.people_reached, "number"),
+            (_("Citoyens et citoyennes rejoints par les projets"), self.citizens_reached, "number"),
+            (_("Enveloppe"), self.envelope, "money"),
+            (_("Engagé dans la période"), self.committed, "money"),
+            (_("Versé dans la période"), self.disbursed, "money"),
+            (_("Reste à engager à la fin de la période"), self.left, "money"),
+        ]
+        return rows

@@ -1,0 +1,246 @@
+"""Building a bilan: the projects a user may see in it, and `build_bilan`, one read of the three domain apps."""
+
+import datetime
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+from math import ceil
+
+from django.db.models import (
+    Exists,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
+from django.utils import timezone
+
+from asis.kept import kept
+from bilan.selectors._common import PER_PAGE, SUM, ZERO, _q
+from bilan.selectors.bilan import Bilan, Filters, MoneyLine, Tally
+from bilan.selectors.figures import COMMITTED, _latest_highlights, _meetings, _money_rows, _rollups, _tallies
+from bilan.selectors.lines import _chunk_lines, _Lines, _Ordered
+from bilan.selectors.period import Period, period_for
+from budget.models import (
+    Commitment,
+    Disbursement,
+    DisbursementCorrection,
+    FundingSource,
+)
+from chantiers.models import (
+    ActionProject,
+    Chantier,
+    Plan,
+    PlanYear,
+    ProgressReport,
+    ProjectPartner,
+    ProjectStatus,
+    Theme,
+)
+from organisations.models import Organisation
+
+
+def bilan_projects(user, *, plan: Plan, theme=None, space=None, organisation=None, status=None):
+    """The projects of the plan this user may see in a bilan, filtered (not yet by period).
+
+    Coordination and Personnel: all; a partner: its organisations' projects (lead or partner),
+    not the other public projects; anyone else: none."""
+    projects = ActionProject.objects.filter(theme__plan=plan)
+    if not user.is_authenticated:
+        return projects.none()
+    if not user.sees_everything:
+        org_ids = user.organisation_ids()
+        projects = projects.filter(
+            Q(lead_id__in=org_ids) | Q(pk__in=ProjectPartner.objects.not_declined().filter(organisation_id__in=org_ids).values("project"))
+        )
+    if theme is not None:
+        projects = projects.filter(theme=theme)
+    if space is not None:
+        projects = projects.filter(chantier=space)
+    if organisation is not None:
+        projects = projects.filter(
+            Q(lead=organisation) | Q(pk__in=ProjectPartner.objects.not_declined().filter(organisation=organisation).values("project"))
+        )
+    if status:
+        projects = projects.filter(status=status)
+    return projects
+
+
+def _active_in(period: Period) -> Q:
+    """Projects that ran, received or reported something in the period (one WHERE, no join)."""
+    start, end = period.start, period.end
+    dates = Q(start_date__isnull=False) | Q(end_date__isnull=False)
+    overlap = (Q(start_date__isnull=True) | Q(start_date__lte=end)) & (Q(end_date__isnull=True) | Q(end_date__gte=start))
+    pk = OuterRef("pk")
+    return (
+        (dates & overlap)
+        | Q(Exists(PlanYear.objects.filter(projects=pk, start_date__lte=end, end_date__gte=start)))
+        | Q(Exists(Commitment.objects.filter(project=pk, decided_on__range=(start, end))))
+        | Q(Exists(Disbursement.objects.filter(commitment__project=pk, paid_on__range=(start, end))))
+        | Q(Exists(DisbursementCorrection.objects.filter(disbursement__commitment__project=pk, corrected_on__range=(start, end))))
+        | Q(Exists(ProgressReport.objects.filter(project=pk, period_start__lte=end, period_end__gte=start)))
+    )
+
+
+def build_bilan(
+    *, user, period_start: datetime.date, period_end: datetime.date, theme: Theme | None = None,
+    space: Chantier | None = None, organisation: Organisation | None = None, status: str | None = None,
+    plan: Plan | None = None, period: Period | None = None, page: int | None = 1, per_page: int = PER_PAGE,
+    years: list[PlanYear] | None = None, themes: list[Theme] | None = None,
+) -> "Bilan":
+    """Everything the bilan page and its exports show, for this user, period and filters.
+
+    The figures are SQL aggregates (GROUP BY, filtered counts and sums, subqueries), so their cost
+    does not grow with the number of projects read into Python: none is. Only the lines of page
+    `page` (`per_page` lines; the last page when `page` is beyond it; none when `page` is None, as
+    for the exports) and the latest highlights are built; `Bilan.lines()` reads every line, chunk by
+    chunk, for the exports."""
+    plan = plan or Plan.objects.current()  # 1 the plan (unless given)
+    years = list(plan.years.all()) if years is None else years  # 1 plan years (none when the view gives them)
+    if period is None:
+        period = period_for(period_start, period_end, years)
+    start, end = period.start, period.end
+    filtered = bilan_projects(user, plan=plan, theme=theme, space=space, organisation=organisation, status=status)
+    projects = filtered.filter(_active_in(period))
+
+    to_date = (  # every commitment of the source decided up to the end of the period
+        Commitment.objects.filter(source=OuterRef("pk"), decided_on__lte=end).order_by().values("source")
+        .annotate(total=Sum(Commitment.CURRENT, output_field=SUM)).values("total")
+    )
+    sources = list(  # 1 sources, each with what was committed to it up to the end of the period
+        FundingSource.objects.filter(plan=plan).annotate(committed_to_date=Subquery(to_date, output_field=SUM)).order_by("order")
+    )
+    themes = list(plan.themes.order_by("order")) if themes is None else themes  # 1 themes (none when the view gives them)
+
+    # -- counts and sums of every project of the bilan (1 query)
+    by_status, by_theme_count = defaultdict(int), defaultdict(int)
+    theme_verdicts, space_verdicts, space_names = defaultdict(lambda: [0, 0]), defaultdict(lambda: [0, 0]), {}
+    theme_units, space_units = defaultdict(dict), defaultdict(dict)
+    leads = partner_orgs = partner_links = people_reached = citizens_reached = 0
+    for level, theme_pk, space_pk, label, extra, n1, n2, n3, d1, d2 in _tallies(projects, end=end):
+        if level == "units":
+            unit = (label or "").strip()
+            if not unit:
+                continue
+            for units in (theme_units[theme_pk], space_units[space_pk]) if space_pk is not None else (theme_units[theme_pk],):
+                tally = units.setdefault(unit.lower(), [unit, extra, ZERO, ZERO, 0])
+                if extra < tally[1]:  # the label is that of the earliest indicator in the bilan's order
+                    tally[0], tally[1] = unit, extra
+                tally[2] += d1 or ZERO
+                tally[3] += d2 or ZERO
+                tally[4] += n1
+        elif level == "projects":
+            by_status[label] += n1
+            by_theme_count[theme_pk] += n1
+            verdicts = (theme_verdicts[theme_pk], space_verdicts[space_pk]) if space_pk is not None else (theme_verdicts[theme_pk],)
+            for verdict in verdicts:
+                verdict[0] += n2
+                verdict[1] += n2 - n3  # on track: every indicator with a target reached
+            if space_pk is not None:
+                space_names[space_pk] = extra
+            people_reached += int(d1 or 0)
+            citizens_reached += int(d2 or 0)
+        elif level == "organisations":
+            leads, partner_orgs, partner_links = n1 or 0, n2 or 0, n3 or 0
+    count = sum(by_status.values())
+
+    # -- money of every project of the bilan, by source, plan year and theme (1 query, a UNION of three)
+    c_source, d_source = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
+    c_year, d_year = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
+    c_theme, d_theme = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
+    # (a commitment decided, a payment made or corrected in the period makes its project active in
+    # it: the filtered projects are enough, without `_active_in`, and cheaper to read)
+    for source, year, theme_pk, kind, total in _money_rows(filtered.values("pk"), start=start, end=end):
+        of_source, of_year, of_theme = (c_source, c_year, c_theme) if kind == COMMITTED else (d_source, d_year, d_theme)
+        of_source[source] += total
+        of_year[year] += total
+        of_theme[theme_pk] += total
+
+    # (so does a report ending in the period)
+    # 1 the page's latest highlights (the exports read every one with the lines: none here)
+    highlights, highlight_count = _latest_highlights(filtered, start=start, end=end) if page is not None else ((), 0)
+
+    # -- the lines of one page (3 queries: the projects with their money, partners and indicators, reports)
+    pages = max(ceil(count / per_page), 1)
+    ordered = _Ordered(projects, start=start, end=end)
+    if page is None:  # an export: no page, every line from `lines()`
+        page, page_lines = 1, None
+    else:
+        page = min(max(page, 1), pages)  # beyond the last page: the last one
+        page_lines = _chunk_lines(ordered[(page - 1) * per_page:page * per_page], start=start, end=end) if count else []
+
+    by_source = tuple(
+        MoneyLine(
+            s.code, s.name, _q(c_source[s.pk]), _q(d_source[s.pk]), envelope=_q(s.amount),
+            left=_q(s.amount - (s.committed_to_date or ZERO)),
+        )
+        for s in sources
+    )
+    by_theme = tuple(MoneyLine(t.slug, t.name, _q(c_theme[t.pk]), _q(d_theme[t.pk])) for t in themes)
+    by_year = tuple(MoneyLine(y.label, y.label, _q(c_year[y.pk]), _q(d_year[y.pk])) for y in years)
+
+    # -- meetings held in the period (1 query)
+    meetings = _meetings(user, plan=plan, period=period, theme=theme, space=space, organisation=organisation)
+
+    envelope = _q(sum((s.amount for s in sources), ZERO))
+    theme_order = {t.pk: (t.order, t.pk) for t in themes}
+    return Bilan(
+        plan_title=plan.title,
+        alliance=plan.alliance_acronym or plan.alliance_name,
+        period=period,
+        filters=Filters(
+            theme=theme.name if theme else "",
+            space=space.name if space else "",
+            organisation=organisation.name if organisation else "",
+            status=str(ProjectStatus(status).label) if status else "",
+        ),
+        partial=not (user.is_authenticated and user.sees_everything),
+        generated_at=timezone.localtime(),
+        projects_by_status=tuple(
+            Tally(value, str(label), by_status[value]) for value, label in ProjectStatus.choices if by_status[value]
+        ),
+        projects_by_theme=tuple(Tally(t.slug, t.name, by_theme_count[t.pk]) for t in themes),
+        lead_organisations=leads,
+        partner_organisations=partner_orgs,
+        partners_per_project=(
+            (Decimal(partner_links) / count).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if count else Decimal("0.0")
+        ),
+        meetings_held=sum(m.meetings for m in meetings["spaces"]),
+        attendances=sum(m.present for m in meetings["spaces"]),
+        citizen_attendances=sum(m.citizen_attendances for m in meetings["spaces"]),
+        citizens=meetings["citizens"],
+        citizens_reached=citizens_reached,
+        people_reached=people_reached,
+        envelope=envelope,
+        committed=_q(sum(c_source.values(), ZERO)),
+        disbursed=_q(sum(d_source.values(), ZERO)),
+        left=_q(sum((line.left for line in by_source), ZERO)),
+        by_source=by_source,
+        by_theme=by_theme,
+        by_year=by_year,
+        project_count=count,
+        projects=tuple(page_lines or ()),
+        page=page,
+        pages=pages,
+        per_page=per_page,
+        meetings=meetings["spaces"],
+        space_rollups=tuple(_rollups("space", dict(sorted(space_names.items(), key=lambda item: item[1])), space_verdicts, space_units)),
+        theme_rollups=tuple(_rollups(
+            "theme", {t.pk: t.name for t in sorted(themes, key=lambda t: theme_order[t.pk])}, theme_verdicts, theme_units,
+        )),
+        highlights=tuple(highlights),
+        highlight_count=highlight_count,
+        lines_of=_Lines(ordered, start=start, end=end, count=count, page_lines=page_lines),
+    )
+
+
+def bilan_page(*, version, user, page: int, **arguments) -> "Bilan":
+    """The bilan of the page (`build_bilan`, lines of page `page`). Coordination and staff all see the
+    same bilan: theirs is kept for the data version (asis.kept), built again after any write. A
+    partner's, small and their own, is built each time."""
+    if not (user.is_authenticated and user.sees_everything):
+        return build_bilan(user=user, page=page, **arguments)
+    key = (
+        arguments["plan"].pk, arguments["period_start"], arguments["period_end"], page,
+        *(getattr(arguments.get(name), "pk", arguments.get(name)) for name in ("theme", "space", "organisation", "status")),
+    )
+    return kept("bilan", version, key, lambda: build_bilan(user=user, page=page, **arguments))

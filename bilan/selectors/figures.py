@@ -1,0 +1,241 @@
+"""The figures of a bilan, as SQL aggregates: tallies, roll-ups, money, highlights and meetings."""
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import (
+    CharField,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Concat, Substr
+from django.db.models.lookups import In
+from django.utils import timezone
+
+from bilan.selectors._common import SUM, _q
+from bilan.selectors.bilan import Highlight, Rollup, SpaceMeetings, UnitTotal
+from bilan.selectors.lines import _latest_values
+from budget.models import (
+    Commitment,
+    Disbursement,
+    DisbursementCorrection,
+)
+from chantiers.models import (
+    Attendance,
+    Chantier,
+    Indicator,
+    IndicatorValue,
+    Meeting,
+    ProgressReport,
+    ProjectPartner,
+)
+
+HIGHLIGHTS_SHOWN = 50  # latest highlights on the page (every one is in the exports)
+
+COMMITTED, PAID, CORRECTED = 1, 2, 3
+NO_VALUE = Decimal("-1e13")  # below any value or target (12 digits)
+
+
+def _latest_reports(end: datetime.date):
+    """The reports of the project (OuterRef) up to `end`, the latest first (reports are cumulative)."""
+    return ProgressReport.objects.filter(project=OuterRef("pk"), period_end__lte=end).order_by("-period_end", "-submitted_at", "-pk")
+
+
+def _latest_value(end: datetime.date):
+    """The latest value up to `end` of the indicator of the row: the value in its project's latest
+    report when there is one (two index lookups, the common case), else that of `_latest_values`."""
+    latest_report = ProgressReport.objects.filter(project=OuterRef(OuterRef("project")), period_end__lte=end).order_by(
+        "-period_end", "-submitted_at", "-pk"
+    )
+    in_latest_report = IndicatorValue.objects.filter(indicator=OuterRef("pk"), report=Subquery(latest_report.values("pk")[:1]))
+    return Coalesce(
+        Subquery(in_latest_report.values("value")[:1]), Subquery(_latest_values(end).values("value")[:1]),
+        output_field=DecimalField(max_digits=12, decimal_places=2),
+    )
+
+
+def _money_rows(projects, *, start: datetime.date, end: datetime.date):
+    """(source, plan year, theme, kind, total) of these projects in the period, in one UNION query:
+    committed (decided in it, less reductions), paid in it, corrections dated in it."""
+    kind = IntegerField()
+    committed = (
+        Commitment.objects.filter(project__in=projects, decided_on__range=(start, end))
+        .values_list("source", "plan_year", "project__theme")
+        .annotate(kind=Value(COMMITTED, output_field=kind), total=Sum(Commitment.CURRENT, output_field=SUM))
+        .order_by()
+    )
+    paid = (
+        Disbursement.objects.filter(commitment__project__in=projects, paid_on__range=(start, end))
+        .values_list("commitment__source", "commitment__plan_year", "commitment__project__theme")
+        .annotate(kind=Value(PAID, output_field=kind), total=Sum("amount", output_field=SUM))
+        .order_by()
+    )
+    corrected = (
+        DisbursementCorrection.objects.filter(disbursement__commitment__project__in=projects, corrected_on__range=(start, end))
+        .values_list("disbursement__commitment__source", "disbursement__commitment__plan_year", "disbursement__commitment__project__theme")
+        .annotate(kind=Value(CORRECTED, output_field=kind), total=Sum("delta", output_field=SUM))
+        .order_by()
+    )
+    for source, year, theme, row_kind, total in committed.union(paid, corrected, all=True):
+        yield source, year, theme, row_kind, Decimal(total) if not isinstance(total, Decimal) else total
+
+
+def _sort_text(number):
+    """An integer as text that sorts as the number does (for a positive id or order)."""
+    return Cast(number + Value(10**12), CharField())
+
+
+def _tallies(projects, *, end: datetime.date):
+    """The counts and sums behind the headline figures and the roll-ups, in one UNION of GROUP BYs:
+    rows of (level, theme, space, text, extra, n1, n2, n3, d1, d2), where by `level`:
+
+    - "units": the indicators with a target of the projects of a theme and a space, by unit (text):
+      extra = the sort text of the earliest in the bilan's order, n1 = how many, d1 = Σ latest
+      value up to `end`, d2 = Σ target;
+    - "projects": the projects of a theme and a space with a status (text; extra = the space's
+      name): n1 = how many, n2 = with an indicator with a target, n3 = below one of their targets
+      (no value yet, or a latest value lower than the target; the others of n2 are on track),
+      d1 = Σ people reached and d2 = Σ citizens reached by the latest report of each project;
+    - "organisations": n1 = distinct leads, n2 = distinct partners, n3 = partner links.
+
+    Each latest value is read once (units, and the verdicts of projects), as is each project.
+    """
+    text, number = CharField(), IntegerField()
+
+    def row(queryset, level: str, theme, space, label, extra=None, **aggregates):
+        counts = {name: aggregates.get(name, Cast(Value(None), output_field=number)) for name in ("n1", "n2", "n3")}
+        sums = {name: aggregates.get(name, Cast(Value(None), output_field=SUM)) for name in ("d1", "d2")}
+        keys = {"t_theme": theme, "t_space": space, "t_text": label}
+        if extra is not None and not getattr(extra, "contains_aggregate", False):
+            keys["t_extra"] = extra
+        return (
+            queryset.order_by().annotate(t_level=Value(level, output_field=text), **keys)
+            .values("t_level", *keys)
+            .annotate(**({} if "t_extra" in keys else {"t_extra": extra if extra is not None else Value("", output_field=text)}), **counts, **sums)
+            .values_list("t_level", "t_theme", "t_space", "t_text", "t_extra", "n1", "n2", "n3", "d1", "d2")
+        )
+
+    latest_value = _latest_value(end)
+    first = Min(Concat(
+        _sort_text(F("project__theme__order")), F("project__title"), Value("\x01"), _sort_text(F("project_id")),
+        _sort_text(F("order")), _sort_text(F("pk")), output_field=text,
+    ))
+    units = row(
+        Indicator.objects.filter(project__in=projects.values("pk"), target__isnull=False),
+        "units", F("project__theme"), F("project__chantier"), F("unit"), first,
+        n1=Count("pk"), d1=Sum(latest_value, output_field=SUM), d2=Sum("target", output_field=SUM),
+    )
+
+    latest_report = _latest_reports(end)
+    own_targets = Indicator.objects.filter(project=OuterRef("pk"), target__isnull=False)
+    # below its target: no value yet, or a lower one (one reading of the latest value: no value sorts lowest)
+    below = own_targets.annotate(latest=Coalesce(latest_value, Value(NO_VALUE), output_field=SUM)).filter(latest__lt=F("target"))
+    has_targets = Q(Exists(own_targets))
+    verdicts = row(
+        projects, "projects", F("theme"), F("chantier"), F("status"), F("chantier__name"),
+        n1=Count("pk"), n2=Count("pk", filter=has_targets), n3=Count("pk", filter=Q(Exists(below))),
+        d1=Sum(Subquery(latest_report.values("people_reached")[:1]), output_field=SUM),
+        d2=Sum(Subquery(latest_report.values("citizens_reached")[:1]), output_field=SUM),
+    )
+
+    zero, blank = Value(0, output_field=number), Value("", output_field=text)
+    organisations = row(
+        projects, "organisations", zero, zero, blank,
+        # partners that confirmed (an unconfirmed one is only the lead's word)
+        n1=Count("lead", distinct=True),
+        n2=Count("partnerships__organisation", distinct=True, filter=Q(partnerships__status=ProjectPartner.Status.CONFIRMED)),
+        n3=Count("partnerships", filter=Q(partnerships__status=ProjectPartner.Status.CONFIRMED)),
+    )
+    return units.union(verdicts, organisations, all=True)
+
+
+def _rollups(level: str, names: dict, verdicts: dict, units: dict) -> list["Rollup"]:
+    """The roll-ups of one level, in the order of `names` (key -> name): `verdicts` key -> (projects
+    with a target, on track); `units` key -> {unit key -> [label, first, value, target, indicators]}."""
+    rollups = []
+    for key, name in names.items():
+        projects, on_track = verdicts[key] if key in verdicts else (0, 0)
+        if not projects:  # a unit counts only indicators with a target: none without such projects
+            continue
+        rollups.append(Rollup(
+            level=level,
+            name=name,
+            units=tuple(
+                UnitTotal(unit=label, value=_q(value), target=_q(target), indicators=n)  # values and targets are to the cent
+                for _unit, (label, _first, value, target, n) in sorted(units.get(key, {}).items())
+            ),
+            projects=projects,
+            on_track=on_track,
+        ))
+    return rollups
+
+
+WHITESPACE = [c for c in map(chr, range(0x3001)) if c.isspace()]  # what Python's str.strip() takes away (the last is U+3000)
+
+
+def _written(field: str) -> Q:
+    """Not blank as Python's str.strip() sees it: a first character that is not white space (cheap),
+    else any (a regular expression, only for the few texts that start with a space or a line break)."""
+    return ~Q(**{field: ""}) & (~Q(In(Substr(field, 1, 1), WHITESPACE)) | Q(**{f"{field}__regex": r"\S"}))
+
+
+def _latest_highlights(projects, *, start: datetime.date, end: datetime.date) -> tuple[list["Highlight"], int]:
+    """The HIGHLIGHTS_SHOWN latest highlights of these projects written in the period, and how many
+    there are (1 query: the count as a subquery, computed once): latest report first, then by
+    project title (the latest), project, report."""
+    written = ProgressReport.objects.filter(project__in=projects.values("pk"), period_end__range=(start, end)).filter(_written("highlights"))
+    count = written.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("pk")).values("n")
+    rows = list(
+        written.annotate(total=Subquery(count, output_field=IntegerField()))
+        .order_by("-period_end", "-project__title", "project_id", "-pk")
+        .values_list("project_id", "project__title", "period_start", "period_end", "highlights", "total")[:HIGHLIGHTS_SHOWN]
+    )
+    shown = [Highlight(project, title, period_start, period_end, text.strip()) for project, title, period_start, period_end, text, _total in rows]
+    return shown, rows[0][-1] if rows else 0
+
+
+def _meetings(user, *, plan, period, theme, space, organisation) -> dict:
+    """Meetings held in the period per space, with the distinct citizens present overall (1 query)."""
+    held_until = min(period.end, timezone.localdate() - datetime.timedelta(days=1))
+    meetings = Meeting.objects.visible_to(user).filter(date__range=(period.start, held_until))
+    if theme is not None:
+        meetings = meetings.filter(chantier__in=theme.chantiers.values("pk"))
+    else:
+        meetings = meetings.filter(chantier__in=Chantier.objects.filter(themes__plan=plan).values("pk"))
+    if space is not None:
+        meetings = meetings.filter(chantier=space)
+    if organisation is not None:
+        meetings = meetings.filter(chantier__in=organisation.chantier_memberships.values("chantier"))
+    meeting_ids = meetings.values("pk")
+    present = Q(attendances__present=True)
+    everyone = (  # distinct citizens present at any of these meetings (one figure, computed once)
+        Attendance.objects.filter(meeting__in=meeting_ids, present=True, citizen__isnull=False)
+        .annotate(one=Value(1)).values("one").annotate(n=Count("citizen", distinct=True)).values("n")
+    )
+    counts = list(  # 1 per space: meetings held, everyone present, citizens present, distinct citizens
+        Meeting.objects.filter(pk__in=meeting_ids)
+        .values("chantier", "chantier__name")
+        .annotate(
+            n=Count("pk", distinct=True),
+            present=Count("attendances", filter=present),
+            citizen_attendances=Count("attendances", filter=present & Q(attendances__citizen__isnull=False)),
+            citizens=Count("attendances__citizen", filter=present, distinct=True),
+            citizens_overall=Max(Subquery(everyone, output_field=IntegerField())),
+        )
+        .order_by("chantier__name")
+    )
+    spaces = tuple(
+        SpaceMeetings(row["chantier"], row["chantier__name"], row["n"], row["present"], row["citizen_attendances"], row["citizens"])
+        for row in counts
+    )
+    return {"spaces": spaces, "citizens": counts[0]["citizens_overall"] or 0 if counts else 0}

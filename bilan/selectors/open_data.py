@@ -1,0 +1,101 @@
+"""Open data: the public projects and their money, with no personal data."""
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import (
+    OuterRef,
+    Sum,
+)
+from django.utils import timezone
+
+from bilan.selectors._common import PER_PAGE, ZERO, _q
+from bilan.selectors.lines import CHUNK
+from budget.models import (
+    Commitment,
+    Disbursement,
+)
+from chantiers.models import (
+    ActionProject,
+)
+
+
+@dataclass(frozen=True)
+class OpenProject:
+    """A public project as published: no people, only organisations and money."""
+
+    pk: int
+    title: str
+    lead: str
+    theme: str
+    status: str
+    status_label: str
+    start_date: datetime.date | None
+    end_date: datetime.date | None
+    committed: Decimal  # Σ (amount − reduced_total) of its commitments
+    disbursed: Decimal  # Σ (amount + correction_total) of its payments
+
+
+@dataclass(frozen=True)
+class OpenData:
+    generated_at: datetime.datetime
+    projects: tuple[OpenProject, ...]  # one page of them on the page; every one: `open_projects()`
+    committed: Decimal  # over every public project
+    disbursed: Decimal
+    count: int = 0
+
+
+def _open_queryset():
+    """The accepted projects (ActionProject.objects.public()) with lead, theme, money committed and paid."""
+    from django.db.models import DecimalField, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    money = DecimalField(max_digits=12, decimal_places=2)
+
+    def total(queryset, group: str, expression):
+        sub = queryset.order_by().values(group).annotate(total=Sum(expression)).values("total")
+        return Coalesce(Subquery(sub, output_field=money), Value(ZERO, output_field=money))
+
+    return (
+        ActionProject.objects.public()
+        .select_related("lead", "theme")
+        .annotate(
+            committed=total(Commitment.objects.filter(project=OuterRef("pk")), "project", Commitment.CURRENT),
+            disbursed=total(Disbursement.objects.filter(commitment__project=OuterRef("pk")), "commitment__project", Disbursement.CURRENT),
+        )
+        .order_by("theme__plan_id", "theme__order", "title", "pk")
+    )
+
+
+def _open_project(p) -> OpenProject:
+    return OpenProject(
+        p.pk, p.title, p.lead.name, p.theme.name, p.status, str(p.get_status_display()), p.start_date, p.end_date,
+        _q(p.committed), _q(p.disbursed),
+    )
+
+
+def open_projects() -> Iterator[OpenProject]:
+    """Every public project, read 500 at a time (the CSV and JSON exports stream them)."""
+    for project in _open_queryset().iterator(chunk_size=CHUNK):
+        yield _open_project(project)
+
+
+def open_totals() -> OpenData:
+    """The money committed to and paid on every public project (2 queries), no project lines."""
+    public = ActionProject.objects.public()
+    committed = Commitment.objects.filter(project__in=public).aggregate(t=Sum(Commitment.CURRENT))["t"]
+    disbursed = Disbursement.objects.filter(commitment__project__in=public).aggregate(t=Sum(Disbursement.CURRENT))["t"]
+    return OpenData(generated_at=timezone.localtime(), projects=(), committed=_q(committed), disbursed=_q(disbursed))
+
+
+def open_data(*, page=None, per_page: int = PER_PAGE):
+    """(OpenData, Page): the totals of every public project (2 queries) and one page of them (2: count, page)."""
+    from dataclasses import replace
+
+    from django.core.paginator import Paginator
+
+    shown = Paginator(_open_queryset(), per_page).get_page(page)
+    data = replace(open_totals(), projects=tuple(_open_project(p) for p in shown.object_list), count=shown.paginator.count)
+    return data, shown
