@@ -18,16 +18,14 @@ from django.utils import timezone
 
 from asis.reference import load_reference_data
 from budget.models import Commitment, Disbursement, TargetMove
-from budget.services import (
+from budget.services.agreements import (
     agreement_create,
-    commitment_create,
-    disbursement_create,
     planned_payment_add,
     planned_payment_release,
     report_deadline_add,
-    target_move,
-    targets_set,
 )
+from budget.services.ledger import commitment_create, disbursement_create
+from budget.services.targets import target_move, targets_set
 from chantiers.models import (
     ActionProject,
     Attendance,

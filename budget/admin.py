@@ -10,7 +10,6 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from asis.admin import ModelAdmin, ReadOnlyAdmin
 from asis.forms import MoneyField
-from budget import services
 from budget.models import (
     Agreement,
     BudgetTarget,
@@ -22,6 +21,7 @@ from budget.models import (
     PlannedPayment,
     TargetMove,
 )
+from budget.services import ledger as ledger_services
 
 
 class FundingSourceForm(forms.ModelForm):
@@ -110,7 +110,7 @@ class CommitmentAdmin(SimpleHistoryAdmin, LedgerEntryAdmin):
     date_hierarchy = "decided_on"
 
     def create(self, request, data):
-        return services.commitment_create(
+        return ledger_services.commitment_create(
             source=data["source"], project=data["project"], plan_year=data["plan_year"], amount=data["amount"],
             decided_on=data["decided_on"], reference=data.get("reference", ""), note=data.get("note", ""), by=request.user,
         )
@@ -126,7 +126,7 @@ class DisbursementAdmin(SimpleHistoryAdmin, LedgerEntryAdmin):
     date_hierarchy = "paid_on"
 
     def create(self, request, data):
-        return services.disbursement_create(
+        return ledger_services.disbursement_create(
             commitment=data["commitment"], amount=data["amount"], paid_on=data["paid_on"],
             reference=data.get("reference", ""), by=request.user,
         )
@@ -143,7 +143,7 @@ class CommitmentReductionAdmin(SimpleHistoryAdmin, LedgerEntryAdmin):
     date_hierarchy = "reduced_on"
 
     def create(self, request, data):
-        return services.commitment_reduce(
+        return ledger_services.commitment_reduce(
             commitment=data["commitment"], amount=data.get("amount"), reduced_on=data["reduced_on"],
             reason=data.get("reason", ""), cancel=data.get("is_cancellation", False), by=request.user,
         )
@@ -182,7 +182,7 @@ class TargetMoveAdmin(ReadOnlyAdmin):
 
 @admin.register(DisbursementCorrection)
 class DisbursementCorrectionAdmin(SimpleHistoryAdmin, LedgerEntryAdmin):
-    """A correction is entered here like in the portal: through budget.services.disbursement_correct."""
+    """A correction is entered here like in the portal: through budget.services.ledger.disbursement_correct."""
 
     fields = ["disbursement", "delta", "corrected_on", "reason"]
     list_display = ["disbursement", "delta", "corrected_on", "created_by"]
@@ -197,7 +197,7 @@ class DisbursementCorrectionAdmin(SimpleHistoryAdmin, LedgerEntryAdmin):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def create(self, request, data):
-        return services.disbursement_correct(
+        return ledger_services.disbursement_correct(
             disbursement=data["disbursement"], delta=data["delta"], corrected_on=data["corrected_on"],
             reason=data.get("reason", ""), by=request.user,
         )

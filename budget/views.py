@@ -18,7 +18,6 @@ from django.views.decorators.http import (
 from asis.forms import add_service_error
 from asis.kept import Version
 from asis.templatetags.asis_format import format_money, long_date
-from budget import selectors, services
 from budget.forms import (
     AgreementForm,
     CommitmentForm,
@@ -41,6 +40,14 @@ from budget.models import (
     FundingSource,
     TargetMove,
 )
+from budget.selectors import agreements as agreement_selectors
+from budget.selectors import envelope as envelope_selectors
+from budget.selectors import ledger as ledger_selectors
+from budget.selectors import project_budget as project_budget_selectors
+from budget.selectors import targets as target_selectors
+from budget.services import agreements as agreement_services
+from budget.services import ledger as ledger_services
+from budget.services import targets as target_services
 from chantiers.access import current_plan_or_404
 from chantiers.models import ActionProject, Plan, ProjectPartner, ProjectStatus
 from organisations.access import coordination_required, staff_or_coordination_required
@@ -51,11 +58,11 @@ from organisations.access import coordination_required, staff_or_coordination_re
 def envelope(request):
     """Total, committed, disbursed and remaining, by source, theme, plan year, and every commitment."""
     plan = current_plan_or_404(Plan.objects.annotate(data_version=Version()))  # with the data version (asis.kept)
-    context = selectors.envelope_figures(plan)  # sources, money per theme and year, themes, years, targets, forecast, charts
+    context = envelope_selectors.envelope_figures(plan)  # sources, money per theme and year, themes, years, targets, forecast, charts
     sources = context["sources"]
-    context["page"] = selectors.commitments_page(plan, request.GET.get("page"), count=context["commitment_count"], sources=sources)
-    context["projects_page"] = selectors.projects_page(plan, request.GET.get("projets"), themes=context["funded_themes"], sources=sources)
-    context["recent_disbursements"] = selectors.recent_disbursements(plan, sources=sources)
+    context["page"] = envelope_selectors.commitments_page(plan, request.GET.get("page"), count=context["commitment_count"], sources=sources)
+    context["projects_page"] = envelope_selectors.projects_page(plan, request.GET.get("projets"), themes=context["funded_themes"], sources=sources)
+    context["recent_disbursements"] = envelope_selectors.recent_disbursements(plan, sources=sources)
     return render(request, "budget/envelope.html", context)
 
 
@@ -69,7 +76,7 @@ def commitment_create(request):
     form = CommitmentForm(request.POST or None, plan=plan, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            commitment = services.commitment_create(by=request.user, **form.cleaned_data)
+            commitment = ledger_services.commitment_create(by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -94,7 +101,7 @@ def disbursement_create(request, pk):
     form = DisbursementForm(request.POST or None, commitment=commitment)
     if request.method == "POST" and form.is_valid():
         try:
-            services.disbursement_create(commitment=commitment, by=request.user, **form.cleaned_data)
+            ledger_services.disbursement_create(commitment=commitment, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -112,7 +119,7 @@ def commitment_reduce(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            reduction = services.commitment_reduce(
+            reduction = ledger_services.commitment_reduce(
                 commitment=commitment, amount=data["amount"], reduced_on=data["reduced_on"], reason=data["reason"],
                 cancel=data["cancel"], by=request.user,
             )
@@ -150,11 +157,11 @@ def _targets_context(plan, targets) -> dict:
 def targets(request):
     """Set, once, the share of the envelope meant for each theme and each plan year."""
     plan = current_plan_or_404()
-    current = selectors.targets_of(plan)
+    current = target_selectors.targets_of(plan)
     form = TargetsForm(request.POST or None, plan=plan, targets=current)
     if request.method == "POST" and form.is_valid():
         try:
-            created = services.targets_set(plan=plan, themes=form.theme_amounts(), years=form.year_amounts(), by=request.user)
+            created = target_services.targets_set(plan=plan, themes=form.theme_amounts(), years=form.year_amounts(), by=request.user)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -178,7 +185,7 @@ def target_move(request):
     form = TargetMoveForm(request.POST or None, plan=plan, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            move = services.target_move(by=request.user, **form.cleaned_data)
+            move = target_services.target_move(by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -188,7 +195,7 @@ def target_move(request):
                 % {"amount": format_money(move.amount, cents=True), "from": move.from_target.label, "to": move.to_target.label},
             )
             return redirect("budget:targets")
-    return render(request, "budget/target_move.html", {"form": form, "plan": plan, "moves": selectors.target_moves(plan)})
+    return render(request, "budget/target_move.html", {"form": form, "plan": plan, "moves": target_selectors.target_moves(plan)})
 
 
 # ---- agreements
@@ -231,7 +238,7 @@ def agreement_create(request):
     form = AgreementForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            agreement = services.agreement_create(by=request.user, **form.cleaned_data)
+            agreement = agreement_services.agreement_create(by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -248,7 +255,7 @@ def agreement_create(request):
 def agreement_detail(request, pk):
     agreement = _get_agreement_for_user(request, pk)
     can_write = request.user.is_coordinator
-    context = {"agreement": agreement, "can_write": can_write, **selectors.agreement_schedule(agreement)}
+    context = {"agreement": agreement, "can_write": can_write, **agreement_selectors.agreement_schedule(agreement)}
     if can_write:
         context["release_form"] = PlannedPaymentReleaseForm(initial={"paid_on": timezone.localdate()})
     return render(request, "budget/agreement_detail.html", context)
@@ -261,7 +268,7 @@ def report_deadline_add(request, pk):
     form = ReportDeadlineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.report_deadline_add(agreement=agreement, by=request.user, **form.cleaned_data)
+            agreement_services.report_deadline_add(agreement=agreement, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -277,7 +284,7 @@ def planned_payment_add(request, pk):
     form = PlannedPaymentForm(request.POST or None, agreement=agreement)
     if request.method == "POST" and form.is_valid():
         try:
-            services.planned_payment_add(agreement=agreement, by=request.user, **form.cleaned_data)
+            agreement_services.planned_payment_add(agreement=agreement, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -294,7 +301,7 @@ def planned_payment_cancel(request, pk, planned_pk):
     form = PlannedPaymentCancelForm(request.POST or None, initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.planned_payment_cancel(planned=planned, by=request.user, **form.cleaned_data)
+            agreement_services.planned_payment_cancel(planned=planned, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -316,7 +323,7 @@ def planned_payment_release(request, pk, planned_pk):
                 messages.error(request, error)
         return redirect(agreement)
     try:
-        disbursement = services.planned_payment_release(planned=planned, by=request.user, **form.cleaned_data)
+        disbursement = agreement_services.planned_payment_release(planned=planned, by=request.user, **form.cleaned_data)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -343,7 +350,7 @@ def disbursement_correct(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            correction = services.disbursement_correct(
+            correction = ledger_services.disbursement_correct(
                 disbursement=disbursement, delta=data["delta"], new_amount=data["new_amount"],
                 corrected_on=data["corrected_on"], reason=data["reason"], by=request.user,
             )
@@ -371,14 +378,14 @@ def history(request):
     plan = current_plan_or_404()
     form = HistoryFilterForm(request.GET or None, plan=plan)
     filters = form.cleaned_data if form.is_valid() else {}
-    rows = selectors.ledger_history_queryset(plan, project=filters.get("project"), source=filters.get("source"))
+    rows = ledger_selectors.ledger_history_queryset(plan, project=filters.get("project"), source=filters.get("source"))
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     context = {
         "plan": plan,
         "form": form,
         "page": page,
-        "entries": selectors.history_entries(page.object_list),
-        "balances": selectors.balances_as_at(plan, filters["au"]) if filters.get("au") else None,
+        "entries": ledger_selectors.history_entries(page.object_list),
+        "balances": ledger_selectors.balances_as_at(plan, filters["au"]) if filters.get("au") else None,
     }
     return render(request, "budget/history.html", context)
 
@@ -400,4 +407,4 @@ def project_budget(request, pk):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     project = _get_project_budget_for_user(request, pk)
-    return render(request, "budget/project_budget.html", selectors.project_budget(project))
+    return render(request, "budget/project_budget.html", project_budget_selectors.project_budget(project))

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Group
 
-from budget import services as budget_services
 from budget.models import FundingSource
+from budget.services import ledger as ledger_services
 from chantiers import services as chantier_services
 from chantiers.models import (
     ActionProject,
@@ -118,7 +118,7 @@ def plan_year(plan, number=1) -> PlanYear:
 
 
 def commit(*, source, project, amount, year=None, by=None, decided_on=datetime.date(2014, 6, 1)):
-    return budget_services.commitment_create(
+    return ledger_services.commitment_create(
         source=source,
         project=project,
         plan_year=year or plan_year(source.plan),

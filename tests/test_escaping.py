@@ -71,8 +71,8 @@ def payload_for(field):
 
 def create_missing_rows():
     """The demo has no comment, reduction or correction: one of each, so their texts are shown too."""
-    from budget import services as budget_services
     from budget.models import Commitment, Disbursement
+    from budget.services import ledger as ledger_services
     from chantiers import services as chantier_services
     from chantiers.models import ActionProject
     from organisations.models import User
@@ -83,11 +83,11 @@ def create_missing_rows():
     project = ActionProject.objects.filter(lead=organisation, is_demo=True).exclude(status="draft").order_by("pk").first()
     chantier_services.project_comment_create(project=project, author=partner, text=SCRIPT, organisation=organisation)
     commitment = next(c for c in Commitment.objects.order_by("pk") if c.remaining >= Decimal("1.00"))
-    budget_services.commitment_reduce(
+    ledger_services.commitment_reduce(
         commitment=commitment, amount=Decimal("1.00"), reduced_on=datetime.date(2014, 7, 1), reason=SCRIPT, by=coordinator
     )
     disbursement = Disbursement.objects.order_by("pk").first()
-    budget_services.disbursement_correct(
+    ledger_services.disbursement_correct(
         disbursement=disbursement, delta=Decimal("-0.01"), corrected_on=datetime.date(2014, 7, 2), reason=SCRIPT,
         by=coordinator,
     )

@@ -10,7 +10,7 @@ from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
 from budget.models import FundingSource
-from budget.services import totals_mismatches
+from budget.selectors.ledger import totals_mismatches
 from chantiers.models import (
     TRANSITIONS,
     ActionProject,

@@ -21,8 +21,8 @@ from django.test import override_settings
 
 from asis import kept
 from asis.backup import database_summary
-from budget import services as budget_services
 from budget.models import Commitment, Disbursement
+from budget.services import ledger as ledger_services
 from organisations.models import User
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,14 +69,14 @@ def _fill_the_database():
     call_command("generate_volume", scale=0.02, seed=7, today=datetime.date(2014, 6, 1))
     coordinator = User.objects.get(username="coordination")
     payment = Disbursement.objects.filter(commitment__project__is_demo=True).order_by("pk").first()
-    budget_services.disbursement_correct(
+    ledger_services.disbursement_correct(
         disbursement=payment, delta=Decimal("-0.01"), corrected_on=payment.paid_on, reason="Arrondi", by=coordinator
     )
     commitment = (
         Commitment.objects.filter(project__is_demo=True)
         .alias(left=Commitment.CURRENT - F("disbursed_total")).filter(left__gt=Decimal("1.00")).order_by("pk").first()
     )
-    budget_services.commitment_reduce(
+    ledger_services.commitment_reduce(
         commitment=commitment, amount=Decimal("0.99"), reduced_on=commitment.decided_on, reason="Ajustement", by=coordinator
     )
 

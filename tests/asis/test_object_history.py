@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from budget import services as budget_services
+from budget.services import ledger as ledger_services
 from chantiers.models import ProjectStatus
 from organisations.models import Organisation
 from tests import factories as f
@@ -68,7 +68,7 @@ def test_a_commitment_and_its_disbursement_have_a_history_page(client, cast, pla
     project = f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.IN_PROGRESS)
     source = f.make_source(plan)
     commitment = f.commit(source=source, project=project, amount=Decimal("3000.00"), by=cast.coordinator)
-    payment = budget_services.disbursement_create(
+    payment = ledger_services.disbursement_create(
         commitment=commitment, amount=Decimal("1250.50"), paid_on=datetime.date(2014, 7, 1), by=cast.coordinator
     )
     client.force_login(cast.coordinator)
@@ -194,10 +194,10 @@ def test_a_commitment_with_many_payments_costs_the_same_queries(client, cast, pl
     project = f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.IN_PROGRESS)
     commitment = f.commit(source=f.make_source(plan), project=project, amount=Decimal("9000.00"), by=cast.coordinator)
     for day in range(1, 31):
-        budget_services.disbursement_create(
+        ledger_services.disbursement_create(
             commitment=commitment, amount=Decimal("100.00"), paid_on=datetime.date(2014, 7, day), by=cast.coordinator
         )
-    budget_services.commitment_reduce(
+    ledger_services.commitment_reduce(
         commitment=commitment, amount=Decimal("500.00"), reduced_on=datetime.date(2014, 8, 1), reason="Moins d'ateliers", by=cast.coordinator
     )
     client.force_login(cast.coordinator)

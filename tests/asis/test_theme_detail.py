@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from asis import selectors
-from budget import services as budget_services
 from budget.models import FundingSource
+from budget.services import ledger as ledger_services
 from chantiers import services as chantier_services
 from chantiers.models import ProgressReport, ProjectStatus
 from tests import factories as f
@@ -47,7 +47,7 @@ def world(asis, housing, cast):
 
     accepted = f.make_project(lead=cast.org_b, theme=housing, status=ProjectStatus.IN_PROGRESS, title="Logements pour tous")
     commitment = f.commit(source=fqis, project=accepted, amount="12500.50")
-    budget_services.disbursement_create(commitment=commitment, amount=Decimal("2000.25"), paid_on=datetime.date(2014, 7, 1))
+    ledger_services.disbursement_create(commitment=commitment, amount=Decimal("2000.25"), paid_on=datetime.date(2014, 7, 1))
     other = f.make_project(lead=cast.org_a, theme=housing, status=ProjectStatus.ACCEPTED, title="Coop d'habitation")
     f.commit(source=fqis, project=other, amount="1000.00", year=f.plan_year(asis, 2))
     f.make_project(lead=cast.org_a, theme=housing, title="Brouillon secret de A")
@@ -174,7 +174,7 @@ def _grow(plan, theme, cast, count):
             project.partnerships.create(organisation=cast.org_a if j else cast.org_b)
             if project.is_fundable:
                 commitment = f.commit(source=fqis, project=project, amount="100.00")
-                budget_services.disbursement_create(commitment=commitment, amount=Decimal("40.00"), paid_on=datetime.date(2014, 8, 1))
+                ledger_services.disbursement_create(commitment=commitment, amount=Decimal("40.00"), paid_on=datetime.date(2014, 8, 1))
                 for percent in (20, 50):
                     ProgressReport.objects.create(
                         project=project, period_start=datetime.date(2014, 4, 1),

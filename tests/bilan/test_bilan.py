@@ -8,13 +8,13 @@ import pytest
 from django.urls import reverse
 
 from bilan.selectors.build import build_bilan
-from budget import services as budget_services
 from budget.models import (
     Commitment,
     Disbursement,
     DisbursementCorrection,
     FundingSource,
 )
+from budget.services import ledger as ledger_services
 from chantiers.models import (
     Attendance,
     Indicator,
@@ -136,10 +136,10 @@ def test_money_rule_reductions_and_corrections(cast, world):
     from django.db.models import F
 
     commitment = Commitment.objects.get(project=world["a"])
-    budget_services.commitment_reduce(
+    ledger_services.commitment_reduce(
         commitment=commitment, amount=Decimal("1000.00"), reduced_on=D(2015, 6, 1), reason="Moins de participants", by=cast.coordinator
     )
-    paid = budget_services.disbursement_create(commitment=commitment, amount=Decimal("4000.00"), paid_on=D(2015, 3, 1), by=cast.coordinator)
+    paid = ledger_services.disbursement_create(commitment=commitment, amount=Decimal("4000.00"), paid_on=D(2015, 3, 1), by=cast.coordinator)
     # A correction dated in the next year counts in the next year, not in the year of the payment.
     DisbursementCorrection.objects.create(disbursement=paid, delta=Decimal("-250.50"), corrected_on=D(2015, 4, 10), reason="Trop versé")
     Disbursement.objects.filter(pk=paid.pk).update(correction_total=F("correction_total") - Decimal("250.50"))

@@ -16,7 +16,7 @@ from bilan import export_rows, exports
 from bilan.selectors import lines
 from bilan.selectors.build import build_bilan
 from budget.models import Commitment, Disbursement, DisbursementCorrection
-from budget.services import commitment_reduce
+from budget.services.ledger import commitment_reduce
 from chantiers.models import ActionProject, Indicator, Plan, ProgressReport
 from organisations.models import Organisation, User
 from tests.bilan.test_bilan_exports import correct, db_committed, db_disbursed

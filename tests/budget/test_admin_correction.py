@@ -1,4 +1,4 @@
-"""Corrections in the admin go through budget.services.disbursement_correct: same rule, same French errors."""
+"""Corrections in the admin go through budget.services.ledger.disbursement_correct: same rule, same French errors."""
 
 import datetime
 from decimal import Decimal
@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from budget.models import DisbursementCorrection
-from budget.services import disbursement_create
+from budget.services.ledger import disbursement_create
 from chantiers.models import ProjectStatus
 from tests import factories as f
 

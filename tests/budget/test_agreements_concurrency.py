@@ -10,12 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from budget.models import Disbursement, PlannedPayment
-from budget.services import (
-    agreement_create,
-    planned_payment_add,
-    planned_payment_release,
-    totals_mismatches,
-)
+from budget.selectors.ledger import totals_mismatches
+from budget.services.agreements import agreement_create, planned_payment_add, planned_payment_release
 from chantiers.models import ProjectStatus
 from tests import factories as f
 

@@ -8,16 +8,15 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from budget.models import Agreement, Disbursement, PlannedPayment
-from budget.services import (
+from budget.selectors.ledger import totals_mismatches
+from budget.services.agreements import (
     agreement_create,
-    commitment_reduce,
-    disbursement_create,
     planned_payment_add,
     planned_payment_cancel,
     planned_payment_release,
     report_deadline_add,
-    totals_mismatches,
 )
+from budget.services.ledger import commitment_reduce, disbursement_create
 from chantiers.models import ProgressReport, ProjectStatus, ReportDeadline
 from tests import factories as f
 

@@ -9,13 +9,13 @@ import pytest
 from django.urls import reverse
 
 from budget.models import Agreement, Disbursement, PlannedPayment
-from budget.services import (
+from budget.services.agreements import (
     agreement_create,
-    disbursement_create,
     planned_payment_add,
     planned_payment_release,
     report_deadline_add,
 )
+from budget.services.ledger import disbursement_create
 from chantiers.models import (
     ProgressReport,
     ProjectPartner,
@@ -271,7 +271,7 @@ def test_planned_against_actual_to_the_cent(client, cast, agreement, commitment,
     d = planned_payment_add(agreement=agreement, commitment=second, due_on=datetime.date(2015, 8, 1), amount="999.00", by=by)
     planned_payment_release(planned=a, paid_on=datetime.date(2014, 7, 2), reference="", by=by)
     planned_payment_release(planned=c, paid_on=datetime.date(2015, 7, 3), reference="", by=by)
-    from budget.services import planned_payment_cancel
+    from budget.services.agreements import planned_payment_cancel
 
     planned_payment_cancel(planned=d, on=datetime.date(2015, 7, 15), reason="Reporté", by=by)
     disbursement_create(commitment=second, amount="0.01", paid_on=datetime.date(2015, 7, 20))  # outside the schedule
@@ -343,7 +343,7 @@ def test_detail_queries_do_not_grow(client, cast, agreement, commitment, deadlin
 
 
 def test_report_states_filed_due_late(agreement, commitment, deadline, cast):
-    from budget.selectors import agreement_schedule
+    from budget.selectors.agreements import agreement_schedule
 
     later = report_deadline_add(agreement=agreement, kind="final", due_on=datetime.date(2016, 3, 31), label="", by=cast.coordinator)
     planned_payment_add(agreement=agreement, commitment=commitment, due_on=datetime.date(2016, 4, 15), amount="100", required_report=later, by=cast.coordinator)

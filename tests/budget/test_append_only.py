@@ -7,12 +7,8 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from budget.models import Commitment, Disbursement, FundingSource
-from budget.services import (
-    commitment_reduce,
-    disbursement_correct,
-    disbursement_create,
-    totals_mismatches,
-)
+from budget.selectors.ledger import totals_mismatches
+from budget.services.ledger import commitment_reduce, disbursement_correct, disbursement_create
 from chantiers.models import ProjectStatus
 from tests import factories as f
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from budget.models import FundingSource
-from budget.selectors import balances_as_at
+from budget.selectors.ledger import balances_as_at
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

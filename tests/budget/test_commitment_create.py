@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from budget.models import Commitment, FundingSource
-from budget.services import commitment_create, totals_mismatches
+from budget.selectors.ledger import totals_mismatches
+from budget.services.ledger import commitment_create
 from chantiers.models import ProjectStatus
 from tests import factories as f
 

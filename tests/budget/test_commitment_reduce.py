@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from budget.models import CommitmentReduction
-from budget.services import commitment_reduce, disbursement_create, totals_mismatches
+from budget.selectors.ledger import totals_mismatches
+from budget.services.ledger import commitment_reduce, disbursement_create
 from chantiers.models import ProjectStatus
 from tests import factories as f
 

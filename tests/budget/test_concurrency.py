@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from budget.models import Commitment, FundingSource
-from budget.services import commitment_create, totals_mismatches
+from budget.selectors.ledger import totals_mismatches
+from budget.services.ledger import commitment_create
 from chantiers.models import ProjectStatus
 from tests import factories as f
 

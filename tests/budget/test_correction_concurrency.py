@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from budget.models import Commitment, Disbursement, DisbursementCorrection
-from budget.services import disbursement_correct, disbursement_create, totals_mismatches
+from budget.selectors.ledger import totals_mismatches
+from budget.services.ledger import disbursement_correct, disbursement_create
 from chantiers.models import ProjectStatus
 from tests import factories as f
 

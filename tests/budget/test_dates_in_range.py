@@ -13,7 +13,7 @@ from django.urls import reverse
 from asis.templatetags.asis_format import day_text
 from budget import forms as budget_forms
 from budget.models import Agreement, Commitment
-from budget.services import agreement_create
+from budget.services.agreements import agreement_create
 from chantiers.models import ProjectStatus, plan_date_bounds
 from tests import factories as f
 

@@ -12,12 +12,8 @@ from budget.models import (
     DisbursementCorrection,
     FundingSource,
 )
-from budget.services import (
-    commitment_reduce,
-    disbursement_correct,
-    disbursement_create,
-    totals_mismatches,
-)
+from budget.selectors.ledger import totals_mismatches
+from budget.services.ledger import commitment_reduce, disbursement_correct, disbursement_create
 from chantiers.models import ProjectStatus
 from tests import factories as f
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from budget.models import Disbursement, DisbursementCorrection
-from budget.services import disbursement_create
+from budget.services.ledger import disbursement_create
 from chantiers.models import ProjectStatus
 from tests import factories as f
 

@@ -5,7 +5,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from budget.models import Disbursement
-from budget.services import disbursement_create, totals_mismatches
+from budget.selectors.ledger import totals_mismatches
+from budget.services.ledger import disbursement_create
 from chantiers.models import ProjectStatus
 from tests import factories as f
 

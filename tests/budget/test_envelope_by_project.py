@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from budget.models import FundingSource
-from budget.services import commitment_reduce, disbursement_create
+from budget.services.ledger import commitment_reduce, disbursement_create
 from chantiers.models import ProjectStatus
 from tests import factories as f
 

@@ -10,9 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from budget import selectors
 from budget.models import Commitment, FundingSource
-from budget.services import commitment_reduce, disbursement_correct, disbursement_create
+from budget.selectors import targets as target_selectors
+from budget.services.ledger import commitment_reduce, disbursement_correct, disbursement_create
 from chantiers.models import OtherFunding, ProjectStatus
 from tests import factories as f
 
@@ -44,7 +44,7 @@ def test_quarters_count_each_payment_once_on_the_quarter_bounds_with_corrections
     }
     payments = {day: disbursement_create(commitment=commitment, amount=amount, paid_on=day) for day, amount in days.items()}
     disbursement_correct(disbursement=payments[datetime.date(2013, 6, 30)], delta="-0.01", corrected_on=datetime.date(2013, 7, 2), reason="Erreur")
-    quarters = {q["label"]: q for q in selectors.disbursements_by_quarter(asis)}
+    quarters = {q["label"]: q for q in target_selectors.disbursements_by_quarter(asis)}
     assert quarters["2013-2014 T1"]["paid"] == Decimal("300.02")  # 100,01 + 200,02 − 0,01
     assert quarters["2013-2014 T2"]["paid"] == Decimal("300.03")
     assert quarters["2013-2014 T4"]["paid"] == Decimal("400.04")

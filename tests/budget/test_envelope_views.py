@@ -104,7 +104,8 @@ def test_a_disbursement_through_the_portal(asis, client, cast, accepted):
 def test_envelope_queries_do_not_grow(asis, client, cast, django_assert_max_num_queries):
     """Intended to prevent an n+1 issue: 40 commitments, 60 disbursements, targets for 6 themes and
     3 years and 10 moves cost the same queries as 2 commitments and no target."""
-    from budget.services import disbursement_create, target_move, targets_set
+    from budget.services.ledger import disbursement_create
+    from budget.services.targets import target_move, targets_set
 
     client.force_login(cast.coordinator)
     fqis = FundingSource.objects.get(code="fqis")

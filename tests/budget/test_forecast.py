@@ -8,8 +8,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from budget import selectors, services
 from budget.models import FundingSource
+from budget.selectors import targets as target_selectors
+from budget.services import ledger as ledger_services
 from chantiers.models import ProjectStatus
 from tests import factories as f
 
@@ -20,7 +21,7 @@ ENVELOPE = Decimal("502136.00")
 
 
 def forecast(plan, today, committed="100000.00", paid="36500.00"):
-    return selectors.forecast(plan, envelope=ENVELOPE, committed=Decimal(committed), paid=Decimal(paid), today=today)
+    return target_selectors.forecast(plan, envelope=ENVELOPE, committed=Decimal(committed), paid=Decimal(paid), today=today)
 
 
 def test_one_year_in_at_a_slow_pace(asis):
@@ -111,8 +112,8 @@ def test_the_page_shows_the_warning_and_the_method(asis, cast, client, monkeypat
     fqis = FundingSource.objects.get(code="fqis")
     project = f.make_project(lead=cast.org_a, theme=asis.themes.get(order=2), status=ProjectStatus.IN_PROGRESS)
     commitment = f.commit(source=fqis, project=project, amount="100000.00")
-    services.disbursement_create(commitment=commitment, amount="36500.00", paid_on=datetime.date(2013, 9, 1))
-    monkeypatch.setattr(selectors, "forecast_day", lambda: datetime.date(2014, 3, 31))
+    ledger_services.disbursement_create(commitment=commitment, amount="36500.00", paid_on=datetime.date(2013, 9, 1))
+    monkeypatch.setattr(target_selectors, "forecast_day", lambda: datetime.date(2014, 3, 31))
     client.force_login(cast.staff)
     response = client.get(reverse("budget:envelope"))
     text = response.content.decode().replace("\xa0", " ").replace("&#x27;", "'")
@@ -123,7 +124,7 @@ def test_the_page_shows_the_warning_and_the_method(asis, cast, client, monkeypat
 
 
 def test_no_warning_on_the_page_once_the_plan_is_over(asis, cast, client, monkeypatch):
-    monkeypatch.setattr(selectors, "forecast_day", lambda: datetime.date(2016, 6, 1))
+    monkeypatch.setattr(target_selectors, "forecast_day", lambda: datetime.date(2016, 6, 1))
     client.force_login(cast.coordinator)
     response = client.get(reverse("budget:envelope"))
     assert response.context["forecast"]["over"] is True

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from budget.models import Agreement, BudgetTarget, PlannedPayment, TargetMove
-from budget.services import disbursement_correct, disbursement_create
+from budget.services.ledger import disbursement_correct, disbursement_create
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,6 @@ from django.db import transaction
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from budget import services
 from budget.models import (
     Commitment,
     CommitmentReduction,
@@ -19,6 +18,8 @@ from budget.models import (
     DisbursementCorrection,
     FundingSource,
 )
+from budget.selectors import ledger as ledger_selectors
+from budget.services import ledger as ledger_services
 from chantiers.models import ProjectStatus
 from tests import factories as f
 
@@ -73,7 +74,7 @@ def assert_invariants(source, model):
         assert Decimal("0") <= c.disbursed_total <= c.amount - c.reduced_total
     for d in Disbursement.objects.all():
         assert d.current_amount >= 0
-    assert services.totals_mismatches() == []
+    assert ledger_selectors.totals_mismatches() == []
     # The database agrees with the Python model to the cent.
     assert source.committed_total == sum((c["amount"] - c["reduced"] for c in model["commitments"]), Decimal("0.00"))
     assert source.disbursed_total == sum((d["current"] for d in model["disbursements"]), Decimal("0.00"))
@@ -90,7 +91,7 @@ def apply(op, source, project, year, model):
     if kind == "commit":
         (amount,) = args
         expected = amount > 0 and committed + amount <= source.amount
-        run = lambda: services.commitment_create(  # noqa: E731
+        run = lambda: ledger_services.commitment_create(  # noqa: E731
             source=source, project=project, plan_year=year, amount=amount, decided_on=DAY
         )
         after = lambda obj: commitments.append({"obj": obj, "amount": amount, "reduced": Decimal("0.00"), "paid": Decimal("0.00")})  # noqa: E731
@@ -102,7 +103,7 @@ def apply(op, source, project, year, model):
         if kind == "disburse":
             amount = args[1]
             expected = 0 < amount <= left
-            run = lambda: services.disbursement_create(commitment=c["obj"], amount=amount, paid_on=DAY)  # noqa: E731
+            run = lambda: ledger_services.disbursement_create(commitment=c["obj"], amount=amount, paid_on=DAY)  # noqa: E731
 
             def after(obj):
                 c["paid"] += amount
@@ -110,13 +111,13 @@ def apply(op, source, project, year, model):
         elif kind == "reduce":
             amount = args[1]
             expected = 0 < amount <= left
-            run = lambda: services.commitment_reduce(commitment=c["obj"], amount=amount, reduced_on=DAY, reason="Réduction")  # noqa: E731
+            run = lambda: ledger_services.commitment_reduce(commitment=c["obj"], amount=amount, reduced_on=DAY, reason="Réduction")  # noqa: E731
 
             def after(obj):
                 c["reduced"] += amount
         else:
             expected = left > 0
-            run = lambda: services.commitment_reduce(  # noqa: E731
+            run = lambda: ledger_services.commitment_reduce(  # noqa: E731
                 commitment=c["obj"], amount=None, reduced_on=DAY, reason="Annulation", cancel=True
             )
 
@@ -132,7 +133,7 @@ def apply(op, source, project, year, model):
         valid_new = kind == "correct" or args[1] >= 0
         expected = valid_new and delta != 0 and (delta <= room if delta > 0 else d["current"] + delta >= 0)
         keyword = {"delta": args[1]} if kind == "correct" else {"new_amount": args[1]}
-        run = lambda: services.disbursement_correct(disbursement=d["obj"], corrected_on=DAY, reason="Correction", **keyword)  # noqa: E731
+        run = lambda: ledger_services.disbursement_correct(disbursement=d["obj"], corrected_on=DAY, reason="Correction", **keyword)  # noqa: E731
 
         def after(obj):
             d["current"] += delta
@@ -172,8 +173,8 @@ def test_cancelling_what_is_left_after_a_payment_fits_exactly(small_source, paid
     UPDATE now round to the cent, and check_budget no longer reports 0,10 != 0,10."""
     source, project, year = small_source
     commitment = f.commit(source=source, project=project, amount="500.00", year=year)
-    services.disbursement_create(commitment=commitment, amount=paid, paid_on=DAY)
-    services.commitment_reduce(commitment=commitment, amount=None, reduced_on=DAY, reason="Projet terminé", cancel=True)
+    ledger_services.disbursement_create(commitment=commitment, amount=paid, paid_on=DAY)
+    ledger_services.commitment_reduce(commitment=commitment, amount=None, reduced_on=DAY, reason="Projet terminé", cancel=True)
     commitment.refresh_from_db()
     assert commitment.remaining == Decimal("0.00") and commitment.current_amount == Decimal(paid)
-    assert services.totals_mismatches() == []
+    assert ledger_selectors.totals_mismatches() == []

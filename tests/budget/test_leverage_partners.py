@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from budget import selectors
 from budget.models import FundingSource
+from budget.selectors import envelope as envelope_selectors
+from budget.selectors import project_budget as project_budget_selectors
 from chantiers.models import OtherFunding, ProjectPartner, ProjectStatus
 from chantiers.services import project_partner_answer
 from tests import factories as f
@@ -36,7 +37,7 @@ def funded(asis, cast):
 
 
 def test_the_envelope_counts_only_the_confirmed_contribution(asis, funded):
-    overview = selectors.envelope_overview(asis)
+    overview = envelope_selectors.envelope_overview(asis)
     row = next(r for r in overview["by_theme"] if r["theme"].pk == funded.theme_id)
     assert row["other"] == Decimal("2500.50")  # 1 000,01 + 1 500,49; not 9 999 999,00, not 700,00
     assert row["leverage"] == Decimal("0.83")  # 2 500,50 / 3 000,00 = 0,8335
@@ -48,11 +49,11 @@ def test_a_partner_confirming_moves_the_leverage(asis, cast, funded):
     pending = funded.partnerships.get(status=Status.PENDING)
     responsable = f.make_user("cora", organisation=pending.organisation, role="responsable")
     project_partner_answer(partnership=pending, by=responsable, accept=True)
-    assert selectors.envelope_overview(asis)["other_total"] == Decimal("10002499.50")  # 1 000,01 + 1 500,49 + 9 999 999,00
+    assert envelope_selectors.envelope_overview(asis)["other_total"] == Decimal("10002499.50")  # 1 000,01 + 1 500,49 + 9 999 999,00
 
 
 def test_one_projects_budget_counts_only_the_confirmed_contribution_and_marks_the_others(client, cast, funded):
-    budget = selectors.project_budget(funded)
+    budget = project_budget_selectors.project_budget(funded)
     assert budget["partners_confirmed"] == Decimal("1500.49")
     assert budget["leverage"] == Decimal("0.83")
     client.force_login(cast.coordinator)

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from budget.models import Commitment, Disbursement
-from budget.services import disbursement_correct, disbursement_create
+from budget.services.ledger import disbursement_correct, disbursement_create
 from chantiers.models import OtherFunding, ProjectPartner, ProjectYearAmount
 from tests import factories as f
 

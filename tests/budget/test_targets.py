@@ -1,4 +1,4 @@
-"""Targets (budget.services.target_set / targets_set) and moves between them (target_move):
+"""Targets (budget.services.targets.target_set / targets_set) and moves between them (target_move):
 every refused case says why in French and saves nothing."""
 
 import datetime
@@ -7,8 +7,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from budget import services
 from budget.models import BudgetTarget, FundingSource, TargetMove
+from budget.selectors import targets as target_selectors
+from budget.services import ledger as ledger_services
+from budget.services import targets as target_services
 from chantiers.models import ProjectStatus
 from tests import factories as f
 
@@ -29,7 +31,7 @@ def year(plan, number):
 @pytest.fixture
 def targets(asis):
     """Six themes at 80 000 $ (480 000 $) and three years at 160 000 $ (480 000 $) of the 502 136 $ envelope."""
-    services.targets_set(
+    target_services.targets_set(
         plan=asis, themes={t: Decimal("80000.00") for t in asis.themes.all()}, years={y: Decimal("160000.00") for y in asis.years.all()}
     )
     return asis
@@ -49,39 +51,39 @@ def message(error: ValidationError) -> str:
 
 
 def test_setting_a_target_the_first_time_creates_it(asis, cast):
-    created = services.target_set(plan=asis, theme=theme(asis, 1), amount="85 000,50", by=cast.coordinator)
+    created = target_services.target_set(plan=asis, theme=theme(asis, 1), amount="85 000,50", by=cast.coordinator)
     assert (created.amount, created.theme, created.plan_year, created.created_by) == (Decimal("85000.50"), theme(asis, 1), None, cast.coordinator)
-    assert services.target_current(created) == Decimal("85000.50")
+    assert target_selectors.target_current(created) == Decimal("85000.50")
 
 
 def test_the_theme_targets_may_fill_the_envelope_to_the_cent(asis):
-    services.target_set(plan=asis, theme=theme(asis, 1), amount="502136.00")
+    target_services.target_set(plan=asis, theme=theme(asis, 1), amount="502136.00")
     assert BudgetTarget.objects.get().amount == Decimal("502136.00")
 
 
 def test_the_theme_targets_cannot_exceed_the_envelope(asis):
-    services.target_set(plan=asis, theme=theme(asis, 1), amount="500000.00")
+    target_services.target_set(plan=asis, theme=theme(asis, 1), amount="500000.00")
     with pytest.raises(ValidationError) as error:
-        services.target_set(plan=asis, theme=theme(asis, 2), amount="2136.01")
+        target_services.target_set(plan=asis, theme=theme(asis, 2), amount="2136.01")
     assert message(error.value) == "La somme des cibles par enjeu (502 136,01 $) dépasserait l'enveloppe (502 136,00 $) de 0,01 $."
     assert BudgetTarget.objects.count() == 1
 
 
 def test_the_year_targets_cannot_exceed_the_envelope(asis):
     with pytest.raises(ValidationError) as error:
-        services.targets_set(plan=asis, years={year(asis, 1): "200000", year(asis, 2): "200000", year(asis, 3): "110000"})
+        target_services.targets_set(plan=asis, years={year(asis, 1): "200000", year(asis, 2): "200000", year(asis, 3): "110000"})
     assert message(error.value) == "La somme des cibles par année (510 000,00 $) dépasserait l'enveloppe (502 136,00 $) de 7 864,00 $."
     assert not BudgetTarget.objects.exists()
 
 
 def test_theme_and_year_targets_are_two_separate_sums(asis):
-    services.targets_set(plan=asis, themes={theme(asis, 1): "502136"}, years={year(asis, 1): "502136"})
+    target_services.targets_set(plan=asis, themes={theme(asis, 1): "502136"}, years={year(asis, 1): "502136"})
     assert BudgetTarget.objects.count() == 2
 
 
 def test_a_target_already_set_is_changed_only_by_a_move(targets):
     with pytest.raises(ValidationError) as error:
-        services.target_set(plan=targets, theme=theme(targets, 1), amount="1000")
+        target_services.target_set(plan=targets, theme=theme(targets, 1), amount="1000")
     assert "est déjà fixée (80 000,00 $) : pour la changer, faites une réaffectation" in message(error.value)
     assert target(targets, theme_order=1).amount == Decimal("80000.00")
 
@@ -89,7 +91,7 @@ def test_a_target_already_set_is_changed_only_by_a_move(targets):
 def test_targets_set_saves_nothing_when_one_is_already_set(targets):
     count = BudgetTarget.objects.count()
     with pytest.raises(ValidationError):
-        services.targets_set(plan=targets, themes={theme(targets, 1): "1"})
+        target_services.targets_set(plan=targets, themes={theme(targets, 1): "1"})
     assert BudgetTarget.objects.count() == count
 
 
@@ -100,7 +102,7 @@ def test_targets_set_saves_nothing_when_one_is_already_set(targets):
 def test_a_target_is_a_theme_or_a_year(asis, kwargs, text):
     extra = {"theme": theme(asis, 1), "plan_year": year(asis, 1)} if kwargs else {}
     with pytest.raises(ValidationError) as error:
-        services.target_set(plan=asis, amount="10", **extra)
+        target_services.target_set(plan=asis, amount="10", **extra)
     assert message(error.value) == text
     assert not BudgetTarget.objects.exists()
 
@@ -108,14 +110,14 @@ def test_a_target_is_a_theme_or_a_year(asis, kwargs, text):
 def test_a_target_of_another_plan_is_refused(asis):
     other = f.make_plan()
     with pytest.raises(ValidationError) as error:
-        services.target_set(plan=asis, plan_year=other.years.get(number=1), amount="10")
+        target_services.target_set(plan=asis, plan_year=other.years.get(number=1), amount="10")
     assert message(error.value) == "Cet enjeu ou cette année n'appartient pas au plan."
     assert not BudgetTarget.objects.exists()
 
 
 def test_a_negative_target_is_refused(asis):
     with pytest.raises(ValidationError) as error:
-        services.target_set(plan=asis, theme=theme(asis, 1), amount="-1")
+        target_services.target_set(plan=asis, theme=theme(asis, 1), amount="-1")
     assert message(error.value) == "Une cible ne peut être négative."
     assert not BudgetTarget.objects.exists()
 
@@ -125,30 +127,30 @@ def test_a_negative_target_is_refused(asis):
 
 def test_a_reallocation_between_two_themes(targets, cast):
     one, two = target(targets, theme_order=1), target(targets, theme_order=2)
-    move = services.target_move(
+    move = target_services.target_move(
         kind=TargetMove.Kind.REALLOCATION, from_target=one, to_target=two, amount="12 345,67", moved_on=DAY,
         reason="  Le projet de logement demande plus.  ", by=cast.coordinator,
     )
     assert (move.amount, move.reason, move.created_by) == (Decimal("12345.67"), "Le projet de logement demande plus.", cast.coordinator)
-    assert services.target_current(one) == Decimal("67654.33")
-    assert services.target_current(two) == Decimal("92345.67")
+    assert target_selectors.target_current(one) == Decimal("67654.33")
+    assert target_selectors.target_current(two) == Decimal("92345.67")
     one.refresh_from_db()
     assert one.amount == Decimal("80000.00")  # the share as first set never changes
     # Moving everything that is left is allowed, to the cent.
-    services.target_move(kind="reallocation", from_target=one, to_target=two, amount="67654.33", moved_on=DAY, reason="Tout")
-    assert services.target_current(one) == Decimal("0.00")
+    target_services.target_move(kind="reallocation", from_target=one, to_target=two, amount="67654.33", moved_on=DAY, reason="Tout")
+    assert target_selectors.target_current(one) == Decimal("0.00")
 
 
 def test_a_reallocation_between_two_years(targets):
-    services.target_move(kind="reallocation", from_target=target(targets, year_number=3), to_target=target(targets, year_number=1),
+    target_services.target_move(kind="reallocation", from_target=target(targets, year_number=3), to_target=target(targets, year_number=1),
                          amount="1000", moved_on=DAY, reason="Devancer")
-    assert services.target_current(target(targets, year_number=1)) == Decimal("161000.00")
+    assert target_selectors.target_current(target(targets, year_number=1)) == Decimal("161000.00")
 
 
 def refused(**kwargs):
     before = TargetMove.objects.count()
     with pytest.raises(ValidationError) as error:
-        services.target_move(**{"moved_on": DAY, "reason": "Motif", **kwargs})
+        target_services.target_move(**{"moved_on": DAY, "reason": "Motif", **kwargs})
     assert TargetMove.objects.count() == before
     return message(error.value)
 
@@ -182,14 +184,14 @@ def test_a_move_stays_in_one_dimension(targets):
 def test_a_move_stays_in_one_plan(targets):
     other = f.make_plan()
     f.make_source(other)
-    elsewhere = services.target_set(plan=other, plan_year=other.years.get(number=2), amount="10")
+    elsewhere = target_services.target_set(plan=other, plan_year=other.years.get(number=2), amount="10")
     text = refused(kind="reallocation", from_target=target(targets, year_number=1), to_target=elsewhere, amount="5")
     assert text == "Les deux cibles doivent appartenir au même plan."
 
 
 def test_a_move_takes_at_most_the_current_value(targets):
     one, two, three = (target(targets, theme_order=n) for n in (1, 2, 3))
-    services.target_move(kind="reallocation", from_target=one, to_target=two, amount="30000", moved_on=DAY, reason="Premier")
+    target_services.target_move(kind="reallocation", from_target=one, to_target=two, amount="30000", moved_on=DAY, reason="Premier")
     text = refused(kind="reallocation", from_target=one, to_target=three, amount="50000.01")
     assert text.startswith("La cible « ") and text.endswith(" » n'est plus que de 50 000,00 $ : impossible d'en déplacer 50 000,01 $.")
 
@@ -199,16 +201,16 @@ def test_a_carry_over_goes_to_the_next_year(targets, cast):
     project = f.make_project(lead=cast.org_a, theme=theme(targets, 1), status=ProjectStatus.ACCEPTED)
     f.commit(source=fqis, project=project, amount="150000.00", year=year(targets, 1))
     y1, y2 = target(targets, year_number=1), target(targets, year_number=2)
-    services.target_move(kind="carry_over", from_target=y1, to_target=y2, amount="10000.00", moved_on=datetime.date(2014, 3, 31), reason="Reste de 2013-2014")
-    assert services.target_current(y1) == Decimal("150000.00")
-    assert services.target_current(y2) == Decimal("170000.00")
-    assert services.year_uncommitted(y1) == Decimal("0.00")
+    target_services.target_move(kind="carry_over", from_target=y1, to_target=y2, amount="10000.00", moved_on=datetime.date(2014, 3, 31), reason="Reste de 2013-2014")
+    assert target_selectors.target_current(y1) == Decimal("150000.00")
+    assert target_selectors.target_current(y2) == Decimal("170000.00")
+    assert target_selectors.year_uncommitted(y1) == Decimal("0.00")
 
 
 def test_a_carry_over_takes_at_most_what_the_year_left_uncommitted(targets, cast):
     project = f.make_project(lead=cast.org_a, theme=theme(targets, 1), status=ProjectStatus.ACCEPTED)
     commitment = f.commit(source=FundingSource.objects.get(code="fqis"), project=project, amount="150000.00", year=year(targets, 1))
-    services.commitment_reduce(commitment=commitment, amount="0.50", reduced_on=DAY, reason="Moins cher")  # current: 149 999,50
+    ledger_services.commitment_reduce(commitment=commitment, amount="0.50", reduced_on=DAY, reason="Moins cher")  # current: 149 999,50
     text = refused(kind="carry_over", from_target=target(targets, year_number=1), to_target=target(targets, year_number=2), amount="10000.51")
     assert text == "L'année 2013-2014 laisse 10 000,50 $ non engagés : impossible d'en reporter 10 000,51 $."
 
@@ -227,9 +229,9 @@ def test_a_carry_over_is_between_years_not_themes(targets):
 def test_current_values_sum_moves_in_and_out_once_each(targets):
     one, two, three = (target(targets, theme_order=n) for n in (1, 2, 3))
     for amount in ("100.10", "200.20"):
-        services.target_move(kind="reallocation", from_target=one, to_target=two, amount=amount, moved_on=DAY, reason="A")
-    services.target_move(kind="reallocation", from_target=two, to_target=one, amount="50.05", moved_on=DAY, reason="B")
-    services.target_move(kind="reallocation", from_target=three, to_target=one, amount="1.01", moved_on=DAY, reason="C")
+        target_services.target_move(kind="reallocation", from_target=one, to_target=two, amount=amount, moved_on=DAY, reason="A")
+    target_services.target_move(kind="reallocation", from_target=two, to_target=one, amount="50.05", moved_on=DAY, reason="B")
+    target_services.target_move(kind="reallocation", from_target=three, to_target=one, amount="1.01", moved_on=DAY, reason="C")
     currents = {t.theme.order: t.current for t in BudgetTarget.objects.filter(theme__isnull=False).with_current().select_related("theme")}
     assert currents[1] == Decimal("80000.00") - Decimal("300.30") + Decimal("51.06")
     assert currents[2] == Decimal("80250.25")

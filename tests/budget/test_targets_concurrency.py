@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from budget.models import BudgetTarget, TargetMove
-from budget.services import target_move, targets_set
+from budget.services.targets import target_move, targets_set
 from tests import factories as f
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]

@@ -8,8 +8,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from budget import services
 from budget.models import BudgetTarget, FundingSource, TargetMove
+from budget.services import ledger as ledger_services
+from budget.services import targets as target_services
 from chantiers.models import ProjectStatus
 from tests import factories as f
 
@@ -27,7 +28,7 @@ def money(value: str) -> Decimal:
 
 @pytest.fixture
 def targets(asis):
-    services.targets_set(
+    target_services.targets_set(
         plan=asis, themes={t: Decimal("80000.00") for t in asis.themes.all()}, years={y: Decimal("160000.00") for y in asis.years.all()}
     )
     return {(t.theme.order if t.theme_id else f"y{t.plan_year.number}"): t for t in BudgetTarget.objects.select_related("theme", "plan_year")}
@@ -165,8 +166,8 @@ def test_overview_sums_match_the_database_to_the_cent(targets, client, cast):
     for amount, theme_order, year_number in amounts:
         project = f.make_project(lead=cast.org_a, theme=asis.themes.get(order=theme_order), status=ProjectStatus.ACCEPTED)
         commitment = f.commit(source=fqis, project=project, amount=amount, year=asis.years.get(number=year_number))
-        services.disbursement_create(commitment=commitment, amount="100.10", paid_on=datetime.date(2014, 7, 15))
-    services.target_move(kind="carry_over", from_target=targets["y1"], to_target=targets["y2"], amount="5000.00",
+        ledger_services.disbursement_create(commitment=commitment, amount="100.10", paid_on=datetime.date(2014, 7, 15))
+    target_services.target_move(kind="carry_over", from_target=targets["y1"], to_target=targets["y2"], amount="5000.00",
                          moved_on=datetime.date(2014, 3, 31), reason="Reste de la première année")
     client.force_login(cast.staff)
     response = client.get(reverse("budget:envelope"))

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from budget.services import totals_mismatches
+from budget.selectors.ledger import totals_mismatches
 
 
 class Command(BaseCommand):

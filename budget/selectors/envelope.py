@@ -1,0 +1,230 @@
+"""Reads of the envelope: totals by source, theme, plan year and project, in a fixed number of queries."""
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.paginator import Paginator
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
+
+from asis.kept import kept
+from budget.models import MONEY, Commitment, Disbursement, FundingSource
+from budget.selectors._common import ZERO, source_ids
+from budget.selectors.targets import plan_money
+from chantiers.models import FUNDABLE_STATUSES, PUBLIC_STATUSES, ActionProject, OtherFunding, ProjectPartner, Theme
+
+# Projects whose other funding counts in the leverage: accepted, under way or done.
+LEVERAGE_STATUSES = tuple({*FUNDABLE_STATUSES, *PUBLIC_STATUSES})
+
+
+def leverage(other: Decimal, committed: Decimal) -> Decimal | None:
+    """Dollars from elsewhere for each dollar of the envelope (effet de levier), to the cent; None without commitment."""
+    if not committed:
+        return None
+    return (Decimal(other) / Decimal(committed)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def envelope_overview(plan) -> dict:
+    """The envelope's totals by source, by theme and by plan year, to the cent, in four queries whatever
+    the number of commitments: sources, plan years, one pass over the commitments (per theme, split by
+    year), themes with their other funding (effet de levier)."""
+    sources = list(FundingSource.objects.filter(plan=plan).order_by("order"))  # 1 sources
+    years = list(plan.years.order_by("number"))  # 1 plan years
+    source_ids = [s.pk for s in sources]
+    split = {}
+    for year in years:  # a commitment's year is one of its source's plan (budget.services.ledger)
+        in_year = Q(plan_year_id=year.pk)
+        split[f"committed_{year.pk}"] = Sum(Commitment.CURRENT, filter=in_year)
+        split[f"disbursed_{year.pk}"] = Sum("disbursed_total", filter=in_year)
+        split[f"count_{year.pk}"] = Count("pk", filter=in_year)
+    by_theme_id = {  # 1 committed, paid, commitments and funded projects per theme, and per year: one pass
+        row["project__theme_id"]: row
+        for row in Commitment.objects.filter(source_id__in=source_ids)
+        .values("project__theme_id")
+        .annotate(
+            committed=Sum(Commitment.CURRENT), disbursed=Sum("disbursed_total"), count=Count("pk"),
+            projects=Count("project_id", distinct=True), **split,
+        )
+        .order_by()
+    }
+    other = OtherFunding.objects.filter(project__theme=OuterRef("pk"), project__status__in=LEVERAGE_STATUSES).order_by().values("project__theme")
+    # Partners' contributions count once the partner confirmed them (an unconfirmed amount is only the lead's word).
+    partners = (
+        ProjectPartner.objects.confirmed().filter(project__theme=OuterRef("pk"), project__status__in=LEVERAGE_STATUSES)
+        .order_by().values("project__theme")
+    )
+    themes = list(  # 1 themes of the plan (and of any funded project, should one belong to another plan), with their other funding
+        Theme.objects.filter(Q(plan=plan) | Q(pk__in=list(by_theme_id)))
+        .annotate(
+            other_funding=Coalesce(Subquery(other.annotate(s=Sum("amount")).values("s")), ZERO, output_field=DecimalField(**MONEY))
+            + Coalesce(Subquery(partners.annotate(s=Sum("contribution_value")).values("s")), ZERO, output_field=DecimalField(**MONEY))
+        )
+        .order_by("order", "pk")
+    )
+    by_theme = []
+    for theme in themes:
+        theme.funded_projects = by_theme_id[theme.pk]["projects"] if theme.pk in by_theme_id else 0
+        if theme.pk in by_theme_id:
+            row = by_theme_id[theme.pk]
+            other_funding = theme.other_funding if theme.plan_id == plan.pk else ZERO
+            by_theme.append({
+                "theme": theme, "name": theme.name, "projects": row["projects"], "committed": row["committed"], "disbursed": row["disbursed"],
+                "other": other_funding, "leverage": leverage(other_funding, row["committed"]),
+            })
+    by_year = []
+    for year in years:
+        rows = [row for row in by_theme_id.values() if row[f"count_{year.pk}"]]
+        if rows:
+            by_year.append({
+                "year": year, "label": year.label,
+                "committed": sum((row[f"committed_{year.pk}"] for row in rows), ZERO),
+                "disbursed": sum((row[f"disbursed_{year.pk}"] for row in rows), ZERO),
+            })
+    plan_themes = [t for t in themes if t.plan_id == plan.pk]
+    other_total = sum((t.other_funding for t in plan_themes), ZERO)
+    envelope = sum((s.amount for s in sources), ZERO)
+    committed = sum((s.committed_total for s in sources), ZERO)
+    disbursed = sum((s.disbursed_total for s in sources), ZERO)
+    return {
+        "plan": plan,
+        "sources": sources,
+        "themes": plan_themes,
+        "years": years,
+        "envelope": envelope,
+        "committed": committed,
+        "disbursed": disbursed,
+        "remaining": envelope - committed,
+        "by_theme": by_theme,
+        "by_year": by_year,
+        "other_total": other_total,
+        "leverage": leverage(other_total, committed),
+        "commitment_count": sum(row["count"] for row in by_theme_id.values()),
+        "funded_themes": themes,  # with `funded_projects`, for `projects_page`
+    }
+
+
+def envelope_figures(plan, *, today: datetime.date | None = None) -> dict:
+    """`envelope_overview` and `plan_money` together: what the envelope page sums over the whole plan.
+    Every visitor of the page (coordination and staff) sees the same figures: they are kept for the
+    plan's `data_version` (asis.kept) and built again after any write. A new dict each time (the
+    view adds its pages to it)."""
+
+    def build():
+        overview = envelope_overview(plan)
+        overview.update(plan_money(plan, overview=overview, today=today))
+        return overview
+
+    return dict(kept("envelope", getattr(plan, "data_version", None), (plan.pk, today), build))
+
+
+def _in_date_order(path: str):
+    """`path` (a source id) as an expression no index serves: filtered on it, the latest rows are then read
+    from the date index and their source checked, instead of all the plan's rows fetched and sorted
+    (SQLite, without statistics, would otherwise pick the index on the source)."""
+    return ExpressionWrapper(F(path) + 0, output_field=BigIntegerField())
+
+
+def counted_page(queryset, number, *, count: int, per_page: int = 25):
+    """A page of `queryset` whose length is already known (summed with the totals): no COUNT query."""
+    paginator = Paginator(queryset, per_page)
+    paginator.count = count  # a cached_property: once set, the database is not asked
+    return paginator.get_page(number)
+
+
+COMMITMENT_ORDER = ("-decided_on", "-pk")
+
+
+def commitments_page(plan, number, *, count: int, sources=None, per_page: int = 25):
+    """A page of the plan's commitments, the latest first, with their project, source and year: one query.
+    The page's ids are picked from the commitments alone (an index on the decision date), then joined."""
+    ids = (
+        Commitment.objects.alias(by_date=_in_date_order("source_id"))
+        .filter(by_date__in=source_ids(plan, sources))
+        .order_by(*COMMITMENT_ORDER)
+        .values("pk")
+    )
+    page = counted_page(ids, number, count=count, per_page=per_page)
+    page.object_list = list(
+        Commitment.objects.filter(pk__in=page.object_list)
+        .select_related("project__lead", "project__theme", "source", "plan_year")
+        .order_by(*COMMITMENT_ORDER)
+    )
+    return page
+
+
+PROJECT_ORDER = ("theme__order", "title", "pk")
+
+
+def funded_projects_queryset(plan, sources=None):
+    """The ids of the projects that received a commitment from the plan, in the order of the « Par projet »
+    table (theme, title); no sum here: a page of them is summed by `projects_money_queryset`."""
+    funded = Commitment.objects.filter(source_id__in=source_ids(plan, sources), project=OuterRef("pk"))
+    return ActionProject.objects.filter(Exists(funded)).order_by(*PROJECT_ORDER).values("pk")
+
+
+def projects_money_queryset(plan, sources=None):
+    """Each project that received a commitment from the plan: requested, committed now, paid and left
+    to pay, to the cent (the commitments are summed by the database). Filter it to a page of
+    `funded_projects_queryset` first: the sums then cost the page's commitments only."""
+    return (
+        ActionProject.objects.filter(commitments__source_id__in=source_ids(plan, sources))
+        .annotate(
+            committed=Sum(F("commitments__amount") - F("commitments__reduced_total")),
+            paid=Sum("commitments__disbursed_total"),
+            left=Sum(F("commitments__amount") - F("commitments__reduced_total") - F("commitments__disbursed_total")),
+        )
+        .select_related("lead", "theme")
+        .order_by(*PROJECT_ORDER)
+    )
+
+
+def projects_page(plan, number, *, themes, sources=None, per_page: int = 25):
+    """A page of the « Par projet » table in one query, whatever the number of projects.
+
+    `themes` carry `funded_projects` (see `envelope_overview`): they give the count, and the themes a
+    page falls in, so the page is sorted among those themes' projects only, not among all of them."""
+    blocks: dict[int, list] = {}  # themes of the same order interleave by title: one block
+    for theme in themes:
+        if theme.funded_projects:
+            blocks.setdefault(theme.order, []).append(theme)
+    page = counted_page(funded_projects_queryset(plan, sources), number, count=sum(t.funded_projects for t in themes), per_page=per_page)
+    bottom = (page.number - 1) * per_page
+    top = bottom + per_page
+    before, wanted, seen = None, [], 0
+    for _order, block in sorted(blocks.items()):
+        size = sum(t.funded_projects for t in block)
+        if seen + size > bottom and seen < top:
+            before = seen if before is None else before
+            wanted += [t.pk for t in block]
+        seen += size
+    if before is None:
+        page.object_list = []
+        return page
+    ids = funded_projects_queryset(plan, sources).filter(theme_id__in=wanted)[bottom - before : top - before]
+    page.object_list = list(projects_money_queryset(plan, sources).filter(pk__in=ids))
+    return page
+
+
+def recent_disbursements(plan, limit=10, sources=None):
+    """The latest payments with their commitment's project and source: one query (the ids are picked first,
+    from the payments and their commitment only, by an index on the payment date)."""
+    order = ("-paid_on", "-pk")
+    ids = (
+        Disbursement.objects.alias(by_date=_in_date_order("commitment__source_id"))
+        .filter(by_date__in=source_ids(plan, sources))
+        .order_by(*order)
+        .values("pk")[:limit]
+    )
+    return list(Disbursement.objects.filter(pk__in=ids).select_related("commitment__project", "commitment__source").order_by(*order))
+

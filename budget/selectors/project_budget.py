@@ -1,0 +1,73 @@
+"""Reads of one project's budget: requested, committed and paid, with its other funding and leverage."""
+
+
+from django.db.models import Sum
+
+from budget.models import Commitment, Disbursement, FundingSource
+from budget.selectors._common import CENT, ZERO
+from budget.selectors.envelope import leverage
+from chantiers.models import OtherFunding, ProjectPartner, ProjectYearAmount
+
+
+def project_budget(project) -> dict:
+    """Requested vs committed vs paid for one project, by plan year and by source, to the cent,
+    with its other funding, its partners' contributions and its leverage. Seven queries."""
+    plan = project.theme.plan
+    years = list(plan.years.order_by("number"))  # 1 plan years
+    sources = {s.pk: s for s in FundingSource.objects.filter(plan=plan)}  # 1 sources
+    requested = dict(  # 1 requested per year
+        ProjectYearAmount.objects.filter(project=project).values_list("plan_year_id", "amount")
+    )
+    committed = {  # 1 committed now per (year, source)
+        (row["plan_year"], row["source"]): (row["total"] or ZERO).quantize(CENT)
+        for row in Commitment.objects.filter(project=project).order_by().values("plan_year", "source").annotate(total=Sum(Commitment.CURRENT))
+    }
+    paid = {  # 1 paid now (with corrections) per (year, source)
+        (row["commitment__plan_year"], row["commitment__source"]): (row["total"] or ZERO).quantize(CENT)
+        for row in Disbursement.objects.filter(commitment__project=project).order_by()
+        .values("commitment__plan_year", "commitment__source").annotate(total=Sum(Disbursement.CURRENT))
+    }
+    other = list(OtherFunding.objects.filter(project=project).order_by("kind", "source_name"))  # 1 other funding
+    partners = list(  # 1 partners and their contributions (only confirmed ones count)
+        ProjectPartner.objects.filter(project=project).select_related("organisation").order_by("organisation__name")
+    )
+
+    def summed(table, *, year=None, source=None):
+        return sum(
+            (v for (y, s), v in table.items() if (year is None or y == year) and (source is None or s == source)), ZERO
+        )
+
+    by_year = [
+        {
+            "year": year,
+            "requested": requested.get(year.pk, ZERO),
+            "committed": summed(committed, year=year.pk),
+            "paid": summed(paid, year=year.pk),
+        }
+        for year in years
+    ]
+    source_ids = sorted({s for _y, s in committed} | {s for _y, s in paid}, key=lambda pk: (sources[pk].order, pk))
+    by_source = [
+        {"source": sources[pk], "committed": summed(committed, source=pk), "paid": summed(paid, source=pk)} for pk in source_ids
+    ]
+    for row in (*by_year, *by_source):
+        row["to_pay"] = row["committed"] - row["paid"]
+    totals = {
+        "requested": sum(requested.values(), ZERO),
+        "committed": summed(committed),
+        "paid": summed(paid),
+    }
+    totals["to_pay"] = totals["committed"] - totals["paid"]
+    other_total = sum((o.amount for o in other), ZERO)
+    partners_confirmed = sum((p.contribution_value or ZERO for p in partners if p.is_confirmed), ZERO)
+    return {
+        "project": project,
+        "by_year": by_year,
+        "by_source": by_source,
+        "totals": totals,
+        "other_funding": other,
+        "other_total": other_total,
+        "partners": partners,
+        "partners_confirmed": partners_confirmed,
+        "leverage": leverage(other_total + partners_confirmed, totals["committed"]),
+    }

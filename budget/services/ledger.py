@@ -1,0 +1,212 @@
+"""Every write of money goes through here: the portal's views, the admin and the commands.
+
+The rule "commitments never exceed their source, disbursements never exceed their
+commitment" is enforced by one conditional UPDATE per write. The UPDATE adds the amount
+only if the running total stays within the limit; PostgreSQL re-checks that condition on
+the latest row version after waiting for a concurrent writer, and SQLite runs writers one
+at a time (IMMEDIATE transactions), so two requests at once can never over-commit. CHECK
+constraints on the same totals are the database's last word.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import DecimalField, F, Value
+from django.db.models.functions import Round
+from django.utils.translation import gettext as _
+
+from asis.money import to_money
+from asis.templatetags.asis_format import format_money
+from budget.models import Commitment, CommitmentReduction, Disbursement, DisbursementCorrection, FundingSource
+from budget.services._common import positive
+from chantiers.models import ActionProject, PlanYear, ProjectStatus
+
+MONEY_FIELD = DecimalField(max_digits=12, decimal_places=2)
+
+
+def _add_within(model, pk, *, total: str, limit, amount: Decimal) -> bool:
+    """Add `amount` to the running `total` of one row only if it stays within `limit`.
+
+    One UPDATE ... WHERE: atomic on both databases. ROUND(…, 2) keeps SQLite, which stores
+    decimals as binary floating point, from refusing an exact fit such as 0,10 $ + 0,20 $.
+    """
+    after = Round(F(total) + Value(amount, output_field=MONEY_FIELD), 2)
+    # The limit is rounded too: on SQLite 500,00 − 375,73 is 124,26999…, which would refuse an exact fit.
+    limit = Round(F(limit) if isinstance(limit, str) else limit, 2)
+    return bool(model.objects.filter(pk=pk).alias(after=after).filter(after__lte=limit).update(**{total: after}))
+
+
+@transaction.atomic
+def commitment_create(
+    *,
+    source: FundingSource,
+    project: ActionProject,
+    plan_year: PlanYear,
+    amount: Decimal | str,
+    decided_on: datetime.date,
+    reference: str = "",
+    note: str = "",
+    by=None,
+) -> Commitment:
+    amount = positive(amount)
+    # The rule applies to the project's current status, under a lock: a project withdrawn
+    # by someone else a moment ago receives nothing.
+    project = ActionProject.objects.select_for_update().get(pk=project.pk)
+    if not project.is_fundable:
+        raise ValidationError(
+            {"project": _("On n'engage de l'argent qu'envers un projet accepté ou en cours (statut actuel : %(status)s).")
+             % {"status": project.get_status_display()}}
+        )
+    if plan_year.plan_id != source.plan_id:
+        raise ValidationError({"plan_year": _("Cette année n'appartient pas au plan de cette source.")})
+
+    if not _add_within(FundingSource, source.pk, total="committed_total", limit="amount", amount=amount):
+        source.refresh_from_db()
+        raise ValidationError(
+            {"amount": _("Il reste %(left)s dans la source « %(source)s » : impossible d'engager %(amount)s.")
+             % {"left": format_money(source.remaining, cents=True), "source": source.name, "amount": format_money(amount, cents=True)}}
+        )
+    commitment = Commitment(
+        source=source,
+        project=project,
+        plan_year=plan_year,
+        amount=amount,
+        decided_on=decided_on,
+        reference=reference,
+        note=note,
+        created_by=by,
+    )
+    commitment.full_clean()
+    commitment.save()
+    source.refresh_from_db(fields=["committed_total", "disbursed_total"])
+    return commitment
+
+
+@transaction.atomic
+def disbursement_create(
+    *, commitment: Commitment, amount: Decimal | str, paid_on: datetime.date, reference: str = "", by=None
+) -> Disbursement:
+    amount = positive(amount)
+    # Locked in the same order as commitment_create (project, then totals): a project withdrawn
+    # a moment ago by someone else receives nothing more.
+    project = ActionProject.objects.select_for_update().get(pk=commitment.project_id)
+    if project.status in (ProjectStatus.WITHDRAWN, ProjectStatus.REFUSED):
+        raise ValidationError(
+            {"amount": _("On ne verse rien à un projet « %(status)s ».") % {"status": project.get_status_display()}}
+        )
+    if not _add_within(Commitment, commitment.pk, total="disbursed_total", limit=F("amount") - F("reduced_total"), amount=amount):
+        commitment.refresh_from_db()
+        raise ValidationError(
+            {"amount": _("Il reste %(left)s à verser sur cet engagement : impossible de verser %(amount)s.")
+             % {"left": format_money(commitment.remaining, cents=True), "amount": format_money(amount, cents=True)}}
+        )
+    if not _add_within(FundingSource, commitment.source_id, total="disbursed_total", limit="committed_total", amount=amount):
+        # Cannot happen while every commitment respects its source; refuse rather than drift.
+        raise ValidationError({"amount": _("Les versements dépasseraient les engagements de la source.")})
+    disbursement = Disbursement(commitment=commitment, amount=amount, paid_on=paid_on, reference=reference, created_by=by)
+    disbursement.full_clean()
+    disbursement.save()
+    commitment.refresh_from_db(fields=["disbursed_total"])
+    return disbursement
+
+
+@transaction.atomic
+def commitment_reduce(
+    *, commitment: Commitment, amount: Decimal | str | None, reduced_on: datetime.date, reason: str,
+    cancel: bool = False, by=None,
+) -> CommitmentReduction:
+    """Reduce a commitment, or cancel what is left of it (`cancel=True`), by a new dated entry with a reason.
+
+    The money goes back to its source. What was already paid stays committed."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Indiquez le motif de la réduction ou de l'annulation.")})
+    commitment.refresh_from_db(fields=["amount", "reduced_total", "disbursed_total"])
+    if cancel:
+        amount = commitment.remaining
+        if amount <= 0:
+            raise ValidationError({"amount": _("Il ne reste rien à annuler sur cet engagement.")})
+    else:
+        amount = positive(amount)
+    if not _add_within(Commitment, commitment.pk, total="reduced_total", limit=F("amount") - F("disbursed_total"), amount=amount):
+        commitment.refresh_from_db()
+        raise ValidationError(
+            {"amount": _("On ne peut retirer que ce qui n'est pas versé : %(left)s au plus.")
+             % {"left": format_money(commitment.remaining, cents=True)}}
+        )
+    FundingSource.objects.filter(pk=commitment.source_id).update(committed_total=Round(F("committed_total") - amount, 2))
+    reduction = CommitmentReduction(
+        commitment=commitment, amount=amount, reduced_on=reduced_on, reason=reason.strip(), is_cancellation=cancel,
+        created_by=by,
+    )
+    reduction.full_clean()
+    reduction.save()
+    commitment.refresh_from_db(fields=["reduced_total"])
+    return reduction
+
+
+
+# ---- corrections of disbursements
+
+
+@transaction.atomic
+def disbursement_correct(
+    *,
+    disbursement: Disbursement,
+    delta: Decimal | str | None = None,
+    new_amount: Decimal | str | None = None,
+    corrected_on: datetime.date,
+    reason: str,
+    by=None,
+) -> DisbursementCorrection:
+    """Correct a disbursement by a new dated entry with its reason; the payment as recorded never changes.
+
+    Give either `delta` (added, or taken away when negative) or `new_amount` (what was really paid).
+    More money must fit in what is left of the commitment (the same conditional UPDATE as a payment);
+    less money cannot make the payment negative (the disbursement row is locked meanwhile).
+    """
+    field = "new_amount" if new_amount is not None else "delta"
+    if (delta is None) == (new_amount is None):
+        raise ValidationError(_("Indiquez soit le nouveau montant du versement, soit l'écart à corriger."))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Indiquez le motif de la correction.")})
+    disbursement = Disbursement.objects.select_for_update().get(pk=disbursement.pk)
+    current = disbursement.current_amount
+    if new_amount is not None:
+        new_amount = to_money(new_amount)
+        if new_amount < 0:
+            raise ValidationError({field: _("Un versement ne peut pas être négatif.")})
+        delta = new_amount - current
+    else:
+        delta = to_money(delta)
+    if delta == 0:
+        raise ValidationError({field: _("Cette correction ne change rien : le versement est déjà de %(current)s.")
+                               % {"current": format_money(current, cents=True)}})
+    commitment = disbursement.commitment
+    if delta > 0:
+        if not _add_within(Commitment, commitment.pk, total="disbursed_total", limit=F("amount") - F("reduced_total"), amount=delta):
+            commitment.refresh_from_db()
+            raise ValidationError(
+                {field: _("Il reste %(left)s à verser sur cet engagement : impossible d'ajouter %(delta)s à ce versement.")
+                 % {"left": format_money(commitment.remaining, cents=True), "delta": format_money(delta, cents=True)}}
+            )
+        if not _add_within(FundingSource, commitment.source_id, total="disbursed_total", limit="committed_total", amount=delta):
+            # Cannot happen while every commitment respects its source; refuse rather than drift.
+            raise ValidationError({field: _("Les versements dépasseraient les engagements de la source.")})
+    else:
+        if current + delta < 0:
+            raise ValidationError(
+                {field: _("Ce versement est de %(current)s : une correction ne peut pas retirer %(delta)s, il deviendrait négatif.")
+                 % {"current": format_money(current, cents=True), "delta": format_money(-delta, cents=True)}}
+            )
+        Commitment.objects.filter(pk=commitment.pk).update(disbursed_total=Round(F("disbursed_total") + delta, 2))
+        FundingSource.objects.filter(pk=commitment.source_id).update(disbursed_total=Round(F("disbursed_total") + delta, 2))
+    Disbursement.objects.filter(pk=disbursement.pk).update(correction_total=Round(F("correction_total") + delta, 2))
+    correction = DisbursementCorrection(
+        disbursement=disbursement, delta=delta, corrected_on=corrected_on, reason=reason.strip(), created_by=by
+    )
+    correction.full_clean()
+    correction.save()
+    disbursement.refresh_from_db(fields=["correction_total"])
+    return correction
