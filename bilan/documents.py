@@ -12,7 +12,7 @@ writer builds its document in memory (reportlab keeps the pages' drawing operati
 knows the page count for « page N de M »; python-docx keeps the XML tree), then writes it to an
 anonymous temporary file that the view hands to FileResponse, which streams it in chunks. Nothing
 is held in memory once the response starts; nothing is streamed while the document is built.
-(Measured with 600 projects and 1 200 indicators: PDF about 5 s and 140 Kio, DOCX about 4 s.)
+(How long a large bilan takes to build: docs/benchmarks.md, « Measured choices in the code ».)
 
 Fonts: the PDF embeds DejaVu Sans Condensed (bilan/fonts/, free licence beside it; subsets only,
 so a bilan stays small), which covers Latin with every accent and extension (« Ł », « ő »), Greek,

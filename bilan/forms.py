@@ -51,7 +51,8 @@ def plan_organisations(plan: Plan) -> Q:
 
 class PlainSelect(forms.Select):
     """A <select> whose options are written in Python, not one template each: the same HTML as Django's,
-    about ten times faster for a plan with thousands of organisations."""
+    without rendering a template per option, which dominated the bilan form's time for a plan with thousands of
+    organisations (docs/benchmarks.md, « Measured choices in the code »)."""
 
     def __init__(self, *args, kept_as: tuple | None = None, **kwargs):
         """`kept_as` (name, data version, key): the options' HTML is kept (asis.kept) until the next write."""

@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""`make bench`: issue 7's five targets, measured at scale 1 and at scale S (BENCH_SCALE, 100), on SQLite
+"""`make bench`: the five performance targets (docs/performance.md), measured at scale 1 and at scale S (BENCH_SCALE, 100), on SQLite
 and on PostgreSQL; docs/benchmarks.md gets the tables, the exit status is 1 when a target fails.
 
 Data, for each scale and database: `migrate`, `load_asis`, `load_demo`, then `generate_volume --scale S`
@@ -328,7 +328,7 @@ def main() -> int:
         f"{backend} scale {s:g}: {'reused' if seconds is None else f'{seconds:.0f} s'}" for (backend, s), seconds in built.items()
     )
     doc = [
-        "# Benchmarks (issue 7)",
+        "# Benchmarks",
         "",
         "Written by `make bench` (scripts/bench.py); do not edit by hand above the analysis, run it again.",
         "",
