@@ -32,9 +32,8 @@ from django.utils import timezone, translation
 
 TABLE = "asis_keptversion"
 SEQUENCE = "asis_kept_version_seq"
-# How many figures of each name a process keeps, the least recently read dropped first. Measured at
-# scale 100: a bilan about 2.2 MB, a page of its <select> of organisations 0.3 MB, a home, theme or
-# envelope page 0.3 to 0.5 MB: at most about 50 MB a process.
+# How many figures of each name a process keeps, the least recently read dropped first: a bound on a
+# process's memory, whatever the number of plans (sizes measured: docs/benchmarks.md).
 KEEP = 32
 KEEP_OF = {"bilan": 8, "bilan-select-lieu": 4, "bilan-select-organisation": 4, "bilan-form-lieu": 2, "bilan-form-organisation": 2}
 
