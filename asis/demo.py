@@ -16,7 +16,6 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from asis.reference import load_reference_data
 from budget.models import Commitment, Disbursement, TargetMove
 from budget.services.agreements import (
     agreement_create,
@@ -71,6 +70,7 @@ from organisations.models import (
 )
 from organisations.privacy import consent_give
 from organisations.roles import COORDINATION, PARTENAIRE, PERSONNEL, ensure_role_groups
+from reference.data import load_reference_data
 
 S = ProjectStatus
 D = datetime.date

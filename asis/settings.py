@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "budget",
     "bilan",
     "pages",
+    "reference",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
