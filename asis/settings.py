@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "bilan",
     "pages",
     "reference",
+    "demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -86,7 +86,7 @@ REFUSAL = (
 DEMO_PASSWORD = "demo-asis-2013"
 RNVVS = "rnvvs"  # the coordinating body, from the reference data (not a demo row)
 
-# The six reference themes, by their order in the plan (asis.reference.THEMES).
+# The six reference themes, by their order in the plan (reference.data.THEMES).
 VOLUNTEERING, EMPLOYMENT, HOUSING, POVERTY, FAMILY, AGEING = 1, 2, 3, 4, 5, 6
 
 
