@@ -18,7 +18,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Sum
+from django.db.models import DecimalField, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -146,23 +146,8 @@ def _total(model, field, using) -> str:
 
 
 def database_summary(using: str = DEFAULT_DB_ALIAS) -> dict:
-    """Every table's row count and every money total, to the cent: what a restore must give back."""
-    from budget.models import (
-        BudgetTarget,
-        Commitment,
-        CommitmentReduction,
-        Disbursement,
-        DisbursementCorrection,
-        FundingSource,
-        PlannedPayment,
-    )
-    from chantiers.models import (
-        ActionProject,
-        OtherFunding,
-        ProgressReport,
-        ProjectYearAmount,
-    )
-
+    """Every table's row count and every decimal column's total, to the cent (money, running totals and their
+    history): what a restore must give back. Read through the app registry, so it names no app's model."""
     connection = connections[using]
     rows = {}
     with connection.cursor() as cursor:
@@ -170,20 +155,10 @@ def database_summary(using: str = DEFAULT_DB_ALIAS) -> dict:
             cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
             rows[table] = cursor.fetchone()[0]
     money = {
-        f"{model._meta.label}.{field}": _total(model, field, using)
-        for model, fields in (
-            (FundingSource, ("amount", "committed_total", "disbursed_total")),
-            (Commitment, ("amount", "reduced_total", "disbursed_total")),
-            (CommitmentReduction, ("amount",)),
-            (Disbursement, ("amount", "correction_total")),
-            (DisbursementCorrection, ("delta",)),
-            (ProjectYearAmount, ("amount",)),
-            (ActionProject, ("amount_requested",)),
-            (OtherFunding, ("amount",)),
-            (ProgressReport, ("expenses",)),
-            (PlannedPayment, ("amount",)),
-            (BudgetTarget, ("amount",)),
-        )
-        for field in fields
+        f"{model._meta.label}.{field.name}": _total(model, field.name, using)
+        for model in apps.get_models()
+        if not model._meta.proxy
+        for field in model._meta.concrete_fields
+        if isinstance(field, DecimalField)
     }
     return {"rows": rows, "money": money}

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from asis import help, history, views
+from asis import views
 from organisations.forms import PasswordResetForm
 
 admin.site.site_header = _("ASIS — administration")
@@ -11,16 +11,10 @@ admin.site.site_title = _("ASIS")
 admin.site.index_title = _("Gestion du portail")
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("plan/", views.plan_timeline, name="plan"),
-    path("enjeux/<slug:slug>/", views.theme_detail, name="theme-detail"),
+    path("", include("pages.urls")),
     path("", include("chantiers.urls")),
     path("", include("budget.urls")),
     path("", include("bilan.urls")),
-    path("aide/", help.help_index, name="help"),
-    path("aide/images/<slug:name>.png", help.help_image, name="help-image"),
-    path("aide/<slug:slug>/", help.help_guide, name="help-guide"),
-    path("historique/<slug:kind>/<int:pk>/", history.object_history, name="object-history"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path(

@@ -126,7 +126,7 @@ def in_child(what: str, repeat: int) -> None:
     import django
 
     django.setup()
-    from asis import bench
+    from demo import bench
 
     if what == "pages":
         pages = bench.measure_pages(repeat=repeat)
@@ -342,7 +342,7 @@ def main() -> int:
         f"`generate_volume --scale S --into-current` (the current plan grows S times ASIS's size), seed 2013, S = 1 and {scale:g}; "
         f"generation took {took}",
         "- Pages are requested as a coordinator (sees everything) with Django's test Client; a detail page shows the "
-        "busiest entity of its kind (asis/bench.py). Queries: one request; time: median of the requests after a warm-up.",
+        "busiest entity of its kind (demo/bench.py). Queries: one request; time: median of the requests after a warm-up.",
         "",
         *sections,
         *explains,

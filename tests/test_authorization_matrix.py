@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from chantiers.models import ActionProject, Chantier, ProgressReport
 from organisations.models import Organisation
-from tests.pages import LOGIN, MATRIX, OBJECTS, ROLES, actual_matrix, url_names
+from tests.page_matrix import LOGIN, MATRIX, OBJECTS, ROLES, actual_matrix, url_names
 
 
 def test_every_url_has_a_decision():

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from asis.bench import query_counts
+from demo.bench import query_counts
 
 pytestmark = pytest.mark.django_db  # also makes pytest-django create the test database for the module fixture
 

@@ -20,7 +20,7 @@ from chantiers.models import (
     ReportDeadline,
 )
 from organisations.models import Citizen, ConfidentialityIncident, Membership, PrivacyRequest, User
-from tests.pages import ROLES, actual_matrix, html_pages
+from tests.page_matrix import ROLES, actual_matrix, html_pages
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.pages import (
+from tests.page_matrix import (
     MATRIX,
     NOT_HTML,
     OBJECTS,

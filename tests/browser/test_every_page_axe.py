@@ -2,14 +2,14 @@
 (WCAG 2.1 A and AA rules and axe's best practices), and so do the main forms with their errors shown;
 there, every field marked invalid has aria-invalid and an aria-describedby pointing at its error.
 
-The pages come from the authorization matrix (tests/pages.py): every HTML page a role opens with a 200
+The pages come from the authorization matrix (tests/page_matrix.py): every HTML page a role opens with a 200
 on the demo data. One browser, one context per role, logged in once.
 """
 
 import pytest
 
 from tests.browser.conftest import AXE, describe, log_in
-from tests.pages import ROLES, forms_with_errors, html_pages
+from tests.page_matrix import ROLES, forms_with_errors, html_pages
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

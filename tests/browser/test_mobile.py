@@ -1,14 +1,14 @@
 """Every page, for every role, is usable on a 375 px wide phone (issue 9): the page never scrolls
 sideways (a wide table scrolls inside its own box) and the navigation opens from its toggler.
 
-The pages come from the authorization matrix (tests/pages.py), as for the axe test.
+The pages come from the authorization matrix (tests/page_matrix.py), as for the axe test.
 """
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_every_page_axe import ERRORS, open_as, send_the_main_form_empty
-from tests.pages import ROLES, forms_with_errors, html_pages
+from tests.page_matrix import ROLES, forms_with_errors, html_pages
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

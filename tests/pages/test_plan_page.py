@@ -237,7 +237,7 @@ def test_plan_page_queries_do_not_grow_with_the_data(client, asis, cast, who, bo
 def test_each_theme_shows_its_first_spaces_and_projects_and_links_to_the_rest(client, asis, cast):
     """At province scale a theme holds hundreds of spaces and thousands of projects: the timeline places the
     first ones of each theme on the years and says how many more its page lists."""
-    from asis.selectors import TIMELINE_SHOWN
+    from pages.selectors import TIMELINE_SHOWN
 
     theme = asis.themes.get(order=1)
     for i in range(TIMELINE_SHOWN + 2):

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
-from asis.reference import load_reference_data
 from asis.templatetags.asis_format import format_money
 from budget.models import FundingSource
+from reference.data import load_reference_data
 
 
 class Command(BaseCommand):

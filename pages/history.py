@@ -241,4 +241,4 @@ def object_history(request, kind, pk):
         "pagination_label": _("Pages de l'historique"),
         "ledger_entries": ledger_entries(obj),
     }
-    return render(request, "asis/history.html", context)
+    return render(request, "pages/history.html", context)

@@ -7,7 +7,6 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import F
 
-from asis.volume import PER_UNIT, expected_counts, generated_plans, generated_sources
 from budget.models import Commitment, Disbursement, FundingSource
 from chantiers.models import (
     ActionProject,
@@ -18,6 +17,7 @@ from chantiers.models import (
     ProgressReport,
     ProjectStatus,
 )
+from demo.volume import PER_UNIT, expected_counts, generated_plans, generated_sources
 from organisations.models import Citizen, Organisation
 
 pytestmark = pytest.mark.django_db

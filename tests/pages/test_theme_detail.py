@@ -8,11 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from asis import selectors
 from budget.models import FundingSource
 from budget.services import ledger as ledger_services
 from chantiers import services as chantier_services
 from chantiers.models import ProgressReport, ProjectStatus
+from pages import selectors
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from asis.volume import VolumeAlreadyGenerated, generate_volume
+from demo.volume import VolumeAlreadyGenerated, generate_volume
 
 
 class Command(BaseCommand):

@@ -118,7 +118,7 @@ def _read(path: Path) -> str:
 def help_index(request):
     """/aide/: the guide's index page (docs/guide/README.md) and the three guides."""
     html, _toc = render_markdown(_read(GUIDE_DIR / "README.md"))
-    return render(request, "asis/help.html", {"guides": GUIDES.values(), "guide": None, "html": mark_safe(html)})  # noqa: S308 — raw HTML escaped above
+    return render(request, "pages/help.html", {"guides": GUIDES.values(), "guide": None, "html": mark_safe(html)})  # noqa: S308 — raw HTML escaped above
 
 
 @require_GET
@@ -130,7 +130,7 @@ def help_guide(request, slug):
     html, toc = render_markdown(_read(guide.path))
     return render(
         request,
-        "asis/help.html",
+        "pages/help.html",
         {"guides": GUIDES.values(), "guide": guide, "html": mark_safe(html), "toc": mark_safe(toc)},  # noqa: S308
     )
 

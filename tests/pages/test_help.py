@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from asis.help import GUIDE_DIR, GUIDES, IMAGES_DIR, render_markdown
+from pages.help import GUIDE_DIR, GUIDES, IMAGES_DIR, render_markdown
 
 pytestmark = pytest.mark.django_db
 GUIDE_FILES = ["README.md", *(f"{slug}.md" for slug in GUIDES)]

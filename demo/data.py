@@ -16,7 +16,6 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from asis.reference import load_reference_data
 from budget.models import Commitment, Disbursement, TargetMove
 from budget.services.agreements import (
     agreement_create,
@@ -71,6 +70,7 @@ from organisations.models import (
 )
 from organisations.privacy import consent_give
 from organisations.roles import COORDINATION, PARTENAIRE, PERSONNEL, ensure_role_groups
+from reference.data import load_reference_data
 
 S = ProjectStatus
 D = datetime.date
@@ -86,7 +86,7 @@ REFUSAL = (
 DEMO_PASSWORD = "demo-asis-2013"
 RNVVS = "rnvvs"  # the coordinating body, from the reference data (not a demo row)
 
-# The six reference themes, by their order in the plan (asis.reference.THEMES).
+# The six reference themes, by their order in the plan (reference.data.THEMES).
 VOLUNTEERING, EMPLOYMENT, HOUSING, POVERTY, FAMILY, AGEING = 1, 2, 3, 4, 5, 6
 
 

@@ -1,12 +1,12 @@
-"""asis/bench.py: what `make bench` measures for targets 3 and 4, on a small current plan grown by
+"""demo/bench.py: what `make bench` measures for targets 3 and 4, on a small current plan grown by
 generate_volume --into-current (the figures themselves are for docs/benchmarks.md, not for the suite)."""
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
-from asis import bench
 from chantiers.models import ActionProject, Plan
+from demo import bench
 
 pytestmark = pytest.mark.django_db
 

@@ -209,7 +209,7 @@ def test_each_theme_links_to_its_page(client, asis):
 def test_each_theme_shows_its_first_projects_and_spaces_and_links_to_all_of_them(client, asis, cast):
     """At province scale a theme holds thousands of projects: the home page shows the first ones
     (by title) with how many there are and a link, and sums the theme's money in the database."""
-    from asis.selectors import HOME_PROJECTS_SHOWN, HOME_SPACES_SHOWN
+    from pages.selectors import HOME_PROJECTS_SHOWN, HOME_SPACES_SHOWN
 
     theme = asis.themes.get(order=1)
     fqis = FundingSource.objects.get(code="fqis")
@@ -232,7 +232,7 @@ def test_each_theme_shows_its_first_projects_and_spaces_and_links_to_all_of_them
 
 
 def test_a_partner_sees_their_first_projects_and_a_link_to_the_others(client, asis, cast):
-    from asis.selectors import MY_PROJECTS_SHOWN
+    from pages.selectors import MY_PROJECTS_SHOWN
 
     theme = asis.themes.get(order=2)
     for i in range(MY_PROJECTS_SHOWN + 2):

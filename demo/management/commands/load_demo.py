@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from asis.demo import DEMO_PASSWORD, DemoRefused, demo_logins, load_demo_data
 from asis.templatetags.asis_format import format_money
 from budget.models import FundingSource
+from demo.data import DEMO_PASSWORD, DemoRefused, demo_logins, load_demo_data
 
 
 class Command(BaseCommand):

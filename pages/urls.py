@@ -1,0 +1,14 @@
+from django.urls import path
+
+from pages import help, history, views
+
+# Un-namespaced, as they were when the project's URLconf listed them: every template reverses "home", "plan"...
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("plan/", views.plan_timeline, name="plan"),
+    path("enjeux/<slug:slug>/", views.theme_detail, name="theme-detail"),
+    path("aide/", help.help_index, name="help"),
+    path("aide/images/<slug:name>.png", help.help_image, name="help-image"),
+    path("aide/<slug:slug>/", help.help_guide, name="help-guide"),
+    path("historique/<slug:kind>/<int:pk>/", history.object_history, name="object-history"),
+]
