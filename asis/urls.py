@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("organisations.urls")),
+    path("", include("privacy.urls")),
     path(
         "mot-de-passe/oublie/",
         auth_views.PasswordResetView.as_view(

@@ -60,16 +60,10 @@ from chantiers.services import (
     review_recommend,
     review_save_scores,
 )
-from organisations.models import (
-    Citizen,
-    Consent,
-    ConsentPurpose,
-    Membership,
-    Organisation,
-    User,
-)
-from organisations.privacy import consent_give
+from organisations.models import Citizen, Membership, Organisation, User
 from organisations.roles import COORDINATION, PARTENAIRE, PERSONNEL, ensure_role_groups
+from privacy.models import Consent, ConsentPurpose
+from privacy.services import consent_give
 from reference.data import load_reference_data
 
 S = ProjectStatus

@@ -6,13 +6,8 @@ from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetFo
 from django.utils.translation import gettext_lazy as _
 
 from asis import throttle
-from asis.forms import PASSWORD_MAX_LENGTH, DateField, FreeTextField, bound_dates, bounded_texts
-from organisations.models import (
-    ConfidentialityIncident,
-    Organisation,
-    PrivacyRequest,
-    User,
-)
+from asis.forms import PASSWORD_MAX_LENGTH, FreeTextField, bounded_texts
+from organisations.models import Organisation, User
 
 PROFILE_FIELDS = [
     "name", "acronym", "kind", "sector", "description", "address", "city", "postal_code", "phone", "email", "website",
@@ -77,21 +72,6 @@ class SignupForm(forms.Form):
         label=_("Message à la coordination"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Votre rôle dans l'organisation, par exemple."),
     )
-
-    def __init__(self, *args, **kwargs):
-        from organisations.privacy import USER_PURPOSES
-
-        super().__init__(*args, **kwargs)
-        self.fields.update(consent_fields(USER_PURPOSES))
-
-    def consent_names(self) -> list[str]:
-        return [name for name in self.fields if name.startswith("consent_")]
-
-    def consent_bound_fields(self):
-        return [self[name] for name in self.consent_names()]
-
-    def consents(self) -> set[str]:
-        return {name.removeprefix("consent_") for name in self.consent_names() if self.cleaned_data.get(name)}
 
     def clean_username(self):
         username = User.normalize_username(self.cleaned_data["username"])
@@ -207,101 +187,3 @@ class PasswordResetForm(DjangoPasswordResetForm):
         if request is not None and not throttle.mail_allowed(request, to_email):
             return
         super().send_mail(subject_template_name, email_template_name, context, from_email, to_email, **kwargs)
-
-
-# Privacy (Law 25) ------------------------------------------------------------------------------
-
-
-def consent_fields(purposes, *, initial=None) -> dict:
-    """One unticked box per purpose, in plain words (the text is the one whose version is stored)."""
-    initial = initial or set()
-    return {
-        f"consent_{p.purpose}": forms.BooleanField(
-            label=p.text, required=False, initial=p.purpose in initial,
-        )
-        for p in purposes
-    }
-
-
-class ConsentsForm(forms.Form):
-    def __init__(self, *args, purposes=(), given=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields.update(consent_fields(purposes, initial=set(given)))
-
-    def purposes(self) -> set[str]:
-        return {name.removeprefix("consent_") for name, value in self.cleaned_data.items() if value}
-
-
-class PrivacyRequestForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Type de demande"), choices=PrivacyRequest.Kind.choices)
-    received_on = DateField(
-        label=_("Reçue le"), widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("La réponse est due 30 jours plus tard."),
-    )
-    details = FreeTextField(
-        label=_("Précisions"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Comment la demande est arrivée, ce que la personne veut savoir ou corriger."),
-    )
-
-
-class PrivacyRequestCloseForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("Issue"), widget=forms.RadioSelect,
-        choices=[("done", _("Traitée")), ("refused", _("Refusée"))],
-    )
-    answer = FreeTextField(
-        label=_("Réponse donnée à la personne"), widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Indiquez la réponse donnée à la personne.")},
-    )
-
-
-class RectifyForm(forms.Form):
-    first_name = forms.CharField(label=_("Prénom"), max_length=100)
-    last_name = forms.CharField(label=_("Nom"), max_length=100)
-    email = forms.EmailField(label=_("Courriel"), required=False)
-    phone = forms.CharField(label=_("Téléphone"), max_length=40, required=False)
-    neighbourhood = forms.CharField(label=_("Quartier ou village"), max_length=120, required=False)
-    notes = FreeTextField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    request = forms.ModelChoiceField(label=_("Pour la demande"), queryset=None, required=False)
-
-    def __init__(self, *args, fields=(), requests=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in list(self.fields):
-            if name not in fields and name != "request":
-                del self.fields[name]
-        self.fields["request"].queryset = requests
-
-
-class EraseForm(forms.Form):
-    request = forms.ModelChoiceField(label=_("Pour la demande"), queryset=None, required=False)
-    confirm = forms.BooleanField(
-        label=_("Je comprends que le nom et les coordonnées seront effacés pour de bon."),
-        error_messages={"required": _("Cochez la case pour confirmer l'effacement.")},
-    )
-
-    def __init__(self, *args, requests=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["request"].queryset = requests
-
-
-class IncidentForm(forms.ModelForm):
-    class Meta:
-        model = ConfidentialityIncident
-        formfield_callback = bounded_texts()
-        fields = [
-            "information_involved", "circumstances", "occurred_on", "occurred_until", "discovered_on",
-            "people_affected", "risk_assessment", "serious_risk", "cai_notified_on", "people_notified_on",
-            "measures_taken",
-        ]
-        widgets = {
-            name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-            for name in ("occurred_on", "occurred_until", "discovered_on", "cai_notified_on", "people_notified_on")
-        } | {name: forms.Textarea(attrs={"rows": 3}) for name in (
-            "information_involved", "circumstances", "risk_assessment", "measures_taken",
-        )}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Every date of the register within asis.forms' range (the service refuses a date in the future);
-        # year 9999 overflowed the five years the entry is kept: a 500.
-        bound_dates(self)

@@ -352,7 +352,7 @@ class Citizen(models.Model):
     email = models.EmailField(_("courriel"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=40, blank=True)
     neighbourhood = models.CharField(_("quartier ou village"), max_length=120, blank=True)
-    # Before Law 25's consents per purpose: kept in step with the « contact » consent by organisations.privacy.
+    # Before Law 25's consents per purpose: kept in step with the « contact » consent by the privacy app.
     consent_to_contact = models.BooleanField(_("consent à être contacté"), default=False)
     consent_given_on = models.DateField(_("date du consentement"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
@@ -375,12 +375,3 @@ class Citizen(models.Model):
     def __str__(self):
         return f"{self.first_name} {self.last_name}"
 
-
-# Law 25: consents, requests, the privacy log and the incident register (their own module, found here by Django).
-from organisations.privacy_models import (  # noqa: E402, F401
-    ConfidentialityIncident,
-    Consent,
-    ConsentPurpose,
-    PrivacyAction,
-    PrivacyRequest,
-)

@@ -21,14 +21,12 @@ from django.utils.translation import gettext as _
 
 from asis.mail import send_after_commit
 from organisations.models import (
-    Consent,
     Membership,
     MembershipInvitation,
     MembershipRequest,
     Organisation,
     User,
 )
-from organisations.privacy import consent_give
 from organisations.roles import PARTENAIRE
 
 ORGANISATION_FIELDS = (
@@ -65,9 +63,10 @@ def account_register(
     organisation: dict | None = None,
     join: Organisation | None = None,
     message: str = "",
-    consents: set[str] = frozenset(),
 ) -> User:
-    """Create a partner's account and either a new (pending) organisation or a request to join one."""
+    """Create a partner's account and either a new (pending) organisation or a request to join one.
+
+    The consents ticked at sign-up are recorded with it by `privacy.services.account_register_with_consents`."""
     if (organisation is None) == (join is None):
         raise ValidationError(_("Choisissez d'inscrire une nouvelle organisation ou d'en joindre une existante."))
     user = User(username=username, first_name=first_name, last_name=last_name, email=email)
@@ -75,9 +74,6 @@ def account_register(
     user.full_clean()
     user.save()
     user.groups.add(Group.objects.get(name=PARTENAIRE))
-    if consents:
-        for purpose in sorted(consents):
-            consent_give(person=user, purpose=purpose, source=Consent.Source.SIGNUP, by=user)
     if organisation is not None:
         org = Organisation(
             **{key: value for key, value in organisation.items() if key in ORGANISATION_FIELDS},

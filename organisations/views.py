@@ -1,4 +1,4 @@
-"""Sign-up, an organisation's page and members, and coordination's decisions."""
+"""An organisation's page and members, invitations, and coordination's decisions."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,57 +15,9 @@ from asis import throttle
 from asis.forms import add_service_error
 from organisations import services
 from organisations.access import coordination_required, get_organisation_for_user
-from organisations.forms import InvitationSignupForm, InviteForm, OrganisationForm, ReasonForm, SignupForm
+from organisations.contact import contact_shared
+from organisations.forms import InvitationSignupForm, InviteForm, OrganisationForm, ReasonForm
 from organisations.models import Membership, MembershipInvitation, MembershipRequest, Organisation
-from organisations.privacy import users_sharing_contact
-
-# Sign-up -----------------------------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-def signup(request):
-    if request.user.is_authenticated:
-        return redirect("home")
-    form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and not throttle.client_allowed(request, "signup"):
-        # Per client, not per address: the refusal says nothing about anyone's account.
-        form.add_error(None, _("Trop d'inscriptions depuis votre réseau au cours de la dernière heure : réessayez plus tard."))
-    elif request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            user = services.account_register(
-                username=data["username"], first_name=data["first_name"], last_name=data["last_name"],
-                email=data["email"], password=data["password1"], organisation=form.organisation_data(),
-                join=data["join"] if data["choice"] == SignupForm.JOIN else None, message=data["message"],
-                consents=form.consents(),
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            if data["choice"] == SignupForm.NEW:
-                organisation = user.memberships.get().organisation
-                messages.success(
-                    request,
-                    _(
-                        "Bienvenue! Votre compte est créé et « %(name)s » est inscrite. La coordination de l'Alliance "
-                        "doit approuver l'organisation : d'ici là, vous pouvez préparer des brouillons, mais rien "
-                        "soumettre. Vous recevrez un courriel dès sa décision."
-                    )
-                    % {"name": organisation.name},
-                )
-                return redirect(organisation)
-            messages.success(
-                request,
-                _(
-                    "Bienvenue! Votre compte est créé et votre demande pour joindre « %(name)s » est transmise. "
-                    "La coordination de l'Alliance doit l'approuver; vous recevrez un courriel dès sa décision."
-                )
-                % {"name": data["join"].name},
-            )
-            return redirect("home")
-    return render(request, "organisations/signup.html", {"form": form})
-
 
 # An organisation's page ----------------------------------------------------------------------
 
@@ -75,7 +27,7 @@ def _detail_context(request, organisation, *, invite_form=None):
     # the agreement is read in the same query as the members.
     memberships = list(
         organisation.memberships.select_related("user")
-        .annotate(contact_shared=users_sharing_contact())
+        .annotate(contact_shared=contact_shared())
         .order_by("left_on", "user__last_name", "user__first_name")
     )
     can_manage = organisation.can_manage_members(request.user)

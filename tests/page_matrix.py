@@ -100,8 +100,8 @@ OBJECTS = {
 
 
 def _privacy_request():
-    from organisations.models import PrivacyRequest
-    from organisations.privacy import privacy_request_create
+    from privacy.models import PrivacyRequest
+    from privacy.services import privacy_request_create
 
     return PrivacyRequest.objects.order_by("pk").first() or privacy_request_create(
         person=User.objects.get(username="partenaire"), kind="access", received_on=timezone.localdate(),
@@ -110,8 +110,8 @@ def _privacy_request():
 
 
 def _incident():
-    from organisations.models import ConfidentialityIncident
-    from organisations.privacy import incident_record
+    from privacy.models import ConfidentialityIncident
+    from privacy.services import incident_record
 
     return ConfidentialityIncident.objects.order_by("pk").first() or incident_record(
         by=User.objects.get(username="coordination"), information_involved="Courriels", circumstances="Envoi",
@@ -236,7 +236,7 @@ MATRIX = [
     # Accounts
     ("login", None, (200, 302, 302, 302, 302)),
     ("logout", None, (405, 405, 405, 405, 405)),
-    ("organisations:signup", None, (200, 302, 302, 302, 302)),
+    ("privacy:signup", None, (200, 302, 302, 302, 302)),
     ("password_reset", None, (200, 200, 200, 200, 200)),
     ("password_reset_done", None, (200, 200, 200, 200, 200)),
     ("password_reset_confirm", "password reset link", (200, 200, 200, 200, 200)),  # an invalid link says so
@@ -264,23 +264,23 @@ MATRIX = [
     ("organisations:invitation-decline", "invitation link", (405, 405, 405, 405, 405)),
     ("organisations:invitation-register", "invitation link", (200, 302, 302, 302, 302)),
     # Privacy (Law 25): the public page, a person's own consents; the register is Coordination's
-    ("organisations:privacy-policy", None, (200, 200, 200, 200, 200)),
-    ("organisations:my-consents", None, (LOGIN, 200, 200, 200, 200)),
-    ("organisations:privacy-request-list", None, (LOGIN, 403, 403, 403, 200)),
-    ("organisations:privacy-request-detail", "privacy request", (LOGIN, 403, 403, 403, 200)),
-    ("organisations:privacy-person-search", None, (LOGIN, 403, 403, 403, 200)),
-    ("organisations:privacy-person-detail", "citizen (privacy)", (LOGIN, 403, 403, 403, 200)),
-    ("organisations:privacy-person-detail", "partenaire (privacy)", (LOGIN, 403, 403, 403, 200)),
-    ("organisations:privacy-request-create", "citizen (privacy)", (LOGIN, 403, 403, 403, 405)),
-    ("organisations:privacy-consents-record", "citizen (privacy)", (LOGIN, 403, 403, 403, 405)),
+    ("privacy:privacy-policy", None, (200, 200, 200, 200, 200)),
+    ("privacy:my-consents", None, (LOGIN, 200, 200, 200, 200)),
+    ("privacy:privacy-request-list", None, (LOGIN, 403, 403, 403, 200)),
+    ("privacy:privacy-request-detail", "privacy request", (LOGIN, 403, 403, 403, 200)),
+    ("privacy:privacy-person-search", None, (LOGIN, 403, 403, 403, 200)),
+    ("privacy:privacy-person-detail", "citizen (privacy)", (LOGIN, 403, 403, 403, 200)),
+    ("privacy:privacy-person-detail", "partenaire (privacy)", (LOGIN, 403, 403, 403, 200)),
+    ("privacy:privacy-request-create", "citizen (privacy)", (LOGIN, 403, 403, 403, 405)),
+    ("privacy:privacy-consents-record", "citizen (privacy)", (LOGIN, 403, 403, 403, 405)),
     # the export is logged, so it is a POST (the person's page has the buttons)
-    ("organisations:privacy-export-json", "partenaire (privacy)", (LOGIN, 403, 403, 403, 405)),
-    ("organisations:privacy-export-csv", "citizen (privacy)", (LOGIN, 403, 403, 403, 405)),
-    ("organisations:privacy-person-rectify", "citizen (privacy)", (LOGIN, 403, 403, 403, 200)),
-    ("organisations:privacy-person-erase", "partenaire (privacy)", (LOGIN, 403, 403, 403, 200)),
-    ("organisations:incident-list", None, (LOGIN, 403, 403, 403, 200)),
-    ("organisations:incident-create", None, (LOGIN, 403, 403, 403, 200)),
-    ("organisations:incident-detail", "incident", (LOGIN, 403, 403, 403, 200)),
+    ("privacy:privacy-export-json", "partenaire (privacy)", (LOGIN, 403, 403, 403, 405)),
+    ("privacy:privacy-export-csv", "citizen (privacy)", (LOGIN, 403, 403, 403, 405)),
+    ("privacy:privacy-person-rectify", "citizen (privacy)", (LOGIN, 403, 403, 403, 200)),
+    ("privacy:privacy-person-erase", "partenaire (privacy)", (LOGIN, 403, 403, 403, 200)),
+    ("privacy:incident-list", None, (LOGIN, 403, 403, 403, 200)),
+    ("privacy:incident-create", None, (LOGIN, 403, 403, 403, 200)),
+    ("privacy:incident-detail", "incident", (LOGIN, 403, 403, 403, 200)),
     # Concertation spaces and meetings
     ("chantiers:space-list", None, (LOGIN, 200, 200, 200, 200)),
     ("chantiers:space-create", None, (LOGIN, 403, 403, 403, 200)),
@@ -402,8 +402,8 @@ NOT_HTML = {
     "bilan:open-data-csv",
     "bilan:open-data-json",
     "help-image",
-    "organisations:privacy-export-json",
-    "organisations:privacy-export-csv",
+    "privacy:privacy-export-json",
+    "privacy:privacy-export-csv",
 }
 
 
@@ -436,7 +436,7 @@ def html_pages(role: str) -> list[Page]:
 # and that page must be as accessible and valid as the blank one.
 FORMS_WITH_ERRORS = [
     ("login", None, "anonymous"),
-    ("organisations:signup", None, "anonymous"),
+    ("privacy:signup", None, "anonymous"),
     ("password_reset", None, "anonymous"),
     ("password_change", None, "partenaire"),
     ("chantiers:project-intention-create", None, "partenaire"),

@@ -50,8 +50,8 @@ POSTERS = ("anonymous", "partenaire", "coordination")
 # Not fuzzed: logging out and choosing the language change the session only, and would end the run.
 SKIPPED_ACTIONS = {"logout", "set_language"}
 # Downloads that are POSTs because they are logged (Law 25: who exported whose data): their 200 writes that log.
-LOGGED_DOWNLOADS = {"organisations:privacy-export-json", "organisations:privacy-export-csv"}
-DOWNLOAD_LOG = {"organisations.PrivacyAction", "asis.KeptVersion"}
+LOGGED_DOWNLOADS = {"privacy:privacy-export-json", "privacy:privacy-export-csv"}
+DOWNLOAD_LOG = {"privacy.PrivacyAction", "asis.KeptVersion"}
 HUGE = "x" * 100_000
 BAD_STRINGS = (
     # amounts
@@ -236,7 +236,7 @@ def test_every_form_survives_bad_input():
     # The forms the brief names, each found on a page (a form that disappears is noticed here)
     found = {name for name, _role in forms}
     expected = {
-        "organisations:signup", "organisations:organisation-update", "organisations:member-invite",
+        "privacy:signup", "organisations:organisation-update", "organisations:member-invite",
         "chantiers:project-intention-create", "chantiers:project-create", "chantiers:project-update",
         "chantiers:project-comment-create", "chantiers:report-create", "chantiers:report-create-final",
         "chantiers:space-create", "chantiers:space-update", "chantiers:space-member-add", "chantiers:space-citizen-add",

@@ -135,7 +135,7 @@ def admin_urls():
     """Each registered model's list and the change page of its first row (Coordination is staff)."""
     urls = []
     for model, _model_admin in admin.site._registry.items():
-        if model._meta.app_label not in ("organisations", "chantiers", "budget"):
+        if model._meta.app_label not in ("organisations", "privacy", "chantiers", "budget"):
             continue
         info = (model._meta.app_label, model._meta.model_name)
         urls.append(reverse("admin:{}_{}_changelist".format(*info)))
@@ -227,7 +227,7 @@ def test_a_get_changes_nothing():
             assert response.status_code < 500, f"{name} as {role}: {response.status_code}"
     # Law 25: exporting a person's data (a GET that downloads a file) is itself logged, and that write moves the
     # kept figures' data version (asis.kept); nothing else moves.
-    assert [label for label in changed(before, fingerprint()) if label not in ("organisations.PrivacyAction", "asis.KeptVersion")] == []
+    assert [label for label in changed(before, fingerprint()) if label not in ("privacy.PrivacyAction", "asis.KeptVersion")] == []
 
 
 @pytest.mark.django_db

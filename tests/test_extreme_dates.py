@@ -19,7 +19,8 @@ from chantiers.models import (
     ProgressReport,
     ReportDeadline,
 )
-from organisations.models import Citizen, ConfidentialityIncident, Membership, PrivacyRequest, User
+from organisations.models import Citizen, Membership, User
+from privacy.models import ConfidentialityIncident, PrivacyRequest
 from tests.page_matrix import ROLES, actual_matrix, html_pages
 
 pytestmark = pytest.mark.django_db

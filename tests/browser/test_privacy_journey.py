@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from organisations.models import PrivacyAction, PrivacyRequest
+from privacy.models import PrivacyAction, PrivacyRequest
 from tests.browser.conftest import describe, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -53,7 +53,7 @@ def test_coordinator_logs_an_access_request_and_exports_the_data(live_server, pa
         page.get_by_role("button", name="Exporter ses données (JSON)").click()
     data = json.loads(open(download_info.value.path(), encoding="utf-8").read())
     assert (data["person"]["first_name"], data["person"]["last_name"]) == ("Lise", "Bergeron")
-    assert any(table["table"] == "organisations.privacyrequest" for table in data["tables"])
+    assert any(table["table"] == "privacy.privacyrequest" for table in data["tables"])
     export = PrivacyAction.objects.get(action=PrivacyAction.Action.EXPORT_JSON)
     assert (export.request, export.by.username) == (request, "coordination")
 

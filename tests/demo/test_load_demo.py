@@ -42,7 +42,7 @@ def demo():
 
 def row_counts() -> dict[str, int]:
     """How many rows each domain model (and the user model) holds."""
-    models = [m for label in ("organisations", "chantiers", "budget") for m in apps.get_app_config(label).get_models()]
+    models = [m for label in ("organisations", "privacy", "chantiers", "budget") for m in apps.get_app_config(label).get_models()]
     return {model._meta.label: model.objects.count() for model in models}
 
 
@@ -153,7 +153,8 @@ def test_demo_requested_amounts_are_spread_over_the_plan_years_to_the_cent():
 
 def test_demo_citizens_consents_are_kept_as_law_25_asks(demo):
     """Each demo citizen who agreed to be contacted has a consent row: purpose, version of the text, date."""
-    from organisations.models import Citizen, Consent, ConsentPurpose
+    from organisations.models import Citizen
+    from privacy.models import Consent, ConsentPurpose
 
     agreed = Citizen.objects.filter(is_demo=True, consent_to_contact=True)
     assert agreed.exists()

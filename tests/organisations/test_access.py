@@ -67,7 +67,7 @@ def test_access(login, cast, objects, name, method, who, status):
 
 @pytest.mark.parametrize("who, status", [("anonymous", 200), ("alice", 302)])
 def test_signup_access(login, cast, who, status):
-    assert login(getattr(cast, who)).get(reverse("organisations:signup")).status_code == status
+    assert login(getattr(cast, who)).get(reverse("privacy:signup")).status_code == status
 
 
 def test_a_member_who_left_no_longer_sees_the_organisation(login, cast, objects):
@@ -81,4 +81,4 @@ def test_the_navbar_links_to_my_organisation(client, cast):
     assert reverse("organisations:organisation-detail", args=[cast.org_a.pk]) in text and "Mon organisation" in text
     client.logout()
     anonymous = client.get("/").content.decode()
-    assert "Mon organisation" not in anonymous and reverse("organisations:signup") in anonymous
+    assert "Mon organisation" not in anonymous and reverse("privacy:signup") in anonymous
