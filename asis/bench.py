@@ -19,9 +19,10 @@ from django.test import Client
 from django.urls import reverse
 
 from asis import kept
-from chantiers.models import ActionProject, Chantier, Meeting, Plan
+from chantiers.models import ActionProject, Chantier, Meeting
 from organisations.models import Organisation, User
 from organisations.roles import COORDINATION, ensure_role_groups
+from plans.models import Plan
 
 BENCH_USERNAME = "bench-coordination"
 BENCH_ADMIN = "bench-admin"

@@ -37,18 +37,14 @@ from chantiers.models import (
     IndicatorValue,
     Invitation,
     Meeting,
-    Objective,
     OtherFunding,
     ParticipationRole,
-    Plan,
-    PlanAction,
     ProgressReport,
     ProjectPartner,
     ProjectReview,
     ProjectStatus,
     ProjectYearAmount,
     ReportDeadline,
-    Theme,
 )
 from chantiers.services import (
     board_decision_record,
@@ -71,6 +67,7 @@ from organisations.models import (
 )
 from organisations.privacy import consent_give
 from organisations.roles import COORDINATION, PARTENAIRE, PERSONNEL, ensure_role_groups
+from plans.models import Objective, Plan, PlanAction, Theme
 
 S = ProjectStatus
 D = datetime.date

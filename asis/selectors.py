@@ -41,15 +41,13 @@ from chantiers.models import (
     ChantierMembership,
     FollowUp,
     Meeting,
-    Plan,
-    PlanYear,
     ProgressReport,
     ProjectPartner,
     ProjectStatus,
-    Theme,
     visible_projects_q,
 )
 from organisations.models import Organisation
+from plans.models import Plan, PlanYear, Theme
 
 ZERO = Decimal("0.00")
 MONEY_FIELD = DecimalField(max_digits=12, decimal_places=2)

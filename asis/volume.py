@@ -42,18 +42,15 @@ from chantiers.models import (
     IndicatorValue,
     Invitation,
     Meeting,
-    Objective,
     OtherFunding,
-    Plan,
-    PlanYear,
     ProgressReport,
     ProjectPartner,
     ProjectStatus,
     ProjectStatusChange,
     ProjectYearAmount,
-    Theme,
 )
 from organisations.models import Citizen, Membership, Organisation, User
+from plans.models import Objective, Plan, PlanYear, Theme
 
 CENT = Decimal("0.01")
 BATCH = 2000

@@ -16,16 +16,9 @@ from asis.forms import DateField
 from asis.kept import kept
 from bilan.selectors.period import Period, period_of_dates, period_of_plan, period_of_year
 from chantiers import validators
-from chantiers.models import (
-    ActionProject,
-    Chantier,
-    ChantierMembership,
-    Plan,
-    ProjectPartner,
-    ProjectStatus,
-    plan_date_bounds,
-)
+from chantiers.models import ActionProject, Chantier, ChantierMembership, ProjectPartner, ProjectStatus
 from organisations.models import Organisation
+from plans.models import Plan, plan_date_bounds
 
 DATE_INPUT = {"type": "date"}
 WHOLE_PLAN = "plan"

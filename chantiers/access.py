@@ -10,18 +10,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from chantiers.models import ActionProject, Chantier, Meeting, Plan
+from chantiers.models import ActionProject, Chantier, Meeting
 from chantiers.services import report_can_file
 from organisations.access import coordination_required, staff_or_coordination_required  # noqa: F401  (the role gates, defined once)
-
-
-def current_plan_or_404(plans=None) -> Plan:
-    """The current plan (`Plan.objects.current()`) of `plans` (every plan by default, or a queryset that reads
-    more with it): 404 on a page that needs a plan when none is loaded yet."""
-    plan = (plans if plans is not None else Plan.objects).current()
-    if plan is None:
-        raise Http404(_("Aucun plan d'action n'est encore chargé."))
-    return plan
 
 
 def get_space_for_user(request, pk, *, write=False, queryset=None) -> Chantier:

@@ -25,19 +25,16 @@ from chantiers.models import (
     BoardDecision,
     Chantier,
     Meeting,
-    Objective,
     OtherFunding,
     ParticipationRole,
-    PlanYear,
     ProjectPartner,
     ProjectReview,
     ReportDeadline,
     ReviewCriterion,
-    Theme,
-    plan_date_bounds,
 )
 from organisations.models import Citizen, Organisation, User
 from organisations.roles import COORDINATION
+from plans.models import Objective, PlanYear, Theme, plan_date_bounds
 
 DATE_INPUT = {"type": "date"}
 TIME_INPUT = {"type": "time"}

@@ -26,7 +26,6 @@ from chantiers.models import (
     Meeting,
     MeetingLoad,
     MeetingLoadState,
-    Plan,
     ProgressReport,
     ProjectStatus,
     ReportDeadline,
@@ -35,6 +34,7 @@ from chantiers.models import (
 from chantiers.services import report_can_file, report_kinds_open
 from chantiers.similarity import Candidate, rank_similar
 from organisations.models import Citizen, Organisation, User
+from plans.models import Plan
 
 WINDOW_MONTHS = (3, 6, 12)
 DEFAULT_THRESHOLD = Plan._meta.get_field("meeting_threshold_per_month").default

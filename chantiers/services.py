@@ -30,8 +30,6 @@ from chantiers.models import (
     Meeting,
     OtherFunding,
     ParticipationRole,
-    Plan,
-    PlanYear,
     ProgressReport,
     ProjectComment,
     ProjectPartner,
@@ -45,6 +43,7 @@ from chantiers.models import (
     ReviewScore,
 )
 from organisations.models import Citizen, Membership, Organisation
+from plans.models import Plan
 
 
 @transaction.atomic
@@ -92,33 +91,6 @@ def project_create(
         project=project, from_status="", to_status=status, changed_by=by, comment=comment, changed_at=at or timezone.now()
     )
     return project
-
-
-@transaction.atomic
-def plan_years_ensure(*, plan: Plan, count: int = 3) -> list[PlanYear]:
-    """Give the plan its fiscal years (1 April–31 March) from its start date; leaves existing years as edited."""
-    first = Plan.fiscal_year_start(plan.start_date)
-    years = []
-    for number in range(1, count + 1):
-        start, end = PlanYear.fiscal_bounds(first, number - 1)
-        year, _created = PlanYear.objects.get_or_create(
-            plan=plan, number=number, defaults={"start_date": start, "end_date": end}
-        )
-        years.append(year)
-    return years
-
-
-def plan_year_for(plan: Plan, day: datetime.date) -> PlanYear | None:
-    return next((year for year in plan.years.all() if year.contains(day)), None)
-
-
-@transaction.atomic
-def plan_threshold_update(*, plan: Plan, threshold: int) -> Plan:
-    """Set the hyperconcertation threshold (meetings a month) that the pages and the scheduling warning use."""
-    plan.meeting_threshold_per_month = threshold
-    plan.full_clean()
-    plan.save(update_fields=["meeting_threshold_per_month"])
-    return plan
 
 
 # ---------------------------------------------------------------- concertation spaces

@@ -9,16 +9,10 @@ from django.contrib.auth.models import Group
 from budget.models import FundingSource
 from budget.services import ledger as ledger_services
 from chantiers import services as chantier_services
-from chantiers.models import (
-    ActionProject,
-    Chantier,
-    Meeting,
-    Plan,
-    PlanYear,
-    ProjectStatus,
-    Theme,
-)
+from chantiers.models import ActionProject, Chantier, Meeting, ProjectStatus
 from organisations.models import Citizen, Membership, Organisation, User
+from plans import services as plan_services
+from plans.models import Plan, PlanYear, Theme
 
 _seq = itertools.count(1)
 PASSWORD = "mot-de-passe-de-test-2013"
@@ -72,7 +66,7 @@ def make_plan(**fields) -> Plan:
         "start_date": datetime.date(2013, 4, 1),
     }
     plan = Plan.objects.create(coordinating_organisation=coordinating, **{**defaults, **fields})
-    chantier_services.plan_years_ensure(plan=plan)
+    plan_services.plan_years_ensure(plan=plan)
     return plan
 
 

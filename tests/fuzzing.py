@@ -15,7 +15,7 @@ from django.urls import Resolver404, resolve, reverse
 
 from tests.test_authorization_matrix import MATRIX, OBJECTS, ROLES, actual_matrix
 
-PROJECT_APPS = ("organisations", "chantiers", "budget", "bilan", "asis")
+PROJECT_APPS = ("organisations", "plans", "chantiers", "budget", "bilan", "asis")
 # Answers that are files, not HTML pages (the escaping of HTML does not apply; they are read elsewhere)
 NOT_HTML = ("text/csv", "application/", "text/calendar", "image/", "text/plain")
 

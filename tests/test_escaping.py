@@ -135,7 +135,7 @@ def admin_urls():
     """Each registered model's list and the change page of its first row (Coordination is staff)."""
     urls = []
     for model, _model_admin in admin.site._registry.items():
-        if model._meta.app_label not in ("organisations", "chantiers", "budget"):
+        if model._meta.app_label not in ("organisations", "plans", "chantiers", "budget"):
             continue
         info = (model._meta.app_label, model._meta.model_name)
         urls.append(reverse("admin:{}_{}_changelist".format(*info)))
@@ -154,7 +154,7 @@ def test_every_free_text_field_is_shown_inert_on_every_page():
     filled, skipped = fill_with_payloads()
     # Fields that hold something a user typed but refuse every payload: their validators are the escaping.
     assert set(skipped) <= {
-        "organisations.User.username", "chantiers.Theme.slug", "budget.FundingSource.code",
+        "organisations.User.username", "plans.Theme.slug", "budget.FundingSource.code",
         "budget.HistoricalFundingSource.code",  # the history keeps the code as it was
     }, skipped
     empty = sorted({label.rsplit(".", 1)[0] for label in filled if not _model(label)._base_manager.exists()})

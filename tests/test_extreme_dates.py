@@ -1,6 +1,6 @@
 """Every page survives an extreme date stored without a form (issue 15, break 7).
 
-Forms bound every date (asis.forms, chantiers.models.plan_date_bounds), but a row may come from the admin,
+Forms bound every date (asis.forms, plans.models.plan_date_bounds), but a row may come from the admin,
 a script or an older version: year 9999 on every meeting, project, report, follow-up, seat and privacy
 entry of the demo must not make any page, feed or export answer 500 (a date's "next day" overflows)."""
 
@@ -15,11 +15,11 @@ from chantiers.models import (
     ChantierMembership,
     FollowUp,
     Meeting,
-    MobilisationActivity,
     ProgressReport,
     ReportDeadline,
 )
 from organisations.models import Citizen, ConfidentialityIncident, Membership, PrivacyRequest, User
+from plans.models import MobilisationActivity
 from tests.pages import ROLES, actual_matrix, html_pages
 
 pytestmark = pytest.mark.django_db

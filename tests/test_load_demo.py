@@ -11,17 +11,10 @@ from django.utils import timezone
 
 from budget.models import FundingSource
 from budget.selectors.ledger import totals_mismatches
-from chantiers.models import (
-    TRANSITIONS,
-    ActionProject,
-    Chantier,
-    Meeting,
-    ProgressReport,
-    ProjectStatus,
-    Theme,
-)
+from chantiers.models import TRANSITIONS, ActionProject, Chantier, Meeting, ProgressReport, ProjectStatus
 from organisations.models import Membership, Organisation, User
 from organisations.roles import COORDINATION, PARTENAIRE
+from plans.models import Theme
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +35,7 @@ def demo():
 
 def row_counts() -> dict[str, int]:
     """How many rows each domain model (and the user model) holds."""
-    models = [m for label in ("organisations", "chantiers", "budget") for m in apps.get_app_config(label).get_models()]
+    models = [m for label in ("organisations", "plans", "chantiers", "budget") for m in apps.get_app_config(label).get_models()]
     return {model._meta.label: model.objects.count() for model in models}
 
 

@@ -23,17 +23,11 @@ from chantiers.forms import (
     ProjectOtherFundingFormSet,
     ProjectPartnerFormSet,
 )
-from chantiers.models import (
-    ActionProject,
-    Plan,
-    ProjectPartner,
-    ProjectStatus,
-    ProjectYearAmount,
-    Theme,
-)
+from chantiers.models import ActionProject, ProjectPartner, ProjectStatus, ProjectYearAmount
 from chantiers.selectors import project_reports_section, similar_projects
 from chantiers.views.review import project_review_context
 from organisations.models import Organisation
+from plans.models import Plan, Theme
 
 PAGE_SIZE = 25
 

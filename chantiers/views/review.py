@@ -19,12 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from asis.forms import add_service_error
 from chantiers import services
-from chantiers.access import (
-    coordination_required,
-    current_plan_or_404,
-    get_project_for_user,
-    staff_or_coordination_required,
-)
+from chantiers.access import coordination_required, get_project_for_user, staff_or_coordination_required
 from chantiers.forms import (
     BoardDecisionForm,
     RequestChangesForm,
@@ -42,6 +37,7 @@ from chantiers.models import (
     ReviewScore,
 )
 from chantiers.similarity import Candidate, similar_pairs
+from plans.access import current_plan_or_404
 
 # Intentions and projects compared for look-alike pairs: the most recently updated, at most.
 MAX_PAIR_CANDIDATES = 400

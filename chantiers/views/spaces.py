@@ -13,16 +13,9 @@ from asis.forms import add_service_error, search_text
 from chantiers import services
 from chantiers.access import coordination_required, get_space_for_user
 from chantiers.forms import SeatCitizenForm, SeatOrganisationForm, SpaceForm
-from chantiers.models import (
-    ActionProject,
-    Chantier,
-    ChantierCitizen,
-    ChantierMembership,
-    Meeting,
-    Plan,
-    Theme,
-)
+from chantiers.models import ActionProject, Chantier, ChantierCitizen, ChantierMembership, Meeting
 from chantiers.views.projects import enjeu_param
+from plans.models import Plan, Theme
 
 
 @login_required

@@ -6,7 +6,8 @@ import pytest
 from django.core.management import call_command
 
 from asis import bench
-from chantiers.models import ActionProject, Plan
+from chantiers.models import ActionProject
+from plans.models import Plan
 
 pytestmark = pytest.mark.django_db
 

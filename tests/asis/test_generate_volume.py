@@ -9,16 +9,9 @@ from django.db.models import F
 
 from asis.volume import PER_UNIT, expected_counts, generated_plans, generated_sources
 from budget.models import Commitment, Disbursement, FundingSource
-from chantiers.models import (
-    ActionProject,
-    Attendance,
-    Chantier,
-    Meeting,
-    Plan,
-    ProgressReport,
-    ProjectStatus,
-)
+from chantiers.models import ActionProject, Attendance, Chantier, Meeting, ProgressReport, ProjectStatus
 from organisations.models import Citizen, Organisation
+from plans.models import Plan
 
 pytestmark = pytest.mark.django_db
 

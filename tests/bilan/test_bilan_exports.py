@@ -15,8 +15,9 @@ from budget.models import (
     DisbursementCorrection,
     FundingSource,
 )
-from chantiers.models import ActionProject, Plan
+from chantiers.models import ActionProject
 from organisations.models import User
+from plans.models import Plan
 
 pytestmark = pytest.mark.django_db
 CENT = Decimal("0.01")

@@ -1,7 +1,7 @@
 """Every date of the chantiers' forms within a sane range (issue 15, break 7): a French error, nothing saved.
 
 Projects, reports, follow-ups and board decisions fall within the plan's years give or take a year, widened to
-five years around today (chantiers.models.plan_date_bounds); seats take any date from 2000 to 2100 (asis.forms):
+five years around today (plans.models.plan_date_bounds); seats take any date from 2000 to 2100 (asis.forms):
 an existing committee may predate the plan. Meetings: test_meeting_dates.py."""
 
 import html
@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from asis.templatetags.asis_format import day_text
 from chantiers import forms as chantiers_forms
-from chantiers.models import ActionProject, BoardDecision, ProgressReport, plan_date_bounds
+from chantiers.models import ActionProject, BoardDecision, ProgressReport
+from plans.models import plan_date_bounds
 from tests import factories as f
 from tests.chantiers.conftest import page as raw_page
 from tests.chantiers.conftest import project_form_data

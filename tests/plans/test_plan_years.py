@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from chantiers.models import Plan, PlanYear
+from plans.models import Plan, PlanYear
 
 pytestmark = pytest.mark.django_db
 
