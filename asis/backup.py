@@ -156,12 +156,7 @@ def database_summary(using: str = DEFAULT_DB_ALIAS) -> dict:
         FundingSource,
         PlannedPayment,
     )
-    from chantiers.models import (
-        ActionProject,
-        OtherFunding,
-        ProgressReport,
-        ProjectYearAmount,
-    )
+    from projects.models import ActionProject, OtherFunding, ProgressReport, ProjectYearAmount
 
     connection = connections[using]
     rows = {}

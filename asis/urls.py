@@ -15,6 +15,7 @@ urlpatterns = [
     path("plan/", views.plan_timeline, name="plan"),
     path("enjeux/<slug:slug>/", views.theme_detail, name="theme-detail"),
     path("", include("chantiers.urls")),
+    path("", include("projects.urls")),
     path("", include("budget.urls")),
     path("", include("bilan.urls")),
     path("aide/", help.help_index, name="help"),

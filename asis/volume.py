@@ -30,18 +30,22 @@ from django.utils.text import slugify
 
 from budget.models import Agreement, Commitment, Disbursement, FundingSource
 from chantiers.models import (
-    ActionProject,
     Attendance,
-    BoardDecision,
     Chantier,
     ChantierCitizen,
     ChantierMembership,
     Decision,
     FollowUp,
-    Indicator,
-    IndicatorValue,
     Invitation,
     Meeting,
+)
+from organisations.models import Citizen, Membership, Organisation, User
+from plans.models import Objective, Plan, PlanYear, Theme
+from projects.models import (
+    ActionProject,
+    BoardDecision,
+    Indicator,
+    IndicatorValue,
     OtherFunding,
     ProgressReport,
     ProjectPartner,
@@ -49,8 +53,6 @@ from chantiers.models import (
     ProjectStatusChange,
     ProjectYearAmount,
 )
-from organisations.models import Citizen, Membership, Organisation, User
-from plans.models import Objective, Plan, PlanYear, Theme
 
 CENT = Decimal("0.01")
 BATCH = 2000

@@ -9,17 +9,10 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from chantiers.models import (
-    ActionProject,
-    BoardDecision,
-    ChantierMembership,
-    FollowUp,
-    Meeting,
-    ProgressReport,
-    ReportDeadline,
-)
+from chantiers.models import ChantierMembership, FollowUp, Meeting
 from organisations.models import Citizen, ConfidentialityIncident, Membership, PrivacyRequest, User
 from plans.models import MobilisationActivity
+from projects.models import ActionProject, BoardDecision, ProgressReport, ReportDeadline
 from tests.pages import ROLES, actual_matrix, html_pages
 
 pytestmark = pytest.mark.django_db

@@ -28,7 +28,7 @@ def test_every_admin_refuses_a_delete_that_would_hit_other_rows(db):
     request.user = User(is_superuser=True, is_staff=True, is_active=True)
     unguarded = []
     for model, model_admin in admin.site._registry.items():
-        if model._meta.app_label not in {"organisations", "plans", "chantiers", "budget"}:
+        if model._meta.app_label not in {"organisations", "plans", "chantiers", "projects", "budget"}:
             continue
         if model_admin.has_delete_permission(request) and not isinstance(model_admin, GuardedDeleteMixin):
             unguarded.append(type(model_admin).__name__)
@@ -130,7 +130,7 @@ def test_an_inline_delete_of_a_decision_with_follow_ups_is_refused_in_french(cli
 
 @pytest.mark.django_db
 def test_an_inline_delete_of_a_plan_year_with_commitments_is_refused(client, superuser, cast, plan, theme):
-    from chantiers.models import ProjectStatus
+    from projects.models import ProjectStatus
 
     project = f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.IN_PROGRESS)
     year = f.plan_year(plan, 2)

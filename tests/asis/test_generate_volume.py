@@ -9,9 +9,10 @@ from django.db.models import F
 
 from asis.volume import PER_UNIT, expected_counts, generated_plans, generated_sources
 from budget.models import Commitment, Disbursement, FundingSource
-from chantiers.models import ActionProject, Attendance, Chantier, Meeting, ProgressReport, ProjectStatus
+from chantiers.models import Attendance, Chantier, Meeting
 from organisations.models import Citizen, Organisation
 from plans.models import Plan
+from projects.models import ActionProject, ProgressReport, ProjectStatus
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import importlib
 import pytest
 from django import forms
 
-PROJECT_APPS = ("asis", "organisations", "plans", "chantiers", "budget", "bilan")
+PROJECT_APPS = ("asis", "organisations", "plans", "chantiers", "projects", "budget", "bilan")
 
 
 def project_form_classes() -> list[type]:

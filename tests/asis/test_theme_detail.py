@@ -12,7 +12,7 @@ from asis import selectors
 from budget.models import FundingSource
 from budget.services import ledger as ledger_services
 from chantiers import services as chantier_services
-from chantiers.models import ProgressReport, ProjectStatus
+from projects.models import ProgressReport, ProjectStatus
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -53,7 +53,7 @@ def test_the_catalogue_holds_every_string_of_the_code(tmp_path):
             pytest.fail("gettext is required (REQUIRE_GETTEXT=1): apt-get install gettext")
         pytest.skip("gettext is not installed (apt-get install gettext)")
     root = PO.parents[3]
-    for name in ("asis", "organisations", "plans", "chantiers", "budget", "bilan", "templates", "locale"):
+    for name in ("asis", "organisations", "plans", "chantiers", "projects", "budget", "bilan", "templates", "locale"):
         shutil.copytree(root / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
     shutil.copy(root / "manage.py", tmp_path / "manage.py")
     subprocess.run(

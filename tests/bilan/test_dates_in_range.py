@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from asis.templatetags.asis_format import day_text
-from chantiers.models import ProgressReport
 from plans.models import plan_date_bounds
+from projects.models import ProgressReport
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ from asis.templatetags.asis_format import day_text
 from budget import forms as budget_forms
 from budget.models import Agreement, Commitment
 from budget.services.agreements import agreement_create
-from chantiers.models import ProjectStatus
 from plans.models import plan_date_bounds
+from projects.models import ProjectStatus
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -15,9 +15,12 @@ from chantiers.models import Invitation, Meeting
 from chantiers.services import chantier_create, chantier_seat_organisation, meeting_warnings
 from plans.models import plan_date_bounds
 from tests import factories as f
-from tests.chantiers.conftest import page
 
 pytestmark = pytest.mark.django_db
+
+def page(response) -> str:
+    return response.content.decode().replace("\xa0", " ")
+
 
 OUT_OF_RANGE = ["9999-12-31", "9999-11-15", "1900-01-01", "2100-01-01"]
 

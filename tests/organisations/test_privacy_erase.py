@@ -7,9 +7,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from chantiers.models import Attendance, ChantierCitizen, ProgressReport
+from chantiers.models import Attendance, ChantierCitizen
 from organisations import privacy
 from organisations.models import Consent, Membership, PrivacyAction, User
+from projects.models import ProgressReport
 from tests import factories as f
 from tests.organisations.privacy_helpers import person_kwargs
 
