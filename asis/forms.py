@@ -1,6 +1,7 @@
 """Form fields shared by every app."""
 
 import datetime
+import re
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -66,6 +67,15 @@ def search_text(value, *, max_length: int = 100) -> str:
     """A search typed in a query string (`?q=`), fit for a LIKE: trimmed, cut to `max_length`, without the
     NUL characters PostgreSQL refuses in a query (a 500 otherwise; SQLite takes them)."""
     return (value or "").replace("\x00", "").strip()[:max_length]
+
+
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+
+
+def enjeu_param(request) -> str:
+    """The theme's slug of `?enjeu=`, or "" when it cannot be one (PostgreSQL refuses a NUL in a query: a 500)."""
+    slug = request.GET.get("enjeu", "")
+    return slug if _SLUG.fullmatch(slug) else ""
 
 
 # ---------------------------------------------------------------- dates in a sane range

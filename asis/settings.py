@@ -57,7 +57,9 @@ INSTALLED_APPS = [
     "asis",
     "organisations",
     "privacy",
+    "plans",
     "chantiers",
+    "projects",
     "budget",
     "bilan",
     "pages",
@@ -180,7 +182,7 @@ STATICFILES_DIRS = [
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "private-media"))
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
 # Upload bounds. Office documents are ZIP archives judged from their central directory
-# (chantiers/validators.py): a real DOCX/XLSX/ODT/ODS of 10 MiB holds a few hundred members and expands to a
+# (projects/validators.py): a real DOCX/XLSX/ODT/ODS of 10 MiB holds a few hundred members and expands to a
 # few tens of MiB at ratios under 20:1; a zip bomb declares hundreds of MiB at 1 000:1 or more.
 ATTACHMENT_ZIP_MAX_MEMBERS = int(os.environ.get("ATTACHMENT_ZIP_MAX_MEMBERS", 1000))
 ATTACHMENT_ZIP_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("ATTACHMENT_ZIP_MAX_UNCOMPRESSED_BYTES", 100 * 1024 * 1024))

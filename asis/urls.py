@@ -13,6 +13,7 @@ admin.site.index_title = _("Gestion du portail")
 urlpatterns = [
     path("", include("pages.urls")),
     path("", include("chantiers.urls")),
+    path("", include("projects.urls")),
     path("", include("budget.urls")),
     path("", include("bilan.urls")),
     path("healthz", views.healthz, name="healthz"),

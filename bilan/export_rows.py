@@ -38,13 +38,7 @@ from django.db.models import (
 )
 
 from budget.models import Commitment, Disbursement, DisbursementCorrection
-from chantiers.models import (
-    ActionProject,
-    Indicator,
-    ProgressReport,
-    ProjectPartner,
-    ProjectStatus,
-)
+from projects.models import ActionProject, Indicator, ProgressReport, ProjectPartner, ProjectStatus
 
 CHUNK = 1000  # projects per chunk: one cursor fetch and five queries each
 ZERO = Decimal("0.00")

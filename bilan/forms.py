@@ -15,17 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from asis.forms import DateField
 from asis.kept import kept
 from bilan.selectors.period import Period, period_of_dates, period_of_plan, period_of_year
-from chantiers import validators
-from chantiers.models import (
-    ActionProject,
-    Chantier,
-    ChantierMembership,
-    Plan,
-    ProjectPartner,
-    ProjectStatus,
-    plan_date_bounds,
-)
+from chantiers.models import Chantier, ChantierMembership
 from organisations.models import Organisation
+from plans.models import Plan, plan_date_bounds
+from projects import validators
+from projects.models import ActionProject, ProjectPartner, ProjectStatus
 
 DATE_INPUT = {"type": "date"}
 WHOLE_PLAN = "plan"

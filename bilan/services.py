@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from asis.money import parse_number
 from bilan import exports
-from chantiers.models import ActionProject, Indicator, IndicatorValue, ProgressReport
+from projects.models import ActionProject, Indicator, IndicatorValue, ProgressReport
 
 MAX_ROWS = 5000
 

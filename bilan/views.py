@@ -28,8 +28,8 @@ from bilan.forms import BilanForm, ProgressImportForm
 from bilan.selectors.build import bilan_page, build_bilan
 from bilan.selectors.open_data import open_data as open_data_page
 from bilan.selectors.open_data import open_projects, open_totals
-from chantiers.models import Plan, PlanYear
 from organisations.access import coordination_required
+from plans.models import Plan, PlanYear
 
 IMPORT_SESSION_KEY = "bilan_progress_import"
 SPACES_SHOWN = 50  # spaces listed on the page in the tables by space (every one is in the exports)

@@ -5,11 +5,12 @@ from django.utils.translation import gettext_lazy as _
 from asis.forms import DateField, FreeTextField, MoneyField
 from asis.templatetags.asis_format import format_money, long_date
 from budget.models import BudgetTarget, Commitment, FundingSource, TargetMove
-from chantiers.models import ActionProject, PlanYear, ProjectStatus, ReportDeadline, plan_date_bounds
+from plans.models import PlanYear, plan_date_bounds
+from projects.models import ActionProject, ProjectStatus, ReportDeadline
 
 DATE_INPUT = {"type": "date"}
 # Dates of decisions, payments, agreements and schedules fall within the plan's years, give or take a year
-# (chantiers.models.plan_date_bounds); the history's « as at » filter takes any date of asis.forms' range.
+# (plans.models.plan_date_bounds); the history's « as at » filter takes any date of asis.forms' range.
 
 
 class CommitmentForm(forms.Form):

@@ -8,14 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from asis.history_records import ChangeHistory
-from chantiers.models import (
-    ActionProject,
-    Plan,
-    PlanYear,
-    ProjectPartner,
-    ReportDeadline,
-    Theme,
-)
+from plans.models import Plan, PlanYear, Theme
+from projects.models import ActionProject, ProjectPartner, ReportDeadline
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 ZERO = Decimal("0.00")

@@ -48,9 +48,10 @@ from budget.selectors import targets as target_selectors
 from budget.services import agreements as agreement_services
 from budget.services import ledger as ledger_services
 from budget.services import targets as target_services
-from chantiers.access import current_plan_or_404
-from chantiers.models import ActionProject, Plan, ProjectPartner, ProjectStatus
 from organisations.access import coordination_required, staff_or_coordination_required
+from plans.access import current_plan_or_404
+from plans.models import Plan
+from projects.models import ActionProject, ProjectPartner, ProjectStatus
 
 
 @require_safe

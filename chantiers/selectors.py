@@ -9,14 +9,11 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, transaction
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from chantiers.access import is_report_reader
 from chantiers.models import (
-    ActionProject,
     Attendance,
     Chantier,
     ChantierCitizen,
@@ -26,15 +23,9 @@ from chantiers.models import (
     Meeting,
     MeetingLoad,
     MeetingLoadState,
-    Plan,
-    ProgressReport,
-    ProjectStatus,
-    ReportDeadline,
-    visible_projects_q,
 )
-from chantiers.services import report_can_file, report_kinds_open
-from chantiers.similarity import Candidate, rank_similar
 from organisations.models import Citizen, Organisation, User
+from plans.models import Plan
 
 WINDOW_MONTHS = (3, 6, 12)
 DEFAULT_THRESHOLD = Plan._meta.get_field("meeting_threshold_per_month").default
@@ -531,152 +522,3 @@ def citizen_participation(*, today: datetime.date | None = None) -> dict:
         row["attendance_rate"] = _percent(row["citizen_present"], row["citizen_invitations"])
         row["decided_with_citizen_share"] = _percent(row["decided_with_citizen"], row["decided_meetings"])
     return {"today": today, "spaces": rows, "totals": totals}
-
-
-# ---- reports
-
-
-
-# Projects that may have deadlines or reports (the board accepted them); before that the section is not shown.
-REPORT_SECTION_STATUSES = (
-    ProjectStatus.ACCEPTED, ProjectStatus.AGREEMENT_SIGNED, ProjectStatus.IN_PROGRESS, ProjectStatus.COMPLETED,
-    ProjectStatus.FINAL_REPORT, ProjectStatus.WITHDRAWN,
-)
-UPCOMING_DAYS = 30
-
-
-@dataclass(frozen=True)
-class DeadlineRow:
-    """A deadline and where it stands: `filed` (with its report), `late` or `due`; `days` late or left."""
-
-    deadline: ReportDeadline
-    state: str
-    days: int
-    report: ProgressReport | None = None
-
-    @property
-    def is_late(self) -> bool:
-        return self.state == "late"
-
-
-def _deadline_row(deadline: ReportDeadline, today: datetime.date, report: ProgressReport | None = None) -> DeadlineRow:
-    if report is not None:
-        return DeadlineRow(deadline, "filed", 0, report)
-    if deadline.due_on < today:
-        return DeadlineRow(deadline, "late", (today - deadline.due_on).days)
-    return DeadlineRow(deadline, "due", (deadline.due_on - today).days)
-
-
-def _filed_report(deadline: ReportDeadline) -> ProgressReport | None:
-    try:
-        return deadline.report
-    except ObjectDoesNotExist:
-        return None
-
-
-def project_reports_section(project: ActionProject, user, today: datetime.date | None = None) -> dict | None:
-    """The project page's reports section: deadlines (due, filed, late), reports, and what the user may file.
-    None when the user may not read the reports or the project cannot have any. Two queries
-    (the partnerships are prefetched by the project page)."""
-    if project.status not in REPORT_SECTION_STATUSES:
-        return None
-    partner_ids = {p.organisation_id for p in project.partnerships.all() if not p.is_declined}
-    if not is_report_reader(user, project, partner_ids):
-        return None
-    today = today or timezone.localdate()
-    deadlines = list(project.report_deadlines.select_related("report").order_by("due_on", "pk"))
-    reports = list(project.reports.select_related("submitted_by", "deadline").order_by("-period_end", "-pk"))
-    can_file = report_can_file(project, user)
-    kinds = report_kinds_open(project, has_final=any(report.is_final for report in reports))
-    rows = [_deadline_row(deadline, today, _filed_report(deadline)) for deadline in deadlines]
-    return {
-        "deadlines": rows,
-        "late_count": sum(row.is_late for row in rows),
-        "reports": reports,
-        "can_file_progress": can_file and kinds[ReportDeadline.Kind.PROGRESS],
-        "can_file_final": can_file and kinds[ReportDeadline.Kind.FINAL],
-    }
-
-
-def project_report_budget(project: ActionProject) -> dict:
-    """What was asked of the envelope and what is committed now (sum of `Commitment.CURRENT`), one query."""
-    from budget.models import (
-        Commitment,  # budget sits above chantiers: read lazily, never imported at load
-    )
-
-    committed = Commitment.objects.filter(project=project).aggregate(total=Sum(Commitment.CURRENT, default=Decimal("0")))
-    return {"requested": project.amount_requested, "committed": committed["total"]}
-
-
-def late_reports(today: datetime.date | None = None, days: int = UPCOMING_DAYS) -> dict:
-    """The coordinators' list: every pending deadline past due (most late first) and those due within `days` days.
-    Two queries whatever the number of projects (each deadline with its project and lead organisation)."""
-    today = today or timezone.localdate()
-    pending = ReportDeadline.objects.awaited().select_related("project__lead")
-    late = pending.filter(due_on__lt=today).order_by("due_on", "project__title", "pk")
-    upcoming = pending.filter(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=days)).order_by(
-        "due_on", "project__title", "pk"
-    )
-    return {
-        "today": today,
-        "days": days,
-        "late": [_deadline_row(deadline, today) for deadline in late],
-        "upcoming": [_deadline_row(deadline, today) for deadline in upcoming],
-    }
-
-
-# ---------------------------------------------------------------- principles 1 and 3: join forces
-
-
-# Withdrawn and refused projects are not worth joining.
-NOT_SIMILAR = (ProjectStatus.WITHDRAWN, ProjectStatus.REFUSED)
-
-
-@dataclass(frozen=True)
-class SimilarProjects:
-    """The look-alike panel of the project forms.
-
-    `projects` are shown with their title and organisation, each a link: every one is a project the user may open.
-    `hidden_intentions` counts other organisations' intentions the user may not see: a stranger learns only
-    that one exists (the coordination puts them in touch), never its title, organisation or e-mail.
-    `contacts`: the organisations' e-mails are shown to Coordination and Personnel only, who read every
-    organisation's page; a partner does not see another organisation's e-mail anywhere else."""
-
-    projects: list = field(default_factory=list)
-    hidden_intentions: int = 0
-    contacts: bool = False
-
-    def __bool__(self) -> bool:
-        return bool(self.projects) or self.hidden_intentions > 0
-
-
-def similar_projects(user, *, theme, title: str = "", summary: str = "", exclude_org_ids=(), exclude_pk=None,
-                     limit: int = 5) -> SimilarProjects:
-    """Up to `limit` projects of other organisations that look like this one, as `user` may know them: one query.
-
-    Coordination and Personnel see every look-alike. Anyone else sees only what `visible_to` lets them open
-    (public projects, their own organisations'); another organisation's intention is only counted, and its
-    drafts and projects under review are not mentioned at all (they answer 404 on their own page)."""
-    if theme is None:
-        return SimilarProjects()
-    candidates = (
-        ActionProject.objects.filter(theme=theme).exclude(status__in=NOT_SIMILAR).exclude(lead_id__in=exclude_org_ids)
-        .select_related("lead", "chantier").order_by("-updated_at")
-    )
-    if exclude_pk is not None:
-        candidates = candidates.exclude(pk=exclude_pk)
-    may_open = visible_projects_q(user)  # None: Coordination and Personnel open every project
-    if may_open is not None:
-        # Ranked among what may be shown or counted, so an unseen draft takes no place in the panel.
-        candidates = candidates.filter(may_open | Q(status=ProjectStatus.INTENTION)).annotate(
-            may_open=ExpressionWrapper(may_open, output_field=BooleanField())
-        )
-    by_pk = {p.pk: p for p in candidates}
-    ranked = [by_pk[pk] for pk in rank_similar(
-        theme_id=theme.pk, title=title, summary=summary, limit=limit,
-        candidates=[Candidate(key=p.pk, theme_id=p.theme_id, title=p.title, summary=p.summary) for p in by_pk.values()],
-    )]
-    if may_open is None:
-        return SimilarProjects(projects=ranked, contacts=True)
-    shown = [p for p in ranked if p.may_open]
-    return SimilarProjects(projects=shown, hidden_intentions=len(ranked) - len(shown))

@@ -19,9 +19,11 @@ from django.test import Client
 from django.urls import reverse
 
 from asis import kept
-from chantiers.models import ActionProject, Chantier, Meeting, Plan
+from chantiers.models import Chantier, Meeting
 from organisations.models import Organisation, User
 from organisations.roles import COORDINATION, ensure_role_groups
+from plans.models import Plan
+from projects.models import ActionProject
 
 BENCH_USERNAME = "bench-coordination"
 BENCH_ADMIN = "bench-admin"
@@ -53,7 +55,7 @@ def pages() -> list[tuple[str, str]]:
         ("space", reverse("chantiers:space-detail", args=[space.pk]) if space else None),
         ("meeting", reverse("chantiers:meeting-detail", args=[meeting.pk]) if meeting else None),
         ("organisation", organisation.get_absolute_url() if organisation else None),
-        ("project-list", reverse("chantiers:project-list")),
+        ("project-list", reverse("projects:project-list")),
         ("project-detail", project.get_absolute_url() if project else None),
         ("envelope", reverse("budget:envelope")),
         ("bilan", reverse("bilan:bilan")),
@@ -165,7 +167,7 @@ def admin_against_list(*, repeat: int = 10) -> dict:
     superuser, both 25 a page (the admin's list_per_page is set to /projets/'s for the measure)."""
     from django.contrib import admin
 
-    from chantiers.views.projects import PAGE_SIZE
+    from projects.views.projects import PAGE_SIZE
 
     model_admin = admin.site._registry[ActionProject]
     model_admin.list_per_page = PAGE_SIZE
@@ -174,8 +176,8 @@ def admin_against_list(*, repeat: int = 10) -> dict:
     superuser.force_login(bench_superuser())
     return {
         "page_size": PAGE_SIZE,
-        "project_list": measure(reverse("chantiers:project-list"), client=coordinator, repeat=repeat),
-        "admin": measure(reverse("admin:chantiers_actionproject_changelist"), client=superuser, repeat=repeat),
+        "project_list": measure(reverse("projects:project-list"), client=coordinator, repeat=repeat),
+        "admin": measure(reverse("admin:projects_actionproject_changelist"), client=superuser, repeat=repeat),
     }
 
 

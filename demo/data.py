@@ -26,44 +26,37 @@ from budget.services.agreements import (
 from budget.services.ledger import commitment_create, disbursement_create
 from budget.services.targets import target_move, targets_set
 from chantiers.models import (
-    ActionProject,
     Attendance,
-    BoardDecision,
     Chantier,
     ChantierCitizen,
     ChantierMembership,
-    Indicator,
-    IndicatorValue,
     Invitation,
     Meeting,
-    Objective,
-    OtherFunding,
     ParticipationRole,
-    Plan,
-    PlanAction,
+)
+from chantiers.services import decision_record, meeting_schedule
+from organisations.models import Citizen, Membership, Organisation, User
+from organisations.roles import COORDINATION, PARTENAIRE, PERSONNEL, ensure_role_groups
+from plans.models import Objective, Plan, PlanAction, Theme
+from privacy.models import Consent, ConsentPurpose
+from privacy.services import consent_give
+from projects.models import (
+    ActionProject,
+    BoardDecision,
+    Indicator,
+    IndicatorValue,
+    OtherFunding,
     ProgressReport,
     ProjectPartner,
     ProjectReview,
     ProjectStatus,
     ProjectYearAmount,
     ReportDeadline,
-    Theme,
 )
-from chantiers.services import (
-    board_decision_record,
-    decision_record,
-    meeting_schedule,
-    project_change_status,
-    project_create,
-    report_attachments_add,
-    review_open,
-    review_recommend,
-    review_save_scores,
-)
-from organisations.models import Citizen, Membership, Organisation, User
-from organisations.roles import COORDINATION, PARTENAIRE, PERSONNEL, ensure_role_groups
-from privacy.models import Consent, ConsentPurpose
-from privacy.services import consent_give
+from projects.services.filing import project_create
+from projects.services.reports import report_attachments_add
+from projects.services.review import board_decision_record, review_open, review_recommend, review_save_scores
+from projects.services.status import project_change_status
 from reference.data import load_reference_data
 
 S = ProjectStatus

@@ -30,30 +30,29 @@ from django.utils.text import slugify
 
 from budget.models import Agreement, Commitment, Disbursement, FundingSource
 from chantiers.models import (
-    ActionProject,
     Attendance,
-    BoardDecision,
     Chantier,
     ChantierCitizen,
     ChantierMembership,
     Decision,
     FollowUp,
-    Indicator,
-    IndicatorValue,
     Invitation,
     Meeting,
-    Objective,
+)
+from organisations.models import Citizen, Membership, Organisation, User
+from plans.models import Objective, Plan, PlanYear, Theme
+from projects.models import (
+    ActionProject,
+    BoardDecision,
+    Indicator,
+    IndicatorValue,
     OtherFunding,
-    Plan,
-    PlanYear,
     ProgressReport,
     ProjectPartner,
     ProjectStatus,
     ProjectStatusChange,
     ProjectYearAmount,
-    Theme,
 )
-from organisations.models import Citizen, Membership, Organisation, User
 
 CENT = Decimal("0.01")
 BATCH = 2000

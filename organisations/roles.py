@@ -19,7 +19,7 @@ ROLE_LABELS = {
     PARTENAIRE: _("Partenaire"),
 }
 
-DOMAIN_APPS = ("organisations", "privacy", "chantiers", "budget")
+DOMAIN_APPS = ("organisations", "privacy", "plans", "chantiers", "projects", "budget")
 
 # Rows that money or history hang on are archived, never deleted, even by coordination.
 NEVER_DELETED = {

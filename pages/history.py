@@ -31,9 +31,10 @@ from budget.models import (
     FundingSource,
     PlannedPayment,
 )
-from chantiers.access import is_report_reader
-from chantiers.models import ActionProject, Chantier, ProgressReport, ProjectPartner
+from chantiers.models import Chantier
 from organisations.models import Membership, Organisation
+from projects.access import is_report_reader
+from projects.models import ActionProject, ProgressReport, ProjectPartner
 
 PER_PAGE = 50
 

@@ -34,22 +34,10 @@ from django.utils.functional import cached_property
 
 from asis.kept import Version, current_version, kept
 from budget.models import Commitment, Disbursement, FundingSource
-from chantiers.models import (
-    ActionProject,
-    Chantier,
-    ChantierCitizen,
-    ChantierMembership,
-    FollowUp,
-    Meeting,
-    Plan,
-    PlanYear,
-    ProgressReport,
-    ProjectPartner,
-    ProjectStatus,
-    Theme,
-    visible_projects_q,
-)
+from chantiers.models import Chantier, ChantierCitizen, ChantierMembership, FollowUp, Meeting
 from organisations.models import Organisation
+from plans.models import Plan, PlanYear, Theme
+from projects.models import ActionProject, ProgressReport, ProjectPartner, ProjectStatus, visible_projects_q
 
 ZERO = Decimal("0.00")
 MONEY_FIELD = DecimalField(max_digits=12, decimal_places=2)

@@ -12,15 +12,10 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from budget.models import FundingSource
-from chantiers.models import (
-    MobilisationActivity,
-    Plan,
-    Principle,
-    ReviewCriterion,
-    Theme,
-)
-from chantiers.services import plan_years_ensure
 from organisations.models import Organisation
+from plans.models import MobilisationActivity, Plan, Principle, Theme
+from plans.services import plan_years_ensure
+from projects.models import ReviewCriterion
 
 SOURCE_NOTE = (
     "« Reflet des régions : Une démarche concertée pour l'ASIS ». Sources : Denise Lavallée, "

@@ -11,9 +11,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 
-from chantiers.models import Plan
 from organisations.models import Membership
 from organisations.roles import COORDINATION, PARTENAIRE, PERSONNEL
+from plans.models import Plan
 from tests import factories as f
 
 

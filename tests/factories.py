@@ -8,17 +8,13 @@ from django.contrib.auth.models import Group
 
 from budget.models import FundingSource
 from budget.services import ledger as ledger_services
-from chantiers import services as chantier_services
-from chantiers.models import (
-    ActionProject,
-    Chantier,
-    Meeting,
-    Plan,
-    PlanYear,
-    ProjectStatus,
-    Theme,
-)
+from chantiers.models import Chantier, Meeting
 from organisations.models import Citizen, Membership, Organisation, User
+from plans import services as plan_services
+from plans.models import Plan, PlanYear, Theme
+from projects.models import ActionProject, ProjectStatus
+from projects.services import filing as filing_services
+from projects.services import status as status_services
 
 _seq = itertools.count(1)
 PASSWORD = "mot-de-passe-de-test-2013"
@@ -72,7 +68,7 @@ def make_plan(**fields) -> Plan:
         "start_date": datetime.date(2013, 4, 1),
     }
     plan = Plan.objects.create(coordinating_organisation=coordinating, **{**defaults, **fields})
-    chantier_services.plan_years_ensure(plan=plan)
+    plan_services.plan_years_ensure(plan=plan)
     return plan
 
 
@@ -104,11 +100,11 @@ def make_meeting(chantier, **fields) -> Meeting:
 def make_project(*, lead, theme, status=ProjectStatus.DRAFT, by=None, **fields) -> ActionProject:
     """A project brought to `status` through the real review process (so its history is real)."""
     i = n()
-    project = chantier_services.project_create(
+    project = filing_services.project_create(
         by=by, lead=lead, theme=theme, **{"title": f"Projet {i}", "amount_requested": Decimal("10000.00"), **fields}
     )
     for step in PATH_TO[status]:
-        chantier_services.project_change_status(project=project, to_status=step, by=by)
+        status_services.project_change_status(project=project, to_status=step, by=by)
     project.refresh_from_db()
     return project
 
@@ -130,6 +126,6 @@ def commit(*, source, project, amount, year=None, by=None, decided_on=datetime.d
 
 def make_deadline(project, *, kind="progress", due_on=datetime.date(2014, 9, 30), **fields):
     """A report deadline as the agreement pages create it (ReportDeadline.Kind: progress or final)."""
-    from chantiers.models import ReportDeadline
+    from projects.models import ReportDeadline
 
     return ReportDeadline.objects.create(project=project, kind=kind, due_on=due_on, **fields)

@@ -15,7 +15,7 @@ from django.urls import Resolver404, resolve, reverse
 
 from tests.test_authorization_matrix import MATRIX, OBJECTS, ROLES, actual_matrix
 
-PROJECT_APPS = ("organisations", "privacy", "chantiers", "budget", "bilan", "asis")
+PROJECT_APPS = ("organisations", "privacy", "plans", "chantiers", "projects", "budget", "bilan", "asis")
 # Answers that are files, not HTML pages (the escaping of HTML does not apply; they are read elsewhere)
 NOT_HTML = ("text/csv", "application/", "text/calendar", "image/", "text/plain")
 
@@ -37,7 +37,7 @@ def demo_clients(**client_options):
 # Files, not pages: nothing in them is read as HTML, and they are the slowest answers to build.
 EXPORTS = {
     "bilan:bilan-csv", "bilan:bilan-xlsx", "bilan:bilan-pdf", "bilan:bilan-docx", "bilan:open-data-csv",
-    "bilan:open-data-json", "chantiers:meeting-feed", "chantiers:attachment-download", "favicon", "healthz",
+    "bilan:open-data-json", "chantiers:meeting-feed", "projects:attachment-download", "favicon", "healthz",
 }
 
 

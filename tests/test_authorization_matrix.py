@@ -10,8 +10,9 @@ sent to the login page first). `set_language` answers GET with a redirect back.
 import pytest
 from django.urls import reverse
 
-from chantiers.models import ActionProject, Chantier, ProgressReport
+from chantiers.models import Chantier
 from organisations.models import Organisation
+from projects.models import ActionProject, ProgressReport
 from tests.page_matrix import LOGIN, MATRIX, OBJECTS, ROLES, actual_matrix, url_names
 
 
@@ -42,19 +43,19 @@ def test_each_role_gets_the_decided_answer():
 # refused (403, or 404 where the object is not theirs to know) and nothing changes. A third item
 # names the only partner to try, where the object is the other partner's own.
 PARTNER_REFUSED_POSTS = [
-    ("chantiers:review-open", "filed project of another"),
-    ("chantiers:review-recommend", "project naming partenaire as partner"),
-    ("chantiers:board-decision-create", "recommended project of another"),
-    ("chantiers:board-decision-create", "project naming partenaire as partner"),
-    ("chantiers:project-request-changes", "project naming partenaire as partner"),
-    ("chantiers:intention-to-draft", "intention naming partenaire2 as partner"),
-    ("chantiers:criterion-create", None),
-    ("chantiers:criterion-archive", "criterion"),
-    ("chantiers:criterion-delete", "criterion"),
-    ("chantiers:project-update", "project of partenaire2"),
-    ("chantiers:project-submit", "filed project of another"),
-    ("chantiers:partnership-answer", "partnership of partenaire", ("partenaire2",)),  # another organisation's answer
-    ("chantiers:report-create", "project of partenaire2", ("partenaire",)),
+    ("projects:review-open", "filed project of another"),
+    ("projects:review-recommend", "project naming partenaire as partner"),
+    ("projects:board-decision-create", "recommended project of another"),
+    ("projects:board-decision-create", "project naming partenaire as partner"),
+    ("projects:project-request-changes", "project naming partenaire as partner"),
+    ("projects:intention-to-draft", "intention naming partenaire2 as partner"),
+    ("projects:criterion-create", None),
+    ("projects:criterion-archive", "criterion"),
+    ("projects:criterion-delete", "criterion"),
+    ("projects:project-update", "project of partenaire2"),
+    ("projects:project-submit", "filed project of another"),
+    ("projects:partnership-answer", "partnership of partenaire", ("partenaire2",)),  # another organisation's answer
+    ("projects:report-create", "project of partenaire2", ("partenaire",)),
     ("chantiers:space-archive", "space"),
     ("chantiers:meeting-update", "meeting"),
     ("organisations:organisation-approve", "pending organisation"),
@@ -89,7 +90,8 @@ def fingerprint() -> tuple:
         FundingSource,
         PlannedPayment,
     )
-    from chantiers.models import (
+    from organisations.models import Membership
+    from projects.models import (
         BoardDecision,
         ProjectPartner,
         ProjectReview,
@@ -97,7 +99,6 @@ def fingerprint() -> tuple:
         ReportDeadline,
         ReviewCriterion,
     )
-    from organisations.models import Membership
 
     return (
         tuple(ActionProject.objects.order_by("pk").values_list("pk", "status", "title", "amount_requested")),

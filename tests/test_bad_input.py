@@ -237,12 +237,12 @@ def test_every_form_survives_bad_input():
     found = {name for name, _role in forms}
     expected = {
         "privacy:signup", "organisations:organisation-update", "organisations:member-invite",
-        "chantiers:project-intention-create", "chantiers:project-create", "chantiers:project-update",
-        "chantiers:project-comment-create", "chantiers:report-create", "chantiers:report-create-final",
+        "projects:project-intention-create", "projects:project-create", "projects:project-update",
+        "projects:project-comment-create", "projects:report-create", "projects:report-create-final",
         "chantiers:space-create", "chantiers:space-update", "chantiers:space-member-add", "chantiers:space-citizen-add",
         "chantiers:meeting-create", "chantiers:meeting-attendance", "chantiers:decision-create",
-        "chantiers:threshold-update", "chantiers:criterion-create", "chantiers:board-decision-create",
-        "chantiers:project-request-changes", "budget:commitment-create", "budget:disbursement-create",
+        "chantiers:threshold-update", "projects:criterion-create", "projects:board-decision-create",
+        "projects:project-request-changes", "budget:commitment-create", "budget:disbursement-create",
         "budget:commitment-reduce", "budget:disbursement-correct", "budget:agreement-create",
         "budget:report-deadline-add", "budget:planned-payment-add", "budget:planned-payment-cancel",
         "budget:targets", "budget:target-move", "bilan:progress-import",
@@ -434,14 +434,14 @@ def test_seating_in_an_archived_space_says_why(client, cast, space, url_name, da
 def test_a_huge_form_count_builds_no_huge_page(client, cast, theme, prefix):
     """TOTAL_FORMS=99999 on the project form built 1 030 forms per formset: minutes of server time and an
     8 Mo page for one POST by any partner. Now at most 30 forms are built and the error says so."""
-    from chantiers.models import ActionProject
+    from projects.models import ActionProject
 
     client.force_login(cast.alice)
     data = {"title": "Projet", "theme": theme.pk}
     for name in ("partenaires", "indicateurs", "financement"):
         data.update({f"{name}-TOTAL_FORMS": "0", f"{name}-INITIAL_FORMS": "0"})
     data[f"{prefix}-TOTAL_FORMS"] = "99999"
-    response = client.post(reverse("chantiers:project-create"), data)
+    response = client.post(reverse("projects:project-create"), data)
     assert response.status_code == 200
     assert "Veuillez soumettre au plus 30 formulaires." in response.content.decode()
     assert len(response.content) < 1_000_000
@@ -471,7 +471,7 @@ def test_a_target_move_from_a_digit_that_is_no_number(client, cast, origin):
 
 
 @pytest.mark.parametrize("url_name", [
-    "chantiers:project-list", "chantiers:project-create", "chantiers:project-intention-create", "chantiers:space-create",
+    "projects:project-list", "projects:project-create", "projects:project-intention-create", "chantiers:space-create",
 ])
 @pytest.mark.parametrize("enjeu", ["\x00", "a\x00b", "é", "x" * 10_000])
 def test_a_theme_filter_that_is_no_slug_is_ignored(client, cast, theme, url_name, enjeu):

@@ -73,15 +73,15 @@ def create_missing_rows():
     """The demo has no comment, reduction or correction: one of each, so their texts are shown too."""
     from budget.models import Commitment, Disbursement
     from budget.services import ledger as ledger_services
-    from chantiers import services as chantier_services
-    from chantiers.models import ActionProject
     from organisations.models import User
+    from projects.models import ActionProject
+    from projects.services import filing as filing_services
 
     coordinator = User.objects.get(username="coordination")
     partner = User.objects.get(username="partenaire")
     organisation = partner.memberships.get().organisation
     project = ActionProject.objects.filter(lead=organisation, is_demo=True).exclude(status="draft").order_by("pk").first()
-    chantier_services.project_comment_create(project=project, author=partner, text=SCRIPT, organisation=organisation)
+    filing_services.project_comment_create(project=project, author=partner, text=SCRIPT, organisation=organisation)
     commitment = next(c for c in Commitment.objects.order_by("pk") if c.remaining >= Decimal("1.00"))
     ledger_services.commitment_reduce(
         commitment=commitment, amount=Decimal("1.00"), reduced_on=datetime.date(2014, 7, 1), reason=SCRIPT, by=coordinator
@@ -135,7 +135,7 @@ def admin_urls():
     """Each registered model's list and the change page of its first row (Coordination is staff)."""
     urls = []
     for model, _model_admin in admin.site._registry.items():
-        if model._meta.app_label not in ("organisations", "privacy", "chantiers", "budget"):
+        if model._meta.app_label not in ("organisations", "privacy", "plans", "chantiers", "projects", "budget"):
             continue
         info = (model._meta.app_label, model._meta.model_name)
         urls.append(reverse("admin:{}_{}_changelist".format(*info)))
@@ -154,7 +154,7 @@ def test_every_free_text_field_is_shown_inert_on_every_page():
     filled, skipped = fill_with_payloads()
     # Fields that hold something a user typed but refuse every payload: their validators are the escaping.
     assert set(skipped) <= {
-        "organisations.User.username", "chantiers.Theme.slug", "budget.FundingSource.code",
+        "organisations.User.username", "plans.Theme.slug", "budget.FundingSource.code",
         "budget.HistoricalFundingSource.code",  # the history keeps the code as it was
     }, skipped
     empty = sorted({label.rsplit(".", 1)[0] for label in filled if not _model(label)._base_manager.exists()})
@@ -234,12 +234,12 @@ def test_a_get_changes_nothing():
 def test_an_indicator_unit_in_the_report_form_help_is_escaped(client, cast, theme):
     """Help texts are rendered as HTML (`help_text|safe` in Django's and crispy's templates): the report
     form put the indicator's unit, typed by the partner, in its help text unescaped."""
-    from chantiers.models import Indicator, ProjectStatus
+    from projects.models import Indicator, ProjectStatus
     from tests import factories as f
 
     project = f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.IN_PROGRESS)
     Indicator.objects.create(project=project, name="Familles", unit=SCRIPT, target=Decimal("40"), order=1)
     client.force_login(cast.alice)
-    text = client.get(reverse("chantiers:report-create", args=[project.pk])).content.decode()
+    text = client.get(reverse("projects:report-create", args=[project.pk])).content.decode()
     assert "Cible : 40 &lt;script&gt;alert(1)&lt;/script&gt;" in text.replace("\xa0", " ")
     assert not live_markup(text)

@@ -1,6 +1,6 @@
 """Every page survives an extreme date stored without a form (issue 15, break 7).
 
-Forms bound every date (asis.forms, chantiers.models.plan_date_bounds), but a row may come from the admin,
+Forms bound every date (asis.forms, plans.models.plan_date_bounds), but a row may come from the admin,
 a script or an older version: year 9999 on every meeting, project, report, follow-up, seat and privacy
 entry of the demo must not make any page, feed or export answer 500 (a date's "next day" overflows)."""
 
@@ -9,18 +9,11 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from chantiers.models import (
-    ActionProject,
-    BoardDecision,
-    ChantierMembership,
-    FollowUp,
-    Meeting,
-    MobilisationActivity,
-    ProgressReport,
-    ReportDeadline,
-)
+from chantiers.models import ChantierMembership, FollowUp, Meeting
 from organisations.models import Citizen, Membership, User
+from plans.models import MobilisationActivity
 from privacy.models import ConfidentialityIncident, PrivacyRequest
+from projects.models import ActionProject, BoardDecision, ProgressReport, ReportDeadline
 from tests.page_matrix import ROLES, actual_matrix, html_pages
 
 pytestmark = pytest.mark.django_db

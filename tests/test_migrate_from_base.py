@@ -37,6 +37,10 @@ RENAMED: dict[str, str] = {}
 # and permissions Django creates for new models after migrating.
 MAY_GROW = {"django_migrations", "django_content_type", "auth_permission", "auth_group_permissions"}
 
+# Content types whose model changed name on the way (base app label and model -> current model). A model that
+# changes app keeps its content type row (same id), moved in place by the new app's first migration.
+RENAMED_MODELS: dict[tuple[str, str], str] = {}
+
 REPO = Path(__file__).resolve().parents[1]
 
 COUNT_ROWS = """
@@ -48,6 +52,19 @@ with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM " + connection.ops.quote_name(table))
         counts[table] = cursor.fetchone()[0]
 print("COUNTS " + json.dumps(counts))
+"""
+
+# The role groups' permissions (id, content type id, codename) and every content type (id -> app label, model).
+LIST_GRANTS = """
+import json
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+grants = {
+    group.name: sorted([p.pk, p.content_type_id, p.codename] for p in group.permissions.all())
+    for group in Group.objects.filter(name__in=["Coordination", "Personnel"])
+}
+types = {str(ct.pk): [ct.app_label, ct.model] for ct in ContentType.objects.all()}
+print("GRANTS " + json.dumps({"grants": grants, "types": types}))
 """
 
 LIST_TRIGGERS = """
@@ -147,10 +164,12 @@ def test_a_database_made_by_the_base_migrates_forward_with_every_row(tmp_path, s
     _manage(base_dir, env, "load_asis")
     _manage(base_dir, env, "load_demo")
     before = _tagged(_manage(base_dir, env, "shell", "-c", COUNT_ROWS), "COUNTS")
+    grants_before = _tagged(_manage(base_dir, env, "shell", "-c", LIST_GRANTS), "GRANTS")
     triggers_before = _tagged(_manage(base_dir, env, "shell", "-c", LIST_TRIGGERS), "TRIGGERS") if postgresql else []
 
     _manage(REPO, env, "migrate", "--noinput")
     after = _tagged(_manage(REPO, env, "shell", "-c", COUNT_ROWS), "COUNTS")
+    grants_after = _tagged(_manage(REPO, env, "shell", "-c", LIST_GRANTS), "GRANTS")
 
     assert before["budget_commitment"] > 0 and before["chantiers_actionproject"] > 0, "the demo was not loaded"
     lost_tables = [table for table in before if RENAMED.get(table, table) not in after]
@@ -164,6 +183,21 @@ def test_a_database_made_by_the_base_migrates_forward_with_every_row(tmp_path, s
     assert changed == {}, f"row counts changed (before, after): {changed}"
 
     assert "Tous les soldes correspondent" in _manage(REPO, env, "check_budget")
+
+    # Models that moved to another app kept their content type (same id, same model), so the permissions, the
+    # groups' grants and the admin's log entries still point at them: the demo's Coordination and Personnel
+    # groups hold exactly the permissions they held, by id and codename.
+    lost_types = {
+        pk: (app_label, model)
+        for pk, (app_label, model) in grants_before["types"].items()
+        if grants_after["types"].get(pk, [None, None])[1] != RENAMED_MODELS.get((app_label, model), model)
+    }
+    assert lost_types == {}, f"content types of {BASE[:7]} lost or changed model: {lost_types}"
+    moved = sorted({tuple(grants_after["types"][pk]) for pk, (app_label, _m) in grants_before["types"].items()
+                    if grants_after["types"][pk][0] != app_label})
+    assert ("projects", "actionproject") in moved and ("plans", "plan") in moved, moved
+    assert grants_before["grants"]["Personnel"], "the base's Personnel group holds no permission"
+    assert grants_after["grants"] == grants_before["grants"], "the role groups' permissions changed"
 
     if postgresql:
         triggers_after = _tagged(_manage(REPO, env, "shell", "-c", LIST_TRIGGERS), "TRIGGERS")

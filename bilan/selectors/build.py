@@ -26,17 +26,10 @@ from budget.models import (
     DisbursementCorrection,
     FundingSource,
 )
-from chantiers.models import (
-    ActionProject,
-    Chantier,
-    Plan,
-    PlanYear,
-    ProgressReport,
-    ProjectPartner,
-    ProjectStatus,
-    Theme,
-)
+from chantiers.models import Chantier
 from organisations.models import Organisation
+from plans.models import Plan, PlanYear, Theme
+from projects.models import ActionProject, ProgressReport, ProjectPartner, ProjectStatus
 
 
 def bilan_projects(user, *, plan: Plan, theme=None, space=None, organisation=None, status=None):

@@ -30,15 +30,8 @@ from budget.models import (
     Disbursement,
     DisbursementCorrection,
 )
-from chantiers.models import (
-    Attendance,
-    Chantier,
-    Indicator,
-    IndicatorValue,
-    Meeting,
-    ProgressReport,
-    ProjectPartner,
-)
+from chantiers.models import Attendance, Chantier, Meeting
+from projects.models import Indicator, IndicatorValue, ProgressReport, ProjectPartner
 
 HIGHLIGHTS_SHOWN = 50  # latest highlights on the page (every one is in the exports)
 

@@ -23,13 +23,7 @@ from budget.models import (
     Disbursement,
     DisbursementCorrection,
 )
-from chantiers.models import (
-    ActionProject,
-    Indicator,
-    IndicatorValue,
-    ProgressReport,
-    ProjectPartner,
-)
+from projects.models import ActionProject, Indicator, IndicatorValue, ProgressReport, ProjectPartner
 
 CHUNK = 500  # project lines read at a time for the exports: each chunk costs the same 3 queries, memory stays flat
 PARTNER, INDICATOR = 0, 1

@@ -17,9 +17,7 @@ from budget.models import (
     Commitment,
     Disbursement,
 )
-from chantiers.models import (
-    ActionProject,
-)
+from projects.models import ActionProject
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from chantiers.models import (
-    PlanYear,
-)
+from plans.models import PlanYear
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,8 @@ from asis.kept import kept
 from budget.models import MONEY, Commitment, Disbursement, FundingSource
 from budget.selectors._common import ZERO, source_ids
 from budget.selectors.targets import plan_money
-from chantiers.models import FUNDABLE_STATUSES, PUBLIC_STATUSES, ActionProject, OtherFunding, ProjectPartner, Theme
+from plans.models import Theme
+from projects.models import FUNDABLE_STATUSES, PUBLIC_STATUSES, ActionProject, OtherFunding, ProjectPartner
 
 # Projects whose other funding counts in the leverage: accepted, under way or done.
 LEVERAGE_STATUSES = tuple({*FUNDABLE_STATUSES, *PUBLIC_STATUSES})

@@ -1,12 +1,14 @@
 """Reads of one project's budget: requested, committed and paid, with its other funding and leverage."""
 
 
+from decimal import Decimal
+
 from django.db.models import Sum
 
 from budget.models import Commitment, Disbursement, FundingSource
 from budget.selectors._common import CENT, ZERO
 from budget.selectors.envelope import leverage
-from chantiers.models import OtherFunding, ProjectPartner, ProjectYearAmount
+from projects.models import OtherFunding, ProjectPartner, ProjectYearAmount
 
 
 def project_budget(project) -> dict:
@@ -71,3 +73,10 @@ def project_budget(project) -> dict:
         "partners_confirmed": partners_confirmed,
         "leverage": leverage(other_total + partners_confirmed, totals["committed"]),
     }
+
+
+def project_committed(project) -> Decimal:
+    """What is committed to the project now (sum of `Commitment.CURRENT`), one query: the report pages show it
+    next to what the project asked of the envelope."""
+    committed = Commitment.objects.filter(project=project).aggregate(total=Sum(Commitment.CURRENT, default=Decimal("0")))
+    return committed["total"]

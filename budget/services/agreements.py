@@ -15,8 +15,8 @@ from asis.templatetags.asis_format import format_money, long_date
 from budget.models import Agreement, Commitment, Disbursement, PlannedPayment
 from budget.services._common import positive
 from budget.services.ledger import disbursement_create
-from chantiers.models import ActionProject, ProgressReport, ProjectStatus, ReportDeadline
-from chantiers.services import project_change_status
+from projects.models import ActionProject, ProgressReport, ProjectStatus, ReportDeadline
+from projects.services.status import project_change_status
 
 
 @transaction.atomic

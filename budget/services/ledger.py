@@ -21,7 +21,8 @@ from asis.money import to_money
 from asis.templatetags.asis_format import format_money
 from budget.models import Commitment, CommitmentReduction, Disbursement, DisbursementCorrection, FundingSource
 from budget.services._common import positive
-from chantiers.models import ActionProject, PlanYear, ProjectStatus
+from plans.models import PlanYear
+from projects.models import ActionProject, ProjectStatus
 
 MONEY_FIELD = DecimalField(max_digits=12, decimal_places=2)
 

@@ -14,7 +14,7 @@ from asis.templatetags.asis_format import format_money
 from budget.models import BudgetTarget, FundingSource, TargetMove
 from budget.selectors.targets import target_current, year_uncommitted
 from budget.services._common import positive
-from chantiers.models import Plan, PlanYear, Theme
+from plans.models import Plan, PlanYear, Theme
 
 
 def _envelope(plan) -> Decimal:

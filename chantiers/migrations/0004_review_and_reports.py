@@ -4,9 +4,16 @@ import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
+import uuid
+from pathlib import PurePath
+
 from django.db import migrations, models
 
-import chantiers.models
+
+def attachment_path(instance, filename):
+    # A copy of the model's upload_to as it was here (chantiers.models.attachment_path, now in projects.models):
+    # the migration's history keeps a callable without importing an app above chantiers.
+    return f"rapports/{instance.report.project_id}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
 
 
 class Migration(migrations.Migration):
@@ -125,7 +132,7 @@ class Migration(migrations.Migration):
             name='ReportAttachment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=255, upload_to=chantiers.models.attachment_path, verbose_name='fichier')),
+                ('file', models.FileField(max_length=255, upload_to=attachment_path, verbose_name='fichier')),
                 ('original_name', models.CharField(max_length=255, verbose_name='nom du fichier')),
                 ('content_type', models.CharField(max_length=120, verbose_name='type')),
                 ('size', models.PositiveIntegerField(verbose_name='taille (octets)')),

@@ -8,10 +8,11 @@ from django.urls import reverse
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
-from chantiers import selectors, services
+from chantiers import selectors
 from chantiers.access import coordination_required, staff_or_coordination_required
 from chantiers.forms import ThresholdForm
-from chantiers.models import Plan
+from plans import services as plan_services
+from plans.models import Plan
 
 PER_PAGE = 50
 
@@ -106,7 +107,7 @@ def threshold_update(request):
     form = ThresholdForm(request.POST)
     if not form.is_valid():
         return _hyperconcertation_page(request, form=form, status=400)
-    threshold = services.plan_threshold_update(plan=plan, threshold=form.cleaned_data["threshold"]).meeting_threshold_per_month
+    threshold = plan_services.plan_threshold_update(plan=plan, threshold=form.cleaned_data["threshold"]).meeting_threshold_per_month
     messages.success(
         request,
         ngettext(

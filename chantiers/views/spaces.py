@@ -9,20 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from asis.forms import add_service_error, search_text
+from asis.forms import add_service_error, enjeu_param, search_text
 from chantiers import services
 from chantiers.access import coordination_required, get_space_for_user
 from chantiers.forms import SeatCitizenForm, SeatOrganisationForm, SpaceForm
-from chantiers.models import (
-    ActionProject,
-    Chantier,
-    ChantierCitizen,
-    ChantierMembership,
-    Meeting,
-    Plan,
-    Theme,
-)
-from chantiers.views.projects import enjeu_param
+from chantiers.models import Chantier, ChantierCitizen, ChantierMembership, Meeting
+from plans.models import Plan, Theme
 
 
 @login_required
@@ -67,7 +59,8 @@ def _space_context(request, space, *, org_form=None, citizen_form=None):
         "former_citizens": [s for s in seats if s.left_on is not None],
         "upcoming": list(meetings.upcoming()[:10]),
         "past": list(meetings.past()[:10]),
-        "projects": ActionProject.objects.visible_to(user).filter(chantier=space).select_related("lead").order_by("title"),
+        # The projects of the space through the relation, as the projects app defines who sees which.
+        "projects": space.projects.visible_to(user).select_related("lead").order_by("title"),
         # Citizens' names are personal information: coordination and staff only.
         "show_citizen_names": user.sees_everything,
         "can_manage": user.is_coordinator,

@@ -7,9 +7,10 @@ import pytest
 from django.contrib import admin
 from django.test import RequestFactory
 
-from chantiers.models import ActionProject, Meeting
+from chantiers.models import Meeting
+from projects.models import ActionProject
 from tests import factories as f
-from tests.chantiers.test_project_admin import form_data
+from tests.projects.test_project_admin import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def test_the_admins_meeting_form_refuses_an_absurd_date(cast, theme, day):
 
 def test_a_project_dated_year_9999_in_the_admin_is_refused(client, cast, theme):
     client.force_login(cast.coordinator)
-    response = client.post("/admin/chantiers/actionproject/add/",
+    response = client.post("/admin/projects/actionproject/add/",
                            form_data(theme=theme, lead=cast.org_a, start_date="2014-04-01", end_date="9999-12-31"))
     assert response.status_code == 200 and WIDE in response.content.decode().replace("\xa0", " ")
     assert not ActionProject.objects.exists()

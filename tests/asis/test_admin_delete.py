@@ -11,8 +11,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from asis.admin import GuardedDeleteMixin, GuardedInlineFormSet
-from chantiers.models import Attendance, Chantier, Decision, FollowUp, Meeting, PlanYear
+from chantiers.models import Attendance, Chantier, Decision, FollowUp, Meeting
 from organisations.models import Membership, Organisation, User
+from plans.models import PlanYear
 from tests import factories as f
 
 
@@ -27,7 +28,7 @@ def test_every_admin_refuses_a_delete_that_would_hit_other_rows(db):
     request.user = User(is_superuser=True, is_staff=True, is_active=True)
     unguarded = []
     for model, model_admin in admin.site._registry.items():
-        if model._meta.app_label not in {"organisations", "privacy", "chantiers", "budget"}:
+        if model._meta.app_label not in {"organisations", "privacy", "plans", "chantiers", "projects", "budget"}:
             continue
         if model_admin.has_delete_permission(request) and not isinstance(model_admin, GuardedDeleteMixin):
             unguarded.append(type(model_admin).__name__)
@@ -129,13 +130,13 @@ def test_an_inline_delete_of_a_decision_with_follow_ups_is_refused_in_french(cli
 
 @pytest.mark.django_db
 def test_an_inline_delete_of_a_plan_year_with_commitments_is_refused(client, superuser, cast, plan, theme):
-    from chantiers.models import ProjectStatus
+    from projects.models import ProjectStatus
 
     project = f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.IN_PROGRESS)
     year = f.plan_year(plan, 2)
     f.commit(source=f.make_source(plan), project=project, amount=Decimal("500.00"), year=year, decided_on=datetime.date(2014, 6, 1))
     client.force_login(superuser)
-    url = reverse("admin:chantiers_plan_change", args=[plan.pk])
+    url = reverse("admin:plans_plan_change", args=[plan.pk])
     data = _post_data(client.get(url))
     prefix = next(k for k, v in data.items() if k.endswith("-id") and v == str(year.pk) and k.startswith("years"))
     data[prefix.replace("-id", "-DELETE")] = "on"

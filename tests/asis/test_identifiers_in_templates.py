@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from chantiers.models import ActionProject, ProjectStatus
+from projects.models import ActionProject, ProjectStatus
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 RAW_ID = re.compile(r"\{\{ *[a-z_.]*(?:\.pk|\.id|_id|_pk) *\}\}")
@@ -29,5 +29,5 @@ def test_links_hold_large_identifiers(client, cast, theme):
     client.force_login(cast.coordinator)
     page = client.get(reverse("budget:agreement-list")).content.decode()
     assert f'{reverse("budget:agreement-create")}?projet=12345"' in page
-    page = client.get(reverse("chantiers:project-detail", args=[12345])).content.decode()
+    page = client.get(reverse("projects:project-detail", args=[12345])).content.decode()
     assert f'{reverse("budget:agreement-create")}?projet=12345"' in page

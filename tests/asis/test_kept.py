@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from asis import kept
 from budget.models import FundingSource
-from chantiers.models import ActionProject, ProjectStatus
 from organisations.models import Organisation
+from projects.models import ActionProject, ProjectStatus
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -28,7 +28,7 @@ REFUSED = {
 MONEY_FORMS = {
     "budget:commitment-create", "budget:disbursement-create", "budget:commitment-reduce", "budget:disbursement-correct",
     "budget:planned-payment-add", "budget:target-move",  # (the demo sets every target: no targets form)
-    "chantiers:project-create", "chantiers:project-update", "chantiers:report-create",
+    "projects:project-create", "projects:project-update", "projects:report-create",
 }
 DECIMAL_INPUT = re.compile(r"<input\b[^>]*>")
 

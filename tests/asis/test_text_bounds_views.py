@@ -34,7 +34,7 @@ def test_every_textarea_shows_its_bound_and_refuses_a_longer_text():
         page = clients[role].get(form["page"]).content.decode()
         if fields := textareas(form, page):
             forms.setdefault(url_name, (clients[role], form, fields))
-    assert {"chantiers:project-comment-create", "chantiers:report-create", "budget:commitment-reduce"} <= set(forms)
+    assert {"projects:project-comment-create", "projects:report-create", "budget:commitment-reduce"} <= set(forms)
     problems = []
     before = fingerprint()
     for url_name, (client, form, fields) in sorted(forms.items()):
@@ -59,11 +59,11 @@ def test_every_textarea_shows_its_bound_and_refuses_a_longer_text():
 
 @pytest.mark.django_db
 def test_a_comment_of_two_mebibytes_is_refused_and_not_saved():
-    from chantiers.models import ProjectComment
+    from projects.models import ProjectComment
 
     clients = demo_clients(raise_request_exception=False)
     forms = discover_forms(clients)
-    form = forms[("chantiers:project-comment-create", "coordination")]
+    form = forms[("projects:project-comment-create", "coordination")]
     count = ProjectComment.objects.count()
     response = clients["coordination"].post(form["path"], {**plausible(form), "text": "x" * (2 * 1024 * 1024)})
     assert response.status_code in (200, 400)

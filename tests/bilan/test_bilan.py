@@ -15,14 +15,8 @@ from budget.models import (
     FundingSource,
 )
 from budget.services import ledger as ledger_services
-from chantiers.models import (
-    Attendance,
-    Indicator,
-    IndicatorValue,
-    ProgressReport,
-    ProjectPartner,
-    ProjectStatus,
-)
+from chantiers.models import Attendance
+from projects.models import Indicator, IndicatorValue, ProgressReport, ProjectPartner, ProjectStatus
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,7 @@ from bilan.selectors import build, figures, lines
 from bilan.selectors._common import PER_PAGE
 from bilan.selectors.build import build_bilan
 from budget.models import Commitment, Disbursement, DisbursementCorrection
-from chantiers.models import (
+from projects.models import (
     ActionProject,
     Indicator,
     IndicatorValue,

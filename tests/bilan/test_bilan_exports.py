@@ -15,8 +15,9 @@ from budget.models import (
     DisbursementCorrection,
     FundingSource,
 )
-from chantiers.models import ActionProject, Plan
 from organisations.models import User
+from plans.models import Plan
+from projects.models import ActionProject
 
 pytestmark = pytest.mark.django_db
 CENT = Decimal("0.01")

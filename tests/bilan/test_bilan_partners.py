@@ -15,7 +15,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from bilan.selectors.build import build_bilan
-from chantiers.models import ProjectPartner, ProjectStatus
+from projects.models import ProjectPartner, ProjectStatus
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from bilan.selectors.build import build_bilan
 from budget.models import Commitment, Disbursement
-from chantiers.models import (
+from chantiers.models import Attendance
+from projects.models import (
     ActionProject,
-    Attendance,
     Indicator,
     IndicatorValue,
     ProgressReport,

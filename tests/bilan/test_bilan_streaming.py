@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from bilan import export_rows, exports
 from bilan.selectors import lines
 from bilan.selectors.build import build_bilan
-from chantiers.models import ActionProject
+from projects.models import ActionProject
 from tests.bilan.test_bilan_queries import grow
 
 pytestmark = pytest.mark.django_db
@@ -128,7 +128,7 @@ def test_a_bilan_of_one_chunk_is_read_once_for_every_export(cast, plan, theme, d
 
 def test_two_highlights_of_one_project_on_the_same_day_are_both_kept(cast, plan, theme):
     """Two reports of one project ending the same day, each with highlights: both are listed (no tie breaks the sort)."""
-    from chantiers.models import ProgressReport
+    from projects.models import ProgressReport
 
     grow(cast, plan, theme, projects=1, reports=0, meetings=0)
     project = ActionProject.objects.get(theme__plan=plan)

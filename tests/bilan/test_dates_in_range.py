@@ -1,14 +1,15 @@
 """The bilan's dates within a sane range (issue 15, break 7): a French error, never a 500 nor a guess.
 
 `?du=…&au=…` take any date from 2000 to 2100 (asis.forms), in the page and in every export; the progress
-import's period falls within the plan's years, give or take a year (chantiers.models.plan_date_bounds)."""
+import's period falls within the plan's years, give or take a year (plans.models.plan_date_bounds)."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from asis.templatetags.asis_format import day_text
-from chantiers.models import ProgressReport, plan_date_bounds
+from plans.models import plan_date_bounds
+from projects.models import ProgressReport
 
 pytestmark = pytest.mark.django_db
 

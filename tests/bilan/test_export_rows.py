@@ -17,8 +17,9 @@ from bilan.selectors import lines
 from bilan.selectors.build import build_bilan
 from budget.models import Commitment, Disbursement, DisbursementCorrection
 from budget.services.ledger import commitment_reduce
-from chantiers.models import ActionProject, Indicator, Plan, ProgressReport
 from organisations.models import Organisation, User
+from plans.models import Plan
+from projects.models import ActionProject, Indicator, ProgressReport
 from tests.bilan.test_bilan_exports import correct, db_committed, db_disbursed
 from tests.bilan.test_bilan_queries import grow
 

@@ -11,8 +11,8 @@ from django.db.models import Sum
 from django.urls import reverse
 
 from budget.models import Commitment, Disbursement
-from chantiers.models import PUBLIC_STATUSES, ActionProject
 from organisations.models import Citizen, User
+from projects.models import PUBLIC_STATUSES, ActionProject
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +71,7 @@ def test_open_data_holds_no_personal_data(client, demo):
 
 
 def test_drafts_and_refused_projects_are_not_published(client, cast, theme):
-    from chantiers.models import ProjectStatus
+    from projects.models import ProjectStatus
     from tests import factories as f
 
     f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.DRAFT, title="Brouillon secret")
@@ -85,7 +85,7 @@ def test_many_public_projects_page_by_page_and_streamed_in_full(client, cast, th
     """120 public projects: the page shows 50 with the totals of all 120 in a fixed number of queries;
     the CSV and the JSON (streamed) hold all 120, valid, with the same totals."""
     from budget.models import FundingSource
-    from chantiers.models import ProjectStatus
+    from projects.models import ProjectStatus
     from tests import factories as f
 
     source = f.make_source(theme.plan, amount="1000000.00")

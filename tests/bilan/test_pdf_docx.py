@@ -20,8 +20,9 @@ from budget.models import (
     DisbursementCorrection,
     FundingSource,
 )
-from chantiers.models import ActionProject, Plan, ProjectStatus
 from organisations.models import User
+from plans.models import Plan
+from projects.models import ActionProject, ProjectStatus
 from tests.bilan.test_bilan_queries import count_queries, grow
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from bilan.views import IMPORT_SESSION_KEY
-from chantiers.models import Indicator, IndicatorValue, ProgressReport, ProjectStatus
+from projects.models import Indicator, IndicatorValue, ProgressReport, ProjectStatus
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

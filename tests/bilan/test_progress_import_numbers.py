@@ -5,7 +5,7 @@ other scripts' digits were taken as numbers (issue 15, break 4)."""
 import pytest
 from django.urls import reverse
 
-from chantiers.models import IndicatorValue, ProgressReport
+from projects.models import IndicatorValue, ProgressReport
 from tests.bilan.test_progress_import import IMPORT_SESSION_KEY, PERIOD, edit, exported, projects  # noqa: F401
 
 NOT_A_NUMBER = "Feuille Indicateurs, ligne 2 : « {} » n'est pas un nombre."

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from budget.models import Agreement, Disbursement, PlannedPayment
-from chantiers.models import ProjectStatus
+from projects.models import ProjectStatus
 from tests.browser.conftest import describe, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -5,13 +5,8 @@ review to the board's acceptance, and the partner files a progress report. Every
 import pytest
 from playwright.sync_api import expect
 
-from chantiers.models import (
-    ActionProject,
-    ProgressReport,
-    ProjectStatus,
-    ReviewCriterion,
-)
 from organisations.models import Organisation
+from projects.models import ActionProject, ProgressReport, ProjectStatus, ReviewCriterion
 from tests.browser.conftest import describe, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)

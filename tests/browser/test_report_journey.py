@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from chantiers.models import ActionProject, ProgressReport, ReportDeadline
+from projects.models import ActionProject, ProgressReport, ReportDeadline
 from tests.browser.conftest import describe, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)

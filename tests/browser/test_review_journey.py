@@ -4,7 +4,7 @@ the grid, recommends it and records the board's decision; every page passes axe-
 import pytest
 from playwright.sync_api import expect
 
-from chantiers.models import BoardDecision, ProjectStatus, ReviewCriterion
+from projects.models import BoardDecision, ProjectStatus, ReviewCriterion
 from tests.browser.conftest import describe, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -26,14 +26,9 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from budget.models import Agreement, Commitment
-from chantiers.models import (
-    ActionProject,
-    Meeting,
-    ProgressReport,
-    ProjectStatus,
-    ReviewCriterion,
-)
+from chantiers.models import Meeting
 from organisations.models import Organisation
+from projects.models import ActionProject, ProgressReport, ProjectStatus, ReviewCriterion
 from tests.browser.conftest import describe, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)

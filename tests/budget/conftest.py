@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import pytest
 
 from budget.services import ledger as ledger_services
-from chantiers.models import ProjectStatus
+from projects.models import ProjectStatus
 from tests import factories as f
 
 D = datetime.date

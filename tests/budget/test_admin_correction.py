@@ -7,7 +7,7 @@ import pytest
 
 from budget.models import DisbursementCorrection
 from budget.services.ledger import disbursement_create
-from chantiers.models import ProjectStatus
+from projects.models import ProjectStatus
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

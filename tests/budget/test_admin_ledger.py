@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from budget.models import Commitment, Disbursement
-from chantiers.models import ProjectStatus
+from projects.models import ProjectStatus
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.db import connection, connections
 from budget.models import Disbursement, PlannedPayment
 from budget.selectors.ledger import totals_mismatches
 from budget.services.agreements import agreement_create, planned_payment_add, planned_payment_release
-from chantiers.models import ProjectStatus
+from projects.models import ProjectStatus
 from tests import factories as f
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]

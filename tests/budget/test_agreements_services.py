@@ -17,7 +17,7 @@ from budget.services.agreements import (
     report_deadline_add,
 )
 from budget.services.ledger import commitment_reduce, disbursement_create
-from chantiers.models import ProgressReport, ProjectStatus, ReportDeadline
+from projects.models import ProgressReport, ProjectStatus, ReportDeadline
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -16,12 +16,7 @@ from budget.services.agreements import (
     report_deadline_add,
 )
 from budget.services.ledger import disbursement_create
-from chantiers.models import (
-    ProgressReport,
-    ProjectPartner,
-    ProjectStatus,
-    ReportDeadline,
-)
+from projects.models import ProgressReport, ProjectPartner, ProjectStatus, ReportDeadline
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.db import DatabaseError, connection, transaction
 from budget.models import Commitment, Disbursement, FundingSource
 from budget.selectors.ledger import totals_mismatches
 from budget.services.ledger import commitment_reduce, disbursement_correct, disbursement_create
-from chantiers.models import ProjectStatus
+from projects.models import ProjectStatus
 from tests import factories as f
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db]

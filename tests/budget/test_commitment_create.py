@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from budget.models import Commitment, FundingSource
 from budget.selectors.ledger import totals_mismatches
 from budget.services.ledger import commitment_create
-from chantiers.models import ProjectStatus
+from projects.models import ProjectStatus
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

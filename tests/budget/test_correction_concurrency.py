@@ -13,7 +13,7 @@ from django.db import connection, connections
 from budget.models import Commitment, Disbursement, DisbursementCorrection
 from budget.selectors.ledger import totals_mismatches
 from budget.services.ledger import disbursement_correct, disbursement_create
-from chantiers.models import ProjectStatus
+from projects.models import ProjectStatus
 from tests import factories as f
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]

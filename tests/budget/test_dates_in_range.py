@@ -1,7 +1,7 @@
 """Every date of the envelope's forms within a sane range (issue 15, break 7): a French error, nothing saved.
 
 Decisions, payments, agreements, report deadlines and planned payments fall within the plan's years give or
-take a year, widened to five years around today (chantiers.models.plan_date_bounds); the history's « as at »
+take a year, widened to five years around today (plans.models.plan_date_bounds); the history's « as at »
 filter takes any date from 2000 to 2100 (asis.forms)."""
 
 import datetime
@@ -14,7 +14,8 @@ from asis.templatetags.asis_format import day_text
 from budget import forms as budget_forms
 from budget.models import Agreement, Commitment
 from budget.services.agreements import agreement_create
-from chantiers.models import ProjectStatus, plan_date_bounds
+from plans.models import plan_date_bounds
+from projects.models import ProjectStatus
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

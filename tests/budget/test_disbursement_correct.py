@@ -14,7 +14,7 @@ from budget.models import (
 )
 from budget.selectors.ledger import totals_mismatches
 from budget.services.ledger import commitment_reduce, disbursement_correct, disbursement_create
-from chantiers.models import ProjectStatus
+from projects.models import ProjectStatus
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

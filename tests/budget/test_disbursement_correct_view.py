@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from budget.models import Disbursement, DisbursementCorrection
 from budget.services.ledger import disbursement_create
-from chantiers.models import ProjectStatus
+from projects.models import ProjectStatus
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

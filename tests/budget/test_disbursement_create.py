@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from budget.models import Disbursement
 from budget.selectors.ledger import totals_mismatches
 from budget.services.ledger import disbursement_create
-from chantiers.models import ProjectStatus
+from projects.models import ProjectStatus
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +56,7 @@ def test_a_zero_disbursement_is_refused(commitment):
 
 
 def test_nothing_is_paid_to_a_withdrawn_project(commitment):
-    from chantiers.services import project_change_status
+    from projects.services.status import project_change_status
 
     project_change_status(project=commitment.project, to_status=ProjectStatus.WITHDRAWN, comment="Le porteur se retire")
     with pytest.raises(ValidationError) as refused:

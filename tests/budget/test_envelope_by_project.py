@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from budget.models import FundingSource
 from budget.services.ledger import commitment_reduce, disbursement_create
-from chantiers.models import ProjectStatus
+from projects.models import ProjectStatus
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.urls import reverse
 from budget.models import Commitment, FundingSource
 from budget.selectors import targets as target_selectors
 from budget.services.ledger import commitment_reduce, disbursement_correct, disbursement_create
-from chantiers.models import OtherFunding, ProjectStatus
+from projects.models import OtherFunding, ProjectStatus
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from asis import kept
 from budget.models import Commitment, Disbursement, FundingSource
-from chantiers.models import ProjectStatus
+from projects.models import ProjectStatus
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -163,7 +163,7 @@ def test_check_budget_catches_a_balance_changed_behind_its_back(asis, accepted, 
 
 
 def test_the_leverage_is_other_money_per_envelope_dollar(asis, client, cast, accepted):
-    from chantiers.models import OtherFunding
+    from projects.models import OtherFunding
 
     OtherFunding.objects.create(project=accepted, kind=OtherFunding.Kind.OWN, source_name="Mise de fonds", amount=Decimal("3000.00"))
     OtherFunding.objects.create(project=accepted, kind=OtherFunding.Kind.IN_KIND, source_name="Local prêté", amount=Decimal("1000.00"))

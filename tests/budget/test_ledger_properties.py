@@ -20,7 +20,7 @@ from budget.models import (
 )
 from budget.selectors import ledger as ledger_selectors
 from budget.services import ledger as ledger_services
-from chantiers.models import ProjectStatus
+from projects.models import ProjectStatus
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from django.urls import reverse
 from budget.models import FundingSource
 from budget.selectors import envelope as envelope_selectors
 from budget.selectors import project_budget as project_budget_selectors
-from chantiers.models import OtherFunding, ProjectPartner, ProjectStatus
-from chantiers.services import project_partner_answer
+from projects.models import OtherFunding, ProjectPartner, ProjectStatus
+from projects.services.filing import project_partner_answer
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

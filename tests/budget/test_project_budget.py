@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from budget.models import Commitment, Disbursement
 from budget.services.ledger import disbursement_correct, disbursement_create
-from chantiers.models import OtherFunding, ProjectPartner, ProjectYearAmount
+from projects.models import OtherFunding, ProjectPartner, ProjectYearAmount
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from budget.models import BudgetTarget, FundingSource, TargetMove
 from budget.selectors import targets as target_selectors
 from budget.services import ledger as ledger_services
 from budget.services import targets as target_services
-from chantiers.models import ProjectStatus
+from projects.models import ProjectStatus
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

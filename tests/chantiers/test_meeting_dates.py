@@ -1,7 +1,7 @@
 """Meeting dates within a sane range (issue 15, break 7): year 9999 neither breaks the form nor anyone's calendar feed.
 
 The range is the plan's years give or take a year, widened to five years either side of today
-(chantiers.models.plan_date_bounds); the test plan starts on 1 April 2013 and has three years.
+(plans.models.plan_date_bounds); the test plan starts on 1 April 2013 and has three years.
 """
 
 import datetime
@@ -11,12 +11,16 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from asis.templatetags.asis_format import day_text
-from chantiers.models import Invitation, Meeting, plan_date_bounds
+from chantiers.models import Invitation, Meeting
 from chantiers.services import chantier_create, chantier_seat_organisation, meeting_warnings
+from plans.models import plan_date_bounds
 from tests import factories as f
-from tests.chantiers.conftest import page
 
 pytestmark = pytest.mark.django_db
+
+def page(response) -> str:
+    return response.content.decode().replace("\xa0", " ")
+
 
 OUT_OF_RANGE = ["9999-12-31", "9999-11-15", "1900-01-01", "2100-01-01"]
 

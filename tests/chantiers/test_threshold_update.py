@@ -6,7 +6,7 @@ import html
 import pytest
 from django.test import Client
 
-from chantiers.models import Plan
+from plans.models import Plan
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from chantiers.models import ActionProject, Plan
 from demo import bench
+from plans.models import Plan
+from projects.models import ActionProject
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ def test_the_admin_and_the_project_list_are_measured_at_the_same_page_size(grown
     measured = bench.admin_against_list(repeat=1)
     assert measured["page_size"] == 25
     assert measured["project_list"]["url"] == "/projets/"
-    assert measured["admin"]["url"] == "/admin/chantiers/actionproject/"
+    assert measured["admin"]["url"] == "/admin/projects/actionproject/"
     assert measured["project_list"]["queries"] <= 15 and measured["admin"]["queries"] > 0
 
 

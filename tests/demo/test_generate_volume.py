@@ -8,17 +8,11 @@ from django.db import transaction
 from django.db.models import F
 
 from budget.models import Commitment, Disbursement, FundingSource
-from chantiers.models import (
-    ActionProject,
-    Attendance,
-    Chantier,
-    Meeting,
-    Plan,
-    ProgressReport,
-    ProjectStatus,
-)
+from chantiers.models import Attendance, Chantier, Meeting
 from demo.volume import PER_UNIT, expected_counts, generated_plans, generated_sources
 from organisations.models import Citizen, Organisation
+from plans.models import Plan
+from projects.models import ActionProject, ProgressReport, ProjectStatus
 
 pytestmark = pytest.mark.django_db
 

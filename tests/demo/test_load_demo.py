@@ -11,17 +11,11 @@ from django.utils import timezone
 
 from budget.models import FundingSource
 from budget.selectors.ledger import totals_mismatches
-from chantiers.models import (
-    TRANSITIONS,
-    ActionProject,
-    Chantier,
-    Meeting,
-    ProgressReport,
-    ProjectStatus,
-    Theme,
-)
+from chantiers.models import Chantier, Meeting
 from organisations.models import Membership, Organisation, User
 from organisations.roles import COORDINATION, PARTENAIRE
+from plans.models import Theme
+from projects.models import TRANSITIONS, ActionProject, ProgressReport, ProjectStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +36,7 @@ def demo():
 
 def row_counts() -> dict[str, int]:
     """How many rows each domain model (and the user model) holds."""
-    models = [m for label in ("organisations", "privacy", "chantiers", "budget") for m in apps.get_app_config(label).get_models()]
+    models = [m for label in ("organisations", "privacy", "plans", "chantiers", "projects", "budget") for m in apps.get_app_config(label).get_models()]
     return {model._meta.label: model.objects.count() for model in models}
 
 
@@ -143,7 +137,7 @@ def test_every_project_history_is_a_valid_chain(demo):
 def test_demo_requested_amounts_are_spread_over_the_plan_years_to_the_cent():
     from django.db.models import Sum
 
-    from chantiers.models import ActionProject
+    from projects.models import ActionProject
 
     call_command("load_demo", stdout=StringIO())
     for project in ActionProject.objects.filter(is_demo=True).annotate(by_year=Sum("year_amounts__amount")):

@@ -23,19 +23,21 @@ def test_the_three_groups_exist_after_migrate():
 def test_coordination_manages_everything_but_never_deletes_money_or_history():
     coordination = perms(COORDINATION)
     assert ("budget", "add_commitment") in coordination
-    assert ("chantiers", "change_actionproject") in coordination
+    assert ("projects", "change_actionproject") in coordination
     assert ("budget", "manage_envelope") in coordination
     for model in ("commitment", "disbursement", "fundingsource"):
         assert ("budget", f"delete_{model}") not in coordination
-    for model in ("actionproject", "projectstatuschange", "progressreport", "meeting", "chantier"):
+    for model in ("actionproject", "projectstatuschange", "progressreport"):
+        assert ("projects", f"delete_{model}") not in coordination
+    for model in ("meeting", "chantier"):
         assert ("chantiers", f"delete_{model}") not in coordination
     assert ("organisations", "delete_organisation") not in coordination
 
 
 def test_personnel_reads_and_exports_but_changes_nothing():
     personnel = perms(PERSONNEL)
-    assert ("chantiers", "export_reports") in personnel
-    assert ("chantiers", "view_all_projects") in personnel
+    assert ("projects", "export_reports") in personnel
+    assert ("projects", "view_all_projects") in personnel
     assert ("budget", "view_commitment") in personnel
     assert not [codename for _app, codename in personnel if codename.split("_")[0] in ("add", "change", "delete")]
 

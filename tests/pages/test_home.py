@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from budget.models import FundingSource
 from chantiers import services as chantier_services
-from chantiers.models import ProjectStatus, Theme
+from plans.models import Theme
+from projects.models import ProjectStatus
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from budget.services import ledger as ledger_services
-from chantiers.models import ProjectStatus
 from organisations.models import Organisation
+from projects.models import ProjectStatus
 from tests import factories as f
 
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 from budget.models import FundingSource
 from budget.services import ledger as ledger_services
 from chantiers import services as chantier_services
-from chantiers.models import ProgressReport, ProjectStatus
 from pages import selectors
+from projects.models import ProgressReport, ProjectStatus
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from chantiers import services as chantier_services
-from chantiers.models import Attendance, ChantierCitizen, ProjectStatus
+from chantiers.models import Attendance, ChantierCitizen
 from privacy import services
 from privacy.models import Consent, ConsentPurpose
+from projects.models import ProjectStatus
+from projects.services import reports as report_services
 from tests import factories as f
 
 
@@ -35,7 +36,7 @@ def trail_fixture(cast, theme):
     services.consent_give(person=cast.alice, purpose=ConsentPurpose.NEWS, source=Consent.Source.SIGNUP, by=cast.alice)
     project = f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.IN_PROGRESS, by=cast.coordinator,
                              title="Cuisines collectives d'Évain")
-    report = chantier_services.report_create(
+    report = report_services.report_create(
         project=project, by=cast.alice, period_start=datetime.date(2014, 4, 1), period_end=datetime.date(2014, 9, 30),
         percent_done=40, narrative="Douze ateliers.", people_reached=30, citizens_reached=12,
         expenses=Decimal("5250.50"),

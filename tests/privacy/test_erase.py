@@ -7,10 +7,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from chantiers.models import Attendance, ChantierCitizen, ProgressReport
+from chantiers.models import Attendance, ChantierCitizen
 from organisations.models import Membership, User
 from privacy import services
 from privacy.models import Consent, PrivacyAction
+from projects.models import ProgressReport
 from tests import factories as f
 from tests.privacy.privacy_helpers import person_kwargs
 

@@ -48,7 +48,7 @@ def test_the_json_export_of_a_partner_holds_memberships_attendance_and_the_repor
     tables = _tables(data)
     assert tables["organisations.membership"][0]["organisation"].startswith("Organisme A")
     assert len(tables["chantiers.attendance"]) == 3
-    assert [row["narrative"] for row in tables["chantiers.progressreport"]] == ["Douze ateliers."]
+    assert [row["narrative"] for row in tables["projects.progressreport"]] == ["Douze ateliers."]
     assert tables["privacy.consent"][0]["purpose"] == "nouvelles"
 
 

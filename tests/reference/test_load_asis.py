@@ -5,8 +5,8 @@ from django.apps import apps
 from django.core.management import call_command
 
 from budget.models import FundingSource
-from chantiers.models import MobilisationActivity, Plan, PlanYear, Principle, Theme
 from organisations.models import Organisation
+from plans.models import MobilisationActivity, Plan, PlanYear, Principle, Theme
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ THEMES = [
 def snapshot():
     """Every row of every domain model, as values: what 'the same rows' means."""
     rows = {}
-    for app_label in ("organisations", "privacy", "chantiers", "budget"):
+    for app_label in ("organisations", "privacy", "plans", "chantiers", "projects", "budget"):
         for model in apps.get_app_config(app_label).get_models():
             fields = [f.attname for f in model._meta.concrete_fields if f.attname not in ("updated_at",)]
             rows[model._meta.label] = sorted(model.objects.values_list(*fields), key=repr)

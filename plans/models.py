@@ -1,0 +1,268 @@
+"""The Alliance's plan: its years, principles, mobilisation, themes, objectives and actions.
+
+The models kept their tables (`chantiers_*`) when they moved here from chantiers."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organisations.models import Organisation
+
+
+class PlanQuerySet(models.QuerySet):
+    # The one definition of the current plan (the plan the portal shows): the latest start, then the
+    # first created (one plan in practice). Every page and service finds it through these two methods.
+    def current_first(self) -> "PlanQuerySet":
+        """These plans, the current one first: for a subquery that needs the current plan's pk."""
+        return self.order_by("-start_date", "pk")
+
+    def current(self) -> "Plan | None":
+        """The current plan among these (None without a plan); chain select_related, annotate or
+        prefetch_related before it to read more in the same query."""
+        return self.current_first().first()
+
+
+class Plan(models.Model):
+    """The Alliance's three-year plan of social development and fight against poverty."""
+
+    title = models.CharField(_("titre"), max_length=255)
+    alliance_name = models.CharField(_("Alliance"), max_length=255)
+    alliance_acronym = models.CharField(_("sigle"), max_length=20, blank=True)
+    coordinating_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="coordinated_plans", verbose_name=_("organisme coordonnateur")
+    )
+    mandated_by = models.CharField(_("mandat confié par"), max_length=255, blank=True)
+    mandate_date = models.CharField(_("date du mandat"), max_length=60, blank=True)
+    start_date = models.DateField(_("début du plan"))
+    description = models.TextField(_("mise en contexte"), blank=True)
+    mobilised_organisations = models.PositiveIntegerField(
+        _("organisations mobilisées (environ)"), null=True, blank=True
+    )
+    mobilised_people = models.PositiveIntegerField(_("personnes mobilisées"), null=True, blank=True)
+    source_note = models.TextField(_("source"), blank=True)
+    DEFAULT_MEETING_THRESHOLD = 4
+    meeting_threshold_per_month = models.PositiveSmallIntegerField(
+        _("seuil d'hyperconcertation (rencontres par mois)"),
+        default=DEFAULT_MEETING_THRESHOLD,
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
+        help_text=_("Au-delà de ce nombre de rencontres par mois, une organisation ou une personne est signalée."),
+    )
+    dates_note = models.TextField(
+        _("note sur les dates"),
+        blank=True,
+        help_text=_("Ce que la source dit, ou ne dit pas, des dates du plan."),
+    )
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        db_table = "chantiers_plan"
+        verbose_name = _("plan d'action")
+        verbose_name_plural = _("plans d'action")
+        ordering = ["start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(meeting_threshold_per_month__gte=1) & Q(meeting_threshold_per_month__lte=99),
+                name="chantiers_plan_threshold_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @staticmethod
+    def fiscal_year_start(day: datetime.date) -> datetime.date:
+        """1 April of the Quebec government fiscal year that contains `day`."""
+        year = day.year if day.month >= 4 else day.year - 1
+        return datetime.date(year, 4, 1)
+
+
+# Dates of the plan's work (meetings, projects, reports, decisions, agreements, payments) fall within the plan's
+# years give or take PLAN_DATE_MARGIN_YEARS (work is prepared the year before and reported the year after), or
+# within NO_PLAN_DATE_YEARS of today: the plan's years are a working assumption coordinators may not have moved
+# yet, and that must not stop today's work. A date outside both is a typo, or year 9999 (which overflows a page).
+PLAN_DATE_MARGIN_YEARS = 1
+NO_PLAN_DATE_YEARS = 5
+
+
+def _shift_years(day: datetime.date, years: int) -> datetime.date:
+    """The same day `years` years later (or earlier); 29 February becomes the 28th; clamped to Python's dates."""
+    year = min(max(day.year + years, datetime.MINYEAR), datetime.MAXYEAR)
+    return day.replace(year=year, day=28) if (day.month, day.day) == (2, 29) else day.replace(year=year)
+
+
+def plan_date_bounds(plan: "Plan | None" = None) -> tuple[datetime.date, datetime.date]:
+    """The range of a date of the plan's work: from a year before the plan's start to a year after its last
+    plan year's end, widened to five years either side of today (the current plan when none is given).
+    One query (two without `plan`)."""
+    today = timezone.localdate()
+    first, last = _shift_years(today, -NO_PLAN_DATE_YEARS), _shift_years(today, NO_PLAN_DATE_YEARS)
+    plan = plan or Plan.objects.current()
+    if plan is None:
+        return first, last
+    end = plan.years.aggregate(end=models.Max("end_date"))["end"] or _shift_years(plan.start_date, 3)
+    return (min(first, _shift_years(plan.start_date, -PLAN_DATE_MARGIN_YEARS)),
+            max(last, _shift_years(end, PLAN_DATE_MARGIN_YEARS)))
+
+
+class PlanYear(models.Model):
+    """One year of the plan: a Quebec fiscal year, 1 April to 31 March, written `2013-2014`."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="years", verbose_name=_("plan"))
+    number = models.PositiveSmallIntegerField(_("année du plan"), validators=[MinValueValidator(1)])
+    start_date = models.DateField(_("début"))
+    end_date = models.DateField(_("fin"))
+
+    class Meta:
+        db_table = "chantiers_planyear"
+        verbose_name = _("année du plan")
+        verbose_name_plural = _("années du plan")
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="chantiers_planyear_unique_number"),
+            models.CheckConstraint(
+                condition=Q(end_date__gt=F("start_date")),
+                name="chantiers_planyear_ends_after_start",
+                violation_error_message=_("La fin doit suivre le début."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return f"{self.start_date.year}-{self.end_date.year}"
+
+    @classmethod
+    def fiscal_bounds(cls, first_day: datetime.date, offset: int) -> tuple[datetime.date, datetime.date]:
+        start = datetime.date(first_day.year + offset, first_day.month, first_day.day)
+        end = datetime.date(start.year + 1, 3, 31) if start.month >= 4 else datetime.date(start.year, 3, 31)
+        return start, end
+
+    def contains(self, day: datetime.date) -> bool:
+        return self.start_date <= day <= self.end_date
+
+    def clean(self):
+        if not (self.plan_id and self.start_date and self.end_date):
+            return
+        overlapping = PlanYear.objects.filter(
+            plan_id=self.plan_id, start_date__lte=self.end_date, end_date__gte=self.start_date
+        ).exclude(pk=self.pk)
+        if overlapping.exists():
+            raise ValidationError(
+                _("Cette période chevauche l'année %(year)s du plan.") % {"year": overlapping.first().label}
+            )
+
+
+class Principle(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="principles", verbose_name=_("plan"))
+    number = models.PositiveSmallIntegerField(_("numéro"))
+    text = models.TextField(_("énoncé"))
+
+    class Meta:
+        db_table = "chantiers_principle"
+        verbose_name = _("principe d'action")
+        verbose_name_plural = _("principes d'action")
+        ordering = ["plan", "number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="chantiers_principle_unique_number")]
+
+    def __str__(self):
+        return f"{self.number}) {self.text}"
+
+
+class MobilisationActivity(models.Model):
+    """The mobilisation-consultation activities that chose the priorities (March–September 2013)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="mobilisation_activities")
+    number = models.PositiveSmallIntegerField(_("numéro"))
+    title = models.CharField(_("titre"), max_length=255)
+    period_start = models.DateField(_("au plus tôt le"))
+    period_end = models.DateField(_("au plus tard le"))
+    held_on = models.DateField(_("tenue le"), null=True, blank=True, help_text=_("Laisser vide si la date exacte n'est pas connue."))
+    participants = models.PositiveIntegerField(_("participants"), null=True, blank=True)
+    organisations_count = models.PositiveIntegerField(_("organisations représentées"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        db_table = "chantiers_mobilisationactivity"
+        verbose_name = _("activité de mobilisation")
+        verbose_name_plural = _("activités de mobilisation")
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="chantiers_mobilisationactivity_unique_number"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Theme(models.Model):
+    """One of the six priority themes (enjeux) chosen by the mobilisation."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="themes", verbose_name=_("plan"))
+    order = models.PositiveSmallIntegerField(_("ordre"))
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(_("identifiant"), max_length=80)
+    description = models.TextField(_("description"), blank=True)
+    orientation = models.TextField(_("orientation"), blank=True, help_text=_("« Une communauté qui… »"))
+
+    class Meta:
+        db_table = "chantiers_theme"
+        verbose_name = _("enjeu prioritaire")
+        verbose_name_plural = _("enjeux prioritaires")
+        ordering = ["plan", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "slug"], name="chantiers_theme_unique_slug"),
+            models.UniqueConstraint(fields=["plan", "order"], name="chantiers_theme_unique_order"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Objective(models.Model):
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="objectives", verbose_name=_("enjeu"))
+    order = models.PositiveSmallIntegerField(_("ordre"), default=1)
+    title = models.CharField(_("objectif"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    is_demo = models.BooleanField(_("donnée de démonstration"), default=False)
+
+    class Meta:
+        db_table = "chantiers_objective"
+        verbose_name = _("objectif")
+        verbose_name_plural = _("objectifs")
+        ordering = ["theme", "order"]
+
+    def __str__(self):
+        return self.title
+
+
+class PlanAction(models.Model):
+    """An action of the plan under an objective (lead, partners, timeline, indicators)."""
+
+    objective = models.ForeignKey(Objective, on_delete=models.PROTECT, related_name="actions", verbose_name=_("objectif"))
+    order = models.PositiveSmallIntegerField(_("ordre"), default=1)
+    title = models.CharField(_("action"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    lead = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="plan_actions", verbose_name=_("porteur")
+    )
+    partners = models.ManyToManyField(Organisation, blank=True, related_name="partner_plan_actions", verbose_name=_("partenaires"))
+    timeline = models.CharField(_("échéancier"), max_length=200, blank=True)
+    indicators = models.TextField(_("indicateurs"), blank=True)
+    is_demo = models.BooleanField(_("donnée de démonstration"), default=False)
+
+    class Meta:
+        db_table = "chantiers_planaction"
+        verbose_name = _("action du plan")
+        verbose_name_plural = _("actions du plan")
+        ordering = ["objective", "order"]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,279 @@
+from django import forms
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from asis.admin import (
+    ModelAdmin,
+    ReadOnlyAdmin,
+    TabularInline,
+)
+from asis.forms import LONG_TEXT_MAX_LENGTH, FreeTextField, bounded_texts
+from projects.models import (
+    ActionProject,
+    BoardDecision,
+    Indicator,
+    IndicatorValue,
+    OtherFunding,
+    ProgressReport,
+    ProjectComment,
+    ProjectPartner,
+    ProjectReview,
+    ProjectStatus,
+    ProjectStatusChange,
+    ProjectYearAmount,
+    ReportAttachment,
+    ReportDeadline,
+    ReviewCriterion,
+    ReviewScore,
+)
+from projects.services import status as status_services
+
+
+class ProjectPartnerInline(TabularInline):
+    model = ProjectPartner
+    extra = 0
+    autocomplete_fields = ["organisation"]
+    # The answer is the named organisation's own (project_partner_answer): no one records it for them here.
+    readonly_fields = ["status", "answered_by", "answered_at"]
+
+
+class OtherFundingInline(TabularInline):
+    model = OtherFunding
+    extra = 0
+
+
+class IndicatorInline(TabularInline):
+    model = Indicator
+    extra = 0
+
+
+class StatusChangeInline(TabularInline):
+    model = ProjectStatusChange
+    extra = 0
+    can_delete = False
+    fields = ["changed_at", "from_status", "to_status", "changed_by", "comment"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ActionProjectAddForm(forms.ModelForm):
+    """A project starts as an intention or a draft; the review process does the rest."""
+
+    status = forms.ChoiceField(
+        label=_("statut"), choices=[(s.value, s.label) for s in (ProjectStatus.INTENTION, ProjectStatus.DRAFT)]
+    )
+
+    class Meta:
+        model = ActionProject
+        formfield_callback = bounded_texts(description=LONG_TEXT_MAX_LENGTH, objectives=LONG_TEXT_MAX_LENGTH)
+        fields = "__all__"
+
+
+class ActionProjectChangeForm(forms.ModelForm):
+    """Adds a status change, checked against the review process, to the admin's project page."""
+
+    new_status = forms.ChoiceField(label=_("Changer le statut"), required=False)
+    status_comment = FreeTextField(label=_("Motif du changement"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    class Meta:
+        model = ActionProject
+        formfield_callback = bounded_texts(description=LONG_TEXT_MAX_LENGTH, objectives=LONG_TEXT_MAX_LENGTH)
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = [s for s in ProjectStatus if self.instance.can_become(s)]
+        self.fields["new_status"].choices = [("", _("— inchangé —"))] + [(s.value, s.label) for s in allowed]
+
+
+@admin.register(ActionProject)
+class ActionProjectAdmin(SimpleHistoryAdmin, ModelAdmin):
+    """Projects. The status is changed only through the review process (a service), which keeps the history."""
+
+    list_display = ["title", "lead", "theme", "status", "amount_requested", "is_demo"]
+    list_filter = ["status", "theme", "is_demo"]
+    list_select_related = ["lead", "theme"]
+    search_fields = ["title", "lead__name", "description"]
+    autocomplete_fields = ["lead", "theme", "objective", "chantier", "plan_years"]
+    inlines = [ProjectPartnerInline, OtherFundingInline, IndicatorInline, StatusChangeInline]
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["form"] = ActionProjectChangeForm if obj else ActionProjectAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        # The status moves only along the review process; the requested amount is the sum of the
+        # yearly amounts, kept by projects.services.filing.project_save_draft.
+        return ["status", "amount_requested"] if obj else ["amount_requested"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            # A new project starts its history with its first status.
+            ProjectStatusChange.objects.create(project=obj, from_status="", to_status=obj.status, changed_by=request.user)
+        elif form.cleaned_data.get("new_status"):
+            status_services.project_change_status(
+                project=obj, to_status=form.cleaned_data["new_status"], by=request.user, comment=form.cleaned_data["status_comment"]
+            )
+            obj.refresh_from_db()
+
+
+@admin.register(ProjectStatusChange)
+class ProjectStatusChangeAdmin(ModelAdmin):
+    """Read-only history; new changes go through the review process."""
+
+    list_display = ["project", "from_status", "to_status", "changed_by", "changed_at"]
+    list_select_related = ["project", "changed_by"]
+    list_filter = ["to_status"]
+    search_fields = ["project__title", "comment"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class IndicatorValueInline(TabularInline):
+    model = IndicatorValue
+    extra = 0
+    autocomplete_fields = ["indicator"]
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(SimpleHistoryAdmin, ModelAdmin):
+    list_display = ["project", "period_start", "period_end", "percent_done", "people_reached", "is_final"]
+    list_select_related = ["project"]
+    list_filter = ["is_final"]
+    search_fields = ["project__title", "narrative"]
+    autocomplete_fields = ["project"]
+    inlines = [IndicatorValueInline]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(ModelAdmin):
+    list_display = ["name", "project", "unit", "target"]
+    list_select_related = ["project"]
+    search_fields = ["name", "project__title"]
+    autocomplete_fields = ["project"]
+
+
+@admin.register(ProjectPartner)
+class ProjectPartnerAdmin(SimpleHistoryAdmin, ModelAdmin):
+    list_display = ["organisation", "project", "contribution_kind", "contribution_value", "status"]
+    list_select_related = ["organisation", "project"]
+    list_filter = ["status", "contribution_kind"]
+    readonly_fields = ["status", "answered_by", "answered_at"]  # the named organisation's own answer
+    search_fields = ["organisation__name", "project__title"]
+    autocomplete_fields = ["organisation", "project"]
+
+
+@admin.register(OtherFunding)
+class OtherFundingAdmin(ModelAdmin):
+    list_display = ["source_name", "project", "kind", "amount", "confirmed"]
+    list_select_related = ["project"]
+    list_filter = ["kind", "confirmed"]
+    search_fields = ["source_name", "project__title"]
+    autocomplete_fields = ["project"]
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(ModelAdmin):
+    list_display = ["indicator", "report", "value"]
+    list_select_related = ["indicator", "report__project"]
+    search_fields = ["indicator__name", "report__project__title"]
+    autocomplete_fields = ["indicator", "report"]
+
+
+@admin.register(ProjectYearAmount)
+class ProjectYearAmountAdmin(ModelAdmin):
+    """Requested amounts by plan year; the project's total is kept by the project services."""
+
+    list_display = ["project", "plan_year", "amount"]
+    list_select_related = ["project", "plan_year"]
+    search_fields = ["project__title"]
+    autocomplete_fields = ["project", "plan_year"]
+
+
+@admin.register(ProjectComment)
+class ProjectCommentAdmin(ModelAdmin):
+    list_display = ["project", "author", "organisation", "created_at"]
+    list_select_related = ["project", "author", "organisation"]
+    search_fields = ["project__title", "text", "author__last_name"]
+    autocomplete_fields = ["project", "author", "organisation"]
+
+
+@admin.register(ReviewCriterion)
+class ReviewCriterionAdmin(ModelAdmin):
+    list_display = ["name", "max_score", "order", "is_active", "plan"]
+    list_select_related = ["plan"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # archive it instead: scores hang on it
+
+
+class ReviewScoreInline(TabularInline):
+    model = ReviewScore
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProjectReview)
+class ProjectReviewAdmin(ReadOnlyAdmin):
+    list_display = ["project", "opened_at", "recommendation", "recommended_at"]
+    list_select_related = ["project"]
+    list_filter = ["recommendation"]
+    search_fields = ["project__title"]
+    inlines = [ReviewScoreInline]
+
+
+@admin.register(ReviewScore)
+class ReviewScoreAdmin(ReadOnlyAdmin):
+    list_display = ["review", "criterion", "score"]
+    list_select_related = ["review__project", "criterion"]
+
+
+@admin.register(BoardDecision)
+class BoardDecisionAdmin(ReadOnlyAdmin):
+    list_display = ["project", "outcome", "resolution_number", "decided_on", "granted_amount"]
+    list_select_related = ["project"]
+    list_filter = ["outcome"]
+    search_fields = ["project__title", "resolution_number"]
+
+
+@admin.register(ReportDeadline)
+class ReportDeadlineAdmin(ReadOnlyAdmin):
+    list_display = ["project", "kind", "due_on", "reminded_on"]
+    list_select_related = ["project"]
+    list_filter = ["kind"]
+    search_fields = ["project__title", "label"]
+
+
+@admin.register(ReportAttachment)
+class ReportAttachmentAdmin(ReadOnlyAdmin):
+    list_display = ["original_name", "report", "content_type", "size", "uploaded_at", "download"]
+    list_select_related = ["report__project"]
+    search_fields = ["original_name", "report__project__title"]
+    # The file has no public URL: the admin links to the portal's checked download instead.
+    exclude = ["file"]
+    readonly_fields = ["download"]
+
+    @admin.display(description=_("Télécharger"))
+    def download(self, attachment):
+        return format_html('<a href="{}">{}</a>', reverse("projects:attachment-download", args=[attachment.pk]), attachment.original_name)

@@ -1,0 +1,679 @@
+"""The action projects: intentions and drafts, partners, funding, indicators and status history; their review
+(grid, analyses, board decisions); their report deadlines, progress and final reports and attachments.
+
+The models kept their tables (`chantiers_*`) when they moved here from chantiers."""
+
+import datetime
+import uuid
+from decimal import Decimal
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Concat
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from asis.history_records import ChangeHistory
+from chantiers.models import Chantier
+from organisations.models import Organisation
+from plans.models import Objective, Plan, PlanYear, Theme
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+ZERO = Decimal("0.00")
+
+
+class ProjectStatus(models.TextChoices):
+    INTENTION = "intention", _("Intention")
+    DRAFT = "draft", _("Brouillon")
+    SUBMITTED = "submitted", _("Déposé")
+    UNDER_ANALYSIS = "analysis", _("En analyse")
+    RECOMMENDED = "recommended", _("Recommandé")
+    ACCEPTED = "accepted", _("Accepté")
+    REFUSED = "refused", _("Refusé")
+    AGREEMENT_SIGNED = "agreement", _("Convention signée")
+    IN_PROGRESS = "in_progress", _("En cours")
+    COMPLETED = "completed", _("Terminé")
+    FINAL_REPORT = "final_report", _("Rapport final déposé")
+    WITHDRAWN = "withdrawn", _("Retiré")
+
+
+S = ProjectStatus
+# The review process, as these alliances ran it: filing -> analysis -> recommendation -> board
+# decision -> agreement -> work -> final report. A project may be withdrawn until it is done.
+TRANSITIONS: dict[str, set[str]] = {
+    S.INTENTION: {S.DRAFT, S.WITHDRAWN},
+    S.DRAFT: {S.SUBMITTED, S.WITHDRAWN},
+    S.SUBMITTED: {S.UNDER_ANALYSIS, S.DRAFT, S.WITHDRAWN},
+    S.UNDER_ANALYSIS: {S.RECOMMENDED, S.REFUSED, S.DRAFT, S.WITHDRAWN},
+    S.RECOMMENDED: {S.ACCEPTED, S.REFUSED, S.WITHDRAWN},
+    S.ACCEPTED: {S.AGREEMENT_SIGNED, S.WITHDRAWN},
+    S.REFUSED: set(),
+    S.AGREEMENT_SIGNED: {S.IN_PROGRESS, S.WITHDRAWN},
+    S.IN_PROGRESS: {S.COMPLETED, S.WITHDRAWN},
+    S.COMPLETED: {S.FINAL_REPORT},
+    S.FINAL_REPORT: set(),
+    S.WITHDRAWN: set(),
+}
+# Shown to the public: the board accepted them (public money is at stake).
+PUBLIC_STATUSES = (S.ACCEPTED, S.AGREEMENT_SIGNED, S.IN_PROGRESS, S.COMPLETED, S.FINAL_REPORT)
+# The lead organisation edits its project only before filing it.
+PARTNER_EDITABLE_STATUSES = (S.INTENTION, S.DRAFT)
+# Money may be committed to these.
+FUNDABLE_STATUSES = (S.ACCEPTED, S.AGREEMENT_SIGNED, S.IN_PROGRESS)
+
+
+def visible_projects_q(user, path: str = "") -> Q | None:
+    """The condition on the project at `path` (e.g. "project__" from a commitment) for the projects this user may
+    see; None when they see every project. A semi-join on the partnerships (not a join + DISTINCT): each row
+    once, so a queryset filtered by it can be sliced, counted and summed; and a condition on the joined
+    project, not an IN over the pks of every visible project."""
+    if user.is_authenticated and user.sees_everything:
+        return None
+    public = Q(**{f"{path}status__in": PUBLIC_STATUSES})
+    org_ids = user.organisation_ids() if user.is_authenticated else set()
+    if not org_ids:
+        return public
+    # An organisation that declined is no partner: the project is not among its own (it is told again if named again).
+    partnered = ProjectPartner.objects.not_declined().filter(organisation_id__in=org_ids).values("project_id")
+    return public | Q(**{f"{path}lead_id__in": org_ids}) | Q(**{f"{path}pk__in": partnered})
+
+
+class ActionProjectQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(status__in=PUBLIC_STATUSES)
+
+    def visible_to(self, user):
+        """Public projects for everyone; every project for coordination and staff;
+        a partner also sees the projects of their organisations (as lead or partner)."""
+        condition = visible_projects_q(user)
+        return self if condition is None else self.filter(condition)
+
+    def fundable(self):
+        return self.filter(status__in=FUNDABLE_STATUSES)
+
+
+class ActionProject(models.Model):
+    title = models.CharField(_("titre"), max_length=255)
+    lead = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="led_projects", verbose_name=_("porteur"))
+    partners = models.ManyToManyField(
+        Organisation, through="ProjectPartner", related_name="partner_projects", blank=True, verbose_name=_("partenaires")
+    )
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="projects", verbose_name=_("enjeu"))
+    objective = models.ForeignKey(Objective, on_delete=models.PROTECT, null=True, blank=True, related_name="projects", verbose_name=_("objectif"))
+    chantier = models.ForeignKey(Chantier, on_delete=models.PROTECT, null=True, blank=True, related_name="projects", verbose_name=_("lieu de concertation"))
+    summary = models.CharField(_("résumé"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    objectives = models.TextField(_("objectifs du projet"), blank=True)
+    target_population = models.TextField(_("population visée"), blank=True)
+    area_served = models.CharField(_("territoire desservi"), max_length=200, blank=True)
+    start_date = models.DateField(_("début"), null=True, blank=True)
+    end_date = models.DateField(_("fin"), null=True, blank=True)
+    plan_years = models.ManyToManyField(PlanYear, blank=True, related_name="projects", verbose_name=_("années du plan"))
+    amount_requested = models.DecimalField(_("montant demandé à l'enveloppe"), default=ZERO, **MONEY)
+    status = models.CharField(_("statut"), max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.DRAFT)
+    is_demo = models.BooleanField(_("donnée de démonstration"), default=False)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    # who, when, what changed (django-simple-history)
+    history = ChangeHistory(excluded_fields=["updated_at"], table_name="chantiers_historicalactionproject")
+
+    objects = ActionProjectQuerySet.as_manager()
+
+    class Meta:
+        db_table = "chantiers_actionproject"
+        verbose_name = _("projet d'action")
+        verbose_name_plural = _("projets d'action")
+        ordering = ["title"]
+        permissions = [
+            ("view_all_projects", _("Voir tous les projets, quel que soit leur statut")),
+            ("export_reports", _("Exporter les rapports pour le bailleur de fonds")),
+        ]
+        indexes = [
+            models.Index(fields=["status", "theme"], name="chantiers_project_status_idx"),
+            # /projets/ lists the latest changed first, 25 a page: read in index order, not sorted in full.
+            models.Index(fields=["-updated_at", "id"], name="chantiers_project_updated_idx"),
+            # The home and theme pages: each theme's first projects by title, and its projects counted by status,
+            # read from the index alone.
+            models.Index(fields=["theme", "title", "id"], name="chantiers_project_theme_title"),
+            models.Index(fields=["theme", "status"], name="chantiers_project_theme_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_requested__gte=0), name="chantiers_actionproject_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="chantiers_actionproject_ends_after_start",
+                violation_error_message=_("La date de fin doit suivre la date de début."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("projects:project-detail", args=[self.pk])
+
+    def can_become(self, status: str) -> bool:
+        return status in TRANSITIONS.get(self.status, set())
+
+    @property
+    def is_editable_by_partner(self) -> bool:
+        return self.status in PARTNER_EDITABLE_STATUSES
+
+    def is_lead_member(self, user) -> bool:
+        return user.is_authenticated and self.lead_id in user.organisation_ids()
+
+    def can_edit(self, user) -> bool:
+        """Coordination at any time; the lead organisation's members while it is an intention or a draft."""
+        if not user.is_authenticated:
+            return False
+        return user.is_coordinator or (self.is_lead_member(user) and self.is_editable_by_partner)
+
+    def can_comment(self, user, partner_ids=None) -> bool:
+        """Coordination and members of the lead or partner organisations (`partner_ids` avoids a query)."""
+        if not user.is_authenticated:
+            return False
+        if user.is_coordinator:
+            return True
+        if partner_ids is None:
+            partner_ids = set(self.partnerships.not_declined().values_list("organisation_id", flat=True))
+        return bool(user.organisation_ids() & ({self.lead_id} | set(partner_ids)))
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_STATUSES
+
+    @property
+    def is_fundable(self) -> bool:
+        return self.status in FUNDABLE_STATUSES
+
+    def clean(self):
+        if self.objective_id and self.theme_id and self.objective.theme_id != self.theme_id:
+            raise ValidationError({"objective": _("Cet objectif appartient à un autre enjeu.")})
+
+
+class ProjectPartnerQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(status=ProjectPartner.Status.CONFIRMED)
+
+    def not_declined(self):
+        """The partners a project still names: confirmed, or asked and not yet answered."""
+        return self.exclude(status=ProjectPartner.Status.DECLINED)
+
+    def shown_to(self, insider: bool):
+        """Who sees a declined partner: the project's own organisations, coordination and staff (`insider`);
+        the public never does (the organisation said no: it is not a partner of the project)."""
+        return self if insider else self.not_declined()
+
+    def with_marked_name(self):
+        """`marked_name`: the organisation's name, followed by « (non confirmé) » until it confirms (for the bilan
+        and its exports, which print names, not badges)."""
+        return self.annotate(marked_name=models.Case(
+            models.When(
+                status=ProjectPartner.Status.PENDING,
+                then=Concat(F("organisation__name"), models.Value(" " + gettext("(non confirmé)"))),
+            ),
+            default=F("organisation__name"), output_field=models.CharField(),
+        ))
+
+
+class ProjectPartner(models.Model):
+    """An organisation the lead names as a partner of its project, with the contribution the lead declares.
+
+    The named organisation answers (its responsables confirm or decline, `project_partner_answer`): until it
+    confirms, the partnership and its amount are shown as unconfirmed and count in no figure."""
+
+    class Contribution(models.TextChoices):
+        CASH = "cash", _("En argent")
+        SERVICES = "services", _("En services")
+        IN_KIND = "in_kind", _("En nature")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("non confirmé")
+        CONFIRMED = "confirmed", _("confirmé")
+        DECLINED = "declined", _("a décliné")
+
+    project = models.ForeignKey(ActionProject, on_delete=models.CASCADE, related_name="partnerships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="project_partnerships", verbose_name=_("organisation"))
+    contribution_kind = models.CharField(_("contribution"), max_length=20, choices=Contribution.choices, default=Contribution.SERVICES)
+    contribution_value = models.DecimalField(_("valeur estimée"), null=True, blank=True, **MONEY)
+    contribution_description = models.CharField(_("description de la contribution"), max_length=255, blank=True)
+    status = models.CharField(_("réponse du partenaire"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="partnership_answers",
+        verbose_name=_("réponse donnée par"),
+    )
+    answered_at = models.DateTimeField(_("réponse donnée le"), null=True, blank=True)
+
+    # Every answer and every change of the declared contribution (who, when, before -> after): a partner's
+    # consent is not lost when the lead edits its project again.
+    history = ChangeHistory(table_name="chantiers_historicalprojectpartner")
+
+    objects = ProjectPartnerQuerySet.as_manager()
+
+    class Meta:
+        db_table = "chantiers_projectpartner"
+        verbose_name = _("partenaire du projet")
+        verbose_name_plural = _("partenaires du projet")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "organisation"], name="chantiers_projectpartner_unique"),
+            models.CheckConstraint(
+                condition=Q(contribution_value__isnull=True) | Q(contribution_value__gte=0),
+                name="chantiers_projectpartner_value_not_negative",
+            ),
+            # A pending partnership carries no answer (a changed contribution clears the previous one).
+            models.CheckConstraint(
+                condition=~Q(status="pending") | Q(answered_at__isnull=True, answered_by__isnull=True),
+                name="chantiers_projectpartner_pending_unanswered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.get_contribution_kind_display()})"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == self.Status.CONFIRMED
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_declined(self) -> bool:
+        return self.status == self.Status.DECLINED
+
+    def can_answer(self, user) -> bool:
+        """The named organisation's responsables, and no one else: not the lead, not coordination (a partner's
+        consent is its own). No query: the user's roles are cached."""
+        return user.is_authenticated and self.organisation_id in user.responsable_ids()
+
+
+class OtherFunding(models.Model):
+    """The rest of a project's funding package: own money, other funders, in-kind contributions."""
+
+    class Kind(models.TextChoices):
+        OWN = "own", _("Mise de fonds de l'organisation")
+        OTHER_FUNDER = "funder", _("Autre bailleur de fonds")
+        IN_KIND = "in_kind", _("Contribution en nature")
+
+    project = models.ForeignKey(ActionProject, on_delete=models.CASCADE, related_name="other_funding")
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    source_name = models.CharField(_("source"), max_length=200)
+    amount = models.DecimalField(_("montant"), **MONEY)
+    confirmed = models.BooleanField(_("confirmé"), default=False)
+
+    class Meta:
+        db_table = "chantiers_otherfunding"
+        verbose_name = _("autre source de financement")
+        verbose_name_plural = _("autres sources de financement")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="chantiers_otherfunding_amount_positive")]
+
+    def __str__(self):
+        return f"{self.source_name}: {self.amount}"
+
+
+class ProjectYearAmount(models.Model):
+    """The amount a project requests from the envelope for one plan year."""
+
+    project = models.ForeignKey(ActionProject, on_delete=models.CASCADE, related_name="year_amounts", verbose_name=_("projet"))
+    plan_year = models.ForeignKey(PlanYear, on_delete=models.PROTECT, related_name="project_amounts", verbose_name=_("année du plan"))
+    amount = models.DecimalField(_("montant demandé"), **MONEY)
+
+    class Meta:
+        db_table = "chantiers_projectyearamount"
+        verbose_name = _("montant demandé par année")
+        verbose_name_plural = _("montants demandés par année")
+        ordering = ["project", "plan_year__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "plan_year"], name="chantiers_projectyearamount_unique"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="chantiers_projectyearamount_amount_not_negative",
+                violation_error_message=_("Le montant ne peut pas être négatif."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project} — {self.plan_year}: {self.amount}"
+
+
+class ProjectComment(models.Model):
+    """A comment on a project by Coordination or a member of an organisation named on it."""
+
+    project = models.ForeignKey(ActionProject, on_delete=models.PROTECT, related_name="comments", verbose_name=_("projet"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="project_comments", verbose_name=_("auteur"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="project_comments", verbose_name=_("pour l'organisation")
+    )
+    text = models.TextField(_("commentaire"))
+    created_at = models.DateTimeField(_("écrit le"), default=timezone.now)
+
+    class Meta:
+        db_table = "chantiers_projectcomment"
+        verbose_name = _("commentaire sur un projet")
+        verbose_name_plural = _("commentaires sur les projets")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.project} — {self.author}"
+
+
+class ProjectStatusChange(models.Model):
+    """The history of a project's status: who, when, why."""
+
+    project = models.ForeignKey(ActionProject, on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField(_("ancien statut"), max_length=20, choices=ProjectStatus.choices, blank=True)
+    to_status = models.CharField(_("nouveau statut"), max_length=20, choices=ProjectStatus.choices)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("par"))
+    changed_at = models.DateTimeField(_("le"), default=timezone.now)
+    comment = models.TextField(_("commentaire"), blank=True)
+
+    class Meta:
+        db_table = "chantiers_projectstatuschange"
+        verbose_name = _("changement de statut")
+        verbose_name_plural = _("changements de statut")
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self):
+        return f"{self.project}: {self.from_status or '—'} → {self.to_status}"
+
+
+class Indicator(models.Model):
+    project = models.ForeignKey(ActionProject, on_delete=models.CASCADE, related_name="indicators")
+    name = models.CharField(_("indicateur"), max_length=200)
+    unit = models.CharField(_("unité"), max_length=60, blank=True)
+    target = models.DecimalField(_("cible"), max_digits=12, decimal_places=2, null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("ordre"), default=1)
+
+    class Meta:
+        db_table = "chantiers_indicator"
+        verbose_name = _("indicateur")
+        verbose_name_plural = _("indicateurs")
+        ordering = ["project", "order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+# ---------------------------------------------------------------- review of submitted projects
+
+
+class ReviewCriterion(models.Model):
+    """A criterion of the analysis grid. Coordinators define them; the fund's usual ones are seeded.
+
+    A criterion used in a review is archived (`is_active=False`), never deleted."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="review_criteria", verbose_name=_("plan"))
+    name = models.CharField(_("critère"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    max_score = models.PositiveSmallIntegerField(_("note maximale"), default=5, validators=[MinValueValidator(1), MaxValueValidator(100)])
+    order = models.PositiveSmallIntegerField(_("ordre"), default=1)
+    is_active = models.BooleanField(_("en usage"), default=True)
+
+    class Meta:
+        db_table = "chantiers_reviewcriterion"
+        verbose_name = _("critère d'analyse")
+        verbose_name_plural = _("critères d'analyse")
+        ordering = ["plan", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "name"], name="chantiers_reviewcriterion_unique_name"),
+            models.CheckConstraint(condition=Q(max_score__gte=1), name="chantiers_reviewcriterion_max_score_positive"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ProjectReview(models.Model):
+    """One analysis of a filed project by the analysis committee (a project sent back for changes
+    and filed again gets a new one). The committee scores it on the grid and recommends."""
+
+    class Recommendation(models.TextChoices):
+        FAVORABLE = "favorable", _("Favorable")
+        CONDITIONAL = "conditional", _("Favorable avec conditions")
+        UNFAVORABLE = "unfavorable", _("Défavorable")
+
+    project = models.ForeignKey(ActionProject, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("projet"))
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("ouverte par"))
+    opened_at = models.DateTimeField(_("ouverte le"), default=timezone.now)
+    committee = models.TextField(_("membres du comité d'analyse"), blank=True)
+    recommendation = models.CharField(_("recommandation"), max_length=20, choices=Recommendation.choices, blank=True)
+    recommendation_note = models.TextField(_("motifs de la recommandation"), blank=True)
+    recommended_amount = models.DecimalField(_("montant recommandé"), null=True, blank=True, **MONEY)
+    recommended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("recommandation saisie par"))
+    recommended_at = models.DateTimeField(_("recommandée le"), null=True, blank=True)
+
+    class Meta:
+        db_table = "chantiers_projectreview"
+        verbose_name = _("analyse d'un projet")
+        verbose_name_plural = _("analyses des projets")
+        ordering = ["project", "-opened_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recommended_amount__isnull=True) | Q(recommended_amount__gte=0),
+                name="chantiers_projectreview_amount_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project} — {self.opened_at:%Y-%m-%d}"
+
+    @property
+    def is_closed(self) -> bool:
+        return bool(self.recommendation)
+
+
+class ReviewScore(models.Model):
+    review = models.ForeignKey(ProjectReview, on_delete=models.CASCADE, related_name="scores", verbose_name=_("analyse"))
+    criterion = models.ForeignKey(ReviewCriterion, on_delete=models.PROTECT, related_name="scores", verbose_name=_("critère"))
+    score = models.PositiveSmallIntegerField(_("note"))
+    comment = models.TextField(_("commentaire"), blank=True)
+
+    class Meta:
+        db_table = "chantiers_reviewscore"
+        verbose_name = _("note d'analyse")
+        verbose_name_plural = _("notes d'analyse")
+        ordering = ["review", "criterion__order", "criterion__pk"]
+        constraints = [models.UniqueConstraint(fields=["review", "criterion"], name="chantiers_reviewscore_unique")]
+
+    def __str__(self):
+        return f"{self.criterion}: {self.score}"
+
+    def clean(self):
+        if self.criterion_id and self.score is not None and self.score > self.criterion.max_score:
+            raise ValidationError({"score": _("La note ne peut dépasser %(max)s.") % {"max": self.criterion.max_score}})
+
+
+class BoardDecision(models.Model):
+    """The board's decision on a recommended project, with its resolution number and date."""
+
+    class Outcome(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepté")
+        REFUSED = "refused", _("Refusé")
+
+    project = models.OneToOneField(ActionProject, on_delete=models.PROTECT, related_name="board_decision", verbose_name=_("projet"))
+    outcome = models.CharField(_("décision"), max_length=20, choices=Outcome.choices)
+    resolution_number = models.CharField(_("numéro de résolution"), max_length=60)
+    decided_on = models.DateField(_("date de la décision"))
+    granted_amount = models.DecimalField(_("montant accordé"), null=True, blank=True, **MONEY)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("saisie par"))
+    recorded_at = models.DateTimeField(_("saisie le"), default=timezone.now)
+
+    class Meta:
+        db_table = "chantiers_boarddecision"
+        verbose_name = _("décision du conseil d'administration")
+        verbose_name_plural = _("décisions du conseil d'administration")
+        ordering = ["-decided_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(resolution_number=""), name="chantiers_boarddecision_has_resolution"),
+            models.CheckConstraint(
+                condition=Q(granted_amount__isnull=True) | Q(granted_amount__gte=0),
+                name="chantiers_boarddecision_amount_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project} — {self.resolution_number}"
+
+
+# ---------------------------------------------------------------- progress and final reports
+
+
+class ReportDeadlineQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(report__isnull=True)
+
+    def awaited(self):
+        """Pending deadlines still expected: not those of a withdrawn project, nor those a final report closed."""
+        return self.pending().exclude(project__status__in=(ProjectStatus.WITHDRAWN, ProjectStatus.FINAL_REPORT))
+
+    def late(self, today: datetime.date | None = None):
+        return self.awaited().filter(due_on__lt=today or timezone.localdate())
+
+
+class ReportDeadline(models.Model):
+    """A report the project's agreement asks for, by a date: a progress report or the final report."""
+
+    class Kind(models.TextChoices):
+        PROGRESS = "progress", _("Rapport d'étape")
+        FINAL = "final", _("Rapport final")
+
+    project = models.ForeignKey(ActionProject, on_delete=models.PROTECT, related_name="report_deadlines", verbose_name=_("projet"))
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.PROGRESS)
+    due_on = models.DateField(_("à remettre le"))
+    label = models.CharField(_("libellé"), max_length=120, blank=True)
+    reminded_on = models.DateField(_("dernier rappel le"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("saisie par"))
+    created_at = models.DateTimeField(_("saisie le"), auto_now_add=True)
+
+    objects = ReportDeadlineQuerySet.as_manager()
+
+    class Meta:
+        db_table = "chantiers_reportdeadline"
+        verbose_name = _("échéance de rapport")
+        verbose_name_plural = _("échéances de rapport")
+        ordering = ["project", "due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project"], condition=Q(kind="final"), name="chantiers_reportdeadline_one_final",
+                violation_error_message=_("Ce projet a déjà une échéance de rapport final."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project} — {self.get_kind_display()} {self.due_on:%Y-%m-%d}"
+
+
+class ProgressReport(models.Model):
+    """A project's report for a period (rapport d'étape), or its final report (bilan)."""
+
+    project = models.ForeignKey(ActionProject, on_delete=models.PROTECT, related_name="reports", verbose_name=_("projet"))
+    deadline = models.OneToOneField(
+        ReportDeadline, on_delete=models.PROTECT, null=True, blank=True, related_name="report", verbose_name=_("échéance")
+    )
+    period_start = models.DateField(_("du"))
+    period_end = models.DateField(_("au"))
+    percent_done = models.PositiveSmallIntegerField(
+        _("avancement (%)"), validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    narrative = models.TextField(_("activités réalisées"), blank=True)
+    highlights = models.TextField(_("faits saillants"), blank=True)
+    people_reached = models.PositiveIntegerField(_("personnes rejointes"), default=0)
+    citizens_reached = models.PositiveIntegerField(_("dont citoyens et citoyennes"), default=0)
+    partners_involved = models.ManyToManyField(
+        Organisation, blank=True, related_name="reports_involved_in", verbose_name=_("partenaires mis à contribution")
+    )
+    expenses = models.DecimalField(_("dépenses à ce jour"), null=True, blank=True, **MONEY)
+    gaps = models.TextField(_("écarts et explications"), blank=True)
+    effects = models.TextField(_("effets observés"), blank=True)
+    sustainability = models.TextField(_("pérennité"), blank=True)
+    reusable = models.TextField(_("ce que d'autres pourraient reprendre"), blank=True)
+    is_final = models.BooleanField(_("rapport final"), default=False)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("déposé par"))
+    submitted_at = models.DateTimeField(_("déposé le"), default=timezone.now)
+
+    history = ChangeHistory(table_name="chantiers_historicalprogressreport")  # who, when, what changed (django-simple-history)
+
+    class Meta:
+        db_table = "chantiers_progressreport"
+        verbose_name = _("rapport d'étape")
+        verbose_name_plural = _("rapports d'étape")
+        ordering = ["project", "-period_end"]
+        indexes = [
+            # A project's latest report up to a date (the theme page, the bilan): read backwards, no sort.
+            models.Index(fields=["project", "period_end", "submitted_at", "id"], name="chantiers_report_latest_idx"),
+            # The latest reports of a theme or a period, newest first: read in this order until enough are found.
+            models.Index(fields=["-period_end", "-submitted_at", "-id"], name="chantiers_report_newest_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(percent_done__lte=100), name="chantiers_progressreport_percent_max_100"),
+            models.CheckConstraint(
+                condition=Q(citizens_reached__lte=F("people_reached")),
+                name="chantiers_progressreport_citizens_within_people",
+                violation_error_message=_("Les citoyens rejoints font partie des personnes rejointes : ils ne peuvent être plus nombreux."),
+            ),
+            models.CheckConstraint(
+                condition=Q(expenses__isnull=True) | Q(expenses__gte=0), name="chantiers_progressreport_expenses_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")),
+                name="chantiers_progressreport_period_order",
+                violation_error_message=_("La fin de la période doit suivre son début."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project} — {self.period_end:%Y-%m-%d}"
+
+
+class IndicatorValue(models.Model):
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="indicator_values")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
+    value = models.DecimalField(_("valeur"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        db_table = "chantiers_indicatorvalue"
+        verbose_name = _("valeur d'indicateur")
+        verbose_name_plural = _("valeurs d'indicateurs")
+        constraints = [models.UniqueConstraint(fields=["report", "indicator"], name="chantiers_indicatorvalue_unique")]
+
+    def __str__(self):
+        return f"{self.indicator}: {self.value}"
+
+    def clean(self):
+        if self.report_id and self.indicator_id and self.indicator.project_id != self.report.project_id:
+            raise ValidationError(_("Cet indicateur appartient à un autre projet."))
+
+
+def attachment_path(instance, filename: str) -> str:
+    # A random name: the original one is kept in the row, never trusted on disk.
+    return f"rapports/{instance.report.project_id}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
+class ReportAttachment(models.Model):
+    """A document attached to a report; stored outside the static files and served only to
+    those who may see the project (projects.views.reports)."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("rapport"))
+    file = models.FileField(_("fichier"), upload_to=attachment_path, max_length=255)
+    original_name = models.CharField(_("nom du fichier"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=120)
+    size = models.PositiveIntegerField(_("taille (octets)"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("déposé par"))
+    uploaded_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
+
+    class Meta:
+        db_table = "chantiers_reportattachment"
+        verbose_name = _("pièce jointe")
+        verbose_name_plural = _("pièces jointes")
+        ordering = ["report", "pk"]
+
+    def __str__(self):
+        return self.original_name

@@ -1,0 +1,107 @@
+"""Reads of the reports: which reports a project may receive, the project page's reports section, the late reports."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.utils import timezone
+
+from projects.access import is_report_reader, report_can_file
+from projects.models import (
+    ActionProject,
+    ProgressReport,
+    ProjectStatus,
+    ReportDeadline,
+)
+
+# A progress report is filed once the board accepted the project; the final report once the work is under way.
+REPORTABLE_STATUSES = (ProjectStatus.ACCEPTED, ProjectStatus.AGREEMENT_SIGNED, ProjectStatus.IN_PROGRESS, ProjectStatus.COMPLETED)
+FINAL_REPORTABLE_STATUSES = (ProjectStatus.IN_PROGRESS, ProjectStatus.COMPLETED)
+
+
+def report_kinds_open(project: ActionProject, *, has_final: bool) -> dict[str, bool]:
+    """Which reports the project may receive now: {"progress": bool, "final": bool}."""
+    return {
+        ReportDeadline.Kind.PROGRESS: project.status in REPORTABLE_STATUSES,
+        ReportDeadline.Kind.FINAL: project.status in FINAL_REPORTABLE_STATUSES and not has_final,
+    }
+
+
+# Projects that may have deadlines or reports (the board accepted them); before that the section is not shown.
+REPORT_SECTION_STATUSES = (
+    ProjectStatus.ACCEPTED, ProjectStatus.AGREEMENT_SIGNED, ProjectStatus.IN_PROGRESS, ProjectStatus.COMPLETED,
+    ProjectStatus.FINAL_REPORT, ProjectStatus.WITHDRAWN,
+)
+
+
+UPCOMING_DAYS = 30
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    """A deadline and where it stands: `filed` (with its report), `late` or `due`; `days` late or left."""
+
+    deadline: ReportDeadline
+    state: str
+    days: int
+    report: ProgressReport | None = None
+
+    @property
+    def is_late(self) -> bool:
+        return self.state == "late"
+
+
+def _deadline_row(deadline: ReportDeadline, today: datetime.date, report: ProgressReport | None = None) -> DeadlineRow:
+    if report is not None:
+        return DeadlineRow(deadline, "filed", 0, report)
+    if deadline.due_on < today:
+        return DeadlineRow(deadline, "late", (today - deadline.due_on).days)
+    return DeadlineRow(deadline, "due", (deadline.due_on - today).days)
+
+
+def _filed_report(deadline: ReportDeadline) -> ProgressReport | None:
+    try:
+        return deadline.report
+    except ObjectDoesNotExist:
+        return None
+
+
+def project_reports_section(project: ActionProject, user, today: datetime.date | None = None) -> dict | None:
+    """The project page's reports section: deadlines (due, filed, late), reports, and what the user may file.
+    None when the user may not read the reports or the project cannot have any. Two queries
+    (the partnerships are prefetched by the project page)."""
+    if project.status not in REPORT_SECTION_STATUSES:
+        return None
+    partner_ids = {p.organisation_id for p in project.partnerships.all() if not p.is_declined}
+    if not is_report_reader(user, project, partner_ids):
+        return None
+    today = today or timezone.localdate()
+    deadlines = list(project.report_deadlines.select_related("report").order_by("due_on", "pk"))
+    reports = list(project.reports.select_related("submitted_by", "deadline").order_by("-period_end", "-pk"))
+    can_file = report_can_file(project, user)
+    kinds = report_kinds_open(project, has_final=any(report.is_final for report in reports))
+    rows = [_deadline_row(deadline, today, _filed_report(deadline)) for deadline in deadlines]
+    return {
+        "deadlines": rows,
+        "late_count": sum(row.is_late for row in rows),
+        "reports": reports,
+        "can_file_progress": can_file and kinds[ReportDeadline.Kind.PROGRESS],
+        "can_file_final": can_file and kinds[ReportDeadline.Kind.FINAL],
+    }
+
+
+def late_reports(today: datetime.date | None = None, days: int = UPCOMING_DAYS) -> dict:
+    """The coordinators' list: every pending deadline past due (most late first) and those due within `days` days.
+    Two queries whatever the number of projects (each deadline with its project and lead organisation)."""
+    today = today or timezone.localdate()
+    pending = ReportDeadline.objects.awaited().select_related("project__lead")
+    late = pending.filter(due_on__lt=today).order_by("due_on", "project__title", "pk")
+    upcoming = pending.filter(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=days)).order_by(
+        "due_on", "project__title", "pk"
+    )
+    return {
+        "today": today,
+        "days": days,
+        "late": [_deadline_row(deadline, today) for deadline in late],
+        "upcoming": [_deadline_row(deadline, today) for deadline in upcoming],
+    }

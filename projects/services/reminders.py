@@ -1,0 +1,88 @@
+"""Reminders of the reports due: one e-mail a week per lead organisation with late or due reports."""
+
+import datetime
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from asis.mail import send_after_commit
+from organisations.models import Organisation
+from projects.models import (
+    ReportDeadline,
+)
+from projects.services._common import organisation_recipients
+
+
+def _week_start(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())  # weeks start on Monday
+
+
+def _reminder_body(*, organisation: Organisation, deadlines, today: datetime.date, base_url: str) -> str:
+    lines = []
+    for deadline in deadlines:
+        if deadline.due_on < today:
+            when = _("en retard de %(days)s jours") % {"days": (today - deadline.due_on).days}
+        elif deadline.due_on == today:
+            when = _("à remettre aujourd'hui")
+        else:
+            when = _("dans %(days)s jours") % {"days": (deadline.due_on - today).days}
+        line = _("- %(project)s — %(kind)s%(label)s, à remettre le %(due)s (%(when)s)") % {
+            "project": deadline.project.title, "kind": deadline.get_kind_display(),
+            "label": f" ({deadline.label})" if deadline.label else "", "due": deadline.due_on.isoformat(), "when": when,
+        }
+        if base_url:
+            line += "\n  " + base_url.rstrip("/") + deadline.project.get_absolute_url()
+        lines.append(line)
+    return _(
+        "Bonjour,\n\nVoici les rapports que « %(name)s » doit remettre à l'Alliance pour la solidarité et "
+        "l'inclusion sociale de Rouyn-Noranda :\n\n%(lines)s\n\nDéposez-les dans le portail ASIS, à la page de "
+        "chaque projet (bouton « Déposer un rapport »). Si une échéance pose problème, écrivez à la coordination.\n\n"
+        "L'équipe de coordination de l'ASIS"
+    ) % {"name": organisation.name, "lines": "\n".join(lines)}
+
+
+@transaction.atomic
+def report_reminders_send(
+    *, today: datetime.date | None = None, days: int = 14, dry_run: bool = False, base_url: str = ""
+) -> dict:
+    """E-mail each organisation whose reports are due within `days` days or late: one message listing its
+    projects' deadlines, to its responsables (its members when it has none). A deadline is reminded at most
+    once a week (Monday to Sunday); `reminded_on` keeps the date. With `dry_run`, nothing is sent or saved.
+
+    Returns {"organisations": [(organisation, [deadlines], [addresses])], "deadlines": n, "without_address": [orgs]}.
+    """
+    today = today or timezone.localdate()
+    if days < 0:
+        raise ValidationError(_("Le nombre de jours ne peut pas être négatif."))
+    due = (
+        ReportDeadline.objects.awaited()
+        .filter(due_on__lte=today + datetime.timedelta(days=days))
+        .exclude(reminded_on__gte=_week_start(today))
+        .select_related("project__lead")
+        .order_by("project__lead__name", "due_on", "project__title", "pk")
+    )
+    if not dry_run:
+        due = due.select_for_update(of=("self",))
+    by_org = defaultdict(list)
+    for deadline in due:
+        by_org[deadline.project.lead].append(deadline)
+    recipients = organisation_recipients([org.pk for org in by_org])
+    sent, without_address, reminded = [], [], []
+    for organisation, deadlines in by_org.items():
+        to = recipients.get(organisation.pk, [])
+        if not to:
+            without_address.append(organisation)
+            continue
+        sent.append((organisation, deadlines, to))
+        reminded += [deadline.pk for deadline in deadlines]
+        if dry_run:
+            continue
+        subject = _("ASIS : rapports à remettre pour « %(name)s »") % {"name": organisation.name}
+        body = _reminder_body(organisation=organisation, deadlines=deadlines, today=today, base_url=base_url)
+        send_after_commit(to=to, subject=subject, body=body)
+    if not dry_run and reminded:
+        ReportDeadline.objects.filter(pk__in=reminded).update(reminded_on=today)
+    return {"organisations": sent, "deadlines": len(reminded), "without_address": without_address}

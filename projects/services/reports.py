@@ -1,0 +1,153 @@
+"""Progress and final reports of accepted projects, and their supporting documents."""
+
+from pathlib import PurePath
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext as _
+
+from organisations.models import Organisation
+from projects import validators
+from projects.access import report_can_file
+from projects.models import (
+    ActionProject,
+    IndicatorValue,
+    ProgressReport,
+    ProjectStatus,
+    ReportAttachment,
+    ReportDeadline,
+)
+from projects.selectors.reports import report_kinds_open
+from projects.services.status import project_change_status
+
+
+def _attachments_quota_check(*, organisation_id: int, report: ProgressReport | None, files, field: str) -> None:
+    """Refuse files that would pass the quotas (files and bytes per report, bytes per organisation), before
+    any is stored. Locks the organisation's row first, so that two uploads at once are counted one after the
+    other and cannot both pass; call it inside the service's transaction. One query for the stored figures."""
+    if not files:
+        return
+    Organisation.objects.select_for_update().only("pk").get(pk=organisation_id)
+    in_report = Q(report_id=report.pk if report is not None else None)  # a new report: IS NULL, never true
+    stored = ReportAttachment.objects.filter(report__project__lead_id=organisation_id).aggregate(
+        organisation_bytes=Sum("size", default=0),
+        report_files=Count("pk", filter=in_report),
+        report_bytes=Sum("size", filter=in_report, default=0),
+    )
+    try:
+        validators.attachments_quota_check(files, **stored)
+    except ValidationError as error:
+        raise ValidationError({field: error.error_list}) from None
+
+
+def _store_attachments(*, report: ProgressReport, files, by, stored: list) -> list[ReportAttachment]:
+    rows = []
+    for file, content_type in zip(files, validators.attachments_check(files), strict=True):
+        attachment = ReportAttachment(
+            report=report, file=file, original_name=PurePath(file.name).name[:255], content_type=content_type,
+            size=file.size, uploaded_by=by,
+        )
+        attachment.save()  # stores the file under a random name (attachment_path)
+        stored.append(attachment.file.name)
+        rows.append(attachment)
+    return rows
+
+
+def _forget_files(names) -> None:
+    """A rolled-back upload leaves no file behind: the database forgets the rows, this forgets the files."""
+    storage = ReportAttachment._meta.get_field("file").storage
+    for name in names:
+        storage.delete(name)
+
+
+def _stored_files_removed_on_error(function):
+    """Run `function(stored=[...])`; if it raises, delete the files it stored (the transaction forgets the rows)."""
+    stored: list[str] = []
+    try:
+        return function(stored)
+    except Exception:
+        _forget_files(stored)
+        raise
+
+
+@transaction.atomic
+def report_create(
+    *,
+    project: ActionProject,
+    by,
+    is_final: bool = False,
+    deadline: ReportDeadline | None = None,
+    partners_involved=(),
+    indicator_values: dict | None = None,
+    attachments=(),
+    **fields,
+) -> ProgressReport:
+    """The lead organisation files a progress report (or its final report) with its indicator values,
+    partners involved and attachments. A filed report does not change. The final report of a completed
+    project moves it to « Rapport final déposé »."""
+    project = ActionProject.objects.select_for_update().get(pk=project.pk)
+    if not report_can_file(project, by):
+        raise ValidationError(_("Seuls les membres de l'organisation porteuse déposent les rapports de ce projet."))
+    has_final = project.reports.filter(is_final=True).exists()
+    kind = ReportDeadline.Kind.FINAL if is_final else ReportDeadline.Kind.PROGRESS
+    if is_final and has_final:
+        raise ValidationError(_("Le rapport final de ce projet est déjà déposé."))
+    if not report_kinds_open(project, has_final=has_final)[kind]:
+        if is_final:
+            message = _("Le rapport final se dépose quand le projet est en cours ou terminé; ce projet est « %(status)s ».")
+        else:
+            message = _("Ce projet est « %(status)s » : il ne reçoit pas de rapport d'étape.")
+        raise ValidationError(message % {"status": project.get_status_display()})
+    if deadline is not None:
+        deadline = ReportDeadline.objects.select_for_update().get(pk=deadline.pk)
+        if deadline.project_id != project.pk:
+            raise ValidationError({"deadline": _("Cette échéance appartient à un autre projet.")})
+        if deadline.kind != kind:
+            raise ValidationError({"deadline": _("Cette échéance attend un autre type de rapport.")})
+        if ProgressReport.objects.filter(deadline=deadline).exists():
+            raise ValidationError({"deadline": _("Un rapport répond déjà à cette échéance.")})
+    partner_ids = set(project.partnerships.not_declined().values_list("organisation_id", flat=True))
+    partners_involved = list(partners_involved)
+    if any(org.pk not in partner_ids for org in partners_involved):
+        raise ValidationError({"partners_involved": _("Choisissez parmi les partenaires du projet.")})
+    indicators = {indicator.pk: indicator for indicator in project.indicators.all()}
+    values = {indicator: value for indicator, value in (indicator_values or {}).items() if value is not None}
+    if any(indicator.pk not in indicators for indicator in values):
+        raise ValidationError(_("Cet indicateur appartient à un autre projet."))
+    if not is_final:
+        for name in ("effects", "sustainability", "reusable"):
+            fields.pop(name, None)
+    report = ProgressReport(project=project, deadline=deadline, is_final=is_final, submitted_by=by, **fields)
+    report.full_clean()
+    attachments = list(attachments)
+    validators.attachments_check(attachments)  # before anything is stored
+    _attachments_quota_check(organisation_id=project.lead_id, report=None, files=attachments, field="attachments")
+
+    def save(stored):
+        report.save()
+        report.partners_involved.set(partners_involved)
+        for indicator, value in values.items():
+            row = IndicatorValue(report=report, indicator=indicators[indicator.pk], value=value)
+            row.full_clean()
+            row.save()
+        _store_attachments(report=report, files=attachments, by=by, stored=stored)
+        if is_final and project.status == ProjectStatus.COMPLETED:
+            project_change_status(project=project, to_status=ProjectStatus.FINAL_REPORT, by=by,
+                                  comment=_("Rapport final déposé."))
+        return report
+
+    return _stored_files_removed_on_error(save)
+
+
+@transaction.atomic
+def report_attachments_add(*, report: ProgressReport, files, by) -> list[ReportAttachment]:
+    """The lead organisation adds supporting documents to a filed report (the report itself stays as filed)."""
+    if not report_can_file(report.project, by):
+        raise ValidationError(_("Seuls les membres de l'organisation porteuse ajoutent des pièces jointes à ce rapport."))
+    files = list(files)
+    if not files:
+        raise ValidationError({"files": _("Choisissez au moins un fichier.")})
+    validators.attachments_check(files)
+    _attachments_quota_check(organisation_id=report.project.lead_id, report=report, files=files, field="files")
+    return _stored_files_removed_on_error(lambda stored: _store_attachments(report=report, files=files, by=by, stored=stored))

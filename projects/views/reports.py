@@ -1,0 +1,160 @@
+"""Progress and final reports of the accepted projects, their supporting documents, and the late reports.
+
+Reports are private: coordination, staff and members of the lead or partner organisations read them
+(others get 404, even on a public project); only the lead organisation's members file them (403 for the rest).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from asis.forms import add_service_error
+from organisations.access import staff_or_coordination_required
+from projects.access import get_project_for_reports, is_report_reader, report_can_file
+from projects.forms import ReportAttachmentForm, ReportForm
+from projects.models import (
+    ActionProject,
+    IndicatorValue,
+    ProgressReport,
+    ProjectPartner,
+    ReportAttachment,
+    ReportDeadline,
+)
+from projects.selectors import reports as report_selectors
+from projects.services import reports as report_services
+from projects.views.projects import _forbidden
+
+
+def _project_queryset():
+    return ActionProject.objects.select_related("lead", "theme").prefetch_related(
+        Prefetch("partnerships", queryset=ProjectPartner.objects.select_related("organisation").order_by("organisation__name")),
+        "indicators",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_create(request, pk, final=False):
+    """The lead organisation files a progress report (or, with `final`, the final report)."""
+    try:
+        project = get_project_for_reports(request, pk, file=True, queryset=_project_queryset())
+        kind = ReportDeadline.Kind.FINAL if final else ReportDeadline.Kind.PROGRESS
+        has_final = project.reports.filter(is_final=True).exists()
+        if not report_selectors.report_kinds_open(project, has_final=has_final)[kind]:
+            if final and has_final:
+                raise PermissionDenied(_("Le rapport final de ce projet est déjà déposé."))
+            if final:
+                raise PermissionDenied(
+                    _("Le rapport final se dépose quand le projet est en cours ou terminé; ce projet est « %(status)s ».")
+                    % {"status": project.get_status_display()}
+                )
+            raise PermissionDenied(
+                _("Ce projet est « %(status)s » : il ne reçoit pas de rapport d'étape.") % {"status": project.get_status_display()}
+            )
+    except PermissionDenied as error:
+        return _forbidden(request, error)
+    partnerships = list(project.partnerships.all())
+    indicators = list(project.indicators.all())
+    form = ReportForm(
+        request.POST or None, request.FILES or None, project=project, final=final,
+        deadlines=project.report_deadlines.pending().filter(kind=kind).order_by("due_on", "pk"),
+        # an organisation that declined took no part in the project
+        indicators=indicators, partner_organisations=[p.organisation for p in partnerships if not p.is_declined],
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = report_services.report_create(project=project, by=request.user, **form.service_kwargs())
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            if final:
+                messages.success(request, _("Rapport final déposé. Merci! La coordination en prendra connaissance."))
+            else:
+                messages.success(request, _("Rapport d'étape déposé. Merci! La coordination en prendra connaissance."))
+            return redirect("projects:report-detail", pk=report.pk)
+    return render(request, "projects/report_form.html", {
+        "project": project, "form": form, "final": final,
+    }, status=400 if request.method == "POST" else 200)
+
+
+def _report_for_user(request, pk) -> ProgressReport:
+    report = get_object_or_404(
+        ProgressReport.objects.select_related("project__lead", "project__theme", "submitted_by", "deadline"), pk=pk
+    )
+    project = report.project
+    partner_ids = set(project.partnerships.not_declined().values_list("organisation_id", flat=True))
+    if not is_report_reader(request.user, project, partner_ids):
+        raise Http404
+    return report
+
+
+def _detail_context(request, report, attachment_form=None):
+    project = report.project
+    values = {
+        row.indicator_id: row.value for row in IndicatorValue.objects.filter(report=report)
+    }
+    indicators = [(indicator, values.get(indicator.pk)) for indicator in project.indicators.all()]
+    can_add = report_can_file(project, request.user)
+    return {
+        "report": report,
+        "project": project,
+        "indicators": indicators,
+        "partners_involved": list(report.partners_involved.order_by("name")),
+        "attachments": list(report.attachments.select_related("uploaded_by")),
+        "attachment_form": (attachment_form or ReportAttachmentForm()) if can_add else None,
+    }
+
+
+@login_required
+def report_detail(request, pk):
+    report = _report_for_user(request, pk)
+    return render(request, "projects/report_detail.html", _detail_context(request, report))
+
+
+@login_required
+@require_POST
+def report_attachment_add(request, pk):
+    """The lead organisation adds supporting documents to a filed report (the report itself stays as filed)."""
+    report = _report_for_user(request, pk)
+    if not report_can_file(report.project, request.user):
+        raise PermissionDenied
+    form = ReportAttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            added = report_services.report_attachments_add(report=report, files=form.cleaned_data["files"], by=request.user)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("%(count)s pièce(s) jointe(s) ajoutée(s).") % {"count": len(added)})
+            return redirect("projects:report-detail", pk=report.pk)
+    return render(request, "projects/report_detail.html", _detail_context(request, report, attachment_form=form), status=400)
+
+
+@login_required
+def attachment_download(request, pk):
+    """A supporting document, to those who may read the report only, always as a download."""
+    attachment = get_object_or_404(ReportAttachment.objects.select_related("report__project"), pk=pk)
+    project = attachment.report.project
+    partner_ids = set(project.partnerships.not_declined().values_list("organisation_id", flat=True))
+    if not is_report_reader(request.user, project, partner_ids):
+        raise Http404
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@staff_or_coordination_required
+def report_late(request):
+    """Coordination and staff: every report past due, how late, the last reminder; and those due soon."""
+    return render(request, "projects/report_late.html", report_selectors.late_reports())
