@@ -491,7 +491,7 @@ def person_erase(
             "first_name": _("Citoyen"), "last_name": _("anonymisé n° %(pk)s") % {"pk": person.pk}, "email": "",
             "phone": "", "neighbourhood": "", "notes": "", "consent_to_contact": False, "consent_given_on": None,
         }
-        for seat in person.chantier_memberships.filter(left_on__isnull=True):
+        for seat in person.space_memberships.filter(left_on__isnull=True):
             seat.left_on = max(today, seat.joined_on or today)
             seat.save(update_fields=["left_on"])
     else:
@@ -551,10 +551,10 @@ def people_past_retention(today: datetime.date | None = None) -> tuple[list, lis
     user_cutoff = _years_later(today, -USER_INACTIVE_YEARS)
     citizens = (
         Citizen.objects.filter(anonymised_at__isnull=True)
-        .exclude(pk__in=Citizen.objects.filter(chantier_memberships__isnull=False, chantier_memberships__left_on=None)
+        .exclude(pk__in=Citizen.objects.filter(space_memberships__isnull=False, space_memberships__left_on=None)
                  .values("pk"))
         .annotate(
-            last_meeting=Max("attendances__meeting__date"), last_seat=Max("chantier_memberships__left_on"),
+            last_meeting=Max("attendances__meeting__date"), last_seat=Max("space_memberships__left_on"),
             last_consent=Max("consents__given_at"),
         )
         .order_by("pk")
