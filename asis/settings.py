@@ -178,7 +178,7 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
 ]
 # Uploaded report attachments: private files outside the static ones, never served by URL;
-# chantiers.views streams them to those who may see the project. No MEDIA_URL on purpose.
+# projects.views.reports streams them to those who may see the project. No MEDIA_URL on purpose.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "private-media"))
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
 # Upload bounds. Office documents are ZIP archives judged from their central directory

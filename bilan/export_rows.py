@@ -88,7 +88,7 @@ def _annotated(projects: QuerySet, *, start: datetime.date, end: datetime.date) 
     """The projects as rows (pk, title, lead, status, theme, space, committed, paid, corrected): one
     query, a correlated subquery per sum (each reads a few rows through an index on the project)."""
     project = OuterRef("pk")
-    return projects.values_list("pk", "title", "lead__name", "status", "theme__name", "chantier__name").annotate(
+    return projects.values_list("pk", "title", "lead__name", "status", "theme__name", "space__name").annotate(
         committed_in=_total(Commitment.objects.filter(project=project, decided_on__range=(start, end)), "project", Commitment.CURRENT),
         paid_in=_total(Disbursement.objects.filter(commitment__project=project, paid_on__range=(start, end)), "commitment__project", "amount"),
         corrected_in=_total(

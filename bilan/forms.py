@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from asis.forms import DateField
 from asis.kept import kept
 from bilan.selectors.period import Period, period_of_dates, period_of_plan, period_of_year
-from chantiers.models import Chantier, ChantierMembership
+from chantiers.models import Space, SpaceMembership
 from organisations.models import Organisation
 from plans.models import Plan, plan_date_bounds
 from projects import validators
@@ -28,8 +28,8 @@ DATES = "dates"
 
 def plan_spaces(plan: Plan) -> Q:
     """Spaces working on one of the plan's themes, or where a project of the plan hangs."""
-    return Q(pk__in=Chantier.themes.through.objects.filter(theme__plan=plan).values("chantier")) | Q(
-        pk__in=ActionProject.objects.filter(theme__plan=plan, chantier__isnull=False).values("chantier")
+    return Q(pk__in=Space.themes.through.objects.filter(theme__plan=plan).values("space")) | Q(
+        pk__in=ActionProject.objects.filter(theme__plan=plan, space__isnull=False).values("space")
     )
 
 
@@ -39,7 +39,7 @@ def plan_organisations(plan: Plan) -> Q:
     return (
         Q(pk__in=projects.values("lead"))
         | Q(pk__in=ProjectPartner.objects.not_declined().filter(project__theme__plan=plan).values("organisation"))
-        | Q(pk__in=ChantierMembership.objects.filter(chantier__themes__plan=plan).values("organisation"))
+        | Q(pk__in=SpaceMembership.objects.filter(space__themes__plan=plan).values("organisation"))
     )
 
 
@@ -101,7 +101,7 @@ class BilanForm(forms.Form):
         # The choices are those of the plan shown, not of every alliance in the database (at province
         # scale every space and organisation made a <select> of thousands, most of the page's time); each
         # option reads only what it shows, its pk and name.
-        self.fields["lieu"].queryset = Chantier.objects.visible_to(user).filter(plan_spaces(plan)).only("pk", "name").order_by("name")
+        self.fields["lieu"].queryset = Space.objects.visible_to(user).filter(plan_spaces(plan)).only("pk", "name").order_by("name")
         organisations = Organisation.objects.only("pk", "name").order_by("name")
         if user.sees_everything:
             organisations = organisations.filter(plan_organisations(plan))

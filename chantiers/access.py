@@ -8,12 +8,12 @@ an anonymous visitor the login page.
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from chantiers.models import Chantier, Meeting
+from chantiers.models import Meeting, Space
 from organisations.access import coordination_required, staff_or_coordination_required  # noqa: F401  (the role gates, defined once)
 
 
-def get_space_for_user(request, pk, *, write=False, queryset=None) -> Chantier:
-    space = get_object_or_404((queryset if queryset is not None else Chantier.objects).visible_to(request.user), pk=pk)
+def get_space_for_user(request, pk, *, write=False, queryset=None) -> Space:
+    space = get_object_or_404((queryset if queryset is not None else Space.objects).visible_to(request.user), pk=pk)
     if write and not request.user.is_coordinator:
         raise PermissionDenied
     return space

@@ -10,34 +10,34 @@ from asis.admin import (
 )
 from chantiers.models import (
     Attendance,
-    Chantier,
-    ChantierCitizen,
-    ChantierMembership,
     Decision,
     FollowUp,
     Invitation,
     Meeting,
     MeetingLoad,
     MeetingLoadState,
+    Space,
+    SpaceCitizen,
+    SpaceMembership,
 )
 
 
-class ChantierMembershipInline(TabularInline):
-    model = ChantierMembership
+class SpaceMembershipInline(TabularInline):
+    model = SpaceMembership
     extra = 0
     can_delete = False  # a seat ends with its end date
     autocomplete_fields = ["organisation"]
 
 
-class ChantierCitizenInline(TabularInline):
-    model = ChantierCitizen
+class SpaceCitizenInline(TabularInline):
+    model = SpaceCitizen
     extra = 0
     can_delete = False  # a seat ends with its end date
     autocomplete_fields = ["citizen"]
 
 
-@admin.register(Chantier)
-class ChantierAdmin(SimpleHistoryAdmin, NoDeleteAdmin):
+@admin.register(Space)
+class SpaceAdmin(SimpleHistoryAdmin, NoDeleteAdmin):
     """Spaces are archived (status « Archivé »), never deleted."""
 
     list_display = ["name", "kind", "lead_organisation", "coordinator", "status", "is_demo"]
@@ -45,7 +45,7 @@ class ChantierAdmin(SimpleHistoryAdmin, NoDeleteAdmin):
     list_select_related = ["lead_organisation", "coordinator"]
     search_fields = ["name", "mandate"]
     autocomplete_fields = ["lead_organisation", "themes", "coordinator"]
-    inlines = [ChantierMembershipInline, ChantierCitizenInline]
+    inlines = [SpaceMembershipInline, SpaceCitizenInline]
 
 
 class InvitationInline(TabularInline):
@@ -69,46 +69,46 @@ class AttendanceInline(TabularInline):
 @admin.register(Meeting)
 class MeetingAdmin(ModelAdmin):
     list_display = ["__str__", "date", "start_time", "place"]
-    list_filter = ["chantier"]
-    list_select_related = ["chantier"]
-    search_fields = ["chantier__name", "agenda", "place"]
-    autocomplete_fields = ["chantier"]
+    list_filter = ["space"]
+    list_select_related = ["space"]
+    search_fields = ["space__name", "agenda", "place"]
+    autocomplete_fields = ["space"]
     date_hierarchy = "date"
     inlines = [InvitationInline, AttendanceInline, DecisionInline]
 
 
-@admin.register(ChantierMembership)
-class ChantierMembershipAdmin(NoDeleteAdmin):
-    list_display = ["organisation", "chantier", "role", "joined_on", "left_on"]
-    list_select_related = ["organisation", "chantier"]
+@admin.register(SpaceMembership)
+class SpaceMembershipAdmin(NoDeleteAdmin):
+    list_display = ["organisation", "space", "role", "joined_on", "left_on"]
+    list_select_related = ["organisation", "space"]
     list_filter = ["role"]
-    search_fields = ["organisation__name", "chantier__name"]
-    autocomplete_fields = ["organisation", "chantier"]
+    search_fields = ["organisation__name", "space__name"]
+    autocomplete_fields = ["organisation", "space"]
 
 
-@admin.register(ChantierCitizen)
-class ChantierCitizenAdmin(NoDeleteAdmin):
-    list_display = ["citizen", "chantier", "role", "joined_on", "left_on"]
-    list_select_related = ["citizen", "chantier"]
+@admin.register(SpaceCitizen)
+class SpaceCitizenAdmin(NoDeleteAdmin):
+    list_display = ["citizen", "space", "role", "joined_on", "left_on"]
+    list_select_related = ["citizen", "space"]
     list_filter = ["role"]
-    search_fields = ["citizen__last_name", "chantier__name"]
-    autocomplete_fields = ["citizen", "chantier"]
+    search_fields = ["citizen__last_name", "space__name"]
+    autocomplete_fields = ["citizen", "space"]
 
 
 @admin.register(Attendance)
 class AttendanceAdmin(ModelAdmin):
     list_display = ["meeting", "user", "citizen", "organisation", "present"]
-    list_select_related = ["meeting__chantier", "user", "citizen", "organisation"]
+    list_select_related = ["meeting__space", "user", "citizen", "organisation"]
     list_filter = ["present"]
-    search_fields = ["meeting__chantier__name", "user__last_name", "citizen__last_name", "organisation__name"]
+    search_fields = ["meeting__space__name", "user__last_name", "citizen__last_name", "organisation__name"]
     autocomplete_fields = ["meeting", "user", "citizen", "organisation"]
 
 
 @admin.register(Invitation)
 class InvitationAdmin(ModelAdmin):
     list_display = ["meeting", "organisation", "citizen", "user", "invited_at"]
-    list_select_related = ["meeting__chantier", "organisation", "citizen", "user"]
-    search_fields = ["meeting__chantier__name", "organisation__name", "citizen__last_name", "user__last_name"]
+    list_select_related = ["meeting__space", "organisation", "citizen", "user"]
+    search_fields = ["meeting__space__name", "organisation__name", "citizen__last_name", "user__last_name"]
     autocomplete_fields = ["meeting", "organisation", "citizen", "user"]
 
 
@@ -121,8 +121,8 @@ class FollowUpInline(TabularInline):
 @admin.register(Decision)
 class DecisionAdmin(ModelAdmin):
     list_display = ["__str__", "meeting", "created_at"]
-    list_select_related = ["meeting__chantier"]
-    search_fields = ["text", "meeting__chantier__name"]
+    list_select_related = ["meeting__space"]
+    search_fields = ["text", "meeting__space__name"]
     autocomplete_fields = ["meeting"]
     inlines = [FollowUpInline]
 
@@ -130,7 +130,7 @@ class DecisionAdmin(ModelAdmin):
 @admin.register(FollowUp)
 class FollowUpAdmin(ModelAdmin):
     list_display = ["what", "decision", "responsible_organisation", "responsible_user", "due_on", "done"]
-    list_select_related = ["decision__meeting__chantier", "responsible_organisation", "responsible_user"]
+    list_select_related = ["decision__meeting__space", "responsible_organisation", "responsible_user"]
     list_filter = ["done"]
     search_fields = ["what", "decision__text"]
     autocomplete_fields = ["decision", "responsible_organisation", "responsible_user"]

@@ -15,7 +15,7 @@ from asis.forms import (
     bound_dates,
     bounded_texts,
 )
-from chantiers.models import Chantier, Meeting, ParticipationRole
+from chantiers.models import Meeting, ParticipationRole, Space
 from organisations.models import Citizen, Organisation, User
 from organisations.roles import COORDINATION
 from plans.models import Theme, plan_date_bounds
@@ -26,7 +26,7 @@ TIME_INPUT = {"type": "time"}
 
 class SpaceForm(forms.ModelForm):
     class Meta:
-        model = Chantier
+        model = Space
         formfield_callback = bounded_texts()  # the mandate: a comment's bound
         fields = ["name", "kind", "themes", "mandate", "lead_organisation", "coordinator"]
         widgets = {"themes": forms.CheckboxSelectMultiple, "mandate": forms.Textarea(attrs={"rows": 4})}
@@ -72,7 +72,7 @@ class SeatOrganisationForm(forms.Form):
     role = forms.ChoiceField(label=_("Rôle"), choices=ParticipationRole.choices, initial=ParticipationRole.MEMBER)
     joined_on = DateField(label=_("Depuis le"), required=False, widget=forms.DateInput(attrs=DATE_INPUT))
 
-    def __init__(self, *args, space: Chantier, search: str = "", **kwargs):
+    def __init__(self, *args, space: Space, search: str = "", **kwargs):
         super().__init__(*args, prefix="org", **kwargs)
         seated = space.memberships.current().values("organisation_id")
         field = self.fields["organisation"]
@@ -91,7 +91,7 @@ class SeatCitizenForm(forms.Form):
     role = forms.ChoiceField(label=_("Rôle"), choices=ParticipationRole.choices, initial=ParticipationRole.MEMBER)
     joined_on = DateField(label=_("Depuis le"), required=False, widget=forms.DateInput(attrs=DATE_INPUT))
 
-    def __init__(self, *args, space: Chantier, search: str = "", **kwargs):
+    def __init__(self, *args, space: Space, search: str = "", **kwargs):
         super().__init__(*args, prefix="cit", **kwargs)
         seated = space.citizen_memberships.current().values("citizen_id")
         field = self.fields["citizen"]
@@ -163,7 +163,7 @@ class AttendanceForm(forms.Form):
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        space = meeting.chantier
+        space = meeting.space
         org_ids = set(meeting.invitations.filter(organisation__isnull=False).values_list("organisation_id", flat=True))
         org_ids |= set(space.memberships.current().values_list("organisation_id", flat=True))
         citizen_ids = set(meeting.invitations.filter(citizen__isnull=False).values_list("citizen_id", flat=True))

@@ -74,7 +74,7 @@ def meetings_calendar(
                 stamp=stamp,
                 start=start,
                 end=end,
-                summary=_("%(space)s — Rencontre") % {"space": meeting.chantier.name},
+                summary=_("%(space)s — Rencontre") % {"space": meeting.space.name},
                 location=_location(meeting),
                 description=_description(meeting),
                 url=url_for(meeting),

@@ -15,9 +15,9 @@ from plans.models import Theme
 # ---------------------------------------------------------------- concertation spaces
 
 
-class ChantierQuerySet(models.QuerySet):
+class SpaceQuerySet(models.QuerySet):
     def active(self):
-        return self.filter(status=Chantier.Status.ACTIVE)
+        return self.filter(status=Space.Status.ACTIVE)
 
     def visible_to(self, user):
         """Coordination and staff see every space; a partner the spaces their organisation sits in."""
@@ -25,11 +25,11 @@ class ChantierQuerySet(models.QuerySet):
             return self
         if not user.is_authenticated:
             return self.none()
-        seated = ChantierMembership.objects.filter(organisation_id__in=user.organisation_ids(), left_on__isnull=True)
-        return self.filter(pk__in=seated.values("chantier_id"))  # a semi-join: each space once, no DISTINCT
+        seated = SpaceMembership.objects.filter(organisation_id__in=user.organisation_ids(), left_on__isnull=True)
+        return self.filter(pk__in=seated.values("space_id"))  # a semi-join: each space once, no DISTINCT
 
 
-class Chantier(models.Model):
+class Space(models.Model):
     """A concertation space: a chantier created for a theme, or an existing committee or table (principle 2)."""
 
     class Kind(models.TextChoices):
@@ -43,31 +43,34 @@ class Chantier(models.Model):
 
     name = models.CharField(_("nom"), max_length=200, unique=True)
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.CHANTIER)
-    themes = models.ManyToManyField(Theme, related_name="chantiers", verbose_name=_("enjeux"))
+    themes = models.ManyToManyField(Theme, related_name="spaces", verbose_name=_("enjeux"))
     mandate = models.TextField(_("mandat"), blank=True)
     lead_organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="led_chantiers", verbose_name=_("organisation responsable")
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="led_spaces", verbose_name=_("organisation responsable")
     )
     member_organisations = models.ManyToManyField(
-        Organisation, through="ChantierMembership", related_name="chantiers", blank=True, verbose_name=_("organisations membres")
+        Organisation, through="SpaceMembership", related_name="spaces", blank=True, verbose_name=_("organisations membres")
     )
     citizens = models.ManyToManyField(
-        Citizen, through="ChantierCitizen", related_name="chantiers", blank=True, verbose_name=_("citoyens")
+        Citizen, through="SpaceCitizen", related_name="spaces", blank=True, verbose_name=_("citoyens")
     )
     coordinator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="coordinated_chantiers", verbose_name=_("coordonnateur ou coordonnatrice"),
+        related_name="coordinated_spaces", verbose_name=_("coordonnateur ou coordonnatrice"),
     )
     status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
     archived_on = models.DateField(_("archivé le"), null=True, blank=True)
     is_demo = models.BooleanField(_("donnée de démonstration"), default=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
 
-    history = ChangeHistory()  # who, when, what changed (django-simple-history)
+    # who, when, what changed (django-simple-history)
+    history = ChangeHistory(table_name="chantiers_historicalchantier")
 
-    objects = ChantierQuerySet.as_manager()
+    objects = SpaceQuerySet.as_manager()
 
     class Meta:
+        # The table keeps the model's first name (the French « chantier »).
+        db_table = "chantiers_chantier"
         verbose_name = _("lieu de concertation")
         verbose_name_plural = _("lieux de concertation")
         ordering = ["name"]
@@ -104,42 +107,44 @@ class Participation(models.Model):
             raise ValidationError({"left_on": _("La date de départ doit suivre la date d'arrivée.")})
 
 
-class ChantierMembership(Participation):
-    chantier = models.ForeignKey(Chantier, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="chantier_memberships", verbose_name=_("organisation"))
+class SpaceMembership(Participation):
+    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="space_memberships", verbose_name=_("organisation"))
 
     class Meta:
+        db_table = "chantiers_chantiermembership"
         verbose_name = _("organisation membre")
         verbose_name_plural = _("organisations membres")
         constraints = [
             models.UniqueConstraint(
-                fields=["chantier", "organisation"], condition=Q(left_on__isnull=True),
+                fields=["space", "organisation"], condition=Q(left_on__isnull=True),
                 name="chantiers_chantiermembership_one_active_seat",
                 violation_error_message=_("Cette organisation siège déjà à ce lieu de concertation."),
             ),
         ]
 
     def __str__(self):
-        return f"{self.organisation} — {self.chantier}"
+        return f"{self.organisation} — {self.space}"
 
 
-class ChantierCitizen(Participation):
-    chantier = models.ForeignKey(Chantier, on_delete=models.CASCADE, related_name="citizen_memberships")
-    citizen = models.ForeignKey(Citizen, on_delete=models.PROTECT, related_name="chantier_memberships", verbose_name=_("citoyen"))
+class SpaceCitizen(Participation):
+    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="citizen_memberships")
+    citizen = models.ForeignKey(Citizen, on_delete=models.PROTECT, related_name="space_memberships", verbose_name=_("citoyen"))
 
     class Meta:
+        db_table = "chantiers_chantiercitizen"
         verbose_name = _("citoyen membre")
         verbose_name_plural = _("citoyens membres")
         constraints = [
             models.UniqueConstraint(
-                fields=["chantier", "citizen"], condition=Q(left_on__isnull=True),
+                fields=["space", "citizen"], condition=Q(left_on__isnull=True),
                 name="chantiers_chantiercitizen_one_active_seat",
                 violation_error_message=_("Ce citoyen siège déjà à ce lieu de concertation."),
             ),
         ]
 
     def __str__(self):
-        return f"{self.citizen} — {self.chantier}"
+        return f"{self.citizen} — {self.space}"
 
 
 def _invited_q(user, org_ids) -> Q:
@@ -166,17 +171,17 @@ class MeetingQuerySet(models.QuerySet):
             return self.none()
         org_ids = user.organisation_ids()
         # Semi-joins, not joins + DISTINCT: each meeting once, and lists read in index order.
-        seated = ChantierMembership.objects.filter(organisation_id__in=org_ids, left_on__isnull=True).values("chantier_id")
-        return self.filter(Q(chantier_id__in=seated) | _invited_q(user, org_ids))
+        seated = SpaceMembership.objects.filter(organisation_id__in=org_ids, left_on__isnull=True).values("space_id")
+        return self.filter(Q(space_id__in=seated) | _invited_q(user, org_ids))
 
     def for_calendar_of(self, user):
         """Meetings a person coordinates, or to which they or their organisation are invited."""
         org_ids = user.organisation_ids()
-        return self.filter(Q(chantier__coordinator=user) | _invited_q(user, org_ids))  # semi-joins: each meeting once
+        return self.filter(Q(space__coordinator=user) | _invited_q(user, org_ids))  # semi-joins: each meeting once
 
 
 class Meeting(models.Model):
-    chantier = models.ForeignKey(Chantier, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("lieu de concertation"))
+    space = models.ForeignKey(Space, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("lieu de concertation"))
     date = models.DateField(_("date"))
     start_time = models.TimeField(_("début"), null=True, blank=True)
     end_time = models.TimeField(_("fin"), null=True, blank=True)
@@ -196,7 +201,7 @@ class Meeting(models.Model):
         ordering = ["-date", "-start_time"]
         indexes = [
             models.Index(fields=["date"], name="chantiers_meeting_date_idx"),
-            models.Index(fields=["chantier", "date"], name="chantiers_meeting_space_idx"),
+            models.Index(fields=["space", "date"], name="chantiers_meeting_space_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -207,7 +212,7 @@ class Meeting(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.chantier} — {self.date:%Y-%m-%d}"
+        return f"{self.space} — {self.date:%Y-%m-%d}"
 
     def save(self, *args, **kwargs):
         # Kept in step with the times so hours can be summed in SQL on every database.

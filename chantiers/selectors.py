@@ -15,14 +15,14 @@ from django.utils import timezone
 
 from chantiers.models import (
     Attendance,
-    Chantier,
-    ChantierCitizen,
-    ChantierMembership,
     Decision,
     Invitation,
     Meeting,
     MeetingLoad,
     MeetingLoadState,
+    Space,
+    SpaceCitizen,
+    SpaceMembership,
 )
 from organisations.models import Citizen, Organisation, User
 from plans.models import Plan
@@ -138,7 +138,7 @@ def _asked_sql(links: str, windows: list[Window], *, spaces: bool = False) -> tu
                 f"SUM(CASE WHEN m.date >= %s THEN COALESCE(m.duration_minutes, 0) ELSE 0 END) AS minutes_{window.months}",
             ]
             params += [window.start, window.start]
-    figures.append("COUNT(DISTINCT m.chantier_id) AS spaces" if spaces else "0 AS spaces")
+    figures.append("COUNT(DISTINCT m.space_id) AS spaces" if spaces else "0 AS spaces")
     sql = (
         f"SELECT l.who, {', '.join(figures)} FROM ({links}) l {_then_meeting()} {_table(Meeting)} m ON m.id = l.meeting_id "
         f"WHERE m.date >= %s AND m.date <= %s GROUP BY l.who"
@@ -151,7 +151,7 @@ def _seats_sql(model, column: str) -> str:
     zeros = ", ".join(["0"] * (len(FIGURES) - 1))
     return (
         f"SELECT s.{column} AS who, {zeros}, COUNT(*) AS spaces FROM {_table(model)} s "
-        f"JOIN {_table(Chantier)} c ON c.id = s.chantier_id WHERE s.left_on IS NULL AND c.status = %s GROUP BY s.{column}"
+        f"JOIN {_table(Space)} c ON c.id = s.space_id WHERE s.left_on IS NULL AND c.status = %s GROUP BY s.{column}"
     )
 
 
@@ -163,7 +163,7 @@ def _figures_sql(windows: list[Window], kinds) -> tuple[str, list]:
     `spaces`: the active spaces an organisation or a citizen sits in now; for a user, the distinct spaces of
     their meetings over the longest window."""
     invitation, attendance = _table(Invitation), _table(Attendance)
-    active = Chantier.Status.ACTIVE
+    active = Space.Status.ACTIVE
     parts = []
     params: list = []
 
@@ -174,10 +174,10 @@ def _figures_sql(windows: list[Window], kinds) -> tuple[str, list]:
     for kind in kinds:
         if kind == MeetingLoad.Kind.ORGANISATION:
             part(kind, *_asked_sql(f"SELECT organisation_id AS who, meeting_id FROM {invitation} WHERE organisation_id IS NOT NULL", windows))
-            part(kind, _seats_sql(ChantierMembership, "organisation_id"), [active])
+            part(kind, _seats_sql(SpaceMembership, "organisation_id"), [active])
         elif kind == MeetingLoad.Kind.CITIZEN:
             part(kind, *_asked_sql(f"SELECT citizen_id AS who, meeting_id FROM {invitation} WHERE citizen_id IS NOT NULL", windows))
-            part(kind, _seats_sql(ChantierCitizen, "citizen_id"), [active])
+            part(kind, _seats_sql(SpaceCitizen, "citizen_id"), [active])
         else:
             # A user counts once per meeting, invited or with an attendance row: every attendance row, and the
             # invitations of meetings without one (the unique (meeting, user) index answers NOT EXISTS).
@@ -396,8 +396,8 @@ def user_loads(windows: list[Window]) -> list[Load]:
 STATE_HIGHEST = {
     "invitations_max": Invitation,
     "attendances_max": Attendance,
-    "seats_max": ChantierMembership,
-    "citizen_seats_max": ChantierCitizen,
+    "seats_max": SpaceMembership,
+    "citizen_seats_max": SpaceCitizen,
 }
 
 
@@ -478,31 +478,31 @@ def citizen_participation(*, today: datetime.date | None = None) -> dict:
     today), and how many of the held meetings that took a decision had a citizen present. Four grouped
     queries, whatever the number of spaces and meetings; totals added up from them."""
     today = today or timezone.localdate()
-    active = Chantier.Status.ACTIVE
+    active = Space.Status.ACTIVE
     spaces = (
-        Chantier.objects.filter(status=active)
+        Space.objects.filter(status=active)
         .order_by("name")
         .annotate(citizen_members=Count("citizen_memberships", filter=Q(citizen_memberships__left_on__isnull=True)))
         .values("pk", "name", "citizen_members")
     )
-    held = {"meeting__chantier__status": active, "meeting__date__lte": today, "citizen__isnull": False}
+    held = {"meeting__space__status": active, "meeting__date__lte": today, "citizen__isnull": False}
     invitations = dict(
-        Invitation.objects.filter(**held).order_by().values("meeting__chantier").annotate(n=Count("pk")).values_list("meeting__chantier", "n")
+        Invitation.objects.filter(**held).order_by().values("meeting__space").annotate(n=Count("pk")).values_list("meeting__space", "n")
     )
     present = dict(
         Attendance.objects.filter(**held, present=True)
         .order_by()
-        .values("meeting__chantier")
+        .values("meeting__space")
         .annotate(n=Count("pk"))
-        .values_list("meeting__chantier", "n")
+        .values_list("meeting__space", "n")
     )
     decided = Q(pk__in=Decision.objects.values("meeting"))
     with_citizen = Q(pk__in=Attendance.objects.filter(citizen__isnull=False, present=True).values("meeting"))
     decisions = {
-        row.pop("chantier"): row
-        for row in Meeting.objects.filter(chantier__status=active, date__lte=today)
+        row.pop("space"): row
+        for row in Meeting.objects.filter(space__status=active, date__lte=today)
         .order_by()
-        .values("chantier")
+        .values("space")
         .annotate(decided_meetings=Count("pk", filter=decided), decided_with_citizen=Count("pk", filter=decided & with_citizen))
     }
     rows = []

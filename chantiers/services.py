@@ -12,14 +12,14 @@ from django.utils.translation import gettext as _
 
 from chantiers.models import (
     Attendance,
-    Chantier,
-    ChantierCitizen,
-    ChantierMembership,
     Decision,
     FollowUp,
     Invitation,
     Meeting,
     ParticipationRole,
+    Space,
+    SpaceCitizen,
+    SpaceMembership,
 )
 from organisations.models import Citizen, Organisation
 from plans.models import Plan
@@ -28,77 +28,77 @@ from plans.models import Plan
 
 
 @transaction.atomic
-def chantier_create(*, by=None, themes, lead_organisation=None, **fields) -> Chantier:
+def space_create(*, by=None, themes, lead_organisation=None, **fields) -> Space:
     """Create a space; its lead organisation takes the first seat, as lead."""
-    chantier = Chantier(lead_organisation=lead_organisation, **fields)
-    chantier.full_clean()
-    chantier.save()
-    chantier.themes.set(themes)
+    space = Space(lead_organisation=lead_organisation, **fields)
+    space.full_clean()
+    space.save()
+    space.themes.set(themes)
     if lead_organisation is not None:
-        chantier_seat_organisation(chantier=chantier, organisation=lead_organisation, role=ParticipationRole.LEAD)
-    return chantier
+        space_seat_organisation(space=space, organisation=lead_organisation, role=ParticipationRole.LEAD)
+    return space
 
 
 @transaction.atomic
-def chantier_update(*, chantier: Chantier, themes=None, **fields) -> Chantier:
+def space_update(*, space: Space, themes=None, **fields) -> Space:
     for name, value in fields.items():
-        setattr(chantier, name, value)
-    chantier.full_clean()
-    chantier.save()
+        setattr(space, name, value)
+    space.full_clean()
+    space.save()
     if themes is not None:
-        chantier.themes.set(themes)
-    lead = chantier.lead_organisation
-    if lead is not None and not chantier.memberships.current().filter(organisation=lead).exists():
-        chantier_seat_organisation(chantier=chantier, organisation=lead, role=ParticipationRole.LEAD)
-    return chantier
+        space.themes.set(themes)
+    lead = space.lead_organisation
+    if lead is not None and not space.memberships.current().filter(organisation=lead).exists():
+        space_seat_organisation(space=space, organisation=lead, role=ParticipationRole.LEAD)
+    return space
 
 
 @transaction.atomic
-def chantier_archive(*, chantier: Chantier, on: datetime.date | None = None) -> Chantier:
+def space_archive(*, space: Space, on: datetime.date | None = None) -> Space:
     """Archive, never delete: its meetings, projects and seats stay readable."""
-    if chantier.status == Chantier.Status.ARCHIVED:
+    if space.status == Space.Status.ARCHIVED:
         raise ValidationError(_("Ce lieu de concertation est déjà archivé."))
-    chantier.status = Chantier.Status.ARCHIVED
-    chantier.archived_on = on or timezone.localdate()
-    chantier.save(update_fields=["status", "archived_on"])
-    return chantier
+    space.status = Space.Status.ARCHIVED
+    space.archived_on = on or timezone.localdate()
+    space.save(update_fields=["status", "archived_on"])
+    return space
 
 
 @transaction.atomic
-def chantier_restore(*, chantier: Chantier) -> Chantier:
-    chantier.status = Chantier.Status.ACTIVE
-    chantier.archived_on = None
-    chantier.save(update_fields=["status", "archived_on"])
-    return chantier
+def space_restore(*, space: Space) -> Space:
+    space.status = Space.Status.ACTIVE
+    space.archived_on = None
+    space.save(update_fields=["status", "archived_on"])
+    return space
 
 
-def _seat(model, *, chantier, role, joined_on, **who):
-    seat = model(chantier=chantier, role=role, joined_on=joined_on or timezone.localdate(), **who)
+def _seat(model, *, space, role, joined_on, **who):
+    seat = model(space=space, role=role, joined_on=joined_on or timezone.localdate(), **who)
     seat.full_clean()
     seat.save()
     return seat
 
 
 @transaction.atomic
-def chantier_seat_organisation(
-    *, chantier: Chantier, organisation: Organisation, role: str = ParticipationRole.MEMBER, joined_on=None
-) -> ChantierMembership:
-    if chantier.memberships.current().filter(organisation=organisation).exists():
+def space_seat_organisation(
+    *, space: Space, organisation: Organisation, role: str = ParticipationRole.MEMBER, joined_on=None
+) -> SpaceMembership:
+    if space.memberships.current().filter(organisation=organisation).exists():
         raise ValidationError(_("%(org)s siège déjà à ce lieu de concertation.") % {"org": organisation})
-    return _seat(ChantierMembership, chantier=chantier, organisation=organisation, role=role, joined_on=joined_on)
+    return _seat(SpaceMembership, space=space, organisation=organisation, role=role, joined_on=joined_on)
 
 
 @transaction.atomic
-def chantier_seat_citizen(
-    *, chantier: Chantier, citizen: Citizen, role: str = ParticipationRole.MEMBER, joined_on=None
-) -> ChantierCitizen:
-    if chantier.citizen_memberships.current().filter(citizen=citizen).exists():
+def space_seat_citizen(
+    *, space: Space, citizen: Citizen, role: str = ParticipationRole.MEMBER, joined_on=None
+) -> SpaceCitizen:
+    if space.citizen_memberships.current().filter(citizen=citizen).exists():
         raise ValidationError(_("%(citizen)s siège déjà à ce lieu de concertation.") % {"citizen": citizen})
-    return _seat(ChantierCitizen, chantier=chantier, citizen=citizen, role=role, joined_on=joined_on)
+    return _seat(SpaceCitizen, space=space, citizen=citizen, role=role, joined_on=joined_on)
 
 
 @transaction.atomic
-def chantier_unseat(*, seat: ChantierMembership | ChantierCitizen, left_on=None):
+def space_unseat(*, seat: SpaceMembership | SpaceCitizen, left_on=None):
     """A member leaves: the seat is kept with its end date (history), never deleted."""
     if seat.left_on is not None:
         raise ValidationError(_("Ce membre a déjà quitté ce lieu de concertation."))
@@ -111,7 +111,7 @@ def chantier_unseat(*, seat: ChantierMembership | ChantierCitizen, left_on=None)
 # ---------------------------------------------------------------- meetings
 
 
-def meeting_warnings(*, chantier: Chantier, date: datetime.date, organisations, exclude_meeting=None) -> dict:
+def meeting_warnings(*, space: Space, date: datetime.date, organisations, exclude_meeting=None) -> dict:
     """Before scheduling (principle 3, avoid hyperconcertation): which invited organisations are
     already at or above the monthly threshold in that month, and which have another Alliance
     meeting that same day. Two queries whatever the number of organisations."""
@@ -127,7 +127,7 @@ def meeting_warnings(*, chantier: Chantier, date: datetime.date, organisations, 
         invitations = invitations.exclude(meeting=exclude_meeting)
     per_org = {row["organisation_id"]: row["n"] for row in invitations.values("organisation_id").annotate(n=Count("meeting", distinct=True))}
     same_day = defaultdict(list)
-    for invitation in invitations.filter(meeting__date=date).select_related("meeting__chantier"):
+    for invitation in invitations.filter(meeting__date=date).select_related("meeting__space"):
         same_day[invitation.organisation_id].append(invitation.meeting)
     by_id = {org.pk: org for org in organisations}
     return {
@@ -138,18 +138,18 @@ def meeting_warnings(*, chantier: Chantier, date: datetime.date, organisations, 
 
 
 @transaction.atomic
-def meeting_schedule(*, chantier: Chantier, invite_members: bool = True, extra_organisations=(), **fields) -> Meeting:
+def meeting_schedule(*, space: Space, invite_members: bool = True, extra_organisations=(), **fields) -> Meeting:
     """Schedule a meeting of a space and invite its current members (organisations and citizens)."""
-    if chantier.status == Chantier.Status.ARCHIVED:
+    if space.status == Space.Status.ARCHIVED:
         raise ValidationError(_("Ce lieu de concertation est archivé : on n'y planifie plus de rencontre."))
-    meeting = Meeting(chantier=chantier, **fields)
+    meeting = Meeting(space=space, **fields)
     meeting.full_clean()
     meeting.save()
     organisations = set(extra_organisations)
     citizens = set()
     if invite_members:
-        organisations |= {m.organisation for m in chantier.memberships.current().select_related("organisation")}
-        citizens = {seat.citizen for seat in chantier.citizen_memberships.current().select_related("citizen")}
+        organisations |= {m.organisation for m in space.memberships.current().select_related("organisation")}
+        citizens = {seat.citizen for seat in space.citizen_memberships.current().select_related("citizen")}
     Invitation.objects.bulk_create(
         [Invitation(meeting=meeting, organisation=org) for org in organisations]
         + [Invitation(meeting=meeting, citizen=citizen) for citizen in citizens]

@@ -9,16 +9,16 @@ from django.db.models.signals import post_delete, post_save
 
 from chantiers.models import (
     Attendance,
-    Chantier,
-    ChantierCitizen,
-    ChantierMembership,
     Invitation,
     Meeting,
     MeetingLoadState,
+    Space,
+    SpaceCitizen,
+    SpaceMembership,
 )
 
 # Meetings (their date, times and space), who was invited or attended, who sits where, and whether a space is active.
-SOURCES = (Invitation, Attendance, Meeting, ChantierMembership, ChantierCitizen, Chantier)
+SOURCES = (Invitation, Attendance, Meeting, SpaceMembership, SpaceCitizen, Space)
 
 
 def meeting_loads_invalidate() -> None:

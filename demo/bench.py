@@ -19,7 +19,7 @@ from django.test import Client
 from django.urls import reverse
 
 from asis import kept
-from chantiers.models import Chantier, Meeting
+from chantiers.models import Meeting, Space
 from organisations.models import Organisation, User
 from organisations.roles import COORDINATION, ensure_role_groups
 from plans.models import Plan
@@ -45,7 +45,7 @@ def pages() -> list[tuple[str, str]]:
     """(name, URL) of each page measured; detail pages show the busiest entity of their kind."""
     plan = Plan.objects.current()
     theme = plan.themes.order_by("order").first()
-    space = Chantier.objects.annotate(n=Count("meetings")).order_by("-n", "pk").first()
+    space = Space.objects.annotate(n=Count("meetings")).order_by("-n", "pk").first()
     meeting = Meeting.objects.annotate(n=Count("attendances")).order_by("-n", "pk").first()
     organisation = Organisation.objects.annotate(n=Count("led_projects")).order_by("-n", "pk").first()
     project = ActionProject.objects.annotate(n=Count("commitments")).order_by("-n", "pk").first()

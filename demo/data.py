@@ -27,12 +27,12 @@ from budget.services.ledger import commitment_create, disbursement_create
 from budget.services.targets import target_move, targets_set
 from chantiers.models import (
     Attendance,
-    Chantier,
-    ChantierCitizen,
-    ChantierMembership,
     Invitation,
     Meeting,
     ParticipationRole,
+    Space,
+    SpaceCitizen,
+    SpaceMembership,
 )
 from chantiers.services import decision_record, meeting_schedule
 from organisations.models import Citizen, Membership, Organisation, User
@@ -297,7 +297,7 @@ PLACES = {
 CHANTIERS = {
     "entraide": {
         "name": "Chantier Entraide et bénévolat (démo)",
-        "kind": Chantier.Kind.CHANTIER,
+        "kind": Space.Kind.CHANTIER,
         "themes": [VOLUNTEERING, AGEING],
         "mandate": "Mettre en commun le recrutement, la formation et la reconnaissance des bénévoles.",
         "lead": "benevolat",
@@ -307,7 +307,7 @@ CHANTIERS = {
     },
     "emploi": {
         "name": "Chantier Emploi et insertion (démo)",
-        "kind": Chantier.Kind.CHANTIER,
+        "kind": Space.Kind.CHANTIER,
         "themes": [EMPLOYMENT, POVERTY],
         "mandate": "Rapprocher les personnes éloignées du marché du travail et les employeurs du territoire.",
         "lead": "emploi",
@@ -321,7 +321,7 @@ CHANTIERS = {
     },
     "logement": {
         "name": "Comité logement abordable (démo)",
-        "kind": Chantier.Kind.COMMITTEE,
+        "kind": Space.Kind.COMMITTEE,
         "themes": [HOUSING],
         "mandate": "Comité déjà en place qui suit l'offre de logements abordables et salubres.",
         "lead": "habitation",
@@ -331,7 +331,7 @@ CHANTIERS = {
     },
     "enfance": {
         "name": "Table petite enfance des Collines (démo)",
-        "kind": Chantier.Kind.TABLE,
+        "kind": Space.Kind.TABLE,
         "themes": [FAMILY],
         "mandate": "Table existante de concertation en petite enfance, associée à l'Alliance (principe 2).",
         "lead": "famille",
@@ -341,7 +341,7 @@ CHANTIERS = {
     },
     "alimentation": {
         "name": "Comité sécurité alimentaire (démo)",
-        "kind": Chantier.Kind.COMMITTEE,
+        "kind": Space.Kind.COMMITTEE,
         "themes": [POVERTY],
         "mandate": "Comité déjà en place sur l'accès à une alimentation saine et abordable.",
         "lead": "sante",
@@ -355,7 +355,7 @@ CHANTIERS = {
     },
     "aines": {
         "name": "Table des aînés de Rouyn-Noranda (démo)",
-        "kind": Chantier.Kind.TABLE,
+        "kind": Space.Kind.TABLE,
         "themes": [AGEING],
         "mandate": "Table existante des organismes et des citoyens aînés.",
         "lead": "aines",
@@ -411,7 +411,7 @@ PROJECTS = [
         "title": "Banque de bénévoles partagée",
         "lead": "benevolat",
         "theme": VOLUNTEERING,
-        "chantier": "entraide",
+        "space": "entraide",
         "status": S.FINAL_REPORT,
         "summary": "Une banque commune de bénévoles pour les organismes du territoire.",
         "target_population": "Personnes qui souhaitent faire du bénévolat; organismes qui en cherchent.",
@@ -439,7 +439,7 @@ PROJECTS = [
         "title": "Accompagnement-transport des aînés",
         "lead": "aines",
         "theme": AGEING,
-        "chantier": "aines",
+        "space": "aines",
         "status": S.COMPLETED,
         "summary": "Des bénévoles accompagnent les aînés des quartiers ruraux à leurs rendez-vous.",
         "target_population": "Personnes aînées des quartiers ruraux, sans moyen de transport.",
@@ -469,7 +469,7 @@ PROJECTS = [
         "title": "Ateliers parents-enfants Bouger en famille",
         "lead": "famille",
         "theme": FAMILY,
-        "chantier": "enfance",
+        "space": "enfance",
         "status": S.IN_PROGRESS,
         "start": S.INTENTION,
         "summary": "Des ateliers hebdomadaires de jeu actif pour les parents et leurs enfants de 0 à 5 ans.",
@@ -500,7 +500,7 @@ PROJECTS = [
         "title": "Halte-garderie communautaire",
         "lead": "famille",
         "theme": FAMILY,
-        "chantier": "enfance",
+        "space": "enfance",
         "status": S.DRAFT,
         "summary": "Une halte-garderie à coût modique pour donner du répit aux parents.",
         "target_population": "Parents d'enfants de 0 à 5 ans sans place en service de garde.",
@@ -516,7 +516,7 @@ PROJECTS = [
         "title": "Cuisines collectives dans les quartiers",
         "lead": "famille",
         "theme": POVERTY,
-        "chantier": "alimentation",
+        "space": "alimentation",
         "status": S.WITHDRAWN,
         "via": S.UNDER_ANALYSIS,
         "summary": "Des cuisines collectives mensuelles dans trois quartiers.",
@@ -533,7 +533,7 @@ PROJECTS = [
         "title": "Parcours vers l'emploi pour jeunes adultes",
         "lead": "emploi",
         "theme": EMPLOYMENT,
-        "chantier": "emploi",
+        "space": "emploi",
         "status": S.AGREEMENT_SIGNED,
         "summary": "Un parcours de douze semaines : ateliers, stage et suivi en emploi.",
         "target_population": "Jeunes adultes de 18 à 30 ans sans emploi ni études.",
@@ -558,7 +558,7 @@ PROJECTS = [
         "title": "Stages d'insertion dans les entreprises locales",
         "lead": "emploi",
         "theme": EMPLOYMENT,
-        "chantier": None,
+        "space": None,
         "status": S.ACCEPTED,
         "summary": "Des stages rémunérés dans de petites entreprises du territoire.",
         "target_population": "Personnes prestataires de l'aide sociale prêtes à intégrer un emploi.",
@@ -578,7 +578,7 @@ PROJECTS = [
         "title": "Frigo communautaire et épicerie à prix modique",
         "lead": "epicerie",
         "theme": POVERTY,
-        "chantier": "alimentation",
+        "space": "alimentation",
         "status": S.IN_PROGRESS,
         "summary": "Un frigo communautaire ouvert tous les jours et un comptoir de produits à prix coûtant.",
         "target_population": "Ménages à faible revenu.",
@@ -611,7 +611,7 @@ PROJECTS = [
         "title": "Répertoire des logements abordables",
         "lead": "habitation",
         "theme": HOUSING,
-        "chantier": "logement",
+        "space": "logement",
         "status": S.COMPLETED,
         "summary": "Un répertoire à jour des logements abordables, en ligne et sur papier.",
         "target_population": "Ménages à faible revenu à la recherche d'un logement.",
@@ -638,7 +638,7 @@ PROJECTS = [
         "title": "Rénovation écoénergétique de logements sociaux",
         "lead": "evain",
         "theme": HOUSING,
-        "chantier": "logement",
+        "space": "logement",
         "status": S.REFUSED,
         "via": S.RECOMMENDED,
         "summary": "Isolation et fenêtres neuves dans douze logements sociaux.",
@@ -655,7 +655,7 @@ PROJECTS = [
         "title": "Reconnaissance des bénévoles dans les quartiers ruraux",
         "lead": "benevolat",
         "theme": VOLUNTEERING,
-        "chantier": "entraide",
+        "space": "entraide",
         "status": S.SUBMITTED,
         "summary": "Des soirées de reconnaissance et un réseau de bénévoles dans les quartiers ruraux.",
         "target_population": "Bénévoles des quartiers ruraux.",
@@ -671,7 +671,7 @@ PROJECTS = [
         "title": "Jardins communautaires intergénérationnels",
         "lead": "evain",
         "theme": AGEING,
-        "chantier": "aines",
+        "space": "aines",
         "status": S.UNDER_ANALYSIS,
         "summary": "Des jardins où aînés et familles cultivent ensemble.",
         "target_population": "Personnes aînées et familles du quartier.",
@@ -690,7 +690,7 @@ PROJECTS = [
         "title": "Café-rencontre des proches aidants",
         "lead": "sante",
         "theme": AGEING,
-        "chantier": None,
+        "space": None,
         "status": S.RECOMMENDED,
         "summary": "Un café-rencontre mensuel pour briser l'isolement des proches aidants d'aînés.",
         "target_population": "Proches aidants de personnes aînées.",
@@ -706,7 +706,7 @@ PROJECTS = [
         "title": "Logements de transition pour jeunes",
         "lead": "habitation",
         "theme": HOUSING,
-        "chantier": "logement",
+        "space": "logement",
         "status": S.INTENTION,
         "start": S.INTENTION,
         "summary": "Quelques logements avec soutien pour les jeunes qui quittent un centre jeunesse.",
@@ -749,7 +749,7 @@ def demo_counts() -> dict[str, int]:
     return {
         "organisations": Organisation.objects.filter(is_demo=True).count(),
         "citizens": Citizen.objects.filter(is_demo=True).count(),
-        "chantiers": Chantier.objects.filter(is_demo=True).count(),
+        "spaces": Space.objects.filter(is_demo=True).count(),
         "meetings": Meeting.objects.filter(is_demo=True).count(),
         "projects": demo_projects.count(),
         "commitments": Commitment.objects.filter(project__in=demo_projects).count(),
@@ -780,12 +780,12 @@ def _create_demo() -> None:
     delegates = {orgs[data["organisation"]].pk: users[data["username"]] for data in USERS if data["group"] != PERSONNEL}
     citizens = _create_citizens()
     objectives = _create_objectives(themes, orgs)
-    chantiers = _create_chantiers(themes, orgs, citizens, users["coordination"])
-    _create_meetings(chantiers, citizens, delegates)
+    spaces = _create_spaces(themes, orgs, citizens, users["coordination"])
+    _create_meetings(spaces, citizens, delegates)
     _set_targets(plan, themes, years, users["coordination"])
     for data in PROJECTS:
         _create_project(data, themes=themes, objectives=objectives, years=years, sources=sources,
-                        orgs=orgs, chantiers=chantiers, by=users["coordination"], delegates=delegates)
+                        orgs=orgs, spaces=spaces, by=users["coordination"], delegates=delegates)
     _move_targets(plan, themes, years, users["coordination"])
 
 
@@ -898,36 +898,36 @@ def _create_objectives(themes: dict[int, Theme], orgs: dict[str, Organisation]) 
     return objectives
 
 
-def _create_chantiers(themes, orgs, citizens, coordinator) -> dict[str, Chantier]:
-    chantiers = {}
+def _create_spaces(themes, orgs, citizens, coordinator) -> dict[str, Space]:
+    spaces = {}
     for key, data in CHANTIERS.items():
-        chantier = Chantier(
+        space = Space(
             name=data["name"], kind=data["kind"], mandate=data["mandate"], lead_organisation=orgs[data["lead"]],
             coordinator=coordinator, is_demo=True,
         )
-        chantier.full_clean()
-        chantier.save()
-        chantier.themes.set([themes[order] for order in data["themes"]])
+        space.full_clean()
+        space.save()
+        space.themes.set([themes[order] for order in data["themes"]])
         first_meeting = data["meetings"][0][0]
-        ChantierMembership.objects.create(chantier=chantier, organisation=orgs[data["lead"]], role=Role.LEAD, joined_on=first_meeting)
+        SpaceMembership.objects.create(space=space, organisation=orgs[data["lead"]], role=Role.LEAD, joined_on=first_meeting)
         for org_key, role, joined_on in data["members"]:
-            ChantierMembership.objects.create(chantier=chantier, organisation=orgs[org_key], role=role, joined_on=joined_on)
+            SpaceMembership.objects.create(space=space, organisation=orgs[org_key], role=role, joined_on=joined_on)
         for citizen_key, role, joined_on in data["citizens"]:
-            ChantierCitizen.objects.create(chantier=chantier, citizen=citizens[citizen_key], role=role, joined_on=joined_on)
-        chantiers[key] = chantier
-    return chantiers
+            SpaceCitizen.objects.create(space=space, citizen=citizens[citizen_key], role=role, joined_on=joined_on)
+        spaces[key] = space
+    return spaces
 
 
-def _create_meetings(chantiers, citizens, delegates) -> None:
+def _create_meetings(spaces, citizens, delegates) -> None:
     """Past meetings with invitations, minutes, attendance and a decision with its follow-ups;
     organisations without a demo login attend as such. Two upcoming meetings, scheduled as a
     coordinator would (members invited)."""
     for key, data in CHANTIERS.items():
-        chantier = chantiers[key]
-        members = list(chantier.memberships.select_related("organisation").order_by("pk"))
+        space = spaces[key]
+        members = list(space.memberships.select_related("organisation").order_by("pk"))
         meetings = []
         for number, (day, place) in enumerate(data["meetings"], start=1):
-            meeting = _meeting(chantier, day, place, minutes=MINUTES)
+            meeting = _meeting(space, day, place, minutes=MINUTES)
             meetings.append(meeting)
             seated = [m for m in members if m.joined_on <= day]
             seated_citizens = [citizens[c] for c, _role, joined_on in data["citizens"] if joined_on <= day]
@@ -947,7 +947,7 @@ def _create_meetings(chantiers, citizens, delegates) -> None:
     today = timezone.localdate()
     for key, days_ahead, place in UPCOMING_MEETINGS:
         meeting_schedule(
-            chantier=chantiers[key], date=today + datetime.timedelta(days=days_ahead), start_time=MEETING_HOURS[0],
+            space=spaces[key], date=today + datetime.timedelta(days=days_ahead), start_time=MEETING_HOURS[0],
             end_time=MEETING_HOURS[1], place=PLACES[place], agenda=AGENDA, is_demo=True,
         )
 
@@ -975,9 +975,9 @@ def _record_decision(meeting: Meeting, members) -> None:
     )
 
 
-def _meeting(chantier: Chantier, day: datetime.date, place: str, *, minutes: str) -> Meeting:
+def _meeting(space: Space, day: datetime.date, place: str, *, minutes: str) -> Meeting:
     meeting = Meeting(
-        chantier=chantier, date=day, start_time=MEETING_HOURS[0], end_time=MEETING_HOURS[1],
+        space=space, date=day, start_time=MEETING_HOURS[0], end_time=MEETING_HOURS[1],
         place=PLACES[place], agenda=AGENDA, minutes=minutes, is_demo=True,
     )
     meeting.full_clean()
@@ -997,7 +997,7 @@ def _steps(data: dict) -> list[str]:
     return steps
 
 
-def _create_project(data, *, themes, objectives, years, sources, orgs, chantiers, by, delegates) -> ActionProject:
+def _create_project(data, *, themes, objectives, years, sources, orgs, spaces, by, delegates) -> ActionProject:
     theme = themes[data["theme"]]
     start_date, end_date = data["dates"]
     steps = _steps(data)
@@ -1010,7 +1010,7 @@ def _create_project(data, *, themes, objectives, years, sources, orgs, chantiers
         lead=orgs[data["lead"]],
         theme=theme,
         objective=objectives[data["theme"]],
-        chantier=chantiers[data["chantier"]] if data["chantier"] else None,
+        space=spaces[data["space"]] if data["space"] else None,
         summary=data["summary"],
         description=f"{data['summary']} Projet fictif, pour la démonstration du portail.",
         target_population=data["target_population"],

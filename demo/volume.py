@@ -31,13 +31,13 @@ from django.utils.text import slugify
 from budget.models import Agreement, Commitment, Disbursement, FundingSource
 from chantiers.models import (
     Attendance,
-    Chantier,
-    ChantierCitizen,
-    ChantierMembership,
     Decision,
     FollowUp,
     Invitation,
     Meeting,
+    Space,
+    SpaceCitizen,
+    SpaceMembership,
 )
 from organisations.models import Citizen, Membership, Organisation, User
 from plans.models import Objective, Plan, PlanYear, Theme
@@ -132,7 +132,7 @@ THEMES = [
     "Vieillissement de la population",
 ]
 SPACE_KINDS = [
-    ("Chantier", Chantier.Kind.CHANTIER), ("Comité", Chantier.Kind.COMMITTEE), ("Table", Chantier.Kind.TABLE),
+    ("Chantier", Space.Kind.CHANTIER), ("Comité", Space.Kind.COMMITTEE), ("Table", Space.Kind.TABLE),
 ]
 PROJECT_WORDS = [
     "Cuisines collectives", "Jardins communautaires", "Accompagnement vers l'emploi", "Répit aux familles",
@@ -425,13 +425,13 @@ def _create_spaces(a: Alliance) -> None:
     for n in range(a.counts["spaces"]):
         word, kind = SPACE_KINDS[n % len(SPACE_KINDS)]
         theme = a.themes[n % len(a.themes)]
-        spaces.append(Chantier(
+        spaces.append(Space(
             name=f"{word} {theme.name.lower()} de {a.city}" + (f" no {n // len(a.themes) + 1}" if n >= len(a.themes) else ""),
             kind=kind, mandate=f"Concerter les partenaires de {a.city} sur l'enjeu « {theme.name} ».",
         ))
-    a.spaces = Chantier.objects.bulk_create(spaces, batch_size=BATCH)
+    a.spaces = Space.objects.bulk_create(spaces, batch_size=BATCH)
     theme_links, seats, citizen_seats = [], [], []
-    Through = Chantier.themes.through
+    Through = Space.themes.through
     for n, space in enumerate(a.spaces):
         themes = {a.themes[n % len(a.themes)]}
         if rng.random() < 0.3:
@@ -443,14 +443,14 @@ def _create_spaces(a: Alliance) -> None:
         a.space_citizens[space.pk] = citizens
         space.lead_organisation_id = members[0].pk
         seats += [
-            ChantierMembership(chantier=space, organisation=org, role="lead" if i == 0 else "member", joined_on=datetime.date(2013, 4, 1))
+            SpaceMembership(space=space, organisation=org, role="lead" if i == 0 else "member", joined_on=datetime.date(2013, 4, 1))
             for i, org in enumerate(members)
         ]
-        citizen_seats += [ChantierCitizen(chantier=space, citizen=c, joined_on=datetime.date(2013, 4, 1)) for c in citizens]
-    _insert(Through, ["chantier_id", "theme_id"], theme_links)
-    Chantier.objects.bulk_update(a.spaces, ["lead_organisation"], batch_size=BATCH)
-    ChantierMembership.objects.bulk_create(seats, batch_size=BATCH)
-    ChantierCitizen.objects.bulk_create(citizen_seats, batch_size=BATCH)
+        citizen_seats += [SpaceCitizen(space=space, citizen=c, joined_on=datetime.date(2013, 4, 1)) for c in citizens]
+    _insert(Through, ["space_id", "theme_id"], theme_links)
+    Space.objects.bulk_update(a.spaces, ["lead_organisation"], batch_size=BATCH)
+    SpaceMembership.objects.bulk_create(seats, batch_size=BATCH)
+    SpaceCitizen.objects.bulk_create(citizen_seats, batch_size=BATCH)
 
 
 def _create_meetings(a: Alliance) -> tuple[int, int]:
@@ -463,7 +463,7 @@ def _create_meetings(a: Alliance) -> tuple[int, int]:
             minutes = rng.choice((90, 120, 150, 180))
             end = (datetime.datetime.combine(first_day, start) + datetime.timedelta(minutes=minutes)).time()
             meetings.append(Meeting(
-                chantier=space, date=first_day + datetime.timedelta(days=rng.randint(0, days)), start_time=start,
+                space=space, date=first_day + datetime.timedelta(days=rng.randint(0, days)), start_time=start,
                 end_time=end, duration_minutes=minutes, place=f"Salle communautaire, {a.city}",
                 agenda="1. Mot de bienvenue\n2. Suivi des projets\n3. Varia",
                 minutes="Les partenaires ont fait le point sur les projets en cours.",
@@ -471,8 +471,8 @@ def _create_meetings(a: Alliance) -> tuple[int, int]:
     meetings = Meeting.objects.bulk_create(meetings, batch_size=BATCH)
     invitations, attendances, decisions = [], [], []
     for meeting, want in zip(meetings, _spread(rng, a.counts["attendances"], len(meetings))):
-        orgs = a.space_orgs[meeting.chantier_id]
-        citizens = a.space_citizens[meeting.chantier_id]
+        orgs = a.space_orgs[meeting.space_id]
+        citizens = a.space_citizens[meeting.space_id]
         invited_at = _aware(meeting.date - datetime.timedelta(days=14))
         invitations += [(meeting.pk, org.pk, None, invited_at) for org in orgs]
         invitations += [(meeting.pk, None, c.pk, invited_at) for c in citizens]
@@ -495,7 +495,7 @@ def _create_meetings(a: Alliance) -> tuple[int, int]:
         done_on = meeting.date + datetime.timedelta(days=20)
         done = done_on <= a.today
         follow_ups.append((
-            decision.pk, "Transmettre le compte rendu aux partenaires", a.space_orgs[meeting.chantier_id][0].pk,
+            decision.pk, "Transmettre le compte rendu aux partenaires", a.space_orgs[meeting.space_id][0].pk,
             meeting.date + datetime.timedelta(days=30), done, done_on if done else None,
         ))
     _insert(FollowUp, ["decision_id", "what", "responsible_organisation_id", "due_on", "done", "done_on"], follow_ups)
@@ -524,7 +524,7 @@ def _create_projects(a: Alliance) -> tuple[int, int, int, int]:
         end = min(plan_end, start + datetime.timedelta(days=rng.randint(180, 700)))
         projects.append(ActionProject(
             title=f"{PROJECT_WORDS[n % len(PROJECT_WORDS)]} — {a.city} {n + 1}", lead=lead, theme=theme,
-            objective=rng.choice(a.objectives.get(theme.pk) or [None]), chantier=rng.choice(a.spaces) if rng.random() < 0.6 else None,
+            objective=rng.choice(a.objectives.get(theme.pk) or [None]), space=rng.choice(a.spaces) if rng.random() < 0.6 else None,
             summary=f"Un projet de {lead.name} pour l'enjeu « {theme.name} ».",
             description="Description du projet, de ses activités et de ses retombées attendues.",
             target_population="Personnes et familles à faible revenu", area_served=a.city,

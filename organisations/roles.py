@@ -29,7 +29,7 @@ NEVER_DELETED = {
     "plan",
     "planyear",
     "theme",
-    "chantier",
+    "space",
     "meeting",
     "actionproject",
     "projectstatuschange",

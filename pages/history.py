@@ -31,7 +31,7 @@ from budget.models import (
     FundingSource,
     PlannedPayment,
 )
-from chantiers.models import Chantier
+from chantiers.models import Space
 from organisations.models import Membership, Organisation
 from projects.access import is_report_reader
 from projects.models import ActionProject, ProgressReport, ProjectPartner
@@ -67,7 +67,7 @@ def _memberships(user):
 KINDS = {
     "organisation": (Organisation, lambda user: Organisation.objects.visible_to(user)),
     "membre": (Membership, _memberships),
-    "lieu": (Chantier, lambda user: Chantier.objects.visible_to(user)),
+    "lieu": (Space, lambda user: Space.objects.visible_to(user)),
     "projet": (ActionProject, lambda user: ActionProject.objects.visible_to(user)),
     "rapport": (ProgressReport, _reports),
     "source": (FundingSource, lambda user: FundingSource.objects.all() if user.sees_everything else FundingSource.objects.none()),

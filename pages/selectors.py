@@ -34,7 +34,7 @@ from django.utils.functional import cached_property
 
 from asis.kept import Version, current_version, kept
 from budget.models import Commitment, Disbursement, FundingSource
-from chantiers.models import Chantier, ChantierCitizen, ChantierMembership, FollowUp, Meeting
+from chantiers.models import FollowUp, Meeting, Space, SpaceCitizen, SpaceMembership
 from organisations.models import Organisation
 from plans.models import Plan, PlanYear, Theme
 from projects.models import ActionProject, ProgressReport, ProjectPartner, ProjectStatus, visible_projects_q
@@ -82,10 +82,10 @@ def _disbursed_subquery():
 def _current_citizens_subquery():
     """How many citizens sit in the space today (a number: the public never sees their names)."""
     count = (
-        ChantierCitizen.objects.current()
-        .filter(chantier=OuterRef("pk"))
+        SpaceCitizen.objects.current()
+        .filter(space=OuterRef("pk"))
         .order_by()
-        .values("chantier")
+        .values("space")
         .annotate(n=Count("pk"))
         .values("n")
     )
@@ -124,19 +124,19 @@ def _count_subquery(queryset, field: str):
     return Coalesce(Subquery(count, output_field=IntegerField()), Value(0))
 
 
-def _first_spaces_of(themes: list[Theme], spaces, *, limit: int) -> dict[int, list[Chantier]]:
+def _first_spaces_of(themes: list[Theme], spaces, *, limit: int) -> dict[int, list[Space]]:
     """The first `limit` of `spaces` (SPACE_ORDER) of each theme, with their lead, by theme pk. One query on the
     spaces' links to their themes: one LIMIT subquery per theme, each read on an index (a sliced prefetch would
     number every space of every theme with a window)."""
     if not themes:
         return {}
-    links = Chantier.themes.through.objects
+    links = Space.themes.through.objects
     first = Q()
     for theme in themes:
-        first |= Q(theme=theme, chantier__in=spaces.filter(themes=theme).order_by(*SPACE_ORDER).values("pk")[:limit])
+        first |= Q(theme=theme, space__in=spaces.filter(themes=theme).order_by(*SPACE_ORDER).values("pk")[:limit])
     by_theme = defaultdict(list)
-    for link in links.filter(first).select_related("chantier__lead_organisation"):
-        by_theme[link.theme_id].append(link.chantier)
+    for link in links.filter(first).select_related("space__lead_organisation"):
+        by_theme[link.theme_id].append(link.space)
     return {theme.pk: sorted(by_theme[theme.pk], key=attrgetter(*SPACE_ORDER)) for theme in themes}
 
 
@@ -188,7 +188,7 @@ def plan_overview(user) -> dict:
 def _overview(user, plan) -> dict:
     """The home page's themes, money and queues for this user (the plan read by `plan_overview`)."""
     visible = _visible_projects(user)
-    active_spaces = Chantier.objects.active()
+    active_spaces = Space.objects.active()
     counts = {
         "space_count": _count_subquery(active_spaces, "themes"),
         "project_count": _count_subquery(visible, "theme"),
@@ -255,7 +255,7 @@ def open_follow_ups(limit: int = FOLLOW_UPS_SHOWN) -> dict:
     soonest = FollowUp.objects.open().order_by(F("due_on").asc(nulls_last=True), "pk")
     follow_ups = list(  # the first `limit` are chosen on the follow-ups alone, then joined (not every open one)
         FollowUp.objects.filter(pk__in=soonest.values("pk")[:limit])
-        .select_related("decision__meeting__chantier", "responsible_organisation", "responsible_user")
+        .select_related("decision__meeting__space", "responsible_organisation", "responsible_user")
         .annotate(open_total=Subquery(count_open))
         .order_by(F("due_on").asc(nulls_last=True), "pk")
     )
@@ -307,7 +307,7 @@ def _theme_detail(user, slug: str, *, space_page=None, project_page=None) -> dic
         Theme.objects.select_related("plan")
         .filter(slug=slug)
         .annotate(
-            space_count=_count_subquery(Chantier.objects.active(), "themes"),
+            space_count=_count_subquery(Space.objects.active(), "themes"),
             committed=_theme_money_subquery(user, Commitment.objects, "project", Commitment.CURRENT),
             disbursed=_theme_money_subquery(user, Disbursement.objects, "commitment__project", "amount"),
         )
@@ -318,13 +318,13 @@ def _theme_detail(user, slug: str, *, space_page=None, project_page=None) -> dic
         return None
 
     spaces = (
-        theme.chantiers.active()
+        theme.spaces.active()
         .select_related("lead_organisation")
         .annotate(citizen_count=_current_citizens_subquery())
         .prefetch_related(
             Prefetch(
                 "memberships",
-                queryset=ChantierMembership.objects.current().select_related("organisation").order_by("organisation__name"),
+                queryset=SpaceMembership.objects.current().select_related("organisation").order_by("organisation__name"),
                 to_attr="current_seats",
             )
         )
@@ -343,7 +343,7 @@ def _theme_detail(user, slug: str, *, space_page=None, project_page=None) -> dic
     rank = {value: i for i, value in enumerate(ProjectStatus.values)}
     projects = sorted(  # 1 the projects of this page (chosen on the projects alone), with lead, space and money
         ActionProject.objects.filter(pk__in=projects_page.object_list)
-        .select_related("lead", "chantier")
+        .select_related("lead", "space")
         .annotate(committed=_committed_subquery(), disbursed=_disbursed_subquery()),
         key=lambda p: (rank.get(p.status, len(rank)), p.title, p.pk),
     )
@@ -369,7 +369,7 @@ def _theme_detail(user, slug: str, *, space_page=None, project_page=None) -> dic
     ]
 
     today = timezone.localdate()
-    theme_meetings = Meeting.objects.filter(chantier__themes=theme)
+    theme_meetings = Meeting.objects.filter(space__themes=theme)
     context = {
         "theme": theme,
         "plan": theme.plan,
@@ -389,7 +389,7 @@ def _theme_detail(user, slug: str, *, space_page=None, project_page=None) -> dic
     }
     if user.is_authenticated:
         # Details (date, place) only of the meetings this user may see; the public gets the number alone.
-        visible_meetings = Meeting.objects.visible_to(user).filter(chantier__themes=theme).select_related("chantier")
+        visible_meetings = Meeting.objects.visible_to(user).filter(space__themes=theme).select_related("space")
         context["upcoming_meetings"] = list(visible_meetings.upcoming()[:MEETINGS_SHOWN])  # 1
         context["past_meetings"] = list(visible_meetings.past()[:MEETINGS_SHOWN])  # 1
     return context
@@ -414,7 +414,7 @@ def _runs(start: datetime.date | None, end: datetime.date | None, year: PlanYear
     return start <= year.end_date and (end is None or end >= year.start_date)
 
 
-def _space_start(space: Chantier) -> datetime.date:
+def _space_start(space: Space) -> datetime.date:
     """A space runs from its first seat or its creation, whichever came first (seats are often back-dated)."""
     created = timezone.localdate(space.created_at)
     return min(space.first_seat, created) if space.first_seat else created
@@ -447,21 +447,21 @@ def _timeline(user, plan) -> dict:
     years = list(plan.years.all())
 
     first_seat = (
-        ChantierMembership.objects.filter(chantier=OuterRef("pk"))
+        SpaceMembership.objects.filter(space=OuterRef("pk"))
         .order_by()
-        .values("chantier")
+        .values("space")
         .annotate(first=Min("joined_on"))
         .values("first")
     )
     running = ActionProject.objects.visible_to(user).exclude(status__in=NOT_RUNNING)
     themes = list(
         plan.themes.annotate(  # 1 themes with how many spaces (archived ones too) and running projects they have
-            space_count=_count_subquery(Chantier.objects.all(), "themes"),
+            space_count=_count_subquery(Space.objects.all(), "themes"),
             project_count=_count_subquery(running, "theme"),
         ).prefetch_related(  # + 1 the first spaces of each theme, with their first seat
             Prefetch(
-                "chantiers",
-                queryset=Chantier.objects.annotate(first_seat=Subquery(first_seat)).order_by("kind", "name", "pk")[
+                "spaces",
+                queryset=Space.objects.annotate(first_seat=Subquery(first_seat)).order_by("kind", "name", "pk")[
                     :TIMELINE_SHOWN
                 ],
                 to_attr="timeline_spaces",
@@ -473,10 +473,10 @@ def _timeline(user, plan) -> dict:
     )
 
     today = timezone.localdate()
-    held = Meeting.objects.filter(chantier__themes__plan=plan, date__lt=today).annotate(year_id=_year_of("date", years))
+    held = Meeting.objects.filter(space__themes__plan=plan, date__lt=today).annotate(year_id=_year_of("date", years))
     meetings_by_theme = {  # 1 meetings held per theme and year
-        (row["chantier__themes"], row["year_id"]): row["n"]
-        for row in held.filter(year_id__isnull=False).values("chantier__themes", "year_id").annotate(n=Count("pk")).order_by()
+        (row["space__themes"], row["year_id"]): row["n"]
+        for row in held.filter(year_id__isnull=False).values("space__themes", "year_id").annotate(n=Count("pk")).order_by()
     }
     meetings_total = {  # 1 meetings held per year, each counted once even when its space serves two themes
         row["year_id"]: row["n"]

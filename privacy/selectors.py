@@ -174,10 +174,10 @@ def people_past_retention(today: datetime.date | None = None) -> tuple[list, lis
     user_cutoff = _years_later(today, -USER_INACTIVE_YEARS)
     citizens = (
         Citizen.objects.filter(anonymised_at__isnull=True)
-        .exclude(pk__in=Citizen.objects.filter(chantier_memberships__isnull=False, chantier_memberships__left_on=None)
+        .exclude(pk__in=Citizen.objects.filter(space_memberships__isnull=False, space_memberships__left_on=None)
                  .values("pk"))
         .annotate(
-            last_meeting=Max("attendances__meeting__date"), last_seat=Max("chantier_memberships__left_on"),
+            last_meeting=Max("attendances__meeting__date"), last_seat=Max("space_memberships__left_on"),
             last_consent=Max("consents__given_at"),
         )
         .order_by("pk")

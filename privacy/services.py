@@ -295,7 +295,7 @@ def person_erase(
             "first_name": _("Citoyen"), "last_name": _("anonymisé n° %(pk)s") % {"pk": person.pk}, "email": "",
             "phone": "", "neighbourhood": "", "notes": "", "consent_to_contact": False, "consent_given_on": None,
         }
-        for seat in person.chantier_memberships.filter(left_on__isnull=True):
+        for seat in person.space_memberships.filter(left_on__isnull=True):
             seat.left_on = max(today, seat.joined_on or today)
             seat.save(update_fields=["left_on"])
     else:

@@ -99,7 +99,7 @@ class ActionProjectAdmin(SimpleHistoryAdmin, ModelAdmin):
     list_filter = ["status", "theme", "is_demo"]
     list_select_related = ["lead", "theme"]
     search_fields = ["title", "lead__name", "description"]
-    autocomplete_fields = ["lead", "theme", "objective", "chantier", "plan_years"]
+    autocomplete_fields = ["lead", "theme", "objective", "space", "plan_years"]
     inlines = [ProjectPartnerInline, OtherFundingInline, IndicatorInline, StatusChangeInline]
 
     def get_form(self, request, obj=None, **kwargs):

@@ -16,7 +16,7 @@ from asis.forms import (
     bounded_texts,
 )
 from asis.templatetags.asis_format import number as format_number
-from chantiers.models import Chantier
+from chantiers.models import Space
 from organisations.models import Organisation
 from plans.models import Objective, PlanYear, Theme, plan_date_bounds
 from projects import validators
@@ -81,7 +81,7 @@ class ProjectForm(LeadChoiceMixin, forms.ModelForm):
         model = ActionProject
         formfield_callback = bounded_texts(description=LONG_TEXT_MAX_LENGTH, objectives=LONG_TEXT_MAX_LENGTH)
         fields = [
-            "title", "theme", "objective", "chantier", "summary", "description", "objectives",
+            "title", "theme", "objective", "space", "summary", "description", "objectives",
             "target_population", "area_served", "start_date", "end_date", "plan_years",
         ]
         field_classes = {"plan_years": IdsField}
@@ -96,7 +96,7 @@ class ProjectForm(LeadChoiceMixin, forms.ModelForm):
         }
         help_texts = {
             "objectives": _("Les objectifs propres au projet (l'objectif du plan se choisit plus haut)."),
-            "chantier": _("Le lieu de concertation où le projet est travaillé (principe 2)."),
+            "space": _("Le lieu de concertation où le projet est travaillé (principe 2)."),
         }
 
     def __init__(self, *args, plan=None, organisations=(), year_amounts=None, **kwargs):
@@ -105,7 +105,7 @@ class ProjectForm(LeadChoiceMixin, forms.ModelForm):
         self.fields["theme"].queryset = themes.order_by("order")
         self.fields["objective"].queryset = Objective.objects.filter(theme__in=themes).select_related("theme").order_by("theme__order", "order")
         self.fields["objective"].label_from_instance = lambda o: f"{o.theme.name} — {o.title}"
-        self.fields["chantier"].queryset = Chantier.objects.active().order_by("name")
+        self.fields["space"].queryset = Space.objects.active().order_by("name")
         self.plan_years = list(plan.years.all()) if plan is not None else []
         bound_dates(self, "start_date", "end_date", bounds=lambda: plan_date_bounds(plan))
         self.fields["plan_years"].queryset = PlanYear.objects.filter(pk__in=[y.pk for y in self.plan_years])

@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from asis.history_records import ChangeHistory
-from chantiers.models import Chantier
+from chantiers.models import Space
 from organisations.models import Organisation
 from plans.models import Objective, Plan, PlanYear, Theme
 
@@ -106,7 +106,7 @@ class ActionProject(models.Model):
     )
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="projects", verbose_name=_("enjeu"))
     objective = models.ForeignKey(Objective, on_delete=models.PROTECT, null=True, blank=True, related_name="projects", verbose_name=_("objectif"))
-    chantier = models.ForeignKey(Chantier, on_delete=models.PROTECT, null=True, blank=True, related_name="projects", verbose_name=_("lieu de concertation"))
+    space = models.ForeignKey(Space, on_delete=models.PROTECT, null=True, blank=True, related_name="projects", verbose_name=_("lieu de concertation"))
     summary = models.CharField(_("résumé"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
     objectives = models.TextField(_("objectifs du projet"), blank=True)

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 
 from budget.models import FundingSource
 from budget.services import ledger as ledger_services
-from chantiers.models import Chantier, Meeting
+from chantiers.models import Meeting, Space
 from organisations.models import Citizen, Membership, Organisation, User
 from plans import services as plan_services
 from plans.models import Plan, PlanYear, Theme
@@ -85,16 +85,16 @@ def make_source(plan, amount="100000.00", **fields) -> FundingSource:
     return FundingSource.objects.create(plan=plan, amount=Decimal(amount), **{**defaults, **fields})
 
 
-def make_chantier(themes=(), **fields) -> Chantier:
+def make_space(themes=(), **fields) -> Space:
     i = n()
-    chantier = Chantier.objects.create(**{"name": f"Chantier {i}", **fields})
+    space = Space.objects.create(**{"name": f"Chantier {i}", **fields})
     if themes:
-        chantier.themes.set(themes)
-    return chantier
+        space.themes.set(themes)
+    return space
 
 
-def make_meeting(chantier, **fields) -> Meeting:
-    return Meeting.objects.create(chantier=chantier, **{"date": datetime.date(2014, 5, 1), **fields})
+def make_meeting(space, **fields) -> Meeting:
+    return Meeting.objects.create(space=space, **{"date": datetime.date(2014, 5, 1), **fields})
 
 
 def make_project(*, lead, theme, status=ProjectStatus.DRAFT, by=None, **fields) -> ActionProject:

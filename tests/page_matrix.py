@@ -13,7 +13,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from chantiers.models import Chantier, FollowUp, Meeting
+from chantiers.models import FollowUp, Meeting, Space
 from organisations.models import Citizen, MembershipRequest, Organisation, User
 from projects.models import ActionProject, ProgressReport, ReportAttachment, ReviewCriterion
 
@@ -46,7 +46,7 @@ OBJECTS = {
     "filed project of another": lambda: _project("Reconnaissance des bénévoles dans les quartiers ruraux"),
     "project naming partenaire as partner": lambda: _project("Jardins communautaires intergénérationnels"),
     "partnership of partenaire": lambda: _partnership("Jardins communautaires intergénérationnels", "partenaire"),
-    "space": lambda: {"pk": Chantier.objects.filter(is_demo=True).order_by("pk").first().pk},
+    "space": lambda: {"pk": Space.objects.filter(is_demo=True).order_by("pk").first().pk},
     "space seat": lambda: _seat(),
     "space citizen seat": lambda: _citizen_seat(),
     "meeting": lambda: {"pk": Meeting.objects.filter(is_demo=True).order_by("pk").first().pk},
@@ -135,12 +135,12 @@ def _disbursement(title):
 
 
 def _seat():
-    space = Chantier.objects.filter(is_demo=True).order_by("pk").first()
+    space = Space.objects.filter(is_demo=True).order_by("pk").first()
     return {"pk": space.pk, "seat_pk": space.memberships.order_by("pk").first().pk}
 
 
 def _citizen_seat():
-    space = Chantier.objects.filter(is_demo=True, citizen_memberships__isnull=False).order_by("pk").first()
+    space = Space.objects.filter(is_demo=True, citizen_memberships__isnull=False).order_by("pk").first()
     return {"pk": space.pk, "seat_pk": space.citizen_memberships.order_by("pk").first().pk}
 
 

@@ -10,7 +10,7 @@ sent to the login page first). `set_language` answers GET with a redirect back.
 import pytest
 from django.urls import reverse
 
-from chantiers.models import Chantier
+from chantiers.models import Space
 from organisations.models import Organisation
 from projects.models import ActionProject, ProgressReport
 from tests.page_matrix import LOGIN, MATRIX, OBJECTS, ROLES, actual_matrix, url_names
@@ -109,7 +109,7 @@ def fingerprint() -> tuple:
         tuple(ProjectPartner.objects.order_by("pk").values_list("status", "answered_by")),
         *(model.objects.count() for model in (
             ProjectStatusChange, ProjectReview, BoardDecision, Commitment, Disbursement, Agreement, ReportDeadline,
-            ProgressReport, Membership, Chantier,
+            ProgressReport, Membership, Space,
         )),
     )
 

@@ -381,10 +381,10 @@ def test_odd_query_parameters_never_break_a_page():
 
 @pytest.fixture
 def space(cast, theme):
-    from chantiers.services import chantier_create, chantier_seat_citizen
+    from chantiers.services import space_create, space_seat_citizen
 
-    space = chantier_create(themes=[theme], name="Chantier logement", lead_organisation=cast.org_a, coordinator=cast.coordinator)
-    chantier_seat_citizen(chantier=space, citizen=f.make_citizen())
+    space = space_create(themes=[theme], name="Chantier logement", lead_organisation=cast.org_a, coordinator=cast.coordinator)
+    space_seat_citizen(space=space, citizen=f.make_citizen())
     return space
 
 
@@ -395,7 +395,7 @@ def test_attendance_with_an_id_too_large_is_a_french_error(client, cast, space, 
     from chantiers.models import Attendance
     from chantiers.services import meeting_schedule
 
-    meeting = meeting_schedule(chantier=space, date=datetime.date.today() - datetime.timedelta(days=2), place="Salle")
+    meeting = meeting_schedule(space=space, date=datetime.date.today() - datetime.timedelta(days=2), place="Salle")
     client.force_login(cast.coordinator)
     response = client.post(reverse("chantiers:meeting-attendance", args=[meeting.pk]), {field: [bad_id]})
     assert response.status_code == 200
@@ -419,15 +419,15 @@ def test_a_space_form_takes_no_id_too_large(client, cast, space):
 def test_seating_in_an_archived_space_says_why(client, cast, space, url_name, data):
     """A form left open while the space was archived: the page had no form any more, so its error was
     lost (a 200 with no message) and a valid one seated a member in an archived space."""
-    from chantiers.models import ChantierCitizen, ChantierMembership
-    from chantiers.services import chantier_archive
+    from chantiers.models import SpaceCitizen, SpaceMembership
+    from chantiers.services import space_archive
 
-    chantier_archive(chantier=space)
-    seats = (ChantierMembership.objects.count(), ChantierCitizen.objects.count())
+    space_archive(space=space)
+    seats = (SpaceMembership.objects.count(), SpaceCitizen.objects.count())
     client.force_login(cast.coordinator)
     response = client.post(reverse(url_name, args=[space.pk]), data(cast), follow=True)
     assert "est archivé : réactivez-le" in response.content.decode()
-    assert (ChantierMembership.objects.count(), ChantierCitizen.objects.count()) == seats
+    assert (SpaceMembership.objects.count(), SpaceCitizen.objects.count()) == seats
 
 
 @pytest.mark.parametrize("prefix", ["partenaires", "indicateurs", "financement"])
@@ -452,7 +452,7 @@ def test_a_huge_follow_up_count_is_refused(client, cast, space):
     from chantiers.models import Decision
     from chantiers.services import meeting_schedule
 
-    meeting = meeting_schedule(chantier=space, date=datetime.date.today() - datetime.timedelta(days=2), place="Salle")
+    meeting = meeting_schedule(space=space, date=datetime.date.today() - datetime.timedelta(days=2), place="Salle")
     client.force_login(cast.coordinator)
     response = client.post(reverse("chantiers:decision-create", args=[meeting.pk]), {
         "text": "Une décision", "suivi-TOTAL_FORMS": "99999", "suivi-INITIAL_FORMS": "0",

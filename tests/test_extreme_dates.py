@@ -9,7 +9,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from chantiers.models import ChantierMembership, FollowUp, Meeting
+from chantiers.models import FollowUp, Meeting, SpaceMembership
 from organisations.models import Citizen, Membership, User
 from plans.models import MobilisationActivity
 from privacy.models import ConfidentialityIncident, PrivacyRequest
@@ -27,7 +27,7 @@ def _store_everywhere(day: datetime.date) -> None:
     ReportDeadline.objects.update(due_on=day)
     ProgressReport.objects.update(period_start=day, period_end=day)
     BoardDecision.objects.update(decided_on=day)
-    ChantierMembership.objects.update(joined_on=day)
+    SpaceMembership.objects.update(joined_on=day)
     Membership.objects.update(joined_on=day)
     MobilisationActivity.objects.update(period_start=day, period_end=day, held_on=day)
     Citizen.objects.exclude(consent_given_on=None).update(consent_given_on=day)

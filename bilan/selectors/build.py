@@ -26,7 +26,7 @@ from budget.models import (
     DisbursementCorrection,
     FundingSource,
 )
-from chantiers.models import Chantier
+from chantiers.models import Space
 from organisations.models import Organisation
 from plans.models import Plan, PlanYear, Theme
 from projects.models import ActionProject, ProgressReport, ProjectPartner, ProjectStatus
@@ -48,7 +48,7 @@ def bilan_projects(user, *, plan: Plan, theme=None, space=None, organisation=Non
     if theme is not None:
         projects = projects.filter(theme=theme)
     if space is not None:
-        projects = projects.filter(chantier=space)
+        projects = projects.filter(space=space)
     if organisation is not None:
         projects = projects.filter(
             Q(lead=organisation) | Q(pk__in=ProjectPartner.objects.not_declined().filter(organisation=organisation).values("project"))
@@ -76,7 +76,7 @@ def _active_in(period: Period) -> Q:
 
 def build_bilan(
     *, user, period_start: datetime.date, period_end: datetime.date, theme: Theme | None = None,
-    space: Chantier | None = None, organisation: Organisation | None = None, status: str | None = None,
+    space: Space | None = None, organisation: Organisation | None = None, status: str | None = None,
     plan: Plan | None = None, period: Period | None = None, page: int | None = 1, per_page: int = PER_PAGE,
     years: list[PlanYear] | None = None, themes: list[Theme] | None = None,
 ) -> "Bilan":

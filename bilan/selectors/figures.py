@@ -30,7 +30,7 @@ from budget.models import (
     Disbursement,
     DisbursementCorrection,
 )
-from chantiers.models import Attendance, Chantier, Meeting
+from chantiers.models import Attendance, Meeting, Space
 from projects.models import Indicator, IndicatorValue, ProgressReport, ProjectPartner
 
 HIGHLIGHTS_SHOWN = 50  # latest highlights on the page (every one is in the exports)
@@ -125,7 +125,7 @@ def _tallies(projects, *, end: datetime.date):
     ))
     units = row(
         Indicator.objects.filter(project__in=projects.values("pk"), target__isnull=False),
-        "units", F("project__theme"), F("project__chantier"), F("unit"), first,
+        "units", F("project__theme"), F("project__space"), F("unit"), first,
         n1=Count("pk"), d1=Sum(latest_value, output_field=SUM), d2=Sum("target", output_field=SUM),
     )
 
@@ -135,7 +135,7 @@ def _tallies(projects, *, end: datetime.date):
     below = own_targets.annotate(latest=Coalesce(latest_value, Value(NO_VALUE), output_field=SUM)).filter(latest__lt=F("target"))
     has_targets = Q(Exists(own_targets))
     verdicts = row(
-        projects, "projects", F("theme"), F("chantier"), F("status"), F("chantier__name"),
+        projects, "projects", F("theme"), F("space"), F("status"), F("space__name"),
         n1=Count("pk"), n2=Count("pk", filter=has_targets), n3=Count("pk", filter=Q(Exists(below))),
         d1=Sum(Subquery(latest_report.values("people_reached")[:1]), output_field=SUM),
         d2=Sum(Subquery(latest_report.values("citizens_reached")[:1]), output_field=SUM),
@@ -202,13 +202,13 @@ def _meetings(user, *, plan, period, theme, space, organisation) -> dict:
     held_until = min(period.end, timezone.localdate() - datetime.timedelta(days=1))
     meetings = Meeting.objects.visible_to(user).filter(date__range=(period.start, held_until))
     if theme is not None:
-        meetings = meetings.filter(chantier__in=theme.chantiers.values("pk"))
+        meetings = meetings.filter(space__in=theme.spaces.values("pk"))
     else:
-        meetings = meetings.filter(chantier__in=Chantier.objects.filter(themes__plan=plan).values("pk"))
+        meetings = meetings.filter(space__in=Space.objects.filter(themes__plan=plan).values("pk"))
     if space is not None:
-        meetings = meetings.filter(chantier=space)
+        meetings = meetings.filter(space=space)
     if organisation is not None:
-        meetings = meetings.filter(chantier__in=organisation.chantier_memberships.values("chantier"))
+        meetings = meetings.filter(space__in=organisation.space_memberships.values("space"))
     meeting_ids = meetings.values("pk")
     present = Q(attendances__present=True)
     everyone = (  # distinct citizens present at any of these meetings (one figure, computed once)
@@ -217,7 +217,7 @@ def _meetings(user, *, plan, period, theme, space, organisation) -> dict:
     )
     counts = list(  # 1 per space: meetings held, everyone present, citizens present, distinct citizens
         Meeting.objects.filter(pk__in=meeting_ids)
-        .values("chantier", "chantier__name")
+        .values("space", "space__name")
         .annotate(
             n=Count("pk", distinct=True),
             present=Count("attendances", filter=present),
@@ -225,10 +225,10 @@ def _meetings(user, *, plan, period, theme, space, organisation) -> dict:
             citizens=Count("attendances__citizen", filter=present, distinct=True),
             citizens_overall=Max(Subquery(everyone, output_field=IntegerField())),
         )
-        .order_by("chantier__name")
+        .order_by("space__name")
     )
     spaces = tuple(
-        SpaceMeetings(row["chantier"], row["chantier__name"], row["n"], row["present"], row["citizen_attendances"], row["citizens"])
+        SpaceMeetings(row["space"], row["space__name"], row["n"], row["present"], row["citizen_attendances"], row["citizens"])
         for row in counts
     )
     return {"spaces": spaces, "citizens": counts[0]["citizens_overall"] or 0 if counts else 0}

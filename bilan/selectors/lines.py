@@ -67,7 +67,7 @@ class _Ordered:
     def __getitem__(self, part: slice) -> list[ActionProject]:
         return list(
             ActionProject.objects.filter(pk__in=self.projects.values("pk")[part])
-            .select_related("lead", "theme", "chantier").annotate(**_project_money(self.start, self.end)).order_by(*BILAN_ORDER)
+            .select_related("lead", "theme", "space").annotate(**_project_money(self.start, self.end)).order_by(*BILAN_ORDER)
         )
 
 
@@ -130,7 +130,7 @@ def _chunk_lines(projects: list[ActionProject], *, start: datetime.date, end: da
             status=p.status,
             status_label=str(p.get_status_display()),
             theme=p.theme.name,
-            space=p.chantier.name if p.chantier else "",
+            space=p.space.name if p.space else "",
             percent_done=report.percent_done if report else None,
             people_reached=report.people_reached if report else None,
             citizens_reached=report.citizens_reached if report else None,

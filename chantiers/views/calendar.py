@@ -50,7 +50,7 @@ def meeting_list(request):
     can_show_all = user.sees_everything
     show_all = can_show_all and request.GET.get("tout") == "1"
     meetings = Meeting.objects.all() if show_all else Meeting.objects.for_calendar_of(user)
-    meetings = meetings.upcoming().select_related("chantier").order_by(*CHRONOLOGICAL)
+    meetings = meetings.upcoming().select_related("space").order_by(*CHRONOLOGICAL)
     page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
     feed_url = request.build_absolute_uri(reverse("chantiers:meeting-feed", args=[user.calendar_token]))
     return render(
@@ -68,7 +68,7 @@ def meeting_feed(request, token):
     meetings = (
         Meeting.objects.for_calendar_of(user)
         .filter(date__gte=since)
-        .select_related("chantier")
+        .select_related("space")
         .order_by(*CHRONOLOGICAL)[:FEED_MAX_EVENTS]
     )
     calendar = meetings_calendar(

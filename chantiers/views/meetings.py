@@ -24,9 +24,9 @@ from chantiers.forms import (
     MeetingUpdateForm,
 )
 from chantiers.models import (
-    Chantier,
     FollowUp,
     Meeting,
+    Space,
 )
 from organisations.models import Organisation
 
@@ -38,7 +38,7 @@ def meeting_create(request, pk):
     organisations are already at the monthly threshold and which have another meeting that day
     (principle 3); the coordinator then merges, moves, or confirms."""
     space = get_space_for_user(request, pk, write=True)
-    if space.status != Chantier.Status.ACTIVE:
+    if space.status != Space.Status.ACTIVE:
         messages.error(request, _("Ce lieu de concertation est archivé : on n'y planifie plus de rencontre."))
         return redirect("chantiers:space-detail", pk=space.pk)
     form = MeetingScheduleForm(request.POST or None)
@@ -46,13 +46,13 @@ def meeting_create(request, pk):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         confirmed = data.pop("confirm")
-        invited = Organisation.objects.filter(chantier_memberships__chantier=space, chantier_memberships__left_on__isnull=True)
-        warnings = services.meeting_warnings(chantier=space, date=data["date"], organisations=invited)
+        invited = Organisation.objects.filter(space_memberships__space=space, space_memberships__left_on__isnull=True)
+        warnings = services.meeting_warnings(space=space, date=data["date"], organisations=invited)
         if (warnings["over_threshold"] or warnings["same_day"]) and not confirmed:
             form = MeetingScheduleForm(initial={**data, "confirm": True})
         else:
             try:
-                meeting = services.meeting_schedule(chantier=space, **data)
+                meeting = services.meeting_schedule(space=space, **data)
             except ValidationError as error:
                 add_service_error(form, error)
             else:
@@ -62,7 +62,7 @@ def meeting_create(request, pk):
 
 
 def _meeting_queryset():
-    return Meeting.objects.select_related("chantier__lead_organisation", "chantier__coordinator")
+    return Meeting.objects.select_related("space__lead_organisation", "space__coordinator")
 
 
 @login_required
@@ -78,7 +78,7 @@ def meeting_detail(request, pk):
     )
     context = {
         "meeting": meeting,
-        "space": meeting.chantier,
+        "space": meeting.space,
         "invited_organisations": [i.organisation for i in invitations if i.organisation],
         "invited_citizen_count": sum(1 for i in invitations if i.citizen),
         "invited_citizens": [i.citizen for i in invitations if i.citizen],
@@ -110,7 +110,7 @@ def meeting_update(request, pk):
         else:
             messages.success(request, _("Rencontre mise à jour."))
             return redirect("chantiers:meeting-detail", pk=meeting.pk)
-    return render(request, "chantiers/meeting_form.html", {"form": form, "space": meeting.chantier, "meeting": meeting})
+    return render(request, "chantiers/meeting_form.html", {"form": form, "space": meeting.space, "meeting": meeting})
 
 
 @coordination_required
@@ -132,7 +132,7 @@ def meeting_attendance(request, pk):
         else:
             messages.success(request, _("Présences enregistrées."))
             return redirect("chantiers:meeting-detail", pk=meeting.pk)
-    return render(request, "chantiers/meeting_attendance.html", {"form": form, "meeting": meeting, "space": meeting.chantier})
+    return render(request, "chantiers/meeting_attendance.html", {"form": form, "meeting": meeting, "space": meeting.space})
 
 
 @coordination_required
@@ -155,7 +155,7 @@ def decision_create(request, pk):
     return render(
         request,
         "chantiers/decision_form.html",
-        {"meeting": meeting, "space": meeting.chantier, "decision_form": form, "follow_up_formset": formset},
+        {"meeting": meeting, "space": meeting.space, "decision_form": form, "follow_up_formset": formset},
     )
 
 

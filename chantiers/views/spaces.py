@@ -13,25 +13,25 @@ from asis.forms import add_service_error, enjeu_param, search_text
 from chantiers import services
 from chantiers.access import coordination_required, get_space_for_user
 from chantiers.forms import SeatCitizenForm, SeatOrganisationForm, SpaceForm
-from chantiers.models import Chantier, ChantierCitizen, ChantierMembership, Meeting
+from chantiers.models import Meeting, Space, SpaceCitizen, SpaceMembership
 from plans.models import Plan, Theme
 
 
 @login_required
 def space_list(request):
     """Spaces the user may see, with their themes, lead, number of members and next meeting."""
-    spaces = Chantier.objects.visible_to(request.user)
-    status = request.GET.get("statut", Chantier.Status.ACTIVE)
-    if status in Chantier.Status.values:
+    spaces = Space.objects.visible_to(request.user)
+    status = request.GET.get("statut", Space.Status.ACTIVE)
+    if status in Space.Status.values:
         spaces = spaces.filter(status=status)
-    next_meeting = Meeting.objects.filter(chantier=OuterRef("pk")).upcoming().values("date")[:1]
+    next_meeting = Meeting.objects.filter(space=OuterRef("pk")).upcoming().values("date")[:1]
     members = (
-        ChantierMembership.objects.current().filter(chantier=OuterRef("pk")).order_by()
-        .values("chantier").annotate(n=Count("pk")).values("n")
+        SpaceMembership.objects.current().filter(space=OuterRef("pk")).order_by()
+        .values("space").annotate(n=Count("pk")).values("n")
     )
     citizens = (
-        ChantierCitizen.objects.current().filter(chantier=OuterRef("pk")).order_by()
-        .values("chantier").annotate(n=Count("pk")).values("n")
+        SpaceCitizen.objects.current().filter(space=OuterRef("pk")).order_by()
+        .values("space").annotate(n=Count("pk")).values("n")
     )
     spaces = (
         spaces.select_related("lead_organisation", "coordinator")
@@ -40,14 +40,14 @@ def space_list(request):
         .order_by("name")
     )
     page = Paginator(spaces, 25).get_page(request.GET.get("page"))
-    return render(request, "chantiers/space_list.html", {"page": page, "status": status, "statuses": Chantier.Status})
+    return render(request, "chantiers/space_list.html", {"page": page, "status": status, "statuses": Space.Status})
 
 
 def _space_context(request, space, *, org_form=None, citizen_form=None):
     user = request.user
     memberships = list(space.memberships.select_related("organisation").order_by("left_on", "organisation__name"))
     seats = list(space.citizen_memberships.select_related("citizen").order_by("left_on", "citizen__last_name"))
-    meetings = Meeting.objects.filter(chantier=space).annotate(
+    meetings = Meeting.objects.filter(space=space).annotate(
         present=Count("attendances", filter=Q(attendances__present=True))
     )
     context = {
@@ -65,7 +65,7 @@ def _space_context(request, space, *, org_form=None, citizen_form=None):
         "show_citizen_names": user.sees_everything,
         "can_manage": user.is_coordinator,
     }
-    if user.is_coordinator and space.status == Chantier.Status.ACTIVE:
+    if user.is_coordinator and space.status == Space.Status.ACTIVE:
         # ?org-q= and ?cit-q= narrow the names each seat form offers (at most SEAT_CHOICES each, one query each).
         context["org_form"] = org_form or SeatOrganisationForm(space=space, search=search_text(request.GET.get("org-q")))
         context["citizen_form"] = citizen_form or SeatCitizenForm(space=space, search=search_text(request.GET.get("cit-q")))
@@ -75,7 +75,7 @@ def _space_context(request, space, *, org_form=None, citizen_form=None):
 @login_required
 def space_detail(request, pk):
     space = get_space_for_user(
-        request, pk, queryset=Chantier.objects.select_related("lead_organisation", "coordinator")
+        request, pk, queryset=Space.objects.select_related("lead_organisation", "coordinator")
     )
     return render(request, "chantiers/space_detail.html", _space_context(request, space))
 
@@ -92,7 +92,7 @@ def space_create(request):
         data = dict(form.cleaned_data)
         themes = data.pop("themes")
         try:
-            space = services.chantier_create(themes=themes, by=request.user, **data)
+            space = services.space_create(themes=themes, by=request.user, **data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -110,7 +110,7 @@ def space_update(request, pk):
         data = dict(form.cleaned_data)
         themes = data.pop("themes")
         try:
-            services.chantier_update(chantier=space, themes=themes, **data)
+            services.space_update(space=space, themes=themes, **data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -124,7 +124,7 @@ def space_update(request, pk):
 def space_archive(request, pk):
     space = get_space_for_user(request, pk, write=True)
     try:
-        services.chantier_archive(chantier=space)
+        services.space_archive(space=space)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -136,21 +136,21 @@ def space_archive(request, pk):
 @require_POST
 def space_restore(request, pk):
     space = get_space_for_user(request, pk, write=True)
-    services.chantier_restore(chantier=space)
+    services.space_restore(space=space)
     messages.success(request, _("« %(name)s » est de nouveau actif.") % {"name": space.name})
     return redirect("chantiers:space-detail", pk=space.pk)
 
 
 def _seat(request, pk, form_class, service, key):
     space = get_space_for_user(request, pk, write=True)
-    if space.status != Chantier.Status.ACTIVE:  # a form left open in another tab: its page has no form any more
+    if space.status != Space.Status.ACTIVE:  # a form left open in another tab: its page has no form any more
         messages.error(request, _("Ce lieu de concertation est archivé : réactivez-le avant d'y ajouter un membre."))
         return redirect("chantiers:space-detail", pk=space.pk)
     form = form_class(request.POST, space=space)
     if form.is_valid():
         data = form.cleaned_data
         try:
-            seat = service(chantier=space, role=data["role"], joined_on=data["joined_on"], **{key: data[key]})
+            seat = service(space=space, role=data["role"], joined_on=data["joined_on"], **{key: data[key]})
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -163,20 +163,20 @@ def _seat(request, pk, form_class, service, key):
 @coordination_required
 @require_POST
 def space_member_add(request, pk):
-    return _seat(request, pk, SeatOrganisationForm, services.chantier_seat_organisation, "organisation")
+    return _seat(request, pk, SeatOrganisationForm, services.space_seat_organisation, "organisation")
 
 
 @coordination_required
 @require_POST
 def space_citizen_add(request, pk):
-    return _seat(request, pk, SeatCitizenForm, services.chantier_seat_citizen, "citizen")
+    return _seat(request, pk, SeatCitizenForm, services.space_seat_citizen, "citizen")
 
 
 def _unseat(request, pk, seat_model, seat_pk):
     space = get_space_for_user(request, pk, write=True)
-    seat = get_object_or_404(seat_model, pk=seat_pk, chantier=space)
+    seat = get_object_or_404(seat_model, pk=seat_pk, space=space)
     try:
-        services.chantier_unseat(seat=seat)
+        services.space_unseat(seat=seat)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -187,10 +187,10 @@ def _unseat(request, pk, seat_model, seat_pk):
 @coordination_required
 @require_POST
 def space_member_remove(request, pk, seat_pk):
-    return _unseat(request, pk, ChantierMembership, seat_pk)
+    return _unseat(request, pk, SpaceMembership, seat_pk)
 
 
 @coordination_required
 @require_POST
 def space_citizen_remove(request, pk, seat_pk):
-    return _unseat(request, pk, ChantierCitizen, seat_pk)
+    return _unseat(request, pk, SpaceCitizen, seat_pk)

@@ -40,7 +40,7 @@ def similar_projects(user, *, theme, title: str = "", summary: str = "", exclude
         return SimilarProjects()
     candidates = (
         ActionProject.objects.filter(theme=theme).exclude(status__in=NOT_SIMILAR).exclude(lead_id__in=exclude_org_ids)
-        .select_related("lead", "chantier").order_by("-updated_at")
+        .select_related("lead", "space").order_by("-updated_at")
     )
     if exclude_pk is not None:
         candidates = candidates.exclude(pk=exclude_pk)

@@ -232,7 +232,7 @@ def _detail_context(request, project, comment_form=None):
 
 
 def _detail_queryset():
-    return ActionProject.objects.select_related("lead", "theme", "objective", "chantier").prefetch_related(
+    return ActionProject.objects.select_related("lead", "theme", "objective", "space").prefetch_related(
         Prefetch("partnerships", queryset=ProjectPartner.objects.select_related("organisation").order_by("organisation__name")),
         Prefetch("year_amounts", queryset=ProjectYearAmount.objects.select_related("plan_year")),  # one query, not two
         "indicators",

@@ -19,11 +19,11 @@ WIDE = "La date doit être entre le 1er janvier 2000 et le 31 décembre 2100."
 
 @pytest.mark.parametrize("day", ["9999-12-31", "1900-01-01"])
 def test_the_admins_meeting_form_refuses_an_absurd_date(cast, theme, day):
-    space = f.make_chantier(themes=[theme])
+    space = f.make_space(themes=[theme])
     request = RequestFactory().get("/")
     request.user = cast.coordinator
     form_class = admin.site._registry[Meeting].get_form(request)
-    form = form_class({"chantier": space.pk, "date": day, "place": "Salle"})
+    form = form_class({"space": space.pk, "date": day, "place": "Salle"})
     assert form.errors.get("date") == [WIDE]
 
 
@@ -36,7 +36,7 @@ def test_a_project_dated_year_9999_in_the_admin_is_refused(client, cast, theme):
 
 
 def test_the_meeting_list_of_the_admin_survives_a_stored_year_9999(client, cast, theme):
-    meeting = f.make_meeting(f.make_chantier(themes=[theme]), place="Salle")
+    meeting = f.make_meeting(f.make_space(themes=[theme]), place="Salle")
     Meeting.objects.filter(pk=meeting.pk).update(date=datetime.date.max)
     client.force_login(cast.coordinator)
     for query in ("", "?date__year=9999", "?date__year=9999&date__month=12", "?date__year=9999&date__month=12&date__day=31"):

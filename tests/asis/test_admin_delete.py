@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from asis.admin import GuardedDeleteMixin, GuardedInlineFormSet
-from chantiers.models import Attendance, Chantier, Decision, FollowUp, Meeting
+from chantiers.models import Attendance, Decision, FollowUp, Meeting, Space
 from organisations.models import Membership, Organisation, User
 from plans.models import PlanYear
 from tests import factories as f
@@ -39,11 +39,11 @@ def test_every_admin_refuses_a_delete_that_would_hit_other_rows(db):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("model", [Organisation, Chantier, Membership])
+@pytest.mark.parametrize("model", [Organisation, Space, Membership])
 def test_organisations_spaces_and_memberships_cannot_be_deleted_in_the_admin(client, superuser, model):
     obj = {
         Organisation: lambda: f.make_organisation(),
-        Chantier: lambda: f.make_chantier(),
+        Space: lambda: f.make_space(),
         Membership: lambda: f.make_user(organisation=f.make_organisation()).memberships.get(),
     }[model]()
     client.force_login(superuser)
@@ -54,7 +54,7 @@ def test_organisations_spaces_and_memberships_cannot_be_deleted_in_the_admin(cli
 
 @pytest.mark.django_db
 def test_a_meeting_with_attendance_is_not_deleted_and_the_page_says_why(client, superuser, cast):
-    meeting = f.make_meeting(f.make_chantier())
+    meeting = f.make_meeting(f.make_space())
     Attendance.objects.create(meeting=meeting, user=cast.alice, organisation=cast.org_a, present=True)
     client.force_login(superuser)
     url = reverse("admin:chantiers_meeting_delete", args=[meeting.pk])
@@ -68,8 +68,8 @@ def test_a_meeting_with_attendance_is_not_deleted_and_the_page_says_why(client, 
 
 @pytest.mark.django_db
 def test_the_bulk_delete_action_refuses_too(client, superuser, cast):
-    lone = f.make_meeting(f.make_chantier())
-    attended = f.make_meeting(f.make_chantier())
+    lone = f.make_meeting(f.make_space())
+    attended = f.make_meeting(f.make_space())
     Attendance.objects.create(meeting=attended, user=cast.alice, present=True)
     client.force_login(superuser)
     response = client.post(
@@ -82,7 +82,7 @@ def test_the_bulk_delete_action_refuses_too(client, superuser, cast):
 
 @pytest.mark.django_db
 def test_a_lone_row_is_still_deleted(client, superuser):
-    meeting = f.make_meeting(f.make_chantier())
+    meeting = f.make_meeting(f.make_space())
     client.force_login(superuser)
     response = client.post(reverse("admin:chantiers_meeting_delete", args=[meeting.pk]), {"post": "yes"})
     assert response.status_code == 302
@@ -113,7 +113,7 @@ def _post_data(response) -> dict:
 
 @pytest.mark.django_db
 def test_an_inline_delete_of_a_decision_with_follow_ups_is_refused_in_french(client, superuser):
-    meeting = f.make_meeting(f.make_chantier(), place="Salle du conseil")
+    meeting = f.make_meeting(f.make_space(), place="Salle du conseil")
     decision = Decision.objects.create(meeting=meeting, text="Créer un comité")
     FollowUp.objects.create(decision=decision, what="Écrire le mandat")
     client.force_login(superuser)
@@ -150,10 +150,10 @@ def test_an_inline_delete_of_a_plan_year_with_commitments_is_refused(client, sup
 def test_an_inline_delete_that_would_cascade_is_refused_with_a_french_message(cast):
     from django.forms import inlineformset_factory
 
-    space = f.make_chantier()
+    space = f.make_space()
     meeting = f.make_meeting(space)
     Attendance.objects.create(meeting=meeting, user=cast.alice, present=True)
-    formset_class = inlineformset_factory(Chantier, Meeting, formset=GuardedInlineFormSet, fields=["date"], can_delete=True, extra=0)
+    formset_class = inlineformset_factory(Space, Meeting, formset=GuardedInlineFormSet, fields=["date"], can_delete=True, extra=0)
     data = {
         "meetings-TOTAL_FORMS": "1", "meetings-INITIAL_FORMS": "1", "meetings-MIN_NUM_FORMS": "0", "meetings-MAX_NUM_FORMS": "1000",
         "meetings-0-id": str(meeting.pk), "meetings-0-date": "2014-05-01", "meetings-0-DELETE": "on",

@@ -29,12 +29,12 @@ def world(cast, plan, theme):
     """A (org A, in progress), B (org B, accepted), C (org B with org A as partner), P (another
     organisation's public project), all of 2014-2015, in one space; money on each."""
     other_theme = f.make_theme(plan, name="Logement")
-    space = f.make_chantier(themes=[theme], name="Chantier test")
+    space = f.make_space(themes=[theme], name="Chantier test")
     other = f.make_organisation(name="Organisme public")
     source = f.make_source(plan, amount="100000.00", code="fqis", name="FQIS")
     dates = {"start_date": D(2014, 5, 1), "end_date": D(2015, 3, 31)}
-    a = f.make_project(lead=cast.org_a, theme=theme, status=S.IN_PROGRESS, title="Projet A", chantier=space, **dates)
-    b = f.make_project(lead=cast.org_b, theme=theme, status=S.ACCEPTED, title="Projet B", chantier=space, **dates)
+    a = f.make_project(lead=cast.org_a, theme=theme, status=S.IN_PROGRESS, title="Projet A", space=space, **dates)
+    b = f.make_project(lead=cast.org_b, theme=theme, status=S.ACCEPTED, title="Projet B", space=space, **dates)
     c = f.make_project(lead=cast.org_b, theme=other_theme, status=S.ACCEPTED, title="Projet C", **dates)
     ProjectPartner.objects.create(project=c, organisation=cast.org_a)
     p = f.make_project(lead=other, theme=theme, status=S.ACCEPTED, title="Projet public", **dates)
@@ -258,7 +258,7 @@ def test_the_filters_offer_the_spaces_and_organisations_of_the_plan_only(client,
     other_plan = f.make_plan(title="Autre alliance")
     other_theme = f.make_theme(plan=other_plan)
     elsewhere = f.make_organisation(name="Organisme d'ailleurs")
-    f.make_project(lead=elsewhere, theme=other_theme, chantier=f.make_chantier(name="Lieu d'ailleurs", themes=[other_theme]))
+    f.make_project(lead=elsewhere, theme=other_theme, space=f.make_space(name="Lieu d'ailleurs", themes=[other_theme]))
     client.force_login(cast.staff)
     response = client.get(reverse("bilan:bilan"))
     form = response.context["form"]

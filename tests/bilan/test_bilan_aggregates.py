@@ -47,13 +47,13 @@ def varied(cast, plan, theme, *, projects: int = 40, tag: str = ""):
     units written differently (some without target, some never measured), reports before and in
     2014-2015 with highlights (some blank), commitments reduced, payments corrected."""
     themes = [theme, f.make_theme(plan, name=f"Logement{tag}")]
-    spaces = [f.make_chantier(themes=[theme], name=f"Lieu {k}{tag}") for k in (3, 1, 2)] + [None]
+    spaces = [f.make_space(themes=[theme], name=f"Lieu {k}{tag}") for k in (3, 1, 2)] + [None]
     sources = [f.make_source(plan, amount="250000.00", code=f"s{k}{tag}", name=f"Source {k}{tag}") for k in (1, 2)]
     years = [f.plan_year(plan, 1), f.plan_year(plan, 2)]
     orgs = [cast.org_a, cast.org_b] + [f.make_organisation(name=f"Organisme {k}{tag}") for k in range(3)]
     made = ActionProject.objects.bulk_create(
         ActionProject(
-            title=f"Projet {i % 13:02d}", lead=orgs[i % 5], theme=themes[i % 2], chantier=spaces[i % 4],
+            title=f"Projet {i % 13:02d}", lead=orgs[i % 5], theme=themes[i % 2], space=spaces[i % 4],
             status=STATUSES[i % 4], start_date=D(2014, 5, 1) if i % 6 else None, end_date=D(2015, 3, 1) if i % 6 else None,
         )
         for i in range(projects)
@@ -116,7 +116,7 @@ def q(value) -> Decimal:
 def summed_from_lines(report, *, start, end):
     """The figures as the bilan summed them before issue 7: every line read in Python."""
     lines = list(report.lines())
-    projects = {p.pk: p for p in ActionProject.objects.filter(pk__in=[line.pk for line in lines]).select_related("theme", "chantier")}
+    projects = {p.pk: p for p in ActionProject.objects.filter(pk__in=[line.pk for line in lines]).select_related("theme", "space")}
     partners = list(ProjectPartner.objects.confirmed().filter(project__in=projects).values_list("project", "organisation"))
     money = defaultdict(lambda: ZERO)  # (axis, key, committed or disbursed) -> amount
     rows = (
@@ -161,7 +161,7 @@ def summed_from_lines(report, *, start, end):
     by_status = defaultdict(int)
     for p in projects.values():
         by_status[p.status] += 1
-    names = {p.chantier_id: p.chantier.name for p in projects.values() if p.chantier_id}
+    names = {p.space_id: p.space.name for p in projects.values() if p.space_id}
     themes = {p.theme_id: p.theme for p in projects.values()}
     return {
         "count": len(lines),
@@ -172,7 +172,7 @@ def summed_from_lines(report, *, start, end):
         "people": sum(line.people_reached or 0 for line in lines),
         "citizens": sum(line.citizens_reached or 0 for line in lines),
         "money": {key: q(amount) for key, amount in money.items()},
-        "space_rollups": rollups(lambda p: p.chantier_id, names.get, lambda key: names[key]),
+        "space_rollups": rollups(lambda p: p.space_id, names.get, lambda key: names[key]),
         "theme_rollups": rollups(lambda p: p.theme_id, lambda key: themes[key].name, lambda key: (themes[key].order, key)),
         "highlights": [item[-1] for item in heapq.nlargest(figures.HIGHLIGHTS_SHOWN, latest)],
         "highlight_count": counter,
@@ -242,9 +242,9 @@ def test_the_page_costs_the_same_and_builds_only_its_lines_with_10_or_80_project
 
 
 def test_the_tables_by_space_show_the_first_50_spaces_and_the_exports_every_one(client, cast, plan, theme):
-    spaces = [f.make_chantier(themes=[theme], name=f"Lieu {k:02d}") for k in range(55)]
+    spaces = [f.make_space(themes=[theme], name=f"Lieu {k:02d}") for k in range(55)]
     made = ActionProject.objects.bulk_create(
-        ActionProject(title=f"Projet {k}", lead=cast.org_a, theme=theme, chantier=space, status=ProjectStatus.IN_PROGRESS,
+        ActionProject(title=f"Projet {k}", lead=cast.org_a, theme=theme, space=space, status=ProjectStatus.IN_PROGRESS,
                       start_date=D(2014, 5, 1), end_date=D(2015, 3, 1))
         for k, space in enumerate(spaces)
     )

@@ -39,11 +39,11 @@ def grow(cast, plan, theme, *, projects: int, reports: int, meetings: int):
     payment), `reports` reports with indicator values, `meetings` meetings with attendance."""
     source = f.make_source(plan, amount="10000000.00")
     year = f.plan_year(plan, 2)
-    space = f.make_chantier(themes=[theme])
+    space = f.make_space(themes=[theme])
     citizen = f.make_citizen()
     made = ActionProject.objects.bulk_create(
         ActionProject(
-            title=f"Projet {i}", lead=cast.org_a if i % 2 else cast.org_b, theme=theme, chantier=space,
+            title=f"Projet {i}", lead=cast.org_a if i % 2 else cast.org_b, theme=theme, space=space,
             status=ProjectStatus.IN_PROGRESS, start_date=D(2014, 5, 1), end_date=D(2015, 3, 1),
         )
         for i in range(projects)

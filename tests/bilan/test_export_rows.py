@@ -49,7 +49,7 @@ def odd_demo(demo):
     commitment_reduce(commitment=commitment, amount=Decimal("10.10"), reduced_on=D(2015, 1, 5), reason="Révision")
     projects = list(ActionProject.objects.filter(theme__plan=plan).order_by("pk"))
     ActionProject.objects.filter(pk=projects[0].pk).update(title='=HYPERLINK("http://exemple.test";"clic")')
-    ActionProject.objects.filter(pk=projects[1].pk).update(chantier=None)
+    ActionProject.objects.filter(pk=projects[1].pk).update(space=None)
     Organisation.objects.filter(pk=projects[2].lead_id).update(name="Café <Rouyn> & Noranda")
     ProgressReport.objects.create(project=projects[3], period_start=D(2013, 5, 1), period_end=D(2013, 9, 30), percent_done=10, highlights="Avant la période")
     ProgressReport.objects.create(project=projects[3], period_start=D(2014, 5, 1), period_end=D(2014, 9, 30), percent_done=20, highlights="   ")

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from chantiers.models import Chantier, Decision, Meeting
+from chantiers.models import Decision, Meeting, Space
 from chantiers.services import meeting_schedule
 from tests.browser.conftest import describe, log_in
 
@@ -20,11 +20,11 @@ EMPLOYMENT = "Carrefour emploi Témis-Nord (démo)"
 @pytest.fixture
 def demo_with_a_meeting_today(demo):
     # The family house already has an Alliance meeting today, in its early-childhood table.
-    table = Chantier.objects.get(name="Table petite enfance des Collines (démo)")
-    meeting_schedule(chantier=table, date=timezone.localdate(), start_time=datetime.time(9), place="Maison de la famille")
+    table = Space.objects.get(name="Table petite enfance des Collines (démo)")
+    meeting_schedule(space=table, date=timezone.localdate(), start_time=datetime.time(9), place="Maison de la famille")
 
 
-def test_coordinator_runs_a_new_chantier(live_server, page, axe, demo_with_a_meeting_today):
+def test_coordinator_runs_a_new_space(live_server, page, axe, demo_with_a_meeting_today):
     today = timezone.localdate().isoformat()
     log_in(page, live_server.url, "coordination")
 
@@ -59,7 +59,7 @@ def test_coordinator_runs_a_new_chantier(live_server, page, axe, demo_with_a_mee
     warning = page.get_by_test_id("hyperconcertation-warning")
     expect(warning).to_be_visible()
     assert FAMILY in warning.inner_text() and "Table petite enfance des Collines" in warning.inner_text()
-    assert not Meeting.objects.filter(chantier__name="Chantier logement abordable").exists()
+    assert not Meeting.objects.filter(space__name="Chantier logement abordable").exists()
     violations = axe(page)
     assert violations == [], describe(violations)
     page.get_by_role("button", name="Planifier quand même").click()
@@ -84,7 +84,7 @@ def test_coordinator_runs_a_new_chantier(live_server, page, axe, demo_with_a_mee
     violations = axe(page)
     assert violations == [], describe(violations)
 
-    decision_row = Decision.objects.get(meeting__chantier__name="Chantier logement abordable")
+    decision_row = Decision.objects.get(meeting__space__name="Chantier logement abordable")
     assert decision_row.follow_ups.get().responsible_organisation.name == EMPLOYMENT
     meeting = decision_row.meeting
     assert meeting.attendances.filter(present=True).count() == 2

@@ -17,9 +17,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def busy_demo(demo):
     # One organisation asked to 4 meetings in the last weeks: above a threshold of 1 a month (3 in 3 months).
-    busy, space = f.make_organisation(name="Organisme très sollicité"), f.make_chantier(name="Comité d'essai")
+    busy, space = f.make_organisation(name="Organisme très sollicité"), f.make_space(name="Comité d'essai")
     for days in range(1, 5):
-        meeting = meeting_schedule(chantier=space, date=timezone.localdate() - datetime.timedelta(days=7 * days), place="Salle")
+        meeting = meeting_schedule(space=space, date=timezone.localdate() - datetime.timedelta(days=7 * days), place="Salle")
         Invitation.objects.create(meeting=meeting, organisation=busy)
 
 

@@ -301,7 +301,7 @@ def coordination_schedules_a_meeting(page, base, axe, camera) -> Meeting:
     heading = page.get_by_role("heading", name=f"Rencontre — {SPACE}")
     expect(heading).to_be_visible()
     accessible(page, axe)
-    meeting = Meeting.objects.get(chantier__name=SPACE, date=day)
+    meeting = Meeting.objects.get(space__name=SPACE, date=day)
     assert meeting.invitations.filter(organisation__name=ORGANISATION).exists()
     return meeting
 

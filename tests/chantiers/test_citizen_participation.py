@@ -11,11 +11,11 @@ from django.utils import timezone
 from chantiers import selectors, services
 from chantiers.models import (
     Attendance,
-    Chantier,
-    ChantierCitizen,
     Decision,
     Invitation,
     Meeting,
+    Space,
+    SpaceCitizen,
 )
 from organisations.models import Citizen
 from tests import factories as f
@@ -35,7 +35,7 @@ def days_ago(n: int) -> datetime.date:
 
 def schedule(space, on, **kwargs) -> Meeting:
     return services.meeting_schedule(
-        chantier=space, date=on, start_time=datetime.time(13), end_time=datetime.time(15), place="Salle", **kwargs
+        space=space, date=on, start_time=datetime.time(13), end_time=datetime.time(15), place="Salle", **kwargs
     )
 
 
@@ -45,13 +45,13 @@ def known(cast):
     m1 decision, Rose present; m2 decision, both absent; m3 no decision, Rose present (only she was invited);
     m4 two decisions, both present; m5 next week (not counted). Space « Jeunesse »: one citizen, no meeting.
     An archived space is not shown."""
-    housing, youth = f.make_chantier(name="Logement"), f.make_chantier(name="Jeunesse")
-    archived = f.make_chantier(name="Ancien comité")
+    housing, youth = f.make_space(name="Logement"), f.make_space(name="Jeunesse")
+    archived = f.make_space(name="Ancien comité")
     rose, paul, lea = f.make_citizen(first_name="Rose"), f.make_citizen(first_name="Paul"), f.make_citizen(first_name="Léa")
     for citizen in (rose, paul):
-        services.chantier_seat_citizen(chantier=housing, citizen=citizen)
-    services.chantier_seat_citizen(chantier=youth, citizen=lea)
-    services.chantier_seat_organisation(chantier=housing, organisation=cast.org_a)
+        services.space_seat_citizen(space=housing, citizen=citizen)
+    services.space_seat_citizen(space=youth, citizen=lea)
+    services.space_seat_organisation(space=housing, organisation=cast.org_a)
     m1, m2, m4 = schedule(housing, days_ago(60)), schedule(housing, days_ago(30)), schedule(housing, days_ago(1))
     m3 = schedule(housing, days_ago(20), invite_members=False)
     Invitation.objects.create(meeting=m3, citizen=rose)
@@ -66,11 +66,11 @@ def known(cast):
     services.decision_record(meeting=m4, text="Lancer la campagne")
     services.decision_record(meeting=m4, text="Inviter la Ville")
     Decision.objects.create(meeting=upcoming, text="Décidé d'avance")  # a future meeting does not count
-    services.chantier_seat_citizen(chantier=archived, citizen=rose)
+    services.space_seat_citizen(space=archived, citizen=rose)
     schedule(archived, days_ago(10))
-    services.chantier_archive(chantier=archived)
-    ChantierCitizen.objects.filter(citizen=lea, chantier=housing).delete()
-    ChantierCitizen.objects.create(chantier=housing, citizen=lea, left_on=days_ago(90))
+    services.space_archive(space=archived)
+    SpaceCitizen.objects.filter(citizen=lea, space=housing).delete()
+    SpaceCitizen.objects.create(space=housing, citizen=lea, left_on=days_ago(90))
     return housing, youth
 
 
@@ -123,9 +123,9 @@ def test_the_table_shows_percents_the_quebec_way_and_a_dash_without_invitation(l
 
 
 def test_meetings_held_today_count(cast):
-    space = f.make_chantier()
+    space = f.make_space()
     rose = f.make_citizen()
-    services.chantier_seat_citizen(chantier=space, citizen=rose)
+    services.space_seat_citizen(space=space, citizen=rose)
     today = schedule(space, timezone.localdate())
     services.attendance_record(meeting=today, citizens=[rose])
     services.decision_record(meeting=today, text="Décision du jour")
@@ -136,13 +136,13 @@ def test_meetings_held_today_count(cast):
 def grow(*, spaces, meetings_per_space, citizens):
     """Bulk rows: spaces with citizen seats, past meetings with invitations, attendance and decisions."""
     today = timezone.localdate()
-    n = Chantier.objects.count()
-    rooms = Chantier.objects.bulk_create([Chantier(name=f"Lieu {n}-{i}") for i in range(spaces)])
+    n = Space.objects.count()
+    rooms = Space.objects.bulk_create([Space(name=f"Lieu {n}-{i}") for i in range(spaces)])
     people = Citizen.objects.bulk_create([Citizen(first_name="C", last_name=str(i)) for i in range(citizens)])
-    ChantierCitizen.objects.bulk_create([ChantierCitizen(chantier=r, citizen=c) for r in rooms for c in people])
+    SpaceCitizen.objects.bulk_create([SpaceCitizen(space=r, citizen=c) for r in rooms for c in people])
     meetings = Meeting.objects.bulk_create(
         [
-            Meeting(chantier=r, date=today - datetime.timedelta(days=7 * i), duration_minutes=120)
+            Meeting(space=r, date=today - datetime.timedelta(days=7 * i), duration_minutes=120)
             for r in rooms
             for i in range(meetings_per_space)
         ]

@@ -31,7 +31,7 @@ def plan_range_message() -> str:
 
 @pytest.mark.parametrize("day", ABSURD)
 def test_the_date_fields_of_the_chantiers_forms_refuse_an_absurd_date(plan, theme, day):
-    space = f.make_chantier(themes=[theme])
+    space = f.make_space(themes=[theme])
     plan_bound = [
         (chantiers_forms.FollowUpForm({"due_on": day}), ["due_on"]),
         (chantiers_forms.MeetingUpdateForm({"date": day}), ["date"]),
@@ -54,7 +54,7 @@ def test_dates_of_the_plans_years_are_accepted(plan, theme):
 
 
 def test_a_follow_up_due_in_year_9999_is_refused(client, cast, theme):
-    space = f.make_chantier(themes=[theme])
+    space = f.make_space(themes=[theme])
     meeting = f.make_meeting(space, place="Salle")
     client.force_login(cast.coordinator)
     response = client.post(reverse("chantiers:decision-create", args=[meeting.pk]), {
@@ -66,7 +66,7 @@ def test_a_follow_up_due_in_year_9999_is_refused(client, cast, theme):
 
 
 def test_a_seat_since_year_9999_is_refused(client, cast, theme):
-    space = f.make_chantier(themes=[theme])
+    space = f.make_space(themes=[theme])
     client.force_login(cast.coordinator)
     response = client.post(reverse("chantiers:space-member-add", args=[space.pk]),
                            {"org-organisation": cast.org_b.pk, "org-role": "member", "org-joined_on": "9999-12-31"})

@@ -11,11 +11,11 @@ from django.utils import timezone
 from chantiers import selectors, services
 from chantiers.models import (
     Attendance,
-    Chantier,
-    ChantierCitizen,
-    ChantierMembership,
     Invitation,
     Meeting,
+    Space,
+    SpaceCitizen,
+    SpaceMembership,
 )
 from organisations.models import Citizen, Organisation, User
 from tests import factories as f
@@ -37,7 +37,7 @@ def ago(months: int, days: int = 0) -> datetime.date:
 def meeting(space, on: datetime.date) -> Meeting:
     """A 90-minute meeting that invites nobody by itself."""
     return services.meeting_schedule(
-        chantier=space, date=on, start_time=TEN, end_time=HALF_PAST_ELEVEN, place="Salle", invite_members=False
+        space=space, date=on, start_time=TEN, end_time=HALF_PAST_ELEVEN, place="Salle", invite_members=False
     )
 
 
@@ -58,8 +58,8 @@ def figures(load) -> dict:
 def known(cast):
     """Organisation A, a citizen and bob each asked to 2 meetings 1 month ago, 1 five months ago,
     1 eleven months ago and 1 fourteen months ago (90 minutes each), plus one next week."""
-    space, other_space = f.make_chantier(name="Comité logement"), f.make_chantier(name="Table jeunesse")
-    archived = f.make_chantier(name="Ancien chantier", status=Chantier.Status.ARCHIVED)
+    space, other_space = f.make_space(name="Comité logement"), f.make_space(name="Table jeunesse")
+    archived = f.make_space(name="Ancien chantier", status=Space.Status.ARCHIVED)
     citizen = f.make_citizen(first_name="Rose", last_name="Côté")
     dates = [ago(1), ago(1, days=3), ago(5), ago(11), ago(14)]
     meetings = [meeting(space, day) for day in dates[:3]] + [meeting(other_space, day) for day in dates[3:]]
@@ -77,13 +77,13 @@ def known(cast):
     Attendance.objects.create(meeting=meetings[4], user=cast.bob)
     # Seats: org A and the citizen sit in both active spaces; a left seat and an archived space do not count.
     for s in (space, other_space):
-        services.chantier_seat_organisation(chantier=s, organisation=cast.org_a)
-        services.chantier_seat_citizen(chantier=s, citizen=citizen)
-    ChantierMembership.objects.create(chantier=archived, organisation=cast.org_a)
-    ChantierCitizen.objects.create(chantier=archived, citizen=citizen)
-    left = f.make_chantier(name="Chantier quitté")
-    ChantierMembership.objects.create(chantier=left, organisation=cast.org_a, left_on=ago(2))
-    ChantierCitizen.objects.create(chantier=left, citizen=citizen, left_on=ago(2))
+        services.space_seat_organisation(space=s, organisation=cast.org_a)
+        services.space_seat_citizen(space=s, citizen=citizen)
+    SpaceMembership.objects.create(space=archived, organisation=cast.org_a)
+    SpaceCitizen.objects.create(space=archived, citizen=citizen)
+    left = f.make_space(name="Chantier quitté")
+    SpaceMembership.objects.create(space=left, organisation=cast.org_a, left_on=ago(2))
+    SpaceCitizen.objects.create(space=left, citizen=citizen, left_on=ago(2))
     return citizen
 
 
@@ -156,7 +156,7 @@ def test_the_page_shows_the_figures_the_quebec_way(login, cast, known):
 
 
 def test_a_users_spaces_count_each_space_once_across_invitations_and_attendance(cast):
-    space = f.make_chantier()
+    space = f.make_space()
     invited, attended = meeting(space, ago(1)), meeting(space, ago(2))
     Invitation.objects.create(meeting=invited, user=cast.charlie)
     Attendance.objects.create(meeting=attended, user=cast.charlie)
@@ -167,7 +167,7 @@ def test_a_users_spaces_count_each_space_once_across_invitations_and_attendance(
 
 
 def test_the_windows_end_today_and_include_their_first_day(cast):
-    space = f.make_chantier()
+    space = f.make_space()
     today = timezone.localdate()
     for day in (selectors.months_before(today, 3), selectors.months_before(today, 3) - datetime.timedelta(days=1), today):
         Invitation.objects.create(meeting=meeting(space, day), organisation=cast.org_b)
@@ -192,7 +192,7 @@ def busy(cast, plan):
     (over in 3 months only), organisation A exactly 3 (at the limit, not over)."""
     plan.meeting_threshold_per_month = 1
     plan.save()
-    space = f.make_chantier()
+    space = f.make_space()
     for i in range(4):
         m = meeting(space, ago(0, days=i + 1))
         Invitation.objects.create(meeting=m, organisation=cast.org_b)
@@ -225,7 +225,7 @@ def test_flagged_cells_say_so_in_text_not_only_in_colour(login, cast, busy):
 @pytest.fixture
 def ranked(cast):
     """Organisation A: 1 meeting in 3 months, 3 in 12; B: 2 in 3 months, 2 in 12."""
-    space = f.make_chantier()
+    space = f.make_space()
     for day in (ago(1), ago(7), ago(8)):
         Invitation.objects.create(meeting=meeting(space, day), organisation=cast.org_a)
     for day in (ago(1, days=1), ago(2)):
@@ -299,7 +299,7 @@ def test_without_a_plan_the_default_threshold_applies(client):
 
 def grow(cast, *, organisations, meetings, citizens, users):
     """Bulk rows: invitations for every organisation, citizen and user, and attendance rows."""
-    space = f.make_chantier()
+    space = f.make_space()
     today = timezone.localdate()
     orgs = Organisation.objects.bulk_create(
         [Organisation(name=f"Org {Organisation.objects.count()}-{i}", kind=Organisation.Kind.COMMUNITY) for i in range(organisations)]
@@ -307,7 +307,7 @@ def grow(cast, *, organisations, meetings, citizens, users):
     people = Citizen.objects.bulk_create([Citizen(first_name="C", last_name=str(i)) for i in range(citizens)])
     accounts = User.objects.bulk_create([User(username=f"u{User.objects.count()}-{i}") for i in range(users)])
     rows = Meeting.objects.bulk_create(
-        [Meeting(chantier=space, date=today - datetime.timedelta(days=3 * i), duration_minutes=90) for i in range(meetings)]
+        [Meeting(space=space, date=today - datetime.timedelta(days=3 * i), duration_minutes=90) for i in range(meetings)]
     )
     Invitation.objects.bulk_create(
         [Invitation(meeting=m, organisation=o) for i, m in enumerate(rows) for o in orgs[i % 10 :: 10]]
@@ -318,8 +318,8 @@ def grow(cast, *, organisations, meetings, citizens, users):
         [Attendance(meeting=m, user=u) for m in rows[::2] for u in accounts]
         + [Attendance(meeting=m, citizen=c, present=True) for m in rows[::4] for c in people]
     )
-    ChantierMembership.objects.bulk_create([ChantierMembership(chantier=space, organisation=o) for o in orgs])
-    ChantierCitizen.objects.bulk_create([ChantierCitizen(chantier=space, citizen=c) for c in people])
+    SpaceMembership.objects.bulk_create([SpaceMembership(space=space, organisation=o) for o in orgs])
+    SpaceCitizen.objects.bulk_create([SpaceCitizen(space=space, citizen=c) for c in people])
 
 
 def _count(client, url=URL):
@@ -355,7 +355,7 @@ def test_pages_are_cut_from_the_sorted_list_ties_by_name(login, cast):
     Organisation.objects.bulk_create(
         [Organisation(name=f"Groupe {i:03}", kind=Organisation.Kind.COMMUNITY) for i in reversed(range(70))]
     )
-    space = f.make_chantier()
+    space = f.make_space()
     Invitation.objects.create(meeting=meeting(space, ago(1)), organisation=Organisation.objects.get(name="Groupe 069"))
     client = login(cast.staff)
     first, second = (names(client.get(URL, {"page-organisations": n})) for n in (1, 2))

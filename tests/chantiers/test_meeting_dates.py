@@ -12,7 +12,7 @@ from icalendar import Calendar
 
 from asis.templatetags.asis_format import day_text
 from chantiers.models import Invitation, Meeting
-from chantiers.services import chantier_create, chantier_seat_organisation, meeting_warnings
+from chantiers.services import meeting_warnings, space_create, space_seat_organisation
 from plans.models import plan_date_bounds
 from tests import factories as f
 
@@ -27,8 +27,8 @@ OUT_OF_RANGE = ["9999-12-31", "9999-11-15", "1900-01-01", "2100-01-01"]
 
 @pytest.fixture
 def space(cast, theme):
-    space = chantier_create(themes=[theme], name="Chantier logement", lead_organisation=cast.org_a, coordinator=cast.coordinator)
-    chantier_seat_organisation(chantier=space, organisation=cast.org_b)
+    space = space_create(themes=[theme], name="Chantier logement", lead_organisation=cast.org_a, coordinator=cast.coordinator)
+    space_seat_organisation(space=space, organisation=cast.org_b)
     return space
 
 
@@ -76,7 +76,7 @@ def test_a_meeting_in_range_is_scheduled(client, cast, space):
 
 def test_the_warnings_of_the_last_month_python_knows(cast, space):
     """The month's end, not its next day: December 9999 has none (the 500 of the report)."""
-    warnings = meeting_warnings(chantier=space, date=datetime.date(9999, 12, 31), organisations=[cast.org_b])
+    warnings = meeting_warnings(space=space, date=datetime.date(9999, 12, 31), organisations=[cast.org_b])
     assert warnings["over_threshold"] == [] and warnings["same_day"] == []
 
 

@@ -39,9 +39,9 @@ def events_by_uid(calendar: Calendar) -> dict:
 
 @pytest.fixture
 def meetings(cast):
-    space_a = f.make_chantier(name="Table de A, logement")
-    space_b = f.make_chantier(name="Table de B")
-    coordinated = f.make_chantier(name="Chantier coordonné", coordinator=cast.coordinator)
+    space_a = f.make_space(name="Table de A, logement")
+    space_b = f.make_space(name="Table de B")
+    coordinated = f.make_space(name="Chantier coordonné", coordinator=cast.coordinator)
     m = SimpleNamespace(
         # Winter (EST, UTC-5), no end time: the default hour and a half.
         winter=f.make_meeting(
@@ -171,7 +171,7 @@ def test_the_feed_is_capped(client, cast, meetings, monkeypatch):
 def _grow(cast, spaces: int, per_space: int):
     """Meetings in many spaces, invited several ways, so an N+1 on spaces or invitations would show."""
     for i in range(spaces):
-        space = f.make_chantier(coordinator=cast.alice if i % 2 else None)
+        space = f.make_space(coordinator=cast.alice if i % 2 else None)
         for j in range(per_space):
             meeting = f.make_meeting(space, date=in_days(1 + j), start_time=datetime.time(9 + j, 0), place=f"Salle {j}")
             Invitation.objects.create(meeting=meeting, organisation=cast.org_a)

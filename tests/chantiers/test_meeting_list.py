@@ -31,9 +31,9 @@ def text(response) -> str:
 
 @pytest.fixture
 def meetings(cast):
-    space_a = f.make_chantier(name="Table de A")
-    space_b = f.make_chantier(name="Table de B")
-    coordinated = f.make_chantier(name="Chantier coordonné", coordinator=cast.coordinator)
+    space_a = f.make_space(name="Table de A")
+    space_b = f.make_space(name="Table de B")
+    coordinated = f.make_space(name="Chantier coordonné", coordinator=cast.coordinator)
     m = SimpleNamespace(
         for_a=f.make_meeting(space_a, date=in_days(3), start_time=datetime.time(13, 30), end_time=datetime.time(15, 0), place="Salle du conseil"),
         for_b=f.make_meeting(space_b, date=in_days(4), video_link="https://visio.example.org/b"),
@@ -120,7 +120,7 @@ def test_a_row_shows_date_time_space_and_place(login, cast, meetings):
     day = meetings.for_a.date
     assert day.strftime("%Y-%m-%d") in page
     assert "13:30–15:00" in page
-    assert f'href="/lieux/{meetings.for_a.chantier_id}/">Table de A</a>' in page
+    assert f'href="/lieux/{meetings.for_a.space_id}/">Table de A</a>' in page
     assert "Salle du conseil" in page
     assert 'href="https://visio.example.org/b"' in page
     assert "Toute la journée" in page  # for_b has no start time
@@ -136,7 +136,7 @@ def test_the_long_day_is_written_in_french(login, cast, meetings):
 
 
 def test_the_list_is_paginated_and_keeps_the_everything_choice(login, cast):
-    space = f.make_chantier()
+    space = f.make_space()
     for i in range(30):
         f.make_meeting(space, date=in_days(1 + i))
     client = login(cast.coordinator)
@@ -190,7 +190,7 @@ def test_the_navigation_offers_my_meetings_to_logged_in_people_only(client, cast
 def _grow(cast, spaces: int, per_space: int):
     """Meetings in many spaces, invited several ways, so an N+1 on spaces or invitations would show."""
     for i in range(spaces):
-        space = f.make_chantier(coordinator=cast.coordinator if i % 2 else None)
+        space = f.make_space(coordinator=cast.coordinator if i % 2 else None)
         for j in range(per_space):
             meeting = f.make_meeting(space, date=in_days(1 + j), place=f"Salle {j}")
             Invitation.objects.create(meeting=meeting, organisation=cast.org_a)

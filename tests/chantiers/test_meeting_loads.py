@@ -11,13 +11,13 @@ from django.utils import timezone
 from chantiers import selectors, services
 from chantiers.models import (
     Attendance,
-    Chantier,
-    ChantierCitizen,
-    ChantierMembership,
     Invitation,
     Meeting,
     MeetingLoad,
     MeetingLoadState,
+    Space,
+    SpaceCitizen,
+    SpaceMembership,
 )
 from tests import factories as f
 
@@ -44,16 +44,16 @@ def assert_exact(today=TODAY, threshold=1):
 @pytest.fixture
 def busy(cast):
     """Two active spaces with seats, meetings in each window (and one next week), invitations and attendance."""
-    space, other = f.make_chantier(name="Comité logement"), f.make_chantier(name="Table jeunesse")
+    space, other = f.make_space(name="Comité logement"), f.make_space(name="Table jeunesse")
     citizen = f.make_citizen(first_name="Rose", last_name="Côté")
     for s in (space, other):
-        services.chantier_seat_organisation(chantier=s, organisation=cast.org_a)
-        services.chantier_seat_citizen(chantier=s, citizen=citizen)
-    services.chantier_seat_organisation(chantier=space, organisation=cast.org_b)
+        services.space_seat_organisation(space=s, organisation=cast.org_a)
+        services.space_seat_citizen(space=s, citizen=citizen)
+    services.space_seat_organisation(space=space, organisation=cast.org_b)
     meetings = []
     for days, s in ((10, space), (40, space), (100, other), (200, other), (300, space), (500, space), (-7, other)):
         meetings.append(
-            services.meeting_schedule(chantier=s, date=TODAY - datetime.timedelta(days=days), start_time=TEN, end_time=NOON, place="Salle")
+            services.meeting_schedule(space=s, date=TODAY - datetime.timedelta(days=days), start_time=TEN, end_time=NOON, place="Salle")
         )
     for m in meetings[:4]:
         Invitation.objects.create(meeting=m, user=cast.bob)
@@ -78,7 +78,7 @@ def test_once_built_the_figures_are_read_with_one_query(busy):
 
 def test_a_scheduled_meeting_and_its_invitations_bulk_created(busy, cast):
     assert_exact()
-    services.meeting_schedule(chantier=busy["space"], date=TODAY - datetime.timedelta(days=1), start_time=TEN, end_time=NOON, place="Salle")
+    services.meeting_schedule(space=busy["space"], date=TODAY - datetime.timedelta(days=1), start_time=TEN, end_time=NOON, place="Salle")
     assert_exact()
 
 
@@ -110,7 +110,7 @@ def test_a_meeting_moved_or_shortened(busy):
 
 def test_a_meeting_moved_to_another_space_changes_a_users_spaces(busy):
     assert_exact()
-    services.meeting_update(meeting=busy["meetings"][2], chantier=busy["space"])
+    services.meeting_update(meeting=busy["meetings"][2], space=busy["space"])
     assert_exact()
 
 
@@ -132,13 +132,13 @@ def test_an_invitation_or_an_attendance_row_deleted_or_changed(busy, cast):
 
 def test_seats_taken_and_left_and_a_space_archived(busy, cast):
     assert_exact()
-    services.chantier_seat_citizen(chantier=busy["other"], citizen=f.make_citizen())
+    services.space_seat_citizen(space=busy["other"], citizen=f.make_citizen())
     assert_exact()
-    services.chantier_unseat(seat=ChantierMembership.objects.get(chantier=busy["other"], organisation=cast.org_a))
+    services.space_unseat(seat=SpaceMembership.objects.get(space=busy["other"], organisation=cast.org_a))
     assert_exact()
-    services.chantier_archive(chantier=busy["space"])
+    services.space_archive(space=busy["space"])
     assert_exact()
-    ChantierCitizen.objects.bulk_create([ChantierCitizen(chantier=busy["other"], citizen=f.make_citizen())])
+    SpaceCitizen.objects.bulk_create([SpaceCitizen(space=busy["other"], citizen=f.make_citizen())])
     assert_exact()
 
 
@@ -180,7 +180,7 @@ def test_an_empty_database_has_empty_tables(cast):
     Invitation.objects.all().delete()
     report = assert_exact()
     assert report["organisations"].over_count == 0
-    assert not Chantier.objects.filter(status=Chantier.Status.ACTIVE, memberships__isnull=False).exists()
+    assert not Space.objects.filter(status=Space.Status.ACTIVE, memberships__isnull=False).exists()
 
 
 @pytest.mark.parametrize("column", sorted(selectors.SORT_COLUMNS))
@@ -194,7 +194,7 @@ def test_every_page_of_every_sort_equals_the_computed_list(busy, cast, column, d
         for m in busy["meetings"][: i % 3]:
             Invitation.objects.create(meeting=m, organisation=org)
         if i % 4 == 0:
-            services.chantier_seat_organisation(chantier=space, organisation=org)
+            services.space_seat_organisation(space=space, organisation=org)
     report = selectors.hyperconcertation_report(threshold=1, column=column, descending=descending)
     for table in selectors.TABLES:
         cached = report[table]

@@ -7,11 +7,11 @@ from django.urls import reverse
 
 from chantiers.models import Attendance, Decision, FollowUp, Invitation, Meeting
 from chantiers.services import (
-    chantier_create,
-    chantier_seat_citizen,
-    chantier_seat_organisation,
     meeting_schedule,
     meeting_warnings,
+    space_create,
+    space_seat_citizen,
+    space_seat_organisation,
 )
 from tests import factories as f
 
@@ -26,9 +26,9 @@ def page(response) -> str:
 
 @pytest.fixture
 def space(cast, theme):
-    space = chantier_create(themes=[theme], name="Chantier logement", lead_organisation=cast.org_a, coordinator=cast.coordinator)
-    chantier_seat_organisation(chantier=space, organisation=cast.org_b)
-    chantier_seat_citizen(chantier=space, citizen=f.make_citizen(first_name="Jeanne", last_name="Citoyenne"))
+    space = space_create(themes=[theme], name="Chantier logement", lead_organisation=cast.org_a, coordinator=cast.coordinator)
+    space_seat_organisation(space=space, organisation=cast.org_b)
+    space_seat_citizen(space=space, citizen=f.make_citizen(first_name="Jeanne", last_name="Citoyenne"))
     return space
 
 
@@ -75,9 +75,9 @@ def test_bad_meeting_input_gets_a_french_error_and_saves_nothing(client, cast, s
 def test_the_form_warns_before_saving_when_an_organisation_is_over_the_threshold(client, cast, space, plan, theme):
     plan.meeting_threshold_per_month = 2
     plan.save()
-    elsewhere = chantier_create(themes=[theme], name="Table ailleurs", lead_organisation=cast.org_b)
+    elsewhere = space_create(themes=[theme], name="Table ailleurs", lead_organisation=cast.org_b)
     for day in (NEXT_WEEK.replace(day=1), NEXT_WEEK):
-        meeting_schedule(chantier=elsewhere, date=day, place="Ailleurs", start_time=datetime.time(9))
+        meeting_schedule(space=elsewhere, date=day, place="Ailleurs", start_time=datetime.time(9))
     client.force_login(cast.coordinator)
 
     response = schedule(client, space)
@@ -87,27 +87,27 @@ def test_the_form_warns_before_saving_when_an_organisation_is_over_the_threshold
     assert "Organisme B : 2 rencontres ce mois-ci" in text
     assert "Table ailleurs" in text  # the same-day meeting, to merge or move
     assert "Organisme A" not in text.split("hyperconcertation-warning")[1].split("</div>")[0]
-    assert Meeting.objects.filter(chantier=space).count() == 0  # nothing saved before confirming
+    assert Meeting.objects.filter(space=space).count() == 0  # nothing saved before confirming
 
     response = schedule(client, space, confirm="True")
     assert response.status_code == 302
-    assert Meeting.objects.filter(chantier=space).count() == 1
+    assert Meeting.objects.filter(space=space).count() == 1
 
 
 def test_meeting_warnings_counts_the_month_and_the_day(cast, space, theme):
-    elsewhere = chantier_create(themes=[theme], name="Autre", lead_organisation=cast.org_b)
+    elsewhere = space_create(themes=[theme], name="Autre", lead_organisation=cast.org_b)
     day = datetime.date(2026, 3, 10)
-    meeting_schedule(chantier=elsewhere, date=day, place="X")
-    meeting_schedule(chantier=elsewhere, date=datetime.date(2026, 3, 25), place="X")
-    meeting_schedule(chantier=elsewhere, date=datetime.date(2026, 4, 1), place="X")  # next month: not counted
-    warnings = meeting_warnings(chantier=space, date=day, organisations=[cast.org_a, cast.org_b])
+    meeting_schedule(space=elsewhere, date=day, place="X")
+    meeting_schedule(space=elsewhere, date=datetime.date(2026, 3, 25), place="X")
+    meeting_schedule(space=elsewhere, date=datetime.date(2026, 4, 1), place="X")  # next month: not counted
+    warnings = meeting_warnings(space=space, date=day, organisations=[cast.org_a, cast.org_b])
     assert warnings["threshold"] == 4
     assert warnings["over_threshold"] == []
-    assert [(org.name, [m.chantier.name for m in meetings]) for org, meetings in warnings["same_day"]] == [("Organisme B", ["Autre"])]
+    assert [(org.name, [m.space.name for m in meetings]) for org, meetings in warnings["same_day"]] == [("Organisme B", ["Autre"])]
 
 
 def test_attendance_and_a_decision_with_its_follow_up(client, cast, space):
-    meeting = meeting_schedule(chantier=space, date=TODAY - datetime.timedelta(days=2), place="Salle", start_time=datetime.time(9), end_time=datetime.time(11))
+    meeting = meeting_schedule(space=space, date=TODAY - datetime.timedelta(days=2), place="Salle", start_time=datetime.time(9), end_time=datetime.time(11))
     citizen = space.citizen_memberships.get().citizen
     client.force_login(cast.coordinator)
     url = reverse("chantiers:meeting-attendance", args=[meeting.pk])
@@ -141,7 +141,7 @@ def test_attendance_and_a_decision_with_its_follow_up(client, cast, space):
 
 
 def test_attendance_cannot_be_recorded_before_the_meeting(client, cast, space):
-    meeting = meeting_schedule(chantier=space, date=NEXT_WEEK, place="Salle")
+    meeting = meeting_schedule(space=space, date=NEXT_WEEK, place="Salle")
     client.force_login(cast.coordinator)
     response = client.post(reverse("chantiers:meeting-attendance", args=[meeting.pk]), {"users": [cast.alice.pk]})
     assert response.status_code == 200
@@ -150,7 +150,7 @@ def test_attendance_cannot_be_recorded_before_the_meeting(client, cast, space):
 
 
 def test_a_follow_up_needs_a_what(client, cast, space):
-    meeting = meeting_schedule(chantier=space, date=TODAY, place="Salle")
+    meeting = meeting_schedule(space=space, date=TODAY, place="Salle")
     client.force_login(cast.coordinator)
     response = client.post(
         reverse("chantiers:decision-create", args=[meeting.pk]),
@@ -165,13 +165,13 @@ def test_a_follow_up_needs_a_what(client, cast, space):
     "who, status", [("anonymous", 302), ("alice", 200), ("charlie", 200), ("staff", 200), ("coordinator", 200)]
 )
 def test_meeting_detail_access(client, login, cast, space, who, status):
-    meeting = meeting_schedule(chantier=space, date=NEXT_WEEK, place="Salle")
+    meeting = meeting_schedule(space=space, date=NEXT_WEEK, place="Salle")
     assert login(getattr(cast, who)).get(reverse("chantiers:meeting-detail", args=[meeting.pk])).status_code == status
 
 
 def test_an_outsider_cannot_see_a_meeting(client, cast, theme):
-    outsider_space = chantier_create(themes=[theme], name="Sans A", lead_organisation=cast.org_b)
-    meeting = meeting_schedule(chantier=outsider_space, date=NEXT_WEEK, place="Salle")
+    outsider_space = space_create(themes=[theme], name="Sans A", lead_organisation=cast.org_b)
+    meeting = meeting_schedule(space=outsider_space, date=NEXT_WEEK, place="Salle")
     client.force_login(cast.alice)
     assert client.get(reverse("chantiers:meeting-detail", args=[meeting.pk])).status_code == 404
     # Invited later: now she may.
@@ -181,7 +181,7 @@ def test_an_outsider_cannot_see_a_meeting(client, cast, theme):
 
 @pytest.mark.parametrize("who", ["alice", "staff"])
 def test_only_coordination_records_attendance_or_decisions(client, cast, space, who):
-    meeting = meeting_schedule(chantier=space, date=TODAY, place="Salle")
+    meeting = meeting_schedule(space=space, date=TODAY, place="Salle")
     client.force_login(getattr(cast, who))
     assert client.post(reverse("chantiers:meeting-attendance", args=[meeting.pk]), {"users": [cast.alice.pk]}).status_code == 403
     assert client.post(reverse("chantiers:decision-create", args=[meeting.pk]), {"text": "x", "suivi-TOTAL_FORMS": 0, "suivi-INITIAL_FORMS": 0}).status_code == 403
@@ -189,7 +189,7 @@ def test_only_coordination_records_attendance_or_decisions(client, cast, space, 
 
 
 def test_meeting_detail_queries_do_not_grow(client, cast, space, django_assert_max_num_queries):
-    meeting = meeting_schedule(chantier=space, date=TODAY, place="Salle")
+    meeting = meeting_schedule(space=space, date=TODAY, place="Salle")
     for i in range(25):
         org = f.make_organisation()
         Invitation.objects.create(meeting=meeting, organisation=org)
@@ -204,7 +204,7 @@ def test_meeting_detail_queries_do_not_grow(client, cast, space, django_assert_m
 
 @pytest.mark.parametrize("who, status", [("anonymous", 302), ("alice", 403), ("charlie", 403), ("staff", 403)])
 def test_only_coordination_edits_a_meeting_or_closes_a_follow_up(client, login, cast, space, who, status):
-    meeting = meeting_schedule(chantier=space, date=TODAY, place="Salle")
+    meeting = meeting_schedule(space=space, date=TODAY, place="Salle")
     decision = Decision.objects.create(meeting=meeting, text="Décision")
     follow_up = FollowUp.objects.create(decision=decision, what="Suivi")
     c = login(getattr(cast, who))
@@ -218,7 +218,7 @@ def test_only_coordination_edits_a_meeting_or_closes_a_follow_up(client, login, 
 
 
 def test_closing_a_follow_up_is_post_only(client, cast, space):
-    meeting = meeting_schedule(chantier=space, date=TODAY, place="Salle")
+    meeting = meeting_schedule(space=space, date=TODAY, place="Salle")
     follow_up = FollowUp.objects.create(decision=Decision.objects.create(meeting=meeting, text="D"), what="Suivi")
     client.force_login(cast.coordinator)
     assert client.get(reverse("chantiers:follow-up-done", args=[follow_up.pk])).status_code == 405

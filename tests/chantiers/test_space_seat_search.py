@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from chantiers.forms import SEAT_CHOICES
-from chantiers.models import Chantier
-from chantiers.services import chantier_create
+from chantiers.models import Space
+from chantiers.services import space_create
 from organisations.models import Citizen, Organisation
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def options(html: str, select_name: str) -> list[str]:
 @pytest.fixture
 def crowd(cast, theme):
     """A table, and more organisations and citizens than a seat form offers."""
-    space = chantier_create(themes=[theme], name="Table logement", kind=Chantier.Kind.TABLE, lead_organisation=cast.org_a)
+    space = space_create(themes=[theme], name="Table logement", kind=Space.Kind.TABLE, lead_organisation=cast.org_a)
     Organisation.objects.bulk_create(
         [Organisation(name=f"Groupe {i:03}", kind=Organisation.Kind.COMMUNITY, status=Organisation.Status.APPROVED) for i in range(120)]
     )

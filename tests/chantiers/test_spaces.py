@@ -5,11 +5,11 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from chantiers.models import Chantier, ChantierMembership, ParticipationRole
+from chantiers.models import ParticipationRole, Space, SpaceMembership
 from chantiers.services import (
-    chantier_create,
-    chantier_seat_citizen,
-    chantier_seat_organisation,
+    space_create,
+    space_seat_citizen,
+    space_seat_organisation,
 )
 from tests import factories as f
 
@@ -23,17 +23,17 @@ def page(response) -> str:
 @pytest.fixture
 def space(cast, theme):
     """A table where organisation A sits (lead) and a citizen takes part."""
-    space = chantier_create(
-        themes=[theme], name="Table logement", kind=Chantier.Kind.TABLE, lead_organisation=cast.org_a,
+    space = space_create(
+        themes=[theme], name="Table logement", kind=Space.Kind.TABLE, lead_organisation=cast.org_a,
         coordinator=cast.coordinator,
     )
-    chantier_seat_citizen(chantier=space, citizen=f.make_citizen(first_name="Jeanne", last_name="Citoyenne"))
+    space_seat_citizen(space=space, citizen=f.make_citizen(first_name="Jeanne", last_name="Citoyenne"))
     return space
 
 
 @pytest.fixture
 def other_space(cast, theme):
-    return chantier_create(themes=[theme], name="Chantier de B", lead_organisation=cast.org_b)
+    return space_create(themes=[theme], name="Chantier de B", lead_organisation=cast.org_b)
 
 
 @pytest.mark.parametrize(
@@ -69,7 +69,7 @@ def test_only_coordination_creates_spaces(client, login, cast, theme, who, statu
     assert c.get(reverse("chantiers:space-create")).status_code == status
     response = c.post(reverse("chantiers:space-create"), {"name": "X", "kind": "chantier", "themes": [theme.pk]})
     assert response.status_code == status
-    assert not Chantier.objects.filter(name="X").exists()
+    assert not Space.objects.filter(name="X").exists()
 
 
 def test_a_coordinator_creates_an_existing_table_under_a_theme(client, cast, theme):
@@ -79,7 +79,7 @@ def test_a_coordinator_creates_an_existing_table_under_a_theme(client, cast, the
         {"name": "Table des aînés", "kind": "table", "themes": [theme.pk], "mandate": "Concerter les aînés",
          "lead_organisation": cast.org_b.pk, "coordinator": cast.coordinator.pk},
     )
-    space = Chantier.objects.get(name="Table des aînés")
+    space = Space.objects.get(name="Table des aînés")
     assert response.status_code == 302 and response["Location"] == reverse("chantiers:space-detail", args=[space.pk])
     assert list(space.themes.all()) == [theme]
     # The lead organisation takes the first seat, as lead.
@@ -92,7 +92,7 @@ def test_a_space_needs_a_name_and_a_theme(client, cast):
     assert response.status_code == 200
     text = page(response)
     assert "Ce champ est obligatoire" in text
-    assert not Chantier.objects.exists()
+    assert not Space.objects.exists()
 
 
 @pytest.mark.parametrize("who, status", [("alice", 403), ("staff", 403), ("charlie", 403)])
@@ -101,7 +101,7 @@ def test_only_coordination_edits_or_archives(client, cast, space, who, status):
     assert client.post(reverse("chantiers:space-archive", args=[space.pk])).status_code == status
     assert client.post(reverse("chantiers:space-update", args=[space.pk]), {"name": "Piraté"}).status_code == status
     space.refresh_from_db()
-    assert (space.name, space.status) == ("Table logement", Chantier.Status.ACTIVE)
+    assert (space.name, space.status) == ("Table logement", Space.Status.ACTIVE)
 
 
 def test_archiving_keeps_everything_and_get_is_refused(client, cast, space):
@@ -111,11 +111,11 @@ def test_archiving_keeps_everything_and_get_is_refused(client, cast, space):
     response = client.post(reverse("chantiers:space-archive", args=[space.pk]))
     assert response.status_code == 302
     space.refresh_from_db()
-    assert space.status == Chantier.Status.ARCHIVED and space.archived_on == datetime.date.today()
+    assert space.status == Space.Status.ARCHIVED and space.archived_on == datetime.date.today()
     assert space.meetings.count() == 1 and space.memberships.count() == 1
     client.post(reverse("chantiers:space-restore", args=[space.pk]))
     space.refresh_from_db()
-    assert space.status == Chantier.Status.ACTIVE and space.archived_on is None
+    assert space.status == Space.Status.ACTIVE and space.archived_on is None
 
 
 def test_adding_and_removing_a_member_keeps_the_history(client, cast, space):
@@ -149,7 +149,7 @@ def test_a_pending_organisation_cannot_take_a_seat(client, cast, space):
     pending = f.make_organisation(status="pending")
     client.force_login(cast.coordinator)
     client.post(reverse("chantiers:space-member-add", args=[space.pk]), {"org-organisation": pending.pk, "org-role": "member"})
-    assert not ChantierMembership.objects.filter(organisation=pending).exists()
+    assert not SpaceMembership.objects.filter(organisation=pending).exists()
 
 
 def test_a_seat_cannot_be_removed_from_another_space(client, cast, space, other_space):
@@ -167,9 +167,9 @@ def test_space_list_queries_do_not_grow(client, cast, theme, django_assert_max_n
     def grow(n):
         for _ in range(n):
             org = f.make_organisation()
-            space = chantier_create(themes=[theme], name=f"Lieu {f.n()}", lead_organisation=org)
-            chantier_seat_organisation(chantier=space, organisation=cast.org_a)
-            chantier_seat_citizen(chantier=space, citizen=f.make_citizen())
+            space = space_create(themes=[theme], name=f"Lieu {f.n()}", lead_organisation=org)
+            space_seat_organisation(space=space, organisation=cast.org_a)
+            space_seat_citizen(space=space, citizen=f.make_citizen())
             f.make_meeting(space, date=datetime.date.today() + datetime.timedelta(days=7))
 
     grow(2)
@@ -190,10 +190,10 @@ def test_space_list_queries_do_not_grow(client, cast, theme, django_assert_max_n
 
 def test_space_detail_queries_do_not_grow(client, cast, space, django_assert_max_num_queries):
     for _ in range(20):
-        chantier_seat_organisation(chantier=space, organisation=f.make_organisation())
-        chantier_seat_citizen(chantier=space, citizen=f.make_citizen())
+        space_seat_organisation(space=space, organisation=f.make_organisation())
+        space_seat_citizen(space=space, citizen=f.make_citizen())
         f.make_meeting(space)
-        f.make_project(lead=cast.org_a, theme=space.themes.first(), chantier=space)
+        f.make_project(lead=cast.org_a, theme=space.themes.first(), space=space)
     client.force_login(cast.coordinator)
     with django_assert_max_num_queries(16):
         assert client.get(reverse("chantiers:space-detail", args=[space.pk])).status_code == 200

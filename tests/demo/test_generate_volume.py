@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import F
 
 from budget.models import Commitment, Disbursement, FundingSource
-from chantiers.models import Attendance, Chantier, Meeting
+from chantiers.models import Attendance, Meeting, Space
 from demo.volume import PER_UNIT, expected_counts, generated_plans, generated_sources
 from organisations.models import Citizen, Organisation
 from plans.models import Plan
@@ -19,11 +19,11 @@ pytestmark = pytest.mark.django_db
 SCALE = 0.1
 COUNTED = {
     "organisations": lambda plans: Organisation.objects.filter(memberships__user__username__startswith="vol"),
-    "spaces": lambda plans: Chantier.objects.filter(themes__plan__in=plans).distinct(),
+    "spaces": lambda plans: Space.objects.filter(themes__plan__in=plans).distinct(),
     "projects": lambda plans: ActionProject.objects.filter(theme__plan__in=plans),
     "reports": lambda plans: ProgressReport.objects.filter(project__theme__plan__in=plans),
-    "meetings": lambda plans: Meeting.objects.filter(chantier__themes__plan__in=plans).distinct(),
-    "attendances": lambda plans: Attendance.objects.filter(meeting__chantier__in=Chantier.objects.filter(themes__plan__in=plans)),
+    "meetings": lambda plans: Meeting.objects.filter(space__themes__plan__in=plans).distinct(),
+    "attendances": lambda plans: Attendance.objects.filter(meeting__space__in=Space.objects.filter(themes__plan__in=plans)),
     "commitments": lambda plans: Commitment.objects.filter(source__plan__in=plans),
     "disbursements": lambda plans: Disbursement.objects.filter(commitment__source__plan__in=plans),
 }
@@ -41,11 +41,11 @@ def fingerprint():
     return {
         "organisations": list(Organisation.objects.order_by("name").values_list("name", "kind", "phone")),
         "citizens": list(Citizen.objects.order_by("pk").values_list("first_name", "last_name", "consent_given_on")),
-        "spaces": list(Chantier.objects.order_by("name").values_list("name", "lead_organisation__name")),
-        "seats": sorted(Chantier.objects.values_list("name", "memberships__organisation__name")),
-        "meetings": list(Meeting.objects.order_by("chantier__name", "date", "start_time", "pk").values_list("chantier__name", "date", "start_time", "duration_minutes")),
-        "attendance": sorted(Attendance.objects.values_list("meeting__chantier__name", "meeting__date", "user__username", "citizen__last_name", "organisation__name", "present"), key=str),
-        "projects": list(ActionProject.objects.order_by("title").values_list("title", "lead__name", "theme__slug", "status", "amount_requested", "start_date", "end_date", "chantier__name")),
+        "spaces": list(Space.objects.order_by("name").values_list("name", "lead_organisation__name")),
+        "seats": sorted(Space.objects.values_list("name", "memberships__organisation__name")),
+        "meetings": list(Meeting.objects.order_by("space__name", "date", "start_time", "pk").values_list("space__name", "date", "start_time", "duration_minutes")),
+        "attendance": sorted(Attendance.objects.values_list("meeting__space__name", "meeting__date", "user__username", "citizen__last_name", "organisation__name", "present"), key=str),
+        "projects": list(ActionProject.objects.order_by("title").values_list("title", "lead__name", "theme__slug", "status", "amount_requested", "start_date", "end_date", "space__name")),
         "reports": list(ProgressReport.objects.order_by("project__title", "period_start").values_list("project__title", "period_start", "period_end", "percent_done", "people_reached", "citizens_reached", "expenses")),
         "sources": list(FundingSource.objects.order_by("plan__alliance_acronym", "code").values_list("plan__alliance_acronym", "code", "amount", "committed_total", "disbursed_total")),
         "commitments": list(Commitment.objects.order_by("project__title", "pk").values_list("project__title", "source__code", "plan_year__number", "amount", "disbursed_total", "decided_on")),
@@ -60,7 +60,7 @@ def test_counts_are_proportional_to_the_scale(asis):
     plans = generated_plans()
     assert plans.count() == expected["alliances"] == 1
     assert Plan.objects.current() == asis  # the ASIS plan stays the one the portal shows
-    assert Organisation.objects.filter(chantiers__themes__plan__in=plans).exists()
+    assert Organisation.objects.filter(spaces__themes__plan__in=plans).exists()
     for key in COUNTED:
         assert COUNTED[key](plans).count() == expected[key], key
     assert Citizen.objects.count() - citizens_before == expected["citizens"]
@@ -91,7 +91,7 @@ def test_check_budget_passes_and_model_rules_hold(asis):
     for meeting in Meeting.objects.all()[:50]:
         assert meeting.duration_minutes == meeting.compute_duration_minutes()
     # Every model's full_clean on a sample (validators, choices, constraints).
-    for model in (Organisation, Citizen, Chantier, Meeting, ActionProject, ProgressReport, FundingSource, Commitment, Disbursement):
+    for model in (Organisation, Citizen, Space, Meeting, ActionProject, ProgressReport, FundingSource, Commitment, Disbursement):
         for row in model.objects.order_by("-pk")[:5]:
             row.full_clean()
 

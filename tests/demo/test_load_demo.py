@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from budget.models import FundingSource
 from budget.selectors.ledger import totals_mismatches
-from chantiers.models import Chantier, Meeting
+from chantiers.models import Meeting, Space
 from organisations.models import Membership, Organisation, User
 from organisations.roles import COORDINATION, PARTENAIRE
 from plans.models import Theme
@@ -75,9 +75,9 @@ def test_covers_the_whole_process_and_every_theme(demo):
     demo_projects = ActionProject.objects.filter(is_demo=True)
     assert set(demo_projects.values_list("status", flat=True)) == set(ProjectStatus.values)
     for theme in Theme.objects.all():
-        assert theme.chantiers.filter(is_demo=True).exists(), theme
+        assert theme.spaces.filter(is_demo=True).exists(), theme
         assert demo_projects.filter(theme=theme).exists(), theme
-    assert set(Chantier.objects.filter(is_demo=True).values_list("kind", flat=True)) == set(Chantier.Kind.values)
+    assert set(Space.objects.filter(is_demo=True).values_list("kind", flat=True)) == set(Space.Kind.values)
     assert all("(démo)" in name for name in Organisation.objects.filter(is_demo=True).values_list("name", flat=True))
     assert Organisation.objects.filter(is_demo=True, status=Organisation.Status.PENDING).count() == 1
     assert Meeting.objects.filter(is_demo=True, date__gt=timezone.localdate()).count() == 2

@@ -29,7 +29,7 @@ def test_coordination_manages_everything_but_never_deletes_money_or_history():
         assert ("budget", f"delete_{model}") not in coordination
     for model in ("actionproject", "projectstatuschange", "progressreport"):
         assert ("projects", f"delete_{model}") not in coordination
-    for model in ("meeting", "chantier"):
+    for model in ("meeting", "space"):
         assert ("chantiers", f"delete_{model}") not in coordination
     assert ("organisations", "delete_organisation") not in coordination
 

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from budget.models import FundingSource
-from chantiers import services as chantier_services
+from chantiers import services as space_services
 from plans.models import Theme
 from projects.models import ProjectStatus
 from tests import factories as f
@@ -96,15 +96,15 @@ def _grow(plan, cast, count):
     for i in range(count):
         theme = themes[i % len(themes)]
         org = f.make_organisation()
-        chantier = f.make_chantier(themes=[theme], lead_organisation=org)
+        space = f.make_space(themes=[theme], lead_organisation=org)
         project = f.make_project(
-            lead=[cast.org_a, cast.org_b, org][i % 3], theme=theme, chantier=chantier, status=statuses[i % len(statuses)]
+            lead=[cast.org_a, cast.org_b, org][i % 3], theme=theme, space=space, status=statuses[i % len(statuses)]
         )
         project.partnerships.create(organisation=cast.org_a if i % 2 else cast.org_b)
         if project.is_fundable:
             f.commit(source=fqis, project=project, amount="100.00")
-        meeting = f.make_meeting(chantier)
-        chantier_services.decision_record(  # open follow-ups, for the coordinator's list
+        meeting = f.make_meeting(space)
+        space_services.decision_record(  # open follow-ups, for the coordinator's list
             meeting=meeting, text="Décision", follow_ups=[{"what": "Suivi", "responsible_organisation": org, "responsible_user": cast.alice}]
         )
 
@@ -153,9 +153,9 @@ def test_french_first_whatever_the_browser_language(client, asis):
 def follow_ups(asis, cast):
     """Open follow-ups of a meeting: one late, one due later, one undated, and one done."""
     today = timezone.localdate()
-    space = f.make_chantier(themes=[asis.themes.first()], name="Chantier des suivis")
+    space = f.make_space(themes=[asis.themes.first()], name="Chantier des suivis")
     meeting = f.make_meeting(space, date=datetime.date(2014, 5, 1))
-    decision = chantier_services.decision_record(
+    decision = space_services.decision_record(
         meeting=meeting,
         text="On agit",
         follow_ups=[
@@ -165,7 +165,7 @@ def follow_ups(asis, cast):
             {"what": "Déjà fait", "responsible_organisation": cast.org_a, "due_on": today - datetime.timedelta(days=30)},
         ],
     )
-    chantier_services.follow_up_set_done(follow_up=decision.follow_ups.get(what="Déjà fait"))
+    space_services.follow_up_set_done(follow_up=decision.follow_ups.get(what="Déjà fait"))
     return decision
 
 
@@ -182,7 +182,7 @@ def test_the_coordinator_sees_open_follow_ups_by_due_date(client, follow_ups, ca
 
 
 def test_the_follow_ups_are_capped_with_a_count_of_the_rest(client, follow_ups, cast):
-    chantier_services.decision_record(
+    space_services.decision_record(
         meeting=follow_ups.meeting, text="Beaucoup à faire", follow_ups=[{"what": f"Tâche {i}"} for i in range(20)]
     )
     client.force_login(cast.coordinator)
@@ -219,7 +219,7 @@ def test_each_theme_shows_its_first_projects_and_spaces_and_links_to_all_of_them
         f.commit(source=fqis, project=project, amount="100.01")
     f.make_project(lead=cast.org_b, theme=theme, status=ProjectStatus.WITHDRAWN, title="Projet retiré")
     for i in range(HOME_SPACES_SHOWN + 2):
-        f.make_chantier(themes=[theme], name=f"Lieu {i:02d}")
+        f.make_space(themes=[theme], name=f"Lieu {i:02d}")
     response = client.get("/")
     card = next(t for t in response.context["themes"] if t.pk == theme.pk)
     assert [p.title for p in card.visible_projects] == [f"Projet {i:02d}" for i in range(HOME_PROJECTS_SHOWN)]

@@ -137,7 +137,7 @@ def test_the_history_page_costs_the_same_queries_with_many_changes(client, cast,
         organisation.phone = f"819 555-{i:04d}"
         organisation.save()
     # Foreign keys shown by name: a space whose lead organisation changes many times.
-    space = f.make_chantier(name="Table de quartier")
+    space = f.make_space(name="Table de quartier")
     for i in range(60):
         space.lead_organisation = leads[i % 3]
         space.save()

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from budget.models import FundingSource
-from chantiers import services as chantier_services
-from chantiers.models import ChantierMembership
+from chantiers import services as space_services
+from chantiers.models import SpaceMembership
 from projects.models import ProjectStatus
 from tests import factories as f
 
@@ -71,11 +71,11 @@ def world(asis, themes, cast):
     f.commit(source=fqis, project=dated, amount="12500.50", year=years["2013-2014"])
     f.commit(source=fqis, project=dated, amount="1000.00", year=years["2014-2015"])
 
-    table = f.make_chantier(themes=[housing, poverty], name="Table logement et pauvreté", kind="table")
-    ChantierMembership.objects.create(chantier=table, organisation=cast.org_a, joined_on=datetime.date(2013, 9, 1))
-    short = f.make_chantier(themes=[housing], name="Chantier d'une saison")
-    ChantierMembership.objects.create(chantier=short, organisation=cast.org_b, joined_on=datetime.date(2014, 6, 1))
-    chantier_services.chantier_archive(chantier=short, on=datetime.date(2015, 1, 15))
+    table = f.make_space(themes=[housing, poverty], name="Table logement et pauvreté", kind="table")
+    SpaceMembership.objects.create(space=table, organisation=cast.org_a, joined_on=datetime.date(2013, 9, 1))
+    short = f.make_space(themes=[housing], name="Chantier d'une saison")
+    SpaceMembership.objects.create(space=short, organisation=cast.org_b, joined_on=datetime.date(2014, 6, 1))
+    space_services.space_archive(space=short, on=datetime.date(2015, 1, 15))
 
     for day in (datetime.date(2013, 10, 1), datetime.date(2014, 2, 1), datetime.date(2014, 4, 1)):
         f.make_meeting(table, date=day)
@@ -132,7 +132,7 @@ def test_meetings_held_per_year_for_the_theme_and_in_total(client, world, themes
 
 
 def test_upcoming_meetings_are_not_counted_as_held(client, asis, themes, cast):
-    space = f.make_chantier(themes=[themes["logement-et-habitation"]])
+    space = f.make_space(themes=[themes["logement-et-habitation"]])
     f.make_meeting(space, date=timezone.localdate() + datetime.timedelta(days=3))
     assert client.get("/plan/").context["meetings_total"] == 0
 
@@ -190,13 +190,13 @@ def _grow(plan, cast, count):
     for i in range(count):
         theme = themes[i % len(themes)]
         org = f.make_organisation()
-        space = f.make_chantier(themes=[theme, themes[(i + 1) % len(themes)]], lead_organisation=org)
-        ChantierMembership.objects.create(chantier=space, organisation=org, joined_on=datetime.date(2013, 5 + i % 6, 1))
+        space = f.make_space(themes=[theme, themes[(i + 1) % len(themes)]], lead_organisation=org)
+        SpaceMembership.objects.create(space=space, organisation=org, joined_on=datetime.date(2013, 5 + i % 6, 1))
         for year in years:
             f.make_meeting(space, date=year.start_date + datetime.timedelta(days=30 + i))
         for j in range(2):
             project = f.make_project(
-                lead=[cast.org_a, cast.org_b, org][(i + j) % 3], theme=theme, chantier=space,
+                lead=[cast.org_a, cast.org_b, org][(i + j) % 3], theme=theme, space=space,
                 status=statuses[(2 * i + j) % len(statuses)], plan_years=years[j:j + 2],
                 start_date=datetime.date(2014, 1, 1), end_date=datetime.date(2014, 12, 31),
             )
@@ -242,7 +242,7 @@ def test_each_theme_shows_its_first_spaces_and_projects_and_links_to_the_rest(cl
 
     theme = asis.themes.get(order=1)
     for i in range(TIMELINE_SHOWN + 2):
-        f.make_chantier(themes=[theme], name=f"Lieu {i:02d}")
+        f.make_space(themes=[theme], name=f"Lieu {i:02d}")
     for i in range(TIMELINE_SHOWN + 3):
         f.make_project(lead=cast.org_b, theme=theme, status=ProjectStatus.ACCEPTED, title=f"Projet {i:02d}")
     f.make_project(lead=cast.org_b, theme=theme, status=ProjectStatus.REFUSED, title="Projet refusé")

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from budget.models import FundingSource
 from budget.services import ledger as ledger_services
-from chantiers import services as chantier_services
+from chantiers import services as space_services
 from pages import selectors
 from projects.models import ProgressReport, ProjectStatus
 from tests import factories as f
@@ -34,16 +34,16 @@ def housing(asis):
 def world(asis, housing, cast):
     """A space with seats and citizens, projects in several statuses, money, reports and meetings."""
     fqis = FundingSource.objects.get(code="fqis")
-    space = chantier_services.chantier_create(
+    space = space_services.space_create(
         themes=[housing], lead_organisation=cast.org_b, name="Chantier logement", kind="chantier"
     )
-    chantier_services.chantier_seat_organisation(chantier=space, organisation=cast.org_a)
+    space_services.space_seat_organisation(space=space, organisation=cast.org_a)
     for first_name in ("Ginette", "Réjean"):
-        chantier_services.chantier_seat_citizen(
-            chantier=space, citizen=f.make_citizen(first_name=first_name, last_name="Tremblay", email="g@example.org")
+        space_services.space_seat_citizen(
+            space=space, citizen=f.make_citizen(first_name=first_name, last_name="Tremblay", email="g@example.org")
         )
-    archived = f.make_chantier(themes=[housing], name="Vieux comité du logement")
-    chantier_services.chantier_archive(chantier=archived)
+    archived = f.make_space(themes=[housing], name="Vieux comité du logement")
+    space_services.space_archive(space=archived)
 
     accepted = f.make_project(lead=cast.org_b, theme=housing, status=ProjectStatus.IN_PROGRESS, title="Logements pour tous")
     commitment = f.commit(source=fqis, project=accepted, amount="12500.50")
@@ -158,17 +158,17 @@ def _grow(plan, theme, cast, count):
     statuses = list(f.PATH_TO)
     for i in range(count):
         org = f.make_organisation()
-        space = f.make_chantier(themes=[theme], lead_organisation=org)
-        chantier_services.chantier_seat_organisation(chantier=space, organisation=org)
-        chantier_services.chantier_seat_organisation(chantier=space, organisation=[cast.org_a, cast.org_b][i % 2])
-        chantier_services.chantier_seat_citizen(chantier=space, citizen=f.make_citizen())
+        space = f.make_space(themes=[theme], lead_organisation=org)
+        space_services.space_seat_organisation(space=space, organisation=org)
+        space_services.space_seat_organisation(space=space, organisation=[cast.org_a, cast.org_b][i % 2])
+        space_services.space_seat_citizen(space=space, citizen=f.make_citizen())
         for month in (5, 11):
             meeting = f.make_meeting(space, date=datetime.date(2014, month, 1 + i % 28))
-            chantier_services.decision_record(meeting=meeting, text="Décision", follow_ups=[{"what": "Suivi", "responsible_organisation": org}])
+            space_services.decision_record(meeting=meeting, text="Décision", follow_ups=[{"what": "Suivi", "responsible_organisation": org}])
         f.make_meeting(space, date=timezone.localdate() + datetime.timedelta(days=1 + i))
         for j in range(2):
             project = f.make_project(
-                lead=[cast.org_a, cast.org_b, org][(i + j) % 3], theme=theme, chantier=space,
+                lead=[cast.org_a, cast.org_b, org][(i + j) % 3], theme=theme, space=space,
                 status=statuses[(2 * i + j) % len(statuses)],
             )
             project.partnerships.create(organisation=cast.org_a if j else cast.org_b)
@@ -219,7 +219,7 @@ def test_a_large_theme_pages_its_spaces_and_projects_and_sums_all_of_them(client
     per_page = selectors.THEME_PER_PAGE
     fqis = FundingSource.objects.get(code="fqis")
     for i in range(per_page + 2):
-        f.make_chantier(themes=[housing], name=f"Lieu {i:02d}")
+        f.make_space(themes=[housing], name=f"Lieu {i:02d}")
     for i in range(per_page + 1):
         project = f.make_project(lead=cast.org_b, theme=housing, status=ProjectStatus.ACCEPTED, title=f"Accepté {i:02d}")
         f.commit(source=fqis, project=project, amount="10.01")

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from chantiers.models import Attendance, ChantierCitizen
+from chantiers.models import Attendance, SpaceCitizen
 from privacy import services
 from privacy.models import Consent, ConsentPurpose
 from projects.models import ProjectStatus
@@ -18,12 +18,12 @@ from tests import factories as f
 @pytest.fixture(name="trail")
 def trail_fixture(cast, theme):
     """Réjeanne Côté (a citizen) and alice (a partner), each with seats, attendance, consents; alice wrote a report."""
-    space = f.make_chantier(themes=[theme], name="Chantier logement")
+    space = f.make_space(themes=[theme], name="Chantier logement")
     citizen = f.make_citizen(
         first_name="Réjeanne", last_name="Côté", email="rejeanne@example.org", phone="819 555-0101",
         neighbourhood="Évain", notes="Préfère les rencontres du soir.",
     )
-    seat = ChantierCitizen.objects.create(chantier=space, citizen=citizen, joined_on=datetime.date(2014, 1, 10))
+    seat = SpaceCitizen.objects.create(space=space, citizen=citizen, joined_on=datetime.date(2014, 1, 10))
     meetings = [f.make_meeting(space, date=datetime.date(2014, month, 5)) for month in (2, 3, 4)]
     for meeting in meetings:
         Attendance.objects.create(meeting=meeting, citizen=citizen)

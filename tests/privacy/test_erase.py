@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from chantiers.models import Attendance, ChantierCitizen
+from chantiers.models import Attendance, SpaceCitizen
 from organisations.models import Membership, User
 from privacy import services
 from privacy.models import Consent, PrivacyAction
@@ -61,7 +61,7 @@ def test_erasing_a_citizen_keeps_the_counts_and_leaves_no_name(login, cast, trai
     assert client.post(url, {"request": request.pk, "confirm": "on"}).status_code == 302
 
     assert Attendance.objects.filter(citizen=trail.citizen, present=True).count() == 3
-    assert ChantierCitizen.objects.filter(citizen=trail.citizen).count() == 1
+    assert SpaceCitizen.objects.filter(citizen=trail.citizen).count() == 1
     assert trail.space.citizen_memberships.get().left_on == timezone.localdate()
     trail.citizen.refresh_from_db()
     assert trail.citizen.anonymised_at is not None

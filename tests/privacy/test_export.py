@@ -31,7 +31,7 @@ def test_the_json_export_of_a_citizen_holds_profile_seats_attendance_and_consent
     assert (data["person"]["email"], data["person"]["neighbourhood"]) == ("rejeanne@example.org", "Évain")
     tables = _tables(data)
     assert len(tables["chantiers.attendance"]) == 3
-    assert tables["chantiers.chantiercitizen"][0]["chantier"].startswith("Chantier logement")
+    assert tables["chantiers.spacecitizen"][0]["space"].startswith("Chantier logement")
     assert [row["purpose"] for row in tables["privacy.consent"]] == ["contact"]
     assert tables["privacy.consent"][0]["text_version"] == policy.PURPOSES["contact"].version
     assert len(tables["privacy.privacyrequest"]) == 1

@@ -6,7 +6,7 @@ from io import StringIO
 from django.core.management import call_command
 from django.utils import timezone
 
-from chantiers.models import Attendance, ChantierCitizen
+from chantiers.models import Attendance, SpaceCitizen
 from organisations.models import Citizen, Membership, User
 from privacy import policy
 from privacy.models import PrivacyAction
@@ -18,16 +18,16 @@ def _ago(years, days=0):
 
 
 def _people(cast, theme):
-    space = f.make_chantier(themes=[theme])
+    space = f.make_space(themes=[theme])
     old_meeting = f.make_meeting(space, date=_ago(policy.CITIZEN_INACTIVE_YEARS, days=30))
     recent_meeting = f.make_meeting(space, date=_ago(1))
     gone = f.make_citizen(first_name="Gaston", last_name="Ancien", email="gaston@example.org")
     Attendance.objects.create(meeting=old_meeting, citizen=gone)
-    ChantierCitizen.objects.create(chantier=space, citizen=gone, joined_on=_ago(6), left_on=_ago(5))
+    SpaceCitizen.objects.create(space=space, citizen=gone, joined_on=_ago(6), left_on=_ago(5))
     active = f.make_citizen(first_name="Aline", last_name="Présente")
     Attendance.objects.create(meeting=recent_meeting, citizen=active)
     seated = f.make_citizen(first_name="Sylvie", last_name="Assise")
-    ChantierCitizen.objects.create(chantier=space, citizen=seated, joined_on=_ago(8))
+    SpaceCitizen.objects.create(space=space, citizen=seated, joined_on=_ago(8))
     Citizen.objects.filter(pk__in=[gone.pk, active.pk, seated.pk]).update(
         created_at=timezone.now() - datetime.timedelta(days=365 * 9)
     )

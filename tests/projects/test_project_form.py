@@ -31,10 +31,10 @@ def test_the_title_and_the_theme_are_required(client, cast, theme):
 def test_the_full_form_with_formsets_and_amounts_summed_to_the_cent(client, cast, theme, plan):
     y1, y2, _y3 = plan.years.order_by("number")
     objective = theme.objectives.create(title="Nourrir")
-    space = f.make_chantier(themes=[theme], name="Table alimentaire")
+    space = f.make_space(themes=[theme], name="Table alimentaire")
     client.force_login(cast.alice)
     data = project_form_data(
-        theme=theme.pk, objective=objective.pk, chantier=space.pk, summary="Résumé", description="Description",
+        theme=theme.pk, objective=objective.pk, space=space.pk, summary="Résumé", description="Description",
         objectives="Nos objectifs", target_population="Familles", area_served="Rouyn-Noranda",
         start_date="2014-05-01", end_date="2015-03-31", plan_years=[y1.pk, y2.pk],
         **{f"amount_{y1.pk}": "1 250,50", f"amount_{y2.pk}": "2 000,25"},
@@ -46,7 +46,7 @@ def test_the_full_form_with_formsets_and_amounts_summed_to_the_cent(client, cast
     assert client.post(reverse("projects:project-create"), data).status_code == 302
     project = ActionProject.objects.get()
     assert project.amount_requested == Decimal("3250.75")
-    assert project.objectives == "Nos objectifs" and project.chantier == space and project.objective == objective
+    assert project.objectives == "Nos objectifs" and project.space == space and project.objective == objective
     assert set(project.plan_years.all()) == {y1, y2}
     assert project.partnerships.get().contribution_value == Decimal("500.00")
     assert project.indicators.get().target == Decimal("40")
@@ -110,8 +110,8 @@ def test_coordination_edits_a_submitted_project(client, cast, projects, theme):
 
 
 def test_similar_projects_of_other_organisations_on_the_create_form_and_after_saving(client, cast, theme):
-    space = f.make_chantier(themes=[theme], name="Table alimentaire")
-    f.make_project(lead=cast.org_b, theme=theme, title="Cuisines collectives de B", chantier=space, status=ProjectStatus.ACCEPTED)
+    space = f.make_space(themes=[theme], name="Table alimentaire")
+    f.make_project(lead=cast.org_b, theme=theme, title="Cuisines collectives de B", space=space, status=ProjectStatus.ACCEPTED)
     f.make_project(lead=cast.org_b, theme=theme, title="Projet retiré de B", status=ProjectStatus.WITHDRAWN)
     f.make_project(lead=cast.org_a, theme=theme, title="Autre projet de A")
     client.force_login(cast.alice)

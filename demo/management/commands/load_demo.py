@@ -23,7 +23,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"{done} : {counts['organisations']} organisations, {counts['citizens']} citoyens, "
-                f"{counts['chantiers']} lieux de concertation, {counts['meetings']} rencontres, "
+                f"{counts['spaces']} lieux de concertation, {counts['meetings']} rencontres, "
                 f"{counts['projects']} projets, {counts['commitments']} engagements, "
                 f"{counts['disbursements']} versements, {counts['reports']} rapports d'étape. "
                 f"Engagé : {format_money(totals['committed'], cents=True)} sur {format_money(totals['envelope'])}."
