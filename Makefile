@@ -51,9 +51,10 @@ test: install-dev
 test-quick: install-dev
 	$(PY) -m pytest -n $(TEST_WORKERS) -m "not guard"
 
-## lint: ruff and the import contracts (both configured in pyproject.toml); CI runs it before the tests
+## lint: ruff (lint and format) and the import contracts (both configured in pyproject.toml); CI runs it before the tests
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 
 ## bench: measure the main pages at scale 1 and BENCH_SCALE (100) and write docs/benchmarks.md (fails when a target fails)

@@ -26,8 +26,11 @@ def _collect(objs):
     collector.collect(objs)
     own = {(type(o), o.pk) for o in objs}
     cascaded = [
-        o for model, instances in collector.data.items() if not model._meta.auto_created
-        for o in instances if (type(o), o.pk) not in own
+        o
+        for model, instances in collector.data.items()
+        if not model._meta.auto_created
+        for o in instances
+        if (type(o), o.pk) not in own
     ]
     return list(collector.protected), cascaded
 

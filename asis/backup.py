@@ -58,7 +58,9 @@ def _pg_command(using: str) -> tuple[list[str], dict]:
     return args, env
 
 
-def backup_create(*, to: Path | None = None, using: str = DEFAULT_DB_ALIAS, now: datetime.datetime | None = None) -> Path:
+def backup_create(
+    *, to: Path | None = None, using: str = DEFAULT_DB_ALIAS, now: datetime.datetime | None = None
+) -> Path:
     """Write the whole database to `to` (default `backups/asis-<AAAAMMJJ-HHMMSS>.<sqlite3|pgdump>`)."""
     vendor = _vendor(using)
     stamp = timezone.localtime(now).strftime("%Y%m%d-%H%M%S")
@@ -78,7 +80,10 @@ def backup_create(*, to: Path | None = None, using: str = DEFAULT_DB_ALIAS, now:
         args, env = _pg_command(using)
         subprocess.run(
             ["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={path}", *args],
-            env=env, check=True, capture_output=True, text=True,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
         )
     return path
 
@@ -107,13 +112,17 @@ def restore(*, path: Path, using: str = DEFAULT_DB_ALIAS, force: bool = False) -
     expected = SQLITE_HEADER if vendor == "sqlite" else PGDUMP_HEADER
     if not header.startswith(expected):
         raise RestoreRefused(
-            _("%(path)s n'est pas une sauvegarde de cette base (%(vendor)s) : une sauvegarde se restaure dans une base du même moteur.")
+            _(
+                "%(path)s n'est pas une sauvegarde de cette base (%(vendor)s) : une sauvegarde se restaure dans une base du même moteur."
+            )
             % {"path": path, "vendor": vendor}
         )
     if not force and not database_is_empty(using):
         raise RestoreRefused(
-            _("La base de données n'est pas vide : la restauration remplacerait ses données. "
-              "Restaurez dans une base vide, ou confirmez avec FORCE=1 (make) ou --force.")
+            _(
+                "La base de données n'est pas vide : la restauration remplacerait ses données. "
+                "Restaurez dans une base vide, ou confirmez avec FORCE=1 (make) ou --force."
+            )
         )
     version = kept.current_version(using) if kept.is_ready(using) else None  # moved past once restored (asis.kept)
     _replace(path=path, using=using, vendor=vendor)
@@ -134,9 +143,21 @@ def _replace(*, path: Path, using: str, vendor: str) -> None:
         connection.close()  # no session of ours holds a lock on the tables pg_restore drops
         args, env = _pg_command(using)
         subprocess.run(
-            ["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
-             "--exit-on-error", *args, str(path)],
-            env=env, check=True, capture_output=True, text=True,
+            [
+                "pg_restore",
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--no-privileges",
+                "--single-transaction",
+                "--exit-on-error",
+                *args,
+                str(path),
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
         )
 
 

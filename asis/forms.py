@@ -59,7 +59,9 @@ class IdsField(forms.ModelMultipleChoiceField):
             except ValueError:
                 continue  # not a number: Django's own check says so
             if too_large:
-                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk})
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
         return super()._check_values(value)
 
 
@@ -93,7 +95,8 @@ def date_range_error(first: datetime.date, last: datetime.date) -> ValidationErr
 
     return ValidationError(
         _("La date doit être entre le %(first)s et le %(last)s."),
-        code="date_range", params={"first": day_text(first), "last": day_text(last)},
+        code="date_range",
+        params={"first": day_text(first), "last": day_text(last)},
     )
 
 
@@ -117,8 +120,13 @@ class DateRange:
             raise date_range_error(first, last)
 
 
-def bound_dates(form: forms.BaseForm, *names: str, first: datetime.date = EARLIEST_DATE,
-                last: datetime.date = LATEST_DATE, bounds=None) -> None:
+def bound_dates(
+    form: forms.BaseForm,
+    *names: str,
+    first: datetime.date = EARLIEST_DATE,
+    last: datetime.date = LATEST_DATE,
+    bounds=None,
+) -> None:
     """Bound the date fields `names` of `form` (a ModelForm's own fields included): each form instance has its
     own copies of its fields, so this changes this form only. With no names, every date field of the form."""
     validator = DateRange(first, last, bounds=bounds)
@@ -132,7 +140,9 @@ class DateField(forms.DateField):
     """A date typed in a form (an HTML date picker), within EARLIEST_DATE..LATEST_DATE unless given narrower
     bounds: `first` and `last`, or `bounds`, a callable returning them when a value is validated."""
 
-    def __init__(self, *, first: datetime.date = EARLIEST_DATE, last: datetime.date = LATEST_DATE, bounds=None, **kwargs):
+    def __init__(
+        self, *, first: datetime.date = EARLIEST_DATE, last: datetime.date = LATEST_DATE, bounds=None, **kwargs
+    ):
         kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
         super().__init__(**kwargs)
         self.validators.append(DateRange(first, last, bounds=bounds))

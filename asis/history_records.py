@@ -20,8 +20,10 @@ class ChangeHistory(HistoricalRecords):
     def create_historical_record(self, instance, history_type, using=None):
         if history_type == "~":
             manager = getattr(instance, self.manager_name)
-            last = manager.using(using).order_by("-history_date", "-history_id").first() if using else (
-                manager.order_by("-history_date", "-history_id").first()
+            last = (
+                manager.using(using).order_by("-history_date", "-history_id").first()
+                if using
+                else (manager.order_by("-history_date", "-history_id").first())
             )
             if last is not None and all(
                 _same(f, getattr(last, f.attname), getattr(instance, f.attname)) for f in self.fields_included(instance)

@@ -35,16 +35,32 @@ SEQUENCE = "asis_kept_version_seq"
 # How many figures of each name a process keeps, the least recently read dropped first: a bound on a
 # process's memory, whatever the number of plans (sizes measured: docs/benchmarks.md).
 KEEP = 32
-KEEP_OF = {"bilan": 8, "bilan-select-lieu": 4, "bilan-select-organisation": 4, "bilan-form-lieu": 2, "bilan-form-organisation": 2}
+KEEP_OF = {
+    "bilan": 8,
+    "bilan-select-lieu": 4,
+    "bilan-select-organisation": 4,
+    "bilan-form-lieu": 2,
+    "bilan-form-organisation": 2,
+}
 
 # Writes that change no figure a page shows: sessions, sign-in attempts, the admin's log, the
 # kept hyperconcertation figures (a cache of their own) and the version itself.
-IGNORED = frozenset({
-    TABLE, "django_session", "django_admin_log", "django_migrations",
-    "axes_accessattempt", "axes_accesslog", "axes_accessfailurelog",
-    "chantiers_meetingload", "chantiers_meetingloadstate",
-})
-WRITE = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+"?(\w+)"?', re.IGNORECASE)
+IGNORED = frozenset(
+    {
+        TABLE,
+        "django_session",
+        "django_admin_log",
+        "django_migrations",
+        "axes_accessattempt",
+        "axes_accesslog",
+        "axes_accessfailurelog",
+        "chantiers_meetingload",
+        "chantiers_meetingloadstate",
+    }
+)
+WRITE = re.compile(
+    r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+"?(\w+)"?', re.IGNORECASE
+)
 # A sign-in stamps the user's last_login (the only column of that name): no page shows it.
 LAST_LOGIN = re.compile(r'^\s*UPDATE\s+"\w+"\s+SET\s+"last_login"\s*=\s*%s\s+WHERE', re.IGNORECASE)
 

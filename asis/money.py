@@ -73,16 +73,16 @@ def _error(kind: str, code: str, value, **params) -> ValidationError:
     if code == "decimals":
         if money:
             return ValidationError(_("Un montant s'exprime au plus en cents (deux décimales)."), code=code)
-        return ValidationError(
-            _("Au plus %(places)s décimales.") % {"places": params["places"]}, code=code
-        )
+        return ValidationError(_("Au plus %(places)s décimales.") % {"places": params["places"]}, code=code)
     if code == "exponent":
         message = (
             _("« %(value)s » : écrivez le montant en chiffres, sans exposant (au plus %(max)s).")
             if money
             else _("« %(value)s » : écrivez le nombre en chiffres, sans exposant.")
         )
-        return ValidationError(message % {"value": _shown(value), "max": format_money(MAX_AMOUNT, cents=True)}, code=code)
+        return ValidationError(
+            message % {"value": _shown(value), "max": format_money(MAX_AMOUNT, cents=True)}, code=code
+        )
     message = (
         _("« %(value)s » n'est pas un montant valide. Écrivez-le en chiffres, par exemple 1 250,50.")
         if money

@@ -9,4 +9,6 @@ application = get_wsgi_application()
 from django.conf import settings  # noqa: E402
 
 if not settings.DEBUG and not settings.SECRET_KEY_FROM_ENVIRONMENT:
-    raise ImproperlyConfigured("SECRET_KEY must be set in the environment to serve the portal (see README, Production).")
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set in the environment to serve the portal (see README, Production)."
+    )

@@ -44,12 +44,18 @@ def register_fonts() -> None:
 
     if REGULAR in pdfmetrics.getRegisteredFontNames():
         return
-    for name, file in ((REGULAR, "DejaVuSansCondensed.ttf"), (BOLD, "DejaVuSansCondensed-Bold.ttf"), (ITALIC, "DejaVuSansCondensed-Oblique.ttf")):
+    for name, file in (
+        (REGULAR, "DejaVuSansCondensed.ttf"),
+        (BOLD, "DejaVuSansCondensed-Bold.ttf"),
+        (ITALIC, "DejaVuSansCondensed-Oblique.ttf"),
+    ):
         pdfmetrics.registerFont(TTFont(name, str(FONTS / file)))
     addMapping(REGULAR, 0, 0, REGULAR)
     addMapping(REGULAR, 1, 0, BOLD)
     addMapping(REGULAR, 0, 1, ITALIC)
     addMapping(REGULAR, 1, 1, BOLD)
+
+
 RIGHT = (INT, MONEY, DECIMAL, "number", "percent")
 
 
@@ -92,7 +98,9 @@ def cell(value, kind: str) -> str:
 
 def footer_text(bilan: Bilan, page, pages) -> str:
     return _("Bilan de l'Alliance — %(period)s — page %(page)s de %(pages)s") % {
-        "period": bilan.period.label, "page": page, "pages": pages,
+        "period": bilan.period.label,
+        "page": page,
+        "pages": pages,
     }
 
 
@@ -113,58 +121,81 @@ def outline(bilan: Bilan) -> list[Block]:
     parts = tables(bilan)
     blocks = [
         Block("title", _("Bilan de l'Alliance")),
-        Block("paragraph", _("Alliance : %(alliance)s — %(plan)s") % {"alliance": bilan.alliance, "plan": bilan.plan_title}),
+        Block(
+            "paragraph",
+            _("Alliance : %(alliance)s — %(plan)s") % {"alliance": bilan.alliance, "plan": bilan.plan_title},
+        ),
         Block("paragraph", _("Période : %(period)s") % {"period": bilan.period.label}),
         Block("paragraph", _("Premier jour : %(date)s") % {"date": long_date(bilan.period.start)}),
         Block("paragraph", _("Dernier jour : %(date)s") % {"date": long_date(bilan.period.end)}),
         Block("paragraph", _("Produit %(date)s") % {"date": long_date(bilan.generated_at.date())}),
     ]
     filters = [
-        (_("Enjeu"), bilan.filters.theme), (_("Lieu de concertation"), bilan.filters.space),
-        (_("Organisation"), bilan.filters.organisation), (_("Statut"), bilan.filters.status),
+        (_("Enjeu"), bilan.filters.theme),
+        (_("Lieu de concertation"), bilan.filters.space),
+        (_("Organisation"), bilan.filters.organisation),
+        (_("Statut"), bilan.filters.status),
     ]
     for label, value in filters:
         if value:
             blocks.append(Block("paragraph", _("Filtre — %(label)s : %(value)s") % {"label": label, "value": value}))
     if bilan.partial:
-        blocks.append(Block("paragraph", _("Ce bilan ne porte que sur les projets de vos organisations (comme porteuses ou partenaires).")))
+        blocks.append(
+            Block(
+                "paragraph",
+                _("Ce bilan ne porte que sur les projets de vos organisations (comme porteuses ou partenaires)."),
+            )
+        )
     blocks.append(Block("page_break"))
 
     # Synthèse: the summary table, each value in its own kind
     summary = parts["synthese"]
     blocks += [
         Block("heading", _("Synthèse")),
-        Block("table", table=DocTable(
-            caption=_("Chiffres clés de la période"),
-            headers=tuple(header for header, _kind in summary.columns),
-            rows=tuple(
-                (str(row[0]), cell(row[1], summary.kinds(index)[1])) for index, row in enumerate(summary.rows)
+        Block(
+            "table",
+            table=DocTable(
+                caption=_("Chiffres clés de la période"),
+                headers=tuple(header for header, _kind in summary.columns),
+                rows=tuple(
+                    (str(row[0]), cell(row[1], summary.kinds(index)[1])) for index, row in enumerate(summary.rows)
+                ),
+                right=(False, True),
+                widths=(3, 1.4),
             ),
-            right=(False, True),
-            widths=(3, 1.4),
-        )),
+        ),
     ]
 
     # Money: the budget table split by axis (sources, themes, plan years, then the total)
     budget = parts["budget"]
     n_sources, n_themes = len(bilan.by_source), len(bilan.by_theme)
     sources = budget.rows[:n_sources]
-    themes = budget.rows[n_sources:n_sources + n_themes]
-    years = budget.rows[n_sources + n_themes:-1]
+    themes = budget.rows[n_sources : n_sources + n_themes]
+    years = budget.rows[n_sources + n_themes : -1]
     total = budget.rows[-1]
     blocks += [
         Block("heading", _("L'argent")),
-        Block("paragraph", _(
-            "Engagé : montants des engagements décidés dans la période, moins leurs réductions. Versé : versements "
-            "faits dans la période, plus les corrections datées de la période. Reste à engager : montant de la source "
-            "moins tous ses engagements décidés jusqu'à la fin de la période."
-        )),
+        Block(
+            "paragraph",
+            _(
+                "Engagé : montants des engagements décidés dans la période, moins leurs réductions. Versé : versements "
+                "faits dans la période, plus les corrections datées de la période. Reste à engager : montant de la source "
+                "moins tous ses engagements décidés jusqu'à la fin de la période."
+            ),
+        ),
         Block("heading", _("Par source de financement"), level=2),
         Block("chart", chart="sources"),
-        Block("table", table=_table(
-            budget, [2, 3, 4, 5, 6], list(sources) + [total], caption=_("Par source de financement"),
-            widths=(2.6, 1.3, 1.3, 1.3, 1.3), total=True,
-        )),
+        Block(
+            "table",
+            table=_table(
+                budget,
+                [2, 3, 4, 5, 6],
+                list(sources) + [total],
+                caption=_("Par source de financement"),
+                widths=(2.6, 1.3, 1.3, 1.3, 1.3),
+                total=True,
+            ),
+        ),
         Block("heading", _("Par enjeu"), level=2),
         Block("chart", chart="themes"),
         Block("table", table=_table(budget, [2, 4, 5], themes, caption=_("Par enjeu"), widths=(3.4, 1.3, 1.3))),
@@ -176,12 +207,21 @@ def outline(bilan: Bilan) -> list[Block]:
     projects = parts["projets"]
     blocks += [Block("heading", _("Les projets"))]
     if projects.rows:
-        blocks.append(Block("table", table=_table(
-            projects, [1, 2, 3, 4, 7, 8, 10, 11], projects.rows,
-            caption=_("Projets de la période : porteur, partenaires, statut, avancement, personnes rejointes et argent"),
-            kinds=[TEXT, TEXT, TEXT, TEXT, "percent", INT, MONEY, MONEY],
-            widths=(2.0, 1.4, 1.6, 1.0, 1.25, 1.25, 1.25, 1.25),
-        )))
+        blocks.append(
+            Block(
+                "table",
+                table=_table(
+                    projects,
+                    [1, 2, 3, 4, 7, 8, 10, 11],
+                    projects.rows,
+                    caption=_(
+                        "Projets de la période : porteur, partenaires, statut, avancement, personnes rejointes et argent"
+                    ),
+                    kinds=[TEXT, TEXT, TEXT, TEXT, "percent", INT, MONEY, MONEY],
+                    widths=(2.0, 1.4, 1.6, 1.0, 1.25, 1.25, 1.25, 1.25),
+                ),
+            )
+        )
     else:
         blocks.append(Block("paragraph", _("Aucun projet dans cette période.")))
 
@@ -189,11 +229,18 @@ def outline(bilan: Bilan) -> list[Block]:
     indicators = parts["indicateurs"]
     blocks += [Block("heading", _("Indicateurs"))]
     if indicators.rows:
-        blocks.append(Block("table", table=_table(
-            indicators, [1, 3, 4, 6, 5, 7, 8], indicators.rows,
-            caption=_("Dernière valeur de chaque indicateur à la fin de la période, et sa cible"),
-            widths=(1.9, 1.9, 1.25, 1, 1, 1.4, 0.9),
-        )))
+        blocks.append(
+            Block(
+                "table",
+                table=_table(
+                    indicators,
+                    [1, 3, 4, 6, 5, 7, 8],
+                    indicators.rows,
+                    caption=_("Dernière valeur de chaque indicateur à la fin de la période, et sa cible"),
+                    widths=(1.9, 1.9, 1.25, 1, 1, 1.4, 0.9),
+                ),
+            )
+        )
     else:
         blocks.append(Block("paragraph", _("Aucun indicateur.")))
     for heading, first, rollups in (
@@ -205,16 +252,28 @@ def outline(bilan: Bilan) -> list[Block]:
         for r in rollups:
             reached = f"{number(r.on_track)} / {number(r.projects)}"
             for u in r.units or [None]:
-                rows.append((
-                    r.name, u.unit if u else DASH, cell(u.value, DECIMAL) if u else DASH,
-                    cell(u.target, DECIMAL) if u else DASH, reached,
-                ))
+                rows.append(
+                    (
+                        r.name,
+                        u.unit if u else DASH,
+                        cell(u.value, DECIMAL) if u else DASH,
+                        cell(u.target, DECIMAL) if u else DASH,
+                        reached,
+                    )
+                )
         if rows:
-            blocks.append(Block("table", table=DocTable(
-                caption=heading,
-                headers=(first, _("Unité"), _("Valeur"), _("Cible"), _("Projets qui atteignent leurs cibles")),
-                rows=tuple(rows), right=(False, False, True, True, True), widths=(2.4, 1.2, 1, 1, 1.4),
-            )))
+            blocks.append(
+                Block(
+                    "table",
+                    table=DocTable(
+                        caption=heading,
+                        headers=(first, _("Unité"), _("Valeur"), _("Cible"), _("Projets qui atteignent leurs cibles")),
+                        rows=tuple(rows),
+                        right=(False, False, True, True, True),
+                        widths=(2.4, 1.2, 1, 1, 1.4),
+                    ),
+                )
+            )
         else:
             blocks.append(Block("paragraph", _("Aucun indicateur.")))
 
@@ -222,11 +281,18 @@ def outline(bilan: Bilan) -> list[Block]:
     meetings = parts["rencontres"]
     blocks += [Block("heading", _("Rencontres tenues"))]
     if meetings.rows:
-        blocks.append(Block("table", table=_table(
-            meetings, [0, 1, 2, 3, 4], meetings.rows,
-            caption=_("Rencontres tenues dans la période et présences, par lieu de concertation"),
-            widths=(2.6, 1, 1, 1, 1),
-        )))
+        blocks.append(
+            Block(
+                "table",
+                table=_table(
+                    meetings,
+                    [0, 1, 2, 3, 4],
+                    meetings.rows,
+                    caption=_("Rencontres tenues dans la période et présences, par lieu de concertation"),
+                    widths=(2.6, 1, 1, 1, 1),
+                ),
+            )
+        )
     else:
         blocks.append(Block("paragraph", _("Aucune rencontre tenue dans cette période.")))
 
@@ -234,9 +300,17 @@ def outline(bilan: Bilan) -> list[Block]:
     blocks += [Block("heading", _("Faits saillants"))]
     highlights = list(bilan.all_highlights())
     for h in highlights:
-        blocks.append(Block("paragraph", _("%(project)s (%(date)s) : %(text)s") % {
-            "project": h.project_title, "date": long_date(h.period_end), "text": h.text,
-        }))
+        blocks.append(
+            Block(
+                "paragraph",
+                _("%(project)s (%(date)s) : %(text)s")
+                % {
+                    "project": h.project_title,
+                    "date": long_date(h.period_end),
+                    "text": h.text,
+                },
+            )
+        )
     if not highlights:
         blocks.append(Block("paragraph", _("Aucun fait saillant rapporté dans cette période.")))
     return blocks
@@ -256,7 +330,11 @@ def _chart(bilan: Bilan, which: str, width: float):
     if which == "sources":
         lines = bilan.by_source
         series = [
-            (_("Engagé à la fin de la période"), [float(line.envelope - line.left) for line in lines], colors.HexColor("#1f5f8b")),
+            (
+                _("Engagé à la fin de la période"),
+                [float(line.envelope - line.left) for line in lines],
+                colors.HexColor("#1f5f8b"),
+            ),
             (_("Reste à engager"), [float(max(line.left, 0)) for line in lines], colors.HexColor("#b8d4e8")),
         ]
     else:
@@ -287,7 +365,11 @@ def _chart(bilan: Bilan, which: str, width: float):
     chart.categoryAxis.reverseDirection = True  # the first line on top, as in the table
     if which == "sources":
         chart.categoryAxis.style = "stacked"
-    biggest = max((sum(values) if which == "sources" else max(values, default=0)) for values in zip(*chart.data)) if lines else 0
+    biggest = (
+        max((sum(values) if which == "sources" else max(values, default=0)) for values in zip(*chart.data))
+        if lines
+        else 0
+    )
     chart.valueAxis.valueMin = 0
     chart.valueAxis.valueMax = biggest * 1.05 if biggest > 0 else 1
     chart.valueAxis.labels.fontName = REGULAR
@@ -369,8 +451,15 @@ def pdf_file(bilan: Bilan):
 
     handle = tempfile.TemporaryFile(suffix=".pdf")
     document = SimpleDocTemplate(
-        handle, pagesize=LETTER, leftMargin=1.8 * cm, rightMargin=1.8 * cm, topMargin=1.8 * cm, bottomMargin=2 * cm,
-        title=_("Bilan de l'Alliance — %(period)s") % {"period": bilan.period.label}, author=bilan.alliance, lang="fr-CA",
+        handle,
+        pagesize=LETTER,
+        leftMargin=1.8 * cm,
+        rightMargin=1.8 * cm,
+        topMargin=1.8 * cm,
+        bottomMargin=2 * cm,
+        title=_("Bilan de l'Alliance — %(period)s") % {"period": bilan.period.label},
+        author=bilan.alliance,
+        lang="fr-CA",
         initialFontName=REGULAR,  # else every page names Helvetica too
     )
     width = document.width

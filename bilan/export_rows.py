@@ -81,7 +81,9 @@ def projects_of(bilan) -> QuerySet | None:
 
 def _total(queryset, group: str, expression) -> Subquery:
     """Σ expression of these rows for the outer project (a correlated subquery, NULL when none)."""
-    return Subquery(queryset.order_by().values(group).annotate(total=Sum(expression)).values("total"), output_field=MONEY)
+    return Subquery(
+        queryset.order_by().values(group).annotate(total=Sum(expression)).values("total"), output_field=MONEY
+    )
 
 
 def _annotated(projects: QuerySet, *, start: datetime.date, end: datetime.date) -> QuerySet:
@@ -89,11 +91,20 @@ def _annotated(projects: QuerySet, *, start: datetime.date, end: datetime.date) 
     query, a correlated subquery per sum (each reads a few rows through an index on the project)."""
     project = OuterRef("pk")
     return projects.values_list("pk", "title", "lead__name", "status", "theme__name", "space__name").annotate(
-        committed_in=_total(Commitment.objects.filter(project=project, decided_on__range=(start, end)), "project", Commitment.CURRENT),
-        paid_in=_total(Disbursement.objects.filter(commitment__project=project, paid_on__range=(start, end)), "commitment__project", "amount"),
+        committed_in=_total(
+            Commitment.objects.filter(project=project, decided_on__range=(start, end)), "project", Commitment.CURRENT
+        ),
+        paid_in=_total(
+            Disbursement.objects.filter(commitment__project=project, paid_on__range=(start, end)),
+            "commitment__project",
+            "amount",
+        ),
         corrected_in=_total(
-            DisbursementCorrection.objects.filter(disbursement__commitment__project=project, corrected_on__range=(start, end)),
-            "disbursement__commitment__project", "delta",
+            DisbursementCorrection.objects.filter(
+                disbursement__commitment__project=project, corrected_on__range=(start, end)
+            ),
+            "disbursement__commitment__project",
+            "delta",
         ),
     )
 
@@ -125,7 +136,9 @@ class _Side:
             raise RuntimeError(f"bilan export: rows of project {self.next[0]} out of the projects' order")
 
 
-def chunks(projects: QuerySet, *, start: datetime.date, end: datetime.date, chunk: int | None = None) -> Iterator[tuple[list[tuple], list[tuple]]]:
+def chunks(
+    projects: QuerySet, *, start: datetime.date, end: datetime.date, chunk: int | None = None
+) -> Iterator[tuple[list[tuple], list[tuple]]]:
     """(Projets rows, Indicateurs rows) of these ordered projects, `chunk` projects at a time.
 
     Four queries whatever the number of projects, each read through a cursor `chunk` rows at a
@@ -138,19 +151,36 @@ def chunks(projects: QuerySet, *, start: datetime.date, end: datetime.date, chun
     of_these = projects.values("pk")
     main = _annotated(projects, start=start, end=end).iterator(chunk_size=chunk)  # 1 the projects and their figures
     partners = _Side(  # 1 their partners, by name (not those that declined; « (non confirmé) » after the others until they confirm)
-        ProjectPartner.objects.not_declined().with_marked_name().filter(project__in=of_these)
+        ProjectPartner.objects.not_declined()
+        .with_marked_name()
+        .filter(project__in=of_these)
         .values_list("project_id", "marked_name")
-        .order_by(*order, "organisation__name", "pk").iterator(chunk_size=chunk)
+        .order_by(*order, "organisation__name", "pk")
+        .iterator(chunk_size=chunk)
     )
     reports = _Side(  # 1 reports up to the end of the period, latest first, each with its indicator values
         ProgressReport.objects.filter(project__in=of_these, period_end__lte=end)
-        .values_list("project_id", "pk", "period_end", "percent_done", "people_reached", "citizens_reached", "indicator_values__indicator", "indicator_values__value")
-        .annotate(said=Case(When(period_end__gte=start, then="highlights"), default=Value(""), output_field=TextField()))
-        .order_by(*order, "-period_end", "-submitted_at", "-pk").iterator(chunk_size=chunk)
+        .values_list(
+            "project_id",
+            "pk",
+            "period_end",
+            "percent_done",
+            "people_reached",
+            "citizens_reached",
+            "indicator_values__indicator",
+            "indicator_values__value",
+        )
+        .annotate(
+            said=Case(When(period_end__gte=start, then="highlights"), default=Value(""), output_field=TextField())
+        )
+        .order_by(*order, "-period_end", "-submitted_at", "-pk")
+        .iterator(chunk_size=chunk)
     )
     indicators = _Side(  # 1 indicators
-        Indicator.objects.filter(project__in=of_these).values_list("project_id", "pk", "name", "unit", "target")
-        .order_by(*order, "order", "pk").iterator(chunk_size=chunk)
+        Indicator.objects.filter(project__in=of_these)
+        .values_list("project_id", "pk", "name", "unit", "target")
+        .order_by(*order, "order", "pk")
+        .iterator(chunk_size=chunk)
     )
     while batch := list(itertools.islice(main, chunk)):
         project_rows, indicator_rows = [], []
@@ -165,15 +195,29 @@ def chunks(projects: QuerySet, *, start: datetime.date, end: datetime.date, chun
                     seen.add(report)
                     if text.strip():
                         said.append((day, report, text.strip()))
-            project_rows.append((
-                pk, title, lead, "; ".join(name for _pk, name in partners.of(pk)), labels.get(status, status), theme, space or "",
-                percent, people, citizens, _q(committed), _q((paid or ZERO) + (corrected or ZERO)),
-                "\n".join(f"{day.isoformat()} : {text}" for day, _report, text in sorted(said)),
-            ))
+            project_rows.append(
+                (
+                    pk,
+                    title,
+                    lead,
+                    "; ".join(name for _pk, name in partners.of(pk)),
+                    labels.get(status, status),
+                    theme,
+                    space or "",
+                    percent,
+                    people,
+                    citizens,
+                    _q(committed),
+                    _q((paid or ZERO) + (corrected or ZERO)),
+                    "\n".join(f"{day.isoformat()} : {text}" for day, _report, text in sorted(said)),
+                )
+            )
             for _pk, indicator, name, unit, target in indicators.of(pk):
                 value, measured_on = values.get(indicator, NO_VALUE)
                 on_track = None if target is None or value is None else value >= target
-                indicator_rows.append((pk, title, indicator, name, unit, target, value, measured_on, verdicts[on_track]))
+                indicator_rows.append(
+                    (pk, title, indicator, name, unit, target, value, measured_on, verdicts[on_track])
+                )
         yield project_rows, indicator_rows
     for side in (partners, reports, indicators):
         side.close()

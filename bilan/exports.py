@@ -77,23 +77,40 @@ _yes_no = export_rows.yes_no
 
 def _project_columns() -> tuple[tuple[str, str], ...]:
     return (
-        (str(PROJECT_ID), INT), (_("Projet"), TEXT), (_("Porteur"), TEXT), (_("Partenaires"), TEXT),
-        (_("Statut"), TEXT), (_("Enjeu"), TEXT), (_("Lieu de concertation"), TEXT), (str(PERCENT_DONE), INT),
-        (_("Personnes rejointes"), INT), (_("Citoyens rejoints"), INT), (_("Engagé"), MONEY), (_("Versé"), MONEY),
+        (str(PROJECT_ID), INT),
+        (_("Projet"), TEXT),
+        (_("Porteur"), TEXT),
+        (_("Partenaires"), TEXT),
+        (_("Statut"), TEXT),
+        (_("Enjeu"), TEXT),
+        (_("Lieu de concertation"), TEXT),
+        (str(PERCENT_DONE), INT),
+        (_("Personnes rejointes"), INT),
+        (_("Citoyens rejoints"), INT),
+        (_("Engagé"), MONEY),
+        (_("Versé"), MONEY),
         (_("Faits saillants"), TEXT),
     )
 
 
 def _indicator_columns() -> tuple[tuple[str, str], ...]:
     return (
-        (str(PROJECT_ID), INT), (_("Projet"), TEXT), (str(INDICATOR_ID), INT), (_("Indicateur"), TEXT),
-        (_("Unité"), TEXT), (_("Cible"), DECIMAL), (str(VALUE), DECIMAL), (_("Mesurée le"), DATE), (_("Cible atteinte"), TEXT),
+        (str(PROJECT_ID), INT),
+        (_("Projet"), TEXT),
+        (str(INDICATOR_ID), INT),
+        (_("Indicateur"), TEXT),
+        (_("Unité"), TEXT),
+        (_("Cible"), DECIMAL),
+        (str(VALUE), DECIMAL),
+        (_("Mesurée le"), DATE),
+        (_("Cible atteinte"), TEXT),
     )
 
 
 def tables(bilan: Bilan) -> dict[str, Table]:
     summary = Table.of(
-        "synthese", str(TABLE_TITLES["synthese"]),
+        "synthese",
+        str(TABLE_TITLES["synthese"]),
         ((_("Indicateur"), TEXT), (_("Valeur"), TEXT)),
         tuple((label, value) for label, value, _kind in bilan.summary_rows()),
         row_kinds=tuple((TEXT, kind) for _label, _value, kind in bilan.summary_rows()),
@@ -101,12 +118,26 @@ def tables(bilan: Bilan) -> dict[str, Table]:
     queryset = export_rows.projects_of(bilan)  # more than one chunk: rows straight from SQL
     period = (bilan.period.start, bilan.period.end)
     projects = Table(
-        "projets", str(TABLE_TITLES["projets"]), _project_columns(),
-        (lambda: export_rows.project_rows(queryset, start=period[0], end=period[1])) if queryset is not None else (
+        "projets",
+        str(TABLE_TITLES["projets"]),
+        _project_columns(),
+        (lambda: export_rows.project_rows(queryset, start=period[0], end=period[1]))
+        if queryset is not None
+        else (
             lambda: (
                 (
-                    p.pk, p.title, p.lead, "; ".join(p.partners), p.status_label, p.theme, p.space, p.percent_done,
-                    p.people_reached, p.citizens_reached, p.committed, p.disbursed,
+                    p.pk,
+                    p.title,
+                    p.lead,
+                    "; ".join(p.partners),
+                    p.status_label,
+                    p.theme,
+                    p.space,
+                    p.percent_done,
+                    p.people_reached,
+                    p.citizens_reached,
+                    p.committed,
+                    p.disbursed,
                     "\n".join(f"{h.period_end.isoformat()} : {h.text}" for h in p.highlights),
                 )
                 for p in bilan.lines()
@@ -114,30 +145,50 @@ def tables(bilan: Bilan) -> dict[str, Table]:
         ),
     )
     money_rows = (
-        [(_("Source"), line.key, line.label, line.envelope, line.committed, line.disbursed, line.left) for line in bilan.by_source]
+        [
+            (_("Source"), line.key, line.label, line.envelope, line.committed, line.disbursed, line.left)
+            for line in bilan.by_source
+        ]
         + [(_("Enjeu"), line.key, line.label, None, line.committed, line.disbursed, None) for line in bilan.by_theme]
-        + [(_("Année du plan"), line.key, line.label, None, line.committed, line.disbursed, None) for line in bilan.by_year]
+        + [
+            (_("Année du plan"), line.key, line.label, None, line.committed, line.disbursed, None)
+            for line in bilan.by_year
+        ]
         + [(_("Total"), "", _("Total"), bilan.envelope, bilan.committed, bilan.disbursed, bilan.left)]
     )
     budget = Table.of(
-        "budget", str(TABLE_TITLES["budget"]),
+        "budget",
+        str(TABLE_TITLES["budget"]),
         (
-            (_("Axe"), TEXT), (_("Code"), TEXT), (_("Libellé"), TEXT), (_("Enveloppe"), MONEY),
-            (_("Engagé dans la période"), MONEY), (_("Versé dans la période"), MONEY), (_("Reste à engager"), MONEY),
+            (_("Axe"), TEXT),
+            (_("Code"), TEXT),
+            (_("Libellé"), TEXT),
+            (_("Enveloppe"), MONEY),
+            (_("Engagé dans la période"), MONEY),
+            (_("Versé dans la période"), MONEY),
+            (_("Reste à engager"), MONEY),
         ),
         tuple(money_rows),
     )
     meetings = Table.of(
-        "rencontres", str(TABLE_TITLES["rencontres"]),
+        "rencontres",
+        str(TABLE_TITLES["rencontres"]),
         (
-            (_("Lieu de concertation"), TEXT), (_("Rencontres tenues"), INT), (_("Présences"), INT),
-            (_("Présences de citoyens"), INT), (_("Citoyens distincts"), INT),
+            (_("Lieu de concertation"), TEXT),
+            (_("Rencontres tenues"), INT),
+            (_("Présences"), INT),
+            (_("Présences de citoyens"), INT),
+            (_("Citoyens distincts"), INT),
         ),
         tuple((m.name, m.meetings, m.present, m.citizen_attendances, m.citizens) for m in bilan.meetings),
     )
     indicators = Table(
-        "indicateurs", str(TABLE_TITLES["indicateurs"]), _indicator_columns(),
-        (lambda: export_rows.indicator_rows(queryset, start=period[0], end=period[1])) if queryset is not None else (
+        "indicateurs",
+        str(TABLE_TITLES["indicateurs"]),
+        _indicator_columns(),
+        (lambda: export_rows.indicator_rows(queryset, start=period[0], end=period[1]))
+        if queryset is not None
+        else (
             lambda: (
                 (p.pk, p.title, i.pk, i.name, i.unit, i.target, i.value, i.measured_on, _yes_no(i.on_track))
                 for p in bilan.lines()
@@ -203,7 +254,9 @@ def xlsx_file(bilan: Bilan):
                 sheets["projets"].extend(parts["projets"].iter_rows())
                 sheets["indicateurs"].extend(parts["indicateurs"].iter_rows())
             else:
-                for projects, indicators in export_rows.chunks(queryset, start=bilan.period.start, end=bilan.period.end):
+                for projects, indicators in export_rows.chunks(
+                    queryset, start=bilan.period.start, end=bilan.period.end
+                ):
                     sheets["projets"].extend(projects)
                     sheets["indicateurs"].extend(indicators)
     except BaseException:
@@ -224,15 +277,24 @@ def file_name(bilan: Bilan, extension: str, table: str | None = None) -> str:
 
 
 OPEN_DATA_COLUMNS = (
-    ("id", INT), ("titre", TEXT), ("organisation_porteuse", TEXT), ("enjeu", TEXT), ("statut", TEXT),
-    ("debut", DATE), ("fin", DATE), ("engage", MONEY), ("verse", MONEY),
+    ("id", INT),
+    ("titre", TEXT),
+    ("organisation_porteuse", TEXT),
+    ("enjeu", TEXT),
+    ("statut", TEXT),
+    ("debut", DATE),
+    ("fin", DATE),
+    ("engage", MONEY),
+    ("verse", MONEY),
 )
 
 
 def open_data_table(projects: Callable[[], Iterable]) -> Table:
     """The public projects as a table; `projects()` gives them (bilan.selectors.open_data.open_projects streams them)."""
     return Table(
-        "projets", _("Projets"), OPEN_DATA_COLUMNS,
+        "projets",
+        _("Projets"),
+        OPEN_DATA_COLUMNS,
         lambda: (
             (p.pk, p.title, p.lead, p.theme, p.status_label, p.start_date, p.end_date, p.committed, p.disbursed)
             for p in projects()
@@ -254,12 +316,20 @@ def open_data_json_lines(data, projects: Iterable) -> Iterator[str]:
     yield json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "projets": ['
     separator = "\n  "
     for p in projects:
-        yield separator + json.dumps({
-            "id": p.pk, "titre": p.title, "organisation_porteuse": p.lead, "enjeu": p.theme,
-            "statut": p.status, "statut_libelle": p.status_label,
-            "debut": p.start_date.isoformat() if p.start_date else None,
-            "fin": p.end_date.isoformat() if p.end_date else None,
-            "engage": f"{p.committed:.2f}", "verse": f"{p.disbursed:.2f}",
-        }, ensure_ascii=False)
+        yield separator + json.dumps(
+            {
+                "id": p.pk,
+                "titre": p.title,
+                "organisation_porteuse": p.lead,
+                "enjeu": p.theme,
+                "statut": p.status,
+                "statut_libelle": p.status_label,
+                "debut": p.start_date.isoformat() if p.start_date else None,
+                "fin": p.end_date.isoformat() if p.end_date else None,
+                "engage": f"{p.committed:.2f}",
+                "verse": f"{p.disbursed:.2f}",
+            },
+            ensure_ascii=False,
+        )
         separator = ",\n  "
     yield "\n ]\n}\n"

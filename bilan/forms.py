@@ -58,7 +58,8 @@ class PlainSelect(forms.Select):
 
         def options():
             return format_html_join(
-                "\n", '<option value="{}"{}>{}</option>',
+                "\n",
+                '<option value="{}"{}>{}</option>',
                 ((str(v), mark_safe(" selected") if str(v) in selected else "", label) for v, label in self.choices),
             )
 
@@ -79,7 +80,9 @@ class BilanForm(forms.Form):
     au = DateField(label=_("Au"), required=False, widget=forms.DateInput(attrs=DATE_INPUT))
     enjeu = forms.ChoiceField(label=_("Enjeu"), required=False)  # a slug of the plan's themes (self.themes)
     lieu = forms.ModelChoiceField(label=_("Lieu de concertation"), queryset=None, required=False, empty_label=_("Tous"))
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None, required=False, empty_label=_("Toutes"))
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=None, required=False, empty_label=_("Toutes")
+    )
     statut = forms.ChoiceField(label=_("Statut du projet"), required=False)
 
     def __init__(self, data, *, plan: Plan, user, years=None, themes=None, version=None):
@@ -93,15 +96,16 @@ class BilanForm(forms.Form):
         if not data.get("periode"):
             data["periode"] = self.default_period()
         super().__init__(data)
-        self.fields["periode"].choices = (
-            [(year.label, _("Année %(label)s") % {"label": year.label}) for year in self.years]
-            + [(WHOLE_PLAN, _("Tout le plan")), (DATES, _("Autres dates"))]
-        )
+        self.fields["periode"].choices = [
+            (year.label, _("Année %(label)s") % {"label": year.label}) for year in self.years
+        ] + [(WHOLE_PLAN, _("Tout le plan")), (DATES, _("Autres dates"))]
         self.fields["enjeu"].choices = [("", _("Tous"))] + [(theme.slug, theme.name) for theme in self.themes]
         # The choices are those of the plan shown, not of every alliance in the database (at province
         # scale every space and organisation made a <select> of thousands, most of the page's time); each
         # option reads only what it shows, its pk and name.
-        self.fields["lieu"].queryset = Space.objects.visible_to(user).filter(plan_spaces(plan)).only("pk", "name").order_by("name")
+        self.fields["lieu"].queryset = (
+            Space.objects.visible_to(user).filter(plan_spaces(plan)).only("pk", "name").order_by("name")
+        )
         organisations = Organisation.objects.only("pk", "name").order_by("name")
         if user.sees_everything:
             organisations = organisations.filter(plan_organisations(plan))
@@ -110,12 +114,20 @@ class BilanForm(forms.Form):
         self.fields["organisation"].queryset = organisations
         for name in ("lieu", "organisation"):
             field = self.fields[name]
-            if user.sees_everything:  # the same lists for all of them: kept (a chosen one is still checked against the queryset)
+            if (
+                user.sees_everything
+            ):  # the same lists for all of them: kept (a chosen one is still checked against the queryset)
 
                 def rows(name=name, field=field):  # read only when the form is shown (not for the exports)
-                    return [("", field.empty_label), *kept(
-                        f"bilan-form-{name}", version, (plan.pk,), lambda: list(field.queryset.values_list("pk", "name"))
-                    )]
+                    return [
+                        ("", field.empty_label),
+                        *kept(
+                            f"bilan-form-{name}",
+                            version,
+                            (plan.pk,),
+                            lambda: list(field.queryset.values_list("pk", "name")),
+                        ),
+                    ]
 
                 field.widget = PlainSelect(choices=rows, kept_as=(f"bilan-select-{name}", version, (plan.pk,)))
             else:
@@ -139,7 +151,9 @@ class BilanForm(forms.Form):
             if not end and "au" not in self.errors:
                 self.add_error("au", _("Indiquez la date de fin de la période."))
             if start and end and start > end:
-                raise ValidationError(_("La date de début doit précéder la date de fin (ou lui être égale)."), code="order")
+                raise ValidationError(
+                    _("La date de début doit précéder la date de fin (ou lui être égale)."), code="order"
+                )
         return cleaned
 
     def period(self) -> Period:
@@ -163,9 +177,13 @@ class ProgressImportForm(forms.Form):
     file = forms.FileField(
         label=_("Fichier XLSX du bilan"),
         help_text=_("Le classeur exporté depuis cette page, avec les feuilles Projets et Indicateurs modifiées."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
     )
-    period_start = DateField(label=_("Période du rapport : du"), widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds)
+    period_start = DateField(
+        label=_("Période du rapport : du"), widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds
+    )
     period_end = DateField(label=_("au"), widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds)
 
     def clean_file(self):

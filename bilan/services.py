@@ -59,7 +59,8 @@ class ImportPreview:
             period_start=datetime.date.fromisoformat(data["period_start"]),
             period_end=datetime.date.fromisoformat(data["period_end"]),
             changes=[
-                ProjectChange(**{**c, "indicators": [IndicatorChange(**i) for i in c["indicators"]]}) for c in data["changes"]
+                ProjectChange(**{**c, "indicators": [IndicatorChange(**i) for i in c["indicators"]]})
+                for c in data["changes"]
             ],
             rows_read=data.get("rows_read", 0),
         )
@@ -154,11 +155,16 @@ def progress_import_parse(upload, *, period_start: datetime.date, period_end: da
     rows_read = 0
 
     def error(sheet, line, message):
-        errors.append(_("Feuille %(sheet)s, ligne %(line)s : %(message)s") % {"sheet": sheet.title, "line": line, "message": message})
+        errors.append(
+            _("Feuille %(sheet)s, ligne %(line)s : %(message)s")
+            % {"sheet": sheet.title, "line": line, "message": message}
+        )
 
     if projects_sheet is not None:
         header = next(projects_sheet.iter_rows(max_row=1, values_only=True), ())
-        cols = _columns(header, {"project": str(exports.PROJECT_ID), "percent": str(exports.PERCENT_DONE)}, projects_sheet.title)
+        cols = _columns(
+            header, {"project": str(exports.PROJECT_ID), "percent": str(exports.PERCENT_DONE)}, projects_sheet.title
+        )
         for line, row in _rows(projects_sheet):
             rows_read += 1
             cell = lambda key, row=row: row[cols[key]] if cols[key] < len(row) else None  # noqa: E731
@@ -180,7 +186,12 @@ def progress_import_parse(upload, *, period_start: datetime.date, period_end: da
                 error(projects_sheet, line, _("l'avancement doit être un nombre entier de 0 à 100."))
                 continue
             if project_id in percents:
-                error(projects_sheet, line, _("le projet %(id)s figure déjà à la ligne %(other)s.") % {"id": project_id, "other": percents[project_id][0]})
+                error(
+                    projects_sheet,
+                    line,
+                    _("le projet %(id)s figure déjà à la ligne %(other)s.")
+                    % {"id": project_id, "other": percents[project_id][0]},
+                )
                 continue
             percents[project_id] = (line, percent)
 
@@ -212,7 +223,12 @@ def progress_import_parse(upload, *, period_start: datetime.date, period_end: da
                 error(indicators_sheet, line, _("la valeur doit être un nombre positif de moins de 10 chiffres."))
                 continue
             if indicator_id in values:
-                error(indicators_sheet, line, _("l'indicateur %(id)s figure déjà à la ligne %(other)s.") % {"id": indicator_id, "other": values[indicator_id][0]})
+                error(
+                    indicators_sheet,
+                    line,
+                    _("l'indicateur %(id)s figure déjà à la ligne %(other)s.")
+                    % {"id": indicator_id, "other": values[indicator_id][0]},
+                )
                 continue
             values[indicator_id] = (line, project_id, value)
     workbook.close()
@@ -227,7 +243,12 @@ def progress_import_parse(upload, *, period_start: datetime.date, period_end: da
         if indicator is None:
             error(indicators_sheet, line, _("aucun indicateur n'a l'identifiant %(id)s.") % {"id": indicator_id})
         elif indicator.project_id != project_id:
-            error(indicators_sheet, line, _("l'indicateur %(indicator)s n'appartient pas au projet %(project)s.") % {"indicator": indicator_id, "project": project_id})
+            error(
+                indicators_sheet,
+                line,
+                _("l'indicateur %(indicator)s n'appartient pas au projet %(project)s.")
+                % {"indicator": indicator_id, "project": project_id},
+            )
     if errors:
         raise ValidationError(errors)
 
@@ -259,14 +280,22 @@ def progress_import_parse(upload, *, period_start: datetime.date, period_end: da
         if before is None or before != value:
             indicator = indicators[indicator_id]
             change_of(project_id).indicators.append(
-                IndicatorChange(indicator_id, indicator.name, indicator.unit, None if before is None else f"{before:.2f}", f"{value:.2f}")
+                IndicatorChange(
+                    indicator_id,
+                    indicator.name,
+                    indicator.unit,
+                    None if before is None else f"{before:.2f}",
+                    f"{value:.2f}",
+                )
             )
     return ImportPreview(period_start, period_end, [changes[pk] for pk in sorted(changes)], rows_read)
 
 
 def _latest_reports(project_ids) -> dict[int, ProgressReport]:
     latest = {}
-    for report in ProgressReport.objects.filter(project_id__in=list(project_ids)).order_by("-period_end", "-submitted_at", "-pk"):
+    for report in ProgressReport.objects.filter(project_id__in=list(project_ids)).order_by(
+        "-period_end", "-submitted_at", "-pk"
+    ):
         latest.setdefault(report.project_id, report)
     return latest
 
@@ -291,7 +320,9 @@ def progress_import_apply(*, preview: ImportPreview, by) -> list[ProgressReport]
             project=project,
             period_start=preview.period_start,
             period_end=preview.period_end,
-            percent_done=change.percent_after if change.percent_after is not None else (previous.percent_done if previous else 0),
+            percent_done=change.percent_after
+            if change.percent_after is not None
+            else (previous.percent_done if previous else 0),
             people_reached=previous.people_reached if previous else 0,
             citizens_reached=previous.citizens_reached if previous else 0,
             narrative=_("Avancement mis à jour par importation du classeur du bilan."),
@@ -302,7 +333,9 @@ def progress_import_apply(*, preview: ImportPreview, by) -> list[ProgressReport]
         for item in change.indicators:
             indicator = indicators.get(item.indicator_id)
             if indicator is None or indicator.project_id != project.pk:
-                raise ValidationError(_("L'indicateur %(id)s n'appartient plus à ce projet.") % {"id": item.indicator_id})
+                raise ValidationError(
+                    _("L'indicateur %(id)s n'appartient plus à ce projet.") % {"id": item.indicator_id}
+                )
             value = IndicatorValue(report=report, indicator=indicator, value=Decimal(item.after))
             value.full_clean()
             value.save()

@@ -2,7 +2,6 @@
 
 Views parse the request, check access, validate the form, call a selector or a service, render."""
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -40,7 +39,10 @@ def _plan() -> tuple[Plan, list[PlanYear], int | None]:
     query; 404 without a plan year."""
     current = Plan.objects.current_first().values("pk")[:1]
     years = list(
-        PlanYear.objects.filter(plan=Subquery(current)).select_related("plan").annotate(data_version=Version()).order_by("number")
+        PlanYear.objects.filter(plan=Subquery(current))
+        .select_related("plan")
+        .annotate(data_version=Version())
+        .order_by("number")
     )
     if not years:
         raise Http404
@@ -64,8 +66,14 @@ def _bilan(request, *, page: bool = False):
         return form, None
     period = form.period()
     arguments = dict(
-        user=request.user, period_start=period.start, period_end=period.end, plan=plan, period=period,
-        years=form.years, themes=form.themes, **form.filters(),
+        user=request.user,
+        period_start=period.start,
+        period_end=period.end,
+        plan=plan,
+        period=period,
+        years=form.years,
+        themes=form.themes,
+        **form.filters(),
     )
     if page:
         return form, bilan_page(version=version, page=_page_number(request), **arguments)
@@ -103,8 +111,12 @@ def bilan_csv(request, table):
         raise Http404
     form, report = _bilan(request)
     if report is None:
-        return HttpResponseBadRequest(_("Période invalide : corrigez-la sur la page du bilan."), content_type="text/plain; charset=utf-8")
-    response = StreamingHttpResponse(exports.csv_lines(exports.tables(report)[table]), content_type="text/csv; charset=utf-8")
+        return HttpResponseBadRequest(
+            _("Période invalide : corrigez-la sur la page du bilan."), content_type="text/plain; charset=utf-8"
+        )
+    response = StreamingHttpResponse(
+        exports.csv_lines(exports.tables(report)[table]), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{exports.file_name(report, "csv", table)}"'
     return response
 
@@ -115,7 +127,9 @@ def bilan_xlsx(request):
     """The bilan as an XLSX workbook, one sheet per part, written to a temporary file and streamed."""
     form, report = _bilan(request)
     if report is None:
-        return HttpResponseBadRequest(_("Période invalide : corrigez-la sur la page du bilan."), content_type="text/plain; charset=utf-8")
+        return HttpResponseBadRequest(
+            _("Période invalide : corrigez-la sur la page du bilan."), content_type="text/plain; charset=utf-8"
+        )
     return FileResponse(
         exports.xlsx_file(report),
         as_attachment=True,
@@ -129,8 +143,12 @@ def _document(request, write, extension: str, content_type: str):
     from that file by FileResponse; see bilan/documents.py for what is held in memory meanwhile."""
     form, report = _bilan(request)
     if report is None:
-        return HttpResponseBadRequest(_("Période invalide : corrigez-la sur la page du bilan."), content_type="text/plain; charset=utf-8")
-    return FileResponse(write(report), as_attachment=True, filename=exports.file_name(report, extension), content_type=content_type)
+        return HttpResponseBadRequest(
+            _("Période invalide : corrigez-la sur la page du bilan."), content_type="text/plain; charset=utf-8"
+        )
+    return FileResponse(
+        write(report), as_attachment=True, filename=exports.file_name(report, extension), content_type=content_type
+    )
 
 
 @require_safe
@@ -191,7 +209,8 @@ def progress_import(request):
     if request.method == "POST" and form.is_valid():
         try:
             preview = services.progress_import_parse(
-                form.cleaned_data["file"], period_start=form.cleaned_data["period_start"],
+                form.cleaned_data["file"],
+                period_start=form.cleaned_data["period_start"],
                 period_end=form.cleaned_data["period_end"],
             )
         except ValidationError as error:

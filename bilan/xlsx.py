@@ -103,7 +103,9 @@ class Sheet:
                     continue
                 if "\n" in value:
                     width = max(len(part) for part in value.split("\n"))
-                    add(f'{opens[index]}{number}" s="{WRAP}" t="inlineStr"><is><t xml:space="preserve">{_escape(value)}</t></is></c>')
+                    add(
+                        f'{opens[index]}{number}" s="{WRAP}" t="inlineStr"><is><t xml:space="preserve">{_escape(value)}</t></is></c>'
+                    )
                 else:
                     width = len(value)
                     space = ' xml:space="preserve"' if value[0] == " " or value[-1] == " " else ""
@@ -117,7 +119,9 @@ class Sheet:
             elif kind is Decimal:
                 text = f"{value:f}"
                 width = len(f"{value:,.2f}") + 2  # as shown: thousands separators, a space and « $ »
-                add(f'{opens[index]}{number}" s="{MONEY_STYLE if kinds[index] == MONEY else DECIMAL_STYLE}"><v>{text}</v></c>')
+                add(
+                    f'{opens[index]}{number}" s="{MONEY_STYLE if kinds[index] == MONEY else DECIMAL_STYLE}"><v>{text}</v></c>'
+                )
             elif kind is datetime.date:
                 width = 10
                 add(f'{opens[index]}{number}" s="{DATE_STYLE}"><v>{(value - EPOCH).days}</v></c>')
@@ -156,19 +160,23 @@ class Sheet:
             for i, width in enumerate(self.widths, start=1)
         )
         selected_attribute = ' tabSelected="1"' if selected else ""
-        out.write((
-            f'{HEAD}<worksheet xmlns="{MAIN}" xmlns:r="{RELATIONSHIPS}"><dimension ref="{self.ref}"/>'
-            f'<sheetViews><sheetView workbookViewId="0"{selected_attribute}>'
-            '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
-            '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
-            f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>'
-        ).encode())
+        out.write(
+            (
+                f'{HEAD}<worksheet xmlns="{MAIN}" xmlns:r="{RELATIONSHIPS}"><dimension ref="{self.ref}"/>'
+                f'<sheetViews><sheetView workbookViewId="0"{selected_attribute}>'
+                '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+                '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
+                f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>'
+            ).encode()
+        )
         self._data.seek(0)
         shutil.copyfileobj(self._data, out, 1 << 20)
-        out.write((
-            f'</sheetData><autoFilter ref="{self.ref}"/>'
-            '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
-        ).encode())
+        out.write(
+            (
+                f'</sheetData><autoFilter ref="{self.ref}"/>'
+                '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
+            ).encode()
+        )
         self._data.close()
 
 
@@ -248,7 +256,8 @@ class Workbook:
         workbook = (
             f'{HEAD}<workbook xmlns="{MAIN}" xmlns:r="{RELATIONSHIPS}"><bookViews><workbookView/></bookViews><sheets>'
             + "".join(
-                f'<sheet name="{_attribute(sheet.title)}" sheetId="{n}" r:id="rId{n}"/>' for n, sheet in enumerate(sheets, start=1)
+                f'<sheet name="{_attribute(sheet.title)}" sheetId="{n}" r:id="rId{n}"/>'
+                for n, sheet in enumerate(sheets, start=1)
             )
             + "</sheets><definedNames>"
             + "".join(  # the autofilters' ranges, as Excel records them
@@ -258,7 +267,9 @@ class Workbook:
             )
             + "</definedNames></workbook>"
         )
-        with zipfile.ZipFile(self.handle, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=self.compresslevel) as archive:
+        with zipfile.ZipFile(
+            self.handle, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=self.compresslevel
+        ) as archive:
             archive.writestr("[Content_Types].xml", content_types)
             archive.writestr("_rels/.rels", package_rels)
             archive.writestr("xl/workbook.xml", workbook)

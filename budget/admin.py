@@ -111,8 +111,14 @@ class CommitmentAdmin(SimpleHistoryAdmin, LedgerEntryAdmin):
 
     def create(self, request, data):
         return ledger_services.commitment_create(
-            source=data["source"], project=data["project"], plan_year=data["plan_year"], amount=data["amount"],
-            decided_on=data["decided_on"], reference=data.get("reference", ""), note=data.get("note", ""), by=request.user,
+            source=data["source"],
+            project=data["project"],
+            plan_year=data["plan_year"],
+            amount=data["amount"],
+            decided_on=data["decided_on"],
+            reference=data.get("reference", ""),
+            note=data.get("note", ""),
+            by=request.user,
         )
 
 
@@ -127,8 +133,11 @@ class DisbursementAdmin(SimpleHistoryAdmin, LedgerEntryAdmin):
 
     def create(self, request, data):
         return ledger_services.disbursement_create(
-            commitment=data["commitment"], amount=data["amount"], paid_on=data["paid_on"],
-            reference=data.get("reference", ""), by=request.user,
+            commitment=data["commitment"],
+            amount=data["amount"],
+            paid_on=data["paid_on"],
+            reference=data.get("reference", ""),
+            by=request.user,
         )
 
 
@@ -144,8 +153,12 @@ class CommitmentReductionAdmin(SimpleHistoryAdmin, LedgerEntryAdmin):
 
     def create(self, request, data):
         return ledger_services.commitment_reduce(
-            commitment=data["commitment"], amount=data.get("amount"), reduced_on=data["reduced_on"],
-            reason=data.get("reason", ""), cancel=data.get("is_cancellation", False), by=request.user,
+            commitment=data["commitment"],
+            amount=data.get("amount"),
+            reduced_on=data["reduced_on"],
+            reason=data.get("reason", ""),
+            cancel=data.get("is_cancellation", False),
+            by=request.user,
         )
 
 
@@ -172,7 +185,13 @@ class BudgetTargetAdmin(ReadOnlyAdmin):
 @admin.register(TargetMove)
 class TargetMoveAdmin(ReadOnlyAdmin):
     list_display = ["kind", "from_target", "to_target", "amount", "moved_on", "created_by"]
-    list_select_related = ["from_target__theme", "from_target__plan_year", "to_target__theme", "to_target__plan_year", "created_by"]
+    list_select_related = [
+        "from_target__theme",
+        "from_target__plan_year",
+        "to_target__theme",
+        "to_target__plan_year",
+        "created_by",
+    ]
     list_filter = ["kind"]
     search_fields = ["reason"]
 
@@ -193,11 +212,16 @@ class DisbursementCorrectionAdmin(SimpleHistoryAdmin, LedgerEntryAdmin):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "delta":
-            return MoneyField(label=capfirst(db_field.verbose_name), help_text=_("Positif pour ajouter, négatif pour retirer."))
+            return MoneyField(
+                label=capfirst(db_field.verbose_name), help_text=_("Positif pour ajouter, négatif pour retirer.")
+            )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def create(self, request, data):
         return ledger_services.disbursement_correct(
-            disbursement=data["disbursement"], delta=data["delta"], corrected_on=data["corrected_on"],
-            reason=data.get("reason", ""), by=request.user,
+            disbursement=data["disbursement"],
+            delta=data["delta"],
+            corrected_on=data["corrected_on"],
+            reason=data.get("reason", ""),
+            by=request.user,
         )

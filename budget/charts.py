@@ -26,10 +26,16 @@ def sources_chart(sources) -> dict:
     for source in sources:
         committed = _scale(source.committed_total, biggest, WIDTH)
         total = _scale(source.amount, biggest, WIDTH)
-        rows.append({
-            "source": source, "label_y": y + 14, "bar_y": y + LABEL_GAP + 2,
-            "committed_width": committed, "remaining_x": committed, "remaining_width": round(total - committed, 1),
-        })
+        rows.append(
+            {
+                "source": source,
+                "label_y": y + 14,
+                "bar_y": y + LABEL_GAP + 2,
+                "committed_width": committed,
+                "remaining_x": committed,
+                "remaining_width": round(total - committed, 1),
+            }
+        )
         y += LABEL_GAP + BAR + 16
     return {"width": WIDTH, "height": max(y, 1), "rows": rows, "bar": BAR}
 
@@ -39,14 +45,25 @@ def themes_chart(rows) -> dict:
     biggest = max((max(r["current"] or 0, r["committed"], r["paid"]) for r in rows), default=0)
     bar, out, y = 12, [], 0
     for row in rows:
-        out.append({
-            "row": row, "label_y": y + 14,
-            "bars": [
-                {"kind": "target", "y": y + LABEL_GAP + 2, "width": _scale(row["current"], biggest, WIDTH)},
-                {"kind": "committed", "y": y + LABEL_GAP + 2 + bar + 2, "width": _scale(row["committed"], biggest, WIDTH)},
-                {"kind": "paid", "y": y + LABEL_GAP + 2 + 2 * (bar + 2), "width": _scale(row["paid"], biggest, WIDTH)},
-            ],
-        })
+        out.append(
+            {
+                "row": row,
+                "label_y": y + 14,
+                "bars": [
+                    {"kind": "target", "y": y + LABEL_GAP + 2, "width": _scale(row["current"], biggest, WIDTH)},
+                    {
+                        "kind": "committed",
+                        "y": y + LABEL_GAP + 2 + bar + 2,
+                        "width": _scale(row["committed"], biggest, WIDTH),
+                    },
+                    {
+                        "kind": "paid",
+                        "y": y + LABEL_GAP + 2 + 2 * (bar + 2),
+                        "width": _scale(row["paid"], biggest, WIDTH),
+                    },
+                ],
+            }
+        )
         y += LABEL_GAP + 3 * (bar + 2) + 14
     return {"width": WIDTH, "height": max(y, 1), "rows": out, "bar": bar}
 
@@ -60,9 +77,22 @@ def quarters_chart(quarters) -> dict:
     columns = []
     for i, quarter in enumerate(quarters):
         height = _scale(quarter["paid"], biggest, plot)
-        columns.append({
-            "quarter": quarter, "x": round(i * step + step * 0.15, 1), "width": round(step * 0.7, 1),
-            "y": round(plot - height, 1), "height": height, "label_x": round(i * step + step / 2, 1),
-            "year_label": quarter["quarter"] == 1,
-        })
-    return {"width": WIDE, "height": plot + 40, "plot": plot, "columns": columns, "label_y": plot + 16, "year_y": plot + 34}
+        columns.append(
+            {
+                "quarter": quarter,
+                "x": round(i * step + step * 0.15, 1),
+                "width": round(step * 0.7, 1),
+                "y": round(plot - height, 1),
+                "height": height,
+                "label_x": round(i * step + step / 2, 1),
+                "year_label": quarter["quarter"] == 1,
+            }
+        )
+    return {
+        "width": WIDE,
+        "height": plot + 40,
+        "plot": plot,
+        "columns": columns,
+        "label_y": plot + 16,
+        "year_y": plot + 34,
+    }

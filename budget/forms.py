@@ -18,8 +18,12 @@ class CommitmentForm(forms.Form):
     project = forms.ModelChoiceField(label=_("Projet accepté ou en cours"), queryset=ActionProject.objects.none())
     plan_year = forms.ModelChoiceField(label=_("Année du plan"), queryset=PlanYear.objects.none())
     amount = MoneyField(label=_("Montant engagé"))
-    decided_on = DateField(label=_("Date de la décision"), widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds)
-    reference = forms.CharField(label=_("Référence (résolution du conseil d'administration)"), max_length=100, required=False)
+    decided_on = DateField(
+        label=_("Date de la décision"), widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds
+    )
+    reference = forms.CharField(
+        label=_("Référence (résolution du conseil d'administration)"), max_length=100, required=False
+    )
     note = FreeTextField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, plan, **kwargs):
@@ -45,11 +49,14 @@ class DisbursementForm(forms.Form):
 
 class CommitmentReductionForm(forms.Form):
     cancel = forms.BooleanField(
-        label=_("Annuler tout ce qui reste à verser"), required=False,
+        label=_("Annuler tout ce qui reste à verser"),
+        required=False,
         help_text=_("Sinon, indiquez le montant à retirer de l'engagement."),
     )
     amount = MoneyField(label=_("Montant retiré"), required=False)
-    reduced_on = DateField(label=_("Date de la décision"), widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds)
+    reduced_on = DateField(
+        label=_("Date de la décision"), widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds
+    )
     reason = FreeTextField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean(self):
@@ -80,10 +87,18 @@ class TargetsForm(forms.Form):
                 self.fields[f"year_{year.pk}"] = MoneyField(label=year.label, required=False, min_value=0)
 
     def theme_amounts(self) -> dict:
-        return {t: self.cleaned_data[f"theme_{t.pk}"] for t in self.themes if self.cleaned_data.get(f"theme_{t.pk}") is not None}
+        return {
+            t: self.cleaned_data[f"theme_{t.pk}"]
+            for t in self.themes
+            if self.cleaned_data.get(f"theme_{t.pk}") is not None
+        }
 
     def year_amounts(self) -> dict:
-        return {y: self.cleaned_data[f"year_{y.pk}"] for y in self.years if self.cleaned_data.get(f"year_{y.pk}") is not None}
+        return {
+            y: self.cleaned_data[f"year_{y.pk}"]
+            for y in self.years
+            if self.cleaned_data.get(f"year_{y.pk}") is not None
+        }
 
     def clean(self):
         data = super().clean()
@@ -97,14 +112,19 @@ class TargetMoveForm(forms.Form):
     from_target = forms.ModelChoiceField(label=_("De la cible"), queryset=BudgetTarget.objects.none())
     to_target = forms.ModelChoiceField(label=_("Vers la cible"), queryset=BudgetTarget.objects.none())
     amount = MoneyField(label=_("Montant"))
-    moved_on = DateField(label=_("Date de la décision"), widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds)
+    moved_on = DateField(
+        label=_("Date de la décision"), widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds
+    )
     reason = FreeTextField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
         # Themes first, then years, on both databases (PostgreSQL sorts NULLs last, SQLite first).
-        queryset = BudgetTarget.objects.filter(plan=plan).with_current().select_related("theme", "plan_year").order_by(
-            F("plan_year__number").asc(nulls_first=True), F("theme__order").asc(nulls_first=True)
+        queryset = (
+            BudgetTarget.objects.filter(plan=plan)
+            .with_current()
+            .select_related("theme", "plan_year")
+            .order_by(F("plan_year__number").asc(nulls_first=True), F("theme__order").asc(nulls_first=True))
         )
         for name in ("from_target", "to_target"):
             self.fields[name].queryset = queryset
@@ -116,13 +136,16 @@ class TargetMoveForm(forms.Form):
         current = getattr(target, "current", None)
         suffix = f" ({format_money(current, cents=True)})" if current is not None else ""
         return f"{kind} — {target.label}{suffix}"
-# ---- agreements
 
+
+# ---- agreements
 
 
 class AgreementForm(forms.Form):
     project = forms.ModelChoiceField(label=_("Projet accepté"), queryset=ActionProject.objects.none())
-    signed_on = DateField(label=_("Date de signature"), widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds)
+    signed_on = DateField(
+        label=_("Date de signature"), widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds
+    )
     reference = forms.CharField(label=_("Référence de la convention"), max_length=100, required=False)
     note = FreeTextField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -139,7 +162,9 @@ class AgreementForm(forms.Form):
 class ReportDeadlineForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type de rapport"))
     due_on = DateField(label=_("À remettre le"), widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds)
-    label = forms.CharField(label=_("Libellé"), max_length=120, required=False, help_text=_("Par exemple : « Rapport de mi-parcours »."))
+    label = forms.CharField(
+        label=_("Libellé"), max_length=120, required=False, help_text=_("Par exemple : « Rapport de mi-parcours ».")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -151,17 +176,27 @@ class PlannedPaymentForm(forms.Form):
     due_on = DateField(label=_("Prévu le"), widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds)
     amount = MoneyField(label=_("Montant prévu"))
     required_report = forms.ModelChoiceField(
-        label=_("Rapport exigé avant le versement"), required=False, queryset=None, empty_label=_("Aucun"),
+        label=_("Rapport exigé avant le versement"),
+        required=False,
+        queryset=None,
+        empty_label=_("Aucun"),
     )
     note = forms.CharField(label=_("Note"), max_length=255, required=False)
 
     def __init__(self, *args, agreement, **kwargs):
         super().__init__(*args, **kwargs)
         commitments = self.fields["commitment"]
-        commitments.queryset = agreement.project.commitments.select_related("source", "plan_year").order_by("decided_on", "pk")
-        commitments.label_from_instance = lambda c: _("%(source)s, %(year)s — reste à verser %(left)s") % {
-            "source": c.source.name, "year": c.plan_year.label, "left": format_money(c.remaining, cents=True),
-        }
+        commitments.queryset = agreement.project.commitments.select_related("source", "plan_year").order_by(
+            "decided_on", "pk"
+        )
+        commitments.label_from_instance = lambda c: (
+            _("%(source)s, %(year)s — reste à verser %(left)s")
+            % {
+                "source": c.source.name,
+                "year": c.plan_year.label,
+                "left": format_money(c.remaining, cents=True),
+            }
+        )
         reports = self.fields["required_report"]
         reports.queryset = ReportDeadline.objects.filter(project_id=agreement.project_id).order_by("due_on", "pk")
         reports.label_from_instance = lambda d: " — ".join(
@@ -177,19 +212,25 @@ class PlannedPaymentCancelForm(forms.Form):
 class PlannedPaymentReleaseForm(forms.Form):
     paid_on = DateField(label=_("Date du versement"), widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds)
     reference = forms.CharField(label=_("Référence du paiement"), max_length=100, required=False)
+
+
 # ---------------------------------------------------------------- corrections of disbursements (ledger)
 
 
 class DisbursementCorrectionForm(forms.Form):
     new_amount = MoneyField(
-        label=_("Montant réellement versé"), required=False,
+        label=_("Montant réellement versé"),
+        required=False,
         help_text=_("Le montant exact du versement; l'écart sera calculé."),
     )
     delta = MoneyField(
-        label=_("Ou l'écart à corriger"), required=False,
+        label=_("Ou l'écart à corriger"),
+        required=False,
         help_text=_("Positif pour ajouter, négatif pour retirer (par exemple -150,00)."),
     )
-    corrected_on = DateField(label=_("Date de la correction"), widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds)
+    corrected_on = DateField(
+        label=_("Date de la correction"), widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds
+    )
     reason = FreeTextField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean(self):
@@ -207,10 +248,16 @@ class DisbursementCorrectionForm(forms.Form):
 class HistoryFilterForm(forms.Form):
     """The history's filters (GET): one project, one source, and « as at » a date for the balances."""
 
-    project = forms.ModelChoiceField(label=_("Projet"), queryset=ActionProject.objects.none(), required=False, empty_label=_("Tous les projets"))
-    source = forms.ModelChoiceField(label=_("Source"), queryset=FundingSource.objects.none(), required=False, empty_label=_("Toutes les sources"))
+    project = forms.ModelChoiceField(
+        label=_("Projet"), queryset=ActionProject.objects.none(), required=False, empty_label=_("Tous les projets")
+    )
+    source = forms.ModelChoiceField(
+        label=_("Source"), queryset=FundingSource.objects.none(), required=False, empty_label=_("Toutes les sources")
+    )
     au = DateField(
-        label=_("Soldes au"), required=False, widget=forms.DateInput(attrs=DATE_INPUT),
+        label=_("Soldes au"),
+        required=False,
+        widget=forms.DateInput(attrs=DATE_INPUT),
         help_text=_("Les soldes refaits à partir des écritures datées de ce jour ou avant."),
     )
 

@@ -20,7 +20,14 @@ class LedgerEntry(models.Model):
     """An entry of the append-only ledger: who wrote it and when. Corrections are new entries;
     on PostgreSQL a trigger refuses UPDATE (except of running totals) and DELETE of these rows."""
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("saisi par"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("saisi par"),
+    )
     created_at = models.DateTimeField(_("saisi le"), auto_now_add=True)
 
     class Meta:
@@ -56,7 +63,9 @@ class FundingSource(models.Model):
     disbursed_total = models.DecimalField(_("versé"), default=ZERO, editable=False, **MONEY)
     order = models.PositiveSmallIntegerField(_("ordre"), default=1)
 
-    history = ChangeHistory(excluded_fields=["committed_total", "disbursed_total"])  # who, when, what changed (django-simple-history)
+    history = ChangeHistory(
+        excluded_fields=["committed_total", "disbursed_total"]
+    )  # who, when, what changed (django-simple-history)
 
     objects = FundingSourceQuerySet.as_manager()
 
@@ -96,17 +105,30 @@ class Commitment(LedgerEntry):
 
     CURRENT = F("amount") - F("reduced_total")
 
-    source = models.ForeignKey(FundingSource, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("source"))
-    project = models.ForeignKey(ActionProject, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("projet"))
-    plan_year = models.ForeignKey(PlanYear, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("année du plan"))
+    source = models.ForeignKey(
+        FundingSource, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("source")
+    )
+    project = models.ForeignKey(
+        ActionProject, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("projet")
+    )
+    plan_year = models.ForeignKey(
+        PlanYear, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("année du plan")
+    )
     amount = models.DecimalField(_("montant engagé"), **MONEY)
     reduced_total = models.DecimalField(_("réduit ou annulé"), default=ZERO, editable=False, **MONEY)
     disbursed_total = models.DecimalField(_("versé"), default=ZERO, editable=False, **MONEY)
     decided_on = models.DateField(_("date de la décision"))
-    reference = models.CharField(_("référence"), max_length=100, blank=True, help_text=_("Par exemple, le numéro de la résolution du conseil d'administration."))
+    reference = models.CharField(
+        _("référence"),
+        max_length=100,
+        blank=True,
+        help_text=_("Par exemple, le numéro de la résolution du conseil d'administration."),
+    )
     note = models.TextField(_("note"), blank=True)
 
-    history = ChangeHistory(excluded_fields=["reduced_total", "disbursed_total"])  # who, when, what changed (django-simple-history)
+    history = ChangeHistory(
+        excluded_fields=["reduced_total", "disbursed_total"]
+    )  # who, when, what changed (django-simple-history)
 
     class Meta(LedgerEntry.Meta):
         verbose_name = _("engagement")
@@ -120,7 +142,8 @@ class Commitment(LedgerEntry):
             models.CheckConstraint(condition=Q(amount__gt=0), name="budget_commitment_amount_positive"),
             models.CheckConstraint(
                 # Rounded: SQLite subtracts in binary floating point (500,00 − 375,73 = 124,26999…).
-                condition=Q(disbursed_total__gte=0) & Q(reduced_total__gte=0)
+                condition=Q(disbursed_total__gte=0)
+                & Q(reduced_total__gte=0)
                 & Q(disbursed_total__lte=Round(F("amount") - F("reduced_total"), 2)),
                 name="budget_commitment_not_overdisbursed",
                 violation_error_message=_("Les versements dépasseraient le montant engagé."),
@@ -143,7 +166,9 @@ class Commitment(LedgerEntry):
 class CommitmentReduction(LedgerEntry):
     """A commitment reduced or cancelled: a new dated entry with its reason; the commitment itself never changes."""
 
-    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="reductions", verbose_name=_("engagement"))
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.PROTECT, related_name="reductions", verbose_name=_("engagement")
+    )
     amount = models.DecimalField(_("montant retiré"), **MONEY)
     reduced_on = models.DateField(_("date"))
     reason = models.TextField(_("motif"))
@@ -170,7 +195,9 @@ class Disbursement(LedgerEntry):
 
     CURRENT = F("amount") + F("correction_total")
 
-    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="disbursements", verbose_name=_("engagement"))
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.PROTECT, related_name="disbursements", verbose_name=_("engagement")
+    )
     amount = models.DecimalField(_("montant versé"), **MONEY)
     correction_total = models.DecimalField(_("corrections"), default=ZERO, editable=False, **MONEY)
     paid_on = models.DateField(_("date du versement"))
@@ -207,7 +234,9 @@ class DisbursementCorrection(LedgerEntry):
     """A disbursement corrected by a new dated entry with a reason: `delta` is added (or, negative,
     taken away); the original payment stays as it was recorded."""
 
-    disbursement = models.ForeignKey(Disbursement, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("versement"))
+    disbursement = models.ForeignKey(
+        Disbursement, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("versement")
+    )
     delta = models.DecimalField(_("écart"), **MONEY)
     corrected_on = models.DateField(_("date de la correction"))
     reason = models.TextField(_("motif"))
@@ -241,21 +270,33 @@ class AgreementQuerySet(models.QuerySet):
         org_ids = user.organisation_ids()
         if not org_ids:
             return self.none()
-        partner = ProjectPartner.objects.not_declined().filter(project_id=models.OuterRef("project_id"), organisation_id__in=org_ids)
+        partner = ProjectPartner.objects.not_declined().filter(
+            project_id=models.OuterRef("project_id"), organisation_id__in=org_ids
+        )
         return self.filter(Q(project__lead_id__in=org_ids) | models.Exists(partner))
 
     def with_totals(self):
         """Committed, paid, planned (active), the next payment due and the payments waiting for a
         report, each a subquery: one query for any number of agreements."""
         money = models.DecimalField(**MONEY)
-        commitments = Commitment.objects.filter(project_id=models.OuterRef("project_id")).order_by().values("project_id")
+        commitments = (
+            Commitment.objects.filter(project_id=models.OuterRef("project_id")).order_by().values("project_id")
+        )
         active = PlannedPayment.objects.filter(agreement_id=models.OuterRef("pk"), cancelled_on__isnull=True).order_by()
         unpaid = active.filter(disbursement__isnull=True)
         waiting = unpaid.filter(required_report__isnull=False, required_report__report__isnull=True)
         return self.annotate(
-            committed=Coalesce(models.Subquery(commitments.annotate(s=Sum(Commitment.CURRENT)).values("s")), ZERO, output_field=money),
-            paid=Coalesce(models.Subquery(commitments.annotate(s=Sum("disbursed_total")).values("s")), ZERO, output_field=money),
-            planned=Coalesce(models.Subquery(active.values("agreement_id").annotate(s=Sum("amount")).values("s")), ZERO, output_field=money),
+            committed=Coalesce(
+                models.Subquery(commitments.annotate(s=Sum(Commitment.CURRENT)).values("s")), ZERO, output_field=money
+            ),
+            paid=Coalesce(
+                models.Subquery(commitments.annotate(s=Sum("disbursed_total")).values("s")), ZERO, output_field=money
+            ),
+            planned=Coalesce(
+                models.Subquery(active.values("agreement_id").annotate(s=Sum("amount")).values("s")),
+                ZERO,
+                output_field=money,
+            ),
             next_due_on=models.Subquery(unpaid.order_by("due_on", "pk").values("due_on")[:1]),
             next_due_amount=models.Subquery(unpaid.order_by("due_on", "pk").values("amount")[:1], output_field=money),
             waiting_for_report=Coalesce(
@@ -268,7 +309,9 @@ class Agreement(LedgerEntry):
     """The agreement (convention) signed with an accepted project: the amounts are its commitments;
     its payment schedule says when each payment falls due and which report it waits for."""
 
-    project = models.OneToOneField(ActionProject, on_delete=models.PROTECT, related_name="agreement", verbose_name=_("projet"))
+    project = models.OneToOneField(
+        ActionProject, on_delete=models.PROTECT, related_name="agreement", verbose_name=_("projet")
+    )
     signed_on = models.DateField(_("signée le"))
     reference = models.CharField(_("référence"), max_length=100, blank=True)
     note = models.TextField(_("note"), blank=True)
@@ -294,16 +337,29 @@ class PlannedPayment(LedgerEntry):
     optionally, the report that must be filed before it is released. `disbursement` is the actual
     payment once made. A planned payment no longer wanted is cancelled with a reason, not deleted."""
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="planned_payments", verbose_name=_("convention"))
-    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="planned_payments", verbose_name=_("engagement"))
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, related_name="planned_payments", verbose_name=_("convention")
+    )
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.PROTECT, related_name="planned_payments", verbose_name=_("engagement")
+    )
     due_on = models.DateField(_("prévu le"))
     amount = models.DecimalField(_("montant prévu"), **MONEY)
     required_report = models.ForeignKey(
-        ReportDeadline, on_delete=models.PROTECT, null=True, blank=True, related_name="planned_payments",
+        ReportDeadline,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="planned_payments",
         verbose_name=_("rapport exigé avant le versement"),
     )
     disbursement = models.OneToOneField(
-        Disbursement, on_delete=models.PROTECT, null=True, blank=True, related_name="planned_payment", verbose_name=_("versement")
+        Disbursement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="planned_payment",
+        verbose_name=_("versement"),
     )
     note = models.CharField(_("note"), max_length=255, blank=True)
     cancelled_on = models.DateField(_("annulé le"), null=True, blank=True)
@@ -318,7 +374,8 @@ class PlannedPayment(LedgerEntry):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="budget_plannedpayment_amount_positive"),
             models.CheckConstraint(
-                condition=Q(cancelled_on__isnull=True) | ~Q(cancel_reason=""), name="budget_plannedpayment_cancel_has_reason",
+                condition=Q(cancelled_on__isnull=True) | ~Q(cancel_reason=""),
+                name="budget_plannedpayment_cancel_has_reason",
             ),
         ]
 
@@ -335,8 +392,12 @@ class BudgetTargetQuerySet(models.QuerySet):
 
         Subqueries, not joins: a target with several moves in and out is summed once per move."""
         moves = TargetMove.objects.order_by().values("pk")
-        moved_in = Subquery(moves.filter(to_target=OuterRef("pk")).values("to_target").annotate(s=Sum("amount")).values("s"))
-        moved_out = Subquery(moves.filter(from_target=OuterRef("pk")).values("from_target").annotate(s=Sum("amount")).values("s"))
+        moved_in = Subquery(
+            moves.filter(to_target=OuterRef("pk")).values("to_target").annotate(s=Sum("amount")).values("s")
+        )
+        moved_out = Subquery(
+            moves.filter(from_target=OuterRef("pk")).values("from_target").annotate(s=Sum("amount")).values("s")
+        )
         money = models.DecimalField(**MONEY)
         return self.annotate(
             moved_in=Coalesce(moved_in, ZERO, output_field=money),
@@ -349,8 +410,17 @@ class BudgetTarget(LedgerEntry):
     `amount` is the share as first set; later changes are TargetMove entries with a reason."""
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="budget_targets", verbose_name=_("plan"))
-    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, null=True, blank=True, related_name="budget_targets", verbose_name=_("enjeu"))
-    plan_year = models.ForeignKey(PlanYear, on_delete=models.PROTECT, null=True, blank=True, related_name="budget_targets", verbose_name=_("année du plan"))
+    theme = models.ForeignKey(
+        Theme, on_delete=models.PROTECT, null=True, blank=True, related_name="budget_targets", verbose_name=_("enjeu")
+    )
+    plan_year = models.ForeignKey(
+        PlanYear,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="budget_targets",
+        verbose_name=_("année du plan"),
+    )
     amount = models.DecimalField(_("cible"), **MONEY)
 
     objects = BudgetTargetQuerySet.as_manager()
@@ -361,12 +431,19 @@ class BudgetTarget(LedgerEntry):
         ordering = ["plan", "theme__order", "plan_year__number"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(theme__isnull=True) & Q(plan_year__isnull=False)) | (Q(theme__isnull=False) & Q(plan_year__isnull=True)),
+                condition=(Q(theme__isnull=True) & Q(plan_year__isnull=False))
+                | (Q(theme__isnull=False) & Q(plan_year__isnull=True)),
                 name="budget_budgettarget_theme_xor_year",
             ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="budget_budgettarget_amount_not_negative"),
-            models.UniqueConstraint(fields=["plan", "theme"], condition=Q(theme__isnull=False), name="budget_budgettarget_unique_theme"),
-            models.UniqueConstraint(fields=["plan", "plan_year"], condition=Q(plan_year__isnull=False), name="budget_budgettarget_unique_year"),
+            models.UniqueConstraint(
+                fields=["plan", "theme"], condition=Q(theme__isnull=False), name="budget_budgettarget_unique_theme"
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "plan_year"],
+                condition=Q(plan_year__isnull=False),
+                name="budget_budgettarget_unique_year",
+            ),
         ]
 
     def __str__(self):
@@ -391,8 +468,12 @@ class TargetMove(LedgerEntry):
         CARRY_OVER = "carry_over", _("Report à l'année suivante")
 
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.REALLOCATION)
-    from_target = models.ForeignKey(BudgetTarget, on_delete=models.PROTECT, related_name="moves_out", verbose_name=_("de"))
-    to_target = models.ForeignKey(BudgetTarget, on_delete=models.PROTECT, related_name="moves_in", verbose_name=_("vers"))
+    from_target = models.ForeignKey(
+        BudgetTarget, on_delete=models.PROTECT, related_name="moves_out", verbose_name=_("de")
+    )
+    to_target = models.ForeignKey(
+        BudgetTarget, on_delete=models.PROTECT, related_name="moves_in", verbose_name=_("vers")
+    )
     amount = models.DecimalField(_("montant"), **MONEY)
     moved_on = models.DateField(_("date"))
     reason = models.TextField(_("motif"))

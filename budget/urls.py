@@ -18,8 +18,16 @@ urlpatterns = [
     path("enveloppe/conventions/<int:pk>/", views.agreement_detail, name="agreement-detail"),
     path("enveloppe/conventions/<int:pk>/rapports/nouveau/", views.report_deadline_add, name="report-deadline-add"),
     path("enveloppe/conventions/<int:pk>/versements/nouveau/", views.planned_payment_add, name="planned-payment-add"),
-    path("enveloppe/conventions/<int:pk>/versements/<int:planned_pk>/annuler/", views.planned_payment_cancel, name="planned-payment-cancel"),
-    path("enveloppe/conventions/<int:pk>/versements/<int:planned_pk>/verser/", views.planned_payment_release, name="planned-payment-release"),
+    path(
+        "enveloppe/conventions/<int:pk>/versements/<int:planned_pk>/annuler/",
+        views.planned_payment_cancel,
+        name="planned-payment-cancel",
+    ),
+    path(
+        "enveloppe/conventions/<int:pk>/versements/<int:planned_pk>/verser/",
+        views.planned_payment_release,
+        name="planned-payment-release",
+    ),
     # Corrections, history, a project's budget
     path("enveloppe/versements/<int:pk>/corriger/", views.disbursement_correct, name="disbursement-correct"),
     path("enveloppe/historique/", views.history, name="history"),

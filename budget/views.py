@@ -59,10 +59,16 @@ from projects.models import ActionProject, ProjectPartner, ProjectStatus
 def envelope(request):
     """Total, committed, disbursed and remaining, by source, theme, plan year, and every commitment."""
     plan = current_plan_or_404(Plan.objects.annotate(data_version=Version()))  # with the data version (asis.kept)
-    context = envelope_selectors.envelope_figures(plan)  # sources, money per theme and year, themes, years, targets, forecast, charts
+    context = envelope_selectors.envelope_figures(
+        plan
+    )  # sources, money per theme and year, themes, years, targets, forecast, charts
     sources = context["sources"]
-    context["page"] = envelope_selectors.commitments_page(plan, request.GET.get("page"), count=context["commitment_count"], sources=sources)
-    context["projects_page"] = envelope_selectors.projects_page(plan, request.GET.get("projets"), themes=context["funded_themes"], sources=sources)
+    context["page"] = envelope_selectors.commitments_page(
+        plan, request.GET.get("page"), count=context["commitment_count"], sources=sources
+    )
+    context["projects_page"] = envelope_selectors.projects_page(
+        plan, request.GET.get("projets"), themes=context["funded_themes"], sources=sources
+    )
     context["recent_disbursements"] = envelope_selectors.recent_disbursements(plan, sources=sources)
     return render(request, "budget/envelope.html", context)
 
@@ -121,8 +127,12 @@ def commitment_reduce(request, pk):
         data = form.cleaned_data
         try:
             reduction = ledger_services.commitment_reduce(
-                commitment=commitment, amount=data["amount"], reduced_on=data["reduced_on"], reason=data["reason"],
-                cancel=data["cancel"], by=request.user,
+                commitment=commitment,
+                amount=data["amount"],
+                reduced_on=data["reduced_on"],
+                reason=data["reason"],
+                cancel=data["cancel"],
+                by=request.user,
             )
         except ValidationError as error:
             add_service_error(form, error)
@@ -134,7 +144,9 @@ def commitment_reduce(request, pk):
             )
             return redirect("budget:envelope")
     history = commitment.reductions.select_related("created_by")
-    return render(request, "budget/commitment_reduce.html", {"form": form, "commitment": commitment, "history": history})
+    return render(
+        request, "budget/commitment_reduce.html", {"form": form, "commitment": commitment, "history": history}
+    )
 
 
 # ---- targets
@@ -145,11 +157,14 @@ def _targets_context(plan, targets) -> dict:
     themes_total = sum((t.current for t in targets if t.theme_id), ZERO)
     years_total = sum((t.current for t in targets if t.plan_year_id), ZERO)
     return {
-        "plan": plan, "envelope": envelope,
+        "plan": plan,
+        "envelope": envelope,
         "set_by_theme": {t.theme_id: t for t in targets if t.theme_id},
         "set_by_year": {t.plan_year_id: t for t in targets if t.plan_year_id},
-        "themes_total": themes_total, "years_total": years_total,
-        "themes_left": envelope - themes_total, "years_left": envelope - years_total,
+        "themes_total": themes_total,
+        "years_total": years_total,
+        "themes_left": envelope - themes_total,
+        "years_left": envelope - years_total,
     }
 
 
@@ -162,7 +177,9 @@ def targets(request):
     form = TargetsForm(request.POST or None, plan=plan, targets=current)
     if request.method == "POST" and form.is_valid():
         try:
-            created = target_services.targets_set(plan=plan, themes=form.theme_amounts(), years=form.year_amounts(), by=request.user)
+            created = target_services.targets_set(
+                plan=plan, themes=form.theme_amounts(), years=form.year_amounts(), by=request.user
+            )
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -170,8 +187,14 @@ def targets(request):
             return redirect("budget:targets")
     context = _targets_context(plan, current)
     context["form"] = form
-    context["theme_rows"] = [(t, context["set_by_theme"].get(t.pk), form[f"theme_{t.pk}"] if f"theme_{t.pk}" in form.fields else None) for t in form.themes]
-    context["year_rows"] = [(y, context["set_by_year"].get(y.pk), form[f"year_{y.pk}"] if f"year_{y.pk}" in form.fields else None) for y in form.years]
+    context["theme_rows"] = [
+        (t, context["set_by_theme"].get(t.pk), form[f"theme_{t.pk}"] if f"theme_{t.pk}" in form.fields else None)
+        for t in form.themes
+    ]
+    context["year_rows"] = [
+        (y, context["set_by_year"].get(y.pk), form[f"year_{y.pk}"] if f"year_{y.pk}" in form.fields else None)
+        for y in form.years
+    ]
     return render(request, "budget/targets.html", context)
 
 
@@ -193,17 +216,21 @@ def target_move(request):
             messages.success(
                 request,
                 _("%(amount)s déplacés de « %(from)s » vers « %(to)s ».")
-                % {"amount": format_money(move.amount, cents=True), "from": move.from_target.label, "to": move.to_target.label},
+                % {
+                    "amount": format_money(move.amount, cents=True),
+                    "from": move.from_target.label,
+                    "to": move.to_target.label,
+                },
             )
             return redirect("budget:targets")
-    return render(request, "budget/target_move.html", {"form": form, "plan": plan, "moves": target_selectors.target_moves(plan)})
+    return render(
+        request, "budget/target_move.html", {"form": form, "plan": plan, "moves": target_selectors.target_moves(plan)}
+    )
 
 
 # ---- agreements
 # Coordination writes; Personnel reads; members of the lead or partner organisations read their
 # own project's agreement; anyone else gets 404, an anonymous visitor the login page.
-
-
 
 
 def _get_agreement_for_user(request, pk, *, write=False) -> Agreement:
@@ -220,12 +247,20 @@ def _get_agreement_for_user(request, pk, *, write=False) -> Agreement:
 def agreement_list(request):
     """Every agreement the user may read: committed, planned and paid, the next payment due, those waiting for a report."""
     agreements = (
-        Agreement.objects.visible_to(request.user).with_totals().select_related("project__lead").order_by("-signed_on", "-pk")
+        Agreement.objects.visible_to(request.user)
+        .with_totals()
+        .select_related("project__lead")
+        .order_by("-signed_on", "-pk")
     )
-    context = {"page": Paginator(agreements, 25).get_page(request.GET.get("page")), "can_write": request.user.is_coordinator}
+    context = {
+        "page": Paginator(agreements, 25).get_page(request.GET.get("page")),
+        "can_write": request.user.is_coordinator,
+    }
     if context["can_write"]:
         context["awaiting"] = list(
-            ActionProject.objects.filter(status=ProjectStatus.ACCEPTED, agreement__isnull=True).select_related("lead").order_by("title")
+            ActionProject.objects.filter(status=ProjectStatus.ACCEPTED, agreement__isnull=True)
+            .select_related("lead")
+            .order_by("title")
         )
     return render(request, "budget/agreement_list.html", context)
 
@@ -244,7 +279,8 @@ def agreement_create(request):
             add_service_error(form, error)
         else:
             messages.success(
-                request, _("Convention signée avec « %(project)s ». Le projet passe à « Convention signée ».")
+                request,
+                _("Convention signée avec « %(project)s ». Le projet passe à « Convention signée ».")
                 % {"project": agreement.project.title},
             )
             return redirect(agreement)
@@ -298,7 +334,9 @@ def planned_payment_add(request, pk):
 @require_http_methods(["GET", "POST"])
 def planned_payment_cancel(request, pk, planned_pk):
     agreement = _get_agreement_for_user(request, pk, write=True)
-    planned = get_object_or_404(agreement.planned_payments.select_related("commitment__source", "disbursement"), pk=planned_pk)
+    planned = get_object_or_404(
+        agreement.planned_payments.select_related("commitment__source", "disbursement"), pk=planned_pk
+    )
     form = PlannedPaymentCancelForm(request.POST or None, initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -308,7 +346,9 @@ def planned_payment_cancel(request, pk, planned_pk):
         else:
             messages.success(request, _("Versement prévu annulé."))
             return redirect(agreement)
-    return render(request, "budget/agreement_payment_cancel.html", {"form": form, "agreement": agreement, "planned": planned})
+    return render(
+        request, "budget/agreement_payment_cancel.html", {"form": form, "agreement": agreement, "planned": planned}
+    )
 
 
 @login_required
@@ -330,11 +370,11 @@ def planned_payment_release(request, pk, planned_pk):
             messages.error(request, message)
     else:
         messages.success(
-            request, _("Versement de %(amount)s enregistré %(date)s.")
+            request,
+            _("Versement de %(amount)s enregistré %(date)s.")
             % {"amount": format_money(disbursement.amount, cents=True), "date": long_date(disbursement.paid_on)},
         )
     return redirect(agreement)
-
 
 
 # ---------------------------------------------------------------- corrections of disbursements (ledger)
@@ -352,8 +392,12 @@ def disbursement_correct(request, pk):
         data = form.cleaned_data
         try:
             correction = ledger_services.disbursement_correct(
-                disbursement=disbursement, delta=data["delta"], new_amount=data["new_amount"],
-                corrected_on=data["corrected_on"], reason=data["reason"], by=request.user,
+                disbursement=disbursement,
+                delta=data["delta"],
+                new_amount=data["new_amount"],
+                corrected_on=data["corrected_on"],
+                reason=data["reason"],
+                by=request.user,
             )
         except ValidationError as error:
             add_service_error(form, error)
@@ -368,7 +412,9 @@ def disbursement_correct(request, pk):
             )
             return redirect("budget:envelope")
     history = disbursement.corrections.select_related("created_by")
-    return render(request, "budget/disbursement_correct.html", {"form": form, "disbursement": disbursement, "history": history})
+    return render(
+        request, "budget/disbursement_correct.html", {"form": form, "disbursement": disbursement, "history": history}
+    )
 
 
 @require_safe

@@ -4,7 +4,6 @@ An outsider gets 404 (nothing to enumerate), a logged-in user without the right 
 an anonymous visitor the login page.
 """
 
-
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 

@@ -59,7 +59,9 @@ def _offer(field: forms.ModelChoiceField, queryset, *, search: str, more_help: s
     validates against its whole queryset. Returns what the page says about the list."""
     rows = list(queryset[: SEAT_CHOICES + 1])
     more = len(rows) > SEAT_CHOICES
-    field.widget.choices = [("", field.empty_label)] + [(row.pk, field.label_from_instance(row)) for row in rows[:SEAT_CHOICES]]
+    field.widget.choices = [("", field.empty_label)] + [
+        (row.pk, field.label_from_instance(row)) for row in rows[:SEAT_CHOICES]
+    ]
     if more:
         field.help_text = more_help
     elif search and not rows:
@@ -81,9 +83,15 @@ class SeatOrganisationForm(forms.Form):
         search = search.strip()
         if search:
             shown = shown.filter(name__icontains=search)
-        self.offer = _offer(field, shown, search=search, more_help=_(
-            "Seules les %(n)s premières organisations (par ordre alphabétique) sont proposées : cherchez par nom pour trouver les autres."
-        ) % {"n": SEAT_CHOICES})
+        self.offer = _offer(
+            field,
+            shown,
+            search=search,
+            more_help=_(
+                "Seules les %(n)s premières organisations (par ordre alphabétique) sont proposées : cherchez par nom pour trouver les autres."
+            )
+            % {"n": SEAT_CHOICES},
+        )
 
 
 class SeatCitizenForm(forms.Form):
@@ -100,9 +108,15 @@ class SeatCitizenForm(forms.Form):
         search = search.strip()
         for word in search.split():
             shown = shown.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
-        self.offer = _offer(field, shown, search=search, more_help=_(
-            "Seuls les %(n)s premiers citoyens (par ordre alphabétique) sont proposés : cherchez par nom pour trouver les autres."
-        ) % {"n": SEAT_CHOICES})
+        self.offer = _offer(
+            field,
+            shown,
+            search=search,
+            more_help=_(
+                "Seuls les %(n)s premiers citoyens (par ordre alphabétique) sont proposés : cherchez par nom pour trouver les autres."
+            )
+            % {"n": SEAT_CHOICES},
+        )
 
 
 class MeetingForm(forms.ModelForm):
@@ -149,16 +163,22 @@ class MeetingUpdateForm(MeetingForm):
 
 class AttendanceForm(forms.Form):
     users = IdsField(
-        label=_("Personnes présentes (pour leur organisation)"), required=False,
-        queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple,
+        label=_("Personnes présentes (pour leur organisation)"),
+        required=False,
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
     )
     citizens = IdsField(
-        label=_("Citoyens et citoyennes présents"), required=False,
-        queryset=Citizen.objects.none(), widget=forms.CheckboxSelectMultiple,
+        label=_("Citoyens et citoyennes présents"),
+        required=False,
+        queryset=Citizen.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
     )
     organisations = IdsField(
-        label=_("Organisations représentées (sans nommer la personne)"), required=False,
-        queryset=Organisation.objects.none(), widget=forms.CheckboxSelectMultiple,
+        label=_("Organisations représentées (sans nommer la personne)"),
+        required=False,
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
@@ -170,7 +190,9 @@ class AttendanceForm(forms.Form):
         citizen_ids |= set(space.citizen_memberships.current().values_list("citizen_id", flat=True))
         self.fields["organisations"].queryset = Organisation.objects.filter(pk__in=org_ids).order_by("name")
         self.fields["users"].queryset = (
-            User.objects.filter(memberships__organisation_id__in=org_ids, memberships__left_on__isnull=True, is_active=True)
+            User.objects.filter(
+                memberships__organisation_id__in=org_ids, memberships__left_on__isnull=True, is_active=True
+            )
             .distinct()
             .order_by("last_name", "first_name")
         )
@@ -187,11 +209,15 @@ class FollowUpForm(forms.Form):
     responsible_organisation = forms.ModelChoiceField(
         label=_("Qui (organisation)"), queryset=Organisation.objects.none(), required=False
     )
-    due_on = DateField(label=_("Pour le"), required=False, widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds)
+    due_on = DateField(
+        label=_("Pour le"), required=False, widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds
+    )
 
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["responsible_organisation"].queryset = organisations if organisations is not None else Organisation.objects.approved()
+        self.fields["responsible_organisation"].queryset = (
+            organisations if organisations is not None else Organisation.objects.approved()
+        )
 
     def clean(self):
         data = super().clean()

@@ -46,17 +46,30 @@ class Space(models.Model):
     themes = models.ManyToManyField(Theme, related_name="spaces", verbose_name=_("enjeux"))
     mandate = models.TextField(_("mandat"), blank=True)
     lead_organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="led_spaces", verbose_name=_("organisation responsable")
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_spaces",
+        verbose_name=_("organisation responsable"),
     )
     member_organisations = models.ManyToManyField(
-        Organisation, through="SpaceMembership", related_name="spaces", blank=True, verbose_name=_("organisations membres")
+        Organisation,
+        through="SpaceMembership",
+        related_name="spaces",
+        blank=True,
+        verbose_name=_("organisations membres"),
     )
     citizens = models.ManyToManyField(
         Citizen, through="SpaceCitizen", related_name="spaces", blank=True, verbose_name=_("citoyens")
     )
     coordinator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="coordinated_spaces", verbose_name=_("coordonnateur ou coordonnatrice"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="coordinated_spaces",
+        verbose_name=_("coordonnateur ou coordonnatrice"),
     )
     status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
     archived_on = models.DateField(_("archivé le"), null=True, blank=True)
@@ -93,7 +106,9 @@ class ParticipationQuerySet(models.QuerySet):
 class Participation(models.Model):
     """A seat in a concertation space: its role and when it was taken and left (kept after leaving)."""
 
-    role = models.CharField(_("rôle"), max_length=20, choices=ParticipationRole.choices, default=ParticipationRole.MEMBER)
+    role = models.CharField(
+        _("rôle"), max_length=20, choices=ParticipationRole.choices, default=ParticipationRole.MEMBER
+    )
     joined_on = models.DateField(_("depuis le"), null=True, blank=True)
     left_on = models.DateField(_("jusqu'au"), null=True, blank=True)
 
@@ -109,7 +124,9 @@ class Participation(models.Model):
 
 class SpaceMembership(Participation):
     space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="space_memberships", verbose_name=_("organisation"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="space_memberships", verbose_name=_("organisation")
+    )
 
     class Meta:
         db_table = "chantiers_chantiermembership"
@@ -117,7 +134,8 @@ class SpaceMembership(Participation):
         verbose_name_plural = _("organisations membres")
         constraints = [
             models.UniqueConstraint(
-                fields=["space", "organisation"], condition=Q(left_on__isnull=True),
+                fields=["space", "organisation"],
+                condition=Q(left_on__isnull=True),
                 name="chantiers_chantiermembership_one_active_seat",
                 violation_error_message=_("Cette organisation siège déjà à ce lieu de concertation."),
             ),
@@ -129,7 +147,9 @@ class SpaceMembership(Participation):
 
 class SpaceCitizen(Participation):
     space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="citizen_memberships")
-    citizen = models.ForeignKey(Citizen, on_delete=models.PROTECT, related_name="space_memberships", verbose_name=_("citoyen"))
+    citizen = models.ForeignKey(
+        Citizen, on_delete=models.PROTECT, related_name="space_memberships", verbose_name=_("citoyen")
+    )
 
     class Meta:
         db_table = "chantiers_chantiercitizen"
@@ -137,7 +157,8 @@ class SpaceCitizen(Participation):
         verbose_name_plural = _("citoyens membres")
         constraints = [
             models.UniqueConstraint(
-                fields=["space", "citizen"], condition=Q(left_on__isnull=True),
+                fields=["space", "citizen"],
+                condition=Q(left_on__isnull=True),
                 name="chantiers_chantiercitizen_one_active_seat",
                 violation_error_message=_("Ce citoyen siège déjà à ce lieu de concertation."),
             ),
@@ -181,7 +202,9 @@ class MeetingQuerySet(models.QuerySet):
 
 
 class Meeting(models.Model):
-    space = models.ForeignKey(Space, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("lieu de concertation"))
+    space = models.ForeignKey(
+        Space, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("lieu de concertation")
+    )
     date = models.DateField(_("date"))
     start_time = models.TimeField(_("début"), null=True, blank=True)
     end_time = models.TimeField(_("fin"), null=True, blank=True)
@@ -247,9 +270,25 @@ class Invitation(models.Model):
     """Who was asked to attend a meeting: an organisation, a citizen or a person."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="invitations", verbose_name=_("organisation"))
-    citizen = models.ForeignKey(Citizen, on_delete=models.PROTECT, null=True, blank=True, related_name="invitations", verbose_name=_("citoyen"))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="invitations", verbose_name=_("personne"))
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("organisation"),
+    )
+    citizen = models.ForeignKey(
+        Citizen, on_delete=models.PROTECT, null=True, blank=True, related_name="invitations", verbose_name=_("citoyen")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("personne"),
+    )
     invited_at = models.DateTimeField(_("invité le"), default=timezone.now)
 
     class Meta:
@@ -264,9 +303,19 @@ class Invitation(models.Model):
                 ),
                 name="chantiers_invitation_exactly_one_invitee",
             ),
-            models.UniqueConstraint(fields=["meeting", "organisation"], condition=Q(organisation__isnull=False), name="chantiers_invitation_unique_organisation"),
-            models.UniqueConstraint(fields=["meeting", "citizen"], condition=Q(citizen__isnull=False), name="chantiers_invitation_unique_citizen"),
-            models.UniqueConstraint(fields=["meeting", "user"], condition=Q(user__isnull=False), name="chantiers_invitation_unique_user"),
+            models.UniqueConstraint(
+                fields=["meeting", "organisation"],
+                condition=Q(organisation__isnull=False),
+                name="chantiers_invitation_unique_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "citizen"],
+                condition=Q(citizen__isnull=False),
+                name="chantiers_invitation_unique_citizen",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "user"], condition=Q(user__isnull=False), name="chantiers_invitation_unique_user"
+            ),
         ]
         # An organisation's meetings (hyperconcertation, the threshold warning) without scanning every invitation.
         indexes = [
@@ -280,7 +329,9 @@ class Invitation(models.Model):
 
 
 class Decision(models.Model):
-    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("rencontre"))
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("rencontre")
+    )
     text = models.TextField(_("décision"))
     created_at = models.DateTimeField(_("consignée le"), auto_now_add=True)
 
@@ -301,13 +352,25 @@ class FollowUpQuerySet(models.QuerySet):
 class FollowUp(models.Model):
     """A follow-up action of a decision: what, who, by when, done or not (suivi)."""
 
-    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="follow_ups", verbose_name=_("décision"))
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, related_name="follow_ups", verbose_name=_("décision")
+    )
     what = models.CharField(_("quoi"), max_length=255)
     responsible_organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups", verbose_name=_("organisation responsable")
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("organisation responsable"),
     )
     responsible_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups", verbose_name=_("personne responsable")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("personne responsable"),
     )
     due_on = models.DateField(_("pour le"), null=True, blank=True)
     done = models.BooleanField(_("fait"), default=False)
@@ -333,9 +396,25 @@ class Attendance(models.Model):
     """Who was at a meeting: a user (for an organisation), a citizen, or an organisation alone."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="attendances", verbose_name=_("personne"))
-    citizen = models.ForeignKey(Citizen, on_delete=models.PROTECT, null=True, blank=True, related_name="attendances", verbose_name=_("citoyen"))
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="attendances", verbose_name=_("pour l'organisation"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attendances",
+        verbose_name=_("personne"),
+    )
+    citizen = models.ForeignKey(
+        Citizen, on_delete=models.PROTECT, null=True, blank=True, related_name="attendances", verbose_name=_("citoyen")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attendances",
+        verbose_name=_("pour l'organisation"),
+    )
     present = models.BooleanField(_("présent"), default=True)
 
     class Meta:
@@ -352,8 +431,14 @@ class Attendance(models.Model):
                 name="chantiers_attendance_user_or_citizen",
                 violation_error_message=_("Une présence est celle d'une personne ou d'un citoyen, pas des deux."),
             ),
-            models.UniqueConstraint(fields=["meeting", "user"], condition=Q(user__isnull=False), name="chantiers_attendance_unique_user"),
-            models.UniqueConstraint(fields=["meeting", "citizen"], condition=Q(citizen__isnull=False), name="chantiers_attendance_unique_citizen"),
+            models.UniqueConstraint(
+                fields=["meeting", "user"], condition=Q(user__isnull=False), name="chantiers_attendance_unique_user"
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "citizen"],
+                condition=Q(citizen__isnull=False),
+                name="chantiers_attendance_unique_citizen",
+            ),
         ]
         # A person's or a citizen's meetings (hyperconcertation, participation) without scanning every row.
         indexes = [

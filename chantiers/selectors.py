@@ -131,7 +131,10 @@ def _asked_sql(links: str, windows: list[Window], *, spaces: bool = False) -> tu
     figures = []
     for window in windows:
         if window is longest:  # the WHERE below already keeps the longest window only
-            figures += [f"COUNT(*) AS meetings_{window.months}", f"SUM(COALESCE(m.duration_minutes, 0)) AS minutes_{window.months}"]
+            figures += [
+                f"COUNT(*) AS meetings_{window.months}",
+                f"SUM(COALESCE(m.duration_minutes, 0)) AS minutes_{window.months}",
+            ]
         else:
             figures += [
                 f"SUM(CASE WHEN m.date >= %s THEN 1 ELSE 0 END) AS meetings_{window.months}",
@@ -173,10 +176,21 @@ def _figures_sql(windows: list[Window], kinds) -> tuple[str, list]:
 
     for kind in kinds:
         if kind == MeetingLoad.Kind.ORGANISATION:
-            part(kind, *_asked_sql(f"SELECT organisation_id AS who, meeting_id FROM {invitation} WHERE organisation_id IS NOT NULL", windows))
+            part(
+                kind,
+                *_asked_sql(
+                    f"SELECT organisation_id AS who, meeting_id FROM {invitation} WHERE organisation_id IS NOT NULL",
+                    windows,
+                ),
+            )
             part(kind, _seats_sql(SpaceMembership, "organisation_id"), [active])
         elif kind == MeetingLoad.Kind.CITIZEN:
-            part(kind, *_asked_sql(f"SELECT citizen_id AS who, meeting_id FROM {invitation} WHERE citizen_id IS NOT NULL", windows))
+            part(
+                kind,
+                *_asked_sql(
+                    f"SELECT citizen_id AS who, meeting_id FROM {invitation} WHERE citizen_id IS NOT NULL", windows
+                ),
+            )
             part(kind, _seats_sql(SpaceCitizen, "citizen_id"), [active])
         else:
             # A user counts once per meeting, invited or with an attendance row: every attendance row, and the
@@ -215,7 +229,9 @@ def _loads_union(kinds, source: str) -> str:
     return " UNION ALL ".join(selects)
 
 
-def _loads_sql(table: str, windows: list[Window], *, cached: bool = False, top: tuple[str, int] | None = None) -> tuple[str, list]:
+def _loads_sql(
+    table: str, windows: list[Window], *, cached: bool = False, top: tuple[str, int] | None = None
+) -> tuple[str, list]:
     """`WITH … loads AS (SELECT kind, pk, name, spaces, meetings_3, minutes_3, …)`: one row per organisation
     (table "organisations") or per citizen and user (table "people"), with its figures: computed here
     (`_figures_sql`), or (`cached`) read from `MeetingLoad`, made true for the windows' day by
@@ -325,7 +341,9 @@ class RankedLoads:
                 head, params = _loads_sql(self.table, self.windows, cached=self.cached)
                 over, over_params = _over_sql(self.windows)
                 with connection.cursor() as cursor:
-                    cursor.execute(f"{head} SELECT SUM(CASE WHEN {over} THEN 1 ELSE 0 END) FROM loads", params + over_params)
+                    cursor.execute(
+                        f"{head} SELECT SUM(CASE WHEN {over} THEN 1 ELSE 0 END) FROM loads", params + over_params
+                    )
                     self._over_count = cursor.fetchone()[0] or 0
         return self._over_count
 
@@ -438,14 +456,20 @@ def _meeting_loads_build(windows: list[Window], highest: dict[str, int]) -> None
     if state is None:
         MeetingLoadState.objects.bulk_create([MeetingLoadState(pk=1)], ignore_conflicts=True)
         state = MeetingLoadState.objects.select_for_update().get(pk=1)
-    if state.as_of == today and state.built_version == state.version and all(getattr(state, k) == v for k, v in highest.items()):
+    if (
+        state.as_of == today
+        and state.built_version == state.version
+        and all(getattr(state, k) == v for k, v in highest.items())
+    ):
         return  # another request has just built it
     figures, params = _figures_sql(windows, MeetingLoad.Kind)
     load = _table(MeetingLoad)
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {load}")
         cursor.execute(f"INSERT INTO {load} (kind, who, {', '.join(FIGURES)}) {figures}", params)
-    MeetingLoadState.objects.filter(pk=1, version=state.version).update(as_of=today, built_version=state.version, **highest)
+    MeetingLoadState.objects.filter(pk=1, version=state.version).update(
+        as_of=today, built_version=state.version, **highest
+    )
 
 
 def hyperconcertation_report(
@@ -458,7 +482,9 @@ def hyperconcertation_report(
     organisations, people = meeting_loads_refresh(windows)
     return {
         "windows": windows,
-        "organisations": RankedLoads("organisations", windows, column, descending=descending, cached=True, count=organisations),
+        "organisations": RankedLoads(
+            "organisations", windows, column, descending=descending, cached=True, count=organisations
+        ),
         "people": RankedLoads("people", windows, column, descending=descending, cached=True, count=people),
     }
 
@@ -487,7 +513,11 @@ def citizen_participation(*, today: datetime.date | None = None) -> dict:
     )
     held = {"meeting__space__status": active, "meeting__date__lte": today, "citizen__isnull": False}
     invitations = dict(
-        Invitation.objects.filter(**held).order_by().values("meeting__space").annotate(n=Count("pk")).values_list("meeting__space", "n")
+        Invitation.objects.filter(**held)
+        .order_by()
+        .values("meeting__space")
+        .annotate(n=Count("pk"))
+        .values_list("meeting__space", "n")
     )
     present = dict(
         Attendance.objects.filter(**held, present=True)
@@ -503,7 +533,10 @@ def citizen_participation(*, today: datetime.date | None = None) -> dict:
         for row in Meeting.objects.filter(space__status=active, date__lte=today)
         .order_by()
         .values("space")
-        .annotate(decided_meetings=Count("pk", filter=decided), decided_with_citizen=Count("pk", filter=decided & with_citizen))
+        .annotate(
+            decided_meetings=Count("pk", filter=decided),
+            decided_with_citizen=Count("pk", filter=decided & with_citizen),
+        )
     }
     rows = []
     for space in spaces:

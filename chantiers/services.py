@@ -122,17 +122,24 @@ def meeting_warnings(*, space: Space, date: datetime.date, organisations, exclud
     # The month's first and last days (not "the first of the next month": December 9999 has none, a 500).
     month_start = date.replace(day=1)
     month_end = date.replace(day=calendar.monthrange(date.year, date.month)[1])
-    invitations = Invitation.objects.filter(organisation_id__in=ids, meeting__date__gte=month_start, meeting__date__lte=month_end)
+    invitations = Invitation.objects.filter(
+        organisation_id__in=ids, meeting__date__gte=month_start, meeting__date__lte=month_end
+    )
     if exclude_meeting is not None:
         invitations = invitations.exclude(meeting=exclude_meeting)
-    per_org = {row["organisation_id"]: row["n"] for row in invitations.values("organisation_id").annotate(n=Count("meeting", distinct=True))}
+    per_org = {
+        row["organisation_id"]: row["n"]
+        for row in invitations.values("organisation_id").annotate(n=Count("meeting", distinct=True))
+    }
     same_day = defaultdict(list)
     for invitation in invitations.filter(meeting__date=date).select_related("meeting__space"):
         same_day[invitation.organisation_id].append(invitation.meeting)
     by_id = {org.pk: org for org in organisations}
     return {
         "threshold": threshold,
-        "over_threshold": [(by_id[pk], n) for pk, n in sorted(per_org.items(), key=lambda kv: -kv[1]) if n >= threshold],
+        "over_threshold": [
+            (by_id[pk], n) for pk, n in sorted(per_org.items(), key=lambda kv: -kv[1]) if n >= threshold
+        ],
         "same_day": [(by_id[pk], meetings) for pk, meetings in same_day.items()],
     }
 

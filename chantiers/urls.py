@@ -36,4 +36,3 @@ urlpatterns = [
     path("hyperconcertation/seuil/", participation.threshold_update, name="threshold-update"),
     path("participation-citoyenne/", participation.citizen_participation, name="citizen-participation"),
 ]
-

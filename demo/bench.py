@@ -7,6 +7,7 @@ server time over `repeat` requests after one warm-up, then as many again each ju
 busiest of its kind (most meetings, attendance, projects, money), so the larger database also
 has the larger page.
 """
+
 import resource
 import statistics
 import time
@@ -33,7 +34,9 @@ BENCH_STAFF = "bench-personnel"
 def bench_user() -> User:
     """A coordinator for the measures (created once in the benchmark database)."""
     ensure_role_groups()
-    user, created = User.objects.get_or_create(username=BENCH_USERNAME, defaults={"first_name": "Banc", "last_name": "d'essai"})
+    user, created = User.objects.get_or_create(
+        username=BENCH_USERNAME, defaults={"first_name": "Banc", "last_name": "d'essai"}
+    )
     if created:
         user.set_unusable_password()
         user.save(update_fields=["password"])
@@ -67,7 +70,8 @@ def pages() -> list[tuple[str, str]]:
 def bench_superuser() -> User:
     """A superuser for the Django admin's change list (target 3)."""
     user, created = User.objects.get_or_create(
-        username=BENCH_ADMIN, defaults={"first_name": "Banc", "last_name": "admin", "is_staff": True, "is_superuser": True}
+        username=BENCH_ADMIN,
+        defaults={"first_name": "Banc", "last_name": "admin", "is_staff": True, "is_superuser": True},
     )
     if created:
         user.set_unusable_password()
@@ -80,7 +84,9 @@ def bench_staff() -> User:
     from organisations.roles import PERSONNEL
 
     ensure_role_groups()
-    user, created = User.objects.get_or_create(username=BENCH_STAFF, defaults={"first_name": "Banc", "last_name": "personnel"})
+    user, created = User.objects.get_or_create(
+        username=BENCH_STAFF, defaults={"first_name": "Banc", "last_name": "personnel"}
+    )
     if created:
         user.set_unusable_password()
         user.save(update_fields=["password"])
@@ -154,8 +160,14 @@ def slowest_queries(results: dict[str, dict], pages: int = 3) -> list[dict]:
         if not result.get("sql"):
             continue
         index = max(range(len(result["sql"])), key=lambda i: result["sql_ms"][i])
-        entry = {"page": name, "url": result["url"], "median_ms": result["median_ms"], "query": index + 1,
-                 "sql_ms": result["sql_ms"][index], "sql": result["sql"][index]}
+        entry = {
+            "page": name,
+            "url": result["url"],
+            "median_ms": result["median_ms"],
+            "query": index + 1,
+            "sql_ms": result["sql_ms"][index],
+            "sql": result["sql"][index],
+        }
         if connection.vendor == "postgresql":
             entry["plan"] = explain(result["sql"][index])
         chosen.append(entry)
@@ -199,8 +211,13 @@ def xlsx_bilan() -> dict:
         raise AssertionError(f"bilan XLSX: HTTP {response.status_code}")
     size = sum(len(chunk) for chunk in response.streaming_content) if response.streaming else len(response.content)
     seconds = time.perf_counter() - started
-    return {"seconds": round(seconds, 3), "bytes": size, "peak_rss_mb": round(peak_rss_mb(), 1),
-            "rss_before_mb": round(before, 1), "streaming": response.streaming}
+    return {
+        "seconds": round(seconds, 3),
+        "bytes": size,
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+        "rss_before_mb": round(before, 1),
+        "streaming": response.streaming,
+    }
 
 
 def bilan_rows():
@@ -228,8 +245,11 @@ def xlsx_import_export() -> dict:
 
     def total(expression):
         per_project = (
-            Commitment.objects.filter(project=OuterRef("pk")).order_by().values("project")
-            .annotate(t=Sum(expression)).values("t")
+            Commitment.objects.filter(project=OuterRef("pk"))
+            .order_by()
+            .values("project")
+            .annotate(t=Sum(expression))
+            .values("t")
         )
         return Coalesce(Subquery(per_project, output_field=DecimalField()), Decimal("0"), output_field=DecimalField())
 
@@ -250,15 +270,21 @@ def xlsx_import_export() -> dict:
     before = peak_rss_mb()
     started = time.perf_counter()
     queryset = (
-        bilan_rows().select_related("lead", "theme")
+        bilan_rows()
+        .select_related("lead", "theme")
         .annotate(committed=total(Commitment.CURRENT), paid=total("disbursed_total"))
         .order_by("theme__order", "title", "pk")
     )
     dataset = ProjectResource().export(queryset)
     content = XLSX().export_data(dataset)
     seconds = time.perf_counter() - started
-    return {"seconds": round(seconds, 3), "bytes": len(content), "rows": len(dataset), "peak_rss_mb": round(peak_rss_mb(), 1),
-            "rss_before_mb": round(before, 1)}
+    return {
+        "seconds": round(seconds, 3),
+        "bytes": len(content),
+        "rows": len(dataset),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+        "rss_before_mb": round(before, 1),
+    }
 
 
 def signed_in_sessions(usernames: list[str], count: int) -> dict:

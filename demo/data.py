@@ -229,11 +229,21 @@ USERNAMES = [user["username"] for user in USERS]
 CITIZENS = {
     "lise": {"first_name": "Lise", "last_name": "Bergeron", "neighbourhood": "Granada", "consent_on": D(2013, 5, 14)},
     "rejean": {"first_name": "Réjean", "last_name": "Dubé", "neighbourhood": "Évain", "consent_on": D(2013, 6, 3)},
-    "amelie": {"first_name": "Amélie", "last_name": "Tremblay", "neighbourhood": "Noranda-Nord", "consent_on": D(2013, 9, 20)},
+    "amelie": {
+        "first_name": "Amélie",
+        "last_name": "Tremblay",
+        "neighbourhood": "Noranda-Nord",
+        "consent_on": D(2013, 9, 20),
+    },
     "nathan": {"first_name": "Nathan", "last_name": "Côté", "neighbourhood": "Vieux-Noranda", "consent_on": None},
     "fatou": {"first_name": "Fatou", "last_name": "Diallo", "neighbourhood": "Rouyn-Sud", "consent_on": D(2014, 2, 11)},
     "gilles": {"first_name": "Gilles", "last_name": "Lapointe", "neighbourhood": "Cadillac", "consent_on": None},
-    "manon": {"first_name": "Manon", "last_name": "Gauthier", "neighbourhood": "McWatters", "consent_on": D(2014, 10, 7)},
+    "manon": {
+        "first_name": "Manon",
+        "last_name": "Gauthier",
+        "neighbourhood": "McWatters",
+        "consent_on": D(2014, 10, 7),
+    },
     "yves": {"first_name": "Yves", "last_name": "Pelletier", "neighbourhood": "Bellecombe", "consent_on": None},
 }
 
@@ -421,18 +431,38 @@ PROJECTS = [
         "amount_requested": Decimal("32000.00"),
         "partners": [("aines", Contribution.SERVICES, Decimal("2500.00"), "Recrutement auprès des aînés")],
         "other_funding": [(Funding.OWN, "Centre de bénévolat Entraide-Abitibi", Decimal("4000.00"), True)],
-        "indicators": [("Bénévoles inscrits", "personnes", Decimal("120")), ("Organismes utilisateurs", "organismes", Decimal("15"))],
+        "indicators": [
+            ("Bénévoles inscrits", "personnes", Decimal("120")),
+            ("Organismes utilisateurs", "organismes", Decimal("15")),
+        ],
         "commitments": [
-            {"source": "fqis", "year": 1, "amount": "30000.00", "decided_on": D(2013, 5, 22), "reference": "CA-2013-05-04",
-             "paid": [("18000.00", D(2013, 6, 15)), ("12000.00", D(2014, 4, 15))]},
+            {
+                "source": "fqis",
+                "year": 1,
+                "amount": "30000.00",
+                "decided_on": D(2013, 5, 22),
+                "reference": "CA-2013-05-04",
+                "paid": [("18000.00", D(2013, 6, 15)), ("12000.00", D(2014, 4, 15))],
+            },
         ],
         "reports": [
-            {"period": (D(2013, 6, 1), D(2013, 12, 31)), "percent": 60, "people": 85, "values": ["74", "9"],
-             "narrative": "Lancement de la banque, formation des responsables de l'accueil.",
-             "highlights": "Neuf organismes utilisent déjà la banque."},
-            {"period": (D(2014, 1, 1), D(2014, 5, 31)), "percent": 100, "people": 160, "values": ["131", "16"], "final": True,
-             "narrative": "Consolidation de la banque et soirée de reconnaissance des bénévoles.",
-             "highlights": "Cible dépassée : 131 bénévoles inscrits."},
+            {
+                "period": (D(2013, 6, 1), D(2013, 12, 31)),
+                "percent": 60,
+                "people": 85,
+                "values": ["74", "9"],
+                "narrative": "Lancement de la banque, formation des responsables de l'accueil.",
+                "highlights": "Neuf organismes utilisent déjà la banque.",
+            },
+            {
+                "period": (D(2014, 1, 1), D(2014, 5, 31)),
+                "percent": 100,
+                "people": 160,
+                "values": ["131", "16"],
+                "final": True,
+                "narrative": "Consolidation de la banque et soirée de reconnaissance des bénévoles.",
+                "highlights": "Cible dépassée : 131 bénévoles inscrits.",
+            },
         ],
     },
     {
@@ -454,15 +484,32 @@ PROJECTS = [
         "other_funding": [],
         "indicators": [("Accompagnements réalisés", "déplacements", Decimal("400"))],
         "commitments": [
-            {"source": "fqis", "year": 2, "amount": "25000.00", "decided_on": D(2014, 4, 16), "reference": "CA-2014-04-02",
-             "paid": [("15000.00", D(2014, 6, 2)), ("7500.00", D(2015, 1, 15))]},
-            {"source": "ville-rn", "year": 2, "amount": "2850.75", "decided_on": D(2014, 4, 16), "reference": "CA-2014-04-03",
-             "paid": [("2850.75", D(2014, 6, 2))]},
+            {
+                "source": "fqis",
+                "year": 2,
+                "amount": "25000.00",
+                "decided_on": D(2014, 4, 16),
+                "reference": "CA-2014-04-02",
+                "paid": [("15000.00", D(2014, 6, 2)), ("7500.00", D(2015, 1, 15))],
+            },
+            {
+                "source": "ville-rn",
+                "year": 2,
+                "amount": "2850.75",
+                "decided_on": D(2014, 4, 16),
+                "reference": "CA-2014-04-03",
+                "paid": [("2850.75", D(2014, 6, 2))],
+            },
         ],
         "reports": [
-            {"period": (D(2014, 5, 1), D(2015, 3, 31)), "percent": 100, "people": 96, "values": ["438"],
-             "narrative": "Accompagnements vers les rendez-vous médicaux et l'épicerie.",
-             "highlights": "Un réseau de 22 bénévoles chauffeurs."},
+            {
+                "period": (D(2014, 5, 1), D(2015, 3, 31)),
+                "percent": 100,
+                "people": 96,
+                "values": ["438"],
+                "narrative": "Accompagnements vers les rendez-vous médicaux et l'épicerie.",
+                "highlights": "Un réseau de 22 bénévoles chauffeurs.",
+            },
         ],
     },
     {
@@ -483,17 +530,37 @@ PROJECTS = [
             (Funding.OTHER_FUNDER, "Fondation fictive pour l'enfance", Decimal("10000.00"), True),
             (Funding.IN_KIND, "Prêt de locaux par une école", Decimal("3200.00"), False),
         ],
-        "indicators": [("Familles participantes", "familles", Decimal("60")), ("Ateliers tenus", "ateliers", Decimal("50"))],
+        "indicators": [
+            ("Familles participantes", "familles", Decimal("60")),
+            ("Ateliers tenus", "ateliers", Decimal("50")),
+        ],
         "commitments": [
-            {"source": "fqis", "year": 2, "amount": "24000.00", "decided_on": D(2014, 8, 20), "reference": "CA-2014-08-01",
-             "paid": [("12000.00", D(2014, 9, 1)), ("12000.00", D(2015, 2, 2))]},
-            {"source": "fqis", "year": 3, "amount": "21500.50", "decided_on": D(2014, 8, 20), "reference": "CA-2014-08-01",
-             "paid": [("8000.00", D(2015, 5, 4))]},
+            {
+                "source": "fqis",
+                "year": 2,
+                "amount": "24000.00",
+                "decided_on": D(2014, 8, 20),
+                "reference": "CA-2014-08-01",
+                "paid": [("12000.00", D(2014, 9, 1)), ("12000.00", D(2015, 2, 2))],
+            },
+            {
+                "source": "fqis",
+                "year": 3,
+                "amount": "21500.50",
+                "decided_on": D(2014, 8, 20),
+                "reference": "CA-2014-08-01",
+                "paid": [("8000.00", D(2015, 5, 4))],
+            },
         ],
         "reports": [
-            {"period": (D(2014, 9, 1), D(2015, 3, 31)), "percent": 45, "people": 41, "values": ["34", "24"],
-             "narrative": "Vingt-quatre ateliers tenus dans deux quartiers.",
-             "highlights": "Les pères participent plus que prévu."},
+            {
+                "period": (D(2014, 9, 1), D(2015, 3, 31)),
+                "percent": 45,
+                "people": 41,
+                "values": ["34", "24"],
+                "narrative": "Vingt-quatre ateliers tenus dans deux quartiers.",
+                "highlights": "Les pères participent plus que prévu.",
+            },
         ],
     },
     {
@@ -546,12 +613,27 @@ PROJECTS = [
             ("sante", Contribution.SERVICES, None, "Références et soutien psychosocial"),
         ],
         "other_funding": [(Funding.OTHER_FUNDER, "Fonds fictif de la jeunesse", Decimal("8000.00"), True)],
-        "indicators": [("Participants", "personnes", Decimal("24")), ("Retours en emploi ou aux études", "personnes", Decimal("15"))],
+        "indicators": [
+            ("Participants", "personnes", Decimal("24")),
+            ("Retours en emploi ou aux études", "personnes", Decimal("15")),
+        ],
         "commitments": [
-            {"source": "fqis", "year": 3, "amount": "38000.00", "decided_on": D(2015, 6, 17), "reference": "CA-2015-06-03",
-             "paid": [("15000.00", D(2015, 9, 15))]},
-            {"source": "ville-rn", "year": 3, "amount": "3200.00", "decided_on": D(2015, 6, 17), "reference": "CA-2015-06-04",
-             "paid": []},
+            {
+                "source": "fqis",
+                "year": 3,
+                "amount": "38000.00",
+                "decided_on": D(2015, 6, 17),
+                "reference": "CA-2015-06-03",
+                "paid": [("15000.00", D(2015, 9, 15))],
+            },
+            {
+                "source": "ville-rn",
+                "year": 3,
+                "amount": "3200.00",
+                "decided_on": D(2015, 6, 17),
+                "reference": "CA-2015-06-04",
+                "paid": [],
+            },
         ],
     },
     {
@@ -570,8 +652,14 @@ PROJECTS = [
         "other_funding": [],
         "indicators": [("Stages complétés", "stages", Decimal("10"))],
         "commitments": [
-            {"source": "fqis", "year": 3, "amount": "27500.00", "decided_on": D(2015, 10, 21), "reference": "CA-2015-10-02",
-             "paid": []},
+            {
+                "source": "fqis",
+                "year": 3,
+                "amount": "27500.00",
+                "decided_on": D(2015, 10, 21),
+                "reference": "CA-2015-10-02",
+                "paid": [],
+            },
         ],
     },
     {
@@ -591,20 +679,45 @@ PROJECTS = [
             ("cuisines", Contribution.IN_KIND, None, "Bénévoles pour la récupération des denrées"),
         ],
         "other_funding": [(Funding.OWN, "Épicerie solidaire Boréale inc.", Decimal("6000.00"), True)],
-        "indicators": [("Ménages desservis", "ménages", Decimal("250")), ("Aliments redistribués", "kg", Decimal("12000"))],
+        "indicators": [
+            ("Ménages desservis", "ménages", Decimal("250")),
+            ("Aliments redistribués", "kg", Decimal("12000")),
+        ],
         "commitments": [
-            {"source": "fqis", "year": 2, "amount": "20000.00", "decided_on": D(2014, 10, 15), "reference": "CA-2014-10-05",
-             "paid": [("10000.00", D(2014, 11, 3)), ("4750.25", D(2015, 4, 1))]},
-            {"source": "ville-rn", "year": 2, "amount": "10000.00", "decided_on": D(2014, 10, 15), "reference": "CA-2014-10-06",
-             "paid": [("5000.00", D(2014, 11, 3))]},
+            {
+                "source": "fqis",
+                "year": 2,
+                "amount": "20000.00",
+                "decided_on": D(2014, 10, 15),
+                "reference": "CA-2014-10-05",
+                "paid": [("10000.00", D(2014, 11, 3)), ("4750.25", D(2015, 4, 1))],
+            },
+            {
+                "source": "ville-rn",
+                "year": 2,
+                "amount": "10000.00",
+                "decided_on": D(2014, 10, 15),
+                "reference": "CA-2014-10-06",
+                "paid": [("5000.00", D(2014, 11, 3))],
+            },
         ],
         "reports": [
-            {"period": (D(2014, 11, 1), D(2015, 3, 31)), "percent": 35, "people": 140, "values": ["140", "3820.5"],
-             "narrative": "Installation du frigo et ouverture du comptoir.",
-             "highlights": "Trois commerces donnent leurs invendus chaque semaine."},
-            {"period": (D(2015, 4, 1), D(2015, 9, 30)), "percent": 70, "people": 205, "values": ["205", "8110"],
-             "narrative": "Ouverture le samedi et ateliers sur le budget alimentaire.",
-             "highlights": "Plus de huit tonnes d'aliments redistribuées."},
+            {
+                "period": (D(2014, 11, 1), D(2015, 3, 31)),
+                "percent": 35,
+                "people": 140,
+                "values": ["140", "3820.5"],
+                "narrative": "Installation du frigo et ouverture du comptoir.",
+                "highlights": "Trois commerces donnent leurs invendus chaque semaine.",
+            },
+            {
+                "period": (D(2015, 4, 1), D(2015, 9, 30)),
+                "percent": 70,
+                "people": 205,
+                "values": ["205", "8110"],
+                "narrative": "Ouverture le samedi et ateliers sur le budget alimentaire.",
+                "highlights": "Plus de huit tonnes d'aliments redistribuées.",
+            },
         ],
     },
     {
@@ -621,17 +734,37 @@ PROJECTS = [
         "amount_requested": Decimal("26000.00"),
         "partners": [("evain", Contribution.SERVICES, Decimal("1500.00"), "Relevé des logements des quartiers ruraux")],
         "other_funding": [(Funding.IN_KIND, "Impression par un imprimeur local", Decimal("900.00"), True)],
-        "indicators": [("Logements répertoriés", "logements", Decimal("300")), ("Ménages accompagnés", "ménages", Decimal("80"))],
+        "indicators": [
+            ("Logements répertoriés", "logements", Decimal("300")),
+            ("Ménages accompagnés", "ménages", Decimal("80")),
+        ],
         "commitments": [
-            {"source": "fqis", "year": 1, "amount": "20000.00", "decided_on": D(2013, 8, 21), "reference": "CA-2013-08-02",
-             "paid": [("12000.00", D(2013, 9, 3)), ("8000.00", D(2014, 3, 3))]},
-            {"source": "ville-rn", "year": 1, "amount": "6000.00", "decided_on": D(2013, 8, 21), "reference": "CA-2013-08-03",
-             "paid": [("4500.00", D(2013, 9, 3))]},
+            {
+                "source": "fqis",
+                "year": 1,
+                "amount": "20000.00",
+                "decided_on": D(2013, 8, 21),
+                "reference": "CA-2013-08-02",
+                "paid": [("12000.00", D(2013, 9, 3)), ("8000.00", D(2014, 3, 3))],
+            },
+            {
+                "source": "ville-rn",
+                "year": 1,
+                "amount": "6000.00",
+                "decided_on": D(2013, 8, 21),
+                "reference": "CA-2013-08-03",
+                "paid": [("4500.00", D(2013, 9, 3))],
+            },
         ],
         "reports": [
-            {"period": (D(2013, 9, 1), D(2014, 8, 31)), "percent": 100, "people": 92, "values": ["318", "92"],
-             "narrative": "Relevé terrain, mise en ligne et distribution du répertoire.",
-             "highlights": "Le répertoire est désormais mis à jour chaque trimestre."},
+            {
+                "period": (D(2013, 9, 1), D(2014, 8, 31)),
+                "percent": 100,
+                "people": 92,
+                "values": ["318", "92"],
+                "narrative": "Relevé terrain, mise en ligne et distribution du répertoire.",
+                "highlights": "Le répertoire est désormais mis à jour chaque trimestre.",
+            },
         ],
     },
     {
@@ -648,7 +781,9 @@ PROJECTS = [
         "years": [2],
         "amount_requested": Decimal("65000.00"),
         "partners": [("habitation", Contribution.SERVICES, None, "Gestion du chantier")],
-        "other_funding": [(Funding.OTHER_FUNDER, "Programme fictif d'efficacité énergétique", Decimal("40000.00"), False)],
+        "other_funding": [
+            (Funding.OTHER_FUNDER, "Programme fictif d'efficacité énergétique", Decimal("40000.00"), False)
+        ],
         "indicators": [("Logements rénovés", "logements", Decimal("12"))],
     },
     {
@@ -784,8 +919,17 @@ def _create_demo() -> None:
     _create_meetings(spaces, citizens, delegates)
     _set_targets(plan, themes, years, users["coordination"])
     for data in PROJECTS:
-        _create_project(data, themes=themes, objectives=objectives, years=years, sources=sources,
-                        orgs=orgs, spaces=spaces, by=users["coordination"], delegates=delegates)
+        _create_project(
+            data,
+            themes=themes,
+            objectives=objectives,
+            years=years,
+            sources=sources,
+            orgs=orgs,
+            spaces=spaces,
+            by=users["coordination"],
+            delegates=delegates,
+        )
     _move_targets(plan, themes, years, users["coordination"])
 
 
@@ -797,7 +941,8 @@ YEAR_TARGETS = {1: "167378.66", 2: "167378.67", 3: "167378.67"}
 
 def _set_targets(plan, themes, years, by) -> None:
     targets_set(
-        plan=plan, by=by,
+        plan=plan,
+        by=by,
         themes={themes[order]: Decimal(amount) for order, amount in THEME_TARGETS.items()},
         years={years[number]: Decimal(amount) for number, amount in YEAR_TARGETS.items()},
     )
@@ -809,13 +954,21 @@ def _move_targets(plan, themes, years, by) -> None:
     year_target = lambda number: targets[(None, years[number].pk)]  # noqa: E731
     theme_target = lambda order: targets[(themes[order].pk, None)]  # noqa: E731
     target_move(
-        kind=TargetMove.Kind.CARRY_OVER, from_target=year_target(1), to_target=year_target(2), amount="40000.00",
-        moved_on=datetime.date(2014, 4, 15), by=by,
+        kind=TargetMove.Kind.CARRY_OVER,
+        from_target=year_target(1),
+        to_target=year_target(2),
+        amount="40000.00",
+        moved_on=datetime.date(2014, 4, 15),
+        by=by,
         reason="Les projets de la première année ont démarré plus tard que prévu : le solde passe à 2014-2015.",
     )
     target_move(
-        kind=TargetMove.Kind.REALLOCATION, from_target=theme_target(3), to_target=theme_target(2), amount="10000.00",
-        moved_on=datetime.date(2014, 9, 10), by=by,
+        kind=TargetMove.Kind.REALLOCATION,
+        from_target=theme_target(3),
+        to_target=theme_target(2),
+        amount="10000.00",
+        moved_on=datetime.date(2014, 9, 10),
+        by=by,
         reason="Le chantier logement a trouvé d'autres sources; l'insertion en emploi compte plus de projets que prévu.",
     )
 
@@ -886,12 +1039,20 @@ def _create_objectives(themes: dict[int, Theme], orgs: dict[str, Organisation]) 
     objectives = {}
     for theme_order, data in OBJECTIVES.items():
         objective = Objective.objects.create(
-            theme=themes[theme_order], order=1, title=data["title"], is_demo=True,
+            theme=themes[theme_order],
+            order=1,
+            title=data["title"],
+            is_demo=True,
             description="Objectif fictif, pour la démonstration du portail.",
         )
         action = PlanAction.objects.create(
-            objective=objective, order=1, title=data["action"], lead=orgs[data["lead"]],
-            timeline="2013-2014 à 2015-2016", indicators=data["indicators"], is_demo=True,
+            objective=objective,
+            order=1,
+            title=data["action"],
+            lead=orgs[data["lead"]],
+            timeline="2013-2014 à 2015-2016",
+            indicators=data["indicators"],
+            is_demo=True,
         )
         action.partners.set([orgs[key] for key in data["partners"]])
         objectives[theme_order] = objective
@@ -902,14 +1063,20 @@ def _create_spaces(themes, orgs, citizens, coordinator) -> dict[str, Space]:
     spaces = {}
     for key, data in CHANTIERS.items():
         space = Space(
-            name=data["name"], kind=data["kind"], mandate=data["mandate"], lead_organisation=orgs[data["lead"]],
-            coordinator=coordinator, is_demo=True,
+            name=data["name"],
+            kind=data["kind"],
+            mandate=data["mandate"],
+            lead_organisation=orgs[data["lead"]],
+            coordinator=coordinator,
+            is_demo=True,
         )
         space.full_clean()
         space.save()
         space.themes.set([themes[order] for order in data["themes"]])
         first_meeting = data["meetings"][0][0]
-        SpaceMembership.objects.create(space=space, organisation=orgs[data["lead"]], role=Role.LEAD, joined_on=first_meeting)
+        SpaceMembership.objects.create(
+            space=space, organisation=orgs[data["lead"]], role=Role.LEAD, joined_on=first_meeting
+        )
         for org_key, role, joined_on in data["members"]:
             SpaceMembership.objects.create(space=space, organisation=orgs[org_key], role=role, joined_on=joined_on)
         for citizen_key, role, joined_on in data["citizens"]:
@@ -938,7 +1105,9 @@ def _create_meetings(spaces, citizens, delegates) -> None:
             for index, membership in enumerate(seated):
                 delegate = delegates.get(membership.organisation_id)
                 Attendance.objects.create(
-                    meeting=meeting, user=delegate, organisation=membership.organisation,
+                    meeting=meeting,
+                    user=delegate,
+                    organisation=membership.organisation,
                     present=(index + number) % 5 != 0,  # now and then someone sends regrets
                 )
             for citizen in seated_citizens:
@@ -947,8 +1116,13 @@ def _create_meetings(spaces, citizens, delegates) -> None:
     today = timezone.localdate()
     for key, days_ahead, place in UPCOMING_MEETINGS:
         meeting_schedule(
-            space=spaces[key], date=today + datetime.timedelta(days=days_ahead), start_time=MEETING_HOURS[0],
-            end_time=MEETING_HOURS[1], place=PLACES[place], agenda=AGENDA, is_demo=True,
+            space=spaces[key],
+            date=today + datetime.timedelta(days=days_ahead),
+            start_time=MEETING_HOURS[0],
+            end_time=MEETING_HOURS[1],
+            place=PLACES[place],
+            agenda=AGENDA,
+            is_demo=True,
         )
 
 
@@ -967,9 +1141,13 @@ def _record_decision(meeting: Meeting, members) -> None:
         meeting=meeting,
         text=DECISION,
         follow_ups=[
-            {"what": what, "responsible_organisation": lead,
-             "due_on": (meeting.date if done else today) + datetime.timedelta(days=days),
-             "done": done, "done_on": meeting.date + datetime.timedelta(days=days - 5) if done else None}
+            {
+                "what": what,
+                "responsible_organisation": lead,
+                "due_on": (meeting.date if done else today) + datetime.timedelta(days=days),
+                "done": done,
+                "done_on": meeting.date + datetime.timedelta(days=days - 5) if done else None,
+            }
             for what, days, done in FOLLOW_UPS
         ],
     )
@@ -977,8 +1155,14 @@ def _record_decision(meeting: Meeting, members) -> None:
 
 def _meeting(space: Space, day: datetime.date, place: str, *, minutes: str) -> Meeting:
     meeting = Meeting(
-        space=space, date=day, start_time=MEETING_HOURS[0], end_time=MEETING_HOURS[1],
-        place=PLACES[place], agenda=AGENDA, minutes=minutes, is_demo=True,
+        space=space,
+        date=day,
+        start_time=MEETING_HOURS[0],
+        end_time=MEETING_HOURS[1],
+        place=PLACES[place],
+        agenda=AGENDA,
+        minutes=minutes,
+        is_demo=True,
     )
     meeting.full_clean()
     meeting.save()
@@ -1024,12 +1208,17 @@ def _create_project(data, *, themes, objectives, years, sources, orgs, spaces, b
     _split_request(project, [years[number] for number in data["years"]], data["amount_requested"])
     for org_key, kind, value, description in data["partners"]:
         ProjectPartner.objects.create(
-            project=project, organisation=orgs[org_key], contribution_kind=kind,
-            contribution_value=value, contribution_description=description,
+            project=project,
+            organisation=orgs[org_key],
+            contribution_kind=kind,
+            contribution_value=value,
+            contribution_description=description,
             status=ProjectPartner.Status.CONFIRMED,  # the demo's partners are agreed in the source text
         )
     for kind, source_name, amount, confirmed in data["other_funding"]:
-        OtherFunding.objects.create(project=project, kind=kind, source_name=source_name, amount=amount, confirmed=confirmed)
+        OtherFunding.objects.create(
+            project=project, kind=kind, source_name=source_name, amount=amount, confirmed=confirmed
+        )
     indicators = [
         Indicator.objects.create(project=project, name=name, unit=unit, target=target, order=order)
         for order, (name, unit, target) in enumerate(data["indicators"], start=1)
@@ -1043,13 +1232,20 @@ def _create_project(data, *, themes, objectives, years, sources, orgs, spaces, b
         elif status == S.RECOMMENDED:
             _score(review, by)
             review_recommend(
-                review=review, recommendation=ProjectReview.Recommendation.FAVORABLE, note=STEP_COMMENTS[status],
-                amount=project.amount_requested or None, by=by, at=at,
+                review=review,
+                recommendation=ProjectReview.Recommendation.FAVORABLE,
+                note=STEP_COMMENTS[status],
+                amount=project.amount_requested or None,
+                by=by,
+                at=at,
             )
         elif status in (S.ACCEPTED, S.REFUSED) and previous == S.RECOMMENDED:
             accepted = status == S.ACCEPTED
             board_decision_record(
-                project=project, by=by, at=at, decided_on=at.date(),
+                project=project,
+                by=by,
+                at=at,
+                decided_on=at.date(),
                 outcome=BoardDecision.Outcome.ACCEPTED if accepted else BoardDecision.Outcome.REFUSED,
                 resolution_number=f"CA-{at:%Y}-{project.pk:03d}",
                 granted_amount=project.amount_requested if accepted else None,
@@ -1057,7 +1253,11 @@ def _create_project(data, *, themes, objectives, years, sources, orgs, spaces, b
             )
         elif status == S.AGREEMENT_SIGNED:
             agreement = agreement_create(
-                project=project, signed_on=at.date(), reference=f"CONV-{at:%Y}-{project.pk:03d}", by=by, at=at,
+                project=project,
+                signed_on=at.date(),
+                reference=f"CONV-{at:%Y}-{project.pk:03d}",
+                by=by,
+                at=at,
                 note="Convention fictive (démonstration).",
             )
         else:
@@ -1069,16 +1269,22 @@ def _create_project(data, *, themes, objectives, years, sources, orgs, spaces, b
         for amount, paid_on in spec["paid"]:
             reference = f"VERS-{paid_on:%Y%m%d}-{commitment.pk}"
             if agreement is None:
-                disbursement_create(commitment=commitment, amount=Decimal(amount), paid_on=paid_on, reference=reference, by=by)
+                disbursement_create(
+                    commitment=commitment, amount=Decimal(amount), paid_on=paid_on, reference=reference, by=by
+                )
             else:  # paid as the agreement's schedule planned it
-                planned = planned_payment_add(agreement=agreement, commitment=commitment, due_on=paid_on, amount=amount, by=by)
+                planned = planned_payment_add(
+                    agreement=agreement, commitment=commitment, due_on=paid_on, amount=amount, by=by
+                )
                 planned_payment_release(planned=planned, paid_on=paid_on, reference=reference, by=by)
     author = delegates.get(project.lead_id)
     for spec in data.get("reports", []):
         deadline = None
         if agreement is not None:
             deadline = report_deadline_add(
-                agreement=agreement, by=by, due_on=spec["period"][1] + datetime.timedelta(days=30),
+                agreement=agreement,
+                by=by,
+                due_on=spec["period"][1] + datetime.timedelta(days=30),
                 kind=ReportDeadline.Kind.FINAL if spec.get("final") else ReportDeadline.Kind.PROGRESS,
             )
         _report(project, indicators, spec, submitted_by=author, deadline=deadline, commitments=commitments)
@@ -1091,31 +1297,45 @@ def _pending_schedule(project, agreement, commitments, data, by) -> None:
     """A project still under way waits for its next progress report, and its next payment waits for it."""
     last_period_end = max((spec["period"][1] for spec in data.get("reports", [])), default=agreement.signed_on)
     deadline = report_deadline_add(
-        agreement=agreement, by=by, kind=ReportDeadline.Kind.PROGRESS, label="Rapport d'étape de mi-parcours",
+        agreement=agreement,
+        by=by,
+        kind=ReportDeadline.Kind.PROGRESS,
+        label="Rapport d'étape de mi-parcours",
         due_on=last_period_end + datetime.timedelta(days=180),
     )
     report_deadline_add(
-        agreement=agreement, by=by, kind=ReportDeadline.Kind.FINAL, label="Rapport final",
+        agreement=agreement,
+        by=by,
+        kind=ReportDeadline.Kind.FINAL,
+        label="Rapport final",
         due_on=(project.end_date or deadline.due_on) + datetime.timedelta(days=60),
     )
     for commitment in commitments:
         commitment.refresh_from_db()
         if commitment.remaining > 0:
             planned_payment_add(
-                agreement=agreement, commitment=commitment, amount=commitment.remaining, required_report=deadline,
-                due_on=deadline.due_on + datetime.timedelta(days=15), note="Solde, à la réception du rapport d'étape.", by=by,
+                agreement=agreement,
+                commitment=commitment,
+                amount=commitment.remaining,
+                required_report=deadline,
+                due_on=deadline.due_on + datetime.timedelta(days=15),
+                note="Solde, à la réception du rapport d'étape.",
+                by=by,
             )
 
 
 UNDATED_PROJECT_START = datetime.date(2015, 9, 1)
-COMMITTEE = "Comité d'analyse de l'Alliance : deux membres de la coordination, trois partenaires sans projet déposé (démo)."
+COMMITTEE = (
+    "Comité d'analyse de l'Alliance : deux membres de la coordination, trois partenaires sans projet déposé (démo)."
+)
 
 
 def _score(review: ProjectReview, by) -> None:
     """The committee's grid: believable scores (from 3 to the maximum), the same on every load."""
     criteria = review.project.theme.plan.review_criteria.filter(is_active=True)
     review_save_scores(
-        review=review, by=by,
+        review=review,
+        by=by,
         scores={
             criterion: (max(1, criterion.max_score - (review.project.pk + index) % 3), "")
             for index, criterion in enumerate(criteria)
@@ -1178,12 +1398,19 @@ def _report(project, indicators, spec, *, submitted_by, deadline=None, commitmen
     period_start, period_end = spec["period"]
     committed = sum((c.amount - c.reduced_total for c in commitments), Decimal("0.00"))
     report = ProgressReport(
-        project=project, deadline=deadline, period_start=period_start, period_end=period_end, percent_done=spec["percent"],
-        narrative=spec["narrative"], highlights=spec["highlights"], people_reached=spec["people"],
+        project=project,
+        deadline=deadline,
+        period_start=period_start,
+        period_end=period_end,
+        percent_done=spec["percent"],
+        narrative=spec["narrative"],
+        highlights=spec["highlights"],
+        people_reached=spec["people"],
         citizens_reached=spec["people"] // 3,
         expenses=(committed * spec["percent"] / 100).quantize(Decimal("0.01")) if committed else None,
         gaps="" if spec["percent"] >= 50 else "Démarrage plus lent que prévu : recrutement des participants.",
-        is_final=spec.get("final", False), submitted_by=submitted_by,
+        is_final=spec.get("final", False),
+        submitted_by=submitted_by,
         submitted_at=timezone.make_aware(datetime.datetime.combine(period_end, datetime.time(16, 0))),
     )
     report.full_clean()
@@ -1194,7 +1421,9 @@ def _report(project, indicators, spec, *, submitted_by, deadline=None, commitmen
     for indicator, value in zip(indicators, spec["values"]):
         IndicatorValue.objects.create(report=report, indicator=indicator, value=Decimal(value))
     if submitted_by is not None and not report.is_final:
-        report_attachments_add(report=report, by=submitted_by, files=[ContentFile(DEMO_PDF, name="Compte-rendu des activités.pdf")])
+        report_attachments_add(
+            report=report, by=submitted_by, files=[ContentFile(DEMO_PDF, name="Compte-rendu des activités.pdf")]
+        )
     return report
 
 
@@ -1205,4 +1434,3 @@ DEMO_PDF = (
     b"4 0 obj<</Length 58>>stream\nBT /F1 24 Tf 72 700 Td (Document de demonstration) Tj ET\nendstream endobj\n"
     b"5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 )
-

@@ -18,6 +18,7 @@ plan's themes and years, with one generated funding source sized so that nothing
 pages that read the current plan only (home, theme, envelope, bilan and its exports) then have N times
 the rows. Its rows are recognised by their funding source's code (`vol-…`) and their `vol…` users.
 """
+
 import datetime
 import random
 import uuid
@@ -78,9 +79,18 @@ MINIMUM = {"organisations": 3, "citizens": 1, "spaces": 1, "projects": 1, "meeti
 S = ProjectStatus
 # Share of each status among an alliance's projects (the review process as these alliances ran it).
 STATUS_WEIGHTS = [
-    (S.INTENTION, 10), (S.DRAFT, 15), (S.SUBMITTED, 10), (S.UNDER_ANALYSIS, 10), (S.RECOMMENDED, 5),
-    (S.ACCEPTED, 10), (S.REFUSED, 15), (S.AGREEMENT_SIGNED, 10), (S.IN_PROGRESS, 45), (S.COMPLETED, 30),
-    (S.FINAL_REPORT, 30), (S.WITHDRAWN, 10),
+    (S.INTENTION, 10),
+    (S.DRAFT, 15),
+    (S.SUBMITTED, 10),
+    (S.UNDER_ANALYSIS, 10),
+    (S.RECOMMENDED, 5),
+    (S.ACCEPTED, 10),
+    (S.REFUSED, 15),
+    (S.AGREEMENT_SIGNED, 10),
+    (S.IN_PROGRESS, 45),
+    (S.COMPLETED, 30),
+    (S.FINAL_REPORT, 30),
+    (S.WITHDRAWN, 10),
 ]
 # The statuses a project went through to reach its own.
 PATHS = {
@@ -92,9 +102,36 @@ PATHS = {
     S.ACCEPTED: [S.DRAFT, S.SUBMITTED, S.UNDER_ANALYSIS, S.RECOMMENDED, S.ACCEPTED],
     S.REFUSED: [S.DRAFT, S.SUBMITTED, S.UNDER_ANALYSIS, S.REFUSED],
     S.AGREEMENT_SIGNED: [S.DRAFT, S.SUBMITTED, S.UNDER_ANALYSIS, S.RECOMMENDED, S.ACCEPTED, S.AGREEMENT_SIGNED],
-    S.IN_PROGRESS: [S.DRAFT, S.SUBMITTED, S.UNDER_ANALYSIS, S.RECOMMENDED, S.ACCEPTED, S.AGREEMENT_SIGNED, S.IN_PROGRESS],
-    S.COMPLETED: [S.DRAFT, S.SUBMITTED, S.UNDER_ANALYSIS, S.RECOMMENDED, S.ACCEPTED, S.AGREEMENT_SIGNED, S.IN_PROGRESS, S.COMPLETED],
-    S.FINAL_REPORT: [S.DRAFT, S.SUBMITTED, S.UNDER_ANALYSIS, S.RECOMMENDED, S.ACCEPTED, S.AGREEMENT_SIGNED, S.IN_PROGRESS, S.COMPLETED, S.FINAL_REPORT],
+    S.IN_PROGRESS: [
+        S.DRAFT,
+        S.SUBMITTED,
+        S.UNDER_ANALYSIS,
+        S.RECOMMENDED,
+        S.ACCEPTED,
+        S.AGREEMENT_SIGNED,
+        S.IN_PROGRESS,
+    ],
+    S.COMPLETED: [
+        S.DRAFT,
+        S.SUBMITTED,
+        S.UNDER_ANALYSIS,
+        S.RECOMMENDED,
+        S.ACCEPTED,
+        S.AGREEMENT_SIGNED,
+        S.IN_PROGRESS,
+        S.COMPLETED,
+    ],
+    S.FINAL_REPORT: [
+        S.DRAFT,
+        S.SUBMITTED,
+        S.UNDER_ANALYSIS,
+        S.RECOMMENDED,
+        S.ACCEPTED,
+        S.AGREEMENT_SIGNED,
+        S.IN_PROGRESS,
+        S.COMPLETED,
+        S.FINAL_REPORT,
+    ],
     S.WITHDRAWN: [S.DRAFT, S.SUBMITTED, S.WITHDRAWN],
 }
 FUNDED = (S.ACCEPTED, S.AGREEMENT_SIGNED, S.IN_PROGRESS, S.COMPLETED, S.FINAL_REPORT)
@@ -102,12 +139,51 @@ PAID = (S.AGREEMENT_SIGNED, S.IN_PROGRESS, S.COMPLETED, S.FINAL_REPORT)
 REPORTING = (S.IN_PROGRESS, S.COMPLETED, S.FINAL_REPORT)
 
 CITIES = [
-    "Amos", "Val-d'Or", "La Sarre", "Ville-Marie", "Témiscaming", "Senneterre", "Malartic", "Macamic",
-    "Rimouski", "Matane", "Amqui", "Gaspé", "Sept-Îles", "Baie-Comeau", "Saguenay", "Alma", "Roberval",
-    "Dolbeau-Mistassini", "Trois-Rivières", "Shawinigan", "La Tuque", "Sherbrooke", "Magog", "Granby",
-    "Drummondville", "Victoriaville", "Thetford Mines", "Saint-Georges", "Lévis", "Montmagny", "Rivière-du-Loup",
-    "Joliette", "Terrebonne", "Saint-Jérôme", "Mont-Laurier", "Gatineau", "Maniwaki", "Laval", "Longueuil",
-    "Saint-Hyacinthe", "Sorel-Tracy", "Valleyfield", "Chibougamau", "Îles-de-la-Madeleine", "Kuujjuaq",
+    "Amos",
+    "Val-d'Or",
+    "La Sarre",
+    "Ville-Marie",
+    "Témiscaming",
+    "Senneterre",
+    "Malartic",
+    "Macamic",
+    "Rimouski",
+    "Matane",
+    "Amqui",
+    "Gaspé",
+    "Sept-Îles",
+    "Baie-Comeau",
+    "Saguenay",
+    "Alma",
+    "Roberval",
+    "Dolbeau-Mistassini",
+    "Trois-Rivières",
+    "Shawinigan",
+    "La Tuque",
+    "Sherbrooke",
+    "Magog",
+    "Granby",
+    "Drummondville",
+    "Victoriaville",
+    "Thetford Mines",
+    "Saint-Georges",
+    "Lévis",
+    "Montmagny",
+    "Rivière-du-Loup",
+    "Joliette",
+    "Terrebonne",
+    "Saint-Jérôme",
+    "Mont-Laurier",
+    "Gatineau",
+    "Maniwaki",
+    "Laval",
+    "Longueuil",
+    "Saint-Hyacinthe",
+    "Sorel-Tracy",
+    "Valleyfield",
+    "Chibougamau",
+    "Îles-de-la-Madeleine",
+    "Kuujjuaq",
 ]
 ORG_KINDS = [
     ("Maison de la famille", Organisation.Kind.COMMUNITY, "Famille"),
@@ -132,21 +208,71 @@ THEMES = [
     "Vieillissement de la population",
 ]
 SPACE_KINDS = [
-    ("Chantier", Space.Kind.CHANTIER), ("Comité", Space.Kind.COMMITTEE), ("Table", Space.Kind.TABLE),
+    ("Chantier", Space.Kind.CHANTIER),
+    ("Comité", Space.Kind.COMMITTEE),
+    ("Table", Space.Kind.TABLE),
 ]
 PROJECT_WORDS = [
-    "Cuisines collectives", "Jardins communautaires", "Accompagnement vers l'emploi", "Répit aux familles",
-    "Transport solidaire", "Halte-garderie", "Popote roulante", "Logement de transition", "Friperie-école",
-    "Ateliers d'éveil à la lecture", "Visites d'amitié aux aînés", "Clinique d'impôts", "Épicerie solidaire",
-    "Parrainage de nouveaux arrivants", "Groupe d'achats", "Soutien aux proches aidants",
+    "Cuisines collectives",
+    "Jardins communautaires",
+    "Accompagnement vers l'emploi",
+    "Répit aux familles",
+    "Transport solidaire",
+    "Halte-garderie",
+    "Popote roulante",
+    "Logement de transition",
+    "Friperie-école",
+    "Ateliers d'éveil à la lecture",
+    "Visites d'amitié aux aînés",
+    "Clinique d'impôts",
+    "Épicerie solidaire",
+    "Parrainage de nouveaux arrivants",
+    "Groupe d'achats",
+    "Soutien aux proches aidants",
 ]
 FIRST_NAMES = [
-    "Marie", "Jean", "Sylvie", "Luc", "Nathalie", "Pierre", "Isabelle", "Michel", "Julie", "André",
-    "Chantal", "Daniel", "Mélanie", "Stéphane", "Geneviève", "Martin", "Josée", "Éric", "Annie", "Yves",
+    "Marie",
+    "Jean",
+    "Sylvie",
+    "Luc",
+    "Nathalie",
+    "Pierre",
+    "Isabelle",
+    "Michel",
+    "Julie",
+    "André",
+    "Chantal",
+    "Daniel",
+    "Mélanie",
+    "Stéphane",
+    "Geneviève",
+    "Martin",
+    "Josée",
+    "Éric",
+    "Annie",
+    "Yves",
 ]
 LAST_NAMES = [
-    "Tremblay", "Gagnon", "Roy", "Côté", "Bouchard", "Gauthier", "Morin", "Lavoie", "Fortin", "Gagné",
-    "Ouellet", "Pelletier", "Bélanger", "Lévesque", "Bergeron", "Leblanc", "Paquette", "Girard", "Simard", "Boucher",
+    "Tremblay",
+    "Gagnon",
+    "Roy",
+    "Côté",
+    "Bouchard",
+    "Gauthier",
+    "Morin",
+    "Lavoie",
+    "Fortin",
+    "Gagné",
+    "Ouellet",
+    "Pelletier",
+    "Bélanger",
+    "Lévesque",
+    "Bergeron",
+    "Leblanc",
+    "Paquette",
+    "Girard",
+    "Simard",
+    "Boucher",
 ]
 
 
@@ -186,7 +312,8 @@ def _insert(model, columns: list[str], rows: list[tuple]) -> None:
         return
     fields = [model._meta.get_field(column) for column in columns]
     convert = [
-        (index, column) for index, column in enumerate(fields)
+        (index, column)
+        for index, column in enumerate(fields)
         if isinstance(column, (models.DateField, models.DecimalField))  # DateTimeField is a DateField
     ]
     table, quote = model._meta.db_table, connection.ops.quote_name
@@ -195,7 +322,7 @@ def _insert(model, columns: list[str], rows: list[tuple]) -> None:
     size = max(1, 900 // len(columns))
     with connection.cursor() as cursor:
         for start in range(0, len(rows), size):
-            chunk = rows[start:start + size]
+            chunk = rows[start : start + size]
             params = []
             for row in chunk:
                 row = list(row)
@@ -253,7 +380,12 @@ def generated_sources():
 
 @transaction.atomic
 def generate_volume(
-    *, scale: float, seed: int = 2013, today: datetime.date | None = None, force: bool = False, log=None,
+    *,
+    scale: float,
+    seed: int = 2013,
+    today: datetime.date | None = None,
+    force: bool = False,
+    log=None,
     into_current: bool = False,
 ) -> dict[str, int]:
     """Add `alliance_count(scale)` synthetic alliances. Refuses a second run unless `force`
@@ -305,9 +437,18 @@ def _grow_current(current: Plan, *, scale: float, seed: int, today: datetime.dat
     counts = expected_counts(scale, into_current=True)
     a = Alliance(
         number=900 + number,  # users vol901-…, apart from the generated alliances' vol001-…
-        rng=random.Random(seed * 1_000_003 - number), counts={key: counts[key] for key in PER_UNIT}, today=today,
-        city=f"Rouyn-Noranda, volume {number}", plan=current,
-        sources=[(f"{SOURCE_PREFIX}{number:03d}", f"Source générée pour mesurer le portail (volume {number})", "generate_volume")],
+        rng=random.Random(seed * 1_000_003 - number),
+        counts={key: counts[key] for key in PER_UNIT},
+        today=today,
+        city=f"Rouyn-Noranda, volume {number}",
+        plan=current,
+        sources=[
+            (
+                f"{SOURCE_PREFIX}{number:03d}",
+                f"Source générée pour mesurer le portail (volume {number})",
+                "generate_volume",
+            )
+        ],
     )
     a.years = list(current.years.order_by("number"))
     a.themes = list(current.themes.order_by("order"))
@@ -321,8 +462,14 @@ def _grow_current(current: Plan, *, scale: float, seed: int, today: datetime.dat
     meetings, attendances = _create_meetings(a)
     projects, reports, commitments, disbursements = _create_projects(a)
     return {
-        "organisations": len(a.orgs), "citizens": len(a.citizens), "spaces": len(a.spaces), "projects": projects,
-        "reports": reports, "meetings": meetings, "attendances": attendances, "commitments": commitments,
+        "organisations": len(a.orgs),
+        "citizens": len(a.citizens),
+        "spaces": len(a.spaces),
+        "projects": projects,
+        "reports": reports,
+        "meetings": meetings,
+        "attendances": attendances,
+        "commitments": commitments,
         "disbursements": disbursements,
     }
 
@@ -348,11 +495,17 @@ def _generate_alliance(a: Alliance, *, start: datetime.date, mandator: Organisat
     )
     first = Plan.fiscal_year_start(start)
     a.years = PlanYear.objects.bulk_create(
-        PlanYear(plan=a.plan, number=n, start_date=PlanYear.fiscal_bounds(first, n - 1)[0], end_date=PlanYear.fiscal_bounds(first, n - 1)[1])
+        PlanYear(
+            plan=a.plan,
+            number=n,
+            start_date=PlanYear.fiscal_bounds(first, n - 1)[0],
+            end_date=PlanYear.fiscal_bounds(first, n - 1)[1],
+        )
         for n in (1, 2, 3)
     )
     a.themes = Theme.objects.bulk_create(
-        Theme(plan=a.plan, order=order, name=name, slug=slugify(name)[:80]) for order, name in enumerate(THEMES, start=1)
+        Theme(plan=a.plan, order=order, name=name, slug=slugify(name)[:80])
+        for order, name in enumerate(THEMES, start=1)
     )
     objectives = Objective.objects.bulk_create(
         Objective(theme=theme, order=n, title=f"{theme.name} : objectif {n}") for theme in a.themes for n in (1, 2)
@@ -364,8 +517,14 @@ def _generate_alliance(a: Alliance, *, start: datetime.date, mandator: Organisat
     meetings, attendances = _create_meetings(a)
     projects, reports, commitments, disbursements = _create_projects(a)
     return {
-        "organisations": len(a.orgs), "citizens": len(a.citizens), "spaces": len(a.spaces), "projects": projects,
-        "reports": reports, "meetings": meetings, "attendances": attendances, "commitments": commitments,
+        "organisations": len(a.orgs),
+        "citizens": len(a.citizens),
+        "spaces": len(a.spaces),
+        "projects": projects,
+        "reports": reports,
+        "meetings": meetings,
+        "attendances": attendances,
+        "commitments": commitments,
         "disbursements": disbursements,
     }
 
@@ -377,18 +536,27 @@ def _create_organisations(a: Alliance) -> None:
         prefix, kind, sector = ORG_KINDS[n % len(ORG_KINDS)]
         rank = n // len(ORG_KINDS)
         name = f"{prefix} de {a.city}" if rank == 0 else f"{prefix} de {a.city}, secteur {rank + 1}"
-        orgs.append(Organisation(
-            name=name, kind=kind, sector=sector, city=a.city, status=Organisation.Status.APPROVED,
-            phone=f"819-{rng.randint(200, 999)}-{rng.randint(1000, 9999)}",
-            email=f"info@{slugify(prefix)[:20]}-{a.number}-{n}.example.org",
-        ))
+        orgs.append(
+            Organisation(
+                name=name,
+                kind=kind,
+                sector=sector,
+                city=a.city,
+                status=Organisation.Status.APPROVED,
+                phone=f"819-{rng.randint(200, 999)}-{rng.randint(1000, 9999)}",
+                email=f"info@{slugify(prefix)[:20]}-{a.number}-{n}.example.org",
+            )
+        )
     orgs[0].name = f"Corporation de développement communautaire de {a.city}"
     a.orgs = Organisation.objects.bulk_create(orgs, batch_size=BATCH)
     users = User.objects.bulk_create(
         (
             User(
-                username=f"vol{a.number:03d}-{n:04d}", password="!", first_name=rng.choice(FIRST_NAMES),
-                last_name=rng.choice(LAST_NAMES), email=f"vol{a.number:03d}-{n:04d}@example.org",
+                username=f"vol{a.number:03d}-{n:04d}",
+                password="!",
+                first_name=rng.choice(FIRST_NAMES),
+                last_name=rng.choice(LAST_NAMES),
+                email=f"vol{a.number:03d}-{n:04d}@example.org",
                 calendar_token=uuid.UUID(int=rng.getrandbits(128)),
             )
             for n in range(len(a.orgs))
@@ -397,7 +565,9 @@ def _create_organisations(a: Alliance) -> None:
     )
     Membership.objects.bulk_create(
         (
-            Membership(user=user, organisation=org, role=Membership.Role.RESPONSABLE, joined_on=datetime.date(2013, 4, 1))
+            Membership(
+                user=user, organisation=org, role=Membership.Role.RESPONSABLE, joined_on=datetime.date(2013, 4, 1)
+            )
             for user, org in zip(users, a.orgs)
         ),
         batch_size=BATCH,
@@ -410,12 +580,18 @@ def _create_citizens(a: Alliance) -> None:
     citizens = []
     for n in range(a.counts["citizens"]):
         consent = rng.random() < 0.7
-        citizens.append(Citizen(
-            first_name=rng.choice(FIRST_NAMES), last_name=rng.choice(LAST_NAMES),
-            email=f"citoyen{a.number:03d}-{n:04d}@example.org" if consent else "",
-            neighbourhood=a.city, consent_to_contact=consent,
-            consent_given_on=datetime.date(2013, 5, 1) + datetime.timedelta(days=rng.randint(0, 700)) if consent else None,
-        ))
+        citizens.append(
+            Citizen(
+                first_name=rng.choice(FIRST_NAMES),
+                last_name=rng.choice(LAST_NAMES),
+                email=f"citoyen{a.number:03d}-{n:04d}@example.org" if consent else "",
+                neighbourhood=a.city,
+                consent_to_contact=consent,
+                consent_given_on=datetime.date(2013, 5, 1) + datetime.timedelta(days=rng.randint(0, 700))
+                if consent
+                else None,
+            )
+        )
     a.citizens = Citizen.objects.bulk_create(citizens, batch_size=BATCH)
 
 
@@ -425,10 +601,14 @@ def _create_spaces(a: Alliance) -> None:
     for n in range(a.counts["spaces"]):
         word, kind = SPACE_KINDS[n % len(SPACE_KINDS)]
         theme = a.themes[n % len(a.themes)]
-        spaces.append(Space(
-            name=f"{word} {theme.name.lower()} de {a.city}" + (f" no {n // len(a.themes) + 1}" if n >= len(a.themes) else ""),
-            kind=kind, mandate=f"Concerter les partenaires de {a.city} sur l'enjeu « {theme.name} ».",
-        ))
+        spaces.append(
+            Space(
+                name=f"{word} {theme.name.lower()} de {a.city}"
+                + (f" no {n // len(a.themes) + 1}" if n >= len(a.themes) else ""),
+                kind=kind,
+                mandate=f"Concerter les partenaires de {a.city} sur l'enjeu « {theme.name} ».",
+            )
+        )
     a.spaces = Space.objects.bulk_create(spaces, batch_size=BATCH)
     theme_links, seats, citizen_seats = [], [], []
     Through = Space.themes.through
@@ -443,7 +623,9 @@ def _create_spaces(a: Alliance) -> None:
         a.space_citizens[space.pk] = citizens
         space.lead_organisation_id = members[0].pk
         seats += [
-            SpaceMembership(space=space, organisation=org, role="lead" if i == 0 else "member", joined_on=datetime.date(2013, 4, 1))
+            SpaceMembership(
+                space=space, organisation=org, role="lead" if i == 0 else "member", joined_on=datetime.date(2013, 4, 1)
+            )
             for i, org in enumerate(members)
         ]
         citizen_seats += [SpaceCitizen(space=space, citizen=c, joined_on=datetime.date(2013, 4, 1)) for c in citizens]
@@ -462,12 +644,18 @@ def _create_meetings(a: Alliance) -> tuple[int, int]:
             start = datetime.time(rng.choice((9, 13, 18)), rng.choice((0, 30)))
             minutes = rng.choice((90, 120, 150, 180))
             end = (datetime.datetime.combine(first_day, start) + datetime.timedelta(minutes=minutes)).time()
-            meetings.append(Meeting(
-                space=space, date=first_day + datetime.timedelta(days=rng.randint(0, days)), start_time=start,
-                end_time=end, duration_minutes=minutes, place=f"Salle communautaire, {a.city}",
-                agenda="1. Mot de bienvenue\n2. Suivi des projets\n3. Varia",
-                minutes="Les partenaires ont fait le point sur les projets en cours.",
-            ))
+            meetings.append(
+                Meeting(
+                    space=space,
+                    date=first_day + datetime.timedelta(days=rng.randint(0, days)),
+                    start_time=start,
+                    end_time=end,
+                    duration_minutes=minutes,
+                    place=f"Salle communautaire, {a.city}",
+                    agenda="1. Mot de bienvenue\n2. Suivi des projets\n3. Varia",
+                    minutes="Les partenaires ont fait le point sur les projets en cours.",
+                )
+            )
     meetings = Meeting.objects.bulk_create(meetings, batch_size=BATCH)
     invitations, attendances, decisions = [], [], []
     for meeting, want in zip(meetings, _spread(rng, a.counts["attendances"], len(meetings))):
@@ -494,10 +682,16 @@ def _create_meetings(a: Alliance) -> tuple[int, int]:
     for decision, meeting in zip(decisions, meetings):
         done_on = meeting.date + datetime.timedelta(days=20)
         done = done_on <= a.today
-        follow_ups.append((
-            decision.pk, "Transmettre le compte rendu aux partenaires", a.space_orgs[meeting.space_id][0].pk,
-            meeting.date + datetime.timedelta(days=30), done, done_on if done else None,
-        ))
+        follow_ups.append(
+            (
+                decision.pk,
+                "Transmettre le compte rendu aux partenaires",
+                a.space_orgs[meeting.space_id][0].pk,
+                meeting.date + datetime.timedelta(days=30),
+                done,
+                done_on if done else None,
+            )
+        )
     _insert(FollowUp, ["decision_id", "what", "responsible_organisation_id", "due_on", "done", "done_on"], follow_ups)
     return len(meetings), len(attendances)
 
@@ -522,15 +716,23 @@ def _create_projects(a: Alliance) -> tuple[int, int, int, int]:
         lead = a.orgs[rng.randrange(1, len(a.orgs))]
         start = plan_start + datetime.timedelta(days=rng.randint(0, 400))
         end = min(plan_end, start + datetime.timedelta(days=rng.randint(180, 700)))
-        projects.append(ActionProject(
-            title=f"{PROJECT_WORDS[n % len(PROJECT_WORDS)]} — {a.city} {n + 1}", lead=lead, theme=theme,
-            objective=rng.choice(a.objectives.get(theme.pk) or [None]), space=rng.choice(a.spaces) if rng.random() < 0.6 else None,
-            summary=f"Un projet de {lead.name} pour l'enjeu « {theme.name} ».",
-            description="Description du projet, de ses activités et de ses retombées attendues.",
-            target_population="Personnes et familles à faible revenu", area_served=a.city,
-            start_date=start, end_date=end, status=status,
-            amount_requested=_money(rng.randint(50, 600) * 100),
-        ))
+        projects.append(
+            ActionProject(
+                title=f"{PROJECT_WORDS[n % len(PROJECT_WORDS)]} — {a.city} {n + 1}",
+                lead=lead,
+                theme=theme,
+                objective=rng.choice(a.objectives.get(theme.pk) or [None]),
+                space=rng.choice(a.spaces) if rng.random() < 0.6 else None,
+                summary=f"Un projet de {lead.name} pour l'enjeu « {theme.name} ».",
+                description="Description du projet, de ses activités et de ses retombées attendues.",
+                target_population="Personnes et familles à faible revenu",
+                area_served=a.city,
+                start_date=start,
+                end_date=end,
+                status=status,
+                amount_requested=_money(rng.randint(50, 600) * 100),
+            )
+        )
     projects = ActionProject.objects.bulk_create(projects, batch_size=BATCH)
 
     partners, other_funding, year_links, year_amounts, history, decisions, indicators = [], [], [], [], [], [], []
@@ -539,8 +741,14 @@ def _create_projects(a: Alliance) -> tuple[int, int, int, int]:
     for project in projects:
         partner = a.orgs[rng.randrange(1, len(a.orgs))]
         if partner.pk != project.lead_id:
-            partners.append(ProjectPartner(project=project, organisation=partner, contribution_value=_money(rng.randint(5, 50) * 100),
-                                            status=ProjectPartner.Status.CONFIRMED))
+            partners.append(
+                ProjectPartner(
+                    project=project,
+                    organisation=partner,
+                    contribution_value=_money(rng.randint(5, 50) * 100),
+                    status=ProjectPartner.Status.CONFIRMED,
+                )
+            )
         years = [y for y in a.years if y.start_date <= project.end_date and y.end_date >= project.start_date]
         project_years[project.pk] = years
         year_links += [(project.pk, y.pk) for y in years]
@@ -556,15 +764,31 @@ def _create_projects(a: Alliance) -> tuple[int, int, int, int]:
             history.append((project.pk, previous, step, _aware(moment), ""))
             previous = step
         if project.status in FUNDED:
-            other_funding.append(OtherFunding(project=project, kind=OtherFunding.Kind.OWN, source_name=project.lead.name,
-                                              amount=_money(rng.randint(10, 100) * 100), confirmed=True))
-            decisions.append(BoardDecision(
-                project=project, outcome=BoardDecision.Outcome.ACCEPTED, resolution_number=f"CA-{a.number:03d}-{project.pk}",
-                decided_on=project.start_date - datetime.timedelta(days=10), granted_amount=project.amount_requested,
-                recorded_at=_aware(project.start_date - datetime.timedelta(days=10)),
-            ))
+            other_funding.append(
+                OtherFunding(
+                    project=project,
+                    kind=OtherFunding.Kind.OWN,
+                    source_name=project.lead.name,
+                    amount=_money(rng.randint(10, 100) * 100),
+                    confirmed=True,
+                )
+            )
+            decisions.append(
+                BoardDecision(
+                    project=project,
+                    outcome=BoardDecision.Outcome.ACCEPTED,
+                    resolution_number=f"CA-{a.number:03d}-{project.pk}",
+                    decided_on=project.start_date - datetime.timedelta(days=10),
+                    granted_amount=project.amount_requested,
+                    recorded_at=_aware(project.start_date - datetime.timedelta(days=10)),
+                )
+            )
         if project.status in REPORTING:
-            indicators.append(Indicator(project=project, name="Personnes rejointes", unit="personnes", target=Decimal(rng.randint(20, 200))))
+            indicators.append(
+                Indicator(
+                    project=project, name="Personnes rejointes", unit="personnes", target=Decimal(rng.randint(20, 200))
+                )
+            )
     ProjectPartner.objects.bulk_create(partners, batch_size=BATCH)
     OtherFunding.objects.bulk_create(other_funding, batch_size=BATCH)
     _insert(Through, ["actionproject_id", "planyear_id"], year_links)
@@ -573,7 +797,11 @@ def _create_projects(a: Alliance) -> tuple[int, int, int, int]:
     BoardDecision.objects.bulk_create(decisions, batch_size=BATCH)
     indicators = {i.project_id: i for i in Indicator.objects.bulk_create(indicators, batch_size=BATCH)}
     Agreement.objects.bulk_create(
-        (Agreement(project=p, signed_on=p.start_date, reference=f"CONV-{a.number:03d}-{p.pk}") for p in projects if p.status in PAID),
+        (
+            Agreement(project=p, signed_on=p.start_date, reference=f"CONV-{a.number:03d}-{p.pk}")
+            for p in projects
+            if p.status in PAID
+        ),
         batch_size=BATCH,
     )
     reports = _create_reports(a, [p for p in projects if p.status in REPORTING], indicators)
@@ -593,17 +821,29 @@ def _create_reports(a: Alliance, projects: list, indicators: dict) -> int:
             period_end = project.start_date + datetime.timedelta(days=(n + 1) * step - 1) if step else period_start
             last = n == count - 1
             people += rng.randint(5, 40)
-            reports.append(ProgressReport(
-                project=project, period_start=period_start, period_end=max(period_end, period_start),
-                percent_done=100 if last and project.status != S.IN_PROGRESS else min(95, (n + 1) * 100 // (count + 1)),
-                narrative="Les activités prévues se sont tenues.", highlights="Bonne participation des familles.",
-                people_reached=people, citizens_reached=rng.randint(0, people),
-                expenses=_money(float(project.amount_requested) * (n + 1) / (count + 1)),
-                is_final=last and project.status == S.FINAL_REPORT,
-                submitted_at=_aware(period_end + datetime.timedelta(days=7)),
-            ))
+            reports.append(
+                ProgressReport(
+                    project=project,
+                    period_start=period_start,
+                    period_end=max(period_end, period_start),
+                    percent_done=100
+                    if last and project.status != S.IN_PROGRESS
+                    else min(95, (n + 1) * 100 // (count + 1)),
+                    narrative="Les activités prévues se sont tenues.",
+                    highlights="Bonne participation des familles.",
+                    people_reached=people,
+                    citizens_reached=rng.randint(0, people),
+                    expenses=_money(float(project.amount_requested) * (n + 1) / (count + 1)),
+                    is_final=last and project.status == S.FINAL_REPORT,
+                    submitted_at=_aware(period_end + datetime.timedelta(days=7)),
+                )
+            )
     reports = ProgressReport.objects.bulk_create(reports, batch_size=BATCH)
-    _insert(IndicatorValue, ["report_id", "indicator_id", "value"], [(r.pk, indicators[r.project_id].pk, Decimal(r.people_reached)) for r in reports])
+    _insert(
+        IndicatorValue,
+        ["report_id", "indicator_id", "value"],
+        [(r.pk, indicators[r.project_id].pk, Decimal(r.people_reached)) for r in reports],
+    )
     return len(reports)
 
 
@@ -638,18 +878,27 @@ def _create_money(a: Alliance, projects: list, project_years: dict) -> tuple[int
     first_order = (FundingSource.objects.filter(plan=a.plan).aggregate(m=models.Max("order"))["m"] or 0) + 1
     sources = FundingSource.objects.bulk_create(
         FundingSource(
-            plan=a.plan, code=code, order=first_order + n, name=name, funder=funder,
+            plan=a.plan,
+            code=code,
+            order=first_order + n,
+            name=name,
+            funder=funder,
             amount=(committed[n] * Decimal("1.1") + Decimal("10000")).quantize(Decimal("1")),
-            committed_total=committed[n], disbursed_total=source_paid[n],
+            committed_total=committed[n],
+            disbursed_total=source_paid[n],
         )
         for n, (code, name, funder) in enumerate(a.sources)
     )
     commitments = Commitment.objects.bulk_create(
         (
             Commitment(
-                source=sources[s], project=project, plan_year=year, amount=amount,
+                source=sources[s],
+                project=project,
+                plan_year=year,
+                amount=amount,
                 disbursed_total=sum(paid.get(i, []), Decimal("0.00")),
-                decided_on=project.start_date - datetime.timedelta(days=10), reference=f"CA-{a.number:03d}-{project.pk}",
+                decided_on=project.start_date - datetime.timedelta(days=10),
+                reference=f"CA-{a.number:03d}-{project.pk}",
             )
             for i, (project, year, s, amount) in enumerate(specs)
         ),
@@ -662,5 +911,9 @@ def _create_money(a: Alliance, projects: list, project_years: dict) -> tuple[int
         for n, amount in enumerate(parts):
             paid_on = commitment.decided_on + datetime.timedelta(days=30 + 90 * n)
             disbursements.append((commitment.pk, amount, Decimal("0.00"), paid_on, f"CHQ-{commitment.pk}-{n + 1}", now))
-    _insert(Disbursement, ["commitment_id", "amount", "correction_total", "paid_on", "reference", "created_at"], disbursements)
+    _insert(
+        Disbursement,
+        ["commitment_id", "amount", "correction_total", "paid_on", "reference", "created_at"],
+        disbursements,
+    )
     return len(commitments), len(disbursements)

@@ -63,6 +63,7 @@ class UserAdmin(ContactDetailsForCoordinationMixin, GuardedDeleteMixin, DjangoUs
             (name, {**options, "fields": [f for f in options["fields"] if f not in self.contact_fields]})
             for name, options in fieldsets
         ]
+
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "email", "is_active", "is_staff"]
 

@@ -10,7 +10,17 @@ from asis.forms import PASSWORD_MAX_LENGTH, FreeTextField, bounded_texts
 from organisations.models import Organisation, User
 
 PROFILE_FIELDS = [
-    "name", "acronym", "kind", "sector", "description", "address", "city", "postal_code", "phone", "email", "website",
+    "name",
+    "acronym",
+    "kind",
+    "sector",
+    "description",
+    "address",
+    "city",
+    "postal_code",
+    "phone",
+    "email",
+    "website",
 ]
 
 
@@ -22,8 +32,10 @@ def check_new_password(form: forms.Form, data: dict, *, email: str) -> None:
         form.add_error("password2", _("Les deux mots de passe ne concordent pas."))
     elif password1:
         user = User(
-            username=data.get("username", ""), first_name=data.get("first_name", ""),
-            last_name=data.get("last_name", ""), email=email,
+            username=data.get("username", ""),
+            first_name=data.get("first_name", ""),
+            last_name=data.get("last_name", ""),
+            email=email,
         )
         try:
             password_validation.validate_password(password1, user)
@@ -37,27 +49,37 @@ class SignupForm(forms.Form):
     NEW, JOIN = "new", "join"
 
     username = forms.CharField(
-        label=_("Nom d'utilisateur"), max_length=150,
+        label=_("Nom d'utilisateur"),
+        max_length=150,
         help_text=_("Lettres, chiffres et les caractères @ . + - _ seulement."),
     )
     first_name = forms.CharField(label=_("Prénom"), max_length=150)
     last_name = forms.CharField(label=_("Nom"), max_length=150)
     email = forms.EmailField(label=_("Courriel"))
     password1 = forms.CharField(
-        label=_("Mot de passe"), strip=False, max_length=PASSWORD_MAX_LENGTH, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label=_("Mot de passe"),
+        strip=False,
+        max_length=PASSWORD_MAX_LENGTH,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
     )
     password2 = forms.CharField(
-        label=_("Confirmation du mot de passe"), strip=False, max_length=PASSWORD_MAX_LENGTH,
+        label=_("Confirmation du mot de passe"),
+        strip=False,
+        max_length=PASSWORD_MAX_LENGTH,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     choice = forms.ChoiceField(
-        label=_("Votre organisation"), widget=forms.RadioSelect, initial=NEW,
+        label=_("Votre organisation"),
+        widget=forms.RadioSelect,
+        initial=NEW,
         choices=[(NEW, _("J'inscris une nouvelle organisation")), (JOIN, _("Je joins une organisation déjà inscrite"))],
     )
     # A new organisation
     org_name = forms.CharField(label=_("Nom de l'organisation"), max_length=200, required=False)
-    org_kind = forms.ChoiceField(label=_("Type"), choices=[("", "---------")] + Organisation.Kind.choices, required=False)
+    org_kind = forms.ChoiceField(
+        label=_("Type"), choices=[("", "---------")] + Organisation.Kind.choices, required=False
+    )
     org_sector = forms.CharField(label=_("Secteur d'activité"), max_length=120, required=False)
     org_address = forms.CharField(label=_("Adresse"), max_length=200, required=False)
     org_city = forms.CharField(label=_("Ville"), max_length=100, required=False, initial="Rouyn-Noranda")
@@ -69,7 +91,9 @@ class SignupForm(forms.Form):
         label=_("Organisation à joindre"), queryset=Organisation.objects.approved(), required=False
     )
     message = FreeTextField(
-        label=_("Message à la coordination"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Message à la coordination"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Votre rôle dans l'organisation, par exemple."),
     )
 
@@ -82,9 +106,7 @@ class SignupForm(forms.Form):
     def clean_org_name(self):
         name = self.cleaned_data["org_name"].strip()
         if name and Organisation.objects.filter(name__iexact=name).exists():
-            raise forms.ValidationError(
-                _("Une organisation porte déjà ce nom : demandez plutôt à la joindre.")
-            )
+            raise forms.ValidationError(_("Une organisation porte déjà ce nom : demandez plutôt à la joindre."))
         return name
 
     def clean(self):
@@ -102,9 +124,7 @@ class SignupForm(forms.Form):
     def organisation_data(self) -> dict | None:
         if self.cleaned_data["choice"] != self.NEW:
             return None
-        return {
-            key.removeprefix("org_"): value for key, value in self.cleaned_data.items() if key.startswith("org_")
-        }
+        return {key.removeprefix("org_"): value for key, value in self.cleaned_data.items() if key.startswith("org_")}
 
 
 class OrganisationForm(forms.ModelForm):
@@ -118,7 +138,9 @@ class OrganisationForm(forms.ModelForm):
         if not can_edit_identity:
             for name in ("name", "kind"):
                 self.fields[name].disabled = True
-                self.fields[name].help_text = _("Seule la coordination peut changer ce champ d'une organisation approuvée.")
+                self.fields[name].help_text = _(
+                    "Seule la coordination peut changer ce champ d'une organisation approuvée."
+                )
 
 
 class InviteForm(forms.Form):
@@ -130,18 +152,23 @@ class InvitationSignupForm(forms.Form):
     """Someone invited without an account creates one from the link; the address is the invitation's."""
 
     username = forms.CharField(
-        label=_("Nom d'utilisateur"), max_length=150,
+        label=_("Nom d'utilisateur"),
+        max_length=150,
         help_text=_("Lettres, chiffres et les caractères @ . + - _ seulement."),
     )
     first_name = forms.CharField(label=_("Prénom"), max_length=150)
     last_name = forms.CharField(label=_("Nom"), max_length=150)
     password1 = forms.CharField(
-        label=_("Mot de passe"), strip=False, max_length=PASSWORD_MAX_LENGTH,
+        label=_("Mot de passe"),
+        strip=False,
+        max_length=PASSWORD_MAX_LENGTH,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
     )
     password2 = forms.CharField(
-        label=_("Confirmation du mot de passe"), strip=False, max_length=PASSWORD_MAX_LENGTH,
+        label=_("Confirmation du mot de passe"),
+        strip=False,
+        max_length=PASSWORD_MAX_LENGTH,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
@@ -163,7 +190,8 @@ class InvitationSignupForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = FreeTextField(
-        label=_("Motif du refus"), widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Motif du refus"),
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("La personne le recevra par courriel."),
         error_messages={"required": _("Indiquez le motif du refus : la personne le recevra par courriel.")},
     )

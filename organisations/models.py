@@ -17,12 +17,20 @@ class User(AbstractUser):
 
     phone = models.CharField(_("téléphone"), max_length=40, blank=True)
     calendar_token = models.UUIDField(
-        _("jeton du calendrier"), default=uuid.uuid4, unique=True, editable=False,
+        _("jeton du calendrier"),
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
         help_text=_("Clé secrète de l'adresse iCalendar personnelle (abonnement Outlook ou Google Agenda)."),
     )
     anonymised_at = models.DateTimeField(
-        _("anonymisé le"), null=True, blank=True, editable=False,
-        help_text=_("Effacement à sa demande ou à la fin de la conservation (Loi 25) : le nom est remplacé, le compte fermé."),
+        _("anonymisé le"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Effacement à sa demande ou à la fin de la conservation (Loi 25) : le nom est remplacé, le compte fermé."
+        ),
     )
 
     class Meta:
@@ -141,7 +149,9 @@ class Organisation(models.Model):
         _("motif du statut"), blank=True, help_text=_("Pourquoi la coordination a refusé ou archivé l'organisation.")
     )
     is_coordinating_body = models.BooleanField(
-        _("organisme coordonnateur"), default=False, help_text=_("L'organisme mandaté pour coordonner l'Alliance (RNVVS).")
+        _("organisme coordonnateur"),
+        default=False,
+        help_text=_("L'organisme mandaté pour coordonner l'Alliance (RNVVS)."),
     )
     is_demo = models.BooleanField(_("donnée de démonstration"), default=False)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
@@ -251,7 +261,9 @@ class MembershipRequest(models.Model):
         REFUSED = "refused", _("Refusée")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership_requests",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="membership_requests",
         verbose_name=_("personne"),
     )
     organisation = models.ForeignKey(
@@ -260,7 +272,11 @@ class MembershipRequest(models.Model):
     message = models.TextField(_("message"), blank=True)
     status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.PENDING)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("décidée par"),
     )
     decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
@@ -315,7 +331,11 @@ class MembershipInvitation(models.Model):
     expires_at = models.DateTimeField(_("expire le"))
     answered_at = models.DateTimeField(_("répondue le"), null=True, blank=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("répondue par"),
     )
 
@@ -374,4 +394,3 @@ class Citizen(models.Model):
 
     def __str__(self):
         return f"{self.first_name} {self.last_name}"
-

@@ -30,7 +30,17 @@ from organisations.models import (
 from organisations.roles import PARTENAIRE
 
 ORGANISATION_FIELDS = (
-    "name", "acronym", "kind", "sector", "description", "address", "city", "postal_code", "phone", "email", "website",
+    "name",
+    "acronym",
+    "kind",
+    "sector",
+    "description",
+    "address",
+    "city",
+    "postal_code",
+    "phone",
+    "email",
+    "website",
 )
 
 
@@ -185,7 +195,9 @@ def _locked_pending(membership_request: MembershipRequest) -> MembershipRequest:
 def membership_request_approve(*, membership_request: MembershipRequest, by: User) -> Membership:
     _locked_pending(membership_request)
     membership, created = Membership.objects.get_or_create(
-        user=membership_request.user, organisation=membership_request.organisation, defaults={"role": Membership.Role.MEMBER}
+        user=membership_request.user,
+        organisation=membership_request.organisation,
+        defaults={"role": Membership.Role.MEMBER},
     )
     if not created:  # someone who had left comes back
         membership.left_on = None
@@ -236,7 +248,10 @@ def password_set_url(*, user: User, base_url: str) -> str:
     """An absolute link to choose a password, built with Django's password-reset tokens."""
     path = reverse(
         "password_reset_confirm",
-        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
     )
     return base_url.rstrip("/") + path
 
@@ -249,7 +264,8 @@ def invitation_find(token: str) -> MembershipInvitation | None:
     """The invitation a link's secret opens, whatever its state (None for an unknown secret)."""
     return (
         MembershipInvitation.objects.select_related("organisation")
-        .filter(token_hash=invitation_token_hash(token)).first()
+        .filter(token_hash=invitation_token_hash(token))
+        .first()
     )
 
 
@@ -269,7 +285,9 @@ def member_invite(*, organisation: Organisation, email: str, by: User, base_url:
         raise ValidationError(_("Une organisation archivée n'accueille plus de nouveaux membres."))
     if not organisation.can_invite_members(by):
         raise ValidationError(
-            _("Seules les personnes responsables d'une organisation approuvée par la coordination invitent des membres.")
+            _(
+                "Seules les personnes responsables d'une organisation approuvée par la coordination invitent des membres."
+            )
         )
     now = timezone.now()
     MembershipInvitation.objects.filter(
@@ -277,7 +295,10 @@ def member_invite(*, organisation: Organisation, email: str, by: User, base_url:
     ).update(status=MembershipInvitation.Status.CANCELLED, answered_at=now)
     token = secrets.token_urlsafe(32)
     invitation = MembershipInvitation(
-        organisation=organisation, email=email, invited_by=by, token_hash=invitation_token_hash(token),
+        organisation=organisation,
+        email=email,
+        invited_by=by,
+        token_hash=invitation_token_hash(token),
         expires_at=now + datetime.timedelta(days=settings.INVITATION_EXPIRY_DAYS),
     )
     invitation.full_clean()
@@ -330,7 +351,9 @@ def invitation_accept(*, invitation: MembershipInvitation, user: User) -> Member
     """The invited person, signed in with the invited address, joins; the link then stops working."""
     current = _locked_open(invitation)
     if not current.is_for(user):
-        raise ValidationError(_("Cette invitation a été envoyée à une autre adresse courriel que celle de votre compte."))
+        raise ValidationError(
+            _("Cette invitation a été envoyée à une autre adresse courriel que celle de votre compte.")
+        )
     if current.organisation.status == Organisation.Status.ARCHIVED:
         raise ValidationError(_("Une organisation archivée n'accueille plus de nouveaux membres."))
     membership = _join(user=user, organisation=current.organisation, by=current.invited_by)
@@ -361,7 +384,9 @@ def invitation_decline(*, invitation: MembershipInvitation, user: User | None) -
     """The link's holder says no (signed in or not); nobody joins and the link stops working."""
     current = _locked_open(invitation)
     if user is not None and user.is_authenticated and not current.is_for(user):
-        raise ValidationError(_("Cette invitation a été envoyée à une autre adresse courriel que celle de votre compte."))
+        raise ValidationError(
+            _("Cette invitation a été envoyée à une autre adresse courriel que celle de votre compte.")
+        )
     current.close(MembershipInvitation.Status.DECLINED, by=user if user is not None and user.is_authenticated else None)
     return current
 
@@ -390,7 +415,9 @@ def member_remove(*, membership: Membership, by: User) -> Membership:
     responsables = [m for m in members if m.role == Membership.Role.RESPONSABLE]
     if current.role == Membership.Role.RESPONSABLE and len(responsables) == 1:
         raise ValidationError(
-            _("%(who)s est la dernière personne responsable de l'organisation : une autre personne doit d'abord être nommée responsable.")
+            _(
+                "%(who)s est la dernière personne responsable de l'organisation : une autre personne doit d'abord être nommée responsable."
+            )
             % {"who": membership.user}
         )
     membership.left_on = timezone.localdate()

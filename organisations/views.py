@@ -43,9 +43,7 @@ def _detail_context(request, organisation, *, invite_form=None):
         "can_manage": can_manage,
         "invite_form": (invite_form or InviteForm()) if organisation.can_invite_members(request.user) else None,
         # Invitations not yet answered, for the responsables to cancel (expired ones are left out: they no longer work).
-        "invitations": (
-            list(organisation.membership_invitations.open().order_by("created_at")) if can_manage else []
-        ),
+        "invitations": (list(organisation.membership_invitations.open().order_by("created_at")) if can_manage else []),
         "invitation_days": settings.INVITATION_EXPIRY_DAYS,
     }
 
@@ -66,7 +64,9 @@ def organisation_update(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.organisation_update(
-                organisation=organisation, by=request.user, **{name: form.cleaned_data[name] for name in form.changed_data}
+                organisation=organisation,
+                by=request.user,
+                **{name: form.cleaned_data[name] for name in form.changed_data},
             )
         except ValidationError as error:
             add_service_error(form, error)
@@ -92,7 +92,9 @@ def member_invite(request, pk):
                 # Over the hourly limit for this address, nothing is sent, and the answer is the same.
                 if throttle.mail_allowed(request, email):
                     services.member_invite(
-                        organisation=organisation, email=email, by=request.user,
+                        organisation=organisation,
+                        email=email,
+                        by=request.user,
                         base_url=request.build_absolute_uri("/"),
                     )
             except ValidationError as error:
@@ -123,7 +125,9 @@ def invitation_cancel(request, pk, invitation_pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Invitation à %(email)s annulée : son lien ne fonctionne plus.") % {"email": invitation.email})
+        messages.success(
+            request, _("Invitation à %(email)s annulée : son lien ne fonctionne plus.") % {"email": invitation.email}
+        )
     return redirect(organisation)
 
 
@@ -141,7 +145,8 @@ def _invitation_page(request, invitation, *, token="", form=None, status=200):
     if form is None and invitation is not None and not request.user.is_authenticated:
         form = InvitationSignupForm(email=invitation.email)
     return render(
-        request, "organisations/invitation_detail.html",
+        request,
+        "organisations/invitation_detail.html",
         {
             "token": token,
             "invitation": invitation,
@@ -173,7 +178,9 @@ def invitation_accept(request, token):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("home")
-    messages.success(request, _("Vous faites maintenant partie de « %(name)s ».") % {"name": invitation.organisation.name})
+    messages.success(
+        request, _("Vous faites maintenant partie de « %(name)s ».") % {"name": invitation.organisation.name}
+    )
     return redirect(invitation.organisation)
 
 
@@ -201,8 +208,11 @@ def invitation_register(request, token):
         data = form.cleaned_data
         try:
             user = services.invitation_register(
-                invitation=invitation, username=data["username"], first_name=data["first_name"],
-                last_name=data["last_name"], password=data["password1"],
+                invitation=invitation,
+                username=data["username"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                password=data["password1"],
             )
         except ValidationError as error:
             add_service_error(form, error)
@@ -221,14 +231,17 @@ def invitation_register(request, token):
 @require_POST
 def member_remove(request, pk, membership_pk):
     organisation = get_organisation_for_user(request, pk, manage=True)
-    membership = get_object_or_404(Membership.objects.select_related("user"), pk=membership_pk, organisation=organisation)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), pk=membership_pk, organisation=organisation
+    )
     try:
         services.member_remove(membership=membership, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(
-            request, _("%(who)s ne fait plus partie de l'organisation; son historique est conservé.") % {"who": membership.user}
+            request,
+            _("%(who)s ne fait plus partie de l'organisation; son historique est conservé.") % {"who": membership.user},
         )
     return redirect(organisation)
 
@@ -249,7 +262,8 @@ def request_list(request):
         {
             "organisations": Organisation.objects.pending().prefetch_related(responsables).order_by("created_at"),
             "requests": MembershipRequest.objects.filter(status=MembershipRequest.Status.PENDING)
-            .select_related("user", "organisation").order_by("created_at"),
+            .select_related("user", "organisation")
+            .order_by("created_at"),
         },
     )
 
@@ -263,7 +277,11 @@ def organisation_approve(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("« %(name)s » est approuvée; ses responsables en sont avisés par courriel.") % {"name": organisation.name})
+        messages.success(
+            request,
+            _("« %(name)s » est approuvée; ses responsables en sont avisés par courriel.")
+            % {"name": organisation.name},
+        )
     return redirect("organisations:request-list")
 
 
@@ -278,11 +296,20 @@ def organisation_refuse(request, pk):
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            messages.success(request, _("« %(name)s » est refusée et archivée; ses responsables en sont avisés par courriel.") % {"name": organisation.name})
+            messages.success(
+                request,
+                _("« %(name)s » est refusée et archivée; ses responsables en sont avisés par courriel.")
+                % {"name": organisation.name},
+            )
             return redirect("organisations:request-list")
     return render(
-        request, "organisations/refuse_form.html",
-        {"form": form, "subject": organisation, "title": _("Refuser l'organisation « %(name)s »") % {"name": organisation.name}},
+        request,
+        "organisations/refuse_form.html",
+        {
+            "form": form,
+            "subject": organisation,
+            "title": _("Refuser l'organisation « %(name)s »") % {"name": organisation.name},
+        },
     )
 
 
@@ -296,7 +323,8 @@ def membership_request_approve(request, pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(
-            request, _("%(who)s est maintenant membre de « %(name)s »; la personne en est avisée par courriel.")
+            request,
+            _("%(who)s est maintenant membre de « %(name)s »; la personne en est avisée par courriel.")
             % {"who": membership_request.user, "name": membership_request.organisation.name},
         )
     return redirect("organisations:request-list")
@@ -318,15 +346,20 @@ def membership_request_refuse(request, pk):
             messages.success(request, _("Demande refusée; la personne en est avisée par courriel."))
             return redirect("organisations:request-list")
     title = _("Refuser la demande de %(who)s pour « %(name)s »") % {
-        "who": membership_request.user, "name": membership_request.organisation.name,
+        "who": membership_request.user,
+        "name": membership_request.organisation.name,
     }
-    return render(request, "organisations/refuse_form.html", {"form": form, "subject": membership_request, "title": title})
+    return render(
+        request, "organisations/refuse_form.html", {"form": form, "subject": membership_request, "title": title}
+    )
 
 
 def locked_out(request, original_response=None, credentials=None):
     """django-axes answers here once a username has failed too often from one address (429)."""
     minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
     return render(
-        request, "registration/locked_out.html",
-        {"failure_limit": settings.AXES_FAILURE_LIMIT, "cooloff_minutes": minutes}, status=429,
+        request,
+        "registration/locked_out.html",
+        {"failure_limit": settings.AXES_FAILURE_LIMIT, "cooloff_minutes": minutes},
+        status=429,
     )

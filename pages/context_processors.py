@@ -18,4 +18,3 @@ def roles(request):
     else:
         role = PARTENAIRE
     return {"role": role, "role_label": ROLE_LABELS[role], "my_organisation_id": first_organisation_id}
-

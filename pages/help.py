@@ -47,7 +47,11 @@ GUIDES = {
     guide.slug: guide
     for guide in (
         Guide("coordination", _("Guide de la coordination"), _("Pour l'équipe de coordination de l'Alliance (RNVVS).")),
-        Guide("partenaires", _("Guide des organisations partenaires"), _("Pour les organismes qui déposent et suivent des projets.")),
+        Guide(
+            "partenaires",
+            _("Guide des organisations partenaires"),
+            _("Pour les organismes qui déposent et suivent des projets."),
+        ),
         Guide("personnel", _("Guide du personnel"), _("Pour le personnel qui consulte, exporte et rend des comptes.")),
     )
 }
@@ -144,4 +148,3 @@ def help_image(request, name):
     response = FileResponse(path.open("rb"), content_type="image/png")
     response["Cache-Control"] = "public, max-age=86400"
     return response
-

@@ -70,7 +70,10 @@ KINDS = {
     "lieu": (Space, lambda user: Space.objects.visible_to(user)),
     "projet": (ActionProject, lambda user: ActionProject.objects.visible_to(user)),
     "rapport": (ProgressReport, _reports),
-    "source": (FundingSource, lambda user: FundingSource.objects.all() if user.sees_everything else FundingSource.objects.none()),
+    "source": (
+        FundingSource,
+        lambda user: FundingSource.objects.all() if user.sees_everything else FundingSource.objects.none(),
+    ),
     "engagement": (Commitment, _money_rows(Commitment, "project")),
     "reduction": (CommitmentReduction, _money_rows(CommitmentReduction, "commitment__project")),
     "versement": (Disbursement, _money_rows(Disbursement, "commitment__project")),
@@ -167,8 +170,11 @@ def history_lines(records, older, fields) -> list[HistoryLine]:
     lines = []
     for record, before in zip(records, previous):
         line = HistoryLine(
-            at=record.history_date, by=record.history_user, kind=record.history_type,
-            label=str(CHANGE_LABELS.get(record.history_type, record.history_type)), reason=record.history_change_reason or "",
+            at=record.history_date,
+            by=record.history_user,
+            kind=record.history_type,
+            label=str(CHANGE_LABELS.get(record.history_type, record.history_type)),
+            reason=record.history_change_reason or "",
         )
         for f in fields:
             new = getattr(record, f.attname)
@@ -198,7 +204,14 @@ def ledger_entries(obj) -> list[LedgerLine] | None:
     corrections), newest first: two queries at most. None for other objects."""
     if isinstance(obj, Commitment):
         lines = [
-            LedgerLine(_("Annulation") if r.is_cancellation else _("Réduction"), r.reduced_on, -r.amount, r.created_by, r.reason, r)
+            LedgerLine(
+                _("Annulation") if r.is_cancellation else _("Réduction"),
+                r.reduced_on,
+                -r.amount,
+                r.created_by,
+                r.reason,
+                r,
+            )
             for r in obj.reductions.select_related("created_by")
         ] + [
             LedgerLine(_("Versement"), d.paid_on, d.amount, d.created_by, d.reference, d)

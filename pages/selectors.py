@@ -57,6 +57,8 @@ AWAITING_REVIEW = (ProjectStatus.SUBMITTED, ProjectStatus.UNDER_ANALYSIS, Projec
 
 
 SPACE_ORDER = ("kind", "name", "pk")  # spaces listed by kind, then name
+
+
 def _committed_subquery():
     total = (
         Commitment.objects.filter(project=OuterRef("pk"))
@@ -192,7 +194,9 @@ def _overview(user, plan) -> dict:
     counts = {
         "space_count": _count_subquery(active_spaces, "themes"),
         "project_count": _count_subquery(visible, "theme"),
-        "committed": _theme_money_subquery(user, Commitment.objects, "project", Commitment.CURRENT, exclude_withdrawn=True),
+        "committed": _theme_money_subquery(
+            user, Commitment.objects, "project", Commitment.CURRENT, exclude_withdrawn=True
+        ),
     }
     coordinator = user.is_authenticated and user.is_coordinator
     if coordinator:
@@ -204,7 +208,9 @@ def _overview(user, plan) -> dict:
     for theme in themes:
         theme.shown_spaces = first_spaces[theme.pk]
     first = _first_projects_of(  # 1 the first projects of each theme, with lead and money committed
-        themes, visible, limit=HOME_PROJECTS_SHOWN,
+        themes,
+        visible,
+        limit=HOME_PROJECTS_SHOWN,
         read=ActionProject.objects.select_related("lead").annotate(committed=_committed_subquery()),
     )
     for theme in themes:
@@ -234,8 +240,11 @@ def _overview(user, plan) -> dict:
         # 1 the projects that name one of its organisations as a partner and await its answer (any plan: a request is
         # answered wherever it comes from)
         context["partner_requests"] = list(
-            ProjectPartner.objects.filter(organisation_id__in=user.organisation_ids(), status=ProjectPartner.Status.PENDING)
-            .select_related("project", "organisation").order_by("project__title", "pk")[:PARTNER_REQUESTS_SHOWN]
+            ProjectPartner.objects.filter(
+                organisation_id__in=user.organisation_ids(), status=ProjectPartner.Status.PENDING
+            )
+            .select_related("project", "organisation")
+            .order_by("project__title", "pk")[:PARTNER_REQUESTS_SHOWN]
         )
     if coordinator:
         context["awaiting_review"] = sum(theme.awaiting_count for theme in themes)
@@ -290,7 +299,9 @@ def _status_order() -> Case:
 def theme_detail(user, slug: str, *, space_page=None, project_page=None) -> dict | None:
     """`_theme_detail`, kept for the data version (asis.kept, 1 query) and this kind of visitor until the next write."""
     figures = kept(
-        "theme", current_version(), (slug, space_page, project_page, visitor(user)),
+        "theme",
+        current_version(),
+        (slug, space_page, project_page, visitor(user)),
         lambda: _theme_detail(user, slug, space_page=space_page, project_page=project_page),
     )
     return dict(figures) if figures is not None else None
@@ -324,7 +335,9 @@ def _theme_detail(user, slug: str, *, space_page=None, project_page=None) -> dic
         .prefetch_related(
             Prefetch(
                 "memberships",
-                queryset=SpaceMembership.objects.current().select_related("organisation").order_by("organisation__name"),
+                queryset=SpaceMembership.objects.current()
+                .select_related("organisation")
+                .order_by("organisation__name"),
                 to_attr="current_seats",
             )
         )
@@ -349,13 +362,20 @@ def _theme_detail(user, slug: str, *, space_page=None, project_page=None) -> dic
     )
     projects_page.object_list = projects
     project_groups = [
-        {"status": status, "label": label, "count": counts[status], "projects": [p for p in projects if p.status == status]}
+        {
+            "status": status,
+            "label": label,
+            "count": counts[status],
+            "projects": [p for p in projects if p.status == status],
+        }
         for status, label in ProjectStatus.choices
         if counts.get(status)
     ]
 
     latest_of_project = (
-        ProgressReport.objects.filter(project=OuterRef("project")).order_by("-period_end", "-submitted_at", "-pk").values("pk")[:1]
+        ProgressReport.objects.filter(project=OuterRef("project"))
+        .order_by("-period_end", "-submitted_at", "-pk")
+        .values("pk")[:1]
     )
     # Read newest first on the reports' date index, stopping at the PROGRESS_SHOWN-th that is its project's latest
     # (a condition on the joined project, not an IN over the theme's projects, so the database can stop early).
@@ -433,8 +453,10 @@ def plan_timeline(user) -> dict:
     """The three plan years side by side: each theme's spaces and projects on the years they
     run, the meetings held and the money committed per year, for the theme and in total."""
     plan = (  # 1 the plan (with the data version, asis.kept) + 1 its years
-        Plan.objects.select_related("coordinating_organisation").prefetch_related("years")
-        .annotate(data_version=Version()).current()
+        Plan.objects.select_related("coordinating_organisation")
+        .prefetch_related("years")
+        .annotate(data_version=Version())
+        .current()
     )
     if plan is None:
         return {"plan": None}
@@ -469,22 +491,32 @@ def _timeline(user, plan) -> dict:
         )
     )
     first_projects = _first_projects_of(  # 1 the first running projects of each theme, with their lead + 1 plan years
-        themes, running, limit=TIMELINE_SHOWN, read=ActionProject.objects.select_related("lead").prefetch_related("plan_years")
+        themes,
+        running,
+        limit=TIMELINE_SHOWN,
+        read=ActionProject.objects.select_related("lead").prefetch_related("plan_years"),
     )
 
     today = timezone.localdate()
     held = Meeting.objects.filter(space__themes__plan=plan, date__lt=today).annotate(year_id=_year_of("date", years))
     meetings_by_theme = {  # 1 meetings held per theme and year
         (row["space__themes"], row["year_id"]): row["n"]
-        for row in held.filter(year_id__isnull=False).values("space__themes", "year_id").annotate(n=Count("pk")).order_by()
+        for row in held.filter(year_id__isnull=False)
+        .values("space__themes", "year_id")
+        .annotate(n=Count("pk"))
+        .order_by()
     }
     meetings_total = {  # 1 meetings held per year, each counted once even when its space serves two themes
         row["year_id"]: row["n"]
-        for row in held.filter(year_id__isnull=False).values("year_id").annotate(n=Count("pk", distinct=True)).order_by()
+        for row in held.filter(year_id__isnull=False)
+        .values("year_id")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
     }
     committed_by_theme = {  # 1 money committed to the visible projects, per theme and plan year
         (row["project__theme"], row["plan_year"]): row["total"]
-        for row in _visible_commitments(user).filter(project__theme__plan=plan, plan_year__plan=plan)
+        for row in _visible_commitments(user)
+        .filter(project__theme__plan=plan, plan_year__plan=plan)
         .values("project__theme", "plan_year")
         .annotate(total=Sum(Commitment.CURRENT))
         .order_by()
@@ -501,16 +533,18 @@ def _timeline(user, plan) -> dict:
             for project in first_projects[theme.pk]
         ]
         committed = [committed_by_theme.get((theme.pk, year.pk), ZERO) for year in years]
-        rows.append({
-            "theme": theme,
-            "spaces": spaces,
-            "projects": theme_projects,
-            "more_spaces": theme.space_count - len(spaces),
-            "more_projects": theme.project_count - len(theme_projects),
-            "meetings": [meetings_by_theme.get((theme.pk, year.pk), 0) for year in years],
-            "committed": committed,
-            "committed_total": sum(committed, ZERO),
-        })
+        rows.append(
+            {
+                "theme": theme,
+                "spaces": spaces,
+                "projects": theme_projects,
+                "more_spaces": theme.space_count - len(spaces),
+                "more_projects": theme.project_count - len(theme_projects),
+                "meetings": [meetings_by_theme.get((theme.pk, year.pk), 0) for year in years],
+                "committed": committed,
+                "committed_total": sum(committed, ZERO),
+            }
+        )
     committed_per_year = [sum((row["committed"][i] for row in rows), ZERO) for i in range(len(years))]
     return {
         "plan": plan,

@@ -34,7 +34,10 @@ class Plan(models.Model):
     alliance_name = models.CharField(_("Alliance"), max_length=255)
     alliance_acronym = models.CharField(_("sigle"), max_length=20, blank=True)
     coordinating_organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="coordinated_plans", verbose_name=_("organisme coordonnateur")
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="coordinated_plans",
+        verbose_name=_("organisme coordonnateur"),
     )
     mandated_by = models.CharField(_("mandat confié par"), max_length=255, blank=True)
     mandate_date = models.CharField(_("date du mandat"), max_length=60, blank=True)
@@ -106,8 +109,10 @@ def plan_date_bounds(plan: "Plan | None" = None) -> tuple[datetime.date, datetim
     if plan is None:
         return first, last
     end = plan.years.aggregate(end=models.Max("end_date"))["end"] or _shift_years(plan.start_date, 3)
-    return (min(first, _shift_years(plan.start_date, -PLAN_DATE_MARGIN_YEARS)),
-            max(last, _shift_years(end, PLAN_DATE_MARGIN_YEARS)))
+    return (
+        min(first, _shift_years(plan.start_date, -PLAN_DATE_MARGIN_YEARS)),
+        max(last, _shift_years(end, PLAN_DATE_MARGIN_YEARS)),
+    )
 
 
 class PlanYear(models.Model):
@@ -184,7 +189,9 @@ class MobilisationActivity(models.Model):
     title = models.CharField(_("titre"), max_length=255)
     period_start = models.DateField(_("au plus tôt le"))
     period_end = models.DateField(_("au plus tard le"))
-    held_on = models.DateField(_("tenue le"), null=True, blank=True, help_text=_("Laisser vide si la date exacte n'est pas connue."))
+    held_on = models.DateField(
+        _("tenue le"), null=True, blank=True, help_text=_("Laisser vide si la date exacte n'est pas connue.")
+    )
     participants = models.PositiveIntegerField(_("participants"), null=True, blank=True)
     organisations_count = models.PositiveIntegerField(_("organisations représentées"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -246,14 +253,23 @@ class Objective(models.Model):
 class PlanAction(models.Model):
     """An action of the plan under an objective (lead, partners, timeline, indicators)."""
 
-    objective = models.ForeignKey(Objective, on_delete=models.PROTECT, related_name="actions", verbose_name=_("objectif"))
+    objective = models.ForeignKey(
+        Objective, on_delete=models.PROTECT, related_name="actions", verbose_name=_("objectif")
+    )
     order = models.PositiveSmallIntegerField(_("ordre"), default=1)
     title = models.CharField(_("action"), max_length=255)
     description = models.TextField(_("description"), blank=True)
     lead = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="plan_actions", verbose_name=_("porteur")
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plan_actions",
+        verbose_name=_("porteur"),
     )
-    partners = models.ManyToManyField(Organisation, blank=True, related_name="partner_plan_actions", verbose_name=_("partenaires"))
+    partners = models.ManyToManyField(
+        Organisation, blank=True, related_name="partner_plan_actions", verbose_name=_("partenaires")
+    )
     timeline = models.CharField(_("échéancier"), max_length=200, blank=True)
     indicators = models.TextField(_("indicateurs"), blank=True)
     is_demo = models.BooleanField(_("donnée de démonstration"), default=False)

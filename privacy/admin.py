@@ -32,7 +32,14 @@ class PrivacyActionAdmin(ReadOnlyAdmin):
 
 @admin.register(ConfidentialityIncident)
 class ConfidentialityIncidentAdmin(NoDeleteAdmin):
-    list_display = ["discovered_on", "people_affected", "serious_risk", "cai_notified_on", "people_notified_on", "kept_until"]
+    list_display = [
+        "discovered_on",
+        "people_affected",
+        "serious_risk",
+        "cai_notified_on",
+        "people_notified_on",
+        "kept_until",
+    ]
     list_filter = ["serious_risk"]
     list_select_related = ["recorded_by"]
     search_fields = ["information_involved", "circumstances"]

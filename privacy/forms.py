@@ -14,7 +14,9 @@ def consent_fields(purposes, *, initial=None) -> dict:
     initial = initial or set()
     return {
         f"consent_{p.purpose}": forms.BooleanField(
-            label=p.text, required=False, initial=p.purpose in initial,
+            label=p.text,
+            required=False,
+            initial=p.purpose in initial,
         )
         for p in purposes
     }
@@ -49,22 +51,27 @@ class SignupForm(AccountSignupForm):
 class PrivacyRequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type de demande"), choices=PrivacyRequest.Kind.choices)
     received_on = DateField(
-        label=_("Reçue le"), widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Reçue le"),
+        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("La réponse est due 30 jours plus tard."),
     )
     details = FreeTextField(
-        label=_("Précisions"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Précisions"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Comment la demande est arrivée, ce que la personne veut savoir ou corriger."),
     )
 
 
 class PrivacyRequestCloseForm(forms.Form):
     status = forms.ChoiceField(
-        label=_("Issue"), widget=forms.RadioSelect,
+        label=_("Issue"),
+        widget=forms.RadioSelect,
         choices=[("done", _("Traitée")), ("refused", _("Refusée"))],
     )
     answer = FreeTextField(
-        label=_("Réponse donnée à la personne"), widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Réponse donnée à la personne"),
+        widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Indiquez la réponse donnée à la personne.")},
     )
 
@@ -103,16 +110,30 @@ class IncidentForm(forms.ModelForm):
         model = ConfidentialityIncident
         formfield_callback = bounded_texts()
         fields = [
-            "information_involved", "circumstances", "occurred_on", "occurred_until", "discovered_on",
-            "people_affected", "risk_assessment", "serious_risk", "cai_notified_on", "people_notified_on",
+            "information_involved",
+            "circumstances",
+            "occurred_on",
+            "occurred_until",
+            "discovered_on",
+            "people_affected",
+            "risk_assessment",
+            "serious_risk",
+            "cai_notified_on",
+            "people_notified_on",
             "measures_taken",
         ]
         widgets = {
             name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
             for name in ("occurred_on", "occurred_until", "discovered_on", "cai_notified_on", "people_notified_on")
-        } | {name: forms.Textarea(attrs={"rows": 3}) for name in (
-            "information_involved", "circumstances", "risk_assessment", "measures_taken",
-        )}
+        } | {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in (
+                "information_involved",
+                "circumstances",
+                "risk_assessment",
+                "measures_taken",
+            )
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

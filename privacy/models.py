@@ -48,11 +48,19 @@ class Consent(models.Model):
         MIGRATION = "migration", _("Repris de l'ancien champ « consent à être contacté »")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="consents",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consents",
         verbose_name=_("personne"),
     )
     citizen = models.ForeignKey(
-        "organisations.Citizen", on_delete=models.PROTECT, null=True, blank=True, related_name="consents",
+        "organisations.Citizen",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consents",
         verbose_name=_("citoyen"),
     )
     purpose = models.CharField(_("finalité"), max_length=20, choices=ConsentPurpose.choices)
@@ -61,12 +69,20 @@ class Consent(models.Model):
     given_at = models.DateTimeField(_("donné le"), default=timezone.now)
     source = models.CharField(_("recueilli"), max_length=20, choices=Source.choices)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("noté par"),
     )
     withdrawn_at = models.DateTimeField(_("retiré le"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("retiré par"),
     )
 
@@ -84,11 +100,13 @@ class Consent(models.Model):
                 name="organisations_consent_one_person",
             ),
             models.UniqueConstraint(
-                fields=["user", "purpose"], condition=Q(withdrawn_at__isnull=True, user__isnull=False),
+                fields=["user", "purpose"],
+                condition=Q(withdrawn_at__isnull=True, user__isnull=False),
                 name="organisations_consent_one_active_per_user",
             ),
             models.UniqueConstraint(
-                fields=["citizen", "purpose"], condition=Q(withdrawn_at__isnull=True, citizen__isnull=False),
+                fields=["citizen", "purpose"],
+                condition=Q(withdrawn_at__isnull=True, citizen__isnull=False),
                 name="organisations_consent_one_active_per_citizen",
             ),
         ]
@@ -125,11 +143,19 @@ class PrivacyRequest(models.Model):
 
     kind = models.CharField(_("type de demande"), max_length=20, choices=Kind.choices)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="privacy_requests",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="privacy_requests",
         verbose_name=_("personne"),
     )
     citizen = models.ForeignKey(
-        "organisations.Citizen", on_delete=models.PROTECT, null=True, blank=True, related_name="privacy_requests",
+        "organisations.Citizen",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="privacy_requests",
         verbose_name=_("citoyen"),
     )
     received_on = models.DateField(_("reçue le"))
@@ -139,7 +165,10 @@ class PrivacyRequest(models.Model):
     answer = models.TextField(_("réponse donnée"), blank=True)
     closed_on = models.DateField(_("fermée le"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("consignée par"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("consignée par"),
     )
     created_at = models.DateTimeField(_("consignée le"), auto_now_add=True)
 
@@ -156,7 +185,8 @@ class PrivacyRequest(models.Model):
                 name="organisations_privacyrequest_one_person",
             ),
             models.CheckConstraint(
-                condition=Q(due_on__gte=models.F("received_on")), name="organisations_privacyrequest_due_after_receipt",
+                condition=Q(due_on__gte=models.F("received_on")),
+                name="organisations_privacyrequest_due_after_receipt",
             ),
         ]
 
@@ -190,20 +220,37 @@ class PrivacyAction(models.Model):
 
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="privacy_actions",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="privacy_actions",
         verbose_name=_("personne concernée"),
     )
     citizen = models.ForeignKey(
-        "organisations.Citizen", on_delete=models.PROTECT, null=True, blank=True, related_name="privacy_actions",
+        "organisations.Citizen",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="privacy_actions",
         verbose_name=_("citoyen concerné"),
     )
     request = models.ForeignKey(
-        PrivacyRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="actions",
+        PrivacyRequest,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actions",
         verbose_name=_("demande"),
     )
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("par"), help_text=_("Vide : la commande purge_personal_data."),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("par"),
+        help_text=_("Vide : la commande purge_personal_data."),
     )
     at = models.DateTimeField(_("le"), default=timezone.now)
     summary = models.CharField(_("quoi"), max_length=255)
@@ -221,7 +268,9 @@ class PrivacyAction(models.Model):
 
 class IncidentQuerySet(models.QuerySet):
     def delete(self):
-        raise ValidationError(_("Le registre des incidents de confidentialité se conserve cinq ans : rien ne s'y efface."))
+        raise ValidationError(
+            _("Le registre des incidents de confidentialité se conserve cinq ans : rien ne s'y efface.")
+        )
 
 
 class ConfidentialityIncident(models.Model):
@@ -245,7 +294,10 @@ class ConfidentialityIncident(models.Model):
     measures_taken = models.TextField(_("mesures prises"), help_text=_("Pour diminuer les risques de préjudice."))
     kept_until = models.DateField(_("conservé jusqu'au"), editable=False)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("consigné par"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("consigné par"),
     )
     recorded_at = models.DateTimeField(_("consigné le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
@@ -277,7 +329,9 @@ class ConfidentialityIncident(models.Model):
         return reverse("privacy:incident-detail", args=[self.pk])
 
     def delete(self, *args, **kwargs):
-        raise ValidationError(_("Le registre des incidents de confidentialité se conserve cinq ans : rien ne s'y efface."))
+        raise ValidationError(
+            _("Le registre des incidents de confidentialité se conserve cinq ans : rien ne s'y efface.")
+        )
 
     @staticmethod
     def keep_until(discovered_on: datetime.date) -> datetime.date:

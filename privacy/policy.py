@@ -55,20 +55,28 @@ class Retention:
 RETENTION = [
     Retention(
         gettext_lazy("Comptes des partenaires : nom, courriel, téléphone, organisation, rôle"),
-        gettext_lazy("Vous donner accès au portail, vous inviter aux rencontres, suivre les projets de votre organisation."),
-        gettext_lazy("Tant que vous êtes membre d'une organisation; anonymisés %(years)s ans après votre départ ou votre dernière connexion."),
+        gettext_lazy(
+            "Vous donner accès au portail, vous inviter aux rencontres, suivre les projets de votre organisation."
+        ),
+        gettext_lazy(
+            "Tant que vous êtes membre d'une organisation; anonymisés %(years)s ans après votre départ ou votre dernière connexion."
+        ),
         USER_INACTIVE_YEARS,
     ),
     Retention(
         gettext_lazy("Citoyens et citoyennes : nom, courriel, téléphone, quartier ou village"),
-        gettext_lazy("Les inviter aux lieux de concertation où ils siègent et compter la participation citoyenne (principe 5)."),
+        gettext_lazy(
+            "Les inviter aux lieux de concertation où ils siègent et compter la participation citoyenne (principe 5)."
+        ),
         gettext_lazy("Anonymisés %(years)s ans après leur dernière activité (rencontre, siège, consentement)."),
         CITIZEN_INACTIVE_YEARS,
     ),
     Retention(
         gettext_lazy("Présences aux rencontres et sièges dans les lieux de concertation"),
         gettext_lazy("Rendre compte de la concertation et prévenir l'hyperconcertation (principe 3)."),
-        gettext_lazy("Pour la durée de l'Alliance; le nom disparaît avec l'anonymisation de la personne, le décompte reste."),
+        gettext_lazy(
+            "Pour la durée de l'Alliance; le nom disparaît avec l'anonymisation de la personne, le décompte reste."
+        ),
     ),
     Retention(
         gettext_lazy("Consentements, demandes et journal de ce qui a été fait de vos renseignements"),
@@ -103,22 +111,34 @@ class PurposeText:
 
 PURPOSES = {
     ConsentPurpose.NEWS: PurposeText(
-        ConsentPurpose.NEWS, "2026-11-v1",
-        gettext_lazy("J'accepte de recevoir par courriel les nouvelles de l'Alliance et les invitations à ses activités "
-                     "publiques. Je peux me désabonner en tout temps."),
-        for_users=True, for_citizens=True,
+        ConsentPurpose.NEWS,
+        "2026-11-v1",
+        gettext_lazy(
+            "J'accepte de recevoir par courriel les nouvelles de l'Alliance et les invitations à ses activités "
+            "publiques. Je peux me désabonner en tout temps."
+        ),
+        for_users=True,
+        for_citizens=True,
     ),
     ConsentPurpose.SHARE_CONTACT: PurposeText(
-        ConsentPurpose.SHARE_CONTACT, "2026-11-v1",
-        gettext_lazy("J'accepte que les autres membres de mon organisation voient mon courriel dans le portail. "
-                     "Sans cet accord, seule la coordination de l'Alliance le voit."),
-        for_users=True, for_citizens=False,
+        ConsentPurpose.SHARE_CONTACT,
+        "2026-11-v1",
+        gettext_lazy(
+            "J'accepte que les autres membres de mon organisation voient mon courriel dans le portail. "
+            "Sans cet accord, seule la coordination de l'Alliance le voit."
+        ),
+        for_users=True,
+        for_citizens=False,
     ),
     ConsentPurpose.CONTACT: PurposeText(
-        ConsentPurpose.CONTACT, "2026-11-v1",
-        gettext_lazy("J'accepte que la coordination de l'Alliance me joigne par courriel ou par téléphone au sujet des "
-                     "rencontres et des lieux de concertation où je siège."),
-        for_users=False, for_citizens=True,
+        ConsentPurpose.CONTACT,
+        "2026-11-v1",
+        gettext_lazy(
+            "J'accepte que la coordination de l'Alliance me joigne par courriel ou par téléphone au sujet des "
+            "rencontres et des lieux de concertation où je siège."
+        ),
+        for_users=False,
+        for_citizens=True,
     ),
 }
 LEGACY_CONTACT_VERSION = "avant-loi-25"

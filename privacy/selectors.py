@@ -49,8 +49,11 @@ def search_people(query: str, limit: int = 50) -> tuple[list, list]:
     query = (query or "").strip()
     if len(query) < 2:
         return [], []
-    user_q = Q(username__icontains=query) | Q(first_name__icontains=query) | Q(last_name__icontains=query) | Q(
-        email__icontains=query
+    user_q = (
+        Q(username__icontains=query)
+        | Q(first_name__icontains=query)
+        | Q(last_name__icontains=query)
+        | Q(email__icontains=query)
     )
     citizen_q = Q(first_name__icontains=query) | Q(last_name__icontains=query) | Q(email__icontains=query)
     parts = query.split()
@@ -79,9 +82,7 @@ def actions_of(person):
 
 def users_sharing_contact(user_ref: str = "user"):
     """An annotation: has the user at `user_ref` agreed to show their contact details to their organisation?"""
-    return Exists(
-        Consent.objects.active().filter(purpose=ConsentPurpose.SHARE_CONTACT, user=OuterRef(user_ref))
-    )
+    return Exists(Consent.objects.active().filter(purpose=ConsentPurpose.SHARE_CONTACT, user=OuterRef(user_ref)))
 
 
 # Everything held about a person (the export) ------------------------------------------------------
@@ -133,24 +134,30 @@ def person_data(person) -> dict:
         rows = model._default_manager.filter(**{relation.field.name: person}).select_related(*foreign).order_by("pk")
         rows = [_row(obj) for obj in rows]
         if rows:
-            tables.append({
-                "table": model._meta.label_lower,
-                "title": str(model._meta.verbose_name_plural),
-                "field": relation.field.name,
-                "rows": rows,
-            })
+            tables.append(
+                {
+                    "table": model._meta.label_lower,
+                    "title": str(model._meta.verbose_name_plural),
+                    "field": relation.field.name,
+                    "rows": rows,
+                }
+            )
     if person.email:
         # Invitations name a person by address, not by a key: read them by the address.
-        invitations = MembershipInvitation.objects.filter(email__iexact=person.email).select_related(
-            "organisation", "invited_by", "answered_by"
-        ).order_by("pk")
+        invitations = (
+            MembershipInvitation.objects.filter(email__iexact=person.email)
+            .select_related("organisation", "invited_by", "answered_by")
+            .order_by("pk")
+        )
         if rows := [_row(obj) for obj in invitations]:
-            tables.append({
-                "table": MembershipInvitation._meta.label_lower,
-                "title": str(MembershipInvitation._meta.verbose_name_plural),
-                "field": "email",
-                "rows": rows,
-            })
+            tables.append(
+                {
+                    "table": MembershipInvitation._meta.label_lower,
+                    "title": str(MembershipInvitation._meta.verbose_name_plural),
+                    "field": "email",
+                    "rows": rows,
+                }
+            )
     return {
         "generated_at": timezone.now().isoformat(),
         "kind": "citizen" if isinstance(person, Citizen) else "user",
@@ -174,16 +181,19 @@ def people_past_retention(today: datetime.date | None = None) -> tuple[list, lis
     user_cutoff = _years_later(today, -USER_INACTIVE_YEARS)
     citizens = (
         Citizen.objects.filter(anonymised_at__isnull=True)
-        .exclude(pk__in=Citizen.objects.filter(space_memberships__isnull=False, space_memberships__left_on=None)
-                 .values("pk"))
+        .exclude(
+            pk__in=Citizen.objects.filter(space_memberships__isnull=False, space_memberships__left_on=None).values("pk")
+        )
         .annotate(
-            last_meeting=Max("attendances__meeting__date"), last_seat=Max("space_memberships__left_on"),
+            last_meeting=Max("attendances__meeting__date"),
+            last_seat=Max("space_memberships__left_on"),
             last_consent=Max("consents__given_at"),
         )
         .order_by("pk")
     )
     citizens = [
-        c for c in citizens
+        c
+        for c in citizens
         if _latest(timezone.localtime(c.created_at), c.last_meeting, c.last_seat, c.last_consent) < citizen_cutoff
     ]
     staff_groups = Group.objects.filter(name__in=[COORDINATION, PERSONNEL])
@@ -195,7 +205,8 @@ def people_past_retention(today: datetime.date | None = None) -> tuple[list, lis
         .order_by("pk")
     )
     users = [
-        u for u in users
+        u
+        for u in users
         if _latest(timezone.localtime(u.date_joined), u.last_login and timezone.localtime(u.last_login), u.last_left)
         < user_cutoff
     ]

@@ -56,13 +56,21 @@ def consent_give(*, person, purpose: str, source: str, by: User | None = None) -
     if existing:
         return existing
     consent = Consent(
-        **person_filter(person), purpose=purpose, text_version=text.version, text=str(text.text), source=source,
+        **person_filter(person),
+        purpose=purpose,
+        text_version=text.version,
+        text=str(text.text),
+        source=source,
         recorded_by=by,
     )
     consent.full_clean()
     consent.save()
-    _log(person=person, action=PrivacyAction.Action.CONSENT_GIVEN, by=by,
-         summary=f"{consent.get_purpose_display()} (version {text.version})")
+    _log(
+        person=person,
+        action=PrivacyAction.Action.CONSENT_GIVEN,
+        by=by,
+        summary=f"{consent.get_purpose_display()} (version {text.version})",
+    )
     _sync_legacy_contact(person)
     return consent
 
@@ -76,8 +84,12 @@ def consent_withdraw(*, consent: Consent, by: User | None) -> Consent:
     consent.withdrawn_by = by
     consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
     person = consent.user or consent.citizen
-    _log(person=person, action=PrivacyAction.Action.CONSENT_WITHDRAWN, by=by,
-         summary=f"{consent.get_purpose_display()} (version {consent.text_version})")
+    _log(
+        person=person,
+        action=PrivacyAction.Action.CONSENT_WITHDRAWN,
+        by=by,
+        summary=f"{consent.get_purpose_display()} (version {consent.text_version})",
+    )
     _sync_legacy_contact(person)
     return consent
 
@@ -112,8 +124,14 @@ def account_register_with_consents(
     """Sign-up: the account with its new organisation or its request to join one, then each consent ticked, in
     one transaction (a consent that cannot be recorded leaves no account behind)."""
     user = organisation_services.account_register(
-        username=username, first_name=first_name, last_name=last_name, email=email, password=password,
-        organisation=organisation, join=join, message=message,
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        password=password,
+        organisation=organisation,
+        join=join,
+        message=message,
     )
     for purpose in sorted(consents):
         consent_give(person=user, purpose=purpose, source=Consent.Source.SIGNUP, by=user)
@@ -134,14 +152,23 @@ def privacy_request_create(
     if received_on > timezone.localdate():
         raise ValidationError({"received_on": _("La date de réception ne peut pas être dans le futur.")})
     request = PrivacyRequest(
-        **person_filter(person), kind=kind, received_on=received_on, due_on=due_date(received_on), details=details,
+        **person_filter(person),
+        kind=kind,
+        received_on=received_on,
+        due_on=due_date(received_on),
+        details=details,
         created_by=by,
     )
     request.full_clean()
     request.save()
-    _log(person=person, action=PrivacyAction.Action.REQUEST, by=by, request=request,
-         summary=_("%(kind)s reçue le %(day)s, réponse due le %(due)s")
-         % {"kind": request.get_kind_display(), "day": received_on.isoformat(), "due": request.due_on.isoformat()})
+    _log(
+        person=person,
+        action=PrivacyAction.Action.REQUEST,
+        by=by,
+        request=request,
+        summary=_("%(kind)s reçue le %(day)s, réponse due le %(due)s")
+        % {"kind": request.get_kind_display(), "day": received_on.isoformat(), "due": request.due_on.isoformat()},
+    )
     return request
 
 
@@ -157,8 +184,13 @@ def privacy_request_close(*, request: PrivacyRequest, status: str, answer: str, 
     request.status, request.answer, request.closed_on = status, answer.strip(), timezone.localdate()
     request.full_clean()
     request.save(update_fields=["status", "answer", "closed_on"])
-    _log(person=request.person, action=PrivacyAction.Action.REQUEST_CLOSED, by=by, request=request,
-         summary=f"{request.get_kind_display()} : {request.get_status_display()}")
+    _log(
+        person=request.person,
+        action=PrivacyAction.Action.REQUEST_CLOSED,
+        by=by,
+        request=request,
+        summary=f"{request.get_kind_display()} : {request.get_status_display()}",
+    )
     return request
 
 
@@ -183,16 +215,19 @@ def person_export(*, person, fmt: str, by: User, request: PrivacyRequest | None 
         for table in data["tables"]:
             for number, row in enumerate(table["rows"], start=1):
                 for name, value in row.items():
-                    writer.writerow(
-                        [table["table"], table["title"], table["field"], number, name, _csv_value(value)]
-                    )
+                    writer.writerow([table["table"], table["title"], table["field"], number, name, _csv_value(value)])
         text = out.getvalue()
         action = PrivacyAction.Action.EXPORT_CSV
     else:
         raise ValidationError(_("Format inconnu : JSON ou CSV."))
     count = sum(len(t["rows"]) for t in data["tables"])
-    _log(person=person, action=action, by=by, request=request,
-         summary=_("%(count)s lignes dans %(tables)s tables") % {"count": count, "tables": len(data["tables"])})
+    _log(
+        person=person,
+        action=action,
+        by=by,
+        request=request,
+        summary=_("%(count)s lignes dans %(tables)s tables") % {"count": count, "tables": len(data["tables"])},
+    )
     return text
 
 
@@ -237,8 +272,14 @@ def person_rectify(*, person, by: User, request: PrivacyRequest | None = None, *
         raise ValidationError(_("Rien n'a changé."))
     person.full_clean()
     person.save(update_fields=list(changes))
-    _log(person=person, action=PrivacyAction.Action.RECTIFY, by=by, request=request, changes=changes,
-         summary=_("Champs corrigés : %(fields)s") % {"fields": ", ".join(sorted(changes))})
+    _log(
+        person=person,
+        action=PrivacyAction.Action.RECTIFY,
+        by=by,
+        request=request,
+        changes=changes,
+        summary=_("Champs corrigés : %(fields)s") % {"fields": ", ".join(sorted(changes))},
+    )
     return person
 
 
@@ -255,13 +296,15 @@ def _scrub_history(person, values: dict) -> None:
 def _refuse_leaving_organisations_without_a_responsable(user: User) -> None:
     """Erasing the only current responsable would leave the organisation with nobody to manage its members
     and invitations: another responsable must be named first (the hand-over), then the erasure goes through."""
-    led = Membership.objects.filter(
-        user=user, role=Membership.Role.RESPONSABLE, left_on__isnull=True
-    ).exclude(organisation__status=Organisation.Status.ARCHIVED)
+    led = Membership.objects.filter(user=user, role=Membership.Role.RESPONSABLE, left_on__isnull=True).exclude(
+        organisation__status=Organisation.Status.ARCHIVED
+    )
     # Lock the organisations: two erasures of an organisation's two responsables at once cannot both pass.
     list(Organisation.objects.select_for_update().filter(pk__in=led.values("organisation_id")).order_by("pk"))
     others = Membership.objects.filter(
-        organisation=OuterRef("organisation"), role=Membership.Role.RESPONSABLE, left_on__isnull=True,
+        organisation=OuterRef("organisation"),
+        role=Membership.Role.RESPONSABLE,
+        left_on__isnull=True,
         user__is_active=True,
     ).exclude(user=user)
     alone = sorted(led.filter(~Exists(others)).values_list("organisation__name", flat=True))
@@ -277,7 +320,11 @@ def _refuse_leaving_organisations_without_a_responsable(user: User) -> None:
 
 @transaction.atomic
 def person_erase(
-    *, person, by: User | None, request: PrivacyRequest | None = None, action: str = PrivacyAction.Action.ERASE,
+    *,
+    person,
+    by: User | None,
+    request: PrivacyRequest | None = None,
+    action: str = PrivacyAction.Action.ERASE,
     reason: str = "",
 ):
     """Anonymise: names replaced, contact emptied, an account disabled and unusable, consents withdrawn.
@@ -292,8 +339,14 @@ def person_erase(
     now, today = timezone.now(), timezone.localdate()
     if isinstance(person, Citizen):
         values = {
-            "first_name": _("Citoyen"), "last_name": _("anonymisé n° %(pk)s") % {"pk": person.pk}, "email": "",
-            "phone": "", "neighbourhood": "", "notes": "", "consent_to_contact": False, "consent_given_on": None,
+            "first_name": _("Citoyen"),
+            "last_name": _("anonymisé n° %(pk)s") % {"pk": person.pk},
+            "email": "",
+            "phone": "",
+            "neighbourhood": "",
+            "notes": "",
+            "consent_to_contact": False,
+            "consent_given_on": None,
         }
         for seat in person.space_memberships.filter(left_on__isnull=True):
             seat.left_on = max(today, seat.joined_on or today)
@@ -303,8 +356,11 @@ def person_erase(
             raise ValidationError(_("Un superutilisateur ne s'anonymise pas : retirez-lui d'abord ce statut."))
         _refuse_leaving_organisations_without_a_responsable(person)
         values = {
-            "first_name": _("Personne"), "last_name": _("anonymisée n° %(pk)s") % {"pk": person.pk},
-            "username": f"anonyme-{person.pk}", "email": "", "phone": "",
+            "first_name": _("Personne"),
+            "last_name": _("anonymisée n° %(pk)s") % {"pk": person.pk},
+            "username": f"anonyme-{person.pk}",
+            "email": "",
+            "phone": "",
         }
         person.is_active = False
         person.is_staff = False
@@ -334,9 +390,14 @@ def person_erase(
         entry.changes = {name: [_("(effacé)"), _("(effacé)")] for name in entry.changes}
         entry.save(update_fields=["changes"])
     person.privacy_requests.update(details="")
-    _log(person=person, action=action, by=by, request=request,
-         summary=reason or _("Nom remplacé, coordonnées vidées, consentements retirés"),
-         changes={"fields": sorted(values)})
+    _log(
+        person=person,
+        action=action,
+        by=by,
+        request=request,
+        summary=reason or _("Nom remplacé, coordonnées vidées, consentements retirés"),
+        changes={"fields": sorted(values)},
+    )
     return person
 
 
@@ -353,7 +414,9 @@ def purge_personal_data(*, dry_run: bool = False, today: datetime.date | None = 
         done[key].append(person.pk)
         if not dry_run:
             person_erase(
-                person=person, by=None, action=PrivacyAction.Action.PURGE,
+                person=person,
+                by=None,
+                action=PrivacyAction.Action.PURGE,
                 reason=_("Aucune activité depuis plus de %(years)s ans") % {"years": years},
             )
     return done
@@ -362,8 +425,17 @@ def purge_personal_data(*, dry_run: bool = False, today: datetime.date | None = 
 # The confidentiality-incident register ------------------------------------------------------------
 
 INCIDENT_FIELDS = (
-    "information_involved", "circumstances", "occurred_on", "occurred_until", "discovered_on", "people_affected",
-    "risk_assessment", "serious_risk", "cai_notified_on", "people_notified_on", "measures_taken",
+    "information_involved",
+    "circumstances",
+    "occurred_on",
+    "occurred_until",
+    "discovered_on",
+    "people_affected",
+    "risk_assessment",
+    "serious_risk",
+    "cai_notified_on",
+    "people_notified_on",
+    "measures_taken",
 )
 
 

@@ -38,14 +38,21 @@ def signup(request):
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and not throttle.client_allowed(request, "signup"):
         # Per client, not per address: the refusal says nothing about anyone's account.
-        form.add_error(None, _("Trop d'inscriptions depuis votre réseau au cours de la dernière heure : réessayez plus tard."))
+        form.add_error(
+            None, _("Trop d'inscriptions depuis votre réseau au cours de la dernière heure : réessayez plus tard.")
+        )
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             user = services.account_register_with_consents(
-                username=data["username"], first_name=data["first_name"], last_name=data["last_name"],
-                email=data["email"], password=data["password1"], organisation=form.organisation_data(),
-                join=data["join"] if data["choice"] == SignupForm.JOIN else None, message=data["message"],
+                username=data["username"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                password=data["password1"],
+                organisation=form.organisation_data(),
+                join=data["join"] if data["choice"] == SignupForm.JOIN else None,
+                message=data["message"],
                 consents=form.consents(),
             )
         except ValidationError as error:
@@ -81,7 +88,8 @@ def signup(request):
 
 def privacy_policy(request):
     return render(
-        request, "privacy/privacy_policy.html",
+        request,
+        "privacy/privacy_policy.html",
         {
             "officer": policy.privacy_officer(),
             "retention": policy.RETENTION,
@@ -114,15 +122,19 @@ def privacy_request_list(request):
     today = timezone.localdate()
     requests = list(
         PrivacyRequest.objects.select_related("user", "citizen")
-        .annotate(open_first=Case(When(status=PrivacyRequest.Status.OPEN, then=Value(0)), default=Value(1),
-                                  output_field=IntegerField()))
+        .annotate(
+            open_first=Case(
+                When(status=PrivacyRequest.Status.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
         .order_by("open_first", "due_on", "pk")[:200]
     )
     for item in requests:
         item.overdue = item.is_overdue(today)
         item.kind_url = selectors.url_kind(item.person)
     return render(
-        request, "privacy/privacy_request_list.html",
+        request,
+        "privacy/privacy_request_list.html",
         {
             "requests": requests,
             "overdue_count": PrivacyRequest.objects.overdue(today).count(),
@@ -154,7 +166,8 @@ def privacy_request_detail(request, pk):
                 return redirect(privacy_request)
     person = privacy_request.person
     return render(
-        request, "privacy/privacy_request_detail.html",
+        request,
+        "privacy/privacy_request_detail.html",
         {
             "privacy_request": privacy_request,
             "person": person,
@@ -204,13 +217,14 @@ def _person_context(request, person, kind, **forms):
         "requests": selectors.requests_of(person),
         "actions": selectors.actions_of(person)[:100],
         "consents": consents,
-        "legacy_consent": is_citizen and person.consent_to_contact and not any(
-            c.purpose == "contact" for c in consents
-        ),
+        "legacy_consent": is_citizen
+        and person.consent_to_contact
+        and not any(c.purpose == "contact" for c in consents),
         "memberships": [] if is_citizen else person.memberships.select_related("organisation"),
         "request_form": forms.get("request_form") or PrivacyRequestForm(initial={"received_on": timezone.localdate()}),
         "consents_form": (forms.get("consents_form") or ConsentsForm(purposes=policy.purposes_for(person), given=given))
-        if is_citizen and not person.anonymised_at else None,
+        if is_citizen and not person.anonymised_at
+        else None,
     }
 
 
@@ -236,7 +250,9 @@ def privacy_request_create(request, kind, pk):
             )
             return redirect(created)
     return render(
-        request, "privacy/privacy_person_detail.html", _person_context(request, person, kind, request_form=form),
+        request,
+        "privacy/privacy_person_detail.html",
+        _person_context(request, person, kind, request_form=form),
         status=400,
     )
 
@@ -250,7 +266,9 @@ def privacy_consents_record(request, kind, pk):
         raise Http404
     form = ConsentsForm(request.POST, purposes=policy.purposes_for(person))
     if form.is_valid():
-        services.consents_set(person=person, purposes=form.purposes(), source=Consent.Source.COORDINATION, by=request.user)
+        services.consents_set(
+            person=person, purposes=form.purposes(), source=Consent.Source.COORDINATION, by=request.user
+        )
         messages.success(request, _("Consentements enregistrés."))
     return redirect("privacy:privacy-person-detail", kind=kind, pk=pk)
 
@@ -291,7 +309,9 @@ def privacy_person_rectify(request, kind, pk):
     fields = services.RECTIFIABLE[selectors.person_kind(person)]
     requests = selectors.requests_of(person).filter(status=PrivacyRequest.Status.OPEN)
     form = RectifyForm(
-        request.POST or None, fields=fields, requests=requests,
+        request.POST or None,
+        fields=fields,
+        requests=requests,
         initial={**{name: getattr(person, name) for name in fields}, "request": request.GET.get("demande")},
     )
     if request.method == "POST" and form.is_valid():
@@ -332,7 +352,8 @@ def privacy_person_erase(request, kind, pk):
 @coordination_required
 def incident_list(request):
     return render(
-        request, "privacy/incident_list.html",
+        request,
+        "privacy/incident_list.html",
         {"incidents": ConfidentialityIncident.objects.select_related("recorded_by")},
     )
 
@@ -347,8 +368,11 @@ def incident_create(request):
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            messages.success(request, _("Incident consigné au registre; il y reste jusqu'au %(day)s.")
-                             % {"day": incident.kept_until.isoformat()})
+            messages.success(
+                request,
+                _("Incident consigné au registre; il y reste jusqu'au %(day)s.")
+                % {"day": incident.kept_until.isoformat()},
+            )
             return redirect(incident)
     return render(request, "privacy/incident_form.html", {"form": form, "incident": None})
 
@@ -367,4 +391,3 @@ def incident_detail(request, pk):
             messages.success(request, _("Registre mis à jour."))
             return redirect(incident)
     return render(request, "privacy/incident_form.html", {"form": form, "incident": incident})
-

@@ -20,7 +20,9 @@ def get_project_for_user(request, pk, *, write=False, queryset=None) -> ActionPr
     if write and not project.can_edit(request.user):
         if project.is_lead_member(request.user) and not project.is_editable_by_partner:
             raise PermissionDenied(
-                _("Ce projet est « %(status)s » : il ne se modifie plus. Écrivez un commentaire à la coordination au besoin.")
+                _(
+                    "Ce projet est « %(status)s » : il ne se modifie plus. Écrivez un commentaire à la coordination au besoin."
+                )
                 % {"status": project.get_status_display()}
             )
         raise PermissionDenied(_("Seuls les membres de l'organisation porteuse modifient ce projet."))

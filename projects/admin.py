@@ -78,7 +78,9 @@ class ActionProjectChangeForm(forms.ModelForm):
     """Adds a status change, checked against the review process, to the admin's project page."""
 
     new_status = forms.ChoiceField(label=_("Changer le statut"), required=False)
-    status_comment = FreeTextField(label=_("Motif du changement"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    status_comment = FreeTextField(
+        label=_("Motif du changement"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     class Meta:
         model = ActionProject
@@ -115,10 +117,15 @@ class ActionProjectAdmin(SimpleHistoryAdmin, ModelAdmin):
         super().save_model(request, obj, form, change)
         if not change:
             # A new project starts its history with its first status.
-            ProjectStatusChange.objects.create(project=obj, from_status="", to_status=obj.status, changed_by=request.user)
+            ProjectStatusChange.objects.create(
+                project=obj, from_status="", to_status=obj.status, changed_by=request.user
+            )
         elif form.cleaned_data.get("new_status"):
             status_services.project_change_status(
-                project=obj, to_status=form.cleaned_data["new_status"], by=request.user, comment=form.cleaned_data["status_comment"]
+                project=obj,
+                to_status=form.cleaned_data["new_status"],
+                by=request.user,
+                comment=form.cleaned_data["status_comment"],
             )
             obj.refresh_from_db()
 
@@ -276,4 +283,8 @@ class ReportAttachmentAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("Télécharger"))
     def download(self, attachment):
-        return format_html('<a href="{}">{}</a>', reverse("projects:attachment-download", args=[attachment.pk]), attachment.original_name)
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("projects:attachment-download", args=[attachment.pk]),
+            attachment.original_name,
+        )

@@ -36,7 +36,9 @@ MONEY_NOT_NEGATIVE = _("Le montant ne peut pas être négatif.")
 
 
 def _money(label, **kwargs):
-    return MoneyField(label=label, required=False, min_value=0, error_messages={"min_value": MONEY_NOT_NEGATIVE}, **kwargs)
+    return MoneyField(
+        label=label, required=False, min_value=0, error_messages={"min_value": MONEY_NOT_NEGATIVE}, **kwargs
+    )
 
 
 class LeadChoiceMixin:
@@ -46,7 +48,8 @@ class LeadChoiceMixin:
         organisations = list(organisations)
         if len(organisations) > 1:
             self.fields["lead"] = forms.ModelChoiceField(
-                label=_("Organisation porteuse"), queryset=Organisation.objects.filter(pk__in=[o.pk for o in organisations]).order_by("name")
+                label=_("Organisation porteuse"),
+                queryset=Organisation.objects.filter(pk__in=[o.pk for o in organisations]).order_by("name"),
             )
         self.lead_organisations = organisations
 
@@ -81,8 +84,18 @@ class ProjectForm(LeadChoiceMixin, forms.ModelForm):
         model = ActionProject
         formfield_callback = bounded_texts(description=LONG_TEXT_MAX_LENGTH, objectives=LONG_TEXT_MAX_LENGTH)
         fields = [
-            "title", "theme", "objective", "space", "summary", "description", "objectives",
-            "target_population", "area_served", "start_date", "end_date", "plan_years",
+            "title",
+            "theme",
+            "objective",
+            "space",
+            "summary",
+            "description",
+            "objectives",
+            "target_population",
+            "area_served",
+            "start_date",
+            "end_date",
+            "plan_years",
         ]
         field_classes = {"plan_years": IdsField}
         widgets = {
@@ -103,7 +116,9 @@ class ProjectForm(LeadChoiceMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         themes = Theme.objects.all() if plan is None else plan.themes.all()
         self.fields["theme"].queryset = themes.order_by("order")
-        self.fields["objective"].queryset = Objective.objects.filter(theme__in=themes).select_related("theme").order_by("theme__order", "order")
+        self.fields["objective"].queryset = (
+            Objective.objects.filter(theme__in=themes).select_related("theme").order_by("theme__order", "order")
+        )
         self.fields["objective"].label_from_instance = lambda o: f"{o.theme.name} — {o.title}"
         self.fields["space"].queryset = Space.objects.active().order_by("name")
         self.plan_years = list(plan.years.all()) if plan is not None else []
@@ -144,12 +159,18 @@ class ProjectForm(LeadChoiceMixin, forms.ModelForm):
 
 
 class ProjectPartnerForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Organisation partenaire"), queryset=Organisation.objects.none(), required=False)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation partenaire"), queryset=Organisation.objects.none(), required=False
+    )
     contribution_kind = forms.ChoiceField(
-        label=_("Contribution"), choices=ProjectPartner.Contribution.choices, initial=ProjectPartner.Contribution.SERVICES
+        label=_("Contribution"),
+        choices=ProjectPartner.Contribution.choices,
+        initial=ProjectPartner.Contribution.SERVICES,
     )
     contribution_value = _money(_("Valeur estimée"))
-    contribution_description = forms.CharField(label=_("Description de la contribution"), max_length=255, required=False)
+    contribution_description = forms.CharField(
+        label=_("Description de la contribution"), max_length=255, required=False
+    )
 
     def __init__(self, *args, lead=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -210,7 +231,8 @@ ProjectOtherFundingFormSet = forms.formset_factory(ProjectOtherFundingForm, extr
 
 class ProjectCommentForm(forms.Form):
     text = FreeTextField(
-        label=_("Votre commentaire"), widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Votre commentaire"),
+        widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Écrivez un commentaire avant de l'envoyer.")},
     )
 
@@ -233,14 +255,18 @@ class ReviewCriterionForm(forms.ModelForm):
 
 
 class ReviewOpenForm(forms.Form):
-    comment = FreeTextField(label=_("Commentaire (facultatif)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = FreeTextField(
+        label=_("Commentaire (facultatif)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ReviewScoresForm(forms.Form):
     """The committee and its grid: a score (0 to the criterion's maximum) and a comment per active criterion."""
 
     committee = FreeTextField(
-        label=_("Membres du comité d'analyse"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Membres du comité d'analyse"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Les personnes qui ont analysé le projet, une par ligne."),
     )
 
@@ -250,7 +276,9 @@ class ReviewScoresForm(forms.Form):
         for criterion in self.criteria:
             self.fields[f"score_{criterion.pk}"] = forms.IntegerField(
                 label=_("Note : %(name)s (sur %(max)s)") % {"name": criterion.name, "max": criterion.max_score},
-                required=False, min_value=0, max_value=criterion.max_score,
+                required=False,
+                min_value=0,
+                max_value=criterion.max_score,
                 error_messages={
                     "max_value": _("La note ne peut dépasser %(max)s.") % {"max": criterion.max_score},
                     "min_value": _("La note ne peut pas être négative."),
@@ -258,7 +286,8 @@ class ReviewScoresForm(forms.Form):
                 },
             )
             self.fields[f"comment_{criterion.pk}"] = FreeTextField(
-                label=_("Commentaire : %(name)s") % {"name": criterion.name}, required=False,
+                label=_("Commentaire : %(name)s") % {"name": criterion.name},
+                required=False,
                 widget=forms.Textarea(attrs={"rows": 1}),
             )
 
@@ -267,18 +296,19 @@ class ReviewScoresForm(forms.Form):
         return [(c, self[f"score_{c.pk}"], self[f"comment_{c.pk}"]) for c in self.criteria]
 
     def scores(self) -> dict:
-        return {
-            c: (self.cleaned_data[f"score_{c.pk}"], self.cleaned_data[f"comment_{c.pk}"]) for c in self.criteria
-        }
+        return {c: (self.cleaned_data[f"score_{c.pk}"], self.cleaned_data[f"comment_{c.pk}"]) for c in self.criteria}
 
 
 class ReviewRecommendForm(forms.Form):
     recommendation = forms.ChoiceField(
-        label=_("Recommandation du comité"), choices=ProjectReview.Recommendation.choices, widget=forms.RadioSelect,
+        label=_("Recommandation du comité"),
+        choices=ProjectReview.Recommendation.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": _("Choisissez une recommandation.")},
     )
     recommendation_note = FreeTextField(
-        label=_("Motifs de la recommandation"), widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Motifs de la recommandation"),
+        widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Indiquez les motifs de la recommandation.")},
         help_text=_("Pour une recommandation avec conditions, énumérez les conditions."),
     )
@@ -287,19 +317,29 @@ class ReviewRecommendForm(forms.Form):
 
 class BoardDecisionForm(forms.Form):
     outcome = forms.ChoiceField(
-        label=_("Décision du conseil d'administration"), choices=BoardDecision.Outcome.choices, widget=forms.RadioSelect,
+        label=_("Décision du conseil d'administration"),
+        choices=BoardDecision.Outcome.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": _("Choisissez la décision du conseil : accepté ou refusé.")},
     )
     resolution_number = forms.CharField(
-        label=_("Numéro de résolution"), max_length=60,
+        label=_("Numéro de résolution"),
+        max_length=60,
         error_messages={"required": _("Indiquez le numéro de la résolution du conseil.")},
     )
     decided_on = DateField(
-        label=_("Date de la décision"), widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d"), bounds=plan_date_bounds,
-        error_messages={"required": _("Indiquez la date de la décision."), "invalid": _("Saisissez une date valide (AAAA-MM-JJ).")},
+        label=_("Date de la décision"),
+        widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d"),
+        bounds=plan_date_bounds,
+        error_messages={
+            "required": _("Indiquez la date de la décision."),
+            "invalid": _("Saisissez une date valide (AAAA-MM-JJ)."),
+        },
     )
     granted_amount = MoneyField(
-        label=_("Montant accordé (facultatif)"), required=False, min_value=0,
+        label=_("Montant accordé (facultatif)"),
+        required=False,
+        min_value=0,
         help_text=_("Pour un projet accepté seulement."),
     )
     note = FreeTextField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -319,10 +359,15 @@ class BoardDecisionForm(forms.Form):
 
 class RequestChangesForm(forms.Form):
     comment = FreeTextField(
-        label=_("Modifications demandées"), widget=forms.Textarea(attrs={"rows": 5}),
+        label=_("Modifications demandées"),
+        widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": _("Dites au porteur ce qu'il doit modifier.")},
-        help_text=_("Le porteur reçoit ce message par courriel; le projet redevient un brouillon qu'il pourra déposer de nouveau."),
+        help_text=_(
+            "Le porteur reçoit ce message par courriel; le projet redevient un brouillon qu'il pourra déposer de nouveau."
+        ),
     )
+
+
 # ---- reports
 
 
@@ -340,7 +385,11 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data, initial=None):
         files = data if isinstance(data, (list, tuple)) else [data]
-        return [cleaned for cleaned in (super(MultipleFileField, self).clean(file, initial) for file in files if file) if cleaned]
+        return [
+            cleaned
+            for cleaned in (super(MultipleFileField, self).clean(file, initial) for file in files if file)
+            if cleaned
+        ]
 
 
 def _attachments_help(optional: bool) -> str:
@@ -349,12 +398,21 @@ def _attachments_help(optional: bool) -> str:
 
     limit = {"max": validators.megabytes(settings.ATTACHMENT_MAX_BYTES)}
     if optional:
-        types = gettext("Facultatif. Plusieurs fichiers possibles : PDF, PNG, JPEG, GIF, WebP, DOCX, XLSX, ODT, ODS, TXT "
-                        "ou CSV, %(max)s Mo au plus chacun.") % limit
+        types = (
+            gettext(
+                "Facultatif. Plusieurs fichiers possibles : PDF, PNG, JPEG, GIF, WebP, DOCX, XLSX, ODT, ODS, TXT "
+                "ou CSV, %(max)s Mo au plus chacun."
+            )
+            % limit
+        )
     else:
-        types = gettext("PDF, PNG, JPEG, GIF, WebP, DOCX, XLSX, ODT, ODS, TXT ou CSV, %(max)s Mo au plus chacun.") % limit
-    quotas = gettext("Un rapport compte au plus %(files)s pièces jointes et %(report)s Mo; celles de votre organisation "
-                     "totalisent au plus %(organisation)s Mo.") % {
+        types = (
+            gettext("PDF, PNG, JPEG, GIF, WebP, DOCX, XLSX, ODT, ODS, TXT ou CSV, %(max)s Mo au plus chacun.") % limit
+        )
+    quotas = gettext(
+        "Un rapport compte au plus %(files)s pièces jointes et %(report)s Mo; celles de votre organisation "
+        "totalisent au plus %(organisation)s Mo."
+    ) % {
         "files": settings.ATTACHMENT_MAX_FILES_PER_REPORT,
         "report": validators.megabytes(settings.ATTACHMENT_MAX_BYTES_PER_REPORT),
         "organisation": validators.megabytes(settings.ATTACHMENT_MAX_BYTES_PER_ORGANISATION),
@@ -378,19 +436,25 @@ class ReportForm(forms.Form):
     """A progress report, or the final report (`final`): validates and normalises; services.report_create files it."""
 
     deadline = forms.ModelChoiceField(
-        label=_("Ce rapport répond à l'échéance"), queryset=ReportDeadline.objects.none(), required=False,
+        label=_("Ce rapport répond à l'échéance"),
+        queryset=ReportDeadline.objects.none(),
+        required=False,
         empty_label=_("Aucune échéance en particulier"),
     )
     period_start = DateField(
-        label=_("Début de la période"), widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d"),
+        label=_("Début de la période"),
+        widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d"),
         error_messages={"required": _("Indiquez le début de la période couverte.")},
     )
     period_end = DateField(
-        label=_("Fin de la période"), widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d"),
+        label=_("Fin de la période"),
+        widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d"),
         error_messages={"required": _("Indiquez la fin de la période couverte.")},
     )
     percent_done = forms.IntegerField(
-        label=_("Avancement du projet (%)"), min_value=0, max_value=100,
+        label=_("Avancement du projet (%)"),
+        min_value=0,
+        max_value=100,
         error_messages={
             "min_value": _("L'avancement est un pourcentage de 0 à 100."),
             "max_value": _("L'avancement est un pourcentage de 0 à 100."),
@@ -398,39 +462,57 @@ class ReportForm(forms.Form):
         },
     )
     narrative = FreeTextField(
-        label=_("Activités réalisées"), widget=forms.Textarea(attrs={"rows": 5}), max_length=LONG_TEXT_MAX_LENGTH,
+        label=_("Activités réalisées"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=LONG_TEXT_MAX_LENGTH,
         help_text=_("Quoi, quand, avec qui."),
         error_messages={"required": _("Décrivez les activités réalisées.")},
     )
     highlights = FreeTextField(label=_("Faits saillants"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     people_reached = forms.IntegerField(
-        label=_("Personnes rejointes"), min_value=0, initial=0,
+        label=_("Personnes rejointes"),
+        min_value=0,
+        initial=0,
         error_messages={"min_value": _("Indiquez un nombre positif ou zéro.")},
     )
     citizens_reached = forms.IntegerField(
-        label=_("Dont citoyens et citoyennes"), min_value=0, initial=0,
+        label=_("Dont citoyens et citoyennes"),
+        min_value=0,
+        initial=0,
         help_text=_("Les personnes en situation de pauvreté rejointes, comprises dans le nombre précédent."),
         error_messages={"min_value": _("Indiquez un nombre positif ou zéro.")},
     )
     partners_involved = IdsField(
-        label=_("Partenaires mis à contribution"), queryset=Organisation.objects.none(), required=False,
+        label=_("Partenaires mis à contribution"),
+        queryset=Organisation.objects.none(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    expenses = MoneyField(label=_("Dépenses à ce jour"), required=False, help_text=_("En dollars, par exemple 1 250,50."))
+    expenses = MoneyField(
+        label=_("Dépenses à ce jour"), required=False, help_text=_("En dollars, par exemple 1 250,50.")
+    )
     gaps = FreeTextField(
-        label=_("Écarts et explications"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+        label=_("Écarts et explications"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
         help_text=_("Ce qui n'a pas été fait comme prévu, et pourquoi."),
     )
     effects = FreeTextField(
-        label=_("Effets observés"), widget=forms.Textarea(attrs={"rows": 4}), max_length=LONG_TEXT_MAX_LENGTH,
+        label=_("Effets observés"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=LONG_TEXT_MAX_LENGTH,
         error_messages={"required": _("Décrivez les effets observés du projet.")},
     )
     sustainability = FreeTextField(
-        label=_("Pérennité"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+        label=_("Pérennité"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
         help_text=_("Ce qui continuera après le financement de l'Alliance."),
     )
     reusable = FreeTextField(
-        label=_("Ce que d'autres pourraient reprendre"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+        label=_("Ce que d'autres pourraient reprendre"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
     attachments = MultipleFileField(label=_("Pièces justificatives"))
 
@@ -446,7 +528,9 @@ class ReportForm(forms.Form):
                 del self.fields[name]
         deadlines = list(deadlines)
         if deadlines:
-            self.fields["deadline"].queryset = ReportDeadline.objects.filter(pk__in=[d.pk for d in deadlines]).order_by("due_on", "pk")
+            self.fields["deadline"].queryset = ReportDeadline.objects.filter(pk__in=[d.pk for d in deadlines]).order_by(
+                "due_on", "pk"
+            )
             self.fields["deadline"].label_from_instance = lambda d: " — ".join(
                 str(part) for part in (d.get_kind_display(), d.label, d.due_on.isoformat()) if part
             )
@@ -462,7 +546,8 @@ class ReportForm(forms.Form):
         for indicator in self.indicators:
             target = format_number(_trimmed(indicator.target)) if indicator.target is not None else "—"
             self.fields[self.indicator_field(indicator)] = NumberField(
-                label=indicator.name, required=False,
+                label=indicator.name,
+                required=False,
                 # Help texts are rendered as HTML (Django's and crispy's `help_text|safe`): escape the unit typed
                 help_text=_("Cible : %(target)s %(unit)s") % {"target": target, "unit": escape(indicator.unit)},
             )
@@ -501,8 +586,18 @@ class ReportForm(forms.Form):
         data = self.cleaned_data
         fields = {
             name: data[name]
-            for name in ("period_start", "period_end", "percent_done", "narrative", "highlights", "people_reached",
-                         "citizens_reached", "expenses", "gaps", *(self.FINAL_ONLY if self.final else ()))
+            for name in (
+                "period_start",
+                "period_end",
+                "percent_done",
+                "narrative",
+                "highlights",
+                "people_reached",
+                "citizens_reached",
+                "expenses",
+                "gaps",
+                *(self.FINAL_ONLY if self.final else ()),
+            )
         }
         return {
             **fields,
@@ -516,7 +611,8 @@ class ReportForm(forms.Form):
 
 class ReportAttachmentForm(forms.Form):
     files = MultipleFileField(
-        label=_("Ajouter des pièces justificatives"), required=True,
+        label=_("Ajouter des pièces justificatives"),
+        required=True,
         error_messages={"required": _("Choisissez au moins un fichier.")},
     )
 

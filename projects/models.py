@@ -100,13 +100,28 @@ class ActionProjectQuerySet(models.QuerySet):
 
 class ActionProject(models.Model):
     title = models.CharField(_("titre"), max_length=255)
-    lead = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="led_projects", verbose_name=_("porteur"))
+    lead = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="led_projects", verbose_name=_("porteur")
+    )
     partners = models.ManyToManyField(
-        Organisation, through="ProjectPartner", related_name="partner_projects", blank=True, verbose_name=_("partenaires")
+        Organisation,
+        through="ProjectPartner",
+        related_name="partner_projects",
+        blank=True,
+        verbose_name=_("partenaires"),
     )
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="projects", verbose_name=_("enjeu"))
-    objective = models.ForeignKey(Objective, on_delete=models.PROTECT, null=True, blank=True, related_name="projects", verbose_name=_("objectif"))
-    space = models.ForeignKey(Space, on_delete=models.PROTECT, null=True, blank=True, related_name="projects", verbose_name=_("lieu de concertation"))
+    objective = models.ForeignKey(
+        Objective, on_delete=models.PROTECT, null=True, blank=True, related_name="projects", verbose_name=_("objectif")
+    )
+    space = models.ForeignKey(
+        Space,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("lieu de concertation"),
+    )
     summary = models.CharField(_("résumé"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
     objectives = models.TextField(_("objectifs du projet"), blank=True)
@@ -145,7 +160,9 @@ class ActionProject(models.Model):
             models.Index(fields=["theme", "status"], name="chantiers_project_theme_status"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(amount_requested__gte=0), name="chantiers_actionproject_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(amount_requested__gte=0), name="chantiers_actionproject_amount_not_negative"
+            ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="chantiers_actionproject_ends_after_start",
@@ -214,13 +231,16 @@ class ProjectPartnerQuerySet(models.QuerySet):
     def with_marked_name(self):
         """`marked_name`: the organisation's name, followed by « (non confirmé) » until it confirms (for the bilan
         and its exports, which print names, not badges)."""
-        return self.annotate(marked_name=models.Case(
-            models.When(
-                status=ProjectPartner.Status.PENDING,
-                then=Concat(F("organisation__name"), models.Value(" " + gettext("(non confirmé)"))),
-            ),
-            default=F("organisation__name"), output_field=models.CharField(),
-        ))
+        return self.annotate(
+            marked_name=models.Case(
+                models.When(
+                    status=ProjectPartner.Status.PENDING,
+                    then=Concat(F("organisation__name"), models.Value(" " + gettext("(non confirmé)"))),
+                ),
+                default=F("organisation__name"),
+                output_field=models.CharField(),
+            )
+        )
 
 
 class ProjectPartner(models.Model):
@@ -240,13 +260,21 @@ class ProjectPartner(models.Model):
         DECLINED = "declined", _("a décliné")
 
     project = models.ForeignKey(ActionProject, on_delete=models.CASCADE, related_name="partnerships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="project_partnerships", verbose_name=_("organisation"))
-    contribution_kind = models.CharField(_("contribution"), max_length=20, choices=Contribution.choices, default=Contribution.SERVICES)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="project_partnerships", verbose_name=_("organisation")
+    )
+    contribution_kind = models.CharField(
+        _("contribution"), max_length=20, choices=Contribution.choices, default=Contribution.SERVICES
+    )
     contribution_value = models.DecimalField(_("valeur estimée"), null=True, blank=True, **MONEY)
     contribution_description = models.CharField(_("description de la contribution"), max_length=255, blank=True)
     status = models.CharField(_("réponse du partenaire"), max_length=20, choices=Status.choices, default=Status.PENDING)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="partnership_answers",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partnership_answers",
         verbose_name=_("réponse donnée par"),
     )
     answered_at = models.DateTimeField(_("réponse donnée le"), null=True, blank=True)
@@ -322,8 +350,12 @@ class OtherFunding(models.Model):
 class ProjectYearAmount(models.Model):
     """The amount a project requests from the envelope for one plan year."""
 
-    project = models.ForeignKey(ActionProject, on_delete=models.CASCADE, related_name="year_amounts", verbose_name=_("projet"))
-    plan_year = models.ForeignKey(PlanYear, on_delete=models.PROTECT, related_name="project_amounts", verbose_name=_("année du plan"))
+    project = models.ForeignKey(
+        ActionProject, on_delete=models.CASCADE, related_name="year_amounts", verbose_name=_("projet")
+    )
+    plan_year = models.ForeignKey(
+        PlanYear, on_delete=models.PROTECT, related_name="project_amounts", verbose_name=_("année du plan")
+    )
     amount = models.DecimalField(_("montant demandé"), **MONEY)
 
     class Meta:
@@ -334,7 +366,8 @@ class ProjectYearAmount(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "plan_year"], name="chantiers_projectyearamount_unique"),
             models.CheckConstraint(
-                condition=Q(amount__gte=0), name="chantiers_projectyearamount_amount_not_negative",
+                condition=Q(amount__gte=0),
+                name="chantiers_projectyearamount_amount_not_negative",
                 violation_error_message=_("Le montant ne peut pas être négatif."),
             ),
         ]
@@ -346,10 +379,19 @@ class ProjectYearAmount(models.Model):
 class ProjectComment(models.Model):
     """A comment on a project by Coordination or a member of an organisation named on it."""
 
-    project = models.ForeignKey(ActionProject, on_delete=models.PROTECT, related_name="comments", verbose_name=_("projet"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="project_comments", verbose_name=_("auteur"))
+    project = models.ForeignKey(
+        ActionProject, on_delete=models.PROTECT, related_name="comments", verbose_name=_("projet")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="project_comments", verbose_name=_("auteur")
+    )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="project_comments", verbose_name=_("pour l'organisation")
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="project_comments",
+        verbose_name=_("pour l'organisation"),
     )
     text = models.TextField(_("commentaire"))
     created_at = models.DateTimeField(_("écrit le"), default=timezone.now)
@@ -370,7 +412,9 @@ class ProjectStatusChange(models.Model):
     project = models.ForeignKey(ActionProject, on_delete=models.PROTECT, related_name="status_changes")
     from_status = models.CharField(_("ancien statut"), max_length=20, choices=ProjectStatus.choices, blank=True)
     to_status = models.CharField(_("nouveau statut"), max_length=20, choices=ProjectStatus.choices)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("par"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("par")
+    )
     changed_at = models.DateTimeField(_("le"), default=timezone.now)
     comment = models.TextField(_("commentaire"), blank=True)
 
@@ -412,7 +456,9 @@ class ReviewCriterion(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="review_criteria", verbose_name=_("plan"))
     name = models.CharField(_("critère"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    max_score = models.PositiveSmallIntegerField(_("note maximale"), default=5, validators=[MinValueValidator(1), MaxValueValidator(100)])
+    max_score = models.PositiveSmallIntegerField(
+        _("note maximale"), default=5, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
     order = models.PositiveSmallIntegerField(_("ordre"), default=1)
     is_active = models.BooleanField(_("en usage"), default=True)
 
@@ -439,14 +485,30 @@ class ProjectReview(models.Model):
         CONDITIONAL = "conditional", _("Favorable avec conditions")
         UNFAVORABLE = "unfavorable", _("Défavorable")
 
-    project = models.ForeignKey(ActionProject, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("projet"))
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("ouverte par"))
+    project = models.ForeignKey(
+        ActionProject, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("projet")
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ouverte par"),
+    )
     opened_at = models.DateTimeField(_("ouverte le"), default=timezone.now)
     committee = models.TextField(_("membres du comité d'analyse"), blank=True)
     recommendation = models.CharField(_("recommandation"), max_length=20, choices=Recommendation.choices, blank=True)
     recommendation_note = models.TextField(_("motifs de la recommandation"), blank=True)
     recommended_amount = models.DecimalField(_("montant recommandé"), null=True, blank=True, **MONEY)
-    recommended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("recommandation saisie par"))
+    recommended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recommandation saisie par"),
+    )
     recommended_at = models.DateTimeField(_("recommandée le"), null=True, blank=True)
 
     class Meta:
@@ -470,8 +532,12 @@ class ProjectReview(models.Model):
 
 
 class ReviewScore(models.Model):
-    review = models.ForeignKey(ProjectReview, on_delete=models.CASCADE, related_name="scores", verbose_name=_("analyse"))
-    criterion = models.ForeignKey(ReviewCriterion, on_delete=models.PROTECT, related_name="scores", verbose_name=_("critère"))
+    review = models.ForeignKey(
+        ProjectReview, on_delete=models.CASCADE, related_name="scores", verbose_name=_("analyse")
+    )
+    criterion = models.ForeignKey(
+        ReviewCriterion, on_delete=models.PROTECT, related_name="scores", verbose_name=_("critère")
+    )
     score = models.PositiveSmallIntegerField(_("note"))
     comment = models.TextField(_("commentaire"), blank=True)
 
@@ -497,13 +563,22 @@ class BoardDecision(models.Model):
         ACCEPTED = "accepted", _("Accepté")
         REFUSED = "refused", _("Refusé")
 
-    project = models.OneToOneField(ActionProject, on_delete=models.PROTECT, related_name="board_decision", verbose_name=_("projet"))
+    project = models.OneToOneField(
+        ActionProject, on_delete=models.PROTECT, related_name="board_decision", verbose_name=_("projet")
+    )
     outcome = models.CharField(_("décision"), max_length=20, choices=Outcome.choices)
     resolution_number = models.CharField(_("numéro de résolution"), max_length=60)
     decided_on = models.DateField(_("date de la décision"))
     granted_amount = models.DecimalField(_("montant accordé"), null=True, blank=True, **MONEY)
     note = models.TextField(_("note"), blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("saisie par"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("saisie par"),
+    )
     recorded_at = models.DateTimeField(_("saisie le"), default=timezone.now)
 
     class Meta:
@@ -545,12 +620,21 @@ class ReportDeadline(models.Model):
         PROGRESS = "progress", _("Rapport d'étape")
         FINAL = "final", _("Rapport final")
 
-    project = models.ForeignKey(ActionProject, on_delete=models.PROTECT, related_name="report_deadlines", verbose_name=_("projet"))
+    project = models.ForeignKey(
+        ActionProject, on_delete=models.PROTECT, related_name="report_deadlines", verbose_name=_("projet")
+    )
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.PROGRESS)
     due_on = models.DateField(_("à remettre le"))
     label = models.CharField(_("libellé"), max_length=120, blank=True)
     reminded_on = models.DateField(_("dernier rappel le"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("saisie par"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("saisie par"),
+    )
     created_at = models.DateTimeField(_("saisie le"), auto_now_add=True)
 
     objects = ReportDeadlineQuerySet.as_manager()
@@ -562,7 +646,9 @@ class ReportDeadline(models.Model):
         ordering = ["project", "due_on", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["project"], condition=Q(kind="final"), name="chantiers_reportdeadline_one_final",
+                fields=["project"],
+                condition=Q(kind="final"),
+                name="chantiers_reportdeadline_one_final",
                 violation_error_message=_("Ce projet a déjà une échéance de rapport final."),
             ),
         ]
@@ -574,9 +660,16 @@ class ReportDeadline(models.Model):
 class ProgressReport(models.Model):
     """A project's report for a period (rapport d'étape), or its final report (bilan)."""
 
-    project = models.ForeignKey(ActionProject, on_delete=models.PROTECT, related_name="reports", verbose_name=_("projet"))
+    project = models.ForeignKey(
+        ActionProject, on_delete=models.PROTECT, related_name="reports", verbose_name=_("projet")
+    )
     deadline = models.OneToOneField(
-        ReportDeadline, on_delete=models.PROTECT, null=True, blank=True, related_name="report", verbose_name=_("échéance")
+        ReportDeadline,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="report",
+        verbose_name=_("échéance"),
     )
     period_start = models.DateField(_("du"))
     period_end = models.DateField(_("au"))
@@ -596,10 +689,14 @@ class ProgressReport(models.Model):
     sustainability = models.TextField(_("pérennité"), blank=True)
     reusable = models.TextField(_("ce que d'autres pourraient reprendre"), blank=True)
     is_final = models.BooleanField(_("rapport final"), default=False)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("déposé par"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("déposé par")
+    )
     submitted_at = models.DateTimeField(_("déposé le"), default=timezone.now)
 
-    history = ChangeHistory(table_name="chantiers_historicalprogressreport")  # who, when, what changed (django-simple-history)
+    history = ChangeHistory(
+        table_name="chantiers_historicalprogressreport"
+    )  # who, when, what changed (django-simple-history)
 
     class Meta:
         db_table = "chantiers_progressreport"
@@ -617,10 +714,13 @@ class ProgressReport(models.Model):
             models.CheckConstraint(
                 condition=Q(citizens_reached__lte=F("people_reached")),
                 name="chantiers_progressreport_citizens_within_people",
-                violation_error_message=_("Les citoyens rejoints font partie des personnes rejointes : ils ne peuvent être plus nombreux."),
+                violation_error_message=_(
+                    "Les citoyens rejoints font partie des personnes rejointes : ils ne peuvent être plus nombreux."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(expenses__isnull=True) | Q(expenses__gte=0), name="chantiers_progressreport_expenses_not_negative",
+                condition=Q(expenses__isnull=True) | Q(expenses__gte=0),
+                name="chantiers_progressreport_expenses_not_negative",
             ),
             models.CheckConstraint(
                 condition=Q(period_end__gte=F("period_start")),
@@ -661,12 +761,21 @@ class ReportAttachment(models.Model):
     """A document attached to a report; stored outside the static files and served only to
     those who may see the project (projects.views.reports)."""
 
-    report = models.ForeignKey(ProgressReport, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("rapport"))
+    report = models.ForeignKey(
+        ProgressReport, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("rapport")
+    )
     file = models.FileField(_("fichier"), upload_to=attachment_path, max_length=255)
     original_name = models.CharField(_("nom du fichier"), max_length=255)
     content_type = models.CharField(_("type"), max_length=120)
     size = models.PositiveIntegerField(_("taille (octets)"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("déposé par"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("déposé par"),
+    )
     uploaded_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
 
     class Meta:

@@ -56,7 +56,9 @@ def rank_similar(
     return [key for _score, _index, key in scored[:limit]]
 
 
-def similar_pairs(candidates: Iterable[Candidate], *, min_shared: int = 1, limit: int = 50) -> list[tuple[object, object, int]]:
+def similar_pairs(
+    candidates: Iterable[Candidate], *, min_shared: int = 1, limit: int = 50
+) -> list[tuple[object, object, int]]:
     """Pairs of candidates of different groups that share at least `min_shared` words, most similar first:
     (key, key, score), the score counting shared words plus SAME_THEME for a shared theme.
 
@@ -65,7 +67,7 @@ def similar_pairs(candidates: Iterable[Candidate], *, min_shared: int = 1, limit
     prepared = [(index, c, significant_words(c.title, c.summary)) for index, c in enumerate(candidates)]
     scored = []
     for i, (index_a, a, words_a) in enumerate(prepared):
-        for index_b, b, words_b in prepared[i + 1:]:
+        for index_b, b, words_b in prepared[i + 1 :]:
             if a.group is not None and a.group == b.group:
                 continue
             shared = len(words_a & words_b)

@@ -12,7 +12,9 @@ urlpatterns = [
     path("projets/<int:pk>/", projects.project_detail, name="project-detail"),
     path("projets/<int:pk>/modifier/", projects.project_update, name="project-update"),
     path("projets/<int:pk>/deposer/", projects.project_submit, name="project-submit"),
-    path("projets/<int:pk>/partenaires/<int:partner_pk>/reponse/", projects.partnership_answer, name="partnership-answer"),
+    path(
+        "projets/<int:pk>/partenaires/<int:partner_pk>/reponse/", projects.partnership_answer, name="partnership-answer"
+    ),
     path("projets/<int:pk>/commentaires/", projects.project_comment_create, name="project-comment-create"),
     # The review of filed projects: grid, analysis, recommendation, board decision; intentions and look-alikes
     path("projets/grille-d-analyse/", review.criterion_list, name="criterion-list"),
@@ -25,7 +27,9 @@ urlpatterns = [
     path("projets/<int:pk>/analyse/", review.review_detail, name="review-detail"),
     path("projets/<int:pk>/analyse/recommander/", review.review_recommend, name="review-recommend"),
     path("projets/<int:pk>/decision-du-conseil/", review.board_decision_create, name="board-decision-create"),
-    path("projets/<int:pk>/demander-des-modifications/", review.project_request_changes, name="project-request-changes"),
+    path(
+        "projets/<int:pk>/demander-des-modifications/", review.project_request_changes, name="project-request-changes"
+    ),
     path("projets/intentions/", review.intention_list, name="intention-list"),
     path("projets/<int:pk>/rediger/", review.intention_to_draft, name="intention-to-draft"),
     path("projets/semblables/", review.similar_pair_list, name="similar-pair-list"),

@@ -37,7 +37,9 @@ ATTACHMENT_TYPES = {
 }
 ATTACHMENT_TYPES_LABEL = "PDF, PNG, JPEG, GIF, WebP, DOCX, XLSX, ODT, ODS, TXT, CSV"
 
-attachment_extension_validator = FileExtensionValidator(allowed_extensions=[ext.lstrip(".") for ext in ATTACHMENT_TYPES])
+attachment_extension_validator = FileExtensionValidator(
+    allowed_extensions=[ext.lstrip(".") for ext in ATTACHMENT_TYPES]
+)
 
 # What `filetype` may answer for each kind recognised by its signature. An animated PNG is a PNG.
 _SIGNATURE_MIMES = {
@@ -49,8 +51,11 @@ _SIGNATURE_MIMES = {
 }
 # Office documents: `filetype` names them only when their members come in the order it expects (LibreOffice
 # and some generators write them otherwise), so a plain ZIP is enough here; the central directory decides.
-_OFFICE_MIMES = {kind: {content_type, "application/zip"} for content_type, kind in ATTACHMENT_TYPES.values()
-                 if kind in ("docx", "xlsx", "odt", "ods")}
+_OFFICE_MIMES = {
+    kind: {content_type, "application/zip"}
+    for content_type, kind in ATTACHMENT_TYPES.values()
+    if kind in ("docx", "xlsx", "odt", "ods")
+}
 _OOXML_MEMBER = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
 _ODF_MIMETYPE = {
     "odt": b"application/vnd.oasis.opendocument.text",
@@ -94,7 +99,7 @@ def _declared_member_count(file) -> int | None:
     at = tail.rfind(b"PK\x05\x06")
     if at < 0 or at + 12 > len(tail):
         return None
-    return struct.unpack("<H", tail[at + 10:at + 12])[0]  # 0xFFFF: ZIP64, more than any document has
+    return struct.unpack("<H", tail[at + 10 : at + 12])[0]  # 0xFFFF: ZIP64, more than any document has
 
 
 def office_archive_check(file, *, kind: str, name: str) -> bool:
@@ -102,10 +107,15 @@ def office_archive_check(file, *, kind: str, name: str) -> bool:
     naming the file when the archive is one no real document is (too many members, too big once
     decompressed, an abnormal ratio or compression method); decompresses at most the ODF `mimetype` line."""
     refused = ValidationError(
-        _("« %(name)s » est refusé : une fois décompressé, ce document dépasserait ce qu'un vrai document contient "
-          "(%(members)s fichiers internes et %(max)s Mo au plus).")
-        % {"name": name, "members": format_number(settings.ATTACHMENT_ZIP_MAX_MEMBERS),
-           "max": megabytes(settings.ATTACHMENT_ZIP_MAX_UNCOMPRESSED_BYTES)},
+        _(
+            "« %(name)s » est refusé : une fois décompressé, ce document dépasserait ce qu'un vrai document contient "
+            "(%(members)s fichiers internes et %(max)s Mo au plus)."
+        )
+        % {
+            "name": name,
+            "members": format_number(settings.ATTACHMENT_ZIP_MAX_MEMBERS),
+            "max": megabytes(settings.ATTACHMENT_ZIP_MAX_UNCOMPRESSED_BYTES),
+        },
         code="archive",
     )
     count = _declared_member_count(file)
@@ -124,8 +134,10 @@ def office_archive_check(file, *, kind: str, name: str) -> bool:
                 if (
                     member.compress_type not in _DOCUMENT_COMPRESSIONS
                     or total > settings.ATTACHMENT_ZIP_MAX_UNCOMPRESSED_BYTES
-                    or (member.file_size > _RATIO_FLOOR_BYTES
-                        and member.file_size > settings.ATTACHMENT_ZIP_MAX_RATIO * max(member.compress_size, 1))
+                    or (
+                        member.file_size > _RATIO_FLOOR_BYTES
+                        and member.file_size > settings.ATTACHMENT_ZIP_MAX_RATIO * max(member.compress_size, 1)
+                    )
                 ):
                     raise refused
             names = {member.filename: member for member in members}
@@ -212,7 +224,9 @@ def attachments_check(files) -> list[str]:
     return types
 
 
-def attachments_quota_check(files, *, report_files: int = 0, report_bytes: int = 0, organisation_bytes: int = 0) -> None:
+def attachments_quota_check(
+    files, *, report_files: int = 0, report_bytes: int = 0, organisation_bytes: int = 0
+) -> None:
     """Refuse `files` when, added to what is already stored (the report's files and bytes, the organisation's
     bytes over all its reports), they would pass a bound of the settings. Checks sizes only: nothing is read."""
     added = sum(file.size or 0 for file in files)
@@ -224,17 +238,27 @@ def attachments_quota_check(files, *, report_files: int = 0, report_bytes: int =
         )
     if report_bytes + added > settings.ATTACHMENT_MAX_BYTES_PER_REPORT:
         raise ValidationError(
-            _("Les pièces jointes d'un rapport totalisent au plus %(max)s Mo : il en a déjà %(stored)s Mo, "
-              "vous en ajoutez %(added)s Mo.")
-            % {"max": megabytes(settings.ATTACHMENT_MAX_BYTES_PER_REPORT), "stored": megabytes(report_bytes),
-               "added": megabytes(added)},
+            _(
+                "Les pièces jointes d'un rapport totalisent au plus %(max)s Mo : il en a déjà %(stored)s Mo, "
+                "vous en ajoutez %(added)s Mo."
+            )
+            % {
+                "max": megabytes(settings.ATTACHMENT_MAX_BYTES_PER_REPORT),
+                "stored": megabytes(report_bytes),
+                "added": megabytes(added),
+            },
             code="quota_report_bytes",
         )
     if organisation_bytes + added > settings.ATTACHMENT_MAX_BYTES_PER_ORGANISATION:
         raise ValidationError(
-            _("Les pièces jointes de votre organisation totalisent au plus %(max)s Mo : elle en a déjà %(stored)s Mo, "
-              "vous en ajoutez %(added)s Mo. Écrivez à la coordination si vous avez besoin de plus d'espace.")
-            % {"max": megabytes(settings.ATTACHMENT_MAX_BYTES_PER_ORGANISATION),
-               "stored": megabytes(organisation_bytes), "added": megabytes(added)},
+            _(
+                "Les pièces jointes de votre organisation totalisent au plus %(max)s Mo : elle en a déjà %(stored)s Mo, "
+                "vous en ajoutez %(added)s Mo. Écrivez à la coordination si vous avez besoin de plus d'espace."
+            )
+            % {
+                "max": megabytes(settings.ATTACHMENT_MAX_BYTES_PER_ORGANISATION),
+                "stored": megabytes(organisation_bytes),
+                "added": megabytes(added),
+            },
             code="quota_organisation_bytes",
         )

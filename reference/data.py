@@ -90,11 +90,20 @@ FUNDING_SOURCES = [
 # The analysis grid's usual criteria for projects funded by the FQIS through the alliances.
 # Coordinators edit them afterwards; they are seeded once, when a plan has none.
 REVIEW_CRITERIA = [
-    ("Impact sur la pauvreté et l'exclusion sociale", "Le projet agit sur les causes ou les effets de la pauvreté et de l'exclusion sociale des personnes visées."),
+    (
+        "Impact sur la pauvreté et l'exclusion sociale",
+        "Le projet agit sur les causes ou les effets de la pauvreté et de l'exclusion sociale des personnes visées.",
+    ),
     ("Objectifs clairs et mesurables", "Les objectifs, les résultats attendus et les indicateurs sont précis."),
     ("Plan de travail et budget réalistes", "Les activités, l'échéancier et le budget sont cohérents et réalisables."),
-    ("Capacité de l'organisation et partenariats", "L'organisation a l'expertise pour mener le projet et s'appuie sur des partenaires engagés."),
-    ("Autres sources de financement", "Le projet mobilise d'autres sources : mise de fonds, autres bailleurs, contributions en nature."),
+    (
+        "Capacité de l'organisation et partenariats",
+        "L'organisation a l'expertise pour mener le projet et s'appuie sur des partenaires engagés.",
+    ),
+    (
+        "Autres sources de financement",
+        "Le projet mobilise d'autres sources : mise de fonds, autres bailleurs, contributions en nature.",
+    ),
     ("Caractère novateur ou structurant", "Le projet innove ou laisse des effets durables dans la communauté."),
     ("Appui du milieu", "Le projet est appuyé par le milieu et s'inscrit dans les lieux de concertation existants."),
 ]

@@ -30,6 +30,7 @@ BENCH_DIR (/tmp), BENCH_REUSE=1 (keep databases already built at that scale), BE
 (docs/benchmarks.md), BENCH_DATABASES (`sqlite,postgresql`), BENCH_PG (postgres://postgres@127.0.0.1:5432),
 BENCH_LOAD=0 skips target 5, BENCH_USERS, BENCH_SECONDS, BENCH_WORKERS (4), BENCH_PORT (8123).
 """
+
 import csv
 import datetime
 import json
@@ -68,31 +69,44 @@ def env_for(url: str) -> dict:
     # DEBUG=1: load_demo needs it (the demo logins of target 5), and static files need no collectstatic.
     # One SECRET_KEY for every process: without it each gunicorn worker makes its own throw-away key and
     # refuses the sessions signed by the others (« Session data corrupted », logged-out users).
-    return {**os.environ, "DATABASE_URL": url, "DEBUG": "1", "LOG_LEVEL": "ERROR",
-            "SECRET_KEY": os.environ.get("SECRET_KEY", "make-bench-only-not-a-secret-" + "x" * 30)}
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DEBUG": "1",
+        "LOG_LEVEL": "ERROR",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "make-bench-only-not-a-secret-" + "x" * 30),
+    }
 
 
 def pg_admin(sql: str) -> None:
     """Run one statement on the server's `postgres` database (CREATE/DROP DATABASE)."""
-    code = (
-        "import psycopg2, sys; c = psycopg2.connect(sys.argv[1]); c.autocommit = True; c.cursor().execute(sys.argv[2]); c.close()"
+    code = "import psycopg2, sys; c = psycopg2.connect(sys.argv[1]); c.autocommit = True; c.cursor().execute(sys.argv[2]); c.close()"
+    subprocess.run(
+        [PYTHON, "-c", code, f"{setting('BENCH_PG', 'postgres://postgres@127.0.0.1:5432')}/postgres", sql], check=True
     )
-    subprocess.run([PYTHON, "-c", code, f"{setting('BENCH_PG', 'postgres://postgres@127.0.0.1:5432')}/postgres", sql], check=True)
 
 
 def exists(backend: str, scale: float, directory: Path) -> bool:
     if backend == SQLITE:
         return (directory / f"asis_volume_bench_{scale:g}.sqlite3").exists()
     code = "import psycopg2, sys; psycopg2.connect(sys.argv[1]).close()"
-    return subprocess.run([PYTHON, "-c", code, database_url(backend, scale, directory)], capture_output=True).returncode == 0
+    return (
+        subprocess.run([PYTHON, "-c", code, database_url(backend, scale, directory)], capture_output=True).returncode
+        == 0
+    )
 
 
 def build(backend: str, scale: float, directory: Path, reuse: bool) -> float | None:
     """A database at `scale`; the seconds `generate_volume` took (None when reused)."""
     if reuse and exists(backend, scale, directory):
         # Kept from an earlier run: brought up to this code's migrations (new indexes), its data untouched.
-        subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT,
-                       env=env_for(database_url(backend, scale, directory)), check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [PYTHON, "manage.py", "migrate", "--noinput", "-v0"],
+            cwd=ROOT,
+            env=env_for(database_url(backend, scale, directory)),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         return None
     if backend == SQLITE:
         (directory / f"asis_volume_bench_{scale:g}.sqlite3").unlink(missing_ok=True)
@@ -114,7 +128,12 @@ def build(backend: str, scale: float, directory: Path, reuse: bool) -> float | N
 
 def child(url: str, *args: str) -> dict:
     result = subprocess.run(
-        [PYTHON, str(Path(__file__).resolve()), *args], cwd=ROOT, env=env_for(url), check=True, capture_output=True, text=True,
+        [PYTHON, str(Path(__file__).resolve()), *args],
+        cwd=ROOT,
+        env=env_for(url),
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -130,7 +149,11 @@ def in_child(what: str, repeat: int) -> None:
 
     if what == "pages":
         pages = bench.measure_pages(repeat=repeat)
-        out = {"pages": pages, "admin": bench.admin_against_list(repeat=repeat), "slowest": bench.slowest_queries(pages)}
+        out = {
+            "pages": pages,
+            "admin": bench.admin_against_list(repeat=repeat),
+            "slowest": bench.slowest_queries(pages),
+        }
     elif what == "sessions":
         out = bench.signed_in_sessions(sys.argv[4].split(","), repeat)
     elif what == "xlsx-bilan":
@@ -154,9 +177,21 @@ def load_test(url: str, directory: Path) -> dict:
         sessions.write_text(json.dumps(made), encoding="utf-8")
         env = {**env, "BENCH_SESSIONS": str(sessions)}
     server = subprocess.Popen(
-        [str(Path(PYTHON).parent / "gunicorn"), "asis.wsgi", "--workers", workers, "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "--timeout", "120"],
-        cwd=ROOT, env=env, start_new_session=True,
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "asis.wsgi",
+            "--workers",
+            workers,
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--timeout",
+            "120",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
     )
     try:
         for _n in range(60):
@@ -167,10 +202,29 @@ def load_test(url: str, directory: Path) -> dict:
                 time.sleep(1)
         prefix = directory / "asis_bench_locust"
         subprocess.run(
-            [str(Path(PYTHON).parent / "locust"), "-f", str(ROOT / "scripts" / "locustfile.py"), "--headless",
-             "-u", users, "-r", "10", "-t", f"{seconds}s", "--host", f"http://127.0.0.1:{port}",
-             "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
-            cwd=ROOT, env=env, check=False, stdout=subprocess.DEVNULL,
+            [
+                str(Path(PYTHON).parent / "locust"),
+                "-f",
+                str(ROOT / "scripts" / "locustfile.py"),
+                "--headless",
+                "-u",
+                users,
+                "-r",
+                "10",
+                "-t",
+                f"{seconds}s",
+                "--host",
+                f"http://127.0.0.1:{port}",
+                "--csv",
+                str(prefix),
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            env=env,
+            check=False,
+            stdout=subprocess.DEVNULL,
             stderr=open(directory / "asis_bench_locust.log", "w", encoding="utf-8"),  # noqa: SIM115 (closed with the process)
         )
         with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
@@ -184,14 +238,25 @@ def load_test(url: str, directory: Path) -> dict:
             server.wait()
     total = next(row for row in rows if row["Name"] == "Aggregated")
     per_page = [
-        {"name": row["Name"], "requests": int(row["Request Count"]), "failures": int(row["Failure Count"]),
-         "median_ms": float(row["Median Response Time"]), "p95_ms": float(row["95%"])}
-        for row in rows if row["Name"] != "Aggregated"
+        {
+            "name": row["Name"],
+            "requests": int(row["Request Count"]),
+            "failures": int(row["Failure Count"]),
+            "median_ms": float(row["Median Response Time"]),
+            "p95_ms": float(row["95%"]),
+        }
+        for row in rows
+        if row["Name"] != "Aggregated"
     ]
     return {
-        "users": int(users), "seconds": int(seconds), "workers": int(workers),
-        "requests": int(total["Request Count"]), "failures": int(total["Failure Count"]),
-        "rps": float(total["Requests/s"]), "median_ms": float(total["Median Response Time"]), "p95_ms": float(total["95%"]),
+        "users": int(users),
+        "seconds": int(seconds),
+        "workers": int(workers),
+        "requests": int(total["Request Count"]),
+        "failures": int(total["Failure Count"]),
+        "rps": float(total["Requests/s"]),
+        "median_ms": float(total["Median Response Time"]),
+        "p95_ms": float(total["95%"]),
         "pages": per_page,
     }
 
@@ -216,17 +281,26 @@ def target_4(xlsx: dict, scales, scale: float, backend: str, max_memory: float, 
     failed += ["target 4 (time)"] * (not ok_time) + ["target 4 (memory)"] * (not ok_memory)
     rows4 = []
     for s in scales:
-        for key, label in (("bilan", "bilan XLSX (`/bilan/xlsx/?periode=plan`)"), ("import_export", "django-import-export XLSX")):
+        for key, label in (
+            ("bilan", "bilan XLSX (`/bilan/xlsx/?periode=plan`)"),
+            ("import_export", "django-import-export XLSX"),
+        ):
             row = xlsx[s][key]
-            rows4.append([f"{s:g}", label, f"{row['seconds']:.2f}", f"{row['peak_rss_mb']:.0f}", f"{row['bytes'] / 1024:.0f}"])
-    sections.append(table(
-        f"Target 4: XLSX of every project of the current plan ({backend}; each export in a fresh process)",
-        ["scale", "export", "seconds", "peak RSS, MB", "size, KB"], rows4,
-    ) + f"\nScale {scale:g}: bilan / django-import-export time = **{time_ratio:.2f}** (at most 0.5: {verdict(ok_time)}); "
+            rows4.append(
+                [f"{s:g}", label, f"{row['seconds']:.2f}", f"{row['peak_rss_mb']:.0f}", f"{row['bytes'] / 1024:.0f}"]
+            )
+    sections.append(
+        table(
+            f"Target 4: XLSX of every project of the current plan ({backend}; each export in a fresh process)",
+            ["scale", "export", "seconds", "peak RSS, MB", "size, KB"],
+            rows4,
+        )
+        + f"\nScale {scale:g}: bilan / django-import-export time = **{time_ratio:.2f}** (at most 0.5: {verdict(ok_time)}); "
         f"the bilan export's peak memory grows by **{growth:.0f} MB** from scale 1 (under {max_memory:g} MB: {verdict(ok_memory)}). "
         f"Projects written by django-import-export: {small_x['import_export']['rows']} at scale 1, "
         f"{large_x['import_export']['rows']} at scale {scale:g}. The bilan's response is "
-        f"{'streamed' if large_x['bilan']['streaming'] else 'not streamed'}.\n")
+        f"{'streamed' if large_x['bilan']['streaming'] else 'not streamed'}.\n"
+    )
     return failed
 
 
@@ -252,7 +326,10 @@ def main() -> int:
             measured[backend, s] = child(url, "--child", "pages", str(repeat))
             if backend == backends[0] and setting("BENCH_XLSX", "1") == "1":
                 print(f"{backend}, scale {s:g}: XLSX exports…", flush=True)
-                xlsx[s] = {"bilan": child(url, "--child", "xlsx-bilan", "1"), "import_export": child(url, "--child", "xlsx-iie", "1")}
+                xlsx[s] = {
+                    "bilan": child(url, "--child", "xlsx-bilan", "1"),
+                    "import_export": child(url, "--child", "xlsx-iie", "1"),
+                }
     load = None
     if POSTGRESQL in backends and setting("BENCH_LOAD", "1") == "1":
         print(f"postgresql, scale {scale:g}: gunicorn and locust…", flush=True)
@@ -269,20 +346,60 @@ def main() -> int:
             ratio = high["median_ms"] / low["median_ms"] if low["median_ms"] else float("inf")
             ok2 = high["median_ms"] < max_ms and ratio <= max_ratio
             failed += [f"target 1 ({backend}): {page}"] * (not ok1) + [f"target 2 ({backend}): {page}"] * (not ok2)
-            rows1.append([page, f"`{high['url']}`", str(low["queries"]), str(high["queries"]),
-                          f"{high['queries'] - low['queries']:+d}", verdict(ok1)])
-            rows2.append([page, f"{low['median_ms']:.1f}", f"{high['median_ms']:.1f}", f"{ratio:.1f}×",
-                          str(high["requests"]), verdict(ok2), f"{high.get('after_write_ms', 0):.1f}"])
-            print(f"{backend:10} {page:18} queries {low['queries']:3} -> {high['queries']:3}   "
-                  f"median {low['median_ms']:8.1f} -> {high['median_ms']:8.1f} ms")
-        sections.append(table(
-            f"Target 1 ({backend}): constant queries (scale {scale:g} makes no more queries than scale 1, and at most {max_queries})",
-            ["page", f"URL at scale {scale:g}", "queries, scale 1", f"queries, scale {scale:g}", "difference", "result"], rows1,
-        ))
-        sections.append(table(
-            f"Target 2 ({backend}): median server time at scale {scale:g} at most {max_ratio:g}× scale 1 and under {max_ms:g} ms",
-            ["page", "ms, scale 1", f"ms, scale {scale:g}", "ratio", "requests", "result", f"ms after a write (kept figures built again), scale {scale:g}"], rows2,
-        ))
+            rows1.append(
+                [
+                    page,
+                    f"`{high['url']}`",
+                    str(low["queries"]),
+                    str(high["queries"]),
+                    f"{high['queries'] - low['queries']:+d}",
+                    verdict(ok1),
+                ]
+            )
+            rows2.append(
+                [
+                    page,
+                    f"{low['median_ms']:.1f}",
+                    f"{high['median_ms']:.1f}",
+                    f"{ratio:.1f}×",
+                    str(high["requests"]),
+                    verdict(ok2),
+                    f"{high.get('after_write_ms', 0):.1f}",
+                ]
+            )
+            print(
+                f"{backend:10} {page:18} queries {low['queries']:3} -> {high['queries']:3}   "
+                f"median {low['median_ms']:8.1f} -> {high['median_ms']:8.1f} ms"
+            )
+        sections.append(
+            table(
+                f"Target 1 ({backend}): constant queries (scale {scale:g} makes no more queries than scale 1, and at most {max_queries})",
+                [
+                    "page",
+                    f"URL at scale {scale:g}",
+                    "queries, scale 1",
+                    f"queries, scale {scale:g}",
+                    "difference",
+                    "result",
+                ],
+                rows1,
+            )
+        )
+        sections.append(
+            table(
+                f"Target 2 ({backend}): median server time at scale {scale:g} at most {max_ratio:g}× scale 1 and under {max_ms:g} ms",
+                [
+                    "page",
+                    "ms, scale 1",
+                    f"ms, scale {scale:g}",
+                    "ratio",
+                    "requests",
+                    "result",
+                    f"ms after a write (kept figures built again), scale {scale:g}",
+                ],
+                rows2,
+            )
+        )
 
     rows3 = []
     for backend in backends:
@@ -291,12 +408,22 @@ def main() -> int:
         ratio = mine / theirs if theirs else float("inf")
         ok = ratio <= 1.0
         failed += [f"target 3 ({backend})"] * (not ok)
-        rows3.append([backend, f"{mine:.1f} ({admin['project_list']['queries']} q.)", f"{theirs:.1f} ({admin['admin']['queries']} q.)",
-                      f"{ratio:.2f}", verdict(ok)])
-    sections.append(table(
-        f"Target 3: /projets/ against the admin's change list of the same projects, scale {scale:g}, 25 a page (ratio at most 1.0)",
-        ["database", "/projets/ ms (queries)", "admin ms (queries)", "ratio", "result"], rows3,
-    ))
+        rows3.append(
+            [
+                backend,
+                f"{mine:.1f} ({admin['project_list']['queries']} q.)",
+                f"{theirs:.1f} ({admin['admin']['queries']} q.)",
+                f"{ratio:.2f}",
+                verdict(ok),
+            ]
+        )
+    sections.append(
+        table(
+            f"Target 3: /projets/ against the admin's change list of the same projects, scale {scale:g}, 25 a page (ratio at most 1.0)",
+            ["database", "/projets/ ms (queries)", "admin ms (queries)", "ratio", "result"],
+            rows3,
+        )
+    )
 
     if xlsx:
         failed += target_4(xlsx, scales, scale, backends[0], max_memory, sections)
@@ -304,13 +431,28 @@ def main() -> int:
     if load is not None:
         ok = load["failures"] == 0 and load["p95_ms"] < max_p95
         failed += ["target 5"] * (not ok)
-        rows5 = [[p["name"], str(p["requests"]), str(p["failures"]), f"{p['median_ms']:.0f}", f"{p['p95_ms']:.0f}"] for p in load["pages"]]
-        rows5.append(["**all**", str(load["requests"]), str(load["failures"]), f"{load['median_ms']:.0f}", f"{load['p95_ms']:.0f}"])
-        sections.append(table(
-            f"Target 5: gunicorn ({load['workers']} workers) on PostgreSQL at scale {scale:g}, locust: {load['users']} logged-in users for {load['seconds']} s",
-            ["request", "requests", "errors", "median ms", "p95 ms"], rows5,
-        ) + f"\n**{load['rps']:.1f} requests/s**, {load['failures']} error(s), p95 {load['p95_ms']:.0f} ms "
-            f"(no error and p95 under {max_p95:g} ms: {verdict(ok)}).\n")
+        rows5 = [
+            [p["name"], str(p["requests"]), str(p["failures"]), f"{p['median_ms']:.0f}", f"{p['p95_ms']:.0f}"]
+            for p in load["pages"]
+        ]
+        rows5.append(
+            [
+                "**all**",
+                str(load["requests"]),
+                str(load["failures"]),
+                f"{load['median_ms']:.0f}",
+                f"{load['p95_ms']:.0f}",
+            ]
+        )
+        sections.append(
+            table(
+                f"Target 5: gunicorn ({load['workers']} workers) on PostgreSQL at scale {scale:g}, locust: {load['users']} logged-in users for {load['seconds']} s",
+                ["request", "requests", "errors", "median ms", "p95 ms"],
+                rows5,
+            )
+            + f"\n**{load['rps']:.1f} requests/s**, {load['failures']} error(s), p95 {load['p95_ms']:.0f} ms "
+            f"(no error and p95 under {max_p95:g} ms: {verdict(ok)}).\n"
+        )
 
     explains = []
     if POSTGRESQL in backends:
@@ -319,13 +461,21 @@ def main() -> int:
             explains += [
                 f"**{entry['page']}** (`{entry['url']}`, {entry['median_ms']:.0f} ms a request): query {entry['query']}, "
                 f"{entry['sql_ms']:.1f} ms when captured",
-                "", "```sql", entry["sql"][:1500] + (" …" if len(entry["sql"]) > 1500 else ""), "```", "",
-                "```", "\n".join(entry.get("plan", "").splitlines()[:60]), "```", "",
+                "",
+                "```sql",
+                entry["sql"][:1500] + (" …" if len(entry["sql"]) > 1500 else ""),
+                "```",
+                "",
+                "```",
+                "\n".join(entry.get("plan", "").splitlines()[:60]),
+                "```",
+                "",
             ]
 
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     took = ", ".join(
-        f"{backend} scale {s:g}: {'reused' if seconds is None else f'{seconds:.0f} s'}" for (backend, s), seconds in built.items()
+        f"{backend} scale {s:g}: {'reused' if seconds is None else f'{seconds:.0f} s'}"
+        for (backend, s), seconds in built.items()
     )
     doc = [
         "# Benchmarks",
@@ -351,11 +501,12 @@ def main() -> int:
     ]
     output.parent.mkdir(parents=True, exist_ok=True)
     previous = output.read_text(encoding="utf-8") if output.exists() else ""
-    kept = previous[previous.index(KEEP_MARKER):] if KEEP_MARKER in previous else KEEP_MARKER + "\n"
+    kept = previous[previous.index(KEEP_MARKER) :] if KEEP_MARKER in previous else KEEP_MARKER + "\n"
     output.write_text("\n".join(doc) + "\n" + kept, encoding="utf-8")
     raw = {f"{backend}-{s:g}": result for (backend, s), result in measured.items()}
     (directory / f"asis_volume_bench_{scale:g}.json").write_text(
-        json.dumps({"pages": raw, "xlsx": {f"{s:g}": v for s, v in xlsx.items()}, "load": load}, indent=1), encoding="utf-8"
+        json.dumps({"pages": raw, "xlsx": {f"{s:g}": v for s, v in xlsx.items()}, "load": load}, indent=1),
+        encoding="utf-8",
     )
     print(f"written: {output}")
     if failed:

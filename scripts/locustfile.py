@@ -10,6 +10,7 @@ scripts/bench.py), each user starts with one of them instead of logging in: the 
 
     locust -f scripts/locustfile.py --headless -u 50 -r 10 -t 60s --host http://127.0.0.1:8123
 """
+
 import itertools
 import json
 import os
@@ -21,7 +22,11 @@ from locust import HttpUser, between, task
 
 PASSWORD = "demo-asis-2013"
 LOGINS = itertools.cycle(["coordination", "personnel", "partenaire", "partenaire2"])
-SIGNED_IN = json.loads(Path(os.environ["BENCH_SESSIONS"]).read_text(encoding="utf-8")) if os.environ.get("BENCH_SESSIONS") else None
+SIGNED_IN = (
+    json.loads(Path(os.environ["BENCH_SESSIONS"]).read_text(encoding="utf-8"))
+    if os.environ.get("BENCH_SESSIONS")
+    else None
+)
 NEXT_SESSION = itertools.count()
 READS_EVERYTHING = {"coordination", "personnel"}
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')

@@ -36,8 +36,16 @@ def demo_clients(**client_options):
 
 # Files, not pages: nothing in them is read as HTML, and they are the slowest answers to build.
 EXPORTS = {
-    "bilan:bilan-csv", "bilan:bilan-xlsx", "bilan:bilan-pdf", "bilan:bilan-docx", "bilan:open-data-csv",
-    "bilan:open-data-json", "chantiers:meeting-feed", "projects:attachment-download", "favicon", "healthz",
+    "bilan:bilan-csv",
+    "bilan:bilan-xlsx",
+    "bilan:bilan-pdf",
+    "bilan:bilan-docx",
+    "bilan:open-data-csv",
+    "bilan:open-data-json",
+    "chantiers:meeting-feed",
+    "projects:attachment-download",
+    "favicon",
+    "healthz",
 }
 
 
@@ -103,18 +111,34 @@ class _FormParser(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form":
-            self._form = {"method": (attrs.get("method") or "get").lower(), "action": attrs.get("action") or "", "fields": []}
+            self._form = {
+                "method": (attrs.get("method") or "get").lower(),
+                "action": attrs.get("action") or "",
+                "fields": [],
+            }
             self.forms.append(self._form)
         elif self._form is None:
             return
         elif tag in ("input", "button") and attrs.get("name"):
-            self._form["fields"].append({
-                "tag": tag, "name": attrs["name"], "type": (attrs.get("type") or "text").lower(),
-                "value": attrs.get("value") or "", "checked": "checked" in attrs, "required": "required" in attrs,
-            })
+            self._form["fields"].append(
+                {
+                    "tag": tag,
+                    "name": attrs["name"],
+                    "type": (attrs.get("type") or "text").lower(),
+                    "value": attrs.get("value") or "",
+                    "checked": "checked" in attrs,
+                    "required": "required" in attrs,
+                }
+            )
         elif tag == "select" and attrs.get("name"):
-            self._select = {"tag": "select", "name": attrs["name"], "type": "select", "options": [], "value": None,
-                            "multiple": "multiple" in attrs}
+            self._select = {
+                "tag": "select",
+                "name": attrs["name"],
+                "type": "select",
+                "options": [],
+                "value": None,
+                "multiple": "multiple" in attrs,
+            }
             self._form["fields"].append(self._select)
         elif tag == "option" and self._select is not None:
             value = attrs.get("value", "")

@@ -56,9 +56,15 @@ OBJECTS = {
     "guide for partners": lambda: {"slug": "partenaires"},
     "guide for staff": lambda: {"slug": "personnel"},
     "guide image": lambda: {"name": "coordination-demandes"},
-    "organisation of partenaire": lambda: {"pk": User.objects.get(username="partenaire").memberships.get().organisation_id},
-    "organisation of partenaire2": lambda: {"pk": User.objects.get(username="partenaire2").memberships.get().organisation_id},
-    "pending organisation": lambda: {"pk": Organisation.objects.get(status=Organisation.Status.PENDING, is_demo=True).pk},
+    "organisation of partenaire": lambda: {
+        "pk": User.objects.get(username="partenaire").memberships.get().organisation_id
+    },
+    "organisation of partenaire2": lambda: {
+        "pk": User.objects.get(username="partenaire2").memberships.get().organisation_id
+    },
+    "pending organisation": lambda: {
+        "pk": Organisation.objects.get(status=Organisation.Status.PENDING, is_demo=True).pk
+    },
     "member of partenaire's organisation": lambda: _member("partenaire"),
     "membership request": lambda: {"pk": _membership_request().pk},
     "invitation of partenaire's organisation": lambda: _invitation(),
@@ -72,7 +78,9 @@ OBJECTS = {
     "intention naming partenaire2 as partner": lambda: _project("Logements de transition pour jeunes"),
     "report of partenaire": lambda: {"pk": _report("Ateliers parents-enfants Bouger en famille").pk},
     "report of another": lambda: {"pk": _report("Banque de bénévoles partagée").pk},
-    "attachment of partenaire": lambda: {"pk": ReportAttachment.objects.get(report=_report("Ateliers parents-enfants Bouger en famille")).pk},
+    "attachment of partenaire": lambda: {
+        "pk": ReportAttachment.objects.get(report=_report("Ateliers parents-enfants Bouger en famille")).pk
+    },
     "agreement of partenaire": lambda: {"pk": _agreement("Ateliers parents-enfants Bouger en famille").pk},
     "agreement of partenaire2": lambda: {"pk": _agreement("Parcours vers l'emploi pour jeunes adultes").pk},
     "planned payment of partenaire": lambda: _planned("Ateliers parents-enfants Bouger en famille"),
@@ -81,8 +89,14 @@ OBJECTS = {
     "partenaire (privacy)": lambda: {"kind": "utilisateurs", "pk": User.objects.get(username="partenaire").pk},
     "privacy request": lambda: {"pk": _privacy_request().pk},
     "incident": lambda: {"pk": _incident().pk},
-    "history of organisation of partenaire": lambda: {"kind": "organisation", **OBJECTS["organisation of partenaire"]()},
-    "history of organisation of partenaire2": lambda: {"kind": "organisation", **OBJECTS["organisation of partenaire2"]()},
+    "history of organisation of partenaire": lambda: {
+        "kind": "organisation",
+        **OBJECTS["organisation of partenaire"](),
+    },
+    "history of organisation of partenaire2": lambda: {
+        "kind": "organisation",
+        **OBJECTS["organisation of partenaire2"](),
+    },
     "history of draft of partenaire": lambda: {"kind": "projet", **OBJECTS["draft of partenaire"]()},
     "history of project of partenaire2": lambda: {"kind": "projet", **OBJECTS["project of partenaire2"]()},
     "history of space": lambda: {"kind": "lieu", **OBJECTS["space"]()},
@@ -97,7 +111,9 @@ def _privacy_request():
     from privacy.services import privacy_request_create
 
     return PrivacyRequest.objects.order_by("pk").first() or privacy_request_create(
-        person=User.objects.get(username="partenaire"), kind="access", received_on=timezone.localdate(),
+        person=User.objects.get(username="partenaire"),
+        kind="access",
+        received_on=timezone.localdate(),
         by=User.objects.get(username="coordination"),
     )
 
@@ -107,9 +123,14 @@ def _incident():
     from privacy.services import incident_record
 
     return ConfidentialityIncident.objects.order_by("pk").first() or incident_record(
-        by=User.objects.get(username="coordination"), information_involved="Courriels", circumstances="Envoi",
-        occurred_on=timezone.localdate(), discovered_on=timezone.localdate(), people_affected=1,
-        risk_assessment="Faible", measures_taken="Rappel",
+        by=User.objects.get(username="coordination"),
+        information_involved="Courriels",
+        circumstances="Envoi",
+        occurred_on=timezone.localdate(),
+        discovered_on=timezone.localdate(),
+        people_affected=1,
+        risk_assessment="Faible",
+        measures_taken="Rappel",
     )
 
 
@@ -174,7 +195,8 @@ def _invitation():
     invitation, _created = MembershipInvitation.objects.get_or_create(
         token_hash=invitation_token_hash(INVITATION_TOKEN),
         defaults={
-            "organisation_id": organisation_pk, "email": "invitee@example.org",
+            "organisation_id": organisation_pk,
+            "email": "invitee@example.org",
             "invited_by": User.objects.get(username="partenaire"),
             "expires_at": timezone.now() + datetime.timedelta(days=7),
         },
@@ -325,7 +347,11 @@ MATRIX = [
     ("projects:review-detail", "filed project of another", (LOGIN, 404, 404, 404, 404)),  # no analysis opened yet
     ("projects:review-recommend", "project naming partenaire as partner", (LOGIN, 405, 405, 405, 405)),
     ("projects:board-decision-create", "recommended project of another", (LOGIN, 404, 404, 403, 200)),
-    ("projects:board-decision-create", "project naming partenaire as partner", (LOGIN, 403, 404, 403, 302)),  # not recommended yet: back to the project
+    (
+        "projects:board-decision-create",
+        "project naming partenaire as partner",
+        (LOGIN, 403, 404, 403, 302),
+    ),  # not recommended yet: back to the project
     ("projects:project-request-changes", "filed project of another", (LOGIN, 404, 404, 403, 200)),
     ("projects:project-request-changes", "project naming partenaire as partner", (LOGIN, 403, 404, 403, 200)),
     ("projects:intention-list", None, (LOGIN, 403, 403, 200, 200)),
@@ -372,7 +398,11 @@ MATRIX = [
     ("bilan:bilan", None, (LOGIN, 200, 200, 200, 200)),  # a partner's bilan holds its organisations' projects only
     ("bilan:bilan-csv", "bilan table", (LOGIN, 200, 200, 200, 200)),
     ("bilan:bilan-xlsx", None, (LOGIN, 200, 200, 200, 200)),
-    ("bilan:bilan-pdf", None, (LOGIN, 200, 200, 200, 200)),  # as the XLSX: a partner's holds its organisations' projects only
+    (
+        "bilan:bilan-pdf",
+        None,
+        (LOGIN, 200, 200, 200, 200),
+    ),  # as the XLSX: a partner's holds its organisations' projects only
     ("bilan:bilan-docx", None, (LOGIN, 200, 200, 200, 200)),
     ("bilan:progress-import", None, (LOGIN, 403, 403, 403, 200)),
     ("bilan:progress-import-apply", None, (LOGIN, 403, 403, 403, 405)),

@@ -107,10 +107,21 @@ def fingerprint() -> tuple:
         tuple(ReviewCriterion.objects.order_by("pk").values_list("name", "is_active")),
         tuple(PlannedPayment.objects.order_by("pk").values_list("disbursement_id", "cancelled_on")),
         tuple(ProjectPartner.objects.order_by("pk").values_list("status", "answered_by")),
-        *(model.objects.count() for model in (
-            ProjectStatusChange, ProjectReview, BoardDecision, Commitment, Disbursement, Agreement, ReportDeadline,
-            ProgressReport, Membership, Space,
-        )),
+        *(
+            model.objects.count()
+            for model in (
+                ProjectStatusChange,
+                ProjectReview,
+                BoardDecision,
+                Commitment,
+                Disbursement,
+                Agreement,
+                ReportDeadline,
+                ProgressReport,
+                Membership,
+                Space,
+            )
+        ),
     )
 
 
@@ -120,10 +131,23 @@ def test_a_partner_changes_no_status_amount_or_other_organisation():
     clients = actual_matrix()
     before = fingerprint()
     payload = {
-        "amount": "1000.00", "outcome": "accepted", "resolution_number": "CA-1", "decided_on": "2014-01-01",
-        "recommendation": "favorable", "note": "x", "comment": "x", "reason": "x", "name": "x", "title": "x",
-        "project": ActionProject.objects.order_by("pk").first().pk, "signed_on": "2014-01-01", "email": "x@example.org",
-        "percent_done": "50", "period_start": "2014-01-01", "period_end": "2014-02-01", "paid_on": "2014-01-01",
+        "amount": "1000.00",
+        "outcome": "accepted",
+        "resolution_number": "CA-1",
+        "decided_on": "2014-01-01",
+        "recommendation": "favorable",
+        "note": "x",
+        "comment": "x",
+        "reason": "x",
+        "name": "x",
+        "title": "x",
+        "project": ActionProject.objects.order_by("pk").first().pk,
+        "signed_on": "2014-01-01",
+        "email": "x@example.org",
+        "percent_done": "50",
+        "period_start": "2014-01-01",
+        "period_end": "2014-02-01",
+        "paid_on": "2014-01-01",
     }
     wrong = []
     for username in ("partenaire", "partenaire2"):

@@ -41,8 +41,13 @@ from tests.test_escaping import LIVE_MARKUP
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
 FUZZ = settings(
-    max_examples=max(EXAMPLES, 1), deadline=None, database=None, derandomize=True, report_multiple_bugs=False,
-    suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate],  # no shrinking: the first
+    max_examples=max(EXAMPLES, 1),
+    deadline=None,
+    database=None,
+    derandomize=True,
+    report_multiple_bugs=False,
+    suppress_health_check=list(HealthCheck),
+    phases=[Phase.explicit, Phase.generate],  # no shrinking: the first
 )  # bad example is reported as it was drawn (shrinking a form post costs hundreds of requests)
 # Who posts: a partner (its own organisation and projects), Coordination (everything else) and an
 # anonymous visitor (sign-up, login, password reset).
@@ -55,16 +60,66 @@ DOWNLOAD_LOG = {"privacy.PrivacyAction", "asis.KeptVersion"}
 HUGE = "x" * 100_000
 BAD_STRINGS = (
     # amounts
-    "-1", "0", "-0.01", "1e400", "-1e400", "NaN", "Infinity", "-Infinity", "12,345.67", "1 234,56 $", "1.234,56",
-    "99999999999999999999", "0.001", "1e-7", "١٢٣", "½", "²",
-    "1e30", "9" * 40, "-" + "9" * 40, "1_000", "１２３", "१२३", "1,000", "+-1",  # issue 15: huge, underscores, ambiguous
+    "-1",
+    "0",
+    "-0.01",
+    "1e400",
+    "-1e400",
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    "12,345.67",
+    "1 234,56 $",
+    "1.234,56",
+    "99999999999999999999",
+    "0.001",
+    "1e-7",
+    "١٢٣",
+    "½",
+    "²",
+    "1e30",
+    "9" * 40,
+    "-" + "9" * 40,
+    "1_000",
+    "１２３",
+    "१२३",
+    "1,000",
+    "+-1",  # issue 15: huge, underscores, ambiguous
     # dates
-    "2026-02-30", "31/12/2026", "0000-01-01", "0001-01-01", "9999-12-31", "10000-01-01", "2026-13-01", "24:61",
+    "2026-02-30",
+    "31/12/2026",
+    "0000-01-01",
+    "0001-01-01",
+    "9999-12-31",
+    "10000-01-01",
+    "2026-13-01",
+    "24:61",
     # ids
-    "0", str(2**31), str(2**63), str(2**63 - 1), str(2**64), "-9223372036854775809", "abc", "1.5", "1e3",
+    "0",
+    str(2**31),
+    str(2**63),
+    str(2**63 - 1),
+    str(2**64),
+    "-9223372036854775809",
+    "abc",
+    "1.5",
+    "1e3",
     # strings
-    "", " ", "\x00", "a\x00b", "\u202eabc", "🙂" * 40, "é" * 300, HUGE, "<script>alert(1)</script>",
-    '"><img src=x onerror=alert(1)>', "{{ request }}{% now 'Y' %}", "' OR 1=1 --", "%00", "\\", "\r\n",
+    "",
+    " ",
+    "\x00",
+    "a\x00b",
+    "\u202eabc",
+    "🙂" * 40,
+    "é" * 300,
+    HUGE,
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "{{ request }}{% now 'Y' %}",
+    "' OR 1=1 --",
+    "%00",
+    "\\",
+    "\r\n",
 )
 BAD_VALUE = st.one_of(
     st.sampled_from(BAD_STRINGS),
@@ -83,6 +138,7 @@ PREVIEWS = {"bilan:progress-import", "chantiers:meeting-create", "chantiers:meet
 ERROR_MARKERS = ("is-invalid", "invalid-feedback", "alert-danger", "errorlist", "alert-warning")
 ENGLISH_ERRORS = ("This field is required", "Enter a valid", "Ensure this value", "Select a valid choice")
 
+
 def _log(line):
     """FUZZ_LOG=path follows a long run."""
     if path := os.environ.get("FUZZ_LOG"):
@@ -91,12 +147,23 @@ def _log(line):
 
 
 PLAUSIBLE = {  # an empty field gets a value by its input type, so that the other fields' rules are reached
-    "date": "2014-06-02", "time": "09:00", "number": "1", "email": "fuzz@example.org", "url": "https://example.org/",
-    "tel": "819 555-0100", "password": "un-mot-de-passe-2013",
+    "date": "2014-06-02",
+    "time": "09:00",
+    "number": "1",
+    "email": "fuzz@example.org",
+    "url": "https://example.org/",
+    "tel": "819 555-0100",
+    "password": "un-mot-de-passe-2013",
 }
 BY_NAME = (  # ... or by its name, first match
-    ("amount", "100,00"), ("expenses", "100,00"), ("new_amount", ""), ("delta", "-0,01"), ("indicator_", "12"),
-    ("postal_code", "J9X 1A1"), ("end_time", "11:00"), ("old_password", "demo-asis-2013"),
+    ("amount", "100,00"),
+    ("expenses", "100,00"),
+    ("new_amount", ""),
+    ("delta", "-0,01"),
+    ("indicator_", "12"),
+    ("postal_code", "J9X 1A1"),
+    ("end_time", "11:00"),
+    ("old_password", "demo-asis-2013"),
 )
 # Forms whose rules need a value no type or name gives: a meeting is scheduled within the year.
 OVERRIDES = {
@@ -169,8 +236,11 @@ def check_post(rows, client, form, data, files=None) -> list[str]:
     rows.statuses[status] += 1
     rows.last_errors = _form_errors(response)
     moved = rows.moved()
-    shown = {k: (v if len(str(v)) < 60 else f"{str(v)[:20]}…({len(str(v))} chars)") for k, v in data.items()
-             if k != "csrfmiddlewaretoken"}
+    shown = {
+        k: (v if len(str(v)) < 60 else f"{str(v)[:20]}…({len(str(v))} chars)")
+        for k, v in data.items()
+        if k != "csrfmiddlewaretoken"
+    }
     where = f"{form['url_name']} {url} {shown}"
     if status >= 500:
         exc = getattr(response, "exc_info", None)
@@ -236,16 +306,37 @@ def test_every_form_survives_bad_input():
     # The forms the brief names, each found on a page (a form that disappears is noticed here)
     found = {name for name, _role in forms}
     expected = {
-        "privacy:signup", "organisations:organisation-update", "organisations:member-invite",
-        "projects:project-intention-create", "projects:project-create", "projects:project-update",
-        "projects:project-comment-create", "projects:report-create", "projects:report-create-final",
-        "chantiers:space-create", "chantiers:space-update", "chantiers:space-member-add", "chantiers:space-citizen-add",
-        "chantiers:meeting-create", "chantiers:meeting-attendance", "chantiers:decision-create",
-        "chantiers:threshold-update", "projects:criterion-create", "projects:board-decision-create",
-        "projects:project-request-changes", "budget:commitment-create", "budget:disbursement-create",
-        "budget:commitment-reduce", "budget:disbursement-correct", "budget:agreement-create",
-        "budget:report-deadline-add", "budget:planned-payment-add", "budget:planned-payment-cancel",
-        "budget:targets", "budget:target-move", "bilan:progress-import",
+        "privacy:signup",
+        "organisations:organisation-update",
+        "organisations:member-invite",
+        "projects:project-intention-create",
+        "projects:project-create",
+        "projects:project-update",
+        "projects:project-comment-create",
+        "projects:report-create",
+        "projects:report-create-final",
+        "chantiers:space-create",
+        "chantiers:space-update",
+        "chantiers:space-member-add",
+        "chantiers:space-citizen-add",
+        "chantiers:meeting-create",
+        "chantiers:meeting-attendance",
+        "chantiers:decision-create",
+        "chantiers:threshold-update",
+        "projects:criterion-create",
+        "projects:board-decision-create",
+        "projects:project-request-changes",
+        "budget:commitment-create",
+        "budget:disbursement-create",
+        "budget:commitment-reduce",
+        "budget:disbursement-correct",
+        "budget:agreement-create",
+        "budget:report-deadline-add",
+        "budget:planned-payment-add",
+        "budget:planned-payment-cancel",
+        "budget:targets",
+        "budget:target-move",
+        "bilan:progress-import",
     }
     assert expected <= found, f"forms not found on any page: {sorted(expected - found)}"
     problems, rows = [], Rows()
@@ -265,6 +356,7 @@ BAD_IDS = ("0", str(2**63 - 1), str(2**63), "9" * 30)  # unknown, the largest bi
 
 def patterns_with_ids():
     """(url name, route with its converters) for every pattern of the URLconf that takes an id."""
+
     def walk(patterns, namespace=None, prefix=""):
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
@@ -290,10 +382,15 @@ def test_unknown_and_huge_ids_are_not_found():
         for bad in BAD_IDS:
             path = "/" + route
             for key, converter in converters.items():
-                value = bad if converter.__class__.__name__ == "IntConverter" else {
-                    "SlugConverter": "inconnu", "UUIDConverter": "00000000-0000-4000-8000-000000000000",
-                    "StringConverter": "inconnu",
-                }.get(converter.__class__.__name__, "inconnu")
+                value = (
+                    bad
+                    if converter.__class__.__name__ == "IntConverter"
+                    else {
+                        "SlugConverter": "inconnu",
+                        "UUIDConverter": "00000000-0000-4000-8000-000000000000",
+                        "StringConverter": "inconnu",
+                    }.get(converter.__class__.__name__, "inconnu")
+                )
                 path = re.sub(r"<(?:\w+:)?" + key + ">", value, path)
             for method in ("get", "post"):  # as Coordination, who passes every access check and reaches the lookup
                 response = getattr(clients["coordination"], method)(path)
@@ -302,8 +399,28 @@ def test_unknown_and_huge_ids_are_not_found():
     assert not broken, "\n".join(broken)
 
 
-QUERY_NAMES = ("page", "projets", "projet", "type", "de", "tout", "statut", "enjeu", "tri", "ordre", "periode", "du",
-               "au", "lieu", "organisation", "source", "q", "start", "end", "annee")
+QUERY_NAMES = (
+    "page",
+    "projets",
+    "projet",
+    "type",
+    "de",
+    "tout",
+    "statut",
+    "enjeu",
+    "tri",
+    "ordre",
+    "periode",
+    "du",
+    "au",
+    "lieu",
+    "organisation",
+    "source",
+    "q",
+    "start",
+    "end",
+    "annee",
+)
 
 
 def _coordination_first(url):
@@ -354,7 +471,9 @@ def test_odd_query_parameters_never_break_a_page():
     pages = []
     names = set(QUERY_NAMES)
     seen = set()
-    for name, path, role in sorted(matrix_urls(roles=("partenaire", "coordination"), pages_only=True), key=_coordination_first):
+    for name, path, role in sorted(
+        matrix_urls(roles=("partenaire", "coordination"), pages_only=True), key=_coordination_first
+    ):
         if name in seen:  # one object and one role per page: Coordination, which reads every parameter
             continue
         seen.add(name)
@@ -375,7 +494,6 @@ def test_odd_query_parameters_never_break_a_page():
     assert not problems, "\n\n".join(problems[:40])
 
 
-
 # ---- What the fuzzing found, pinned (fast: the cast, not the demo)
 
 
@@ -383,7 +501,9 @@ def test_odd_query_parameters_never_break_a_page():
 def space(cast, theme):
     from chantiers.services import space_create, space_seat_citizen
 
-    space = space_create(themes=[theme], name="Chantier logement", lead_organisation=cast.org_a, coordinator=cast.coordinator)
+    space = space_create(
+        themes=[theme], name="Chantier logement", lead_organisation=cast.org_a, coordinator=cast.coordinator
+    )
     space_seat_citizen(space=space, citizen=f.make_citizen())
     return space
 
@@ -412,10 +532,13 @@ def test_a_space_form_takes_no_id_too_large(client, cast, space):
     assert space.name == "Chantier logement"
 
 
-@pytest.mark.parametrize("url_name, data", [
-    ("chantiers:space-member-add", lambda cast: {"org-organisation": cast.org_b.pk, "org-role": "member"}),
-    ("chantiers:space-citizen-add", lambda cast: {"cit-citizen": f.make_citizen().pk, "cit-role": "member"}),
-])
+@pytest.mark.parametrize(
+    "url_name, data",
+    [
+        ("chantiers:space-member-add", lambda cast: {"org-organisation": cast.org_b.pk, "org-role": "member"}),
+        ("chantiers:space-citizen-add", lambda cast: {"cit-citizen": f.make_citizen().pk, "cit-role": "member"}),
+    ],
+)
 def test_seating_in_an_archived_space_says_why(client, cast, space, url_name, data):
     """A form left open while the space was archived: the page had no form any more, so its error was
     lost (a 200 with no message) and a valid one seated a member in an archived space."""
@@ -454,9 +577,14 @@ def test_a_huge_follow_up_count_is_refused(client, cast, space):
 
     meeting = meeting_schedule(space=space, date=datetime.date.today() - datetime.timedelta(days=2), place="Salle")
     client.force_login(cast.coordinator)
-    response = client.post(reverse("chantiers:decision-create", args=[meeting.pk]), {
-        "text": "Une décision", "suivi-TOTAL_FORMS": "99999", "suivi-INITIAL_FORMS": "0",
-    })
+    response = client.post(
+        reverse("chantiers:decision-create", args=[meeting.pk]),
+        {
+            "text": "Une décision",
+            "suivi-TOTAL_FORMS": "99999",
+            "suivi-INITIAL_FORMS": "0",
+        },
+    )
     assert response.status_code == 200
     assert "pas été enregistrée : corrigez les champs signalés" in response.content.decode()
     assert len(response.content) < 1_000_000
@@ -470,9 +598,15 @@ def test_a_target_move_from_a_digit_that_is_no_number(client, cast, origin):
     assert client.get(reverse("budget:target-move"), {"de": origin}).status_code == 200
 
 
-@pytest.mark.parametrize("url_name", [
-    "projects:project-list", "projects:project-create", "projects:project-intention-create", "chantiers:space-create",
-])
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "projects:project-list",
+        "projects:project-create",
+        "projects:project-intention-create",
+        "chantiers:space-create",
+    ],
+)
 @pytest.mark.parametrize("enjeu", ["\x00", "a\x00b", "é", "x" * 10_000])
 def test_a_theme_filter_that_is_no_slug_is_ignored(client, cast, theme, url_name, enjeu):
     """`?enjeu=%00` was a 500 on PostgreSQL, which refuses a NUL character in a query."""

@@ -2,6 +2,7 @@
 five times larger (generate_volume at scales 0.02 and 0.1). `make bench` measures the same pages at
 scales 1 and 100 (docs/benchmarks.md). A page that fails today is marked xfail(strict=True) with its
 counts: when it is fixed, the mark must go."""
+
 from io import StringIO
 
 import pytest
@@ -13,7 +14,18 @@ from demo.bench import query_counts
 pytestmark = pytest.mark.django_db  # also makes pytest-django create the test database for the module fixture
 
 SMALL, LARGE = 0.02, 0.1
-PAGES = ["home", "theme", "space", "meeting", "organisation", "project-list", "project-detail", "envelope", "bilan", "hyperconcertation"]
+PAGES = [
+    "home",
+    "theme",
+    "space",
+    "meeting",
+    "organisation",
+    "project-list",
+    "project-detail",
+    "envelope",
+    "bilan",
+    "hyperconcertation",
+]
 FAILING = {}
 
 
@@ -33,10 +45,15 @@ def counts(django_db_setup, django_db_blocker):
 
 @pytest.mark.parametrize(
     "page",
-    [pytest.param(page, marks=pytest.mark.xfail(strict=True, reason=FAILING[page])) if page in FAILING else page for page in PAGES],
+    [
+        pytest.param(page, marks=pytest.mark.xfail(strict=True, reason=FAILING[page])) if page in FAILING else page
+        for page in PAGES
+    ],
 )
 def test_queries_do_not_grow_with_the_data(counts, page):
-    assert counts[LARGE][page] <= counts[SMALL][page], f"{page}: {counts[SMALL][page]} queries at scale {SMALL:g}, {counts[LARGE][page]} at {LARGE:g}"
+    assert counts[LARGE][page] <= counts[SMALL][page], (
+        f"{page}: {counts[SMALL][page]} queries at scale {SMALL:g}, {counts[LARGE][page]} at {LARGE:g}"
+    )
 
 
 def test_every_page_is_measured(counts):

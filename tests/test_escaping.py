@@ -40,8 +40,14 @@ PAYLOADS = (
 )
 # What must never reach a page: each payload's markup unescaped, a javascript: link, an evaluated template.
 LIVE_MARKUP = (
-    "<script>alert(1)", "<img src=x onerror", "<b>XSS", 'href="javascript:', "href='javascript:",
-    'src="javascript:', '"onmouseover=alert', "WSGIRequest",
+    "<script>alert(1)",
+    "<img src=x onerror",
+    "<b>XSS",
+    'href="javascript:',
+    "href='javascript:",
+    'src="javascript:',
+    '"onmouseover=alert',
+    "WSGIRequest",
 )
 # Fields no user types, or that cannot hold markup: the password hash; a field whose validators refuse
 # every payload (usernames, slugs and codes) is skipped by `payload_for` and listed by the test.
@@ -80,15 +86,24 @@ def create_missing_rows():
     coordinator = User.objects.get(username="coordination")
     partner = User.objects.get(username="partenaire")
     organisation = partner.memberships.get().organisation
-    project = ActionProject.objects.filter(lead=organisation, is_demo=True).exclude(status="draft").order_by("pk").first()
+    project = (
+        ActionProject.objects.filter(lead=organisation, is_demo=True).exclude(status="draft").order_by("pk").first()
+    )
     filing_services.project_comment_create(project=project, author=partner, text=SCRIPT, organisation=organisation)
     commitment = next(c for c in Commitment.objects.order_by("pk") if c.remaining >= Decimal("1.00"))
     ledger_services.commitment_reduce(
-        commitment=commitment, amount=Decimal("1.00"), reduced_on=datetime.date(2014, 7, 1), reason=SCRIPT, by=coordinator
+        commitment=commitment,
+        amount=Decimal("1.00"),
+        reduced_on=datetime.date(2014, 7, 1),
+        reason=SCRIPT,
+        by=coordinator,
     )
     disbursement = Disbursement.objects.order_by("pk").first()
     ledger_services.disbursement_correct(
-        disbursement=disbursement, delta=Decimal("-0.01"), corrected_on=datetime.date(2014, 7, 2), reason=SCRIPT,
+        disbursement=disbursement,
+        delta=Decimal("-0.01"),
+        corrected_on=datetime.date(2014, 7, 2),
+        reason=SCRIPT,
         by=coordinator,
     )
 
@@ -111,7 +126,9 @@ def fill_with_payloads():
         if _unique(model, field):
             for pk in manager.values_list("pk", flat=True):
                 suffix = f" {pk}"
-                manager.filter(pk=pk).update(**{field.attname: payload[: (field.max_length or 10**6) - len(suffix)] + suffix})
+                manager.filter(pk=pk).update(
+                    **{field.attname: payload[: (field.max_length or 10**6) - len(suffix)] + suffix}
+                )
         else:
             manager.update(**{field.attname: payload})
         filled.append(label)
@@ -154,7 +171,9 @@ def test_every_free_text_field_is_shown_inert_on_every_page():
     filled, skipped = fill_with_payloads()
     # Fields that hold something a user typed but refuse every payload: their validators are the escaping.
     assert set(skipped) <= {
-        "organisations.User.username", "plans.Theme.slug", "budget.FundingSource.code",
+        "organisations.User.username",
+        "plans.Theme.slug",
+        "budget.FundingSource.code",
         "budget.HistoricalFundingSource.code",  # the history keeps the code as it was
     }, skipped
     empty = sorted({label.rsplit(".", 1)[0] for label in filled if not _model(label)._base_manager.exists()})
@@ -227,7 +246,9 @@ def test_a_get_changes_nothing():
             assert response.status_code < 500, f"{name} as {role}: {response.status_code}"
     # Law 25: exporting a person's data (a GET that downloads a file) is itself logged, and that write moves the
     # kept figures' data version (asis.kept); nothing else moves.
-    assert [label for label in changed(before, fingerprint()) if label not in ("privacy.PrivacyAction", "asis.KeptVersion")] == []
+    assert [
+        label for label in changed(before, fingerprint()) if label not in ("privacy.PrivacyAction", "asis.KeptVersion")
+    ] == []
 
 
 @pytest.mark.django_db

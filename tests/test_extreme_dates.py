@@ -51,8 +51,12 @@ def test_no_page_answers_500_with_an_extreme_stored_date(day):
             feed = clients["anonymous"].get(reverse("chantiers:meeting-feed", args=[token]))
             if feed.status_code != 200:
                 errors.append(f"feed of {role}: {feed.status_code}")
-    for name, args in [("bilan:bilan-csv", ["projets"]), ("bilan:bilan-xlsx", []), ("bilan:open-data-csv", []),
-                       ("bilan:open-data-json", [])]:
+    for name, args in [
+        ("bilan:bilan-csv", ["projets"]),
+        ("bilan:bilan-xlsx", []),
+        ("bilan:open-data-csv", []),
+        ("bilan:open-data-json", []),
+    ]:
         response = clients["coordination"].get(reverse(name, args=args), {"periode": "plan"})
         if response.status_code >= 500:
             errors.append(f"{name}: {response.status_code}")

@@ -75,7 +75,18 @@ def _java():
 def vnu_errors(folder: Path, java: str) -> dict[str, list[str]]:
     """The checker's errors per file name, one JVM for the whole folder."""
     result = subprocess.run(
-        [java, "-jar", str(VNU), "--errors-only", "--exit-zero-always", "--no-langdetect", "--format", "json", "--stdout", str(folder)],
+        [
+            java,
+            "-jar",
+            str(VNU),
+            "--errors-only",
+            "--exit-zero-always",
+            "--no-langdetect",
+            "--format",
+            "json",
+            "--stdout",
+            str(folder),
+        ],
         capture_output=True,
         text=True,
         timeout=600,

@@ -93,9 +93,14 @@ def _git_tree(destination: Path) -> None:
         )
         if found.returncode != 0:
             problem = f"commit {BASE[:7]} is not in this checkout (not a git clone, or a shallow one)"
-    shallow = problem is not None and shutil.which("git") is not None and subprocess.run(
-        ["git", "-C", str(REPO), "rev-parse", "--is-shallow-repository"], capture_output=True, text=True
-    ).stdout.strip() == "true"
+    shallow = (
+        problem is not None
+        and shutil.which("git") is not None
+        and subprocess.run(
+            ["git", "-C", str(REPO), "rev-parse", "--is-shallow-repository"], capture_output=True, text=True
+        ).stdout.strip()
+        == "true"
+    )
     if problem:
         # A shallow clone (`git clone --depth`) has no history to build the base from: nothing to test there.
         # Anywhere else CI must run it.
@@ -199,13 +204,19 @@ def test_a_database_made_by_the_base_migrates_forward_with_every_row(tmp_path, s
         if grants_after["types"].get(pk, [None, None])[1] != RENAMED_MODELS.get((app_label, model), model)
     }
     assert lost_types == {}, f"content types of {BASE[:7]} lost or changed model: {lost_types}"
-    moved = sorted({tuple(grants_after["types"][pk]) for pk, (app_label, _m) in grants_before["types"].items()
-                    if grants_after["types"][pk][0] != app_label})
+    moved = sorted(
+        {
+            tuple(grants_after["types"][pk])
+            for pk, (app_label, _m) in grants_before["types"].items()
+            if grants_after["types"][pk][0] != app_label
+        }
+    )
     assert ("projects", "actionproject") in moved and ("plans", "plan") in moved, moved
     assert grants_before["grants"]["Personnel"], "the base's Personnel group holds no permission"
     codenames = {
         f"{action}_{old}": f"{action}_{new}"
-        for (_app, old), new in RENAMED_MODELS.items() for action in ("add", "change", "delete", "view")
+        for (_app, old), new in RENAMED_MODELS.items()
+        for action in ("add", "change", "delete", "view")
     }
     expected = {
         group: sorted([pk, type_id, codenames.get(codename, codename)] for pk, type_id, codename in grants)

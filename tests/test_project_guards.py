@@ -23,7 +23,11 @@ def test_no_model_change_lacks_a_migration():
 
 
 def _production_env(**extra):
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTEST_VERSION", "DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTEST_VERSION", "DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
     env.update({"DEBUG": "0", "ALLOWED_HOSTS": "asis.example.org", "DJANGO_SETTINGS_MODULE": "asis.settings"})
     env.update(extra)
     return env
@@ -33,7 +37,11 @@ def test_check_deploy_is_clean_under_production_settings():
     env = _production_env(SECRET_KEY="x" * 20 + "-production-secret-from-the-environment-" + "y" * 20)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -41,8 +49,12 @@ def test_check_deploy_is_clean_under_production_settings():
 
 def test_check_deploy_fails_without_a_secret_key():
     result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, env=_production_env(),
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=_production_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stdout + result.stderr

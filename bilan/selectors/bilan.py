@@ -173,7 +173,13 @@ class Bilan:
 
     def all_highlights(self) -> Iterator[Highlight]:
         """Every highlight of the period, latest first (read again with the lines)."""
-        return iter(sorted((h for line in self.lines() for h in line.highlights), key=lambda h: (h.period_end, h.project_title), reverse=True))
+        return iter(
+            sorted(
+                (h for line in self.lines() for h in line.highlights),
+                key=lambda h: (h.period_end, h.project_title),
+                reverse=True,
+            )
+        )
 
     def summary_rows(self) -> list[tuple[str, object, str]]:
         """The headline figures as (label, value, kind) rows: kind is "money", "number" or "text"."""
@@ -184,7 +190,9 @@ class Bilan:
             (_("Projets"), self.project_count, "number"),
         ]
         rows += [(_("Projets — %(status)s") % {"status": c.label}, c.count, "number") for c in self.projects_by_status]
-        rows += [(_("Projets — enjeu : %(theme)s") % {"theme": c.label}, c.count, "number") for c in self.projects_by_theme]
+        rows += [
+            (_("Projets — enjeu : %(theme)s") % {"theme": c.label}, c.count, "number") for c in self.projects_by_theme
+        ]
         rows += [
             (_("Organisations porteuses"), self.lead_organisations, "number"),
             (_("Organisations partenaires (confirmées)"), self.partner_organisations, "number"),

@@ -43,7 +43,8 @@ def bilan_projects(user, *, plan: Plan, theme=None, space=None, organisation=Non
     if not user.sees_everything:
         org_ids = user.organisation_ids()
         projects = projects.filter(
-            Q(lead_id__in=org_ids) | Q(pk__in=ProjectPartner.objects.not_declined().filter(organisation_id__in=org_ids).values("project"))
+            Q(lead_id__in=org_ids)
+            | Q(pk__in=ProjectPartner.objects.not_declined().filter(organisation_id__in=org_ids).values("project"))
         )
     if theme is not None:
         projects = projects.filter(theme=theme)
@@ -51,7 +52,8 @@ def bilan_projects(user, *, plan: Plan, theme=None, space=None, organisation=Non
         projects = projects.filter(space=space)
     if organisation is not None:
         projects = projects.filter(
-            Q(lead=organisation) | Q(pk__in=ProjectPartner.objects.not_declined().filter(organisation=organisation).values("project"))
+            Q(lead=organisation)
+            | Q(pk__in=ProjectPartner.objects.not_declined().filter(organisation=organisation).values("project"))
         )
     if status:
         projects = projects.filter(status=status)
@@ -62,23 +64,41 @@ def _active_in(period: Period) -> Q:
     """Projects that ran, received or reported something in the period (one WHERE, no join)."""
     start, end = period.start, period.end
     dates = Q(start_date__isnull=False) | Q(end_date__isnull=False)
-    overlap = (Q(start_date__isnull=True) | Q(start_date__lte=end)) & (Q(end_date__isnull=True) | Q(end_date__gte=start))
+    overlap = (Q(start_date__isnull=True) | Q(start_date__lte=end)) & (
+        Q(end_date__isnull=True) | Q(end_date__gte=start)
+    )
     pk = OuterRef("pk")
     return (
         (dates & overlap)
         | Q(Exists(PlanYear.objects.filter(projects=pk, start_date__lte=end, end_date__gte=start)))
         | Q(Exists(Commitment.objects.filter(project=pk, decided_on__range=(start, end))))
         | Q(Exists(Disbursement.objects.filter(commitment__project=pk, paid_on__range=(start, end))))
-        | Q(Exists(DisbursementCorrection.objects.filter(disbursement__commitment__project=pk, corrected_on__range=(start, end))))
+        | Q(
+            Exists(
+                DisbursementCorrection.objects.filter(
+                    disbursement__commitment__project=pk, corrected_on__range=(start, end)
+                )
+            )
+        )
         | Q(Exists(ProgressReport.objects.filter(project=pk, period_start__lte=end, period_end__gte=start)))
     )
 
 
 def build_bilan(
-    *, user, period_start: datetime.date, period_end: datetime.date, theme: Theme | None = None,
-    space: Space | None = None, organisation: Organisation | None = None, status: str | None = None,
-    plan: Plan | None = None, period: Period | None = None, page: int | None = 1, per_page: int = PER_PAGE,
-    years: list[PlanYear] | None = None, themes: list[Theme] | None = None,
+    *,
+    user,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    theme: Theme | None = None,
+    space: Space | None = None,
+    organisation: Organisation | None = None,
+    status: str | None = None,
+    plan: Plan | None = None,
+    period: Period | None = None,
+    page: int | None = 1,
+    per_page: int = PER_PAGE,
+    years: list[PlanYear] | None = None,
+    themes: list[Theme] | None = None,
 ) -> "Bilan":
     """Everything the bilan page and its exports show, for this user, period and filters.
 
@@ -96,13 +116,20 @@ def build_bilan(
     projects = filtered.filter(_active_in(period))
 
     to_date = (  # every commitment of the source decided up to the end of the period
-        Commitment.objects.filter(source=OuterRef("pk"), decided_on__lte=end).order_by().values("source")
-        .annotate(total=Sum(Commitment.CURRENT, output_field=SUM)).values("total")
+        Commitment.objects.filter(source=OuterRef("pk"), decided_on__lte=end)
+        .order_by()
+        .values("source")
+        .annotate(total=Sum(Commitment.CURRENT, output_field=SUM))
+        .values("total")
     )
     sources = list(  # 1 sources, each with what was committed to it up to the end of the period
-        FundingSource.objects.filter(plan=plan).annotate(committed_to_date=Subquery(to_date, output_field=SUM)).order_by("order")
+        FundingSource.objects.filter(plan=plan)
+        .annotate(committed_to_date=Subquery(to_date, output_field=SUM))
+        .order_by("order")
     )
-    themes = list(plan.themes.order_by("order")) if themes is None else themes  # 1 themes (none when the view gives them)
+    themes = (
+        list(plan.themes.order_by("order")) if themes is None else themes
+    )  # 1 themes (none when the view gives them)
 
     # -- counts and sums of every project of the bilan (1 query)
     by_status, by_theme_count = defaultdict(int), defaultdict(int)
@@ -114,7 +141,9 @@ def build_bilan(
             unit = (label or "").strip()
             if not unit:
                 continue
-            for units in (theme_units[theme_pk], space_units[space_pk]) if space_pk is not None else (theme_units[theme_pk],):
+            for units in (
+                (theme_units[theme_pk], space_units[space_pk]) if space_pk is not None else (theme_units[theme_pk],)
+            ):
                 tally = units.setdefault(unit.lower(), [unit, extra, ZERO, ZERO, 0])
                 if extra < tally[1]:  # the label is that of the earliest indicator in the bilan's order
                     tally[0], tally[1] = unit, extra
@@ -124,7 +153,11 @@ def build_bilan(
         elif level == "projects":
             by_status[label] += n1
             by_theme_count[theme_pk] += n1
-            verdicts = (theme_verdicts[theme_pk], space_verdicts[space_pk]) if space_pk is not None else (theme_verdicts[theme_pk],)
+            verdicts = (
+                (theme_verdicts[theme_pk], space_verdicts[space_pk])
+                if space_pk is not None
+                else (theme_verdicts[theme_pk],)
+            )
             for verdict in verdicts:
                 verdict[0] += n2
                 verdict[1] += n2 - n3  # on track: every indicator with a target reached
@@ -159,11 +192,17 @@ def build_bilan(
         page, page_lines = 1, None
     else:
         page = min(max(page, 1), pages)  # beyond the last page: the last one
-        page_lines = _chunk_lines(ordered[(page - 1) * per_page:page * per_page], start=start, end=end) if count else []
+        page_lines = (
+            _chunk_lines(ordered[(page - 1) * per_page : page * per_page], start=start, end=end) if count else []
+        )
 
     by_source = tuple(
         MoneyLine(
-            s.code, s.name, _q(c_source[s.pk]), _q(d_source[s.pk]), envelope=_q(s.amount),
+            s.code,
+            s.name,
+            _q(c_source[s.pk]),
+            _q(d_source[s.pk]),
+            envelope=_q(s.amount),
             left=_q(s.amount - (s.committed_to_date or ZERO)),
         )
         for s in sources
@@ -195,7 +234,9 @@ def build_bilan(
         lead_organisations=leads,
         partner_organisations=partner_orgs,
         partners_per_project=(
-            (Decimal(partner_links) / count).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if count else Decimal("0.0")
+            (Decimal(partner_links) / count).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+            if count
+            else Decimal("0.0")
         ),
         meetings_held=sum(m.meetings for m in meetings["spaces"]),
         attendances=sum(m.present for m in meetings["spaces"]),
@@ -216,10 +257,17 @@ def build_bilan(
         pages=pages,
         per_page=per_page,
         meetings=meetings["spaces"],
-        space_rollups=tuple(_rollups("space", dict(sorted(space_names.items(), key=lambda item: item[1])), space_verdicts, space_units)),
-        theme_rollups=tuple(_rollups(
-            "theme", {t.pk: t.name for t in sorted(themes, key=lambda t: theme_order[t.pk])}, theme_verdicts, theme_units,
-        )),
+        space_rollups=tuple(
+            _rollups("space", dict(sorted(space_names.items(), key=lambda item: item[1])), space_verdicts, space_units)
+        ),
+        theme_rollups=tuple(
+            _rollups(
+                "theme",
+                {t.pk: t.name for t in sorted(themes, key=lambda t: theme_order[t.pk])},
+                theme_verdicts,
+                theme_units,
+            )
+        ),
         highlights=tuple(highlights),
         highlight_count=highlight_count,
         lines_of=_Lines(ordered, start=start, end=end, count=count, page_lines=page_lines),
@@ -233,7 +281,13 @@ def bilan_page(*, version, user, page: int, **arguments) -> "Bilan":
     if not (user.is_authenticated and user.sees_everything):
         return build_bilan(user=user, page=page, **arguments)
     key = (
-        arguments["plan"].pk, arguments["period_start"], arguments["period_end"], page,
-        *(getattr(arguments.get(name), "pk", arguments.get(name)) for name in ("theme", "space", "organisation", "status")),
+        arguments["plan"].pk,
+        arguments["period_start"],
+        arguments["period_end"],
+        page,
+        *(
+            getattr(arguments.get(name), "pk", arguments.get(name))
+            for name in ("theme", "space", "organisation", "status")
+        ),
     )
     return kept("bilan", version, key, lambda: build_bilan(user=user, page=page, **arguments))

@@ -41,7 +41,9 @@ NO_VALUE = Decimal("-1e13")  # below any value or target (12 digits)
 
 def _latest_reports(end: datetime.date):
     """The reports of the project (OuterRef) up to `end`, the latest first (reports are cumulative)."""
-    return ProgressReport.objects.filter(project=OuterRef("pk"), period_end__lte=end).order_by("-period_end", "-submitted_at", "-pk")
+    return ProgressReport.objects.filter(project=OuterRef("pk"), period_end__lte=end).order_by(
+        "-period_end", "-submitted_at", "-pk"
+    )
 
 
 def _latest_value(end: datetime.date):
@@ -50,9 +52,12 @@ def _latest_value(end: datetime.date):
     latest_report = ProgressReport.objects.filter(project=OuterRef(OuterRef("project")), period_end__lte=end).order_by(
         "-period_end", "-submitted_at", "-pk"
     )
-    in_latest_report = IndicatorValue.objects.filter(indicator=OuterRef("pk"), report=Subquery(latest_report.values("pk")[:1]))
+    in_latest_report = IndicatorValue.objects.filter(
+        indicator=OuterRef("pk"), report=Subquery(latest_report.values("pk")[:1])
+    )
     return Coalesce(
-        Subquery(in_latest_report.values("value")[:1]), Subquery(_latest_values(end).values("value")[:1]),
+        Subquery(in_latest_report.values("value")[:1]),
+        Subquery(_latest_values(end).values("value")[:1]),
         output_field=DecimalField(max_digits=12, decimal_places=2),
     )
 
@@ -74,8 +79,14 @@ def _money_rows(projects, *, start: datetime.date, end: datetime.date):
         .order_by()
     )
     corrected = (
-        DisbursementCorrection.objects.filter(disbursement__commitment__project__in=projects, corrected_on__range=(start, end))
-        .values_list("disbursement__commitment__source", "disbursement__commitment__plan_year", "disbursement__commitment__project__theme")
+        DisbursementCorrection.objects.filter(
+            disbursement__commitment__project__in=projects, corrected_on__range=(start, end)
+        )
+        .values_list(
+            "disbursement__commitment__source",
+            "disbursement__commitment__plan_year",
+            "disbursement__commitment__project__theme",
+        )
         .annotate(kind=Value(CORRECTED, output_field=kind), total=Sum("delta", output_field=SUM))
         .order_by()
     )
@@ -112,41 +123,78 @@ def _tallies(projects, *, end: datetime.date):
         if extra is not None and not getattr(extra, "contains_aggregate", False):
             keys["t_extra"] = extra
         return (
-            queryset.order_by().annotate(t_level=Value(level, output_field=text), **keys)
+            queryset.order_by()
+            .annotate(t_level=Value(level, output_field=text), **keys)
             .values("t_level", *keys)
-            .annotate(**({} if "t_extra" in keys else {"t_extra": extra if extra is not None else Value("", output_field=text)}), **counts, **sums)
+            .annotate(
+                **(
+                    {}
+                    if "t_extra" in keys
+                    else {"t_extra": extra if extra is not None else Value("", output_field=text)}
+                ),
+                **counts,
+                **sums,
+            )
             .values_list("t_level", "t_theme", "t_space", "t_text", "t_extra", "n1", "n2", "n3", "d1", "d2")
         )
 
     latest_value = _latest_value(end)
-    first = Min(Concat(
-        _sort_text(F("project__theme__order")), F("project__title"), Value("\x01"), _sort_text(F("project_id")),
-        _sort_text(F("order")), _sort_text(F("pk")), output_field=text,
-    ))
+    first = Min(
+        Concat(
+            _sort_text(F("project__theme__order")),
+            F("project__title"),
+            Value("\x01"),
+            _sort_text(F("project_id")),
+            _sort_text(F("order")),
+            _sort_text(F("pk")),
+            output_field=text,
+        )
+    )
     units = row(
         Indicator.objects.filter(project__in=projects.values("pk"), target__isnull=False),
-        "units", F("project__theme"), F("project__space"), F("unit"), first,
-        n1=Count("pk"), d1=Sum(latest_value, output_field=SUM), d2=Sum("target", output_field=SUM),
+        "units",
+        F("project__theme"),
+        F("project__space"),
+        F("unit"),
+        first,
+        n1=Count("pk"),
+        d1=Sum(latest_value, output_field=SUM),
+        d2=Sum("target", output_field=SUM),
     )
 
     latest_report = _latest_reports(end)
     own_targets = Indicator.objects.filter(project=OuterRef("pk"), target__isnull=False)
     # below its target: no value yet, or a lower one (one reading of the latest value: no value sorts lowest)
-    below = own_targets.annotate(latest=Coalesce(latest_value, Value(NO_VALUE), output_field=SUM)).filter(latest__lt=F("target"))
+    below = own_targets.annotate(latest=Coalesce(latest_value, Value(NO_VALUE), output_field=SUM)).filter(
+        latest__lt=F("target")
+    )
     has_targets = Q(Exists(own_targets))
     verdicts = row(
-        projects, "projects", F("theme"), F("space"), F("status"), F("space__name"),
-        n1=Count("pk"), n2=Count("pk", filter=has_targets), n3=Count("pk", filter=Q(Exists(below))),
+        projects,
+        "projects",
+        F("theme"),
+        F("space"),
+        F("status"),
+        F("space__name"),
+        n1=Count("pk"),
+        n2=Count("pk", filter=has_targets),
+        n3=Count("pk", filter=Q(Exists(below))),
         d1=Sum(Subquery(latest_report.values("people_reached")[:1]), output_field=SUM),
         d2=Sum(Subquery(latest_report.values("citizens_reached")[:1]), output_field=SUM),
     )
 
     zero, blank = Value(0, output_field=number), Value("", output_field=text)
     organisations = row(
-        projects, "organisations", zero, zero, blank,
+        projects,
+        "organisations",
+        zero,
+        zero,
+        blank,
         # partners that confirmed (an unconfirmed one is only the lead's word)
         n1=Count("lead", distinct=True),
-        n2=Count("partnerships__organisation", distinct=True, filter=Q(partnerships__status=ProjectPartner.Status.CONFIRMED)),
+        n2=Count(
+            "partnerships__organisation", distinct=True, filter=Q(partnerships__status=ProjectPartner.Status.CONFIRMED)
+        ),
         n3=Count("partnerships", filter=Q(partnerships__status=ProjectPartner.Status.CONFIRMED)),
     )
     return units.union(verdicts, organisations, all=True)
@@ -160,20 +208,26 @@ def _rollups(level: str, names: dict, verdicts: dict, units: dict) -> list["Roll
         projects, on_track = verdicts[key] if key in verdicts else (0, 0)
         if not projects:  # a unit counts only indicators with a target: none without such projects
             continue
-        rollups.append(Rollup(
-            level=level,
-            name=name,
-            units=tuple(
-                UnitTotal(unit=label, value=_q(value), target=_q(target), indicators=n)  # values and targets are to the cent
-                for _unit, (label, _first, value, target, n) in sorted(units.get(key, {}).items())
-            ),
-            projects=projects,
-            on_track=on_track,
-        ))
+        rollups.append(
+            Rollup(
+                level=level,
+                name=name,
+                units=tuple(
+                    UnitTotal(
+                        unit=label, value=_q(value), target=_q(target), indicators=n
+                    )  # values and targets are to the cent
+                    for _unit, (label, _first, value, target, n) in sorted(units.get(key, {}).items())
+                ),
+                projects=projects,
+                on_track=on_track,
+            )
+        )
     return rollups
 
 
-WHITESPACE = [c for c in map(chr, range(0x3001)) if c.isspace()]  # what Python's str.strip() takes away (the last is U+3000)
+WHITESPACE = [
+    c for c in map(chr, range(0x3001)) if c.isspace()
+]  # what Python's str.strip() takes away (the last is U+3000)
 
 
 def _written(field: str) -> Q:
@@ -186,14 +240,21 @@ def _latest_highlights(projects, *, start: datetime.date, end: datetime.date) ->
     """The HIGHLIGHTS_SHOWN latest highlights of these projects written in the period, and how many
     there are (1 query: the count as a subquery, computed once): latest report first, then by
     project title (the latest), project, report."""
-    written = ProgressReport.objects.filter(project__in=projects.values("pk"), period_end__range=(start, end)).filter(_written("highlights"))
+    written = ProgressReport.objects.filter(project__in=projects.values("pk"), period_end__range=(start, end)).filter(
+        _written("highlights")
+    )
     count = written.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("pk")).values("n")
     rows = list(
         written.annotate(total=Subquery(count, output_field=IntegerField()))
         .order_by("-period_end", "-project__title", "project_id", "-pk")
-        .values_list("project_id", "project__title", "period_start", "period_end", "highlights", "total")[:HIGHLIGHTS_SHOWN]
+        .values_list("project_id", "project__title", "period_start", "period_end", "highlights", "total")[
+            :HIGHLIGHTS_SHOWN
+        ]
     )
-    shown = [Highlight(project, title, period_start, period_end, text.strip()) for project, title, period_start, period_end, text, _total in rows]
+    shown = [
+        Highlight(project, title, period_start, period_end, text.strip())
+        for project, title, period_start, period_end, text, _total in rows
+    ]
     return shown, rows[0][-1] if rows else 0
 
 
@@ -213,7 +274,10 @@ def _meetings(user, *, plan, period, theme, space, organisation) -> dict:
     present = Q(attendances__present=True)
     everyone = (  # distinct citizens present at any of these meetings (one figure, computed once)
         Attendance.objects.filter(meeting__in=meeting_ids, present=True, citizen__isnull=False)
-        .annotate(one=Value(1)).values("one").annotate(n=Count("citizen", distinct=True)).values("n")
+        .annotate(one=Value(1))
+        .values("one")
+        .annotate(n=Count("citizen", distinct=True))
+        .values("n")
     )
     counts = list(  # 1 per space: meetings held, everyone present, citizens present, distinct citizens
         Meeting.objects.filter(pk__in=meeting_ids)
@@ -228,7 +292,9 @@ def _meetings(user, *, plan, period, theme, space, organisation) -> dict:
         .order_by("space__name")
     )
     spaces = tuple(
-        SpaceMeetings(row["space"], row["space__name"], row["n"], row["present"], row["citizen_attendances"], row["citizens"])
+        SpaceMeetings(
+            row["space"], row["space__name"], row["n"], row["present"], row["citizen_attendances"], row["citizens"]
+        )
         for row in counts
     )
     return {"spaces": spaces, "citizens": counts[0]["citizens_overall"] or 0 if counts else 0}

@@ -41,15 +41,27 @@ def _project_money(start: datetime.date, end: datetime.date) -> dict:
     it, and the corrections dated in it."""
 
     def total(queryset, group: str, expression):
-        return Subquery(queryset.order_by().values(group).annotate(t=Sum(expression, output_field=SUM)).values("t"), output_field=SUM)
+        return Subquery(
+            queryset.order_by().values(group).annotate(t=Sum(expression, output_field=SUM)).values("t"),
+            output_field=SUM,
+        )
 
     pk = OuterRef("pk")
     return {
-        "committed_in": total(Commitment.objects.filter(project=pk, decided_on__range=(start, end)), "project", Commitment.CURRENT),
-        "paid_in": total(Disbursement.objects.filter(commitment__project=pk, paid_on__range=(start, end)), "commitment__project", "amount"),
+        "committed_in": total(
+            Commitment.objects.filter(project=pk, decided_on__range=(start, end)), "project", Commitment.CURRENT
+        ),
+        "paid_in": total(
+            Disbursement.objects.filter(commitment__project=pk, paid_on__range=(start, end)),
+            "commitment__project",
+            "amount",
+        ),
         "corrected_in": total(
-            DisbursementCorrection.objects.filter(disbursement__commitment__project=pk, corrected_on__range=(start, end)),
-            "disbursement__commitment__project", "delta",
+            DisbursementCorrection.objects.filter(
+                disbursement__commitment__project=pk, corrected_on__range=(start, end)
+            ),
+            "disbursement__commitment__project",
+            "delta",
         ),
     }
 
@@ -67,7 +79,9 @@ class _Ordered:
     def __getitem__(self, part: slice) -> list[ActionProject]:
         return list(
             ActionProject.objects.filter(pk__in=self.projects.values("pk")[part])
-            .select_related("lead", "theme", "space").annotate(**_project_money(self.start, self.end)).order_by(*BILAN_ORDER)
+            .select_related("lead", "theme", "space")
+            .annotate(**_project_money(self.start, self.end))
+            .order_by(*BILAN_ORDER)
         )
 
 
@@ -75,23 +89,45 @@ def _details(project_ids: list[int], *, end: datetime.date):
     """The partners (by name) and the indicators (by order, each with its latest value up to `end`)
     of these projects, in one UNION: (kind, project, pk, name, unit, target, value, measured on)."""
     text, number, amount = CharField(), IntegerField(), DecimalField(max_digits=12, decimal_places=2)
-    partners = ProjectPartner.objects.not_declined().with_marked_name().filter(project_id__in=project_ids).annotate(
-        d_kind=Value(PARTNER, number), d_project=F("project_id"), d_pk=F("organisation_id"), d_name=F("marked_name"),
-        d_unit=Value("", text), d_target=Value(None, amount), d_value=Value(None, amount), d_on=Value(None, DateField()),
-        d_sort=Value(0, number),
+    partners = (
+        ProjectPartner.objects.not_declined()
+        .with_marked_name()
+        .filter(project_id__in=project_ids)
+        .annotate(
+            d_kind=Value(PARTNER, number),
+            d_project=F("project_id"),
+            d_pk=F("organisation_id"),
+            d_name=F("marked_name"),
+            d_unit=Value("", text),
+            d_target=Value(None, amount),
+            d_value=Value(None, amount),
+            d_on=Value(None, DateField()),
+            d_sort=Value(0, number),
+        )
     )
     latest = _latest_values(end)
     indicators = Indicator.objects.filter(project_id__in=project_ids).annotate(
-        d_kind=Value(INDICATOR, number), d_project=F("project_id"), d_pk=F("pk"), d_name=F("name"),
-        d_unit=F("unit"), d_target=F("target"), d_value=Subquery(latest.values("value")[:1]),
-        d_on=Subquery(latest.values("report__period_end")[:1]), d_sort=F("order"),
+        d_kind=Value(INDICATOR, number),
+        d_project=F("project_id"),
+        d_pk=F("pk"),
+        d_name=F("name"),
+        d_unit=F("unit"),
+        d_target=F("target"),
+        d_value=Subquery(latest.values("value")[:1]),
+        d_on=Subquery(latest.values("report__period_end")[:1]),
+        d_sort=F("order"),
     )
     columns = ("d_kind", "d_project", "d_pk", "d_name", "d_unit", "d_target", "d_value", "d_on", "d_sort")
     # partners by name, then indicators by (order, pk); the indicators first in the UNION, whose
     # columns convert its values (SQLite: a target read as its field, « 123.00 », as before)
     return (
-        indicators.annotate(d_sort_name=Value("", text)).values_list(*columns, "d_sort_name").order_by()
-        .union(partners.annotate(d_sort_name=F("organisation__name")).values_list(*columns, "d_sort_name").order_by(), all=True)
+        indicators.annotate(d_sort_name=Value("", text))
+        .values_list(*columns, "d_sort_name")
+        .order_by()
+        .union(
+            partners.annotate(d_sort_name=F("organisation__name")).values_list(*columns, "d_sort_name").order_by(),
+            all=True,
+        )
         .order_by("d_kind", "d_sort_name", "d_sort", "d_pk")
     )
 
@@ -112,7 +148,17 @@ def _chunk_lines(projects: list[ActionProject], *, start: datetime.date, end: da
     highlights = defaultdict(list)
     for report in (  # 1 reports of these projects up to the end of the period, latest first
         ProgressReport.objects.filter(project_id__in=project_ids, period_end__lte=end)
-        .only("pk", "project_id", "period_start", "period_end", "percent_done", "people_reached", "citizens_reached", "highlights", "submitted_at")
+        .only(
+            "pk",
+            "project_id",
+            "period_start",
+            "period_end",
+            "percent_done",
+            "people_reached",
+            "citizens_reached",
+            "highlights",
+            "submitted_at",
+        )
         .order_by("-period_end", "-submitted_at", "-pk")
     ):
         latest_report.setdefault(report.project_id, report)
@@ -122,26 +168,28 @@ def _chunk_lines(projects: list[ActionProject], *, start: datetime.date, end: da
     lines = []
     for p in projects:
         report = latest_report.get(p.pk)
-        lines.append(ProjectLine(
-            pk=p.pk,
-            title=p.title,
-            lead=p.lead.name,
-            partners=tuple(partners[p.pk]),
-            status=p.status,
-            status_label=str(p.get_status_display()),
-            theme=p.theme.name,
-            space=p.space.name if p.space else "",
-            percent_done=report.percent_done if report else None,
-            people_reached=report.people_reached if report else None,
-            citizens_reached=report.citizens_reached if report else None,
-            committed=_q(p.committed_in),
-            disbursed=_q((p.paid_in or ZERO) + (p.corrected_in or ZERO)),
-            indicators=tuple(indicators[p.pk]),
-            highlights=tuple(
-                Highlight(p.pk, p.title, r.period_start, r.period_end, r.highlights.strip())
-                for r in sorted(highlights[p.pk], key=lambda r: (r.period_end, r.pk))
-            ),
-        ))
+        lines.append(
+            ProjectLine(
+                pk=p.pk,
+                title=p.title,
+                lead=p.lead.name,
+                partners=tuple(partners[p.pk]),
+                status=p.status,
+                status_label=str(p.get_status_display()),
+                theme=p.theme.name,
+                space=p.space.name if p.space else "",
+                percent_done=report.percent_done if report else None,
+                people_reached=report.people_reached if report else None,
+                citizens_reached=report.citizens_reached if report else None,
+                committed=_q(p.committed_in),
+                disbursed=_q((p.paid_in or ZERO) + (p.corrected_in or ZERO)),
+                indicators=tuple(indicators[p.pk]),
+                highlights=tuple(
+                    Highlight(p.pk, p.title, r.period_start, r.period_end, r.highlights.strip())
+                    for r in sorted(highlights[p.pk], key=lambda r: (r.period_end, r.pk))
+                ),
+            )
+        )
     return lines
 
 
@@ -150,7 +198,7 @@ def _each_built(projects, *, start: datetime.date, end: datetime.date, chunk: in
     (one query for the projects and two for their lines per chunk), so that memory does not grow with their number."""
     offset = 0
     while True:
-        batch = projects[offset:offset + chunk]  # 1 projects of this chunk, with lead, theme, space and money
+        batch = projects[offset : offset + chunk]  # 1 projects of this chunk, with lead, theme, space and money
         yield from _chunk_lines(batch, start=start, end=end) if batch else ()
         if len(batch) < chunk:
             return
@@ -161,10 +209,14 @@ class _Lines:
     """`Bilan.lines()`: every line read again chunk by chunk; kept after the first reading when
     they fit in one chunk (an export then reads each project once however many tables it writes)."""
 
-    def __init__(self, projects, *, start: datetime.date, end: datetime.date, count: int, page_lines: list[ProjectLine] | None):
+    def __init__(
+        self, projects, *, start: datetime.date, end: datetime.date, count: int, page_lines: list[ProjectLine] | None
+    ):
         self.projects, self.start, self.end = projects, start, end
         self.keep = count <= CHUNK
-        self.kept = page_lines if page_lines is not None and count <= len(page_lines) else None  # every line is on the page
+        self.kept = (
+            page_lines if page_lines is not None and count <= len(page_lines) else None
+        )  # every line is on the page
 
     @property
     def project_queryset(self):

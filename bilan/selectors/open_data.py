@@ -61,7 +61,11 @@ def _open_queryset():
         .select_related("lead", "theme")
         .annotate(
             committed=total(Commitment.objects.filter(project=OuterRef("pk")), "project", Commitment.CURRENT),
-            disbursed=total(Disbursement.objects.filter(commitment__project=OuterRef("pk")), "commitment__project", Disbursement.CURRENT),
+            disbursed=total(
+                Disbursement.objects.filter(commitment__project=OuterRef("pk")),
+                "commitment__project",
+                Disbursement.CURRENT,
+            ),
         )
         .order_by("theme__plan_id", "theme__order", "title", "pk")
     )
@@ -69,8 +73,16 @@ def _open_queryset():
 
 def _open_project(p) -> OpenProject:
     return OpenProject(
-        p.pk, p.title, p.lead.name, p.theme.name, p.status, str(p.get_status_display()), p.start_date, p.end_date,
-        _q(p.committed), _q(p.disbursed),
+        p.pk,
+        p.title,
+        p.lead.name,
+        p.theme.name,
+        p.status,
+        str(p.get_status_display()),
+        p.start_date,
+        p.end_date,
+        _q(p.committed),
+        _q(p.disbursed),
     )
 
 
@@ -95,5 +107,7 @@ def open_data(*, page=None, per_page: int = PER_PAGE):
     from django.core.paginator import Paginator
 
     shown = Paginator(_open_queryset(), per_page).get_page(page)
-    data = replace(open_totals(), projects=tuple(_open_project(p) for p in shown.object_list), count=shown.paginator.count)
+    data = replace(
+        open_totals(), projects=tuple(_open_project(p) for p in shown.object_list), count=shown.paginator.count
+    )
     return data, shown

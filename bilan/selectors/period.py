@@ -32,7 +32,10 @@ def period_of_plan(years: list[PlanYear]) -> Period:
 
 def period_of_dates(start: datetime.date, end: datetime.date) -> Period:
     return Period(
-        start, end, _("%(start)s au %(end)s") % {"start": start.isoformat(), "end": end.isoformat()}, "dates",
+        start,
+        end,
+        _("%(start)s au %(end)s") % {"start": start.isoformat(), "end": end.isoformat()},
+        "dates",
         f"{start.isoformat()}-{end.isoformat()}",
     )
 

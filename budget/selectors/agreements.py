@@ -1,6 +1,5 @@
 """Reads of an agreement: its commitments, report deadlines and payment schedule."""
 
-
 from django.utils import timezone
 
 from budget.models import PlannedPayment
@@ -14,7 +13,9 @@ def agreement_schedule(agreement, *, today=None) -> dict:
     commitments = list(  # 1 the project's commitments with their source and year
         agreement.project.commitments.select_related("source", "plan_year").order_by("decided_on", "pk")
     )
-    deadlines = list(agreement.project.report_deadlines.select_related("report").order_by("due_on", "pk"))  # 1 report deadlines
+    deadlines = list(
+        agreement.project.report_deadlines.select_related("report").order_by("due_on", "pk")
+    )  # 1 report deadlines
     for deadline in deadlines:
         deadline.state = _report_state(deadline, today)
     payments = list(  # 1 the schedule, with each payment's commitment, report and actual payment

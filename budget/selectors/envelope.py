@@ -54,22 +54,37 @@ def envelope_overview(plan) -> dict:
         for row in Commitment.objects.filter(source_id__in=source_ids)
         .values("project__theme_id")
         .annotate(
-            committed=Sum(Commitment.CURRENT), disbursed=Sum("disbursed_total"), count=Count("pk"),
-            projects=Count("project_id", distinct=True), **split,
+            committed=Sum(Commitment.CURRENT),
+            disbursed=Sum("disbursed_total"),
+            count=Count("pk"),
+            projects=Count("project_id", distinct=True),
+            **split,
         )
         .order_by()
     }
-    other = OtherFunding.objects.filter(project__theme=OuterRef("pk"), project__status__in=LEVERAGE_STATUSES).order_by().values("project__theme")
+    other = (
+        OtherFunding.objects.filter(project__theme=OuterRef("pk"), project__status__in=LEVERAGE_STATUSES)
+        .order_by()
+        .values("project__theme")
+    )
     # Partners' contributions count once the partner confirmed them (an unconfirmed amount is only the lead's word).
     partners = (
-        ProjectPartner.objects.confirmed().filter(project__theme=OuterRef("pk"), project__status__in=LEVERAGE_STATUSES)
-        .order_by().values("project__theme")
+        ProjectPartner.objects.confirmed()
+        .filter(project__theme=OuterRef("pk"), project__status__in=LEVERAGE_STATUSES)
+        .order_by()
+        .values("project__theme")
     )
     themes = list(  # 1 themes of the plan (and of any funded project, should one belong to another plan), with their other funding
         Theme.objects.filter(Q(plan=plan) | Q(pk__in=list(by_theme_id)))
         .annotate(
-            other_funding=Coalesce(Subquery(other.annotate(s=Sum("amount")).values("s")), ZERO, output_field=DecimalField(**MONEY))
-            + Coalesce(Subquery(partners.annotate(s=Sum("contribution_value")).values("s")), ZERO, output_field=DecimalField(**MONEY))
+            other_funding=Coalesce(
+                Subquery(other.annotate(s=Sum("amount")).values("s")), ZERO, output_field=DecimalField(**MONEY)
+            )
+            + Coalesce(
+                Subquery(partners.annotate(s=Sum("contribution_value")).values("s")),
+                ZERO,
+                output_field=DecimalField(**MONEY),
+            )
         )
         .order_by("order", "pk")
     )
@@ -79,19 +94,29 @@ def envelope_overview(plan) -> dict:
         if theme.pk in by_theme_id:
             row = by_theme_id[theme.pk]
             other_funding = theme.other_funding if theme.plan_id == plan.pk else ZERO
-            by_theme.append({
-                "theme": theme, "name": theme.name, "projects": row["projects"], "committed": row["committed"], "disbursed": row["disbursed"],
-                "other": other_funding, "leverage": leverage(other_funding, row["committed"]),
-            })
+            by_theme.append(
+                {
+                    "theme": theme,
+                    "name": theme.name,
+                    "projects": row["projects"],
+                    "committed": row["committed"],
+                    "disbursed": row["disbursed"],
+                    "other": other_funding,
+                    "leverage": leverage(other_funding, row["committed"]),
+                }
+            )
     by_year = []
     for year in years:
         rows = [row for row in by_theme_id.values() if row[f"count_{year.pk}"]]
         if rows:
-            by_year.append({
-                "year": year, "label": year.label,
-                "committed": sum((row[f"committed_{year.pk}"] for row in rows), ZERO),
-                "disbursed": sum((row[f"disbursed_{year.pk}"] for row in rows), ZERO),
-            })
+            by_year.append(
+                {
+                    "year": year,
+                    "label": year.label,
+                    "committed": sum((row[f"committed_{year.pk}"] for row in rows), ZERO),
+                    "disbursed": sum((row[f"disbursed_{year.pk}"] for row in rows), ZERO),
+                }
+            )
     plan_themes = [t for t in themes if t.plan_id == plan.pk]
     other_total = sum((t.other_funding for t in plan_themes), ZERO)
     envelope = sum((s.amount for s in sources), ZERO)
@@ -199,7 +224,9 @@ def projects_page(plan, number, *, themes, sources=None, per_page: int = 25):
     for theme in themes:
         if theme.funded_projects:
             blocks.setdefault(theme.order, []).append(theme)
-    page = counted_page(funded_projects_queryset(plan, sources), number, count=sum(t.funded_projects for t in themes), per_page=per_page)
+    page = counted_page(
+        funded_projects_queryset(plan, sources), number, count=sum(t.funded_projects for t in themes), per_page=per_page
+    )
     bottom = (page.number - 1) * per_page
     top = bottom + per_page
     before, wanted, seen = None, [], 0
@@ -227,5 +254,8 @@ def recent_disbursements(plan, limit=10, sources=None):
         .order_by(*order)
         .values("pk")[:limit]
     )
-    return list(Disbursement.objects.filter(pk__in=ids).select_related("commitment__project", "commitment__source").order_by(*order))
-
+    return list(
+        Disbursement.objects.filter(pk__in=ids)
+        .select_related("commitment__project", "commitment__source")
+        .order_by(*order)
+    )

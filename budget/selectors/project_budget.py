@@ -1,6 +1,5 @@
 """Reads of one project's budget: requested, committed and paid, with its other funding and leverage."""
 
-
 from decimal import Decimal
 
 from django.db.models import Sum
@@ -22,12 +21,17 @@ def project_budget(project) -> dict:
     )
     committed = {  # 1 committed now per (year, source)
         (row["plan_year"], row["source"]): (row["total"] or ZERO).quantize(CENT)
-        for row in Commitment.objects.filter(project=project).order_by().values("plan_year", "source").annotate(total=Sum(Commitment.CURRENT))
+        for row in Commitment.objects.filter(project=project)
+        .order_by()
+        .values("plan_year", "source")
+        .annotate(total=Sum(Commitment.CURRENT))
     }
     paid = {  # 1 paid now (with corrections) per (year, source)
         (row["commitment__plan_year"], row["commitment__source"]): (row["total"] or ZERO).quantize(CENT)
-        for row in Disbursement.objects.filter(commitment__project=project).order_by()
-        .values("commitment__plan_year", "commitment__source").annotate(total=Sum(Disbursement.CURRENT))
+        for row in Disbursement.objects.filter(commitment__project=project)
+        .order_by()
+        .values("commitment__plan_year", "commitment__source")
+        .annotate(total=Sum(Disbursement.CURRENT))
     }
     other = list(OtherFunding.objects.filter(project=project).order_by("kind", "source_name"))  # 1 other funding
     partners = list(  # 1 partners and their contributions (only confirmed ones count)
@@ -50,7 +54,8 @@ def project_budget(project) -> dict:
     ]
     source_ids = sorted({s for _y, s in committed} | {s for _y, s in paid}, key=lambda pk: (sources[pk].order, pk))
     by_source = [
-        {"source": sources[pk], "committed": summed(committed, source=pk), "paid": summed(paid, source=pk)} for pk in source_ids
+        {"source": sources[pk], "committed": summed(committed, source=pk), "paid": summed(paid, source=pk)}
+        for pk in source_ids
     ]
     for row in (*by_year, *by_source):
         row["to_pay"] = row["committed"] - row["paid"]
@@ -78,5 +83,7 @@ def project_budget(project) -> dict:
 def project_committed(project) -> Decimal:
     """What is committed to the project now (sum of `Commitment.CURRENT`), one query: the report pages show it
     next to what the project asked of the envelope."""
-    committed = Commitment.objects.filter(project=project).aggregate(total=Sum(Commitment.CURRENT, default=Decimal("0")))
+    committed = Commitment.objects.filter(project=project).aggregate(
+        total=Sum(Commitment.CURRENT, default=Decimal("0"))
+    )
     return committed["total"]

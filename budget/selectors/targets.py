@@ -24,7 +24,15 @@ def targets_of(plan) -> list[BudgetTarget]:
     return list(BudgetTarget.objects.filter(plan=plan).with_current().select_related("theme", "plan_year"))
 
 
-def target_rows(plan, *, by_theme: list[dict], by_year: list[dict], targets: list[BudgetTarget] | None = None, themes=None, years=None) -> dict:
+def target_rows(
+    plan,
+    *,
+    by_theme: list[dict],
+    by_year: list[dict],
+    targets: list[BudgetTarget] | None = None,
+    themes=None,
+    years=None,
+) -> dict:
     """Target vs committed vs paid, per theme and per plan year, with the difference and the percent.
 
     `by_theme` and `by_year` are the committed/paid rows of `envelope_overview` (no query again);
@@ -60,8 +68,14 @@ def target_rows(plan, *, by_theme: list[dict], by_year: list[dict], targets: lis
         current = sum((r["current"] for r in rows if r["current"] is not None), ZERO)
         committed = sum((r["committed"] for r in rows), ZERO)
         paid = sum((r["paid"] for r in rows), ZERO)
-        return {"current": current, "committed": committed, "paid": paid, "difference": current - committed,
-                "percent_committed": _percent(committed, current), "percent_paid": _percent(paid, current)}
+        return {
+            "current": current,
+            "committed": committed,
+            "paid": paid,
+            "difference": current - committed,
+            "percent_committed": _percent(committed, current),
+            "percent_paid": _percent(paid, current),
+        }
 
     return {"themes": themes, "years": years, "themes_total": totals(themes), "years_total": totals(years)}
 
@@ -70,7 +84,9 @@ def target_moves(plan) -> list[TargetMove]:
     """Carry-overs and reallocations, the latest first, with their reasons (one query)."""
     return list(
         TargetMove.objects.filter(from_target__plan=plan)
-        .select_related("from_target__theme", "from_target__plan_year", "to_target__theme", "to_target__plan_year", "created_by")
+        .select_related(
+            "from_target__theme", "from_target__plan_year", "to_target__theme", "to_target__plan_year", "created_by"
+        )
         .order_by("-moved_on", "-pk")
     )
 
@@ -84,7 +100,9 @@ FORECAST_WARNING_SHARE = Decimal("0.05")  # warn when more than 5 % of the envel
 FORECAST_WARNING_DAYS = 90  # …while more than 90 days remain to act
 
 
-def forecast(plan, *, envelope: Decimal, committed: Decimal, paid: Decimal, years=None, today: datetime.date | None = None) -> dict | None:
+def forecast(
+    plan, *, envelope: Decimal, committed: Decimal, paid: Decimal, years=None, today: datetime.date | None = None
+) -> dict | None:
     """Project what the plan will leave uncommitted and unspent on its last day, at the pace so far.
 
     Method (linear, to the cent): the plan runs from the first day of its first plan year to the
@@ -118,14 +136,16 @@ def forecast(plan, *, envelope: Decimal, committed: Decimal, paid: Decimal, year
     for year in years:
         days = (year.end_date - start).days + 1
         finished = year.end_date < today
-        rows.append({
-            "year": year,
-            "label": year.label,
-            "end_date": year.end_date,
-            "finished": finished,
-            "committed": None if finished else project(committed, days),
-            "paid": None if finished else project(paid, days),
-        })
+        rows.append(
+            {
+                "year": year,
+                "label": year.label,
+                "end_date": year.end_date,
+                "finished": finished,
+                "committed": None if finished else project(committed, days),
+                "paid": None if finished else project(paid, days),
+            }
+        )
     projected_committed = committed if over else project(committed, total_days)
     projected_paid = paid if over else project(paid, total_days)
     unspent = envelope - projected_paid
@@ -162,8 +182,15 @@ def _plan_quarters(years) -> list[dict]:
             month += 3
             if month > 12:
                 month, y = month - 12, y + 1
-            quarters.append({"label": f"{year.label} T{number}", "year": year.label, "quarter": number, "start": first,
-                             "until": datetime.date(y, month, 1)})
+            quarters.append(
+                {
+                    "label": f"{year.label} T{number}",
+                    "year": year.label,
+                    "quarter": number,
+                    "start": first,
+                    "until": datetime.date(y, month, 1),
+                }
+            )
     return quarters
 
 
@@ -176,7 +203,9 @@ def disbursements_by_quarter(plan, years=None, sources=None) -> list[dict]:
     starts = [q["start"] for q in quarters]
     for q in quarters:
         q["paid"] = ZERO
-    outside: dict[datetime.date, Decimal] = {}  # payments outside the plan's years (should be none), by calendar quarter
+    outside: dict[
+        datetime.date, Decimal
+    ] = {}  # payments outside the plan's years (should be none), by calendar quarter
     paid_by_day = (
         Disbursement.objects.filter(commitment__source_id__in=source_ids(plan, sources))
         .values("paid_on")
@@ -193,7 +222,9 @@ def disbursements_by_quarter(plan, years=None, sources=None) -> list[dict]:
     for q in quarters:
         del q["until"]
     for start, paid in sorted(outside.items()):
-        quarters.append({"label": f"{start.year}-{start.month:02d}", "year": "", "quarter": None, "start": start, "paid": paid})
+        quarters.append(
+            {"label": f"{start.year}-{start.month:02d}", "year": "", "quarter": None, "start": start, "paid": paid}
+        )
     running = ZERO
     for q in quarters:
         running += q["paid"]
@@ -207,14 +238,21 @@ def plan_money(plan, *, overview: dict, today: datetime.date | None = None) -> d
     from budget import charts  # geometry only
 
     years = overview["years"]
-    rows = target_rows(plan, by_theme=overview["by_theme"], by_year=overview["by_year"], themes=overview["themes"], years=years)  # 1 targets
+    rows = target_rows(
+        plan, by_theme=overview["by_theme"], by_year=overview["by_year"], themes=overview["themes"], years=years
+    )  # 1 targets
     quarters = disbursements_by_quarter(plan, years, sources=overview["sources"])  # 1 paid per quarter
     return {
         "targets": rows,
         "has_targets": any(r["target"] for r in rows["themes"] + rows["years"]),
         "moves": target_moves(plan),  # 1 moves
         "forecast": forecast(
-            plan, envelope=overview["envelope"], committed=overview["committed"], paid=overview["disbursed"], years=years, today=today
+            plan,
+            envelope=overview["envelope"],
+            committed=overview["committed"],
+            paid=overview["disbursed"],
+            years=years,
+            today=today,
         ),
         "quarters": quarters,
         "charts": {
@@ -236,5 +274,3 @@ def year_uncommitted(target: BudgetTarget) -> Decimal:
         s=Sum(Commitment.CURRENT, default=ZERO)
     )["s"]
     return target_current(target) - committed
-
-

@@ -21,7 +21,12 @@ from projects.services.status import project_change_status
 
 @transaction.atomic
 def agreement_create(
-    *, project: ActionProject, signed_on: datetime.date, reference: str = "", note: str = "", by=None,
+    *,
+    project: ActionProject,
+    signed_on: datetime.date,
+    reference: str = "",
+    note: str = "",
+    by=None,
     at: datetime.datetime | None = None,
 ) -> Agreement:
     """Sign the agreement of an accepted project (one per project); the project becomes « Convention signée »."""
@@ -31,15 +36,22 @@ def agreement_create(
         raise ValidationError({"project": _("Ce projet a déjà une convention.")})
     if project.status != ProjectStatus.ACCEPTED:
         raise ValidationError(
-            {"project": _("On signe une convention seulement avec un projet accepté (statut actuel : %(status)s).")
-             % {"status": project.get_status_display()}}
+            {
+                "project": _("On signe une convention seulement avec un projet accepté (statut actuel : %(status)s).")
+                % {"status": project.get_status_display()}
+            }
         )
     reference = (reference or "").strip()
-    agreement = Agreement(project=project, signed_on=signed_on, reference=reference, note=(note or "").strip(), created_by=by)
+    agreement = Agreement(
+        project=project, signed_on=signed_on, reference=reference, note=(note or "").strip(), created_by=by
+    )
     agreement.full_clean()
     agreement.save()
     if reference:
-        comment = _("Convention « %(reference)s » signée %(date)s.") % {"reference": reference, "date": long_date(signed_on)}
+        comment = _("Convention « %(reference)s » signée %(date)s.") % {
+            "reference": reference,
+            "date": long_date(signed_on),
+        }
     else:
         comment = _("Convention signée %(date)s.") % {"date": long_date(signed_on)}
     project_change_status(project=project, to_status=ProjectStatus.AGREEMENT_SIGNED, by=by, comment=comment, at=at)
@@ -48,7 +60,9 @@ def agreement_create(
 
 
 @transaction.atomic
-def report_deadline_add(*, agreement: Agreement, kind: str, due_on: datetime.date, label: str = "", by=None) -> ReportDeadline:
+def report_deadline_add(
+    *, agreement: Agreement, kind: str, due_on: datetime.date, label: str = "", by=None
+) -> ReportDeadline:
     """A report the agreement asks for by a date: a progress report, or the final report (one at most)."""
     # Lock the project: two coordinators adding a final report at once are served one after the other.
     ActionProject.objects.select_for_update().get(pk=agreement.project_id)
@@ -69,8 +83,14 @@ def _planned_unpaid(commitment: Commitment) -> Decimal:
 
 @transaction.atomic
 def planned_payment_add(
-    *, agreement: Agreement, commitment: Commitment, due_on: datetime.date, amount: Decimal | str,
-    required_report: ReportDeadline | None = None, note: str = "", by=None,
+    *,
+    agreement: Agreement,
+    commitment: Commitment,
+    due_on: datetime.date,
+    amount: Decimal | str,
+    required_report: ReportDeadline | None = None,
+    note: str = "",
+    by=None,
 ) -> PlannedPayment:
     """Schedule a payment on one of the project's commitments, optionally waiting for a report.
 
@@ -85,12 +105,19 @@ def planned_payment_add(
     left = commitment.remaining - _planned_unpaid(commitment)
     if amount > left:
         raise ValidationError(
-            {"amount": _("Il reste %(left)s à prévoir sur cet engagement : impossible de prévoir %(amount)s.")
-             % {"left": format_money(max(left, ZERO), cents=True), "amount": format_money(amount, cents=True)}}
+            {
+                "amount": _("Il reste %(left)s à prévoir sur cet engagement : impossible de prévoir %(amount)s.")
+                % {"left": format_money(max(left, ZERO), cents=True), "amount": format_money(amount, cents=True)}
+            }
         )
     planned = PlannedPayment(
-        agreement=agreement, commitment=commitment, due_on=due_on, amount=amount, required_report=required_report,
-        note=(note or "").strip(), created_by=by,
+        agreement=agreement,
+        commitment=commitment,
+        due_on=due_on,
+        amount=amount,
+        required_report=required_report,
+        note=(note or "").strip(),
+        created_by=by,
     )
     planned.full_clean()
     planned.save()
@@ -118,7 +145,9 @@ def planned_payment_cancel(*, planned: PlannedPayment, on: datetime.date, reason
 
 
 @transaction.atomic
-def planned_payment_release(*, planned: PlannedPayment, paid_on: datetime.date, reference: str = "", by=None) -> Disbursement:
+def planned_payment_release(
+    *, planned: PlannedPayment, paid_on: datetime.date, reference: str = "", by=None
+) -> Disbursement:
     """Pay a planned payment: refused while its report is not filed, if cancelled or already paid.
 
     The planned row is locked first: of two clicks at once, the second waits, then sees it paid."""
@@ -129,7 +158,10 @@ def planned_payment_release(*, planned: PlannedPayment, paid_on: datetime.date, 
     if planned.disbursement_id is not None:
         paid = Disbursement.objects.get(pk=planned.disbursement_id)
         raise ValidationError(_("Ce versement a déjà été fait %(date)s.") % {"date": long_date(paid.paid_on)})
-    if planned.required_report_id is not None and not ProgressReport.objects.filter(deadline_id=planned.required_report_id).exists():
+    if (
+        planned.required_report_id is not None
+        and not ProgressReport.objects.filter(deadline_id=planned.required_report_id).exists()
+    ):
         deadline = ReportDeadline.objects.get(pk=planned.required_report_id)
         if deadline.kind == ReportDeadline.Kind.FINAL:
             message = _("Ce versement attend le rapport final dû %(date)s.")

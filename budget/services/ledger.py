@@ -57,8 +57,12 @@ def commitment_create(
     project = ActionProject.objects.select_for_update().get(pk=project.pk)
     if not project.is_fundable:
         raise ValidationError(
-            {"project": _("On n'engage de l'argent qu'envers un projet accepté ou en cours (statut actuel : %(status)s).")
-             % {"status": project.get_status_display()}}
+            {
+                "project": _(
+                    "On n'engage de l'argent qu'envers un projet accepté ou en cours (statut actuel : %(status)s)."
+                )
+                % {"status": project.get_status_display()}
+            }
         )
     if plan_year.plan_id != source.plan_id:
         raise ValidationError({"plan_year": _("Cette année n'appartient pas au plan de cette source.")})
@@ -66,8 +70,14 @@ def commitment_create(
     if not _add_within(FundingSource, source.pk, total="committed_total", limit="amount", amount=amount):
         source.refresh_from_db()
         raise ValidationError(
-            {"amount": _("Il reste %(left)s dans la source « %(source)s » : impossible d'engager %(amount)s.")
-             % {"left": format_money(source.remaining, cents=True), "source": source.name, "amount": format_money(amount, cents=True)}}
+            {
+                "amount": _("Il reste %(left)s dans la source « %(source)s » : impossible d'engager %(amount)s.")
+                % {
+                    "left": format_money(source.remaining, cents=True),
+                    "source": source.name,
+                    "amount": format_money(amount, cents=True),
+                }
+            }
         )
     commitment = Commitment(
         source=source,
@@ -97,16 +107,24 @@ def disbursement_create(
         raise ValidationError(
             {"amount": _("On ne verse rien à un projet « %(status)s ».") % {"status": project.get_status_display()}}
         )
-    if not _add_within(Commitment, commitment.pk, total="disbursed_total", limit=F("amount") - F("reduced_total"), amount=amount):
+    if not _add_within(
+        Commitment, commitment.pk, total="disbursed_total", limit=F("amount") - F("reduced_total"), amount=amount
+    ):
         commitment.refresh_from_db()
         raise ValidationError(
-            {"amount": _("Il reste %(left)s à verser sur cet engagement : impossible de verser %(amount)s.")
-             % {"left": format_money(commitment.remaining, cents=True), "amount": format_money(amount, cents=True)}}
+            {
+                "amount": _("Il reste %(left)s à verser sur cet engagement : impossible de verser %(amount)s.")
+                % {"left": format_money(commitment.remaining, cents=True), "amount": format_money(amount, cents=True)}
+            }
         )
-    if not _add_within(FundingSource, commitment.source_id, total="disbursed_total", limit="committed_total", amount=amount):
+    if not _add_within(
+        FundingSource, commitment.source_id, total="disbursed_total", limit="committed_total", amount=amount
+    ):
         # Cannot happen while every commitment respects its source; refuse rather than drift.
         raise ValidationError({"amount": _("Les versements dépasseraient les engagements de la source.")})
-    disbursement = Disbursement(commitment=commitment, amount=amount, paid_on=paid_on, reference=reference, created_by=by)
+    disbursement = Disbursement(
+        commitment=commitment, amount=amount, paid_on=paid_on, reference=reference, created_by=by
+    )
     disbursement.full_clean()
     disbursement.save()
     commitment.refresh_from_db(fields=["disbursed_total"])
@@ -115,8 +133,13 @@ def disbursement_create(
 
 @transaction.atomic
 def commitment_reduce(
-    *, commitment: Commitment, amount: Decimal | str | None, reduced_on: datetime.date, reason: str,
-    cancel: bool = False, by=None,
+    *,
+    commitment: Commitment,
+    amount: Decimal | str | None,
+    reduced_on: datetime.date,
+    reason: str,
+    cancel: bool = False,
+    by=None,
 ) -> CommitmentReduction:
     """Reduce a commitment, or cancel what is left of it (`cancel=True`), by a new dated entry with a reason.
 
@@ -130,22 +153,31 @@ def commitment_reduce(
             raise ValidationError({"amount": _("Il ne reste rien à annuler sur cet engagement.")})
     else:
         amount = positive(amount)
-    if not _add_within(Commitment, commitment.pk, total="reduced_total", limit=F("amount") - F("disbursed_total"), amount=amount):
+    if not _add_within(
+        Commitment, commitment.pk, total="reduced_total", limit=F("amount") - F("disbursed_total"), amount=amount
+    ):
         commitment.refresh_from_db()
         raise ValidationError(
-            {"amount": _("On ne peut retirer que ce qui n'est pas versé : %(left)s au plus.")
-             % {"left": format_money(commitment.remaining, cents=True)}}
+            {
+                "amount": _("On ne peut retirer que ce qui n'est pas versé : %(left)s au plus.")
+                % {"left": format_money(commitment.remaining, cents=True)}
+            }
         )
-    FundingSource.objects.filter(pk=commitment.source_id).update(committed_total=Round(F("committed_total") - amount, 2))
+    FundingSource.objects.filter(pk=commitment.source_id).update(
+        committed_total=Round(F("committed_total") - amount, 2)
+    )
     reduction = CommitmentReduction(
-        commitment=commitment, amount=amount, reduced_on=reduced_on, reason=reason.strip(), is_cancellation=cancel,
+        commitment=commitment,
+        amount=amount,
+        reduced_on=reduced_on,
+        reason=reason.strip(),
+        is_cancellation=cancel,
         created_by=by,
     )
     reduction.full_clean()
     reduction.save()
     commitment.refresh_from_db(fields=["reduced_total"])
     return reduction
-
 
 
 # ---- corrections of disbursements
@@ -182,27 +214,45 @@ def disbursement_correct(
     else:
         delta = to_money(delta)
     if delta == 0:
-        raise ValidationError({field: _("Cette correction ne change rien : le versement est déjà de %(current)s.")
-                               % {"current": format_money(current, cents=True)}})
+        raise ValidationError(
+            {
+                field: _("Cette correction ne change rien : le versement est déjà de %(current)s.")
+                % {"current": format_money(current, cents=True)}
+            }
+        )
     commitment = disbursement.commitment
     if delta > 0:
-        if not _add_within(Commitment, commitment.pk, total="disbursed_total", limit=F("amount") - F("reduced_total"), amount=delta):
+        if not _add_within(
+            Commitment, commitment.pk, total="disbursed_total", limit=F("amount") - F("reduced_total"), amount=delta
+        ):
             commitment.refresh_from_db()
             raise ValidationError(
-                {field: _("Il reste %(left)s à verser sur cet engagement : impossible d'ajouter %(delta)s à ce versement.")
-                 % {"left": format_money(commitment.remaining, cents=True), "delta": format_money(delta, cents=True)}}
+                {
+                    field: _(
+                        "Il reste %(left)s à verser sur cet engagement : impossible d'ajouter %(delta)s à ce versement."
+                    )
+                    % {"left": format_money(commitment.remaining, cents=True), "delta": format_money(delta, cents=True)}
+                }
             )
-        if not _add_within(FundingSource, commitment.source_id, total="disbursed_total", limit="committed_total", amount=delta):
+        if not _add_within(
+            FundingSource, commitment.source_id, total="disbursed_total", limit="committed_total", amount=delta
+        ):
             # Cannot happen while every commitment respects its source; refuse rather than drift.
             raise ValidationError({field: _("Les versements dépasseraient les engagements de la source.")})
     else:
         if current + delta < 0:
             raise ValidationError(
-                {field: _("Ce versement est de %(current)s : une correction ne peut pas retirer %(delta)s, il deviendrait négatif.")
-                 % {"current": format_money(current, cents=True), "delta": format_money(-delta, cents=True)}}
+                {
+                    field: _(
+                        "Ce versement est de %(current)s : une correction ne peut pas retirer %(delta)s, il deviendrait négatif."
+                    )
+                    % {"current": format_money(current, cents=True), "delta": format_money(-delta, cents=True)}
+                }
             )
         Commitment.objects.filter(pk=commitment.pk).update(disbursed_total=Round(F("disbursed_total") + delta, 2))
-        FundingSource.objects.filter(pk=commitment.source_id).update(disbursed_total=Round(F("disbursed_total") + delta, 2))
+        FundingSource.objects.filter(pk=commitment.source_id).update(
+            disbursed_total=Round(F("disbursed_total") + delta, 2)
+        )
     Disbursement.objects.filter(pk=disbursement.pk).update(correction_total=Round(F("correction_total") + delta, 2))
     correction = DisbursementCorrection(
         disbursement=disbursement, delta=delta, corrected_on=corrected_on, reason=reason.strip(), created_by=by

@@ -30,20 +30,32 @@ def _check_targets_fit(*, plan, themes: Decimal = ZERO, years: Decimal = ZERO) -
     )
     errors = []
     for total, message in (
-        (existing["themes"] + themes, _("La somme des cibles par enjeu (%(total)s) dépasserait l'enveloppe (%(envelope)s) de %(excess)s.")),
-        (existing["years"] + years, _("La somme des cibles par année (%(total)s) dépasserait l'enveloppe (%(envelope)s) de %(excess)s.")),
+        (
+            existing["themes"] + themes,
+            _("La somme des cibles par enjeu (%(total)s) dépasserait l'enveloppe (%(envelope)s) de %(excess)s."),
+        ),
+        (
+            existing["years"] + years,
+            _("La somme des cibles par année (%(total)s) dépasserait l'enveloppe (%(envelope)s) de %(excess)s."),
+        ),
     ):
         if total > envelope:
             errors.append(
-                message % {"total": format_money(total, cents=True), "envelope": format_money(envelope, cents=True),
-                           "excess": format_money(total - envelope, cents=True)}
+                message
+                % {
+                    "total": format_money(total, cents=True),
+                    "envelope": format_money(envelope, cents=True),
+                    "excess": format_money(total - envelope, cents=True),
+                }
             )
     if errors:
         raise ValidationError(errors)
 
 
 @transaction.atomic
-def target_set(*, plan: Plan, theme: Theme | None = None, plan_year: PlanYear | None = None, amount: Decimal | str, by=None) -> BudgetTarget:
+def target_set(
+    *, plan: Plan, theme: Theme | None = None, plan_year: PlanYear | None = None, amount: Decimal | str, by=None
+) -> BudgetTarget:
     """Set, the first time, the share of the envelope meant for one theme or one plan year.
 
     Sums (theme targets, year targets) stay within the envelope. A target already set is
@@ -59,7 +71,9 @@ def target_set(*, plan: Plan, theme: Theme | None = None, plan_year: PlanYear | 
     existing = BudgetTarget.objects.filter(plan=plan, theme=theme, plan_year=plan_year).first()
     if existing is not None:
         raise ValidationError(
-            _("La cible de « %(what)s » est déjà fixée (%(amount)s) : pour la changer, faites une réaffectation avec son motif.")
+            _(
+                "La cible de « %(what)s » est déjà fixée (%(amount)s) : pour la changer, faites une réaffectation avec son motif."
+            )
             % {"what": theme.name if theme else plan_year.label, "amount": format_money(existing.amount, cents=True)}
         )
     _check_targets_fit(plan=plan, themes=amount if theme else ZERO, years=amount if plan_year else ZERO)
@@ -78,7 +92,9 @@ def targets_set(*, plan: Plan, themes: dict | None = None, years: dict | None = 
     themes, years = themes or {}, years or {}
     Plan.objects.select_for_update().get(pk=plan.pk)
     _check_targets_fit(
-        plan=plan, themes=sum((to_money(a) for a in themes.values()), ZERO), years=sum((to_money(a) for a in years.values()), ZERO)
+        plan=plan,
+        themes=sum((to_money(a) for a in themes.values()), ZERO),
+        years=sum((to_money(a) for a in years.values()), ZERO),
     )
     created = [target_set(plan=plan, theme=theme, amount=amount, by=by) for theme, amount in themes.items()]
     created += [target_set(plan=plan, plan_year=year, amount=amount, by=by) for year, amount in years.items()]
@@ -87,8 +103,14 @@ def targets_set(*, plan: Plan, themes: dict | None = None, years: dict | None = 
 
 @transaction.atomic
 def target_move(
-    *, kind: str, from_target: BudgetTarget, to_target: BudgetTarget, amount: Decimal | str, moved_on: datetime.date,
-    reason: str, by=None,
+    *,
+    kind: str,
+    from_target: BudgetTarget,
+    to_target: BudgetTarget,
+    amount: Decimal | str,
+    moved_on: datetime.date,
+    reason: str,
+    by=None,
 ) -> TargetMove:
     """Move money from one target to another of the same kind, with a reason.
 
@@ -103,36 +125,68 @@ def target_move(
         raise ValidationError({"kind": _("Choisissez une réaffectation ou un report.")})
     if from_target.pk == to_target.pk:
         raise ValidationError({"to_target": _("Choisissez deux cibles différentes.")})
-    locked = {t.pk: t for t in BudgetTarget.objects.select_for_update().filter(pk__in=[from_target.pk, to_target.pk]).order_by("pk")}
+    locked = {
+        t.pk: t
+        for t in BudgetTarget.objects.select_for_update().filter(pk__in=[from_target.pk, to_target.pk]).order_by("pk")
+    }
     source, dest = locked[from_target.pk], locked[to_target.pk]
     if source.plan_id != dest.plan_id:
         raise ValidationError({"to_target": _("Les deux cibles doivent appartenir au même plan.")})
     if source.is_year != dest.is_year:
         raise ValidationError(
-            {"to_target": _("On déplace de l'argent d'un enjeu vers un enjeu, ou d'une année vers une année, jamais de l'un vers l'autre.")}
+            {
+                "to_target": _(
+                    "On déplace de l'argent d'un enjeu vers un enjeu, ou d'une année vers une année, jamais de l'un vers l'autre."
+                )
+            }
         )
     if kind == TargetMove.Kind.CARRY_OVER:
         if not source.is_year:
-            raise ValidationError({"kind": _("Un report va d'une année du plan à la suivante; entre enjeux, faites une réaffectation.")})
+            raise ValidationError(
+                {"kind": _("Un report va d'une année du plan à la suivante; entre enjeux, faites une réaffectation.")}
+            )
         if dest.plan_year.number != source.plan_year.number + 1:
             raise ValidationError(
-                {"to_target": _("Un report va de l'année %(year)s à l'année suivante seulement.") % {"year": source.plan_year.label}}
+                {
+                    "to_target": _("Un report va de l'année %(year)s à l'année suivante seulement.")
+                    % {"year": source.plan_year.label}
+                }
             )
     current = target_current(source)
     if amount > current:
         raise ValidationError(
-            {"amount": _("La cible « %(what)s » n'est plus que de %(current)s : impossible d'en déplacer %(amount)s.")
-             % {"what": source.label, "current": format_money(current, cents=True), "amount": format_money(amount, cents=True)}}
+            {
+                "amount": _(
+                    "La cible « %(what)s » n'est plus que de %(current)s : impossible d'en déplacer %(amount)s."
+                )
+                % {
+                    "what": source.label,
+                    "current": format_money(current, cents=True),
+                    "amount": format_money(amount, cents=True),
+                }
+            }
         )
     if kind == TargetMove.Kind.CARRY_OVER:
         left = year_uncommitted(source)
         if amount > left:
             raise ValidationError(
-                {"amount": _("L'année %(year)s laisse %(left)s non engagés : impossible d'en reporter %(amount)s.")
-                 % {"year": source.plan_year.label, "left": format_money(max(left, ZERO), cents=True), "amount": format_money(amount, cents=True)}}
+                {
+                    "amount": _("L'année %(year)s laisse %(left)s non engagés : impossible d'en reporter %(amount)s.")
+                    % {
+                        "year": source.plan_year.label,
+                        "left": format_money(max(left, ZERO), cents=True),
+                        "amount": format_money(amount, cents=True),
+                    }
+                }
             )
     move = TargetMove(
-        kind=kind, from_target=source, to_target=dest, amount=amount, moved_on=moved_on, reason=reason.strip(), created_by=by
+        kind=kind,
+        from_target=source,
+        to_target=dest,
+        amount=amount,
+        moved_on=moved_on,
+        reason=reason.strip(),
+        created_by=by,
     )
     move.full_clean()
     move.save()

@@ -43,7 +43,9 @@ def meeting_list(request):
             user.save(update_fields=["calendar_token"])
             messages.success(
                 request,
-                _("Nouvelle adresse d'agenda créée. L'ancienne ne fonctionne plus : abonnez-vous de nouveau avec celle-ci."),
+                _(
+                    "Nouvelle adresse d'agenda créée. L'ancienne ne fonctionne plus : abonnez-vous de nouveau avec celle-ci."
+                ),
             )
         return redirect(request.get_full_path())
 

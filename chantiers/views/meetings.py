@@ -58,7 +58,9 @@ def meeting_create(request, pk):
             else:
                 messages.success(request, _("Rencontre planifiée; les membres du lieu de concertation y sont invités."))
                 return redirect("chantiers:meeting-detail", pk=meeting.pk)
-    return render(request, "chantiers/meeting_form.html", {"form": form, "space": space, "warnings": warnings, "meeting": None})
+    return render(
+        request, "chantiers/meeting_form.html", {"form": form, "space": space, "warnings": warnings, "meeting": None}
+    )
 
 
 def _meeting_queryset():
@@ -73,7 +75,9 @@ def meeting_detail(request, pk):
     attendances = list(meeting.attendances.select_related("organisation", "citizen", "user"))
     decisions = list(
         meeting.decisions.prefetch_related(
-            Prefetch("follow_ups", queryset=FollowUp.objects.select_related("responsible_organisation", "responsible_user"))
+            Prefetch(
+                "follow_ups", queryset=FollowUp.objects.select_related("responsible_organisation", "responsible_user")
+            )
         )
     )
     context = {
@@ -132,7 +136,9 @@ def meeting_attendance(request, pk):
         else:
             messages.success(request, _("Présences enregistrées."))
             return redirect("chantiers:meeting-detail", pk=meeting.pk)
-    return render(request, "chantiers/meeting_attendance.html", {"form": form, "meeting": meeting, "space": meeting.space})
+    return render(
+        request, "chantiers/meeting_attendance.html", {"form": form, "meeting": meeting, "space": meeting.space}
+    )
 
 
 @coordination_required

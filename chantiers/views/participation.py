@@ -107,7 +107,9 @@ def threshold_update(request):
     form = ThresholdForm(request.POST)
     if not form.is_valid():
         return _hyperconcertation_page(request, form=form, status=400)
-    threshold = plan_services.plan_threshold_update(plan=plan, threshold=form.cleaned_data["threshold"]).meeting_threshold_per_month
+    threshold = plan_services.plan_threshold_update(
+        plan=plan, threshold=form.cleaned_data["threshold"]
+    ).meeting_threshold_per_month
     messages.success(
         request,
         ngettext(

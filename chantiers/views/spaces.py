@@ -26,12 +26,20 @@ def space_list(request):
         spaces = spaces.filter(status=status)
     next_meeting = Meeting.objects.filter(space=OuterRef("pk")).upcoming().values("date")[:1]
     members = (
-        SpaceMembership.objects.current().filter(space=OuterRef("pk")).order_by()
-        .values("space").annotate(n=Count("pk")).values("n")
+        SpaceMembership.objects.current()
+        .filter(space=OuterRef("pk"))
+        .order_by()
+        .values("space")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
     citizens = (
-        SpaceCitizen.objects.current().filter(space=OuterRef("pk")).order_by()
-        .values("space").annotate(n=Count("pk")).values("n")
+        SpaceCitizen.objects.current()
+        .filter(space=OuterRef("pk"))
+        .order_by()
+        .values("space")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
     spaces = (
         spaces.select_related("lead_organisation", "coordinator")
@@ -67,16 +75,18 @@ def _space_context(request, space, *, org_form=None, citizen_form=None):
     }
     if user.is_coordinator and space.status == Space.Status.ACTIVE:
         # ?org-q= and ?cit-q= narrow the names each seat form offers (at most SEAT_CHOICES each, one query each).
-        context["org_form"] = org_form or SeatOrganisationForm(space=space, search=search_text(request.GET.get("org-q")))
-        context["citizen_form"] = citizen_form or SeatCitizenForm(space=space, search=search_text(request.GET.get("cit-q")))
+        context["org_form"] = org_form or SeatOrganisationForm(
+            space=space, search=search_text(request.GET.get("org-q"))
+        )
+        context["citizen_form"] = citizen_form or SeatCitizenForm(
+            space=space, search=search_text(request.GET.get("cit-q"))
+        )
     return context
 
 
 @login_required
 def space_detail(request, pk):
-    space = get_space_for_user(
-        request, pk, queryset=Space.objects.select_related("lead_organisation", "coordinator")
-    )
+    space = get_space_for_user(request, pk, queryset=Space.objects.select_related("lead_organisation", "coordinator"))
     return render(request, "chantiers/space_detail.html", _space_context(request, space))
 
 
@@ -128,7 +138,10 @@ def space_archive(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("« %(name)s » est archivé : ses rencontres et ses projets restent consultables.") % {"name": space.name})
+        messages.success(
+            request,
+            _("« %(name)s » est archivé : ses rencontres et ses projets restent consultables.") % {"name": space.name},
+        )
     return redirect("chantiers:space-detail", pk=space.pk)
 
 
@@ -154,7 +167,9 @@ def _seat(request, pk, form_class, service, key):
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            messages.success(request, _("%(who)s siège maintenant à ce lieu de concertation.") % {"who": getattr(seat, key)})
+            messages.success(
+                request, _("%(who)s siège maintenant à ce lieu de concertation.") % {"who": getattr(seat, key)}
+            )
             return redirect("chantiers:space-detail", pk=space.pk)
     forms = {"org_form": form} if key == "organisation" else {"citizen_form": form}
     return render(request, "chantiers/space_detail.html", _space_context(request, space, **forms))

@@ -15,7 +15,12 @@ from projects.models import (
 )
 
 # A progress report is filed once the board accepted the project; the final report once the work is under way.
-REPORTABLE_STATUSES = (ProjectStatus.ACCEPTED, ProjectStatus.AGREEMENT_SIGNED, ProjectStatus.IN_PROGRESS, ProjectStatus.COMPLETED)
+REPORTABLE_STATUSES = (
+    ProjectStatus.ACCEPTED,
+    ProjectStatus.AGREEMENT_SIGNED,
+    ProjectStatus.IN_PROGRESS,
+    ProjectStatus.COMPLETED,
+)
 FINAL_REPORTABLE_STATUSES = (ProjectStatus.IN_PROGRESS, ProjectStatus.COMPLETED)
 
 
@@ -29,8 +34,12 @@ def report_kinds_open(project: ActionProject, *, has_final: bool) -> dict[str, b
 
 # Projects that may have deadlines or reports (the board accepted them); before that the section is not shown.
 REPORT_SECTION_STATUSES = (
-    ProjectStatus.ACCEPTED, ProjectStatus.AGREEMENT_SIGNED, ProjectStatus.IN_PROGRESS, ProjectStatus.COMPLETED,
-    ProjectStatus.FINAL_REPORT, ProjectStatus.WITHDRAWN,
+    ProjectStatus.ACCEPTED,
+    ProjectStatus.AGREEMENT_SIGNED,
+    ProjectStatus.IN_PROGRESS,
+    ProjectStatus.COMPLETED,
+    ProjectStatus.FINAL_REPORT,
+    ProjectStatus.WITHDRAWN,
 )
 
 

@@ -29,8 +29,9 @@ class SimilarProjects:
         return bool(self.projects) or self.hidden_intentions > 0
 
 
-def similar_projects(user, *, theme, title: str = "", summary: str = "", exclude_org_ids=(), exclude_pk=None,
-                     limit: int = 5) -> SimilarProjects:
+def similar_projects(
+    user, *, theme, title: str = "", summary: str = "", exclude_org_ids=(), exclude_pk=None, limit: int = 5
+) -> SimilarProjects:
     """Up to `limit` projects of other organisations that look like this one, as `user` may know them: one query.
 
     Coordination and Personnel see every look-alike. Anyone else sees only what `visible_to` lets them open
@@ -39,8 +40,11 @@ def similar_projects(user, *, theme, title: str = "", summary: str = "", exclude
     if theme is None:
         return SimilarProjects()
     candidates = (
-        ActionProject.objects.filter(theme=theme).exclude(status__in=NOT_SIMILAR).exclude(lead_id__in=exclude_org_ids)
-        .select_related("lead", "space").order_by("-updated_at")
+        ActionProject.objects.filter(theme=theme)
+        .exclude(status__in=NOT_SIMILAR)
+        .exclude(lead_id__in=exclude_org_ids)
+        .select_related("lead", "space")
+        .order_by("-updated_at")
     )
     if exclude_pk is not None:
         candidates = candidates.exclude(pk=exclude_pk)
@@ -51,10 +55,18 @@ def similar_projects(user, *, theme, title: str = "", summary: str = "", exclude
             may_open=ExpressionWrapper(may_open, output_field=BooleanField())
         )
     by_pk = {p.pk: p for p in candidates}
-    ranked = [by_pk[pk] for pk in rank_similar(
-        theme_id=theme.pk, title=title, summary=summary, limit=limit,
-        candidates=[Candidate(key=p.pk, theme_id=p.theme_id, title=p.title, summary=p.summary) for p in by_pk.values()],
-    )]
+    ranked = [
+        by_pk[pk]
+        for pk in rank_similar(
+            theme_id=theme.pk,
+            title=title,
+            summary=summary,
+            limit=limit,
+            candidates=[
+                Candidate(key=p.pk, theme_id=p.theme_id, title=p.title, summary=p.summary) for p in by_pk.values()
+            ],
+        )
+    ]
     if may_open is None:
         return SimilarProjects(projects=ranked, contacts=True)
     shown = [p for p in ranked if p.may_open]

@@ -40,7 +40,12 @@ def project_create(
     if plan_years:
         project.plan_years.set(plan_years)
     ProjectStatusChange.objects.create(
-        project=project, from_status="", to_status=status, changed_by=by, comment=comment, changed_at=at or timezone.now()
+        project=project,
+        from_status="",
+        to_status=status,
+        changed_by=by,
+        comment=comment,
+        changed_at=at or timezone.now(),
     )
     return project
 
@@ -86,7 +91,8 @@ def project_save_draft(
         project.plan_years.set(plan_years)
     if year_amounts is not None:
         _replace_rows(
-            ProjectYearAmount, project,
+            ProjectYearAmount,
+            project,
             [{"plan_year": year, "amount": amount} for year, amount in year_amounts.items() if amount],
         )
     if partners is not None:
@@ -117,24 +123,32 @@ def _save_partners(project: ActionProject, rows) -> None:
     The history of each row (django-simple-history) keeps every answer and every change."""
     current = {
         p.organisation_id: p
-        for p in ProjectPartner.objects.select_for_update(of=("self",)).select_related("organisation").filter(project=project)
+        for p in ProjectPartner.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .filter(project=project)
     }
     wanted = {}
     for data in rows:
         wanted[data["organisation"].pk] = data
     removed_confirmed = [p for org_id, p in current.items() if org_id not in wanted and p.is_confirmed]
     if removed_confirmed:
-        raise ValidationError({"partners": _(
-            "%(names)s a confirmé sa participation : ce partenaire reste au projet. Pour le retirer, écrivez à la coordination."
-        ) % {"names": ", ".join(sorted(p.organisation.name for p in removed_confirmed))}})
+        raise ValidationError(
+            {
+                "partners": _(
+                    "%(names)s a confirmé sa participation : ce partenaire reste au projet. Pour le retirer, écrivez à la coordination."
+                )
+                % {"names": ", ".join(sorted(p.organisation.name for p in removed_confirmed))}
+            }
+        )
     for org_id, partner in current.items():
         if org_id not in wanted and partner.is_pending:
             partner.delete()  # its creation and deletion stay in the history
     # An organisation once named on this project and left out while pending was told already: naming it again
     # does not e-mail it again (a lead saving a draft over and over would flood it otherwise).
     told = set(
-        ProjectPartner.history.filter(project_id=project.pk, organisation_id__in=[o for o in wanted if o not in current])
-        .values_list("organisation_id", flat=True)
+        ProjectPartner.history.filter(
+            project_id=project.pk, organisation_id__in=[o for o in wanted if o not in current]
+        ).values_list("organisation_id", flat=True)
     )
     asked = []
     for org_id, data in wanted.items():
@@ -180,8 +194,10 @@ def _partner_asked_mail(project: ActionProject, partner: ProjectPartner) -> None
             "confirmés et ne comptent dans aucun bilan. Les responsables de votre organisation peuvent confirmer ou "
             "décliner cette participation sur le portail : page d'accueil, « Demandes de partenariat ».\n\n"
             "L'équipe de coordination de l'ASIS"
-        ) % {
-            "title": project.title, "name": partner.organisation.name,
+        )
+        % {
+            "title": project.title,
+            "name": partner.organisation.name,
             "kind": partner.get_contribution_kind_display().lower(),
             "value": format_money(value) if value is not None else _("non précisée"),
         },
@@ -192,9 +208,13 @@ def _partner_asked_mail(project: ActionProject, partner: ProjectPartner) -> None
 def project_partner_answer(*, partnership: ProjectPartner, by, accept: bool) -> ProjectPartner:
     """The named organisation's responsable confirms (or declines) its participation and the declared contribution.
     It may change its answer later; each answer is kept in the row's history (who, when)."""
-    partnership = ProjectPartner.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=partnership.pk)
+    partnership = (
+        ProjectPartner.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=partnership.pk)
+    )
     if not partnership.can_answer(by):
-        raise ValidationError(_("Seuls les responsables de « %(name)s » répondent pour elle.") % {"name": partnership.organisation.name})
+        raise ValidationError(
+            _("Seuls les responsables de « %(name)s » répondent pour elle.") % {"name": partnership.organisation.name}
+        )
     partnership.status = ProjectPartner.Status.CONFIRMED if accept else ProjectPartner.Status.DECLINED
     partnership.answered_by = by
     partnership.answered_at = timezone.now()
@@ -208,11 +228,14 @@ def project_submit(*, project: ActionProject, by) -> ProjectStatusChange:
     """The lead organisation files its draft: it must be approved and the project complete."""
     if project.lead.status != project.lead.Status.APPROVED:
         raise ValidationError(
-            _("Votre organisation n'est pas encore approuvée par la coordination : elle pourra déposer un projet une fois approuvée.")
+            _(
+                "Votre organisation n'est pas encore approuvée par la coordination : elle pourra déposer un projet une fois approuvée."
+            )
         )
     if project.status != ProjectStatus.DRAFT:
         raise ValidationError(
-            _("Seul un brouillon peut être déposé; ce projet est « %(status)s ».") % {"status": project.get_status_display()}
+            _("Seul un brouillon peut être déposé; ce projet est « %(status)s ».")
+            % {"status": project.get_status_display()}
         )
     missing = project_missing_for_submission(project)
     if missing:

@@ -30,8 +30,11 @@ def _reminder_body(*, organisation: Organisation, deadlines, today: datetime.dat
         else:
             when = _("dans %(days)s jours") % {"days": (deadline.due_on - today).days}
         line = _("- %(project)s — %(kind)s%(label)s, à remettre le %(due)s (%(when)s)") % {
-            "project": deadline.project.title, "kind": deadline.get_kind_display(),
-            "label": f" ({deadline.label})" if deadline.label else "", "due": deadline.due_on.isoformat(), "when": when,
+            "project": deadline.project.title,
+            "kind": deadline.get_kind_display(),
+            "label": f" ({deadline.label})" if deadline.label else "",
+            "due": deadline.due_on.isoformat(),
+            "when": when,
         }
         if base_url:
             line += "\n  " + base_url.rstrip("/") + deadline.project.get_absolute_url()

@@ -45,8 +45,12 @@ def _store_attachments(*, report: ProgressReport, files, by, stored: list) -> li
     rows = []
     for file, content_type in zip(files, validators.attachments_check(files), strict=True):
         attachment = ReportAttachment(
-            report=report, file=file, original_name=PurePath(file.name).name[:255], content_type=content_type,
-            size=file.size, uploaded_by=by,
+            report=report,
+            file=file,
+            original_name=PurePath(file.name).name[:255],
+            content_type=content_type,
+            size=file.size,
+            uploaded_by=by,
         )
         attachment.save()  # stores the file under a random name (attachment_path)
         stored.append(attachment.file.name)
@@ -95,7 +99,9 @@ def report_create(
         raise ValidationError(_("Le rapport final de ce projet est déjà déposé."))
     if not report_kinds_open(project, has_final=has_final)[kind]:
         if is_final:
-            message = _("Le rapport final se dépose quand le projet est en cours ou terminé; ce projet est « %(status)s ».")
+            message = _(
+                "Le rapport final se dépose quand le projet est en cours ou terminé; ce projet est « %(status)s »."
+            )
         else:
             message = _("Ce projet est « %(status)s » : il ne reçoit pas de rapport d'étape.")
         raise ValidationError(message % {"status": project.get_status_display()})
@@ -133,8 +139,9 @@ def report_create(
             row.save()
         _store_attachments(report=report, files=attachments, by=by, stored=stored)
         if is_final and project.status == ProjectStatus.COMPLETED:
-            project_change_status(project=project, to_status=ProjectStatus.FINAL_REPORT, by=by,
-                                  comment=_("Rapport final déposé."))
+            project_change_status(
+                project=project, to_status=ProjectStatus.FINAL_REPORT, by=by, comment=_("Rapport final déposé.")
+            )
         return report
 
     return _stored_files_removed_on_error(save)
@@ -144,10 +151,14 @@ def report_create(
 def report_attachments_add(*, report: ProgressReport, files, by) -> list[ReportAttachment]:
     """The lead organisation adds supporting documents to a filed report (the report itself stays as filed)."""
     if not report_can_file(report.project, by):
-        raise ValidationError(_("Seuls les membres de l'organisation porteuse ajoutent des pièces jointes à ce rapport."))
+        raise ValidationError(
+            _("Seuls les membres de l'organisation porteuse ajoutent des pièces jointes à ce rapport.")
+        )
     files = list(files)
     if not files:
         raise ValidationError({"files": _("Choisissez au moins un fichier.")})
     validators.attachments_check(files)
     _attachments_quota_check(organisation_id=report.project.lead_id, report=report, files=files, field="files")
-    return _stored_files_removed_on_error(lambda stored: _store_attachments(report=report, files=files, by=by, stored=stored))
+    return _stored_files_removed_on_error(
+        lambda stored: _store_attachments(report=report, files=files, by=by, stored=stored)
+    )

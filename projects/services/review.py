@@ -63,10 +63,14 @@ def criterion_update(*, criterion: ReviewCriterion, **fields) -> ReviewCriterion
         setattr(criterion, name, value)
     highest = criterion.scores.aggregate(highest=Max("score"))["highest"]
     if highest is not None and criterion.max_score is not None and criterion.max_score < highest:
-        raise ValidationError({
-            "max_score": _("Une analyse a déjà donné %(score)s à ce critère : la note maximale ne peut descendre sous %(score)s.")
-            % {"score": highest}
-        })
+        raise ValidationError(
+            {
+                "max_score": _(
+                    "Une analyse a déjà donné %(score)s à ce critère : la note maximale ne peut descendre sous %(score)s."
+                )
+                % {"score": highest}
+            }
+        )
     criterion.full_clean()
     criterion.save()
     return criterion
@@ -120,7 +124,9 @@ def review_open(
     review = ProjectReview(project=current, opened_by=by, committee=committee.strip(), opened_at=at or timezone.now())
     review.full_clean()
     review.save()
-    project_change_status(project=current, to_status=ProjectStatus.UNDER_ANALYSIS, by=by, comment=comment.strip(), at=at)
+    project_change_status(
+        project=current, to_status=ProjectStatus.UNDER_ANALYSIS, by=by, comment=comment.strip(), at=at
+    )
     project.status = current.status
     return review
 
@@ -132,7 +138,9 @@ def _locked_open_review(review: ProjectReview) -> ProjectReview:
     if review.is_closed:
         raise ValidationError(_("Cette analyse est close : la recommandation est faite, la grille ne se modifie plus."))
     if review.project.reviews.values_list("pk", flat=True).first() != review.pk:
-        raise ValidationError(_("Une analyse plus récente de ce projet est ouverte : celle-ci reste dans l'historique."))
+        raise ValidationError(
+            _("Une analyse plus récente de ce projet est ouverte : celle-ci reste dans l'historique.")
+        )
     if review.project.status != ProjectStatus.UNDER_ANALYSIS:
         raise ValidationError(
             _("Ce projet n'est pas en analyse (il est « %(status)s ») : la grille ne se modifie plus.")
@@ -160,7 +168,9 @@ def review_save_scores(*, review: ProjectReview, scores: dict, committee: str | 
         if score is None:
             ReviewScore.objects.filter(review=review, criterion=criterion).delete()
             continue
-        row = ReviewScore.objects.filter(review=review, criterion=criterion).first() or ReviewScore(review=review, criterion=criterion)
+        row = ReviewScore.objects.filter(review=review, criterion=criterion).first() or ReviewScore(
+            review=review, criterion=criterion
+        )
         row.score, row.comment = score, (comment or "").strip()
         try:
             row.full_clean()
@@ -177,7 +187,12 @@ def review_save_scores(*, review: ProjectReview, scores: dict, committee: str | 
 
 @transaction.atomic
 def review_recommend(
-    *, review: ProjectReview, recommendation: str, note: str, by, amount: Decimal | None = None,
+    *,
+    review: ProjectReview,
+    recommendation: str,
+    note: str,
+    by,
+    amount: Decimal | None = None,
     at: datetime.datetime | None = None,
 ) -> ProjectReview:
     """The committee recommends, with its reasons, once every criterion of the grid is scored;
@@ -189,25 +204,43 @@ def review_recommend(
     if amount is not None and amount < 0:
         raise ValidationError({"recommended_amount": _("Le montant ne peut pas être négatif.")})
     scored = set(review.scores.values_list("criterion_id", flat=True))
-    missing = [c.name for c in ReviewCriterion.objects.filter(plan_id=review.project.theme.plan_id, is_active=True) if c.pk not in scored]
+    missing = [
+        c.name
+        for c in ReviewCriterion.objects.filter(plan_id=review.project.theme.plan_id, is_active=True)
+        if c.pk not in scored
+    ]
     if missing:
-        raise ValidationError(_("Notez chaque critère de la grille avant de recommander; il manque : %(missing)s.") % {"missing": ", ".join(missing)})
+        raise ValidationError(
+            _("Notez chaque critère de la grille avant de recommander; il manque : %(missing)s.")
+            % {"missing": ", ".join(missing)}
+        )
     at = at or timezone.now()
     review.recommendation, review.recommendation_note, review.recommended_amount = recommendation, note, amount
     review.recommended_by, review.recommended_at = by, at
     review.full_clean()
     review.save()
     project_change_status(
-        project=review.project, to_status=ProjectStatus.RECOMMENDED, by=by, at=at,
-        comment=_("Recommandation du comité d'analyse : %(recommendation)s.") % {"recommendation": review.get_recommendation_display()},
+        project=review.project,
+        to_status=ProjectStatus.RECOMMENDED,
+        by=by,
+        at=at,
+        comment=_("Recommandation du comité d'analyse : %(recommendation)s.")
+        % {"recommendation": review.get_recommendation_display()},
     )
     return review
 
 
 @transaction.atomic
 def board_decision_record(
-    *, project: ActionProject, outcome: str, resolution_number: str, decided_on: datetime.date, by,
-    granted_amount: Decimal | None = None, note: str = "", at: datetime.datetime | None = None,
+    *,
+    project: ActionProject,
+    outcome: str,
+    resolution_number: str,
+    decided_on: datetime.date,
+    by,
+    granted_amount: Decimal | None = None,
+    note: str = "",
+    at: datetime.datetime | None = None,
 ) -> BoardDecision:
     """The board accepts or refuses a recommended project by a resolution (number and date);
     the project becomes « Accepté » or « Refusé » and its history names the resolution."""
@@ -219,7 +252,9 @@ def board_decision_record(
         )
     if outcome not in BoardDecision.Outcome.values:
         raise ValidationError({"outcome": _("Choisissez la décision du conseil : accepté ou refusé.")})
-    resolution_number = _require_text(resolution_number, "resolution_number", _("Indiquez le numéro de la résolution du conseil."))
+    resolution_number = _require_text(
+        resolution_number, "resolution_number", _("Indiquez le numéro de la résolution du conseil.")
+    )
     if decided_on is None:
         raise ValidationError({"decided_on": _("Indiquez la date de la décision.")})
     if decided_on > timezone.localdate():
@@ -229,14 +264,26 @@ def board_decision_record(
     if granted_amount is not None and granted_amount < 0:
         raise ValidationError({"granted_amount": _("Le montant ne peut pas être négatif.")})
     decision = BoardDecision(
-        project=current, outcome=outcome, resolution_number=resolution_number, decided_on=decided_on,
-        granted_amount=granted_amount, note=(note or "").strip(), recorded_by=by, recorded_at=at or timezone.now(),
+        project=current,
+        outcome=outcome,
+        resolution_number=resolution_number,
+        decided_on=decided_on,
+        granted_amount=granted_amount,
+        note=(note or "").strip(),
+        recorded_by=by,
+        recorded_at=at or timezone.now(),
     )
     decision.full_clean()
     decision.save()
-    to_status = {BoardDecision.Outcome.ACCEPTED: ProjectStatus.ACCEPTED, BoardDecision.Outcome.REFUSED: ProjectStatus.REFUSED}[outcome]
+    to_status = {
+        BoardDecision.Outcome.ACCEPTED: ProjectStatus.ACCEPTED,
+        BoardDecision.Outcome.REFUSED: ProjectStatus.REFUSED,
+    }[outcome]
     project_change_status(
-        project=project, to_status=to_status, by=by, at=at,
+        project=project,
+        to_status=to_status,
+        by=by,
+        at=at,
         comment=_("Résolution %(number)s du conseil d'administration du %(date)s.")
         % {"number": resolution_number, "date": decided_on.isoformat()},
     )

@@ -33,7 +33,11 @@ def project_change_status(
             % {"current": project.get_status_display(), "target": ProjectStatus(to_status).label}
         )
     change = ProjectStatusChange.objects.create(
-        project=project, from_status=project.status, to_status=to_status, changed_by=by, comment=comment,
+        project=project,
+        from_status=project.status,
+        to_status=to_status,
+        changed_by=by,
+        comment=comment,
         changed_at=at or timezone.now(),
     )
     project.status = to_status

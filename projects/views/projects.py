@@ -1,6 +1,5 @@
 """The partners' action projects: intentions, drafts, filing, comments (principles 1 and 3)."""
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -66,10 +65,18 @@ def project_list(request):
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
     plan = Plan.objects.current()
     themes = plan.themes.order_by("order") if plan else Theme.objects.none()
-    return render(request, "projects/project_list.html", {
-        "page": page, "statuses": ProjectStatus.choices, "status": status, "themes": themes, "theme_slug": theme_slug,
-        "can_create": bool(_user_organisations(user)),
-    })
+    return render(
+        request,
+        "projects/project_list.html",
+        {
+            "page": page,
+            "statuses": ProjectStatus.choices,
+            "status": status,
+            "themes": themes,
+            "theme_slug": theme_slug,
+            "can_create": bool(_user_organisations(user)),
+        },
+    )
 
 
 @login_required
@@ -77,7 +84,10 @@ def project_list(request):
 def project_intention_create(request):
     organisations = _user_organisations(request.user)
     if not organisations:
-        return _forbidden(request, PermissionDenied(_("Seuls les membres d'une organisation partenaire déposent une intention de projet.")))
+        return _forbidden(
+            request,
+            PermissionDenied(_("Seuls les membres d'une organisation partenaire déposent une intention de projet.")),
+        )
     plan = Plan.objects.current()
     initial, theme = {}, None
     if slug := enjeu_param(request):
@@ -87,7 +97,9 @@ def project_intention_create(request):
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
-            project = filing_services.project_create(by=request.user, status=ProjectStatus.INTENTION, lead=form.clean_lead_value(), **data)
+            project = filing_services.project_create(
+                by=request.user, status=ProjectStatus.INTENTION, lead=form.clean_lead_value(), **data
+            )
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -103,9 +115,14 @@ def _formsets(request, project=None, lead=None):
     partners = indicators = funding = None
     if project is not None and data is None:
         partners = [
-            {"organisation": p.organisation_id, "contribution_kind": p.contribution_kind, "contribution_value": p.contribution_value,
-             "contribution_description": p.contribution_description}
-            for p in project.partnerships.all() if not p.is_declined  # kept as declined; naming it again asks again
+            {
+                "organisation": p.organisation_id,
+                "contribution_kind": p.contribution_kind,
+                "contribution_value": p.contribution_value,
+                "contribution_description": p.contribution_description,
+            }
+            for p in project.partnerships.all()
+            if not p.is_declined  # kept as declined; naming it again asks again
         ]
         indicators = [{"name": i.name, "unit": i.unit, "target": i.target} for i in project.indicators.all()]
         funding = [
@@ -113,7 +130,9 @@ def _formsets(request, project=None, lead=None):
             for o in project.other_funding.all()
         ]
     return {
-        "partner_formset": ProjectPartnerFormSet(data, prefix="partenaires", initial=partners, form_kwargs={"lead": lead}),
+        "partner_formset": ProjectPartnerFormSet(
+            data, prefix="partenaires", initial=partners, form_kwargs={"lead": lead}
+        ),
         "indicator_formset": ProjectIndicatorFormSet(data, prefix="indicateurs", initial=indicators),
         "funding_formset": ProjectOtherFundingFormSet(data, prefix="financement", initial=funding),
     }
@@ -136,11 +155,14 @@ def _save_project(request, form, formsets, project=None):
     lead_kwargs = {} if project is not None else {"lead": form.clean_lead_value()}
     try:
         return filing_services.project_save_draft(
-            by=request.user, project=project, year_amounts=form.year_amounts(),
+            by=request.user,
+            project=project,
+            year_amounts=form.year_amounts(),
             partners=_rows(formsets["partner_formset"], "organisation"),
             indicators=_rows(formsets["indicator_formset"], "name"),
             other_funding=_rows(formsets["funding_formset"], "source_name"),
-            **lead_kwargs, **data,
+            **lead_kwargs,
+            **data,
         )
     except ValidationError as error:
         add_service_error(form, error)
@@ -152,7 +174,9 @@ def _save_project(request, form, formsets, project=None):
 def project_create(request):
     organisations = _user_organisations(request.user)
     if not organisations:
-        return _forbidden(request, PermissionDenied(_("Seuls les membres d'une organisation partenaire déposent un projet.")))
+        return _forbidden(
+            request, PermissionDenied(_("Seuls les membres d'une organisation partenaire déposent un projet."))
+        )
     plan = Plan.objects.current()
     initial = {}
     theme = None
@@ -167,7 +191,9 @@ def project_create(request):
             messages.success(request, _("Brouillon enregistré. Vous pouvez le compléter à tout moment."))
             return redirect("projects:project-update", pk=project.pk)
     similar = similar_projects(request.user, theme=theme, exclude_org_ids=request.user.organisation_ids())
-    return render(request, "projects/project_form.html", {"form": form, **formsets, "project": None, "similar": similar})
+    return render(
+        request, "projects/project_form.html", {"form": form, **formsets, "project": None, "similar": similar}
+    )
 
 
 @login_required
@@ -186,21 +212,40 @@ def project_update(request, pk):
         saved = _save_project(request, form, formsets, project=project)
         if saved is not None:
             if request.POST.get("action") == "rediger" and project.status == ProjectStatus.INTENTION:
-                status_services.project_change_status(project=project, to_status=ProjectStatus.DRAFT, by=request.user,
-                                               comment=_("Rédaction du projet complet."))
+                status_services.project_change_status(
+                    project=project,
+                    to_status=ProjectStatus.DRAFT,
+                    by=request.user,
+                    comment=_("Rédaction du projet complet."),
+                )
                 messages.success(request, _("Votre intention devient un brouillon de projet complet."))
             else:
                 messages.success(request, _("Modifications enregistrées."))
             return redirect("projects:project-update", pk=project.pk)
-    similar = similar_projects(request.user, theme=project.theme, title=project.title, summary=project.summary,
-                               exclude_org_ids={project.lead_id}, exclude_pk=project.pk)
-    return render(request, "projects/project_form.html", {
-        "form": form, **formsets, "project": project, "similar": similar,
-        # each named partner's answer, shown above the form (a declined one is not among the form's rows)
-        "partner_answers": list(project.partnerships.select_related("organisation").order_by("organisation__name")),
-        "can_submit": project.status == ProjectStatus.DRAFT and project.is_lead_member(request.user),
-        "missing": filing_selectors.project_missing_for_submission(project) if project.status == ProjectStatus.DRAFT else [],
-    })
+    similar = similar_projects(
+        request.user,
+        theme=project.theme,
+        title=project.title,
+        summary=project.summary,
+        exclude_org_ids={project.lead_id},
+        exclude_pk=project.pk,
+    )
+    return render(
+        request,
+        "projects/project_form.html",
+        {
+            "form": form,
+            **formsets,
+            "project": project,
+            "similar": similar,
+            # each named partner's answer, shown above the form (a declined one is not among the form's rows)
+            "partner_answers": list(project.partnerships.select_related("organisation").order_by("organisation__name")),
+            "can_submit": project.status == ProjectStatus.DRAFT and project.is_lead_member(request.user),
+            "missing": filing_selectors.project_missing_for_submission(project)
+            if project.status == ProjectStatus.DRAFT
+            else [],
+        },
+    )
 
 
 def _detail_context(request, project, comment_form=None):
@@ -233,7 +278,10 @@ def _detail_context(request, project, comment_form=None):
 
 def _detail_queryset():
     return ActionProject.objects.select_related("lead", "theme", "objective", "space").prefetch_related(
-        Prefetch("partnerships", queryset=ProjectPartner.objects.select_related("organisation").order_by("organisation__name")),
+        Prefetch(
+            "partnerships",
+            queryset=ProjectPartner.objects.select_related("organisation").order_by("organisation__name"),
+        ),
         Prefetch("year_amounts", queryset=ProjectYearAmount.objects.select_related("plan_year")),  # one query, not two
         "indicators",
         "other_funding",
@@ -258,12 +306,16 @@ def project_comment_create(request, pk):
         named = {project.lead_id} | {p.organisation_id for p in project.partnerships.all() if not p.is_declined}
         organisation_id = next(iter(sorted(org_ids & named)), None)
         filing_services.project_comment_create(
-            project=project, author=request.user, text=form.cleaned_data["text"],
+            project=project,
+            author=request.user,
+            text=form.cleaned_data["text"],
             organisation=Organisation.objects.filter(pk=organisation_id).first() if organisation_id else None,
         )
         messages.success(request, _("Commentaire publié."))
         return redirect("projects:project-detail", pk=project.pk)
-    return render(request, "projects/project_detail.html", _detail_context(request, project, comment_form=form), status=400)
+    return render(
+        request, "projects/project_detail.html", _detail_context(request, project, comment_form=form), status=400
+    )
 
 
 @login_required
@@ -273,7 +325,9 @@ def partnership_answer(request, pk, partner_pk):
     Someone who cannot see the project, or another organisation's member, gets 404; the project's own people
     (the lead, the partner's members without the responsable role, coordination, staff) 403."""
     project = get_project_for_user(request, pk)
-    partnership = get_object_or_404(ProjectPartner.objects.select_related("organisation"), pk=partner_pk, project=project)
+    partnership = get_object_or_404(
+        ProjectPartner.objects.select_related("organisation"), pk=partner_pk, project=project
+    )
     user = request.user
     if not partnership.can_answer(user):
         named = {project.lead_id, partnership.organisation_id}
@@ -286,12 +340,20 @@ def partnership_answer(request, pk, partner_pk):
         return redirect("projects:project-detail", pk=project.pk)
     filing_services.project_partner_answer(partnership=partnership, by=user, accept=answer == "oui")
     if answer == "oui":
-        messages.success(request, _("Merci : la participation de « %(name)s » et sa contribution sont confirmées.") % {"name": partnership.organisation.name})
+        messages.success(
+            request,
+            _("Merci : la participation de « %(name)s » et sa contribution sont confirmées.")
+            % {"name": partnership.organisation.name},
+        )
         return redirect("projects:project-detail", pk=project.pk)
-    messages.success(request, _(
-        "« %(name)s » décline sa participation au projet « %(title)s » : elle n'y est plus présentée comme partenaire. "
-        "Si c'est une erreur, demandez au porteur de vous nommer de nouveau."
-    ) % {"name": partnership.organisation.name, "title": project.title})
+    messages.success(
+        request,
+        _(
+            "« %(name)s » décline sa participation au projet « %(title)s » : elle n'y est plus présentée comme partenaire. "
+            "Si c'est une erreur, demandez au porteur de vous nommer de nouveau."
+        )
+        % {"name": partnership.organisation.name, "title": project.title},
+    )
     # Home, not the project: a project that is not public is no longer among this organisation's own.
     return redirect("home")
 
@@ -307,5 +369,7 @@ def project_submit(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("projects:project-detail", pk=project.pk)
-    messages.success(request, _("Projet déposé : la coordination l'analysera. Il ne se modifie plus d'ici sa décision."))
+    messages.success(
+        request, _("Projet déposé : la coordination l'analysera. Il ne se modifie plus d'ici sa décision.")
+    )
     return redirect("projects:project-detail", pk=project.pk)

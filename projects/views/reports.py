@@ -32,7 +32,10 @@ from projects.views.projects import _forbidden
 
 def _project_queryset():
     return ActionProject.objects.select_related("lead", "theme").prefetch_related(
-        Prefetch("partnerships", queryset=ProjectPartner.objects.select_related("organisation").order_by("organisation__name")),
+        Prefetch(
+            "partnerships",
+            queryset=ProjectPartner.objects.select_related("organisation").order_by("organisation__name"),
+        ),
         "indicators",
     )
 
@@ -50,21 +53,28 @@ def report_create(request, pk, final=False):
                 raise PermissionDenied(_("Le rapport final de ce projet est déjà déposé."))
             if final:
                 raise PermissionDenied(
-                    _("Le rapport final se dépose quand le projet est en cours ou terminé; ce projet est « %(status)s ».")
+                    _(
+                        "Le rapport final se dépose quand le projet est en cours ou terminé; ce projet est « %(status)s »."
+                    )
                     % {"status": project.get_status_display()}
                 )
             raise PermissionDenied(
-                _("Ce projet est « %(status)s » : il ne reçoit pas de rapport d'étape.") % {"status": project.get_status_display()}
+                _("Ce projet est « %(status)s » : il ne reçoit pas de rapport d'étape.")
+                % {"status": project.get_status_display()}
             )
     except PermissionDenied as error:
         return _forbidden(request, error)
     partnerships = list(project.partnerships.all())
     indicators = list(project.indicators.all())
     form = ReportForm(
-        request.POST or None, request.FILES or None, project=project, final=final,
+        request.POST or None,
+        request.FILES or None,
+        project=project,
+        final=final,
         deadlines=project.report_deadlines.pending().filter(kind=kind).order_by("due_on", "pk"),
         # an organisation that declined took no part in the project
-        indicators=indicators, partner_organisations=[p.organisation for p in partnerships if not p.is_declined],
+        indicators=indicators,
+        partner_organisations=[p.organisation for p in partnerships if not p.is_declined],
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -77,9 +87,16 @@ def report_create(request, pk, final=False):
             else:
                 messages.success(request, _("Rapport d'étape déposé. Merci! La coordination en prendra connaissance."))
             return redirect("projects:report-detail", pk=report.pk)
-    return render(request, "projects/report_form.html", {
-        "project": project, "form": form, "final": final,
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "projects/report_form.html",
+        {
+            "project": project,
+            "form": form,
+            "final": final,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _report_for_user(request, pk) -> ProgressReport:
@@ -95,9 +112,7 @@ def _report_for_user(request, pk) -> ProgressReport:
 
 def _detail_context(request, report, attachment_form=None):
     project = report.project
-    values = {
-        row.indicator_id: row.value for row in IndicatorValue.objects.filter(report=report)
-    }
+    values = {row.indicator_id: row.value for row in IndicatorValue.objects.filter(report=report)}
     indicators = [(indicator, values.get(indicator.pk)) for indicator in project.indicators.all()]
     can_add = report_can_file(project, request.user)
     return {
@@ -126,13 +141,17 @@ def report_attachment_add(request, pk):
     form = ReportAttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            added = report_services.report_attachments_add(report=report, files=form.cleaned_data["files"], by=request.user)
+            added = report_services.report_attachments_add(
+                report=report, files=form.cleaned_data["files"], by=request.user
+            )
         except ValidationError as error:
             add_service_error(form, error)
         else:
             messages.success(request, _("%(count)s pièce(s) jointe(s) ajoutée(s).") % {"count": len(added)})
             return redirect("projects:report-detail", pk=report.pk)
-    return render(request, "projects/report_detail.html", _detail_context(request, report, attachment_form=form), status=400)
+    return render(
+        request, "projects/report_detail.html", _detail_context(request, report, attachment_form=form), status=400
+    )
 
 
 @login_required
@@ -147,7 +166,9 @@ def attachment_download(request, pk):
         handle = attachment.file.open("rb")
     except FileNotFoundError as error:
         raise Http404 from error
-    response = FileResponse(handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type)
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"

@@ -62,11 +62,15 @@ def criterion_list(request):
     plan = current_plan_or_404()
     used = ReviewScore.objects.filter(criterion=OuterRef("pk"))
     criteria = list(plan.review_criteria.annotate(used=Exists(used)).order_by("-is_active", "order", "pk"))
-    return render(request, "projects/review_criterion_list.html", {
-        "active": [c for c in criteria if c.is_active],
-        "archived": [c for c in criteria if not c.is_active],
-        "can_manage": request.user.is_coordinator,
-    })
+    return render(
+        request,
+        "projects/review_criterion_list.html",
+        {
+            "active": [c for c in criteria if c.is_active],
+            "archived": [c for c in criteria if not c.is_active],
+            "can_manage": request.user.is_coordinator,
+        },
+    )
 
 
 @coordination_required
@@ -82,8 +86,12 @@ def criterion_create(request):
         else:
             messages.success(request, _("Le critère « %(name)s » est ajouté à la grille.") % {"name": criterion.name})
             return redirect("projects:criterion-list")
-    return render(request, "projects/review_criterion_form.html", {"form": form, "criterion": None},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "projects/review_criterion_form.html",
+        {"form": form, "criterion": None},
+        status=400 if form.errors else 200,
+    )
 
 
 @coordination_required
@@ -100,8 +108,12 @@ def criterion_update(request, pk):
             messages.success(request, _("Le critère est modifié."))
             return redirect("projects:criterion-list")
     criterion.refresh_from_db()
-    return render(request, "projects/review_criterion_form.html", {"form": form, "criterion": criterion},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "projects/review_criterion_form.html",
+        {"form": form, "criterion": criterion},
+        status=400 if form.errors else 200,
+    )
 
 
 def _criterion_action(request, pk, action, done_message):
@@ -118,14 +130,20 @@ def _criterion_action(request, pk, action, done_message):
 @coordination_required
 @require_POST
 def criterion_archive(request, pk):
-    return _criterion_action(request, pk, review_services.criterion_archive,
-                             _("Le critère « %(name)s » est archivé : les analyses qui l'ont noté le gardent."))
+    return _criterion_action(
+        request,
+        pk,
+        review_services.criterion_archive,
+        _("Le critère « %(name)s » est archivé : les analyses qui l'ont noté le gardent."),
+    )
 
 
 @coordination_required
 @require_POST
 def criterion_restore(request, pk):
-    return _criterion_action(request, pk, review_services.criterion_restore, _("Le critère « %(name)s » est de nouveau en usage."))
+    return _criterion_action(
+        request, pk, review_services.criterion_restore, _("Le critère « %(name)s » est de nouveau en usage.")
+    )
 
 
 @coordination_required
@@ -178,7 +196,11 @@ def _analysis_context(request, project, *, scores_form=None, recommend_form=None
         raise Http404(_("Ce projet n'a pas encore été mis en analyse."))
     scores = list(review.scores.select_related("criterion"))
     editable = request.user.is_coordinator and not review.is_closed and project.status == ProjectStatus.UNDER_ANALYSIS
-    criteria = list(ReviewCriterion.objects.filter(plan_id=project.theme.plan_id, is_active=True)) if not review.is_closed else []
+    criteria = (
+        list(ReviewCriterion.objects.filter(plan_id=project.theme.plan_id, is_active=True))
+        if not review.is_closed
+        else []
+    )
     grid = _grid(review, scores, criteria)
     context = {"project": project, "review": review, "grid": grid, "editable": editable, "show_scores": True}
     if editable:
@@ -202,7 +224,9 @@ def _open_review_or_redirect(request, project):
     if review is None:
         raise Http404(_("Ce projet n'a pas encore été mis en analyse."))
     if review.is_closed or project.status != ProjectStatus.UNDER_ANALYSIS:
-        messages.error(request, _("Cette analyse est close ou le projet n'est plus en analyse : la grille ne se modifie plus."))
+        messages.error(
+            request, _("Cette analyse est close ou le projet n'est plus en analyse : la grille ne se modifie plus.")
+        )
         return redirect("projects:review-detail", pk=project.pk)
     return review
 
@@ -239,13 +263,17 @@ def review_detail(request, pk):
         form = ReviewScoresForm(request.POST, criteria=criteria)
         if form.is_valid():
             try:
-                review_services.review_save_scores(review=review, scores=form.scores(), committee=form.cleaned_data["committee"], by=request.user)
+                review_services.review_save_scores(
+                    review=review, scores=form.scores(), committee=form.cleaned_data["committee"], by=request.user
+                )
             except ValidationError as error:
                 add_service_error(form, error)
             else:
                 messages.success(request, _("Grille d'analyse enregistrée."))
                 return redirect("projects:review-detail", pk=project.pk)
-        return render(request, "projects/review_detail.html", _analysis_context(request, project, scores_form=form), status=400)
+        return render(
+            request, "projects/review_detail.html", _analysis_context(request, project, scores_form=form), status=400
+        )
     return render(request, "projects/review_detail.html", _analysis_context(request, project))
 
 
@@ -260,15 +288,22 @@ def review_recommend(request, pk):
     if form.is_valid():
         try:
             review_services.review_recommend(
-                review=review, recommendation=form.cleaned_data["recommendation"], by=request.user,
-                note=form.cleaned_data["recommendation_note"], amount=form.cleaned_data["recommended_amount"],
+                review=review,
+                recommendation=form.cleaned_data["recommendation"],
+                by=request.user,
+                note=form.cleaned_data["recommendation_note"],
+                amount=form.cleaned_data["recommended_amount"],
             )
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            messages.success(request, _("Recommandation consignée : le projet attend la décision du conseil d'administration."))
+            messages.success(
+                request, _("Recommandation consignée : le projet attend la décision du conseil d'administration.")
+            )
             return redirect("projects:project-detail", pk=project.pk)
-    return render(request, "projects/review_detail.html", _analysis_context(request, project, recommend_form=form), status=400)
+    return render(
+        request, "projects/review_detail.html", _analysis_context(request, project, recommend_form=form), status=400
+    )
 
 
 # ---------------------------------------------------------------- the board's decision, requests for changes
@@ -279,8 +314,11 @@ def review_recommend(request, pk):
 def board_decision_create(request, pk):
     project = _project_for_coordination(request, pk)
     if project.status != ProjectStatus.RECOMMENDED:
-        messages.error(request, _("Le conseil d'administration décide d'un projet recommandé; ce projet est « %(status)s ».")
-                       % {"status": project.get_status_display()})
+        messages.error(
+            request,
+            _("Le conseil d'administration décide d'un projet recommandé; ce projet est « %(status)s ».")
+            % {"status": project.get_status_display()},
+        )
         return redirect("projects:project-detail", pk=project.pk)
     review = project.reviews.first()
     form = BoardDecisionForm(request.POST or None)
@@ -290,11 +328,18 @@ def board_decision_create(request, pk):
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            messages.success(request, _("Décision du conseil consignée : projet %(outcome)s.")
-                             % {"outcome": decision.get_outcome_display().lower()})
+            messages.success(
+                request,
+                _("Décision du conseil consignée : projet %(outcome)s.")
+                % {"outcome": decision.get_outcome_display().lower()},
+            )
             return redirect("projects:project-detail", pk=project.pk)
-    return render(request, "projects/review_decision_form.html", {"project": project, "review": review, "form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "projects/review_decision_form.html",
+        {"project": project, "review": review, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -302,20 +347,29 @@ def board_decision_create(request, pk):
 def project_request_changes(request, pk):
     project = _project_for_coordination(request, pk)
     if project.status not in (ProjectStatus.SUBMITTED, ProjectStatus.UNDER_ANALYSIS):
-        messages.error(request, _("On demande des modifications à un projet déposé ou en analyse; ce projet est « %(status)s ».")
-                       % {"status": project.get_status_display()})
+        messages.error(
+            request,
+            _("On demande des modifications à un projet déposé ou en analyse; ce projet est « %(status)s ».")
+            % {"status": project.get_status_display()},
+        )
         return redirect("projects:project-detail", pk=project.pk)
     form = RequestChangesForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            review_services.project_request_changes(project=project, by=request.user, comment=form.cleaned_data["comment"])
+            review_services.project_request_changes(
+                project=project, by=request.user, comment=form.cleaned_data["comment"]
+            )
         except ValidationError as error:
             add_service_error(form, error)
         else:
             messages.success(request, _("Le projet redevient un brouillon; le porteur en est avisé par courriel."))
             return redirect("projects:project-detail", pk=project.pk)
-    return render(request, "projects/review_request_changes.html", {"project": project, "form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "projects/review_request_changes.html",
+        {"project": project, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 # ---------------------------------------------------------------- on the project page
@@ -338,7 +392,9 @@ def project_review_context(user, project, history) -> dict:
                 review.grid = _grid(review, list(review.scores.all()))
     context["reviews"] = reviews
     decided = reached & {ProjectStatus.ACCEPTED, ProjectStatus.REFUSED}
-    context["board_decision"] = BoardDecision.objects.filter(project=project).select_related("recorded_by").first() if decided else None
+    context["board_decision"] = (
+        BoardDecision.objects.filter(project=project).select_related("recorded_by").first() if decided else None
+    )
     if user.is_coordinator and (
         project.status == ProjectStatus.SUBMITTED or (project.status == ProjectStatus.UNDER_ANALYSIS and not reviews)
     ):
@@ -356,15 +412,20 @@ def intention_list(request):
     themes = list(plan.themes.order_by("order"))
     intentions = (
         ActionProject.objects.filter(status=ProjectStatus.INTENTION, theme__plan=plan)
-        .select_related("lead").order_by("-created_at", "pk")
+        .select_related("lead")
+        .order_by("-created_at", "pk")
     )
     by_theme = {theme.pk: [] for theme in themes}
     for intention in intentions:
         by_theme.setdefault(intention.theme_id, []).append(intention)
-    return render(request, "projects/review_intentions.html", {
-        "groups": [(theme, by_theme[theme.pk]) for theme in themes],
-        "can_manage": request.user.is_coordinator,
-    })
+    return render(
+        request,
+        "projects/review_intentions.html",
+        {
+            "groups": [(theme, by_theme[theme.pk]) for theme in themes],
+            "can_manage": request.user.is_coordinator,
+        },
+    )
 
 
 @login_required
@@ -376,8 +437,11 @@ def intention_to_draft(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("projects:intention-list")
-    messages.success(request, _("L'intention « %(title)s » devient un brouillon de projet que son porteur complétera.")
-                     % {"title": project.title})
+    messages.success(
+        request,
+        _("L'intention « %(title)s » devient un brouillon de projet que son porteur complétera.")
+        % {"title": project.title},
+    )
     return redirect("projects:project-detail", pk=project.pk)
 
 
@@ -387,14 +451,21 @@ def similar_pair_list(request):
     them (principles 1 and 3): one query, compared in memory."""
     plan = current_plan_or_404()
     projects = list(
-        ActionProject.objects.filter(theme__plan=plan).exclude(status__in=NOT_SIMILAR)
-        .select_related("lead", "theme").order_by("-updated_at", "pk")[:MAX_PAIR_CANDIDATES]
+        ActionProject.objects.filter(theme__plan=plan)
+        .exclude(status__in=NOT_SIMILAR)
+        .select_related("lead", "theme")
+        .order_by("-updated_at", "pk")[:MAX_PAIR_CANDIDATES]
     )
     by_pk = {p.pk: p for p in projects}
     pairs = similar_pairs(
         [Candidate(key=p.pk, theme_id=p.theme_id, title=p.title, summary=p.summary, group=p.lead_id) for p in projects],
         limit=MAX_PAIRS,
     )
-    return render(request, "projects/review_pairs.html", {
-        "pairs": [(by_pk[a], by_pk[b], score) for a, b, score in pairs], "limit": MAX_PAIRS,
-    })
+    return render(
+        request,
+        "projects/review_pairs.html",
+        {
+            "pairs": [(by_pk[a], by_pk[b], score) for a, b, score in pairs],
+            "limit": MAX_PAIRS,
+        },
+    )

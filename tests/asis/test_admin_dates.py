@@ -29,8 +29,10 @@ def test_the_admins_meeting_form_refuses_an_absurd_date(cast, theme, day):
 
 def test_a_project_dated_year_9999_in_the_admin_is_refused(client, cast, theme):
     client.force_login(cast.coordinator)
-    response = client.post("/admin/projects/actionproject/add/",
-                           form_data(theme=theme, lead=cast.org_a, start_date="2014-04-01", end_date="9999-12-31"))
+    response = client.post(
+        "/admin/projects/actionproject/add/",
+        form_data(theme=theme, lead=cast.org_a, start_date="2014-04-01", end_date="9999-12-31"),
+    )
     assert response.status_code == 200 and WIDE in response.content.decode().replace("\xa0", " ")
     assert not ActionProject.objects.exists()
 
@@ -39,5 +41,10 @@ def test_the_meeting_list_of_the_admin_survives_a_stored_year_9999(client, cast,
     meeting = f.make_meeting(f.make_space(themes=[theme]), place="Salle")
     Meeting.objects.filter(pk=meeting.pk).update(date=datetime.date.max)
     client.force_login(cast.coordinator)
-    for query in ("", "?date__year=9999", "?date__year=9999&date__month=12", "?date__year=9999&date__month=12&date__day=31"):
+    for query in (
+        "",
+        "?date__year=9999",
+        "?date__year=9999&date__month=12",
+        "?date__year=9999&date__month=12&date__day=31",
+    ):
         assert client.get("/admin/chantiers/meeting/" + query).status_code in (200, 302), query

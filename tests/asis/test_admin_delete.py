@@ -33,7 +33,11 @@ def test_every_admin_refuses_a_delete_that_would_hit_other_rows(db):
         if model_admin.has_delete_permission(request) and not isinstance(model_admin, GuardedDeleteMixin):
             unguarded.append(type(model_admin).__name__)
         for inline in model_admin.get_inline_instances(request):
-            if inline.can_delete and inline.has_delete_permission(request) and not issubclass(inline.formset, GuardedInlineFormSet):
+            if (
+                inline.can_delete
+                and inline.has_delete_permission(request)
+                and not issubclass(inline.formset, GuardedInlineFormSet)
+            ):
                 unguarded.append(f"{type(model_admin).__name__}.{type(inline).__name__}")
     assert not unguarded
 
@@ -98,7 +102,9 @@ def _post_data(response) -> dict:
             key = form.add_prefix(name)
             if value is None or value is False:
                 continue
-            data[key] = "on" if value is True else (list(map(str, value)) if isinstance(value, (list, tuple)) else str(value))
+            data[key] = (
+                "on" if value is True else (list(map(str, value)) if isinstance(value, (list, tuple)) else str(value))
+            )
 
     data = {}
     add(response.context["adminform"].form, data)
@@ -134,7 +140,13 @@ def test_an_inline_delete_of_a_plan_year_with_commitments_is_refused(client, sup
 
     project = f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.IN_PROGRESS)
     year = f.plan_year(plan, 2)
-    f.commit(source=f.make_source(plan), project=project, amount=Decimal("500.00"), year=year, decided_on=datetime.date(2014, 6, 1))
+    f.commit(
+        source=f.make_source(plan),
+        project=project,
+        amount=Decimal("500.00"),
+        year=year,
+        decided_on=datetime.date(2014, 6, 1),
+    )
     client.force_login(superuser)
     url = reverse("admin:plans_plan_change", args=[plan.pk])
     data = _post_data(client.get(url))
@@ -153,10 +165,17 @@ def test_an_inline_delete_that_would_cascade_is_refused_with_a_french_message(ca
     space = f.make_space()
     meeting = f.make_meeting(space)
     Attendance.objects.create(meeting=meeting, user=cast.alice, present=True)
-    formset_class = inlineformset_factory(Space, Meeting, formset=GuardedInlineFormSet, fields=["date"], can_delete=True, extra=0)
+    formset_class = inlineformset_factory(
+        Space, Meeting, formset=GuardedInlineFormSet, fields=["date"], can_delete=True, extra=0
+    )
     data = {
-        "meetings-TOTAL_FORMS": "1", "meetings-INITIAL_FORMS": "1", "meetings-MIN_NUM_FORMS": "0", "meetings-MAX_NUM_FORMS": "1000",
-        "meetings-0-id": str(meeting.pk), "meetings-0-date": "2014-05-01", "meetings-0-DELETE": "on",
+        "meetings-TOTAL_FORMS": "1",
+        "meetings-INITIAL_FORMS": "1",
+        "meetings-MIN_NUM_FORMS": "0",
+        "meetings-MAX_NUM_FORMS": "1000",
+        "meetings-0-id": str(meeting.pk),
+        "meetings-0-date": "2014-05-01",
+        "meetings-0-DELETE": "on",
     }
     formset = formset_class(data, instance=space)
     assert not formset.is_valid()

@@ -48,7 +48,9 @@ def target_database(tmp_path):
 
     db = connection.settings_dict
     name = f"{db['NAME']}_restore"
-    admin = psycopg2.connect(dbname="postgres", user=db["USER"], host=db["HOST"], port=db["PORT"], password=db["PASSWORD"])
+    admin = psycopg2.connect(
+        dbname="postgres", user=db["USER"], host=db["HOST"], port=db["PORT"], password=db["PASSWORD"]
+    )
     admin.autocommit = True
     with admin.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
@@ -74,10 +76,17 @@ def _fill_the_database():
     )
     commitment = (
         Commitment.objects.filter(project__is_demo=True)
-        .alias(left=Commitment.CURRENT - F("disbursed_total")).filter(left__gt=Decimal("1.00")).order_by("pk").first()
+        .alias(left=Commitment.CURRENT - F("disbursed_total"))
+        .filter(left__gt=Decimal("1.00"))
+        .order_by("pk")
+        .first()
     )
     ledger_services.commitment_reduce(
-        commitment=commitment, amount=Decimal("0.99"), reduced_on=commitment.decided_on, reason="Ajustement", by=coordinator
+        commitment=commitment,
+        amount=Decimal("0.99"),
+        reduced_on=commitment.decided_on,
+        reason="Ajustement",
+        by=coordinator,
     )
 
 

@@ -101,10 +101,15 @@ def test_times_are_written_13_h_30():
 
     with translation.override("fr-ca"):
         assert formats.time_format(datetime.time(13, 30)) == "13\xa0h\xa030"
-        assert formats.date_format(datetime.datetime(2024, 1, 31, 13, 40), "DATETIME_FORMAT") == "31 janvier 2024, 13\xa0h\xa040"
+        assert (
+            formats.date_format(datetime.datetime(2024, 1, 31, 13, 40), "DATETIME_FORMAT")
+            == "31 janvier 2024, 13\xa0h\xa040"
+        )
 
 
-@pytest.mark.parametrize("value, expected", [(Decimal("66.67"), "67"), (Decimal("99.5"), "100"), (12, "12"), (Decimal("0.4"), "0")])
+@pytest.mark.parametrize(
+    "value, expected", [(Decimal("66.67"), "67"), (Decimal("99.5"), "100"), (12, "12"), (Decimal("0.4"), "0")]
+)
 def test_percent_rounds_half_up(value, expected):
     from asis.templatetags.asis_format import percent
 

@@ -25,7 +25,9 @@ def test_no_template_prints_a_raw_identifier():
 
 @pytest.mark.django_db
 def test_links_hold_large_identifiers(client, cast, theme):
-    ActionProject.objects.create(id=12345, lead=cast.org_a, theme=theme, status=ProjectStatus.ACCEPTED, title="Projet 12345")
+    ActionProject.objects.create(
+        id=12345, lead=cast.org_a, theme=theme, status=ProjectStatus.ACCEPTED, title="Projet 12345"
+    )
     client.force_login(cast.coordinator)
     page = client.get(reverse("budget:agreement-list")).content.decode()
     assert f'{reverse("budget:agreement-create")}?projet=12345"' in page

@@ -21,7 +21,6 @@ def text(response) -> str:
     return response.content.decode().replace("\xa0", " ")
 
 
-
 # ---------------------------------------------------------------------------------- the version
 
 
@@ -30,10 +29,13 @@ def text(response) -> str:
     [
         pytest.param(lambda: Organisation.objects.create(name="Nouvelle"), id="create"),
         pytest.param(lambda: Organisation.objects.update(name="Renommée"), id="queryset-update"),
-        pytest.param(lambda: Organisation.objects.bulk_create([Organisation(name="A"), Organisation(name="B")]), id="bulk-create"),
+        pytest.param(
+            lambda: Organisation.objects.bulk_create([Organisation(name="A"), Organisation(name="B")]), id="bulk-create"
+        ),
         pytest.param(lambda: Organisation.objects.filter(name="Vieille").delete(), id="delete"),
         pytest.param(
-            lambda: connection.cursor().execute("UPDATE organisations_organisation SET name = name || '.'"), id="raw-sql"
+            lambda: connection.cursor().execute("UPDATE organisations_organisation SET name = name || '.'"),
+            id="raw-sql",
         ),
     ],
 )
@@ -121,13 +123,21 @@ def test_memory_is_bounded_for_each_kind_of_figure(monkeypatch):
 
 def test_the_envelope_shows_a_commitment_made_through_its_form(asis, client, cast):
     fqis = FundingSource.objects.get(code="fqis")
-    project = f.make_project(lead=cast.org_a, theme=asis.themes.get(order=3), status=ProjectStatus.ACCEPTED, title="Toits")
+    project = f.make_project(
+        lead=cast.org_a, theme=asis.themes.get(order=3), status=ProjectStatus.ACCEPTED, title="Toits"
+    )
     client.force_login(cast.coordinator)
     assert "1 234,56 $" not in text(client.get(reverse("budget:envelope")))  # kept now
-    response = client.post(reverse("budget:commitment-create"), {
-        "source": fqis.pk, "project": project.pk, "plan_year": asis.years.get(number=1).pk,
-        "amount": "1234,56", "decided_on": "2013-06-01",
-    })
+    response = client.post(
+        reverse("budget:commitment-create"),
+        {
+            "source": fqis.pk,
+            "project": project.pk,
+            "plan_year": asis.years.get(number=1).pk,
+            "amount": "1234,56",
+            "decided_on": "2013-06-01",
+        },
+    )
     assert response.status_code == 302
     page = text(client.get(reverse("budget:envelope")))
     assert "1 234,56 $" in page
@@ -136,8 +146,12 @@ def test_the_envelope_shows_a_commitment_made_through_its_form(asis, client, cas
 def test_the_home_theme_and_plan_pages_show_a_project_accepted_after_they_were_kept(asis, client, cast):
     theme = asis.themes.get(order=3)
     project = f.make_project(
-        lead=cast.org_a, theme=theme, status=ProjectStatus.DRAFT, title="Habitations partagées",
-        start_date=datetime.date(2013, 9, 1), end_date=datetime.date(2014, 6, 30),
+        lead=cast.org_a,
+        theme=theme,
+        status=ProjectStatus.DRAFT,
+        title="Habitations partagées",
+        start_date=datetime.date(2013, 9, 1),
+        end_date=datetime.date(2014, 6, 30),
     )
     urls = ["/", reverse("theme-detail", args=[theme.slug]), reverse("plan")]
     for url in urls:
@@ -167,16 +181,24 @@ def test_a_partner_never_reads_figures_kept_for_someone_else(asis, client, cast)
 def test_the_bilan_shows_a_report_filed_after_it_was_kept(asis, client, cast):
     theme = asis.themes.get(order=2)
     project = f.make_project(
-        lead=cast.org_a, theme=theme, status=ProjectStatus.IN_PROGRESS, title="Insertion en cuisine",
-        start_date=datetime.date(2013, 5, 1), end_date=datetime.date(2015, 3, 1),
+        lead=cast.org_a,
+        theme=theme,
+        status=ProjectStatus.IN_PROGRESS,
+        title="Insertion en cuisine",
+        start_date=datetime.date(2013, 5, 1),
+        end_date=datetime.date(2015, 3, 1),
     )
     client.force_login(cast.staff)
     url = reverse("bilan:bilan")
     first = client.get(url, {"periode": "plan"})
     assert first.context["bilan"].project_count == 1
     f.make_project(
-        lead=cast.org_b, theme=theme, status=ProjectStatus.IN_PROGRESS, title="Deuxième",
-        start_date=datetime.date(2013, 5, 1), end_date=datetime.date(2015, 3, 1),
+        lead=cast.org_b,
+        theme=theme,
+        status=ProjectStatus.IN_PROGRESS,
+        title="Deuxième",
+        start_date=datetime.date(2013, 5, 1),
+        end_date=datetime.date(2015, 3, 1),
     )
     assert client.get(url, {"periode": "plan"}).context["bilan"].project_count == 2
     # a partner's bilan is their own, never the one kept for staff

@@ -26,9 +26,15 @@ REFUSED = {
 }
 # The forms with money fields the brief names: each must be found, with at least one money field.
 MONEY_FORMS = {
-    "budget:commitment-create", "budget:disbursement-create", "budget:commitment-reduce", "budget:disbursement-correct",
-    "budget:planned-payment-add", "budget:target-move",  # (the demo sets every target: no targets form)
-    "projects:project-create", "projects:project-update", "projects:report-create",
+    "budget:commitment-create",
+    "budget:disbursement-create",
+    "budget:commitment-reduce",
+    "budget:disbursement-correct",
+    "budget:planned-payment-add",
+    "budget:target-move",  # (the demo sets every target: no targets form)
+    "projects:project-create",
+    "projects:project-update",
+    "projects:report-create",
 }
 DECIMAL_INPUT = re.compile(r"<input\b[^>]*>")
 

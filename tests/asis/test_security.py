@@ -39,8 +39,12 @@ print(json.dumps({k: getattr(settings, k) for k in (
 
 def test_production_answers_with_hsts_csp_and_secure_cookies():
     """The login page as served in production (DEBUG off, secret and hosts from the environment)."""
-    env = _production_env(SECRET_KEY="x" * 20 + "-production-secret-from-the-environment-" + "y" * 20, SECURE_SSL_REDIRECT="1")
-    result = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    env = _production_env(
+        SECRET_KEY="x" * 20 + "-production-secret-from-the-environment-" + "y" * 20, SECURE_SSL_REDIRECT="1"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     page, values = (json.loads(line) for line in result.stdout.strip().splitlines()[-2:])
     assert page["status"] == 200
@@ -64,7 +68,9 @@ def test_production_answers_with_hsts_csp_and_secure_cookies():
 def test_production_sends_plain_http_to_https():
     env = _production_env(SECRET_KEY="x" * 60, SECURE_SSL_REDIRECT="1")
     probe = PROBE.replace("secure=True", "secure=False")
-    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     page = json.loads(result.stdout.strip().splitlines()[-2])
     assert page["status"] == 301 and page["headers"]["Location"].startswith("https://asis.example.org/")
@@ -83,13 +89,19 @@ def test_changing_the_password_logs_out_every_other_session(client, cast):
     from django.test import Client
 
     elsewhere = Client()  # the same person, logged in on another computer
-    assert elsewhere.post(reverse("login"), {"username": cast.alice.username, "password": f.PASSWORD}).status_code == 302
+    assert (
+        elsewhere.post(reverse("login"), {"username": cast.alice.username, "password": f.PASSWORD}).status_code == 302
+    )
     assert client.post(reverse("login"), {"username": cast.alice.username, "password": f.PASSWORD}).status_code == 302
     assert elsewhere.get(reverse("password_change")).status_code == 200
 
     response = client.post(
         reverse("password_change"),
-        {"old_password": f.PASSWORD, "new_password1": "Une-phrase-longue-2026", "new_password2": "Une-phrase-longue-2026"},
+        {
+            "old_password": f.PASSWORD,
+            "new_password1": "Une-phrase-longue-2026",
+            "new_password2": "Une-phrase-longue-2026",
+        },
     )
     assert response.status_code == 302
     assert client.get(reverse("password_change")).status_code == 200  # this session stays open
@@ -109,7 +121,9 @@ def test_changing_the_password_logs_out_every_other_session(client, cast):
 )
 def test_weak_passwords_are_refused_in_french(client, cast, password, message):
     client.force_login(cast.alice)
-    response = client.post(reverse("password_change"), {"old_password": f.PASSWORD, "new_password1": password, "new_password2": password})
+    response = client.post(
+        reverse("password_change"), {"old_password": f.PASSWORD, "new_password1": password, "new_password2": password}
+    )
     assert response.status_code == 200
     assert message in response.content.decode().replace("&#x27;", "'")
     cast.alice.refresh_from_db()

@@ -29,7 +29,14 @@ def project_form_classes() -> list[type]:
 
 def test_the_walk_finds_the_forms_it_should():
     names = {cls.__qualname__ for cls in project_form_classes()}
-    assert {"ProjectCommentForm", "ProjectForm", "MeetingUpdateForm", "ReportForm", "CommitmentReductionForm", "SignupForm"} <= names
+    assert {
+        "ProjectCommentForm",
+        "ProjectForm",
+        "MeetingUpdateForm",
+        "ReportForm",
+        "CommitmentReductionForm",
+        "SignupForm",
+    } <= names
 
 
 def test_every_text_field_of_every_form_is_bounded():
@@ -47,14 +54,23 @@ def test_every_text_field_of_the_admin_is_bounded(rf, cast):
     from django.contrib import admin
 
     request = rf.get("/admin/")
-    request.user = cast.staff if cast.staff.is_superuser else type(cast.staff).objects.create_superuser("root", "root@example.org", "x")
+    request.user = (
+        cast.staff
+        if cast.staff.is_superuser
+        else type(cast.staff).objects.create_superuser("root", "root@example.org", "x")
+    )
     unbounded = []
     for model, model_admin in admin.site._registry.items():
         if model._meta.app_label not in PROJECT_APPS:
             continue
         form = model_admin.get_form(request)
         # Django's own fields (the user admin's passwords) and the audit's JSON (read-only) are not typed texts.
-        django_own = {name for base in form.__mro__ if base.__module__.startswith("django.") for name in getattr(base, "declared_fields", {})}
+        django_own = {
+            name
+            for base in form.__mro__
+            if base.__module__.startswith("django.")
+            for name in getattr(base, "declared_fields", {})
+        }
         for name, field in form.base_fields.items():
             if name in django_own or isinstance(field, forms.JSONField):
                 continue

@@ -60,7 +60,9 @@ def test_the_catalogue_holds_every_string_of_the_code(tmp_path):
     shutil.copy(root / "manage.py", tmp_path / "manage.py")
     subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "en", "--no-obsolete", "-v", "0"],
-        cwd=tmp_path, check=True, env={**os.environ, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "asis.settings"},
+        cwd=tmp_path,
+        check=True,
+        env={**os.environ, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "asis.settings"},
     )
     regenerated = tmp_path / "locale" / "en" / "LC_MESSAGES" / "django.po"
 

@@ -1,8 +1,15 @@
+import datetime
+from decimal import Decimal
+
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
 from organisations.models import User
+from projects.models import Indicator, IndicatorValue, ProgressReport, ProjectStatus
+from tests import factories as f
+
+D = datetime.date
 
 
 @pytest.fixture
@@ -22,3 +29,24 @@ def demo_client(client, demo):
         return client
 
     return _as
+
+
+@pytest.fixture
+def projects(cast, plan, theme):
+    """Two projects in progress; A has two indicators and a report (the progress import's starting point)."""
+    dates = {"start_date": D(2014, 5, 1), "end_date": D(2015, 3, 31)}
+    a = f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.IN_PROGRESS, title="Projet A", **dates)
+    b = f.make_project(lead=cast.org_b, theme=theme, status=ProjectStatus.IN_PROGRESS, title="Projet B", **dates)
+    participants = Indicator.objects.create(project=a, name="Participants", unit="personnes", target=Decimal("50"))
+    meals = Indicator.objects.create(project=a, name="Repas", unit="repas", target=Decimal("100"))
+    report = ProgressReport.objects.create(
+        project=a,
+        period_start=D(2014, 5, 1),
+        period_end=D(2014, 10, 31),
+        percent_done=40,
+        people_reached=30,
+        citizens_reached=4,
+    )
+    IndicatorValue.objects.create(report=report, indicator=participants, value=Decimal("20"))
+    IndicatorValue.objects.create(report=report, indicator=meals, value=Decimal("60"))
+    return {"a": a, "b": b, "participants": participants, "meals": meals}

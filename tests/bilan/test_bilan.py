@@ -41,8 +41,18 @@ def world(cast, plan, theme):
     year2 = f.plan_year(plan, 2)
     for project, amount in ((a, "10000.00"), (b, "20000.50"), (c, "5000.25"), (p, "7000.00")):
         f.commit(source=source, project=project, amount=Decimal(amount), year=year2, decided_on=D(2014, 6, 1))
-    return {"a": a, "b": b, "c": c, "p": p, "space": space, "theme": theme, "other_theme": other_theme, "source": source,
-            "year2": year2, "plan": plan}
+    return {
+        "a": a,
+        "b": b,
+        "c": c,
+        "p": p,
+        "space": space,
+        "theme": theme,
+        "other_theme": other_theme,
+        "source": source,
+        "year2": year2,
+        "plan": plan,
+    }
 
 
 def bilan_for(user, start=datetime.date(2014, 4, 1), end=datetime.date(2015, 3, 31), **filters):
@@ -53,7 +63,10 @@ def titles(bilan) -> set[str]:
     return {p.title for p in bilan.projects}
 
 
-@pytest.mark.parametrize("who, status", [("anonymous", 302), ("alice", 200), ("bob", 200), ("charlie", 200), ("staff", 200), ("coordinator", 200)])
+@pytest.mark.parametrize(
+    "who, status",
+    [("anonymous", 302), ("alice", 200), ("bob", 200), ("charlie", 200), ("staff", 200), ("coordinator", 200)],
+)
 def test_bilan_access(client, login, cast, plan, who, status):
     response = login(getattr(cast, who)).get(reverse("bilan:bilan"))
     assert response.status_code == status
@@ -65,7 +78,11 @@ def test_a_partner_sees_only_its_organisations_projects(cast, world):
     assert titles(bilan_for(cast.alice)) == {"Projet A", "Projet C"}  # lead of A, partner of C; not the public P
     assert titles(bilan_for(cast.bob)) == {"Projet A", "Projet C"}
     assert titles(bilan_for(cast.charlie)) == {"Projet B", "Projet C"}
-    assert titles(bilan_for(cast.staff)) == titles(bilan_for(cast.coordinator)) == {"Projet A", "Projet B", "Projet C", "Projet public"}
+    assert (
+        titles(bilan_for(cast.staff))
+        == titles(bilan_for(cast.coordinator))
+        == {"Projet A", "Projet B", "Projet C", "Projet public"}
+    )
     assert bilan_for(cast.alice).committed == Decimal("15000.25")
     assert bilan_for(cast.staff).committed == Decimal("42000.75")
     assert bilan_for(cast.alice).partial and not bilan_for(cast.staff).partial
@@ -90,9 +107,15 @@ def test_filters(cast, world):
 
 def test_filters_through_the_page(client, cast, world):
     client.force_login(cast.staff)
-    response = client.get(reverse("bilan:bilan"), {"periode": "2014-2015", "enjeu": world["other_theme"].slug, "statut": S.ACCEPTED})
+    response = client.get(
+        reverse("bilan:bilan"), {"periode": "2014-2015", "enjeu": world["other_theme"].slug, "statut": S.ACCEPTED}
+    )
     assert [p.title for p in response.context["bilan"].projects] == ["Projet C"]
-    csv_body = b"".join(client.get(reverse("bilan:bilan-csv", args=["projets"]), {"periode": "2014-2015", "lieu": world["space"].pk}).streaming_content).decode()
+    csv_body = b"".join(
+        client.get(
+            reverse("bilan:bilan-csv", args=["projets"]), {"periode": "2014-2015", "lieu": world["space"].pk}
+        ).streaming_content
+    ).decode()
     assert "Projet A" in csv_body and "Projet B" in csv_body and "Projet C" not in csv_body
 
 
@@ -119,7 +142,9 @@ def test_periods_year_plan_and_dates(client, cast, world):
     whole = client.get(reverse("bilan:bilan"), {"periode": "plan"}).context["bilan"]
     assert (whole.period.start, whole.period.end, whole.period.label) == (D(2013, 4, 1), D(2016, 3, 31), "2013-2016")
     assert whole.committed == Decimal("42000.75")
-    dates = client.get(reverse("bilan:bilan"), {"periode": "dates", "du": "2014-06-01", "au": "2014-06-01"}).context["bilan"]
+    dates = client.get(reverse("bilan:bilan"), {"periode": "dates", "du": "2014-06-01", "au": "2014-06-01"}).context[
+        "bilan"
+    ]
     assert dates.committed == Decimal("42000.75")
     assert dates.period.slug == "2014-06-01-2014-06-01"
     # No period given: the plan year of today, or the whole plan outside it
@@ -131,11 +156,19 @@ def test_money_rule_reductions_and_corrections(cast, world):
 
     commitment = Commitment.objects.get(project=world["a"])
     ledger_services.commitment_reduce(
-        commitment=commitment, amount=Decimal("1000.00"), reduced_on=D(2015, 6, 1), reason="Moins de participants", by=cast.coordinator
+        commitment=commitment,
+        amount=Decimal("1000.00"),
+        reduced_on=D(2015, 6, 1),
+        reason="Moins de participants",
+        by=cast.coordinator,
     )
-    paid = ledger_services.disbursement_create(commitment=commitment, amount=Decimal("4000.00"), paid_on=D(2015, 3, 1), by=cast.coordinator)
+    paid = ledger_services.disbursement_create(
+        commitment=commitment, amount=Decimal("4000.00"), paid_on=D(2015, 3, 1), by=cast.coordinator
+    )
     # A correction dated in the next year counts in the next year, not in the year of the payment.
-    DisbursementCorrection.objects.create(disbursement=paid, delta=Decimal("-250.50"), corrected_on=D(2015, 4, 10), reason="Trop versé")
+    DisbursementCorrection.objects.create(
+        disbursement=paid, delta=Decimal("-250.50"), corrected_on=D(2015, 4, 10), reason="Trop versé"
+    )
     Disbursement.objects.filter(pk=paid.pk).update(correction_total=F("correction_total") - Decimal("250.50"))
     year2 = bilan_for(cast.staff)
     year3 = bilan_for(cast.staff, start=D(2015, 4, 1), end=D(2016, 3, 31))
@@ -171,8 +204,13 @@ def test_meetings_and_citizens_of_the_period(cast, world):
 
 def report(project, end, percent, *, people=0, citizens=0, highlights="", values=()):
     r = ProgressReport.objects.create(
-        project=project, period_start=end.replace(day=1), period_end=end, percent_done=percent,
-        people_reached=people, citizens_reached=citizens, highlights=highlights,
+        project=project,
+        period_start=end.replace(day=1),
+        period_end=end,
+        percent_done=percent,
+        people_reached=people,
+        citizens_reached=citizens,
+        highlights=highlights,
     )
     for indicator, value in values:
         IndicatorValue.objects.create(report=r, indicator=indicator, value=Decimal(value))
@@ -184,14 +222,25 @@ def test_latest_reports_indicators_rollups_and_highlights(cast, world):
     a_people = Indicator.objects.create(project=a, name="Participants", unit="personnes", target=Decimal("50"))
     a_meals = Indicator.objects.create(project=a, name="Repas", unit="repas", target=Decimal("100"))
     b_people = Indicator.objects.create(project=b, name="Participants", unit="Personnes", target=Decimal("30"))
-    report(a, D(2014, 10, 31), 40, people=30, citizens=5, highlights="Premier atelier.", values=[(a_people, "20"), (a_meals, "120")])
+    report(
+        a,
+        D(2014, 10, 31),
+        40,
+        people=30,
+        citizens=5,
+        highlights="Premier atelier.",
+        values=[(a_people, "20"), (a_meals, "120")],
+    )
     report(a, D(2015, 2, 28), 70, people=60, citizens=12, highlights="Deuxième atelier.", values=[(a_people, "55")])
     report(a, D(2015, 6, 30), 100, people=90, citizens=20, highlights="Après la période.", values=[(a_people, "80")])
     report(b, D(2014, 8, 31), 10, people=10, values=[(b_people, "12")])
     bilan = bilan_for(cast.staff)
     line = next(p for p in bilan.projects if p.title == "Projet A")
     assert (line.percent_done, line.people_reached, line.citizens_reached) == (70, 60, 12)
-    assert [(i.name, i.value, i.on_track) for i in line.indicators] == [("Participants", Decimal("55.00"), True), ("Repas", Decimal("120.00"), True)]
+    assert [(i.name, i.value, i.on_track) for i in line.indicators] == [
+        ("Participants", Decimal("55.00"), True),
+        ("Repas", Decimal("120.00"), True),
+    ]
     assert line.on_track is True
     assert [h.text for h in line.highlights] == ["Premier atelier.", "Deuxième atelier."]
     assert bilan.citizens_reached == 12 and bilan.people_reached == 70
@@ -231,7 +280,9 @@ def test_a_title_that_looks_like_a_formula_stays_text(client, cast, world):
     world["a"].title = '=HYPERLINK("http://example.org","clic")'
     world["a"].save(update_fields=["title"])
     client.force_login(cast.staff)
-    body = b"".join(client.get(reverse("bilan:bilan-csv", args=["projets"]), {"periode": "2014-2015"}).streaming_content).decode()
+    body = b"".join(
+        client.get(reverse("bilan:bilan-csv", args=["projets"]), {"periode": "2014-2015"}).streaming_content
+    ).decode()
     assert "'=HYPERLINK" in body  # neutralised for spreadsheets
     response = client.get(reverse("bilan:bilan-xlsx"), {"periode": "2014-2015"})
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)))["Projets"]

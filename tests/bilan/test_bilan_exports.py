@@ -26,7 +26,9 @@ TABLES = ["synthese", "projets", "budget", "rencontres", "indicateurs"]
 
 
 def csv_rows(response) -> list[dict]:
-    body = b"".join(part if isinstance(part, bytes) else part.encode() for part in response.streaming_content).decode("utf-8")
+    body = b"".join(part if isinstance(part, bytes) else part.encode() for part in response.streaming_content).decode(
+        "utf-8"
+    )
     assert body.startswith("\ufeff"), "a BOM so Excel keeps the accents"
     return list(csv.DictReader(io.StringIO(body[1:])))
 
@@ -36,12 +38,16 @@ def money(value) -> Decimal:
 
 
 def db_committed(start, end) -> Decimal:
-    return Commitment.objects.filter(decided_on__range=(start, end)).aggregate(t=Sum(Commitment.CURRENT))["t"] or Decimal("0")
+    return Commitment.objects.filter(decided_on__range=(start, end)).aggregate(t=Sum(Commitment.CURRENT))[
+        "t"
+    ] or Decimal("0")
 
 
 def db_disbursed(start, end) -> Decimal:
     paid = Disbursement.objects.filter(paid_on__range=(start, end)).aggregate(t=Sum("amount"))["t"] or Decimal("0")
-    corrected = DisbursementCorrection.objects.filter(corrected_on__range=(start, end)).aggregate(t=Sum("delta"))["t"] or Decimal("0")
+    corrected = DisbursementCorrection.objects.filter(corrected_on__range=(start, end)).aggregate(t=Sum("delta"))[
+        "t"
+    ] or Decimal("0")
     return paid + corrected
 
 
@@ -49,10 +55,14 @@ def correct(disbursement, delta: Decimal, on):
     """A correction as the ledger records it (the running totals move with it)."""
     from django.db.models import F
 
-    DisbursementCorrection.objects.create(disbursement=disbursement, delta=delta, corrected_on=on, reason="Erreur de saisie")
+    DisbursementCorrection.objects.create(
+        disbursement=disbursement, delta=delta, corrected_on=on, reason="Erreur de saisie"
+    )
     Disbursement.objects.filter(pk=disbursement.pk).update(correction_total=F("correction_total") + delta)
     Commitment.objects.filter(pk=disbursement.commitment_id).update(disbursed_total=F("disbursed_total") + delta)
-    FundingSource.objects.filter(pk=disbursement.commitment.source_id).update(disbursed_total=F("disbursed_total") + delta)
+    FundingSource.objects.filter(pk=disbursement.commitment.source_id).update(
+        disbursed_total=F("disbursed_total") + delta
+    )
 
 
 def test_csv_tables_hold_the_database_totals_to_the_cent(demo_client):
@@ -82,7 +92,9 @@ def test_csv_tables_hold_the_database_totals_to_the_cent(demo_client):
     assert sum(Decimal(r["Engagé dans la période"]) for r in themes) == committed
     assert sum(Decimal(r["Versé dans la période"]) for r in years) == disbursed
     fqis = next(r for r in sources if r["Code"] == "fqis")
-    to_date = Commitment.objects.filter(source__code="fqis", decided_on__lte=year.end_date).aggregate(t=Sum(Commitment.CURRENT))["t"]
+    to_date = Commitment.objects.filter(source__code="fqis", decided_on__lte=year.end_date).aggregate(
+        t=Sum(Commitment.CURRENT)
+    )["t"]
     assert Decimal(fqis["Reste à engager"]) == Decimal("467136.00") - to_date
 
     projects = csv_rows(client.get(reverse("bilan:bilan-csv", args=["projets"]), YEAR))
@@ -138,9 +150,11 @@ def test_xlsx_has_one_sheet_per_part_and_the_totals_of_the_page(demo_client):
 
 def test_a_partners_exports_hold_only_its_organisations_projects(demo_client):
     partner = User.objects.get(username="partenaire")
-    own = set(
-        ActionProject.objects.filter(lead_id__in=partner.organisation_ids()).values_list("pk", flat=True)
-    ) | set(ActionProject.objects.filter(partnerships__organisation_id__in=partner.organisation_ids()).values_list("pk", flat=True))
+    own = set(ActionProject.objects.filter(lead_id__in=partner.organisation_ids()).values_list("pk", flat=True)) | set(
+        ActionProject.objects.filter(partnerships__organisation_id__in=partner.organisation_ids()).values_list(
+            "pk", flat=True
+        )
+    )
     client = demo_client("partenaire")
     rows = csv_rows(client.get(reverse("bilan:bilan-csv", args=["projets"]), {"periode": "plan"}))
     assert rows and {int(r["ID projet"]) for r in rows} <= own

@@ -29,10 +29,16 @@ def partnered(cast, plan, theme):
     """One accepted project of org A with three partners: B confirmed, C pending, D declined."""
     source = f.make_source(plan, amount="100000.00", code="fqis", name="FQIS")
     project = f.make_project(
-        lead=cast.org_a, theme=theme, status=ProjectStatus.ACCEPTED, title="Projet partagé",
-        start_date=D(2014, 5, 1), end_date=D(2015, 3, 31),
+        lead=cast.org_a,
+        theme=theme,
+        status=ProjectStatus.ACCEPTED,
+        title="Projet partagé",
+        start_date=D(2014, 5, 1),
+        end_date=D(2015, 3, 31),
     )
-    f.commit(source=source, project=project, amount=Decimal("1000.00"), year=f.plan_year(plan, 2), decided_on=D(2014, 6, 1))
+    f.commit(
+        source=source, project=project, amount=Decimal("1000.00"), year=f.plan_year(plan, 2), decided_on=D(2014, 6, 1)
+    )
     ProjectPartner.objects.create(project=project, organisation=cast.org_b, status=Status.CONFIRMED)
     ProjectPartner.objects.create(project=project, organisation=f.make_organisation(name="Organisme C"))
     declined = f.make_organisation(name="Organisme D")
@@ -81,5 +87,7 @@ def test_the_pdf_and_docx_mark_the_pending_partner_and_leave_out_the_declined_on
 def test_an_organisation_that_declined_does_not_find_the_project_in_its_bilan(cast, partnered):
     member = f.make_user("dora", organisation=partnered["declined"])
     assert build_bilan(user=member, period_start=D(2014, 4, 1), period_end=D(2015, 3, 31)).project_count == 0
-    by_filter = build_bilan(user=cast.staff, period_start=D(2014, 4, 1), period_end=D(2015, 3, 31), organisation=partnered["declined"])
+    by_filter = build_bilan(
+        user=cast.staff, period_start=D(2014, 4, 1), period_end=D(2015, 3, 31), organisation=partnered["declined"]
+    )
     assert by_filter.project_count == 0

@@ -43,26 +43,45 @@ def grow(cast, plan, theme, *, projects: int, reports: int, meetings: int):
     citizen = f.make_citizen()
     made = ActionProject.objects.bulk_create(
         ActionProject(
-            title=f"Projet {i}", lead=cast.org_a if i % 2 else cast.org_b, theme=theme, space=space,
-            status=ProjectStatus.IN_PROGRESS, start_date=D(2014, 5, 1), end_date=D(2015, 3, 1),
+            title=f"Projet {i}",
+            lead=cast.org_a if i % 2 else cast.org_b,
+            theme=theme,
+            space=space,
+            status=ProjectStatus.IN_PROGRESS,
+            start_date=D(2014, 5, 1),
+            end_date=D(2015, 3, 1),
         )
         for i in range(projects)
     )
     ProjectPartner.objects.bulk_create(
-        ProjectPartner(project=p, organisation=cast.org_b if p.lead_id == cast.org_a.pk else cast.org_a, status=ProjectPartner.Status.CONFIRMED)
+        ProjectPartner(
+            project=p,
+            organisation=cast.org_b if p.lead_id == cast.org_a.pk else cast.org_a,
+            status=ProjectPartner.Status.CONFIRMED,
+        )
         for p in made
     )
     indicators = Indicator.objects.bulk_create(
-        Indicator(project=p, name=f"Indicateur {k}", unit="personnes", target=Decimal("10"), order=k) for p in made for k in (1, 2)
+        Indicator(project=p, name=f"Indicateur {k}", unit="personnes", target=Decimal("10"), order=k)
+        for p in made
+        for k in (1, 2)
     )
     commitments = Commitment.objects.bulk_create(
-        Commitment(source=source, project=p, plan_year=year, amount=Decimal("1000.00"), decided_on=D(2014, 6, 1)) for p in made
+        Commitment(source=source, project=p, plan_year=year, amount=Decimal("1000.00"), decided_on=D(2014, 6, 1))
+        for p in made
     )
-    Disbursement.objects.bulk_create(Disbursement(commitment=c, amount=Decimal("500.00"), paid_on=D(2014, 7, 1)) for c in commitments)
+    Disbursement.objects.bulk_create(
+        Disbursement(commitment=c, amount=Decimal("500.00"), paid_on=D(2014, 7, 1)) for c in commitments
+    )
     made_reports = ProgressReport.objects.bulk_create(
         ProgressReport(
-            project=made[i % projects], period_start=D(2014, 4, 1) + datetime.timedelta(days=i), period_end=D(2014, 9, 1) + datetime.timedelta(days=i),
-            percent_done=50, people_reached=10, citizens_reached=2, highlights=f"Fait saillant {i}",
+            project=made[i % projects],
+            period_start=D(2014, 4, 1) + datetime.timedelta(days=i),
+            period_end=D(2014, 9, 1) + datetime.timedelta(days=i),
+            percent_done=50,
+            people_reached=10,
+            citizens_reached=2,
+            highlights=f"Fait saillant {i}",
         )
         for i in range(reports)
     )
@@ -70,7 +89,9 @@ def grow(cast, plan, theme, *, projects: int, reports: int, meetings: int):
     for indicator in indicators:
         by_project.setdefault(indicator.project_id, []).append(indicator)
     IndicatorValue.objects.bulk_create(
-        IndicatorValue(report=r, indicator=i, value=Decimal("12")) for r in made_reports for i in by_project[r.project_id]
+        IndicatorValue(report=r, indicator=i, value=Decimal("12"))
+        for r in made_reports
+        for i in by_project[r.project_id]
     )
     for i in range(meetings):
         meeting = f.make_meeting(space, date=D(2014, 4, 2) + datetime.timedelta(days=7 * i))
@@ -101,12 +122,16 @@ def test_the_selector_costs_the_same_whatever_the_size(cast, plan, theme, django
     assert big.committed == Decimal("60000.00") and big.disbursed == Decimal("30000.00")
     assert big.highlight_count == 120 and len(big.highlights) == 50  # the page shows the latest 50
     ends = [h.period_end for h in big.highlights]
-    assert ends == sorted(ends, reverse=True) and ends[0] == D(2014, 9, 1) + datetime.timedelta(days=114)  # the second batch of 115
+    assert ends == sorted(ends, reverse=True) and ends[0] == D(2014, 9, 1) + datetime.timedelta(
+        days=114
+    )  # the second batch of 115
     assert len(list(big.all_highlights())) == 120  # the documents hold every one
 
 
 @pytest.mark.parametrize("who", ["staff", "alice"])
-def test_the_page_and_exports_cost_the_same_with_60_projects_as_with_5(client, cast, plan, theme, who, django_assert_max_num_queries):
+def test_the_page_and_exports_cost_the_same_with_60_projects_as_with_5(
+    client, cast, plan, theme, who, django_assert_max_num_queries
+):
     client.force_login(getattr(cast, who))
     grow(cast, plan, theme, projects=5, reports=5, meetings=2)
     urls = [reverse("bilan:bilan"), reverse("bilan:bilan-xlsx"), reverse("bilan:bilan-csv", args=["indicateurs"])]

@@ -31,7 +31,11 @@ def small_chunks(monkeypatch):
 
 
 def expected_order(plan) -> list[int]:
-    return list(ActionProject.objects.filter(theme__plan=plan).order_by("theme__order", "title", "pk").values_list("pk", flat=True))
+    return list(
+        ActionProject.objects.filter(theme__plan=plan)
+        .order_by("theme__order", "title", "pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def test_every_project_crosses_the_chunks_in_order_with_the_totals(client, cast, plan, theme, small_chunks):
@@ -46,14 +50,21 @@ def test_every_project_crosses_the_chunks_in_order_with_the_totals(client, cast,
     assert len(list(workbook["Indicateurs"].iter_rows(values_only=True))) == 1 + 80  # two indicators each
     assert workbook["Projets"].auto_filter.ref == "A1:M41"  # the filter covers every row written
 
-    body = b"".join(part if isinstance(part, bytes) else part.encode() for part in client.get(reverse("bilan:bilan-csv", args=["projets"]), YEAR).streaming_content)
+    body = b"".join(
+        part if isinstance(part, bytes) else part.encode()
+        for part in client.get(reverse("bilan:bilan-csv", args=["projets"]), YEAR).streaming_content
+    )
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8")[1:])))
     assert [int(row["ID projet"]) for row in rows] == expected_order(plan)
 
     # The headline figures, summed chunk by chunk, are the same as with one chunk.
     summed = build_bilan(user=cast.staff, period_start=D(2014, 4, 1), period_end=D(2015, 3, 31), plan=plan)
     assert (summed.project_count, summed.committed, summed.disbursed) == (40, Decimal("40000.00"), Decimal("20000.00"))
-    assert summed.lead_organisations == 2 and summed.partner_organisations == 2 and summed.partners_per_project == Decimal("1.0")
+    assert (
+        summed.lead_organisations == 2
+        and summed.partner_organisations == 2
+        and summed.partners_per_project == Decimal("1.0")
+    )
     assert summed.people_reached == 40 * 10 and summed.citizens_reached == 40 * 2
     (rollup,) = summed.theme_rollups
     assert (rollup.projects, rollup.on_track, rollup.units[0].indicators) == (40, 40, 80)
@@ -86,7 +97,9 @@ def peak_while_exporting(plan, user, *, hold: bool = False) -> int:
     """Peak bytes allocated while every row of the bilan's two long tables is read, as the CSV and
     XLSX writers read them (the bilan itself, built before, keeps one page of lines); with `hold`,
     while they are kept in memory instead, as a writer that does not stream would."""
-    report = build_bilan(user=user, period_start=D(2014, 4, 1), period_end=D(2015, 3, 31), plan=plan, page=None)  # as the exports
+    report = build_bilan(
+        user=user, period_start=D(2014, 4, 1), period_end=D(2015, 3, 31), plan=plan, page=None
+    )  # as the exports
     assert not report.projects
     parts = exports.tables(report)
     tracemalloc.start()
@@ -134,7 +147,11 @@ def test_two_highlights_of_one_project_on_the_same_day_are_both_kept(cast, plan,
     project = ActionProject.objects.get(theme__plan=plan)
     for text in ("Premier fait", "Second fait"):
         ProgressReport.objects.create(
-            project=project, period_start=D(2014, 4, 1), period_end=D(2014, 9, 30), percent_done=40, highlights=text,
+            project=project,
+            period_start=D(2014, 4, 1),
+            period_end=D(2014, 9, 30),
+            percent_done=40,
+            highlights=text,
         )
     report = build_bilan(user=cast.staff, period_start=D(2014, 4, 1), period_end=D(2015, 3, 31), plan=plan)
     assert report.highlight_count == 2

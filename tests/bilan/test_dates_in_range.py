@@ -20,11 +20,14 @@ def page(response) -> str:
     return response.content.decode().replace("&#x27;", "'").replace("\xa0", " ")
 
 
-@pytest.mark.parametrize("params", [
-    {"du": "2014-01-01", "au": "9999-12-31"},
-    {"du": "0001-01-01", "au": "2014-01-01"},
-    {"du": "1900-01-01", "au": "9999-11-15"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"du": "2014-01-01", "au": "9999-12-31"},
+        {"du": "0001-01-01", "au": "2014-01-01"},
+        {"du": "1900-01-01", "au": "9999-11-15"},
+    ],
+)
 def test_the_bilans_dates_answer_a_french_error_for_an_absurd_date(client, cast, plan, params):
     client.force_login(cast.staff)
     response = client.get(reverse("bilan:bilan"), {"periode": "dates", **params})
@@ -42,10 +45,13 @@ def test_dates_in_range_still_make_a_bilan(client, cast, plan):
     assert response.status_code == 200 and response.context["bilan"] is not None
 
 
-@pytest.mark.parametrize("period", [
-    {"period_start": "2015-01-01", "period_end": "9999-12-31"},
-    {"period_start": "1900-01-01", "period_end": "2015-03-31"},
-])
+@pytest.mark.parametrize(
+    "period",
+    [
+        {"period_start": "2015-01-01", "period_end": "9999-12-31"},
+        {"period_start": "1900-01-01", "period_end": "2015-03-31"},
+    ],
+)
 def test_the_progress_imports_period_is_within_the_plans_range(client, cast, plan, period):
     first, last = plan_date_bounds()
     client.force_login(cast.coordinator)

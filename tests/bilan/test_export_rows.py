@@ -51,8 +51,16 @@ def odd_demo(demo):
     ActionProject.objects.filter(pk=projects[0].pk).update(title='=HYPERLINK("http://exemple.test";"clic")')
     ActionProject.objects.filter(pk=projects[1].pk).update(space=None)
     Organisation.objects.filter(pk=projects[2].lead_id).update(name="Café <Rouyn> & Noranda")
-    ProgressReport.objects.create(project=projects[3], period_start=D(2013, 5, 1), period_end=D(2013, 9, 30), percent_done=10, highlights="Avant la période")
-    ProgressReport.objects.create(project=projects[3], period_start=D(2014, 5, 1), period_end=D(2014, 9, 30), percent_done=20, highlights="   ")
+    ProgressReport.objects.create(
+        project=projects[3],
+        period_start=D(2013, 5, 1),
+        period_end=D(2013, 9, 30),
+        percent_done=10,
+        highlights="Avant la période",
+    )
+    ProgressReport.objects.create(
+        project=projects[3], period_start=D(2014, 5, 1), period_end=D(2014, 9, 30), percent_done=20, highlights="   "
+    )
     return plan
 
 
@@ -65,7 +73,9 @@ def ordered_projects(report) -> QuerySet:
     return report.lines_of.project_queryset
 
 
-@pytest.mark.parametrize("start, end", [(D(2013, 4, 1), D(2016, 3, 31)), (D(2014, 4, 1), D(2015, 3, 31)), (D(2014, 6, 1), D(2014, 12, 31))])
+@pytest.mark.parametrize(
+    "start, end", [(D(2013, 4, 1), D(2016, 3, 31)), (D(2014, 4, 1), D(2015, 3, 31)), (D(2014, 6, 1), D(2014, 12, 31))]
+)
 def test_sql_rows_are_the_rows_of_the_project_lines(odd_demo, small_chunks, start, end):
     report = bilan_of(odd_demo, start, end)
     assert report.project_count > 2 * CHUNK
@@ -82,7 +92,9 @@ def test_sql_rows_are_the_rows_of_the_project_lines(odd_demo, small_chunks, star
         assert from_sql[slug]
     highlights = [row[12] for row in from_sql["projets"] if row[12]]
     assert highlights
-    assert any("Avant la période" in text for text in highlights) == (start <= D(2013, 9, 30))  # only those ending in the period
+    assert any("Avant la période" in text for text in highlights) == (
+        start <= D(2013, 9, 30)
+    )  # only those ending in the period
 
 
 def test_the_xlsx_of_many_chunks_holds_every_project_and_the_database_money_to_the_cent(odd_demo, small_chunks, client):
@@ -107,14 +119,27 @@ def test_the_xlsx_of_many_chunks_holds_every_project_and_the_database_money_to_t
 
     committed = {
         row["project"]: row["t"]
-        for row in Commitment.objects.filter(decided_on__range=(start, end)).values("project").annotate(t=Sum(Commitment.CURRENT)).order_by()
+        for row in Commitment.objects.filter(decided_on__range=(start, end))
+        .values("project")
+        .annotate(t=Sum(Commitment.CURRENT))
+        .order_by()
     }
     paid = {
         row["commitment__project"]: row["t"]
-        for row in Disbursement.objects.filter(paid_on__range=(start, end)).values("commitment__project").annotate(t=Sum("amount")).order_by()
+        for row in Disbursement.objects.filter(paid_on__range=(start, end))
+        .values("commitment__project")
+        .annotate(t=Sum("amount"))
+        .order_by()
     }
-    for row in DisbursementCorrection.objects.filter(corrected_on__range=(start, end)).values("disbursement__commitment__project").annotate(t=Sum("delta")).order_by():
-        paid[row["disbursement__commitment__project"]] = paid.get(row["disbursement__commitment__project"], Decimal("0")) + row["t"]
+    for row in (
+        DisbursementCorrection.objects.filter(corrected_on__range=(start, end))
+        .values("disbursement__commitment__project")
+        .annotate(t=Sum("delta"))
+        .order_by()
+    ):
+        paid[row["disbursement__commitment__project"]] = (
+            paid.get(row["disbursement__commitment__project"], Decimal("0")) + row["t"]
+        )
     for row in rows:  # each project's money, to the cent
         assert cents(row["Engagé"]) == cents(committed.get(row["ID projet"])), row["ID projet"]
         assert cents(row["Versé"]) == cents(paid.get(row["ID projet"])), row["ID projet"]
@@ -133,7 +158,9 @@ def test_the_xlsx_of_many_chunks_holds_every_project_and_the_database_money_to_t
     assert workbook["Synthèse"]["B2"].value == "2014-2015"  # the period
 
 
-def test_the_long_tables_cost_four_queries_whatever_the_number_of_projects(cast, plan, theme, small_chunks, django_assert_num_queries):
+def test_the_long_tables_cost_four_queries_whatever_the_number_of_projects(
+    cast, plan, theme, small_chunks, django_assert_num_queries
+):
     def export():
         report = build_bilan(user=cast.staff, period_start=D(2014, 4, 1), period_end=D(2015, 3, 31), plan=plan)
         assert export_rows.projects_of(report) is not None

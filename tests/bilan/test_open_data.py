@@ -67,7 +67,18 @@ def test_open_data_holds_no_personal_data(client, demo):
                 assert phone not in body
         assert "@" not in body.split("</nav>")[-1] if "</nav>" in body else "@" not in body
     keys = set(json.loads(bodies[1])["projets"][0])
-    assert keys == {"id", "titre", "organisation_porteuse", "enjeu", "statut", "statut_libelle", "debut", "fin", "engage", "verse"}
+    assert keys == {
+        "id",
+        "titre",
+        "organisation_porteuse",
+        "enjeu",
+        "statut",
+        "statut_libelle",
+        "debut",
+        "fin",
+        "engage",
+        "verse",
+    }
 
 
 def test_drafts_and_refused_projects_are_not_published(client, cast, theme):
@@ -91,10 +102,12 @@ def test_many_public_projects_page_by_page_and_streamed_in_full(client, cast, th
     source = f.make_source(theme.plan, amount="1000000.00")
     year = f.plan_year(theme.plan, 1)
     projects = ActionProject.objects.bulk_create(
-        ActionProject(title=f"Projet public {i:03d}", lead=cast.org_a, theme=theme, status=ProjectStatus.ACCEPTED) for i in range(120)
+        ActionProject(title=f"Projet public {i:03d}", lead=cast.org_a, theme=theme, status=ProjectStatus.ACCEPTED)
+        for i in range(120)
     )
     Commitment.objects.bulk_create(
-        Commitment(source=source, project=p, plan_year=year, amount=Decimal("100.01"), decided_on=year.start_date) for p in projects
+        Commitment(source=source, project=p, plan_year=year, amount=Decimal("100.01"), decided_on=year.start_date)
+        for p in projects
     )
     FundingSource.objects.filter(pk=source.pk).update(committed_total=Decimal("12001.20"))
 

@@ -74,7 +74,9 @@ def expected_sources(start, end, projects=None) -> list[tuple[str, str, str, str
     for source in FundingSource.objects.order_by("order"):
         commitments = Commitment.objects.filter(source=source)
         payments = Disbursement.objects.filter(commitment__source=source, paid_on__range=(start, end))
-        corrections = DisbursementCorrection.objects.filter(disbursement__commitment__source=source, corrected_on__range=(start, end))
+        corrections = DisbursementCorrection.objects.filter(
+            disbursement__commitment__source=source, corrected_on__range=(start, end)
+        )
         if projects is not None:
             payments = payments.filter(commitment__project__in=projects)
             corrections = corrections.filter(disbursement__commitment__project__in=projects)
@@ -82,7 +84,9 @@ def expected_sources(start, end, projects=None) -> list[tuple[str, str, str, str
         if projects is not None:
             in_period = in_period.filter(project__in=projects)
         committed = in_period.aggregate(t=Sum(Commitment.CURRENT))["t"] or Decimal("0")
-        paid = (payments.aggregate(t=Sum("amount"))["t"] or Decimal("0")) + (corrections.aggregate(t=Sum("delta"))["t"] or Decimal("0"))
+        paid = (payments.aggregate(t=Sum("amount"))["t"] or Decimal("0")) + (
+            corrections.aggregate(t=Sum("delta"))["t"] or Decimal("0")
+        )
         to_date = commitments.filter(decided_on__lte=end).aggregate(t=Sum(Commitment.CURRENT))["t"] or Decimal("0")
         out.append((flat(source.name), m(source.amount), m(committed), m(paid), m(source.amount - to_date)))
     return out
@@ -115,7 +119,9 @@ def test_pdf_of_the_demo_year(demo_client):
         assert " ".join(row) in text, row
     assert total_row(sources)[1:4] == ("502 136,00 $", "103 351,25 $", "76 350,75 $")
     # The charts (axis in dollars, legend) come before their tables.
-    assert text.index("Engagé à la fin de la période") < text.index("Fonds québécois d'initiatives sociales (FQIS) 467 136,00 $")
+    assert text.index("Engagé à la fin de la période") < text.index(
+        "Fonds québécois d'initiatives sociales (FQIS) 467 136,00 $"
+    )
     assert "Versé dans la période" in text and "400 000 $" in text
     # Projects: every project of the year, with its lead, status and money.
     assert squeezed("Accompagnement-transport des aînés") in squeezed(text)
@@ -146,17 +152,32 @@ def test_docx_of_the_demo_plan(demo_client):
         assert len(table.rows) >= 2
 
     rows = docx_rows(document)
-    sources = expected_sources(plan.years.order_by("number").first().start_date, plan.years.order_by("number").last().end_date)
+    sources = expected_sources(
+        plan.years.order_by("number").first().start_date, plan.years.order_by("number").last().end_date
+    )
     for row in sources + [total_row(sources)]:
         assert tuple(row) in {tuple(r) for r in rows}, row
     # Over the whole plan the documents hold the running totals of the sources.
     totals = FundingSource.objects.totals()
-    assert total_row(sources)[2:4] == (m(totals["committed"]), m(totals["disbursed"])) == ("228 051,25 $", m(totals["disbursed"]))
+    assert (
+        total_row(sources)[2:4]
+        == (m(totals["committed"]), m(totals["disbursed"]))
+        == ("228 051,25 $", m(totals["disbursed"]))
+    )
     projects = next(t for t in document.tables if flat(t.rows[0].cells[0].text) == "Projet" and len(t.columns) == 8)
     assert [flat(c.text) for c in projects.rows[0].cells] == [
-        "Projet", "Porteur", "Partenaires", "Statut", "Avancement (%)", "Personnes rejointes", "Engagé", "Versé",
+        "Projet",
+        "Porteur",
+        "Partenaires",
+        "Statut",
+        "Avancement (%)",
+        "Personnes rejointes",
+        "Engagé",
+        "Versé",
     ]
-    committed = sum(Decimal(flat(r.cells[6].text).replace(" ", "").replace("$", "").replace(",", ".")) for r in projects.rows[1:])
+    committed = sum(
+        Decimal(flat(r.cells[6].text).replace(" ", "").replace("$", "").replace(",", ".")) for r in projects.rows[1:]
+    )
     assert committed == Decimal("228051.25")
 
 
@@ -165,7 +186,11 @@ def test_a_partners_documents_hold_only_its_organisations_projects(demo_client):
     orgs = partner.organisation_ids()
     mine = Q(lead_id__in=orgs) | Q(partnerships__organisation_id__in=orgs)
     own = set(ActionProject.objects.filter(mine).values_list("title", flat=True))
-    others = set(ActionProject.objects.exclude(pk__in=ActionProject.objects.filter(mine).values("pk")).values_list("title", flat=True))
+    others = set(
+        ActionProject.objects.exclude(pk__in=ActionProject.objects.filter(mine).values("pk")).values_list(
+            "title", flat=True
+        )
+    )
     assert own and others
     client = demo_client("partenaire")
     text = squeezed(" ".join(pdf_pages(client.get(reverse("bilan:bilan-pdf"), {"periode": "plan"}))))
@@ -177,7 +202,9 @@ def test_a_partners_documents_hold_only_its_organisations_projects(demo_client):
         assert squeezed(title) not in cells, title
     assert squeezed("Ce bilan ne porte que sur les projets de vos organisations") in text
     # Its money: its projects' commitments only.
-    committed = Commitment.objects.filter(project__in=ActionProject.objects.filter(mine)).aggregate(t=Sum(Commitment.CURRENT))["t"]
+    committed = Commitment.objects.filter(project__in=ActionProject.objects.filter(mine)).aggregate(
+        t=Sum(Commitment.CURRENT)
+    )["t"]
     total = next(r for r in docx_rows(document) if r[0] == "Total" and len(r) == 5)
     assert total[2] == m(committed)
 
@@ -208,8 +235,12 @@ def test_60_projects_cost_the_queries_of_5_and_add_up(client, cast, plan, theme,
     totals to the cent; a project of organisation B alone never reaches alice (organisation A)."""
     grow(cast, plan, theme, projects=5, reports=5, meetings=2)
     hidden = ActionProject.objects.create(
-        title="Projet confidentiel de B", lead=cast.org_b, theme=theme, status=ProjectStatus.IN_PROGRESS,
-        start_date=D(2014, 5, 1), end_date=D(2015, 3, 1),
+        title="Projet confidentiel de B",
+        lead=cast.org_b,
+        theme=theme,
+        status=ProjectStatus.IN_PROGRESS,
+        start_date=D(2014, 5, 1),
+        end_date=D(2015, 3, 1),
     )
     urls = [reverse("bilan:bilan-pdf"), reverse("bilan:bilan-docx")]
 
@@ -239,7 +270,9 @@ def test_60_projects_cost_the_queries_of_5_and_add_up(client, cast, plan, theme,
         assert any(r[0] == hidden.title for r in rows) is sees_hidden, who
         projects = [r for r in rows if len(r) == 8 and r[0].startswith("Projet ")]
         assert len(projects) == 60 + sees_hidden  # the hidden one has no money
-        assert sum(Decimal(r[6].replace(" ", "").replace("$", "").replace(",", ".")) for r in projects) == Decimal("60000.00")
+        assert sum(Decimal(r[6].replace(" ", "").replace("$", "").replace(",", ".")) for r in projects) == Decimal(
+            "60000.00"
+        )
         sources = expected_sources(D(2014, 4, 1), D(2015, 3, 31))
         assert total_row(sources)[2:4] == ("60 000,00 $", "30 000,00 $")
         assert " ".join(total_row(sources)) in text

@@ -11,27 +11,11 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from bilan.views import IMPORT_SESSION_KEY
-from projects.models import Indicator, IndicatorValue, ProgressReport, ProjectStatus
-from tests import factories as f
+from projects.models import IndicatorValue, ProgressReport
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
 PERIOD = {"period_start": "2015-01-01", "period_end": "2015-03-31"}
-
-
-@pytest.fixture
-def projects(cast, plan, theme):
-    dates = {"start_date": D(2014, 5, 1), "end_date": D(2015, 3, 31)}
-    a = f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.IN_PROGRESS, title="Projet A", **dates)
-    b = f.make_project(lead=cast.org_b, theme=theme, status=ProjectStatus.IN_PROGRESS, title="Projet B", **dates)
-    participants = Indicator.objects.create(project=a, name="Participants", unit="personnes", target=Decimal("50"))
-    meals = Indicator.objects.create(project=a, name="Repas", unit="repas", target=Decimal("100"))
-    report = ProgressReport.objects.create(
-        project=a, period_start=D(2014, 5, 1), period_end=D(2014, 10, 31), percent_done=40, people_reached=30, citizens_reached=4
-    )
-    IndicatorValue.objects.create(report=report, indicator=participants, value=Decimal("20"))
-    IndicatorValue.objects.create(report=report, indicator=meals, value=Decimal("60"))
-    return {"a": a, "b": b, "participants": participants, "meals": meals}
 
 
 def exported(client) -> io.BytesIO:
@@ -55,23 +39,30 @@ def edit(workbook_bytes, changes: dict[tuple[str, str, int], object]) -> SimpleU
             raise AssertionError(f"{key} not in {sheet_name}")
     out = io.BytesIO()
     workbook.save(out)
-    return SimpleUploadedFile("bilan.xlsx", out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return SimpleUploadedFile(
+        "bilan.xlsx", out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
 
 
 @pytest.mark.parametrize("who, status", [("anonymous", 302), ("alice", 403), ("staff", 403), ("coordinator", 200)])
 def test_only_coordination_imports(client, login, cast, plan, who, status):
     assert login(getattr(cast, who)).get(reverse("bilan:progress-import")).status_code == status
-    assert login(getattr(cast, who)).post(reverse("bilan:progress-import-apply")).status_code == (302 if status == 200 else status)
+    assert login(getattr(cast, who)).post(reverse("bilan:progress-import-apply")).status_code == (
+        302 if status == 200 else status
+    )
 
 
 def test_preview_then_apply_creates_reports(client, cast, projects):
     client.force_login(cast.coordinator)
-    upload = edit(exported(client), {
-        ("Projets", "Avancement (%)", projects["a"].pk): 75,
-        ("Projets", "Avancement (%)", projects["b"].pk): 10,
-        ("Indicateurs", "Valeur", projects["participants"].pk): "55,5",
-        ("Indicateurs", "Valeur", projects["meals"].pk): 60,  # unchanged: not in the preview
-    })
+    upload = edit(
+        exported(client),
+        {
+            ("Projets", "Avancement (%)", projects["a"].pk): 75,
+            ("Projets", "Avancement (%)", projects["b"].pk): 10,
+            ("Indicateurs", "Valeur", projects["participants"].pk): "55,5",
+            ("Indicateurs", "Valeur", projects["meals"].pk): 60,  # unchanged: not in the preview
+        },
+    )
     before = ProgressReport.objects.count()
     response = client.post(reverse("bilan:progress-import"), {"file": upload, **PERIOD})
     assert response.status_code == 200
@@ -94,7 +85,9 @@ def test_preview_then_apply_creates_reports(client, cast, projects):
     ]
     a_report = new[0]
     assert (a_report.people_reached, a_report.citizens_reached) == (30, 4)  # carried over
-    assert list(a_report.indicator_values.values_list("indicator__name", "value")) == [("Participants", Decimal("55.50"))]
+    assert list(a_report.indicator_values.values_list("indicator__name", "value")) == [
+        ("Participants", Decimal("55.50"))
+    ]
     # The bilan now reads the new values
     bilan = client.get(reverse("bilan:bilan"), {"periode": "2014-2015"}).context["bilan"]
     line = next(p for p in bilan.projects if p.title == "Projet A")
@@ -108,11 +101,26 @@ def test_preview_then_apply_creates_reports(client, cast, projects):
 @pytest.mark.parametrize(
     "sheet, header, value, message",
     [
-        ("Projets", "Avancement (%)", 150, "Feuille Projets, ligne 2 : l'avancement doit être un nombre entier de 0 à 100."),
-        ("Projets", "Avancement (%)", "beaucoup", "Feuille Projets, ligne 2 : l'avancement doit être un nombre entier de 0 à 100."),
+        (
+            "Projets",
+            "Avancement (%)",
+            150,
+            "Feuille Projets, ligne 2 : l'avancement doit être un nombre entier de 0 à 100.",
+        ),
+        (
+            "Projets",
+            "Avancement (%)",
+            "beaucoup",
+            "Feuille Projets, ligne 2 : l'avancement doit être un nombre entier de 0 à 100.",
+        ),
         ("Projets", "ID projet", 999999, "Feuille Projets, ligne 2 : aucun projet n'a l'identifiant 999999."),
         ("Indicateurs", "Valeur", "douze", "Feuille Indicateurs, ligne 2 : « douze » n'est pas un nombre."),
-        ("Indicateurs", "ID indicateur", 999999, "Feuille Indicateurs, ligne 2 : aucun indicateur n'a l'identifiant 999999."),
+        (
+            "Indicateurs",
+            "ID indicateur",
+            999999,
+            "Feuille Indicateurs, ligne 2 : aucun indicateur n'a l'identifiant 999999.",
+        ),
     ],
 )
 def test_a_bad_row_is_refused_with_its_line_and_nothing_changes(client, cast, projects, sheet, header, value, message):
@@ -136,7 +144,9 @@ def test_a_file_that_is_not_a_workbook_is_refused(client, cast, projects):
     upload = SimpleUploadedFile("bilan.xlsx", b"pas un classeur", content_type="application/octet-stream")
     response = client.post(reverse("bilan:progress-import"), {"file": upload, **PERIOD})
     assert "Ce fichier n&#x27;est pas un classeur XLSX lisible." in response.content.decode()
-    response = client.post(reverse("bilan:progress-import"), {"file": SimpleUploadedFile("bilan.csv", b"a,b"), **PERIOD})
+    response = client.post(
+        reverse("bilan:progress-import"), {"file": SimpleUploadedFile("bilan.csv", b"a,b"), **PERIOD}
+    )
     assert "Déposez un fichier .xlsx" in response.content.decode()
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from projects.models import IndicatorValue, ProgressReport
-from tests.bilan.test_progress_import import IMPORT_SESSION_KEY, PERIOD, edit, exported, projects  # noqa: F401
+from tests.bilan.test_progress_import import IMPORT_SESSION_KEY, PERIOD, edit, exported
 
 NOT_A_NUMBER = "Feuille Indicateurs, ligne 2 : « {} » n'est pas un nombre."
 
@@ -19,12 +19,29 @@ NOT_A_NUMBER = "Feuille Indicateurs, ligne 2 : « {} » n'est pas un nombre."
         ("Indicateurs", "Valeur", "1_000", NOT_A_NUMBER.format("1_000")),
         ("Indicateurs", "Valeur", "١٢٣", NOT_A_NUMBER.format("١٢٣")),
         ("Indicateurs", "Valeur", 1e300, NOT_A_NUMBER.format("1e+300")),
-        ("Indicateurs", "ID indicateur", "1e999999999", "Feuille Indicateurs, ligne 2 : l'identifiant du projet ou de l'indicateur est manquant ou invalide."),
-        ("Projets", "ID projet", "9" * 40, "Feuille Projets, ligne 2 : l'identifiant du projet est manquant ou invalide."),
-        ("Projets", "Avancement (%)", "1_0", "Feuille Projets, ligne 2 : l'avancement doit être un nombre entier de 0 à 100."),
+        (
+            "Indicateurs",
+            "ID indicateur",
+            "1e999999999",
+            "Feuille Indicateurs, ligne 2 : l'identifiant du projet ou de l'indicateur est manquant ou invalide.",
+        ),
+        (
+            "Projets",
+            "ID projet",
+            "9" * 40,
+            "Feuille Projets, ligne 2 : l'identifiant du projet est manquant ou invalide.",
+        ),
+        (
+            "Projets",
+            "Avancement (%)",
+            "1_0",
+            "Feuille Projets, ligne 2 : l'avancement doit être un nombre entier de 0 à 100.",
+        ),
     ],
 )
-def test_a_number_that_cannot_be_read_for_sure_is_refused_with_its_line(client, cast, projects, sheet, header, value, message):  # noqa: F811
+def test_a_number_that_cannot_be_read_for_sure_is_refused_with_its_line(
+    client, cast, projects, sheet, header, value, message
+):
     client.force_login(cast.coordinator)
     first_key = projects["a"].pk if sheet == "Projets" else projects["participants"].pk
     upload = edit(exported(client), {(sheet, header, first_key): value})

@@ -26,15 +26,17 @@ def written(rows, kinds=None) -> bytes:
 
 
 def test_values_come_back_with_their_formats():
-    data = written([
-        (1, "Projet & <cie>", Decimal("1234567.50"), Decimal("12.5"), datetime.date(2014, 6, 1)),
-        (2, "=SOMME(A1:A9)", Decimal("-100.25"), None, None),
-        (3, "+33 1 23", Decimal("0.00"), Decimal("0"), datetime.date(1900, 3, 1)),
-        (4, "@cmd\tfin\x00\x07", None, None, None),
-        (5, "Deux\nlignes  ", None, None, None),
-        (6, " espace ", None, None, None),
-        (7, "", None, None, None),
-    ])
+    data = written(
+        [
+            (1, "Projet & <cie>", Decimal("1234567.50"), Decimal("12.5"), datetime.date(2014, 6, 1)),
+            (2, "=SOMME(A1:A9)", Decimal("-100.25"), None, None),
+            (3, "+33 1 23", Decimal("0.00"), Decimal("0"), datetime.date(1900, 3, 1)),
+            (4, "@cmd\tfin\x00\x07", None, None, None),
+            (5, "Deux\nlignes  ", None, None, None),
+            (6, " espace ", None, None, None),
+            (7, "", None, None, None),
+        ]
+    )
     workbook = load_workbook(io.BytesIO(data))
     assert workbook.sheetnames == ["L'été « 1 »", "Vide"]
     sheet = workbook["L'été « 1 »"]
@@ -70,10 +72,26 @@ def test_every_part_is_well_formed_xml():
     data = written([(1, "Projet & <cie> \"q\" 'a'", Decimal("1.00"), None, None)])
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = archive.namelist()
-        assert {"[Content_Types].xml", "xl/workbook.xml", "xl/styles.xml", "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"} <= set(names)
+        assert {
+            "[Content_Types].xml",
+            "xl/workbook.xml",
+            "xl/styles.xml",
+            "xl/worksheets/sheet1.xml",
+            "xl/worksheets/sheet2.xml",
+        } <= set(names)
         for name in names:
             ElementTree.fromstring(archive.read(name))
 
 
 def test_column_letters():
-    assert [xlsx.column_letter(i) for i in (0, 12, 25, 26, 27, 51, 52, 701, 702)] == ["A", "M", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA"]
+    assert [xlsx.column_letter(i) for i in (0, 12, 25, 26, 27, 51, 52, 701, 702)] == [
+        "A",
+        "M",
+        "Z",
+        "AA",
+        "AB",
+        "AZ",
+        "BA",
+        "ZZ",
+        "AAA",
+    ]

@@ -37,7 +37,9 @@ def test_personnel_downloads_the_bilan_of_a_year(live_server, page, axe, demo, t
     workbook = load_workbook(path)
     budget = workbook["Budget"]
     header = [c.value for c in budget[1]]
-    total = next(dict(zip(header, (c.value for c in row))) for row in budget.iter_rows(min_row=2) if row[0].value == "Total")
+    total = next(
+        dict(zip(header, (c.value for c in row))) for row in budget.iter_rows(min_row=2) if row[0].value == "Total"
+    )
     assert Decimal(str(total["Engagé dans la période"])).quantize(Decimal("0.01")) == committed
     assert Decimal(str(total["Versé dans la période"])).quantize(Decimal("0.01")) == disbursed
     projects = workbook["Projets"]

@@ -28,7 +28,9 @@ def test_coordinator_runs_a_new_space(live_server, page, axe, demo_with_a_meetin
     today = timezone.localdate().isoformat()
     log_in(page, live_server.url, "coordination")
 
-    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Lieux de concertation").click()
+    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Lieux de concertation"
+    ).click()
     page.wait_for_url("**/lieux/")
     page.get_by_role("main").get_by_role("link", name="Nouveau lieu de concertation").click()
     page.wait_for_url("**/lieux/nouveau/")

@@ -8,7 +8,6 @@ from tests.browser.conftest import describe, log_in
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-
 def test_public_plan_then_coordinator_login(live_server, page, axe, demo):
     page.goto(live_server.url + "/")
     assert page.locator("html").get_attribute("lang") == "fr-CA"
@@ -44,10 +43,14 @@ def test_the_login_page_passes_axe(live_server, page, axe, demo):
     assert violations == [], describe(violations)
 
 
-@pytest.mark.parametrize("username, sees_own_projects", [("partenaire", True), ("partenaire2", True), ("personnel", False)])
+@pytest.mark.parametrize(
+    "username, sees_own_projects", [("partenaire", True), ("partenaire2", True), ("personnel", False)]
+)
 def test_each_role_lands_on_an_accessible_plan(live_server, page, axe, demo, username, sees_own_projects):
     log_in(page, live_server.url, username)
-    assert page.get_by_role("heading", name="Les projets de mon organisation").count() == (1 if sees_own_projects else 0)
+    assert page.get_by_role("heading", name="Les projets de mon organisation").count() == (
+        1 if sees_own_projects else 0
+    )
     assert page.get_by_role("heading", name="Vos actions").count() == 0
     violations = axe(page)
     assert violations == [], describe(violations)

@@ -28,7 +28,6 @@ FOCUSED = """() => {
 }"""
 
 
-
 def test_the_project_form_by_keyboard_alone(live_server, page, demo):
     page.emulate_media(reduced_motion="reduce")  # Bootstrap then draws the focus ring at once, without a transition
     log_in(page, live_server.url, "partenaire")
@@ -53,7 +52,9 @@ def test_the_project_form_by_keyboard_alone(live_server, page, demo):
             invisible.append(focused["what"])
     else:
         pytest.fail("Tab never reached the footer: a keyboard trap?")
-    assert any("Enregistrer le brouillon" in what for what in reached), f"Tab never reached the submit button: {reached}"
+    assert any("Enregistrer le brouillon" in what for what in reached), (
+        f"Tab never reached the submit button: {reached}"
+    )
     assert not invisible, f"no visible focus on: {invisible}"
 
     # Send the form with no title: the errors are tied to their fields.

@@ -19,7 +19,9 @@ def busy_demo(demo):
     # One organisation asked to 4 meetings in the last weeks: above a threshold of 1 a month (3 in 3 months).
     busy, space = f.make_organisation(name="Organisme très sollicité"), f.make_space(name="Comité d'essai")
     for days in range(1, 5):
-        meeting = meeting_schedule(space=space, date=timezone.localdate() - datetime.timedelta(days=7 * days), place="Salle")
+        meeting = meeting_schedule(
+            space=space, date=timezone.localdate() - datetime.timedelta(days=7 * days), place="Salle"
+        )
         Invitation.objects.create(meeting=meeting, organisation=busy)
 
 

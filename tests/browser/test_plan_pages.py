@@ -10,7 +10,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 THEME = "/enjeux/logement-et-habitation/"
 
 
-
 def test_the_public_plan_and_a_theme_pass_axe(live_server, page, axe, demo):
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="Plan triennal").click()

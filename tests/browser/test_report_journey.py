@@ -32,7 +32,9 @@ def test_a_partner_files_a_progress_report(live_server, page, axe, demo, tmp_pat
     section.get_by_role("link", name="Déposer un rapport d'étape").click()
     page.wait_for_url(f"**/projets/{project.pk}/rapports/nouveau/")
 
-    earliest = ReportDeadline.objects.filter(project=project, kind="progress", report__isnull=True).order_by("due_on").first()
+    earliest = (
+        ReportDeadline.objects.filter(project=project, kind="progress", report__isnull=True).order_by("due_on").first()
+    )
     assert page.locator("#id_deadline").input_value() == str(earliest.pk)  # the earliest pending, by default
     page.locator("#id_deadline").select_option(str(deadline.pk))
     page.locator("#id_period_start").fill("2014-09-01")

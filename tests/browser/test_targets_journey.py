@@ -36,7 +36,11 @@ def test_targets_moves_and_charts(live_server, page, axe, demo):
     assert TargetMove.objects.latest("pk").amount == Decimal("500.25")
 
     page.goto(live_server.url + "/enveloppe/")
-    for name in ("Engagé et reste à engager, par source", "Cible, engagé et versé, par enjeu", "Versements par trimestre (T1 : avril à juin)"):
+    for name in (
+        "Engagé et reste à engager, par source",
+        "Cible, engagé et versé, par enjeu",
+        "Versements par trimestre (T1 : avril à juin)",
+    ):
         expect(page.get_by_role("img", name=name)).to_be_visible()
     expect(page.get_by_text("Le comité de suivi l'a décidé.")).to_be_visible()
     violations = axe(page)

@@ -59,7 +59,9 @@ class Camera:
         """Take `name`.png of the page; `show` (a locator) is scrolled into view and outlined."""
         if show is not None:
             # Centred in the picture and outlined through the CSSOM (not an inline style: the CSP stays as it is).
-            show.evaluate("el => { el.scrollIntoView({block: 'center', behavior: 'instant'}); el.style.outline = '4px solid #d6336c'; el.style.outlineOffset = '3px'; }")
+            show.evaluate(
+                "el => { el.scrollIntoView({block: 'center', behavior: 'instant'}); el.style.outline = '4px solid #d6336c'; el.style.outlineOffset = '3px'; }"
+            )
         page.wait_for_load_state("load")
         path = self.directory / f"{name}.png"
         page.screenshot(path=str(path), animations="disabled", caret="hide")
@@ -274,7 +276,9 @@ def coordination_signs_the_agreement(page, base, axe, camera, project):
 
 
 def coordination_schedules_a_meeting(page, base, axe, camera) -> Meeting:
-    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Lieux de concertation").click()
+    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Lieux de concertation"
+    ).click()
     page.wait_for_url(base + "/lieux/")
     page.get_by_role("main").get_by_role("link", name=SPACE).click()
     page.get_by_role("combobox", name="Organisation").select_option(label=ORGANISATION)
@@ -290,7 +294,9 @@ def coordination_schedules_a_meeting(page, base, axe, camera) -> Meeting:
     page.get_by_label("Début").fill("13:30")
     page.get_by_label("Fin").fill("15:00")
     page.get_by_label("Lieu").fill("Salle communautaire de Cadillac")
-    page.get_by_label("Ordre du jour").fill("1. Accueil de l'Entraide alimentaire de Cadillac\n2. Popote roulante : les villages desservis")
+    page.get_by_label("Ordre du jour").fill(
+        "1. Accueil de l'Entraide alimentaire de Cadillac\n2. Popote roulante : les villages desservis"
+    )
     accessible(page, axe)
     camera(page, "coordination-rencontre", show=page.get_by_label("Ordre du jour"))
     page.get_by_role("button", name="Planifier la rencontre").click()
@@ -402,7 +408,9 @@ def the_public_sees_the_open_data(page, base, axe, camera, amount: Decimal):
 def help_menu(page, base, axe, camera):
     page.goto(base + "/")
     page.get_by_role("navigation", name="Navigation principale").get_by_role("button", name="Aide").click()
-    menu = page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Guide des organisations partenaires")
+    menu = page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Guide des organisations partenaires"
+    )
     expect(menu).to_be_visible()
     camera(page, "aide-menu", show=menu)
     menu.click()
@@ -438,6 +446,8 @@ def test_whole_journey_from_sign_up_to_open_data(live_server, browser, axe, demo
         for guide in GUIDE.glob("*.md")
         for name in re.findall(r"\]\(images/([\w-]+)\.png\)", guide.read_text(encoding="utf-8"))
     }
-    assert shown == set(camera.taken), f"shown but not taken: {shown - set(camera.taken)}; taken but not shown: {set(camera.taken) - shown}"
+    assert shown == set(camera.taken), (
+        f"shown but not taken: {shown - set(camera.taken)}; taken but not shown: {set(camera.taken) - shown}"
+    )
     committed_images = {p.stem for p in (GUIDE / "images").glob("*.png")}
     assert committed_images == set(camera.taken), "run `make guide` to refresh docs/guide/images/"

@@ -29,10 +29,20 @@ def ledger(plan, cast, theme):
     by = cast.coordinator
     c1 = f.commit(source=a, project=p1, amount="3000.00", decided_on=D(2014, 6, 1), by=by)
     c2 = f.commit(source=b, project=p2, amount="2000.00", decided_on=D(2014, 7, 15), by=by)
-    d1 = ledger_services.disbursement_create(commitment=c1, amount="1000.00", paid_on=D(2014, 8, 1), reference="Chèque 101", by=by)
-    r1 = ledger_services.commitment_reduce(commitment=c1, amount="500.00", reduced_on=D(2014, 9, 1), reason="Budget revu à la baisse", by=by)
-    x1 = ledger_services.disbursement_correct(disbursement=d1, delta="250.50", corrected_on=D(2014, 9, 15), reason="Chèque mal saisi", by=by)
+    d1 = ledger_services.disbursement_create(
+        commitment=c1, amount="1000.00", paid_on=D(2014, 8, 1), reference="Chèque 101", by=by
+    )
+    r1 = ledger_services.commitment_reduce(
+        commitment=c1, amount="500.00", reduced_on=D(2014, 9, 1), reason="Budget revu à la baisse", by=by
+    )
+    x1 = ledger_services.disbursement_correct(
+        disbursement=d1, delta="250.50", corrected_on=D(2014, 9, 15), reason="Chèque mal saisi", by=by
+    )
     d2 = ledger_services.disbursement_create(commitment=c2, amount="1999.99", paid_on=D(2014, 10, 1), by=by)
-    x2 = ledger_services.disbursement_correct(disbursement=d2, new_amount="1999.00", corrected_on=D(2014, 11, 1), reason="Frais bancaires", by=by)
-    k2 = ledger_services.commitment_reduce(commitment=c2, amount=None, reduced_on=D(2015, 1, 10), reason="Projet terminé", cancel=True, by=by)
+    x2 = ledger_services.disbursement_correct(
+        disbursement=d2, new_amount="1999.00", corrected_on=D(2014, 11, 1), reason="Frais bancaires", by=by
+    )
+    k2 = ledger_services.commitment_reduce(
+        commitment=c2, amount=None, reduced_on=D(2015, 1, 10), reason="Projet terminé", cancel=True, by=by
+    )
     return SimpleNamespace(plan=plan, a=a, b=b, p1=p1, p2=p2, c1=c1, c2=c2, d1=d1, d2=d2, r1=r1, x1=x1, x2=x2, k2=k2)

@@ -23,7 +23,9 @@ def disbursement(plan, cast, theme):
 
 
 def post(client, disbursement, delta, reason="Chèque mal saisi"):
-    return client.post(URL, {"disbursement": disbursement.pk, "delta": delta, "corrected_on": "2014-10-01", "reason": reason})
+    return client.post(
+        URL, {"disbursement": disbursement.pk, "delta": delta, "corrected_on": "2014-10-01", "reason": reason}
+    )
 
 
 def test_coordination_corrects_through_the_admin(client, cast, disbursement):
@@ -52,6 +54,10 @@ def test_corrections_cannot_be_edited_or_deleted_in_the_admin(client, cast, disb
     client.force_login(cast.coordinator)
     post(client, disbursement, "10")
     correction = DisbursementCorrection.objects.get()
-    assert client.post(f"/admin/budget/disbursementcorrection/{correction.pk}/change/", {"delta": "99"}).status_code == 403
-    assert client.post(f"/admin/budget/disbursementcorrection/{correction.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert (
+        client.post(f"/admin/budget/disbursementcorrection/{correction.pk}/change/", {"delta": "99"}).status_code == 403
+    )
+    assert (
+        client.post(f"/admin/budget/disbursementcorrection/{correction.pk}/delete/", {"post": "yes"}).status_code == 403
+    )
     assert DisbursementCorrection.objects.get().delta == Decimal("10.00")

@@ -22,8 +22,13 @@ def post_commitment(client, source, project, year, amount):
     return client.post(
         "/admin/budget/commitment/add/",
         {
-            "source": source.pk, "project": project.pk, "plan_year": year.pk, "amount": amount,
-            "decided_on": "2014-06-01", "reference": "CA-2014-12", "note": "",
+            "source": source.pk,
+            "project": project.pk,
+            "plan_year": year.pk,
+            "amount": amount,
+            "decided_on": "2014-06-01",
+            "reference": "CA-2014-12",
+            "note": "",
         },
     )
 

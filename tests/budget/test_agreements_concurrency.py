@@ -26,13 +26,17 @@ def test_ten_concurrent_releases_pay_once():
     project = f.make_project(lead=f.make_organisation(), theme=f.make_theme(plan), status=ProjectStatus.ACCEPTED)
     commitment = f.commit(source=source, project=project, amount="30000.00")
     agreement = agreement_create(project=project, signed_on=datetime.date(2014, 6, 1), reference="C-1", note="")
-    planned = planned_payment_add(agreement=agreement, commitment=commitment, due_on=datetime.date(2014, 7, 1), amount="10000.00")
+    planned = planned_payment_add(
+        agreement=agreement, commitment=commitment, due_on=datetime.date(2014, 7, 1), amount="10000.00"
+    )
     barrier = threading.Barrier(10)
 
     def attempt(_i):
         try:
             barrier.wait(timeout=30)
-            planned_payment_release(planned=PlannedPayment.objects.get(pk=planned.pk), paid_on=datetime.date(2014, 7, 2), reference="")
+            planned_payment_release(
+                planned=PlannedPayment.objects.get(pk=planned.pk), paid_on=datetime.date(2014, 7, 2), reference=""
+            )
             return "paid"
         except ValidationError as error:
             assert "déjà été fait" in str(error)

@@ -51,8 +51,12 @@ def agreement(accepted, commitment, cast):
 def file_report(deadline, **fields):
     """The project files the report that a deadline asks for (made directly, as the report pages would)."""
     return ProgressReport.objects.create(
-        project=deadline.project, deadline=deadline, period_start=datetime.date(2014, 7, 1),
-        period_end=datetime.date(2014, 12, 31), percent_done=40, **fields,
+        project=deadline.project,
+        deadline=deadline,
+        period_start=datetime.date(2014, 7, 1),
+        period_end=datetime.date(2014, 12, 31),
+        percent_done=40,
+        **fields,
     )
 
 
@@ -60,16 +64,36 @@ def file_report(deadline, **fields):
 
 
 def test_signing_moves_the_project_and_names_the_reference(accepted, commitment, cast):
-    agreement = agreement_create(project=accepted, signed_on=SIGNED, reference="CONV-2014-03", note="Deux versements", by=cast.coordinator)
-    assert (agreement.project, agreement.signed_on, agreement.reference, agreement.created_by) == (accepted, SIGNED, "CONV-2014-03", cast.coordinator)
+    agreement = agreement_create(
+        project=accepted, signed_on=SIGNED, reference="CONV-2014-03", note="Deux versements", by=cast.coordinator
+    )
+    assert (agreement.project, agreement.signed_on, agreement.reference, agreement.created_by) == (
+        accepted,
+        SIGNED,
+        "CONV-2014-03",
+        cast.coordinator,
+    )
     accepted.refresh_from_db()
     assert accepted.status == ProjectStatus.AGREEMENT_SIGNED
     change = accepted.status_changes.last()
-    assert (change.from_status, change.to_status, change.changed_by) == (ProjectStatus.ACCEPTED, ProjectStatus.AGREEMENT_SIGNED, cast.coordinator)
+    assert (change.from_status, change.to_status, change.changed_by) == (
+        ProjectStatus.ACCEPTED,
+        ProjectStatus.AGREEMENT_SIGNED,
+        cast.coordinator,
+    )
     assert "CONV-2014-03" in change.comment
 
 
-@pytest.mark.parametrize("status", [ProjectStatus.DRAFT, ProjectStatus.RECOMMENDED, ProjectStatus.REFUSED, ProjectStatus.IN_PROGRESS, ProjectStatus.WITHDRAWN])
+@pytest.mark.parametrize(
+    "status",
+    [
+        ProjectStatus.DRAFT,
+        ProjectStatus.RECOMMENDED,
+        ProjectStatus.REFUSED,
+        ProjectStatus.IN_PROGRESS,
+        ProjectStatus.WITHDRAWN,
+    ],
+)
 def test_only_an_accepted_project_signs(cast, theme, status):
     project = f.make_project(lead=cast.org_a, theme=theme, status=status)
     with pytest.raises(ValidationError) as error:
@@ -91,19 +115,45 @@ def test_one_agreement_per_project(agreement, accepted, cast):
 
 
 def test_report_schedule_one_final_at_most(agreement, accepted, cast):
-    report_deadline_add(agreement=agreement, kind=ReportDeadline.Kind.PROGRESS, due_on=datetime.date(2015, 1, 15), label="Mi-parcours", by=cast.coordinator)
-    report_deadline_add(agreement=agreement, kind=ReportDeadline.Kind.PROGRESS, due_on=datetime.date(2015, 6, 15), label="", by=cast.coordinator)
-    final = report_deadline_add(agreement=agreement, kind=ReportDeadline.Kind.FINAL, due_on=datetime.date(2016, 3, 31), label="Bilan", by=cast.coordinator)
+    report_deadline_add(
+        agreement=agreement,
+        kind=ReportDeadline.Kind.PROGRESS,
+        due_on=datetime.date(2015, 1, 15),
+        label="Mi-parcours",
+        by=cast.coordinator,
+    )
+    report_deadline_add(
+        agreement=agreement,
+        kind=ReportDeadline.Kind.PROGRESS,
+        due_on=datetime.date(2015, 6, 15),
+        label="",
+        by=cast.coordinator,
+    )
+    final = report_deadline_add(
+        agreement=agreement,
+        kind=ReportDeadline.Kind.FINAL,
+        due_on=datetime.date(2016, 3, 31),
+        label="Bilan",
+        by=cast.coordinator,
+    )
     assert (final.project, final.kind, final.label, final.created_by) == (accepted, "final", "Bilan", cast.coordinator)
     with pytest.raises(ValidationError) as error:
-        report_deadline_add(agreement=agreement, kind=ReportDeadline.Kind.FINAL, due_on=datetime.date(2016, 4, 30), label="", by=cast.coordinator)
+        report_deadline_add(
+            agreement=agreement,
+            kind=ReportDeadline.Kind.FINAL,
+            due_on=datetime.date(2016, 4, 30),
+            label="",
+            by=cast.coordinator,
+        )
     assert "Ce projet a déjà une échéance de rapport final." in messages(error)
     assert accepted.report_deadlines.count() == 3
 
 
 def test_an_unknown_report_kind_is_refused(agreement, cast):
     with pytest.raises(ValidationError):
-        report_deadline_add(agreement=agreement, kind="monthly", due_on=datetime.date(2015, 1, 15), label="", by=cast.coordinator)
+        report_deadline_add(
+            agreement=agreement, kind="monthly", due_on=datetime.date(2015, 1, 15), label="", by=cast.coordinator
+        )
     assert not ReportDeadline.objects.exists()
 
 
@@ -111,38 +161,104 @@ def test_an_unknown_report_kind_is_refused(agreement, cast):
 
 
 def test_planned_payments_fill_the_commitment_to_the_cent(agreement, commitment, cast):
-    first = planned_payment_add(agreement=agreement, commitment=commitment, due_on=datetime.date(2014, 7, 1), amount="12000.33", note="Premier", by=cast.coordinator)
-    planned_payment_add(agreement=agreement, commitment=commitment, due_on=datetime.date(2015, 2, 1), amount=Decimal("7999.67"), by=cast.coordinator)
-    assert (first.amount, first.note, first.created_by, first.required_report) == (Decimal("12000.33"), "Premier", cast.coordinator, None)
+    first = planned_payment_add(
+        agreement=agreement,
+        commitment=commitment,
+        due_on=datetime.date(2014, 7, 1),
+        amount="12000.33",
+        note="Premier",
+        by=cast.coordinator,
+    )
+    planned_payment_add(
+        agreement=agreement,
+        commitment=commitment,
+        due_on=datetime.date(2015, 2, 1),
+        amount=Decimal("7999.67"),
+        by=cast.coordinator,
+    )
+    assert (first.amount, first.note, first.created_by, first.required_report) == (
+        Decimal("12000.33"),
+        "Premier",
+        cast.coordinator,
+        None,
+    )
     with pytest.raises(ValidationError) as error:
-        planned_payment_add(agreement=agreement, commitment=commitment, due_on=datetime.date(2015, 6, 1), amount="0.01", by=cast.coordinator)
+        planned_payment_add(
+            agreement=agreement,
+            commitment=commitment,
+            due_on=datetime.date(2015, 6, 1),
+            amount="0.01",
+            by=cast.coordinator,
+        )
     assert "Il reste 0,00 $ à prévoir sur cet engagement : impossible de prévoir 0,01 $." in messages(error)
     assert PlannedPayment.objects.count() == 2
 
 
 def test_the_message_gives_what_is_left_to_plan(agreement, commitment, cast):
-    disbursement_create(commitment=commitment, amount="5000.00", paid_on=datetime.date(2014, 6, 20))  # paid outside the schedule
-    planned_payment_add(agreement=agreement, commitment=commitment, due_on=datetime.date(2014, 7, 1), amount="10000.00", by=cast.coordinator)
+    disbursement_create(
+        commitment=commitment, amount="5000.00", paid_on=datetime.date(2014, 6, 20)
+    )  # paid outside the schedule
+    planned_payment_add(
+        agreement=agreement,
+        commitment=commitment,
+        due_on=datetime.date(2014, 7, 1),
+        amount="10000.00",
+        by=cast.coordinator,
+    )
     with pytest.raises(ValidationError) as error:
-        planned_payment_add(agreement=agreement, commitment=commitment, due_on=datetime.date(2015, 1, 1), amount="5 000,01", by=cast.coordinator)
+        planned_payment_add(
+            agreement=agreement,
+            commitment=commitment,
+            due_on=datetime.date(2015, 1, 1),
+            amount="5 000,01",
+            by=cast.coordinator,
+        )
     assert "Il reste 5 000,00 $ à prévoir" in messages(error)
     assert PlannedPayment.objects.count() == 1
 
 
 def test_cancelled_and_paid_planned_payments_free_their_share(agreement, commitment, cast):
-    paid = planned_payment_add(agreement=agreement, commitment=commitment, due_on=datetime.date(2014, 7, 1), amount="8000.00", by=cast.coordinator)
-    dropped = planned_payment_add(agreement=agreement, commitment=commitment, due_on=datetime.date(2014, 8, 1), amount="12000.00", by=cast.coordinator)
+    paid = planned_payment_add(
+        agreement=agreement,
+        commitment=commitment,
+        due_on=datetime.date(2014, 7, 1),
+        amount="8000.00",
+        by=cast.coordinator,
+    )
+    dropped = planned_payment_add(
+        agreement=agreement,
+        commitment=commitment,
+        due_on=datetime.date(2014, 8, 1),
+        amount="12000.00",
+        by=cast.coordinator,
+    )
     planned_payment_release(planned=paid, paid_on=datetime.date(2014, 7, 2), reference="", by=cast.coordinator)
-    planned_payment_cancel(planned=dropped, on=datetime.date(2014, 7, 15), reason="Calendrier revu", by=cast.coordinator)
+    planned_payment_cancel(
+        planned=dropped, on=datetime.date(2014, 7, 15), reason="Calendrier revu", by=cast.coordinator
+    )
     # 20 000 committed − 8 000 paid = 12 000 left; the cancelled 12 000 no longer counts.
-    planned_payment_add(agreement=agreement, commitment=commitment, due_on=datetime.date(2015, 1, 1), amount="12000.00", by=cast.coordinator)
+    planned_payment_add(
+        agreement=agreement,
+        commitment=commitment,
+        due_on=datetime.date(2015, 1, 1),
+        amount="12000.00",
+        by=cast.coordinator,
+    )
     assert PlannedPayment.objects.filter(cancelled_on__isnull=True, disbursement__isnull=True).count() == 1
 
 
 def test_a_reduced_commitment_leaves_less_to_plan(agreement, commitment, cast):
-    commitment_reduce(commitment=commitment, amount="15000.00", reduced_on=datetime.date(2014, 6, 30), reason="Budget revu")
+    commitment_reduce(
+        commitment=commitment, amount="15000.00", reduced_on=datetime.date(2014, 6, 30), reason="Budget revu"
+    )
     with pytest.raises(ValidationError) as error:
-        planned_payment_add(agreement=agreement, commitment=commitment, due_on=datetime.date(2015, 1, 1), amount="6000", by=cast.coordinator)
+        planned_payment_add(
+            agreement=agreement,
+            commitment=commitment,
+            due_on=datetime.date(2015, 1, 1),
+            amount="6000",
+            by=cast.coordinator,
+        )
     assert "Il reste 5 000,00 $ à prévoir" in messages(error)
 
 
@@ -150,7 +266,9 @@ def test_the_commitment_must_be_the_projects(agreement, source, cast, theme):
     other = f.make_project(lead=cast.org_b, theme=theme, status=ProjectStatus.ACCEPTED)
     foreign = f.commit(source=source, project=other, amount="1000.00")
     with pytest.raises(ValidationError) as error:
-        planned_payment_add(agreement=agreement, commitment=foreign, due_on=datetime.date(2015, 1, 1), amount="100", by=cast.coordinator)
+        planned_payment_add(
+            agreement=agreement, commitment=foreign, due_on=datetime.date(2015, 1, 1), amount="100", by=cast.coordinator
+        )
     assert "Cet engagement appartient à un autre projet." in messages(error)
     assert not PlannedPayment.objects.exists()
 
@@ -159,9 +277,18 @@ def test_the_required_report_must_be_the_projects(agreement, commitment, source,
     other = f.make_project(lead=cast.org_b, theme=theme, status=ProjectStatus.ACCEPTED)
     f.commit(source=source, project=other, amount="1000.00")
     other_agreement = agreement_create(project=other, signed_on=SIGNED, reference="B", note="", by=cast.coordinator)
-    foreign = report_deadline_add(agreement=other_agreement, kind="progress", due_on=datetime.date(2015, 1, 1), label="", by=cast.coordinator)
+    foreign = report_deadline_add(
+        agreement=other_agreement, kind="progress", due_on=datetime.date(2015, 1, 1), label="", by=cast.coordinator
+    )
     with pytest.raises(ValidationError) as error:
-        planned_payment_add(agreement=agreement, commitment=commitment, due_on=datetime.date(2015, 1, 1), amount="100", required_report=foreign, by=cast.coordinator)
+        planned_payment_add(
+            agreement=agreement,
+            commitment=commitment,
+            due_on=datetime.date(2015, 1, 1),
+            amount="100",
+            required_report=foreign,
+            by=cast.coordinator,
+        )
     assert "Cette échéance de rapport appartient à un autre projet." in messages(error)
     assert not PlannedPayment.objects.exists()
 
@@ -169,7 +296,13 @@ def test_the_required_report_must_be_the_projects(agreement, commitment, source,
 @pytest.mark.parametrize("amount", ["0", "-5"])
 def test_a_planned_amount_is_positive(agreement, commitment, cast, amount):
     with pytest.raises(ValidationError) as error:
-        planned_payment_add(agreement=agreement, commitment=commitment, due_on=datetime.date(2015, 1, 1), amount=amount, by=cast.coordinator)
+        planned_payment_add(
+            agreement=agreement,
+            commitment=commitment,
+            due_on=datetime.date(2015, 1, 1),
+            amount=amount,
+            by=cast.coordinator,
+        )
     assert "supérieur à zéro" in messages(error)
     assert not PlannedPayment.objects.exists()
 
@@ -178,13 +311,17 @@ def test_a_planned_amount_is_positive(agreement, commitment, cast, amount):
 
 
 def test_cancel_needs_a_reason(agreement, commitment, cast):
-    planned = planned_payment_add(agreement=agreement, commitment=commitment, due_on=datetime.date(2015, 1, 1), amount="100", by=cast.coordinator)
+    planned = planned_payment_add(
+        agreement=agreement, commitment=commitment, due_on=datetime.date(2015, 1, 1), amount="100", by=cast.coordinator
+    )
     with pytest.raises(ValidationError) as error:
         planned_payment_cancel(planned=planned, on=datetime.date(2014, 12, 1), reason="  ", by=cast.coordinator)
     assert "Indiquez le motif de l'annulation." in messages(error)
     planned.refresh_from_db()
     assert planned.cancelled_on is None
-    planned_payment_cancel(planned=planned, on=datetime.date(2014, 12, 1), reason="Activité reportée", by=cast.coordinator)
+    planned_payment_cancel(
+        planned=planned, on=datetime.date(2014, 12, 1), reason="Activité reportée", by=cast.coordinator
+    )
     planned.refresh_from_db()
     assert (planned.cancelled_on, planned.cancel_reason) == (datetime.date(2014, 12, 1), "Activité reportée")
     with pytest.raises(ValidationError) as error:
@@ -195,7 +332,9 @@ def test_cancel_needs_a_reason(agreement, commitment, cast):
 
 
 def test_a_paid_planned_payment_cannot_be_cancelled(agreement, commitment, cast):
-    planned = planned_payment_add(agreement=agreement, commitment=commitment, due_on=datetime.date(2015, 1, 1), amount="100", by=cast.coordinator)
+    planned = planned_payment_add(
+        agreement=agreement, commitment=commitment, due_on=datetime.date(2015, 1, 1), amount="100", by=cast.coordinator
+    )
     planned_payment_release(planned=planned, paid_on=datetime.date(2015, 1, 2), reference="", by=cast.coordinator)
     with pytest.raises(ValidationError) as error:
         planned_payment_cancel(planned=planned, on=datetime.date(2015, 1, 3), reason="Erreur", by=cast.coordinator)
@@ -208,12 +347,23 @@ def test_a_paid_planned_payment_cannot_be_cancelled(agreement, commitment, cast)
 
 
 def test_release_pays_through_the_ledger_and_links_the_payment(agreement, commitment, cast):
-    planned = planned_payment_add(agreement=agreement, commitment=commitment, due_on=datetime.date(2014, 7, 1), amount="7 500,25", by=cast.coordinator)
-    disbursement = planned_payment_release(planned=planned, paid_on=datetime.date(2014, 7, 3), reference="Chèque 1201", by=cast.coordinator)
+    planned = planned_payment_add(
+        agreement=agreement,
+        commitment=commitment,
+        due_on=datetime.date(2014, 7, 1),
+        amount="7 500,25",
+        by=cast.coordinator,
+    )
+    disbursement = planned_payment_release(
+        planned=planned, paid_on=datetime.date(2014, 7, 3), reference="Chèque 1201", by=cast.coordinator
+    )
     planned.refresh_from_db()
     assert planned.disbursement == disbursement
     assert (disbursement.amount, disbursement.paid_on, disbursement.reference, disbursement.created_by) == (
-        Decimal("7500.25"), datetime.date(2014, 7, 3), "Chèque 1201", cast.coordinator,
+        Decimal("7500.25"),
+        datetime.date(2014, 7, 3),
+        "Chèque 1201",
+        cast.coordinator,
     )
     commitment.refresh_from_db()
     assert commitment.disbursed_total == Decimal("7500.25")
@@ -221,8 +371,21 @@ def test_release_pays_through_the_ledger_and_links_the_payment(agreement, commit
 
 
 def test_release_waits_for_the_progress_report(agreement, commitment, cast):
-    deadline = report_deadline_add(agreement=agreement, kind="progress", due_on=datetime.date(2015, 1, 15), label="Mi-parcours", by=cast.coordinator)
-    planned = planned_payment_add(agreement=agreement, commitment=commitment, due_on=datetime.date(2015, 2, 1), amount="5000", required_report=deadline, by=cast.coordinator)
+    deadline = report_deadline_add(
+        agreement=agreement,
+        kind="progress",
+        due_on=datetime.date(2015, 1, 15),
+        label="Mi-parcours",
+        by=cast.coordinator,
+    )
+    planned = planned_payment_add(
+        agreement=agreement,
+        commitment=commitment,
+        due_on=datetime.date(2015, 2, 1),
+        amount="5000",
+        required_report=deadline,
+        by=cast.coordinator,
+    )
     with pytest.raises(ValidationError) as error:
         planned_payment_release(planned=planned, paid_on=datetime.date(2015, 2, 1), reference="", by=cast.coordinator)
     assert "Ce versement attend le rapport d'étape dû le 15 janvier 2015." in messages(error)
@@ -233,13 +396,24 @@ def test_release_waits_for_the_progress_report(agreement, commitment, cast):
     assert commitment.disbursed_total == Decimal("0.00")
 
     file_report(deadline)
-    disbursement = planned_payment_release(planned=planned, paid_on=datetime.date(2015, 2, 1), reference="", by=cast.coordinator)
+    disbursement = planned_payment_release(
+        planned=planned, paid_on=datetime.date(2015, 2, 1), reference="", by=cast.coordinator
+    )
     assert disbursement.amount == Decimal("5000.00")
 
 
 def test_release_waits_for_the_final_report(agreement, commitment, cast):
-    deadline = report_deadline_add(agreement=agreement, kind="final", due_on=datetime.date(2016, 3, 1), label="", by=cast.coordinator)
-    planned = planned_payment_add(agreement=agreement, commitment=commitment, due_on=datetime.date(2016, 3, 31), amount="2000", required_report=deadline, by=cast.coordinator)
+    deadline = report_deadline_add(
+        agreement=agreement, kind="final", due_on=datetime.date(2016, 3, 1), label="", by=cast.coordinator
+    )
+    planned = planned_payment_add(
+        agreement=agreement,
+        commitment=commitment,
+        due_on=datetime.date(2016, 3, 31),
+        amount="2000",
+        required_report=deadline,
+        by=cast.coordinator,
+    )
     with pytest.raises(ValidationError) as error:
         planned_payment_release(planned=planned, paid_on=datetime.date(2016, 3, 31), reference="", by=cast.coordinator)
     assert "Ce versement attend le rapport final dû le 1er mars 2016." in messages(error)
@@ -247,14 +421,18 @@ def test_release_waits_for_the_final_report(agreement, commitment, cast):
 
 
 def test_release_refuses_a_cancelled_or_paid_planned_payment(agreement, commitment, cast):
-    cancelled = planned_payment_add(agreement=agreement, commitment=commitment, due_on=datetime.date(2015, 1, 1), amount="100", by=cast.coordinator)
+    cancelled = planned_payment_add(
+        agreement=agreement, commitment=commitment, due_on=datetime.date(2015, 1, 1), amount="100", by=cast.coordinator
+    )
     planned_payment_cancel(planned=cancelled, on=datetime.date(2014, 12, 1), reason="Reporté", by=cast.coordinator)
     with pytest.raises(ValidationError) as error:
         planned_payment_release(planned=cancelled, paid_on=datetime.date(2015, 1, 1), reference="", by=cast.coordinator)
     assert "Ce versement prévu est annulé : il ne peut pas être versé." in messages(error)
     assert not Disbursement.objects.exists()
 
-    planned = planned_payment_add(agreement=agreement, commitment=commitment, due_on=datetime.date(2015, 1, 1), amount="100", by=cast.coordinator)
+    planned = planned_payment_add(
+        agreement=agreement, commitment=commitment, due_on=datetime.date(2015, 1, 1), amount="100", by=cast.coordinator
+    )
     planned_payment_release(planned=planned, paid_on=datetime.date(2015, 1, 2), reference="", by=cast.coordinator)
     stale = PlannedPayment.objects.get(pk=planned.pk)
     stale.disbursement = None  # a second click from a page shown before the first payment
@@ -267,8 +445,16 @@ def test_release_refuses_a_cancelled_or_paid_planned_payment(agreement, commitme
 
 
 def test_release_never_overpays_the_commitment(agreement, commitment, cast):
-    planned = planned_payment_add(agreement=agreement, commitment=commitment, due_on=datetime.date(2015, 1, 1), amount="15000", by=cast.coordinator)
-    disbursement_create(commitment=commitment, amount="10000.00", paid_on=datetime.date(2014, 12, 1))  # paid outside the schedule
+    planned = planned_payment_add(
+        agreement=agreement,
+        commitment=commitment,
+        due_on=datetime.date(2015, 1, 1),
+        amount="15000",
+        by=cast.coordinator,
+    )
+    disbursement_create(
+        commitment=commitment, amount="10000.00", paid_on=datetime.date(2014, 12, 1)
+    )  # paid outside the schedule
     with pytest.raises(ValidationError) as error:
         planned_payment_release(planned=planned, paid_on=datetime.date(2015, 1, 2), reference="", by=cast.coordinator)
     assert "Il reste 10 000,00 $ à verser sur cet engagement" in messages(error)

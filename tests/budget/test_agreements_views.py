@@ -44,24 +44,41 @@ def commitment(source, accepted):
 
 @pytest.fixture
 def agreement(accepted, commitment, cast):
-    return agreement_create(project=accepted, signed_on=datetime.date(2014, 6, 15), reference="CONV-2014-03", note="", by=cast.coordinator)
+    return agreement_create(
+        project=accepted, signed_on=datetime.date(2014, 6, 15), reference="CONV-2014-03", note="", by=cast.coordinator
+    )
 
 
 @pytest.fixture
 def deadline(agreement, cast):
-    return report_deadline_add(agreement=agreement, kind="progress", due_on=datetime.date(2015, 1, 15), label="Mi-parcours", by=cast.coordinator)
+    return report_deadline_add(
+        agreement=agreement,
+        kind="progress",
+        due_on=datetime.date(2015, 1, 15),
+        label="Mi-parcours",
+        by=cast.coordinator,
+    )
 
 
 @pytest.fixture
 def planned(agreement, commitment, deadline, cast):
     return planned_payment_add(
-        agreement=agreement, commitment=commitment, due_on=datetime.date(2015, 2, 1), amount="5000.00", required_report=deadline, by=cast.coordinator,
+        agreement=agreement,
+        commitment=commitment,
+        due_on=datetime.date(2015, 2, 1),
+        amount="5000.00",
+        required_report=deadline,
+        by=cast.coordinator,
     )
 
 
 def file_report(deadline):
     return ProgressReport.objects.create(
-        project=deadline.project, deadline=deadline, period_start=datetime.date(2014, 7, 1), period_end=datetime.date(2014, 12, 31), percent_done=40,
+        project=deadline.project,
+        deadline=deadline,
+        period_start=datetime.date(2014, 7, 1),
+        period_end=datetime.date(2014, 12, 31),
+        percent_done=40,
     )
 
 
@@ -93,16 +110,27 @@ def test_a_partner_organisation_reads_the_agreement(login, cast, agreement):
 @pytest.mark.parametrize("who, status", list(zip(CAST, [302, 403, 403, 403, 403, 200])))
 def test_create_access(login, cast, accepted, who, status):
     assert login(getattr(cast, who)).get(reverse("budget:agreement-create")).status_code == status
-    response = login(getattr(cast, who)).post(reverse("budget:agreement-create"), {"project": accepted.pk, "signed_on": "2014-06-15"})
+    response = login(getattr(cast, who)).post(
+        reverse("budget:agreement-create"), {"project": accepted.pk, "signed_on": "2014-06-15"}
+    )
     assert response.status_code == (302 if who == "coordinator" else status)
     assert Agreement.objects.exists() == (who == "coordinator")
 
 
 def write_urls(agreement, planned):
     return {
-        "deadline": (reverse("budget:report-deadline-add", args=[agreement.pk]), {"kind": "final", "due_on": "2016-03-31"}),
-        "payment": (reverse("budget:planned-payment-add", args=[agreement.pk]), {"commitment": planned.commitment_id, "due_on": "2015-03-01", "amount": "100"}),
-        "cancel": (reverse("budget:planned-payment-cancel", args=[agreement.pk, planned.pk]), {"on": "2015-01-01", "reason": "Reporté"}),
+        "deadline": (
+            reverse("budget:report-deadline-add", args=[agreement.pk]),
+            {"kind": "final", "due_on": "2016-03-31"},
+        ),
+        "payment": (
+            reverse("budget:planned-payment-add", args=[agreement.pk]),
+            {"commitment": planned.commitment_id, "due_on": "2015-03-01", "amount": "100"},
+        ),
+        "cancel": (
+            reverse("budget:planned-payment-cancel", args=[agreement.pk, planned.pk]),
+            {"on": "2015-01-01", "reason": "Reporté"},
+        ),
     }
 
 
@@ -112,9 +140,17 @@ def test_write_pages_access(login, cast, agreement, planned, url, who, status):
     path, data = write_urls(agreement, planned)[url]
     client = login(getattr(cast, who))
     assert client.get(path).status_code == status
-    before = (ReportDeadline.objects.count(), PlannedPayment.objects.count(), PlannedPayment.objects.filter(cancelled_on__isnull=False).count())
+    before = (
+        ReportDeadline.objects.count(),
+        PlannedPayment.objects.count(),
+        PlannedPayment.objects.filter(cancelled_on__isnull=False).count(),
+    )
     response = client.post(path, data)
-    after = (ReportDeadline.objects.count(), PlannedPayment.objects.count(), PlannedPayment.objects.filter(cancelled_on__isnull=False).count())
+    after = (
+        ReportDeadline.objects.count(),
+        PlannedPayment.objects.count(),
+        PlannedPayment.objects.filter(cancelled_on__isnull=False).count(),
+    )
     if who == "coordinator":
         assert response.status_code == 302 and after != before
     else:
@@ -123,7 +159,9 @@ def test_write_pages_access(login, cast, agreement, planned, url, who, status):
 
 @pytest.mark.parametrize("who, status", list(zip(CAST, [302, 403, 403, 404, 403, 302])))
 def test_release_access(login, cast, agreement, commitment, who, status):
-    planned = planned_payment_add(agreement=agreement, commitment=commitment, due_on=datetime.date(2015, 2, 1), amount="100", by=cast.coordinator)
+    planned = planned_payment_add(
+        agreement=agreement, commitment=commitment, due_on=datetime.date(2015, 2, 1), amount="100", by=cast.coordinator
+    )
     path = reverse("budget:planned-payment-release", args=[agreement.pk, planned.pk])
     response = login(getattr(cast, who)).post(path, {"paid_on": "2015-02-02"})
     assert response.status_code == status
@@ -138,10 +176,19 @@ def test_release_is_post_only(login, cast, planned):
 def test_a_planned_payment_of_another_agreement_is_404(login, cast, agreement, planned, source, theme):
     other = f.make_project(lead=cast.org_b, theme=theme, status=ProjectStatus.ACCEPTED)
     f.commit(source=source, project=other, amount="100.00")
-    other_agreement = agreement_create(project=other, signed_on=datetime.date(2014, 6, 1), reference="", note="", by=cast.coordinator)
+    other_agreement = agreement_create(
+        project=other, signed_on=datetime.date(2014, 6, 1), reference="", note="", by=cast.coordinator
+    )
     client = login(cast.coordinator)
-    assert client.get(reverse("budget:planned-payment-cancel", args=[other_agreement.pk, planned.pk])).status_code == 404
-    assert client.post(reverse("budget:planned-payment-release", args=[other_agreement.pk, planned.pk]), {"paid_on": "2015-02-02"}).status_code == 404
+    assert (
+        client.get(reverse("budget:planned-payment-cancel", args=[other_agreement.pk, planned.pk])).status_code == 404
+    )
+    assert (
+        client.post(
+            reverse("budget:planned-payment-release", args=[other_agreement.pk, planned.pk]), {"paid_on": "2015-02-02"}
+        ).status_code
+        == 404
+    )
 
 
 # ---------------------------------------------------------------- signing
@@ -160,11 +207,16 @@ def test_sign_from_the_list_with_the_project_preselected(client, cast, accepted,
     assert "Projets acceptés sans convention" in listing
     assert f'{reverse("budget:agreement-create")}?projet={accepted.pk}"' in listing
     response = client.post(
-        reverse("budget:agreement-create"), {"project": accepted.pk, "signed_on": "2014-06-15", "reference": "CONV-2014-03", "note": "Deux versements"}
+        reverse("budget:agreement-create"),
+        {"project": accepted.pk, "signed_on": "2014-06-15", "reference": "CONV-2014-03", "note": "Deux versements"},
     )
     agreement = Agreement.objects.get(project=accepted)
     assert response.status_code == 302 and response["Location"] == agreement.get_absolute_url()
-    assert (agreement.reference, agreement.note, agreement.created_by) == ("CONV-2014-03", "Deux versements", cast.coordinator)
+    assert (agreement.reference, agreement.note, agreement.created_by) == (
+        "CONV-2014-03",
+        "Deux versements",
+        cast.coordinator,
+    )
     accepted.refresh_from_db()
     assert accepted.status == ProjectStatus.AGREEMENT_SIGNED
     assert "CONV-2014-03" in accepted.status_changes.last().comment
@@ -191,17 +243,33 @@ def test_add_deadlines_and_a_second_final_is_refused(client, cast, agreement):
     assert "Mi-parcours" in detail and "Rapport final" in detail
 
 
-def test_plan_a_payment_in_quebec_format_and_over_planning_is_refused(client, cast, agreement, commitment, deadline, source, theme):
+def test_plan_a_payment_in_quebec_format_and_over_planning_is_refused(
+    client, cast, agreement, commitment, deadline, source, theme
+):
     other = f.make_project(lead=cast.org_b, theme=theme, status=ProjectStatus.ACCEPTED)
     foreign = f.commit(source=source, project=other, amount="1000.00")
     client.force_login(cast.coordinator)
     url = reverse("budget:planned-payment-add", args=[agreement.pk])
     form = page(client.get(url))
     assert "reste à verser 20 000,00 $" in form and "Mi-parcours" in form
-    response = client.post(url, {"commitment": commitment.pk, "due_on": "2015-02-01", "amount": "12 500,50", "required_report": deadline.pk, "note": "Deuxième"})
+    response = client.post(
+        url,
+        {
+            "commitment": commitment.pk,
+            "due_on": "2015-02-01",
+            "amount": "12 500,50",
+            "required_report": deadline.pk,
+            "note": "Deuxième",
+        },
+    )
     assert response.status_code == 302
     planned = PlannedPayment.objects.get()
-    assert (planned.amount, planned.required_report, planned.note, planned.created_by) == (Decimal("12500.50"), deadline, "Deuxième", cast.coordinator)
+    assert (planned.amount, planned.required_report, planned.note, planned.created_by) == (
+        Decimal("12500.50"),
+        deadline,
+        "Deuxième",
+        cast.coordinator,
+    )
 
     response = client.post(url, {"commitment": commitment.pk, "due_on": "2015-06-01", "amount": "7 499,51"})
     assert response.status_code == 200
@@ -240,7 +308,11 @@ def test_release_waits_for_the_report_then_pays(client, cast, planned, deadline,
     response = client.post(url, {"paid_on": "2015-02-02", "reference": "Chèque 1201"}, follow=True)
     assert "Versement de 5 000,00 $ enregistré le 2 février 2015." in page(response)
     disbursement = Disbursement.objects.get()
-    assert (disbursement.amount, disbursement.reference, disbursement.created_by) == (Decimal("5000.00"), "Chèque 1201", cast.coordinator)
+    assert (disbursement.amount, disbursement.reference, disbursement.created_by) == (
+        Decimal("5000.00"),
+        "Chèque 1201",
+        cast.coordinator,
+    )
     planned.refresh_from_db()
     assert planned.disbursement == disbursement
 
@@ -250,9 +322,13 @@ def test_release_waits_for_the_report_then_pays(client, cast, planned, deadline,
 
 
 def test_a_bad_release_date_is_refused_with_a_message(client, cast, agreement, commitment):
-    planned = planned_payment_add(agreement=agreement, commitment=commitment, due_on=datetime.date(2015, 2, 1), amount="100", by=cast.coordinator)
+    planned = planned_payment_add(
+        agreement=agreement, commitment=commitment, due_on=datetime.date(2015, 2, 1), amount="100", by=cast.coordinator
+    )
     client.force_login(cast.coordinator)
-    response = client.post(reverse("budget:planned-payment-release", args=[agreement.pk, planned.pk]), {"paid_on": "demain"}, follow=True)
+    response = client.post(
+        reverse("budget:planned-payment-release", args=[agreement.pk, planned.pk]), {"paid_on": "demain"}, follow=True
+    )
     assert "Saisissez une date valide" in page(response)
     assert not Disbursement.objects.exists()
 
@@ -260,10 +336,23 @@ def test_a_bad_release_date_is_refused_with_a_message(client, cast, agreement, c
 def test_planned_against_actual_to_the_cent(client, cast, agreement, commitment, deadline, source):
     second = f.commit(source=source, project=agreement.project, amount="3000.00", year=f.plan_year(source.plan, 2))
     by = cast.coordinator
-    a = planned_payment_add(agreement=agreement, commitment=commitment, due_on=datetime.date(2014, 7, 1), amount="7500.33", by=by)
-    planned_payment_add(agreement=agreement, commitment=commitment, due_on=datetime.date(2015, 2, 1), amount="2499.67", required_report=deadline, by=by)
-    c = planned_payment_add(agreement=agreement, commitment=second, due_on=datetime.date(2015, 7, 1), amount="1000.10", by=by)
-    d = planned_payment_add(agreement=agreement, commitment=second, due_on=datetime.date(2015, 8, 1), amount="999.00", by=by)
+    a = planned_payment_add(
+        agreement=agreement, commitment=commitment, due_on=datetime.date(2014, 7, 1), amount="7500.33", by=by
+    )
+    planned_payment_add(
+        agreement=agreement,
+        commitment=commitment,
+        due_on=datetime.date(2015, 2, 1),
+        amount="2499.67",
+        required_report=deadline,
+        by=by,
+    )
+    c = planned_payment_add(
+        agreement=agreement, commitment=second, due_on=datetime.date(2015, 7, 1), amount="1000.10", by=by
+    )
+    d = planned_payment_add(
+        agreement=agreement, commitment=second, due_on=datetime.date(2015, 8, 1), amount="999.00", by=by
+    )
     planned_payment_release(planned=a, paid_on=datetime.date(2014, 7, 2), reference="", by=by)
     planned_payment_release(planned=c, paid_on=datetime.date(2015, 7, 3), reference="", by=by)
     from budget.services.agreements import planned_payment_cancel
@@ -285,9 +374,13 @@ def test_planned_against_actual_to_the_cent(client, cast, agreement, commitment,
     assert 'data-testid="agreement-to-schedule">11 999,89 $' in detail
     assert "1 versement (2 499,67 $) attend un rapport." in detail
 
-    row = page(client.get(reverse("budget:agreement-list"))).split(f'data-testid="agreement-{agreement.pk}"')[1].split("</tr>")[0]
+    row = (
+        page(client.get(reverse("budget:agreement-list")))
+        .split(f'data-testid="agreement-{agreement.pk}"')[1]
+        .split("</tr>")[0]
+    )
     assert "23 000,00 $" in row and "11 000,10 $" in row and "8 500,44 $" in row
-    assert "2015-02-01 — <span class=\"money\">2 499,67 $" in row
+    assert '2015-02-01 — <span class="money">2 499,67 $' in row
     assert '<span class="badge text-bg-warning">1</span>' in row
 
 
@@ -301,8 +394,16 @@ def grow(cast, theme, source, count):
         commitment = f.commit(source=source, project=project, amount="1000.00")
         agreement = agreement_create(project=project, signed_on=datetime.date(2014, 6, 1), reference=f"C-{i}", note="")
         deadline = report_deadline_add(agreement=agreement, kind="progress", due_on=datetime.date(2015, 1, 1), label="")
-        paid = planned_payment_add(agreement=agreement, commitment=commitment, due_on=datetime.date(2014, 7, 1), amount="400.00")
-        planned_payment_add(agreement=agreement, commitment=commitment, due_on=datetime.date(2015, 2, 1), amount="600.00", required_report=deadline)
+        paid = planned_payment_add(
+            agreement=agreement, commitment=commitment, due_on=datetime.date(2014, 7, 1), amount="400.00"
+        )
+        planned_payment_add(
+            agreement=agreement,
+            commitment=commitment,
+            due_on=datetime.date(2015, 2, 1),
+            amount="600.00",
+            required_report=deadline,
+        )
         planned_payment_release(planned=paid, paid_on=datetime.date(2014, 7, 2), reference="")
 
 
@@ -323,7 +424,10 @@ def test_list_queries_do_not_grow(client, cast, theme, source, who, queries, dja
 def test_detail_queries_do_not_grow(client, cast, agreement, commitment, deadline, django_assert_num_queries):
     for i in range(30):
         planned = planned_payment_add(
-            agreement=agreement, commitment=commitment, due_on=datetime.date(2015, 1, 1) + datetime.timedelta(days=i), amount="100.00",
+            agreement=agreement,
+            commitment=commitment,
+            due_on=datetime.date(2015, 1, 1) + datetime.timedelta(days=i),
+            amount="100.00",
             required_report=deadline if i % 2 else None,
         )
         if i % 4 == 0:  # paid, with no report required
@@ -340,8 +444,17 @@ def test_detail_queries_do_not_grow(client, cast, agreement, commitment, deadlin
 def test_report_states_filed_due_late(agreement, commitment, deadline, cast):
     from budget.selectors.agreements import agreement_schedule
 
-    later = report_deadline_add(agreement=agreement, kind="final", due_on=datetime.date(2016, 3, 31), label="", by=cast.coordinator)
-    planned_payment_add(agreement=agreement, commitment=commitment, due_on=datetime.date(2016, 4, 15), amount="100", required_report=later, by=cast.coordinator)
+    later = report_deadline_add(
+        agreement=agreement, kind="final", due_on=datetime.date(2016, 3, 31), label="", by=cast.coordinator
+    )
+    planned_payment_add(
+        agreement=agreement,
+        commitment=commitment,
+        due_on=datetime.date(2016, 4, 15),
+        amount="100",
+        required_report=later,
+        by=cast.coordinator,
+    )
     schedule = agreement_schedule(agreement, today=datetime.date(2015, 6, 1))
     assert [d.state for d in schedule["deadlines"]] == ["late", "due"]
     assert [p.report_state for p in schedule["payments"]] == ["due"]

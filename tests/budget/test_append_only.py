@@ -19,7 +19,9 @@ DAY = datetime.date(2014, 9, 1)
 @pytest.fixture(autouse=True)
 def _postgresql_only():
     if connection.vendor != "postgresql":
-        pytest.skip("The append-only triggers exist on PostgreSQL only (set DATABASE_URL); SQLite relies on the services.")
+        pytest.skip(
+            "The append-only triggers exist on PostgreSQL only (set DATABASE_URL); SQLite relies on the services."
+        )
 
 
 @pytest.fixture
@@ -64,10 +66,14 @@ def test_corrections_and_reductions_are_append_only_too(disbursement):
 
 def test_running_totals_still_move(disbursement):
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE budget_commitment SET disbursed_total = disbursed_total WHERE id = %s", [disbursement.commitment_id])
+        cursor.execute(
+            "UPDATE budget_commitment SET disbursed_total = disbursed_total WHERE id = %s", [disbursement.commitment_id]
+        )
     disbursement_create(commitment=disbursement.commitment, amount="100.00", paid_on=DAY)
     disbursement_correct(disbursement=disbursement, new_amount="450.00", corrected_on=DAY, reason="Chèque mal saisi")
-    commitment_reduce(commitment=disbursement.commitment, amount=None, reduced_on=DAY, reason="Projet terminé", cancel=True)
+    commitment_reduce(
+        commitment=disbursement.commitment, amount=None, reduced_on=DAY, reason="Projet terminé", cancel=True
+    )
     commitment = Commitment.objects.get()
     assert (commitment.disbursed_total, commitment.reduced_total) == (Decimal("550.00"), Decimal("450.00"))
     assert FundingSource.objects.get().committed_total == Decimal("550.00")
@@ -79,14 +85,22 @@ def test_a_planned_payment_is_paid_or_cancelled_once(disbursement, cast):
 
     project = disbursement.commitment.project
     agreement = Agreement.objects.create(project=project, signed_on=DAY)
-    planned = PlannedPayment.objects.create(agreement=agreement, commitment=disbursement.commitment, due_on=DAY, amount=Decimal("400.00"))
-    other = PlannedPayment.objects.create(agreement=agreement, commitment=disbursement.commitment, due_on=DAY, amount=Decimal("600.00"))
+    planned = PlannedPayment.objects.create(
+        agreement=agreement, commitment=disbursement.commitment, due_on=DAY, amount=Decimal("400.00")
+    )
+    other = PlannedPayment.objects.create(
+        agreement=agreement, commitment=disbursement.commitment, due_on=DAY, amount=Decimal("600.00")
+    )
     PlannedPayment.objects.filter(pk=planned.pk).update(disbursement=disbursement)
     second = disbursement_create(commitment=disbursement.commitment, amount="1.00", paid_on=DAY)
-    assert "ne se modifie pas" in refused("UPDATE budget_plannedpayment SET disbursement_id = %s WHERE id = %s", [second.pk, planned.pk])
+    assert "ne se modifie pas" in refused(
+        "UPDATE budget_plannedpayment SET disbursement_id = %s WHERE id = %s", [second.pk, planned.pk]
+    )
     assert "ne se modifie pas" in refused("UPDATE budget_plannedpayment SET amount = 1 WHERE id = %s", [other.pk])
     PlannedPayment.objects.filter(pk=other.pk).update(cancelled_on=DAY, cancel_reason="Projet terminé plus tôt")
-    assert "ne se modifie pas" in refused("UPDATE budget_plannedpayment SET cancel_reason = 'autre' WHERE id = %s", [other.pk])
+    assert "ne se modifie pas" in refused(
+        "UPDATE budget_plannedpayment SET cancel_reason = 'autre' WHERE id = %s", [other.pk]
+    )
     assert "ne s'efface pas" in refused("DELETE FROM budget_agreement")
     assert "ne se modifie pas" in refused("UPDATE budget_agreement SET reference = 'x'")
 

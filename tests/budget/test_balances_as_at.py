@@ -41,12 +41,23 @@ def test_balances_as_at_a_day(ledger, day, a, b):  # noqa: F811
     assert balances["committed"] == Decimal(a[0]) + Decimal(b[0])
     assert balances["disbursed"] == Decimal(a[1]) + Decimal(b[1])
     assert balances["remaining"] == Decimal(a[2]) + Decimal(b[2])
-    assert all(isinstance(value, Decimal) for row in balances["sources"] for value in row.values() if not isinstance(value, FundingSource))
+    assert all(
+        isinstance(value, Decimal)
+        for row in balances["sources"]
+        for value in row.values()
+        if not isinstance(value, FundingSource)
+    )
 
 
 def test_balances_today_are_the_running_totals(ledger, django_assert_num_queries):  # noqa: F811
     # sources, commitments, reductions, disbursements, corrections: one query each
     with django_assert_num_queries(5):
         balances = balances_as_at(ledger.plan, D(2030, 1, 1))
-    for row, source in zip(balances["sources"], FundingSource.objects.filter(plan=ledger.plan).order_by("order"), strict=True):
-        assert (row["committed"], row["disbursed"], row["remaining"]) == (source.committed_total, source.disbursed_total, source.remaining)
+    for row, source in zip(
+        balances["sources"], FundingSource.objects.filter(plan=ledger.plan).order_by("order"), strict=True
+    ):
+        assert (row["committed"], row["disbursed"], row["remaining"]) == (
+            source.committed_total,
+            source.disbursed_total,
+            source.remaining,
+        )

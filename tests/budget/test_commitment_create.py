@@ -62,7 +62,14 @@ def test_amounts_must_be_positive_and_in_cents(source, accepted, amount):
 
 
 @pytest.mark.parametrize(
-    "status", [ProjectStatus.DRAFT, ProjectStatus.SUBMITTED, ProjectStatus.RECOMMENDED, ProjectStatus.REFUSED, ProjectStatus.WITHDRAWN]
+    "status",
+    [
+        ProjectStatus.DRAFT,
+        ProjectStatus.SUBMITTED,
+        ProjectStatus.RECOMMENDED,
+        ProjectStatus.REFUSED,
+        ProjectStatus.WITHDRAWN,
+    ],
 )
 def test_only_accepted_or_running_projects_receive_money(source, cast, theme, status):
     project = f.make_project(lead=cast.org_a, theme=theme, status=status)
@@ -83,7 +90,10 @@ def test_the_year_must_belong_to_the_sources_plan(source, accepted):
     other_plan = f.make_plan()
     with pytest.raises(ValidationError) as error:
         commitment_create(
-            source=source, project=accepted, plan_year=other_plan.years.first(), amount="10.00",
+            source=source,
+            project=accepted,
+            plan_year=other_plan.years.first(),
+            amount="10.00",
             decided_on=datetime.date(2014, 1, 1),
         )
     assert "plan_year" in error.value.message_dict

@@ -27,7 +27,9 @@ def commitment(plan, cast, theme):
 
 
 def test_a_reduction_returns_money_to_the_source_and_keeps_the_original(commitment, cast):
-    reduction = commitment_reduce(commitment=commitment, amount="2500,50", reduced_on=DAY, reason="Projet revu à la baisse", by=cast.coordinator)
+    reduction = commitment_reduce(
+        commitment=commitment, amount="2500,50", reduced_on=DAY, reason="Projet revu à la baisse", by=cast.coordinator
+    )
     commitment.refresh_from_db()
     commitment.source.refresh_from_db()
     assert commitment.amount == Decimal("20000.00")  # the decision as taken
@@ -35,12 +37,18 @@ def test_a_reduction_returns_money_to_the_source_and_keeps_the_original(commitme
     assert commitment.remaining == Decimal("12499.50")
     assert commitment.source.committed_total == Decimal("17499.50")
     assert commitment.source.remaining == Decimal("32500.50")
-    assert (reduction.amount, reduction.reason, reduction.created_by) == (Decimal("2500.50"), "Projet revu à la baisse", cast.coordinator)
+    assert (reduction.amount, reduction.reason, reduction.created_by) == (
+        Decimal("2500.50"),
+        "Projet revu à la baisse",
+        cast.coordinator,
+    )
     assert totals_mismatches() == []
 
 
 def test_cancelling_withdraws_what_is_not_paid(commitment):
-    reduction = commitment_reduce(commitment=commitment, amount=None, cancel=True, reduced_on=DAY, reason="Projet abandonné")
+    reduction = commitment_reduce(
+        commitment=commitment, amount=None, cancel=True, reduced_on=DAY, reason="Projet abandonné"
+    )
     assert reduction.amount == Decimal("15000.00") and reduction.is_cancellation
     commitment.refresh_from_db()
     assert commitment.current_amount == Decimal("5000.00") == commitment.disbursed_total
@@ -83,5 +91,8 @@ def test_the_portal_form_reduces_with_a_french_error_on_bad_input(client, cast, 
 @pytest.mark.parametrize("who, status", [("anonymous", 302), ("alice", 403), ("staff", 403)])
 def test_only_coordination_reduces(client, login, cast, commitment, who, status):
     url = reverse("budget:commitment-reduce", args=[commitment.pk])
-    assert login(getattr(cast, who)).post(url, {"amount": "1", "reduced_on": "2015-02-01", "reason": "x"}).status_code == status
+    assert (
+        login(getattr(cast, who)).post(url, {"amount": "1", "reduced_on": "2015-02-01", "reason": "x"}).status_code
+        == status
+    )
     assert not CommitmentReduction.objects.exists()

@@ -45,7 +45,9 @@ def accepted(cast, theme):
 @pytest.fixture
 def agreement(accepted, source, cast):
     f.commit(source=source, project=accepted, amount="20000.00")
-    return agreement_create(project=accepted, signed_on=datetime.date(2014, 6, 15), reference="C-1", note="", by=cast.coordinator)
+    return agreement_create(
+        project=accepted, signed_on=datetime.date(2014, 6, 15), reference="C-1", note="", by=cast.coordinator
+    )
 
 
 def _forms(plan, agreement):
@@ -82,10 +84,16 @@ def test_a_date_in_the_plans_years_is_accepted_by_every_dated_form(plan, agreeme
 @pytest.mark.parametrize("day", OUT_OF_RANGE)
 def test_a_commitment_dated_out_of_range_is_refused_and_not_saved(client, cast, plan, source, accepted, day):
     client.force_login(cast.coordinator)
-    response = client.post(reverse("budget:commitment-create"), {
-        "source": source.pk, "project": accepted.pk, "plan_year": f.plan_year(plan).pk, "amount": "1000",
-        "decided_on": day,
-    })
+    response = client.post(
+        reverse("budget:commitment-create"),
+        {
+            "source": source.pk,
+            "project": accepted.pk,
+            "plan_year": f.plan_year(plan).pk,
+            "amount": "1000",
+            "decided_on": day,
+        },
+    )
     assert response.status_code == 200 and plan_range_message() in page(response)
     assert not Commitment.objects.exists()
 

@@ -46,9 +46,14 @@ def totals(disbursement):
 
 
 def test_a_positive_correction_adds_to_every_running_total(disbursement, cast):
-    correction = disbursement_correct(disbursement=disbursement, delta="150.25", corrected_on=FIXED, reason="Chèque mal saisi", by=cast.coordinator)
+    correction = disbursement_correct(
+        disbursement=disbursement, delta="150.25", corrected_on=FIXED, reason="Chèque mal saisi", by=cast.coordinator
+    )
     assert (correction.delta, correction.corrected_on, correction.reason, correction.created_by) == (
-        Decimal("150.25"), FIXED, "Chèque mal saisi", cast.coordinator,
+        Decimal("150.25"),
+        FIXED,
+        "Chèque mal saisi",
+        cast.coordinator,
     )
     assert totals(disbursement) == (Decimal("150.25"), Decimal("550.25"), Decimal("550.25"), Decimal("550.25"))
     assert Disbursement.objects.get(pk=disbursement.pk).amount == Decimal("400.00")  # the payment as recorded stays
@@ -56,7 +61,9 @@ def test_a_positive_correction_adds_to_every_running_total(disbursement, cast):
 
 
 def test_a_new_amount_is_turned_into_a_signed_delta(disbursement):
-    correction = disbursement_correct(disbursement=disbursement, new_amount="399,99", corrected_on=FIXED, reason="Frais bancaires")
+    correction = disbursement_correct(
+        disbursement=disbursement, new_amount="399,99", corrected_on=FIXED, reason="Frais bancaires"
+    )
     assert correction.delta == Decimal("-0.01")
     assert totals(disbursement) == (Decimal("-0.01"), Decimal("399.99"), Decimal("399.99"), Decimal("399.99"))
     disbursement_correct(disbursement=disbursement, new_amount="1000.00", corrected_on=FIXED, reason="Tout versé")
@@ -80,7 +87,9 @@ def test_more_money_must_fit_in_the_commitment(disbursement):
     ]
     assert totals(disbursement) == before
     assert not DisbursementCorrection.objects.exists()
-    disbursement_correct(disbursement=disbursement, delta="500.00", corrected_on=FIXED, reason="Exactement ce qui reste")
+    disbursement_correct(
+        disbursement=disbursement, delta="500.00", corrected_on=FIXED, reason="Exactement ce qui reste"
+    )
     assert totals(disbursement)[2] == Decimal("900.00")
 
 
@@ -102,11 +111,27 @@ def test_less_money_cannot_make_the_payment_negative(disbursement):
     "kwargs, field, message",
     [
         ({"delta": "10", "reason": "  "}, "reason", "Indiquez le motif de la correction."),
-        ({"delta": "0", "reason": "Rien"}, "delta", "Cette correction ne change rien : le versement est déjà de 400,00 $."),
-        ({"new_amount": "400,00", "reason": "Rien"}, "new_amount", "Cette correction ne change rien : le versement est déjà de 400,00 $."),
+        (
+            {"delta": "0", "reason": "Rien"},
+            "delta",
+            "Cette correction ne change rien : le versement est déjà de 400,00 $.",
+        ),
+        (
+            {"new_amount": "400,00", "reason": "Rien"},
+            "new_amount",
+            "Cette correction ne change rien : le versement est déjà de 400,00 $.",
+        ),
         ({"delta": "0,001", "reason": "Fractions"}, None, "Un montant s'exprime au plus en cents (deux décimales)."),
-        ({"reason": "Ni l'un ni l'autre"}, None, "Indiquez soit le nouveau montant du versement, soit l'écart à corriger."),
-        ({"delta": "1", "new_amount": "401", "reason": "Les deux"}, None, "Indiquez soit le nouveau montant du versement, soit l'écart à corriger."),
+        (
+            {"reason": "Ni l'un ni l'autre"},
+            None,
+            "Indiquez soit le nouveau montant du versement, soit l'écart à corriger.",
+        ),
+        (
+            {"delta": "1", "new_amount": "401", "reason": "Les deux"},
+            None,
+            "Indiquez soit le nouveau montant du versement, soit l'écart à corriger.",
+        ),
     ],
 )
 def test_refusals_have_french_messages_and_change_nothing(disbursement, kwargs, field, message):

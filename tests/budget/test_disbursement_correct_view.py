@@ -21,9 +21,13 @@ def page(response) -> str:
 @pytest.fixture
 def disbursement(plan, cast, theme):
     source = f.make_source(plan, amount="10000.00")
-    project = f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.IN_PROGRESS, title="Cuisines collectives")
+    project = f.make_project(
+        lead=cast.org_a, theme=theme, status=ProjectStatus.IN_PROGRESS, title="Cuisines collectives"
+    )
     commitment = f.commit(source=source, project=project, amount="1000.00")
-    return disbursement_create(commitment=commitment, amount="600.00", paid_on=datetime.date(2014, 9, 1), reference="Chèque 7")
+    return disbursement_create(
+        commitment=commitment, amount="600.00", paid_on=datetime.date(2014, 9, 1), reference="Chèque 7"
+    )
 
 
 def url(disbursement):
@@ -32,10 +36,17 @@ def url(disbursement):
 
 def state(disbursement):
     d = Disbursement.objects.select_related("commitment__source").get(pk=disbursement.pk)
-    return d.correction_total, d.commitment.disbursed_total, d.commitment.source.disbursed_total, DisbursementCorrection.objects.count()
+    return (
+        d.correction_total,
+        d.commitment.disbursed_total,
+        d.commitment.source.disbursed_total,
+        DisbursementCorrection.objects.count(),
+    )
 
 
-@pytest.mark.parametrize("who, status", [("anonymous", 302), ("alice", 403), ("charlie", 403), ("staff", 403), ("coordinator", 200)])
+@pytest.mark.parametrize(
+    "who, status", [("anonymous", 302), ("alice", 403), ("charlie", 403), ("staff", 403), ("coordinator", 200)]
+)
 def test_correct_access(client, login, cast, disbursement, who, status):
     c = login(getattr(cast, who))
     assert c.get(url(disbursement)).status_code == status
@@ -46,11 +57,17 @@ def test_correct_access(client, login, cast, disbursement, who, status):
 
 def test_a_correction_through_the_portal(client, cast, disbursement):
     client.force_login(cast.coordinator)
-    response = client.post(url(disbursement), {"new_amount": "575,50", "corrected_on": "2014-10-01", "reason": "Frais bancaires"})
+    response = client.post(
+        url(disbursement), {"new_amount": "575,50", "corrected_on": "2014-10-01", "reason": "Frais bancaires"}
+    )
     assert response.status_code == 302
     assert state(disbursement) == (Decimal("-24.50"), Decimal("575.50"), Decimal("575.50"), 1)
     correction = DisbursementCorrection.objects.get()
-    assert (correction.delta, correction.reason, correction.created_by) == (Decimal("-24.50"), "Frais bancaires", cast.coordinator)
+    assert (correction.delta, correction.reason, correction.created_by) == (
+        Decimal("-24.50"),
+        "Frais bancaires",
+        cast.coordinator,
+    )
     envelope = page(client.get(reverse("budget:envelope")))
     assert "corrigé : 575,50 $" in envelope
     assert url(disbursement) in envelope  # the « Corriger » link
@@ -66,13 +83,29 @@ def test_the_envelope_offers_corriger_to_coordination_only(client, cast, disburs
 @pytest.mark.parametrize(
     "data, field, message",
     [
-        ({"delta": "400,01"}, "delta", "Il reste 400,00 $ à verser sur cet engagement : impossible d'ajouter 400,01 $ à ce versement."),
-        ({"delta": "-600,01"}, "delta", "Ce versement est de 600,00 $ : une correction ne peut pas retirer 600,01 $, il deviendrait négatif."),
+        (
+            {"delta": "400,01"},
+            "delta",
+            "Il reste 400,00 $ à verser sur cet engagement : impossible d'ajouter 400,01 $ à ce versement.",
+        ),
+        (
+            {"delta": "-600,01"},
+            "delta",
+            "Ce versement est de 600,00 $ : une correction ne peut pas retirer 600,01 $, il deviendrait négatif.",
+        ),
         ({"new_amount": "-1"}, "new_amount", "Un versement ne peut pas être négatif."),
         ({"new_amount": "600"}, "new_amount", "Cette correction ne change rien : le versement est déjà de 600,00 $."),
         ({}, "new_amount", "Indiquez le montant réellement versé, ou l'écart à corriger."),
-        ({"new_amount": "500", "delta": "-100"}, "delta", "Indiquez le montant réellement versé ou l'écart, pas les deux."),
-        ({"delta": "abc"}, "delta", "« abc » n'est pas un montant valide. Écrivez-le en chiffres, par exemple 1 250,50."),
+        (
+            {"new_amount": "500", "delta": "-100"},
+            "delta",
+            "Indiquez le montant réellement versé ou l'écart, pas les deux.",
+        ),
+        (
+            {"delta": "abc"},
+            "delta",
+            "« abc » n'est pas un montant valide. Écrivez-le en chiffres, par exemple 1 250,50.",
+        ),
         ({"delta": "10", "reason": ""}, "reason", "Ce champ est obligatoire."),
         ({"delta": "10", "reason": "   "}, "reason", "Ce champ est obligatoire."),
     ],

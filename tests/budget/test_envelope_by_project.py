@@ -17,7 +17,6 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
-
 def rows(response) -> dict[str, list[str]]:
     table = response.content.decode().replace("\xa0", " ").split('data-testid="by-project"')[1].split("</table>")[0]
     found = {}
@@ -29,14 +28,20 @@ def rows(response) -> dict[str, list[str]]:
 
 def test_each_project_sums_its_commitments_reductions_and_payments(asis, client, cast):
     fqis, ville = FundingSource.objects.get(code="fqis"), FundingSource.objects.get(code="ville-rn")
-    project = f.make_project(lead=cast.org_a, theme=asis.themes.get(order=2), status=ProjectStatus.IN_PROGRESS, title="Cuisine")
+    project = f.make_project(
+        lead=cast.org_a, theme=asis.themes.get(order=2), status=ProjectStatus.IN_PROGRESS, title="Cuisine"
+    )
     project.amount_requested = Decimal("20000.00")
     project.save()
     first = f.commit(source=fqis, project=project, amount="12500.50", year=asis.years.get(number=1))
     second = f.commit(source=ville, project=project, amount="3000.25", year=asis.years.get(number=2))
     disbursement_create(commitment=first, amount="4000.10", paid_on=datetime.date(2014, 9, 1))
-    commitment_reduce(commitment=second, amount="1000.00", reduced_on=datetime.date(2014, 10, 1), reason="Moins de repas")
-    f.make_project(lead=cast.org_b, theme=asis.themes.get(order=2), status=ProjectStatus.ACCEPTED, title="Sans engagement")
+    commitment_reduce(
+        commitment=second, amount="1000.00", reduced_on=datetime.date(2014, 10, 1), reason="Moins de repas"
+    )
+    f.make_project(
+        lead=cast.org_b, theme=asis.themes.get(order=2), status=ProjectStatus.ACCEPTED, title="Sans engagement"
+    )
     client.force_login(cast.staff)
     found = rows(client.get(reverse("budget:envelope")))
     # requested, committed (12 500,50 + 3 000,25 − 1 000,00), paid, left

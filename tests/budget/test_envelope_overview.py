@@ -19,7 +19,6 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
-
 def text(response) -> str:
     return response.content.decode().replace("\xa0", " ").replace("&#x27;", "'")
 
@@ -31,7 +30,9 @@ def project_titles(response) -> list[str]:
 
 def test_quarters_count_each_payment_once_on_the_quarter_bounds_with_corrections(asis):
     fqis = FundingSource.objects.get(code="fqis")
-    project = f.make_project(lead=f.make_organisation(), theme=asis.themes.get(order=1), status=ProjectStatus.IN_PROGRESS)
+    project = f.make_project(
+        lead=f.make_organisation(), theme=asis.themes.get(order=1), status=ProjectStatus.IN_PROGRESS
+    )
     commitment = f.commit(source=fqis, project=project, amount="10000.00")
     days = {
         datetime.date(2013, 4, 1): "100.01",  # first day of the plan: 2013-2014 T1
@@ -42,8 +43,15 @@ def test_quarters_count_each_payment_once_on_the_quarter_bounds_with_corrections
         datetime.date(2016, 4, 1): "0.06",  # the day after: outside the plan, its calendar quarter
         datetime.date(2012, 12, 31): "0.07",  # before the plan
     }
-    payments = {day: disbursement_create(commitment=commitment, amount=amount, paid_on=day) for day, amount in days.items()}
-    disbursement_correct(disbursement=payments[datetime.date(2013, 6, 30)], delta="-0.01", corrected_on=datetime.date(2013, 7, 2), reason="Erreur")
+    payments = {
+        day: disbursement_create(commitment=commitment, amount=amount, paid_on=day) for day, amount in days.items()
+    }
+    disbursement_correct(
+        disbursement=payments[datetime.date(2013, 6, 30)],
+        delta="-0.01",
+        corrected_on=datetime.date(2013, 7, 2),
+        reason="Erreur",
+    )
     quarters = {q["label"]: q for q in target_selectors.disbursements_by_quarter(asis)}
     assert quarters["2013-2014 T1"]["paid"] == Decimal("300.02")  # 100,01 + 200,02 − 0,01
     assert quarters["2013-2014 T2"]["paid"] == Decimal("300.03")
@@ -53,7 +61,11 @@ def test_quarters_count_each_payment_once_on_the_quarter_bounds_with_corrections
     labels = list(quarters)
     assert labels[:12] == [f"{y}-{y + 1} T{n}" for y in (2013, 2014, 2015) for n in (1, 2, 3, 4)]
     assert labels[12:] == ["2012-10", "2016-04"]  # after the plan's quarters, in date order
-    assert quarters["2016-04"]["cumulative"] == sum(Decimal(a) for a in days.values()) - Decimal("0.01") == Decimal("1500.27")
+    assert (
+        quarters["2016-04"]["cumulative"]
+        == sum(Decimal(a) for a in days.values()) - Decimal("0.01")
+        == Decimal("1500.27")
+    )
 
 
 def test_by_theme_and_by_year_to_the_cent_with_reductions_other_funding_and_projects(asis, client, cast):
@@ -68,19 +80,33 @@ def test_by_theme_and_by_year_to_the_cent_with_reductions_other_funding_and_proj
     f.commit(source=fqis, project=b, amount="0.33", year=y2)
     cancelled = f.commit(source=fqis, project=c, amount="50.00", year=y2)
     commitment_reduce(commitment=first, amount="0.11", reduced_on=datetime.date(2014, 1, 1), reason="Moins")
-    commitment_reduce(commitment=cancelled, amount="50.00", reduced_on=datetime.date(2014, 1, 1), reason="Annulé", cancel=True)
+    commitment_reduce(
+        commitment=cancelled, amount="50.00", reduced_on=datetime.date(2014, 1, 1), reason="Annulé", cancel=True
+    )
     disbursement_create(commitment=first, amount="999.98", paid_on=datetime.date(2013, 9, 1))
-    OtherFunding.objects.create(project=a, kind=OtherFunding.Kind.OWN, source_name="Mise de fonds", amount=Decimal("1500.15"))
+    OtherFunding.objects.create(
+        project=a, kind=OtherFunding.Kind.OWN, source_name="Mise de fonds", amount=Decimal("1500.15")
+    )
     client.force_login(cast.coordinator)
     context = client.get(reverse("budget:envelope")).context
     by_theme = {row["name"]: row for row in context["by_theme"]}
-    assert (by_theme[theme1.name]["projects"], by_theme[theme1.name]["committed"], by_theme[theme1.name]["disbursed"]) == (
-        2, Decimal("3000.52"), Decimal("999.98"),  # 999,99 + 2 000,20 + 0,33
+    assert (
+        by_theme[theme1.name]["projects"],
+        by_theme[theme1.name]["committed"],
+        by_theme[theme1.name]["disbursed"],
+    ) == (
+        2,
+        Decimal("3000.52"),
+        Decimal("999.98"),  # 999,99 + 2 000,20 + 0,33
     )
     assert by_theme[theme1.name]["other"] == Decimal("1500.15") and by_theme[theme1.name]["leverage"] == Decimal("0.50")
-    assert (by_theme[theme2.name]["projects"], by_theme[theme2.name]["committed"]) == (1, Decimal("0.00"))  # cancelled, still listed
+    assert (by_theme[theme2.name]["projects"], by_theme[theme2.name]["committed"]) == (
+        1,
+        Decimal("0.00"),
+    )  # cancelled, still listed
     assert [(row["label"], row["committed"], row["disbursed"]) for row in context["by_year"]] == [
-        ("2013-2014", Decimal("999.99"), Decimal("999.98")), ("2014-2015", Decimal("2000.53"), Decimal("0.00")),
+        ("2013-2014", Decimal("999.99"), Decimal("999.98")),
+        ("2014-2015", Decimal("2000.53"), Decimal("0.00")),
     ]
     assert context["committed"] == Decimal("3000.52") == sum(row["committed"] for row in context["by_year"])
     assert context["page"].paginator.count == 4 and context["projects_page"].paginator.count == 3
@@ -97,13 +123,17 @@ def test_the_project_pages_follow_theme_then_title_across_themes(asis, client, c
             project = f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.IN_PROGRESS, title=title)
             f.commit(source=fqis, project=project, amount="1.00")
         expected += titles
-    f.make_project(lead=cast.org_a, theme=asis.themes.get(order=2), status=ProjectStatus.ACCEPTED, title="Sans engagement")
+    f.make_project(
+        lead=cast.org_a, theme=asis.themes.get(order=2), status=ProjectStatus.ACCEPTED, title="Sans engagement"
+    )
     client.force_login(cast.staff)
     seen = []
     for number in (1, 2, 3):
         seen += project_titles(client.get(reverse("budget:envelope"), {"projets": number}))
     assert seen == expected  # 52 projects: 25, 25, 2
-    assert project_titles(client.get(reverse("budget:envelope"), {"projets": 99})) == expected[50:]  # past the end: the last page
+    assert (
+        project_titles(client.get(reverse("budget:envelope"), {"projets": 99})) == expected[50:]
+    )  # past the end: the last page
     assert "Page 3 sur 3" in text(client.get(reverse("budget:envelope"), {"projets": 3}))
 
 
@@ -111,7 +141,12 @@ def test_the_commitment_pages_need_no_count_query_and_keep_their_order(asis, cli
     fqis = FundingSource.objects.get(code="fqis")
     project = f.make_project(lead=cast.org_a, theme=asis.themes.get(order=1), status=ProjectStatus.IN_PROGRESS)
     for i in range(30):
-        f.commit(source=fqis, project=project, amount="1.00", decided_on=datetime.date(2014, 1, 1) + datetime.timedelta(days=i % 7))
+        f.commit(
+            source=fqis,
+            project=project,
+            amount="1.00",
+            decided_on=datetime.date(2014, 1, 1) + datetime.timedelta(days=i % 7),
+        )
     expected = list(Commitment.objects.order_by("-decided_on", "-pk").values_list("pk", flat=True))
     client.force_login(cast.coordinator)
     with CaptureQueriesContext(connection) as queries:
@@ -127,7 +162,11 @@ def test_the_latest_payments_are_the_ten_latest_of_the_plan(asis, client, cast):
     project = f.make_project(lead=cast.org_a, theme=asis.themes.get(order=1), status=ProjectStatus.IN_PROGRESS)
     commitment = f.commit(source=fqis, project=project, amount="1000.00")
     for i in range(14):
-        disbursement_create(commitment=commitment, amount="1.00", paid_on=datetime.date(2014, 1, 1) + datetime.timedelta(days=i % 5))
+        disbursement_create(
+            commitment=commitment, amount="1.00", paid_on=datetime.date(2014, 1, 1) + datetime.timedelta(days=i % 5)
+        )
     client.force_login(cast.coordinator)
     latest = client.get(reverse("budget:envelope")).context["recent_disbursements"]
-    assert [(d.paid_on, d.pk) for d in latest] == sorted(((d.paid_on, d.pk) for d in commitment.disbursements.all()), reverse=True)[:10]
+    assert [(d.paid_on, d.pk) for d in latest] == sorted(
+        ((d.paid_on, d.pk) for d in commitment.disbursements.all()), reverse=True
+    )[:10]

@@ -21,23 +21,30 @@ def page(response) -> str:
     return response.content.decode().replace("\xa0", " ")
 
 
-
 @pytest.fixture
 def accepted(asis, cast):
-    return f.make_project(lead=cast.org_a, theme=asis.themes.get(order=3), status=ProjectStatus.ACCEPTED, title="Logements")
+    return f.make_project(
+        lead=cast.org_a, theme=asis.themes.get(order=3), status=ProjectStatus.ACCEPTED, title="Logements"
+    )
 
 
 def commit(client, plan, project, amount, source="fqis"):
     return client.post(
         reverse("budget:commitment-create"),
         {
-            "source": FundingSource.objects.get(code=source).pk, "project": project.pk,
-            "plan_year": plan.years.get(number=1).pk, "amount": amount, "decided_on": "2014-06-10", "reference": "CA-2014-07",
+            "source": FundingSource.objects.get(code=source).pk,
+            "project": project.pk,
+            "plan_year": plan.years.get(number=1).pk,
+            "amount": amount,
+            "decided_on": "2014-06-10",
+            "reference": "CA-2014-07",
         },
     )
 
 
-@pytest.mark.parametrize("who, status", [("anonymous", 302), ("alice", 403), ("charlie", 403), ("staff", 200), ("coordinator", 200)])
+@pytest.mark.parametrize(
+    "who, status", [("anonymous", 302), ("alice", 403), ("charlie", 403), ("staff", 200), ("coordinator", 200)]
+)
 def test_envelope_access(asis, client, login, cast, who, status):
     assert login(getattr(cast, who)).get(reverse("budget:envelope")).status_code == status
 
@@ -55,7 +62,11 @@ def test_a_commitment_lowers_the_remaining_envelope_to_the_cent(asis, client, ca
     response = commit(client, asis, accepted, "12 500,50")
     assert response.status_code == 302
     commitment = Commitment.objects.get()
-    assert (commitment.amount, commitment.reference, commitment.created_by) == (Decimal("12500.50"), "CA-2014-07", cast.coordinator)
+    assert (commitment.amount, commitment.reference, commitment.created_by) == (
+        Decimal("12500.50"),
+        "CA-2014-07",
+        cast.coordinator,
+    )
     after = page(client.get(reverse("budget:envelope")))
     assert "489 635,50 $" in after  # 502 136,00 − 12 500,50
     assert FundingSource.objects.totals()["remaining"] == Decimal("489635.50")
@@ -70,7 +81,16 @@ def test_over_committing_is_refused_with_a_clear_message(asis, client, cast, acc
     assert Commitment.objects.count() == 1
 
 
-@pytest.mark.parametrize("amount, message", [("0", "supérieur à zéro"), ("-10", "supérieur à zéro"), ("abc", "pas un montant valide"), ("10,0001", "deux décimales"), ("10,001", "Montant ambigu")])
+@pytest.mark.parametrize(
+    "amount, message",
+    [
+        ("0", "supérieur à zéro"),
+        ("-10", "supérieur à zéro"),
+        ("abc", "pas un montant valide"),
+        ("10,0001", "deux décimales"),
+        ("10,001", "Montant ambigu"),
+    ],
+)
 def test_bad_amounts_get_a_french_error(asis, client, cast, accepted, amount, message):
     client.force_login(cast.coordinator)
     response = commit(client, asis, accepted, amount)
@@ -112,7 +132,9 @@ def test_envelope_queries_do_not_grow(asis, client, cast, django_assert_max_num_
 
     def grow(n):
         for i in range(n):
-            project = f.make_project(lead=cast.org_a, theme=asis.themes.get(order=1 + i % 6), status=ProjectStatus.IN_PROGRESS)
+            project = f.make_project(
+                lead=cast.org_a, theme=asis.themes.get(order=1 + i % 6), status=ProjectStatus.IN_PROGRESS
+            )
             commitment = f.commit(source=fqis, project=project, amount="100.00", year=asis.years.get(number=1 + i % 3))
             disbursement_create(commitment=commitment, amount="50.00", paid_on=datetime.date(2013 + i % 3, 9, 1))
             if i % 2:
@@ -123,12 +145,21 @@ def test_envelope_queries_do_not_grow(asis, client, cast, django_assert_max_num_
         client.get(reverse("budget:envelope"))
     grow(38)
     targets = targets_set(
-        plan=asis, themes={t: Decimal("80000.00") for t in asis.themes.all()}, years={y: Decimal("160000.00") for y in asis.years.all()}
+        plan=asis,
+        themes={t: Decimal("80000.00") for t in asis.themes.all()},
+        years={y: Decimal("160000.00") for y in asis.years.all()},
     )
     themes, years = targets[:6], targets[6:]
     for i in range(10):
         pair = (themes[i % 6], themes[(i + 1) % 6]) if i < 8 else (years[0], years[1])
-        target_move(kind="reallocation", from_target=pair[0], to_target=pair[1], amount="10.00", moved_on=datetime.date(2014, 5, 1), reason=f"Motif {i}")
+        target_move(
+            kind="reallocation",
+            from_target=pair[0],
+            to_target=pair[1],
+            amount="10.00",
+            moved_on=datetime.date(2014, 5, 1),
+            reason=f"Motif {i}",
+        )
     assert Commitment.objects.count() == 40 and Disbursement.objects.count() == 60
     # session, user, groups, plan, sources, committed and paid per (theme, year), themes with their
     # other funding and funded projects, plan years, page of the projects (no count: summed with the
@@ -165,10 +196,16 @@ def test_check_budget_catches_a_balance_changed_behind_its_back(asis, accepted, 
 def test_the_leverage_is_other_money_per_envelope_dollar(asis, client, cast, accepted):
     from projects.models import OtherFunding
 
-    OtherFunding.objects.create(project=accepted, kind=OtherFunding.Kind.OWN, source_name="Mise de fonds", amount=Decimal("3000.00"))
-    OtherFunding.objects.create(project=accepted, kind=OtherFunding.Kind.IN_KIND, source_name="Local prêté", amount=Decimal("1000.00"))
+    OtherFunding.objects.create(
+        project=accepted, kind=OtherFunding.Kind.OWN, source_name="Mise de fonds", amount=Decimal("3000.00")
+    )
+    OtherFunding.objects.create(
+        project=accepted, kind=OtherFunding.Kind.IN_KIND, source_name="Local prêté", amount=Decimal("1000.00")
+    )
     draft = f.make_project(lead=cast.org_b, theme=asis.themes.first())
-    OtherFunding.objects.create(project=draft, kind=OtherFunding.Kind.OWN, source_name="Pas encore", amount=Decimal("99999.00"))
+    OtherFunding.objects.create(
+        project=draft, kind=OtherFunding.Kind.OWN, source_name="Pas encore", amount=Decimal("99999.00")
+    )
     f.commit(source=FundingSource.objects.get(code="fqis"), project=accepted, amount="3000.00")
     client.force_login(cast.staff)
     text = page(client.get(reverse("budget:envelope")))
@@ -181,7 +218,12 @@ def test_the_leverage_is_other_money_per_envelope_dollar(asis, client, cast, acc
 def test_only_coordination_pays_or_reduces(asis, client, login, cast, accepted, who, status):
     commitment = f.commit(source=FundingSource.objects.get(code="fqis"), project=accepted, amount="1000.00")
     c = login(getattr(cast, who))
-    assert c.post(reverse("budget:disbursement-create", args=[commitment.pk]), {"amount": "10", "paid_on": "2014-09-01"}).status_code == status
+    assert (
+        c.post(
+            reverse("budget:disbursement-create", args=[commitment.pk]), {"amount": "10", "paid_on": "2014-09-01"}
+        ).status_code
+        == status
+    )
     assert c.get(reverse("budget:commitment-reduce", args=[commitment.pk])).status_code == status
     commitment.refresh_from_db()
     assert commitment.disbursed_total == Decimal("0.00") and commitment.reduced_total == Decimal("0.00")

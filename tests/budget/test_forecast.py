@@ -19,9 +19,10 @@ pytestmark = pytest.mark.django_db
 ENVELOPE = Decimal("502136.00")
 
 
-
 def forecast(plan, today, committed="100000.00", paid="36500.00"):
-    return target_selectors.forecast(plan, envelope=ENVELOPE, committed=Decimal(committed), paid=Decimal(paid), today=today)
+    return target_selectors.forecast(
+        plan, envelope=ENVELOPE, committed=Decimal(committed), paid=Decimal(paid), today=today
+    )
 
 
 def test_one_year_in_at_a_slow_pace(asis):
@@ -33,7 +34,12 @@ def test_one_year_in_at_a_slow_pace(asis):
     assert rows == [
         ("2013-2014", False, Decimal("100000.00"), Decimal("36500.00")),  # ends today: 365 days
         ("2014-2015", False, Decimal("200000.00"), Decimal("73000.00")),  # 730 days
-        ("2015-2016", False, Decimal("300273.97"), Decimal("109600.00")),  # 1 096 days: 100 000 × 1 096 / 365 = 300 273,972…
+        (
+            "2015-2016",
+            False,
+            Decimal("300273.97"),
+            Decimal("109600.00"),
+        ),  # 1 096 days: 100 000 × 1 096 / 365 = 300 273,972…
     ]
     assert result["projected_committed"] == Decimal("300273.97")
     assert result["uncommitted"] == Decimal("201862.03")  # 502 136,00 − 300 273,97
@@ -71,11 +77,14 @@ def test_no_warning_under_five_percent(asis):
     assert forecast(asis, today, committed="480000", paid="435250.00")["warning"] is False
 
 
-@pytest.mark.parametrize("today, remaining, warning", [
-    (datetime.date(2015, 12, 31), 91, True),
-    (datetime.date(2016, 1, 1), 90, False),  # 90 days left: no longer "more than 90"
-    (datetime.date(2016, 1, 15), 76, False),
-])
+@pytest.mark.parametrize(
+    "today, remaining, warning",
+    [
+        (datetime.date(2015, 12, 31), 91, True),
+        (datetime.date(2016, 1, 1), 90, False),  # 90 days left: no longer "more than 90"
+        (datetime.date(2016, 1, 15), 76, False),
+    ],
+)
 def test_the_warning_needs_more_than_90_days_left(asis, today, remaining, warning):
     result = forecast(asis, today)
     assert result["remaining_days"] == remaining

@@ -94,7 +94,9 @@ def apply(op, source, project, year, model):
         run = lambda: ledger_services.commitment_create(  # noqa: E731
             source=source, project=project, plan_year=year, amount=amount, decided_on=DAY
         )
-        after = lambda obj: commitments.append({"obj": obj, "amount": amount, "reduced": Decimal("0.00"), "paid": Decimal("0.00")})  # noqa: E731
+        after = lambda obj: commitments.append(  # noqa: E731
+            {"obj": obj, "amount": amount, "reduced": Decimal("0.00"), "paid": Decimal("0.00")}
+        )
     elif kind in ("disburse", "reduce", "cancel"):
         if not commitments:
             return None
@@ -111,7 +113,9 @@ def apply(op, source, project, year, model):
         elif kind == "reduce":
             amount = args[1]
             expected = 0 < amount <= left
-            run = lambda: ledger_services.commitment_reduce(commitment=c["obj"], amount=amount, reduced_on=DAY, reason="Réduction")  # noqa: E731
+            run = lambda: ledger_services.commitment_reduce(  # noqa: E731
+                commitment=c["obj"], amount=amount, reduced_on=DAY, reason="Réduction"
+            )
 
             def after(obj):
                 c["reduced"] += amount
@@ -133,7 +137,9 @@ def apply(op, source, project, year, model):
         valid_new = kind == "correct" or args[1] >= 0
         expected = valid_new and delta != 0 and (delta <= room if delta > 0 else d["current"] + delta >= 0)
         keyword = {"delta": args[1]} if kind == "correct" else {"new_amount": args[1]}
-        run = lambda: ledger_services.disbursement_correct(disbursement=d["obj"], corrected_on=DAY, reason="Correction", **keyword)  # noqa: E731
+        run = lambda: ledger_services.disbursement_correct(  # noqa: E731
+            disbursement=d["obj"], corrected_on=DAY, reason="Correction", **keyword
+        )
 
         def after(obj):
             d["current"] += delta
@@ -174,7 +180,9 @@ def test_cancelling_what_is_left_after_a_payment_fits_exactly(small_source, paid
     source, project, year = small_source
     commitment = f.commit(source=source, project=project, amount="500.00", year=year)
     ledger_services.disbursement_create(commitment=commitment, amount=paid, paid_on=DAY)
-    ledger_services.commitment_reduce(commitment=commitment, amount=None, reduced_on=DAY, reason="Projet terminé", cancel=True)
+    ledger_services.commitment_reduce(
+        commitment=commitment, amount=None, reduced_on=DAY, reason="Projet terminé", cancel=True
+    )
     commitment.refresh_from_db()
     assert commitment.remaining == Decimal("0.00") and commitment.current_amount == Decimal(paid)
     assert ledger_selectors.totals_mismatches() == []

@@ -32,8 +32,12 @@ def p1(ledger):  # noqa: F811
     c3 = f.commit(source=ledger.b, project=ledger.p1, amount="1000.00", year=years[1], decided_on=D(2015, 5, 1))
     d3 = disbursement_create(commitment=c3, amount="333.33", paid_on=D(2015, 6, 1))
     disbursement_correct(disbursement=d3, delta="-0.33", corrected_on=D(2015, 6, 2), reason="Arrondi")
-    OtherFunding.objects.create(project=ledger.p1, kind=OtherFunding.Kind.OWN, source_name="Mise de fonds", amount=Decimal("3000.00"))
-    OtherFunding.objects.create(project=ledger.p1, kind=OtherFunding.Kind.IN_KIND, source_name="Local prêté", amount=Decimal("1250.50"))
+    OtherFunding.objects.create(
+        project=ledger.p1, kind=OtherFunding.Kind.OWN, source_name="Mise de fonds", amount=Decimal("3000.00")
+    )
+    OtherFunding.objects.create(
+        project=ledger.p1, kind=OtherFunding.Kind.IN_KIND, source_name="Local prêté", amount=Decimal("1250.50")
+    )
     return ledger.p1
 
 
@@ -82,16 +86,30 @@ def test_requested_committed_paid_to_the_cent(client, cast, p1):
         ("Source B", Decimal("1000.00"), Decimal("333.00")),
     ]
     assert ctx["totals"] == {
-        "requested": Decimal("7500.25"), "committed": Decimal("3500.00"), "paid": Decimal("1583.50"), "to_pay": Decimal("1916.50"),
+        "requested": Decimal("7500.25"),
+        "committed": Decimal("3500.00"),
+        "paid": Decimal("1583.50"),
+        "to_pay": Decimal("1916.50"),
     }
     # The same sums straight from the database.
     committed = Commitment.objects.filter(project=p1).aggregate(s=Sum(Commitment.CURRENT))["s"]
     paid = Disbursement.objects.filter(commitment__project=p1).aggregate(s=Sum(Disbursement.CURRENT))["s"]
-    assert (ctx["totals"]["committed"], ctx["totals"]["paid"]) == (committed.quantize(Decimal("0.01")), paid.quantize(Decimal("0.01")))
+    assert (ctx["totals"]["committed"], ctx["totals"]["paid"]) == (
+        committed.quantize(Decimal("0.01")),
+        paid.quantize(Decimal("0.01")),
+    )
     assert ctx["other_total"] == Decimal("4250.50")
     assert ctx["leverage"] == Decimal("1.21")  # 4 250,50 / 3 500,00 = 1,2144…
     text = page(response)
-    for expected in ("7 500,25 $", "3 500,00 $", "1 583,50 $", "1 916,50 $", "4 250,50 $", "Local prêté", "1,21 $ d'autres sources"):
+    for expected in (
+        "7 500,25 $",
+        "3 500,00 $",
+        "1 583,50 $",
+        "1 916,50 $",
+        "4 250,50 $",
+        "Local prêté",
+        "1,21 $ d'autres sources",
+    ):
         assert expected in text
 
 

@@ -30,8 +30,14 @@ def test_concurrent_moves_both_ways_keep_every_target_within_its_value():
         source, dest = (a, b) if i % 3 else (b, a)  # 20 moves A→B, 10 moves B→A
         try:
             barrier.wait(timeout=30)
-            target_move(kind="reallocation", from_target=source, to_target=dest, amount="1000.00",
-                        moved_on=datetime.date(2014, 5, 1), reason=f"Essai {i}")
+            target_move(
+                kind="reallocation",
+                from_target=source,
+                to_target=dest,
+                amount="1000.00",
+                moved_on=datetime.date(2014, 5, 1),
+                reason=f"Essai {i}",
+            )
             return "accepted"
         except ValidationError as error:
             assert "n'est plus que de" in str(error)

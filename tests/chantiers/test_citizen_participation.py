@@ -47,7 +47,11 @@ def known(cast):
     An archived space is not shown."""
     housing, youth = f.make_space(name="Logement"), f.make_space(name="Jeunesse")
     archived = f.make_space(name="Ancien comité")
-    rose, paul, lea = f.make_citizen(first_name="Rose"), f.make_citizen(first_name="Paul"), f.make_citizen(first_name="Léa")
+    rose, paul, lea = (
+        f.make_citizen(first_name="Rose"),
+        f.make_citizen(first_name="Paul"),
+        f.make_citizen(first_name="Léa"),
+    )
     for citizen in (rose, paul):
         services.space_seat_citizen(space=housing, citizen=citizen)
     services.space_seat_citizen(space=youth, citizen=lea)
@@ -75,7 +79,8 @@ def known(cast):
 
 
 @pytest.mark.parametrize(
-    "who, status", [("anonymous", 302), ("alice", 403), ("bob", 403), ("charlie", 403), ("staff", 200), ("coordinator", 200)]
+    "who, status",
+    [("anonymous", 302), ("alice", 403), ("bob", 403), ("charlie", 403), ("staff", 200), ("coordinator", 200)],
 )
 def test_citizen_participation_access(login, cast, who, status):
     response = login(getattr(cast, who)).get(URL)

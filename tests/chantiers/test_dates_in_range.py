@@ -57,10 +57,16 @@ def test_a_follow_up_due_in_year_9999_is_refused(client, cast, theme):
     space = f.make_space(themes=[theme])
     meeting = f.make_meeting(space, place="Salle")
     client.force_login(cast.coordinator)
-    response = client.post(reverse("chantiers:decision-create", args=[meeting.pk]), {
-        "text": "Décision", "suivi-TOTAL_FORMS": 1, "suivi-INITIAL_FORMS": 0,
-        "suivi-0-what": "Rédiger", "suivi-0-due_on": "9999-12-31",
-    })
+    response = client.post(
+        reverse("chantiers:decision-create", args=[meeting.pk]),
+        {
+            "text": "Décision",
+            "suivi-TOTAL_FORMS": 1,
+            "suivi-INITIAL_FORMS": 0,
+            "suivi-0-what": "Rédiger",
+            "suivi-0-due_on": "9999-12-31",
+        },
+    )
     assert response.status_code == 200 and plan_range_message() in page(response)
     assert not meeting.decisions.exists()
 
@@ -68,7 +74,9 @@ def test_a_follow_up_due_in_year_9999_is_refused(client, cast, theme):
 def test_a_seat_since_year_9999_is_refused(client, cast, theme):
     space = f.make_space(themes=[theme])
     client.force_login(cast.coordinator)
-    response = client.post(reverse("chantiers:space-member-add", args=[space.pk]),
-                           {"org-organisation": cast.org_b.pk, "org-role": "member", "org-joined_on": "9999-12-31"})
+    response = client.post(
+        reverse("chantiers:space-member-add", args=[space.pk]),
+        {"org-organisation": cast.org_b.pk, "org-role": "member", "org-joined_on": "9999-12-31"},
+    )
     assert WIDE in page(response)
     assert not space.memberships.exists()

@@ -91,7 +91,8 @@ def known(cast):
 
 
 @pytest.mark.parametrize(
-    "who, status", [("anonymous", 302), ("alice", 403), ("bob", 403), ("charlie", 403), ("staff", 200), ("coordinator", 200)]
+    "who, status",
+    [("anonymous", 302), ("alice", 403), ("bob", 403), ("charlie", 403), ("staff", 200), ("coordinator", 200)],
 )
 def test_hyperconcertation_access(login, cast, who, status):
     response = login(getattr(cast, who)).get(URL)
@@ -169,7 +170,11 @@ def test_a_users_spaces_count_each_space_once_across_invitations_and_attendance(
 def test_the_windows_end_today_and_include_their_first_day(cast):
     space = f.make_space()
     today = timezone.localdate()
-    for day in (selectors.months_before(today, 3), selectors.months_before(today, 3) - datetime.timedelta(days=1), today):
+    for day in (
+        selectors.months_before(today, 3),
+        selectors.months_before(today, 3) - datetime.timedelta(days=1),
+        today,
+    ):
         Invitation.objects.create(meeting=meeting(space, day), organisation=cast.org_b)
     windows = selectors.meeting_windows(threshold=4, today=today)
     assert [(w.start, w.end) for w in windows][0] == (selectors.months_before(today, 3), today)
@@ -249,7 +254,9 @@ def test_sort_by_any_numeric_column_either_way(login, cast, ranked):
     assert names(ascending)[-2:] == ["Organisme A", "Organisme B"]
     page = text(ascending)
     assert page.count('aria-sort="ascending"') == 2 and 'aria-sort="descending"' not in page
-    assert 'href="/hyperconcertation/?tri=rencontres-3&amp;ordre=desc#organisations"' in page  # the current column flips
+    assert (
+        'href="/hyperconcertation/?tri=rencontres-3&amp;ordre=desc#organisations"' in page
+    )  # the current column flips
     assert 'href="/hyperconcertation/?tri=heures-12&amp;ordre=desc#personnes"' in page
     assert names(client.get(URL, {"tri": "heures-12"}))[:2] == ["Organisme A", "Organisme B"]
 
@@ -302,12 +309,18 @@ def grow(cast, *, organisations, meetings, citizens, users):
     space = f.make_space()
     today = timezone.localdate()
     orgs = Organisation.objects.bulk_create(
-        [Organisation(name=f"Org {Organisation.objects.count()}-{i}", kind=Organisation.Kind.COMMUNITY) for i in range(organisations)]
+        [
+            Organisation(name=f"Org {Organisation.objects.count()}-{i}", kind=Organisation.Kind.COMMUNITY)
+            for i in range(organisations)
+        ]
     )
     people = Citizen.objects.bulk_create([Citizen(first_name="C", last_name=str(i)) for i in range(citizens)])
     accounts = User.objects.bulk_create([User(username=f"u{User.objects.count()}-{i}") for i in range(users)])
     rows = Meeting.objects.bulk_create(
-        [Meeting(space=space, date=today - datetime.timedelta(days=3 * i), duration_minutes=90) for i in range(meetings)]
+        [
+            Meeting(space=space, date=today - datetime.timedelta(days=3 * i), duration_minutes=90)
+            for i in range(meetings)
+        ]
     )
     Invitation.objects.bulk_create(
         [Invitation(meeting=m, organisation=o) for i, m in enumerate(rows) for o in orgs[i % 10 :: 10]]

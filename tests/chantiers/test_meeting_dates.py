@@ -18,6 +18,7 @@ from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
+
 def page(response) -> str:
     return response.content.decode().replace("\xa0", " ")
 
@@ -27,7 +28,9 @@ OUT_OF_RANGE = ["9999-12-31", "9999-11-15", "1900-01-01", "2100-01-01"]
 
 @pytest.fixture
 def space(cast, theme):
-    space = space_create(themes=[theme], name="Chantier logement", lead_organisation=cast.org_a, coordinator=cast.coordinator)
+    space = space_create(
+        themes=[theme], name="Chantier logement", lead_organisation=cast.org_a, coordinator=cast.coordinator
+    )
     space_seat_organisation(space=space, organisation=cast.org_b)
     return space
 
@@ -48,8 +51,10 @@ def test_the_range_is_the_plans_years_and_a_year_around_them_widened_to_five_yea
 @pytest.mark.parametrize("day", OUT_OF_RANGE)
 def test_scheduling_a_meeting_out_of_range_is_refused_in_french(client, cast, space, day):
     client.force_login(cast.coordinator)
-    response = client.post(reverse("chantiers:meeting-create", args=[space.pk]),
-                           {"date": day, "start_time": "13:30", "end_time": "15:00", "place": "Salle du conseil"})
+    response = client.post(
+        reverse("chantiers:meeting-create", args=[space.pk]),
+        {"date": day, "start_time": "13:30", "end_time": "15:00", "place": "Salle du conseil"},
+    )
     assert response.status_code == 200
     assert _range_message() in page(response)
     assert not Meeting.objects.exists()
@@ -59,8 +64,10 @@ def test_scheduling_a_meeting_out_of_range_is_refused_in_french(client, cast, sp
 def test_moving_a_meeting_out_of_range_is_refused_in_french(client, cast, space, day):
     meeting = f.make_meeting(space, date=datetime.date(2014, 5, 1), place="Salle du conseil")
     client.force_login(cast.coordinator)
-    response = client.post(reverse("chantiers:meeting-update", args=[meeting.pk]),
-                           {"date": day, "start_time": "13:30", "end_time": "15:00", "place": "Salle du conseil"})
+    response = client.post(
+        reverse("chantiers:meeting-update", args=[meeting.pk]),
+        {"date": day, "start_time": "13:30", "end_time": "15:00", "place": "Salle du conseil"},
+    )
     assert response.status_code == 200 and _range_message() in page(response)
     meeting.refresh_from_db()
     assert meeting.date == datetime.date(2014, 5, 1)
@@ -69,8 +76,10 @@ def test_moving_a_meeting_out_of_range_is_refused_in_french(client, cast, space,
 def test_a_meeting_in_range_is_scheduled(client, cast, space):
     day = datetime.date.today() + datetime.timedelta(days=30)
     client.force_login(cast.coordinator)
-    response = client.post(reverse("chantiers:meeting-create", args=[space.pk]),
-                           {"date": day.isoformat(), "start_time": "13:30", "end_time": "15:00", "place": "Salle du conseil"})
+    response = client.post(
+        reverse("chantiers:meeting-create", args=[space.pk]),
+        {"date": day.isoformat(), "start_time": "13:30", "end_time": "15:00", "place": "Salle du conseil"},
+    )
     assert response.status_code == 302 and Meeting.objects.get().date == day
 
 
@@ -103,9 +112,13 @@ def test_a_year_in_the_past_is_counted_from_the_day_in_rouyn_noranda_not_the_ser
     here that day is set apart from the machine's, so only a form reading it accepts the meeting."""
     portal_today = datetime.date.today() - datetime.timedelta(days=200)
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: portal_today)
-    day = portal_today - datetime.timedelta(days=300)  # within a year of the portal's day, beyond a year of the machine's
+    day = portal_today - datetime.timedelta(
+        days=300
+    )  # within a year of the portal's day, beyond a year of the machine's
     client.force_login(cast.coordinator)
-    response = client.post(reverse("chantiers:meeting-create", args=[space.pk]),
-                           {"date": day.isoformat(), "start_time": "13:30", "end_time": "15:00", "place": "Salle du conseil"})
+    response = client.post(
+        reverse("chantiers:meeting-create", args=[space.pk]),
+        {"date": day.isoformat(), "start_time": "13:30", "end_time": "15:00", "place": "Salle du conseil"},
+    )
     assert response.status_code == 302, page(response)
     assert Meeting.objects.get().date == day

@@ -45,13 +45,19 @@ def meetings(cast):
     m = SimpleNamespace(
         # Winter (EST, UTC-5), no end time: the default hour and a half.
         winter=f.make_meeting(
-            space_a, date=datetime.date(NEXT_YEAR, 12, 3), start_time=datetime.time(13, 30),
-            place="Salle du conseil; 2e étage, porte B", agenda="1. Ouverture\n2. Logement social",
+            space_a,
+            date=datetime.date(NEXT_YEAR, 12, 3),
+            start_time=datetime.time(13, 30),
+            place="Salle du conseil; 2e étage, porte B",
+            agenda="1. Ouverture\n2. Logement social",
             video_link="https://visio.example.org/a",
         ),
         # Summer (EDT, UTC-4), with an end time.
         summer=f.make_meeting(
-            space_a, date=datetime.date(NEXT_YEAR, 7, 3), start_time=datetime.time(13, 30), end_time=datetime.time(16, 0),
+            space_a,
+            date=datetime.date(NEXT_YEAR, 7, 3),
+            start_time=datetime.time(13, 30),
+            end_time=datetime.time(16, 0),
             video_link="https://visio.example.org/ete",
         ),
         all_day=f.make_meeting(space_a, date=datetime.date(NEXT_YEAR, 9, 15)),

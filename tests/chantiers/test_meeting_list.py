@@ -35,7 +35,13 @@ def meetings(cast):
     space_b = f.make_space(name="Table de B")
     coordinated = f.make_space(name="Chantier coordonné", coordinator=cast.coordinator)
     m = SimpleNamespace(
-        for_a=f.make_meeting(space_a, date=in_days(3), start_time=datetime.time(13, 30), end_time=datetime.time(15, 0), place="Salle du conseil"),
+        for_a=f.make_meeting(
+            space_a,
+            date=in_days(3),
+            start_time=datetime.time(13, 30),
+            end_time=datetime.time(15, 0),
+            place="Salle du conseil",
+        ),
         for_b=f.make_meeting(space_b, date=in_days(4), video_link="https://visio.example.org/b"),
         coordinated=f.make_meeting(coordinated, date=in_days(5), start_time=datetime.time(9, 0)),
         past_for_a=f.make_meeting(space_a, date=in_days(-2)),

@@ -28,7 +28,10 @@ TEN, NOON = datetime.time(10, 0), datetime.time(12, 0)
 
 
 def rows(table) -> list:
-    return [(load.kind, load.pk, load.name, load.spaces, [(w.meetings, w.minutes, w.over) for w in load.windows]) for load in table[0 : table.count()]]
+    return [
+        (load.kind, load.pk, load.name, load.spaces, [(w.meetings, w.minutes, w.over) for w in load.windows])
+        for load in table[0 : table.count()]
+    ]
 
 
 def assert_exact(today=TODAY, threshold=1):
@@ -53,7 +56,9 @@ def busy(cast):
     meetings = []
     for days, s in ((10, space), (40, space), (100, other), (200, other), (300, space), (500, space), (-7, other)):
         meetings.append(
-            services.meeting_schedule(space=s, date=TODAY - datetime.timedelta(days=days), start_time=TEN, end_time=NOON, place="Salle")
+            services.meeting_schedule(
+                space=s, date=TODAY - datetime.timedelta(days=days), start_time=TEN, end_time=NOON, place="Salle"
+            )
         )
     for m in meetings[:4]:
         Invitation.objects.create(meeting=m, user=cast.bob)
@@ -78,7 +83,9 @@ def test_once_built_the_figures_are_read_with_one_query(busy):
 
 def test_a_scheduled_meeting_and_its_invitations_bulk_created(busy, cast):
     assert_exact()
-    services.meeting_schedule(space=busy["space"], date=TODAY - datetime.timedelta(days=1), start_time=TEN, end_time=NOON, place="Salle")
+    services.meeting_schedule(
+        space=busy["space"], date=TODAY - datetime.timedelta(days=1), start_time=TEN, end_time=NOON, place="Salle"
+    )
     assert_exact()
 
 
@@ -202,6 +209,14 @@ def test_every_page_of_every_sort_equals_the_computed_list(busy, cast, column, d
         assert len(live) == cached.count() > 12 or table == "people"
         for size in (1, 2, 5):
             for start in range(len(live) + 1):
-                got = [(load.kind, load.pk, load.name, load.spaces, [(w.meetings, w.minutes, w.over) for w in load.windows])
-                       for load in cached[start : start + size]]
+                got = [
+                    (
+                        load.kind,
+                        load.pk,
+                        load.name,
+                        load.spaces,
+                        [(w.meetings, w.minutes, w.over) for w in load.windows],
+                    )
+                    for load in cached[start : start + size]
+                ]
                 assert got == live[start : start + size], (table, start, size)

@@ -26,14 +26,22 @@ def page(response) -> str:
 
 @pytest.fixture
 def space(cast, theme):
-    space = space_create(themes=[theme], name="Chantier logement", lead_organisation=cast.org_a, coordinator=cast.coordinator)
+    space = space_create(
+        themes=[theme], name="Chantier logement", lead_organisation=cast.org_a, coordinator=cast.coordinator
+    )
     space_seat_organisation(space=space, organisation=cast.org_b)
     space_seat_citizen(space=space, citizen=f.make_citizen(first_name="Jeanne", last_name="Citoyenne"))
     return space
 
 
 def schedule(client, space, **data):
-    payload = {"date": NEXT_WEEK.isoformat(), "start_time": "13:30", "end_time": "15:00", "place": "Salle du conseil", "agenda": "1. Bilan"}
+    payload = {
+        "date": NEXT_WEEK.isoformat(),
+        "start_time": "13:30",
+        "end_time": "15:00",
+        "place": "Salle du conseil",
+        "agenda": "1. Bilan",
+    }
     payload.update(data)
     return client.post(reverse("chantiers:meeting-create", args=[space.pk]), payload)
 
@@ -42,7 +50,9 @@ def test_scheduling_invites_the_current_members(client, cast, space):
     client.force_login(cast.coordinator)
     response = schedule(client, space)
     meeting = Meeting.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("chantiers:meeting-detail", args=[meeting.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "chantiers:meeting-detail", args=[meeting.pk]
+    )
     assert meeting.duration_minutes == 90
     invited = set(meeting.invitations.values_list("organisation__name", flat=True))
     assert invited == {"Organisme A", "Organisme B", None}  # None: the citizen's invitation
@@ -103,11 +113,19 @@ def test_meeting_warnings_counts_the_month_and_the_day(cast, space, theme):
     warnings = meeting_warnings(space=space, date=day, organisations=[cast.org_a, cast.org_b])
     assert warnings["threshold"] == 4
     assert warnings["over_threshold"] == []
-    assert [(org.name, [m.space.name for m in meetings]) for org, meetings in warnings["same_day"]] == [("Organisme B", ["Autre"])]
+    assert [(org.name, [m.space.name for m in meetings]) for org, meetings in warnings["same_day"]] == [
+        ("Organisme B", ["Autre"])
+    ]
 
 
 def test_attendance_and_a_decision_with_its_follow_up(client, cast, space):
-    meeting = meeting_schedule(space=space, date=TODAY - datetime.timedelta(days=2), place="Salle", start_time=datetime.time(9), end_time=datetime.time(11))
+    meeting = meeting_schedule(
+        space=space,
+        date=TODAY - datetime.timedelta(days=2),
+        place="Salle",
+        start_time=datetime.time(9),
+        end_time=datetime.time(11),
+    )
     citizen = space.citizen_memberships.get().citizen
     client.force_login(cast.coordinator)
     url = reverse("chantiers:meeting-attendance", args=[meeting.pk])
@@ -121,16 +139,26 @@ def test_attendance_and_a_decision_with_its_follow_up(client, cast, space):
         reverse("chantiers:decision-create", args=[meeting.pk]),
         {
             "text": "Déposer une demande commune de logement social",
-            "suivi-TOTAL_FORMS": 2, "suivi-INITIAL_FORMS": 0, "suivi-MIN_NUM_FORMS": 0, "suivi-MAX_NUM_FORMS": 5,
-            "suivi-0-what": "Rédiger la demande", "suivi-0-responsible_organisation": cast.org_a.pk, "suivi-0-due_on": "2030-01-15",
-            "suivi-1-what": "", "suivi-1-responsible_organisation": "", "suivi-1-due_on": "",
+            "suivi-TOTAL_FORMS": 2,
+            "suivi-INITIAL_FORMS": 0,
+            "suivi-MIN_NUM_FORMS": 0,
+            "suivi-MAX_NUM_FORMS": 5,
+            "suivi-0-what": "Rédiger la demande",
+            "suivi-0-responsible_organisation": cast.org_a.pk,
+            "suivi-0-due_on": "2030-01-15",
+            "suivi-1-what": "",
+            "suivi-1-responsible_organisation": "",
+            "suivi-1-due_on": "",
         },
     )
     assert response.status_code == 302
     decision = Decision.objects.get()
     follow_up = decision.follow_ups.get()
     assert (follow_up.what, follow_up.responsible_organisation, follow_up.due_on, follow_up.done) == (
-        "Rédiger la demande", cast.org_a, datetime.date(2030, 1, 15), False
+        "Rédiger la demande",
+        cast.org_a,
+        datetime.date(2030, 1, 15),
+        False,
     )
     text = page(client.get(reverse("chantiers:meeting-detail", args=[meeting.pk])))
     assert "Déposer une demande commune" in text and "Rédiger la demande" in text and "Jeanne Citoyenne" in text
@@ -154,7 +182,13 @@ def test_a_follow_up_needs_a_what(client, cast, space):
     client.force_login(cast.coordinator)
     response = client.post(
         reverse("chantiers:decision-create", args=[meeting.pk]),
-        {"text": "Décision", "suivi-TOTAL_FORMS": 1, "suivi-INITIAL_FORMS": 0, "suivi-0-what": "", "suivi-0-due_on": "2030-01-01"},
+        {
+            "text": "Décision",
+            "suivi-TOTAL_FORMS": 1,
+            "suivi-INITIAL_FORMS": 0,
+            "suivi-0-what": "",
+            "suivi-0-due_on": "2030-01-01",
+        },
     )
     assert response.status_code == 200
     assert "Décrivez le suivi à faire" in page(response).replace("&#x27;", "'")
@@ -183,8 +217,17 @@ def test_an_outsider_cannot_see_a_meeting(client, cast, theme):
 def test_only_coordination_records_attendance_or_decisions(client, cast, space, who):
     meeting = meeting_schedule(space=space, date=TODAY, place="Salle")
     client.force_login(getattr(cast, who))
-    assert client.post(reverse("chantiers:meeting-attendance", args=[meeting.pk]), {"users": [cast.alice.pk]}).status_code == 403
-    assert client.post(reverse("chantiers:decision-create", args=[meeting.pk]), {"text": "x", "suivi-TOTAL_FORMS": 0, "suivi-INITIAL_FORMS": 0}).status_code == 403
+    assert (
+        client.post(reverse("chantiers:meeting-attendance", args=[meeting.pk]), {"users": [cast.alice.pk]}).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            reverse("chantiers:decision-create", args=[meeting.pk]),
+            {"text": "x", "suivi-TOTAL_FORMS": 0, "suivi-INITIAL_FORMS": 0},
+        ).status_code
+        == 403
+    )
     assert not Attendance.objects.exists() and not Decision.objects.exists()
 
 

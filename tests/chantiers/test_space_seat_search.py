@@ -28,14 +28,19 @@ def crowd(cast, theme):
     """A table, and more organisations and citizens than a seat form offers."""
     space = space_create(themes=[theme], name="Table logement", kind=Space.Kind.TABLE, lead_organisation=cast.org_a)
     Organisation.objects.bulk_create(
-        [Organisation(name=f"Groupe {i:03}", kind=Organisation.Kind.COMMUNITY, status=Organisation.Status.APPROVED) for i in range(120)]
+        [
+            Organisation(name=f"Groupe {i:03}", kind=Organisation.Kind.COMMUNITY, status=Organisation.Status.APPROVED)
+            for i in range(120)
+        ]
     )
     Citizen.objects.bulk_create([Citizen(first_name="Rose", last_name=f"Côté {i:03}") for i in range(80)])
     return space
 
 
 def url(space, **query):
-    return reverse("chantiers:space-detail", args=[space.pk]) + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+    return reverse("chantiers:space-detail", args=[space.pk]) + (
+        "?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else ""
+    )
 
 
 def test_without_a_search_the_first_names_are_offered_with_a_message(client, cast, crowd):
@@ -94,7 +99,10 @@ def test_the_page_costs_the_same_queries_with_many_names(client, cast, crowd, dj
     client.force_login(cast.coordinator)
     client.get(url(crowd))
     Organisation.objects.bulk_create(
-        [Organisation(name=f"Autre {i:03}", kind=Organisation.Kind.COMMUNITY, status=Organisation.Status.APPROVED) for i in range(500)]
+        [
+            Organisation(name=f"Autre {i:03}", kind=Organisation.Kind.COMMUNITY, status=Organisation.Status.APPROVED)
+            for i in range(500)
+        ]
     )
     # session, user, groups, then the space's own queries; one query (LIMIT) per seat list, whatever the number of names
     with django_assert_max_num_queries(16):

@@ -24,7 +24,10 @@ def page(response) -> str:
 def space(cast, theme):
     """A table where organisation A sits (lead) and a citizen takes part."""
     space = space_create(
-        themes=[theme], name="Table logement", kind=Space.Kind.TABLE, lead_organisation=cast.org_a,
+        themes=[theme],
+        name="Table logement",
+        kind=Space.Kind.TABLE,
+        lead_organisation=cast.org_a,
         coordinator=cast.coordinator,
     )
     space_seat_citizen(space=space, citizen=f.make_citizen(first_name="Jeanne", last_name="Citoyenne"))
@@ -37,7 +40,8 @@ def other_space(cast, theme):
 
 
 @pytest.mark.parametrize(
-    "who, status", [("anonymous", 302), ("alice", 200), ("bob", 200), ("charlie", 404), ("staff", 200), ("coordinator", 200)]
+    "who, status",
+    [("anonymous", 302), ("alice", 200), ("bob", 200), ("charlie", 404), ("staff", 200), ("coordinator", 200)],
 )
 def test_space_detail_access(client, login, cast, space, who, status):
     response = login(getattr(cast, who)).get(reverse("chantiers:space-detail", args=[space.pk]))
@@ -76,14 +80,22 @@ def test_a_coordinator_creates_an_existing_table_under_a_theme(client, cast, the
     client.force_login(cast.coordinator)
     response = client.post(
         reverse("chantiers:space-create"),
-        {"name": "Table des aînés", "kind": "table", "themes": [theme.pk], "mandate": "Concerter les aînés",
-         "lead_organisation": cast.org_b.pk, "coordinator": cast.coordinator.pk},
+        {
+            "name": "Table des aînés",
+            "kind": "table",
+            "themes": [theme.pk],
+            "mandate": "Concerter les aînés",
+            "lead_organisation": cast.org_b.pk,
+            "coordinator": cast.coordinator.pk,
+        },
     )
     space = Space.objects.get(name="Table des aînés")
     assert response.status_code == 302 and response["Location"] == reverse("chantiers:space-detail", args=[space.pk])
     assert list(space.themes.all()) == [theme]
     # The lead organisation takes the first seat, as lead.
-    assert list(space.memberships.values_list("organisation__name", "role")) == [("Organisme B", ParticipationRole.LEAD)]
+    assert list(space.memberships.values_list("organisation__name", "role")) == [
+        ("Organisme B", ParticipationRole.LEAD)
+    ]
 
 
 def test_a_space_needs_a_name_and_a_theme(client, cast):
@@ -121,7 +133,9 @@ def test_archiving_keeps_everything_and_get_is_refused(client, cast, space):
 def test_adding_and_removing_a_member_keeps_the_history(client, cast, space):
     client.force_login(cast.coordinator)
     url = reverse("chantiers:space-member-add", args=[space.pk])
-    response = client.post(url, {"org-organisation": cast.org_b.pk, "org-role": "observer", "org-joined_on": "2014-02-03"})
+    response = client.post(
+        url, {"org-organisation": cast.org_b.pk, "org-role": "observer", "org-joined_on": "2014-02-03"}
+    )
     assert response.status_code == 302
     seat = space.memberships.get(organisation=cast.org_b)
     assert (seat.role, seat.joined_on) == ("observer", datetime.date(2014, 2, 3))
@@ -148,7 +162,9 @@ def test_adding_a_member_twice_or_nobody_gets_a_french_error(client, cast, space
 def test_a_pending_organisation_cannot_take_a_seat(client, cast, space):
     pending = f.make_organisation(status="pending")
     client.force_login(cast.coordinator)
-    client.post(reverse("chantiers:space-member-add", args=[space.pk]), {"org-organisation": pending.pk, "org-role": "member"})
+    client.post(
+        reverse("chantiers:space-member-add", args=[space.pk]), {"org-organisation": pending.pk, "org-role": "member"}
+    )
     assert not SpaceMembership.objects.filter(organisation=pending).exists()
 
 
@@ -204,9 +220,20 @@ def test_only_coordination_seats_citizens_or_restores_a_space(client, login, cas
     seat = space.citizen_memberships.get()
     newcomer = f.make_citizen()
     c = login(getattr(cast, who))
-    assert c.post(reverse("chantiers:space-citizen-add", args=[space.pk]), {"cit-citizen": newcomer.pk, "cit-role": "member"}).status_code == status
+    assert (
+        c.post(
+            reverse("chantiers:space-citizen-add", args=[space.pk]), {"cit-citizen": newcomer.pk, "cit-role": "member"}
+        ).status_code
+        == status
+    )
     assert c.post(reverse("chantiers:space-citizen-remove", args=[space.pk, seat.pk])).status_code == status
-    assert c.post(reverse("chantiers:space-member-add", args=[space.pk]), {"org-organisation": cast.org_b.pk, "org-role": "member"}).status_code == status
+    assert (
+        c.post(
+            reverse("chantiers:space-member-add", args=[space.pk]),
+            {"org-organisation": cast.org_b.pk, "org-role": "member"},
+        ).status_code
+        == status
+    )
     assert c.post(reverse("chantiers:space-restore", args=[space.pk])).status_code == status
     seat.refresh_from_db()
     assert seat.left_on is None

@@ -19,7 +19,8 @@ def text(response) -> str:
 
 
 @pytest.mark.parametrize(
-    "who, status", [("anonymous", 302), ("alice", 403), ("bob", 403), ("charlie", 403), ("staff", 403), ("coordinator", 302)]
+    "who, status",
+    [("anonymous", 302), ("alice", 403), ("bob", 403), ("charlie", 403), ("staff", 403), ("coordinator", 302)],
 )
 def test_threshold_update_access(login, cast, plan, who, status):
     response = login(getattr(cast, who)).post(URL, {"threshold": "6"})

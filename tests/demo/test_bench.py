@@ -1,5 +1,6 @@
 """demo/bench.py: what `make bench` measures for targets 3 and 4, on a small current plan grown by
 generate_volume --into-current (the figures themselves are for docs/benchmarks.md, not for the suite)."""
+
 from io import StringIO
 
 import pytest

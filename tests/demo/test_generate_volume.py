@@ -1,4 +1,5 @@
 """generate_volume: proportional counts, balanced ledger, every model rule, same seed → same data."""
+
 from io import StringIO
 
 import pytest
@@ -23,11 +24,12 @@ COUNTED = {
     "projects": lambda plans: ActionProject.objects.filter(theme__plan__in=plans),
     "reports": lambda plans: ProgressReport.objects.filter(project__theme__plan__in=plans),
     "meetings": lambda plans: Meeting.objects.filter(space__themes__plan__in=plans).distinct(),
-    "attendances": lambda plans: Attendance.objects.filter(meeting__space__in=Space.objects.filter(themes__plan__in=plans)),
+    "attendances": lambda plans: Attendance.objects.filter(
+        meeting__space__in=Space.objects.filter(themes__plan__in=plans)
+    ),
     "commitments": lambda plans: Commitment.objects.filter(source__plan__in=plans),
     "disbursements": lambda plans: Disbursement.objects.filter(commitment__source__plan__in=plans),
 }
-
 
 
 def generate(scale=SCALE, seed=2013, **options):
@@ -43,13 +45,60 @@ def fingerprint():
         "citizens": list(Citizen.objects.order_by("pk").values_list("first_name", "last_name", "consent_given_on")),
         "spaces": list(Space.objects.order_by("name").values_list("name", "lead_organisation__name")),
         "seats": sorted(Space.objects.values_list("name", "memberships__organisation__name")),
-        "meetings": list(Meeting.objects.order_by("space__name", "date", "start_time", "pk").values_list("space__name", "date", "start_time", "duration_minutes")),
-        "attendance": sorted(Attendance.objects.values_list("meeting__space__name", "meeting__date", "user__username", "citizen__last_name", "organisation__name", "present"), key=str),
-        "projects": list(ActionProject.objects.order_by("title").values_list("title", "lead__name", "theme__slug", "status", "amount_requested", "start_date", "end_date", "space__name")),
-        "reports": list(ProgressReport.objects.order_by("project__title", "period_start").values_list("project__title", "period_start", "period_end", "percent_done", "people_reached", "citizens_reached", "expenses")),
-        "sources": list(FundingSource.objects.order_by("plan__alliance_acronym", "code").values_list("plan__alliance_acronym", "code", "amount", "committed_total", "disbursed_total")),
-        "commitments": list(Commitment.objects.order_by("project__title", "pk").values_list("project__title", "source__code", "plan_year__number", "amount", "disbursed_total", "decided_on")),
-        "disbursements": list(Disbursement.objects.order_by("commitment__project__title", "paid_on", "pk").values_list("commitment__project__title", "amount", "paid_on")),
+        "meetings": list(
+            Meeting.objects.order_by("space__name", "date", "start_time", "pk").values_list(
+                "space__name", "date", "start_time", "duration_minutes"
+            )
+        ),
+        "attendance": sorted(
+            Attendance.objects.values_list(
+                "meeting__space__name",
+                "meeting__date",
+                "user__username",
+                "citizen__last_name",
+                "organisation__name",
+                "present",
+            ),
+            key=str,
+        ),
+        "projects": list(
+            ActionProject.objects.order_by("title").values_list(
+                "title",
+                "lead__name",
+                "theme__slug",
+                "status",
+                "amount_requested",
+                "start_date",
+                "end_date",
+                "space__name",
+            )
+        ),
+        "reports": list(
+            ProgressReport.objects.order_by("project__title", "period_start").values_list(
+                "project__title",
+                "period_start",
+                "period_end",
+                "percent_done",
+                "people_reached",
+                "citizens_reached",
+                "expenses",
+            )
+        ),
+        "sources": list(
+            FundingSource.objects.order_by("plan__alliance_acronym", "code").values_list(
+                "plan__alliance_acronym", "code", "amount", "committed_total", "disbursed_total"
+            )
+        ),
+        "commitments": list(
+            Commitment.objects.order_by("project__title", "pk").values_list(
+                "project__title", "source__code", "plan_year__number", "amount", "disbursed_total", "decided_on"
+            )
+        ),
+        "disbursements": list(
+            Disbursement.objects.order_by("commitment__project__title", "paid_on", "pk").values_list(
+                "commitment__project__title", "amount", "paid_on"
+            )
+        ),
     }
 
 
@@ -85,13 +134,29 @@ def test_check_budget_passes_and_model_rules_hold(asis):
     assert not ActionProject.objects.filter(end_date__lt=F("start_date")).exists()
     # Money only on projects the board accepted, paid only once the agreement is signed.
     funded = Commitment.objects.values_list("project__status", flat=True).distinct()
-    assert set(funded) <= {ProjectStatus.ACCEPTED, ProjectStatus.AGREEMENT_SIGNED, ProjectStatus.IN_PROGRESS, ProjectStatus.COMPLETED, ProjectStatus.FINAL_REPORT}
+    assert set(funded) <= {
+        ProjectStatus.ACCEPTED,
+        ProjectStatus.AGREEMENT_SIGNED,
+        ProjectStatus.IN_PROGRESS,
+        ProjectStatus.COMPLETED,
+        ProjectStatus.FINAL_REPORT,
+    }
     assert not Disbursement.objects.filter(commitment__project__status=ProjectStatus.ACCEPTED).exists()
     # Meetings' durations are those save() would compute.
     for meeting in Meeting.objects.all()[:50]:
         assert meeting.duration_minutes == meeting.compute_duration_minutes()
     # Every model's full_clean on a sample (validators, choices, constraints).
-    for model in (Organisation, Citizen, Space, Meeting, ActionProject, ProgressReport, FundingSource, Commitment, Disbursement):
+    for model in (
+        Organisation,
+        Citizen,
+        Space,
+        Meeting,
+        ActionProject,
+        ProgressReport,
+        FundingSource,
+        Commitment,
+        Disbursement,
+    ):
         for row in model.objects.order_by("-pk")[:5]:
             row.full_clean()
 

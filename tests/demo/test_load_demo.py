@@ -36,7 +36,11 @@ def demo():
 
 def row_counts() -> dict[str, int]:
     """How many rows each domain model (and the user model) holds."""
-    models = [m for label in ("organisations", "privacy", "plans", "chantiers", "projects", "budget") for m in apps.get_app_config(label).get_models()]
+    models = [
+        m
+        for label in ("organisations", "privacy", "plans", "chantiers", "projects", "budget")
+        for m in apps.get_app_config(label).get_models()
+    ]
     return {model._meta.label: model.objects.count() for model in models}
 
 
@@ -52,7 +56,9 @@ def test_refuses_when_debug_is_off():
 
 def test_creates_four_logins_that_work(demo):
     for username in LOGINS:
-        assert authenticate(RequestFactory().post("/connexion/"), username=username, password=PASSWORD) is not None, username
+        assert authenticate(RequestFactory().post("/connexion/"), username=username, password=PASSWORD) is not None, (
+            username
+        )
 
     coordination = User.objects.get(username="coordination")
     assert coordination.is_staff
@@ -68,7 +74,13 @@ def test_partners_lead_projects_at_several_stages(demo):
     statuses_a = set(ActionProject.objects.filter(lead=organisation_of("partenaire")).values_list("status", flat=True))
     statuses_b = set(ActionProject.objects.filter(lead=organisation_of("partenaire2")).values_list("status", flat=True))
     assert len(statuses_a) >= 3 and {S.DRAFT, S.IN_PROGRESS} <= statuses_a
-    assert len(statuses_b) >= 2 and statuses_b & {S.ACCEPTED, S.AGREEMENT_SIGNED, S.IN_PROGRESS, S.COMPLETED, S.FINAL_REPORT}
+    assert len(statuses_b) >= 2 and statuses_b & {
+        S.ACCEPTED,
+        S.AGREEMENT_SIGNED,
+        S.IN_PROGRESS,
+        S.COMPLETED,
+        S.FINAL_REPORT,
+    }
 
 
 def test_covers_the_whole_process_and_every_theme(demo):

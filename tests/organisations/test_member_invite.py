@@ -151,7 +151,9 @@ def test_a_declined_invitation_adds_nobody(client, cast, django_capture_on_commi
     assert not Membership.objects.filter(user=denise, organisation=cast.org_a).exists()
 
 
-def test_an_unknown_address_gets_no_account_until_the_person_creates_it(client, cast, django_capture_on_commit_callbacks):
+def test_an_unknown_address_gets_no_account_until_the_person_creates_it(
+    client, cast, django_capture_on_commit_callbacks
+):
     client.force_login(cast.alice)
     invite(client, cast.org_a, "Nadia@Example.org", django_capture_on_commit_callbacks)
     assert not User.objects.filter(email__iexact="nadia@example.org").exists()
@@ -160,12 +162,28 @@ def test_an_unknown_address_gets_no_account_until_the_person_creates_it(client, 
     page = client.get(path).content.decode()
     assert "Créer mon compte" in page and "me connecter" in page
     register = path + "creer-un-compte/"
-    bad = client.post(register, {"username": "nadia", "first_name": "Nadia", "last_name": "Roy",
-                                 "password1": "Abitibi-2026-x", "password2": "autre"})
+    bad = client.post(
+        register,
+        {
+            "username": "nadia",
+            "first_name": "Nadia",
+            "last_name": "Roy",
+            "password1": "Abitibi-2026-x",
+            "password2": "autre",
+        },
+    )
     assert bad.status_code == 200 and "ne concordent pas" in bad.content.decode()
     assert not User.objects.filter(username="nadia").exists()
-    response = client.post(register, {"username": "nadia", "first_name": "Nadia", "last_name": "Roy",
-                                      "password1": "Abitibi-2026-x", "password2": "Abitibi-2026-x"})
+    response = client.post(
+        register,
+        {
+            "username": "nadia",
+            "first_name": "Nadia",
+            "last_name": "Roy",
+            "password1": "Abitibi-2026-x",
+            "password2": "Abitibi-2026-x",
+        },
+    )
     assert response.status_code == 302
     nadia = User.objects.get(username="nadia")
     assert nadia.email == "Nadia@example.org" and nadia.check_password("Abitibi-2026-x")
@@ -174,8 +192,16 @@ def test_an_unknown_address_gets_no_account_until_the_person_creates_it(client, 
     assert client.session["_auth_user_id"] == str(nadia.pk)
     # Used: the link creates no second account.
     client.logout()
-    again = client.post(register, {"username": "nadia2", "first_name": "N", "last_name": "R",
-                                   "password1": "Abitibi-2026-x", "password2": "Abitibi-2026-x"})
+    again = client.post(
+        register,
+        {
+            "username": "nadia2",
+            "first_name": "N",
+            "last_name": "R",
+            "password1": "Abitibi-2026-x",
+            "password2": "Abitibi-2026-x",
+        },
+    )
     assert again.status_code == 404 and not User.objects.filter(username="nadia2").exists()
 
 
@@ -194,7 +220,9 @@ def test_the_same_answer_for_known_and_unknown_addresses(client, cast, django_ca
     cast.bob.email = "bob@example.org"
     cast.bob.save()
     member = invite(client, cast.org_a, "bob@example.org", django_capture_on_commit_callbacks)
-    assert [str(m) for m in member.context["messages"]] == [said[1][0].replace("personne@example.org", "bob@example.org")]
+    assert [str(m) for m in member.context["messages"]] == [
+        said[1][0].replace("personne@example.org", "bob@example.org")
+    ]
 
 
 def test_the_email_holds_no_text_from_the_inviter(client, cast, django_capture_on_commit_callbacks):
@@ -228,10 +256,14 @@ def test_pending_invitations_are_listed_and_can_be_cancelled(client, cast, djang
     invitation = MembershipInvitation.objects.get()
     # Another organisation's responsable, and a member without rights, cannot cancel it.
     client.force_login(cast.charlie)
-    assert client.post(reverse("organisations:invitation-cancel", args=[cast.org_a.pk, invitation.pk])).status_code == 404
+    assert (
+        client.post(reverse("organisations:invitation-cancel", args=[cast.org_a.pk, invitation.pk])).status_code == 404
+    )
     client.force_login(cast.bob)
     assert "nadia@example.org" not in client.get(detail).content.decode()
-    assert client.post(reverse("organisations:invitation-cancel", args=[cast.org_a.pk, invitation.pk])).status_code == 403
+    assert (
+        client.post(reverse("organisations:invitation-cancel", args=[cast.org_a.pk, invitation.pk])).status_code == 403
+    )
     client.force_login(cast.alice)
     response = client.post(reverse("organisations:invitation-cancel", args=[cast.org_a.pk, invitation.pk]))
     assert response.status_code == 302
@@ -290,10 +322,17 @@ def test_a_coordinator_who_accepts_keeps_their_role(client, cast, django_capture
 # The hourly limit --------------------------------------------------------------------------------------
 
 
-def test_invitations_to_one_address_are_limited_with_the_same_answer(client, cast, django_capture_on_commit_callbacks, settings):
+def test_invitations_to_one_address_are_limited_with_the_same_answer(
+    client, cast, django_capture_on_commit_callbacks, settings
+):
     client.force_login(cast.alice)
     answers = [
-        [str(m) for m in invite(client, cast.org_a, "nadia@example.org", django_capture_on_commit_callbacks).context["messages"]]
+        [
+            str(m)
+            for m in invite(client, cast.org_a, "nadia@example.org", django_capture_on_commit_callbacks).context[
+                "messages"
+            ]
+        ]
         for _ in range(settings.MAIL_THROTTLE_PER_ADDRESS + 1)
     ]
     assert len(mail.outbox) == settings.MAIL_THROTTLE_PER_ADDRESS

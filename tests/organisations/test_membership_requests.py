@@ -34,7 +34,9 @@ def test_refusing_needs_a_reason_and_mails_it(cast, request_, django_capture_on_
     request_.refresh_from_db()
     assert request_.status == MembershipRequest.Status.PENDING
     with django_capture_on_commit_callbacks(execute=True):
-        services.membership_request_refuse(membership_request=request_, by=cast.coordinator, reason="Inconnue de l'organisme.")
+        services.membership_request_refuse(
+            membership_request=request_, by=cast.coordinator, reason="Inconnue de l'organisme."
+        )
     request_.refresh_from_db()
     assert request_.status == MembershipRequest.Status.REFUSED and request_.reason == "Inconnue de l'organisme."
     assert not Membership.objects.filter(user=request_.user).exists()

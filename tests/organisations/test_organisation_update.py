@@ -11,8 +11,17 @@ pytestmark = pytest.mark.django_db
 
 def form_data(org, **changes):
     data = {
-        "name": org.name, "acronym": org.acronym, "kind": org.kind, "sector": org.sector, "description": "",
-        "address": "", "city": org.city, "postal_code": "", "phone": "", "email": "", "website": "",
+        "name": org.name,
+        "acronym": org.acronym,
+        "kind": org.kind,
+        "sector": org.sector,
+        "description": "",
+        "address": "",
+        "city": org.city,
+        "postal_code": "",
+        "phone": "",
+        "email": "",
+        "website": "",
     }
     return {**data, **changes}
 

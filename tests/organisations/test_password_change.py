@@ -16,7 +16,11 @@ def test_a_member_changes_their_password(client, cast):
     assert client.get(reverse("password_change")).status_code == 200
     response = client.post(
         reverse("password_change"),
-        {"old_password": f.PASSWORD, "new_password1": "Une-phrase-longue-2026", "new_password2": "Une-phrase-longue-2026"},
+        {
+            "old_password": f.PASSWORD,
+            "new_password1": "Une-phrase-longue-2026",
+            "new_password2": "Une-phrase-longue-2026",
+        },
     )
     assert response.status_code == 302 and response["Location"] == reverse("password_change_done")
     cast.alice.refresh_from_db()

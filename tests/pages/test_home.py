@@ -21,12 +21,13 @@ def text(response) -> str:
     return response.content.decode().replace("\xa0", " ")
 
 
-
 @pytest.fixture
 def asis_projects(asis, cast):
     themes = list(asis.themes.all())
     fqis = FundingSource.objects.get(code="fqis")
-    accepted = f.make_project(lead=cast.org_b, theme=themes[2], status=ProjectStatus.IN_PROGRESS, title="Logements pour tous")
+    accepted = f.make_project(
+        lead=cast.org_b, theme=themes[2], status=ProjectStatus.IN_PROGRESS, title="Logements pour tous"
+    )
     f.commit(source=fqis, project=accepted, amount="12500.50")
     f.make_project(lead=cast.org_a, theme=themes[0], title="Brouillon secret de A")
     f.make_project(lead=cast.org_b, theme=themes[0], title="Brouillon secret de B")
@@ -105,7 +106,9 @@ def _grow(plan, cast, count):
             f.commit(source=fqis, project=project, amount="100.00")
         meeting = f.make_meeting(space)
         space_services.decision_record(  # open follow-ups, for the coordinator's list
-            meeting=meeting, text="Décision", follow_ups=[{"what": "Suivi", "responsible_organisation": org, "responsible_user": cast.alice}]
+            meeting=meeting,
+            text="Décision",
+            follow_ups=[{"what": "Suivi", "responsible_organisation": org, "responsible_user": cast.alice}],
         )
 
 
@@ -159,10 +162,22 @@ def follow_ups(asis, cast):
         meeting=meeting,
         text="On agit",
         follow_ups=[
-            {"what": "Écrire au ministère", "responsible_organisation": cast.org_b, "due_on": today + datetime.timedelta(days=10)},
-            {"what": "Réserver la salle", "responsible_organisation": cast.org_a, "due_on": today - datetime.timedelta(days=3)},
+            {
+                "what": "Écrire au ministère",
+                "responsible_organisation": cast.org_b,
+                "due_on": today + datetime.timedelta(days=10),
+            },
+            {
+                "what": "Réserver la salle",
+                "responsible_organisation": cast.org_a,
+                "due_on": today - datetime.timedelta(days=3),
+            },
             {"what": "Trouver un local", "responsible_user": cast.alice},
-            {"what": "Déjà fait", "responsible_organisation": cast.org_a, "due_on": today - datetime.timedelta(days=30)},
+            {
+                "what": "Déjà fait",
+                "responsible_organisation": cast.org_a,
+                "due_on": today - datetime.timedelta(days=30),
+            },
         ],
     )
     space_services.follow_up_set_done(follow_up=decision.follow_ups.get(what="Déjà fait"))
@@ -172,7 +187,11 @@ def follow_ups(asis, cast):
 def test_the_coordinator_sees_open_follow_ups_by_due_date(client, follow_ups, cast):
     client.force_login(cast.coordinator)
     response = client.get("/")
-    assert [fu.what for fu in response.context["follow_ups"]] == ["Réserver la salle", "Écrire au ministère", "Trouver un local"]
+    assert [fu.what for fu in response.context["follow_ups"]] == [
+        "Réserver la salle",
+        "Écrire au ministère",
+        "Trouver un local",
+    ]
     assert [fu.is_late for fu in response.context["follow_ups"]] == [True, False, False]
     assert response.context["follow_ups_more"] == 0
     page = text(response)
@@ -241,14 +260,22 @@ def test_a_partner_sees_their_first_projects_and_a_link_to_the_others(client, as
     f.make_project(lead=cast.org_b, theme=theme, title="Projet de B")
     client.force_login(cast.alice)
     response = client.get("/")
-    assert [p.title for p in response.context["my_projects"]] == [f"Mon projet {i:02d}" for i in range(MY_PROJECTS_SHOWN)]
+    assert [p.title for p in response.context["my_projects"]] == [
+        f"Mon projet {i:02d}" for i in range(MY_PROJECTS_SHOWN)
+    ]
     assert response.context["my_projects_more"] == 2
     assert "Voir les 2 autres projets de votre organisation" in text(response)
 
 
 def test_the_coordinator_counts_the_projects_awaiting_review(client, asis, cast):
     theme = asis.themes.get(order=3)
-    for status in (ProjectStatus.SUBMITTED, ProjectStatus.UNDER_ANALYSIS, ProjectStatus.RECOMMENDED, ProjectStatus.DRAFT, ProjectStatus.ACCEPTED):
+    for status in (
+        ProjectStatus.SUBMITTED,
+        ProjectStatus.UNDER_ANALYSIS,
+        ProjectStatus.RECOMMENDED,
+        ProjectStatus.DRAFT,
+        ProjectStatus.ACCEPTED,
+    ):
         f.make_project(lead=cast.org_a, theme=theme, status=status)
     client.force_login(cast.coordinator)
     response = client.get("/")

@@ -14,9 +14,16 @@ from tests import factories as f
 
 def _profile(organisation, **changes):
     data = {
-        "name": organisation.name, "acronym": organisation.acronym, "kind": organisation.kind, "sector": organisation.sector,
-        "description": organisation.description, "address": organisation.address, "city": organisation.city,
-        "postal_code": organisation.postal_code, "phone": organisation.phone, "email": organisation.email,
+        "name": organisation.name,
+        "acronym": organisation.acronym,
+        "kind": organisation.kind,
+        "sector": organisation.sector,
+        "description": organisation.description,
+        "address": organisation.address,
+        "city": organisation.city,
+        "postal_code": organisation.postal_code,
+        "phone": organisation.phone,
+        "email": organisation.email,
         "website": organisation.website,
     }
     return {**data, **changes}
@@ -26,7 +33,8 @@ def _profile(organisation, **changes):
 def test_a_change_made_in_the_portal_names_who_and_what(client, cast):
     client.force_login(cast.alice)
     response = client.post(
-        reverse("organisations:organisation-update", args=[cast.org_a.pk]), _profile(cast.org_a, sector="Famille", phone="819 555-0101")
+        reverse("organisations:organisation-update", args=[cast.org_a.pk]),
+        _profile(cast.org_a, sector="Famille", phone="819 555-0101"),
     )
     assert response.status_code == 302
     last = cast.org_a.history.order_by("-history_date").first()
@@ -155,7 +163,9 @@ def test_the_history_page_costs_the_same_queries_with_many_changes(client, cast,
     assert len(page.context["lines"]) == 50
     assert {c.label for c in page.context["lines"][-1].changes} == {"Secteur d'activité", "Téléphone"}
     space_page = client.get(reverse("object-history", args=["lieu", space.pk]))
-    names = {c.new for line in space_page.context["lines"] for c in line.changes if c.label == "Organisation responsable"}
+    names = {
+        c.new for line in space_page.context["lines"] for c in line.changes if c.label == "Organisation responsable"
+    }
     assert names == {lead.name for lead in leads}
 
 
@@ -190,7 +200,9 @@ def test_a_save_that_changes_nothing_writes_no_history_line(cast):
 
 
 @pytest.mark.django_db
-def test_a_commitment_with_many_payments_costs_the_same_queries(client, cast, plan, theme, django_assert_max_num_queries):
+def test_a_commitment_with_many_payments_costs_the_same_queries(
+    client, cast, plan, theme, django_assert_max_num_queries
+):
     project = f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.IN_PROGRESS)
     commitment = f.commit(source=f.make_source(plan), project=project, amount=Decimal("9000.00"), by=cast.coordinator)
     for day in range(1, 31):
@@ -198,7 +210,11 @@ def test_a_commitment_with_many_payments_costs_the_same_queries(client, cast, pl
             commitment=commitment, amount=Decimal("100.00"), paid_on=datetime.date(2014, 7, day), by=cast.coordinator
         )
     ledger_services.commitment_reduce(
-        commitment=commitment, amount=Decimal("500.00"), reduced_on=datetime.date(2014, 8, 1), reason="Moins d'ateliers", by=cast.coordinator
+        commitment=commitment,
+        amount=Decimal("500.00"),
+        reduced_on=datetime.date(2014, 8, 1),
+        reason="Moins d'ateliers",
+        by=cast.coordinator,
     )
     client.force_login(cast.coordinator)
     # session, user, roles, the commitment (with what its name reads), count, the page,

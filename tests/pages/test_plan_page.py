@@ -46,7 +46,6 @@ def placement(response, title: str) -> list[str]:
     raise AssertionError(f"{title} is not on the timeline")
 
 
-
 @pytest.fixture
 def themes(asis):
     return {theme.slug: theme for theme in asis.themes.all()}
@@ -58,10 +57,20 @@ def world(asis, themes, cast):
     fqis = FundingSource.objects.get(code="fqis")
     years = {year.label: year for year in asis.years.all()}
 
-    f.make_project(lead=cast.org_b, theme=housing, status=ProjectStatus.ACCEPTED, title="Lié à 2014-2015", plan_years=[years["2014-2015"]])
+    f.make_project(
+        lead=cast.org_b,
+        theme=housing,
+        status=ProjectStatus.ACCEPTED,
+        title="Lié à 2014-2015",
+        plan_years=[years["2014-2015"]],
+    )
     dated = f.make_project(
-        lead=cast.org_b, theme=housing, status=ProjectStatus.IN_PROGRESS, title="Daté de juin 2013 à mai 2014",
-        start_date=datetime.date(2013, 6, 1), end_date=datetime.date(2014, 5, 1),
+        lead=cast.org_b,
+        theme=housing,
+        status=ProjectStatus.IN_PROGRESS,
+        title="Daté de juin 2013 à mai 2014",
+        start_date=datetime.date(2013, 6, 1),
+        end_date=datetime.date(2014, 5, 1),
     )
     f.make_project(lead=cast.org_b, theme=housing, status=ProjectStatus.ACCEPTED, title="Sans date ni année")
     f.make_project(lead=cast.org_a, theme=housing, title="Brouillon secret de A", plan_years=[years["2013-2014"]])
@@ -196,9 +205,13 @@ def _grow(plan, cast, count):
             f.make_meeting(space, date=year.start_date + datetime.timedelta(days=30 + i))
         for j in range(2):
             project = f.make_project(
-                lead=[cast.org_a, cast.org_b, org][(i + j) % 3], theme=theme, space=space,
-                status=statuses[(2 * i + j) % len(statuses)], plan_years=years[j:j + 2],
-                start_date=datetime.date(2014, 1, 1), end_date=datetime.date(2014, 12, 31),
+                lead=[cast.org_a, cast.org_b, org][(i + j) % 3],
+                theme=theme,
+                space=space,
+                status=statuses[(2 * i + j) % len(statuses)],
+                plan_years=years[j : j + 2],
+                start_date=datetime.date(2014, 1, 1),
+                end_date=datetime.date(2014, 12, 31),
             )
             project.partnerships.create(organisation=cast.org_a if j else cast.org_b)
             if project.is_fundable:

@@ -24,7 +24,6 @@ def text(response) -> str:
     return response.content.decode().replace("\xa0", " ").replace("&#x27;", "'")
 
 
-
 @pytest.fixture
 def housing(asis):
     return asis.themes.get(slug=SLUG)
@@ -45,21 +44,35 @@ def world(asis, housing, cast):
     archived = f.make_space(themes=[housing], name="Vieux comité du logement")
     space_services.space_archive(space=archived)
 
-    accepted = f.make_project(lead=cast.org_b, theme=housing, status=ProjectStatus.IN_PROGRESS, title="Logements pour tous")
+    accepted = f.make_project(
+        lead=cast.org_b, theme=housing, status=ProjectStatus.IN_PROGRESS, title="Logements pour tous"
+    )
     commitment = f.commit(source=fqis, project=accepted, amount="12500.50")
-    ledger_services.disbursement_create(commitment=commitment, amount=Decimal("2000.25"), paid_on=datetime.date(2014, 7, 1))
+    ledger_services.disbursement_create(
+        commitment=commitment, amount=Decimal("2000.25"), paid_on=datetime.date(2014, 7, 1)
+    )
     other = f.make_project(lead=cast.org_a, theme=housing, status=ProjectStatus.ACCEPTED, title="Coop d'habitation")
     f.commit(source=fqis, project=other, amount="1000.00", year=f.plan_year(asis, 2))
     f.make_project(lead=cast.org_a, theme=housing, title="Brouillon secret de A")
     f.make_project(lead=cast.org_b, theme=housing, title="Brouillon secret de B")
-    f.make_project(lead=cast.org_b, theme=asis.themes.get(order=1), status=ProjectStatus.ACCEPTED, title="Projet d'un autre enjeu")
-    ProgressReport.objects.create(
-        project=accepted, period_start=datetime.date(2014, 4, 1), period_end=datetime.date(2014, 9, 30),
-        percent_done=25, people_reached=10, highlights="Ancien rapport",
+    f.make_project(
+        lead=cast.org_b, theme=asis.themes.get(order=1), status=ProjectStatus.ACCEPTED, title="Projet d'un autre enjeu"
     )
     ProgressReport.objects.create(
-        project=accepted, period_start=datetime.date(2014, 10, 1), period_end=datetime.date(2015, 3, 31),
-        percent_done=60, people_reached=42, highlights="Douze logements rénovés",
+        project=accepted,
+        period_start=datetime.date(2014, 4, 1),
+        period_end=datetime.date(2014, 9, 30),
+        percent_done=25,
+        people_reached=10,
+        highlights="Ancien rapport",
+    )
+    ProgressReport.objects.create(
+        project=accepted,
+        period_start=datetime.date(2014, 10, 1),
+        period_end=datetime.date(2015, 3, 31),
+        percent_done=60,
+        people_reached=42,
+        highlights="Douze logements rénovés",
     )
     today = timezone.localdate()
     f.make_meeting(space, date=datetime.date(2014, 5, 1), place="Salle du conseil secrète")
@@ -101,7 +114,13 @@ def test_the_citizen_count_is_shown(client, world):
 
 @pytest.mark.parametrize(
     "who, sees_a, sees_b",
-    [("alice", True, False), ("bob", True, False), ("charlie", False, True), ("coordinator", True, True), ("staff", True, True)],
+    [
+        ("alice", True, False),
+        ("bob", True, False),
+        ("charlie", False, True),
+        ("coordinator", True, True),
+        ("staff", True, True),
+    ],
 )
 def test_drafts_only_for_their_organisation_and_coordination(client, world, cast, who, sees_a, sees_b):
     client.force_login(getattr(cast, who))
@@ -164,21 +183,30 @@ def _grow(plan, theme, cast, count):
         space_services.space_seat_citizen(space=space, citizen=f.make_citizen())
         for month in (5, 11):
             meeting = f.make_meeting(space, date=datetime.date(2014, month, 1 + i % 28))
-            space_services.decision_record(meeting=meeting, text="Décision", follow_ups=[{"what": "Suivi", "responsible_organisation": org}])
+            space_services.decision_record(
+                meeting=meeting, text="Décision", follow_ups=[{"what": "Suivi", "responsible_organisation": org}]
+            )
         f.make_meeting(space, date=timezone.localdate() + datetime.timedelta(days=1 + i))
         for j in range(2):
             project = f.make_project(
-                lead=[cast.org_a, cast.org_b, org][(i + j) % 3], theme=theme, space=space,
+                lead=[cast.org_a, cast.org_b, org][(i + j) % 3],
+                theme=theme,
+                space=space,
                 status=statuses[(2 * i + j) % len(statuses)],
             )
             project.partnerships.create(organisation=cast.org_a if j else cast.org_b)
             if project.is_fundable:
                 commitment = f.commit(source=fqis, project=project, amount="100.00")
-                ledger_services.disbursement_create(commitment=commitment, amount=Decimal("40.00"), paid_on=datetime.date(2014, 8, 1))
+                ledger_services.disbursement_create(
+                    commitment=commitment, amount=Decimal("40.00"), paid_on=datetime.date(2014, 8, 1)
+                )
                 for percent in (20, 50):
                     ProgressReport.objects.create(
-                        project=project, period_start=datetime.date(2014, 4, 1),
-                        period_end=datetime.date(2014, 4 + percent // 10, 1), percent_done=percent, people_reached=percent,
+                        project=project,
+                        period_start=datetime.date(2014, 4, 1),
+                        period_end=datetime.date(2014, 4 + percent // 10, 1),
+                        percent_done=percent,
+                        people_reached=percent,
                     )
 
 
@@ -201,7 +229,9 @@ def _count(client, url):
         ("staff", 13),
     ],
 )
-def test_theme_page_queries_do_not_grow_with_the_data(client, asis, housing, cast, who, bound, django_assert_max_num_queries):
+def test_theme_page_queries_do_not_grow_with_the_data(
+    client, asis, housing, cast, who, bound, django_assert_max_num_queries
+):
     if who != "anonymous":
         client.force_login(getattr(cast, who))
     url = f"/enjeux/{SLUG}/"
@@ -221,7 +251,9 @@ def test_a_large_theme_pages_its_spaces_and_projects_and_sums_all_of_them(client
     for i in range(per_page + 2):
         f.make_space(themes=[housing], name=f"Lieu {i:02d}")
     for i in range(per_page + 1):
-        project = f.make_project(lead=cast.org_b, theme=housing, status=ProjectStatus.ACCEPTED, title=f"Accepté {i:02d}")
+        project = f.make_project(
+            lead=cast.org_b, theme=housing, status=ProjectStatus.ACCEPTED, title=f"Accepté {i:02d}"
+        )
         f.commit(source=fqis, project=project, amount="10.01")
     for i in range(3):
         f.make_project(lead=cast.org_b, theme=housing, status=ProjectStatus.SUBMITTED, title=f"Déposé {i}")
@@ -240,6 +272,10 @@ def test_a_large_theme_pages_its_spaces_and_projects_and_sums_all_of_them(client
     assert f"Projets 1 à {per_page} sur {per_page + 4}" in page and f"Lieux 1 à {per_page} sur {per_page + 2}" in page
 
     second = client.get(url, {"page": 2, "lieux": 2})
-    assert [p.title for p in second.context["projects"]] == [f"Accepté {i:02d}" for i in range(per_page - 3, per_page + 1)]
+    assert [p.title for p in second.context["projects"]] == [
+        f"Accepté {i:02d}" for i in range(per_page - 3, per_page + 1)
+    ]
     assert [s.name for s in second.context["spaces"]] == [f"Lieu {i:02d}" for i in range(per_page, per_page + 2)]
-    assert client.get(url, {"page": "x", "lieux": "999"}).status_code == 200  # a bad page number shows a page, not an error
+    assert (
+        client.get(url, {"page": "x", "lieux": "999"}).status_code == 200
+    )  # a bad page number shows a page, not an error

@@ -8,9 +8,17 @@ from tests.privacy.privacy_helpers import COORDINATION_PAGES, person_kwargs
 
 
 @pytest.mark.parametrize("name, who", COORDINATION_PAGES)
-@pytest.mark.parametrize("role, expected", [
-    ("anonymous", "login"), ("alice", 403), ("bob", 403), ("charlie", 403), ("staff", 403), ("coordinator", 200),
-])
+@pytest.mark.parametrize(
+    "role, expected",
+    [
+        ("anonymous", "login"),
+        ("alice", 403),
+        ("bob", 403),
+        ("charlie", 403),
+        ("staff", 403),
+        ("coordinator", 200),
+    ],
+)
 def test_only_coordination_opens_the_register(login, cast, trail, name, who, role, expected):
     client = login(getattr(cast, role))
     open_ = client.post if "export" in name else client.get  # an export is logged, so it is a POST
@@ -56,6 +64,7 @@ def test_the_privacy_page_is_public_and_names_the_officer(login, cast, settings,
 
 def test_the_privacy_page_shows_every_retention_period(client, db):
     from privacy import policy
+
     response = client.get(reverse("privacy:privacy-policy"))
     text = response.content.decode()
     assert text.count('data-testid="retention"') == len(policy.RETENTION)

@@ -36,15 +36,26 @@ def test_the_signup_form_asks_each_purpose_and_ticks_none(client, db):
 
 
 def test_signup_stores_the_ticked_consent_with_its_version(client, cast):
-    client.post(reverse("privacy:signup"), {
-        "username": "denise", "first_name": "Denise", "last_name": "Gagnon", "email": "denise@example.org",
-        "password1": PASSWORD, "password2": PASSWORD, "choice": "join", "join": cast.org_a.pk,
-        "consent_nouvelles": "on",
-    })
+    client.post(
+        reverse("privacy:signup"),
+        {
+            "username": "denise",
+            "first_name": "Denise",
+            "last_name": "Gagnon",
+            "email": "denise@example.org",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "choice": "join",
+            "join": cast.org_a.pk,
+            "consent_nouvelles": "on",
+        },
+    )
     user = User.objects.get(username="denise")
     consent = Consent.objects.get(user=user)
     assert (consent.purpose, consent.text_version, consent.source) == (
-        ConsentPurpose.NEWS, policy.PURPOSES[ConsentPurpose.NEWS].version, Consent.Source.SIGNUP
+        ConsentPurpose.NEWS,
+        policy.PURPOSES[ConsentPurpose.NEWS].version,
+        Consent.Source.SIGNUP,
     )
     assert consent.text == str(policy.PURPOSES[ConsentPurpose.NEWS].text)
     assert consent.given_at.date() == timezone.localdate() and consent.is_active
@@ -55,11 +66,21 @@ def test_a_consent_that_cannot_be_recorded_leaves_no_account(client, cast, monke
         raise ValidationError("Consentement impossible à noter.")
 
     monkeypatch.setattr(services, "consent_give", refuse)
-    response = client.post(reverse("privacy:signup"), {
-        "username": "denise", "first_name": "Denise", "last_name": "Gagnon", "email": "denise@example.org",
-        "password1": PASSWORD, "password2": PASSWORD, "choice": "new", "org_name": "Maison des jeunes",
-        "org_kind": "community", "consent_nouvelles": "on",
-    })
+    response = client.post(
+        reverse("privacy:signup"),
+        {
+            "username": "denise",
+            "first_name": "Denise",
+            "last_name": "Gagnon",
+            "email": "denise@example.org",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "choice": "new",
+            "org_name": "Maison des jeunes",
+            "org_kind": "community",
+            "consent_nouvelles": "on",
+        },
+    )
     assert response.status_code == 200 and "Consentement impossible à noter." in response.content.decode()
     assert not User.objects.filter(username="denise").exists()
     assert not Organisation.objects.filter(name="Maison des jeunes").exists()
@@ -109,10 +130,15 @@ def test_the_old_consents_move_to_the_new_model(db):
     agreed = f.make_citizen(consent_to_contact=True, consent_given_on=datetime.date(2013, 5, 14))
     f.make_citizen(consent_to_contact=False)
     # The models as that migration knew them: Consent was the organisations app's then.
-    migration.copy_legacy_consents(MigrationLoader(connection).project_state(("organisations", "0003_privacy")).apps, None)
+    migration.copy_legacy_consents(
+        MigrationLoader(connection).project_state(("organisations", "0003_privacy")).apps, None
+    )
     consent = Consent.objects.get()
     assert (consent.citizen, consent.purpose, consent.text_version, consent.source) == (
-        agreed, "contact", "avant-loi-25", "migration"
+        agreed,
+        "contact",
+        "avant-loi-25",
+        "migration",
     )
     assert timezone.localtime(consent.given_at).date() == datetime.date(2013, 5, 14)
 
@@ -122,7 +148,11 @@ def test_the_old_consents_move_to_the_new_model(db):
 
 @pytest.mark.parametrize("who, sees", [("bob", False), ("staff", False), ("coordinator", True), ("alice", True)])
 def test_a_member_s_email_is_shown_to_coordination_only(login, cast, trail, who, sees):
-    page = login(getattr(cast, who)).get(reverse("organisations:organisation-detail", args=[cast.org_a.pk])).content.decode()
+    page = (
+        login(getattr(cast, who))
+        .get(reverse("organisations:organisation-detail", args=[cast.org_a.pk]))
+        .content.decode()
+    )
     assert ("alice@example.org" in page) is sees
 
 
@@ -152,7 +182,9 @@ def test_personnel_reads_citizens_in_the_admin_without_their_contact_details(cli
 
 def test_a_consent_noted_with_the_old_form_is_shown_on_the_person_page(login, cast):
     citizen = f.make_citizen(first_name="Lise", consent_to_contact=True, consent_given_on=datetime.date(2013, 5, 14))
-    page = login(cast.coordinator).get(
-        reverse("privacy:privacy-person-detail", kwargs={"kind": "citoyens", "pk": citizen.pk})
-    ).content.decode()
+    page = (
+        login(cast.coordinator)
+        .get(reverse("privacy:privacy-person-detail", kwargs={"kind": "citoyens", "pk": citizen.pk}))
+        .content.decode()
+    )
     assert "Consentement à être contacté noté le 2013-05-14" in page

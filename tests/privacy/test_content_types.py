@@ -26,13 +26,19 @@ def test_the_content_types_move_with_their_permissions_grants_and_log(cast):
     # A database made before the move: the same rows, under the organisations app.
     migration.content_types_to_organisations(apps, None)
     ContentType.objects.clear_cache()
-    assert dict(ContentType.objects.filter(app_label="organisations", model__in=migration.MODELS)
-                .values_list("model", "pk")) == ids
+    assert (
+        dict(
+            ContentType.objects.filter(app_label="organisations", model__in=migration.MODELS).values_list("model", "pk")
+        )
+        == ids
+    )
 
     migration.content_types_to_privacy(apps, None)
     ContentType.objects.clear_cache()
-    assert dict(ContentType.objects.filter(app_label="privacy", model__in=migration.MODELS)
-                .values_list("model", "pk")) == ids
+    assert (
+        dict(ContentType.objects.filter(app_label="privacy", model__in=migration.MODELS).values_list("model", "pk"))
+        == ids
+    )
     view_consent = Permission.objects.get(content_type__app_label="privacy", codename="view_consent")
     assert view_consent.content_type_id == ids["consent"]
     assert Group.objects.get(name=PERSONNEL).permissions.filter(pk=view_consent.pk).exists()

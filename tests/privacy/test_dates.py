@@ -26,7 +26,9 @@ def test_a_request_received_on_an_absurd_date_is_refused(login, cast, trail, day
     assert not PrivacyRequest.objects.exists()
 
 
-@pytest.mark.parametrize("field", ["occurred_on", "occurred_until", "discovered_on", "cai_notified_on", "people_notified_on"])
+@pytest.mark.parametrize(
+    "field", ["occurred_on", "occurred_until", "discovered_on", "cai_notified_on", "people_notified_on"]
+)
 @pytest.mark.parametrize("day", ABSURD)
 def test_an_incident_dated_absurdly_is_refused(login, cast, field, day):
     response = login(cast.coordinator).post(reverse("privacy:incident-create"), {**FORM, field: day})
@@ -38,8 +40,14 @@ def test_the_service_refuses_a_discovery_in_year_9999_without_a_500(cast):
     """Keeping an entry five years after its discovery has no answer in year 9999: the future is refused first."""
     with pytest.raises(ValidationError) as error:
         services.incident_record(
-            by=cast.coordinator, information_involved="Courriels", circumstances="Erreur", occurred_on=datetime.date(2026, 3, 2),
-            discovered_on=datetime.date(9999, 12, 31), people_affected=3, risk_assessment="Faible", measures_taken="Rappel",
+            by=cast.coordinator,
+            information_involved="Courriels",
+            circumstances="Erreur",
+            occurred_on=datetime.date(2026, 3, 2),
+            discovered_on=datetime.date(9999, 12, 31),
+            people_affected=3,
+            risk_assessment="Faible",
+            measures_taken="Rappel",
         )
     assert "discovered_on" in error.value.message_dict
     assert not ConfidentialityIncident.objects.exists()

@@ -24,8 +24,14 @@ def test_a_correction_is_logged_with_the_old_and_new_values(login, cast, trail):
     client = login(cast.coordinator)
     response = client.post(
         reverse("privacy:privacy-person-rectify", kwargs=person_kwargs(trail, "citizen")),
-        {"first_name": "Réjeanne", "last_name": "Côté-Roy", "email": "rcote@example.org", "phone": "819 555-0101",
-         "neighbourhood": "Évain", "notes": "Préfère les rencontres du soir."},
+        {
+            "first_name": "Réjeanne",
+            "last_name": "Côté-Roy",
+            "email": "rcote@example.org",
+            "phone": "819 555-0101",
+            "neighbourhood": "Évain",
+            "notes": "Préfère les rencontres du soir.",
+        },
     )
     assert response.status_code == 302
     trail.citizen.refresh_from_db()
@@ -50,8 +56,13 @@ def test_a_bad_correction_is_refused_in_french(login, cast, trail):
 
 
 def test_erasing_a_citizen_keeps_the_counts_and_leaves_no_name(login, cast, trail):
-    request = services.privacy_request_create(person=trail.citizen, kind="erasure", by=cast.coordinator,
-                                             received_on=timezone.localdate(), details="Réjeanne a appelé.")
+    request = services.privacy_request_create(
+        person=trail.citizen,
+        kind="erasure",
+        by=cast.coordinator,
+        received_on=timezone.localdate(),
+        details="Réjeanne a appelé.",
+    )
     services.person_rectify(person=trail.citizen, by=cast.coordinator, last_name="Côté-Roy")
     client = login(cast.coordinator)
     url = reverse("privacy:privacy-person-erase", kwargs=person_kwargs(trail, "citizen"))
@@ -161,7 +172,9 @@ def test_invitations_to_the_person_are_exported_then_forgotten_by_the_erasure(lo
     from organisations import services as organisation_services
     from organisations.models import MembershipInvitation
 
-    organisation_services.member_invite(organisation=cast.org_b, email="Alice@Example.org", by=cast.charlie, base_url="/")
+    organisation_services.member_invite(
+        organisation=cast.org_b, email="Alice@Example.org", by=cast.charlie, base_url="/"
+    )
     exported = json.loads(_export(login(cast.coordinator), trail, "user"))
     rows = {t["table"]: t["rows"] for t in exported["tables"]}["organisations.membershipinvitation"]
     assert [row["organisation"].split(" (#")[0] for row in rows] == ["Organisme B"]

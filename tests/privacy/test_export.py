@@ -17,8 +17,9 @@ def _tables(data):
 
 
 def test_the_json_export_of_a_citizen_holds_profile_seats_attendance_and_consents(login, cast, trail):
-    request = services.privacy_request_create(person=trail.citizen, kind="access", by=cast.coordinator,
-                                             received_on=timezone.localdate())
+    request = services.privacy_request_create(
+        person=trail.citizen, kind="access", by=cast.coordinator, received_on=timezone.localdate()
+    )
     response = login(cast.coordinator).post(
         reverse("privacy:privacy-export-json", kwargs=person_kwargs(trail, "citizen")), {"request": request.pk}
     )
@@ -53,7 +54,9 @@ def test_the_json_export_of_a_partner_holds_memberships_attendance_and_the_repor
 
 
 def test_the_csv_export_reads_back_with_its_accents(login, cast, trail):
-    response = login(cast.coordinator).post(reverse("privacy:privacy-export-csv", kwargs=person_kwargs(trail, "citizen")))
+    response = login(cast.coordinator).post(
+        reverse("privacy:privacy-export-csv", kwargs=person_kwargs(trail, "citizen"))
+    )
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     text = response.content.decode("utf-8-sig")  # with a BOM, so Excel reads UTF-8
     rows = list(csv.DictReader(io.StringIO(text)))
@@ -67,8 +70,9 @@ def test_the_csv_export_reads_back_with_its_accents(login, cast, trail):
 
 
 def test_an_export_for_another_persons_request_is_refused(login, cast, trail):
-    other = services.privacy_request_create(person=trail.user, kind="access", by=cast.coordinator,
-                                           received_on=timezone.localdate())
+    other = services.privacy_request_create(
+        person=trail.user, kind="access", by=cast.coordinator, received_on=timezone.localdate()
+    )
     response = login(cast.coordinator).post(
         reverse("privacy:privacy-export-json", kwargs=person_kwargs(trail, "citizen")), {"request": other.pk}
     )
@@ -79,7 +83,9 @@ def test_an_export_for_another_persons_request_is_refused(login, cast, trail):
 def test_a_csv_cell_that_looks_like_a_formula_is_not_run(login, cast, trail):
     trail.citizen.notes = '=HYPERLINK("http://exemple.org","clic")'
     trail.citizen.save()
-    response = login(cast.coordinator).post(reverse("privacy:privacy-export-csv", kwargs=person_kwargs(trail, "citizen")))
+    response = login(cast.coordinator).post(
+        reverse("privacy:privacy-export-csv", kwargs=person_kwargs(trail, "citizen"))
+    )
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     notes = next(row["valeur"] for row in rows if row["table"] == "profil" and row["champ"] == "notes")
     assert notes == "'" + trail.citizen.notes
@@ -108,7 +114,8 @@ def test_the_export_needs_the_csrf_token(cast, trail):
 
 
 def test_the_request_page_exports_for_its_request(login, cast, trail):
-    request = services.privacy_request_create(person=trail.citizen, kind="access", by=cast.coordinator,
-                                             received_on=timezone.localdate())
+    request = services.privacy_request_create(
+        person=trail.citizen, kind="access", by=cast.coordinator, received_on=timezone.localdate()
+    )
     page = login(cast.coordinator).get(request.get_absolute_url()).content.decode()
     assert f'name="request" value="{request.pk}"' in page

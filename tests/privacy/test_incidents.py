@@ -25,9 +25,14 @@ FORM = {
 
 def _record(cast, **overrides):
     fields = {
-        "information_involved": "Courriels", "circumstances": "Erreur d'envoi", "occurred_on": datetime.date(2026, 3, 2),
-        "discovered_on": datetime.date(2026, 3, 4), "people_affected": 3, "risk_assessment": "Faible",
-        "measures_taken": "Rappel", **overrides,
+        "information_involved": "Courriels",
+        "circumstances": "Erreur d'envoi",
+        "occurred_on": datetime.date(2026, 3, 2),
+        "discovered_on": datetime.date(2026, 3, 4),
+        "people_affected": 3,
+        "risk_assessment": "Faible",
+        "measures_taken": "Rappel",
+        **overrides,
     }
     return services.incident_record(by=cast.coordinator, **fields)
 
@@ -39,7 +44,9 @@ def test_a_coordinator_records_an_incident_kept_five_years(login, cast):
     assert response.status_code == 302 and response.url == incident.get_absolute_url()
     assert incident.kept_until == datetime.date(2031, 3, 4)
     assert (incident.people_affected, incident.people_notified_on, incident.recorded_by) == (
-        42, datetime.date(2026, 3, 6), cast.coordinator
+        42,
+        datetime.date(2026, 3, 6),
+        cast.coordinator,
     )
     page = client.get(incident.get_absolute_url()).content.decode()
     assert "2031-03-04" in page
@@ -49,21 +56,32 @@ def test_a_coordinator_records_an_incident_kept_five_years(login, cast):
 
 def test_notices_are_added_later(login, cast):
     incident = _record(cast)
-    login(cast.coordinator).post(incident.get_absolute_url(), {
-        **FORM, "people_affected": "3", "cai_notified_on": "2026-03-10", "serious_risk": "on",
-    })
+    login(cast.coordinator).post(
+        incident.get_absolute_url(),
+        {
+            **FORM,
+            "people_affected": "3",
+            "cai_notified_on": "2026-03-10",
+            "serious_risk": "on",
+        },
+    )
     incident.refresh_from_db()
     assert (incident.cai_notified_on, incident.serious_risk, incident.kept_until) == (
-        datetime.date(2026, 3, 10), True, datetime.date(2031, 3, 4)
+        datetime.date(2026, 3, 10),
+        True,
+        datetime.date(2031, 3, 4),
     )
 
 
-@pytest.mark.parametrize("overrides, message", [
-    ({"discovered_on": "2026-03-01"}, "L'incident ne peut pas avoir été découvert avant d'avoir eu lieu."),
-    ({"people_affected": "-3"}, "Assurez-vous que cette valeur est supérieure ou égale à 0."),
-    ({"measures_taken": ""}, "Ce champ est obligatoire."),
-    ({"cai_notified_on": "2026-03-01"}, "Un avis ne peut précéder la prise de connaissance de l'incident."),
-])
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"discovered_on": "2026-03-01"}, "L'incident ne peut pas avoir été découvert avant d'avoir eu lieu."),
+        ({"people_affected": "-3"}, "Assurez-vous que cette valeur est supérieure ou égale à 0."),
+        ({"measures_taken": ""}, "Ce champ est obligatoire."),
+        ({"cai_notified_on": "2026-03-01"}, "Un avis ne peut précéder la prise de connaissance de l'incident."),
+    ],
+)
 def test_bad_input_is_refused_in_french_and_nothing_saved(login, cast, overrides, message):
     response = login(cast.coordinator).post(reverse("privacy:incident-create"), {**FORM, **overrides})
     assert message in html.unescape(response.content.decode())
@@ -72,9 +90,7 @@ def test_bad_input_is_refused_in_french_and_nothing_saved(login, cast, overrides
 
 def test_a_future_date_is_refused(login, cast):
     tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
-    response = login(cast.coordinator).post(
-        reverse("privacy:incident-create"), {**FORM, "discovered_on": tomorrow}
-    )
+    response = login(cast.coordinator).post(reverse("privacy:incident-create"), {**FORM, "discovered_on": tomorrow})
     assert "Cette date ne peut pas être dans le futur." in response.content.decode()
     assert not ConfidentialityIncident.objects.exists()
 

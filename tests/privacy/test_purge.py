@@ -41,13 +41,15 @@ def _people(cast, theme):
 
 def test_dry_run_changes_nothing(cast, theme):
     gone, active, seated, left = _people(cast, theme)
-    before = list(Citizen.objects.order_by("pk").values_list("first_name", "email")), list(
-        User.objects.order_by("pk").values_list("username", "email", "is_active")
+    before = (
+        list(Citizen.objects.order_by("pk").values_list("first_name", "email")),
+        list(User.objects.order_by("pk").values_list("username", "email", "is_active")),
     )
     out = StringIO()
     call_command("purge_personal_data", "--dry-run", stdout=out)
-    after = list(Citizen.objects.order_by("pk").values_list("first_name", "email")), list(
-        User.objects.order_by("pk").values_list("username", "email", "is_active")
+    after = (
+        list(Citizen.objects.order_by("pk").values_list("first_name", "email")),
+        list(User.objects.order_by("pk").values_list("username", "email", "is_active")),
     )
     assert after == before
     assert not PrivacyAction.objects.filter(action=PrivacyAction.Action.PURGE).exists()

@@ -32,18 +32,25 @@ def test_a_coordinator_logs_a_request_from_the_person_page(login, cast, trail):
     )
     request = PrivacyRequest.objects.get()
     assert response.status_code == 302 and response.url == request.get_absolute_url()
-    assert (request.citizen, request.kind, request.due_on) == (trail.citizen, "erasure", received + datetime.timedelta(days=30))
+    assert (request.citizen, request.kind, request.due_on) == (
+        trail.citizen,
+        "erasure",
+        received + datetime.timedelta(days=30),
+    )
     entry = PrivacyAction.objects.get(action=PrivacyAction.Action.REQUEST)
     assert (entry.by, entry.request, entry.citizen) == (cast.coordinator, request, trail.citizen)
     page = client.get(request.get_absolute_url()).content.decode()
     assert (received + datetime.timedelta(days=30)).isoformat() in page
 
 
-@pytest.mark.parametrize("received_on, message", [
-    ("", "Ce champ est obligatoire."),
-    ("2099-01-01", "La date de réception ne peut pas être dans le futur."),
-    ("pas une date", "Saisissez une date valide."),
-])
+@pytest.mark.parametrize(
+    "received_on, message",
+    [
+        ("", "Ce champ est obligatoire."),
+        ("2099-01-01", "La date de réception ne peut pas être dans le futur."),
+        ("pas une date", "Saisissez une date valide."),
+    ],
+)
 def test_a_bad_receipt_date_is_refused_in_french_and_nothing_is_saved(login, cast, trail, received_on, message):
     response = login(cast.coordinator).post(
         reverse("privacy:privacy-request-create", kwargs=person_kwargs(trail, "user")),
@@ -57,10 +64,12 @@ def test_a_bad_receipt_date_is_refused_in_french_and_nothing_is_saved(login, cas
 
 def test_the_list_flags_overdue_requests_first(login, cast, trail):
     today = timezone.localdate()
-    late = services.privacy_request_create(person=trail.citizen, kind="access", by=cast.coordinator,
-                                          received_on=today - datetime.timedelta(days=45))
-    recent = services.privacy_request_create(person=trail.user, kind="portability", by=cast.coordinator,
-                                            received_on=today - datetime.timedelta(days=1))
+    late = services.privacy_request_create(
+        person=trail.citizen, kind="access", by=cast.coordinator, received_on=today - datetime.timedelta(days=45)
+    )
+    recent = services.privacy_request_create(
+        person=trail.user, kind="portability", by=cast.coordinator, received_on=today - datetime.timedelta(days=1)
+    )
     page = login(cast.coordinator).get(reverse("privacy:privacy-request-list")).content.decode()
     assert 'data-testid="overdue-count"' in page
     assert page.index(late.get_absolute_url()) < page.index(recent.get_absolute_url())
@@ -70,8 +79,9 @@ def test_the_list_flags_overdue_requests_first(login, cast, trail):
 
 
 def test_closing_a_request_needs_an_answer(login, cast, trail):
-    request = services.privacy_request_create(person=trail.citizen, kind="access", by=cast.coordinator,
-                                             received_on=timezone.localdate())
+    request = services.privacy_request_create(
+        person=trail.citizen, kind="access", by=cast.coordinator, received_on=timezone.localdate()
+    )
     client = login(cast.coordinator)
     response = client.post(request.get_absolute_url(), {"status": "done", "answer": ""})
     assert "Indiquez la réponse donnée à la personne." in response.content.decode()
@@ -93,8 +103,9 @@ def test_the_list_costs_the_same_queries_for_many_requests(login, cast, django_a
     today = timezone.localdate()
     for i in range(30):
         person = f.make_citizen() if i % 2 else f.make_user()
-        services.privacy_request_create(person=person, kind="access", by=cast.coordinator,
-                                       received_on=today - datetime.timedelta(days=i * 2))
+        services.privacy_request_create(
+            person=person, kind="access", by=cast.coordinator, received_on=today - datetime.timedelta(days=i * 2)
+        )
     client = login(cast.coordinator)
     # session, user, roles; the requests with their person (one join); overdue, open and incident counts
     with django_assert_max_num_queries(8):
@@ -105,11 +116,13 @@ def test_the_list_costs_the_same_queries_for_many_requests(login, cast, django_a
 def test_the_person_page_costs_the_same_queries_for_a_long_history(login, cast, trail, django_assert_max_num_queries):
     today = timezone.localdate()
     for i in range(15):
-        request = services.privacy_request_create(person=trail.citizen, kind="access", by=cast.coordinator,
-                                                 received_on=today - datetime.timedelta(days=i))
+        request = services.privacy_request_create(
+            person=trail.citizen, kind="access", by=cast.coordinator, received_on=today - datetime.timedelta(days=i)
+        )
         services.person_export(person=trail.citizen, fmt="json", by=cast.coordinator, request=request)
-        services.consents_set(person=trail.citizen, purposes=set() if i % 2 else {"nouvelles"}, source="coordination",
-                             by=cast.coordinator)
+        services.consents_set(
+            person=trail.citizen, purposes=set() if i % 2 else {"nouvelles"}, source="coordination", by=cast.coordinator
+        )
     client = login(cast.coordinator)
     url = reverse("privacy:privacy-person-detail", kwargs=person_kwargs(trail, "citizen"))
     # session, user, roles; the citizen; its consents with who recorded and withdrew them;
@@ -124,10 +137,14 @@ def test_the_person_page_costs_the_same_queries_for_a_long_history(login, cast, 
 def test_the_incident_register_costs_the_same_queries_for_many_incidents(login, cast, django_assert_max_num_queries):
     for i in range(25):
         services.incident_record(
-            by=cast.coordinator, information_involved=f"Liste {i}", circumstances="Envoi", people_affected=i,
+            by=cast.coordinator,
+            information_involved=f"Liste {i}",
+            circumstances="Envoi",
+            people_affected=i,
             occurred_on=datetime.date(2025, 1, 1) + datetime.timedelta(days=i),
             discovered_on=datetime.date(2025, 2, 1) + datetime.timedelta(days=i),
-            risk_assessment="Faible", measures_taken="Rappel",
+            risk_assessment="Faible",
+            measures_taken="Rappel",
         )
     client = login(cast.coordinator)
     # session, user, roles; the incidents

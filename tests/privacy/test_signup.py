@@ -14,8 +14,13 @@ PASSWORD = "Rouyn-Noranda-2013!"
 
 def person(**extra):
     return {
-        "username": "denise", "first_name": "Denise", "last_name": "Gagnon", "email": "denise@example.org",
-        "password1": PASSWORD, "password2": PASSWORD, **extra,
+        "username": "denise",
+        "first_name": "Denise",
+        "last_name": "Gagnon",
+        "email": "denise@example.org",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        **extra,
     }
 
 
@@ -33,7 +38,9 @@ def test_the_signup_page_is_in_french_and_linked_from_the_login_page(client):
 
 def test_signup_with_a_new_organisation(client, cast):
     response = client.post(
-        URL, person(choice="new", org_name="Maison des jeunes", org_kind="community", org_sector="Jeunesse"), follow=True
+        URL,
+        person(choice="new", org_name="Maison des jeunes", org_kind="community", org_sector="Jeunesse"),
+        follow=True,
     )
     org = Organisation.objects.get(name="Maison des jeunes")
     user = User.objects.get(username="denise")
@@ -68,12 +75,28 @@ def test_a_pending_organisation_cannot_be_joined(client, cast):
 @pytest.mark.parametrize(
     "data, field, message",
     [
-        (person(username="alice", choice="new", org_name="X", org_kind="community"), "username", "Ce nom d'utilisateur est déjà pris."),
-        (person(password2="autre-chose-2013!", choice="new", org_name="X", org_kind="community"), "password2", "Les deux mots de passe ne concordent pas."),
+        (
+            person(username="alice", choice="new", org_name="X", org_kind="community"),
+            "username",
+            "Ce nom d'utilisateur est déjà pris.",
+        ),
+        (
+            person(password2="autre-chose-2013!", choice="new", org_name="X", org_kind="community"),
+            "password2",
+            "Les deux mots de passe ne concordent pas.",
+        ),
         (person(choice="new", org_kind="community"), "org_name", "Indiquez le nom de l'organisation."),
         (person(choice="join"), "join", "Choisissez l'organisation à joindre."),
-        (person(password1="1234", password2="1234", choice="new", org_name="X", org_kind="community"), "password1", "Ce mot de passe est trop court."),
-        (person(choice="new", org_name="organisme a", org_kind="community"), "org_name", "Une organisation porte déjà ce nom"),
+        (
+            person(password1="1234", password2="1234", choice="new", org_name="X", org_kind="community"),
+            "password1",
+            "Ce mot de passe est trop court.",
+        ),
+        (
+            person(choice="new", org_name="organisme a", org_kind="community"),
+            "org_name",
+            "Une organisation porte déjà ce nom",
+        ),
     ],
 )
 def test_bad_input_gets_a_french_error_and_saves_nothing(client, cast, data, field, message):
@@ -96,14 +119,27 @@ def test_sign_up_flooding_from_one_client_is_bounded(client, cast, settings):
     after the hour's limit with a clear French message; another client is not held back."""
     settings.MAIL_THROTTLE_PER_CLIENT = 3
     for i in range(3):
-        client.post(URL, person(username=f"robot{i}", email=f"robot{i}@example.org", choice="new",
-                                org_name=f"Robot {i}", org_kind="community"))
+        client.post(
+            URL,
+            person(
+                username=f"robot{i}",
+                email=f"robot{i}@example.org",
+                choice="new",
+                org_name=f"Robot {i}",
+                org_kind="community",
+            ),
+        )
         client.logout()
-    response = client.post(URL, person(username="robot9", email="robot9@example.org", choice="new",
-                                       org_name="Robot 9", org_kind="community"))
+    response = client.post(
+        URL,
+        person(username="robot9", email="robot9@example.org", choice="new", org_name="Robot 9", org_kind="community"),
+    )
     assert response.status_code == 200 and "Trop d'inscriptions" in page(response)
     assert User.objects.filter(username__startswith="robot").count() == 3
     assert not Organisation.objects.filter(name="Robot 9").exists()
-    other = client.post(URL, person(username="robot9", email="robot9@example.org", choice="new",
-                                    org_name="Robot 9", org_kind="community"), REMOTE_ADDR="192.0.2.8")
+    other = client.post(
+        URL,
+        person(username="robot9", email="robot9@example.org", choice="new", org_name="Robot 9", org_kind="community"),
+        REMOTE_ADDR="192.0.2.8",
+    )
     assert other.status_code == 302 and User.objects.filter(username="robot9").exists()

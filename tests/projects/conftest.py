@@ -19,7 +19,9 @@ from tests.projects.review_helpers import full_scores
 def projects(cast, theme):
     return {
         "draft_a": f.make_project(lead=cast.org_a, theme=theme, title="Brouillon de A"),
-        "submitted_a": f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.SUBMITTED, title="Déposé de A"),
+        "submitted_a": f.make_project(
+            lead=cast.org_a, theme=theme, status=ProjectStatus.SUBMITTED, title="Déposé de A"
+        ),
         "accepted_b": f.make_project(lead=cast.org_b, theme=theme, status=ProjectStatus.ACCEPTED, title="Accepté de B"),
     }
 
@@ -29,14 +31,22 @@ def page(response) -> str:
 
 
 def formset_management(prefix, total=0, initial=0):
-    return {f"{prefix}-TOTAL_FORMS": str(total), f"{prefix}-INITIAL_FORMS": str(initial),
-            f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
 
 
 def project_form_data(**fields):
     """POST data for the project form: empty formsets unless rows are given (`partenaires-0-organisation`, ...)."""
-    data = {"title": "Cuisines collectives", **formset_management("partenaires"), **formset_management("indicateurs"),
-            **formset_management("financement")}
+    data = {
+        "title": "Cuisines collectives",
+        **formset_management("partenaires"),
+        **formset_management("indicateurs"),
+        **formset_management("financement"),
+    }
     for prefix in ("partenaires", "indicateurs", "financement"):
         rows = {key for key in fields if key.startswith(prefix + "-")}
         if rows:
@@ -46,6 +56,7 @@ def project_form_data(**fields):
 
 
 # The review: an analysis grid and a project at each step.
+
 
 @pytest.fixture
 def criteria(plan):
@@ -58,7 +69,9 @@ def criteria(plan):
 
 @pytest.fixture
 def submitted(cast, theme):
-    return f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.SUBMITTED, by=cast.alice, title="Cuisines collectives")
+    return f.make_project(
+        lead=cast.org_a, theme=theme, status=ProjectStatus.SUBMITTED, by=cast.alice, title="Cuisines collectives"
+    )
 
 
 @pytest.fixture
@@ -70,9 +83,14 @@ def under_analysis(cast, submitted, criteria):
 
 @pytest.fixture
 def recommended(cast, under_analysis, criteria):
-    review_services.review_save_scores(review=under_analysis, scores=full_scores(criteria), committee="Marie\nJean", by=cast.coordinator)
+    review_services.review_save_scores(
+        review=under_analysis, scores=full_scores(criteria), committee="Marie\nJean", by=cast.coordinator
+    )
     review_services.review_recommend(
-        review=under_analysis, recommendation="favorable", note="Projet solide, bien appuyé.", by=cast.coordinator,
+        review=under_analysis,
+        recommendation="favorable",
+        note="Projet solide, bien appuyé.",
+        by=cast.coordinator,
     )
     under_analysis.refresh_from_db()
     under_analysis.project.refresh_from_db()
@@ -80,6 +98,7 @@ def recommended(cast, under_analysis, criteria):
 
 
 # Progress reports.
+
 
 @pytest.fixture
 def private_media(settings, tmp_path):
@@ -94,12 +113,23 @@ def reporting(cast, theme):
     """A project of A under way, with organisation P as partner (dave is its member), two indicators
     and money committed; plus charlie's organisation B leading a project of its own."""
     org_p = f.make_organisation(name="Organisme P")
-    dave = f.make_user("dave", organisation=org_p, role=Membership.Role.RESPONSABLE, group=PARTENAIRE, email="dave@example.org")
-    project = f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.IN_PROGRESS, title="Cuisines collectives",
-                             amount_requested=Decimal("20000.00"))
+    dave = f.make_user(
+        "dave", organisation=org_p, role=Membership.Role.RESPONSABLE, group=PARTENAIRE, email="dave@example.org"
+    )
+    project = f.make_project(
+        lead=cast.org_a,
+        theme=theme,
+        status=ProjectStatus.IN_PROGRESS,
+        title="Cuisines collectives",
+        amount_requested=Decimal("20000.00"),
+    )
     ProjectPartner.objects.create(project=project, organisation=org_p)
-    people = Indicator.objects.create(project=project, name="Familles rejointes", unit="familles", target=Decimal("40"), order=1)
-    meals = Indicator.objects.create(project=project, name="Repas servis", unit="repas", target=Decimal("1200"), order=2)
+    people = Indicator.objects.create(
+        project=project, name="Familles rejointes", unit="familles", target=Decimal("40"), order=1
+    )
+    meals = Indicator.objects.create(
+        project=project, name="Repas servis", unit="repas", target=Decimal("1200"), order=2
+    )
     source = f.make_source(theme.plan)
     f.commit(source=source, project=project, amount=Decimal("12500.00"))
     return SimpleNamespace(project=project, org_p=org_p, dave=dave, people=people, meals=meals)

@@ -42,8 +42,6 @@ def upload(name: str, content: bytes, content_type: str = "application/octet-str
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
-
-
 def report_fields(**overrides) -> dict:
     """Keyword arguments of services.report_create for a valid progress report."""
     return {

@@ -10,5 +10,10 @@ def full_scores(criteria, score=4):
 
 
 def make_intention(cast, theme, *, lead=None, **fields):
-    return filing_services.project_create(by=cast.alice, status=ProjectStatus.INTENTION, lead=lead or cast.org_a, theme=theme,
-                                   **{"title": "Une intention", **fields})
+    return filing_services.project_create(
+        by=cast.alice,
+        status=ProjectStatus.INTENTION,
+        lead=lead or cast.org_a,
+        theme=theme,
+        **{"title": "Une intention", **fields},
+    )

@@ -93,12 +93,15 @@ def test_the_total_and_the_member_count_are_bounded(settings):
     assert "10 fichiers internes" in refused("budget.xlsx", archive(many))
 
 
-@pytest.mark.parametrize("kind, make", [
-    ("docx", lambda: _python_docx()),
-    ("xlsx", lambda: _openpyxl_xlsx()),
-    ("odt", lambda: office("odt")),
-    ("ods", lambda: office("ods")),
-])
+@pytest.mark.parametrize(
+    "kind, make",
+    [
+        ("docx", lambda: _python_docx()),
+        ("xlsx", lambda: _openpyxl_xlsx()),
+        ("odt", lambda: office("odt")),
+        ("ods", lambda: office("ods")),
+    ],
+)
 def test_real_documents_still_pass(kind, make):
     """Files as Word/LibreOffice and the Python libraries write them: their members in their own order."""
     assert validators.attachment_check(upload(f"document.{kind}", make()))
@@ -125,16 +128,22 @@ def _openpyxl_xlsx() -> bytes:
 
 
 def test_an_odf_mimetype_that_lies_is_refused():
-    content = archive({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<x/>"},
-                      compression=zipfile.ZIP_STORED)
+    content = archive(
+        {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<x/>"},
+        compression=zipfile.ZIP_STORED,
+    )
     assert "n'est pas un fichier ODT valide" in refused("lettre.odt", content)
 
 
 @pytest.mark.django_db
-def test_the_bomb_posted_with_a_report_is_refused_and_nothing_is_saved(client, cast, reporting, private_media, odt_bomb):
+def test_the_bomb_posted_with_a_report_is_refused_and_nothing_is_saved(
+    client, cast, reporting, private_media, odt_bomb
+):
     client.force_login(cast.alice)
-    response = client.post(reverse("projects:report-create", args=[reporting.project.pk]),
-                           report_post(attachments=[upload("rapport.odt", odt_bomb)]))
+    response = client.post(
+        reverse("projects:report-create", args=[reporting.project.pk]),
+        report_post(attachments=[upload("rapport.odt", odt_bomb)]),
+    )
     assert response.status_code == 400
     assert "« rapport.odt » est refusé : une fois décompressé" in page(response)
     assert not ProgressReport.objects.exists() and not ReportAttachment.objects.exists()

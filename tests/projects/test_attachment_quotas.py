@@ -55,7 +55,10 @@ def test_bytes_per_report(client, cast, report, settings, private_media):
     before = stored_files(private_media)
     response = add(client, report, [pdf("b.pdf", 2 * MIB + MIB // 2)])
     assert response.status_code == 400
-    assert "Les pièces jointes d'un rapport totalisent au plus 5 Mo : il en a déjà 3 Mo, vous en ajoutez 2,5 Mo." in page(response)
+    assert (
+        "Les pièces jointes d'un rapport totalisent au plus 5 Mo : il en a déjà 3 Mo, vous en ajoutez 2,5 Mo."
+        in page(response)
+    )
     assert report.attachments.count() == 1 and stored_files(private_media) == before
     assert add(client, report, [pdf("b.pdf", 2 * MIB)]).status_code == 302  # exactly the bound is fine
 
@@ -65,17 +68,21 @@ def test_bytes_per_organisation_over_all_its_reports(client, cast, reporting, re
     settings.ATTACHMENT_MAX_BYTES_PER_ORGANISATION = 10 * 1024 * 1024
     big = 4 * 1024 * 1024
     report_services.report_attachments_add(report=report, files=[pdf("a.pdf", big)], by=cast.alice)
-    other = report_services.report_create(project=reporting.project, by=cast.alice, attachments=[pdf("b.pdf", big)], **report_fields())
+    other = report_services.report_create(
+        project=reporting.project, by=cast.alice, attachments=[pdf("b.pdf", big)], **report_fields()
+    )
     client.force_login(cast.alice)
     before = stored_files(private_media)
     response = add(client, report, [pdf("c.pdf", big)])
     assert response.status_code == 400
-    assert ("Les pièces jointes de votre organisation totalisent au plus 10 Mo : elle en a déjà 8 Mo, "
-            "vous en ajoutez 4 Mo.") in page(response)
+    assert (
+        "Les pièces jointes de votre organisation totalisent au plus 10 Mo : elle en a déjà 8 Mo, vous en ajoutez 4 Mo."
+    ) in page(response)
     assert ReportAttachment.objects.count() == 2 and stored_files(private_media) == before
     # A new report is refused the same way, and the report itself is not filed either
-    response = client.post(reverse("projects:report-create", args=[reporting.project.pk]),
-                           report_post(attachments=[pdf("d.pdf", big)]))
+    response = client.post(
+        reverse("projects:report-create", args=[reporting.project.pk]), report_post(attachments=[pdf("d.pdf", big)])
+    )
     assert response.status_code == 400
     assert "Les pièces jointes de votre organisation totalisent au plus 10 Mo" in page(response)
     assert ProgressReport.objects.count() == 2 and stored_files(private_media) == before
@@ -85,8 +92,10 @@ def test_bytes_per_organisation_over_all_its_reports(client, cast, reporting, re
 def test_the_report_form_refuses_more_files_than_a_report_holds(client, cast, reporting, settings, private_media):
     settings.ATTACHMENT_MAX_FILES_PER_REPORT = 2
     client.force_login(cast.alice)
-    response = client.post(reverse("projects:report-create", args=[reporting.project.pk]),
-                           report_post(attachments=[pdf("a.pdf"), pdf("b.pdf"), pdf("c.pdf")]))
+    response = client.post(
+        reverse("projects:report-create", args=[reporting.project.pk]),
+        report_post(attachments=[pdf("a.pdf"), pdf("b.pdf"), pdf("c.pdf")]),
+    )
     assert response.status_code == 400
     assert "Un rapport compte au plus 2 pièces jointes" in " ".join(response.context["form"].errors["attachments"])
     assert not ProgressReport.objects.exists() and stored_files(private_media) == []
@@ -95,8 +104,9 @@ def test_the_report_form_refuses_more_files_than_a_report_holds(client, cast, re
 def test_the_service_applies_the_quota_to_every_caller(cast, reporting, settings, private_media):
     settings.ATTACHMENT_MAX_FILES_PER_REPORT = 1
     with pytest.raises(ValidationError) as error:
-        report_services.report_create(project=reporting.project, by=cast.alice, attachments=[pdf("a.pdf"), pdf("b.pdf")],
-                               **report_fields())
+        report_services.report_create(
+            project=reporting.project, by=cast.alice, attachments=[pdf("a.pdf"), pdf("b.pdf")], **report_fields()
+        )
     assert "Un rapport compte au plus 1 pièces jointes" in error.value.message_dict["attachments"][0]
     assert not ProgressReport.objects.exists() and stored_files(private_media) == []
 
@@ -106,7 +116,9 @@ def test_the_bounds_are_shown_on_both_forms(client, cast, reporting, report, set
     settings.ATTACHMENT_MAX_BYTES_PER_REPORT = 50 * 1024 * 1024
     settings.ATTACHMENT_MAX_BYTES_PER_ORGANISATION = 500 * 1024 * 1024
     client.force_login(cast.alice)
-    expected = "Un rapport compte au plus 20 pièces jointes et 50 Mo; celles de votre organisation totalisent au plus 500 Mo."
+    expected = (
+        "Un rapport compte au plus 20 pièces jointes et 50 Mo; celles de votre organisation totalisent au plus 500 Mo."
+    )
     assert expected in page(client.get(reverse("projects:report-create", args=[reporting.project.pk])))
     assert expected in page(client.get(reverse("projects:report-detail", args=[report.pk])))
 
@@ -129,7 +141,9 @@ def test_the_default_request_bound_leaves_room_for_the_french_message(settings):
 
 @pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
-def test_two_uploads_at_once_cannot_both_pass_the_organisation_quota(cast, reporting, settings, private_media, monkeypatch):
+def test_two_uploads_at_once_cannot_both_pass_the_organisation_quota(
+    cast, reporting, settings, private_media, monkeypatch
+):
     """The organisation's row is locked while its stored bytes are counted: of two uploads that each fit
     alone but not together, exactly one is stored (PostgreSQL, real concurrent connections)."""
     if connection.vendor != "postgresql":
@@ -141,7 +155,9 @@ def test_two_uploads_at_once_cannot_both_pass_the_organisation_quota(cast, repor
         time.sleep(0.5)  # a slow disk between the count and the write: without the lock, both would pass
 
     monkeypatch.setattr(validators, "attachments_quota_check", slow_check)
-    reports = [report_services.report_create(project=reporting.project, by=cast.alice, **report_fields()) for _ in range(2)]
+    reports = [
+        report_services.report_create(project=reporting.project, by=cast.alice, **report_fields()) for _ in range(2)
+    ]
     settings.ATTACHMENT_MAX_BYTES_PER_ORGANISATION = 3 * 1024 * 1024
     barrier = threading.Barrier(2)
 

@@ -48,10 +48,15 @@ def test_the_date_fields_of_the_project_forms_refuse_an_absurd_date(plan, theme,
 def test_dates_of_the_plans_years_are_accepted(plan, theme):
     project = f.make_project(lead=f.make_organisation(), theme=theme)
     for form, names in [
-        (forms.ProjectForm({"start_date": "2014-05-01", "end_date": "2015-03-31"}, plan=plan), ["start_date", "end_date"]),
+        (
+            forms.ProjectForm({"start_date": "2014-05-01", "end_date": "2015-03-31"}, plan=plan),
+            ["start_date", "end_date"],
+        ),
         (forms.BoardDecisionForm({"decided_on": "2014-03-20"}), ["decided_on"]),
-        (forms.ReportForm({"period_start": "2014-04-01", "period_end": "2014-09-30"}, project=project),
-         ["period_start", "period_end"]),
+        (
+            forms.ReportForm({"period_start": "2014-04-01", "period_end": "2014-09-30"}, project=project),
+            ["period_start", "period_end"],
+        ),
     ]:
         form.is_valid()
         for name in names:

@@ -16,9 +16,7 @@ def _post(login, cast, who, url, data=None):
     return login(getattr(cast, who)).post(url, data or {})
 
 
-@pytest.mark.parametrize(
-    "who, status", list(zip(WHO, [302, 200, 200, 200, 200, 200]))
-)
+@pytest.mark.parametrize("who, status", list(zip(WHO, [302, 200, 200, 200, 200, 200])))
 def test_project_list_access(login, cast, projects, who, status):
     response = _get(login, cast, who, reverse("projects:project-list"))
     assert response.status_code == status
@@ -90,7 +88,9 @@ def test_project_submit_access(login, cast, projects, key, who, status):
 
 @pytest.mark.parametrize("key, who, status", _matrix(COMMENT))
 def test_project_comment_access(login, cast, projects, key, who, status):
-    response = _post(login, cast, who, reverse("projects:project-comment-create", args=[projects[key].pk]), {"text": "Bonjour"})
+    response = _post(
+        login, cast, who, reverse("projects:project-comment-create", args=[projects[key].pk]), {"text": "Bonjour"}
+    )
     assert response.status_code == status
     assert projects[key].comments.count() == (1 if status == 302 and who != "anonymous" else 0)
 

@@ -12,11 +12,21 @@ INLINES = ("partnerships", "other_funding", "indicators", "status_changes")
 def form_data(project=None, *, theme, lead, **extra):
     data = {
         "title": project.title if project else "Cuisine collective",
-        "lead": lead.pk, "theme": theme.pk, "amount_requested": "5000.00", "status": ProjectStatus.DRAFT,
+        "lead": lead.pk,
+        "theme": theme.pk,
+        "amount_requested": "5000.00",
+        "status": ProjectStatus.DRAFT,
     }
     for prefix in INLINES:
         total = project.status_changes.count() if (project and prefix == "status_changes") else 0
-        data.update({f"{prefix}-TOTAL_FORMS": total, f"{prefix}-INITIAL_FORMS": total, f"{prefix}-MIN_NUM_FORMS": 0, f"{prefix}-MAX_NUM_FORMS": 1000})
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": total,
+                f"{prefix}-INITIAL_FORMS": total,
+                f"{prefix}-MIN_NUM_FORMS": 0,
+                f"{prefix}-MAX_NUM_FORMS": 1000,
+            }
+        )
     if project:
         for i, change in enumerate(project.status_changes.all()):
             data[f"status_changes-{i}-id"] = change.pk
@@ -49,14 +59,23 @@ def test_the_admin_moves_a_project_along_the_process_with_a_reason(client, cast,
     client.force_login(cast.coordinator)
     response = client.post(
         f"/admin/projects/actionproject/{project.pk}/change/",
-        form_data(project, theme=theme, lead=cast.org_a, new_status=ProjectStatus.UNDER_ANALYSIS, status_comment="Dossier complet"),
+        form_data(
+            project,
+            theme=theme,
+            lead=cast.org_a,
+            new_status=ProjectStatus.UNDER_ANALYSIS,
+            status_comment="Dossier complet",
+        ),
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     project.refresh_from_db()
     assert project.status == ProjectStatus.UNDER_ANALYSIS
     last = project.status_changes.last()
     assert (last.from_status, last.to_status, last.comment, last.changed_by) == (
-        ProjectStatus.SUBMITTED, ProjectStatus.UNDER_ANALYSIS, "Dossier complet", cast.coordinator
+        ProjectStatus.SUBMITTED,
+        ProjectStatus.UNDER_ANALYSIS,
+        "Dossier complet",
+        cast.coordinator,
     )
 
 

@@ -13,7 +13,9 @@ def test_a_partner_organisation_comments(client, cast, projects):
     project = projects["draft_a"]
     project.partnerships.create(organisation=cast.org_b)
     client.force_login(cast.charlie)
-    response = client.post(reverse("projects:project-comment-create", args=[project.pk]), {"text": "  On embarque.  "}, follow=True)
+    response = client.post(
+        reverse("projects:project-comment-create", args=[project.pk]), {"text": "  On embarque.  "}, follow=True
+    )
     comment = ProjectComment.objects.get()
     assert (comment.author, comment.organisation, comment.text) == (cast.charlie, cast.org_b, "On embarque.")
     assert "On embarque." in page(response)
@@ -21,7 +23,9 @@ def test_a_partner_organisation_comments(client, cast, projects):
 
 def test_coordination_comments(client, cast, projects):
     client.force_login(cast.coordinator)
-    client.post(reverse("projects:project-comment-create", args=[projects["submitted_a"].pk]), {"text": "Précisez le budget."})
+    client.post(
+        reverse("projects:project-comment-create", args=[projects["submitted_a"].pk]), {"text": "Précisez le budget."}
+    )
     assert ProjectComment.objects.get().organisation is None
 
 

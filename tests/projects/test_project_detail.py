@@ -18,11 +18,20 @@ pytestmark = pytest.mark.django_db
 def _complete(cast, theme, plan, partners=1, indicators=1):
     y1, y2, _ = plan.years.order_by("number")
     project = project_save_draft(
-        by=cast.alice, lead=cast.org_a, theme=theme, title="Complet", description="Quoi", target_population="Familles",
-        objectives="Nos objectifs", start_date=datetime.date(2014, 5, 1), end_date=datetime.date(2015, 3, 31),
+        by=cast.alice,
+        lead=cast.org_a,
+        theme=theme,
+        title="Complet",
+        description="Quoi",
+        target_population="Familles",
+        objectives="Nos objectifs",
+        start_date=datetime.date(2014, 5, 1),
+        end_date=datetime.date(2015, 3, 31),
         year_amounts={y1: Decimal("1250.50"), y2: Decimal("2000.00")},
-        partners=[{"organisation": f.make_organisation(), "contribution_kind": "cash", "contribution_value": Decimal("500")}
-                  for _ in range(partners)],
+        partners=[
+            {"organisation": f.make_organisation(), "contribution_kind": "cash", "contribution_value": Decimal("500")}
+            for _ in range(partners)
+        ],
         indicators=[{"name": f"Indicateur {i}", "target": Decimal("10")} for i in range(indicators)],
         other_funding=[{"kind": "funder", "source_name": "Centraide", "amount": Decimal("3000")}],
     )
@@ -34,8 +43,21 @@ def test_the_page_shows_the_project_its_money_and_its_partners(client, cast, the
     project = _complete(cast, theme, plan)
     client.force_login(cast.bob)
     text = page(client.get(reverse("projects:project-detail", args=[project.pk])))
-    for expected in ("Nos objectifs", "Familles", "1 250,50 $", "2 000 $", "3 250,50 $", "500 $", "En argent", "Centraide",
-                     "Indicateur 0", "Bien reçu.", "Brouillon", "Historique du statut", "Publier le commentaire"):
+    for expected in (
+        "Nos objectifs",
+        "Familles",
+        "1 250,50 $",
+        "2 000 $",
+        "3 250,50 $",
+        "500 $",
+        "En argent",
+        "Centraide",
+        "Indicateur 0",
+        "Bien reçu.",
+        "Brouillon",
+        "Historique du statut",
+        "Publier le commentaire",
+    ):
         assert expected in text, expected
 
 

@@ -12,11 +12,17 @@ pytestmark = pytest.mark.django_db
 
 def test_an_intention_is_created_for_the_users_organisation(client, cast, theme):
     client.force_login(cast.bob)
-    response = client.post(reverse("projects:project-intention-create"),
-                           {"title": "Halte-garderie", "theme": theme.pk, "summary": "Pour les parents aux études"})
+    response = client.post(
+        reverse("projects:project-intention-create"),
+        {"title": "Halte-garderie", "theme": theme.pk, "summary": "Pour les parents aux études"},
+    )
     project = ActionProject.objects.get()
     assert response["Location"] == reverse("projects:project-update", args=[project.pk])
-    assert (project.lead, project.status, project.summary) == (cast.org_a, ProjectStatus.INTENTION, "Pour les parents aux études")
+    assert (project.lead, project.status, project.summary) == (
+        cast.org_a,
+        ProjectStatus.INTENTION,
+        "Pour les parents aux études",
+    )
     assert project.status_changes.get().to_status == ProjectStatus.INTENTION
 
 

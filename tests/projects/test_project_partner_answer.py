@@ -27,8 +27,12 @@ Status = ProjectPartner.Status
 
 
 def row(organisation, value="500.00", kind=ProjectPartner.Contribution.SERVICES, description="Animation"):
-    return {"organisation": organisation, "contribution_kind": kind,
-            "contribution_value": None if value is None else Decimal(value), "contribution_description": description}
+    return {
+        "organisation": organisation,
+        "contribution_kind": kind,
+        "contribution_value": None if value is None else Decimal(value),
+        "contribution_description": description,
+    }
 
 
 @pytest.fixture(autouse=True)
@@ -56,7 +60,9 @@ def answer_url(partnership):
 # ---- the service
 
 
-def test_a_newly_named_partner_is_pending_and_its_responsables_are_told(cast, draft, django_capture_on_commit_callbacks):
+def test_a_newly_named_partner_is_pending_and_its_responsables_are_told(
+    cast, draft, django_capture_on_commit_callbacks
+):
     f.make_user("bea", organisation=cast.org_b, email="bea@b.example")  # a member without rights: not told
     with django_capture_on_commit_callbacks(execute=True):
         partner = name_partner(draft, cast.alice, row(cast.org_b, "9999999.00"))[cast.org_b.pk]
@@ -94,11 +100,17 @@ def test_the_answer_is_recorded_with_who_and_when_and_kept_in_the_history(cast, 
     partner = name_partner(draft, cast.alice, row(cast.org_b))[cast.org_b.pk]
     filing_services.project_partner_answer(partnership=partner, by=cast.charlie, accept=True)
     partner.refresh_from_db()
-    assert partner.status == Status.CONFIRMED and partner.answered_by == cast.charlie and partner.answered_at is not None
+    assert (
+        partner.status == Status.CONFIRMED and partner.answered_by == cast.charlie and partner.answered_at is not None
+    )
     filing_services.project_partner_answer(partnership=partner, by=cast.charlie, accept=False)
     partner.refresh_from_db()
     assert partner.status == Status.DECLINED
-    assert [h.status for h in partner.history.order_by("history_date", "history_id")] == [Status.PENDING, Status.CONFIRMED, Status.DECLINED]
+    assert [h.status for h in partner.history.order_by("history_date", "history_id")] == [
+        Status.PENDING,
+        Status.CONFIRMED,
+        Status.DECLINED,
+    ]
 
 
 @pytest.mark.parametrize("who", ["alice", "bob", "coordinator", "staff"])
@@ -120,9 +132,15 @@ def test_re_saving_the_draft_keeps_a_confirmation(cast, draft, django_capture_on
     assert mail.outbox == []
 
 
-@pytest.mark.parametrize("change", [
-    {"value": "600.00"}, {"kind": ProjectPartner.Contribution.CASH}, {"description": "Local prêté"}, {"value": None},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"value": "600.00"},
+        {"kind": ProjectPartner.Contribution.CASH},
+        {"description": "Local prêté"},
+        {"value": None},
+    ],
+)
 def test_changing_the_contribution_asks_the_partner_again(cast, draft, change, django_capture_on_commit_callbacks):
     partner = name_partner(draft, cast.alice, row(cast.org_b))[cast.org_b.pk]
     filing_services.project_partner_answer(partnership=partner, by=cast.charlie, accept=True)
@@ -160,7 +178,9 @@ def test_a_confirmed_partner_cannot_be_removed_by_the_lead(cast, draft):
     assert partner.status == Status.CONFIRMED
 
 
-def test_a_declined_partner_stays_recorded_and_naming_it_again_asks_again(cast, draft, django_capture_on_commit_callbacks):
+def test_a_declined_partner_stays_recorded_and_naming_it_again_asks_again(
+    cast, draft, django_capture_on_commit_callbacks
+):
     partner = name_partner(draft, cast.alice, row(cast.org_b))[cast.org_b.pk]
     filing_services.project_partner_answer(partnership=partner, by=cast.charlie, accept=False)
     name_partner(draft, cast.alice)  # the form does not show it: left out, it stays declined
@@ -175,21 +195,26 @@ def test_a_declined_partner_stays_recorded_and_naming_it_again_asks_again(cast, 
 # ---- the view
 
 
-@pytest.mark.parametrize("who, status", [
-    ("anonymous", 302),
-    ("charlie", 302),  # the named organisation's responsable
-    ("bea", 403),  # a member of the named organisation without the responsable role
-    ("alice", 403),  # the lead cannot answer for its partner
-    ("bob", 403),
-    ("coordinator", 403),  # a partner's consent is its own
-    ("staff", 403),
-    ("outsider", 404),  # another organisation: the draft is not even visible
-])
+@pytest.mark.parametrize(
+    "who, status",
+    [
+        ("anonymous", 302),
+        ("charlie", 302),  # the named organisation's responsable
+        ("bea", 403),  # a member of the named organisation without the responsable role
+        ("alice", 403),  # the lead cannot answer for its partner
+        ("bob", 403),
+        ("coordinator", 403),  # a partner's consent is its own
+        ("staff", 403),
+        ("outsider", 404),  # another organisation: the draft is not even visible
+    ],
+)
 def test_partnership_answer_access(client, login, cast, draft, who, status):
     partner = name_partner(draft, cast.alice, row(cast.org_b))[cast.org_b.pk]
     users = {
         "bea": f.make_user("bea", organisation=cast.org_b, group=PARTENAIRE),
-        "outsider": f.make_user("olive", organisation=f.make_organisation(), role=Membership.Role.RESPONSABLE, group=PARTENAIRE),
+        "outsider": f.make_user(
+            "olive", organisation=f.make_organisation(), role=Membership.Role.RESPONSABLE, group=PARTENAIRE
+        ),
     }
     user = users.get(who) or getattr(cast, who)
     response = login(user).post(answer_url(partner), {"reponse": "oui"})
@@ -201,7 +226,9 @@ def test_partnership_answer_access(client, login, cast, draft, who, status):
 def test_another_organisation_gets_404_on_a_public_project_too(client, login, cast, theme):
     project = f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.ACCEPTED)
     partner = ProjectPartner.objects.create(project=project, organisation=cast.org_b)
-    outsider = f.make_user("olive", organisation=f.make_organisation(), role=Membership.Role.RESPONSABLE, group=PARTENAIRE)
+    outsider = f.make_user(
+        "olive", organisation=f.make_organisation(), role=Membership.Role.RESPONSABLE, group=PARTENAIRE
+    )
     assert login(outsider).post(answer_url(partner), {"reponse": "oui"}).status_code == 404
 
 
@@ -264,10 +291,15 @@ def test_the_lead_sees_no_answer_buttons(client, login, cast, draft):
 def test_the_form_keeps_a_confirmation_when_posted_back_unchanged(client, login, cast, draft):
     partner = name_partner(draft, cast.alice, row(cast.org_b))[cast.org_b.pk]
     filing_services.project_partner_answer(partnership=partner, by=cast.charlie, accept=True)
-    data = project_form_data(**{
-        "theme": draft.theme_id, "partenaires-0-organisation": cast.org_b.pk, "partenaires-0-contribution_kind": "services",
-        "partenaires-0-contribution_value": "500,00", "partenaires-0-contribution_description": "Animation",
-    })
+    data = project_form_data(
+        **{
+            "theme": draft.theme_id,
+            "partenaires-0-organisation": cast.org_b.pk,
+            "partenaires-0-contribution_kind": "services",
+            "partenaires-0-contribution_value": "500,00",
+            "partenaires-0-contribution_description": "Animation",
+        }
+    )
     response = login(cast.alice).post(reverse("projects:project-update", args=[draft.pk]), data)
     assert response.status_code == 302
     partner.refresh_from_db()
@@ -277,7 +309,9 @@ def test_the_form_keeps_a_confirmation_when_posted_back_unchanged(client, login,
 def test_the_form_refuses_to_drop_a_confirmed_partner(client, login, cast, draft):
     partner = name_partner(draft, cast.alice, row(cast.org_b))[cast.org_b.pk]
     filing_services.project_partner_answer(partnership=partner, by=cast.charlie, accept=True)
-    response = login(cast.alice).post(reverse("projects:project-update", args=[draft.pk]), project_form_data(theme=draft.theme_id))
+    response = login(cast.alice).post(
+        reverse("projects:project-update", args=[draft.pk]), project_form_data(theme=draft.theme_id)
+    )
     assert response.status_code == 200
     assert "a confirmé sa participation" in page(response)
     assert draft.partnerships.get().status == Status.CONFIRMED
@@ -290,7 +324,9 @@ def test_the_public_sees_a_pending_partner_marked_and_no_declined_one(client, ca
     project = f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.ACCEPTED)
     org_c = f.make_organisation(name="Organisme C")
     org_d = f.make_organisation(name="Organisme D")
-    ProjectPartner.objects.create(project=project, organisation=cast.org_b, contribution_value=Decimal("100.00"), status=Status.CONFIRMED)
+    ProjectPartner.objects.create(
+        project=project, organisation=cast.org_b, contribution_value=Decimal("100.00"), status=Status.CONFIRMED
+    )
     ProjectPartner.objects.create(project=project, organisation=org_c, contribution_value=Decimal("9999999.00"))
     ProjectPartner.objects.create(project=project, organisation=org_d, status=Status.DECLINED)
     text = page(client.get(project.get_absolute_url()))

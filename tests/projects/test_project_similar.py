@@ -51,7 +51,11 @@ def newcomer(db):
 def _form_urls(user, theme):
     """The three forms that show the panel, for `user`: the intention and project create forms, and the
     edit form of one of their organisation's drafts (for Coordination, organisation A's)."""
-    lead = user.memberships.get().organisation if not user.sees_everything else Organisation.objects.get(name="Organisme A")
+    lead = (
+        user.memberships.get().organisation
+        if not user.sees_everything
+        else Organisation.objects.get(name="Organisme A")
+    )
     own = f.make_project(lead=lead, theme=theme, title="Halte-garderie du quartier")
     return [
         reverse("projects:project-intention-create") + f"?enjeu={theme.slug}",
@@ -61,8 +65,9 @@ def _form_urls(user, theme):
 
 
 @pytest.mark.parametrize("who", ["newcomer", "alice"])
-def test_a_stranger_sees_only_public_look_alikes_and_an_anonymous_intention_line(client, cast, theme, look_alikes,
-                                                                                  newcomer, who):
+def test_a_stranger_sees_only_public_look_alikes_and_an_anonymous_intention_line(
+    client, cast, theme, look_alikes, newcomer, who
+):
     user = newcomer if who == "newcomer" else cast.alice
     client.force_login(user)
     for url in _form_urls(user, theme):
@@ -86,9 +91,13 @@ def test_a_stranger_is_told_how_many_intentions_look_alike_without_their_titles(
     _intention(f.make_organisation(name="Organisme C"), theme, "Halte-garderie de C")
     client.force_login(cast.alice)
     text = page(client.get(reverse("projects:project-create") + f"?enjeu={theme.slug}"))
-    assert "2 autres intentions semblables d'autres organisations — la coordination peut vous mettre en contact." in text
+    assert (
+        "2 autres intentions semblables d'autres organisations — la coordination peut vous mettre en contact." in text
+    )
     panel = text.split('data-testid="similar-projects"')[1].split("</aside>")[0]
-    assert "Halte-garderie de C" not in text and "Organisme C" not in panel  # (the partners' list names every organisation)
+    assert (
+        "Halte-garderie de C" not in text and "Organisme C" not in panel
+    )  # (the partners' list names every organisation)
 
 
 def test_a_stranger_with_only_unpublished_look_alikes_sees_no_title(client, cast, theme):

@@ -18,8 +18,14 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def complete_draft(cast, theme, plan):
     return project_save_draft(
-        by=cast.alice, lead=cast.org_a, theme=theme, title="Complet", description="Quoi", target_population="Qui",
-        start_date=datetime.date(2014, 5, 1), end_date=datetime.date(2015, 3, 31),
+        by=cast.alice,
+        lead=cast.org_a,
+        theme=theme,
+        title="Complet",
+        description="Quoi",
+        target_population="Qui",
+        start_date=datetime.date(2014, 5, 1),
+        end_date=datetime.date(2015, 3, 31),
         year_amounts={plan.years.first(): Decimal("1000.00")},
     )
 

@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def objects(cast, reporting):
-    report = report_services.report_create(project=reporting.project, by=cast.alice, attachments=[upload("bilan.pdf", PDF)], **report_fields())
+    report = report_services.report_create(
+        project=reporting.project, by=cast.alice, attachments=[upload("bilan.pdf", PDF)], **report_fields()
+    )
     return {"project": reporting.project, "report": report, "attachment": report.attachments.get()}
 
 
@@ -56,7 +58,9 @@ def test_access(login, cast, reporting, objects, name, method, who, status):
 def test_every_report_url_is_in_the_matrix():
     from projects.urls import urlpatterns
 
-    names = {p.name for p in urlpatterns if p.name and (p.name.startswith("report-") or p.name.startswith("attachment-"))}
+    names = {
+        p.name for p in urlpatterns if p.name and (p.name.startswith("report-") or p.name.startswith("attachment-"))
+    }
     assert names == {name for name, *_rest in CASES}
 
 

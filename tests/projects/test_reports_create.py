@@ -20,24 +20,40 @@ def create_url(project, final=False):
 def test_the_form_shows_indicators_against_targets_and_expenses_against_the_budget(client, cast, reporting):
     client.force_login(cast.bob)
     text = page(client.get(create_url(reporting.project)))
-    for expected in ("Familles rejointes", "Cible : 40 familles", "Repas servis", "Cible : 1 200 repas",
-                     "20 000 $", "12 500 $", "Organisme P", "Activités réalisées", "Écarts et explications", "Pièces justificatives"):
+    for expected in (
+        "Familles rejointes",
+        "Cible : 40 familles",
+        "Repas servis",
+        "Cible : 1 200 repas",
+        "20 000 $",
+        "12 500 $",
+        "Organisme P",
+        "Activités réalisées",
+        "Écarts et explications",
+        "Pièces justificatives",
+    ):
         assert expected in text, expected
     assert "Effets observés" not in text and "Ce rapport répond à l'échéance" not in text
 
 
 def test_the_lead_files_a_report_and_lands_on_it(client, cast, reporting):
     client.force_login(cast.bob)
-    data = report_post(**{
-        "partners_involved": [reporting.org_p.pk], f"indicator_{reporting.people.pk}": "18",
-        f"indicator_{reporting.meals.pk}": "1 250,5", "attachments": [upload("bilan.pdf", PDF), upload("photo.png", PNG)],
-    })
+    data = report_post(
+        **{
+            "partners_involved": [reporting.org_p.pk],
+            f"indicator_{reporting.people.pk}": "18",
+            f"indicator_{reporting.meals.pk}": "1 250,5",
+            "attachments": [upload("bilan.pdf", PDF), upload("photo.png", PNG)],
+        }
+    )
     response = client.post(create_url(reporting.project), data)
     report = ProgressReport.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("projects:report-detail", args=[report.pk])
     assert report.expenses == Decimal("5250.50") and report.submitted_by == cast.bob and not report.is_final
     assert {v.indicator_id: v.value for v in IndicatorValue.objects.filter(report=report)} == {
-        reporting.people.pk: Decimal("18"), reporting.meals.pk: Decimal("1250.5")}
+        reporting.people.pk: Decimal("18"),
+        reporting.meals.pk: Decimal("1250.5"),
+    }
     assert list(report.partners_involved.all()) == [reporting.org_p]
     assert sorted(report.attachments.values_list("original_name", flat=True)) == ["bilan.pdf", "photo.png"]
     text = page(client.get(response["Location"]))
@@ -45,16 +61,21 @@ def test_the_lead_files_a_report_and_lands_on_it(client, cast, reporting):
         assert expected in text, expected
 
 
-@pytest.mark.parametrize("fields, field, message", [
-    ({"percent_done": "120"}, "percent_done", "L'avancement est un pourcentage de 0 à 100."),
-    ({"percent_done": "-1"}, "percent_done", "L'avancement est un pourcentage de 0 à 100."),
-    ({"people_reached": "10", "citizens_reached": "11"}, "citizens_reached", "ne peuvent être plus nombreux"),
-    ({"period_end": "2014-03-31"}, "period_end", "La fin de la période doit suivre son début."),
-    ({"expenses": "-5"}, "expenses", "Les dépenses ne peuvent pas être négatives."),
-    ({"expenses": "beaucoup"}, "expenses", "n'est pas un montant valide"),
-    ({"narrative": ""}, "narrative", "Décrivez les activités réalisées."),
-])
-def test_errors_are_in_french_on_the_field_and_nothing_is_saved(client, cast, reporting, private_media, fields, field, message):
+@pytest.mark.parametrize(
+    "fields, field, message",
+    [
+        ({"percent_done": "120"}, "percent_done", "L'avancement est un pourcentage de 0 à 100."),
+        ({"percent_done": "-1"}, "percent_done", "L'avancement est un pourcentage de 0 à 100."),
+        ({"people_reached": "10", "citizens_reached": "11"}, "citizens_reached", "ne peuvent être plus nombreux"),
+        ({"period_end": "2014-03-31"}, "period_end", "La fin de la période doit suivre son début."),
+        ({"expenses": "-5"}, "expenses", "Les dépenses ne peuvent pas être négatives."),
+        ({"expenses": "beaucoup"}, "expenses", "n'est pas un montant valide"),
+        ({"narrative": ""}, "narrative", "Décrivez les activités réalisées."),
+    ],
+)
+def test_errors_are_in_french_on_the_field_and_nothing_is_saved(
+    client, cast, reporting, private_media, fields, field, message
+):
     client.force_login(cast.alice)
     response = client.post(create_url(reporting.project), report_post(attachments=[upload("bilan.pdf", PDF)], **fields))
     assert response.status_code == 400
@@ -101,19 +122,37 @@ def test_the_final_report_of_a_completed_project_asks_for_effects_and_closes_it(
     assert "Effets observés" in text and "Pérennité" in text and "Ce que d'autres pourraient reprendre" in text
     response = client.post(create_url(project, final=True), report_post(percent_done="100"))
     assert response.status_code == 400 and "effects" in response.context["form"].errors
-    response = client.post(create_url(project, final=True), report_post(
-        deadline=str(deadline.pk), percent_done="100", effects="Plus d'entraide.", sustainability="La cuisine continue.", reusable="Le guide."))
+    response = client.post(
+        create_url(project, final=True),
+        report_post(
+            deadline=str(deadline.pk),
+            percent_done="100",
+            effects="Plus d'entraide.",
+            sustainability="La cuisine continue.",
+            reusable="Le guide.",
+        ),
+    )
     report = ProgressReport.objects.get()
-    assert response.status_code == 302 and report.is_final and report.deadline == deadline and report.reusable == "Le guide."
+    assert (
+        response.status_code == 302
+        and report.is_final
+        and report.deadline == deadline
+        and report.reusable == "Le guide."
+    )
     project.refresh_from_db()
     assert project.status == ProjectStatus.FINAL_REPORT
     response = client.get(create_url(project, final=True))
     assert response.status_code == 403 and "déjà déposé" in page(response)
 
 
-@pytest.mark.parametrize("status, final", [
-    (ProjectStatus.SUBMITTED, False), (ProjectStatus.WITHDRAWN, False), (ProjectStatus.AGREEMENT_SIGNED, True),
-])
+@pytest.mark.parametrize(
+    "status, final",
+    [
+        (ProjectStatus.SUBMITTED, False),
+        (ProjectStatus.WITHDRAWN, False),
+        (ProjectStatus.AGREEMENT_SIGNED, True),
+    ],
+)
 def test_the_lead_is_told_when_a_report_cannot_be_filed(client, cast, theme, status, final):
     project = f.make_project(lead=cast.org_a, theme=theme, status=status)
     client.force_login(cast.alice)
@@ -131,4 +170,6 @@ def test_a_filed_report_is_read_only(client, cast, reporting):
     assert text.count('action="/rapports/') == 1  # the attachments form
     assert 'name="narrative"' not in text and "Ajouter des pièces justificatives" in text
     client.force_login(cast.coordinator)
-    assert "Ajouter des pièces justificatives" not in page(client.get(reverse("projects:report-detail", args=[report.pk])))
+    assert "Ajouter des pièces justificatives" not in page(
+        client.get(reverse("projects:report-detail", args=[report.pk]))
+    )

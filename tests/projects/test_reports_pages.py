@@ -29,16 +29,34 @@ def test_the_section_lists_deadlines_due_filed_and_late_and_the_reports(client, 
     report_services.report_create(project=project, by=cast.alice, deadline=filed, **report_fields(percent_done=15))
     client.force_login(cast.bob)
     text = page(client.get(project_url(project)))
-    for expected in ("Rapports d'étape et rapport final", "1 en retard", "En retard de 10 jours", "À venir, dans 20 jours",
-                     "Déposé le", "Premier rapport", "Rapport de démarrage", "15 %", "Déposer un rapport d'étape",
-                     "Déposer le rapport final", late.due_on.isoformat()):
+    for expected in (
+        "Rapports d'étape et rapport final",
+        "1 en retard",
+        "En retard de 10 jours",
+        "À venir, dans 20 jours",
+        "Déposé le",
+        "Premier rapport",
+        "Rapport de démarrage",
+        "15 %",
+        "Déposer un rapport d'étape",
+        "Déposer le rapport final",
+        late.due_on.isoformat(),
+    ):
         assert expected in text, expected
 
 
-@pytest.mark.parametrize("who, sees, files", [
-    ("anonymous", False, False), ("alice", True, True), ("bob", True, True), ("charlie", False, False),
-    ("dave", True, False), ("staff", True, False), ("coordinator", True, False),
-])
+@pytest.mark.parametrize(
+    "who, sees, files",
+    [
+        ("anonymous", False, False),
+        ("alice", True, True),
+        ("bob", True, True),
+        ("charlie", False, False),
+        ("dave", True, False),
+        ("staff", True, False),
+        ("coordinator", True, False),
+    ],
+)
 def test_who_sees_the_section_and_who_may_file(login, cast, reporting, who, sees, files):
     user = reporting.dave if who == "dave" else getattr(cast, who)
     text = page(login(user).get(project_url(reporting.project)))
@@ -67,11 +85,15 @@ def _busy_project(cast, theme, n):
     for i in range(n):
         deadline = f.make_deadline(project, due_on=today + datetime.timedelta(days=i * 30 - 200))
         if i % 2:
-            report_services.report_create(project=project, by=cast.alice, deadline=deadline, **report_fields(percent_done=i))
+            report_services.report_create(
+                project=project, by=cast.alice, deadline=deadline, **report_fields(percent_done=i)
+            )
     return project
 
 
-def test_the_section_costs_the_same_queries_whatever_the_number_of_reports(client, cast, theme, django_assert_num_queries):
+def test_the_section_costs_the_same_queries_whatever_the_number_of_reports(
+    client, cast, theme, django_assert_num_queries
+):
     small = _busy_project(cast, theme, 1)
     large = _busy_project(cast, theme, 25)
     client.force_login(cast.alice)
@@ -95,7 +117,9 @@ def late_dataset(cast, theme):
     for i in range(25):
         org = f.make_organisation(name=f"Organisme {i:02d}")
         project = f.make_project(lead=org, theme=theme, status=ProjectStatus.IN_PROGRESS, title=f"Projet {i:02d}")
-        f.make_deadline(project, due_on=today - datetime.timedelta(days=i + 1), reminded_on=today - datetime.timedelta(days=3))
+        f.make_deadline(
+            project, due_on=today - datetime.timedelta(days=i + 1), reminded_on=today - datetime.timedelta(days=3)
+        )
         f.make_deadline(project, due_on=today + datetime.timedelta(days=i + 1))
         f.make_deadline(project, due_on=today + datetime.timedelta(days=90))
         responsable = f.make_user(organisation=org, role="responsable")
@@ -133,17 +157,33 @@ def test_the_late_page_costs_a_fixed_number_of_queries(client, cast, late_datase
 
 def test_the_report_page_shows_indicators_against_targets_and_expenses_against_the_budget(client, cast, reporting):
     report = report_services.report_create(
-        project=reporting.project, by=cast.alice, partners_involved=[reporting.org_p],
-        indicator_values={reporting.people: Decimal("18")}, **report_fields(expenses=Decimal("5250.50")),
+        project=reporting.project,
+        by=cast.alice,
+        partners_involved=[reporting.org_p],
+        indicator_values={reporting.people: Decimal("18")},
+        **report_fields(expenses=Decimal("5250.50")),
     )
     client.force_login(cast.coordinator)
     text = page(client.get(reverse("projects:report-detail", args=[report.pk])))
-    for expected in ("Familles rejointes", "18,00", "40,00", "Repas servis", "1 200,00", "5 250,50 $", "20 000 $", "12 500 $",
-                     "Organisme P", "Douze ateliers de cuisine.", "Aucune pièce jointe."):
+    for expected in (
+        "Familles rejointes",
+        "18,00",
+        "40,00",
+        "Repas servis",
+        "1 200,00",
+        "5 250,50 $",
+        "20 000 $",
+        "12 500 $",
+        "Organisme P",
+        "Douze ateliers de cuisine.",
+        "Aucune pièce jointe.",
+    ):
         assert expected in text, expected
 
 
-def test_the_report_page_costs_the_same_queries_whatever_the_number_of_rows(client, cast, theme, reporting, django_assert_num_queries):
+def test_the_report_page_costs_the_same_queries_whatever_the_number_of_rows(
+    client, cast, theme, reporting, django_assert_num_queries
+):
     from projects.models import Indicator
     from tests.projects.report_helpers import PDF, upload
 
@@ -152,11 +192,17 @@ def test_the_report_page_costs_the_same_queries_whatever_the_number_of_rows(clie
     partners = [f.make_organisation() for _ in range(12)]
     for org in partners:
         ProjectPartner.objects.create(project=big_project, organisation=org)
-    indicators = [Indicator.objects.create(project=big_project, name=f"Indicateur {i}", target=Decimal(i), order=i) for i in range(12)]
+    indicators = [
+        Indicator.objects.create(project=big_project, name=f"Indicateur {i}", target=Decimal(i), order=i)
+        for i in range(12)
+    ]
     large = report_services.report_create(
-        project=big_project, by=cast.alice, partners_involved=partners,
+        project=big_project,
+        by=cast.alice,
+        partners_involved=partners,
         indicator_values={indicator: Decimal("3") for indicator in indicators},
-        attachments=[upload(f"piece-{i}.pdf", PDF) for i in range(12)], **report_fields(),
+        attachments=[upload(f"piece-{i}.pdf", PDF) for i in range(12)],
+        **report_fields(),
     )
     client.force_login(cast.alice)
     client.get(reverse("projects:report-detail", args=[small.pk]))
@@ -166,4 +212,6 @@ def test_the_report_page_costs_the_same_queries_whatever_the_number_of_rows(clie
     for report in (small, large):
         with django_assert_num_queries(10):
             response = client.get(reverse("projects:report-detail", args=[report.pk]))
-    assert page(response).count('data-testid="attachment"') == 12 and page(response).count('data-testid="indicator"') == 12
+    assert (
+        page(response).count('data-testid="attachment"') == 12 and page(response).count('data-testid="indicator"') == 12
+    )

@@ -28,8 +28,12 @@ def due(cast, theme):
     cast.bob.save()
     cast.charlie.email = "charlie@example.org"
     cast.charlie.save()
-    kitchens = f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.IN_PROGRESS, title="Cuisines collectives")
-    housing = f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.AGREEMENT_SIGNED, title="Logement d'abord")
+    kitchens = f.make_project(
+        lead=cast.org_a, theme=theme, status=ProjectStatus.IN_PROGRESS, title="Cuisines collectives"
+    )
+    housing = f.make_project(
+        lead=cast.org_a, theme=theme, status=ProjectStatus.AGREEMENT_SIGNED, title="Logement d'abord"
+    )
     garden = f.make_project(lead=cast.org_b, theme=theme, status=ProjectStatus.IN_PROGRESS, title="Jardin partagé")
     return {
         "late": f.make_deadline(kitchens, due_on=TODAY - datetime.timedelta(days=5), label="Premier rapport"),
@@ -59,7 +63,10 @@ def test_one_email_per_organisation_to_its_responsables(cast, due, django_captur
     assert sorted(m.to[0] for m in mail.outbox) == ["alice@example.org", "charlie@example.org"]  # not bob: a member
     to_a = next(m for m in mail.outbox if m.to == ["alice@example.org"])
     assert to_a.subject == "ASIS : rapports à remettre pour « Organisme A »"
-    assert "Cuisines collectives — Rapport d'étape (Premier rapport), à remettre le 2014-09-12 (en retard de 5 jours)" in to_a.body
+    assert (
+        "Cuisines collectives — Rapport d'étape (Premier rapport), à remettre le 2014-09-12 (en retard de 5 jours)"
+        in to_a.body
+    )
     assert "Logement d'abord — Rapport d'étape, à remettre le 2014-09-27 (dans 10 jours)" in to_a.body
     assert "2014-10-02" not in to_a.body and "2014-08-18" not in to_a.body  # too far, and already filed
     to_b = next(m for m in mail.outbox if m.to == ["charlie@example.org"])
@@ -70,7 +77,9 @@ def test_one_email_per_organisation_to_its_responsables(cast, due, django_captur
     assert "2 courriel(s) envoyé(s), 3 échéance(s) rappelée(s)" in out
 
 
-def test_the_same_deadline_is_not_reminded_twice_the_same_week(cast, due, django_capture_on_commit_callbacks, monkeypatch):
+def test_the_same_deadline_is_not_reminded_twice_the_same_week(
+    cast, due, django_capture_on_commit_callbacks, monkeypatch
+):
     with django_capture_on_commit_callbacks(execute=True):
         run()
     assert len(mail.outbox) == 2

@@ -65,7 +65,9 @@ def test_a_criterion_with_scores_is_never_deleted(cast, under_analysis, criteria
 # ---------------------------------------------------------------- views
 
 
-@pytest.mark.parametrize("who, status", [("anonymous", 302), ("alice", 403), ("charlie", 403), ("staff", 200), ("coordinator", 200)])
+@pytest.mark.parametrize(
+    "who, status", [("anonymous", 302), ("alice", 403), ("charlie", 403), ("staff", 200), ("coordinator", 200)]
+)
 def test_criterion_list_access(login, cast, criteria, who, status):
     response = login(getattr(cast, who)).get(reverse("projects:criterion-list"))
     assert response.status_code == status
@@ -78,18 +80,28 @@ def test_staff_read_the_grid_without_managing_it(login, cast, criteria):
     assert "Impact sur la pauvreté" in text and "Archiver" not in text and "Nouveau critère" not in text
 
 
-@pytest.mark.parametrize("who, status", [("anonymous", 302), ("alice", 403), ("charlie", 403), ("staff", 403), ("coordinator", 302)])
+@pytest.mark.parametrize(
+    "who, status", [("anonymous", 302), ("alice", 403), ("charlie", 403), ("staff", 403), ("coordinator", 302)]
+)
 def test_criterion_create_access(login, cast, plan, who, status):
-    response = login(getattr(cast, who)).post(reverse("projects:criterion-create"), {"name": "Innovation", "max_score": "5", "order": "4"})
+    response = login(getattr(cast, who)).post(
+        reverse("projects:criterion-create"), {"name": "Innovation", "max_score": "5", "order": "4"}
+    )
     assert response.status_code == status
     assert ReviewCriterion.objects.filter(name="Innovation").exists() == (who == "coordinator")
 
 
 def test_a_coordinator_adds_edits_archives_and_reactivates_a_criterion(login, cast, criteria):
     client = login(cast.coordinator)
-    client.post(reverse("projects:criterion-create"), {"name": "Innovation", "description": "Nouveau", "max_score": "5", "order": "4"})
+    client.post(
+        reverse("projects:criterion-create"),
+        {"name": "Innovation", "description": "Nouveau", "max_score": "5", "order": "4"},
+    )
     criterion = ReviewCriterion.objects.get(name="Innovation")
-    response = client.post(reverse("projects:criterion-update", args=[criterion.pk]), {"name": "Innovation sociale", "max_score": "10", "order": "4"})
+    response = client.post(
+        reverse("projects:criterion-update", args=[criterion.pk]),
+        {"name": "Innovation sociale", "max_score": "10", "order": "4"},
+    )
     assert response.status_code == 302
     client.post(reverse("projects:criterion-archive", args=[criterion.pk]))
     criterion.refresh_from_db()
@@ -113,7 +125,9 @@ def test_lowering_the_maximum_below_a_score_shows_the_french_error(login, cast, 
 
 
 def test_a_criterion_without_a_name_is_refused(login, cast, plan):
-    response = login(cast.coordinator).post(reverse("projects:criterion-create"), {"name": "", "max_score": "5", "order": "1"})
+    response = login(cast.coordinator).post(
+        reverse("projects:criterion-create"), {"name": "", "max_score": "5", "order": "1"}
+    )
     assert response.status_code == 400
     assert not ReviewCriterion.objects.exists()
 
@@ -125,7 +139,10 @@ def test_criterion_actions_are_post_only(login, cast, criteria, name):
 
 @pytest.mark.parametrize("who, status", [("anonymous", 302), ("alice", 403), ("staff", 403)])
 def test_only_coordination_archives(login, cast, criteria, who, status):
-    assert login(getattr(cast, who)).post(reverse("projects:criterion-archive", args=[criteria[0].pk])).status_code == status
+    assert (
+        login(getattr(cast, who)).post(reverse("projects:criterion-archive", args=[criteria[0].pk])).status_code
+        == status
+    )
     criteria[0].refresh_from_db()
     assert criteria[0].is_active
 

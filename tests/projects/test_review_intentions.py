@@ -30,8 +30,13 @@ def themes(plan):
 def _intentions(cast, themes, count):
     organisations = [f.make_organisation() for _ in range(5)]
     return [
-        make_intention(cast, themes[i % 6], lead=organisations[i % 5], title=f"Projet de {WORDS[i % 5]} {i}",
-                       summary=f"Une {WORDS[i % 5]} pour le quartier")
+        make_intention(
+            cast,
+            themes[i % 6],
+            lead=organisations[i % 5],
+            title=f"Projet de {WORDS[i % 5]} {i}",
+            summary=f"Une {WORDS[i % 5]} pour le quartier",
+        )
         for i in range(count)
     ]
 
@@ -69,7 +74,9 @@ def test_staff_see_the_intentions_without_the_actions(login, cast, themes):
     assert "Frigo partagé" in text and "En faire un brouillon" not in text
 
 
-def test_the_intentions_page_costs_the_same_queries_for_30_intentions(login, cast, themes, django_assert_max_num_queries):
+def test_the_intentions_page_costs_the_same_queries_for_30_intentions(
+    login, cast, themes, django_assert_max_num_queries
+):
     client = login(cast.coordinator)
     _intentions(cast, themes, 3)
     with CaptureQueriesContext(connection) as few:
@@ -86,7 +93,10 @@ def test_the_intentions_page_costs_the_same_queries_for_30_intentions(login, cas
 @pytest.mark.parametrize("who, status", [("anonymous", 302), ("alice", 403), ("charlie", 404), ("staff", 403)])
 def test_only_coordination_turns_an_intention_into_a_draft(login, cast, themes, who, status):
     intention = make_intention(cast, themes[0])
-    assert login(getattr(cast, who)).post(reverse("projects:intention-to-draft", args=[intention.pk])).status_code == status
+    assert (
+        login(getattr(cast, who)).post(reverse("projects:intention-to-draft", args=[intention.pk])).status_code
+        == status
+    )
     intention.refresh_from_db()
     assert intention.status == S.INTENTION
 
@@ -106,7 +116,9 @@ def test_a_coordinator_turns_an_intention_into_a_draft(login, cast, themes):
 
 def test_look_alikes_of_different_organisations_are_paired_with_their_score(login, cast, themes):
     make_intention(cast, themes[0], lead=cast.org_a, title="Cuisine collective du quartier")
-    make_intention(cast, themes[0], lead=cast.org_a, title="Cuisine collective des aînés")  # same organisation: not paired with it
+    make_intention(
+        cast, themes[0], lead=cast.org_a, title="Cuisine collective des aînés"
+    )  # same organisation: not paired with it
     f.make_project(lead=cast.org_b, theme=themes[0], title="Cuisine collective pour familles", status=S.SUBMITTED)
     f.make_project(lead=cast.org_b, theme=themes[1], title="Transport adapté")
     text = page(login(cast.coordinator).get(reverse("projects:similar-pair-list")))

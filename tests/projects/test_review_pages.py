@@ -68,7 +68,10 @@ def test_opening_the_analysis_of_a_draft_is_refused_in_french(login, cast, theme
 # ---------------------------------------------------------------- the analysis page
 
 
-@pytest.mark.parametrize("who, status", [("anonymous", 302), ("alice", 403), ("bob", 403), ("charlie", 404), ("staff", 200), ("coordinator", 200)])
+@pytest.mark.parametrize(
+    "who, status",
+    [("anonymous", 302), ("alice", 403), ("bob", 403), ("charlie", 404), ("staff", 200), ("coordinator", 200)],
+)
 def test_analysis_page_access(login, cast, under_analysis, who, status):
     response = login(getattr(cast, who)).get(reverse("projects:review-detail", args=[under_analysis.project_id]))
     _assert_refused(response, status)
@@ -84,29 +87,45 @@ def test_staff_read_the_analysis_without_a_form(login, cast, under_analysis, cri
 @pytest.mark.parametrize("who, status", WRITE_MATRIX)
 def test_scoring_access(login, cast, under_analysis, criteria, who, status):
     data = {f"score_{criteria[0].pk}": "5"}
-    _assert_refused(login(getattr(cast, who)).post(reverse("projects:review-detail", args=[under_analysis.project_id]), data), status)
+    _assert_refused(
+        login(getattr(cast, who)).post(reverse("projects:review-detail", args=[under_analysis.project_id]), data),
+        status,
+    )
     assert not ReviewScore.objects.exists()
 
 
 def test_a_coordinator_saves_a_draft_of_the_grid_then_sees_the_total(login, cast, under_analysis, criteria):
     client = login(cast.coordinator)
     url = reverse("projects:review-detail", args=[under_analysis.project_id])
-    response = client.post(url, {
-        "committee": "Marie Tremblay\nJean Gagnon",
-        f"score_{criteria[0].pk}": "8", f"comment_{criteria[0].pk}": "Rejoint les familles",
-        f"score_{criteria[1].pk}": "3", f"comment_{criteria[1].pk}": "",
-        f"score_{criteria[2].pk}": "", f"comment_{criteria[2].pk}": "",
-    })
+    response = client.post(
+        url,
+        {
+            "committee": "Marie Tremblay\nJean Gagnon",
+            f"score_{criteria[0].pk}": "8",
+            f"comment_{criteria[0].pk}": "Rejoint les familles",
+            f"score_{criteria[1].pk}": "3",
+            f"comment_{criteria[1].pk}": "",
+            f"score_{criteria[2].pk}": "",
+            f"comment_{criteria[2].pk}": "",
+        },
+    )
     assert response.status_code == 302
-    assert dict(ReviewScore.objects.values_list("criterion__name", "score")) == {"Impact sur la pauvreté": 8, "Objectifs clairs": 3}
+    assert dict(ReviewScore.objects.values_list("criterion__name", "score")) == {
+        "Impact sur la pauvreté": 8,
+        "Objectifs clairs": 3,
+    }
     text = page(client.get(url))
     assert "11 / 20" in text and "2 critères notés" in text and "Rejoint les familles" in text and "Jean Gagnon" in text
 
 
 def test_a_score_above_the_maximum_is_refused_in_french_and_nothing_is_saved(login, cast, under_analysis, criteria):
-    response = login(cast.coordinator).post(reverse("projects:review-detail", args=[under_analysis.project_id]), {
-        f"score_{criteria[0].pk}": "8", f"score_{criteria[1].pk}": "6",
-    })
+    response = login(cast.coordinator).post(
+        reverse("projects:review-detail", args=[under_analysis.project_id]),
+        {
+            f"score_{criteria[0].pk}": "8",
+            f"score_{criteria[1].pk}": "6",
+        },
+    )
     assert response.status_code == 400
     assert "La note ne peut dépasser 5." in page(response)
     assert not ReviewScore.objects.exists()
@@ -116,34 +135,53 @@ def test_a_score_above_the_maximum_is_refused_in_french_and_nothing_is_saved(log
 def test_recommend_access(login, cast, under_analysis, criteria, who, status):
     review_services.review_save_scores(review=under_analysis, scores=full_scores(criteria), by=cast.coordinator)
     data = {"recommendation": "favorable", "recommendation_note": "Oui"}
-    _assert_refused(login(getattr(cast, who)).post(reverse("projects:review-recommend", args=[under_analysis.project_id]), data), status)
+    _assert_refused(
+        login(getattr(cast, who)).post(reverse("projects:review-recommend", args=[under_analysis.project_id]), data),
+        status,
+    )
     under_analysis.refresh_from_db()
     assert not under_analysis.is_closed
 
 
 def test_recommend_is_post_only(login, cast, under_analysis):
-    assert login(cast.coordinator).get(reverse("projects:review-recommend", args=[under_analysis.project_id])).status_code == 405
+    assert (
+        login(cast.coordinator).get(reverse("projects:review-recommend", args=[under_analysis.project_id])).status_code
+        == 405
+    )
 
 
 def test_a_coordinator_recommends_with_an_amount_typed_the_quebec_way(login, cast, under_analysis, criteria):
     review_services.review_save_scores(review=under_analysis, scores=full_scores(criteria), by=cast.coordinator)
-    response = login(cast.coordinator).post(reverse("projects:review-recommend", args=[under_analysis.project_id]), {
-        "recommendation": "conditional", "recommendation_note": "Préciser le budget.", "recommended_amount": "8 500,50",
-    })
+    response = login(cast.coordinator).post(
+        reverse("projects:review-recommend", args=[under_analysis.project_id]),
+        {
+            "recommendation": "conditional",
+            "recommendation_note": "Préciser le budget.",
+            "recommended_amount": "8 500,50",
+        },
+    )
     assert response.status_code == 302
     under_analysis.refresh_from_db()
     assert under_analysis.recommendation == "conditional" and under_analysis.recommended_amount == Decimal("8500.50")
     assert under_analysis.project.status == S.RECOMMENDED
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"recommendation": "favorable", "recommendation_note": ""}, "Indiquez les motifs de la recommandation."),
-    ({"recommendation_note": "Bien"}, "Choisissez une recommandation."),
-    ({"recommendation": "favorable", "recommendation_note": "Bien", "recommended_amount": "beaucoup"}, "« beaucoup » n'est pas un montant valide."),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"recommendation": "favorable", "recommendation_note": ""}, "Indiquez les motifs de la recommandation."),
+        ({"recommendation_note": "Bien"}, "Choisissez une recommandation."),
+        (
+            {"recommendation": "favorable", "recommendation_note": "Bien", "recommended_amount": "beaucoup"},
+            "« beaucoup » n'est pas un montant valide.",
+        ),
+    ],
+)
 def test_a_bad_recommendation_is_refused_in_french(login, cast, under_analysis, criteria, data, message):
     review_services.review_save_scores(review=under_analysis, scores=full_scores(criteria), by=cast.coordinator)
-    response = login(cast.coordinator).post(reverse("projects:review-recommend", args=[under_analysis.project_id]), data)
+    response = login(cast.coordinator).post(
+        reverse("projects:review-recommend", args=[under_analysis.project_id]), data
+    )
     assert response.status_code == 400
     assert message in page(response)
     under_analysis.refresh_from_db()
@@ -151,8 +189,10 @@ def test_a_bad_recommendation_is_refused_in_french(login, cast, under_analysis, 
 
 
 def test_recommending_before_scoring_every_criterion_is_refused(login, cast, under_analysis, criteria):
-    response = login(cast.coordinator).post(reverse("projects:review-recommend", args=[under_analysis.project_id]),
-                                             {"recommendation": "favorable", "recommendation_note": "Bien"})
+    response = login(cast.coordinator).post(
+        reverse("projects:review-recommend", args=[under_analysis.project_id]),
+        {"recommendation": "favorable", "recommendation_note": "Bien"},
+    )
     assert response.status_code == 400
     assert "Notez chaque critère de la grille avant de recommander" in page(response)
 
@@ -172,40 +212,64 @@ def test_a_recommended_analysis_is_read_only(login, cast, recommended, criteria)
 
 @pytest.mark.parametrize("who, status", WRITE_MATRIX + [("coordinator", 200)])
 def test_board_decision_page_access(login, cast, recommended, who, status):
-    _assert_refused(login(getattr(cast, who)).get(reverse("projects:board-decision-create", args=[recommended.project_id])), status)
+    _assert_refused(
+        login(getattr(cast, who)).get(reverse("projects:board-decision-create", args=[recommended.project_id])), status
+    )
 
 
 def _decision_data(**overrides):
-    return {"outcome": "accepted", "resolution_number": "CA-2014-03", "decided_on": "2014-03-20", "granted_amount": "7 500", "note": "", **overrides}
+    return {
+        "outcome": "accepted",
+        "resolution_number": "CA-2014-03",
+        "decided_on": "2014-03-20",
+        "granted_amount": "7 500",
+        "note": "",
+        **overrides,
+    }
 
 
 @pytest.mark.parametrize("who, status", WRITE_MATRIX)
 def test_only_coordination_records_the_board_decision(login, cast, recommended, who, status):
-    response = login(getattr(cast, who)).post(reverse("projects:board-decision-create", args=[recommended.project_id]), _decision_data())
+    response = login(getattr(cast, who)).post(
+        reverse("projects:board-decision-create", args=[recommended.project_id]), _decision_data()
+    )
     _assert_refused(response, status)
     assert not BoardDecision.objects.exists()
 
 
 def test_a_coordinator_records_the_board_decision(login, cast, recommended):
-    response = login(cast.coordinator).post(reverse("projects:board-decision-create", args=[recommended.project_id]), _decision_data())
+    response = login(cast.coordinator).post(
+        reverse("projects:board-decision-create", args=[recommended.project_id]), _decision_data()
+    )
     assert response.status_code == 302
     decision = BoardDecision.objects.get()
-    assert (decision.outcome, decision.granted_amount, decision.decided_on) == ("accepted", Decimal("7500.00"), datetime.date(2014, 3, 20))
+    assert (decision.outcome, decision.granted_amount, decision.decided_on) == (
+        "accepted",
+        Decimal("7500.00"),
+        datetime.date(2014, 3, 20),
+    )
     project = decision.project
     assert project.status == S.ACCEPTED
     assert "CA-2014-03" in project.status_changes.last().comment
 
 
-@pytest.mark.parametrize("overrides, message", [
-    ({"resolution_number": ""}, "Indiquez le numéro de la résolution du conseil."),
-    ({"decided_on": ""}, "Indiquez la date de la décision."),
-    ({"decided_on": (timezone.localdate() + datetime.timedelta(days=2)).isoformat()}, "La date de la décision ne peut pas être dans le futur."),
-    ({"outcome": "refused"}, "Un projet refusé ne reçoit pas de montant."),
-    ({"granted_amount": "-5"}, "supérieure ou égale à 0"),
-])
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"resolution_number": ""}, "Indiquez le numéro de la résolution du conseil."),
+        ({"decided_on": ""}, "Indiquez la date de la décision."),
+        (
+            {"decided_on": (timezone.localdate() + datetime.timedelta(days=2)).isoformat()},
+            "La date de la décision ne peut pas être dans le futur.",
+        ),
+        ({"outcome": "refused"}, "Un projet refusé ne reçoit pas de montant."),
+        ({"granted_amount": "-5"}, "supérieure ou égale à 0"),
+    ],
+)
 def test_a_bad_board_decision_is_refused_in_french_and_nothing_is_saved(login, cast, recommended, overrides, message):
-    response = login(cast.coordinator).post(reverse("projects:board-decision-create", args=[recommended.project_id]),
-                                             _decision_data(**overrides))
+    response = login(cast.coordinator).post(
+        reverse("projects:board-decision-create", args=[recommended.project_id]), _decision_data(**overrides)
+    )
     assert response.status_code == 400
     assert message in page(response)
     assert not BoardDecision.objects.exists()
@@ -214,8 +278,9 @@ def test_a_bad_board_decision_is_refused_in_french_and_nothing_is_saved(login, c
 
 
 def test_deciding_on_a_project_not_recommended_is_refused_in_french(login, cast, under_analysis):
-    response = login(cast.coordinator).post(reverse("projects:board-decision-create", args=[under_analysis.project_id]),
-                                             _decision_data(), follow=True)
+    response = login(cast.coordinator).post(
+        reverse("projects:board-decision-create", args=[under_analysis.project_id]), _decision_data(), follow=True
+    )
     assert "Le conseil d'administration décide d'un projet recommandé; ce projet est « En analyse »." in page(response)
     assert not BoardDecision.objects.exists()
 
@@ -225,7 +290,9 @@ def test_deciding_on_a_project_not_recommended_is_refused_in_french(login, cast,
 
 @pytest.mark.parametrize("who, status", WRITE_MATRIX)
 def test_request_changes_access(login, cast, submitted, who, status):
-    response = login(getattr(cast, who)).post(reverse("projects:project-request-changes", args=[submitted.pk]), {"comment": "Non"})
+    response = login(getattr(cast, who)).post(
+        reverse("projects:project-request-changes", args=[submitted.pk]), {"comment": "Non"}
+    )
     _assert_refused(response, status)
     submitted.refresh_from_db()
     assert submitted.status == S.SUBMITTED
@@ -249,7 +316,9 @@ def test_a_coordinator_asks_for_changes(login, cast, under_analysis, django_capt
 
 
 def test_asking_for_changes_without_a_comment_is_refused(login, cast, submitted):
-    response = login(cast.coordinator).post(reverse("projects:project-request-changes", args=[submitted.pk]), {"comment": " "})
+    response = login(cast.coordinator).post(
+        reverse("projects:project-request-changes", args=[submitted.pk]), {"comment": " "}
+    )
     assert response.status_code == 400
     assert "Dites au porteur ce qu'il doit modifier." in page(response)
     submitted.refresh_from_db()
@@ -260,19 +329,38 @@ def test_asking_for_changes_without_a_comment_is_refused(login, cast, submitted)
 
 
 def test_coordination_sees_the_scores_the_recommendation_and_the_decision(login, cast, recommended):
-    review_services.board_decision_record(project=recommended.project, outcome="accepted", resolution_number="CA-7",
-                                   decided_on=datetime.date(2014, 3, 20), granted_amount=Decimal("9000"), by=cast.coordinator)
+    review_services.board_decision_record(
+        project=recommended.project,
+        outcome="accepted",
+        resolution_number="CA-7",
+        decided_on=datetime.date(2014, 3, 20),
+        granted_amount=Decimal("9000"),
+        by=cast.coordinator,
+    )
     for who in ("coordinator", "staff"):
         text = page(login(getattr(cast, who)).get(recommended.project.get_absolute_url()))
-        for expected in ("Analyse et décision", "Commentaire sur Objectifs clairs", "12 / 20", "Favorable", "Projet solide, bien appuyé.",
-                         "n° CA-7 du 2014-03-20", "9 000 $", "Marie"):
+        for expected in (
+            "Analyse et décision",
+            "Commentaire sur Objectifs clairs",
+            "12 / 20",
+            "Favorable",
+            "Projet solide, bien appuyé.",
+            "n° CA-7 du 2014-03-20",
+            "9 000 $",
+            "Marie",
+        ):
             assert expected in text, (who, expected)
 
 
 @pytest.mark.parametrize("who", ["alice", "bob"])
 def test_the_partner_sees_the_outcome_but_not_the_committee_s_scores(login, cast, recommended, who):
-    review_services.board_decision_record(project=recommended.project, outcome="accepted", resolution_number="CA-7",
-                                   decided_on=datetime.date(2014, 3, 20), by=cast.coordinator)
+    review_services.board_decision_record(
+        project=recommended.project,
+        outcome="accepted",
+        resolution_number="CA-7",
+        decided_on=datetime.date(2014, 3, 20),
+        by=cast.coordinator,
+    )
     text = page(login(getattr(cast, who)).get(recommended.project.get_absolute_url()))
     for expected in ("Historique du statut", "Recommandé", "Favorable", "n° CA-7 du 2014-03-20", "Accepté"):
         assert expected in text, expected
@@ -294,8 +382,12 @@ def test_the_analysis_page_costs_the_same_queries_whatever_the_number_of_criteri
 ):
     from projects.models import ReviewCriterion
 
-    more = [ReviewCriterion.objects.create(plan=plan, name=f"Critère {i}", max_score=5, order=10 + i) for i in range(20)]
-    review_services.review_save_scores(review=under_analysis, scores=full_scores(criteria + more, score=2), by=cast.coordinator)
+    more = [
+        ReviewCriterion.objects.create(plan=plan, name=f"Critère {i}", max_score=5, order=10 + i) for i in range(20)
+    ]
+    review_services.review_save_scores(
+        review=under_analysis, scores=full_scores(criteria + more, score=2), by=cast.coordinator
+    )
     client = login(cast.coordinator)
     # 1 session, 2 user, 3 groups and organisation ids, 4 the project with lead and theme,
     # 5 its latest analysis, 6 the scores with their criterion, 7 the active criteria

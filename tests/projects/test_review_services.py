@@ -34,13 +34,27 @@ def _history(project):
 
 def test_a_filed_project_goes_through_analysis_recommendation_and_the_board(cast, submitted, criteria):
     review = review_services.review_open(project=submitted, by=cast.coordinator, comment="Comité du 3 mars")
-    review_services.review_save_scores(review=review, scores=full_scores(criteria, score=3), committee="Marie", by=cast.coordinator)
-    review_services.review_save_scores(review=review, scores={criteria[0]: (9, "Fort")}, by=cast.coordinator)  # a second pass
-    review_services.review_recommend(review=review, recommendation="conditional", note="Préciser le budget.",
-                              amount=Decimal("8000.00"), by=cast.coordinator)
+    review_services.review_save_scores(
+        review=review, scores=full_scores(criteria, score=3), committee="Marie", by=cast.coordinator
+    )
+    review_services.review_save_scores(
+        review=review, scores={criteria[0]: (9, "Fort")}, by=cast.coordinator
+    )  # a second pass
+    review_services.review_recommend(
+        review=review,
+        recommendation="conditional",
+        note="Préciser le budget.",
+        amount=Decimal("8000.00"),
+        by=cast.coordinator,
+    )
     decision = review_services.board_decision_record(
-        project=submitted, outcome="accepted", resolution_number="CA-2014-03", decided_on=datetime.date(2014, 3, 20),
-        granted_amount=Decimal("7500.00"), note="Versements selon la convention.", by=cast.coordinator,
+        project=submitted,
+        outcome="accepted",
+        resolution_number="CA-2014-03",
+        decided_on=datetime.date(2014, 3, 20),
+        granted_amount=Decimal("7500.00"),
+        note="Versements selon la convention.",
+        by=cast.coordinator,
     )
     submitted.refresh_from_db()
     review.refresh_from_db()
@@ -62,8 +76,13 @@ def test_a_filed_project_goes_through_analysis_recommendation_and_the_board(cast
 
 def test_the_board_may_refuse_a_recommended_project(cast, recommended):
     project = recommended.project
-    review_services.board_decision_record(project=project, outcome="refused", resolution_number="CA-9",
-                                   decided_on=datetime.date(2014, 3, 20), by=cast.coordinator)
+    review_services.board_decision_record(
+        project=project,
+        outcome="refused",
+        resolution_number="CA-9",
+        decided_on=datetime.date(2014, 3, 20),
+        by=cast.coordinator,
+    )
     project.refresh_from_db()
     assert project.status == S.REFUSED
     assert project.board_decision.outcome == "refused"
@@ -74,7 +93,11 @@ def test_the_board_may_refuse_a_recommended_project(cast, recommended):
 
 @pytest.mark.parametrize("status", [S.INTENTION, S.DRAFT, S.RECOMMENDED, S.ACCEPTED])
 def test_only_a_filed_project_is_put_under_analysis(cast, theme, status):
-    project = make_intention(cast, theme) if status == S.INTENTION else f.make_project(lead=cast.org_a, theme=theme, status=status)
+    project = (
+        make_intention(cast, theme)
+        if status == S.INTENTION
+        else f.make_project(lead=cast.org_a, theme=theme, status=status)
+    )
     changes = ProjectStatusChange.objects.count()
     with pytest.raises(ValidationError) as error:
         review_services.review_open(project=project, by=cast.coordinator)
@@ -145,7 +168,9 @@ def test_a_recommended_review_is_read_only(cast, recommended, criteria):
 def test_the_recommendation_needs_its_reasons(cast, under_analysis, criteria):
     review_services.review_save_scores(review=under_analysis, scores=full_scores(criteria), by=cast.coordinator)
     with pytest.raises(ValidationError) as error:
-        review_services.review_recommend(review=under_analysis, recommendation="favorable", note="  ", by=cast.coordinator)
+        review_services.review_recommend(
+            review=under_analysis, recommendation="favorable", note="  ", by=cast.coordinator
+        )
     assert error.value.message_dict == {"recommendation_note": ["Indiquez les motifs de la recommandation."]}
     under_analysis.refresh_from_db()
     assert not under_analysis.is_closed
@@ -155,7 +180,9 @@ def test_the_recommendation_needs_its_reasons(cast, under_analysis, criteria):
 def test_every_criterion_is_scored_before_recommending(cast, under_analysis, criteria):
     review_services.review_save_scores(review=under_analysis, scores={criteria[0]: (8, "")}, by=cast.coordinator)
     with pytest.raises(ValidationError) as error:
-        review_services.review_recommend(review=under_analysis, recommendation="favorable", note="Bien", by=cast.coordinator)
+        review_services.review_recommend(
+            review=under_analysis, recommendation="favorable", note="Bien", by=cast.coordinator
+        )
     assert "il manque : Objectifs clairs, Appui du milieu" in str(error.value)
     assert ProjectReview.objects.get().project.status == S.UNDER_ANALYSIS
 
@@ -163,13 +190,17 @@ def test_every_criterion_is_scored_before_recommending(cast, under_analysis, cri
 def test_an_unknown_recommendation_is_refused(cast, under_analysis, criteria):
     review_services.review_save_scores(review=under_analysis, scores=full_scores(criteria), by=cast.coordinator)
     with pytest.raises(ValidationError) as error:
-        review_services.review_recommend(review=under_analysis, recommendation="enthousiaste", note="Oui", by=cast.coordinator)
+        review_services.review_recommend(
+            review=under_analysis, recommendation="enthousiaste", note="Oui", by=cast.coordinator
+        )
     assert "Choisissez une recommandation." in str(error.value)
 
 
 def test_a_review_is_recommended_once(cast, recommended):
     with pytest.raises(ValidationError) as error:
-        review_services.review_recommend(review=recommended, recommendation="unfavorable", note="Non", by=cast.coordinator)
+        review_services.review_recommend(
+            review=recommended, recommendation="unfavorable", note="Non", by=cast.coordinator
+        )
     assert "Cette analyse est close" in str(error.value)
     recommended.refresh_from_db()
     assert recommended.recommendation == "favorable"
@@ -194,13 +225,24 @@ def test_the_board_decides_only_on_a_recommended_project(cast, theme, status):
     assert project.status == status
 
 
-@pytest.mark.parametrize("overrides, field, message", [
-    ({"resolution_number": " "}, "resolution_number", "Indiquez le numéro de la résolution du conseil."),
-    ({"decided_on": None}, "decided_on", "Indiquez la date de la décision."),
-    ({"decided_on": timezone.localdate() + datetime.timedelta(days=1)}, "decided_on", "La date de la décision ne peut pas être dans le futur."),
-    ({"outcome": "refused", "granted_amount": Decimal("100")}, "granted_amount", "Un projet refusé ne reçoit pas de montant."),
-    ({"outcome": "maybe"}, "outcome", "Choisissez la décision du conseil : accepté ou refusé."),
-])
+@pytest.mark.parametrize(
+    "overrides, field, message",
+    [
+        ({"resolution_number": " "}, "resolution_number", "Indiquez le numéro de la résolution du conseil."),
+        ({"decided_on": None}, "decided_on", "Indiquez la date de la décision."),
+        (
+            {"decided_on": timezone.localdate() + datetime.timedelta(days=1)},
+            "decided_on",
+            "La date de la décision ne peut pas être dans le futur.",
+        ),
+        (
+            {"outcome": "refused", "granted_amount": Decimal("100")},
+            "granted_amount",
+            "Un projet refusé ne reçoit pas de montant.",
+        ),
+        ({"outcome": "maybe"}, "outcome", "Choisissez la décision du conseil : accepté ou refusé."),
+    ],
+)
 def test_a_bad_board_decision_is_refused_and_nothing_is_saved(cast, recommended, overrides, field, message):
     with pytest.raises(ValidationError) as error:
         _decide(recommended.project, cast.coordinator, **overrides)
@@ -220,14 +262,18 @@ def test_the_board_decides_once(cast, recommended):
 # ---------------------------------------------------------------- requests for changes
 
 
-def test_asking_for_changes_sends_the_project_back_to_draft_and_tells_the_lead(cast, under_analysis, django_capture_on_commit_callbacks):
+def test_asking_for_changes_sends_the_project_back_to_draft_and_tells_the_lead(
+    cast, under_analysis, django_capture_on_commit_callbacks
+):
     cast.alice.email, cast.bob.email = "alice@a.example", "bob@a.example"
     cast.alice.save(), cast.bob.save()
     cast.org_a.email = "info@a.example"
     cast.org_a.save()
     project = under_analysis.project
     with django_capture_on_commit_callbacks(execute=True):
-        review_services.project_request_changes(project=project, by=cast.coordinator, comment="Ajoutez le budget détaillé.")
+        review_services.project_request_changes(
+            project=project, by=cast.coordinator, comment="Ajoutez le budget détaillé."
+        )
     project.refresh_from_db()
     assert project.status == S.DRAFT
     assert project.status_changes.last().comment == "Ajoutez le budget détaillé."

@@ -14,7 +14,9 @@ def test_same_theme_comes_first_then_shared_words():
         Candidate(key="same-theme-two-words", theme_id=1, title="Cuisines collectives", summary="quartier"),
         Candidate(key="same-theme-one-word", theme_id=1, title="Jardins collectifs des familles"),
     ]
-    ranked = rank_similar(theme_id=1, title="Cuisines collectives", summary="familles du quartier", candidates=candidates)
+    ranked = rank_similar(
+        theme_id=1, title="Cuisines collectives", summary="familles du quartier", candidates=candidates
+    )
     assert ranked == ["same-theme-two-words", "same-theme-one-word", "same-theme-no-word", "other-theme-many-words"]
 
 
@@ -29,5 +31,8 @@ def test_at_most_five_and_ties_keep_the_given_order():
 
 
 def test_without_a_theme_only_words_count():
-    candidates = [Candidate(key="a", theme_id=1, title="Logement social"), Candidate(key="b", theme_id=1, title="Halte-garderie")]
+    candidates = [
+        Candidate(key="a", theme_id=1, title="Logement social"),
+        Candidate(key="b", theme_id=1, title="Halte-garderie"),
+    ]
     assert rank_similar(theme_id=None, title="logement", candidates=candidates) == ["a"]

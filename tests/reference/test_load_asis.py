@@ -49,7 +49,9 @@ def test_load_asis_loads_what_the_source_states(capsys):
     activities = list(MobilisationActivity.objects.all())
     assert len(activities) == 3
     # The source gives the period (March–September 2013), not each date nor attendance: nothing invented.
-    assert all(a.period_start.isoformat() == "2013-03-01" and a.period_end.isoformat() == "2013-09-30" for a in activities)
+    assert all(
+        a.period_start.isoformat() == "2013-03-01" and a.period_end.isoformat() == "2013-09-30" for a in activities
+    )
     assert all(a.held_on is None and a.participants is None for a in activities)
     assert [y.label for y in PlanYear.objects.order_by("number")] == ["2013-2014", "2014-2015", "2015-2016"]
     assert "502 136 $" in capsys.readouterr().out.replace("\xa0", " ")

@@ -12,7 +12,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--output", "-o", type=Path, help="Fichier à écrire (par défaut, dans backups/ avec la date et l'heure).")
+        parser.add_argument(
+            "--output", "-o", type=Path, help="Fichier à écrire (par défaut, dans backups/ avec la date et l'heure)."
+        )
         parser.add_argument("--database", default="default", help="Alias de la base (default).")
 
     def handle(self, *args, output, database, **options):

@@ -15,15 +15,22 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", type=float, required=True, help="Nombre d'alliances (fractionnaire : une alliance plus petite).")
+        parser.add_argument(
+            "--scale", type=float, required=True, help="Nombre d'alliances (fractionnaire : une alliance plus petite)."
+        )
         parser.add_argument("--seed", type=int, default=2013, help="Graine du générateur (2013 par défaut).")
         parser.add_argument(
-            "--today", type=datetime.date.fromisoformat, default=None,
+            "--today",
+            type=datetime.date.fromisoformat,
+            default=None,
             help="Jour de référence des rencontres (AAAA-MM-JJ; aujourd'hui par défaut) : 12 mois avant, 2 mois après.",
         )
-        parser.add_argument("--force", action="store_true", help="Ajouter des alliances même si la base en contient déjà.")
         parser.add_argument(
-            "--into-current", action="store_true",
+            "--force", action="store_true", help="Ajouter des alliances même si la base en contient déjà."
+        )
+        parser.add_argument(
+            "--into-current",
+            action="store_true",
             help="Grossir le plan courant plutôt qu'ajouter des alliances : une seule très grande alliance (--scale fois "
             "l'ASIS) dans ses enjeux et ses années, avec une source de financement générée à sa mesure.",
         )
@@ -34,10 +41,14 @@ class Command(BaseCommand):
         started = time.perf_counter()
         log = (lambda line: self.stdout.write(line)) if options["verbosity"] > 1 else None
         try:
-            counts = generate_volume(scale=scale, seed=seed, today=today, force=force, log=log, into_current=into_current)
+            counts = generate_volume(
+                scale=scale, seed=seed, today=today, force=force, log=log, into_current=into_current
+            )
         except VolumeAlreadyGenerated as error:
             raise CommandError(str(error)) from error
         summary = ", ".join(f"{value} {key}" for key, value in counts.items())
-        self.stdout.write(self.style.SUCCESS(
-            f"Volume généré (échelle {scale:g}, graine {seed}) en {time.perf_counter() - started:.1f} s : {summary}."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Volume généré (échelle {scale:g}, graine {seed}) en {time.perf_counter() - started:.1f} s : {summary}."
+            )
+        )

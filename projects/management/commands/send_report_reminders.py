@@ -12,8 +12,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--days", type=int, default=14, help="Rappeler les échéances des N prochains jours (14).")
-        parser.add_argument("--dry-run", action="store_true", help="Afficher ce qui serait envoyé, sans rien envoyer ni noter.")
-        parser.add_argument("--base-url", default="", help="Adresse du portail pour les liens (https://asis.example.org).")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Afficher ce qui serait envoyé, sans rien envoyer ni noter."
+        )
+        parser.add_argument(
+            "--base-url", default="", help="Adresse du portail pour les liens (https://asis.example.org)."
+        )
 
     def handle(self, *args, days, dry_run, base_url, **options):
         try:
@@ -24,7 +28,9 @@ class Command(BaseCommand):
         for organisation, deadlines, to in result["organisations"]:
             self.stdout.write(f"{prefix}{organisation.name} : {len(deadlines)} échéance(s) → {', '.join(to)}")
         for organisation in result["without_address"]:
-            self.stdout.write(self.style.WARNING(f"{prefix}{organisation.name} : aucune adresse courriel, aucun rappel."))
+            self.stdout.write(
+                self.style.WARNING(f"{prefix}{organisation.name} : aucune adresse courriel, aucun rappel.")
+            )
         verb = "à envoyer" if dry_run else "envoyé(s)"
         self.stdout.write(
             f"{prefix}{len(result['organisations'])} courriel(s) {verb}, {result['deadlines']} échéance(s) rappelée(s), "
