@@ -117,8 +117,8 @@ def _then_meeting() -> str:
     """How a link row joins its meeting. SQLite's planner would start from the meetings of the window (by
     date) and look up each meeting's invitations, then sort them all to group them; read the links in the
     order of the invitee's index instead (CROSS JOIN keeps the written order on SQLite), so the rows come
-    grouped already and each meeting is one primary-key lookup: about 3× faster at province scale.
-    PostgreSQL plans the join itself (hash join)."""
+    grouped already and each meeting is one primary-key lookup (measured: docs/benchmarks.md). PostgreSQL
+    plans the join itself (hash join)."""
     return "CROSS JOIN" if connection.vendor == "sqlite" else "JOIN"
 
 
