@@ -23,7 +23,6 @@ import datetime
 import functools
 import itertools
 from collections.abc import Iterator
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
     Case,
@@ -37,23 +36,14 @@ from django.db.models import (
     When,
 )
 
+from bilan.selectors._common import ZERO, to_cents
 from budget.models import Commitment, Disbursement, DisbursementCorrection
 from projects.models import ActionProject, Indicator, ProgressReport, ProjectPartner, ProjectStatus
 
 CHUNK = 1000  # projects per chunk: one cursor fetch and five queries each
-ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 NOTHING = (None, None, None)
 NO_VALUE = (None, None)
-
-
-def _q(value) -> Decimal:
-    if value is None:
-        return ZERO
-    if not isinstance(value, Decimal):  # SQLite may give a float for a sum in a UNION
-        value = Decimal(str(value))
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def yes_no(value: bool | None) -> str:
@@ -207,8 +197,8 @@ def chunks(
                     percent,
                     people,
                     citizens,
-                    _q(committed),
-                    _q((paid or ZERO) + (corrected or ZERO)),
+                    to_cents(committed),
+                    to_cents((paid or ZERO) + (corrected or ZERO)),
                     "\n".join(f"{day.isoformat()} : {text}" for day, _report, text in sorted(said)),
                 )
             )

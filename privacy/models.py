@@ -20,7 +20,7 @@ REQUEST_DAYS = 30  # a person's request is answered within 30 days of its receip
 INCIDENT_YEARS = 5  # the incident register keeps each entry five years after its discovery
 
 
-def _years_later(day: datetime.date, years: int) -> datetime.date:
+def years_later(day: datetime.date, years: int) -> datetime.date:
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
@@ -335,4 +335,4 @@ class ConfidentialityIncident(models.Model):
 
     @staticmethod
     def keep_until(discovered_on: datetime.date) -> datetime.date:
-        return _years_later(discovered_on, INCIDENT_YEARS)
+        return years_later(discovered_on, INCIDENT_YEARS)

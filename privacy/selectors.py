@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from organisations.models import Citizen, MembershipInvitation, User
 from organisations.roles import COORDINATION, PERSONNEL
-from privacy.models import Consent, ConsentPurpose, PrivacyAction, PrivacyRequest, _years_later
+from privacy.models import Consent, ConsentPurpose, PrivacyAction, PrivacyRequest, years_later
 from privacy.policy import CITIZEN_INACTIVE_YEARS, USER_INACTIVE_YEARS
 
 # A person -----------------------------------------------------------------------------------------
@@ -177,8 +177,8 @@ def _latest(*values):
 def people_past_retention(today: datetime.date | None = None) -> tuple[list, list]:
     """Citizens with no activity and users gone or inactive for longer than their retention period."""
     today = today or timezone.localdate()
-    citizen_cutoff = _years_later(today, -CITIZEN_INACTIVE_YEARS)
-    user_cutoff = _years_later(today, -USER_INACTIVE_YEARS)
+    citizen_cutoff = years_later(today, -CITIZEN_INACTIVE_YEARS)
+    user_cutoff = years_later(today, -USER_INACTIVE_YEARS)
     citizens = (
         Citizen.objects.filter(anonymised_at__isnull=True)
         .exclude(

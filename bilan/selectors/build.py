@@ -15,10 +15,10 @@ from django.db.models import (
 from django.utils import timezone
 
 from asis.kept import kept
-from bilan.selectors._common import PER_PAGE, SUM, ZERO, _q
+from bilan.selectors._common import PER_PAGE, SUM, ZERO, to_cents
 from bilan.selectors.bilan import Bilan, Filters, MoneyLine, Tally
-from bilan.selectors.figures import COMMITTED, _latest_highlights, _meetings, _money_rows, _rollups, _tallies
-from bilan.selectors.lines import _chunk_lines, _Lines, _Ordered
+from bilan.selectors.figures import COMMITTED, latest_highlights, meetings_of, money_rows_of, rollups_of, tallies_of
+from bilan.selectors.lines import Lines, Ordered, chunk_lines
 from bilan.selectors.period import Period, period_for
 from budget.models import (
     Commitment,
@@ -136,7 +136,7 @@ def build_bilan(
     theme_verdicts, space_verdicts, space_names = defaultdict(lambda: [0, 0]), defaultdict(lambda: [0, 0]), {}
     theme_units, space_units = defaultdict(dict), defaultdict(dict)
     leads = partner_orgs = partner_links = people_reached = citizens_reached = 0
-    for level, theme_pk, space_pk, label, extra, n1, n2, n3, d1, d2 in _tallies(projects, end=end):
+    for level, theme_pk, space_pk, label, extra, n1, n2, n3, d1, d2 in tallies_of(projects, end=end):
         if level == "units":
             unit = (label or "").strip()
             if not unit:
@@ -175,7 +175,7 @@ def build_bilan(
     c_theme, d_theme = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
     # (a commitment decided, a payment made or corrected in the period makes its project active in
     # it: the filtered projects are enough, without `_active_in`, and cheaper to read)
-    for source, year, theme_pk, kind, total in _money_rows(filtered.values("pk"), start=start, end=end):
+    for source, year, theme_pk, kind, total in money_rows_of(filtered.values("pk"), start=start, end=end):
         of_source, of_year, of_theme = (c_source, c_year, c_theme) if kind == COMMITTED else (d_source, d_year, d_theme)
         of_source[source] += total
         of_year[year] += total
@@ -183,37 +183,37 @@ def build_bilan(
 
     # (so does a report ending in the period)
     # 1 the page's latest highlights (the exports read every one with the lines: none here)
-    highlights, highlight_count = _latest_highlights(filtered, start=start, end=end) if page is not None else ((), 0)
+    highlights, highlight_count = latest_highlights(filtered, start=start, end=end) if page is not None else ((), 0)
 
     # -- the lines of one page (3 queries: the projects with their money, partners and indicators, reports)
     pages = max(ceil(count / per_page), 1)
-    ordered = _Ordered(projects, start=start, end=end)
+    ordered = Ordered(projects, start=start, end=end)
     if page is None:  # an export: no page, every line from `lines()`
         page, page_lines = 1, None
     else:
         page = min(max(page, 1), pages)  # beyond the last page: the last one
         page_lines = (
-            _chunk_lines(ordered[(page - 1) * per_page : page * per_page], start=start, end=end) if count else []
+            chunk_lines(ordered[(page - 1) * per_page : page * per_page], start=start, end=end) if count else []
         )
 
     by_source = tuple(
         MoneyLine(
             s.code,
             s.name,
-            _q(c_source[s.pk]),
-            _q(d_source[s.pk]),
-            envelope=_q(s.amount),
-            left=_q(s.amount - (s.committed_to_date or ZERO)),
+            to_cents(c_source[s.pk]),
+            to_cents(d_source[s.pk]),
+            envelope=to_cents(s.amount),
+            left=to_cents(s.amount - (s.committed_to_date or ZERO)),
         )
         for s in sources
     )
-    by_theme = tuple(MoneyLine(t.slug, t.name, _q(c_theme[t.pk]), _q(d_theme[t.pk])) for t in themes)
-    by_year = tuple(MoneyLine(y.label, y.label, _q(c_year[y.pk]), _q(d_year[y.pk])) for y in years)
+    by_theme = tuple(MoneyLine(t.slug, t.name, to_cents(c_theme[t.pk]), to_cents(d_theme[t.pk])) for t in themes)
+    by_year = tuple(MoneyLine(y.label, y.label, to_cents(c_year[y.pk]), to_cents(d_year[y.pk])) for y in years)
 
     # -- meetings held in the period (1 query)
-    meetings = _meetings(user, plan=plan, period=period, theme=theme, space=space, organisation=organisation)
+    meetings = meetings_of(user, plan=plan, period=period, theme=theme, space=space, organisation=organisation)
 
-    envelope = _q(sum((s.amount for s in sources), ZERO))
+    envelope = to_cents(sum((s.amount for s in sources), ZERO))
     theme_order = {t.pk: (t.order, t.pk) for t in themes}
     return Bilan(
         plan_title=plan.title,
@@ -245,9 +245,9 @@ def build_bilan(
         citizens_reached=citizens_reached,
         people_reached=people_reached,
         envelope=envelope,
-        committed=_q(sum(c_source.values(), ZERO)),
-        disbursed=_q(sum(d_source.values(), ZERO)),
-        left=_q(sum((line.left for line in by_source), ZERO)),
+        committed=to_cents(sum(c_source.values(), ZERO)),
+        disbursed=to_cents(sum(d_source.values(), ZERO)),
+        left=to_cents(sum((line.left for line in by_source), ZERO)),
         by_source=by_source,
         by_theme=by_theme,
         by_year=by_year,
@@ -258,10 +258,12 @@ def build_bilan(
         per_page=per_page,
         meetings=meetings["spaces"],
         space_rollups=tuple(
-            _rollups("space", dict(sorted(space_names.items(), key=lambda item: item[1])), space_verdicts, space_units)
+            rollups_of(
+                "space", dict(sorted(space_names.items(), key=lambda item: item[1])), space_verdicts, space_units
+            )
         ),
         theme_rollups=tuple(
-            _rollups(
+            rollups_of(
                 "theme",
                 {t.pk: t.name for t in sorted(themes, key=lambda t: theme_order[t.pk])},
                 theme_verdicts,
@@ -270,7 +272,7 @@ def build_bilan(
         ),
         highlights=tuple(highlights),
         highlight_count=highlight_count,
-        lines_of=_Lines(ordered, start=start, end=end, count=count, page_lines=page_lines),
+        lines_of=Lines(ordered, start=start, end=end, count=count, page_lines=page_lines),
     )
 
 

@@ -22,9 +22,9 @@ from django.db.models.functions import Cast, Coalesce, Concat, Substr
 from django.db.models.lookups import In
 from django.utils import timezone
 
-from bilan.selectors._common import SUM, _q
+from bilan.selectors._common import SUM, to_cents
 from bilan.selectors.bilan import Highlight, Rollup, SpaceMeetings, UnitTotal
-from bilan.selectors.lines import _latest_values
+from bilan.selectors.lines import latest_indicator_values
 from budget.models import (
     Commitment,
     Disbursement,
@@ -48,7 +48,7 @@ def _latest_reports(end: datetime.date):
 
 def _latest_value(end: datetime.date):
     """The latest value up to `end` of the indicator of the row: the value in its project's latest
-    report when there is one (two index lookups, the common case), else that of `_latest_values`."""
+    report when there is one (two index lookups, the common case), else that of `latest_indicator_values`."""
     latest_report = ProgressReport.objects.filter(project=OuterRef(OuterRef("project")), period_end__lte=end).order_by(
         "-period_end", "-submitted_at", "-pk"
     )
@@ -57,12 +57,12 @@ def _latest_value(end: datetime.date):
     )
     return Coalesce(
         Subquery(in_latest_report.values("value")[:1]),
-        Subquery(_latest_values(end).values("value")[:1]),
+        Subquery(latest_indicator_values(end).values("value")[:1]),
         output_field=DecimalField(max_digits=12, decimal_places=2),
     )
 
 
-def _money_rows(projects, *, start: datetime.date, end: datetime.date):
+def money_rows_of(projects, *, start: datetime.date, end: datetime.date):
     """(source, plan year, theme, kind, total) of these projects in the period, in one UNION query:
     committed (decided in it, less reductions), paid in it, corrections dated in it."""
     kind = IntegerField()
@@ -99,7 +99,7 @@ def _sort_text(number):
     return Cast(number + Value(10**12), CharField())
 
 
-def _tallies(projects, *, end: datetime.date):
+def tallies_of(projects, *, end: datetime.date):
     """The counts and sums behind the headline figures and the roll-ups, in one UNION of GROUP BYs:
     rows of (level, theme, space, text, extra, n1, n2, n3, d1, d2), where by `level`:
 
@@ -200,7 +200,7 @@ def _tallies(projects, *, end: datetime.date):
     return units.union(verdicts, organisations, all=True)
 
 
-def _rollups(level: str, names: dict, verdicts: dict, units: dict) -> list["Rollup"]:
+def rollups_of(level: str, names: dict, verdicts: dict, units: dict) -> list["Rollup"]:
     """The roll-ups of one level, in the order of `names` (key -> name): `verdicts` key -> (projects
     with a target, on track); `units` key -> {unit key -> [label, first, value, target, indicators]}."""
     rollups = []
@@ -214,7 +214,7 @@ def _rollups(level: str, names: dict, verdicts: dict, units: dict) -> list["Roll
                 name=name,
                 units=tuple(
                     UnitTotal(
-                        unit=label, value=_q(value), target=_q(target), indicators=n
+                        unit=label, value=to_cents(value), target=to_cents(target), indicators=n
                     )  # values and targets are to the cent
                     for _unit, (label, _first, value, target, n) in sorted(units.get(key, {}).items())
                 ),
@@ -236,7 +236,7 @@ def _written(field: str) -> Q:
     return ~Q(**{field: ""}) & (~Q(In(Substr(field, 1, 1), WHITESPACE)) | Q(**{f"{field}__regex": r"\S"}))
 
 
-def _latest_highlights(projects, *, start: datetime.date, end: datetime.date) -> tuple[list["Highlight"], int]:
+def latest_highlights(projects, *, start: datetime.date, end: datetime.date) -> tuple[list["Highlight"], int]:
     """The HIGHLIGHTS_SHOWN latest highlights of these projects written in the period, and how many
     there are (1 query: the count as a subquery, computed once): latest report first, then by
     project title (the latest), project, report."""
@@ -258,7 +258,7 @@ def _latest_highlights(projects, *, start: datetime.date, end: datetime.date) ->
     return shown, rows[0][-1] if rows else 0
 
 
-def _meetings(user, *, plan, period, theme, space, organisation) -> dict:
+def meetings_of(user, *, plan, period, theme, space, organisation) -> dict:
     """Meetings held in the period per space, with the distinct citizens present overall (1 query)."""
     held_until = min(period.end, timezone.localdate() - datetime.timedelta(days=1))
     meetings = Meeting.objects.visible_to(user).filter(date__range=(period.start, held_until))

@@ -16,7 +16,7 @@ from django.db.models import (
     Value,
 )
 
-from bilan.selectors._common import SUM, ZERO, _q
+from bilan.selectors._common import SUM, ZERO, to_cents
 from bilan.selectors.bilan import Highlight, IndicatorLine, ProjectLine
 from budget.models import (
     Commitment,
@@ -29,7 +29,7 @@ CHUNK = 500  # project lines read at a time for the exports: each chunk costs th
 PARTNER, INDICATOR = 0, 1
 
 
-def _latest_values(end: datetime.date):
+def latest_indicator_values(end: datetime.date):
     """The values of the indicator (OuterRef) reported up to `end`, the latest first."""
     return IndicatorValue.objects.filter(indicator=OuterRef("pk"), report__period_end__lte=end).order_by(
         "-report__period_end", "-report__submitted_at", "-report__pk"
@@ -69,7 +69,7 @@ def _project_money(start: datetime.date, end: datetime.date) -> dict:
 BILAN_ORDER = ("theme__order", "title", "pk")
 
 
-class _Ordered:
+class Ordered:
     """The projects in the bilan's order: a slice of them is read (1 query) with lead, theme, space
     and their money in the period, computed for that slice only, not for every project sorted."""
 
@@ -105,7 +105,7 @@ def _details(project_ids: list[int], *, end: datetime.date):
             d_sort=Value(0, number),
         )
     )
-    latest = _latest_values(end)
+    latest = latest_indicator_values(end)
     indicators = Indicator.objects.filter(project_id__in=project_ids).annotate(
         d_kind=Value(INDICATOR, number),
         d_project=F("project_id"),
@@ -132,8 +132,8 @@ def _details(project_ids: list[int], *, end: datetime.date):
     )
 
 
-def _chunk_lines(projects: list[ActionProject], *, start: datetime.date, end: datetime.date) -> list[ProjectLine]:
-    """The lines of these projects (a slice of `_Ordered`, so with their money) for the period, in
+def chunk_lines(projects: list[ActionProject], *, start: datetime.date, end: datetime.date) -> list[ProjectLine]:
+    """The lines of these projects (a slice of `Ordered`, so with their money) for the period, in
     their order: 2 queries whatever their number (partners and indicators as one UNION, reports)."""
     project_ids = [p.pk for p in projects]
     partners, indicators = defaultdict(list), defaultdict(list)
@@ -181,8 +181,8 @@ def _chunk_lines(projects: list[ActionProject], *, start: datetime.date, end: da
                 percent_done=report.percent_done if report else None,
                 people_reached=report.people_reached if report else None,
                 citizens_reached=report.citizens_reached if report else None,
-                committed=_q(p.committed_in),
-                disbursed=_q((p.paid_in or ZERO) + (p.corrected_in or ZERO)),
+                committed=to_cents(p.committed_in),
+                disbursed=to_cents((p.paid_in or ZERO) + (p.corrected_in or ZERO)),
                 indicators=tuple(indicators[p.pk]),
                 highlights=tuple(
                     Highlight(p.pk, p.title, r.period_start, r.period_end, r.highlights.strip())
@@ -194,18 +194,18 @@ def _chunk_lines(projects: list[ActionProject], *, start: datetime.date, end: da
 
 
 def _each_built(projects, *, start: datetime.date, end: datetime.date, chunk: int = CHUNK) -> Iterator[ProjectLine]:
-    """Every project of these (`_Ordered`) as a line, `chunk` projects at a time
+    """Every project of these (`Ordered`) as a line, `chunk` projects at a time
     (one query for the projects and two for their lines per chunk), so that memory does not grow with their number."""
     offset = 0
     while True:
         batch = projects[offset : offset + chunk]  # 1 projects of this chunk, with lead, theme, space and money
-        yield from _chunk_lines(batch, start=start, end=end) if batch else ()
+        yield from chunk_lines(batch, start=start, end=end) if batch else ()
         if len(batch) < chunk:
             return
         offset += chunk
 
 
-class _Lines:
+class Lines:
     """`Bilan.lines()`: every line read again chunk by chunk; kept after the first reading when
     they fit in one chunk (an export then reads each project once however many tables it writes)."""
 

@@ -11,7 +11,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from bilan.selectors._common import PER_PAGE, ZERO, _q
+from bilan.selectors._common import PER_PAGE, ZERO, to_cents
 from bilan.selectors.lines import CHUNK
 from budget.models import (
     Commitment,
@@ -81,8 +81,8 @@ def _open_project(p) -> OpenProject:
         str(p.get_status_display()),
         p.start_date,
         p.end_date,
-        _q(p.committed),
-        _q(p.disbursed),
+        to_cents(p.committed),
+        to_cents(p.disbursed),
     )
 
 
@@ -97,7 +97,9 @@ def open_totals() -> OpenData:
     public = ActionProject.objects.public()
     committed = Commitment.objects.filter(project__in=public).aggregate(t=Sum(Commitment.CURRENT))["t"]
     disbursed = Disbursement.objects.filter(commitment__project__in=public).aggregate(t=Sum(Disbursement.CURRENT))["t"]
-    return OpenData(generated_at=timezone.localtime(), projects=(), committed=_q(committed), disbursed=_q(disbursed))
+    return OpenData(
+        generated_at=timezone.localtime(), projects=(), committed=to_cents(committed), disbursed=to_cents(disbursed)
+    )
 
 
 def open_data(*, page=None, per_page: int = PER_PAGE):

@@ -33,7 +33,7 @@ from projects.views.review import project_review_context
 PAGE_SIZE = 25
 
 
-def _forbidden(request, error: PermissionDenied):
+def forbidden(request, error: PermissionDenied):
     return render(request, "projects/project_forbidden.html", {"message": str(error)}, status=403)
 
 
@@ -84,7 +84,7 @@ def project_list(request):
 def project_intention_create(request):
     organisations = _user_organisations(request.user)
     if not organisations:
-        return _forbidden(
+        return forbidden(
             request,
             PermissionDenied(_("Seuls les membres d'une organisation partenaire déposent une intention de projet.")),
         )
@@ -174,7 +174,7 @@ def _save_project(request, form, formsets, project=None):
 def project_create(request):
     organisations = _user_organisations(request.user)
     if not organisations:
-        return _forbidden(
+        return forbidden(
             request, PermissionDenied(_("Seuls les membres d'une organisation partenaire déposent un projet."))
         )
     plan = Plan.objects.current()
@@ -202,7 +202,7 @@ def project_update(request, pk):
     try:
         project = get_project_for_user(request, pk, write=True)
     except PermissionDenied as error:
-        return _forbidden(request, error)
+        return forbidden(request, error)
     plan = Plan.objects.current()
     year_amounts = {row.plan_year_id: row.amount for row in project.year_amounts.all()}
     initial = {"plan_years": list(project.plan_years.all())}

@@ -27,7 +27,7 @@ from projects.models import (
 )
 from projects.selectors import reports as report_selectors
 from projects.services import reports as report_services
-from projects.views.projects import _forbidden
+from projects.views.projects import forbidden
 
 
 def _project_queryset():
@@ -63,7 +63,7 @@ def report_create(request, pk, final=False):
                 % {"status": project.get_status_display()}
             )
     except PermissionDenied as error:
-        return _forbidden(request, error)
+        return forbidden(request, error)
     partnerships = list(project.partnerships.all())
     indicators = list(project.indicators.all())
     form = ReportForm(

@@ -295,10 +295,10 @@ def test_the_page_costs_the_same_and_builds_only_its_lines_with_10_or_80_project
 ):
     """15 queries for the page whatever the number of projects; only the page's lines are built."""
     built = []
-    chunk_lines = lines._chunk_lines
+    chunk_lines = lines.chunk_lines
     counted = lambda projects, **kw: built.append(len(projects)) or chunk_lines(projects, **kw)  # noqa: E731
-    monkeypatch.setattr(build, "_chunk_lines", counted)  # the page's lines
-    monkeypatch.setattr(lines, "_chunk_lines", counted)  # every line, chunk by chunk (the exports)
+    monkeypatch.setattr(build, "chunk_lines", counted)  # the page's lines
+    monkeypatch.setattr(lines, "chunk_lines", counted)  # every line, chunk by chunk (the exports)
     client.force_login(cast.staff)
     url = reverse("bilan:bilan")
     varied(cast, plan, theme, projects=10)
