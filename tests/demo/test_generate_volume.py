@@ -85,8 +85,8 @@ def fingerprint():
             )
         ),
         "sources": list(
-            FundingSource.objects.order_by("plan__alliance_acronym", "code").values_list(
-                "plan__alliance_acronym", "code", "amount", "committed_total", "disbursed_total"
+            FundingSource.objects.order_by("plan__alliance__acronym", "code").values_list(
+                "plan__alliance__acronym", "code", "amount", "committed_total", "disbursed_total"
             )
         ),
         "commitments": list(
