@@ -7,7 +7,6 @@ import pytest
 
 from alliances.models import Alliance
 from plans.models import Plan
-from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
