@@ -40,7 +40,7 @@ def _plan() -> tuple[Plan, list[PlanYear], int | None]:
     current = Plan.objects.current_first().values("pk")[:1]
     years = list(
         PlanYear.objects.filter(plan=Subquery(current))
-        .select_related("plan")
+        .select_related("plan__alliance")
         .annotate(data_version=Version())
         .order_by("number")
     )

@@ -9,8 +9,9 @@ their reports, commitments and payments. Scale 1 is about ASIS's size; the count
 Rows are written with `bulk_create`, one alliance at a time. `save()` does not run, so what it would
 compute is computed here (a meeting's duration) and the running totals (a source's committed and paid
 money, a commitment's paid money) are summed in Python from the rows written with them: `check_budget`
-passes afterwards. The generated plans start on the same day as the current plan and are created after
-it, so `Plan.objects.current()` does not change.
+passes afterwards. Each generated alliance is a real `Alliance` with its own current plan, starting on
+the same day as the instance's current plan; the alliances are created after the instance's, so
+`Plan.objects.current()` (the first alliance's current plan) does not change.
 
 `generate_volume(scale=N, into_current=True)` grows the CURRENT plan instead: one very large alliance
 (N times ASIS's organisations, citizens, spaces, meetings, projects, reports and money) in the current
@@ -29,6 +30,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from alliances.models import Alliance
 from budget.models import Agreement, Commitment, Disbursement, FundingSource
 from chantiers.models import (
     Attendance,
@@ -57,7 +59,7 @@ from projects.models import (
 
 CENT = Decimal("0.01")
 BATCH = 2000
-ACRONYM_PREFIX = "VOL-"  # generated plans are recognised by their acronym (`VOL-001`…)
+ACRONYM_PREFIX = "VOL-"  # generated plans are recognised by their alliance's acronym (`VOL-001`…)
 SOURCE_PREFIX = "vol-"  # the funding source of a volume grown into the current plan (`vol-001`…)
 
 # Rows per unit of scale. Scale 1 is an alliance the size of ASIS (about 40 organisations, 60 citizens,
@@ -345,7 +347,7 @@ class VolumeAlreadyGenerated(Exception):
 
 
 @dataclass
-class Alliance:
+class Generation:
     """What one generated alliance needs to keep between its steps."""
 
     number: int
@@ -368,7 +370,7 @@ class Alliance:
 
 
 def generated_plans():
-    return Plan.objects.filter(alliance_acronym__startswith=ACRONYM_PREFIX)
+    return Plan.objects.filter(alliance__acronym__startswith=ACRONYM_PREFIX)
 
 
 def generated_sources():
@@ -411,14 +413,15 @@ def generate_volume(
         )
     counts = expected_counts(scale)
     alliances = counts["alliances"]
-    # Every generated alliance starts with the current plan and is created after it: it never becomes current.
+    # Every generated alliance starts with the current plan and is created after its alliance: the instance's
+    # current plan stays the first alliance's.
     start = current.start_date
-    coordinator = current.coordinating_organisation
+    coordinator = current.alliance.coordinating_organisation
     totals = dict.fromkeys(PER_UNIT, 0)
     for index in range(alliances):
         number = already + index + 1
         share = {key: _share(counts[key], alliances, index) for key in PER_UNIT}
-        alliance = Alliance(number=number, rng=random.Random(seed * 1_000_003 + number), counts=share, today=today)
+        alliance = Generation(number=number, rng=random.Random(seed * 1_000_003 + number), counts=share, today=today)
         for key, made in _generate_alliance(alliance, start=start, mandator=coordinator).items():
             totals[key] += made
         if log:
@@ -435,7 +438,7 @@ def _grow_current(current: Plan, *, scale: float, seed: int, today: datetime.dat
         )
     number = already + 1
     counts = expected_counts(scale, into_current=True)
-    a = Alliance(
+    a = Generation(
         number=900 + number,  # users vol901-…, apart from the generated alliances' vol001-…
         rng=random.Random(seed * 1_000_003 - number),
         counts={key: counts[key] for key in PER_UNIT},
@@ -474,7 +477,7 @@ def _grow_current(current: Plan, *, scale: float, seed: int, today: datetime.dat
     }
 
 
-def _generate_alliance(a: Alliance, *, start: datetime.date, mandator: Organisation) -> dict[str, int]:
+def _generate_alliance(a: Generation, *, start: datetime.date, mandator: Organisation) -> dict[str, int]:
     base = CITIES[(a.number - 1) % len(CITIES)]
     round_ = (a.number - 1) // len(CITIES)
     a.city = base if round_ == 0 else f"{base} ({round_ + 1})"
@@ -483,12 +486,18 @@ def _generate_alliance(a: Alliance, *, start: datetime.date, mandator: Organisat
         ("municipalite", f"Contribution de la municipalité de {a.city}", f"Municipalité de {a.city}"),
     ]
     _create_organisations(a)
-    a.plan = Plan.objects.create(
-        title=f"Plan de lutte contre la pauvreté — {a.city}",
-        alliance_name=f"Alliance pour la solidarité et l'inclusion sociale de {a.city}",
-        alliance_acronym=f"{ACRONYM_PREFIX}{a.number:03d}",
+    alliance = Alliance.objects.create(
+        name=f"Alliance pour la solidarité et l'inclusion sociale de {a.city}",
+        acronym=f"{ACRONYM_PREFIX}{a.number:03d}",
+        slug=f"{ACRONYM_PREFIX.lower()}{a.number:03d}-{slugify(a.city)}"[:80],
+        territory=a.city,
         coordinating_organisation=a.orgs[0],
         mandated_by=f"Mandat confié par {mandator.short_name}" if mandator else "",
+    )
+    a.plan = Plan.objects.create(
+        title=f"Plan de lutte contre la pauvreté — {a.city}",
+        alliance=alliance,
+        status=Plan.Status.CURRENT,
         start_date=start,
         description="Alliance générée pour mesurer le portail (generate_volume).",
         source_note="Données synthétiques (python manage.py generate_volume).",
@@ -529,7 +538,7 @@ def _generate_alliance(a: Alliance, *, start: datetime.date, mandator: Organisat
     }
 
 
-def _create_organisations(a: Alliance) -> None:
+def _create_organisations(a: Generation) -> None:
     rng = a.rng
     orgs = []
     for n in range(a.counts["organisations"]):
@@ -575,7 +584,7 @@ def _create_organisations(a: Alliance) -> None:
     a.users = {org.pk: user for org, user in zip(a.orgs, users)}
 
 
-def _create_citizens(a: Alliance) -> None:
+def _create_citizens(a: Generation) -> None:
     rng = a.rng
     citizens = []
     for n in range(a.counts["citizens"]):
@@ -595,7 +604,7 @@ def _create_citizens(a: Alliance) -> None:
     a.citizens = Citizen.objects.bulk_create(citizens, batch_size=BATCH)
 
 
-def _create_spaces(a: Alliance) -> None:
+def _create_spaces(a: Generation) -> None:
     rng = a.rng
     spaces = []
     for n in range(a.counts["spaces"]):
@@ -635,7 +644,7 @@ def _create_spaces(a: Alliance) -> None:
     SpaceCitizen.objects.bulk_create(citizen_seats, batch_size=BATCH)
 
 
-def _create_meetings(a: Alliance) -> tuple[int, int]:
+def _create_meetings(a: Generation) -> tuple[int, int]:
     rng = a.rng
     first_day, days = a.today - datetime.timedelta(days=365), 365 + 60
     meetings = []
@@ -706,7 +715,7 @@ def _statuses(rng: random.Random, count: int) -> list[str]:
     return statuses
 
 
-def _create_projects(a: Alliance) -> tuple[int, int, int, int]:
+def _create_projects(a: Generation) -> tuple[int, int, int, int]:
     rng = a.rng
     plan_start, plan_end = a.years[0].start_date, a.years[-1].end_date
     statuses = _statuses(rng, a.counts["projects"])
@@ -809,7 +818,7 @@ def _create_projects(a: Alliance) -> tuple[int, int, int, int]:
     return len(projects), reports, commitments, disbursements
 
 
-def _create_reports(a: Alliance, projects: list, indicators: dict) -> int:
+def _create_reports(a: Generation, projects: list, indicators: dict) -> int:
     rng = a.rng
     reports = []
     for project, count in zip(projects, _spread(rng, a.counts["reports"] if projects else 0, len(projects))):
@@ -847,7 +856,7 @@ def _create_reports(a: Alliance, projects: list, indicators: dict) -> int:
     return len(reports)
 
 
-def _create_money(a: Alliance, projects: list, project_years: dict) -> tuple[int, int]:
+def _create_money(a: Generation, projects: list, project_years: dict) -> tuple[int, int]:
     """Commitments and payments, and the sources sized to hold them (each a little larger than what it
     commits). The running totals are the sums of the rows written with them."""
     rng = a.rng

@@ -19,11 +19,12 @@ ROLE_LABELS = {
     PARTENAIRE: _("Partenaire"),
 }
 
-DOMAIN_APPS = ("organisations", "privacy", "plans", "chantiers", "projects", "budget")
+DOMAIN_APPS = ("organisations", "alliances", "privacy", "plans", "chantiers", "projects", "budget")
 
 # Rows that money or history hang on are archived, never deleted, even by coordination.
 NEVER_DELETED = {
     "organisation",
+    "alliance",
     "user",
     "citizen",
     "plan",

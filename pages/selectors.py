@@ -176,7 +176,7 @@ def plan_overview(user) -> dict:
     and its money is summed by the database. What is read after the plan is kept for the data version
     (asis.kept) and this kind of visitor, until the next write."""
     plan = (  # 1 the plan with its data version (asis.kept) + 3 prefetches (years, principles, mobilisation activities)
-        Plan.objects.select_related("coordinating_organisation")
+        Plan.objects.select_related("alliance__coordinating_organisation")
         .annotate(data_version=Version())
         .prefetch_related("years", "principles", "mobilisation_activities")
         .current()
@@ -453,7 +453,7 @@ def plan_timeline(user) -> dict:
     """The three plan years side by side: each theme's spaces and projects on the years they
     run, the meetings held and the money committed per year, for the theme and in total."""
     plan = (  # 1 the plan (with the data version, asis.kept) + 1 its years
-        Plan.objects.select_related("coordinating_organisation")
+        Plan.objects.select_related("alliance__coordinating_organisation")
         .prefetch_related("years")
         .annotate(data_version=Version())
         .current()

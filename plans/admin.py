@@ -16,10 +16,11 @@ class PrincipleInline(TabularInline):
 
 @admin.register(Plan)
 class PlanAdmin(ModelAdmin):
-    list_display = ["title", "coordinating_organisation", "start_date"]
-    list_select_related = ["coordinating_organisation"]
-    search_fields = ["title", "alliance_name"]
-    autocomplete_fields = ["coordinating_organisation"]
+    list_display = ["title", "alliance", "status", "start_date"]
+    list_select_related = ["alliance"]
+    list_filter = ["status"]
+    search_fields = ["title", "alliance__name"]
+    autocomplete_fields = ["alliance"]
     inlines = [PlanYearInline, PrincipleInline]
 
 

@@ -7,19 +7,23 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from alliances.models import Alliance
 from organisations.models import Organisation
 
 
 class PlanQuerySet(models.QuerySet):
-    # The one definition of the current plan (the plan the portal shows): the latest start, then the
-    # first created (one plan in practice). Every page and service finds it through these two methods.
+    # The one definition of the current plan (the plan the portal shows): the default alliance's plans first (the
+    # first alliance, `AllianceQuerySet.default()`), among them the one whose status is current, then the latest
+    # start, then the first created. Every page and service finds it through these two methods; among one
+    # alliance's plans (`Alliance.current_plan()`) it is that alliance's current plan.
     def current_first(self) -> "PlanQuerySet":
         """These plans, the current one first: for a subquery that needs the current plan's pk."""
-        return self.order_by("-start_date", "pk")
+        not_current = Case(When(status=Plan.Status.CURRENT, then=Value(0)), default=Value(1))
+        return self.order_by("alliance_id", not_current, "-start_date", "pk")
 
     def current(self) -> "Plan | None":
         """The current plan among these (None without a plan); chain select_related, annotate or
@@ -28,19 +32,17 @@ class PlanQuerySet(models.QuerySet):
 
 
 class Plan(models.Model):
-    """The Alliance's three-year plan of social development and fight against poverty."""
+    """An alliance's three-year plan of social development and fight against poverty. Its alliance runs one
+    plan at a time (the current one), prepares the next and keeps the closed ones."""
+
+    class Status(models.TextChoices):
+        PREPARATION = "preparation", _("en préparation")
+        CURRENT = "current", _("en cours")
+        CLOSED = "closed", _("terminé")
 
     title = models.CharField(_("titre"), max_length=255)
-    alliance_name = models.CharField(_("Alliance"), max_length=255)
-    alliance_acronym = models.CharField(_("sigle"), max_length=20, blank=True)
-    coordinating_organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        related_name="coordinated_plans",
-        verbose_name=_("organisme coordonnateur"),
-    )
-    mandated_by = models.CharField(_("mandat confié par"), max_length=255, blank=True)
-    mandate_date = models.CharField(_("date du mandat"), max_length=60, blank=True)
+    alliance = models.ForeignKey(Alliance, on_delete=models.PROTECT, related_name="plans", verbose_name=_("alliance"))
+    status = models.CharField(_("état"), max_length=20, choices=Status.choices, default=Status.PREPARATION)
     start_date = models.DateField(_("début du plan"))
     description = models.TextField(_("mise en contexte"), blank=True)
     mobilised_organisations = models.PositiveIntegerField(
@@ -72,6 +74,12 @@ class Plan(models.Model):
             models.CheckConstraint(
                 condition=Q(meeting_threshold_per_month__gte=1) & Q(meeting_threshold_per_month__lte=99),
                 name="chantiers_plan_threshold_range",
+            ),
+            models.UniqueConstraint(
+                fields=["alliance"],
+                condition=Q(status="current"),
+                name="plans_plan_one_current_per_alliance",
+                violation_error_message=_("Cette alliance a déjà un plan en cours : terminez-le d'abord."),
             ),
         ]
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.text import slugify
 
+from alliances.models import Alliance
 from budget.models import FundingSource
 from organisations.models import Organisation
 from plans.models import MobilisationActivity, Plan, Principle, Theme
@@ -30,12 +31,21 @@ COORDINATOR = {
     "city": "Rouyn-Noranda",
 }
 
-PLAN = {
-    "title": "Plan de développement social et de lutte contre la pauvreté et l'exclusion",
-    "alliance_name": "Alliance pour la solidarité et l'inclusion sociale de Rouyn-Noranda",
-    "alliance_acronym": "ASIS",
+ALLIANCE = {
+    "name": "Alliance pour la solidarité et l'inclusion sociale de Rouyn-Noranda",
+    "acronym": "ASIS",
+    "slug": "rouyn-noranda",
+    "territory": "Rouyn-Noranda",
+    "region": "Abitibi-Témiscamingue",
     "mandated_by": "CRÉ de l'Abitibi-Témiscamingue",
     "mandate_date": "Hiver 2012",
+}
+# The alliance's funders are organisations of the portal; the source names the FQIS's ministry and the Ville de
+# Rouyn-Noranda only as funders of its two sources (FUNDING_SOURCES' `funder`), not as organisations: none is
+# recorded until a coordinator adds them.
+
+PLAN = {
+    "title": "Plan de développement social et de lutte contre la pauvreté et l'exclusion",
     "description": (
         "Hiver 2012, Rouyn-Noranda, ville et villages en santé (RNVVS) acceptait le mandat de la CRÉ de "
         "l'Abitibi-Témiscamingue relativement à la mise en œuvre de l'Alliance pour la solidarité et "
@@ -123,12 +133,20 @@ def load_reference_data() -> dict[str, int]:
         is_coordinating_body=True,
         defaults={**COORDINATOR, "status": Organisation.Status.APPROVED},
     )
-    plan, _created = Plan.objects.get_or_create(
-        alliance_acronym=PLAN["alliance_acronym"],
-        defaults={**PLAN, "coordinating_organisation": rnvvs, "start_date": PLAN_START, "source_note": SOURCE_NOTE},
+    alliance, _created = Alliance.objects.update_or_create(
+        acronym=ALLIANCE["acronym"], defaults={**ALLIANCE, "coordinating_organisation": rnvvs}
+    )
+    # The source's plan is the alliance's first; it is the current one when loaded, and its status then belongs to
+    # the coordinators as its dates do.
+    plan = alliance.plans.order_by("start_date", "pk").first() or Plan.objects.create(
+        alliance=alliance,
+        status=Plan.Status.CURRENT,
+        start_date=PLAN_START,
+        source_note=SOURCE_NOTE,
+        **PLAN,
     )
     # Texts follow the source; the dates belong to the coordinators once loaded.
-    Plan.objects.filter(pk=plan.pk).update(**PLAN, coordinating_organisation=rnvvs, source_note=SOURCE_NOTE)
+    Plan.objects.filter(pk=plan.pk).update(**PLAN, source_note=SOURCE_NOTE)
     plan.refresh_from_db()
     years = plan_years_ensure(plan=plan, count=3)
 

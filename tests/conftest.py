@@ -32,7 +32,7 @@ def asis(db):
     """The ASIS reference data as `load_asis` loads it (six themes, three plan years, two funding sources): its plan.
     Loaded before the cast's test plan, it is the current plan (latest start, then first created)."""
     call_command("load_asis", stdout=StringIO())
-    return Plan.objects.get(alliance_acronym="ASIS")
+    return Plan.objects.select_related("alliance").get(alliance__acronym="ASIS")
 
 
 @pytest.fixture
@@ -42,14 +42,14 @@ def cast(db, plan):
     return SimpleNamespace(
         org_a=org_a,
         org_b=org_b,
-        rnvvs=plan.coordinating_organisation,
+        rnvvs=plan.alliance.coordinating_organisation,
         alice=f.make_user("alice", organisation=org_a, role=Membership.Role.RESPONSABLE, group=PARTENAIRE),
         bob=f.make_user("bob", organisation=org_a, group=PARTENAIRE),
         charlie=f.make_user("charlie", organisation=org_b, role=Membership.Role.RESPONSABLE, group=PARTENAIRE),
         coordinator=f.make_user(
-            "coordo", organisation=plan.coordinating_organisation, group=COORDINATION, is_staff=True
+            "coordo", organisation=plan.alliance.coordinating_organisation, group=COORDINATION, is_staff=True
         ),
-        staff=f.make_user("staff", organisation=plan.coordinating_organisation, group=PERSONNEL),
+        staff=f.make_user("staff", organisation=plan.alliance.coordinating_organisation, group=PERSONNEL),
         anonymous=AnonymousUser(),
     )
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Group
 
+from alliances.models import Alliance
 from budget.models import FundingSource
 from budget.services import ledger as ledger_services
 from chantiers.models import Meeting, Space
@@ -59,15 +60,20 @@ def make_citizen(**fields) -> Citizen:
     return Citizen.objects.create(**{"first_name": "Citoyen", "last_name": f"Numéro {i}", **fields})
 
 
-def make_plan(**fields) -> Plan:
+def make_alliance(**fields) -> Alliance:
     coordinating = fields.pop("coordinating_organisation", None) or make_organisation(name=f"Coordination {n()}")
-    defaults = {
-        "title": "Plan de test",
-        "alliance_name": "Alliance de test",
-        "alliance_acronym": f"T{n()}",
-        "start_date": datetime.date(2013, 4, 1),
-    }
-    plan = Plan.objects.create(coordinating_organisation=coordinating, **{**defaults, **fields})
+    i = n()
+    defaults = {"name": "Alliance de test", "acronym": f"T{i}", "slug": f"alliance-de-test-{i}"}
+    return Alliance.objects.create(coordinating_organisation=coordinating, **{**defaults, **fields})
+
+
+def make_plan(**fields) -> Plan:
+    """A plan of a new alliance of its own (or of `alliance`), in preparation unless `status` says otherwise."""
+    alliance = fields.pop("alliance", None)
+    if alliance is None:
+        alliance = make_alliance(coordinating_organisation=fields.pop("coordinating_organisation", None))
+    defaults = {"title": "Plan de test", "start_date": datetime.date(2013, 4, 1)}
+    plan = Plan.objects.create(alliance=alliance, **{**defaults, **fields})
     plan_services.plan_years_ensure(plan=plan)
     return plan
 

@@ -15,7 +15,7 @@ from django.urls import Resolver404, resolve, reverse
 
 from tests.test_authorization_matrix import MATRIX, OBJECTS, ROLES, actual_matrix
 
-PROJECT_APPS = ("organisations", "privacy", "plans", "chantiers", "projects", "budget", "bilan", "asis")
+PROJECT_APPS = ("organisations", "alliances", "privacy", "plans", "chantiers", "projects", "budget", "bilan", "asis")
 # Answers that are files, not HTML pages (the escaping of HTML does not apply; they are read elsewhere)
 NOT_HTML = ("text/csv", "application/", "text/calendar", "image/", "text/plain")
 

@@ -107,7 +107,7 @@ def build_bilan(
     `page` (`per_page` lines; the last page when `page` is beyond it; none when `page` is None, as
     for the exports) and the latest highlights are built; `Bilan.lines()` reads every line, chunk by
     chunk, for the exports."""
-    plan = plan or Plan.objects.current()  # 1 the plan (unless given)
+    plan = plan or Plan.objects.select_related("alliance").current()  # 1 the plan and its alliance (unless given)
     years = list(plan.years.all()) if years is None else years  # 1 plan years (none when the view gives them)
     if period is None:
         period = period_for(period_start, period_end, years)
@@ -217,7 +217,7 @@ def build_bilan(
     theme_order = {t.pk: (t.order, t.pk) for t in themes}
     return Bilan(
         plan_title=plan.title,
-        alliance=plan.alliance_acronym or plan.alliance_name,
+        alliance=plan.alliance.acronym or plan.alliance.name,
         period=period,
         filters=Filters(
             theme=theme.name if theme else "",

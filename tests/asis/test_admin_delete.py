@@ -28,7 +28,15 @@ def test_every_admin_refuses_a_delete_that_would_hit_other_rows(db):
     request.user = User(is_superuser=True, is_staff=True, is_active=True)
     unguarded = []
     for model, model_admin in admin.site._registry.items():
-        if model._meta.app_label not in {"organisations", "privacy", "plans", "chantiers", "projects", "budget"}:
+        if model._meta.app_label not in {
+            "organisations",
+            "alliances",
+            "privacy",
+            "plans",
+            "chantiers",
+            "projects",
+            "budget",
+        }:
             continue
         if model_admin.has_delete_permission(request) and not isinstance(model_admin, GuardedDeleteMixin):
             unguarded.append(type(model_admin).__name__)

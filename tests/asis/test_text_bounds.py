@@ -8,7 +8,7 @@ import importlib
 import pytest
 from django import forms
 
-PROJECT_APPS = ("asis", "organisations", "privacy", "plans", "chantiers", "projects", "budget", "bilan")
+PROJECT_APPS = ("asis", "organisations", "alliances", "privacy", "plans", "chantiers", "projects", "budget", "bilan")
 
 
 def project_form_classes() -> list[type]:

@@ -67,7 +67,7 @@ def correct(disbursement, delta: Decimal, on):
 
 def test_csv_tables_hold_the_database_totals_to_the_cent(demo_client):
     client = demo_client("personnel")
-    plan = Plan.objects.get(alliance_acronym="ASIS")
+    plan = Plan.objects.select_related("alliance").get(alliance__acronym="ASIS")
     year = plan.years.get(number=2)
     # A correction in 2014-2015 on a payment of that year: counted in the period it is dated.
     paid = Disbursement.objects.filter(paid_on__range=(year.start_date, year.end_date)).order_by("pk").first()

@@ -41,7 +41,7 @@ def odd_demo(demo):
     """The demo with what the rules must get right: a reduction and a correction in 2014-2015, a
     title that looks like a formula, a partner named with XML's special characters, a project
     without space, highlights before the period and blank ones."""
-    plan = Plan.objects.get(alliance_acronym="ASIS")
+    plan = Plan.objects.select_related("alliance").get(alliance__acronym="ASIS")
     year = plan.years.get(number=2)
     paid = Disbursement.objects.filter(paid_on__range=(year.start_date, year.end_date)).order_by("pk").first()
     correct(paid, Decimal("-100.25"), D(2014, 12, 1))

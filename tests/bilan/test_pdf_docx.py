@@ -103,7 +103,7 @@ def total_row(sources) -> tuple[str, ...]:
 
 
 def test_pdf_of_the_demo_year(demo_client):
-    plan = Plan.objects.get(alliance_acronym="ASIS")
+    plan = Plan.objects.select_related("alliance").get(alliance__acronym="ASIS")
     year = plan.years.get(number=2)
     response = demo_client("personnel").get(reverse("bilan:bilan-pdf"), YEAR)
     assert response["Content-Disposition"] == 'attachment; filename="bilan-asis-2014-2015.pdf"'
@@ -129,7 +129,7 @@ def test_pdf_of_the_demo_year(demo_client):
 
 
 def test_docx_of_the_demo_plan(demo_client):
-    plan = Plan.objects.get(alliance_acronym="ASIS")
+    plan = Plan.objects.select_related("alliance").get(alliance__acronym="ASIS")
     response = demo_client("coordination").get(reverse("bilan:bilan-docx"), {"periode": "plan"})
     assert response["Content-Disposition"] == 'attachment; filename="bilan-asis-2013-2016.docx"'
     document = open_docx(response)

@@ -48,7 +48,7 @@ def test_coordination_changes_the_threshold_and_sees_it(login, cast, plan):
 
 
 def test_it_changes_the_current_plan_the_latest_one(login, cast, plan):
-    later = f.make_plan(title="Plan suivant", start_date=datetime.date(2016, 4, 1))
+    later = f.make_plan(title="Plan suivant", alliance=plan.alliance, start_date=datetime.date(2016, 4, 1))
     login(cast.coordinator).post(URL, {"threshold": "3"})
     assert Plan.objects.get(pk=later.pk).meeting_threshold_per_month == 3
     assert Plan.objects.get(pk=plan.pk).meeting_threshold_per_month == 4

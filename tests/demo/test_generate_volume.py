@@ -8,6 +8,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import F
 
+from alliances.models import Alliance
 from budget.models import Commitment, Disbursement, FundingSource
 from chantiers.models import Attendance, Meeting, Space
 from demo.volume import PER_UNIT, expected_counts, generated_plans, generated_sources
@@ -85,8 +86,8 @@ def fingerprint():
             )
         ),
         "sources": list(
-            FundingSource.objects.order_by("plan__alliance_acronym", "code").values_list(
-                "plan__alliance_acronym", "code", "amount", "committed_total", "disbursed_total"
+            FundingSource.objects.order_by("plan__alliance__acronym", "code").values_list(
+                "plan__alliance__acronym", "code", "amount", "committed_total", "disbursed_total"
             )
         ),
         "commitments": list(
@@ -109,6 +110,12 @@ def test_counts_are_proportional_to_the_scale(asis):
     plans = generated_plans()
     assert plans.count() == expected["alliances"] == 1
     assert Plan.objects.current() == asis  # the ASIS plan stays the one the portal shows
+    # Each generated plan is the current plan of a real alliance of its own; ASIS's alliance stays the default.
+    generated = Alliance.objects.filter(plans__in=plans).distinct()
+    assert generated.count() == expected["alliances"]
+    assert all(alliance.current_plan().alliance_id == alliance.pk for alliance in generated)
+    assert set(plans.values_list("status", flat=True)) == {Plan.Status.CURRENT}
+    assert Alliance.objects.default() == asis.alliance
     assert Organisation.objects.filter(spaces__themes__plan__in=plans).exists()
     for key in COUNTED:
         assert COUNTED[key](plans).count() == expected[key], key

@@ -38,7 +38,7 @@ def row_counts() -> dict[str, int]:
     """How many rows each domain model (and the user model) holds."""
     models = [
         m
-        for label in ("organisations", "privacy", "plans", "chantiers", "projects", "budget")
+        for label in ("organisations", "alliances", "privacy", "plans", "chantiers", "projects", "budget")
         for m in apps.get_app_config(label).get_models()
     ]
     return {model._meta.label: model.objects.count() for model in models}

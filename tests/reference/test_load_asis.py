@@ -23,7 +23,7 @@ THEMES = [
 def snapshot():
     """Every row of every domain model, as values: what 'the same rows' means."""
     rows = {}
-    for app_label in ("organisations", "privacy", "plans", "chantiers", "projects", "budget"):
+    for app_label in ("organisations", "alliances", "privacy", "plans", "chantiers", "projects", "budget"):
         for model in apps.get_app_config(app_label).get_models():
             fields = [f.attname for f in model._meta.concrete_fields if f.attname not in ("updated_at",)]
             rows[model._meta.label] = sorted(model.objects.values_list(*fields), key=repr)
@@ -41,7 +41,17 @@ def test_load_asis_loads_what_the_source_states(capsys):
     assert rnvvs.name == "Rouyn-Noranda, ville et villages en santé"
     assert rnvvs.acronym == "RNVVS"
     plan = Plan.objects.get()
-    assert plan.coordinating_organisation == rnvvs
+    alliance = plan.alliance
+    assert alliance.coordinating_organisation == rnvvs
+    assert (alliance.name, alliance.acronym, alliance.slug) == (
+        "Alliance pour la solidarité et l'inclusion sociale de Rouyn-Noranda",
+        "ASIS",
+        "rouyn-noranda",
+    )
+    assert (alliance.territory, alliance.region) == ("Rouyn-Noranda", "Abitibi-Témiscamingue")
+    assert (alliance.mandated_by, alliance.mandate_date) == ("CRÉ de l'Abitibi-Témiscamingue", "Hiver 2012")
+    assert list(alliance.funders.all()) == []  # the source names no funder as an organisation
+    assert plan.status == Plan.Status.CURRENT
     assert (plan.mobilised_organisations, plan.mobilised_people) == (40, 60)
     assert Principle.objects.count() == 5
     assert "hyperconcertation" in Principle.objects.get(number=3).text
