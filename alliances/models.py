@@ -1,8 +1,12 @@
 """The alliance: a territory's partnership, mandated to run its plans one after another.
 
-An alliance owns its plans (plans.Plan.alliance); organisations and people stay shared between alliances."""
+An alliance owns its plans (plans.Plan.alliance); organisations and people stay shared between alliances. People
+hold a role in an alliance (AllianceRole), recorded with who granted it and when it ended."""
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from asis.history_records import ChangeHistory
@@ -53,3 +57,56 @@ class Alliance(models.Model):
     def current_plan(self):
         """This alliance's current plan (`PlanQuerySet.current()` among its plans); None before its first plan."""
         return self.plans.current()
+
+
+class AllianceRoleQuerySet(models.QuerySet):
+    def open(self):
+        """Roles not ended: an ended role is kept for the record and grants nothing."""
+        return self.filter(ended_on__isnull=True)
+
+
+class AllianceRole(models.Model):
+    """A person's role in one alliance, from its grant until its end; ended roles are kept, never deleted."""
+
+    class Role(models.TextChoices):
+        COORDINATION = "coordination", _("Coordination")
+        PERSONNEL = "personnel", _("Personnel")
+        FUNDER = "funder", _("Bailleur de fonds régional")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="alliance_roles", verbose_name=_("personne")
+    )
+    alliance = models.ForeignKey(Alliance, on_delete=models.PROTECT, related_name="roles", verbose_name=_("alliance"))
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
+    granted_at = models.DateTimeField(_("attribué le"), default=timezone.now)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("attribué par"),
+    )
+    ended_on = models.DateField(_("terminé le"), null=True, blank=True)
+
+    history = ChangeHistory()  # who, when, what changed (django-simple-history)
+
+    objects = AllianceRoleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rôle dans l'alliance")
+        verbose_name_plural = _("rôles dans l'alliance")
+        ordering = ["alliance", "user", "-granted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "alliance"],
+                condition=Q(ended_on__isnull=True),
+                name="alliances_alliancerole_one_open_per_user",
+                violation_error_message=_(
+                    "Cette personne a déjà un rôle en cours dans cette alliance : terminez-le d'abord."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} ({self.alliance})"

@@ -16,6 +16,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from alliances.models import Alliance, AllianceRole
+from alliances.selectors import role_in
+from alliances.services import alliance_role_end, alliance_role_grant
 from budget.models import Commitment, Disbursement, TargetMove
 from budget.services.agreements import (
     agreement_create,
@@ -57,7 +60,7 @@ from projects.services.filing import project_create
 from projects.services.reports import report_attachments_add
 from projects.services.review import board_decision_record, review_open, review_recommend, review_save_scores
 from projects.services.status import project_change_status
-from reference.data import load_reference_data
+from reference.data import ALLIANCE, load_reference_data
 
 S = ProjectStatus
 D = datetime.date
@@ -1005,7 +1008,24 @@ def _ensure_users(orgs: dict[str, Organisation]) -> dict[str, User]:
             user=user, organisation=orgs[data["organisation"]], defaults={"role": data["role"], "left_on": None}
         )
         users[data["username"]] = user
+    _ensure_alliance_roles(users)
     return users
+
+
+# The demo logins' role in ASIS's alliance, as their group gives them today.
+ALLIANCE_ROLE_OF_GROUP = {COORDINATION: AllianceRole.Role.COORDINATION, PERSONNEL: AllianceRole.Role.PERSONNEL}
+
+
+def _ensure_alliance_roles(users: dict[str, User]) -> None:
+    alliance = Alliance.objects.get(acronym=ALLIANCE["acronym"])
+    for data in USERS:
+        wanted = ALLIANCE_ROLE_OF_GROUP.get(data["group"])
+        user = users[data["username"]]
+        if wanted is None or role_in(user, alliance) == wanted:
+            continue
+        for held in AllianceRole.objects.open().filter(user=user, alliance=alliance):
+            alliance_role_end(role=held, by=None)
+        alliance_role_grant(user=user, alliance=alliance, role=wanted, by=None)
 
 
 def _create_citizens() -> dict[str, Citizen]:

@@ -25,6 +25,7 @@ DOMAIN_APPS = ("organisations", "alliances", "privacy", "plans", "chantiers", "p
 NEVER_DELETED = {
     "organisation",
     "alliance",
+    "alliancerole",
     "user",
     "citizen",
     "plan",

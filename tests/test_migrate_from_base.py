@@ -73,14 +73,17 @@ types = {str(ct.pk): [ct.app_label, ct.model] for ct in ContentType.objects.all(
 print("GRANTS " + json.dumps({"grants": grants, "types": types}))
 """
 
-# Every plan of the base has an alliance afterwards, and each alliance exactly one current plan.
+# Every plan of the base has an alliance afterwards, and each alliance exactly one current plan; the members of the
+# Coordination and Personnel groups hold that role, open, in every alliance (user, role, how many alliances).
 LIST_ALLIANCES = """
 import json
 from django.db.models import Count, Q
 from alliances.models import Alliance
 from plans.models import Plan
+from alliances.models import AllianceRole
 alliances = list(Alliance.objects.annotate(current=Count("plans", filter=Q(plans__status="current"))).values_list("name", "current"))
-print("ALLIANCES " + json.dumps({"alliances": alliances, "without": Plan.objects.filter(alliance=None).count()}))
+roles = sorted({(user, role, n) for user, role, n in AllianceRole.objects.open().values_list("user__username", "role").annotate(n=Count("alliance"))})
+print("ALLIANCES " + json.dumps({"alliances": alliances, "without": Plan.objects.filter(alliance=None).count(), "roles": roles}))
 """
 
 LIST_TRIGGERS = """
@@ -242,6 +245,9 @@ def test_a_database_made_by_the_base_migrates_forward_with_every_row(tmp_path, s
     alliances = _tagged(_manage(REPO, env, "shell", "-c", LIST_ALLIANCES), "ALLIANCES")
     assert alliances["without"] == 0, "plans of the base without an alliance"
     assert alliances["alliances"] and all(current == 1 for _name, current in alliances["alliances"]), alliances
+    everywhere = len(alliances["alliances"])
+    assert ["coordination", "coordination", everywhere] in alliances["roles"], alliances["roles"]
+    assert ["personnel", "personnel", everywhere] in alliances["roles"], alliances["roles"]
 
     if postgresql:
         triggers_after = _tagged(_manage(REPO, env, "shell", "-c", LIST_TRIGGERS), "TRIGGERS")

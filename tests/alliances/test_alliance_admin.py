@@ -45,6 +45,8 @@ def test_coordination_adds_an_alliance_and_its_history_starts(login, cast):
             "region": "Abitibi-Témiscamingue",
             "coordinating_organisation": cast.org_b.pk,
             "funders": [cast.org_a.pk],
+            "roles-TOTAL_FORMS": 0,
+            "roles-INITIAL_FORMS": 0,
         },
     )
     assert response.status_code == 302

@@ -9,6 +9,9 @@ from django.core.management.base import CommandError
 from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
+from alliances.models import Alliance, AllianceRole
+from alliances.selectors import role_in
+from alliances.services import alliance_role_end
 from budget.models import FundingSource
 from budget.selectors.ledger import totals_mismatches
 from chantiers.models import Meeting, Space
@@ -169,3 +172,19 @@ def test_demo_citizens_consents_are_kept_as_law_25_asks(demo):
         assert consent.text_version and consent.text
         assert timezone.localdate(consent.given_at) == citizen.consent_given_on
     assert not Consent.objects.filter(citizen__is_demo=True, citizen__consent_to_contact=False).exists()
+
+
+def test_coordination_and_personnel_hold_their_role_in_asis_alliance_and_a_rerun_restores_it(demo):
+    alliance = Alliance.objects.get(acronym="ASIS")
+    users = {name: User.objects.get(username=name) for name in LOGINS}
+    assert role_in(users["coordination"], alliance) == AllianceRole.Role.COORDINATION
+    assert role_in(users["personnel"], alliance) == AllianceRole.Role.PERSONNEL
+    assert role_in(users["partenaire"], alliance) is None
+    alliance_role_end(role=AllianceRole.objects.open().get(user=users["personnel"]), by=None)
+
+    load_demo()
+
+    assert role_in(users["personnel"], alliance) == AllianceRole.Role.PERSONNEL
+    # The ended role is kept beside the new one.
+    assert AllianceRole.objects.filter(user=users["personnel"]).count() == 2
+    assert AllianceRole.objects.open().count() == 2
