@@ -1,6 +1,7 @@
 from collections import Counter
 
 from django.contrib import admin
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from alliances.models import Alliance, AllianceRole
@@ -26,6 +27,12 @@ class AllianceRoleFormSet(GuardedInlineFormSet):
             stored = AllianceRole.objects.open().filter(alliance=self.instance).exclude(pk__in=posted)
         open_roles = Counter(stored.values_list("user", flat=True))
         for form in rows:
+            if form.instance.pk and {"user", "role"} & set(form.changed_data):
+                form.add_error(
+                    None,
+                    _("Un rôle attribué ne change pas de personne ni de rôle : terminez-le et attribuez-en un autre."),
+                )
+                continue
             user = form.cleaned_data.get("user")
             if user is not None and form.cleaned_data.get("ended_on") is None:
                 open_roles[user.pk] += 1

@@ -4,6 +4,7 @@ An alliance owns its plans (plans.Plan.alliance); organisations and people stay 
 hold a role in an alliance (AllianceRole), recorded with who granted it and when it ended."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -110,3 +111,8 @@ class AllianceRole(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.get_role_display()} ({self.alliance})"
+
+    def clean(self):
+        # Here rather than in the service, so the admin's end date keeps the same rule.
+        if self.ended_on and self.granted_at and self.ended_on < timezone.localdate(self.granted_at):
+            raise ValidationError({"ended_on": _("Un rôle ne peut pas se terminer avant d'avoir été attribué.")})

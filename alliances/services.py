@@ -29,11 +29,12 @@ def alliance_role_end(*, role: AllianceRole, by: User | None, on: datetime.date 
     """End a role on `on` (today by default): the row stays, with its end date, for the record."""
     if role.ended_on is not None:
         raise ValidationError(_("Ce rôle est déjà terminé."))
-    on = on or timezone.localdate()
-    if on < timezone.localdate(role.granted_at):
-        raise ValidationError(_("Un rôle ne peut pas se terminer avant d'avoir été attribué."))
-    role.ended_on = on
-    role.full_clean()
+    role.ended_on = on or timezone.localdate()
+    try:
+        role.full_clean()  # an end before the grant is refused by the model
+    except ValidationError:
+        role.ended_on = None  # refused: the role stays open, in memory as in the database
+        raise
     role._history_user = by
     role.save(update_fields=["ended_on"])
     return role

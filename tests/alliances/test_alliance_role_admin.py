@@ -86,3 +86,30 @@ def test_the_alliance_page_lists_its_roles_and_grants_one(login, cast, plan, rol
     assert response.status_code == 200
     assert "Cette personne a déjà un rôle en cours dans cette alliance" in html.unescape(response.content.decode())
     assert AllianceRole.objects.filter(user=cast.staff).count() == 1
+
+
+def test_a_stored_role_keeps_its_person_and_role_and_cannot_end_before_its_grant(login, cast, plan, role):
+    client = login(cast.coordinator)
+    alliance = plan.alliance
+    url = f"/admin/alliances/alliance/{alliance.pk}/change/"
+    data = {
+        "name": alliance.name,
+        "acronym": alliance.acronym,
+        "slug": alliance.slug,
+        "coordinating_organisation": alliance.coordinating_organisation_id,
+        "roles-TOTAL_FORMS": 1,
+        "roles-INITIAL_FORMS": 1,
+        "roles-0-id": role.pk,
+        "roles-0-alliance": alliance.pk,
+        "roles-0-user": cast.alice.pk,
+        "roles-0-role": R.COORDINATION,
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Un rôle attribué ne change pas de personne ni de rôle" in html.unescape(response.content.decode())
+    data.update({"roles-0-user": cast.staff.pk, "roles-0-role": R.PERSONNEL, "roles-0-ended_on": "2000-01-01"})
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Un rôle ne peut pas se terminer avant d'avoir été attribué." in html.unescape(response.content.decode())
+    role.refresh_from_db()
+    assert (role.user, role.role, role.ended_on) == (cast.staff, R.PERSONNEL, None)
