@@ -43,6 +43,13 @@ class Plan(models.Model):
     title = models.CharField(_("titre"), max_length=255)
     alliance = models.ForeignKey(Alliance, on_delete=models.PROTECT, related_name="plans", verbose_name=_("alliance"))
     status = models.CharField(_("état"), max_length=20, choices=Status.choices, default=Status.PREPARATION)
+    # The plan's part of its pages' addresses (/<alliance>/<plan>/...), for instance 2013-2016.
+    slug = models.SlugField(
+        _("identifiant"),
+        max_length=40,
+        blank=True,
+        help_text=_("Partie de l'adresse des pages du plan, par exemple 2013-2016 ; déduite des dates si vide."),
+    )
     start_date = models.DateField(_("début du plan"))
     description = models.TextField(_("mise en contexte"), blank=True)
     mobilised_organisations = models.PositiveIntegerField(
@@ -76,6 +83,11 @@ class Plan(models.Model):
                 name="chantiers_plan_threshold_range",
             ),
             models.UniqueConstraint(
+                fields=["alliance", "slug"],
+                name="plans_plan_unique_slug_per_alliance",
+                violation_error_message=_("Cette alliance a déjà un plan avec cet identifiant."),
+            ),
+            models.UniqueConstraint(
                 fields=["alliance"],
                 condition=Q(status="current"),
                 name="plans_plan_one_current_per_alliance",
@@ -85,6 +97,23 @@ class Plan(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            base = self.default_slug(self.start_date)
+            taken = set(Plan.objects.filter(alliance_id=self.alliance_id).values_list("slug", flat=True))
+            self.slug = next(s for s in (base, *(f"{base}-{n}" for n in range(2, len(taken) + 3))) if s not in taken)
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def default_slug(start_date: datetime.date) -> str:
+        """A three-year plan's years, as its addresses show them: 2013-2016 for a plan started on 1 April 2013."""
+        return f"{start_date.year}-{start_date.year + 3}"
+
+    @property
+    def is_archived(self) -> bool:
+        """A closed plan's pages stay readable, marked archived, and refuse every change."""
+        return self.status == self.Status.CLOSED
 
     @staticmethod
     def fiscal_year_start(day: datetime.date) -> datetime.date:
