@@ -53,7 +53,7 @@ class User(AbstractUser):
             self._load_roles()
         return self._asis_group_names
 
-    def alliance_roles(self) -> dict[int, str]:
+    def alliance_role_map(self) -> dict[int, str]:
         """{alliance pk: role} of this user's open alliance roles (AllianceRole.Role values)."""
         if not hasattr(self, "_asis_alliance_roles"):
             self._load_roles()
@@ -91,7 +91,7 @@ class User(AbstractUser):
         """The role held in the bound alliance; `...` when no alliance is bound (the groups answer)."""
         if getattr(self, "_asis_bound_alliance", None) is None:
             return ...
-        return self.alliance_roles().get(self._asis_bound_alliance)
+        return self.alliance_role_map().get(self._asis_bound_alliance)
 
     @property
     def is_coordinator(self) -> bool:
@@ -120,7 +120,15 @@ class User(AbstractUser):
         if not self.is_active:
             return False
         role = self._role_here()
-        return "funder" in self.alliance_roles().values() if role is ... else role == "funder"
+        return "funder" in self.alliance_role_map().values() if role is ... else role == "funder"
+
+    @property
+    def runs_portal(self) -> bool:
+        """The portal's operators (the Coordination group, superusers): sign-up requests, privacy registers and
+        the admin, which belong to no alliance."""
+        from organisations.roles import COORDINATION
+
+        return self.is_active and (self.is_superuser or COORDINATION in self._group_names())
 
     @property
     def sees_everything(self) -> bool:
