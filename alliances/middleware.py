@@ -49,13 +49,15 @@ class AllianceMiddleware:
                 return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
             request.plan_slug = plan_part
             rest = after
+        if request.method in ("GET", "HEAD") and not _is_alliance_page("/" + rest) and _is_page("/" + rest):
+            # A page of no alliance (sign-in, the admin, the guide) linked from an alliance's page: its own address
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponseRedirect(get_script_prefix() + rest + (f"?{query}" if query else ""))
         request.path_info = "/" + rest
         return self._serve(request, prefix_of(alliance, request.plan_slug))
 
     def _unprefixed(self, request):
-        try:
-            resolve(request.path_info, urlconf=ALLIANCE_URLCONF)
-        except Resolver404:
+        if not _is_alliance_page(request.path_info):
             return self._serve(request)  # a page of no alliance
         alliances = list(Alliance.objects.order_by("pk")[:2])  # 1
         if len(alliances) == 1:
@@ -97,3 +99,19 @@ class AllianceMiddleware:
             .values_list("alliance__slug", flat=True)
             .first()
         )
+
+
+def _is_alliance_page(path: str) -> bool:
+    try:
+        resolve(path, urlconf=ALLIANCE_URLCONF)
+    except Resolver404:
+        return False
+    return True
+
+
+def _is_page(path: str) -> bool:
+    try:
+        resolve(path)
+    except Resolver404:
+        return False
+    return True

@@ -112,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pages.context_processors.roles",
+                "pages.context_processors.alliance",
             ],
             "builtins": ["asis.templatetags.asis_format"],
         },

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("", include("budget.urls")),
     path("", include("bilan.urls")),
+    path("", include("plans.urls")),
 ]

@@ -123,6 +123,14 @@ class User(AbstractUser):
         return "funder" in self.alliance_role_map().values() if role is ... else role == "funder"
 
     @property
+    def runs_portal(self) -> bool:
+        """The portal's operators (the Coordination group, superusers): sign-up requests, privacy registers and
+        the admin, which belong to no alliance."""
+        from organisations.roles import COORDINATION
+
+        return self.is_active and (self.is_superuser or COORDINATION in self._group_names())
+
+    @property
     def sees_everything(self) -> bool:
         """Coordination and staff read every record (staff cannot change them)."""
         return self.is_coordinator or self.is_personnel
