@@ -103,11 +103,11 @@ class BilanForm(forms.Form):
         # The choices are those of the plan shown, not of every alliance in the database (at province
         # scale every space and organisation made a <select> of thousands, most of the page's time); each
         # option reads only what it shows, its pk and name.
-        self.fields["lieu"].queryset = (
-            Space.objects.visible_to(user).filter(plan_spaces(plan)).only("pk", "name").order_by("name")
-        )
+        # Who reads the figures (Coordination, Personnel, the regional funder) filters on every space of the plan
+        spaces = Space.objects.all() if user.reads_figures else Space.objects.visible_to(user)
+        self.fields["lieu"].queryset = spaces.filter(plan_spaces(plan)).only("pk", "name").order_by("name")
         organisations = Organisation.objects.only("pk", "name").order_by("name")
-        if user.sees_everything:
+        if user.reads_figures:
             organisations = organisations.filter(plan_organisations(plan))
         else:
             organisations = organisations.filter(pk__in=user.organisation_ids())
@@ -115,7 +115,7 @@ class BilanForm(forms.Form):
         for name in ("lieu", "organisation"):
             field = self.fields[name]
             if (
-                user.sees_everything
+                user.reads_figures
             ):  # the same lists for all of them: kept (a chosen one is still checked against the queryset)
 
                 def rows(name=name, field=field):  # read only when the form is shown (not for the exports)

@@ -136,9 +136,13 @@ def _rows(sheet):
         yield number, row
 
 
-def progress_import_parse(upload, *, period_start: datetime.date, period_end: datetime.date) -> ImportPreview:
+def progress_import_parse(
+    upload, *, period_start: datetime.date, period_end: datetime.date, projects_in=None
+) -> ImportPreview:
     """What the uploaded workbook would change. Writes nothing; raises ValidationError listing
-    every bad row (sheet and line number) when one is wrong."""
+    every bad row (sheet and line number) when one is wrong. `projects_in` (a queryset, every project by default):
+    the projects the import may change; any other is unknown to it (another alliance's, for the page of one)."""
+    scope = projects_in if projects_in is not None else ActionProject.objects.all()
     from openpyxl import load_workbook
 
     try:
@@ -233,8 +237,8 @@ def progress_import_parse(upload, *, period_start: datetime.date, period_end: da
             values[indicator_id] = (line, project_id, value)
     workbook.close()
 
-    projects = ActionProject.objects.in_bulk({*percents, *(p for _l, p, _v in values.values())})  # 1
-    indicators = Indicator.objects.in_bulk(list(values))  # 1
+    projects = scope.in_bulk({*percents, *(p for _l, p, _v in values.values())})  # 1
+    indicators = Indicator.objects.filter(project__in=scope.values("pk")).in_bulk(list(values))  # 1
     for project_id, (line, _percent) in percents.items():
         if project_id not in projects:
             error(projects_sheet, line, _("aucun projet n'a l'identifiant %(id)s.") % {"id": project_id})
@@ -301,12 +305,15 @@ def _latest_reports(project_ids) -> dict[int, ProgressReport]:
 
 
 @transaction.atomic
-def progress_import_apply(*, preview: ImportPreview, by) -> list[ProgressReport]:
+def progress_import_apply(*, preview: ImportPreview, by, projects_in=None) -> list[ProgressReport]:
     """One new ProgressReport per project of the preview, submitted by `by`: the new percent (or
     the latest one), people and citizens reached carried over from the latest report, and the new
-    indicator values. All or nothing."""
+    indicator values. All or nothing. `projects_in` (a queryset, every project by default): those it may change."""
     project_ids = [change.project_id for change in preview.changes]
-    projects = ActionProject.objects.select_for_update().in_bulk(project_ids)
+    projects = ActionProject.objects.select_for_update()
+    if projects_in is not None:  # a subquery: only the projects' rows are locked, not their themes'
+        projects = projects.filter(pk__in=projects_in.values("pk"))
+    projects = projects.in_bulk(project_ids)
     latest = _latest_reports(project_ids)
     indicator_ids = [i.indicator_id for change in preview.changes for i in change.indicators]
     indicators = Indicator.objects.in_bulk(indicator_ids)

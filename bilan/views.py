@@ -27,17 +27,20 @@ from bilan.forms import BilanForm, ProgressImportForm
 from bilan.selectors.build import bilan_page, build_bilan
 from bilan.selectors.open_data import open_data as open_data_page
 from bilan.selectors.open_data import open_projects, open_totals
+from budget.access import plan_for
 from organisations.access import coordination_required
+from plans.access import request_plans
 from plans.models import Plan, PlanYear
+from projects.models import ActionProject
 
 IMPORT_SESSION_KEY = "bilan_progress_import"
 SPACES_SHOWN = 50  # spaces listed on the page in the tables by space (every one is in the exports)
 
 
-def _plan() -> tuple[Plan, list[PlanYear], int | None]:
-    """The current plan (Plan.objects.current()), its years and the data version (asis.kept), in one
-    query; 404 without a plan year."""
-    current = Plan.objects.current_first().values("pk")[:1]
+def _plan(request) -> tuple[Plan, list[PlanYear], int | None]:
+    """The request's plan (plans.access: the plan its address names, else its alliance's current plan), its
+    years and the data version (asis.kept), in one query; 404 without a plan year."""
+    current = request_plans(request).current_first().values("pk")[:1]
     years = list(
         PlanYear.objects.filter(plan=Subquery(current))
         .select_related("plan__alliance")
@@ -60,7 +63,7 @@ def _page_number(request) -> int:
 def _bilan(request, *, page: bool = False):
     """(form, bilan): the bilan is None when the form is invalid. With `page`, the bilan holds the
     project lines of the page asked for; without (the exports), `bilan.lines()` reads every one."""
-    plan, years, version = _plan()
+    plan, years, version = _plan(request)
     form = BilanForm(request.GET, plan=plan, user=request.user, years=years, version=version)
     if not form.is_valid():
         return form, None
@@ -94,6 +97,7 @@ def bilan(request):
             "bilan": report,
             "query": f"?{query}" if query else "",
             "tables": exports.TABLE_TITLES,
+            "can_import": request.user.is_coordinator and not form.plan.is_archived,  # a closed plan is read only
             # the tables by space show the first SPACES_SHOWN (by name), with how many there are
             "space_rollups": report.space_rollups[:SPACES_SHOWN] if report else (),
             "space_meetings": report.meetings[:SPACES_SHOWN] if report else (),
@@ -172,15 +176,17 @@ def bilan_docx(request):
 
 @require_safe
 def open_data(request):
-    """The public projects, 50 a page, with the totals of all of them."""
-    data, page = open_data_page(page=request.GET.get("page"))
+    """The public projects of the request's alliance (of the plan its address names, if it names one), 50 a page,
+    with the totals of all of them."""
+    data, page = open_data_page(plans=request_plans(request), page=request.GET.get("page"))
     return render(request, "bilan/open_data.html", {"data": data, "page": page})
 
 
 @require_safe
 def open_data_csv(request):
-    """Every public project as CSV, streamed (read 500 at a time)."""
-    table = exports.open_data_table(open_projects)
+    """Every public project of the request's alliance (or plan) as CSV, streamed (read 500 at a time)."""
+    plans = request_plans(request)
+    table = exports.open_data_table(lambda: open_projects(plans))
     response = StreamingHttpResponse(exports.csv_lines(table), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="projets.csv"'
     response["Access-Control-Allow-Origin"] = "*"
@@ -189,9 +195,12 @@ def open_data_csv(request):
 
 @require_safe
 def open_data_json(request):
-    """Every public project as one JSON document, streamed (totals first, then the projects)."""
+    """Every public project of the request's alliance (or plan) as one JSON document, streamed (totals first, then
+    the projects)."""
+    plans = request_plans(request)
     response = StreamingHttpResponse(
-        exports.open_data_json_lines(open_totals(), open_projects()), content_type="application/json; charset=utf-8"
+        exports.open_data_json_lines(open_totals(plans), open_projects(plans)),
+        content_type="application/json; charset=utf-8",
     )
     response["Access-Control-Allow-Origin"] = "*"
     return response
@@ -203,7 +212,9 @@ def open_data_json(request):
 @coordination_required
 @require_http_methods(["GET", "POST"])
 def progress_import(request):
-    """Upload the bilan's XLSX with new percents and indicator values: a preview, nothing written yet."""
+    """Upload the bilan's XLSX with new percents and indicator values: a preview, nothing written yet. Only the
+    projects of the request's plan are read (another alliance's project is unknown here); a closed plan's, never."""
+    plan = plan_for(request, write=True)
     form = ProgressImportForm(request.POST or None, request.FILES or None)
     preview = None
     if request.method == "POST" and form.is_valid():
@@ -212,6 +223,7 @@ def progress_import(request):
                 form.cleaned_data["file"],
                 period_start=form.cleaned_data["period_start"],
                 period_end=form.cleaned_data["period_end"],
+                projects_in=ActionProject.objects.filter(theme__plan=plan),
             )
         except ValidationError as error:
             for message in error.messages:
@@ -224,13 +236,19 @@ def progress_import(request):
 @coordination_required
 @require_POST
 def progress_import_apply(request):
-    """Apply the previewed import: one new progress report per project that changes."""
+    """Apply the previewed import: one new progress report per project that changes (of the request's plan only,
+    whichever page the preview was made on)."""
+    plan = plan_for(request, write=True)
     stored = request.session.pop(IMPORT_SESSION_KEY, None)
     if not stored:
         messages.error(request, _("Aucune importation en attente : déposez le fichier à nouveau."))
         return redirect("bilan:progress-import")
     try:
-        reports = services.progress_import_apply(preview=services.ImportPreview.from_session(stored), by=request.user)
+        reports = services.progress_import_apply(
+            preview=services.ImportPreview.from_session(stored),
+            by=request.user,
+            projects_in=ActionProject.objects.filter(theme__plan=plan),
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("bilan:progress-import")

@@ -149,10 +149,10 @@ class AgreementForm(forms.Form):
     reference = forms.CharField(label=_("Référence de la convention"), max_length=100, required=False)
     note = FreeTextField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = (
-            ActionProject.objects.filter(status=ProjectStatus.ACCEPTED, agreement__isnull=True)
+        self.fields["project"].queryset = (  # the plan's accepted projects: never another alliance's
+            ActionProject.objects.filter(theme__plan=plan, status=ProjectStatus.ACCEPTED, agreement__isnull=True)
             .select_related("lead")
             .order_by("title")
         )

@@ -34,7 +34,19 @@ class LedgerEntry(models.Model):
         abstract = True
 
 
-class FundingSourceQuerySet(models.QuerySet):
+class InAllianceQuerySet(models.QuerySet):
+    """Rows of one alliance: each money model says through which path its row belongs to an alliance (a source
+    through its plan, a commitment through its source, an agreement through its project's theme)."""
+
+    alliance_path = ""
+
+    def in_alliance(self, alliance):
+        return self.filter(**{self.alliance_path: alliance})
+
+
+class FundingSourceQuerySet(InAllianceQuerySet):
+    alliance_path = "plan__alliance"
+
     def totals(self) -> dict[str, Decimal]:
         """Envelope, committed, disbursed and left, to the cent, in one query."""
         row = self.aggregate(
@@ -96,6 +108,10 @@ class FundingSource(models.Model):
         return self.amount - self.committed_total
 
 
+class CommitmentQuerySet(InAllianceQuerySet):
+    alliance_path = "source__plan__alliance"
+
+
 class Commitment(LedgerEntry):
     """An amount of one source committed to one accepted project for one plan year.
 
@@ -129,6 +145,8 @@ class Commitment(LedgerEntry):
     history = ChangeHistory(
         excluded_fields=["reduced_total", "disbursed_total"]
     )  # who, when, what changed (django-simple-history)
+
+    objects = CommitmentQuerySet.as_manager()
 
     class Meta(LedgerEntry.Meta):
         verbose_name = _("engagement")
@@ -189,6 +207,10 @@ class CommitmentReduction(LedgerEntry):
         return f"{self.commitment} − {self.amount}"
 
 
+class DisbursementQuerySet(InAllianceQuerySet):
+    alliance_path = "commitment__source__plan__alliance"
+
+
 class Disbursement(LedgerEntry):
     """A payment (versement) against a commitment. `amount` is the payment as recorded; corrections
     are entries of their own (DisbursementCorrection) summed, with their sign, in `correction_total`."""
@@ -204,6 +226,8 @@ class Disbursement(LedgerEntry):
     reference = models.CharField(_("référence du paiement"), max_length=100, blank=True)
 
     history = ChangeHistory(excluded_fields=["correction_total"])  # who, when, what changed (django-simple-history)
+
+    objects = DisbursementQuerySet.as_manager()
 
     class Meta(LedgerEntry.Meta):
         verbose_name = _("versement")
@@ -259,13 +283,16 @@ class DisbursementCorrection(LedgerEntry):
 # ---------------------------------------------------------------- agreements and payment schedules
 
 
-class AgreementQuerySet(models.QuerySet):
+class AgreementQuerySet(InAllianceQuerySet):
+    alliance_path = "project__theme__plan__alliance"
+
     def visible_to(self, user):
-        """Coordination and staff read every agreement; a partner those of the projects their
-        organisations lead or are partners of; anyone else none."""
+        """Coordination, staff and the regional funder read every agreement (of the alliance whose pages they are
+        on: chain `in_alliance`); a partner those of the projects their organisations lead or are partners of;
+        anyone else none."""
         if not user.is_authenticated:
             return self.none()
-        if user.sees_everything:
+        if user.reads_figures:
             return self
         org_ids = user.organisation_ids()
         if not org_ids:
@@ -386,7 +413,9 @@ class PlannedPayment(LedgerEntry):
 # ---------------------------------------------------------------- targets, carry-over and reallocations
 
 
-class BudgetTargetQuerySet(models.QuerySet):
+class BudgetTargetQuerySet(InAllianceQuerySet):
+    alliance_path = "plan__alliance"
+
     def with_current(self):
         """Annotate `moved_in`, `moved_out` and `current` (the share as first set + moves in − moves out).
 

@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from django.views.decorators.http import (
 from asis.forms import add_service_error
 from asis.kept import Version
 from asis.templatetags.asis_format import format_money, long_date
+from budget import access
 from budget.forms import (
     AgreementForm,
     CommitmentForm,
@@ -35,8 +35,6 @@ from budget.forms import (
 from budget.models import (
     ZERO,
     Agreement,
-    Commitment,
-    Disbursement,
     FundingSource,
     TargetMove,
 )
@@ -49,16 +47,17 @@ from budget.services import agreements as agreement_services
 from budget.services import ledger as ledger_services
 from budget.services import targets as target_services
 from organisations.access import coordination_required, staff_or_coordination_required
-from plans.access import current_plan_or_404
+from plans.access import request_plan, request_plans
 from plans.models import Plan
-from projects.models import ActionProject, ProjectPartner, ProjectStatus
+from projects.models import ActionProject, ProjectStatus
 
 
 @require_safe
-@staff_or_coordination_required
+@access.figures_readers_only
 def envelope(request):
-    """Total, committed, disbursed and remaining, by source, theme, plan year, and every commitment."""
-    plan = current_plan_or_404(Plan.objects.annotate(data_version=Version()))  # with the data version (asis.kept)
+    """Total, committed, disbursed and remaining, by source, theme, plan year, and every commitment (the request's
+    plan; read by Coordination, Personnel and the regional funder, written to by Coordination alone)."""
+    plan = access.plan_for(request, Plan.objects.annotate(data_version=Version()))  # with the data version (asis.kept)
     context = envelope_selectors.envelope_figures(
         plan
     )  # sources, money per theme and year, themes, years, targets, forecast, charts
@@ -70,13 +69,14 @@ def envelope(request):
         plan, request.GET.get("projets"), themes=context["funded_themes"], sources=sources
     )
     context["recent_disbursements"] = envelope_selectors.recent_disbursements(plan, sources=sources)
+    context["can_write"] = access.can_write(request, plan)
     return render(request, "budget/envelope.html", context)
 
 
 @coordination_required
 @require_http_methods(["GET", "POST"])
 def commitment_create(request):
-    plan = current_plan_or_404()
+    plan = access.plan_for(request, write=True)
     initial = {}
     if project := request.GET.get("projet"):
         initial["project"] = project
@@ -104,7 +104,7 @@ def commitment_create(request):
 @coordination_required
 @require_http_methods(["GET", "POST"])
 def disbursement_create(request, pk):
-    commitment = get_object_or_404(Commitment.objects.select_related("project", "source", "plan_year"), pk=pk)
+    commitment = access.get_commitment(request, pk, write=True)
     form = DisbursementForm(request.POST or None, commitment=commitment)
     if request.method == "POST" and form.is_valid():
         try:
@@ -121,7 +121,7 @@ def disbursement_create(request, pk):
 @require_http_methods(["GET", "POST"])
 def commitment_reduce(request, pk):
     """Reduce or cancel a commitment by a new dated entry with its reason; the history stays on the page."""
-    commitment = get_object_or_404(Commitment.objects.select_related("project", "source", "plan_year"), pk=pk)
+    commitment = access.get_commitment(request, pk, write=True)
     form = CommitmentReductionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -168,11 +168,18 @@ def _targets_context(plan, targets) -> dict:
     }
 
 
-@coordination_required
+@access.figures_readers_only
 @require_http_methods(["GET", "POST"])
 def targets(request):
-    """Set, once, the share of the envelope meant for each theme and each plan year."""
-    plan = current_plan_or_404()
+    """Set, once, the share of the envelope meant for each theme and each plan year (Coordination); Personnel and
+    the regional funder read them."""
+    plan = access.plan_for(request)
+    can_write = access.can_write(request, plan)
+    if request.method == "POST":
+        if not request.user.is_coordinator:
+            raise PermissionDenied
+        if not can_write:
+            raise access.archived_plan_refusal()
     current = target_selectors.targets_of(plan)
     form = TargetsForm(request.POST or None, plan=plan, targets=current)
     if request.method == "POST" and form.is_valid():
@@ -187,14 +194,13 @@ def targets(request):
             return redirect("budget:targets")
     context = _targets_context(plan, current)
     context["form"] = form
-    context["theme_rows"] = [
-        (t, context["set_by_theme"].get(t.pk), form[f"theme_{t.pk}"] if f"theme_{t.pk}" in form.fields else None)
-        for t in form.themes
-    ]
-    context["year_rows"] = [
-        (y, context["set_by_year"].get(y.pk), form[f"year_{y.pk}"] if f"year_{y.pk}" in form.fields else None)
-        for y in form.years
-    ]
+    context["can_write"] = can_write
+
+    def field(name):  # a reader sees the targets set, no input
+        return form[name] if can_write and name in form.fields else None
+
+    context["theme_rows"] = [(t, context["set_by_theme"].get(t.pk), field(f"theme_{t.pk}")) for t in form.themes]
+    context["year_rows"] = [(y, context["set_by_year"].get(y.pk), field(f"year_{y.pk}")) for y in form.years]
     return render(request, "budget/targets.html", context)
 
 
@@ -202,7 +208,7 @@ def targets(request):
 @require_http_methods(["GET", "POST"])
 def target_move(request):
     """Reallocate money between two themes or two years, or carry over what a year left to the next."""
-    plan = current_plan_or_404()
+    plan = access.plan_for(request, write=True)
     initial = {"kind": request.GET.get("type")} if request.GET.get("type") in TargetMove.Kind.values else {}
     if (origin := request.GET.get("de", "")).isascii() and origin.isdigit():  # "²".isdigit(), but int("²") fails
         initial["from_target"] = int(origin)
@@ -229,36 +235,30 @@ def target_move(request):
 
 
 # ---- agreements
-# Coordination writes; Personnel reads; members of the lead or partner organisations read their
-# own project's agreement; anyone else gets 404, an anonymous visitor the login page.
-
-
-def _get_agreement_for_user(request, pk, *, write=False) -> Agreement:
-    agreement = get_object_or_404(
-        Agreement.objects.visible_to(request.user).select_related("project__lead", "project__theme"), pk=pk
-    )
-    if write and not request.user.is_coordinator:
-        raise PermissionDenied
-    return agreement
+# Coordination writes; Personnel and the regional funder read; members of the lead or partner organisations read
+# their own project's agreement; anyone else gets 404, an anonymous visitor the login page (budget/access.py).
 
 
 @require_safe
 @login_required
 def agreement_list(request):
-    """Every agreement the user may read: committed, planned and paid, the next payment due, those waiting for a report."""
+    """Every agreement of the request's alliance the user may read (of the plan its address names, if it names
+    one): committed, planned and paid, the next payment due, those waiting for a report."""
     agreements = (
-        Agreement.objects.visible_to(request.user)
+        Agreement.objects.filter(project__theme__plan__in=request_plans(request))
+        .visible_to(request.user)
         .with_totals()
         .select_related("project__lead")
         .order_by("-signed_on", "-pk")
     )
+    plan = request_plan(request) if request.user.is_coordinator else None  # where agreements are signed
     context = {
         "page": Paginator(agreements, 25).get_page(request.GET.get("page")),
-        "can_write": request.user.is_coordinator,
+        "can_write": plan is not None and access.can_write(request, plan),
     }
     if context["can_write"]:
         context["awaiting"] = list(
-            ActionProject.objects.filter(status=ProjectStatus.ACCEPTED, agreement__isnull=True)
+            ActionProject.objects.filter(theme__plan=plan, status=ProjectStatus.ACCEPTED, agreement__isnull=True)
             .select_related("lead")
             .order_by("title")
         )
@@ -268,10 +268,11 @@ def agreement_list(request):
 @coordination_required
 @require_http_methods(["GET", "POST"])
 def agreement_create(request):
+    plan = access.plan_for(request, write=True)
     initial = {"signed_on": timezone.localdate()}
     if project := request.GET.get("projet"):
         initial["project"] = project
-    form = AgreementForm(request.POST or None, initial=initial)
+    form = AgreementForm(request.POST or None, plan=plan, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             agreement = agreement_services.agreement_create(by=request.user, **form.cleaned_data)
@@ -290,8 +291,8 @@ def agreement_create(request):
 @require_safe
 @login_required
 def agreement_detail(request, pk):
-    agreement = _get_agreement_for_user(request, pk)
-    can_write = request.user.is_coordinator
+    agreement = access.get_agreement(request, pk)
+    can_write = access.can_write(request, agreement.project.theme.plan)
     context = {"agreement": agreement, "can_write": can_write, **agreement_selectors.agreement_schedule(agreement)}
     if can_write:
         context["release_form"] = PlannedPaymentReleaseForm(initial={"paid_on": timezone.localdate()})
@@ -301,7 +302,7 @@ def agreement_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_deadline_add(request, pk):
-    agreement = _get_agreement_for_user(request, pk, write=True)
+    agreement = access.get_agreement(request, pk, write=True)
     form = ReportDeadlineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -317,7 +318,7 @@ def report_deadline_add(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def planned_payment_add(request, pk):
-    agreement = _get_agreement_for_user(request, pk, write=True)
+    agreement = access.get_agreement(request, pk, write=True)
     form = PlannedPaymentForm(request.POST or None, agreement=agreement)
     if request.method == "POST" and form.is_valid():
         try:
@@ -333,7 +334,7 @@ def planned_payment_add(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def planned_payment_cancel(request, pk, planned_pk):
-    agreement = _get_agreement_for_user(request, pk, write=True)
+    agreement = access.get_agreement(request, pk, write=True)
     planned = get_object_or_404(
         agreement.planned_payments.select_related("commitment__source", "disbursement"), pk=planned_pk
     )
@@ -355,7 +356,7 @@ def planned_payment_cancel(request, pk, planned_pk):
 @require_POST
 def planned_payment_release(request, pk, planned_pk):
     """Pay a planned payment (POST from the schedule); a refusal comes back as a message on the agreement."""
-    agreement = _get_agreement_for_user(request, pk, write=True)
+    agreement = access.get_agreement(request, pk, write=True)
     planned = get_object_or_404(agreement.planned_payments, pk=planned_pk)
     form = PlannedPaymentReleaseForm(request.POST)
     if not form.is_valid():
@@ -384,9 +385,7 @@ def planned_payment_release(request, pk, planned_pk):
 @require_http_methods(["GET", "POST"])
 def disbursement_correct(request, pk):
     """Correct a disbursement by a new dated entry with its reason; the payment as recorded stays on the page."""
-    disbursement = get_object_or_404(
-        Disbursement.objects.select_related("commitment__project", "commitment__source", "commitment__plan_year"), pk=pk
-    )
+    disbursement = access.get_disbursement(request, pk, write=True)
     form = DisbursementCorrectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -421,8 +420,9 @@ def disbursement_correct(request, pk):
 @staff_or_coordination_required
 def history(request):
     """Every ledger entry of the plan, newest first (who, when, what, amount, reason), by project or source;
-    with `?au=YYYY-MM-DD`, the balances per source rebuilt from the entries dated on or before that day."""
-    plan = current_plan_or_404()
+    with `?au=YYYY-MM-DD`, the balances per source rebuilt from the entries dated on or before that day.
+    Coordination and Personnel only: it names who wrote each entry."""
+    plan = access.plan_for(request)
     form = HistoryFilterForm(request.GET or None, plan=plan)
     filters = form.cleaned_data if form.is_valid() else {}
     rows = ledger_selectors.ledger_history_queryset(plan, project=filters.get("project"), source=filters.get("source"))
@@ -437,21 +437,10 @@ def history(request):
     return render(request, "budget/history.html", context)
 
 
-def _get_project_budget_for_user(request, pk) -> ActionProject:
-    """Coordination and Personnel see every project's budget; members of its lead or partner
-    organisations see theirs (read-only); anyone else gets 404."""
-    projects = ActionProject.objects.select_related("lead", "theme__plan")
-    if not request.user.sees_everything:
-        org_ids = request.user.organisation_ids()
-        partnered = ProjectPartner.objects.not_declined().filter(organisation_id__in=org_ids).values("project_id")
-        projects = projects.filter(Q(lead_id__in=org_ids) | Q(pk__in=partnered))
-    return get_object_or_404(projects, pk=pk)
-
-
 @require_safe
 def project_budget(request, pk):
     """One project's money: requested, committed and paid by plan year and by source, other funding, leverage."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    project = _get_project_budget_for_user(request, pk)
+    project = access.get_project_for_budget(request, pk)
     return render(request, "budget/project_budget.html", project_budget_selectors.project_budget(project))

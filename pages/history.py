@@ -1,8 +1,9 @@
 """History of changes (django-simple-history), read by Coordination: who, when, and field by field what changed.
 
-One page serves every tracked model: `/historique/<kind>/<id>/`. Each kind names its model and the
-rows a user may see at all (the apps' own `visible_to`), so an outsider gets 404 as on the object's own
-page; anyone else but Coordination gets 403. Running totals of the ledger are not tracked: the
+One page serves every tracked model: `/historique/<kind>/<id>/`. Each kind names its model, the
+rows a user may see at all (the apps' own `visible_to`) and how a row belongs to the request's alliance, so an
+outsider, or the coordinator of another alliance, gets 404 as on the object's own page; anyone else but
+Coordination gets 403. Running totals of the ledger are not tracked: the
 conditional UPDATEs that keep them write no history row, and the entries that move them have their own.
 """
 
@@ -12,7 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -21,6 +22,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from alliances.models import Alliance
 from asis.templatetags.asis_format import format_money
 from budget.models import (
     Agreement,
@@ -31,7 +33,7 @@ from budget.models import (
     FundingSource,
     PlannedPayment,
 )
-from chantiers.models import Space
+from chantiers.models import Space, SpaceMembership
 from organisations.models import Membership, Organisation
 from projects.access import is_report_reader
 from projects.models import ActionProject, ProgressReport, ProjectPartner
@@ -80,6 +82,54 @@ KINDS = {
     "correction": (DisbursementCorrection, _money_rows(DisbursementCorrection, "disbursement__commitment__project")),
     "convention": (Agreement, lambda user: Agreement.objects.visible_to(user)),
     "paiement-prevu": (PlannedPayment, _money_rows(PlannedPayment, "agreement__project")),
+}
+
+
+def _works_in(alliance=None) -> Q:
+    """Organisations that coordinate or fund `alliance` (any alliance when None), lead or are partners of one of
+    its projects, or sit in one of its spaces."""
+    pk = OuterRef("pk")
+    alliances, funders = Alliance.objects.all(), Alliance.funders.through.objects.filter(organisation=pk)
+    projects, partners = ActionProject.objects.filter(lead=pk), ProjectPartner.objects.filter(organisation=pk)
+    seats = SpaceMembership.objects.filter(organisation=pk)
+    if alliance is not None:
+        alliances, funders = alliances.filter(pk=alliance.pk), funders.filter(alliance=alliance)
+        projects = projects.filter(theme__plan__alliance=alliance)
+        partners = partners.filter(project__theme__plan__alliance=alliance)
+        seats = seats.filter(space__alliance=alliance)
+    return (
+        Q(pk__in=alliances.values("coordinating_organisation"))
+        | Q(Exists(funders))
+        | Q(Exists(projects))
+        | Q(Exists(partners))
+        | Q(Exists(seats))
+    )
+
+
+def _organisations_of(alliance) -> Q:
+    """Organisations are shared between alliances: one is an alliance's when it works in it (`_works_in`), and the
+    portal's, readable on any alliance's pages, while it works in none yet (a new sign-up). An organisation that
+    works only in other alliances is unknown on this one's pages."""
+    return _works_in(alliance) | ~_works_in()
+
+
+# kind -> how a row of it belongs to an alliance (a filter of its rows, given the request's alliance). Organisations
+# and their members are shared: those that work in no alliance yet (a new sign-up) are the portal's, and the
+# portal's operators (User.runs_portal) read any organisation's history, as they read it in the admin.
+PORTAL_KINDS = {"organisation", "membre"}
+IN_ALLIANCE = {
+    "organisation": _organisations_of,
+    "membre": lambda alliance: Q(organisation__in=Organisation.objects.filter(_organisations_of(alliance))),
+    "lieu": lambda alliance: Q(alliance=alliance),
+    "projet": lambda alliance: Q(theme__plan__alliance=alliance),
+    "rapport": lambda alliance: Q(project__theme__plan__alliance=alliance),
+    "source": lambda alliance: Q(plan__alliance=alliance),
+    "engagement": lambda alliance: Q(source__plan__alliance=alliance),
+    "reduction": lambda alliance: Q(commitment__source__plan__alliance=alliance),
+    "versement": lambda alliance: Q(commitment__source__plan__alliance=alliance),
+    "correction": lambda alliance: Q(disbursement__commitment__source__plan__alliance=alliance),
+    "convention": lambda alliance: Q(project__theme__plan__alliance=alliance),
+    "paiement-prevu": lambda alliance: Q(agreement__project__theme__plan__alliance=alliance),
 }
 # What each model's name (its __str__, in the title) reads: loaded with the object, in the same query.
 NAMED_BY = {
@@ -234,7 +284,13 @@ def object_history(request, kind, pk):
     if kind not in KINDS:
         raise Http404
     model, visible = KINDS[kind]
-    obj = get_object_or_404(visible(request.user).select_related(*NAMED_BY.get(model, [])), pk=pk)
+    alliance = getattr(request, "alliance", None)
+    if alliance is None:  # history pages are an alliance's: none on a page of no alliance
+        raise Http404
+    rows = visible(request.user)
+    if not (kind in PORTAL_KINDS and request.user.runs_portal):
+        rows = rows.filter(IN_ALLIANCE[kind](alliance))
+    obj = get_object_or_404(rows.select_related(*NAMED_BY.get(model, [])), pk=pk)
     if model is ProgressReport and not is_report_reader(
         request.user, obj.project, obj.project.partnerships.not_declined().values_list("organisation_id", flat=True)
     ):

@@ -170,17 +170,21 @@ def visitor(user) -> tuple:
     return ("user", user.pk)
 
 
-def plan_overview(user) -> dict:
-    """Everything the home page shows, in a fixed number of queries whatever the data size: each theme shows
-    its first spaces and projects (HOME_SPACES_SHOWN, HOME_PROJECTS_SHOWN) with how many there are in all,
-    and its money is summed by the database. What is read after the plan is kept for the data version
-    (asis.kept) and this kind of visitor, until the next write."""
-    plan = (  # 1 the plan with its data version (asis.kept) + 3 prefetches (years, principles, mobilisation activities)
+def overview_plans():
+    """The plans as the home page reads its plan (the view picks the request's one among them, plans.access): in
+    1 query with its data version (asis.kept) + 3 prefetches (years, principles, mobilisation activities)."""
+    return (
         Plan.objects.select_related("alliance__coordinating_organisation")
         .annotate(data_version=Version())
         .prefetch_related("years", "principles", "mobilisation_activities")
-        .current()
     )
+
+
+def plan_overview(user, plan) -> dict:
+    """Everything the home page shows of `plan` (read from `overview_plans`; None: no plan yet), in a fixed number
+    of queries whatever the data size: each theme shows its first spaces and projects (HOME_SPACES_SHOWN,
+    HOME_PROJECTS_SHOWN) with how many there are in all, and its money is summed by the database. What is read
+    after the plan is kept for the data version (asis.kept) and this kind of visitor, until the next write."""
     if plan is None:
         return {"plan": None}
     figures = kept("home", plan.data_version, (plan.pk, visitor(user)), lambda: _overview(user, plan))
@@ -249,19 +253,21 @@ def _overview(user, plan) -> dict:
     if coordinator:
         context["awaiting_review"] = sum(theme.awaiting_count for theme in themes)
         context["pending_organisations"] = Organisation.objects.filter(status=Organisation.Status.PENDING).count()  # 1
-        context.update(open_follow_ups())  # 1
+        context.update(open_follow_ups(plan.alliance_id))  # 1
     return context
 
 
-def open_follow_ups(limit: int = FOLLOW_UPS_SHOWN) -> dict:
-    """The open follow-ups, soonest due first (undated last), the first `limit` of them and a count of the rest.
+def open_follow_ups(alliance, limit: int = FOLLOW_UPS_SHOWN) -> dict:
+    """The open follow-ups of the meetings of `alliance`'s spaces (an alliance or its pk), soonest due first
+    (undated last), the first `limit` of them and a count of the rest.
 
     One query: the total is a scalar subquery the database counts once on the index of open follow-ups
     (`chantiers_followup_open_idx`); a window count over the joined rows would join and count every open
     follow-up before the LIMIT.
     """
-    count_open = FollowUp.objects.open().order_by().annotate(n=Func(Value(1), function="COUNT")).values("n")[:1]
-    soonest = FollowUp.objects.open().order_by(F("due_on").asc(nulls_last=True), "pk")
+    open_here = FollowUp.objects.open().filter(decision__meeting__space__alliance=alliance)
+    count_open = open_here.order_by().annotate(n=Func(Value(1), function="COUNT")).values("n")[:1]
+    soonest = open_here.order_by(F("due_on").asc(nulls_last=True), "pk")
     follow_ups = list(  # the first `limit` are chosen on the follow-ups alone, then joined (not every open one)
         FollowUp.objects.filter(pk__in=soonest.values("pk")[:limit])
         .select_related("decision__meeting__space", "responsible_organisation", "responsible_user")
@@ -296,33 +302,37 @@ def _status_order() -> Case:
     )
 
 
-def theme_detail(user, slug: str, *, space_page=None, project_page=None) -> dict | None:
-    """`_theme_detail`, kept for the data version (asis.kept, 1 query) and this kind of visitor until the next write."""
+def theme_detail(user, slug: str, *, plans, scope: tuple, space_page=None, project_page=None) -> dict | None:
+    """`_theme_detail`, kept for the data version (asis.kept, 1 query), the `scope` the `plans` are (for instance
+    the alliance's pk and the plan its address names: two alliances may both have a theme of this slug) and this
+    kind of visitor until the next write."""
     figures = kept(
         "theme",
         current_version(),
-        (slug, space_page, project_page, visitor(user)),
-        lambda: _theme_detail(user, slug, space_page=space_page, project_page=project_page),
+        (*scope, slug, space_page, project_page, visitor(user)),
+        lambda: _theme_detail(user, slug, plans=plans, space_page=space_page, project_page=project_page),
     )
     return dict(figures) if figures is not None else None
 
 
-def _theme_detail(user, slug: str, *, space_page=None, project_page=None) -> dict | None:
-    """One theme: its active spaces and the projects this user may see, a page of each (THEME_PER_PAGE), with
+def _theme_detail(user, slug: str, *, plans, space_page=None, project_page=None) -> dict | None:
+    """One theme of `plans` (a queryset: the alliance's plans, or one of them; the current plan's theme first, then
+    the latest plan's): its active spaces and the projects this user may see, a page of each (THEME_PER_PAGE), with
     the theme's money and project counts summed by the database, the latest progress of its projects
     (PROGRESS_SHOWN) and the meetings of its spaces (details only for those the user may see).
     None when no theme has this slug. The number of queries and the rows read stay the same whatever the
     number of spaces, projects and reports."""
     visible = ActionProject.objects.visible_to(user)
+    not_current = Case(When(plan__status=Plan.Status.CURRENT, then=Value(0)), default=Value(1))
     theme = (  # 1 the theme (of the current plan when several plans have this slug), its plan, counts and money
         Theme.objects.select_related("plan")
-        .filter(slug=slug)
+        .filter(slug=slug, plan__in=plans)
         .annotate(
             space_count=_count_subquery(Space.objects.active(), "themes"),
             committed=_theme_money_subquery(user, Commitment.objects, "project", Commitment.CURRENT),
             disbursed=_theme_money_subquery(user, Disbursement.objects, "commitment__project", "amount"),
         )
-        .order_by("-plan__start_date", "plan_id")
+        .order_by(not_current, "-plan__start_date", "plan_id")
         .first()
     )
     if theme is None:
@@ -449,15 +459,20 @@ def _project_runs(project: ActionProject, year: PlanYear) -> bool:
     return start is not None and start <= year.end_date and end >= year.start_date
 
 
-def plan_timeline(user) -> dict:
-    """The three plan years side by side: each theme's spaces and projects on the years they
-    run, the meetings held and the money committed per year, for the theme and in total."""
-    plan = (  # 1 the plan (with the data version, asis.kept) + 1 its years
+def timeline_plans():
+    """The plans as the timeline reads its plan (the view picks the request's one among them, plans.access): in
+    1 query with its data version (asis.kept) + 1 its years."""
+    return (
         Plan.objects.select_related("alliance__coordinating_organisation")
         .prefetch_related("years")
         .annotate(data_version=Version())
-        .current()
     )
+
+
+def plan_timeline(user, plan) -> dict:
+    """The three plan years of `plan` (read from `timeline_plans`; None: no plan yet) side by side: each theme's
+    spaces and projects on the years they run, the meetings held and the money committed per year, for the theme
+    and in total."""
     if plan is None:
         return {"plan": None}
     # What is read after the plan is kept for the data version and this kind of visitor, until the next write.

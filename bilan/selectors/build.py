@@ -35,12 +35,12 @@ from projects.models import ActionProject, ProgressReport, ProjectPartner, Proje
 def bilan_projects(user, *, plan: Plan, theme=None, space=None, organisation=None, status=None):
     """The projects of the plan this user may see in a bilan, filtered (not yet by period).
 
-    Coordination and Personnel: all; a partner: its organisations' projects (lead or partner),
-    not the other public projects; anyone else: none."""
+    Coordination, Personnel and the regional funder: all; a partner: its organisations' projects (lead or
+    partner), not the other public projects; anyone else: none."""
     projects = ActionProject.objects.filter(theme__plan=plan)
     if not user.is_authenticated:
         return projects.none()
-    if not user.sees_everything:
+    if not user.reads_figures:
         org_ids = user.organisation_ids()
         projects = projects.filter(
             Q(lead_id__in=org_ids)
@@ -225,7 +225,7 @@ def build_bilan(
             organisation=organisation.name if organisation else "",
             status=str(ProjectStatus(status).label) if status else "",
         ),
-        partial=not (user.is_authenticated and user.sees_everything),
+        partial=not (user.is_authenticated and user.reads_figures),
         generated_at=timezone.localtime(),
         projects_by_status=tuple(
             Tally(value, str(label), by_status[value]) for value, label in ProjectStatus.choices if by_status[value]
@@ -277,10 +277,10 @@ def build_bilan(
 
 
 def bilan_page(*, version, user, page: int, **arguments) -> "Bilan":
-    """The bilan of the page (`build_bilan`, lines of page `page`). Coordination and staff all see the
-    same bilan: theirs is kept for the data version (asis.kept), built again after any write. A
+    """The bilan of the page (`build_bilan`, lines of page `page`). Coordination, staff and the regional funder
+    all see the same bilan: theirs is kept for the data version (asis.kept), built again after any write. A
     partner's, small and their own, is built each time."""
-    if not (user.is_authenticated and user.sees_everything):
+    if not (user.is_authenticated and user.reads_figures):
         return build_bilan(user=user, page=page, **arguments)
     key = (
         arguments["plan"].pk,

@@ -259,9 +259,13 @@ def latest_highlights(projects, *, start: datetime.date, end: datetime.date) -> 
 
 
 def meetings_of(user, *, plan, period, theme, space, organisation) -> dict:
-    """Meetings held in the period per space, with the distinct citizens present overall (1 query)."""
+    """Meetings held in the period per space, with the distinct citizens present overall (1 query). Who reads the
+    figures (Coordination, Personnel, the regional funder) counts every meeting of the plan: counts, no names."""
     held_until = min(period.end, timezone.localdate() - datetime.timedelta(days=1))
-    meetings = Meeting.objects.visible_to(user).filter(date__range=(period.start, held_until))
+    meetings = (
+        Meeting.objects.all() if user.is_authenticated and user.reads_figures else Meeting.objects.visible_to(user)
+    )
+    meetings = meetings.filter(date__range=(period.start, held_until))
     if theme is not None:
         meetings = meetings.filter(space__in=theme.spaces.values("pk"))
     else:

@@ -1,4 +1,5 @@
-"""Open data: the public projects and their money, with no personal data."""
+"""Open data: the public projects and their money, with no personal data. Each alliance publishes its own: every
+function takes the plans whose projects it publishes (`plans.access.request_plans`: the alliance's, or one plan's)."""
 
 import datetime
 from collections.abc import Iterator
@@ -45,8 +46,13 @@ class OpenData:
     count: int = 0
 
 
-def _open_queryset():
-    """The accepted projects (ActionProject.objects.public()) with lead, theme, money committed and paid."""
+def _public(plans):
+    """The accepted projects (ActionProject.objects.public()) of these plans."""
+    return ActionProject.objects.public().filter(theme__plan__in=plans)
+
+
+def _open_queryset(plans):
+    """The accepted projects of these plans with lead, theme, money committed and paid."""
     from django.db.models import DecimalField, Subquery, Value
     from django.db.models.functions import Coalesce
 
@@ -57,7 +63,7 @@ def _open_queryset():
         return Coalesce(Subquery(sub, output_field=money), Value(ZERO, output_field=money))
 
     return (
-        ActionProject.objects.public()
+        _public(plans)
         .select_related("lead", "theme")
         .annotate(
             committed=total(Commitment.objects.filter(project=OuterRef("pk")), "project", Commitment.CURRENT),
@@ -86,15 +92,15 @@ def _open_project(p) -> OpenProject:
     )
 
 
-def open_projects() -> Iterator[OpenProject]:
-    """Every public project, read 500 at a time (the CSV and JSON exports stream them)."""
-    for project in _open_queryset().iterator(chunk_size=CHUNK):
+def open_projects(plans) -> Iterator[OpenProject]:
+    """Every public project of these plans, read 500 at a time (the CSV and JSON exports stream them)."""
+    for project in _open_queryset(plans).iterator(chunk_size=CHUNK):
         yield _open_project(project)
 
 
-def open_totals() -> OpenData:
-    """The money committed to and paid on every public project (2 queries), no project lines."""
-    public = ActionProject.objects.public()
+def open_totals(plans) -> OpenData:
+    """The money committed to and paid on every public project of these plans (2 queries), no project lines."""
+    public = _public(plans)
     committed = Commitment.objects.filter(project__in=public).aggregate(t=Sum(Commitment.CURRENT))["t"]
     disbursed = Disbursement.objects.filter(commitment__project__in=public).aggregate(t=Sum(Disbursement.CURRENT))["t"]
     return OpenData(
@@ -102,14 +108,15 @@ def open_totals() -> OpenData:
     )
 
 
-def open_data(*, page=None, per_page: int = PER_PAGE):
-    """(OpenData, Page): the totals of every public project (2 queries) and one page of them (2: count, page)."""
+def open_data(*, plans, page=None, per_page: int = PER_PAGE):
+    """(OpenData, Page): the totals of every public project of these plans (2 queries) and one page of them
+    (2: count, page)."""
     from dataclasses import replace
 
     from django.core.paginator import Paginator
 
-    shown = Paginator(_open_queryset(), per_page).get_page(page)
+    shown = Paginator(_open_queryset(plans), per_page).get_page(page)
     data = replace(
-        open_totals(), projects=tuple(_open_project(p) for p in shown.object_list), count=shown.paginator.count
+        open_totals(plans), projects=tuple(_open_project(p) for p in shown.object_list), count=shown.paginator.count
     )
     return data, shown

@@ -66,6 +66,9 @@ def commitment_create(
         )
     if plan_year.plan_id != source.plan_id:
         raise ValidationError({"plan_year": _("Cette année n'appartient pas au plan de cette source.")})
+    # An alliance's envelope funds its own projects only (a project carried to the next plan stays in its alliance).
+    if not ActionProject.objects.filter(pk=project.pk, theme__plan__alliance__plans=source.plan_id).exists():
+        raise ValidationError({"project": _("Ce projet n'appartient pas à l'alliance de cette source.")})
 
     if not _add_within(FundingSource, source.pk, total="committed_total", limit="amount", amount=amount):
         source.refresh_from_db()

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from alliances.addresses import alliance_reverse
 from bilan.selectors.build import build_bilan
 from budget.models import (
     Commitment,
@@ -311,7 +312,7 @@ def test_the_filters_offer_the_spaces_and_organisations_of_the_plan_only(client,
     elsewhere = f.make_organisation(name="Organisme d'ailleurs")
     f.make_project(lead=elsewhere, theme=other_theme, space=f.make_space(name="Lieu d'ailleurs", themes=[other_theme]))
     client.force_login(cast.staff)
-    response = client.get(reverse("bilan:bilan"))
+    response = client.get(alliance_reverse(plan.alliance, "bilan:bilan"))  # two alliances: the address says which
     form = response.context["form"]
     assert elsewhere not in form.fields["organisation"].queryset
     assert not form.fields["lieu"].queryset.filter(name="Lieu d'ailleurs").exists()

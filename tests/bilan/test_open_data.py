@@ -111,7 +111,7 @@ def test_many_public_projects_page_by_page_and_streamed_in_full(client, cast, th
     )
     FundingSource.objects.filter(pk=source.pk).update(committed_total=Decimal("12001.20"))
 
-    with django_assert_max_num_queries(4):  # totals (2), count, the page
+    with django_assert_max_num_queries(5):  # totals (2), count, the page; the alliance of the address (issue 17)
         first = client.get(reverse("bilan:open-data"))
     text = first.content.decode().replace("\xa0", " ")
     assert first.context["data"].count == 120 and len(first.context["data"].projects) == 50

@@ -58,7 +58,7 @@ def _forms(plan, agreement):
         (budget_forms.DisbursementForm, {"commitment": commitment}, "paid_on"),
         (budget_forms.CommitmentReductionForm, {}, "reduced_on"),
         (budget_forms.TargetMoveForm, {"plan": plan}, "moved_on"),
-        (budget_forms.AgreementForm, {}, "signed_on"),
+        (budget_forms.AgreementForm, {"plan": plan}, "signed_on"),
         (budget_forms.ReportDeadlineForm, {}, "due_on"),
         (budget_forms.PlannedPaymentForm, {"agreement": agreement}, "due_on"),
         (budget_forms.PlannedPaymentCancelForm, {}, "on"),

@@ -143,14 +143,14 @@ def test_history_is_paginated_and_its_queries_do_not_grow(client, cast, ledger, 
         )
     # 8 + 1 + 32 = 41 entries. session, user, roles, plan, projects and sources of the filters,
     # count, one page of the union, then one query per kind on the page (4: commitments, reductions,
-    # disbursements, corrections)
-    with django_assert_max_num_queries(12):
+    # disbursements, corrections); the alliance of the address (alliances.middleware, issue 17)
+    with django_assert_max_num_queries(13):
         response = client.get(URL)
     assert response.status_code == 200 and len(response.context["entries"]) == 41
     with CaptureQueriesContext(connection) as large:
         client.get(URL)
     assert len(large) == len(small)
-    with django_assert_max_num_queries(17):  # + 5 for the balances as at a date
+    with django_assert_max_num_queries(18):  # + 5 for the balances as at a date
         assert client.get(URL, {"au": "2015-02-03"}).context["balances"]["disbursed"] == Decimal(
             "4849.34"
         )  # 1 250,50 + 16 × 99,99 + 1 999,00
