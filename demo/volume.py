@@ -494,7 +494,7 @@ def _regional_funder() -> tuple[Organisation, User]:
     return organisation, user
 
 
-def _grant_roles(a: "Generation", rng: random.Random, *, funder_organisation: Organisation, funder: User) -> None:
+def _grant_roles(a: Generation, rng: random.Random, *, funder_organisation: Organisation, funder: User) -> None:
     """The alliance's coordinator (a responsable of its coordinating organisation) and the regional funder."""
     alliance = a.plan.alliance
     username = f"coordination-{alliance.slug}"
