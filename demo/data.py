@@ -1241,6 +1241,7 @@ def _create_spaces(chantiers: dict, themes, orgs, citizens, coordinator) -> dict
     spaces = {}
     for key, data in chantiers.items():
         space = Space(
+            alliance=themes[data["themes"][0]].plan.alliance,  # the alliance of the plan its themes belong to
             name=data["name"],
             kind=data["kind"],
             mandate=data["mandate"],

@@ -730,6 +730,7 @@ def _create_spaces(a: Generation) -> None:
         theme = a.themes[n % len(a.themes)]
         spaces.append(
             Space(
+                alliance_id=a.plan.alliance_id,
                 name=f"{word} {theme.name.lower()} de {a.city}"
                 + (f" no {n // len(a.themes) + 1}" if n >= len(a.themes) else ""),
                 kind=kind,
