@@ -409,6 +409,12 @@ MATRIX = [
     ("bilan:open-data", None, (200, 200, 200, 200, 200)),
     ("bilan:open-data-csv", None, (200, 200, 200, 200, 200)),
     ("bilan:open-data-json", None, (200, 200, 200, 200, 200)),
+    # The region's pages (of no alliance): the comparison for the funder and each alliance's Coordination and
+    # Personnel (their alliance beside the region's total); the region's open data is public
+    ("bilan:comparison", None, (LOGIN, 403, 403, 200, 200)),
+    ("bilan:comparison-xlsx", None, (LOGIN, 403, 403, 200, 200)),
+    ("bilan:region-open-data-csv", None, (200, 200, 200, 200, 200)),
+    ("bilan:region-open-data-json", None, (200, 200, 200, 200, 200)),
 ]
 
 
@@ -424,6 +430,9 @@ NOT_HTML = {
     "bilan:bilan-docx",
     "bilan:open-data-csv",
     "bilan:open-data-json",
+    "bilan:comparison-xlsx",
+    "bilan:region-open-data-csv",
+    "bilan:region-open-data-json",
     "help-image",
     "privacy:privacy-export-json",
     "privacy:privacy-export-csv",
