@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("", include("budget.urls")),
     path("", include("bilan.urls")),
+    path("", include("succession.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path(
