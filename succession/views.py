@@ -110,6 +110,14 @@ def plan_next(request):
                     messages.warning(request, _("Cible non reportée : %(why)s") % {"why": skipped})
                 return redirect("plan")
         if not form.errors:
+            # The choices go to the confirmation as they were posted, in hidden inputs (written by the template:
+            # Django's as_hidden keeps a help text's aria-describedby, which a hidden input may not have).
+            context["posted"] = [
+                (name, value)
+                for name in request.POST
+                if name not in ("csrfmiddlewaretoken", "etape")
+                for value in request.POST.getlist(name)
+            ]
             context["summary"] = plan_next_summary(
                 preview=preview,
                 start_date=data["start_date"],
