@@ -14,6 +14,16 @@ from asis.history_records import ChangeHistory
 from organisations.models import Organisation
 
 
+def validate_not_reserved(slug: str) -> None:
+    """An alliance's address part cannot be one of the portal's own (/connexion/, /projets/ ...)."""
+    from alliances.addresses import reserved_slugs
+
+    if slug in reserved_slugs():
+        raise ValidationError(
+            _("« %(slug)s » est une adresse du portail : choisissez un autre identifiant."), params={"slug": slug}
+        )
+
+
 class AllianceQuerySet(models.QuerySet):
     def default(self) -> "Alliance | None":
         """The instance's alliance until pages are scoped by alliance: the first one created (None without one).
@@ -27,7 +37,13 @@ class Alliance(models.Model):
 
     name = models.CharField(_("nom"), max_length=255)
     acronym = models.CharField(_("sigle"), max_length=20, blank=True)
-    slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
+    slug = models.SlugField(
+        _("identifiant"),
+        max_length=80,
+        unique=True,
+        validators=[validate_not_reserved],
+        help_text=_("Début de l'adresse des pages de l'alliance, par exemple rouyn-noranda pour /rouyn-noranda/."),
+    )
     territory = models.CharField(_("territoire"), max_length=255, blank=True)
     region = models.CharField(_("région"), max_length=255, blank=True)
     coordinating_organisation = models.ForeignKey(

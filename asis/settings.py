@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "alliances.middleware.AllianceMiddleware",  # the alliance and plan of the address; after the user is known
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",  # history rows name who made the change
@@ -112,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pages.context_processors.roles",
+                "pages.context_processors.alliance",
             ],
             "builtins": ["asis.templatetags.asis_format"],
         },
@@ -173,7 +175,8 @@ USE_TZ = True
 FORMAT_MODULE_PATH = ["asis.formats"]
 USE_THOUSAND_SEPARATOR = True  # 467 136,00 in the admin and in forms, as the OQLF writes it
 
-STATIC_URL = "static/"
+# Absolute: a relative one would take the script prefix, which is the alliance's on its pages (alliances/addresses.py)
+STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [
     BASE_DIR / "static",

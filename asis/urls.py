@@ -5,18 +5,16 @@ from django.utils.translation import gettext_lazy as _
 
 from asis import views
 from organisations.forms import PasswordResetForm
+from pages.urls import help_urlpatterns
 
 admin.site.site_header = _("ASIS — administration")
 admin.site.site_title = _("ASIS")
 admin.site.index_title = _("Gestion du portail")
 
 urlpatterns = [
-    path("", include("pages.urls")),
-    path("", include("chantiers.urls")),
-    path("", include("projects.urls")),
-    path("", include("budget.urls")),
-    path("", include("bilan.urls")),
-    path("", include("succession.urls")),
+    # An alliance's pages, under /<alliance>/ too (asis/urls_alliance.py, alliances/addresses.py)
+    path("", include("asis.urls_alliance")),
+    path("", include(help_urlpatterns)),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path(

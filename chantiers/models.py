@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from alliances.models import Alliance
 from asis.history_records import ChangeHistory
 from asis.model_fields import URLField
 from organisations.models import Citizen, Organisation
@@ -16,6 +17,9 @@ from plans.models import Theme
 
 
 class SpaceQuerySet(models.QuerySet):
+    def in_alliance(self, alliance):
+        return self.filter(alliance=alliance)
+
     def active(self):
         return self.filter(status=Space.Status.ACTIVE)
 
@@ -41,7 +45,9 @@ class Space(models.Model):
         ACTIVE = "active", _("Actif")
         ARCHIVED = "archived", _("Archivé")
 
-    name = models.CharField(_("nom"), max_length=200, unique=True)
+    # A space belongs to its alliance and lives across its plans: it works on themes of the current plan.
+    alliance = models.ForeignKey(Alliance, on_delete=models.PROTECT, related_name="spaces", verbose_name=_("alliance"))
+    name = models.CharField(_("nom"), max_length=200)
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.CHANTIER)
     themes = models.ManyToManyField(Theme, related_name="spaces", verbose_name=_("enjeux"))
     mandate = models.TextField(_("mandat"), blank=True)
@@ -87,6 +93,13 @@ class Space(models.Model):
         verbose_name = _("lieu de concertation")
         verbose_name_plural = _("lieux de concertation")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["alliance", "name"],
+                name="chantiers_space_unique_name_per_alliance",
+                violation_error_message=_("Cette alliance a déjà un lieu de concertation de ce nom."),
+            ),
+        ]
 
     def __str__(self):
         return self.name

@@ -28,9 +28,17 @@ from plans.models import Plan
 
 
 @transaction.atomic
-def space_create(*, by=None, themes, lead_organisation=None, **fields) -> Space:
-    """Create a space; its lead organisation takes the first seat, as lead."""
-    space = Space(lead_organisation=lead_organisation, **fields)
+def space_create(*, by=None, themes, lead_organisation=None, alliance=None, **fields) -> Space:
+    """Create a space of `alliance` (by default its themes' alliance); its lead organisation takes the first seat,
+    as lead. Its themes are themes of that alliance's plans."""
+    themes = list(themes)
+    if alliance is None:
+        if not themes:
+            raise ValidationError(_("Choisissez au moins un enjeu du plan."))
+        alliance = themes[0].plan.alliance
+    if any(theme.plan.alliance_id != alliance.pk for theme in themes):
+        raise ValidationError({"themes": _("Ces enjeux ne sont pas ceux du plan de cette alliance.")})
+    space = Space(alliance=alliance, lead_organisation=lead_organisation, **fields)
     space.full_clean()
     space.save()
     space.themes.set(themes)

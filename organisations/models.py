@@ -40,44 +40,105 @@ class User(AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.username
 
-    # Role predicates read the groups and memberships loaded once per request (no query after the first).
+    # Role predicates read the groups, memberships and alliance roles loaded once per request (no query after the
+    # first). On an alliance's page (AllianceMiddleware binds the request's user to it) Coordination, Personnel and
+    # the regional funder are the person's role in that alliance; elsewhere (pages of no alliance, services, the
+    # admin) Coordination and Personnel are the portal-wide groups the admin's permissions hang on.
+    def bind_alliance(self, alliance) -> None:
+        """Answer the role predicates for `alliance` (None: a page that belongs to no alliance)."""
+        self._asis_bound_alliance = alliance.pk if alliance is not None else None
+
     def _group_names(self) -> set[str]:
         if not hasattr(self, "_asis_group_names"):
             self._load_roles()
         return self._asis_group_names
 
+    def alliance_role_map(self) -> dict[int, str]:
+        """{alliance pk: role} of this user's open alliance roles (AllianceRole.Role values)."""
+        if not hasattr(self, "_asis_alliance_roles"):
+            self._load_roles()
+        return self._asis_alliance_roles
+
     def _load_roles(self) -> None:
-        """Groups and active memberships in one query (a small groups x memberships join), cached on the user."""
+        """Groups, active memberships and open alliance roles in one query (a small join), cached on the user."""
         rows = (
             list(
-                User.objects.filter(pk=self.pk).values_list(
-                    "groups__name", "memberships__organisation_id", "memberships__role", "memberships__left_on"
+                User.objects.filter(pk=self.pk)
+                .annotate(
+                    open_role=models.FilteredRelation(
+                        "alliance_roles", condition=Q(alliance_roles__ended_on__isnull=True)
+                    )
+                )
+                .values_list(
+                    "groups__name",
+                    "memberships__organisation_id",
+                    "memberships__role",
+                    "memberships__left_on",
+                    "open_role__alliance_id",
+                    "open_role__role",
                 )
             )
             if self.pk
             else []
         )
         self._asis_group_names = {group for group, *_rest in rows if group}
-        current = {(org_id, role) for _group, org_id, role, left_on in rows if org_id and left_on is None}
+        current = {(org_id, role) for _group, org_id, role, left_on, *_roles in rows if org_id and left_on is None}
         self._asis_org_ids = {org_id for org_id, _role in current}
         self._asis_responsable_ids = {org_id for org_id, role in current if role == Membership.Role.RESPONSABLE}
+        self._asis_alliance_roles = {alliance_id: role for *_rest, alliance_id, role in rows if alliance_id}
+
+    def _role_here(self) -> str | None:
+        """The role held in the bound alliance; `...` when no alliance is bound (the groups answer)."""
+        if getattr(self, "_asis_bound_alliance", None) is None:
+            return ...
+        return self.alliance_role_map().get(self._asis_bound_alliance)
 
     @property
     def is_coordinator(self) -> bool:
         from organisations.roles import COORDINATION
 
-        return self.is_active and (self.is_superuser or COORDINATION in self._group_names())
+        if not self.is_active:
+            return False
+        if self.is_superuser:
+            return True
+        role = self._role_here()
+        return COORDINATION in self._group_names() if role is ... else role == "coordination"
 
     @property
     def is_personnel(self) -> bool:
         from organisations.roles import PERSONNEL
 
-        return self.is_active and PERSONNEL in self._group_names()
+        if not self.is_active:
+            return False
+        role = self._role_here()
+        return PERSONNEL in self._group_names() if role is ... else role == "personnel"
+
+    @property
+    def is_funder(self) -> bool:
+        """The regional funder of the bound alliance: reads its envelope, bilans, exports and open data; writes
+        nothing. On a page of no alliance: a funder of at least one alliance."""
+        if not self.is_active:
+            return False
+        role = self._role_here()
+        return "funder" in self.alliance_role_map().values() if role is ... else role == "funder"
+
+    @property
+    def runs_portal(self) -> bool:
+        """The portal's operators (the Coordination group, superusers): sign-up requests, privacy registers and
+        the admin, which belong to no alliance."""
+        from organisations.roles import COORDINATION
+
+        return self.is_active and (self.is_superuser or COORDINATION in self._group_names())
 
     @property
     def sees_everything(self) -> bool:
         """Coordination and staff read every record (staff cannot change them)."""
         return self.is_coordinator or self.is_personnel
+
+    @property
+    def reads_figures(self) -> bool:
+        """Coordination, staff and the regional funder read the envelope, the bilan and their exports."""
+        return self.sees_everything or self.is_funder
 
     def organisation_ids(self) -> set[int]:
         """Organisations this user is an active member of (the roles' query, then cached)."""
@@ -93,7 +154,7 @@ class User(AbstractUser):
 
     def forget_roles(self) -> None:
         """Drop the cached groups and memberships after a change (for code that keeps the instance)."""
-        for attr in ("_asis_group_names", "_asis_org_ids", "_asis_responsable_ids"):
+        for attr in ("_asis_group_names", "_asis_org_ids", "_asis_responsable_ids", "_asis_alliance_roles"):
             self.__dict__.pop(attr, None)
 
     def can_submit_for(self, organisation) -> bool:

@@ -12,11 +12,14 @@ from django.utils.translation import gettext_lazy as _
 COORDINATION = "Coordination"
 PERSONNEL = "Personnel"
 PARTENAIRE = "Partenaire"
+# The regional funder is a role in alliances only (alliances.AllianceRole), never a portal-wide group.
+FUNDER = "Bailleur"
 
 ROLE_LABELS = {
     COORDINATION: _("Coordination"),
     PERSONNEL: _("Personnel"),
     PARTENAIRE: _("Partenaire"),
+    FUNDER: _("Bailleur de fonds régional"),
 }
 
 DOMAIN_APPS = ("organisations", "alliances", "privacy", "plans", "chantiers", "projects", "budget", "succession")

@@ -1,6 +1,7 @@
 from django.utils.functional import SimpleLazyObject
 
-from organisations.roles import COORDINATION, PARTENAIRE, PERSONNEL, ROLE_LABELS
+from organisations.roles import COORDINATION, FUNDER, PARTENAIRE, PERSONNEL, ROLE_LABELS
+from plans.models import Plan
 
 
 def roles(request):
@@ -15,6 +16,25 @@ def roles(request):
         role = COORDINATION
     elif user.is_personnel:
         role = PERSONNEL
+    elif user.is_funder:
+        role = FUNDER
     else:
         role = PARTENAIRE
-    return {"role": role, "role_label": ROLE_LABELS[role], "my_organisation_id": first_organisation_id}
+    return {
+        "role": role,
+        "role_label": ROLE_LABELS[role],
+        "my_organisation_id": first_organisation_id,
+        # the portal-wide pages (sign-up requests, privacy registers, the admin) belong to the portal's operators
+        "runs_portal": user.runs_portal,
+    }
+
+
+def alliance(request):
+    """The alliance of the page (None on a page of no alliance) and, on a page of a plan named by its address
+    (/<alliance>/<plan>/...), that plan: read only when a template asks (one query), to mark an archived plan."""
+    plan_slug = getattr(request, "plan_slug", None)
+    current_alliance = getattr(request, "alliance", None)
+    viewed_plan = None
+    if current_alliance is not None and plan_slug:
+        viewed_plan = SimpleLazyObject(lambda: Plan.objects.filter(alliance=current_alliance, slug=plan_slug).first())
+    return {"alliance": current_alliance, "viewed_plan": viewed_plan}

@@ -3,12 +3,17 @@ from django.urls import path
 from pages import help, history, views
 
 # Un-namespaced, as they were when the project's URLconf listed them: every template reverses "home", "plan"...
+# An alliance's pages (served under /<alliance>/, see alliances/addresses.py)
 urlpatterns = [
     path("", views.home, name="home"),
     path("plan/", views.plan_timeline, name="plan"),
     path("enjeux/<slug:slug>/", views.theme_detail, name="theme-detail"),
+    path("historique/<slug:kind>/<int:pk>/", history.object_history, name="object-history"),
+]
+
+# The user guide belongs to no alliance
+help_urlpatterns = [
     path("aide/", help.help_index, name="help"),
     path("aide/images/<slug:name>.png", help.help_image, name="help-image"),
     path("aide/<slug:slug>/", help.help_guide, name="help-guide"),
-    path("historique/<slug:kind>/<int:pk>/", history.object_history, name="object-history"),
 ]

@@ -1,4 +1,4 @@
-"""Access to the plan's pages."""
+"""Access to the plan's pages: the plan a request is about."""
 
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -6,10 +6,28 @@ from django.utils.translation import gettext as _
 from plans.models import Plan
 
 
-def current_plan_or_404(plans=None) -> Plan:
-    """The current plan (`Plan.objects.current()`) of `plans` (every plan by default, or a queryset that reads
-    more with it): 404 on a page that needs a plan when none is loaded yet."""
-    plan = (plans if plans is not None else Plan.objects).current()
+def request_plans(request, plans=None):
+    """The plans of the request's alliance (`plans`: a queryset that reads more with them, every plan by default),
+    narrowed to the plan its address names (/<alliance>/<plan>/...); none on a page of no alliance."""
+    plans = plans if plans is not None else Plan.objects.all()
+    alliance = getattr(request, "alliance", None)
+    if alliance is None:
+        return plans.none()
+    plans = plans.filter(alliance=alliance)
+    if getattr(request, "plan_slug", None):
+        plans = plans.filter(slug=request.plan_slug)
+    return plans
+
+
+def request_plan(request, plans=None) -> Plan | None:
+    """The plan a request is about: the one its address names, else its alliance's current plan (None without
+    one). A queryset `plans` reads more in the same query (annotate, select_related, prefetch_related)."""
+    return request_plans(request, plans).current()
+
+
+def current_plan_or_404(request, plans=None) -> Plan:
+    """`request_plan`, or 404 on a page that needs a plan: none loaded yet, or an address naming no plan."""
+    plan = request_plan(request, plans)
     if plan is None:
         raise Http404(_("Aucun plan d'action n'est encore chargé."))
     return plan

@@ -23,7 +23,7 @@ from succession.selectors import plan_next_preview, plan_next_summary, previous_
 def _plan_of_coordination(request) -> Plan:
     """The plan of the page (the address's, or the alliance's current one) when the user coordinates its alliance
     (or is a superuser); 403 otherwise."""
-    plan = getattr(request, "plan", None) or current_plan_or_404(Plan.objects.select_related("alliance"))
+    plan = getattr(request, "plan", None) or current_plan_or_404(request, Plan.objects.select_related("alliance"))
     alliance = plan.alliance
     if not (request.user.is_superuser or role_in(request.user, alliance) == AllianceRole.Role.COORDINATION):
         raise PermissionDenied

@@ -6,11 +6,12 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Group
 
-from alliances.models import Alliance
+from alliances.models import Alliance, AllianceRole
 from budget.models import FundingSource
 from budget.services import ledger as ledger_services
 from chantiers.models import Meeting, Space
 from organisations.models import Citizen, Membership, Organisation, User
+from organisations.roles import COORDINATION, PERSONNEL
 from plans import services as plan_services
 from plans.models import Plan, PlanYear, Theme
 from projects.models import ActionProject, ProjectStatus
@@ -46,13 +47,31 @@ def make_organisation(**fields) -> Organisation:
     return Organisation.objects.create(**{**defaults, **fields})
 
 
-def make_user(username=None, *, organisation=None, role=Membership.Role.MEMBER, group=None, **fields) -> User:
+# The portal-wide group a test user joins and the role it gives in the alliances (issue 17: roles per alliance)
+ROLE_OF_GROUP = {COORDINATION: AllianceRole.Role.COORDINATION, PERSONNEL: AllianceRole.Role.PERSONNEL}
+
+
+def make_user(
+    username=None, *, organisation=None, role=Membership.Role.MEMBER, group=None, alliances=None, **fields
+) -> User:
+    """A user; with `group` Coordination or Personnel, also that role in `alliances` (every alliance that exists
+    by default, as the migration gave the groups' members when alliances appeared)."""
     user = User.objects.create_user(username=username or f"personne{n()}", password=PASSWORD, **fields)
     if organisation is not None:
         Membership.objects.create(user=user, organisation=organisation, role=role)
     if group:
         user.groups.add(Group.objects.get(name=group))
+    if group in ROLE_OF_GROUP:
+        for alliance in Alliance.objects.all() if alliances is None else alliances:
+            grant_role(user, alliance, ROLE_OF_GROUP[group])
     return user
+
+
+def grant_role(user, alliance, role) -> AllianceRole:
+    """`user` holds `role` (AllianceRole.Role) in `alliance` (their roles are read again)."""
+    granted = AllianceRole.objects.create(user=user, alliance=alliance, role=role)
+    user.forget_roles()
+    return granted
 
 
 def make_citizen(**fields) -> Citizen:
@@ -92,7 +111,12 @@ def make_source(plan, amount="100000.00", **fields) -> FundingSource:
 
 
 def make_space(themes=(), **fields) -> Space:
+    """A space of its themes' alliance (of `alliance`, or of the first alliance, made when there is none)."""
     i = n()
+    if "alliance" not in fields:
+        fields["alliance"] = (
+            themes[0].plan.alliance if themes else (Alliance.objects.order_by("pk").first() or make_alliance())
+        )
     space = Space.objects.create(**{"name": f"Chantier {i}", **fields})
     if themes:
         space.themes.set(themes)

@@ -17,6 +17,7 @@ from types import SimpleNamespace
 import pytest
 
 from alliances.models import AllianceRole
+from alliances.selectors import role_in
 from alliances.services import alliance_role_grant
 from budget.services import agreements as agreement_services
 from budget.services import ledger as ledger_services
@@ -41,8 +42,11 @@ def current(plan):
 
 @pytest.fixture
 def coordination(cast, current):
-    """cast.coordinator holds Coordination in the plan's alliance."""
-    alliance_role_grant(user=cast.coordinator, alliance=current.alliance, role=AllianceRole.Role.COORDINATION, by=None)
+    """cast.coordinator holds Coordination in the plan's alliance (the factories give it to Coordination's group)."""
+    if role_in(cast.coordinator, current.alliance) != AllianceRole.Role.COORDINATION:
+        alliance_role_grant(
+            user=cast.coordinator, alliance=current.alliance, role=AllianceRole.Role.COORDINATION, by=None
+        )
     return cast.coordinator
 
 
@@ -66,8 +70,13 @@ def world(cast, current, coordination):
     p1 = f.make_project(
         lead=cast.org_a, theme=t1, status=ProjectStatus.ACCEPTED, title="Cuisines collectives", objective=objective
     )
-    ProjectPartner.objects.create(project=p1, organisation=cast.org_b, status=ProjectPartner.Status.CONFIRMED,
-                                  answered_by=cast.charlie, answered_at=datetime.datetime(2014, 5, 1, tzinfo=datetime.UTC))
+    ProjectPartner.objects.create(
+        project=p1,
+        organisation=cast.org_b,
+        status=ProjectPartner.Status.CONFIRMED,
+        answered_by=cast.charlie,
+        answered_at=datetime.datetime(2014, 5, 1, tzinfo=datetime.UTC),
+    )
     Indicator.objects.create(project=p1, name="Repas servis", unit="repas", target=Decimal("500"))
     c1 = f.commit(source=fqis, project=p1, amount="10000.00", by=by)
     c2 = f.commit(source=ville, project=p1, amount="1500.50", by=by)

@@ -42,9 +42,7 @@ def test_the_bilan_page_of_a_closed_plan_is_the_frozen_one(rf, closed):
     assert "1 234,56" not in page  # the payment made after closing is not in it
 
 
-@pytest.mark.parametrize(
-    "view, extension", [("bilan_pdf", "pdf"), ("bilan_xlsx", "xlsx"), ("bilan_docx", "docx")]
-)
+@pytest.mark.parametrize("view, extension", [("bilan_pdf", "pdf"), ("bilan_xlsx", "xlsx"), ("bilan_docx", "docx")])
 def test_the_documents_of_a_closed_plan_are_the_stored_bytes(rf, closed, view, extension):
     frozen = FrozenBilan.objects.get(plan=closed.plan)
     ledger_services.disbursement_create(commitment=closed.c3, amount="1234.56", paid_on=datetime.date(2015, 1, 5))

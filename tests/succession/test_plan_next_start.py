@@ -203,7 +203,9 @@ def test_a_target_that_does_not_fit_is_skipped_and_reported(closed):
 
 def test_roles_not_kept_are_ended(closed, cast):
     alliance = closed.plan.alliance
-    staff_role = alliance_role_grant(user=cast.staff, alliance=alliance, role=AllianceRole.Role.PERSONNEL, by=None)
+    staff_role = AllianceRole.objects.open().filter(user=cast.staff, alliance=alliance).first() or alliance_role_grant(
+        user=cast.staff, alliance=alliance, role=AllianceRole.Role.PERSONNEL, by=None
+    )
     kept = AllianceRole.objects.get(user=closed.by, alliance=alliance)
 
     started = plan_next_start(**start_arguments(closed, keep_role_ids=[kept.pk]))

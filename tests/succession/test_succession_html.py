@@ -7,7 +7,7 @@ import pytest
 from bilan import views as bilan_views
 from succession.models import FrozenBilan
 from tests.succession.test_frozen_bilan_views import request_for
-from tests.succession.test_succession_views import NEXT, posted_by_the_confirmation, the_form
+from tests.succession.test_succession_views import addresses, posted_by_the_confirmation, the_form
 from tests.test_html_valid import _java, vnu_errors
 
 pytestmark = pytest.mark.django_db
@@ -16,10 +16,11 @@ pytestmark = pytest.mark.django_db
 def test_the_pages_are_valid_html(client, rf, closed, tmp_path):
     java = _java()
     client.force_login(closed.by)
-    pages = {"form": client.get(NEXT), "confirmation": client.post(NEXT, the_form(closed))}
+    next_page = addresses(closed.plan).next
+    pages = {"form": client.get(next_page), "confirmation": client.post(next_page, the_form(closed))}
     refused = posted_by_the_confirmation(pages["confirmation"])
     refused.update(etape="confirmer", themes=[str(closed.t2.pk)])
-    pages["refused"] = client.post(NEXT, refused)
+    pages["refused"] = client.post(next_page, refused)
     pages["frozen"] = bilan_views.bilan(request_for(rf, closed.by, closed.plan))
     for name, response in pages.items():
         assert response.status_code == 200, name

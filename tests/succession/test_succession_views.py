@@ -3,13 +3,14 @@ changes nothing, the next plan is started after a confirmation step that shows w
 
 import html
 from html.parser import HTMLParser
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
+from alliances.addresses import alliance_reverse
 from alliances.models import AllianceRole
-from alliances.services import alliance_role_grant
 from organisations.roles import COORDINATION
 from plans.models import Plan
 from succession import views
@@ -19,7 +20,20 @@ from tests.succession.conftest import NEW_SOURCES
 from tests.succession.test_plan_next_start import state
 
 pytestmark = pytest.mark.django_db
-CLOSE, NEXT = reverse("succession:plan-close"), reverse("succession:plan-next")
+
+
+def addresses(plan) -> SimpleNamespace:
+    """The pages at the plan's alliance's addresses (/<alliance>/plan/terminer/), where they stay when a test makes
+    a second alliance."""
+    return SimpleNamespace(**{key: alliance_reverse(plan.alliance, name) for key, name in URL_NAMES.items()})
+
+
+URL_NAMES = {"close": "succession:plan-close", "next": "succession:plan-next", "plan": "plan"}
+
+
+@pytest.fixture
+def url(current):
+    return addresses(current)
 
 
 def text(response) -> str:
@@ -52,17 +66,15 @@ def posted_by_the_confirmation(response) -> dict:
 
 def other_alliance_coordinator():
     other = f.make_plan(start_date=f.datetime.date(2013, 4, 1))
-    user = f.make_user(group=COORDINATION)
-    alliance_role_grant(user=user, alliance=other.alliance, role=AllianceRole.Role.COORDINATION, by=None)
-    return user
+    return f.make_user(group=COORDINATION, alliances=[other.alliance])
 
 
-@pytest.mark.parametrize("url", [CLOSE, NEXT])
+@pytest.mark.parametrize("page", ["close", "next"])
 @pytest.mark.parametrize("who", ["anonymous", "alice", "bob", "charlie", "staff", "other alliance", "group only"])
-def test_only_coordination_of_the_alliance(client, cast, world, url, who):
+def test_only_coordination_of_the_alliance(client, cast, world, page, who):
     if who == "group only":
         # Coordination's group, without a role in this alliance
-        user = f.make_user(group=COORDINATION)
+        user = f.make_user(group=COORDINATION, alliances=[])
     elif who == "other alliance":
         user = other_alliance_coordinator()
     else:
@@ -70,46 +82,47 @@ def test_only_coordination_of_the_alliance(client, cast, world, url, who):
     if user.is_authenticated:
         client.force_login(user)
     before = state()
-    for response in (client.get(url), client.post(url, {"note": "", "confirm": "on", "etape": "apercu"})):
+    address = getattr(addresses(world.plan), page)
+    for response in (client.get(address), client.post(address, {"note": "", "confirm": "on", "etape": "apercu"})):
         if who == "anonymous":
-            assert response.status_code == 302 and response.url.startswith(reverse("login"))
+            assert response.status_code == 302 and reverse("login") in response.url
         else:
             assert response.status_code == 403
     assert state() == before and not FrozenBilan.objects.exists()
 
 
-def test_coordination_and_a_superuser_open_the_close_page(client, world):
+def test_coordination_and_a_superuser_open_the_close_page(client, world, url):
     client.force_login(world.by)
     before = state()
-    response = client.get(CLOSE)
+    response = client.get(url.close)
     assert response.status_code == 200
     assert "Terminer le plan et figer son bilan" in text(response)
     assert state() == before  # a GET changes nothing
     client.force_login(f.make_user(is_superuser=True))
-    assert client.get(CLOSE).status_code == 200
+    assert client.get(url.close).status_code == 200
 
 
-def test_closing_through_the_page(client, world):
+def test_closing_through_the_page(client, world, url):
     client.force_login(world.by)
-    response = client.post(CLOSE, {"note": "Résolution CA-2016-03"})
+    response = client.post(url.close, {"note": "Résolution CA-2016-03"})
     assert response.status_code == 200 and "Cochez la case pour confirmer" in text(response)
     assert not FrozenBilan.objects.exists()
 
-    response = client.post(CLOSE, {"note": "Résolution CA-2016-03", "confirm": "on"}, follow=True)
-    assert response.redirect_chain[-1][0] == NEXT
+    response = client.post(url.close, {"note": "Résolution CA-2016-03", "confirm": "on"}, follow=True)
+    assert response.redirect_chain[-1][0] == url.next
     assert "est terminé ; son bilan 2013-2016 est figé" in text(response)
     world.plan.refresh_from_db()
     assert world.plan.status == Plan.Status.CLOSED
     assert FrozenBilan.objects.get(plan=world.plan).note == "Résolution CA-2016-03"
     # Closed: the page says so and closes nothing more.
-    response = client.post(CLOSE, {"confirm": "on"})
+    response = client.post(url.close, {"confirm": "on"})
     assert response.status_code == 200 and "déjà terminé" in text(response)
     assert FrozenBilan.objects.count() == 1
 
 
-def test_the_next_plan_page_of_a_current_plan_asks_to_close_it_first(client, world):
+def test_the_next_plan_page_of_a_current_plan_asks_to_close_it_first(client, world, url):
     client.force_login(world.by)
-    response = client.get(NEXT)
+    response = client.get(url.next)
     assert response.status_code == 200 and "terminez-le d'abord" in text(response)
 
 
@@ -137,10 +150,10 @@ def the_form(closed) -> dict:
     }
 
 
-def test_the_next_plan_form_begins_with_everything_ticked(client, closed):
+def test_the_next_plan_form_begins_with_everything_ticked(client, closed, url):
     client.force_login(closed.by)
     before = state()
-    response = client.get(NEXT)
+    response = client.get(url.next)
     assert response.status_code == 200
     page = text(response)
     form = response.context["form"]
@@ -157,10 +170,10 @@ def test_the_next_plan_form_begins_with_everything_ticked(client, closed):
     assert state() == before
 
 
-def test_starting_the_next_plan_through_the_confirmation(client, closed):
+def test_starting_the_next_plan_through_the_confirmation(client, closed, url):
     client.force_login(closed.by)
     before = state()
-    response = client.post(NEXT, the_form(closed))
+    response = client.post(url.next, the_form(closed))
     assert response.status_code == 200, response.context["form"].errors
     page = text(response)
     assert "Confirmer le plan suivant" in page
@@ -171,50 +184,50 @@ def test_starting_the_next_plan_through_the_confirmation(client, closed):
 
     data = posted_by_the_confirmation(response)
     data["etape"] = "confirmer"
-    response = client.post(NEXT, data, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("plan")
+    response = client.post(url.next, data, follow=True)
+    assert response.redirect_chain[-1][0] == url.plan
     assert "a démarré : 1 projets continuent avec 8 166,92 $ ; 4 500,00 $ retournent" in text(response)
     new = Plan.objects.get(alliance=closed.plan.alliance, status=Plan.Status.CURRENT)
     assert new.title == "Plan d'action 2016-2019" and new.funding_sources.count() == 2
     assert closed.p1.continuations.get().theme.plan == new
 
 
-def test_modifying_the_choices_goes_back_to_the_form_with_them(client, closed):
+def test_modifying_the_choices_goes_back_to_the_form_with_them(client, closed, url):
     client.force_login(closed.by)
-    data = posted_by_the_confirmation(client.post(NEXT, the_form(closed)))
+    data = posted_by_the_confirmation(client.post(url.next, the_form(closed)))
     data["etape"] = "modifier"
-    response = client.post(NEXT, data)
+    response = client.post(url.next, data)
     assert response.status_code == 200 and "Voir ce qui sera reporté" in text(response)
     assert response.context["form"]["spaces"].value() == [str(closed.s1.pk)]
 
 
-def test_a_refused_start_shows_why_and_saves_nothing(client, closed):
+def test_a_refused_start_shows_why_and_saves_nothing(client, closed, url):
     client.force_login(closed.by)
     data = the_form(closed)
     data["themes"] = [closed.t2.pk]  # P1 continues without its theme
     data["etape"] = "confirmer"
     before = state()
-    response = client.post(NEXT, data)
+    response = client.post(url.next, data)
     assert response.status_code == 200
     assert "son enjeu « Sécurité alimentaire » n'est pas reporté" in text(response)
     assert state() == before
 
 
-def test_bad_input_is_refused_in_french(client, closed):
+def test_bad_input_is_refused_in_french(client, closed, url):
     client.force_login(closed.by)
     data = the_form(closed)
     data["start_date"] = "9999-01-01"
     data["sources-0-amount"] = "1e30"
     data["projects"] = ["999999999999999999999"]
     before = state()
-    response = client.post(NEXT, data)
+    response = client.post(url.next, data)
     assert response.status_code == 200 and "Voir ce qui sera reporté" in text(response)
     assert state() == before
 
 
-def test_the_view_takes_the_request_plan_when_the_middleware_sets_one(rf, closed):
+def test_the_view_takes_the_request_plan_when_the_middleware_sets_one(rf, closed, url):
     """The lead's middleware sets request.plan: the pages use it rather than the current plan."""
-    request = rf.get(NEXT)
+    request = rf.get(url.next)
     request.user = closed.by
     request.plan = closed.plan
     assert views._plan_of_coordination(request) == closed.plan
