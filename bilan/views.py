@@ -64,9 +64,9 @@ def _frozen_or_none(plan: Plan | None):
 
 def _frozen_for(request):
     """The frozen bilan the request's plan shows (`request.plan`, set by the alliance and plan middleware), for
-    those who read every project (the frozen bilan holds them all); a partner keeps the live bilan of their own
-    organisations' projects. None otherwise."""
-    if not (request.user.is_authenticated and request.user.sees_everything):
+    those who read the alliance's figures (Coordination, Personnel, the regional funder: the frozen bilan holds
+    every project); a partner keeps the live bilan of their own organisations' projects. None otherwise."""
+    if not (request.user.is_authenticated and request.user.reads_figures):
         return None
     return _frozen_or_none(getattr(request, "plan", None))
 

@@ -8,9 +8,11 @@ import html
 import pytest
 from django.contrib.messages.storage.fallback import FallbackStorage
 
+from alliances.models import AllianceRole
 from bilan import views as bilan_views
 from budget.services import ledger as ledger_services
 from succession.models import FrozenBilan
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -55,9 +57,14 @@ def test_the_documents_of_a_closed_plan_are_the_stored_bytes(rf, closed, view, e
 
 
 def test_a_partner_keeps_the_live_bilan_of_their_own_projects(rf, closed, cast):
-    # The frozen bilan holds every project of the plan: a partner is not shown it.
+    # The frozen bilan holds every project of the plan: a partner is not shown it; those who read the figures are.
+    funder = f.make_user()
+    f.grant_role(funder, closed.plan.alliance, AllianceRole.Role.FUNDER)
+    frozen = FrozenBilan.objects.get()
     assert bilan_views._frozen_for(request_for(rf, cast.alice, closed.plan)) is None
-    assert bilan_views._frozen_for(request_for(rf, cast.staff, closed.plan)) == FrozenBilan.objects.get()
+    for reader in (cast.staff, funder, closed.by):
+        reader.bind_alliance(closed.plan.alliance)
+        assert bilan_views._frozen_for(request_for(rf, reader, closed.plan)) == frozen
 
 
 def test_a_plan_not_closed_reads_nothing_more(rf, world, django_assert_num_queries):
