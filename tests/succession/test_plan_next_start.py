@@ -71,6 +71,8 @@ def state() -> tuple:
 
 def test_a_carried_commitment_is_counted_once_to_the_cent(closed):
     old_bilan = whole_plan_bilan(closed.plan, closed.by)
+    alliance_sources = FundingSource.objects.filter(plan__alliance=closed.plan.alliance)
+    committed_before = alliance_sources.totals()["committed"]
     c1 = closed.c1
     assert c1.remaining == Decimal("6666.67") and closed.c2.remaining == Decimal("1500.25")
 
@@ -101,6 +103,8 @@ def test_a_carried_commitment_is_counted_once_to_the_cent(closed):
     assert old_after.committed == old_bilan.committed - Decimal("12166.92") - Decimal("500.00")  # carried + returned
     assert old_after.committed == old_after.disbursed  # nothing left committed and unpaid in the closed plan
     assert old_after.committed + new_bilan.committed == old_bilan.committed - Decimal("500.00")
+    # The alliance's sources over both plans (what a funder's totals sum): the carried money once, the returned gone.
+    assert alliance_sources.totals()["committed"] == committed_before - Decimal("500.00")
     assert totals_mismatches() == []
     call_command("check_budget")
 
