@@ -4,6 +4,7 @@ start, sources, and what it carries of the closed plan, every box ticked to begi
 import datetime
 
 from django import forms
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from asis.forms import DateField, FreeTextField, MoneyField
@@ -35,6 +36,13 @@ class SourceForm(forms.Form):
         help_text=_("Les engagements reportés vont à la source du même bailleur de fonds."),
     )
     amount = MoneyField(label=_("Montant"))
+
+    def full_clean(self):
+        # A row cleared entirely is a source the new plan does not take, be it one of the closed plan's.
+        if self.is_bound and not any((self.data.get(self.add_prefix(name)) or "").strip() for name in self.fields):
+            self._errors, self.cleaned_data = ErrorDict(), {}
+            return
+        super().full_clean()
 
 
 SourceFormSet = forms.formset_factory(SourceForm, extra=1, max_num=20, validate_max=True)

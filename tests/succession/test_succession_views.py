@@ -213,6 +213,22 @@ def test_a_refused_start_shows_why_and_saves_nothing(client, closed, url):
     assert state() == before
 
 
+def test_a_source_row_cleared_is_not_taken(client, closed, url):
+    client.force_login(closed.by)
+    data = the_form(closed)
+    for name in ("code", "name", "funder", "amount"):
+        data[f"sources-1-{name}"] = ""  # the Ville source is not taken: P1's Ville money cannot be carried
+    response = client.post(url.next, data)
+    assert response.status_code == 200 and "Voir ce qui sera reporté" not in text(response)
+    assert [s["code"] for s in response.context["summary"].sources] == ["fqis"]
+    data = posted_by_the_confirmation(response)
+    data["etape"] = "confirmer"
+    before = state()
+    response = client.post(url.next, data)
+    assert "aucune source du bailleur de fonds « Ville »" in text(response)
+    assert state() == before
+
+
 def test_bad_input_is_refused_in_french(client, closed, url):
     client.force_login(closed.by)
     data = the_form(closed)
