@@ -130,9 +130,12 @@ class PlanNextForm(forms.Form):
 
     @staticmethod
     def everything_ticked(preview: NextPreview) -> dict:
-        start = preview.end + datetime.timedelta(days=1)
+        try:
+            start = preview.end + datetime.timedelta(days=1)
+        except OverflowError:  # a plan year ending on 31 December 9999, stored without a form: no suggestion
+            start = None
         return {
-            "title": _("Plan d'action %(years)s") % {"years": Plan.default_slug(start)},
+            "title": _("Plan d'action %(years)s") % {"years": Plan.default_slug(start)} if start else "",
             "start_date": start,
             "themes": [c.theme.pk for c in preview.themes],
             "spaces": [c.space.pk for c in preview.spaces],
