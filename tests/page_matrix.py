@@ -415,6 +415,9 @@ MATRIX = [
     ("bilan:comparison-xlsx", None, (LOGIN, 403, 403, 200, 200)),
     ("bilan:region-open-data-csv", None, (200, 200, 200, 200, 200)),
     ("bilan:region-open-data-json", None, (200, 200, 200, 200, 200)),
+    # The succession of plans: Coordination of the plan's alliance closes it and starts the next one
+    ("succession:plan-close", None, (LOGIN, 403, 403, 403, 200)),
+    ("succession:plan-next", None, (LOGIN, 403, 403, 403, 200)),  # the plan is current: « close it first »
 ]
 
 
@@ -485,6 +488,7 @@ FORMS_WITH_ERRORS = [
     ("budget:agreement-create", None, "coordination"),
     ("budget:planned-payment-add", "agreement of partenaire", "coordination"),
     ("budget:target-move", None, "coordination"),
+    ("succession:plan-close", None, "coordination"),
 ]
 
 
