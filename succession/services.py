@@ -46,7 +46,9 @@ class _CoordinationReader:
     is_anonymous = False
     is_coordinator = True
     is_personnel = False
+    is_funder = False
     sees_everything = True
+    reads_figures = True
 
     def organisation_ids(self) -> set[int]:
         return set()
