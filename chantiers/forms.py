@@ -1,12 +1,14 @@
 """Forms of the coordinators' workspace: they validate and normalise; services write."""
 
 import datetime
+import functools
 
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from alliances.models import AllianceRole
 from asis.forms import (
     LONG_TEXT_MAX_LENGTH,
     DateField,
@@ -15,9 +17,8 @@ from asis.forms import (
     bound_dates,
     bounded_texts,
 )
-from chantiers.models import Meeting, ParticipationRole, Space
+from chantiers.models import Meeting, ParticipationRole, Space, SpaceCitizen
 from organisations.models import Citizen, Organisation, User
-from organisations.roles import COORDINATION
 from plans.models import Theme, plan_date_bounds
 
 DATE_INPUT = {"type": "date"}
@@ -38,14 +39,24 @@ class SpaceForm(forms.ModelForm):
             ),
         }
 
-    def __init__(self, *args, plan=None, **kwargs):
+    def __init__(self, *args, plan, alliance, **kwargs):
+        """`plan`: the page's plan, whose themes are offered (none without a plan); `alliance`: the page's, whose
+        coordinators are offered (organisations are shared by the alliances: every approved one is)."""
         super().__init__(*args, **kwargs)
-        themes = Theme.objects.all() if plan is None else plan.themes.all()
+        themes = Theme.objects.none() if plan is None else plan.themes.all()
         self.fields["themes"].queryset = themes.order_by("order")
         self.fields["lead_organisation"].queryset = Organisation.objects.approved()
-        self.fields["coordinator"].queryset = User.objects.filter(groups__name=COORDINATION, is_active=True).order_by(
-            "last_name", "first_name"
-        )
+        coordinators = AllianceRole.objects.open().filter(alliance=alliance, role=AllianceRole.Role.COORDINATION)
+        self.fields["coordinator"].queryset = User.objects.filter(
+            pk__in=coordinators.values("user_id"), is_active=True
+        ).order_by("last_name", "first_name")
+
+
+def citizens_of(alliance):
+    """The citizens a page of `alliance` may name: those who sat (or sit) in one of its spaces, and those who sit
+    nowhere yet (a newcomer is seated by the first alliance that welcomes them). Two semi-joins on the seats."""
+    seats = SpaceCitizen.objects.values("citizen_id")
+    return Citizen.objects.filter(Q(pk__in=seats.filter(space__alliance=alliance)) | ~Q(pk__in=seats))
 
 
 # A seat form offers at most this many organisations or citizens: at province scale (thousands of each)
@@ -75,6 +86,7 @@ class SeatOrganisationForm(forms.Form):
     joined_on = DateField(label=_("Depuis le"), required=False, widget=forms.DateInput(attrs=DATE_INPUT))
 
     def __init__(self, *args, space: Space, search: str = "", **kwargs):
+        """Organisations are shared by the alliances: every approved one not seated yet is offered."""
         super().__init__(*args, prefix="org", **kwargs)
         seated = space.memberships.current().values("organisation_id")
         field = self.fields["organisation"]
@@ -100,10 +112,12 @@ class SeatCitizenForm(forms.Form):
     joined_on = DateField(label=_("Depuis le"), required=False, widget=forms.DateInput(attrs=DATE_INPUT))
 
     def __init__(self, *args, space: Space, search: str = "", **kwargs):
+        """The citizens of the space's alliance (and the newcomers who sit nowhere yet) not seated yet: another
+        alliance's citizens are not named on its pages."""
         super().__init__(*args, prefix="cit", **kwargs)
         seated = space.citizen_memberships.current().values("citizen_id")
         field = self.fields["citizen"]
-        field.queryset = Citizen.objects.exclude(pk__in=seated)
+        field.queryset = citizens_of(space.alliance_id).exclude(pk__in=seated)
         shown = field.queryset.order_by("last_name", "first_name", "pk")
         search = search.strip()
         for word in search.split():
@@ -133,9 +147,11 @@ class MeetingForm(forms.ModelForm):
             "agenda": forms.Textarea(attrs={"rows": 5}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, plan=None, **kwargs):
+        """`plan`: the page's plan, whose years bound the date (the current plan by default)."""
         super().__init__(*args, **kwargs)
-        bound_dates(self, "date", bounds=plan_date_bounds)  # within the plan's years, give or take a year
+        # within the plan's years, give or take a year
+        bound_dates(self, "date", bounds=functools.partial(plan_date_bounds, plan))
 
     def clean(self):
         data = super().clean()
@@ -213,11 +229,13 @@ class FollowUpForm(forms.Form):
         label=_("Pour le"), required=False, widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds
     )
 
-    def __init__(self, *args, organisations=None, **kwargs):
+    def __init__(self, *args, organisations=None, plan=None, **kwargs):
+        """`plan`: the page's plan, whose years bound the due date (the current plan by default)."""
         super().__init__(*args, **kwargs)
         self.fields["responsible_organisation"].queryset = (
             organisations if organisations is not None else Organisation.objects.approved()
         )
+        bound_dates(self, "due_on", bounds=functools.partial(plan_date_bounds, plan))
 
     def clean(self):
         data = super().clean()

@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from alliances.models import Alliance
+from alliances.models import Alliance, AllianceRole
 from asis.history_records import ChangeHistory
 from asis.model_fields import URLField
 from organisations.models import Citizen, Organisation
@@ -190,6 +190,9 @@ def _invited_q(user, org_ids) -> Q:
 
 
 class MeetingQuerySet(models.QuerySet):
+    def in_alliance(self, alliance):
+        return self.filter(space__alliance=alliance)
+
     def upcoming(self):
         return self.filter(date__gte=timezone.localdate()).order_by("date", "start_time")
 
@@ -209,9 +212,16 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(Q(space_id__in=seated) | _invited_q(user, org_ids))
 
     def for_calendar_of(self, user):
-        """Meetings a person coordinates, or to which they or their organisation are invited."""
-        org_ids = user.organisation_ids()
-        return self.filter(Q(space__coordinator=user) | _invited_q(user, org_ids))  # semi-joins: each meeting once
+        """Meetings of every alliance that a person may see and is expected at: those of the spaces they coordinate
+        in an alliance where they read every meeting (Coordination or Personnel there; a superuser everywhere),
+        and those to which they or their organisation are invited."""
+        org_ids = user.organisation_ids()  # loads the alliance roles with it (one query)
+        coordinated = Q(space__coordinator=user)
+        if not user.is_superuser:
+            reading = (AllianceRole.Role.COORDINATION, AllianceRole.Role.PERSONNEL)
+            alliances = [pk for pk, role in user.alliance_role_map().items() if role in reading]
+            coordinated &= Q(space__alliance_id__in=alliances)
+        return self.filter(coordinated | _invited_q(user, org_ids))  # semi-joins: each meeting once
 
 
 class Meeting(models.Model):
@@ -358,6 +368,9 @@ class Decision(models.Model):
 
 
 class FollowUpQuerySet(models.QuerySet):
+    def in_alliance(self, alliance):
+        return self.filter(decision__meeting__space__alliance=alliance)
+
     def open(self):
         return self.filter(done=False)
 
@@ -467,20 +480,23 @@ class Attendance(models.Model):
 
 
 class MeetingLoad(models.Model):
-    """What one organisation, citizen or user was asked to attend over the last 3, 6 and 12 months as of
-    `MeetingLoadState.as_of`: the figures of the hyperconcertation page, computed in one pass over the
-    invitations and attendance rows (hundreds of thousands at province scale) and read back by pages.
+    """What one organisation, citizen or user was asked to attend by one alliance over the last 3, 6 and 12
+    months as of `MeetingLoadState.as_of`: the figures of that alliance's hyperconcertation page, computed in one
+    pass over the invitations and attendance rows (hundreds of thousands at province scale) and read back by
+    pages. Each alliance counts its own meetings and seats only: its page shows nothing of another alliance's.
 
     A cache, never written by hand: `chantiers.selectors.meeting_loads_refresh` rebuilds every row when the
     state says it is stale (another day, or a write to an invitation, an attendance row, a meeting, a seat
     or a space since it was built: `chantiers.signals`). Invitees with neither a meeting in the 12 months
-    nor a seat have no row."""
+    nor a seat in the alliance have no row of that alliance."""
 
     class Kind(models.TextChoices):
         ORGANISATION = "organisation", _("organisation")
         CITIZEN = "citizen", _("citoyen")
         USER = "user", _("personne")
 
+    # A cache: rebuilt whole, it holds nothing an alliance's deletion should keep (alliances are never deleted).
+    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="+", verbose_name=_("alliance"))
     kind = models.CharField(_("type"), max_length=12, choices=Kind.choices)
     who = models.PositiveIntegerField(_("identifiant"))
     meetings_3 = models.PositiveIntegerField(default=0)
@@ -495,15 +511,17 @@ class MeetingLoad(models.Model):
     class Meta:
         verbose_name = _("charge de rencontres")
         verbose_name_plural = _("charges de rencontres")
-        constraints = [models.UniqueConstraint(fields=["kind", "who"], name="chantiers_meetingload_unique_who")]
-        # A page sorted by a column, most first, reads the highest values of that column first.
+        constraints = [
+            models.UniqueConstraint(fields=["alliance", "kind", "who"], name="chantiers_meetingload_unique_who")
+        ]
+        # A page sorted by a column, most first, reads the alliance's highest values of that column first.
         indexes = [
-            models.Index(fields=["kind", column], name=f"chantiers_load_{column}_idx")
+            models.Index(fields=["alliance", "kind", column], name=f"chantiers_load_{column}_idx")
             for column in ("spaces", "meetings_3", "minutes_3", "meetings_6", "minutes_6", "meetings_12", "minutes_12")
         ]
 
     def __str__(self):
-        return f"{self.kind} {self.who}"
+        return f"{self.alliance_id} {self.kind} {self.who}"
 
 
 class MeetingLoadState(models.Model):

@@ -96,6 +96,11 @@ def meeting_windows(*, threshold: int, today: datetime.date | None = None) -> li
 # They only change with the day or with a write, so the page reads them from `MeetingLoad`, built once for
 # the day and built again after any write (chantiers.signals marks it stale): then a page is a join of the
 # organisations (or people) to their row of figures, sorted and cut. The names stay live.
+#
+# Each alliance has its own figures (issue 17): the meetings of its spaces and the seats in them. Its page lists
+# every organisation (organisations are shared by the alliances, each with its figures in this one) but only the
+# people who took part in this alliance (a meeting in the 12 months or a seat): another alliance's citizens and
+# people are none of its business.
 
 # ?tri=<column>: the SQL column behind each sortable (numeric) column of the tables.
 SORT_COLUMNS = {"lieux": "spaces"}
@@ -122,10 +127,15 @@ def _then_meeting() -> str:
     return "CROSS JOIN" if connection.vendor == "sqlite" else "JOIN"
 
 
+def _alliance_sql(alliance) -> str:
+    """An alliance's id as an SQL literal (an int: nothing to escape); 0, which no alliance has, for none."""
+    return str(int(alliance.pk)) if alliance is not None else "0"
+
+
 def _asked_sql(links: str, windows: list[Window], *, spaces: bool = False) -> tuple[str, list]:
-    """`SELECT who, meetings_3, minutes_3, …, spaces`: the figures of each invitee of `links` (rows `who,
-    meeting_id`, one per invitee and meeting), grouped by invitee over the longest window only; `spaces`,
-    the distinct spaces of those meetings (users), or 0."""
+    """`SELECT alliance_id, who, meetings_3, minutes_3, …, spaces`: the figures of each invitee of `links` (rows
+    `who, meeting_id`, one per invitee and meeting) in each alliance (its meetings' spaces'), grouped by alliance
+    and invitee over the longest window only; `spaces`, the distinct spaces of those meetings (users), or 0."""
     longest = windows[-1]
     params: list = []
     figures = []
@@ -142,25 +152,30 @@ def _asked_sql(links: str, windows: list[Window], *, spaces: bool = False) -> tu
             ]
             params += [window.start, window.start]
     figures.append("COUNT(DISTINCT m.space_id) AS spaces" if spaces else "0 AS spaces")
+    join = _then_meeting()
     sql = (
-        f"SELECT l.who, {', '.join(figures)} FROM ({links}) l {_then_meeting()} {_table(Meeting)} m ON m.id = l.meeting_id "
-        f"WHERE m.date >= %s AND m.date <= %s GROUP BY l.who"
+        f"SELECT c.alliance_id AS alliance_id, l.who AS who, {', '.join(figures)} "
+        f"FROM ({links}) l {join} {_table(Meeting)} m ON m.id = l.meeting_id {join} {_table(Space)} c ON c.id = m.space_id "
+        f"WHERE m.date >= %s AND m.date <= %s GROUP BY c.alliance_id, l.who"
     )
     return sql, params + [longest.start, longest.end]
 
 
 def _seats_sql(model, column: str) -> str:
-    """`SELECT who, 0, …, spaces`: current seats in active spaces (at most one per space), per organisation or citizen."""
+    """`SELECT alliance_id, who, 0, …, spaces`: current seats in an alliance's active spaces (at most one per space),
+    per alliance and organisation or citizen."""
     zeros = ", ".join(["0"] * (len(FIGURES) - 1))
     return (
-        f"SELECT s.{column} AS who, {zeros}, COUNT(*) AS spaces FROM {_table(model)} s "
-        f"JOIN {_table(Space)} c ON c.id = s.space_id WHERE s.left_on IS NULL AND c.status = %s GROUP BY s.{column}"
+        f"SELECT c.alliance_id AS alliance_id, s.{column} AS who, {zeros}, COUNT(*) AS spaces FROM {_table(model)} s "
+        f"JOIN {_table(Space)} c ON c.id = s.space_id WHERE s.left_on IS NULL AND c.status = %s "
+        f"GROUP BY c.alliance_id, s.{column}"
     )
 
 
-def _figures_sql(windows: list[Window], kinds) -> tuple[str, list]:
-    """`SELECT kind, who, meetings_3, minutes_3, …, spaces`: one row per invitee of `kinds` with a meeting in the
-    longest window or a seat, computed from the invitations, attendance rows and seats. Each kind is grouped on
+def _figures_sql(windows: list[Window], kinds, alliance=...) -> tuple[str, list]:  # ...: every alliance
+    """`SELECT kind, alliance_id, who, meetings_3, minutes_3, …, spaces`: one row per alliance and invitee of
+    `kinds` with a meeting of that alliance in the longest window or a seat in one of its spaces (of `alliance`
+    only, when given), computed from the invitations, attendance rows and seats. Each kind is grouped on
     its own (organisations and citizens from their invitations; users from their attendance rows and the
     invitations without one, so a meeting counts once): no union of every link row to sort before grouping.
     `spaces`: the active spaces an organisation or a citizen sits in now; for a user, the distinct spaces of
@@ -202,7 +217,9 @@ def _figures_sql(windows: list[Window], kinds) -> tuple[str, list]:
             )
             part(kind, *_asked_sql(links, windows, spaces=True))
     sums = ", ".join(f"SUM({name}) AS {name}" for name in FIGURES)
-    return f"SELECT kind, who, {sums} FROM ({' UNION ALL '.join(parts)}) u GROUP BY kind, who", params
+    where = f"WHERE alliance_id = {_alliance_sql(alliance)} " if alliance is not ... else ""
+    sql = f"SELECT kind, alliance_id, who, {sums} FROM ({' UNION ALL '.join(parts)}) u {where}GROUP BY kind, alliance_id, who"
+    return sql, params
 
 
 def _entity(kind) -> tuple[str, str]:
@@ -215,25 +232,29 @@ def _entity(kind) -> tuple[str, str]:
     return f"{_table(User)} o", f"CASE WHEN {full} = '' THEN o.username ELSE {full} END"
 
 
-def _loads_union(kinds, source: str) -> str:
-    """Every invitee of these kinds (pk, name) with its figures read from `source` (a CTE or the
-    MeetingLoad table), 0 where it has none: one SELECT a kind, in a UNION ALL."""
+def _loads_union(kinds, source: str, alliance) -> str:
+    """The invitees of these kinds (pk, name) with their figures in `alliance` read from `source` (a CTE or the
+    MeetingLoad table): every organisation, 0 where it has none; the people with figures there. One SELECT a
+    kind, in a UNION ALL."""
     columns = ", ".join(f"COALESCE(a.{name}, 0) AS {name}" for name in FIGURES)
+    here = f"a.alliance_id = {_alliance_sql(alliance)}"
     selects = []
     for kind in kinds:
         entity, name = _entity(kind)
-        selects.append(
-            f"SELECT '{kind.value}' AS kind, o.id AS pk, {name} AS name, {columns} "
-            f"FROM {entity} LEFT JOIN {source} a ON a.kind = '{kind.value}' AND a.who = o.id"
-        )
+        if kind == MeetingLoad.Kind.ORGANISATION:
+            rows = f"FROM {entity} LEFT JOIN {source} a ON a.kind = '{kind.value}' AND a.who = o.id AND {here}"
+        else:
+            rows = f"FROM {source} a JOIN {entity} ON o.id = a.who WHERE a.kind = '{kind.value}' AND {here}"
+        selects.append(f"SELECT '{kind.value}' AS kind, o.id AS pk, {name} AS name, {columns} {rows}")
     return " UNION ALL ".join(selects)
 
 
 def _loads_sql(
-    table: str, windows: list[Window], *, cached: bool = False, top: tuple[str, int] | None = None
+    table: str, windows: list[Window], alliance, *, cached: bool = False, top: tuple[str, int] | None = None
 ) -> tuple[str, list]:
     """`WITH … loads AS (SELECT kind, pk, name, spaces, meetings_3, minutes_3, …)`: one row per organisation
-    (table "organisations") or per citizen and user (table "people"), with its figures: computed here
+    (table "organisations") or per citizen and user of `alliance` (table "people"), with its figures in
+    `alliance`: computed here
     (`_figures_sql`), or (`cached`) read from `MeetingLoad`, made true for the windows' day by
     `meeting_loads_refresh`.
 
@@ -244,18 +265,20 @@ def _loads_sql(
     sorting. Without k positive values (a page deep into the zeros), the bound is 0 and every row is kept."""
     kinds = KINDS[table]
     if not cached:
-        figures, params = _figures_sql(windows, kinds)
-        return f"WITH figures AS ({figures}), loads AS ({_loads_union(kinds, 'figures')})", params
+        figures, params = _figures_sql(windows, kinds, alliance)
+        return f"WITH figures AS ({figures}), loads AS ({_loads_union(kinds, 'figures', alliance)})", params
     # The table itself, not a CTE: SQLite would copy a CTE read twice, then index the copy.
     load = _table(MeetingLoad)
+    here = _alliance_sql(alliance)
     params: list = []
     if top is None:
-        return f"WITH loads AS ({_loads_union(kinds, load)})", params
+        return f"WITH loads AS ({_loads_union(kinds, load, alliance)})", params
     column, k = top
     assert column in FIGURES
-    # The k highest of each kind on the (kind, column) index, then the k-th highest of them all.
+    # The k highest of each kind on the (alliance, kind, column) index, then the k-th highest of them all.
     highest = " UNION ALL ".join(
-        f"SELECT * FROM (SELECT b.{column} AS v FROM {load} b WHERE b.kind = %s AND b.{column} > 0 ORDER BY b.{column} DESC LIMIT %s) h{i}"
+        f"SELECT * FROM (SELECT b.{column} AS v FROM {load} b WHERE b.alliance_id = {here} AND b.kind = %s "
+        f"AND b.{column} > 0 ORDER BY b.{column} DESC LIMIT %s) h{i}"
         for i in range(len(kinds))
     )
     bound = f"COALESCE((SELECT v FROM ({highest}) h ORDER BY v DESC LIMIT 1 OFFSET %s), 0)"
@@ -269,20 +292,29 @@ def _loads_sql(
         entity, name = _entity(kind)
         selects.append(
             f"SELECT '{kind.value}' AS kind, o.id AS pk, {name} AS name, {columns} FROM {load} a JOIN {entity} ON o.id = a.who "
-            f"WHERE a.kind = '{kind.value}' AND a.{column} >= (SELECT v FROM bound)"
+            f"WHERE a.alliance_id = {here} AND a.kind = '{kind.value}' AND a.{column} >= (SELECT v FROM bound)"
         )
-        selects.append(
-            f"SELECT '{kind.value}', o.id, {name}, {zeros} FROM {entity} WHERE (SELECT v FROM bound) = 0 "
-            f"AND NOT EXISTS (SELECT 1 FROM {load} x WHERE x.kind = '{kind.value}' AND x.who = o.id)"
-        )
+        if kind == MeetingLoad.Kind.ORGANISATION:  # every organisation is listed; people only with figures here
+            selects.append(
+                f"SELECT '{kind.value}', o.id, {name}, {zeros} FROM {entity} WHERE (SELECT v FROM bound) = 0 "
+                f"AND NOT EXISTS (SELECT 1 FROM {load} x WHERE x.alliance_id = {here} AND x.kind = '{kind.value}' "
+                f"AND x.who = o.id)"
+            )
     return f"WITH bound AS (SELECT {bound} AS v), loads AS ({' UNION ALL '.join(selects)})", params
 
 
-def _count_sql(table: str) -> str:
-    """The number of rows of a table: one per organisation, or per citizen and user (no figure needed)."""
+def _people_count_sql(alliance) -> str:
+    """The number of rows of the people table: the alliance's citizens and users with figures (once built)."""
+    kinds = ", ".join(f"'{kind.value}'" for kind in KINDS["people"])
+    return f"SELECT COUNT(*) FROM {_table(MeetingLoad)} WHERE alliance_id = {_alliance_sql(alliance)} AND kind IN ({kinds})"
+
+
+def _count_sql(table: str, alliance) -> str:
+    """The number of rows of a table read from `MeetingLoad`: one per organisation (no figure needed), or per
+    citizen and user of the alliance."""
     if table == "organisations":
         return f"SELECT COUNT(*) FROM {_table(Organisation)}"
-    return f"SELECT (SELECT COUNT(*) FROM {_table(Citizen)}) + (SELECT COUNT(*) FROM {_table(User)})"
+    return _people_count_sql(alliance)
 
 
 def _over_sql(windows: list[Window]) -> tuple[str, list]:
@@ -290,9 +322,10 @@ def _over_sql(windows: list[Window]) -> tuple[str, list]:
 
 
 class RankedLoads:
-    """One table of the page (`organisations` or `people`), sorted by `column` in SQL. `count()` is one cheap
-    query (the rows of the table, no figure); sliced (by the paginator), one query reads every row's figures,
-    sorts them, returns the page shown and, alongside, how many rows are over the threshold (`over_count`)."""
+    """One table of an alliance's page (`organisations` or `people`), sorted by `column` in SQL. `count()` is one
+    cheap query (read from `MeetingLoad`, no figure computed); sliced (by the paginator), one query reads every
+    row's figures, sorts them, returns the page shown and, alongside, how many rows are over the threshold
+    (`over_count`)."""
 
     def __init__(
         self,
@@ -300,22 +333,29 @@ class RankedLoads:
         windows: list[Window],
         column: str = DEFAULT_SORT,
         *,
+        alliance,
         descending: bool = True,
         cached: bool = False,
         count: int | None = None,
     ):
-        """`cached`: the figures are read from `MeetingLoad` (made true for the windows' day by the caller);
-        `count`: the number of rows when the caller already knows it."""
+        """`alliance`: whose meetings and seats count (None: no alliance, no figure); `cached`: the figures are
+        read from `MeetingLoad` (made true for the windows' day by the caller); `count`: the number of rows when
+        the caller already knows it."""
         if table not in TABLES or column not in SORT_COLUMNS:
             raise ValueError(f"unknown table or column: {table}, {column}")
         self.table, self.windows, self.column, self.descending, self.cached = table, windows, column, descending, cached
+        self.alliance = alliance
         self._count = count
         self._over_count = None
 
     def count(self) -> int:
         if self._count is None:
             with connection.cursor() as cursor:
-                cursor.execute(_count_sql(self.table))
+                if self.cached:
+                    cursor.execute(_count_sql(self.table, self.alliance))
+                else:
+                    head, params = _loads_sql(self.table, self.windows, self.alliance)
+                    cursor.execute(f"{head} SELECT COUNT(*) FROM loads", params)
                 self._count = cursor.fetchone()[0]
         return self._count
 
@@ -328,7 +368,11 @@ class RankedLoads:
             # On the figures alone: an invitee without a row has none, and none can be deleted (PROTECT).
             kinds = [kind.value for kind in KINDS[self.table]]
             marks = ", ".join(["%s"] * len(kinds))
-            return f"(SELECT COUNT(*) FROM {_table(MeetingLoad)} WHERE kind IN ({marks}) AND ({over}))", kinds + params
+            here = _alliance_sql(self.alliance)
+            return (
+                f"(SELECT COUNT(*) FROM {_table(MeetingLoad)} WHERE alliance_id = {here} AND kind IN ({marks}) AND ({over}))",
+                kinds + params,
+            )
         return f"SUM(CASE WHEN {over} THEN 1 ELSE 0 END) OVER ()", params  # over every row, before LIMIT
 
     @property
@@ -338,7 +382,7 @@ class RankedLoads:
             if self.count() == 0:
                 self._over_count = 0
             else:
-                head, params = _loads_sql(self.table, self.windows, cached=self.cached)
+                head, params = _loads_sql(self.table, self.windows, self.alliance, cached=self.cached)
                 over, over_params = _over_sql(self.windows)
                 with connection.cursor() as cursor:
                     cursor.execute(
@@ -357,7 +401,7 @@ class RankedLoads:
     def _rows(self, offset: int, limit: int | None) -> list[Load]:
         # A page of the figures read from MeetingLoad, most first (the default): only the rows that may be on it.
         top = (SORT_COLUMNS[self.column], offset + limit) if self.cached and self.descending and limit else None
-        head, params = _loads_sql(self.table, self.windows, cached=self.cached, top=top)
+        head, params = _loads_sql(self.table, self.windows, self.alliance, cached=self.cached, top=top)
         over_count, over_params = self._over_count_sql()
         order = "DESC" if self.descending else "ASC"
         names = [f"meetings_{w.months}, minutes_{w.months}" for w in self.windows]
@@ -389,24 +433,24 @@ class RankedLoads:
         return self._rows(0, None)
 
 
-def organisation_loads(windows: list[Window]) -> list[Load]:
-    """Every organisation: the active spaces it sits in now, the meetings it was invited to."""
-    return RankedLoads("organisations", windows).all()
+def organisation_loads(windows: list[Window], *, alliance) -> list[Load]:
+    """Every organisation: the alliance's active spaces it sits in now, the alliance's meetings it was invited to."""
+    return RankedLoads("organisations", windows, alliance=alliance).all()
 
 
-def people_loads(windows: list[Window]) -> list[Load]:
-    """Every citizen (the active spaces they sit in now, the meetings they were invited to) and every user
-    (the meetings they were invited to or have an attendance row at, once per meeting, and the distinct
-    spaces of those meetings over the longest window)."""
-    return RankedLoads("people", windows).all()
+def people_loads(windows: list[Window], *, alliance) -> list[Load]:
+    """The alliance's citizens (its active spaces they sit in now, its meetings they were invited to) and users
+    (its meetings they were invited to or have an attendance row at, once per meeting, and the distinct spaces
+    of those meetings over the longest window)."""
+    return RankedLoads("people", windows, alliance=alliance).all()
 
 
-def citizen_loads(windows: list[Window]) -> list[Load]:
-    return [load for load in people_loads(windows) if load.kind == "citizen"]
+def citizen_loads(windows: list[Window], *, alliance) -> list[Load]:
+    return [load for load in people_loads(windows, alliance=alliance) if load.kind == "citizen"]
 
 
-def user_loads(windows: list[Window]) -> list[Load]:
-    return [load for load in people_loads(windows) if load.kind == "user"]
+def user_loads(windows: list[Window], *, alliance) -> list[Load]:
+    return [load for load in people_loads(windows, alliance=alliance) if load.kind == "user"]
 
 
 # What the state compares with the highest ids: rows added by `bulk_create` send no signal, but raise them
@@ -419,29 +463,32 @@ STATE_HIGHEST = {
 }
 
 
-def _state_sql() -> str:
-    """One statement: the rows of each table, the highest ids of STATE_HIGHEST, whether `MeetingLoad` was built
-    for the day given from the current version, and the highest ids it was built with."""
-    count = "(SELECT COUNT(*) FROM {})".format
+def _state_sql(alliance) -> str:
+    """One statement: the rows of each table of `alliance`'s page (its people as the figures last built count
+    them), the highest ids of STATE_HIGHEST, whether `MeetingLoad` was built for the day given from the current
+    version, and the highest ids it was built with."""
     highest = ", ".join(f"(SELECT COALESCE(MAX(id), 0) FROM {_table(model)})" for model in STATE_HIGHEST.values())
     built = ", ".join(f"s.{name}" for name in STATE_HIGHEST)
     return (
-        f"SELECT {count(_table(Organisation))}, {count(_table(Citizen))} + {count(_table(User))}, {highest}, "
+        f"SELECT (SELECT COUNT(*) FROM {_table(Organisation)}), ({_people_count_sql(alliance)}), {highest}, "
         f"CASE WHEN s.as_of = %s AND s.built_version = s.version THEN 1 ELSE 0 END, {built} "
         f"FROM (SELECT 1 AS one) one LEFT JOIN {_table(MeetingLoadState)} s ON s.id = 1"
     )
 
 
-def meeting_loads_refresh(windows: list[Window]) -> tuple[int, int]:
-    """Makes `MeetingLoad` true for the windows' day (their end) and returns the number of organisations and of
-    people (citizens and users). One query when it is (the usual case); four more to build it otherwise."""
+def meeting_loads_refresh(windows: list[Window], *, alliance) -> tuple[int, int | None]:
+    """Makes `MeetingLoad` true for the windows' day (their end), for every alliance, and returns the number of
+    rows of `alliance`'s tables: organisations, and people (its citizens and users with figures), None when the
+    figures were just built (they are counted again when asked). One query when the figures are true (the usual
+    case); four more to build them otherwise."""
     with connection.cursor() as cursor:
-        cursor.execute(_state_sql(), [windows[-1].end])
+        cursor.execute(_state_sql(alliance), [windows[-1].end])
         organisations, people, *row = cursor.fetchone()
     n = len(STATE_HIGHEST)
     highest, built, built_highest = row[:n], row[n], row[n + 1 :]
     if not (built and list(built_highest) == list(highest)):
         _meeting_loads_build(windows, dict(zip(STATE_HIGHEST, highest)))
+        people = None
     return organisations, people
 
 
@@ -462,30 +509,34 @@ def _meeting_loads_build(windows: list[Window], highest: dict[str, int]) -> None
         and all(getattr(state, k) == v for k, v in highest.items())
     ):
         return  # another request has just built it
-    figures, params = _figures_sql(windows, MeetingLoad.Kind)
+    figures, params = _figures_sql(windows, MeetingLoad.Kind)  # every alliance's
     load = _table(MeetingLoad)
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {load}")
-        cursor.execute(f"INSERT INTO {load} (kind, who, {', '.join(FIGURES)}) {figures}", params)
+        cursor.execute(f"INSERT INTO {load} (kind, alliance_id, who, {', '.join(FIGURES)}) {figures}", params)
     MeetingLoadState.objects.filter(pk=1, version=state.version).update(
         as_of=today, built_version=state.version, **highest
     )
 
 
 def hyperconcertation_report(
-    *, threshold: int, column: str = DEFAULT_SORT, descending: bool = True, today: datetime.date | None = None
+    *,
+    alliance,
+    threshold: int,
+    column: str = DEFAULT_SORT,
+    descending: bool = True,
+    today: datetime.date | None = None,
 ) -> dict:
-    """Organisations and people (citizens and users), sorted by `column`: the figures of the day made true
-    and the two counts (one query, four more when the figures must be built), then one query a table for the
-    page of rows shown."""
+    """`alliance`'s organisations and people (citizens and users), sorted by `column`: the figures of the day made
+    true and the two counts (one query; four more when the figures must be built, and then one to count the
+    people), then one query a table for the page of rows shown."""
     windows = meeting_windows(threshold=threshold, today=today)
-    organisations, people = meeting_loads_refresh(windows)
+    organisations, people = meeting_loads_refresh(windows, alliance=alliance)
+    options = {"alliance": alliance, "descending": descending, "cached": True}
     return {
         "windows": windows,
-        "organisations": RankedLoads(
-            "organisations", windows, column, descending=descending, cached=True, count=organisations
-        ),
-        "people": RankedLoads("people", windows, column, descending=descending, cached=True, count=people),
+        "organisations": RankedLoads("organisations", windows, column, count=organisations, **options),
+        "people": RankedLoads("people", windows, column, count=people, **options),
     }
 
 
@@ -499,19 +550,25 @@ def _percent(part: int, whole: int) -> Decimal | None:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("1"), ROUND_HALF_UP)
 
 
-def citizen_participation(*, today: datetime.date | None = None) -> dict:
-    """Per active space: current citizen members, their attendance rate at the meetings held so far (up to
-    today), and how many of the held meetings that took a decision had a citizen present. Four grouped
+def citizen_participation(*, alliance, today: datetime.date | None = None) -> dict:
+    """Per active space of `alliance`: current citizen members, their attendance rate at the meetings held so far
+    (up to today), and how many of the held meetings that took a decision had a citizen present. Four grouped
     queries, whatever the number of spaces and meetings; totals added up from them."""
     today = today or timezone.localdate()
     active = Space.Status.ACTIVE
     spaces = (
-        Space.objects.filter(status=active)
+        Space.objects.in_alliance(alliance)
+        .filter(status=active)
         .order_by("name")
         .annotate(citizen_members=Count("citizen_memberships", filter=Q(citizen_memberships__left_on__isnull=True)))
         .values("pk", "name", "citizen_members")
     )
-    held = {"meeting__space__status": active, "meeting__date__lte": today, "citizen__isnull": False}
+    held = {
+        "meeting__space__alliance": alliance,
+        "meeting__space__status": active,
+        "meeting__date__lte": today,
+        "citizen__isnull": False,
+    }
     invitations = dict(
         Invitation.objects.filter(**held)
         .order_by()
@@ -530,7 +587,8 @@ def citizen_participation(*, today: datetime.date | None = None) -> dict:
     with_citizen = Q(pk__in=Attendance.objects.filter(citizen__isnull=False, present=True).values("meeting"))
     decisions = {
         row.pop("space"): row
-        for row in Meeting.objects.filter(space__status=active, date__lte=today)
+        for row in Meeting.objects.in_alliance(alliance)
+        .filter(space__status=active, date__lte=today)
         .order_by()
         .values("space")
         .annotate(

@@ -119,19 +119,25 @@ def space_unseat(*, seat: SpaceMembership | SpaceCitizen, left_on=None):
 # ---------------------------------------------------------------- meetings
 
 
-def meeting_warnings(*, space: Space, date: datetime.date, organisations, exclude_meeting=None) -> dict:
+def meeting_warnings(
+    *, space: Space, date: datetime.date, organisations, plan: Plan | None, exclude_meeting=None
+) -> dict:
     """Before scheduling (principle 3, avoid hyperconcertation): which invited organisations are
-    already at or above the monthly threshold in that month, and which have another Alliance
-    meeting that same day. Two queries whatever the number of organisations."""
+    already at or above the monthly threshold of `plan` (the page's plan; the default threshold without one)
+    in that month, and which have another meeting of the space's alliance that same day. Only that
+    alliance's meetings count: another alliance's are none of its business (and its threshold is its own).
+    Two queries whatever the number of organisations."""
     organisations = list(organisations)
     ids = [org.pk for org in organisations]
-    plan = Plan.objects.current()
     threshold = plan.meeting_threshold_per_month if plan else Plan.DEFAULT_MEETING_THRESHOLD
     # The month's first and last days (not "the first of the next month": December 9999 has none, a 500).
     month_start = date.replace(day=1)
     month_end = date.replace(day=calendar.monthrange(date.year, date.month)[1])
     invitations = Invitation.objects.filter(
-        organisation_id__in=ids, meeting__date__gte=month_start, meeting__date__lte=month_end
+        organisation_id__in=ids,
+        meeting__space__alliance_id=space.alliance_id,
+        meeting__date__gte=month_start,
+        meeting__date__lte=month_end,
     )
     if exclude_meeting is not None:
         invitations = invitations.exclude(meeting=exclude_meeting)

@@ -2,6 +2,10 @@
 
 An outsider gets 404 (nothing to enumerate), a logged-in user without the right 403,
 an anonymous visitor the login page.
+
+Every project, criterion, report and attachment is looked up among the request's alliance's own (issue 17:
+another alliance's answer 404, whoever asks), and every change to a closed plan is refused here (`write`,
+`file`, `plan_for_change`), so no view forgets either.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -10,45 +14,139 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from organisations.access import coordination_required, staff_or_coordination_required  # noqa: F401  (the role gates, defined once)
-from projects.models import ActionProject
+from plans.access import current_plan_or_404, request_plan
+from projects.models import ActionProject, ProgressReport, ReportAttachment, ReviewCriterion
+
+
+def refuse_archived(request, plan=None) -> None:
+    """403 with the reason when the change is to a closed plan: `plan` (the object's), or the plan the address
+    names (/<alliance>/<plan>/...). Without a plan in the address the request is about the current plan."""
+    plans = [plan] if plan is not None else []
+    if getattr(request, "plan_slug", None) and (plan is None or plan.slug != request.plan_slug):
+        plans.append(request_plan(request))  # a page of a closed plan changes nothing, whatever it shows
+    if any(p is not None and p.is_archived for p in plans):
+        raise PermissionDenied(_("Ce plan est terminé : ses pages se consultent, elles ne se modifient plus."))
+
+
+def plan_for_change(request):
+    """The request's plan, for a page that adds to it (404 without one; 403 when it is closed)."""
+    plan = current_plan_or_404(request)
+    refuse_archived(request, plan)
+    return plan
+
+
+def is_archived(project: ActionProject) -> bool:
+    """The project belongs to a closed plan: its pages are read, its buttons that change it hidden (no query
+    when its theme's plan is loaded with it)."""
+    return project.theme.plan.is_archived
+
+
+def projects_of(request, queryset=None):
+    """The request's alliance's projects (none on a page of no alliance)."""
+    return (queryset if queryset is not None else ActionProject.objects.all()).in_alliance(request.alliance)
 
 
 def get_project_for_user(request, pk, *, write=False, queryset=None) -> ActionProject:
-    """A project the user may see (404 otherwise); with `write`, one they may edit (403 with the reason otherwise)."""
-    base = queryset if queryset is not None else ActionProject.objects.select_related("lead", "theme")
-    project = get_object_or_404(base.visible_to(request.user), pk=pk)
-    if write and not project.can_edit(request.user):
-        if project.is_lead_member(request.user) and not project.is_editable_by_partner:
-            raise PermissionDenied(
-                _(
-                    "Ce projet est « %(status)s » : il ne se modifie plus. Écrivez un commentaire à la coordination au besoin."
+    """A project of the request's alliance the user may see (404 otherwise); with `write`, one they may edit
+    (403 with the reason otherwise, a closed plan's included)."""
+    base = queryset if queryset is not None else ActionProject.objects.select_related("lead", "theme__plan")
+    project = get_object_or_404(projects_of(request, base).visible_to(request.user), pk=pk)
+    if write:
+        if not project.can_edit(request.user):
+            if project.is_lead_member(request.user) and not project.is_editable_by_partner:
+                raise PermissionDenied(
+                    _(
+                        "Ce projet est « %(status)s » : il ne se modifie plus. Écrivez un commentaire à la coordination au besoin."
+                    )
+                    % {"status": project.get_status_display()}
                 )
-                % {"status": project.get_status_display()}
-            )
-        raise PermissionDenied(_("Seuls les membres de l'organisation porteuse modifient ce projet."))
+            raise PermissionDenied(_("Seuls les membres de l'organisation porteuse modifient ce projet."))
+        refuse_archived(request, project.theme.plan)
     return project
+
+
+def get_project_for_change(request, pk, *, queryset=None) -> ActionProject:
+    """A project of the request's alliance the user may see (404 otherwise), that belongs to a plan still open
+    (403 otherwise): for the changes whose own rule the view checks (filing, answering, commenting, reviewing)."""
+    base = queryset if queryset is not None else ActionProject.objects.select_related("lead", "theme__plan")
+    project = get_project_for_user(request, pk, queryset=base)
+    refuse_archived(request, project.theme.plan)
+    return project
+
+
+def get_criterion(request, pk, *, write=False) -> ReviewCriterion:
+    """A criterion of the request's alliance's grids (404 otherwise); with `write`, of a plan still open."""
+    criterion = get_object_or_404(ReviewCriterion.objects.in_alliance(request.alliance).select_related("plan"), pk=pk)
+    if write:
+        refuse_archived(request, criterion.plan)
+    return criterion
 
 
 def is_report_reader(user, project: ActionProject, partner_ids) -> bool:
     """Reports and their attachments are private: coordination, staff and members of the lead or a partner
-    organisation (`partner_ids`, the project's partner organisations, avoids a query)."""
+    organisation (`partner_ids`, the project's partner organisations, avoids a query). Not the regional funder:
+    reports name people; it reads their figures in the bilan."""
     if not user.is_authenticated:
         return False
     return user.sees_everything or bool(user.organisation_ids() & ({project.lead_id} | set(partner_ids)))
 
 
+def reads_only(user) -> bool:
+    """Personnel and the regional funder read; they file, submit and answer nothing (a coordinator who is also
+    something else writes)."""
+    return (user.is_personnel or user.is_funder) and not user.is_coordinator
+
+
 def report_can_file(project: ActionProject, user) -> bool:
-    """Members of the lead organisation file its reports; Personnel only reads. No query (the roles are cached)."""
-    return project.is_lead_member(user) and not (user.is_personnel and not user.is_coordinator)
+    """Members of the lead organisation file its reports; Personnel only reads; nobody files for a closed plan's
+    project. No query (the roles are cached; the project's theme and plan are loaded with it)."""
+    return project.is_lead_member(user) and not reads_only(user) and not is_archived(project)
 
 
 def get_project_for_reports(request, pk, *, file=False, queryset=None) -> ActionProject:
     """A project whose reports the user may read (404 otherwise, even for a public project); with `file`,
-    one whose reports they may file (403 otherwise: partners named on it, staff and coordination only read)."""
+    one whose reports they may file (403 otherwise: partners named on it, staff and coordination only read;
+    a closed plan's project receives none)."""
     project = get_project_for_user(request, pk, queryset=queryset)
     partner_ids = {p.organisation_id for p in project.partnerships.all() if not p.is_declined}
     if not is_report_reader(request.user, project, partner_ids):
         raise Http404
-    if file and not report_can_file(project, request.user):
-        raise PermissionDenied(_("Seuls les membres de l'organisation porteuse déposent les rapports de ce projet."))
+    if file:
+        refuse_archived(request, project.theme.plan)
+        if not report_can_file(project, request.user):
+            raise PermissionDenied(
+                _("Seuls les membres de l'organisation porteuse déposent les rapports de ce projet.")
+            )
     return project
+
+
+def _report_readable(request, project: ActionProject) -> None:
+    partner_ids = set(project.partnerships.not_declined().values_list("organisation_id", flat=True))
+    if not is_report_reader(request.user, project, partner_ids):
+        raise Http404
+
+
+def get_report_for_user(request, pk, *, file=False) -> ProgressReport:
+    """A report of the request's alliance the user may read (404 otherwise); with `file`, one they may add
+    documents to (403 otherwise: only the lead organisation's members, while its plan is open)."""
+    report = get_object_or_404(
+        ProgressReport.objects.in_alliance(request.alliance).select_related(
+            "project__lead", "project__theme__plan", "submitted_by", "deadline"
+        ),
+        pk=pk,
+    )
+    _report_readable(request, report.project)
+    if file:
+        refuse_archived(request, report.project.theme.plan)
+        if not report_can_file(report.project, request.user):
+            raise PermissionDenied
+    return report
+
+
+def get_attachment_for_user(request, pk) -> ReportAttachment:
+    """An attachment of a report of the request's alliance that the user may read (404 otherwise)."""
+    attachment = get_object_or_404(
+        ReportAttachment.objects.in_alliance(request.alliance).select_related("report__project"), pk=pk
+    )
+    _report_readable(request, attachment.report.project)
+    return attachment

@@ -120,7 +120,8 @@ class ProjectForm(LeadChoiceMixin, forms.ModelForm):
             Objective.objects.filter(theme__in=themes).select_related("theme").order_by("theme__order", "order")
         )
         self.fields["objective"].label_from_instance = lambda o: f"{o.theme.name} — {o.title}"
-        self.fields["space"].queryset = Space.objects.active().order_by("name")
+        spaces = Space.objects.active() if plan is None else Space.objects.in_alliance(plan.alliance_id).active()
+        self.fields["space"].queryset = spaces.order_by("name")  # the plan's alliance's spaces only
         self.plan_years = list(plan.years.all()) if plan is not None else []
         bound_dates(self, "start_date", "end_date", bounds=lambda: plan_date_bounds(plan))
         self.fields["plan_years"].queryset = PlanYear.objects.filter(pk__in=[y.pk for y in self.plan_years])
@@ -343,6 +344,11 @@ class BoardDecisionForm(forms.Form):
         help_text=_("Pour un projet accepté seulement."),
     )
     note = FreeTextField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, plan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if plan is not None:  # the project's plan, not the current one of whichever alliance
+            bound_dates(self, "decided_on", bounds=lambda: plan_date_bounds(plan))
 
     def clean_decided_on(self):
         day = self.cleaned_data["decided_on"]

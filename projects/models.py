@@ -85,6 +85,14 @@ def visible_projects_q(user, path: str = "") -> Q | None:
 
 
 class ActionProjectQuerySet(models.QuerySet):
+    def in_alliance(self, alliance):
+        """The projects of `alliance` (through their theme's plan); none on a page of no alliance."""
+        return self.none() if alliance is None else self.filter(theme__plan__alliance=alliance)
+
+    def in_plan(self, plan):
+        """The projects of `plan` (through their theme); none without a plan."""
+        return self.none() if plan is None else self.filter(theme__plan=plan)
+
     def public(self):
         return self.filter(status__in=PUBLIC_STATUSES)
 
@@ -448,6 +456,12 @@ class Indicator(models.Model):
 # ---------------------------------------------------------------- review of submitted projects
 
 
+class ReviewCriterionQuerySet(models.QuerySet):
+    def in_alliance(self, alliance):
+        """The criteria of `alliance`'s plans; none on a page of no alliance."""
+        return self.none() if alliance is None else self.filter(plan__alliance=alliance)
+
+
 class ReviewCriterion(models.Model):
     """A criterion of the analysis grid. Coordinators define them; the fund's usual ones are seeded.
 
@@ -461,6 +475,8 @@ class ReviewCriterion(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("ordre"), default=1)
     is_active = models.BooleanField(_("en usage"), default=True)
+
+    objects = ReviewCriterionQuerySet.as_manager()
 
     class Meta:
         db_table = "chantiers_reviewcriterion"
@@ -602,6 +618,10 @@ class BoardDecision(models.Model):
 
 
 class ReportDeadlineQuerySet(models.QuerySet):
+    def in_plans(self, plans):
+        """The deadlines of the projects of `plans` (a queryset of plans, read as a subquery)."""
+        return self.filter(project__theme__plan__in=plans)
+
     def pending(self):
         return self.filter(report__isnull=True)
 
@@ -657,6 +677,12 @@ class ReportDeadline(models.Model):
         return f"{self.project} — {self.get_kind_display()} {self.due_on:%Y-%m-%d}"
 
 
+class ProgressReportQuerySet(models.QuerySet):
+    def in_alliance(self, alliance):
+        """The reports of `alliance`'s projects; none on a page of no alliance."""
+        return self.none() if alliance is None else self.filter(project__theme__plan__alliance=alliance)
+
+
 class ProgressReport(models.Model):
     """A project's report for a period (rapport d'étape), or its final report (bilan)."""
 
@@ -697,6 +723,8 @@ class ProgressReport(models.Model):
     history = ChangeHistory(
         table_name="chantiers_historicalprogressreport"
     )  # who, when, what changed (django-simple-history)
+
+    objects = ProgressReportQuerySet.as_manager()
 
     class Meta:
         db_table = "chantiers_progressreport"
@@ -757,6 +785,12 @@ def attachment_path(instance, filename: str) -> str:
     return f"rapports/{instance.report.project_id}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
 
 
+class ReportAttachmentQuerySet(models.QuerySet):
+    def in_alliance(self, alliance):
+        """The attachments of `alliance`'s projects' reports; none on a page of no alliance."""
+        return self.none() if alliance is None else self.filter(report__project__theme__plan__alliance=alliance)
+
+
 class ReportAttachment(models.Model):
     """A document attached to a report; stored outside the static files and served only to
     those who may see the project (projects.views.reports)."""
@@ -777,6 +811,8 @@ class ReportAttachment(models.Model):
         verbose_name=_("déposé par"),
     )
     uploaded_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
+
+    objects = ReportAttachmentQuerySet.as_manager()
 
     class Meta:
         db_table = "chantiers_reportattachment"

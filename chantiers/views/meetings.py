@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,8 +13,11 @@ from asis.forms import add_service_error
 from chantiers import services
 from chantiers.access import (
     coordination_required,
+    get_follow_up_for_user,
     get_meeting_for_user,
     get_space_for_user,
+    page_plan,
+    shows_closed_plan,
 )
 from chantiers.forms import (
     AttendanceForm,
@@ -41,15 +44,16 @@ def meeting_create(request, pk):
     if space.status != Space.Status.ACTIVE:
         messages.error(request, _("Ce lieu de concertation est archivé : on n'y planifie plus de rencontre."))
         return redirect("chantiers:space-detail", pk=space.pk)
-    form = MeetingScheduleForm(request.POST or None)
+    plan = page_plan(request)
+    form = MeetingScheduleForm(request.POST or None, plan=plan)
     warnings = None
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         confirmed = data.pop("confirm")
         invited = Organisation.objects.filter(space_memberships__space=space, space_memberships__left_on__isnull=True)
-        warnings = services.meeting_warnings(space=space, date=data["date"], organisations=invited)
+        warnings = services.meeting_warnings(space=space, date=data["date"], organisations=invited, plan=plan)
         if (warnings["over_threshold"] or warnings["same_day"]) and not confirmed:
-            form = MeetingScheduleForm(initial={**data, "confirm": True})
+            form = MeetingScheduleForm(initial={**data, "confirm": True}, plan=plan)
         else:
             try:
                 meeting = services.meeting_schedule(space=space, **data)
@@ -71,6 +75,7 @@ def _meeting_queryset():
 def meeting_detail(request, pk):
     meeting = get_meeting_for_user(request, pk, queryset=_meeting_queryset())
     user = request.user
+    can_manage = user.is_coordinator and not shows_closed_plan(request)
     invitations = list(meeting.invitations.select_related("organisation", "citizen", "user"))
     attendances = list(meeting.attendances.select_related("organisation", "citizen", "user"))
     decisions = list(
@@ -91,9 +96,9 @@ def meeting_detail(request, pk):
         "present_citizen_count": sum(1 for a in attendances if a.citizen and a.present),
         "decisions": decisions,
         "show_citizen_names": user.sees_everything,
-        "can_manage": user.is_coordinator,
+        "can_manage": can_manage,
     }
-    if user.is_coordinator:
+    if can_manage:
         organisations = Organisation.objects.filter(invitations__meeting=meeting).order_by("name")
         context["decision_form"] = DecisionForm()
         context["follow_up_formset"] = FollowUpFormSet(prefix="suivi", form_kwargs={"organisations": organisations})
@@ -104,7 +109,7 @@ def meeting_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def meeting_update(request, pk):
     meeting = get_meeting_for_user(request, pk, write=True, queryset=_meeting_queryset())
-    form = MeetingUpdateForm(request.POST or None, instance=meeting)
+    form = MeetingUpdateForm(request.POST or None, instance=meeting, plan=page_plan(request))
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "confirm"}
         try:
@@ -147,7 +152,9 @@ def decision_create(request, pk):
     meeting = get_meeting_for_user(request, pk, write=True, queryset=_meeting_queryset())
     organisations = Organisation.objects.filter(invitations__meeting=meeting).order_by("name")
     form = DecisionForm(request.POST)
-    formset = FollowUpFormSet(request.POST, prefix="suivi", form_kwargs={"organisations": organisations})
+    formset = FollowUpFormSet(
+        request.POST, prefix="suivi", form_kwargs={"organisations": organisations, "plan": page_plan(request)}
+    )
     if form.is_valid() and formset.is_valid():
         follow_ups = [
             {k: v for k, v in f.cleaned_data.items() if v not in (None, "")}
@@ -168,7 +175,7 @@ def decision_create(request, pk):
 @coordination_required
 @require_POST
 def follow_up_done(request, pk):
-    follow_up = get_object_or_404(FollowUp.objects.select_related("decision__meeting"), pk=pk)
+    follow_up = get_follow_up_for_user(request, pk, write=True, queryset=FollowUp.objects.select_related("decision"))
     done = request.POST.get("done", "1") == "1"
     services.follow_up_set_done(follow_up=follow_up, done=done)
     messages.success(request, _("Suivi marqué comme fait.") if done else _("Suivi rouvert."))

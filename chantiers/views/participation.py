@@ -1,18 +1,27 @@
-"""Principle 3 (avoid hyperconcertation) and principle 5 (the citizen at the heart): pages for Coordination and Personnel."""
+"""Principle 3 (avoid hyperconcertation) and principle 5 (the citizen at the heart), each of the page's alliance.
+
+Hyperconcertation names organisations and people: Coordination and Personnel only. Citizen participation names
+nobody (figures per space): the regional funder reads it too."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from chantiers import selectors
-from chantiers.access import coordination_required, staff_or_coordination_required
+from chantiers.access import (
+    coordination_required,
+    figures_readers_required,
+    page_plan,
+    refuse_closed_plan,
+    staff_or_coordination_required,
+)
 from chantiers.forms import ThresholdForm
 from plans import services as plan_services
-from plans.models import Plan
 
 PER_PAGE = 50
 
@@ -71,13 +80,15 @@ def _table(request, key: str, loads: selectors.RankedLoads, column: str, descend
 
 
 def _hyperconcertation_page(request, *, form=None, status=200):
-    plan = Plan.objects.current()  # 1
+    plan = page_plan(request)  # 1
     threshold = plan.meeting_threshold_per_month if plan else selectors.DEFAULT_THRESHOLD
     column, descending = _sorting(request)
-    # 1: the figures' state and the counts (4 more to build the figures after a write or on a new day)
-    report = selectors.hyperconcertation_report(threshold=threshold, column=column, descending=descending)
+    # 1: the figures' state and the counts (5 more to build the figures after a write or on a new day)
+    report = selectors.hyperconcertation_report(
+        alliance=request.alliance, threshold=threshold, column=column, descending=descending
+    )
     windows = report["windows"]
-    if form is None and plan is not None and request.user.is_coordinator:
+    if form is None and plan is not None and not plan.is_archived and request.user.is_coordinator:
         form = ThresholdForm(initial={"threshold": threshold})
     context = {
         "plan": plan,
@@ -100,10 +111,12 @@ def hyperconcertation(request):
 @require_POST
 @coordination_required
 def threshold_update(request):
-    """Coordination sets the monthly threshold of the current plan; a bad value is shown on the page, nothing saved."""
-    plan = Plan.objects.current()
+    """Coordination sets the monthly threshold of the page's plan (not of a closed one); a bad value is shown on
+    the page, nothing saved."""
+    plan = page_plan(request)
     if plan is None:
-        raise Http404
+        raise Http404(_("Aucun plan d'action n'est encore chargé."))
+    refuse_closed_plan(request)
     form = ThresholdForm(request.POST)
     if not form.is_valid():
         return _hyperconcertation_page(request, form=form, status=400)
@@ -123,7 +136,9 @@ def threshold_update(request):
 
 
 @require_safe
-@staff_or_coordination_required
+@figures_readers_required
 def citizen_participation(request):
-    """Per active space: citizen members, their attendance rate, and the decisions taken with a citizen present."""
-    return render(request, "chantiers/citizen_participation.html", selectors.citizen_participation())
+    """Per active space of the alliance: citizen members, their attendance rate, and the decisions taken with a
+    citizen present."""
+    context = selectors.citizen_participation(alliance=request.alliance)
+    return render(request, "chantiers/citizen_participation.html", context)

@@ -11,16 +11,22 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from asis.forms import add_service_error, enjeu_param, search_text
 from chantiers import services
-from chantiers.access import coordination_required, get_space_for_user
+from chantiers.access import (
+    coordination_required,
+    get_space_for_user,
+    page_plan,
+    refuse_writes,
+    shows_closed_plan,
+)
 from chantiers.forms import SeatCitizenForm, SeatOrganisationForm, SpaceForm
 from chantiers.models import Meeting, Space, SpaceCitizen, SpaceMembership
-from plans.models import Plan, Theme
+from plans.models import Theme
 
 
 @login_required
 def space_list(request):
-    """Spaces the user may see, with their themes, lead, number of members and next meeting."""
-    spaces = Space.objects.visible_to(request.user)
+    """The alliance's spaces the user may see, with their themes, lead, number of members and next meeting."""
+    spaces = Space.objects.in_alliance(request.alliance).visible_to(request.user)
     status = request.GET.get("statut", Space.Status.ACTIVE)
     if status in Space.Status.values:
         spaces = spaces.filter(status=status)
@@ -48,11 +54,13 @@ def space_list(request):
         .order_by("name")
     )
     page = Paginator(spaces, 25).get_page(request.GET.get("page"))
-    return render(request, "chantiers/space_list.html", {"page": page, "status": status, "statuses": Space.Status})
+    context = {"page": page, "status": status, "statuses": Space.Status, "read_only": shows_closed_plan(request)}
+    return render(request, "chantiers/space_list.html", context)
 
 
 def _space_context(request, space, *, org_form=None, citizen_form=None):
     user = request.user
+    can_manage = user.is_coordinator and not shows_closed_plan(request)
     memberships = list(space.memberships.select_related("organisation").order_by("left_on", "organisation__name"))
     seats = list(space.citizen_memberships.select_related("citizen").order_by("left_on", "citizen__last_name"))
     meetings = Meeting.objects.filter(space=space).annotate(
@@ -71,9 +79,9 @@ def _space_context(request, space, *, org_form=None, citizen_form=None):
         "projects": space.projects.visible_to(user).select_related("lead").order_by("title"),
         # Citizens' names are personal information: coordination and staff only.
         "show_citizen_names": user.sees_everything,
-        "can_manage": user.is_coordinator,
+        "can_manage": can_manage,
     }
-    if user.is_coordinator and space.status == Space.Status.ACTIVE:
+    if can_manage and space.status == Space.Status.ACTIVE:
         # ?org-q= and ?cit-q= narrow the names each seat form offers (at most SEAT_CHOICES each, one query each).
         context["org_form"] = org_form or SeatOrganisationForm(
             space=space, search=search_text(request.GET.get("org-q"))
@@ -93,16 +101,18 @@ def space_detail(request, pk):
 @coordination_required
 @require_http_methods(["GET", "POST"])
 def space_create(request):
-    plan = Plan.objects.current()
+    """A new space of the request's alliance, on its plan's themes."""
+    refuse_writes(request)
+    plan = page_plan(request)
     initial = {"coordinator": request.user}
-    if slug := enjeu_param(request):
-        initial["themes"] = Theme.objects.filter(slug=slug)
-    form = SpaceForm(request.POST or None, plan=plan, initial=initial)
+    if plan is not None and (slug := enjeu_param(request)):
+        initial["themes"] = Theme.objects.filter(plan=plan, slug=slug)
+    form = SpaceForm(request.POST or None, plan=plan, alliance=request.alliance, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         themes = data.pop("themes")
         try:
-            space = services.space_create(themes=themes, by=request.user, **data)
+            space = services.space_create(themes=themes, by=request.user, alliance=request.alliance, **data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -115,7 +125,7 @@ def space_create(request):
 @require_http_methods(["GET", "POST"])
 def space_update(request, pk):
     space = get_space_for_user(request, pk, write=True)
-    form = SpaceForm(request.POST or None, instance=space, plan=Plan.objects.current())
+    form = SpaceForm(request.POST or None, instance=space, plan=page_plan(request), alliance=request.alliance)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         themes = data.pop("themes")

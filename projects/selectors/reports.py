@@ -99,11 +99,12 @@ def project_reports_section(project: ActionProject, user, today: datetime.date |
     }
 
 
-def late_reports(today: datetime.date | None = None, days: int = UPCOMING_DAYS) -> dict:
-    """The coordinators' list: every pending deadline past due (most late first) and those due within `days` days.
-    Two queries whatever the number of projects (each deadline with its project and lead organisation)."""
+def late_reports(plans, today: datetime.date | None = None, days: int = UPCOMING_DAYS) -> dict:
+    """The coordinators' list for the projects of `plans` (a queryset of plans, read as a subquery): every pending
+    deadline past due (most late first) and those due within `days` days. Two queries whatever the number of
+    projects (each deadline with its project and lead organisation)."""
     today = today or timezone.localdate()
-    pending = ReportDeadline.objects.awaited().select_related("project__lead")
+    pending = ReportDeadline.objects.in_plans(plans).awaited().select_related("project__lead")
     late = pending.filter(due_on__lt=today).order_by("due_on", "project__title", "pk")
     upcoming = pending.filter(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=days)).order_by(
         "due_on", "project__title", "pk"

@@ -12,8 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from asis.forms import add_service_error, enjeu_param
 from organisations.models import Organisation
-from plans.models import Plan, Theme
-from projects.access import get_project_for_user
+from plans.access import request_plan
+from plans.models import Theme
+from projects.access import get_project_for_change, get_project_for_user, is_archived, plan_for_change, reads_only
 from projects.forms import (
     ProjectCommentForm,
     ProjectForm,
@@ -28,28 +29,30 @@ from projects.selectors.reports import project_reports_section
 from projects.selectors.similar import similar_projects
 from projects.services import filing as filing_services
 from projects.services import status as status_services
+from projects.views._common import shows_refusal
 from projects.views.review import project_review_context
 
 PAGE_SIZE = 25
 
 
-def forbidden(request, error: PermissionDenied):
-    return render(request, "projects/project_forbidden.html", {"message": str(error)}, status=403)
-
-
 def _user_organisations(user):
-    """The organisations a user may file a project for; none for Personnel (they only read)."""
-    if user.is_personnel and not user.is_coordinator:
+    """The organisations a user may file a project for; none for Personnel and the regional funder (they only
+    read)."""
+    if reads_only(user):
         return []
     return list(Organisation.objects.active().filter(pk__in=user.organisation_ids()).order_by("name"))
 
 
 @login_required
 def project_list(request):
-    """A partner: their organisations' projects (lead or partner), every status. Coordination and staff: all, filtered."""
+    """The projects of the plan the page is about. A partner: their organisations' projects (lead or partner),
+    every status. Coordination and staff: all, filtered. The regional funder: the accepted ones (public money)."""
     user = request.user
-    projects = ActionProject.objects.all()
-    if not user.sees_everything:
+    plan = request_plan(request)
+    projects = ActionProject.objects.in_plan(plan)
+    if user.is_funder and not user.sees_everything:
+        projects = projects.visible_to(user)
+    elif not user.sees_everything:
         org_ids = user.organisation_ids()
         # A semi-join on the partnerships, not a join + DISTINCT: the page is read in index order (-updated_at).
         # Not the projects it declined: they are not its projects (it still reaches them by their address).
@@ -63,7 +66,6 @@ def project_list(request):
         projects = projects.filter(theme__slug=theme_slug)
     projects = projects.select_related("lead", "theme").order_by("-updated_at", "pk")
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
-    plan = Plan.objects.current()
     themes = plan.themes.order_by("order") if plan else Theme.objects.none()
     return render(
         request,
@@ -74,21 +76,19 @@ def project_list(request):
             "status": status,
             "themes": themes,
             "theme_slug": theme_slug,
-            "can_create": bool(_user_organisations(user)),
+            "can_create": bool(_user_organisations(user)) and not (plan and plan.is_archived),
         },
     )
 
 
 @login_required
+@shows_refusal
 @require_http_methods(["GET", "POST"])
 def project_intention_create(request):
     organisations = _user_organisations(request.user)
     if not organisations:
-        return forbidden(
-            request,
-            PermissionDenied(_("Seuls les membres d'une organisation partenaire déposent une intention de projet.")),
-        )
-    plan = Plan.objects.current()
+        raise PermissionDenied(_("Seuls les membres d'une organisation partenaire déposent une intention de projet."))
+    plan = plan_for_change(request)
     initial, theme = {}, None
     if slug := enjeu_param(request):
         theme = Theme.objects.filter(slug=slug, plan=plan).first()
@@ -170,14 +170,13 @@ def _save_project(request, form, formsets, project=None):
 
 
 @login_required
+@shows_refusal
 @require_http_methods(["GET", "POST"])
 def project_create(request):
     organisations = _user_organisations(request.user)
     if not organisations:
-        return forbidden(
-            request, PermissionDenied(_("Seuls les membres d'une organisation partenaire déposent un projet."))
-        )
-    plan = Plan.objects.current()
+        raise PermissionDenied(_("Seuls les membres d'une organisation partenaire déposent un projet."))
+    plan = plan_for_change(request)
     initial = {}
     theme = None
     if slug := enjeu_param(request):
@@ -197,13 +196,11 @@ def project_create(request):
 
 
 @login_required
+@shows_refusal
 @require_http_methods(["GET", "POST"])
 def project_update(request, pk):
-    try:
-        project = get_project_for_user(request, pk, write=True)
-    except PermissionDenied as error:
-        return forbidden(request, error)
-    plan = Plan.objects.current()
+    project = get_project_for_user(request, pk, write=True)
+    plan = project.theme.plan  # the project's own plan: its themes, years and dates, whatever plan is current
     year_amounts = {row.plan_year_id: row.amount for row in project.year_amounts.all()}
     initial = {"plan_years": list(project.plan_years.all())}
     form = ProjectForm(request.POST or None, instance=project, plan=plan, year_amounts=year_amounts, initial=initial)
@@ -250,34 +247,36 @@ def project_update(request, pk):
 
 def _detail_context(request, project, comment_form=None):
     user = request.user
+    read_only = is_archived(project)  # a closed plan's project: read, never changed (its buttons are hidden)
     partnerships = list(project.partnerships.all())
     partner_ids = {p.organisation_id for p in partnerships if not p.is_declined}  # one that declined is no partner
     insider = user.is_authenticated and (user.sees_everything or project.can_comment(user, partner_ids=partner_ids))
     context = {
         "project": project,
+        "read_only": read_only,
         # An organisation that declined is no partner: only the project's own people still see its answer.
         "partnerships": [p for p in partnerships if insider or not p.is_declined],
-        "answerable": [p for p in partnerships if p.can_answer(user)],
+        "answerable": [] if read_only else [p for p in partnerships if p.can_answer(user)],
         "year_amounts": list(project.year_amounts.all()),
         "indicators": list(project.indicators.all()),
         "other_funding": list(project.other_funding.all()),
         "plan_years": list(project.plan_years.all()),
         "insider": insider,
-        "can_edit": project.can_edit(user),
-        "can_submit": project.status == ProjectStatus.DRAFT and project.is_lead_member(user),
+        "can_edit": not read_only and project.can_edit(user),
+        "can_submit": not read_only and project.status == ProjectStatus.DRAFT and project.is_lead_member(user),
         "reports_section": project_reports_section(project, user),
     }
     if insider:
         context["history"] = list(project.status_changes.select_related("changed_by"))
         context.update(project_review_context(user, project, context["history"]))
         context["comments"] = list(project.comments.select_related("author", "organisation"))
-        if project.can_comment(user, partner_ids=partner_ids):
+        if not read_only and project.can_comment(user, partner_ids=partner_ids):
             context["comment_form"] = comment_form or ProjectCommentForm()
     return context
 
 
 def _detail_queryset():
-    return ActionProject.objects.select_related("lead", "theme", "objective", "space").prefetch_related(
+    return ActionProject.objects.select_related("lead", "theme__plan", "objective", "space").prefetch_related(
         Prefetch(
             "partnerships",
             queryset=ProjectPartner.objects.select_related("organisation").order_by("organisation__name"),
@@ -295,9 +294,10 @@ def project_detail(request, pk):
 
 
 @login_required
+@shows_refusal
 @require_POST
 def project_comment_create(request, pk):
-    project = get_project_for_user(request, pk, queryset=_detail_queryset())
+    project = get_project_for_change(request, pk, queryset=_detail_queryset())
     if not project.can_comment(request.user):
         raise PermissionDenied
     form = ProjectCommentForm(request.POST)
@@ -319,12 +319,13 @@ def project_comment_create(request, pk):
 
 
 @login_required
+@shows_refusal
 @require_POST
 def partnership_answer(request, pk, partner_pk):
     """A named partner's responsable confirms or declines its participation (« oui » / « non »).
     Someone who cannot see the project, or another organisation's member, gets 404; the project's own people
     (the lead, the partner's members without the responsable role, coordination, staff) 403."""
-    project = get_project_for_user(request, pk)
+    project = get_project_for_change(request, pk)
     partnership = get_object_or_404(
         ProjectPartner.objects.select_related("organisation"), pk=partner_pk, project=project
     )
@@ -359,9 +360,10 @@ def partnership_answer(request, pk, partner_pk):
 
 
 @login_required
+@shows_refusal
 @require_POST
 def project_submit(request, pk):
-    project = get_project_for_user(request, pk)
+    project = get_project_for_change(request, pk)
     if not project.is_lead_member(request.user):
         raise PermissionDenied
     try:

@@ -4,34 +4,55 @@ Reports are private: coordination, staff and members of the lead or partner orga
 (others get 404, even on a public project); only the lead organisation's members file them (403 for the rest).
 """
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from asis.forms import add_service_error
-from organisations.access import staff_or_coordination_required
-from projects.access import get_project_for_reports, is_report_reader, report_can_file
+from plans.access import request_plans
+from projects.access import (
+    get_attachment_for_user,
+    get_project_for_reports,
+    get_report_for_user,
+    report_can_file,
+)
 from projects.forms import ReportAttachmentForm, ReportForm
 from projects.models import (
     ActionProject,
     IndicatorValue,
-    ProgressReport,
     ProjectPartner,
-    ReportAttachment,
     ReportDeadline,
 )
 from projects.selectors import reports as report_selectors
 from projects.services import reports as report_services
-from projects.views.projects import forbidden
+from projects.views._common import shows_refusal
+
+
+def _figures_readers_only(view):
+    """Coordination, staff and the regional funder (the late reports are figures of public projects: titles,
+    organisations and dates, no one's name); partners get 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.reads_figures:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def _project_queryset():
-    return ActionProject.objects.select_related("lead", "theme").prefetch_related(
+    return ActionProject.objects.select_related("lead", "theme__plan").prefetch_related(
         Prefetch(
             "partnerships",
             queryset=ProjectPartner.objects.select_related("organisation").order_by("organisation__name"),
@@ -41,29 +62,25 @@ def _project_queryset():
 
 
 @login_required
+@shows_refusal
 @require_http_methods(["GET", "POST"])
 def report_create(request, pk, final=False):
     """The lead organisation files a progress report (or, with `final`, the final report)."""
-    try:
-        project = get_project_for_reports(request, pk, file=True, queryset=_project_queryset())
-        kind = ReportDeadline.Kind.FINAL if final else ReportDeadline.Kind.PROGRESS
-        has_final = project.reports.filter(is_final=True).exists()
-        if not report_selectors.report_kinds_open(project, has_final=has_final)[kind]:
-            if final and has_final:
-                raise PermissionDenied(_("Le rapport final de ce projet est déjà déposé."))
-            if final:
-                raise PermissionDenied(
-                    _(
-                        "Le rapport final se dépose quand le projet est en cours ou terminé; ce projet est « %(status)s »."
-                    )
-                    % {"status": project.get_status_display()}
-                )
+    project = get_project_for_reports(request, pk, file=True, queryset=_project_queryset())
+    kind = ReportDeadline.Kind.FINAL if final else ReportDeadline.Kind.PROGRESS
+    has_final = project.reports.filter(is_final=True).exists()
+    if not report_selectors.report_kinds_open(project, has_final=has_final)[kind]:
+        if final and has_final:
+            raise PermissionDenied(_("Le rapport final de ce projet est déjà déposé."))
+        if final:
             raise PermissionDenied(
-                _("Ce projet est « %(status)s » : il ne reçoit pas de rapport d'étape.")
+                _("Le rapport final se dépose quand le projet est en cours ou terminé; ce projet est « %(status)s ».")
                 % {"status": project.get_status_display()}
             )
-    except PermissionDenied as error:
-        return forbidden(request, error)
+        raise PermissionDenied(
+            _("Ce projet est « %(status)s » : il ne reçoit pas de rapport d'étape.")
+            % {"status": project.get_status_display()}
+        )
     partnerships = list(project.partnerships.all())
     indicators = list(project.indicators.all())
     form = ReportForm(
@@ -99,17 +116,6 @@ def report_create(request, pk, final=False):
     )
 
 
-def _report_for_user(request, pk) -> ProgressReport:
-    report = get_object_or_404(
-        ProgressReport.objects.select_related("project__lead", "project__theme", "submitted_by", "deadline"), pk=pk
-    )
-    project = report.project
-    partner_ids = set(project.partnerships.not_declined().values_list("organisation_id", flat=True))
-    if not is_report_reader(request.user, project, partner_ids):
-        raise Http404
-    return report
-
-
 def _detail_context(request, report, attachment_form=None):
     project = report.project
     values = {row.indicator_id: row.value for row in IndicatorValue.objects.filter(report=report)}
@@ -127,17 +133,16 @@ def _detail_context(request, report, attachment_form=None):
 
 @login_required
 def report_detail(request, pk):
-    report = _report_for_user(request, pk)
+    report = get_report_for_user(request, pk)
     return render(request, "projects/report_detail.html", _detail_context(request, report))
 
 
 @login_required
+@shows_refusal
 @require_POST
 def report_attachment_add(request, pk):
     """The lead organisation adds supporting documents to a filed report (the report itself stays as filed)."""
-    report = _report_for_user(request, pk)
-    if not report_can_file(report.project, request.user):
-        raise PermissionDenied
+    report = get_report_for_user(request, pk, file=True)
     form = ReportAttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -157,11 +162,7 @@ def report_attachment_add(request, pk):
 @login_required
 def attachment_download(request, pk):
     """A supporting document, to those who may read the report only, always as a download."""
-    attachment = get_object_or_404(ReportAttachment.objects.select_related("report__project"), pk=pk)
-    project = attachment.report.project
-    partner_ids = set(project.partnerships.not_declined().values_list("organisation_id", flat=True))
-    if not is_report_reader(request.user, project, partner_ids):
-        raise Http404
+    attachment = get_attachment_for_user(request, pk)
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError as error:
@@ -175,7 +176,10 @@ def attachment_download(request, pk):
     return response
 
 
-@staff_or_coordination_required
+@_figures_readers_only
 def report_late(request):
-    """Coordination and staff: every report past due, how late, the last reminder; and those due soon."""
-    return render(request, "projects/report_late.html", report_selectors.late_reports())
+    """Coordination, staff and the regional funder: every report of the plan's projects past due, how late, the
+    last reminder; and those due soon."""
+    # The request's plan as a subquery of the two lists, not a query of its own
+    plan = request_plans(request).current_first().values("pk")[:1]
+    return render(request, "projects/report_late.html", report_selectors.late_reports(plan))

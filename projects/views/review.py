@@ -13,14 +13,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from asis.forms import add_service_error
 from organisations.access import coordination_required, staff_or_coordination_required
 from plans.access import current_plan_or_404
-from projects.access import get_project_for_user
+from projects.access import get_criterion, get_project_for_user, is_archived, plan_for_change, refuse_archived
 from projects.forms import (
     BoardDecisionForm,
     RequestChangesForm,
@@ -39,6 +39,7 @@ from projects.models import (
 )
 from projects.services import review as review_services
 from projects.similarity import Candidate, similar_pairs
+from projects.views._common import shows_refusal
 
 # Intentions and projects compared for look-alike pairs: the most recently updated, at most.
 MAX_PAIR_CANDIDATES = 400
@@ -47,10 +48,12 @@ NOT_SIMILAR = (ProjectStatus.WITHDRAWN, ProjectStatus.REFUSED)
 
 
 def _project_for_coordination(request, pk, *, queryset=None) -> ActionProject:
-    """A project the user may see (404 otherwise) that only Coordination may act on (403 otherwise)."""
+    """A project the user may see (404 otherwise) that only Coordination may act on, while its plan is open
+    (403 otherwise)."""
     project = get_project_for_user(request, pk, queryset=queryset)
     if not request.user.is_coordinator:
         raise PermissionDenied(_("Seule la coordination analyse les projets et consigne les décisions."))
+    refuse_archived(request, project.theme.plan)
     return project
 
 
@@ -59,7 +62,8 @@ def _project_for_coordination(request, pk, *, queryset=None) -> ActionProject:
 
 @staff_or_coordination_required
 def criterion_list(request):
-    plan = current_plan_or_404()
+    """The grid of the plan the page is about (each plan has its own)."""
+    plan = current_plan_or_404(request)
     used = ReviewScore.objects.filter(criterion=OuterRef("pk"))
     criteria = list(plan.review_criteria.annotate(used=Exists(used)).order_by("-is_active", "order", "pk"))
     return render(
@@ -68,15 +72,16 @@ def criterion_list(request):
         {
             "active": [c for c in criteria if c.is_active],
             "archived": [c for c in criteria if not c.is_active],
-            "can_manage": request.user.is_coordinator,
+            "can_manage": request.user.is_coordinator and not plan.is_archived,
         },
     )
 
 
 @coordination_required
+@shows_refusal
 @require_http_methods(["GET", "POST"])
 def criterion_create(request):
-    plan = current_plan_or_404()
+    plan = plan_for_change(request)
     form = ReviewCriterionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -95,9 +100,10 @@ def criterion_create(request):
 
 
 @coordination_required
+@shows_refusal
 @require_http_methods(["GET", "POST"])
 def criterion_update(request, pk):
-    criterion = get_object_or_404(ReviewCriterion, pk=pk)
+    criterion = get_criterion(request, pk, write=True)
     form = ReviewCriterionForm(request.POST or None, instance=criterion)
     if request.method == "POST" and form.is_valid():
         try:
@@ -117,7 +123,7 @@ def criterion_update(request, pk):
 
 
 def _criterion_action(request, pk, action, done_message):
-    criterion = get_object_or_404(ReviewCriterion, pk=pk)
+    criterion = get_criterion(request, pk, write=True)
     try:
         action(criterion=criterion)
     except ValidationError as error:
@@ -128,6 +134,7 @@ def _criterion_action(request, pk, action, done_message):
 
 
 @coordination_required
+@shows_refusal
 @require_POST
 def criterion_archive(request, pk):
     return _criterion_action(
@@ -139,6 +146,7 @@ def criterion_archive(request, pk):
 
 
 @coordination_required
+@shows_refusal
 @require_POST
 def criterion_restore(request, pk):
     return _criterion_action(
@@ -147,6 +155,7 @@ def criterion_restore(request, pk):
 
 
 @coordination_required
+@shows_refusal
 @require_POST
 def criterion_delete(request, pk):
     return _criterion_action(request, pk, review_services.criterion_delete, _("Le critère « %(name)s » est supprimé."))
@@ -195,7 +204,12 @@ def _analysis_context(request, project, *, scores_form=None, recommend_form=None
     if review is None:
         raise Http404(_("Ce projet n'a pas encore été mis en analyse."))
     scores = list(review.scores.select_related("criterion"))
-    editable = request.user.is_coordinator and not review.is_closed and project.status == ProjectStatus.UNDER_ANALYSIS
+    editable = (
+        request.user.is_coordinator
+        and not review.is_closed
+        and project.status == ProjectStatus.UNDER_ANALYSIS
+        and not is_archived(project)
+    )
     criteria = (
         list(ReviewCriterion.objects.filter(plan_id=project.theme.plan_id, is_active=True))
         if not review.is_closed
@@ -232,6 +246,7 @@ def _open_review_or_redirect(request, project):
 
 
 @login_required
+@shows_refusal
 @require_POST
 def review_open(request, pk):
     project = _project_for_coordination(request, pk)
@@ -247,15 +262,18 @@ def review_open(request, pk):
 
 
 @login_required
+@shows_refusal
 @require_http_methods(["GET", "POST"])
 def review_detail(request, pk):
-    """The analysis page: Coordination scores the grid (a draft until it recommends); Personnel reads."""
+    """The analysis page: Coordination scores the grid (a draft until it recommends); Personnel reads; the
+    regional funder does not (the committee's scores are confidential)."""
     project = get_project_for_user(request, pk)
     if not request.user.sees_everything:
         raise PermissionDenied(_("Les notes du comité d'analyse sont confidentielles."))
     if request.method == "POST":
         if not request.user.is_coordinator:
             raise PermissionDenied(_("Seule la coordination analyse les projets et consigne les décisions."))
+        refuse_archived(request, project.theme.plan)
         review = _open_review_or_redirect(request, project)
         if not isinstance(review, ProjectReview):
             return review
@@ -278,6 +296,7 @@ def review_detail(request, pk):
 
 
 @login_required
+@shows_refusal
 @require_POST
 def review_recommend(request, pk):
     project = _project_for_coordination(request, pk)
@@ -310,6 +329,7 @@ def review_recommend(request, pk):
 
 
 @login_required
+@shows_refusal
 @require_http_methods(["GET", "POST"])
 def board_decision_create(request, pk):
     project = _project_for_coordination(request, pk)
@@ -321,7 +341,7 @@ def board_decision_create(request, pk):
         )
         return redirect("projects:project-detail", pk=project.pk)
     review = project.reviews.first()
-    form = BoardDecisionForm(request.POST or None)
+    form = BoardDecisionForm(request.POST or None, plan=project.theme.plan)
     if request.method == "POST" and form.is_valid():
         try:
             decision = review_services.board_decision_record(project=project, by=request.user, **form.cleaned_data)
@@ -343,6 +363,7 @@ def board_decision_create(request, pk):
 
 
 @login_required
+@shows_refusal
 @require_http_methods(["GET", "POST"])
 def project_request_changes(request, pk):
     project = _project_for_coordination(request, pk)
@@ -380,7 +401,8 @@ def project_review_context(user, project, history) -> dict:
     the committee's scores; the partner the outcome only. No query unless the history shows an
     analysis (reviews) or a board decision."""
     reached = {change.to_status for change in history}
-    context = {"show_scores": user.sees_everything, "can_review": user.is_coordinator}
+    can_review = user.is_coordinator and not is_archived(project)  # a closed plan's reviews are read only
+    context = {"show_scores": user.sees_everything, "can_review": can_review}
     reviews = []
     if ProjectStatus.UNDER_ANALYSIS in reached:
         queryset = project.reviews.select_related("opened_by", "recommended_by")
@@ -395,7 +417,7 @@ def project_review_context(user, project, history) -> dict:
     context["board_decision"] = (
         BoardDecision.objects.filter(project=project).select_related("recorded_by").first() if decided else None
     )
-    if user.is_coordinator and (
+    if can_review and (
         project.status == ProjectStatus.SUBMITTED or (project.status == ProjectStatus.UNDER_ANALYSIS and not reviews)
     ):
         context["open_form"] = ReviewOpenForm()
@@ -408,10 +430,11 @@ def project_review_context(user, project, history) -> dict:
 @staff_or_coordination_required
 def intention_list(request):
     """The intentions by theme (principle 4: start from the organisations' intentions): two queries."""
-    plan = current_plan_or_404()
+    plan = current_plan_or_404(request)
     themes = list(plan.themes.order_by("order"))
     intentions = (
-        ActionProject.objects.filter(status=ProjectStatus.INTENTION, theme__plan=plan)
+        ActionProject.objects.in_plan(plan)
+        .filter(status=ProjectStatus.INTENTION)
         .select_related("lead")
         .order_by("-created_at", "pk")
     )
@@ -423,12 +446,13 @@ def intention_list(request):
         "projects/review_intentions.html",
         {
             "groups": [(theme, by_theme[theme.pk]) for theme in themes],
-            "can_manage": request.user.is_coordinator,
+            "can_manage": request.user.is_coordinator and not plan.is_archived,
         },
     )
 
 
 @login_required
+@shows_refusal
 @require_POST
 def intention_to_draft(request, pk):
     project = _project_for_coordination(request, pk)
@@ -449,9 +473,9 @@ def intention_to_draft(request, pk):
 def similar_pair_list(request):
     """Intentions and projects of different organisations that look alike, so Coordination connects
     them (principles 1 and 3): one query, compared in memory."""
-    plan = current_plan_or_404()
+    plan = current_plan_or_404(request)
     projects = list(
-        ActionProject.objects.filter(theme__plan=plan)
+        ActionProject.objects.in_plan(plan)
         .exclude(status__in=NOT_SIMILAR)
         .select_related("lead", "theme")
         .order_by("-updated_at", "pk")[:MAX_PAIR_CANDIDATES]

@@ -16,6 +16,15 @@ R = AllianceRole.Role
 DUPLICATE = "Cette personne a déjà un rôle en cours dans cette alliance : terminez-le d'abord."
 
 
+@pytest.fixture(autouse=True)
+def _the_cast_starts_without_alliance_roles(cast):
+    """The cast's Coordination and Personnel users hold their role in the test alliance (tests/factories.py): these
+    tests grant roles themselves, from none."""
+    AllianceRole.objects.all().delete()
+    for user in (cast.coordinator, cast.staff):
+        user.forget_roles()
+
+
 def test_the_database_refuses_a_second_open_role_in_the_same_alliance(cast, plan):
     AllianceRole.objects.create(user=cast.staff, alliance=plan.alliance, role=R.PERSONNEL)
     with pytest.raises(IntegrityError), transaction.atomic():

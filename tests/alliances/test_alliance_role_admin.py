@@ -10,6 +10,15 @@ pytestmark = pytest.mark.django_db
 R = AllianceRole.Role
 
 
+@pytest.fixture(autouse=True)
+def _the_cast_starts_without_alliance_roles(cast):
+    """The cast's Coordination and Personnel users hold their role in the test alliance (tests/factories.py): these
+    tests grant roles themselves, from none."""
+    AllianceRole.objects.all().delete()
+    for user in (cast.coordinator, cast.staff):
+        user.forget_roles()
+
+
 @pytest.fixture
 def role(cast, plan):
     return AllianceRole.objects.create(user=cast.staff, alliance=plan.alliance, role=R.PERSONNEL)

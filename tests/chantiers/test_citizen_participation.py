@@ -134,7 +134,7 @@ def test_meetings_held_today_count(cast):
     today = schedule(space, timezone.localdate())
     services.attendance_record(meeting=today, citizens=[rose])
     services.decision_record(meeting=today, text="Décision du jour")
-    row = selectors.citizen_participation()["spaces"][0]
+    row = selectors.citizen_participation(alliance=space.alliance)["spaces"][0]
     assert (row["attendance_rate"], row["decided_with_citizen_share"]) == (Decimal("100"), Decimal("100"))
 
 
@@ -142,7 +142,8 @@ def grow(*, spaces, meetings_per_space, citizens):
     """Bulk rows: spaces with citizen seats, past meetings with invitations, attendance and decisions."""
     today = timezone.localdate()
     n = Space.objects.count()
-    rooms = Space.objects.bulk_create([Space(name=f"Lieu {n}-{i}") for i in range(spaces)])
+    alliance = f.make_space().alliance  # the alliance of the page (the only one)
+    rooms = Space.objects.bulk_create([Space(alliance=alliance, name=f"Lieu {n}-{i}") for i in range(spaces)])
     people = Citizen.objects.bulk_create([Citizen(first_name="C", last_name=str(i)) for i in range(citizens)])
     SpaceCitizen.objects.bulk_create([SpaceCitizen(space=r, citizen=c) for r in rooms for c in people])
     meetings = Meeting.objects.bulk_create(
@@ -173,7 +174,8 @@ def test_citizen_participation_queries_do_not_grow_with_the_data(login, cast, wh
     grow(spaces=40, meetings_per_space=25, citizens=10)
     assert Attendance.objects.count() > 10000
     # session, user, groups (role, cached) (3); active spaces with their citizen seats, citizen invitations
-    # and present citizens grouped by space, held meetings with a decision / with a citizen grouped by space (4).
-    with django_assert_max_num_queries(7):
+    # and present citizens grouped by space, held meetings with a decision / with a citizen grouped by space (4);
+    # +1: the page's alliance (AllianceMiddleware, issue 17).
+    with django_assert_max_num_queries(8):
         large = _count(client)
     assert large == small

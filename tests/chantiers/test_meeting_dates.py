@@ -85,7 +85,7 @@ def test_a_meeting_in_range_is_scheduled(client, cast, space):
 
 def test_the_warnings_of_the_last_month_python_knows(cast, space):
     """The month's end, not its next day: December 9999 has none (the 500 of the report)."""
-    warnings = meeting_warnings(space=space, date=datetime.date(9999, 12, 31), organisations=[cast.org_b])
+    warnings = meeting_warnings(space=space, date=datetime.date(9999, 12, 31), organisations=[cast.org_b], plan=None)
     assert warnings["over_threshold"] == [] and warnings["same_day"] == []
 
 

@@ -159,7 +159,9 @@ def test_an_event_carries_summary_place_agenda_and_link(client, cast, meetings):
     assert str(winter["LOCATION"]) == "Salle du conseil; 2e étage, porte B"  # escaped on the wire, read back intact
     assert str(winter["DESCRIPTION"]).startswith("1. Ouverture\n2. Logement social")
     assert "https://visio.example.org/a" in str(winter["DESCRIPTION"])  # a place and a link: the link goes here
-    assert str(winter["URL"]) == f"http://testserver/rencontres/{meetings.winter.pk}/"
+    # The feed lists every alliance's meetings: each links to its alliance's address (issue 17)
+    slug = meetings.winter.space.alliance.slug
+    assert str(winter["URL"]) == f"http://testserver/{slug}/rencontres/{meetings.winter.pk}/"
     assert winter.get("DTSTAMP") is not None
     summer = events[uid(meetings.summer)]
     assert str(summer["LOCATION"]) == "https://visio.example.org/ete"  # no place: the video link
@@ -194,8 +196,9 @@ def test_feed_queries_do_not_grow_with_the_data(client, cast, django_assert_max_
     _grow(cast, spaces=2, per_space=1)
     small, small_events = _count(client, feed_url(cast.alice))
     _grow(cast, spaces=20, per_space=3)  # 60 more meetings in 20 more spaces
-    # the user by token, their organisation ids, the meetings with their space
-    with django_assert_max_num_queries(3):
+    # the user by token, their organisation ids (and alliance roles), the meetings with their space and alliance;
+    # +1: the address's alliance (AllianceMiddleware, issue 17)
+    with django_assert_max_num_queries(4):
         large, large_events = _count(client, feed_url(cast.alice))
-    assert large == small == 3
+    assert large == small == 4
     assert (small_events, large_events) == (2, 62)

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from alliances.models import Alliance
 from chantiers import selectors, services
 from chantiers.models import (
     Attendance,
@@ -34,10 +35,15 @@ def rows(table) -> list:
     ]
 
 
+def alliance():
+    """The alliance of the spaces (the only one)."""
+    return Space.objects.first().alliance if Space.objects.exists() else Alliance.objects.first()
+
+
 def assert_exact(today=TODAY, threshold=1):
     """The page's tables (read from MeetingLoad) equal the figures computed now from the source rows."""
-    report = selectors.hyperconcertation_report(threshold=threshold, today=today)
-    live = {table: selectors.RankedLoads(table, report["windows"]) for table in selectors.TABLES}
+    report = selectors.hyperconcertation_report(alliance=alliance(), threshold=threshold, today=today)
+    live = {table: selectors.RankedLoads(table, report["windows"], alliance=alliance()) for table in selectors.TABLES}
     for table in selectors.TABLES:
         assert rows(report[table]) == rows(live[table]), table
         assert report[table].over_count == live[table].over_count, table
@@ -76,8 +82,9 @@ def test_the_page_shows_the_computed_figures(busy, cast):
 
 def test_once_built_the_figures_are_read_with_one_query(busy):
     assert_exact()
+    of = alliance()
     with CaptureQueriesContext(connection) as queries:
-        selectors.meeting_loads_refresh(selectors.meeting_windows(threshold=1))
+        selectors.meeting_loads_refresh(selectors.meeting_windows(threshold=1), alliance=of)
     assert len(queries) == 1  # the state and the counts
 
 
@@ -168,7 +175,7 @@ def test_a_write_during_a_build_leaves_the_figures_stale(busy, cast, monkeypatch
         return built(*args, **kwargs)
 
     monkeypatch.setattr(selectors, "_figures_sql", write_while_building)
-    selectors.hyperconcertation_report(threshold=1)
+    selectors.hyperconcertation_report(alliance=alliance(), threshold=1)
     monkeypatch.undo()
     state = MeetingLoadState.objects.get()
     assert state.built_version != state.version
@@ -202,10 +209,14 @@ def test_every_page_of_every_sort_equals_the_computed_list(busy, cast, column, d
             Invitation.objects.create(meeting=m, organisation=org)
         if i % 4 == 0:
             services.space_seat_organisation(space=space, organisation=org)
-    report = selectors.hyperconcertation_report(threshold=1, column=column, descending=descending)
+    report = selectors.hyperconcertation_report(
+        alliance=space.alliance, threshold=1, column=column, descending=descending
+    )
     for table in selectors.TABLES:
         cached = report[table]
-        live = rows(selectors.RankedLoads(table, report["windows"], column, descending=descending))
+        live = rows(
+            selectors.RankedLoads(table, report["windows"], column, alliance=space.alliance, descending=descending)
+        )
         assert len(live) == cached.count() > 12 or table == "people"
         for size in (1, 2, 5):
             for start in range(len(live) + 1):

@@ -104,13 +104,13 @@ def test_the_form_warns_before_saving_when_an_organisation_is_over_the_threshold
     assert Meeting.objects.filter(space=space).count() == 1
 
 
-def test_meeting_warnings_counts_the_month_and_the_day(cast, space, theme):
+def test_meeting_warnings_counts_the_month_and_the_day(cast, space, theme, plan):
     elsewhere = space_create(themes=[theme], name="Autre", lead_organisation=cast.org_b)
     day = datetime.date(2026, 3, 10)
     meeting_schedule(space=elsewhere, date=day, place="X")
     meeting_schedule(space=elsewhere, date=datetime.date(2026, 3, 25), place="X")
     meeting_schedule(space=elsewhere, date=datetime.date(2026, 4, 1), place="X")  # next month: not counted
-    warnings = meeting_warnings(space=space, date=day, organisations=[cast.org_a, cast.org_b])
+    warnings = meeting_warnings(space=space, date=day, organisations=[cast.org_a, cast.org_b], plan=plan)
     assert warnings["threshold"] == 4
     assert warnings["over_threshold"] == []
     assert [(org.name, [m.space.name for m in meetings]) for org, meetings in warnings["same_day"]] == [

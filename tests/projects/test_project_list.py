@@ -53,8 +53,9 @@ def test_the_list_costs_the_same_queries_for_3_or_30_projects(client, cast, them
         response = client.get(url)
     assert len(response.context["page"].object_list) == 25
     # 1 session, 2 user, 3 groups and organisation ids (read once per request), 4 count, 5 plan,
-    # 6 the user's organisations (may they create?), 7 themes of the filter, 8 the page of projects with lead and theme
-    assert len(small) == len(large) == 8, [q["sql"] for q in large.captured_queries]
+    # 6 the user's organisations (may they create?), 7 themes of the filter, 8 the page of projects with lead and theme,
+    # 9 the alliance of the address (AllianceMiddleware, issue 17)
+    assert len(small) == len(large) == 9, [q["sql"] for q in large.captured_queries]
 
 
 def test_pagination_keeps_the_filters(client, cast, theme):

@@ -102,10 +102,10 @@ def test_the_section_costs_the_same_queries_whatever_the_number_of_reports(
     # 5 partners with their organisation, 6 year amounts (none: their plan years are not fetched), 7 indicators,
     # 8 other funding, 9 plan years, 10 deadlines with their report, 11 reports with who filed them and their
     # deadline, 12 status history with who, 13 analyses (the project went through one), 14 the board's
-    # decision, 15 comments with author and organisation
-    with django_assert_num_queries(15):
+    # decision, 15 comments with author and organisation, 16 the alliance of the address (AllianceMiddleware, issue 17)
+    with django_assert_num_queries(16):
         client.get(project_url(small))
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         response = client.get(project_url(large))
     assert page(response).count('data-testid="deadline"') == 25
 
@@ -149,8 +149,9 @@ def test_the_late_page_costs_a_fixed_number_of_queries(client, cast, late_datase
     client.force_login(cast.coordinator)
     client.get(reverse("projects:report-late"))
     # 1 session, 2 user, 3 groups and organisation ids (the gate), 4 late deadlines with project and lead,
-    # 5 upcoming deadlines with project and lead
-    with django_assert_max_num_queries(5):
+    # 5 upcoming deadlines with project and lead (the plan a subquery of each), 6 the alliance of the address
+    # (AllianceMiddleware, issue 17)
+    with django_assert_max_num_queries(6):
         response = client.get(reverse("projects:report-late"))
     assert len(response.context["late"]) == 25
 
@@ -208,9 +209,9 @@ def test_the_report_page_costs_the_same_queries_whatever_the_number_of_rows(
     client.get(reverse("projects:report-detail", args=[small.pk]))
     # 1 session, 2 user, 3 groups and organisation ids, 4 report with project, lead, theme, who filed it and its deadline,
     # 5 the project's partner organisations (access), 6 indicator values, 7 indicators, 8 partners involved,
-    # 9 attachments with who added them, 10 amount committed
+    # 9 attachments with who added them, 10 amount committed, 11 the alliance of the address (AllianceMiddleware, issue 17)
     for report in (small, large):
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(11):
             response = client.get(reverse("projects:report-detail", args=[report.pk]))
     assert (
         page(response).count('data-testid="attachment"') == 12 and page(response).count('data-testid="indicator"') == 12

@@ -390,8 +390,9 @@ def test_the_analysis_page_costs_the_same_queries_whatever_the_number_of_criteri
     )
     client = login(cast.coordinator)
     # 1 session, 2 user, 3 groups and organisation ids, 4 the project with lead and theme,
-    # 5 its latest analysis, 6 the scores with their criterion, 7 the active criteria
-    with django_assert_max_num_queries(7):
+    # 5 its latest analysis, 6 the scores with their criterion, 7 the active criteria, 8 the alliance of the address
+    # (AllianceMiddleware, issue 17)
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("projects:review-detail", args=[under_analysis.project_id]))
     assert "46 / 120" in page(response)
 
@@ -401,8 +402,8 @@ def test_the_project_page_costs_the_same_queries_whatever_the_number_of_scores(
 ):
     # 1 session, 2 user, 3 groups and organisation ids, 4 project, 5 partners, 6 year amounts, 7 their years,
     # 8 indicators, 9 other funding, 10 plan years, 11 history, 12 analyses with who, 13 their scores with criterion,
-    # 14 comments
+    # 14 comments, 15 the alliance of the address (AllianceMiddleware, issue 17)
     client = login(cast.coordinator)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         response = client.get(recommended.project.get_absolute_url())
     assert "12 / 20" in page(response)
