@@ -4,7 +4,13 @@ Everything here is invented: the organisations, spaces and objectives carry « (
 name and every row that has the field is `is_demo=True`. Projects go through the real review
 process and money through budget.services, so the demo obeys the same rules as real data.
 
-Idempotent: when the demo organisations already exist, only the four logins are re-ensured.
+Two alliances: ASIS (the reference data, `load_asis`) gets its demo organisations, spaces and projects; a second,
+smaller one, « Alliance du Témiscamingue (démo) » (demo/temiscamingue.py), has a closed plan 2010-2013 and a current
+plan 2013-2016. The six logins are those of USERS: four in ASIS, `coordination2` who coordinates the second alliance
+only, and `region`, the regional funder who reads both.
+
+Idempotent: each alliance's demo is created once (ASIS's when its demo organisations are missing, the second's when
+its alliance is); on every run the logins, their memberships and their roles in the alliances are re-ensured.
 """
 
 import datetime
@@ -15,11 +21,12 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from alliances.models import Alliance, AllianceRole
 from alliances.selectors import role_in
 from alliances.services import alliance_role_end, alliance_role_grant
-from budget.models import Commitment, Disbursement, TargetMove
+from budget.models import Commitment, Disbursement, FundingSource, TargetMove
 from budget.services.agreements import (
     agreement_create,
     planned_payment_add,
@@ -38,9 +45,11 @@ from chantiers.models import (
     SpaceMembership,
 )
 from chantiers.services import decision_record, meeting_schedule
+from demo import temiscamingue
 from organisations.models import Citizen, Membership, Organisation, User
 from organisations.roles import COORDINATION, PARTENAIRE, PERSONNEL, ensure_role_groups
 from plans.models import Objective, Plan, PlanAction, Theme
+from plans.services import plan_years_ensure
 from privacy.models import Consent, ConsentPurpose
 from privacy.services import consent_give
 from projects.models import (
@@ -55,12 +64,13 @@ from projects.models import (
     ProjectStatus,
     ProjectYearAmount,
     ReportDeadline,
+    ReviewCriterion,
 )
 from projects.services.filing import project_create
 from projects.services.reports import report_attachments_add
 from projects.services.review import board_decision_record, review_open, review_recommend, review_save_scores
 from projects.services.status import project_change_status
-from reference.data import ALLIANCE, load_reference_data
+from reference.data import ALLIANCE, REVIEW_CRITERIA, load_reference_data
 
 S = ProjectStatus
 D = datetime.date
@@ -189,6 +199,13 @@ ORGANISATIONS = {
     },
 }
 
+ASIS = ALLIANCE["slug"]
+SECOND = temiscamingue.ALLIANCE["slug"]
+AllianceRoleKind = AllianceRole.Role
+
+# The demo logins. `group` is the global Django group (None: none), `alliance_roles` the role held in each alliance
+# (by slug). The groups are global: the second alliance's coordinator and the regional funder hold no Coordination or
+# Personnel group, which would reach every alliance; what they do comes from their role in the alliances.
 USERS = [
     {
         "username": "coordination",
@@ -198,6 +215,7 @@ USERS = [
         "is_staff": True,
         "organisation": RNVVS,
         "role": Membership.Role.RESPONSABLE,
+        "alliance_roles": [(ASIS, AllianceRoleKind.COORDINATION)],
     },
     {
         "username": "personnel",
@@ -207,6 +225,7 @@ USERS = [
         "is_staff": False,
         "organisation": RNVVS,
         "role": Membership.Role.MEMBER,
+        "alliance_roles": [(ASIS, AllianceRoleKind.PERSONNEL)],
     },
     {
         "username": "partenaire",
@@ -216,6 +235,7 @@ USERS = [
         "is_staff": False,
         "organisation": "famille",
         "role": Membership.Role.RESPONSABLE,
+        "alliance_roles": [],
     },
     {
         "username": "partenaire2",
@@ -225,6 +245,28 @@ USERS = [
         "is_staff": False,
         "organisation": "emploi",
         "role": Membership.Role.RESPONSABLE,
+        "alliance_roles": [],
+    },
+    {
+        "username": "coordination2",
+        "first_name": "Nadia",
+        "last_name": "Rivest",
+        "group": None,
+        "is_staff": True,  # as ASIS's coordination: the admin's access, with none of its global permissions
+        "organisation": temiscamingue.COORDINATING,
+        "role": Membership.Role.RESPONSABLE,
+        "alliance_roles": [(SECOND, AllianceRoleKind.COORDINATION)],
+    },
+    {
+        "username": "region",
+        "first_name": "Robert",
+        "last_name": "Dallaire",
+        "group": None,
+        "is_staff": False,
+        # A plain member: a responsable would manage the funder organisation's members.
+        "organisation": temiscamingue.REGIONAL_FUNDER,
+        "role": Membership.Role.MEMBER,
+        "alliance_roles": [(ASIS, AllianceRoleKind.FUNDER), (SECOND, AllianceRoleKind.FUNDER)],
     },
 ]
 USERNAMES = [user["username"] for user in USERS]
@@ -865,7 +907,8 @@ PROJECTS = [
 
 @transaction.atomic
 def load_demo_data() -> dict[str, int | bool]:
-    """Load the demo (once) and (re)set the four demo logins; counts of demo rows, and whether this run created them.
+    """Load the demo (each alliance's once) and (re)set the demo logins; counts of demo rows, and whether this run
+    created any.
 
     Refuses (DemoRefused) when DEBUG is off: demo accounts must never exist in production.
     """
@@ -874,17 +917,29 @@ def load_demo_data() -> dict[str, int | bool]:
     if not Plan.objects.exists():
         load_reference_data()
     ensure_role_groups()
-    created = not Organisation.objects.filter(is_demo=True).exists()
-    if created:
-        _create_demo()
-    else:
-        _ensure_users(_organisations_by_key())
-    return {**demo_counts(), "created": created}
+    asis_missing = not Organisation.objects.filter(
+        is_demo=True, name__in=[data["name"] for data in ORGANISATIONS.values()]
+    ).exists()
+    second_missing = not Alliance.objects.filter(slug=SECOND).exists()
+    if asis_missing:
+        _create_organisations(ORGANISATIONS)
+    if second_missing:
+        _create_organisations(temiscamingue.ORGANISATIONS)
+        _create_second_alliance(_organisations_by_key())
+    orgs = _organisations_by_key()
+    _ensure_regional_funder(orgs)
+    users = _ensure_users(orgs)
+    if asis_missing:
+        _create_demo(orgs, users)
+    if second_missing:
+        _create_second_demo(orgs, users)
+    return {**demo_counts(), "created": asis_missing or second_missing}
 
 
 def demo_counts() -> dict[str, int]:
     demo_projects = ActionProject.objects.filter(is_demo=True)
     return {
+        "alliances": Alliance.objects.filter(slug__in=[ASIS, SECOND]).count(),
         "organisations": Organisation.objects.filter(is_demo=True).count(),
         "citizens": Citizen.objects.filter(is_demo=True).count(),
         "spaces": Space.objects.filter(is_demo=True).count(),
@@ -898,28 +953,38 @@ def demo_counts() -> dict[str, int]:
 
 
 def demo_logins() -> list[tuple[str, str, str]]:
-    """(login, role, organisation) of each demo account; the organisation only for partners."""
+    """(login, role, where) of each demo account: a partner's organisation; for a login whose role comes from the
+    alliances alone (no group), the role and the alliances it holds it in; nothing for ASIS's Coordination and
+    Personnel."""
     orgs = _organisations_by_key()
-    return [
-        (user["username"], user["group"], orgs[user["organisation"]].name if user["group"] == PARTENAIRE else "")
-        for user in USERS
-    ]
+    alliances = {alliance.slug: alliance for alliance in Alliance.objects.filter(slug__in=[ASIS, SECOND])}
+    logins = []
+    for user in USERS:
+        if user["group"] is None:
+            roles = dict.fromkeys(role for _slug, role in user["alliance_roles"])
+            where = " et ".join(
+                alliances[slug].acronym or alliances[slug].name for slug, _role in user["alliance_roles"]
+            )
+            logins.append((user["username"], ", ".join(str(role.label) for role in roles), where))
+        else:
+            where = orgs[user["organisation"]].name if user["group"] == PARTENAIRE else ""
+            logins.append((user["username"], user["group"], where))
+    return logins
 
 
-def _create_demo() -> None:
-    plan = Plan.objects.order_by("start_date").first()
+def _create_demo(orgs: dict[str, Organisation], users: dict[str, User]) -> None:
+    """ASIS's demo: citizens, objectives, spaces and meetings, targets, projects and their money."""
+    plan = Alliance.objects.get(slug=ASIS).plans.order_by("start_date", "pk").first()
     themes = {theme.order: theme for theme in plan.themes.all()}
     years = {year.number: year for year in plan.years.all()}
     sources = {source.code: source for source in plan.funding_sources.all()}
 
-    orgs = _create_organisations()
-    users = _ensure_users(orgs)
-    # Who speaks for an organisation that has a demo login (Personnel only reads).
-    delegates = {orgs[data["organisation"]].pk: users[data["username"]] for data in USERS if data["group"] != PERSONNEL}
-    citizens = _create_citizens()
-    objectives = _create_objectives(themes, orgs)
-    spaces = _create_spaces(themes, orgs, citizens, users["coordination"])
-    _create_meetings(spaces, citizens, delegates)
+    delegates = _delegates(orgs, users)
+    citizens = _create_citizens(CITIZENS)
+    objectives = _create_objectives(themes, orgs, OBJECTIVES, timeline="2013-2014 à 2015-2016")
+    spaces = _create_spaces(CHANTIERS, themes, orgs, citizens, users["coordination"])
+    _create_meetings(CHANTIERS, PLACES, spaces, citizens, delegates)
+    _schedule_upcoming_meetings(spaces)
     _set_targets(plan, themes, years, users["coordination"])
     for data in PROJECTS:
         _create_project(
@@ -934,6 +999,93 @@ def _create_demo() -> None:
             delegates=delegates,
         )
     _move_targets(plan, themes, years, users["coordination"])
+
+
+def _delegates(orgs: dict[str, Organisation], users: dict[str, User]) -> dict[int, User]:
+    """Who speaks for an organisation that has a demo login: it attends meetings and files reports for it.
+    Personnel and the regional funder only read, so they speak for no one."""
+    return {
+        orgs[data["organisation"]].pk: users[data["username"]]
+        for data in USERS
+        if data["group"] != PERSONNEL
+        and not (data["alliance_roles"] and all(role == AllianceRoleKind.FUNDER for _s, role in data["alliance_roles"]))
+    }
+
+
+# ---------------------------------------------------------------- the second alliance (demo/temiscamingue.py)
+
+
+def _create_second_alliance(orgs: dict[str, Organisation]) -> Alliance:
+    """The alliance itself, before the logins, which hold their roles in it."""
+    alliance = Alliance(**temiscamingue.ALLIANCE, coordinating_organisation=orgs[temiscamingue.COORDINATING])
+    alliance.full_clean()
+    alliance.save()
+    alliance.funders.set([orgs[key] for key in temiscamingue.FUNDERS])
+    return alliance
+
+
+def _ensure_regional_funder(orgs: dict[str, Organisation]) -> None:
+    """The regional funder funds both demo alliances (listed among each one's funders)."""
+    funder = orgs[temiscamingue.REGIONAL_FUNDER]
+    for alliance in Alliance.objects.filter(slug__in=[ASIS, SECOND]):
+        alliance.funders.add(funder)
+
+
+def _create_second_demo(orgs: dict[str, Organisation], users: dict[str, User]) -> None:
+    """The second alliance's plans, oldest first: each is current while its work is recorded, as it was at the
+    time; then the first is closed and the next one starts."""
+    alliance = Alliance.objects.get(slug=SECOND)
+    coordinator = users["coordination2"]
+    delegates = _delegates(orgs, users)
+    citizens = _create_citizens(temiscamingue.CITIZENS)
+    plans = temiscamingue.PLANS
+    for index, spec in enumerate(plans):
+        plan = Plan(
+            alliance=alliance,
+            status=Plan.Status.CURRENT,
+            source_note="Données fictives, pour la démonstration du portail.",
+            **spec["plan"],
+        )
+        plan.full_clean()
+        plan.save()
+        years = {year.number: year for year in plan_years_ensure(plan=plan, count=3)}
+        themes = {
+            order: Theme.objects.create(plan=plan, order=order, name=name, slug=slugify(name)[:80])
+            for order, name in spec["themes"].items()
+        }
+        for order, (name, description) in enumerate(REVIEW_CRITERIA, start=1):
+            ReviewCriterion.objects.create(plan=plan, order=order, name=name, description=description)
+        sources = {source["code"]: FundingSource.objects.create(plan=plan, **source) for source in spec["sources"]}
+        objectives = _create_objectives(themes, orgs, spec["objectives"], timeline=spec["timeline"])
+        spaces = _create_spaces(spec["spaces"], themes, orgs, citizens, coordinator)
+        is_past = index < len(plans) - 1
+        _create_meetings(spec["spaces"], temiscamingue.PLACES, spaces, citizens, delegates, all_done=is_past)
+        for data in spec["projects"]:
+            _create_project(
+                data,
+                themes=themes,
+                objectives=objectives,
+                years=years,
+                sources=sources,
+                orgs=orgs,
+                spaces=spaces,
+                by=coordinator,
+                delegates=delegates,
+            )
+        if is_past:
+            _close_past_plan(plan, coordinator)
+
+
+def _close_past_plan(plan: Plan, by: User) -> None:
+    """Close a plan whose work is all recorded. For now the status alone: once succession.services.plan_close is
+    merged, this calls it (by `by`), so the demo's closed plan has its final bilan frozen as a dated document, as a
+    coordinator closing it in the portal would leave it."""
+    plan.status = Plan.Status.CLOSED
+    plan.full_clean()
+    plan.save(update_fields=["status"])
+
+
+# ---------------------------------------------------------------- targets (ASIS)
 
 
 # The envelope's shares as the coordination could have set them in April 2013 (fictitious):
@@ -976,23 +1128,27 @@ def _move_targets(plan, themes, years, by) -> None:
     )
 
 
+# ---------------------------------------------------------------- people, organisations, the plan's rows
+
+
 def _organisations_by_key() -> dict[str, Organisation]:
-    names = {data["name"]: key for key, data in ORGANISATIONS.items()}
+    """Every demo organisation by its key (both alliances'), and the reference data's coordinating body."""
+    everyone = {**ORGANISATIONS, **temiscamingue.ORGANISATIONS}
+    names = {data["name"]: key for key, data in everyone.items()}
     orgs = {names[org.name]: org for org in Organisation.objects.filter(name__in=names)}
     orgs[RNVVS] = Organisation.objects.get(is_coordinating_body=True)
     return orgs
 
 
-def _create_organisations() -> dict[str, Organisation]:
-    for data in ORGANISATIONS.values():
-        org = Organisation(**{"status": Organisation.Status.APPROVED, **data}, city="Rouyn-Noranda", is_demo=True)
+def _create_organisations(organisations: dict[str, dict]) -> None:
+    for data in organisations.values():
+        org = Organisation(**{"status": Organisation.Status.APPROVED, "city": "Rouyn-Noranda", **data}, is_demo=True)
         org.full_clean()
         org.save()
-    return _organisations_by_key()
 
 
 def _ensure_users(orgs: dict[str, Organisation]) -> dict[str, User]:
-    """Create or reset the demo logins: password, names, group, staff flag, membership."""
+    """Create or reset the demo logins: password, names, group, staff flag, membership, roles in the alliances."""
     users = {}
     for data in USERS:
         user, _created = User.objects.get_or_create(username=data["username"])
@@ -1003,7 +1159,7 @@ def _ensure_users(orgs: dict[str, Organisation]) -> dict[str, User]:
         user.is_active = True
         user.set_password(DEMO_PASSWORD)
         user.save()
-        user.groups.set([Group.objects.get(name=data["group"])])
+        user.groups.set(Group.objects.filter(name=data["group"]) if data["group"] else [])
         Membership.objects.update_or_create(
             user=user, organisation=orgs[data["organisation"]], defaults={"role": data["role"], "left_on": None}
         )
@@ -1012,32 +1168,32 @@ def _ensure_users(orgs: dict[str, Organisation]) -> dict[str, User]:
     return users
 
 
-# The demo logins' role in ASIS's alliance, as their group gives them today.
-ALLIANCE_ROLE_OF_GROUP = {COORDINATION: AllianceRole.Role.COORDINATION, PERSONNEL: AllianceRole.Role.PERSONNEL}
-
-
 def _ensure_alliance_roles(users: dict[str, User]) -> None:
-    alliance = Alliance.objects.get(acronym=ALLIANCE["acronym"])
+    """Each login holds the role USERS gives it in each alliance; a role changed or ended since is replaced (the
+    ended one kept, as every ended role is)."""
+    alliances = {alliance.slug: alliance for alliance in Alliance.objects.filter(slug__in=[ASIS, SECOND])}
     for data in USERS:
-        wanted = ALLIANCE_ROLE_OF_GROUP.get(data["group"])
         user = users[data["username"]]
-        if wanted is None or role_in(user, alliance) == wanted:
-            continue
-        for held in AllianceRole.objects.open().filter(user=user, alliance=alliance):
-            alliance_role_end(role=held, by=None)
-        alliance_role_grant(user=user, alliance=alliance, role=wanted, by=None)
+        for slug, wanted in data["alliance_roles"]:
+            alliance = alliances[slug]
+            if role_in(user, alliance) == wanted:
+                continue
+            for held in AllianceRole.objects.open().filter(user=user, alliance=alliance):
+                alliance_role_end(role=held, by=None)
+            alliance_role_grant(user=user, alliance=alliance, role=wanted, by=None)
 
 
-def _create_citizens() -> dict[str, Citizen]:
+def _create_citizens(people: dict[str, dict]) -> dict[str, Citizen]:
     citizens = {}
-    for key, data in CITIZENS.items():
+    numbered = Citizen.objects.filter(is_demo=True).count()  # phone numbers follow the other alliance's citizens
+    for key, data in people.items():
         consent_on = data["consent_on"]
         citizen = Citizen(
             first_name=data["first_name"],
             last_name=data["last_name"],
             neighbourhood=data["neighbourhood"],
             email=f"{key}@example.org" if consent_on else "",
-            phone=f"819-555-02{len(citizens) + 1:02d}" if consent_on else "",
+            phone=f"819-555-02{numbered + len(citizens) + 1:02d}" if consent_on else "",
             consent_to_contact=consent_on is not None,
             consent_given_on=consent_on,
             notes="Personne fictive (démonstration).",
@@ -1055,9 +1211,11 @@ def _create_citizens() -> dict[str, Citizen]:
     return citizens
 
 
-def _create_objectives(themes: dict[int, Theme], orgs: dict[str, Organisation]) -> dict[int, Objective]:
+def _create_objectives(
+    themes: dict[int, Theme], orgs: dict[str, Organisation], objectives_data: dict, *, timeline: str
+) -> dict[int, Objective]:
     objectives = {}
-    for theme_order, data in OBJECTIVES.items():
+    for theme_order, data in objectives_data.items():
         objective = Objective.objects.create(
             theme=themes[theme_order],
             order=1,
@@ -1070,7 +1228,7 @@ def _create_objectives(themes: dict[int, Theme], orgs: dict[str, Organisation]) 
             order=1,
             title=data["action"],
             lead=orgs[data["lead"]],
-            timeline="2013-2014 à 2015-2016",
+            timeline=timeline,
             indicators=data["indicators"],
             is_demo=True,
         )
@@ -1079,10 +1237,11 @@ def _create_objectives(themes: dict[int, Theme], orgs: dict[str, Organisation]) 
     return objectives
 
 
-def _create_spaces(themes, orgs, citizens, coordinator) -> dict[str, Space]:
+def _create_spaces(chantiers: dict, themes, orgs, citizens, coordinator) -> dict[str, Space]:
     spaces = {}
-    for key, data in CHANTIERS.items():
+    for key, data in chantiers.items():
         space = Space(
+            alliance=themes[data["themes"][0]].plan.alliance,  # the alliance of the plan its themes belong to
             name=data["name"],
             kind=data["kind"],
             mandate=data["mandate"],
@@ -1105,16 +1264,15 @@ def _create_spaces(themes, orgs, citizens, coordinator) -> dict[str, Space]:
     return spaces
 
 
-def _create_meetings(spaces, citizens, delegates) -> None:
+def _create_meetings(chantiers: dict, places: dict, spaces, citizens, delegates, *, all_done: bool = False) -> None:
     """Past meetings with invitations, minutes, attendance and a decision with its follow-ups;
-    organisations without a demo login attend as such. Two upcoming meetings, scheduled as a
-    coordinator would (members invited)."""
-    for key, data in CHANTIERS.items():
+    organisations without a demo login attend as such. `all_done`: every follow-up is done (a closed plan's)."""
+    for key, data in chantiers.items():
         space = spaces[key]
         members = list(space.memberships.select_related("organisation").order_by("pk"))
         meetings = []
         for number, (day, place) in enumerate(data["meetings"], start=1):
-            meeting = _meeting(space, day, place, minutes=MINUTES)
+            meeting = _meeting(space, day, places[place], minutes=MINUTES)
             meetings.append(meeting)
             seated = [m for m in members if m.joined_on <= day]
             seated_citizens = [citizens[c] for c, _role, joined_on in data["citizens"] if joined_on <= day]
@@ -1132,7 +1290,11 @@ def _create_meetings(spaces, citizens, delegates) -> None:
                 )
             for citizen in seated_citizens:
                 Attendance.objects.create(meeting=meeting, citizen=citizen)
-        _record_decision(meetings[-1], members)
+        _record_decision(meetings[-1], members, all_done=all_done)
+
+
+def _schedule_upcoming_meetings(spaces: dict[str, Space]) -> None:
+    """Two of ASIS's meetings still to come, scheduled as a coordinator would (members invited)."""
     today = timezone.localdate()
     for key, days_ahead, place in UPCOMING_MEETINGS:
         meeting_schedule(
@@ -1154,7 +1316,7 @@ FOLLOW_UPS = [
 ]
 
 
-def _record_decision(meeting: Meeting, members) -> None:
+def _record_decision(meeting: Meeting, members, *, all_done: bool = False) -> None:
     lead = members[0].organisation
     today = timezone.localdate()
     decision_record(
@@ -1168,7 +1330,7 @@ def _record_decision(meeting: Meeting, members) -> None:
                 "done": done,
                 "done_on": meeting.date + datetime.timedelta(days=days - 5) if done else None,
             }
-            for what, days, done in FOLLOW_UPS
+            for what, days, done in ((what, days, done or all_done) for what, days, done in FOLLOW_UPS)
         ],
     )
 
@@ -1179,7 +1341,7 @@ def _meeting(space: Space, day: datetime.date, place: str, *, minutes: str) -> M
         date=day,
         start_time=MEETING_HOURS[0],
         end_time=MEETING_HOURS[1],
-        place=PLACES[place],
+        place=place,
         agenda=AGENDA,
         minutes=minutes,
         is_demo=True,

@@ -1,17 +1,22 @@
 """Synthetic volume for measuring the portal: other alliances of Quebec, reproducible from a seed.
 
 `generate_volume(scale=N, seed=2013)` adds N alliances (N rounded, at least one; a fractional scale
-gives one smaller alliance). Each has its own plan (six themes, three plan years, two funding sources),
-organisations and their people, citizens, concertation spaces and their meetings, action projects and
-their reports, commitments and payments. Scale 1 is about ASIS's size; the counts per unit are in
-`PER_UNIT` and every total is exact: `expected_counts(scale)`.
+gives one smaller alliance). Each is a real alliance: its coordinator's account (`coordination-<slug>`, an
+AllianceRole COORDINATION), its organisations and their people, citizens, a current plan (six themes, three plan
+years, two funding sources, concertation spaces and their meetings, action projects and their reports,
+commitments and payments) and the closed plan before it (four themes, two sources, finished projects, their
+reports and money, no spaces). One regional funder's account (`REGIONAL_FUNDER_USERNAME`, a member of
+`REGIONAL_FUNDER_NAME`, listed among every generated alliance's funders) holds the FUNDER role in all of them.
+The current plan at scale 1 is about ASIS's size; the counts per unit are in `PER_UNIT` (current plan) and
+`PAST_PER_UNIT` (closed plan), and every total is exact: `expected_counts(scale)`.
 
 Rows are written with `bulk_create`, one alliance at a time. `save()` does not run, so what it would
 compute is computed here (a meeting's duration) and the running totals (a source's committed and paid
 money, a commitment's paid money) are summed in Python from the rows written with them: `check_budget`
-passes afterwards. Each generated alliance is a real `Alliance` with its own current plan, starting on
-the same day as the instance's current plan; the alliances are created after the instance's, so
-`Plan.objects.current()` (the first alliance's current plan) does not change.
+passes afterwards. Each generated alliance's current plan starts on the same day as the instance's current plan,
+its closed plan three years before; the alliances are created after the instance's, so
+`Plan.objects.current()` (the first alliance's current plan) does not change. The closed plan is written
+closed (status CLOSED), with no frozen bilan: the volume measures reads, not the closing of plans.
 
 `generate_volume(scale=N, into_current=True)` grows the CURRENT plan instead: one very large alliance
 (N times ASIS's organisations, citizens, spaces, meetings, projects, reports and money) in the current
@@ -30,7 +35,8 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from alliances.models import Alliance
+from alliances.models import Alliance, AllianceRole
+from alliances.services import alliance_role_grant
 from budget.models import Agreement, Commitment, Disbursement, FundingSource
 from chantiers.models import (
     Attendance,
@@ -77,6 +83,12 @@ PER_UNIT = {
 }
 # The least an alliance needs to have a coordinating body, a lead and a partner, a space and a meeting.
 MINIMUM = {"organisations": 3, "citizens": 1, "spaces": 1, "projects": 1, "meetings": 1}
+# Rows per unit of scale of each alliance's closed plan: a quarter of the current plan's projects, all finished.
+PAST_PER_UNIT = {"projects": 50, "reports": 100, "commitments": 75, "disbursements": 150}
+PAST_MINIMUM = {"projects": 1}
+PAST_THEMES = 4  # the first four of THEMES
+REGIONAL_FUNDER_USERNAME = "region-volume"
+REGIONAL_FUNDER_NAME = "Direction régionale du FQIS (volume généré)"
 
 S = ProjectStatus
 # Share of each status among an alliance's projects (the review process as these alliances ran it).
@@ -136,6 +148,8 @@ PATHS = {
     ],
     S.WITHDRAWN: [S.DRAFT, S.SUBMITTED, S.WITHDRAWN],
 }
+# A closed plan's projects are finished: reported on, refused or withdrawn (the rest: FINAL_REPORT).
+PAST_STATUS_WEIGHTS = [(S.FINAL_REPORT, 50), (S.COMPLETED, 20), (S.REFUSED, 20), (S.WITHDRAWN, 10)]
 FUNDED = (S.ACCEPTED, S.AGREEMENT_SIGNED, S.IN_PROGRESS, S.COMPLETED, S.FINAL_REPORT)
 PAID = (S.AGREEMENT_SIGNED, S.IN_PROGRESS, S.COMPLETED, S.FINAL_REPORT)
 REPORTING = (S.IN_PROGRESS, S.COMPLETED, S.FINAL_REPORT)
@@ -279,14 +293,18 @@ LAST_NAMES = [
 
 
 def expected_counts(scale: float, *, into_current: bool = False) -> dict[str, int]:
-    """The exact number of rows of each kind `generate_volume(scale)` adds."""
+    """The exact number of rows of each kind `generate_volume(scale)` adds (both plans of every alliance)."""
     alliances = 1 if into_current else alliance_count(scale)
-    counts = {}
-    for key, per_unit in PER_UNIT.items():
-        total = round(per_unit * scale)
-        counts[key] = max(total, MINIMUM.get(key, 0) * alliances)
+    counts = _plan_counts(scale, alliances, PER_UNIT, MINIMUM)
+    if not into_current:
+        for key, value in _plan_counts(scale, alliances, PAST_PER_UNIT, PAST_MINIMUM).items():
+            counts[key] += value
     counts["alliances"] = alliances
     return counts
+
+
+def _plan_counts(scale: float, alliances: int, per_unit: dict, minimum: dict) -> dict[str, int]:
+    return {key: max(round(value * scale), minimum.get(key, 0) * alliances) for key, value in per_unit.items()}
 
 
 def alliance_count(scale: float) -> int:
@@ -367,9 +385,15 @@ class Generation:
     space_citizens: dict = field(default_factory=dict)
     # Funding sources to create: (code, name, funder); commitments are drawn 80 % / 20 % when there are two.
     sources: list = field(default_factory=list)
+    title_suffix: str = ""  # after each project's title: a closed plan's projects are told from the current ones
+
+
+def generated_alliances():
+    return Alliance.objects.filter(acronym__startswith=ACRONYM_PREFIX)
 
 
 def generated_plans():
+    """Every plan of the generated alliances: a closed one and a current one each."""
     return Plan.objects.filter(alliance__acronym__startswith=ACRONYM_PREFIX)
 
 
@@ -406,27 +430,91 @@ def generate_volume(
         )
     if into_current:
         return _grow_current(current, scale=scale, seed=seed, today=today, force=force)
-    already = generated_plans().count()
+    already = generated_alliances().count()
     if already and not force:
         raise VolumeAlreadyGenerated(
             f"Cette base contient déjà {already} alliance(s) générée(s) : relancez avec --force pour en ajouter d'autres."
         )
-    counts = expected_counts(scale)
-    alliances = counts["alliances"]
-    # Every generated alliance starts with the current plan and is created after its alliance: the instance's
-    # current plan stays the first alliance's.
+    alliances = alliance_count(scale)
+    counts = _plan_counts(scale, alliances, PER_UNIT, MINIMUM)
+    past_counts = _plan_counts(scale, alliances, PAST_PER_UNIT, PAST_MINIMUM)
+    # Every generated alliance's current plan starts with the instance's current plan, and the alliance is created
+    # after the instance's: the instance's current plan stays the first alliance's.
     start = current.start_date
     coordinator = current.alliance.coordinating_organisation
+    funder_organisation, funder = _regional_funder()
     totals = dict.fromkeys(PER_UNIT, 0)
     for index in range(alliances):
         number = already + index + 1
         share = {key: _share(counts[key], alliances, index) for key in PER_UNIT}
         alliance = Generation(number=number, rng=random.Random(seed * 1_000_003 + number), counts=share, today=today)
-        for key, made in _generate_alliance(alliance, start=start, mandator=coordinator).items():
-            totals[key] += made
+        made = _generate_alliance(alliance, start=start, mandator=coordinator)
+        # The closed plan draws from its own generator, so the current plan's rows stay those of a given seed.
+        past = Generation(
+            number=number,
+            rng=random.Random(f"{seed}:{number}:past"),
+            counts={key: _share(past_counts[key], alliances, index) for key in PAST_PER_UNIT},
+            today=today,
+        )
+        for key, value in _generate_past_plan(past, alliance, start=start).items():
+            made[key] += value
+        _grant_roles(alliance, past.rng, funder_organisation=funder_organisation, funder=funder)
+        for key, value in made.items():
+            totals[key] += value
         if log:
             log(f"alliance {index + 1}/{alliances}")
     return totals
+
+
+def _regional_funder() -> tuple[Organisation, User]:
+    """The regional funder's organisation and account, created once (a run with --force funds its alliances too)."""
+    organisation, _created = Organisation.objects.get_or_create(
+        name=REGIONAL_FUNDER_NAME,
+        defaults={
+            "kind": Organisation.Kind.PUBLIC,
+            "sector": "Financement public",
+            "city": "Rouyn-Noranda",
+            "status": Organisation.Status.APPROVED,
+        },
+    )
+    user, _created = User.objects.get_or_create(
+        username=REGIONAL_FUNDER_USERNAME,
+        defaults={
+            "password": "!",  # unusable, as every generated account's
+            "first_name": "Bailleur",
+            "last_name": "régional",
+            "email": f"{REGIONAL_FUNDER_USERNAME}@example.org",
+        },
+    )
+    Membership.objects.get_or_create(
+        user=user,
+        organisation=organisation,
+        defaults={"role": Membership.Role.MEMBER, "joined_on": datetime.date(2013, 4, 1)},
+    )
+    return organisation, user
+
+
+def _grant_roles(a: Generation, rng: random.Random, *, funder_organisation: Organisation, funder: User) -> None:
+    """The alliance's coordinator (a responsable of its coordinating organisation) and the regional funder."""
+    alliance = a.plan.alliance
+    username = f"coordination-{alliance.slug}"
+    coordinator = User.objects.create(
+        username=username,
+        password="!",
+        first_name=rng.choice(FIRST_NAMES),
+        last_name=rng.choice(LAST_NAMES),
+        email=f"{username}@example.org",
+        calendar_token=uuid.UUID(int=rng.getrandbits(128)),
+    )
+    Membership.objects.create(
+        user=coordinator,
+        organisation=alliance.coordinating_organisation,
+        role=Membership.Role.RESPONSABLE,
+        joined_on=datetime.date(2013, 4, 1),
+    )
+    alliance_role_grant(user=coordinator, alliance=alliance, role=AllianceRole.Role.COORDINATION, by=None)
+    alliance.funders.add(funder_organisation)
+    alliance_role_grant(user=funder, alliance=alliance, role=AllianceRole.Role.FUNDER, by=None)
 
 
 def _grow_current(current: Plan, *, scale: float, seed: int, today: datetime.date, force: bool) -> dict[str, int]:
@@ -502,16 +590,7 @@ def _generate_alliance(a: Generation, *, start: datetime.date, mandator: Organis
         description="Alliance générée pour mesurer le portail (generate_volume).",
         source_note="Données synthétiques (python manage.py generate_volume).",
     )
-    first = Plan.fiscal_year_start(start)
-    a.years = PlanYear.objects.bulk_create(
-        PlanYear(
-            plan=a.plan,
-            number=n,
-            start_date=PlanYear.fiscal_bounds(first, n - 1)[0],
-            end_date=PlanYear.fiscal_bounds(first, n - 1)[1],
-        )
-        for n in (1, 2, 3)
-    )
+    a.years = _create_years(a.plan)
     a.themes = Theme.objects.bulk_create(
         Theme(plan=a.plan, order=order, name=name, slug=slugify(name)[:80])
         for order, name in enumerate(THEMES, start=1)
@@ -536,6 +615,45 @@ def _generate_alliance(a: Generation, *, start: datetime.date, mandator: Organis
         "commitments": commitments,
         "disbursements": disbursements,
     }
+
+
+def _generate_past_plan(past: Generation, current: Generation, *, start: datetime.date) -> dict[str, int]:
+    """The closed plan before the current one: three years earlier, its first themes, its two sources, finished
+    projects with their reports and money; the alliance's organisations and people, no space of its own."""
+    past.city, past.orgs, past.users, past.citizens = current.city, current.orgs, current.users, current.citizens
+    past.sources = current.sources
+    first = Plan.fiscal_year_start(start)
+    past.plan = Plan.objects.create(
+        title=f"Plan de lutte contre la pauvreté — {current.city} (plan précédent)",
+        alliance=current.plan.alliance,
+        status=Plan.Status.CLOSED,
+        start_date=first.replace(year=first.year - 3),
+        description="Plan terminé d'une alliance générée pour mesurer le portail (generate_volume).",
+        source_note="Données synthétiques (python manage.py generate_volume).",
+    )
+    past.title_suffix = f" ({past.plan.slug})"
+    past.years = _create_years(past.plan)
+    past.themes = Theme.objects.bulk_create(
+        Theme(plan=past.plan, order=order, name=name, slug=slugify(name)[:80])
+        for order, name in enumerate(THEMES[:PAST_THEMES], start=1)
+    )
+    projects, reports, commitments, disbursements = _create_projects(
+        past, weights=PAST_STATUS_WEIGHTS, rest=S.FINAL_REPORT
+    )
+    return {"projects": projects, "reports": reports, "commitments": commitments, "disbursements": disbursements}
+
+
+def _create_years(plan: Plan) -> list[PlanYear]:
+    first = Plan.fiscal_year_start(plan.start_date)
+    return PlanYear.objects.bulk_create(
+        PlanYear(
+            plan=plan,
+            number=n,
+            start_date=PlanYear.fiscal_bounds(first, n - 1)[0],
+            end_date=PlanYear.fiscal_bounds(first, n - 1)[1],
+        )
+        for n in (1, 2, 3)
+    )
 
 
 def _create_organisations(a: Generation) -> None:
@@ -612,6 +730,7 @@ def _create_spaces(a: Generation) -> None:
         theme = a.themes[n % len(a.themes)]
         spaces.append(
             Space(
+                alliance_id=a.plan.alliance_id,
                 name=f"{word} {theme.name.lower()} de {a.city}"
                 + (f" no {n // len(a.themes) + 1}" if n >= len(a.themes) else ""),
                 kind=kind,
@@ -705,20 +824,20 @@ def _create_meetings(a: Generation) -> tuple[int, int]:
     return len(meetings), len(attendances)
 
 
-def _statuses(rng: random.Random, count: int) -> list[str]:
-    weight = sum(w for _s, w in STATUS_WEIGHTS)
+def _statuses(rng: random.Random, count: int, weights=STATUS_WEIGHTS, rest=S.IN_PROGRESS) -> list[str]:
+    weight = sum(w for _s, w in weights)
     statuses = []
-    for status, w in STATUS_WEIGHTS:
+    for status, w in weights:
         statuses += [status] * (count * w // weight)
-    statuses += [S.IN_PROGRESS] * (count - len(statuses))
+    statuses += [rest] * (count - len(statuses))
     rng.shuffle(statuses)
     return statuses
 
 
-def _create_projects(a: Generation) -> tuple[int, int, int, int]:
+def _create_projects(a: Generation, *, weights=STATUS_WEIGHTS, rest=S.IN_PROGRESS) -> tuple[int, int, int, int]:
     rng = a.rng
     plan_start, plan_end = a.years[0].start_date, a.years[-1].end_date
-    statuses = _statuses(rng, a.counts["projects"])
+    statuses = _statuses(rng, a.counts["projects"], weights, rest)
     projects = []
     for n, status in enumerate(statuses):
         theme = a.themes[rng.randrange(len(a.themes))]
@@ -727,11 +846,11 @@ def _create_projects(a: Generation) -> tuple[int, int, int, int]:
         end = min(plan_end, start + datetime.timedelta(days=rng.randint(180, 700)))
         projects.append(
             ActionProject(
-                title=f"{PROJECT_WORDS[n % len(PROJECT_WORDS)]} — {a.city} {n + 1}",
+                title=f"{PROJECT_WORDS[n % len(PROJECT_WORDS)]} — {a.city} {n + 1}{a.title_suffix}",
                 lead=lead,
                 theme=theme,
                 objective=rng.choice(a.objectives.get(theme.pk) or [None]),
-                space=rng.choice(a.spaces) if rng.random() < 0.6 else None,
+                space=rng.choice(a.spaces) if a.spaces and rng.random() < 0.6 else None,
                 summary=f"Un projet de {lead.name} pour l'enjeu « {theme.name} ».",
                 description="Description du projet, de ses activités et de ses retombées attendues.",
                 target_population="Personnes et familles à faible revenu",

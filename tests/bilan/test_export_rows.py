@@ -43,9 +43,14 @@ def odd_demo(demo):
     without space, highlights before the period and blank ones."""
     plan = Plan.objects.select_related("alliance").get(alliance__acronym="ASIS")
     year = plan.years.get(number=2)
-    paid = Disbursement.objects.filter(paid_on__range=(year.start_date, year.end_date)).order_by("pk").first()
+    in_year = {"commitment__source__plan": plan, "paid_on__range": (year.start_date, year.end_date)}
+    paid = Disbursement.objects.filter(**in_year).order_by("pk").first()
     correct(paid, Decimal("-100.25"), D(2014, 12, 1))
-    commitment = Commitment.objects.filter(decided_on__range=(year.start_date, year.end_date)).order_by("pk").first()
+    commitment = (
+        Commitment.objects.filter(source__plan=plan, decided_on__range=(year.start_date, year.end_date))
+        .order_by("pk")
+        .first()
+    )
     commitment_reduce(commitment=commitment, amount=Decimal("10.10"), reduced_on=D(2015, 1, 5), reason="Révision")
     projects = list(ActionProject.objects.filter(theme__plan=plan).order_by("pk"))
     ActionProject.objects.filter(pk=projects[0].pk).update(title='=HYPERLINK("http://exemple.test";"clic")')
@@ -119,20 +124,22 @@ def test_the_xlsx_of_many_chunks_holds_every_project_and_the_database_money_to_t
 
     committed = {
         row["project"]: row["t"]
-        for row in Commitment.objects.filter(decided_on__range=(start, end))
+        for row in Commitment.objects.filter(source__plan=odd_demo, decided_on__range=(start, end))
         .values("project")
         .annotate(t=Sum(Commitment.CURRENT))
         .order_by()
     }
     paid = {
         row["commitment__project"]: row["t"]
-        for row in Disbursement.objects.filter(paid_on__range=(start, end))
+        for row in Disbursement.objects.filter(commitment__source__plan=odd_demo, paid_on__range=(start, end))
         .values("commitment__project")
         .annotate(t=Sum("amount"))
         .order_by()
     }
     for row in (
-        DisbursementCorrection.objects.filter(corrected_on__range=(start, end))
+        DisbursementCorrection.objects.filter(
+            disbursement__commitment__source__plan=odd_demo, corrected_on__range=(start, end)
+        )
         .values("disbursement__commitment__project")
         .annotate(t=Sum("delta"))
         .order_by()
@@ -143,8 +150,8 @@ def test_the_xlsx_of_many_chunks_holds_every_project_and_the_database_money_to_t
     for row in rows:  # each project's money, to the cent
         assert cents(row["Engagé"]) == cents(committed.get(row["ID projet"])), row["ID projet"]
         assert cents(row["Versé"]) == cents(paid.get(row["ID projet"])), row["ID projet"]
-    assert sum(cents(r["Engagé"]) for r in rows) == db_committed(start, end)
-    assert sum(cents(r["Versé"]) for r in rows) == db_disbursed(start, end)
+    assert sum(cents(r["Engagé"]) for r in rows) == db_committed(odd_demo, start, end)
+    assert sum(cents(r["Versé"]) for r in rows) == db_disbursed(odd_demo, start, end)
     money = sheet.cell(row=2, column=header.index("Engagé") + 1)
     assert money.number_format == '#,##0.00 "$"' and isinstance(money.value, (int, float))
 

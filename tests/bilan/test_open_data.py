@@ -26,12 +26,13 @@ def test_open_data_is_public_and_totals_equal_the_database(client, demo):
     public = ActionProject.objects.public()
     committed = Commitment.objects.filter(project__in=public).aggregate(t=Sum(Commitment.CURRENT))["t"]
     disbursed = Disbursement.objects.filter(commitment__project__in=public).aggregate(t=Sum(Disbursement.CURRENT))["t"]
-    assert committed == Decimal("228051.25")  # every demo commitment is on an accepted project
+    # Every demo commitment is on an accepted project; open data covers both demo alliances (ASIS: 228 051,25 $).
+    assert committed == Commitment.objects.aggregate(t=Sum(Commitment.CURRENT))["t"] == Decimal("440551.25")
 
     page = client.get(reverse("bilan:open-data"))
     assert page.status_code == 200
     text = page.content.decode().replace("\xa0", " ")
-    assert "228 051,25 $" in text
+    assert "440 551,25 $" in text
 
     data = json.loads(streamed(client.get(reverse("bilan:open-data-json"))))
     assert {p["id"] for p in data["projets"]} == set(public.values_list("pk", flat=True))

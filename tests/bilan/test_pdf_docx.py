@@ -69,9 +69,10 @@ def m(value) -> str:
 
 
 def expected_sources(start, end, projects=None) -> list[tuple[str, str, str, str, str]]:
-    """Per source, from the ledger: (name, amount, committed, paid with corrections, left to commit)."""
+    """Per source of the current plan (the one the documents are of), from the ledger: (name, amount, committed,
+    paid with corrections, left to commit)."""
     out = []
-    for source in FundingSource.objects.order_by("order"):
+    for source in FundingSource.objects.filter(plan=Plan.objects.current()).order_by("order"):
         commitments = Commitment.objects.filter(source=source)
         payments = Disbursement.objects.filter(commitment__source=source, paid_on__range=(start, end))
         corrections = DisbursementCorrection.objects.filter(
@@ -158,7 +159,7 @@ def test_docx_of_the_demo_plan(demo_client):
     for row in sources + [total_row(sources)]:
         assert tuple(row) in {tuple(r) for r in rows}, row
     # Over the whole plan the documents hold the running totals of the sources.
-    totals = FundingSource.objects.totals()
+    totals = FundingSource.objects.filter(plan=plan).totals()
     assert (
         total_row(sources)[2:4]
         == (m(totals["committed"]), m(totals["disbursed"]))

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from budget.models import FundingSource
+from plans.models import Plan
 from tests.browser.conftest import describe, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -20,7 +21,7 @@ def test_commit_then_over_commit(live_server, page, axe, demo):
     log_in(page, live_server.url, "coordination")
     page.goto(live_server.url + "/enveloppe/")
     before = money(page.get_by_test_id("envelope-remaining").inner_text())
-    assert before == FundingSource.objects.totals()["remaining"]
+    assert before == FundingSource.objects.filter(plan=Plan.objects.current()).totals()["remaining"]
     violations = axe(page)
     assert violations == [], describe(violations)
 

@@ -4,6 +4,7 @@ the grid, recommends it and records the board's decision; every page passes axe-
 import pytest
 from playwright.sync_api import expect
 
+from plans.models import Plan
 from projects.models import BoardDecision, ProjectStatus, ReviewCriterion
 from tests.browser.conftest import describe, log_in
 
@@ -27,7 +28,7 @@ def test_coordinator_analyses_recommends_and_records_the_decision(live_server, p
     page.get_by_role("button", name="Ouvrir l'analyse").click()
     expect(page.get_by_role("heading", name=f"Analyse — {FILED}")).to_be_visible()
     page.get_by_label("Membres du comité d'analyse").fill("Marie Tremblay\nJean Gagnon")
-    criteria = list(ReviewCriterion.objects.filter(is_active=True).order_by("order"))
+    criteria = list(ReviewCriterion.objects.filter(plan=Plan.objects.current(), is_active=True).order_by("order"))
     assert len(criteria) == 7
     for criterion in criteria:
         page.get_by_label(f"Note : {criterion.name} (sur {criterion.max_score})").fill("4")

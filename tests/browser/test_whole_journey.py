@@ -186,7 +186,7 @@ def coordination_accepts(page, base, axe, camera, project):
     open_review.click()
     expect(page.get_by_role("heading", name=f"Analyse — {PROJECT}")).to_be_visible()
     page.get_by_label("Membres du comité d'analyse").fill("Sophie Lachance\nMarc Bélanger (Table des aînés)")
-    criteria = list(ReviewCriterion.objects.filter(is_active=True).order_by("order"))
+    criteria = list(ReviewCriterion.objects.filter(plan=project.theme.plan, is_active=True).order_by("order"))
     for score, criterion in zip((5, 4, 4, 3, 4, 4, 5), criteria):
         page.get_by_label(f"Note : {criterion.name} (sur {criterion.max_score})").fill(str(score))
     page.get_by_label(f"Commentaire : {criteria[0].name}").fill("Rejoint des personnes isolées des villages.")

@@ -8,11 +8,20 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import F
 
-from alliances.models import Alliance
+from alliances.models import Alliance, AllianceRole
+from alliances.selectors import alliances_coordinated_by, alliances_read_by, role_in
 from budget.models import Commitment, Disbursement, FundingSource
 from chantiers.models import Attendance, Meeting, Space
-from demo.volume import PER_UNIT, expected_counts, generated_plans, generated_sources
-from organisations.models import Citizen, Organisation
+from demo.volume import (
+    PAST_PER_UNIT,
+    PER_UNIT,
+    REGIONAL_FUNDER_USERNAME,
+    expected_counts,
+    generated_alliances,
+    generated_plans,
+    generated_sources,
+)
+from organisations.models import Citizen, Organisation, User
 from plans.models import Plan
 from projects.models import ActionProject, ProgressReport, ProjectStatus
 
@@ -108,24 +117,27 @@ def test_counts_are_proportional_to_the_scale(asis):
     output = generate()
     expected = expected_counts(SCALE)
     plans = generated_plans()
-    assert plans.count() == expected["alliances"] == 1
+    assert generated_alliances().count() == expected["alliances"] == 1
+    assert plans.count() == 2 * expected["alliances"]  # a closed plan and a current one each
     assert Plan.objects.current() == asis  # the ASIS plan stays the one the portal shows
-    # Each generated plan is the current plan of a real alliance of its own; ASIS's alliance stays the default.
+    # Each generated alliance is a real alliance with its own current plan; ASIS's alliance stays the default.
     generated = Alliance.objects.filter(plans__in=plans).distinct()
     assert generated.count() == expected["alliances"]
     assert all(alliance.current_plan().alliance_id == alliance.pk for alliance in generated)
-    assert set(plans.values_list("status", flat=True)) == {Plan.Status.CURRENT}
+    assert sorted(plans.values_list("status", flat=True)) == [Plan.Status.CLOSED, Plan.Status.CURRENT]
     assert Alliance.objects.default() == asis.alliance
     assert Organisation.objects.filter(spaces__themes__plan__in=plans).exists()
     for key in COUNTED:
         assert COUNTED[key](plans).count() == expected[key], key
     assert Citizen.objects.count() - citizens_before == expected["citizens"]
-    assert expected["projects"] == round(PER_UNIT["projects"] * SCALE) == 20
-    assert "20 projects" in output
+    assert expected["projects"] == round((PER_UNIT["projects"] + PAST_PER_UNIT["projects"]) * SCALE) == 25
+    assert "25 projects" in output
 
 
 def test_expected_counts_scale_linearly():
-    assert expected_counts(100) == {**{key: value * 100 for key, value in PER_UNIT.items()}, "alliances": 100}
+    per_alliance = {key: value + PAST_PER_UNIT.get(key, 0) for key, value in PER_UNIT.items()}
+    assert expected_counts(100) == {**{key: value * 100 for key, value in per_alliance.items()}, "alliances": 100}
+    assert expected_counts(100, into_current=True)["projects"] == PER_UNIT["projects"] * 100
     assert expected_counts(1)["organisations"] == 40
     assert expected_counts(0.02)["organisations"] == 3  # the least an alliance needs
 
@@ -173,7 +185,42 @@ def test_refuses_a_second_run_unless_forced(asis):
     with pytest.raises(CommandError, match="--force"):
         generate()
     generate(force=True)
-    assert generated_plans().count() == 2
+    assert generated_alliances().count() == 2
+    # The next alliances are funded by the same regional funder's account.
+    assert alliances_read_by(User.objects.get(username=REGIONAL_FUNDER_USERNAME)).count() == 2
+    call_command("check_budget", stdout=StringIO())
+
+
+FINISHED = {ProjectStatus.FINAL_REPORT, ProjectStatus.COMPLETED, ProjectStatus.REFUSED, ProjectStatus.WITHDRAWN}
+
+
+def test_each_alliance_has_its_coordinator_a_closed_plan_and_a_current_plan(asis):
+    generate(scale=2)
+    alliances = list(generated_alliances().order_by("pk"))
+    assert len(alliances) == 2
+    funder = User.objects.get(username=REGIONAL_FUNDER_USERNAME)
+    for alliance in alliances:
+        closed, current = alliance.plans.order_by("start_date")
+        assert (closed.status, current.status) == (Plan.Status.CLOSED, Plan.Status.CURRENT)
+        assert alliance.current_plan() == current
+        assert closed.years.order_by("number").last().end_date < current.start_date
+        for plan in (closed, current):
+            assert plan.themes.exists() and plan.funding_sources.count() == 2
+            assert ActionProject.objects.filter(theme__plan=plan).exists()
+            assert Commitment.objects.filter(source__plan=plan).exists()
+            assert Disbursement.objects.filter(commitment__source__plan=plan).exists()
+        assert set(ActionProject.objects.filter(theme__plan=closed).values_list("status", flat=True)) <= FINISHED
+        # Its coordinator coordinates it, and it alone; the account has no password of its own.
+        coordinator = User.objects.get(username=f"coordination-{alliance.slug}")
+        assert list(alliances_coordinated_by(coordinator)) == [alliance]
+        assert not coordinator.has_usable_password() and not coordinator.groups.exists()
+        assert coordinator.organisation_ids() == {alliance.coordinating_organisation_id}
+        # The regional funder funds it.
+        assert role_in(funder, alliance) == AllianceRole.Role.FUNDER
+        assert alliance.funders.filter(memberships__user=funder).exists()
+    assert set(alliances_read_by(funder)) == set(alliances)
+    assert role_in(funder, asis.alliance) is None
+    assert not funder.has_usable_password() and not alliances_coordinated_by(funder).exists()
     call_command("check_budget", stdout=StringIO())
 
 

@@ -8,8 +8,9 @@ from demo.data import DEMO_PASSWORD, DemoRefused, demo_logins, load_demo_data
 class Command(BaseCommand):
     help = (
         "Charge les données fictives de démonstration (organisations, citoyens, lieux de concertation, rencontres, "
-        "projets, engagements, versements, rapports) et les quatre comptes de démonstration. Développement "
-        "seulement : refuse de s'exécuter quand DEBUG est désactivé. Idempotent."
+        "projets, engagements, versements, rapports) de deux alliances (l'ASIS et l'Alliance du Témiscamingue, avec "
+        "un plan terminé et un plan en cours) et les six comptes de démonstration. Développement seulement : refuse "
+        "de s'exécuter quand DEBUG est désactivé. Idempotent."
     )
 
     def handle(self, *args, **options):
@@ -22,7 +23,8 @@ class Command(BaseCommand):
         done = "Données de démonstration chargées" if counts["created"] else "Données de démonstration déjà présentes"
         self.stdout.write(
             self.style.SUCCESS(
-                f"{done} : {counts['organisations']} organisations, {counts['citizens']} citoyens, "
+                f"{done} : {counts['alliances']} alliances, {counts['organisations']} organisations, "
+                f"{counts['citizens']} citoyens, "
                 f"{counts['spaces']} lieux de concertation, {counts['meetings']} rencontres, "
                 f"{counts['projects']} projets, {counts['commitments']} engagements, "
                 f"{counts['disbursements']} versements, {counts['reports']} rapports d'étape. "
