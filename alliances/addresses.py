@@ -17,6 +17,9 @@ from django.urls import get_resolver, get_script_prefix, reverse, set_script_pre
 PLAN_SLUG = re.compile(r"^\d{4}-\d{4}(-\d+)?$")
 # The URLconf of the pages that belong to an alliance (the others, such as sign-in or the admin, belong to none)
 ALLIANCE_URLCONF = "asis.urls_alliance"
+# The region's pages (/region/...) compare alliances, so they belong to none, though an app names them among its
+# own (bilan:comparison): the middleware serves them without an alliance.
+REGION = "region"
 
 
 def prefix_of(alliance, plan=None) -> str:
@@ -48,7 +51,7 @@ def alliance_reverse(alliance, viewname, *, plan=None, args=None, kwargs=None) -
 @cache
 def reserved_slugs() -> frozenset[str]:
     """The first parts of the portal's own addresses (connexion, admin, projets ...): no alliance may take one."""
-    return frozenset(_first_parts(get_resolver().url_patterns)) | {"static", "media", "region"}
+    return frozenset(_first_parts(get_resolver().url_patterns)) | {"static", "media", REGION}
 
 
 def _first_parts(patterns):

@@ -4,7 +4,7 @@ from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.urls import Resolver404, get_script_prefix, resolve, set_script_prefix
 
-from alliances.addresses import ALLIANCE_URLCONF, PLAN_SLUG, prefix_of, reserved_slugs
+from alliances.addresses import ALLIANCE_URLCONF, PLAN_SLUG, REGION, prefix_of, reserved_slugs
 from alliances.models import Alliance, AllianceRole
 
 
@@ -23,7 +23,8 @@ class AllianceMiddleware:
     - /<page> of an alliance (today's addresses) with a single alliance on the instance: that alliance, as before
       alliances existed; with several, a redirect to the alliance of the person's role (the first alliance
       otherwise), except the home page, which lists the alliances.
-    - any other page (sign-in, the admin, the user guide, organisations, privacy): no alliance.
+    - any other page (sign-in, the admin, the user guide, organisations, privacy, the region's /region/...): no
+      alliance.
     """
 
     def __init__(self, get_response):
@@ -102,6 +103,8 @@ class AllianceMiddleware:
 
 
 def _is_alliance_page(path: str) -> bool:
+    if path.startswith(f"/{REGION}/"):  # the region's pages: of no alliance (alliances.addresses.REGION)
+        return False
     try:
         resolve(path, urlconf=ALLIANCE_URLCONF)
     except Resolver404:

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "projects",
     "budget",
     "bilan",
+    "succession",
     "pages",
     "reference",
     "demo",

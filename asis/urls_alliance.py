@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("", include("budget.urls")),
     path("", include("bilan.urls")),
+    path("", include("succession.urls")),
     path("", include("plans.urls")),
 ]

@@ -289,25 +289,41 @@ OPEN_DATA_COLUMNS = (
 )
 
 
+def open_data_row(p) -> tuple:
+    """A public project's row of OPEN_DATA_COLUMNS (the region's open data prepends its alliance)."""
+    return (p.pk, p.title, p.lead, p.theme, p.status_label, p.start_date, p.end_date, p.committed, p.disbursed)
+
+
 def open_data_table(projects: Callable[[], Iterable]) -> Table:
     """The public projects as a table; `projects()` gives them (bilan.selectors.open_data.open_projects streams them)."""
-    return Table(
-        "projets",
-        _("Projets"),
-        OPEN_DATA_COLUMNS,
-        lambda: (
-            (p.pk, p.title, p.lead, p.theme, p.status_label, p.start_date, p.end_date, p.committed, p.disbursed)
-            for p in projects()
-        ),
-    )
+    return Table("projets", _("Projets"), OPEN_DATA_COLUMNS, lambda: (open_data_row(p) for p in projects()))
 
 
-def open_data_json_lines(data, projects: Iterable) -> Iterator[str]:
-    """The open data as one JSON document, written a project at a time (for StreamingHttpResponse).
+def open_data_fields(p) -> dict:
+    """A public project as its JSON object (the region's open data adds its alliance)."""
+    return {
+        "id": p.pk,
+        "titre": p.title,
+        "organisation_porteuse": p.lead,
+        "enjeu": p.theme,
+        "statut": p.status,
+        "statut_libelle": p.status_label,
+        "debut": p.start_date.isoformat() if p.start_date else None,
+        "fin": p.end_date.isoformat() if p.end_date else None,
+        "engage": f"{p.committed:.2f}",
+        "verse": f"{p.disbursed:.2f}",
+    }
+
+
+def open_data_json_lines(
+    data, projects: Iterable, *, title: str | None = None, fields=open_data_fields
+) -> Iterator[str]:
+    """The open data as one JSON document, written a project at a time (for StreamingHttpResponse); `fields`
+    makes a project's object (the region's adds its alliance).
 
     Amounts as strings with two decimals ("1250.50"): exact, unlike JSON numbers read as floats."""
     head = {
-        "titre": _("Projets financés par l'Alliance pour la solidarité et l'inclusion sociale"),
+        "titre": title or _("Projets financés par l'Alliance pour la solidarité et l'inclusion sociale"),
         "genere_le": data.generated_at.isoformat(),
         "devise": "CAD",
         "total_engage": f"{data.committed:.2f}",
@@ -316,20 +332,6 @@ def open_data_json_lines(data, projects: Iterable) -> Iterator[str]:
     yield json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "projets": ['
     separator = "\n  "
     for p in projects:
-        yield separator + json.dumps(
-            {
-                "id": p.pk,
-                "titre": p.title,
-                "organisation_porteuse": p.lead,
-                "enjeu": p.theme,
-                "statut": p.status,
-                "statut_libelle": p.status_label,
-                "debut": p.start_date.isoformat() if p.start_date else None,
-                "fin": p.end_date.isoformat() if p.end_date else None,
-                "engage": f"{p.committed:.2f}",
-                "verse": f"{p.disbursed:.2f}",
-            },
-            ensure_ascii=False,
-        )
+        yield separator + json.dumps(fields(p), ensure_ascii=False)
         separator = ",\n  "
     yield "\n ]\n}\n"

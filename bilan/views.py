@@ -2,6 +2,8 @@
 
 Views parse the request, check access, validate the form, call a selector or a service, render."""
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -35,6 +37,8 @@ from projects.models import ActionProject
 
 IMPORT_SESSION_KEY = "bilan_progress_import"
 SPACES_SHOWN = 50  # spaces listed on the page in the tables by space (every one is in the exports)
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _plan(request) -> tuple[Plan, list[PlanYear], int | None]:
@@ -50,6 +54,34 @@ def _plan(request) -> tuple[Plan, list[PlanYear], int | None]:
     if not years:
         raise Http404
     return years[0].plan, years, years[0].data_version
+
+
+def _frozen_or_none(plan: Plan | None):
+    """The frozen bilan of a closed plan (succession.models.FrozenBilan, read through the plan's reverse accessor:
+    bilan never imports succession, which sits above it), or None: for a plan not closed (no query), or closed
+    without one. The bilan page and its PDF, XLSX and DOCX then serve it as it was frozen."""
+    if plan is None or not plan.is_archived:
+        return None
+    return getattr(plan, "frozen_bilan", None)
+
+
+def _frozen_for(request):
+    """The frozen bilan the request's plan shows (`request.plan`, set by the alliance and plan middleware), for
+    those who read the alliance's figures (Coordination, Personnel, the regional funder: the frozen bilan holds
+    every project); a partner keeps the live bilan of their own organisations' projects. None otherwise."""
+    if not (request.user.is_authenticated and request.user.reads_figures):
+        return None
+    return _frozen_or_none(getattr(request, "plan", None))
+
+
+def _frozen_document(frozen, extension: str, content_type: str):
+    """One of the frozen bilan's documents, its bytes exactly as stored when the plan closed."""
+    return FileResponse(
+        io.BytesIO(frozen.document(extension)),
+        as_attachment=True,
+        filename=frozen.file_name(extension),
+        content_type=content_type,
+    )
 
 
 def _page_number(request) -> int:
@@ -86,7 +118,11 @@ def _bilan(request, *, page: bool = False):
 @require_safe
 @login_required
 def bilan(request):
-    """The bilan of a period for this user (a partner's holds its organisations' projects only)."""
+    """The bilan of a period for this user (a partner's holds its organisations' projects only); a closed plan's
+    frozen bilan, as it was when the plan closed."""
+    frozen = _frozen_for(request)
+    if frozen is not None:
+        return render(request, "bilan/bilan_frozen.html", {"frozen": frozen, "plan": frozen.plan})
     form, report = _bilan(request, page=True)
     query = request.GET.urlencode()
     return render(
@@ -128,7 +164,11 @@ def bilan_csv(request, table):
 @require_safe
 @login_required
 def bilan_xlsx(request):
-    """The bilan as an XLSX workbook, one sheet per part, written to a temporary file and streamed."""
+    """The bilan as an XLSX workbook, one sheet per part, written to a temporary file and streamed (a closed plan's:
+    the workbook frozen when it closed)."""
+    frozen = _frozen_for(request)
+    if frozen is not None:
+        return _frozen_document(frozen, "xlsx", XLSX_TYPE)
     form, report = _bilan(request)
     if report is None:
         return HttpResponseBadRequest(
@@ -138,13 +178,17 @@ def bilan_xlsx(request):
         exports.xlsx_file(report),
         as_attachment=True,
         filename=exports.file_name(report, "xlsx"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX_TYPE,
     )
 
 
 def _document(request, write, extension: str, content_type: str):
     """The bilan as a document (PDF, DOCX): built into a temporary file by `write`, then streamed
-    from that file by FileResponse; see bilan/documents.py for what is held in memory meanwhile."""
+    from that file by FileResponse; see bilan/documents.py for what is held in memory meanwhile. A closed plan's
+    frozen bilan: the document as it was stored when the plan closed."""
+    frozen = _frozen_for(request)
+    if frozen is not None:
+        return _frozen_document(frozen, extension, content_type)
     form, report = _bilan(request)
     if report is None:
         return HttpResponseBadRequest(
@@ -166,9 +210,7 @@ def bilan_pdf(request):
 @login_required
 def bilan_docx(request):
     """The bilan as an editable Word document: headings, tables with header rows, no charts."""
-    return _document(
-        request, documents.docx_file, "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    )
+    return _document(request, documents.docx_file, "docx", DOCX_TYPE)
 
 
 # ---------------------------------------------------------------- open data (public)

@@ -141,6 +141,16 @@ class Commitment(LedgerEntry):
         help_text=_("Par exemple, le numéro de la résolution du conseil d'administration."),
     )
     note = models.TextField(_("note"), blank=True)
+    # The commitment of the previous plan whose remaining amount this one carries (budget.services.carry): the old
+    # one was reduced by the same amount, so the money is counted once.
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="carried_to",
+        verbose_name=_("reporté de l'engagement"),
+    )
 
     history = ChangeHistory(
         excluded_fields=["reduced_total", "disbursed_total"]

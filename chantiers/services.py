@@ -80,6 +80,14 @@ def space_restore(*, space: Space) -> Space:
     return space
 
 
+@transaction.atomic
+def space_themes_add(*, space: Space, themes) -> Space:
+    """Link the space to more themes (the next plan's themes it carries on): its links to earlier themes stay, so
+    a closed plan's pages still list it."""
+    space.themes.add(*themes)
+    return space
+
+
 def _seat(model, *, space, role, joined_on, **who):
     seat = model(space=space, role=role, joined_on=joined_on or timezone.localdate(), **who)
     seat.full_clean()

@@ -22,7 +22,7 @@ ROLE_LABELS = {
     FUNDER: _("Bailleur de fonds régional"),
 }
 
-DOMAIN_APPS = ("organisations", "alliances", "privacy", "plans", "chantiers", "projects", "budget")
+DOMAIN_APPS = ("organisations", "alliances", "privacy", "plans", "chantiers", "projects", "budget", "succession")
 
 # Rows that money or history hang on are archived, never deleted, even by coordination.
 NEVER_DELETED = {
@@ -42,6 +42,7 @@ NEVER_DELETED = {
     "fundingsource",
     "commitment",
     "disbursement",
+    "frozenbilan",  # a closed plan's final bilan, as it was frozen
     # Law 25: proof of consent, people's requests, the log of what was done, the incident register (five years)
     "consent",
     "privacyrequest",

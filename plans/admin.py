@@ -50,6 +50,7 @@ class ThemeAdmin(ModelAdmin):
     list_select_related = ["plan"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["carried_from"]  # set once, when the next plan carries the theme
     inlines = [ObjectiveInline]
 
 

@@ -255,6 +255,15 @@ class Theme(models.Model):
     slug = models.SlugField(_("identifiant"), max_length=80)
     description = models.TextField(_("description"), blank=True)
     orientation = models.TextField(_("orientation"), blank=True, help_text=_("« Une communauté qui… »"))
+    # The theme of the previous plan this one carries on (succession.services.plan_next_start).
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="carried_to",
+        verbose_name=_("reporté de l'enjeu"),
+    )
 
     class Meta:
         db_table = "chantiers_theme"

@@ -110,8 +110,9 @@ class ActionProjectAdmin(SimpleHistoryAdmin, ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # The status moves only along the review process; the requested amount is the sum of the
-        # yearly amounts, kept by projects.services.filing.project_save_draft.
-        return ["status", "amount_requested"] if obj else ["amount_requested"]
+        # yearly amounts, kept by projects.services.filing.project_save_draft. A continuation is made only
+        # when the next plan starts (projects.services.continuation).
+        return ["status", "amount_requested", "continues"] if obj else ["amount_requested", "continues"]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -141,6 +141,16 @@ class ActionProject(models.Model):
     amount_requested = models.DecimalField(_("montant demandé à l'enveloppe"), default=ZERO, **MONEY)
     status = models.CharField(_("statut"), max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.DRAFT)
     is_demo = models.BooleanField(_("donnée de démonstration"), default=False)
+    # The project of the previous plan this one continues (succession.services.plan_next_start): the old record
+    # stays as it was, with its money and reports, in the closed plan.
+    continues = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="continuations",
+        verbose_name=_("suite du projet"),
+    )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 

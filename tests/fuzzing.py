@@ -15,7 +15,18 @@ from django.urls import Resolver404, resolve, reverse
 
 from tests.test_authorization_matrix import MATRIX, OBJECTS, ROLES, actual_matrix
 
-PROJECT_APPS = ("organisations", "alliances", "privacy", "plans", "chantiers", "projects", "budget", "bilan", "asis")
+PROJECT_APPS = (
+    "organisations",
+    "alliances",
+    "privacy",
+    "plans",
+    "chantiers",
+    "projects",
+    "budget",
+    "bilan",
+    "succession",
+    "asis",
+)
 # Answers that are files, not HTML pages (the escaping of HTML does not apply; they are read elsewhere)
 NOT_HTML = ("text/csv", "application/", "text/calendar", "image/", "text/plain")
 
@@ -83,7 +94,8 @@ def fingerprint() -> dict:
         digest = hashlib.sha256()
         count = 0
         for row in model._base_manager.order_by("pk").values_list(*fields).iterator():
-            digest.update(repr(row).encode())
+            # bytes, not the memoryview PostgreSQL hands back for a BinaryField (its repr is an address)
+            digest.update(repr(tuple(bytes(v) if isinstance(v, memoryview) else v for v in row)).encode())
             count += 1
         prints[model._meta.label] = (count, digest.hexdigest()[:16])
     return prints

@@ -409,6 +409,15 @@ MATRIX = [
     ("bilan:open-data", None, (200, 200, 200, 200, 200)),
     ("bilan:open-data-csv", None, (200, 200, 200, 200, 200)),
     ("bilan:open-data-json", None, (200, 200, 200, 200, 200)),
+    # The region's pages (of no alliance): the comparison for the funder and each alliance's Coordination and
+    # Personnel (their alliance beside the region's total); the region's open data is public
+    ("bilan:comparison", None, (LOGIN, 403, 403, 200, 200)),
+    ("bilan:comparison-xlsx", None, (LOGIN, 403, 403, 200, 200)),
+    ("bilan:region-open-data-csv", None, (200, 200, 200, 200, 200)),
+    ("bilan:region-open-data-json", None, (200, 200, 200, 200, 200)),
+    # The succession of plans: Coordination of the plan's alliance closes it and starts the next one
+    ("succession:plan-close", None, (LOGIN, 403, 403, 403, 200)),
+    ("succession:plan-next", None, (LOGIN, 403, 403, 403, 200)),  # the plan is current: « close it first »
 ]
 
 
@@ -424,6 +433,9 @@ NOT_HTML = {
     "bilan:bilan-docx",
     "bilan:open-data-csv",
     "bilan:open-data-json",
+    "bilan:comparison-xlsx",
+    "bilan:region-open-data-csv",
+    "bilan:region-open-data-json",
     "help-image",
     "privacy:privacy-export-json",
     "privacy:privacy-export-csv",
@@ -476,6 +488,7 @@ FORMS_WITH_ERRORS = [
     ("budget:agreement-create", None, "coordination"),
     ("budget:planned-payment-add", "agreement of partenaire", "coordination"),
     ("budget:target-move", None, "coordination"),
+    ("succession:plan-close", None, "coordination"),
 ]
 
 

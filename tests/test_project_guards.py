@@ -12,7 +12,7 @@ from django.contrib import admin
 from django.core.management import call_command
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAIN_APPS = ("organisations", "alliances", "privacy", "plans", "chantiers", "projects", "budget")
+DOMAIN_APPS = ("organisations", "alliances", "privacy", "plans", "chantiers", "projects", "budget", "succession")
 
 
 @pytest.mark.django_db

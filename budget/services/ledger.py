@@ -50,7 +50,10 @@ def commitment_create(
     reference: str = "",
     note: str = "",
     by=None,
+    carried_from: Commitment | None = None,
 ) -> Commitment:
+    """Commit `amount` of `source` to an accepted project for one plan year. `carried_from`: the commitment of the
+    previous plan whose remaining amount this one carries (budget.services.carry, which reduces that one)."""
     amount = positive(amount)
     # The rule applies to the project's current status, under a lock: a project withdrawn
     # by someone else a moment ago receives nothing.
@@ -91,6 +94,7 @@ def commitment_create(
         reference=reference,
         note=note,
         created_by=by,
+        carried_from=carried_from,
     )
     commitment.full_clean()
     commitment.save()

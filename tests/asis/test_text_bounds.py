@@ -8,7 +8,18 @@ import importlib
 import pytest
 from django import forms
 
-PROJECT_APPS = ("asis", "organisations", "alliances", "privacy", "plans", "chantiers", "projects", "budget", "bilan")
+PROJECT_APPS = (
+    "asis",
+    "organisations",
+    "alliances",
+    "privacy",
+    "plans",
+    "chantiers",
+    "projects",
+    "budget",
+    "bilan",
+    "succession",
+)
 
 
 def project_form_classes() -> list[type]:

@@ -1,0 +1,62 @@
+"""The region's pages, which belong to no alliance (/region/...): the alliances side by side and its XLSX, for the
+regional funder and the alliances' coordinators; the open data of every alliance, for everyone.
+
+Who sees what is `bilan.selectors.comparison.comparison_for`: a person with no role in an alliance gets 403."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from bilan import exports, region_exports
+from bilan.selectors.comparison import comparison_for, region_open_projects
+from bilan.selectors.open_data import open_totals
+
+
+def _comparison(request):
+    comparison = comparison_for(request.user)
+    if comparison is None:
+        raise PermissionDenied
+    return comparison
+
+
+@require_safe
+@login_required
+def comparison(request):
+    """The alliances the person may compare, side by side, with the totals they may see."""
+    return render(request, "bilan/comparison.html", {"comparison": _comparison(request)})
+
+
+@require_safe
+@login_required
+def comparison_xlsx(request):
+    """The same comparison as an XLSX workbook."""
+    compared = _comparison(request)
+    return FileResponse(
+        region_exports.comparison_xlsx_file(compared),
+        as_attachment=True,
+        filename=region_exports.comparison_file_name(compared),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@require_safe
+def region_open_data_csv(request):
+    """Every public project of every alliance as CSV, with its alliance, streamed (read 500 at a time)."""
+    table = region_exports.region_open_data_table(region_open_projects)
+    response = StreamingHttpResponse(exports.csv_lines(table), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="projets-region.csv"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_safe
+def region_open_data_json(request):
+    """Every public project of every alliance as one JSON document, streamed (totals first, then the projects)."""
+    response = StreamingHttpResponse(
+        region_exports.region_open_data_json_lines(open_totals(), region_open_projects()),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
