@@ -387,7 +387,7 @@ MATRIX = [
     ("budget:project-budget", "public project of partenaire", (LOGIN, 200, 404, 200, 200)),
     ("budget:project-budget", "project of partenaire2", (LOGIN, 404, 200, 200, 200)),
     ("budget:disbursement-correct", "disbursement of partenaire", (LOGIN, 403, 403, 403, 200)),
-    ("budget:targets", None, (LOGIN, 403, 403, 403, 200)),
+    ("budget:targets", None, (LOGIN, 403, 403, 200, 200)),  # staff (and the regional funder) read them
     ("budget:target-move", None, (LOGIN, 403, 403, 403, 200)),
     ("budget:agreement-list", None, (LOGIN, 200, 200, 200, 200)),  # a partner's list holds its own agreements only
     ("budget:agreement-create", None, (LOGIN, 403, 403, 403, 200)),
