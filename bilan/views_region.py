@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 from bilan import exports, region_exports
 from bilan.selectors.comparison import comparison_for, region_open_projects
 from bilan.selectors.open_data import open_totals
+from plans.models import Plan
 
 
 def _comparison(request):
@@ -55,7 +56,7 @@ def region_open_data_csv(request):
 def region_open_data_json(request):
     """Every public project of every alliance as one JSON document, streamed (totals first, then the projects)."""
     response = StreamingHttpResponse(
-        region_exports.region_open_data_json_lines(open_totals(), region_open_projects()),
+        region_exports.region_open_data_json_lines(open_totals(Plan.objects.all()), region_open_projects()),
         content_type="application/json; charset=utf-8",
     )
     response["Access-Control-Allow-Origin"] = "*"

@@ -255,6 +255,7 @@ MATRIX = [
     ("home", None, (200, 200, 200, 200, 200)),
     ("plan", None, (200, 200, 200, 200, 200)),
     ("theme-detail", "theme", (200, 200, 200, 200, 200)),
+    ("plans:plan-list", None, (200, 200, 200, 200, 200)),  # an alliance's plans, each one's pages at its address
     ("healthz", None, (200, 200, 200, 200, 200)),
     ("help", None, (200, 200, 200, 200, 200)),  # the user guide is public, each of its three pages too
     ("help-guide", "guide for coordination", (200, 200, 200, 200, 200)),

@@ -64,6 +64,7 @@ LOGIN = "login"
 # reads ASIS's envelope, bilan and their exports, writes nothing). Any line of MATRIX not listed answers as anonymous
 # visitors' page would for a signed-in person without a role: every line is listed.
 ON_ASIS = {
+    ("plans:plan-list", None): (200, 200),
     ("home", None): (200, 200),
     ("plan", None): (200, 200),
     ("theme-detail", "theme"): (200, 200),
@@ -226,6 +227,7 @@ ON_ASIS = {
 # Témiscamingue's pages, at its address, for every role of both alliances: (url name, object of OBJECTS2) → answers
 # of ALL_ROLES. An anonymous visitor is sent to the sign-in page; ASIS's coordinator and staff hold no role there.
 ON_SECOND = [
+    ("plans:plan-list", None, (200, 200, 200, 200, 200, 200, 200)),
     ("home", None, (200, 200, 200, 200, 200, 200, 200)),
     ("plan", None, (200, 200, 200, 200, 200, 200, 200)),
     ("theme-detail", "theme", (200, 200, 200, 200, 200, 200, 200)),

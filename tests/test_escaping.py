@@ -184,8 +184,9 @@ def test_every_free_text_field_is_shown_inert_on_every_page():
     assert set(skipped) <= {
         "organisations.User.username",
         "plans.Theme.slug",
-        "alliances.Alliance.slug",  # a part of the alliance's future addresses (/rouyn-noranda/…)
+        "alliances.Alliance.slug",  # a part of the alliance's addresses (/rouyn-noranda/…)
         "alliances.HistoricalAlliance.slug",
+        "plans.Plan.slug",  # a part of a plan's addresses (/rouyn-noranda/2013-2016/…)
         "budget.FundingSource.code",
         "budget.HistoricalFundingSource.code",  # the history keeps the code as it was
     }, skipped

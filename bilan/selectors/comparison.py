@@ -340,7 +340,7 @@ def region_open_projects() -> Iterator[RegionOpenProject]:
     """Every public project of every alliance (`ActionProject.objects.public()`, as the alliance's open data),
     with its alliance, by alliance then as the alliance's open data orders them; read 500 at a time."""
     queryset = (
-        _open_queryset()
+        _open_queryset(Plan.objects.all())
         .annotate(alliance_slug=F("theme__plan__alliance__slug"), alliance_name=F("theme__plan__alliance__name"))
         .order_by(
             "theme__plan__alliance__name", "theme__plan__alliance_id", "theme__plan_id", "theme__order", "title", "pk"
