@@ -8,6 +8,10 @@ from alliances.addresses import PLAN_SLUG, is_alliance_address, prefix_of, reser
 from alliances.models import Alliance, AllianceRole
 
 
+# `/?alliances`: the list of the alliances, for a signed-in person (who is otherwise taken to their alliance's home)
+ALL_ALLIANCES = "alliances"
+
+
 class TemporaryRedirectKeepingMethod(HttpResponseRedirect):
     """307: a form posted to a former address is posted again, unchanged, to the alliance's address."""
 
@@ -22,7 +26,8 @@ class AllianceMiddleware:
     - /<alliance>/<page> and /<alliance>/<plan>/<page>: that alliance (and plan); 404 for an unknown plan.
     - /<page> of an alliance (today's addresses) with a single alliance on the instance: that alliance, as before
       alliances existed; with several, a redirect to the alliance of the person's role (the first alliance
-      otherwise), except the home page, which lists the alliances.
+      otherwise). The home page lists the alliances to a visitor, and to a signed-in person at /?alliances (/ takes
+      them to their alliance's home, as after signing in).
     - any other page (sign-in, the admin, the user guide, organisations, privacy, the region's /region/...): no
       alliance.
     """
@@ -64,8 +69,10 @@ class AllianceMiddleware:
         if len(alliances) == 1:
             request.alliance = alliances[0]
             return self._serve(request)  # one alliance: its pages at today's addresses
-        if len(alliances) == 0 or request.path_info == "/":
-            return self._serve(request)  # the home page lists the alliances
+        if len(alliances) == 0:
+            return self._serve(request)
+        if request.path_info == "/" and (not request.user.is_authenticated or ALL_ALLIANCES in request.GET):
+            return self._serve(request)  # the home page lists the alliances (to a signed-in person when asked)
         slug = self._alliance_of(request.user) or alliances[0].slug
         target = prefix_of(slug).rstrip("/") + request.get_full_path()
         if request.method in ("GET", "HEAD"):

@@ -131,3 +131,13 @@ def test_the_plans_page_lists_the_alliances_plans_with_their_state(client, two):
     assert text.index("Plan 2013-2016") < text.index("Plan 2010-2013")
     assert 'href="/rouyn-noranda/2010-2013/"' in text
     assert "Plan du Témiscamingue" not in text
+
+
+def test_with_several_alliances_a_signed_in_person_goes_home_to_their_alliance_and_may_list_them(client, two):
+    north, south, past, current, theirs = two
+    coordinator = f.make_user(alliances=[])
+    f.grant_role(coordinator, south, AllianceRole.Role.COORDINATION)
+    client.force_login(coordinator)
+    assert client.get("/")["Location"] == "/temiscamingue/"
+    listed = client.get("/?alliances")
+    assert listed.status_code == 200 and "Alliance de Rouyn-Noranda" in listed.content.decode()
