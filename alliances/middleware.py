@@ -7,7 +7,6 @@ from django.urls import Resolver404, get_script_prefix, resolve, set_script_pref
 from alliances.addresses import PLAN_SLUG, is_alliance_address, prefix_of, reserved_slugs
 from alliances.models import Alliance, AllianceRole
 
-
 # `/?alliances`: the list of the alliances, for a signed-in person (who is otherwise taken to their alliance's home)
 ALL_ALLIANCES = "alliances"
 
