@@ -46,7 +46,9 @@ class _CoordinationReader:
     is_anonymous = False
     is_coordinator = True
     is_personnel = False
+    is_funder = False
     sees_everything = True
+    reads_figures = True  # the bilan's figures are read by Coordination, Personnel and the funder (issue 17)
 
     def organisation_ids(self) -> set[int]:
         return set()
