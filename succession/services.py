@@ -48,7 +48,7 @@ class _CoordinationReader:
     is_personnel = False
     is_funder = False
     sees_everything = True
-    reads_figures = True  # the bilan's figures are read by Coordination, Personnel and the funder (issue 17)
+    reads_figures = True
 
     def organisation_ids(self) -> set[int]:
         return set()
