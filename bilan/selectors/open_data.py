@@ -46,13 +46,14 @@ class OpenData:
     count: int = 0
 
 
-def _public(plans):
-    """The accepted projects (ActionProject.objects.public()) of these plans."""
-    return ActionProject.objects.public().filter(theme__plan__in=plans)
+def _public(plans=None):
+    """The accepted projects (ActionProject.objects.public()) of these plans (of every plan: None, the region's)."""
+    public = ActionProject.objects.public()
+    return public if plans is None else public.filter(theme__plan__in=plans)
 
 
-def _open_queryset(plans):
-    """The accepted projects of these plans with lead, theme, money committed and paid."""
+def _open_queryset(plans=None):
+    """The accepted projects of these plans (of every plan: None) with lead, theme, money committed and paid."""
     from django.db.models import DecimalField, Subquery, Value
     from django.db.models.functions import Coalesce
 
@@ -98,8 +99,9 @@ def open_projects(plans) -> Iterator[OpenProject]:
         yield _open_project(project)
 
 
-def open_totals(plans) -> OpenData:
-    """The money committed to and paid on every public project of these plans (2 queries), no project lines."""
+def open_totals(plans=None) -> OpenData:
+    """The money committed to and paid on every public project of these plans (of every plan: None, the region's),
+    in 2 queries, no project lines."""
     public = _public(plans)
     committed = Commitment.objects.filter(project__in=public).aggregate(t=Sum(Commitment.CURRENT))["t"]
     disbursed = Disbursement.objects.filter(commitment__project__in=public).aggregate(t=Sum(Disbursement.CURRENT))["t"]

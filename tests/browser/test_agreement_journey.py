@@ -11,12 +11,14 @@ from projects.models import ProjectStatus
 from tests.browser.conftest import describe, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
+# The demo runs two alliances (issue 17): ASIS's pages are at its address
+ASIS = "/rouyn-noranda"
 PROJECT = "Stages d'insertion dans les entreprises locales"
 
 
 def test_coordinator_signs_an_agreement_and_schedules_payments(live_server, page, axe, demo):
     log_in(page, live_server.url, "coordination")
-    page.goto(live_server.url + "/enveloppe/")
+    page.goto(live_server.url + ASIS + "/enveloppe/")
     page.get_by_role("main").get_by_role("link", name="Conventions et calendriers de versements").click()
     page.wait_for_url("**/enveloppe/conventions/")
     violations = axe(page)
@@ -44,7 +46,7 @@ def test_coordinator_signs_an_agreement_and_schedules_payments(live_server, page
     violations = axe(page)
     assert violations == [], describe(violations)
     page.get_by_role("button", name="Ajouter l'échéance").click()
-    page.wait_for_url(live_server.url + agreement.get_absolute_url())
+    page.wait_for_url(live_server.url + ASIS + agreement.get_absolute_url())
 
     page.get_by_role("link", name="Prévoir un versement").click()
     page.get_by_label("Engagement").select_option(index=1)
@@ -54,7 +56,7 @@ def test_coordinator_signs_an_agreement_and_schedules_payments(live_server, page
     violations = axe(page)
     assert violations == [], describe(violations)
     page.get_by_role("button", name="Ajouter au calendrier").click()
-    page.wait_for_url(live_server.url + agreement.get_absolute_url())
+    page.wait_for_url(live_server.url + ASIS + agreement.get_absolute_url())
     waiting = PlannedPayment.objects.get(agreement=agreement)
     assert waiting.amount == Decimal("12500.50") and waiting.required_report.label == "Mi-parcours"
     row = page.get_by_test_id(f"planned-{waiting.pk}")
@@ -66,7 +68,7 @@ def test_coordinator_signs_an_agreement_and_schedules_payments(live_server, page
     page.get_by_label("Prévu le").fill("2015-11-15")
     page.get_by_label("Montant prévu").fill("5 000")
     page.get_by_role("button", name="Ajouter au calendrier").click()
-    page.wait_for_url(live_server.url + agreement.get_absolute_url())
+    page.wait_for_url(live_server.url + ASIS + agreement.get_absolute_url())
     first = PlannedPayment.objects.get(agreement=agreement, required_report__isnull=True)
     violations = axe(page)
     assert violations == [], describe(violations)
@@ -75,7 +77,7 @@ def test_coordinator_signs_an_agreement_and_schedules_payments(live_server, page
     row.get_by_label("Date du versement").fill("2015-11-16")
     row.get_by_label("Référence du paiement").fill("Chèque 2201")
     row.get_by_role("button", name="Verser").click()
-    page.wait_for_url(live_server.url + agreement.get_absolute_url())
+    page.wait_for_url(live_server.url + ASIS + agreement.get_absolute_url())
     expect(page.get_by_text("Versement de 5 000,00")).to_be_visible()
     first.refresh_from_db()
     assert first.disbursement == Disbursement.objects.get(reference="Chèque 2201")

@@ -7,6 +7,8 @@ from organisations.models import User
 from tests.browser.conftest import describe, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
+# The demo runs two alliances (issue 17): ASIS's pages are at its address
+ASIS = "/rouyn-noranda"
 
 
 def test_a_change_shows_in_the_history_page(live_server, page, axe, demo):
@@ -19,7 +21,7 @@ def test_a_change_shows_in_the_history_page(live_server, page, axe, demo):
     page.wait_for_url(live_server.url + organisation.get_absolute_url())
 
     page.get_by_role("link", name="Historique des modifications").click()
-    page.wait_for_url(f"{live_server.url}/historique/organisation/{organisation.pk}/")
+    page.wait_for_url(f"{live_server.url}{ASIS}/historique/organisation/{organisation.pk}/")
     newest = page.get_by_test_id("history-line").first
     text = newest.inner_text()
     assert "Modification" in text and "Secteur d'activité" in text and "Périnatalité et petite enfance" in text
@@ -32,5 +34,5 @@ def test_a_change_shows_in_the_history_page(live_server, page, axe, demo):
 def test_a_partner_is_refused_the_history_of_its_own_organisation(live_server, page, demo):
     organisation = User.objects.get(username="partenaire").memberships.get().organisation
     log_in(page, live_server.url, "partenaire")
-    response = page.goto(f"{live_server.url}/historique/organisation/{organisation.pk}/")
+    response = page.goto(f"{live_server.url}{ASIS}/historique/organisation/{organisation.pk}/")
     assert response.status == 403

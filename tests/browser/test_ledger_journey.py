@@ -8,15 +8,17 @@ from budget.models import Disbursement, DisbursementCorrection
 from tests.browser.conftest import describe, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
+# The demo runs two alliances (issue 17): ASIS's pages are at its address
+ASIS = "/rouyn-noranda"
 
 
 def test_correct_then_read_the_history_and_the_project_budget(live_server, page, axe, demo):
     disbursement = Disbursement.objects.select_related("commitment__project").order_by("-paid_on", "-pk").first()
     assert disbursement is not None, "the demo pays something"
     log_in(page, live_server.url, "coordination")
-    page.goto(live_server.url + "/enveloppe/")
+    page.goto(live_server.url + ASIS + "/enveloppe/")
     page.get_by_role("link", name=f"Corriger — {disbursement.commitment.project.title}").first.click()
-    page.wait_for_url(f"{live_server.url}/enveloppe/versements/{disbursement.pk}/corriger/")
+    page.wait_for_url(f"{live_server.url}{ASIS}/enveloppe/versements/{disbursement.pk}/corriger/")
     violations = axe(page)
     assert violations == [], describe(violations)
 
@@ -27,11 +29,11 @@ def test_correct_then_read_the_history_and_the_project_budget(live_server, page,
     assert not DisbursementCorrection.objects.exists()
     page.get_by_label("Motif").fill("Frais bancaires retenus")
     page.get_by_role("button", name="Enregistrer la correction").click()
-    page.wait_for_url(live_server.url + "/enveloppe/")
+    page.wait_for_url(live_server.url + ASIS + "/enveloppe/")
     assert DisbursementCorrection.objects.get().reason == "Frais bancaires retenus"
 
     page.get_by_role("main").get_by_role("link", name="Historique").click()
-    page.wait_for_url(live_server.url + "/enveloppe/historique/")
+    page.wait_for_url(live_server.url + ASIS + "/enveloppe/historique/")
     first = page.locator("tbody tr").first
     assert "Correction de versement" in first.inner_text() and "Frais bancaires retenus" in first.inner_text()
     page.get_by_label("Soldes au").fill("2015-03-31")
@@ -42,9 +44,9 @@ def test_correct_then_read_the_history_and_the_project_budget(live_server, page,
     violations = axe(page)
     assert violations == [], describe(violations)
 
-    page.goto(live_server.url + "/enveloppe/")
+    page.goto(live_server.url + ASIS + "/enveloppe/")
     page.get_by_role("link", name=disbursement.commitment.project.title, exact=True).first.click()
-    page.wait_for_url(f"{live_server.url}/enveloppe/projets/{disbursement.commitment.project_id}/")
+    page.wait_for_url(f"{live_server.url}{ASIS}/enveloppe/projets/{disbursement.commitment.project_id}/")
     expect(page.get_by_test_id("paid")).to_be_visible()
     violations = axe(page)
     assert violations == [], describe(violations)
