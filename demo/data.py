@@ -71,6 +71,7 @@ from projects.services.reports import report_attachments_add
 from projects.services.review import board_decision_record, review_open, review_recommend, review_save_scores
 from projects.services.status import project_change_status
 from reference.data import ALLIANCE, REVIEW_CRITERIA, load_reference_data
+from succession.services import plan_close
 
 S = ProjectStatus
 D = datetime.date
@@ -1077,12 +1078,9 @@ def _create_second_demo(orgs: dict[str, Organisation], users: dict[str, User]) -
 
 
 def _close_past_plan(plan: Plan, by: User) -> None:
-    """Close a plan whose work is all recorded. For now the status alone: once succession.services.plan_close is
-    merged, this calls it (by `by`), so the demo's closed plan has its final bilan frozen as a dated document, as a
-    coordinator closing it in the portal would leave it."""
-    plan.status = Plan.Status.CLOSED
-    plan.full_clean()
-    plan.save(update_fields=["status"])
+    """Close a plan whose work is all recorded, as a coordinator closing it in the portal would: its final bilan
+    frozen as a dated document (succession.services.plan_close, by `by`)."""
+    plan_close(plan=plan, closed_by=by, note="Bilan final adopté par le conseil d'administration (démonstration).")
 
 
 # ---------------------------------------------------------------- targets (ASIS)
