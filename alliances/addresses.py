@@ -11,7 +11,7 @@ import re
 from contextlib import contextmanager
 from functools import cache
 
-from django.urls import get_resolver, get_script_prefix, reverse, set_script_prefix
+from django.urls import Resolver404, get_resolver, get_script_prefix, resolve, reverse, set_script_prefix
 
 # A plan's address part: its years (2013-2016), with -2, -3 ... for a second plan of the same years
 PLAN_SLUG = re.compile(r"^\d{4}-\d{4}(-\d+)?$")
@@ -46,6 +46,17 @@ def alliance_reverse(alliance, viewname, *, plan=None, args=None, kwargs=None) -
     """The address of page `viewname` of `alliance` (of its `plan` when given), wherever it is asked from."""
     with addressed(alliance, plan):
         return reverse(viewname, args=args, kwargs=kwargs)
+
+
+def is_alliance_address(path: str) -> bool:
+    """Whether `path` (without an alliance's prefix) is the address of a page that belongs to an alliance."""
+    if path.startswith(f"/{REGION}/"):  # the region's pages: of no alliance
+        return False
+    try:
+        resolve(path, urlconf=ALLIANCE_URLCONF)
+    except Resolver404:
+        return False
+    return True
 
 
 @cache

@@ -4,7 +4,7 @@ from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.urls import Resolver404, get_script_prefix, resolve, set_script_prefix
 
-from alliances.addresses import ALLIANCE_URLCONF, PLAN_SLUG, REGION, prefix_of, reserved_slugs
+from alliances.addresses import PLAN_SLUG, is_alliance_address, prefix_of, reserved_slugs
 from alliances.models import Alliance, AllianceRole
 
 
@@ -50,7 +50,7 @@ class AllianceMiddleware:
                 return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
             request.plan_slug = plan_part
             rest = after
-        if request.method in ("GET", "HEAD") and not _is_alliance_page("/" + rest) and _is_page("/" + rest):
+        if request.method in ("GET", "HEAD") and not is_alliance_address("/" + rest) and _is_page("/" + rest):
             # A page of no alliance (sign-in, the admin, the guide) linked from an alliance's page: its own address
             query = request.META.get("QUERY_STRING", "")
             return HttpResponseRedirect(get_script_prefix() + rest + (f"?{query}" if query else ""))
@@ -58,7 +58,7 @@ class AllianceMiddleware:
         return self._serve(request, prefix_of(alliance, request.plan_slug))
 
     def _unprefixed(self, request):
-        if not _is_alliance_page(request.path_info):
+        if not is_alliance_address(request.path_info):
             return self._serve(request)  # a page of no alliance
         alliances = list(Alliance.objects.order_by("pk")[:2])  # 1
         if len(alliances) == 1:
@@ -100,16 +100,6 @@ class AllianceMiddleware:
             .values_list("alliance__slug", flat=True)
             .first()
         )
-
-
-def _is_alliance_page(path: str) -> bool:
-    if path.startswith(f"/{REGION}/"):  # the region's pages: of no alliance (alliances.addresses.REGION)
-        return False
-    try:
-        resolve(path, urlconf=ALLIANCE_URLCONF)
-    except Resolver404:
-        return False
-    return True
 
 
 def _is_page(path: str) -> bool:

@@ -19,6 +19,8 @@ from django.db.models import Count
 from django.test import Client
 from django.urls import reverse
 
+from alliances.addresses import addressed
+from alliances.models import Alliance, AllianceRole
 from asis import kept
 from chantiers.models import Meeting, Space
 from organisations.models import Organisation, User
@@ -41,23 +43,39 @@ def bench_user() -> User:
         user.set_unusable_password()
         user.save(update_fields=["password"])
         user.groups.add(*Group.objects.filter(name=COORDINATION))
+    # Coordination of the alliance whose pages are measured (the first one's: its roles are per alliance)
+    alliance = Alliance.objects.default()
+    if alliance is not None and not AllianceRole.objects.open().filter(user=user, alliance=alliance).exists():
+        AllianceRole.objects.create(user=user, alliance=alliance, role=AllianceRole.Role.COORDINATION)
     return user
 
 
 def pages() -> list[tuple[str, str]]:
-    """(name, URL) of each page measured; detail pages show the busiest entity of their kind."""
+    """(name, URL) of each page measured, at the first alliance's address (its current plan); detail pages show the
+    busiest entity of their kind in that alliance."""
     plan = Plan.objects.current()
+    alliance = plan.alliance
     theme = plan.themes.order_by("order").first()
-    space = Space.objects.annotate(n=Count("meetings")).order_by("-n", "pk").first()
-    meeting = Meeting.objects.annotate(n=Count("attendances")).order_by("-n", "pk").first()
+    space = Space.objects.filter(alliance=alliance).annotate(n=Count("meetings")).order_by("-n", "pk").first()
+    meeting = (
+        Meeting.objects.filter(space__alliance=alliance).annotate(n=Count("attendances")).order_by("-n", "pk").first()
+    )
     organisation = Organisation.objects.annotate(n=Count("led_projects")).order_by("-n", "pk").first()
-    project = ActionProject.objects.annotate(n=Count("commitments")).order_by("-n", "pk").first()
+    project = (
+        ActionProject.objects.filter(theme__plan=plan).annotate(n=Count("commitments")).order_by("-n", "pk").first()
+    )
+    organisation_url = organisation.get_absolute_url() if organisation else None  # a page of no alliance
+    with addressed(alliance):
+        return _found(theme, space, meeting, organisation_url, project)
+
+
+def _found(theme, space, meeting, organisation_url, project) -> list[tuple[str, str]]:
     found = [
         ("home", reverse("home")),
         ("theme", reverse("theme-detail", args=[theme.slug]) if theme else None),
         ("space", reverse("chantiers:space-detail", args=[space.pk]) if space else None),
         ("meeting", reverse("chantiers:meeting-detail", args=[meeting.pk]) if meeting else None),
-        ("organisation", organisation.get_absolute_url() if organisation else None),
+        ("organisation", organisation_url),
         ("project-list", reverse("projects:project-list")),
         ("project-detail", project.get_absolute_url() if project else None),
         ("envelope", reverse("budget:envelope")),

@@ -1078,9 +1078,9 @@ def _create_second_demo(orgs: dict[str, Organisation], users: dict[str, User]) -
 
 
 def _close_past_plan(plan: Plan, by: User) -> None:
-    """Close a plan whose work is all recorded, as a coordinator closing it in the portal would: its final bilan
-    frozen as a dated document (succession.services.plan_close, by `by`)."""
-    plan_close(plan=plan, closed_by=by, note="Bilan final adopté par le conseil d'administration (démonstration).")
+    """Close a plan whose work is all recorded, as its coordinator would in the portal: its final bilan is frozen
+    as a dated document (page, PDF, XLSX, DOCX)."""
+    plan_close(plan=plan, closed_by=by, note="Plan de démonstration terminé : son bilan final est figé.")
 
 
 # ---------------------------------------------------------------- targets (ASIS)

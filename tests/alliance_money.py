@@ -122,3 +122,10 @@ def two_alliances():
 def url(side, name, *args, plan=None, query: str = "") -> str:
     """The address of page `name` of `side`'s alliance (of its `plan` when given)."""
     return alliance_reverse(side.alliance, name, plan=plan, args=args) + query
+
+
+def asis_url(name, *args) -> str:
+    """The address of ASIS's page `name`: the demo runs two alliances (issue 17), where today's addresses redirect."""
+    from alliances.models import Alliance
+
+    return alliance_reverse(Alliance.objects.get(acronym="ASIS"), name, args=args)

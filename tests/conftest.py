@@ -11,8 +11,6 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 
-from alliances.models import Alliance, AllianceRole
-from chantiers.models import Space
 from organisations.models import Membership
 from organisations.roles import COORDINATION, PARTENAIRE, PERSONNEL
 from plans.models import Plan
@@ -20,7 +18,12 @@ from tests import factories as f
 
 
 @pytest.fixture
-def plan(db):
+def plan(request, db):
+    """The cast's test plan: a plan of an alliance of its own; with the ASIS reference data loaded too (`asis`), a
+    plan of ASIS's alliance in preparation (ASIS's plan stays the current one), so the instance keeps one alliance
+    and today's addresses serve it (alliances.middleware)."""
+    if "asis" in request.fixturenames:
+        return f.make_plan(alliance=request.getfixturevalue("asis").alliance)
     return f.make_plan()
 
 
@@ -30,37 +33,11 @@ def theme(plan):
 
 
 @pytest.fixture
-def asis(db, request):
+def asis(db):
     """The ASIS reference data as `load_asis` loads it (six themes, three plan years, two funding sources): its plan,
-    the current one. The tests' instance then runs one alliance, ASIS: the test plan (`plan`, made first when the
-    test uses it) joins ASIS as a plan in preparation, with its alliance's roles and spaces, so that today's
-    addresses serve ASIS's pages as on an instance of one alliance."""
-    test_plan = request.getfixturevalue("plan") if "plan" in request.fixturenames else None
+    the current one. A test that also uses `plan` gets a plan of ASIS's alliance (see `plan`)."""
     call_command("load_asis", stdout=StringIO())
-    asis_plan = Plan.objects.select_related("alliance").get(alliance__acronym="ASIS")
-    _join(asis_plan.alliance)
-    if test_plan is not None:
-        test_plan.refresh_from_db()
-    return asis_plan
-
-
-def _join(alliance):
-    """Move every other alliance's plans, spaces and roles into `alliance`, and drop the emptied alliances."""
-    others = Alliance.objects.exclude(pk=alliance.pk)
-    for plan in Plan.objects.filter(alliance__in=others):
-        plan.alliance, plan.slug = alliance, ""
-        if plan.status == Plan.Status.CURRENT:
-            plan.status = Plan.Status.PREPARATION
-        plan.save()
-    Space.objects.filter(alliance__in=others).update(alliance=alliance)
-    held = set(AllianceRole.objects.filter(alliance=alliance).values_list("user_id", flat=True))
-    for role in AllianceRole.objects.filter(alliance__in=others).order_by("pk"):
-        if role.user_id in held:
-            role.delete()
-        else:
-            held.add(role.user_id)
-            AllianceRole.objects.filter(pk=role.pk).update(alliance=alliance)
-    others.delete()
+    return Plan.objects.select_related("alliance").get(alliance__acronym="ASIS")
 
 
 @pytest.fixture

@@ -11,9 +11,12 @@ from urllib.parse import urljoin, urlsplit
 
 from django.apps import apps
 from django.db import connection
-from django.urls import Resolver404, resolve, reverse
+from django.urls import Resolver404, resolve
 
-from tests.test_authorization_matrix import MATRIX, OBJECTS, ROLES, actual_matrix
+from alliances.addresses import PLAN_SLUG
+from alliances.models import Alliance
+from tests.page_matrix import page_url
+from tests.test_authorization_matrix import MATRIX, ROLES, actual_matrix
 
 PROJECT_APPS = (
     "organisations",
@@ -67,7 +70,7 @@ def matrix_urls(roles=ROLES, *, pages_only=False):
     for name, obj, answers in MATRIX:
         if pages_only and name in EXPORTS:
             continue
-        path = reverse(name, kwargs=OBJECTS[obj]())
+        path = page_url(name, obj)
         for role, answer in zip(ROLES, answers):
             if role in roles and answer == 200:
                 urls.append((name, path, role))
@@ -174,6 +177,15 @@ class _FormParser(HTMLParser):
             self._textarea = None
 
 
+def _without_alliance(path: str) -> str:
+    """The address of a page without its alliance's (and plan's) prefix: what the URLconf names."""
+    first, _sep, rest = path.lstrip("/").partition("/")
+    if first and Alliance.objects.filter(slug=first).exists():
+        plan_part, _sep, after = rest.partition("/")
+        return "/" + (after if PLAN_SLUG.match(plan_part) else rest)
+    return path
+
+
 def page_forms(response, page_path):
     """The forms of an HTML answer, each with its absolute action path and its URL name."""
     parser = _FormParser()
@@ -182,7 +194,7 @@ def page_forms(response, page_path):
     for form in parser.forms:
         action = urlsplit(urljoin(page_path, form["action"] or page_path))
         try:
-            match = resolve(action.path)
+            match = resolve(_without_alliance(action.path))
         except Resolver404:
             continue
         name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name

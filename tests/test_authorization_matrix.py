@@ -13,7 +13,7 @@ from django.urls import reverse
 from chantiers.models import Space
 from organisations.models import Organisation
 from projects.models import ActionProject, ProgressReport
-from tests.page_matrix import LOGIN, MATRIX, OBJECTS, ROLES, actual_matrix, url_names
+from tests.page_matrix import LOGIN, MATRIX, ROLES, actual_matrix, page_url, url_names
 
 
 def test_every_url_has_a_decision():
@@ -28,7 +28,7 @@ def test_each_role_gets_the_decided_answer():
     clients = actual_matrix()
     wrong = []
     for name, obj, answers in MATRIX:
-        url = reverse(name, kwargs=OBJECTS[obj]())
+        url = page_url(name, obj)
         for role, expected in zip(ROLES, answers):
             response = clients[role].get(url)
             got = response.status_code
@@ -154,7 +154,7 @@ def test_a_partner_changes_no_status_amount_or_other_organisation():
         for name, obj, *only in PARTNER_REFUSED_POSTS:
             if only and username not in only[0]:
                 continue
-            response = clients[username].post(reverse(name, kwargs=OBJECTS[obj]()), payload)
+            response = clients[username].post(page_url(name, obj), payload)
             if response.status_code not in (403, 404):
                 wrong.append(f"{name} [{obj}] posted by {username}: {response.status_code}")
     assert not wrong, "\n".join(wrong)

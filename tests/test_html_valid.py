@@ -18,11 +18,11 @@ import pytest
 from tests.page_matrix import (
     MATRIX,
     NOT_HTML,
-    OBJECTS,
     ROLES,
     actual_matrix,
     forms_with_errors,
     html_pages,
+    page_url,
 )
 
 VNU = Path(__file__).resolve().parents[1] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -131,12 +131,11 @@ def test_every_page_for_every_role_is_valid_html(tmp_path):
             keep(page, response, "-errors")
 
     # The answers kept out of the HTML check are indeed not HTML (files, feeds, the health check).
-    from django.urls import reverse
 
     for name, obj, answers in MATRIX:
         if name in NOT_HTML and 200 in answers:
             role = ROLES[answers.index(200)]
-            response = clients[role].get(reverse(name, kwargs=OBJECTS[obj]()))
+            response = clients[role].get(page_url(name, obj))
             if response.get("Content-Type", "").startswith("text/html"):
                 wrong.append(f"{name} answers HTML: check it with the others (remove it from NOT_HTML)")
 

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 from django.db.models import Sum
-from django.urls import reverse
 from openpyxl import load_workbook
 
 from budget.models import (
@@ -18,6 +17,7 @@ from budget.models import (
 from organisations.models import User
 from plans.models import Plan
 from projects.models import ActionProject
+from tests.alliance_money import asis_url
 
 pytestmark = pytest.mark.django_db
 CENT = Decimal("0.01")
@@ -79,7 +79,7 @@ def test_csv_tables_hold_the_database_totals_to_the_cent(demo_client):
     )
     correct(paid, Decimal("-100.25"), year.start_date.replace(month=12, day=1))
 
-    response = client.get(reverse("bilan:bilan-csv", args=["budget"]), YEAR)
+    response = client.get(asis_url("bilan:bilan-csv", "budget"), YEAR)
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="bilan-asis-2014-2015-budget.csv"'
@@ -103,22 +103,22 @@ def test_csv_tables_hold_the_database_totals_to_the_cent(demo_client):
     ).aggregate(t=Sum(Commitment.CURRENT))["t"]
     assert Decimal(fqis["Reste à engager"]) == Decimal("467136.00") - to_date
 
-    projects = csv_rows(client.get(reverse("bilan:bilan-csv", args=["projets"]), YEAR))
+    projects = csv_rows(client.get(asis_url("bilan:bilan-csv", "projets"), YEAR))
     assert sum(Decimal(r["Engagé"]) for r in projects) == committed
     assert sum(Decimal(r["Versé"]) for r in projects) == disbursed
     assert {r["Projet"] for r in projects} >= {"Accompagnement-transport des aînés"}
 
     for table in TABLES:
-        response = client.get(reverse("bilan:bilan-csv", args=[table]), YEAR)
+        response = client.get(asis_url("bilan:bilan-csv", table), YEAR)
         assert response.status_code == 200 and csv_rows(response), table
-    assert client.get(reverse("bilan:bilan-csv", args=["inconnu"]), YEAR).status_code == 404
+    assert client.get(asis_url("bilan:bilan-csv", "inconnu"), YEAR).status_code == 404
 
 
 def test_xlsx_has_one_sheet_per_part_and_the_totals_of_the_page(demo_client):
     client = demo_client("personnel")
-    page = client.get(reverse("bilan:bilan"), {"periode": "plan"})
+    page = client.get(asis_url("bilan:bilan"), {"periode": "plan"})
     assert page.status_code == 200
-    response = client.get(reverse("bilan:bilan-xlsx"), {"periode": "plan"})
+    response = client.get(asis_url("bilan:bilan-xlsx"), {"periode": "plan"})
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="bilan-asis-2013-2016.xlsx"'
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
@@ -162,24 +162,24 @@ def test_a_partners_exports_hold_only_its_organisations_projects(demo_client):
         )
     )
     client = demo_client("partenaire")
-    rows = csv_rows(client.get(reverse("bilan:bilan-csv", args=["projets"]), {"periode": "plan"}))
+    rows = csv_rows(client.get(asis_url("bilan:bilan-csv", "projets"), {"periode": "plan"}))
     assert rows and {int(r["ID projet"]) for r in rows} <= own
-    response = client.get(reverse("bilan:bilan-xlsx"), {"periode": "plan"})
+    response = client.get(asis_url("bilan:bilan-xlsx"), {"periode": "plan"})
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     ids = {row[0].value for row in workbook["Projets"].iter_rows(min_row=2)}
     assert ids and ids <= own
     indicator_projects = {row[0].value for row in workbook["Indicateurs"].iter_rows(min_row=2)}
     assert indicator_projects <= own
     # Its money: only its projects' commitments.
-    budget = csv_rows(client.get(reverse("bilan:bilan-csv", args=["budget"]), {"periode": "plan"}))
+    budget = csv_rows(client.get(asis_url("bilan:bilan-csv", "budget"), {"periode": "plan"}))
     committed = sum(Decimal(r["Engagé dans la période"]) for r in budget if r["Axe"] == "Source")
     assert committed == Commitment.objects.filter(project__in=own).aggregate(t=Sum(Commitment.CURRENT))["t"]
 
 
 def test_exports_need_a_login_and_a_valid_period(client, demo):
-    assert client.get(reverse("bilan:bilan-xlsx")).status_code == 302
-    assert client.get(reverse("bilan:bilan-csv", args=["projets"])).status_code == 302
+    assert client.get(asis_url("bilan:bilan-xlsx")).status_code == 302
+    assert client.get(asis_url("bilan:bilan-csv", "projets")).status_code == 302
     client.force_login(User.objects.get(username="personnel"))
     bad = {"periode": "dates", "du": "2015-01-01", "au": "2014-01-01"}
-    assert client.get(reverse("bilan:bilan-xlsx"), bad).status_code == 400
-    assert client.get(reverse("bilan:bilan-csv", args=["projets"]), bad).status_code == 400
+    assert client.get(asis_url("bilan:bilan-xlsx"), bad).status_code == 400
+    assert client.get(asis_url("bilan:bilan-csv", "projets"), bad).status_code == 400

@@ -10,9 +10,13 @@ import pytest
 from django.db.models import Sum
 from django.urls import reverse
 
+from alliances.addresses import alliance_reverse
+from alliances.models import Alliance
+from asis.templatetags.asis_format import format_money
 from budget.models import Commitment, Disbursement
 from organisations.models import Citizen, User
 from projects.models import PUBLIC_STATUSES, ActionProject
+from tests.alliance_money import asis_url
 
 pytestmark = pytest.mark.django_db
 
@@ -22,25 +26,30 @@ def streamed(response) -> bytes:
     return b"".join(part if isinstance(part, bytes) else part.encode() for part in response.streaming_content)
 
 
-def test_open_data_is_public_and_totals_equal_the_database(client, demo):
-    public = ActionProject.objects.public()
+@pytest.mark.parametrize("acronym, total", [("ASIS", "228051.25"), (None, "212500.00")])
+def test_open_data_is_public_and_totals_equal_the_database(client, demo, acronym, total):
+    """Each demo alliance publishes its own public projects (issue 17); every demo commitment is on one of them."""
+    alliance = Alliance.objects.get(acronym="ASIS") if acronym else Alliance.objects.exclude(acronym="ASIS").get()
+    public = ActionProject.objects.public().filter(theme__plan__alliance=alliance)
     committed = Commitment.objects.filter(project__in=public).aggregate(t=Sum(Commitment.CURRENT))["t"]
     disbursed = Disbursement.objects.filter(commitment__project__in=public).aggregate(t=Sum(Disbursement.CURRENT))["t"]
-    # Every demo commitment is on an accepted project; open data covers both demo alliances (ASIS: 228 051,25 $).
-    assert committed == Commitment.objects.aggregate(t=Sum(Commitment.CURRENT))["t"] == Decimal("440551.25")
+    assert (
+        committed
+        == Commitment.objects.filter(source__plan__alliance=alliance).aggregate(t=Sum(Commitment.CURRENT))["t"]
+    )
 
-    page = client.get(reverse("bilan:open-data"))
+    page = client.get(alliance_reverse(alliance, "bilan:open-data"))
     assert page.status_code == 200
     text = page.content.decode().replace("\xa0", " ")
-    assert "440 551,25 $" in text
+    assert format_money(committed, cents=True).replace("\xa0", " ") in text
 
-    data = json.loads(streamed(client.get(reverse("bilan:open-data-json"))))
+    data = json.loads(streamed(client.get(alliance_reverse(alliance, "bilan:open-data-json"))))
     assert {p["id"] for p in data["projets"]} == set(public.values_list("pk", flat=True))
     assert Decimal(data["total_engage"]) == sum(Decimal(p["engage"]) for p in data["projets"]) == committed
     assert Decimal(data["total_verse"]) == sum(Decimal(p["verse"]) for p in data["projets"]) == disbursed
     assert all(p["statut"] in PUBLIC_STATUSES for p in data["projets"])
 
-    response = client.get(reverse("bilan:open-data-csv"))
+    response = client.get(alliance_reverse(alliance, "bilan:open-data-csv"))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     body = b"".join(response.streaming_content).decode("utf-8")
     assert body.startswith("\ufeff")
@@ -48,13 +57,14 @@ def test_open_data_is_public_and_totals_equal_the_database(client, demo):
     assert sum(Decimal(r["engage"]) for r in rows) == committed
     assert sum(Decimal(r["verse"]) for r in rows) == disbursed
     assert len(rows) == public.count()
+    assert committed == Decimal(total)  # ASIS's demo money as before the second alliance; the second's, both plans
 
 
 def test_open_data_holds_no_personal_data(client, demo):
     bodies = [
-        client.get(reverse("bilan:open-data")).content.decode(),
-        streamed(client.get(reverse("bilan:open-data-json"))).decode(),
-        b"".join(client.get(reverse("bilan:open-data-csv")).streaming_content).decode(),
+        client.get(asis_url("bilan:open-data")).content.decode(),
+        streamed(client.get(asis_url("bilan:open-data-json"))).decode(),
+        b"".join(client.get(asis_url("bilan:open-data-csv")).streaming_content).decode(),
     ]
     people = [(u.first_name, u.last_name, u.email, u.phone) for u in User.objects.all()]
     people += [(c.first_name, c.last_name, c.email, c.phone) for c in Citizen.objects.all()]

@@ -23,6 +23,7 @@ from budget.models import (
 from organisations.models import User
 from plans.models import Plan
 from projects.models import ActionProject, ProjectStatus
+from tests.alliance_money import asis_url
 from tests.bilan.test_bilan_queries import count_queries, grow
 
 pytestmark = pytest.mark.django_db
@@ -106,7 +107,7 @@ def total_row(sources) -> tuple[str, ...]:
 def test_pdf_of_the_demo_year(demo_client):
     plan = Plan.objects.select_related("alliance").get(alliance__acronym="ASIS")
     year = plan.years.get(number=2)
-    response = demo_client("personnel").get(reverse("bilan:bilan-pdf"), YEAR)
+    response = demo_client("personnel").get(asis_url("bilan:bilan-pdf"), YEAR)
     assert response["Content-Disposition"] == 'attachment; filename="bilan-asis-2014-2015.pdf"'
     pages = pdf_pages(response)
     assert len(pages) >= 3
@@ -131,7 +132,7 @@ def test_pdf_of_the_demo_year(demo_client):
 
 def test_docx_of_the_demo_plan(demo_client):
     plan = Plan.objects.select_related("alliance").get(alliance__acronym="ASIS")
-    response = demo_client("coordination").get(reverse("bilan:bilan-docx"), {"periode": "plan"})
+    response = demo_client("coordination").get(asis_url("bilan:bilan-docx"), {"periode": "plan"})
     assert response["Content-Disposition"] == 'attachment; filename="bilan-asis-2013-2016.docx"'
     document = open_docx(response)
 
@@ -194,8 +195,8 @@ def test_a_partners_documents_hold_only_its_organisations_projects(demo_client):
     )
     assert own and others
     client = demo_client("partenaire")
-    text = squeezed(" ".join(pdf_pages(client.get(reverse("bilan:bilan-pdf"), {"periode": "plan"}))))
-    document = open_docx(client.get(reverse("bilan:bilan-docx"), {"periode": "plan"}))
+    text = squeezed(" ".join(pdf_pages(client.get(asis_url("bilan:bilan-pdf"), {"periode": "plan"}))))
+    document = open_docx(client.get(asis_url("bilan:bilan-docx"), {"periode": "plan"}))
     cells = squeezed(" ".join(" ".join(r) for r in docx_rows(document)) + " ".join(p.text for p in document.paragraphs))
     assert any(squeezed(title) in text for title in own)
     for title in others:

@@ -46,13 +46,3 @@ def ledger(plan, cast, theme):
         commitment=c2, amount=None, reduced_on=D(2015, 1, 10), reason="Projet terminé", cancel=True, by=by
     )
     return SimpleNamespace(plan=plan, a=a, b=b, p1=p1, p2=p2, c1=c1, c2=c2, d1=d1, d2=d2, r1=r1, x1=x1, x2=x2, k2=k2)
-
-
-@pytest.fixture
-def plan(request, db):
-    """The cast's test plan. With the ASIS reference data loaded too, a plan of ASIS's alliance (in preparation:
-    ASIS's plan stays the current one), so the instance keeps one alliance and today's addresses serve it
-    (alliances.middleware); otherwise a plan of an alliance of its own, as tests/conftest.py makes it."""
-    if "asis" in request.fixturenames:
-        return f.make_plan(alliance=request.getfixturevalue("asis").alliance)
-    return f.make_plan()

@@ -10,6 +10,7 @@ from django.test import RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from alliances.addresses import alliance_reverse
 from alliances.models import Alliance, AllianceRole
 from alliances.selectors import alliances_coordinated_by, alliances_read_by, role_in
 from alliances.services import alliance_role_end
@@ -109,7 +110,9 @@ def test_coordination2_coordinates_the_second_alliance_only(demo, client):
     client.force_login(user)
     project = ActionProject.objects.get(title="Stages d'insertion dans les entreprises locales", is_demo=True)
     before = Commitment.objects.count()
-    response = client.post(reverse("budget:commitment-create"), {"project": project.pk, "amount": "100,00"})
+    response = client.post(
+        alliance_reverse(asis, "budget:commitment-create"), {"project": project.pk, "amount": "100,00"}
+    )
     assert response.status_code == 403
     assert Commitment.objects.count() == before
 
@@ -133,7 +136,9 @@ def test_region_is_the_funder_of_both_alliances_and_writes_nothing(demo, client)
     assert client.get(reverse("admin:index")).status_code == 302  # to the admin's login
     before = Commitment.objects.count()
     project = ActionProject.objects.get(title="Maison des jeunes ouverte l'été", is_demo=True)
-    response = client.post(reverse("budget:commitment-create"), {"project": project.pk, "amount": "100,00"})
+    response = client.post(
+        alliance_reverse(second, "budget:commitment-create"), {"project": project.pk, "amount": "100,00"}
+    )
     assert response.status_code == 403
     assert Commitment.objects.count() == before
 
