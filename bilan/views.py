@@ -65,13 +65,13 @@ def _frozen_or_none(plan: Plan | None):
     return getattr(plan, "frozen_bilan", None)
 
 
-def _frozen_for(request):
-    """The frozen bilan the request's plan shows (`request.plan`, set by the alliance and plan middleware), for
-    those who read the alliance's figures (Coordination, Personnel, the regional funder: the frozen bilan holds
-    every project); a partner keeps the live bilan of their own organisations' projects. None otherwise."""
+def _frozen_for(request, plan: Plan):
+    """The frozen bilan of the request's plan (`_plan`), for those who read the alliance's figures (Coordination,
+    Personnel, the regional funder: the frozen bilan holds every project); a partner keeps the live bilan of their
+    own organisations' projects. None otherwise, without a query for a plan not closed."""
     if not (request.user.is_authenticated and request.user.reads_figures):
         return None
-    return _frozen_or_none(getattr(request, "plan", None))
+    return _frozen_or_none(plan)
 
 
 def _frozen_document(frozen, extension: str, content_type: str):
@@ -92,10 +92,11 @@ def _page_number(request) -> int:
         return 1
 
 
-def _bilan(request, *, page: bool = False):
+def _bilan(request, *, page: bool = False, shown=None):
     """(form, bilan): the bilan is None when the form is invalid. With `page`, the bilan holds the
-    project lines of the page asked for; without (the exports), `bilan.lines()` reads every one."""
-    plan, years, version = _plan(request)
+    project lines of the page asked for; without (the exports), `bilan.lines()` reads every one. `shown`: what
+    `_plan` gave, when the view has read it already."""
+    plan, years, version = shown or _plan(request)
     form = BilanForm(request.GET, plan=plan, user=request.user, years=years, version=version)
     if not form.is_valid():
         return form, None
@@ -120,10 +121,11 @@ def _bilan(request, *, page: bool = False):
 def bilan(request):
     """The bilan of a period for this user (a partner's holds its organisations' projects only); a closed plan's
     frozen bilan, as it was when the plan closed."""
-    frozen = _frozen_for(request)
+    shown = _plan(request)
+    frozen = _frozen_for(request, shown[0])
     if frozen is not None:
         return render(request, "bilan/bilan_frozen.html", {"frozen": frozen, "plan": frozen.plan})
-    form, report = _bilan(request, page=True)
+    form, report = _bilan(request, page=True, shown=shown)
     query = request.GET.urlencode()
     return render(
         request,
@@ -166,10 +168,11 @@ def bilan_csv(request, table):
 def bilan_xlsx(request):
     """The bilan as an XLSX workbook, one sheet per part, written to a temporary file and streamed (a closed plan's:
     the workbook frozen when it closed)."""
-    frozen = _frozen_for(request)
+    shown = _plan(request)
+    frozen = _frozen_for(request, shown[0])
     if frozen is not None:
         return _frozen_document(frozen, "xlsx", XLSX_TYPE)
-    form, report = _bilan(request)
+    form, report = _bilan(request, shown=shown)
     if report is None:
         return HttpResponseBadRequest(
             _("Période invalide : corrigez-la sur la page du bilan."), content_type="text/plain; charset=utf-8"
@@ -186,10 +189,11 @@ def _document(request, write, extension: str, content_type: str):
     """The bilan as a document (PDF, DOCX): built into a temporary file by `write`, then streamed
     from that file by FileResponse; see bilan/documents.py for what is held in memory meanwhile. A closed plan's
     frozen bilan: the document as it was stored when the plan closed."""
-    frozen = _frozen_for(request)
+    shown = _plan(request)
+    frozen = _frozen_for(request, shown[0])
     if frozen is not None:
         return _frozen_document(frozen, extension, content_type)
-    form, report = _bilan(request)
+    form, report = _bilan(request, shown=shown)
     if report is None:
         return HttpResponseBadRequest(
             _("Période invalide : corrigez-la sur la page du bilan."), content_type="text/plain; charset=utf-8"

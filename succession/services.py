@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alliances.addresses import addressed
 from alliances.models import Alliance
 from alliances.services import alliance_role_end
 from asis.money import ZERO, to_money
@@ -42,8 +43,11 @@ class _CoordinationReader:
     """Who a final bilan is built for: Coordination, who sees every project, space and meeting of the plan, whoever
     closes it (the bilan must not depend on the closer's own organisations)."""
 
+    # The role predicates the bilan's reads ask (organisations.models.User): Coordination's answers.
     is_authenticated = True
     is_anonymous = False
+    is_active = True
+    is_superuser = False
     is_coordinator = True
     is_personnel = False
     is_funder = False
@@ -77,15 +81,17 @@ def bilan_freeze(*, plan: Plan) -> dict:
         page=1,
         per_page=ALL_LINES,
     )
-    html = render_to_string(
-        "bilan/_report.html",
-        {
-            "bilan": report,
-            "space_rollups": report.space_rollups,
-            "space_meetings": report.meetings,
-            "page": Paginator(range(report.project_count), ALL_LINES).get_page(1),
-        },
-    )
+    # Its links lead to the closed plan's own pages (/<alliance>/<plan>/projets/12/), wherever it is closed from.
+    with addressed(plan.alliance, plan):
+        html = render_to_string(
+            "bilan/_report.html",
+            {
+                "bilan": report,
+                "space_rollups": report.space_rollups,
+                "space_meetings": report.meetings,
+                "page": Paginator(range(report.project_count), ALL_LINES).get_page(1),
+            },
+        )
     pdf = _read(documents.pdf_file(report))
     xlsx = _read(exports.xlsx_file(report))
     docx = _read(documents.docx_file(report))

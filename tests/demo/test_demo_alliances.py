@@ -70,6 +70,8 @@ def test_the_second_alliance_has_a_closed_plan_then_a_current_plan_each_with_its
     assert (closed.slug, closed.status, closed.is_archived) == ("2010-2013", Plan.Status.CLOSED, True)
     assert (current.slug, current.status, current.is_archived) == ("2013-2016", Plan.Status.CURRENT, False)
     assert second.current_plan() == current
+    # closed as a coordinator closes a plan: its final bilan frozen, by the second alliance's coordinator
+    assert closed.frozen_bilan.closed_by == demo["coordination2"] and closed.frozen_bilan.pdf_sha256
     assert closed.years.order_by("number").last().end_date < current.start_date
     for plan in (closed, current):
         assert 1 <= plan.themes.count() < asis.current_plan().themes.count()

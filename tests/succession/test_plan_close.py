@@ -38,6 +38,8 @@ def test_closing_freezes_the_whole_plan_as_coordination_sees_it(world):
     for project in (world.p1, world.p2, world.p3):
         assert project.title in frozen.html
     assert "17\xa0500,50\xa0$" in frozen.html  # committed: 10 000,00 + 1 500,50 + 4 000,00 + 2 000,00
+    # its links lead to the closed plan's own pages
+    assert f'href="/{world.plan.alliance.slug}/2013-2016/projets/{world.p1.pk}/"' in frozen.html
     assert frozen.document("pdf").startswith(b"%PDF")
     assert zipfile.is_zipfile(io.BytesIO(frozen.document("xlsx")))
     assert zipfile.is_zipfile(io.BytesIO(frozen.document("docx")))
