@@ -172,4 +172,5 @@ def log_in(page, base_url, username, password="demo-asis-2013"):
     page.get_by_label("Nom d’utilisateur").fill(username)
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(base_url + "/")
+    # signed in, the person lands on their alliance's home (/<alliance>/, the demo running two alliances)
+    page.wait_for_url(lambda url: url.startswith(base_url + "/") and "/connexion/" not in url)

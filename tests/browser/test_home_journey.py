@@ -8,8 +8,11 @@ from tests.browser.conftest import describe, log_in
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+ASIS = "/rouyn-noranda/"  # the demo runs two alliances: ASIS's home is at its address (/ lists the alliances)
+
+
 def test_public_plan_then_coordinator_login(live_server, page, axe, demo):
-    page.goto(live_server.url + "/")
+    page.goto(live_server.url + ASIS)
     assert page.locator("html").get_attribute("lang") == "fr-CA"
     assert page.locator("[data-testid=theme]").count() == 6
     assert page.get_by_test_id("envelope-total").inner_text().replace("\xa0", " ") == "502 136 $"
@@ -21,7 +24,7 @@ def test_public_plan_then_coordinator_login(live_server, page, axe, demo):
     page.get_by_label("Mot de passe").fill("demo-asis-2013")
     page.get_by_role("button", name="Se connecter").click()
 
-    page.wait_for_url(live_server.url + "/")
+    page.wait_for_url(live_server.url + ASIS)
     assert "Coordination" in page.get_by_test_id("current-user").inner_text()
     expect(page.get_by_role("heading", name="Vos actions")).to_be_visible()
     assert page.get_by_test_id("envelope-total").inner_text().replace("\xa0", " ") == "502 136 $"
@@ -57,7 +60,7 @@ def test_each_role_lands_on_an_accessible_plan(live_server, page, axe, demo, use
 
 
 def test_the_plan_in_english_and_back(live_server, page, axe, demo):
-    page.goto(live_server.url + "/")
+    page.goto(live_server.url + ASIS)
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
@@ -73,6 +76,7 @@ def test_the_plan_in_english_and_back(live_server, page, axe, demo):
 def test_no_horizontal_scrolling_on_a_phone(live_server, browser, demo):
     context = browser.new_context(locale="fr-CA", viewport={"width": 375, "height": 800})
     phone = context.new_page()
-    phone.goto(live_server.url + "/")
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    for path in ("/", ASIS):  # the list of the alliances, then ASIS's home
+        phone.goto(live_server.url + path)
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     context.close()

@@ -27,7 +27,7 @@ def busy_demo(demo):
 
 def test_coordination_reads_both_pages_and_sets_the_threshold(live_server, page, axe, busy_demo):
     log_in(page, live_server.url, "coordination")
-    page.goto(live_server.url + "/hyperconcertation/")  # the menu itself is tested in tests/chantiers
+    page.goto(live_server.url + "/rouyn-noranda/hyperconcertation/")  # the menu itself is tested in tests/chantiers
     expect(page.get_by_role("heading", name="Éviter l'hyperconcertation", level=1)).to_be_visible()
     expect(page.get_by_test_id("organisations-table")).to_be_visible()
     violations = axe(page)
@@ -39,7 +39,7 @@ def test_coordination_reads_both_pages_and_sets_the_threshold(live_server, page,
 
     page.get_by_label("Seuil (rencontres par mois)").fill("1")
     page.get_by_role("button", name="Changer le seuil").click()
-    page.wait_for_url(live_server.url + "/hyperconcertation/")
+    page.wait_for_url(live_server.url + "/rouyn-noranda/hyperconcertation/")
     expect(page.get_by_text("Seuil d'hyperconcertation enregistré : 1 rencontre par mois.")).to_be_visible()
     assert page.locator("td.over-threshold-cell").count() == 1
     assert "au-delà du seuil" in page.locator("td.over-threshold-cell").inner_text()

@@ -43,6 +43,9 @@ RESOLUTION = "CA-2014-04-07"
 REPORT = "Rapport de mi-parcours"
 
 
+ASIS = "/rouyn-noranda"  # the prefix of ASIS's pages: the demo runs two alliances
+
+
 def money(text: str) -> Decimal:
     return Decimal(re.sub(r"[\s\u202f\xa0$]", "", text).replace(",", "."))
 
@@ -144,10 +147,10 @@ def partner_files_a_project(page, base, axe, camera) -> ActionProject:
     page.reload()
     assert page.get_by_test_id("organisation-status").inner_text() != "En attente d'approbation"
     page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Mes projets").click()
-    page.wait_for_url(base + "/projets/")
+    page.wait_for_url(base + ASIS + "/projets/")
     accessible(page, axe)
     page.get_by_role("main").get_by_role("link", name="Nouveau projet").first.click()
-    page.wait_for_url(base + "/projets/nouveau/")
+    page.wait_for_url(base + ASIS + "/projets/nouveau/")
     accessible(page, axe)
     page.locator("#id_title").fill(PROJECT)
     page.locator("#id_theme").select_option(label="Pauvreté et défavorisation")
@@ -160,7 +163,7 @@ def partner_files_a_project(page, base, axe, camera) -> ActionProject:
     page.get_by_role("button", name="Enregistrer le brouillon").click()
     project = ActionProject.objects.get(title=PROJECT)
     page.wait_for_url(f"**/projets/{project.pk}/**")
-    page.goto(f"{base}/projets/{project.pk}/")
+    page.goto(f"{base}{ASIS}/projets/{project.pk}/")
     accessible(page, axe)
     submit = page.get_by_role("button", name="Déposer le projet")
     camera(page, "partenaires-projet-brouillon", show=submit)
@@ -177,9 +180,9 @@ def partner_files_a_project(page, base, axe, camera) -> ActionProject:
 
 
 def coordination_accepts(page, base, axe, camera, project):
-    page.goto(base + "/projets/")
+    page.goto(base + ASIS + "/projets/")
     page.get_by_role("link", name=PROJECT).click()
-    page.wait_for_url(f"{base}/projets/{project.pk}/")
+    page.wait_for_url(f"{base}{ASIS}/projets/{project.pk}/")
     accessible(page, axe)
     open_review = page.get_by_role("button", name="Ouvrir l'analyse")
     camera(page, "coordination-ouvrir-analyse", show=open_review)
@@ -223,7 +226,7 @@ def coordination_accepts(page, base, axe, camera, project):
 def coordination_commits_money(page, base, axe, camera, project) -> Decimal:
     page.get_by_role("button", name="Suivi").click()
     page.get_by_role("link", name="L'enveloppe").click()
-    page.wait_for_url(base + "/enveloppe/")
+    page.wait_for_url(base + ASIS + "/enveloppe/")
     before = money(page.get_by_test_id("envelope-remaining").inner_text())
     accessible(page, axe)
     commit = page.get_by_role("main").get_by_role("link", name="Engager un montant")
@@ -239,7 +242,7 @@ def coordination_commits_money(page, base, axe, camera, project) -> Decimal:
     accessible(page, axe)
     camera(page, "coordination-engagement", show=page.get_by_label("Montant engagé"))
     page.get_by_role("button", name="Engager").click()
-    page.wait_for_url(base + "/enveloppe/")
+    page.wait_for_url(base + ASIS + "/enveloppe/")
     after = money(page.get_by_test_id("envelope-remaining").inner_text())
     assert before - after == Decimal("12500.00")
     assert Commitment.objects.get(project=project).amount == Decimal("12500.00")
@@ -248,9 +251,9 @@ def coordination_commits_money(page, base, axe, camera, project) -> Decimal:
 
 def coordination_signs_the_agreement(page, base, axe, camera, project):
     page.get_by_role("main").get_by_role("link", name="Conventions et calendriers de versements").click()
-    page.wait_for_url(base + "/enveloppe/conventions/")
+    page.wait_for_url(base + ASIS + "/enveloppe/conventions/")
     page.get_by_role("main").get_by_role("link", name="Signer la convention", exact=True).click()
-    page.wait_for_url(base + "/enveloppe/conventions/nouvelle/")
+    page.wait_for_url(base + ASIS + "/enveloppe/conventions/nouvelle/")
     projects = page.get_by_label("Projet accepté")
     projects.select_option(label=projects.locator("option", has_text=PROJECT).inner_text())
     page.get_by_label("Date de signature").fill("2014-04-30")
@@ -268,7 +271,7 @@ def coordination_signs_the_agreement(page, base, axe, camera, project):
     page.get_by_label("Libellé").fill(REPORT)
     accessible(page, axe)
     page.get_by_role("button", name="Ajouter l'échéance").click()
-    page.wait_for_url(base + agreement.get_absolute_url())
+    page.wait_for_url(base + ASIS + agreement.get_absolute_url())
     accessible(page, axe)
     camera(page, "coordination-convention-signee", show=page.get_by_text(REPORT).first)
     project.refresh_from_db()
@@ -279,7 +282,7 @@ def coordination_schedules_a_meeting(page, base, axe, camera) -> Meeting:
     page.get_by_role("navigation", name="Navigation principale").get_by_role(
         "link", name="Lieux de concertation"
     ).click()
-    page.wait_for_url(base + "/lieux/")
+    page.wait_for_url(base + ASIS + "/lieux/")
     page.get_by_role("main").get_by_role("link", name=SPACE).click()
     page.get_by_role("combobox", name="Organisation").select_option(label=ORGANISATION)
     page.get_by_role("button", name="Ajouter l'organisation").click()
@@ -317,7 +320,7 @@ def coordination_schedules_a_meeting(page, base, axe, camera) -> Meeting:
 
 def partner_sees_the_meeting(page, base, axe, camera, meeting):
     page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Mes rencontres").click()
-    page.wait_for_url(base + "/rencontres/")
+    page.wait_for_url(base + ASIS + "/rencontres/")
     link = page.get_by_role("main").locator(f"a[href='/rencontres/{meeting.pk}/']")
     assert link.count() >= 1
     accessible(page, axe)
@@ -325,7 +328,7 @@ def partner_sees_the_meeting(page, base, axe, camera, meeting):
 
 
 def partner_files_a_progress_report(page, base, axe, camera, project):
-    page.goto(f"{base}/projets/{project.pk}/")
+    page.goto(f"{base}{ASIS}/projets/{project.pk}/")
     main = page.get_by_role("main").inner_text()
     assert "Convention signée" in main and REPORT in main
     accessible(page, axe)
@@ -358,7 +361,7 @@ def partner_files_a_progress_report(page, base, axe, camera, project):
 
 def personnel_downloads_the_bilan(page, base, axe, camera, tmp_path):
     page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Bilan").click()
-    page.wait_for_url(base + "/bilan/")
+    page.wait_for_url(base + ASIS + "/bilan/")
     page.get_by_role("combobox", name="Période").select_option(label="Année 2014-2015")
     page.get_by_role("button", name="Afficher le bilan").click()
     page.wait_for_url("**/bilan/?periode=2014-2015*")
@@ -393,9 +396,9 @@ def personnel_downloads_the_bilan(page, base, axe, camera, tmp_path):
 
 
 def the_public_sees_the_open_data(page, base, axe, camera, amount: Decimal):
-    page.goto(base + "/")
+    page.goto(base + ASIS + "/")
     page.get_by_role("contentinfo").get_by_role("link", name="Données ouvertes").click()
-    page.wait_for_url(base + "/donnees-ouvertes/")
+    page.wait_for_url(base + ASIS + "/donnees-ouvertes/")
     accessible(page, axe)
     row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=PROJECT))
     assert row.count() == 1
