@@ -321,7 +321,7 @@ def coordination_schedules_a_meeting(page, base, axe, camera) -> Meeting:
 def partner_sees_the_meeting(page, base, axe, camera, meeting):
     page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Mes rencontres").click()
     page.wait_for_url(base + ASIS + "/rencontres/")
-    link = page.get_by_role("main").locator(f"a[href='/rencontres/{meeting.pk}/']")
+    link = page.get_by_role("main").locator(f"a[href='{ASIS}/rencontres/{meeting.pk}/']")
     assert link.count() >= 1
     accessible(page, axe)
     camera(page, "partenaires-mes-rencontres", show=link.first)
