@@ -12,15 +12,14 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 
 from budget.models import Agreement, Commitment, Disbursement
-from plans.access import current_plan_or_404, request_plan
+from plans.access import closed_plan_refusal, current_plan_or_404, request_plan
 from projects.models import ActionProject, ProjectPartner
 
 
 def archived_plan_refusal() -> PermissionDenied:
-    return PermissionDenied(_("Ce plan est terminé : ses pages se consultent, elles ne se modifient plus."))
+    return closed_plan_refusal()
 
 
 def refuse_if_archived(request, plan=None) -> None:

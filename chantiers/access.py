@@ -11,13 +11,10 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext_lazy as _
 
 from chantiers.models import FollowUp, Meeting, Space
 from organisations.access import coordination_required, staff_or_coordination_required  # noqa: F401  (the role gates, defined once)
-from plans.access import request_plan
-
-CLOSED_PLAN = _("Ce plan est terminé : ses pages se consultent, elles ne se modifient plus.")
+from plans.access import closed_plan_refusal, request_plan
 
 
 def page_plan(request):
@@ -32,7 +29,7 @@ def refuse_closed_plan(request) -> None:
     """403 with the reason when the request's plan is closed: its pages are read, not changed."""
     plan = page_plan(request)
     if plan is not None and plan.is_archived:
-        raise PermissionDenied(CLOSED_PLAN)
+        raise closed_plan_refusal()
 
 
 def shows_closed_plan(request) -> bool:

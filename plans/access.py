@@ -1,9 +1,15 @@
 """Access to the plan's pages: the plan a request is about."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from plans.models import Plan
+
+
+def closed_plan_refusal() -> PermissionDenied:
+    """The 403 every app gives a change to a closed plan (its pages are read, never changed)."""
+    return PermissionDenied(_("Ce plan est terminé : ses pages se consultent, elles ne se modifient plus."))
 
 
 def request_plans(request, plans=None):

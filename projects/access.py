@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from organisations.access import coordination_required, staff_or_coordination_required  # noqa: F401  (the role gates, defined once)
-from plans.access import current_plan_or_404, request_plan
+from plans.access import closed_plan_refusal, current_plan_or_404, request_plan
 from projects.models import ActionProject, ProgressReport, ReportAttachment, ReviewCriterion
 
 
@@ -25,7 +25,7 @@ def refuse_archived(request, plan=None) -> None:
     if getattr(request, "plan_slug", None) and (plan is None or plan.slug != request.plan_slug):
         plans.append(request_plan(request))  # a page of a closed plan changes nothing, whatever it shows
     if any(p is not None and p.is_archived for p in plans):
-        raise PermissionDenied(_("Ce plan est terminé : ses pages se consultent, elles ne se modifient plus."))
+        raise closed_plan_refusal()
 
 
 def plan_for_change(request):
