@@ -39,8 +39,7 @@ KEEP_OF = {
     "bilan": 8,
     "bilan-select-lieu": 4,
     "bilan-select-organisation": 4,
-    "bilan-form-lieu": 2,
-    "bilan-form-organisation": 2,
+    "bilan-form-choices": 2,
 }
 
 # Writes that change no figure a page shows: sessions, sign-in attempts, the admin's log, the

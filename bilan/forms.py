@@ -5,7 +5,7 @@ from pathlib import PurePath
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -112,27 +112,30 @@ class BilanForm(forms.Form):
         else:
             organisations = organisations.filter(pk__in=user.organisation_ids())
         self.fields["organisation"].queryset = organisations
-        for name in ("lieu", "organisation"):
-            field = self.fields[name]
-            if (
-                user.reads_figures
-            ):  # the same lists for all of them: kept (a chosen one is still checked against the queryset)
+        if user.reads_figures:
+            # the same lists for all of them: kept (a chosen one is still checked against the queryset)
+            for name in ("lieu", "organisation"):
+                field = self.fields[name]
 
                 def rows(name=name, field=field):  # read only when the form is shown (not for the exports)
-                    return [
-                        ("", field.empty_label),
-                        *kept(
-                            f"bilan-form-{name}",
-                            version,
-                            (plan.pk,),
-                            lambda: list(field.queryset.values_list("pk", "name")),
-                        ),
-                    ]
+                    return [("", field.empty_label), *kept("bilan-form-choices", version, (plan.pk,), self._choices)[name]]
 
                 field.widget = PlainSelect(choices=rows, kept_as=(f"bilan-select-{name}", version, (plan.pk,)))
-            else:
-                field.widget = PlainSelect(choices=field.choices)
+        else:
+            for name in ("lieu", "organisation"):
+                self.fields[name].widget = PlainSelect(choices=self.fields[name].choices)
         self.fields["statut"].choices = [("", _("Tous"))] + list(ProjectStatus.choices)
+
+    def _choices(self) -> dict[str, list[tuple[int, str]]]:
+        """(pk, name) of the spaces and of the organisations the filters offer, each by name, in one query."""
+        spaces = self.fields["lieu"].queryset.order_by().annotate(choice_list=Value(0)).values_list("choice_list", "pk", "name")
+        organisations = (
+            self.fields["organisation"].queryset.order_by().annotate(choice_list=Value(1)).values_list("choice_list", "pk", "name")
+        )
+        choices = {"lieu": [], "organisation": []}
+        for which, pk, name in spaces.union(organisations, all=True).order_by("choice_list", "name"):
+            choices["lieu" if which == 0 else "organisation"].append((pk, name))
+        return choices
 
     def default_period(self) -> str:
         """The plan year that contains today, else the whole plan."""

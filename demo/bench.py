@@ -43,17 +43,29 @@ def bench_user() -> User:
         user.set_unusable_password()
         user.save(update_fields=["password"])
         user.groups.add(*Group.objects.filter(name=COORDINATION))
-    # Coordination of the alliance whose pages are measured (the first one's: its roles are per alliance)
-    alliance = Alliance.objects.default()
+    # Coordination of the alliance whose pages are measured (its roles are per alliance)
+    plan = measured_plan()
+    alliance = plan.alliance if plan is not None else Alliance.objects.default()
     if alliance is not None and not AllianceRole.objects.open().filter(user=user, alliance=alliance).exists():
         AllianceRole.objects.create(user=user, alliance=alliance, role=AllianceRole.Role.COORDINATION)
     return user
 
 
+def measured_plan() -> Plan | None:
+    """The current plan with the most projects, the first created among equals: ASIS's when `generate_volume
+    --into-current` grew it, else the largest generated alliance's (pages are measured where the rows are)."""
+    return (
+        Plan.objects.filter(status=Plan.Status.CURRENT)
+        .annotate(n=Count("themes__projects"))
+        .order_by("-n", "alliance_id", "pk")
+        .first()
+    )
+
+
 def pages() -> list[tuple[str, str]]:
-    """(name, URL) of each page measured, at the first alliance's address (its current plan); detail pages show the
-    busiest entity of their kind in that alliance."""
-    plan = Plan.objects.current()
+    """(name, URL) of each page measured, at the address of the alliance of `measured_plan()`; detail pages show
+    the busiest entity of their kind in that alliance."""
+    plan = measured_plan()
     alliance = plan.alliance
     theme = plan.themes.order_by("order").first()
     space = Space.objects.filter(alliance=alliance).annotate(n=Count("meetings")).order_by("-n", "pk").first()
@@ -243,7 +255,7 @@ def bilan_rows():
     from bilan.selectors import build
     from bilan.selectors.period import period_of_plan
 
-    plan = Plan.objects.current()
+    plan = measured_plan()
     period = period_of_plan(list(plan.years.all()))
     projects = build.bilan_projects(bench_staff(), plan=plan)
     active_in = getattr(build, "_active_in", None)

@@ -276,7 +276,9 @@ def _detail_context(request, project, comment_form=None):
 
 
 def _detail_queryset():
-    return ActionProject.objects.select_related("lead", "theme__plan", "objective", "space").prefetch_related(
+    return ActionProject.objects.select_related(
+        "lead", "theme__plan", "objective", "space", "board_decision__recorded_by"  # the decision: no query of its own
+    ).prefetch_related(
         Prefetch(
             "partnerships",
             queryset=ProjectPartner.objects.select_related("organisation").order_by("organisation__name"),

@@ -396,6 +396,14 @@ def project_request_changes(request, pk):
 # ---------------------------------------------------------------- on the project page
 
 
+def _board_decision(project):
+    """The project's board decision: read with the project when the page selected it (no query), else one query."""
+    selected = type(project).board_decision.related  # the reverse one-to-one: None cached when there is none
+    if selected.is_cached(project):
+        return selected.get_cached_value(project)
+    return BoardDecision.objects.filter(project=project).select_related("recorded_by").first()
+
+
 def project_review_context(user, project, history) -> dict:
     """The analyses and the board's decision for the project page. Coordination and Personnel see
     the committee's scores; the partner the outcome only. No query unless the history shows an
@@ -414,9 +422,7 @@ def project_review_context(user, project, history) -> dict:
                 review.grid = _grid(review, list(review.scores.all()))
     context["reviews"] = reviews
     decided = reached & {ProjectStatus.ACCEPTED, ProjectStatus.REFUSED}
-    context["board_decision"] = (
-        BoardDecision.objects.filter(project=project).select_related("recorded_by").first() if decided else None
-    )
+    context["board_decision"] = _board_decision(project) if decided else None
     if can_review and (
         project.status == ProjectStatus.SUBMITTED or (project.status == ProjectStatus.UNDER_ANALYSIS and not reviews)
     ):

@@ -305,10 +305,10 @@ def test_the_page_costs_the_same_and_builds_only_its_lines_with_10_or_80_project
     varied(cast, plan, theme, projects=10)
     client.get(url, {"periode": "2014-2015"})  # the session and the roles, once
     kept.forget()  # measured cold: the figures were kept by the request above (asis.kept)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         small = client.get(url, {"periode": "2014-2015"})
     varied(cast, plan, theme, projects=70, tag=" bis")
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         large = client.get(url, {"periode": "2014-2015"})
     # Until the next write, coordination and staff read the kept bilan (asis.kept): no aggregate again.
     with CaptureQueriesContext(connection) as warm:
