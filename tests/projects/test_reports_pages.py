@@ -98,7 +98,7 @@ def test_the_section_costs_the_same_queries_whatever_the_number_of_reports(
     large = _busy_project(cast, theme, 25)
     client.force_login(cast.alice)
     client.get(project_url(small))  # warm the session
-    # 1 session, 2 user, 3 groups and organisation ids, 4 project with lead, theme, objective and space,
+    # 1 session, 2 user, 3 groups and organisation ids, 4 project with lead, theme, objective, space, decision,
     # 5 partners with their organisation, 6 year amounts (none: their plan years are not fetched), 7 indicators,
     # 8 other funding, 9 plan years, 10 deadlines with their report, 11 reports with who filed them and their
     # deadline, 12 status history with who, 13 analyses (the project went through one), 14 comments
