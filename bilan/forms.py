@@ -118,7 +118,10 @@ class BilanForm(forms.Form):
                 field = self.fields[name]
 
                 def rows(name=name, field=field):  # read only when the form is shown (not for the exports)
-                    return [("", field.empty_label), *kept("bilan-form-choices", version, (plan.pk,), self._choices)[name]]
+                    return [
+                        ("", field.empty_label),
+                        *kept("bilan-form-choices", version, (plan.pk,), self._choices)[name],
+                    ]
 
                 field.widget = PlainSelect(choices=rows, kept_as=(f"bilan-select-{name}", version, (plan.pk,)))
         else:
@@ -128,9 +131,17 @@ class BilanForm(forms.Form):
 
     def _choices(self) -> dict[str, list[tuple[int, str]]]:
         """(pk, name) of the spaces and of the organisations the filters offer, each by name, in one query."""
-        spaces = self.fields["lieu"].queryset.order_by().annotate(choice_list=Value(0)).values_list("choice_list", "pk", "name")
+        spaces = (
+            self.fields["lieu"]
+            .queryset.order_by()
+            .annotate(choice_list=Value(0))
+            .values_list("choice_list", "pk", "name")
+        )
         organisations = (
-            self.fields["organisation"].queryset.order_by().annotate(choice_list=Value(1)).values_list("choice_list", "pk", "name")
+            self.fields["organisation"]
+            .queryset.order_by()
+            .annotate(choice_list=Value(1))
+            .values_list("choice_list", "pk", "name")
         )
         choices = {"lieu": [], "organisation": []}
         for which, pk, name in spaces.union(organisations, all=True).order_by("choice_list", "name"):

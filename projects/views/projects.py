@@ -277,7 +277,11 @@ def _detail_context(request, project, comment_form=None):
 
 def _detail_queryset():
     return ActionProject.objects.select_related(
-        "lead", "theme__plan", "objective", "space", "board_decision__recorded_by"  # the decision: no query of its own
+        "lead",
+        "theme__plan",
+        "objective",
+        "space",
+        "board_decision__recorded_by",  # the decision: no query of its own
     ).prefetch_related(
         Prefetch(
             "partnerships",
