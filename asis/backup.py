@@ -124,7 +124,7 @@ def restore(*, path: Path, using: str = DEFAULT_DB_ALIAS, force: bool = False) -
                 "Restaurez dans une base vide, ou confirmez avec FORCE=1 (make) ou --force."
             )
         )
-    version = kept.current_version(using) if kept.is_ready(using) else None  # moved past once restored (asis.kept)
+    version = kept.global_version(using) if kept.is_ready(using) else None  # moved past once restored (asis.kept)
     _replace(path=path, using=using, vendor=vendor)
     kept.move_past(version, using)
 

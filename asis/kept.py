@@ -16,10 +16,20 @@ commit, by a request that read the version in between, is never found again). A 
 that no later state of the data can have, so what was built from its uncommitted rows is never
 read again either.
 
+Each alliance's figures also carry **their alliance's version** (issue 17: a write in one alliance never
+rebuilds another alliance's figures). A write made while a page of an alliance is served (`writes_of`, set by
+`alliances.middleware.AllianceMiddleware`) to that alliance's own tables (`ALLIANCE_TABLES`: spaces, meetings,
+projects, plans, money, frozen bilans) moves that alliance's version only, once its transaction commits (a
+transaction that wrote reads its figures unkept until then: no row lock is taken in the transaction, so writers never
+wait on each other because of it). Any other write (shared organisations and people, the admin, commands, a page of
+no alliance) moves the instance's version, which every alliance's figures carry.
+
 Reading the version costs no query of its own: `Version()` is a subquery that the pages annotate
 on a query they make anyway (the plan's).
 """
 
+import contextlib
+import contextvars
 import random
 import re
 import threading
@@ -27,11 +37,15 @@ from collections import OrderedDict
 
 from django.db import connections
 from django.db.backends.signals import connection_created
-from django.db.models import BigIntegerField, Func
+from django.db.models import CharField, F, Func
 from django.utils import timezone, translation
 
 TABLE = "asis_keptversion"
 SEQUENCE = "asis_kept_version_seq"
+ALLIANCE_TABLE = "asis_allianceversion"
+# The tables whose rows belong to one alliance (through its plans and spaces): written from an alliance's page, they
+# move that alliance's version only. Organisations, people, consents and the alliances themselves are shared.
+ALLIANCE_TABLES = ("chantiers_", "budget_", "succession_")
 # How many figures of each name a process keeps, the least recently read dropped first: a bound on a
 # process's memory, whatever the number of plans (sizes measured: docs/benchmarks.md).
 KEEP = 32
@@ -47,6 +61,7 @@ KEEP_OF = {
 IGNORED = frozenset(
     {
         TABLE,
+        ALLIANCE_TABLE,
         "django_session",
         "django_admin_log",
         "django_migrations",
@@ -65,17 +80,38 @@ LAST_LOGIN = re.compile(r'^\s*UPDATE\s+"\w+"\s+SET\s+"last_login"\s*=\s*%s\s+WHE
 
 _kept: dict[str, OrderedDict] = {}  # name -> key -> figure
 _lock = threading.Lock()
+# The alliance whose page is being served (its pk), None elsewhere: whose version a write moves.
+_writes_of: contextvars.ContextVar[int | None] = contextvars.ContextVar("kept_writes_of", default=None)
 
 
 # -------------------------------------------------------------------------------------- the version
 
 
-def current_version(using: str = "default") -> int | None:
-    """The data version, in a query of its own (for callers without a query to put it on)."""
+def current_version(alliance: int | None = None, using: str = "default") -> str | None:
+    """The data version of an alliance's figures (the instance's alone without `alliance`), in a query of its own
+    (for callers without a query to put it on); None before the migration that makes it."""
+    if not is_ready(using):
+        return None
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT {_version_sql(using, '%s')}", [alliance, alliance])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def global_version(using: str = "default") -> int | None:
+    """The instance's version alone (a backup records it; `move_past` goes beyond it once restored)."""
     with connections[using].cursor() as cursor:
         cursor.execute(_read_sql(using))
         row = cursor.fetchone()
     return row[0] if row else None
+
+
+def _version_sql(using: str, alliance_sql: str) -> str:
+    """SQL of the version of the alliance whose pk `alliance_sql` gives: « instance:alliance:its token »."""
+    return (
+        f"(CAST(({_read_sql(using)}) AS TEXT) || ':' || COALESCE(CAST({alliance_sql} AS TEXT), '') || ':' || "
+        f"CAST(COALESCE((SELECT token FROM {ALLIANCE_TABLE} WHERE alliance_id = {alliance_sql}), 0) AS TEXT))"
+    )
 
 
 def _read_sql(using: str = "default") -> str:
@@ -97,6 +133,41 @@ def bump(connection) -> None:
                 f"INSERT INTO {TABLE} (id, token) VALUES (1, %s) ON CONFLICT (id) DO UPDATE SET token = excluded.token",
                 [random.getrandbits(62)],
             )
+
+
+def bump_alliances(connection, alliances) -> None:
+    """Give these alliances' figures a new version (after their writes have committed)."""
+    if not _ready(connection):
+        return
+    with connection.cursor() as cursor:
+        for alliance in sorted(alliances):  # a random token: the instance's sequence must not move with it
+            cursor.execute(
+                f"INSERT INTO {ALLIANCE_TABLE} (alliance_id, token) VALUES (%s, %s) "
+                "ON CONFLICT (alliance_id) DO UPDATE SET token = excluded.token",
+                [alliance, random.getrandbits(62)],
+            )
+
+
+class _AllianceWrites:
+    """The on-commit hook of a transaction that wrote alliances' rows: moves their versions once it commits (a
+    transaction rolled back drops it, with what it wrote)."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.alliances: set[int] = set()
+
+    def __call__(self):
+        bump_alliances(self.connection, self.alliances)
+
+
+@contextlib.contextmanager
+def writes_of(alliance: int | None):
+    """While a page of `alliance` (its pk) is served: its writes to its own tables move its version only."""
+    token = _writes_of.set(alliance)
+    try:
+        yield
+    finally:
+        _writes_of.reset(token)
 
 
 def move_past(version, using: str = "default") -> None:
@@ -131,8 +202,27 @@ def watch(execute, sql, params, many, context):
     """Execute wrapper of every connection: after a write, move the version (see the module's doc)."""
     result = execute(sql, params, many, context)
     if isinstance(sql, str) and changes_figures(sql):
-        _written(context["connection"])
+        alliance = _writes_of.get()
+        if alliance is not None and WRITE.match(sql).group(1).lower().startswith(ALLIANCE_TABLES):
+            _alliance_written(context["connection"], alliance)
+        else:
+            _written(context["connection"])
     return result
+
+
+def _pending_alliance_writes(connection) -> "_AllianceWrites | None":
+    return next((hook[1] for hook in connection.run_on_commit if isinstance(hook[1], _AllianceWrites)), None)
+
+
+def _alliance_written(connection, alliance: int) -> None:
+    if not connection.in_atomic_block:
+        bump_alliances(connection, [alliance])  # committed already
+        return
+    hook = _pending_alliance_writes(connection)
+    if hook is None:
+        hook = _AllianceWrites(connection)
+        connection.on_commit(hook, robust=True)
+    hook.alliances.add(alliance)
 
 
 def _written(connection) -> None:
@@ -150,13 +240,14 @@ def is_ready(using: str = "default") -> bool:
 
 
 def _ready(connection) -> bool:
+    """Whether the versions exist (the alliances' table, made after the instance's version)."""
     if getattr(connection, "_kept_ready", False):
         return True
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT 1 FROM pg_class WHERE relkind = 'S' AND relname = %s", [SEQUENCE])
+            cursor.execute("SELECT 1 FROM pg_class WHERE relkind IN ('r', 'p') AND relname = %s", [ALLIANCE_TABLE])
         else:
-            cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [TABLE])
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [ALLIANCE_TABLE])
         connection._kept_ready = cursor.fetchone() is not None
     return connection._kept_ready
 
@@ -181,6 +272,9 @@ def kept(name: str, version, key: tuple, build):
     Without a version (the table is missing), the figure is built every time."""
     if version is None:
         return build()
+    connection = connections["default"]
+    if connection.in_atomic_block and _pending_alliance_writes(connection) is not None:
+        return build()  # this transaction wrote an alliance's rows: its version moves once they are committed
     full_key = (version, timezone.localdate(), translation.get_language(), key)
     with _lock:
         figures = _kept.setdefault(name, OrderedDict())
@@ -189,12 +283,19 @@ def kept(name: str, version, key: tuple, build):
             return figures[full_key]
     value = build()
     with _lock:
-        for older in [k for k in figures if k[0] != version]:  # built from data that has changed since
-            del figures[older]
+        for older in [k for k in figures if _same_alliance(k[0], version) and k[0] != version]:
+            del figures[older]  # built from data that has changed since (another alliance's figures stay)
         figures[full_key] = value
         while len(figures) > KEEP_OF.get(name, KEEP):
             figures.popitem(last=False)
     return value
+
+
+def _same_alliance(one, other) -> bool:
+    """Whether two versions are of the same alliance's figures (« instance:alliance:token »)."""
+    if isinstance(one, str) and isinstance(other, str):
+        return one.split(":")[1:2] == other.split(":")[1:2]
+    return True
 
 
 def forget() -> None:
@@ -204,9 +305,14 @@ def forget() -> None:
 
 
 class Version(Func):
-    """`Version()` in an `annotate()`: the data version, read by the query it is put on."""
+    """`Version()` in an `annotate()` of plans: the data version of the plan's alliance, read by the query it is put
+    on; `Version("plan__alliance_id")` on a model related to plans."""
 
-    output_field = BigIntegerField()
+    output_field = CharField()
+
+    def __init__(self, alliance: str = "alliance_id"):
+        super().__init__(F(alliance))
 
     def as_sql(self, compiler, connection, **extra):
-        return f"({_read_sql(connection.alias)})", []
+        alliance_sql, params = compiler.compile(self.source_expressions[0])
+        return _version_sql(connection.alias, alliance_sql), list(params) * 2

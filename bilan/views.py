@@ -48,7 +48,7 @@ def _plan(request) -> tuple[Plan, list[PlanYear], int | None]:
     years = list(
         PlanYear.objects.filter(plan=Subquery(current))
         .select_related("plan__alliance")
-        .annotate(data_version=Version())
+        .annotate(data_version=Version("plan__alliance_id"))
         .order_by("number")
     )
     if not years:

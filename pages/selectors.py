@@ -308,7 +308,7 @@ def theme_detail(user, slug: str, *, plans, scope: tuple, space_page=None, proje
     kind of visitor until the next write."""
     figures = kept(
         "theme",
-        current_version(),
+        current_version(alliance=scope[0] if scope else None),
         (*scope, slug, space_page, project_page, visitor(user)),
         lambda: _theme_detail(user, slug, plans=plans, space_page=space_page, project_page=project_page),
     )
