@@ -43,8 +43,20 @@ WHOLE_JOURNEY_PICTURES = (
     "aide-menu",
 )
 
+# tests/browser/test_region_journey.py: a plan closed and the next one started, then the regional funder's pages
+REGION_JOURNEY_PICTURES = (
+    "coordination-terminer-plan",
+    "coordination-plan-suivant",
+    "coordination-plan-confirmer",
+    "coordination-plan-archive",
+    "coordination-bilan-fige",
+    "region-comparaison",
+    "region-bilan",
+)
+
 JOURNEY_PICTURES = {
     "tests/browser/test_whole_journey.py": WHOLE_JOURNEY_PICTURES,
+    "tests/browser/test_region_journey.py": REGION_JOURNEY_PICTURES,
 }
 
 
