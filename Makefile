@@ -65,9 +65,9 @@ $(VENV)/.bench: requirements.txt requirements-bench.txt | $(PY)
 bench: $(VENV)/.bench
 	$(PY) scripts/bench.py
 
-## guide: replay the whole journey in Chromium and refresh the user guide's screenshots (docs/guide/images/)
+## guide: replay the journeys that take the user guide's screenshots in Chromium and refresh them (docs/guide/images/)
 guide: install-dev
-	GUIDE_SCREENSHOTS=1 $(PY) -m pytest tests/browser/test_whole_journey.py -q -p no:cacheprovider
+	GUIDE_SCREENSHOTS=1 $(PY) -m pytest tests/browser/test_whole_journey.py tests/browser/test_region_journey.py -q -p no:cacheprovider
 
 ## backup: the whole database into backups/asis-<date>.sqlite3 (SQLite) or .pgdump (PostgreSQL, pg_dump)
 backup:

@@ -1,7 +1,7 @@
 """The help menu: the French user guide of docs/guide/, rendered in the portal.
 
 The guide is plain Markdown kept beside the code (it reads on GitHub too); its screenshots are taken by
-the whole journey in real Chromium (tests/browser/test_whole_journey.py, `make guide`). Every guide is
+the browser journeys in real Chromium (tests/browser/guide.py, `make guide`). Every guide is
 public: a community organisation reads the partners' guide before it signs up, and nothing in them is
 confidential (the pictures show the demo data).
 
@@ -53,6 +53,11 @@ GUIDES = {
             _("Pour les organismes qui déposent et suivent des projets."),
         ),
         Guide("personnel", _("Guide du personnel"), _("Pour le personnel qui consulte, exporte et rend des comptes.")),
+        Guide(
+            "region",
+            _("Guide du bailleur de fonds régional"),
+            _("Pour le bailleur de fonds régional, qui compare et lit les alliances qu'il finance."),
+        ),
     )
 }
 
@@ -120,7 +125,7 @@ def _read(path: Path) -> str:
 
 @require_GET
 def help_index(request):
-    """/aide/: the guide's index page (docs/guide/README.md) and the three guides."""
+    """/aide/: the guide's index page (docs/guide/README.md) and the guides."""
     html, _toc = render_markdown(_read(GUIDE_DIR / "README.md"))
     return render(request, "pages/help.html", {"guides": GUIDES.values(), "guide": None, "html": mark_safe(html)})  # noqa: S308 — raw HTML escaped above
 

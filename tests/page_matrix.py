@@ -57,6 +57,7 @@ OBJECTS = {
     "guide for coordination": lambda: {"slug": "coordination"},
     "guide for partners": lambda: {"slug": "partenaires"},
     "guide for staff": lambda: {"slug": "personnel"},
+    "guide for the regional funder": lambda: {"slug": "region"},
     "guide image": lambda: {"name": "coordination-demandes"},
     "organisation of partenaire": lambda: {
         "pk": User.objects.get(username="partenaire").memberships.get().organisation_id
@@ -257,10 +258,11 @@ MATRIX = [
     ("theme-detail", "theme", (200, 200, 200, 200, 200)),
     ("plans:plan-list", None, (200, 200, 200, 200, 200)),  # an alliance's plans, each one's pages at its address
     ("healthz", None, (200, 200, 200, 200, 200)),
-    ("help", None, (200, 200, 200, 200, 200)),  # the user guide is public, each of its three pages too
+    ("help", None, (200, 200, 200, 200, 200)),  # the user guide is public, each of its pages too
     ("help-guide", "guide for coordination", (200, 200, 200, 200, 200)),
     ("help-guide", "guide for partners", (200, 200, 200, 200, 200)),
     ("help-guide", "guide for staff", (200, 200, 200, 200, 200)),
+    ("help-guide", "guide for the regional funder", (200, 200, 200, 200, 200)),
     ("help-image", "guide image", (200, 200, 200, 200, 200)),
     ("favicon", None, (301, 301, 301, 301, 301)),
     ("set_language", None, (302, 302, 302, 302, 302)),  # POST sets the language; GET goes back

@@ -73,6 +73,7 @@ ON_ASIS = {
     ("help-guide", "guide for coordination"): (200, 200),
     ("help-guide", "guide for partners"): (200, 200),
     ("help-guide", "guide for staff"): (200, 200),
+    ("help-guide", "guide for the regional funder"): (200, 200),
     ("help-image", "guide image"): (200, 200),
     ("favicon", None): (301, 301),
     ("set_language", None): (302, 302),

@@ -98,6 +98,15 @@ def long_date(value):
 
 
 @register.filter
+def day_date(value):
+    """« 1er avril 2013 » after a preposition (« du 1er avril 2013 au 31 mars 2016 »), where long_date's article
+    would double it (as long_date in English, which has no article)."""
+    if not value:
+        return ""
+    return day_text(value)
+
+
+@register.filter
 def iso_date(value):
     """`2024-12-02`, the form used in tables."""
     if not value:

@@ -131,6 +131,9 @@ def test_the_plans_page_lists_the_alliances_plans_with_their_state(client, two):
     assert text.index("Plan 2013-2016") < text.index("Plan 2010-2013")
     assert 'href="/rouyn-noranda/2010-2013/"' in text
     assert "Plan du Témiscamingue" not in text
+    # its title is text (no link in the tab's title), each plan starts « depuis le 1er avril 2010 » (one article)
+    assert "<title>Les plans de l'alliance — ASIS" in text and "Depuis le 1er avril 2010" in text
+    assert "le le" not in text
 
 
 def test_with_several_alliances_a_signed_in_person_goes_home_to_their_alliance_and_may_list_them(client, two):

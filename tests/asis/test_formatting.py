@@ -9,6 +9,7 @@ from django.utils import translation
 
 from asis.money import to_money
 from asis.templatetags.asis_format import (
+    day_date,
     format_money,
     iso_date,
     long_date,
@@ -94,6 +95,14 @@ def test_floats_are_never_money():
 def test_the_first_of_the_month_is_written_1er():
     with translation.override("fr-ca"):
         assert long_date(datetime.date(2024, 12, 1)) == "le 1er décembre 2024"
+
+
+def test_a_date_after_a_preposition_has_no_article():
+    with translation.override("fr-ca"):
+        assert day_date(datetime.date(2024, 12, 1)) == "1er décembre 2024"
+        assert day_date(None) == ""
+    with translation.override("en"):
+        assert day_date(datetime.date(2024, 12, 1)) == long_date(datetime.date(2024, 12, 1))  # no article in English
 
 
 def test_times_are_written_13_h_30():

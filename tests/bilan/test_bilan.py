@@ -95,6 +95,7 @@ def test_the_page_of_a_partner_names_only_its_projects(client, cast, world):
     assert "Projet A" in text and "Projet C" in text
     assert "Projet B" not in text and "Projet public" not in text
     assert "15 000,25 $" in text
+    assert "Du 1er avril 2014 au 31 mars 2015." in text  # the period, each date without a second article
 
 
 def test_filters(cast, world):

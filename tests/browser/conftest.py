@@ -4,13 +4,17 @@ Without Chromium the browser tests are skipped, unless REQUIRE_BROWSER=1 (CI), w
 """
 
 import os
+import re
 import shutil
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
+
+from tests.browser.guide import GUIDE, Camera
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -157,6 +161,25 @@ def describe(violations) -> str:
     return "\n".join(
         f"{v['impact']}: {v['id']} — {v['help']} ({len(v['nodes'])}×: {v['nodes'][0]['target']})" for v in violations
     )
+
+
+def accessible(page, axe):
+    """axe-core finds nothing on the page (the violations, described, otherwise)."""
+    violations = axe(page)
+    assert violations == [], f"{page.url}\n{describe(violations)}"
+
+
+@pytest.fixture
+def camera(tmp_path):
+    """The user guide's camera (tests/browser/guide.py): into docs/guide/images/ when GUIDE_SCREENSHOTS=1."""
+    if os.environ.get("GUIDE_SCREENSHOTS") == "1":
+        return Camera(GUIDE / "images")
+    return Camera(tmp_path / "images")
+
+
+def money(text: str) -> Decimal:
+    """An amount as the page prints it (`12 500,00 $`, `467 136 $`) as a Decimal."""
+    return Decimal(re.sub(r"[\s\u202f\xa0$]", "", text).replace(",", "."))
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ PAGES = (
     ("/aide/coordination/", "Guide de la coordination"),
     ("/aide/partenaires/", "Guide des organisations partenaires"),
     ("/aide/personnel/", "Guide du personnel"),
+    ("/aide/region/", "Guide du bailleur de fonds régional"),
 )
 
 

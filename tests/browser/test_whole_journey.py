@@ -6,19 +6,16 @@ signs the agreement with a report deadline and schedules a meeting of a space th
 the partner files its progress report; Personnel opens the bilan and downloads the XLSX, whose totals
 are the page's; an anonymous visitor finds the project in the open data. Every page passes axe.
 
-The journey also takes the pictures of the user guide (docs/guide/): a 1280×800 French screenshot at
-each step, always (into a temporary folder, so the code that takes them never rots), copied into
-docs/guide/images/ when GUIDE_SCREENSHOTS=1 (`make guide`). The last check compares the pictures
-taken with those the guide shows: no picture of the guide can be missing or stale.
+The journey also takes pictures of the user guide (docs/guide/): a 1280×800 French screenshot at each
+step, always (into a temporary folder, so the code that takes them never rots), copied into
+docs/guide/images/ when GUIDE_SCREENSHOTS=1 (`make guide`). The last check: it took exactly the pictures
+it declares (tests/browser/guide.py, where the guide is held to show exactly the journeys' pictures).
 
 The ORM is used only to read and assert.
 """
 
 import datetime
-import os
-import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -29,12 +26,11 @@ from budget.models import Agreement, Commitment
 from chantiers.models import Meeting
 from organisations.models import Organisation
 from projects.models import ActionProject, ProgressReport, ProjectStatus, ReviewCriterion
-from tests.browser.conftest import describe, log_in
+from tests.browser.conftest import accessible, log_in, money
+from tests.browser.guide import WHOLE_JOURNEY_PICTURES, new_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-GUIDE = Path(__file__).resolve().parents[2] / "docs" / "guide"
-VIEWPORT = {"width": 1280, "height": 800}
 PASSWORD = "Rouyn-Noranda-2013!"
 ORGANISATION = "Entraide alimentaire de Cadillac"
 PROJECT = "Popote roulante des villages"
@@ -44,61 +40,6 @@ REPORT = "Rapport de mi-parcours"
 
 
 ASIS = "/rouyn-noranda"  # the prefix of ASIS's pages: the demo runs two alliances
-
-
-def money(text: str) -> Decimal:
-    return Decimal(re.sub(r"[\s\u202f\xa0$]", "", text).replace(",", "."))
-
-
-class Camera:
-    """Viewport screenshots (PNG, 1280×800), reduced to a small palette so the guide stays light."""
-
-    def __init__(self, directory: Path):
-        self.directory = directory
-        self.directory.mkdir(parents=True, exist_ok=True)
-        self.taken: list[str] = []
-
-    def __call__(self, page, name: str, *, show=None):
-        """Take `name`.png of the page; `show` (a locator) is scrolled into view and outlined."""
-        if show is not None:
-            # Centred in the picture and outlined through the CSSOM (not an inline style: the CSP stays as it is).
-            show.evaluate(
-                "el => { el.scrollIntoView({block: 'center', behavior: 'instant'}); el.style.outline = '4px solid #d6336c'; el.style.outlineOffset = '3px'; }"
-            )
-        page.wait_for_load_state("load")
-        path = self.directory / f"{name}.png"
-        page.screenshot(path=str(path), animations="disabled", caret="hide")
-        if show is not None:
-            show.evaluate("el => { el.style.outline = ''; el.style.outlineOffset = ''; }")
-        self._shrink(path)
-        self.taken.append(name)
-
-    @staticmethod
-    def _shrink(path: Path):
-        from PIL import Image
-
-        with Image.open(path) as image:
-            small = image.convert("RGB").quantize(colors=32, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-        small.save(path, optimize=True)
-
-
-@pytest.fixture
-def camera(tmp_path):
-    if os.environ.get("GUIDE_SCREENSHOTS") == "1":
-        return Camera(GUIDE / "images")
-    return Camera(tmp_path / "images")
-
-
-def accessible(page, axe):
-    violations = axe(page)
-    assert violations == [], f"{page.url}\n{describe(violations)}"
-
-
-def new_page(browser):
-    # Reduced motion: Bootstrap's smooth scrolling would catch the pictures mid-scroll.
-    page = browser.new_context(locale="fr-CA", viewport=VIEWPORT, reduced_motion="reduce").new_page()
-    page.set_default_timeout(15_000)
-    return page
 
 
 # ------------------------------------------------------------------ the partner signs up
@@ -443,14 +384,5 @@ def test_whole_journey_from_sign_up_to_open_data(live_server, browser, axe, demo
     for page in (partner, coordination, personnel, public):
         page.context.close()
 
-    # The guide shows exactly the pictures this journey takes: none missing, none left over.
-    shown = {
-        name
-        for guide in GUIDE.glob("*.md")
-        for name in re.findall(r"\]\(images/([\w-]+)\.png\)", guide.read_text(encoding="utf-8"))
-    }
-    assert shown == set(camera.taken), (
-        f"shown but not taken: {shown - set(camera.taken)}; taken but not shown: {set(camera.taken) - shown}"
-    )
-    committed_images = {p.stem for p in (GUIDE / "images").glob("*.png")}
-    assert committed_images == set(camera.taken), "run `make guide` to refresh docs/guide/images/"
+    # The pictures of the user guide this journey declares, all taken, none more (tests/browser/guide.py)
+    assert camera.taken == list(WHOLE_JOURNEY_PICTURES)

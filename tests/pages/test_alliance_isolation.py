@@ -58,6 +58,9 @@ def test_a_closed_plans_home_hides_the_coordinators_write_buttons(client, world)
     assert past.status_code == 200 and past.context["plan"] == north.past.plan
     assert "Engager un montant" not in text(past) and "Nouveau lieu de concertation" not in text(past)
     assert "Projet financé 2010" in text(past)
+    # the archived banner's link has an alert link's contrast (axe)
+    banner_link = f'<a class="alert-link" href="{url(north, "plans:plan-list", plan=north.past.plan)}">'
+    assert banner_link + "Les plans de l'alliance</a>" in text(past)
     assert "Engager un montant" in text(client.get(url(north, "home")))
 
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from pages.help import GUIDE_DIR, GUIDES, IMAGES_DIR, render_markdown
+from tests.browser.guide import JOURNEY_PICTURES
 
 pytestmark = pytest.mark.django_db
 GUIDE_FILES = ["README.md", *(f"{slug}.md" for slug in GUIDES)]
@@ -36,6 +37,17 @@ def test_no_image_is_left_over_and_each_is_small():
         assert (int.from_bytes(header[16:20]), int.from_bytes(header[20:24])) == (1280, 800), name
 
 
+def test_the_guides_show_exactly_the_pictures_the_journeys_take():
+    """Each browser journey declares the pictures it takes and checks it took exactly those (tests/browser/guide.py):
+    the guides show their union, none missing, none left over, and no picture is declared by two journeys."""
+    declared = [name for pictures in JOURNEY_PICTURES.values() for name in pictures]
+    assert len(declared) == len(set(declared)), "a picture is declared by two journeys"
+    shown = {name for path in GUIDE_DIR.glob("*.md") for name in images_shown(path.name)}
+    assert shown == set(declared), (
+        f"shown but taken by no journey: {shown - set(declared)}; taken but not shown: {set(declared) - shown}"
+    )
+
+
 @pytest.mark.parametrize("slug", list(GUIDES))
 def test_a_guide_renders_with_its_screenshots_for_anonymous_visitors(client, slug, django_assert_num_queries):
     with django_assert_num_queries(0):  # Markdown files and images, no database
@@ -58,7 +70,7 @@ def test_a_guide_renders_with_its_screenshots_for_anonymous_visitors(client, slu
         assert f'id="{anchor.split(chr(34))[0]}"' in html
 
 
-def test_the_index_links_the_three_guides_and_the_menu_is_on_every_page(client):
+def test_the_index_links_every_guide_and_the_menu_is_on_every_page(client):
     response = client.get(reverse("help"))
     assert response.status_code == 200
     html = response.content.decode()
