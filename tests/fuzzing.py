@@ -2,7 +2,8 @@
 the pages of the authorization matrix, a fingerprint of every row, and the forms a page holds.
 
 The pages come from `tests/test_authorization_matrix.py` (every URL of the URLconf, on the objects
-named there), so a new URL, which must get a line in the matrix, is also escaped and fuzzed here.
+named there), so a new URL, which must get a line in the matrix, is also escaped and fuzzed here; and from
+`tests/page_matrix_alliances.py`: the second demo alliance's pages at its address, for the roles of both alliances.
 """
 
 import hashlib
@@ -16,6 +17,7 @@ from django.urls import Resolver404, resolve
 from alliances.addresses import PLAN_SLUG
 from alliances.models import Alliance
 from tests.page_matrix import page_url
+from tests.page_matrix_alliances import ALL_ROLES, ON_SECOND, OTHER_ROLES, second_url
 from tests.test_authorization_matrix import MATRIX, ROLES, actual_matrix
 
 PROJECT_APPS = (
@@ -42,7 +44,7 @@ def demo_clients(**client_options):
 
     actual_matrix()  # loads ASIS and the demo
     clients = {"anonymous": Client(**client_options)}
-    for username in ROLES[1:]:
+    for username in (*ROLES[1:], *OTHER_ROLES):
         clients[username] = Client(**client_options)
         clients[username].force_login(User.objects.get(username=username))
     return clients
@@ -63,9 +65,9 @@ EXPORTS = {
 }
 
 
-def matrix_urls(roles=ROLES, *, pages_only=False):
-    """(url name, path, role) for every line of the matrix whose answer to `role` is 200 on GET
-    (with `pages_only`, HTML pages only: not the exports)."""
+def matrix_urls(roles=ALL_ROLES, *, pages_only=False):
+    """(url name, path, role) for every line of the matrix whose answer to `role` is 200 on GET, then every page of
+    the second alliance likewise (with `pages_only`, HTML pages only: not the exports)."""
     urls = []
     for name, obj, answers in MATRIX:
         if pages_only and name in EXPORTS:
@@ -74,7 +76,25 @@ def matrix_urls(roles=ROLES, *, pages_only=False):
         for role, answer in zip(ROLES, answers):
             if role in roles and answer == 200:
                 urls.append((name, path, role))
+    for name, path, answers in second_alliance_lines():
+        if pages_only and name in EXPORTS:
+            continue
+        for role, answer in zip(ALL_ROLES, answers):
+            if role in roles and answer == 200:
+                urls.append((name, path, role))
     return urls
+
+
+def second_alliance_lines():
+    """(url name, path, answers to ALL_ROLES) of every page of the second demo alliance, at its address."""
+    return [(name, second_url(name, obj), answers) for name, obj, answers in ON_SECOND]
+
+
+def every_path():
+    """(url name, path) of every line of both matrices: each URL of ASIS and of the second alliance."""
+    return [(name, page_url(name, obj)) for name, obj, _answers in MATRIX] + [
+        (name, path) for name, path, _answers in second_alliance_lines()
+    ]
 
 
 def project_models():

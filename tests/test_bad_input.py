@@ -51,7 +51,7 @@ FUZZ = settings(
 )  # bad example is reported as it was drawn (shrinking a form post costs hundreds of requests)
 # Who posts: a partner (its own organisation and projects), Coordination (everything else) and an
 # anonymous visitor (sign-up, login, password reset).
-POSTERS = ("anonymous", "partenaire", "coordination")
+POSTERS = ("anonymous", "partenaire", "coordination", "coordination2")  # and the second alliance's coordinator
 # Not fuzzed: logging out and choosing the language change the session only, and would end the run.
 SKIPPED_ACTIONS = {"logout", "set_language"}
 # Downloads that are POSTs because they are logged (Law 25: who exported whose data): their 200 writes that log.
