@@ -6,6 +6,7 @@ import datetime
 from django import forms
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from asis.forms import DateField, FreeTextField, MoneyField
 from asis.templatetags.asis_format import format_money, number
@@ -102,8 +103,14 @@ class PlanNextForm(forms.Form):
         self.fields["themes"].choices = [
             (
                 c.theme.pk,
-                _("%(theme)s (%(objectives)s objectifs, %(actions)s actions)")
-                % {"theme": c.theme.name, "objectives": number(c.objectives), "actions": number(c.actions)},
+                _("%(theme)s (%(objectives)s, %(actions)s)")
+                % {
+                    "theme": c.theme.name,
+                    "objectives": ngettext("%(count)s objectif", "%(count)s objectifs", c.objectives)
+                    % {"count": number(c.objectives)},
+                    "actions": ngettext("%(count)s action", "%(count)s actions", c.actions)
+                    % {"count": number(c.actions)},
+                },
             )
             for c in preview.themes
         ]
