@@ -279,19 +279,12 @@ def review_detail(request, pk):
             return review
         criteria = ReviewCriterion.objects.filter(plan_id=project.theme.plan_id, is_active=True)
         form = ReviewScoresForm(request.POST, criteria=criteria)
-        if form.is_valid():
-            try:
-                review_services.review_save_scores(
-                    review=review, scores=form.scores(), committee=form.cleaned_data["committee"], by=request.user
-                )
-            except ValidationError as error:
-                add_service_error(form, error)
-            else:
-                messages.success(request, _("Grille d'analyse enregistrée."))
-                return redirect("projects:review-detail", pk=project.pk)
-        return render(
-            request, "projects/review_detail.html", _analysis_context(request, project, scores_form=form), status=400
-        )
+        if _scores_saved(request, review, form):
+            messages.success(request, _("Grille d'analyse enregistrée."))
+            return redirect("projects:review-detail", pk=project.pk)
+        # the recommendation typed beside the grid is shown again as typed, without errors: it was not sent to be made
+        typed = {name: request.POST.get(name) for name in ReviewRecommendForm.base_fields if name in request.POST}
+        return _analysis_refused(request, project, scores_form=form, recommend_form=ReviewRecommendForm(initial=typed))
     return render(request, "projects/review_detail.html", _analysis_context(request, project))
 
 
@@ -299,11 +292,20 @@ def review_detail(request, pk):
 @shows_refusal
 @require_POST
 def review_recommend(request, pk):
+    """The committee's recommendation. Posted from the analysis page, it carries the grid typed above it: the scores
+    are saved first (kept even when the recommendation is refused), then the recommendation is made."""
     project = _project_for_coordination(request, pk)
     review = _open_review_or_redirect(request, project)
     if not isinstance(review, ProjectReview):
         return review
     form = ReviewRecommendForm(request.POST)
+    scores_form = None
+    if _posts_the_grid(request.POST):
+        criteria = ReviewCriterion.objects.filter(plan_id=project.theme.plan_id, is_active=True)
+        scores_form = ReviewScoresForm(request.POST, criteria=criteria)
+        if not _scores_saved(request, review, scores_form):
+            form.is_valid()  # its errors too, in one pass
+            return _analysis_refused(request, project, scores_form=scores_form, recommend_form=form)
     if form.is_valid():
         try:
             review_services.review_recommend(
@@ -320,9 +322,35 @@ def review_recommend(request, pk):
                 request, _("Recommandation consignée : le projet attend la décision du conseil d'administration.")
             )
             return redirect("projects:project-detail", pk=project.pk)
-    return render(
-        request, "projects/review_detail.html", _analysis_context(request, project, recommend_form=form), status=400
-    )
+    if scores_form is not None:
+        messages.info(request, _("Grille d'analyse enregistrée."))  # what was typed is kept, the refusal below says why
+    return _analysis_refused(request, project, scores_form=scores_form, recommend_form=form)
+
+
+def _posts_the_grid(data) -> bool:
+    """Whether a POST carries the analysis grid (the analysis page's one form), not the recommendation alone."""
+    return "committee" in data or any(key.startswith("score_") for key in data)
+
+
+def _scores_saved(request, review, scores_form) -> bool:
+    """Saves the grid of a valid form; False with the form's errors otherwise."""
+    if not scores_form.is_valid():
+        return False
+    try:
+        review_services.review_save_scores(
+            review=review,
+            scores=scores_form.scores(),
+            committee=scores_form.cleaned_data["committee"],
+            by=request.user,
+        )
+    except ValidationError as error:
+        add_service_error(scores_form, error)
+        return False
+    return True
+
+
+def _analysis_refused(request, project, **forms):
+    return render(request, "projects/review_detail.html", _analysis_context(request, project, **forms), status=400)
 
 
 # ---------------------------------------------------------------- the board's decision, requests for changes

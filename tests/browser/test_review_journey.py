@@ -30,16 +30,26 @@ def test_coordinator_analyses_recommends_and_records_the_decision(live_server, p
     page.get_by_label("Membres du comité d'analyse").fill("Marie Tremblay\nJean Gagnon")
     criteria = list(ReviewCriterion.objects.filter(plan=Plan.objects.current(), is_active=True).order_by("order"))
     assert len(criteria) == 7
-    for criterion in criteria:
+    for criterion in criteria[:6]:
         page.get_by_label(f"Note : {criterion.name} (sur {criterion.max_score})").fill("4")
     page.get_by_label(f"Commentaire : {criteria[0].name}").fill("Rejoint les bénévoles isolés")
     _axe_clean(axe, page)
     page.get_by_role("button", name="Enregistrer la grille").click()
-    assert page.get_by_test_id("grid-total").inner_text().startswith("28 / 35")
+    assert page.get_by_test_id("grid-total").inner_text().startswith("24 / 35")
 
+    # The last score typed, then « Recommander » straight away, without its reasons: refused, and nothing typed is
+    # lost (issue 23: the scores typed before « Recommander » were lost).
+    last = page.get_by_label(f"Note : {criteria[6].name} (sur {criteria[6].max_score})")
+    last.fill("4")
     page.get_by_label("Favorable", exact=True).check()
-    page.get_by_label("Motifs de la recommandation").fill("Projet bien appuyé par le milieu.")
     page.get_by_label("Montant recommandé (facultatif)").fill("12 000")
+    page.get_by_role("button", name="Recommander").click()
+    expect(page.get_by_text("Indiquez les motifs de la recommandation.")).to_be_visible()
+    expect(last).to_have_value("4")
+    assert page.get_by_test_id("grid-total").inner_text().startswith("28 / 35")
+    expect(page.get_by_label("Favorable", exact=True)).to_be_checked()
+    _axe_clean(axe, page)
+    page.get_by_label("Motifs de la recommandation").fill("Projet bien appuyé par le milieu.")
     page.get_by_role("button", name="Recommander").click()
     expect(page.get_by_test_id("recommendation").filter(has_text="Favorable")).to_be_visible()
     _axe_clean(axe, page)

@@ -407,3 +407,72 @@ def test_the_project_page_costs_the_same_queries_whatever_the_number_of_scores(
     with django_assert_max_num_queries(15):
         response = client.get(recommended.project.get_absolute_url())
     assert "12 / 20" in page(response)
+
+
+# ---------------------------------------------------------------- one form: nothing typed is lost (issue 23)
+
+
+def _grid_post(criteria, scores, **recommendation):
+    data = {"committee": "Marie Tremblay"}
+    for criterion, score in zip(criteria, scores):
+        data[f"score_{criterion.pk}"] = score
+        data[f"comment_{criterion.pk}"] = f"Note {score}"
+    return {**data, **recommendation}
+
+
+def test_recommending_with_the_grid_typed_saves_the_scores_then_recommends(login, cast, under_analysis, criteria):
+    """« Recommander » pressed before « Enregistrer la grille »: the scores typed are saved, then recommended."""
+    scores = [str(min(3, c.max_score)) for c in criteria]
+    response = login(cast.coordinator).post(
+        reverse("projects:review-recommend", args=[under_analysis.project_id]),
+        _grid_post(criteria, scores, recommendation="favorable", recommendation_note="Bien appuyé"),
+    )
+    assert response.status_code == 302
+    under_analysis.refresh_from_db()
+    assert under_analysis.is_closed and under_analysis.recommendation == "favorable"
+    assert sorted(under_analysis.scores.values_list("score", flat=True)) == sorted(int(s) for s in scores)
+    assert under_analysis.committee == "Marie Tremblay"
+
+
+def test_a_refused_recommendation_keeps_the_scores_typed_with_it(login, cast, under_analysis, criteria):
+    scores = [str(min(2, c.max_score)) for c in criteria]
+    response = login(cast.coordinator).post(
+        reverse("projects:review-recommend", args=[under_analysis.project_id]),
+        _grid_post(criteria, scores, recommendation="favorable", recommendation_note=""),
+    )
+    assert response.status_code == 400
+    text = page(response)
+    assert "Indiquez les motifs de la recommandation." in text
+    # saved, and shown as typed
+    assert under_analysis.scores.count() == len(criteria)
+    assert f'name="score_{criteria[0].pk}"' in text and f'value="{scores[0]}"' in text
+    under_analysis.refresh_from_db()
+    assert not under_analysis.is_closed and under_analysis.project.status == S.UNDER_ANALYSIS
+
+
+def test_a_bad_score_posted_with_the_recommendation_saves_nothing_and_recommends_nothing(
+    login, cast, under_analysis, criteria
+):
+    scores = ["99"] + [str(min(2, c.max_score)) for c in criteria[1:]]
+    response = login(cast.coordinator).post(
+        reverse("projects:review-recommend", args=[under_analysis.project_id]),
+        _grid_post(criteria, scores, recommendation="favorable", recommendation_note="Bien"),
+    )
+    assert response.status_code == 400
+    assert f"La note ne peut dépasser {criteria[0].max_score}." in page(response)
+    assert not ReviewScore.objects.exists()
+    under_analysis.refresh_from_db()
+    assert not under_analysis.is_closed
+
+
+def test_saving_the_grid_keeps_the_recommendation_typed_beside_it_when_the_grid_is_refused(
+    login, cast, under_analysis, criteria
+):
+    response = login(cast.coordinator).post(
+        reverse("projects:review-detail", args=[under_analysis.project_id]),
+        _grid_post(criteria, ["99"], recommendation="favorable", recommendation_note="Motifs gardés"),
+    )
+    assert response.status_code == 400
+    text = page(response)
+    assert "Motifs gardés" in text
+    assert "Indiquez les motifs" not in text  # the recommendation was not sent to be made: no error on it
