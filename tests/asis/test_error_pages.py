@@ -49,3 +49,14 @@ def test_an_unknown_page_is_not_found_in_french(client):
 def test_the_refusal_pages_speak_english_to_whoever_chose_it(client):
     client.cookies["django_language"] = "en"
     assert '<h1 class="h2">Page not found</h1>' in text(client.get("/aide/inconnu/"))
+
+
+def test_a_message_waiting_for_the_person_is_left_for_their_next_page(client, cast):
+    """An error page (a calendar client's stale address, a link followed by mistake) does not read the messages:
+    the confirmation of what the person just did still shows on their next page."""
+    client.force_login(cast.alice)
+    response = client.post("/rencontres/", {"regenerate": "1"})
+    assert response.status_code == 302
+    assert client.get("/cette-page-n-existe-pas/").status_code == 404
+    page = client.get(response["Location"])
+    assert "Nouvelle adresse d'agenda créée." in text(page)
