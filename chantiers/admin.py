@@ -147,6 +147,8 @@ class MeetingLoadAdmin(ReadOnlyAdmin):
 
 @admin.register(MeetingLoadState)
 class MeetingLoadStateAdmin(ReadOnlyAdmin):
-    """For which day the hyperconcertation figures were built, and whether a write has made them stale since."""
+    """For which day each alliance's hyperconcertation figures were built, and whether a write has made them stale
+    since."""
 
-    list_display = ["as_of", "version", "built_version", "invitations_max", "attendances_max"]
+    list_display = ["alliance", "as_of", "version", "built_version", "invitations_max", "attendances_max"]
+    list_select_related = ["alliance"]

@@ -485,10 +485,11 @@ class MeetingLoad(models.Model):
     pass over the invitations and attendance rows (hundreds of thousands at province scale) and read back by
     pages. Each alliance counts its own meetings and seats only: its page shows nothing of another alliance's.
 
-    A cache, never written by hand: `chantiers.selectors.meeting_loads_refresh` rebuilds every row when the
-    state says it is stale (another day, or a write to an invitation, an attendance row, a meeting, a seat
-    or a space since it was built: `chantiers.signals`). Invitees with neither a meeting in the 12 months
-    nor a seat in the alliance have no row of that alliance."""
+    A cache, never written by hand, kept per alliance: `chantiers.selectors.meeting_loads_refresh` rebuilds an
+    alliance's rows when its state (`MeetingLoadState`) says they are stale (another day, or a write to one of
+    its invitations, attendance rows, meetings, seats or spaces since they were built: `chantiers.signals`); a
+    write in one alliance never rebuilds another's. Invitees with neither a meeting in the 12 months nor a seat
+    in the alliance have no row of that alliance."""
 
     class Kind(models.TextChoices):
         ORGANISATION = "organisation", _("organisation")
@@ -525,11 +526,14 @@ class MeetingLoad(models.Model):
 
 
 class MeetingLoadState(models.Model):
-    """One row (pk 1): for which day `MeetingLoad` was built and whether it is still true. Every write that may
-    change a figure adds 1 to `version`; a build records the version it started from (`built_version`) and
-    the highest invitation, attendance and seat ids it saw (rows added by `bulk_create`, which sends no
-    signal, raise them)."""
+    """One row per alliance: for which day its rows of `MeetingLoad` were built and whether they are still true.
+    Every write that may change one of its figures adds 1 to its `version` (`chantiers.signals`), and to no
+    other alliance's; a build records the version it started from (`built_version`) and the highest invitation,
+    attendance and seat ids of the tables it read, every alliance's (a row of this alliance above them, added by
+    `bulk_create`, which sends no signal, makes the figures stale: `chantiers.selectors._state_sql`)."""
 
+    # A cache, like `MeetingLoad`: nothing an alliance's deletion should keep (alliances are never deleted).
+    alliance = models.OneToOneField(Alliance, on_delete=models.CASCADE, related_name="+", verbose_name=_("alliance"))
     version = models.PositiveBigIntegerField(default=0)
     built_version = models.PositiveBigIntegerField(null=True, blank=True)
     as_of = models.DateField(null=True, blank=True)
@@ -543,4 +547,4 @@ class MeetingLoadState(models.Model):
         verbose_name_plural = _("états des charges de rencontres")
 
     def __str__(self):
-        return f"{self.as_of} v{self.built_version}/{self.version}"
+        return f"{self.alliance_id} {self.as_of} v{self.built_version}/{self.version}"

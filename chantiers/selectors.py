@@ -453,68 +453,107 @@ def user_loads(windows: list[Window], *, alliance) -> list[Load]:
     return [load for load in people_loads(windows, alliance=alliance) if load.kind == "user"]
 
 
-# What the state compares with the highest ids: rows added by `bulk_create` send no signal, but raise them
-# (ids are never reused: AUTOINCREMENT on SQLite, sequences on PostgreSQL). Deletions send signals.
+# Rows added by `bulk_create` send no signal: an alliance's state keeps the highest id of each table that its
+# last build saw, and its figures are stale while a row of that alliance lies above it (ids are never reused:
+# AUTOINCREMENT on SQLite, sequences on PostgreSQL). Deletions send signals. Each table, and how its rows reach
+# their alliance: `x` the row, `c` its space.
 STATE_HIGHEST = {
-    "invitations_max": Invitation,
-    "attendances_max": Attendance,
-    "seats_max": SpaceMembership,
-    "citizen_seats_max": SpaceCitizen,
+    "invitations_max": (Invitation, "meeting"),
+    "attendances_max": (Attendance, "meeting"),
+    "seats_max": (SpaceMembership, "space"),
+    "citizen_seats_max": (SpaceCitizen, "space"),
 }
+
+
+def _added_sql(name: str, alliance) -> str:
+    """`EXISTS`: a row of `alliance` in the table of STATE_HIGHEST[name] above the highest id its figures were
+    built with (`s.<name>`), up to the table's highest id now (`t.<name>`). Read from the new rows (that range of
+    the primary key) to their alliance, so its cost is the rows added since the build, not the alliance's rows:
+    the highest id of an alliance's own invitations and attendance rows took 87 ms on PostgreSQL for one alliance
+    100 times ASIS's size (`generate_volume --scale 100 --into-current`: 420 000 rows), on every view; this,
+    0.1 ms. The upper bound tells PostgreSQL's planner the range is narrow (with a lower bound alone it
+    estimates a third of the table and reads all of it); SQLite keeps the written order (`_then_meeting`)."""
+    model, through = STATE_HIGHEST[name]
+    join = _then_meeting()
+    if through == "meeting":
+        rows = f"{_table(model)} x {join} {_table(Meeting)} m ON m.id = x.meeting_id {join} {_table(Space)} c ON c.id = m.space_id"
+    else:
+        rows = f"{_table(model)} x {join} {_table(Space)} c ON c.id = x.space_id"
+    return (
+        f"EXISTS (SELECT 1 FROM {rows} WHERE x.id > s.{name} AND x.id <= t.{name} "
+        f"AND c.alliance_id = {_alliance_sql(alliance)})"
+    )
 
 
 def _state_sql(alliance) -> str:
     """One statement: the rows of each table of `alliance`'s page (its people as the figures last built count
-    them), the highest ids of STATE_HIGHEST, whether `MeetingLoad` was built for the day given from the current
-    version, and the highest ids it was built with."""
-    highest = ", ".join(f"(SELECT COALESCE(MAX(id), 0) FROM {_table(model)})" for model in STATE_HIGHEST.values())
-    built = ", ".join(f"s.{name}" for name in STATE_HIGHEST)
+    them), the highest ids of STATE_HIGHEST (every alliance's rows: what a build starting now would see), and
+    whether `alliance`'s figures are true: built for the day given, from its current version, and no row of
+    its added since (`_added_sql`). Its state row only: another alliance's writes and rows leave it true."""
+    highest = ", ".join(
+        f"(SELECT COALESCE(MAX(id), 0) FROM {_table(model)}) AS {name}"
+        for name, (model, _through) in STATE_HIGHEST.items()
+    )
+    added = " OR ".join(_added_sql(name, alliance) for name in STATE_HIGHEST)
     return (
-        f"SELECT (SELECT COUNT(*) FROM {_table(Organisation)}), ({_people_count_sql(alliance)}), {highest}, "
-        f"CASE WHEN s.as_of = %s AND s.built_version = s.version THEN 1 ELSE 0 END, {built} "
-        f"FROM (SELECT 1 AS one) one LEFT JOIN {_table(MeetingLoadState)} s ON s.id = 1"
+        f"WITH t AS (SELECT {highest}) "
+        f"SELECT (SELECT COUNT(*) FROM {_table(Organisation)}), ({_people_count_sql(alliance)}), "
+        f"{', '.join(f't.{name}' for name in STATE_HIGHEST)}, "
+        f"CASE WHEN s.as_of = %s AND s.built_version = s.version AND NOT ({added}) THEN 1 ELSE 0 END "
+        f"FROM t LEFT JOIN {_table(MeetingLoadState)} s ON s.alliance_id = {_alliance_sql(alliance)}"
     )
 
 
 def meeting_loads_refresh(windows: list[Window], *, alliance) -> tuple[int, int | None]:
-    """Makes `MeetingLoad` true for the windows' day (their end), for every alliance, and returns the number of
-    rows of `alliance`'s tables: organisations, and people (its citizens and users with figures), None when the
-    figures were just built (they are counted again when asked). One query when the figures are true (the usual
-    case); four more to build them otherwise."""
+    """Makes `alliance`'s rows of `MeetingLoad` true for the windows' day (their end), and returns the number of
+    rows of its tables: organisations, and people (its citizens and users with figures), None when the figures
+    were just built (they are counted again when asked). One query when the figures are true (the usual case);
+    four more to build them otherwise. Another alliance's figures are neither read nor built: a write there
+    does not make this page build (issue 17). No alliance (a page of none): no figures, nothing to build."""
     with connection.cursor() as cursor:
         cursor.execute(_state_sql(alliance), [windows[-1].end])
-        organisations, people, *row = cursor.fetchone()
-    n = len(STATE_HIGHEST)
-    highest, built, built_highest = row[:n], row[n], row[n + 1 :]
-    if not (built and list(built_highest) == list(highest)):
-        _meeting_loads_build(windows, dict(zip(STATE_HIGHEST, highest)))
+        organisations, people, *highest, fresh = cursor.fetchone()
+    if not fresh and alliance is not None:
+        _meeting_loads_build(windows, alliance, dict(zip(STATE_HIGHEST, highest)))
         people = None
     return organisations, people
 
 
+def _state_locked(alliance) -> MeetingLoadState:
+    """`alliance`'s state row, locked until the transaction ends, and created first when it has none (its first
+    build): one statement, an INSERT whose conflict with the existing row updates it (to the same version), which
+    locks it as SELECT … FOR UPDATE would (PostgreSQL; SQLite locks the database on any write)."""
+    state = _table(MeetingLoadState)
+    fields = MeetingLoadState._meta.concrete_fields
+    zeros = ["version", *STATE_HIGHEST]
+    sql = (
+        f"INSERT INTO {state} (alliance_id, {', '.join(zeros)}) VALUES (%s{', 0' * len(zeros)}) "
+        f"ON CONFLICT (alliance_id) DO UPDATE SET version = {state}.version "
+        f"RETURNING {', '.join(connection.ops.quote_name(field.column) for field in fields)}"
+    )
+    return next(iter(MeetingLoadState.objects.raw(sql, [alliance.pk])))
+
+
 @transaction.atomic
-def _meeting_loads_build(windows: list[Window], highest: dict[str, int]) -> None:
-    """Every row of `MeetingLoad`, in one INSERT … SELECT. The state row is locked first (PostgreSQL), so two
-    requests do not build at once, and a write that marks the figures stale meanwhile waits, then wins: the
-    state is stamped only if its version did not move. The highest ids were read before this build, so rows
-    added during it make the next read build again."""
+def _meeting_loads_build(windows: list[Window], alliance, highest: dict[str, int]) -> None:
+    """`alliance`'s rows of `MeetingLoad`, in one INSERT … SELECT; no other alliance's row is touched. Its state
+    row is locked first (`_state_locked`), so two requests do not build it at once, and a write that marks it stale
+    meanwhile waits, then wins: the state is stamped only if its version did not move. The highest ids were read
+    before this build, so its rows added during it make the next read build again."""
     today = windows[-1].end
-    state = MeetingLoadState.objects.select_for_update().filter(pk=1).first()
-    if state is None:
-        MeetingLoadState.objects.bulk_create([MeetingLoadState(pk=1)], ignore_conflicts=True)
-        state = MeetingLoadState.objects.select_for_update().get(pk=1)
+    state = _state_locked(alliance)
     if (
         state.as_of == today
         and state.built_version == state.version
-        and all(getattr(state, k) == v for k, v in highest.items())
+        and all(getattr(state, k) >= v for k, v in highest.items())
     ):
-        return  # another request has just built it
-    figures, params = _figures_sql(windows, MeetingLoad.Kind)  # every alliance's
+        return  # another request has just built it, from every row this one saw (and maybe later ones)
+    figures, params = _figures_sql(windows, MeetingLoad.Kind, alliance=alliance)
     load = _table(MeetingLoad)
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {load}")
+        cursor.execute(f"DELETE FROM {load} WHERE alliance_id = {_alliance_sql(alliance)}")
         cursor.execute(f"INSERT INTO {load} (kind, alliance_id, who, {', '.join(FIGURES)}) {figures}", params)
-    MeetingLoadState.objects.filter(pk=1, version=state.version).update(
+    MeetingLoadState.objects.filter(pk=state.pk, version=state.version).update(
         as_of=today, built_version=state.version, **highest
     )
 

@@ -1,7 +1,9 @@
-"""The hyperconcertation figures kept in MeetingLoad (a cache): after every kind of write, and on another day,
-the page shows exactly what computing them from the invitations, attendance rows and seats gives."""
+"""The hyperconcertation figures kept in MeetingLoad (a cache, per alliance): after every kind of write, and on
+another day, the page shows exactly what computing them from the invitations, attendance rows and seats gives; a
+write in one alliance never rebuilds another alliance's figures (issue 17, item 7)."""
 
 import datetime
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -9,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from alliances.models import Alliance
-from chantiers import selectors, services
+from chantiers import selectors, services, signals
 from chantiers.models import (
     Attendance,
     Invitation,
@@ -40,10 +42,17 @@ def alliance():
     return Space.objects.first().alliance if Space.objects.exists() else Alliance.objects.first()
 
 
-def assert_exact(today=TODAY, threshold=1):
-    """The page's tables (read from MeetingLoad) equal the figures computed now from the source rows."""
-    report = selectors.hyperconcertation_report(alliance=alliance(), threshold=threshold, today=today)
-    live = {table: selectors.RankedLoads(table, report["windows"], alliance=alliance()) for table in selectors.TABLES}
+def state(of=None) -> MeetingLoadState:
+    """The state of the figures of alliance `of` (of the spaces' alliance by default)."""
+    return MeetingLoadState.objects.get(alliance=of or alliance())
+
+
+def assert_exact(today=TODAY, threshold=1, of=None):
+    """The page's tables of alliance `of` (read from MeetingLoad) equal the figures computed now from the source
+    rows."""
+    of = of or alliance()
+    report = selectors.hyperconcertation_report(alliance=of, threshold=threshold, today=today)
+    live = {table: selectors.RankedLoads(table, report["windows"], alliance=of) for table in selectors.TABLES}
     for table in selectors.TABLES:
         assert rows(report[table]) == rows(live[table]), table
         assert report[table].over_count == live[table].over_count, table
@@ -77,7 +86,7 @@ def test_the_page_shows_the_computed_figures(busy, cast):
     report = assert_exact()
     org_a = next(load for load in report["organisations"][0:50] if load.pk == cast.org_a.pk)
     assert org_a.spaces == 2 and [w.meetings for w in org_a.windows] == [2, 3, 5]
-    assert MeetingLoadState.objects.get().as_of == TODAY
+    assert state().as_of == TODAY
 
 
 def test_once_built_the_figures_are_read_with_one_query(busy):
@@ -159,7 +168,7 @@ def test_seats_taken_and_left_and_a_space_archived(busy, cast):
 def test_another_day_builds_the_figures_for_that_day(busy):
     assert_exact()
     assert_exact(today=TODAY + datetime.timedelta(days=8))  # next week's meeting is in the windows now
-    assert MeetingLoadState.objects.get().as_of == TODAY + datetime.timedelta(days=8)
+    assert state().as_of == TODAY + datetime.timedelta(days=8)
     assert_exact(today=TODAY + datetime.timedelta(days=400))
     assert_exact()
 
@@ -177,15 +186,34 @@ def test_a_write_during_a_build_leaves_the_figures_stale(busy, cast, monkeypatch
     monkeypatch.setattr(selectors, "_figures_sql", write_while_building)
     selectors.hyperconcertation_report(alliance=alliance(), threshold=1)
     monkeypatch.undo()
-    state = MeetingLoadState.objects.get()
-    assert state.built_version != state.version
+    stale = state()
+    assert stale.built_version != stale.version
+    assert_exact()
+
+
+def test_rows_bulk_created_during_a_build_leave_the_figures_stale(busy, monkeypatch):
+    """No signal: the build stamps the highest ids read before it, and the alliance's rows above them make the next
+    read build again."""
+    assert_exact()
+    services.meeting_update(meeting=busy["meetings"][0], place="Ailleurs")
+    built = selectors._figures_sql
+
+    def bulk_create_while_building(*args, **kwargs):
+        Invitation.objects.bulk_create([Invitation(meeting=busy["meetings"][1], organisation=f.make_organisation())])
+        return built(*args, **kwargs)
+
+    monkeypatch.setattr(selectors, "_figures_sql", bulk_create_while_building)
+    selectors.hyperconcertation_report(alliance=alliance(), threshold=1)
+    monkeypatch.undo()
+    assert state().built_version == state().version and state().invitations_max < Invitation.objects.latest("pk").pk
+    assert computed(monkeypatch, alliance()) == 1
     assert_exact()
 
 
 def test_without_the_state_row_the_first_read_creates_it(busy):
     MeetingLoadState.objects.all().delete()
     assert_exact()
-    assert MeetingLoadState.objects.get().as_of == TODAY
+    assert state().as_of == TODAY
     assert MeetingLoad.objects.exists()
 
 
@@ -231,3 +259,156 @@ def test_every_page_of_every_sort_equals_the_computed_list(busy, cast, column, d
                     for load in cached[start : start + size]
                 ]
                 assert got == live[start : start + size], (table, start, size)
+
+
+# ---------------------------------------------------------------- per alliance (issue 17, item 7)
+
+
+@pytest.fixture
+def two(busy, cast):
+    """busy's alliance (north) and a second one (south) with its own space, seats, meetings, invitations and
+    attendance; org_a sits in both, as a regional organisation may."""
+    north = SimpleNamespace(alliance=busy["space"].alliance, space=busy["space"], meetings=busy["meetings"])
+    south_alliance = f.make_plan(title="Plan du Sud").alliance
+    space = f.make_space(alliance=south_alliance, name="Table du Sud")
+    citizen = f.make_citizen(first_name="Lise", last_name="Sud")
+    services.space_seat_organisation(space=space, organisation=cast.org_a)
+    services.space_seat_citizen(space=space, citizen=citizen)
+    meetings = [
+        services.meeting_schedule(
+            space=space, date=TODAY - datetime.timedelta(days=days), start_time=TEN, end_time=NOON, place="Salle"
+        )
+        for days in (5, 50, 150)
+    ]
+    Invitation.objects.create(meeting=meetings[0], user=cast.charlie)
+    services.attendance_record(meeting=meetings[1], users=[cast.charlie], citizens=[citizen])
+    south = SimpleNamespace(alliance=south_alliance, space=space, meetings=meetings)
+    assert north.alliance != south.alliance
+    return {"north": north, "south": south}
+
+
+def figures(report) -> dict:
+    """The rows of the page with a figure (every organisation is listed, with zeros in an alliance it has no part
+    in: a new one is listed in each)."""
+    return {
+        table: [row for row in rows(report[table]) if row[3] or any(meetings for meetings, _, _ in row[4])]
+        for table in selectors.TABLES
+    }
+
+
+def stamp(of) -> tuple:
+    row = state(of)
+    return (row.version, row.built_version, row.as_of, *(getattr(row, name) for name in selectors.STATE_HIGHEST))
+
+
+def computed(monkeypatch, of) -> int:
+    """How many times a view of `of`'s page computes figures (`_figures_sql`): 0 when it reads the kept ones."""
+    calls = []
+    compute = selectors._figures_sql
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs.get("alliance"))
+        return compute(*args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(selectors, "_figures_sql", counted)
+        selectors.hyperconcertation_report(alliance=of, threshold=1)
+    assert calls in ([], [of])  # built, it is this alliance's figures only
+    return len(calls)
+
+
+def _schedule(side, cast):
+    services.meeting_schedule(
+        space=side.space,
+        date=TODAY - datetime.timedelta(days=2),
+        start_time=TEN,
+        end_time=NOON,
+        place="Salle",
+        extra_organisations=[cast.org_b],
+    )
+
+
+# Each write in one alliance (`side`): through the services, the signals, or bulk_create (no signal at all).
+WRITES = {
+    "a meeting scheduled, its invitations bulk-created": _schedule,
+    "invitations bulk-created alone": lambda side, cast: Invitation.objects.bulk_create(
+        [Invitation(meeting=m, organisation=f.make_organisation()) for m in side.meetings[:2]]
+    ),
+    "attendance recorded": lambda side, cast: services.attendance_record(
+        meeting=side.meetings[0], users=[f.make_user()], citizens=[]
+    ),
+    "attendance bulk-created alone": lambda side, cast: Attendance.objects.bulk_create(
+        [Attendance(meeting=side.meetings[1], user=f.make_user())]
+    ),
+    "an organisation seated": lambda side, cast: services.space_seat_organisation(
+        space=side.space, organisation=f.make_organisation()
+    ),
+    "a citizen seated by bulk_create": lambda side, cast: SpaceCitizen.objects.bulk_create(
+        [SpaceCitizen(space=side.space, citizen=f.make_citizen())]
+    ),
+    "a meeting moved in time": lambda side, cast: services.meeting_update(
+        meeting=side.meetings[0], date=TODAY - datetime.timedelta(days=120)
+    ),
+    "a meeting deleted": lambda side, cast: Meeting.objects.filter(pk=side.meetings[1].pk).delete(),
+    "a seat left": lambda side, cast: services.space_unseat(
+        seat=SpaceMembership.objects.filter(space=side.space).first()
+    ),
+    "a space archived": lambda side, cast: services.space_archive(space=side.space),
+}
+
+
+@pytest.mark.parametrize("write", list(WRITES))
+@pytest.mark.parametrize("here, there", [("north", "south"), ("south", "north")])
+def test_a_write_in_one_alliance_never_rebuilds_another_alliances_figures(two, cast, monkeypatch, write, here, there):
+    here, there = two[here], two[there]
+    before = {side.alliance: figures(assert_exact(of=side.alliance)) for side in (here, there)}
+    untouched = stamp(there.alliance)
+    WRITES[write](here, cast)
+    assert stamp(there.alliance) == untouched  # same version, built version, day and highest ids
+    assert computed(monkeypatch, there.alliance) == 0
+    assert computed(monkeypatch, here.alliance) == 1
+    assert computed(monkeypatch, here.alliance) == 0  # built once
+    assert figures(assert_exact(of=here.alliance)) != before[here.alliance]  # the new figures, exactly
+    assert figures(assert_exact(of=there.alliance)) == before[there.alliance]
+
+
+def test_a_row_moved_to_another_alliance_marks_both_stale(two, cast):
+    """The admin could move a meeting or a seat to another alliance's space: both alliances' figures change."""
+    north, south = two["north"], two["south"]
+    for row in (
+        Meeting.objects.get(pk=north.meetings[0].pk),  # its space not loaded: read in the UPDATE
+        SpaceCitizen.objects.select_related("space").get(space=south.space, citizen__last_name="Sud"),
+    ):
+        for side in (north, south):
+            assert_exact(of=side.alliance)
+        versions = {side.alliance: state(side.alliance).version for side in (north, south)}
+        row.space = north.space if row.space == south.space else south.space
+        row.save()
+        for side in (north, south):
+            assert state(side.alliance).version > versions[side.alliance]
+            assert_exact(of=side.alliance)
+
+
+def test_a_row_whose_alliance_is_not_known_marks_every_alliance_stale(two):
+    north, south = two["north"], two["south"]
+    for side in (north, south):
+        assert_exact(of=side.alliance)
+    versions = {side.alliance: state(side.alliance).version for side in (north, south)}
+    meeting = Meeting.objects.only("place").get(pk=north.meetings[0].pk)  # loaded without its space
+    meeting.place = "Ailleurs"
+    meeting.save()
+    assert all(state(of).version == version + 1 for of, version in versions.items())
+    signals.meeting_loads_invalidate(Space.objects.filter(pk=0).values("alliance_id"))  # a space not found
+    assert all(state(of).version == version + 2 for of, version in versions.items())
+
+
+def test_a_write_marks_its_alliance_stale_in_one_update(two, cast):
+    """The alliance is read from the relations loaded with the row, or inside the UPDATE of the state: no SELECT."""
+    north = two["north"]
+    for meeting in (north.meetings[2], Meeting.objects.get(pk=north.meetings[2].pk)):  # space loaded, then not
+        organisation = f.make_organisation()
+        with CaptureQueriesContext(connection) as queries:
+            Invitation.objects.create(meeting=meeting, organisation=organisation)
+        statements = [query["sql"] for query in queries]
+        assert len([sql for sql in statements if MeetingLoadState._meta.db_table in sql]) == 1
+        assert not [sql for sql in statements if sql.startswith("SELECT") and "chantiers_" in sql]
