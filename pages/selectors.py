@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from asis.kept import Version, current_version, kept
-from budget.models import Commitment, Disbursement, FundingSource
+from budget.models import Commitment, FundingSource
 from chantiers.models import FollowUp, Meeting, Space, SpaceCitizen, SpaceMembership
 from organisations.models import Organisation
 from plans.models import Plan, PlanYear, Theme
@@ -71,11 +71,13 @@ def _committed_subquery():
 
 
 def _disbursed_subquery():
+    """What was paid to the project, payments as corrected: the commitments' kept `disbursed_total` (a payment's
+    recorded `amount` never changes; its corrections are entries of their own)."""
     total = (
-        Disbursement.objects.filter(commitment__project=OuterRef("pk"))
+        Commitment.objects.filter(project=OuterRef("pk"))
         .order_by()
-        .values("commitment__project")
-        .annotate(total=Sum("amount"))
+        .values("project")
+        .annotate(total=Sum("disbursed_total"))
         .values("total")
     )
     return Coalesce(Subquery(total, output_field=MONEY_FIELD), Value(ZERO, output_field=MONEY_FIELD))
@@ -330,7 +332,7 @@ def _theme_detail(user, slug: str, *, plans, space_page=None, project_page=None)
         .annotate(
             space_count=_count_subquery(Space.objects.active(), "themes"),
             committed=_theme_money_subquery(user, Commitment.objects, "project", Commitment.CURRENT),
-            disbursed=_theme_money_subquery(user, Disbursement.objects, "commitment__project", "amount"),
+            disbursed=_theme_money_subquery(user, Commitment.objects, "project", "disbursed_total"),  # as corrected
         )
         .order_by(not_current, "-plan__start_date", "plan_id")
         .first()

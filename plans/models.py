@@ -105,6 +105,20 @@ class Plan(models.Model):
             self.slug = next(s for s in (base, *(f"{base}-{n}" for n in range(2, len(taken) + 3))) if s not in taken)
         super().save(*args, **kwargs)
 
+    def mobilisation_summary(self) -> dict:
+        """The mobilisation for the public (no query when the activities are prefetched): how many activities, from
+        the first one's start to the last one's end, and those with a date of their own (`held_on`), listed by
+        name; the others are counted, not listed (their titles may be placeholders, as in ASIS's source)."""
+        activities = list(self.mobilisation_activities.all())
+        starts = [a.period_start for a in activities if a.period_start]
+        ends = [a.period_end for a in activities if a.period_end]
+        return {
+            "count": len(activities),
+            "start": min(starts) if starts else None,
+            "end": max(ends) if ends else None,
+            "dated": sorted((a for a in activities if a.held_on), key=lambda a: a.held_on),
+        }
+
     @staticmethod
     def default_slug(start_date: datetime.date) -> str:
         """A three-year plan's years, as its addresses show them: 2013-2016 for a plan started on 1 April 2013."""

@@ -12,8 +12,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
-from django.db.models.functions import Concat
+from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -85,6 +85,27 @@ def visible_projects_q(user, path: str = "") -> Q | None:
 
 
 class ActionProjectQuerySet(models.QuerySet):
+    def with_money_and_results(self):
+        """Each project with what the public reads of it (issue 23, item 6), in the same query: `committed` (its
+        commitments as reduced), `paid` (as corrected: the commitments' kept `disbursed_total`), and its last
+        progress report's `last_percent_done`, `last_people_reached`, `last_citizens_reached` (None without one).
+        The money is read through the `commitments` relation budget declares (budget sits above projects)."""
+        commitments = self.model._meta.get_field("commitments").related_model.objects.filter(project=OuterRef("pk"))
+        money = DecimalField(max_digits=12, decimal_places=2)
+
+        def total(expression):
+            summed = commitments.order_by().values("project").annotate(t=Sum(expression)).values("t")
+            return Coalesce(Subquery(summed, output_field=money), Value(Decimal("0.00")), output_field=money)
+
+        last = ProgressReport.objects.filter(project=OuterRef("pk")).order_by("-period_end", "-pk")
+        return self.annotate(
+            committed=total(F("amount") - F("reduced_total")),
+            paid=total("disbursed_total"),
+            last_percent_done=Subquery(last.values("percent_done")[:1]),
+            last_people_reached=Subquery(last.values("people_reached")[:1]),
+            last_citizens_reached=Subquery(last.values("citizens_reached")[:1]),
+        )
+
     def in_alliance(self, alliance):
         """The projects of `alliance` (through their theme's plan); none on a page of no alliance."""
         return self.none() if alliance is None else self.filter(theme__plan__alliance=alliance)

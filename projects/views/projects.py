@@ -276,21 +276,28 @@ def _detail_context(request, project, comment_form=None):
 
 
 def _detail_queryset():
-    return ActionProject.objects.select_related(
-        "lead",
-        "theme__plan",
-        "objective",
-        "space",
-        "board_decision__recorded_by",  # the decision: no query of its own
-    ).prefetch_related(
-        Prefetch(
-            "partnerships",
-            queryset=ProjectPartner.objects.select_related("organisation").order_by("organisation__name"),
-        ),
-        Prefetch("year_amounts", queryset=ProjectYearAmount.objects.select_related("plan_year")),  # one query, not two
-        "indicators",
-        "other_funding",
-        "plan_years",
+    # committed, paid and the last report's results: in the project's query (issue 23: what the public reads)
+    return (
+        ActionProject.objects.with_money_and_results()
+        .select_related(
+            "lead",
+            "theme__plan",
+            "objective",
+            "space",
+            "board_decision__recorded_by",  # the decision: no query of its own
+        )
+        .prefetch_related(
+            Prefetch(
+                "partnerships",
+                queryset=ProjectPartner.objects.select_related("organisation").order_by("organisation__name"),
+            ),
+            Prefetch(
+                "year_amounts", queryset=ProjectYearAmount.objects.select_related("plan_year")
+            ),  # one query, not two
+            "indicators",
+            "other_funding",
+            "plan_years",
+        )
     )
 
 
