@@ -316,6 +316,19 @@ class ReviewRecommendForm(forms.Form):
     recommended_amount = MoneyField(label=_("Montant recommandé (facultatif)"), required=False, min_value=0)
 
 
+class ReviewRecommendDraftForm(ReviewRecommendForm):
+    """The recommendation as typed beside the grid when the grid is saved: checked (a valid amount, a note within its
+    bound), nothing required, since the recommendation is not being made."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+
+    def is_typed(self) -> bool:
+        return any((self.data.get(name) or "").strip() for name in self.fields)
+
+
 class BoardDecisionForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Décision du conseil d'administration"),

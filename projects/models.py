@@ -707,6 +707,16 @@ class ReportDeadline(models.Model):
     def __str__(self):
         return f"{self.project} — {self.get_kind_display()} {self.due_on:%Y-%m-%d}"
 
+    @property
+    def name(self) -> str:
+        """« Rapport d'étape (Mi-parcours) »: its kind, and its label when it says more (never « Rapport final
+        (Rapport final) »)."""
+        kind = str(self.get_kind_display())
+        label = self.label.strip()
+        if not label or label.casefold() == kind.casefold():
+            return kind
+        return f"{kind} ({label})"
+
 
 class ProgressReportQuerySet(models.QuerySet):
     def in_alliance(self, alliance):

@@ -26,6 +26,7 @@ from projects.forms import (
     RequestChangesForm,
     ReviewCriterionForm,
     ReviewOpenForm,
+    ReviewRecommendDraftForm,
     ReviewRecommendForm,
     ReviewScoresForm,
 )
@@ -279,12 +280,22 @@ def review_detail(request, pk):
             return review
         criteria = ReviewCriterion.objects.filter(plan_id=project.theme.plan_id, is_active=True)
         form = ReviewScoresForm(request.POST, criteria=criteria)
-        if _scores_saved(request, review, form):
+        # The recommendation typed beside the grid is checked as a draft (nothing required yet: it is not being
+        # made): a bad amount or a note too long refuses the whole form, nothing saved, everything shown as typed.
+        draft = ReviewRecommendDraftForm(request.POST)
+        typed = draft.is_typed()
+        if draft.is_valid() and _scores_saved(request, review, form):
             messages.success(request, _("Grille d'analyse enregistrée."))
-            return redirect("projects:review-detail", pk=project.pk)
-        # the recommendation typed beside the grid is shown again as typed, without errors: it was not sent to be made
-        typed = {name: request.POST.get(name) for name in ReviewRecommendForm.base_fields if name in request.POST}
-        return _analysis_refused(request, project, scores_form=form, recommend_form=ReviewRecommendForm(initial=typed))
+            if not typed:
+                return redirect("projects:review-detail", pk=project.pk)
+            # what was typed for the recommendation stays on the page, to be made with « Recommander »
+            return render(
+                request,
+                "projects/review_detail.html",
+                _analysis_context(request, project, recommend_form=ReviewRecommendForm(initial=draft.cleaned_data)),
+            )
+        form.is_valid()  # both forms' errors, in one pass
+        return _analysis_refused(request, project, scores_form=form, recommend_form=draft)
     return render(request, "projects/review_detail.html", _analysis_context(request, project))
 
 

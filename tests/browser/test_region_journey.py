@@ -168,7 +168,7 @@ def coordination_finds_the_new_plan_current(page, base, axe):
     assert new.title == NEW_PLAN and new.slug == "2016-2019"
 
     # The carried project is the new plan's, with what was left of its commitments, to the cent.
-    nav(page).get_by_role("link", name="Mes projets", exact=True).click()
+    nav(page).get_by_role("link", name="Projets", exact=True).click()  # « Mes projets » is a partner's
     page.wait_for_url(base + TEMIS + "/projets/")
     main(page).get_by_role("link", name=CARRIED).click()
     page.wait_for_url(f"{base}{TEMIS}/projets/*/")

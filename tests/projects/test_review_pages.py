@@ -476,3 +476,28 @@ def test_saving_the_grid_keeps_the_recommendation_typed_beside_it_when_the_grid_
     text = page(response)
     assert "Motifs gardés" in text
     assert "Indiquez les motifs" not in text  # the recommendation was not sent to be made: no error on it
+
+
+def test_saving_the_grid_keeps_the_recommendation_typed_beside_it(login, cast, under_analysis, criteria):
+    scores = [str(min(2, c.max_score)) for c in criteria]
+    response = login(cast.coordinator).post(
+        reverse("projects:review-detail", args=[under_analysis.project_id]),
+        _grid_post(criteria, scores, recommendation="favorable", recommendation_note="À recommander jeudi"),
+    )
+    assert response.status_code == 200
+    assert under_analysis.scores.count() == len(criteria)
+    text = page(response)
+    assert "Grille d'analyse enregistrée." in text and "À recommander jeudi" in text
+    under_analysis.refresh_from_db()
+    assert not under_analysis.is_closed  # saved, not recommended
+
+
+def test_saving_the_grid_with_a_bad_amount_typed_beside_it_saves_nothing(login, cast, under_analysis, criteria):
+    scores = [str(min(2, c.max_score)) for c in criteria]
+    response = login(cast.coordinator).post(
+        reverse("projects:review-detail", args=[under_analysis.project_id]),
+        _grid_post(criteria, scores, recommended_amount="beaucoup"),
+    )
+    assert response.status_code == 400
+    assert "« beaucoup » n'est pas un montant valide." in page(response)
+    assert not ReviewScore.objects.exists()
