@@ -286,17 +286,21 @@ def review_detail(request, pk):
         typed = draft.is_typed()
         if draft.is_valid() and _scores_saved(request, review, form):
             messages.success(request, _("Grille d'analyse enregistrée."))
-            if not typed:
-                return redirect("projects:review-detail", pk=project.pk)
-            # what was typed for the recommendation stays on the page, to be made with « Recommander »
-            return render(
-                request,
-                "projects/review_detail.html",
-                _analysis_context(request, project, recommend_form=ReviewRecommendForm(initial=draft.cleaned_data)),
-            )
+            if typed:  # what was typed for the recommendation comes back on the page, to be made with « Recommander »
+                request.session[_draft_key(project)] = {name: draft.data.get(name, "") for name in draft.fields}
+            return redirect("projects:review-detail", pk=project.pk)
         form.is_valid()  # both forms' errors, in one pass
         return _analysis_refused(request, project, scores_form=form, recommend_form=draft)
-    return render(request, "projects/review_detail.html", _analysis_context(request, project))
+    kept = request.session.pop(_draft_key(project), None)
+    recommend_form = ReviewRecommendForm(initial=kept) if kept else None
+    return render(
+        request, "projects/review_detail.html", _analysis_context(request, project, recommend_form=recommend_form)
+    )
+
+
+def _draft_key(project) -> str:
+    """Where the session keeps a recommendation typed beside the grid when the grid was saved (until the page reads it)."""
+    return f"recommendation-draft-{project.pk}"
 
 
 @login_required

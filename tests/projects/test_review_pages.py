@@ -484,9 +484,9 @@ def test_saving_the_grid_keeps_the_recommendation_typed_beside_it(login, cast, u
         reverse("projects:review-detail", args=[under_analysis.project_id]),
         _grid_post(criteria, scores, recommendation="favorable", recommendation_note="À recommander jeudi"),
     )
-    assert response.status_code == 200
+    assert response.status_code == 302
     assert under_analysis.scores.count() == len(criteria)
-    text = page(response)
+    text = page(login(cast.coordinator).get(response["Location"]))
     assert "Grille d'analyse enregistrée." in text and "À recommander jeudi" in text
     under_analysis.refresh_from_db()
     assert not under_analysis.is_closed  # saved, not recommended
