@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Count, Window
 from django.utils import timezone
 
 from projects.access import is_report_reader, report_can_file
@@ -99,19 +100,28 @@ def project_reports_section(project: ActionProject, user, today: datetime.date |
     }
 
 
-def late_reports(plans, today: datetime.date | None = None, days: int = UPCOMING_DAYS) -> dict:
+def late_reports(
+    plans, today: datetime.date | None = None, days: int = UPCOMING_DAYS, *, limit: int | None = None
+) -> dict:
     """The coordinators' list for the projects of `plans` (a queryset of plans, read as a subquery): every pending
     deadline past due (most late first) and those due within `days` days. Two queries whatever the number of
-    projects (each deadline with its project and lead organisation)."""
+    projects (each deadline with its project and lead organisation).
+
+    With `limit` (« À traiter »), each list holds its first `limit` deadlines, and `late_total`, `upcoming_total`
+    say how many there are in all (a window count in the same query)."""
     today = today or timezone.localdate()
     pending = ReportDeadline.objects.in_plans(plans).awaited().select_related("project__lead")
     late = pending.filter(due_on__lt=today).order_by("due_on", "project__title", "pk")
     upcoming = pending.filter(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=days)).order_by(
         "due_on", "project__title", "pk"
     )
-    return {
-        "today": today,
-        "days": days,
-        "late": [_deadline_row(deadline, today) for deadline in late],
-        "upcoming": [_deadline_row(deadline, today) for deadline in upcoming],
-    }
+    result = {"today": today, "days": days}
+    if limit is None:
+        result["late"] = [_deadline_row(deadline, today) for deadline in late]
+        result["upcoming"] = [_deadline_row(deadline, today) for deadline in upcoming]
+        return result
+    for name, deadlines in (("late", late), ("upcoming", upcoming)):
+        first = list(deadlines.annotate(total=Window(Count("pk")))[:limit])
+        result[name] = [_deadline_row(deadline, today) for deadline in first]
+        result[f"{name}_total"] = first[0].total if first else 0
+    return result

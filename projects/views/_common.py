@@ -3,7 +3,8 @@
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def forbidden(request, error: PermissionDenied):
@@ -24,3 +25,12 @@ def shows_refusal(view):
             return forbidden(request, error)
 
     return wrapper
+
+
+def redirect_back(request, *fallback, **fallback_kwargs):
+    """Back to the page the form was posted from (its `next`, « À traiter » for instance) when it is one of the
+    portal's own addresses; to `fallback` (a URL name and its arguments) otherwise."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect(*fallback, **fallback_kwargs)
