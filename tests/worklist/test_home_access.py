@@ -48,7 +48,7 @@ def test_the_overview_has_its_own_address_for_everyone(client, login, cast, curr
 def test_coordination_and_staff_find_the_overview_and_the_worklist_in_the_menu(client, cast, current):
     client.force_login(cast.coordinator)
     page = client.get(reverse("home")).content.decode()
-    assert 'href="/">À traiter</a>' in page and 'href="/apercu/">Vue publique</a>' in page
+    assert 'href="/">À traiter</a>' in page and 'href="/apercu/">Vue publique</a>' in page  # under « Suivi »
     assert 'href="/plan/">Plan triennal</a>' in page
     client.force_login(cast.alice)
     page = client.get(reverse("home")).content.decode()
