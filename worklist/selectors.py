@@ -167,7 +167,7 @@ def _deadline_rows(rows: list[DeadlineRow], *, can_remind: bool) -> list[Row]:
 
 
 def _deadline_queues(plan, today, *, can_remind: bool, limit: int = ROWS_SHOWN) -> tuple[Queue, Queue]:
-    """The reports late (most late first) and those due within SOON_DAYS: 2 queries (projects.selectors.reports)."""
+    """The reports late (most late first) and those due within SOON_DAYS: 1 query (projects.selectors.reports)."""
     deadlines = late_reports(Plan.objects.filter(pk=plan.pk), today, SOON_DAYS, limit=limit)
     late = Queue(
         "rapports-en-retard",
@@ -611,11 +611,11 @@ def worklist_plans():
 
 def coordination_worklist(plan: Plan, user, today: datetime.date | None = None) -> dict:
     """« À traiter » for the Coordination of `plan`'s alliance: its sections (reports, projects, money,
-    concertation, sign-ups), each of queues, in 11 queries (13 for the portal's operators, who also approve
+    concertation, sign-ups), each of queues, in 9 queries (11 for the portal's operators, who also approve
     the sign-ups) whatever the data. No action on a closed plan, whose pages are read only."""
     today = today or timezone.localdate()
     can_act = user.is_coordinator and not plan.is_archived
-    late, soon = _deadline_queues(plan, today, can_remind=can_act)  # 2
+    late, soon = _deadline_queues(plan, today, can_remind=can_act)  # 1
     sections = [
         Section("rapports", _("Rapports"), [late, _reports_to_read(plan, can_mark=can_act), soon]),  # 1
         Section("projets", _("Projets"), _project_queues(plan, can_act=can_act)),  # 1
@@ -641,11 +641,11 @@ def coordination_worklist(plan: Plan, user, today: datetime.date | None = None) 
 
 def staff_worklist(plan: Plan, user, today: datetime.date | None = None) -> dict:
     """« À traiter » for the staff of `plan`'s alliance: the reports received to read, the reports late, and the
-    bilan to produce (the last plan year ended, with the reports it still waits for), in 6 queries whatever the
+    bilan to produce (the last plan year ended, with the reports it still waits for), in 4 queries whatever the
     data. Staff mark a report read; they remind no one (Coordination's job). Nothing on a closed plan."""
     today = today or timezone.localdate()
     can_act = user.sees_everything and not plan.is_archived
-    late, _soon = _deadline_queues(plan, today, can_remind=False)  # 2
+    late, _soon = _deadline_queues(plan, today, can_remind=False)  # 1
     sections = [
         Section("rapports", _("Rapports"), [late, _reports_to_read(plan, can_mark=can_act)]),  # 1
         Section("bilan", _("Bilan"), [_bilan_to_produce(plan, today)]),  # 2
