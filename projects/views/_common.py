@@ -4,7 +4,8 @@ from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+
+from asis.redirects import posted_next
 
 
 def forbidden(request, error: PermissionDenied):
@@ -29,8 +30,6 @@ def shows_refusal(view):
 
 def redirect_back(request, *fallback, **fallback_kwargs):
     """Back to the page the form was posted from (its `next`, « À traiter » for instance) when it is one of the
-    portal's own addresses; to `fallback` (a URL name and its arguments) otherwise."""
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(target)
-    return redirect(*fallback, **fallback_kwargs)
+    portal's own pages; to `fallback` (a URL name and its arguments) otherwise."""
+    target = posted_next(request)
+    return redirect(target) if target else redirect(*fallback, **fallback_kwargs)
