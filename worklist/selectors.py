@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from asis.money import CENT
 from asis.templatetags.asis_format import format_money, number
 from budget.models import Commitment, PlannedPayment
 from chantiers.models import FollowUp, Meeting
@@ -142,6 +143,10 @@ def _days_left(days: int) -> str:
 def _deadline_what(deadline: ReportDeadline) -> str:
     """« Projet — Rapport d'étape de mi-parcours »: the deadline's label when it has one, else its kind."""
     return f"{deadline.project.title} — {deadline.label or deadline.get_kind_display()}"
+
+
+def _money(amount) -> str:
+    return format_money(amount, cents=True)
 
 
 def _remind(deadline_pk: int, title: str) -> Action:
@@ -335,7 +340,7 @@ def _to_commit(plan, *, can_act: bool) -> Queue:
             balance=F("granted") - F("committed"),
             decided_on=F("board_decision__decided_on"),
         )
-        .filter(balance__gt=0)
+        .filter(balance__gte=CENT)  # a cent at least: SQLite subtracts in binary floating point
         .order_by(F("decided_on").asc(nulls_last=True), "title", "pk")
     )
     commit = reverse("budget:commitment-create")
@@ -453,10 +458,6 @@ def _payments(plan, today, *, can_act: bool) -> Queue:
         reverse("budget:agreement-list"),
         _("Aucun versement à faire."),
     )
-
-
-def _money(amount) -> str:
-    return format_money(amount, cents=True)
 
 
 # ---------------------------------------------------------------- concertation

@@ -1,7 +1,7 @@
 """The home page, the plan's timeline, a theme's page and the history pages are one alliance's (issue 17, item 2):
-each shows its alliance's themes, projects, money and follow-ups only; two alliances' themes of the same address
-never mix; another alliance's coordinator reads no history of this one; a closed plan's pages hide their write
-buttons."""
+each shows its alliance's themes, projects and money only (the follow-ups are in « À traiter »: tests/worklist); two
+alliances' themes of the same address never mix; another alliance's coordinator reads no history of this one; a closed
+plan's pages hide their write buttons."""
 
 import html
 
