@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "bilan",
     "succession",
     "pages",
+    "worklist",
     "reference",
     "demo",
     "django.contrib.admin",

@@ -5,6 +5,7 @@ against it alone to know whether the address belongs to an alliance."""
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("worklist.urls")),
     path("", include("pages.urls")),
     path("", include("chantiers.urls")),
     path("", include("projects.urls")),

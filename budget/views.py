@@ -80,6 +80,11 @@ def commitment_create(request):
     initial = {}
     if project := request.GET.get("projet"):
         initial["project"] = project
+    if amount := request.GET.get("montant"):  # « Engager le solde » (À traiter): what is left of the amount granted
+        try:
+            initial["amount"] = CommitmentForm.base_fields["amount"].clean(amount)
+        except ValidationError:
+            pass  # not an amount: the field starts empty
     form = CommitmentForm(request.POST or None, plan=plan, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -15,8 +15,6 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
-    F,
-    Func,
     IntegerField,
     Min,
     OuterRef,
@@ -34,14 +32,12 @@ from django.utils.functional import cached_property
 
 from asis.kept import Version, current_version, kept
 from budget.models import Commitment, FundingSource
-from chantiers.models import FollowUp, Meeting, Space, SpaceCitizen, SpaceMembership
-from organisations.models import Organisation
+from chantiers.models import Meeting, Space, SpaceCitizen, SpaceMembership
 from plans.models import Plan, PlanYear, Theme
 from projects.models import ActionProject, ProgressReport, ProjectPartner, ProjectStatus, visible_projects_q
 
 ZERO = Decimal("0.00")
 MONEY_FIELD = DecimalField(max_digits=12, decimal_places=2)
-FOLLOW_UPS_SHOWN = 20  # open follow-ups on the coordinator's home page; the rest are counted
 HOME_SPACES_SHOWN = 8  # spaces listed per theme on the home page; the theme's page lists them all
 HOME_PROJECTS_SHOWN = 8  # projects listed per theme on the home page; the theme's page lists them all
 MY_PROJECTS_SHOWN = 20  # a partner's own projects on the home page; « Projets » lists them all
@@ -52,8 +48,6 @@ PROGRESS_SHOWN = 10  # latest progress reports on a theme's page
 TIMELINE_SHOWN = 10  # spaces, and projects, of each theme on the plan's timeline; the theme's page lists them all
 # Projects that will not run: left out of the plan's timeline.
 NOT_RUNNING = (ProjectStatus.REFUSED, ProjectStatus.WITHDRAWN)
-# Projects waiting for coordination: counted on the coordinator's home page.
-AWAITING_REVIEW = (ProjectStatus.SUBMITTED, ProjectStatus.UNDER_ANALYSIS, ProjectStatus.RECOMMENDED)
 
 
 SPACE_ORDER = ("kind", "name", "pk")  # spaces listed by kind, then name
@@ -194,7 +188,8 @@ def plan_overview(user, plan) -> dict:
 
 
 def _overview(user, plan) -> dict:
-    """The home page's themes, money and queues for this user (the plan read by `plan_overview`)."""
+    """The overview's themes and money for this user (the plan read by `plan_overview`); a partner's own projects
+    and the partnerships awaiting their answer. Coordination's queues are « À traiter » (worklist)."""
     visible = _visible_projects(user)
     active_spaces = Space.objects.active()
     counts = {
@@ -204,9 +199,6 @@ def _overview(user, plan) -> dict:
             user, Commitment.objects, "project", Commitment.CURRENT, exclude_withdrawn=True
         ),
     }
-    coordinator = user.is_authenticated and user.is_coordinator
-    if coordinator:
-        counts["awaiting_count"] = _count_subquery(ActionProject.objects.filter(status__in=AWAITING_REVIEW), "theme")
     themes = list(
         plan.themes.annotate(**counts)  # 1 themes with their counts and money (projects this user may see)
     )
@@ -252,32 +244,7 @@ def _overview(user, plan) -> dict:
             .select_related("project", "organisation")
             .order_by("project__title", "pk")[:PARTNER_REQUESTS_SHOWN]
         )
-    if coordinator:
-        context["awaiting_review"] = sum(theme.awaiting_count for theme in themes)
-        context["pending_organisations"] = Organisation.objects.filter(status=Organisation.Status.PENDING).count()  # 1
-        context.update(open_follow_ups(plan.alliance_id))  # 1
     return context
-
-
-def open_follow_ups(alliance, limit: int = FOLLOW_UPS_SHOWN) -> dict:
-    """The open follow-ups of the meetings of `alliance`'s spaces (an alliance or its pk), soonest due first
-    (undated last), the first `limit` of them and a count of the rest.
-
-    One query: the total is a scalar subquery the database counts once on the index of open follow-ups
-    (`chantiers_followup_open_idx`); a window count over the joined rows would join and count every open
-    follow-up before the LIMIT.
-    """
-    open_here = FollowUp.objects.open().filter(decision__meeting__space__alliance=alliance)
-    count_open = open_here.order_by().annotate(n=Func(Value(1), function="COUNT")).values("n")[:1]
-    soonest = open_here.order_by(F("due_on").asc(nulls_last=True), "pk")
-    follow_ups = list(  # the first `limit` are chosen on the follow-ups alone, then joined (not every open one)
-        FollowUp.objects.filter(pk__in=soonest.values("pk")[:limit])
-        .select_related("decision__meeting__space", "responsible_organisation", "responsible_user")
-        .annotate(open_total=Subquery(count_open))
-        .order_by(F("due_on").asc(nulls_last=True), "pk")
-    )
-    total = follow_ups[0].open_total if follow_ups else 0
-    return {"follow_ups": follow_ups, "follow_ups_more": total - len(follow_ups)}
 
 
 # ---------------------------------------------------------------- a theme's page

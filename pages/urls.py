@@ -5,7 +5,9 @@ from pages import help, history, views
 # Un-namespaced, as they were when the project's URLconf listed them: every template reverses "home", "plan"...
 # An alliance's pages (served under /<alliance>/, see alliances/addresses.py)
 urlpatterns = [
-    path("", views.home, name="home"),
+    # the alliance's home ("home", at "") is « À traiter » for its Coordination and staff (worklist.urls), this
+    # overview for everyone else
+    path("apercu/", views.overview, name="overview"),
     path("plan/", views.plan_timeline, name="plan"),
     path("enjeux/<slug:slug>/", views.theme_detail, name="theme-detail"),
     path("historique/<slug:kind>/<int:pk>/", history.object_history, name="object-history"),

@@ -8,9 +8,11 @@ from plans.access import request_plan, request_plans
 
 
 @require_GET
-def home(request):
-    """The Alliance's plan at a glance: six themes, their spaces and projects, the envelope. On an instance with
-    several alliances, the home page at / lists them (each alliance's home is at /<alliance>/)."""
+def overview(request):
+    """The Alliance's plan at a glance (« Vue publique »): six themes, their spaces and projects, the envelope. It is
+    the alliance's home for every visitor but its Coordination and staff, who land on « À traiter » (worklist) and
+    find it here. On an instance with several alliances, the home page at / lists them (each alliance's home is at
+    /<alliance>/)."""
     if getattr(request, "alliance", None) is None:
         alliances = alliance_envelopes()
         if len(alliances) > 1:

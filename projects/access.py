@@ -131,7 +131,7 @@ def get_report_for_user(request, pk, *, file=False) -> ProgressReport:
     documents to (403 otherwise: only the lead organisation's members, while its plan is open)."""
     report = get_object_or_404(
         ProgressReport.objects.in_alliance(request.alliance).select_related(
-            "project__lead", "project__theme__plan", "submitted_by", "deadline"
+            "project__lead", "project__theme__plan", "submitted_by", "deadline", "read_by"
         ),
         pk=pk,
     )

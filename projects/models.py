@@ -649,6 +649,10 @@ class BoardDecision(models.Model):
 
 
 class ReportDeadlineQuerySet(models.QuerySet):
+    def in_alliance(self, alliance):
+        """The deadlines of `alliance`'s projects; none on a page of no alliance."""
+        return self.none() if alliance is None else self.filter(project__theme__plan__alliance=alliance)
+
     def in_plans(self, plans):
         """The deadlines of the projects of `plans` (a queryset of plans, read as a subquery)."""
         return self.filter(project__theme__plan__in=plans)
@@ -760,6 +764,16 @@ class ProgressReport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("déposé par")
     )
     submitted_at = models.DateTimeField(_("déposé le"), default=timezone.now)
+    # Coordination or staff read it (« À traiter » lists the reports received and not read yet): who and when
+    read_at = models.DateTimeField(_("lu le"), null=True, blank=True)
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lu par"),
+    )
 
     history = ChangeHistory(
         table_name="chantiers_historicalprogressreport"
@@ -777,6 +791,10 @@ class ProgressReport(models.Model):
             models.Index(fields=["project", "period_end", "submitted_at", "id"], name="chantiers_report_latest_idx"),
             # The latest reports of a theme or a period, newest first: read in this order until enough are found.
             models.Index(fields=["-period_end", "-submitted_at", "-id"], name="chantiers_report_newest_idx"),
+            # The reports not read yet (« À traiter »), oldest first: a few among every report ever filed.
+            models.Index(
+                fields=["submitted_at", "id"], condition=Q(read_at__isnull=True), name="chantiers_report_unread_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(percent_done__lte=100), name="chantiers_progressreport_percent_max_100"),

@@ -38,6 +38,8 @@ urlpatterns = [
     path("projets/<int:pk>/rapports/final/", reports.report_create, {"final": True}, name="report-create-final"),
     path("rapports/en-retard/", reports.report_late, name="report-late"),
     path("rapports/<int:pk>/", reports.report_detail, name="report-detail"),
+    path("rapports/<int:pk>/lu/", reports.report_mark_read, name="report-mark-read"),
     path("rapports/<int:pk>/pieces-jointes/", reports.report_attachment_add, name="report-attachment-add"),
+    path("rapports/echeances/<int:pk>/rappel/", reports.deadline_remind, name="deadline-remind"),
     path("pieces-jointes/<int:pk>/", reports.attachment_download, name="attachment-download"),
 ]

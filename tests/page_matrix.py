@@ -87,6 +87,7 @@ OBJECTS = {
     "agreement of partenaire": lambda: {"pk": _agreement("Ateliers parents-enfants Bouger en famille").pk},
     "agreement of partenaire2": lambda: {"pk": _agreement("Parcours vers l'emploi pour jeunes adultes").pk},
     "planned payment of partenaire": lambda: _planned("Ateliers parents-enfants Bouger en famille"),
+    "deadline of partenaire": lambda: {"pk": _deadline("Ateliers parents-enfants Bouger en famille").pk},
     "disbursement of partenaire": lambda: {"pk": _disbursement("Ateliers parents-enfants Bouger en famille").pk},
     "citizen (privacy)": lambda: {"kind": "citoyens", "pk": Citizen.objects.order_by("pk").first().pk},
     "partenaire (privacy)": lambda: {"kind": "utilisateurs", "pk": User.objects.get(username="partenaire").pk},
@@ -145,6 +146,12 @@ def _agreement(title):
     from budget.models import Agreement
 
     return Agreement.objects.get(project__title=title, project__is_demo=True)
+
+
+def _deadline(title):
+    from projects.models import ReportDeadline
+
+    return ReportDeadline.objects.filter(project__title=title, project__is_demo=True).awaited().order_by("pk").first()
 
 
 def _planned(title):
@@ -253,7 +260,9 @@ def actual_matrix():
 # (url name, object, answers for anonymous, partenaire, partenaire2, personnel, coordination)
 MATRIX = [
     # Public pages
+    # the alliance's home: « À traiter » for its Coordination and staff (worklist), the public overview for the others
     ("home", None, (200, 200, 200, 200, 200)),
+    ("overview", None, (200, 200, 200, 200, 200)),  # the public overview, at its own address for everyone
     ("plan", None, (200, 200, 200, 200, 200)),
     ("theme-detail", "theme", (200, 200, 200, 200, 200)),
     ("plans:plan-list", None, (200, 200, 200, 200, 200)),  # an alliance's plans, each one's pages at its address
@@ -382,6 +391,8 @@ MATRIX = [
     ("projects:report-detail", "report of partenaire", (LOGIN, 200, 404, 200, 200)),
     ("projects:report-detail", "report of another", (LOGIN, 404, 404, 200, 200)),
     ("projects:report-attachment-add", "report of partenaire", (LOGIN, 405, 405, 405, 405)),
+    ("projects:report-mark-read", "report of partenaire", (LOGIN, 405, 405, 405, 405)),  # POST: Coordination, staff
+    ("projects:deadline-remind", "deadline of partenaire", (LOGIN, 403, 403, 403, 405)),  # POST: Coordination
     ("projects:attachment-download", "attachment of partenaire", (LOGIN, 200, 404, 200, 200)),
     ("projects:report-late", None, (LOGIN, 403, 403, 200, 200)),
     # The envelope

@@ -10,7 +10,7 @@ from alliances.models import Alliance
 from budget.models import Agreement, Commitment, Disbursement
 from chantiers.models import Meeting, Space
 from plans.models import Plan
-from projects.models import ActionProject, ProgressReport, ReviewCriterion
+from projects.models import ActionProject, ProgressReport, ReportDeadline, ReviewCriterion
 
 SECOND = "temiscamingue"
 OTHER_ROLES = ("coordination2", "region")
@@ -47,6 +47,9 @@ OBJECTS2 = {
     "report of partenaire2": lambda: {
         "pk": ProgressReport.objects.filter(project=_project(OF_PARTENAIRE2)).order_by("pk").first().pk
     },
+    "deadline of partenaire2": lambda: {
+        "pk": ReportDeadline.objects.filter(project=_project(OF_PARTENAIRE2)).order_by("pk").first().pk
+    },
     "history of filed project": lambda: {"kind": "projet", "pk": _project(FILED).pk},
     "history of space": lambda: {"kind": "lieu", **OBJECTS2["space"]()},
     "bilan table": lambda: {"table": "projets"},
@@ -65,7 +68,8 @@ LOGIN = "login"
 # visitors' page would for a signed-in person without a role: every line is listed.
 ON_ASIS = {
     ("plans:plan-list", None): (200, 200),
-    ("home", None): (200, 200),
+    ("home", None): (200, 200),  # the public overview: neither is Coordination nor staff of ASIS
+    ("overview", None): (200, 200),
     ("plan", None): (200, 200),
     ("theme-detail", "theme"): (200, 200),
     ("healthz", None): (200, 200),
@@ -179,6 +183,8 @@ ON_ASIS = {
     ("projects:report-detail", "report of partenaire"): (404, 404),
     ("projects:report-detail", "report of another"): (404, 404),
     ("projects:report-attachment-add", "report of partenaire"): (405, 405),
+    ("projects:report-mark-read", "report of partenaire"): (405, 405),
+    ("projects:deadline-remind", "deadline of partenaire"): (403, 403),
     ("projects:attachment-download", "attachment of partenaire"): (404, 404),
     ("projects:report-late", None): (403, 200),
     ("budget:envelope", None): (403, 200),
@@ -229,7 +235,8 @@ ON_ASIS = {
 # of ALL_ROLES. An anonymous visitor is sent to the sign-in page; ASIS's coordinator and staff hold no role there.
 ON_SECOND = [
     ("plans:plan-list", None, (200, 200, 200, 200, 200, 200, 200)),
-    ("home", None, (200, 200, 200, 200, 200, 200, 200)),
+    ("home", None, (200, 200, 200, 200, 200, 200, 200)),  # « À traiter » for coordination2, the overview for the others
+    ("overview", None, (200, 200, 200, 200, 200, 200, 200)),
     ("plan", None, (200, 200, 200, 200, 200, 200, 200)),
     ("theme-detail", "theme", (200, 200, 200, 200, 200, 200, 200)),
     ("chantiers:space-list", None, (LOGIN, 200, 200, 200, 200, 200, 200)),
@@ -277,6 +284,8 @@ ON_SECOND = [
     ("projects:report-create-final", "filed project", (LOGIN, 404, 404, 404, 404, 403, 404)),
     ("projects:report-detail", "report of partenaire2", (LOGIN, 404, 200, 404, 404, 200, 404)),
     ("projects:report-attachment-add", "report of partenaire2", (LOGIN, 405, 405, 405, 405, 405, 405)),
+    ("projects:report-mark-read", "report of partenaire2", (LOGIN, 405, 405, 405, 405, 405, 405)),
+    ("projects:deadline-remind", "deadline of partenaire2", (LOGIN, 403, 403, 403, 403, 405, 403)),
     ("projects:report-late", None, (LOGIN, 403, 403, 403, 403, 200, 200)),
     ("budget:envelope", None, (LOGIN, 403, 403, 403, 403, 200, 200)),
     ("budget:history", None, (LOGIN, 403, 403, 403, 403, 200, 403)),

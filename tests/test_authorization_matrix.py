@@ -58,6 +58,8 @@ PARTNER_REFUSED_POSTS = [
     ("projects:project-submit", "filed project of another"),
     ("projects:partnership-answer", "partnership of partenaire", ("partenaire2",)),  # another organisation's answer
     ("projects:report-create", "project of partenaire2", ("partenaire",)),
+    ("projects:report-mark-read", "report of partenaire"),  # the lead reads its report; Coordination marks it read
+    ("projects:deadline-remind", "deadline of partenaire"),
     ("chantiers:space-archive", "space"),
     ("chantiers:meeting-update", "meeting"),
     ("organisations:organisation-approve", "pending organisation"),
@@ -109,6 +111,8 @@ def fingerprint() -> tuple:
         tuple(ReviewCriterion.objects.order_by("pk").values_list("name", "is_active")),
         tuple(PlannedPayment.objects.order_by("pk").values_list("disbursement_id", "cancelled_on")),
         tuple(ProjectPartner.objects.order_by("pk").values_list("status", "answered_by")),
+        tuple(ReportDeadline.objects.order_by("pk").values_list("reminded_on", flat=True)),  # « Envoyer un rappel »
+        tuple(ProgressReport.objects.order_by("pk").values_list("read_at", flat=True)),  # « Marquer comme lu »
         *(
             model.objects.count()
             for model in (

@@ -5,11 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from asis.forms import add_service_error
+from asis.redirects import posted_next
 from chantiers import services
 from chantiers.access import (
     coordination_required,
@@ -179,7 +180,4 @@ def follow_up_done(request, pk):
     done = request.POST.get("done", "1") == "1"
     services.follow_up_set_done(follow_up=follow_up, done=done)
     messages.success(request, _("Suivi marqué comme fait.") if done else _("Suivi rouvert."))
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(target)
-    return redirect("chantiers:meeting-detail", pk=follow_up.decision.meeting_id)
+    return redirect(posted_next(request) or reverse("chantiers:meeting-detail", args=[follow_up.decision.meeting_id]))

@@ -4,6 +4,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import BooleanField, Case, Count, F, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from projects.access import is_report_reader, report_can_file
@@ -99,19 +101,46 @@ def project_reports_section(project: ActionProject, user, today: datetime.date |
     }
 
 
-def late_reports(plans, today: datetime.date | None = None, days: int = UPCOMING_DAYS) -> dict:
+def late_reports(
+    plans, today: datetime.date | None = None, days: int = UPCOMING_DAYS, *, limit: int | None = None
+) -> dict:
     """The coordinators' list for the projects of `plans` (a queryset of plans, read as a subquery): every pending
     deadline past due (most late first) and those due within `days` days. Two queries whatever the number of
-    projects (each deadline with its project and lead organisation)."""
+    projects (each deadline with its project and lead organisation).
+
+    With `limit` (« À traiter »), each list holds its first `limit` deadlines, and `late_total`, `upcoming_total`
+    say how many there are in all: one query (each list's rows numbered and counted by a window over the
+    deadlines due by `days` days, late or not)."""
     today = today or timezone.localdate()
     pending = ReportDeadline.objects.in_plans(plans).awaited().select_related("project__lead")
+    result = {"today": today, "days": days}
+    if limit is not None:
+        return {**result, **_first_late_and_upcoming(pending, today, days, limit)}
     late = pending.filter(due_on__lt=today).order_by("due_on", "project__title", "pk")
     upcoming = pending.filter(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=days)).order_by(
         "due_on", "project__title", "pk"
     )
-    return {
-        "today": today,
-        "days": days,
-        "late": [_deadline_row(deadline, today) for deadline in late],
-        "upcoming": [_deadline_row(deadline, today) for deadline in upcoming],
-    }
+    result["late"] = [_deadline_row(deadline, today) for deadline in late]
+    result["upcoming"] = [_deadline_row(deadline, today) for deadline in upcoming]
+    return result
+
+
+def _first_late_and_upcoming(pending, today: datetime.date, days: int, limit: int) -> dict:
+    is_late = Case(When(due_on__lt=today, then=Value(True)), default=Value(False), output_field=BooleanField())
+    order = ("due_on", "project__title", "pk")
+    first = (
+        pending.filter(due_on__lte=today + datetime.timedelta(days=days))
+        .annotate(
+            is_late=is_late,
+            rank=Window(RowNumber(), partition_by=[is_late], order_by=[F(name).asc() for name in order]),
+            total=Window(Count("pk"), partition_by=[is_late]),
+        )
+        .filter(rank__lte=limit)
+        .order_by(*order)
+    )
+    result = {"late": [], "upcoming": [], "late_total": 0, "upcoming_total": 0}
+    for deadline in first:
+        name = "late" if deadline.is_late else "upcoming"
+        result[name].append(_deadline_row(deadline, today))
+        result[f"{name}_total"] = deadline.total
+    return result

@@ -89,3 +89,35 @@ def report_reminders_send(
     if not dry_run and reminded:
         ReportDeadline.objects.filter(pk__in=reminded).update(reminded_on=today)
     return {"organisations": sent, "deadlines": len(reminded), "without_address": without_address}
+
+
+@transaction.atomic
+def report_reminder_send(
+    *, deadline: ReportDeadline, by, today: datetime.date | None = None, base_url: str = ""
+) -> list[str]:
+    """Coordination reminds the lead organisation of one report (« Envoyer un rappel », from « À traiter »): the
+    weekly reminder's message for this deadline alone, to the organisation's responsables (its members when it has
+    none); `reminded_on` keeps the date. Refused when the report is no longer awaited, when a reminder left today
+    already (a second click sends nothing), and when the organisation has no address. Returns the addresses."""
+    if not by.is_coordinator:
+        raise ValidationError(_("Seule la coordination envoie un rappel."))
+    today = today or timezone.localdate()
+    deadline = (
+        ReportDeadline.objects.select_for_update(of=("self",)).select_related("project__lead").get(pk=deadline.pk)
+    )
+    if not ReportDeadline.objects.awaited().filter(pk=deadline.pk).exists():
+        raise ValidationError(_("Ce rapport n'est plus attendu : aucun rappel n'est envoyé."))
+    if deadline.reminded_on == today:
+        raise ValidationError(_("Un rappel pour ce rapport est déjà parti aujourd'hui."))
+    organisation = deadline.project.lead
+    to = organisation_recipients([organisation.pk]).get(organisation.pk, [])
+    if not to:
+        raise ValidationError(
+            _("« %(name)s » n'a aucune adresse courriel : aucun rappel n'est envoyé.") % {"name": organisation.name}
+        )
+    subject = _("ASIS : rapports à remettre pour « %(name)s »") % {"name": organisation.name}
+    body = _reminder_body(organisation=organisation, deadlines=[deadline], today=today, base_url=base_url)
+    send_after_commit(to=to, subject=subject, body=body)
+    deadline.reminded_on = today
+    deadline.save(update_fields=["reminded_on"])
+    return to

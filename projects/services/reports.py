@@ -5,6 +5,7 @@ from pathlib import PurePath
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organisations.models import Organisation
@@ -162,3 +163,18 @@ def report_attachments_add(*, report: ProgressReport, files, by) -> list[ReportA
     return _stored_files_removed_on_error(
         lambda stored: _store_attachments(report=report, files=files, by=by, stored=stored)
     )
+
+
+@transaction.atomic
+def report_mark_read(*, report: ProgressReport, by) -> ProgressReport:
+    """Coordination or staff have read the report: it leaves « À traiter ». Who read it first, and when, is kept
+    (a second reader changes nothing); the row is locked so that two readers at once keep the first."""
+    if not by.sees_everything:
+        raise ValidationError(_("Seules la coordination et le personnel marquent un rapport comme lu."))
+    locked = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    if locked.read_at is None:
+        locked.read_at = timezone.now()
+        locked.read_by = by
+        locked.save(update_fields=["read_at", "read_by"])
+    report.read_at, report.read_by_id = locked.read_at, locked.read_by_id
+    return locked

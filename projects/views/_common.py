@@ -3,7 +3,9 @@
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+
+from asis.redirects import posted_next
 
 
 def forbidden(request, error: PermissionDenied):
@@ -24,3 +26,10 @@ def shows_refusal(view):
             return forbidden(request, error)
 
     return wrapper
+
+
+def redirect_back(request, *fallback, **fallback_kwargs):
+    """Back to the page the form was posted from (its `next`, « À traiter » for instance) when it is one of the
+    portal's own pages; to `fallback` (a URL name and its arguments) otherwise."""
+    target = posted_next(request)
+    return redirect(target) if target else redirect(*fallback, **fallback_kwargs)

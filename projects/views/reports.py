@@ -12,16 +12,19 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from asis.forms import add_service_error
 from plans.access import request_plans
 from projects.access import (
+    coordination_required,
     get_attachment_for_user,
     get_project_for_reports,
     get_report_for_user,
+    is_archived,
+    refuse_archived,
     report_can_file,
 )
 from projects.forms import ReportAttachmentForm, ReportForm
@@ -32,8 +35,9 @@ from projects.models import (
     ReportDeadline,
 )
 from projects.selectors import reports as report_selectors
+from projects.services import reminders as reminder_services
 from projects.services import reports as report_services
-from projects.views._common import shows_refusal
+from projects.views._common import redirect_back, shows_refusal
 
 
 def _figures_readers_only(view):
@@ -122,6 +126,9 @@ def _detail_context(request, report, attachment_form=None):
     indicators = [(indicator, values.get(indicator.pk)) for indicator in project.indicators.all()]
     can_add = report_can_file(project, request.user)
     return {
+        # Coordination and staff see whether it was read; they mark it read while its plan is open
+        "shows_reading": request.user.sees_everything,
+        "can_mark_read": request.user.sees_everything and report.read_at is None and not is_archived(project),
         "report": report,
         "project": project,
         "indicators": indicators,
@@ -135,6 +142,48 @@ def _detail_context(request, report, attachment_form=None):
 def report_detail(request, pk):
     report = get_report_for_user(request, pk)
     return render(request, "projects/report_detail.html", _detail_context(request, report))
+
+
+@login_required
+@shows_refusal
+@require_POST
+def report_mark_read(request, pk):
+    """Coordination or staff mark a report read (« Marquer comme lu », on the report and in « À traiter »): it leaves
+    the reports to read. A closed plan's reports change no more."""
+    report = get_report_for_user(request, pk)
+    if not request.user.sees_everything:
+        raise PermissionDenied
+    refuse_archived(request, report.project.theme.plan)
+    report = report_services.report_mark_read(report=report, by=request.user)
+    messages.success(request, _("Rapport « %(project)s » marqué comme lu.") % {"project": report.project.title})
+    return redirect_back(request, "projects:report-detail", pk=report.pk)
+
+
+@coordination_required
+@shows_refusal
+@require_POST
+def deadline_remind(request, pk):
+    """« Envoyer un rappel »: Coordination e-mails the lead organisation about one report late or due, then goes
+    back to where it was (« À traiter »)."""
+    deadline = get_object_or_404(
+        ReportDeadline.objects.in_alliance(request.alliance).select_related("project__lead", "project__theme__plan"),
+        pk=pk,
+    )
+    refuse_archived(request, deadline.project.theme.plan)
+    try:
+        sent_to = reminder_services.report_reminder_send(
+            deadline=deadline, by=request.user, base_url=request.build_absolute_uri("/")
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Rappel envoyé à « %(name)s » (%(to)s).")
+            % {"name": deadline.project.lead.name, "to": ", ".join(sent_to)},
+        )
+    return redirect_back(request, "projects:report-late")
 
 
 @login_required

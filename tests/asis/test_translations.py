@@ -9,19 +9,20 @@ PO = Path(__file__).resolve().parents[2] / "locale" / "en" / "LC_MESSAGES" / "dj
 
 
 def entries(po=PO, plurals=False):
-    """(msgid, msgstr, fuzzy) of the singular entries of the catalogue (and the plural ones if asked)."""
+    """(msgid, msgstr, fuzzy, context) of the singular entries of the catalogue (and the plural ones if asked);
+    `context` is the msgctxt of a string translated in context (pgettext), else None."""
     found, current, key, fuzzy = [], {}, None, False
     for line in po.read_text(encoding="utf-8").splitlines() + [""]:
         if line.startswith("#,") and "fuzzy" in line:
             fuzzy = True
-        elif line.startswith(("msgid ", "msgstr ", "msgid_plural ", "msgstr[")):
+        elif line.startswith(("msgctxt ", "msgid ", "msgstr ", "msgid_plural ", "msgstr[")):
             key, _sep, rest = line.partition(" ")
             current[key] = ast.literal_eval(rest)
         elif line.startswith('"') and key:
             current[key] += ast.literal_eval(line)
         elif not line.strip() and current:
             if current.get("msgid") and (plurals or "msgid_plural" not in current):
-                found.append((current["msgid"], current.get("msgstr", ""), fuzzy))
+                found.append((current["msgid"], current.get("msgstr", ""), fuzzy, current.get("msgctxt")))
             current, key, fuzzy = {}, None, False
     return found
 
@@ -29,12 +30,16 @@ def entries(po=PO, plurals=False):
 def test_every_string_has_an_english_translation():
     catalogue = entries()
     assert len(catalogue) > 200
-    assert [m for m, s, fuzzy in catalogue if not s or fuzzy] == []
+    assert [m for m, s, fuzzy, _context in catalogue if not s or fuzzy] == []
 
 
 def test_the_compiled_catalogue_matches_the_po():
     with translation.override("en"):
-        stale = [msgid for msgid, msgstr, _f in entries() if translation.gettext(msgid) != msgstr]
+        stale = [
+            msgid
+            for msgid, msgstr, _f, context in entries()
+            if (translation.pgettext(context, msgid) if context else translation.gettext(msgid)) != msgstr
+        ]
     assert stale == [], "run `make messages` (compilemessages) and commit the .mo"
 
 
@@ -67,7 +72,7 @@ def test_the_catalogue_holds_every_string_of_the_code(tmp_path):
     regenerated = tmp_path / "locale" / "en" / "LC_MESSAGES" / "django.po"
 
     def msgids(po):
-        return {msgid for msgid, _msgstr, _fuzzy in entries(po, plurals=True)}
+        return {(context, msgid) for msgid, _msgstr, _fuzzy, context in entries(po, plurals=True)}
 
     missing = sorted(msgids(regenerated) - msgids(PO))
     assert missing == [], f"{len(missing)} strings are not in the catalogue, e.g. {missing[:5]}"

@@ -26,7 +26,13 @@ def test_public_plan_then_coordinator_login(live_server, page, axe, demo):
 
     page.wait_for_url(live_server.url + ASIS)
     assert "Coordination" in page.get_by_test_id("current-user").inner_text()
-    expect(page.get_by_role("heading", name="Vos actions")).to_be_visible()
+    expect(page.get_by_role("heading", name="À traiter", level=1)).to_be_visible()  # their home (issue 23)
+    violations = axe(page)
+    assert violations == [], describe(violations)
+    menu = page.get_by_role("navigation", name="Navigation principale")
+    menu.get_by_role("button", name="Suivi").click()
+    menu.get_by_role("link", name="Vue publique").click()
+    page.wait_for_url(live_server.url + ASIS + "apercu/")
     assert page.get_by_test_id("envelope-total").inner_text().replace("\xa0", " ") == "502 136 $"
     violations = axe(page)
     assert violations == [], describe(violations)
@@ -54,7 +60,8 @@ def test_each_role_lands_on_an_accessible_plan(live_server, page, axe, demo, use
     assert page.get_by_role("heading", name="Les projets de mon organisation").count() == (
         1 if sees_own_projects else 0
     )
-    assert page.get_by_role("heading", name="Vos actions").count() == 0
+    # staff land on their short « À traiter »; partners on the plan
+    assert page.get_by_role("heading", name="À traiter", level=1).count() == (1 if username == "personnel" else 0)
     violations = axe(page)
     assert violations == [], describe(violations)
 

@@ -33,8 +33,8 @@ def test_the_public_plan_and_a_theme_pass_axe(live_server, page, axe, demo):
 
 def test_coordination_reads_the_plan_and_a_theme_with_meetings(live_server, page, axe, demo):
     log_in(page, live_server.url, "coordination")
-    page.goto(live_server.url + ASIS + "/")  # « / » lists the alliances
-    expect(page.get_by_role("heading", name="Suivis ouverts")).to_be_visible()
+    page.goto(live_server.url + ASIS + "/")  # « / » lists the alliances; ASIS's home is « À traiter » for them
+    expect(page.get_by_role("heading", name="Suivis des décisions")).to_be_visible()
     violations = axe(page)
     assert violations == [], describe(violations)
 

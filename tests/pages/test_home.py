@@ -1,12 +1,12 @@
-"""The home page: the Alliance's plan at a glance, for every kind of visitor."""
+"""The public overview: the Alliance's plan at a glance, the home page of every visitor but the alliance's
+Coordination and staff, whose home is « À traiter » (tests/worklist); they find the overview at its own address."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.urls import reverse
 
 from budget.models import FundingSource
 from chantiers import services as space_services
@@ -66,18 +66,21 @@ def test_a_partner_sees_their_own_drafts_but_not_another_organisations(client, a
     assert "Engager un montant" not in page
 
 
-def test_a_coordinator_lands_on_the_plan_with_their_actions(client, asis_projects, cast):
+def test_a_coordinator_lands_on_their_worklist_and_finds_the_plan_at_the_overview(client, asis_projects, cast):
     response = client.post("/connexion/", {"username": "coordo", "password": f.PASSWORD})
     assert response.status_code == 302 and response["Location"] == "/"
-    page = text(client.get("/"))
-    assert "Vos actions" in page and "Engager un montant" in page
+    home = client.get("/")
+    assert [t.name for t in home.templates][0] == "worklist/coordination.html"
+    assert 'href="/apercu/">Vue publique</a>' in text(home)
+    page = text(client.get(reverse("overview")))
     assert "Brouillon secret de A" in page and "Brouillon secret de B" in page
     assert "502 136 $" in page
 
 
 def test_staff_read_everything_without_coordination_actions(client, asis_projects, cast):
     client.force_login(cast.staff)
-    page = text(client.get("/"))
+    assert [t.name for t in client.get("/").templates][0] == "worklist/staff.html"
+    page = text(client.get(reverse("overview")))
     assert "Brouillon secret de B" in page
     assert "Engager un montant" not in page
 
@@ -127,20 +130,18 @@ def _count(client, url="/"):
         # + session, user, groups (role) and memberships (their projects) (13)
         # and the partnership requests awaiting their organisation's answer (14)
         ("alice", 14),
-        # + session, user, groups; no memberships (sees everything); pending organisations (13)
-        # and the open follow-ups (14, one query whatever their number); projects awaiting review are
-        # counted with the themes
-        ("coordinator", 14),
+        # + session, user, groups; no memberships (sees everything) (12): their queues are « À traiter » (worklist)
+        ("coordinator", 12),
     ],
 )
 def test_home_page_queries_do_not_grow_with_the_data(client, asis, cast, who, bound, django_assert_max_num_queries):
     if who != "anonymous":
         client.force_login(getattr(cast, who))
     _grow(asis, cast, 3)
-    small = _count(client)
+    small = _count(client, reverse("overview"))
     _grow(asis, cast, 60)
     with django_assert_max_num_queries(bound):
-        large = _count(client)
+        large = _count(client, reverse("overview"))
     assert large == small
 
 
@@ -148,77 +149,6 @@ def test_french_first_whatever_the_browser_language(client, asis):
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert 'lang="fr-CA"' in response.content.decode()
     assert "502 136 $" in text(response)
-
-
-# ---------------------------------------------------------------- the coordinator's open follow-ups
-
-
-@pytest.fixture
-def follow_ups(asis, cast):
-    """Open follow-ups of a meeting: one late, one due later, one undated, and one done."""
-    today = timezone.localdate()
-    space = f.make_space(themes=[asis.themes.first()], name="Chantier des suivis")
-    meeting = f.make_meeting(space, date=datetime.date(2014, 5, 1))
-    decision = space_services.decision_record(
-        meeting=meeting,
-        text="On agit",
-        follow_ups=[
-            {
-                "what": "Écrire au ministère",
-                "responsible_organisation": cast.org_b,
-                "due_on": today + datetime.timedelta(days=10),
-            },
-            {
-                "what": "Réserver la salle",
-                "responsible_organisation": cast.org_a,
-                "due_on": today - datetime.timedelta(days=3),
-            },
-            {"what": "Trouver un local", "responsible_user": cast.alice},
-            {
-                "what": "Déjà fait",
-                "responsible_organisation": cast.org_a,
-                "due_on": today - datetime.timedelta(days=30),
-            },
-        ],
-    )
-    space_services.follow_up_set_done(follow_up=decision.follow_ups.get(what="Déjà fait"))
-    return decision
-
-
-def test_the_coordinator_sees_open_follow_ups_by_due_date(client, follow_ups, cast):
-    client.force_login(cast.coordinator)
-    response = client.get("/")
-    assert [fu.what for fu in response.context["follow_ups"]] == [
-        "Réserver la salle",
-        "Écrire au ministère",
-        "Trouver un local",
-    ]
-    assert [fu.is_late for fu in response.context["follow_ups"]] == [True, False, False]
-    assert response.context["follow_ups_more"] == 0
-    page = text(response)
-    assert "Suivis ouverts" in page and "Chantier des suivis" in page and "Déjà fait" not in page
-    assert page.count("En retard") == 1
-    assert 'href="/rencontres/">Mes rencontres</a>' in page
-
-
-def test_the_follow_ups_are_capped_with_a_count_of_the_rest(client, follow_ups, cast):
-    space_services.decision_record(
-        meeting=follow_ups.meeting, text="Beaucoup à faire", follow_ups=[{"what": f"Tâche {i}"} for i in range(20)]
-    )
-    client.force_login(cast.coordinator)
-    response = client.get("/")
-    assert len(response.context["follow_ups"]) == 20
-    assert response.context["follow_ups_more"] == 3
-    assert "… et 3 autres suivis ouverts." in text(response)
-
-
-@pytest.mark.parametrize("who", ["anonymous", "alice", "staff"])
-def test_only_coordination_sees_the_follow_ups(client, follow_ups, cast, who):
-    if who != "anonymous":
-        client.force_login(getattr(cast, who))
-    page = text(client.get("/"))
-    assert "Suivis ouverts" not in page and "Réserver la salle" not in page
-    assert ('href="/rencontres/">Mes rencontres</a>' in page) is (who != "anonymous")
 
 
 def test_each_theme_links_to_its_page(client, asis):
@@ -268,22 +198,6 @@ def test_a_partner_sees_their_first_projects_and_a_link_to_the_others(client, as
     assert "Voir les 2 autres projets de votre organisation" in text(response)
 
 
-def test_the_coordinator_counts_the_projects_awaiting_review(client, asis, cast):
-    theme = asis.themes.get(order=3)
-    for status in (
-        ProjectStatus.SUBMITTED,
-        ProjectStatus.UNDER_ANALYSIS,
-        ProjectStatus.RECOMMENDED,
-        ProjectStatus.DRAFT,
-        ProjectStatus.ACCEPTED,
-    ):
-        f.make_project(lead=cast.org_a, theme=theme, status=status)
-    client.force_login(cast.coordinator)
-    response = client.get("/")
-    assert response.context["awaiting_review"] == 3
-    assert "3 projets déposés, en analyse ou recommandés" in text(response)
-
-
 @pytest.mark.parametrize("who, count", [("anonymous", 1), ("alice", 2), ("charlie", 2), ("coordinator", 3)])
 def test_each_theme_counts_only_the_projects_this_visitor_may_see(client, asis, cast, who, count):
     theme = asis.themes.get(order=4)
@@ -292,7 +206,7 @@ def test_each_theme_counts_only_the_projects_this_visitor_may_see(client, asis, 
     f.make_project(lead=cast.org_b, theme=theme, title="Brouillon de B")
     if who != "anonymous":
         client.force_login(getattr(cast, who))
-    card = next(t for t in client.get("/").context["themes"] if t.pk == theme.pk)
+    card = next(t for t in client.get(reverse("overview")).context["themes"] if t.pk == theme.pk)
     assert card.project_count == count
     titles = [p.title for p in card.visible_projects]
     assert ("Brouillon de B" in titles) == (who in ("charlie", "coordinator"))  # B's member sees B's draft, not A's

@@ -31,6 +31,7 @@ from projects.models import (
     ProjectStatusChange,
     ProjectYearAmount,
     ReportAttachment,
+    ReportDeadline,
     ReviewCriterion,
     ReviewScore,
 )
@@ -90,7 +91,7 @@ def _stock(theme, tag, *, org_p, org_q, alice, coordinator):
     review_services.review_recommend(review=review, recommendation="favorable", note="Solide", by=coordinator)
     for name in ("analysed", "recommended"):
         getattr(stock, name).refresh_from_db()
-    f.make_deadline(stock.in_progress, due_on=D(2014, 9, 30))  # late: nothing filed for it
+    stock.late = f.make_deadline(stock.in_progress, due_on=D(2014, 9, 30))  # late: nothing filed for it
     stock.report = report_services.report_create(project=stock.in_progress, by=alice, **report_fields())
     (stock.attachment,) = report_services.report_attachments_add(
         report=stock.report, files=[upload("facture.pdf", PDF)], by=alice
@@ -107,7 +108,9 @@ def world(db):
     plan_sud = f.make_plan(alliance=sud, title="Plan 2013-2016 du sud", status=Plan.Status.CURRENT)
     org_p, org_q = f.make_organisation(name="Organisme P"), f.make_organisation(name="Organisme Q")
     people = SimpleNamespace(
-        alice=f.make_user("alice", organisation=org_p, role=Membership.Role.RESPONSABLE, group=PARTENAIRE),
+        alice=f.make_user(
+            "alice", organisation=org_p, role=Membership.Role.RESPONSABLE, group=PARTENAIRE, email="alice@example.org"
+        ),
         quentin=f.make_user("quentin", organisation=org_q, role=Membership.Role.RESPONSABLE, group=PARTENAIRE),
         coord_nord=f.make_user("coord_nord", group=COORDINATION, alliances=[nord]),
         coord_sud=f.make_user("coord_sud", group=COORDINATION, alliances=[sud]),
@@ -142,6 +145,8 @@ def state():
         BoardDecision.objects.count(),
         ProgressReport.objects.count(),
         ReportAttachment.objects.count(),
+        sorted(ProgressReport.objects.values_list("pk", "read_at")),  # « Marquer comme lu »
+        sorted(ReportDeadline.objects.values_list("pk", "reminded_on")),  # « Envoyer un rappel »
     )
 
 
@@ -236,6 +241,8 @@ ON_OBJECTS = [
     Address("projects:report-create-final", target="in_progress", writer="alice"),
     Address("projects:report-detail", target="report", writer="alice"),
     Address("projects:report-attachment-add", "post", "report", _files, writer="alice"),
+    Address("projects:report-mark-read", "post", "report"),  # « À traiter »: Coordination and staff
+    Address("projects:deadline-remind", "post", "late"),  # « À traiter »: Coordination
     Address("projects:attachment-download", target="attachment", writer="alice"),
 ]
 PAGES = [

@@ -23,6 +23,7 @@ def url(name, objects):
         "report-create-final": [objects["project"].pk],
         "report-detail": [objects["report"].pk],
         "report-attachment-add": [objects["report"].pk],
+        "report-mark-read": [objects["report"].pk],
         "attachment-download": [objects["attachment"].pk],
         "report-late": [],
     }[name]
@@ -41,6 +42,8 @@ CASES = [
     *matrix("report-detail", "get", [302, 200, 200, 404, 200, 200, 200]),
     *matrix("report-attachment-add", "get", [302, 405, 405, 405, 405, 405, 405]),
     *matrix("report-attachment-add", "post", [302, 400, 400, 404, 403, 403, 403]),  # 400: no file chosen
+    *matrix("report-mark-read", "get", [302, 405, 405, 405, 405, 405, 405]),
+    *matrix("report-mark-read", "post", [302, 403, 403, 404, 403, 302, 302]),  # Coordination and staff mark it read
     *matrix("attachment-download", "get", [302, 200, 200, 404, 200, 200, 200]),
     *matrix("report-late", "get", [302, 403, 403, 403, 403, 200, 200]),
 ]
