@@ -31,7 +31,7 @@ def test_the_public_home_shows_the_mobilisation_without_placeholders_nor_the_wor
 
 def test_the_coordination_reads_the_working_note_on_dates(client, asis, cast):
     client.force_login(cast.coordinator)
-    assert asis.dates_note in text(client.get("/"))
+    assert asis.dates_note in text(client.get(reverse("overview")))  # the public overview, as they see it
 
 
 def test_a_dated_activity_is_listed_by_name(client, asis):
