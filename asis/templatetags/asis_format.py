@@ -65,13 +65,19 @@ def money_cents(value):
 
 @register.filter
 def number(value):
-    """A whole or decimal number with the locale's grouping (`1 250`, `12,5`): a decimal's trailing zeros are dropped
-    (a target of 150 people is « 150 », not « 150,00 »; money has its own filters)."""
+    """A whole or decimal number with the locale's grouping (`1 250`, `12,5`), its decimals as given (hours: `3,0`)."""
     if value is None or value == "":
         return ""
+    return formats.number_format(value, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def quantity(value):
+    """A count kept as a decimal (an indicator's target or value): `number` without the trailing zeros (« 150 »,
+    « 12,5 », never « 150,00 personnes »)."""
     if isinstance(value, Decimal) and value.is_finite():
         value = value.to_integral_value() if value == value.to_integral_value() else value.normalize()
-    return formats.number_format(value, use_l10n=True, force_grouping=True)
+    return number(value)
 
 
 @register.filter

@@ -128,8 +128,12 @@ def test_percent_rounds_half_up(value, expected):
 
 def test_a_decimal_count_drops_its_trailing_zeros():
     """Indicators are decimals: « 150 personnes », never « 150,00 personnes »; a real fraction keeps its digits."""
+    from asis.templatetags.asis_format import quantity
+
     with translation.override("fr-ca"):
-        assert number(Decimal("150.00")) == "150"
-        assert number(Decimal("1250.00")) == f"1{NBSP}250"
-        assert number(Decimal("12.50")) == "12,5"
-        assert number(Decimal("0.00")) == "0"
+        assert quantity(Decimal("150.00")) == "150"
+        assert quantity(Decimal("1250.00")) == f"1{NBSP}250"
+        assert quantity(Decimal("12.50")) == "12,5"
+        assert quantity(Decimal("0.00")) == "0"
+        assert quantity(None) == ""
+        assert number(Decimal("3.0")) == "3,0"  # hours keep their one decimal
