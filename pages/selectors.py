@@ -53,30 +53,6 @@ NOT_RUNNING = (ProjectStatus.REFUSED, ProjectStatus.WITHDRAWN)
 SPACE_ORDER = ("kind", "name", "pk")  # spaces listed by kind, then name
 
 
-def _committed_subquery():
-    total = (
-        Commitment.objects.filter(project=OuterRef("pk"))
-        .order_by()
-        .values("project")
-        .annotate(total=Sum(Commitment.CURRENT))
-        .values("total")
-    )
-    return Coalesce(Subquery(total, output_field=MONEY_FIELD), Value(ZERO, output_field=MONEY_FIELD))
-
-
-def _disbursed_subquery():
-    """What was paid to the project, payments as corrected: the commitments' kept `disbursed_total` (a payment's
-    recorded `amount` never changes; its corrections are entries of their own)."""
-    total = (
-        Commitment.objects.filter(project=OuterRef("pk"))
-        .order_by()
-        .values("project")
-        .annotate(total=Sum("disbursed_total"))
-        .values("total")
-    )
-    return Coalesce(Subquery(total, output_field=MONEY_FIELD), Value(ZERO, output_field=MONEY_FIELD))
-
-
 def _current_citizens_subquery():
     """How many citizens sit in the space today (a number: the public never sees their names)."""
     count = (
@@ -209,7 +185,7 @@ def _overview(user, plan) -> dict:
         themes,
         visible,
         limit=HOME_PROJECTS_SHOWN,
-        read=ActionProject.objects.select_related("lead").annotate(committed=_committed_subquery()),
+        read=ActionProject.objects.select_related("lead").with_money(),
     )
     for theme in themes:
         theme.visible_projects = first[theme.pk]
@@ -334,9 +310,7 @@ def _theme_detail(user, slug: str, *, plans, space_page=None, project_page=None)
     projects_page = KnownCountPaginator(ordered, THEME_PER_PAGE, count=sum(counts.values())).get_page(project_page)
     rank = {value: i for i, value in enumerate(ProjectStatus.values)}
     projects = sorted(  # 1 the projects of this page (chosen on the projects alone), with lead, space and money
-        ActionProject.objects.filter(pk__in=projects_page.object_list)
-        .select_related("lead", "space")
-        .annotate(committed=_committed_subquery(), disbursed=_disbursed_subquery()),
+        ActionProject.objects.filter(pk__in=projects_page.object_list).select_related("lead", "space").with_money(),
         key=lambda p: (rank.get(p.status, len(rank)), p.title, p.pk),
     )
     projects_page.object_list = projects

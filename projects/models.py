@@ -85,11 +85,10 @@ def visible_projects_q(user, path: str = "") -> Q | None:
 
 
 class ActionProjectQuerySet(models.QuerySet):
-    def with_money_and_results(self):
-        """Each project with what the public reads of it (issue 23, item 6), in the same query: `committed` (its
-        commitments as reduced), `paid` (as corrected: the commitments' kept `disbursed_total`), and its last
-        progress report's `last_percent_done`, `last_people_reached`, `last_citizens_reached` (None without one).
-        The money is read through the `commitments` relation budget declares (budget sits above projects)."""
+    def with_money(self):
+        """Each project with its money, in the same query: `committed` (its commitments as reduced) and `paid` (as
+        corrected: the commitments' kept `disbursed_total`). Read through the `commitments` relation budget declares
+        (budget sits above projects)."""
         commitments = self.model._meta.get_field("commitments").related_model.objects.filter(project=OuterRef("pk"))
         money = DecimalField(max_digits=12, decimal_places=2)
 
@@ -97,10 +96,13 @@ class ActionProjectQuerySet(models.QuerySet):
             summed = commitments.order_by().values("project").annotate(t=Sum(expression)).values("t")
             return Coalesce(Subquery(summed, output_field=money), Value(Decimal("0.00")), output_field=money)
 
+        return self.annotate(committed=total(F("amount") - F("reduced_total")), paid=total("disbursed_total"))
+
+    def with_money_and_results(self):
+        """`with_money()`, and the last progress report's `last_percent_done`, `last_people_reached`,
+        `last_citizens_reached` (None without one): what the public reads of a project (issue 23, item 6)."""
         last = ProgressReport.objects.filter(project=OuterRef("pk")).order_by("-period_end", "-pk")
-        return self.annotate(
-            committed=total(F("amount") - F("reduced_total")),
-            paid=total("disbursed_total"),
+        return self.with_money().annotate(
             last_percent_done=Subquery(last.values("percent_done")[:1]),
             last_people_reached=Subquery(last.values("people_reached")[:1]),
             last_citizens_reached=Subquery(last.values("citizens_reached")[:1]),
