@@ -6,9 +6,10 @@ who acts, by when, and the button when it is the reader's turn), the next report
 next payment (to the cent, its date, and what it waits for). Everything is derived from the project's status, its
 last status change, its report deadlines and its agreement's payment schedule; no figure is kept here.
 
-The partner's home reads its projects, their partnerships, their pending deadlines and their unpaid payments: four
-queries whatever the number of projects (the comment beside each says what it reads). A project's page reads the
-project's last status change, its deadlines and its payments: three queries more.
+The partner's home reads its projects (with their money, next payment and last status change), their
+partnerships and their awaited report deadlines: three queries whatever the number of projects (the comment beside
+each says what it reads). A project's page adds none: the panel reads what the page read (the project with its next
+payment, its status history, its reports section).
 """
 
 import datetime
@@ -16,25 +17,23 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from asis.templatetags.asis_format import format_money
-from budget.models import PlannedPayment
 from organisations.models import MembershipRequest, Organisation
 from plans.models import Plan
 from projects.models import (
     ActionProject,
-    ProgressReport,
     ProjectPartner,
     ProjectStatus,
     ProjectStatusChange,
     ReportDeadline,
 )
-from projects.selectors.reports import FINAL_REPORTABLE_STATUSES, REPORTABLE_STATUSES
+from projects.selectors.reports import FINAL_REPORTABLE_STATUSES, REPORT_SECTION_STATUSES, REPORTABLE_STATUSES
 from worklist.selectors import Action
 
 S = ProjectStatus
@@ -129,11 +128,12 @@ class NextReport:
 
 @dataclass(frozen=True)
 class NextPayment:
-    """The first payment of the agreement's schedule not paid nor cancelled: its amount (to the cent), its date,
-    and what it waits for: `waits_for` (the report deadline not yet met) or, without one, the Coordination's
-    payment (`due`: its date has come)."""
+    """The first payment of the agreement's schedule not paid nor cancelled (ActionProject.objects
+    .with_next_payment()): its amount (to the cent), its date, and what it waits for: `waits_for` (the report
+    deadline not yet met) or, without one, the Coordination's payment (`due`: its date has come)."""
 
-    planned: PlannedPayment
+    pk: int
+    agreement_id: int
     amount: Decimal
     due_on: datetime.date
     waits_for: ReportDeadline | None
@@ -273,33 +273,43 @@ def _report_what(deadline: ReportDeadline) -> str:
     return _("Produire le rapport d'étape")
 
 
-def panel(project, reader: Reader, *, last_from: str, last_comment: str, deadlines, payments, today) -> Panel:
-    """The panel of `project` for `reader`, from its pending deadlines (by date) and its unpaid payments (by date)."""
+def _next_payment(project, reader: Reader, deadlines, today) -> NextPayment | None:
+    """The project's next payment from its `with_next_payment()` annotations; the report it waits for is among its
+    awaited `deadlines` (a report filed no longer holds it)."""
+    if getattr(project, "next_payment_id", None) is None:
+        return None
+    waits_for = None
+    if project.next_payment_report_id is not None and not project.next_payment_report_filed:
+        waits_for = next((d for d in deadlines if d.pk == project.next_payment_report_id), None)
+    return NextPayment(
+        pk=project.next_payment_id,
+        agreement_id=project.next_payment_agreement_id,
+        amount=project.next_payment_amount,
+        due_on=project.next_payment_due_on,
+        waits_for=waits_for,
+        due=project.next_payment_due_on <= today,
+        yours=reader.lead_member,
+    )
+
+
+def panel(project, reader: Reader, *, last_from: str, last_comment: str, deadlines, today) -> Panel:
+    """The panel of `project` (read with `with_money()` and `with_next_payment()`) for `reader`, from its awaited
+    report deadlines (by date)."""
     paid = getattr(project, "paid", None) or Decimal("0")
     steps, closed = _steps(project, last_from=last_from, paid=paid)
     late = [deadline for deadline in deadlines if deadline.due_on < today]
-    report = None
-    if deadlines and project.status not in CLOSED_STATUSES:
-        first = deadlines[0]
-        report = NextReport(
-            deadline=first,
-            overdue=first.due_on < today,
-            days=abs((today - first.due_on).days),
-            late_count=len(late),
-            action=_report_action(project, first, reader),
-        )
-    payment = None
-    if payments and project.status not in CLOSED_STATUSES:
-        planned = payments[0]
-        waits_for = planned.required_report if planned.required_report_id and not planned.report_filed else None
-        payment = NextPayment(
-            planned=planned,
-            amount=planned.amount,
-            due_on=planned.due_on,
-            waits_for=waits_for,
-            due=planned.due_on <= today,
-            yours=reader.lead_member,
-        )
+    report = payment = None
+    if project.status not in CLOSED_STATUSES:
+        if deadlines:
+            first = deadlines[0]
+            report = NextReport(
+                deadline=first,
+                overdue=first.due_on < today,
+                days=abs((today - first.due_on).days),
+                late_count=len(late),
+                action=_report_action(project, first, reader),
+            )
+        payment = _next_payment(project, reader, deadlines, today)
     todo = None if closed else _todo(project, reader, last_from, last_comment, report, payment, deadlines, today)
     return Panel(
         project=project,
@@ -394,8 +404,7 @@ def _todo(project, reader: Reader, last_from, last_comment, report, payment, dea
             today=today,
             action=Action(
                 _("Verser"),
-                reverse("budget:agreement-detail", args=[payment.planned.agreement_id])
-                + f"#versement-{payment.planned.pk}",
+                reverse("budget:agreement-detail", args=[payment.agreement_id]) + f"#versement-{payment.pk}",
                 False,
                 project.title,
             ),
@@ -453,26 +462,6 @@ def _deadlines(project_ids) -> dict[int, list[ReportDeadline]]:
     return by_project
 
 
-def _payments(project_ids) -> dict[int, list[PlannedPayment]]:
-    """The planned payments of these projects' agreements not paid nor cancelled, the earliest first, each with the
-    report it waits for and whether that report is filed: 1 query."""
-    by_project = defaultdict(list)
-    payments = (
-        PlannedPayment.objects.filter(
-            agreement__project_id__in=project_ids, cancelled_on__isnull=True, disbursement__isnull=True
-        )
-        .select_related("required_report")
-        .annotate(
-            project_id=F("agreement__project_id"),
-            report_filed=Exists(ProgressReport.objects.filter(deadline_id=OuterRef("required_report_id"))),
-        )
-        .order_by("due_on", "pk")
-    )
-    for planned in payments:
-        by_project[planned.project_id].append(planned)
-    return by_project
-
-
 def _partnerships():
     return Prefetch("partnerships", queryset=ProjectPartner.objects.select_related("organisation"))
 
@@ -486,15 +475,24 @@ def partner_projects(plan: Plan, user):
     return ActionProject.objects.in_plan(plan).filter(Q(lead_id__in=org_ids) | Q(pk__in=partnered))
 
 
+def has_partner_space(user) -> bool:
+    """A partner: signed in, holding no role in any alliance (Coordination, staff, the regional funder: they have
+    their own home here, and the public overview in another alliance), with or without an organisation yet (the
+    page then says how to join one). templates/base.html names « Mon espace » in the menu on the same condition.
+    No query: the roles are cached."""
+    return user.is_authenticated and not user.sees_everything and not user.alliance_role_map()
+
+
 def partner_space(plan: Plan, user, today: datetime.date | None = None) -> dict:
     """« Mon espace »: one panel per project of the user's organisations in `plan`, something for them to do and
-    late first; their organisations (one awaiting approval says so) or their request to join one. 4 queries for the
+    late first; their organisations (one awaiting approval says so) or their request to join one. 3 queries for the
     projects whatever their number (+1 or 2 for the organisations and the requests)."""
     today = today or timezone.localdate()
     last = _last_change()
     projects = list(
         partner_projects(plan, user)
         .with_money()
+        .with_next_payment()
         .select_related("lead", "theme__plan", "board_decision")
         .annotate(
             last_from=Subquery(last.values("from_status")[:1]),
@@ -502,10 +500,8 @@ def partner_space(plan: Plan, user, today: datetime.date | None = None) -> dict:
         )
         .prefetch_related(_partnerships())
         .order_by("title", "pk")
-    )  # 1 the projects, their money and last change; 2 their partnerships
-    ids = [project.pk for project in projects]
-    deadlines = _deadlines(ids) if ids else {}  # 3
-    payments = _payments(ids) if ids else {}  # 4
+    )  # 1 the projects, their money, next payment and last change; 2 their partnerships
+    deadlines = _deadlines([project.pk for project in projects]) if projects else {}  # 3
     panels = sorted(
         (
             panel(
@@ -514,21 +510,20 @@ def partner_space(plan: Plan, user, today: datetime.date | None = None) -> dict:
                 last_from=project.last_from or "",
                 last_comment=project.last_comment or "",
                 deadlines=deadlines.get(project.pk, []),
-                payments=payments.get(project.pk, []),
                 today=today,
             )
             for project in projects
         ),
         key=lambda p: p.rank,
     )
-    organisations = list(Organisation.objects.filter(pk__in=user.organisation_ids()).order_by("name"))  # 5
+    organisations = list(Organisation.objects.filter(pk__in=user.organisation_ids()).order_by("name"))  # 4
     requests = []
     if not organisations:
         requests = list(
             MembershipRequest.objects.filter(user=user, status=MembershipRequest.Status.PENDING)
             .select_related("organisation")
             .order_by("created_at")
-        )  # 6
+        )  # 5
     active = [org for org in organisations if org.status != Organisation.Status.ARCHIVED]
     yours = [p for p in panels if p.todo is not None and p.todo.yours]
     return {
@@ -555,25 +550,27 @@ def shows_panel(project, user) -> bool:
     return bool(user.organisation_ids() & named)
 
 
-def project_panel(project, user, today: datetime.date | None = None) -> Panel | None:
-    """The panel of the project's page (the project as the page read it: its lead, plan, decision, money and
-    partnerships loaded), or None for a reader who is not one of its people: 3 queries (its last status change,
-    its deadlines, its payments)."""
+def project_panel(project, user, *, history=None, reports_section=None, today: datetime.date | None = None):
+    """The panel of the project's page, or None for a reader who is not one of its people. The project as the page
+    read it (its lead, plan, decision, money, next payment and partnerships loaded); its status history and its
+    reports section as the page read them for its people (a query each when not given): no query of its own."""
     if not shows_panel(project, user):
         return None
     today = today or timezone.localdate()
-    last = (
-        ProjectStatusChange.objects.filter(project=project)
-        .order_by("-changed_at", "-pk")
-        .values("from_status", "comment")
-        .first()
-    ) or {}
+    if history is None:
+        history = list(ProjectStatusChange.objects.filter(project=project).order_by("changed_at", "pk"))
+    last = history[-1] if history else None
+    if reports_section is not None:
+        deadlines = [row.deadline for row in reports_section["deadlines"] if row.state != "filed"]
+    elif project.status in REPORT_SECTION_STATUSES:
+        deadlines = _deadlines([project.pk]).get(project.pk, [])
+    else:
+        deadlines = []  # a project the board has not accepted has no report to give
     return panel(
         project,
         Reader.of(user, project),
-        last_from=last.get("from_status", ""),
-        last_comment=last.get("comment", ""),
-        deadlines=_deadlines([project.pk]).get(project.pk, []),
-        payments=_payments([project.pk]).get(project.pk, []),
+        last_from=last.from_status if last else "",
+        last_comment=last.comment if last else "",
+        deadlines=deadlines,
         today=today,
     )

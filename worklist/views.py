@@ -11,12 +11,13 @@ from worklist import partner, selectors
 @require_GET
 def home(request):
     """The alliance's home. Its Coordination lands on « À traiter » (every queue, with its actions), its staff on the
-    short one (reports to read, reports late, the bilan to produce); a partner (anyone signed in who is neither, nor
-    the regional funder) on « Mon espace » (their organisations' projects, what to do next); everyone else, and a
+    short one (reports to read, reports late, the bilan to produce); a partner (partner.has_partner_space) on « Mon
+    espace » (their organisations' projects, what to do next); everyone else, and a
     page of no alliance (the list of the alliances at /), on the public overview, as before (pages.views.overview,
     also at its own address for those who land here)."""
     user = request.user
-    if getattr(request, "alliance", None) is not None and user.is_authenticated and not user.is_funder:
+    has_home = user.is_authenticated and (user.sees_everything or partner.has_partner_space(user))
+    if getattr(request, "alliance", None) is not None and has_home:
         plan = request_plan(request, selectors.worklist_plans())  # 1 the plan of the address, with its alliance
         if plan is not None:
             if user.is_coordinator:
