@@ -318,7 +318,8 @@ def test_the_project_page_opens_on_the_panel_for_its_people(client, cast, space)
     assert 'data-testid="project-panel"' in page
     assert page.index('data-testid="project-panel"') < page.index('id="montants"')  # near the top
     assert "13 500,50 $" in page and f"Attend votre rapport d'étape dû le {day(space.late.due_on)}." in page
-    assert f'href="{reverse("projects:report-create", args=[space.running.pk])}"' in page
+    # one button to produce the late report: « À faire maintenant »'s, not a second one beside the report
+    assert page.count(f'href="{reverse("projects:report-create", args=[space.running.pk])}"') == 1
 
 
 def test_the_coordination_reads_the_panel_with_its_own_action(client, cast, space):
