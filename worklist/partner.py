@@ -310,6 +310,8 @@ def panel(project, reader: Reader, *, last_from: str, last_comment: str, deadlin
                 action=_report_action(project, first, reader),
             )
         payment = _next_payment(project, reader, deadlines, today)
+    if not closed and not reader.can_act:  # a closed plan's project is read, nothing is done on it any more
+        closed = _("Ce projet appartient à un plan terminé : il se consulte, plus rien ne s'y fait.")
     todo = None if closed else _todo(project, reader, last_from, last_comment, report, payment, deadlines, today)
     return Panel(
         project=project,
@@ -370,7 +372,7 @@ def _todo(project, reader: Reader, last_from, last_comment, report, payment, dea
         return reader.todo(
             COORDINATION,
             project,
-            _("Ouvrir l'analyse du projet déposé"),
+            _("Analyser le projet déposé"),
             action=Action(_("Ouvrir l'analyse"), reverse("projects:review-open", args=[pk]), True, project.title),
         )
     if status == S.UNDER_ANALYSIS:

@@ -304,7 +304,8 @@ def test_nothing_to_do_on_a_closed_plans_project(client, cast, space):
     client.force_login(cast.alice)
     response = client.get(reverse("home"))
     assert response.templates[0].name == "worklist/partner.html"
-    assert all(p.todo is None or p.todo.action is None for p in response.context["panels"])
+    assert all(p.todo is None and p.closed for p in response.context["panels"])
+    assert "Ce projet appartient à un plan terminé : il se consulte, plus rien ne s&#x27;y fait." in text(response)
     assert "Nouvelle intention de projet" not in text(response)
 
 
@@ -318,8 +319,9 @@ def test_the_project_page_opens_on_the_panel_for_its_people(client, cast, space)
     assert 'data-testid="project-panel"' in page
     assert page.index('data-testid="project-panel"') < page.index('id="montants"')  # near the top
     assert "13 500,50 $" in page and f"Attend votre rapport d'étape dû le {day(space.late.due_on)}." in page
-    # one button to produce the late report: « À faire maintenant »'s, not a second one beside the report
-    assert page.count(f'href="{reverse("projects:report-create", args=[space.running.pk])}"') == 1
+    # one button in the panel to produce the late report: « À faire maintenant »'s, not a second one beside it
+    panel = page.split('data-testid="project-panel"')[1].split("</section>")[0]
+    assert panel.count(f'href="{reverse("projects:report-create", args=[space.running.pk])}"') == 1
 
 
 def test_the_coordination_reads_the_panel_with_its_own_action(client, cast, space):
