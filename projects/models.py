@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone
@@ -106,6 +106,29 @@ class ActionProjectQuerySet(models.QuerySet):
             last_percent_done=Subquery(last.values("percent_done")[:1]),
             last_people_reached=Subquery(last.values("people_reached")[:1]),
             last_citizens_reached=Subquery(last.values("citizens_reached")[:1]),
+        )
+
+    def with_next_payment(self):
+        """Each project with the first payment of its agreement's schedule not paid nor cancelled, in the same query
+        (« Mon espace » and the project page's panel, issue 23 item 2): `next_payment_id`, `_amount`, `_due_on`,
+        `_agreement_id`, `_report_id` (the report deadline it waits for, or None) and `_report_filed`; None without
+        one. Read through the `agreement` relation budget declares (budget sits above projects)."""
+        agreement = self.model._meta.get_field("agreement").related_model
+        planned = agreement._meta.get_field("planned_payments").related_model
+        unpaid = planned.objects.filter(
+            agreement__project=OuterRef("pk"), cancelled_on__isnull=True, disbursement__isnull=True
+        ).order_by("due_on", "pk")
+        filed = unpaid.annotate(
+            filed=Exists(ProgressReport.objects.filter(deadline_id=OuterRef("required_report_id")))
+        ).values("filed")[:1]
+        money = DecimalField(max_digits=12, decimal_places=2)
+        return self.annotate(
+            next_payment_id=Subquery(unpaid.values("pk")[:1]),
+            next_payment_amount=Subquery(unpaid.values("amount")[:1], output_field=money),
+            next_payment_due_on=Subquery(unpaid.values("due_on")[:1]),
+            next_payment_agreement_id=Subquery(unpaid.values("agreement_id")[:1]),
+            next_payment_report_id=Subquery(unpaid.values("required_report_id")[:1]),
+            next_payment_report_filed=Subquery(filed, output_field=models.BooleanField()),
         )
 
     def in_alliance(self, alliance):

@@ -276,9 +276,11 @@ def _detail_context(request, project, comment_form=None):
 
 
 def _detail_queryset():
-    # committed, paid and the last report's results: in the project's query (issue 23: what the public reads)
+    # committed, paid and the last report's results: in the project's query (issue 23: what the public reads); the
+    # next payment, for the panel its own people read at the top (« Mon espace », worklist/_project_panel.html)
     return (
         ActionProject.objects.with_money_and_results()
+        .with_next_payment()
         .select_related(
             "lead",
             "theme__plan",

@@ -59,7 +59,7 @@ def test_anonymous_never_sees_drafts(client, asis_projects):
 
 def test_a_partner_sees_their_own_drafts_but_not_another_organisations(client, asis_projects, cast):
     client.force_login(cast.alice)
-    page = text(client.get("/"))
+    page = text(client.get(reverse("overview")))  # their home is « Mon espace » (worklist)
     assert "Les projets de mon organisation" in page
     assert "Brouillon secret de A" in page
     assert "Brouillon secret de B" not in page
@@ -190,7 +190,7 @@ def test_a_partner_sees_their_first_projects_and_a_link_to_the_others(client, as
         f.make_project(lead=cast.org_a, theme=theme, title=f"Mon projet {i:02d}")
     f.make_project(lead=cast.org_b, theme=theme, title="Projet de B")
     client.force_login(cast.alice)
-    response = client.get("/")
+    response = client.get(reverse("overview"))  # their home is « Mon espace » (worklist)
     assert [p.title for p in response.context["my_projects"]] == [
         f"Mon projet {i:02d}" for i in range(MY_PROJECTS_SHOWN)
     ]

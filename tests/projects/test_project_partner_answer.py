@@ -346,11 +346,12 @@ def test_the_projects_own_people_see_a_declined_partner_marked(client, login, ca
 
 def test_the_home_page_lists_the_requests_awaiting_an_answer(client, login, cast, draft):
     name_partner(draft, cast.alice, row(cast.org_b))
-    text = page(login(cast.charlie).get("/"))
+    # the public overview lists them (« Mon espace », the partner's home, has them as « À faire maintenant »)
+    text = page(login(cast.charlie).get(reverse("overview")))
     assert "Demandes de partenariat" in text and "Cuisines collectives" in text and draft.get_absolute_url() in text
     partner = draft.partnerships.get()
     filing_services.project_partner_answer(partnership=partner, by=cast.charlie, accept=True)
-    assert "Demandes de partenariat" not in page(login(cast.charlie).get("/"))
+    assert "Demandes de partenariat" not in page(login(cast.charlie).get(reverse("overview")))
 
 
 def test_a_declined_project_leaves_the_partners_project_list(client, login, cast, draft):

@@ -1,6 +1,6 @@
 """Who lands on « À traiter » at the alliance's home: its Coordination (every queue) and its staff (the short list);
-a partner, the regional funder, an anonymous visitor and another alliance's coordinator get the public overview, as
-before (issue 23, item 1)."""
+a partner on « Mon espace » (issue 23, item 2); the regional funder, an anonymous visitor and another alliance's
+coordinator get the public overview, as before (issue 23, item 1)."""
 
 import pytest
 from django.urls import reverse
@@ -21,8 +21,8 @@ def template(response) -> str:
     [
         ("coordinator", "worklist/coordination.html"),
         ("staff", "worklist/staff.html"),
-        ("alice", "pages/home.html"),
-        ("charlie", "pages/home.html"),
+        ("alice", "worklist/partner.html"),
+        ("charlie", "worklist/partner.html"),
         ("anonymous", "pages/home.html"),
     ],
 )
