@@ -1,10 +1,11 @@
-/* Tables on phones (issue 23, item 7). Every data table (a `table.table` with a <thead>) is marked `.table-stack`:
-   below 576 px static/css/asis.css shows each row as a card and each cell as a line, labelled with its column's
-   header, so money, status and actions are never scrolled out of sight. This script writes those labels: it copies
-   each column's header text into the `data-label` of the column's cells (colspans and rowspans counted), and names
-   the roles of the table's parts, which a browser may drop once rows and cells are no longer displayed as a table,
-   so that screen readers still read each cell with its header (the <thead> stays in the page, out of sight).
-   A table that must keep its columns (a matrix read across) carries `.table-keep` and is left as it is.
+/* Tables on phones (issue 23, item 7). Every data table (a `table.table` with a <thead> and three columns or more)
+   is marked `.table-stack`: below 576 px static/css/asis.css shows each row as a card and each cell as a line,
+   labelled with its column's header, so money, status and actions are never scrolled out of sight. This script
+   writes those labels: it copies each column's header text into the `data-label` of the column's cells (colspans
+   and rowspans counted), and names the roles of the table's parts, which a browser may drop once rows and cells are
+   no longer displayed as a table, so that screen readers still read each cell with its header (the <thead> stays in
+   the page, out of sight). A table of one or two columns fits any phone and stays as it is, and so does a table
+   that must keep its columns (a matrix read across), which carries `.table-keep`.
    A file of its own: the Content-Security-Policy allows no inline script. */
 (function () {
   "use strict";
@@ -54,6 +55,7 @@
   function stack(table) {
     if (!table.tHead || table.classList.contains("table-keep")) return;
     var labels = columnLabels(table.tHead);
+    if (labels.length < 3) return; // a header and one value per row fit any phone: the table stays a table
     table.setAttribute("role", "table");
     Array.prototype.forEach.call(table.querySelectorAll(":scope > thead, :scope > tbody, :scope > tfoot"), function (group) {
       group.setAttribute("role", "rowgroup");
