@@ -225,7 +225,8 @@ def test_a_wide_table_becomes_cards_labelled_by_its_headers_on_a_phone(live_serv
     # the headers stay in the page for screen readers, and each cell is still read with its column's header
     expect(page.get_by_role("columnheader", name="Engagé")).to_be_attached()
     expect(page.get_by_role("row", name="Ateliers parents-enfants Bouger en famille")).to_be_visible()
-    expect(page.get_by_role("cell", name="12 500,50 $")).to_be_visible()
+    # the label drawn before the amount is not read a second time: the cell is named by its amount alone
+    expect(page.get_by_role("cell", name="12 500,50 $", exact=True)).to_be_visible()
     assert axe(page) == []
     # wider than a phone, the table is a table again
     page.set_viewport_size({"width": 1280, "height": 900})
