@@ -169,7 +169,7 @@ def test_no_table_hides_its_key_columns_on_a_375_px_phone_for_any_role(live_serv
 # A wide table with money and an action in its last columns, as the pages wrote them before issue 23.
 WIDE_TABLE = """<main><h1>Engagements</h1><div class="table-responsive" tabindex="0"><table class="table {kind}" data-testid="wide">
 <caption>Engagements</caption>
-<thead><tr><th scope="col">Projet</th><th scope="col">Organisme responsable</th><th scope="col">Enjeu du plan</th>
+<thead><tr><th scope="col"><a href="#tri">Projet</a></th><th scope="col">Organisme responsable</th><th scope="col">Enjeu du plan</th>
 <th scope="col" class="text-end">Engagé</th><th scope="col" data-key>Statut</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
 <tbody>
 <tr><th scope="row"><a href="#p1">Ateliers parents-enfants Bouger en famille</a></th><td>Maison de la famille de Rouyn-Noranda</td>
@@ -228,6 +228,13 @@ def test_a_wide_table_becomes_cards_labelled_by_its_headers_on_a_phone(live_serv
     # the label drawn before the amount is not read a second time: the cell is named by its amount alone
     expect(page.get_by_role("cell", name="12 500,50 $", exact=True)).to_be_visible()
     assert axe(page) == []
+    # a link of the header (to sort) is on screen while it has the focus, out of sight otherwise
+    header, sort = page.locator("thead"), page.locator("thead a")
+    assert header.bounding_box()["width"] <= 1
+    sort.focus()
+    assert header.bounding_box()["width"] > 1
+    box = sort.bounding_box()
+    assert box["width"] > 1 and 0 <= box["x"] and box["x"] + box["width"] <= PHONE["width"]
     # wider than a phone, the table is a table again
     page.set_viewport_size({"width": 1280, "height": 900})
     assert money.evaluate("(cell) => getComputedStyle(cell).display") == "table-cell"
