@@ -10,11 +10,16 @@
 (function () {
   "use strict";
 
-  // The text a sighted reader sees in a header cell: a header only read to screen readers labels nothing.
-  function shownText(cell) {
+  // What a cell can show besides text: a cell with none of these and no text shown is blank on screen.
+  var SEEN = "a[href], button, input, select, textarea, img, svg, canvas, progress, meter";
+
+  // The text a sighted reader sees in a cell; for a header, without its marks read to no one (a sort arrow): a
+  // header only read to screen readers labels nothing.
+  function shownText(cell, withoutMarks) {
     var copy = cell.cloneNode(true);
-    copy.querySelectorAll(".visually-hidden, .visually-hidden-focusable, [aria-hidden=true]").forEach(function (hidden) {
-      hidden.remove();
+    var hidden = ".visually-hidden, .visually-hidden-focusable" + (withoutMarks ? ", [aria-hidden=true]" : "");
+    copy.querySelectorAll(hidden).forEach(function (element) {
+      element.remove();
     });
     return copy.textContent.replace(/\s+/g, " ").trim();
   }
@@ -42,7 +47,7 @@
     var labels = [];
     grid(thead.rows).forEach(function (row) {
       row.forEach(function (cell, column) {
-        var text = shownText(cell);
+        var text = shownText(cell, true);
         labels[column] = labels[column] || [];
         if (text && labels[column].indexOf(text) === -1) labels[column].push(text);
       });
@@ -72,9 +77,11 @@
           if (cell.tagName === "TD") cell.setAttribute("role", "cell");
           else if (inHead || scope === "col" || scope === "colgroup") cell.setAttribute("role", "columnheader");
           else cell.setAttribute("role", "rowheader");
-          if (!inHead && cell.colSpan === 1 && labels[column] && !cell.hasAttribute("data-label")) {
+          if (inHead) return;
+          if (cell.colSpan === 1 && labels[column] && !cell.hasAttribute("data-label")) {
             cell.setAttribute("data-label", labels[column]);
           }
+          if (cell.tagName === "TD" && !shownText(cell) && !cell.querySelector(SEEN)) cell.classList.add("table-stack-blank");
         });
       });
     });

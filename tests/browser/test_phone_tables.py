@@ -175,6 +175,8 @@ WIDE_TABLE = """<main><h1>Engagements</h1><div class="table-responsive" tabindex
 <tr><th scope="row"><a href="#p1">Ateliers parents-enfants Bouger en famille</a></th><td>Maison de la famille de Rouyn-Noranda</td>
 <td>Sécurité alimentaire et saines habitudes</td><td class="text-end money">12 500,50 $</td><td>Accepté</td>
 <td><a class="btn btn-sm btn-primary" href="#v1">Verser</a></td></tr>
+<tr><th scope="row">Halte-garderie</th><td>Maison de la famille</td><td><span class="visually-hidden">aucun enjeu</span></td>
+<td class="text-end money">0,00 $</td><td>Déposé</td><td></td></tr>
 <tr><td colspan="6">Aucun autre engagement.</td></tr>
 </tbody></table></div></main>"""
 
@@ -209,9 +211,9 @@ def test_a_wide_table_becomes_cards_labelled_by_its_headers_on_a_phone(live_serv
     context, page = open_wide_table(browser, live_server, "")
     [table] = measure(page)
     assert table["stacked"] and table["hidden"] == 0 and table["hiddenKeys"] == []
-    assert table["keyCells"] == 4  # the project's link, the money, the status, the action
+    assert table["keyCells"] == 6  # the first project's link, money, status and action; the second's money and status
     wide = page.get_by_test_id("wide")
-    money = wide.locator("td.money")
+    money = wide.locator("td.money").first
     assert money.get_attribute("data-label") == "Engagé"
     # the label is shown before the amount, the amount stays right-aligned
     assert (
@@ -228,6 +230,11 @@ def test_a_wide_table_becomes_cards_labelled_by_its_headers_on_a_phone(live_serv
     # the label drawn before the amount is not read a second time: the cell is named by its amount alone
     expect(page.get_by_role("cell", name="12 500,50 $", exact=True)).to_be_visible()
     assert axe(page) == []
+    # a cell showing nothing (its text is for screen readers only) takes no line of the card, and is still read
+    blank = wide.locator("td.table-stack-blank")  # that one, and the second project's empty action
+    boxes = [cell.bounding_box() for cell in blank.all()]
+    assert len(boxes) == 2 and all(box is None or box["height"] <= 1 for box in boxes)
+    expect(page.get_by_role("cell", name="aucun enjeu")).to_be_attached()
     # a link of the header (to sort) is on screen while it has the focus, out of sight otherwise
     header, sort = page.locator("thead"), page.locator("thead a")
     assert header.bounding_box()["width"] <= 1
