@@ -1,0 +1,248 @@
+"""Tables on a 375 px phone (issue 23, item 7): no table hides its key columns.
+
+On every page each role opens (tests/page_matrix.py for ASIS, tests/page_matrix_alliances.py for the second alliance
+and for its two roles), at 375 px, each visible table of <main> is measured: the width it hides inside the box that
+scrolls it sideways (`scrollWidth − clientWidth` of its `.table-responsive`, or what runs past the screen when it has
+none), and whether each *key cell* lies inside the visible part of that box. A key cell holds money (`.money`), a
+status (`.badge`), an action (a link, a button, a form field) or sits in a column whose header carries `data-key`.
+
+Phones get stacked cards (static/js/tables.js and the `.table-stack` rules of static/css/asis.css): each row a card,
+each cell a line labelled with its column's header. A table the script leaves as it is carries `.table-keep`; it may
+scroll, but never over a key cell.
+
+Set PHONE_TABLES_REPORT to a file name to have the measure of every table that hides part of its width written there.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import expect
+
+from tests.browser.conftest import describe as describe_violations
+from tests.browser.test_every_page_axe import axe, open_as
+from tests.browser.test_mobile import PHONE
+from tests.page_matrix import MATRIX, NOT_HTML, ROLES, Page, html_pages, page_url
+from tests.page_matrix_alliances import ALL_ROLES, ON_ASIS, ON_SECOND, OTHER_ROLES, second_url
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# Each visible table of <main>: what it hides sideways and which key cells lie outside the visible box.
+MEASURE_TABLES = """() => {
+  const screen = document.documentElement.clientWidth;
+  const KEY = 'a[href], button, input:not([type=hidden]), select, textarea, .money, .badge, [data-key]';
+  const scroller = (table) => {
+    for (let box = table.parentElement; box && box !== document.body; box = box.parentElement) {
+      if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(box).overflowX)) return box;
+    }
+    return null;
+  };
+  const text = (element) => (element ? element.textContent.replace(/\\s+/g, ' ').trim() : '');
+  // the header of each column, colspans counted (the last header row names the column)
+  const headers = (table) => {
+    const names = [];
+    for (const row of table.tHead ? table.tHead.rows : []) {
+      let column = 0;
+      for (const cell of row.cells) {
+        for (let span = 0; span < cell.colSpan; span++) names[column++] = cell;
+      }
+    }
+    return names;
+  };
+  const measures = [];
+  for (const table of document.querySelectorAll('main table')) {
+    if (table.closest('.visually-hidden') || table.getClientRects().length === 0) continue;
+    const box = scroller(table);
+    const frame = (box || table).getBoundingClientRect();
+    const left = Math.max(frame.left, 0);
+    const right = Math.min(frame.right, screen);
+    const width = box ? box.scrollWidth : frame.width;
+    const hidden = (box ? box.scrollWidth - box.clientWidth : 0) + Math.max(frame.right - screen, 0) + Math.max(-frame.left, 0);
+    const columns = headers(table);
+    const hiddenKeys = new Set();
+    let keyCells = 0, moneyAligned = 0, moneyCells = 0;
+    for (const row of table.rows) {
+      if (row.parentElement === table.tHead) continue;
+      let column = 0;
+      for (const cell of row.cells) {
+        const header = columns[column];
+        column += cell.colSpan;
+        const key = cell.matches('.money, [data-key]') || cell.querySelector(KEY) || (header && header.hasAttribute('data-key'));
+        if (!key || cell.getClientRects().length === 0) continue;
+        keyCells++;
+        if (cell.matches('td.money')) {
+          moneyCells++;
+          if (['right', 'end'].includes(getComputedStyle(cell).textAlign)) moneyAligned++;
+        }
+        const place = cell.getBoundingClientRect();
+        if (place.left < left - 1 || place.right > right + 1) hiddenKeys.add(text(header) || cell.dataset.label || text(cell).slice(0, 30));
+      }
+    }
+    measures.push({
+      name: table.dataset.testid || text(table.caption) || columns.map(text).filter(Boolean).join(' | ').slice(0, 60) || text(table).slice(0, 40),
+      width: Math.round(width),
+      hidden: Math.max(Math.round(hidden), 0),
+      stacked: table.classList.contains('table-stack'),
+      keyCells,
+      moneyCells,
+      moneyAligned,
+      hiddenKeys: [...hiddenKeys],
+    });
+  }
+  return measures;
+}"""
+
+
+def pages_of(role: str) -> list[Page]:
+    """Every HTML page `role` opens with a 200: ASIS's and the second alliance's, each address once."""
+    if role in OTHER_ROLES:
+        column = OTHER_ROLES.index(role)
+        pages = [
+            Page(name, obj, role, page_url(name, obj))
+            for name, obj, _answers in MATRIX
+            if ON_ASIS[(name, obj)][column] == 200 and name not in NOT_HTML
+        ]
+    else:
+        pages = html_pages(role)
+    column = ALL_ROLES.index(role)
+    pages += [
+        Page(name, obj, role, second_url(name, obj))
+        for name, obj, answers in ON_SECOND
+        if answers[column] == 200 and name not in NOT_HTML
+    ]
+    unique = {}
+    for target in pages:
+        unique.setdefault(target.url, target)
+    return list(unique.values())
+
+
+def measure(page) -> list[dict]:
+    return page.evaluate(MEASURE_TABLES)
+
+
+def describe(target, table) -> str:
+    share = round(100 * table["hidden"] / table["width"]) if table["width"] else 0
+    line = f"{target}: « {table['name']} » hides {table['hidden']} of {table['width']} px ({share} %)"
+    if table["hiddenKeys"]:
+        line += f", key columns out of sight: {', '.join(table['hiddenKeys'])}"
+    return line
+
+
+@pytest.mark.guard
+def test_no_table_hides_its_key_columns_on_a_375_px_phone_for_any_role(live_server, browser, demo):
+    """Every table of every page, for every role of both alliances; and axe, at 375 px, on the first page of each
+    kind that shows stacked tables (their rows and cells keep the roles that tie each cell to its header)."""
+    failures, hiding, measured, checked, axed = [], [], 0, 0, set()
+    for role in (*ROLES, *OTHER_ROLES):
+        context, page = open_as(browser, live_server.url, role, viewport=PHONE, is_mobile=True, has_touch=True)
+        for target in pages_of(role):
+            response = page.goto(live_server.url + target.url)
+            if response.status != 200:
+                failures.append(f"{target}: answered {response.status}")
+                continue
+            checked += 1
+            tables = measure(page)
+            for table in tables:
+                measured += 1
+                if table["hidden"] > 0:
+                    hiding.append(describe(target, table))
+                # a stacked table hides nothing; a table kept as it is may scroll, never over a key cell
+                if table["hiddenKeys"] or (table["stacked"] and table["hidden"] > 0):
+                    failures.append(describe(target, table))
+                if table["moneyAligned"] < table["moneyCells"]:
+                    failures.append(f"{target}: « {table['name']} » shows amounts not aligned to the right")
+            if target.name not in axed and any(table["stacked"] for table in tables):
+                axed.add(target.name)
+                if violations := axe(page):
+                    failures.append(f"{target}, its tables stacked at 375 px:\n{describe_violations(violations)}")
+        context.close()
+    if report := os.environ.get("PHONE_TABLES_REPORT"):  # the measure itself, for a before/after note
+        summary = f"{checked} pages, {measured} tables measured, {len(hiding)} hide part of their width:\n"
+        Path(report).write_text(summary + "\n".join(hiding) + "\n", encoding="utf-8")
+    assert checked > 150, "the page lists came out nearly empty"
+    assert measured > 100, "hardly any table was measured"
+    assert len(axed) > 30, "hardly any page with stacked tables went through axe"
+    assert not failures, f"{len(failures)} tables hide their key columns at 375 px:\n" + "\n".join(failures)
+
+
+# A wide table with money and an action in its last columns, as the pages wrote them before issue 23.
+WIDE_TABLE = """<main><h1>Engagements</h1><div class="table-responsive" tabindex="0"><table class="table {kind}" data-testid="wide">
+<caption>Engagements</caption>
+<thead><tr><th scope="col"><a href="#tri">Projet</a></th><th scope="col">Organisme responsable</th><th scope="col">Enjeu du plan</th>
+<th scope="col" class="text-end">Engagé</th><th scope="col" data-key>Statut</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+<tbody>
+<tr><th scope="row"><a href="#p1">Ateliers parents-enfants Bouger en famille</a></th><td>Maison de la famille de Rouyn-Noranda</td>
+<td>Sécurité alimentaire et saines habitudes</td><td class="text-end money">12 500,50 $</td><td>Accepté</td>
+<td><a class="btn btn-sm btn-primary" href="#v1">Verser</a></td></tr>
+<tr><th scope="row">Halte-garderie</th><td>Maison de la famille</td><td><span class="visually-hidden">aucun enjeu</span></td>
+<td class="text-end money">0,00 $</td><td>Déposé</td><td></td></tr>
+<tr><td colspan="6">Aucun autre engagement.</td></tr>
+</tbody></table></div></main>"""
+
+
+def open_wide_table(browser, live_server, kind):
+    """The wide table on a 375 px page carrying the site's own styles and script, as base.html serves them."""
+    context = browser.new_context(locale="fr-CA", viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(live_server.url + "/healthz")  # same origin: the styles and the script load as on any page
+    static = live_server.url + settings.STATIC_URL
+    page.set_content(
+        f"""<!doctype html><html lang="fr-CA"><head><title>Tableau</title>
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <link rel="stylesheet" href="{static}vendor/bootstrap/css/bootstrap.min.css">
+        <link rel="stylesheet" href="{static}css/asis.css"></head>
+        <body>{WIDE_TABLE.format(kind=kind)}<script src="{static}js/tables.js"></script></body></html>"""
+    )
+    page.wait_for_load_state("load")
+    return context, page
+
+
+def test_the_measure_sees_a_kept_wide_table_hide_its_money_status_and_action(live_server, browser):
+    context, page = open_wide_table(browser, live_server, "table-keep")
+    [table] = measure(page)
+    assert not table["stacked"]
+    assert table["hidden"] > 100
+    assert set(table["hiddenKeys"]) >= {"Engagé", "Statut", "Actions"}
+    context.close()
+
+
+def test_a_wide_table_becomes_cards_labelled_by_its_headers_on_a_phone(live_server, browser):
+    context, page = open_wide_table(browser, live_server, "")
+    [table] = measure(page)
+    assert table["stacked"] and table["hidden"] == 0 and table["hiddenKeys"] == []
+    assert table["keyCells"] == 6  # the first project's link, money, status and action; the second's money and status
+    wide = page.get_by_test_id("wide")
+    money = wide.locator("td.money").first
+    assert money.get_attribute("data-label") == "Engagé"
+    # the label is shown before the amount, the amount stays right-aligned
+    assert (
+        page.evaluate("(cell) => getComputedStyle(cell, '::before').content", money.element_handle()).find("Engagé")
+        >= 0
+    )
+    assert money.evaluate("(cell) => getComputedStyle(cell).textAlign") in ("right", "end")
+    # a header hidden on screen (« Actions ») labels nothing on screen; a cell across the row gets no label
+    assert wide.locator("td").nth(4).get_attribute("data-label") is None
+    assert wide.locator("td[colspan]").get_attribute("data-label") is None
+    # the headers stay in the page for screen readers, and each cell is still read with its column's header
+    expect(page.get_by_role("columnheader", name="Engagé")).to_be_attached()
+    expect(page.get_by_role("row", name="Ateliers parents-enfants Bouger en famille")).to_be_visible()
+    # the label drawn before the amount is not read a second time: the cell is named by its amount alone
+    expect(page.get_by_role("cell", name="12 500,50 $", exact=True)).to_be_visible()
+    assert axe(page) == []
+    # a cell showing nothing (its text is for screen readers only) takes no line of the card, and is still read
+    blank = wide.locator("td.table-stack-blank")  # that one, and the second project's empty action
+    boxes = [cell.bounding_box() for cell in blank.all()]
+    assert len(boxes) == 2 and all(box is None or box["height"] <= 1 for box in boxes)
+    expect(page.get_by_role("cell", name="aucun enjeu")).to_be_attached()
+    # a link of the header (to sort) is on screen while it has the focus, out of sight otherwise
+    header, sort = page.locator("thead"), page.locator("thead a")
+    assert header.bounding_box()["width"] <= 1
+    sort.focus()
+    assert header.bounding_box()["width"] > 1
+    box = sort.bounding_box()
+    assert box["width"] > 1 and 0 <= box["x"] and box["x"] + box["width"] <= PHONE["width"]
+    # wider than a phone, the table is a table again
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert money.evaluate("(cell) => getComputedStyle(cell).display") == "table-cell"
+    context.close()
