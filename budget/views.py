@@ -102,10 +102,13 @@ def commitments(request):
 @require_safe
 @access.figures_readers_only
 def payments(request):
-    """« Versements »: the planned payments not made yet, the soonest due first, each with « Verser » when it can
-    be paid or the report it waits for; then the latest payments recorded, with « Corriger »."""
+    """« Versements »: what can be paid now, each with « Verser » (the planned payments free to pay, the soonest
+    first, then the commitments with money left outside any schedule); the planned payments blocked by a report,
+    naming it; the latest payments recorded, with « Corriger »."""
     plan, context = _workspace(request, "payments")
-    context["to_pay_page"] = workspace_selectors.payments_to_make(plan, request.GET.get("page"))
+    context["payable"] = workspace_selectors.payments_to_make(plan, request.GET.get("page"), waiting=False)
+    context["unscheduled"] = workspace_selectors.unscheduled_to_pay(plan, request.GET.get("hors"))
+    context["waiting"] = workspace_selectors.payments_to_make(plan, request.GET.get("attente"), waiting=True)
     context["recent_disbursements"] = envelope_selectors.recent_disbursements(plan, sources=context["sources"])
     return render(request, "budget/payments.html", context)
 

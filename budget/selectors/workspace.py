@@ -6,7 +6,7 @@ import datetime
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
-from django.db.models import DecimalField, Exists, F, OuterRef, Subquery, Sum, Value
+from django.db.models import DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -79,14 +79,36 @@ def payments_queryset(plan):
     )
 
 
-def payments_to_make(plan, number, *, today: datetime.date | None = None, per_page: int = PER_PAGE):
-    """A page of `payments_queryset`, each payment with `overdue` (its date is past), `is_waiting` (it waits for
-    its report, named by `required_report`) and `report_late`: two queries (the count and the page)."""
+def payments_to_make(plan, number, *, waiting: bool, today: datetime.date | None = None, per_page: int = PER_PAGE):
+    """A page of `payments_queryset`: those that can be paid now (`waiting` False: no report asked, or the report
+    filed) or those that wait for their report (`waiting` True, the report named by `required_report`); each with
+    `overdue` (its date is past), `is_waiting` and `report_late`. Two queries (the count and the page)."""
     today = today or timezone.localdate()
-    page = Paginator(payments_queryset(plan), per_page).get_page(number)
+    payments = payments_queryset(plan)
+    blocked = Q(required_report__isnull=False, report_filed=False)
+    payments = payments.filter(blocked) if waiting else payments.exclude(blocked)
+    page = Paginator(payments, per_page).get_page(number)
     for payment in page.object_list:
         _payment_state(payment, today)
     return page
+
+
+def unscheduled_to_pay(plan, number, *, per_page: int = PER_PAGE):
+    """A page of the plan's commitments with money left to pay and no planned payment waiting in a schedule (a
+    project without agreement, or whose schedule is all paid): « Verser » records a payment on the commitment
+    itself. The oldest decision first; two queries (the count and the page)."""
+    pending = PlannedPayment.objects.filter(
+        commitment=OuterRef("pk"), cancelled_on__isnull=True, disbursement__isnull=True
+    )
+    commitments = (
+        Commitment.objects.filter(source__plan=plan)
+        .alias(left=F("amount") - F("reduced_total") - F("disbursed_total"))
+        .filter(left__gte=CENT)
+        .exclude(Exists(pending))
+        .select_related("project__lead", "source", "plan_year")
+        .order_by("decided_on", "pk")
+    )
+    return Paginator(commitments, per_page).get_page(number)
 
 
 def waiting_counts(plan) -> dict:

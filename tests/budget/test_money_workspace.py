@@ -174,6 +174,18 @@ def test_payments_say_which_report_a_payment_waits_for_and_offer_verser_otherwis
     assert "/verser/" not in waiting
     assert text.index(f"planned-{money.free.pk}") < text.index(f"planned-{money.waiting.pk}")  # soonest first
     assert reverse("budget:disbursement-correct", args=[Disbursement.objects.get().pk]) in text
+    assert text.index('id="a-verser"') < text.index(f"planned-{money.free.pk}") < text.index('id="en-attente"')
+    assert text.index('id="en-attente"') < text.index(f"planned-{money.waiting.pk}")
+
+
+def test_a_commitment_outside_any_schedule_is_paid_from_versements(client, cast, money):
+    outside = f.commit(source=money.source, project=money.jardins, amount="2500.50")
+    client.force_login(cast.coordinator)
+    text = page(client.get(reverse("budget:payments")))
+    row = text.split(f'data-testid="unscheduled-{outside.pk}"')[1].split("</li>")[0]
+    assert "2 500,50 $" in row and "hors calendrier" in row
+    assert f"{reverse('budget:disbursement-create', args=[outside.pk])}?next={reverse('budget:payments')}" in row
+    assert f'data-testid="unscheduled-{money.commitment.pk}"' not in text  # its schedule still waits to be paid
 
 
 def test_verser_on_the_payments_page_pays_and_comes_back_to_it(client, cast, money):
@@ -238,4 +250,4 @@ def test_sub_page_queries_do_not_grow_with_the_data(client, cast, plan, theme, m
     assert response.status_code == 200
     assert len(large) == len(small), [q["sql"][:120] for q in large.captured_queries]
     # session, user, roles, the alliance, the plan, the kept figures (9, cold) and the page's own queries
-    assert len(large) <= {"budget:envelope": 16, "budget:commitments": 17, "budget:payments": 17}.get(name, 14)
+    assert len(large) <= {"budget:envelope": 16, "budget:commitments": 17, "budget:payments": 21}.get(name, 14)
