@@ -89,11 +89,9 @@ def test_every_money_page_is_short_and_verser_is_on_the_first_screen(live_server
         assert box["x"] + box["width"] <= viewport["width"], f"{width} px: « Verser » off-screen sideways"
         context.close()
     tallest = {width: max((h, p) for (w, p), h in heights.items() if w == width) for width in SCREENS}
-    print("\nMoney pages, document.body.scrollHeight (px):")
-    for (width, path), height in sorted(heights.items()):
-        print(f"  {width:>4} px  /enveloppe/{path:<14} {height}")
-    for width in SCREENS:
-        print(f"  tallest at {width} px: /enveloppe/{tallest[width][1]} {tallest[width][0]} (before: {BEFORE[width]})")
+    lines = [f"  {width:>4} px  /enveloppe/{path:<14} {height}" for (width, path), height in sorted(heights.items())]
+    lines += [f"  tallest at {w} px: /enveloppe/{tallest[w][1]} {tallest[w][0]} (before: {BEFORE[w]})" for w in SCREENS]
+    print("\nMoney pages, document.body.scrollHeight (px):\n" + "\n".join(lines))  # noqa: T201 (shown with -s)
     for width in SCREENS:  # the overview and its sub-pages are each far shorter than the one page they replace
         for path in ("", "engagements/", "versements/", "graphiques/"):
             assert heights[width, path] < BEFORE[width] / 2, (width, path, heights[width, path])

@@ -80,7 +80,10 @@ def test_money_granted_and_not_committed_offers_to_commit_the_balance(page, work
     first = to_commit.rows[0]
     assert first.detail.replace("\xa0", " ") == "reste 18 000,00 $ à engager sur 30 000,00 $"
     assert first.action.label == "Engager le solde"
-    assert first.action.url == f"{reverse('budget:commitment-create')}?projet={work.accepted.pk}&montant=18000.00&next={reverse('home')}"
+    assert (
+        first.action.url
+        == f"{reverse('budget:commitment-create')}?projet={work.accepted.pk}&montant=18000.00&next={reverse('home')}"
+    )
 
 
 def test_the_balance_is_in_the_commitment_form(client, page, cast, work):
