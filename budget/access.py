@@ -112,3 +112,15 @@ def get_project_for_budget(request, pk) -> ActionProject:
         partnered = ProjectPartner.objects.not_declined().filter(organisation_id__in=org_ids).values("project_id")
         projects = projects.filter(Q(lead_id__in=org_ids) | Q(pk__in=partnered))
     return get_object_or_404(projects, pk=pk)
+
+
+def reads_project_money(user, project) -> bool:
+    """Whether `user` reads the « Financement » panel of `project` (issue 23): Coordination, Personnel and the
+    funder every project's; members of its lead or of a partner organisation that has not declined their own,
+    read-only. No query when the project's partnerships are prefetched (the project page)."""
+    if not user.is_authenticated:
+        return False
+    if user.reads_figures:
+        return True
+    named = {project.lead_id} | {p.organisation_id for p in project.partnerships.all() if not p.is_declined}
+    return bool(user.organisation_ids() & named)

@@ -36,6 +36,13 @@ class CommitmentForm(forms.Form):
         self.fields["plan_year"].queryset = plan.years.all()
         self.fields["source"].label_from_instance = lambda s: s.name
 
+    def chosen_project(self, value) -> ActionProject | None:
+        """The project `value` (its number, from the address or the form posted) names among those the form
+        offers, with its board decision (what it was granted); None for anything else. One query."""
+        if not (value or "").isascii() or not (value or "").isdigit():  # "²".isdigit(), but int("²") fails
+            return None
+        return self.fields["project"].queryset.select_related("board_decision").filter(pk=int(value)).first()
+
 
 class DisbursementForm(forms.Form):
     amount = MoneyField(label=_("Montant versé"))

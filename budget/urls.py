@@ -5,7 +5,11 @@ from budget import views
 app_name = "budget"
 
 urlpatterns = [
+    # The money workspace (issue 23): the overview and its sub-pages
     path("enveloppe/", views.envelope, name="envelope"),
+    path("enveloppe/engagements/", views.commitments, name="commitments"),
+    path("enveloppe/versements/", views.payments, name="payments"),
+    path("enveloppe/graphiques/", views.charts, name="charts"),
     path("enveloppe/engagements/nouveau/", views.commitment_create, name="commitment-create"),
     path("enveloppe/engagements/<int:pk>/versements/nouveau/", views.disbursement_create, name="disbursement-create"),
     path("enveloppe/engagements/<int:pk>/reduire/", views.commitment_reduce, name="commitment-reduce"),

@@ -6,6 +6,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import (
@@ -16,6 +17,7 @@ from django.views.decorators.http import (
 
 from asis.forms import add_service_error
 from asis.kept import Version
+from asis.redirects import posted_next, requested_next
 from asis.templatetags.asis_format import format_money, long_date
 from budget import access
 from budget.forms import (
@@ -43,6 +45,7 @@ from budget.selectors import envelope as envelope_selectors
 from budget.selectors import ledger as ledger_selectors
 from budget.selectors import project_budget as project_budget_selectors
 from budget.selectors import targets as target_selectors
+from budget.selectors import workspace as workspace_selectors
 from budget.services import agreements as agreement_services
 from budget.services import ledger as ledger_services
 from budget.services import targets as target_services
@@ -52,40 +55,92 @@ from plans.models import Plan
 from projects.models import ActionProject, ProjectStatus
 
 
+def _workspace(request, current: str) -> tuple:
+    """The plan of a page of the money workspace (with its data version, asis.kept), its kept figures and what
+    every sub-page passes to its template: the sub-navigation's `current` page and `can_write`."""
+    plan = access.plan_for(request, Plan.objects.annotate(data_version=Version()))
+    figures = envelope_selectors.envelope_figures(plan)  # sources, money per theme and year, targets, forecast, charts
+    figures.update(
+        {
+            "current": current,
+            "can_write": access.can_write(request, plan),
+            "to_pay": figures["committed"] - figures["disbursed"],  # the reconciliation: engagé = versé + à verser
+        }
+    )
+    return plan, figures
+
+
 @require_safe
 @access.figures_readers_only
 def envelope(request):
-    """Total, committed, disbursed and remaining, by source, theme, plan year, and every commitment (the request's
-    plan; read by Coordination, Personnel and the regional funder, written to by Coordination alone)."""
-    plan = access.plan_for(request, Plan.objects.annotate(data_version=Version()))  # with the data version (asis.kept)
-    context = envelope_selectors.envelope_figures(
-        plan
-    )  # sources, money per theme and year, themes, years, targets, forecast, charts
+    """« Vue d'ensemble » of the money workspace (issue 23): the envelope by source, granted, committed, paid and
+    left to commit, with the one-line reconciliation, and what waits on the sub-pages (read by Coordination,
+    Personnel and the regional funder, written to by Coordination alone)."""
+    plan, context = _workspace(request, "envelope")
+    context.update(workspace_selectors.waiting_counts(plan))
+    return render(request, "budget/envelope.html", context)
+
+
+@require_safe
+@access.figures_readers_only
+def commitments(request):
+    """« Engagements »: the accepted projects not yet fully committed first, each with « Engager le solde »; then
+    every commitment of the plan, the latest first, with « Verser » and « Réduire ou annuler »; then the money
+    per project."""
+    plan, context = _workspace(request, "commitments")
     sources = context["sources"]
+    context["to_commit"] = workspace_selectors.projects_to_commit(plan, request.GET.get("engager"))
     context["page"] = envelope_selectors.commitments_page(
         plan, request.GET.get("page"), count=context["commitment_count"], sources=sources
     )
     context["projects_page"] = envelope_selectors.projects_page(
         plan, request.GET.get("projets"), themes=context["funded_themes"], sources=sources
     )
-    context["recent_disbursements"] = envelope_selectors.recent_disbursements(plan, sources=sources)
-    context["can_write"] = access.can_write(request, plan)
-    return render(request, "budget/envelope.html", context)
+    return render(request, "budget/commitments.html", context)
+
+
+@require_safe
+@access.figures_readers_only
+def payments(request):
+    """« Versements »: what can be paid now, each with « Verser » (the planned payments free to pay, the soonest
+    first, then the commitments with money left outside any schedule); the planned payments blocked by a report,
+    naming it; the latest payments recorded, with « Corriger »."""
+    plan, context = _workspace(request, "payments")
+    context["payable"] = workspace_selectors.payments_to_make(plan, request.GET.get("page"), waiting=False)
+    context["unscheduled"] = workspace_selectors.unscheduled_to_pay(plan, request.GET.get("hors"))
+    context["waiting"] = workspace_selectors.payments_to_make(plan, request.GET.get("attente"), waiting=True)
+    context["recent_disbursements"] = envelope_selectors.recent_disbursements(plan, sources=context["sources"])
+    return render(request, "budget/payments.html", context)
+
+
+@require_safe
+@access.figures_readers_only
+def charts(request):
+    """« Graphiques »: the charts, each followed by its table, the money per theme and per plan year, and the
+    forecast at the end of the plan."""
+    _plan, context = _workspace(request, "charts")
+    return render(request, "budget/charts.html", context)
 
 
 @coordination_required
 @require_http_methods(["GET", "POST"])
 def commitment_create(request):
+    """Commit money of a source to a project. Beside the form: what is left in each source (and against the
+    targets), and, for the project named by `?projet=`, what the board granted and the balance (the amount's
+    default, as « Engager le solde » of « À traiter » gives it in `?montant=`). Back to `next` once done."""
     plan = access.plan_for(request, write=True)
-    initial = {}
-    if project := request.GET.get("projet"):
-        initial["project"] = project
+    back = requested_next(request)
+    form = CommitmentForm(request.POST or None, plan=plan)
+    chosen = form.chosen_project(request.POST.get("project") if request.method == "POST" else request.GET.get("projet"))
+    figures = workspace_selectors.commitment_form_figures(plan, chosen)
+    if chosen is not None:
+        form.initial["project"] = chosen.pk
+        form.initial["amount"] = figures["granted"]["balance"] or None
     if amount := request.GET.get("montant"):  # « Engager le solde » (À traiter): what is left of the amount granted
         try:
-            initial["amount"] = CommitmentForm.base_fields["amount"].clean(amount)
+            form.initial["amount"] = CommitmentForm.base_fields["amount"].clean(amount)
         except ValidationError:
-            pass  # not an amount: the field starts empty
-    form = CommitmentForm(request.POST or None, plan=plan, initial=initial)
+            pass  # not an amount: the balance, or nothing
     if request.method == "POST" and form.is_valid():
         try:
             commitment = ledger_services.commitment_create(by=request.user, **form.cleaned_data)
@@ -102,14 +157,16 @@ def commitment_create(request):
                     "source": commitment.source.name,
                 },
             )
-            return redirect("budget:envelope")
-    return render(request, "budget/commitment_form.html", {"form": form, "plan": plan})
+            return redirect(back or "budget:commitments")
+    context = {"form": form, "plan": plan, "next": back, "back": back or reverse("budget:commitments"), **figures}
+    return render(request, "budget/commitment_form.html", context)
 
 
 @coordination_required
 @require_http_methods(["GET", "POST"])
 def disbursement_create(request, pk):
     commitment = access.get_commitment(request, pk, write=True)
+    back = requested_next(request)
     form = DisbursementForm(request.POST or None, commitment=commitment)
     if request.method == "POST" and form.is_valid():
         try:
@@ -118,8 +175,9 @@ def disbursement_create(request, pk):
             add_service_error(form, error)
         else:
             messages.success(request, _("Versement enregistré."))
-            return redirect("budget:envelope")
-    return render(request, "budget/disbursement_form.html", {"form": form, "commitment": commitment})
+            return redirect(back or "budget:payments")
+    context = {"form": form, "commitment": commitment, "next": back, "back": back or reverse("budget:payments")}
+    return render(request, "budget/disbursement_form.html", context)
 
 
 @coordination_required
@@ -127,6 +185,7 @@ def disbursement_create(request, pk):
 def commitment_reduce(request, pk):
     """Reduce or cancel a commitment by a new dated entry with its reason; the history stays on the page."""
     commitment = access.get_commitment(request, pk, write=True)
+    back = requested_next(request)
     form = CommitmentReductionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -147,11 +206,15 @@ def commitment_reduce(request, pk):
                 _("%(amount)s retirés de l'engagement; ils retournent à la source « %(source)s ».")
                 % {"amount": format_money(reduction.amount, cents=True), "source": commitment.source.name},
             )
-            return redirect("budget:envelope")
-    history = commitment.reductions.select_related("created_by")
-    return render(
-        request, "budget/commitment_reduce.html", {"form": form, "commitment": commitment, "history": history}
-    )
+            return redirect(back or "budget:commitments")
+    context = {
+        "form": form,
+        "commitment": commitment,
+        "history": commitment.reductions.select_related("created_by"),
+        "next": back,
+        "back": back or reverse("budget:commitments"),
+    }
+    return render(request, "budget/commitment_reduce.html", context)
 
 
 # ---- targets
@@ -178,7 +241,7 @@ def _targets_context(plan, targets) -> dict:
 def targets(request):
     """Set, once, the share of the envelope meant for each theme and each plan year (Coordination); Personnel and
     the regional funder read them."""
-    plan = access.plan_for(request)
+    plan = access.plan_for(request, Plan.objects.annotate(data_version=Version()))  # with the data version (asis.kept)
     can_write = access.can_write(request, plan)
     if request.method == "POST":
         if not request.user.is_coordinator:
@@ -200,6 +263,8 @@ def targets(request):
     context = _targets_context(plan, current)
     context["form"] = form
     context["can_write"] = can_write
+    figures = envelope_selectors.envelope_figures(plan)  # target vs committed vs paid, and the moves (kept)
+    context.update({key: figures[key] for key in ("targets", "has_targets", "moves")})
 
     def field(name):  # a reader sees the targets set, no input
         return form[name] if can_write and name in form.fields else None
@@ -360,15 +425,17 @@ def planned_payment_cancel(request, pk, planned_pk):
 @login_required
 @require_POST
 def planned_payment_release(request, pk, planned_pk):
-    """Pay a planned payment (POST from the schedule); a refusal comes back as a message on the agreement."""
+    """Pay a planned payment (POST from the schedule, « Versements » or a project's « Financement »); a refusal
+    comes back as a message on the page it was posted from (its `next`), else on the agreement."""
     agreement = access.get_agreement(request, pk, write=True)
     planned = get_object_or_404(agreement.planned_payments, pk=planned_pk)
+    back = posted_next(request) or agreement.get_absolute_url()
     form = PlannedPaymentReleaseForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return redirect(agreement)
+        return redirect(back)
     try:
         disbursement = agreement_services.planned_payment_release(planned=planned, by=request.user, **form.cleaned_data)
     except ValidationError as error:
@@ -380,7 +447,7 @@ def planned_payment_release(request, pk, planned_pk):
             _("Versement de %(amount)s enregistré %(date)s.")
             % {"amount": format_money(disbursement.amount, cents=True), "date": long_date(disbursement.paid_on)},
         )
-    return redirect(agreement)
+    return redirect(back)
 
 
 # ---------------------------------------------------------------- corrections of disbursements (ledger)
@@ -391,6 +458,7 @@ def planned_payment_release(request, pk, planned_pk):
 def disbursement_correct(request, pk):
     """Correct a disbursement by a new dated entry with its reason; the payment as recorded stays on the page."""
     disbursement = access.get_disbursement(request, pk, write=True)
+    back = requested_next(request)
     form = DisbursementCorrectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -414,11 +482,15 @@ def disbursement_correct(request, pk):
                     "current": format_money(correction.disbursement.current_amount, cents=True),
                 },
             )
-            return redirect("budget:envelope")
-    history = disbursement.corrections.select_related("created_by")
-    return render(
-        request, "budget/disbursement_correct.html", {"form": form, "disbursement": disbursement, "history": history}
-    )
+            return redirect(back or "budget:payments")
+    context = {
+        "form": form,
+        "disbursement": disbursement,
+        "history": disbursement.corrections.select_related("created_by"),
+        "next": back,
+        "back": back or reverse("budget:payments"),
+    }
+    return render(request, "budget/disbursement_correct.html", context)
 
 
 @require_safe

@@ -397,6 +397,9 @@ MATRIX = [
     ("projects:report-late", None, (LOGIN, 403, 403, 200, 200)),
     # The envelope
     ("budget:envelope", None, (LOGIN, 403, 403, 200, 200)),
+    ("budget:commitments", None, (LOGIN, 403, 403, 200, 200)),  # the money workspace's sub-pages (issue 23)
+    ("budget:payments", None, (LOGIN, 403, 403, 200, 200)),
+    ("budget:charts", None, (LOGIN, 403, 403, 200, 200)),
     ("budget:history", None, (LOGIN, 403, 403, 200, 200)),
     ("budget:project-budget", "public project of partenaire", (LOGIN, 200, 404, 200, 200)),
     ("budget:project-budget", "project of partenaire2", (LOGIN, 404, 200, 200, 200)),

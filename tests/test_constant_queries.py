@@ -23,6 +23,9 @@ PAGES = [
     "project-list",
     "project-detail",
     "envelope",
+    "envelope-commitments",
+    "envelope-payments",
+    "envelope-charts",
     "bilan",
     "hyperconcertation",
 ]

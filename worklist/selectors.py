@@ -10,6 +10,7 @@ form, the agreement's schedule, the follow-up's « Fait »...); on a closed plan
 
 import datetime
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from django.db.models import (
     Case,
@@ -344,6 +345,7 @@ def _to_commit(plan, *, can_act: bool) -> Queue:
         .order_by(F("decided_on").asc(nulls_last=True), "title", "pk")
     )
     commit = reverse("budget:commitment-create")
+    back = quote(reverse("home"))  # the form comes back to « À traiter »
     rows = [
         Row(
             what=project.title,
@@ -354,7 +356,7 @@ def _to_commit(plan, *, can_act: bool) -> Queue:
             % {"balance": _money(project.balance), "granted": _money(project.granted)},
             action=Action(
                 _("Engager le solde"),
-                f"{commit}?projet={project.pk}&montant={project.balance:.2f}",
+                f"{commit}?projet={project.pk}&montant={project.balance:.2f}&next={back}",
                 False,
                 project.title,
             )
@@ -368,7 +370,7 @@ def _to_commit(plan, *, can_act: bool) -> Queue:
         _("Accordé, pas encore engagé"),
         total,
         rows,
-        reverse("budget:envelope"),
+        reverse("budget:commitments"),
         _("Tout ce qui est accordé est engagé."),
     )
 
@@ -434,7 +436,7 @@ def _payments(plan, today, *, can_act: bool) -> Queue:
         else:
             action = Action(
                 _("Verser"),
-                reverse("budget:agreement-detail", args=[payment.agreement_id]) + f"#versement-{payment.pk}",
+                reverse("budget:payments") + f"#versement-{payment.pk}",  # the same order: on its first page
                 False,
                 f"{project.title}, {_money(payment.amount)}",
             )
@@ -455,7 +457,7 @@ def _payments(plan, today, *, can_act: bool) -> Queue:
         % {"days": SOON_DAYS},
         total,
         _overdue_first(rows),
-        reverse("budget:agreement-list"),
+        reverse("budget:payments"),
         _("Aucun versement à faire."),
     )
 

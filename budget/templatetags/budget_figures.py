@@ -3,7 +3,9 @@ it: their report pages load this library, and the figure is read by budget's sel
 
 from django import template
 
+from budget import access
 from budget.selectors import project_budget as project_budget_selectors
+from budget.selectors import workspace as workspace_selectors
 
 register = template.Library()
 
@@ -12,3 +14,17 @@ register = template.Library()
 def project_committed(project):
     """What is committed to `project` now, for `{% project_committed project as committed %}`. One query."""
     return project_budget_selectors.project_committed(project)
+
+
+@register.simple_tag(takes_context=True)
+def project_financing(context, project):
+    """The « Financement » panel of an accepted project's page (templates/budget/_financing_panel.html), for
+    `{% project_financing project as financing %}`: None for a project not accepted yet or a reader who may not
+    see its money; else its figures (budget.selectors.workspace), and `can_act` for Coordination on an open plan.
+    Three queries for those who see it, none for the others."""
+    user = context["request"].user
+    if not project.is_public or not access.reads_project_money(user, project):
+        return None
+    financing = workspace_selectors.project_financing(project)
+    financing["can_act"] = user.is_coordinator and not project.theme.plan.is_archived
+    return financing

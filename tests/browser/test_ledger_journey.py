@@ -16,7 +16,7 @@ def test_correct_then_read_the_history_and_the_project_budget(live_server, page,
     disbursement = Disbursement.objects.select_related("commitment__project").order_by("-paid_on", "-pk").first()
     assert disbursement is not None, "the demo pays something"
     log_in(page, live_server.url, "coordination")
-    page.goto(live_server.url + ASIS + "/enveloppe/")
+    page.goto(live_server.url + ASIS + "/enveloppe/versements/")  # « Versements »: the latest payments, to correct
     page.get_by_role("link", name=f"Corriger — {disbursement.commitment.project.title}").first.click()
     page.wait_for_url(f"{live_server.url}{ASIS}/enveloppe/versements/{disbursement.pk}/corriger/")
     violations = axe(page)
@@ -29,10 +29,10 @@ def test_correct_then_read_the_history_and_the_project_budget(live_server, page,
     assert not DisbursementCorrection.objects.exists()
     page.get_by_label("Motif").fill("Frais bancaires retenus")
     page.get_by_role("button", name="Enregistrer la correction").click()
-    page.wait_for_url(live_server.url + ASIS + "/enveloppe/")
+    page.wait_for_url(live_server.url + ASIS + "/enveloppe/versements/")  # back where the correction was opened
     assert DisbursementCorrection.objects.get().reason == "Frais bancaires retenus"
 
-    page.get_by_role("main").get_by_role("link", name="Historique").click()
+    page.get_by_role("navigation", name="L'enveloppe").get_by_role("link", name="Historique").click()
     page.wait_for_url(live_server.url + ASIS + "/enveloppe/historique/")
     first = page.locator("tbody tr").first
     assert "Correction de versement" in first.inner_text() and "Frais bancaires retenus" in first.inner_text()
@@ -44,7 +44,7 @@ def test_correct_then_read_the_history_and_the_project_budget(live_server, page,
     violations = axe(page)
     assert violations == [], describe(violations)
 
-    page.goto(live_server.url + ASIS + "/enveloppe/")
+    page.goto(live_server.url + ASIS + "/enveloppe/engagements/")  # « Engagements »: by commitment and by project
     page.get_by_role("link", name=disbursement.commitment.project.title, exact=True).first.click()
     page.wait_for_url(f"{live_server.url}{ASIS}/enveloppe/projets/{disbursement.commitment.project_id}/")
     expect(page.get_by_test_id("paid")).to_be_visible()

@@ -37,14 +37,15 @@ def test_targets_moves_and_charts(live_server, page, axe, demo):
     page.wait_for_url(live_server.url + ASIS + "/enveloppe/cibles/")
     assert TargetMove.objects.latest("pk").amount == Decimal("500.25")
 
-    page.goto(live_server.url + ASIS + "/enveloppe/")
+    expect(page.get_by_text("Le comité de suivi l'a décidé.")).to_be_visible()  # the moves, on « Cibles »
+    page.get_by_role("navigation", name="L'enveloppe").get_by_role("link", name="Graphiques").click()
+    page.wait_for_url(live_server.url + ASIS + "/enveloppe/graphiques/")
     for name in (
         "Engagé et reste à engager, par source",
         "Cible, engagé et versé, par enjeu",
         "Versements par trimestre (T1 : avril à juin)",
     ):
         expect(page.get_by_role("img", name=name)).to_be_visible()
-    expect(page.get_by_text("Le comité de suivi l'a décidé.")).to_be_visible()
     violations = axe(page)
     assert violations == [], describe(violations)
     page.emulate_media(media="print")

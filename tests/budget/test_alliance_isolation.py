@@ -203,14 +203,25 @@ def test_the_ledger_refuses_a_commitment_to_another_alliances_project(world):
 # ---------------------------------------------------------------- each alliance lists its own
 
 
-@pytest.mark.parametrize("name", ["budget:envelope", "budget:agreement-list", "budget:history", "budget:targets"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "budget:envelope",
+        "budget:commitments",
+        "budget:payments",
+        "budget:charts",
+        "budget:agreement-list",
+        "budget:history",
+        "budget:targets",
+    ],
+)
 def test_each_coordinator_lists_their_alliances_money_only(client, world, name):
     for mine, theirs in ((world.north, world.south), (world.south, world.north)):
         client.force_login(mine.coordinator)
         response = client.get(url(mine, name))
         assert response.status_code == 200
         page = text(response)
-        if name != "budget:targets":
+        if name in ("budget:commitments", "budget:payments", "budget:agreement-list", "budget:history"):
             assert f"Projet financé {mine.name}" in page
         assert f"Projet financé {theirs.name}" not in page and f"Enjeu {theirs.name}" not in page
         assert f"FQIS {theirs.name}" not in page
@@ -229,12 +240,15 @@ def test_the_envelope_sums_the_alliances_current_plan_only(client, world):
 def test_a_closed_plans_envelope_is_read_without_its_write_buttons(client, world):
     north = world.north
     client.force_login(north.coordinator)
-    response = client.get(url(north, "budget:envelope", plan=north.past.plan))
-    assert response.status_code == 200 and response.context["plan"] == north.past.plan
-    page = response.content.decode()
-    assert "Projet financé 2010" in text(response)
-    assert url(north, "budget:commitment-create", plan=north.past.plan) not in page
-    assert "/versements/nouveau/" not in page and "/reduire/" not in page and "/corriger/" not in page
+    for name in ("budget:envelope", "budget:commitments", "budget:payments", "budget:charts"):
+        response = client.get(url(north, name, plan=north.past.plan))
+        assert response.status_code == 200 and response.context["plan"] == north.past.plan
+        page = response.content.decode()
+        if name in ("budget:commitments", "budget:payments"):
+            assert "Projet financé 2010" in text(response)
+        assert url(north, "budget:commitment-create", plan=north.past.plan) not in page
+        assert "/versements/nouveau/" not in page and "/reduire/" not in page and "/corriger/" not in page
+        assert "/verser/" not in page
     # its targets and agreements are read, without inputs or buttons
     targets = client.get(url(north, "budget:targets", plan=north.past.plan))
     assert targets.status_code == 200 and 'name="theme_' not in targets.content.decode()

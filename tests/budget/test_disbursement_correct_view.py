@@ -68,7 +68,7 @@ def test_a_correction_through_the_portal(client, cast, disbursement):
         "Frais bancaires",
         cast.coordinator,
     )
-    envelope = page(client.get(reverse("budget:envelope")))
+    envelope = page(client.get(reverse("budget:payments")))
     assert "corrigé : 575,50 $" in envelope
     assert url(disbursement) in envelope  # the « Corriger » link
     form = page(client.get(url(disbursement)))
@@ -77,7 +77,7 @@ def test_a_correction_through_the_portal(client, cast, disbursement):
 
 def test_the_envelope_offers_corriger_to_coordination_only(client, cast, disbursement):
     client.force_login(cast.staff)
-    assert url(disbursement) not in page(client.get(reverse("budget:envelope")))
+    assert url(disbursement) not in page(client.get(reverse("budget:payments")))
 
 
 @pytest.mark.parametrize(

@@ -43,7 +43,7 @@ def test_each_project_sums_its_commitments_reductions_and_payments(asis, client,
         lead=cast.org_b, theme=asis.themes.get(order=2), status=ProjectStatus.ACCEPTED, title="Sans engagement"
     )
     client.force_login(cast.staff)
-    found = rows(client.get(reverse("budget:envelope")))
+    found = rows(client.get(reverse("budget:commitments")))
     # requested, committed (12 500,50 + 3 000,25 − 1 000,00), paid, left
     assert found == {"Cuisine": ["20 000,00 $", "14 500,75 $", "4 000,10 $", "10 500,65 $"]}
 
@@ -60,10 +60,10 @@ def test_the_table_costs_the_same_queries_with_many_projects(asis, client, cast)
     client.force_login(cast.coordinator)
     grow(2)
     with CaptureQueriesContext(connection) as small:
-        client.get(reverse("budget:envelope"))
+        client.get(reverse("budget:commitments"))
     grow(40)
     with CaptureQueriesContext(connection) as large:
-        response = client.get(reverse("budget:envelope"))
+        response = client.get(reverse("budget:commitments"))
     assert len(large) == len(small)
     assert len(rows(response)) == 25  # a page
     assert "?projets=2#par-projet" in response.content.decode()

@@ -88,7 +88,7 @@ def test_by_theme_and_by_year_to_the_cent_with_reductions_other_funding_and_proj
         project=a, kind=OtherFunding.Kind.OWN, source_name="Mise de fonds", amount=Decimal("1500.15")
     )
     client.force_login(cast.coordinator)
-    context = client.get(reverse("budget:envelope")).context
+    context = client.get(reverse("budget:charts")).context
     by_theme = {row["name"]: row for row in context["by_theme"]}
     assert (
         by_theme[theme1.name]["projects"],
@@ -109,7 +109,8 @@ def test_by_theme_and_by_year_to_the_cent_with_reductions_other_funding_and_proj
         ("2014-2015", Decimal("2000.53"), Decimal("0.00")),
     ]
     assert context["committed"] == Decimal("3000.52") == sum(row["committed"] for row in context["by_year"])
-    assert context["page"].paginator.count == 4 and context["projects_page"].paginator.count == 3
+    commitments = client.get(reverse("budget:commitments")).context  # the tables of « Engagements »
+    assert commitments["page"].paginator.count == 4 and commitments["projects_page"].paginator.count == 3
 
 
 def test_the_project_pages_follow_theme_then_title_across_themes(asis, client, cast):
@@ -129,12 +130,12 @@ def test_the_project_pages_follow_theme_then_title_across_themes(asis, client, c
     client.force_login(cast.staff)
     seen = []
     for number in (1, 2, 3):
-        seen += project_titles(client.get(reverse("budget:envelope"), {"projets": number}))
+        seen += project_titles(client.get(reverse("budget:commitments"), {"projets": number}))
     assert seen == expected  # 52 projects: 25, 25, 2
     assert (
-        project_titles(client.get(reverse("budget:envelope"), {"projets": 99})) == expected[50:]
+        project_titles(client.get(reverse("budget:commitments"), {"projets": 99})) == expected[50:]
     )  # past the end: the last page
-    assert "Page 3 sur 3" in text(client.get(reverse("budget:envelope"), {"projets": 3}))
+    assert "Page 3 sur 3" in text(client.get(reverse("budget:commitments"), {"projets": 3}))
 
 
 def test_the_commitment_pages_need_no_count_query_and_keep_their_order(asis, client, cast):
@@ -150,9 +151,10 @@ def test_the_commitment_pages_need_no_count_query_and_keep_their_order(asis, cli
     expected = list(Commitment.objects.order_by("-decided_on", "-pk").values_list("pk", flat=True))
     client.force_login(cast.coordinator)
     with CaptureQueriesContext(connection) as queries:
-        first = client.get(reverse("budget:envelope")).context["page"]
-    assert not [q for q in queries if "COUNT(*)" in q["sql"]]
-    second = client.get(reverse("budget:envelope"), {"page": 2}).context["page"]
+        first = client.get(reverse("budget:commitments")).context["page"]
+    # (the projects left to commit, above the commitments, are counted: not the commitments)
+    assert not [q for q in queries if q["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "budget_commitment"')]
+    second = client.get(reverse("budget:commitments"), {"page": 2}).context["page"]
     assert [c.pk for c in first.object_list] + [c.pk for c in second.object_list] == expected
     assert (first.paginator.num_pages, len(second.object_list)) == (2, 5)
 
@@ -166,7 +168,7 @@ def test_the_latest_payments_are_the_ten_latest_of_the_plan(asis, client, cast):
             commitment=commitment, amount="1.00", paid_on=datetime.date(2014, 1, 1) + datetime.timedelta(days=i % 5)
         )
     client.force_login(cast.coordinator)
-    latest = client.get(reverse("budget:envelope")).context["recent_disbursements"]
+    latest = client.get(reverse("budget:payments")).context["recent_disbursements"]
     assert [(d.paid_on, d.pk) for d in latest] == sorted(
         ((d.paid_on, d.pk) for d in commitment.disbursements.all()), reverse=True
     )[:10]

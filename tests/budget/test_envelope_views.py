@@ -162,24 +162,24 @@ def test_envelope_queries_do_not_grow(asis, client, cast, django_assert_max_num_
         )
     assert Commitment.objects.count() == 40 and Disbursement.objects.count() == 60
     # session, user, groups, plan, sources, committed and paid per (theme, year), themes with their
-    # other funding and funded projects, plan years, page of the projects (no count: summed with the
-    # themes), page of commitments (no count: summed with the money), recent disbursements; then
-    # (issue 5) targets with their current value, paid per quarter, moves with their targets; (issue 17) the
-    # alliance of the address (alliances.middleware)
-    with django_assert_max_num_queries(15):
+    # other funding and funded projects, plan years; then (issue 5) targets with their current value, paid per
+    # quarter, moves with their targets; (issue 17) the alliance of the address (alliances.middleware); (issue 23,
+    # the overview of the money workspace) how many projects wait for a commitment, how many planned payments
+    # wait to be made (the pages of projects, commitments and payments moved to the sub-pages)
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("budget:envelope"))
     assert response.status_code == 200
     kept.forget()  # measured cold again: the figures were kept by the request above
     with CaptureQueriesContext(connection) as large:
         client.get(reverse("budget:envelope"))
-    assert len(large) == len(small) == 15
+    assert len(large) == len(small) == 14
     assert "4 000,00 $" in page(response)  # 40 commitments of 100,00 $
     assert len(response.context["moves"]) == 10
     # Until the next write the sums over the plan are kept (asis.kept): session, user, groups, plan (with the
-    # data version), the pages of projects and commitments, the recent disbursements; the alliance of the address.
+    # data version), the two counts of what waits; the alliance of the address.
     with CaptureQueriesContext(connection) as warm:
         again = client.get(reverse("budget:envelope"))
-    assert len(warm) == 8
+    assert len(warm) == 7
     assert "4 000,00 $" in page(again) and again.context["by_theme"] == response.context["by_theme"]
 
 

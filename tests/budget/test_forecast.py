@@ -124,7 +124,7 @@ def test_the_page_shows_the_warning_and_the_method(asis, cast, client, monkeypat
     ledger_services.disbursement_create(commitment=commitment, amount="36500.00", paid_on=datetime.date(2013, 9, 1))
     monkeypatch.setattr(target_selectors, "forecast_day", lambda: datetime.date(2014, 3, 31))
     client.force_login(cast.staff)
-    response = client.get(reverse("budget:envelope"))
+    response = client.get(reverse("budget:charts"))
     text = response.content.decode().replace("\xa0", " ").replace("&#x27;", "'")
     assert response.context["forecast"]["unspent"] == Decimal("392536.00")
     assert "Au rythme actuel, il resterait 392 536,00 $ non dépensés au 31 mars 2016 (78 % de l'enveloppe)." in text
@@ -135,7 +135,7 @@ def test_the_page_shows_the_warning_and_the_method(asis, cast, client, monkeypat
 def test_no_warning_on_the_page_once_the_plan_is_over(asis, cast, client, monkeypatch):
     monkeypatch.setattr(target_selectors, "forecast_day", lambda: datetime.date(2016, 6, 1))
     client.force_login(cast.coordinator)
-    response = client.get(reverse("budget:envelope"))
+    response = client.get(reverse("budget:charts"))
     assert response.context["forecast"]["over"] is True
     assert 'data-testid="forecast-warning"' not in response.content.decode()
     assert "Le plan est terminé" in response.content.decode()

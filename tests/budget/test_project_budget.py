@@ -123,7 +123,7 @@ def test_a_project_without_money_yet(client, cast, theme):
 
 def test_the_envelope_links_to_the_project_budget(client, cast, p1):
     client.force_login(cast.staff)
-    assert url(p1) in page(client.get(reverse("budget:envelope")))
+    assert url(p1) in page(client.get(reverse("budget:commitments")))
 
 
 @pytest.mark.parametrize("who", ["coordinator", "alice"])

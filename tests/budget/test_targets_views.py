@@ -81,11 +81,11 @@ def test_only_coordination_moves(targets, client, login, cast, who, status):
     "who, status", [("anonymous", 302), ("alice", 403), ("charlie", 403), ("staff", 200), ("coordinator", 200)]
 )
 def test_the_overview_with_targets_reads_for_staff_and_coordination(targets, client, login, cast, who, status):
-    response = login(getattr(cast, who)).get(reverse("budget:envelope"))
+    response = login(getattr(cast, who)).get(reverse("budget:targets"))
     assert response.status_code == status
     if status == 200:
         assert 'data-testid="targets-by-theme"' in text(response)
-        assert ("Fixer les cibles" in text(response)) is (who == "coordinator")
+        assert ("Réaffecter ou reporter un montant" in text(response)) is (who == "coordinator")
 
 
 def test_the_move_pages_refuse_other_methods(asis, client, cast):
@@ -172,7 +172,7 @@ def test_a_reallocation_through_the_page(targets, client, cast):
         cast.coordinator,
         "reallocation",
     )
-    overview = text(client.get(reverse("budget:envelope")))
+    overview = text(client.get(reverse("budget:targets")))
     assert "78 749,50 $" in overview and "81 250,50 $" in overview  # 80 000 ∓ 1 250,50
     assert "fixée à 80 000,00 $" in overview
     assert "Besoin plus grand" in overview
@@ -221,7 +221,7 @@ def test_overview_sums_match_the_database_to_the_cent(targets, client, cast):
         reason="Reste de la première année",
     )
     client.force_login(cast.staff)
-    response = client.get(reverse("budget:envelope"))
+    response = client.get(reverse("budget:targets"))
     page = text(response)
 
     def table(testid):
@@ -257,6 +257,7 @@ def test_overview_sums_match_the_database_to_the_cent(targets, client, cast):
     # The context holds the same figures as the database.
     context = response.context
     assert context["targets"]["themes_total"]["committed"] == FundingSource.objects.totals()["committed"]
+    context = client.get(reverse("budget:charts")).context  # the payments per quarter: « Graphiques »
     assert (
         sum((q["paid"] for q in context["quarters"]), Decimal("0"))
         == Decimal("400.40")
@@ -267,7 +268,7 @@ def test_overview_sums_match_the_database_to_the_cent(targets, client, cast):
 
 def test_the_charts_are_images_named_by_their_captions_with_tables(targets, client, cast):
     client.force_login(cast.staff)
-    page = text(client.get(reverse("budget:envelope")))
+    page = text(client.get(reverse("budget:charts")))
     for testid, caption in (
         ("chart-sources", "graphique-sources"),
         ("chart-themes", "graphique-enjeux"),
@@ -295,7 +296,7 @@ def test_a_carry_over_through_the_page_is_listed_with_its_reason(targets, client
         reason="Non engagé en 2013-2014",
     )
     assert client.post(reverse("budget:target-move"), data).status_code == 302
-    overview = text(client.get(reverse("budget:envelope")))
+    overview = text(client.get(reverse("budget:targets")))
     moves = overview.split('data-testid="target-moves"')[1].split("</table>")[0]
     assert "Report à l'année suivante" in moves and "Non engagé en 2013-2014" in moves and "20 000,00 $" in moves
     assert "140 000,00 $" in overview and "180 000,00 $" in overview  # 160 000 ∓ 20 000

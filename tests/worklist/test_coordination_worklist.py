@@ -80,13 +80,16 @@ def test_money_granted_and_not_committed_offers_to_commit_the_balance(page, work
     first = to_commit.rows[0]
     assert first.detail.replace("\xa0", " ") == "reste 18 000,00 $ à engager sur 30 000,00 $"
     assert first.action.label == "Engager le solde"
-    assert first.action.url == f"{reverse('budget:commitment-create')}?projet={work.accepted.pk}&montant=18000.00"
+    assert (
+        first.action.url
+        == f"{reverse('budget:commitment-create')}?projet={work.accepted.pk}&montant=18000.00&next={reverse('home')}"
+    )
 
 
 def test_the_balance_is_in_the_commitment_form(client, page, cast, work):
     form = client.get(queues(page)["a-engager"].rows[0].action.url)
     assert form.status_code == 200
-    assert form.context["form"]["project"].value() == str(work.accepted.pk)
+    assert form.context["form"]["project"].value() == work.accepted.pk
     assert form.context["form"]["amount"].value() == Decimal("18000.00")
     assert 'value="18\xa0000,00"' in form.content.decode()  # as the form shows every amount
 
@@ -104,7 +107,7 @@ def test_payments_due_overdue_first_and_those_waiting_for_their_report(page, wor
     assert overdue.overdue and not blocked.overdue
     assert overdue.action.label == "Verser"
     assert overdue.action.url == (
-        reverse("budget:agreement-detail", args=[work.agreement.pk]) + f"#versement-{work.overdue_payment.pk}"
+        reverse("budget:payments") + f"#versement-{work.overdue_payment.pk}"  # « Versements », same order
     )
     assert "attend le rapport dû le" in blocked.detail
     assert blocked.action.url == reverse("projects:deadline-remind", args=[work.required.pk])

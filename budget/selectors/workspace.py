@@ -1,0 +1,206 @@
+"""Reads of the money workspace's sub-pages (issue 23, item 3): what is left to commit to the accepted projects
+(« Engagements »), the payments planned and whether each can be paid (« Versements »), and the figures the
+commitment form shows beside its fields. Each read costs a fixed number of queries whatever the data."""
+
+import datetime
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.paginator import Paginator
+from django.db.models import DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from budget.models import MONEY, Agreement, Commitment, PlannedPayment
+from budget.selectors._common import CENT, ZERO
+from budget.selectors.envelope import envelope_figures
+from projects.models import FUNDABLE_STATUSES, ActionProject, ProgressReport
+
+MONEY_FIELD = DecimalField(**MONEY)
+PER_PAGE = 25
+
+
+def granted_amount(project) -> object:
+    """What the board granted the project (its decision's `granted_amount`), else what the project asked: the
+    amount « Engager le solde » completes. The decision is read from the project (select_related, no query)."""
+    try:
+        decision = project.board_decision
+    except ObjectDoesNotExist:  # a reverse one-to-one raises when there is none
+        decision = None
+    if decision is not None and decision.granted_amount is not None:
+        return decision.granted_amount
+    return project.amount_requested
+
+
+def with_balance(queryset):
+    """Projects with `committed` (their commitments as reduced), `granted` (the board's amount, else the amount
+    asked) and `balance` (granted − committed), in the projects' own query."""
+    committed = (
+        Commitment.objects.filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(total=Sum(Commitment.CURRENT))
+        .values("total")
+    )
+    return queryset.annotate(
+        committed=Coalesce(Subquery(committed, output_field=MONEY_FIELD), Value(ZERO), output_field=MONEY_FIELD),
+        granted=Coalesce("board_decision__granted_amount", "amount_requested", output_field=MONEY_FIELD),
+        balance=F("granted") - F("committed"),
+        decided_on=F("board_decision__decided_on"),
+    )
+
+
+def to_commit_queryset(plan):
+    """The plan's projects accepted or under way whose amount granted is not all committed (a cent at least: SQLite
+    subtracts in binary floating point), the longest accepted first."""
+    return (
+        with_balance(ActionProject.objects.in_plan(plan).filter(status__in=FUNDABLE_STATUSES))
+        .filter(balance__gte=CENT)
+        .select_related("lead")
+        .order_by(F("decided_on").asc(nulls_last=True), "title", "pk")
+    )
+
+
+def projects_to_commit(plan, number, *, per_page: int = PER_PAGE):
+    """A page of `to_commit_queryset`: two queries (the count and the page)."""
+    return Paginator(to_commit_queryset(plan), per_page).get_page(number)
+
+
+def payments_queryset(plan):
+    """The plan's planned payments neither paid nor cancelled, the soonest due first (« À traiter » shows the
+    first of them in the same order), with `report_filed` (the report it waits for, if any, is filed)."""
+    report_filed = ProgressReport.objects.filter(deadline_id=OuterRef("required_report_id"))
+    return (
+        PlannedPayment.objects.filter(
+            agreement__project__theme__plan=plan, cancelled_on__isnull=True, disbursement__isnull=True
+        )
+        .select_related("agreement__project__lead", "required_report")
+        .annotate(report_filed=Exists(report_filed))
+        .order_by("due_on", "pk")
+    )
+
+
+def payments_to_make(plan, number, *, waiting: bool, today: datetime.date | None = None, per_page: int = PER_PAGE):
+    """A page of `payments_queryset`: those that can be paid now (`waiting` False: no report asked, or the report
+    filed) or those that wait for their report (`waiting` True, the report named by `required_report`); each with
+    `overdue` (its date is past), `is_waiting` and `report_late`. Two queries (the count and the page)."""
+    today = today or timezone.localdate()
+    payments = payments_queryset(plan)
+    blocked = Q(required_report__isnull=False, report_filed=False)
+    payments = payments.filter(blocked) if waiting else payments.exclude(blocked)
+    page = Paginator(payments, per_page).get_page(number)
+    for payment in page.object_list:
+        _payment_state(payment, today)
+    return page
+
+
+def unscheduled_to_pay(plan, number, *, per_page: int = PER_PAGE):
+    """A page of the plan's commitments with money left to pay and no planned payment waiting in a schedule (a
+    project without agreement, or whose schedule is all paid): « Verser » records a payment on the commitment
+    itself. The oldest decision first; two queries (the count and the page)."""
+    pending = PlannedPayment.objects.filter(
+        commitment=OuterRef("pk"), cancelled_on__isnull=True, disbursement__isnull=True
+    )
+    commitments = (
+        Commitment.objects.filter(source__plan=plan)
+        .alias(left=F("amount") - F("reduced_total") - F("disbursed_total"))
+        .filter(left__gte=CENT)
+        .exclude(Exists(pending))
+        .select_related("project__lead", "source", "plan_year")
+        .order_by("decided_on", "pk")
+    )
+    return Paginator(commitments, per_page).get_page(number)
+
+
+def waiting_counts(plan) -> dict:
+    """How many projects wait for a commitment and how many planned payments wait to be made: the overview's
+    links to the sub-pages. Two queries."""
+    return {
+        "to_commit": to_commit_queryset(plan).count(),
+        "payments": payments_queryset(plan).count(),
+    }
+
+
+def _payment_state(payment, today) -> None:
+    payment.overdue = payment.due_on < today
+    payment.is_waiting = payment.required_report_id is not None and not payment.report_filed
+    payment.report_late = payment.is_waiting and payment.required_report.due_on < today
+
+
+def project_financing(project, *, today: datetime.date | None = None) -> dict:
+    """One project's « Financement » panel: granted, committed, paid, left to pay and to commit, its agreement,
+    the next planned payment and what it waits for, and the commitment a payment outside the schedule would be
+    recorded on. Three queries (agreement, next payment, an open commitment); committed and paid come from the
+    project's `with_money()` annotations when it has them (the project page's query), else one query more."""
+    today = today or timezone.localdate()
+    if hasattr(project, "committed") and hasattr(project, "paid"):
+        committed, paid = project.committed, project.paid
+    else:
+        totals = Commitment.objects.filter(project=project).aggregate(
+            committed=Sum(Commitment.CURRENT, default=ZERO), paid=Sum("disbursed_total", default=ZERO)
+        )
+        committed, paid = totals["committed"], totals["paid"]
+    committed, paid = committed.quantize(CENT), paid.quantize(CENT)
+    granted = granted_amount(project)
+    agreement = Agreement.objects.filter(project=project).first()  # 1 its agreement
+    report_filed = ProgressReport.objects.filter(deadline_id=OuterRef("required_report_id"))
+    next_payment = (  # 1 the next planned payment, with the report it waits for
+        PlannedPayment.objects.filter(agreement__project=project, cancelled_on__isnull=True, disbursement__isnull=True)
+        .select_related("required_report")
+        .annotate(report_filed=Exists(report_filed))
+        .order_by("due_on", "pk")
+        .first()
+    )
+    if next_payment is not None:
+        _payment_state(next_payment, today)
+    open_commitment = None
+    if committed - paid >= CENT and next_payment is None:  # 1 a commitment with money left to pay
+        open_commitment = (
+            Commitment.objects.filter(project=project)
+            .filter(amount__gt=F("reduced_total") + F("disbursed_total"))
+            .select_related("source")
+            .order_by("decided_on", "pk")
+            .first()
+        )
+    balance = granted - committed
+    return {
+        "project": project,
+        "granted": granted,
+        "committed": committed,
+        "paid": paid,
+        "to_pay": committed - paid,
+        "balance": balance if balance >= CENT else ZERO,
+        "fundable": project.status in FUNDABLE_STATUSES,
+        "agreement": agreement,
+        "next_payment": next_payment,
+        "open_commitment": open_commitment,
+    }
+
+
+def commitment_form_figures(plan, project=None) -> dict:
+    """What the commitment form shows beside its fields: what is left to commit in each source and against each
+    target (the envelope's kept figures: no query once built), and, for `project`, what the board granted, what
+    is already committed and the balance (one query)."""
+    figures = envelope_figures(plan)
+    context = {
+        "sources": figures["sources"],
+        "envelope": figures["envelope"],
+        "committed": figures["committed"],
+        "remaining": figures["remaining"],
+        "has_targets": figures["has_targets"],
+        "target_themes": [row for row in figures["targets"]["themes"] if row["current"] is not None],
+        "target_years": [row for row in figures["targets"]["years"] if row["current"] is not None],
+    }
+    if project is not None:
+        committed = (
+            Commitment.objects.filter(project=project)
+            .aggregate(total=Sum(Commitment.CURRENT, default=ZERO))["total"]
+            .quantize(CENT)
+        )
+        granted = granted_amount(project)
+        context["granted"] = {
+            "project": project,
+            "granted": granted,
+            "committed": committed,
+            "balance": max(granted - committed, ZERO),
+        }
+    return context
