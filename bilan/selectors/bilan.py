@@ -127,6 +127,21 @@ class Filters:
 
 
 @dataclass(frozen=True)
+class Reconciliation:
+    """How the bilan's two « Engagé » add up: the committed by decision date (`total`) is the sum of its parts by
+    the plan year each commitment funds (`parts`: (label, amount), the years of the plan with money, in order),
+    plus what funds a year of another plan (`elsewhere`: a commitment carried from or into another plan)."""
+
+    total: Decimal
+    parts: tuple[tuple[str, Decimal], ...]
+    elsewhere: Decimal
+
+    @property
+    def adds_up(self) -> bool:
+        return sum((amount for _label, amount in self.parts), self.elsewhere) == self.total
+
+
+@dataclass(frozen=True)
 class Bilan:
     plan_title: str
     alliance: str
@@ -179,6 +194,18 @@ class Bilan:
                 key=lambda h: (h.period_end, h.project_title),
                 reverse=True,
             )
+        )
+
+    def reconciliation(self) -> Reconciliation:
+        """The committed by decision date split by plan year (budget.terms: « Engagé (par date de décision) » and
+        « Engagé (par année du plan) »): the lines of `by_year` with money, and the rest, funding another plan's
+        year. Both come from the same commitments (decided in the period, less their reductions), so the parts add
+        up to the cent."""
+        parts = tuple((line.label, line.committed) for line in self.by_year if line.committed)
+        return Reconciliation(
+            total=self.committed,
+            parts=parts,
+            elsewhere=self.committed - sum((amount for _label, amount in parts), Decimal("0.00")),
         )
 
     def summary_rows(self) -> list[tuple[str, object, str]]:
