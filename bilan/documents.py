@@ -23,37 +23,19 @@ DOCX names no font file: Word shows it in the reader's fonts.
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
 
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from asis.templatetags.asis_format import format_money, long_date, number, percent
+from bilan.charts import sources_chart, themes_chart
 from bilan.exports import DATE, DECIMAL, INT, MONEY, TEXT, tables
 from bilan.selectors.bilan import Bilan
 
 DASH = "—"
 FONTS = Path(__file__).resolve().parent / "fonts"
-REGULAR, BOLD, ITALIC = "ASIS-Sans", "ASIS-Sans-Bold", "ASIS-Sans-Italic"
-
-
-def register_fonts() -> None:
-    """Register the embedded fonts with reportlab, once per process."""
-    from reportlab.lib.fonts import addMapping
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    if REGULAR in pdfmetrics.getRegisteredFontNames():
-        return
-    for name, file in (
-        (REGULAR, "DejaVuSansCondensed.ttf"),
-        (BOLD, "DejaVuSansCondensed-Bold.ttf"),
-        (ITALIC, "DejaVuSansCondensed-Oblique.ttf"),
-    ):
-        pdfmetrics.registerFont(TTFont(name, str(FONTS / file)))
-    addMapping(REGULAR, 0, 0, REGULAR)
-    addMapping(REGULAR, 1, 0, BOLD)
-    addMapping(REGULAR, 0, 1, ITALIC)
-    addMapping(REGULAR, 1, 1, BOLD)
 
 
 RIGHT = (INT, MONEY, DECIMAL, "number", "percent")
@@ -316,196 +298,78 @@ def outline(bilan: Bilan) -> list[Block]:
     return blocks
 
 
-# ---------------------------------------------------------------- PDF (reportlab)
+# ---------------------------------------------------------------- PDF (WeasyPrint, tagged)
 
 
-def _chart(bilan: Bilan, which: str, width: float):
-    """A horizontal bar chart: per source, committed to date then left to commit (stacked);
-    per theme, committed and paid in the period. Geometry only: floats are fine here."""
-    from reportlab.graphics.charts.barcharts import HorizontalBarChart
-    from reportlab.graphics.charts.legends import Legend
-    from reportlab.graphics.shapes import Drawing
-    from reportlab.lib import colors
+def css_string(text: str) -> str:
+    """`text` as a CSS string literal (for the footer's `content:`)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ") + '"'
 
-    if which == "sources":
-        lines = bilan.by_source
-        series = [
-            (
-                _("Engagé à la fin de la période"),
-                [float(line.envelope - line.left) for line in lines],
-                colors.HexColor("#1f5f8b"),
-            ),
-            (_("Reste à engager"), [float(max(line.left, 0)) for line in lines], colors.HexColor("#b8d4e8")),
-        ]
-    else:
-        lines = bilan.by_theme
-        series = [
-            (_("Engagé dans la période"), [float(line.committed) for line in lines], colors.HexColor("#1f5f8b")),
-            (_("Versé dans la période"), [float(line.disbursed) for line in lines], colors.HexColor("#e08a1e")),
-        ]
-    per_row = 22 if which == "sources" else 26
-    plot_height = max(len(lines), 1) * per_row
-    label_width = 170
-    drawing = Drawing(width, plot_height + 55)
-    drawing.initialFontName = REGULAR  # the drawing's default state would name Helvetica
-    chart = HorizontalBarChart()
-    chart.x, chart.y = label_width, 35
-    chart.width, chart.height = width - label_width - 20, plot_height
-    # The category axis runs top-down (reverseDirection), which also flips the bars inside a
-    # group: draw grouped series in reverse so the first one (committed) is on top, as in the
-    # legend; stacked ones (sources) stay in order, committed from the axis.
-    drawn = series if which == "sources" else series[::-1]
-    chart.data = [values for _label, values, _colour in drawn] if lines else [[0], [0]]
-    chart.categoryAxis.categoryNames = [
-        (line.label if len(line.label) <= 34 else line.label[:33] + "…") for line in lines
-    ] or [""]
-    chart.categoryAxis.labels.fontName = REGULAR
-    chart.categoryAxis.labels.fontSize = 7
-    chart.categoryAxis.labels.boxAnchor = "e"
-    chart.categoryAxis.reverseDirection = True  # the first line on top, as in the table
-    if which == "sources":
-        chart.categoryAxis.style = "stacked"
-    biggest = (
-        max((sum(values) if which == "sources" else max(values, default=0)) for values in zip(*chart.data))
-        if lines
-        else 0
+
+def _footer(bilan: Bilan) -> str:
+    """« Bilan de l'Alliance — période — page N de M » as a CSS `content:` value, N and M as page counters."""
+    marker_page, marker_pages = "\x00PAGE\x00", "\x00PAGES\x00"
+    text = footer_text(bilan, marker_page, marker_pages)
+    before, _sep, rest = text.partition(marker_page)
+    middle, _sep, after = rest.partition(marker_pages)
+    return f"{css_string(before)} counter(page) {css_string(middle)} counter(pages) {css_string(after)}"
+
+
+def pdf_html(bilan: Bilan) -> str:
+    """The bilan as the HTML the PDF is printed from (templates/bilan/pdf.html): every project line and highlight,
+    the charts with their descriptions."""
+    language = get_language() or "fr-ca"
+    css = render_to_string("bilan/_pdf.css", {"fonts": FONTS.as_uri(), "footer": _footer(bilan)})
+    filters = [
+        (_("Enjeu"), bilan.filters.theme),
+        (_("Lieu de concertation"), bilan.filters.space),
+        (_("Organisation"), bilan.filters.organisation),
+        (_("Statut"), bilan.filters.status),
+    ]
+    title = _("Bilan de l'Alliance — %(period)s") % {"period": bilan.period.label}
+    contents = [
+        ("en-bref", _("En bref")),
+        ("par-statut", _("Projets par statut")),
+        ("par-enjeu-projets", _("Projets par enjeu")),
+        ("argent", _("L'argent")),
+        ("projets", _("Les projets")),
+        ("indicateurs", _("Indicateurs")),
+        ("rencontres", _("Rencontres tenues")),
+        ("faits-saillants", _("Faits saillants")),
+    ]
+    return render_to_string(
+        "bilan/pdf.html",
+        {
+            "bilan": bilan,
+            "lang": "en" if language.startswith("en") else "fr-CA",
+            "title": title,
+            "description": _("%(alliance)s — %(plan)s — bilan du %(start)s au %(end)s")
+            % {
+                "alliance": bilan.alliance,
+                "plan": bilan.plan_title,
+                "start": bilan.period.start.isoformat(),
+                "end": bilan.period.end.isoformat(),
+            },
+            "css": mark_safe(css),  # noqa: S308 — our stylesheet; the only text in it is CSS-escaped (css_string)
+            "filters": [(label, value) for label, value in filters if value],
+            "contents": contents,
+            "lines": list(bilan.lines()),
+            "all_highlights": list(bilan.all_highlights()),
+            "space_rollups": bilan.space_rollups,
+            "space_meetings": bilan.meetings,
+            "charts": {"sources": sources_chart(bilan), "themes": themes_chart(bilan)},
+            "document": True,
+        },
     )
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.valueMax = biggest * 1.05 if biggest > 0 else 1
-    chart.valueAxis.labels.fontName = REGULAR
-    chart.valueAxis.labels.fontSize = 7
-    chart.valueAxis.labelTextFormat = lambda value: format_money(round(value), cents=False)
-    chart.barSpacing = 1
-    for index, (_label, _values, colour) in enumerate(drawn):
-        chart.bars[index].fillColor = colour
-        chart.bars[index].strokeColor = None
-    drawing.add(chart)
-    legend = Legend()
-    legend.x, legend.y = label_width, plot_height + 50
-    legend.fontName, legend.fontSize = REGULAR, 8
-    legend.alignment = "right"
-    legend.columnMaximum = 1
-    legend.deltax = 150
-    legend.colorNamePairs = [(colour, label) for label, _values, colour in series]
-    drawing.add(legend)
-    return drawing
-
-
-def _numbered_canvas(bilan: Bilan):
-    """A canvas that writes « Bilan de l'Alliance — période — page N de M » once it knows M."""
-    from reportlab.pdfgen.canvas import Canvas
-
-    class NumberedCanvas(Canvas):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._pages = []
-
-        def showPage(self):
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            total = len(self._pages)
-            for number_, state in enumerate(self._pages, start=1):
-                self.__dict__.update(state)
-                width, _height = self._pagesize
-                self.setFont(REGULAR, 8)
-                self.setFillGray(0.35)
-                self.drawCentredString(width / 2, 28, footer_text(bilan, number_, total))
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas
 
 
 def pdf_file(bilan: Bilan):
-    """The bilan as a PDF in an anonymous temporary file (rewound, ready for FileResponse)."""
-    register_fonts()
-    from reportlab.lib import colors
-    from reportlab.lib.enums import TA_RIGHT
-    from reportlab.lib.pagesizes import LETTER
-    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
-    from reportlab.lib.units import cm
-    from reportlab.platypus import (
-        KeepTogether,
-        PageBreak,
-        Paragraph,
-        SimpleDocTemplate,
-        Spacer,
-        Table,
-        TableStyle,
-    )
-
-    styles = getSampleStyleSheet()
-    body = ParagraphStyle("body", parent=styles["BodyText"], fontName=REGULAR, fontSize=9.5, leading=12.5)
-    small = ParagraphStyle("cell", parent=body, fontSize=7.5, leading=9)
-    small_right = ParagraphStyle("cell-right", parent=small, alignment=TA_RIGHT)
-    head = ParagraphStyle("head", parent=small, fontName=BOLD)
-    head_right = ParagraphStyle("head-right", parent=head, alignment=TA_RIGHT)
-    caption = ParagraphStyle("caption", parent=body, fontName=ITALIC, fontSize=8, textColor=colors.grey)
-    title = ParagraphStyle("title", parent=styles["Title"], fontName=BOLD, spaceBefore=4 * cm)
-    headings = {
-        1: ParagraphStyle("h1", parent=styles["Heading1"], fontName=BOLD, fontSize=15),
-        2: ParagraphStyle("h2", parent=styles["Heading2"], fontName=BOLD, fontSize=12),
-    }
+    """The bilan as a tagged PDF (PDF/UA-1: structure tree, headings, table headers, /Lang, alternative text for the
+    charts) in an anonymous temporary file (rewound, ready for FileResponse)."""
+    from weasyprint import HTML
 
     handle = tempfile.TemporaryFile(suffix=".pdf")
-    document = SimpleDocTemplate(
-        handle,
-        pagesize=LETTER,
-        leftMargin=1.8 * cm,
-        rightMargin=1.8 * cm,
-        topMargin=1.8 * cm,
-        bottomMargin=2 * cm,
-        title=_("Bilan de l'Alliance — %(period)s") % {"period": bilan.period.label},
-        author=bilan.alliance,
-        lang="fr-CA",
-        initialFontName=REGULAR,  # else every page names Helvetica too
-    )
-    width = document.width
-    story = []
-    pending_chart = None
-    for block in outline(bilan):
-        if block.kind == "title":
-            story.append(Paragraph(escape(block.text), title))
-        elif block.kind == "heading":
-            story.append(Paragraph(escape(block.text), headings[min(block.level, 2)]))
-        elif block.kind == "paragraph":
-            story.append(Paragraph(escape(block.text).replace("\n", "<br/>"), body))
-        elif block.kind == "page_break":
-            story.append(PageBreak())
-        elif block.kind == "chart":
-            pending_chart = _chart(bilan, block.chart, width)
-        elif block.kind == "table":
-            t = block.table
-            scale = width / sum(t.widths)
-            data = [[Paragraph(escape(h), head_right if right else head) for h, right in zip(t.headers, t.right)]]
-            data += [
-                [Paragraph(escape(value), small_right if right else small) for value, right in zip(row, t.right)]
-                for row in t.rows
-            ]
-            table = Table(data, colWidths=[w * scale for w in t.widths], repeatRows=1)
-            style = [
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6eef5")),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor("#1f5f8b")),
-                ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.lightgrey),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("FONTNAME", (0, 0), (-1, -1), REGULAR),  # the cells are Paragraphs; this is the table's default
-                ("TOPPADDING", (0, 0), (-1, -1), 2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-                ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-            ]
-            if t.total:
-                style.append(("LINEABOVE", (0, -1), (-1, -1), 0.8, colors.black))
-            table.setStyle(TableStyle(style))
-            parts = [Paragraph(escape(t.caption), caption), table, Spacer(1, 8)]
-            if pending_chart is not None:  # a chart and its table stay on one page when they fit
-                story.append(KeepTogether([pending_chart, Spacer(1, 4)] + parts))
-                pending_chart = None
-            else:
-                story += parts
-    document.build(story, canvasmaker=_numbered_canvas(bilan))
+    HTML(string=pdf_html(bilan), base_url=FONTS.as_uri() + "/").write_pdf(handle, pdf_variant="pdf/ua-1")
     handle.seek(0)
     return handle
 

@@ -83,9 +83,7 @@ class ProduceForm(forms.Form):
         if not data.get("annee"):
             data["annee"] = default.label
         super().__init__(data)
-        self.fields["annee"].choices = [
-            (label, _("Année %(label)s") % {"label": label}) for label in self.years
-        ]
+        self.fields["annee"].choices = [(label, _("Année %(label)s") % {"label": label}) for label in self.years]
 
     def year(self):
         return self.years[self.cleaned_data["annee"]]

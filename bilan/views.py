@@ -31,7 +31,8 @@ from bilan.selectors.build import bilan_page, build_bilan
 from bilan.selectors.checks import bilan_checks, last_complete_year
 from bilan.selectors.open_data import open_data as open_data_page
 from bilan.selectors.open_data import open_projects, open_totals
-from budget.access import plan_for
+from bilan.selectors.period import period_of_year
+from budget.access import figures_readers_only, plan_for
 from organisations.access import coordination_required
 from plans.access import request_plans
 from plans.models import Plan, PlanYear

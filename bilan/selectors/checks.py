@@ -21,7 +21,7 @@ from asis.money import CENT
 from bilan.selectors._common import ZERO
 from budget.models import Commitment
 from plans.models import Plan, PlanYear
-from projects.models import ActionProject, FUNDABLE_STATUSES, ProgressReport, ProjectStatus, ReportDeadline
+from projects.models import FUNDABLE_STATUSES, ActionProject, ProgressReport, ProjectStatus, ReportDeadline
 
 CHECK_ROWS = 10  # rows shown per check; the count says how many there are
 MONEY_FIELD = DecimalField(max_digits=12, decimal_places=2)
@@ -61,14 +61,14 @@ def bilan_checks(plan: Plan, year: PlanYear) -> dict[str, Check]:
     silent, without_results = _first(  # 1 funded projects with money and no report covering the year
         projects.filter(status__in=RUNNING)
         .filter(Exists(committed_by_end))
-        .exclude(Exists(ProgressReport.objects.filter(project=OuterRef("pk"), period_start__lte=end, period_end__gte=start)))
+        .exclude(
+            Exists(ProgressReport.objects.filter(project=OuterRef("pk"), period_start__lte=end, period_end__gte=start))
+        )
         .select_related("lead")
         .order_by("title", "pk")
     )
 
-    committed = (
-        committed_by_end.order_by().values("project").annotate(total=Sum(Commitment.CURRENT)).values("total")
-    )
+    committed = committed_by_end.order_by().values("project").annotate(total=Sum(Commitment.CURRENT)).values("total")
     to_commit, uncommitted = _first(  # 1 accepted projects whose grant is not all committed at the end of the year
         projects.filter(status__in=FUNDABLE_STATUSES)
         .select_related("lead")

@@ -3,20 +3,17 @@ parts add up to the committed by decision date to the cent, on the demo and on g
 it with both labels and their links to the definitions."""
 
 import datetime
-from types import SimpleNamespace
 from decimal import Decimal
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
 from django.db.models import Sum
-from django.urls import reverse
 
-from asis.templatetags.asis_format import format_money
 from bilan.selectors.build import build_bilan
 from bilan.selectors.period import period_of_plan, period_of_year
 from budget.models import Commitment
-from budget.terms import TERMS
 from organisations.models import User
 from plans.models import Plan
 
