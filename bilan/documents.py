@@ -1,23 +1,30 @@
-"""The bilan as a printable PDF (reportlab) and an editable DOCX (python-docx).
+"""The bilan as a tagged, printable PDF (WeasyPrint) and an editable DOCX (python-docx).
 
-Both walk one outline (`outline(bilan)`): headings, paragraphs, charts and tables whose cells are
-the figures of `exports.tables(bilan)` (the one definition the CSV and XLSX use too), formatted
-for reading in fr-CA (`12 500,00 $` by `format_money`, dates by `long_date`). The PDF draws the
-charts (reportlab.graphics bar charts), each followed by its table; the DOCX leaves the charts out
-and keeps every table, with real Word headings (Title, Heading 1, Heading 2) and header rows
-repeated on each page.
+The PDF is printed from HTML: templates/bilan/pdf.html, a cover (alliance, plan, period, date produced, key
+figures), a table of contents with the money words (budget.terms), then the page's own report body
+(templates/bilan/_report.html, every project and highlight) with the charts of bilan/charts.py, inline SVG whose
+<title> is their alternative text, each described in words and followed by its table. WeasyPrint writes it as
+PDF/UA-1: a structure tree (headings, lists, tables with their header cells, figures with /Alt), /Lang fr-CA (en in
+English), /MarkInfo Marked, the title and author in the metadata. The stylesheet (templates/bilan/_pdf.css) keeps
+headings with what follows (break-after: avoid), repeats table headers on each page and writes « Bilan de
+l'Alliance — période — page N de M » at the foot of every page.
 
-Memory: the bilan and the outline are in memory (they are small: one line per project); each
-writer builds its document in memory (reportlab keeps the pages' drawing operations until it
-knows the page count for « page N de M »; python-docx keeps the XML tree), then writes it to an
-anonymous temporary file that the view hands to FileResponse, which streams it in chunks. Nothing
-is held in memory once the response starts; nothing is streamed while the document is built.
-(How long a large bilan takes to build: docs/benchmarks.md, « Measured choices in the code ».)
+The DOCX walks an outline (`outline(bilan)`): headings, paragraphs and tables whose cells are the figures of
+`exports.tables(bilan)` (the one definition the CSV and XLSX use too), formatted for reading in fr-CA (`12 500,00 $`
+by `format_money`, dates by `long_date`), with real Word headings (Title, Heading 1, Heading 2) and header rows
+repeated on each page; no charts.
 
-Fonts: the PDF embeds DejaVu Sans Condensed (bilan/fonts/, free licence beside it; subsets only,
-so a bilan stays small), which covers Latin with every accent and extension (« Ł », « ő »), Greek,
-Cyrillic and the usual symbols: a name in Cree syllabics or an emoji still prints as a box. The
-DOCX names no font file: Word shows it in the reader's fonts.
+Memory: the bilan is in memory (small: one line per project), and so is, while the PDF is built, its HTML and
+WeasyPrint's whole layout (its boxes for every page: it lays out the document before it writes a byte), then the
+PDF's objects; python-docx keeps the DOCX's XML tree. Each writes its document to an anonymous temporary file that
+the view hands to FileResponse, which streams it in chunks: nothing is held in memory once the response starts;
+nothing is streamed while the document is built. The layout costs roughly a few megabytes per hundred projects
+(docs/benchmarks.md, « Measured choices in the code », has the times of a large bilan).
+
+Fonts: the PDF embeds DejaVu Sans Condensed (bilan/fonts/, free licence beside it; subsets only, so a bilan stays
+small), which covers Latin with every accent and extension (« Ł », « ő »), Greek, Cyrillic and the usual symbols: a
+name in Cree syllabics or an emoji prints with a font of the system (Pango's fallback) or as a box. The DOCX names no
+font file: Word shows it in the reader's fonts.
 """
 
 import tempfile
@@ -33,6 +40,7 @@ from asis.templatetags.asis_format import format_money, long_date, number, perce
 from bilan.charts import sources_chart, themes_chart
 from bilan.exports import DATE, DECIMAL, INT, MONEY, TEXT, tables
 from bilan.selectors.bilan import Bilan
+from budget.terms import TERMS
 
 DASH = "—"
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -56,11 +64,10 @@ class DocTable:
 
 @dataclass(frozen=True)
 class Block:
-    kind: str  # "title", "heading", "paragraph", "table", "chart", "page_break"
+    kind: str  # "title", "heading", "paragraph", "table", "page_break"
     text: str = ""
     level: int = 1
     table: DocTable | None = None
-    chart: str = ""  # "sources" or "themes"
 
 
 def cell(value, kind: str) -> str:
@@ -97,6 +104,29 @@ def _table(table, columns: list[int], rows, *, caption: str, widths, kinds=None,
         widths=tuple(widths),
         total=total,
     )
+
+
+def _money_terms():
+    return [TERMS[key] for key in ("envelope", "committed", "committed_by_year", "disbursed", "left")]
+
+
+def reconciliation_text(bilan: Bilan) -> str:
+    """The one line that reconciles the two « Engagé » (templates/bilan/_reconciliation.html in words)."""
+    reconciliation = bilan.reconciliation()
+    parts = [
+        _("%(amount)s pour l'année %(label)s du plan") % {"amount": format_money(amount, cents=True), "label": label}
+        for label, amount in reconciliation.parts
+    ]
+    if reconciliation.elsewhere:
+        parts.append(
+            _("%(amount)s pour l'année d'un autre plan")
+            % {"amount": format_money(reconciliation.elsewhere, cents=True)}
+        )
+    total = _("%(total)s engagés par date de décision dans la période") % {
+        "total": format_money(reconciliation.total, cents=True)
+    }
+    parts_text = " + ".join(parts) or format_money(reconciliation.total, cents=True)
+    return f"{_('Les deux « Engagé » :')} {total} = {parts_text} {_('(engagé par année du plan).')}"
 
 
 def outline(bilan: Bilan) -> list[Block]:
@@ -157,21 +187,14 @@ def outline(bilan: Bilan) -> list[Block]:
     total = budget.rows[-1]
     blocks += [
         Block("heading", _("L'argent")),
-        Block(
-            "paragraph",
-            _(
-                "Engagé : montants des engagements décidés dans la période, moins leurs réductions. Versé : versements "
-                "faits dans la période, plus les corrections datées de la période. Reste à engager : montant de la source "
-                "moins tous ses engagements décidés jusqu'à la fin de la période."
-            ),
-        ),
+        *(Block("paragraph", f"{term.label} : {term.definition}") for term in _money_terms()),
+        Block("paragraph", reconciliation_text(bilan)),
         Block("heading", _("Par source de financement"), level=2),
-        Block("chart", chart="sources"),
         Block(
             "table",
             table=_table(
                 budget,
-                [2, 3, 4, 5, 6],
+                [2, 3, 4, 6, 7],
                 list(sources) + [total],
                 caption=_("Par source de financement"),
                 widths=(2.6, 1.3, 1.3, 1.3, 1.3),
@@ -179,10 +202,9 @@ def outline(bilan: Bilan) -> list[Block]:
             ),
         ),
         Block("heading", _("Par enjeu"), level=2),
-        Block("chart", chart="themes"),
-        Block("table", table=_table(budget, [2, 4, 5], themes, caption=_("Par enjeu"), widths=(3.4, 1.3, 1.3))),
+        Block("table", table=_table(budget, [2, 4, 6], themes, caption=_("Par enjeu"), widths=(3.4, 1.3, 1.3))),
         Block("heading", _("Par année du plan (1er avril au 31 mars)"), level=2),
-        Block("table", table=_table(budget, [2, 4, 5], years, caption=_("Par année du plan"), widths=(3.4, 1.3, 1.3))),
+        Block("table", table=_table(budget, [2, 5, 6], years, caption=_("Par année du plan"), widths=(3.4, 1.3, 1.3))),
     ]
 
     # Projects: lead, partners, status, latest percent, people reached, money

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from bilan.selectors.period import Period
+from budget.terms import TERMS
 
 
 @dataclass(frozen=True)
@@ -230,9 +231,15 @@ class Bilan:
             (_("Citoyens et citoyennes distincts aux rencontres"), self.citizens, "number"),
             (_("Personnes rejointes par les projets"), self.people_reached, "number"),
             (_("Citoyens et citoyennes rejoints par les projets"), self.citizens_reached, "number"),
-            (_("Enveloppe"), self.envelope, "money"),
-            (_("Engagé dans la période"), self.committed, "money"),
-            (_("Versé dans la période"), self.disbursed, "money"),
-            (_("Reste à engager à la fin de la période"), self.left, "money"),
+            (str(TERMS["envelope"].label), self.envelope, "money"),
+            (str(TERMS["committed"].label), self.committed, "money"),
+        ]
+        rows += [  # the committed by plan year, which adds up to the line above (the reconciliation)
+            (f"{TERMS['committed_by_year'].label} — {label}", amount, "money")
+            for label, amount in self.reconciliation().parts
+        ]
+        rows += [
+            (str(TERMS["disbursed"].label), self.disbursed, "money"),
+            (str(TERMS["left"].label), self.left, "money"),
         ]
         return rows
