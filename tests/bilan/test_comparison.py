@@ -347,7 +347,9 @@ def test_the_xlsx_holds_the_figures_as_numbers(client, region):
     assert north_row["Rapports en retard"] == 1
     assert north_row["Personnes rejointes par les projets"] == 55
     assert by_name["Total des alliances que vous financez"]["Engagé à ce jour"] == pytest.approx(27400.33)
-    assert by_name["Total des alliances que vous financez"]["Engagé à ce jour (% de l'enveloppe)"] == pytest.approx(16.12)
+    assert by_name["Total des alliances que vous financez"]["Engagé à ce jour (% de l'enveloppe)"] == pytest.approx(
+        16.12
+    )
     assert sheet["E2"].number_format == '#,##0.00 "$"'  # money with two decimals
     themes = list(book["Enjeux"].iter_rows(values_only=True))
     assert ("Alliance du Nord", "Alimentation", pytest.approx(7900.33), pytest.approx(6.58)) in [

@@ -222,7 +222,7 @@ def test_docx_of_the_demo_plan(demo_client):
         "Statut",
         "Avancement (%)",
         "Personnes rejointes",
-        "Engagé",
+        "Engagé (par date de décision)",
         "Versé",
     ]
     committed = sum(
