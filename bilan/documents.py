@@ -1,59 +1,49 @@
-"""The bilan as a printable PDF (reportlab) and an editable DOCX (python-docx).
+"""The bilan as a tagged, printable PDF (WeasyPrint) and an editable DOCX (python-docx).
 
-Both walk one outline (`outline(bilan)`): headings, paragraphs, charts and tables whose cells are
-the figures of `exports.tables(bilan)` (the one definition the CSV and XLSX use too), formatted
-for reading in fr-CA (`12 500,00 $` by `format_money`, dates by `long_date`). The PDF draws the
-charts (reportlab.graphics bar charts), each followed by its table; the DOCX leaves the charts out
-and keeps every table, with real Word headings (Title, Heading 1, Heading 2) and header rows
-repeated on each page.
+The PDF is printed from HTML: templates/bilan/pdf.html, a cover (alliance, plan, period, date produced, key
+figures), a table of contents with the money words (budget.terms), then the page's own report body
+(templates/bilan/_report.html, every project and highlight) with the charts of bilan/charts.py, inline SVG whose
+<title> is their alternative text, each described in words and followed by its table. WeasyPrint writes it as
+PDF/UA-1: a structure tree (headings, lists, tables with their header cells, figures with /Alt), /Lang fr-CA (en in
+English), /MarkInfo Marked, the title and author in the metadata. The stylesheet (templates/bilan/_pdf.css) keeps
+headings with what follows (break-after: avoid), repeats table headers on each page and writes « Bilan de
+l'Alliance — période — page N de M » at the foot of every page.
 
-Memory: the bilan and the outline are in memory (they are small: one line per project); each
-writer builds its document in memory (reportlab keeps the pages' drawing operations until it
-knows the page count for « page N de M »; python-docx keeps the XML tree), then writes it to an
-anonymous temporary file that the view hands to FileResponse, which streams it in chunks. Nothing
-is held in memory once the response starts; nothing is streamed while the document is built.
-(How long a large bilan takes to build: docs/benchmarks.md, « Measured choices in the code ».)
+The DOCX walks an outline (`outline(bilan)`): headings, paragraphs and tables whose cells are the figures of
+`exports.tables(bilan)` (the one definition the CSV and XLSX use too), formatted for reading in fr-CA (`12 500,00 $`
+by `format_money`, dates by `long_date`), with real Word headings (Title, Heading 1, Heading 2) and header rows
+repeated on each page; no charts.
 
-Fonts: the PDF embeds DejaVu Sans Condensed (bilan/fonts/, free licence beside it; subsets only,
-so a bilan stays small), which covers Latin with every accent and extension (« Ł », « ő »), Greek,
-Cyrillic and the usual symbols: a name in Cree syllabics or an emoji still prints as a box. The
-DOCX names no font file: Word shows it in the reader's fonts.
+Memory: the bilan is in memory (small: one line per project), and so is, while the PDF is built, its HTML and
+WeasyPrint's whole layout (its boxes for every page: it lays out the document before it writes a byte), then the
+PDF's objects; python-docx keeps the DOCX's XML tree. Each writes its document to an anonymous temporary file that
+the view hands to FileResponse, which streams it in chunks: nothing is held in memory once the response starts;
+nothing is streamed while the document is built. The layout costs roughly a few megabytes per hundred projects
+(docs/benchmarks.md, « Measured choices in the code », has the times of a large bilan).
+
+Fonts: the PDF embeds DejaVu Sans Condensed (bilan/fonts/, free licence beside it; subsets only, so a bilan stays
+small), which covers Latin with every accent and extension (« Ł », « ő »), Greek, Cyrillic and the usual symbols: a
+name in Cree syllabics or an emoji prints with a font of the system (Pango's fallback) or as a box. The DOCX names no
+font file: Word shows it in the reader's fonts.
 """
 
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
 
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from asis.templatetags.asis_format import format_money, long_date, number, percent
+from bilan.charts import sources_chart, themes_chart
 from bilan.exports import DATE, DECIMAL, INT, MONEY, TEXT, tables
 from bilan.selectors.bilan import Bilan
+from budget.terms import TERMS
 
 DASH = "—"
 FONTS = Path(__file__).resolve().parent / "fonts"
-REGULAR, BOLD, ITALIC = "ASIS-Sans", "ASIS-Sans-Bold", "ASIS-Sans-Italic"
-
-
-def register_fonts() -> None:
-    """Register the embedded fonts with reportlab, once per process."""
-    from reportlab.lib.fonts import addMapping
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    if REGULAR in pdfmetrics.getRegisteredFontNames():
-        return
-    for name, file in (
-        (REGULAR, "DejaVuSansCondensed.ttf"),
-        (BOLD, "DejaVuSansCondensed-Bold.ttf"),
-        (ITALIC, "DejaVuSansCondensed-Oblique.ttf"),
-    ):
-        pdfmetrics.registerFont(TTFont(name, str(FONTS / file)))
-    addMapping(REGULAR, 0, 0, REGULAR)
-    addMapping(REGULAR, 1, 0, BOLD)
-    addMapping(REGULAR, 0, 1, ITALIC)
-    addMapping(REGULAR, 1, 1, BOLD)
 
 
 RIGHT = (INT, MONEY, DECIMAL, "number", "percent")
@@ -74,11 +64,10 @@ class DocTable:
 
 @dataclass(frozen=True)
 class Block:
-    kind: str  # "title", "heading", "paragraph", "table", "chart", "page_break"
+    kind: str  # "title", "heading", "paragraph", "table", "page_break"
     text: str = ""
     level: int = 1
     table: DocTable | None = None
-    chart: str = ""  # "sources" or "themes"
 
 
 def cell(value, kind: str) -> str:
@@ -115,6 +104,29 @@ def _table(table, columns: list[int], rows, *, caption: str, widths, kinds=None,
         widths=tuple(widths),
         total=total,
     )
+
+
+def _money_terms():
+    return [TERMS[key] for key in ("envelope", "committed", "committed_by_year", "disbursed", "left")]
+
+
+def reconciliation_text(bilan: Bilan) -> str:
+    """The one line that reconciles the two « Engagé » (templates/bilan/_reconciliation.html in words)."""
+    reconciliation = bilan.reconciliation()
+    parts = [
+        _("%(amount)s pour l'année %(label)s du plan") % {"amount": format_money(amount, cents=True), "label": label}
+        for label, amount in reconciliation.parts
+    ]
+    if reconciliation.elsewhere:
+        parts.append(
+            _("%(amount)s pour l'année d'un autre plan")
+            % {"amount": format_money(reconciliation.elsewhere, cents=True)}
+        )
+    total = _("%(total)s engagés par date de décision dans la période") % {
+        "total": format_money(reconciliation.total, cents=True)
+    }
+    parts_text = " + ".join(parts) or format_money(reconciliation.total, cents=True)
+    return f"{_('Les deux « Engagé » :')} {total} = {parts_text} {_('(engagé par année du plan).')}"
 
 
 def outline(bilan: Bilan) -> list[Block]:
@@ -175,21 +187,14 @@ def outline(bilan: Bilan) -> list[Block]:
     total = budget.rows[-1]
     blocks += [
         Block("heading", _("L'argent")),
-        Block(
-            "paragraph",
-            _(
-                "Engagé : montants des engagements décidés dans la période, moins leurs réductions. Versé : versements "
-                "faits dans la période, plus les corrections datées de la période. Reste à engager : montant de la source "
-                "moins tous ses engagements décidés jusqu'à la fin de la période."
-            ),
-        ),
+        *(Block("paragraph", f"{term.label} : {term.definition}") for term in _money_terms()),
+        Block("paragraph", reconciliation_text(bilan)),
         Block("heading", _("Par source de financement"), level=2),
-        Block("chart", chart="sources"),
         Block(
             "table",
             table=_table(
                 budget,
-                [2, 3, 4, 5, 6],
+                [2, 3, 4, 6, 7],
                 list(sources) + [total],
                 caption=_("Par source de financement"),
                 widths=(2.6, 1.3, 1.3, 1.3, 1.3),
@@ -197,10 +202,9 @@ def outline(bilan: Bilan) -> list[Block]:
             ),
         ),
         Block("heading", _("Par enjeu"), level=2),
-        Block("chart", chart="themes"),
-        Block("table", table=_table(budget, [2, 4, 5], themes, caption=_("Par enjeu"), widths=(3.4, 1.3, 1.3))),
+        Block("table", table=_table(budget, [2, 4, 6], themes, caption=_("Par enjeu"), widths=(3.4, 1.3, 1.3))),
         Block("heading", _("Par année du plan (1er avril au 31 mars)"), level=2),
-        Block("table", table=_table(budget, [2, 4, 5], years, caption=_("Par année du plan"), widths=(3.4, 1.3, 1.3))),
+        Block("table", table=_table(budget, [2, 5, 6], years, caption=_("Par année du plan"), widths=(3.4, 1.3, 1.3))),
     ]
 
     # Projects: lead, partners, status, latest percent, people reached, money
@@ -316,196 +320,78 @@ def outline(bilan: Bilan) -> list[Block]:
     return blocks
 
 
-# ---------------------------------------------------------------- PDF (reportlab)
+# ---------------------------------------------------------------- PDF (WeasyPrint, tagged)
 
 
-def _chart(bilan: Bilan, which: str, width: float):
-    """A horizontal bar chart: per source, committed to date then left to commit (stacked);
-    per theme, committed and paid in the period. Geometry only: floats are fine here."""
-    from reportlab.graphics.charts.barcharts import HorizontalBarChart
-    from reportlab.graphics.charts.legends import Legend
-    from reportlab.graphics.shapes import Drawing
-    from reportlab.lib import colors
+def css_string(text: str) -> str:
+    """`text` as a CSS string literal (for the footer's `content:`)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ") + '"'
 
-    if which == "sources":
-        lines = bilan.by_source
-        series = [
-            (
-                _("Engagé à la fin de la période"),
-                [float(line.envelope - line.left) for line in lines],
-                colors.HexColor("#1f5f8b"),
-            ),
-            (_("Reste à engager"), [float(max(line.left, 0)) for line in lines], colors.HexColor("#b8d4e8")),
-        ]
-    else:
-        lines = bilan.by_theme
-        series = [
-            (_("Engagé dans la période"), [float(line.committed) for line in lines], colors.HexColor("#1f5f8b")),
-            (_("Versé dans la période"), [float(line.disbursed) for line in lines], colors.HexColor("#e08a1e")),
-        ]
-    per_row = 22 if which == "sources" else 26
-    plot_height = max(len(lines), 1) * per_row
-    label_width = 170
-    drawing = Drawing(width, plot_height + 55)
-    drawing.initialFontName = REGULAR  # the drawing's default state would name Helvetica
-    chart = HorizontalBarChart()
-    chart.x, chart.y = label_width, 35
-    chart.width, chart.height = width - label_width - 20, plot_height
-    # The category axis runs top-down (reverseDirection), which also flips the bars inside a
-    # group: draw grouped series in reverse so the first one (committed) is on top, as in the
-    # legend; stacked ones (sources) stay in order, committed from the axis.
-    drawn = series if which == "sources" else series[::-1]
-    chart.data = [values for _label, values, _colour in drawn] if lines else [[0], [0]]
-    chart.categoryAxis.categoryNames = [
-        (line.label if len(line.label) <= 34 else line.label[:33] + "…") for line in lines
-    ] or [""]
-    chart.categoryAxis.labels.fontName = REGULAR
-    chart.categoryAxis.labels.fontSize = 7
-    chart.categoryAxis.labels.boxAnchor = "e"
-    chart.categoryAxis.reverseDirection = True  # the first line on top, as in the table
-    if which == "sources":
-        chart.categoryAxis.style = "stacked"
-    biggest = (
-        max((sum(values) if which == "sources" else max(values, default=0)) for values in zip(*chart.data))
-        if lines
-        else 0
+
+def _footer(bilan: Bilan) -> str:
+    """« Bilan de l'Alliance — période — page N de M » as a CSS `content:` value, N and M as page counters."""
+    marker_page, marker_pages = "\x00PAGE\x00", "\x00PAGES\x00"
+    text = footer_text(bilan, marker_page, marker_pages)
+    before, _sep, rest = text.partition(marker_page)
+    middle, _sep, after = rest.partition(marker_pages)
+    return f"{css_string(before)} counter(page) {css_string(middle)} counter(pages) {css_string(after)}"
+
+
+def pdf_html(bilan: Bilan) -> str:
+    """The bilan as the HTML the PDF is printed from (templates/bilan/pdf.html): every project line and highlight,
+    the charts with their descriptions."""
+    language = get_language() or "fr-ca"
+    css = render_to_string("bilan/_pdf.css", {"fonts": FONTS.as_uri(), "footer": _footer(bilan)})
+    filters = [
+        (_("Enjeu"), bilan.filters.theme),
+        (_("Lieu de concertation"), bilan.filters.space),
+        (_("Organisation"), bilan.filters.organisation),
+        (_("Statut"), bilan.filters.status),
+    ]
+    title = _("Bilan de l'Alliance — %(period)s") % {"period": bilan.period.label}
+    contents = [
+        ("en-bref", _("En bref")),
+        ("par-statut", _("Projets par statut")),
+        ("par-enjeu-projets", _("Projets par enjeu")),
+        ("argent", _("L'argent")),
+        ("projets", _("Les projets")),
+        ("indicateurs", _("Indicateurs")),
+        ("rencontres", _("Rencontres tenues")),
+        ("faits-saillants", _("Faits saillants")),
+    ]
+    return render_to_string(
+        "bilan/pdf.html",
+        {
+            "bilan": bilan,
+            "lang": "en" if language.startswith("en") else "fr-CA",
+            "title": title,
+            "description": _("%(alliance)s — %(plan)s — bilan du %(start)s au %(end)s")
+            % {
+                "alliance": bilan.alliance,
+                "plan": bilan.plan_title,
+                "start": bilan.period.start.isoformat(),
+                "end": bilan.period.end.isoformat(),
+            },
+            "css": mark_safe(css),  # noqa: S308 — our stylesheet; the only text in it is CSS-escaped (css_string)
+            "filters": [(label, value) for label, value in filters if value],
+            "contents": contents,
+            "lines": list(bilan.lines()),
+            "all_highlights": list(bilan.all_highlights()),
+            "space_rollups": bilan.space_rollups,
+            "space_meetings": bilan.meetings,
+            "charts": {"sources": sources_chart(bilan), "themes": themes_chart(bilan)},
+            "document": True,
+        },
     )
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.valueMax = biggest * 1.05 if biggest > 0 else 1
-    chart.valueAxis.labels.fontName = REGULAR
-    chart.valueAxis.labels.fontSize = 7
-    chart.valueAxis.labelTextFormat = lambda value: format_money(round(value), cents=False)
-    chart.barSpacing = 1
-    for index, (_label, _values, colour) in enumerate(drawn):
-        chart.bars[index].fillColor = colour
-        chart.bars[index].strokeColor = None
-    drawing.add(chart)
-    legend = Legend()
-    legend.x, legend.y = label_width, plot_height + 50
-    legend.fontName, legend.fontSize = REGULAR, 8
-    legend.alignment = "right"
-    legend.columnMaximum = 1
-    legend.deltax = 150
-    legend.colorNamePairs = [(colour, label) for label, _values, colour in series]
-    drawing.add(legend)
-    return drawing
-
-
-def _numbered_canvas(bilan: Bilan):
-    """A canvas that writes « Bilan de l'Alliance — période — page N de M » once it knows M."""
-    from reportlab.pdfgen.canvas import Canvas
-
-    class NumberedCanvas(Canvas):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._pages = []
-
-        def showPage(self):
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            total = len(self._pages)
-            for number_, state in enumerate(self._pages, start=1):
-                self.__dict__.update(state)
-                width, _height = self._pagesize
-                self.setFont(REGULAR, 8)
-                self.setFillGray(0.35)
-                self.drawCentredString(width / 2, 28, footer_text(bilan, number_, total))
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas
 
 
 def pdf_file(bilan: Bilan):
-    """The bilan as a PDF in an anonymous temporary file (rewound, ready for FileResponse)."""
-    register_fonts()
-    from reportlab.lib import colors
-    from reportlab.lib.enums import TA_RIGHT
-    from reportlab.lib.pagesizes import LETTER
-    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
-    from reportlab.lib.units import cm
-    from reportlab.platypus import (
-        KeepTogether,
-        PageBreak,
-        Paragraph,
-        SimpleDocTemplate,
-        Spacer,
-        Table,
-        TableStyle,
-    )
-
-    styles = getSampleStyleSheet()
-    body = ParagraphStyle("body", parent=styles["BodyText"], fontName=REGULAR, fontSize=9.5, leading=12.5)
-    small = ParagraphStyle("cell", parent=body, fontSize=7.5, leading=9)
-    small_right = ParagraphStyle("cell-right", parent=small, alignment=TA_RIGHT)
-    head = ParagraphStyle("head", parent=small, fontName=BOLD)
-    head_right = ParagraphStyle("head-right", parent=head, alignment=TA_RIGHT)
-    caption = ParagraphStyle("caption", parent=body, fontName=ITALIC, fontSize=8, textColor=colors.grey)
-    title = ParagraphStyle("title", parent=styles["Title"], fontName=BOLD, spaceBefore=4 * cm)
-    headings = {
-        1: ParagraphStyle("h1", parent=styles["Heading1"], fontName=BOLD, fontSize=15),
-        2: ParagraphStyle("h2", parent=styles["Heading2"], fontName=BOLD, fontSize=12),
-    }
+    """The bilan as a tagged PDF (PDF/UA-1: structure tree, headings, table headers, /Lang, alternative text for the
+    charts) in an anonymous temporary file (rewound, ready for FileResponse)."""
+    from weasyprint import HTML
 
     handle = tempfile.TemporaryFile(suffix=".pdf")
-    document = SimpleDocTemplate(
-        handle,
-        pagesize=LETTER,
-        leftMargin=1.8 * cm,
-        rightMargin=1.8 * cm,
-        topMargin=1.8 * cm,
-        bottomMargin=2 * cm,
-        title=_("Bilan de l'Alliance — %(period)s") % {"period": bilan.period.label},
-        author=bilan.alliance,
-        lang="fr-CA",
-        initialFontName=REGULAR,  # else every page names Helvetica too
-    )
-    width = document.width
-    story = []
-    pending_chart = None
-    for block in outline(bilan):
-        if block.kind == "title":
-            story.append(Paragraph(escape(block.text), title))
-        elif block.kind == "heading":
-            story.append(Paragraph(escape(block.text), headings[min(block.level, 2)]))
-        elif block.kind == "paragraph":
-            story.append(Paragraph(escape(block.text).replace("\n", "<br/>"), body))
-        elif block.kind == "page_break":
-            story.append(PageBreak())
-        elif block.kind == "chart":
-            pending_chart = _chart(bilan, block.chart, width)
-        elif block.kind == "table":
-            t = block.table
-            scale = width / sum(t.widths)
-            data = [[Paragraph(escape(h), head_right if right else head) for h, right in zip(t.headers, t.right)]]
-            data += [
-                [Paragraph(escape(value), small_right if right else small) for value, right in zip(row, t.right)]
-                for row in t.rows
-            ]
-            table = Table(data, colWidths=[w * scale for w in t.widths], repeatRows=1)
-            style = [
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6eef5")),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor("#1f5f8b")),
-                ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.lightgrey),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("FONTNAME", (0, 0), (-1, -1), REGULAR),  # the cells are Paragraphs; this is the table's default
-                ("TOPPADDING", (0, 0), (-1, -1), 2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-                ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-            ]
-            if t.total:
-                style.append(("LINEABOVE", (0, -1), (-1, -1), 0.8, colors.black))
-            table.setStyle(TableStyle(style))
-            parts = [Paragraph(escape(t.caption), caption), table, Spacer(1, 8)]
-            if pending_chart is not None:  # a chart and its table stay on one page when they fit
-                story.append(KeepTogether([pending_chart, Spacer(1, 4)] + parts))
-                pending_chart = None
-            else:
-                story += parts
-    document.build(story, canvasmaker=_numbered_canvas(bilan))
+    HTML(string=pdf_html(bilan), base_url=FONTS.as_uri() + "/").write_pdf(handle, pdf_variant="pdf/ua-1")
     handle.seek(0)
     return handle
 

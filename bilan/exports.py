@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from bilan import export_rows, xlsx
 from bilan.selectors.bilan import Bilan
+from budget.terms import TERMS
 
 MONEY_FORMAT = xlsx.MONEY_FORMAT
 TEXT, INT, MONEY, DECIMAL, DATE = "text", "int", "money", "decimal", "date"
@@ -87,8 +88,8 @@ def _project_columns() -> tuple[tuple[str, str], ...]:
         (str(PERCENT_DONE), INT),
         (_("Personnes rejointes"), INT),
         (_("Citoyens rejoints"), INT),
-        (_("Engagé"), MONEY),
-        (_("Versé"), MONEY),
+        (str(TERMS["committed"].label), MONEY),
+        (str(TERMS["disbursed"].label), MONEY),
         (_("Faits saillants"), TEXT),
     )
 
@@ -144,17 +145,33 @@ def tables(bilan: Bilan) -> dict[str, Table]:
             )
         ),
     )
+    # The committed by decision date (sources, themes, total) and by plan year (years, total) are two columns:
+    # each row fills the one it is (budget.terms); the total fills both, the same sum (Bilan.reconciliation).
     money_rows = (
         [
-            (_("Source"), line.key, line.label, line.envelope, line.committed, line.disbursed, line.left)
+            (_("Source"), line.key, line.label, line.envelope, line.committed, None, line.disbursed, line.left)
             for line in bilan.by_source
         ]
-        + [(_("Enjeu"), line.key, line.label, None, line.committed, line.disbursed, None) for line in bilan.by_theme]
         + [
-            (_("Année du plan"), line.key, line.label, None, line.committed, line.disbursed, None)
+            (_("Enjeu"), line.key, line.label, None, line.committed, None, line.disbursed, None)
+            for line in bilan.by_theme
+        ]
+        + [
+            (_("Année du plan"), line.key, line.label, None, None, line.committed, line.disbursed, None)
             for line in bilan.by_year
         ]
-        + [(_("Total"), "", _("Total"), bilan.envelope, bilan.committed, bilan.disbursed, bilan.left)]
+        + [
+            (
+                _("Total"),
+                "",
+                _("Total"),
+                bilan.envelope,
+                bilan.committed,
+                sum((line.committed for line in bilan.by_year), Decimal("0.00")),
+                bilan.disbursed,
+                bilan.left,
+            )
+        ]
     )
     budget = Table.of(
         "budget",
@@ -163,10 +180,11 @@ def tables(bilan: Bilan) -> dict[str, Table]:
             (_("Axe"), TEXT),
             (_("Code"), TEXT),
             (_("Libellé"), TEXT),
-            (_("Enveloppe"), MONEY),
-            (_("Engagé dans la période"), MONEY),
-            (_("Versé dans la période"), MONEY),
-            (_("Reste à engager"), MONEY),
+            (str(TERMS["envelope"].label), MONEY),
+            (str(TERMS["committed"].label), MONEY),
+            (str(TERMS["committed_by_year"].label), MONEY),
+            (str(TERMS["disbursed"].label), MONEY),
+            (str(TERMS["left"].label), MONEY),
         ),
         tuple(money_rows),
     )

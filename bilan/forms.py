@@ -72,6 +72,23 @@ class PlainSelect(forms.Select):
         return format_html("<select{}>\n{}\n</select>", flatatt(final_attrs), options)
 
 
+class ProduceForm(forms.Form):
+    """« Produire le bilan », step 1: the plan year (`?annee=2014-2015`); the last complete one when none is asked."""
+
+    annee = forms.ChoiceField(label=_("Année du plan"))
+
+    def __init__(self, data, *, years, default):
+        self.years = {year.label: year for year in years}
+        data = data.copy()
+        if not data.get("annee"):
+            data["annee"] = default.label
+        super().__init__(data)
+        self.fields["annee"].choices = [(label, _("Année %(label)s") % {"label": label}) for label in self.years]
+
+    def year(self):
+        return self.years[self.cleaned_data["annee"]]
+
+
 class BilanForm(forms.Form):
     """GET form: `periode` is a plan year (`2014-2015`), `plan` (the whole plan) or `dates` (`du`, `au`)."""
 

@@ -19,6 +19,7 @@ from bilan.exports import (
     open_data_row,
 )
 from bilan.selectors.comparison import Comparison, ComparisonRow
+from budget.terms import TERMS
 
 
 def comparison_columns(comparison: Comparison) -> tuple[tuple[str, str], ...]:
@@ -26,10 +27,10 @@ def comparison_columns(comparison: Comparison) -> tuple[tuple[str, str], ...]:
         (_("Alliance"), TEXT),
         (_("Région"), TEXT),
         (_("Plan en cours"), TEXT),
-        (_("Enveloppe"), MONEY),
-        (_("Engagé"), MONEY),
-        (_("Engagé (% de l'enveloppe)"), DECIMAL),
-        (_("Versé"), MONEY),
+        (str(TERMS["envelope"].label), MONEY),
+        (str(TERMS["committed_to_date"].label), MONEY),
+        (_("Engagé à ce jour (% de l'enveloppe)"), DECIMAL),
+        (str(TERMS["disbursed"].label), MONEY),
         (_("Versé (% de l'enveloppe)"), DECIMAL),
         (_("Projets"), INT),
         *((_("Projets — %(status)s") % {"status": label}, INT) for _value, label in comparison.statuses),
@@ -37,7 +38,7 @@ def comparison_columns(comparison: Comparison) -> tuple[tuple[str, str], ...]:
         (_("Citoyens et citoyennes rejoints par les projets"), INT),
         (_("Rapports en retard"), INT),
         (_("Autres sources (effet de levier)"), MONEY),
-        (_("Effet de levier ($ par $ engagé)"), DECIMAL),
+        (_("%(leverage)s ($ par $ engagé)") % {"leverage": TERMS["leverage"].label}, DECIMAL),
     )
 
 
@@ -75,8 +76,8 @@ def comparison_xlsx_file(comparison: Comparison):
                 (
                     (_("Alliance"), TEXT),
                     (_("Enjeu"), TEXT),
-                    (_("Engagé"), MONEY),
-                    (_("Engagé (% de l'enveloppe)"), DECIMAL),
+                    (str(TERMS["committed_to_date"].label), MONEY),
+                    (_("Engagé à ce jour (% de l'enveloppe)"), DECIMAL),
                 ),
             )
             themes.extend(

@@ -6,6 +6,7 @@ app_name = "bilan"
 
 urlpatterns = [
     path("bilan/", views.bilan, name="bilan"),
+    path("bilan/produire/", views.produce, name="produce"),
     path("bilan/csv/<slug:table>/", views.bilan_csv, name="bilan-csv"),
     path("bilan/xlsx/", views.bilan_xlsx, name="bilan-xlsx"),
     path("bilan/pdf/", views.bilan_pdf, name="bilan-pdf"),

@@ -16,6 +16,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import (
     require_http_methods,
@@ -25,11 +26,13 @@ from django.views.decorators.http import (
 
 from asis.kept import Version
 from bilan import documents, exports, services
-from bilan.forms import BilanForm, ProgressImportForm
+from bilan.forms import BilanForm, ProduceForm, ProgressImportForm
 from bilan.selectors.build import bilan_page, build_bilan
+from bilan.selectors.checks import bilan_checks, last_complete_year
 from bilan.selectors.open_data import open_data as open_data_page
 from bilan.selectors.open_data import open_projects, open_totals
-from budget.access import plan_for
+from bilan.selectors.period import period_of_year
+from budget.access import figures_readers_only, plan_for
 from organisations.access import coordination_required
 from plans.access import request_plans
 from plans.models import Plan, PlanYear
@@ -136,6 +139,7 @@ def bilan(request):
             "query": f"?{query}" if query else "",
             "tables": exports.TABLE_TITLES,
             "can_import": request.user.is_coordinator and not form.plan.is_archived,  # a closed plan is read only
+            "can_produce": request.user.reads_figures,
             # the tables by space show the first SPACES_SHOWN (by name), with how many there are
             "space_rollups": report.space_rollups[:SPACES_SHOWN] if report else (),
             "space_meetings": report.meetings[:SPACES_SHOWN] if report else (),
@@ -143,6 +147,40 @@ def bilan(request):
             "page": Paginator(range(report.project_count), report.per_page).get_page(report.page) if report else None,
         },
     )
+
+
+@require_safe
+@figures_readers_only
+def produce(request):
+    """« Produire le bilan » of a plan year, for those who report to the funder (Coordination, Personnel, the
+    regional funder): choose the year (the last complete one by default), read « En bref » with the definitions of
+    its figures and what the bilan still waits for (each with a link to fix it), then download it (the PDF first).
+    A closed plan's bilan is frozen: its page serves it."""
+    plan, years, version = shown = _plan(request)
+    if _frozen_for(request, plan) is not None:
+        return redirect("bilan:bilan")
+    form = ProduceForm(request.GET, years=years, default=last_complete_year(years, timezone.localdate()))
+    context = {"form": form, "plan": plan, "tables": exports.TABLE_TITLES}
+    if form.is_valid():
+        year = form.year()
+        period = period_of_year(year)
+        context |= {
+            "year": year,
+            "query": f"?periode={year.label}",
+            "bilan": bilan_page(
+                version=version,
+                user=request.user,
+                page=1,
+                period_start=period.start,
+                period_end=period.end,
+                plan=shown[0],
+                period=period,
+                years=years,
+            ),
+            "checks": bilan_checks(plan, year),
+            "can_commit": request.user.is_coordinator and not plan.is_archived,
+        }
+    return render(request, "bilan/produce.html", context)
 
 
 @require_safe

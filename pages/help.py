@@ -58,6 +58,12 @@ GUIDES = {
             _("Guide du bailleur de fonds régional"),
             _("Pour le bailleur de fonds régional, qui compare et lit les alliances qu'il finance."),
         ),
+        # The glossary of budget.terms: each money label on a page links to its heading here
+        Guide(
+            "argent",
+            _("Définitions de l'argent"),
+            _("Ce que veut dire chaque montant : engagé, versé, reste à engager…"),
+        ),
     )
 }
 

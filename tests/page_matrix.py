@@ -58,6 +58,7 @@ OBJECTS = {
     "guide for partners": lambda: {"slug": "partenaires"},
     "guide for staff": lambda: {"slug": "personnel"},
     "guide for the regional funder": lambda: {"slug": "region"},
+    "money definitions": lambda: {"slug": "argent"},
     "guide image": lambda: {"name": "coordination-demandes"},
     "organisation of partenaire": lambda: {
         "pk": User.objects.get(username="partenaire").memberships.get().organisation_id
@@ -272,6 +273,7 @@ MATRIX = [
     ("help-guide", "guide for partners", (200, 200, 200, 200, 200)),
     ("help-guide", "guide for staff", (200, 200, 200, 200, 200)),
     ("help-guide", "guide for the regional funder", (200, 200, 200, 200, 200)),
+    ("help-guide", "money definitions", (200, 200, 200, 200, 200)),
     ("help-image", "guide image", (200, 200, 200, 200, 200)),
     ("favicon", None, (301, 301, 301, 301, 301)),
     ("set_language", None, (302, 302, 302, 302, 302)),  # POST sets the language; GET goes back
@@ -427,6 +429,7 @@ MATRIX = [
     ("object-history", "history of agreement of partenaire", (LOGIN, 403, 404, 403, 200)),
     ("object-history", "history of disbursement of partenaire", (LOGIN, 403, 404, 403, 200)),
     # The bilan and open data
+    ("bilan:produce", None, (LOGIN, 403, 403, 200, 200)),  # « Produire le bilan »: who reports to the funder
     ("bilan:bilan", None, (LOGIN, 200, 200, 200, 200)),  # a partner's bilan holds its organisations' projects only
     ("bilan:bilan-csv", "bilan table", (LOGIN, 200, 200, 200, 200)),
     ("bilan:bilan-xlsx", None, (LOGIN, 200, 200, 200, 200)),

@@ -670,7 +670,7 @@ def _bilan_to_produce(plan, today) -> Queue:
         .awaited()
         .count()
     )
-    bilan = f"{reverse('bilan:bilan')}?periode={year.label}"
+    bilan = f"{reverse('bilan:produce')}?annee={year.label}"  # « Produire le bilan » (bilan app) of that year
     row = Row(
         what=_("Bilan de l'année %(label)s") % {"label": year.label},
         url=bilan,

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from bilan.selectors.period import Period
+from budget.terms import TERMS
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,21 @@ class Filters:
 
 
 @dataclass(frozen=True)
+class Reconciliation:
+    """How the bilan's two « Engagé » add up: the committed by decision date (`total`) is the sum of its parts by
+    the plan year each commitment funds (`parts`: (label, amount), the years of the plan with money, in order),
+    plus what funds a year of another plan (`elsewhere`: a commitment carried from or into another plan)."""
+
+    total: Decimal
+    parts: tuple[tuple[str, Decimal], ...]
+    elsewhere: Decimal
+
+    @property
+    def adds_up(self) -> bool:
+        return sum((amount for _label, amount in self.parts), self.elsewhere) == self.total
+
+
+@dataclass(frozen=True)
 class Bilan:
     plan_title: str
     alliance: str
@@ -181,6 +197,18 @@ class Bilan:
             )
         )
 
+    def reconciliation(self) -> Reconciliation:
+        """The committed by decision date split by plan year (budget.terms: « Engagé (par date de décision) » and
+        « Engagé (par année du plan) »): the lines of `by_year` with money, and the rest, funding another plan's
+        year. Both come from the same commitments (decided in the period, less their reductions), so the parts add
+        up to the cent."""
+        parts = tuple((line.label, line.committed) for line in self.by_year if line.committed)
+        return Reconciliation(
+            total=self.committed,
+            parts=parts,
+            elsewhere=self.committed - sum((amount for _label, amount in parts), Decimal("0.00")),
+        )
+
     def summary_rows(self) -> list[tuple[str, object, str]]:
         """The headline figures as (label, value, kind) rows: kind is "money", "number" or "text"."""
         rows = [
@@ -203,9 +231,15 @@ class Bilan:
             (_("Citoyens et citoyennes distincts aux rencontres"), self.citizens, "number"),
             (_("Personnes rejointes par les projets"), self.people_reached, "number"),
             (_("Citoyens et citoyennes rejoints par les projets"), self.citizens_reached, "number"),
-            (_("Enveloppe"), self.envelope, "money"),
-            (_("Engagé dans la période"), self.committed, "money"),
-            (_("Versé dans la période"), self.disbursed, "money"),
-            (_("Reste à engager à la fin de la période"), self.left, "money"),
+            (str(TERMS["envelope"].label), self.envelope, "money"),
+            (str(TERMS["committed"].label), self.committed, "money"),
+        ]
+        rows += [  # the committed by plan year, which adds up to the line above (the reconciliation)
+            (f"{TERMS['committed_by_year'].label} — {label}", amount, "money")
+            for label, amount in self.reconciliation().parts
+        ]
+        rows += [
+            (str(TERMS["disbursed"].label), self.disbursed, "money"),
+            (str(TERMS["left"].label), self.left, "money"),
         ]
         return rows

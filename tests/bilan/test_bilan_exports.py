@@ -85,18 +85,22 @@ def test_csv_tables_hold_the_database_totals_to_the_cent(demo_client):
     assert response["Content-Disposition"] == 'attachment; filename="bilan-asis-2014-2015-budget.csv"'
     rows = csv_rows(response)
     sources = [r for r in rows if r["Axe"] == "Source"]
-    committed = sum(Decimal(r["Engagé dans la période"]) for r in sources)
-    disbursed = sum(Decimal(r["Versé dans la période"]) for r in sources)
+    committed = sum(Decimal(r["Engagé (par date de décision)"]) for r in sources)
+    disbursed = sum(Decimal(r["Versé"]) for r in sources)
     assert committed == db_committed(plan, year.start_date, year.end_date) == Decimal("103351.25")
     assert disbursed == db_disbursed(plan, year.start_date, year.end_date)
     total = next(r for r in rows if r["Axe"] == "Total")
-    assert Decimal(total["Engagé dans la période"]) == committed
-    assert Decimal(total["Versé dans la période"]) == disbursed
+    assert Decimal(total["Engagé (par date de décision)"]) == committed
+    assert Decimal(total["Versé"]) == disbursed
     themes = [r for r in rows if r["Axe"] == "Enjeu"]
     years = [r for r in rows if r["Axe"] == "Année du plan"]
     assert len(themes) == 6 and len(years) == 3
-    assert sum(Decimal(r["Engagé dans la période"]) for r in themes) == committed
-    assert sum(Decimal(r["Versé dans la période"]) for r in years) == disbursed
+    assert sum(Decimal(r["Engagé (par date de décision)"]) for r in themes) == committed
+    # the plan years fill the other « Engagé », by plan year: it adds up to the same total (the reconciliation)
+    assert all(r["Engagé (par date de décision)"] == "" for r in years)
+    assert sum(Decimal(r["Engagé (par année du plan)"]) for r in years) == committed
+    assert Decimal(total["Engagé (par année du plan)"]) == committed
+    assert sum(Decimal(r["Versé"]) for r in years) == disbursed
     fqis = next(r for r in sources if r["Code"] == "fqis")
     to_date = Commitment.objects.filter(
         source__plan=plan, source__code="fqis", decided_on__lte=year.end_date
@@ -104,7 +108,7 @@ def test_csv_tables_hold_the_database_totals_to_the_cent(demo_client):
     assert Decimal(fqis["Reste à engager"]) == Decimal("467136.00") - to_date
 
     projects = csv_rows(client.get(asis_url("bilan:bilan-csv", "projets"), YEAR))
-    assert sum(Decimal(r["Engagé"]) for r in projects) == committed
+    assert sum(Decimal(r["Engagé (par date de décision)"]) for r in projects) == committed
     assert sum(Decimal(r["Versé"]) for r in projects) == disbursed
     assert {r["Projet"] for r in projects} >= {"Accompagnement-transport des aînés"}
 
@@ -126,7 +130,7 @@ def test_xlsx_has_one_sheet_per_part_and_the_totals_of_the_page(demo_client):
 
     budget = workbook["Budget"]
     assert budget.freeze_panes == "A2"
-    assert budget.auto_filter.ref == f"A1:G{budget.max_row}"
+    assert budget.auto_filter.ref == f"A1:H{budget.max_row}"
     assert budget.column_dimensions["C"].width > 20
     header = [c.value for c in budget[1]]
     rows = [dict(zip(header, (c.value for c in row))) for row in budget.iter_rows(min_row=2)]
@@ -136,8 +140,8 @@ def test_xlsx_has_one_sheet_per_part_and_the_totals_of_the_page(demo_client):
     assert isinstance(money_cell.value, (int, float))
 
     # Over the whole plan, the rule equals the running totals: current commitments, payments with corrections.
-    committed = sum(money(r["Engagé dans la période"]) for r in sources)
-    disbursed = sum(money(r["Versé dans la période"]) for r in sources)
+    committed = sum(money(r["Engagé (par date de décision)"]) for r in sources)
+    disbursed = sum(money(r["Versé"]) for r in sources)
     db = FundingSource.objects.filter(plan=Plan.objects.current()).totals()
     assert committed == db["committed"] == Decimal("228051.25")
     assert disbursed == db["disbursed"]
@@ -148,7 +152,7 @@ def test_xlsx_has_one_sheet_per_part_and_the_totals_of_the_page(demo_client):
     projects = workbook["Projets"]
     header = [c.value for c in projects[1]]
     rows = [dict(zip(header, (c.value for c in row))) for row in projects.iter_rows(min_row=2)]
-    assert sum(money(r["Engagé"]) for r in rows) == committed
+    assert sum(money(r["Engagé (par date de décision)"]) for r in rows) == committed
     assert sum(money(r["Versé"]) for r in rows) == disbursed
     indicators = workbook["Indicateurs"]
     assert [c.value for c in indicators[1]][:3] == ["ID projet", "Projet", "ID indicateur"]
@@ -172,7 +176,7 @@ def test_a_partners_exports_hold_only_its_organisations_projects(demo_client):
     assert indicator_projects <= own
     # Its money: only its projects' commitments.
     budget = csv_rows(client.get(asis_url("bilan:bilan-csv", "budget"), {"periode": "plan"}))
-    committed = sum(Decimal(r["Engagé dans la période"]) for r in budget if r["Axe"] == "Source")
+    committed = sum(Decimal(r["Engagé (par date de décision)"]) for r in budget if r["Axe"] == "Source")
     assert committed == Commitment.objects.filter(project__in=own).aggregate(t=Sum(Commitment.CURRENT))["t"]
 
 

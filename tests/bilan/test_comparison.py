@@ -333,21 +333,23 @@ def test_the_xlsx_holds_the_figures_as_numbers(client, region):
         "Région",
         "Plan en cours",
         "Enveloppe",
-        "Engagé",
-        "Engagé (% de l'enveloppe)",
+        "Engagé à ce jour",
+        "Engagé à ce jour (% de l'enveloppe)",
         "Versé",
         "Versé (% de l'enveloppe)",
     )
     by_name = {row[0]: dict(zip(header, row)) for row in rows[1:]}
     assert set(by_name) == {"Alliance du Nord", "Alliance du Sud", "Total des alliances que vous financez"}
     north_row = by_name["Alliance du Nord"]
-    assert north_row["Engagé"] == pytest.approx(19900.33) and isinstance(north_row["Engagé"], float)
+    assert north_row["Engagé à ce jour"] == pytest.approx(19900.33) and isinstance(north_row["Engagé à ce jour"], float)
     assert north_row["Versé"] == pytest.approx(7500.25)
     assert north_row["Projets"] == 4 and isinstance(north_row["Projets"], int)
     assert north_row["Rapports en retard"] == 1
     assert north_row["Personnes rejointes par les projets"] == 55
-    assert by_name["Total des alliances que vous financez"]["Engagé"] == pytest.approx(27400.33)
-    assert by_name["Total des alliances que vous financez"]["Engagé (% de l'enveloppe)"] == pytest.approx(16.12)
+    assert by_name["Total des alliances que vous financez"]["Engagé à ce jour"] == pytest.approx(27400.33)
+    assert by_name["Total des alliances que vous financez"]["Engagé à ce jour (% de l'enveloppe)"] == pytest.approx(
+        16.12
+    )
     assert sheet["E2"].number_format == '#,##0.00 "$"'  # money with two decimals
     themes = list(book["Enjeux"].iter_rows(values_only=True))
     assert ("Alliance du Nord", "Alimentation", pytest.approx(7900.33), pytest.approx(6.58)) in [

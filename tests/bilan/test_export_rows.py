@@ -148,11 +148,11 @@ def test_the_xlsx_of_many_chunks_holds_every_project_and_the_database_money_to_t
             paid.get(row["disbursement__commitment__project"], Decimal("0")) + row["t"]
         )
     for row in rows:  # each project's money, to the cent
-        assert cents(row["Engagé"]) == cents(committed.get(row["ID projet"])), row["ID projet"]
+        assert cents(row["Engagé (par date de décision)"]) == cents(committed.get(row["ID projet"])), row["ID projet"]
         assert cents(row["Versé"]) == cents(paid.get(row["ID projet"])), row["ID projet"]
-    assert sum(cents(r["Engagé"]) for r in rows) == db_committed(odd_demo, start, end)
+    assert sum(cents(r["Engagé (par date de décision)"]) for r in rows) == db_committed(odd_demo, start, end)
     assert sum(cents(r["Versé"]) for r in rows) == db_disbursed(odd_demo, start, end)
-    money = sheet.cell(row=2, column=header.index("Engagé") + 1)
+    money = sheet.cell(row=2, column=header.index("Engagé (par date de décision)") + 1)
     assert money.number_format == '#,##0.00 "$"' and isinstance(money.value, (int, float))
 
     formula = next(r for r in rows if r["Projet"].startswith("="))

@@ -104,30 +104,78 @@ def total_row(sources) -> tuple[str, ...]:
 # ---------------------------------------------------------------- the demo
 
 
+def structure(pdf: bytes) -> tuple[dict, list[tuple[str, str]]]:
+    """The PDF's catalogue and its structure tree as (tag, alternative text) in reading order."""
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    root = reader.trailer["/Root"]
+    tags = []
+
+    def walk(node):
+        node = node.get_object()
+        if isinstance(node, pypdf.generic.ArrayObject):
+            for child in node:
+                walk(child)
+            return
+        if not isinstance(node, pypdf.generic.DictionaryObject):
+            return  # a marked-content id
+        if "/S" in node:
+            tags.append((str(node["/S"]), str(node.get("/Alt", ""))))
+        if "/K" in node:
+            walk(node["/K"])
+
+    walk(root["/StructTreeRoot"])
+    return root, tags
+
+
 def test_pdf_of_the_demo_year(demo_client):
+    """A tagged PDF (PDF/UA-1): structure tree, language fr-CA, marked; a cover and a table of contents; headings,
+    table headers and the charts' alternative text in the tags; every figure to the cent."""
     plan = Plan.objects.select_related("alliance").get(alliance__acronym="ASIS")
     year = plan.years.get(number=2)
     response = demo_client("personnel").get(asis_url("bilan:bilan-pdf"), YEAR)
     assert response["Content-Disposition"] == 'attachment; filename="bilan-asis-2014-2015.pdf"'
-    pages = pdf_pages(response)
+    content = body(response)
+    reader = pypdf.PdfReader(io.BytesIO(content))
+    pages = [flat(page.extract_text()) for page in reader.pages]
     assert len(pages) >= 3
     for number, text in enumerate(pages, start=1):
         assert text.endswith(f"Bilan de l'Alliance — 2014-2015 — page {number} de {len(pages)}"), number
-    text = " ".join(pages)
-    assert "Produit le " in text and "Premier jour : le 1er avril 2014" in text
 
+    root, tags = structure(content)
+    assert root["/Lang"] == "fr-CA" and bool(root["/MarkInfo"]["/Marked"])
+    assert reader.metadata.title == "Bilan de l'Alliance — 2014-2015" and reader.metadata.author == "ASIS"
+    names = [tag for tag, _alt in tags]
+    assert names.count("/H1") == 1 and names.count("/H2") >= 8 and "/TH" in names and "/Caption" in names
+    figures = [alt for tag, alt in tags if tag == "/Figure"]
+    assert len(figures) == 2 and all("$" in alt for alt in figures)  # each chart described with its figures
+    assert "Pauvreté et défavorisation" in figures[1]
+
+    # The cover: alliance, plan, year, its days, the date produced and the key figures; then the contents.
+    cover, contents = pages[0], pages[1]
+    assert cover.startswith("ASIS — Plan ")
+    assert "Bilan 2014-2015" in cover and "Du 1er avril 2014 au 31 mars 2015" in cover and "Produit le " in cover
+    assert "Engagé (par date de décision) 103 351,25 $" in cover and "Versé 76 350,75 $" in cover
+    assert "Sommaire" in contents and re.search(r"L'argent \.* ?\d", contents)
+    assert "Engagé (par année du plan)" in contents  # the definitions of the money words
+
+    text = " ".join(pages)
     sources = expected_sources(year.start_date, year.end_date)
     for row in sources + [total_row(sources)]:
         assert " ".join(row) in text, row
     assert total_row(sources)[1:4] == ("502 136,00 $", "103 351,25 $", "76 350,75 $")
-    # The charts (axis in dollars, legend) come before their tables.
-    assert text.index("Engagé à la fin de la période") < text.index(
+    # the two « Engagé » reconciled to the cent
+    assert (
+        "103 351,25 $ engagés par date de décision dans la période = 81 850,75 $ pour l'année 2014-2015 du plan "
+        "+ 21 500,50 $ pour l'année 2015-2016 du plan" in text
+    )
+    # The charts' descriptions come before their tables.
+    assert text.index("Par source de financement : engagé à la fin de la période") < text.index(
         "Fonds québécois d'initiatives sociales (FQIS) 467 136,00 $"
     )
-    assert "Versé dans la période" in text and "400 000 $" in text
     # Projects: every project of the year, with its lead, status and money.
     assert squeezed("Accompagnement-transport des aînés") in squeezed(text)
     assert "Faits saillants" in text and "Un réseau de 22 bénévoles chauffeurs." in text
+    assert ",00 personnes" not in text and "Du le" not in text
 
 
 def test_docx_of_the_demo_plan(demo_client):
@@ -174,7 +222,7 @@ def test_docx_of_the_demo_plan(demo_client):
         "Statut",
         "Avancement (%)",
         "Personnes rejointes",
-        "Engagé",
+        "Engagé (par date de décision)",
         "Versé",
     ]
     committed = sum(
@@ -296,4 +344,7 @@ def test_the_pdf_prints_names_beyond_windows_1252_with_an_embedded_font(client, 
         for page in reader.pages
         for font in (page["/Resources"].get("/Font") or {}).values()
     }
-    assert fonts and all("DejaVuSansCondensed" in name for name in fonts), fonts  # embedded subsets, no Helvetica
+    # embedded subsets (« ABCDEF+ »): the bilan's own DejaVu Sans Condensed (named by its CSS family, ASIS Sans), and
+    # DejaVu again for a sign it lacks; never a base-14 font such as Helvetica, which is not embedded
+    assert fonts and all("+" in name and ("ASIS-Sans" in name or "DejaVu" in name) for name in fonts), fonts
+    assert any("ASIS-Sans" in name for name in fonts)

@@ -52,7 +52,7 @@ def test_the_bilan_to_produce_is_the_last_year_ended(client, cast, current, them
     row = bilan.rows[0]
     assert row.what == f"Bilan de l'année {last.label}" and row.when == last.end_date
     assert row.detail == "1 rapport de l'année encore attendu"
-    assert row.action.url == f"{reverse('bilan:bilan')}?periode={last.label}"
+    assert row.action.url == f"{reverse('bilan:produce')}?annee={last.label}"
     assert client.get(row.action.url).status_code == 200
 
 
