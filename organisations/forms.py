@@ -30,7 +30,7 @@ def check_new_password(form: forms.Form, data: dict, *, email: str) -> None:
     password1, password2 = data.get("password1"), data.get("password2")
     if password1 and password2 and password1 != password2:
         form.add_error("password2", _("Les deux mots de passe ne concordent pas."))
-    elif password1:
+    if password1:  # judged even when the two differ: every error of the form is told at once (issue 23)
         user = User(
             username=data.get("username", ""),
             first_name=data.get("first_name", ""),

@@ -313,7 +313,7 @@ class ReviewRecommendForm(forms.Form):
         error_messages={"required": _("Indiquez les motifs de la recommandation.")},
         help_text=_("Pour une recommandation avec conditions, énumérez les conditions."),
     )
-    recommended_amount = MoneyField(label=_("Montant recommandé (facultatif)"), required=False, min_value=0)
+    recommended_amount = MoneyField(label=_("Montant recommandé"), required=False, min_value=0)
 
 
 class ReviewRecommendDraftForm(ReviewRecommendForm):
@@ -351,7 +351,7 @@ class BoardDecisionForm(forms.Form):
         },
     )
     granted_amount = MoneyField(
-        label=_("Montant accordé (facultatif)"),
+        label=_("Montant accordé"),
         required=False,
         min_value=0,
         help_text=_("Pour un projet accepté seulement."),
