@@ -279,6 +279,11 @@ MATRIX = [
     ("login", None, (200, 302, 302, 302, 302)),
     ("logout", None, (405, 405, 405, 405, 405)),
     ("privacy:signup", None, (200, 302, 302, 302, 302)),
+    # the sign-up's later steps: before the first is answered, back to it (tests/privacy/test_signup.py walks them)
+    ("privacy:signup-organisation", None, (302, 302, 302, 302, 302)),
+    ("privacy:signup-person", None, (302, 302, 302, 302, 302)),
+    ("privacy:signup-consents", None, (302, 302, 302, 302, 302)),
+    ("privacy:signup-review", None, (302, 302, 302, 302, 302)),
     ("password_reset", None, (200, 200, 200, 200, 200)),
     ("password_reset_done", None, (200, 200, 200, 200, 200)),
     ("password_reset_confirm", "password reset link", (200, 200, 200, 200, 200)),  # an invalid link says so
