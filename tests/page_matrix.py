@@ -393,6 +393,10 @@ MATRIX = [
     ("projects:report-create", "public project of partenaire", (LOGIN, 200, 404, 403, 403)),
     ("projects:report-create", "project of partenaire2", (LOGIN, 404, 200, 403, 403)),
     ("projects:report-create-final", "public project of partenaire", (LOGIN, 200, 404, 403, 403)),
+    # « Vérifier avant de déposer »: the lead's draft; with none (the demo's), back to the form
+    ("projects:report-review", "public project of partenaire", (LOGIN, 302, 404, 403, 403)),
+    ("projects:report-review", "project of partenaire2", (LOGIN, 404, 302, 403, 403)),
+    ("projects:report-review-final", "public project of partenaire", (LOGIN, 302, 404, 403, 403)),
     ("projects:report-detail", "report of partenaire", (LOGIN, 200, 404, 200, 200)),
     ("projects:report-detail", "report of another", (LOGIN, 404, 404, 200, 200)),
     ("projects:report-attachment-add", "report of partenaire", (LOGIN, 405, 405, 405, 405)),
