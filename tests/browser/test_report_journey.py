@@ -48,20 +48,21 @@ def test_a_partner_files_a_progress_report(live_server, page, axe, demo, tmp_pat
     page.get_by_label("Dépenses à ce jour").fill("9 875,40")
     violations = axe(page)
     assert violations == [], describe(violations)
-    # A draft first: kept as typed (even the figure to fix), not filed, not seen by the coordination
-    page.get_by_role("button", name="Enregistrer le brouillon").click()
-    expect(page.get_by_test_id("draft-status")).to_be_visible()
-    expect(page.get_by_label("Dont citoyens et citoyennes")).to_have_value("120")
-    assert not ProgressReport.objects.filter(deadline=deadline).exists()
     page.get_by_role("button", name="Vérifier avant de déposer").click()
 
     summary = page.locator("[data-error-summary]")
     expect(summary).to_contain_text("ne peuvent être plus nombreux")
     expect(summary).to_be_focused()
+    expect(page.get_by_label("Dont citoyens et citoyennes")).to_have_value("120")  # kept as typed
     assert not ProgressReport.objects.filter(deadline=deadline).exists()
     violations = axe(page)
     assert violations == [], describe(violations)
     page.get_by_label("Dont citoyens et citoyennes").fill("30")
+    # A draft: kept, not filed, not seen by the coordination; found again on the form
+    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    expect(page.get_by_test_id("draft-status")).to_be_visible()
+    expect(page.get_by_label("Dont citoyens et citoyennes")).to_have_value("30")
+    assert not ProgressReport.objects.filter(deadline=deadline).exists()
     page.get_by_role("button", name="Vérifier avant de déposer").click()
 
     page.wait_for_url(f"**/projets/{project.pk}/rapports/nouveau/verifier/")
