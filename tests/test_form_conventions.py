@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from organisations.models import Organisation
 from tests.fuzzing import demo_clients, is_html, matrix_urls, page_forms
 from tests.page_matrix import FORMS_WITH_ERRORS, page_url
 
@@ -19,6 +20,7 @@ OPTIONAL = "(facultatif)"
 ERRORS_SHOWN = re.compile(r'class="[^"]*\b(is-invalid|invalid-feedback|errorlist)\b')
 # Inputs whose label is not a question: a box ticked or not, a button, a hidden value
 UNMARKED_TYPES = {"checkbox", "radio", "hidden", "submit", "button", "reset", "image"}
+NOT_ASKED = {"hidden", "submit", "button", "reset", "image"}  # a form of only these is a button, not a question
 
 
 class _Page(HTMLParser):
@@ -152,7 +154,7 @@ def test_every_form_sent_empty_shows_the_error_summary_linked_to_its_fields():
             if (
                 form["method"] != "post"
                 or form["path"] != path
-                or not any(f["type"] not in UNMARKED_TYPES for f in form["fields"])
+                or not any(f["type"] not in NOT_ASKED for f in form["fields"])
             ):
                 continue
             answer = clients[role].post(path, _empty(form))
@@ -178,16 +180,19 @@ def test_every_form_sent_empty_shows_the_error_summary_linked_to_its_fields():
 
 @pytest.mark.django_db
 def test_the_summary_names_every_error_at_once_with_its_field(client):
-    """The sign-up sent with a password too short and unconfirmed: both errors are told in one answer (one validation
-    pass), each linked to its field and named by its label."""
+    """A step of the sign-up sent with a username taken, an e-mail that is none and no name: the three errors are
+    told in one answer (one validation pass), each linked to its field and named by its label."""
     from tests.page_matrix import actual_matrix
 
     actual_matrix()
-    response = client.post(page_url("privacy:signup", None), {"password1": "abc", "password2": "abd"})
-    content = response.content.decode()
+    client.post(page_url("privacy:signup", None), {"choice": "join"})
+    client.post(page_url("privacy:signup-organisation", None), {"join": Organisation.objects.approved().first().pk})
+    response = client.post(
+        page_url("privacy:signup-person", None), {"username": "partenaire", "first_name": "Denise", "email": "non"}
+    )
+    content = response.content.decode().replace("&#x27;", "'")
     page = parse(response)
-    assert page.summaries == 1
-    assert "Il y a un problème" in content
-    assert "#id_password1" in page.summary_links and "#id_password2" in page.summary_links
-    assert "Les deux mots de passe ne concordent pas." in content
-    assert "Ce mot de passe est trop court." in content
+    assert page.summaries == 1 and "Il y a un problème" in content
+    assert {"#id_username", "#id_last_name", "#id_email"} <= set(page.summary_links)
+    assert "Nom d'utilisateur : Ce nom d'utilisateur est déjà pris." in content
+    assert 'value="Denise"' in content  # what was typed stays
