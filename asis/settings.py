@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # Django's widget templates, for FORM_RENDERER below
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
@@ -219,6 +220,10 @@ STORAGES = {
         )
     },
 }
+
+# Widgets render through TEMPLATES, so templates/django/forms/ overrides a widget's template in one place (the empty
+# choice of every select says « Choisir… », not « --------- »).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

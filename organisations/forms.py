@@ -30,7 +30,7 @@ def check_new_password(form: forms.Form, data: dict, *, email: str) -> None:
     password1, password2 = data.get("password1"), data.get("password2")
     if password1 and password2 and password1 != password2:
         form.add_error("password2", _("Les deux mots de passe ne concordent pas."))
-    elif password1:
+    if password1:  # judged even when the two differ: every error of the form is told at once (issue 23)
         user = User(
             username=data.get("username", ""),
             first_name=data.get("first_name", ""),
@@ -43,11 +43,68 @@ def check_new_password(form: forms.Form, data: dict, *, email: str) -> None:
             form.add_error("password1", error)
 
 
-class SignupForm(forms.Form):
-    """The person; then, as the choice says, a new organisation or one to join."""
+# Sign-up, one question per page (issue 23, item 4; GOV.UK « one thing per page »): the choice, then only the block it
+# calls for, then the person, then (privacy app) the consents and the review where the password is chosen. Each step
+# is a form of its own, so each says what it requires and reports all its errors at once.
+NEW, JOIN = "new", "join"
 
-    NEW, JOIN = "new", "join"
 
+class SignupChoiceForm(forms.Form):
+    choice = forms.ChoiceField(
+        label=_("Votre organisation est-elle déjà inscrite au portail?"),
+        widget=forms.RadioSelect,
+        choices=[
+            (NEW, _("Non : j'inscris une nouvelle organisation")),
+            (JOIN, _("Oui : je demande à joindre une organisation déjà inscrite")),
+        ],
+        error_messages={"required": _("Choisissez : une nouvelle organisation ou une organisation déjà inscrite.")},
+    )
+
+
+class SignupNewOrganisationForm(forms.Form):
+    org_name = forms.CharField(
+        label=_("Nom de l'organisation"),
+        max_length=200,
+        error_messages={"required": _("Indiquez le nom de l'organisation.")},
+    )
+    org_kind = forms.ChoiceField(
+        label=_("Type"),
+        choices=[("", _("Choisir un type d'organisation"))] + Organisation.Kind.choices,
+        error_messages={"required": _("Indiquez le type d'organisation.")},
+    )
+    org_sector = forms.CharField(label=_("Secteur d'activité"), max_length=120, required=False)
+    org_address = forms.CharField(label=_("Adresse"), max_length=200, required=False)
+    org_city = forms.CharField(label=_("Ville"), max_length=100, required=False, initial="Rouyn-Noranda")
+    org_postal_code = forms.CharField(label=_("Code postal"), max_length=10, required=False)
+    org_phone = forms.CharField(label=_("Téléphone"), max_length=40, required=False)
+    org_email = forms.EmailField(label=_("Courriel de l'organisation"), required=False)
+
+    def clean_org_name(self):
+        name = self.cleaned_data["org_name"].strip()
+        if name and Organisation.objects.filter(name__iexact=name).exists():
+            raise forms.ValidationError(_("Une organisation porte déjà ce nom : demandez plutôt à la joindre."))
+        return name
+
+    def organisation_data(self) -> dict:
+        return {key.removeprefix("org_"): value for key, value in self.cleaned_data.items()}
+
+
+class SignupJoinForm(forms.Form):
+    join = forms.ModelChoiceField(
+        label=_("Organisation à joindre"),
+        queryset=Organisation.objects.approved(),
+        empty_label=_("Choisir une organisation"),
+        error_messages={"required": _("Choisissez l'organisation à joindre.")},
+    )
+    message = FreeTextField(
+        label=_("Message à la coordination"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Votre rôle dans l'organisation, par exemple."),
+    )
+
+
+class SignupPersonForm(forms.Form):
     username = forms.CharField(
         label=_("Nom d'utilisateur"),
         max_length=150,
@@ -56,6 +113,18 @@ class SignupForm(forms.Form):
     first_name = forms.CharField(label=_("Prénom"), max_length=150)
     last_name = forms.CharField(label=_("Nom"), max_length=150)
     email = forms.EmailField(label=_("Courriel"))
+
+    def clean_username(self):
+        username = User.normalize_username(self.cleaned_data["username"])
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("Ce nom d'utilisateur est déjà pris."))
+        return username
+
+
+class SignupPasswordForm(forms.Form):
+    """The password, asked last (on the review page) so that no step keeps it: it is judged against the person's
+    answers (a password close to the username, name or e-mail is refused)."""
+
     password1 = forms.CharField(
         label=_("Mot de passe"),
         strip=False,
@@ -69,62 +138,15 @@ class SignupForm(forms.Form):
         max_length=PASSWORD_MAX_LENGTH,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
-    choice = forms.ChoiceField(
-        label=_("Votre organisation"),
-        widget=forms.RadioSelect,
-        initial=NEW,
-        choices=[(NEW, _("J'inscris une nouvelle organisation")), (JOIN, _("Je joins une organisation déjà inscrite"))],
-    )
-    # A new organisation
-    org_name = forms.CharField(label=_("Nom de l'organisation"), max_length=200, required=False)
-    org_kind = forms.ChoiceField(
-        label=_("Type"), choices=[("", "---------")] + Organisation.Kind.choices, required=False
-    )
-    org_sector = forms.CharField(label=_("Secteur d'activité"), max_length=120, required=False)
-    org_address = forms.CharField(label=_("Adresse"), max_length=200, required=False)
-    org_city = forms.CharField(label=_("Ville"), max_length=100, required=False, initial="Rouyn-Noranda")
-    org_postal_code = forms.CharField(label=_("Code postal"), max_length=10, required=False)
-    org_phone = forms.CharField(label=_("Téléphone"), max_length=40, required=False)
-    org_email = forms.EmailField(label=_("Courriel de l'organisation"), required=False)
-    # An existing organisation
-    join = forms.ModelChoiceField(
-        label=_("Organisation à joindre"), queryset=Organisation.objects.approved(), required=False
-    )
-    message = FreeTextField(
-        label=_("Message à la coordination"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Votre rôle dans l'organisation, par exemple."),
-    )
 
-    def clean_username(self):
-        username = User.normalize_username(self.cleaned_data["username"])
-        if User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError(_("Ce nom d'utilisateur est déjà pris."))
-        return username
-
-    def clean_org_name(self):
-        name = self.cleaned_data["org_name"].strip()
-        if name and Organisation.objects.filter(name__iexact=name).exists():
-            raise forms.ValidationError(_("Une organisation porte déjà ce nom : demandez plutôt à la joindre."))
-        return name
+    def __init__(self, *args, person: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
 
     def clean(self):
         data = super().clean()
-        check_new_password(self, data, email=data.get("email", ""))
-        if data.get("choice") == self.NEW:
-            if not data.get("org_name") and "org_name" not in self.errors:
-                self.add_error("org_name", _("Indiquez le nom de l'organisation."))
-            if not data.get("org_kind"):
-                self.add_error("org_kind", _("Indiquez le type d'organisation."))
-        elif data.get("choice") == self.JOIN and not data.get("join") and "join" not in self.errors:
-            self.add_error("join", _("Choisissez l'organisation à joindre."))
+        check_new_password(self, {**self.person, **data}, email=self.person.get("email", ""))
         return data
-
-    def organisation_data(self) -> dict | None:
-        if self.cleaned_data["choice"] != self.NEW:
-            return None
-        return {key.removeprefix("org_"): value for key, value in self.cleaned_data.items() if key.startswith("org_")}
 
 
 class OrganisationForm(forms.ModelForm):

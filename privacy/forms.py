@@ -4,7 +4,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from asis.forms import DateField, FreeTextField, bound_dates, bounded_texts
-from organisations.forms import SignupForm as AccountSignupForm
 from privacy.models import ConfidentialityIncident, PrivacyRequest
 from privacy.policy import USER_PURPOSES
 
@@ -31,21 +30,11 @@ class ConsentsForm(forms.Form):
         return {name.removeprefix("consent_") for name, value in self.cleaned_data.items() if value}
 
 
-class SignupForm(AccountSignupForm):
-    """The sign-up form of the organisations app, with one unticked box per purpose a partner may agree to."""
+class SignupConsentsForm(ConsentsForm):
+    """The sign-up's step of consents: one unticked box per purpose a partner may agree to."""
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields.update(consent_fields(USER_PURPOSES))
-
-    def consent_names(self) -> list[str]:
-        return [name for name in self.fields if name.startswith("consent_")]
-
-    def consent_bound_fields(self):
-        return [self[name] for name in self.consent_names()]
-
-    def consents(self) -> set[str]:
-        return {name.removeprefix("consent_") for name in self.consent_names() if self.cleaned_data.get(name)}
+        super().__init__(*args, purposes=USER_PURPOSES, **kwargs)
 
 
 class PrivacyRequestForm(forms.Form):

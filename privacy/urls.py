@@ -6,7 +6,12 @@ app_name = "privacy"
 
 urlpatterns = [
     # Sign-up: an account, its organisation or request to join one, and its consents
+    # Sign-up in steps (its answers kept in the session until the review sends them)
     path("inscription/", views.signup, name="signup"),
+    path("inscription/organisation/", views.signup_organisation, name="signup-organisation"),
+    path("inscription/vous/", views.signup_person, name="signup-person"),
+    path("inscription/consentements/", views.signup_consents, name="signup-consents"),
+    path("inscription/verifier/", views.signup_review, name="signup-review"),
     # Privacy (Law 25): the public page, a person's consents, Coordination's register
     path("confidentialite/", views.privacy_policy, name="privacy-policy"),
     path("confidentialite/mes-consentements/", views.my_consents, name="my-consents"),

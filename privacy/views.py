@@ -1,6 +1,7 @@
 """Privacy pages (Law 25): sign-up with its consents, the public policy, « Mes consentements », and
 Coordination's register of requests, people, exports, corrections, erasures and confidentiality incidents."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
@@ -8,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from asis import throttle
 from asis.forms import add_service_error, search_text
 from organisations.access import coordination_required
+from organisations.forms import JOIN, NEW, SignupPasswordForm
 from organisations.models import Citizen
 from privacy import policy, selectors, services
 from privacy.forms import (
@@ -24,63 +27,181 @@ from privacy.forms import (
     PrivacyRequestCloseForm,
     PrivacyRequestForm,
     RectifyForm,
-    SignupForm,
 )
 from privacy.models import REQUEST_DAYS, ConfidentialityIncident, Consent, PrivacyRequest
+from privacy.signup import REVIEW, STEPS, TITLES, SignupAnswers, previous_step, step_url
 
 # Sign-up: the account and its consents -------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
-def signup(request):
+def _signup_page(request, step: str, answers: SignupAnswers, **context):
+    back_to_review = request.GET.get("retour") == REVIEW
+    previous = previous_step(step)
+    return render(
+        request,
+        "privacy/signup_review.html" if step == "review" else "privacy/signup_step.html",
+        {
+            "step": step,
+            "title": TITLES[step],
+            "number": (*STEPS, "review").index(step) + 1,
+            "steps": len(STEPS) + 1,
+            "choice": answers.choice,
+            "back_url": (
+                step_url("review")
+                if back_to_review and step != "review"
+                else (step_url(previous) if previous else reverse("login"))
+            ),
+            "back_to_review": back_to_review,
+            **context,
+        },
+    )
+
+
+def _signup_step(request, step: str):
+    """One step of the sign-up: its answers are kept in the session, then the next step (or, from a « Modifier » link,
+    the review). A step asked before the ones it depends on sends back to the first one not answered."""
     if request.user.is_authenticated:
         return redirect("home")
-    form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and not throttle.client_allowed(request, "signup"):
-        # Per client, not per address: the refusal says nothing about anyone's account.
-        form.add_error(
-            None, _("Trop d'inscriptions depuis votre réseau au cours de la dernière heure : réessayez plus tard.")
-        )
-    elif request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            user = services.account_register_with_consents(
-                username=data["username"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                email=data["email"],
-                password=data["password1"],
-                organisation=form.organisation_data(),
-                join=data["join"] if data["choice"] == SignupForm.JOIN else None,
-                message=data["message"],
-                consents=form.consents(),
+    answers = SignupAnswers(request.session)
+    missing = answers.first_missing()
+    if missing is not None and STEPS.index(missing) < STEPS.index(step):
+        return redirect(step_url(missing))
+    form = answers.form(step, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        answers.keep(step, form)
+        missing = answers.first_missing()
+        if request.GET.get("retour") == REVIEW:
+            return redirect(step_url(missing, back_to_review=True) if missing else step_url("review"))
+        return redirect(step_url(STEPS[STEPS.index(step) + 1] if step != STEPS[-1] else "review"))
+    return _signup_page(request, step, answers, form=form)
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    return _signup_step(request, "choice")
+
+
+@require_http_methods(["GET", "POST"])
+def signup_organisation(request):
+    return _signup_step(request, "organisation")
+
+
+@require_http_methods(["GET", "POST"])
+def signup_person(request):
+    return _signup_step(request, "person")
+
+
+@require_http_methods(["GET", "POST"])
+def signup_consents(request):
+    return _signup_step(request, "consents")
+
+
+@require_http_methods(["GET", "POST"])
+def signup_review(request):
+    """« Vérifier et envoyer »: every answer with its « Modifier » link, and the password. Nothing is saved before
+    this page is sent; then every step is judged again, the account made as before (services) and the answers
+    forgotten."""
+    if request.user.is_authenticated:
+        return redirect("home")
+    answers = SignupAnswers(request.session)
+    missing = answers.first_missing()
+    if missing is not None:
+        return redirect(step_url(missing))
+    person_form = answers.form("person")
+    person = person_form.data if person_form.is_bound else {}
+    form = SignupPasswordForm(request.POST or None, person=dict(person.items()))
+    if request.method == "POST" and form.is_valid():
+        invalid = answers.first_invalid()
+        if invalid is not None:
+            # Taken in the meantime (a username, an organisation's name): the step shows it with its error.
+            messages.error(request, _("Une réponse ne convient plus : corrigez-la, puis revenez vérifier."))
+            return redirect(step_url(invalid[0], back_to_review=True))
+        if not throttle.client_allowed(request, "signup"):
+            # Per client, not per address: the refusal says nothing about anyone's account.
+            form.add_error(
+                None, _("Trop d'inscriptions depuis votre réseau au cours de la dernière heure : réessayez plus tard.")
             )
-        except ValidationError as error:
-            add_service_error(form, error)
         else:
-            auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            if data["choice"] == SignupForm.NEW:
-                organisation = user.memberships.get().organisation
-                messages.success(
-                    request,
-                    _(
-                        "Bienvenue! Votre compte est créé et « %(name)s » est inscrite. La coordination de l'Alliance "
-                        "doit approuver l'organisation : d'ici là, vous pouvez préparer des brouillons, mais rien "
-                        "soumettre. Vous recevrez un courriel dès sa décision."
-                    )
-                    % {"name": organisation.name},
-                )
-                return redirect(organisation)
-            messages.success(
-                request,
-                _(
-                    "Bienvenue! Votre compte est créé et votre demande pour joindre « %(name)s » est transmise. "
-                    "La coordination de l'Alliance doit l'approuver; vous recevrez un courriel dès sa décision."
-                )
-                % {"name": data["join"].name},
+            user = _signup_register(request, answers, form)
+            if user is not None:
+                return _signup_welcome(request, answers, user)
+    consents = answers.form("consents")
+    return _signup_page(
+        request,
+        "review",
+        answers,
+        form=form,
+        organisation_rows=_answers_shown(answers.form("organisation")),
+        person_rows=_answers_shown(person_form),
+        consents=[consents[name].label for name, value in _cleaned(consents).items() if value],
+    )
+
+
+def _cleaned(form) -> dict:
+    form.is_valid()  # the kept answers, read as the form reads them (a step no longer valid is judged on sending)
+    return getattr(form, "cleaned_data", {})
+
+
+def _answers_shown(form) -> list[tuple[str, str]]:
+    """(label, answer) of each field answered, as the person reads it: a choice by its label, not its code."""
+    cleaned, rows = _cleaned(form), []
+    for name, field in form.fields.items():
+        value = cleaned.get(name, form.data.get(name))
+        if value in (None, ""):
+            continue
+        if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            value = dict(field.choices).get(value, value)
+        rows.append((field.label, str(value)))
+    return rows
+
+
+def _signup_register(request, answers: SignupAnswers, form: SignupPasswordForm):
+    organisation, person, consents = (answers.form(step) for step in ("organisation", "person", "consents"))
+    for step_form in (organisation, person, consents):
+        step_form.is_valid()  # judged by first_invalid(): this fills cleaned_data
+    data = person.cleaned_data
+    try:
+        return services.account_register_with_consents(
+            username=data["username"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            password=form.cleaned_data["password1"],
+            organisation=organisation.organisation_data() if answers.choice == NEW else None,
+            join=organisation.cleaned_data["join"] if answers.choice == JOIN else None,
+            message=organisation.cleaned_data.get("message", ""),
+            consents=consents.purposes(),
+        )
+    except ValidationError as error:
+        add_service_error(form, error)
+        return None
+
+
+def _signup_welcome(request, answers: SignupAnswers, user):
+    choice = answers.choice
+    answers.clear()
+    auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    if choice == NEW:
+        organisation = user.memberships.get().organisation
+        messages.success(
+            request,
+            _(
+                "Bienvenue! Votre compte est créé et « %(name)s » est inscrite. La coordination de l'Alliance "
+                "doit approuver l'organisation : d'ici là, vous pouvez préparer des brouillons, mais rien "
+                "soumettre. Vous recevrez un courriel dès sa décision."
             )
-            return redirect("home")
-    return render(request, "privacy/signup.html", {"form": form})
+            % {"name": organisation.name},
+        )
+        return redirect(organisation)
+    messages.success(
+        request,
+        _(
+            "Bienvenue! Votre compte est créé et votre demande pour joindre « %(name)s » est transmise. "
+            "La coordination de l'Alliance doit l'approuver; vous recevrez un courriel dès sa décision."
+        )
+        % {"name": user.membership_requests.get().organisation.name},
+    )
+    return redirect("home")
 
 
 # Public -------------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from projects.models import (
     ProjectYearAmount,
     ReportAttachment,
     ReportDeadline,
+    ReportDraft,
     ReviewCriterion,
     ReviewScore,
 )
@@ -164,6 +165,23 @@ class ProgressReportAdmin(SimpleHistoryAdmin, ModelAdmin):
     search_fields = ["project__title", "narrative"]
     autocomplete_fields = ["project"]
     inlines = [IndicatorValueInline]
+
+
+@admin.register(ReportDraft)
+class ReportDraftAdmin(ModelAdmin):
+    """Read-only: a draft is the lead organisation's until it files it (support looks, never edits)."""
+
+    list_display = ["project", "is_final", "updated_by", "updated_at", "report"]
+    list_select_related = ["project", "updated_by", "report"]
+    list_filter = ["is_final"]
+    search_fields = ["project__title"]
+    readonly_fields = ["project", "is_final", "answers", "updated_by", "updated_at", "report"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Indicator)

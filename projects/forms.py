@@ -313,7 +313,7 @@ class ReviewRecommendForm(forms.Form):
         error_messages={"required": _("Indiquez les motifs de la recommandation.")},
         help_text=_("Pour une recommandation avec conditions, énumérez les conditions."),
     )
-    recommended_amount = MoneyField(label=_("Montant recommandé (facultatif)"), required=False, min_value=0)
+    recommended_amount = MoneyField(label=_("Montant recommandé"), required=False, min_value=0)
 
 
 class ReviewRecommendDraftForm(ReviewRecommendForm):
@@ -351,7 +351,7 @@ class BoardDecisionForm(forms.Form):
         },
     )
     granted_amount = MoneyField(
-        label=_("Montant accordé (facultatif)"),
+        label=_("Montant accordé"),
         required=False,
         min_value=0,
         help_text=_("Pour un projet accepté seulement."),
@@ -537,11 +537,24 @@ class ReportForm(forms.Form):
 
     FINAL_ONLY = ("effects", "sustainability", "reusable")
 
-    def __init__(self, *args, project, final=False, deadlines=(), indicators=(), partner_organisations=(), **kwargs):
+    def __init__(
+        self,
+        *args,
+        project,
+        final=False,
+        deadlines=(),
+        indicators=(),
+        partner_organisations=(),
+        attachments=True,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.final = final
         bound_dates(self, "period_start", "period_end", bounds=lambda: plan_date_bounds(project.theme.plan))
-        self.fields["attachments"].help_text = _attachments_help(optional=True)
+        if attachments:
+            self.fields["attachments"].help_text = _attachments_help(optional=True)
+        else:  # the report's page: its files are chosen on the review page, when it is filed
+            del self.fields["attachments"]
         if not final:
             for name in self.FINAL_ONLY:
                 del self.fields[name]
@@ -599,6 +612,25 @@ class ReportForm(forms.Form):
                 _("Les citoyens rejoints font partie des personnes rejointes : ils ne peuvent être plus nombreux."),
             )
         return data
+
+    def is_valid_as_draft(self) -> bool:
+        """« Enregistrer le brouillon »: what is typed must hold (a date, a number, its bounds), what is missing may
+        wait until the report is filed. A field whose only error is that it is empty is let through."""
+        self.is_valid()
+        for name, errors in list(self.errors.as_data().items()):
+            if all(error.code == "required" for error in errors):
+                del self._errors[name]
+        return not self._errors
+
+    def answers(self) -> dict:
+        """The fields as typed (the files aside), as a draft keeps them: the form is bound to them again later."""
+        return {
+            name: self.data.getlist(name)
+            if getattr(field.widget, "allow_multiple_selected", False)
+            else self.data.get(name, "")
+            for name, field in self.fields.items()
+            if name != "attachments"
+        }
 
     def service_kwargs(self) -> dict:
         """The cleaned data as services.report_create takes it."""

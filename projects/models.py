@@ -845,6 +845,49 @@ class ProgressReport(models.Model):
         return f"{self.project} — {self.period_end:%Y-%m-%d}"
 
 
+class ReportDraft(models.Model):
+    """A report being written (« Enregistrer le brouillon »): the lead organisation's answers as typed, not a report.
+
+    It is a row of its own, so that it counts nowhere a report counts (no deadline met, nothing received or late in
+    « À traiter », no figure of the bilan) and only the lead organisation's members, who file, see it. « Déposer le
+    rapport », after the review page, files it as a ProgressReport (services.reports.report_draft_file); the draft
+    stays, linked to the report it became."""
+
+    project = models.ForeignKey(
+        ActionProject, on_delete=models.PROTECT, related_name="report_drafts", verbose_name=_("projet")
+    )
+    is_final = models.BooleanField(_("rapport final"), default=False)
+    # The report form's fields as typed (the files are chosen on the review page, when the report is filed)
+    answers = models.JSONField(_("réponses"), default=dict, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("enregistré par")
+    )
+    updated_at = models.DateTimeField(_("enregistré le"), auto_now=True)
+    report = models.OneToOneField(
+        ProgressReport,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="draft",
+        verbose_name=_("rapport déposé"),
+    )
+
+    class Meta:
+        verbose_name = _("brouillon de rapport")
+        verbose_name_plural = _("brouillons de rapport")
+        constraints = [
+            # One draft being written per project and kind of report: the form finds it again
+            models.UniqueConstraint(
+                fields=["project", "is_final"],
+                condition=Q(report__isnull=True),
+                name="projects_reportdraft_one_open_per_kind",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project} — {gettext('brouillon')}"
+
+
 class IndicatorValue(models.Model):
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="indicator_values")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")

@@ -36,6 +36,11 @@ urlpatterns = [
     # Progress and final reports
     path("projets/<int:pk>/rapports/nouveau/", reports.report_create, name="report-create"),
     path("projets/<int:pk>/rapports/final/", reports.report_create, {"final": True}, name="report-create-final"),
+    # « Vérifier avant de déposer »: the draft as it will be filed
+    path("projets/<int:pk>/rapports/nouveau/verifier/", reports.report_review, name="report-review"),
+    path(
+        "projets/<int:pk>/rapports/final/verifier/", reports.report_review, {"final": True}, name="report-review-final"
+    ),
     path("rapports/en-retard/", reports.report_late, name="report-late"),
     path("rapports/<int:pk>/", reports.report_detail, name="report-detail"),
     path("rapports/<int:pk>/lu/", reports.report_mark_read, name="report-mark-read"),

@@ -281,6 +281,11 @@ MATRIX = [
     ("login", None, (200, 302, 302, 302, 302)),
     ("logout", None, (405, 405, 405, 405, 405)),
     ("privacy:signup", None, (200, 302, 302, 302, 302)),
+    # the sign-up's later steps: before the first is answered, back to it (tests/privacy/test_signup.py walks them)
+    ("privacy:signup-organisation", None, (302, 302, 302, 302, 302)),
+    ("privacy:signup-person", None, (302, 302, 302, 302, 302)),
+    ("privacy:signup-consents", None, (302, 302, 302, 302, 302)),
+    ("privacy:signup-review", None, (302, 302, 302, 302, 302)),
     ("password_reset", None, (200, 200, 200, 200, 200)),
     ("password_reset_done", None, (200, 200, 200, 200, 200)),
     ("password_reset_confirm", "password reset link", (200, 200, 200, 200, 200)),  # an invalid link says so
@@ -390,6 +395,10 @@ MATRIX = [
     ("projects:report-create", "public project of partenaire", (LOGIN, 200, 404, 403, 403)),
     ("projects:report-create", "project of partenaire2", (LOGIN, 404, 200, 403, 403)),
     ("projects:report-create-final", "public project of partenaire", (LOGIN, 200, 404, 403, 403)),
+    # « Vérifier avant de déposer »: the lead's draft; with none (the demo's), back to the form
+    ("projects:report-review", "public project of partenaire", (LOGIN, 302, 404, 403, 403)),
+    ("projects:report-review", "project of partenaire2", (LOGIN, 404, 302, 403, 403)),
+    ("projects:report-review-final", "public project of partenaire", (LOGIN, 302, 404, 403, 403)),
     ("projects:report-detail", "report of partenaire", (LOGIN, 200, 404, 200, 200)),
     ("projects:report-detail", "report of another", (LOGIN, 404, 404, 200, 200)),
     ("projects:report-attachment-add", "report of partenaire", (LOGIN, 405, 405, 405, 405)),

@@ -58,6 +58,7 @@ PARTNER_REFUSED_POSTS = [
     ("projects:project-submit", "filed project of another"),
     ("projects:partnership-answer", "partnership of partenaire", ("partenaire2",)),  # another organisation's answer
     ("projects:report-create", "project of partenaire2", ("partenaire",)),
+    ("projects:report-review", "project of partenaire2", ("partenaire",)),  # another's draft: not to be filed
     ("projects:report-mark-read", "report of partenaire"),  # the lead reads its report; Coordination marks it read
     ("projects:deadline-remind", "deadline of partenaire"),
     ("chantiers:space-archive", "space"),

@@ -26,6 +26,17 @@ REPORTABLE_STATUSES = (
 FINAL_REPORTABLE_STATUSES = (ProjectStatus.IN_PROGRESS, ProjectStatus.COMPLETED)
 
 
+def report_period_suggested(project: ActionProject, deadline: ReportDeadline | None) -> dict:
+    """The period a new report covers, as its form proposes it: from the day after the last report's period (or the
+    project's start) to the date of the deadline it answers. Either end is left out when it is not known."""
+    last_end = project.reports.order_by("-period_end").values_list("period_end", flat=True).first()
+    start = last_end + datetime.timedelta(days=1) if last_end else project.start_date
+    end = deadline.due_on if deadline is not None else None
+    if start and end and end < start:
+        end = None
+    return {name: day for name, day in (("period_start", start), ("period_end", end)) if day}
+
+
 def report_kinds_open(project: ActionProject, *, has_final: bool) -> dict[str, bool]:
     """Which reports the project may receive now: {"progress": bool, "final": bool}."""
     return {

@@ -18,6 +18,7 @@ from projects.models import (
     ProjectStatus,
     ReportAttachment,
     ReportDeadline,
+    ReportDraft,
 )
 from projects.selectors.reports import report_kinds_open
 from projects.services.status import project_change_status
@@ -146,6 +147,36 @@ def report_create(
         return report
 
     return _stored_files_removed_on_error(save)
+
+
+@transaction.atomic
+def report_draft_save(*, project: ActionProject, is_final: bool, answers: dict, by) -> ReportDraft:
+    """« Enregistrer le brouillon »: the lead organisation's answers kept as typed, in the project's one draft of this
+    kind (made the first time). A draft is no report: nothing counts it until it is filed."""
+    if not report_can_file(project, by):
+        raise ValidationError(_("Seuls les membres de l'organisation porteuse déposent les rapports de ce projet."))
+    draft = (
+        ReportDraft.objects.select_for_update().filter(project=project, is_final=is_final, report__isnull=True).first()
+    ) or ReportDraft(project=project, is_final=is_final)
+    draft.answers = answers
+    draft.updated_by = by
+    draft.full_clean()
+    draft.save()
+    return draft
+
+
+@transaction.atomic
+def report_draft_file(*, draft: ReportDraft, by, **report) -> ProgressReport:
+    """« Déposer le rapport », from the review page: the draft's answers (`report`, as report_create takes them) filed
+    as the report; the draft stays, linked to it. Only now does the report count as received."""
+    draft = ReportDraft.objects.select_for_update().get(pk=draft.pk)
+    if draft.report_id is not None:
+        raise ValidationError(_("Ce brouillon est déjà déposé."))
+    filed = report_create(**{**report, "project": draft.project, "by": by, "is_final": draft.is_final})
+    draft.report = filed
+    draft.updated_by = by
+    draft.save(update_fields=["report", "updated_by", "updated_at"])
+    return filed
 
 
 @transaction.atomic

@@ -4,8 +4,11 @@ Reports are private: coordination, staff and members of the lead or partner orga
 (others get 404, even on a public project); only the lead organisation's members file them (403 for the rest).
 """
 
+import datetime
+from decimal import Decimal
 from functools import wraps
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -13,10 +16,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from asis.forms import add_service_error
+from asis.templatetags.asis_format import long_date, money_cents, number
 from plans.access import request_plans
 from projects.access import (
     coordination_required,
@@ -33,6 +38,7 @@ from projects.models import (
     IndicatorValue,
     ProjectPartner,
     ReportDeadline,
+    ReportDraft,
 )
 from projects.selectors import reports as report_selectors
 from projects.services import reminders as reminder_services
@@ -65,11 +71,9 @@ def _project_queryset():
     )
 
 
-@login_required
-@shows_refusal
-@require_http_methods(["GET", "POST"])
-def report_create(request, pk, final=False):
-    """The lead organisation files a progress report (or, with `final`, the final report)."""
+def _project_for_filing(request, pk, final):
+    """The project whose report (`final` or progress) the user files now: the lead organisation's members, while the
+    project receives that kind of report (403 with the reason otherwise)."""
     project = get_project_for_reports(request, pk, file=True, queryset=_project_queryset())
     kind = ReportDeadline.Kind.FINAL if final else ReportDeadline.Kind.PROGRESS
     has_final = project.reports.filter(is_final=True).exists()
@@ -85,21 +89,123 @@ def report_create(request, pk, final=False):
             _("Ce projet est « %(status)s » : il ne reçoit pas de rapport d'étape.")
             % {"status": project.get_status_display()}
         )
+    return project
+
+
+def _report_form(project, final, data=None, files=None, *, attachments, initial=None):
+    kind = ReportDeadline.Kind.FINAL if final else ReportDeadline.Kind.PROGRESS
     partnerships = list(project.partnerships.all())
-    indicators = list(project.indicators.all())
-    form = ReportForm(
-        request.POST or None,
-        request.FILES or None,
+    return ReportForm(
+        data,
+        files,
         project=project,
         final=final,
         deadlines=project.report_deadlines.pending().filter(kind=kind).order_by("due_on", "pk"),
+        indicators=list(project.indicators.all()),
         # an organisation that declined took no part in the project
-        indicators=indicators,
         partner_organisations=[p.organisation for p in partnerships if not p.is_declined],
+        attachments=attachments,
+        initial=initial,
     )
+
+
+def _open_draft(project, final):
+    return ReportDraft.objects.filter(project=project, is_final=final, report__isnull=True).first()
+
+
+def _review_url(project, final):
+    return reverse("projects:report-review-final" if final else "projects:report-review", args=[project.pk])
+
+
+def _form_url(project, final):
+    return reverse("projects:report-create-final" if final else "projects:report-create", args=[project.pk])
+
+
+@login_required
+@shows_refusal
+@require_http_methods(["GET", "POST"])
+def report_create(request, pk, final=False):
+    """The lead organisation writes a progress report (or, with `final`, the final report): « Enregistrer le
+    brouillon » keeps it as typed, « Vérifier avant de déposer » checks it whole and shows the review page. Nothing
+    is filed here; the draft is found again on the next visit, the period proposed from the deadline it answers."""
+    project = _project_for_filing(request, pk, final)
+    draft = _open_draft(project, final)
+    if request.method == "POST":
+        form = _report_form(project, final, request.POST, attachments=False)
+        as_draft = request.POST.get("action") == "draft"
+        if form.is_valid_as_draft() if as_draft else form.is_valid():
+            try:
+                report_services.report_draft_save(
+                    project=project, is_final=final, answers=form.answers(), by=request.user
+                )
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                if as_draft:
+                    messages.success(
+                        request,
+                        _("Brouillon enregistré. Il n'est pas déposé : la coordination ne le voit pas encore."),
+                    )
+                    return redirect(_form_url(project, final))
+                return redirect(_review_url(project, final))
+    elif draft is not None:
+        form = _report_form(project, final, attachments=False, initial=draft.answers)
+    else:
+        form = _report_form(project, final, attachments=False)
+        first_deadline = form.fields["deadline"].queryset.first() if "deadline" in form.fields else None
+        form.initial.update(report_selectors.report_period_suggested(project, first_deadline))
+    return render(
+        request,
+        "projects/report_form.html",
+        {"project": project, "form": form, "final": final, "draft": draft},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _answers_shown(form) -> list[dict]:
+    """Each answer of the checked form as the review page shows it: its label, its value as a person reads it (a
+    date written out, money the Quebec way, names rather than ids) and the field it is typed in."""
+    data, rows = form.cleaned_data, []
+    for name, field in form.fields.items():
+        if name == "attachments":
+            continue
+        value = data.get(name)
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            shown = ", ".join(str(item) for item in value) if value else ""
+        elif isinstance(field, forms.ModelChoiceField):
+            shown = field.label_from_instance(value) if value is not None else ""
+        elif isinstance(value, datetime.date):
+            shown = long_date(value)
+        elif name == "expenses":
+            shown = money_cents(value) if value is not None else ""
+        elif name == "percent_done":
+            shown = f"{value}\xa0%" if value is not None else ""
+        elif isinstance(value, (int, Decimal)):
+            shown = number(value)
+        else:
+            shown = value or ""
+        rows.append({"label": field.label, "value": shown, "anchor": form[name].id_for_label or form[name].auto_id})
+    return rows
+
+
+@login_required
+@shows_refusal
+@require_http_methods(["GET", "POST"])
+def report_review(request, pk, final=False):
+    """« Vérifier avant de déposer »: the draft as it will be filed, each answer with « Modifier », the supporting
+    documents, and « Déposer le rapport ». Only then is the report filed (services), received and counted."""
+    project = _project_for_filing(request, pk, final)
+    draft = _open_draft(project, final)
+    if draft is None:
+        return redirect(_form_url(project, final))
+    form = _report_form(project, final, draft.answers, request.FILES or None, attachments=True)
+    if not form.is_valid() and any(name != "attachments" for name in form.errors):
+        # The draft no longer holds whole (a deadline answered meanwhile, or saved incomplete): back to the form
+        messages.error(request, _("Le rapport n'est pas complet : corrigez-le, puis vérifiez-le de nouveau."))
+        return redirect(_form_url(project, final))
     if request.method == "POST" and form.is_valid():
         try:
-            report = report_services.report_create(project=project, by=request.user, **form.service_kwargs())
+            report = report_services.report_draft_file(draft=draft, by=request.user, **form.service_kwargs())
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -110,11 +216,13 @@ def report_create(request, pk, final=False):
             return redirect("projects:report-detail", pk=report.pk)
     return render(
         request,
-        "projects/report_form.html",
+        "projects/report_review.html",
         {
             "project": project,
-            "form": form,
             "final": final,
+            "form": form,
+            "answers": _answers_shown(form) if not form.errors or "attachments" in form.errors else [],
+            "form_url": _form_url(project, final),
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from organisations.models import Organisation
 from projects.models import ActionProject, ProgressReport, ProjectStatus, ReviewCriterion
 from tests.browser.conftest import describe, log_in
+from tests.browser.signup import sign_up_new_organisation
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,16 +22,13 @@ def accessible(page, axe):
 
 def register(page, base_url, axe):
     page.goto(base_url + "/inscription/")
-    accessible(page, axe)
-    page.locator("#id_username").fill("denise")
-    page.locator("#id_first_name").fill("Denise")
-    page.locator("#id_last_name").fill("Gagnon")
-    page.locator("#id_email").fill("denise@example.org")
-    page.locator("#id_password1").fill(PASSWORD)
-    page.locator("#id_password2").fill(PASSWORD)
-    page.locator("#id_org_name").fill("Entraide alimentaire de Cadillac")
-    page.locator("#id_org_kind").select_option("community")
-    page.get_by_role("button", name="Créer mon compte").click()
+    sign_up_new_organisation(
+        page,
+        base_url,
+        name="Entraide alimentaire de Cadillac",
+        password=PASSWORD,
+        accessible=lambda page: accessible(page, axe),
+    )
     org = Organisation.objects.get(name="Entraide alimentaire de Cadillac")
     page.wait_for_url(f"{base_url}/organisations/{org.pk}/")
     return org
@@ -120,7 +118,10 @@ def file_progress_report(page, base_url, axe, project):
     page.get_by_label("Personnes rejointes").fill("38")
     page.get_by_label("Dont citoyens et citoyennes").fill("12")
     page.get_by_label("Dépenses à ce jour").fill("4 250,75")
-    page.get_by_role("button", name="Déposer le rapport d'étape").click()
+    page.get_by_role("button", name="Vérifier avant de déposer").click()
+    page.wait_for_url(f"**/projets/{project.pk}/rapports/nouveau/verifier/")
+    accessible(page, axe)
+    page.get_by_role("button", name="Déposer le rapport").click()
     page.wait_for_url("**/rapports/*/")
     accessible(page, axe)
     report = ProgressReport.objects.get(project=project)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from projects.models import ActionProject, ProgressReport, ReportDeadline
 from tests.browser.conftest import describe, log_in
@@ -45,18 +46,33 @@ def test_a_partner_files_a_progress_report(live_server, page, axe, demo, tmp_pat
     page.get_by_label("Dont citoyens et citoyennes").fill("120")  # more than the people reached: refused
     page.get_by_label("Familles participantes").fill("22")
     page.get_by_label("Dépenses à ce jour").fill("9 875,40")
-    page.get_by_label("Pièces justificatives").set_input_files(str(receipt))
     violations = axe(page)
     assert violations == [], describe(violations)
-    page.get_by_role("button", name="Déposer le rapport d'étape").click()
+    page.get_by_role("button", name="Vérifier avant de déposer").click()
 
-    assert "ne peuvent être plus nombreux" in page.get_by_role("main").inner_text()
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_contain_text("ne peuvent être plus nombreux")
+    expect(summary).to_be_focused()
+    expect(page.get_by_label("Dont citoyens et citoyennes")).to_have_value("120")  # kept as typed
     assert not ProgressReport.objects.filter(deadline=deadline).exists()
     violations = axe(page)
     assert violations == [], describe(violations)
     page.get_by_label("Dont citoyens et citoyennes").fill("30")
+    # A draft: kept, not filed, not seen by the coordination; found again on the form
+    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    expect(page.get_by_test_id("draft-status")).to_be_visible()
+    expect(page.get_by_label("Dont citoyens et citoyennes")).to_have_value("30")
+    assert not ProgressReport.objects.filter(deadline=deadline).exists()
+    page.get_by_role("button", name="Vérifier avant de déposer").click()
+
+    page.wait_for_url(f"**/projets/{project.pk}/rapports/nouveau/verifier/")
+    expect(page.get_by_role("heading", name="Vérifier avant de déposer", level=1)).to_be_visible()
+    expect(page.get_by_test_id("review-answers")).to_contain_text("9 875,40 $")
+    violations = axe(page)
+    assert violations == [], describe(violations)
+    assert not ProgressReport.objects.filter(deadline=deadline).exists()
     page.get_by_label("Pièces justificatives").set_input_files(str(receipt))
-    page.get_by_role("button", name="Déposer le rapport d'étape").click()
+    page.get_by_role("button", name="Déposer le rapport").click()
 
     page.wait_for_url("**/rapports/*/")
     main = page.get_by_role("main").inner_text()

@@ -28,6 +28,7 @@ from organisations.models import Organisation
 from projects.models import ActionProject, ProgressReport, ProjectStatus, ReviewCriterion
 from tests.browser.conftest import accessible, log_in, money
 from tests.browser.guide import WHOLE_JOURNEY_PICTURES, new_page
+from tests.browser.signup import sign_up_new_organisation
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -49,17 +50,9 @@ def partner_signs_up(page, base, axe, camera) -> Organisation:
     page.goto(base + "/")
     page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Créer un compte").click()
     page.wait_for_url(base + "/inscription/")
-    accessible(page, axe)
-    page.locator("#id_username").fill("denise")
-    page.locator("#id_first_name").fill("Denise")
-    page.locator("#id_last_name").fill("Gagnon")
-    page.locator("#id_email").fill("denise@example.org")
-    page.locator("#id_password1").fill(PASSWORD)
-    page.locator("#id_password2").fill(PASSWORD)
-    page.locator("#id_org_name").fill(ORGANISATION)
-    page.locator("#id_org_kind").select_option("community")
-    camera(page, "partenaires-inscription", show=page.locator("#id_org_name"))
-    page.get_by_role("button", name="Créer mon compte").click()
+    sign_up_new_organisation(
+        page, base, name=ORGANISATION, password=PASSWORD, accessible=lambda page: accessible(page, axe), camera=camera
+    )
     organisation = Organisation.objects.get(name=ORGANISATION)
     page.wait_for_url(f"{base}/organisations/{organisation.pk}/")
     assert page.get_by_test_id("organisation-status").inner_text() == "En attente d'approbation"
@@ -286,7 +279,10 @@ def partner_files_a_progress_report(page, base, axe, camera, project):
     page.get_by_label("Dont citoyens et citoyennes").fill("12")
     page.get_by_label("Dépenses à ce jour").fill("4 250,75")
     camera(page, "partenaires-rapport-etape", show=page.get_by_label("Activités réalisées"))
-    page.get_by_role("button", name="Déposer le rapport d'étape").click()
+    page.get_by_role("button", name="Vérifier avant de déposer").click()
+    page.wait_for_url(f"**/projets/{project.pk}/rapports/nouveau/verifier/")
+    accessible(page, axe)
+    page.get_by_role("button", name="Déposer le rapport").click()
     page.wait_for_url("**/rapports/*/")
     accessible(page, axe)
     camera(page, "partenaires-rapport-depose")

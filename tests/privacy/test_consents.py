@@ -12,10 +12,10 @@ from django.utils import timezone
 from organisations import contact
 from organisations.models import Organisation, User
 from privacy import policy, services
-from privacy.forms import SignupForm
+from privacy.forms import SignupConsentsForm
 from privacy.models import Consent, ConsentPurpose, PrivacyAction
 from tests import factories as f
-from tests.privacy.privacy_helpers import person_kwargs
+from tests.privacy.privacy_helpers import NEW_ORGANISATION, PERSON, SIGNUP, person_kwargs, sign_up
 
 PASSWORD = "Rouyn-Noranda-2013!"
 
@@ -24,32 +24,22 @@ def _checkboxes(page: str) -> dict[str, str]:
     return {m.group(1): m.group(0) for m in re.finditer(r'<input[^>]*name="(consent_[a-z_]+)"[^>]*>', page)}
 
 
-def test_the_signup_form_asks_each_purpose_and_ticks_none(client, db):
-    page = client.get(reverse("privacy:signup")).content.decode()
+def test_the_signup_form_asks_each_purpose_and_ticks_none(client, cast):
+    client.post(SIGNUP["choice"], {"choice": "new"})
+    client.post(SIGNUP["organisation"], NEW_ORGANISATION)
+    client.post(SIGNUP["person"], PERSON)
+    page = client.get(SIGNUP["consents"]).content.decode()
     boxes = _checkboxes(page)
     assert set(boxes) == {f"consent_{p.purpose}" for p in policy.USER_PURPOSES}
     for tag in boxes.values():
         assert 'type="checkbox"' in tag and "checked" not in tag
     for purpose in policy.USER_PURPOSES:
         assert str(purpose.text).replace("'", "&#x27;") in page
-    assert not any(SignupForm()[name].value() for name in boxes)
+    assert not any(SignupConsentsForm()[name].value() for name in boxes)
 
 
 def test_signup_stores_the_ticked_consent_with_its_version(client, cast):
-    client.post(
-        reverse("privacy:signup"),
-        {
-            "username": "denise",
-            "first_name": "Denise",
-            "last_name": "Gagnon",
-            "email": "denise@example.org",
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-            "choice": "join",
-            "join": cast.org_a.pk,
-            "consent_nouvelles": "on",
-        },
-    )
+    sign_up(client, choice="join", organisation={"join": cast.org_a.pk}, consents=["nouvelles"])
     user = User.objects.get(username="denise")
     consent = Consent.objects.get(user=user)
     assert (consent.purpose, consent.text_version, consent.source) == (
@@ -58,7 +48,7 @@ def test_signup_stores_the_ticked_consent_with_its_version(client, cast):
         Consent.Source.SIGNUP,
     )
     assert consent.text == str(policy.PURPOSES[ConsentPurpose.NEWS].text)
-    assert consent.given_at.date() == timezone.localdate() and consent.is_active
+    assert timezone.localtime(consent.given_at).date() == timezone.localdate() and consent.is_active
 
 
 def test_a_consent_that_cannot_be_recorded_leaves_no_account(client, cast, monkeypatch):
@@ -66,21 +56,7 @@ def test_a_consent_that_cannot_be_recorded_leaves_no_account(client, cast, monke
         raise ValidationError("Consentement impossible à noter.")
 
     monkeypatch.setattr(services, "consent_give", refuse)
-    response = client.post(
-        reverse("privacy:signup"),
-        {
-            "username": "denise",
-            "first_name": "Denise",
-            "last_name": "Gagnon",
-            "email": "denise@example.org",
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-            "choice": "new",
-            "org_name": "Maison des jeunes",
-            "org_kind": "community",
-            "consent_nouvelles": "on",
-        },
-    )
+    response = sign_up(client, consents=["nouvelles"])
     assert response.status_code == 200 and "Consentement impossible à noter." in response.content.decode()
     assert not User.objects.filter(username="denise").exists()
     assert not Organisation.objects.filter(name="Maison des jeunes").exists()

@@ -70,3 +70,18 @@ def report_post(**overrides) -> dict:
         **overrides,
     }
     return {key: value for key, value in data.items() if value is not None}
+
+
+def file_report(client, project, data: dict, *, final: bool = False):
+    """As the lead files a report: the form's « Vérifier avant de déposer » (which keeps the draft), then « Déposer le
+    rapport » on the review page with the supporting documents (`data["attachments"]`, chosen there). Returns the
+    first answer that does not move on, or the review page's."""
+    from django.urls import reverse
+
+    data = dict(data)
+    files = data.pop("attachments", None)
+    name = "projects:report-create-final" if final else "projects:report-create"
+    response = client.post(reverse(name, args=[project.pk]), {**data, "action": "review"})
+    if response.status_code != 302:
+        return response
+    return client.post(response["Location"], {"attachments": files} if files else {})

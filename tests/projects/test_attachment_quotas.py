@@ -13,7 +13,7 @@ from django.urls import reverse
 from projects import validators
 from projects.models import ProgressReport, ReportAttachment
 from projects.services import reports as report_services
-from tests.projects.report_helpers import PDF, page, report_fields, report_post, upload
+from tests.projects.report_helpers import PDF, file_report, page, report_fields, report_post, upload
 
 pytestmark = pytest.mark.django_db
 MIB = 1024 * 1024
@@ -80,9 +80,7 @@ def test_bytes_per_organisation_over_all_its_reports(client, cast, reporting, re
     ) in page(response)
     assert ReportAttachment.objects.count() == 2 and stored_files(private_media) == before
     # A new report is refused the same way, and the report itself is not filed either
-    response = client.post(
-        reverse("projects:report-create", args=[reporting.project.pk]), report_post(attachments=[pdf("d.pdf", big)])
-    )
+    response = file_report(client, reporting.project, report_post(attachments=[pdf("d.pdf", big)]))
     assert response.status_code == 400
     assert "Les pièces jointes de votre organisation totalisent au plus 10 Mo" in page(response)
     assert ProgressReport.objects.count() == 2 and stored_files(private_media) == before
@@ -92,9 +90,8 @@ def test_bytes_per_organisation_over_all_its_reports(client, cast, reporting, re
 def test_the_report_form_refuses_more_files_than_a_report_holds(client, cast, reporting, settings, private_media):
     settings.ATTACHMENT_MAX_FILES_PER_REPORT = 2
     client.force_login(cast.alice)
-    response = client.post(
-        reverse("projects:report-create", args=[reporting.project.pk]),
-        report_post(attachments=[pdf("a.pdf"), pdf("b.pdf"), pdf("c.pdf")]),
+    response = file_report(
+        client, reporting.project, report_post(attachments=[pdf("a.pdf"), pdf("b.pdf"), pdf("c.pdf")])
     )
     assert response.status_code == 400
     assert "Un rapport compte au plus 2 pièces jointes" in " ".join(response.context["form"].errors["attachments"])
@@ -119,7 +116,9 @@ def test_the_bounds_are_shown_on_both_forms(client, cast, reporting, report, set
     expected = (
         "Un rapport compte au plus 20 pièces jointes et 50 Mo; celles de votre organisation totalisent au plus 500 Mo."
     )
-    assert expected in page(client.get(reverse("projects:report-create", args=[reporting.project.pk])))
+    # the files of a new report are chosen on its review page
+    review = client.post(reverse("projects:report-create", args=[reporting.project.pk]), report_post())["Location"]
+    assert expected in page(client.get(review))
     assert expected in page(client.get(reverse("projects:report-detail", args=[report.pk])))
 
 

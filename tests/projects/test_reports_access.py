@@ -14,6 +14,12 @@ def objects(cast, reporting):
     report = report_services.report_create(
         project=reporting.project, by=cast.alice, attachments=[upload("bilan.pdf", PDF)], **report_fields()
     )
+    report_services.report_draft_save(
+        project=reporting.project,
+        is_final=False,
+        answers=report_post(period_start="2014-10-01", period_end="2015-03-31"),
+        by=cast.alice,
+    )
     return {"project": reporting.project, "report": report, "attachment": report.attachments.get()}
 
 
@@ -21,6 +27,8 @@ def url(name, objects):
     args = {
         "report-create": [objects["project"].pk],
         "report-create-final": [objects["project"].pk],
+        "report-review": [objects["project"].pk],
+        "report-review-final": [objects["project"].pk],
         "report-detail": [objects["report"].pk],
         "report-attachment-add": [objects["report"].pk],
         "report-mark-read": [objects["report"].pk],
@@ -39,6 +47,10 @@ CASES = [
     *matrix("report-create", "get", [302, 200, 200, 404, 403, 403, 403]),
     *matrix("report-create", "post", [302, 400, 400, 404, 403, 403, 403]),  # 400: the empty form with its errors
     *matrix("report-create-final", "get", [302, 200, 200, 404, 403, 403, 403]),
+    # the review of the draft: only the lead's members see it (the others are told nothing of a draft)
+    *matrix("report-review", "get", [302, 200, 200, 404, 403, 403, 403]),
+    *matrix("report-review", "post", [302, 302, 302, 404, 403, 403, 403]),  # filed: on to the report
+    *matrix("report-review-final", "get", [302, 302, 302, 404, 403, 403, 403]),  # no final draft: to the form
     *matrix("report-detail", "get", [302, 200, 200, 404, 200, 200, 200]),
     *matrix("report-attachment-add", "get", [302, 405, 405, 405, 405, 405, 405]),
     *matrix("report-attachment-add", "post", [302, 400, 400, 404, 403, 403, 403]),  # 400: no file chosen

@@ -16,6 +16,7 @@ from tests.projects.report_helpers import (
     PDF,
     PNG,
     WEBP,
+    file_report,
     office,
     page,
     report_fields,
@@ -92,10 +93,7 @@ def test_the_form_refuses_a_bad_file_and_saves_nothing(client, cast, reporting, 
     if bad == "oversize":
         bad = upload("annexe.pdf", PDF + b"0" * 4096)
     client.force_login(cast.alice)
-    response = client.post(
-        reverse("projects:report-create", args=[reporting.project.pk]),
-        report_post(attachments=[upload("bon.pdf", PDF), bad]),
-    )
+    response = file_report(client, reporting.project, report_post(attachments=[upload("bon.pdf", PDF), bad]))
     assert response.status_code == 400
     errors = " ".join(response.context["form"].errors["attachments"])
     assert f"« {bad.name} »" in errors and "bon.pdf" not in errors

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from projects.models import IndicatorValue, ProgressReport, ProjectStatus
 from tests import factories as f
-from tests.projects.report_helpers import PDF, PNG, page, report_post, upload
+from tests.projects.report_helpers import PDF, PNG, file_report, page, report_post, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,8 @@ def test_the_form_shows_indicators_against_targets_and_expenses_against_the_budg
         "Organisme P",
         "Activités réalisées",
         "Écarts et explications",
-        "Pièces justificatives",
+        "Vérifier avant de déposer",
+        "Enregistrer le brouillon",
     ):
         assert expected in text, expected
     assert "Effets observés" not in text and "Ce rapport répond à l'échéance" not in text
@@ -46,7 +47,7 @@ def test_the_lead_files_a_report_and_lands_on_it(client, cast, reporting):
             "attachments": [upload("bilan.pdf", PDF), upload("photo.png", PNG)],
         }
     )
-    response = client.post(create_url(reporting.project), data)
+    response = file_report(client, reporting.project, data)
     report = ProgressReport.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("projects:report-detail", args=[report.pk])
     assert report.expenses == Decimal("5250.50") and report.submitted_by == cast.bob and not report.is_final
@@ -77,7 +78,7 @@ def test_errors_are_in_french_on_the_field_and_nothing_is_saved(
     client, cast, reporting, private_media, fields, field, message
 ):
     client.force_login(cast.alice)
-    response = client.post(create_url(reporting.project), report_post(attachments=[upload("bilan.pdf", PDF)], **fields))
+    response = file_report(client, reporting.project, report_post(attachments=[upload("bilan.pdf", PDF)], **fields))
     assert response.status_code == 400
     errors = response.context["form"].errors
     assert list(errors) == [field] and message in " ".join(errors[field])
@@ -93,7 +94,7 @@ def test_the_form_offers_the_pending_deadlines_of_its_kind_the_earliest_first(cl
     form = client.get(create_url(reporting.project)).context["form"]
     assert list(form.fields["deadline"].queryset) == [earliest, later]
     assert form["deadline"].value() == earliest.pk
-    client.post(create_url(reporting.project), report_post(deadline=str(later.pk)))
+    file_report(client, reporting.project, report_post(deadline=str(later.pk)))
     assert ProgressReport.objects.get().deadline == later
     form = client.get(create_url(reporting.project)).context["form"]
     assert list(form.fields["deadline"].queryset) == [earliest]
@@ -122,8 +123,9 @@ def test_the_final_report_of_a_completed_project_asks_for_effects_and_closes_it(
     assert "Effets observés" in text and "Pérennité" in text and "Ce que d'autres pourraient reprendre" in text
     response = client.post(create_url(project, final=True), report_post(percent_done="100"))
     assert response.status_code == 400 and "effects" in response.context["form"].errors
-    response = client.post(
-        create_url(project, final=True),
+    response = file_report(
+        client,
+        project,
         report_post(
             deadline=str(deadline.pk),
             percent_done="100",
@@ -131,6 +133,7 @@ def test_the_final_report_of_a_completed_project_asks_for_effects_and_closes_it(
             sustainability="La cuisine continue.",
             reusable="Le guide.",
         ),
+        final=True,
     )
     report = ProgressReport.objects.get()
     assert (
@@ -163,7 +166,7 @@ def test_the_lead_is_told_when_a_report_cannot_be_filed(client, cast, theme, sta
 
 def test_a_filed_report_is_read_only(client, cast, reporting):
     client.force_login(cast.alice)
-    client.post(create_url(reporting.project), report_post())
+    file_report(client, reporting.project, report_post())
     report = ProgressReport.objects.get()
     text = page(client.get(reverse("projects:report-detail", args=[report.pk])))
     # The only form on the page adds attachments; there is no edit page for a report.
