@@ -65,7 +65,9 @@ def test_the_tallest_page_of_each_role(live_server, browser, demo, viewport):
                 continue
             response = page.goto(live_server.url + target.url)
             if response.status == 200:
-                heights.setdefault(role, []).append((page.evaluate("document.documentElement.scrollHeight"), target.url))
+                heights.setdefault(role, []).append(
+                    (page.evaluate("document.documentElement.scrollHeight"), target.url)
+                )
         context.close()
     tallest = {role: sorted(pages, reverse=True)[:3] for role, pages in heights.items()}
     report(f"tallest pages per role at {viewport['width']} px", tallest)
