@@ -14,7 +14,7 @@ payment, its status history, its reports section).
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db.models import OuterRef, Prefetch, Q, Subquery
@@ -152,11 +152,6 @@ class Panel:
     payment: NextPayment | None = None
     closed: str = ""  # why the path ended: finished, refused, withdrawn
     lead_member: bool = False
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def current_step(self) -> Step | None:
-        return next((step for step in self.steps if step.is_current), None)
 
     @property
     def rank(self) -> tuple:
@@ -236,13 +231,12 @@ def _steps(project, *, last_from: str, paid: Decimal) -> tuple[list[Step], str]:
     if project.status == S.IN_PROGRESS and not paid:
         key = "versements"  # under way, nothing paid yet: the first payment is what comes
     current = STEP_INDEX[key]
-    done_all = project.status == S.FINAL_REPORT
     steps = [
-        Step(step.key, str(step.label), "done" if index < current or done_all and index == current else "todo")
+        Step(step.key, str(step.label), "done" if index < current else "current" if index == current else "todo")
         for index, step in enumerate(STEPS)
     ]
-    steps[current] = Step(STEPS[current].key, str(STEPS[current].label), "current")
-    return steps, _("Projet terminé : le rapport final est déposé. Merci!") if done_all else ""
+    finished = project.status == S.FINAL_REPORT  # its last step, « Terminé », is where it stands
+    return steps, _("Projet terminé : le rapport final est déposé. Merci!") if finished else ""
 
 
 def _stopped(stop: int, key: str, label: str) -> list[Step]:
