@@ -11,7 +11,8 @@ from django.urls import reverse
 from projects.models import ActionProject, ProjectStatus
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-RAW_ID = re.compile(r"\{\{ *[a-z_.]*(?:\.pk|\.id|_id|_pk) *\}\}")
+# a form field's auto_id (« id_title ») is a string, never a number
+RAW_ID = re.compile(r"\{\{ *(?![a-z_.]*\.auto_id\b)[a-z_.]*(?:\.pk|\.id|_id|_pk) *\}\}")
 
 
 def test_no_template_prints_a_raw_identifier():

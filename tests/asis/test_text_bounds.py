@@ -46,7 +46,7 @@ def test_the_walk_finds_the_forms_it_should():
         "MeetingUpdateForm",
         "ReportForm",
         "CommitmentReductionForm",
-        "SignupForm",
+        "SignupPersonForm",
     } <= names
 
 

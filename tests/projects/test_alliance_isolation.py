@@ -32,6 +32,7 @@ from projects.models import (
     ProjectYearAmount,
     ReportAttachment,
     ReportDeadline,
+    ReportDraft,
     ReviewCriterion,
     ReviewScore,
 )
@@ -144,6 +145,7 @@ def state():
         ReviewScore.objects.count(),
         BoardDecision.objects.count(),
         ProgressReport.objects.count(),
+        sorted(ReportDraft.objects.values_list("pk", "updated_at", "report_id")),  # « Enregistrer le brouillon »
         ReportAttachment.objects.count(),
         sorted(ProgressReport.objects.values_list("pk", "read_at")),  # « Marquer comme lu »
         sorted(ReportDeadline.objects.values_list("pk", "reminded_on")),  # « Envoyer un rappel »
@@ -239,6 +241,8 @@ ON_OBJECTS = [
     Address("projects:report-create", target="in_progress", writer="alice"),
     Address("projects:report-create", "post", "in_progress", lambda stock: report_post(), writer="alice"),
     Address("projects:report-create-final", target="in_progress", writer="alice"),
+    Address("projects:report-review", target="in_progress", writer="alice"),
+    Address("projects:report-review-final", target="in_progress", writer="alice"),
     Address("projects:report-detail", target="report", writer="alice"),
     Address("projects:report-attachment-add", "post", "report", _files, writer="alice"),
     Address("projects:report-mark-read", "post", "report"),  # « À traiter »: Coordination and staff
@@ -278,6 +282,8 @@ FORMS = [
         "projects:project-request-changes",
         "projects:report-create",
         "projects:report-create-final",
+        "projects:report-review",
+        "projects:report-review-final",
         "projects:project-intention-create",
         "projects:project-create",
         "projects:criterion-create",

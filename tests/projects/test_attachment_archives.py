@@ -10,11 +10,10 @@ import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 
 from projects import validators
 from projects.models import ProgressReport, ReportAttachment
-from tests.projects.report_helpers import office, page, report_post, upload
+from tests.projects.report_helpers import file_report, office, page, report_post, upload
 
 MIB = 1024 * 1024
 
@@ -140,10 +139,7 @@ def test_the_bomb_posted_with_a_report_is_refused_and_nothing_is_saved(
     client, cast, reporting, private_media, odt_bomb
 ):
     client.force_login(cast.alice)
-    response = client.post(
-        reverse("projects:report-create", args=[reporting.project.pk]),
-        report_post(attachments=[upload("rapport.odt", odt_bomb)]),
-    )
+    response = file_report(client, reporting.project, report_post(attachments=[upload("rapport.odt", odt_bomb)]))
     assert response.status_code == 400
     assert "« rapport.odt » est refusé : une fois décompressé" in page(response)
     assert not ProgressReport.objects.exists() and not ReportAttachment.objects.exists()
