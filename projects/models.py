@@ -121,8 +121,14 @@ class ActionProjectQuerySet(models.QuerySet):
         filed = unpaid.annotate(
             filed=Exists(ProgressReport.objects.filter(deadline_id=OuterRef("required_report_id")))
         ).values("filed")[:1]
+        commitment = self.model._meta.get_field("commitments").related_model
+        open_commitments = commitment.objects.filter(
+            project=OuterRef("pk"), amount__gt=F("reduced_total") + F("disbursed_total")
+        ).order_by("decided_on", "pk")
         money = DecimalField(max_digits=12, decimal_places=2)
         return self.annotate(
+            # the oldest commitment with money left to pay: « Verser » outside a schedule (the « Financement » panel)
+            open_commitment_id=Subquery(open_commitments.values("pk")[:1]),
             next_payment_id=Subquery(unpaid.values("pk")[:1]),
             next_payment_amount=Subquery(unpaid.values("amount")[:1], output_field=money),
             next_payment_due_on=Subquery(unpaid.values("due_on")[:1]),

@@ -13,7 +13,7 @@ from django.utils import timezone
 from budget.models import MONEY, Agreement, Commitment, PlannedPayment
 from budget.selectors._common import CENT, ZERO
 from budget.selectors.envelope import envelope_figures
-from projects.models import FUNDABLE_STATUSES, ActionProject, ProgressReport
+from projects.models import FUNDABLE_STATUSES, ActionProject, ProgressReport, ReportDeadline
 
 MONEY_FIELD = DecimalField(**MONEY)
 PER_PAGE = 25
@@ -61,8 +61,14 @@ def to_commit_queryset(plan):
 
 
 def projects_to_commit(plan, number, *, per_page: int = PER_PAGE):
-    """A page of `to_commit_queryset`: two queries (the count and the page)."""
-    return Paginator(to_commit_queryset(plan), per_page).get_page(number)
+    """A page of `to_commit_queryset`: two queries (the count and the page), read here whether the count is 0 or not,
+    so the page costs the same with or without projects to commit."""
+    projects = to_commit_queryset(plan)
+    page = Paginator(projects, per_page).get_page(number)
+    # Django skips the page's query when the count is 0 ([0:0]); the page is read the same way either way
+    first = max(page.start_index() - 1, 0)
+    page.object_list = list(projects[first : first + per_page])
+    return page
 
 
 def payments_queryset(plan):
@@ -126,7 +132,28 @@ def _payment_state(payment, today) -> None:
     payment.report_late = payment.is_waiting and payment.required_report.due_on < today
 
 
-def project_financing(project, *, today: datetime.date | None = None) -> dict:
+def _annotated_next_payment(project, deadlines) -> PlannedPayment | None:
+    """The next planned payment as `with_next_payment()` annotated it on the project, the report it waits for
+    taken from `deadlines` (the page's own list of the project's deadlines): no query."""
+    if project.next_payment_id is None:
+        return None
+    payment = PlannedPayment(
+        pk=project.next_payment_id,
+        agreement_id=project.next_payment_agreement_id,
+        amount=project.next_payment_amount,
+        due_on=project.next_payment_due_on,
+        required_report_id=project.next_payment_report_id,
+    )
+    payment.report_filed = bool(project.next_payment_report_filed)
+    if payment.required_report_id is not None:
+        report = next((d for d in deadlines or () if d.pk == payment.required_report_id), None)
+        if report is None:  # a page that did not list its deadlines: the one query it costs
+            report = ReportDeadline.objects.get(pk=payment.required_report_id)
+        payment.required_report = report
+    return payment
+
+
+def project_financing(project, *, deadlines=None, today: datetime.date | None = None) -> dict:
     """One project's « Financement » panel: granted, committed, paid, left to pay and to commit, its agreement,
     the next planned payment and what it waits for, and the commitment a payment outside the schedule would be
     recorded on. Three queries (agreement, next payment, an open commitment); committed and paid come from the
@@ -141,26 +168,38 @@ def project_financing(project, *, today: datetime.date | None = None) -> dict:
         committed, paid = totals["committed"], totals["paid"]
     committed, paid = committed.quantize(CENT), paid.quantize(CENT)
     granted = granted_amount(project)
-    agreement = Agreement.objects.filter(project=project).first()  # 1 its agreement
-    report_filed = ProgressReport.objects.filter(deadline_id=OuterRef("required_report_id"))
-    next_payment = (  # 1 the next planned payment, with the report it waits for
-        PlannedPayment.objects.filter(agreement__project=project, cancelled_on__isnull=True, disbursement__isnull=True)
-        .select_related("required_report")
-        .annotate(report_filed=Exists(report_filed))
-        .order_by("due_on", "pk")
-        .first()
-    )
+    if ActionProject.agreement.is_cached(project):  # the project page reads it with the project
+        agreement = getattr(project, "agreement", None)
+    else:
+        agreement = Agreement.objects.filter(project=project).first()  # 1 its agreement
+    if hasattr(project, "next_payment_id"):  # with_next_payment(): the project page read it with the project
+        next_payment = _annotated_next_payment(project, deadlines)
+    elif agreement is None:
+        next_payment = None
+    else:
+        report_filed = ProgressReport.objects.filter(deadline_id=OuterRef("required_report_id"))
+        next_payment = (  # 1 the next planned payment, with the report it waits for
+            PlannedPayment.objects.filter(agreement=agreement, cancelled_on__isnull=True, disbursement__isnull=True)
+            .select_related("required_report")
+            .annotate(report_filed=Exists(report_filed))
+            .order_by("due_on", "pk")
+            .first()
+        )
     if next_payment is not None:
         _payment_state(next_payment, today)
     open_commitment = None
-    if committed - paid >= CENT and next_payment is None:  # 1 a commitment with money left to pay
-        open_commitment = (
-            Commitment.objects.filter(project=project)
-            .filter(amount__gt=F("reduced_total") + F("disbursed_total"))
-            .select_related("source")
-            .order_by("decided_on", "pk")
-            .first()
-        )
+    if committed - paid >= CENT and next_payment is None:  # a commitment with money left to pay
+        if hasattr(project, "open_commitment_id"):  # with_next_payment() read it with the project
+            if project.open_commitment_id is not None:
+                open_commitment = Commitment(pk=project.open_commitment_id, project=project)
+        else:
+            open_commitment = (  # 1
+                Commitment.objects.filter(project=project)
+                .filter(amount__gt=F("reduced_total") + F("disbursed_total"))
+                .select_related("source")
+                .order_by("decided_on", "pk")
+                .first()
+            )
     balance = granted - committed
     return {
         "project": project,

@@ -25,6 +25,8 @@ def project_financing(context, project):
     user = context["request"].user
     if not project.is_public or not access.reads_project_money(user, project):
         return None
-    financing = workspace_selectors.project_financing(project)
+    section = context.get("reports_section")  # the project page's list of deadlines: the next payment's report
+    deadlines = [row.deadline for row in section["deadlines"]] if section else None
+    financing = workspace_selectors.project_financing(project, deadlines=deadlines)
     financing["can_act"] = user.is_coordinator and not project.theme.plan.is_archived
     return financing

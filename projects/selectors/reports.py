@@ -30,7 +30,10 @@ def report_period_suggested(project: ActionProject, deadline: ReportDeadline | N
     """The period a new report covers, as its form proposes it: from the day after the last report's period (or the
     project's start) to the date of the deadline it answers. Either end is left out when it is not known."""
     last_end = project.reports.order_by("-period_end").values_list("period_end", flat=True).first()
-    start = last_end + datetime.timedelta(days=1) if last_end else project.start_date
+    if last_end is None:
+        start = project.start_date
+    else:  # the day after; a period that ends on the last day a date can hold proposes no start
+        start = last_end + datetime.timedelta(days=1) if last_end < datetime.date.max else None
     end = deadline.due_on if deadline is not None else None
     if start and end and end < start:
         end = None

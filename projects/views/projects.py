@@ -287,6 +287,7 @@ def _detail_queryset():
             "objective",
             "space",
             "board_decision__recorded_by",  # the decision: no query of its own
+            "agreement",  # the « Financement » panel's (budget): no query of its own
         )
         .prefetch_related(
             Prefetch(
