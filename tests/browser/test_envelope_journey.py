@@ -93,6 +93,8 @@ def test_every_money_page_is_short_and_verser_is_on_the_first_screen(live_server
     lines = [f"  {width:>4} px  /enveloppe/{path:<14} {height}" for (width, path), height in sorted(heights.items())]
     lines += [f"  tallest at {w} px: /enveloppe/{tallest[w][1]} {tallest[w][0]} (before: {BEFORE[w]})" for w in SCREENS]
     print("\nMoney pages, document.body.scrollHeight (px):\n" + "\n".join(lines))  # noqa: T201 (shown with -s)
-    for width in SCREENS:  # the overview and its sub-pages are each far shorter than the one page they replace
+    # the overview and its sub-pages are each far shorter than the one page they replace; on a phone, where the
+    # tables became stacked cards (item 7: taller, nothing hidden sideways), each is still shorter than that page
+    for width, share in ((1280, 2), (375, 1)):
         for path in ("", "engagements/", "versements/", "graphiques/"):
-            assert heights[width, path] < BEFORE[width] / 2, (width, path, heights[width, path])
+            assert heights[width, path] < BEFORE[width] / share, (width, path, heights[width, path])

@@ -43,7 +43,9 @@ def test_a_wrong_password_gets_a_french_error_in_the_browser(live_server, page, 
     page.get_by_label("Nom d’utilisateur").fill("coordination")
     page.get_by_label("Mot de passe").fill("pas-le-bon")
     page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_text("Saisissez un nom d’utilisateur et un mot de passe valides")).to_be_visible()
+    expect(
+        page.get_by_role("alert").get_by_text("Saisissez un nom d’utilisateur et un mot de passe valides").first
+    ).to_be_visible()
 
 
 def test_the_login_page_passes_axe(live_server, page, axe, demo):

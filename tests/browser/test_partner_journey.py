@@ -84,7 +84,7 @@ def test_register_approve_file_accept_report(live_server, page, axe, demo, brows
 def accept(page, base_url, axe, project):
     """The coordinator opens the analysis, scores the grid, recommends, and records the board's acceptance."""
     page.goto(f"{base_url}/projets/{project.pk}/")
-    page.get_by_role("button", name="Ouvrir l'analyse").click()
+    page.get_by_role("button", name="Ouvrir l'analyse", exact=True).click()
     page.get_by_label("Membres du comité d'analyse").fill("Sophie Lachance\nDeux partenaires sans projet déposé")
     for criterion in ReviewCriterion.objects.filter(is_active=True):
         page.get_by_label(f"Note : {criterion.name} (sur {criterion.max_score})").fill("4")

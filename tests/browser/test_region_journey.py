@@ -245,7 +245,7 @@ def region_compares_the_alliances(page, base, axe, camera, tmp_path):
     assert {TEMIS_NAME, ASIS_NAME} <= set(rows)
     assert Decimal(str(rows[ASIS_NAME]["Enveloppe"])).quantize(Decimal("0.01")) == asis_envelope
     assert Decimal(str(rows[TEMIS_NAME]["Enveloppe"])).quantize(Decimal("0.01")) == Decimal("210000.00")
-    assert Decimal(str(rows[TEMIS_NAME]["Engagé"])).quantize(Decimal("0.01")) == temis_committed
+    assert Decimal(str(rows[TEMIS_NAME]["Engagé à ce jour"])).quantize(Decimal("0.01")) == temis_committed
     assert rows[TEMIS_NAME]["Plan en cours"] == NEW_PLAN
 
 

@@ -25,7 +25,7 @@ def test_coordinator_analyses_recommends_and_records_the_decision(live_server, p
     _axe_clean(axe, page)
 
     page.get_by_label("Commentaire (facultatif)").fill("Comité d'analyse de mars")
-    page.get_by_role("button", name="Ouvrir l'analyse").click()
+    page.get_by_role("button", name="Ouvrir l'analyse", exact=True).click()
     expect(page.get_by_role("heading", name=f"Analyse — {FILED}")).to_be_visible()
     page.get_by_label("Membres du comité d'analyse").fill("Marie Tremblay\nJean Gagnon")
     criteria = list(ReviewCriterion.objects.filter(plan=Plan.objects.current(), is_active=True).order_by("order"))
@@ -44,7 +44,7 @@ def test_coordinator_analyses_recommends_and_records_the_decision(live_server, p
     page.get_by_label("Favorable", exact=True).check()
     page.get_by_label("Montant recommandé (facultatif)").fill("12 000")
     page.get_by_role("button", name="Recommander").click()
-    expect(page.get_by_text("Indiquez les motifs de la recommandation.")).to_be_visible()
+    expect(page.get_by_text("Indiquez les motifs de la recommandation.", exact=True)).to_be_visible()
     expect(last).to_have_value("4")
     assert page.get_by_test_id("grid-total").inner_text().startswith("28 / 35")
     expect(page.get_by_label("Favorable", exact=True)).to_be_checked()

@@ -103,23 +103,20 @@ def test_a_coordinators_monday_morning(live_server, browser, demo, viewport):
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "375"])
 def test_a_partner_files_their_late_report(live_server, browser, demo, viewport):
+    """From « Mon espace »: the late report's « À faire maintenant », its form (deadline and period proposed), the
+    review page, filed."""
     context, page = open_as(browser, live_server.url, "partenaire", viewport=viewport, is_mobile=viewport is PHONE)
     walk = Walk(page)
     page.goto(live_server.url + ASIS)
-    if viewport is PHONE:
-        walk.click(page.locator(".navbar-toggler"))
-    walk.click(page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Mes projets"))
-    walk.click(page.get_by_role("link", name="Ateliers parents-enfants Bouger en famille"))
-    walk.read(page.get_by_text("En retard de", exact=False).first)
-    walk.click(page.get_by_role("link", name="Déposer un rapport d'étape"))
-    page.get_by_label("Ce rapport répond à l'échéance").select_option(index=1)
-    page.get_by_label("Début de la période").fill("2015-04-01")
-    page.get_by_label("Fin de la période").fill("2015-09-27")
+    walk.read(page.get_by_test_id("next-report").first)
+    walk.click(page.get_by_test_id("todo-action").filter(has_text="rapport").first)
+    expect(page.get_by_label("Début de la période")).not_to_have_value("")
     page.get_by_label("Avancement du projet (%)").fill("70")
     page.get_by_label("Activités réalisées").fill("Douze ateliers tenus.")
     page.get_by_label("Personnes rejointes").fill("40")
     page.get_by_label("Dont citoyens et citoyennes").fill("30")
-    walk.click(page.get_by_role("button", name="Déposer le rapport d'étape"))
+    walk.click(page.get_by_role("button", name="Vérifier avant de déposer"))
+    walk.click(page.get_by_role("button", name="Déposer le rapport"))
     expect(page.get_by_role("status")).to_contain_text("déposé")
     walked("partner's late report", walk, viewport)
     context.close()

@@ -118,7 +118,7 @@ def coordination_accepts(page, base, axe, camera, project):
     page.get_by_role("link", name=PROJECT).click()
     page.wait_for_url(f"{base}{ASIS}/projets/{project.pk}/")
     accessible(page, axe)
-    open_review = page.get_by_role("button", name="Ouvrir l'analyse")
+    open_review = page.get_by_role("button", name="Ouvrir l'analyse", exact=True)
     camera(page, "coordination-ouvrir-analyse", show=open_review)
     open_review.click()
     expect(page.get_by_role("heading", name=f"Analyse — {PROJECT}")).to_be_visible()
@@ -324,8 +324,8 @@ def personnel_downloads_the_bilan(page, base, axe, camera, tmp_path):
     total = next(
         dict(zip(header, (c.value for c in row))) for row in sheet.iter_rows(min_row=2) if row[0].value == "Total"
     )
-    assert Decimal(str(total["Engagé dans la période"])).quantize(Decimal("0.01")) == committed
-    assert Decimal(str(total["Versé dans la période"])).quantize(Decimal("0.01")) == disbursed
+    assert Decimal(str(total["Engagé (par date de décision)"])).quantize(Decimal("0.01")) == committed
+    assert Decimal(str(total["Versé"])).quantize(Decimal("0.01")) == disbursed
     sheet = workbook["Projets"]
     assert sheet.max_row - 1 == projects.locator("tbody tr").count()
     assert any(PROJECT in str(c.value) for row in sheet.iter_rows(min_row=2) for c in row)
