@@ -103,10 +103,10 @@ def test_the_section_costs_the_same_queries_whatever_the_number_of_reports(
     # 8 other funding, 9 plan years, 10 deadlines with their report, 11 reports with who filed them and their
     # deadline, 12 status history with who, 13 analyses (the project went through one), 14 comments
     # with author and organisation, 15 the alliance of the address (AllianceMiddleware, issue 17); the
-    # « Financement » panel (issue 23, the lead reads it): 16 its agreement, 17 its next planned payment
-    with django_assert_num_queries(17):
+    # « Financement » panel (issue 23, the lead reads it) reads the agreement and the next payment with the project
+    with django_assert_num_queries(15):
         client.get(project_url(small))
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(15):
         response = client.get(project_url(large))
     assert page(response).count('data-testid="deadline"') == 25
 
