@@ -24,6 +24,16 @@ D = datetime.date
 def project(plan, cast, theme):
     """Granted 20 000,50 $, 12 000,25 $ committed, 5 000,00 $ paid; next planned payment 4 000,25 $ on
     2014-12-01 waiting for the report due 2014-11-30. Organisation B is a confirmed partner."""
+    return _project(plan, cast, theme, waits_for_a_report=True)
+
+
+@pytest.fixture
+def free_project(plan, cast, theme):
+    """The same, its next payment waiting for no report (the ledger is append-only: built so, not changed)."""
+    return _project(plan, cast, theme, waits_for_a_report=False)
+
+
+def _project(plan, cast, theme, *, waits_for_a_report):
     fqis = f.make_source(plan, amount="100000.00", name="FQIS")
     project = f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.ACCEPTED, title="Cuisines")
     grant(project, "20000.50")
@@ -32,7 +42,11 @@ def project(plan, cast, theme):
     agreement = agreement_create(project=project, signed_on=D(2014, 6, 15))
     report = report_deadline_add(agreement=agreement, kind="progress", due_on=D(2014, 11, 30))
     planned_payment_add(
-        agreement=agreement, commitment=commitment, due_on=D(2014, 12, 1), amount="4000.25", required_report=report
+        agreement=agreement,
+        commitment=commitment,
+        due_on=D(2014, 12, 1),
+        amount="4000.25",
+        required_report=report if waits_for_a_report else None,
     )
     return project
 
@@ -59,8 +73,8 @@ def test_coordination_reads_the_figures_and_gets_the_actions(client, cast, proje
     assert project.agreement.get_absolute_url() in text
 
 
-def test_a_payment_free_to_pay_is_paid_from_the_panel_and_comes_back(client, cast, project):
-    project.agreement.planned_payments.update(required_report=None)
+def test_a_payment_free_to_pay_is_paid_from_the_panel_and_comes_back(client, cast, free_project):
+    project = free_project
     client.force_login(cast.coordinator)
     text = panel(client.get(project.get_absolute_url()))
     planned = project.agreement.planned_payments.get()
