@@ -121,9 +121,9 @@ class SignupPersonForm(forms.Form):
         return username
 
 
-class SignupPasswordForm(forms.Form):
-    """The password, asked last (on the review page) so that no step keeps it: it is judged against the person's
-    answers (a password close to the username, name or e-mail is refused)."""
+class NewPasswordFields(forms.Form):
+    """A new password typed twice, with the rules' help: the sign-up's and the invitation's (checked by
+    `check_new_password` in each form's clean, against that person's answers)."""
 
     password1 = forms.CharField(
         label=_("Mot de passe"),
@@ -138,6 +138,11 @@ class SignupPasswordForm(forms.Form):
         max_length=PASSWORD_MAX_LENGTH,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+
+
+class SignupPasswordForm(NewPasswordFields):
+    """The password, asked last (on the review page) so that no step keeps it: it is judged against the person's
+    answers (a password close to the username, name or e-mail is refused)."""
 
     def __init__(self, *args, person: dict, **kwargs):
         super().__init__(*args, **kwargs)
@@ -170,8 +175,10 @@ class InviteForm(forms.Form):
     email = forms.EmailField(label=_("Courriel de la personne"))
 
 
-class InvitationSignupForm(forms.Form):
+class InvitationSignupForm(NewPasswordFields):
     """Someone invited without an account creates one from the link; the address is the invitation's."""
+
+    field_order = ["username", "first_name", "last_name", "password1", "password2"]
 
     username = forms.CharField(
         label=_("Nom d'utilisateur"),
@@ -180,19 +187,6 @@ class InvitationSignupForm(forms.Form):
     )
     first_name = forms.CharField(label=_("Prénom"), max_length=150)
     last_name = forms.CharField(label=_("Nom"), max_length=150)
-    password1 = forms.CharField(
-        label=_("Mot de passe"),
-        strip=False,
-        max_length=PASSWORD_MAX_LENGTH,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validation.password_validators_help_text_html(),
-    )
-    password2 = forms.CharField(
-        label=_("Confirmation du mot de passe"),
-        strip=False,
-        max_length=PASSWORD_MAX_LENGTH,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
 
     def __init__(self, *args, email: str = "", **kwargs):
         super().__init__(*args, **kwargs)
