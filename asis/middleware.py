@@ -1,6 +1,58 @@
+import logging
+import time
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import empty
+
+from asis import logs
+
+request_log = logging.getLogger("asis.request")
+
+
+class RequestLogMiddleware:
+    """First of all: gives the request its id (`X-Request-ID` from the proxy when sane, else a new one), echoes it
+    in the response, and logs one line when the response leaves: method, path, status, duration in ms, the user's
+    id and the alliance. Reads the user only when the page did (never a query of its own)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.monotonic()
+        request.request_id, token = logs.start_request(request.headers.get("X-Request-ID"))
+        status = 500
+        try:
+            response = self.get_response(request)
+            status = response.status_code
+            response.headers["X-Request-ID"] = request.request_id
+            return response
+        finally:
+            alliance = getattr(request, "alliance", None)
+            request_log.info(
+                "%s %s %s",
+                request.method,
+                request.path,
+                status,
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": status,
+                    "duration_ms": round((time.monotonic() - started) * 1000, 1),
+                    "user_id": _user_id(request),
+                    "alliance": alliance.slug if alliance is not None else None,
+                },
+            )
+            logs.end_request(token)
+
+
+def _user_id(request):
+    """The signed-in user's id when the page read who it was, else None (reading it here would cost a query)."""
+    user = request.__dict__.get("user")
+    if user is None or getattr(user, "_wrapped", None) is empty:
+        return None
+    return user.pk if user.is_authenticated else None
 
 
 class ContentSecurityPolicyMiddleware:

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
 SIMPLE_HISTORY_REVERT_DISABLED = True  # the admin shows history; a revert would bypass the services
 
 MIDDLEWARE = [
+    "asis.middleware.RequestLogMiddleware",  # first: the request id and the log line cover everything below
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "asis.middleware.ContentSecurityPolicyMiddleware",
@@ -179,7 +180,7 @@ USE_THOUSAND_SEPARATOR = True  # 467 136,00 in the admin and in forms, as the OQ
 
 # Absolute: a relative one would take the script prefix, which is the alliance's on its pages (alliances/addresses.py)
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))  # where collectstatic writes
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
@@ -273,11 +274,64 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Behind the reverse proxy that terminates HTTPS (deploy/nginx-asis.conf), its X-Forwarded-Proto says whether
+    # the visitor's request was HTTPS. BEHIND_PROXY=0 when gunicorn faces the visitors itself: the header would then
+    # be the visitor's to forge.
+    if env_bool("BEHIND_PROXY", default=True):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# A refused form (an expired page, a session ended elsewhere) and a server error get the portal's own pages
+# (asis/errors.py); handler500 is in asis/urls.py.
+CSRF_FAILURE_VIEW = "asis.errors.csrf_failure"
+
+# /healthz (asis/views.py) answers 503 naming the failing part. It checks the database, that every migration is
+# applied and the free space on MEDIA_ROOT's disk (at least HEALTH_MIN_FREE_DISK_MB, 500 by default); each function
+# in HEALTH_CHECKS is one more part: called with no argument, it returns its name and "ok" or what is wrong
+# (the worker's heartbeat is one).
+HEALTH_MIN_FREE_DISK_MB = int(os.environ.get("HEALTH_MIN_FREE_DISK_MB", 500))
+HEALTH_CHECKS = [
+    "asis.health.database",
+    "asis.health.migrations",
+    "asis.health.disk",
+]
+
+# Logs go to standard error (journald under systemd), as JSON lines in production (LOG_FORMAT=json, the default
+# when DEBUG is off) or as plain text (LOG_FORMAT=text, the default in development). Each line of a request carries
+# its id; the `asis.request` logger writes one line per request (asis/logs.py). LOG_LEVEL sets everything else
+# (WARNING); ACCESS_LOG=0 silences the per-request lines.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text (got {LOG_FORMAT!r}).")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "asis.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "asis.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "asis.request": {"level": "INFO" if env_bool("ACCESS_LOG", default=not TESTING) else "WARNING"},
+    },
 }
+
+# Errors go to Sentry when SENTRY_DSN is set; sentry-sdk is optional (requirements-prod.txt), so a DSN without it
+# fails at start-up rather than dropping the errors silently.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    try:
+        import sentry_sdk
+    except ImportError as missing:
+        raise ImproperlyConfigured(
+            "SENTRY_DSN is set but sentry-sdk is not installed: pip install -r requirements-prod.txt"
+        ) from missing
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+        send_default_pii=False,  # no names, e-mail addresses or cookies leave for Sentry (Loi 25)
+    )

@@ -46,3 +46,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# The 500 page without the request: no context processor, no query (asis/errors.py)
+handler500 = "asis.errors.server_error"
