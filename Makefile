@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 # make run is a development server: DEBUG on, demo data and logins loaded.
 DEV := DEBUG=1
 
-.PHONY: run test test-quick lint install install-dev assets migrate demo messages clean bench guide backup restore
+.PHONY: run serve test test-quick lint install install-dev assets migrate demo messages clean bench guide backup restore
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ run: demo
 	@echo ""
 	@echo "ASIS : http://127.0.0.1:$(PORT)/  (Ctrl+C pour arrêter)"
 	$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## serve: production from the environment (deploy/asis.env.example): migrate, collectstatic, check --deploy (fails on
+## a warning), then gunicorn on BIND (127.0.0.1:8001) and the worker, DEBUG off; Ctrl+C stops both (docs/operations.md)
+serve: install
+	$(PY) scripts/serve.py
 
 ## test: install what the tests need and run the whole suite (unit, views, browser); lint is separate (make lint)
 test: install-dev

@@ -74,7 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "asis.apps.StaticFilesConfig",  # django.contrib.staticfiles, without the Bootstrap builds never loaded
     "django.contrib.humanize",
     "django.forms",  # Django's widget templates, for FORM_RENDERER below
     "crispy_forms",
