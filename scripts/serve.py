@@ -5,7 +5,8 @@
    and the background worker (`manage.py worker`) when this version of the portal has one;
 3. Ctrl+C (or SIGTERM) stops both; when one of them stops on its own, the other is stopped and the exit code is its.
 
-DEBUG is forced off. The systemd units of deploy/ run the same steps as two services.
+DEBUG is forced off. Under systemd, deploy/asis-web.service runs this script with SERVE_WORKER=0 and
+deploy/asis-worker.service runs the worker, so each restarts on its own.
 """
 
 import os
@@ -81,7 +82,8 @@ def stop(processes: dict[str, subprocess.Popen]) -> None:
 
 
 def main() -> int:
-    env = {**os.environ, "DEBUG": "0", "DJANGO_SETTINGS_MODULE": "asis.settings"}
+    # gunicorn reads WEB_CONCURRENCY itself at import, and an empty one stops it: always pass the number
+    env = {**os.environ, "DEBUG": "0", "DJANGO_SETTINGS_MODULE": "asis.settings", "WEB_CONCURRENCY": str(workers())}
     try:
         prepare(env)
     except subprocess.CalledProcessError as failed:
@@ -95,7 +97,9 @@ def main() -> int:
     processes = {}
     try:
         processes["gunicorn"] = subprocess.Popen(gunicorn_command(), env=env, cwd=ROOT)
-        if has_worker(env):
+        if os.environ.get("SERVE_WORKER", "1") == "0":
+            say("SERVE_WORKER=0: the worker runs as a service of its own (deploy/asis-worker.service)")
+        elif has_worker(env):
             processes["worker"] = subprocess.Popen([*MANAGE, "worker"], env=env, cwd=ROOT)
         else:
             say("no `manage.py worker` in this version: the web server only")
