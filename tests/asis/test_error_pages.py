@@ -4,6 +4,7 @@ closed plan, with its reason) and a 404; never Django's bare English pages, neve
 import html
 
 import pytest
+from django.test import override_settings
 
 from tests.alliance_money import two_alliances, url
 
@@ -167,3 +168,29 @@ def test_a_bad_request_shows_the_portals_page_with_its_menu(client, cast, settin
     assert response.status_code == 400
     page = text(response)
     assert "<title>Requête refusée — ASIS" in page and 'aria-label="Navigation principale"' in page
+
+
+def test_the_error_pages_are_valid_html(client, cast, failing_page, tmp_path):
+    """The Nu Html Checker (tests/test_html_valid.py) reads the 400, 403, 404, 500 and refused-form pages."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from tests.test_html_valid import _java, vnu_errors
+
+    java = _java()
+    strict = Client(enforce_csrf_checks=True)
+    strict.raise_request_exception = False
+    client.force_login(cast.alice)
+    pages = {
+        "404": client.get("/page-inconnue/"),
+        "500": client.get(failing_page),
+        "403": client.get("/organisations/demandes/"),
+        "403-csrf": strict.post("/connexion/", {}, headers={"Referer": "http://testserver/connexion/"}),
+    }
+    with override_settings(DATA_UPLOAD_MAX_NUMBER_FILES=1):
+        files = [SimpleUploadedFile(f"f{n}.txt", b"x") for n in range(3)]
+        pages["400"] = client.post("/rencontres/", {"files": files})
+    for name, response in pages.items():
+        assert response.status_code == int(name[:3]), name
+        (tmp_path / f"{name}.html").write_bytes(response.content)
+    assert vnu_errors(tmp_path, java) == {}
