@@ -89,6 +89,9 @@ def main() -> int:
     except subprocess.CalledProcessError as failed:
         say(f"stopped before serving: {' '.join(failed.cmd[2:])} failed (exit {failed.returncode})")
         return failed.returncode or 1
+    except KeyboardInterrupt:
+        say("stopped before serving (Ctrl+C)")
+        return 130
 
     def terminate(signum, frame):
         raise KeyboardInterrupt
