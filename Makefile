@@ -74,13 +74,13 @@ bench: $(VENV)/.bench
 guide: install-dev
 	GUIDE_SCREENSHOTS=1 $(PY) -m pytest tests/browser/test_whole_journey.py tests/browser/test_region_journey.py -q -p no:cacheprovider
 
-## backup: the whole database into backups/asis-<date>.sqlite3 (SQLite) or .pgdump (PostgreSQL, pg_dump)
+## backup: the database and the attachments into BACKUP_ROOT/asis-<date>.tar.gz (docs/backups.md); KEEP=N keeps the N newest
 backup:
-	$(PY) manage.py backup
+	$(PY) manage.py backup $(if $(KEEP),--keep $(KEEP))
 
-## restore: FILE=backups/asis-….sqlite3|.pgdump into an empty database; FORCE=1 replaces a database that holds data
+## restore: FILE=backups/asis-….tar.gz into an empty database and attachments folder; FORCE=1 replaces what is there
 restore:
-	@test -n "$(FILE)" || { echo "Usage : make restore FILE=backups/asis-….sqlite3 [FORCE=1]"; exit 2; }
+	@test -n "$(FILE)" || { echo "Usage : make restore FILE=backups/asis-….tar.gz [FORCE=1]"; exit 2; }
 	$(PY) manage.py restore "$(FILE)" $(if $(filter 1 yes true,$(FORCE)),--force)
 
 ## messages: refresh the English catalogue after changing French strings (needs gettext)

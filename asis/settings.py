@@ -188,6 +188,8 @@ STATICFILES_DIRS = [
 # Uploaded report attachments: private files outside the static ones, never served by URL;
 # projects.views.reports streams them to those who may see the project. No MEDIA_URL on purpose.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "private-media"))
+# `make backup` writes its archives here (database and attachments, docs/backups.md): another disk in production.
+BACKUP_ROOT = Path(os.environ.get("BACKUP_ROOT", BASE_DIR / "backups"))
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
 # Upload bounds. Office documents are ZIP archives judged from their central directory
 # (projects/validators.py): a real DOCX/XLSX/ODT/ODS of 10 MiB holds a few hundred members and expands to a
@@ -212,7 +214,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # A failed write leaves no partial file (a full or read-only attachments folder: docs/backups.md)
+    "default": {"BACKEND": "asis.storage.FileSystemStorageCleanOnError"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

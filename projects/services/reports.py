@@ -1,5 +1,7 @@
 """Progress and final reports of accepted projects, and their supporting documents."""
 
+import errno
+import logging
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
@@ -23,6 +25,8 @@ from projects.models import (
 from projects.selectors.reports import report_kinds_open
 from projects.services.status import project_change_status
 
+logger = logging.getLogger(__name__)
+
 
 def _attachments_quota_check(*, organisation_id: int, report: ProgressReport | None, files, field: str) -> None:
     """Refuse files that would pass the quotas (files and bytes per report, bytes per organisation), before
@@ -43,7 +47,25 @@ def _attachments_quota_check(*, organisation_id: int, report: ProgressReport | N
         raise ValidationError({field: error.error_list}) from None
 
 
-def _store_attachments(*, report: ProgressReport, files, by, stored: list) -> list[ReportAttachment]:
+def _storage_refused(error: OSError, *, field: str, draft_kept: bool) -> ValidationError:
+    """The attachments folder full or refusing writes, as the person uploading reads it (the operator reads the
+    log): the caller's transaction then forgets every row, and `_stored_files_removed_on_error` every file."""
+    logger.error("Attachment not stored: %s", error, exc_info=error)
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        message = _("Le dossier des pièces jointes du portail est plein : rien n'a été enregistré.")
+    else:
+        message = _(
+            "Le dossier des pièces jointes du portail refuse l'écriture pour le moment : rien n'a été enregistré."
+        )
+    if draft_kept:
+        message += " " + _("Le rapport n'est pas déposé; vos réponses sont gardées.")
+    message += " " + _("Réessayez plus tard ou prévenez la coordination.")
+    return ValidationError({field: message})
+
+
+def _store_attachments(
+    *, report: ProgressReport, files, by, stored: list, field: str, draft_kept: bool
+) -> list[ReportAttachment]:
     rows = []
     for file, content_type in zip(files, validators.attachments_check(files), strict=True):
         attachment = ReportAttachment(
@@ -54,7 +76,10 @@ def _store_attachments(*, report: ProgressReport, files, by, stored: list) -> li
             size=file.size,
             uploaded_by=by,
         )
-        attachment.save()  # stores the file under a random name (attachment_path)
+        try:
+            attachment.save()  # stores the file under a random name (attachment_path)
+        except OSError as error:  # the folder full or read-only; the storage removed its partial file
+            raise _storage_refused(error, field=field, draft_kept=draft_kept) from error
         stored.append(attachment.file.name)
         rows.append(attachment)
     return rows
@@ -139,7 +164,7 @@ def report_create(
             row = IndicatorValue(report=report, indicator=indicators[indicator.pk], value=value)
             row.full_clean()
             row.save()
-        _store_attachments(report=report, files=attachments, by=by, stored=stored)
+        _store_attachments(report=report, files=attachments, by=by, stored=stored, field="attachments", draft_kept=True)
         if is_final and project.status == ProjectStatus.COMPLETED:
             project_change_status(
                 project=project, to_status=ProjectStatus.FINAL_REPORT, by=by, comment=_("Rapport final déposé.")
@@ -192,7 +217,9 @@ def report_attachments_add(*, report: ProgressReport, files, by) -> list[ReportA
     validators.attachments_check(files)
     _attachments_quota_check(organisation_id=report.project.lead_id, report=report, files=files, field="files")
     return _stored_files_removed_on_error(
-        lambda stored: _store_attachments(report=report, files=files, by=by, stored=stored)
+        lambda stored: _store_attachments(
+            report=report, files=files, by=by, stored=stored, field="files", draft_kept=False
+        )
     )
 
 

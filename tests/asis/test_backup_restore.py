@@ -1,11 +1,13 @@
-"""`manage.py backup` then `manage.py restore` into an empty database give back every row and every cent.
+"""`manage.py backup` then `manage.py restore` into an empty database give back every row, every cent and every
+attachment (same files, same checksums).
 
-The backup is taken from the test database; the restore runs as `make restore` would, in another
-process, into a separate database: a new SQLite file, or (when DATABASE_URL is PostgreSQL) a new
-PostgreSQL database created for the test and dropped after it.
+The backup is taken from the test database and its attachments folder; the restore runs as `make restore` would,
+in another process, into a separate database and attachments folder: a new SQLite file, or (when DATABASE_URL is
+PostgreSQL) a new PostgreSQL database created for the test and dropped after it.
 """
 
 import datetime
+import hashlib
 import json
 import os
 import subprocess
@@ -30,8 +32,8 @@ VERSION = "import django; django.setup(); from asis import kept; print(kept.curr
 SUMMARY = "import django, json; django.setup(); from asis.backup import database_summary; print(json.dumps(database_summary()))"
 
 
-def _run(args, database_url, check=True):
-    env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "1"}
+def _run(args, database_url, media_root, check=True):
+    env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "1", "MEDIA_ROOT": str(media_root)}
     result = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     if check:
         assert result.returncode == 0, result.stdout + result.stderr
@@ -90,35 +92,71 @@ def _fill_the_database():
     )
 
 
-@pytest.mark.django_db(transaction=True)
-def test_backup_then_restore_into_an_empty_database_gives_back_every_row_and_cent(tmp_path, target_database):
-    _fill_the_database()
-    before = database_summary()
-    assert before["rows"]["budget_historicalcommitment"] > 0 and before["rows"]["budget_disbursementcorrection"] > 0
+def _files(root: Path) -> dict[str, str]:
+    """Every file under `root`, by its relative name: its SHA-256."""
+    return {
+        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
 
-    backup = tmp_path / ("asis.sqlite3" if connection.vendor == "sqlite" else "asis.pgdump")
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_then_restore_into_an_empty_database_gives_back_every_row_cent_and_file(
+    tmp_path, target_database, settings
+):
+    _fill_the_database()
+    media = Path(settings.MEDIA_ROOT)
+    # Besides the demo's attachment: a binary file of every byte value, and a name with an accent
+    (media / "rapports" / "999").mkdir(parents=True, exist_ok=True)
+    (media / "rapports" / "999" / "octets.bin").write_bytes(bytes(range(256)) * 1000)
+    (media / "rapports" / "999" / "procès-verbal.pdf").write_bytes("%PDF-1.4 procès-verbal".encode())
+    before = database_summary()
+    files_before = _files(media)
+    assert before["rows"]["budget_historicalcommitment"] > 0 and before["rows"]["budget_disbursementcorrection"] > 0
+    assert before["rows"]["chantiers_reportattachment"] >= 1 and len(files_before) >= 3
+
+    backup = tmp_path / "asis-20260601-020000.tar.gz"
     backup_version = kept.current_version()
     call_command("backup", output=backup)
     assert backup.stat().st_size > 0
 
-    restored = _run(["manage.py", "restore", str(backup)], target_database)
-    assert "Sauvegarde restaurée" in restored.stdout
-    after = json.loads(_run(["-c", SUMMARY], target_database).stdout)
+    restored_media = tmp_path / "restored-media"
+    # An attachments folder that holds files is refused as a database that holds data is
+    (restored_media / "rapports").mkdir(parents=True)
+    (restored_media / "rapports" / "autre.pdf").write_bytes(b"%PDF autre")
+    refused = _run(["manage.py", "restore", str(backup)], target_database, restored_media, check=False)
+    assert refused.returncode != 0 and "contient des fichiers" in refused.stderr
+    (restored_media / "rapports" / "autre.pdf").unlink()
+
+    restored = _run(["manage.py", "restore", str(backup)], target_database, restored_media)
+    assert f"{len(files_before)} pièce(s) jointe(s)" in restored.stdout
+    after = json.loads(_run(["-c", SUMMARY], target_database, restored_media).stdout)
 
     assert after["money"] == before["money"]  # every money total, to the cent
     assert after["rows"] == before["rows"]  # every table, history and content types included
     assert before["money"]["budget.DisbursementCorrection.delta"] == "-0.01"
+    assert _files(restored_media) == files_before  # every attachment, byte for byte, and nothing else
 
     # A second restore into what is now a database with data is refused, with the reason, unless forced.
-    refused = _run(["manage.py", "restore", str(backup)], target_database, check=False)
+    refused = _run(["manage.py", "restore", str(backup)], target_database, restored_media, check=False)
     assert refused.returncode != 0
     assert "n'est pas vide" in refused.stderr and "FORCE=1" in refused.stderr
-    version = _run(["-c", VERSION], target_database).stdout.strip()
-    _run(["manage.py", "restore", str(backup), "--force"], target_database)
-    assert json.loads(_run(["-c", SUMMARY], target_database).stdout) == before
+    version = _run(["-c", VERSION], target_database, restored_media).stdout.strip()
+    # Forced, it replaces both: a file changed since is put back, a file the backup did not have is removed.
+    changed = next(name for name in files_before if name.endswith("octets.bin"))
+    (restored_media / changed).write_bytes(b"abime")
+    (restored_media / "rapports" / "apres.pdf").write_bytes(b"%PDF apres")
+    _run(["manage.py", "restore", str(backup), "--force"], target_database, restored_media)
+    assert json.loads(_run(["-c", SUMMARY], target_database, restored_media).stdout) == before
+    assert _files(restored_media) == files_before
     # The kept figures' data version (asis.kept) is moved past the backup's and the replaced data's: a
     # process still running can never read figures it kept before the restore.
-    assert _run(["-c", VERSION], target_database).stdout.strip() not in (version, str(backup_version), "None")
+    assert _run(["-c", VERSION], target_database, restored_media).stdout.strip() not in (
+        version,
+        str(backup_version),
+        "None",
+    )
 
 
 @pytest.mark.django_db
