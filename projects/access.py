@@ -65,6 +65,16 @@ def get_project_for_user(request, pk, *, write=False, queryset=None) -> ActionPr
     return project
 
 
+def get_project_application(request, pk, *, queryset=None) -> ActionProject:
+    """A project whose application (its task list, « Vérifier et déposer ») the user may read: a project of the
+    request's alliance they see (404 otherwise), of their own organisation or any for Coordination (403 otherwise,
+    as the project's form). Its sections are changed through `get_project_for_user(..., write=True)`."""
+    project = get_project_for_user(request, pk, queryset=queryset)
+    if not (request.user.is_coordinator or (project.is_lead_member(request.user) and not reads_only(request.user))):
+        raise PermissionDenied(_("Seuls les membres de l'organisation porteuse modifient ce projet."))
+    return project
+
+
 def get_project_for_change(request, pk, *, queryset=None) -> ActionProject:
     """A project of the request's alliance the user may see (404 otherwise), that belongs to a plan still open
     (403 otherwise): for the changes whose own rule the view checks (filing, answering, commenting, reviewing)."""

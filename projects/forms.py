@@ -159,6 +159,51 @@ class ProjectForm(LeadChoiceMixin, forms.ModelForm):
         pass  # the service runs full_clean() on the project with its lead
 
 
+class ProjectSectionForm(ProjectForm):
+    """One section of the application (projects.selectors.application.SECTIONS): the project form's fields of that
+    section only, with the same rules, and what the section requires before filing marked as required.
+
+    « Enregistrer et continuer » asks for them (`is_valid()`); « Enregistrer et revenir plus tard » lets them wait
+    (`is_valid_for_later()`): what is typed must hold (a date, an amount, its bounds), what is missing may wait."""
+
+    def __init__(self, *args, section, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.section = section
+        for name in list(self.fields):
+            is_amount = name.startswith("amount_")
+            if (is_amount and not section.amounts) or (not is_amount and name not in section.fields):
+                del self.fields[name]
+        for name, message in section.required.items():
+            if name in self.fields:
+                self.fields[name].required = True
+                self.fields[name].error_messages["required"] = message
+
+    def amount_fields(self):
+        return super().amount_fields() if self.section.amounts else []
+
+    def clean(self):
+        data = super().clean()
+        message = self.section.required.get("amounts")
+        names = [self.amount_field(year) for year in self.plan_years]
+        if message and names and not any(name in self._errors for name in names):
+            if not any(data.get(name) for name in names):
+                self.add_error(names[0], forms.ValidationError(message, code="required"))
+        return data
+
+    def is_valid_for_later(self) -> bool:
+        """Valid but for what the section requires before filing (the title and theme stay required)."""
+        self.is_valid()
+        waiting = set(self.section.required) | {self.amount_field(year) for year in self.plan_years}
+        for name, errors in list(self.errors.as_data().items()):
+            if name in waiting and all(error.code == "required" for error in errors):
+                del self._errors[name]
+        return not self._errors
+
+    def project_fields(self) -> dict:
+        """The cleaned fields of the project itself (not the amounts), as the service takes them."""
+        return {name: value for name, value in self.cleaned_data.items() if name in self.section.fields}
+
+
 class ProjectPartnerForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Organisation partenaire"), queryset=Organisation.objects.none(), required=False

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projects.views import projects, reports, review
+from projects.views import application, projects, reports, review
 
 app_name = "projects"
 
@@ -12,6 +12,16 @@ urlpatterns = [
     path("projets/<int:pk>/", projects.project_detail, name="project-detail"),
     path("projets/<int:pk>/modifier/", projects.project_update, name="project-update"),
     path("projets/<int:pk>/deposer/", projects.project_submit, name="project-submit"),
+    # The application as a task list, saved as you go: its sections, each a short form, then « Vérifier et déposer »
+    path("projets/<int:pk>/demande/", application.project_application, name="project-application"),
+    path(
+        "projets/<int:pk>/demande/verifier/", application.project_application_review, name="project-application-review"
+    ),
+    path(
+        "projets/<int:pk>/demande/<slug:section>/",
+        application.project_application_section,
+        name="project-application-section",
+    ),
     path(
         "projets/<int:pk>/partenaires/<int:partner_pk>/reponse/", projects.partnership_answer, name="partnership-answer"
     ),

@@ -43,6 +43,11 @@ def _partnership(title, username):
 OBJECTS = {
     None: dict,
     "draft of partenaire": lambda: _project("Halte-garderie communautaire"),
+    "section of draft of partenaire": lambda: {**_project("Halte-garderie communautaire"), "section": "projet"},
+    "section of public project of partenaire": lambda: {
+        **_project("Ateliers parents-enfants Bouger en famille"),
+        "section": "budget",
+    },
     "public project of partenaire": lambda: _project("Ateliers parents-enfants Bouger en famille"),
     "project of partenaire2": lambda: _project("Parcours vers l'emploi pour jeunes adultes"),
     "filed project of another": lambda: _project("Reconnaissance des bénévoles dans les quartiers ruraux"),
@@ -367,6 +372,14 @@ MATRIX = [
     ("projects:project-update", "project of partenaire2", (LOGIN, 403, 403, 403, 200)),
     ("projects:project-update", "filed project of another", (LOGIN, 404, 404, 403, 200)),
     ("projects:project-submit", "draft of partenaire", (LOGIN, 405, 405, 405, 405)),
+    # The application as a task list (issue 23, item 4): the lead's members and Coordination; read once filed
+    ("projects:project-application", "draft of partenaire", (LOGIN, 200, 404, 403, 200)),
+    ("projects:project-application", "public project of partenaire", (LOGIN, 200, 403, 403, 200)),
+    ("projects:project-application", "filed project of another", (LOGIN, 404, 404, 403, 200)),
+    ("projects:project-application-review", "draft of partenaire", (LOGIN, 200, 404, 403, 200)),
+    ("projects:project-application-review", "project naming partenaire as partner", (LOGIN, 403, 404, 403, 200)),
+    ("projects:project-application-section", "section of draft of partenaire", (LOGIN, 200, 404, 403, 200)),
+    ("projects:project-application-section", "section of public project of partenaire", (LOGIN, 403, 403, 403, 200)),
     ("projects:partnership-answer", "partnership of partenaire", (LOGIN, 405, 405, 405, 405)),
     ("projects:project-comment-create", "public project of partenaire", (LOGIN, 405, 405, 405, 405)),
     # The review: Coordination decides; Personnel reads; the partner sees the outcome on the project page
@@ -520,6 +533,7 @@ FORMS_WITH_ERRORS = [
     ("password_change", None, "partenaire"),
     ("projects:project-intention-create", None, "partenaire"),
     ("projects:project-create", None, "partenaire"),
+    ("projects:project-application-section", "section of draft of partenaire", "partenaire"),
     ("projects:report-create", "public project of partenaire", "partenaire"),
     ("chantiers:space-create", None, "coordination"),
     ("chantiers:meeting-create", "space", "coordination"),

@@ -334,7 +334,8 @@ def _todo(project, reader: Reader, last_from, last_comment, report, payment, dea
                 yours=True,
                 action=Action(_("Répondre"), url, False, project.title) if reader.can_act else None,
             )
-    update = Action(_("Modifier le projet"), reverse("projects:project-update", args=[pk]), False, project.title)
+    # The application as a task list (issue 23, item 4): partners write their project there, section by section
+    update = Action(_("Modifier le projet"), reverse("projects:project-application", args=[pk]), False, project.title)
     if status == S.INTENTION:
         return reader.todo(
             LEAD,

@@ -106,6 +106,19 @@ def project_save_draft(
     return project
 
 
+@transaction.atomic
+def project_application_save(*, project: ActionProject, by, **changes) -> ActionProject:
+    """Save one section of the application (`changes`: what `project_save_draft` takes, that section's only; the
+    rest of the project is left as it is). An intention whose application is being written becomes a draft: the
+    partner is writing the full project."""
+    project = project_save_draft(by=by, project=project, **changes)
+    if project.status == ProjectStatus.INTENTION:
+        project_change_status(
+            project=project, to_status=ProjectStatus.DRAFT, by=by, comment=_("Rédaction du projet complet.")
+        )
+    return project
+
+
 # What the lead declares of a partner's contribution: a change asks the partner again.
 _CONTRIBUTION_FIELDS = ("contribution_kind", "contribution_value", "contribution_description")
 

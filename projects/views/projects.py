@@ -29,7 +29,7 @@ from projects.selectors.reports import project_reports_section
 from projects.selectors.similar import similar_projects
 from projects.services import filing as filing_services
 from projects.services import status as status_services
-from projects.views._common import shows_refusal
+from projects.views._common import redirect_back, shows_refusal
 from projects.views.review import project_review_context
 
 PAGE_SIZE = 25
@@ -104,7 +104,7 @@ def project_intention_create(request):
             add_service_error(form, error)
         else:
             messages.success(request, _("Votre intention « %(title)s » est enregistrée.") % {"title": project.title})
-            return redirect("projects:project-update", pk=project.pk)
+            return redirect("projects:project-application", pk=project.pk)
     similar = similar_projects(request.user, theme=theme, exclude_org_ids=request.user.organisation_ids())
     return render(request, "projects/project_intention_form.html", {"form": form, "similar": similar})
 
@@ -188,7 +188,7 @@ def project_create(request):
         project = _save_project(request, form, formsets)
         if project is not None:
             messages.success(request, _("Brouillon enregistré. Vous pouvez le compléter à tout moment."))
-            return redirect("projects:project-update", pk=project.pk)
+            return redirect("projects:project-application", pk=project.pk)
     similar = similar_projects(request.user, theme=theme, exclude_org_ids=request.user.organisation_ids())
     return render(
         request, "projects/project_form.html", {"form": form, **formsets, "project": None, "similar": similar}
@@ -386,7 +386,7 @@ def project_submit(request, pk):
         filing_services.project_submit(project=project, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("projects:project-detail", pk=project.pk)
+        return redirect_back(request, "projects:project-detail", pk=project.pk)  # « Vérifier et déposer »
     messages.success(
         request, _("Projet déposé : la coordination l'analysera. Il ne se modifie plus d'ici sa décision.")
     )

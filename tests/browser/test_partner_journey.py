@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from organisations.models import Organisation
 from projects.models import ActionProject, ProgressReport, ProjectStatus, ReviewCriterion
+from tests.browser.application import file_application, fill_application, start_intention
 from tests.browser.conftest import describe, log_in
 from tests.browser.signup import sign_up_new_organisation
 
@@ -35,22 +36,15 @@ def register(page, base_url, axe):
 
 
 def write_and_file_project(page, base_url, axe) -> ActionProject:
-    page.goto(base_url + "/projets/nouveau/")
+    """From « Mes projets »: an intention, then its application section by section, checked and filed."""
+    page.goto(base_url + "/projets/")
     accessible(page, axe)
-    page.locator("#id_title").fill("Popote roulante des villages")
-    page.locator("#id_theme").select_option(label="Pauvreté et défavorisation")
-    page.locator("#id_description").fill("Des repas livrés aux personnes seules des villages, deux fois par semaine.")
-    page.locator("#id_target_population").fill("Personnes seules à faible revenu des quartiers ruraux.")
-    page.locator("#id_start_date").fill("2014-05-01")
-    page.locator("#id_end_date").fill("2015-03-31")
-    page.get_by_label("Montant demandé pour 2014-2015").fill("12 500,00")
-    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    check = lambda page: accessible(page, axe)  # noqa: E731
+    start_intention(page, title="Popote roulante des villages", theme="Pauvreté et défavorisation", check=check)
+    fill_application(page, check=check)
+    file_application(page)
     project = ActionProject.objects.get(title="Popote roulante des villages")
-    page.wait_for_url(f"**/projets/{project.pk}/**")
-    page.goto(f"{base_url}/projets/{project.pk}/")
     accessible(page, axe)
-    page.get_by_role("button", name="Déposer le projet").click()
-    page.wait_for_load_state()
     project.refresh_from_db()
     assert project.status == ProjectStatus.SUBMITTED
     assert str(project.amount_requested) == "12500.00"

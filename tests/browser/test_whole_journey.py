@@ -26,6 +26,7 @@ from budget.models import Agreement, Commitment
 from chantiers.models import Meeting
 from organisations.models import Organisation
 from projects.models import ActionProject, ProgressReport, ProjectStatus, ReviewCriterion
+from tests.browser.application import file_application, fill_application, start_intention
 from tests.browser.conftest import accessible, log_in, money
 from tests.browser.guide import WHOLE_JOURNEY_PICTURES, new_page
 from tests.browser.signup import sign_up_new_organisation
@@ -83,25 +84,11 @@ def partner_files_a_project(page, base, axe, camera) -> ActionProject:
     page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Mes projets").click()
     page.wait_for_url(base + ASIS + "/projets/")
     accessible(page, axe)
-    page.get_by_role("main").get_by_role("link", name="Nouveau projet").first.click()
-    page.wait_for_url(base + ASIS + "/projets/nouveau/")
-    accessible(page, axe)
-    page.locator("#id_title").fill(PROJECT)
-    page.locator("#id_theme").select_option(label="Pauvreté et défavorisation")
-    page.locator("#id_description").fill("Des repas livrés aux personnes seules des villages, deux fois par semaine.")
-    page.locator("#id_target_population").fill("Personnes seules à faible revenu des quartiers ruraux.")
-    page.locator("#id_start_date").fill("2014-05-01")
-    page.locator("#id_end_date").fill("2015-03-31")
-    camera(page, "partenaires-nouveau-projet", show=page.locator("#id_title"))
-    page.get_by_label("Montant demandé pour 2014-2015").fill("12 500,00")
-    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    check = lambda page: accessible(page, axe)  # noqa: E731
+    start_intention(page, title=PROJECT, theme="Pauvreté et défavorisation", check=check)
+    fill_application(page, check=check, camera=camera)
     project = ActionProject.objects.get(title=PROJECT)
-    page.wait_for_url(f"**/projets/{project.pk}/**")
-    page.goto(f"{base}{ASIS}/projets/{project.pk}/")
-    accessible(page, axe)
-    submit = page.get_by_role("button", name="Déposer le projet")
-    camera(page, "partenaires-projet-brouillon", show=submit)
-    submit.click()
+    file_application(page, camera=camera)
     page.wait_for_load_state()
     project.refresh_from_db()
     assert project.status == ProjectStatus.SUBMITTED

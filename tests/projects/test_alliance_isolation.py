@@ -166,11 +166,13 @@ class Address:
     data: object = None
     writer: str = "coord_nord"
     extra: tuple = field(default=())
+    section: str = ""  # the application's section in the address
 
     def args(self, stock):
         if self.target is None:
             return []
-        return [getattr(stock, self.target).pk, *(getattr(stock, name).pk for name in self.extra)]
+        args = [getattr(stock, self.target).pk, *(getattr(stock, name).pk for name in self.extra)]
+        return [*args, self.section] if self.section else args
 
     def url(self, alliance, stock, plan=None):
         return alliance_reverse(alliance, self.name, plan=plan, args=self.args(stock))
@@ -205,6 +207,17 @@ ON_OBJECTS = [
     Address("projects:project-update", target="draft", writer="alice"),
     Address("projects:project-update", "post", "draft", _project_form, writer="alice"),
     Address("projects:project-submit", "post", "draft", writer="alice"),
+    Address("projects:project-application", target="draft", writer="alice"),
+    Address("projects:project-application-review", target="draft", writer="alice"),
+    Address("projects:project-application-section", target="draft", writer="alice", section="projet"),
+    Address(
+        "projects:project-application-section",
+        "post",
+        "draft",
+        lambda stock: {"title": "Titre changé", "theme": stock.theme.pk, "action": "plus-tard"},
+        writer="alice",
+        section="projet",
+    ),
     Address(
         "projects:partnership-answer",
         "post",
@@ -277,6 +290,7 @@ FORMS = [
     and a.name
     in {
         "projects:project-update",
+        "projects:project-application-section",
         "projects:criterion-update",
         "projects:board-decision-create",
         "projects:project-request-changes",

@@ -17,7 +17,9 @@ def test_a_draft_saves_with_only_a_title_and_a_theme(client, cast, theme):
     client.force_login(cast.bob)
     response = client.post(reverse("projects:project-create"), project_form_data(theme=theme.pk))
     project = ActionProject.objects.get(title="Cuisines collectives")
-    assert response.status_code == 302 and response["Location"] == reverse("projects:project-update", args=[project.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "projects:project-application", args=[project.pk]
+    )
     assert (
         project.lead == cast.org_a
         and project.status == ProjectStatus.DRAFT

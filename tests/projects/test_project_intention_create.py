@@ -17,7 +17,7 @@ def test_an_intention_is_created_for_the_users_organisation(client, cast, theme)
         {"title": "Halte-garderie", "theme": theme.pk, "summary": "Pour les parents aux études"},
     )
     project = ActionProject.objects.get()
-    assert response["Location"] == reverse("projects:project-update", args=[project.pk])
+    assert response["Location"] == reverse("projects:project-application", args=[project.pk])
     assert (project.lead, project.status, project.summary) == (
         cast.org_a,
         ProjectStatus.INTENTION,

@@ -228,7 +228,7 @@ def test_who_acts_at_each_stage(client, cast, space):
     by_title = panels(client.get(reverse("home")))
     assert by_title["Idée A"].todo.who == "Vous" and by_title["Idée A"].todo.action.label == "Rédiger le projet"
     assert by_title["Halte A"].todo.who == "Vous"
-    assert by_title["Halte A"].todo.action.url == reverse("projects:project-update", args=[space.draft.pk])
+    assert by_title["Halte A"].todo.action.url == reverse("projects:project-application", args=[space.draft.pk])
     assert by_title["Dépôt A"].todo.who == "La Coordination" and by_title["Dépôt A"].todo.action is None
     assert by_title["Au conseil A"].todo.who == "Le conseil d'administration"
     assert by_title["Au conseil A"].todo.action is None
