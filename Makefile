@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 # make run is a development server: DEBUG on, demo data and logins loaded.
 DEV := DEBUG=1
 
-.PHONY: run test test-quick lint install install-dev assets migrate demo messages clean bench guide backup restore
+.PHONY: run test test-quick lint install install-dev assets migrate demo messages clean bench guide backup restore worker
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,10 @@ bench: $(VENV)/.bench
 ## guide: replay the journeys that take the user guide's screenshots in Chromium and refresh them (docs/guide/images/)
 guide: install-dev
 	GUIDE_SCREENSHOTS=1 $(PY) -m pytest tests/browser/test_whole_journey.py tests/browser/test_region_journey.py -q -p no:cacheprovider
+
+## worker: send the queued e-mails (retries with back-off), run the scheduled jobs once a day, record the heartbeat
+worker:
+	$(PY) manage.py worker
 
 ## backup: the whole database into backups/asis-<date>.sqlite3 (SQLite) or .pgdump (PostgreSQL, pg_dump)
 backup:

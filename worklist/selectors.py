@@ -36,6 +36,7 @@ from asis.templatetags.asis_format import format_money, number
 from budget.models import Commitment, PlannedPayment
 from chantiers.models import FollowUp, Meeting
 from organisations.models import MembershipRequest, Organisation
+from outbox.selectors import failed_email_count
 from plans.models import Plan
 from projects.models import (
     FUNDABLE_STATUSES,
@@ -614,7 +615,7 @@ def worklist_plans():
 
 def coordination_worklist(plan: Plan, user, today: datetime.date | None = None) -> dict:
     """« À traiter » for the Coordination of `plan`'s alliance: its sections (reports, projects, money,
-    concertation, sign-ups), each of queues, in 9 queries (11 for the portal's operators, who also approve
+    concertation, sign-ups), each of queues, and the outbox's failed e-mails, in 10 queries (12 for the portal's operators, who also approve
     the sign-ups) whatever the data. No action on a closed plan, whose pages are read only."""
     today = today or timezone.localdate()
     can_act = user.is_coordinator and not plan.is_archived
@@ -639,7 +640,9 @@ def coordination_worklist(plan: Plan, user, today: datetime.date | None = None) 
     ]
     if user.runs_portal:
         sections.append(Section("inscriptions", _("Inscriptions"), [_sign_ups()]))  # 2
-    return _page(plan, today, sections, can_act=can_act)
+    page = _page(plan, today, sections, can_act=can_act)
+    page["failed_emails"] = failed_email_count(user, plan.alliance)  # 1 the outbox's failed e-mails
+    return page
 
 
 def staff_worklist(plan: Plan, user, today: datetime.date | None = None) -> dict:
