@@ -1,6 +1,7 @@
 """Reads of the outbox: the e-mails an alliance's Coordination sees, and why an attempt failed, in French."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from post_office.models import STATUS, Email, Log
 
@@ -40,9 +41,26 @@ def email_counts(user, alliance) -> dict[str, int]:
 _COUNT_KEYS = {key.replace("-", "_"): statuses for key, statuses in FILTERS.items()}
 
 
-def failed_email_count(user, alliance) -> int:
-    """The failed e-mails of `alliance` (« À traiter » links to them when there are any)."""
-    return emails_visible_to(user, alliance).filter(status=STATUS.failed).count()
+def _failed_count(emails):
+    return Coalesce(Subquery(emails.order_by().values("status").annotate(n=Count("pk")).values("n")), 0)
+
+
+def failed_email_annotations() -> dict:
+    """For a queryset of plans: the failed e-mails of each plan's alliance and those of no alliance, read with the
+    plan (no query of their own: « À traiter » links to them when there are any, see `failed_email_count`)."""
+    failed = Email.objects.filter(status=STATUS.failed)
+    return {
+        "failed_emails_of_alliance": _failed_count(failed.filter(alliance_link__alliance_id=OuterRef("alliance_id"))),
+        "failed_emails_of_no_alliance": _failed_count(failed.filter(alliance_link__isnull=True)),
+    }
+
+
+def failed_email_count(user, plan) -> int:
+    """The failed e-mails `user` sees on the outbox page of `plan`'s alliance: from the plan's annotations
+    (`failed_email_annotations`) when it has them, else one query."""
+    if not hasattr(plan, "failed_emails_of_alliance"):
+        return emails_visible_to(user, plan.alliance).filter(status=STATUS.failed).count()
+    return plan.failed_emails_of_alliance + (plan.failed_emails_of_no_alliance if user.runs_portal else 0)
 
 
 def failure_reason(log: Log) -> str:

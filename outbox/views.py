@@ -5,11 +5,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 from post_office.models import STATUS
 
 from asis.mail import email_resend as email_resend_service
@@ -51,9 +51,11 @@ def email_list(request):
 
 
 @login_required
-@require_POST
 def email_resend(request, pk):
+    """« Renvoyer »: a failed e-mail queued again (POST; 405 otherwise, once the access is decided)."""
     alliance = _alliance_for(request)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     email = get_object_or_404(selectors.emails_visible_to(request.user, alliance), pk=pk)
     if email.status != STATUS.failed:
         messages.info(request, _("Ce courriel n'est pas en échec : rien à renvoyer."))
