@@ -1,5 +1,6 @@
 """The outbox's tests hold the queue (no sending at commit, as in production) and may start a real SMTP server."""
 
+import asyncio
 import socket
 
 import pytest
@@ -18,8 +19,10 @@ class Inbox:
 
     def __init__(self):
         self.messages = []
+        self.delay = 0  # seconds the server takes to accept a message
 
     async def handle_DATA(self, server, session, envelope):
+        await asyncio.sleep(self.delay)
         self.messages.append((list(envelope.rcpt_tos), envelope.content.decode("utf-8", "replace")))
         return "250 Message accepted for delivery"
 

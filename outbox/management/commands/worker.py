@@ -26,9 +26,9 @@ class Command(BaseCommand):
             help=f"Secondes entre deux passages ({settings.WORKER_SLEEP_SECONDS}).",
         )
 
-    def handle(self, *args, once, sleep, **options):
+    def handle(self, *args, once, sleep, verbosity=1, **options):
+        self.verbosity = verbosity
         while True:
-            close_old_connections()  # a database restarted between two passes: reconnect
             try:
                 done = worker_pass()
             except Exception:
@@ -40,6 +40,7 @@ class Command(BaseCommand):
             if once:
                 return
             time.sleep(sleep)
+            close_old_connections()  # a database restarted between two passes: the next one reconnects
 
     def _report(self, done):
         emails = done.emails
