@@ -248,10 +248,6 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ASIS <no-reply@localh
 # (OUTBOX_SEND_ON_COMMIT), so they read `mail.outbox` as before; production leaves the sending to the worker.
 OUTBOX_RETRY_MINUTES = [int(minutes) for minutes in env_list("OUTBOX_RETRY_MINUTES", "1,5,30,120")]
 OUTBOX_SEND_ON_COMMIT = env_bool("OUTBOX_SEND_ON_COMMIT", default=TESTING)
-POST_OFFICE = {
-    "LOG_LEVEL": 2,  # a log row per attempt, sent or failed
-    "MESSAGE_ID_ENABLED": True,
-}
 
 # The worker (`python manage.py worker`, `make worker`): every WORKER_SLEEP_SECONDS it sends the queued e-mails,
 # records its heartbeat and runs each scheduled job once a day, from the local hour given here (America/Toronto).
