@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 # make run is a development server: DEBUG on, demo data and logins loaded.
 DEV := DEBUG=1
 
-.PHONY: run serve test test-quick lint install install-dev assets migrate demo messages clean bench guide backup restore
+.PHONY: run serve worker test test-quick lint install install-dev assets migrate demo messages clean bench guide backup restore
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,10 @@ bench: $(VENV)/.bench
 ## guide: replay the journeys that take the user guide's screenshots in Chromium and refresh them (docs/guide/images/)
 guide: install-dev
 	GUIDE_SCREENSHOTS=1 $(PY) -m pytest tests/browser/test_whole_journey.py tests/browser/test_region_journey.py -q -p no:cacheprovider
+
+## worker: send the queued e-mails (retries with back-off), run the scheduled jobs once a day, record the heartbeat
+worker:
+	$(PY) manage.py worker
 
 ## backup: the database and the attachments into BACKUP_ROOT/asis-<date>.tar.gz (docs/backups.md); KEEP=N keeps the N newest
 backup:

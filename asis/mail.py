@@ -1,20 +1,119 @@
-"""The portal's one way to send an e-mail from a service.
+"""The portal's one way to send an e-mail, through a durable outbox (django-post-office's `Email` table).
 
-E-mails are French plain text sent with Django's `send_mail` (console backend in development). They
-leave after the commit, so a change that was rolled back sends nothing. This module imports no
-domain app: every app's services use it.
+A service queues its e-mail with `send_after_commit`: the row is written in the service's own transaction, so a
+change that is rolled back queues nothing, and the request never waits for the mail server. The worker
+(`python manage.py worker`, asis.worker) sends the queue with `email_send_queued`: each e-mail is locked while it is
+sent (`SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite's write lock serialises the workers), so two workers
+never send one e-mail twice. A failed attempt is logged (post_office's `Log`: the error of every attempt) and tried
+again after each delay of OUTBOX_RETRY_MINUTES in turn, then the e-mail is marked failed; `email_resend` queues a
+failed e-mail again. This module imports no domain app: every app's services use it.
 """
 
+import datetime
+import logging
+
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import get_connection
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from post_office.models import STATUS, Email, Log
+
+from asis.models import EmailAlliance
+
+logger = logging.getLogger(__name__)
+
+WAITING = (STATUS.queued, STATUS.requeued)
 
 
-def send_after_commit(*, to, subject: str, body: str) -> None:
-    """Send `body` to every distinct non-empty address of `to` (sorted, one message) once the current
-    transaction commits; at once outside a transaction. Nothing is sent when no address is left."""
+def send_after_commit(*, to, subject: str, body: str, alliance_id: int | None = None) -> Email | None:
+    """Queue `body` to every distinct non-empty address of `to` (sorted, one message) in the current transaction:
+    the worker sends it once the transaction has committed, and nothing leaves when it is rolled back. Nothing is
+    queued when no address is left. `alliance_id` names the alliance whose Coordination sees the e-mail; None for
+    an e-mail of no alliance (seen by the portal's operators)."""
     recipients = sorted({address for address in to if address})
-    if recipients:
-        transaction.on_commit(
-            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False)
+    if not recipients:
+        return None
+    with transaction.atomic():
+        # bulk_create skips post_office's full_clean(): an address the mail server refuses fails the e-mail's
+        # attempt (kept, shown to Coordination), never the change that caused it.
+        [email] = Email.objects.bulk_create(
+            [
+                Email(
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    to=recipients,
+                    subject=subject,
+                    message=body,
+                    status=STATUS.queued,
+                )
+            ]
         )
+        if alliance_id is not None:
+            EmailAlliance.objects.create(email=email, alliance_id=alliance_id)
+    if settings.OUTBOX_SEND_ON_COMMIT:  # tests: the e-mail leaves at once after the commit, through the queue
+        _send_once_committed(email)
+    return email
+
+
+def _send_once_committed(email: Email) -> None:
+    """Send `email` through the queue once the current transaction commits (tests/conftest.py refines it for the
+    test's own transaction, which never commits)."""
+    transaction.on_commit(lambda: email_send_queued(pks=[email.pk]))
+
+
+def _due(now: datetime.datetime):
+    return Email.objects.filter(Q(scheduled_time__isnull=True) | Q(scheduled_time__lte=now), status__in=WAITING)
+
+
+def email_send_queued(*, pks=None, limit: int | None = None) -> dict[str, int]:
+    """Send the e-mails that are due, one transaction each, the row locked while it is sent (skipped by any other
+    worker). Returns how many were sent, put back in the queue for a later attempt, and failed for good."""
+    counts = {"sent": 0, "requeued": 0, "failed": 0}
+    connection = get_connection(fail_silently=False)
+    try:
+        while limit is None or sum(counts.values()) < limit:
+            with transaction.atomic():
+                now = timezone.now()
+                due = _due(now) if pks is None else _due(now).filter(pk__in=pks)
+                email = due.select_for_update(skip_locked=True).order_by("scheduled_time", "pk").first()
+                if email is None:
+                    break
+                counts[_attempt(email, connection=connection, now=now)] += 1
+    finally:
+        connection.close()
+    return counts
+
+
+def _attempt(email: Email, *, connection, now: datetime.datetime) -> str:
+    """One attempt at `email` (locked by the caller): sent, or requeued after the next delay, or failed."""
+    try:
+        connection.send_messages([email.email_message()])
+    except Exception as error:  # noqa: BLE001 - any error of the backend is this attempt's, kept in its log
+        logger.warning("E-mail #%s not sent: %s: %s", email.pk, type(error).__name__, error)
+        Log.objects.create(email=email, status=STATUS.failed, message=str(error), exception_type=type(error).__name__)
+        delays = settings.OUTBOX_RETRY_MINUTES
+        retries = email.number_of_retries or 0
+        if retries < len(delays):
+            Email.objects.filter(pk=email.pk).update(
+                status=STATUS.requeued,
+                number_of_retries=retries + 1,
+                scheduled_time=now + datetime.timedelta(minutes=delays[retries]),
+                last_updated=now,
+            )
+            return "requeued"
+        Email.objects.filter(pk=email.pk).update(status=STATUS.failed, last_updated=now)
+        return "failed"
+    Log.objects.create(email=email, status=STATUS.sent, message="")
+    Email.objects.filter(pk=email.pk).update(status=STATUS.sent, last_updated=now)
+    return "sent"
+
+
+@transaction.atomic
+def email_resend(*, email: Email) -> Email:
+    """Queue a failed e-mail again, as new: the worker's next pass sends it, with its delays from the first.
+    An e-mail that is not failed is left as it is (a second click changes nothing)."""
+    Email.objects.filter(pk=email.pk, status=STATUS.failed).update(
+        status=STATUS.queued, number_of_retries=0, scheduled_time=None, last_updated=timezone.now()
+    )
+    email.refresh_from_db()
+    return email

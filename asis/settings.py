@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "simple_history",
+    "post_office",  # the e-mail outbox's tables (asis/mail.py queues, `manage.py worker` sends)
+    "outbox",  # the outbox page (/<alliance>/courriels/), the worker and its scheduled jobs
 ]
 SIMPLE_HISTORY_REVERT_DISABLED = True  # the admin shows history; a revert would bypass the services
 
@@ -242,6 +244,29 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ASIS <no-reply@localhost>")
+
+# The outbox (django-post-office's tables): every e-mail is queued in the transaction that causes it and sent by
+# the worker (`python manage.py worker`, asis/mail.py), through EMAIL_BACKEND. A failed attempt is tried again
+# after each of OUTBOX_RETRY_MINUTES in turn (1 min, 5 min, 30 min, 2 h), then the e-mail is marked failed
+# (Coordination sends it again from /<alliance>/courriels/). Tests send each e-mail at once after its commit
+# (OUTBOX_SEND_ON_COMMIT), so they read `mail.outbox` as before; production leaves the sending to the worker.
+OUTBOX_RETRY_MINUTES = [int(minutes) for minutes in env_list("OUTBOX_RETRY_MINUTES", "1,5,30,120")]
+OUTBOX_SEND_ON_COMMIT = env_bool("OUTBOX_SEND_ON_COMMIT", default=TESTING)
+
+# The worker (`python manage.py worker`, `make worker`): every WORKER_SLEEP_SECONDS it sends the queued e-mails,
+# records its heartbeat and runs each scheduled job once a day, from the local hour given here (America/Toronto).
+# The reminders' links start with PORTAL_URL (https://asis.example.org). Nightly backups keep the last BACKUP_KEEP.
+WORKER_SLEEP_SECONDS = int(os.environ.get("WORKER_SLEEP_SECONDS", 30))
+WORKER_JOB_HOURS = {
+    "backup": int(os.environ.get("JOB_HOUR_BACKUP", 1)),
+    "check_budget": int(os.environ.get("JOB_HOUR_CHECK_BUDGET", 2)),
+    "purge_personal_data": int(os.environ.get("JOB_HOUR_PURGE_PERSONAL_DATA", 3)),
+    "send_report_reminders": int(os.environ.get("JOB_HOUR_SEND_REPORT_REMINDERS", 7)),
+}
+if any(not 0 <= hour <= 23 for hour in WORKER_JOB_HOURS.values()):
+    raise ImproperlyConfigured("JOB_HOUR_* must be an hour from 0 to 23.")
+PORTAL_URL = os.environ.get("PORTAL_URL", "")
+BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", 14))
 
 # Outgoing e-mail a visitor or a partner can trigger (password reset, invitations) and sign-ups are
 # throttled (asis/throttle.py): at most MAIL_THROTTLE_PER_ADDRESS e-mails an hour to one address and

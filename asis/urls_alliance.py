@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("bilan.urls")),
     path("", include("succession.urls")),
     path("", include("plans.urls")),
+    path("", include("outbox.urls")),
 ]

@@ -3,10 +3,12 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 from asis import throttle
 from asis.forms import PASSWORD_MAX_LENGTH, FreeTextField, bounded_texts
+from asis.mail import send_after_commit
 from organisations.models import Organisation, User
 
 PROFILE_FIELDS = [
@@ -230,4 +232,8 @@ class PasswordResetForm(DjangoPasswordResetForm):
         request = getattr(self, "_request", None)
         if request is not None and not throttle.mail_allowed(request, to_email):
             return
-        super().send_mail(subject_template_name, email_template_name, context, from_email, to_email, **kwargs)
+        # Through the outbox (asis.mail), as every e-mail of the portal: queued now, sent by the worker, retried
+        # when the mail server is down. The e-mail is in French plain text; an HTML template is not used.
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        send_after_commit(to=[to_email], subject=subject, body=body)

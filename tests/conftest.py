@@ -99,3 +99,22 @@ def _mail_throttle_starts_empty():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _outbox_sends_when_committed(monkeypatch):
+    """E-mails go through the outbox (asis.mail); tests send each one at once when it commits
+    (OUTBOX_SEND_ON_COMMIT), so they read `mail.outbox` as before. A test's own transaction never commits: an
+    e-mail queued outside any transaction but the test's (a view without one: autocommit in production) leaves at
+    once; one queued inside a service's transaction leaves when that commits (django_capture_on_commit_callbacks)."""
+    from django.db import connection, transaction
+
+    from asis import mail as outbox
+
+    def send_once_committed(email):
+        if all(getattr(block, "_from_testcase", False) for block in connection.atomic_blocks):
+            outbox.email_send_queued(pks=[email.pk])
+        else:
+            transaction.on_commit(lambda: outbox.email_send_queued(pks=[email.pk]))
+
+    monkeypatch.setattr(outbox, "_send_once_committed", send_once_committed)

@@ -113,7 +113,26 @@ OBJECTS = {
     "history of report of partenaire": lambda: {"kind": "rapport", **OBJECTS["report of partenaire"]()},
     "history of agreement of partenaire": lambda: {"kind": "convention", **OBJECTS["agreement of partenaire"]()},
     "history of disbursement of partenaire": lambda: {"kind": "versement", **OBJECTS["disbursement of partenaire"]()},
+    "failed e-mail of the alliance": lambda: {"pk": _failed_email().pk},
 }
+
+
+def _failed_email():
+    """An e-mail of ASIS's alliance that failed for good (the outbox's « Renvoyer »)."""
+    from post_office.models import STATUS, Email
+
+    from asis.mail import send_after_commit
+
+    email = Email.objects.filter(status=STATUS.failed, alliance_link__isnull=False).order_by("pk").first()
+    if email is None:
+        email = send_after_commit(
+            to=["partenaire@example.org"],
+            subject="Essai",
+            body="Essai",
+            alliance_id=Alliance.objects.get(acronym="ASIS").pk,
+        )
+        Email.objects.filter(pk=email.pk).update(status=STATUS.failed)
+    return email
 
 
 def _privacy_request():
@@ -421,6 +440,9 @@ MATRIX = [
     ("projects:report-late", None, (LOGIN, 403, 403, 200, 200)),
     # The envelope
     ("budget:envelope", None, (LOGIN, 403, 403, 200, 200)),
+    # the outbox: its Coordination only; its staff 403, anyone else 404
+    ("outbox:email-list", None, (LOGIN, 404, 404, 403, 200)),
+    ("outbox:email-resend", "failed e-mail of the alliance", (LOGIN, 404, 404, 403, 405)),
     ("budget:commitments", None, (LOGIN, 403, 403, 200, 200)),  # the money workspace's sub-pages (issue 23)
     ("budget:payments", None, (LOGIN, 403, 403, 200, 200)),
     ("budget:charts", None, (LOGIN, 403, 403, 200, 200)),

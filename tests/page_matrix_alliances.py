@@ -249,6 +249,8 @@ ON_ASIS = {
     ("bilan:region-open-data-csv", None): (200, 200),
     ("bilan:region-open-data-json", None): (200, 200),
     ("succession:plan-close", None): (403, 403),
+    ("outbox:email-list", None): (404, 404),  # the outbox: the other alliance's Coordination sees nothing of it
+    ("outbox:email-resend", "failed e-mail of the alliance"): (404, 404),
     ("succession:plan-next", None): (403, 403),
 }
 
@@ -353,4 +355,5 @@ ON_SECOND = [
     ("bilan:open-data-json", None, (200, 200, 200, 200, 200, 200, 200)),
     ("succession:plan-close", None, (LOGIN, 403, 403, 403, 403, 200, 403)),
     ("succession:plan-next", None, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    ("outbox:email-list", None, (LOGIN, 404, 404, 404, 404, 200, 404)),  # coordination2 sees its own outbox
 ]

@@ -36,6 +36,7 @@ from asis.templatetags.asis_format import format_money, number
 from budget.models import Commitment, PlannedPayment
 from chantiers.models import FollowUp, Meeting
 from organisations.models import MembershipRequest, Organisation
+from outbox.selectors import failed_email_annotations, failed_email_count
 from plans.models import Plan
 from projects.models import (
     FUNDABLE_STATUSES,
@@ -608,14 +609,14 @@ def _sign_ups() -> Queue:
 
 def worklist_plans():
     """The plans as « À traiter » reads its plan (the view picks the request's one, plans.access): its alliance
-    with it, 1 query."""
-    return Plan.objects.select_related("alliance")
+    and the outbox's failed e-mails with it, 1 query."""
+    return Plan.objects.select_related("alliance").annotate(**failed_email_annotations())
 
 
 def coordination_worklist(plan: Plan, user, today: datetime.date | None = None) -> dict:
     """« À traiter » for the Coordination of `plan`'s alliance: its sections (reports, projects, money,
     concertation, sign-ups), each of queues, in 9 queries (11 for the portal's operators, who also approve
-    the sign-ups) whatever the data. No action on a closed plan, whose pages are read only."""
+    the sign-ups) whatever the data, and a link to the outbox's failed e-mails (read with the plan). No action on a closed plan, whose pages are read only."""
     today = today or timezone.localdate()
     can_act = user.is_coordinator and not plan.is_archived
     late, soon = _deadline_queues(plan, today, can_remind=can_act)  # 1
@@ -639,7 +640,9 @@ def coordination_worklist(plan: Plan, user, today: datetime.date | None = None) 
     ]
     if user.runs_portal:
         sections.append(Section("inscriptions", _("Inscriptions"), [_sign_ups()]))  # 2
-    return _page(plan, today, sections, can_act=can_act)
+    page = _page(plan, today, sections, can_act=can_act)
+    page["failed_emails"] = failed_email_count(user, plan)  # read with the plan (worklist_plans)
+    return page
 
 
 def staff_worklist(plan: Plan, user, today: datetime.date | None = None) -> dict:

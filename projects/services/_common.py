@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 from organisations.models import Membership
+from plans.models import Theme
 
 
 def organisation_recipients(org_ids) -> dict[int, list[str]]:
@@ -17,3 +18,8 @@ def organisation_recipients(org_ids) -> dict[int, list[str]]:
     for org_id, role, email in rows:
         (responsables if role == Membership.Role.RESPONSABLE else members)[org_id].add(email)
     return {org_id: sorted(responsables[org_id] or members[org_id]) for org_id in org_ids}
+
+
+def project_alliance_id(project) -> int:
+    """The alliance of `project` (through its theme's plan), which its e-mails carry to the outbox. One query."""
+    return Theme.objects.filter(pk=project.theme_id).values_list("plan__alliance_id", flat=True).get()

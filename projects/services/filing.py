@@ -22,7 +22,7 @@ from projects.models import (
     ProjectYearAmount,
 )
 from projects.selectors.filing import project_missing_for_submission
-from projects.services._common import organisation_recipients
+from projects.services._common import organisation_recipients, project_alliance_id
 from projects.services.status import project_change_status
 
 
@@ -199,6 +199,7 @@ def _partner_asked_mail(project: ActionProject, partner: ProjectPartner) -> None
     value = partner.contribution_value
     send_after_commit(
         to=recipients,
+        alliance_id=project_alliance_id(project),
         subject=_("ASIS : confirmez-vous votre participation au projet « %(title)s »?") % {"title": project.title},
         body=_(
             "Bonjour,\n\nUn projet déposé sur le portail ASIS, « %(title)s », nomme votre organisation, « %(name)s », "

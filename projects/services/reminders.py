@@ -13,7 +13,14 @@ from organisations.models import Organisation
 from projects.models import (
     ReportDeadline,
 )
-from projects.services._common import organisation_recipients
+from projects.services._common import organisation_recipients, project_alliance_id
+
+
+def _common_alliance_id(deadlines) -> int | None:
+    """The alliance of the reminder's deadlines when they are all of one (the outbox shows it to its Coordination);
+    None when an organisation's reminder lists projects of several alliances (the portal's operators see it)."""
+    alliances = {deadline.project.theme.plan.alliance_id for deadline in deadlines}
+    return alliances.pop() if len(alliances) == 1 else None
 
 
 def _week_start(day: datetime.date) -> datetime.date:
@@ -64,7 +71,7 @@ def report_reminders_send(
         ReportDeadline.objects.awaited()
         .filter(due_on__lte=today + datetime.timedelta(days=days))
         .exclude(reminded_on__gte=_week_start(today))
-        .select_related("project__lead")
+        .select_related("project__lead", "project__theme__plan")
         .order_by("project__lead__name", "due_on", "project__title", "pk")
     )
     if not dry_run:
@@ -85,7 +92,7 @@ def report_reminders_send(
             continue
         subject = _("ASIS : rapports à remettre pour « %(name)s »") % {"name": organisation.name}
         body = _reminder_body(organisation=organisation, deadlines=deadlines, today=today, base_url=base_url)
-        send_after_commit(to=to, subject=subject, body=body)
+        send_after_commit(to=to, subject=subject, body=body, alliance_id=_common_alliance_id(deadlines))
     if not dry_run and reminded:
         ReportDeadline.objects.filter(pk__in=reminded).update(reminded_on=today)
     return {"organisations": sent, "deadlines": len(reminded), "without_address": without_address}
@@ -117,7 +124,7 @@ def report_reminder_send(
         )
     subject = _("ASIS : rapports à remettre pour « %(name)s »") % {"name": organisation.name}
     body = _reminder_body(organisation=organisation, deadlines=[deadline], today=today, base_url=base_url)
-    send_after_commit(to=to, subject=subject, body=body)
+    send_after_commit(to=to, subject=subject, body=body, alliance_id=project_alliance_id(deadline.project))
     deadline.reminded_on = today
     deadline.save(update_fields=["reminded_on"])
     return to

@@ -21,6 +21,7 @@ from projects.models import (
     ReviewCriterion,
     ReviewScore,
 )
+from projects.services._common import project_alliance_id
 from projects.services.status import project_change_status
 
 
@@ -304,6 +305,7 @@ def project_request_changes(*, project: ActionProject, by, comment: str) -> Proj
     change = project_change_status(project=project, to_status=ProjectStatus.DRAFT, by=by, comment=comment)
     send_after_commit(
         to=_lead_emails(current),
+        alliance_id=project_alliance_id(current),
         subject=_("ASIS : des modifications sont demandées à votre projet « %(title)s »") % {"title": current.title},
         body=_(
             "Bonjour,\n\nLa coordination de l'Alliance demande des modifications à votre projet « %(title)s », "

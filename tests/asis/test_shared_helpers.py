@@ -12,7 +12,7 @@ from asis.mail import send_after_commit
 
 @pytest.mark.django_db
 def test_an_email_leaves_once_to_each_address_after_the_commit(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         send_after_commit(to=["b@example.org", "", "a@example.org", "b@example.org"], subject="Objet", body="Texte")
         assert mail.outbox == []  # not before the commit
     assert len(mail.outbox) == 1
