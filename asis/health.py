@@ -1,7 +1,7 @@
 """The parts /healthz checks (settings.HEALTH_CHECKS): each is called with no argument and returns None when its
 part is fine, or a short English text saying what is wrong (for the operator, the load balancer and uptime checks).
 
-The worker's heartbeat is one more: add its function's dotted path to HEALTH_CHECKS.
+The worker's heartbeat is one more (`worker`) when HEALTH_WORKER_MAX_AGE_SECONDS is set, as in production.
 """
 
 import shutil
@@ -10,6 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 
@@ -37,6 +38,20 @@ def disk() -> str | None:
     free_mb = shutil.disk_usage(folder).free // (1024 * 1024)
     if free_mb < settings.HEALTH_MIN_FREE_DISK_MB:
         return f"{free_mb} MB free on MEDIA_ROOT's disk, under {settings.HEALTH_MIN_FREE_DISK_MB} MB"
+    return None
+
+
+def worker() -> str | None:
+    """The worker (`manage.py worker`) finished a pass within HEALTH_WORKER_MAX_AGE_SECONDS: without it no e-mail
+    leaves and no scheduled job runs, while every page still answers."""
+    from asis.worker import worker_heartbeat  # asis.models: loaded once the apps are
+
+    beat = worker_heartbeat()
+    if beat is None:
+        return "the worker never ran (manage.py worker)"
+    age = (timezone.now() - beat).total_seconds()
+    if age > settings.HEALTH_WORKER_MAX_AGE_SECONDS:
+        return f"the worker's last pass was {int(age)} s ago, over {settings.HEALTH_WORKER_MAX_AGE_SECONDS} s"
     return None
 
 

@@ -322,6 +322,11 @@ HEALTH_CHECKS = [
     "asis.health.migrations",
     "asis.health.disk",
 ]
+# The worker's heartbeat: in production (DEBUG off) /healthz fails when its last pass is older than this (10 min
+# by default, 20 passes); 0 leaves it out (development, where `make run` starts no worker, and the tests).
+HEALTH_WORKER_MAX_AGE_SECONDS = int(os.environ.get("HEALTH_WORKER_MAX_AGE_SECONDS", 0 if DEBUG or TESTING else 600))
+if HEALTH_WORKER_MAX_AGE_SECONDS:
+    HEALTH_CHECKS.append("asis.health.worker")
 
 # Logs go to standard error (journald under systemd), as JSON lines in production (LOG_FORMAT=json, the default
 # when DEBUG is off) or as plain text (LOG_FORMAT=text, the default in development). Each line of a request carries

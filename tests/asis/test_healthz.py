@@ -74,3 +74,28 @@ def test_the_favicon_is_served_for_every_page(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"].endswith("images/favicon.svg")
+
+
+def test_healthz_names_the_worker_when_its_last_pass_is_too_old(client, settings):
+    """In production /healthz also checks the worker's heartbeat: a queue nobody sends is a failing part."""
+    import datetime
+
+    from django.utils import timezone
+
+    from asis.worker import heartbeat_record
+
+    settings.HEALTH_CHECKS = [*settings.HEALTH_CHECKS, "asis.health.worker"]
+    settings.HEALTH_WORKER_MAX_AGE_SECONDS = 600
+
+    body = client.get("/healthz").json()
+    assert body["failing"] == ["worker"] and "never ran" in body["worker"]
+
+    heartbeat_record(at=timezone.now() - datetime.timedelta(minutes=11))
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert "over 600 s" in response.json()["worker"]
+
+    heartbeat_record()
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["worker"] == "ok"

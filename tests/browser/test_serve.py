@@ -90,6 +90,7 @@ def served(transactional_db, demo, tmp_path):
         WEB_CONCURRENCY="2",
         STATIC_ROOT=str(tmp_path / "static"),
         MEDIA_ROOT=str(tmp_path / "media"),
+        BACKUP_ROOT=str(tmp_path / "backups"),  # the worker's first pass runs the nightly jobs whose hour has passed
         EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
         HEALTH_MIN_FREE_DISK_MB="1",
     )
