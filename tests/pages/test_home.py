@@ -126,9 +126,9 @@ def _count(client, url="/"):
         # plan, years, principles, activities, themes, spaces, projects, sources (8), the alliance of the address
         # (alliances.middleware, issue 17: 9)
         ("anonymous", 9),
-        # + session, user, groups (role) and memberships (their projects) (13)
-        # and the partnership requests awaiting their organisation's answer (14)
-        ("alice", 14),
+        # + session, user, groups (role), with what they may see (their drafts are in the themes' lists) (12); their
+        # projects and partnership requests are « Mon espace »'s, not repeated here
+        ("alice", 12),
         # + session, user, groups; no memberships (sees everything) (12): their queues are « À traiter » (worklist)
         ("coordinator", 12),
     ],
