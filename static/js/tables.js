@@ -48,6 +48,9 @@
     return width(cell.getAttribute("data-label"), style, 600) + width(shownText(cell), style, style.fontWeight) <= room;
   }
   function pair(table) {
+    table.querySelectorAll(".table-stack-half").forEach(function (cell) {
+      cell.classList.remove("table-stack-half");
+    });
     if (!PHONE.matches) return;
     var half = table.getBoundingClientRect().width / 2;
     Array.prototype.forEach.call(table.querySelectorAll(":scope > tbody > tr, :scope > tfoot > tr"), function (row) {
@@ -129,7 +132,12 @@
     });
     table.classList.add("table-stack");
     fold(table, labels);
-    pair(table);
+  }
+
+  // Paired once the page's styles and fonts are in (the cards' widths are then known), and again when the screen
+  // turns from or to a phone's width.
+  function pairAll() {
+    document.querySelectorAll("table.table-stack").forEach(pair);
   }
 
   // The secondary columns (their header carries data-secondary) folded into one « Détails » per card, on phones.
@@ -187,4 +195,7 @@
   }
 
   document.querySelectorAll("table.table").forEach(stack);
+  if (document.readyState === "complete") pairAll();
+  else window.addEventListener("load", pairAll);
+  PHONE.addEventListener("change", pairAll);
 })();
