@@ -54,6 +54,7 @@ KEEP_OF = {
     "bilan-select-lieu": 4,
     "bilan-select-organisation": 4,
     "bilan-form-choices": 2,
+    "bilan-pdf": 4,  # bilan/documents.py, kept_pdf: a PDF is up to about 1 MB (600 projects)
 }
 
 # Writes that change no figure a page shows: sessions, sign-in attempts, the admin's log, the

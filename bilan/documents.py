@@ -28,6 +28,7 @@ font file: Word shows it in the reader's fonts.
 """
 
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +37,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from asis.kept import kept
 from asis.templatetags.asis_format import format_money, long_date, number, percent
 from bilan.charts import sources_chart, themes_chart
 from bilan.exports import DATE, DECIMAL, INT, MONEY, TEXT, tables
@@ -394,6 +396,46 @@ def pdf_file(bilan: Bilan):
     HTML(string=pdf_html(bilan), base_url=FONTS.as_uri() + "/").write_pdf(handle, pdf_variant="pdf/ua-1")
     handle.seek(0)
     return handle
+
+
+def pdf_bytes(bilan: Bilan) -> bytes:
+    """The bilan's tagged PDF (`pdf_file`) as bytes, to be kept."""
+    with pdf_file(bilan) as handle:
+        return handle.read()
+
+
+# ---------------------------------------------------------------- the PDF, kept for a state of the data
+
+
+@dataclass(frozen=True)
+class KeptPdf:
+    name: str  # the file name (exports.file_name)
+    content: bytes
+
+
+_building = threading.Lock()
+
+
+def pdf_key(*, user, plan, period_start, period_end, theme=None, space=None, organisation=None, status=None, **_rest):
+    """What a bilan's PDF depends on besides the data: the plan, the period, the filters and whose bilan it is (those
+    who read the alliance's figures share one; a partner's holds its organisations' projects)."""
+    reader = "figures" if user.reads_figures else ("organisations", *sorted(user.organisation_ids()))
+    return (
+        plan.pk,
+        period_start,
+        period_end,
+        *(getattr(value, "pk", value) for value in (theme, space, organisation, status)),
+        reader,
+    )
+
+
+def kept_pdf(*, version, key: tuple, build) -> KeptPdf:
+    """The bilan's PDF for `key` at data `version`, built by `build()` once for that state of the data and kept
+    (asis.kept: the version moves on every write, whichever path it takes; today's date and the language are in the
+    key). One PDF is built at a time in a process: a request that asks for the PDF another is building waits for it
+    and reads it kept, instead of building it a second time (and two layouts never hold the memory at once)."""
+    with _building:
+        return kept("bilan-pdf", version, key, build)
 
 
 # ---------------------------------------------------------------- DOCX (python-docx)

@@ -42,6 +42,7 @@ IMPORT_SESSION_KEY = "bilan_progress_import"
 SPACES_SHOWN = 50  # spaces listed on the page in the tables by space (every one is in the exports)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF_TYPE = "application/pdf"
 
 
 def _plan(request) -> tuple[Plan, list[PlanYear], int | None]:
@@ -95,14 +96,13 @@ def _page_number(request) -> int:
         return 1
 
 
-def _bilan(request, *, page: bool = False, shown=None):
-    """(form, bilan): the bilan is None when the form is invalid. With `page`, the bilan holds the
-    project lines of the page asked for; without (the exports), `bilan.lines()` reads every one. `shown`: what
-    `_plan` gave, when the view has read it already."""
+def _arguments(request, shown=None) -> tuple[BilanForm, dict | None, str | None]:
+    """(form, the arguments of `build_bilan`, the data version): the arguments are None when the form is invalid.
+    `shown`: what `_plan` gave, when the view has read it already."""
     plan, years, version = shown or _plan(request)
     form = BilanForm(request.GET, plan=plan, user=request.user, years=years, version=version)
     if not form.is_valid():
-        return form, None
+        return form, None, version
     period = form.period()
     arguments = dict(
         user=request.user,
@@ -114,6 +114,16 @@ def _bilan(request, *, page: bool = False, shown=None):
         themes=form.themes,
         **form.filters(),
     )
+    return form, arguments, version
+
+
+def _bilan(request, *, page: bool = False, shown=None):
+    """(form, bilan): the bilan is None when the form is invalid. With `page`, the bilan holds the
+    project lines of the page asked for; without (the exports), `bilan.lines()` reads every one. `shown`: what
+    `_plan` gave, when the view has read it already."""
+    form, arguments, version = _arguments(request, shown)
+    if arguments is None:
+        return form, None
     if page:
         return form, bilan_page(version=version, page=_page_number(request), **arguments)
     return form, build_bilan(page=None, **arguments)
@@ -244,8 +254,24 @@ def _document(request, write, extension: str, content_type: str):
 @require_safe
 @login_required
 def bilan_pdf(request):
-    """The bilan as a printable PDF: charts, tables, the period and « page N de M » on every page."""
-    return _document(request, documents.pdf_file, "pdf", "application/pdf")
+    """The bilan as a printable PDF: charts, tables, the period and « page N de M » on every page. Built once for a
+    state of the data (documents.kept_pdf: the data version moves on every write), then served as kept."""
+    shown = _plan(request)
+    frozen = _frozen_for(request, shown[0])
+    if frozen is not None:
+        return _frozen_document(frozen, "pdf", PDF_TYPE)
+    form, arguments, version = _arguments(request, shown)
+    if arguments is None:
+        return HttpResponseBadRequest(
+            _("Période invalide : corrigez-la sur la page du bilan."), content_type="text/plain; charset=utf-8"
+        )
+
+    def build() -> documents.KeptPdf:
+        report = build_bilan(page=None, **arguments)
+        return documents.KeptPdf(exports.file_name(report, "pdf"), documents.pdf_bytes(report))
+
+    pdf = documents.kept_pdf(version=version, key=documents.pdf_key(**arguments), build=build)
+    return FileResponse(io.BytesIO(pdf.content), as_attachment=True, filename=pdf.name, content_type=PDF_TYPE)
 
 
 @require_safe

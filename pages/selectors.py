@@ -24,7 +24,6 @@ from django.db.models import (
     Sum,
     Value,
     When,
-    Window,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -34,14 +33,12 @@ from asis.kept import Version, current_version, kept
 from budget.models import Commitment, FundingSource
 from chantiers.models import Meeting, Space, SpaceCitizen, SpaceMembership
 from plans.models import Plan, PlanYear, Theme
-from projects.models import ActionProject, ProgressReport, ProjectPartner, ProjectStatus, visible_projects_q
+from projects.models import ActionProject, ProgressReport, ProjectStatus, visible_projects_q
 
 ZERO = Decimal("0.00")
 MONEY_FIELD = DecimalField(max_digits=12, decimal_places=2)
 HOME_SPACES_SHOWN = 8  # spaces listed per theme on the home page; the theme's page lists them all
 HOME_PROJECTS_SHOWN = 8  # projects listed per theme on the home page; the theme's page lists them all
-MY_PROJECTS_SHOWN = 20  # a partner's own projects on the home page; « Projets » lists them all
-PARTNER_REQUESTS_SHOWN = 20  # projects naming a partner's organisation that await its answer, on its home page
 MEETINGS_SHOWN = 10  # upcoming and past meetings listed on a theme's page
 THEME_PER_PAGE = 25  # spaces, and projects, a page on a theme's page
 PROGRESS_SHOWN = 10  # latest progress reports on a theme's page
@@ -164,8 +161,9 @@ def plan_overview(user, plan) -> dict:
 
 
 def _overview(user, plan) -> dict:
-    """The overview's themes and money for this user (the plan read by `plan_overview`); a partner's own projects
-    and the partnerships awaiting their answer. Coordination's queues are « À traiter » (worklist)."""
+    """The overview's themes and money for this user (the plan read by `plan_overview`). What a partner has to do
+    (their projects, the partnerships awaiting their answer) is « Mon espace », Coordination's queues « À traiter »
+    (worklist): the overview is the plan and its money, as a citizen reads it."""
     visible = _visible_projects(user)
     active_spaces = Space.objects.active()
     counts = {
@@ -204,22 +202,6 @@ def _overview(user, plan) -> dict:
         "remaining": envelope - committed,
         "committed_percent": int(committed * 100 / envelope) if envelope else 0,
     }
-    if user.is_authenticated and not user.sees_everything:
-        mine = visible.filter(theme__plan=plan, lead_id__in=user.organisation_ids())
-        my_projects = list(  # 1 this partner's projects, the first MY_PROJECTS_SHOWN, with a count of all of them
-            mine.annotate(total=Window(Count("pk"))).order_by("title", "pk")[:MY_PROJECTS_SHOWN]
-        )
-        context["my_projects"] = my_projects
-        context["my_projects_more"] = (my_projects[0].total - len(my_projects)) if my_projects else 0
-        # 1 the projects that name one of its organisations as a partner and await its answer (any plan: a request is
-        # answered wherever it comes from)
-        context["partner_requests"] = list(
-            ProjectPartner.objects.filter(
-                organisation_id__in=user.organisation_ids(), status=ProjectPartner.Status.PENDING
-            )
-            .select_related("project", "organisation")
-            .order_by("project__title", "pk")[:PARTNER_REQUESTS_SHOWN]
-        )
     return context
 
 

@@ -652,11 +652,13 @@ def staff_worklist(plan: Plan, user, today: datetime.date | None = None) -> dict
     today = today or timezone.localdate()
     can_act = user.sees_everything and not plan.is_archived
     late, _soon = _deadline_queues(plan, today, can_remind=False)  # 1
+    bilan = _bilan_to_produce(plan, today)  # 2
     sections = [
         Section("rapports", _("Rapports"), [late, _reports_to_read(plan, can_mark=can_act)]),  # 1
-        Section("bilan", _("Bilan"), [_bilan_to_produce(plan, today)]),  # 2
+        Section("bilan", _("Bilan"), [bilan]),
     ]
-    return _page(plan, today, sections, can_act=can_act)
+    # the bilan of the last year ended is also a shortcut at the top: the staff's yearly task, one click away
+    return _page(plan, today, sections, can_act=can_act) | {"produce": bilan.rows[0] if bilan.rows else None}
 
 
 def _bilan_to_produce(plan, today) -> Queue:

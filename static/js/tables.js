@@ -6,6 +6,12 @@
    no longer displayed as a table, so that screen readers still read each cell with its header (the <thead> stays in
    the page, out of sight). A table of one or two columns fits any phone and stays as it is, and so does a table
    that must keep its columns (a matrix read across), which carries `.table-keep`.
+   Compact cards: a column whose header carries `data-secondary` (never money, a status or an action) is folded, on
+   phones, into one « Détails » per card: the script adds to each row a cell across every column holding a <details>
+   whose lines copy the row's secondary cells (label, value); on phones those cells are hidden and the fold shown, on
+   a wider screen the reverse (static/css/asis.css). The fold's name is the table's `data-more-label`.
+   On a phone, two cells side by side whose label and value are short (a date, a count, an amount) each take half
+   the card's width, so that they share a line.
    A file of its own: the Content-Security-Policy allows no inline script. */
 (function () {
   "use strict";
@@ -22,6 +28,45 @@
       element.remove();
     });
     return copy.textContent.replace(/\s+/g, " ").trim();
+  }
+
+  // Two cells side by side whose label and value each fit half the card (a date, a count, an amount) share one
+  // line of the card: measured with the cell's own font, on a phone only (the cards are a phone's layout).
+  var PHONE = window.matchMedia("(max-width: 575.98px)");
+  var ruler = document.createElement("canvas").getContext("2d");
+  function width(text, style, weight) {
+    ruler.font = weight + " " + style.fontSize + " " + style.fontFamily;
+    return ruler.measureText(text).width;
+  }
+  function fitsHalf(cell, half) {
+    if (!cell.hasAttribute("data-label") || cell.colSpan !== 1) return false;
+    if (cell.querySelector("a[href], button, input, select, textarea, ul, ol, br, details, progress")) return false;
+    var style = getComputedStyle(cell);
+    if (style.display === "none" || style.position === "absolute") return false;
+    var padding = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+    var room = half - padding - parseFloat(style.fontSize) * 0.75 - 4; // the label's margin, and a little slack
+    return width(cell.getAttribute("data-label"), style, 600) + width(shownText(cell), style, style.fontWeight) <= room;
+  }
+  function pair(table) {
+    table.querySelectorAll(".table-stack-half").forEach(function (cell) {
+      cell.classList.remove("table-stack-half");
+    });
+    if (!PHONE.matches) return;
+    var half = table.getBoundingClientRect().width / 2;
+    Array.prototype.forEach.call(table.querySelectorAll(":scope > tbody > tr, :scope > tfoot > tr"), function (row) {
+      var waiting = null;
+      Array.prototype.forEach.call(row.cells, function (cell) {
+        var style = getComputedStyle(cell);
+        if (style.display === "none" || style.position === "absolute") return; // not on the card
+        if (cell.tagName === "TD" && fitsHalf(cell, half)) {
+          if (waiting) {
+            waiting.classList.add("table-stack-half");
+            cell.classList.add("table-stack-half");
+            waiting = null;
+          } else waiting = cell;
+        } else waiting = null;
+      });
+    });
   }
 
   // The cells of a group of rows placed on a grid: grid[row][column] is the cell covering that place.
@@ -86,7 +131,71 @@
       });
     });
     table.classList.add("table-stack");
+    fold(table, labels);
+  }
+
+  // Paired once the page's styles and fonts are in (the cards' widths are then known), and again when the screen
+  // turns from or to a phone's width.
+  function pairAll() {
+    document.querySelectorAll("table.table-stack").forEach(pair);
+  }
+
+  // The secondary columns (their header carries data-secondary) folded into one « Détails » per card, on phones.
+  function fold(table, labels) {
+    var secondary = [];
+    grid(table.tHead.rows).forEach(function (row) {
+      row.forEach(function (cell, column) {
+        if (cell.hasAttribute("data-secondary") && secondary.indexOf(column) === -1) secondary.push(column);
+      });
+    });
+    if (!secondary.length) return;
+    var name = table.getAttribute("data-more-label") || "Détails";
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      var places = grid(body.rows);
+      Array.prototype.forEach.call(body.rows, function (row, r) {
+        var list = document.createElement("dl");
+        secondary.forEach(function (column) {
+          var cell = places[r] && places[r][column];
+          if (!cell || cell.parentElement !== row || cell.colSpan !== 1) return;
+          cell.classList.add("table-stack-secondary");
+          if (!shownText(cell) && !cell.querySelector(SEEN)) return;
+          var term = document.createElement("dt");
+          term.textContent = labels[column];
+          var value = document.createElement("dd");
+          Array.prototype.forEach.call(cell.childNodes, function (node) {
+            value.appendChild(node.cloneNode(true));
+          });
+          value.querySelectorAll("[id]").forEach(function (element) {
+            element.removeAttribute("id");
+          });
+          list.appendChild(term);
+          list.appendChild(value);
+        });
+        if (!list.children.length) return;
+        var more = document.createElement("td");
+        more.className = "table-stack-more";
+        more.colSpan = labels.length;
+        more.setAttribute("role", "cell");
+        var details = document.createElement("details");
+        var summary = document.createElement("summary");
+        summary.textContent = name;
+        var title = row.querySelector("th[role=rowheader]");
+        if (title) {
+          var hidden = document.createElement("span");
+          hidden.className = "visually-hidden";
+          hidden.textContent = " : " + shownText(title);
+          summary.appendChild(hidden);
+        }
+        details.appendChild(summary);
+        details.appendChild(list);
+        more.appendChild(details);
+        row.appendChild(more);
+      });
+    });
   }
 
   document.querySelectorAll("table.table").forEach(stack);
+  if (document.readyState === "complete") pairAll();
+  else window.addEventListener("load", pairAll);
+  PHONE.addEventListener("change", pairAll);
 })();

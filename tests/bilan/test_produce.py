@@ -111,6 +111,28 @@ def test_the_checks_list_what_the_bilan_waits_for_with_a_link_to_fix_it(client, 
     assert reverse("budget:commitment-create") not in html
 
 
+def test_the_pdf_comes_first_beside_en_bref_with_the_checks_summed_up_in_one_line(client, cast, plan, theme):
+    """What staff come for is at the top: the PDF under one line that sums up what the bilan still waits for (with a
+    link to the details below), before the checks in detail; nothing missing says so."""
+    client.force_login(cast.staff)
+    html = client.get(reverse(URL), YEAR).content.decode()
+    assert section(html, "checks-summary").strip() == "✓ Le bilan n'attend plus rien."
+    source = f.make_source(plan, amount="50000.00")
+    silent = f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.IN_PROGRESS, title="Projet muet")
+    f.commit(source=source, project=silent, amount=Decimal("2000.00"), year=f.plan_year(plan, 2))
+    f.make_deadline(silent, due_on=D(2015, 1, 15))
+    f.make_deadline(silent, due_on=D(2015, 2, 15))
+    html = client.get(reverse(URL), YEAR).content.decode()
+    summary = " ".join(section(html, "checks-summary").split())
+    assert summary == (
+        "⚠ Le bilan attend encore : 2 rapports · 1 projet sans résultats · 1 montant accordé à engager. "
+        '<a href="#verifications">Voir le détail</a>'
+    )
+    assert html.index('data-testid="produce-figures"') < html.index('data-testid="download-pdf"')
+    assert html.index('data-testid="download-pdf"') < html.index('id="verifications"') < html.index("produce-checks")
+    assert html.index('data-testid="download-pdf"') < html.index('data-testid="other-downloads"')
+
+
 def test_one_primary_download_the_pdf_and_no_upload_among_the_downloads(client, cast, plan, theme):
     client.force_login(cast.coordinator)
     for url, query in ((reverse(URL), "?periode=2014-2015"), (reverse("bilan:bilan"), "?periode=2014-2015")):

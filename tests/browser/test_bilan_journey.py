@@ -31,6 +31,7 @@ def test_personnel_downloads_the_bilan_of_a_year(live_server, page, axe, demo, t
     violations = axe(page)
     assert violations == [], describe(violations)
 
+    page.get_by_text("Autres formats du même bilan").click()  # the other formats are folded
     with page.expect_download() as info:
         page.get_by_test_id("download-xlsx").click()
     download = info.value

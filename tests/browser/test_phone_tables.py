@@ -181,8 +181,9 @@ WIDE_TABLE = """<main><h1>Engagements</h1><div class="table-responsive" tabindex
 </tbody></table></div></main>"""
 
 
-def open_wide_table(browser, live_server, kind):
-    """The wide table on a 375 px page carrying the site's own styles and script, as base.html serves them."""
+def open_wide_table(browser, live_server, kind, table=WIDE_TABLE):
+    """The wide table (or `table`) on a 375 px page carrying the site's own styles and script, as base.html serves
+    them."""
     context = browser.new_context(locale="fr-CA", viewport=PHONE, is_mobile=True, has_touch=True)
     page = context.new_page()
     page.goto(live_server.url + "/healthz")  # same origin: the styles and the script load as on any page
@@ -192,7 +193,7 @@ def open_wide_table(browser, live_server, kind):
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <link rel="stylesheet" href="{static}vendor/bootstrap/css/bootstrap.min.css">
         <link rel="stylesheet" href="{static}css/asis.css"></head>
-        <body>{WIDE_TABLE.format(kind=kind)}<script src="{static}js/tables.js"></script></body></html>"""
+        <body>{table.format(kind=kind)}<script src="{static}js/tables.js"></script></body></html>"""
     )
     page.wait_for_load_state("load")
     return context, page
@@ -245,4 +246,51 @@ def test_a_wide_table_becomes_cards_labelled_by_its_headers_on_a_phone(live_serv
     # wider than a phone, the table is a table again
     page.set_viewport_size({"width": 1280, "height": 900})
     assert money.evaluate("(cell) => getComputedStyle(cell).display") == "table-cell"
+    context.close()
+
+
+# A bilan's project table: its secondary columns (data-secondary) fold into « Détails » on a phone; the dates and
+# counts are short enough to share a line of the card.
+COMPACT_TABLE = """<main><h1>Projets</h1><div class="table-responsive" tabindex="0"><table class="table {kind}"
+data-testid="compact" data-more-label="Détails"><caption>Projets</caption>
+<thead><tr><th scope="col">Projet</th><th scope="col" data-secondary>Porteur</th><th scope="col" data-secondary>Partenaires</th>
+<th scope="col">Statut</th><th scope="col">Rencontres</th><th scope="col">Présences</th><th scope="col" class="text-end">Engagé</th></tr></thead>
+<tbody>
+<tr><th scope="row"><a href="#p1">Ateliers parents-enfants</a></th><td>Maison de la famille</td><td><a href="#o2">Carrefour</a></td>
+<td><span class="badge text-bg-success">En cours</span></td><td>3</td><td>12</td><td class="text-end money">12 500,50 $</td></tr>
+<tr><th scope="row">Halte-garderie</th><td>Maison de la famille</td><td></td><td>Déposé</td><td>1</td>
+<td>4</td><td class="text-end money">0,00 $</td></tr>
+</tbody></table></div></main>"""
+
+
+def test_a_phone_card_folds_its_secondary_columns_into_details_and_pairs_its_short_lines(live_server, browser):
+    context, page = open_wide_table(browser, live_server, "", table=COMPACT_TABLE)
+    [table] = measure(page)
+    assert table["stacked"] and table["hidden"] == 0 and table["hiddenKeys"] == []
+    compact = page.get_by_test_id("compact")
+    first = compact.locator("tbody tr").first
+    # the key columns stay on the card: the status and the money; the secondary ones are folded
+    expect(first.locator("td.money")).to_be_visible()
+    expect(first.locator(".badge")).to_be_visible()
+    expect(first.locator("td.table-stack-secondary").first).to_be_hidden()
+    fold = first.locator("td.table-stack-more details")
+    expect(fold.locator("summary")).to_have_text("Détails : Ateliers parents-enfants")
+    expect(fold.get_by_text("Maison de la famille")).to_be_hidden()
+    fold.locator("summary").click()
+    expect(fold.locator("dt")).to_have_text(["Porteur", "Partenaires"])
+    expect(fold.locator("dd").nth(1).get_by_role("link", name="Carrefour")).to_be_visible()
+    # the second row has no partner: its fold names the lead only
+    expect(compact.locator("tbody tr").nth(1).locator("details dt")).to_have_text(["Porteur"])
+    # short cells (the counts, a short status or amount) share a line of the card, two by two, on the screen
+    cells = first.locator("td:not(.table-stack-secondary):not(.table-stack-more)")
+    boxes = [cell.bounding_box() for cell in cells.all()]
+    assert len(boxes) == 4 and len({round(box["y"]) for box in boxes}) < 4
+    halves = [cell.bounding_box() for cell in first.locator("td.table-stack-half").all()]
+    assert len(halves) % 2 == 0 and all(round(box["y"]) == round(halves[i ^ 1]["y"]) for i, box in enumerate(halves))
+    assert all(0 <= box["x"] and box["x"] + box["width"] <= PHONE["width"] + 1 for box in boxes)
+    assert axe(page) == []
+    # wider than a phone, the columns are in the table again and the fold is gone
+    page.set_viewport_size({"width": 1280, "height": 900})
+    expect(first.locator("td.table-stack-secondary").first).to_be_visible()
+    expect(first.locator("td.table-stack-more")).to_be_hidden()
     context.close()

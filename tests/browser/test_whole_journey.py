@@ -297,6 +297,7 @@ def personnel_downloads_the_bilan(page, base, axe, camera, tmp_path):
     projects = page.get_by_test_id("bilan-projects")
     assert projects.locator("tbody tr", has_text=PROJECT).count() == 1
     camera(page, "personnel-bilan-projets", show=projects.locator("tbody tr", has_text=PROJECT))
+    page.get_by_text("Autres formats du même bilan").click()  # the other formats are folded
     download_link = page.get_by_test_id("download-xlsx")
 
     with page.expect_download() as info:

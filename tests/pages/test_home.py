@@ -60,8 +60,7 @@ def test_anonymous_never_sees_drafts(client, asis_projects):
 def test_a_partner_sees_their_own_drafts_but_not_another_organisations(client, asis_projects, cast):
     client.force_login(cast.alice)
     page = text(client.get(reverse("overview")))  # their home is « Mon espace » (worklist)
-    assert "Les projets de mon organisation" in page
-    assert "Brouillon secret de A" in page
+    assert "Brouillon secret de A" in page  # in its theme's projects
     assert "Brouillon secret de B" not in page
     assert "Engager un montant" not in page
 
@@ -127,9 +126,9 @@ def _count(client, url="/"):
         # plan, years, principles, activities, themes, spaces, projects, sources (8), the alliance of the address
         # (alliances.middleware, issue 17: 9)
         ("anonymous", 9),
-        # + session, user, groups (role) and memberships (their projects) (13)
-        # and the partnership requests awaiting their organisation's answer (14)
-        ("alice", 14),
+        # + session, user, groups (role), with what they may see (their drafts are in the themes' lists) (12); their
+        # projects and partnership requests are « Mon espace »'s, not repeated here
+        ("alice", 12),
         # + session, user, groups; no memberships (sees everything) (12): their queues are « À traiter » (worklist)
         ("coordinator", 12),
     ],
@@ -182,20 +181,15 @@ def test_each_theme_shows_its_first_projects_and_spaces_and_links_to_all_of_them
     assert "Projet retiré" not in page and f"Projet {HOME_PROJECTS_SHOWN:02d}" not in page
 
 
-def test_a_partner_sees_their_first_projects_and_a_link_to_the_others(client, asis, cast):
-    from pages.selectors import MY_PROJECTS_SHOWN
-
+def test_a_partners_overview_shows_the_plan_without_repeating_their_projects(client, asis, cast):
+    """Their projects are in the themes' lists (and in « Mon espace », their home, with what to do): the overview
+    does not list them a second time, nor the partnerships awaiting their answer."""
     theme = asis.themes.get(order=2)
-    for i in range(MY_PROJECTS_SHOWN + 2):
-        f.make_project(lead=cast.org_a, theme=theme, title=f"Mon projet {i:02d}")
-    f.make_project(lead=cast.org_b, theme=theme, title="Projet de B")
+    f.make_project(lead=cast.org_a, theme=theme, title="Mon projet", status=ProjectStatus.ACCEPTED)
     client.force_login(cast.alice)
-    response = client.get(reverse("overview"))  # their home is « Mon espace » (worklist)
-    assert [p.title for p in response.context["my_projects"]] == [
-        f"Mon projet {i:02d}" for i in range(MY_PROJECTS_SHOWN)
-    ]
-    assert response.context["my_projects_more"] == 2
-    assert "Voir les 2 autres projets de votre organisation" in text(response)
+    page = text(client.get(reverse("overview")))
+    assert page.count("Mon projet") == 1
+    assert "Les projets de mon organisation" not in page and "Demandes de partenariat" not in page
 
 
 @pytest.mark.parametrize("who, count", [("anonymous", 1), ("alice", 2), ("charlie", 2), ("coordinator", 3)])

@@ -346,12 +346,13 @@ def test_the_projects_own_people_see_a_declined_partner_marked(client, login, ca
 
 def test_the_home_page_lists_the_requests_awaiting_an_answer(client, login, cast, draft):
     name_partner(draft, cast.alice, row(cast.org_b))
-    # the public overview lists them (« Mon espace », the partner's home, has them as « À faire maintenant »)
-    text = page(login(cast.charlie).get(reverse("overview")))
-    assert "Demandes de partenariat" in text and "Cuisines collectives" in text and draft.get_absolute_url() in text
+    # « Mon espace », the partner's home, has it as « À faire maintenant » (the public overview no longer repeats it)
+    text = page(login(cast.charlie).get(reverse("home")))
+    assert "Confirmer ou décliner la participation de « Organisme B » à ce projet" in text
+    assert "Cuisines collectives" in text and f"{draft.get_absolute_url()}#partenaires" in text
     partner = draft.partnerships.get()
     filing_services.project_partner_answer(partnership=partner, by=cast.charlie, accept=True)
-    assert "Demandes de partenariat" not in page(login(cast.charlie).get(reverse("overview")))
+    assert "Confirmer ou décliner" not in page(login(cast.charlie).get(reverse("home")))
 
 
 def test_a_declined_project_leaves_the_partners_project_list(client, login, cast, draft):

@@ -54,6 +54,9 @@ def test_the_bilan_to_produce_is_the_last_year_ended(client, cast, current, them
     assert row.detail == "1 rapport de l'année encore attendu"
     assert row.action.url == f"{reverse('bilan:produce')}?annee={last.label}"
     assert client.get(row.action.url).status_code == 200
+    # the same, one click away at the top of the page (the staff's yearly task: tests/browser/test_task_measures.py)
+    shortcut = f'href="{reverse("bilan:produce")}?annee={last.label}" data-testid="shortcut-bilan">'
+    assert shortcut + f"Produire le bilan {last.label}</a>" in client.get(reverse("home")).content.decode()
 
 
 def test_no_year_ended_yet(client, cast, today):
@@ -65,3 +68,4 @@ def test_no_year_ended_yet(client, cast, today):
     response = client.get(url(plan, "home"))
     bilan = queues(response)["bilan"]
     assert bilan.count == 0 and bilan.empty == "Aucune année du plan n'est terminée."
+    assert 'data-testid="shortcut-bilan"' not in response.content.decode()  # no bilan to produce yet: no shortcut
