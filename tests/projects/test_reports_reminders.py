@@ -64,10 +64,10 @@ def test_one_email_per_organisation_to_its_responsables(cast, due, django_captur
     to_a = next(m for m in mail.outbox if m.to == ["alice@example.org"])
     assert to_a.subject == "ASIS : rapports à remettre pour « Organisme A »"
     assert (
-        "Cuisines collectives — Rapport d'étape (Premier rapport), à remettre le 2014-09-12 (en retard de 5 jours)"
+        "Cuisines collectives — Rapport d'étape (Premier rapport), à remettre le 12 septembre 2014 (en retard de 5 jours)"
         in to_a.body
     )
-    assert "Logement d'abord — Rapport d'étape, à remettre le 2014-09-27 (dans 10 jours)" in to_a.body
+    assert "Logement d'abord — Rapport d'étape, à remettre le 27 septembre 2014 (dans 10 jours)" in to_a.body
     assert "2014-10-02" not in to_a.body and "2014-08-18" not in to_a.body  # too far, and already filed
     to_b = next(m for m in mail.outbox if m.to == ["charlie@example.org"])
     assert "Jardin partagé — Rapport final" in to_b.body
