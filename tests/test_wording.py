@@ -30,7 +30,7 @@ MISTAKES = {
         r"\d,\d\d (?:personnes?|citoyens?|citoyennes?|participants?|participantes?|bénévoles?|présences?"
         r"|rencontres?|projets?|organisations?|organismes?)\b"
     ),
-    "a label doubled in parentheses": re.compile(r"(\b[\w'’]{4,}(?: [\w'’]+)*?) \(\1\b", re.I),
+    "a label doubled in parentheses": re.compile(r"(?<![\w'’])([\w'’]{4,}(?: [\w'’]+)*?) \(\1\b", re.I),
     "« --------- » (Django's empty choice)": re.compile(r"-{5,}"),
     "a command name shown to users": re.compile(r"manage\.py|send_report_reminders|load_asis|check_budget"),
     "« rien soumettre »": re.compile(r"mais rien soumettre"),
@@ -102,6 +102,7 @@ def test_each_kind_of_mistake_is_caught(text, kind):
         "Du 1er avril 2013 au 31 mars 2016, le 2 décembre 2024",
         "131 personnes, 12,5 heures, 13 500,50 $",
         "Rapport d'étape (Mi-parcours), Rapport de mi-parcours",
+        "Rapports d'étape (étape actuelle)",
         "Choisir…",
     ],
 )
