@@ -102,7 +102,7 @@ def coordination_closes_the_plan(page, base, axe, camera):
     close.click()
     page.wait_for_url(base + TEMIS + "/plan/suivant/")
     expect(main(page).get_by_role("status").first).to_have_text(
-        f"Le plan « {OLD_PLAN} » est terminé ; son bilan 2013-2016 est figé."
+        f"Le plan « {OLD_PLAN} » est terminé; son bilan 2013-2016 est figé."
     )
     assert Plan.objects.get(title=OLD_PLAN).status == Plan.Status.CLOSED
 
@@ -148,7 +148,7 @@ def coordination_starts_the_next_plan(page, base, axe, camera):
     page.wait_for_url(base + TEMIS + "/plan/")
     shows(
         main(page).get_by_role("status").first,
-        f"Le plan « {NEW_PLAN} » a démarré : 2 projets continuent avec {amount('41 000 $')} ; "
+        f"Le plan « {NEW_PLAN} » a démarré : 2 projets continuent avec {amount('41 000 $')}; "
         f"{amount('12 500 $')} retournent aux sources du plan précédent.",
     )
 

@@ -110,7 +110,7 @@ def test_closing_through_the_page(client, world, url):
 
     response = client.post(url.close, {"note": "Résolution CA-2016-03", "confirm": "on"}, follow=True)
     assert response.redirect_chain[-1][0] == url.next
-    assert "est terminé ; son bilan 2013-2016 est figé" in text(response)
+    assert "est terminé; son bilan 2013-2016 est figé" in text(response)
     world.plan.refresh_from_db()
     assert world.plan.status == Plan.Status.CLOSED
     assert FrozenBilan.objects.get(plan=world.plan).note == "Résolution CA-2016-03"
@@ -186,7 +186,7 @@ def test_starting_the_next_plan_through_the_confirmation(client, closed, url):
     data["etape"] = "confirmer"
     response = client.post(url.next, data, follow=True)
     assert response.redirect_chain[-1][0] == url.plan
-    assert "a démarré : 1 projets continuent avec 8 166,92 $ ; 4 500 $ retournent" in text(response)
+    assert "a démarré : 1 projets continuent avec 8 166,92 $; 4 500 $ retournent" in text(response)
     new = Plan.objects.get(alliance=closed.plan.alliance, status=Plan.Status.CURRENT)
     assert new.title == "Plan d'action 2016-2019" and new.funding_sources.count() == 2
     assert closed.p1.continuations.get().theme.plan == new
