@@ -58,12 +58,12 @@ def _error(kind: str, code: str, value, **params) -> ValidationError:
     money = kind == "money"
     if code == "too_large":
         limit = params["limit"]
-        shown = format_money(limit, cents=True) if money else format_number(limit)
+        shown = format_money(limit) if money else format_number(limit)
         message = _("Montant trop grand : au plus %(max)s.") if money else _("Nombre trop grand : au plus %(max)s.")
         return ValidationError(message % {"max": shown}, code=code)
     if code == "ambiguous":
         plain = params["plain"]
-        grouped = format_money(Decimal(plain), cents=True) if money else format_number(Decimal(plain))
+        grouped = format_money(Decimal(plain)) if money else format_number(Decimal(plain))
         message = (
             _("Montant ambigu : « %(value)s » se lit de deux façons. Écrivez %(plain)s ou %(grouped)s.")
             if money
@@ -80,9 +80,7 @@ def _error(kind: str, code: str, value, **params) -> ValidationError:
             if money
             else _("« %(value)s » : écrivez le nombre en chiffres, sans exposant.")
         )
-        return ValidationError(
-            message % {"value": _shown(value), "max": format_money(MAX_AMOUNT, cents=True)}, code=code
-        )
+        return ValidationError(message % {"value": _shown(value), "max": format_money(MAX_AMOUNT)}, code=code)
     message = (
         _("« %(value)s » n'est pas un montant valide. Écrivez-le en chiffres, par exemple 1 250,50.")
         if money

@@ -71,7 +71,7 @@ def _svg(title: str, rows: list[tuple[str, tuple[Decimal, ...]]], series: tuple[
 def _described(rows, series) -> str:
     """The chart in words: each row's figures, to the cent."""
     return " ; ".join(
-        f"{label} : " + ", ".join(f"{name} {format_money(value, cents=True)}" for name, value in zip(series, values))
+        f"{label} : " + ", ".join(f"{name} {format_money(value)}" for name, value in zip(series, values))
         for label, values in rows
     )
 

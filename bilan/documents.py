@@ -77,7 +77,7 @@ def cell(value, kind: str) -> str:
     if value is None or value == "":
         return DASH
     if kind == MONEY:
-        return format_money(value, cents=True)
+        return format_money(value)
     if kind in (INT, DECIMAL, "number"):
         return number(value)
     if kind == "percent":
@@ -116,18 +116,13 @@ def reconciliation_text(bilan: Bilan) -> str:
     """The one line that reconciles the two « Engagé » (templates/bilan/_reconciliation.html in words)."""
     reconciliation = bilan.reconciliation()
     parts = [
-        _("%(amount)s pour l'année %(label)s du plan") % {"amount": format_money(amount, cents=True), "label": label}
+        _("%(amount)s pour l'année %(label)s du plan") % {"amount": format_money(amount), "label": label}
         for label, amount in reconciliation.parts
     ]
     if reconciliation.elsewhere:
-        parts.append(
-            _("%(amount)s pour l'année d'un autre plan")
-            % {"amount": format_money(reconciliation.elsewhere, cents=True)}
-        )
-    total = _("%(total)s engagés par date de décision dans la période") % {
-        "total": format_money(reconciliation.total, cents=True)
-    }
-    parts_text = " + ".join(parts) or format_money(reconciliation.total, cents=True)
+        parts.append(_("%(amount)s pour l'année d'un autre plan") % {"amount": format_money(reconciliation.elsewhere)})
+    total = _("%(total)s engagés par date de décision dans la période") % {"total": format_money(reconciliation.total)}
+    parts_text = " + ".join(parts) or format_money(reconciliation.total)
     return f"{_('Les deux « Engagé » :')} {total} = {parts_text} {_('(engagé par année du plan).')}"
 
 

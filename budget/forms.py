@@ -141,7 +141,7 @@ class TargetMoveForm(forms.Form):
     def target_label(target) -> str:
         kind = _("Année") if target.is_year else _("Enjeu")
         current = getattr(target, "current", None)
-        suffix = f" ({format_money(current, cents=True)})" if current is not None else ""
+        suffix = f" ({format_money(current)})" if current is not None else ""
         return f"{kind} — {target.label}{suffix}"
 
 
@@ -201,7 +201,7 @@ class PlannedPaymentForm(forms.Form):
             % {
                 "source": c.source.name,
                 "year": c.plan_year.label,
-                "left": format_money(c.remaining, cents=True),
+                "left": format_money(c.remaining),
             }
         )
         reports = self.fields["required_report"]

@@ -81,6 +81,12 @@ TERMS = {
             "verse",
         ),
         Term(
+            "to_pay",
+            _("Reste à verser"),
+            _("Ce qui est engagé et pas encore versé : l'engagé à ce jour moins le versé."),
+            "reste-a-verser",
+        ),
+        Term(
             "left",
             _("Reste à engager"),
             _(

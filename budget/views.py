@@ -151,9 +151,9 @@ def commitment_create(request):
                 request,
                 _("%(amount)s engagés envers « %(project)s ». Il reste %(left)s dans la source « %(source)s ».")
                 % {
-                    "amount": format_money(commitment.amount, cents=True),
+                    "amount": format_money(commitment.amount),
                     "project": commitment.project.title,
-                    "left": format_money(commitment.source.remaining, cents=True),
+                    "left": format_money(commitment.source.remaining),
                     "source": commitment.source.name,
                 },
             )
@@ -204,7 +204,7 @@ def commitment_reduce(request, pk):
             messages.success(
                 request,
                 _("%(amount)s retirés de l'engagement; ils retournent à la source « %(source)s ».")
-                % {"amount": format_money(reduction.amount, cents=True), "source": commitment.source.name},
+                % {"amount": format_money(reduction.amount), "source": commitment.source.name},
             )
             return redirect(back or "budget:commitments")
     context = {
@@ -293,7 +293,7 @@ def target_move(request):
                 request,
                 _("%(amount)s déplacés de « %(from)s » vers « %(to)s ».")
                 % {
-                    "amount": format_money(move.amount, cents=True),
+                    "amount": format_money(move.amount),
                     "from": move.from_target.label,
                     "to": move.to_target.label,
                 },
@@ -445,7 +445,7 @@ def planned_payment_release(request, pk, planned_pk):
         messages.success(
             request,
             _("Versement de %(amount)s enregistré %(date)s.")
-            % {"amount": format_money(disbursement.amount, cents=True), "date": long_date(disbursement.paid_on)},
+            % {"amount": format_money(disbursement.amount), "date": long_date(disbursement.paid_on)},
         )
     return redirect(back)
 
@@ -478,8 +478,8 @@ def disbursement_correct(request, pk):
                 request,
                 _("Versement corrigé de %(delta)s : il est maintenant de %(current)s.")
                 % {
-                    "delta": format_money(correction.delta, cents=True),
-                    "current": format_money(correction.disbursement.current_amount, cents=True),
+                    "delta": format_money(correction.delta),
+                    "current": format_money(correction.disbursement.current_amount),
                 },
             )
             return redirect(back or "budget:payments")

@@ -20,6 +20,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from asis.mail import send_after_commit
+from asis.templatetags.asis_format import day_date
 from organisations.models import (
     Membership,
     MembershipInvitation,
@@ -306,16 +307,16 @@ def member_invite(*, organisation: Organisation, email: str, by: User, base_url:
     link = base_url.rstrip("/") + reverse("organisations:invitation-detail", args=[token])
     send_after_commit(
         to=[email],
-        subject=_("ASIS : invitation à joindre « %(name)s »") % {"name": organisation.name},
+        subject=_("ASIS : invitation à vous joindre à « %(name)s »") % {"name": organisation.name},
         body=_(
-            "Bonjour,\n\nUne personne responsable de « %(name)s » vous invite à joindre cette organisation dans le "
+            "Bonjour,\n\nUne personne responsable de « %(name)s » vous invite à vous joindre à cette organisation dans le "
             "portail ASIS de l'Alliance pour la solidarité et l'inclusion sociale de Rouyn-Noranda.\n\n"
             "Pour accepter ou décliner l'invitation (avec votre compte, ou en créant un compte), suivez ce lien "
             "avant le %(day)s; il ne sert qu'une fois :\n%(link)s\n\n"
             "Si vous ne connaissez pas cette organisation, ignorez ce courriel : rien ne change sans votre accord.\n\n"
             "L'équipe de coordination de l'ASIS"
         )
-        % {"name": organisation.name, "day": timezone.localdate(invitation.expires_at).isoformat(), "link": link},
+        % {"name": organisation.name, "day": day_date(timezone.localdate(invitation.expires_at)), "link": link},
     )
     return invitation
 

@@ -202,7 +202,7 @@ def _show(f, value, names) -> str:
     if isinstance(f, models.BooleanField):
         return _("Oui") if value else _("Non")
     if isinstance(f, models.DecimalField):
-        return format_money(value, cents=True)
+        return format_money(value)
     if isinstance(f, models.DateTimeField):
         return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
     if isinstance(f, models.DateField):

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from asis import throttle
 from asis.forms import add_service_error, search_text
+from asis.templatetags.asis_format import day_date
 from organisations.access import coordination_required
 from organisations.forms import JOIN, NEW, SignupPasswordForm
 from organisations.models import Citizen
@@ -367,7 +368,7 @@ def privacy_request_create(request, kind, pk):
             add_service_error(form, error)
         else:
             messages.success(
-                request, _("Demande consignée; la réponse est due le %(due)s.") % {"due": created.due_on.isoformat()}
+                request, _("Demande consignée; la réponse est due le %(due)s.") % {"due": day_date(created.due_on)}
             )
             return redirect(created)
     return render(
@@ -492,7 +493,7 @@ def incident_create(request):
             messages.success(
                 request,
                 _("Incident consigné au registre; il y reste jusqu'au %(day)s.")
-                % {"day": incident.kept_until.isoformat()},
+                % {"day": day_date(incident.kept_until)},
             )
             return redirect(incident)
     return render(request, "privacy/incident_form.html", {"form": form, "incident": None})

@@ -608,9 +608,7 @@ class ReportForm(forms.Form):
             self.fields["deadline"].queryset = ReportDeadline.objects.filter(pk__in=[d.pk for d in deadlines]).order_by(
                 "due_on", "pk"
             )
-            self.fields["deadline"].label_from_instance = lambda d: " — ".join(
-                str(part) for part in (d.get_kind_display(), d.label, d.due_on.isoformat()) if part
-            )
+            self.fields["deadline"].label_from_instance = lambda d: f"{d.name} — {d.due_on.isoformat()}"
             self.initial.setdefault("deadline", deadlines[0].pk)
         else:
             del self.fields["deadline"]

@@ -744,12 +744,15 @@ class ReportDeadline(models.Model):
 
     @property
     def name(self) -> str:
-        """« Rapport d'étape (Mi-parcours) »: its kind, and its label when it says more (never « Rapport final
-        (Rapport final) »)."""
+        """« Rapport d'étape (Mi-parcours) »: its kind, and its label when it says more. A label that already names
+        a report is the name alone: never « Rapport final (Rapport final) » nor « Rapport d'étape (Rapport d'étape
+        de mi-parcours) »."""
         kind = str(self.get_kind_display())
-        label = self.label.strip()
-        if not label or label.casefold() == kind.casefold():
+        label = " ".join(self.label.split())
+        if not label:
             return kind
+        if label.casefold().split()[0] == kind.casefold().split()[0]:
+            return label
         return f"{kind} ({label})"
 
 

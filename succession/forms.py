@@ -67,7 +67,7 @@ class PlanNextForm(forms.Form):
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Un lieu qui continue est lié aux enjeux reportés ; les autres sont archivés."),
+        help_text=_("Un lieu qui continue est lié aux enjeux reportés; les autres sont archivés."),
     )
     criteria = forms.BooleanField(label=_("Reporter les critères d'analyse en usage"), required=False)
     targets = forms.BooleanField(
@@ -125,7 +125,7 @@ class PlanNextForm(forms.Form):
                     "project": m.project.title,
                     "lead": m.project.lead.name,
                     "status": m.project.get_status_display(),
-                    "remaining": format_money(m.remaining, cents=True),
+                    "remaining": format_money(m.remaining),
                 },
             )
             for m in preview.projects

@@ -291,7 +291,7 @@ def _check_next(
                     )
                     % {
                         "project": project.title,
-                        "amount": format_money(left.remaining, cents=True),
+                        "amount": format_money(left.remaining),
                         "source": left.commitment.source.name,
                         "funder": left.commitment.source.funder,
                     }
@@ -304,8 +304,8 @@ def _check_next(
                 _("Les engagements reportés vers « %(source)s » (%(needed)s) dépassent son montant (%(amount)s).")
                 % {
                     "source": source["name"],
-                    "needed": format_money(needed[source["code"]], cents=True),
-                    "amount": format_money(source["amount"], cents=True),
+                    "needed": format_money(needed[source["code"]]),
+                    "amount": format_money(source["amount"]),
                 }
             )
     if preview.returned([m.project.pk for m in projects]) and not reason:

@@ -44,7 +44,7 @@ def plan_close(request):
         else:
             messages.success(
                 request,
-                _("Le plan « %(plan)s » est terminé ; son bilan %(period)s est figé.")
+                _("Le plan « %(plan)s » est terminé; son bilan %(period)s est figé.")
                 % {"plan": plan.title, "period": frozen.period_label},
             )
             return redirect("succession:plan-next")
@@ -96,14 +96,14 @@ def plan_next(request):
                 messages.success(
                     request,
                     _(
-                        "Le plan « %(plan)s » a démarré : %(projects)s projets continuent avec %(carried)s ; "
+                        "Le plan « %(plan)s » a démarré : %(projects)s projets continuent avec %(carried)s; "
                         "%(returned)s retournent aux sources du plan précédent."
                     )
                     % {
                         "plan": started.plan.title,
                         "projects": started.projects,
-                        "carried": format_money(started.carried, cents=True),
-                        "returned": format_money(started.returned, cents=True),
+                        "carried": format_money(started.carried),
+                        "returned": format_money(started.returned),
                     },
                 )
                 for skipped in started.targets_skipped:

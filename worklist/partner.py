@@ -441,7 +441,7 @@ def _todo(project, reader: Reader, last_from, last_comment, report, payment, dea
 
 
 def _money(amount) -> str:
-    return format_money(amount, cents=True)
+    return format_money(amount)
 
 
 # ---------------------------------------------------------------- the reads

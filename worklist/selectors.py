@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from asis.money import CENT
-from asis.templatetags.asis_format import format_money, number
+from asis.templatetags.asis_format import day_date, format_money, number
 from budget.models import Commitment, PlannedPayment
 from chantiers.models import FollowUp, Meeting
 from organisations.models import MembershipRequest, Organisation
@@ -143,12 +143,12 @@ def _days_left(days: int) -> str:
 
 
 def _deadline_what(deadline: ReportDeadline) -> str:
-    """« Projet — Rapport d'étape de mi-parcours »: the deadline's label when it has one, else its kind."""
-    return f"{deadline.project.title} — {deadline.label or deadline.get_kind_display()}"
+    """« Projet — Rapport d'étape de mi-parcours »: the deadline's name (its kind, its label when it says more)."""
+    return f"{deadline.project.title} — {deadline.name}"
 
 
 def _money(amount) -> str:
-    return format_money(amount, cents=True)
+    return format_money(amount)
 
 
 def _remind(deadline_pk: int, title: str) -> Action:
@@ -432,7 +432,7 @@ def _payments(plan, today, *, can_act: bool) -> Queue:
         detail = _days_late(days) if overdue else _days_left(-days)
         if payment.required_report_id is not None and not payment.report_filed:  # it waits for its report
             deadline = payment.required_report
-            detail += " · " + _("attend le rapport dû le %(date)s") % {"date": deadline.due_on.isoformat()}
+            detail += " · " + _("attend le rapport dû le %(date)s") % {"date": day_date(deadline.due_on)}
             action = _remind(deadline.pk, project.title)
         else:
             action = Action(
@@ -496,7 +496,7 @@ def _follow_ups(plan, today, *, can_act: bool) -> Queue:
                 detail=_days_late((today - follow_up.due_on).days)
                 if overdue
                 else _("%(space)s, rencontre du %(date)s")
-                % {"space": meeting.space.name, "date": meeting.date.isoformat()},
+                % {"space": meeting.space.name, "date": day_date(meeting.date)},
                 overdue=overdue,
                 action=Action(_("Fait"), reverse("chantiers:follow-up-done", args=[follow_up.pk]), True, follow_up.what)
                 if can_act

@@ -1,7 +1,7 @@
 """Quebec formatting (OQLF) for money, numbers and dates, used by every template.
 
-`{{ amount|money }}` -> `467 136 $`, `24,99 $` (non-breaking spaces);
-`{{ amount|money_cents }}` always shows cents (`1 250,00 $`), for ledgers;
+`{{ amount|money }}` -> `467 136 $`, `24,99 $`, `13 500,50 $` (non-breaking spaces; one rule everywhere, GOV.UK's:
+cents only when the amount has cents, never « 1 250,00 $ »; exports keep plain decimals);
 `{{ value|number }}` -> `1 250`; `{{ day|long_date }}` -> `le 2 décembre 2024`.
 """
 
@@ -36,14 +36,15 @@ def _group(digits: str, sep: str) -> str:
     return sep.join(groups)
 
 
-def format_money(value, *, cents: bool | None = None) -> str:
-    """Format an amount in dollars. `cents=None` shows cents only when there are some."""
+def format_money(value) -> str:
+    """An amount in dollars, its cents shown only when it has some: `467 136 $`, `13 500,50 $` (`$467,136` in
+    English). The one money rule of every page, e-mail, message and document."""
     amount = _to_decimal(value)
     if amount is None:
         return ""
     negative = amount < 0
     whole, _dot, frac = f"{abs(amount):.2f}".partition(".")
-    show_cents = cents if cents is not None else frac != "00"
+    show_cents = frac != "00"
     english = (get_language() or "fr").startswith("en")
     if english:
         text = _group(whole, ",") + (f".{frac}" if show_cents else "")
@@ -56,11 +57,6 @@ def format_money(value, *, cents: bool | None = None) -> str:
 @register.filter
 def money(value):
     return format_money(value)
-
-
-@register.filter
-def money_cents(value):
-    return format_money(value, cents=True)
 
 
 @register.filter

@@ -107,7 +107,7 @@ def planned_payment_add(
         raise ValidationError(
             {
                 "amount": _("Il reste %(left)s à prévoir sur cet engagement : impossible de prévoir %(amount)s.")
-                % {"left": format_money(max(left, ZERO), cents=True), "amount": format_money(amount, cents=True)}
+                % {"left": format_money(max(left, ZERO)), "amount": format_money(amount)}
             }
         )
     planned = PlannedPayment(

@@ -79,9 +79,9 @@ def commitment_create(
             {
                 "amount": _("Il reste %(left)s dans la source « %(source)s » : impossible d'engager %(amount)s.")
                 % {
-                    "left": format_money(source.remaining, cents=True),
+                    "left": format_money(source.remaining),
                     "source": source.name,
-                    "amount": format_money(amount, cents=True),
+                    "amount": format_money(amount),
                 }
             }
         )
@@ -121,7 +121,7 @@ def disbursement_create(
         raise ValidationError(
             {
                 "amount": _("Il reste %(left)s à verser sur cet engagement : impossible de verser %(amount)s.")
-                % {"left": format_money(commitment.remaining, cents=True), "amount": format_money(amount, cents=True)}
+                % {"left": format_money(commitment.remaining), "amount": format_money(amount)}
             }
         )
     if not _add_within(
@@ -167,7 +167,7 @@ def commitment_reduce(
         raise ValidationError(
             {
                 "amount": _("On ne peut retirer que ce qui n'est pas versé : %(left)s au plus.")
-                % {"left": format_money(commitment.remaining, cents=True)}
+                % {"left": format_money(commitment.remaining)}
             }
         )
     FundingSource.objects.filter(pk=commitment.source_id).update(
@@ -224,7 +224,7 @@ def disbursement_correct(
         raise ValidationError(
             {
                 field: _("Cette correction ne change rien : le versement est déjà de %(current)s.")
-                % {"current": format_money(current, cents=True)}
+                % {"current": format_money(current)}
             }
         )
     commitment = disbursement.commitment
@@ -238,7 +238,7 @@ def disbursement_correct(
                     field: _(
                         "Il reste %(left)s à verser sur cet engagement : impossible d'ajouter %(delta)s à ce versement."
                     )
-                    % {"left": format_money(commitment.remaining, cents=True), "delta": format_money(delta, cents=True)}
+                    % {"left": format_money(commitment.remaining), "delta": format_money(delta)}
                 }
             )
         if not _add_within(
@@ -253,7 +253,7 @@ def disbursement_correct(
                     field: _(
                         "Ce versement est de %(current)s : une correction ne peut pas retirer %(delta)s, il deviendrait négatif."
                     )
-                    % {"current": format_money(current, cents=True), "delta": format_money(-delta, cents=True)}
+                    % {"current": format_money(current), "delta": format_money(-delta)}
                 }
             )
         Commitment.objects.filter(pk=commitment.pk).update(disbursed_total=Round(F("disbursed_total") + delta, 2))

@@ -43,9 +43,9 @@ def _check_targets_fit(*, plan, themes: Decimal = ZERO, years: Decimal = ZERO) -
             errors.append(
                 message
                 % {
-                    "total": format_money(total, cents=True),
-                    "envelope": format_money(envelope, cents=True),
-                    "excess": format_money(total - envelope, cents=True),
+                    "total": format_money(total),
+                    "envelope": format_money(envelope),
+                    "excess": format_money(total - envelope),
                 }
             )
     if errors:
@@ -74,7 +74,7 @@ def target_set(
             _(
                 "La cible de « %(what)s » est déjà fixée (%(amount)s) : pour la changer, faites une réaffectation avec son motif."
             )
-            % {"what": theme.name if theme else plan_year.label, "amount": format_money(existing.amount, cents=True)}
+            % {"what": theme.name if theme else plan_year.label, "amount": format_money(existing.amount)}
         )
     _check_targets_fit(plan=plan, themes=amount if theme else ZERO, years=amount if plan_year else ZERO)
     target = BudgetTarget(plan=plan, theme=theme, plan_year=plan_year, amount=amount, created_by=by)
@@ -161,8 +161,8 @@ def target_move(
                 )
                 % {
                     "what": source.label,
-                    "current": format_money(current, cents=True),
-                    "amount": format_money(amount, cents=True),
+                    "current": format_money(current),
+                    "amount": format_money(amount),
                 }
             }
         )
@@ -174,8 +174,8 @@ def target_move(
                     "amount": _("L'année %(year)s laisse %(left)s non engagés : impossible d'en reporter %(amount)s.")
                     % {
                         "year": source.plan_year.label,
-                        "left": format_money(max(left, ZERO), cents=True),
-                        "amount": format_money(amount, cents=True),
+                        "left": format_money(max(left, ZERO)),
+                        "amount": format_money(amount),
                     }
                 }
             )

@@ -3,6 +3,7 @@
     {% load money_terms %}
     <th scope="col">{% money_label "committed" %}</th>      → « Engagé (par date de décision) » and a « ? » link
     {% money_label "disbursed" link=False %}               → the label alone (a second mention, a caption)
+    {% money_link "leverage" %}                            → the « ? » link alone, after a sentence naming the term
     {% money_term "leverage" as term %}{{ term.definition }} → the Term (label, definition, url) to write it otherwise
     {% money_terms "committed" "disbursed" as terms %}      → several Terms, for a list of definitions
 
@@ -24,10 +25,16 @@ def money_label(key: str, *, link: bool = True):
     found = term(key)
     if not link:
         return str(found.label)
+    return format_html("{} {}", found.label, money_link(key))
+
+
+@register.simple_tag
+def money_link(key: str):
+    """The « ? » link alone, after a sentence that already says the term (« Effet de levier : … »)."""
+    found = term(key)
     return format_html(
-        '{} <a class="term-link d-print-none" href="{}" title="{}">'
+        '<a class="term-link d-print-none" href="{}" title="{}">'
         '<span aria-hidden="true">?</span><span class="visually-hidden">{}</span></a>',
-        found.label,
         found.url,
         found.definition,
         _("Définition : %(label)s") % {"label": found.label},

@@ -7,8 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from asis.mail import send_after_commit
+from asis.templatetags.asis_format import day_date
 from organisations.models import Organisation
 from projects.models import (
     ReportDeadline,
@@ -31,16 +33,17 @@ def _reminder_body(*, organisation: Organisation, deadlines, today: datetime.dat
     lines = []
     for deadline in deadlines:
         if deadline.due_on < today:
-            when = _("en retard de %(days)s jours") % {"days": (today - deadline.due_on).days}
+            late = (today - deadline.due_on).days
+            when = ngettext("en retard de %(days)s jour", "en retard de %(days)s jours", late) % {"days": late}
         elif deadline.due_on == today:
             when = _("à remettre aujourd'hui")
         else:
-            when = _("dans %(days)s jours") % {"days": (deadline.due_on - today).days}
-        line = _("- %(project)s — %(kind)s%(label)s, à remettre le %(due)s (%(when)s)") % {
+            left = (deadline.due_on - today).days
+            when = ngettext("dans %(days)s jour", "dans %(days)s jours", left) % {"days": left}
+        line = _("- %(project)s — %(report)s, à remettre le %(due)s (%(when)s)") % {
             "project": deadline.project.title,
-            "kind": deadline.get_kind_display(),
-            "label": f" ({deadline.label})" if deadline.label else "",
-            "due": deadline.due_on.isoformat(),
+            "report": deadline.name,
+            "due": day_date(deadline.due_on),
             "when": when,
         }
         if base_url:

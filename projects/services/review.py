@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from asis.mail import send_after_commit
+from asis.templatetags.asis_format import day_date
 from plans.models import Plan
 from projects.models import (
     ActionProject,
@@ -286,7 +287,7 @@ def board_decision_record(
         by=by,
         at=at,
         comment=_("Résolution %(number)s du conseil d'administration du %(date)s.")
-        % {"number": resolution_number, "date": decided_on.isoformat()},
+        % {"number": resolution_number, "date": day_date(decided_on)},
     )
     return decision
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from asis.forms import add_service_error
-from asis.templatetags.asis_format import long_date, money_cents, number
+from asis.templatetags.asis_format import format_money, long_date, number
 from plans.access import request_plans
 from projects.access import (
     coordination_required,
@@ -177,7 +177,7 @@ def _answers_shown(form) -> list[dict]:
         elif isinstance(value, datetime.date):
             shown = long_date(value)
         elif name == "expenses":
-            shown = money_cents(value) if value is not None else ""
+            shown = format_money(value) if value is not None else ""
         elif name == "percent_done":
             shown = f"{value}\xa0%" if value is not None else ""
         elif isinstance(value, (int, Decimal)):

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.template import Context, Template, TemplateSyntaxError
 from django.utils import translation
 
 from asis.money import to_money
@@ -13,7 +14,6 @@ from asis.templatetags.asis_format import (
     format_money,
     iso_date,
     long_date,
-    money_cents,
     number,
 )
 
@@ -37,9 +37,39 @@ def test_money_is_written_the_quebec_way(amount, expected):
         assert format_money(amount) == expected
 
 
-def test_money_cents_always_shows_cents():
+@pytest.mark.parametrize(
+    "amount, french, english",
+    [
+        (Decimal("0"), f"0{NBSP}$", "$0"),
+        (Decimal("0.00"), f"0{NBSP}$", "$0"),
+        (Decimal("0.5"), f"0,50{NBSP}$", "$0.50"),
+        (Decimal("1250"), f"1{NBSP}250{NBSP}$", "$1,250"),
+        (Decimal("1250.00"), f"1{NBSP}250{NBSP}$", "$1,250"),
+        (Decimal("1250.50"), f"1{NBSP}250,50{NBSP}$", "$1,250.50"),
+        (Decimal("13500.50"), f"13{NBSP}500,50{NBSP}$", "$13,500.50"),
+        (Decimal("-1250"), f"-1{NBSP}250{NBSP}$", "-$1,250"),
+        (Decimal("-1250.05"), f"-1{NBSP}250,05{NBSP}$", "-$1,250.05"),
+        (Decimal("0.004"), f"0{NBSP}$", "$0"),  # rounded to the cent first, then the rule
+        (Decimal("0.005"), f"0,01{NBSP}$", "$0.01"),
+        (None, "", ""),
+        ("", "", ""),
+    ],
+)
+def test_one_money_rule_cents_only_when_the_amount_has_cents(amount, french, english):
+    """GOV.UK's rule, the same through the template filter and in Python: `467 136 $`, `13 500,50 $`, never
+    `1 250 $` (the old `money_cents` wrote cents on every amount of some pages and not others)."""
+    page = Template("{% load asis_format %}{{ amount|money }}")
     with translation.override("fr-ca"):
-        assert money_cents(Decimal("35000")) == f"35{NBSP}000,00{NBSP}$"
+        assert format_money(amount) == french
+        assert page.render(Context({"amount": amount})) == french
+    with translation.override("en"):
+        assert format_money(amount) == english
+        assert page.render(Context({"amount": amount})) == english
+
+
+def test_there_is_no_second_money_filter():
+    with pytest.raises(TemplateSyntaxError):
+        Template("{% load asis_format %}{{ amount|money_cents }}")
 
 
 def test_money_in_english():

@@ -85,7 +85,7 @@ def test_the_ambiguous_amount_tells_how_to_write_it():
     with translation.override("fr-ca"), pytest.raises(ValidationError) as error:
         to_money("1,000")
     assert error.value.messages == [
-        f"Montant ambigu : « 1,000 » se lit de deux façons. Écrivez 1000 ou 1{NBSP}000,00{NBSP}$."
+        f"Montant ambigu : « 1,000 » se lit de deux façons. Écrivez 1000 ou 1{NBSP}000{NBSP}$."
     ]
 
 

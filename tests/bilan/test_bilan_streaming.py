@@ -45,8 +45,8 @@ def test_every_project_crosses_the_chunks_in_order_with_the_totals(client, cast,
     workbook = load_workbook(io.BytesIO(b"".join(client.get(reverse("bilan:bilan-xlsx"), YEAR).streaming_content)))
     sheet = list(workbook["Projets"].iter_rows(values_only=True))
     assert [row[0] for row in sheet[1:]] == expected_order(plan)
-    assert sum(Decimal(str(row[10])) for row in sheet[1:]) == Decimal("40000.00")  # 40 × 1 000,00 $ committed
-    assert sum(Decimal(str(row[11])) for row in sheet[1:]) == Decimal("20000.00")  # 40 × 500,00 $ paid
+    assert sum(Decimal(str(row[10])) for row in sheet[1:]) == Decimal("40000.00")  # 40 × 1 000 $ committed
+    assert sum(Decimal(str(row[11])) for row in sheet[1:]) == Decimal("20000.00")  # 40 × 500 $ paid
     assert len(list(workbook["Indicateurs"].iter_rows(values_only=True))) == 1 + 80  # two indicators each
     assert workbook["Projets"].auto_filter.ref == "A1:M41"  # the filter covers every row written
 

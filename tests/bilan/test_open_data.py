@@ -41,7 +41,7 @@ def test_open_data_is_public_and_totals_equal_the_database(client, demo, acronym
     page = client.get(alliance_reverse(alliance, "bilan:open-data"))
     assert page.status_code == 200
     text = page.content.decode().replace("\xa0", " ")
-    assert format_money(committed, cents=True).replace("\xa0", " ") in text
+    assert format_money(committed).replace("\xa0", " ") in text
 
     data = json.loads(streamed(client.get(alliance_reverse(alliance, "bilan:open-data-json"))))
     assert {p["id"] for p in data["projets"]} == set(public.values_list("pk", flat=True))

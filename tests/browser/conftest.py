@@ -178,7 +178,7 @@ def camera(tmp_path):
 
 
 def money(text: str) -> Decimal:
-    """An amount as the page prints it (`12 500,00 $`, `467 136 $`) as a Decimal."""
+    """An amount as the page prints it (`12 500 $`, `467 136 $`) as a Decimal."""
     return Decimal(re.sub(r"[\s\u202f\xa0$]", "", text).replace(",", "."))
 
 

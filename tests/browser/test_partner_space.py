@@ -44,9 +44,7 @@ def test_the_partner_lands_on_their_space_and_follows_the_action_to_the_report_f
     expect(card.get_by_test_id("current-step")).to_have_count(1)
     expect(card.get_by_test_id("todo-who")).to_have_text("Qui : Vous")
     payment = card.get_by_test_id("next-payment")
-    assert plain(payment.get_by_test_id("payment-amount").inner_text()) == plain(
-        format_money(waiting.amount, cents=True)
-    )
+    assert plain(payment.get_by_test_id("payment-amount").inner_text()) == plain(format_money(waiting.amount))
     assert plain(payment.get_by_test_id("payment-waits").inner_text()) == (
         f"Attend votre rapport d'étape dû le {plain(day_date(waiting.required_report.due_on))}."
     )

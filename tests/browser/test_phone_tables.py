@@ -176,7 +176,7 @@ WIDE_TABLE = """<main><h1>Engagements</h1><div class="table-responsive" tabindex
 <td>Sécurité alimentaire et saines habitudes</td><td class="text-end money">12 500,50 $</td><td>Accepté</td>
 <td><a class="btn btn-sm btn-primary" href="#v1">Verser</a></td></tr>
 <tr><th scope="row">Halte-garderie</th><td>Maison de la famille</td><td><span class="visually-hidden">aucun enjeu</span></td>
-<td class="text-end money">0,00 $</td><td>Déposé</td><td></td></tr>
+<td class="text-end money">0 $</td><td>Déposé</td><td></td></tr>
 <tr><td colspan="6">Aucun autre engagement.</td></tr>
 </tbody></table></div></main>"""
 

@@ -32,15 +32,15 @@ TEMIS_NAME = "Alliance du Témiscamingue (démo)"
 ASIS_NAME = "Alliance pour la solidarité et l'inclusion sociale de Rouyn-Noranda"
 OLD_PLAN = "Plan d'action 2013-2016 de l'Alliance du Témiscamingue (démo)"
 NEW_PLAN = "Plan d'action 2016-2019"
-CARRIED = "Parcours emploi des jeunes du Témiscamingue"  # in progress: 5 000,00 $ + 12 000,00 $ left
-ALSO_CARRIED = "Épicerie mobile des villages"  # agreement signed: 20 000,00 $ (FQIS) + 4 000,00 $ (MRC) left
-RETURNED = "Maison des jeunes ouverte l'été"  # accepted, 12 500,00 $ committed, nothing paid: it returns
+CARRIED = "Parcours emploi des jeunes du Témiscamingue"  # in progress: 5 000 $ + 12 000 $ left
+ALSO_CARRIED = "Épicerie mobile des villages"  # agreement signed: 20 000 $ (FQIS) + 4 000 $ (MRC) left
+RETURNED = "Maison des jeunes ouverte l'été"  # accepted, 12 500 $ committed, nothing paid: it returns
 NOTE = "Résolution CA-T-2016-03-30 du conseil d'administration."
 NBSP = "\xa0"
 
 
 def amount(text: str) -> str:
-    """An amount as the portal prints it in French (`17 000,00 $`: no-break spaces, decimal comma)."""
+    """An amount as the portal prints it in French (`17 000 $`: no-break spaces, decimal comma)."""
     return text.replace(" ", NBSP)
 
 
@@ -102,7 +102,7 @@ def coordination_closes_the_plan(page, base, axe, camera):
     close.click()
     page.wait_for_url(base + TEMIS + "/plan/suivant/")
     expect(main(page).get_by_role("status").first).to_have_text(
-        f"Le plan « {OLD_PLAN} » est terminé ; son bilan 2013-2016 est figé."
+        f"Le plan « {OLD_PLAN} » est terminé; son bilan 2013-2016 est figé."
     )
     assert Plan.objects.get(title=OLD_PLAN).status == Plan.Status.CLOSED
 
@@ -118,7 +118,7 @@ def coordination_starts_the_next_plan(page, base, axe, camera):
     expect(carried).to_be_checked()
     shows(
         page.locator(f"label[for='{carried.get_attribute('id')}']"),
-        f"{CARRIED} — Carrefour emploi Témis-Nord (démo) (En cours) : reste {amount('17 000,00 $')}",
+        f"{CARRIED} — Carrefour emploi Témis-Nord (démo) (En cours) : reste {amount('17 000 $')}",
     )
     page.get_by_role("checkbox", name=RETURNED).uncheck()
     page.get_by_label("Motif du retour à la source").fill("Projet de l'été 2015 terminé : le reste retourne au FQIS.")
@@ -130,28 +130,26 @@ def coordination_starts_the_next_plan(page, base, axe, camera):
     expect(page.get_by_role("heading", level=1)).to_have_text("Confirmer le plan suivant")
     accessible(page, axe)
     expect(page.get_by_test_id("next-title")).to_have_text(NEW_PLAN)
-    shows(page.get_by_test_id("next-envelope"), amount("210 000,00 $"))
+    shows(page.get_by_test_id("next-envelope"), amount("210 000 $"))
     moves = page.get_by_test_id("carried").locator("tbody tr")
-    expect(moves.filter(has_text=CARRIED).locator("td.money")).to_have_text(
-        [amount("5 000,00 $"), amount("12 000,00 $")]
-    )
+    expect(moves.filter(has_text=CARRIED).locator("td.money")).to_have_text([amount("5 000 $"), amount("12 000 $")])
     expect(moves.filter(has_text=ALSO_CARRIED).locator("td.money")).to_have_text(
-        [amount("20 000,00 $"), amount("4 000,00 $")]
+        [amount("20 000 $"), amount("4 000 $")]
     )
-    shows(page.get_by_test_id("carried-total"), amount("41 000,00 $"))
+    shows(page.get_by_test_id("carried-total"), amount("41 000 $"))
     returned = page.get_by_test_id("returned").locator("tbody tr")
     expect(returned).to_have_count(1)
     expect(returned.get_by_role("rowheader")).to_have_text(RETURNED)
-    expect(returned.get_by_role("cell")).to_have_text(["Accepté", amount("12 500,00 $")])
-    shows(page.get_by_test_id("returned-total"), amount("12 500,00 $"))
+    expect(returned.get_by_role("cell")).to_have_text(["Accepté", amount("12 500 $")])
+    shows(page.get_by_test_id("returned-total"), amount("12 500 $"))
     camera(page, "coordination-plan-confirmer", show=page.get_by_test_id("carried"))
     page.get_by_role("button", name="Démarrer le plan suivant").click()
 
     page.wait_for_url(base + TEMIS + "/plan/")
     shows(
         main(page).get_by_role("status").first,
-        f"Le plan « {NEW_PLAN} » a démarré : 2 projets continuent avec {amount('41 000,00 $')} ; "
-        f"{amount('12 500,00 $')} retournent aux sources du plan précédent.",
+        f"Le plan « {NEW_PLAN} » a démarré : 2 projets continuent avec {amount('41 000 $')}; "
+        f"{amount('12 500 $')} retournent aux sources du plan précédent.",
     )
 
 
@@ -176,8 +174,8 @@ def coordination_finds_the_new_plan_current(page, base, axe):
     main(page).get_by_role("link", name="Budget du projet").click()
     page.wait_for_url(f"{base}{TEMIS}/enveloppe/projets/*/")
     accessible(page, axe)
-    shows(page.get_by_test_id("committed"), amount("17 000,00 $"))
-    shows(page.get_by_test_id("paid"), amount("0,00 $"))
+    shows(page.get_by_test_id("committed"), amount("17 000 $"))
+    shows(page.get_by_test_id("paid"), amount("0 $"))
     continuation = ActionProject.objects.get(title=CARRIED, theme__plan=new)
     assert sum(c.amount for c in Commitment.objects.filter(project=continuation)) == Decimal("17000.00")
     assert ActionProject.objects.filter(title=CARRIED, theme__plan__title=OLD_PLAN).exists()  # the original stays
@@ -261,7 +259,7 @@ def region_drills_down_and_changes_nothing(page, base, axe, camera):
     expect(nav(page).get_by_role("button", name="Suivi")).to_have_count(0)
     nav(page).get_by_role("link", name="L'enveloppe").click()
     page.wait_for_url(base + TEMIS + "/enveloppe/")
-    shows(page.get_by_test_id("envelope-total"), amount("210 000,00 $"))
+    shows(page.get_by_test_id("envelope-total"), amount("210 000 $"))
     expect(main(page).get_by_role("link", name="Engager un montant")).to_have_count(0)
     response = page.goto(base + TEMIS + "/plan/terminer/")
     assert response.status == 403

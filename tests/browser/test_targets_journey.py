@@ -24,7 +24,7 @@ def test_targets_moves_and_charts(live_server, page, axe, demo):
     # The demo set every target in 2013 and moved some since: set targets read-only, with their current value.
     assert BudgetTarget.objects.count() == 9 and TargetMove.objects.count() == 2
     text = page.get_by_role("main").inner_text().replace("\xa0", " ")
-    assert "80 000,00 $" in text  # Logement et habitation: 90 000,00 $ less the 10 000,00 $ moved to employment
+    assert "80 000 $" in text  # Logement et habitation: 90 000 $ less the 10 000 $ moved to employment
 
     page.get_by_role("link", name="Réaffecter — Logement et habitation").click()
     page.get_by_label("Vers la cible").select_option(index=1)

@@ -1,7 +1,7 @@
 """Fixtures of the budget tests: a small ledger with known dates and amounts, shared by the history and
 « as at » tests.
 
-Source A (10 000,00 $) and source B (5 000,00 $); P1 led by organisation A, P2 by organisation B.
+Source A (10 000 $) and source B (5 000 $); P1 led by organisation A, P2 by organisation B.
   2014-06-01  C1  A → P1  3 000,00        2014-09-15  X1  D1 +250,50
   2014-07-15  C2  B → P2  2 000,00        2014-10-01  D2  C2 1 999,99
   2014-08-01  D1  C1      1 000,00        2014-11-01  X2  D2 −0,99

@@ -190,7 +190,7 @@ def test_planned_payments_fill_the_commitment_to_the_cent(agreement, commitment,
             amount="0.01",
             by=cast.coordinator,
         )
-    assert "Il reste 0,00 $ à prévoir sur cet engagement : impossible de prévoir 0,01 $." in messages(error)
+    assert "Il reste 0 $ à prévoir sur cet engagement : impossible de prévoir 0,01 $." in messages(error)
     assert PlannedPayment.objects.count() == 2
 
 
@@ -213,7 +213,7 @@ def test_the_message_gives_what_is_left_to_plan(agreement, commitment, cast):
             amount="5 000,01",
             by=cast.coordinator,
         )
-    assert "Il reste 5 000,00 $ à prévoir" in messages(error)
+    assert "Il reste 5 000 $ à prévoir" in messages(error)
     assert PlannedPayment.objects.count() == 1
 
 
@@ -259,7 +259,7 @@ def test_a_reduced_commitment_leaves_less_to_plan(agreement, commitment, cast):
             amount="6000",
             by=cast.coordinator,
         )
-    assert "Il reste 5 000,00 $ à prévoir" in messages(error)
+    assert "Il reste 5 000 $ à prévoir" in messages(error)
 
 
 def test_the_commitment_must_be_the_projects(agreement, source, cast, theme):
@@ -457,7 +457,7 @@ def test_release_never_overpays_the_commitment(agreement, commitment, cast):
     )  # paid outside the schedule
     with pytest.raises(ValidationError) as error:
         planned_payment_release(planned=planned, paid_on=datetime.date(2015, 1, 2), reference="", by=cast.coordinator)
-    assert "Il reste 10 000,00 $ à verser sur cet engagement" in messages(error)
+    assert "Il reste 10 000 $ à verser sur cet engagement" in messages(error)
     planned.refresh_from_db()
     assert planned.disbursement is None
     assert Disbursement.objects.count() == 1

@@ -251,7 +251,7 @@ def test_plan_a_payment_in_quebec_format_and_over_planning_is_refused(
     client.force_login(cast.coordinator)
     url = reverse("budget:planned-payment-add", args=[agreement.pk])
     form = page(client.get(url))
-    assert "reste à verser 20 000,00 $" in form and "Mi-parcours" in form
+    assert "reste à verser 20 000 $" in form and "Mi-parcours" in form
     response = client.post(
         url,
         {
@@ -306,7 +306,7 @@ def test_release_waits_for_the_report_then_pays(client, cast, planned, deadline,
     detail = page(client.get(planned.agreement.get_absolute_url()))
     assert url in detail and "Déposé" in detail
     response = client.post(url, {"paid_on": "2015-02-02", "reference": "Chèque 1201"}, follow=True)
-    assert "Versement de 5 000,00 $ enregistré le 2 février 2015." in page(response)
+    assert "Versement de 5 000 $ enregistré le 2 février 2015." in page(response)
     disbursement = Disbursement.objects.get()
     assert (disbursement.amount, disbursement.reference, disbursement.created_by) == (
         Decimal("5000.00"),
@@ -369,7 +369,7 @@ def test_planned_against_actual_to_the_cent(client, cast, agreement, commitment,
     assert 'data-testid="agreement-paid">8 500,43 $' in detail
     assert 'data-testid="schedule-paid">8 500,43 $' in detail
     assert 'data-testid="agreement-paid-outside">0,01 $' in detail
-    assert 'data-testid="agreement-committed">23 000,00 $' in detail
+    assert 'data-testid="agreement-committed">23 000 $' in detail
     # left to schedule: 23 000,00 − 8 500,44 paid − 2 499,67 planned and unpaid = 11 999,89
     assert 'data-testid="agreement-to-schedule">11 999,89 $' in detail
     assert "1 versement (2 499,67 $) attend un rapport." in detail
@@ -379,7 +379,7 @@ def test_planned_against_actual_to_the_cent(client, cast, agreement, commitment,
         .split(f'data-testid="agreement-{agreement.pk}"')[1]
         .split("</tr>")[0]
     )
-    assert "23 000,00 $" in row and "11 000,10 $" in row and "8 500,44 $" in row
+    assert "23 000 $" in row and "11 000,10 $" in row and "8 500,44 $" in row
     assert '2015-02-01 — <span class="money">2 499,67 $' in row
     assert '<span class="badge text-bg-warning">1</span>' in row
 

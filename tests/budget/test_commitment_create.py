@@ -48,7 +48,7 @@ def test_the_envelope_cannot_be_over_committed(source, accepted):
     with pytest.raises(ValidationError) as error:
         f.commit(source=source, project=accepted, amount="1000.01")
     message = " ".join(error.value.message_dict["amount"]).replace("\xa0", " ")
-    assert "Il reste 1 000,00 $" in message
+    assert "Il reste 1 000 $" in message
     source.refresh_from_db()
     assert source.committed_total == Decimal("99000.00")
     assert Commitment.objects.count() == 1

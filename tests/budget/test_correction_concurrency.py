@@ -46,7 +46,7 @@ def test_concurrent_corrections_respect_both_limits():
     commitment = f.commit(source=source, project=project, amount="1000.00")
     disbursement = disbursement_create(commitment=commitment, amount="400.00", paid_on=DAY)
 
-    # 10 × −150,00 on a 400,00 $ payment: two pass (100,00 $ left), eight are refused.
+    # 10 × −150,00 on a 400 $ payment: two pass (100 $ left), eight are refused.
     outcomes = race(
         10,
         lambda: disbursement_correct(disbursement=disbursement, delta="-150.00", corrected_on=DAY, reason="Trop versé"),
@@ -54,7 +54,7 @@ def test_concurrent_corrections_respect_both_limits():
     assert outcomes.count("accepted") == 2
     assert Disbursement.objects.get().current_amount == Decimal("100.00")
 
-    # 10 × +250,00 with 900,00 $ left on the commitment: three pass.
+    # 10 × +250,00 with 900 $ left on the commitment: three pass.
     outcomes = race(
         10, lambda: disbursement_correct(disbursement=disbursement, delta="250.00", corrected_on=DAY, reason="Oubli")
     )

@@ -83,7 +83,7 @@ def test_more_money_must_fit_in_the_commitment(disbursement):
     with pytest.raises(ValidationError) as error:
         disbursement_correct(disbursement=disbursement, delta="500.01", corrected_on=FIXED, reason="Erreur")
     assert messages(error.value, "delta") == [
-        "Il reste 500,00 $ à verser sur cet engagement : impossible d'ajouter 500,01 $ à ce versement."
+        "Il reste 500 $ à verser sur cet engagement : impossible d'ajouter 500,01 $ à ce versement."
     ]
     assert totals(disbursement) == before
     assert not DisbursementCorrection.objects.exists()
@@ -101,7 +101,7 @@ def test_less_money_cannot_make_the_payment_negative(disbursement):
     with pytest.raises(ValidationError) as error:
         disbursement_correct(disbursement=disbursement, delta="-300.01", corrected_on=FIXED, reason="Erreur")
     assert messages(error.value, "delta") == [
-        "Ce versement est de 300,00 $ : une correction ne peut pas retirer 300,01 $, il deviendrait négatif."
+        "Ce versement est de 300 $ : une correction ne peut pas retirer 300,01 $, il deviendrait négatif."
     ]
     assert totals(disbursement) == (Decimal("-100.00"), Decimal("300.00"), Decimal("300.00"), Decimal("300.00"))
     assert DisbursementCorrection.objects.count() == 1
@@ -114,12 +114,12 @@ def test_less_money_cannot_make_the_payment_negative(disbursement):
         (
             {"delta": "0", "reason": "Rien"},
             "delta",
-            "Cette correction ne change rien : le versement est déjà de 400,00 $.",
+            "Cette correction ne change rien : le versement est déjà de 400 $.",
         ),
         (
             {"new_amount": "400,00", "reason": "Rien"},
             "new_amount",
-            "Cette correction ne change rien : le versement est déjà de 400,00 $.",
+            "Cette correction ne change rien : le versement est déjà de 400 $.",
         ),
         ({"delta": "0,001", "reason": "Fractions"}, None, "Un montant s'exprime au plus en cents (deux décimales)."),
         (

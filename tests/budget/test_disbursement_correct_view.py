@@ -86,15 +86,15 @@ def test_the_envelope_offers_corriger_to_coordination_only(client, cast, disburs
         (
             {"delta": "400,01"},
             "delta",
-            "Il reste 400,00 $ à verser sur cet engagement : impossible d'ajouter 400,01 $ à ce versement.",
+            "Il reste 400 $ à verser sur cet engagement : impossible d'ajouter 400,01 $ à ce versement.",
         ),
         (
             {"delta": "-600,01"},
             "delta",
-            "Ce versement est de 600,00 $ : une correction ne peut pas retirer 600,01 $, il deviendrait négatif.",
+            "Ce versement est de 600 $ : une correction ne peut pas retirer 600,01 $, il deviendrait négatif.",
         ),
         ({"new_amount": "-1"}, "new_amount", "Un versement ne peut pas être négatif."),
-        ({"new_amount": "600"}, "new_amount", "Cette correction ne change rien : le versement est déjà de 600,00 $."),
+        ({"new_amount": "600"}, "new_amount", "Cette correction ne change rien : le versement est déjà de 600 $."),
         ({}, "new_amount", "Indiquez le montant réellement versé, ou l'écart à corriger."),
         (
             {"new_amount": "500", "delta": "-100"},

@@ -45,7 +45,7 @@ def test_each_project_sums_its_commitments_reductions_and_payments(asis, client,
     client.force_login(cast.staff)
     found = rows(client.get(reverse("budget:commitments")))
     # requested, committed (12 500,50 + 3 000,25 − 1 000,00), paid, left
-    assert found == {"Cuisine": ["20 000,00 $", "14 500,75 $", "4 000,10 $", "10 500,65 $"]}
+    assert found == {"Cuisine": ["20 000 $", "14 500,75 $", "4 000,10 $", "10 500,65 $"]}
 
 
 def test_the_table_costs_the_same_queries_with_many_projects(asis, client, cast):

@@ -22,7 +22,7 @@ D = datetime.date
 
 @pytest.fixture
 def project(plan, cast, theme):
-    """Granted 20 000,50 $, 12 000,25 $ committed, 5 000,00 $ paid; next planned payment 4 000,25 $ on
+    """Granted 20 000,50 $, 12 000,25 $ committed, 5 000 $ paid; next planned payment 4 000,25 $ on
     2014-12-01 waiting for the report due 2014-11-30. Organisation B is a confirmed partner."""
     return _project(plan, cast, theme, waits_for_a_report=True)
 
@@ -61,7 +61,7 @@ def test_coordination_reads_the_figures_and_gets_the_actions(client, cast, proje
     client.force_login(cast.coordinator)
     text = panel(client.get(project.get_absolute_url()))
     assert "Accordé par le conseil" in text and "20 000,50 $" in text
-    assert "12 000,25 $" in text and "5 000,00 $" in text
+    assert "12 000,25 $" in text and "5 000 $" in text
     assert "7 000,25 $" in text  # left to pay: 12 000,25 − 5 000,00
     assert "8 000,25 $" in text  # left to commit: 20 000,50 − 12 000,25
     assert "4 000,25 $, prévu le 1er décembre 2014" in text and "Attend le rapport" in text

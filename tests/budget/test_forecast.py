@@ -1,5 +1,5 @@
 """The forecast on /enveloppe/: the pace so far, carried to the end of each plan year, checked
-against amounts computed by hand for a fixed day (ASIS: 502 136,00 $, 2013-04-01 to 2016-03-31,
+against amounts computed by hand for a fixed day (ASIS: 502 136 $, 2013-04-01 to 2016-03-31,
 1 096 days)."""
 
 import datetime
@@ -127,9 +127,9 @@ def test_the_page_shows_the_warning_and_the_method(asis, cast, client, monkeypat
     response = client.get(reverse("budget:charts"))
     text = response.content.decode().replace("\xa0", " ").replace("&#x27;", "'")
     assert response.context["forecast"]["unspent"] == Decimal("392536.00")
-    assert "Au rythme actuel, il resterait 392 536,00 $ non dépensés au 31 mars 2016 (78 % de l'enveloppe)." in text
+    assert "Au rythme actuel, il resterait 392 536 $ non dépensés au 31 mars 2016 (78 % de l'enveloppe)." in text
     assert "divisé par les 365 jours écoulés du plan (sur 1 096)" in text
-    assert "il resterait 201 862,03 $ non engagés et 392 536,00 $ non versés" in text
+    assert "il resterait 201 862,03 $ non engagés et 392 536 $ non versés" in text
 
 
 def test_no_warning_on_the_page_once_the_plan_is_over(asis, cast, client, monkeypatch):

@@ -125,7 +125,7 @@ def test_balances_as_at_a_date_on_the_page(client, cast, ledger):  # noqa: F811
         Decimal("10500.00"),
     )
     text = page(response)
-    assert "Soldes au 2014-09-15" in text and "1 250,50 $" in text and "10 500,00 $" in text
+    assert "Soldes au 15 septembre 2014" in text and "1 250,50 $" in text and "10 500 $" in text
     assert client.get(URL).context["balances"] is None
     bad = client.get(URL, {"au": "pas une date"})
     assert bad.status_code == 200 and bad.context["balances"] is None and bad.context["form"].errors["au"]

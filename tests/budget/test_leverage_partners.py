@@ -20,8 +20,8 @@ Status = ProjectPartner.Status
 
 @pytest.fixture
 def funded(asis, cast):
-    """A project in progress with 3 000,00 $ committed, 1 000,01 $ of other funding and three partners, each
-    declaring a contribution: one confirmed (1 500,49 $), one pending (9 999 999,00 $), one declined (700,00 $)."""
+    """A project in progress with 3 000 $ committed, 1 000,01 $ of other funding and three partners, each
+    declaring a contribution: one confirmed (1 500,49 $), one pending (9 999 999 $), one declined (700 $)."""
     fqis = FundingSource.objects.get(code="fqis")
     project = f.make_project(
         lead=cast.org_a, theme=asis.themes.get(order=1), status=ProjectStatus.IN_PROGRESS, title="Levier"

@@ -42,9 +42,9 @@ def grant(project, amount, decided_on=datetime.date(2014, 5, 20)):
 
 @pytest.fixture
 def money(plan, cast, theme):
-    """Source FQIS 100 000,00 $. « Cuisines » granted 20 000,50 $, 12 000,25 $ committed, 5 000,00 $ paid; its
-    agreement plans 3 000,00 $ for 2014-09-01 (free to pay) and 4 000,25 $ for 2014-12-01 waiting for the report
-    due 2014-11-30. « Jardins » granted 8 000,00 $, nothing committed."""
+    """Source FQIS 100 000 $. « Cuisines » granted 20 000,50 $, 12 000,25 $ committed, 5 000 $ paid; its
+    agreement plans 3 000 $ for 2014-09-01 (free to pay) and 4 000,25 $ for 2014-12-01 waiting for the report
+    due 2014-11-30. « Jardins » granted 8 000 $, nothing committed."""
     fqis = f.make_source(plan, amount="100000.00", name="FQIS")
     cuisines = f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.ACCEPTED, title="Cuisines")
     jardins = f.make_project(lead=cast.org_b, theme=theme, status=ProjectStatus.ACCEPTED, title="Jardins")
@@ -142,7 +142,7 @@ def test_the_overview_reconciles_committed_paid_and_to_pay_to_the_cent(client, c
     client.force_login(cast.coordinator)
     response = client.get(reverse("budget:envelope"))
     text = page(response)
-    assert "Engagé 12 000,25 $ = versé 5 000,00 $ + à verser 7 000,25 $" in text
+    assert "Engagé 12 000,25 $ = versé 5 000 $ + à verser 7 000,25 $" in text
     assert "87 999,75 $" in text  # left to commit: 100 000,00 − 12 000,25
     assert "2 projets acceptés ne sont pas entièrement engagés" in text
     assert "2 versements prévus ne sont pas encore faits" in text
@@ -155,7 +155,7 @@ def test_commitments_list_the_projects_left_to_commit_first_with_their_balance(c
     to_commit = text.split('data-testid="to-commit"')[1].split("</ul>")[0]
     assert to_commit.index("Cuisines") < to_commit.index("Jardins")  # accepted first
     assert "reste 8 000,25 $ à engager sur 20 000,50 $ accordés" in to_commit
-    assert "reste 8 000,00 $ à engager sur 8 000,00 $ accordés" in to_commit
+    assert "reste 8 000 $ à engager sur 8 000 $ accordés" in to_commit
     back = "next=" + reverse("budget:commitments")
     assert f"?projet={money.cuisines.pk}&montant=8000.25&{back}" in to_commit
     assert "Engager le solde" in to_commit and f"?projet={money.jardins.pk}&montant=8000.00" in to_commit
@@ -167,7 +167,7 @@ def test_payments_say_which_report_a_payment_waits_for_and_offer_verser_otherwis
     text = page(client.get(reverse("budget:payments")))
     free = text.split(f'data-testid="planned-{money.free.pk}"')[1].split("</li>")[0]
     waiting = text.split(f'data-testid="planned-{money.waiting.pk}"')[1].split("</li>")[0]
-    assert "3 000,00 $" in free and "Verser" in free
+    assert "3 000 $" in free and "Verser" in free
     assert reverse("budget:planned-payment-release", args=[money.agreement.pk, money.free.pk]) in free
     assert "4 000,25 $" in waiting and "Attend le rapport" in waiting
     assert "« Rapport d'étape (Bilan d'automne) », dû le 30 novembre 2014 (en retard)" in waiting

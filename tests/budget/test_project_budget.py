@@ -103,7 +103,7 @@ def test_requested_committed_paid_to_the_cent(client, cast, p1):
     text = page(response)
     for expected in (
         "7 500,25 $",
-        "3 500,00 $",
+        "3 500 $",
         "1 583,50 $",
         "1 916,50 $",
         "4 250,50 $",

@@ -73,7 +73,7 @@ def test_the_theme_targets_cannot_exceed_the_envelope(asis):
         target_services.target_set(plan=asis, theme=theme(asis, 2), amount="2136.01")
     assert (
         message(error.value)
-        == "La somme des cibles par enjeu (502 136,01 $) dépasserait l'enveloppe (502 136,00 $) de 0,01 $."
+        == "La somme des cibles par enjeu (502 136,01 $) dépasserait l'enveloppe (502 136 $) de 0,01 $."
     )
     assert BudgetTarget.objects.count() == 1
 
@@ -85,7 +85,7 @@ def test_the_year_targets_cannot_exceed_the_envelope(asis):
         )
     assert (
         message(error.value)
-        == "La somme des cibles par année (510 000,00 $) dépasserait l'enveloppe (502 136,00 $) de 7 864,00 $."
+        == "La somme des cibles par année (510 000 $) dépasserait l'enveloppe (502 136 $) de 7 864 $."
     )
     assert not BudgetTarget.objects.exists()
 
@@ -98,7 +98,7 @@ def test_theme_and_year_targets_are_two_separate_sums(asis):
 def test_a_target_already_set_is_changed_only_by_a_move(targets):
     with pytest.raises(ValidationError) as error:
         target_services.target_set(plan=targets, theme=theme(targets, 1), amount="1000")
-    assert "est déjà fixée (80 000,00 $) : pour la changer, faites une réaffectation" in message(error.value)
+    assert "est déjà fixée (80 000 $) : pour la changer, faites une réaffectation" in message(error.value)
     assert target(targets, theme_order=1).amount == Decimal("80000.00")
 
 
@@ -254,7 +254,7 @@ def test_a_move_takes_at_most_the_current_value(targets):
     )
     text = refused(kind="reallocation", from_target=one, to_target=three, amount="50000.01")
     assert text.startswith("La cible « ") and text.endswith(
-        " » n'est plus que de 50 000,00 $ : impossible d'en déplacer 50 000,01 $."
+        " » n'est plus que de 50 000 $ : impossible d'en déplacer 50 000,01 $."
     )
 
 

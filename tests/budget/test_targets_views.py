@@ -117,7 +117,7 @@ def test_set_targets_through_the_page(asis, client, cast):
         and f"/enveloppe/cibles/deplacer/?de={BudgetTarget.objects.get(theme=themes[0]).pk}" in page
     )
     assert "Reste à répartir" in page and "415 885,25 $" in page  # 502 136,00 − 85 000,50 − 1 250,25
-    assert "352 136,00 $" in page  # years: 502 136,00 − 150 000,00
+    assert "352 136 $" in page  # years: 502 136,00 − 150 000,00
 
 
 def test_targets_over_the_envelope_show_the_excess_and_save_nothing(asis, client, cast):
@@ -127,7 +127,7 @@ def test_targets_over_the_envelope_show_the_excess_and_save_nothing(asis, client
         reverse("budget:targets"), {f"theme_{themes[0].pk}": "500 000", f"theme_{themes[1].pk}": "2 136,01"}
     )
     assert response.status_code == 200
-    assert "La somme des cibles par enjeu (502 136,01 $) dépasserait l'enveloppe (502 136,00 $) de 0,01 $." in text(
+    assert "La somme des cibles par enjeu (502 136,01 $) dépasserait l'enveloppe (502 136 $) de 0,01 $." in text(
         response
     )
     assert not BudgetTarget.objects.exists()
@@ -174,7 +174,7 @@ def test_a_reallocation_through_the_page(targets, client, cast):
     )
     overview = text(client.get(reverse("budget:targets")))
     assert "78 749,50 $" in overview and "81 250,50 $" in overview  # 80 000 ∓ 1 250,50
-    assert "fixée à 80 000,00 $" in overview
+    assert "fixée à 80 000 $" in overview
     assert "Besoin plus grand" in overview
 
 
@@ -182,7 +182,7 @@ def test_a_reallocation_through_the_page(targets, client, cast):
     "over, message",
     [
         ({"reason": ""}, "Ce champ est obligatoire."),
-        ({"amount": "80 000,01"}, "n'est plus que de 80 000,00 $ : impossible d'en déplacer 80 000,01 $."),
+        ({"amount": "80 000,01"}, "n'est plus que de 80 000 $ : impossible d'en déplacer 80 000,01 $."),
         ({"to_target": "y2"}, "jamais de l'un vers l'autre"),
         (
             {"kind": "carry_over", "from_target": "y1", "to_target": "y3"},
@@ -298,5 +298,5 @@ def test_a_carry_over_through_the_page_is_listed_with_its_reason(targets, client
     assert client.post(reverse("budget:target-move"), data).status_code == 302
     overview = text(client.get(reverse("budget:targets")))
     moves = overview.split('data-testid="target-moves"')[1].split("</table>")[0]
-    assert "Report à l'année suivante" in moves and "Non engagé en 2013-2014" in moves and "20 000,00 $" in moves
-    assert "140 000,00 $" in overview and "180 000,00 $" in overview  # 160 000 ∓ 20 000
+    assert "Report à l'année suivante" in moves and "Non engagé en 2013-2014" in moves and "20 000 $" in moves
+    assert "140 000 $" in overview and "180 000 $" in overview  # 160 000 ∓ 20 000

@@ -1,5 +1,5 @@
 """What the public reads of a project's money counts each payment as corrected (issue 23, item 6): a payment recorded
-as 1 000,00 $ then corrected to 900,00 $ shows 900,00 $ on the theme page and on the project page."""
+as 1 000 $ then corrected to 900 $ shows 900 $ on the theme page and on the project page."""
 
 import datetime
 import html

@@ -65,7 +65,7 @@ def test_money_choices_and_foreign_keys_are_shown_readably(client, cast, plan, t
     client.force_login(cast.coordinator)
     page = client.get(reverse("object-history", args=["projet", project.pk]))
     changed = {c.label: (c.old, c.new) for c in page.context["lines"][0].changes}
-    assert changed["Montant demandé à l'enveloppe"] == ("10\xa0000,00\xa0$", "12\xa0500,50\xa0$")
+    assert changed["Montant demandé à l'enveloppe"] == ("10\xa0000\xa0$", "12\xa0500,50\xa0$")
     assert changed["Porteur"] == ("Organisme A", "Carrefour jeunesse")
     assert changed["Statut"] == (str(ProjectStatus.DRAFT.label), str(ProjectStatus.SUBMITTED.label))
     assert page.context["lines"][0].by == cast.coordinator

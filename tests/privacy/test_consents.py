@@ -163,4 +163,4 @@ def test_a_consent_noted_with_the_old_form_is_shown_on_the_person_page(login, ca
         .get(reverse("privacy:privacy-person-detail", kwargs={"kind": "citoyens", "pk": citizen.pk}))
         .content.decode()
     )
-    assert "Consentement à être contacté noté le 2013-05-14" in page
+    assert "Consentement à être contacté noté le 14 mai 2013" in page

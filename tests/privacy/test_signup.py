@@ -31,7 +31,7 @@ def test_the_signup_starts_with_one_question_and_is_linked_from_the_login_page(c
     assert "Nom de l'organisation" not in text and "Mot de passe" not in text  # one thing per page
     assert "étape 1 sur 5" in text
     login = page(client.get("/connexion/"))
-    assert URL in login and "Mot de passe oublié ?" in login
+    assert URL in login and "Mot de passe oublié?" in login
 
 
 def test_the_choice_shows_only_its_block(client, cast):

@@ -64,11 +64,11 @@ def test_one_email_per_organisation_to_its_responsables(cast, due, django_captur
     to_a = next(m for m in mail.outbox if m.to == ["alice@example.org"])
     assert to_a.subject == "ASIS : rapports à remettre pour « Organisme A »"
     assert (
-        "Cuisines collectives — Rapport d'étape (Premier rapport), à remettre le 2014-09-12 (en retard de 5 jours)"
+        "Cuisines collectives — Rapport d'étape (Premier rapport), à remettre le 12 septembre 2014 (en retard de 5 jours)"
         in to_a.body
     )
-    assert "Logement d'abord — Rapport d'étape, à remettre le 2014-09-27 (dans 10 jours)" in to_a.body
-    assert "2014-10-02" not in to_a.body and "2014-08-18" not in to_a.body  # too far, and already filed
+    assert "Logement d'abord — Rapport d'étape, à remettre le 27 septembre 2014 (dans 10 jours)" in to_a.body
+    assert "2 octobre 2014" not in to_a.body and "18 août 2014" not in to_a.body  # too far, and already filed
     to_b = next(m for m in mail.outbox if m.to == ["charlie@example.org"])
     assert "Jardin partagé — Rapport final" in to_b.body
     for key, reminded in (("late", TODAY), ("soon", TODAY), ("b_soon", TODAY), ("far", None), ("filed", None)):
@@ -88,7 +88,7 @@ def test_the_same_deadline_is_not_reminded_twice_the_same_week(
         out = run()
     # Only the deadline that came within 14 days since Wednesday is news; the others were reminded this week.
     assert len(mail.outbox) == 3 and "1 courriel(s) envoyé(s), 1 échéance(s) rappelée(s)" in out
-    assert "2014-10-02" in mail.outbox[2].body and "Premier rapport" not in mail.outbox[2].body
+    assert "2 octobre 2014" in mail.outbox[2].body and "Premier rapport" not in mail.outbox[2].body
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY + datetime.timedelta(days=5))  # Monday
     with django_capture_on_commit_callbacks(execute=True):
         out = run()
@@ -99,7 +99,7 @@ def test_days_widens_the_window(cast, due, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         run("--days", "30")
     to_a = next(m for m in mail.outbox if m.to == ["alice@example.org"])
-    assert "2014-10-02" in to_a.body
+    assert "2 octobre 2014" in to_a.body
     with django_capture_on_commit_callbacks(execute=True):
         run("--days", "0")
     assert len(mail.outbox) == 2

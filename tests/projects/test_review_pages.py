@@ -345,7 +345,7 @@ def test_coordination_sees_the_scores_the_recommendation_and_the_decision(login,
             "12 / 20",
             "Favorable",
             "Projet solide, bien appuyé.",
-            "n° CA-7 du 2014-03-20",
+            "n° CA-7 du 20 mars 2014",
             "9 000 $",
             "Marie",
         ):
@@ -362,7 +362,7 @@ def test_the_partner_sees_the_outcome_but_not_the_committee_s_scores(login, cast
         by=cast.coordinator,
     )
     text = page(login(getattr(cast, who)).get(recommended.project.get_absolute_url()))
-    for expected in ("Historique du statut", "Recommandé", "Favorable", "n° CA-7 du 2014-03-20", "Accepté"):
+    for expected in ("Historique du statut", "Recommandé", "Favorable", "n° CA-7 du 20 mars 2014", "Accepté"):
         assert expected in text, expected
     for secret in ("Commentaire sur", "12 / 20", "Projet solide", "Marie", "Ouvrir l'analyse", "Noter et recommander"):
         assert secret not in text, secret

@@ -70,7 +70,7 @@ def test_a_filed_project_goes_through_analysis_recommendation_and_the_board(cast
         (S.DRAFT, S.SUBMITTED, "alice", ""),
         (S.SUBMITTED, S.UNDER_ANALYSIS, "coordo", "Comité du 3 mars"),
         (S.UNDER_ANALYSIS, S.RECOMMENDED, "coordo", "Recommandation du comité d'analyse : Favorable avec conditions."),
-        (S.RECOMMENDED, S.ACCEPTED, "coordo", "Résolution CA-2014-03 du conseil d'administration du 2014-03-20."),
+        (S.RECOMMENDED, S.ACCEPTED, "coordo", "Résolution CA-2014-03 du conseil d'administration du 20 mars 2014."),
     ]
 
 

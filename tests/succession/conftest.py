@@ -1,13 +1,13 @@
 """The succession's cast: the cast's plan made current, its coordinator holding Coordination in its alliance, and a
 plan with money in every state (paid, left, planned), so closing and starting the next plan have something to carry.
 
-Plan 2013-2016 (years 2013-2014 to 2015-2016). Sources: FQIS (funder MESS, 100 000,00 $), Ville (funder Ville,
-20 000,00 $). Themes T1 « Sécurité alimentaire » (an objective and its action) and T2 « Logement ».
+Plan 2013-2016 (years 2013-2014 to 2015-2016). Sources: FQIS (funder MESS, 100 000 $), Ville (funder Ville,
+20 000 $). Themes T1 « Sécurité alimentaire » (an objective and its action) and T2 « Logement ».
   P1  T1  in progress  lead A, partner B   C1 FQIS 10 000,00 (3 333,33 paid; 2 000,00 planned, waiting for a report)
                                            C2 Ville  1 500,50 (0,25 paid)
   P2  T2  accepted     lead B              C3 FQIS  4 000,00
   P3  T1  completed    lead A              C4 FQIS  2 000,00 (1 500,00 paid: 500,00 left)
-Spaces S1 (T1) and S2 (T2); one analysis criterion; targets T1 30 000,00 $ and 2013-2014 40 000,00 $.
+Spaces S1 (T1) and S2 (T2); one analysis criterion; targets T1 30 000 $ and 2013-2014 40 000 $.
 """
 
 import datetime

@@ -110,7 +110,7 @@ def test_closing_through_the_page(client, world, url):
 
     response = client.post(url.close, {"note": "Résolution CA-2016-03", "confirm": "on"}, follow=True)
     assert response.redirect_chain[-1][0] == url.next
-    assert "est terminé ; son bilan 2013-2016 est figé" in text(response)
+    assert "est terminé; son bilan 2013-2016 est figé" in text(response)
     world.plan.refresh_from_db()
     assert world.plan.status == Plan.Status.CLOSED
     assert FrozenBilan.objects.get(plan=world.plan).note == "Résolution CA-2016-03"
@@ -165,7 +165,7 @@ def test_the_next_plan_form_begins_with_everything_ticked(client, closed, url):
     for pk in (closed.t1.pk, closed.s2.pk, closed.p2.pk):
         assert f'value="{pk}"' in page
     assert page.count("checked") >= 2 + 2 + 2 + 1 + 2  # themes, spaces, projects, role, criteria and targets
-    assert "6 666,67 $" in page and "1 500,25 $" in page and "500,00 $" in page  # what is left, per commitment
+    assert "6 666,67 $" in page and "1 500,25 $" in page and "500 $" in page  # what is left, per commitment
     assert "reste 8 166,92 $" in page  # per project
     assert state() == before
 
@@ -178,7 +178,7 @@ def test_starting_the_next_plan_through_the_confirmation(client, closed, url):
     page = text(response)
     assert "Confirmer le plan suivant" in page
     assert "8 166,92 $" in page  # carried: P1's two commitments
-    assert "4 500,00 $" in page  # returned: P2 (not carried) and P3 (completed)
+    assert "4 500 $" in page  # returned: P2 (not carried) and P3 (completed)
     assert "Table logement" in page  # archived
     assert state() == before  # nothing yet
 
@@ -186,7 +186,7 @@ def test_starting_the_next_plan_through_the_confirmation(client, closed, url):
     data["etape"] = "confirmer"
     response = client.post(url.next, data, follow=True)
     assert response.redirect_chain[-1][0] == url.plan
-    assert "a démarré : 1 projets continuent avec 8 166,92 $ ; 4 500,00 $ retournent" in text(response)
+    assert "a démarré : 1 projets continuent avec 8 166,92 $; 4 500 $ retournent" in text(response)
     new = Plan.objects.get(alliance=closed.plan.alliance, status=Plan.Status.CURRENT)
     assert new.title == "Plan d'action 2016-2019" and new.funding_sources.count() == 2
     assert closed.p1.continuations.get().theme.plan == new

@@ -32,7 +32,11 @@ def page(client, cast, work):
 def test_the_reports_late_most_late_first_with_a_reminder_each(page, work):
     late = queues(page)["rapports-en-retard"]
     assert late.count == 3
-    assert whats(late) == ["Jardin B — Rapport d'étape", "Cuisine A — Mi-parcours", "Convention A — Rapport d'étape"]
+    assert whats(late) == [
+        "Jardin B — Rapport d'étape",
+        "Cuisine A — Rapport d'étape (Mi-parcours)",
+        "Convention A — Rapport d'étape",
+    ]
     assert [row.overdue for row in late.rows] == [True, True, True]
     assert late.rows[0].detail == "en retard de 20 jours"
     assert [row.action.url for row in late.rows] == [
@@ -78,7 +82,7 @@ def test_money_granted_and_not_committed_offers_to_commit_the_balance(page, work
     # the board's decision first (the oldest), then the projects accepted without a recorded amount (their request)
     assert whats(to_commit) == ["Accepté B", "Cuisine A", "Jardin B"]
     first = to_commit.rows[0]
-    assert first.detail.replace("\xa0", " ") == "reste 18 000,00 $ à engager sur 30 000,00 $"
+    assert first.detail.replace("\xa0", " ") == "reste 18 000 $ à engager sur 30 000 $"
     assert first.action.label == "Engager le solde"
     assert (
         first.action.url

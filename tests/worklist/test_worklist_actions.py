@@ -33,7 +33,7 @@ def test_send_a_reminder_for_a_late_report(coordination, cast, work, today, djan
     cast.alice.email = "alice@example.org"
     cast.alice.save()
     row = queues(coordination.get(reverse("home")))["rapports-en-retard"].rows[1]
-    assert row.what == "Cuisine A — Mi-parcours"
+    assert row.what == "Cuisine A — Rapport d'étape (Mi-parcours)"
     with django_capture_on_commit_callbacks(execute=True):  # the e-mail leaves after the commit
         response = post_from_home(coordination, row.action.url)
     assert response.redirect_chain[-1][0] == reverse("home")

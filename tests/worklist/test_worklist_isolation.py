@@ -34,9 +34,11 @@ def test_each_coordinator_sees_their_alliances_rows_only(client, world):
         assert [row.what for row in by_key["suivis"].rows] == [f"Suivi {mine.name}"]
         agreements = [row.what for row in by_key["conventions"].rows]  # Sud's also holds « Projet Nord au Sud »
         assert f"Projet accepté {mine.name}" in agreements and f"Projet accepté {theirs.name}" not in agreements
-        assert [row.what for row in by_key["rapports-en-retard"].rows] == [f"Projet financé {mine.name} — Mi-parcours"]
+        assert [row.what for row in by_key["rapports-en-retard"].rows] == [
+            f"Projet financé {mine.name} — Rapport d'étape (Mi-parcours)"
+        ]
         assert [row.what.replace("\xa0", " ") for row in by_key["versements"].rows] == [
-            f"Projet financé {mine.name} — 5 000,00 $"
+            f"Projet financé {mine.name} — 5 000 $"
         ]
         page = text(response)
         assert mine.name in page
@@ -62,7 +64,7 @@ def test_a_closed_plans_worklist_shows_no_action(client, world):
     assert response.context["can_act"] is False
     rows = [row for queue in queues(response).values() for row in queue.rows]
     assert rows and all(row.action is None for row in rows)
-    assert "Projet financé 2010 — 5 000,00 $" in text(response)
+    assert "Projet financé 2010 — 5 000 $" in text(response)
     page = response.content.decode()
     assert '<form method="post" action="/nord/' not in page
     assert 'data-testid="worklist-read-only"' in page

@@ -28,7 +28,7 @@ class Command(BaseCommand):
                 f"{counts['spaces']} lieux de concertation, {counts['meetings']} rencontres, "
                 f"{counts['projects']} projets, {counts['commitments']} engagements, "
                 f"{counts['disbursements']} versements, {counts['reports']} rapports d'étape. "
-                f"Engagé : {format_money(totals['committed'], cents=True)} sur {format_money(totals['envelope'])}."
+                f"Engagé : {format_money(totals['committed'])} sur {format_money(totals['envelope'])}."
             )
         )
         logins = ", ".join(
