@@ -19,7 +19,7 @@ from asis.redirects import safe_next
 
 def server_error(request, template_name="500.html"):
     """handler500: a plain template, no request in its context (no context processor, no query)."""
-    body = loader.get_template(template_name).render({"request_id": current_request_id()})
+    body = loader.get_template(template_name).render({"reference": current_request_id()})
     return HttpResponseServerError(body)
 
 
