@@ -74,7 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "asis.apps.StaticFilesConfig",  # django.contrib.staticfiles, without the Bootstrap builds never loaded
+    "django.contrib.staticfiles",  # by this name: pytest-django serves static files to the browser tests only then
     "django.contrib.humanize",
     "django.forms",  # Django's widget templates, for FORM_RENDERER below
     "crispy_forms",

@@ -33,7 +33,7 @@ def test_a_deploy_check_warning_stops_it_before_anything_is_served(serve, monkey
     assert serve.main() == 1
     assert ran == [
         ["migrate", "--noinput"],
-        ["collectstatic", "--noinput", "--verbosity", "0"],
+        serve.COLLECTSTATIC,
         ["check", "--deploy", "--fail-level", "WARNING"],
     ]
     assert started == []
