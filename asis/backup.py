@@ -31,6 +31,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+import time
 import zlib
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
@@ -62,10 +63,17 @@ ARCHIVE_NAME = re.compile(r"^asis-\d{8}-\d{6}\.tar\.gz$")
 # A restore unpacks beside the attachments (same disk: the files are then moved, not copied); a backup skips it.
 RESTORE_WORK_PREFIX = ".asis-restore-"
 CHUNK = 1024 * 1024
+# How long a backup of SQLite waits for a writer to let go of the database before it gives up (a write lock held that
+# long is a stuck process: the nightly job then fails with a clear message instead of waiting for ever).
+SQLITE_BUSY_SECONDS = 60
 
 
 class RestoreRefused(Exception):
     """The restore would replace data, or the file does not fit this database."""
+
+
+class BackupFailed(Exception):
+    """The backup could not read the database (a lock held too long): no archive is written."""
 
 
 def backup_dir() -> Path:
@@ -129,8 +137,18 @@ def _dump_database(path: Path, *, using: str, vendor: str) -> None:
     if vendor == "sqlite":
         connection.ensure_connection()
         target = sqlite3.connect(path)
+        deadline = time.monotonic() + SQLITE_BUSY_SECONDS
+
+        def give_up_when_locked_too_long(status, remaining, total):
+            # sqlite3 retries a locked database for ever; this is called after each try, and raising stops it.
+            if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) and time.monotonic() > deadline:
+                raise BackupFailed(
+                    _("La base de données est restée verrouillée plus de %(seconds)s s : sauvegarde abandonnée.")
+                    % {"seconds": SQLITE_BUSY_SECONDS}
+                )
+
         try:
-            connection.connection.backup(target)
+            connection.connection.backup(target, progress=give_up_when_locked_too_long)
         finally:
             target.close()
     else:

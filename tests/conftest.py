@@ -84,6 +84,12 @@ def _private_media_in_a_temporary_folder(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _backups_in_a_temporary_folder(settings, tmp_path_factory):
+    """Archives (`backup`, the worker's nightly job) go to a temporary folder, never to the checkout's backups/."""
+    settings.BACKUP_ROOT = tmp_path_factory.mktemp("backups")
+
+
+@pytest.fixture(autouse=True)
 def _kept_figures_start_cold():
     """Each test starts with no kept figure (asis.kept): a rolled-back test leaves versions behind."""
     from asis import kept

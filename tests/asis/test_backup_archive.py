@@ -88,6 +88,21 @@ def test_a_failed_backup_leaves_no_archive_and_says_why(media, backups, where, c
     assert [p.name for p in backups.iterdir()] == ["asis-20260101-010000.tar.gz"]
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's backup API (pg_dump reads a snapshot)")
+def test_a_database_locked_too_long_ends_the_backup_with_a_clear_message(media, backups, monkeypatch):
+    """A write transaction left open on the database (a stuck process) makes SQLite's backup wait: it gives up after
+    SQLITE_BUSY_SECONDS instead of waiting for ever (the nightly job would never end), and writes no archive."""
+    from django.db import transaction
+
+    monkeypatch.setattr(backup_module, "SQLITE_BUSY_SECONDS", 0.3)
+    with transaction.atomic():
+        Organisation.objects.create(name="Écrit, pas encore validé")  # the connection now holds the write lock
+        with pytest.raises(CommandError) as failure:
+            call_command("backup")
+    assert "verrouillée plus de 0.3 s" in str(failure.value) and "Aucune archive n'a été écrite" in str(failure.value)
+    assert not backups.exists() or list(backups.iterdir()) == []
+
+
 def test_keep_n_removes_only_our_older_archives(media, backups):
     backups.mkdir(parents=True)
     ours = ["asis-20260101-020000.tar.gz", "asis-20260102-020000.tar.gz", "asis-20260103-020000.tar.gz"]

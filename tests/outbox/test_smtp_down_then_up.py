@@ -19,6 +19,13 @@ from outbox.worker import worker_pass
 from tests import factories as f
 
 
+@pytest.fixture(autouse=True)
+def _no_scheduled_job(settings):
+    """These worker passes are about e-mail: whatever the hour the suite runs at, no nightly job (a backup, a check)
+    runs inside the test's transaction (tests/outbox/test_worker.py tests the jobs)."""
+    settings.WORKER_JOB_HOURS = {}
+
+
 def _subjects(smtp):
     return sorted(
         str(email_parser.header.make_header(email_parser.header.decode_header(message["Subject"])))

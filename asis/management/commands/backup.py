@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from asis.backup import RestoreRefused, backup_create, backup_describe, backups_prune, disk_error
+from asis.backup import BackupFailed, RestoreRefused, backup_create, backup_describe, backups_prune, disk_error
 
 
 class Command(BaseCommand):
@@ -33,6 +33,8 @@ class Command(BaseCommand):
             path = backup_create(to=output, using=database)
         except RestoreRefused as error:
             raise CommandError(str(error)) from error
+        except BackupFailed as error:
+            raise CommandError(f"Sauvegarde impossible : {error} Aucune archive n'a été écrite.") from error
         except subprocess.CalledProcessError as error:  # pg_dump's own message
             stderr = (error.stderr or "").strip()
             raise CommandError(f"Sauvegarde impossible : {stderr or error}. Aucune archive n'a été écrite.") from error
