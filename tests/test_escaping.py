@@ -79,7 +79,8 @@ def payload_for(field):
 
 
 def create_missing_rows():
-    """The demo has no comment, reduction or correction: one of each, so their texts are shown too."""
+    """The demo has no comment, reduction, correction or worker's run: one of each, so their texts are shown too."""
+    from asis.worker import heartbeat_record, job_run_finish, job_run_start
     from budget.models import Commitment, Disbursement
     from budget.services import ledger as ledger_services
     from organisations.models import User
@@ -101,6 +102,9 @@ def create_missing_rows():
         reason=SCRIPT,
         by=coordinator,
     )
+    # the worker's heartbeat and a nightly job's run (its output is shown to operators)
+    heartbeat_record()
+    job_run_finish(job_run_start(job="check_budget", day=datetime.date(2014, 7, 1)), succeeded=False, output=SCRIPT)
     disbursement = Disbursement.objects.order_by("pk").first()
     ledger_services.disbursement_correct(
         disbursement=disbursement,

@@ -78,7 +78,7 @@ def test_a_partner_fills_the_application_section_by_section(live_server, browser
 
     fill_application(page, check=check)
     answers = page.get_by_test_id("answers-projet").inner_text() + page.get_by_test_id("answers-budget").inner_text()
-    assert DESCRIPTION in answers and "12 500,00 $" in answers.replace("\xa0", " ").replace("\u202f", " ")
+    assert DESCRIPTION in answers and "12 500 $" in answers.replace("\xa0", " ").replace("\u202f", " ")
     assert POPULATION in page.get_by_test_id("answers-personnes-rejointes").inner_text()
     expect(page.get_by_test_id("missing")).to_have_count(0)
     # « Modifier » goes back to the field, and the section saved again comes back to the list
