@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "alliances",
     "privacy",
     "plans",
+    "figures",
     "chantiers",
     "projects",
     "budget",
