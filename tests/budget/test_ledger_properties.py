@@ -11,6 +11,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from budget.figures_check import figures_mismatches
 from budget.models import (
     Commitment,
     CommitmentReduction,
@@ -18,7 +19,6 @@ from budget.models import (
     DisbursementCorrection,
     FundingSource,
 )
-from budget.figures_check import figures_mismatches
 from budget.selectors import ledger as ledger_selectors
 from budget.services import ledger as ledger_services
 from projects.models import ProjectStatus

@@ -69,7 +69,9 @@ WRITES = {
     "project_withdrawn_with_money": lambda m, plan, cast: status.project_change_status(
         project=m[1], to_status=ProjectStatus.WITHDRAWN
     ),
-    "draft_changes_theme": lambda m, plan, cast: _second_theme(plan, f.make_project(lead=cast.org_a, theme=m[1].theme), None),
+    "draft_changes_theme": lambda m, plan, cast: _second_theme(
+        plan, f.make_project(lead=cast.org_a, theme=m[1].theme), None
+    ),
 }
 
 
