@@ -18,7 +18,8 @@ from budget.models import (
     Commitment,
     Disbursement,
 )
-from projects.models import ActionProject
+from figures import selectors as kept_totals
+from projects.models import PUBLIC_STATUSES, ActionProject
 
 
 @dataclass(frozen=True)
@@ -101,24 +102,31 @@ def open_projects(plans) -> Iterator[OpenProject]:
 
 def open_totals(plans=None) -> OpenData:
     """The money committed to and paid on every public project of these plans (of every plan: None, the region's),
-    in 2 queries, no project lines."""
-    public = _public(plans)
-    committed = Commitment.objects.filter(project__in=public).aggregate(t=Sum(Commitment.CURRENT))["t"]
-    disbursed = Disbursement.objects.filter(commitment__project__in=public).aggregate(t=Sum(Disbursement.CURRENT))["t"]
+    and how many they are, in 2 queries over the kept totals (figures: a few rows per theme, plan year and source),
+    never over the projects. Paid is the commitments' kept `disbursed_total`: the payments as corrected."""
+    where = {} if plans is None else {"theme__plan__in": plans}
+    money = kept_totals.money_rows(PUBLIC_STATUSES, **where).aggregate(  # 1
+        committed=Sum("committed"), paid=Sum("paid")
+    )
+    count = kept_totals.project_rows(PUBLIC_STATUSES, **where).aggregate(n=Sum("projects"))["n"]  # 1
     return OpenData(
-        generated_at=timezone.localtime(), projects=(), committed=to_cents(committed), disbursed=to_cents(disbursed)
+        generated_at=timezone.localtime(),
+        projects=(),
+        committed=to_cents(money["committed"]),
+        disbursed=to_cents(money["paid"]),
+        count=count or 0,
     )
 
 
 def open_data(*, plans, page=None, per_page: int = PER_PAGE):
-    """(OpenData, Page): the totals of every public project of these plans (2 queries) and one page of them
-    (2: count, page)."""
+    """(OpenData, Page): the totals of every public project of these plans and how many they are (2 queries over
+    the kept totals) and one page of them (1: the paginator is given the count)."""
     from dataclasses import replace
 
     from django.core.paginator import Paginator
 
-    shown = Paginator(_open_queryset(plans), per_page).get_page(page)
-    data = replace(
-        open_totals(plans), projects=tuple(_open_project(p) for p in shown.object_list), count=shown.paginator.count
-    )
-    return data, shown
+    totals = open_totals(plans)
+    paginator = Paginator(_open_queryset(plans), per_page)
+    paginator.count = totals.count  # a cached_property: once set, the database is not asked
+    shown = paginator.get_page(page)
+    return replace(totals, projects=tuple(_open_project(p) for p in shown.object_list)), shown
