@@ -151,10 +151,10 @@ def alliances_compared(alliances: Iterable[Alliance] | None = None) -> list[Comp
     for theme in Theme.objects.filter(plan_id__in=plan_ids).order_by("order", "pk"):  # 1 the plans' themes
         themes[theme.plan_id].append(theme)
     by_theme = {  # 1 committed per theme, on the sources of the theme's own plan only: the kept totals (figures)
-        (row["plan_id"], row["theme_id"]): row["committed"]
+        (row["plan_id"], row["theme_id"]): row["total"]
         for row in kept_totals.money_rows(plan_id__in=plan_ids)
         .values("plan_id", "theme_id")
-        .annotate(committed=Sum("committed", output_field=SUM))
+        .annotate(total=Sum("committed", output_field=SUM))
     }
     projects = defaultdict(dict)
     for row in (  # 1 projects per plan and status: the kept totals (figures)

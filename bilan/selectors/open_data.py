@@ -106,14 +106,14 @@ def open_totals(plans=None) -> OpenData:
     never over the projects. Paid is the commitments' kept `disbursed_total`: the payments as corrected."""
     where = {} if plans is None else {"theme__plan__in": plans}
     money = kept_totals.money_rows(PUBLIC_STATUSES, **where).aggregate(  # 1
-        committed=Sum("committed"), paid=Sum("paid")
+        committed_sum=Sum("committed"), paid_sum=Sum("paid")
     )
     count = kept_totals.project_rows(PUBLIC_STATUSES, **where).aggregate(n=Sum("projects"))["n"]  # 1
     return OpenData(
         generated_at=timezone.localtime(),
         projects=(),
-        committed=to_cents(money["committed"]),
-        disbursed=to_cents(money["paid"]),
+        committed=to_cents(money["committed_sum"]),
+        disbursed=to_cents(money["paid_sum"]),
         count=count or 0,
     )
 

@@ -48,17 +48,17 @@ def envelope_overview(plan) -> dict:
         split[f"committed_{year.pk}"] = Sum("committed", filter=in_year)
         split[f"disbursed_{year.pk}"] = Sum("paid", filter=in_year)
         split[f"count_{year.pk}"] = Sum("commitments", filter=in_year)
+    sums = {  # named apart from the rows' own fields (an annotation may not take a field's name)
+        "committed_sum": Sum("committed"),
+        "disbursed": Sum("paid"),
+        "count": Sum("commitments"),
+        "projects_sum": Sum("projects"),  # each project counted on the row of its first commitment from the plan
+    }
     by_theme_id = {  # 1 committed, paid, commitments and funded projects per theme, and per year: the kept totals
-        row["theme_id"]: row
+        row["theme_id"]: {**row, "committed": row["committed_sum"], "projects": row["projects_sum"]}
         for row in kept_totals.money_rows(plan=plan)  # (figures) of the plan's sources, a few rows per theme
         .values("theme_id")
-        .annotate(
-            committed=Sum("committed"),
-            disbursed=Sum("paid"),
-            count=Sum("commitments"),
-            projects=Sum("projects"),  # each project counted on the row of its first commitment from the plan
-            **split,
-        )
+        .annotate(**split, **sums)
         .filter(count__gt=0)
     }
     other = (
