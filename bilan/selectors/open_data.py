@@ -16,7 +16,6 @@ from bilan.selectors._common import PER_PAGE, ZERO, to_cents
 from bilan.selectors.lines import CHUNK
 from budget.models import (
     Commitment,
-    Disbursement,
 )
 from figures import selectors as kept_totals
 from projects.models import PUBLIC_STATUSES, ActionProject
@@ -47,6 +46,9 @@ class OpenData:
     count: int = 0
 
 
+OPEN_ORDER = ("theme__plan_id", "theme__order", "title", "pk")
+
+
 def _public(plans=None):
     """The accepted projects (ActionProject.objects.public()) of these plans (of every plan: None, the region's)."""
     public = ActionProject.objects.public()
@@ -64,18 +66,17 @@ def _open_queryset(plans=None):
         sub = queryset.order_by().values(group).annotate(total=Sum(expression)).values("total")
         return Coalesce(Subquery(sub, output_field=money), Value(ZERO, output_field=money))
 
+    # Paid: the commitments' kept `disbursed_total`, the payments as corrected (budget.services.ledger keeps it,
+    # check_budget checks it): read on the commitments' project index, without joining every payment.
+    commitments = Commitment.objects.filter(project=OuterRef("pk"))
     return (
         _public(plans)
         .select_related("lead", "theme")
         .annotate(
-            committed=total(Commitment.objects.filter(project=OuterRef("pk")), "project", Commitment.CURRENT),
-            disbursed=total(
-                Disbursement.objects.filter(commitment__project=OuterRef("pk")),
-                "commitment__project",
-                Disbursement.CURRENT,
-            ),
+            committed=total(commitments, "project", Commitment.CURRENT),
+            disbursed=total(commitments, "project", "disbursed_total"),
         )
-        .order_by("theme__plan_id", "theme__order", "title", "pk")
+        .order_by(*OPEN_ORDER)
     )
 
 
@@ -126,7 +127,10 @@ def open_data(*, plans, page=None, per_page: int = PER_PAGE):
     from django.core.paginator import Paginator
 
     totals = open_totals(plans)
-    paginator = Paginator(_open_queryset(plans), per_page)
+    # The page's projects are picked from the projects and their theme alone (no lead, no money: sorting a province's
+    # public projects costs their titles only), then read with their lead and money: 1 query.
+    paginator = Paginator(_public(plans).order_by(*OPEN_ORDER).values("pk"), per_page)
     paginator.count = totals.count  # a cached_property: once set, the database is not asked
     shown = paginator.get_page(page)
+    shown.object_list = list(_open_queryset(plans).filter(pk__in=shown.object_list))
     return replace(totals, projects=tuple(_open_project(p) for p in shown.object_list)), shown
