@@ -309,12 +309,18 @@ def _theme_detail(user, slug: str, *, plans, space_page=None, project_page=None)
 
     theme_projects = visible.filter(theme=theme)
     statuses, own = _seen(user)
-    by_status = kept_totals.project_rows(statuses, theme=theme).values("status").annotate(n=Sum("projects"))
-    if own is not None:  # a partner's own projects beyond the public ones, counted from their rows
-        own_by_status = own.filter(theme=theme).values("status").annotate(n=Count("pk"))
-        by_status = by_status.values_list("status", "n").union(own_by_status.values_list("status", "n"), all=True)
+    by_status = (  # the kept totals (figures) of the statuses this user sees
+        kept_totals.project_rows(statuses, theme=theme)
+        .values("status")
+        .annotate(n=Sum("projects"))
+        .values_list("status", "n")
+    )
+    if own is not None:  # and a partner's own projects beyond them, counted from their rows
+        by_status = by_status.union(
+            own.filter(theme=theme).values("status").annotate(n=Count("pk")).values_list("status", "n"), all=True
+        )
     counts = defaultdict(int)
-    for status, n in by_status.values_list("status", "n") if own is None else by_status:  # 1 projects per status
+    for status, n in by_status:  # 1 the projects this user may see, counted by status
         counts[status] += n
     counts = {status: n for status, n in counts.items() if n}
     ordered = theme_projects.order_by(_status_order(), "title", "pk").values("pk")
