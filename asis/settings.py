@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "alliances",
     "privacy",
     "plans",
+    "figures",
     "chantiers",
     "projects",
     "budget",
@@ -260,6 +261,7 @@ WORKER_SLEEP_SECONDS = int(os.environ.get("WORKER_SLEEP_SECONDS", 30))
 WORKER_JOB_HOURS = {
     "backup": int(os.environ.get("JOB_HOUR_BACKUP", 1)),
     "check_budget": int(os.environ.get("JOB_HOUR_CHECK_BUDGET", 2)),
+    "check_figures": int(os.environ.get("JOB_HOUR_CHECK_FIGURES", 2)),
     "purge_personal_data": int(os.environ.get("JOB_HOUR_PURGE_PERSONAL_DATA", 3)),
     "send_report_reminders": int(os.environ.get("JOB_HOUR_SEND_REPORT_REMINDERS", 7)),
 }

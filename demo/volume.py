@@ -37,6 +37,7 @@ from django.utils.text import slugify
 
 from alliances.models import Alliance, AllianceRole
 from alliances.services import alliance_role_grant
+from budget.figures_check import figures_rewrite
 from budget.models import Agreement, Commitment, Disbursement, FundingSource
 from chantiers.models import (
     Attendance,
@@ -429,7 +430,9 @@ def generate_volume(
             "Aucun plan : chargez d'abord les données de référence (python manage.py load_asis)."
         )
     if into_current:
-        return _grow_current(current, scale=scale, seed=seed, today=today, force=force)
+        grown = _grow_current(current, scale=scale, seed=seed, today=today, force=force)
+        figures_rewrite()  # the rows were bulk-created: the plan's kept totals are summed from them once
+        return grown
     already = generated_alliances().count()
     if already and not force:
         raise VolumeAlreadyGenerated(
@@ -463,6 +466,7 @@ def generate_volume(
             totals[key] += value
         if log:
             log(f"alliance {index + 1}/{alliances}")
+    figures_rewrite()  # the rows were bulk-created: the plans' kept totals are summed from them once
     return totals
 
 

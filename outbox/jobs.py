@@ -33,6 +33,17 @@ def _check_budget(out) -> None:
         raise
 
 
+def _check_figures(out) -> None:
+    """The plan's kept totals (figures) against the rows they sum: a difference is told to Coordination, as the
+    budget check's is, and left as it is (`check_figures --fix` rewrites them, by hand, once the cause is known)."""
+    try:
+        call_command("check_figures", stdout=out, stderr=out)
+    except CommandError as error:
+        out.write(f"{error}\n")
+        _tell_coordination_the_budget_check_failed(out.getvalue(), check="check_figures")
+        raise
+
+
 def _purge_personal_data(out) -> None:
     call_command("purge_personal_data", stdout=out, stderr=out)
 
@@ -44,13 +55,15 @@ def _send_report_reminders(out) -> None:
 JOBS = {
     "backup": _backup,
     "check_budget": _check_budget,
+    "check_figures": _check_figures,
     "purge_personal_data": _purge_personal_data,
     "send_report_reminders": _send_report_reminders,
 }
 
 
-def _tell_coordination_the_budget_check_failed(report: str) -> None:
-    """One e-mail to each alliance's Coordination (its open coordination roles), carrying that alliance."""
+def _tell_coordination_the_budget_check_failed(report: str, *, check: str = "check_budget") -> None:
+    """One e-mail to each alliance's Coordination (its open coordination roles), carrying that alliance; `check`
+    names the nightly check that failed (the ledger's balances, or the plans' kept totals)."""
     rows = (
         AllianceRole.objects.open()
         .filter(role=AllianceRole.Role.COORDINATION)
@@ -64,11 +77,21 @@ def _tell_coordination_the_budget_check_failed(report: str) -> None:
             to=addresses,
             alliance_id=alliance_id,
             subject=_("ASIS : la vérification du budget a trouvé un écart"),
-            body=_(
-                "Bonjour,\n\nLa vérification de nuit du budget (check_budget) a trouvé des soldes qui ne "
-                "correspondent pas aux écritures :\n\n%(report)s\n\n"
-                "Aucun chiffre n'a été changé. Transmettez ce courriel à la personne qui administre le portail.\n\n"
-                "Le portail ASIS"
+            body=(
+                _(
+                    "Bonjour,\n\nLa vérification de nuit du budget (check_budget) a trouvé des soldes qui ne "
+                    "correspondent pas aux écritures :\n\n%(report)s\n\n"
+                    "Aucun chiffre n'a été changé. Transmettez ce courriel à la personne qui administre le portail.\n\n"
+                    "Le portail ASIS"
+                )
+                if check == "check_budget"
+                else _(
+                    "Bonjour,\n\nLa vérification de nuit des totaux tenus (check_figures) a trouvé des totaux qui ne "
+                    "correspondent pas aux lignes qu'ils somment (projets, engagements, versements) :\n\n"
+                    "%(report)s\n\nLes pages du plan montrent ces totaux : aucun n'a été changé. Transmettez ce "
+                    "courriel à la personne qui administre le portail (manage.py check_figures --fix les réécrit).\n\n"
+                    "Le portail ASIS"
+                )
             )
             % {"report": report.strip()},
         )

@@ -32,8 +32,16 @@ from django.utils.functional import cached_property
 from asis.kept import Version, current_version, kept
 from budget.models import Commitment, FundingSource
 from chantiers.models import Meeting, Space, SpaceCitizen, SpaceMembership
+from figures import selectors as kept_totals
 from plans.models import Plan, PlanYear, Theme
-from projects.models import ActionProject, ProgressReport, ProjectStatus, visible_projects_q
+from projects.models import (
+    PUBLIC_STATUSES,
+    ActionProject,
+    ProgressReport,
+    ProjectStatus,
+    own_projects_q,
+    visible_projects_q,
+)
 
 ZERO = Decimal("0.00")
 MONEY_FIELD = DecimalField(max_digits=12, decimal_places=2)
@@ -68,25 +76,41 @@ def _visible_projects(user):
     return ActionProject.objects.visible_to(user).exclude(status=ProjectStatus.WITHDRAWN)
 
 
-def _theme_money_subquery(user, entries, project_path: str, amount, *, exclude_withdrawn: bool = False):
-    """The sum of `amount` over the ledger `entries` of the outer theme's projects this user may see, summed by
-    the database. The projects are joined and filtered, not listed: an IN (every visible project's pk) would be
-    built again for each theme."""
-    entries = entries.filter(**{f"{project_path}__theme": OuterRef("pk")})
-    if exclude_withdrawn:
-        entries = entries.exclude(**{f"{project_path}__status": ProjectStatus.WITHDRAWN})
-    visible = visible_projects_q(user, f"{project_path}__")
-    if visible is not None:
-        entries = entries.filter(visible)
-    total = entries.order_by().values(f"{project_path}__theme").annotate(total=Sum(amount)).values("total")
+def _seen(user, *, leaving_out=()) -> tuple[tuple | None, object]:
+    """What this user sees of the plan's projects, as the kept totals (figures) read it: (the statuses whose rows
+    they sum, None for every one; the queryset of their own projects beyond those statuses, None without any).
+    Coordination and staff read every status; the public the accepted ones; a partner the accepted ones plus their
+    organisations' own projects, which are few and summed from their rows. `leaving_out`: statuses not counted."""
+    if user.is_authenticated and user.sees_everything:
+        return (tuple(s for s in ProjectStatus.values if s not in leaving_out) if leaving_out else None), None
+    own = own_projects_q(user)
+    statuses = tuple(s for s in PUBLIC_STATUSES if s not in leaving_out)
+    if own is None:
+        return statuses, None
+    return statuses, ActionProject.objects.filter(own).exclude(status__in=(*PUBLIC_STATUSES, *leaving_out)).order_by()
+
+
+def _own_money_subquery(own, amount):
+    """The sum of `amount` over the commitments of the outer theme's projects among `own` (a partner's own projects
+    beyond the public ones: a few rows)."""
+    entries = Commitment.objects.filter(project__in=own.values("pk"), project__theme=OuterRef("pk"))
+    total = entries.order_by().values("project__theme").annotate(total=Sum(amount)).values("total")
     return Coalesce(Subquery(total, output_field=MONEY_FIELD), Value(ZERO, output_field=MONEY_FIELD))
 
 
-def _visible_commitments(user):
-    """Commitments to the projects this user may see: the projects are joined and filtered, not listed (an IN
-    over every visible project's pk costs more than the sums)."""
-    visible = visible_projects_q(user, "project__")
-    return Commitment.objects.all() if visible is None else Commitment.objects.filter(visible)
+def _theme_figures(user, *, leaving_out=(), **money) -> dict:
+    """Annotations of a theme query: `project_count`, the projects this user sees (but `leaving_out`), and each of
+    `money` ({name: (kept field, commitment expression)}), summed from the kept rows of the statuses they see, plus
+    their own projects' rows for a partner."""
+    statuses, own = _seen(user, leaving_out=leaving_out)
+    figures = {"project_count": kept_totals.theme_projects(statuses)}
+    for name, (field, _amount) in money.items():
+        figures[name] = kept_totals.theme_money(field, statuses)
+    if own is not None:
+        figures["project_count"] = figures["project_count"] + _count_subquery(own, "theme")
+        for name, (_field, amount) in money.items():
+            figures[name] = figures[name] + _own_money_subquery(own, amount)
+    return figures
 
 
 def _count_subquery(queryset, field: str):
@@ -168,13 +192,12 @@ def _overview(user, plan) -> dict:
     active_spaces = Space.objects.active()
     counts = {
         "space_count": _count_subquery(active_spaces, "themes"),
-        "project_count": _count_subquery(visible, "theme"),
-        "committed": _theme_money_subquery(
-            user, Commitment.objects, "project", Commitment.CURRENT, exclude_withdrawn=True
-        ),
+        # Withdrawn projects are left out of the overview.
+        **_theme_figures(user, leaving_out=(ProjectStatus.WITHDRAWN,), committed=("committed", Commitment.CURRENT)),
     }
     themes = list(
-        plan.themes.annotate(**counts)  # 1 themes with their counts and money (projects this user may see)
+        # 1 themes with their counts and money (projects this user may see), read from the kept totals (figures)
+        plan.themes.annotate(**counts)
     )
     first_spaces = _first_spaces_of(themes, active_spaces, limit=HOME_SPACES_SHOWN)  # 1 with their lead
     for theme in themes:
@@ -256,8 +279,8 @@ def _theme_detail(user, slug: str, *, plans, space_page=None, project_page=None)
         .filter(slug=slug, plan__in=plans)
         .annotate(
             space_count=_count_subquery(Space.objects.active(), "themes"),
-            committed=_theme_money_subquery(user, Commitment.objects, "project", Commitment.CURRENT),
-            disbursed=_theme_money_subquery(user, Commitment.objects, "project", "disbursed_total"),  # as corrected
+            # The money from the kept totals (figures); paid as corrected (the commitments' disbursed_total).
+            **_theme_figures(user, committed=("committed", Commitment.CURRENT), disbursed=("paid", "disbursed_total")),
         )
         .order_by(not_current, "-plan__start_date", "plan_id")
         .first()
@@ -285,9 +308,21 @@ def _theme_detail(user, slug: str, *, plans, space_page=None, project_page=None)
     spaces_page.object_list = list(spaces_page.object_list)
 
     theme_projects = visible.filter(theme=theme)
-    counts = dict(  # 1 the projects this user may see, counted by status
-        theme_projects.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n")
+    statuses, own = _seen(user)
+    by_status = (  # the kept totals (figures) of the statuses this user sees
+        kept_totals.project_rows(statuses, theme=theme)
+        .values("status")
+        .annotate(n=Sum("projects"))
+        .values_list("status", "n")
     )
+    if own is not None:  # and a partner's own projects beyond them, counted from their rows
+        by_status = by_status.union(
+            own.filter(theme=theme).values("status").annotate(n=Count("pk")).values_list("status", "n"), all=True
+        )
+    counts = defaultdict(int)
+    for status, n in by_status:  # 1 the projects this user may see, counted by status
+        counts[status] += n
+    counts = {status: n for status, n in counts.items() if n}
     ordered = theme_projects.order_by(_status_order(), "title", "pk").values("pk")
     projects_page = KnownCountPaginator(ordered, THEME_PER_PAGE, count=sum(counts.values())).get_page(project_page)
     rank = {value: i for i, value in enumerate(ProjectStatus.values)}
@@ -419,7 +454,7 @@ def _timeline(user, plan) -> dict:
     themes = list(
         plan.themes.annotate(  # 1 themes with how many spaces (archived ones too) and running projects they have
             space_count=_count_subquery(Space.objects.all(), "themes"),
-            project_count=_count_subquery(running, "theme"),
+            **_theme_figures(user, leaving_out=NOT_RUNNING),  # from the kept totals (figures)
         ).prefetch_related(  # + 1 the first spaces of each theme, with their first seat
             Prefetch(
                 "spaces",
@@ -453,14 +488,25 @@ def _timeline(user, plan) -> dict:
         .annotate(n=Count("pk", distinct=True))
         .order_by()
     }
-    committed_by_theme = {  # 1 money committed to the visible projects, per theme and plan year
-        (row["project__theme"], row["plan_year"]): row["total"]
-        for row in _visible_commitments(user)
-        .filter(project__theme__plan=plan, plan_year__plan=plan)
-        .values("project__theme", "plan_year")
-        .annotate(total=Sum(Commitment.CURRENT))
-        .order_by()
-    }
+    statuses, own = _seen(user)
+    committed_rows = (  # the kept totals (figures) of the plan's themes and years, of the statuses this user sees
+        kept_totals.money_rows(statuses, theme__plan=plan, plan=plan)
+        .values("theme_id", "plan_year_id")
+        .annotate(total=Sum("committed"))
+        .values_list("theme_id", "plan_year_id", "total")
+    )
+    if own is not None:  # and a partner's own projects beyond the public ones, summed from their commitments
+        committed_rows = committed_rows.union(
+            Commitment.objects.filter(project__in=own.values("pk"), project__theme__plan=plan, plan_year__plan=plan)
+            .order_by()
+            .values("project__theme_id", "plan_year_id")
+            .annotate(total=Sum(Commitment.CURRENT))
+            .values_list("project__theme_id", "plan_year_id", "total"),
+            all=True,
+        )
+    committed_by_theme = defaultdict(lambda: ZERO)
+    for theme_id, year_id, total in committed_rows:  # 1 money committed to the visible projects, per theme and year
+        committed_by_theme[(theme_id, year_id)] += total or ZERO
 
     rows = []
     for theme in themes:

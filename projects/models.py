@@ -76,12 +76,20 @@ def visible_projects_q(user, path: str = "") -> Q | None:
     if user.is_authenticated and user.sees_everything:
         return None
     public = Q(**{f"{path}status__in": PUBLIC_STATUSES})
+    own = own_projects_q(user, path)
+    return public if own is None else public | own
+
+
+def own_projects_q(user, path: str = "") -> Q | None:
+    """The condition on the project at `path` for the projects of this user's organisations, as lead or as a partner
+    that did not decline; None when they have none. What a partner sees beyond the public projects (the pages that
+    read the kept totals, figures, add these projects' figures to the public ones)."""
     org_ids = user.organisation_ids() if user.is_authenticated else set()
     if not org_ids:
-        return public
+        return None
     # An organisation that declined is no partner: the project is not among its own (it is told again if named again).
     partnered = ProjectPartner.objects.not_declined().filter(organisation_id__in=org_ids).values("project_id")
-    return public | Q(**{f"{path}lead_id__in": org_ids}) | Q(**{f"{path}pk__in": partnered})
+    return Q(**{f"{path}lead_id__in": org_ids}) | Q(**{f"{path}pk__in": partnered})
 
 
 class ActionProjectQuerySet(models.QuerySet):

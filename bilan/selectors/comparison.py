@@ -38,8 +38,9 @@ from bilan.selectors.bilan import Tally
 from bilan.selectors.figures import _latest_reports
 from bilan.selectors.lines import CHUNK
 from bilan.selectors.open_data import OpenProject, _open_project, _open_queryset
-from budget.models import Commitment, FundingSource
+from budget.models import FundingSource
 from budget.selectors.envelope import LEVERAGE_STATUSES, leverage
+from figures import selectors as kept_totals
 from plans.models import Plan, Theme
 from projects.models import ActionProject, OtherFunding, ProjectPartner, ProjectStatus, ReportDeadline
 
@@ -149,21 +150,18 @@ def alliances_compared(alliances: Iterable[Alliance] | None = None) -> list[Comp
     themes = defaultdict(list)
     for theme in Theme.objects.filter(plan_id__in=plan_ids).order_by("order", "pk"):  # 1 the plans' themes
         themes[theme.plan_id].append(theme)
-    by_theme = {  # 1 committed per theme, on the sources of the theme's own plan only
-        (row["source__plan_id"], row["project__theme_id"]): row["committed"]
-        for row in Commitment.objects.filter(source__plan_id__in=plan_ids)
-        .order_by()
-        .values("source__plan_id", "project__theme_id")
-        .annotate(committed=Sum(Commitment.CURRENT, output_field=SUM))
+    by_theme = {  # 1 committed per theme, on the sources of the theme's own plan only: the kept totals (figures)
+        (row["plan_id"], row["theme_id"]): row["total"]
+        for row in kept_totals.money_rows(plan_id__in=plan_ids)
+        .values("plan_id", "theme_id")
+        .annotate(total=Sum("committed", output_field=SUM))
     }
     projects = defaultdict(dict)
-    for row in (  # 1 projects per plan and status
-        ActionProject.objects.filter(theme__plan_id__in=plan_ids)
-        .order_by()
-        .values("theme__plan_id", "status")
-        .annotate(n=Count("pk"))
+    for row in (  # 1 projects per plan and status: the kept totals (figures)
+        kept_totals.project_rows(plan_id__in=plan_ids).values("plan_id", "status").annotate(n=Sum("projects"))
     ):
-        projects[row["theme__plan_id"]][row["status"]] = row["n"]
+        if row["n"]:
+            projects[row["plan_id"]][row["status"]] = row["n"]
     reached = _reached(plans.values())  # 1
     late = {  # 1 late reports per plan
         row["project__theme__plan_id"]: row["n"]

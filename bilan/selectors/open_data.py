@@ -16,9 +16,9 @@ from bilan.selectors._common import PER_PAGE, ZERO, to_cents
 from bilan.selectors.lines import CHUNK
 from budget.models import (
     Commitment,
-    Disbursement,
 )
-from projects.models import ActionProject
+from figures import selectors as kept_totals
+from projects.models import PUBLIC_STATUSES, ActionProject
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,9 @@ class OpenData:
     count: int = 0
 
 
+OPEN_ORDER = ("theme__plan_id", "theme__order", "title", "pk")
+
+
 def _public(plans=None):
     """The accepted projects (ActionProject.objects.public()) of these plans (of every plan: None, the region's)."""
     public = ActionProject.objects.public()
@@ -63,18 +66,17 @@ def _open_queryset(plans=None):
         sub = queryset.order_by().values(group).annotate(total=Sum(expression)).values("total")
         return Coalesce(Subquery(sub, output_field=money), Value(ZERO, output_field=money))
 
+    # Paid: the commitments' kept `disbursed_total`, the payments as corrected (budget.services.ledger keeps it,
+    # check_budget checks it): read on the commitments' project index, without joining every payment.
+    commitments = Commitment.objects.filter(project=OuterRef("pk"))
     return (
         _public(plans)
         .select_related("lead", "theme")
         .annotate(
-            committed=total(Commitment.objects.filter(project=OuterRef("pk")), "project", Commitment.CURRENT),
-            disbursed=total(
-                Disbursement.objects.filter(commitment__project=OuterRef("pk")),
-                "commitment__project",
-                Disbursement.CURRENT,
-            ),
+            committed=total(commitments, "project", Commitment.CURRENT),
+            disbursed=total(commitments, "project", "disbursed_total"),
         )
-        .order_by("theme__plan_id", "theme__order", "title", "pk")
+        .order_by(*OPEN_ORDER)
     )
 
 
@@ -101,24 +103,34 @@ def open_projects(plans) -> Iterator[OpenProject]:
 
 def open_totals(plans=None) -> OpenData:
     """The money committed to and paid on every public project of these plans (of every plan: None, the region's),
-    in 2 queries, no project lines."""
-    public = _public(plans)
-    committed = Commitment.objects.filter(project__in=public).aggregate(t=Sum(Commitment.CURRENT))["t"]
-    disbursed = Disbursement.objects.filter(commitment__project__in=public).aggregate(t=Sum(Disbursement.CURRENT))["t"]
+    and how many they are, in 2 queries over the kept totals (figures: a few rows per theme, plan year and source),
+    never over the projects. Paid is the commitments' kept `disbursed_total`: the payments as corrected."""
+    where = {} if plans is None else {"theme__plan__in": plans}
+    money = kept_totals.money_rows(PUBLIC_STATUSES, **where).aggregate(  # 1
+        committed_sum=Sum("committed"), paid_sum=Sum("paid")
+    )
+    count = kept_totals.project_rows(PUBLIC_STATUSES, **where).aggregate(n=Sum("projects"))["n"]  # 1
     return OpenData(
-        generated_at=timezone.localtime(), projects=(), committed=to_cents(committed), disbursed=to_cents(disbursed)
+        generated_at=timezone.localtime(),
+        projects=(),
+        committed=to_cents(money["committed_sum"]),
+        disbursed=to_cents(money["paid_sum"]),
+        count=count or 0,
     )
 
 
 def open_data(*, plans, page=None, per_page: int = PER_PAGE):
-    """(OpenData, Page): the totals of every public project of these plans (2 queries) and one page of them
-    (2: count, page)."""
+    """(OpenData, Page): the totals of every public project of these plans and how many they are (2 queries over
+    the kept totals) and one page of them (1: the paginator is given the count)."""
     from dataclasses import replace
 
     from django.core.paginator import Paginator
 
-    shown = Paginator(_open_queryset(plans), per_page).get_page(page)
-    data = replace(
-        open_totals(plans), projects=tuple(_open_project(p) for p in shown.object_list), count=shown.paginator.count
-    )
-    return data, shown
+    totals = open_totals(plans)
+    # The page's projects are picked from the projects and their theme alone (no lead, no money: sorting a province's
+    # public projects costs their titles only), then read with their lead and money: 1 query.
+    paginator = Paginator(_public(plans).order_by(*OPEN_ORDER).values("pk"), per_page)
+    paginator.count = totals.count  # a cached_property: once set, the database is not asked
+    shown = paginator.get_page(page)
+    shown.object_list = list(_open_queryset(plans).filter(pk__in=shown.object_list))
+    return replace(totals, projects=tuple(_open_project(p) for p in shown.object_list)), shown

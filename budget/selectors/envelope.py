@@ -6,7 +6,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.paginator import Paginator
 from django.db.models import (
     BigIntegerField,
-    Count,
     DecimalField,
     Exists,
     ExpressionWrapper,
@@ -22,6 +21,7 @@ from asis.kept import kept
 from budget.models import MONEY, Commitment, Disbursement, FundingSource
 from budget.selectors._common import ZERO, source_ids
 from budget.selectors.targets import plan_money
+from figures import selectors as kept_totals
 from plans.models import Theme
 from projects.models import FUNDABLE_STATUSES, PUBLIC_STATUSES, ActionProject, OtherFunding, ProjectPartner
 
@@ -42,25 +42,24 @@ def envelope_overview(plan) -> dict:
     year), themes with their other funding (effet de levier)."""
     sources = list(FundingSource.objects.filter(plan=plan).order_by("order"))  # 1 sources
     years = list(plan.years.order_by("number"))  # 1 plan years
-    source_ids = [s.pk for s in sources]
     split = {}
     for year in years:  # a commitment's year is one of its source's plan (budget.services.ledger)
         in_year = Q(plan_year_id=year.pk)
-        split[f"committed_{year.pk}"] = Sum(Commitment.CURRENT, filter=in_year)
-        split[f"disbursed_{year.pk}"] = Sum("disbursed_total", filter=in_year)
-        split[f"count_{year.pk}"] = Count("pk", filter=in_year)
-    by_theme_id = {  # 1 committed, paid, commitments and funded projects per theme, and per year: one pass
-        row["project__theme_id"]: row
-        for row in Commitment.objects.filter(source_id__in=source_ids)
-        .values("project__theme_id")
-        .annotate(
-            committed=Sum(Commitment.CURRENT),
-            disbursed=Sum("disbursed_total"),
-            count=Count("pk"),
-            projects=Count("project_id", distinct=True),
-            **split,
-        )
-        .order_by()
+        split[f"committed_{year.pk}"] = Sum("committed", filter=in_year)
+        split[f"disbursed_{year.pk}"] = Sum("paid", filter=in_year)
+        split[f"count_{year.pk}"] = Sum("commitments", filter=in_year)
+    sums = {  # named apart from the rows' own fields (an annotation may not take a field's name)
+        "committed_sum": Sum("committed"),
+        "disbursed": Sum("paid"),
+        "count": Sum("commitments"),
+        "projects_sum": Sum("projects"),  # each project counted on the row of its first commitment from the plan
+    }
+    by_theme_id = {  # 1 committed, paid, commitments and funded projects per theme, and per year: the kept totals
+        row["theme_id"]: {**row, "committed": row["committed_sum"], "projects": row["projects_sum"]}
+        for row in kept_totals.money_rows(plan=plan)  # (figures) of the plan's sources, a few rows per theme
+        .values("theme_id")
+        .annotate(**split, **sums)
+        .filter(count__gt=0)
     }
     other = (
         OtherFunding.objects.filter(project__theme=OuterRef("pk"), project__status__in=LEVERAGE_STATUSES)

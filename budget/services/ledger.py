@@ -21,10 +21,24 @@ from asis.money import to_money
 from asis.templatetags.asis_format import format_money
 from budget.models import Commitment, CommitmentReduction, Disbursement, DisbursementCorrection, FundingSource
 from budget.services._common import positive
+from figures import services as figures
 from plans.models import PlanYear
 from projects.models import ActionProject, ProjectStatus
 
 MONEY_FIELD = DecimalField(max_digits=12, decimal_places=2)
+
+
+def _figures_add(commitment: Commitment, project: ActionProject, **deltas) -> None:
+    """Add to the plan's kept money (figures.PlanMoney) of the commitment's source, year, project theme and status,
+    in the caller's transaction; the caller holds the project's lock, so its status cannot move meanwhile."""
+    figures.money_add(
+        plan_id=commitment.plan_year.plan_id,  # a commitment's year is one of its source's plan (commitment_create)
+        theme_id=project.theme_id,
+        plan_year_id=commitment.plan_year_id,
+        source_id=commitment.source_id,
+        status=project.status,
+        **deltas,
+    )
 
 
 def _add_within(model, pk, *, total: str, limit, amount: Decimal) -> bool:
@@ -97,7 +111,10 @@ def commitment_create(
         carried_from=carried_from,
     )
     commitment.full_clean()
+    # The project's first commitment from this plan's sources counts it among the plan's funded projects.
+    first = not Commitment.objects.filter(project=project, source__plan_id=source.plan_id).exists()
     commitment.save()
+    _figures_add(commitment, project, committed=amount, commitments=1, projects=int(first))
     source.refresh_from_db(fields=["committed_total", "disbursed_total"])
     return commitment
 
@@ -134,6 +151,7 @@ def disbursement_create(
     )
     disbursement.full_clean()
     disbursement.save()
+    _figures_add(commitment, project, paid=amount)
     commitment.refresh_from_db(fields=["disbursed_total"])
     return disbursement
 
@@ -153,6 +171,8 @@ def commitment_reduce(
     The money goes back to its source. What was already paid stays committed."""
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Indiquez le motif de la réduction ou de l'annulation.")})
+    # The project first, as every write of money locks it (its status keys the plan's kept money).
+    project = ActionProject.objects.select_for_update().get(pk=commitment.project_id)
     commitment.refresh_from_db(fields=["amount", "reduced_total", "disbursed_total"])
     if cancel:
         amount = commitment.remaining
@@ -183,6 +203,7 @@ def commitment_reduce(
     )
     reduction.full_clean()
     reduction.save()
+    _figures_add(commitment, project, committed=-amount)
     commitment.refresh_from_db(fields=["reduced_total"])
     return reduction
 
@@ -211,6 +232,10 @@ def disbursement_correct(
         raise ValidationError(_("Indiquez soit le nouveau montant du versement, soit l'écart à corriger."))
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Indiquez le motif de la correction.")})
+    # The project first, as every write of money locks it (its status keys the plan's kept money).
+    project = ActionProject.objects.select_for_update().get(
+        pk=Disbursement.objects.filter(pk=disbursement.pk).values("commitment__project_id")[:1]
+    )
     disbursement = Disbursement.objects.select_for_update().get(pk=disbursement.pk)
     current = disbursement.current_amount
     if new_amount is not None:
@@ -266,5 +291,6 @@ def disbursement_correct(
     )
     correction.full_clean()
     correction.save()
+    _figures_add(commitment, project, paid=delta)
     disbursement.refresh_from_db(fields=["correction_total"])
     return correction

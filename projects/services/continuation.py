@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from figures import services as figures
 from plans.models import Objective, PlanYear, Theme
 from projects.models import (
     ActionProject,
@@ -63,6 +64,7 @@ def project_continue(
     )
     continuation.full_clean()
     continuation.save()
+    figures.project_moved(project=continuation, before=None)  # counted in its theme of the next plan
     if requested:
         continuation.plan_years.set(requested)
         for year, amount in requested.items():

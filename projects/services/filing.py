@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from asis.mail import send_after_commit
 from asis.templatetags.asis_format import format_money
+from figures import services as figures
 from organisations.models import Organisation
 from projects.models import (
     ActionProject,
@@ -37,6 +38,7 @@ def project_create(
     project = ActionProject(status=status, **fields)
     project.full_clean()
     project.save()
+    figures.project_moved(project=project, before=None)  # counted in its theme
     if plan_years:
         project.plan_years.set(plan_years)
     ProjectStatusChange.objects.create(
@@ -83,10 +85,17 @@ def project_save_draft(
     if project is None:
         project = project_create(by=by, status=status, **fields)
     else:
+        # The row as it is (locked): a draft may change theme, which moves its count (figures).
+        before = (
+            ActionProject.objects.select_for_update()
+            .filter(pk=project.pk)
+            .values_list("theme__plan_id", "theme_id", "status")[0]
+        )
         for name, value in fields.items():
             setattr(project, name, value)
         project.full_clean()
         project.save()
+        figures.project_moved(project=project, before=before)
     if plan_years is not None:
         project.plan_years.set(plan_years)
     if year_amounts is not None:

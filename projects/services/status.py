@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from figures import services as figures
 from projects.models import (
     ActionProject,
     ProjectStatus,
@@ -24,7 +25,8 @@ def project_change_status(
     the caller's instance is brought up to date.
     """
     caller = project
-    project = ActionProject.objects.select_for_update().get(pk=project.pk)
+    project = ActionProject.objects.select_for_update().select_related("theme").get(pk=project.pk)
+    before = (project.theme.plan_id, project.theme_id, project.status)
     if to_status not in ProjectStatus.values:
         raise ValidationError(_("Statut inconnu : %(status)s.") % {"status": to_status})
     if not project.can_become(to_status):
@@ -42,5 +44,6 @@ def project_change_status(
     )
     project.status = to_status
     project.save(update_fields=["status", "updated_at"])
+    figures.project_moved(project=project, before=before)  # its count and money move to the new status
     caller.status = to_status
     return change

@@ -11,6 +11,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from budget.figures_check import figures_mismatches
 from budget.models import (
     Commitment,
     CommitmentReduction,
@@ -75,6 +76,7 @@ def assert_invariants(source, model):
     for d in Disbursement.objects.all():
         assert d.current_amount >= 0
     assert ledger_selectors.totals_mismatches() == []
+    assert figures_mismatches() == []  # the plan's kept totals (figures) moved with every step, refused ones not
     # The database agrees with the Python model to the cent.
     assert source.committed_total == sum((c["amount"] - c["reduced"] for c in model["commitments"]), Decimal("0.00"))
     assert source.disbursed_total == sum((d["current"] for d in model["disbursements"]), Decimal("0.00"))

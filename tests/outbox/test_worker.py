@@ -53,24 +53,30 @@ def test_a_pass_sends_the_queue_and_records_the_heartbeat(held, ran):
 
 
 def test_each_job_runs_from_its_hour_once_a_day(held, ran, settings):
-    settings.WORKER_JOB_HOURS = {"backup": 1, "check_budget": 2, "purge_personal_data": 3, "send_report_reminders": 7}
+    settings.WORKER_JOB_HOURS = {
+        "backup": 1,
+        "check_budget": 2,
+        "check_figures": 2,
+        "purge_personal_data": 3,
+        "send_report_reminders": 7,
+    }
     with time_machine.travel(at(0, 59), tick=False):
         worker_once()
     assert ran == []
     with time_machine.travel(at(2, 0), tick=False):
         worker_once()
         worker_once()  # a second worker, or the next pass: nothing twice
-    assert ran == ["backup", "check_budget"]
+    assert ran == ["backup", "check_budget", "check_figures"]
     with time_machine.travel(at(9, 0), tick=False):
         worker_once()
-    assert ran == ["backup", "check_budget", "purge_personal_data", "send_report_reminders"]
+    assert ran == ["backup", "check_budget", "check_figures", "purge_personal_data", "send_report_reminders"]
     with time_machine.travel(at(23, 59), tick=False):
         worker_once()
-    assert len(ran) == 4
+    assert len(ran) == 5
     with time_machine.travel(at(1, 0, day=28), tick=False):  # the next day
         worker_once()
-    assert ran[4:] == ["backup"]
-    assert JobRun.objects.filter(day=datetime.date(2026, 11, 27), succeeded=True).count() == 4
+    assert ran[5:] == ["backup"]
+    assert JobRun.objects.filter(day=datetime.date(2026, 11, 27), succeeded=True).count() == 5
 
 
 def test_a_worker_started_late_runs_the_days_jobs_at_once(held, ran):
@@ -96,7 +102,7 @@ def test_a_job_that_fails_is_noted_and_the_others_run(held, ran, monkeypatch):
     run = JobRun.objects.get(job="backup")
     assert run.succeeded is False and "OSError: disque plein" in run.output
     assert "Tâche backup : " in output and "en échec" in output
-    assert sorted(ran) == ["check_budget", "purge_personal_data", "send_report_reminders"]
+    assert sorted(ran) == ["check_budget", "check_figures", "purge_personal_data", "send_report_reminders"]
     assert worker_heartbeat() == at(8, 0)
 
 
@@ -149,3 +155,25 @@ def test_the_budget_check_that_passes_emails_no_one(held, cast):
 def test_the_worker_command_takes_its_options():
     with pytest.raises(CommandError):
         call_command("worker", "--sleep", "abc")
+
+
+def test_a_failed_figures_check_emails_each_alliances_coordination(held, cast, plan, theme):
+    """The nightly check of the kept totals (figures) finds a row changed behind the services' back: the job fails
+    and each alliance's Coordination is told what differs; nothing is rewritten."""
+    from figures.models import ThemeProjects
+    from projects.models import ProjectStatus
+
+    cast.coordinator.email = "coordo@example.org"
+    cast.coordinator.save()
+    f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.ACCEPTED)
+    out = StringIO()
+    jobs.JOBS["check_figures"](out)  # kept by the services: it passes and tells no one
+    assert "Tous les totaux tenus correspondent" in out.getvalue() and not Email.objects.exists()
+
+    ThemeProjects.objects.filter(theme=theme).update(projects=7)
+    with pytest.raises(CommandError):
+        jobs.JOBS["check_figures"](StringIO())
+    email = Email.objects.get()
+    assert email.to == ["coordo@example.org"] and "check_figures" in email.message
+    assert f"ThemeProjects {plan.pk}/{theme.pk}/accepted: projects 7 != 1" in email.message
+    assert ThemeProjects.objects.get(theme=theme, status="accepted").projects == 7

@@ -1,0 +1,112 @@
+"""The recompute of the kept totals (the `figures` app) from the rows they sum: `manage.py check_figures`.
+
+It lives in budget, the lowest app that reads every row the totals sum (commitments, projects); `figures` itself
+sits below the apps that write to it and reads none of their tables.
+"""
+
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Count, Min, Q, Sum
+
+from budget.models import Commitment
+from budget.selectors._common import CENT, ZERO
+from figures.models import PlanMoney, ThemeProjects
+from projects.models import ActionProject
+
+MONEY_VALUES = ("committed", "paid", "commitments", "projects")
+PROJECT_VALUES = ("projects",)
+
+
+def _cents(value) -> Decimal:
+    # SQLite sums decimals in binary floating point: 0,1000000000000227 is 0,10.
+    return (value or ZERO).quantize(CENT)
+
+
+def expected_money() -> dict[tuple, dict]:
+    """{(plan, theme, plan year, source, status): values} of PlanMoney, summed from the commitments (one query)."""
+    firsts = (  # each project's first commitment from a plan's sources
+        Commitment.objects.order_by().values("project_id", "source__plan_id").annotate(first=Min("pk")).values("first")
+    )
+    rows = (
+        Commitment.objects.order_by()
+        .values("source__plan_id", "project__theme_id", "plan_year_id", "source_id", "project__status")
+        .annotate(
+            committed=Sum(Commitment.CURRENT),
+            paid=Sum("disbursed_total"),
+            commitments=Count("pk"),
+            projects=Count("pk", filter=Q(pk__in=firsts)),
+        )
+    )
+    return {
+        (r["source__plan_id"], r["project__theme_id"], r["plan_year_id"], r["source_id"], r["project__status"]): {
+            "committed": _cents(r["committed"]),
+            "paid": _cents(r["paid"]),
+            "commitments": r["commitments"],
+            "projects": r["projects"],
+        }
+        for r in rows
+    }
+
+
+def expected_projects() -> dict[tuple, dict]:
+    """{(plan, theme, status): values} of ThemeProjects, counted from the projects (one query)."""
+    return {
+        (r["theme__plan_id"], r["theme_id"], r["status"]): {"projects": r["n"]}
+        for r in ActionProject.objects.order_by().values("theme__plan_id", "theme_id", "status").annotate(n=Count("pk"))
+    }
+
+
+def _kept(model, key: tuple, values: tuple) -> dict[tuple, dict]:
+    return {
+        row[: len(key)]: dict(zip(values, row[len(key) :], strict=True))
+        for row in model.objects.values_list(*key, *values)
+    }
+
+
+def _zero(values: tuple) -> dict:
+    return {name: ZERO if name in ("committed", "paid") else 0 for name in values}
+
+
+def _differences(label: str, kept: dict, expected: dict, values: tuple) -> list[str]:
+    problems = []
+    for key in sorted(set(kept) | set(expected), key=lambda k: tuple(str(v) for v in k)):
+        have = {n: _cents(v) if isinstance(v, Decimal) else v for n, v in kept.get(key, _zero(values)).items()}
+        want = expected.get(key, _zero(values))
+        if have != want:
+            changed = ", ".join(f"{n} {have[n]} != {want[n]}" for n in values if have[n] != want[n])
+            problems.append(f"{label} {'/'.join(str(k) for k in key)}: {changed}")
+    return problems
+
+
+MONEY_KEY = ("plan_id", "theme_id", "plan_year_id", "source_id", "status")
+PROJECTS_KEY = ("plan_id", "theme_id", "status")
+
+
+def figures_mismatches() -> list[str]:
+    """Every kept total that differs from the rows it sums, one line each (none: all is well)."""
+    return _differences(
+        "PlanMoney", _kept(PlanMoney, MONEY_KEY, MONEY_VALUES), expected_money(), MONEY_VALUES
+    ) + _differences(
+        "ThemeProjects", _kept(ThemeProjects, PROJECTS_KEY, PROJECT_VALUES), expected_projects(), PROJECT_VALUES
+    )
+
+
+@transaction.atomic
+def figures_rewrite() -> None:
+    """Rewrite every kept total from the rows it sums. On PostgreSQL the tables are locked first (EXCLUSIVE: reads go
+    on, writers wait): a writer that already added its delta has committed before the recompute reads, one that has
+    not adds it after the rewrite; SQLite runs one writer at a time."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in (PlanMoney, ThemeProjects))
+            cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
+    money, projects = expected_money(), expected_projects()
+    PlanMoney.objects.all().delete()
+    ThemeProjects.objects.all().delete()
+    PlanMoney.objects.bulk_create(
+        PlanMoney(**dict(zip(MONEY_KEY, key, strict=True)), **values) for key, values in money.items()
+    )
+    ThemeProjects.objects.bulk_create(
+        ThemeProjects(**dict(zip(PROJECTS_KEY, key, strict=True)), **values) for key, values in projects.items()
+    )

@@ -1,0 +1,28 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from budget.figures_check import figures_mismatches, figures_rewrite
+
+
+class Command(BaseCommand):
+    help = (
+        "Recalcule chaque total tenu (figures : argent par enjeu, année, source et statut; projets par enjeu et "
+        "statut) à partir des lignes qu'il somme et échoue, en nommant chaque écart, si l'un diffère. "
+        "--fix les réécrit. Pour une tâche planifiée (cron, le worker)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--fix", action="store_true", help="Réécrit les totaux à partir des lignes.")
+
+    def handle(self, *args, fix=False, **options):
+        problems = figures_mismatches()
+        if problems and fix:
+            figures_rewrite()
+            for problem in problems:
+                self.stdout.write(problem)
+            self.stdout.write(self.style.SUCCESS(f"{len(problems)} total(aux) réécrit(s) à partir des lignes."))
+            return
+        if problems:
+            for problem in problems:
+                self.stderr.write(problem)
+            raise CommandError(f"{len(problems)} total(aux) tenu(s) ne correspondent pas aux lignes.")
+        self.stdout.write(self.style.SUCCESS("Tous les totaux tenus correspondent aux lignes."))

@@ -1,0 +1,63 @@
+"""The totals of a plan, kept by its writes (issue 18, item 1).
+
+Each row is a sum the plan-wide pages read instead of summing every project, commitment and payment: the services
+that write money and projects add their deltas to it in the same transaction (`figures.services`), the way the
+ledger keeps a source's `committed_total`. `manage.py check_figures` recomputes every row from the source rows and
+fails on a difference (`budget.figures_check`). Rows are never deleted; a row that sums to zero stays.
+
+The app sits just above the plans (pyproject.toml): budget, projects and chantiers call it; it imports nothing of
+theirs. A funding source is therefore named by its id, not by a foreign key to budget's table.
+"""
+
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from plans.models import Plan, PlanYear, Theme
+
+ZERO = Decimal("0.00")
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class PlanMoney(models.Model):
+    """What a plan's funding source commits and pays, per theme of the funded project, plan year and status of the
+    project: the project's status is a key so that each visitor's sum (the public's: accepted projects only) is a
+    sum of rows; a status change moves the project's money from one row to another."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")  # the source's plan
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="+")  # the project's theme
+    plan_year = models.ForeignKey(PlanYear, on_delete=models.CASCADE, related_name="+")
+    source_id = models.PositiveBigIntegerField()  # budget.FundingSource, which sits above this app
+    status = models.CharField(max_length=20)  # projects.ProjectStatus
+    committed = models.DecimalField(_("engagé"), default=ZERO, **MONEY)  # Σ amount − reduced_total
+    paid = models.DecimalField(_("versé"), default=ZERO, **MONEY)  # Σ disbursed_total (payments as corrected)
+    commitments = models.IntegerField(default=0)  # a signed delta may be inserted first (no CHECK)
+    # Projects whose first commitment from this plan's sources (lowest pk) falls in this row: summed over a theme's
+    # rows, the projects the plan funds in it.
+    projects = models.IntegerField(default=0)  # a signed delta may be inserted first (no CHECK)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "theme", "plan_year", "source_id", "status"], name="figures_planmoney_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.plan_id}/{self.theme_id}/{self.plan_year_id}/{self.source_id}/{self.status}"
+
+
+class ThemeProjects(models.Model):
+    """How many projects a theme has in one status."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")  # the theme's plan
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=20)
+    projects = models.IntegerField(default=0)  # a signed delta may be inserted first (no CHECK)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["theme", "status"], name="figures_themeprojects_unique")]
+
+    def __str__(self):
+        return f"{self.theme_id}/{self.status}: {self.projects}"

@@ -1,0 +1,40 @@
+"""Reads of the kept totals: sums over a few rows per theme, plan year, source and status, never over projects.
+
+A visitor's sum is a sum over the statuses they see (`statuses`: None, every status); what a partner also sees of
+their own projects is added by the page, from those projects alone."""
+
+from django.db.models import DecimalField, IntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from figures.models import MONEY, ZERO, PlanMoney, ThemeProjects
+
+MONEY_FIELD = DecimalField(**MONEY)
+
+
+def _with_statuses(queryset, statuses):
+    return queryset if statuses is None else queryset.filter(status__in=statuses)
+
+
+def money_rows(statuses=None, **filters):
+    """The PlanMoney rows of these statuses (None: every one) and filters."""
+    return _with_statuses(PlanMoney.objects.filter(**filters), statuses).order_by()
+
+
+def project_rows(statuses=None, **filters):
+    """The ThemeProjects rows of these statuses (None: every one) and filters."""
+    return _with_statuses(ThemeProjects.objects.filter(**filters), statuses).order_by()
+
+
+def theme_money(field: str, statuses=None, theme=None):
+    """The sum of `field` (committed, paid) of the outer theme (`theme`: OuterRef("pk") by default), for a theme
+    query's annotation: a subquery over the theme's rows."""
+    rows = money_rows(statuses, theme=OuterRef("pk") if theme is None else theme)
+    total = rows.values("theme").annotate(total=Sum(field)).values("total")
+    return Coalesce(Subquery(total, output_field=MONEY_FIELD), Value(ZERO, output_field=MONEY_FIELD))
+
+
+def theme_projects(statuses=None, theme=None):
+    """How many projects of these statuses the outer theme has, for a theme query's annotation."""
+    rows = project_rows(statuses, theme=OuterRef("pk") if theme is None else theme)
+    total = rows.values("theme").annotate(total=Sum("projects")).values("total")
+    return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))

@@ -1,0 +1,140 @@
+"""Deltas to the kept totals, added by the services that write money and projects in their own transaction.
+
+Each delta is one statement, `INSERT … ON CONFLICT (key) DO UPDATE SET x = x + delta` (PostgreSQL and SQLite ≥ 3.24
+both speak it): two writers at once both add, neither loses the other's delta, and neither fails on the unique key
+(an UPDATE then INSERT would, the second INSERT racing the first). A writer that touches several rows touches them
+in the order of their keys, so two writers lock them in the same order and never deadlock each other; the callers
+lock the project first (budget.services.ledger, projects.services), then these rows.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Count, F, Min, Sum
+
+from figures.models import ZERO, PlanMoney, ThemeProjects
+
+MONEY_FIELDS = ("committed", "paid")
+MONEY_KEY = ("plan_id", "theme_id", "plan_year_id", "source_id", "status")
+PROJECTS_KEY = ("theme_id", "status")
+
+
+def _upsert(model, key: dict, deltas: dict) -> None:
+    """Add `deltas` ({field: number}) to the row of `model` whose unique key is `key`, creating it if need be."""
+    deltas = {name: value for name, value in deltas.items() if value}
+    if not deltas:
+        return
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    # Every value column is inserted (the model's defaults are Python's, not the table's), the deltas' alone added.
+    values = {f.attname: 0 for f in model._meta.concrete_fields if not f.primary_key and f.attname not in key}
+    inserted = {**values, **deltas}
+    columns = [*key, *inserted]
+    unique = next(c for c in model._meta.constraints if getattr(c, "fields", None))
+    conflict = ", ".join(quote(model._meta.get_field(name).column) for name in unique.fields)
+
+    def added(name):
+        # ROUND(…, 2): SQLite keeps decimals as binary floating point; a cent must stay a cent.
+        total = f"{table}.{quote(name)} + EXCLUDED.{quote(name)}"
+        return f"ROUND({total}, 2)" if name in MONEY_FIELDS else total
+
+    sql = (
+        f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"ON CONFLICT ({conflict}) DO UPDATE SET {', '.join(f'{quote(n)} = {added(n)}' for n in deltas)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*key.values(), *inserted.values()])
+
+
+def _apply(model, rows: dict[tuple, dict], key_names: tuple) -> None:
+    for key in sorted(rows, key=lambda k: tuple(str(v) for v in k)):  # one order for every writer: no deadlock
+        _upsert(model, dict(zip(key_names, key, strict=True)), rows[key])
+
+
+def money_add(
+    *,
+    plan_id: int,
+    theme_id: int,
+    plan_year_id: int,
+    source_id: int,
+    status: str,
+    committed: Decimal = ZERO,
+    paid: Decimal = ZERO,
+    commitments: int = 0,
+    projects: int = 0,
+) -> None:
+    """Add to the money of one source, year, theme and project status (budget.services.ledger: a commitment made,
+    reduced, a payment made, corrected)."""
+    _upsert(
+        PlanMoney,
+        {
+            "plan_id": plan_id,
+            "theme_id": theme_id,
+            "plan_year_id": plan_year_id,
+            "source_id": source_id,
+            "status": status,
+        },
+        {"committed": committed, "paid": paid, "commitments": commitments, "projects": projects},
+    )
+
+
+def _project_money(project) -> list[tuple[tuple, dict]]:
+    """The project's money as rows of PlanMoney (key without the status, deltas), read from its commitments
+    (through the `commitments` relation budget declares: one query bounded by the project)."""
+    rows = list(
+        project.commitments.order_by()
+        .values("source__plan_id", "plan_year_id", "source_id")
+        .annotate(
+            committed=Sum(F("amount") - F("reduced_total")),
+            paid=Sum("disbursed_total"),
+            n=Count("pk"),
+            first=Min("pk"),
+        )
+    )
+    first_of_plan = {}
+    for row in rows:
+        plan = row["source__plan_id"]
+        first_of_plan[plan] = min(first_of_plan.get(plan, row["first"]), row["first"])
+    return [
+        (
+            (row["source__plan_id"], row["plan_year_id"], row["source_id"]),
+            {
+                "committed": row["committed"] or ZERO,
+                "paid": row["paid"] or ZERO,
+                "commitments": row["n"],
+                "projects": int(first_of_plan[row["source__plan_id"]] == row["first"]),
+            },
+        )
+        for row in rows
+    ]
+
+
+def project_moved(*, project, before: tuple[int, int, str] | None) -> None:
+    """The project (its row already written, and locked by the caller) was created (`before` None) or moved from
+    (plan id, theme id, status) `before` to its present plan, theme and status: its count, and its money when its
+    status or theme changed, move with it (projects.services: filing, status, continuation)."""
+    after = (project.theme.plan_id, project.theme_id, project.status)
+    if before == after:
+        return
+    counts = defaultdict(lambda: defaultdict(int))
+    plans = {after[1]: after[0]}
+    counts[(after[1], after[2])]["projects"] += 1
+    if before is not None:
+        counts[(before[1], before[2])]["projects"] -= 1
+        plans[before[1]] = before[0]
+    for (theme_id, status), deltas in sorted(counts.items()):
+        _upsert(
+            ThemeProjects,
+            {"plan_id": plans[theme_id], "theme_id": theme_id, "status": status},
+            dict(deltas),
+        )
+    if before is None:
+        return  # a new project has no money yet
+    money = defaultdict(lambda: defaultdict(lambda: 0))
+    for (plan_id, year_id, source_id), deltas in _project_money(project):
+        for sign, (_plan, theme_id, status) in ((-1, before), (1, after)):
+            row = money[(plan_id, theme_id, year_id, source_id, status)]
+            for name, value in deltas.items():
+                row[name] += sign * value
+    _apply(PlanMoney, money, MONEY_KEY)

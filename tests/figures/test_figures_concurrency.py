@@ -1,0 +1,62 @@
+"""Writers at once on the same kept totals (PostgreSQL, real concurrent connections): commitments, payments and
+status changes of several projects of one theme, all adding to the same few rows, lose no delta, fail on no unique
+key and never deadlock; `check_figures` finds every row equal to the sum of the rows it keeps."""
+
+import datetime
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+
+import pytest
+from django.db import connection, connections
+
+from budget.figures_check import figures_mismatches
+from budget.services.ledger import commitment_create, commitment_reduce, disbursement_create
+from figures.models import PlanMoney
+from projects.models import ProjectStatus
+from projects.services.status import project_change_status
+from tests import factories as f
+
+pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
+DAY = datetime.date(2014, 9, 1)
+
+
+def test_concurrent_writes_to_the_same_rows_lose_nothing_and_never_deadlock():
+    if connection.vendor != "postgresql":
+        pytest.skip("Concurrency is proven on PostgreSQL (set DATABASE_URL); SQLite runs writers one at a time.")
+    plan = f.make_plan()
+    theme = f.make_theme(plan)
+    source = f.make_source(plan, amount="1000000.00")
+    year = plan.years.get(number=1)
+    org = f.make_organisation()
+    projects = [f.make_project(lead=org, theme=theme, status=ProjectStatus.ACCEPTED) for _ in range(6)]
+    paid_on = [
+        commitment_create(source=source, project=p, plan_year=year, amount="100.00", decided_on=DAY) for p in projects
+    ]
+    barrier = threading.Barrier(24)
+
+    def write(i):
+        project, commitment = projects[i % 6], paid_on[i % 6]
+        try:
+            barrier.wait(timeout=30)
+            kind = i // 6
+            if kind == 0:
+                commitment_create(source=source, project=project, plan_year=year, amount="10.01", decided_on=DAY)
+            elif kind == 1:
+                disbursement_create(commitment=commitment, amount="5.05", paid_on=DAY)
+            elif kind == 2:
+                commitment_reduce(commitment=commitment, amount="1.00", reduced_on=DAY, reason="Revu")
+            elif i % 2:  # half the projects sign their agreement while money moves on them (they stay fundable)
+                project_change_status(project=project, to_status=ProjectStatus.AGREEMENT_SIGNED)
+            return "done"
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=24) as pool:
+        assert list(pool.map(write, range(24))) == ["done"] * 24
+
+    assert figures_mismatches() == []
+    rows = PlanMoney.objects.filter(theme=theme)
+    assert sum(r.committed for r in rows) == Decimal("654.06")  # 6 × (100 + 10,01 − 1)
+    assert sum(r.paid for r in rows) == Decimal("30.30")
+    assert sum(r.committed for r in rows.filter(status=ProjectStatus.AGREEMENT_SIGNED)) == Decimal("327.03")
