@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from asis.counts import COUNT_CAP
 from chantiers import services as space_services
+from plans.models import Plan
 from projects.models import ProjectStatus
 from projects.selectors.reports import late_reports
 from tests import factories as f
@@ -67,7 +68,7 @@ def test_past_the_cap_the_link_to_the_full_list_says_more_than(client, cast, cur
     response = client.get(reverse("home"))
     page = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
     assert "Voir la liste complète (encore plus de 90)" in page
-    late = late_reports(type(current).objects.filter(pk=current.pk), today)  # the full list: exact
+    late = late_reports(Plan.objects.filter(pk=current.pk), today)  # the full list: exact
     assert len(late["late"]) == COUNT_CAP + 1
 
 
@@ -77,7 +78,7 @@ def test_the_capped_count_of_the_reports_late_and_due_soon(current, theme, cast,
         f.make_deadline(project, due_on=today - (i + 1) * DAY)
     for i in range(4):
         f.make_deadline(project, due_on=today + (i + 1) * DAY)
-    plans = type(current).objects.filter(pk=current.pk)
+    plans = Plan.objects.filter(pk=current.pk)
     first = late_reports(plans, today, 30, limit=ROWS_SHOWN)
     assert (first["late_total"], first["upcoming_total"]) == (COUNT_CAP + 1, 4)  # the cap, and the exact figure
     assert len(first["late"]) == ROWS_SHOWN and len(first["upcoming"]) == 4
