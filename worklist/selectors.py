@@ -89,8 +89,8 @@ class Row:
 
 @dataclass(frozen=True)
 class Queue:
-    """A queue: `key` (its anchor), its label, how many wait (`count`, at most COUNT_CAP + 1: more than COUNT_CAP
-    is shown « 100 et plus »), the first rows, the full list's page (which says the exact figure)."""
+    """A queue: `key` (its anchor), its label, how many wait (`count`, at most `cap` + 1: more than `cap` is shown
+    « 100 et plus »), the first rows, the full list's page (which says the exact figure)."""
 
     key: str
     label: str
@@ -98,17 +98,17 @@ class Queue:
     rows: list[Row] = field(default_factory=list)
     more_url: str = ""
     empty: str = ""
-    cap = COUNT_CAP
+    cap: int | None = COUNT_CAP  # None: the count is exact (the reports late and due soon: see _deadline_queues)
 
     @property
     def capped(self) -> bool:
-        """More than COUNT_CAP wait: the count stopped there."""
-        return self.count > COUNT_CAP
+        """More than `cap` wait: the count stopped there."""
+        return self.cap is not None and self.count > self.cap
 
     @property
     def more(self) -> int:
         """How many wait beyond the rows shown (capped: at least this many, « plus de »)."""
-        return max(min(self.count, COUNT_CAP) - len(self.rows), 0)
+        return max((self.cap if self.capped else self.count) - len(self.rows), 0)
 
     @property
     def overdue(self) -> int:
@@ -178,7 +178,8 @@ def _deadline_rows(rows: list[DeadlineRow], *, can_remind: bool) -> list[Row]:
 
 
 def _deadline_queues(plan, today, *, can_remind: bool, limit: int = ROWS_SHOWN) -> tuple[Queue, Queue]:
-    """The reports late (most late first) and those due within SOON_DAYS: 1 query (projects.selectors.reports)."""
+    """The reports late (most late first) and those due within SOON_DAYS: 1 query (projects.selectors.reports),
+    their counts exact (read in the pass that finds the rows: see late_reports)."""
     deadlines = late_reports(Plan.objects.filter(pk=plan.pk), today, SOON_DAYS, limit=limit)
     late = Queue(
         "rapports-en-retard",
@@ -187,6 +188,7 @@ def _deadline_queues(plan, today, *, can_remind: bool, limit: int = ROWS_SHOWN) 
         _deadline_rows(deadlines["late"], can_remind=can_remind),
         reverse("projects:report-late"),
         _("Aucun rapport en retard."),
+        cap=None,
     )
     soon = Queue(
         "rapports-bientot",
@@ -196,6 +198,7 @@ def _deadline_queues(plan, today, *, can_remind: bool, limit: int = ROWS_SHOWN) 
         _deadline_rows(deadlines["upcoming"], can_remind=can_remind),
         reverse("projects:report-late"),
         _("Aucun rapport attendu bientôt."),
+        cap=None,
     )
     return late, soon
 

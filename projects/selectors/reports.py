@@ -4,10 +4,10 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import BooleanField, Case, Q, Value, When
+from django.db.models import BooleanField, Case, Count, F, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from asis.counts import CappedCount
 from projects.access import is_report_reader, report_can_file
 from projects.models import (
     ActionProject,
@@ -123,8 +123,11 @@ def late_reports(
     projects (each deadline with its project and lead organisation).
 
     With `limit` (« À traiter »), each list holds its first `limit` deadlines, and `late_total`, `upcoming_total`
-    say how many there are, up to COUNT_CAP + 1 (asis.counts: « 100 et plus »; this page, without `limit`, lists
-    them all): one query (each list's first rows picked by a subquery, both capped counts read with them)."""
+    say how many there are in all: one query (each list's rows numbered and counted by a window over the
+    deadlines due by `days` days, late or not). These counts stay exact where « À traiter » caps the others
+    (asis.counts, issue 18): a deadline says nothing of its report, so finding the first rows already reads every
+    deadline past due against the reports, once, and the window counts them in that pass; capped counts were
+    separate passes (at scale 100 with a deadline per report, 0.4 s against 0.15 s)."""
     today = today or timezone.localdate()
     pending = ReportDeadline.objects.in_plans(plans).awaited().select_related("project__lead")
     result = {"today": today, "days": days}
@@ -140,23 +143,21 @@ def late_reports(
 
 
 def _first_late_and_upcoming(pending, today: datetime.date, days: int, limit: int) -> dict:
+    is_late = Case(When(due_on__lt=today, then=Value(True)), default=Value(False), output_field=BooleanField())
     order = ("due_on", "project__title", "pk")
-    late = pending.filter(due_on__lt=today)
-    upcoming = pending.filter(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=days))
     first = (
-        pending.filter(
-            Q(pk__in=late.order_by(*order).values("pk")[:limit])
-            | Q(pk__in=upcoming.order_by(*order).values("pk")[:limit])
-        )
+        pending.filter(due_on__lte=today + datetime.timedelta(days=days))
         .annotate(
-            is_late=Case(When(due_on__lt=today, then=Value(True)), default=Value(False), output_field=BooleanField()),
-            late_total=CappedCount(late),
-            upcoming_total=CappedCount(upcoming),
+            is_late=is_late,
+            rank=Window(RowNumber(), partition_by=[is_late], order_by=[F(name).asc() for name in order]),
+            total=Window(Count("pk"), partition_by=[is_late]),
         )
+        .filter(rank__lte=limit)
         .order_by(*order)
     )
     result = {"late": [], "upcoming": [], "late_total": 0, "upcoming_total": 0}
     for deadline in first:
-        result["late" if deadline.is_late else "upcoming"].append(_deadline_row(deadline, today))
-        result["late_total"], result["upcoming_total"] = deadline.late_total, deadline.upcoming_total
+        name = "late" if deadline.is_late else "upcoming"
+        result[name].append(_deadline_row(deadline, today))
+        result[f"{name}_total"] = deadline.total
     return result

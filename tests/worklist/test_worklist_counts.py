@@ -60,26 +60,28 @@ def test_past_the_cap_a_queue_says_100_or_more(client, cast, current, theme):
 
 
 def test_past_the_cap_the_link_to_the_full_list_says_more_than(client, cast, current, theme, today):
-    """The reports late: capped on « À traiter », every one on their own page (projects:report-late)."""
-    project = f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.IN_PROGRESS, title="Cuisine")
-    for i in range(COUNT_CAP + 1):
-        f.make_deadline(project, due_on=today - (i + 1) * DAY)
+    """This week's meetings: capped on « À traiter », every one on their own page (chantiers:meeting-list)."""
+    space = f.make_space(themes=[theme])
+    for _ in range(COUNT_CAP + 1):
+        f.make_meeting(space, date=today)
     client.force_login(cast.coordinator)
     response = client.get(reverse("home"))
     page = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
+    assert "Rencontres de la semaine 100 et plus à traiter" in page
     assert "Voir la liste complète (encore plus de 90)" in page
-    late = late_reports(Plan.objects.filter(pk=current.pk), today)  # the full list: exact
-    assert len(late["late"]) == COUNT_CAP + 1
 
 
-def test_the_capped_count_of_the_reports_late_and_due_soon(current, theme, cast, today):
+def test_the_reports_late_keep_their_exact_count(client, cast, current, theme, today):
+    """Their rows' order already reads every deadline past due: the count is exact, past the cap too."""
     project = f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.IN_PROGRESS)
     for i in range(COUNT_CAP + 3):
         f.make_deadline(project, due_on=today - (i + 1) * DAY)
     for i in range(4):
         f.make_deadline(project, due_on=today + (i + 1) * DAY)
-    plans = Plan.objects.filter(pk=current.pk)
-    first = late_reports(plans, today, 30, limit=ROWS_SHOWN)
-    assert (first["late_total"], first["upcoming_total"]) == (COUNT_CAP + 1, 4)  # the cap, and the exact figure
-    assert len(first["late"]) == ROWS_SHOWN and len(first["upcoming"]) == 4
+    first = late_reports(Plan.objects.filter(pk=current.pk), today, 30, limit=ROWS_SHOWN)
+    assert (first["late_total"], first["upcoming_total"]) == (COUNT_CAP + 3, 4)
     assert [row.deadline.due_on for row in first["late"]] == [today - (COUNT_CAP + 3 - i) * DAY for i in range(10)]
+    client.force_login(cast.coordinator)
+    page = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", client.get(reverse("home")).content.decode())).split())
+    assert "Rapports en retard 103 à traiter" in page, re.findall(r"\S+ \S+ \d+ à traiter", page)
+    assert "Voir la liste complète (encore 93)" in page
