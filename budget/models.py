@@ -408,6 +408,15 @@ class PlannedPayment(LedgerEntry):
         verbose_name = _("versement prévu")
         verbose_name_plural = _("versements prévus")
         ordering = ["agreement", "due_on", "pk"]
+        indexes = [
+            # The payments still to make, soonest due first (« À traiter », the payments page): read in this order,
+            # among the few not paid nor cancelled, instead of sorting every payment ever planned.
+            models.Index(
+                fields=["due_on", "id"],
+                condition=Q(disbursement__isnull=True, cancelled_on__isnull=True),
+                name="budget_plannedpayment_open_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="budget_plannedpayment_amount_positive"),
             models.CheckConstraint(

@@ -3,8 +3,8 @@ for one of its plans.
 
 Each queue says what waits (its rows: what, when, who, and the one action that moves it on), how many wait in all,
 and where the full list is when the portal has one. A queue shows its first ROWS_SHOWN rows, overdue first; its
-count is a window count read with them, so the page costs the same queries whatever the data (the comment beside
-each query says what it reads). The actions are the pages and forms that already do the work (the commitment
+count is read with them and stops at COUNT_CAP (« 100 et plus »: asis.counts), so the page costs the same queries,
+and about the same time, whatever the data (the comment beside each query says what it reads). The actions are the pages and forms that already do the work (the commitment
 form, the agreement's schedule, the follow-up's « Fait »...); on a closed plan no queue offers one.
 """
 
@@ -14,7 +14,6 @@ from urllib.parse import quote
 
 from django.db.models import (
     Case,
-    Count,
     DecimalField,
     Exists,
     F,
@@ -31,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from asis.counts import COUNT_CAP, CappedCount, capped_count
 from asis.money import CENT
 from asis.templatetags.asis_format import day_date, format_money, number
 from budget.models import Commitment, PlannedPayment
@@ -89,7 +89,8 @@ class Row:
 
 @dataclass(frozen=True)
 class Queue:
-    """A queue: `key` (its anchor), its label, how many wait (`count`), the first rows, the full list's page."""
+    """A queue: `key` (its anchor), its label, how many wait (`count`, at most `cap` + 1: more than `cap` is shown
+    « 100 et plus »), the first rows, the full list's page (which says the exact figure)."""
 
     key: str
     label: str
@@ -97,11 +98,17 @@ class Queue:
     rows: list[Row] = field(default_factory=list)
     more_url: str = ""
     empty: str = ""
+    cap: int | None = COUNT_CAP  # None: the count is exact (the reports late and due soon: see _deadline_queues)
+
+    @property
+    def capped(self) -> bool:
+        """More than `cap` wait: the count stopped there."""
+        return self.cap is not None and self.count > self.cap
 
     @property
     def more(self) -> int:
-        """How many wait beyond the rows shown."""
-        return max(self.count - len(self.rows), 0)
+        """How many wait beyond the rows shown (capped: at least this many, « plus de »)."""
+        return max((self.cap if self.capped else self.count) - len(self.rows), 0)
 
     @property
     def overdue(self) -> int:
@@ -115,15 +122,12 @@ class Section:
     label: str
     queues: list[Queue]
 
-    @property
-    def count(self) -> int:
-        return sum(queue.count for queue in self.queues)
-
 
 def _first(queryset, limit: int = ROWS_SHOWN) -> tuple[list, int]:
-    """The first `limit` rows of `queryset` (in its order) and how many it holds in all: one query (a window count
-    over the rows the filter keeps, read with the first ones)."""
-    rows = list(queryset.annotate(total=Window(Count("pk")))[:limit])
+    """The first `limit` rows of `queryset` (in its order) and how many it holds, up to COUNT_CAP + 1: one query (the
+    capped count, a subquery read with the first rows; a window count over every row kept grew with the data)."""
+    first = queryset.values("pk")[:limit]  # narrow: the wide rows (select_related) are read for these only
+    rows = list(queryset.filter(pk__in=first).annotate(total=CappedCount(queryset)))
     return rows, (rows[0].total if rows else 0)
 
 
@@ -174,7 +178,8 @@ def _deadline_rows(rows: list[DeadlineRow], *, can_remind: bool) -> list[Row]:
 
 
 def _deadline_queues(plan, today, *, can_remind: bool, limit: int = ROWS_SHOWN) -> tuple[Queue, Queue]:
-    """The reports late (most late first) and those due within SOON_DAYS: 1 query (projects.selectors.reports)."""
+    """The reports late (most late first) and those due within SOON_DAYS: 1 query (projects.selectors.reports),
+    their counts exact (read in the pass that finds the rows: see late_reports)."""
     deadlines = late_reports(Plan.objects.filter(pk=plan.pk), today, SOON_DAYS, limit=limit)
     late = Queue(
         "rapports-en-retard",
@@ -183,6 +188,7 @@ def _deadline_queues(plan, today, *, can_remind: bool, limit: int = ROWS_SHOWN) 
         _deadline_rows(deadlines["late"], can_remind=can_remind),
         reverse("projects:report-late"),
         _("Aucun rapport en retard."),
+        cap=None,
     )
     soon = Queue(
         "rapports-bientot",
@@ -192,6 +198,7 @@ def _deadline_queues(plan, today, *, can_remind: bool, limit: int = ROWS_SHOWN) 
         _deadline_rows(deadlines["upcoming"], can_remind=can_remind),
         reverse("projects:report-late"),
         _("Aucun rapport attendu bientôt."),
+        cap=None,
     )
     return late, soon
 
@@ -237,21 +244,25 @@ def _since(status_path: str = "status"):
 
 def _project_queues(plan, *, can_act: bool, limit: int = ROWS_SHOWN) -> list[Queue]:
     """Intentions, projects filed (to analyse), projects recommended (waiting for the board), oldest first: 1 query
-    for the three (each stage's first rows by a row number, and its count, over the plan's projects)."""
+    for the three (each stage's first rows by a row number over the plan's projects waiting, with each stage's
+    capped count).
+    Their order reads when each project waiting reached its stage: a cost that grows with the projects waiting,
+    never with those that moved on."""
     stage = Case(
         *[When(status__in=statuses, then=Value(key)) for key, statuses in STAGE_STATUSES.items()],
         default=Value(""),
     )
     order = [F("since").asc(nulls_first=True), F("pk").asc()]
+    in_plan = ActionProject.objects.in_plan(plan)
+    at = {key: in_plan.filter(status__in=statuses) for key, statuses in STAGE_STATUSES.items()}
     waiting = (
-        ActionProject.objects.in_plan(plan)
-        .filter(status__in=[status for statuses in STAGE_STATUSES.values() for status in statuses])
+        in_plan.filter(status__in=[status for statuses in STAGE_STATUSES.values() for status in statuses])
         .select_related("lead")
         .annotate(
             since=_since(),
             stage=stage,
             rank=Window(RowNumber(), partition_by=[stage], order_by=order),
-            total=Window(Count("pk"), partition_by=[stage]),
+            **{f"total_{key}": CappedCount(projects) for key, projects in at.items()},
         )
         .filter(rank__lte=limit)
         .order_by(*order)
@@ -261,7 +272,7 @@ def _project_queues(plan, *, can_act: bool, limit: int = ROWS_SHOWN) -> list[Que
         by_stage[project.stage].append(project)
 
     def total(key):
-        return by_stage[key][0].total if by_stage[key] else 0
+        return getattr(by_stage[key][0], f"total_{key}") if by_stage[key] else 0
 
     def row(project, action):
         return Row(
@@ -670,10 +681,10 @@ def _bilan_to_produce(plan, today) -> Queue:
             "bilan", _("Bilan à produire"), 0, [], reverse("bilan:bilan"), _("Aucune année du plan n'est terminée.")
         )
     year = ended[-1]
-    missing = (
-        ReportDeadline.objects.filter(project__theme__plan=plan, due_on__range=(year.start_date, year.end_date))
-        .awaited()
-        .count()
+    missing = capped_count(  # at most COUNT_CAP + 1: past it, the bilan's page says which
+        ReportDeadline.objects.filter(
+            project__theme__plan=plan, due_on__range=(year.start_date, year.end_date)
+        ).awaited()
     )
     bilan = f"{reverse('bilan:produce')}?annee={year.label}"  # « Produire le bilan » (bilan app) of that year
     row = Row(
@@ -681,7 +692,9 @@ def _bilan_to_produce(plan, today) -> Queue:
         url=bilan,
         when=year.end_date,
         who=plan.alliance.name,
-        detail=ngettext(
+        detail=_("plus de %(count)s rapports de l'année encore attendus") % {"count": number(COUNT_CAP)}
+        if missing > COUNT_CAP
+        else ngettext(
             "%(count)s rapport de l'année encore attendu",
             "%(count)s rapports de l'année encore attendus",
             missing,

@@ -124,7 +124,10 @@ def late_reports(
 
     With `limit` (« À traiter »), each list holds its first `limit` deadlines, and `late_total`, `upcoming_total`
     say how many there are in all: one query (each list's rows numbered and counted by a window over the
-    deadlines due by `days` days, late or not)."""
+    deadlines due by `days` days, late or not). These counts stay exact where « À traiter » caps the others
+    (asis.counts, issue 18): a deadline says nothing of its report, so finding the first rows already reads every
+    deadline past due against the reports, once, and the window counts them in that pass; capped counts were
+    separate passes (at scale 100 with a deadline per report, 0.4 s against 0.15 s)."""
     today = today or timezone.localdate()
     pending = ReportDeadline.objects.in_plans(plans).awaited().select_related("project__lead")
     result = {"today": today, "days": days}
