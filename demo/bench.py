@@ -2,11 +2,11 @@
 
 Each page is requested by Django's test Client logged in as a coordinator (who sees everything,
 so every list is at its longest). For each page: the SQL queries of one request, and the median
-server time over `repeat` requests after one warm-up, then as many again each just after a write to the measured
-plan through a service (demo/bench_writes.py: a payment, a commitment, a progress report in turn), as a page is
-first seen after someone else's write. The entity shown by a detail page is the
-busiest of its kind (most meetings, attendance, projects, money), so the larger database also
-has the larger page.
+server time over `repeat` requests after one warm-up; once every page is measured so, as many again
+each just after a write to the measured plan through a service (demo/bench_writes.py: a payment, a
+commitment, a progress report in turn), as a page is first seen after someone else's write. The
+entity shown by a detail page is the busiest of its kind (most meetings, attendance, projects,
+money), so the larger database also has the larger page.
 """
 
 import itertools
@@ -129,10 +129,9 @@ def bench_staff() -> User:
     return user
 
 
-def measure(url: str, *, client: Client, repeat: int = 10, slow_seconds: float = 5.0, write=None) -> dict:
-    """Queries of one request (the first: every cached figure built), the median time of `repeat` more (3 when
-    one takes over `slow_seconds`) and, when `write` is given (called with the write's number), the median of as
-    many each right after a write (the write itself is not timed)."""
+def measure(url: str, *, client: Client, repeat: int = 10, slow_seconds: float = 5.0) -> dict:
+    """Queries of one request (the first: every cached figure built) and the median time of `repeat` more (3 when
+    one takes over `slow_seconds`)."""
     queries = Recorder()
     with connection.execute_wrapper(queries):
         started = time.perf_counter()
@@ -140,25 +139,33 @@ def measure(url: str, *, client: Client, repeat: int = 10, slow_seconds: float =
         first = time.perf_counter() - started
     if response.status_code != 200:
         raise AssertionError(f"{url}: HTTP {response.status_code}")
-    times, cold = [], []
+    times = []
     for _n in range(3 if first > slow_seconds else repeat):
         started = time.perf_counter()
         client.get(url)
         times.append(time.perf_counter() - started)
-    for n in range(3 if first > slow_seconds else repeat) if write else ():
-        write(n)
-        started = time.perf_counter()
-        client.get(url)
-        cold.append(time.perf_counter() - started)
     return {
         "url": url,
         "queries": len(queries.statements),
         "median_ms": round(statistics.median(times) * 1000, 1),
-        "after_write_ms": round(statistics.median(cold) * 1000, 1) if cold else None,
         "requests": len(times),
         "sql": [sql for sql, _ms in queries.statements],
         "sql_ms": [ms for _sql, ms in queries.statements],
+        "first_ms": round(first * 1000, 1),
     }
+
+
+def measure_after_write(url: str, *, client: Client, write, repeat: int = 10) -> float:
+    """The median time of `repeat` requests each made right after `write()` (the write itself is not timed)."""
+    times = []
+    for _n in range(repeat):
+        write()
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - started)
+        if response.status_code != 200:
+            raise AssertionError(f"{url} after a write: HTTP {response.status_code}")
+    return round(statistics.median(times) * 1000, 1)
 
 
 class Recorder:
@@ -346,19 +353,26 @@ def signed_in_sessions(usernames: list[str], count: int) -> dict:
 
 
 def measure_pages(*, repeat: int = 10) -> dict[str, dict]:
-    """Every page of `pages()`, between writes and right after a write to the measured plan (target 2)."""
+    """Every page of `pages()`: its queries and median with nothing written (targets 1 and 2), then, once every page
+    is measured so, its median right after a write to the measured plan (target 2, after a write)."""
     from demo.bench_writes import KINDS_THAT_MOVE_FIGURES, PlanWrites
 
     client = Client()
     client.force_login(bench_user())
+    measured = {name: measure(url, client=client, repeat=repeat) for name, url in pages()}
     writes = PlanWrites(measured_plan(), random.Random(2013))
     count = itertools.count()
 
-    def write(_n):
+    def write():
         n = next(count)  # one sequence over every page: each write names a row of its own
         writes.write(KINDS_THAT_MOVE_FIGURES[n % len(KINDS_THAT_MOVE_FIGURES)], n)
 
-    return {name: measure(url, client=client, repeat=repeat, write=write) for name, url in pages()}
+    for result in measured.values():
+        slow = result["first_ms"] > 5000
+        result["after_write_ms"] = measure_after_write(
+            result["url"], client=client, write=write, repeat=3 if slow else repeat
+        )
+    return measured
 
 
 def mixed_pages() -> dict:

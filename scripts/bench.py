@@ -778,6 +778,15 @@ def main() -> int:
             ]
 
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    # the settings of this run as they were given (BENCH_DIR, BENCH_PG and BENCH_PORT say where, not what)
+    given = {
+        k: v
+        for k, v in os.environ.items()
+        if k.startswith("BENCH_") and k not in ("BENCH_DIR", "BENCH_PG", "BENCH_PORT")
+    }
+    given.setdefault("BENCH_SCALE", f"{scale:g}")
+    given.setdefault("BENCH_REPEAT", str(repeat))
+    command = " ".join(f"{k}={v}" for k, v in sorted(given.items()))
     took = ", ".join(
         f"{backend} scale {s:g}: {'reused' if seconds is None else f'{seconds:.0f} s'}"
         for (backend, s), seconds in built.items()
@@ -791,8 +800,9 @@ def main() -> int:
         f"- Machine: `{' '.join(platform.uname())}`, {os.cpu_count()} CPU(s), shared with other work while measured: "
         "times are indicative (±50 % from run to run), query counts are exact",
         f"- Python {platform.python_version()}; databases: {', '.join(backends)} (SQLite: a file per scale in `{directory}`; "
-        "PostgreSQL: `asis_bench_<scale>`, created by the script); `DEBUG=1` (the demo logins exist only then)",
-        f"- Command: `{'BENCH_REUSE=1 ' if reuse else ''}BENCH_SCALE={scale:g} BENCH_REPEAT={repeat} make bench`",
+        "PostgreSQL: `asis_bench_<scale>`, created by the script); `DEBUG=1` for targets 1 to 5 (the demo logins exist "
+        "only then), production settings (DEBUG off) for target 6",
+        f"- Command: `{command} make bench`",
         f"- Data: `migrate`, `load_asis`, `load_demo`, then `generate_volume --scale S` (S other alliances) and "
         f"`generate_volume --scale S --into-current` (the current plan grows S times ASIS's size), seed 2013, S = 1 and {scale:g}; "
         f"generation took {took}",

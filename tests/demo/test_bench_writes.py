@@ -59,3 +59,22 @@ def test_a_run_spreads_its_writes_over_the_grown_plan_and_other_alliances(grown)
     assert Commitment.objects.filter(source__plan__in=other, reference__startswith="banc-").exists() or (
         Disbursement.objects.filter(commitment__source__plan__in=other, reference__startswith="banc-").exists()
     )
+
+
+def test_target_2_times_each_request_right_after_a_write_to_the_plan(grown):
+    from django.test import Client
+
+    from demo import bench
+
+    client = Client()
+    client.force_login(bench.bench_user())
+    writes = bench_writes.PlanWrites(grown, random.Random(1))
+    paid = []
+
+    def write():
+        writes.write("payment", len(paid))
+        paid.append(Disbursement.objects.filter(commitment__source__plan=grown).count())
+
+    median = bench.measure_after_write(dict(bench.pages())["envelope"], client=client, write=write, repeat=3)
+    assert median > 0
+    assert len(paid) == 3 and paid[0] < paid[1] < paid[2]  # three payments, one before each request
