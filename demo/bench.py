@@ -2,12 +2,15 @@
 
 Each page is requested by Django's test Client logged in as a coordinator (who sees everything,
 so every list is at its longest). For each page: the SQL queries of one request, and the median
-server time over `repeat` requests after one warm-up, then as many again each just after a write
-(every kept figure of asis.kept built again). The entity shown by a detail page is the
-busiest of its kind (most meetings, attendance, projects, money), so the larger database also
-has the larger page.
+server time over `repeat` requests after one warm-up; once every page is measured so, as many again
+each just after a write to the measured plan through a service (demo/bench_writes.py: a payment, a
+commitment, a progress report in turn), as a page is first seen after someone else's write. The
+entity shown by a detail page is the busiest of its kind (most meetings, attendance, projects,
+money), so the larger database also has the larger page.
 """
 
+import itertools
+import random
 import resource
 import statistics
 import time
@@ -21,7 +24,6 @@ from django.urls import reverse
 
 from alliances.addresses import addressed
 from alliances.models import Alliance, AllianceRole
-from asis import kept
 from chantiers.models import Meeting, Space
 from organisations.models import Organisation, User
 from organisations.roles import COORDINATION, ensure_role_groups
@@ -128,8 +130,8 @@ def bench_staff() -> User:
 
 
 def measure(url: str, *, client: Client, repeat: int = 10, slow_seconds: float = 5.0) -> dict:
-    """Queries of one request (the first: every kept figure built), the median time of `repeat` more (3 when
-    one takes over `slow_seconds`), and the median of as many after a write (kept figures built again)."""
+    """Queries of one request (the first: every cached figure built) and the median time of `repeat` more (3 when
+    one takes over `slow_seconds`)."""
     queries = Recorder()
     with connection.execute_wrapper(queries):
         started = time.perf_counter()
@@ -137,25 +139,33 @@ def measure(url: str, *, client: Client, repeat: int = 10, slow_seconds: float =
         first = time.perf_counter() - started
     if response.status_code != 200:
         raise AssertionError(f"{url}: HTTP {response.status_code}")
-    times, cold = [], []
+    times = []
     for _n in range(3 if first > slow_seconds else repeat):
         started = time.perf_counter()
         client.get(url)
         times.append(time.perf_counter() - started)
-    for _n in range(3 if first > slow_seconds else repeat):
-        kept.forget()  # as after a write: the kept figures (asis.kept) are built again
-        started = time.perf_counter()
-        client.get(url)
-        cold.append(time.perf_counter() - started)
     return {
         "url": url,
         "queries": len(queries.statements),
         "median_ms": round(statistics.median(times) * 1000, 1),
-        "after_write_ms": round(statistics.median(cold) * 1000, 1),
         "requests": len(times),
         "sql": [sql for sql, _ms in queries.statements],
         "sql_ms": [ms for _sql, ms in queries.statements],
+        "first_ms": round(first * 1000, 1),
     }
+
+
+def measure_after_write(url: str, *, client: Client, write, repeat: int = 10) -> float:
+    """The median time of `repeat` requests each made right after `write()` (the write itself is not timed)."""
+    times = []
+    for _n in range(repeat):
+        write()
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - started)
+        if response.status_code != 200:
+            raise AssertionError(f"{url} after a write: HTTP {response.status_code}")
+    return round(statistics.median(times) * 1000, 1)
 
 
 class Recorder:
@@ -219,9 +229,12 @@ def admin_against_list(*, repeat: int = 10) -> dict:
     coordinator, superuser = Client(), Client()
     coordinator.force_login(bench_user())
     superuser.force_login(bench_superuser())
+    # /projets/ at the measured alliance's address: with two alliances or more, the bare address redirects to it
+    with addressed(measured_plan().alliance):
+        project_list = reverse("projects:project-list")
     return {
         "page_size": PAGE_SIZE,
-        "project_list": measure(reverse("projects:project-list"), client=coordinator, repeat=repeat),
+        "project_list": measure(project_list, client=coordinator, repeat=repeat),
         "admin": measure(reverse("admin:projects_actionproject_changelist"), client=superuser, repeat=repeat),
     }
 
@@ -340,9 +353,55 @@ def signed_in_sessions(usernames: list[str], count: int) -> dict:
 
 
 def measure_pages(*, repeat: int = 10) -> dict[str, dict]:
+    """Every page of `pages()`: its queries and median with nothing written (targets 1 and 2), then, once every page
+    is measured so, its median right after a write to the measured plan (target 2, after a write)."""
+    from demo.bench_writes import KINDS_THAT_MOVE_FIGURES, PlanWrites
+
     client = Client()
     client.force_login(bench_user())
-    return {name: measure(url, client=client, repeat=repeat) for name, url in pages()}
+    measured = {name: measure(url, client=client, repeat=repeat) for name, url in pages()}
+    writes = PlanWrites(measured_plan(), random.Random(2013))
+    count = itertools.count()
+
+    def write():
+        n = next(count)  # one sequence over every page: each write names a row of its own
+        writes.write(KINDS_THAT_MOVE_FIGURES[n % len(KINDS_THAT_MOVE_FIGURES)], n)
+
+    for result in measured.values():
+        slow = result["first_ms"] > 5000
+        result["after_write_ms"] = measure_after_write(
+            result["url"], client=client, write=write, repeat=3 if slow else repeat
+        )
+    return measured
+
+
+def mixed_pages() -> dict:
+    """Target 6's readers: the plan-wide pages of the measured plan's alliance (the grown plan), and the ones each
+    kind of reader opens in turn (each answers 200 to that reader: anything else counts as an error).
+    {"urls": {name: URL}, "roles": {login or "anonymous": [names]}}."""
+    plan = measured_plan()
+    theme = plan.themes.order_by("order").first()
+    with addressed(plan.alliance):
+        urls = {
+            "home": reverse("home"),
+            "plan": reverse("plan"),
+            "theme": reverse("theme-detail", args=[theme.slug]),
+            "envelope": reverse("budget:envelope"),
+            "bilan": reverse("bilan:bilan"),
+            "project-list": reverse("projects:project-list"),
+            "open-data": reverse("bilan:open-data"),
+        }
+    urls["comparison"] = reverse("bilan:comparison")  # the region's page belongs to no alliance
+    everything = ["home", "plan", "theme", "envelope", "bilan", "project-list", "comparison"]
+    return {
+        "urls": urls,
+        "roles": {
+            "coordination": everything,
+            "personnel": everything,
+            "partenaire": ["home", "plan", "theme", "bilan", "project-list"],
+            "anonymous": ["open-data", "home", "plan", "theme"],
+        },
+    }
 
 
 def query_counts() -> dict[str, int]:
