@@ -5,16 +5,17 @@ from pathlib import PurePath
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q, Value
+from django.db.models import Q
 from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from asis.forms import DateField
-from asis.kept import kept
+from asis.forms import DateField, search_text
 from bilan.selectors.period import Period, period_of_dates, period_of_plan, period_of_year
+from chantiers.forms import SEAT_CHOICES, offer_choices
 from chantiers.models import Space, SpaceMembership
 from organisations.models import Organisation
 from plans.models import Plan, plan_date_bounds
@@ -24,6 +25,15 @@ from projects.models import ActionProject, ProjectPartner, ProjectStatus
 DATE_INPUT = {"type": "date"}
 WHOLE_PLAN = "plan"
 DATES = "dates"
+# The searches that narrow the lists of spaces and organisations (as the seat forms' `?org-q=`), by field
+SEARCHES = {"lieu": "lieu-q", "organisation": "organisation-q"}
+
+
+def _pk_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def plan_spaces(plan: Plan) -> Q:
@@ -45,29 +55,15 @@ def plan_organisations(plan: Plan) -> Q:
 
 class PlainSelect(forms.Select):
     """A <select> whose options are written in Python, not one template each: the same HTML as Django's,
-    without rendering a template per option, which dominated the bilan form's time for a plan with thousands of
-    organisations (docs/benchmarks.md, « Measured choices in the code »)."""
-
-    def __init__(self, *args, kept_as: tuple | None = None, **kwargs):
-        """`kept_as` (name, data version, key): the options' HTML is kept (asis.kept) until the next write."""
-        super().__init__(*args, **kwargs)
-        self.kept_as = kept_as
+    without rendering a template per option (docs/benchmarks.md, « Measured choices in the code »)."""
 
     def render(self, name, value, attrs=None, renderer=None):
         selected = set(self.format_value(value))  # as Django's: the empty choice when nothing is chosen
-
-        def options():
-            return format_html_join(
-                "\n",
-                '<option value="{}"{}>{}</option>',
-                ((str(v), mark_safe(" selected") if str(v) in selected else "", label) for v, label in self.choices),
-            )
-
-        if self.kept_as:
-            kept_name, version, key = self.kept_as
-            options = kept(kept_name, version, (*key, tuple(sorted(selected))), options)
-        else:
-            options = options()
+        options = format_html_join(
+            "\n",
+            '<option value="{}"{}>{}</option>',
+            ((str(v), mark_safe(" selected") if str(v) in selected else "", label) for v, label in self.choices),
+        )
         final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
         return format_html("<select{}>\n{}\n</select>", flatatt(final_attrs), options)
 
@@ -102,10 +98,8 @@ class BilanForm(forms.Form):
     )
     statut = forms.ChoiceField(label=_("Statut du projet"), required=False)
 
-    def __init__(self, data, *, plan: Plan, user, years=None, themes=None, version=None):
-        """`years` and `themes` of the plan when the caller has them (the bilan reuses `self.themes`);
-        with the data `version` (asis.kept), the lists of spaces and organisations of coordination and
-        staff are kept until the next write."""
+    def __init__(self, data, *, plan: Plan, user, years=None, themes=None):
+        """`years` and `themes` of the plan when the caller has them (the bilan reuses `self.themes`)."""
         self.plan = plan
         self.years = list(years) if years is not None else list(plan.years.all())
         self.themes = list(themes) if themes is not None else list(plan.themes.order_by("order"))
@@ -129,41 +123,38 @@ class BilanForm(forms.Form):
         else:
             organisations = organisations.filter(pk__in=user.organisation_ids())
         self.fields["organisation"].queryset = organisations
-        if user.reads_figures:
-            # the same lists for all of them: kept (a chosen one is still checked against the queryset)
-            for name in ("lieu", "organisation"):
-                field = self.fields[name]
-
-                def rows(name=name, field=field):  # read only when the form is shown (not for the exports)
-                    return [
-                        ("", field.empty_label),
-                        *kept("bilan-form-choices", version, (plan.pk,), self._choices)[name],
-                    ]
-
-                field.widget = PlainSelect(choices=rows, kept_as=(f"bilan-select-{name}", version, (plan.pk,)))
-        else:
-            for name in ("lieu", "organisation"):
-                self.fields[name].widget = PlainSelect(choices=self.fields[name].choices)
+        # At province scale a plan has thousands of organisations: the <select> offers at most SEAT_CHOICES of them
+        # (and of the spaces), narrowed by the search beside it (`?lieu-q=`, `?organisation-q=`), as the seat forms
+        # do; the one chosen is always offered, and any choice is still checked against the whole queryset.
+        self._searches = {name: search_text(data.get(search)) for name, search in SEARCHES.items()}
+        self._chosen = {name: _pk_or_none(data.get(name)) for name in SEARCHES}
+        for name in SEARCHES:  # read only when the form is shown (not for the exports)
+            self.fields[name].widget = PlainSelect(choices=lambda name=name: self.offers[name]["choices"])
         self.fields["statut"].choices = [("", _("Tous"))] + list(ProjectStatus.choices)
 
-    def _choices(self) -> dict[str, list[tuple[int, str]]]:
-        """(pk, name) of the spaces and of the organisations the filters offer, each by name, in one query."""
-        spaces = (
-            self.fields["lieu"]
-            .queryset.order_by()
-            .annotate(choice_list=Value(0))
-            .values_list("choice_list", "pk", "name")
-        )
-        organisations = (
-            self.fields["organisation"]
-            .queryset.order_by()
-            .annotate(choice_list=Value(1))
-            .values_list("choice_list", "pk", "name")
-        )
-        choices = {"lieu": [], "organisation": []}
-        for which, pk, name in spaces.union(organisations, all=True).order_by("choice_list", "name"):
-            choices["lieu" if which == 0 else "organisation"].append((pk, name))
-        return choices
+    @cached_property
+    def offers(self) -> dict[str, dict]:
+        """For the lists of spaces and organisations: at most SEAT_CHOICES names each, narrowed by their search (one
+        query each, one more for a choice not among them), with what the page says about them."""
+        offers = {}
+        for name, search_name in SEARCHES.items():
+            field, search, chosen = self.fields[name], self._searches[name], self._chosen[name]
+            shown = field.queryset
+            if search:
+                shown = shown.filter(Q(name__icontains=search) | Q(pk__in=[chosen] if chosen is not None else []))
+            offer = offer_choices(
+                field,
+                shown,
+                search=search,
+                more_help=_(
+                    "Seuls les %(n)s premiers noms (par ordre alphabétique) sont proposés : cherchez par nom pour "
+                    "trouver les autres."
+                )
+                % {"n": SEAT_CHOICES},
+                chosen=chosen,
+            )
+            offers[name] = {**offer, "name": search_name, "choices": list(field.widget.choices)}
+        return offers
 
     def default_period(self) -> str:
         """The plan year that contains today, else the whole plan."""

@@ -65,14 +65,18 @@ def citizens_of(alliance):
 SEAT_CHOICES = 50
 
 
-def _offer(field: forms.ModelChoiceField, queryset, *, search: str, more_help: str) -> dict:
-    """Show at most SEAT_CHOICES rows of `queryset` in `field`'s <select> (one query); the field still
-    validates against its whole queryset. Returns what the page says about the list."""
+def offer_choices(
+    field: forms.ModelChoiceField, queryset, *, search: str, more_help: str, chosen: int | None = None
+) -> dict:
+    """Show at most SEAT_CHOICES rows of `queryset` in `field`'s <select> (one query; one more for the `chosen` pk
+    when it is not among them, so that the choice made stays shown); the field still validates against its whole
+    queryset. Returns what the page says about the list. The seat forms and the bilan's filters use it."""
     rows = list(queryset[: SEAT_CHOICES + 1])
     more = len(rows) > SEAT_CHOICES
-    field.widget.choices = [("", field.empty_label)] + [
-        (row.pk, field.label_from_instance(row)) for row in rows[:SEAT_CHOICES]
-    ]
+    rows = rows[:SEAT_CHOICES]
+    if chosen is not None and all(row.pk != chosen for row in rows):
+        rows = [*field.queryset.filter(pk=chosen)[:1], *rows]
+    field.widget.choices = [("", field.empty_label)] + [(row.pk, field.label_from_instance(row)) for row in rows]
     if more:
         field.help_text = more_help
     elif search and not rows:
@@ -95,7 +99,7 @@ class SeatOrganisationForm(forms.Form):
         search = search.strip()
         if search:
             shown = shown.filter(name__icontains=search)
-        self.offer = _offer(
+        self.offer = offer_choices(
             field,
             shown,
             search=search,
@@ -122,7 +126,7 @@ class SeatCitizenForm(forms.Form):
         search = search.strip()
         for word in search.split():
             shown = shown.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
-        self.offer = _offer(
+        self.offer = offer_choices(
             field,
             shown,
             search=search,

@@ -3,7 +3,7 @@
 Each page is requested by Django's test Client logged in as a coordinator (who sees everything,
 so every list is at its longest). For each page: the SQL queries of one request, and the median
 server time over `repeat` requests after one warm-up, then as many again each just after a write
-(every kept figure of asis.kept built again). The entity shown by a detail page is the
+(every cached figure of asis.figures_cache built again). The entity shown by a detail page is the
 busiest of its kind (most meetings, attendance, projects, money), so the larger database also
 has the larger page.
 """
@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from alliances.addresses import addressed
 from alliances.models import Alliance, AllianceRole
-from asis import kept
+from asis import figures_cache
 from chantiers.models import Meeting, Space
 from organisations.models import Organisation, User
 from organisations.roles import COORDINATION, ensure_role_groups
@@ -128,8 +128,8 @@ def bench_staff() -> User:
 
 
 def measure(url: str, *, client: Client, repeat: int = 10, slow_seconds: float = 5.0) -> dict:
-    """Queries of one request (the first: every kept figure built), the median time of `repeat` more (3 when
-    one takes over `slow_seconds`), and the median of as many after a write (kept figures built again)."""
+    """Queries of one request (the first: every cached figure built), the median time of `repeat` more (3 when
+    one takes over `slow_seconds`), and the median of as many after a write (cached figures built again)."""
     queries = Recorder()
     with connection.execute_wrapper(queries):
         started = time.perf_counter()
@@ -143,7 +143,7 @@ def measure(url: str, *, client: Client, repeat: int = 10, slow_seconds: float =
         client.get(url)
         times.append(time.perf_counter() - started)
     for _n in range(3 if first > slow_seconds else repeat):
-        kept.forget()  # as after a write: the kept figures (asis.kept) are built again
+        figures_cache.clear()  # as after a write: the cached figures (asis.figures_cache) are built again
         started = time.perf_counter()
         client.get(url)
         cold.append(time.perf_counter() - started)

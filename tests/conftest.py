@@ -84,13 +84,14 @@ def _private_media_in_a_temporary_folder(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def _kept_figures_start_cold():
-    """Each test starts with no kept figure (asis.kept): a rolled-back test leaves versions behind."""
-    from asis import kept
+def _figures_start_cold():
+    """Each test starts with no cached figure (asis.figures_cache): a rolled-back test leaves versions behind, which
+    the next test's plans (the same ids on SQLite) would find."""
+    from asis import figures_cache
 
-    kept.forget()
+    figures_cache.clear()
     yield
-    kept.forget()
+    figures_cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from asis.money import to_money
 from asis.templatetags.asis_format import format_money
 from budget.models import Commitment, CommitmentReduction, Disbursement, DisbursementCorrection, FundingSource
-from budget.services._common import positive
+from budget.services._common import commitment_plans_written, positive
 from plans.models import PlanYear
 from projects.models import ActionProject, ProjectStatus
 
@@ -99,6 +99,7 @@ def commitment_create(
     commitment.full_clean()
     commitment.save()
     source.refresh_from_db(fields=["committed_total", "disbursed_total"])
+    commitment_plans_written(commitment.pk)
     return commitment
 
 
@@ -135,6 +136,7 @@ def disbursement_create(
     disbursement.full_clean()
     disbursement.save()
     commitment.refresh_from_db(fields=["disbursed_total"])
+    commitment_plans_written(commitment.pk)
     return disbursement
 
 
@@ -184,6 +186,7 @@ def commitment_reduce(
     reduction.full_clean()
     reduction.save()
     commitment.refresh_from_db(fields=["reduced_total"])
+    commitment_plans_written(commitment.pk)
     return reduction
 
 
@@ -267,4 +270,5 @@ def disbursement_correct(
     correction.full_clean()
     correction.save()
     disbursement.refresh_from_db(fields=["correction_total"])
+    commitment_plans_written(disbursement.commitment_id)
     return correction

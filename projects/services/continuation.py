@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from plans.models import Objective, PlanYear, Theme
+from plans.versions import plan_written
 from projects.models import (
     ActionProject,
     Indicator,
@@ -63,6 +64,7 @@ def project_continue(
     )
     continuation.full_clean()
     continuation.save()
+    plan_written(theme.plan_id)  # the new plan counts the continuation (the old plan's figures are unchanged)
     if requested:
         continuation.plan_years.set(requested)
         for year, amount in requested.items():

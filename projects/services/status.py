@@ -12,6 +12,7 @@ from projects.models import (
     ProjectStatus,
     ProjectStatusChange,
 )
+from projects.services._common import project_plan_written
 
 
 @transaction.atomic
@@ -43,4 +44,5 @@ def project_change_status(
     project.status = to_status
     project.save(update_fields=["status", "updated_at"])
     caller.status = to_status
+    project_plan_written(project)
     return change
