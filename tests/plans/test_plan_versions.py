@@ -100,9 +100,9 @@ def test_a_payment_and_a_progress_report_move_their_plans_version(moved, mine, t
     status_services.project_change_status(project=mine.project, to_status=ProjectStatus.AGREEMENT_SIGNED)
     status_services.project_change_status(project=mine.project, to_status=ProjectStatus.IN_PROGRESS)
     mine.project.refresh_from_db()
-    assert moved(
-        lambda: report_services.report_create(project=mine.project, by=mine.member, **report_fields())
-    ) == {mine.plan.pk}
+    assert moved(lambda: report_services.report_create(project=mine.project, by=mine.member, **report_fields())) == {
+        mine.plan.pk
+    }
 
 
 def test_a_comment_moves_nothing(moved, mine, theirs):
