@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from asis.forms import DateField, search_text
 from bilan.selectors.period import Period, period_of_dates, period_of_plan, period_of_year
-from chantiers.forms import SEAT_CHOICES, offer_choices
+from chantiers.forms import offer_choices
 from chantiers.models import Space, SpaceMembership
 from organisations.models import Organisation
 from plans.models import Plan, plan_date_bounds
@@ -135,24 +135,16 @@ class BilanForm(forms.Form):
     @cached_property
     def offers(self) -> dict[str, dict]:
         """For the lists of spaces and organisations: at most SEAT_CHOICES names each, narrowed by their search (one
-        query each, one more for a choice not among them), with what the page says about them."""
+        query each, one more for a choice not among them), with what the search beside them says
+        (bilan/_filter_search.html)."""
         offers = {}
         for name, search_name in SEARCHES.items():
             field, search, chosen = self.fields[name], self._searches[name], self._chosen[name]
             shown = field.queryset
             if search:
                 shown = shown.filter(Q(name__icontains=search) | Q(pk__in=[chosen] if chosen is not None else []))
-            offer = offer_choices(
-                field,
-                shown,
-                search=search,
-                more_help=_(
-                    "Seuls les %(n)s premiers noms (par ordre alphabétique) sont proposés : cherchez par nom pour "
-                    "trouver les autres."
-                )
-                % {"n": SEAT_CHOICES},
-                chosen=chosen,
-            )
+            offer = offer_choices(field, shown, search=search, more_help="", chosen=chosen)  # said by the search
+            field.help_text = ""
             offers[name] = {**offer, "name": search_name, "choices": list(field.widget.choices)}
         return offers
 

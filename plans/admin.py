@@ -13,6 +13,13 @@ class PlanFiguresAdmin:
     def figures_written(self, obj) -> None:  # pragma: no cover - defined by each admin
         raise NotImplementedError
 
+    def save_model(self, request, obj, form, change):
+        if change:  # the plans it was part of too (the admin may move a row to another plan or space)
+            before = type(obj)._default_manager.filter(pk=obj.pk).first()
+            if before is not None:
+                self.figures_written(before)
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         self.figures_written(form.instance)
