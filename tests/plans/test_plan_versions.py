@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 
 from budget.services import ledger as ledger_services
 from budget.services import sources as source_services
@@ -139,3 +140,22 @@ def test_every_plans_version_moves_past_all_it_had_after_a_restore(mine, theirs)
     assert after[mine.plan.pk] > 7 and after[theirs.plan.pk] > 0
     versions.move_all()
     assert all(version > after[pk] for pk, version in PlanVersion.objects.values_list("plan_id", "version"))
+
+
+def test_a_save_in_the_admin_moves_its_plans_version_and_not_another_alliances(moved, mine, theirs, admin_client):
+    """The admin writes around the services: its ModelAdmin moves the version itself (plans.admin.PlanFiguresAdmin)."""
+    year = mine.plan.years.get(number=1)
+
+    def save():
+        response = admin_client.post(
+            reverse("admin:plans_planyear_change", args=[year.pk]),
+            {
+                "plan": mine.plan.pk,
+                "number": 1,
+                "start_date": year.start_date.isoformat(),
+                "end_date": (year.end_date - datetime.timedelta(days=1)).isoformat(),
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[:1000]
+
+    assert moved(save) == {mine.plan.pk}
