@@ -5,7 +5,7 @@ from pathlib import PurePath
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from asis.forms import DateField, search_text
 from bilan.selectors.period import Period, period_of_dates, period_of_plan, period_of_year
-from chantiers.forms import offer_choices
+from chantiers.forms import SEAT_CHOICES
 from chantiers.models import Space, SpaceMembership
 from organisations.models import Organisation
 from plans.models import Plan, plan_date_bounds
@@ -30,10 +30,12 @@ SEARCHES = {"lieu": "lieu-q", "organisation": "organisation-q"}
 
 
 def _pk_or_none(value) -> int | None:
+    """The pk a choice names, None when it names none (not a number, or out of a row id's range)."""
     try:
-        return int(value)
+        pk = int(value)
     except (TypeError, ValueError):
         return None
+    return pk if 0 < pk < 2**63 else None
 
 
 def plan_spaces(plan: Plan) -> Q:
@@ -134,18 +136,40 @@ class BilanForm(forms.Form):
 
     @cached_property
     def offers(self) -> dict[str, dict]:
-        """For the lists of spaces and organisations: at most SEAT_CHOICES names each, narrowed by their search (one
-        query each, one more for a choice not among them), with what the search beside them says
-        (bilan/_filter_search.html)."""
+        """For the lists of spaces and organisations: the one chosen and the first SEAT_CHOICES others by name, narrowed
+        by their search, both lists in one query (a UNION; each list's first names read in a subquery), with what the
+        search beside them says (bilan/_filter_search.html). Any choice is still checked against the whole queryset."""
+        parts = []
+        for which, name in enumerate(SEARCHES):
+            field, search, chosen = self.fields[name], self._searches[name], self._chosen[name]
+            others = field.queryset.exclude(pk=chosen) if chosen is not None else field.queryset
+            if search:
+                others = others.filter(name__icontains=search)
+            offered = Q(pk__in=others.order_by("name", "pk").values("pk")[: SEAT_CHOICES + 1])
+            if chosen is not None:
+                offered |= Q(pk__in=field.queryset.filter(pk=chosen).values("pk"))
+            parts.append(
+                field.queryset.model.objects.filter(offered)
+                .annotate(choice_list=Value(which), chosen=Value(chosen or 0))
+                .values_list("choice_list", "pk", "name", "chosen")
+                .order_by()
+            )
+        rows = {name: [] for name in SEARCHES}
+        names = list(SEARCHES)
+        for which, pk, label, chosen in parts[0].union(parts[1], all=True).order_by("choice_list", "name", "pk"):
+            rows[names[which]].append((pk, label, pk == chosen))
         offers = {}
         for name, search_name in SEARCHES.items():
-            field, search, chosen = self.fields[name], self._searches[name], self._chosen[name]
-            shown = field.queryset
-            if search:
-                shown = shown.filter(Q(name__icontains=search) | Q(pk__in=[chosen] if chosen is not None else []))
-            offer = offer_choices(field, shown, search=search, more_help="", chosen=chosen)  # said by the search
-            field.help_text = ""
-            offers[name] = {**offer, "name": search_name, "choices": list(field.widget.choices)}
+            others = [pk for pk, _label, is_chosen in rows[name] if not is_chosen]
+            first = set(others[:SEAT_CHOICES])
+            shown = [(pk, label) for pk, label, is_chosen in rows[name] if is_chosen or pk in first]
+            offers[name] = {
+                "name": search_name,
+                "search": self._searches[name],
+                "more": len(others) > SEAT_CHOICES,
+                "shown": len(shown),
+                "choices": [("", self.fields[name].empty_label), *shown],
+            }
         return offers
 
     def default_period(self) -> str:

@@ -65,18 +65,14 @@ def citizens_of(alliance):
 SEAT_CHOICES = 50
 
 
-def offer_choices(
-    field: forms.ModelChoiceField, queryset, *, search: str, more_help: str, chosen: int | None = None
-) -> dict:
-    """Show at most SEAT_CHOICES rows of `queryset` in `field`'s <select> (one query; one more for the `chosen` pk
-    when it is not among them, so that the choice made stays shown); the field still validates against its whole
-    queryset. Returns what the page says about the list. The seat forms and the bilan's filters use it."""
+def _offer(field: forms.ModelChoiceField, queryset, *, search: str, more_help: str) -> dict:
+    """Show at most SEAT_CHOICES rows of `queryset` in `field`'s <select> (one query); the field still
+    validates against its whole queryset. Returns what the page says about the list."""
     rows = list(queryset[: SEAT_CHOICES + 1])
     more = len(rows) > SEAT_CHOICES
-    rows = rows[:SEAT_CHOICES]
-    if chosen is not None and all(row.pk != chosen for row in rows):
-        rows = [*field.queryset.filter(pk=chosen)[:1], *rows]
-    field.widget.choices = [("", field.empty_label)] + [(row.pk, field.label_from_instance(row)) for row in rows]
+    field.widget.choices = [("", field.empty_label)] + [
+        (row.pk, field.label_from_instance(row)) for row in rows[:SEAT_CHOICES]
+    ]
     if more:
         field.help_text = more_help
     elif search and not rows:
@@ -99,7 +95,7 @@ class SeatOrganisationForm(forms.Form):
         search = search.strip()
         if search:
             shown = shown.filter(name__icontains=search)
-        self.offer = offer_choices(
+        self.offer = _offer(
             field,
             shown,
             search=search,
@@ -126,7 +122,7 @@ class SeatCitizenForm(forms.Form):
         search = search.strip()
         for word in search.split():
             shown = shown.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
-        self.offer = offer_choices(
+        self.offer = _offer(
             field,
             shown,
             search=search,

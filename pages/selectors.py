@@ -221,6 +221,11 @@ class KnownCountPaginator(Paginator):
     def count(self) -> int:
         return self._known_count
 
+    def __getstate__(self):
+        """Cached with its page (asis.figures_cache pickles it): the page's rows are read and the count known, so the
+        queryset they came from is left out (pickling a queryset would read every one of its rows)."""
+        return {**self.__dict__, "object_list": (), "count": self._known_count}
+
 
 def _status_order() -> Case:
     """A project's status as its rank in ProjectStatus (the order of the review path), for ORDER BY."""

@@ -8,6 +8,7 @@ from io import StringIO
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 
@@ -92,6 +93,17 @@ def _figures_start_cold():
     figures_cache.clear()
     yield
     figures_cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _french_first():
+    """Each test starts in French: the locale middleware activates the language of a request (English with the cookie)
+    and leaves it active in the thread, so a test after an English request read English labels (order-dependent)."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

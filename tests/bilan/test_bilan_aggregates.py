@@ -293,8 +293,8 @@ def test_the_sql_figures_are_those_of_every_line_summed(cast, plan, theme, small
 def test_the_page_costs_the_same_and_builds_only_its_lines_with_10_or_80_projects(
     client, cast, plan, theme, django_assert_num_queries, monkeypatch
 ):
-    """16 queries for the page whatever the number of projects (one more since issue 18: the lists of spaces and of
-    organisations are read apart, a search each, instead of one cached query); only the page's lines are built."""
+    """15 queries for the page whatever the number of projects (with the alliance of the address since issue 17);
+    only the page's lines are built."""
     built = []
     chunk_lines = lines.chunk_lines
     counted = lambda projects, **kw: built.append(len(projects)) or chunk_lines(projects, **kw)  # noqa: E731
@@ -305,18 +305,18 @@ def test_the_page_costs_the_same_and_builds_only_its_lines_with_10_or_80_project
     varied(cast, plan, theme, projects=10)
     client.get(url, {"periode": "2014-2015"})  # the session and the roles, once
     figures_cache.clear()  # measured cold: the figures were cached by the request above
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         small = client.get(url, {"periode": "2014-2015"})
     varied(cast, plan, theme, projects=70, tag=" bis")
     f.plan_writes_committed()
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         large = client.get(url, {"periode": "2014-2015"})
     # Until the next write, coordination and staff read the cached bilan (asis.figures_cache): no aggregate again.
     with CaptureQueriesContext(connection) as warm:
         again = client.get(url, {"periode": "2014-2015"})
     # session, user, plan years (with the plan's version), themes (the form's), roles; the alliance of the address;
-    # the first names of the lists of spaces and of organisations (a search each, no longer cached)
-    assert len(warm) == 8
+    # the first names of the lists of spaces and organisations (one query, read for each view since issue 18)
+    assert len(warm) == 7
     assert again.context["bilan"].project_count == large.context["bilan"].project_count
     assert small.context["bilan"].project_count < PER_PAGE < large.context["bilan"].project_count
     assert built[-1] == PER_PAGE  # one page of lines, not every project
