@@ -8,6 +8,8 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from bilan import services as bilan_services
+from bilan.services import ImportPreview, ProjectChange
 from budget.services import ledger as ledger_services
 from budget.services import sources as source_services
 from budget.services import targets as target_services
@@ -104,6 +106,17 @@ def test_a_payment_and_a_progress_report_move_their_plans_version(moved, mine, t
     assert moved(lambda: report_services.report_create(project=mine.project, by=mine.member, **report_fields())) == {
         mine.plan.pk
     }
+
+
+def test_a_progress_import_moves_its_plans_version(moved, mine, theirs):
+    preview = ImportPreview(
+        period_start=datetime.date(2014, 4, 1),
+        period_end=datetime.date(2014, 9, 30),
+        changes=[
+            ProjectChange(project_id=mine.project.pk, title=mine.project.title, percent_before=0, percent_after=50)
+        ],
+    )
+    assert moved(lambda: bilan_services.progress_import_apply(preview=preview, by=mine.member)) == {mine.plan.pk}
 
 
 def test_a_comment_moves_nothing(moved, mine, theirs):
