@@ -6,7 +6,6 @@ from django.urls import Resolver404, get_script_prefix, resolve, set_script_pref
 
 from alliances.addresses import PLAN_SLUG, is_alliance_address, prefix_of, reserved_slugs
 from alliances.models import Alliance, AllianceRole
-from asis import kept
 
 # `/?alliances`: the list of the alliances, for a signed-in person (who is otherwise taken to their alliance's home)
 ALL_ALLIANCES = "alliances"
@@ -82,16 +81,14 @@ class AllianceMiddleware:
     def _serve(self, request, prefix=None):
         if request.user.is_authenticated:
             request.user.bind_alliance(request.alliance)
-        # the alliance's writes move its kept figures' version only (asis.kept)
-        with kept.writes_of(request.alliance.pk if request.alliance is not None else None):
-            if prefix is None:
-                return self.get_response(request)
-            previous = get_script_prefix()
-            set_script_prefix(previous.rstrip("/") + prefix)
-            try:
-                return self.get_response(request)
-            finally:
-                set_script_prefix(previous)
+        if prefix is None:
+            return self.get_response(request)
+        previous = get_script_prefix()
+        set_script_prefix(previous.rstrip("/") + prefix)
+        try:
+            return self.get_response(request)
+        finally:
+            set_script_prefix(previous)
 
     @staticmethod
     def _alliance_of(user) -> str | None:

@@ -6,4 +6,4 @@ class AsisConfig(AppConfig):
     verbose_name = "ASIS"
 
     def ready(self):
-        from asis import checks, kept  # noqa: F401  (registers the deployment checks; kept watches every connection's writes)
+        from asis import checks  # noqa: F401  (registers the deployment checks)

@@ -45,7 +45,8 @@ from django.db.models import DecimalField, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from asis import kept
+from asis import figures_cache
+from asis.signals import database_restored
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 PGDUMP_HEADER = b"PGDMP"
@@ -317,10 +318,16 @@ def restore(*, path: Path, using: str = DEFAULT_DB_ALIAS, force: bool = False) -
     if not header.startswith(expected):
         raise RestoreRefused(_not_this_engine(path, vendor))
     _refuse_data(using=using, force=force, media=False)
-    version = kept.global_version(using) if kept.is_ready(using) else None  # moved past once restored (asis.kept)
     _replace(path=path, using=using, vendor=vendor)
-    kept.move_past(version, using)
+    _restored(using)
     return None
+
+
+def _restored(using: str) -> None:
+    """The restored data brings back the figures' versions of the day of the backup: every plan's version moves past
+    them (plans.versions, through the signal) and this process's cached figures go (a shared cache too)."""
+    database_restored.send(sender=None, using=using)
+    figures_cache.clear()
 
 
 def _not_this_engine(path, vendor) -> str:
@@ -407,9 +414,8 @@ def _restore_archive(*, path: Path, using: str, vendor: str, force: bool) -> dic
                 raise _damaged(path, _("%(name)s manque") % {"name": name})
             if file.stat().st_size != entry["size"] or _sha256(file) != entry["sha256"]:
                 raise _damaged(path, _("la somme de contrôle de %(name)s ne correspond pas") % {"name": name})
-        version = kept.global_version(using) if kept.is_ready(using) else None  # moved past once restored
         _replace(path=work / manifest["database"]["name"], using=using, vendor=vendor)
-        kept.move_past(version, using)
+        _restored(using)
         _media_replace(source=work / MEDIA, root=media_root, names=set(manifest["media"]))
     finally:
         shutil.rmtree(work, ignore_errors=True)

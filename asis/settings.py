@@ -144,6 +144,35 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and os.en
     # are short; PG_JIT=1 turns it back on.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
+# The figures built on demand (asis.figures_cache: the bilan, its PDF, the plan-wide pages), under the version of
+# their plan. REDIS_URL (redis://HOST:PORT/DB): one cache shared by every process and server, so a write moves the
+# figures for all at once and one build serves them all. Without it, each process keeps its own in memory (LocMem).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+FIGURES_CACHE_SECONDS = 6 * 3600  # a bound on what no plan's write moves (an organisation renamed), and on memory
+if REDIS_URL:
+    if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("REDIS_URL must be a redis://, rediss:// or unix:// address.")
+    FIGURES_CACHE = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "asis",
+        "TIMEOUT": FIGURES_CACHE_SECONDS,
+    }
+else:
+    FIGURES_CACHE = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "asis-figures",
+        "TIMEOUT": FIGURES_CACHE_SECONDS,
+        # Each entry is one figure of one scope (its previous version is dropped when the next is built): a plan-wide
+        # page is tens of kB, a bilan page of 600 projects a few hundred kB, its PDF up to 1 MB (cached for
+        # PDF_CACHE_SECONDS only, bilan/documents.py). When full, a third of the entries is dropped.
+        "OPTIONS": {"MAX_ENTRIES": 300, "CULL_FREQUENCY": 3},
+    }
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "asis-default"},
+    "figures": FIGURES_CACHE,
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organisations.User"
 # Login throttling (django-axes): after 5 failed attempts for one username from one address,

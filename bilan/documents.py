@@ -37,7 +37,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from asis.kept import kept
+from asis.figures_cache import cached
 from asis.templatetags.asis_format import format_money, long_date, number, percent
 from bilan.charts import sources_chart, themes_chart
 from bilan.exports import DATE, DECIMAL, INT, MONEY, TEXT, tables
@@ -394,20 +394,23 @@ def pdf_file(bilan: Bilan):
 
 
 def pdf_bytes(bilan: Bilan) -> bytes:
-    """The bilan's tagged PDF (`pdf_file`) as bytes, to be kept."""
+    """The bilan's tagged PDF (`pdf_file`) as bytes, to be cached."""
     with pdf_file(bilan) as handle:
         return handle.read()
 
 
-# ---------------------------------------------------------------- the PDF, kept for a state of the data
+# ---------------------------------------------------------------- the PDF, cached for a state of the plan's data
 
 
 @dataclass(frozen=True)
-class KeptPdf:
+class CachedPdf:
     name: str  # the file name (exports.file_name)
     content: bytes
 
 
+# A PDF is up to about 1 MB: cached for a quarter of an hour at most (asis.figures_cache), enough for the readers of
+# one state of the data, without holding a process's memory for a day.
+PDF_CACHE_SECONDS = 15 * 60
 _building = threading.Lock()
 
 
@@ -424,13 +427,17 @@ def pdf_key(*, user, plan, period_start, period_end, theme=None, space=None, org
     )
 
 
-def kept_pdf(*, version, key: tuple, build) -> KeptPdf:
-    """The bilan's PDF for `key` at data `version`, built by `build()` once for that state of the data and kept
-    (asis.kept: the version moves on every write, whichever path it takes; today's date and the language are in the
-    key). One PDF is built at a time in a process: a request that asks for the PDF another is building waits for it
-    and reads it kept, instead of building it a second time (and two layouts never hold the memory at once)."""
-    with _building:
-        return kept("bilan-pdf", version, key, build)
+def cached_pdf(*, version, key: tuple, build) -> CachedPdf:
+    """The bilan's PDF for `key` at the plan's `version`, built by `build()` once for that state of the data and
+    cached (asis.figures_cache: one request builds it, the others wait for it or serve the previous version's; today's
+    date and the language are in the key). One PDF is laid out at a time in a process: two layouts never hold its
+    memory at once."""
+
+    def build_one():
+        with _building:
+            return build()
+
+    return cached("bilan-pdf", version, key, build_one, timeout=PDF_CACHE_SECONDS)
 
 
 # ---------------------------------------------------------------- DOCX (python-docx)

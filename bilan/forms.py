@@ -8,13 +8,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, Value
 from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from asis.forms import DateField
-from asis.kept import kept
+from asis.forms import DateField, search_text
 from bilan.selectors.period import Period, period_of_dates, period_of_plan, period_of_year
+from chantiers.forms import SEAT_CHOICES
 from chantiers.models import Space, SpaceMembership
 from organisations.models import Organisation
 from plans.models import Plan, plan_date_bounds
@@ -24,6 +25,17 @@ from projects.models import ActionProject, ProjectPartner, ProjectStatus
 DATE_INPUT = {"type": "date"}
 WHOLE_PLAN = "plan"
 DATES = "dates"
+# The searches that narrow the lists of spaces and organisations (as the seat forms' `?org-q=`), by field
+SEARCHES = {"lieu": "lieu-q", "organisation": "organisation-q"}
+
+
+def _pk_or_none(value) -> int | None:
+    """The pk a choice names, None when it names none (not a number, or out of a row id's range)."""
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        return None
+    return pk if 0 < pk < 2**63 else None
 
 
 def plan_spaces(plan: Plan) -> Q:
@@ -45,29 +57,15 @@ def plan_organisations(plan: Plan) -> Q:
 
 class PlainSelect(forms.Select):
     """A <select> whose options are written in Python, not one template each: the same HTML as Django's,
-    without rendering a template per option, which dominated the bilan form's time for a plan with thousands of
-    organisations (docs/benchmarks.md, « Measured choices in the code »)."""
-
-    def __init__(self, *args, kept_as: tuple | None = None, **kwargs):
-        """`kept_as` (name, data version, key): the options' HTML is kept (asis.kept) until the next write."""
-        super().__init__(*args, **kwargs)
-        self.kept_as = kept_as
+    without rendering a template per option (docs/benchmarks.md, « Measured choices in the code »)."""
 
     def render(self, name, value, attrs=None, renderer=None):
         selected = set(self.format_value(value))  # as Django's: the empty choice when nothing is chosen
-
-        def options():
-            return format_html_join(
-                "\n",
-                '<option value="{}"{}>{}</option>',
-                ((str(v), mark_safe(" selected") if str(v) in selected else "", label) for v, label in self.choices),
-            )
-
-        if self.kept_as:
-            kept_name, version, key = self.kept_as
-            options = kept(kept_name, version, (*key, tuple(sorted(selected))), options)
-        else:
-            options = options()
+        options = format_html_join(
+            "\n",
+            '<option value="{}"{}>{}</option>',
+            ((str(v), mark_safe(" selected") if str(v) in selected else "", label) for v, label in self.choices),
+        )
         final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
         return format_html("<select{}>\n{}\n</select>", flatatt(final_attrs), options)
 
@@ -102,10 +100,8 @@ class BilanForm(forms.Form):
     )
     statut = forms.ChoiceField(label=_("Statut du projet"), required=False)
 
-    def __init__(self, data, *, plan: Plan, user, years=None, themes=None, version=None):
-        """`years` and `themes` of the plan when the caller has them (the bilan reuses `self.themes`);
-        with the data `version` (asis.kept), the lists of spaces and organisations of coordination and
-        staff are kept until the next write."""
+    def __init__(self, data, *, plan: Plan, user, years=None, themes=None):
+        """`years` and `themes` of the plan when the caller has them (the bilan reuses `self.themes`)."""
         self.plan = plan
         self.years = list(years) if years is not None else list(plan.years.all())
         self.themes = list(themes) if themes is not None else list(plan.themes.order_by("order"))
@@ -129,41 +125,52 @@ class BilanForm(forms.Form):
         else:
             organisations = organisations.filter(pk__in=user.organisation_ids())
         self.fields["organisation"].queryset = organisations
-        if user.reads_figures:
-            # the same lists for all of them: kept (a chosen one is still checked against the queryset)
-            for name in ("lieu", "organisation"):
-                field = self.fields[name]
-
-                def rows(name=name, field=field):  # read only when the form is shown (not for the exports)
-                    return [
-                        ("", field.empty_label),
-                        *kept("bilan-form-choices", version, (plan.pk,), self._choices)[name],
-                    ]
-
-                field.widget = PlainSelect(choices=rows, kept_as=(f"bilan-select-{name}", version, (plan.pk,)))
-        else:
-            for name in ("lieu", "organisation"):
-                self.fields[name].widget = PlainSelect(choices=self.fields[name].choices)
+        # At province scale a plan has thousands of organisations: the <select> offers at most SEAT_CHOICES of them
+        # (and of the spaces), narrowed by the search beside it (`?lieu-q=`, `?organisation-q=`), as the seat forms
+        # do; the one chosen is always offered, and any choice is still checked against the whole queryset.
+        self._searches = {name: search_text(data.get(search)) for name, search in SEARCHES.items()}
+        self._chosen = {name: _pk_or_none(data.get(name)) for name in SEARCHES}
+        for name in SEARCHES:  # read only when the form is shown (not for the exports)
+            self.fields[name].widget = PlainSelect(choices=lambda name=name: self.offers[name]["choices"])
         self.fields["statut"].choices = [("", _("Tous"))] + list(ProjectStatus.choices)
 
-    def _choices(self) -> dict[str, list[tuple[int, str]]]:
-        """(pk, name) of the spaces and of the organisations the filters offer, each by name, in one query."""
-        spaces = (
-            self.fields["lieu"]
-            .queryset.order_by()
-            .annotate(choice_list=Value(0))
-            .values_list("choice_list", "pk", "name")
-        )
-        organisations = (
-            self.fields["organisation"]
-            .queryset.order_by()
-            .annotate(choice_list=Value(1))
-            .values_list("choice_list", "pk", "name")
-        )
-        choices = {"lieu": [], "organisation": []}
-        for which, pk, name in spaces.union(organisations, all=True).order_by("choice_list", "name"):
-            choices["lieu" if which == 0 else "organisation"].append((pk, name))
-        return choices
+    @cached_property
+    def offers(self) -> dict[str, dict]:
+        """For the lists of spaces and organisations: the one chosen and the first SEAT_CHOICES others by name, narrowed
+        by their search, both lists in one query (a UNION; each list's first names read in a subquery), with what the
+        search beside them says (bilan/_filter_search.html). Any choice is still checked against the whole queryset."""
+        parts = []
+        for which, name in enumerate(SEARCHES):
+            field, search, chosen = self.fields[name], self._searches[name], self._chosen[name]
+            others = field.queryset.exclude(pk=chosen) if chosen is not None else field.queryset
+            if search:
+                others = others.filter(name__icontains=search)
+            offered = Q(pk__in=others.order_by("name", "pk").values("pk")[: SEAT_CHOICES + 1])
+            if chosen is not None:
+                offered |= Q(pk__in=field.queryset.filter(pk=chosen).values("pk"))
+            parts.append(
+                field.queryset.model.objects.filter(offered)
+                .annotate(choice_list=Value(which), chosen=Value(chosen or 0))
+                .values_list("choice_list", "pk", "name", "chosen")
+                .order_by()
+            )
+        rows = {name: [] for name in SEARCHES}
+        names = list(SEARCHES)
+        for which, pk, label, chosen in parts[0].union(parts[1], all=True).order_by("choice_list", "name", "pk"):
+            rows[names[which]].append((pk, label, pk == chosen))
+        offers = {}
+        for name, search_name in SEARCHES.items():
+            others = [pk for pk, _label, is_chosen in rows[name] if not is_chosen]
+            first = set(others[:SEAT_CHOICES])
+            shown = [(pk, label) for pk, label, is_chosen in rows[name] if is_chosen or pk in first]
+            offers[name] = {
+                "name": search_name,
+                "search": self._searches[name],
+                "more": len(others) > SEAT_CHOICES,
+                "shown": len(shown),
+                "choices": [("", self.fields[name].empty_label), *shown],
+            }
+        return offers
 
     def default_period(self) -> str:
         """The plan year that contains today, else the whole plan."""

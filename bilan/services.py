@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from asis.money import parse_number
 from bilan import exports
+from plans.versions import plan_written
 from projects.models import ActionProject, Indicator, IndicatorValue, ProgressReport
 
 MAX_ROWS = 5000
@@ -347,4 +348,7 @@ def progress_import_apply(*, preview: ImportPreview, by, projects_in=None) -> li
             value.full_clean()
             value.save()
         created.append(report)
+    # the bilan shows the new progress: the plans of the projects move their version (one query)
+    for plan_id in set(ActionProject.objects.filter(pk__in=project_ids).values_list("theme__plan_id", flat=True)):
+        plan_written(plan_id)
     return created

@@ -24,7 +24,6 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from asis.kept import Version
 from bilan import documents, exports, services
 from bilan.forms import BilanForm, ProduceForm, ProgressImportForm
 from bilan.selectors.build import bilan_page, build_bilan
@@ -36,6 +35,7 @@ from budget.access import figures_readers_only, plan_for
 from organisations.access import coordination_required
 from plans.access import request_plans
 from plans.models import Plan, PlanYear
+from plans.versions import version_of, version_subquery
 from projects.models import ActionProject
 
 IMPORT_SESSION_KEY = "bilan_progress_import"
@@ -47,17 +47,20 @@ PDF_TYPE = "application/pdf"
 
 def _plan(request) -> tuple[Plan, list[PlanYear], int | None]:
     """The request's plan (plans.access: the plan its address names, else its alliance's current plan), its
-    years and the data version (asis.kept), in one query; 404 without a plan year."""
+    years and the version of its figures (plans.versions: None while this transaction has written them), in one
+    query; 404 without a plan year."""
     current = request_plans(request).current_first().values("pk")[:1]
     years = list(
         PlanYear.objects.filter(plan=Subquery(current))
         .select_related("plan__alliance")
-        .annotate(data_version=Version("plan__alliance_id"))
+        .annotate(figures_version=version_subquery("plan_id"))
         .order_by("number")
     )
     if not years:
         raise Http404
-    return years[0].plan, years, years[0].data_version
+    plan = years[0].plan
+    plan.figures_version = years[0].figures_version
+    return plan, years, version_of(plan)
 
 
 def _frozen_or_none(plan: Plan | None):
@@ -100,7 +103,7 @@ def _arguments(request, shown=None) -> tuple[BilanForm, dict | None, str | None]
     """(form, the arguments of `build_bilan`, the data version): the arguments are None when the form is invalid.
     `shown`: what `_plan` gave, when the view has read it already."""
     plan, years, version = shown or _plan(request)
-    form = BilanForm(request.GET, plan=plan, user=request.user, years=years, version=version)
+    form = BilanForm(request.GET, plan=plan, user=request.user, years=years)
     if not form.is_valid():
         return form, None, version
     period = form.period()
@@ -255,7 +258,8 @@ def _document(request, write, extension: str, content_type: str):
 @login_required
 def bilan_pdf(request):
     """The bilan as a printable PDF: charts, tables, the period and « page N de M » on every page. Built once for a
-    state of the data (documents.kept_pdf: the data version moves on every write), then served as kept."""
+    state of the plan's data (documents.cached_pdf: the plan's version moves on every write to it), then served from
+    the cache."""
     shown = _plan(request)
     frozen = _frozen_for(request, shown[0])
     if frozen is not None:
@@ -266,11 +270,11 @@ def bilan_pdf(request):
             _("Période invalide : corrigez-la sur la page du bilan."), content_type="text/plain; charset=utf-8"
         )
 
-    def build() -> documents.KeptPdf:
+    def build() -> documents.CachedPdf:
         report = build_bilan(page=None, **arguments)
-        return documents.KeptPdf(exports.file_name(report, "pdf"), documents.pdf_bytes(report))
+        return documents.CachedPdf(exports.file_name(report, "pdf"), documents.pdf_bytes(report))
 
-    pdf = documents.kept_pdf(version=version, key=documents.pdf_key(**arguments), build=build)
+    pdf = documents.cached_pdf(version=version, key=documents.pdf_key(**arguments), build=build)
     return FileResponse(io.BytesIO(pdf.content), as_attachment=True, filename=pdf.name, content_type=PDF_TYPE)
 
 

@@ -22,6 +22,7 @@ from budget.models import (
     TargetMove,
 )
 from budget.services import ledger as ledger_services
+from plans.admin import OfPlanAdmin
 
 
 class FundingSourceForm(forms.ModelForm):
@@ -42,7 +43,7 @@ class FundingSourceForm(forms.ModelForm):
 
 
 @admin.register(FundingSource)
-class FundingSourceAdmin(SimpleHistoryAdmin, ModelAdmin):
+class FundingSourceAdmin(OfPlanAdmin, SimpleHistoryAdmin, ModelAdmin):
     form = FundingSourceForm
     list_display = ["name", "funder", "amount", "committed_total", "disbursed_total", "plan"]
     list_select_related = ["plan"]

@@ -16,7 +16,6 @@ from django.views.decorators.http import (
 )
 
 from asis.forms import add_service_error
-from asis.kept import Version
 from asis.redirects import posted_next, requested_next
 from asis.templatetags.asis_format import format_money, long_date
 from budget import access
@@ -52,13 +51,14 @@ from budget.services import targets as target_services
 from organisations.access import coordination_required, staff_or_coordination_required
 from plans.access import request_plan, request_plans
 from plans.models import Plan
+from plans.versions import version_subquery
 from projects.models import ActionProject, ProjectStatus
 
 
 def _workspace(request, current: str) -> tuple:
-    """The plan of a page of the money workspace (with its data version, asis.kept), its kept figures and what
+    """The plan of a page of the money workspace (with its figures' version, plans.versions), its cached figures and what
     every sub-page passes to its template: the sub-navigation's `current` page and `can_write`."""
-    plan = access.plan_for(request, Plan.objects.annotate(data_version=Version()))
+    plan = access.plan_for(request, Plan.objects.annotate(figures_version=version_subquery()))
     figures = envelope_selectors.envelope_figures(plan)  # sources, money per theme and year, targets, forecast, charts
     figures.update(
         {
@@ -241,7 +241,7 @@ def _targets_context(plan, targets) -> dict:
 def targets(request):
     """Set, once, the share of the envelope meant for each theme and each plan year (Coordination); Personnel and
     the regional funder read them."""
-    plan = access.plan_for(request, Plan.objects.annotate(data_version=Version()))  # with the data version (asis.kept)
+    plan = access.plan_for(request, Plan.objects.annotate(figures_version=version_subquery()))  # plans.versions
     can_write = access.can_write(request, plan)
     if request.method == "POST":
         if not request.user.is_coordinator:
@@ -263,7 +263,7 @@ def targets(request):
     context = _targets_context(plan, current)
     context["form"] = form
     context["can_write"] = can_write
-    figures = envelope_selectors.envelope_figures(plan)  # target vs committed vs paid, and the moves (kept)
+    figures = envelope_selectors.envelope_figures(plan)  # target vs committed vs paid, and the moves (cached)
     context.update({key: figures[key] for key in ("targets", "has_targets", "moves")})
 
     def field(name):  # a reader sees the targets set, no input

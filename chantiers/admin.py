@@ -20,6 +20,24 @@ from chantiers.models import (
     SpaceCitizen,
     SpaceMembership,
 )
+from chantiers.services import spaces_written
+from plans.admin import PlanFiguresAdmin
+from plans.versions import alliance_plans_written
+
+
+class OfSpaceAdmin(PlanFiguresAdmin):
+    """A space or a row of a space's (its seats, meetings): a save through the admin marks its alliance's
+    hyperconcertation figures stale and moves its plans' versions, as the services do."""
+
+    def figures_written(self, obj) -> None:
+        spaces_written(space=obj if isinstance(obj, Space) else obj.space)
+
+
+class OfMeetingAdmin(PlanFiguresAdmin):
+    """A row of a meeting's (invitations, attendance): the same, through its meeting."""
+
+    def figures_written(self, obj) -> None:
+        spaces_written(meeting=obj.meeting)
 
 
 class SpaceMembershipInline(TabularInline):
@@ -37,7 +55,7 @@ class SpaceCitizenInline(TabularInline):
 
 
 @admin.register(Space)
-class SpaceAdmin(SimpleHistoryAdmin, NoDeleteAdmin):
+class SpaceAdmin(OfSpaceAdmin, SimpleHistoryAdmin, NoDeleteAdmin):
     """Spaces are archived (status « Archivé »), never deleted."""
 
     list_display = ["name", "kind", "lead_organisation", "coordinator", "status", "is_demo"]
@@ -67,7 +85,7 @@ class AttendanceInline(TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ModelAdmin):
+class MeetingAdmin(OfSpaceAdmin, ModelAdmin):
     list_display = ["__str__", "date", "start_time", "place"]
     list_filter = ["space"]
     list_select_related = ["space"]
@@ -78,7 +96,7 @@ class MeetingAdmin(ModelAdmin):
 
 
 @admin.register(SpaceMembership)
-class SpaceMembershipAdmin(NoDeleteAdmin):
+class SpaceMembershipAdmin(OfSpaceAdmin, NoDeleteAdmin):
     list_display = ["organisation", "space", "role", "joined_on", "left_on"]
     list_select_related = ["organisation", "space"]
     list_filter = ["role"]
@@ -87,7 +105,7 @@ class SpaceMembershipAdmin(NoDeleteAdmin):
 
 
 @admin.register(SpaceCitizen)
-class SpaceCitizenAdmin(NoDeleteAdmin):
+class SpaceCitizenAdmin(OfSpaceAdmin, NoDeleteAdmin):
     list_display = ["citizen", "space", "role", "joined_on", "left_on"]
     list_select_related = ["citizen", "space"]
     list_filter = ["role"]
@@ -96,7 +114,7 @@ class SpaceCitizenAdmin(NoDeleteAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(ModelAdmin):
+class AttendanceAdmin(OfMeetingAdmin, ModelAdmin):
     list_display = ["meeting", "user", "citizen", "organisation", "present"]
     list_select_related = ["meeting__space", "user", "citizen", "organisation"]
     list_filter = ["present"]
@@ -105,7 +123,7 @@ class AttendanceAdmin(ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(ModelAdmin):
+class InvitationAdmin(OfMeetingAdmin, ModelAdmin):
     list_display = ["meeting", "organisation", "citizen", "user", "invited_at"]
     list_select_related = ["meeting__space", "organisation", "citizen", "user"]
     search_fields = ["meeting__space__name", "organisation__name", "citizen__last_name", "user__last_name"]
@@ -119,12 +137,15 @@ class FollowUpInline(TabularInline):
 
 
 @admin.register(Decision)
-class DecisionAdmin(ModelAdmin):
+class DecisionAdmin(PlanFiguresAdmin, ModelAdmin):
     list_display = ["__str__", "meeting", "created_at"]
     list_select_related = ["meeting__space"]
     search_fields = ["text", "meeting__space__name"]
     autocomplete_fields = ["meeting"]
     inlines = [FollowUpInline]
+
+    def figures_written(self, obj) -> None:
+        alliance_plans_written(obj.meeting.space.alliance_id)  # the bilan lists the meetings' decisions
 
 
 @admin.register(FollowUp)

@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class ChantiersConfig(AppConfig):
     name = "chantiers"
     verbose_name = _("Lieux de concertation")
-
-    def ready(self):
-        from chantiers import signals  # noqa: F401  (the hyperconcertation figures' invalidation)

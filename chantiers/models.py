@@ -487,7 +487,8 @@ class MeetingLoad(models.Model):
 
     A cache, never written by hand, kept per alliance: `chantiers.selectors.meeting_loads_refresh` rebuilds an
     alliance's rows when its state (`MeetingLoadState`) says they are stale (another day, or a write to one of
-    its invitations, attendance rows, meetings, seats or spaces since they were built: `chantiers.signals`); a
+    its invitations, attendance rows, meetings, seats or spaces since they were built: the services that write them
+    call `chantiers.services.spaces_written`); a
     write in one alliance never rebuilds another's. Invitees with neither a meeting in the 12 months nor a seat
     in the alliance have no row of that alliance."""
 
@@ -527,7 +528,7 @@ class MeetingLoad(models.Model):
 
 class MeetingLoadState(models.Model):
     """One row per alliance: for which day its rows of `MeetingLoad` were built and whether they are still true.
-    Every write that may change one of its figures adds 1 to its `version` (`chantiers.signals`), and to no
+    Every write that may change one of its figures adds 1 to its `version` (`chantiers.services.spaces_written`), and to no
     other alliance's; a build records the version it started from (`built_version`) and the highest invitation,
     attendance and seat ids of the tables it read, every alliance's (a row of this alliance above them, added by
     `bulk_create`, which sends no signal, makes the figures stale: `chantiers.selectors._state_sql`)."""

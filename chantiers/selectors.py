@@ -94,7 +94,7 @@ def meeting_windows(*, threshold: int, today: datetime.date | None = None) -> li
 # The figures are counted over every invitation and attendance row of the last 12 months: at province scale
 # (hundreds of thousands of rows, most of them recent) that takes about half a second however it is written.
 # They only change with the day or with a write, so the page reads them from `MeetingLoad`, built once for
-# the day and built again after any write (chantiers.signals marks it stale): then a page is a join of the
+# the day and built again after any write (chantiers.services.spaces_written marks it stale): then a page is a join of the
 # organisations (or people) to their row of figures, sorted and cut. The names stay live.
 #
 # Each alliance has its own figures (issue 17): the meetings of its spaces and the seats in them. Its page lists

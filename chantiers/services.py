@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +16,7 @@ from chantiers.models import (
     FollowUp,
     Invitation,
     Meeting,
+    MeetingLoadState,
     ParticipationRole,
     Space,
     SpaceCitizen,
@@ -23,6 +24,38 @@ from chantiers.models import (
 )
 from organisations.models import Citizen, Organisation
 from plans.models import Plan
+from plans.versions import alliance_plans_written
+
+# ---------------------------------------------------------------- what a write of the spaces changes
+
+
+def meeting_loads_invalidate(alliances: list[int] | None = None) -> None:
+    """One UPDATE: the next read of these alliances' hyperconcertation figures (`MeetingLoad`) builds them again (and
+    a build running now will not stamp them). None: every alliance's (a load of data, the admin's bulk actions)."""
+    states = MeetingLoadState.objects.all()
+    if alliances is not None:
+        states = states.filter(alliance_id__in=alliances)
+    states.update(version=F("version") + 1)
+
+
+def spaces_written(*, alliance_id: int | None = None, space: Space | None = None, meeting: Meeting | None = None):
+    """A write to an alliance's spaces, seats, meetings, invitations or attendance (named by the alliance, a space or
+    a meeting): its hyperconcertation figures are stale, and its plans' figures move their version (plans.versions:
+    the theme pages and the bilan count spaces, seats and meetings). Explicit, in every service that writes them; no
+    signal. The alliance is read from the rows loaded with `space` or `meeting` (no query), else in one query."""
+    if alliance_id is None:
+        alliance_id = _alliance_of(space=space, meeting=meeting)
+    meeting_loads_invalidate([alliance_id])
+    alliance_plans_written(alliance_id)
+
+
+def _alliance_of(*, space: Space | None = None, meeting: Meeting | None = None) -> int | None:
+    if meeting is not None and Meeting._meta.get_field("space").is_cached(meeting):
+        space = meeting.space
+    if space is not None:
+        return space.alliance_id
+    return Space.objects.filter(pk=meeting.space_id).values_list("alliance_id", flat=True).first()
+
 
 # ---------------------------------------------------------------- concertation spaces
 
@@ -44,6 +77,7 @@ def space_create(*, by=None, themes, lead_organisation=None, alliance=None, **fi
     space.themes.set(themes)
     if lead_organisation is not None:
         space_seat_organisation(space=space, organisation=lead_organisation, role=ParticipationRole.LEAD)
+    spaces_written(space=space)
     return space
 
 
@@ -58,6 +92,7 @@ def space_update(*, space: Space, themes=None, **fields) -> Space:
     lead = space.lead_organisation
     if lead is not None and not space.memberships.current().filter(organisation=lead).exists():
         space_seat_organisation(space=space, organisation=lead, role=ParticipationRole.LEAD)
+    spaces_written(space=space)
     return space
 
 
@@ -69,6 +104,7 @@ def space_archive(*, space: Space, on: datetime.date | None = None) -> Space:
     space.status = Space.Status.ARCHIVED
     space.archived_on = on or timezone.localdate()
     space.save(update_fields=["status", "archived_on"])
+    spaces_written(space=space)
     return space
 
 
@@ -77,6 +113,7 @@ def space_restore(*, space: Space) -> Space:
     space.status = Space.Status.ACTIVE
     space.archived_on = None
     space.save(update_fields=["status", "archived_on"])
+    spaces_written(space=space)
     return space
 
 
@@ -85,6 +122,7 @@ def space_themes_add(*, space: Space, themes) -> Space:
     """Link the space to more themes (the next plan's themes it carries on): its links to earlier themes stay, so
     a closed plan's pages still list it."""
     space.themes.add(*themes)
+    spaces_written(space=space)
     return space
 
 
@@ -92,6 +130,7 @@ def _seat(model, *, space, role, joined_on, **who):
     seat = model(space=space, role=role, joined_on=joined_on or timezone.localdate(), **who)
     seat.full_clean()
     seat.save()
+    spaces_written(space=space)
     return seat
 
 
@@ -121,6 +160,7 @@ def space_unseat(*, seat: SpaceMembership | SpaceCitizen, left_on=None):
     seat.left_on = left_on or timezone.localdate()
     seat.full_clean()
     seat.save(update_fields=["left_on"])
+    spaces_written(space=seat.space)
     return seat
 
 
@@ -183,6 +223,7 @@ def meeting_schedule(*, space: Space, invite_members: bool = True, extra_organis
         [Invitation(meeting=meeting, organisation=org) for org in organisations]
         + [Invitation(meeting=meeting, citizen=citizen) for citizen in citizens]
     )
+    spaces_written(space=space)
     return meeting
 
 
@@ -192,6 +233,7 @@ def meeting_update(*, meeting: Meeting, **fields) -> Meeting:
         setattr(meeting, name, value)
     meeting.full_clean()
     meeting.save()
+    spaces_written(meeting=meeting)
     return meeting
 
 
@@ -212,7 +254,9 @@ def attendance_record(*, meeting: Meeting, users=(), citizens=(), organisations=
         rows.append(Attendance(meeting=meeting, user=user, organisation_id=org_id))
     rows += [Attendance(meeting=meeting, citizen=citizen) for citizen in citizens]
     rows += [Attendance(meeting=meeting, organisation=org) for org in organisations if org.pk not in represented]
-    return Attendance.objects.bulk_create(rows)
+    attendances = Attendance.objects.bulk_create(rows)
+    spaces_written(meeting=meeting)
+    return attendances
 
 
 @transaction.atomic
@@ -225,6 +269,7 @@ def decision_record(*, meeting: Meeting, text: str, follow_ups=()) -> Decision:
         follow_up = FollowUp(decision=decision, **data)
         follow_up.full_clean()
         follow_up.save()
+    alliance_plans_written(_alliance_of(meeting=meeting))  # the bilan lists the meetings' decisions
     return decision
 
 

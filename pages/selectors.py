@@ -29,11 +29,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from asis.kept import Version, current_version, kept
+from asis.figures_cache import cached
 from budget.models import Commitment, FundingSource
 from chantiers.models import Meeting, Space, SpaceCitizen, SpaceMembership
 from figures import selectors as kept_totals
 from plans.models import Plan, PlanYear, Theme
+from plans.versions import plans_versions, version_of, version_subquery
 from projects.models import (
     PUBLIC_STATUSES,
     ActionProject,
@@ -165,10 +166,10 @@ def visitor(user) -> tuple:
 
 def overview_plans():
     """The plans as the home page reads its plan (the view picks the request's one among them, plans.access): in
-    1 query with its data version (asis.kept) + 3 prefetches (years, principles, mobilisation activities)."""
+    1 query with its figures' version (plans.versions) + 3 prefetches (years, principles, mobilisation activities)."""
     return (
         Plan.objects.select_related("alliance__coordinating_organisation")
-        .annotate(data_version=Version())
+        .annotate(figures_version=version_subquery())
         .prefetch_related("years", "principles", "mobilisation_activities")
     )
 
@@ -177,10 +178,11 @@ def plan_overview(user, plan) -> dict:
     """Everything the home page shows of `plan` (read from `overview_plans`; None: no plan yet), in a fixed number
     of queries whatever the data size: each theme shows its first spaces and projects (HOME_SPACES_SHOWN,
     HOME_PROJECTS_SHOWN) with how many there are in all, and its money is summed by the database. What is read
-    after the plan is kept for the data version (asis.kept) and this kind of visitor, until the next write."""
+    after the plan is cached under the plan's version (asis.figures_cache) for this kind of visitor, until the next
+    write to the plan."""
     if plan is None:
         return {"plan": None}
-    figures = kept("home", plan.data_version, (plan.pk, visitor(user)), lambda: _overview(user, plan))
+    figures = cached("home", version_of(plan), (plan.pk, visitor(user)), lambda: _overview(user, plan))
     return {**figures, "plan": plan}
 
 
@@ -242,6 +244,11 @@ class KnownCountPaginator(Paginator):
     def count(self) -> int:
         return self._known_count
 
+    def __getstate__(self):
+        """Cached with its page (asis.figures_cache pickles it): the page's rows are read and the count known, so the
+        queryset they came from is left out (pickling a queryset would read every one of its rows)."""
+        return {**self.__dict__, "object_list": (), "count": self._known_count}
+
 
 def _status_order() -> Case:
     """A project's status as its rank in ProjectStatus (the order of the review path), for ORDER BY."""
@@ -253,12 +260,12 @@ def _status_order() -> Case:
 
 
 def theme_detail(user, slug: str, *, plans, scope: tuple, space_page=None, project_page=None) -> dict | None:
-    """`_theme_detail`, kept for the data version (asis.kept, 1 query), the `scope` the `plans` are (for instance
-    the alliance's pk and the plan its address names: two alliances may both have a theme of this slug) and this
-    kind of visitor until the next write."""
-    figures = kept(
+    """`_theme_detail`, cached under the versions of the `plans` it may read (plans.versions, 1 query), the `scope`
+    the `plans` are (for instance the alliance's pk and the plan its address names: two alliances may both have a
+    theme of this slug) and this kind of visitor, until the next write to one of these plans."""
+    figures = cached(
         "theme",
-        current_version(alliance=scope[0] if scope else None),
+        plans_versions(plans),
         (*scope, slug, space_page, project_page, visitor(user)),
         lambda: _theme_detail(user, slug, plans=plans, space_page=space_page, project_page=project_page),
     )
@@ -421,11 +428,11 @@ def _project_runs(project: ActionProject, year: PlanYear) -> bool:
 
 def timeline_plans():
     """The plans as the timeline reads its plan (the view picks the request's one among them, plans.access): in
-    1 query with its data version (asis.kept) + 1 its years."""
+    1 query with its figures' version (plans.versions) + 1 its years."""
     return (
         Plan.objects.select_related("alliance__coordinating_organisation")
         .prefetch_related("years")
-        .annotate(data_version=Version())
+        .annotate(figures_version=version_subquery())
     )
 
 
@@ -435,8 +442,8 @@ def plan_timeline(user, plan) -> dict:
     and in total."""
     if plan is None:
         return {"plan": None}
-    # What is read after the plan is kept for the data version and this kind of visitor, until the next write.
-    return {**kept("plan", plan.data_version, (plan.pk, visitor(user)), lambda: _timeline(user, plan)), "plan": plan}
+    # What is read after the plan is cached under its version for this kind of visitor, until the next write to it.
+    return {**cached("plan", version_of(plan), (plan.pk, visitor(user)), lambda: _timeline(user, plan)), "plan": plan}
 
 
 def _timeline(user, plan) -> dict:

@@ -2,6 +2,43 @@ from django.contrib import admin
 
 from asis.admin import ModelAdmin, TabularInline
 from plans.models import MobilisationActivity, Objective, Plan, PlanAction, PlanYear, Principle, Theme
+from plans.versions import plan_written
+
+
+class PlanFiguresAdmin:
+    """ModelAdmin mixin for a model that a plan's figures show: a save through the admin (with its inlines) or a
+    deletion moves the version of the plans it is part of (plans.versions), as the services do; the admin's own
+    writes go around the services. `figures_written(obj)` says which plans (each model's admin defines it)."""
+
+    def figures_written(self, obj) -> None:  # pragma: no cover - defined by each admin
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        if change:  # the plans it was part of too (the admin may move a row to another plan or space)
+            before = type(obj)._default_manager.filter(pk=obj.pk).first()
+            if before is not None:
+                self.figures_written(before)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self.figures_written(form.instance)
+
+    def delete_model(self, request, obj):
+        self.figures_written(obj)  # while its links are there (the version moves once the deletion commits)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.figures_written(obj)
+        super().delete_queryset(request, queryset)
+
+
+class OfPlanAdmin(PlanFiguresAdmin):
+    """A row with a `plan` (its plan's figures show it)."""
+
+    def figures_written(self, obj) -> None:
+        plan_written(obj.plan_id)
 
 
 class PlanYearInline(TabularInline):
@@ -15,7 +52,7 @@ class PrincipleInline(TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(ModelAdmin):
+class PlanAdmin(PlanFiguresAdmin, ModelAdmin):
     list_display = ["title", "alliance", "status", "start_date"]
     list_select_related = ["alliance"]
     list_filter = ["status"]
@@ -23,16 +60,19 @@ class PlanAdmin(ModelAdmin):
     autocomplete_fields = ["alliance"]
     inlines = [PlanYearInline, PrincipleInline]
 
+    def figures_written(self, obj) -> None:
+        plan_written(obj.pk)
+
 
 @admin.register(PlanYear)
-class PlanYearAdmin(ModelAdmin):
+class PlanYearAdmin(OfPlanAdmin, ModelAdmin):
     list_display = ["__str__", "plan", "number", "start_date", "end_date"]
     list_select_related = ["plan"]
     search_fields = ["plan__title"]
 
 
 @admin.register(MobilisationActivity)
-class MobilisationActivityAdmin(ModelAdmin):
+class MobilisationActivityAdmin(OfPlanAdmin, ModelAdmin):
     list_display = ["title", "plan", "period_start", "period_end", "held_on", "participants"]
     list_select_related = ["plan"]
     search_fields = ["title"]
@@ -44,7 +84,7 @@ class ObjectiveInline(TabularInline):
 
 
 @admin.register(Theme)
-class ThemeAdmin(ModelAdmin):
+class ThemeAdmin(OfPlanAdmin, ModelAdmin):
     list_display = ["order", "name", "plan"]
     list_display_links = ["name"]
     list_select_related = ["plan"]
@@ -62,12 +102,15 @@ class PlanActionInline(TabularInline):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(ModelAdmin):
+class ObjectiveAdmin(PlanFiguresAdmin, ModelAdmin):
     list_display = ["title", "theme", "order"]
     list_select_related = ["theme"]
     list_filter = ["theme"]
     search_fields = ["title"]
     inlines = [PlanActionInline]
+
+    def figures_written(self, obj) -> None:
+        plan_written(Theme.objects.filter(pk=obj.theme_id).values_list("plan_id", flat=True).first())
 
 
 @admin.register(PlanAction)
@@ -79,7 +122,7 @@ class PlanActionAdmin(ModelAdmin):
 
 
 @admin.register(Principle)
-class PrincipleAdmin(ModelAdmin):
+class PrincipleAdmin(OfPlanAdmin, ModelAdmin):
     list_display = ["number", "text", "plan"]
     list_select_related = ["plan"]
     search_fields = ["text"]

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class PlansConfig(AppConfig):
     name = "plans"
     verbose_name = _("Le plan")
+
+    def ready(self):
+        from asis.signals import database_restored
+        from plans import versions
+
+        database_restored.connect(versions.database_restored, dispatch_uid="plans.versions.database_restored")

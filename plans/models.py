@@ -342,3 +342,20 @@ class PlanAction(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class PlanVersion(models.Model):
+    """The version of a plan's figures (`plans.versions`): moved by every service that writes what a plan-wide figure
+    or the bilan shows, once its transaction commits. The figures built on demand (asis.figures_cache) are cached
+    under it: a new version, and the next reader builds them again. A plan without a row is at version 0."""
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    version = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        db_table = "plans_planversion"
+        verbose_name = _("version des chiffres d'un plan")
+        verbose_name_plural = _("versions des chiffres des plans")
+
+    def __str__(self):
+        return f"{self.plan_id}: {self.version}"

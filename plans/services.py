@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from plans.models import Plan, PlanYear
+from plans.versions import plan_written
 
 
 @transaction.atomic
@@ -16,6 +17,7 @@ def plan_years_ensure(*, plan: Plan, count: int = 3) -> list[PlanYear]:
             plan=plan, number=number, defaults={"start_date": start, "end_date": end}
         )
         years.append(year)
+    plan_written(plan.pk)
     return years
 
 
@@ -25,4 +27,5 @@ def plan_threshold_update(*, plan: Plan, threshold: int) -> Plan:
     plan.meeting_threshold_per_month = threshold
     plan.full_clean()
     plan.save(update_fields=["meeting_threshold_per_month"])
+    plan_written(plan.pk)
     return plan

@@ -11,6 +11,7 @@ from asis.admin import (
     TabularInline,
 )
 from asis.forms import LONG_TEXT_MAX_LENGTH, FreeTextField, bounded_texts
+from plans.admin import PlanFiguresAdmin
 from projects.models import (
     ActionProject,
     BoardDecision,
@@ -31,6 +32,16 @@ from projects.models import (
     ReviewScore,
 )
 from projects.services import status as status_services
+from projects.services._common import project_plan_written
+
+
+class ProjectFiguresAdmin(PlanFiguresAdmin):
+    """A project or one of its rows that the figures show: a save through the admin moves its plan's version."""
+
+    def figures_written(self, obj) -> None:
+        if isinstance(obj, IndicatorValue):
+            obj = obj.report
+        project_plan_written(obj if isinstance(obj, ActionProject) else obj.project)
 
 
 class ProjectPartnerInline(TabularInline):
@@ -95,7 +106,7 @@ class ActionProjectChangeForm(forms.ModelForm):
 
 
 @admin.register(ActionProject)
-class ActionProjectAdmin(SimpleHistoryAdmin, ModelAdmin):
+class ActionProjectAdmin(ProjectFiguresAdmin, SimpleHistoryAdmin, ModelAdmin):
     """Projects. The status is changed only through the review process (a service), which keeps the history."""
 
     list_display = ["title", "lead", "theme", "status", "amount_requested", "is_demo"]
@@ -158,7 +169,7 @@ class IndicatorValueInline(TabularInline):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(SimpleHistoryAdmin, ModelAdmin):
+class ProgressReportAdmin(ProjectFiguresAdmin, SimpleHistoryAdmin, ModelAdmin):
     list_display = ["project", "period_start", "period_end", "percent_done", "people_reached", "is_final"]
     list_select_related = ["project"]
     list_filter = ["is_final"]
@@ -185,7 +196,7 @@ class ReportDraftAdmin(ModelAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ModelAdmin):
+class IndicatorAdmin(ProjectFiguresAdmin, ModelAdmin):
     list_display = ["name", "project", "unit", "target"]
     list_select_related = ["project"]
     search_fields = ["name", "project__title"]
@@ -193,7 +204,7 @@ class IndicatorAdmin(ModelAdmin):
 
 
 @admin.register(ProjectPartner)
-class ProjectPartnerAdmin(SimpleHistoryAdmin, ModelAdmin):
+class ProjectPartnerAdmin(ProjectFiguresAdmin, SimpleHistoryAdmin, ModelAdmin):
     list_display = ["organisation", "project", "contribution_kind", "contribution_value", "status"]
     list_select_related = ["organisation", "project"]
     list_filter = ["status", "contribution_kind"]
@@ -203,7 +214,7 @@ class ProjectPartnerAdmin(SimpleHistoryAdmin, ModelAdmin):
 
 
 @admin.register(OtherFunding)
-class OtherFundingAdmin(ModelAdmin):
+class OtherFundingAdmin(ProjectFiguresAdmin, ModelAdmin):
     list_display = ["source_name", "project", "kind", "amount", "confirmed"]
     list_select_related = ["project"]
     list_filter = ["kind", "confirmed"]
@@ -212,7 +223,7 @@ class OtherFundingAdmin(ModelAdmin):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(ModelAdmin):
+class IndicatorValueAdmin(ProjectFiguresAdmin, ModelAdmin):
     list_display = ["indicator", "report", "value"]
     list_select_related = ["indicator", "report__project"]
     search_fields = ["indicator__name", "report__project__title"]
@@ -220,7 +231,7 @@ class IndicatorValueAdmin(ModelAdmin):
 
 
 @admin.register(ProjectYearAmount)
-class ProjectYearAmountAdmin(ModelAdmin):
+class ProjectYearAmountAdmin(ProjectFiguresAdmin, ModelAdmin):
     """Requested amounts by plan year; the project's total is kept by the project services."""
 
     list_display = ["project", "plan_year", "amount"]

@@ -13,8 +13,9 @@ by this script.
 - Target 2 (flat time): a page's median server time at scale S is at most BENCH_MAX_RATIO (2) times its
   time at scale 1 and under BENCH_MAX_MS (150 ms), on each database; the PostgreSQL plans
   (`EXPLAIN (ANALYZE, BUFFERS)`) of the slowest statement of the three slowest pages are written out.
-  The sums of the home, theme, envelope and bilan pages are kept until the next write (asis.kept): the
-  table also gives, for information, each page's median just after a write, when they are built again.
+  The sums of the home, theme, envelope and bilan pages are cached until the next write to their plan
+  (asis.figures_cache): the table also gives, for information, each page's median just after a write, when they
+  are built again.
 - Target 3: /projets/ (coordinator) against the Django admin's change list of the same projects
   (superuser), both 25 a page, at scale S: ratio at most 1.0.
 - Target 4: the bilan's XLSX of the whole current plan (through its view, as Personnel) against

@@ -30,6 +30,7 @@ from chantiers.services import space_archive, space_themes_add
 from organisations.models import User
 from plans.models import Objective, Plan, PlanAction, Theme
 from plans.services import plan_years_ensure
+from plans.versions import plan_written
 from projects.services.continuation import project_continue
 from projects.services.review import criterion_create
 from succession.models import FrozenBilan, sha256
@@ -134,6 +135,7 @@ def plan_close(*, plan: Plan, closed_by: User, note: str = "") -> FrozenBilan:
     locked.save(update_fields=["status"])
     frozen.save()
     plan.status = locked.status
+    plan_written(locked.pk)  # its pages now serve the frozen bilan
     return frozen
 
 
@@ -484,6 +486,8 @@ def plan_next_start(
 
     kept = {role.pk for role in kept_roles}
     ended = [alliance_role_end(role=role, by=started_by, on=today) for pk, role in roles.items() if pk not in kept]
+    plan_written(plan.pk)  # the services above moved most of both plans' figures; the copies made here, the rest
+    plan_written(previous.pk)
 
     return NextStart(
         plan=plan,

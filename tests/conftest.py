@@ -8,6 +8,7 @@ from io import StringIO
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 
@@ -90,13 +91,25 @@ def _backups_in_a_temporary_folder(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def _kept_figures_start_cold():
-    """Each test starts with no kept figure (asis.kept): a rolled-back test leaves versions behind."""
-    from asis import kept
+def _figures_start_cold():
+    """Each test starts with no cached figure (asis.figures_cache): a rolled-back test leaves versions behind, which
+    the next test's plans (the same ids on SQLite) would find."""
+    from asis import figures_cache
 
-    kept.forget()
+    figures_cache.clear()
     yield
-    kept.forget()
+    figures_cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _french_first():
+    """Each test starts in French: the locale middleware activates the language of a request (English with the cookie)
+    and leaves it active in the thread, so a test after an English request read English labels (order-dependent)."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

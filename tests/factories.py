@@ -159,3 +159,14 @@ def make_deadline(project, *, kind="progress", due_on=datetime.date(2014, 9, 30)
     from projects.models import ReportDeadline
 
     return ReportDeadline.objects.create(project=project, kind=kind, due_on=due_on, **fields)
+
+
+def plan_writes_committed() -> None:
+    """As when the writes of a request commit: the plans they wrote move their figures' version (plans.versions). In
+    a test everything runs in one transaction that never commits, so until this is called the plans written are
+    read uncached (the writer's own transaction)."""
+    from plans import versions
+
+    hook = versions._open_writes("default")
+    if hook is not None:
+        hook()

@@ -1,5 +1,6 @@
 """Building a bilan: the projects a user may see in it, and `build_bilan`, one read of the three domain apps."""
 
+import dataclasses
 import datetime
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
@@ -14,7 +15,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from asis.kept import kept
+from asis.figures_cache import cached
 from bilan.selectors._common import PER_PAGE, SUM, ZERO, to_cents
 from bilan.selectors.bilan import Bilan, Filters, MoneyLine, Tally
 from bilan.selectors.figures import COMMITTED, latest_highlights, meetings_of, money_rows_of, rollups_of, tallies_of
@@ -278,8 +279,9 @@ def build_bilan(
 
 def bilan_page(*, version, user, page: int, **arguments) -> "Bilan":
     """The bilan of the page (`build_bilan`, lines of page `page`). Coordination, staff and the regional funder
-    all see the same bilan: theirs is kept for the data version (asis.kept), built again after any write. A
-    partner's, small and their own, is built each time."""
+    all see the same bilan: theirs is cached under the plan's version (asis.figures_cache, plans.versions), built
+    again after a write to the plan. A partner's, small and their own, is built each time. The cached bilan holds
+    its page's lines only (`lines_of` dropped: it reads the database, and `lines()` then gives the page's lines)."""
     if not (user.is_authenticated and user.reads_figures):
         return build_bilan(user=user, page=page, **arguments)
     key = (
@@ -292,4 +294,9 @@ def bilan_page(*, version, user, page: int, **arguments) -> "Bilan":
             for name in ("theme", "space", "organisation", "status")
         ),
     )
-    return kept("bilan", version, key, lambda: build_bilan(user=user, page=page, **arguments))
+    return cached(
+        "bilan",
+        version,
+        key,
+        lambda: dataclasses.replace(build_bilan(user=user, page=page, **arguments), lines_of=None),
+    )

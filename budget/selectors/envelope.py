@@ -17,12 +17,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from asis.kept import kept
+from asis.figures_cache import cached
 from budget.models import MONEY, Commitment, Disbursement, FundingSource
 from budget.selectors._common import ZERO, source_ids
 from budget.selectors.targets import plan_money
 from figures import selectors as kept_totals
 from plans.models import Theme
+from plans.versions import version_of
 from projects.models import FUNDABLE_STATUSES, PUBLIC_STATUSES, ActionProject, OtherFunding, ProjectPartner
 
 # Projects whose other funding counts in the leverage: accepted, under way or done.
@@ -141,16 +142,16 @@ def envelope_overview(plan) -> dict:
 
 def envelope_figures(plan, *, today: datetime.date | None = None) -> dict:
     """`envelope_overview` and `plan_money` together: what the envelope page sums over the whole plan.
-    Every visitor of the page (coordination and staff) sees the same figures: they are kept for the
-    plan's `data_version` (asis.kept) and built again after any write. A new dict each time (the
-    view adds its pages to it)."""
+    Every visitor of the page (coordination and staff) sees the same figures: they are cached under the plan's
+    version (`figures_version`, plans.versions) and built again after a write to the plan. A new dict each time
+    (the view adds its pages to it)."""
 
     def build():
         overview = envelope_overview(plan)
         overview.update(plan_money(plan, overview=overview, today=today))
         return overview
 
-    return dict(kept("envelope", getattr(plan, "data_version", None), (plan.pk, today), build))
+    return dict(cached("envelope", version_of(plan), (plan.pk, today), build))
 
 
 def _in_date_order(path: str):

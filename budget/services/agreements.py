@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from asis.money import ZERO
 from asis.templatetags.asis_format import format_money, long_date
 from budget.models import Agreement, Commitment, Disbursement, PlannedPayment
-from budget.services._common import positive
+from budget.services._common import commitment_plans_written, positive
 from budget.services.ledger import disbursement_create
 from projects.models import ActionProject, ProgressReport, ProjectStatus, ReportDeadline
 from projects.services.status import project_change_status
@@ -121,6 +121,7 @@ def planned_payment_add(
     )
     planned.full_clean()
     planned.save()
+    commitment_plans_written(planned.commitment_id)  # the envelope's forecast counts what is planned
     return planned
 
 
@@ -141,6 +142,7 @@ def planned_payment_cancel(*, planned: PlannedPayment, on: datetime.date, reason
     planned.full_clean()
     planned.save(update_fields=["cancelled_on", "cancel_reason"])
     caller.cancelled_on, caller.cancel_reason = planned.cancelled_on, planned.cancel_reason
+    commitment_plans_written(planned.commitment_id)
     return planned
 
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from asis.money import to_money
 from asis.templatetags.asis_format import format_money
 from budget.models import Commitment, CommitmentReduction, Disbursement, DisbursementCorrection, FundingSource
-from budget.services._common import positive
+from budget.services._common import commitment_plans_written, positive
 from figures import services as figures
 from plans.models import PlanYear
 from projects.models import ActionProject, ProjectStatus
@@ -116,6 +116,7 @@ def commitment_create(
     commitment.save()
     _figures_add(commitment, project, committed=amount, commitments=1, projects=int(first))
     source.refresh_from_db(fields=["committed_total", "disbursed_total"])
+    commitment_plans_written(commitment.pk)
     return commitment
 
 
@@ -153,6 +154,7 @@ def disbursement_create(
     disbursement.save()
     _figures_add(commitment, project, paid=amount)
     commitment.refresh_from_db(fields=["disbursed_total"])
+    commitment_plans_written(commitment.pk)
     return disbursement
 
 
@@ -205,6 +207,7 @@ def commitment_reduce(
     reduction.save()
     _figures_add(commitment, project, committed=-amount)
     commitment.refresh_from_db(fields=["reduced_total"])
+    commitment_plans_written(commitment.pk)
     return reduction
 
 
@@ -293,4 +296,5 @@ def disbursement_correct(
     correction.save()
     _figures_add(commitment, project, paid=delta)
     disbursement.refresh_from_db(fields=["correction_total"])
+    commitment_plans_written(disbursement.commitment_id)
     return correction

@@ -8,6 +8,7 @@ from django.db import transaction
 from budget.models import FundingSource
 from budget.services._common import positive
 from plans.models import Plan
+from plans.versions import plan_written
 
 
 @transaction.atomic
@@ -28,4 +29,5 @@ def funding_source_create(
     )
     source.full_clean()
     source.save()
+    plan_written(plan.pk)  # the envelope is the sum of the plan's sources
     return source

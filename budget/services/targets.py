@@ -15,6 +15,7 @@ from budget.models import BudgetTarget, FundingSource, TargetMove
 from budget.selectors.targets import target_current, year_uncommitted
 from budget.services._common import positive
 from plans.models import Plan, PlanYear, Theme
+from plans.versions import plan_written
 
 
 def _envelope(plan) -> Decimal:
@@ -80,6 +81,7 @@ def target_set(
     target = BudgetTarget(plan=plan, theme=theme, plan_year=plan_year, amount=amount, created_by=by)
     target.full_clean()
     target.save()
+    plan_written(plan.pk)
     return target
 
 
@@ -190,4 +192,5 @@ def target_move(
     )
     move.full_clean()
     move.save()
+    plan_written(source.plan_id)
     return move

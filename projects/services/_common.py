@@ -4,6 +4,8 @@ from collections import defaultdict
 
 from organisations.models import Membership
 from plans.models import Theme
+from plans.versions import plan_written
+from projects.models import ActionProject
 
 
 def organisation_recipients(org_ids) -> dict[int, list[str]]:
@@ -23,3 +25,12 @@ def organisation_recipients(org_ids) -> dict[int, list[str]]:
 def project_alliance_id(project) -> int:
     """The alliance of `project` (through its theme's plan), which its e-mails carry to the outbox. One query."""
     return Theme.objects.filter(pk=project.theme_id).values_list("plan__alliance_id", flat=True).get()
+
+
+def project_plan_written(project) -> None:
+    """What the project shows in its plan's figures changed (plans.versions): its plan's version moves once the
+    transaction commits. No query when the project's theme is read already, one otherwise."""
+    if ActionProject._meta.get_field("theme").is_cached(project):
+        plan_written(project.theme.plan_id)
+    else:
+        plan_written(Theme.objects.filter(pk=project.theme_id).values_list("plan_id", flat=True).first())

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from figures import services as figures
 from plans.models import Objective, PlanYear, Theme
+from plans.versions import plan_written
 from projects.models import (
     ActionProject,
     Indicator,
@@ -65,6 +66,7 @@ def project_continue(
     continuation.full_clean()
     continuation.save()
     figures.project_moved(project=continuation, before=None)  # counted in its theme of the next plan
+    plan_written(theme.plan_id)  # the new plan counts the continuation (the old plan's figures are unchanged)
     if requested:
         continuation.plan_years.set(requested)
         for year, amount in requested.items():

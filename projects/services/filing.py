@@ -23,7 +23,7 @@ from projects.models import (
     ProjectYearAmount,
 )
 from projects.selectors.filing import project_missing_for_submission
-from projects.services._common import organisation_recipients, project_alliance_id
+from projects.services._common import organisation_recipients, project_alliance_id, project_plan_written
 from projects.services.status import project_change_status
 
 
@@ -49,6 +49,7 @@ def project_create(
         comment=comment,
         changed_at=at or timezone.now(),
     )
+    project_plan_written(project)
     return project
 
 
@@ -91,6 +92,8 @@ def project_save_draft(
             .filter(pk=project.pk)
             .values_list("theme__plan_id", "theme_id", "status")[0]
         )
+        if "theme" in fields and fields["theme"].pk != project.theme_id:
+            project_plan_written(project)  # moved to another theme: what the plan it leaves shows changes too
         for name, value in fields.items():
             setattr(project, name, value)
         project.full_clean()
@@ -112,6 +115,7 @@ def project_save_draft(
         _replace_rows(Indicator, project, [{**row, "order": i} for i, row in enumerate(indicators, start=1)])
     if other_funding is not None:
         _replace_rows(OtherFunding, project, other_funding)
+    project_plan_written(project)
     return project
 
 
@@ -243,6 +247,7 @@ def project_partner_answer(*, partnership: ProjectPartner, by, accept: bool) -> 
     partnership.answered_at = timezone.now()
     partnership.full_clean()
     partnership.save()
+    project_plan_written(partnership.project)  # the bilan counts the partners who have not declined
     return partnership
 
 

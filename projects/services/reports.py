@@ -23,6 +23,7 @@ from projects.models import (
     ReportDraft,
 )
 from projects.selectors.reports import report_kinds_open
+from projects.services._common import project_plan_written
 from projects.services.status import project_change_status
 
 logger = logging.getLogger(__name__)
@@ -169,6 +170,7 @@ def report_create(
             project_change_status(
                 project=project, to_status=ProjectStatus.FINAL_REPORT, by=by, comment=_("Rapport final déposé.")
             )
+        project_plan_written(project)  # the bilan shows the report's progress, people reached and indicators
         return report
 
     return _stored_files_removed_on_error(save)

@@ -21,14 +21,17 @@ from django.db import connection
 from django.db.models import F
 from django.test import override_settings
 
-from asis import kept
 from asis.backup import database_summary
 from budget.models import Commitment, Disbursement
 from budget.services import ledger as ledger_services
 from organisations.models import User
+from plans.models import PlanVersion
 
 ROOT = Path(__file__).resolve().parents[2]
-VERSION = "import django; django.setup(); from asis import kept; print(kept.current_version())"
+VERSION = (
+    "import django, json; django.setup(); from plans.models import PlanVersion; "
+    "print(json.dumps(dict(PlanVersion.objects.values_list('plan_id', 'version'))))"
+)
 SUMMARY = "import django, json; django.setup(); from asis.backup import database_summary; print(json.dumps(database_summary()))"
 
 
@@ -117,7 +120,7 @@ def test_backup_then_restore_into_an_empty_database_gives_back_every_row_cent_an
     assert before["rows"]["chantiers_reportattachment"] >= 1 and len(files_before) >= 3
 
     backup = tmp_path / "asis-20260601-020000.tar.gz"
-    backup_version = kept.current_version()
+    backup_versions = {str(pk): version for pk, version in PlanVersion.objects.values_list("plan_id", "version")}
     call_command("backup", output=backup)
     assert backup.stat().st_size > 0
 
@@ -142,7 +145,7 @@ def test_backup_then_restore_into_an_empty_database_gives_back_every_row_cent_an
     refused = _run(["manage.py", "restore", str(backup)], target_database, restored_media, check=False)
     assert refused.returncode != 0
     assert "n'est pas vide" in refused.stderr and "FORCE=1" in refused.stderr
-    version = _run(["-c", VERSION], target_database, restored_media).stdout.strip()
+    versions = json.loads(_run(["-c", VERSION], target_database, restored_media).stdout)
     # Forced, it replaces both: a file changed since is put back, a file the backup did not have is removed.
     changed = next(name for name in files_before if name.endswith("octets.bin"))
     (restored_media / changed).write_bytes(b"abime")
@@ -150,13 +153,12 @@ def test_backup_then_restore_into_an_empty_database_gives_back_every_row_cent_an
     _run(["manage.py", "restore", str(backup), "--force"], target_database, restored_media)
     assert json.loads(_run(["-c", SUMMARY], target_database, restored_media).stdout) == before
     assert _files(restored_media) == files_before
-    # The kept figures' data version (asis.kept) is moved past the backup's and the replaced data's: a
-    # process still running can never read figures it kept before the restore.
-    assert _run(["-c", VERSION], target_database, restored_media).stdout.strip() not in (
-        version,
-        str(backup_version),
-        "None",
-    )
+    # Every plan's figures' version (plans.versions) is moved past the backup's and the replaced data's: a
+    # process still running can never read figures it cached before the restore.
+    restored_versions = json.loads(_run(["-c", VERSION], target_database, restored_media).stdout)
+    assert set(restored_versions) == set(versions) and versions
+    for plan, version in restored_versions.items():
+        assert version > versions[plan] and version > backup_versions.get(plan, 0)
 
 
 @pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from alliances.addresses import alliance_reverse
 from alliances.models import AllianceRole
-from asis import kept
+from asis import figures_cache
 from budget.models import Disbursement
 from budget.services.agreements import agreement_create, planned_payment_add, report_deadline_add
 from budget.services.ledger import disbursement_create
@@ -238,16 +238,16 @@ def _grow(plan, cast, theme, source, n):
 @pytest.mark.parametrize("name", PAGES)
 def test_sub_page_queries_do_not_grow_with_the_data(client, cast, plan, theme, money, name):
     """Intended to prevent an n+1 issue: 30 more projects, each granted, committed, paid, with its agreement, a
-    report and two planned payments, cost the page no query more (measured cold: the kept figures forgotten)."""
+    report and two planned payments, cost the page no query more (measured cold: the cached figures cleared)."""
     client.force_login(cast.coordinator)
-    kept.forget()
+    figures_cache.clear()
     with CaptureQueriesContext(connection) as small:
         assert client.get(reverse(name)).status_code == 200
     _grow(plan, cast, theme, money.source, 30)
-    kept.forget()
+    figures_cache.clear()
     with CaptureQueriesContext(connection) as large:
         response = client.get(reverse(name))
     assert response.status_code == 200
     assert len(large) == len(small), [q["sql"][:120] for q in large.captured_queries]
-    # session, user, roles, the alliance, the plan, the kept figures (9, cold) and the page's own queries
+    # session, user, roles, the alliance, the plan, the cached figures (9, cold) and the page's own queries
     assert len(large) <= {"budget:envelope": 16, "budget:commitments": 17, "budget:payments": 21}.get(name, 14)

@@ -59,7 +59,7 @@ def test_a_closed_plans_home_hides_the_coordinators_write_buttons(client, world)
 
 
 def test_two_alliances_themes_of_the_same_address_never_mix(client, world):
-    """Both alliances have a theme « emploi »: each alliance's address shows its own, also when kept (asis.kept)."""
+    """Both alliances have a theme « emploi »: each alliance's address shows its own, also when cached (asis.figures_cache)."""
     north, south = world.north, world.south
     for _again in range(2):
         for mine, theirs in ((north, south), (south, north)):

@@ -220,7 +220,7 @@ def _count(client, url):
 @pytest.mark.parametrize(
     "who, bound",
     [
-        # the data version (asis.kept), theme (with its counts and money), a page of spaces, their seats, projects
+        # the versions of the plans (plans.versions), theme (with its counts and money), a page of spaces, their seats, projects
         # counted by status, a page of projects, the latest reports, meetings held (8), the alliance of the address
         # (alliances.middleware, issue 17: 9)
         ("anonymous", 9),

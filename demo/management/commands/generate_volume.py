@@ -3,7 +3,9 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from chantiers.services import meeting_loads_invalidate
 from demo.volume import VolumeAlreadyGenerated, generate_volume
+from plans.versions import move_all
 
 
 class Command(BaseCommand):
@@ -46,6 +48,10 @@ class Command(BaseCommand):
             )
         except VolumeAlreadyGenerated as error:
             raise CommandError(str(error)) from error
+        # Rows written around the services (bulk_create): every plan's figures and every alliance's
+        # hyperconcertation figures are built again.
+        move_all()
+        meeting_loads_invalidate()
         summary = ", ".join(f"{value} {key}" for key, value in counts.items())
         self.stdout.write(
             self.style.SUCCESS(

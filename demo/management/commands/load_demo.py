@@ -2,7 +2,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from asis.templatetags.asis_format import format_money
 from budget.models import FundingSource
+from chantiers.services import meeting_loads_invalidate
 from demo.data import DEMO_PASSWORD, DemoRefused, demo_logins, load_demo_data
+from plans.versions import move_all
 
 
 class Command(BaseCommand):
@@ -18,6 +20,8 @@ class Command(BaseCommand):
             counts = load_demo_data()
         except DemoRefused as exc:
             raise CommandError(str(exc)) from exc
+        move_all()  # rows written around the services too: every plan's figures are built again
+        meeting_loads_invalidate()
 
         totals = FundingSource.objects.totals()
         done = "Données de démonstration chargées" if counts["created"] else "Données de démonstration déjà présentes"

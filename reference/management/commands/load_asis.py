@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from asis.templatetags.asis_format import format_money
 from budget.models import FundingSource
+from plans.versions import move_all
 from reference.data import load_reference_data
 
 
@@ -13,6 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         counts = load_reference_data()
+        move_all()  # the plan, its themes, sources and years written around the services: its figures are built again
         envelope = FundingSource.objects.totals()["envelope"]
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,6 +1,6 @@
-"""The bilan's PDF is built once for a state of the data (bilan.documents.kept_pdf, asis.kept): asked again, it is
-served as kept, without building it again; any write that changes the data (a commitment, a payment) builds it
-anew; a partner's PDF is never another reader's."""
+"""The bilan's PDF is built once for a state of the plan's data (bilan.documents.cached_pdf, asis.figures_cache): asked
+again, it is served from the cache, without building it again; any write that changes the plan's data (a commitment,
+a payment) builds it anew; a partner's PDF is never another reader's."""
 
 import datetime
 import io
@@ -47,13 +47,14 @@ def funded(cast, plan, theme):
     return source, project
 
 
-def test_asked_again_the_pdf_is_served_as_kept_without_building_it_again(
+def test_asked_again_the_pdf_is_served_from_the_cache_without_building_it_again(
     client, cast, funded, builds, django_assert_max_num_queries
 ):
+    f.plan_writes_committed()
     client.force_login(cast.staff)
     first = text_of(client.get(reverse("bilan:bilan-pdf"), YEAR))
     assert "1 000,25 $" in first and len(builds) == 1
-    with django_assert_max_num_queries(6):  # the session, the user, the plan with the data version: no bilan read
+    with django_assert_max_num_queries(6):  # the session, the user, the plan with its version: no bilan read
         second = text_of(client.get(reverse("bilan:bilan-pdf"), YEAR))
     assert second == first and len(builds) == 1
     # the coordination reads the same figures: the same PDF
@@ -63,6 +64,7 @@ def test_asked_again_the_pdf_is_served_as_kept_without_building_it_again(
 
 def test_a_write_that_changes_the_data_builds_the_pdf_anew(client, cast, plan, funded, builds):
     source, project = funded
+    f.plan_writes_committed()
     client.force_login(cast.staff)
     assert "1 000,25 $" in text_of(client.get(reverse("bilan:bilan-pdf"), YEAR))
     f.commit(source=source, project=project, amount=Decimal("499.50"), year=f.plan_year(plan, 2))

@@ -1,0 +1,153 @@
+"""asis.figures_cache: a figure is built once per version and scope, with LocMem (each process) and with Redis (shared
+by every process and server, REDIS_URL); after a write, one request builds the new version while the others serve the
+previous one or wait for it: never eight builds at once."""
+
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+
+import pytest
+
+from asis import figures_cache
+
+BACKENDS = ["locmem", "redis"]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """A redis-server of the tests' own (Debian's), on a free port, nothing saved to disk. Skipped without it, unless
+    REQUIRE_REDIS=1 (CI)."""
+    server = shutil.which("redis-server")
+    try:
+        import redis  # noqa: F401  (Django's Redis backend needs it)
+    except ImportError:
+        server = None
+    if server is None:
+        if os.environ.get("REQUIRE_REDIS") == "1":
+            pytest.fail("REQUIRE_REDIS=1 but redis-server or the redis package is missing")
+        pytest.skip("redis-server or the redis package is missing (REQUIRE_REDIS=1 makes it an error)")
+    port = _free_port()
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request, settings):
+    if request.param == "redis":
+        settings.CACHES = {
+            **settings.CACHES,
+            "figures": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": request.getfixturevalue("redis_url"),
+                "KEY_PREFIX": f"test-{os.getpid()}",
+            },
+        }
+    figures_cache.clear()
+    yield request.param
+    figures_cache.clear()
+
+
+class Builds:
+    """A build that counts its runs and takes `seconds`."""
+
+    def __init__(self, value, seconds=0.0):
+        self.value, self.seconds, self.runs = value, seconds, 0
+        self.lock = threading.Lock()
+
+    def __call__(self):
+        with self.lock:
+            self.runs += 1
+        time.sleep(self.seconds)
+        return self.value
+
+
+def test_a_figure_is_built_once_per_version_and_scope(backend):
+    first = Builds({"committed": "1250.50", "themes": [("Emploi", 3)]})
+    assert figures_cache.cached("home", 1, (7, "coordination"), first) == first.value
+    assert figures_cache.cached("home", 1, (7, "coordination"), first) == first.value
+    assert first.runs == 1
+    other_scope = Builds({"committed": "0.00"})
+    assert figures_cache.cached("home", 1, (8, "coordination"), other_scope) == other_scope.value
+    after_write = Builds({"committed": "2500.00"})
+    assert figures_cache.cached("home", 2, (7, "coordination"), after_write) == after_write.value
+    assert (first.runs, other_scope.runs, after_write.runs) == (1, 1, 1)
+
+
+def test_without_a_version_the_figure_is_built_each_time_and_not_cached(backend):
+    build = Builds("frais")
+    figures_cache.cached("bilan", None, (1,), build)
+    figures_cache.cached("bilan", None, (1,), build)
+    assert build.runs == 2
+
+
+def test_a_reader_gets_its_own_copy(backend):
+    """No reader shares an object with another (the old in-process cache handed out the same instances)."""
+    build = Builds({"rows": [1, 2]})
+    mine = figures_cache.cached("envelope", 1, (1,), build)
+    mine["rows"].append(3)
+    assert figures_cache.cached("envelope", 1, (1,), build) == {"rows": [1, 2]}
+
+
+def _ask(readers: int, version, build) -> list:
+    results, threads = [None] * readers, []
+
+    def read(i):
+        results[i] = figures_cache.cached("bilan", version, (3, "2014-2015"), build)
+
+    for i in range(readers):
+        threads.append(threading.Thread(target=read, args=(i,)))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+def test_eight_readers_of_a_missing_figure_wait_for_one_build(backend):
+    build = Builds("bilan v1", seconds=0.5)
+    assert _ask(8, 1, build) == ["bilan v1"] * 8
+    assert build.runs == 1
+
+
+def test_after_a_write_the_others_serve_the_previous_version_while_one_builds(backend):
+    figures_cache.cached("bilan", 1, (3, "2014-2015"), Builds("bilan v1"))
+    build = Builds("bilan v2", seconds=1.0)
+    started = time.monotonic()
+    results = _ask(8, 2, build)
+    assert build.runs == 1
+    assert results.count("bilan v2") == 1 and results.count("bilan v1") == 7
+    assert time.monotonic() - started < 5
+    assert figures_cache.cached("bilan", 2, (3, "2014-2015"), Builds("jamais")) == "bilan v2"
+
+
+def test_a_reader_waits_for_a_builder_only_briefly(backend, monkeypatch):
+    """A builder that died holds its lock until it expires: a reader with nothing to serve builds after a few
+    seconds instead of hanging."""
+    monkeypatch.setattr(figures_cache, "WAIT_SECONDS", 0.3)
+    scope = figures_cache._scope("bilan", (4,))
+    figures_cache._cache().add(f"{scope}:1:lock", 1, timeout=60)
+    build = Builds("construit quand même")
+    assert figures_cache.cached("bilan", 1, (4,), build) == "construit quand même"
+    assert build.runs == 1
