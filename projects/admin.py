@@ -11,6 +11,7 @@ from asis.admin import (
     TabularInline,
 )
 from asis.forms import LONG_TEXT_MAX_LENGTH, FreeTextField, bounded_texts
+from figures import services as figures
 from plans.admin import PlanFiguresAdmin
 from projects.models import (
     ActionProject,
@@ -127,7 +128,18 @@ class ActionProjectAdmin(ProjectFiguresAdmin, SimpleHistoryAdmin, ModelAdmin):
         return ["status", "amount_requested", "continues"] if obj else ["amount_requested", "continues"]
 
     def save_model(self, request, obj, form, change):
+        # The plan's kept totals (figures) follow a project added here or moved to another theme, as through the
+        # services: the row as it was, locked (the admin's change view runs in a transaction), then the move.
+        before = (
+            ActionProject.objects.select_for_update()
+            .filter(pk=obj.pk)
+            .values_list("theme__plan_id", "theme_id", "status")
+            .first()
+            if change
+            else None
+        )
         super().save_model(request, obj, form, change)
+        figures.project_moved(project=obj, before=before)
         if not change:
             # A new project starts its history with its first status.
             ProjectStatusChange.objects.create(

@@ -106,3 +106,27 @@ def test_check_figures_fails_on_a_changed_row_and_fix_rewrites_it(money, theme):
     call_command("check_figures", "--fix", stdout=StringIO())
     assert_figures_kept()
     assert PlanMoney.objects.get(theme=theme).committed == Decimal("3000.00")
+
+
+@pytest.mark.parametrize("change", [False, True], ids=["added", "moved-to-another-theme"])
+def test_a_project_added_or_moved_in_the_admin_keeps_the_totals(money, plan, cast, rf, change):
+    """The admin is a support tool: a project it adds, or moves to another theme with its money, is counted where it
+    now is, as through the services."""
+    from types import SimpleNamespace
+
+    from django.contrib.admin.sites import site
+
+    from projects.models import ActionProject
+
+    admin = site._registry[ActionProject]
+    request = rf.post("/")
+    request.user = cast.coordinator
+    other = f.make_theme(plan, name="Autre enjeu", slug="autre")
+    if change:
+        project = money[1]
+        project.theme = other
+    else:
+        project = ActionProject(lead=cast.org_b, theme=other, title="Ajouté dans l'administration")
+    admin.save_model(request, project, SimpleNamespace(cleaned_data={}), change=change)
+    assert_figures_kept()
+    assert ThemeProjects.objects.filter(theme=other).get().projects == 1
