@@ -34,6 +34,10 @@ BASE = "68d945637749da46ac581f664e0f775c3c2db827"
 # (`db_table`), so this stays empty unless a move says otherwise here.
 RENAMED: dict[str, str] = {}
 
+# Tables the current migrations drop on purpose, being no data: the versions of the kept figures (asis/0004, issue 18:
+# the figures cache is keyed by each plan's version, plans.PlanVersion, instead).
+DROPPED = {"asis_keptversion", "asis_allianceversion"}
+
 # Tables the current migrations may add rows to: the migrations' own record, and the content types
 # and permissions Django creates for new models after migrating.
 MAY_GROW = {"django_migrations", "django_content_type", "auth_permission", "auth_group_permissions"}
@@ -201,12 +205,13 @@ def test_a_database_made_by_the_base_migrates_forward_with_every_row(tmp_path, s
     grants_after = _tagged(_manage(REPO, env, "shell", "-c", LIST_GRANTS), "GRANTS")
 
     assert before["budget_commitment"] > 0 and before["chantiers_actionproject"] > 0, "the demo was not loaded"
-    lost_tables = [table for table in before if RENAMED.get(table, table) not in after]
+    lost_tables = [table for table in before if RENAMED.get(table, table) not in after and table not in DROPPED]
     assert lost_tables == [], f"tables of {BASE[:7]} missing after the migration: {lost_tables}"
     changed = {
         table: (count, after[RENAMED.get(table, table)])
         for table, count in before.items()
-        if after[RENAMED.get(table, table)] != count
+        if table not in DROPPED
+        and after[RENAMED.get(table, table)] != count
         and not (table in MAY_GROW and after[RENAMED.get(table, table)] > count)
         and not (table in MAY_SHRINK and after[RENAMED.get(table, table)] < count)
     }

@@ -25,6 +25,8 @@ def snapshot():
     rows = {}
     for app_label in ("organisations", "alliances", "privacy", "plans", "chantiers", "projects", "budget"):
         for model in apps.get_app_config(app_label).get_models():
+            if model._meta.label == "plans.PlanVersion":
+                continue  # moved by every load (plans.versions.move_all), so that no cached figure outlives it
             fields = [f.attname for f in model._meta.concrete_fields if f.attname not in ("updated_at",)]
             rows[model._meta.label] = sorted(model.objects.values_list(*fields), key=repr)
     return rows
