@@ -335,7 +335,8 @@ def test_what_one_server_writes_the_other_shows_at_once(servers):
         """The same pages built now by a third process that has cached nothing (a dummy cache)."""
         client, shown = Client(), {}
         client.force_login(User.objects.get(username="coordination"))
-        with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}):
+        dummy = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+        with override_settings(CACHES={"default": dummy, "figures": dummy}):  # built from the rows, nothing cached
             for name, path in pages.items():
                 response = (Client() if name == "open-data" else client).get(path, HTTP_X_FORWARDED_PROTO="https")
                 shown[name] = figures(response.content.decode())
