@@ -11,11 +11,19 @@ No stampede after a write: when the entry of the current version is missing, one
 lock, `cache.add`) while the others serve the entry of the previous version if there is one (a « latest » pointer per
 figure and scope), else wait for the builder a few seconds, then build themselves. A value is pickled by every
 backend: plain data only (no queryset, no live model instance shared between requests).
+
+Except for the writer: whoever has just written must see their write, not the figures of before it. A request that
+moved a plan's version (`note_write`, from plans.versions once its transaction committed) marks its session
+(asis.middleware.WritersSeeTheirWritesMiddleware); for WRITER_SECONDS after, that session's requests never get the
+previous version: they wait for the builder, or build.
 """
 
+import contextvars
 import hashlib
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 from django.core.cache import caches
 from django.utils import timezone, translation
@@ -24,7 +32,42 @@ ALIAS = "figures"
 LOCK_SECONDS = 180  # longer than the longest build (the PDF of a large plan): a builder that died frees it then
 WAIT_SECONDS = 5.0  # how long a reader with nothing to serve waits for another's build before building itself
 POLL_SECONDS = 0.05
+WRITER_SECONDS = 60  # how long after their write a person's requests get current figures only (the redirect, a reload)
 _MISSING = object()
+
+
+@dataclass
+class _Request:
+    current_only: bool = False  # this request's person wrote a moment ago: no previous version for them
+    wrote: bool = False  # this request moved a plan's version
+
+
+_request = contextvars.ContextVar("figures_request", default=None)
+
+
+@contextmanager
+def request_scope(*, current_only: bool = False):
+    """The figures' view of one request (asis.middleware.WritersSeeTheirWritesMiddleware): yields its `_Request`,
+    whose `wrote` tells the middleware to mark the session."""
+    state = _Request(current_only=current_only)
+    token = _request.set(state)
+    try:
+        yield state
+    finally:
+        _request.reset(token)
+
+
+def note_write() -> None:
+    """A plan's version moved in this request (plans.versions, after the commit): its person gets current figures
+    from now on (outside a request, a command's or the worker's write: nothing to note)."""
+    state = _request.get()
+    if state is not None:
+        state.wrote = True
+
+
+def _current_only() -> bool:
+    state = _request.get()
+    return state is not None and state.current_only
 
 
 def _cache():
@@ -61,7 +104,7 @@ def cached(name: str, version, key: tuple, build: Callable, *, timeout: int | No
                 return _build(cache, scope, version, entry, build, timeout)
             finally:
                 cache.delete(f"{entry}:lock")
-        previous = _previous(cache, scope, entry)
+        previous = _MISSING if _current_only() else _previous(cache, scope, entry)
         if previous is not _MISSING:
             return previous  # another request builds the current version: the previous one meanwhile
         time.sleep(POLL_SECONDS)

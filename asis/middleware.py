@@ -6,7 +6,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import empty
 
-from asis import logs
+from asis import figures_cache, logs
 
 request_log = logging.getLogger("asis.request")
 
@@ -53,6 +53,28 @@ def _user_id(request):
     if user is None or getattr(user, "_wrapped", None) is empty:
         return None
     return user.pk if user.is_authenticated else None
+
+
+class WritersSeeTheirWritesMiddleware:
+    """Whoever has just written sees their write: a request that moved a plan's figures version marks its session
+    with the time, and for WRITER_SECONDS after, that session's requests read current figures only (never the
+    previous version another request is rebuilding: asis.figures_cache). After SessionMiddleware. A session that
+    exists anyway (signed in) is read; an anonymous visitor without one costs nothing."""
+
+    SESSION_KEY = "figures_wrote_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        wrote_at = session.get(self.SESSION_KEY) if session is not None and session.session_key else None
+        recent = wrote_at is not None and 0 <= time.time() - wrote_at < figures_cache.WRITER_SECONDS
+        with figures_cache.request_scope(current_only=recent) as state:
+            response = self.get_response(request)
+        if state.wrote and session is not None:
+            session[self.SESSION_KEY] = time.time()
+        return response
 
 
 class ContentSecurityPolicyMiddleware:

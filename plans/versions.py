@@ -13,14 +13,20 @@ and `plan_version` give None): what it built from rows not yet committed must no
 Reading the version costs no query of its own on a plan query: `with_version()` annotates it.
 """
 
+import logging
 import time
 import weakref
 
-from django.db import connections, transaction
+from django.db import DatabaseError, connections, transaction
 from django.db.models import OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from asis import figures_cache
 from plans.models import Plan, PlanVersion
+
+log = logging.getLogger(__name__)
+MOVE_ATTEMPTS = 3  # the version's statement after a commit: tried again on a fresh connection (a database restart)
+MOVE_RETRY_SECONDS = 0.5
 
 _HOOK = "_plans_written"  # attribute of a connection: a weak reference to its open transaction's `_PlanWrites`
 
@@ -37,7 +43,7 @@ class _PlanWrites:
 
     def __call__(self):
         self.done = True
-        _move(self.plan_ids, self.using)
+        _move_after_commit(self.plan_ids, self.using)
 
 
 def _open_writes(using: str) -> "_PlanWrites | None":
@@ -56,7 +62,7 @@ def plan_written(plan_id: int, *, using: str = "default") -> None:
         return
     connection = connections[using]
     if not connection.in_atomic_block:
-        _move([plan_id], using)
+        _move_after_commit([plan_id], using)
         return
     hook = _open_writes(using)
     if hook is None:
@@ -69,7 +75,7 @@ def plan_written(plan_id: int, *, using: str = "default") -> None:
 
 def _move(plan_ids, using: str) -> None:
     """One statement per plan (in autocommit: after the commit of the transaction that wrote), never in a writer's
-    transaction."""
+    transaction. The request's person then reads current figures only (asis.figures_cache.note_write)."""
     table = PlanVersion._meta.db_table
     with connections[using].cursor() as cursor:
         for plan_id in sorted(set(plan_ids)):
@@ -78,6 +84,33 @@ def _move(plan_ids, using: str) -> None:
                 f"ON CONFLICT (plan_id) DO UPDATE SET version = {table}.version + 1",
                 [plan_id],
             )
+    figures_cache.note_write()
+
+
+def _move_after_commit(plan_ids, using: str) -> None:
+    """`_move` once the write has committed. Its statement can still fail (the database restarted between the two):
+    it is tried again on a fresh connection; if it never passes, the write stays committed but the cached figures
+    would be served for up to FIGURES_CACHE_SECONDS without it, so the figures cache is emptied (shared by every
+    server with Redis; with LocMem, this process's) and the error logged for the operator."""
+    connection = connections[using]
+    error = None
+    for attempt in range(1, MOVE_ATTEMPTS + 1):
+        try:
+            _move(plan_ids, using)
+            return
+        except DatabaseError as failed:
+            error = failed
+            if attempt == MOVE_ATTEMPTS or connection.in_atomic_block:
+                break  # inside an outer transaction (tests) there is no fresh connection to take
+            connection.close()  # the next statement opens a new one
+            time.sleep(MOVE_RETRY_SECONDS * attempt)
+    log.error(
+        "The figures' version of plans %s could not be moved after their write committed: figures cache emptied.",
+        sorted(plan_ids),
+        exc_info=error,
+    )
+    figures_cache.clear()
+    figures_cache.note_write()
 
 
 def move_all(*, using: str = "default") -> None:

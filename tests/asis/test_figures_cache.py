@@ -151,3 +151,18 @@ def test_a_reader_waits_for_a_builder_only_briefly(backend, monkeypatch):
     build = Builds("construit quand même")
     assert figures_cache.cached("bilan", 1, (4,), build) == "construit quand même"
     assert build.runs == 1
+
+
+def test_whoever_has_just_written_never_gets_the_previous_version(backend):
+    """The others serve the previous version while one request builds; the person who wrote waits for the build
+    (their page shows their write), and the version they read is the new one."""
+    figures_cache.cached("bilan", 1, (3, "2014-2015"), Builds("bilan v1"))
+    build = Builds("bilan v2", seconds=0.5)
+    builder = threading.Thread(target=lambda: figures_cache.cached("bilan", 2, (3, "2014-2015"), build))
+    builder.start()
+    time.sleep(0.1)  # the builder holds the lock
+    assert figures_cache.cached("bilan", 2, (3, "2014-2015"), Builds("jamais")) == "bilan v1"  # someone else
+    with figures_cache.request_scope(current_only=True):
+        assert figures_cache.cached("bilan", 2, (3, "2014-2015"), Builds("jamais")) == "bilan v2"  # the writer
+    builder.join(timeout=10)
+    assert build.runs == 1
