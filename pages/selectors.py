@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from asis.figures_cache import cached
+from asis.first_rows import FirstOfEach
 from budget.models import Commitment, FundingSource
 from chantiers.models import Meeting, Space, SpaceCitizen, SpaceMembership
 from figures import selectors as kept_totals
@@ -139,15 +140,14 @@ def _first_spaces_of(themes: list[Theme], spaces, *, limit: int) -> dict[int, li
 def _first_projects_of(themes: list[Theme], projects, *, limit: int, read) -> dict[int, list[ActionProject]]:
     """The first `limit` of `projects` (by title) of each theme, read with the queryset `read` (its joins,
     annotations and prefetches), by theme pk. One query: the pks of each theme's first projects come from one
-    LIMIT subquery per theme, each read in title order on the (theme, title) index (a window over every project,
-    as a sliced prefetch does, would number thousands of rows to keep a few, and compute their annotations)."""
+    LIMIT subquery per theme, each read in title order on the (theme, title) index, and their keys looked up
+    (asis.first_rows; a window over every project, as a sliced prefetch does, would number thousands of rows to keep
+    a few, and compute their annotations)."""
     if not themes:
         return {}
-    first = Q()
-    for theme in themes:
-        first |= Q(pk__in=projects.filter(theme=theme).order_by("title", "pk").values("pk")[:limit])
+    first = FirstOfEach(projects.filter(theme=theme).order_by("title", "pk").values("pk")[:limit] for theme in themes)
     by_theme = defaultdict(list)
-    for project in read.filter(first):
+    for project in read.filter(pk__in=first):
         by_theme[project.theme_id].append(project)
     return {theme.pk: sorted(by_theme[theme.pk], key=lambda p: (p.title, p.pk)) for theme in themes}
 
