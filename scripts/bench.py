@@ -30,7 +30,8 @@ by this script.
   most BENCH_MAX_RATIO times its median between writes.
 - Target 6 (mixed load): on PostgreSQL at scale 1 and at scale S in the same run, gunicorn (BENCH_WORKERS workers)
   with production settings (DEBUG off, secure cookies, HSTS; the clients send the `X-Forwarded-Proto: https` that
-  nginx sends, deploy/nginx-asis.conf) serves BENCH_MIXED_READERS (10) readers for BENCH_MIXED_SECONDS (60):
+  nginx sends, deploy/nginx-asis.conf; the figures cache in a redis-server of the bench's own, REDIS_URL, as
+  deploy/asis.env.example sets it for several workers; BENCH_REDIS=0: LocMem in each worker) serves BENCH_MIXED_READERS (10) readers for BENCH_MIXED_SECONDS (60):
   signed-in Coordination, Personnel and partner sessions and anonymous visitors in turn, each cycling with no pause
   through the plan-wide pages it may open (home, plan, a theme, envelope, bilan, project list, the region's funder
   comparison, open data: demo.bench.mixed_pages) while one process writes BENCH_MIXED_WRITES (1) a second through
@@ -51,7 +52,9 @@ import http.client
 import json
 import os
 import platform
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -316,13 +319,57 @@ class Reader(threading.Thread):
                 self.warmed.set()
 
 
+@contextmanager
+def redis_server():
+    """The figures cache of a production start with several gunicorn workers (deploy/asis.env.example: REDIS_URL,
+    one cache shared by every process): Debian's redis-server of the bench's own on a free port, nothing saved to
+    disk, for the duration of the block; yields its REDIS_URL. BENCH_REDIS=0 measures without it (LocMem in each
+    worker, None)."""
+    if setting("BENCH_REDIS", "1") != "1":
+        yield None
+        return
+    server = shutil.which("redis-server")
+    if server is None:
+        raise SystemExit("target 6 runs with a shared figures cache: install redis-server (or BENCH_REDIS=0)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
 def mixed_load(url: str, directory: Path, scale: float) -> dict:
-    """Target 6 at one scale: gunicorn with production settings on the database at `url`, the readers and the
-    writer (a process of its own) for BENCH_MIXED_SECONDS; the figures of the readers and of the writer."""
+    """Target 6 at one scale: gunicorn with production settings on the database at `url` (the figures cache in a
+    Redis of its own, as deploy/asis.env.example configures several workers), the readers and the writer (a process
+    of its own) for BENCH_MIXED_SECONDS; the figures of the readers and of the writer."""
+    with redis_server() as redis_url:
+        return _mixed_load(url, directory, scale, redis_url)
+
+
+def _mixed_load(url: str, directory: Path, scale: float, redis_url: str | None) -> dict:
     port, workers = setting("BENCH_PORT", "8123"), setting("BENCH_WORKERS", "4")
     seconds = float(setting("BENCH_MIXED_SECONDS", "60"))
     readers, per_second = int(setting("BENCH_MIXED_READERS", "10")), setting("BENCH_MIXED_WRITES", "1")
     env = production_env(url, directory, port)
+    if redis_url:
+        env["REDIS_URL"] = redis_url
     subprocess.run([PYTHON, "manage.py", *COLLECTSTATIC], cwd=ROOT, env=env, check=True)
     reading = child(url, "--child", "mixed-pages", "1")
     roles = list(reading["roles"])
@@ -372,6 +419,7 @@ def mixed_load(url: str, directory: Path, scale: float) -> dict:
         "roles": {role: reading["roles"][role] for role in roles},
         "urls": reading["urls"],
         "workers": int(workers),
+        "figures_cache": "Redis" if redis_url else "LocMem",
         "seconds": round(measured, 1),
         "reads": len(every),
         "read_errors": errors,
@@ -537,7 +585,8 @@ def target_6(mixed: dict, scale: float, max_p95: float, sections: list) -> list[
     first_errors = [e for m in mixed.values() for e in m["first_errors"] + m["writes"]["first_errors"]][:5]
     sections.append(
         table(
-            f"Target 6: mixed load, gunicorn ({small['workers']} workers, production settings) on PostgreSQL, "
+            f"Target 6: mixed load, gunicorn ({small['workers']} workers, production settings, figures cache: "
+            f"{small.get('figures_cache', 'LocMem')}) on PostgreSQL, "
             f"{small['readers']} readers and {small['writes']['writes'] / small['seconds']:.1f} write/s for "
             f"{small['seconds']:.0f} s, scale 1 and scale {scale:g}",
             [
