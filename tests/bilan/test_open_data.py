@@ -126,7 +126,7 @@ def test_many_public_projects_page_by_page_and_streamed_in_full(client, cast, th
     # generate_volume does.
     call_command("check_figures", "--fix", stdout=io.StringIO())
 
-    with django_assert_max_num_queries(4):  # kept totals (2: money, count), the page; the alliance of the address
+    with django_assert_max_num_queries(5):  # kept totals (2: money, count), the themes, the page; the alliance
         first = client.get(reverse("bilan:open-data"))
     text = first.content.decode().replace("\xa0", " ")
     assert first.context["data"].count == 120 and len(first.context["data"].projects) == 50
@@ -179,3 +179,24 @@ def test_open_data_totals_come_from_the_kept_rows_and_match_the_streamed_project
     assert len(rows) == len(document["projets"]) == data.count
     assert sum(Decimal(r["engage"]) for r in rows) == Decimal(document["total_engage"]) == data.committed
     assert sum(Decimal(p["verse"]) for p in document["projets"]) == Decimal(document["total_verse"]) == data.disbursed
+
+
+def test_every_page_holds_the_projects_a_full_sort_would_put_there(cast, plan):
+    """The page's projects are picked among the first of each theme (asis.first_rows): across two themes and every
+    page, the same projects in the same order as sorting them all, drafts left out."""
+    from bilan.selectors.open_data import OPEN_ORDER, open_data
+    from plans.models import Plan
+    from projects.models import ProjectStatus
+    from tests import factories as f
+
+    first, second = f.make_theme(plan, name="Emploi", order=1), f.make_theme(plan, name="Logement", order=2)
+    for i, title in enumerate(["Kilo", "Alpha", "Echo", "Golf", "Bravo", "India", "Delta", "Hotel", "Charlie"]):
+        f.make_project(lead=cast.org_a, theme=(first, second)[i % 2], title=title, status=ProjectStatus.ACCEPTED)
+    f.make_project(lead=cast.org_a, theme=first, title="Aaa brouillon", status=ProjectStatus.DRAFT)
+    everything = list(
+        ActionProject.objects.public().filter(theme__plan=plan).order_by(*OPEN_ORDER).values_list("title", flat=True)
+    )
+    plans = Plan.objects.filter(pk=plan.pk)
+    pages = [[p.title for p in open_data(plans=plans, page=n, per_page=2)[0].projects] for n in range(1, 6)]
+    assert [title for page in pages for title in page] == everything
+    assert pages[0] == ["Bravo", "Charlie"] and pages[2] == ["Kilo", "Alpha"]  # the third page spans both themes
