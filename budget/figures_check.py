@@ -1,7 +1,8 @@
 """The recompute of the kept totals (the `figures` app) from the rows they sum: `manage.py check_figures`.
 
-It lives in budget, the lowest app that reads every row the totals sum (commitments, projects); `figures` itself
-sits below the apps that write to it and reads none of their tables.
+It lives in budget, the lowest app that reads every row the totals sum (commitments, projects; the meetings are
+counted by chantiers.figures_check); `figures` itself sits below the apps that write to it and reads none of their
+tables.
 """
 
 from decimal import Decimal
@@ -11,7 +12,8 @@ from django.db.models import Count, Min, Q, Sum
 
 from budget.models import Commitment
 from budget.selectors._common import CENT, ZERO
-from figures.models import PlanMoney, ThemeProjects
+from chantiers.figures_check import MEETING_VALUES, expected_plan_meetings, expected_theme_meetings
+from figures.models import PlanMeetings, PlanMoney, ThemeMeetings, ThemeProjects
 from projects.models import ActionProject
 
 MONEY_VALUES = ("committed", "paid", "commitments", "projects")
@@ -81,14 +83,32 @@ def _differences(label: str, kept: dict, expected: dict, values: tuple) -> list[
 
 MONEY_KEY = ("plan_id", "theme_id", "plan_year_id", "source_id", "status")
 PROJECTS_KEY = ("plan_id", "theme_id", "status")
+THEME_MEETINGS_KEY = ("plan_id", "theme_id", "date")
+PLAN_MEETINGS_KEY = ("plan_id", "date")
+
+
+KEPT = (PlanMoney, ThemeProjects, ThemeMeetings, PlanMeetings)
 
 
 def figures_mismatches() -> list[str]:
     """Every kept total that differs from the rows it sums, one line each (none: all is well)."""
-    return _differences(
-        "PlanMoney", _kept(PlanMoney, MONEY_KEY, MONEY_VALUES), expected_money(), MONEY_VALUES
-    ) + _differences(
-        "ThemeProjects", _kept(ThemeProjects, PROJECTS_KEY, PROJECT_VALUES), expected_projects(), PROJECT_VALUES
+    return (
+        _differences("PlanMoney", _kept(PlanMoney, MONEY_KEY, MONEY_VALUES), expected_money(), MONEY_VALUES)
+        + _differences(
+            "ThemeProjects", _kept(ThemeProjects, PROJECTS_KEY, PROJECT_VALUES), expected_projects(), PROJECT_VALUES
+        )
+        + _differences(
+            "ThemeMeetings",
+            _kept(ThemeMeetings, THEME_MEETINGS_KEY, MEETING_VALUES),
+            expected_theme_meetings(),
+            MEETING_VALUES,
+        )
+        + _differences(
+            "PlanMeetings",
+            _kept(PlanMeetings, PLAN_MEETINGS_KEY, MEETING_VALUES),
+            expected_plan_meetings(),
+            MEETING_VALUES,
+        )
     )
 
 
@@ -99,14 +119,23 @@ def figures_rewrite() -> None:
     not adds it after the rewrite; SQLite runs one writer at a time."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in (PlanMoney, ThemeProjects))
+            tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in KEPT)
             cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
     money, projects = expected_money(), expected_projects()
-    PlanMoney.objects.all().delete()
-    ThemeProjects.objects.all().delete()
+    theme_meetings, plan_meetings = expected_theme_meetings(), expected_plan_meetings()
+    for model in KEPT:
+        model.objects.all().delete()
     PlanMoney.objects.bulk_create(
         PlanMoney(**dict(zip(MONEY_KEY, key, strict=True)), **values) for key, values in money.items()
     )
     ThemeProjects.objects.bulk_create(
         ThemeProjects(**dict(zip(PROJECTS_KEY, key, strict=True)), **values) for key, values in projects.items()
+    )
+    ThemeMeetings.objects.bulk_create(
+        ThemeMeetings(**dict(zip(THEME_MEETINGS_KEY, key, strict=True)), **values)
+        for key, values in theme_meetings.items()
+    )
+    PlanMeetings.objects.bulk_create(
+        PlanMeetings(**dict(zip(PLAN_MEETINGS_KEY, key, strict=True)), **values)
+        for key, values in plan_meetings.items()
     )

@@ -1,4 +1,8 @@
+from contextlib import contextmanager
+
 from django.contrib import admin
+from django.db import transaction
+from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
 from asis.admin import (
@@ -20,7 +24,7 @@ from chantiers.models import (
     SpaceCitizen,
     SpaceMembership,
 )
-from chantiers.services import spaces_written
+from chantiers.services import meeting_days, meeting_days_moved, spaces_written
 from plans.admin import PlanFiguresAdmin
 from plans.versions import alliance_plans_written
 
@@ -40,6 +44,52 @@ class OfMeetingAdmin(PlanFiguresAdmin):
         spaces_written(meeting=obj.meeting)
 
 
+class MeetingFiguresAdmin:
+    """ModelAdmin mixin for a model whose saves and deletions through the admin change the meetings the plans' kept
+    totals count (figures: a meeting's day or space, its attendance, a space's themes): the meetings it touches are
+    counted before the write and after it (with its inlines and many-to-many), and the kept rows move by the
+    difference, as the services move them. `meetings_of(obj)`: a Q of the meetings an object touches."""
+
+    def meetings_of(self, obj) -> Q:  # pragma: no cover - defined by each admin
+        raise NotImplementedError
+
+    def _touched(self, objs) -> Q:
+        touched = Q(pk__in=[])
+        for obj in objs:
+            touched |= self.meetings_of(obj)
+        return touched
+
+    @contextmanager
+    def _counting(self, touched: Q):
+        with transaction.atomic():
+            before = meeting_days(Meeting.objects.filter(touched), lock=True)
+            yield
+            meeting_days_moved(before=before, after=meeting_days(Meeting.objects.filter(touched)))
+
+    def save_model(self, request, obj, form, change):
+        stored = type(obj)._default_manager.filter(pk=obj.pk).first() if change else None
+        touched = self._touched([o for o in (stored, obj) if o is not None])
+        # Counted again once the inlines and the many-to-many are saved too (save_related), in the admin's
+        # transaction.
+        obj._meetings_before = (touched, meeting_days(Meeting.objects.filter(touched), lock=True))
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        touched, before = obj._meetings_before
+        touched |= self.meetings_of(obj)  # a row just added has its key now
+        meeting_days_moved(before=before, after=meeting_days(Meeting.objects.filter(touched)))
+
+    def delete_model(self, request, obj):
+        with self._counting(self.meetings_of(obj)):
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with self._counting(self._touched(queryset)):
+            super().delete_queryset(request, queryset)
+
+
 class SpaceMembershipInline(TabularInline):
     model = SpaceMembership
     extra = 0
@@ -55,8 +105,12 @@ class SpaceCitizenInline(TabularInline):
 
 
 @admin.register(Space)
-class SpaceAdmin(OfSpaceAdmin, SimpleHistoryAdmin, NoDeleteAdmin):
-    """Spaces are archived (status « Archivé »), never deleted."""
+class SpaceAdmin(MeetingFiguresAdmin, OfSpaceAdmin, SimpleHistoryAdmin, NoDeleteAdmin):
+    """Spaces are archived (status « Archivé »), never deleted. Its themes changed here, its meetings are counted
+    under its new themes."""
+
+    def meetings_of(self, obj) -> Q:
+        return Q(space_id=obj.pk)
 
     list_display = ["name", "kind", "lead_organisation", "coordinator", "status", "is_demo"]
     list_filter = ["kind", "status", "themes", "is_demo"]
@@ -85,7 +139,7 @@ class AttendanceInline(TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(OfSpaceAdmin, ModelAdmin):
+class MeetingAdmin(MeetingFiguresAdmin, OfSpaceAdmin, ModelAdmin):
     list_display = ["__str__", "date", "start_time", "place"]
     list_filter = ["space"]
     list_select_related = ["space"]
@@ -93,6 +147,9 @@ class MeetingAdmin(OfSpaceAdmin, ModelAdmin):
     autocomplete_fields = ["space"]
     date_hierarchy = "date"
     inlines = [InvitationInline, AttendanceInline, DecisionInline]
+
+    def meetings_of(self, obj) -> Q:
+        return Q(pk=obj.pk)
 
 
 @admin.register(SpaceMembership)
@@ -114,12 +171,15 @@ class SpaceCitizenAdmin(OfSpaceAdmin, NoDeleteAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(OfMeetingAdmin, ModelAdmin):
+class AttendanceAdmin(MeetingFiguresAdmin, OfMeetingAdmin, ModelAdmin):
     list_display = ["meeting", "user", "citizen", "organisation", "present"]
     list_select_related = ["meeting__space", "user", "citizen", "organisation"]
     list_filter = ["present"]
     search_fields = ["meeting__space__name", "user__last_name", "citizen__last_name", "organisation__name"]
     autocomplete_fields = ["meeting", "user", "citizen", "organisation"]
+
+    def meetings_of(self, obj) -> Q:
+        return Q(pk=obj.meeting_id)
 
 
 @admin.register(Invitation)

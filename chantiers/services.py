@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +22,7 @@ from chantiers.models import (
     SpaceCitizen,
     SpaceMembership,
 )
+from figures import services as figures
 from organisations.models import Citizen, Organisation
 from plans.models import Plan
 from plans.versions import alliance_plans_written
@@ -57,6 +58,73 @@ def _alliance_of(*, space: Space | None = None, meeting: Meeting | None = None) 
     return Space.objects.filter(pk=meeting.space_id).values_list("alliance_id", flat=True).first()
 
 
+# ---------------------------------------------------------------- the meetings the plans' pages count (figures)
+
+PRESENT = Q(attendances__present=True)
+# Per space and day: the meetings, the attendance rows marked present at them, and of those the citizens'. DISTINCT:
+# the join to the attendance repeats a meeting once per row.
+DAY_COUNTS = {
+    "meetings": Count("pk", distinct=True),
+    "present": Count("attendances", filter=PRESENT, distinct=True),
+    "citizens_present": Count("attendances", filter=PRESENT & Q(attendances__citizen__isnull=False), distinct=True),
+}
+
+
+def _lock_spaces(space_ids) -> None:
+    """Lock the spaces (in the order of their ids) whose meetings a write counts: a space's themes, its meetings'
+    days and their attendance are then read and moved by one writer at a time, so a delta is added to the themes
+    the space serves when it commits (a theme change waits for a meeting scheduled meanwhile, and moves it too)."""
+    list(Space.objects.select_for_update().filter(pk__in=space_ids).order_by("pk").values_list("pk", flat=True))
+
+
+def _served(space_ids) -> dict[int, list[tuple[int, int]]]:
+    """The (plan id, theme id) of the themes each space serves (1 query)."""
+    served = defaultdict(list)
+    links = Space.themes.through.objects.filter(space_id__in=space_ids)
+    for space_id, plan_id, theme_id in links.values_list("space_id", "theme__plan_id", "theme_id"):
+        served[space_id].append((plan_id, theme_id))
+    return served
+
+
+def _negated(values: dict) -> dict:
+    return {name: -value for name, value in values.items()}
+
+
+def meeting_days(meetings, *, lock: bool = False) -> list[tuple[list, datetime.date, dict]]:
+    """The `meetings` (a queryset) as the kept totals count them: (the themes their space serves, a day, its
+    meetings and attendance), per space and day (2 queries; 1 when there is none). `lock`: their spaces are locked
+    first (a write around the services, as `_lock_spaces` says: the admin's)."""
+    if lock:
+        _lock_spaces(meetings.values("space_id"))
+    rows = list(meetings.order_by().values("space_id", "date").annotate(**DAY_COUNTS))
+    served = _served({row["space_id"] for row in rows}) if rows else {}
+    return [(served.get(row.pop("space_id"), []), row.pop("date"), row) for row in rows]
+
+
+def meeting_days_moved(*, before=(), after=()) -> None:
+    """The kept totals (figures) move from the days `before` to the days `after` (both read by `meeting_days`, around
+    a write that went around the services: the admin's saves, a test's rows)."""
+    figures.meetings_add([*((themes, day, _negated(values)) for themes, day, values in before), *after])
+
+
+def _themes_moved(space: Space, before: list[tuple[int, int]], after: list[tuple[int, int]]) -> None:
+    """The space now serves the themes `after` instead of `before`: its meetings and their attendance leave the
+    themes (and plans) it no longer serves for those it serves now (one aggregate over its meetings, per day)."""
+    if set(before) == set(after):
+        return
+    days = list(
+        Meeting.objects.filter(space=space)
+        .order_by()
+        .values("date")
+        .annotate(**DAY_COUNTS)
+        .values_list("date", *DAY_COUNTS)
+    )
+    figures.meetings_add(
+        [(before, day, _negated(dict(zip(DAY_COUNTS, values, strict=True)))) for day, *values in days]
+        + [(after, day, dict(zip(DAY_COUNTS, values, strict=True))) for day, *values in days]
+    )
+
+
 # ---------------------------------------------------------------- concertation spaces
 
 
@@ -83,12 +151,18 @@ def space_create(*, by=None, themes, lead_organisation=None, alliance=None, **fi
 
 @transaction.atomic
 def space_update(*, space: Space, themes=None, **fields) -> Space:
+    """Change a space; `themes`: the themes it serves from now on (its meetings are counted under them)."""
+    if themes is not None:
+        themes = list(themes)
+        _lock_spaces([space.pk])
+        before = _served([space.pk])[space.pk]
     for name, value in fields.items():
         setattr(space, name, value)
     space.full_clean()
     space.save()
     if themes is not None:
         space.themes.set(themes)
+        _themes_moved(space, before, [(theme.plan_id, theme.pk) for theme in themes])
     lead = space.lead_organisation
     if lead is not None and not space.memberships.current().filter(organisation=lead).exists():
         space_seat_organisation(space=space, organisation=lead, role=ParticipationRole.LEAD)
@@ -120,8 +194,12 @@ def space_restore(*, space: Space) -> Space:
 @transaction.atomic
 def space_themes_add(*, space: Space, themes) -> Space:
     """Link the space to more themes (the next plan's themes it carries on): its links to earlier themes stay, so
-    a closed plan's pages still list it."""
+    a closed plan's pages still list it. Its meetings count for the new themes too."""
+    themes = list(themes)
+    _lock_spaces([space.pk])
+    before = _served([space.pk])[space.pk]
     space.themes.add(*themes)
+    _themes_moved(space, before, list({*before, *((theme.plan_id, theme.pk) for theme in themes)}))
     spaces_written(space=space)
     return space
 
@@ -211,9 +289,11 @@ def meeting_schedule(*, space: Space, invite_members: bool = True, extra_organis
     """Schedule a meeting of a space and invite its current members (organisations and citizens)."""
     if space.status == Space.Status.ARCHIVED:
         raise ValidationError(_("Ce lieu de concertation est archivé : on n'y planifie plus de rencontre."))
+    _lock_spaces([space.pk])
     meeting = Meeting(space=space, **fields)
     meeting.full_clean()
     meeting.save()
+    figures.meetings_add([(_served([space.pk])[space.pk], meeting.date, {"meetings": 1})])
     organisations = set(extra_organisations)
     citizens = set()
     if invite_members:
@@ -229,10 +309,19 @@ def meeting_schedule(*, space: Space, invite_members: bool = True, extra_organis
 
 @transaction.atomic
 def meeting_update(*, meeting: Meeting, **fields) -> Meeting:
+    """Change a meeting. Moved to another day (or space), it is counted there with its attendance. What was stored
+    is read again, the form having already changed `meeting`."""
+    stored_space = Meeting.objects.values_list("space_id", flat=True).get(pk=meeting.pk)
     for name, value in fields.items():
         setattr(meeting, name, value)
+    _lock_spaces({stored_space, meeting.space_id})
+    stored = Meeting.objects.values_list("space_id", "date").get(pk=meeting.pk)  # its space locked: stays so
     meeting.full_clean()
+    if stored != (meeting.space_id, meeting.date):
+        before = meeting_days(Meeting.objects.filter(pk=meeting.pk))
     meeting.save()
+    if stored != (meeting.space_id, meeting.date):
+        meeting_days_moved(before=before, after=meeting_days(Meeting.objects.filter(pk=meeting.pk)))
     spaces_written(meeting=meeting)
     return meeting
 
@@ -242,6 +331,12 @@ def attendance_record(*, meeting: Meeting, users=(), citizens=(), organisations=
     """Replace the meeting's attendance: people (for their organisation), citizens, organisations alone."""
     if meeting.date > timezone.localdate():
         raise ValidationError(_("On consigne les présences d'une rencontre qui a eu lieu."))
+    _lock_spaces([meeting.space_id])
+    date = Meeting.objects.values_list("date", flat=True).get(pk=meeting.pk)  # its space locked: stays so
+    counted = meeting.attendances.aggregate(
+        n=Count("pk", filter=Q(present=True)), citizens=Count("pk", filter=Q(present=True, citizen__isnull=False))
+    )
+    before = {"present": counted["n"], "citizens_present": counted["citizens"]}
     meeting.attendances.all().delete()
     invited = set(meeting.invitations.filter(organisation__isnull=False).values_list("organisation_id", flat=True))
     rows = []
@@ -255,6 +350,13 @@ def attendance_record(*, meeting: Meeting, users=(), citizens=(), organisations=
     rows += [Attendance(meeting=meeting, citizen=citizen) for citizen in citizens]
     rows += [Attendance(meeting=meeting, organisation=org) for org in organisations if org.pk not in represented]
     attendances = Attendance.objects.bulk_create(rows)
+    after = {
+        "present": sum(row.present for row in rows),
+        "citizens_present": sum(row.present and row.citizen_id is not None for row in rows),
+    }
+    if after != before:
+        deltas = {name: after[name] - before[name] for name in after}
+        figures.meetings_add([(_served([meeting.space_id])[meeting.space_id], date, deltas)])
     spaces_written(meeting=meeting)
     return attendances
 

@@ -1,4 +1,5 @@
-"""Reads of the kept totals: sums over a few rows per theme, plan year, source and status, never over projects.
+"""Reads of the kept totals: sums over a few rows per theme, plan year, source and status, never over projects; the
+meetings over a row per theme (or plan) and day, never over meetings.
 
 A visitor's sum is a sum over the statuses they see (`statuses`: None, every status); what a partner also sees of
 their own projects is added by the page, from those projects alone."""
@@ -6,7 +7,7 @@ their own projects is added by the page, from those projects alone."""
 from django.db.models import DecimalField, IntegerField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from figures.models import MONEY, ZERO, PlanMoney, ThemeProjects
+from figures.models import MONEY, ZERO, PlanMeetings, PlanMoney, ThemeMeetings, ThemeProjects
 
 MONEY_FIELD = DecimalField(**MONEY)
 
@@ -37,4 +38,22 @@ def theme_projects(statuses=None, theme=None):
     """How many projects of these statuses the outer theme has, for a theme query's annotation."""
     rows = project_rows(statuses, theme=OuterRef("pk") if theme is None else theme)
     total = rows.values("theme").annotate(total=Sum("projects")).values("total")
+    return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
+
+
+def theme_meeting_rows(**filters):
+    """The ThemeMeetings rows of these filters (a theme's meetings per day)."""
+    return ThemeMeetings.objects.filter(**filters).order_by()
+
+
+def plan_meeting_rows(**filters):
+    """The PlanMeetings rows of these filters (a plan's meetings per day, each meeting once)."""
+    return PlanMeetings.objects.filter(**filters).order_by()
+
+
+def theme_meetings_held(before, theme=None):
+    """How many meetings the spaces of the outer theme (`theme`: OuterRef("pk") by default) held before the day
+    `before` (today: held, not to come), for a theme query's annotation."""
+    rows = theme_meeting_rows(theme=OuterRef("pk") if theme is None else theme, date__lt=before)
+    total = rows.values("theme").annotate(total=Sum("meetings")).values("total")
     return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))

@@ -1,4 +1,4 @@
-"""Deltas to the kept totals, added by the services that write money and projects in their own transaction.
+"""Deltas to the kept totals, added by the services that write money, projects and meetings in their own transaction.
 
 Each delta is one statement, `INSERT … ON CONFLICT (key) DO UPDATE SET x = x + delta` (PostgreSQL and SQLite ≥ 3.24
 both speak it): two writers at once both add, neither loses the other's delta, and neither fails on the unique key
@@ -13,11 +13,14 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Count, F, Min, Sum
 
-from figures.models import ZERO, PlanMoney, ThemeProjects
+from figures.models import ZERO, PlanMeetings, PlanMoney, ThemeMeetings, ThemeProjects
 
 MONEY_FIELDS = ("committed", "paid")
 MONEY_KEY = ("plan_id", "theme_id", "plan_year_id", "source_id", "status")
 PROJECTS_KEY = ("theme_id", "status")
+THEME_MEETINGS_KEY = ("plan_id", "theme_id", "date")
+PLAN_MEETINGS_KEY = ("plan_id", "date")
+MEETING_VALUES = ("meetings", "present", "citizens_present")
 
 
 def _upsert(model, key: dict, deltas: dict) -> None:
@@ -138,3 +141,26 @@ def project_moved(*, project, before: tuple[int, int, str] | None) -> None:
             for name, value in deltas.items():
                 row[name] += sign * value
     _apply(PlanMoney, money, MONEY_KEY)
+
+
+def meetings_add(days) -> None:
+    """Add the meetings and attendance of `days` to the kept rows: each day is (the (plan id, theme id) pairs of
+    the themes a space serves, a date, {meetings, present, citizens_present}: signed deltas). Each theme's row of
+    that date takes the deltas, and each plan's row once, however many of its themes the space serves. A writer
+    that moves meetings passes their old days negated and their new ones together: what does not move nets to
+    nothing and is not written (chantiers.services: a meeting scheduled, moved, its attendance replaced, a
+    space's themes changed)."""
+    themes = defaultdict(lambda: dict.fromkeys(MEETING_VALUES, 0))
+    plans = defaultdict(lambda: dict.fromkeys(MEETING_VALUES, 0))
+    for served, date, deltas in days:
+        served = set(served)
+        for plan_id, theme_id in served:
+            row = themes[(plan_id, theme_id, date)]
+            for name, value in deltas.items():
+                row[name] += value
+        for plan_id in {plan_id for plan_id, _theme_id in served}:
+            row = plans[(plan_id, date)]
+            for name, value in deltas.items():
+                row[name] += value
+    _apply(ThemeMeetings, themes, THEME_MEETINGS_KEY)  # the themes' rows first, then the plans': one order
+    _apply(PlanMeetings, plans, PLAN_MEETINGS_KEY)

@@ -281,11 +281,15 @@ def _theme_detail(user, slug: str, *, plans, space_page=None, project_page=None)
     number of spaces, projects and reports."""
     visible = ActionProject.objects.visible_to(user)
     not_current = Case(When(plan__status=Plan.Status.CURRENT, then=Value(0)), default=Value(1))
-    theme = (  # 1 the theme (of the current plan when several plans have this slug), its plan, counts and money
+    today = timezone.localdate()
+    # 1 the theme (of the current plan when several plans have this slug), its plan, counts, money and meetings held
+    theme = (
         Theme.objects.select_related("plan")
         .filter(slug=slug, plan__in=plans)
         .annotate(
             space_count=_count_subquery(Space.objects.active(), "themes"),
+            # Meetings held (before today), a number for everyone: from the kept totals (figures), per day.
+            meetings_held=kept_totals.theme_meetings_held(today),
             # The money from the kept totals (figures); paid as corrected (the commitments' disbursed_total).
             **_theme_figures(user, committed=("committed", Commitment.CURRENT), disbursed=("paid", "disbursed_total")),
         )
@@ -365,8 +369,6 @@ def _theme_detail(user, slug: str, *, plans, space_page=None, project_page=None)
         for report in reports.select_related("project").order_by("-period_end", "-submitted_at", "-pk")[:PROGRESS_SHOWN]
     ]
 
-    today = timezone.localdate()
-    theme_meetings = Meeting.objects.filter(space__themes=theme)
     context = {
         "theme": theme,
         "plan": theme.plan,
@@ -380,7 +382,7 @@ def _theme_detail(user, slug: str, *, plans, space_page=None, project_page=None)
         "progress": progress,
         "committed": theme.committed,
         "disbursed": theme.disbursed,
-        "meetings_held": theme_meetings.filter(date__lt=today).count(),  # 1 meetings held, a number for everyone
+        "meetings_held": theme.meetings_held,
         "upcoming_meetings": None,
         "past_meetings": None,
     }
@@ -480,21 +482,20 @@ def _timeline(user, plan) -> dict:
     )
 
     today = timezone.localdate()
-    held = Meeting.objects.filter(space__themes__plan=plan, date__lt=today).annotate(year_id=_year_of("date", years))
+    # Meetings held (before today) in each plan year, from the kept totals (figures): a row per theme, or plan, and day.
+    year_of = _year_of("date", years)
+    held = kept_totals.theme_meeting_rows(plan=plan, date__lt=today).annotate(year_id=year_of)
     meetings_by_theme = {  # 1 meetings held per theme and year
-        (row["space__themes"], row["year_id"]): row["n"]
-        for row in held.filter(year_id__isnull=False)
-        .values("space__themes", "year_id")
-        .annotate(n=Count("pk"))
-        .order_by()
+        (theme_id, year_id): n
+        for theme_id, year_id, n in held.filter(year_id__isnull=False)
+        .values("theme_id", "year_id")
+        .annotate(n=Sum("meetings"))
+        .values_list("theme_id", "year_id", "n")
     }
-    meetings_total = {  # 1 meetings held per year, each counted once even when its space serves two themes
-        row["year_id"]: row["n"]
-        for row in held.filter(year_id__isnull=False)
-        .values("year_id")
-        .annotate(n=Count("pk", distinct=True))
-        .order_by()
-    }
+    held = kept_totals.plan_meeting_rows(plan=plan, date__lt=today).annotate(year_id=year_of)
+    meetings_total = dict(  # 1 meetings held per year, each counted once even when its space serves two themes
+        held.filter(year_id__isnull=False).values("year_id").annotate(n=Sum("meetings")).values_list("year_id", "n")
+    )
     statuses, own = _seen(user)
     committed_rows = (  # the kept totals (figures) of the plan's themes and years, of the statuses this user sees
         kept_totals.money_rows(statuses, theme__plan=plan, plan=plan)

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from alliances.models import Alliance, AllianceRole
 from budget.models import FundingSource
 from budget.services import ledger as ledger_services
+from chantiers import services as space_services
 from chantiers.models import Meeting, Space
 from organisations.models import Citizen, Membership, Organisation, User
 from organisations.roles import COORDINATION, PERSONNEL
@@ -124,7 +125,10 @@ def make_space(themes=(), **fields) -> Space:
 
 
 def make_meeting(space, **fields) -> Meeting:
-    return Meeting.objects.create(space=space, **{"date": datetime.date(2014, 5, 1), **fields})
+    """A meeting written as is (no invitation), counted in its plans' kept totals (figures) as a service would."""
+    meeting = Meeting.objects.create(space=space, **{"date": datetime.date(2014, 5, 1), **fields})
+    space_services.meeting_days_moved(after=space_services.meeting_days(Meeting.objects.filter(pk=meeting.pk)))
+    return meeting
 
 
 def make_project(*, lead, theme, status=ProjectStatus.DRAFT, by=None, **fields) -> ActionProject:

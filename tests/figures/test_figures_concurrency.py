@@ -60,3 +60,42 @@ def test_concurrent_writes_to_the_same_rows_lose_nothing_and_never_deadlock():
     assert sum(r.committed for r in rows) == Decimal("654.06")  # 6 × (100 + 10,01 − 1)
     assert sum(r.paid for r in rows) == Decimal("30.30")
     assert sum(r.committed for r in rows.filter(status=ProjectStatus.AGREEMENT_SIGNED)) == Decimal("327.03")
+
+
+def test_meetings_scheduled_while_their_space_changes_themes_are_counted_where_it_ends():
+    """A meeting scheduled, moved or its attendance recorded while its space is given other themes: the space is
+    locked by each writer, so every meeting is counted under the themes the space serves in the end."""
+    if connection.vendor != "postgresql":
+        pytest.skip("Concurrency is proven on PostgreSQL (set DATABASE_URL); SQLite runs writers one at a time.")
+    from chantiers import services as space_services
+    from chantiers.models import Meeting, Space
+
+    plan = f.make_plan()
+    housing, poverty, health = (f.make_theme(plan) for _ in range(3))
+    space = space_services.space_create(themes=[housing], name="Table")
+    meetings = [space_services.meeting_schedule(space=space, date=DAY) for _ in range(4)]
+    barrier = threading.Barrier(12)
+
+    def write(i):
+        try:
+            organisation = f.make_organisation()
+            theirs = Space.objects.get(pk=space.pk)  # each writer its own rows, as each request has
+            meeting = Meeting.objects.get(pk=meetings[i // 4 if i % 4 == 2 else 3].pk)
+            barrier.wait(timeout=30)
+            kind = i % 4
+            if kind == 0:
+                space_services.meeting_schedule(space=theirs, date=DAY + datetime.timedelta(days=i))
+            elif kind == 1:
+                space_services.space_update(space=theirs, themes=[[poverty], [housing, health], [health]][i // 4])
+            elif kind == 2:
+                space_services.meeting_update(meeting=meeting, date=DAY - datetime.timedelta(days=i))
+            else:
+                space_services.attendance_record(meeting=meeting, organisations=[organisation])
+            return "done"
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        assert list(pool.map(write, range(12))) == ["done"] * 12
+
+    assert figures_mismatches() == []
