@@ -7,15 +7,18 @@ sits below the apps that write to it and reads none of their tables.
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, DecimalField, Min, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from budget.models import Commitment
 from budget.selectors._common import CENT, ZERO
-from figures.models import PlanMoney, ThemeProjects
-from projects.models import ActionProject
+from figures.models import MONEY, PlanMoney, ThemeProjects
+from figures.services import LATEST_REPORT
+from projects.models import ActionProject, OtherFunding, ProgressReport, ProjectPartner
 
 MONEY_VALUES = ("committed", "paid", "commitments", "projects")
-PROJECT_VALUES = ("projects",)
+PROJECT_VALUES = ("projects", "people_reached", "citizens_reached", "other_funding", "contributions")
+MONEY_NAMES = ("committed", "paid", "other_funding", "contributions")
 
 
 def _cents(value) -> Decimal:
@@ -49,11 +52,37 @@ def expected_money() -> dict[tuple, dict]:
     }
 
 
+def _per_project(queryset, field: str) -> Subquery:
+    """Σ `field` of the outer project's rows of `queryset`."""
+    rows = queryset.filter(project=OuterRef("pk")).order_by().values("project").annotate(total=Sum(field))
+    return Subquery(rows.values("total"), output_field=DecimalField(**MONEY))
+
+
 def expected_projects() -> dict[tuple, dict]:
-    """{(plan, theme, status): values} of ThemeProjects, counted from the projects (one query)."""
+    """{(plan, theme, status): values} of ThemeProjects, from the projects: their count, the people and citizens of
+    each one's latest report (figures.services.LATEST_REPORT), their other funding and their confirmed partners'
+    contributions (one query, a lookup per project)."""
+    latest = ProgressReport.objects.filter(project=OuterRef("pk")).order_by(*LATEST_REPORT)
+    rows = (
+        ActionProject.objects.order_by()
+        .values("theme__plan_id", "theme_id", "status")
+        .annotate(
+            n=Count("pk"),
+            people=Sum(Coalesce(Subquery(latest.values("people_reached")[:1]), 0)),
+            citizens=Sum(Coalesce(Subquery(latest.values("citizens_reached")[:1]), 0)),
+            other=Sum(_per_project(OtherFunding.objects.all(), "amount")),
+            contributions=Sum(_per_project(ProjectPartner.objects.confirmed(), "contribution_value")),
+        )
+    )
     return {
-        (r["theme__plan_id"], r["theme_id"], r["status"]): {"projects": r["n"]}
-        for r in ActionProject.objects.order_by().values("theme__plan_id", "theme_id", "status").annotate(n=Count("pk"))
+        (r["theme__plan_id"], r["theme_id"], r["status"]): {
+            "projects": r["n"],
+            "people_reached": r["people"] or 0,
+            "citizens_reached": r["citizens"] or 0,
+            "other_funding": _cents(r["other"]),
+            "contributions": _cents(r["contributions"]),
+        }
+        for r in rows
     }
 
 
@@ -65,7 +94,7 @@ def _kept(model, key: tuple, values: tuple) -> dict[tuple, dict]:
 
 
 def _zero(values: tuple) -> dict:
-    return {name: ZERO if name in ("committed", "paid") else 0 for name in values}
+    return {name: ZERO if name in MONEY_NAMES else 0 for name in values}
 
 
 def _differences(label: str, kept: dict, expected: dict, values: tuple) -> list[str]:

@@ -46,6 +46,7 @@ from chantiers.models import (
 )
 from chantiers.services import decision_record, meeting_schedule
 from demo import temiscamingue
+from figures import services as figures
 from organisations.models import Citizen, Membership, Organisation, User
 from organisations.roles import COORDINATION, PARTENAIRE, PERSONNEL, ensure_role_groups
 from plans.models import Objective, Plan, PlanAction, Theme
@@ -1386,6 +1387,7 @@ def _create_project(data, *, themes, objectives, years, sources, orgs, spaces, b
         is_demo=True,
     )
     _split_request(project, [years[number] for number in data["years"]], data["amount_requested"])
+    before = figures.project_values(project)  # its partners and funding count in its theme's kept row
     for org_key, kind, value, description in data["partners"]:
         ProjectPartner.objects.create(
             project=project,
@@ -1399,6 +1401,7 @@ def _create_project(data, *, themes, objectives, years, sources, orgs, spaces, b
         OtherFunding.objects.create(
             project=project, kind=kind, source_name=source_name, amount=amount, confirmed=confirmed
         )
+    figures.project_values_changed(project=project, before=before)
     indicators = [
         Indicator.objects.create(project=project, name=name, unit=unit, target=target, order=order)
         for order, (name, unit, target) in enumerate(data["indicators"], start=1)
@@ -1594,7 +1597,9 @@ def _report(project, indicators, spec, *, submitted_by, deadline=None, commitmen
         submitted_at=timezone.make_aware(datetime.datetime.combine(period_end, datetime.time(16, 0))),
     )
     report.full_clean()
+    before = figures.project_values(project)
     report.save()
+    figures.project_values_changed(project=project, before=before)  # its people reached, when the latest report
     partners = list(project.partners.all())
     if partners:
         report.partners_involved.set(partners)

@@ -10,6 +10,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from figures import services as figures
 from organisations.models import Organisation
 from projects import validators
 from projects.access import report_can_file
@@ -159,7 +160,11 @@ def report_create(
     _attachments_quota_check(organisation_id=project.lead_id, report=None, files=attachments, field="attachments")
 
     def save(stored):
+        before = figures.project_values(project)
         report.save()
+        # Its people and citizens reached count in the theme's kept row when it is the project's latest report
+        # (an earlier period filed late changes nothing); before the final report's status change moves them.
+        figures.project_values_changed(project=project, before=before)
         report.partners_involved.set(partners_involved)
         for indicator, value in values.items():
             row = IndicatorValue(report=report, indicator=indicators[indicator.pk], value=value)
