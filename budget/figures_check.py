@@ -7,14 +7,14 @@ sits below the apps that write to it and reads none of their tables.
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, DecimalField, Min, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, DecimalField, Exists, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from budget.models import Commitment
 from budget.selectors._common import CENT, ZERO
 from figures.models import MONEY, PlanMoney, ThemeProjects
 from figures.services import LATEST_REPORT
-from projects.models import ActionProject, OtherFunding, ProgressReport, ProjectPartner
+from projects.models import ActionProject, OtherFunding, ProgressReport, ProjectPartner, ReportDeadline
 
 MONEY_VALUES = ("committed", "paid", "commitments", "projects")
 PROJECT_VALUES = ("projects", "people_reached", "citizens_reached", "other_funding", "contributions")
@@ -112,12 +112,28 @@ MONEY_KEY = ("plan_id", "theme_id", "plan_year_id", "source_id", "status")
 PROJECTS_KEY = ("plan_id", "theme_id", "status")
 
 
+def _answered():
+    return Exists(ProgressReport.objects.filter(deadline=OuterRef("pk")))
+
+
+def deadline_mismatches() -> list[str]:
+    """The report deadlines whose `filed` flag (what the late reports read) says otherwise than their reports (one
+    query)."""
+    wrong = ReportDeadline.objects.filter((Q(filed=True) & ~_answered()) | (Q(filed=False) & _answered()))
+    return [
+        f"ReportDeadline {pk}: filed {filed} != {not filed}"
+        for pk, filed in wrong.order_by("pk").values_list("pk", "filed")
+    ]
+
+
 def figures_mismatches() -> list[str]:
     """Every kept total that differs from the rows it sums, one line each (none: all is well)."""
-    return _differences(
-        "PlanMoney", _kept(PlanMoney, MONEY_KEY, MONEY_VALUES), expected_money(), MONEY_VALUES
-    ) + _differences(
-        "ThemeProjects", _kept(ThemeProjects, PROJECTS_KEY, PROJECT_VALUES), expected_projects(), PROJECT_VALUES
+    return (
+        _differences("PlanMoney", _kept(PlanMoney, MONEY_KEY, MONEY_VALUES), expected_money(), MONEY_VALUES)
+        + _differences(
+            "ThemeProjects", _kept(ThemeProjects, PROJECTS_KEY, PROJECT_VALUES), expected_projects(), PROJECT_VALUES
+        )
+        + deadline_mismatches()
     )
 
 
@@ -139,3 +155,6 @@ def figures_rewrite() -> None:
     ThemeProjects.objects.bulk_create(
         ThemeProjects(**dict(zip(PROJECTS_KEY, key, strict=True)), **values) for key, values in projects.items()
     )
+    # The deadlines' flags, where they differ (a deadline row is the reports', not the figures': no table lock).
+    ReportDeadline.objects.filter(~_answered(), filed=True).update(filed=False)
+    ReportDeadline.objects.filter(_answered(), filed=False).update(filed=True)

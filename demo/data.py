@@ -68,7 +68,7 @@ from projects.models import (
     ReviewCriterion,
 )
 from projects.services.filing import project_create
-from projects.services.reports import report_attachments_add
+from projects.services.reports import deadlines_filed_update, report_attachments_add
 from projects.services.review import board_decision_record, review_open, review_recommend, review_save_scores
 from projects.services.status import project_change_status
 from reference.data import ALLIANCE, REVIEW_CRITERIA, load_reference_data
@@ -1600,6 +1600,8 @@ def _report(project, indicators, spec, *, submitted_by, deadline=None, commitmen
     before = figures.project_values(project)
     report.save()
     figures.project_values_changed(project=project, before=before)  # its people reached, when the latest report
+    if deadline is not None:
+        deadlines_filed_update(deadline_ids={deadline.pk})  # answered: neither pending nor late
     partners = list(project.partners.all())
     if partners:
         report.partners_involved.set(partners)

@@ -32,6 +32,7 @@ from projects.models import (
     ReviewCriterion,
     ReviewScore,
 )
+from projects.services import reports as report_services
 from projects.services import status as status_services
 from projects.services._common import project_plan_written
 
@@ -229,6 +230,22 @@ class ProgressReportAdmin(ProjectValuesAdmin, ProjectFiguresAdmin, SimpleHistory
     autocomplete_fields = ["project"]
     inlines = [IndicatorValueInline]
 
+    # The deadline a report answers is `filed` (ReportDeadline.objects.pending()): said again for the deadlines a
+    # save or a deletion here touches.
+    def save_model(self, request, obj, form, change):
+        before = ProgressReport.objects.filter(pk=obj.pk).values_list("deadline_id", flat=True).first()
+        super().save_model(request, obj, form, change)
+        report_services.deadlines_filed_update(deadline_ids={before, obj.deadline_id})
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        report_services.deadlines_filed_update(deadline_ids={obj.deadline_id})
+
+    def delete_queryset(self, request, queryset):
+        deadline_ids = set(queryset.values_list("deadline_id", flat=True))
+        super().delete_queryset(request, queryset)
+        report_services.deadlines_filed_update(deadline_ids=deadline_ids)
+
 
 @admin.register(ReportDraft)
 class ReportDraftAdmin(ModelAdmin):
@@ -348,7 +365,7 @@ class BoardDecisionAdmin(ReadOnlyAdmin):
 
 @admin.register(ReportDeadline)
 class ReportDeadlineAdmin(ReadOnlyAdmin):
-    list_display = ["project", "kind", "due_on", "reminded_on"]
+    list_display = ["project", "kind", "due_on", "filed", "reminded_on"]
     list_select_related = ["project"]
     list_filter = ["kind"]
     search_fields = ["project__title", "label"]
