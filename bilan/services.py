@@ -331,6 +331,7 @@ def progress_import_apply(*, preview: ImportPreview, by, projects_in=None) -> li
             percent_done=change.percent_after
             if change.percent_after is not None
             else (previous.percent_done if previous else 0),
+            # carried over from the latest report: the theme's kept people reached (figures) do not move
             people_reached=previous.people_reached if previous else 0,
             citizens_reached=previous.citizens_reached if previous else 0,
             narrative=_("Avancement mis à jour par importation du classeur du bilan."),

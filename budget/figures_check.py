@@ -8,16 +8,19 @@ tables.
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, DecimalField, Exists, Min, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from budget.models import Commitment
 from budget.selectors._common import CENT, ZERO
 from chantiers.figures_check import MEETING_VALUES, expected_plan_meetings, expected_theme_meetings
-from figures.models import PlanMeetings, PlanMoney, ThemeMeetings, ThemeProjects
-from projects.models import ActionProject
+from figures.models import MONEY, PlanMeetings, PlanMoney, ThemeMeetings, ThemeProjects
+from figures.services import LATEST_REPORT
+from projects.models import ActionProject, OtherFunding, ProgressReport, ProjectPartner, ReportDeadline
 
 MONEY_VALUES = ("committed", "paid", "commitments", "projects")
-PROJECT_VALUES = ("projects",)
+PROJECT_VALUES = ("projects", "people_reached", "citizens_reached", "other_funding", "contributions")
+MONEY_NAMES = ("committed", "paid", "other_funding", "contributions")
 
 
 def _cents(value) -> Decimal:
@@ -51,11 +54,37 @@ def expected_money() -> dict[tuple, dict]:
     }
 
 
+def _per_project(queryset, field: str) -> Subquery:
+    """Σ `field` of the outer project's rows of `queryset`."""
+    rows = queryset.filter(project=OuterRef("pk")).order_by().values("project").annotate(total=Sum(field))
+    return Subquery(rows.values("total"), output_field=DecimalField(**MONEY))
+
+
 def expected_projects() -> dict[tuple, dict]:
-    """{(plan, theme, status): values} of ThemeProjects, counted from the projects (one query)."""
+    """{(plan, theme, status): values} of ThemeProjects, from the projects: their count, the people and citizens of
+    each one's latest report (figures.services.LATEST_REPORT), their other funding and their confirmed partners'
+    contributions (one query, a lookup per project)."""
+    latest = ProgressReport.objects.filter(project=OuterRef("pk")).order_by(*LATEST_REPORT)
+    rows = (
+        ActionProject.objects.order_by()
+        .values("theme__plan_id", "theme_id", "status")
+        .annotate(
+            n=Count("pk"),
+            people=Sum(Coalesce(Subquery(latest.values("people_reached")[:1]), 0)),
+            citizens=Sum(Coalesce(Subquery(latest.values("citizens_reached")[:1]), 0)),
+            other=Sum(_per_project(OtherFunding.objects.all(), "amount")),
+            contributions=Sum(_per_project(ProjectPartner.objects.confirmed(), "contribution_value")),
+        )
+    )
     return {
-        (r["theme__plan_id"], r["theme_id"], r["status"]): {"projects": r["n"]}
-        for r in ActionProject.objects.order_by().values("theme__plan_id", "theme_id", "status").annotate(n=Count("pk"))
+        (r["theme__plan_id"], r["theme_id"], r["status"]): {
+            "projects": r["n"],
+            "people_reached": r["people"] or 0,
+            "citizens_reached": r["citizens"] or 0,
+            "other_funding": _cents(r["other"]),
+            "contributions": _cents(r["contributions"]),
+        }
+        for r in rows
     }
 
 
@@ -67,7 +96,7 @@ def _kept(model, key: tuple, values: tuple) -> dict[tuple, dict]:
 
 
 def _zero(values: tuple) -> dict:
-    return {name: ZERO if name in ("committed", "paid") else 0 for name in values}
+    return {name: ZERO if name in MONEY_NAMES else 0 for name in values}
 
 
 def _differences(label: str, kept: dict, expected: dict, values: tuple) -> list[str]:
@@ -90,6 +119,20 @@ PLAN_MEETINGS_KEY = ("plan_id", "date")
 KEPT = (PlanMoney, ThemeProjects, ThemeMeetings, PlanMeetings)
 
 
+def _answered():
+    return Exists(ProgressReport.objects.filter(deadline=OuterRef("pk")))
+
+
+def deadline_mismatches() -> list[str]:
+    """The report deadlines whose `filed` flag (what the late reports read) says otherwise than their reports (one
+    query)."""
+    wrong = ReportDeadline.objects.filter((Q(filed=True) & ~_answered()) | (Q(filed=False) & _answered()))
+    return [
+        f"ReportDeadline {pk}: filed {filed} != {not filed}"
+        for pk, filed in wrong.order_by("pk").values_list("pk", "filed")
+    ]
+
+
 def figures_mismatches() -> list[str]:
     """Every kept total that differs from the rows it sums, one line each (none: all is well)."""
     return (
@@ -109,6 +152,7 @@ def figures_mismatches() -> list[str]:
             expected_plan_meetings(),
             MEETING_VALUES,
         )
+        + deadline_mismatches()
     )
 
 
@@ -139,3 +183,6 @@ def figures_rewrite() -> None:
         PlanMeetings(**dict(zip(PLAN_MEETINGS_KEY, key, strict=True)), **values)
         for key, values in plan_meetings.items()
     )
+    # The deadlines' flags, where they differ (a deadline row is the reports', not the figures': no table lock).
+    ReportDeadline.objects.filter(~_answered(), filed=True).update(filed=False)
+    ReportDeadline.objects.filter(_answered(), filed=False).update(filed=True)

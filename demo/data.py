@@ -47,6 +47,7 @@ from chantiers.models import (
 )
 from chantiers.services import decision_record, meeting_schedule
 from demo import temiscamingue
+from figures import services as figures
 from organisations.models import Citizen, Membership, Organisation, User
 from organisations.roles import COORDINATION, PARTENAIRE, PERSONNEL, ensure_role_groups
 from plans.models import Objective, Plan, PlanAction, Theme
@@ -68,7 +69,7 @@ from projects.models import (
     ReviewCriterion,
 )
 from projects.services.filing import project_create
-from projects.services.reports import report_attachments_add
+from projects.services.reports import deadlines_filed_update, report_attachments_add
 from projects.services.review import board_decision_record, review_open, review_recommend, review_save_scores
 from projects.services.status import project_change_status
 from reference.data import ALLIANCE, REVIEW_CRITERIA, load_reference_data
@@ -1391,6 +1392,7 @@ def _create_project(data, *, themes, objectives, years, sources, orgs, spaces, b
         is_demo=True,
     )
     _split_request(project, [years[number] for number in data["years"]], data["amount_requested"])
+    before = figures.project_values(project)  # its partners and funding count in its theme's kept row
     for org_key, kind, value, description in data["partners"]:
         ProjectPartner.objects.create(
             project=project,
@@ -1404,6 +1406,7 @@ def _create_project(data, *, themes, objectives, years, sources, orgs, spaces, b
         OtherFunding.objects.create(
             project=project, kind=kind, source_name=source_name, amount=amount, confirmed=confirmed
         )
+    figures.project_values_changed(project=project, before=before)
     indicators = [
         Indicator.objects.create(project=project, name=name, unit=unit, target=target, order=order)
         for order, (name, unit, target) in enumerate(data["indicators"], start=1)
@@ -1599,7 +1602,11 @@ def _report(project, indicators, spec, *, submitted_by, deadline=None, commitmen
         submitted_at=timezone.make_aware(datetime.datetime.combine(period_end, datetime.time(16, 0))),
     )
     report.full_clean()
+    before = figures.project_values(project)
     report.save()
+    figures.project_values_changed(project=project, before=before)  # its people reached, when the latest report
+    if deadline is not None:
+        deadlines_filed_update(deadline_ids={deadline.pk})  # answered: neither pending nor late
     partners = list(project.partners.all())
     if partners:
         report.partners_involved.set(partners)

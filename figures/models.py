@@ -49,12 +49,20 @@ class PlanMoney(models.Model):
 
 
 class ThemeProjects(models.Model):
-    """How many projects a theme has in one status."""
+    """How many projects a theme has in one status, and what they report and gather: the people and citizens their
+    latest progress reports say they reached (reports are cumulative: the latest one, by period end, then filing,
+    counts), their other funding and their confirmed partners' contributions (the leverage)."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")  # the theme's plan
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=20)
-    projects = models.IntegerField(default=0)  # a signed delta may be inserted first (no CHECK)
+    # Signed deltas may be inserted first (no CHECK) on every count and sum below.
+    projects = models.IntegerField(default=0)
+    people_reached = models.BigIntegerField(default=0)  # Σ of each project's latest report
+    citizens_reached = models.BigIntegerField(default=0)  # Σ of each project's latest report
+    other_funding = models.DecimalField(_("autre financement"), default=ZERO, **MONEY)  # Σ OtherFunding.amount
+    # Σ ProjectPartner.contribution_value of the confirmed partners (an unconfirmed amount is only the lead's word)
+    contributions = models.DecimalField(_("contributions des partenaires"), default=ZERO, **MONEY)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["theme", "status"], name="figures_themeprojects_unique")]

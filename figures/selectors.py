@@ -4,7 +4,7 @@ meetings over a row per theme (or plan) and day, never over meetings.
 A visitor's sum is a sum over the statuses they see (`statuses`: None, every status); what a partner also sees of
 their own projects is added by the page, from those projects alone."""
 
-from django.db.models import DecimalField, IntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models import DecimalField, F, IntegerField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from figures.models import MONEY, ZERO, PlanMeetings, PlanMoney, ThemeMeetings, ThemeProjects
@@ -57,3 +57,11 @@ def theme_meetings_held(before, theme=None):
     rows = theme_meeting_rows(theme=OuterRef("pk") if theme is None else theme, date__lt=before)
     total = rows.values("theme").annotate(total=Sum("meetings")).values("total")
     return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
+
+
+def theme_leverage(statuses=None, theme=None):
+    """The other funding and confirmed partners' contributions of the outer theme's projects of these statuses, for
+    a theme query's annotation (the envelope's leverage)."""
+    rows = project_rows(statuses, theme=OuterRef("pk") if theme is None else theme)
+    total = rows.values("theme").annotate(total=Sum(F("other_funding") + F("contributions"))).values("total")
+    return Coalesce(Subquery(total, output_field=MONEY_FIELD), Value(ZERO, output_field=MONEY_FIELD))

@@ -5,22 +5,31 @@ both speak it): two writers at once both add, neither loses the other's delta, a
 (an UPDATE then INSERT would, the second INSERT racing the first). A writer that touches several rows touches them
 in the order of their keys, so two writers lock them in the same order and never deadlock each other; the callers
 lock the project first (budget.services.ledger, projects.services), then these rows.
+
+What a project's reports, other funding and partners add to its theme's row (`project_values`) is read before and
+after their write, with the project locked, and the difference added (`project_values_changed`): one way for every
+write of these rows (a report filed, the funding package replaced, a partner's answer, the admin's inlines), each
+bounded by the project.
 """
 
 from collections import defaultdict
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, F, Min, Sum
+from django.db.models import Count, DecimalField, F, Min, Subquery, Sum
 
-from figures.models import ZERO, PlanMeetings, PlanMoney, ThemeMeetings, ThemeProjects
+from figures.models import MONEY, ZERO, PlanMeetings, PlanMoney, ThemeMeetings, ThemeProjects
 
-MONEY_FIELDS = ("committed", "paid")
+MONEY_FIELDS = ("committed", "paid", "other_funding", "contributions")
 MONEY_KEY = ("plan_id", "theme_id", "plan_year_id", "source_id", "status")
 PROJECTS_KEY = ("theme_id", "status")
 THEME_MEETINGS_KEY = ("plan_id", "theme_id", "date")
 PLAN_MEETINGS_KEY = ("plan_id", "date")
 MEETING_VALUES = ("meetings", "present", "citizens_present")
+# What a project adds to its theme's ThemeProjects row besides its count.
+PROJECT_VALUES = ("people_reached", "citizens_reached", "other_funding", "contributions")
+NO_VALUES = {"people_reached": 0, "citizens_reached": 0, "other_funding": ZERO, "contributions": ZERO}
+LATEST_REPORT = ("-period_end", "-submitted_at", "-pk")  # reports are cumulative: the latest one counts
 
 
 def _upsert(model, key: dict, deltas: dict) -> None:
@@ -113,10 +122,56 @@ def _project_money(project) -> list[tuple[tuple, dict]]:
     ]
 
 
+def _project_row(project):
+    """The project's key in ThemeProjects and what it adds there (`PROJECT_VALUES`): one query bounded by the
+    project, through the relations projects declares (`reports`, `other_funding`, `partnerships`)."""
+    money = DecimalField(**MONEY)
+
+    def total(related, field):
+        rows = related.order_by().values("project").annotate(total=Sum(field)).values("total")
+        return Subquery(rows, output_field=money)
+
+    latest = project.reports.order_by(*LATEST_REPORT)
+    return (
+        type(project)
+        .objects.filter(pk=project.pk)
+        .values("theme__plan_id", "theme_id", "status")
+        .annotate(
+            people_reached=Subquery(latest.values("people_reached")[:1]),
+            citizens_reached=Subquery(latest.values("citizens_reached")[:1]),
+            other_funding=total(project.other_funding, "amount"),
+            contributions=total(project.partnerships.confirmed(), "contribution_value"),
+        )
+        .get()
+    )
+
+
+def project_values(project) -> dict:
+    """What the project adds to its theme's row now ({name: value} of `PROJECT_VALUES`): read before a write of its
+    reports, other funding or partners, then given to `project_values_changed`. One query."""
+    row = _project_row(project)
+    return {name: row[name] or NO_VALUES[name] for name in PROJECT_VALUES}
+
+
+def project_values_changed(*, project, before: dict) -> None:
+    """The project's reports, other funding or partners were written (the project locked by the caller since
+    `before = project_values(project)`, and its status and theme unchanged since): the difference goes to its
+    theme's row. One query, and one statement when something changed."""
+    row = _project_row(project)
+    deltas = {name: (row[name] or NO_VALUES[name]) - before[name] for name in PROJECT_VALUES}
+    _upsert(
+        ThemeProjects,
+        {"plan_id": row["theme__plan_id"], "theme_id": row["theme_id"], "status": row["status"]},
+        deltas,
+    )
+
+
 def project_moved(*, project, before: tuple[int, int, str] | None) -> None:
     """The project (its row already written, and locked by the caller) was created (`before` None) or moved from
-    (plan id, theme id, status) `before` to its present plan, theme and status: its count, and its money when its
-    status or theme changed, move with it (projects.services: filing, status, continuation)."""
+    (plan id, theme id, status) `before` to its present plan, theme and status: its count, and its money, people
+    reached, other funding and contributions when its status or theme changed, move with it (projects.services:
+    filing, status, continuation). A new project has none of these yet: what a continuation copies is added by
+    `project_values_changed`."""
     after = (project.theme.plan_id, project.theme_id, project.status)
     if before == after:
         return
@@ -126,6 +181,10 @@ def project_moved(*, project, before: tuple[int, int, str] | None) -> None:
     if before is not None:
         counts[(before[1], before[2])]["projects"] -= 1
         plans[before[1]] = before[0]
+        values = project_values(project)  # what it carries from the row it leaves to the one it joins
+        for sign, (_plan, theme_id, status) in ((-1, before), (1, after)):
+            for name, value in values.items():
+                counts[(theme_id, status)][name] += sign * value
     for (theme_id, status), deltas in sorted(counts.items()):
         _upsert(
             ThemeProjects,

@@ -32,6 +32,7 @@ from projects.models import (
     ReviewCriterion,
     ReviewScore,
 )
+from projects.services import reports as report_services
 from projects.services import status as status_services
 from projects.services._common import project_plan_written
 
@@ -43,6 +44,40 @@ class ProjectFiguresAdmin(PlanFiguresAdmin):
         if isinstance(obj, IndicatorValue):
             obj = obj.report
         project_plan_written(obj if isinstance(obj, ActionProject) else obj.project)
+
+
+class ProjectValuesAdmin:
+    """ModelAdmin mixin for a project's reports, other funding or partners: a save or a deletion through the admin
+    goes around the services, so it locks the projects it touches (by pk: one order for every writer) and adds
+    what it changed of their people reached, other funding and contributions to their themes' kept rows (figures),
+    as the services do. A row moved to another project changes both."""
+
+    def _locked(self, project_ids) -> list:
+        projects = ActionProject.objects.select_for_update().filter(pk__in=project_ids).order_by("pk")
+        return [(project, figures.project_values(project)) for project in projects]
+
+    @staticmethod
+    def _changed(locked) -> None:
+        for project, before in locked:
+            figures.project_values_changed(project=project, before=before)
+
+    def save_model(self, request, obj, form, change):
+        ids = {obj.project_id}
+        if change:  # the project it leaves, should the admin move it
+            ids.update(type(obj)._default_manager.filter(pk=obj.pk).values_list("project_id", flat=True))
+        locked = self._locked(ids)
+        super().save_model(request, obj, form, change)
+        self._changed(locked)
+
+    def delete_model(self, request, obj):
+        locked = self._locked({obj.project_id})
+        super().delete_model(request, obj)
+        self._changed(locked)
+
+    def delete_queryset(self, request, queryset):
+        locked = self._locked(set(queryset.values_list("project_id", flat=True)))
+        super().delete_queryset(request, queryset)
+        self._changed(locked)
 
 
 class ProjectPartnerInline(TabularInline):
@@ -154,6 +189,12 @@ class ActionProjectAdmin(ProjectFiguresAdmin, SimpleHistoryAdmin, ModelAdmin):
             )
             obj.refresh_from_db()
 
+    def save_related(self, request, form, formsets, change):
+        # The partners and other funding of the inlines: the project is locked (save_model) and in its new status.
+        before = figures.project_values(form.instance)
+        super().save_related(request, form, formsets, change)
+        figures.project_values_changed(project=form.instance, before=before)
+
 
 @admin.register(ProjectStatusChange)
 class ProjectStatusChangeAdmin(ModelAdmin):
@@ -181,13 +222,29 @@ class IndicatorValueInline(TabularInline):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(ProjectFiguresAdmin, SimpleHistoryAdmin, ModelAdmin):
+class ProgressReportAdmin(ProjectValuesAdmin, ProjectFiguresAdmin, SimpleHistoryAdmin, ModelAdmin):
     list_display = ["project", "period_start", "period_end", "percent_done", "people_reached", "is_final"]
     list_select_related = ["project"]
     list_filter = ["is_final"]
     search_fields = ["project__title", "narrative"]
     autocomplete_fields = ["project"]
     inlines = [IndicatorValueInline]
+
+    # The deadline a report answers is `filed` (ReportDeadline.objects.pending()): said again for the deadlines a
+    # save or a deletion here touches.
+    def save_model(self, request, obj, form, change):
+        before = ProgressReport.objects.filter(pk=obj.pk).values_list("deadline_id", flat=True).first()
+        super().save_model(request, obj, form, change)
+        report_services.deadlines_filed_update(deadline_ids={before, obj.deadline_id})
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        report_services.deadlines_filed_update(deadline_ids={obj.deadline_id})
+
+    def delete_queryset(self, request, queryset):
+        deadline_ids = set(queryset.values_list("deadline_id", flat=True))
+        super().delete_queryset(request, queryset)
+        report_services.deadlines_filed_update(deadline_ids=deadline_ids)
 
 
 @admin.register(ReportDraft)
@@ -216,7 +273,7 @@ class IndicatorAdmin(ProjectFiguresAdmin, ModelAdmin):
 
 
 @admin.register(ProjectPartner)
-class ProjectPartnerAdmin(ProjectFiguresAdmin, SimpleHistoryAdmin, ModelAdmin):
+class ProjectPartnerAdmin(ProjectValuesAdmin, ProjectFiguresAdmin, SimpleHistoryAdmin, ModelAdmin):
     list_display = ["organisation", "project", "contribution_kind", "contribution_value", "status"]
     list_select_related = ["organisation", "project"]
     list_filter = ["status", "contribution_kind"]
@@ -226,7 +283,7 @@ class ProjectPartnerAdmin(ProjectFiguresAdmin, SimpleHistoryAdmin, ModelAdmin):
 
 
 @admin.register(OtherFunding)
-class OtherFundingAdmin(ProjectFiguresAdmin, ModelAdmin):
+class OtherFundingAdmin(ProjectValuesAdmin, ProjectFiguresAdmin, ModelAdmin):
     list_display = ["source_name", "project", "kind", "amount", "confirmed"]
     list_select_related = ["project"]
     list_filter = ["kind", "confirmed"]
@@ -308,7 +365,7 @@ class BoardDecisionAdmin(ReadOnlyAdmin):
 
 @admin.register(ReportDeadline)
 class ReportDeadlineAdmin(ReadOnlyAdmin):
-    list_display = ["project", "kind", "due_on", "reminded_on"]
+    list_display = ["project", "kind", "due_on", "filed", "reminded_on"]
     list_select_related = ["project"]
     list_filter = ["kind"]
     search_fields = ["project__title", "label"]

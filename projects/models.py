@@ -697,7 +697,9 @@ class ReportDeadlineQuerySet(models.QuerySet):
         return self.filter(project__theme__plan__in=plans)
 
     def pending(self):
-        return self.filter(report__isnull=True)
+        """The deadlines no report answers yet: a flag the report's filing sets (`filed`), read through a partial
+        index, rather than a lookup in the reports for each deadline."""
+        return self.filter(filed=False)
 
     def awaited(self):
         """Pending deadlines still expected: not those of a withdrawn project, nor those a final report closed."""
@@ -730,6 +732,9 @@ class ReportDeadline(models.Model):
         verbose_name=_("saisie par"),
     )
     created_at = models.DateTimeField(_("saisie le"), auto_now_add=True)
+    # A report answers it (ProgressReport.deadline): set with the report, in its transaction
+    # (services.reports.report_create; the admin through deadlines_filed_update), checked by check_figures.
+    filed = models.BooleanField(_("rapport reçu"), default=False)
 
     objects = ReportDeadlineQuerySet.as_manager()
 
@@ -738,6 +743,10 @@ class ReportDeadline(models.Model):
         verbose_name = _("échéance de rapport")
         verbose_name_plural = _("échéances de rapport")
         ordering = ["project", "due_on", "pk"]
+        indexes = [
+            # The late and awaited deadlines (the comparison, « À traiter », reminders): a few among every deadline.
+            models.Index(fields=["due_on"], condition=Q(filed=False), name="chantiers_deadline_unfiled_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["project"],

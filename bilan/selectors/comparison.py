@@ -10,12 +10,14 @@ What each figure is (one name per concept, the bilan's or the envelope's definit
 - **% committed per theme**: Σ (Commitment.amount − reduced_total) of the commitments on the plan's sources for
   the projects of the theme, over the plan's envelope; each alliance has its own themes.
 - **Projects by status**: every project of the current plan's themes, by status.
-- **People and citizens reached**: as in the bilan over the whole plan, Σ over the plan's projects of the
-  `people_reached` and `citizens_reached` of each project's latest report (latest `period_end` on or before
-  the plan's last day; reports are cumulative).
+- **People and citizens reached**: Σ over the plan's projects of the `people_reached` and `citizens_reached` of
+  each project's latest report (latest `period_end`, then `submitted_at`; reports are cumulative), kept by the
+  writes in figures.ThemeProjects. Unlike the bilan of the whole plan, which stops at the plan's last day, a
+  report whose period runs past the plan's end counts: what a funder reads is the latest figure reported.
 - **Late reports**: the report deadlines of the plan's projects that are late (`ReportDeadline.objects.late()`).
 - **Leverage**: as on the envelope page (budget.selectors.envelope.leverage), the other funding of the accepted
-  projects (OtherFunding) and their partners' confirmed contributions, per dollar committed.
+  projects (OtherFunding) and their partners' confirmed contributions, per dollar committed; kept per theme and
+  status in figures.ThemeProjects.
 - **A total** sums the money and the counts of its alliances; its percents and leverage are computed again from
   those sums, never averaged.
 
@@ -28,21 +30,20 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, F, Max, Q, Subquery, Sum, When
+from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alliances.models import Alliance, AllianceRole
 from bilan.selectors._common import SUM, ZERO, to_cents
 from bilan.selectors.bilan import Tally
-from bilan.selectors.figures import _latest_reports
 from bilan.selectors.lines import CHUNK
 from bilan.selectors.open_data import OpenProject, _open_project, _open_queryset
 from budget.models import FundingSource
 from budget.selectors.envelope import LEVERAGE_STATUSES, leverage
 from figures import selectors as kept_totals
 from plans.models import Plan, Theme
-from projects.models import ActionProject, OtherFunding, ProjectPartner, ProjectStatus, ReportDeadline
+from projects.models import ProjectStatus, ReportDeadline
 
 HUNDRED = Decimal(100)
 PERCENT = Decimal("0.01")
@@ -125,9 +126,9 @@ def alliances_compared(alliances: Iterable[Alliance] | None = None) -> list[Comp
     """One row per alliance (by name) with its current plan's figures; every row counts its projects under the
     same statuses (those of any of their projects). `alliances` is a queryset or a list (every alliance when None).
 
-    Ten queries whatever the number of alliances: alliances, current plans, sources, themes, commitments per
-    theme, projects per status, people and citizens reached, late reports, other funding, partners'
-    contributions."""
+    Seven queries whatever the number of alliances: alliances, current plans, sources, themes, commitments per
+    theme, the kept rows per status (projects, people and citizens reached, other funding, partners'
+    contributions), late reports."""
     if alliances is None:
         alliances = Alliance.objects.all()
     if hasattr(alliances, "order_by"):
@@ -157,12 +158,26 @@ def alliances_compared(alliances: Iterable[Alliance] | None = None) -> list[Comp
         .annotate(total=Sum("committed", output_field=SUM))
     }
     projects = defaultdict(dict)
-    for row in (  # 1 projects per plan and status: the kept totals (figures)
-        kept_totals.project_rows(plan_id__in=plan_ids).values("plan_id", "status").annotate(n=Sum("projects"))
+    reached = defaultdict(lambda: (0, 0))
+    other = defaultdict(lambda: ZERO)
+    for row in (  # 1 per plan and status: projects, reached, other funding, contributions: the kept totals (figures)
+        kept_totals.project_rows(plan_id__in=plan_ids)
+        .values("plan_id", "status")
+        .annotate(
+            n=Sum("projects"),
+            people=Sum("people_reached"),
+            citizens=Sum("citizens_reached"),
+            other=Sum("other_funding", output_field=SUM),
+            contributions=Sum("contributions", output_field=SUM),
+        )
     ):
+        pk = row["plan_id"]
         if row["n"]:
-            projects[row["plan_id"]][row["status"]] = row["n"]
-    reached = _reached(plans.values())  # 1
+            projects[pk][row["status"]] = row["n"]
+        people, citizens = reached[pk]
+        reached[pk] = (people + (row["people"] or 0), citizens + (row["citizens"] or 0))
+        if row["status"] in LEVERAGE_STATUSES:  # partners' contributions, once confirmed (as on the envelope page)
+            other[pk] += (row["other"] or ZERO) + (row["contributions"] or ZERO)
     late = {  # 1 late reports per plan
         row["project__theme__plan_id"]: row["n"]
         for row in ReportDeadline.objects.late()
@@ -171,19 +186,6 @@ def alliances_compared(alliances: Iterable[Alliance] | None = None) -> list[Comp
         .values("project__theme__plan_id")
         .annotate(n=Count("pk"))
     }
-    leveraged = Q(project__theme__plan_id__in=plan_ids, project__status__in=LEVERAGE_STATUSES)
-    other = defaultdict(lambda: ZERO)
-    for queryset, amount in (  # 2 other funding; partners' contributions, once confirmed (as on the envelope page)
-        (OtherFunding.objects.all(), "amount"),
-        (ProjectPartner.objects.confirmed(), "contribution_value"),
-    ):
-        for row in (
-            queryset.filter(leveraged)
-            .order_by()
-            .values("project__theme__plan_id")
-            .annotate(total=Sum(amount, output_field=SUM))
-        ):
-            other[row["project__theme__plan_id"]] += row["total"] or ZERO
 
     present = {status for counts in projects.values() for status in counts}
     statuses = tuple((value, str(label)) for value, label in ProjectStatus.choices if value in present)
@@ -213,41 +215,13 @@ def alliances_compared(alliances: Iterable[Alliance] | None = None) -> list[Comp
                 projects_by_status=tuple(
                     Tally(value, label, projects.get(pk, {}).get(value, 0)) for value, label in statuses
                 ),
-                people_reached=reached.get(pk, (0, 0))[0],
-                citizens_reached=reached.get(pk, (0, 0))[1],
+                people_reached=reached[pk][0] if pk in reached else 0,
+                citizens_reached=reached[pk][1] if pk in reached else 0,
                 late_reports=late.get(pk, 0),
                 other_funding=to_cents(other[pk]) if pk in other else ZERO,
             )
         )
     return rows
-
-
-def _reached(plans) -> dict[int, tuple[int, int]]:
-    """{plan pk: (people, citizens)} reached by the plan's projects as the bilan of the whole plan counts them:
-    the `people_reached` and `citizens_reached` of each project's latest report up to the plan's last day
-    (bilan.selectors.figures; reports are cumulative). One query, a lookup of the latest report per project."""
-    ending = defaultdict(list)  # last day -> the plans that end that day
-    for plan in plans:
-        ending[plan.last_day or datetime.date.max].append(plan.pk)
-    if not ending:
-        return {}
-
-    def latest(field: str):
-        lookups = {day: Subquery(_latest_reports(day).values(field)[:1]) for day in ending}
-        if len(lookups) == 1:  # most plans of a region end the same day: no CASE for each row to test
-            return next(iter(lookups.values()))
-        return Case(*(When(theme__plan_id__in=ending[day], then=lookup) for day, lookup in lookups.items()))
-
-    return {
-        row["theme__plan_id"]: (int(row["people"] or 0), int(row["citizens"] or 0))
-        for row in ActionProject.objects.filter(theme__plan_id__in=[pk for ids in ending.values() for pk in ids])
-        .order_by()
-        .values("theme__plan_id")
-        .annotate(
-            people=Sum(latest("people_reached"), output_field=SUM),
-            citizens=Sum(latest("citizens_reached"), output_field=SUM),
-        )
-    }
 
 
 def statuses_of(rows: list[ComparisonRow]) -> tuple[tuple[str, str], ...]:

@@ -6,25 +6,22 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.paginator import Paginator
 from django.db.models import (
     BigIntegerField,
-    DecimalField,
     Exists,
     ExpressionWrapper,
     F,
     OuterRef,
     Q,
-    Subquery,
     Sum,
 )
-from django.db.models.functions import Coalesce
 
 from asis.figures_cache import cached
-from budget.models import MONEY, Commitment, Disbursement, FundingSource
+from budget.models import Commitment, Disbursement, FundingSource
 from budget.selectors._common import ZERO, source_ids
 from budget.selectors.targets import plan_money
 from figures import selectors as kept_totals
 from plans.models import Theme
 from plans.versions import version_of
-from projects.models import FUNDABLE_STATUSES, PUBLIC_STATUSES, ActionProject, OtherFunding, ProjectPartner
+from projects.models import FUNDABLE_STATUSES, PUBLIC_STATUSES, ActionProject
 
 # Projects whose other funding counts in the leverage: accepted, under way or done.
 LEVERAGE_STATUSES = tuple({*FUNDABLE_STATUSES, *PUBLIC_STATUSES})
@@ -62,30 +59,11 @@ def envelope_overview(plan) -> dict:
         .annotate(**split, **sums)
         .filter(count__gt=0)
     }
-    other = (
-        OtherFunding.objects.filter(project__theme=OuterRef("pk"), project__status__in=LEVERAGE_STATUSES)
-        .order_by()
-        .values("project__theme")
-    )
-    # Partners' contributions count once the partner confirmed them (an unconfirmed amount is only the lead's word).
-    partners = (
-        ProjectPartner.objects.confirmed()
-        .filter(project__theme=OuterRef("pk"), project__status__in=LEVERAGE_STATUSES)
-        .order_by()
-        .values("project__theme")
-    )
     themes = list(  # 1 themes of the plan (and of any funded project, should one belong to another plan), with their other funding
         Theme.objects.filter(Q(plan=plan) | Q(pk__in=list(by_theme_id)))
-        .annotate(
-            other_funding=Coalesce(
-                Subquery(other.annotate(s=Sum("amount")).values("s")), ZERO, output_field=DecimalField(**MONEY)
-            )
-            + Coalesce(
-                Subquery(partners.annotate(s=Sum("contribution_value")).values("s")),
-                ZERO,
-                output_field=DecimalField(**MONEY),
-            )
-        )
+        # other funding and partners' confirmed contributions (an unconfirmed amount is only the lead's word): the
+        # kept totals (figures) of the projects of the statuses the leverage counts
+        .annotate(other_funding=kept_totals.theme_leverage(LEVERAGE_STATUSES))
         .order_by("order", "pk")
     )
     by_theme = []

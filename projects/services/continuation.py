@@ -102,6 +102,8 @@ def project_continue(
         )
         for funding in project.other_funding.order_by("pk")
     )
+    # What it carries (confirmed partners' contributions, other funding) counts in its theme of the next plan.
+    figures.project_values_changed(project=continuation, before=figures.NO_VALUES)
     Indicator.objects.bulk_create(
         Indicator(project=continuation, name=i.name, unit=i.unit, target=i.target, order=i.order)
         for i in project.indicators.order_by("order", "pk")

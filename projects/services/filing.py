@@ -101,6 +101,8 @@ def project_save_draft(
         figures.project_moved(project=project, before=before)
     if plan_years is not None:
         project.plan_years.set(plan_years)
+    # The project is locked (or new): its other funding and confirmed contributions go to its theme's kept row.
+    before = figures.project_values(project) if partners is not None or other_funding is not None else None
     if year_amounts is not None:
         _replace_rows(
             ProjectYearAmount,
@@ -115,6 +117,8 @@ def project_save_draft(
         _replace_rows(Indicator, project, [{**row, "order": i} for i, row in enumerate(indicators, start=1)])
     if other_funding is not None:
         _replace_rows(OtherFunding, project, other_funding)
+    if before is not None:
+        figures.project_values_changed(project=project, before=before)
     project_plan_written(project)
     return project
 
@@ -235,6 +239,8 @@ def _partner_asked_mail(project: ActionProject, partner: ProjectPartner) -> None
 def project_partner_answer(*, partnership: ProjectPartner, by, accept: bool) -> ProjectPartner:
     """The named organisation's responsable confirms (or declines) its participation and the declared contribution.
     It may change its answer later; each answer is kept in the row's history (who, when)."""
+    # The project first, then its partner (the lock order of every write of the project's figures).
+    project = ActionProject.objects.select_for_update().get(pk=partnership.project_id)
     partnership = (
         ProjectPartner.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=partnership.pk)
     )
@@ -242,12 +248,14 @@ def project_partner_answer(*, partnership: ProjectPartner, by, accept: bool) -> 
         raise ValidationError(
             _("Seuls les responsables de « %(name)s » répondent pour elle.") % {"name": partnership.organisation.name}
         )
+    before = figures.project_values(project)
     partnership.status = ProjectPartner.Status.CONFIRMED if accept else ProjectPartner.Status.DECLINED
     partnership.answered_by = by
     partnership.answered_at = timezone.now()
     partnership.full_clean()
     partnership.save()
-    project_plan_written(partnership.project)  # the bilan counts the partners who have not declined
+    figures.project_values_changed(project=project, before=before)  # a confirmed contribution counts, or no more
+    project_plan_written(project)  # the bilan counts the partners who have not declined
     return partnership
 
 

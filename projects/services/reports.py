@@ -6,10 +6,11 @@ from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from figures import services as figures
 from organisations.models import Organisation
 from projects import validators
 from projects.access import report_can_file
@@ -159,7 +160,14 @@ def report_create(
     _attachments_quota_check(organisation_id=project.lead_id, report=None, files=attachments, field="attachments")
 
     def save(stored):
+        before = figures.project_values(project)
         report.save()
+        if deadline is not None:  # answered: no longer pending nor late (the deadline is locked above)
+            ReportDeadline.objects.filter(pk=deadline.pk).update(filed=True)
+            deadline.filed = True
+        # Its people and citizens reached count in the theme's kept row when it is the project's latest report
+        # (an earlier period filed late changes nothing); before the final report's status change moves them.
+        figures.project_values_changed(project=project, before=before)
         report.partners_involved.set(partners_involved)
         for indicator, value in values.items():
             row = IndicatorValue(report=report, indicator=indicators[indicator.pk], value=value)
@@ -174,6 +182,15 @@ def report_create(
         return report
 
     return _stored_files_removed_on_error(save)
+
+
+def deadlines_filed_update(*, deadline_ids) -> None:
+    """The deadlines' `filed` said again from the reports that answer them, after a write that goes around
+    `report_create` (the admin moving a report to another deadline, deleting one). One statement."""
+    ids = {pk for pk in deadline_ids if pk is not None}
+    if ids:
+        answered = ProgressReport.objects.filter(deadline=OuterRef("pk"))
+        ReportDeadline.objects.filter(pk__in=ids).update(filed=Exists(answered))
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from budget.services.agreements import (
 )
 from budget.services.ledger import commitment_reduce, disbursement_create
 from projects.models import ProgressReport, ProjectStatus, ReportDeadline
+from projects.services.reports import deadlines_filed_update
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,7 @@ def agreement(accepted, commitment, cast):
 
 def file_report(deadline, **fields):
     """The project files the report that a deadline asks for (made directly, as the report pages would)."""
-    return ProgressReport.objects.create(
+    report = ProgressReport.objects.create(
         project=deadline.project,
         deadline=deadline,
         period_start=datetime.date(2014, 7, 1),
@@ -58,6 +59,8 @@ def file_report(deadline, **fields):
         percent_done=40,
         **fields,
     )
+    deadlines_filed_update(deadline_ids={deadline.pk})  # as report_create: the deadline is answered
+    return report
 
 
 # ---------------------------------------------------------------- agreement_create

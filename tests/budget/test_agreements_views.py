@@ -17,6 +17,7 @@ from budget.services.agreements import (
 )
 from budget.services.ledger import disbursement_create
 from projects.models import ProgressReport, ProjectPartner, ProjectStatus, ReportDeadline
+from projects.services.reports import deadlines_filed_update
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -73,13 +74,15 @@ def planned(agreement, commitment, deadline, cast):
 
 
 def file_report(deadline):
-    return ProgressReport.objects.create(
+    report = ProgressReport.objects.create(
         project=deadline.project,
         deadline=deadline,
         period_start=datetime.date(2014, 7, 1),
         period_end=datetime.date(2014, 12, 31),
         percent_done=40,
     )
+    deadlines_filed_update(deadline_ids={deadline.pk})  # as report_create: the deadline is answered
+    return report
 
 
 # ---------------------------------------------------------------- who may

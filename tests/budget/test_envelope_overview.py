@@ -14,6 +14,7 @@ from budget.models import Commitment, FundingSource
 from budget.selectors import targets as target_selectors
 from budget.services.ledger import commitment_reduce, disbursement_correct, disbursement_create
 from projects.models import OtherFunding, ProjectStatus
+from projects.services.filing import project_save_draft
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -84,8 +85,10 @@ def test_by_theme_and_by_year_to_the_cent_with_reductions_other_funding_and_proj
         commitment=cancelled, amount="50.00", reduced_on=datetime.date(2014, 1, 1), reason="Annulé", cancel=True
     )
     disbursement_create(commitment=first, amount="999.98", paid_on=datetime.date(2013, 9, 1))
-    OtherFunding.objects.create(
-        project=a, kind=OtherFunding.Kind.OWN, source_name="Mise de fonds", amount=Decimal("1500.15")
+    project_save_draft(  # the funding package, as the project's form saves it
+        by=None,
+        project=a,
+        other_funding=[{"kind": OtherFunding.Kind.OWN, "source_name": "Mise de fonds", "amount": Decimal("1500.15")}],
     )
     client.force_login(cast.coordinator)
     context = client.get(reverse("budget:charts")).context

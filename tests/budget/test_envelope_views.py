@@ -198,17 +198,24 @@ def test_check_budget_catches_a_balance_changed_behind_its_back(asis, accepted, 
 
 def test_the_leverage_is_other_money_per_envelope_dollar(asis, client, cast, accepted):
     from projects.models import OtherFunding
+    from projects.services.filing import project_save_draft
 
-    OtherFunding.objects.create(
-        project=accepted, kind=OtherFunding.Kind.OWN, source_name="Mise de fonds", amount=Decimal("3000.00")
-    )
-    OtherFunding.objects.create(
-        project=accepted, kind=OtherFunding.Kind.IN_KIND, source_name="Local prêté", amount=Decimal("1000.00")
+    def funding(project, *rows):  # the funding package, as the project's form saves it
+        project_save_draft(
+            by=None,
+            project=project,
+            other_funding=[
+                {"kind": kind, "source_name": name, "amount": Decimal(amount)} for kind, name, amount in rows
+            ],
+        )
+
+    funding(
+        accepted,
+        (OtherFunding.Kind.OWN, "Mise de fonds", "3000.00"),
+        (OtherFunding.Kind.IN_KIND, "Local prêté", "1000.00"),
     )
     draft = f.make_project(lead=cast.org_b, theme=asis.themes.first())
-    OtherFunding.objects.create(
-        project=draft, kind=OtherFunding.Kind.OWN, source_name="Pas encore", amount=Decimal("99999.00")
-    )
+    funding(draft, (OtherFunding.Kind.OWN, "Pas encore", "99999.00"))
     f.commit(source=FundingSource.objects.get(code="fqis"), project=accepted, amount="3000.00")
     client.force_login(cast.staff)
     text = page(client.get(reverse("budget:envelope")))

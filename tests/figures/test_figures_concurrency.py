@@ -12,7 +12,7 @@ from django.db import connection, connections
 
 from budget.figures_check import figures_mismatches
 from budget.services.ledger import commitment_create, commitment_reduce, disbursement_create
-from figures.models import PlanMoney
+from figures.models import PlanMoney, ThemeProjects
 from projects.models import ProjectStatus
 from projects.services.status import project_change_status
 from tests import factories as f
@@ -99,3 +99,67 @@ def test_meetings_scheduled_while_their_space_changes_themes_are_counted_where_i
         assert list(pool.map(write, range(12))) == ["done"] * 12
 
     assert figures_mismatches() == []
+
+
+def test_concurrent_reports_funding_partners_and_moves_lose_nothing_and_never_deadlock():
+    """Progress reports (a later and an earlier period), partners' answers, funding packages saved and status
+    changes on the same projects at once: each writer locks the project, then the theme's row; the people reached,
+    other funding and contributions kept equal the rows'."""
+    if connection.vendor != "postgresql":
+        pytest.skip("Concurrency is proven on PostgreSQL (set DATABASE_URL); SQLite runs writers one at a time.")
+    from organisations.models import Membership
+    from projects.services.filing import project_partner_answer, project_save_draft
+    from projects.services.reports import report_create
+
+    theme = f.make_theme(f.make_plan())
+    lead, partner = f.make_organisation(), f.make_organisation()
+    member = f.make_user(organisation=lead, role=Membership.Role.RESPONSABLE)
+    answering = f.make_user(organisation=partner, role=Membership.Role.RESPONSABLE)
+    projects = [f.make_project(lead=lead, theme=theme, status=ProjectStatus.IN_PROGRESS) for _ in range(4)]
+    for project in projects:
+        project_save_draft(
+            by=member,
+            project=project,
+            partners=[{"organisation": partner, "contribution_kind": "cash", "contribution_value": Decimal("10.01")}],
+        )
+    barrier = threading.Barrier(20)
+
+    def write(i):
+        project = projects[i % 4]
+        try:
+            barrier.wait(timeout=30)
+            kind = i // 4
+            if kind in (0, 1):  # a later period, then an earlier one filed at the same time
+                end = datetime.date(2015, 3, 31) if kind == 0 else datetime.date(2014, 6, 30)
+                report_create(
+                    project=project,
+                    by=member,
+                    period_start=datetime.date(2014, 4, 1),
+                    period_end=end,
+                    percent_done=50,
+                    people_reached=40 if kind == 0 else 5,
+                    citizens_reached=4 if kind == 0 else 1,
+                )
+            elif kind == 2:
+                project_partner_answer(partnership=project.partnerships.get(), by=answering, accept=True)
+            elif kind == 3:
+                project_save_draft(
+                    by=member,
+                    project=project,
+                    other_funding=[{"kind": "funder", "source_name": "Centraide", "amount": Decimal("0.33")}],
+                )
+            elif i % 2:
+                project_change_status(project=project, to_status=ProjectStatus.COMPLETED)
+            return "done"
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        assert list(pool.map(write, range(20))) == ["done"] * 20
+
+    assert figures_mismatches() == []
+    rows = ThemeProjects.objects.filter(theme=theme)
+    assert sum(r.people_reached for r in rows) == 160  # each project's latest report: the later period
+    assert sum(r.contributions for r in rows) == Decimal("40.04")
+    assert sum(r.other_funding for r in rows) == Decimal("1.32")
+    assert rows.get(status=ProjectStatus.COMPLETED).people_reached == 80
