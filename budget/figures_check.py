@@ -7,13 +7,15 @@ sits below the apps that write to it and reads none of their tables.
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, DecimalField, F, Min, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, Round
 
 from budget.models import Commitment
 from budget.selectors._common import CENT, ZERO
 from figures.models import PlanMoney, ThemeProjects
 from projects.models import ActionProject
 
+MONEY_FIELD = DecimalField(max_digits=12, decimal_places=2)
 MONEY_VALUES = ("committed", "paid", "commitments", "projects")
 PROJECT_VALUES = ("projects",)
 
@@ -57,6 +59,29 @@ def expected_projects() -> dict[tuple, dict]:
     }
 
 
+def _project_committed():
+    """What is committed to each project now, summed from its commitments as reduced (a subquery per project)."""
+    committed = (
+        Commitment.objects.filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(total=Sum(Commitment.CURRENT))
+        .values("total")
+    )
+    return Coalesce(Subquery(committed, output_field=MONEY_FIELD), ZERO)
+
+
+def project_committed_mismatches() -> list[str]:
+    """The projects whose kept `committed_total` (budget.services.ledger) differs from their commitments."""
+    return [
+        f"ActionProject {pk}: committed_total {_cents(kept)} != {_cents(expected)}"
+        for pk, kept, expected in ActionProject.objects.annotate(expected=_project_committed())
+        .order_by("pk")
+        .values_list("pk", "committed_total", "expected")
+        if _cents(kept) != _cents(expected)
+    ]
+
+
 def _kept(model, key: tuple, values: tuple) -> dict[tuple, dict]:
     return {
         row[: len(key)]: dict(zip(values, row[len(key) :], strict=True))
@@ -85,10 +110,12 @@ PROJECTS_KEY = ("plan_id", "theme_id", "status")
 
 def figures_mismatches() -> list[str]:
     """Every kept total that differs from the rows it sums, one line each (none: all is well)."""
-    return _differences(
-        "PlanMoney", _kept(PlanMoney, MONEY_KEY, MONEY_VALUES), expected_money(), MONEY_VALUES
-    ) + _differences(
-        "ThemeProjects", _kept(ThemeProjects, PROJECTS_KEY, PROJECT_VALUES), expected_projects(), PROJECT_VALUES
+    return (
+        _differences("PlanMoney", _kept(PlanMoney, MONEY_KEY, MONEY_VALUES), expected_money(), MONEY_VALUES)
+        + _differences(
+            "ThemeProjects", _kept(ThemeProjects, PROJECTS_KEY, PROJECT_VALUES), expected_projects(), PROJECT_VALUES
+        )
+        + project_committed_mismatches()
     )
 
 
@@ -99,8 +126,15 @@ def figures_rewrite() -> None:
     not adds it after the rewrite; SQLite runs one writer at a time."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in (PlanMoney, ThemeProjects))
+            # the commitments too: the projects' committed totals are rewritten from them (a ledger writer that
+            # has added or reduced one holds its row lock on the table until it commits, so the lock waits for it)
+            locked = (PlanMoney, ThemeProjects, Commitment)
+            tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in locked)
             cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
+    # Each project's committed total: only the rows that differ are written (most are right).
+    ActionProject.objects.alias(expected=_project_committed()).exclude(committed_total=F("expected")).update(
+        committed_total=Round(_project_committed(), 2)
+    )
     money, projects = expected_money(), expected_projects()
     PlanMoney.objects.all().delete()
     ThemeProjects.objects.all().delete()

@@ -166,6 +166,10 @@ class ActionProjectQuerySet(models.QuerySet):
         return self.filter(status__in=FUNDABLE_STATUSES)
 
 
+# The project's columns kept by the ledger (budget.services.ledger), never written by the project's save().
+KEPT_FIELDS = frozenset({"committed_total"})
+
+
 class ActionProject(models.Model):
     title = models.CharField(_("titre"), max_length=255)
     lead = models.ForeignKey(
@@ -200,6 +204,10 @@ class ActionProject(models.Model):
     plan_years = models.ManyToManyField(PlanYear, blank=True, related_name="projects", verbose_name=_("années du plan"))
     amount_requested = models.DecimalField(_("montant demandé à l'enveloppe"), default=ZERO, **MONEY)
     status = models.CharField(_("statut"), max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.DRAFT)
+    # What is committed to the project now (its commitments less their reductions), kept by budget.services.ledger
+    # in the transaction of each commitment and reduction, as a source's committed_total: « À traiter » lists the
+    # projects with money left to commit without summing every project's commitments. check_budget recomputes it.
+    committed_total = models.DecimalField(_("engagé"), default=ZERO, editable=False, **MONEY)
     is_demo = models.BooleanField(_("donnée de démonstration"), default=False)
     # The project of the previous plan this one continues (succession.services.plan_next_start): the old record
     # stays as it was, with its money and reports, in the closed plan.
@@ -215,7 +223,9 @@ class ActionProject(models.Model):
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     # who, when, what changed (django-simple-history)
-    history = ChangeHistory(excluded_fields=["updated_at"], table_name="chantiers_historicalactionproject")
+    history = ChangeHistory(
+        excluded_fields=["updated_at", "committed_total"], table_name="chantiers_historicalactionproject"
+    )
 
     objects = ActionProjectQuerySet.as_manager()
 
@@ -246,10 +256,25 @@ class ActionProject(models.Model):
                 name="chantiers_actionproject_ends_after_start",
                 violation_error_message=_("La date de fin doit suivre la date de début."),
             ),
+            models.CheckConstraint(
+                condition=Q(committed_total__gte=0), name="chantiers_actionproject_committed_not_negative"
+            ),
         ]
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        # `committed_total` is written by the ledger's UPDATE alone: a project read before a commitment and saved
+        # after it (a form, the admin) would otherwise write its stale copy back over the kept total.
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            deferred = self.get_deferred_fields()  # as Django does for a row read with only() or defer()
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in KEPT_FIELDS and field.attname not in deferred
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("projects:project-detail", args=[self.pk])

@@ -19,7 +19,6 @@ from django.db.models import (
     F,
     OuterRef,
     Subquery,
-    Sum,
     Value,
     When,
     Window,
@@ -33,7 +32,7 @@ from django.utils.translation import ngettext
 from asis.counts import COUNT_CAP, CappedCount, capped_count
 from asis.money import CENT
 from asis.templatetags.asis_format import day_date, format_money, number
-from budget.models import Commitment, PlannedPayment
+from budget.models import PlannedPayment
 from chantiers.models import FollowUp, Meeting
 from organisations.models import MembershipRequest, Organisation
 from outbox.selectors import failed_email_annotations, failed_email_count
@@ -335,22 +334,14 @@ def _project_queues(plan, *, can_act: bool, limit: int = ROWS_SHOWN) -> list[Que
 
 def _to_commit(plan, *, can_act: bool) -> Queue:
     """Projects accepted whose amount granted by the board (else the amount asked) is not all committed, the
-    longest accepted first: 1 query (what is committed, a subquery per project)."""
-    committed = (
-        Commitment.objects.filter(project=OuterRef("pk"))
-        .order_by()
-        .values("project")
-        .annotate(total=Sum(Commitment.CURRENT))
-        .values("total")
-    )
+    longest accepted first: 1 query (what is committed is the project's kept total, budget.services.ledger)."""
     projects, total = _first(
         ActionProject.objects.in_plan(plan)
         .filter(status__in=FUNDABLE_STATUSES)
         .select_related("lead")
         .annotate(
-            committed=Coalesce(Subquery(committed, output_field=MONEY_FIELD), ZERO),
             granted=Coalesce("board_decision__granted_amount", "amount_requested", output_field=MONEY_FIELD),
-            balance=F("granted") - F("committed"),
+            balance=F("granted") - F("committed_total"),
             decided_on=F("board_decision__decided_on"),
         )
         .filter(balance__gte=CENT)  # a cent at least: SQLite subtracts in binary floating point
