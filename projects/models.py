@@ -526,6 +526,11 @@ class ProjectStatusChange(models.Model):
         verbose_name = _("changement de statut")
         verbose_name_plural = _("changements de statut")
         ordering = ["changed_at", "pk"]
+        indexes = [
+            # When each project reached its status (its last change to it: « À traiter » orders the projects waiting
+            # by it): the first entry of the index, no row read nor sorted.
+            models.Index(fields=["project", "to_status", "-changed_at", "-id"], name="chantiers_status_since_idx"),
+        ]
 
     def __str__(self):
         return f"{self.project}: {self.from_status or '—'} → {self.to_status}"

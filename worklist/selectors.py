@@ -254,16 +254,22 @@ def _project_queues(plan, *, can_act: bool, limit: int = ROWS_SHOWN) -> list[Que
     order = [F("since").asc(nulls_first=True), F("pk").asc()]
     in_plan = ActionProject.objects.in_plan(plan)
     at = {key: in_plan.filter(status__in=statuses) for key, statuses in STAGE_STATUSES.items()}
-    waiting = (
+    # Ranked narrow (the project, its status and when it reached it), then the wide rows (the lead's name) read
+    # for the first `limit` of each stage only: reading them for every project waiting cost a join each.
+    first = (
         in_plan.filter(status__in=[status for statuses in STAGE_STATUSES.values() for status in statuses])
+        .annotate(since=_since(), rank=Window(RowNumber(), partition_by=[stage], order_by=order))
+        .filter(rank__lte=limit)
+        .values("pk")
+    )
+    waiting = (
+        ActionProject.objects.filter(pk__in=first)
         .select_related("lead")
         .annotate(
             since=_since(),
             stage=stage,
-            rank=Window(RowNumber(), partition_by=[stage], order_by=order),
             **{f"total_{key}": CappedCount(projects) for key, projects in at.items()},
         )
-        .filter(rank__lte=limit)
         .order_by(*order)
     )
     by_stage: dict[str, list] = {key: [] for key in STAGE_STATUSES}
