@@ -122,11 +122,12 @@ class Section:
     queues: list[Queue]
 
 
-def _first(queryset, limit: int = ROWS_SHOWN) -> tuple[list, int]:
+def _first(queryset, limit: int = ROWS_SHOWN, *, ordered_count: bool = False) -> tuple[list, int]:
     """The first `limit` rows of `queryset` (in its order) and how many it holds, up to COUNT_CAP + 1: one query (the
-    capped count, a subquery read with the first rows; a window count over every row kept grew with the data)."""
+    capped count, a subquery read with the first rows; a window count over every row kept grew with the data).
+    `ordered_count`: counted in the rows' order (asis.counts.CappedCount)."""
     first = queryset.values("pk")[:limit]  # narrow: the wide rows (select_related) are read for these only
-    rows = list(queryset.filter(pk__in=first).annotate(total=CappedCount(queryset)))
+    rows = list(queryset.filter(pk__in=first).annotate(total=CappedCount(queryset, ordered=ordered_count)))
     return rows, (rows[0].total if rows else 0)
 
 
@@ -481,7 +482,8 @@ def _follow_ups(plan, today, *, can_act: bool) -> Queue:
         FollowUp.objects.open()
         .in_alliance(plan.alliance_id)
         .select_related("decision__meeting__space", "responsible_organisation", "responsible_user")
-        .order_by(F("due_on").asc(nulls_last=True), "pk")
+        .order_by(F("due_on").asc(nulls_last=True), "pk"),
+        ordered_count=True,  # on the index of open follow-ups by due date, as the rows: the alliance's come soon
     )
     rows = []
     for follow_up in follow_ups:
