@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce, Round
 from budget.models import Commitment
 from budget.selectors._common import CENT, ZERO
 from figures.models import PlanMoney, ThemeProjects
-from projects.models import ActionProject
+from projects.models import ActionProject, ProgressReport
 
 MONEY_FIELD = DecimalField(max_digits=12, decimal_places=2)
 MONEY_VALUES = ("committed", "paid", "commitments", "projects")
@@ -82,6 +82,16 @@ def project_committed_mismatches() -> list[str]:
     ]
 
 
+def report_plan_mismatches() -> list[str]:
+    """The reports whose kept `plan` is not their project's theme's (ProgressReport.plan)."""
+    return [
+        f"ProgressReport {pk}: plan {kept} != {expected}"
+        for pk, kept, expected in ProgressReport.objects.exclude(plan_id=F("project__theme__plan_id"))
+        .order_by("pk")
+        .values_list("pk", "plan_id", "project__theme__plan_id")
+    ]
+
+
 def _kept(model, key: tuple, values: tuple) -> dict[tuple, dict]:
     return {
         row[: len(key)]: dict(zip(values, row[len(key) :], strict=True))
@@ -109,13 +119,15 @@ PROJECTS_KEY = ("plan_id", "theme_id", "status")
 
 
 def figures_mismatches() -> list[str]:
-    """Every kept total that differs from the rows it sums, one line each (none: all is well)."""
+    """Every kept total that differs from the rows it sums, and every report whose kept plan is not its project's,
+    one line each (none: all is well)."""
     return (
         _differences("PlanMoney", _kept(PlanMoney, MONEY_KEY, MONEY_VALUES), expected_money(), MONEY_VALUES)
         + _differences(
             "ThemeProjects", _kept(ThemeProjects, PROJECTS_KEY, PROJECT_VALUES), expected_projects(), PROJECT_VALUES
         )
         + project_committed_mismatches()
+        + report_plan_mismatches()
     )
 
 
@@ -131,7 +143,10 @@ def figures_rewrite() -> None:
             locked = (PlanMoney, ThemeProjects, Commitment)
             tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in locked)
             cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
-    # Each project's committed total: only the rows that differ are written (most are right).
+    # Each report's plan and each project's committed total: only the rows that differ are written.
+    ProgressReport.objects.exclude(plan_id=F("project__theme__plan_id")).update(
+        plan_id=Subquery(ActionProject.objects.filter(pk=OuterRef("project_id")).values("theme__plan_id"))
+    )
     ActionProject.objects.alias(expected=_project_committed()).exclude(committed_total=F("expected")).update(
         committed_total=Round(_project_committed(), 2)
     )

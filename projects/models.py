@@ -279,6 +279,12 @@ class ActionProject(models.Model):
     def get_absolute_url(self):
         return reverse("projects:project-detail", args=[self.pk])
 
+    def reports_follow_plan(self) -> None:
+        """After a move to another theme: the project's reports carry the plan of its theme (ProgressReport.plan),
+        1 query. The caller holds the project's lock."""
+        plan = Theme.objects.filter(pk=self.theme_id).values("plan_id")
+        ProgressReport.objects.filter(project=self).exclude(plan_id=Subquery(plan)).update(plan_id=Subquery(plan))
+
     def can_become(self, status: str) -> bool:
         return status in TRANSITIONS.get(self.status, set())
 
@@ -799,12 +805,30 @@ class ProgressReportQuerySet(models.QuerySet):
         """The reports of `alliance`'s projects; none on a page of no alliance."""
         return self.none() if alliance is None else self.filter(project__theme__plan__alliance=alliance)
 
+    def bulk_create(self, objs, *args, **kwargs):
+        """As Django's, each report's `plan` filled from its project (save() does it for one): 1 query more."""
+        objs = list(objs)
+        missing = {report.project_id for report in objs if report.plan_id is None}
+        if missing:
+            plans = dict(ActionProject.objects.filter(pk__in=missing).values_list("pk", "theme__plan_id"))
+            for report in objs:
+                if report.plan_id is None:
+                    report.plan_id = plans.get(report.project_id)
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 class ProgressReport(models.Model):
     """A project's report for a period (rapport d'étape), or its final report (bilan)."""
 
     project = models.ForeignKey(
         ActionProject, on_delete=models.PROTECT, related_name="reports", verbose_name=_("projet")
+    )
+    # The plan of the project's theme, kept on the report so that a plan's reports not read yet are one index,
+    # walked in the order « À traiter » shows them and left after the first few (through the project and its theme,
+    # every report of the plan was joined and sorted). Filled on insert (save(), bulk_create()); a project moved
+    # to another plan's theme takes its reports along (ActionProject.reports_follow_plan); check_figures checks it.
+    plan = models.ForeignKey(
+        Plan, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False, verbose_name=_("plan")
     )
     deadline = models.OneToOneField(
         ReportDeadline,
@@ -848,7 +872,7 @@ class ProgressReport(models.Model):
     )
 
     history = ChangeHistory(
-        table_name="chantiers_historicalprogressreport"
+        excluded_fields=["plan"], table_name="chantiers_historicalprogressreport"
     )  # who, when, what changed (django-simple-history)
 
     objects = ProgressReportQuerySet.as_manager()
@@ -863,9 +887,12 @@ class ProgressReport(models.Model):
             models.Index(fields=["project", "period_end", "submitted_at", "id"], name="chantiers_report_latest_idx"),
             # The latest reports of a theme or a period, newest first: read in this order until enough are found.
             models.Index(fields=["-period_end", "-submitted_at", "-id"], name="chantiers_report_newest_idx"),
-            # The reports not read yet (« À traiter »), oldest first: a few among every report ever filed.
+            # A plan's reports not read yet (« À traiter »), oldest first: its first ten, whatever the reports of the
+            # plan or of the others. (`plan` has no index of its own: nothing else reads the reports by it.)
             models.Index(
-                fields=["submitted_at", "id"], condition=Q(read_at__isnull=True), name="chantiers_report_unread_idx"
+                fields=["plan", "submitted_at", "id"],
+                condition=Q(read_at__isnull=True),
+                name="chantiers_report_unread_idx",
             ),
         ]
         constraints = [
@@ -890,6 +917,11 @@ class ProgressReport(models.Model):
 
     def __str__(self):
         return f"{self.project} — {self.period_end:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        if self.plan_id is None:  # the plan of the project's theme (see `plan`)
+            self.plan_id = Theme.objects.filter(projects=self.project_id).values_list("plan_id", flat=True).get()
+        super().save(*args, **kwargs)
 
 
 class ReportDraft(models.Model):

@@ -204,11 +204,13 @@ def _deadline_queues(plan, today, *, can_remind: bool, limit: int = ROWS_SHOWN) 
 
 
 def _reports_to_read(plan, *, can_mark: bool) -> Queue:
-    """The reports filed and not read yet, oldest first: 1 query (on the index of unread reports)."""
+    """The reports filed and not read yet, oldest first: 1 query (on the index of the plan's unread reports, its
+    first rows and its capped count, whatever the reports waiting)."""
     reports, total = _first(
-        ProgressReport.objects.filter(project__theme__plan=plan, read_at__isnull=True)
+        ProgressReport.objects.filter(plan=plan, read_at__isnull=True)
         .select_related("project__lead")
-        .order_by("submitted_at", "pk")
+        .order_by("submitted_at", "pk"),
+        ordered_count=True,  # the count too walks that index and stops at COUNT_CAP + 1
     )
     rows = []
     for report in reports:

@@ -6,7 +6,8 @@ from budget.figures_check import figures_mismatches, figures_rewrite
 class Command(BaseCommand):
     help = (
         "Recalcule chaque total tenu (figures : argent par enjeu, année, source et statut; projets par enjeu et "
-        "statut) à partir des lignes qu'il somme et échoue, en nommant chaque écart, si l'un diffère. "
+        "statut; l'engagé de chaque projet; le plan de chaque rapport) à partir des lignes qu'il somme et échoue, "
+        "en nommant chaque écart, si l'un diffère. "
         "--fix les réécrit. Pour une tâche planifiée (cron, le worker)."
     )
 
