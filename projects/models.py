@@ -919,8 +919,12 @@ class ProgressReport(models.Model):
         return f"{self.project} — {self.period_end:%Y-%m-%d}"
 
     def save(self, *args, **kwargs):
-        if self.plan_id is None:  # the plan of the project's theme (see `plan`)
-            self.plan_id = Theme.objects.filter(projects=self.project_id).values_list("plan_id", flat=True).get()
+        if self.plan_id is None:  # the plan of the project's theme (see `plan`): read unless the caller has it
+            project = self.project if ProgressReport.project.is_cached(self) else None
+            if project is not None and ActionProject.theme.is_cached(project):
+                self.plan_id = project.theme.plan_id
+            else:
+                self.plan_id = Theme.objects.filter(projects=self.project_id).values_list("plan_id", flat=True).get()
         super().save(*args, **kwargs)
 
 
