@@ -267,7 +267,8 @@ class ActionProject(models.Model):
     def save(self, *args, **kwargs):
         # `committed_total` is written by the ledger's UPDATE alone: a project read before a commitment and saved
         # after it (a form, the admin) would otherwise write its stale copy back over the kept total.
-        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+        updating = self.pk is not None and not self._state.adding and not kwargs.get("force_insert")
+        if updating and kwargs.get("update_fields") is None:
             deferred = self.get_deferred_fields()  # as Django does for a row read with only() or defer()
             kwargs["update_fields"] = [
                 field.name
