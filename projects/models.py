@@ -206,7 +206,7 @@ class ActionProject(models.Model):
     status = models.CharField(_("statut"), max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.DRAFT)
     # What is committed to the project now (its commitments less their reductions), kept by budget.services.ledger
     # in the transaction of each commitment and reduction, as a source's committed_total: « À traiter » lists the
-    # projects with money left to commit without summing every project's commitments. check_budget recomputes it.
+    # projects with money left to commit without summing every project's commitments. check_figures recomputes it.
     committed_total = models.DecimalField(_("engagé"), default=ZERO, editable=False, **MONEY)
     is_demo = models.BooleanField(_("donnée de démonstration"), default=False)
     # The project of the previous plan this one continues (succession.services.plan_next_start): the old record

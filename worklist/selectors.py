@@ -50,7 +50,6 @@ from projects.selectors.reports import DeadlineRow, late_reports
 ROWS_SHOWN = 10  # rows of each queue on the page; the count says how many wait in all
 SOON_DAYS = 30  # reports and payments due within this many days are « bientôt »
 MONEY_FIELD = DecimalField(max_digits=12, decimal_places=2)
-ZERO = Value(0, output_field=MONEY_FIELD)
 
 # The review's stages that wait for Coordination, each a queue
 INTENTIONS, FILED, BOARD = "intentions", "deposes", "conseil"
