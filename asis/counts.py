@@ -18,8 +18,13 @@ class CappedCount(Subquery):
 
     template = "(SELECT COUNT(*) FROM (%(subquery)s) capped)"
 
-    def __init__(self, queryset, cap: int = COUNT_CAP):
-        super().__init__(queryset.order_by().values("pk")[: cap + 1], output_field=IntegerField())
+    def __init__(self, queryset, cap: int = COUNT_CAP, *, ordered: bool = False):
+        # `ordered`: counted in the queryset's order, so the database walks the index the rows are read from and
+        # stops at cap + 1. Unordered, it may walk another index in which the rows counted sit far apart (the open
+        # follow-ups of one alliance among every alliance's, in the order of their decisions: 20 000 rows read).
+        if not ordered:
+            queryset = queryset.order_by()
+        super().__init__(queryset.values("pk")[: cap + 1], output_field=IntegerField())
 
 
 def capped_count(queryset, cap: int = COUNT_CAP) -> int:

@@ -8,8 +8,8 @@ tables.
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, DecimalField, Exists, Min, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, DecimalField, Exists, F, Min, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, Round
 
 from budget.models import Commitment
 from budget.selectors._common import CENT, ZERO
@@ -18,6 +18,7 @@ from figures.models import MONEY, PlanMeetings, PlanMoney, ThemeMeetings, ThemeP
 from figures.services import LATEST_REPORT
 from projects.models import ActionProject, OtherFunding, ProgressReport, ProjectPartner, ReportDeadline
 
+MONEY_FIELD = DecimalField(max_digits=12, decimal_places=2)
 MONEY_VALUES = ("committed", "paid", "commitments", "projects")
 PROJECT_VALUES = ("projects", "people_reached", "citizens_reached", "other_funding", "contributions")
 MONEY_NAMES = ("committed", "paid", "other_funding", "contributions")
@@ -88,6 +89,39 @@ def expected_projects() -> dict[tuple, dict]:
     }
 
 
+def _project_committed():
+    """What is committed to each project now, summed from its commitments as reduced (a subquery per project)."""
+    committed = (
+        Commitment.objects.filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(total=Sum(Commitment.CURRENT))
+        .values("total")
+    )
+    return Coalesce(Subquery(committed, output_field=MONEY_FIELD), ZERO)
+
+
+def project_committed_mismatches() -> list[str]:
+    """The projects whose kept `committed_total` (budget.services.ledger) differs from their commitments."""
+    return [
+        f"ActionProject {pk}: committed_total {_cents(kept)} != {_cents(expected)}"
+        for pk, kept, expected in ActionProject.objects.annotate(expected=_project_committed())
+        .order_by("pk")
+        .values_list("pk", "committed_total", "expected")
+        if _cents(kept) != _cents(expected)
+    ]
+
+
+def report_plan_mismatches() -> list[str]:
+    """The reports whose kept `plan` is not their project's theme's (ProgressReport.plan)."""
+    return [
+        f"ProgressReport {pk}: plan {kept} != {expected}"
+        for pk, kept, expected in ProgressReport.objects.exclude(plan_id=F("project__theme__plan_id"))
+        .order_by("pk")
+        .values_list("pk", "plan_id", "project__theme__plan_id")
+    ]
+
+
 def _kept(model, key: tuple, values: tuple) -> dict[tuple, dict]:
     return {
         row[: len(key)]: dict(zip(values, row[len(key) :], strict=True))
@@ -134,7 +168,8 @@ def deadline_mismatches() -> list[str]:
 
 
 def figures_mismatches() -> list[str]:
-    """Every kept total that differs from the rows it sums, one line each (none: all is well)."""
+    """Every kept total that differs from the rows it sums, and every report whose kept plan is not its project's,
+    one line each (none: all is well)."""
     return (
         _differences("PlanMoney", _kept(PlanMoney, MONEY_KEY, MONEY_VALUES), expected_money(), MONEY_VALUES)
         + _differences(
@@ -153,6 +188,8 @@ def figures_mismatches() -> list[str]:
             MEETING_VALUES,
         )
         + deadline_mismatches()
+        + project_committed_mismatches()
+        + report_plan_mismatches()
     )
 
 
@@ -163,8 +200,17 @@ def figures_rewrite() -> None:
     not adds it after the rewrite; SQLite runs one writer at a time."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in KEPT)
+            # the commitments too: the projects' committed totals are rewritten from them (a ledger writer that
+            # has added or reduced one holds its row lock on the table until it commits, so the lock waits for it)
+            tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in (*KEPT, Commitment))
             cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
+    # Each report's plan and each project's committed total: only the rows that differ are written.
+    ProgressReport.objects.exclude(plan_id=F("project__theme__plan_id")).update(
+        plan_id=Subquery(ActionProject.objects.filter(pk=OuterRef("project_id")).values("theme__plan_id"))
+    )
+    ActionProject.objects.alias(expected=_project_committed()).exclude(committed_total=F("expected")).update(
+        committed_total=Round(_project_committed(), 2)
+    )
     money, projects = expected_money(), expected_projects()
     theme_meetings, plan_meetings = expected_theme_meetings(), expected_plan_meetings()
     for model in KEPT:

@@ -956,6 +956,7 @@ def _create_reports(a: Generation, projects: list, indicators: dict) -> int:
             reports.append(
                 ProgressReport(
                     project=project,
+                    plan=a.plan,  # the generation's plan: every project generated is in one of its themes
                     period_start=period_start,
                     period_end=max(period_end, period_start),
                     percent_done=100

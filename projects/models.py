@@ -166,6 +166,10 @@ class ActionProjectQuerySet(models.QuerySet):
         return self.filter(status__in=FUNDABLE_STATUSES)
 
 
+# The project's columns kept by the ledger (budget.services.ledger), never written by the project's save().
+KEPT_FIELDS = frozenset({"committed_total"})
+
+
 class ActionProject(models.Model):
     title = models.CharField(_("titre"), max_length=255)
     lead = models.ForeignKey(
@@ -200,6 +204,10 @@ class ActionProject(models.Model):
     plan_years = models.ManyToManyField(PlanYear, blank=True, related_name="projects", verbose_name=_("années du plan"))
     amount_requested = models.DecimalField(_("montant demandé à l'enveloppe"), default=ZERO, **MONEY)
     status = models.CharField(_("statut"), max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.DRAFT)
+    # What is committed to the project now (its commitments less their reductions), kept by budget.services.ledger
+    # in the transaction of each commitment and reduction, as a source's committed_total: « À traiter » lists the
+    # projects with money left to commit without summing every project's commitments. check_figures recomputes it.
+    committed_total = models.DecimalField(_("engagé"), default=ZERO, editable=False, **MONEY)
     is_demo = models.BooleanField(_("donnée de démonstration"), default=False)
     # The project of the previous plan this one continues (succession.services.plan_next_start): the old record
     # stays as it was, with its money and reports, in the closed plan.
@@ -215,7 +223,9 @@ class ActionProject(models.Model):
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     # who, when, what changed (django-simple-history)
-    history = ChangeHistory(excluded_fields=["updated_at"], table_name="chantiers_historicalactionproject")
+    history = ChangeHistory(
+        excluded_fields=["updated_at", "committed_total"], table_name="chantiers_historicalactionproject"
+    )
 
     objects = ActionProjectQuerySet.as_manager()
 
@@ -246,13 +256,35 @@ class ActionProject(models.Model):
                 name="chantiers_actionproject_ends_after_start",
                 violation_error_message=_("La date de fin doit suivre la date de début."),
             ),
+            models.CheckConstraint(
+                condition=Q(committed_total__gte=0), name="chantiers_actionproject_committed_not_negative"
+            ),
         ]
 
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        # `committed_total` is written by the ledger's UPDATE alone: a project read before a commitment and saved
+        # after it (a form, the admin) would otherwise write its stale copy back over the kept total.
+        updating = self.pk is not None and not self._state.adding and not kwargs.get("force_insert")
+        if updating and kwargs.get("update_fields") is None:
+            deferred = self.get_deferred_fields()  # as Django does for a row read with only() or defer()
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in KEPT_FIELDS and field.attname not in deferred
+            ]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("projects:project-detail", args=[self.pk])
+
+    def reports_follow_plan(self) -> None:
+        """After a move to another theme: the project's reports carry the plan of its theme (ProgressReport.plan),
+        1 query. The caller holds the project's lock."""
+        plan = Theme.objects.filter(pk=self.theme_id).values("plan_id")
+        ProgressReport.objects.filter(project=self).exclude(plan_id=Subquery(plan)).update(plan_id=Subquery(plan))
 
     def can_become(self, status: str) -> bool:
         return status in TRANSITIONS.get(self.status, set())
@@ -501,6 +533,11 @@ class ProjectStatusChange(models.Model):
         verbose_name = _("changement de statut")
         verbose_name_plural = _("changements de statut")
         ordering = ["changed_at", "pk"]
+        indexes = [
+            # When each project reached its status (its last change to it: « À traiter » orders the projects waiting
+            # by it): the first entry of the index, no row read nor sorted.
+            models.Index(fields=["project", "to_status", "-changed_at", "-id"], name="chantiers_status_since_idx"),
+        ]
 
     def __str__(self):
         return f"{self.project}: {self.from_status or '—'} → {self.to_status}"
@@ -778,12 +815,30 @@ class ProgressReportQuerySet(models.QuerySet):
         """The reports of `alliance`'s projects; none on a page of no alliance."""
         return self.none() if alliance is None else self.filter(project__theme__plan__alliance=alliance)
 
+    def bulk_create(self, objs, *args, **kwargs):
+        """As Django's, each report's `plan` filled from its project (save() does it for one): 1 query more."""
+        objs = list(objs)
+        missing = {report.project_id for report in objs if report.plan_id is None}
+        if missing:
+            plans = dict(ActionProject.objects.filter(pk__in=missing).values_list("pk", "theme__plan_id"))
+            for report in objs:
+                if report.plan_id is None:
+                    report.plan_id = plans.get(report.project_id)
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 class ProgressReport(models.Model):
     """A project's report for a period (rapport d'étape), or its final report (bilan)."""
 
     project = models.ForeignKey(
         ActionProject, on_delete=models.PROTECT, related_name="reports", verbose_name=_("projet")
+    )
+    # The plan of the project's theme, kept on the report so that a plan's reports not read yet are one index,
+    # walked in the order « À traiter » shows them and left after the first few (through the project and its theme,
+    # every report of the plan was joined and sorted). Filled on insert (save(), bulk_create()); a project moved
+    # to another plan's theme takes its reports along (ActionProject.reports_follow_plan); check_figures checks it.
+    plan = models.ForeignKey(
+        Plan, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False, verbose_name=_("plan")
     )
     deadline = models.OneToOneField(
         ReportDeadline,
@@ -827,7 +882,7 @@ class ProgressReport(models.Model):
     )
 
     history = ChangeHistory(
-        table_name="chantiers_historicalprogressreport"
+        excluded_fields=["plan"], table_name="chantiers_historicalprogressreport"
     )  # who, when, what changed (django-simple-history)
 
     objects = ProgressReportQuerySet.as_manager()
@@ -842,9 +897,12 @@ class ProgressReport(models.Model):
             models.Index(fields=["project", "period_end", "submitted_at", "id"], name="chantiers_report_latest_idx"),
             # The latest reports of a theme or a period, newest first: read in this order until enough are found.
             models.Index(fields=["-period_end", "-submitted_at", "-id"], name="chantiers_report_newest_idx"),
-            # The reports not read yet (« À traiter »), oldest first: a few among every report ever filed.
+            # A plan's reports not read yet (« À traiter »), oldest first: its first ten, whatever the reports of the
+            # plan or of the others. (`plan` has no index of its own: nothing else reads the reports by it.)
             models.Index(
-                fields=["submitted_at", "id"], condition=Q(read_at__isnull=True), name="chantiers_report_unread_idx"
+                fields=["plan", "submitted_at", "id"],
+                condition=Q(read_at__isnull=True),
+                name="chantiers_report_unread_idx",
             ),
         ]
         constraints = [
@@ -869,6 +927,15 @@ class ProgressReport(models.Model):
 
     def __str__(self):
         return f"{self.project} — {self.period_end:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        if self.plan_id is None:  # the plan of the project's theme (see `plan`): read unless the caller has it
+            project = self.project if ProgressReport.project.is_cached(self) else None
+            if project is not None and ActionProject.theme.is_cached(project):
+                self.plan_id = project.theme.plan_id
+            else:
+                self.plan_id = Theme.objects.filter(projects=self.project_id).values_list("plan_id", flat=True).get()
+        super().save(*args, **kwargs)
 
 
 class ReportDraft(models.Model):

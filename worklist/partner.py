@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -467,9 +467,13 @@ def partner_projects(plan: Plan, user):
     """The projects of `plan` that the user's organisations lead or are named partners of (not those it declined):
     never another organisation's, never another plan's or alliance's."""
     org_ids = user.organisation_ids()
-    partnered = ProjectPartner.objects.not_declined().filter(organisation_id__in=org_ids).values("project_id")
-    # A semi-join on the partnerships, as the project list does: each project once.
-    return ActionProject.objects.in_plan(plan).filter(Q(lead_id__in=org_ids) | Q(pk__in=partnered))
+    partnered = (
+        ProjectPartner.objects.not_declined().filter(organisation_id__in=org_ids).order_by().values("project_id")
+    )
+    led = ActionProject.objects.filter(lead_id__in=org_ids).order_by().values("pk")
+    # A semi-join on the projects they lead and those they are partners of, each read on its index (each project
+    # once): « lead OR partner » was tested on every project of the plan.
+    return ActionProject.objects.in_plan(plan).filter(pk__in=led.union(partnered))
 
 
 def has_partner_space(user) -> bool:

@@ -19,7 +19,6 @@ from django.db.models import (
     F,
     OuterRef,
     Subquery,
-    Sum,
     Value,
     When,
     Window,
@@ -33,7 +32,7 @@ from django.utils.translation import ngettext
 from asis.counts import COUNT_CAP, CappedCount, capped_count
 from asis.money import CENT
 from asis.templatetags.asis_format import day_date, format_money, number
-from budget.models import Commitment, PlannedPayment
+from budget.models import PlannedPayment
 from chantiers.models import FollowUp, Meeting
 from organisations.models import MembershipRequest, Organisation
 from outbox.selectors import failed_email_annotations, failed_email_count
@@ -51,7 +50,6 @@ from projects.selectors.reports import DeadlineRow, late_reports
 ROWS_SHOWN = 10  # rows of each queue on the page; the count says how many wait in all
 SOON_DAYS = 30  # reports and payments due within this many days are « bientôt »
 MONEY_FIELD = DecimalField(max_digits=12, decimal_places=2)
-ZERO = Value(0, output_field=MONEY_FIELD)
 
 # The review's stages that wait for Coordination, each a queue
 INTENTIONS, FILED, BOARD = "intentions", "deposes", "conseil"
@@ -123,11 +121,12 @@ class Section:
     queues: list[Queue]
 
 
-def _first(queryset, limit: int = ROWS_SHOWN) -> tuple[list, int]:
+def _first(queryset, limit: int = ROWS_SHOWN, *, ordered_count: bool = False) -> tuple[list, int]:
     """The first `limit` rows of `queryset` (in its order) and how many it holds, up to COUNT_CAP + 1: one query (the
-    capped count, a subquery read with the first rows; a window count over every row kept grew with the data)."""
+    capped count, a subquery read with the first rows; a window count over every row kept grew with the data).
+    `ordered_count`: counted in the rows' order (asis.counts.CappedCount)."""
     first = queryset.values("pk")[:limit]  # narrow: the wide rows (select_related) are read for these only
-    rows = list(queryset.filter(pk__in=first).annotate(total=CappedCount(queryset)))
+    rows = list(queryset.filter(pk__in=first).annotate(total=CappedCount(queryset, ordered=ordered_count)))
     return rows, (rows[0].total if rows else 0)
 
 
@@ -204,11 +203,13 @@ def _deadline_queues(plan, today, *, can_remind: bool, limit: int = ROWS_SHOWN) 
 
 
 def _reports_to_read(plan, *, can_mark: bool) -> Queue:
-    """The reports filed and not read yet, oldest first: 1 query (on the index of unread reports)."""
+    """The reports filed and not read yet, oldest first: 1 query (on the index of the plan's unread reports, its
+    first rows and its capped count, whatever the reports waiting)."""
     reports, total = _first(
-        ProgressReport.objects.filter(project__theme__plan=plan, read_at__isnull=True)
+        ProgressReport.objects.filter(plan=plan, read_at__isnull=True)
         .select_related("project__lead")
-        .order_by("submitted_at", "pk")
+        .order_by("submitted_at", "pk"),
+        ordered_count=True,  # the count too walks that index and stops at COUNT_CAP + 1
     )
     rows = []
     for report in reports:
@@ -255,16 +256,22 @@ def _project_queues(plan, *, can_act: bool, limit: int = ROWS_SHOWN) -> list[Que
     order = [F("since").asc(nulls_first=True), F("pk").asc()]
     in_plan = ActionProject.objects.in_plan(plan)
     at = {key: in_plan.filter(status__in=statuses) for key, statuses in STAGE_STATUSES.items()}
-    waiting = (
+    # Ranked narrow (the project, its status and when it reached it), then the wide rows (the lead's name) read
+    # for the first `limit` of each stage only: reading them for every project waiting cost a join each.
+    first = (
         in_plan.filter(status__in=[status for statuses in STAGE_STATUSES.values() for status in statuses])
+        .annotate(since=_since(), rank=Window(RowNumber(), partition_by=[stage], order_by=order))
+        .filter(rank__lte=limit)
+        .values("pk")
+    )
+    waiting = (
+        ActionProject.objects.filter(pk__in=first)
         .select_related("lead")
         .annotate(
             since=_since(),
             stage=stage,
-            rank=Window(RowNumber(), partition_by=[stage], order_by=order),
             **{f"total_{key}": CappedCount(projects) for key, projects in at.items()},
         )
-        .filter(rank__lte=limit)
         .order_by(*order)
     )
     by_stage: dict[str, list] = {key: [] for key in STAGE_STATUSES}
@@ -335,22 +342,14 @@ def _project_queues(plan, *, can_act: bool, limit: int = ROWS_SHOWN) -> list[Que
 
 def _to_commit(plan, *, can_act: bool) -> Queue:
     """Projects accepted whose amount granted by the board (else the amount asked) is not all committed, the
-    longest accepted first: 1 query (what is committed, a subquery per project)."""
-    committed = (
-        Commitment.objects.filter(project=OuterRef("pk"))
-        .order_by()
-        .values("project")
-        .annotate(total=Sum(Commitment.CURRENT))
-        .values("total")
-    )
+    longest accepted first: 1 query (what is committed is the project's kept total, budget.services.ledger)."""
     projects, total = _first(
         ActionProject.objects.in_plan(plan)
         .filter(status__in=FUNDABLE_STATUSES)
         .select_related("lead")
         .annotate(
-            committed=Coalesce(Subquery(committed, output_field=MONEY_FIELD), ZERO),
             granted=Coalesce("board_decision__granted_amount", "amount_requested", output_field=MONEY_FIELD),
-            balance=F("granted") - F("committed"),
+            balance=F("granted") - F("committed_total"),
             decided_on=F("board_decision__decided_on"),
         )
         .filter(balance__gte=CENT)  # a cent at least: SQLite subtracts in binary floating point
@@ -484,7 +483,8 @@ def _follow_ups(plan, today, *, can_act: bool) -> Queue:
         FollowUp.objects.open()
         .in_alliance(plan.alliance_id)
         .select_related("decision__meeting__space", "responsible_organisation", "responsible_user")
-        .order_by(F("due_on").asc(nulls_last=True), "pk")
+        .order_by(F("due_on").asc(nulls_last=True), "pk"),
+        ordered_count=True,  # on the index of open follow-ups by due date, as the rows: the alliance's come soon
     )
     rows = []
     for follow_up in follow_ups:

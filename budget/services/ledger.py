@@ -41,6 +41,15 @@ def _figures_add(commitment: Commitment, project: ActionProject, **deltas) -> No
     )
 
 
+def _project_committed_add(project_pk: int, amount: Decimal) -> None:
+    """Add `amount` (negative: a reduction) to the project's kept `committed_total`, in the caller's transaction and
+    under its lock on the project (« À traiter » reads it for the money left to commit; check_figures recomputes
+    it). ROUND(…, 2): SQLite adds decimals in binary floating point."""
+    ActionProject.objects.filter(pk=project_pk).update(
+        committed_total=Round(F("committed_total") + Value(amount, output_field=MONEY_FIELD), 2)
+    )
+
+
 def _add_within(model, pk, *, total: str, limit, amount: Decimal) -> bool:
     """Add `amount` to the running `total` of one row only if it stays within `limit`.
 
@@ -115,6 +124,7 @@ def commitment_create(
     first = not Commitment.objects.filter(project=project, source__plan_id=source.plan_id).exists()
     commitment.save()
     _figures_add(commitment, project, committed=amount, commitments=1, projects=int(first))
+    _project_committed_add(project.pk, amount)
     source.refresh_from_db(fields=["committed_total", "disbursed_total"])
     commitment_plans_written(commitment.pk)
     return commitment
@@ -206,6 +216,7 @@ def commitment_reduce(
     reduction.full_clean()
     reduction.save()
     _figures_add(commitment, project, committed=-amount)
+    _project_committed_add(project.pk, -amount)
     commitment.refresh_from_db(fields=["reduced_total"])
     commitment_plans_written(commitment.pk)
     return reduction

@@ -145,6 +145,8 @@ def test_expected_counts_scale_linearly():
 def test_check_budget_passes_and_model_rules_hold(asis):
     generate()
     call_command("check_budget", stdout=StringIO())
+    # the kept figures too (the plan's totals, each project's committed total, each report's plan)
+    call_command("check_figures", stdout=StringIO())
     for source in FundingSource.objects.all():
         assert 0 <= source.disbursed_total <= source.committed_total <= source.amount
     assert not Commitment.objects.filter(disbursed_total__gt=F("amount") - F("reduced_total")).exists()
