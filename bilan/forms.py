@@ -5,7 +5,8 @@ from pathlib import PurePath
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q, Value
+from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models.lookups import IsNull
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -38,20 +39,37 @@ def _pk_or_none(value) -> int | None:
     return pk if 0 < pk < 2**63 else None
 
 
-def plan_spaces(plan: Plan) -> Q:
-    """Spaces working on one of the plan's themes, or where a project of the plan hangs."""
-    return Q(pk__in=Space.themes.through.objects.filter(theme__plan=plan).values("space")) | Q(
-        pk__in=ActionProject.objects.filter(theme__plan=plan, space__isnull=False).values("space")
+def _has_one(rows) -> Q:
+    """Whether `rows` (correlated to the outer row) holds one: the pk of the first, not null. A scalar subquery cut
+    at one row, asked of each outer row through the index on its column, where an EXISTS under an OR is turned by
+    PostgreSQL into one hashed list of every row that matches (the whole plan's projects, each time the list is
+    shown). The lists below are read in name order and cut at SEAT_CHOICES: they stop once they have them."""
+    return Q(IsNull(Subquery(rows.order_by().values("pk")[:1]), False))
+
+
+def plan_spaces(theme_ids: list[int]) -> Q:
+    """Spaces working on one of the plan's themes (`theme_ids`, given by the caller: the form knows the plan's
+    themes), or where a project of the plan hangs."""
+    if not theme_ids:
+        return Q(pk__in=[])
+    space = OuterRef("pk")
+    return _has_one(Space.themes.through.objects.filter(space=space, theme_id__in=theme_ids)) | _has_one(
+        ActionProject.objects.filter(space=space, theme_id__in=theme_ids)
     )
 
 
-def plan_organisations(plan: Plan) -> Q:
-    """Organisations that lead or are partners of a project of the plan, or sit in one of its spaces."""
-    projects = ActionProject.objects.filter(theme__plan=plan)
+def plan_organisations(theme_ids: list[int]) -> Q:
+    """Organisations that lead or are partners of a project of the plan, or sit in one of its spaces (`theme_ids`:
+    the plan's themes)."""
+    if not theme_ids:
+        return Q(pk__in=[])
+    organisation = OuterRef("pk")
     return (
-        Q(pk__in=projects.values("lead"))
-        | Q(pk__in=ProjectPartner.objects.not_declined().filter(project__theme__plan=plan).values("organisation"))
-        | Q(pk__in=SpaceMembership.objects.filter(space__themes__plan=plan).values("organisation"))
+        _has_one(ActionProject.objects.filter(lead=organisation, theme_id__in=theme_ids))
+        | _has_one(
+            ProjectPartner.objects.not_declined().filter(organisation=organisation, project__theme_id__in=theme_ids)
+        )
+        | _has_one(SpaceMembership.objects.filter(organisation=organisation, space__themes__in=theme_ids))
     )
 
 
@@ -117,11 +135,12 @@ class BilanForm(forms.Form):
         # scale every space and organisation made a <select> of thousands, most of the page's time); each
         # option reads only what it shows, its pk and name.
         # Who reads the figures (Coordination, Personnel, the regional funder) filters on every space of the plan
+        theme_ids = [theme.pk for theme in self.themes]
         spaces = Space.objects.all() if user.reads_figures else Space.objects.visible_to(user)
-        self.fields["lieu"].queryset = spaces.filter(plan_spaces(plan)).only("pk", "name").order_by("name")
+        self.fields["lieu"].queryset = spaces.filter(plan_spaces(theme_ids)).only("pk", "name").order_by("name")
         organisations = Organisation.objects.only("pk", "name").order_by("name")
         if user.reads_figures:
-            organisations = organisations.filter(plan_organisations(plan))
+            organisations = organisations.filter(plan_organisations(theme_ids))
         else:
             organisations = organisations.filter(pk__in=user.organisation_ids())
         self.fields["organisation"].queryset = organisations

@@ -33,12 +33,20 @@ from plans.models import Plan, PlanYear, Theme
 from projects.models import ActionProject, ProgressReport, ProjectPartner, ProjectStatus
 
 
-def bilan_projects(user, *, plan: Plan, theme=None, space=None, organisation=None, status=None):
+def bilan_projects(user, *, plan: Plan, theme=None, space=None, organisation=None, status=None, themes=None):
     """The projects of the plan this user may see in a bilan, filtered (not yet by period).
 
     Coordination, Personnel and the regional funder: all; a partner: its organisations' projects (lead or
-    partner), not the other public projects; anyone else: none."""
-    projects = ActionProject.objects.filter(theme__plan=plan)
+    partner), not the other public projects; anyone else: none.
+
+    `themes`: the plan's themes, when the caller has them. The projects are then those of these themes, named in
+    the query: the same projects, but PostgreSQL knows how many of them there are (the themes' statistics), where
+    from the plan it guesses a few hundred of 20 000 in the grown plan and reads the commitments, payments and
+    reports of the bilan one project at a time (scale 100: its money and highlights in a third of the time)."""
+    if themes:
+        projects = ActionProject.objects.filter(theme_id__in=[t.pk for t in themes if t.plan_id == plan.pk])
+    else:
+        projects = ActionProject.objects.filter(theme__plan=plan)
     if not user.is_authenticated:
         return projects.none()
     if not user.reads_figures:
@@ -113,7 +121,8 @@ def build_bilan(
     if period is None:
         period = period_for(period_start, period_end, years)
     start, end = period.start, period.end
-    filtered = bilan_projects(user, plan=plan, theme=theme, space=space, organisation=organisation, status=status)
+    chosen = {"theme": theme, "space": space, "organisation": organisation, "status": status}
+    filtered = bilan_projects(user, plan=plan, **chosen)
     projects = filtered.filter(_active_in(period))
 
     to_date = (  # every commitment of the source decided up to the end of the period
@@ -131,6 +140,11 @@ def build_bilan(
     themes = (
         list(plan.themes.order_by("order")) if themes is None else themes
     )  # 1 themes (none when the view gives them)
+
+    # The same projects, their themes named (`bilan_projects`): what reads their commitments, payments and reports
+    # (money, highlights) is planned for their number. The lines and tallies keep `filtered`, whose first page is
+    # read from the index on (theme, title) and stops there.
+    named = bilan_projects(user, plan=plan, **chosen, themes=themes)
 
     # -- counts and sums of every project of the bilan (1 query)
     by_status, by_theme_count = defaultdict(int), defaultdict(int)
@@ -176,7 +190,7 @@ def build_bilan(
     c_theme, d_theme = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
     # (a commitment decided, a payment made or corrected in the period makes its project active in
     # it: the filtered projects are enough, without `_active_in`, and cheaper to read)
-    for source, year, theme_pk, kind, total in money_rows_of(filtered.values("pk"), start=start, end=end):
+    for source, year, theme_pk, kind, total in money_rows_of(named.values("pk"), start=start, end=end):
         of_source, of_year, of_theme = (c_source, c_year, c_theme) if kind == COMMITTED else (d_source, d_year, d_theme)
         of_source[source] += total
         of_year[year] += total
@@ -184,7 +198,7 @@ def build_bilan(
 
     # (so does a report ending in the period)
     # 1 the page's latest highlights (the exports read every one with the lines: none here)
-    highlights, highlight_count = latest_highlights(filtered, start=start, end=end) if page is not None else ((), 0)
+    highlights, highlight_count = latest_highlights(named, start=start, end=end) if page is not None else ((), 0)
 
     # -- the lines of one page (3 queries: the projects with their money, partners and indicators, reports)
     pages = max(ceil(count / per_page), 1)

@@ -10,6 +10,7 @@ from django.db.models import DecimalField, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from asis.counts import COUNT_CAP, capped_count
 from budget.models import MONEY, Agreement, Commitment, PlannedPayment
 from budget.selectors._common import CENT, ZERO
 from budget.selectors.envelope import envelope_figures
@@ -119,10 +120,15 @@ def unscheduled_to_pay(plan, number, *, per_page: int = PER_PAGE):
 
 def waiting_counts(plan) -> dict:
     """How many projects wait for a commitment and how many planned payments wait to be made: the overview's
-    links to the sub-pages. Two queries."""
+    links to the sub-pages. Two queries, each stopping at COUNT_CAP + 1 rows (asis.counts, as « À traiter »): past
+    the cap the overview says « 100 et plus » (`*_capped`), and the sub-page's list, paginated, says how many."""
+    to_commit = capped_count(to_commit_queryset(plan))
+    payments = capped_count(payments_queryset(plan))
     return {
-        "to_commit": to_commit_queryset(plan).count(),
-        "payments": payments_queryset(plan).count(),
+        "to_commit": min(to_commit, COUNT_CAP),
+        "to_commit_capped": to_commit > COUNT_CAP,
+        "payments": min(payments, COUNT_CAP),
+        "payments_capped": payments > COUNT_CAP,
     }
 
 
