@@ -88,8 +88,18 @@ def own_projects_q(user, path: str = "") -> Q | None:
     if not org_ids:
         return None
     # An organisation that declined is no partner: the project is not among its own (it is told again if named again).
-    partnered = ProjectPartner.objects.not_declined().filter(organisation_id__in=org_ids).values("project_id")
-    return Q(**{f"{path}lead_id__in": org_ids}) | Q(**{f"{path}pk__in": partnered})
+    return Q(**{f"{path}pk__in": own_project_ids(org_ids)})
+
+
+def own_project_ids(org_ids):
+    """The ids of the projects these organisations lead or are partners of (not declined), as a subquery: the two
+    kinds each read on their index and united. « lead OR partner » on the project row was tested on every project
+    of a plan (20 000 at scale 100), and PostgreSQL, guessing thousands where there are a few, then read the reports
+    or commitments of a partner's bilan one project at a time (0,3 s)."""
+    partnered = (
+        ProjectPartner.objects.not_declined().filter(organisation_id__in=org_ids).order_by().values("project_id")
+    )
+    return ActionProject.objects.filter(lead_id__in=org_ids).order_by().values("pk").union(partnered)
 
 
 class ActionProjectQuerySet(models.QuerySet):

@@ -30,7 +30,7 @@ from budget.models import (
 from chantiers.models import Space
 from organisations.models import Organisation
 from plans.models import Plan, PlanYear, Theme
-from projects.models import ActionProject, ProgressReport, ProjectPartner, ProjectStatus
+from projects.models import ActionProject, ProgressReport, ProjectPartner, ProjectStatus, own_project_ids
 
 
 def bilan_projects(user, *, plan: Plan, theme=None, space=None, organisation=None, status=None, themes=None):
@@ -50,11 +50,7 @@ def bilan_projects(user, *, plan: Plan, theme=None, space=None, organisation=Non
     if not user.is_authenticated:
         return projects.none()
     if not user.reads_figures:
-        org_ids = user.organisation_ids()
-        projects = projects.filter(
-            Q(lead_id__in=org_ids)
-            | Q(pk__in=ProjectPartner.objects.not_declined().filter(organisation_id__in=org_ids).values("project"))
-        )
+        projects = projects.filter(pk__in=own_project_ids(user.organisation_ids()))
     if theme is not None:
         projects = projects.filter(theme=theme)
     if space is not None:
