@@ -939,13 +939,21 @@ class ProgressReport(models.Model):
         return f"{self.project} — {self.period_end:%Y-%m-%d}"
 
     def save(self, *args, **kwargs):
-        if self.plan_id is None:  # the plan of the project's theme (see `plan`): read unless the caller has it
+        moved = getattr(self, "_loaded_project_id", self.project_id) != self.project_id  # another project (admin)
+        if self.plan_id is None or moved:  # the plan of the project's theme (see `plan`): read unless the caller has it
             project = self.project if ProgressReport.project.is_cached(self) else None
             if project is not None and ActionProject.theme.is_cached(project):
                 self.plan_id = project.theme.plan_id
             else:
                 self.plan_id = Theme.objects.filter(projects=self.project_id).values_list("plan_id", flat=True).get()
         super().save(*args, **kwargs)
+        self._loaded_project_id = self.project_id
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        report = super().from_db(db, field_names, values)
+        report._loaded_project_id = report.__dict__.get("project_id")  # to know, on save, whether it moved
+        return report
 
 
 class ReportDraft(models.Model):
