@@ -6,7 +6,7 @@ import datetime
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
-from django.db.models import DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import DecimalField, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -33,19 +33,13 @@ def granted_amount(project) -> object:
 
 
 def with_balance(queryset):
-    """Projects with `committed` (their commitments as reduced), `granted` (the board's amount, else the amount
-    asked) and `balance` (granted − committed), in the projects' own query."""
-    committed = (
-        Commitment.objects.filter(project=OuterRef("pk"))
-        .order_by()
-        .values("project")
-        .annotate(total=Sum(Commitment.CURRENT))
-        .values("total")
-    )
+    """Projects with `committed` (their commitments as reduced: the project's `committed_total`, kept by the ledger
+    in the same transaction and checked by check_figures, so no sum of commitments per project), `granted` (the
+    board's amount, else the amount asked) and `balance` (granted − committed), in the projects' own query."""
     return queryset.annotate(
-        committed=Coalesce(Subquery(committed, output_field=MONEY_FIELD), Value(ZERO), output_field=MONEY_FIELD),
+        committed=F("committed_total"),
         granted=Coalesce("board_decision__granted_amount", "amount_requested", output_field=MONEY_FIELD),
-        balance=F("granted") - F("committed"),
+        balance=F("granted") - F("committed_total"),
         decided_on=F("board_decision__decided_on"),
     )
 
