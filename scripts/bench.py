@@ -52,9 +52,7 @@ import http.client
 import json
 import os
 import platform
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -320,46 +318,29 @@ class Reader(threading.Thread):
 
 
 @contextmanager
-def redis_server():
+def figures_cache_server():
     """The figures cache of a production start with several gunicorn workers (deploy/asis.env.example: REDIS_URL,
-    one cache shared by every process): Debian's redis-server of the bench's own on a free port, nothing saved to
-    disk, for the duration of the block; yields its REDIS_URL. BENCH_REDIS=0 measures without it (LocMem in each
-    worker, None)."""
+    one cache shared by every process): a redis-server of the bench's own (demo.redis_server) for the block; yields
+    its REDIS_URL. BENCH_REDIS=0 measures without it (LocMem in each worker, None)."""
     if setting("BENCH_REDIS", "1") != "1":
         yield None
         return
-    server = shutil.which("redis-server")
-    if server is None:
-        raise SystemExit("target 6 runs with a shared figures cache: install redis-server (or BENCH_REDIS=0)")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from demo.redis_server import RedisServerMissing, redis_server  # no Django needed: the standard library alone
+
     try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+        with redis_server() as url:
+            yield url
+    except RedisServerMissing as missing:
+        raise SystemExit(f"target 6 runs with a shared figures cache: {missing} (or BENCH_REDIS=0)") from None
 
 
 def mixed_load(url: str, directory: Path, scale: float) -> dict:
     """Target 6 at one scale: gunicorn with production settings on the database at `url` (the figures cache in a
     Redis of its own, as deploy/asis.env.example configures several workers), the readers and the writer (a process
     of its own) for BENCH_MIXED_SECONDS; the figures of the readers and of the writer."""
-    with redis_server() as redis_url:
+    with figures_cache_server() as redis_url:
         return _mixed_load(url, directory, scale, redis_url)
 
 

@@ -3,54 +3,30 @@ by every process and server, REDIS_URL); after a write, one request builds the n
 previous one or wait for it: never eight builds at once."""
 
 import os
-import shutil
-import socket
-import subprocess
 import threading
 import time
 
 import pytest
 
 from asis import figures_cache
+from demo.redis_server import RedisServerMissing, redis_server
 
 BACKENDS = ["locmem", "redis"]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def redis_url():
-    """A redis-server of the tests' own (Debian's), on a free port, nothing saved to disk. Skipped without it, unless
+    """A redis-server of the tests' own (demo.redis_server). Skipped without it or without the redis package, unless
     REQUIRE_REDIS=1 (CI)."""
-    server = shutil.which("redis-server")
     try:
         import redis  # noqa: F401  (Django's Redis backend needs it)
-    except ImportError:
-        server = None
-    if server is None:
+
+        with redis_server() as url:
+            yield url
+    except (ImportError, RedisServerMissing) as missing:
         if os.environ.get("REQUIRE_REDIS") == "1":
-            pytest.fail("REQUIRE_REDIS=1 but redis-server or the redis package is missing")
-        pytest.skip("redis-server or the redis package is missing (REQUIRE_REDIS=1 makes it an error)")
-    port = _free_port()
-    process = subprocess.Popen(
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
-    process.terminate()
-    process.wait(timeout=10)
+            pytest.fail(f"REQUIRE_REDIS=1 but {missing}")
+        pytest.skip(f"{missing} (REQUIRE_REDIS=1 makes it an error)")
 
 
 @pytest.fixture(params=BACKENDS)

@@ -15,7 +15,6 @@ import datetime
 import html
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -37,6 +36,7 @@ from alliances.addresses import alliance_reverse
 from alliances.models import Alliance
 from budget.models import Commitment, Disbursement
 from chantiers.models import Attendance, Meeting
+from demo.redis_server import RedisServerMissing, redis_server
 from organisations.models import User
 from projects.models import FUNDABLE_STATUSES, ActionProject, ProgressReport, ProjectStatus
 
@@ -63,32 +63,14 @@ def free_port() -> int:
 
 @pytest.fixture
 def redis_url():
-    """redis-server on a free port, saving nothing, for the test's length."""
-    found = shutil.which("redis-server")
-    if found is None:
-        message = "redis-server is missing (Debian: apt-get install redis-server)"
-        if os.environ.get("REQUIRE_REDIS") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    port = free_port()
-    process = subprocess.Popen(
-        [found, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    """redis-server on a free port, saving nothing, for the test's length (demo.redis_server)."""
     try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "redis-server did not start"
-                time.sleep(0.1)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+        with redis_server() as url:
+            yield url
+    except RedisServerMissing as missing:
+        if os.environ.get("REQUIRE_REDIS") == "1":
+            pytest.fail(str(missing))
+        pytest.skip(str(missing))
 
 
 def database_url() -> str:
