@@ -71,17 +71,25 @@ class ThemeProjects(models.Model):
         return f"{self.theme_id}/{self.status}: {self.projects}"
 
 
-class ThemeMeetings(models.Model):
-    """The meetings of the spaces serving a theme on one day, the attendance rows marked present at them, and of
-    those the citizens'. Keyed by day: "held" (before today) is a sum of rows, a plan year a range of days; the rows
-    stay bounded by the themes × the days of the plan, not by the meetings."""
+class MeetingCounts(models.Model):
+    """What a day's meetings add up to: how many, the attendance rows marked present at them, and of those the
+    citizens'. Keyed by day: "held" (before today) is a sum of rows, a plan year a range of days; the rows stay
+    bounded by the days of the plan, not by the meetings."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")  # the theme's plan
-    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="+")
     date = models.DateField()
     meetings = models.IntegerField(default=0)  # a signed delta may be inserted first (no CHECK)
     present = models.IntegerField(default=0)
     citizens_present = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class ThemeMeetings(MeetingCounts):
+    """The meetings of the spaces serving a theme on one day (`MeetingCounts`)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")  # the theme's plan
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["theme", "date"], name="figures_thememeetings_unique")]
@@ -90,14 +98,10 @@ class ThemeMeetings(models.Model):
         return f"{self.theme_id}/{self.date}: {self.meetings}"
 
 
-class PlanMeetings(models.Model):
+class PlanMeetings(MeetingCounts):
     """The same, counted once per plan: a meeting whose space serves two themes of the plan counts once."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
-    date = models.DateField()
-    meetings = models.IntegerField(default=0)  # a signed delta may be inserted first (no CHECK)
-    present = models.IntegerField(default=0)
-    citizens_present = models.IntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["plan", "date"], name="figures_planmeetings_unique")]

@@ -15,6 +15,7 @@ from chantiers.models import Attendance, Decision, FollowUp, Meeting, Space
 from organisations.models import Membership, Organisation, User
 from plans.models import PlanYear
 from tests import factories as f
+from tests.admin_forms import admin_post_data
 
 
 @pytest.fixture
@@ -101,30 +102,6 @@ def test_a_lone_row_is_still_deleted(client, superuser):
     assert not Meeting.objects.filter(pk=meeting.pk).exists()
 
 
-def _post_data(response) -> dict:
-    """The change form as the browser would post it back unchanged: the main form and every inline."""
-
-    def add(form, data):
-        for name in form.fields:
-            value = form[name].value()
-            key = form.add_prefix(name)
-            if value is None or value is False:
-                continue
-            data[key] = (
-                "on" if value is True else (list(map(str, value)) if isinstance(value, (list, tuple)) else str(value))
-            )
-
-    data = {}
-    add(response.context["adminform"].form, data)
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        for name, value in formset.management_form.initial.items():
-            data[formset.management_form.add_prefix(name)] = str(value)
-        for form in formset.initial_forms:
-            add(form, data)
-    return data
-
-
 @pytest.mark.django_db
 def test_an_inline_delete_of_a_decision_with_follow_ups_is_refused_in_french(client, superuser):
     meeting = f.make_meeting(f.make_space(), place="Salle du conseil")
@@ -132,7 +109,7 @@ def test_an_inline_delete_of_a_decision_with_follow_ups_is_refused_in_french(cli
     FollowUp.objects.create(decision=decision, what="Écrire le mandat")
     client.force_login(superuser)
     url = reverse("admin:chantiers_meeting_change", args=[meeting.pk])
-    data = _post_data(client.get(url))
+    data = admin_post_data(client.get(url))
     data[next(k for k in data if k.endswith("-0-id") and k.startswith("decisions"))] = str(decision.pk)
     data[next(k for k in data if k.endswith("-0-id") and k.startswith("decisions")).replace("-id", "-DELETE")] = "on"
     response = client.post(url, data)
@@ -157,7 +134,7 @@ def test_an_inline_delete_of_a_plan_year_with_commitments_is_refused(client, sup
     )
     client.force_login(superuser)
     url = reverse("admin:plans_plan_change", args=[plan.pk])
-    data = _post_data(client.get(url))
+    data = admin_post_data(client.get(url))
     prefix = next(k for k, v in data.items() if k.endswith("-id") and v == str(year.pk) and k.startswith("years"))
     data[prefix.replace("-id", "-DELETE")] = "on"
     response = client.post(url, data)

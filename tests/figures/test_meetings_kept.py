@@ -22,6 +22,7 @@ from chantiers.models import Attendance, Meeting
 from figures.models import PlanMeetings, ThemeMeetings
 from organisations.models import User
 from tests import factories as f
+from tests.admin_forms import admin_post_data
 
 pytestmark = pytest.mark.django_db
 
@@ -193,32 +194,9 @@ def admin_client(client, world):
     return client
 
 
-def _post_data(response) -> dict:
-    """The admin's change form as the browser posts it back unchanged: the main form and every inline."""
-
-    def add(form, data):
-        for name in form.fields:
-            value = form[name].value()
-            if value is None or value is False:
-                continue
-            data[form.add_prefix(name)] = (
-                "on" if value is True else (list(map(str, value)) if isinstance(value, (list, tuple)) else str(value))
-            )
-
-    data = {}
-    add(response.context["adminform"].form, data)
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        for name, value in formset.management_form.initial.items():
-            data[formset.management_form.add_prefix(name)] = str(value)
-        for form in formset.initial_forms:
-            add(form, data)
-    return data
-
-
 def _change(client, obj, **changes):
     url = reverse(f"admin:chantiers_{obj._meta.model_name}_change", args=[obj.pk])
-    data = {**_post_data(client.get(url)), **changes}
+    data = {**admin_post_data(client.get(url)), **changes}
     response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
 
