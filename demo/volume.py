@@ -4,7 +4,8 @@
 gives one smaller alliance). Each is a real alliance: its coordinator's account (`coordination-<slug>`, an
 AllianceRole COORDINATION), its organisations and their people, citizens, a current plan (six themes, three plan
 years, two funding sources, concertation spaces and their meetings, action projects and their reports,
-commitments and payments) and the closed plan before it (four themes, two sources, finished projects, their
+commitments and payments, the agreements' report deadlines and the payments still planned) and the closed plan
+before it (four themes, two sources, finished projects, their
 reports and money, no spaces). One regional funder's account (`REGIONAL_FUNDER_USERNAME`, a member of
 `REGIONAL_FUNDER_NAME`, listed among every generated alliance's funders) holds the FUNDER role in all of them.
 The current plan at scale 1 is about ASIS's size; the counts per unit are in `PER_UNIT` (current plan) and
@@ -12,8 +13,13 @@ The current plan at scale 1 is about ASIS's size; the counts per unit are in `PE
 
 Rows are written with `bulk_create`, one alliance at a time. `save()` does not run, so what it would
 compute is computed here (a meeting's duration) and the running totals (a source's committed and paid
-money, a commitment's paid money) are summed in Python from the rows written with them: `check_budget`
-passes afterwards. Each generated alliance's current plan starts on the same day as the instance's current plan,
+money, a commitment's paid money, a deadline's `filed` flag) are summed in Python from the rows written with them:
+`check_budget` passes afterwards. The deadlines and planned payments follow from the projects, reports and money
+drawn (no draw of their own: the rest of a seed's data is the same with them): each report of a project under
+agreement answers a deadline a month after its period; a project still running awaits its next report four months
+after its last one, and a finished one its final report two months after its end (past due when `today` is later:
+the coordinators' late reports); what a running project's commitment has not paid yet is planned as one payment,
+waiting for that next report. Each generated alliance's current plan starts on the same day as the instance's current plan,
 its closed plan three years before; the alliances are created after the instance's, so
 `Plan.objects.current()` (the first alliance's current plan) does not change. The closed plan is written
 closed (status CLOSED), with no frozen bilan: the volume measures reads, not the closing of plans.
@@ -38,7 +44,7 @@ from django.utils.text import slugify
 from alliances.models import Alliance, AllianceRole
 from alliances.services import alliance_role_grant
 from budget.figures_check import figures_rewrite
-from budget.models import Agreement, Commitment, Disbursement, FundingSource
+from budget.models import Agreement, Commitment, Disbursement, FundingSource, PlannedPayment
 from chantiers.models import (
     Attendance,
     Decision,
@@ -62,6 +68,7 @@ from projects.models import (
     ProjectStatus,
     ProjectStatusChange,
     ProjectYearAmount,
+    ReportDeadline,
 )
 
 CENT = Decimal("0.01")
@@ -463,7 +470,7 @@ def generate_volume(
             made[key] += value
         _grant_roles(alliance, past.rng, funder_organisation=funder_organisation, funder=funder)
         for key, value in made.items():
-            totals[key] += value
+            totals[key] = totals.get(key, 0) + value
         if log:
             log(f"alliance {index + 1}/{alliances}")
     figures_rewrite()  # the rows were bulk-created: the plans' kept totals are summed from them once
@@ -555,17 +562,16 @@ def _grow_current(current: Plan, *, scale: float, seed: int, today: datetime.dat
     _create_citizens(a)
     _create_spaces(a)
     meetings, attendances = _create_meetings(a)
-    projects, reports, commitments, disbursements = _create_projects(a)
+    made = _create_projects(a)
     return {
         "organisations": len(a.orgs),
         "citizens": len(a.citizens),
         "spaces": len(a.spaces),
-        "projects": projects,
-        "reports": reports,
+        "projects": made.pop("projects"),
+        "reports": made.pop("reports"),
         "meetings": meetings,
         "attendances": attendances,
-        "commitments": commitments,
-        "disbursements": disbursements,
+        **made,
     }
 
 
@@ -607,17 +613,16 @@ def _generate_alliance(a: Generation, *, start: datetime.date, mandator: Organis
     _create_citizens(a)
     _create_spaces(a)
     meetings, attendances = _create_meetings(a)
-    projects, reports, commitments, disbursements = _create_projects(a)
+    made = _create_projects(a)
     return {
         "organisations": len(a.orgs),
         "citizens": len(a.citizens),
         "spaces": len(a.spaces),
-        "projects": projects,
-        "reports": reports,
+        "projects": made.pop("projects"),
+        "reports": made.pop("reports"),
         "meetings": meetings,
         "attendances": attendances,
-        "commitments": commitments,
-        "disbursements": disbursements,
+        **made,
     }
 
 
@@ -641,10 +646,7 @@ def _generate_past_plan(past: Generation, current: Generation, *, start: datetim
         Theme(plan=past.plan, order=order, name=name, slug=slugify(name)[:80])
         for order, name in enumerate(THEMES[:PAST_THEMES], start=1)
     )
-    projects, reports, commitments, disbursements = _create_projects(
-        past, weights=PAST_STATUS_WEIGHTS, rest=S.FINAL_REPORT
-    )
-    return {"projects": projects, "reports": reports, "commitments": commitments, "disbursements": disbursements}
+    return _create_projects(past, weights=PAST_STATUS_WEIGHTS, rest=S.FINAL_REPORT)
 
 
 def _create_years(plan: Plan) -> list[PlanYear]:
@@ -838,7 +840,7 @@ def _statuses(rng: random.Random, count: int, weights=STATUS_WEIGHTS, rest=S.IN_
     return statuses
 
 
-def _create_projects(a: Generation, *, weights=STATUS_WEIGHTS, rest=S.IN_PROGRESS) -> tuple[int, int, int, int]:
+def _create_projects(a: Generation, *, weights=STATUS_WEIGHTS, rest=S.IN_PROGRESS) -> dict[str, int]:
     rng = a.rng
     plan_start, plan_end = a.years[0].start_date, a.years[-1].end_date
     statuses = _statuses(rng, a.counts["projects"], weights, rest)
@@ -928,7 +930,7 @@ def _create_projects(a: Generation, *, weights=STATUS_WEIGHTS, rest=S.IN_PROGRES
     _insert(ProjectStatusChange, ["project_id", "from_status", "to_status", "changed_at", "comment"], history)
     BoardDecision.objects.bulk_create(decisions, batch_size=BATCH)
     indicators = {i.project_id: i for i in Indicator.objects.bulk_create(indicators, batch_size=BATCH)}
-    Agreement.objects.bulk_create(
+    agreements = Agreement.objects.bulk_create(
         (
             Agreement(project=p, signed_on=p.start_date, reference=f"CONV-{a.number:03d}-{p.pk}")
             for p in projects
@@ -936,12 +938,41 @@ def _create_projects(a: Generation, *, weights=STATUS_WEIGHTS, rest=S.IN_PROGRES
         ),
         batch_size=BATCH,
     )
-    reports = _create_reports(a, [p for p in projects if p.status in REPORTING], indicators)
-    commitments, disbursements = _create_money(a, [p for p in projects if p.status in FUNDED], project_years)
-    return len(projects), reports, commitments, disbursements
+    reports, awaited = _create_reports(a, [p for p in projects if p.status in REPORTING], indicators)
+    signed = ReportDeadline.objects.bulk_create(  # no report yet: the first one four months after the start
+        (_deadline(p, p.start_date + AWAITED_AFTER, filed=False) for p in projects if p.status == S.AGREEMENT_SIGNED),
+        batch_size=BATCH,
+    )
+    next_reports = {d.project_id: d for d in (*awaited, *signed) if d.kind == ReportDeadline.Kind.PROGRESS}
+    made = _create_money(a, [p for p in projects if p.status in FUNDED], project_years)
+    planned = _create_planned_payments(
+        {agreement.project_id: agreement for agreement in agreements}, made.pop("unpaid"), next_reports
+    )
+    return {
+        "projects": len(projects),
+        "reports": reports["reports"],
+        **made,
+        "deadlines": reports["deadlines"] + len(signed),
+        "planned_payments": planned,
+    }
 
 
-def _create_reports(a: Generation, projects: list, indicators: dict) -> int:
+ANSWERED_AFTER = datetime.timedelta(days=30)  # a report's deadline: a month after the end of its period
+AWAITED_AFTER = datetime.timedelta(days=120)  # a running project's next report: four months after its last one
+FINAL_AFTER = datetime.timedelta(days=60)  # a finished project's final report: two months after its end
+
+
+def _deadline(project, due_on: datetime.date, *, filed: bool, final: bool = False) -> ReportDeadline:
+    return ReportDeadline(
+        project=project,
+        kind=ReportDeadline.Kind.FINAL if final else ReportDeadline.Kind.PROGRESS,
+        due_on=due_on,
+        label="Rapport final" if final else "Rapport d'étape",
+        filed=filed,
+    )
+
+
+def _create_reports(a: Generation, projects: list, indicators: dict) -> tuple[dict[str, int], list[ReportDeadline]]:
     rng = a.rng
     reports = []
     for project, count in zip(projects, _spread(rng, a.counts["reports"] if projects else 0, len(projects))):
@@ -971,18 +1002,37 @@ def _create_reports(a: Generation, projects: list, indicators: dict) -> int:
                     submitted_at=_aware(period_end + datetime.timedelta(days=7)),
                 )
             )
+    # Under agreement (every reporting status is), each report answers its deadline; the next one is awaited.
+    answered = ReportDeadline.objects.bulk_create(
+        (_deadline(r.project, r.period_end + ANSWERED_AFTER, filed=True, final=r.is_final) for r in reports),
+        batch_size=BATCH,
+    )
+    for report, deadline in zip(reports, answered, strict=True):
+        report.deadline = deadline
+    last = {}
+    for report in reports:
+        last[report.project_id] = report
+    awaited = []
+    for project in projects:
+        if project.status == S.IN_PROGRESS:
+            since = last[project.pk].period_end if project.pk in last else project.start_date
+            awaited.append(_deadline(project, since + AWAITED_AFTER, filed=False))
+        elif project.status == S.COMPLETED:
+            awaited.append(_deadline(project, project.end_date + FINAL_AFTER, filed=False, final=True))
+    awaited = ReportDeadline.objects.bulk_create(awaited, batch_size=BATCH)
     reports = ProgressReport.objects.bulk_create(reports, batch_size=BATCH)
     _insert(
         IndicatorValue,
         ["report_id", "indicator_id", "value"],
         [(r.pk, indicators[r.project_id].pk, Decimal(r.people_reached)) for r in reports],
     )
-    return len(reports)
+    return {"reports": len(reports), "deadlines": len(answered) + len(awaited)}, awaited
 
 
-def _create_money(a: Generation, projects: list, project_years: dict) -> tuple[int, int]:
+def _create_money(a: Generation, projects: list, project_years: dict) -> dict:
     """Commitments and payments, and the sources sized to hold them (each a little larger than what it
-    commits). The running totals are the sums of the rows written with them."""
+    commits). The running totals are the sums of the rows written with them. `unpaid`: each commitment with what
+    it has not paid yet (for the planned payments)."""
     rng = a.rng
     last = len(a.sources) - 1
     specs = []  # (project, year, source index, amount)
@@ -1049,4 +1099,24 @@ def _create_money(a: Generation, projects: list, project_years: dict) -> tuple[i
         ["commitment_id", "amount", "correction_total", "paid_on", "reference", "created_at"],
         disbursements,
     )
-    return len(commitments), len(disbursements)
+    unpaid = [(c, c.amount - c.disbursed_total) for c in commitments if c.amount > c.disbursed_total]
+    return {"commitments": len(commitments), "disbursements": len(disbursements), "unpaid": unpaid}
+
+
+def _create_planned_payments(agreements: dict, unpaid: list, next_reports: dict) -> int:
+    """What a running project's commitment has not paid yet, planned as one payment when its next report is filed
+    (a month after that report is due); a finished project's rest is not planned (its agreement closed)."""
+    planned = [
+        PlannedPayment(
+            agreement=agreements[commitment.project_id],
+            commitment=commitment,
+            due_on=next_reports[commitment.project_id].due_on + ANSWERED_AFTER,
+            amount=rest,
+            required_report=next_reports[commitment.project_id],
+        )
+        for commitment, rest in unpaid
+        if commitment.project_id in agreements
+        and commitment.project.status in (S.AGREEMENT_SIGNED, S.IN_PROGRESS)
+        and commitment.project_id in next_reports
+    ]
+    return len(PlannedPayment.objects.bulk_create(planned, batch_size=BATCH))

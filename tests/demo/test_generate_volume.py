@@ -10,7 +10,7 @@ from django.db.models import F
 
 from alliances.models import Alliance, AllianceRole
 from alliances.selectors import alliances_coordinated_by, alliances_read_by, role_in
-from budget.models import Commitment, Disbursement, FundingSource
+from budget.models import Commitment, Disbursement, FundingSource, PlannedPayment
 from chantiers.models import Attendance, Meeting, Space
 from demo.volume import (
     PAST_PER_UNIT,
@@ -23,7 +23,8 @@ from demo.volume import (
 )
 from organisations.models import Citizen, Organisation, User
 from plans.models import Plan
-from projects.models import ActionProject, ProgressReport, ProjectStatus
+from projects.models import ActionProject, ProgressReport, ProjectStatus, ReportDeadline
+from projects.selectors.reports import late_reports
 
 pytestmark = pytest.mark.django_db
 
@@ -177,9 +178,49 @@ def test_check_budget_passes_and_model_rules_hold(asis):
         FundingSource,
         Commitment,
         Disbursement,
+        ReportDeadline,
+        PlannedPayment,
     ):
         for row in model.objects.order_by("-pk")[:5]:
             row.full_clean()
+
+
+def test_agreements_have_their_report_deadlines_and_planned_payments(asis):
+    """The pages that read deadlines and planned payments (late reports, « À traiter », the envelope's payments to
+    plan) are measured against rows: every report answers a deadline, running projects await their next report,
+    finished ones their final report, and what a running project's commitment has not paid is planned."""
+    output = generate()
+    plans = generated_plans()
+    deadlines = ReportDeadline.objects.filter(project__theme__plan__in=plans)
+    reports = ProgressReport.objects.filter(project__theme__plan__in=plans)
+    assert reports.filter(deadline__isnull=True).count() == 0
+    assert deadlines.filter(filed=True).count() == reports.count()
+    assert not deadlines.filter(project__status__in=(ProjectStatus.ACCEPTED, ProjectStatus.SUBMITTED)).exists()
+    running = ActionProject.objects.filter(
+        theme__plan__in=plans, status__in=(ProjectStatus.IN_PROGRESS, ProjectStatus.AGREEMENT_SIGNED)
+    )
+    assert running.exists()
+    for project in running:  # each awaits exactly one progress report, after its last one
+        awaited = project.report_deadlines.filter(filed=False)
+        assert awaited.count() == 1
+        assert awaited.get().kind == ReportDeadline.Kind.PROGRESS
+        last = project.reports.order_by("-period_end").first()
+        assert last is None or awaited.get().due_on > last.period_end
+    completed = ActionProject.objects.filter(theme__plan__in=plans, status=ProjectStatus.COMPLETED)
+    assert all(p.report_deadlines.filter(filed=False, kind=ReportDeadline.Kind.FINAL).count() == 1 for p in completed)
+    # Today is years after the plans' dates: what is awaited is past due, on the coordinators' list.
+    late = late_reports(plans)["late"]
+    assert len(late) == deadlines.filter(filed=False).exclude(project__status=ProjectStatus.WITHDRAWN).count() > 0
+    # What is planned is what each running commitment has left to pay, waiting for the project's awaited report.
+    planned = PlannedPayment.objects.filter(agreement__project__theme__plan__in=plans)
+    assert planned.exists()
+    for payment in planned.select_related("commitment", "required_report", "agreement"):
+        assert payment.amount == payment.commitment.amount - payment.commitment.disbursed_total
+        assert payment.required_report.project_id == payment.agreement.project_id == payment.commitment.project_id
+        assert not payment.required_report.filed and payment.disbursement_id is None
+        assert payment.due_on > payment.required_report.due_on
+    assert f"{planned.count()} planned_payments" in output
+    call_command("check_figures", stdout=StringIO())  # every deadline's `filed` flag agrees with its reports
 
 
 def test_refuses_a_second_run_unless_forced(asis):
