@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.core.paginator import Paginator
 from django.db.models import BooleanField, Case, Count, F, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -60,6 +61,7 @@ REPORT_SECTION_STATUSES = (
 
 
 UPCOMING_DAYS = 30
+LATE_PER_PAGE = 50  # late deadlines a page of the coordinators' list (a plan's thousands past due at scale)
 
 
 @dataclass(frozen=True)
@@ -116,11 +118,19 @@ def project_reports_section(project: ActionProject, user, today: datetime.date |
 
 
 def late_reports(
-    plans, today: datetime.date | None = None, days: int = UPCOMING_DAYS, *, limit: int | None = None
+    plans,
+    today: datetime.date | None = None,
+    days: int = UPCOMING_DAYS,
+    *,
+    limit: int | None = None,
+    page: str | int | None = None,
 ) -> dict:
     """The coordinators' list for the projects of `plans` (a queryset of plans, read as a subquery): every pending
     deadline past due (most late first) and those due within `days` days. Two queries whatever the number of
     projects (each deadline with its project and lead organisation).
+
+    With `page` (the page's number, as the address gives it), the late deadlines are those of that page
+    (LATE_PER_PAGE each, `late_page` the page, `late_total` how many in all): one query more, their count.
 
     With `limit` (« À traiter »), each list holds its first `limit` deadlines, and `late_total`, `upcoming_total`
     say how many there are in all: one query (each list's rows numbered and counted by a window over the
@@ -134,6 +144,9 @@ def late_reports(
     if limit is not None:
         return {**result, **_first_late_and_upcoming(pending, today, days, limit)}
     late = pending.filter(due_on__lt=today).order_by("due_on", "project__title", "pk")
+    if page is not None:
+        result["late_page"] = late = Paginator(late, LATE_PER_PAGE).get_page(page)
+        result["late_total"] = late.paginator.count
     upcoming = pending.filter(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=days)).order_by(
         "due_on", "project__title", "pk"
     )

@@ -335,8 +335,10 @@ def attachment_download(request, pk):
 
 @_figures_readers_only
 def report_late(request):
-    """Coordination, staff and the regional funder: every report of the plan's projects past due, how late, the
-    last reminder; and those due soon."""
+    """Coordination, staff and the regional funder: the reports of the plan's projects past due, most late first,
+    a page at a time (a plan's thousands at scale), how late, the last reminder; and those due soon."""
     # The request's plan as a subquery of the two lists, not a query of its own
     plan = request_plans(request).current_first().values("pk")[:1]
-    return render(request, "projects/report_late.html", report_selectors.late_reports(plan))
+    return render(
+        request, "projects/report_late.html", report_selectors.late_reports(plan, page=request.GET.get("page", 1))
+    )

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from projects.models import ProjectPartner, ProjectStatus
+from projects.selectors import reports as report_selectors
 from projects.services import reports as report_services
 from tests import factories as f
 from tests.projects.report_helpers import page, report_fields
@@ -146,13 +147,35 @@ def test_the_late_page_lists_late_and_upcoming_reports(client, cast, late_datase
     assert "Organisme 00" in text and "Jours de retard" in text
 
 
+def test_the_late_page_shows_the_late_reports_a_page_at_a_time(client, cast, late_dataset, monkeypatch):
+    monkeypatch.setattr(report_selectors, "LATE_PER_PAGE", 10)
+    client.force_login(cast.coordinator)
+    first = client.get(reverse("projects:report-late"))
+    assert [row.days for row in first.context["late"]] == list(range(25, 15, -1))  # the most late first
+    text = page(first)
+    assert '<span class="badge text-bg-danger">25</span>' in text  # how many in all, not on the page
+    assert "Page 1 sur 3" in text and "?page=2" in text
+    second = client.get(reverse("projects:report-late"), {"page": 2})
+    assert [row.days for row in second.context["late"]] == list(range(15, 5, -1))
+    assert page(second).count('data-testid="upcoming"') == 25  # the reports due soon on every page
+    # A page beyond the last, or not a number: the nearest page, not an error.
+    assert [row.days for row in client.get(reverse("projects:report-late"), {"page": 9}).context["late"]] == [
+        5,
+        4,
+        3,
+        2,
+        1,
+    ]
+    assert client.get(reverse("projects:report-late"), {"page": "x"}).context["late"][0].days == 25
+
+
 def test_the_late_page_costs_a_fixed_number_of_queries(client, cast, late_dataset, django_assert_max_num_queries):
     client.force_login(cast.coordinator)
     client.get(reverse("projects:report-late"))
-    # 1 session, 2 user, 3 groups and organisation ids (the gate), 4 late deadlines with project and lead,
-    # 5 upcoming deadlines with project and lead (the plan a subquery of each), 6 the alliance of the address
-    # (AllianceMiddleware, issue 17)
-    with django_assert_max_num_queries(6):
+    # 1 session, 2 user, 3 groups and organisation ids (the gate), 4 how many late deadlines, 5 the page of late
+    # deadlines with project and lead, 6 upcoming deadlines with project and lead (the plan a subquery of each),
+    # 7 the alliance of the address (AllianceMiddleware, issue 17)
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("projects:report-late"))
     assert len(response.context["late"]) == 25
 
