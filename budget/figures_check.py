@@ -113,10 +113,11 @@ def project_committed_mismatches() -> list[str]:
 
 
 def report_plan_mismatches() -> list[str]:
-    """The reports whose kept `plan` is not their project's theme's (ProgressReport.plan)."""
+    """The reports and report deadlines whose kept `plan` is not their project's theme's (ProjectPlanKept)."""
     return [
-        f"ProgressReport {pk}: plan {kept} != {expected}"
-        for pk, kept, expected in ProgressReport.objects.exclude(plan_id=F("project__theme__plan_id"))
+        f"{model.__name__} {pk}: plan {kept} != {expected}"
+        for model in (ProgressReport, ReportDeadline)
+        for pk, kept, expected in model.objects.exclude(plan_id=F("project__theme__plan_id"))
         .order_by("pk")
         .values_list("pk", "plan_id", "project__theme__plan_id")
     ]
@@ -168,8 +169,8 @@ def deadline_mismatches() -> list[str]:
 
 
 def figures_mismatches() -> list[str]:
-    """Every kept total that differs from the rows it sums, and every report whose kept plan is not its project's,
-    one line each (none: all is well)."""
+    """Every kept total that differs from the rows it sums, and every report or deadline whose kept plan is not its
+    project's, one line each (none: all is well)."""
     return (
         _differences("PlanMoney", _kept(PlanMoney, MONEY_KEY, MONEY_VALUES), expected_money(), MONEY_VALUES)
         + _differences(
@@ -204,10 +205,11 @@ def figures_rewrite() -> None:
             # has added or reduced one holds its row lock on the table until it commits, so the lock waits for it)
             tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in (*KEPT, Commitment))
             cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
-    # Each report's plan and each project's committed total: only the rows that differ are written.
-    ProgressReport.objects.exclude(plan_id=F("project__theme__plan_id")).update(
-        plan_id=Subquery(ActionProject.objects.filter(pk=OuterRef("project_id")).values("theme__plan_id"))
-    )
+    # Each report's and deadline's plan and each project's committed total: only the rows that differ are written.
+    for model in (ProgressReport, ReportDeadline):
+        model.objects.exclude(plan_id=F("project__theme__plan_id")).update(
+            plan_id=Subquery(ActionProject.objects.filter(pk=OuterRef("project_id")).values("theme__plan_id"))
+        )
     ActionProject.objects.alias(expected=_project_committed()).exclude(committed_total=F("expected")).update(
         committed_total=Round(_project_committed(), 2)
     )

@@ -176,7 +176,7 @@ class ActionProjectAdmin(ProjectFiguresAdmin, SimpleHistoryAdmin, ModelAdmin):
         super().save_model(request, obj, form, change)
         figures.project_moved(project=obj, before=before)
         if before is not None and before[1] != obj.theme_id:
-            obj.reports_follow_plan()  # its reports go with it to its new theme's plan
+            obj.rows_follow_plan()  # its reports and deadlines go with it to its new theme's plan
         if not change:
             # A new project starts its history with its first status.
             ProjectStatusChange.objects.create(

@@ -290,11 +290,12 @@ class ActionProject(models.Model):
     def get_absolute_url(self):
         return reverse("projects:project-detail", args=[self.pk])
 
-    def reports_follow_plan(self) -> None:
-        """After a move to another theme: the project's reports carry the plan of its theme (ProgressReport.plan),
-        1 query. The caller holds the project's lock."""
+    def rows_follow_plan(self) -> None:
+        """After a move to another theme: the project's reports and report deadlines carry the plan of its theme
+        (ProjectPlanKept), 2 queries. The caller holds the project's lock."""
         plan = Theme.objects.filter(pk=self.theme_id).values("plan_id")
-        ProgressReport.objects.filter(project=self).exclude(plan_id=Subquery(plan)).update(plan_id=Subquery(plan))
+        for model in (ProgressReport, ReportDeadline):
+            model.objects.filter(project=self).exclude(plan_id=Subquery(plan)).update(plan_id=Subquery(plan))
 
     def can_become(self, status: str) -> bool:
         return status in TRANSITIONS.get(self.status, set())
@@ -734,14 +735,59 @@ class BoardDecision(models.Model):
 # ---------------------------------------------------------------- progress and final reports
 
 
-class ReportDeadlineQuerySet(models.QuerySet):
+class ProjectPlanKeptQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """As Django's, each row's `plan` filled from its project (save() does it for one): 1 query more."""
+        objs = list(objs)
+        missing = {row.project_id for row in objs if row.plan_id is None}
+        if missing:
+            plans = dict(ActionProject.objects.filter(pk__in=missing).values_list("pk", "theme__plan_id"))
+            for row in objs:
+                if row.plan_id is None:
+                    row.plan_id = plans.get(row.project_id)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class ProjectPlanKept(models.Model):
+    """A row of a project (a report, a report deadline) that keeps the plan of the project's theme, so that a plan's
+    rows are one index, walked in the order a page shows them and left after its first few (through the project and
+    its theme, every row of the plan was joined and sorted). Filled on insert (save(), bulk_create()); a project
+    moved to another plan's theme takes them along (ActionProject.rows_follow_plan); check_figures checks it."""
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False, verbose_name=_("plan")
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        moved = getattr(self, "_loaded_project_id", self.project_id) != self.project_id  # another project (admin)
+        if self.plan_id is None or moved:  # the plan of the project's theme: read unless the caller has it
+            project = self.project if type(self).project.is_cached(self) else None
+            if project is not None and ActionProject.theme.is_cached(project):
+                self.plan_id = project.theme.plan_id
+            else:
+                self.plan_id = Theme.objects.filter(projects=self.project_id).values_list("plan_id", flat=True).get()
+        super().save(*args, **kwargs)
+        self._loaded_project_id = self.project_id
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        row = super().from_db(db, field_names, values)
+        row._loaded_project_id = row.__dict__.get("project_id")  # to know, on save, whether it moved
+        return row
+
+
+class ReportDeadlineQuerySet(ProjectPlanKeptQuerySet):
     def in_alliance(self, alliance):
         """The deadlines of `alliance`'s projects; none on a page of no alliance."""
-        return self.none() if alliance is None else self.filter(project__theme__plan__alliance=alliance)
+        return self.none() if alliance is None else self.filter(plan__alliance=alliance)
 
     def in_plans(self, plans):
-        """The deadlines of the projects of `plans` (a queryset of plans, read as a subquery)."""
-        return self.filter(project__theme__plan__in=plans)
+        """The deadlines of the projects of `plans` (a queryset of plans, read as a subquery), through the plan
+        each keeps (`ProjectPlanKept`): a plan's pending deadlines are one index."""
+        return self.filter(plan__in=plans)
 
     def pending(self):
         """The deadlines no report answers yet: a flag the report's filing sets (`filed`), read through a partial
@@ -756,7 +802,7 @@ class ReportDeadlineQuerySet(models.QuerySet):
         return self.awaited().filter(due_on__lt=today or timezone.localdate())
 
 
-class ReportDeadline(models.Model):
+class ReportDeadline(ProjectPlanKept):
     """A report the project's agreement asks for, by a date: a progress report or the final report."""
 
     class Kind(models.TextChoices):
@@ -793,6 +839,8 @@ class ReportDeadline(models.Model):
         indexes = [
             # The late and awaited deadlines (the comparison, « À traiter », reminders): a few among every deadline.
             models.Index(fields=["due_on"], condition=Q(filed=False), name="chantiers_deadline_unfiled_idx"),
+            # A plan's: the coordinators' late reports and « À traiter », the soonest due first.
+            models.Index(fields=["plan", "due_on", "id"], condition=Q(filed=False), name="chantiers_deadline_plan_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -820,36 +868,20 @@ class ReportDeadline(models.Model):
         return f"{kind} ({label})"
 
 
-class ProgressReportQuerySet(models.QuerySet):
+class ProgressReportQuerySet(ProjectPlanKeptQuerySet):
     def in_alliance(self, alliance):
         """The reports of `alliance`'s projects; none on a page of no alliance."""
         return self.none() if alliance is None else self.filter(project__theme__plan__alliance=alliance)
 
-    def bulk_create(self, objs, *args, **kwargs):
-        """As Django's, each report's `plan` filled from its project (save() does it for one): 1 query more."""
-        objs = list(objs)
-        missing = {report.project_id for report in objs if report.plan_id is None}
-        if missing:
-            plans = dict(ActionProject.objects.filter(pk__in=missing).values_list("pk", "theme__plan_id"))
-            for report in objs:
-                if report.plan_id is None:
-                    report.plan_id = plans.get(report.project_id)
-        return super().bulk_create(objs, *args, **kwargs)
 
-
-class ProgressReport(models.Model):
+class ProgressReport(ProjectPlanKept):
     """A project's report for a period (rapport d'étape), or its final report (bilan)."""
 
     project = models.ForeignKey(
         ActionProject, on_delete=models.PROTECT, related_name="reports", verbose_name=_("projet")
     )
-    # The plan of the project's theme, kept on the report so that a plan's reports not read yet are one index,
-    # walked in the order « À traiter » shows them and left after the first few (through the project and its theme,
-    # every report of the plan was joined and sorted). Filled on insert (save(), bulk_create()); a project moved
-    # to another plan's theme takes its reports along (ActionProject.reports_follow_plan); check_figures checks it.
-    plan = models.ForeignKey(
-        Plan, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False, verbose_name=_("plan")
-    )
+    # `plan` (ProjectPlanKept): a plan's reports not read yet are one index, walked in the order « À traiter » shows
+    # them.
     deadline = models.OneToOneField(
         ReportDeadline,
         on_delete=models.PROTECT,
@@ -937,23 +969,6 @@ class ProgressReport(models.Model):
 
     def __str__(self):
         return f"{self.project} — {self.period_end:%Y-%m-%d}"
-
-    def save(self, *args, **kwargs):
-        moved = getattr(self, "_loaded_project_id", self.project_id) != self.project_id  # another project (admin)
-        if self.plan_id is None or moved:  # the plan of the project's theme (see `plan`): read unless the caller has it
-            project = self.project if ProgressReport.project.is_cached(self) else None
-            if project is not None and ActionProject.theme.is_cached(project):
-                self.plan_id = project.theme.plan_id
-            else:
-                self.plan_id = Theme.objects.filter(projects=self.project_id).values_list("plan_id", flat=True).get()
-        super().save(*args, **kwargs)
-        self._loaded_project_id = self.project_id
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        report = super().from_db(db, field_names, values)
-        report._loaded_project_id = report.__dict__.get("project_id")  # to know, on save, whether it moved
-        return report
 
 
 class ReportDraft(models.Model):

@@ -5,10 +5,10 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Case, Count, F, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, IntegerField, Subquery, Value
 from django.utils import timezone
 
+from asis.first_rows import FirstOfEach
 from projects.access import is_report_reader, report_can_file
 from projects.models import (
     ActionProject,
@@ -133,11 +133,9 @@ def late_reports(
     (LATE_PER_PAGE each, `late_page` the page, `late_total` how many in all): one query more, their count.
 
     With `limit` (« À traiter »), each list holds its first `limit` deadlines, and `late_total`, `upcoming_total`
-    say how many there are in all: one query (each list's rows numbered and counted by a window over the
-    deadlines due by `days` days, late or not). These counts stay exact where « À traiter » caps the others
-    (asis.counts, issue 18): a deadline says nothing of its report, so finding the first rows already reads every
-    deadline past due against the reports, once, and the window counts them in that pass; capped counts were
-    separate passes (at scale 100 with a deadline per report, 0.4 s against 0.15 s)."""
+    say how many there are in all: one query (`_first_late_and_upcoming`). These counts stay exact where « À traiter »
+    caps the others (asis.counts, issue 18): a plan's pending deadlines are one index (ReportDeadline.plan, `filed`),
+    counted without reading the reports."""
     today = today or timezone.localdate()
     pending = ReportDeadline.objects.in_plans(plans).awaited().select_related("project__lead")
     result = {"today": today, "days": days}
@@ -156,21 +154,29 @@ def late_reports(
 
 
 def _first_late_and_upcoming(pending, today: datetime.date, days: int, limit: int) -> dict:
-    is_late = Case(When(due_on__lt=today, then=Value(True)), default=Value(False), output_field=BooleanField())
+    """The first `limit` late deadlines and the first `limit` due within `days` days, with how many there are of
+    each, in one query: the first of each list read on the plan's index of pending deadlines in due order and left
+    after `limit` (asis.first_rows), each count a subquery computed once. (A window numbering and counting every
+    pending deadline of the plan sorted them all: 0,2 s at scale 100, thousands past due in the grown plan.)"""
     order = ("due_on", "project__title", "pk")
+    late = pending.filter(due_on__lt=today)
+    upcoming = pending.filter(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=days))
+
+    def count(deadlines):
+        rows = deadlines.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("pk")).values("n")
+        return Subquery(rows, output_field=IntegerField())
+
     first = (
-        pending.filter(due_on__lte=today + datetime.timedelta(days=days))
-        .annotate(
-            is_late=is_late,
-            rank=Window(RowNumber(), partition_by=[is_late], order_by=[F(name).asc() for name in order]),
-            total=Window(Count("pk"), partition_by=[is_late]),
+        pending.filter(
+            pk__in=FirstOfEach(
+                [late.order_by(*order).values("pk")[:limit], upcoming.order_by(*order).values("pk")[:limit]]
+            )
         )
-        .filter(rank__lte=limit)
+        .annotate(late_total=count(late), upcoming_total=count(upcoming))
         .order_by(*order)
     )
     result = {"late": [], "upcoming": [], "late_total": 0, "upcoming_total": 0}
     for deadline in first:
-        name = "late" if deadline.is_late else "upcoming"
-        result[name].append(_deadline_row(deadline, today))
-        result[f"{name}_total"] = deadline.total
+        result["late" if deadline.due_on < today else "upcoming"].append(_deadline_row(deadline, today))
+        result["late_total"], result["upcoming_total"] = deadline.late_total, deadline.upcoming_total
     return result

@@ -100,7 +100,7 @@ def project_save_draft(
         project.save()
         figures.project_moved(project=project, before=before)
         if before[1] != project.theme_id:
-            project.reports_follow_plan()
+            project.rows_follow_plan()
     if plan_years is not None:
         project.plan_years.set(plan_years)
     # The project is locked (or new): its other funding and confirmed contributions go to its theme's kept row.

@@ -1,0 +1,86 @@
+"""The late reports (their page and « À traiter ») read the plan kept on each report deadline (ReportDeadline.plan,
+ProjectPlanKept: one index of a plan's pending deadlines in due order): filled on every insert, moved with a project
+that changes plan, checked and rewritten by `check_figures`."""
+
+import datetime
+from io import StringIO
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.admin.sites import site
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from projects.models import ActionProject, ProjectStatus, ReportDeadline
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+PAST = datetime.date(2014, 9, 30)  # the test plan's dates are years before today: past due
+
+
+def late_titles(client, cast) -> list[str]:
+    client.force_login(cast.coordinator)
+    return [row.deadline.project.title for row in client.get(reverse("projects:report-late")).context["late"]]
+
+
+def assert_figures_kept():
+    out = StringIO()
+    call_command("check_figures", stdout=out, stderr=out)
+    assert "correspondent" in out.getvalue()
+
+
+@pytest.fixture
+def running(cast, current, theme):
+    return f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.IN_PROGRESS, title="Cuisine A")
+
+
+@pytest.fixture
+def next_plan(current):
+    return f.make_plan(alliance=current.alliance, title="Plan suivant", slug="suivant")
+
+
+def test_a_deadline_is_late_in_its_plan_only(client, cast, current, running, next_plan):
+    elsewhere = f.make_project(
+        lead=cast.org_a, theme=f.make_theme(next_plan), status=ProjectStatus.IN_PROGRESS, title="Ailleurs A"
+    )
+    deadline = f.make_deadline(running, due_on=PAST)
+    f.make_deadline(elsewhere, due_on=PAST)
+    assert deadline.plan == current
+    assert late_titles(client, cast) == ["Cuisine A"]
+    assert_figures_kept()
+
+
+def test_a_project_moved_to_another_plans_theme_takes_its_deadlines(client, cast, current, running, next_plan, rf):
+    deadline = f.make_deadline(running, due_on=PAST)
+    assert late_titles(client, cast) == ["Cuisine A"]
+    request = rf.post("/")
+    request.user = cast.coordinator
+    project = ActionProject.objects.get(pk=running.pk)
+    project.theme = f.make_theme(next_plan)
+    site._registry[ActionProject].save_model(request, project, SimpleNamespace(cleaned_data={}), change=True)
+    assert late_titles(client, cast) == []
+    assert ReportDeadline.objects.get(pk=deadline.pk).plan_id == next_plan.pk
+    assert_figures_kept()
+
+
+def test_deadlines_created_in_bulk_carry_their_plan(client, cast, current, running):
+    """As the volume generator creates them: the plan is filled from the project."""
+    ReportDeadline.objects.bulk_create(
+        [ReportDeadline(project=running, due_on=PAST, label=label) for label in ("Mi-parcours", "Fin d'année")]
+    )
+    assert set(ReportDeadline.objects.values_list("plan_id", flat=True)) == {current.pk}
+    assert late_titles(client, cast) == ["Cuisine A"] * 2
+    assert_figures_kept()
+
+
+def test_check_figures_names_a_deadline_in_the_wrong_plan_and_fix_rewrites_it(cast, current, running, next_plan):
+    deadline = f.make_deadline(running, due_on=PAST)
+    ReportDeadline.objects.filter(pk=deadline.pk).update(plan=next_plan)
+    err = StringIO()
+    with pytest.raises(CommandError, match="1 total"):
+        call_command("check_figures", stdout=StringIO(), stderr=err)
+    assert f"ReportDeadline {deadline.pk}: plan {next_plan.pk} != {current.pk}" in err.getvalue()
+    call_command("check_figures", "--fix", stdout=StringIO())
+    assert_figures_kept()
+    assert ReportDeadline.objects.get(pk=deadline.pk).plan_id == current.pk
