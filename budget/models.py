@@ -454,6 +454,14 @@ class BudgetTargetQuerySet(InAllianceQuerySet):
         """Annotate `moved_in`, `moved_out` and `current` (the share as first set + moves in − moves out).
 
         Subqueries, not joins: a target with several moves in and out is summed once per move."""
+        money = models.DecimalField(**MONEY)
+        return self.with_moves().annotate(
+            current=ExpressionWrapper(F("amount") + F("moved_in") - F("moved_out"), output_field=money)
+        )
+
+    def with_moves(self):
+        """Annotate `moved_in` and `moved_out` alone (`with_current` without `current`, whose expression repeats
+        both subqueries: a list read whole adds them up itself, budget.selectors.targets.targets_of)."""
         moves = TargetMove.objects.order_by().values("pk")
         moved_in = Subquery(
             moves.filter(to_target=OuterRef("pk")).values("to_target").annotate(s=Sum("amount")).values("s")
@@ -465,7 +473,7 @@ class BudgetTargetQuerySet(InAllianceQuerySet):
         return self.annotate(
             moved_in=Coalesce(moved_in, ZERO, output_field=money),
             moved_out=Coalesce(moved_out, ZERO, output_field=money),
-        ).annotate(current=ExpressionWrapper(F("amount") + F("moved_in") - F("moved_out"), output_field=money))
+        )
 
 
 class BudgetTarget(LedgerEntry):

@@ -22,7 +22,10 @@ def _percent(part: Decimal, whole: Decimal | None) -> Decimal | None:
 
 def targets_of(plan) -> list[BudgetTarget]:
     """The plan's targets with their current value (`current`, `moved_in`, `moved_out`), in one query."""
-    return list(BudgetTarget.objects.filter(plan=plan).with_current().select_related("theme", "plan_year"))
+    targets = list(BudgetTarget.objects.filter(plan=plan).with_moves().select_related("theme", "plan_year"))
+    for target in targets:  # as `with_current` computes it, without compiling its two subqueries twice
+        target.current = target.amount + target.moved_in - target.moved_out
+    return targets
 
 
 def target_rows(
