@@ -11,10 +11,10 @@ from django.db import connection, transaction
 from django.db.models import Count, DecimalField, Exists, F, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, Round
 
-from budget.models import Commitment
+from budget.models import Commitment, Disbursement
 from budget.selectors._common import CENT, ZERO
 from chantiers.figures_check import MEETING_VALUES, expected_plan_meetings, expected_theme_meetings
-from figures.models import MONEY, PlanMeetings, PlanMoney, ThemeMeetings, ThemeProjects
+from figures.models import MONEY, PlanMeetings, PlanMoney, PlanPayments, ThemeMeetings, ThemeProjects
 from figures.services import LATEST_REPORT
 from projects.models import ActionProject, OtherFunding, ProgressReport, ProjectPartner, ReportDeadline
 
@@ -22,6 +22,7 @@ MONEY_FIELD = DecimalField(max_digits=12, decimal_places=2)
 MONEY_VALUES = ("committed", "paid", "commitments", "projects")
 PROJECT_VALUES = ("projects", "people_reached", "citizens_reached", "other_funding", "contributions")
 MONEY_NAMES = ("committed", "paid", "other_funding", "contributions")
+PAYMENTS_VALUES = ("paid",)
 
 
 def _cents(value) -> Decimal:
@@ -53,6 +54,17 @@ def expected_money() -> dict[tuple, dict]:
         }
         for r in rows
     }
+
+
+def expected_payments() -> dict[tuple, dict]:
+    """{(plan, date): {"paid"}} of PlanPayments, summed from the payments as corrected, by the plan of their
+    commitment's source and their date (one query)."""
+    rows = (
+        Disbursement.objects.order_by()
+        .values("commitment__source__plan_id", "paid_on")
+        .annotate(paid=Sum(Disbursement.CURRENT))
+    )
+    return {(r["commitment__source__plan_id"], r["paid_on"]): {"paid": _cents(r["paid"])} for r in rows}
 
 
 def _per_project(queryset, field: str) -> Subquery:
@@ -149,9 +161,10 @@ MONEY_KEY = ("plan_id", "theme_id", "plan_year_id", "source_id", "status")
 PROJECTS_KEY = ("plan_id", "theme_id", "status")
 THEME_MEETINGS_KEY = ("plan_id", "theme_id", "date")
 PLAN_MEETINGS_KEY = ("plan_id", "date")
+PAYMENTS_KEY = ("plan_id", "date")
 
 
-KEPT = (PlanMoney, ThemeProjects, ThemeMeetings, PlanMeetings)
+KEPT = (PlanMoney, PlanPayments, ThemeProjects, ThemeMeetings, PlanMeetings)
 
 
 def _answered():
@@ -173,6 +186,9 @@ def figures_mismatches() -> list[str]:
     project's, one line each (none: all is well)."""
     return (
         _differences("PlanMoney", _kept(PlanMoney, MONEY_KEY, MONEY_VALUES), expected_money(), MONEY_VALUES)
+        + _differences(
+            "PlanPayments", _kept(PlanPayments, PAYMENTS_KEY, PAYMENTS_VALUES), expected_payments(), PAYMENTS_VALUES
+        )
         + _differences(
             "ThemeProjects", _kept(ThemeProjects, PROJECTS_KEY, PROJECT_VALUES), expected_projects(), PROJECT_VALUES
         )
@@ -213,12 +229,15 @@ def figures_rewrite() -> None:
     ActionProject.objects.alias(expected=_project_committed()).exclude(committed_total=F("expected")).update(
         committed_total=Round(_project_committed(), 2)
     )
-    money, projects = expected_money(), expected_projects()
+    money, payments, projects = expected_money(), expected_payments(), expected_projects()
     theme_meetings, plan_meetings = expected_theme_meetings(), expected_plan_meetings()
     for model in KEPT:
         model.objects.all().delete()
     PlanMoney.objects.bulk_create(
         PlanMoney(**dict(zip(MONEY_KEY, key, strict=True)), **values) for key, values in money.items()
+    )
+    PlanPayments.objects.bulk_create(
+        PlanPayments(**dict(zip(PAYMENTS_KEY, key, strict=True)), **values) for key, values in payments.items()
     )
     ThemeProjects.objects.bulk_create(
         ThemeProjects(**dict(zip(PROJECTS_KEY, key, strict=True)), **values) for key, values in projects.items()

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, Round
+from django.db.models.lookups import GreaterThanOrEqual
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -112,6 +113,11 @@ class CommitmentQuerySet(InAllianceQuerySet):
     alliance_path = "source__plan__alliance"
 
 
+# A commitment with money left to pay (a cent at least: SQLite subtracts in binary floating point); the selectors
+# filter on this very expression, so that the partial index below serves them.
+LEFT_TO_PAY = Q(GreaterThanOrEqual(F("amount") - F("reduced_total") - F("disbursed_total"), Decimal("0.01")))
+
+
 class Commitment(LedgerEntry):
     """An amount of one source committed to one accepted project for one plan year.
 
@@ -165,6 +171,15 @@ class Commitment(LedgerEntry):
         indexes = [
             # The envelope's page of commitments, the latest first: read from the index, not sorted.
             models.Index(fields=["decided_on", "id"], name="budget_commitment_decided_idx"),
+            # « Versements »: the commitments with money left to pay, the oldest decision first (about half of them,
+            # the recent ones: the index on the decision date alone would read every paid commitment before them);
+            # with their source, so that counting a plan's reads the index alone (PostgreSQL).
+            models.Index(
+                fields=["decided_on", "id"],
+                condition=LEFT_TO_PAY,
+                include=["source"],
+                name="budget_commitment_to_pay_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="budget_commitment_amount_positive"),
@@ -439,6 +454,14 @@ class BudgetTargetQuerySet(InAllianceQuerySet):
         """Annotate `moved_in`, `moved_out` and `current` (the share as first set + moves in − moves out).
 
         Subqueries, not joins: a target with several moves in and out is summed once per move."""
+        money = models.DecimalField(**MONEY)
+        return self.with_moves().annotate(
+            current=ExpressionWrapper(F("amount") + F("moved_in") - F("moved_out"), output_field=money)
+        )
+
+    def with_moves(self):
+        """Annotate `moved_in` and `moved_out` alone (`with_current` without `current`, whose expression repeats
+        both subqueries: a list read whole adds them up itself, budget.selectors.targets.targets_of)."""
         moves = TargetMove.objects.order_by().values("pk")
         moved_in = Subquery(
             moves.filter(to_target=OuterRef("pk")).values("to_target").annotate(s=Sum("amount")).values("s")
@@ -450,7 +473,7 @@ class BudgetTargetQuerySet(InAllianceQuerySet):
         return self.annotate(
             moved_in=Coalesce(moved_in, ZERO, output_field=money),
             moved_out=Coalesce(moved_out, ZERO, output_field=money),
-        ).annotate(current=ExpressionWrapper(F("amount") + F("moved_in") - F("moved_out"), output_field=money))
+        )
 
 
 class BudgetTarget(LedgerEntry):

@@ -107,7 +107,9 @@ def payments(request):
     naming it; the latest payments recorded, with « Corriger »."""
     plan, context = _workspace(request, "payments")
     context["payable"] = workspace_selectors.payments_to_make(plan, request.GET.get("page"), waiting=False)
-    context["unscheduled"] = workspace_selectors.unscheduled_to_pay(plan, request.GET.get("hors"))
+    context["unscheduled"] = workspace_selectors.unscheduled_to_pay(
+        plan, request.GET.get("hors"), sources=context["sources"]
+    )
     context["waiting"] = workspace_selectors.payments_to_make(plan, request.GET.get("attente"), waiting=True)
     context["recent_disbursements"] = envelope_selectors.recent_disbursements(plan, sources=context["sources"])
     return render(request, "budget/payments.html", context)

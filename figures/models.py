@@ -48,6 +48,22 @@ class PlanMoney(models.Model):
         return f"{self.plan_id}/{self.theme_id}/{self.plan_year_id}/{self.source_id}/{self.status}"
 
 
+class PlanPayments(models.Model):
+    """What a plan's funding sources paid on one day: its payments of that date (`paid_on`) as corrected since (a
+    correction counts on the day of the payment it corrects, as the payments per quarter show it). The envelope's
+    payments per quarter sum a row per day of the plan, never the payments."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")  # the source's plan
+    date = models.DateField()
+    paid = models.DecimalField(_("versé"), default=ZERO, **MONEY)  # Σ amount + correction_total
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["plan", "date"], name="figures_planpayments_unique")]
+
+    def __str__(self):
+        return f"{self.plan_id}/{self.date}: {self.paid}"
+
+
 class ThemeProjects(models.Model):
     """How many projects a theme has in one status, and what they report and gather: the people and citizens their
     latest progress reports say they reached (reports are cumulative: the latest one, by period end, then filing,

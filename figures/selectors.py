@@ -7,7 +7,7 @@ their own projects is added by the page, from those projects alone."""
 from django.db.models import DecimalField, F, IntegerField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from figures.models import MONEY, ZERO, PlanMeetings, PlanMoney, ThemeMeetings, ThemeProjects
+from figures.models import MONEY, ZERO, PlanMeetings, PlanMoney, PlanPayments, ThemeMeetings, ThemeProjects
 
 MONEY_FIELD = DecimalField(**MONEY)
 
@@ -19,6 +19,11 @@ def _with_statuses(queryset, statuses):
 def money_rows(statuses=None, **filters):
     """The PlanMoney rows of these statuses (None: every one) and filters."""
     return _with_statuses(PlanMoney.objects.filter(**filters), statuses).order_by()
+
+
+def payment_rows(**filters):
+    """The PlanPayments rows of these filters (what a plan's sources paid per day)."""
+    return PlanPayments.objects.filter(**filters).order_by()
 
 
 def project_rows(statuses=None, **filters):

@@ -18,7 +18,7 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Count, DecimalField, F, Min, Subquery, Sum
 
-from figures.models import MONEY, ZERO, PlanMeetings, PlanMoney, ThemeMeetings, ThemeProjects
+from figures.models import MONEY, ZERO, PlanMeetings, PlanMoney, PlanPayments, ThemeMeetings, ThemeProjects
 
 MONEY_FIELDS = ("committed", "paid", "other_funding", "contributions")
 MONEY_KEY = ("plan_id", "theme_id", "plan_year_id", "source_id", "status")
@@ -89,6 +89,12 @@ def money_add(
         },
         {"committed": committed, "paid": paid, "commitments": commitments, "projects": projects},
     )
+
+
+def payments_add(*, plan_id: int, date, paid: Decimal) -> None:
+    """Add `paid` (negative: a correction down) to what the plan's sources paid on `date`, the date of the payment
+    (budget.services.ledger: a payment made, corrected; after its PlanMoney row: one order for every writer)."""
+    _upsert(PlanPayments, {"plan_id": plan_id, "date": date}, {"paid": paid})
 
 
 def _project_money(project) -> list[tuple[tuple, dict]]:

@@ -36,29 +36,31 @@ def leverage(other: Decimal, committed: Decimal) -> Decimal | None:
 
 def envelope_overview(plan) -> dict:
     """The envelope's totals by source, by theme and by plan year, to the cent, in four queries whatever
-    the number of commitments: sources, plan years, one pass over the commitments (per theme, split by
-    year), themes with their other funding (effet de levier)."""
+    the number of commitments: sources, plan years, the kept money per theme and year (a row each, summed per
+    theme and per year here: one plain GROUP BY, not a filtered sum per year and figure), themes with their other
+    funding (effet de levier)."""
     sources = list(FundingSource.objects.filter(plan=plan).order_by("order"))  # 1 sources
     years = list(plan.years.order_by("number"))  # 1 plan years
-    split = {}
-    for year in years:  # a commitment's year is one of its source's plan (budget.services.ledger)
-        in_year = Q(plan_year_id=year.pk)
-        split[f"committed_{year.pk}"] = Sum("committed", filter=in_year)
-        split[f"disbursed_{year.pk}"] = Sum("paid", filter=in_year)
-        split[f"count_{year.pk}"] = Sum("commitments", filter=in_year)
-    sums = {  # named apart from the rows' own fields (an annotation may not take a field's name)
-        "committed_sum": Sum("committed"),
-        "disbursed": Sum("paid"),
-        "count": Sum("commitments"),
-        "projects_sum": Sum("projects"),  # each project counted on the row of its first commitment from the plan
-    }
-    by_theme_id = {  # 1 committed, paid, commitments and funded projects per theme, and per year: the kept totals
-        row["theme_id"]: {**row, "committed": row["committed_sum"], "projects": row["projects_sum"]}
-        for row in kept_totals.money_rows(plan=plan)  # (figures) of the plan's sources, a few rows per theme
-        .values("theme_id")
-        .annotate(**split, **sums)
-        .filter(count__gt=0)
-    }
+    by_theme_id: dict[int, dict] = {}  # 1 committed, paid, commitments and funded projects per theme and year:
+    for row in (  # the kept totals (figures) of the plan's sources, a few rows per theme, summed per theme here
+        kept_totals.money_rows(plan=plan)
+        .values("theme_id", "plan_year_id")
+        .annotate(
+            committed_sum=Sum("committed"),  # named apart from the rows' own fields (an annotation may not take
+            paid_sum=Sum("paid"),  # a field's name)
+            count=Sum("commitments"),
+            projects_sum=Sum("projects"),  # each project counted on the row of its first commitment from the plan
+        )
+    ):
+        theme = by_theme_id.setdefault(
+            row["theme_id"], {"committed": ZERO, "disbursed": ZERO, "count": 0, "projects": 0, "years": {}}
+        )
+        theme["committed"] += row["committed_sum"]
+        theme["disbursed"] += row["paid_sum"]
+        theme["count"] += row["count"]
+        theme["projects"] += row["projects_sum"]
+        theme["years"][row["plan_year_id"]] = row
+    by_theme_id = {pk: row for pk, row in by_theme_id.items() if row["count"] > 0}
     themes = list(  # 1 themes of the plan (and of any funded project, should one belong to another plan), with their other funding
         Theme.objects.filter(Q(plan=plan) | Q(pk__in=list(by_theme_id)))
         # other funding and partners' confirmed contributions (an unconfirmed amount is only the lead's word): the
@@ -85,14 +87,14 @@ def envelope_overview(plan) -> dict:
             )
     by_year = []
     for year in years:
-        rows = [row for row in by_theme_id.values() if row[f"count_{year.pk}"]]
+        rows = [row["years"][year.pk] for row in by_theme_id.values() if row["years"].get(year.pk, {}).get("count")]
         if rows:
             by_year.append(
                 {
                     "year": year,
                     "label": year.label,
-                    "committed": sum((row[f"committed_{year.pk}"] for row in rows), ZERO),
-                    "disbursed": sum((row[f"disbursed_{year.pk}"] for row in rows), ZERO),
+                    "committed": sum((row["committed_sum"] for row in rows), ZERO),
+                    "disbursed": sum((row["paid_sum"] for row in rows), ZERO),
                 }
             )
     plan_themes = [t for t in themes if t.plan_id == plan.pk]
@@ -132,7 +134,7 @@ def envelope_figures(plan, *, today: datetime.date | None = None) -> dict:
     return dict(cached("envelope", version_of(plan), (plan.pk, today), build))
 
 
-def _in_date_order(path: str):
+def in_date_order(path: str):
     """`path` (a source id) as an expression no index serves: filtered on it, the latest rows are then read
     from the date index and their source checked, instead of all the plan's rows fetched and sorted
     (SQLite, without statistics, would otherwise pick the index on the source)."""
@@ -153,7 +155,7 @@ def commitments_page(plan, number, *, count: int, sources=None, per_page: int = 
     """A page of the plan's commitments, the latest first, with their project, source and year: one query.
     The page's ids are picked from the commitments alone (an index on the decision date), then joined."""
     ids = (
-        Commitment.objects.alias(by_date=_in_date_order("source_id"))
+        Commitment.objects.alias(by_date=in_date_order("source_id"))
         .filter(by_date__in=source_ids(plan, sources))
         .order_by(*COMMITMENT_ORDER)
         .values("pk")
@@ -207,17 +209,21 @@ def projects_page(plan, number, *, themes, sources=None, per_page: int = 25):
     )
     bottom = (page.number - 1) * per_page
     top = bottom + per_page
-    before, wanted, seen = None, [], 0
+    before, wanted, seen, spanned = None, [], 0, 0
     for _order, block in sorted(blocks.items()):
         size = sum(t.funded_projects for t in block)
         if seen + size > bottom and seen < top:
             before = seen if before is None else before
             wanted += [t.pk for t in block]
+            spanned += 1
         seen += size
     if before is None:
         page.object_list = []
         return page
-    ids = funded_projects_queryset(plan, sources).filter(theme_id__in=wanted)[bottom - before : top - before]
+    ids = funded_projects_queryset(plan, sources).filter(theme_id__in=wanted)
+    if spanned == 1:  # one order of themes: by title, read from the index on (theme, title), each checked funded
+        ids = ids.order_by(*PROJECT_ORDER[1:])
+    ids = ids[bottom - before : top - before]
     page.object_list = list(projects_money_queryset(plan, sources).filter(pk__in=ids))
     return page
 
@@ -227,7 +233,7 @@ def recent_disbursements(plan, limit=10, sources=None):
     from the payments and their commitment only, by an index on the payment date)."""
     order = ("-paid_on", "-pk")
     ids = (
-        Disbursement.objects.alias(by_date=_in_date_order("commitment__source_id"))
+        Disbursement.objects.alias(by_date=in_date_order("commitment__source_id"))
         .filter(by_date__in=source_ids(plan, sources))
         .order_by(*order)
         .values("pk")[:limit]

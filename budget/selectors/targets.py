@@ -7,8 +7,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Sum
 from django.utils import timezone
 
-from budget.models import BudgetTarget, Commitment, Disbursement, TargetMove
-from budget.selectors._common import CENT, ZERO, source_ids
+from budget.models import BudgetTarget, Commitment, TargetMove
+from budget.selectors._common import CENT, ZERO
+from figures import selectors as kept_totals
 
 HUNDRED = Decimal("100")
 
@@ -21,7 +22,10 @@ def _percent(part: Decimal, whole: Decimal | None) -> Decimal | None:
 
 def targets_of(plan) -> list[BudgetTarget]:
     """The plan's targets with their current value (`current`, `moved_in`, `moved_out`), in one query."""
-    return list(BudgetTarget.objects.filter(plan=plan).with_current().select_related("theme", "plan_year"))
+    targets = list(BudgetTarget.objects.filter(plan=plan).with_moves().select_related("theme", "plan_year"))
+    for target in targets:  # as `with_current` computes it, without compiling its two subqueries twice
+        target.current = target.amount + target.moved_in - target.moved_out
+    return targets
 
 
 def target_rows(
@@ -194,10 +198,11 @@ def _plan_quarters(years) -> list[dict]:
     return quarters
 
 
-def disbursements_by_quarter(plan, years=None, sources=None) -> list[dict]:
+def disbursements_by_quarter(plan, years=None) -> list[dict]:
     """Paid per fiscal quarter of the plan (T1 = April–June), corrections included, every quarter
-    of the plan listed even when empty (one query: the database sums the payments of each day, at
-    most one row per day of the plan whatever the number of payments; the days fall in their quarter here)."""
+    of the plan listed even when empty (one query: what the plan paid each day, kept by the payments and their
+    corrections (figures.PlanPayments), at most one row per day whatever the number of payments; the days fall in
+    their quarter here)."""
     years = list(plan.years.order_by("number")) if years is None else list(years)
     quarters = _plan_quarters(years)
     starts = [q["start"] for q in quarters]
@@ -206,13 +211,7 @@ def disbursements_by_quarter(plan, years=None, sources=None) -> list[dict]:
     outside: dict[
         datetime.date, Decimal
     ] = {}  # payments outside the plan's years (should be none), by calendar quarter
-    paid_by_day = (
-        Disbursement.objects.filter(commitment__source_id__in=source_ids(plan, sources))
-        .values("paid_on")
-        .annotate(paid=Sum(Disbursement.CURRENT))
-        .order_by()
-        .values_list("paid_on", "paid")
-    )
+    paid_by_day = kept_totals.payment_rows(plan=plan).values_list("date", "paid")
     for day, paid in paid_by_day:
         if quarters and starts[0] <= day < quarters[-1]["until"]:
             quarters[bisect.bisect_right(starts, day) - 1]["paid"] += paid
@@ -241,7 +240,7 @@ def plan_money(plan, *, overview: dict, today: datetime.date | None = None) -> d
     rows = target_rows(
         plan, by_theme=overview["by_theme"], by_year=overview["by_year"], themes=overview["themes"], years=years
     )  # 1 targets
-    quarters = disbursements_by_quarter(plan, years, sources=overview["sources"])  # 1 paid per quarter
+    quarters = disbursements_by_quarter(plan, years)  # 1 paid per quarter
     return {
         "targets": rows,
         "has_targets": any(r["target"] for r in rows["themes"] + rows["years"]),

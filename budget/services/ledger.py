@@ -41,6 +41,13 @@ def _figures_add(commitment: Commitment, project: ActionProject, **deltas) -> No
     )
 
 
+def _figures_paid(commitment: Commitment, project: ActionProject, *, paid_on: datetime.date, paid: Decimal) -> None:
+    """A payment made or corrected: its plan's kept money (`_figures_add`), then what the plan paid that day
+    (figures.PlanPayments: the payments per quarter), in that order for every writer."""
+    _figures_add(commitment, project, paid=paid)
+    figures.payments_add(plan_id=commitment.plan_year.plan_id, date=paid_on, paid=paid)
+
+
 def _project_committed_add(project_pk: int, amount: Decimal) -> None:
     """Add `amount` (negative: a reduction) to the project's kept `committed_total`, in the caller's transaction and
     under its lock on the project (« À traiter » reads it for the money left to commit; check_figures recomputes
@@ -162,7 +169,7 @@ def disbursement_create(
     )
     disbursement.full_clean()
     disbursement.save()
-    _figures_add(commitment, project, paid=amount)
+    _figures_paid(commitment, project, paid_on=disbursement.paid_on, paid=amount)
     commitment.refresh_from_db(fields=["disbursed_total"])
     commitment_plans_written(commitment.pk)
     return disbursement
@@ -305,7 +312,7 @@ def disbursement_correct(
     )
     correction.full_clean()
     correction.save()
-    _figures_add(commitment, project, paid=delta)
+    _figures_paid(commitment, project, paid_on=disbursement.paid_on, paid=delta)
     disbursement.refresh_from_db(fields=["correction_total"])
     commitment_plans_written(disbursement.commitment_id)
     return correction
