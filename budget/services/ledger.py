@@ -126,7 +126,7 @@ def commitment_create(
     _figures_add(commitment, project, committed=amount, commitments=1, projects=int(first))
     _project_committed_add(project.pk, amount)
     source.refresh_from_db(fields=["committed_total", "disbursed_total"])
-    commitment_plans_written(commitment.pk)
+    commitment_plans_written(commitment.pk, on=commitment.decided_on)
     return commitment
 
 
@@ -164,7 +164,7 @@ def disbursement_create(
     disbursement.save()
     _figures_add(commitment, project, paid=amount)
     commitment.refresh_from_db(fields=["disbursed_total"])
-    commitment_plans_written(commitment.pk)
+    commitment_plans_written(commitment.pk, on=disbursement.paid_on)
     return disbursement
 
 
@@ -307,5 +307,5 @@ def disbursement_correct(
     correction.save()
     _figures_add(commitment, project, paid=delta)
     disbursement.refresh_from_db(fields=["correction_total"])
-    commitment_plans_written(disbursement.commitment_id)
+    commitment_plans_written(disbursement.commitment_id, on=correction.corrected_on)
     return correction
