@@ -358,6 +358,8 @@ class PlanVersion(models.Model):
     projects = models.PositiveBigIntegerField(default=0)
     reports = models.PositiveBigIntegerField(default=0)
     meetings = models.PositiveBigIntegerField(default=0)
+    activity = models.PositiveBigIntegerField(default=0)
+    activity_beyond = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         db_table = "plans_planversion"

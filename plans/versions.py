@@ -35,11 +35,13 @@ log = logging.getLogger(__name__)
 # The parts of a plan's figures, each a column of PlanVersion:
 #   money    — commitments, reductions, payments, corrections, planned payments, sources, targets;
 #   projects — the projects and what places them (theme, space and its name, status, dates, plan years, lead,
-#              partners, indicators and their targets, other funding); a money write dated outside its project's
-#              dates names it too: it can make the project active in a period (bilan.selectors.build._active_in);
+#              partners, indicators and their targets, other funding);
 #   reports  — progress reports and their indicator values;
-#   meetings — spaces, seats, meetings, invitations, attendance.
-PARTS = ("money", "projects", "reports", "meetings")
+#   meetings — spaces, seats, meetings, invitations, attendance;
+#   activity, activity_beyond — a money row dated outside its project's dates, within the plan's years or beyond
+#              them: it can make the project active in a period that holds that day (bilan.selectors.build.
+#              _active_in), which the bilan's tallies count (a bilan within the plan's years reads `activity` only).
+PARTS = ("money", "projects", "reports", "meetings", "activity", "activity_beyond")
 MOVE_ATTEMPTS = 3  # the version's statement after a commit: tried again on a fresh connection (a database restart)
 MOVE_RETRY_SECONDS = 0.5
 

@@ -146,7 +146,7 @@ def _scope(
 # cached as they are, asis.figures_cache), and what each reads (plans.versions.PARTS: `bilan_page` caches each
 # under the versions of these):
 #   `_tallies`    projects (which, their status, theme, space, lead, partners, indicators and targets), reports
-#                 (latest values, people reached) and which projects were active in the period;
+#                 (latest values, people reached) and which projects were active in the period (activity);
 #   `_highlights` projects (which, their titles) and reports;
 #   `_money`      money (commitments, payments, corrections, sources) and projects (which, their theme and status);
 #   `_meetings`   meetings (spaces, their members, meetings, attendance);
@@ -397,6 +397,16 @@ def build_bilan(
     )
 
 
+def _activity(scope: _Scope, versions: dict) -> tuple:
+    """The versions of the money rows dated outside their projects' dates that the period can hold (plans.versions:
+    `activity` within the plan's years, `activity_beyond` outside them): a bilan of a plan year or of the plan is not
+    built again for a payment made after the plan."""
+    days = [day for year in scope.years for day in (year.start_date, year.end_date)]
+    if days and min(days) <= scope.start and scope.end <= max(days):
+        return (versions["activity"],)
+    return versions["activity"], versions["activity_beyond"]
+
+
 def bilan_page(*, versions: dict | None, user, page: int, **arguments) -> "Bilan":
     """The bilan of the page (`build_bilan`, lines of page `page`). Coordination, staff and the regional funder
     all see the same bilan: theirs is cached in parts (asis.figures_cache), each under the versions of the parts of
@@ -433,7 +443,13 @@ def bilan_page(*, versions: dict | None, user, page: int, **arguments) -> "Bilan
         *(getattr(value, "pk", value) for value in (scope.theme, scope.space, scope.organisation, scope.status)),
     )
     projects, reports = versions["projects"], versions["reports"]
-    tallies = cached("bilan-tallies", (projects, reports), key, lambda: {**_tallies(scope), **_highlights(scope)})
+    # which projects were active in the period: money dated outside a project's dates counts too (`_activity`)
+    tallies = cached(
+        "bilan-tallies",
+        (projects, reports, *_activity(scope, versions)),
+        key,
+        lambda: {**_tallies(scope), **_highlights(scope)},
+    )
     money = cached("bilan-money", (versions["money"], projects), key, lambda: _money(scope))
     meetings = cached("bilan-meetings", versions["meetings"], key, lambda: _meetings(scope))
     count = tallies["project_count"]

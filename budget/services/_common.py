@@ -4,10 +4,12 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from asis.money import to_money
 from budget.models import Commitment
+from plans.models import PlanYear
 from plans.versions import plan_written
 
 
@@ -25,24 +27,39 @@ def commitment_plans_written(commitment_id: int, *, on: datetime.date | None = N
 
     `on`: the date of the money row the write adds (a commitment decided, a payment made or corrected on that day),
     which makes its project active in any period holding it (bilan.selectors.build._active_in): unless the
-    project's own dates already hold that day (then it is active in every such period anyway), the plans' projects
-    move too, and with them the bilan's tallies."""
+    project's own dates already hold that day (it is then active in every such period anyway), its plan's activity
+    moves too (`activity` for a day within the plan's years, else `activity_beyond`), and with it the bilan's
+    tallies of the periods it can reach."""
+    years = PlanYear.objects.filter(plan=OuterRef("project__theme__plan_id"))
     row = (
         Commitment.objects.filter(pk=commitment_id)
-        .values_list("source__plan_id", "project__theme__plan_id", "project__start_date", "project__end_date")
+        .annotate(
+            first_day=Subquery(years.order_by("start_date").values("start_date")[:1]),
+            last_day=Subquery(years.order_by("-end_date").values("end_date")[:1]),
+        )
+        .values_list(
+            "source__plan_id",
+            "project__theme__plan_id",
+            "project__start_date",
+            "project__end_date",
+            "first_day",
+            "last_day",
+        )
         .first()
     )
     if row is None:
         return
-    source_plan, project_plan, start, end = row
-    parts = MONEY
-    if on is not None and not _within(on, start, end):
-        parts = MONEY_AND_ACTIVITY
-    for plan_id in {source_plan, project_plan}:
-        plan_written(plan_id, parts=parts)
+    source_plan, project_plan, start, end, first_day, last_day = row
+    plan_written(source_plan, parts=MONEY)
+    if on is None or _within(on, start, end):
+        plan_written(project_plan, parts=MONEY)
+    elif first_day is not None and first_day <= on <= last_day:
+        plan_written(project_plan, parts=(*MONEY, "activity"))
+    else:
+        plan_written(project_plan, parts=(*MONEY, "activity_beyond"))
 
 
-MONEY, MONEY_AND_ACTIVITY = ("money",), ("money", "projects")  # parts of a plan's figures (plans.versions.PARTS)
+MONEY = ("money",)  # the part of a plan's figures that money is (plans.versions.PARTS)
 
 
 def _within(day: datetime.date, start: datetime.date | None, end: datetime.date | None) -> bool:

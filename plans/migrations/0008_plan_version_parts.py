@@ -4,7 +4,8 @@ from django.db import migrations, models
 
 # Each part starts where the plan's version is (any figure cached before was cached under the whole version).
 PARTS_FROM_VERSION = (
-    "UPDATE plans_planversion SET money = version, projects = version, reports = version, meetings = version"
+    "UPDATE plans_planversion SET money = version, projects = version, reports = version, meetings = version, "
+    "activity = version, activity_beyond = version"
 )
 
 
@@ -32,6 +33,16 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="planversion",
             name="reports",
+            field=models.PositiveBigIntegerField(default=0),
+        ),
+        migrations.AddField(
+            model_name="planversion",
+            name="activity",
+            field=models.PositiveBigIntegerField(default=0),
+        ),
+        migrations.AddField(
+            model_name="planversion",
+            name="activity_beyond",
             field=models.PositiveBigIntegerField(default=0),
         ),
         migrations.RunSQL(PARTS_FROM_VERSION, migrations.RunSQL.noop),

@@ -84,6 +84,9 @@ WRITES = {
     "payment after the project's end": lambda s: ledger_services.disbursement_create(
         commitment=s.commitment, amount=Decimal("250.00"), paid_on=D(2015, 3, 31) + datetime.timedelta(days=1)
     ),
+    "payment after the plan": lambda s: ledger_services.disbursement_create(
+        commitment=s.commitment, amount=Decimal("250.00"), paid_on=D(2026, 12, 1)
+    ),
     "commitment": lambda s: f.commit(
         source=s.source, project=s.awaiting, amount=Decimal("1234.56"), decided_on=D(2014, 7, 1)
     ),
@@ -102,6 +105,7 @@ WRITES = {
 REBUILT = {  # the parts each write builds again (the page's lines: after every write)
     "payment": {"_money", "_lines"},
     "payment after the project's end": {"_money", "_tallies", "_lines"},
+    "payment after the plan": {"_money", "_lines"},  # a bilan within the plan's years cannot count it
     "commitment": {"_money", "_tallies", "_lines"},  # the project has no dates
     "reduction": {"_money", "_lines"},
     "report": {"_tallies", "_lines"},
@@ -150,3 +154,28 @@ def test_a_write_in_another_alliance_builds_nothing_again(client, world, builds)
     f.plan_writes_committed()
     shown(client, north)
     assert builds == []
+
+
+def test_a_bilan_beyond_the_plans_years_reads_the_activity_beyond_them(world):
+    north = world.north
+    versions_now = {"activity": 3, "activity_beyond": 8}
+
+    def activity(start, end):
+        scope = build._scope(
+            user=north.coordinator,
+            period_start=start,
+            period_end=end,
+            theme=None,
+            space=None,
+            organisation=None,
+            status=None,
+            plan=north.plan,
+            period=None,
+            years=list(north.plan.years.order_by("number")),
+            themes=None,
+        )
+        return build._activity(scope, versions_now)
+
+    assert activity(D(2014, 4, 1), D(2015, 3, 31)) == (3,)  # a plan year
+    assert activity(D(2013, 4, 1), D(2016, 3, 31)) == (3,)  # the whole plan
+    assert activity(D(2016, 1, 1), D(2026, 12, 31)) == (3, 8)  # beyond its last year

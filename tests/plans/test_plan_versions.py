@@ -207,7 +207,7 @@ PARTS_WRITTEN = {
     "status changed": {"projects"},
     "source created": {"money"},
     "target set": {"money"},
-    "commitment": {"money", "projects"},  # the project has no dates: the commitment can make it active in a period
+    "commitment": {"money", "activity"},  # the project has no dates: the commitment can make it active in a period
     "space created": {"meetings", "projects"},  # the bilan's tallies name each project's space
     "seat taken": {"meetings"},
     "meeting scheduled": {"meetings"},
@@ -238,7 +238,11 @@ def test_a_payment_in_its_projects_dates_moves_the_money_only(moved_parts, mine)
     # after its end: it makes the project active in a period its dates do not reach (the bilan's tallies count it)
     assert moved_parts(
         lambda: pay(commitment=commitment, amount=Decimal("10.00"), paid_on=datetime.date(2015, 7, 1))
-    ) == {mine.plan.pk: {"money", "projects"}}
+    ) == {mine.plan.pk: {"money", "activity"}}
+    # after the plan's last year: only a bilan of a period beyond the plan's years can count it
+    assert moved_parts(
+        lambda: pay(commitment=commitment, amount=Decimal("10.00"), paid_on=datetime.date(2026, 12, 1))
+    ) == {mine.plan.pk: {"money", "activity_beyond"}}
     # a reduction adds no dated money row: the money only
     assert moved_parts(
         lambda: ledger_services.commitment_reduce(
