@@ -93,7 +93,8 @@ def project_save_draft(
             .values_list("theme__plan_id", "theme_id", "status")[0]
         )
         if "theme" in fields and fields["theme"].pk != project.theme_id:
-            project_plan_written(project, parts=PROJECTS)  # moved to another theme: what the plan it leaves shows changes too
+            # moved to another theme: what the plan it leaves shows changes too
+            project_plan_written(project, parts=PROJECTS)
         for name, value in fields.items():
             setattr(project, name, value)
         project.full_clean()
