@@ -351,5 +351,5 @@ def progress_import_apply(*, preview: ImportPreview, by, projects_in=None) -> li
         created.append(report)
     # the bilan shows the new progress: the plans of the projects move their version (one query)
     for plan_id in set(ActionProject.objects.filter(pk__in=project_ids).values_list("theme__plan_id", flat=True)):
-        plan_written(plan_id)
+        plan_written(plan_id, parts=("reports",))
     return created

@@ -35,7 +35,7 @@ from budget.access import figures_readers_only, plan_for
 from organisations.access import coordination_required
 from plans.access import request_plans
 from plans.models import Plan, PlanYear
-from plans.versions import version_of, version_subquery
+from plans.versions import parts_subqueries, version_subquery, versions_of
 from projects.models import ActionProject
 
 IMPORT_SESSION_KEY = "bilan_progress_import"
@@ -45,22 +45,23 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 PDF_TYPE = "application/pdf"
 
 
-def _plan(request) -> tuple[Plan, list[PlanYear], int | None]:
+def _plan(request) -> tuple[Plan, list[PlanYear], dict | None]:
     """The request's plan (plans.access: the plan its address names, else its alliance's current plan), its
-    years and the version of its figures (plans.versions: None while this transaction has written them), in one
-    query; 404 without a plan year."""
+    years and the versions of its figures, whole and by part (plans.versions.versions_of: None while this
+    transaction has written them), in one query; 404 without a plan year."""
     current = request_plans(request).current_first().values("pk")[:1]
     years = list(
         PlanYear.objects.filter(plan=Subquery(current))
         .select_related("plan__alliance")
-        .annotate(figures_version=version_subquery("plan_id"))
+        .annotate(figures_version=version_subquery("plan_id"), **parts_subqueries("plan_id"))
         .order_by("number")
     )
     if not years:
         raise Http404
     plan = years[0].plan
-    plan.figures_version = years[0].figures_version
-    return plan, years, version_of(plan)
+    for name in ("figures_version", *parts_subqueries()):
+        setattr(plan, name, getattr(years[0], name))
+    return plan, years, versions_of(plan)
 
 
 def _frozen_or_none(plan: Plan | None):
@@ -99,13 +100,13 @@ def _page_number(request) -> int:
         return 1
 
 
-def _arguments(request, shown=None) -> tuple[BilanForm, dict | None, str | None]:
-    """(form, the arguments of `build_bilan`, the data version): the arguments are None when the form is invalid.
+def _arguments(request, shown=None) -> tuple[BilanForm, dict | None, dict | None]:
+    """(form, the arguments of `build_bilan`, the data's versions): the arguments are None when the form is invalid.
     `shown`: what `_plan` gave, when the view has read it already."""
-    plan, years, version = shown or _plan(request)
+    plan, years, versions = shown or _plan(request)
     form = BilanForm(request.GET, plan=plan, user=request.user, years=years)
     if not form.is_valid():
-        return form, None, version
+        return form, None, versions
     period = form.period()
     arguments = dict(
         user=request.user,
@@ -117,18 +118,18 @@ def _arguments(request, shown=None) -> tuple[BilanForm, dict | None, str | None]
         themes=form.themes,
         **form.filters(),
     )
-    return form, arguments, version
+    return form, arguments, versions
 
 
 def _bilan(request, *, page: bool = False, shown=None):
     """(form, bilan): the bilan is None when the form is invalid. With `page`, the bilan holds the
     project lines of the page asked for; without (the exports), `bilan.lines()` reads every one. `shown`: what
     `_plan` gave, when the view has read it already."""
-    form, arguments, version = _arguments(request, shown)
+    form, arguments, versions = _arguments(request, shown)
     if arguments is None:
         return form, None
     if page:
-        return form, bilan_page(version=version, page=_page_number(request), **arguments)
+        return form, bilan_page(versions=versions, page=_page_number(request), **arguments)
     return form, build_bilan(page=None, **arguments)
 
 
@@ -169,7 +170,7 @@ def produce(request):
     regional funder): choose the year (the last complete one by default), read « En bref » with the definitions of
     its figures and what the bilan still waits for (each with a link to fix it), then download it (the PDF first).
     A closed plan's bilan is frozen: its page serves it."""
-    plan, years, version = shown = _plan(request)
+    plan, years, versions = shown = _plan(request)
     if _frozen_for(request, plan) is not None:
         return redirect("bilan:bilan")
     form = ProduceForm(request.GET, years=years, default=last_complete_year(years, timezone.localdate()))
@@ -181,7 +182,7 @@ def produce(request):
             "year": year,
             "query": f"?periode={year.label}",
             "bilan": bilan_page(
-                version=version,
+                versions=versions,
                 user=request.user,
                 page=1,
                 period_start=period.start,
@@ -264,7 +265,7 @@ def bilan_pdf(request):
     frozen = _frozen_for(request, shown[0])
     if frozen is not None:
         return _frozen_document(frozen, "pdf", PDF_TYPE)
-    form, arguments, version = _arguments(request, shown)
+    form, arguments, versions = _arguments(request, shown)
     if arguments is None:
         return HttpResponseBadRequest(
             _("Période invalide : corrigez-la sur la page du bilan."), content_type="text/plain; charset=utf-8"
@@ -274,7 +275,8 @@ def bilan_pdf(request):
         report = build_bilan(page=None, **arguments)
         return documents.CachedPdf(exports.file_name(report, "pdf"), documents.pdf_bytes(report))
 
-    pdf = documents.cached_pdf(version=version, key=documents.pdf_key(**arguments), build=build)
+    # the PDF reads every part: cached under the plan's whole version
+    pdf = documents.cached_pdf(version=versions and versions["all"], key=documents.pdf_key(**arguments), build=build)
     return FileResponse(io.BytesIO(pdf.content), as_attachment=True, filename=pdf.name, content_type=PDF_TYPE)
 
 

@@ -205,7 +205,8 @@ class DecisionAdmin(PlanFiguresAdmin, ModelAdmin):
     inlines = [FollowUpInline]
 
     def figures_written(self, obj) -> None:
-        alliance_plans_written(obj.meeting.space.alliance_id)  # the bilan lists the meetings' decisions
+        # the bilan lists the meetings' decisions
+        alliance_plans_written(obj.meeting.space.alliance_id, parts=("meetings",))
 
 
 @admin.register(FollowUp)

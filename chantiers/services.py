@@ -30,6 +30,9 @@ from plans.versions import alliance_plans_written
 # ---------------------------------------------------------------- what a write of the spaces changes
 
 
+MEETINGS, SPACES = ("meetings",), ("meetings", "projects")  # parts of a plan's figures (plans.versions.PARTS)
+
+
 def meeting_loads_invalidate(alliances: list[int] | None = None) -> None:
     """One UPDATE: the next read of these alliances' hyperconcertation figures (`MeetingLoad`) builds them again (and
     a build running now will not stamp them). None: every alliance's (a load of data, the admin's bulk actions)."""
@@ -39,7 +42,9 @@ def meeting_loads_invalidate(alliances: list[int] | None = None) -> None:
     states.update(version=F("version") + 1)
 
 
-def spaces_written(*, alliance_id: int | None = None, space: Space | None = None, meeting: Meeting | None = None):
+def spaces_written(
+    *, alliance_id: int | None = None, space: Space | None = None, meeting: Meeting | None = None, parts=None
+):
     """A write to an alliance's spaces, seats, meetings, invitations or attendance (named by the alliance, a space or
     a meeting): its hyperconcertation figures are stale, and its plans' figures move their version (plans.versions:
     the theme pages and the bilan count spaces, seats and meetings). Explicit, in every service that writes them; no
@@ -47,7 +52,11 @@ def spaces_written(*, alliance_id: int | None = None, space: Space | None = None
     if alliance_id is None:
         alliance_id = _alliance_of(space=space, meeting=meeting)
     meeting_loads_invalidate([alliance_id])
-    alliance_plans_written(alliance_id)
+    # `parts` (plans.versions.PARTS): a meeting's write (invitations, attendance) or a seat's is the meetings' part
+    # only; a space's also moves the projects' (the bilan's tallies name each project's space)
+    if parts is None:
+        parts = MEETINGS if meeting is not None and space is None else SPACES
+    alliance_plans_written(alliance_id, parts=parts)
 
 
 def _alliance_of(*, space: Space | None = None, meeting: Meeting | None = None) -> int | None:
@@ -208,7 +217,7 @@ def _seat(model, *, space, role, joined_on, **who):
     seat = model(space=space, role=role, joined_on=joined_on or timezone.localdate(), **who)
     seat.full_clean()
     seat.save()
-    spaces_written(space=space)
+    spaces_written(space=space, parts=MEETINGS)
     return seat
 
 
@@ -303,7 +312,7 @@ def meeting_schedule(*, space: Space, invite_members: bool = True, extra_organis
         [Invitation(meeting=meeting, organisation=org) for org in organisations]
         + [Invitation(meeting=meeting, citizen=citizen) for citizen in citizens]
     )
-    spaces_written(space=space)
+    spaces_written(space=space, parts=MEETINGS)
     return meeting
 
 
@@ -371,7 +380,7 @@ def decision_record(*, meeting: Meeting, text: str, follow_ups=()) -> Decision:
         follow_up = FollowUp(decision=decision, **data)
         follow_up.full_clean()
         follow_up.save()
-    alliance_plans_written(_alliance_of(meeting=meeting))  # the bilan lists the meetings' decisions
+    alliance_plans_written(_alliance_of(meeting=meeting), parts=MEETINGS)  # the bilan lists the meetings' decisions
     return decision
 
 

@@ -347,10 +347,19 @@ class PlanAction(models.Model):
 class PlanVersion(models.Model):
     """The version of a plan's figures (`plans.versions`): moved by every service that writes what a plan-wide figure
     or the bilan shows, once its transaction commits. The figures built on demand (asis.figures_cache) are cached
-    under it: a new version, and the next reader builds them again. A plan without a row is at version 0."""
+    under it: a new version, and the next reader builds them again. A plan without a row is at version 0.
+
+    `version` moves on every write (the pages that read everything); each part's column moves only when a write
+    names that part (plans.versions.PARTS): the bilan caches each of its parts under the versions of what it reads."""
 
     plan = models.OneToOneField(Plan, on_delete=models.CASCADE, primary_key=True, related_name="+")
     version = models.PositiveBigIntegerField(default=0)
+    money = models.PositiveBigIntegerField(default=0)
+    projects = models.PositiveBigIntegerField(default=0)
+    reports = models.PositiveBigIntegerField(default=0)
+    meetings = models.PositiveBigIntegerField(default=0)
+    activity = models.PositiveBigIntegerField(default=0)
+    activity_beyond = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         db_table = "plans_planversion"

@@ -11,6 +11,12 @@ Until its transaction commits, the writer's own reads of that plan's figures are
 and `plan_version` give None): what it built from rows not yet committed must not be served to anyone else.
 
 Reading the version costs no query of its own on a plan query: `with_version()` annotates it.
+
+The version says what was written: a writer names the part(s) of the plan's figures it wrote (`PARTS`:
+`plan_written(plan_id, parts=("money",))`); with no part named, every part moves (the safe default: the plan's
+structure, its themes, years and succession, moves all). The combined version moves on every write, whatever its
+parts (the pages that read everything: home, plan, theme, envelope); the bilan caches each of its parts under the
+versions of the parts it reads (bilan.selectors.build), so a payment does not build its tallies again.
 """
 
 import logging
@@ -25,6 +31,17 @@ from asis import figures_cache
 from plans.models import Plan, PlanVersion
 
 log = logging.getLogger(__name__)
+
+# The parts of a plan's figures, each a column of PlanVersion:
+#   money    — commitments, reductions, payments, corrections, planned payments, sources, targets;
+#   projects — the projects and what places them (theme, space and its name, status, dates, plan years, lead,
+#              partners, indicators and their targets, other funding);
+#   reports  — progress reports and their indicator values;
+#   meetings — spaces, seats, meetings, invitations, attendance;
+#   activity, activity_beyond — a money row dated outside its project's dates, within the plan's years or beyond
+#              them: it can make the project active in a period that holds that day (bilan.selectors.build.
+#              _active_in), which the bilan's tallies count (a bilan within the plan's years reads `activity` only).
+PARTS = ("money", "projects", "reports", "meetings", "activity", "activity_beyond")
 MOVE_ATTEMPTS = 3  # the version's statement after a commit: tried again on a fresh connection (a database restart)
 MOVE_RETRY_SECONDS = 0.5
 
@@ -38,7 +55,7 @@ class _PlanWrites:
 
     def __init__(self, using: str):
         self.using = using
-        self.plan_ids: set[int] = set()
+        self.plan_ids: dict[int, set[str]] = {}  # plan -> the parts written
         self.done = False
 
     def __call__(self):
@@ -55,14 +72,25 @@ def _open_writes(using: str) -> "_PlanWrites | None":
     return hook if hook is not None and not hook.done else None
 
 
-def plan_written(plan_id: int, *, using: str = "default") -> None:
-    """A service wrote what a figure of plan `plan_id` shows: its version moves once the transaction commits (at
-    once outside a transaction). One hook per transaction, one statement per plan it wrote."""
+def _parts(parts) -> frozenset[str]:
+    if parts is None:
+        return frozenset(PARTS)
+    named = frozenset(parts)
+    if not named or not named <= set(PARTS):
+        raise ValueError(f"parts of a plan's figures: {sorted(PARTS)}, not {sorted(named)}")
+    return named
+
+
+def plan_written(plan_id: int, *, parts=None, using: str = "default") -> None:
+    """A service wrote what a figure of plan `plan_id` shows, in the part(s) `parts` (`PARTS`; None: every part):
+    its version moves once the transaction commits (at once outside a transaction). One hook per transaction, one
+    statement per plan it wrote."""
     if plan_id is None:
         return
+    parts = _parts(parts)
     connection = connections[using]
     if not connection.in_atomic_block:
-        _move_after_commit([plan_id], using)
+        _move_after_commit({plan_id: parts}, using)
         return
     hook = _open_writes(using)
     if hook is None:
@@ -70,19 +98,25 @@ def plan_written(plan_id: int, *, using: str = "default") -> None:
         setattr(connection, _HOOK, weakref.ref(hook))
         # robust: the write has committed whatever happens to the version's statement
         transaction.on_commit(hook, using=using, robust=True)
-    hook.plan_ids.add(plan_id)
+    hook.plan_ids.setdefault(plan_id, set()).update(parts)
 
 
 def _move(plan_ids, using: str) -> None:
     """One statement per plan (in autocommit: after the commit of the transaction that wrote), never in a writer's
-    transaction. The request's person then reads current figures only (asis.figures_cache.note_write)."""
+    transaction: the combined version and the parts written move by one. The request's person then reads current
+    figures only (asis.figures_cache.note_write)."""
+    if not isinstance(plan_ids, dict):  # plans named without parts: every part
+        plan_ids = dict.fromkeys(plan_ids, PARTS)
     table = PlanVersion._meta.db_table
+    columns = ", ".join(PARTS)
+    moved = ", ".join(f"{part} = {table}.{part} + excluded.{part}" for part in PARTS)
     with connections[using].cursor() as cursor:
-        for plan_id in sorted(set(plan_ids)):
+        for plan_id in sorted(plan_ids):
+            steps = [int(part in plan_ids[plan_id]) for part in PARTS]
             cursor.execute(
-                f"INSERT INTO {table} (plan_id, version) VALUES (%s, 1) "
-                f"ON CONFLICT (plan_id) DO UPDATE SET version = {table}.version + 1",
-                [plan_id],
+                f"INSERT INTO {table} (plan_id, version, {columns}) VALUES (%s, 1{', %s' * len(PARTS)}) "
+                f"ON CONFLICT (plan_id) DO UPDATE SET version = {table}.version + 1, {moved}",
+                [plan_id, *steps],
             )
     figures_cache.note_write()
 
@@ -121,12 +155,13 @@ def move_all(*, using: str = "default") -> None:
     table, plan_table = PlanVersion._meta.db_table, Plan._meta.db_table
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (plan_id, version) SELECT id, 0 FROM {plan_table} "
-            f"WHERE id NOT IN (SELECT plan_id FROM {table})"
+            f"INSERT INTO {table} (plan_id, version, {', '.join(PARTS)}) SELECT id{', 0' * (len(PARTS) + 1)} "
+            f"FROM {plan_table} WHERE id NOT IN (SELECT plan_id FROM {table})"
         )
-        cursor.execute(
-            f"UPDATE {table} SET version = CASE WHEN version + 1 > %s THEN version + 1 ELSE %s END", [floor, floor]
+        moved = ", ".join(
+            f"{column} = CASE WHEN {column} + 1 > %s THEN {column} + 1 ELSE %s END" for column in ("version", *PARTS)
         )
+        cursor.execute(f"UPDATE {table} SET {moved}", [floor, floor] * (len(PARTS) + 1))
 
 
 def database_restored(sender, *, using: str = "default", **kwargs) -> None:
@@ -148,9 +183,29 @@ def plan_version(plan_id: int, *, using: str = "default") -> int | None:
     return version or 0
 
 
-def version_subquery(plan_field: str = "pk"):
-    """The version of the plan that `plan_field` names, for an `annotate()` (0 for a plan without a row)."""
-    return Coalesce(Subquery(PlanVersion.objects.filter(plan_id=OuterRef(plan_field)).values("version")[:1]), Value(0))
+def version_subquery(plan_field: str = "pk", column: str = "version"):
+    """The version of the plan that `plan_field` names (or of one of its parts: `column`), for an `annotate()` (0
+    for a plan without a row)."""
+    return Coalesce(Subquery(PlanVersion.objects.filter(plan_id=OuterRef(plan_field)).values(column)[:1]), Value(0))
+
+
+def parts_subqueries(plan_field: str = "pk") -> dict:
+    """The annotations `figures_<part>` of the versions of each part of the plan that `plan_field` names, to put on
+    the query that reads the plan (`versions_of` reads them back): no query of their own."""
+    return {f"figures_{part}": version_subquery(plan_field, part) for part in PARTS}
+
+
+def versions_of(plan, *, using: str = "default") -> dict | None:
+    """{"all": combined version, part: version of that part…} annotated on `plan` (`version_subquery` and
+    `parts_subqueries`); None without them (the figures are then built, not cached) or while this transaction has
+    written any of the plan's figures (what it would build could read rows not committed yet)."""
+    version = version_of(plan, using=using)
+    if version is None:
+        return None
+    parts = {part: getattr(plan, f"figures_{part}", None) for part in PARTS}
+    if any(value is None for value in parts.values()):
+        return None
+    return {"all": version, **parts}
 
 
 def with_version(plans, plan_field: str = "pk"):
@@ -182,11 +237,11 @@ def plans_versions(plans, *, using: str = "default") -> tuple | None:
     return pairs
 
 
-def alliance_plans_written(alliance_id: int, *, using: str = "default") -> None:
+def alliance_plans_written(alliance_id: int, *, parts=None, using: str = "default") -> None:
     """A write to what an alliance's spaces show (spaces, seats, meetings, attendance, decisions): every plan of the
     alliance moves its version (a space works on themes of several plans, and the bilan of each counts its meetings).
     One query."""
     if alliance_id is None:
         return
     for plan_id in Plan.objects.using(using).filter(alliance_id=alliance_id).values_list("pk", flat=True):
-        plan_written(plan_id, using=using)
+        plan_written(plan_id, parts=parts, using=using)

@@ -89,65 +89,77 @@ def _active_in(period: Period) -> Q:
     )
 
 
-def build_bilan(
-    *,
-    user,
-    period_start: datetime.date,
-    period_end: datetime.date,
-    theme: Theme | None = None,
-    space: Space | None = None,
-    organisation: Organisation | None = None,
-    status: str | None = None,
-    plan: Plan | None = None,
-    period: Period | None = None,
-    page: int | None = 1,
-    per_page: int = PER_PAGE,
-    years: list[PlanYear] | None = None,
-    themes: list[Theme] | None = None,
-) -> "Bilan":
-    """Everything the bilan page and its exports show, for this user, period and filters.
+@dataclasses.dataclass
+class _Scope:
+    """What every part of one bilan reads: its plan, period, themes and years, filters and projects (querysets, not
+    read yet)."""
 
-    The figures are SQL aggregates (GROUP BY, filtered counts and sums, subqueries), so their cost
-    does not grow with the number of projects read into Python: none is. Only the lines of page
-    `page` (`per_page` lines; the last page when `page` is beyond it; none when `page` is None, as
-    for the exports) and the latest highlights are built; `Bilan.lines()` reads every line, chunk by
-    chunk, for the exports."""
+    user: object
+    plan: Plan
+    years: list
+    themes: list
+    period: Period
+    theme: Theme | None
+    space: Space | None
+    organisation: Organisation | None
+    status: str | None
+    projects: object  # the filtered projects active in the period: tallies and lines
+    named: object  # the filtered projects, their themes named: money and highlights
+
+    @property
+    def start(self) -> datetime.date:
+        return self.period.start
+
+    @property
+    def end(self) -> datetime.date:
+        return self.period.end
+
+
+def _scope(
+    *, user, period_start, period_end, theme, space, organisation, status, plan, period, years, themes
+) -> _Scope:
     plan = plan or Plan.objects.select_related("alliance").current()  # 1 the plan and its alliance (unless given)
     years = list(plan.years.all()) if years is None else years  # 1 plan years (none when the view gives them)
     if period is None:
         period = period_for(period_start, period_end, years)
-    start, end = period.start, period.end
-    chosen = {"theme": theme, "space": space, "organisation": organisation, "status": status}
-    filtered = bilan_projects(user, plan=plan, **chosen)
-    projects = filtered.filter(_active_in(period))
-
-    to_date = (  # every commitment of the source decided up to the end of the period
-        Commitment.objects.filter(source=OuterRef("pk"), decided_on__lte=end)
-        .order_by()
-        .values("source")
-        .annotate(total=Sum(Commitment.CURRENT, output_field=SUM))
-        .values("total")
-    )
-    sources = list(  # 1 sources, each with what was committed to it up to the end of the period
-        FundingSource.objects.filter(plan=plan)
-        .annotate(committed_to_date=Subquery(to_date, output_field=SUM))
-        .order_by("order")
-    )
     themes = (
         list(plan.themes.order_by("order")) if themes is None else themes
     )  # 1 themes (none when the view gives them)
+    chosen = {"theme": theme, "space": space, "organisation": organisation, "status": status}
+    filtered = bilan_projects(user, plan=plan, **chosen)
+    return _Scope(
+        user=user,
+        plan=plan,
+        years=years,
+        themes=themes,
+        period=period,
+        **chosen,
+        projects=filtered.filter(_active_in(period)),
+        # The same projects, their themes named (`bilan_projects`): what reads their commitments, payments and
+        # reports (money, highlights) is planned for their number. The lines and tallies keep `filtered`, whose
+        # first page is read from the index on (theme, title) and stops there.
+        named=bilan_projects(user, plan=plan, **chosen, themes=themes),
+    )
 
-    # The same projects, their themes named (`bilan_projects`): what reads their commitments, payments and reports
-    # (money, highlights) is planned for their number. The lines and tallies keep `filtered`, whose first page is
-    # read from the index on (theme, title) and stops there.
-    named = bilan_projects(user, plan=plan, **chosen, themes=themes)
 
-    # -- counts and sums of every project of the bilan (1 query)
+# The parts of a bilan, each built by one function from a `_Scope` into plain data (dicts of the `Bilan`'s fields:
+# cached as they are, asis.figures_cache), and what each reads (plans.versions.PARTS: `bilan_page` caches each
+# under the versions of these):
+#   `_tallies`    projects (which, their status, theme, space, lead, partners, indicators and targets), reports
+#                 (latest values, people reached) and which projects were active in the period (activity);
+#   `_highlights` projects (which, their titles) and reports;
+#   `_money`      money (commitments, payments, corrections, sources) and projects (which, their theme and status);
+#   `_meetings`   meetings (spaces, their members, meetings, attendance);
+#   `_lines`      everything (the page's project lines: a project's money, partners, indicators, reports).
+
+
+def _tallies(scope: _Scope) -> dict:
+    """The counts of the bilan's projects, their partners, people reached and roll-ups (1 query)."""
     by_status, by_theme_count = defaultdict(int), defaultdict(int)
     theme_verdicts, space_verdicts, space_names = defaultdict(lambda: [0, 0]), defaultdict(lambda: [0, 0]), {}
     theme_units, space_units = defaultdict(dict), defaultdict(dict)
     leads = partner_orgs = partner_links = people_reached = citizens_reached = 0
-    for level, theme_pk, space_pk, label, extra, n1, n2, n3, d1, d2 in tallies_of(projects, end=end):
+    for level, theme_pk, space_pk, label, extra, n1, n2, n3, d1, d2 in tallies_of(scope.projects, end=scope.end):
         if level == "units":
             unit = (label or "").strip()
             if not unit:
@@ -179,34 +191,71 @@ def build_bilan(
         elif level == "organisations":
             leads, partner_orgs, partner_links = n1 or 0, n2 or 0, n3 or 0
     count = sum(by_status.values())
+    theme_order = {t.pk: (t.order, t.pk) for t in scope.themes}
+    return {
+        "projects_by_status": tuple(
+            Tally(value, str(label), by_status[value]) for value, label in ProjectStatus.choices if by_status[value]
+        ),
+        "projects_by_theme": tuple(Tally(t.slug, t.name, by_theme_count[t.pk]) for t in scope.themes),
+        "lead_organisations": leads,
+        "partner_organisations": partner_orgs,
+        "partners_per_project": (
+            (Decimal(partner_links) / count).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+            if count
+            else Decimal("0.0")
+        ),
+        "citizens_reached": citizens_reached,
+        "people_reached": people_reached,
+        "project_count": count,
+        "space_rollups": tuple(
+            rollups_of(
+                "space", dict(sorted(space_names.items(), key=lambda item: item[1])), space_verdicts, space_units
+            )
+        ),
+        "theme_rollups": tuple(
+            rollups_of(
+                "theme",
+                {t.pk: t.name for t in sorted(scope.themes, key=lambda t: theme_order[t.pk])},
+                theme_verdicts,
+                theme_units,
+            )
+        ),
+    }
 
-    # -- money of every project of the bilan, by source, plan year and theme (1 query, a UNION of three)
+
+def _highlights(scope: _Scope) -> dict:
+    """The page's latest highlights and how many there are (1 query; a report ending in the period makes its
+    project active in it: the filtered projects are enough). The exports read every one with the lines."""
+    highlights, highlight_count = latest_highlights(scope.named, start=scope.start, end=scope.end)
+    return {"highlights": tuple(highlights), "highlight_count": highlight_count}
+
+
+def _money(scope: _Scope) -> dict:
+    """The money of every project of the bilan, by source, plan year and theme (2 queries: the sources, then a
+    UNION of three)."""
+    end = scope.end
+    to_date = (  # every commitment of the source decided up to the end of the period
+        Commitment.objects.filter(source=OuterRef("pk"), decided_on__lte=end)
+        .order_by()
+        .values("source")
+        .annotate(total=Sum(Commitment.CURRENT, output_field=SUM))
+        .values("total")
+    )
+    sources = list(  # 1 sources, each with what was committed to it up to the end of the period
+        FundingSource.objects.filter(plan=scope.plan)
+        .annotate(committed_to_date=Subquery(to_date, output_field=SUM))
+        .order_by("order")
+    )
     c_source, d_source = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
     c_year, d_year = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
     c_theme, d_theme = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
     # (a commitment decided, a payment made or corrected in the period makes its project active in
     # it: the filtered projects are enough, without `_active_in`, and cheaper to read)
-    for source, year, theme_pk, kind, total in money_rows_of(named.values("pk"), start=start, end=end):
+    for source, year, theme_pk, kind, total in money_rows_of(scope.named.values("pk"), start=scope.start, end=end):
         of_source, of_year, of_theme = (c_source, c_year, c_theme) if kind == COMMITTED else (d_source, d_year, d_theme)
         of_source[source] += total
         of_year[year] += total
         of_theme[theme_pk] += total
-
-    # (so does a report ending in the period)
-    # 1 the page's latest highlights (the exports read every one with the lines: none here)
-    highlights, highlight_count = latest_highlights(named, start=start, end=end) if page is not None else ((), 0)
-
-    # -- the lines of one page (3 queries: the projects with their money, partners and indicators, reports)
-    pages = max(ceil(count / per_page), 1)
-    ordered = Ordered(projects, start=start, end=end)
-    if page is None:  # an export: no page, every line from `lines()`
-        page, page_lines = 1, None
-    else:
-        page = min(max(page, 1), pages)  # beyond the last page: the last one
-        page_lines = (
-            chunk_lines(ordered[(page - 1) * per_page : page * per_page], start=start, end=end) if count else []
-        )
-
     by_source = tuple(
         MoneyLine(
             s.code,
@@ -218,95 +267,197 @@ def build_bilan(
         )
         for s in sources
     )
-    by_theme = tuple(MoneyLine(t.slug, t.name, to_cents(c_theme[t.pk]), to_cents(d_theme[t.pk])) for t in themes)
-    by_year = tuple(MoneyLine(y.label, y.label, to_cents(c_year[y.pk]), to_cents(d_year[y.pk])) for y in years)
+    return {
+        "envelope": to_cents(sum((s.amount for s in sources), ZERO)),
+        "committed": to_cents(sum(c_source.values(), ZERO)),
+        "disbursed": to_cents(sum(d_source.values(), ZERO)),
+        "left": to_cents(sum((line.left for line in by_source), ZERO)),
+        "by_source": by_source,
+        "by_theme": tuple(
+            MoneyLine(t.slug, t.name, to_cents(c_theme[t.pk]), to_cents(d_theme[t.pk])) for t in scope.themes
+        ),
+        "by_year": tuple(
+            MoneyLine(y.label, y.label, to_cents(c_year[y.pk]), to_cents(d_year[y.pk])) for y in scope.years
+        ),
+    }
 
-    # -- meetings held in the period (1 query)
-    meetings = meetings_of(user, plan=plan, period=period, theme=theme, space=space, organisation=organisation)
 
-    envelope = to_cents(sum((s.amount for s in sources), ZERO))
-    theme_order = {t.pk: (t.order, t.pk) for t in themes}
+def _meetings(scope: _Scope) -> dict:
+    """The meetings held in the period (1 query)."""
+    meetings = meetings_of(
+        scope.user,
+        plan=scope.plan,
+        period=scope.period,
+        theme=scope.theme,
+        space=scope.space,
+        organisation=scope.organisation,
+    )
+    return {
+        "meetings_held": sum(m.meetings for m in meetings["spaces"]),
+        "attendances": sum(m.present for m in meetings["spaces"]),
+        "citizen_attendances": sum(m.citizen_attendances for m in meetings["spaces"]),
+        "citizens": meetings["citizens"],
+        "meetings": meetings["spaces"],
+    }
+
+
+def _ordered(scope: _Scope) -> Ordered:
+    return Ordered(scope.projects, start=scope.start, end=scope.end)
+
+
+def _lines(scope: _Scope, *, count: int, page: int, per_page: int) -> dict:
+    """The lines of page `page` (the last page when beyond it) of the bilan's `count` projects (3 queries: the
+    projects with their money, partners and indicators, reports)."""
+    pages = max(ceil(count / per_page), 1)
+    page = min(max(page, 1), pages)  # beyond the last page: the last one
+    ordered = _ordered(scope)
+    page_lines = (
+        chunk_lines(ordered[(page - 1) * per_page : page * per_page], start=scope.start, end=scope.end) if count else []
+    )
+    return {"page": page, "pages": pages, "projects": tuple(page_lines)}
+
+
+def _bilan(scope: _Scope, *parts: dict, per_page: int = PER_PAGE, lines_of=None) -> Bilan:
+    """The bilan of these parts (`_tallies`, `_highlights`, `_money`, `_meetings`, `_lines`), for `scope`."""
+    plan, user = scope.plan, scope.user
     return Bilan(
         plan_title=plan.title,
         alliance=plan.alliance.acronym or plan.alliance.name,
-        period=period,
+        period=scope.period,
         filters=Filters(
-            theme=theme.name if theme else "",
-            space=space.name if space else "",
-            organisation=organisation.name if organisation else "",
-            status=str(ProjectStatus(status).label) if status else "",
+            theme=scope.theme.name if scope.theme else "",
+            space=scope.space.name if scope.space else "",
+            organisation=scope.organisation.name if scope.organisation else "",
+            status=str(ProjectStatus(scope.status).label) if scope.status else "",
         ),
         partial=not (user.is_authenticated and user.reads_figures),
         generated_at=timezone.localtime(),
-        projects_by_status=tuple(
-            Tally(value, str(label), by_status[value]) for value, label in ProjectStatus.choices if by_status[value]
-        ),
-        projects_by_theme=tuple(Tally(t.slug, t.name, by_theme_count[t.pk]) for t in themes),
-        lead_organisations=leads,
-        partner_organisations=partner_orgs,
-        partners_per_project=(
-            (Decimal(partner_links) / count).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-            if count
-            else Decimal("0.0")
-        ),
-        meetings_held=sum(m.meetings for m in meetings["spaces"]),
-        attendances=sum(m.present for m in meetings["spaces"]),
-        citizen_attendances=sum(m.citizen_attendances for m in meetings["spaces"]),
-        citizens=meetings["citizens"],
-        citizens_reached=citizens_reached,
-        people_reached=people_reached,
-        envelope=envelope,
-        committed=to_cents(sum(c_source.values(), ZERO)),
-        disbursed=to_cents(sum(d_source.values(), ZERO)),
-        left=to_cents(sum((line.left for line in by_source), ZERO)),
-        by_source=by_source,
-        by_theme=by_theme,
-        by_year=by_year,
-        project_count=count,
-        projects=tuple(page_lines or ()),
-        page=page,
-        pages=pages,
         per_page=per_page,
-        meetings=meetings["spaces"],
-        space_rollups=tuple(
-            rollups_of(
-                "space", dict(sorted(space_names.items(), key=lambda item: item[1])), space_verdicts, space_units
-            )
-        ),
-        theme_rollups=tuple(
-            rollups_of(
-                "theme",
-                {t.pk: t.name for t in sorted(themes, key=lambda t: theme_order[t.pk])},
-                theme_verdicts,
-                theme_units,
-            )
-        ),
-        highlights=tuple(highlights),
-        highlight_count=highlight_count,
-        lines_of=Lines(ordered, start=start, end=end, count=count, page_lines=page_lines),
+        lines_of=lines_of,
+        **{name: value for part in parts for name, value in part.items()},
     )
 
 
-def bilan_page(*, version, user, page: int, **arguments) -> "Bilan":
+def build_bilan(
+    *,
+    user,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    theme: Theme | None = None,
+    space: Space | None = None,
+    organisation: Organisation | None = None,
+    status: str | None = None,
+    plan: Plan | None = None,
+    period: Period | None = None,
+    page: int | None = 1,
+    per_page: int = PER_PAGE,
+    years: list[PlanYear] | None = None,
+    themes: list[Theme] | None = None,
+) -> "Bilan":
+    """Everything the bilan page and its exports show, for this user, period and filters.
+
+    The figures are SQL aggregates (GROUP BY, filtered counts and sums, subqueries), so their cost
+    does not grow with the number of projects read into Python: none is. Only the lines of page
+    `page` (`per_page` lines; the last page when `page` is beyond it; none when `page` is None, as
+    for the exports) and the latest highlights are built; `Bilan.lines()` reads every line, chunk by
+    chunk, for the exports."""
+    scope = _scope(
+        user=user,
+        period_start=period_start,
+        period_end=period_end,
+        theme=theme,
+        space=space,
+        organisation=organisation,
+        status=status,
+        plan=plan,
+        period=period,
+        years=years,
+        themes=themes,
+    )
+    tallies = _tallies(scope)
+    count = tallies["project_count"]
+    money = _money(scope)
+    # the page's latest highlights (the exports read every one with the lines: none here)
+    highlights = _highlights(scope) if page is not None else {"highlights": (), "highlight_count": 0}
+    if page is None:  # an export: no page, every line from `lines()`
+        lines = {"page": 1, "pages": max(ceil(count / per_page), 1), "projects": ()}
+    else:
+        lines = _lines(scope, count=count, page=page, per_page=per_page)
+    meetings = _meetings(scope)
+    page_lines = list(lines["projects"]) if page is not None else None
+    return _bilan(
+        scope,
+        tallies,
+        money,
+        highlights,
+        lines,
+        meetings,
+        per_page=per_page,
+        lines_of=Lines(_ordered(scope), start=scope.start, end=scope.end, count=count, page_lines=page_lines),
+    )
+
+
+def _activity(scope: _Scope, versions: dict) -> tuple:
+    """The versions of the money rows dated outside their projects' dates that the period can hold (plans.versions:
+    `activity` within the plan's years, `activity_beyond` outside them): a bilan of a plan year or of the plan is not
+    built again for a payment made after the plan."""
+    days = [day for year in scope.years for day in (year.start_date, year.end_date)]
+    if days and min(days) <= scope.start and scope.end <= max(days):
+        return (versions["activity"],)
+    return versions["activity"], versions["activity_beyond"]
+
+
+def bilan_page(*, versions: dict | None, user, page: int, **arguments) -> "Bilan":
     """The bilan of the page (`build_bilan`, lines of page `page`). Coordination, staff and the regional funder
-    all see the same bilan: theirs is cached under the plan's version (asis.figures_cache, plans.versions), built
-    again after a write to the plan. A partner's, small and their own, is built each time. The cached bilan holds
-    its page's lines only (`lines_of` dropped: it reads the database, and `lines()` then gives the page's lines)."""
+    all see the same bilan: theirs is cached in parts (asis.figures_cache), each under the versions of the parts of
+    the plan's figures it reads (`versions`: plans.versions.versions_of; None: built, not cached), so a write
+    builds again only what it changed: a payment the money (and the page's lines), a report the tallies and
+    highlights. A partner's, small and their own, is built each time. The cached bilan holds its page's lines only
+    (`lines_of` None: it reads the database, and `lines()` then gives the page's lines)."""
     if not (user.is_authenticated and user.reads_figures):
         return build_bilan(user=user, page=page, **arguments)
+    if versions is None:
+        return dataclasses.replace(build_bilan(user=user, page=page, **arguments), lines_of=None)
+    scope = _scope(
+        user=user,
+        **{
+            name: arguments.get(name)
+            for name in (
+                "period_start",
+                "period_end",
+                "theme",
+                "space",
+                "organisation",
+                "status",
+                "plan",
+                "period",
+                "years",
+                "themes",
+            )
+        },
+    )
     key = (
-        arguments["plan"].pk,
-        arguments["period_start"],
-        arguments["period_end"],
-        page,
-        *(
-            getattr(arguments.get(name), "pk", arguments.get(name))
-            for name in ("theme", "space", "organisation", "status")
-        ),
+        scope.plan.pk,
+        scope.start,
+        scope.end,
+        *(getattr(value, "pk", value) for value in (scope.theme, scope.space, scope.organisation, scope.status)),
     )
-    return cached(
-        "bilan",
-        version,
+    projects, reports = versions["projects"], versions["reports"]
+    # which projects were active in the period: money dated outside a project's dates counts too (`_activity`)
+    tallies = cached(
+        "bilan-tallies",
+        (projects, reports, *_activity(scope, versions)),
         key,
-        lambda: dataclasses.replace(build_bilan(user=user, page=page, **arguments), lines_of=None),
+        lambda: {**_tallies(scope), **_highlights(scope)},
     )
+    money = cached("bilan-money", (versions["money"], projects), key, lambda: _money(scope))
+    meetings = cached("bilan-meetings", versions["meetings"], key, lambda: _meetings(scope))
+    count = tallies["project_count"]
+    # the page's lines read every part: under the plan's whole version (and the count they were cut from)
+    lines = cached(
+        "bilan-lines",
+        versions["all"],
+        (*key, page, count),
+        lambda: _lines(scope, count=count, page=page, per_page=PER_PAGE),
+    )
+    return _bilan(scope, tallies, money, meetings, lines)

@@ -133,7 +133,7 @@ def commitment_create(
     _figures_add(commitment, project, committed=amount, commitments=1, projects=int(first))
     _project_committed_add(project.pk, amount)
     source.refresh_from_db(fields=["committed_total", "disbursed_total"])
-    commitment_plans_written(commitment.pk)
+    commitment_plans_written(commitment.pk, on=commitment.decided_on)
     return commitment
 
 
@@ -171,7 +171,7 @@ def disbursement_create(
     disbursement.save()
     _figures_paid(commitment, project, paid_on=disbursement.paid_on, paid=amount)
     commitment.refresh_from_db(fields=["disbursed_total"])
-    commitment_plans_written(commitment.pk)
+    commitment_plans_written(commitment.pk, on=disbursement.paid_on)
     return disbursement
 
 
@@ -314,5 +314,5 @@ def disbursement_correct(
     correction.save()
     _figures_paid(commitment, project, paid_on=disbursement.paid_on, paid=delta)
     disbursement.refresh_from_db(fields=["correction_total"])
-    commitment_plans_written(disbursement.commitment_id)
+    commitment_plans_written(disbursement.commitment_id, on=correction.corrected_on)
     return correction

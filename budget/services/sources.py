@@ -29,5 +29,5 @@ def funding_source_create(
     )
     source.full_clean()
     source.save()
-    plan_written(plan.pk)  # the envelope is the sum of the plan's sources
+    plan_written(plan.pk, parts=("money",))  # the envelope is the sum of the plan's sources
     return source

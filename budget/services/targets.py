@@ -81,7 +81,7 @@ def target_set(
     target = BudgetTarget(plan=plan, theme=theme, plan_year=plan_year, amount=amount, created_by=by)
     target.full_clean()
     target.save()
-    plan_written(plan.pk)
+    plan_written(plan.pk, parts=("money",))
     return target
 
 
@@ -192,5 +192,5 @@ def target_move(
     )
     move.full_clean()
     move.save()
-    plan_written(source.plan_id)
+    plan_written(source.plan_id, parts=("money",))
     return move

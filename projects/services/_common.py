@@ -27,10 +27,14 @@ def project_alliance_id(project) -> int:
     return Theme.objects.filter(pk=project.theme_id).values_list("plan__alliance_id", flat=True).get()
 
 
-def project_plan_written(project) -> None:
-    """What the project shows in its plan's figures changed (plans.versions): its plan's version moves once the
-    transaction commits. No query when the project's theme is read already, one otherwise."""
+PROJECTS = ("projects",)  # the part of a plan's figures that the project's own rows are (plans.versions.PARTS)
+
+
+def project_plan_written(project, *, parts=None) -> None:
+    """What the project shows in its plan's figures changed, in the part(s) `parts` (plans.versions.PARTS; None:
+    every part): its plan's version moves once the transaction commits. No query when the project's theme is read
+    already, one otherwise."""
     if ActionProject._meta.get_field("theme").is_cached(project):
-        plan_written(project.theme.plan_id)
+        plan_written(project.theme.plan_id, parts=parts)
     else:
-        plan_written(Theme.objects.filter(pk=project.theme_id).values_list("plan_id", flat=True).first())
+        plan_written(Theme.objects.filter(pk=project.theme_id).values_list("plan_id", flat=True).first(), parts=parts)

@@ -23,7 +23,7 @@ from projects.models import (
     ProjectYearAmount,
 )
 from projects.selectors.filing import project_missing_for_submission
-from projects.services._common import organisation_recipients, project_alliance_id, project_plan_written
+from projects.services._common import PROJECTS, organisation_recipients, project_alliance_id, project_plan_written
 from projects.services.status import project_change_status
 
 
@@ -49,7 +49,7 @@ def project_create(
         comment=comment,
         changed_at=at or timezone.now(),
     )
-    project_plan_written(project)
+    project_plan_written(project, parts=PROJECTS)
     return project
 
 
@@ -93,7 +93,8 @@ def project_save_draft(
             .values_list("theme__plan_id", "theme_id", "status")[0]
         )
         if "theme" in fields and fields["theme"].pk != project.theme_id:
-            project_plan_written(project)  # moved to another theme: what the plan it leaves shows changes too
+            # moved to another theme: what the plan it leaves shows changes too
+            project_plan_written(project, parts=PROJECTS)
         for name, value in fields.items():
             setattr(project, name, value)
         project.full_clean()
@@ -121,7 +122,7 @@ def project_save_draft(
         _replace_rows(OtherFunding, project, other_funding)
     if before is not None:
         figures.project_values_changed(project=project, before=before)
-    project_plan_written(project)
+    project_plan_written(project, parts=PROJECTS)
     return project
 
 
@@ -257,7 +258,7 @@ def project_partner_answer(*, partnership: ProjectPartner, by, accept: bool) -> 
     partnership.full_clean()
     partnership.save()
     figures.project_values_changed(project=project, before=before)  # a confirmed contribution counts, or no more
-    project_plan_written(project)  # the bilan counts the partners who have not declined
+    project_plan_written(project, parts=PROJECTS)  # the bilan counts the partners who have not declined
     return partnership
 
 

@@ -178,7 +178,8 @@ def report_create(
             project_change_status(
                 project=project, to_status=ProjectStatus.FINAL_REPORT, by=by, comment=_("Rapport final déposé.")
             )
-        project_plan_written(project)  # the bilan shows the report's progress, people reached and indicators
+        # the bilan shows the report's progress, people reached and indicators (a final report's status: above)
+        project_plan_written(project, parts=("reports",))
         return report
 
     return _stored_files_removed_on_error(save)

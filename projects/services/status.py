@@ -13,7 +13,7 @@ from projects.models import (
     ProjectStatus,
     ProjectStatusChange,
 )
-from projects.services._common import project_plan_written
+from projects.services._common import PROJECTS, project_plan_written
 
 
 @transaction.atomic
@@ -47,5 +47,5 @@ def project_change_status(
     project.save(update_fields=["status", "updated_at"])
     figures.project_moved(project=project, before=before)  # its count and money move to the new status
     caller.status = to_status
-    project_plan_written(project)
+    project_plan_written(project, parts=PROJECTS)
     return change

@@ -172,3 +172,112 @@ def test_a_save_in_the_admin_moves_its_plans_version_and_not_another_alliances(m
         assert response.status_code == 302, response.content.decode()[:1000]
 
     assert moved(save) == {mine.plan.pk}
+
+
+# ---------------------------------------------------------------- the parts of a plan's figures each write moves
+
+
+@pytest.fixture
+def moved_parts(django_capture_on_commit_callbacks):
+    """{plan: the parts (plans.versions.PARTS) whose version `write()` moves once it commits}; the combined version
+    moves with any part."""
+
+    def run(write) -> dict[int, set[str]]:
+        setattr(connection, versions._HOOK, None)
+        columns = ("version", *versions.PARTS)
+        before = {row[0]: row[1:] for row in PlanVersion.objects.values_list("plan_id", *columns)}
+        with django_capture_on_commit_callbacks(execute=True):
+            write()
+        after = {row[0]: row[1:] for row in PlanVersion.objects.values_list("plan_id", *columns)}
+        parts = {}
+        for pk, values in after.items():
+            old = before.get(pk, (0,) * len(columns))
+            if values != old:
+                assert values[0] == old[0] + 1, "the combined version moves once with any part"
+                parts[pk] = {part for part, new, was in zip(versions.PARTS, values[1:], old[1:]) if new != was}
+        return parts
+
+    return run
+
+
+ALL = set(versions.PARTS)
+PARTS_WRITTEN = {
+    "project created": {"projects"},
+    "project updated": {"projects"},
+    "status changed": {"projects"},
+    "source created": {"money"},
+    "target set": {"money"},
+    "commitment": {"money", "activity"},  # the project has no dates: the commitment can make it active in a period
+    "space created": {"meetings", "projects"},  # the bilan's tallies name each project's space
+    "seat taken": {"meetings"},
+    "meeting scheduled": {"meetings"},
+    "attendance": {"meetings"},
+    "decision": {"meetings"},
+    "threshold": ALL,  # the plan itself: every part
+}
+
+
+@pytest.mark.parametrize("kind", WRITES)
+def test_a_write_moves_the_parts_it_wrote(moved_parts, mine, theirs, kind):
+    assert moved_parts(lambda: WRITES[kind](mine)) == {mine.plan.pk: PARTS_WRITTEN[kind]}
+
+
+def test_a_payment_in_its_projects_dates_moves_the_money_only(moved_parts, mine):
+    filing_services.project_save_draft(
+        by=None,
+        project=mine.project,
+        status=mine.project.status,
+        start_date=datetime.date(2014, 4, 1),
+        end_date=datetime.date(2015, 3, 31),
+    )
+    commitment = f.commit(source=mine.source, project=mine.project, amount=Decimal("1000.00"))
+    pay = ledger_services.disbursement_create
+    assert moved_parts(
+        lambda: pay(commitment=commitment, amount=Decimal("10.00"), paid_on=datetime.date(2014, 7, 1))
+    ) == {mine.plan.pk: {"money"}}
+    # after its end: it makes the project active in a period its dates do not reach (the bilan's tallies count it)
+    assert moved_parts(
+        lambda: pay(commitment=commitment, amount=Decimal("10.00"), paid_on=datetime.date(2015, 7, 1))
+    ) == {mine.plan.pk: {"money", "activity"}}
+    # after the plan's last year: only a bilan of a period beyond the plan's years can count it
+    assert moved_parts(
+        lambda: pay(commitment=commitment, amount=Decimal("10.00"), paid_on=datetime.date(2026, 12, 1))
+    ) == {mine.plan.pk: {"money", "activity_beyond"}}
+    # a reduction adds no dated money row: the money only
+    assert moved_parts(
+        lambda: ledger_services.commitment_reduce(
+            commitment=commitment, amount=Decimal("10.00"), reduced_on=datetime.date(2016, 1, 1), reason="Moins"
+        )
+    ) == {mine.plan.pk: {"money"}}
+
+
+def test_a_progress_report_moves_the_reports_only(moved_parts, mine):
+    status_services.project_change_status(project=mine.project, to_status=ProjectStatus.AGREEMENT_SIGNED)
+    status_services.project_change_status(project=mine.project, to_status=ProjectStatus.IN_PROGRESS)
+    mine.project.refresh_from_db()
+    assert moved_parts(
+        lambda: report_services.report_create(project=mine.project, by=mine.member, **report_fields())
+    ) == {mine.plan.pk: {"reports"}}
+
+
+def test_a_write_that_names_no_part_moves_every_part(moved_parts, mine, theirs):
+    assert moved_parts(lambda: versions.plan_written(mine.plan.pk)) == {mine.plan.pk: ALL}
+    assert moved_parts(lambda: versions.plan_written(theirs.plan.pk, parts=("money",))) == {theirs.plan.pk: {"money"}}
+    with pytest.raises(ValueError):
+        versions.plan_written(mine.plan.pk, parts=("argent",))
+
+
+def test_the_parts_written_in_one_transaction_add_up(moved_parts, mine):
+    def both():
+        with versions.transaction.atomic():
+            versions.plan_written(mine.plan.pk, parts=("money",))
+            versions.plan_written(mine.plan.pk, parts=("reports",))
+
+    assert moved_parts(both) == {mine.plan.pk: {"money", "reports"}}
+
+
+def test_every_part_moves_past_all_it_had_after_a_restore(mine):
+    PlanVersion.objects.create(plan=mine.plan, version=7, money=9)
+    versions.move_all()
+    row = PlanVersion.objects.get(plan=mine.plan)
+    assert row.money > 9 and row.version > 7 and row.projects > 0 and row.reports > 0 and row.meetings > 0
