@@ -338,7 +338,7 @@ def progress_import_apply(*, preview: ImportPreview, by, projects_in=None) -> li
             submitted_by=by,
         )
         report.full_clean()
-        report.save()
+        report.save()  # and the project's kept latest report (ProgressReport.save; the projects are locked above)
         for item in change.indicators:
             indicator = indicators.get(item.indicator_id)
             if indicator is None or indicator.project_id != project.pk:
@@ -347,7 +347,7 @@ def progress_import_apply(*, preview: ImportPreview, by, projects_in=None) -> li
                 )
             value = IndicatorValue(report=report, indicator=indicator, value=Decimal(item.after))
             value.full_clean()
-            value.save()
+            value.save()  # and its indicator's kept latest value (IndicatorValue.save)
         created.append(report)
     # the bilan shows the new progress: the plans of the projects move their version (one query)
     for plan_id in set(ActionProject.objects.filter(pk__in=project_ids).values_list("theme__plan_id", flat=True)):

@@ -16,7 +16,15 @@ from budget.selectors._common import CENT, ZERO
 from chantiers.figures_check import MEETING_VALUES, expected_plan_meetings, expected_theme_meetings
 from figures.models import MONEY, PlanMeetings, PlanMoney, PlanPayments, ThemeMeetings, ThemeProjects
 from figures.services import LATEST_REPORT
-from projects.models import ActionProject, OtherFunding, ProgressReport, ProjectPartner, ReportDeadline
+from projects.models import (
+    ActionProject,
+    Indicator,
+    IndicatorValue,
+    OtherFunding,
+    ProgressReport,
+    ProjectPartner,
+    ReportDeadline,
+)
 
 MONEY_FIELD = DecimalField(max_digits=12, decimal_places=2)
 MONEY_VALUES = ("committed", "paid", "commitments", "projects")
@@ -135,6 +143,44 @@ def report_plan_mismatches() -> list[str]:
     ]
 
 
+def _latest_report():
+    return Subquery(ProgressReport.objects.filter(project=OuterRef("pk")).order_by(*LATEST_REPORT).values("pk")[:1])
+
+
+def _latest_values():
+    values = IndicatorValue.objects.filter(indicator=OuterRef("pk")).order_by(
+        *(f"-report__{name.lstrip('-')}" for name in LATEST_REPORT)
+    )
+    return Subquery(values.values("value")[:1]), Subquery(values.values("report__period_end")[:1])
+
+
+def latest_mismatches() -> list[str]:
+    """The projects whose kept latest report, and the indicators whose kept latest value or its date, differ from
+    their reports and values (ActionProjectQuerySet.keep_latest; 2 queries, a lookup per row)."""
+    problems = [
+        f"ActionProject {pk}: latest_report {kept} != {expected}"
+        for pk, kept, expected in ActionProject.objects.annotate(expected=_latest_report())
+        .order_by("pk")
+        .values_list("pk", "latest_report_id", "expected")
+        if kept != expected
+    ]
+    value, on = _latest_values()
+    for pk, kept_value, kept_on, expected_value, expected_on in (
+        Indicator.objects.annotate(expected_value=value, expected_on=on)
+        .order_by("pk")
+        .values_list("pk", "latest_value", "latest_on", "expected_value", "expected_on")
+    ):
+        if (
+            kept_on != expected_on
+            or (kept_value is None) != (expected_value is None)
+            or (kept_value is not None and _cents(kept_value) != _cents(expected_value))
+        ):
+            problems.append(
+                f"Indicator {pk}: latest_value {kept_value} on {kept_on} != {expected_value} on {expected_on}"
+            )
+    return problems
+
+
 def _kept(model, key: tuple, values: tuple) -> dict[tuple, dict]:
     return {
         row[: len(key)]: dict(zip(values, row[len(key) :], strict=True))
@@ -207,6 +253,7 @@ def figures_mismatches() -> list[str]:
         + deadline_mismatches()
         + project_committed_mismatches()
         + report_plan_mismatches()
+        + latest_mismatches()
     )
 
 
@@ -218,8 +265,11 @@ def figures_rewrite() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # the commitments too: the projects' committed totals are rewritten from them (a ledger writer that
-            # has added or reduced one holds its row lock on the table until it commits, so the lock waits for it)
-            tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in (*KEPT, Commitment))
+            # has added or reduced one holds its row lock on the table until it commits, so the lock waits for it);
+            # the reports and indicator values: the kept latest ones are, in the same way
+            tables = ", ".join(
+                connection.ops.quote_name(m._meta.db_table) for m in (*KEPT, Commitment, ProgressReport, IndicatorValue)
+            )
             cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
     # Each report's and deadline's plan and each project's committed total: only the rows that differ are written.
     for model in (ProgressReport, ReportDeadline):
@@ -229,6 +279,11 @@ def figures_rewrite() -> None:
     ActionProject.objects.alias(expected=_project_committed()).exclude(committed_total=F("expected")).update(
         committed_total=Round(_project_committed(), 2)
     )
+    # Each project's latest report and each indicator's latest value, said again from the reports and values (the
+    # tables are locked above: a writer of reports that has written has committed, and what it kept is recomputed).
+    ActionProject.objects.update(latest_report=_latest_report())
+    value, on = _latest_values()
+    Indicator.objects.update(latest_value=value, latest_on=on)
     money, payments, projects = expected_money(), expected_payments(), expected_projects()
     theme_meetings, plan_meetings = expected_theme_meetings(), expected_plan_meetings()
     for model in KEPT:

@@ -15,6 +15,7 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
+    F,
     IntegerField,
     Min,
     OuterRef,
@@ -353,14 +354,10 @@ def _theme_detail(user, slug: str, *, plans, space_page=None, project_page=None)
         if counts.get(status)
     ]
 
-    latest_of_project = (
-        ProgressReport.objects.filter(project=OuterRef("project"))
-        .order_by("-period_end", "-submitted_at", "-pk")
-        .values("pk")[:1]
-    )
     # Read newest first on the reports' date index, stopping at the PROGRESS_SHOWN-th that is its project's latest
-    # (a condition on the joined project, not an IN over the theme's projects, so the database can stop early).
-    reports = ProgressReport.objects.filter(project__theme=theme, pk=Subquery(latest_of_project))
+    # (a condition on the joined project, not an IN over the theme's projects, so the database can stop early): the
+    # project's kept latest report (ActionProject.latest_report), no lookup of it per report read.
+    reports = ProgressReport.objects.filter(project__theme=theme, project__latest_report=F("pk"))
     visible_condition = visible_projects_q(user, "project__")
     if visible_condition is not None:
         reports = reports.filter(visible_condition)

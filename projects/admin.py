@@ -80,6 +80,42 @@ class ProjectValuesAdmin:
         self._changed(locked)
 
 
+class IndicatorValuesAdmin:
+    """ModelAdmin mixin for indicator values: a save or a deletion through the admin goes around the services, so it
+    locks the projects of the reports and indicators it touches (by pk: one order for every writer) before the value's
+    save() or delete() keeps its indicator's latest value (IndicatorValue), as the services do; a queryset's delete
+    keeps none, so their projects' are said again (ActionProjectQuerySet.keep_latest)."""
+
+    @staticmethod
+    def _locked(project_ids) -> set:
+        return set(
+            ActionProject.objects.select_for_update()
+            .filter(pk__in=project_ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+
+    @staticmethod
+    def _projects_of(values) -> set:
+        return {pk for pair in values.values_list("report__project_id", "indicator__project_id") for pk in pair}
+
+    def save_model(self, request, obj, form, change):
+        ids = {obj.report.project_id, obj.indicator.project_id}
+        if change:  # the report or indicator it leaves, should the admin move it
+            ids |= self._projects_of(IndicatorValue.objects.filter(pk=obj.pk))
+        self._locked(ids)
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        self._locked({obj.report.project_id, obj.indicator.project_id})
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        locked = self._locked(self._projects_of(queryset))
+        super().delete_queryset(request, queryset)
+        ActionProject.objects.filter(pk__in=locked).keep_latest()
+
+
 class ProjectPartnerInline(TabularInline):
     model = ProjectPartner
     extra = 0
@@ -245,8 +281,12 @@ class ProgressReportAdmin(ProjectValuesAdmin, ProjectFiguresAdmin, SimpleHistory
 
     def delete_queryset(self, request, queryset):
         deadline_ids = set(queryset.values_list("deadline_id", flat=True))
+        project_ids = set(queryset.values_list("project_id", flat=True))
         super().delete_queryset(request, queryset)
         report_services.deadlines_filed_update(deadline_ids=deadline_ids)
+        # A report's save() and delete() keep its project's latest report and values (ProgressReport); a queryset's
+        # delete does not: said again for the projects it touched (locked by ProjectValuesAdmin)
+        ActionProject.objects.filter(pk__in=project_ids).keep_latest()
 
 
 @admin.register(ReportDraft)
@@ -294,7 +334,7 @@ class OtherFundingAdmin(ProjectValuesAdmin, ProjectFiguresAdmin, ModelAdmin):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(ProjectFiguresAdmin, ModelAdmin):
+class IndicatorValueAdmin(IndicatorValuesAdmin, ProjectFiguresAdmin, ModelAdmin):
     list_display = ["indicator", "report", "value"]
     list_select_related = ["indicator", "report__project"]
     search_fields = ["indicator__name", "report__project__title"]

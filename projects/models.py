@@ -175,9 +175,23 @@ class ActionProjectQuerySet(models.QuerySet):
     def fundable(self):
         return self.filter(status__in=FUNDABLE_STATUSES)
 
+    def keep_latest(self) -> None:
+        """Say again the kept latest figures of these projects from their reports: each project's latest report
+        (`latest_report`) and each of its indicators' latest value and the end of the period it was reported for
+        (`latest_value`, `latest_on`), as the bilan reads them (2 statements). Every writer of reports and indicator
+        values calls it after its write, in its transaction, the projects locked; check_figures checks them."""
+        latest = ProgressReport.objects.filter(project=OuterRef("pk")).order_by(*LATEST_REPORT)
+        self.order_by().update(latest_report=Subquery(latest.values("pk")[:1]))
+        Indicator.objects.filter(project__in=self.order_by().values("pk")).keep_latest()
 
-# The project's columns kept by the ledger (budget.services.ledger), never written by the project's save().
-KEPT_FIELDS = frozenset({"committed_total"})
+
+# The project's columns kept by their writers (the ledger: budget.services.ledger; the reports: keep_latest), never
+# written by the project's save().
+KEPT_FIELDS = frozenset({"committed_total", "latest_report"})
+# An indicator's columns kept by the writers of reports and values (ActionProjectQuerySet.keep_latest).
+INDICATOR_KEPT_FIELDS = frozenset({"latest_value", "latest_on"})
+# Reports are cumulative: the latest one counts (by period, then filing, then id: figures.services.LATEST_REPORT).
+LATEST_REPORT = ("-period_end", "-submitted_at", "-pk")
 
 
 class ActionProject(models.Model):
@@ -218,6 +232,18 @@ class ActionProject(models.Model):
     # in the transaction of each commitment and reduction, as a source's committed_total: « À traiter » lists the
     # projects with money left to commit without summing every project's commitments. check_figures recomputes it.
     committed_total = models.DecimalField(_("engagé"), default=ZERO, editable=False, **MONEY)
+    # Its latest report (LATEST_REPORT), kept by every writer of reports (keep_latest): the bilan reads the people
+    # and citizens reached through it instead of looking for the latest report of each of its projects. None: no
+    # report. check_figures recomputes it.
+    latest_report = models.ForeignKey(
+        "ProgressReport",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("dernier rapport"),
+    )
     is_demo = models.BooleanField(_("donnée de démonstration"), default=False)
     # The project of the previous plan this one continues (succession.services.plan_next_start): the old record
     # stays as it was, with its money and reports, in the closed plan.
@@ -234,7 +260,8 @@ class ActionProject(models.Model):
 
     # who, when, what changed (django-simple-history)
     history = ChangeHistory(
-        excluded_fields=["updated_at", "committed_total"], table_name="chantiers_historicalactionproject"
+        excluded_fields=["updated_at", "committed_total", "latest_report"],
+        table_name="chantiers_historicalactionproject",
     )
 
     objects = ActionProjectQuerySet.as_manager()
@@ -554,12 +581,32 @@ class ProjectStatusChange(models.Model):
         return f"{self.project}: {self.from_status or '—'} → {self.to_status}"
 
 
+class IndicatorQuerySet(models.QuerySet):
+    def keep_latest(self) -> None:
+        """Say again the kept latest value of these indicators, and the end of the period of the report it is in, from
+        their values (1 statement): what a value written or deleted changes (ActionProjectQuerySet.keep_latest)."""
+        values = IndicatorValue.objects.filter(indicator=OuterRef("pk")).order_by(
+            *(f"-report__{name.lstrip('-')}" for name in LATEST_REPORT)
+        )
+        self.order_by().update(
+            latest_value=Subquery(values.values("value")[:1]),
+            latest_on=Subquery(values.values("report__period_end")[:1]),
+        )
+
+
 class Indicator(models.Model):
     project = models.ForeignKey(ActionProject, on_delete=models.CASCADE, related_name="indicators")
     name = models.CharField(_("indicateur"), max_length=200)
     unit = models.CharField(_("unité"), max_length=60, blank=True)
     target = models.DecimalField(_("cible"), max_digits=12, decimal_places=2, null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("ordre"), default=1)
+    # Its latest value (the value of the latest report that has one, LATEST_REPORT) and the end of that report's
+    # period, kept by every writer of reports and values (ActionProjectQuerySet.keep_latest): the bilan of a period
+    # that ends on or after `latest_on` reads it as is. None: no value yet. check_figures recomputes them.
+    latest_value = models.DecimalField(_("dernière valeur"), null=True, blank=True, editable=False, **MONEY)
+    latest_on = models.DateField(_("dernière valeur au"), null=True, blank=True, editable=False)
+
+    objects = IndicatorQuerySet.as_manager()
 
     class Meta:
         db_table = "chantiers_indicator"
@@ -569,6 +616,19 @@ class Indicator(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # The kept latest value is written by keep_latest alone: an indicator read before a report and saved after
+        # it (the admin) would otherwise write its stale copy back.
+        updating = self.pk is not None and not self._state.adding and not kwargs.get("force_insert")
+        if updating and kwargs.get("update_fields") is None:
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in INDICATOR_KEPT_FIELDS and field.attname not in deferred
+            ]
+        super().save(*args, **kwargs)
 
 
 # ---------------------------------------------------------------- review of submitted projects
@@ -873,6 +933,14 @@ class ProgressReportQuerySet(ProjectPlanKeptQuerySet):
         """The reports of `alliance`'s projects; none on a page of no alliance."""
         return self.none() if alliance is None else self.filter(project__theme__plan__alliance=alliance)
 
+    def bulk_create(self, objs, *args, **kwargs):
+        """As ProjectPlanKeptQuerySet's (each report's plan), and each project's kept latest report and its
+        indicators' latest values said again: 2 queries more."""
+        objs = list(objs)
+        created = super().bulk_create(objs, *args, **kwargs)
+        ActionProject.objects.filter(pk__in={report.project_id for report in objs}).keep_latest()
+        return created
+
 
 class ProgressReport(ProjectPlanKept):
     """A project's report for a period (rapport d'étape), or its final report (bilan)."""
@@ -970,6 +1038,18 @@ class ProgressReport(ProjectPlanKept):
     def __str__(self):
         return f"{self.project} — {self.period_end:%Y-%m-%d}"
 
+    def save(self, *args, **kwargs):
+        left = getattr(self, "_loaded_project_id", None) or self.project_id  # the project it leaves, if moved
+        super().save(*args, **kwargs)  # its plan (ProjectPlanKept)
+        # The kept latest report of its project (and of the one it left) and their indicators' latest values: a new
+        # report, or a period changed, may change them (2 statements; the writers hold the projects' locks)
+        ActionProject.objects.filter(pk__in={self.project_id, left}).keep_latest()
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        ActionProject.objects.filter(pk=self.project_id).keep_latest()  # its values went with it
+        return deleted
+
 
 class ReportDraft(models.Model):
     """A report being written (« Enregistrer le brouillon »): the lead organisation's answers as typed, not a report.
@@ -1014,10 +1094,21 @@ class ReportDraft(models.Model):
         return f"{self.project} — {gettext('brouillon')}"
 
 
+class IndicatorValueQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """As Django's, the kept latest value of each indicator said again (Indicator.latest_value): 1 query more."""
+        objs = list(objs)
+        created = super().bulk_create(objs, *args, **kwargs)
+        Indicator.objects.filter(pk__in={value.indicator_id for value in objs}).keep_latest()
+        return created
+
+
 class IndicatorValue(models.Model):
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="indicator_values")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
     value = models.DecimalField(_("valeur"), max_digits=12, decimal_places=2)
+
+    objects = IndicatorValueQuerySet.as_manager()
 
     class Meta:
         db_table = "chantiers_indicatorvalue"
@@ -1027,6 +1118,25 @@ class IndicatorValue(models.Model):
 
     def __str__(self):
         return f"{self.indicator}: {self.value}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The kept latest value of its indicator (and of the one it left, moved in the admin): 1 statement
+        Indicator.objects.filter(
+            pk__in={self.indicator_id, getattr(self, "_loaded_indicator_id", None) or self.indicator_id}
+        ).keep_latest()
+        self._loaded_indicator_id = self.indicator_id
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        Indicator.objects.filter(pk=self.indicator_id).keep_latest()
+        return deleted
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        value = super().from_db(db, field_names, values)
+        value._loaded_indicator_id = value.__dict__.get("indicator_id")  # to know, on save, whether it moved
+        return value
 
     def clean(self):
         if self.report_id and self.indicator_id and self.indicator.project_id != self.report.project_id:

@@ -4,10 +4,10 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import (
+    Case,
     CharField,
     Count,
     DecimalField,
-    Exists,
     F,
     IntegerField,
     Max,
@@ -17,6 +17,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Cast, Coalesce, Concat, Substr
 from django.db.models.lookups import In
@@ -59,6 +60,31 @@ def _latest_value(end: datetime.date):
         Subquery(in_latest_report.values("value")[:1]),
         Subquery(latest_indicator_values(end).values("value")[:1]),
         output_field=DecimalField(max_digits=12, decimal_places=2),
+    )
+
+
+def _kept_latest_value(end: datetime.date):
+    """The latest value up to `end` of the indicator of the row: its kept one (Indicator.latest_value) when it is
+    as of `end` or earlier (the common case: the bilan of the whole plan, or of a period after its last report) or
+    there is none, else `_latest_value`, which the database evaluates for those rows alone."""
+    return Case(
+        When(Q(latest_on__isnull=True) | Q(latest_on__lte=end), then=F("latest_value")),
+        default=_latest_value(end),
+        output_field=DecimalField(max_digits=12, decimal_places=2),
+    )
+
+
+def _kept_reached(field: str, end: datetime.date):
+    """`field` (people or citizens reached) of the latest report up to `end` of the project of the row: that of
+    its kept latest report (ActionProject.latest_report) when it ends on or before `end` or there is none, else
+    that of the latest report up to `end`, looked for on those rows alone."""
+    return Case(
+        When(
+            Q(latest_report__isnull=True) | Q(latest_report__period_end__lte=end),
+            then=F(f"latest_report__{field}"),
+        ),
+        default=Subquery(_latest_reports(end).values(field)[:1]),
+        output_field=IntegerField(),
     )
 
 
@@ -138,7 +164,7 @@ def tallies_of(projects, *, end: datetime.date):
             .values_list("t_level", "t_theme", "t_space", "t_text", "t_extra", "n1", "n2", "n3", "d1", "d2")
         )
 
-    latest_value = _latest_value(end)
+    latest_value = _kept_latest_value(end)
     first = Min(
         Concat(
             _sort_text(F("project__theme__order")),
@@ -162,13 +188,23 @@ def tallies_of(projects, *, end: datetime.date):
         d2=Sum("target", output_field=SUM),
     )
 
-    latest_report = _latest_reports(end)
-    own_targets = Indicator.objects.filter(project=OuterRef("pk"), target__isnull=False)
-    # below its target: no value yet, or a lower one (one reading of the latest value: no value sorts lowest)
-    below = own_targets.annotate(latest=Coalesce(latest_value, Value(NO_VALUE), output_field=SUM)).filter(
-        latest__lt=F("target")
+    # The projects with an indicator with a target, and those with one below its target (no value yet, or a lower
+    # one: no value sorts lowest): sets of projects read once each (hashed), not looked for project by project.
+    # Below as kept: the indicators whose kept latest value is as of `end` or earlier (or none); below up to `end`:
+    # the others (a period that ends before their latest value), whose value up to `end` is looked for.
+    with_target = Indicator.objects.filter(target__isnull=False)
+    below_as_kept = (
+        with_target.filter(Q(latest_on__isnull=True) | Q(latest_on__lte=end))
+        .annotate(latest=Coalesce("latest_value", Value(NO_VALUE), output_field=SUM))
+        .filter(latest__lt=F("target"))
     )
-    has_targets = Q(Exists(own_targets))
+    below_up_to_end = (
+        with_target.filter(latest_on__gt=end)
+        .annotate(latest=Coalesce(_latest_value(end), Value(NO_VALUE), output_field=SUM))
+        .filter(latest__lt=F("target"))
+    )
+    has_targets = Q(pk__in=with_target.values("project"))
+    below = Q(pk__in=below_as_kept.values("project")) | Q(pk__in=below_up_to_end.values("project"))
     verdicts = row(
         projects,
         "projects",
@@ -178,9 +214,9 @@ def tallies_of(projects, *, end: datetime.date):
         F("space__name"),
         n1=Count("pk"),
         n2=Count("pk", filter=has_targets),
-        n3=Count("pk", filter=Q(Exists(below))),
-        d1=Sum(Subquery(latest_report.values("people_reached")[:1]), output_field=SUM),
-        d2=Sum(Subquery(latest_report.values("citizens_reached")[:1]), output_field=SUM),
+        n3=Count("pk", filter=below),
+        d1=Sum(_kept_reached("people_reached", end), output_field=SUM),
+        d2=Sum(_kept_reached("citizens_reached", end), output_field=SUM),
     )
 
     zero, blank = Value(0, output_field=number), Value("", output_field=text)

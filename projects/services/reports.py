@@ -161,7 +161,7 @@ def report_create(
 
     def save(stored):
         before = figures.project_values(project)
-        report.save()
+        report.save()  # and the project's kept latest report (ProgressReport.save; the project is locked above)
         if deadline is not None:  # answered: no longer pending nor late (the deadline is locked above)
             ReportDeadline.objects.filter(pk=deadline.pk).update(filed=True)
             deadline.filed = True
@@ -172,7 +172,7 @@ def report_create(
         for indicator, value in values.items():
             row = IndicatorValue(report=report, indicator=indicators[indicator.pk], value=value)
             row.full_clean()
-            row.save()
+            row.save()  # and its indicator's kept latest value (IndicatorValue.save)
         _store_attachments(report=report, files=attachments, by=by, stored=stored, field="attachments", draft_kept=True)
         if is_final and project.status == ProjectStatus.COMPLETED:
             project_change_status(
