@@ -933,12 +933,15 @@ class ProgressReportQuerySet(ProjectPlanKeptQuerySet):
         """The reports of `alliance`'s projects; none on a page of no alliance."""
         return self.none() if alliance is None else self.filter(project__theme__plan__alliance=alliance)
 
-    def bulk_create(self, objs, *args, **kwargs):
+    def bulk_create(self, objs, *args, keep_latest: bool = True, **kwargs):
         """As ProjectPlanKeptQuerySet's (each report's plan), and each project's kept latest report and its
-        indicators' latest values said again: 2 queries more."""
+        indicators' latest values said again: 2 queries more. `keep_latest=False`: the caller says them again
+        itself once it has written every row (generate_volume's figures_rewrite: per batch of thousands of reports,
+        with the values inserted after them, the statements cost minutes for nothing)."""
         objs = list(objs)
         created = super().bulk_create(objs, *args, **kwargs)
-        ActionProject.objects.filter(pk__in={report.project_id for report in objs}).keep_latest()
+        if keep_latest:
+            ActionProject.objects.filter(pk__in={report.project_id for report in objs}).keep_latest()
         return created
 
 
