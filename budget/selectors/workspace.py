@@ -81,27 +81,45 @@ def projects_to_commit(plan, number, *, per_page: int = PER_PAGE):
     return page
 
 
-def payments_queryset(plan):
+def payments_queryset(plan, *, themes=None):
     """The plan's planned payments neither paid nor cancelled, the soonest due first (« À traiter » shows the
-    first of them in the same order), with `report_filed` (the report it waits for, if any, is filed)."""
+    first of them in the same order), with `report_filed` (the report it waits for, if any, is filed).
+
+    `themes`: the plan's themes, when the caller has them (the envelope's cached figures). The payments are then
+    those of their projects, the themes named: PostgreSQL knows how many there are (the themes' statistics) and
+    reads a page in due order from the index of open payments, where through the plan it guessed a few per theme
+    and sorted them all (scale 100, 13 000 open in the grown plan: 119 → 2 ms)."""
     report_filed = ProgressReport.objects.filter(deadline_id=OuterRef("required_report_id"))
+    of_plan = (
+        {"agreement__project__theme_id__in": [theme.pk for theme in themes if theme.plan_id == plan.pk]}
+        if themes is not None
+        else {"agreement__project__theme__plan": plan}
+    )
     return (
-        PlannedPayment.objects.filter(
-            agreement__project__theme__plan=plan, cancelled_on__isnull=True, disbursement__isnull=True
-        )
+        PlannedPayment.objects.filter(**of_plan, cancelled_on__isnull=True, disbursement__isnull=True)
         .select_related("agreement__project__lead", "required_report")
         .annotate(report_filed=Exists(report_filed))
         .order_by("due_on", "pk")
     )
 
 
-def payments_to_make(plan, number, *, waiting: bool, today: datetime.date | None = None, per_page: int = PER_PAGE):
+def payments_to_make(
+    plan,
+    number,
+    *,
+    waiting: bool,
+    today: datetime.date | None = None,
+    per_page: int = PER_PAGE,
+    themes=None,
+):
     """A page of `payments_queryset`: those that can be paid now (`waiting` False: no report asked, or the report
     filed) or those that wait for their report (`waiting` True, the report named by `required_report`); each with
     `overdue` (its date is past), `is_waiting` and `report_late`. Two queries (the count and the page)."""
     today = today or timezone.localdate()
-    payments = payments_queryset(plan)
-    blocked = Q(required_report__isnull=False, report_filed=False)
+    payments = payments_queryset(plan, themes=themes)
+    # blocked: the deadline's kept `filed` flag (set with the report that answers it, checked by check_figures), not
+    # a lookup in the reports: PostgreSQL estimated that anti-join at a few rows and sorted every open payment
+    blocked = Q(required_report__isnull=False, required_report__filed=False)
     payments = payments.filter(blocked) if waiting else payments.exclude(blocked)
     page = Paginator(payments, per_page).get_page(number)
     for payment in page.object_list:
