@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from projects.models import ActionProject, ProjectStatus, ReportDeadline
 from tests import factories as f
+from tests.figures.test_check_figures import assert_figures_kept
 
 pytestmark = pytest.mark.django_db
 
@@ -22,12 +23,6 @@ PAST = datetime.date(2014, 9, 30)  # the test plan's dates are years before toda
 def late_titles(client, cast) -> list[str]:
     client.force_login(cast.coordinator)
     return [row.deadline.project.title for row in client.get(reverse("projects:report-late")).context["late"]]
-
-
-def assert_figures_kept():
-    out = StringIO()
-    call_command("check_figures", stdout=out, stderr=out)
-    assert "correspondent" in out.getvalue()
 
 
 @pytest.fixture
