@@ -18,8 +18,8 @@ money, a commitment's paid money, a deadline's `filed` flag) are summed in Pytho
 drawn (no draw of their own: the rest of a seed's data is the same with them): each report of a project under
 agreement answers a deadline a month after its period; a project still running awaits its next report four months
 after its last one, and a finished one its final report two months after its end (past due when `today` is later:
-the coordinators' late reports); what a running project's commitment has not paid yet is planned as one payment,
-waiting for that next report. Each generated alliance's current plan starts on the same day as the instance's current plan,
+the coordinators' late reports); what a running project's first commitment has not paid yet is planned as one
+payment, waiting for that next report (its other commitments are paid outside a schedule). Each generated alliance's current plan starts on the same day as the instance's current plan,
 its closed plan three years before; the alliances are created after the instance's, so
 `Plan.objects.current()` (the first alliance's current plan) does not change. The closed plan is written
 closed (status CLOSED), with no frozen bilan: the volume measures reads, not the closing of plans.
@@ -1116,19 +1116,28 @@ def _create_money(a: Generation, projects: list, project_years: dict) -> dict:
 
 
 def _create_planned_payments(agreements: dict, unpaid: list, next_reports: dict) -> int:
-    """What a running project's commitment has not paid yet, planned as one payment when its next report is filed
-    (a month after that report is due); a finished project's rest is not planned (its agreement closed)."""
-    planned = [
-        PlannedPayment(
-            agreement=agreements[commitment.project_id],
-            commitment=commitment,
-            due_on=next_reports[commitment.project_id].due_on + ANSWERED_AFTER,
-            amount=rest,
-            required_report=next_reports[commitment.project_id],
+    """What a running project's first commitment has not paid yet, planned as one payment when its next report is
+    filed (a month after that report is due). The project's other commitments (another year's, decided after the
+    agreement's schedule was written) are left to pay on the commitment itself, outside a schedule: the envelope's
+    « Verser » list, which every scale then holds. A finished project's rest is not planned (its agreement closed)."""
+    planned, scheduled = [], set()
+    for commitment, rest in unpaid:
+        project_id = commitment.project_id
+        if (
+            project_id in scheduled
+            or project_id not in agreements
+            or project_id not in next_reports
+            or commitment.project.status not in (S.AGREEMENT_SIGNED, S.IN_PROGRESS)
+        ):
+            continue
+        scheduled.add(project_id)
+        planned.append(
+            PlannedPayment(
+                agreement=agreements[project_id],
+                commitment=commitment,
+                due_on=next_reports[project_id].due_on + ANSWERED_AFTER,
+                amount=rest,
+                required_report=next_reports[project_id],
+            )
         )
-        for commitment, rest in unpaid
-        if commitment.project_id in agreements
-        and commitment.project.status in (S.AGREEMENT_SIGNED, S.IN_PROGRESS)
-        and commitment.project_id in next_reports
-    ]
     return len(PlannedPayment.objects.bulk_create(planned, batch_size=BATCH))

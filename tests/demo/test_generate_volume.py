@@ -219,6 +219,12 @@ def test_agreements_have_their_report_deadlines_and_planned_payments(asis):
         assert payment.required_report.project_id == payment.agreement.project_id == payment.commitment.project_id
         assert not payment.required_report.filed and payment.disbursement_id is None
         assert payment.due_on > payment.required_report.due_on
+    # one planned payment per running project; its other commitments with money left are paid outside a schedule
+    assert planned.count() == planned.values("agreement_id").distinct().count()
+    unscheduled = Commitment.objects.filter(source__plan__in=plans, amount__gt=F("disbursed_total")).exclude(
+        planned_payments__in=planned
+    )
+    assert unscheduled.filter(project__status=ProjectStatus.IN_PROGRESS).exists()
     assert f"{planned.count()} planned_payments" in output
     call_command("check_figures", stdout=StringIO())  # every deadline's `filed` flag agrees with its reports
 
