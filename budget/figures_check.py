@@ -8,7 +8,7 @@ tables.
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, DecimalField, Exists, F, Min, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, DecimalField, Exists, F, Max, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, Round
 
 from budget.models import Commitment, Disbursement
@@ -17,12 +17,14 @@ from chantiers.figures_check import MEETING_VALUES, expected_plan_meetings, expe
 from figures.models import MONEY, PlanMeetings, PlanMoney, PlanPayments, ThemeMeetings, ThemeProjects
 from figures.services import LATEST_REPORT
 from projects.models import (
+    REPORTING_CLOSED_STATUSES,
     ActionProject,
     Indicator,
     IndicatorValue,
     OtherFunding,
     ProgressReport,
     ProjectPartner,
+    ProjectStatusChange,
     ReportDeadline,
 )
 
@@ -154,16 +156,30 @@ def _latest_values():
     return Subquery(values.values("value")[:1]), Subquery(values.values("report__period_end")[:1])
 
 
+def _status_since():
+    return Subquery(
+        ProjectStatusChange.objects.filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(last=Max("changed_at"))
+        .values("last")
+    )
+
+
 def latest_mismatches() -> list[str]:
-    """The projects whose kept latest report, and the indicators whose kept latest value or its date, differ from
-    their reports and values (ActionProjectQuerySet.keep_latest; 2 queries, a lookup per row)."""
-    problems = [
-        f"ActionProject {pk}: latest_report {kept} != {expected}"
-        for pk, kept, expected in ActionProject.objects.annotate(expected=_latest_report())
+    """The projects whose kept latest report or `status_since`, and the indicators whose kept latest value or its
+    date, differ from their reports, status changes and values (ActionProjectQuerySet.keep_latest,
+    ProjectStatusChange.save; 2 queries, a lookup per row)."""
+    problems = []
+    for pk, kept, expected, since, expected_since in (
+        ActionProject.objects.annotate(expected=_latest_report(), expected_since=_status_since())
         .order_by("pk")
-        .values_list("pk", "latest_report_id", "expected")
-        if kept != expected
-    ]
+        .values_list("pk", "latest_report_id", "expected", "status_since", "expected_since")
+    ):
+        if kept != expected:
+            problems.append(f"ActionProject {pk}: latest_report {kept} != {expected}")
+        if since != expected_since:
+            problems.append(f"ActionProject {pk}: status_since {since} != {expected_since}")
     value, on = _latest_values()
     for pk, kept_value, kept_on, expected_value, expected_on in (
         Indicator.objects.annotate(expected_value=value, expected_on=on)
@@ -217,13 +233,23 @@ def _answered():
     return Exists(ProgressReport.objects.filter(deadline=OuterRef("pk")))
 
 
+def _project_closed():
+    return Q(project__status__in=REPORTING_CLOSED_STATUSES)
+
+
 def deadline_mismatches() -> list[str]:
-    """The report deadlines whose `filed` flag (what the late reports read) says otherwise than their reports (one
-    query)."""
+    """The report deadlines whose `filed` flag says otherwise than their reports, or whose `project_closed` flag
+    otherwise than their project's status (what the late reports read; two queries)."""
     wrong = ReportDeadline.objects.filter((Q(filed=True) & ~_answered()) | (Q(filed=False) & _answered()))
+    closed = ReportDeadline.objects.filter(
+        (Q(project_closed=True) & ~_project_closed()) | (Q(project_closed=False) & _project_closed())
+    )
     return [
         f"ReportDeadline {pk}: filed {filed} != {not filed}"
         for pk, filed in wrong.order_by("pk").values_list("pk", "filed")
+    ] + [
+        f"ReportDeadline {pk}: project_closed {flag} != {not flag}"
+        for pk, flag in closed.order_by("pk").values_list("pk", "project_closed")
     ]
 
 
@@ -266,9 +292,10 @@ def figures_rewrite() -> None:
         with connection.cursor() as cursor:
             # the commitments too: the projects' committed totals are rewritten from them (a ledger writer that
             # has added or reduced one holds its row lock on the table until it commits, so the lock waits for it);
-            # the reports and indicator values: the kept latest ones are, in the same way
+            # the reports, indicator values and status changes: the kept latest ones are, in the same way
             tables = ", ".join(
-                connection.ops.quote_name(m._meta.db_table) for m in (*KEPT, Commitment, ProgressReport, IndicatorValue)
+                connection.ops.quote_name(m._meta.db_table)
+                for m in (*KEPT, Commitment, ProgressReport, IndicatorValue, ProjectStatusChange)
             )
             cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
     # Each report's and deadline's plan and each project's committed total: only the rows that differ are written.
@@ -281,7 +308,7 @@ def figures_rewrite() -> None:
     )
     # Each project's latest report and each indicator's latest value, said again from the reports and values (the
     # tables are locked above: a writer of reports that has written has committed, and what it kept is recomputed).
-    ActionProject.objects.update(latest_report=_latest_report())
+    ActionProject.objects.update(latest_report=_latest_report(), status_since=_status_since())
     value, on = _latest_values()
     Indicator.objects.update(latest_value=value, latest_on=on)
     money, payments, projects = expected_money(), expected_payments(), expected_projects()
@@ -308,3 +335,5 @@ def figures_rewrite() -> None:
     # The deadlines' flags, where they differ (a deadline row is the reports', not the figures': no table lock).
     ReportDeadline.objects.filter(~_answered(), filed=True).update(filed=False)
     ReportDeadline.objects.filter(_answered(), filed=False).update(filed=True)
+    ReportDeadline.objects.filter(~_project_closed(), project_closed=True).update(project_closed=False)
+    ReportDeadline.objects.filter(_project_closed(), project_closed=False).update(project_closed=True)

@@ -66,6 +66,8 @@ PUBLIC_STATUSES = (S.ACCEPTED, S.AGREEMENT_SIGNED, S.IN_PROGRESS, S.COMPLETED, S
 PARTNER_EDITABLE_STATUSES = (S.INTENTION, S.DRAFT)
 # Money may be committed to these.
 FUNDABLE_STATUSES = (S.ACCEPTED, S.AGREEMENT_SIGNED, S.IN_PROGRESS)
+# A project in these reports no more: its deadlines still unanswered are no longer awaited (ReportDeadline.project_closed).
+REPORTING_CLOSED_STATUSES = (S.WITHDRAWN, S.FINAL_REPORT)
 
 
 def visible_projects_q(user, path: str = "") -> Q | None:
@@ -244,6 +246,10 @@ class ActionProject(models.Model):
         related_name="+",
         verbose_name=_("dernier rapport"),
     )
+    # When its status last changed (its latest ProjectStatusChange), kept by the change's save(): « À traiter » orders
+    # the projects waiting at each stage by it, without looking up each one's history. None: no change recorded.
+    # check_figures recomputes it.
+    status_since = models.DateTimeField(_("statut depuis le"), null=True, blank=True, editable=False)
     is_demo = models.BooleanField(_("donnée de démonstration"), default=False)
     # The project of the previous plan this one continues (succession.services.plan_next_start): the old record
     # stays as it was, with its money and reports, in the closed plan.
@@ -323,6 +329,13 @@ class ActionProject(models.Model):
         plan = Theme.objects.filter(pk=self.theme_id).values("plan_id")
         for model in (ProgressReport, ReportDeadline):
             model.objects.filter(project=self).exclude(plan_id=Subquery(plan)).update(plan_id=Subquery(plan))
+
+    def deadlines_follow_status(self, before: str) -> None:
+        """After a status change from `before`: the project's report deadlines say whether it still reports
+        (ReportDeadline.project_closed), 1 query when that changed. The caller holds the project's lock."""
+        closed = self.status in REPORTING_CLOSED_STATUSES
+        if closed != (before in REPORTING_CLOSED_STATUSES):
+            ReportDeadline.objects.filter(project=self).update(project_closed=closed)
 
     def can_become(self, status: str) -> bool:
         return status in TRANSITIONS.get(self.status, set())
@@ -579,6 +592,14 @@ class ProjectStatusChange(models.Model):
 
     def __str__(self):
         return f"{self.project}: {self.from_status or '—'} → {self.to_status}"
+
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding:  # the project's kept `status_since`, unless a later change is already recorded (1 query)
+            ActionProject.objects.filter(
+                Q(status_since__isnull=True) | Q(status_since__lte=self.changed_at), pk=self.project_id
+            ).update(status_since=self.changed_at)
 
 
 class IndicatorQuerySet(models.QuerySet):
@@ -855,8 +876,21 @@ class ReportDeadlineQuerySet(ProjectPlanKeptQuerySet):
         return self.filter(filed=False)
 
     def awaited(self):
-        """Pending deadlines still expected: not those of a withdrawn project, nor those a final report closed."""
-        return self.pending().exclude(project__status__in=(ProjectStatus.WITHDRAWN, ProjectStatus.FINAL_REPORT))
+        """Pending deadlines still expected: not those of a withdrawn project, nor those a final report closed (the
+        deadline's kept `project_closed`: no join to every pending deadline's project to count a plan's late ones)."""
+        return self.pending().filter(project_closed=False)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        """As ProjectPlanKeptQuerySet's, each row's `project_closed` said from its project's status: 1 query more."""
+        objs = list(objs)
+        closed = set(
+            ActionProject.objects.filter(
+                pk__in={row.project_id for row in objs}, status__in=REPORTING_CLOSED_STATUSES
+            ).values_list("pk", flat=True)
+        )
+        for row in objs:
+            row.project_closed = row.project_id in closed
+        return super().bulk_create(objs, *args, **kwargs)
 
     def late(self, today: datetime.date | None = None):
         return self.awaited().filter(due_on__lt=today or timezone.localdate())
@@ -888,6 +922,11 @@ class ReportDeadline(ProjectPlanKept):
     # A report answers it (ProgressReport.deadline): set with the report, in its transaction
     # (services.reports.report_create; the admin through deadlines_filed_update), checked by check_figures.
     filed = models.BooleanField(_("rapport reçu"), default=False)
+    # Its project reports no more (withdrawn, or its final report filed: REPORTING_CLOSED_STATUSES), kept from the
+    # project's status: set on insert (save(), bulk_create()) and by the status change (ActionProject.deadlines_follow_status),
+    # checked by check_figures. The late and awaited deadlines (« À traiter », the comparison of alliances, the late
+    # reports) are then read and counted on the plan's index alone, not joined to each one's project.
+    project_closed = models.BooleanField(_("projet clos"), default=False, editable=False)
 
     objects = ReportDeadlineQuerySet.as_manager()
 
@@ -898,9 +937,16 @@ class ReportDeadline(ProjectPlanKept):
         ordering = ["project", "due_on", "pk"]
         indexes = [
             # The late and awaited deadlines (the comparison, « À traiter », reminders): a few among every deadline.
-            models.Index(fields=["due_on"], condition=Q(filed=False), name="chantiers_deadline_unfiled_idx"),
-            # A plan's: the coordinators' late reports and « À traiter », the soonest due first.
-            models.Index(fields=["plan", "due_on", "id"], condition=Q(filed=False), name="chantiers_deadline_plan_idx"),
+            models.Index(
+                fields=["due_on"], condition=Q(filed=False, project_closed=False), name="chantiers_deadline_unfiled_idx"
+            ),
+            # A plan's: the coordinators' late reports and « À traiter », the soonest due first; the comparison's
+            # count of each plan's late ones (an index-only scan).
+            models.Index(
+                fields=["plan", "due_on", "id"],
+                condition=Q(filed=False, project_closed=False),
+                name="chantiers_deadline_plan_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -913,6 +959,17 @@ class ReportDeadline(ProjectPlanKept):
 
     def __str__(self):
         return f"{self.project} — {self.get_kind_display()} {self.due_on:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding or getattr(self, "_loaded_project_id", self.project_id) != self.project_id:
+            # a new deadline (or one moved to another project, in the admin) is awaited unless its project reports no
+            # more: the project's status, read unless the caller has the project
+            if type(self).project.is_cached(self):
+                status = self.project.status
+            else:
+                status = ActionProject.objects.filter(pk=self.project_id).values_list("status", flat=True).get()
+            self.project_closed = status in REPORTING_CLOSED_STATUSES
+        super().save(*args, **kwargs)
 
     @property
     def name(self) -> str:

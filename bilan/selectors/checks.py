@@ -51,7 +51,7 @@ def bilan_checks(plan: Plan, year: PlanYear) -> dict[str, Check]:
     projects = ActionProject.objects.in_plan(plan)
 
     deadlines, late = _first(  # 1 the reports awaited, due up to the end of the year
-        ReportDeadline.objects.filter(project__in=projects.values("pk"), due_on__lte=end)
+        ReportDeadline.objects.filter(plan=plan, due_on__lte=end)  # the plan each keeps (ProjectPlanKept)
         .awaited()
         .select_related("project__lead")
         .order_by("due_on", "project__title", "pk")

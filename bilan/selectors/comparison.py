@@ -178,12 +178,12 @@ def alliances_compared(alliances: Iterable[Alliance] | None = None) -> list[Comp
         reached[pk] = (people + (row["people"] or 0), citizens + (row["citizens"] or 0))
         if row["status"] in LEVERAGE_STATUSES:  # partners' contributions, once confirmed (as on the envelope page)
             other[pk] += (row["other"] or ZERO) + (row["contributions"] or ZERO)
-    late = {  # 1 late reports per plan
-        row["project__theme__plan_id"]: row["n"]
+    late = {  # 1 late reports per plan: counted on the index of each plan's awaited deadlines (their kept plan)
+        row["plan_id"]: row["n"]
         for row in ReportDeadline.objects.late()
-        .filter(project__theme__plan_id__in=plan_ids)
+        .filter(plan_id__in=plan_ids)
         .order_by()
-        .values("project__theme__plan_id")
+        .values("plan_id")
         .annotate(n=Count("pk"))
     }
 

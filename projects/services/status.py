@@ -45,6 +45,7 @@ def project_change_status(
     )
     project.status = to_status
     project.save(update_fields=["status", "updated_at"])
+    project.deadlines_follow_status(before[2])  # withdrawn or its final report filed: its deadlines are awaited no more
     figures.project_moved(project=project, before=before)  # its count and money move to the new status
     caller.status = to_status
     project_plan_written(project, parts=PROJECTS)

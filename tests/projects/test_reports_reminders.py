@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from organisations.models import Membership
-from projects.models import ActionProject, ProjectStatus, ReportDeadline
+from projects.models import ProjectStatus, ReportDeadline
 from projects.services import reports as report_services
 from projects.services import status as status_services
 from tests import factories as f
@@ -140,7 +140,8 @@ def test_withdrawn_projects_are_not_reminded(cast, due, django_capture_on_commit
 
 
 def test_a_final_report_closes_the_deadlines_left_open(cast, due, django_capture_on_commit_callbacks):
-    ActionProject.objects.filter(pk=due["kitchens"].pk).update(status=ProjectStatus.FINAL_REPORT)
+    for status in (ProjectStatus.COMPLETED, ProjectStatus.FINAL_REPORT):  # as the final report's filing does
+        status_services.project_change_status(project=due["kitchens"], to_status=status)
     with django_capture_on_commit_callbacks(execute=True):
         run()
     to_a = next(m for m in mail.outbox if m.to == ["alice@example.org"])

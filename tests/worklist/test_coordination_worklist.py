@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from projects.services.status import project_change_status
 from tests import factories as f
 from worklist.selectors import ROWS_SHOWN
 
@@ -182,3 +183,17 @@ def test_an_empty_plan_says_there_is_nothing_to_do(client, cast, current):
     assert response.status_code == 200
     assert all(queue.count == 0 for queue in queues(response).values())
     assert "Rien à traiter pour l'instant." in html.unescape(response.content.decode())
+
+
+def test_projects_waiting_come_in_the_order_they_reached_their_stage(client, cast, current, theme):
+    """The order reads each project's kept `status_since` (its latest status change): a project sent back to draft
+    and filed again waits from its second filing."""
+    first = f.make_project(lead=cast.org_a, theme=theme, status=f.ProjectStatus.SUBMITTED, title="Déposé en premier")
+    second = f.make_project(lead=cast.org_a, theme=theme, status=f.ProjectStatus.SUBMITTED, title="Déposé ensuite")
+    client.force_login(cast.coordinator)
+    assert whats(queues(client.get(reverse("home")))["deposes"]) == ["Déposé en premier", "Déposé ensuite"]
+    for status in (f.ProjectStatus.DRAFT, f.ProjectStatus.SUBMITTED):  # sent back, then filed again: now the latest
+        project_change_status(project=first, to_status=status)
+    first.refresh_from_db()
+    assert first.status_since == first.status_changes.latest("changed_at").changed_at > second.status_since
+    assert whats(queues(client.get(reverse("home")))["deposes"]) == ["Déposé ensuite", "Déposé en premier"]

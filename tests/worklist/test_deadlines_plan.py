@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from projects.models import ActionProject, ProjectStatus, ReportDeadline
+from projects.services.status import project_change_status
 from tests import factories as f
 from tests.figures.test_check_figures import assert_figures_kept
 
@@ -79,3 +80,51 @@ def test_check_figures_names_a_deadline_in_the_wrong_plan_and_fix_rewrites_it(ca
     call_command("check_figures", "--fix", stdout=StringIO())
     assert_figures_kept()
     assert ReportDeadline.objects.get(pk=deadline.pk).plan_id == current.pk
+
+
+# Each deadline also keeps whether its project reports no more (ReportDeadline.project_closed): the late and awaited
+# deadlines are read on the plan's index alone.
+
+
+def test_a_withdrawn_project_s_deadlines_are_late_no_more(client, cast, current, running):
+    deadline = f.make_deadline(running, due_on=PAST)
+    assert late_titles(client, cast) == ["Cuisine A"]
+    project_change_status(project=running, to_status=ProjectStatus.WITHDRAWN, by=cast.coordinator)
+    assert ReportDeadline.objects.get(pk=deadline.pk).project_closed
+    assert late_titles(client, cast) == []
+    assert_figures_kept()
+
+
+def test_a_deadline_added_to_a_closed_project_is_not_awaited(client, cast, current, theme):
+    done = f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.FINAL_REPORT, title="Fini A")
+    one = f.make_deadline(done, due_on=PAST)
+    ReportDeadline.objects.bulk_create([ReportDeadline(project=done, due_on=PAST, label="En lot")])
+    assert set(ReportDeadline.objects.values_list("project_closed", flat=True)) == {True}
+    assert one.project_closed
+    assert late_titles(client, cast) == []
+    assert_figures_kept()
+
+
+def test_check_figures_names_a_wrong_closed_flag_and_fix_rewrites_it(cast, current, running):
+    deadline = f.make_deadline(running, due_on=PAST)
+    ReportDeadline.objects.filter(pk=deadline.pk).update(project_closed=True)
+    err = StringIO()
+    with pytest.raises(CommandError, match="1 total"):
+        call_command("check_figures", stdout=StringIO(), stderr=err)
+    assert f"ReportDeadline {deadline.pk}: project_closed True != False" in err.getvalue()
+    call_command("check_figures", "--fix", stdout=StringIO())
+    assert_figures_kept()
+    assert not ReportDeadline.objects.get(pk=deadline.pk).project_closed
+
+
+def test_check_figures_names_a_wrong_status_since_and_fix_rewrites_it(cast, current, running):
+    ActionProject.objects.filter(pk=running.pk).update(status_since=None)
+    err = StringIO()
+    with pytest.raises(CommandError, match="1 total"):
+        call_command("check_figures", stdout=StringIO(), stderr=err)
+    assert f"ActionProject {running.pk}: status_since None != " in err.getvalue()
+    call_command("check_figures", "--fix", stdout=StringIO())
+    assert_figures_kept()
+    assert (
+        ActionProject.objects.get(pk=running.pk).status_since == running.status_changes.latest("changed_at").changed_at
+    )
