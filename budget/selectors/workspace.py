@@ -87,7 +87,8 @@ def payments_queryset(plan):
 
     The plan's: those its envelope pays, through the plan each keeps (PlannedPayment.plan), a range of the index of
     the plan's open payments in due order (budget_planned_plan_open_idx). Through the project and its theme, PostgreSQL
-    joined every open payment of the instance to them, the other plans' too, before counting (scale 100: 13 000)."""
+    joined every open payment of the instance to them, the other plans' too (scale 100: 11 000, 5 500 of the grown
+    plan): the payments page's SQL 60 → 21 ms."""
     report_filed = ProgressReport.objects.filter(deadline_id=OuterRef("required_report_id"))
     return (
         PlannedPayment.objects.filter(plan=plan, cancelled_on__isnull=True, disbursement__isnull=True)
