@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.db.models import Count, DecimalField, Exists, F, Max, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, Round
 
-from budget.models import Commitment, Disbursement
+from budget.models import Commitment, Disbursement, FundingSource, PlannedPayment
 from budget.selectors._common import CENT, ZERO
 from chantiers.figures_check import MEETING_VALUES, expected_plan_meetings, expected_theme_meetings
 from figures.models import MONEY, PlanMeetings, PlanMoney, PlanPayments, ThemeMeetings, ThemeProjects
@@ -145,6 +145,45 @@ def report_plan_mismatches() -> list[str]:
     ]
 
 
+def _planned_wrong_plan():
+    return PlannedPayment.objects.exclude(plan_id=F("commitment__source__plan_id"))
+
+
+def planned_plan_mismatches() -> list[str]:
+    """The planned payments whose kept `plan` is not their commitment's source's (PlannedPayment.plan)."""
+    return [
+        f"PlannedPayment {pk}: plan {kept} != {expected}"
+        for pk, kept, expected in _planned_wrong_plan()
+        .order_by("pk")
+        .values_list("pk", "plan_id", "commitment__source__plan_id")
+    ]
+
+
+def planned_plan_rewrite() -> None:
+    """Each planned payment's plan said again from its commitment's source, where it differs. A ledger row: on
+    PostgreSQL its append-only trigger refuses the UPDATE, so it is disabled for that statement, in the caller's
+    transaction (ALTER TABLE holds the table's lock until the commit: no other writer runs while it is off), and
+    only when a row is wrong (the lock stops the payments' readers too)."""
+    wrong = _planned_wrong_plan()
+    if not wrong.exists():
+        return
+    postgresql = connection.vendor == "postgresql"
+    table = connection.ops.quote_name(PlannedPayment._meta.db_table)
+    trigger = connection.ops.quote_name(f"{PlannedPayment._meta.db_table}_append_only")
+    with connection.cursor() as cursor:
+        if postgresql:
+            # the deferred foreign keys of rows written earlier in the transaction checked now: ALTER TABLE refuses a
+            # table with pending trigger events
+            connection.check_constraints()
+            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
+        wrong.update(
+            plan_id=Subquery(FundingSource.objects.filter(commitments=OuterRef("commitment_id")).values("plan_id")[:1])
+        )
+        if postgresql:
+            connection.check_constraints()  # the plans just written, as above
+            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
+
+
 def _latest_report():
     return Subquery(ProgressReport.objects.filter(project=OuterRef("pk")).order_by(*LATEST_REPORT).values("pk")[:1])
 
@@ -254,8 +293,8 @@ def deadline_mismatches() -> list[str]:
 
 
 def figures_mismatches() -> list[str]:
-    """Every kept total that differs from the rows it sums, and every report or deadline whose kept plan is not its
-    project's, one line each (none: all is well)."""
+    """Every kept total that differs from the rows it sums, every report or deadline whose kept plan is not its
+    project's and every planned payment whose kept plan is not its envelope's, one line each (none: all is well)."""
     return (
         _differences("PlanMoney", _kept(PlanMoney, MONEY_KEY, MONEY_VALUES), expected_money(), MONEY_VALUES)
         + _differences(
@@ -279,6 +318,7 @@ def figures_mismatches() -> list[str]:
         + deadline_mismatches()
         + project_committed_mismatches()
         + report_plan_mismatches()
+        + planned_plan_mismatches()
         + latest_mismatches()
     )
 
@@ -298,11 +338,13 @@ def figures_rewrite() -> None:
                 for m in (*KEPT, Commitment, ProgressReport, IndicatorValue, ProjectStatusChange)
             )
             cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
-    # Each report's and deadline's plan and each project's committed total: only the rows that differ are written.
+    # Each report's, deadline's and planned payment's plan and each project's committed total: only the rows that
+    # differ are written.
     for model in (ProgressReport, ReportDeadline):
         model.objects.exclude(plan_id=F("project__theme__plan_id")).update(
             plan_id=Subquery(ActionProject.objects.filter(pk=OuterRef("project_id")).values("theme__plan_id"))
         )
+    planned_plan_rewrite()
     ActionProject.objects.alias(expected=_project_committed()).exclude(committed_total=F("expected")).update(
         committed_total=Round(_project_committed(), 2)
     )

@@ -384,11 +384,34 @@ class Agreement(LedgerEntry):
         return reverse("budget:agreement-detail", args=[self.pk])
 
 
+class PlannedPaymentQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """As Django's, each row's `plan` filled from its commitment's source (save() does it for one): 1 query
+        more, none when every row has it."""
+        objs = list(objs)
+        missing = {row.commitment_id for row in objs if row.plan_id is None}
+        if missing:
+            plans = dict(Commitment.objects.filter(pk__in=missing).values_list("pk", "source__plan_id"))
+            for row in objs:
+                if row.plan_id is None:
+                    row.plan_id = plans.get(row.commitment_id)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class PlannedPayment(LedgerEntry):
     """One payment of an agreement's schedule: due date, amount, the commitment it draws on and,
     optionally, the report that must be filed before it is released. `disbursement` is the actual
-    payment once made. A planned payment no longer wanted is cancelled with a reason, not deleted."""
+    payment once made. A planned payment no longer wanted is cancelled with a reason, not deleted.
 
+    `plan` is the plan of the envelope that pays it (its commitment's source's), kept on the row so that a plan's
+    open payments are one index, walked in due order and left after a page (through the agreement, the project and
+    its theme, PostgreSQL joined every open payment of the instance). A payment's commitment and a commitment's
+    source never change: it is set once, on insert (save(), bulk_create()), as the append-only ledger allows;
+    check_figures checks it."""
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False, verbose_name=_("plan")
+    )
     agreement = models.ForeignKey(
         Agreement, on_delete=models.PROTECT, related_name="planned_payments", verbose_name=_("convention")
     )
@@ -419,17 +442,20 @@ class PlannedPayment(LedgerEntry):
 
     history = ChangeHistory()  # who, when, what changed (django-simple-history)
 
+    objects = PlannedPaymentQuerySet.as_manager()
+
     class Meta(LedgerEntry.Meta):
         verbose_name = _("versement prévu")
         verbose_name_plural = _("versements prévus")
         ordering = ["agreement", "due_on", "pk"]
         indexes = [
-            # The payments still to make, soonest due first (« À traiter », the payments page): read in this order,
-            # among the few not paid nor cancelled, instead of sorting every payment ever planned.
+            # A plan's payments still to make, soonest due first (« À traiter », the envelope's payments page and
+            # its count): read in this order, among the plan's few not paid nor cancelled, instead of joining every
+            # open payment of the instance to its project and theme.
             models.Index(
-                fields=["due_on", "id"],
+                fields=["plan", "due_on", "id"],
                 condition=Q(disbursement__isnull=True, cancelled_on__isnull=True),
-                name="budget_plannedpayment_open_idx",
+                name="budget_planned_plan_open_idx",
             ),
         ]
         constraints = [
@@ -442,6 +468,17 @@ class PlannedPayment(LedgerEntry):
 
     def __str__(self):
         return f"{self.agreement.project} — {self.due_on:%Y-%m-%d}: {self.amount}"
+
+    def save(self, *args, **kwargs):
+        if self.plan_id is None:  # its commitment's source's plan: read unless the caller has it
+            commitment = self.commitment if type(self).commitment.is_cached(self) else None
+            if commitment is not None and Commitment.source.is_cached(commitment):
+                self.plan_id = commitment.source.plan_id
+            else:
+                self.plan_id = (
+                    FundingSource.objects.filter(commitments=self.commitment_id).values_list("plan_id", flat=True).get()
+                )
+        super().save(*args, **kwargs)
 
 
 # ---------------------------------------------------------------- targets, carry-over and reallocations

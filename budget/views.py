@@ -106,16 +106,11 @@ def payments(request):
     first, then the commitments with money left outside any schedule); the planned payments blocked by a report,
     naming it; the latest payments recorded, with « Corriger »."""
     plan, context = _workspace(request, "payments")
-    themes = context["themes"]  # the plan's, from the cached figures: the payments' lists name them
-    context["payable"] = workspace_selectors.payments_to_make(
-        plan, request.GET.get("page"), waiting=False, themes=themes
-    )
+    context["payable"] = workspace_selectors.payments_to_make(plan, request.GET.get("page"), waiting=False)
     context["unscheduled"] = workspace_selectors.unscheduled_to_pay(
         plan, request.GET.get("hors"), sources=context["sources"]
     )
-    context["waiting"] = workspace_selectors.payments_to_make(
-        plan, request.GET.get("attente"), waiting=True, themes=themes
-    )
+    context["waiting"] = workspace_selectors.payments_to_make(plan, request.GET.get("attente"), waiting=True)
     context["recent_disbursements"] = envelope_selectors.recent_disbursements(plan, sources=context["sources"])
     return render(request, "budget/payments.html", context)
 

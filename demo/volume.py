@@ -1135,6 +1135,7 @@ def _create_planned_payments(agreements: dict, unpaid: list, next_reports: dict)
             PlannedPayment(
                 agreement=agreements[project_id],
                 commitment=commitment,
+                plan_id=commitment.source.plan_id,  # the source was just made: no query to read it
                 due_on=next_reports[project_id].due_on + ANSWERED_AFTER,
                 amount=rest,
                 required_report=next_reports[project_id],

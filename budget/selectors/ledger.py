@@ -116,7 +116,7 @@ HISTORY_KINDS = {
     },
     "planned_payment": {
         "model": PlannedPayment,
-        "plan": "commitment__source__plan",
+        "plan": "plan",  # its commitment's source's, kept on the row
         "project": "agreement__project",
         "source": "commitment__source",
         "related": ["agreement__project", "commitment__source", "created_by"],

@@ -6,7 +6,7 @@ import datetime
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
-from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Sum, Window
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Sum, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -81,22 +81,17 @@ def projects_to_commit(plan, number, *, per_page: int = PER_PAGE):
     return page
 
 
-def payments_queryset(plan, *, themes=None):
+def payments_queryset(plan):
     """The plan's planned payments neither paid nor cancelled, the soonest due first (« À traiter » shows the
     first of them in the same order), with `report_filed` (the report it waits for, if any, is filed).
 
-    `themes`: the plan's themes, when the caller has them (the envelope's cached figures). The payments are then
-    those of their projects, the themes named: PostgreSQL knows how many there are (the themes' statistics) and
-    reads a page in due order from the index of open payments, where through the plan it guessed a few per theme
-    and sorted them all (scale 100, 13 000 open in the grown plan: 119 → 2 ms)."""
+    The plan's: those its envelope pays, through the plan each keeps (PlannedPayment.plan), a range of the index of
+    the plan's open payments in due order (budget_planned_plan_open_idx). Through the project and its theme, PostgreSQL
+    joined every open payment of the instance to them, the other plans' too (scale 100: 11 000, 5 500 of the grown
+    plan): the payments page's SQL 60 → 21 ms."""
     report_filed = ProgressReport.objects.filter(deadline_id=OuterRef("required_report_id"))
-    of_plan = (
-        {"agreement__project__theme_id__in": [theme.pk for theme in themes if theme.plan_id == plan.pk]}
-        if themes is not None
-        else {"agreement__project__theme__plan": plan}
-    )
     return (
-        PlannedPayment.objects.filter(**of_plan, cancelled_on__isnull=True, disbursement__isnull=True)
+        PlannedPayment.objects.filter(plan=plan, cancelled_on__isnull=True, disbursement__isnull=True)
         .select_related("agreement__project__lead", "required_report")
         .annotate(report_filed=Exists(report_filed))
         .order_by("due_on", "pk")
@@ -110,17 +105,22 @@ def payments_to_make(
     waiting: bool,
     today: datetime.date | None = None,
     per_page: int = PER_PAGE,
-    themes=None,
 ):
     """A page of `payments_queryset`: those that can be paid now (`waiting` False: no report asked, or the report
     filed) or those that wait for their report (`waiting` True, the report named by `required_report`); each with
     `overdue` (its date is past), `is_waiting` and `report_late`. Two queries (the count and the page)."""
     today = today or timezone.localdate()
-    payments = payments_queryset(plan, themes=themes)
+    payments = payments_queryset(plan)
     # blocked: the deadline's kept `filed` flag (set with the report that answers it, checked by check_figures), not
-    # a lookup in the reports: PostgreSQL estimated that anti-join at a few rows and sorted every open payment
-    blocked = Q(required_report__isnull=False, required_report__filed=False)
-    payments = payments.filter(blocked) if waiting else payments.exclude(blocked)
+    # a lookup in the reports: PostgreSQL estimated that anti-join at a few rows and sorted every open payment.
+    if waiting:
+        payments = payments.filter(required_report__isnull=False, required_report__filed=False)
+    else:
+        # free to pay: no pending deadline answers to its report (an anti-join, NOT EXISTS). Through the joined
+        # deadline's flag, PostgreSQL took most of them to be filed (most deadlines are) and, the plan's open
+        # payments all waiting, hashed every deadline of the instance to count none (scale 100: count 19 → 4 ms)
+        pending = ReportDeadline.objects.pending().filter(pk=OuterRef("required_report_id"))
+        payments = payments.exclude(Exists(pending))
     page = Paginator(payments, per_page).get_page(number)
     for payment in page.object_list:
         _payment_state(payment, today)

@@ -100,8 +100,8 @@ def planned_payment_add(
         raise ValidationError({"commitment": _("Cet engagement appartient à un autre projet.")})
     if required_report is not None and required_report.project_id != agreement.project_id:
         raise ValidationError({"required_report": _("Cette échéance de rapport appartient à un autre projet.")})
-    # The lock serialises schedules drawn on the same commitment.
-    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    # The lock serialises schedules drawn on the same commitment; its source (not locked) gives the payment its plan.
+    commitment = Commitment.objects.select_for_update(of=("self",)).select_related("source").get(pk=commitment.pk)
     left = commitment.remaining - _planned_unpaid(commitment)
     if amount > left:
         raise ValidationError(

@@ -105,6 +105,21 @@ def test_a_planned_payment_is_paid_or_cancelled_once(disbursement, cast):
     assert "ne se modifie pas" in refused("UPDATE budget_agreement SET reference = 'x'")
 
 
+def test_a_planned_payments_plan_is_set_once(disbursement, cast):
+    """Its plan is its commitment's source's, written on insert: no UPDATE moves it to another plan's lists."""
+    from budget.models import Agreement, PlannedPayment
+
+    agreement = Agreement.objects.create(project=disbursement.commitment.project, signed_on=DAY)
+    planned = PlannedPayment.objects.create(
+        agreement=agreement, commitment=disbursement.commitment, due_on=DAY, amount=Decimal("400.00")
+    )
+    other = f.make_plan(alliance=planned.plan.alliance, title="Plan suivant", slug="suivant")
+    assert "ne se modifie pas" in refused(
+        "UPDATE budget_plannedpayment SET plan_id = %s WHERE id = %s", [other.pk, planned.pk]
+    )
+    assert PlannedPayment.objects.get(pk=planned.pk).plan_id == disbursement.commitment.source.plan_id
+
+
 def test_targets_and_moves_are_append_only(plan, theme):
     from budget.models import BudgetTarget, TargetMove
 

@@ -8,8 +8,8 @@ class Command(BaseCommand):
         "Recalcule chaque total tenu (figures : argent par enjeu, année, source et statut; projets, personnes "
         "rejointes, autre financement et contributions des partenaires par enjeu et statut; rencontres et présences "
         "par enjeu et par plan, jour par jour; échéances de rapport reçues; l'engagé de chaque projet; le plan de "
-        "chaque rapport) à partir des lignes qu'il somme et échoue, en nommant chaque écart, si l'un diffère. "
-        "--fix les réécrit. Pour une tâche planifiée (cron, le worker)."
+        "chaque rapport et de chaque versement prévu) à partir des lignes qu'il somme et échoue, en nommant chaque "
+        "écart, si l'un diffère. --fix les réécrit. Pour une tâche planifiée (cron, le worker)."
     )
 
     def add_arguments(self, parser):
