@@ -187,9 +187,9 @@ class ActionProjectQuerySet(models.QuerySet):
         Indicator.objects.filter(project__in=self.order_by().values("pk")).keep_latest()
 
 
-# The project's columns kept by their writers (the ledger: budget.services.ledger; the reports: keep_latest), never
-# written by the project's save().
-KEPT_FIELDS = frozenset({"committed_total", "latest_report"})
+# The project's columns kept by their writers (the ledger: budget.services.ledger; the reports: keep_latest; the
+# status changes: ProjectStatusChange.save), never written by the project's save().
+KEPT_FIELDS = frozenset({"committed_total", "latest_report", "status_since"})
 # An indicator's columns kept by the writers of reports and values (ActionProjectQuerySet.keep_latest).
 INDICATOR_KEPT_FIELDS = frozenset({"latest_value", "latest_on"})
 # Reports are cumulative: the latest one counts (by period, then filing, then id: figures.services.LATEST_REPORT).

@@ -128,3 +128,16 @@ def test_check_figures_names_a_wrong_status_since_and_fix_rewrites_it(cast, curr
     assert (
         ActionProject.objects.get(pk=running.pk).status_since == running.status_changes.latest("changed_at").changed_at
     )
+
+
+def test_a_project_read_before_a_status_change_and_saved_after_keeps_its_status_since(cast, current, theme):
+    """As a form or the admin does: the stale copy read before the change is not written back over the kept date."""
+    project = f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.SUBMITTED, title="Lu avant")
+    stale = ActionProject.objects.get(pk=project.pk)
+    project_change_status(project=project, to_status=ProjectStatus.DRAFT)
+    stale.status, stale.title = project.status, "Renommé"  # its status as the service tells its caller
+    stale.save()
+    assert (
+        ActionProject.objects.get(pk=project.pk).status_since == project.status_changes.latest("changed_at").changed_at
+    )
+    assert_figures_kept()
