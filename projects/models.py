@@ -969,6 +969,15 @@ class ReportDeadline(ProjectPlanKept):
             else:
                 status = ActionProject.objects.filter(pk=self.project_id).values_list("status", flat=True).get()
             self.project_closed = status in REPORTING_CLOSED_STATUSES
+        elif kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            # kept by the status change (deadlines_follow_status): a deadline read before its project was withdrawn
+            # and saved after (the admin) must not write its stale flag back
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "project_closed" and field.attname not in deferred
+            ]
         super().save(*args, **kwargs)
 
     @property

@@ -141,3 +141,14 @@ def test_a_project_read_before_a_status_change_and_saved_after_keeps_its_status_
         ActionProject.objects.get(pk=project.pk).status_since == project.status_changes.latest("changed_at").changed_at
     )
     assert_figures_kept()
+
+
+def test_a_deadline_read_before_its_project_is_withdrawn_and_saved_after_stays_closed(client, cast, current, running):
+    deadline = f.make_deadline(running, due_on=PAST)
+    stale = ReportDeadline.objects.get(pk=deadline.pk)
+    project_change_status(project=running, to_status=ProjectStatus.WITHDRAWN, by=cast.coordinator)
+    stale.label = "Renommée"
+    stale.save()
+    assert ReportDeadline.objects.get(pk=deadline.pk).project_closed
+    assert late_titles(client, cast) == []
+    assert_figures_kept()
