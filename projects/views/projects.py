@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from projects.forms import (
     ProjectOtherFundingFormSet,
     ProjectPartnerFormSet,
 )
-from projects.models import ActionProject, ProjectPartner, ProjectStatus, ProjectYearAmount
+from projects.models import ActionProject, ProjectPartner, ProjectStatus, ProjectYearAmount, own_project_ids
 from projects.selectors import filing as filing_selectors
 from projects.selectors.reports import project_reports_section
 from projects.selectors.similar import similar_projects
@@ -57,11 +57,11 @@ def project_list(request):
     if user.is_funder and not user.sees_everything:
         projects = projects.visible_to(user)
     elif not user.sees_everything:
-        org_ids = user.organisation_ids()
-        # A semi-join on the partnerships, not a join + DISTINCT: the page is read in index order (-updated_at).
-        # Not the projects it declined: they are not its projects (it still reaches them by their address).
-        partnered = ProjectPartner.objects.not_declined().filter(organisation_id__in=org_ids).values("project_id")
-        projects = projects.filter(Q(lead_id__in=org_ids) | Q(pk__in=partnered))
+        # Its organisations' few projects, read on the lead and partnership indexes and united (own_project_ids),
+        # then sorted: « lead OR partner » tested on each project walked in -updated_at order read the plan's 45 000
+        # at scale 100 to find 4 (20 ms, and 8 more for the count). Not the projects it declined: they are not its
+        # projects (it still reaches them by their address).
+        projects = projects.filter(pk__in=own_project_ids(user.organisation_ids()))
     status = request.GET.get("statut", "")
     if status in ProjectStatus.values:
         projects = projects.filter(status=status)
