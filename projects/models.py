@@ -196,6 +196,22 @@ INDICATOR_KEPT_FIELDS = frozenset({"latest_value", "latest_on"})
 LATEST_REPORT = ("-period_end", "-submitted_at", "-pk")
 
 
+def save_keeping(row, kept: frozenset, kwargs: dict) -> dict:
+    """The save() arguments of `row` that leave its `kept` columns alone: on a full save of a row already stored, the
+    fields to write are every other one (as Django does for a row read with only() or defer()). Those columns are
+    written by their keepers' UPDATE alone: a row read before that UPDATE and saved after it (a form, the admin) would
+    otherwise write its stale copy back."""
+    updating = row.pk is not None and not row._state.adding and not kwargs.get("force_insert")
+    if updating and kwargs.get("update_fields") is None:
+        deferred = row.get_deferred_fields()
+        kwargs["update_fields"] = [
+            field.name
+            for field in row._meta.concrete_fields
+            if not field.primary_key and field.name not in kept and field.attname not in deferred
+        ]
+    return kwargs
+
+
 class ActionProject(models.Model):
     title = models.CharField(_("titre"), max_length=255)
     lead = models.ForeignKey(
@@ -308,17 +324,8 @@ class ActionProject(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        # `committed_total` is written by the ledger's UPDATE alone: a project read before a commitment and saved
-        # after it (a form, the admin) would otherwise write its stale copy back over the kept total.
-        updating = self.pk is not None and not self._state.adding and not kwargs.get("force_insert")
-        if updating and kwargs.get("update_fields") is None:
-            deferred = self.get_deferred_fields()  # as Django does for a row read with only() or defer()
-            kwargs["update_fields"] = [
-                field.name
-                for field in self._meta.concrete_fields
-                if not field.primary_key and field.name not in KEPT_FIELDS and field.attname not in deferred
-            ]
-        super().save(*args, **kwargs)
+        # `committed_total` is the ledger's, the latest report the reports', `status_since` the status changes'
+        super().save(*args, **save_keeping(self, KEPT_FIELDS, kwargs))
 
     def get_absolute_url(self):
         return reverse("projects:project-detail", args=[self.pk])
@@ -641,15 +648,7 @@ class Indicator(models.Model):
     def save(self, *args, **kwargs):
         # The kept latest value is written by keep_latest alone: an indicator read before a report and saved after
         # it (the admin) would otherwise write its stale copy back.
-        updating = self.pk is not None and not self._state.adding and not kwargs.get("force_insert")
-        if updating and kwargs.get("update_fields") is None:
-            deferred = self.get_deferred_fields()
-            kwargs["update_fields"] = [
-                field.name
-                for field in self._meta.concrete_fields
-                if not field.primary_key and field.name not in INDICATOR_KEPT_FIELDS and field.attname not in deferred
-            ]
-        super().save(*args, **kwargs)
+        super().save(*args, **save_keeping(self, INDICATOR_KEPT_FIELDS, kwargs))
 
 
 # ---------------------------------------------------------------- review of submitted projects
@@ -969,15 +968,8 @@ class ReportDeadline(ProjectPlanKept):
             else:
                 status = ActionProject.objects.filter(pk=self.project_id).values_list("status", flat=True).get()
             self.project_closed = status in REPORTING_CLOSED_STATUSES
-        elif kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
-            # kept by the status change (deadlines_follow_status): a deadline read before its project was withdrawn
-            # and saved after (the admin) must not write its stale flag back
-            deferred = self.get_deferred_fields()
-            kwargs["update_fields"] = [
-                field.name
-                for field in self._meta.concrete_fields
-                if not field.primary_key and field.name != "project_closed" and field.attname not in deferred
-            ]
+        else:  # kept by the status change (deadlines_follow_status): a stale copy is not written back
+            kwargs = save_keeping(self, frozenset({"project_closed"}), kwargs)
         super().save(*args, **kwargs)
 
     @property
