@@ -15,7 +15,6 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
-    F,
     IntegerField,
     Min,
     OuterRef,
@@ -35,15 +34,14 @@ from asis.first_rows import FirstOfEach
 from budget.models import Commitment, FundingSource
 from chantiers.models import Meeting, Space, SpaceCitizen, SpaceMembership
 from figures import selectors as kept_totals
+from organisations.models import Organisation
 from plans.models import Plan, PlanYear, Theme
 from plans.versions import plans_versions, version_of, version_subquery
 from projects.models import (
     PUBLIC_STATUSES,
     ActionProject,
-    ProgressReport,
     ProjectStatus,
     own_projects_q,
-    visible_projects_q,
 )
 
 ZERO = Decimal("0.00")
@@ -53,6 +51,10 @@ HOME_PROJECTS_SHOWN = 8  # projects listed per theme on the home page; the theme
 MEETINGS_SHOWN = 10  # upcoming and past meetings listed on a theme's page
 THEME_PER_PAGE = 25  # spaces, and projects, a page on a theme's page
 PROGRESS_SHOWN = 10  # latest progress reports on a theme's page
+# What the page shows of a latest report (its long texts are left in the database).
+PROGRESS_FIELDS = ("period_end", "is_final", "percent_done", "people_reached", "highlights")
+# The projects by their kept latest report, newest first: LATEST_REPORT on the keys the project keeps of it.
+LATEST_PROGRESS = ("-latest_period_end", "-latest_submitted_at", "-latest_report_id")
 TIMELINE_SHOWN = 10  # spaces, and projects, of each theme on the plan's timeline; the theme's page lists them all
 # Projects that will not run: left out of the plan's timeline.
 NOT_RUNNING = (ProjectStatus.REFUSED, ProjectStatus.WITHDRAWN)
@@ -251,6 +253,55 @@ class KnownCountPaginator(Paginator):
         return {**self.__dict__, "object_list": (), "count": self._known_count}
 
 
+class ByStatus:
+    """The pks of `projects` in the order of a theme's page (status along the review path, then title), sliced for a
+    page (Paginator.page) on the statuses its rows hold alone: `counts`, how many of `projects` each status has (the
+    kept totals, exact), places the page among the statuses, so the database sorts the projects of one or two
+    statuses, not every project of the theme."""
+
+    def __init__(self, projects, counts: dict):
+        self.projects, self.counts = projects, counts
+
+    def __len__(self) -> int:
+        return sum(self.counts.values())
+
+    def __getitem__(self, window: slice):
+        chosen, before, start = [], 0, 0
+        for status in ProjectStatus.values:
+            n = self.counts.get(status, 0)
+            if n and start < window.stop and start + n > window.start:
+                before = start if not chosen else before  # the rows of the statuses before the page's first
+                chosen.append(status)
+            start += n
+        rows = self.projects.filter(status__in=chosen) if chosen else self.projects
+        ordered = rows.order_by(_status_order(), "title", "pk").values("pk")
+        return ordered[window.start - before : window.stop - before]
+
+
+def _seated_names(space_ids: list[int]) -> dict[int, list[str]]:
+    """{space pk: the short names (Organisation.short_name) of the organisations seated in it now, by name}, in 1
+    query (none without a space). Names, not a seat and an organisation instance each, built and cached for every
+    space of the page; each seat's organisation read by its key (a join has the database hash every organisation of
+    the instance for the page's few hundred seats)."""
+    if not space_ids:
+        return {}
+    organisation = Organisation.objects.filter(pk=OuterRef("organisation_id")).order_by()
+    seats = (
+        SpaceMembership.objects.current()
+        .filter(space__in=space_ids)
+        .annotate(
+            organisation_name=Subquery(organisation.values("name")[:1]),
+            organisation_acronym=Subquery(organisation.values("acronym")[:1]),
+        )
+        .order_by("organisation_name")
+        .values_list("space_id", "organisation_acronym", "organisation_name")
+    )
+    seated = defaultdict(list)
+    for space_id, acronym, name in seats:
+        seated[space_id].append(acronym or name)  # Organisation.short_name
+    return seated
+
+
 def _status_order() -> Case:
     """A project's status as its rank in ProjectStatus (the order of the review path), for ORDER BY."""
     return Case(
@@ -303,21 +354,16 @@ def _theme_detail(user, slug: str, *, plans, space_page=None, project_page=None)
     spaces = (
         theme.spaces.active()
         .select_related("lead_organisation")
+        .only("name", "kind", "lead_organisation__name")  # what the page shows: no long text read and cached
         .annotate(citizen_count=_current_citizens_subquery())
-        .prefetch_related(
-            Prefetch(
-                "memberships",
-                queryset=SpaceMembership.objects.current()
-                .select_related("organisation")
-                .order_by("organisation__name"),
-                to_attr="current_seats",
-            )
-        )
         .order_by("kind", "name", "pk")
     )
-    # 1 a page of active spaces with their lead and citizen count + 1 their current seats with the organisation
+    # 1 a page of active spaces with their lead and citizen count + 1 the organisations seated in them
     spaces_page = KnownCountPaginator(spaces, THEME_PER_PAGE, count=theme.space_count).get_page(space_page)
     spaces_page.object_list = list(spaces_page.object_list)
+    seated = _seated_names([space.pk for space in spaces_page.object_list])
+    for space in spaces_page.object_list:
+        space.seated = seated.get(space.pk, [])
 
     theme_projects = visible.filter(theme=theme)
     statuses, own = _seen(user)
@@ -335,11 +381,14 @@ def _theme_detail(user, slug: str, *, plans, space_page=None, project_page=None)
     for status, n in by_status:  # 1 the projects this user may see, counted by status
         counts[status] += n
     counts = {status: n for status, n in counts.items() if n}
-    ordered = theme_projects.order_by(_status_order(), "title", "pk").values("pk")
+    ordered = ByStatus(theme_projects, counts)
     projects_page = KnownCountPaginator(ordered, THEME_PER_PAGE, count=sum(counts.values())).get_page(project_page)
     rank = {value: i for i, value in enumerate(ProjectStatus.values)}
-    projects = sorted(  # 1 the projects of this page (chosen on the projects alone), with lead, space and money
-        ActionProject.objects.filter(pk__in=projects_page.object_list).select_related("lead", "space").with_money(),
+    projects = sorted(  # 1 the projects of this page (chosen on the projects alone), with lead and money
+        ActionProject.objects.filter(pk__in=projects_page.object_list)
+        .select_related("lead")
+        .only("title", "status", "lead__name", "lead__acronym")  # what the page shows: no long text read and cached
+        .with_money(),
         key=lambda p: (rank.get(p.status, len(rank)), p.title, p.pk),
     )
     projects_page.object_list = projects
@@ -354,16 +403,16 @@ def _theme_detail(user, slug: str, *, plans, space_page=None, project_page=None)
         if counts.get(status)
     ]
 
-    # Read newest first on the reports' date index, stopping at the PROGRESS_SHOWN-th that is its project's latest
-    # (a condition on the joined project, not an IN over the theme's projects, so the database can stop early): the
-    # project's kept latest report (ActionProject.latest_report), no lookup of it per report read.
-    reports = ProgressReport.objects.filter(project__theme=theme, project__latest_report=F("pk"))
-    visible_condition = visible_projects_q(user, "project__")
-    if visible_condition is not None:
-        reports = reports.filter(visible_condition)
+    # The theme's projects that have a report, read newest report first (LATEST_REPORT) on their index of the keys
+    # their kept latest report is the latest by (ActionProject.latest_period_end, latest_submitted_at), stopping at
+    # the PROGRESS_SHOWN-th: whatever the number of reports, no report but these is read.
+    with_report = (
+        theme_projects.filter(latest_report__isnull=False)
+        .select_related("latest_report")
+        .only("title", "latest_report", *(f"latest_report__{name}" for name in PROGRESS_FIELDS))
+    )
     progress = [  # 1 the latest report of the theme's projects that have one, newest first
-        (report.project, report)
-        for report in reports.select_related("project").order_by("-period_end", "-submitted_at", "-pk")[:PROGRESS_SHOWN]
+        (project, project.latest_report) for project in with_report.order_by(*LATEST_PROGRESS)[:PROGRESS_SHOWN]
     ]
 
     context = {
