@@ -273,9 +273,12 @@ class ByStatus:
                 before = start if not chosen else before  # the rows of the statuses before the page's first
                 chosen.append(status)
             start += n
-        rows = self.projects.filter(status__in=chosen) if chosen else self.projects
-        ordered = rows.order_by(_status_order(), "title", "pk").values("pk")
-        return ordered[window.start - before : window.stop - before]
+        if len(chosen) == 1:  # most pages: one status, by title
+            ordered = self.projects.filter(status=chosen[0]).order_by("title", "pk")
+        else:
+            rows = self.projects.filter(status__in=chosen) if chosen else self.projects
+            ordered = rows.order_by(_status_order(), "title", "pk")
+        return ordered.values("pk")[window.start - before : window.stop - before]
 
 
 def _seated_names(space_ids: list[int]) -> dict[int, list[str]]:
@@ -314,22 +317,55 @@ def _status_order() -> Case:
 def theme_detail(user, slug: str, *, plans, scope: tuple, space_page=None, project_page=None) -> dict | None:
     """`_theme_detail`, cached under the versions of the `plans` it may read (plans.versions, 1 query), the `scope`
     the `plans` are (for instance the alliance's pk and the plan its address names: two alliances may both have a
-    theme of this slug) and this kind of visitor, until the next write to one of these plans."""
+    theme of this slug) and this kind of visitor, until the next write to one of these plans. Its spaces and meetings
+    are cached apart under the versions of the meetings' part alone (`_theme_spaces`): the money, projects and reports
+    written between two requests do not build them again."""
+    versions = plans_versions(plans, parts=("meetings",))
+    combined, meetings = versions if versions is not None else (None, None)
     figures = cached(
         "theme",
-        plans_versions(plans),
+        combined,
         (*scope, slug, space_page, project_page, visitor(user)),
-        lambda: _theme_detail(user, slug, plans=plans, space_page=space_page, project_page=project_page),
+        lambda: _theme_detail(
+            user, slug, plans=plans, space_page=space_page, project_page=project_page, spaces_version=meetings
+        ),
     )
     return dict(figures) if figures is not None else None
 
 
-def _theme_detail(user, slug: str, *, plans, space_page=None, project_page=None) -> dict | None:
+def _theme_spaces(user, theme, *, space_page=None) -> dict:
+    """What a theme's page shows of its spaces, which only the writes of the meetings' part change (plans.versions:
+    spaces, seats, meetings, invitations): a page of its active spaces (THEME_PER_PAGE, `theme.space_count` of them)
+    with the organisations seated in each, and the meetings of its spaces this user may see (details only for them:
+    none for the public, who get the number of meetings held)."""
+    spaces = (
+        theme.spaces.active()
+        .select_related("lead_organisation")
+        .only("name", "kind", "lead_organisation__name")  # what the page shows: no long text read and cached
+        .annotate(citizen_count=_current_citizens_subquery())
+        .order_by("kind", "name", "pk")
+    )
+    # 1 a page of active spaces with their lead and citizen count + 1 the organisations seated in them
+    spaces_page = KnownCountPaginator(spaces, THEME_PER_PAGE, count=theme.space_count).get_page(space_page)
+    spaces_page.object_list = list(spaces_page.object_list)
+    seated = _seated_names([space.pk for space in spaces_page.object_list])
+    for space in spaces_page.object_list:
+        space.seated = seated.get(space.pk, [])
+    shown = {"spaces": spaces_page.object_list, "spaces_page": spaces_page}
+    shown["upcoming_meetings"] = shown["past_meetings"] = None
+    if user.is_authenticated:
+        visible_meetings = Meeting.objects.visible_to(user).filter(space__themes=theme).select_related("space")
+        shown["upcoming_meetings"] = list(visible_meetings.upcoming()[:MEETINGS_SHOWN])  # 1
+        shown["past_meetings"] = list(visible_meetings.past()[:MEETINGS_SHOWN])  # 1
+    return shown
+
+
+def _theme_detail(user, slug: str, *, plans, space_page=None, project_page=None, spaces_version=None) -> dict | None:
     """One theme of `plans` (a queryset: the alliance's plans, or one of them; the current plan's theme first, then
     the latest plan's): its active spaces and the projects this user may see, a page of each (THEME_PER_PAGE), with
     the theme's money and project counts summed by the database, the latest progress of its projects
-    (PROGRESS_SHOWN) and the meetings of its spaces (details only for those the user may see).
-    None when no theme has this slug. The number of queries and the rows read stay the same whatever the
+    (PROGRESS_SHOWN) and the meetings of its spaces (details only for those the user may see); the spaces and meetings
+    (`_theme_spaces`) cached under `spaces_version` (None: built). None when no theme has this slug. The number of queries and the rows read stay the same whatever the
     number of spaces, projects and reports."""
     visible = ActionProject.objects.visible_to(user)
     not_current = Case(When(plan__status=Plan.Status.CURRENT, then=Value(0)), default=Value(1))
@@ -350,20 +386,13 @@ def _theme_detail(user, slug: str, *, plans, space_page=None, project_page=None)
     )
     if theme is None:
         return None
-
-    spaces = (
-        theme.spaces.active()
-        .select_related("lead_organisation")
-        .only("name", "kind", "lead_organisation__name")  # what the page shows: no long text read and cached
-        .annotate(citizen_count=_current_citizens_subquery())
-        .order_by("kind", "name", "pk")
+    # its spaces and meetings (2 to 4 queries), cached apart under `spaces_version`, the meetings' part's versions
+    spaces = cached(
+        "theme-spaces",
+        spaces_version,
+        (theme.pk, space_page, visitor(user)),
+        lambda: _theme_spaces(user, theme, space_page=space_page),
     )
-    # 1 a page of active spaces with their lead and citizen count + 1 the organisations seated in them
-    spaces_page = KnownCountPaginator(spaces, THEME_PER_PAGE, count=theme.space_count).get_page(space_page)
-    spaces_page.object_list = list(spaces_page.object_list)
-    seated = _seated_names([space.pk for space in spaces_page.object_list])
-    for space in spaces_page.object_list:
-        space.seated = seated.get(space.pk, [])
 
     theme_projects = visible.filter(theme=theme)
     statuses, own = _seen(user)
@@ -415,11 +444,10 @@ def _theme_detail(user, slug: str, *, plans, space_page=None, project_page=None)
         (project, project.latest_report) for project in with_report.order_by(*LATEST_PROGRESS)[:PROGRESS_SHOWN]
     ]
 
-    context = {
+    return {
+        **spaces,
         "theme": theme,
         "plan": theme.plan,
-        "spaces": spaces_page.object_list,
-        "spaces_page": spaces_page,
         "space_count": theme.space_count,
         "projects": projects,
         "projects_page": projects_page,
@@ -429,15 +457,7 @@ def _theme_detail(user, slug: str, *, plans, space_page=None, project_page=None)
         "committed": theme.committed,
         "disbursed": theme.disbursed,
         "meetings_held": theme.meetings_held,
-        "upcoming_meetings": None,
-        "past_meetings": None,
     }
-    if user.is_authenticated:
-        # Details (date, place) only of the meetings this user may see; the public gets the number alone.
-        visible_meetings = Meeting.objects.visible_to(user).filter(space__themes=theme).select_related("space")
-        context["upcoming_meetings"] = list(visible_meetings.upcoming()[:MEETINGS_SHOWN])  # 1
-        context["past_meetings"] = list(visible_meetings.past()[:MEETINGS_SHOWN])  # 1
-    return context
 
 
 # ---------------------------------------------------------------- the plan's timeline
