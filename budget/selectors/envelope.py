@@ -10,8 +10,8 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
-    Q,
     Sum,
+    Value,
 )
 
 from asis.figures_cache import cached
@@ -35,10 +35,10 @@ def leverage(other: Decimal, committed: Decimal) -> Decimal | None:
 
 
 def envelope_overview(plan) -> dict:
-    """The envelope's totals by source, by theme and by plan year, to the cent, in four queries whatever
-    the number of commitments: sources, plan years, the kept money per theme and year (a row each, summed per
-    theme and per year here: one plain GROUP BY, not a filtered sum per year and figure), themes with their other
-    funding (effet de levier)."""
+    """The envelope's totals by source, by theme and by plan year, to the cent, in five queries whatever
+    the number of commitments (six when the plan funds a project of another plan's theme): sources, plan years, the
+    kept money per theme and year (a row each, summed per theme and per year here: one plain GROUP BY, not a filtered
+    sum per year and figure), themes, and their other funding (effet de levier) from the kept rows."""
     sources = list(FundingSource.objects.filter(plan=plan).order_by("order"))  # 1 sources
     years = list(plan.years.order_by("number"))  # 1 plan years
     by_theme_id: dict[int, dict] = {}  # 1 committed, paid, commitments and funded projects per theme and year:
@@ -61,13 +61,24 @@ def envelope_overview(plan) -> dict:
         theme["projects"] += row["projects_sum"]
         theme["years"][row["plan_year_id"]] = row
     by_theme_id = {pk: row for pk, row in by_theme_id.items() if row["count"] > 0}
-    themes = list(  # 1 themes of the plan (and of any funded project, should one belong to another plan), with their other funding
-        Theme.objects.filter(Q(plan=plan) | Q(pk__in=list(by_theme_id)))
-        # other funding and partners' confirmed contributions (an unconfirmed amount is only the lead's word): the
-        # kept totals (figures) of the projects of the statuses the leverage counts
-        .annotate(other_funding=kept_totals.theme_leverage(LEVERAGE_STATUSES))
-        .order_by("order", "pk")
-    )
+    # 1 themes of the plan, on the index of their plan (not every theme of the instance tested)
+    themes = list(Theme.objects.filter(plan=plan).order_by("order", "pk"))
+    # 1 other funding and partners' confirmed contributions (an unconfirmed amount is only the lead's word): the kept
+    # totals (figures) of these themes, a row per status the leverage counts (on their unique index), added up here:
+    # as a subquery per theme, Python took longer to compile the theme query than to add up the rows
+    other_by_theme: dict[int, Decimal] = {}
+    kept = kept_totals.project_rows(LEVERAGE_STATUSES, theme__in=[theme.pk for theme in themes])
+    for theme_id, other, contributions in kept.values_list("theme_id", "other_funding", "contributions"):
+        other_by_theme[theme_id] = other_by_theme.get(theme_id, ZERO) + other + contributions
+    for theme in themes:
+        theme.other_funding = other_by_theme.get(theme.pk, ZERO)
+    if elsewhere := set(by_theme_id).difference(t.pk for t in themes):
+        # +1 the themes of another plan whose projects this plan funds (a project carried to the next plan keeps its
+        # theme): listed, with no other funding (what those projects raised counts in their own plan's leverage)
+        themes = sorted(
+            [*themes, *Theme.objects.filter(pk__in=elsewhere).annotate(other_funding=Value(ZERO))],
+            key=lambda theme: (theme.order, theme.pk),
+        )
     by_theme = []
     for theme in themes:
         theme.funded_projects = by_theme_id[theme.pk]["projects"] if theme.pk in by_theme_id else 0

@@ -84,6 +84,36 @@ def target_rows(
     return {"themes": themes, "years": years, "themes_total": totals(themes), "years_total": totals(years)}
 
 
+def targets_and_moves(plan, *, themes, years) -> tuple[list[BudgetTarget], list[TargetMove]]:
+    """The plan's targets with their current value (as `targets_of`) and the moves out of them, the latest first (as
+    `target_moves`, without who made each), in two plain queries on the targets' and the moves' own tables: no join
+    and no subquery, each target given its theme or plan year from `themes` and `years` (already read), the moves
+    summed here to the cent. What the envelope builds again after every write to the plan's money: scale 100, the
+    targets with their subqueries and the moves joined to their two targets, themes, years and author took 8 ms."""
+    by_theme, by_year = {t.pk: t for t in themes}, {y.pk: y for y in years}
+    targets = list(BudgetTarget.objects.filter(plan=plan).order_by())  # 1 targets (no ordering: rows are keyed)
+    by_id = {}
+    for target in targets:
+        if target.theme_id in by_theme:  # else (never: a target names a theme of its plan) read when shown
+            target.theme = by_theme[target.theme_id]
+        if target.plan_year_id in by_year:
+            target.plan_year = by_year[target.plan_year_id]
+        target.moved_in = target.moved_out = ZERO
+        by_id[target.pk] = target
+    # 1 moves out of the plan's targets, hence into them (budget.services.targets.target_move keeps both targets
+    # of a move in one plan); none read without targets
+    moves = list(TargetMove.objects.filter(from_target__in=list(by_id)).order_by("-moved_on", "-pk"))
+    for move in moves:
+        move.from_target = by_id[move.from_target_id]
+        move.from_target.moved_out += move.amount
+        if move.to_target_id in by_id:
+            move.to_target = by_id[move.to_target_id]
+            move.to_target.moved_in += move.amount
+    for target in targets:
+        target.current = target.amount + target.moved_in - target.moved_out
+    return targets, moves
+
+
 def target_moves(plan) -> list[TargetMove]:
     """Carry-overs and reallocations, the latest first, with their reasons (one query)."""
     return list(
@@ -233,18 +263,25 @@ def disbursements_by_quarter(plan, years=None) -> list[dict]:
 
 def plan_money(plan, *, overview: dict, today: datetime.date | None = None) -> dict:
     """What the envelope page adds for the targets, the forecast and the charts, from the rows of
-    `envelope_overview` (themes and years included) and three queries: targets, moves, paid per quarter."""
+    `envelope_overview` (themes and years included) and three queries: targets, moves (none without targets), paid
+    per quarter."""
     from budget import charts  # geometry only
 
     years = overview["years"]
+    targets, moves = targets_and_moves(plan, themes=overview["themes"], years=years)  # 2 targets, moves
     rows = target_rows(
-        plan, by_theme=overview["by_theme"], by_year=overview["by_year"], themes=overview["themes"], years=years
-    )  # 1 targets
+        plan,
+        by_theme=overview["by_theme"],
+        by_year=overview["by_year"],
+        targets=targets,
+        themes=overview["themes"],
+        years=years,
+    )
     quarters = disbursements_by_quarter(plan, years)  # 1 paid per quarter
     return {
         "targets": rows,
         "has_targets": any(r["target"] for r in rows["themes"] + rows["years"]),
-        "moves": target_moves(plan),  # 1 moves
+        "moves": moves,
         "forecast": forecast(
             plan,
             envelope=overview["envelope"],
