@@ -26,6 +26,7 @@ from projects.models import (
     ProjectPartner,
     ProjectStatusChange,
     ReportDeadline,
+    latest_report_kept,
 )
 
 MONEY_FIELD = DecimalField(max_digits=12, decimal_places=2)
@@ -206,8 +207,8 @@ def planned_plan_rewrite() -> None:
             cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
 
 
-def _latest_report():
-    return Subquery(ProgressReport.objects.filter(project=OuterRef("pk")).order_by(*LATEST_REPORT).values("pk")[:1])
+# The project's kept latest report and its keys (ActionProjectQuerySet.keep_latest), as values_list() names them.
+LATEST_KEPT = ("latest_report", "latest_period_end", "latest_submitted_at")
 
 
 def _latest_values():
@@ -228,17 +229,20 @@ def _status_since():
 
 
 def latest_mismatches() -> list[str]:
-    """The projects whose kept latest report or `status_since`, and the indicators whose kept latest value or its
+    """The projects whose kept latest report (and its keys) or `status_since`, and the indicators whose kept latest value or its
     date, differ from their reports, status changes and values (ActionProjectQuerySet.keep_latest,
     ProjectStatusChange.save; 2 queries, a lookup per row)."""
     problems = []
-    for pk, kept, expected, since, expected_since in (
-        ActionProject.objects.annotate(expected=_latest_report(), expected_since=_status_since())
+    expected = {f"expected_{name}": latest_report_kept()[name] for name in LATEST_KEPT}
+    for pk, *latest, since, expected_since in (
+        ActionProject.objects.annotate(**expected, expected_since=_status_since())
         .order_by("pk")
-        .values_list("pk", "latest_report_id", "expected", "status_since", "expected_since")
+        .values_list("pk", *LATEST_KEPT, *expected, "status_since", "expected_since")
     ):
-        if kept != expected:
-            problems.append(f"ActionProject {pk}: latest_report {kept} != {expected}")
+        kept, recomputed = latest[: len(LATEST_KEPT)], latest[len(LATEST_KEPT) :]
+        for name, value, right in zip(LATEST_KEPT, kept, recomputed, strict=True):
+            if value != right:
+                problems.append(f"ActionProject {pk}: {name} {value} != {right}")
         if since != expected_since:
             problems.append(f"ActionProject {pk}: status_since {since} != {expected_since}")
     value, on = _latest_values()
@@ -379,7 +383,7 @@ def figures_rewrite() -> None:
     )
     # Each project's latest report and each indicator's latest value, said again from the reports and values (the
     # tables are locked above: a writer of reports that has written has committed, and what it kept is recomputed).
-    ActionProject.objects.update(latest_report=_latest_report(), status_since=_status_since())
+    ActionProject.objects.update(**latest_report_kept(), status_since=_status_since())
     value, on = _latest_values()
     Indicator.objects.update(latest_value=value, latest_on=on)
     money, payments, projects = expected_money(), expected_payments(), expected_projects()

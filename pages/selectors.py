@@ -15,7 +15,6 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
-    F,
     IntegerField,
     Min,
     OuterRef,
@@ -35,15 +34,14 @@ from asis.first_rows import FirstOfEach
 from budget.models import Commitment, FundingSource
 from chantiers.models import Meeting, Space, SpaceCitizen, SpaceMembership
 from figures import selectors as kept_totals
+from organisations.models import Organisation
 from plans.models import Plan, PlanYear, Theme
 from plans.versions import plans_versions, version_of, version_subquery
 from projects.models import (
     PUBLIC_STATUSES,
     ActionProject,
-    ProgressReport,
     ProjectStatus,
     own_projects_q,
-    visible_projects_q,
 )
 
 ZERO = Decimal("0.00")
@@ -53,6 +51,10 @@ HOME_PROJECTS_SHOWN = 8  # projects listed per theme on the home page; the theme
 MEETINGS_SHOWN = 10  # upcoming and past meetings listed on a theme's page
 THEME_PER_PAGE = 25  # spaces, and projects, a page on a theme's page
 PROGRESS_SHOWN = 10  # latest progress reports on a theme's page
+# What the page shows of a latest report (its long texts are left in the database).
+PROGRESS_FIELDS = ("period_end", "is_final", "percent_done", "people_reached", "highlights")
+# The projects by their kept latest report, newest first: LATEST_REPORT on the keys the project keeps of it.
+LATEST_PROGRESS = ("-latest_period_end", "-latest_submitted_at", "-latest_report_id")
 TIMELINE_SHOWN = 10  # spaces, and projects, of each theme on the plan's timeline; the theme's page lists them all
 # Projects that will not run: left out of the plan's timeline.
 NOT_RUNNING = (ProjectStatus.REFUSED, ProjectStatus.WITHDRAWN)
@@ -251,6 +253,58 @@ class KnownCountPaginator(Paginator):
         return {**self.__dict__, "object_list": (), "count": self._known_count}
 
 
+class ByStatus:
+    """The pks of `projects` in the order of a theme's page (status along the review path, then title), sliced for a
+    page (Paginator.page) on the statuses its rows hold alone: `counts`, how many of `projects` each status has (the
+    kept totals, exact), places the page among the statuses, so the database sorts the projects of one or two
+    statuses, not every project of the theme."""
+
+    def __init__(self, projects, counts: dict):
+        self.projects, self.counts = projects, counts
+
+    def __len__(self) -> int:
+        return sum(self.counts.values())
+
+    def __getitem__(self, window: slice):
+        chosen, before, start = [], 0, 0
+        for status in ProjectStatus.values:
+            n = self.counts.get(status, 0)
+            if n and start < window.stop and start + n > window.start:
+                before = start if not chosen else before  # the rows of the statuses before the page's first
+                chosen.append(status)
+            start += n
+        if len(chosen) == 1:  # most pages: one status, by title
+            ordered = self.projects.filter(status=chosen[0]).order_by("title", "pk")
+        else:
+            rows = self.projects.filter(status__in=chosen) if chosen else self.projects
+            ordered = rows.order_by(_status_order(), "title", "pk")
+        return ordered.values("pk")[window.start - before : window.stop - before]
+
+
+def _seated_names(space_ids: list[int]) -> dict[int, list[str]]:
+    """{space pk: the short names (Organisation.short_name) of the organisations seated in it now, by name}, in 1
+    query (none without a space). Names, not a seat and an organisation instance each, built and cached for every
+    space of the page; each seat's organisation read by its key (a join has the database hash every organisation of
+    the instance for the page's few hundred seats)."""
+    if not space_ids:
+        return {}
+    organisation = Organisation.objects.filter(pk=OuterRef("organisation_id")).order_by()
+    seats = (
+        SpaceMembership.objects.current()
+        .filter(space__in=space_ids)
+        .annotate(
+            organisation_name=Subquery(organisation.values("name")[:1]),
+            organisation_acronym=Subquery(organisation.values("acronym")[:1]),
+        )
+        .order_by("organisation_name")
+        .values_list("space_id", "organisation_acronym", "organisation_name")
+    )
+    seated = defaultdict(list)
+    for space_id, acronym, name in seats:
+        seated[space_id].append(acronym or name)  # Organisation.short_name
+    return seated
+
+
 def _status_order() -> Case:
     """A project's status as its rank in ProjectStatus (the order of the review path), for ORDER BY."""
     return Case(
@@ -263,22 +317,55 @@ def _status_order() -> Case:
 def theme_detail(user, slug: str, *, plans, scope: tuple, space_page=None, project_page=None) -> dict | None:
     """`_theme_detail`, cached under the versions of the `plans` it may read (plans.versions, 1 query), the `scope`
     the `plans` are (for instance the alliance's pk and the plan its address names: two alliances may both have a
-    theme of this slug) and this kind of visitor, until the next write to one of these plans."""
+    theme of this slug) and this kind of visitor, until the next write to one of these plans. Its spaces and meetings
+    are cached apart under the versions of the meetings' part alone (`_theme_spaces`): the money, projects and reports
+    written between two requests do not build them again."""
+    versions = plans_versions(plans, parts=("meetings",))
+    combined, meetings = versions if versions is not None else (None, None)
     figures = cached(
         "theme",
-        plans_versions(plans),
+        combined,
         (*scope, slug, space_page, project_page, visitor(user)),
-        lambda: _theme_detail(user, slug, plans=plans, space_page=space_page, project_page=project_page),
+        lambda: _theme_detail(
+            user, slug, plans=plans, space_page=space_page, project_page=project_page, spaces_version=meetings
+        ),
     )
     return dict(figures) if figures is not None else None
 
 
-def _theme_detail(user, slug: str, *, plans, space_page=None, project_page=None) -> dict | None:
+def _theme_spaces(user, theme, *, space_page=None) -> dict:
+    """What a theme's page shows of its spaces, which only the writes of the meetings' part change (plans.versions:
+    spaces, seats, meetings, invitations): a page of its active spaces (THEME_PER_PAGE, `theme.space_count` of them)
+    with the organisations seated in each, and the meetings of its spaces this user may see (details only for them:
+    none for the public, who get the number of meetings held)."""
+    spaces = (
+        theme.spaces.active()
+        .select_related("lead_organisation")
+        .only("name", "kind", "lead_organisation__name")  # what the page shows: no long text read and cached
+        .annotate(citizen_count=_current_citizens_subquery())
+        .order_by("kind", "name", "pk")
+    )
+    # 1 a page of active spaces with their lead and citizen count + 1 the organisations seated in them
+    spaces_page = KnownCountPaginator(spaces, THEME_PER_PAGE, count=theme.space_count).get_page(space_page)
+    spaces_page.object_list = list(spaces_page.object_list)
+    seated = _seated_names([space.pk for space in spaces_page.object_list])
+    for space in spaces_page.object_list:
+        space.seated = seated.get(space.pk, [])
+    shown = {"spaces": spaces_page.object_list, "spaces_page": spaces_page}
+    shown["upcoming_meetings"] = shown["past_meetings"] = None
+    if user.is_authenticated:
+        visible_meetings = Meeting.objects.visible_to(user).filter(space__themes=theme).select_related("space")
+        shown["upcoming_meetings"] = list(visible_meetings.upcoming()[:MEETINGS_SHOWN])  # 1
+        shown["past_meetings"] = list(visible_meetings.past()[:MEETINGS_SHOWN])  # 1
+    return shown
+
+
+def _theme_detail(user, slug: str, *, plans, space_page=None, project_page=None, spaces_version=None) -> dict | None:
     """One theme of `plans` (a queryset: the alliance's plans, or one of them; the current plan's theme first, then
     the latest plan's): its active spaces and the projects this user may see, a page of each (THEME_PER_PAGE), with
     the theme's money and project counts summed by the database, the latest progress of its projects
-    (PROGRESS_SHOWN) and the meetings of its spaces (details only for those the user may see).
-    None when no theme has this slug. The number of queries and the rows read stay the same whatever the
+    (PROGRESS_SHOWN) and the meetings of its spaces (details only for those the user may see); the spaces and meetings
+    (`_theme_spaces`) cached under `spaces_version` (None: built). None when no theme has this slug. The number of queries and the rows read stay the same whatever the
     number of spaces, projects and reports."""
     visible = ActionProject.objects.visible_to(user)
     not_current = Case(When(plan__status=Plan.Status.CURRENT, then=Value(0)), default=Value(1))
@@ -299,25 +386,13 @@ def _theme_detail(user, slug: str, *, plans, space_page=None, project_page=None)
     )
     if theme is None:
         return None
-
-    spaces = (
-        theme.spaces.active()
-        .select_related("lead_organisation")
-        .annotate(citizen_count=_current_citizens_subquery())
-        .prefetch_related(
-            Prefetch(
-                "memberships",
-                queryset=SpaceMembership.objects.current()
-                .select_related("organisation")
-                .order_by("organisation__name"),
-                to_attr="current_seats",
-            )
-        )
-        .order_by("kind", "name", "pk")
+    # its spaces and meetings (2 to 4 queries), cached apart under `spaces_version`, the meetings' part's versions
+    spaces = cached(
+        "theme-spaces",
+        spaces_version,
+        (theme.pk, space_page, visitor(user)),
+        lambda: _theme_spaces(user, theme, space_page=space_page),
     )
-    # 1 a page of active spaces with their lead and citizen count + 1 their current seats with the organisation
-    spaces_page = KnownCountPaginator(spaces, THEME_PER_PAGE, count=theme.space_count).get_page(space_page)
-    spaces_page.object_list = list(spaces_page.object_list)
 
     theme_projects = visible.filter(theme=theme)
     statuses, own = _seen(user)
@@ -335,11 +410,14 @@ def _theme_detail(user, slug: str, *, plans, space_page=None, project_page=None)
     for status, n in by_status:  # 1 the projects this user may see, counted by status
         counts[status] += n
     counts = {status: n for status, n in counts.items() if n}
-    ordered = theme_projects.order_by(_status_order(), "title", "pk").values("pk")
+    ordered = ByStatus(theme_projects, counts)
     projects_page = KnownCountPaginator(ordered, THEME_PER_PAGE, count=sum(counts.values())).get_page(project_page)
     rank = {value: i for i, value in enumerate(ProjectStatus.values)}
-    projects = sorted(  # 1 the projects of this page (chosen on the projects alone), with lead, space and money
-        ActionProject.objects.filter(pk__in=projects_page.object_list).select_related("lead", "space").with_money(),
+    projects = sorted(  # 1 the projects of this page (chosen on the projects alone), with lead and money
+        ActionProject.objects.filter(pk__in=projects_page.object_list)
+        .select_related("lead")
+        .only("title", "status", "lead__name", "lead__acronym")  # what the page shows: no long text read and cached
+        .with_money(),
         key=lambda p: (rank.get(p.status, len(rank)), p.title, p.pk),
     )
     projects_page.object_list = projects
@@ -354,23 +432,22 @@ def _theme_detail(user, slug: str, *, plans, space_page=None, project_page=None)
         if counts.get(status)
     ]
 
-    # Read newest first on the reports' date index, stopping at the PROGRESS_SHOWN-th that is its project's latest
-    # (a condition on the joined project, not an IN over the theme's projects, so the database can stop early): the
-    # project's kept latest report (ActionProject.latest_report), no lookup of it per report read.
-    reports = ProgressReport.objects.filter(project__theme=theme, project__latest_report=F("pk"))
-    visible_condition = visible_projects_q(user, "project__")
-    if visible_condition is not None:
-        reports = reports.filter(visible_condition)
+    # The theme's projects that have a report, read newest report first (LATEST_REPORT) on their index of the keys
+    # their kept latest report is the latest by (ActionProject.latest_period_end, latest_submitted_at), stopping at
+    # the PROGRESS_SHOWN-th: whatever the number of reports, no report but these is read.
+    with_report = (
+        theme_projects.filter(latest_report__isnull=False)
+        .select_related("latest_report")
+        .only("title", "latest_report", *(f"latest_report__{name}" for name in PROGRESS_FIELDS))
+    )
     progress = [  # 1 the latest report of the theme's projects that have one, newest first
-        (report.project, report)
-        for report in reports.select_related("project").order_by("-period_end", "-submitted_at", "-pk")[:PROGRESS_SHOWN]
+        (project, project.latest_report) for project in with_report.order_by(*LATEST_PROGRESS)[:PROGRESS_SHOWN]
     ]
 
-    context = {
+    return {
+        **spaces,
         "theme": theme,
         "plan": theme.plan,
-        "spaces": spaces_page.object_list,
-        "spaces_page": spaces_page,
         "space_count": theme.space_count,
         "projects": projects,
         "projects_page": projects_page,
@@ -380,15 +457,7 @@ def _theme_detail(user, slug: str, *, plans, space_page=None, project_page=None)
         "committed": theme.committed,
         "disbursed": theme.disbursed,
         "meetings_held": theme.meetings_held,
-        "upcoming_meetings": None,
-        "past_meetings": None,
     }
-    if user.is_authenticated:
-        # Details (date, place) only of the meetings this user may see; the public gets the number alone.
-        visible_meetings = Meeting.objects.visible_to(user).filter(space__themes=theme).select_related("space")
-        context["upcoming_meetings"] = list(visible_meetings.upcoming()[:MEETINGS_SHOWN])  # 1
-        context["past_meetings"] = list(visible_meetings.past()[:MEETINGS_SHOWN])  # 1
-    return context
 
 
 # ---------------------------------------------------------------- the plan's timeline

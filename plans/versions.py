@@ -222,19 +222,24 @@ def version_of(plan, *, using: str = "default") -> int | None:
     return version
 
 
-def plans_versions(plans, *, using: str = "default") -> tuple | None:
+def plans_versions(plans, *, parts=(), using: str = "default") -> tuple | None:
     """The versions of these plans' figures as (plan, version) pairs, for a figure read from several plans (a theme's
-    page), in 1 query; None while this transaction has written one of them."""
-    pairs = tuple(
+    page), in 1 query; None while this transaction has written one of them. With `parts` (PARTS), a tuple of such
+    pairs for the combined version, then for each part named, still in 1 query."""
+    columns = ("version", *parts) if parts and _parts(parts) else ("version",)
+    named = {f"figures_{column}": version_subquery(column=column) for column in columns}
+    rows = tuple(
         Plan.objects.using(using)
         .filter(pk__in=plans.values("pk"))
-        .annotate(figures_version=version_subquery())
+        .annotate(**named)
         .order_by("pk")
-        .values_list("pk", "figures_version")
+        .values_list("pk", *named)
     )
-    if any(_pending(pk, using) for pk, _version in pairs):
+    if any(_pending(row[0], using) for row in rows):
         return None
-    return pairs
+    if not parts:
+        return rows
+    return tuple(tuple((row[0], row[i]) for row in rows) for i in range(1, len(columns) + 1))
 
 
 def alliance_plans_written(alliance_id: int, *, parts=None, using: str = "default") -> None:

@@ -183,18 +183,31 @@ class ActionProjectQuerySet(models.QuerySet):
         (`latest_report`) and each of its indicators' latest value and the end of the period it was reported for
         (`latest_value`, `latest_on`), as the bilan reads them (2 statements). Every writer of reports and indicator
         values calls it after its write, in its transaction, the projects locked; check_figures checks them."""
-        latest = ProgressReport.objects.filter(project=OuterRef("pk")).order_by(*LATEST_REPORT)
-        self.order_by().update(latest_report=Subquery(latest.values("pk")[:1]))
+        self.order_by().update(**latest_report_kept())
         Indicator.objects.filter(project__in=self.order_by().values("pk")).keep_latest()
 
 
 # The project's columns kept by their writers (the ledger: budget.services.ledger; the reports: keep_latest; the
 # status changes: ProjectStatusChange.save), never written by the project's save().
-KEPT_FIELDS = frozenset({"committed_total", "latest_report", "status_since"})
+KEPT_FIELDS = frozenset(
+    {"committed_total", "latest_report", "latest_period_end", "latest_submitted_at", "status_since"}
+)
 # An indicator's columns kept by the writers of reports and values (ActionProjectQuerySet.keep_latest).
 INDICATOR_KEPT_FIELDS = frozenset({"latest_value", "latest_on"})
 # Reports are cumulative: the latest one counts (by period, then filing, then id: figures.services.LATEST_REPORT).
 LATEST_REPORT = ("-period_end", "-submitted_at", "-pk")
+
+
+def latest_report_kept() -> dict:
+    """The kept latest report of each project of an update() (`latest_report`) and the two keys it is the latest by
+    (`latest_period_end`, `latest_submitted_at`), each a subquery on the project's reports in LATEST_REPORT order
+    (read backwards on the reports' latest index): what keep_latest writes and check_figures recomputes."""
+    latest = ProgressReport.objects.filter(project=OuterRef("pk")).order_by(*LATEST_REPORT)
+    return {
+        "latest_report": Subquery(latest.values("pk")[:1]),
+        "latest_period_end": Subquery(latest.values("period_end")[:1]),
+        "latest_submitted_at": Subquery(latest.values("submitted_at")[:1]),
+    }
 
 
 def save_keeping(row, kept: frozenset, kwargs: dict) -> dict:
@@ -263,6 +276,14 @@ class ActionProject(models.Model):
         related_name="+",
         verbose_name=_("dernier rapport"),
     )
+    # The end of the period of its latest report and when it was filed, kept with it (keep_latest): a theme's page
+    # lists its projects' latest progress newest first by walking its projects on an index of these keys, 10 rows,
+    # instead of joining every report of the theme to find which are their project's latest. check_figures
+    # recomputes them.
+    latest_period_end = models.DateField(
+        _("fin de la période du dernier rapport"), null=True, blank=True, editable=False
+    )
+    latest_submitted_at = models.DateTimeField(_("dernier rapport déposé le"), null=True, blank=True, editable=False)
     # When its status last changed (its latest ProjectStatusChange), kept by the change's save(): « À traiter » orders
     # the projects waiting at each stage by it, without looking up each one's history. None: no change recorded.
     # check_figures recomputes it.
@@ -283,7 +304,7 @@ class ActionProject(models.Model):
 
     # who, when, what changed (django-simple-history)
     history = ChangeHistory(
-        excluded_fields=["updated_at", "committed_total", "latest_report"],
+        excluded_fields=["updated_at", "committed_total", "latest_report", "latest_period_end", "latest_submitted_at"],
         table_name="chantiers_historicalactionproject",
     )
 
@@ -306,6 +327,13 @@ class ActionProject(models.Model):
             # read from the index alone.
             models.Index(fields=["theme", "title", "id"], name="chantiers_project_theme_title"),
             models.Index(fields=["theme", "status"], name="chantiers_project_theme_status"),
+            # A theme's page: its projects' latest reports, newest first (LATEST_REPORT), the first ten read in index
+            # order whatever the number of reports of the theme or of the others.
+            models.Index(
+                fields=["theme", "-latest_period_end", "-latest_submitted_at", "-latest_report"],
+                condition=Q(latest_report__isnull=False),
+                name="chantiers_project_progress_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -247,11 +247,21 @@ def test_a_filed_report_keeps_the_latest_report_and_values(world):
     assert_figures_kept()
 
 
+def assert_latest_keys_kept(world):
+    """Each project of the theme keeps the period end and filing time of its kept latest report (None without one):
+    the keys the theme's page walks its projects' latest progress by."""
+    for project in ActionProject.objects.filter(theme=world.project.theme).select_related("latest_report"):
+        report = project.latest_report
+        expected = (report.period_end, report.submitted_at) if report else (None, None)
+        assert (project.latest_period_end, project.latest_submitted_at) == expected, project
+
+
 @pytest.mark.parametrize("write", WRITES)
 def test_after_each_kind_of_write_the_latest_is_kept(world, write):
     do, people, values = WRITES[write]
     do(world)
     assert_figures_kept()
+    assert_latest_keys_kept(world)
     report, latest = kept(world)
     assert (ProgressReport.objects.get(pk=report).people_reached if report else None) == people
     assert latest == {name: (None if value is None else Decimal(value), on) for name, (value, on) in values.items()}
@@ -307,3 +317,19 @@ def test_check_figures_names_a_changed_latest_and_fix_rewrites_it(world):
     call_command("check_figures", "--fix", stdout=StringIO())
     assert_figures_kept()
     assert kept(world)[0] == later.pk
+
+
+def test_check_figures_names_changed_keys_of_the_latest_report_and_fix_rewrites_them(world):
+    later = later_report(world)
+    ActionProject.objects.filter(pk=world.project.pk).update(
+        latest_period_end=D(2014, 9, 30), latest_submitted_at=world.first.submitted_at
+    )
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("check_figures", stdout=StringIO(), stderr=err)
+    assert f"ActionProject {world.project.pk}: latest_period_end 2014-09-30 != 2015-02-28" in err.getvalue()
+    assert f"ActionProject {world.project.pk}: latest_submitted_at " in err.getvalue()
+    call_command("check_figures", "--fix", stdout=StringIO())
+    assert_figures_kept()
+    project = ActionProject.objects.get(pk=world.project.pk)
+    assert (project.latest_period_end, project.latest_submitted_at) == (D(2015, 2, 28), later.submitted_at)

@@ -11,6 +11,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from asis import figures_cache
+from chantiers import services as space_services
 from projects.services import filing as filing_services
 from tests import factories as f
 from tests.alliance_money import two_alliances, url
@@ -67,3 +69,32 @@ def test_a_page_is_served_from_the_cache_until_a_write_to_its_plan(client, world
     f.plan_writes_committed()
     rebuilt, after = read(client, address)
     assert rebuilt > cached and after != page  # built again, with the new commitment
+
+
+def test_the_theme_page_builds_its_spaces_and_meetings_again_after_a_write_to_them_only(client, world):
+    """A theme's spaces, seats and meetings are cached under the meetings' part of the plan's version: a commitment
+    builds the theme's figures, projects and progress again, not them; a seat builds them again."""
+    north = world.north
+    client.force_login(north.coordinator)
+    address = PAGES["theme"](north)
+    built, _page = read(client, address)
+
+    f.commit(
+        source=north.source,
+        project=north.awaiting,
+        amount=Decimal("1234.56"),
+        by=north.coordinator,
+        decided_on=datetime.date(2014, 7, 1),
+    )
+    f.plan_writes_committed()
+    after_money, page = read(client, address)
+    # the page of spaces, their seats, the upcoming and the past meetings: from the cache
+    assert after_money == built - 4
+    figures_cache.clear()
+    assert read(client, address) == (built, page)  # the same page as one built whole
+
+    seated = f.make_organisation(name="Organisme nouvellement assis")
+    space_services.space_seat_organisation(space=north.space, organisation=seated)
+    f.plan_writes_committed()
+    after_seat, page = read(client, address)
+    assert after_seat == built and "Organisme nouvellement assis" in page

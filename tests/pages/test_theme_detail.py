@@ -110,7 +110,7 @@ def test_the_citizen_count_is_shown(client, world):
     response = client.get(f"/enjeux/{SLUG}/")
     space = next(s for s in response.context["spaces"] if s.pk == world.pk)
     assert space.citizen_count == 2
-    assert [seat.organisation.name for seat in space.current_seats] == ["Organisme A", "Organisme B"]
+    assert space.seated == ["Organisme A", "Organisme B"]  # the organisations seated, by name
 
 
 @pytest.mark.parametrize(
@@ -281,3 +281,54 @@ def test_a_large_theme_pages_its_spaces_and_projects_and_sums_all_of_them(client
     assert (
         client.get(url, {"page": "x", "lieux": "999"}).status_code == 200
     )  # a bad page number shows a page, not an error
+
+
+def test_the_latest_progress_is_each_projects_latest_report_newest_first(client, asis, housing, cast):
+    """The PROGRESS_SHOWN most recent of the theme's projects' latest reports (by period, then filing, then report):
+    a project's earlier reports are never listed, and a visitor sees the reports of the projects they may see."""
+    shown = selectors.PROGRESS_SHOWN
+    filed = timezone.now()
+    for i in range(shown + 2):  # two projects more than are shown: the two with the oldest reports are left out
+        project = f.make_project(
+            lead=cast.org_b, theme=housing, status=ProjectStatus.IN_PROGRESS, title=f"En cours {i:02d}"
+        )
+        # three projects a period end: the first filed later than the two others, which are filed together
+        end = datetime.date(2015, 1, 1) + datetime.timedelta(days=i // 3)
+        ProgressReport.objects.create(
+            project=project,
+            period_start=end,
+            period_end=end,
+            percent_done=90,
+            highlights=f"Plus tard {i:02d}",
+            submitted_at=filed - datetime.timedelta(days=1, minutes=0 if i % 3 == 0 else 1),
+        )
+        ProgressReport.objects.create(  # an earlier period filed after: not the project's latest report
+            project=project,
+            period_start=datetime.date(2014, 4, 1),
+            period_end=datetime.date(2014, 6, 30),
+            percent_done=10,
+            highlights=f"Plus tôt {i:02d}",
+            submitted_at=filed,
+        )
+    draft = f.make_project(lead=cast.org_a, theme=housing, title="Brouillon de A")
+    ProgressReport.objects.create(
+        project=draft,
+        period_start=datetime.date(2016, 1, 1),
+        period_end=datetime.date(2016, 1, 31),
+        percent_done=5,
+        highlights="Rapport du brouillon",
+    )
+    # newest period first; in a period, the later filing, then the later report
+    newest_first = [f"Plus tard {i:02d}" for g in reversed(range(4)) for i in (3 * g, 3 * g + 2, 3 * g + 1)][:shown]
+
+    def progress(who):
+        if who is not None:
+            client.force_login(getattr(cast, who))
+        response = client.get(f"/enjeux/{SLUG}/")
+        client.logout()
+        return [report.highlights for project, report in response.context["progress"]]
+
+    assert progress(None) == newest_first  # the draft's report is not public
+    assert progress("charlie") == newest_first
+    assert progress("alice") == ["Rapport du brouillon", *newest_first[: shown - 1]]  # her organisation's draft
+    assert progress("coordinator") == ["Rapport du brouillon", *newest_first[: shown - 1]]
