@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('organisations', '0006_privacy_to_its_own_app'),
         ('plans', '0008_plan_version_parts'),
-        ('projects', '0013_actionproject_status_since'),
+        ('projects', '0014_actionproject_latest_report_keys'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
