@@ -11,10 +11,10 @@ from django.db import connection, transaction
 from django.db.models import Count, DecimalField, Exists, F, Max, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, Round
 
-from budget.models import Commitment, Disbursement, FundingSource, PlannedPayment
+from budget.models import Commitment, Disbursement, DisbursementCorrection, FundingSource, PlannedPayment
 from budget.selectors._common import CENT, ZERO
 from chantiers.figures_check import MEETING_VALUES, expected_plan_meetings, expected_theme_meetings
-from figures.models import MONEY, PlanMeetings, PlanMoney, PlanPayments, ThemeMeetings, ThemeProjects
+from figures.models import MONEY, PlanMeetings, PlanMoney, PlanPayments, ThemeMeetings, ThemeMoney, ThemeProjects
 from figures.services import LATEST_REPORT
 from projects.models import (
     REPORTING_CLOSED_STATUSES,
@@ -34,6 +34,7 @@ MONEY_VALUES = ("committed", "paid", "commitments", "projects")
 PROJECT_VALUES = ("projects", "people_reached", "citizens_reached", "other_funding", "contributions")
 MONEY_NAMES = ("committed", "paid", "other_funding", "contributions")
 PAYMENTS_VALUES = ("paid",)
+THEME_MONEY_VALUES = ("committed", "paid")
 
 
 def _cents(value) -> Decimal:
@@ -76,6 +77,27 @@ def expected_payments() -> dict[tuple, dict]:
         .annotate(paid=Sum(Disbursement.CURRENT))
     )
     return {(r["commitment__source__plan_id"], r["paid_on"]): {"paid": _cents(r["paid"])} for r in rows}
+
+
+def expected_theme_money() -> dict[tuple, dict]:
+    """{(theme, date, plan year, source): {"committed", "paid"}} of ThemeMoney: the commitments as reduced by the
+    day they were decided, the payments by the day they were made and the corrections by their own day, each by the
+    theme of the project (three queries)."""
+    rows = {}
+    for model, prefix, date, field, total in (
+        (Commitment, "", "decided_on", "committed", Commitment.CURRENT),
+        (Disbursement, "commitment__", "paid_on", "paid", F("amount")),
+        (DisbursementCorrection, "disbursement__commitment__", "corrected_on", "paid", F("delta")),
+    ):
+        sums = (
+            model.objects.order_by()
+            .values_list(f"{prefix}project__theme_id", date, f"{prefix}plan_year_id", f"{prefix}source_id")
+            .annotate(total=Sum(total))
+        )
+        for *key, amount in sums:
+            row = rows.setdefault(tuple(key), {"committed": ZERO, "paid": ZERO})
+            row[field] = _cents(row[field] + _cents(amount))
+    return rows
 
 
 def _per_project(queryset, field: str) -> Subquery:
@@ -267,9 +289,10 @@ PROJECTS_KEY = ("plan_id", "theme_id", "status")
 THEME_MEETINGS_KEY = ("plan_id", "theme_id", "date")
 PLAN_MEETINGS_KEY = ("plan_id", "date")
 PAYMENTS_KEY = ("plan_id", "date")
+THEME_MONEY_KEY = ("theme_id", "date", "plan_year_id", "source_id")
 
 
-KEPT = (PlanMoney, PlanPayments, ThemeProjects, ThemeMeetings, PlanMeetings)
+KEPT = (PlanMoney, PlanPayments, ThemeMoney, ThemeProjects, ThemeMeetings, PlanMeetings)
 
 
 def _answered():
@@ -303,6 +326,12 @@ def figures_mismatches() -> list[str]:
         _differences("PlanMoney", _kept(PlanMoney, MONEY_KEY, MONEY_VALUES), expected_money(), MONEY_VALUES)
         + _differences(
             "PlanPayments", _kept(PlanPayments, PAYMENTS_KEY, PAYMENTS_VALUES), expected_payments(), PAYMENTS_VALUES
+        )
+        + _differences(
+            "ThemeMoney",
+            _kept(ThemeMoney, THEME_MONEY_KEY, THEME_MONEY_VALUES),
+            expected_theme_money(),
+            THEME_MONEY_VALUES,
         )
         + _differences(
             "ThemeProjects", _kept(ThemeProjects, PROJECTS_KEY, PROJECT_VALUES), expected_projects(), PROJECT_VALUES
@@ -358,6 +387,7 @@ def figures_rewrite() -> None:
     value, on = _latest_values()
     Indicator.objects.update(latest_value=value, latest_on=on)
     money, payments, projects = expected_money(), expected_payments(), expected_projects()
+    theme_money = expected_theme_money()
     theme_meetings, plan_meetings = expected_theme_meetings(), expected_plan_meetings()
     for model in KEPT:
         model.objects.all().delete()
@@ -366,6 +396,10 @@ def figures_rewrite() -> None:
     )
     PlanPayments.objects.bulk_create(
         PlanPayments(**dict(zip(PAYMENTS_KEY, key, strict=True)), **values) for key, values in payments.items()
+    )
+    ThemeMoney.objects.bulk_create(
+        (ThemeMoney(**dict(zip(THEME_MONEY_KEY, key, strict=True)), **values) for key, values in theme_money.items()),
+        batch_size=1000,
     )
     ThemeProjects.objects.bulk_create(
         ThemeProjects(**dict(zip(PROJECTS_KEY, key, strict=True)), **values) for key, values in projects.items()

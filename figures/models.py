@@ -64,6 +64,33 @@ class PlanPayments(models.Model):
         return f"{self.plan_id}/{self.date}: {self.paid}"
 
 
+class ThemeMoney(models.Model):
+    """What was committed and paid on one day to the projects of a theme, per plan year and funding source: the
+    commitments decided that day, as reduced since (a reduction counts on the day of the commitment it reduces), the
+    payments made that day and the corrections made that day (a correction counts on its own date here, unlike
+    PlanPayments). It is the bilan's money as the bilan dates it (bilan.selectors.figures.money_rows_of): a bilan of
+    any period sums the rows of its days, a few per day and theme, never the commitments and payments."""
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="+")  # the project's theme
+    plan_year = models.ForeignKey(PlanYear, on_delete=models.CASCADE, related_name="+")  # the commitment's
+    source_id = models.PositiveBigIntegerField()  # budget.FundingSource, which sits above this app
+    date = models.DateField()
+    committed = models.DecimalField(_("engagé"), default=ZERO, **MONEY)  # Σ amount − reduced_total, by decided_on
+    paid = models.DecimalField(_("versé"), default=ZERO, **MONEY)  # Σ amount by paid_on + Σ delta by corrected_on
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["theme", "date", "plan_year", "source_id"], name="figures_thememoney_unique"
+            )
+        ]
+        # what a source has committed up to a day (the bilan's « reste » of each source)
+        indexes = [models.Index(fields=["source_id", "date"], name="figures_thememoney_source_idx")]
+
+    def __str__(self):
+        return f"{self.theme_id}/{self.date}/{self.plan_year_id}/{self.source_id}: {self.committed} {self.paid}"
+
+
 class ThemeProjects(models.Model):
     """How many projects a theme has in one status, and what they report and gather: the people and citizens their
     latest progress reports say they reached (reports are cumulative: the latest one, by period end, then filing,

@@ -7,7 +7,16 @@ their own projects is added by the page, from those projects alone."""
 from django.db.models import DecimalField, F, IntegerField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from figures.models import MONEY, ZERO, PlanMeetings, PlanMoney, PlanPayments, ThemeMeetings, ThemeProjects
+from figures.models import (
+    MONEY,
+    ZERO,
+    PlanMeetings,
+    PlanMoney,
+    PlanPayments,
+    ThemeMeetings,
+    ThemeMoney,
+    ThemeProjects,
+)
 
 MONEY_FIELD = DecimalField(**MONEY)
 
@@ -24,6 +33,25 @@ def money_rows(statuses=None, **filters):
 def payment_rows(**filters):
     """The PlanPayments rows of these filters (what a plan's sources paid per day)."""
     return PlanPayments.objects.filter(**filters).order_by()
+
+
+def theme_money_of(theme_ids, *, start, end):
+    """(source, plan year, theme, committed, paid) of the projects of these themes, dated in the period as the bilan
+    dates them (figures.ThemeMoney): sums over the themes' rows of those days, never over commitments and payments."""
+    return (
+        ThemeMoney.objects.filter(theme_id__in=theme_ids, date__range=(start, end))
+        .order_by()
+        .values_list("source_id", "plan_year_id", "theme_id")
+        .annotate(committed=Sum("committed"), paid=Sum("paid"))
+    )
+
+
+def source_committed_up_to(end, source=None):
+    """What the outer funding source (`source`: OuterRef("pk") by default) committed, as reduced, to commitments
+    decided up to the day `end`, for a source query's annotation: a subquery over its rows of those days."""
+    rows = ThemeMoney.objects.filter(source_id=OuterRef("pk") if source is None else source, date__lte=end)
+    total = rows.order_by().values("source_id").annotate(total=Sum("committed")).values("total")
+    return Subquery(total, output_field=MONEY_FIELD)
 
 
 def project_rows(statuses=None, **filters):

@@ -18,11 +18,21 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Count, DecimalField, F, Min, Subquery, Sum
 
-from figures.models import MONEY, ZERO, PlanMeetings, PlanMoney, PlanPayments, ThemeMeetings, ThemeProjects
+from figures.models import (
+    MONEY,
+    ZERO,
+    PlanMeetings,
+    PlanMoney,
+    PlanPayments,
+    ThemeMeetings,
+    ThemeMoney,
+    ThemeProjects,
+)
 
 MONEY_FIELDS = ("committed", "paid", "other_funding", "contributions")
 MONEY_KEY = ("plan_id", "theme_id", "plan_year_id", "source_id", "status")
 PROJECTS_KEY = ("theme_id", "status")
+THEME_MONEY_KEY = ("theme_id", "date", "plan_year_id", "source_id")
 THEME_MEETINGS_KEY = ("plan_id", "theme_id", "date")
 PLAN_MEETINGS_KEY = ("plan_id", "date")
 MEETING_VALUES = ("meetings", "present", "citizens_present")
@@ -95,6 +105,40 @@ def payments_add(*, plan_id: int, date, paid: Decimal) -> None:
     """Add `paid` (negative: a correction down) to what the plan's sources paid on `date`, the date of the payment
     (budget.services.ledger: a payment made, corrected; after its PlanMoney row: one order for every writer)."""
     _upsert(PlanPayments, {"plan_id": plan_id, "date": date}, {"paid": paid})
+
+
+def theme_money_add(
+    *, theme_id: int, plan_year_id: int, source_id: int, date, committed: Decimal = ZERO, paid: Decimal = ZERO
+) -> None:
+    """Add to what the projects of a theme were committed or paid on `date` (figures.ThemeMoney), after the plan's
+    other money rows (budget.services.ledger: a commitment on the day it was decided, a reduction on that same day, a
+    payment on the day it was made, a correction on its own day)."""
+    _upsert(
+        ThemeMoney,
+        {"theme_id": theme_id, "date": date, "plan_year_id": plan_year_id, "source_id": source_id},
+        {"committed": committed, "paid": paid},
+    )
+
+
+def _project_days(project) -> dict[tuple, dict]:
+    """The project's money as rows of ThemeMoney without their theme: {(date, plan year, source): deltas}, read from
+    its commitments, their payments and corrections (three queries bounded by the project, through the relations
+    budget declares: `commitments`, `disbursements`, `corrections`)."""
+    days = defaultdict(lambda: {"committed": ZERO, "paid": ZERO})
+    commitments = project.commitments.order_by()
+    for field, date, total in (
+        ("committed", "decided_on", F("amount") - F("reduced_total")),
+        ("paid", "disbursements__paid_on", F("disbursements__amount")),
+        ("paid", "disbursements__corrections__corrected_on", F("disbursements__corrections__delta")),
+    ):
+        rows = (
+            commitments.filter(**{f"{date}__isnull": False})
+            .values_list(date, "plan_year_id", "source_id")
+            .annotate(total=Sum(total))
+        )
+        for day, year_id, source_id, amount in rows:
+            days[(day, year_id, source_id)][field] += Decimal(amount or 0)
+    return days
 
 
 def _project_money(project) -> list[tuple[tuple, dict]]:
@@ -206,6 +250,12 @@ def project_moved(*, project, before: tuple[int, int, str] | None) -> None:
             for name, value in deltas.items():
                 row[name] += sign * value
     _apply(PlanMoney, money, MONEY_KEY)
+    if before[1] != after[1]:  # another theme: its money by day goes with it (ThemeMoney has no status)
+        themes = {}
+        for (day, year_id, source_id), deltas in _project_days(project).items():
+            for sign, theme_id in ((-1, before[1]), (1, after[1])):
+                themes[(theme_id, day, year_id, source_id)] = {name: sign * value for name, value in deltas.items()}
+        _apply(ThemeMoney, themes, THEME_MONEY_KEY)
 
 
 def meetings_add(days) -> None:

@@ -13,7 +13,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, Concat
+from django.db.models.functions import Coalesce, Concat, Substr
+from django.db.models.lookups import In
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -1014,6 +1015,19 @@ class ReportDeadline(ProjectPlanKept):
         return f"{kind} ({label})"
 
 
+WHITESPACE = [
+    c for c in map(chr, range(0x3001)) if c.isspace()
+]  # what Python's str.strip() takes away (the last is U+3000)
+
+
+def written(field: str) -> Q:
+    """Not blank as Python's str.strip() sees it: a first character that is not white space (cheap),
+    else any (a regular expression, only for the few texts that start with a space or a line break). The same Q
+    each time: an index whose condition it is serves the queries that filter on it (ProgressReport's
+    `chantiers_report_written_idx`)."""
+    return ~Q(**{field: ""}) & (~Q(In(Substr(field, 1, 1), WHITESPACE)) | Q(**{f"{field}__regex": r"\S"}))
+
+
 class ProgressReportQuerySet(ProjectPlanKeptQuerySet):
     def in_alliance(self, alliance):
         """The reports of `alliance`'s projects; none on a page of no alliance."""
@@ -1096,6 +1110,11 @@ class ProgressReport(ProjectPlanKept):
             models.Index(fields=["project", "period_end", "submitted_at", "id"], name="chantiers_report_latest_idx"),
             # The latest reports of a theme or a period, newest first: read in this order until enough are found.
             models.Index(fields=["-period_end", "-submitted_at", "-id"], name="chantiers_report_newest_idx"),
+            # A plan's reports with highlights written, by period end: the bilan of a plan counts those of its period
+            # on this index alone (scale 100: 60 000 reports, no table read), and lists its latest from its end.
+            models.Index(
+                fields=["plan", "period_end"], condition=written("highlights"), name="chantiers_report_written_idx"
+            ),
             # A plan's reports not read yet (« À traiter »), oldest first: its first ten, whatever the reports of the
             # plan or of the others. (`plan` has no index of its own: nothing else reads the reports by it.)
             models.Index(

@@ -10,15 +10,21 @@ from django.db.models import (
     Exists,
     OuterRef,
     Q,
-    Subquery,
-    Sum,
 )
 from django.utils import timezone
 
 from asis.figures_cache import cached
-from bilan.selectors._common import PER_PAGE, SUM, ZERO, to_cents
+from bilan.selectors._common import PER_PAGE, ZERO, to_cents
 from bilan.selectors.bilan import Bilan, Filters, MoneyLine, Tally
-from bilan.selectors.figures import COMMITTED, latest_highlights, meetings_of, money_rows_of, rollups_of, tallies_of
+from bilan.selectors.figures import (
+    COMMITTED,
+    PAID,
+    latest_highlights,
+    meetings_of,
+    money_rows_of,
+    rollups_of,
+    tallies_of,
+)
 from bilan.selectors.lines import Lines, Ordered, chunk_lines
 from bilan.selectors.period import Period, period_for
 from budget.models import (
@@ -28,6 +34,7 @@ from budget.models import (
     FundingSource,
 )
 from chantiers.models import Space
+from figures.selectors import source_committed_up_to, theme_money_of
 from organisations.models import Organisation
 from plans.models import Plan, PlanYear, Theme
 from projects.models import ActionProject, ProgressReport, ProjectPartner, ProjectStatus, own_project_ids
@@ -159,7 +166,12 @@ def _tallies(scope: _Scope) -> dict:
     theme_verdicts, space_verdicts, space_names = defaultdict(lambda: [0, 0]), defaultdict(lambda: [0, 0]), {}
     theme_units, space_units = defaultdict(dict), defaultdict(dict)
     leads = partner_orgs = partner_links = people_reached = citizens_reached = 0
-    for level, theme_pk, space_pk, label, extra, n1, n2, n3, d1, d2 in tallies_of(scope.projects, end=scope.end):
+    # a few projects (a partner's own, an organisation's, a space's): the verdicts read their indicators alone;
+    # the plan's or a theme's: every indicator with a target, hashed once, costs less than looking for theirs
+    few = scope.organisation is not None or scope.space is not None or not scope.user.reads_figures
+    for level, theme_pk, space_pk, label, extra, n1, n2, n3, d1, d2 in tallies_of(
+        scope.projects, end=scope.end, among=scope.named if few else None
+    ):
         if level == "units":
             unit = (label or "").strip()
             if not unit:
@@ -226,32 +238,54 @@ def _tallies(scope: _Scope) -> dict:
 def _highlights(scope: _Scope) -> dict:
     """The page's latest highlights and how many there are (1 query; a report ending in the period makes its
     project active in it: the filtered projects are enough). The exports read every one with the lines."""
-    highlights, highlight_count = latest_highlights(scope.named, start=scope.start, end=scope.end)
+    highlights, highlight_count = latest_highlights(
+        scope.named, start=scope.start, end=scope.end, plan=scope.plan if _every_project(scope) else None
+    )
     return {"highlights": tuple(highlights), "highlight_count": highlight_count}
 
 
-def _money(scope: _Scope) -> dict:
-    """The money of every project of the bilan, by source, plan year and theme (2 queries: the sources, then a
-    UNION of three)."""
-    end = scope.end
-    to_date = (  # every commitment of the source decided up to the end of the period
-        Commitment.objects.filter(source=OuterRef("pk"), decided_on__lte=end)
-        .order_by()
-        .values("source")
-        .annotate(total=Sum(Commitment.CURRENT, output_field=SUM))
-        .values("total")
+def _every_project(scope: _Scope) -> bool:
+    """The bilan counts every project of its plan: who reads the figures, no filter."""
+    return (
+        scope.theme is None
+        and scope.space is None
+        and scope.organisation is None
+        and not scope.status
+        and scope.user.is_authenticated
+        and scope.user.reads_figures
     )
-    sources = list(  # 1 sources, each with what was committed to it up to the end of the period
+
+
+def _money_rows(scope: _Scope):
+    """(source, plan year, theme, kind, total) of the bilan's money in the period. Every project of the plan or of
+    one of its themes (who reads the figures, no other filter): summed from the kept days (figures.ThemeMoney, as
+    the writes of money keep them), a few rows per day and theme. Otherwise (a space, an organisation, a status, a
+    partner's own projects): from the commitments and payments of those projects (`money_rows_of`)."""
+    whole = scope.space is None and scope.organisation is None and not scope.status
+    if not (whole and scope.user.is_authenticated and scope.user.reads_figures):
+        # (a commitment decided, a payment made or corrected in the period makes its project active in
+        # it: the filtered projects are enough, without `_active_in`, and cheaper to read)
+        yield from money_rows_of(scope.named.values("pk"), start=scope.start, end=scope.end)
+        return
+    themes = [scope.theme.pk] if scope.theme else [t.pk for t in scope.themes if t.plan_id == scope.plan.pk]
+    for source, year, theme_pk, committed, paid in theme_money_of(themes, start=scope.start, end=scope.end):
+        yield source, year, theme_pk, COMMITTED, committed
+        yield source, year, theme_pk, PAID, paid
+
+
+def _money(scope: _Scope) -> dict:
+    """The money of every project of the bilan, by source, plan year and theme (2 queries: the sources, then the
+    kept days or the commitments and payments, `_money_rows`)."""
+    end = scope.end
+    sources = list(  # 1 sources, each with what was committed to it up to the end of the period (its kept days)
         FundingSource.objects.filter(plan=scope.plan)
-        .annotate(committed_to_date=Subquery(to_date, output_field=SUM))
+        .annotate(committed_to_date=source_committed_up_to(end))
         .order_by("order")
     )
     c_source, d_source = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
     c_year, d_year = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
     c_theme, d_theme = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
-    # (a commitment decided, a payment made or corrected in the period makes its project active in
-    # it: the filtered projects are enough, without `_active_in`, and cheaper to read)
-    for source, year, theme_pk, kind, total in money_rows_of(scope.named.values("pk"), start=scope.start, end=end):
+    for source, year, theme_pk, kind, total in _money_rows(scope):
         of_source, of_year, of_theme = (c_source, c_year, c_theme) if kind == COMMITTED else (d_source, d_year, d_theme)
         of_source[source] += total
         of_year[year] += total

@@ -19,8 +19,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Concat, Substr
-from django.db.models.lookups import In
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 
 from bilan.selectors._common import SUM, to_cents
@@ -32,7 +31,7 @@ from budget.models import (
     DisbursementCorrection,
 )
 from chantiers.models import Attendance, Meeting, Space
-from projects.models import Indicator, IndicatorValue, ProgressReport, ProjectPartner
+from projects.models import Indicator, IndicatorValue, ProgressReport, ProjectPartner, written
 
 HIGHLIGHTS_SHOWN = 50  # latest highlights on the page (every one is in the exports)
 
@@ -125,7 +124,7 @@ def _sort_text(number):
     return Cast(number + Value(10**12), CharField())
 
 
-def tallies_of(projects, *, end: datetime.date):
+def tallies_of(projects, *, end: datetime.date, among=None):
     """The counts and sums behind the headline figures and the roll-ups, in one UNION of GROUP BYs:
     rows of (level, theme, space, text, extra, n1, n2, n3, d1, d2), where by `level`:
 
@@ -139,6 +138,10 @@ def tallies_of(projects, *, end: datetime.date):
     - "organisations": n1 = distinct leads, n2 = distinct partners, n3 = partner links.
 
     Each latest value is read once (units, and the verdicts of projects), as is each project.
+
+    `among`: projects that hold `projects` (the same, not yet filtered by period: cheap to list), whose indicators
+    alone the verdicts read. A partner's few projects then read their own indicators, not every indicator of the
+    instance hashed (scale 100: 70 ms to under 1 ms on each of a partner's bilans).
     """
     text, number = CharField(), IntegerField()
 
@@ -193,6 +196,8 @@ def tallies_of(projects, *, end: datetime.date):
     # Below as kept: the indicators whose kept latest value is as of `end` or earlier (or none); below up to `end`:
     # the others (a period that ends before their latest value), whose value up to `end` is looked for.
     with_target = Indicator.objects.filter(target__isnull=False)
+    if among is not None:
+        with_target = with_target.filter(project__in=among.values("pk"))
     below_as_kept = (
         with_target.filter(Q(latest_on__isnull=True) | Q(latest_on__lte=end))
         .annotate(latest=Coalesce("latest_value", Value(NO_VALUE), output_field=SUM))
@@ -261,27 +266,26 @@ def rollups_of(level: str, names: dict, verdicts: dict, units: dict) -> list["Ro
     return rollups
 
 
-WHITESPACE = [
-    c for c in map(chr, range(0x3001)) if c.isspace()
-]  # what Python's str.strip() takes away (the last is U+3000)
-
-
-def _written(field: str) -> Q:
-    """Not blank as Python's str.strip() sees it: a first character that is not white space (cheap),
-    else any (a regular expression, only for the few texts that start with a space or a line break)."""
-    return ~Q(**{field: ""}) & (~Q(In(Substr(field, 1, 1), WHITESPACE)) | Q(**{f"{field}__regex": r"\S"}))
-
-
-def latest_highlights(projects, *, start: datetime.date, end: datetime.date) -> tuple[list["Highlight"], int]:
+def latest_highlights(
+    projects, *, start: datetime.date, end: datetime.date, plan=None
+) -> tuple[list["Highlight"], int]:
     """The HIGHLIGHTS_SHOWN latest highlights of these projects written in the period, and how many
     there are (1 query: the count as a subquery, computed once): latest report first, then by
-    project title (the latest), project, report."""
-    written = ProgressReport.objects.filter(project__in=projects.values("pk"), period_end__range=(start, end)).filter(
-        _written("highlights")
+    project title (the latest), project, report.
+
+    `plan`: the projects are every project of that plan. Its reports are then read by their kept plan, on the index
+    of the reports with highlights (`chantiers_report_written_idx`): the count reads the index alone, not each
+    report and its project (scale 100: 60 000 reports, 90 ms to a few)."""
+    reports = (
+        ProgressReport.objects.filter(plan=plan)
+        if plan is not None
+        else ProgressReport.objects.filter(project__in=projects.values("pk"))
     )
-    count = written.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("pk")).values("n")
+    with_highlights = reports.filter(period_end__range=(start, end)).filter(written("highlights"))
+    # counted on `period_end` (never null), a column of the plan's index: the count reads the index alone
+    count = with_highlights.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("period_end")).values("n")
     rows = list(
-        written.annotate(total=Subquery(count, output_field=IntegerField()))
+        with_highlights.annotate(total=Subquery(count, output_field=IntegerField()))
         .order_by("-period_end", "-project__title", "project_id", "-pk")
         .values_list("project_id", "project__title", "period_start", "period_end", "highlights", "total")[
             :HIGHLIGHTS_SHOWN

@@ -41,11 +41,27 @@ def _figures_add(commitment: Commitment, project: ActionProject, **deltas) -> No
     )
 
 
-def _figures_paid(commitment: Commitment, project: ActionProject, *, paid_on: datetime.date, paid: Decimal) -> None:
+def _figures_day(commitment: Commitment, project: ActionProject, *, date: datetime.date, **deltas) -> None:
+    """What the project's theme was committed or paid on `date` (figures.ThemeMoney: the bilan's money of any
+    period), after the plan's other money rows: one order for every writer."""
+    figures.theme_money_add(
+        theme_id=project.theme_id,
+        plan_year_id=commitment.plan_year_id,
+        source_id=commitment.source_id,
+        date=date,
+        **deltas,
+    )
+
+
+def _figures_paid(
+    commitment: Commitment, project: ActionProject, *, paid_on: datetime.date, paid: Decimal, on: datetime.date
+) -> None:
     """A payment made or corrected: its plan's kept money (`_figures_add`), then what the plan paid that day
-    (figures.PlanPayments: the payments per quarter), in that order for every writer."""
+    (figures.PlanPayments: the payments per quarter, a correction on the day of its payment), then what the theme
+    was paid on day `on` (the payment's, or the correction's own: `_figures_day`), in that order for every writer."""
     _figures_add(commitment, project, paid=paid)
     figures.payments_add(plan_id=commitment.plan_year.plan_id, date=paid_on, paid=paid)
+    _figures_day(commitment, project, date=on, paid=paid)
 
 
 def _project_committed_add(project_pk: int, amount: Decimal) -> None:
@@ -131,6 +147,7 @@ def commitment_create(
     first = not Commitment.objects.filter(project=project, source__plan_id=source.plan_id).exists()
     commitment.save()
     _figures_add(commitment, project, committed=amount, commitments=1, projects=int(first))
+    _figures_day(commitment, project, date=commitment.decided_on, committed=amount)
     _project_committed_add(project.pk, amount)
     source.refresh_from_db(fields=["committed_total", "disbursed_total"])
     commitment_plans_written(commitment.pk, on=commitment.decided_on)
@@ -169,7 +186,7 @@ def disbursement_create(
     )
     disbursement.full_clean()
     disbursement.save()
-    _figures_paid(commitment, project, paid_on=disbursement.paid_on, paid=amount)
+    _figures_paid(commitment, project, paid_on=disbursement.paid_on, paid=amount, on=disbursement.paid_on)
     commitment.refresh_from_db(fields=["disbursed_total"])
     commitment_plans_written(commitment.pk, on=disbursement.paid_on)
     return disbursement
@@ -223,6 +240,8 @@ def commitment_reduce(
     reduction.full_clean()
     reduction.save()
     _figures_add(commitment, project, committed=-amount)
+    # the bilan counts a commitment as reduced on the day it was decided
+    _figures_day(commitment, project, date=commitment.decided_on, committed=-amount)
     _project_committed_add(project.pk, -amount)
     commitment.refresh_from_db(fields=["reduced_total"])
     commitment_plans_written(commitment.pk)
@@ -312,7 +331,7 @@ def disbursement_correct(
     )
     correction.full_clean()
     correction.save()
-    _figures_paid(commitment, project, paid_on=disbursement.paid_on, paid=delta)
+    _figures_paid(commitment, project, paid_on=disbursement.paid_on, paid=delta, on=correction.corrected_on)
     disbursement.refresh_from_db(fields=["correction_total"])
     commitment_plans_written(disbursement.commitment_id, on=correction.corrected_on)
     return correction

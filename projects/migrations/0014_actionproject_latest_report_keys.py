@@ -10,7 +10,9 @@ from django.db.models import OuterRef, Subquery
 def fill(apps, schema_editor):
     ActionProject = apps.get_model("projects", "ActionProject")
     ProgressReport = apps.get_model("projects", "ProgressReport")
-    report = ProgressReport.objects.filter(pk=OuterRef("latest_report_id"))
+    # order_by(): the report's default ordering (its project, then the project's title) would join the projects
+    # inside the subquery under the outer table's own name, and read another report's keys
+    report = ProgressReport.objects.filter(pk=OuterRef("latest_report_id")).order_by()
     ActionProject.objects.filter(latest_report__isnull=False).update(
         latest_period_end=Subquery(report.values("period_end")[:1]),
         latest_submitted_at=Subquery(report.values("submitted_at")[:1]),

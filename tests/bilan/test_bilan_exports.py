@@ -54,17 +54,10 @@ def db_disbursed(plan, start, end) -> Decimal:
 
 
 def correct(disbursement, delta: Decimal, on):
-    """A correction as the ledger records it (the running totals move with it)."""
-    from django.db.models import F
+    """A correction through the ledger (the running totals and the kept figures move with it)."""
+    from budget.services import ledger
 
-    DisbursementCorrection.objects.create(
-        disbursement=disbursement, delta=delta, corrected_on=on, reason="Erreur de saisie"
-    )
-    Disbursement.objects.filter(pk=disbursement.pk).update(correction_total=F("correction_total") + delta)
-    Commitment.objects.filter(pk=disbursement.commitment_id).update(disbursed_total=F("disbursed_total") + delta)
-    FundingSource.objects.filter(pk=disbursement.commitment.source_id).update(
-        disbursed_total=F("disbursed_total") + delta
-    )
+    ledger.disbursement_correct(disbursement=disbursement, delta=delta, corrected_on=on, reason="Erreur de saisie")
 
 
 def test_csv_tables_hold_the_database_totals_to_the_cent(demo_client):
