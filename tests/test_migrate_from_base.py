@@ -218,6 +218,10 @@ def test_a_database_made_by_the_base_migrates_forward_with_every_row(tmp_path, s
     assert changed == {}, f"row counts changed (before, after): {changed}"
 
     assert "Tous les soldes correspondent" in _manage(REPO, env, "check_budget")
+    # Every kept total and value the migrations filled from the rows (figures, the projects' latest report and its
+    # keys, the deadlines' flags …) is what check_figures recomputes from them: a fill that read the wrong rows
+    # fails here, with the demo's rows, where a fresh test database has none to fill.
+    assert "Tous les totaux tenus correspondent" in _manage(REPO, env, "check_figures")
 
     # Models that moved to another app kept their content type (same id, same model), so the permissions, the
     # groups' grants and the admin's log entries still point at them: the demo's Coordination and Personnel
