@@ -23,7 +23,7 @@ from budget.models import (
     Disbursement,
     DisbursementCorrection,
 )
-from projects.models import ActionProject, Indicator, IndicatorValue, ProgressReport, ProjectPartner, ProjectStatus
+from projects.models import ActionProject, Indicator, IndicatorValue, ProgressReport, ProjectPartner
 
 CHUNK = 500  # project lines read at a time for the exports: each chunk costs the same 3 queries, memory stays flat
 PARTNER, INDICATOR = 0, 1
@@ -175,7 +175,7 @@ def chunk_lines(projects: list[ActionProject], *, start: datetime.date, end: dat
                 lead=p.lead.name,
                 partners=tuple(partners[p.pk]),
                 status=p.status,
-                status_label=str(ProjectStatus(p.status).label),  # not get_status_display(): it hashes every lazy label
+                status_label=p.get_status_display(),
                 theme=p.theme.name,
                 space=p.space.name if p.space else "",
                 percent_done=report.percent_done if report else None,
