@@ -244,10 +244,11 @@ def _highlights(scope: _Scope) -> dict:
     return {"highlights": tuple(highlights), "highlight_count": highlight_count}
 
 
-def _every_project(scope: _Scope) -> bool:
-    """The bilan counts every project of its plan: who reads the figures, no filter."""
+def _every_project(scope: _Scope, *, of_theme: bool = False) -> bool:
+    """The bilan counts every project of its plan (`of_theme`: or of the one theme chosen): who reads the figures,
+    no other filter."""
     return (
-        scope.theme is None
+        (of_theme or scope.theme is None)
         and scope.space is None
         and scope.organisation is None
         and not scope.status
@@ -261,8 +262,7 @@ def _money_rows(scope: _Scope):
     one of its themes (who reads the figures, no other filter): summed from the kept days (figures.ThemeMoney, as
     the writes of money keep them), a few rows per day and theme. Otherwise (a space, an organisation, a status, a
     partner's own projects): from the commitments and payments of those projects (`money_rows_of`)."""
-    whole = scope.space is None and scope.organisation is None and not scope.status
-    if not (whole and scope.user.is_authenticated and scope.user.reads_figures):
+    if not _every_project(scope, of_theme=True):
         # (a commitment decided, a payment made or corrected in the period makes its project active in
         # it: the filtered projects are enough, without `_active_in`, and cheaper to read)
         yield from money_rows_of(scope.named.values("pk"), start=scope.start, end=scope.end)
