@@ -8,8 +8,7 @@ the matrix fails tests/test_authorization_matrix.py, so the page lists derived f
 
 from dataclasses import dataclass
 
-from django.core.management import call_command
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -18,6 +17,7 @@ from alliances.models import Alliance
 from chantiers.models import FollowUp, Meeting, Space
 from organisations.models import Citizen, MembershipRequest, Organisation, User
 from projects.models import ActionProject, ProgressReport, ReportAttachment, ReviewCriterion
+from tests.demo_snapshot import load_asis_and_demo
 
 ROLES = ("anonymous", "partenaire", "partenaire2", "personnel", "coordination")
 LOGIN = "login"  # a redirect to the login page
@@ -272,9 +272,7 @@ def url_names():
 
 
 def actual_matrix():
-    call_command("load_asis")
-    with override_settings(DEBUG=True):
-        call_command("load_demo")
+    load_asis_and_demo()
     clients = {"anonymous": Client()}
     for username in ROLES[1:]:
         clients[username] = Client()

@@ -2,12 +2,11 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 
 from organisations.models import User
 from projects.models import Indicator, IndicatorValue, ProgressReport, ProjectStatus
 from tests import factories as f
+from tests.demo_snapshot import load_asis_and_demo
 
 D = datetime.date
 
@@ -15,9 +14,7 @@ D = datetime.date
 @pytest.fixture
 def demo(db):
     """The ASIS reference data and the demo (four logins), as `make run` loads them."""
-    call_command("load_asis")
-    with override_settings(DEBUG=True):
-        call_command("load_demo")
+    load_asis_and_demo()
 
 
 @pytest.fixture

@@ -11,10 +11,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 
 from tests.browser.guide import GUIDE, Camera
+from tests.demo_snapshot import load_asis_and_demo
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -185,9 +184,7 @@ def money(text: str) -> Decimal:
 @pytest.fixture
 def demo(db):
     """The ASIS reference data and the demo (with its four logins), as `make run` loads them."""
-    call_command("load_asis")
-    with override_settings(DEBUG=True):
-        call_command("load_demo")
+    load_asis_and_demo()
 
 
 def log_in(page, base_url, username, password="demo-asis-2013"):

@@ -1,0 +1,49 @@
+"""The demo copied back for a test (tests/demo_snapshot.py) is the demo its commands load: every row of every table,
+its files and its e-mails; and a database that held other rows before gets a load of its own."""
+
+from django.core import mail
+from django.db import connection, transaction
+
+from organisations.models import Organisation
+from projects.models import ActionProject
+from tests import demo_snapshot
+from tests.demo_snapshot import _files, _rows, load_asis_and_demo
+
+
+def _tables():
+    return [
+        t for t in connection.introspection.table_names() if t != "django_migrations" and not t.startswith("sqlite_")
+    ]
+
+
+def test_the_copied_demo_is_the_loaded_demo_row_for_row(db, monkeypatch):
+    monkeypatch.setattr(demo_snapshot, "_snapshots", {})
+    with transaction.atomic():
+        load_asis_and_demo()  # loaded by its commands, and kept
+        loaded, files, emails = _rows(_tables()), _files(), len(mail.outbox)
+        transaction.set_rollback(True)
+    assert loaded[ActionProject._meta.db_table] and files  # the demo has projects and a report's file
+    for path in files:  # the files go with the rolled-back rows' test: remove them, the copy brings them back
+        (demo_snapshot.Path(demo_snapshot.settings.MEDIA_ROOT) / path).unlink()
+    mail.outbox.clear()
+
+    load_asis_and_demo()  # copied back
+
+    assert len(demo_snapshot._snapshots) == 1
+    assert _rows(_tables()) == loaded
+    assert _files() == files
+    assert len(mail.outbox) == emails
+
+
+def test_a_database_with_rows_of_its_own_gets_its_own_load(db, monkeypatch):
+    monkeypatch.setattr(demo_snapshot, "_snapshots", {})
+    with transaction.atomic():
+        load_asis_and_demo()
+        transaction.set_rollback(True)
+    Organisation.objects.create(name="Organisme d’avant la démo")
+
+    load_asis_and_demo()
+
+    assert len(demo_snapshot._snapshots) == 2
+    assert Organisation.objects.filter(name="Organisme d’avant la démo").exists()
+    assert Organisation.objects.count() > 1
