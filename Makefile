@@ -50,11 +50,11 @@ serve: install
 
 ## test: install what the tests need and run the whole suite (unit, views, browser); lint is separate (make lint)
 test: install-dev
-	$(PY) -m pytest -n $(TEST_WORKERS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 ## test-quick: the suite without the whole-demo guards (marked `guard` in pytest.ini); CI runs them all
 test-quick: install-dev
-	$(PY) -m pytest -n $(TEST_WORKERS) -m "not guard"
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal -m "not guard"
 
 ## lint: ruff (lint and format) and the import contracts (both configured in pyproject.toml); CI runs it before the tests
 lint: $(VENV)/.dev

@@ -18,6 +18,12 @@ from plans.models import Plan
 from tests import factories as f
 
 
+def pytest_collection_modifyitems(items):
+    """The whole-demo guards, the longest tests, run first: with `--dist worksteal` (make test) the other worker takes
+    the short tests meanwhile, and no worker is left at the end with a long one while the other waits."""
+    items.sort(key=lambda item: item.get_closest_marker("guard") is None)
+
+
 @pytest.fixture
 def plan(request, db):
     """The cast's test plan: a plan of an alliance of its own; with the ASIS reference data loaded too (`asis`), a

@@ -8,8 +8,10 @@ SQLite and on PostgreSQL within its time.
 The copy is exact or it is not used. It is kept under what the load depended on: the database's rows before it (a test
 that made rows of its own first, or a PostgreSQL flush that numbered the content types anew, gets a load of its own),
 today's date (the demo dates itself from today: a test that travelled in time gets its own), the language and the
-tables. A load that changed or removed a row that was there before is never copied (inserting rows could not replay
-it). What the load leaves outside the database is replayed too: its files under MEDIA_ROOT and the e-mails it sent.
+tables. A database flushed by a transactional test (a browser test's) holds only what Django's post_migrate makes
+(content types, permissions, the role groups), numbered anew at each flush: it is compared by what those rows are
+(names, not numbers) and given back the numbers the copied rows point at. A load that changed or removed a row that
+was there before is never copied (inserting rows could not replay it). What the load leaves outside the database is replayed too: its files under MEDIA_ROOT and the e-mails it sent.
 The cache is not: each test starts with an empty one (tests/conftest.py), as a server does after a restart.
 """
 
@@ -19,6 +21,8 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.management import call_command
 from django.core.management.color import no_style
@@ -29,6 +33,8 @@ from django.utils import timezone, translation
 _snapshots: dict = {}
 _NOT_COPIED = None  # a load that cannot be replayed by inserting rows
 _IGNORED = {"django_migrations"}
+# What Django's post_migrate makes after a flush (deleted first to last, inserted last to first)
+_RENUMBERED = ("auth_group_permissions", "auth_group", "auth_permission", "django_content_type")
 
 
 def load_asis_and_demo() -> None:
@@ -39,12 +45,14 @@ def load_asis_and_demo() -> None:
         if table not in _IGNORED and not table.startswith("sqlite_")
     ]
     before = _rows(tables)
+    renumbered = set(before) <= set(_RENUMBERED)  # nothing but what post_migrate makes: compared by names
     key = (
         connection.vendor,
         str(timezone.localdate()),
         translation.get_language(),
         tuple(tables),
-        _fingerprint(before),
+        renumbered,
+        _fingerprint(_named(before) if renumbered else before),
     )
     snapshot = _snapshots.get(key, "missing")
     if snapshot == "missing":
@@ -52,7 +60,7 @@ def load_asis_and_demo() -> None:
     elif snapshot is _NOT_COPIED:
         _load()
     else:
-        _restore(snapshot)
+        _restore(snapshot, before)
 
 
 def _load() -> None:
@@ -76,22 +84,26 @@ def _load_and_take(tables, before):
     files = {path: content for path, content in _files().items() if files_before.get(path) != content}
     if any(path in files_before for path in files):
         return _NOT_COPIED
-    return {"rows": added, "files": files, "emails": list(getattr(mail, "outbox", []))[sent:]}
+    return {
+        "before": before,
+        "rows": added,
+        "files": files,
+        "emails": list(getattr(mail, "outbox", []))[sent:],
+    }
 
 
-def _restore(snapshot) -> None:
+def _restore(snapshot, before) -> None:
+    tables = set(snapshot["rows"])
     with transaction.atomic(), connection.cursor() as cursor:  # foreign keys are checked at the end (deferred)
+        if before != snapshot["before"]:  # the same content types, permissions and groups, numbered otherwise
+            for table in _RENUMBERED:
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
+            for table in reversed(_RENUMBERED):
+                _insert(cursor, table, snapshot["before"].get(table))
+            tables.update(_RENUMBERED)
         for table, rows in snapshot["rows"].items():
-            if connection.vendor == "postgresql":
-                cursor.copy_expert(f"COPY {connection.ops.quote_name(table)} FROM STDIN", io.StringIO("".join(rows)))
-            else:
-                rows = list(rows)
-                marks = ", ".join(["?"] * len(rows[0]))
-                connection.connection.executemany(
-                    f"INSERT INTO {connection.ops.quote_name(table)} VALUES ({marks})", rows
-                )
+            _insert(cursor, table, rows)
         if connection.vendor == "postgresql":  # the next row of each table takes the number after the copied ones
-            tables = set(snapshot["rows"])
             models = [model for model in apps.get_models(include_auto_created=True) if model._meta.db_table in tables]
             for sql in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(sql)
@@ -101,6 +113,31 @@ def _restore(snapshot) -> None:
         (root / path).write_bytes(content)
     if hasattr(mail, "outbox"):
         mail.outbox.extend(snapshot["emails"])
+    ContentType.objects.clear_cache()  # it maps numbers to models
+
+
+def _insert(cursor, table, rows) -> None:
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        cursor.copy_expert(f"COPY {connection.ops.quote_name(table)} FROM STDIN", io.StringIO("".join(rows)))
+    else:
+        rows = list(rows)
+        marks = ", ".join(["?"] * len(rows[0]))
+        connection.connection.executemany(f"INSERT INTO {connection.ops.quote_name(table)} VALUES ({marks})", rows)
+
+
+def _named(rows: dict) -> dict:
+    """What post_migrate made, by names instead of numbers (their numbers change at each flush)."""
+    if not rows:
+        return {}
+    return {
+        "content types": set(ContentType.objects.values_list("app_label", "model")),
+        "permissions": set(Permission.objects.values_list("content_type__app_label", "codename", "name")),
+        "groups": set(
+            Group.objects.values_list("name", "permissions__content_type__app_label", "permissions__codename")
+        ),
+    }
 
 
 def _rows(tables) -> dict:

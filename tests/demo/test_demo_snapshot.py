@@ -1,10 +1,12 @@
 """The demo copied back for a test (tests/demo_snapshot.py) is the demo its commands load: every row of every table,
 its files and its e-mails; and a database that held other rows before gets a load of its own."""
 
+import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.db import connection, transaction
 
-from organisations.models import Organisation
+from organisations.models import Organisation, User
 from projects.models import ActionProject
 from tests import demo_snapshot
 from tests.demo_snapshot import _files, _rows, load_asis_and_demo
@@ -47,3 +49,19 @@ def test_a_database_with_rows_of_its_own_gets_its_own_load(db, monkeypatch):
     assert len(demo_snapshot._snapshots) == 2
     assert Organisation.objects.filter(name="Organisme d’avant la démo").exists()
     assert Organisation.objects.count() > 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_flush_the_copy_gets_back_the_numbers_its_rows_point_at(monkeypatch, client):
+    monkeypatch.setattr(demo_snapshot, "_snapshots", {})
+    load_asis_and_demo()
+    loaded = _rows(_tables())
+    call_command("flush", interactive=False, verbosity=0)  # as between two browser tests
+    assert _rows(_tables())["django_content_type"] != loaded["django_content_type"]  # numbered anew
+
+    load_asis_and_demo()
+
+    assert len(demo_snapshot._snapshots) == 1
+    assert _rows(_tables()) == loaded
+    client.force_login(User.objects.get(username="coordination"))
+    assert client.get("/plan/", follow=True).status_code == 200
