@@ -1,6 +1,7 @@
 """Every page type, for every role, passes axe-core in Chromium with no violation of any impact
 (WCAG 2.1 A and AA rules and axe's best practices), and so do the main forms with their errors shown;
-there, every field marked invalid has aria-invalid and an aria-describedby pointing at its error.
+there, every field marked invalid has aria-invalid and an aria-describedby pointing at its error. The same walk
+measures the tallest working page of each role at 1280 px (tests/browser/heights.py).
 
 The pages come from the authorization matrix (tests/page_matrix.py): every HTML page a role opens with a 200
 on the demo data. One browser, one context per role, logged in once.
@@ -8,6 +9,7 @@ on the demo data. One browser, one context per role, logged in once.
 
 import pytest
 
+from tests.browser import heights
 from tests.browser.conftest import AXE, describe, log_in
 from tests.page_matrix import ROLES, forms_with_errors, html_pages
 
@@ -67,7 +69,7 @@ def send_the_main_form_empty(page):
 
 @pytest.mark.guard
 def test_every_page_for_every_role_passes_axe(live_server, browser, axe_source, demo):
-    failures, checked = [], 0
+    failures, checked, tall = [], 0, {}
     for role in ROLES:
         context, page = open_as(browser, live_server.url, role, viewport={"width": 1280, "height": 900})
         for target in html_pages(role):
@@ -75,6 +77,8 @@ def test_every_page_for_every_role_passes_axe(live_server, browser, axe_source, 
             if response.status != 200:
                 failures.append(f"{target}: answered {response.status}")
                 continue
+            if heights.measured(target):
+                tall.setdefault(role, []).append((heights.height(page), target.url))
             violations = axe(page)
             checked += 1
             if violations:
@@ -95,3 +99,5 @@ def test_every_page_for_every_role_passes_axe(live_server, browser, axe_source, 
         context.close()
     assert checked > 100, "the page lists came out nearly empty"
     assert not failures, f"{len(failures)} pages fail axe:\n" + "\n".join(failures)
+    too_tall = heights.too_tall(tall, 1280)
+    assert not too_tall, "\n".join(too_tall)

@@ -1,14 +1,14 @@
 """Every page, for every role, is usable on a 375 px wide phone (issue 9): the page never scrolls
 sideways (a wide table scrolls inside its own box) and the navigation opens from its toggler.
 
-The pages come from the authorization matrix (tests/page_matrix.py), as for the axe test.
+The pages come from the authorization matrix (tests/page_matrix.py), as for the axe test; the walk over them is
+tests/browser/test_every_page_on_a_phone.py (one walk for this, the tables and the heights), with `overflow` from here.
 """
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_every_page_axe import ERRORS, open_as, send_the_main_form_empty
-from tests.page_matrix import ROLES, forms_with_errors, html_pages
+from tests.browser.test_every_page_axe import open_as
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,39 +36,6 @@ def overflow(page, target, what=""):
     if result["scrollWidth"] > PHONE["width"]:
         return [f"{target}{what}: {result['scrollWidth']} px wide\n    " + "\n    ".join(result["culprits"])]
     return []
-
-
-@pytest.mark.guard
-def test_every_page_fits_a_375_px_phone_for_every_role(live_server, browser, demo):
-    failures, checked = [], 0
-    for role in ROLES:
-        context, page = open_as(browser, live_server.url, role, viewport=PHONE, is_mobile=True, has_touch=True)
-        for number, target in enumerate(html_pages(role)):
-            response = page.goto(live_server.url + target.url)
-            if response.status != 200:
-                failures.append(f"{target}: answered {response.status}")
-                continue
-            checked += 1
-            toggler = page.locator(".navbar-toggler")
-            if not toggler.is_visible():
-                failures.append(f"{target}: the navigation toggler is not visible")
-            elif number == 0:  # the menu opens, and the page still fits with it open
-                toggler.click()
-                menu = page.locator("#nav-principale")
-                menu.locator(".nav-link").first.wait_for(state="visible")
-                failures += overflow(page, target, " with the menu open")
-            failures += overflow(page, target)
-        for target in forms_with_errors(role):
-            page.goto(live_server.url + target.url)
-            send_the_main_form_empty(page)
-            if page.locator(ERRORS).count() == 0:
-                failures.append(f"{target}: the form sent empty shows no error")
-                continue
-            checked += 1
-            failures += overflow(page, target, ", form sent empty")
-        context.close()
-    assert checked > 100, "the page lists came out nearly empty"
-    assert not failures, f"{len(failures)} pages scroll sideways at 375 px:\n" + "\n".join(failures)
 
 
 def test_the_menu_is_reachable_by_keyboard_on_a_phone(live_server, browser, demo):

@@ -10,20 +10,17 @@ Phones get stacked cards (static/js/tables.js and the `.table-stack` rules of st
 each cell a line labelled with its column's header. A table the script leaves as it is carries `.table-keep`; it may
 scroll, but never over a key cell.
 
-Set PHONE_TABLES_REPORT to a file name to have the measure of every table that hides part of its width written there.
+The walk over every page is tests/browser/test_every_page_on_a_phone.py (one walk for this, issue 9's fit and the
+heights), with `pages_of`, `measure` and `describe` from here. Set PHONE_TABLES_REPORT to a file name to have the measure of every table that hides part of its width written there.
 """
-
-import os
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from tests.browser.conftest import describe as describe_violations
-from tests.browser.test_every_page_axe import axe, open_as
+from tests.browser.test_every_page_axe import axe
 from tests.browser.test_mobile import PHONE
-from tests.page_matrix import MATRIX, NOT_HTML, ROLES, Page, html_pages, page_url
+from tests.page_matrix import MATRIX, NOT_HTML, Page, html_pages, page_url
 from tests.page_matrix_alliances import ALL_ROLES, ON_ASIS, ON_SECOND, OTHER_ROLES, second_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -127,43 +124,6 @@ def describe(target, table) -> str:
     if table["hiddenKeys"]:
         line += f", key columns out of sight: {', '.join(table['hiddenKeys'])}"
     return line
-
-
-@pytest.mark.guard
-def test_no_table_hides_its_key_columns_on_a_375_px_phone_for_any_role(live_server, browser, demo):
-    """Every table of every page, for every role of both alliances; and axe, at 375 px, on the first page of each
-    kind that shows stacked tables (their rows and cells keep the roles that tie each cell to its header)."""
-    failures, hiding, measured, checked, axed = [], [], 0, 0, set()
-    for role in (*ROLES, *OTHER_ROLES):
-        context, page = open_as(browser, live_server.url, role, viewport=PHONE, is_mobile=True, has_touch=True)
-        for target in pages_of(role):
-            response = page.goto(live_server.url + target.url)
-            if response.status != 200:
-                failures.append(f"{target}: answered {response.status}")
-                continue
-            checked += 1
-            tables = measure(page)
-            for table in tables:
-                measured += 1
-                if table["hidden"] > 0:
-                    hiding.append(describe(target, table))
-                # a stacked table hides nothing; a table kept as it is may scroll, never over a key cell
-                if table["hiddenKeys"] or (table["stacked"] and table["hidden"] > 0):
-                    failures.append(describe(target, table))
-                if table["moneyAligned"] < table["moneyCells"]:
-                    failures.append(f"{target}: « {table['name']} » shows amounts not aligned to the right")
-            if target.name not in axed and any(table["stacked"] for table in tables):
-                axed.add(target.name)
-                if violations := axe(page):
-                    failures.append(f"{target}, its tables stacked at 375 px:\n{describe_violations(violations)}")
-        context.close()
-    if report := os.environ.get("PHONE_TABLES_REPORT"):  # the measure itself, for a before/after note
-        summary = f"{checked} pages, {measured} tables measured, {len(hiding)} hide part of their width:\n"
-        Path(report).write_text(summary + "\n".join(hiding) + "\n", encoding="utf-8")
-    assert checked > 150, "the page lists came out nearly empty"
-    assert measured > 100, "hardly any table was measured"
-    assert len(axed) > 30, "hardly any page with stacked tables went through axe"
-    assert not failures, f"{len(failures)} tables hide their key columns at 375 px:\n" + "\n".join(failures)
 
 
 # A wide table with money and an action in its last columns, as the pages wrote them before issue 23.

@@ -1,32 +1,23 @@
 """How far each person walks to get their job done (issue 23): for each of the four tasks the issue walked, the
-clicks and the pixels scrolled from the home page to done, and the tallest page each role opens.
+clicks and the pixels scrolled from the home page to done.
 
 The walks use the pages as a person would: a click is a click on a link or a button, the pixels scrolled are what the
 window had to scroll to bring into view what the person reads or clicks next (Playwright scrolls an element into view
 before clicking it; `Walk` measures that scroll, it does not avoid it). Each task has a budget: a change that makes a
-job longer fails here, and so does a page grown taller than its bound (the tallest page of each role at 1280 and
-375 px, and the pages whose tables stack as cards on a phone). `MEASURES=1` prints the figures (the note on issue 23
-quotes them)."""
-
-import os
+job longer fails here, and so does a page grown taller than its bound (here the pages whose tables stack as cards on
+a phone; the tallest page of each role, at 1280 and 375 px, in the walks over every page: tests/browser/heights.py).
+`MEASURES=1` prints the figures (the note on issue 23 quotes them)."""
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.heights import report
 from tests.browser.test_every_page_axe import open_as
-from tests.page_matrix import ROLES, html_pages
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 667}
-# The tallest working page of each role, at most (px), as measured with MEASURES=1 plus a small margin; the bilan is
-# the tallest of every role that reads it. At 375 px it was 20 581 px for Coordination before the phone cards were
-# made compact (secondary columns folded into « Détails », short lines paired).
-TALLEST = {
-    1280: {"anonymous": 2300, "partenaire": 4500, "partenaire2": 4000, "personnel": 7200, "coordination": 7300},
-    375: {"anonymous": 4700, "partenaire": 9400, "partenaire2": 7500, "personnel": 17000, "coordination": 17200},
-}
 
 
 class Walk:
@@ -55,35 +46,6 @@ class Walk:
 
     def figures(self):
         return {"clicks": self.clicks, "scrolled": round(self.scrolled)}
-
-
-def report(name, figures):
-    if os.environ.get("MEASURES") == "1":
-        print(f"\nMEASURE {name}: {figures}")  # noqa: T201 (the figures the issue note quotes, asked for by MEASURES=1)
-
-
-@pytest.mark.guard
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "375"])
-def test_the_tallest_page_of_each_role(live_server, browser, demo, viewport):
-    """The user guide (/aide/) is a document read end to end, long by nature: the working pages are measured."""
-    heights = {}
-    for role in ROLES:
-        context, page = open_as(browser, live_server.url, role, viewport=viewport, is_mobile=viewport is PHONE)
-        for target in html_pages(role):
-            if target.url.startswith("/aide/"):
-                continue
-            response = page.goto(live_server.url + target.url)
-            if response.status == 200:
-                heights.setdefault(role, []).append(
-                    (page.evaluate("document.documentElement.scrollHeight"), target.url)
-                )
-        context.close()
-    tallest = {role: sorted(pages, reverse=True)[:3] for role, pages in heights.items()}
-    report(f"tallest pages per role at {viewport['width']} px", tallest)
-    assert set(tallest) == set(ROLES)
-    for role, ((height, url), *_others) in tallest.items():
-        bound = TALLEST[viewport["width"]][role]
-        assert height <= bound, f"{role}: {url} is {height} px tall at {viewport['width']} px, bound {bound} px"
 
 
 ASIS = "/rouyn-noranda/"
