@@ -10,6 +10,7 @@ from asis.admin import (
     ReadOnlyAdmin,
     TabularInline,
 )
+from asis.signals import organisation_renamed
 from organisations.models import (
     Citizen,
     Membership,
@@ -18,6 +19,7 @@ from organisations.models import (
     Organisation,
     User,
 )
+from organisations.services import NAMING_FIELDS
 
 
 class ContactDetailsForCoordinationMixin:
@@ -76,6 +78,11 @@ class OrganisationAdmin(SimpleHistoryAdmin, NoDeleteAdmin):
     list_filter = ["status", "kind", "is_demo"]
     search_fields = ["name", "acronym", "sector"]
     inlines = [MembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and set(NAMING_FIELDS) & set(form.changed_data):  # as organisation_update does
+            organisation_renamed.send(sender=Organisation, organisation_id=obj.pk)
 
 
 @admin.register(Membership)

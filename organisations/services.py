@@ -20,6 +20,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from asis.mail import send_after_commit
+from asis.signals import organisation_renamed
 from asis.templatetags.asis_format import day_date
 from organisations.models import (
     Membership,
@@ -30,6 +31,7 @@ from organisations.models import (
 )
 from organisations.roles import PARTENAIRE
 
+NAMING_FIELDS = ("name", "acronym")  # what the pages name it by (Organisation.short_name): cached figures show them
 ORGANISATION_FIELDS = (
     "name",
     "acronym",
@@ -120,6 +122,8 @@ def organisation_update(*, organisation: Organisation, by: User, **fields) -> Or
         setattr(organisation, key, value)
     organisation.full_clean()
     organisation.save()
+    if any(getattr(organisation, field) != getattr(current, field) for field in NAMING_FIELDS):
+        organisation_renamed.send(sender=Organisation, organisation_id=organisation.pk)
     return organisation
 
 

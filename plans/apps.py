@@ -7,7 +7,8 @@ class PlansConfig(AppConfig):
     verbose_name = _("Le plan")
 
     def ready(self):
-        from asis.signals import database_restored
+        from asis.signals import database_restored, organisation_renamed
         from plans import versions
 
         database_restored.connect(versions.database_restored, dispatch_uid="plans.versions.database_restored")
+        organisation_renamed.connect(versions.organisation_renamed, dispatch_uid="plans.versions.organisation_renamed")

@@ -169,6 +169,14 @@ def database_restored(sender, *, using: str = "default", **kwargs) -> None:
     move_all(using=using)
 
 
+def organisation_renamed(sender, *, using: str = "default", **kwargs) -> None:
+    """Receiver of asis.signals.organisation_renamed (organisations cannot name the plans): every plan's figures move
+    once the rename commits, every part (a name shows in each: leads and partners, seats, commitments). A rename is
+    rare; looking for the plans the organisation shows in would cost more than building their figures again."""
+    for plan_id in Plan.objects.using(using).values_list("pk", flat=True):
+        plan_written(plan_id, using=using)
+
+
 def _pending(plan_id: int, using: str = "default") -> bool:
     """Whether the open transaction wrote this plan's figures (not committed yet)."""
     hook = _open_writes(using)
