@@ -21,6 +21,7 @@ from organisations.models import Membership, User
 from organisations.roles import COORDINATION, PERSONNEL
 from plans.models import Plan
 from projects.models import ActionProject, ProgressReport, ProjectPartner, ProjectStatus
+from tests.demo_snapshot import load_asis_and_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def load_demo() -> str:
 
 @pytest.fixture
 def demo():
-    load_demo()
+    load_asis_and_demo()  # as `make run` loads it (copied back after the first load: tests/demo_snapshot.py)
     return {
         "asis": Alliance.objects.get(slug="rouyn-noranda"),
         "second": Alliance.objects.get(slug="temiscamingue"),

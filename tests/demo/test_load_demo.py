@@ -19,6 +19,7 @@ from organisations.models import Membership, Organisation, User
 from organisations.roles import COORDINATION, PARTENAIRE
 from plans.models import Theme
 from projects.models import TRANSITIONS, ActionProject, ProgressReport, ProjectStatus
+from tests.demo_snapshot import load_asis_and_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,9 @@ def load_demo():
 
 @pytest.fixture
 def demo():
-    load_demo()
+    """The demo as `make run` loads it (its rows copied back after the first load: tests/demo_snapshot.py); the tests
+    of the command itself (its output, a second run) call it."""
+    load_asis_and_demo()
 
 
 def row_counts() -> dict[str, int]:
