@@ -7,7 +7,7 @@ from django.dispatch import Signal
 database_restored = Signal()
 
 # Sent inside the transaction that changed what names an organisation (its name or its acronym), with
-# `organisation_id` and `using`: the figures cached with its name (a theme's seats and projects, the bilan's lines,
+# `organisation_id`: the figures cached with its name (a theme's seats and projects, the bilan's lines,
 # the envelope's commitments) must not be found again once it commits (plans.versions moves every plan's version: a
 # name shows in the pages of any alliance it works in).
 organisation_renamed = Signal()
