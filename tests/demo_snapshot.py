@@ -6,12 +6,12 @@ the whole-demo guards, the bilan's); copying their rows back takes a fraction of
 SQLite and on PostgreSQL within its time.
 
 The copy is exact or it is not used. It is kept under what the load depended on: the database's rows before it (a test
-that made rows of its own first, or a PostgreSQL flush that numbered the content types anew, gets a load of its own),
-today's date (the demo dates itself from today: a test that travelled in time gets its own), the language and the
-tables. A database flushed by a transactional test (a browser test's) holds only what Django's post_migrate makes
-(content types, permissions, the role groups), numbered anew at each flush: it is compared by what those rows are
-(names, not numbers) and given back the numbers the copied rows point at. A load that changed or removed a row that
-was there before is never copied (inserting rows could not replay it). What the load leaves outside the database is replayed too: its files under MEDIA_ROOT and the e-mails it sent.
+that made rows of its own first gets a load of its own), today's date (the demo dates itself from today: a test that
+travelled in time gets its own), the language and the tables. A database flushed by a transactional test (a browser
+test's) holds only what Django's post_migrate makes (content types, permissions, the role groups), numbered anew at
+each flush: it is compared by what those rows are (names, not numbers) and given back the numbers the copied rows
+point at. A load that changed or removed a row that was there before is never copied (inserting rows could not replay
+it). What the load leaves outside the database is replayed too: its files under MEDIA_ROOT and the e-mails it sent.
 The cache is not: each test starts with an empty one (tests/conftest.py), as a server does after a restart.
 """
 
@@ -39,11 +39,7 @@ _RENUMBERED = ("auth_group_permissions", "auth_group", "auth_permission", "djang
 
 def load_asis_and_demo() -> None:
     """`load_asis` then `load_demo` on the test database, or the rows they made copied back."""
-    tables = [
-        table
-        for table in connection.introspection.table_names(include_views=False)
-        if table not in _IGNORED and not table.startswith("sqlite_")
-    ]
+    tables = _tables()
     before = _rows(tables)
     renumbered = set(before) <= set(_RENUMBERED)  # nothing but what post_migrate makes: compared by names
     key = (
@@ -61,6 +57,15 @@ def load_asis_and_demo() -> None:
         _load()
     else:
         _restore(snapshot, before)
+
+
+def _tables() -> list[str]:
+    """The database's tables, but the migrations' record and SQLite's own."""
+    return [
+        table
+        for table in connection.introspection.table_names(include_views=False)
+        if table not in _IGNORED and not table.startswith("sqlite_")
+    ]
 
 
 def _load() -> None:

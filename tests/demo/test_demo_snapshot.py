@@ -4,18 +4,12 @@ its files and its e-mails; and a database that held other rows before gets a loa
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import transaction
 
 from organisations.models import Organisation, User
 from projects.models import ActionProject
 from tests import demo_snapshot
-from tests.demo_snapshot import _files, _rows, load_asis_and_demo
-
-
-def _tables():
-    return [
-        t for t in connection.introspection.table_names() if t != "django_migrations" and not t.startswith("sqlite_")
-    ]
+from tests.demo_snapshot import _files, _rows, _tables, load_asis_and_demo
 
 
 def test_the_copied_demo_is_the_loaded_demo_row_for_row(db, monkeypatch):

@@ -35,7 +35,7 @@ def shown(client) -> str:
 
 def test_a_rename_through_the_profile_shows_on_the_theme_page_at_once(client, seated, cast):
     assert shown(client).count("Organisme A") >= 2  # seated, and the lead of a project: now cached
-    assert "Organisme A" in shown(client)  # served from the cache
+    assert "Organisme A" in shown(client)  # the second request: from the cache
 
     organisation_update(organisation=cast.org_a, by=cast.coordinator, name="Maison Arc-en-ciel")
 
