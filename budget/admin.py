@@ -102,12 +102,12 @@ class LedgerEntryAdmin(ModelAdmin):
 
 @admin.register(Commitment)
 class CommitmentAdmin(SimpleHistoryAdmin, LedgerEntryAdmin):
-    fields = ["source", "project", "plan_year", "amount", "decided_on", "reference", "note"]
-    list_display = ["project", "source", "plan_year", "amount", "disbursed_total", "decided_on", "reference"]
-    list_select_related = ["project", "source", "plan_year"]
+    fields = ["source", "project", "plan_year", "amount", "decided_on", "resolution", "note"]
+    list_display = ["project", "source", "plan_year", "amount", "disbursed_total", "decided_on", "resolution"]
+    list_select_related = ["project", "source", "plan_year", "resolution"]
     list_filter = ["source", "plan_year"]
-    search_fields = ["project__title", "reference"]
-    autocomplete_fields = ["project"]
+    search_fields = ["project__title", "reference", "resolution__number"]
+    autocomplete_fields = ["project", "resolution"]
     date_hierarchy = "decided_on"
 
     def create(self, request, data):
@@ -117,7 +117,7 @@ class CommitmentAdmin(SimpleHistoryAdmin, LedgerEntryAdmin):
             plan_year=data["plan_year"],
             amount=data["amount"],
             decided_on=data["decided_on"],
-            reference=data.get("reference", ""),
+            resolution=data["resolution"],
             note=data.get("note", ""),
             by=request.user,
         )
@@ -144,12 +144,18 @@ class DisbursementAdmin(SimpleHistoryAdmin, LedgerEntryAdmin):
 
 @admin.register(CommitmentReduction)
 class CommitmentReductionAdmin(SimpleHistoryAdmin, LedgerEntryAdmin):
-    fields = ["commitment", "amount", "reduced_on", "reason", "is_cancellation"]
-    list_display = ["commitment", "amount", "reduced_on", "is_cancellation", "created_by"]
-    list_select_related = ["commitment__project", "commitment__source", "commitment__plan_year", "created_by"]
+    fields = ["commitment", "amount", "reduced_on", "reason", "is_cancellation", "resolution"]
+    list_display = ["commitment", "amount", "reduced_on", "is_cancellation", "resolution", "created_by"]
+    list_select_related = [
+        "commitment__project",
+        "commitment__source",
+        "commitment__plan_year",
+        "resolution",
+        "created_by",
+    ]
     list_filter = ["is_cancellation"]
-    search_fields = ["commitment__project__title", "reason"]
-    autocomplete_fields = ["commitment"]
+    search_fields = ["commitment__project__title", "reason", "resolution__number"]
+    autocomplete_fields = ["commitment", "resolution"]
     date_hierarchy = "reduced_on"
 
     def create(self, request, data):
@@ -159,6 +165,7 @@ class CommitmentReductionAdmin(SimpleHistoryAdmin, LedgerEntryAdmin):
             reduced_on=data["reduced_on"],
             reason=data.get("reason", ""),
             cancel=data.get("is_cancellation", False),
+            resolution=data["resolution"],
             by=request.user,
         )
 

@@ -6,11 +6,32 @@ from asis.forms import DateField, FreeTextField, MoneyField
 from asis.templatetags.asis_format import format_money, long_date
 from budget.models import BudgetTarget, Commitment, FundingSource, TargetMove
 from plans.models import PlanYear, plan_date_bounds
-from projects.models import ActionProject, ProjectStatus, ReportDeadline
+from projects.models import ActionProject, ProjectStatus, ReportDeadline, Resolution
 
 DATE_INPUT = {"type": "date"}
 # Dates of decisions, payments, agreements and schedules fall within the plan's years, give or take a year
 # (plans.models.plan_date_bounds); the history's « as at » filter takes any date of asis.forms' range.
+
+
+def resolution_field() -> forms.ModelChoiceField:
+    """The board's resolution an amount comes from: one of the alliance's (`with_resolutions` sets the choices);
+    another alliance's answers the « not one of yours » error, as an unknown one."""
+    return forms.ModelChoiceField(
+        label=_("Résolution du conseil d'administration"),
+        queryset=Resolution.objects.none(),
+        help_text=_("La résolution qui décide ce montant. Absente de la liste ? Enregistrez-la d'abord."),
+        error_messages={
+            "required": _("Choisissez la résolution du conseil d'administration qui décide ce montant."),
+            "invalid_choice": _("Cette résolution n'est pas une résolution de votre alliance."),
+        },
+    )
+
+
+def with_resolutions(form, alliance_id) -> None:
+    form.fields["resolution"].queryset = Resolution.objects.filter(alliance_id=alliance_id).order_by(
+        "-decided_on", "-pk"
+    )
+    form.fields["resolution"].label_from_instance = lambda r: f"{r.number} — {long_date(r.decided_on)}"
 
 
 class CommitmentForm(forms.Form):
@@ -21,13 +42,12 @@ class CommitmentForm(forms.Form):
     decided_on = DateField(
         label=_("Date de la décision"), widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds
     )
-    reference = forms.CharField(
-        label=_("Référence (résolution du conseil d'administration)"), max_length=100, required=False
-    )
+    resolution = resolution_field()
     note = FreeTextField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
+        with_resolutions(self, plan.alliance_id)
         self.fields["source"].queryset = FundingSource.objects.filter(plan=plan).order_by("order")
         self.fields["project"].queryset = (
             ActionProject.objects.fundable().filter(theme__plan=plan).select_related("lead").order_by("title")
@@ -65,6 +85,11 @@ class CommitmentReductionForm(forms.Form):
         label=_("Date de la décision"), widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds
     )
     reason = FreeTextField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}))
+    resolution = resolution_field()
+
+    def __init__(self, *args, alliance_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        with_resolutions(self, alliance_id)
 
     def clean(self):
         data = super().clean()
@@ -123,9 +148,11 @@ class TargetMoveForm(forms.Form):
         label=_("Date de la décision"), widget=forms.DateInput(attrs=DATE_INPUT), bounds=plan_date_bounds
     )
     reason = FreeTextField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}))
+    resolution = resolution_field()
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
+        with_resolutions(self, plan.alliance_id)
         # Themes first, then years, on both databases (PostgreSQL sorts NULLs last, SQLite first).
         queryset = (
             BudgetTarget.objects.filter(plan=plan)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from asis.history_records import ChangeHistory
 from plans.models import Plan, PlanYear, Theme
-from projects.models import ActionProject, ProjectPartner, ReportDeadline
+from projects.models import ActionProject, ProjectPartner, ReportDeadline, Resolution
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 ZERO = Decimal("0.00")
@@ -140,6 +140,13 @@ class Commitment(LedgerEntry):
     reduced_total = models.DecimalField(_("réduit ou annulé"), default=ZERO, editable=False, **MONEY)
     disbursed_total = models.DecimalField(_("versé"), default=ZERO, editable=False, **MONEY)
     decided_on = models.DateField(_("date de la décision"))
+    # The board's resolution that decides this amount (projects.Resolution, of the same alliance: the services and
+    # check_budget see to it).
+    resolution = models.ForeignKey(
+        Resolution, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("résolution")
+    )
+    # The free text of before resolutions were records (« CA-2014-04-07 »): kept as written (the ledger is
+    # append-only); new commitments get their resolution's number.
     reference = models.CharField(
         _("référence"),
         max_length=100,
@@ -216,6 +223,11 @@ class CommitmentReduction(LedgerEntry):
     reduced_on = models.DateField(_("date"))
     reason = models.TextField(_("motif"))
     is_cancellation = models.BooleanField(_("annulation"), default=False)
+    # The board's resolution that decides this amount (projects.Resolution, of the same alliance: the services and
+    # check_budget see to it).
+    resolution = models.ForeignKey(
+        Resolution, on_delete=models.PROTECT, related_name="reductions", verbose_name=_("résolution")
+    )
 
     history = ChangeHistory()  # who, when, what changed (django-simple-history)
 
@@ -585,6 +597,11 @@ class TargetMove(LedgerEntry):
     amount = models.DecimalField(_("montant"), **MONEY)
     moved_on = models.DateField(_("date"))
     reason = models.TextField(_("motif"))
+    # The board's resolution that decides this amount (projects.Resolution, of the same alliance: the services and
+    # check_budget see to it).
+    resolution = models.ForeignKey(
+        Resolution, on_delete=models.PROTECT, related_name="target_moves", verbose_name=_("résolution")
+    )
 
     class Meta(LedgerEntry.Meta):
         verbose_name = _("réaffectation ou report")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from budget import views
+from budget import views, views_resolutions
 
 app_name = "budget"
 
@@ -32,6 +32,10 @@ urlpatterns = [
         views.planned_payment_release,
         name="planned-payment-release",
     ),
+    # The board's resolutions every amount comes from (issue 20)
+    path("enveloppe/resolutions/", views_resolutions.resolution_list, name="resolution-list"),
+    path("enveloppe/resolutions/nouvelle/", views_resolutions.resolution_create, name="resolution-create"),
+    path("enveloppe/resolutions/<int:pk>/", views_resolutions.resolution_detail, name="resolution-detail"),
     # Corrections, history, a project's budget
     path("enveloppe/versements/<int:pk>/corriger/", views.disbursement_correct, name="disbursement-correct"),
     path("enveloppe/historique/", views.history, name="history"),

@@ -188,7 +188,7 @@ def commitment_reduce(request, pk):
     """Reduce or cancel a commitment by a new dated entry with its reason; the history stays on the page."""
     commitment = access.get_commitment(request, pk, write=True)
     back = requested_next(request)
-    form = CommitmentReductionForm(request.POST or None)
+    form = CommitmentReductionForm(request.POST or None, alliance_id=commitment.source.plan.alliance_id)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -198,6 +198,7 @@ def commitment_reduce(request, pk):
                 reduced_on=data["reduced_on"],
                 reason=data["reason"],
                 cancel=data["cancel"],
+                resolution=data["resolution"],
                 by=request.user,
             )
         except ValidationError as error:

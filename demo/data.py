@@ -46,6 +46,7 @@ from chantiers.models import (
     SpaceMembership,
 )
 from chantiers.services import decision_record, meeting_schedule
+from demo import resolutions as demo_resolutions
 from demo import temiscamingue
 from figures import services as figures
 from organisations.models import Citizen, Membership, Organisation, User
@@ -992,6 +993,7 @@ def _create_demo(orgs: dict[str, Organisation], users: dict[str, User]) -> None:
     spaces = _create_spaces(CHANTIERS, themes, orgs, citizens, users["coordination"])
     _create_meetings(CHANTIERS, PLACES, spaces, citizens, delegates)
     _schedule_upcoming_meetings(spaces)
+    demo_resolutions.load(plan.alliance, users["coordination"])
     _set_targets(plan, themes, years, users["coordination"])
     for data in PROJECTS:
         _create_project(
@@ -1118,6 +1120,7 @@ def _move_targets(plan, themes, years, by) -> None:
         to_target=year_target(2),
         amount="40000.00",
         moved_on=datetime.date(2014, 4, 15),
+        resolution=demo_resolutions.of_number(plan.alliance_id, "CA-2014-04-15", datetime.date(2014, 4, 15)),
         by=by,
         reason="Les projets de la première année ont démarré plus tard que prévu : le solde passe à 2014-2015.",
     )
@@ -1127,6 +1130,7 @@ def _move_targets(plan, themes, years, by) -> None:
         to_target=theme_target(2),
         amount="10000.00",
         moved_on=datetime.date(2014, 9, 10),
+        resolution=demo_resolutions.of_number(plan.alliance_id, "CA-2014-09-10", datetime.date(2014, 9, 10)),
         by=by,
         reason="Le chantier logement a trouvé d'autres sources; l'insertion en emploi compte plus de projets que prévu.",
     )
@@ -1575,7 +1579,9 @@ def _commit(project, spec, sources, years, by) -> Commitment:
         plan_year=years[spec["year"]],
         amount=Decimal(spec["amount"]),
         decided_on=spec["decided_on"],
-        reference=spec["reference"],
+        resolution=demo_resolutions.of_number(
+            sources[spec["source"]].plan.alliance_id, spec["reference"], spec["decided_on"], by
+        ),
         note="Engagement fictif (démonstration).",
         by=by,
     )

@@ -69,6 +69,7 @@ from projects.models import (
     ProjectStatusChange,
     ProjectYearAmount,
     ReportDeadline,
+    Resolution,
 )
 
 CENT = Decimal("0.01")
@@ -1084,9 +1085,16 @@ def _create_money(a: Generation, projects: list, project_years: dict) -> dict:
         )
         for n, (code, name, funder) in enumerate(a.sources)
     )
+    # the board's resolution of the alliance's commitments (projects.Resolution), one for the whole volume
+    resolution, _made = Resolution.objects.get_or_create(
+        alliance_id=a.plan.alliance_id,
+        number=f"CA-VOLUME-{a.number:03d}",
+        defaults={"decided_on": min(p.start_date for p, _y, _s, _a in specs) if specs else a.plan.start_date},
+    )
     commitments = Commitment.objects.bulk_create(
         (
             Commitment(
+                resolution=resolution,
                 source=sources[s],
                 project=project,
                 plan_year=year,

@@ -29,6 +29,8 @@ from projects.models import (
     ReportAttachment,
     ReportDeadline,
     ReportDraft,
+    Resolution,
+    ResolutionConflict,
     ReviewCriterion,
     ReviewScore,
 )
@@ -395,6 +397,29 @@ class ProjectReviewAdmin(ReadOnlyAdmin):
 class ReviewScoreAdmin(ReadOnlyAdmin):
     list_display = ["review", "criterion", "score"]
     list_select_related = ["review__project", "criterion"]
+
+
+class ResolutionConflictInline(admin.TabularInline):
+    model = ResolutionConflict
+    extra = 0
+    can_delete = False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Resolution)
+class ResolutionAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    """Read in the admin; recorded on the portal (« Résolutions du conseil », projects.services.resolutions)."""
+
+    list_display = ["number", "alliance", "decided_on", "quorum", "citizens_present", "is_reconstructed"]
+    list_select_related = ["alliance"]
+    list_filter = ["alliance", "is_reconstructed"]
+    search_fields = ["number", "subject"]
+    inlines = [ResolutionConflictInline]
 
 
 @admin.register(BoardDecision)

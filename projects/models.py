@@ -808,6 +808,90 @@ class ReviewScore(models.Model):
             raise ValidationError({"score": _("La note ne peut dépasser %(max)s.") % {"max": self.criterion.max_score}})
 
 
+class Resolution(models.Model):
+    """A resolution of an alliance's board of directors (« résolution du conseil d'administration »): its number,
+    date and object, the quorum and who was present, the conflicts declared and the recusals. Every commitment,
+    reduction and reallocation of the alliance's money points to the resolution that decides it
+    (budget.models); a project's board decision too. Never deleted: money and history hang on it."""
+
+    alliance = models.ForeignKey(
+        "alliances.Alliance", on_delete=models.PROTECT, related_name="resolutions", verbose_name=_("alliance")
+    )
+    number = models.CharField(_("numéro de résolution"), max_length=60)
+    decided_on = models.DateField(_("date de la résolution"))
+    subject = models.TextField(_("objet"), blank=True)
+    quorum = models.PositiveSmallIntegerField(_("quorum"), default=0, help_text=_("Nombre de membres requis."))
+    members_present = models.TextField(_("membres présents"), blank=True, help_text=_("Un nom par ligne."))
+    citizens_present = models.PositiveSmallIntegerField(
+        _("citoyennes et citoyens présents"), default=0, help_text=_("Un nombre, sans nom.")
+    )
+    # Made by the data migration (or a carry without a resolution of its own) for money recorded before
+    # resolutions were records: its number says so, its presences are unknown.
+    is_reconstructed = models.BooleanField(_("reconstituée"), default=False, editable=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("saisie par"),
+    )
+    recorded_at = models.DateTimeField(_("saisie le"), default=timezone.now)
+
+    history = ChangeHistory()  # who, when, what changed (django-simple-history)
+
+    class Meta:
+        verbose_name = _("résolution du conseil d'administration")
+        verbose_name_plural = _("résolutions du conseil d'administration")
+        ordering = ["-decided_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["alliance", "number"], name="projects_resolution_unique_number"),
+            models.CheckConstraint(condition=~Q(number=""), name="projects_resolution_has_number"),
+        ]
+
+    def __str__(self):
+        return gettext("Résolution %(number)s du %(date)s") % {
+            "number": self.number,
+            "date": self.decided_on.strftime("%Y-%m-%d") if self.decided_on else "",
+        }
+
+    @property
+    def member_names(self) -> list[str]:
+        return [line.strip() for line in self.members_present.splitlines() if line.strip()]
+
+    @property
+    def members_count(self) -> int:
+        return len(self.member_names)
+
+    @property
+    def has_quorum(self) -> bool:
+        return self.members_count >= self.quorum
+
+
+class ResolutionConflict(models.Model):
+    """A conflict of interest declared at a board meeting, for one resolution: who, of which organisation, about
+    what, and whether that member withdrew from the vote (recusal)."""
+
+    resolution = models.ForeignKey(
+        Resolution, on_delete=models.PROTECT, related_name="conflicts", verbose_name=_("résolution")
+    )
+    person = models.CharField(_("membre"), max_length=200)
+    organisation = models.CharField(_("organisme"), max_length=200, blank=True)
+    concerns = models.CharField(_("objet du conflit"), max_length=255)
+    recused = models.BooleanField(_("s'est retiré du vote"), default=True)
+
+    class Meta:
+        verbose_name = _("conflit d'intérêts déclaré")
+        verbose_name_plural = _("conflits d'intérêts déclarés")
+        ordering = ["resolution", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(person=""), name="projects_resolutionconflict_has_person"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} — {self.concerns}"
+
+
 class BoardDecision(models.Model):
     """The board's decision on a recommended project, with its resolution number and date."""
 
@@ -823,6 +907,15 @@ class BoardDecision(models.Model):
     decided_on = models.DateField(_("date de la décision"))
     granted_amount = models.DecimalField(_("montant accordé"), null=True, blank=True, **MONEY)
     note = models.TextField(_("note"), blank=True)
+    # The resolution record of `resolution_number` in the project's alliance (made by board_decision_record).
+    resolution = models.ForeignKey(
+        Resolution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="board_decisions",
+        verbose_name=_("résolution"),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

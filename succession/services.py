@@ -329,6 +329,7 @@ def plan_next_start(
     carry_project_ids: Iterable = (),
     keep_role_ids: Iterable = (),
     reason: str = "",
+    resolution=None,
 ) -> NextStart:
     """Start the alliance's next plan after its closed one, in one transaction.
 
@@ -338,7 +339,8 @@ def plan_next_start(
     themes and years; one that does not fit is skipped and said why), and ongoing projects: each continues in the
     new plan (projects.services.continuation) and what is left of each of its commitments moves to the new plan's
     source of the same funder (budget.services.carry). The money left to the projects that do not continue
-    returns to the closed plan's sources with `reason`. Open roles not in `keep_role_ids` are ended.
+    returns to the closed plan's sources with `reason`; both point to `resolution` (the board's resolution of the
+    alliance that decides them; none: its reconstructed one). Open roles not in `keep_role_ids` are ended.
 
     Refused (French ValidationError, nothing saved): the alliance's last plan is not closed, the start is not after
     its end, a carried project's theme or every theme of a carried space is not carried, a carried commitment has
@@ -476,13 +478,16 @@ def plan_next_start(
                 agreement=agreement,
                 deadlines=deadlines,
                 by=started_by,
+                resolution=resolution,
             )
             carried += left.remaining
 
     returned = ZERO
     for money in preview.returned([m.project.pk for m in projects]):
         for left in money.commitments:
-            returned += commitment_return(commitment=left.commitment, reason=reason, on=today, by=started_by)
+            returned += commitment_return(
+                commitment=left.commitment, reason=reason, on=today, by=started_by, resolution=resolution
+            )
 
     kept = {role.pk for role in kept_roles}
     ended = [alliance_role_end(role=role, by=started_by, on=today) for pk, role in roles.items() if pk not in kept]

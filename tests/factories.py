@@ -158,6 +158,15 @@ def commit(*, source, project, amount, year=None, by=None, decided_on=datetime.d
     )
 
 
+def make_resolution(alliance, number="CA-TEST-01", **fields):
+    """The alliance's board resolution of this number (made once), with a quorum met."""
+    from projects.models import Resolution
+
+    fields = {"decided_on": datetime.date(2014, 4, 7), "quorum": 1, "members_present": "Marie", **fields}
+    resolution, _made = Resolution.objects.get_or_create(alliance=alliance, number=number, defaults=fields)
+    return resolution
+
+
 def make_deadline(project, *, kind="progress", due_on=datetime.date(2014, 9, 30), **fields):
     """A report deadline as the agreement pages create it (ReportDeadline.Kind: progress or final)."""
     from projects.models import ReportDeadline

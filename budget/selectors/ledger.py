@@ -349,3 +349,19 @@ def totals_mismatches() -> list[str]:
                 f"disbursement {disbursement.pk}: correction_total {disbursement.correction_total:.2f} != {disbursement.ledger_fixed:.2f}"
             )
     return problems
+
+
+def resolution_mismatches() -> list[str]:
+    """Commitments, reductions and moves whose board resolution is not one of their own alliance (should be none;
+    each points to one: the column is not null). Three queries."""
+    problems = []
+    for model, own in (
+        (Commitment, "source__plan__alliance"),
+        (CommitmentReduction, "commitment__source__plan__alliance"),
+        (TargetMove, "from_target__plan__alliance"),
+    ):
+        for pk, number in (
+            model.objects.exclude(resolution__alliance=F(own)).order_by("pk").values_list("pk", "resolution__number")
+        ):
+            problems.append(f"{model._meta.model_name} {pk}: resolution {number} of another alliance")
+    return problems

@@ -11,6 +11,8 @@ from asis.money import to_money
 from budget.models import Commitment
 from plans.models import PlanYear
 from plans.versions import plan_written
+from projects.models import Resolution
+from projects.services.resolutions import resolution_reconstructed
 
 
 def positive(amount) -> Decimal:
@@ -18,6 +20,22 @@ def positive(amount) -> Decimal:
     if amount <= 0:
         raise ValidationError({"amount": _("Le montant doit être supérieur à zéro.")})
     return amount
+
+
+def resolution_of_alliance(resolution: Resolution | None, *, alliance_id: int) -> Resolution:
+    """The board's resolution an amount of `alliance_id`'s money points to: the one given, which must be of that
+    alliance, or, when none is given (a carry to the next plan, an old caller), the alliance's reconstructed one."""
+    if resolution is None:
+        return resolution_reconstructed(alliance_id)
+    if resolution.alliance_id != alliance_id:
+        raise ValidationError(
+            {
+                "resolution": _(
+                    "Cette résolution est celle d'une autre alliance : choisissez une résolution de la vôtre."
+                )
+            }
+        )
+    return resolution
 
 
 def commitment_plans_written(commitment_id: int, *, on: datetime.date | None = None) -> None:

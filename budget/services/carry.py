@@ -21,7 +21,7 @@ from budget.models import Agreement, Commitment, FundingSource, PlannedPayment
 from budget.services.agreements import planned_payment_add, planned_payment_cancel
 from budget.services.ledger import commitment_create, commitment_reduce
 from plans.models import PlanYear
-from projects.models import ActionProject, ProgressReport, ReportDeadline
+from projects.models import ActionProject, ProgressReport, ReportDeadline, Resolution
 
 
 def _unpaid_planned(commitment: Commitment) -> list[PlannedPayment]:
@@ -63,13 +63,15 @@ def commitment_carry(
     agreement: Agreement | None = None,
     deadlines: dict[int, ReportDeadline] | None = None,
     by=None,
+    resolution: Resolution | None = None,
 ) -> Commitment | None:
     """Carry what is left of `commitment` to a new commitment of `to_project` (its continuation) on `to_source`.
 
     The old commitment is reduced by that amount on `on` with `reason`, the new one decided on `decided_on` with
     `note`; None when nothing is left. Its unpaid planned payments are cancelled and planned again on the new
     commitment, under `agreement` (the continuation's), waiting for the continuation's copy of their report
-    (`deadlines`: old deadline pk -> new deadline) when that report is not filed yet."""
+    (`deadlines`: old deadline pk -> new deadline) when that report is not filed yet. Both the reduction and the new
+    commitment point to `resolution` (the board's that decides the carry; none: the alliance's reconstructed one)."""
     commitment = Commitment.objects.select_for_update().select_related("source").get(pk=commitment.pk)
     remaining = commitment.remaining
     if remaining <= 0:
@@ -84,7 +86,9 @@ def commitment_carry(
         raise ValidationError(_("Les versements prévus ne peuvent être reportés sans la convention du projet."))
     for payment in planned:
         planned_payment_cancel(planned=payment, on=on, reason=reason, by=by)
-    commitment_reduce(commitment=commitment, amount=remaining, reduced_on=on, reason=reason, by=by)
+    commitment_reduce(
+        commitment=commitment, amount=remaining, reduced_on=on, reason=reason, by=by, resolution=resolution
+    )
     carried = commitment_create(
         source=to_source,
         project=to_project,
@@ -95,6 +99,7 @@ def commitment_carry(
         note=note,
         by=by,
         carried_from=commitment,
+        resolution=resolution,
     )
     filed = set(
         ProgressReport.objects.filter(
@@ -118,7 +123,9 @@ def commitment_carry(
 
 
 @transaction.atomic
-def commitment_return(*, commitment: Commitment, reason: str, on: datetime.date, by=None) -> Decimal:
+def commitment_return(
+    *, commitment: Commitment, reason: str, on: datetime.date, by=None, resolution: Resolution | None = None
+) -> Decimal:
     """Return what is left of `commitment` to its source: its unpaid planned payments cancelled, the rest of it
     cancelled by a reduction with `reason`. The amount returned (0 when nothing was left)."""
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
@@ -127,5 +134,5 @@ def commitment_return(*, commitment: Commitment, reason: str, on: datetime.date,
     for payment in _unpaid_planned(commitment):
         planned_payment_cancel(planned=payment, on=on, reason=reason, by=by)
     return commitment_reduce(
-        commitment=commitment, amount=None, reduced_on=on, reason=reason, cancel=True, by=by
+        commitment=commitment, amount=None, reduced_on=on, reason=reason, cancel=True, by=by, resolution=resolution
     ).amount

@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from asis.money import to_money
 from asis.templatetags.asis_format import format_money
 from budget.models import Commitment, CommitmentReduction, Disbursement, DisbursementCorrection, FundingSource
-from budget.services._common import commitment_plans_written, positive
+from budget.services._common import commitment_plans_written, positive, resolution_of_alliance
 from figures import services as figures
 from plans.models import PlanYear
-from projects.models import ActionProject, ProjectStatus
+from projects.models import ActionProject, ProjectStatus, Resolution
 
 MONEY_FIELD = DecimalField(max_digits=12, decimal_places=2)
 
@@ -97,10 +97,16 @@ def commitment_create(
     note: str = "",
     by=None,
     carried_from: Commitment | None = None,
+    resolution: Resolution | None = None,
 ) -> Commitment:
-    """Commit `amount` of `source` to an accepted project for one plan year. `carried_from`: the commitment of the
-    previous plan whose remaining amount this one carries (budget.services.carry, which reduces that one)."""
+    """Commit `amount` of `source` to an accepted project for one plan year, by the board's `resolution` (of the
+    source's alliance; none: the alliance's reconstructed one). `carried_from`: the commitment of the previous plan
+    whose remaining amount this one carries (budget.services.carry, which reduces that one)."""
     amount = positive(amount)
+    resolution = resolution_of_alliance(
+        resolution,
+        alliance_id=FundingSource.objects.filter(pk=source.pk).values_list("plan__alliance_id", flat=True).get(),
+    )
     # The rule applies to the project's current status, under a lock: a project withdrawn
     # by someone else a moment ago receives nothing.
     project = ActionProject.objects.select_for_update().get(pk=project.pk)
@@ -137,7 +143,8 @@ def commitment_create(
         plan_year=plan_year,
         amount=amount,
         decided_on=decided_on,
-        reference=reference,
+        resolution=resolution,
+        reference=reference or (resolution.number if not resolution.is_reconstructed else ""),
         note=note,
         created_by=by,
         carried_from=carried_from,
@@ -201,12 +208,20 @@ def commitment_reduce(
     reason: str,
     cancel: bool = False,
     by=None,
+    resolution: Resolution | None = None,
 ) -> CommitmentReduction:
-    """Reduce a commitment, or cancel what is left of it (`cancel=True`), by a new dated entry with a reason.
+    """Reduce a commitment, or cancel what is left of it (`cancel=True`), by a new dated entry with a reason and
+    the board's `resolution` (of the commitment's alliance; none: the alliance's reconstructed one).
 
     The money goes back to its source. What was already paid stays committed."""
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Indiquez le motif de la réduction ou de l'annulation.")})
+    resolution = resolution_of_alliance(
+        resolution,
+        alliance_id=Commitment.objects.filter(pk=commitment.pk)
+        .values_list("source__plan__alliance_id", flat=True)
+        .get(),
+    )
     # The project first, as every write of money locks it (its status keys the plan's kept money).
     project = ActionProject.objects.select_for_update().get(pk=commitment.project_id)
     commitment.refresh_from_db(fields=["amount", "reduced_total", "disbursed_total"])
@@ -235,6 +250,7 @@ def commitment_reduce(
         reduced_on=reduced_on,
         reason=reason.strip(),
         is_cancellation=cancel,
+        resolution=resolution,
         created_by=by,
     )
     reduction.full_clean()

@@ -13,9 +13,10 @@ from asis.money import ZERO, to_money
 from asis.templatetags.asis_format import format_money
 from budget.models import BudgetTarget, FundingSource, TargetMove
 from budget.selectors.targets import target_current, year_uncommitted
-from budget.services._common import positive
+from budget.services._common import positive, resolution_of_alliance
 from plans.models import Plan, PlanYear, Theme
 from plans.versions import plan_written
+from projects.models import Resolution
 
 
 def _envelope(plan) -> Decimal:
@@ -113,13 +114,15 @@ def target_move(
     moved_on: datetime.date,
     reason: str,
     by=None,
+    resolution: Resolution | None = None,
 ) -> TargetMove:
     """Move money from one target to another of the same kind, with a reason.
 
     A reallocation goes theme→theme or year→year, at most the from-target's current value.
     A carry-over goes from a year to the next year only, at most what that year left uncommitted
     (its current target less what is committed in that year). Both rows are locked in pk order,
-    so two moves at once cannot take the same money twice."""
+    so two moves at once cannot take the same money twice. `resolution`: the board's resolution that decides it, of
+    the plan's alliance (none: the alliance's reconstructed one)."""
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Indiquez le motif de la réaffectation ou du report.")})
     amount = positive(amount)
@@ -134,6 +137,9 @@ def target_move(
     source, dest = locked[from_target.pk], locked[to_target.pk]
     if source.plan_id != dest.plan_id:
         raise ValidationError({"to_target": _("Les deux cibles doivent appartenir au même plan.")})
+    resolution = resolution_of_alliance(
+        resolution, alliance_id=Plan.objects.filter(pk=source.plan_id).values_list("alliance_id", flat=True).get()
+    )
     if source.is_year != dest.is_year:
         raise ValidationError(
             {
@@ -188,6 +194,7 @@ def target_move(
         amount=amount,
         moved_on=moved_on,
         reason=reason.strip(),
+        resolution=resolution,
         created_by=by,
     )
     move.full_clean()

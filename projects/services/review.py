@@ -23,6 +23,7 @@ from projects.models import (
     ReviewScore,
 )
 from projects.services._common import project_alliance_id
+from projects.services.resolutions import resolution_for_number
 from projects.services.status import project_change_status
 
 
@@ -265,9 +266,13 @@ def board_decision_record(
         raise ValidationError({"granted_amount": _("Un projet refusé ne reçoit pas de montant.")})
     if granted_amount is not None and granted_amount < 0:
         raise ValidationError({"granted_amount": _("Le montant ne peut pas être négatif.")})
+    resolution = resolution_for_number(
+        alliance_id=project_alliance_id(current), number=resolution_number, decided_on=decided_on, by=by
+    )
     decision = BoardDecision(
         project=current,
         outcome=outcome,
+        resolution=resolution,
         resolution_number=resolution_number,
         decided_on=decided_on,
         granted_amount=granted_amount,

@@ -62,6 +62,7 @@ def writes(side, target):
     """(page, its arguments, what a valid POST sends) for every write of the envelope, aimed at `target`'s objects
     (the same side, another alliance, or the closed plan) and `side`'s forms."""
     year = f.plan_year(target.plan if hasattr(target, "plan") else side.plan, 1)
+    resolution = f.make_resolution(side.plan.alliance).pk  # the board's resolution each amount comes from
     return [
         (
             "budget:commitment-create",
@@ -72,13 +73,14 @@ def writes(side, target):
                 "plan_year": year.pk,
                 "amount": "100.00",
                 "decided_on": "2014-06-10",
+                "resolution": resolution,
             },
         ),
         ("budget:disbursement-create", (target.commitment.pk,), {"amount": "10.00", "paid_on": "2014-08-01"}),
         (
             "budget:commitment-reduce",
             (target.commitment.pk,),
-            {"amount": "10.00", "reduced_on": "2014-08-01", "reason": "Moins d'ateliers"},
+            {"amount": "10.00", "reduced_on": "2014-08-01", "reason": "Moins d'ateliers", "resolution": resolution},
         ),
         ("budget:targets", (), {f"year_{f.plan_year(side.plan, 3).pk}": "1000.00"}),
         (
@@ -91,6 +93,7 @@ def writes(side, target):
                 "amount": "10.00",
                 "moved_on": "2014-08-01",
                 "reason": "Priorité revue",
+                "resolution": resolution,
             },
         ),
         ("budget:agreement-create", (), {"project": target.awaiting.pk, "signed_on": "2014-08-01"}),

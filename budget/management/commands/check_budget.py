@@ -1,18 +1,22 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from budget.selectors.ledger import totals_mismatches
+from budget.selectors.ledger import resolution_mismatches, totals_mismatches
 
 
 class Command(BaseCommand):
     help = (
         "Recalcule chaque solde (sources, engagements) à partir des écritures et échoue, en nommant l'écart, "
-        "si quelque chose ne balance pas. Pour une tâche planifiée (cron)."
+        "si quelque chose ne balance pas ou si un montant renvoie à une résolution d'une autre alliance. "
+        "Pour une tâche planifiée (cron)."
     )
 
     def handle(self, *args, **options):
         problems = totals_mismatches()
+        resolutions = resolution_mismatches()
+        for problem in problems + resolutions:
+            self.stderr.write(problem)
         if problems:
-            for problem in problems:
-                self.stderr.write(problem)
             raise CommandError(f"{len(problems)} solde(s) ne correspondent pas aux écritures.")
+        if resolutions:
+            raise CommandError(f"{len(resolutions)} montant(s) renvoient à une résolution d'une autre alliance.")
         self.stdout.write(self.style.SUCCESS("Tous les soldes correspondent aux écritures."))
