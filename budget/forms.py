@@ -3,7 +3,7 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from asis.forms import DateField, FreeTextField, MoneyField
-from asis.templatetags.asis_format import format_money, long_date
+from asis.templatetags.asis_format import day_date, format_money, long_date
 from budget.models import BudgetTarget, Commitment, FundingSource, TargetMove
 from plans.models import PlanYear, plan_date_bounds
 from projects.models import ActionProject, ProjectStatus, ReportDeadline, Resolution
@@ -31,7 +31,7 @@ def with_resolutions(form, alliance_id) -> None:
     form.fields["resolution"].queryset = Resolution.objects.filter(alliance_id=alliance_id).order_by(
         "-decided_on", "-pk"
     )
-    form.fields["resolution"].label_from_instance = lambda r: f"{r.number} — {long_date(r.decided_on)}"
+    form.fields["resolution"].label_from_instance = lambda r: f"{r.number} — {day_date(r.decided_on)}"
 
 
 class CommitmentForm(forms.Form):

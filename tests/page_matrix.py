@@ -16,7 +16,7 @@ from alliances.addresses import alliance_reverse, is_alliance_address
 from alliances.models import Alliance
 from chantiers.models import FollowUp, Meeting, Space
 from organisations.models import Citizen, MembershipRequest, Organisation, User
-from projects.models import ActionProject, ProgressReport, ReportAttachment, ReviewCriterion
+from projects.models import ActionProject, ProgressReport, ReportAttachment, Resolution, ReviewCriterion
 from tests.demo_snapshot import load_asis_and_demo
 
 ROLES = ("anonymous", "partenaire", "partenaire2", "personnel", "coordination")
@@ -80,6 +80,8 @@ OBJECTS = {
     "invitation link": lambda: {"token": INVITATION_TOKEN} if _invitation() else {},
     "calendar of partenaire": lambda: {"token": User.objects.get(username="partenaire").calendar_token},
     "commitment": lambda: {"pk": _commitment().pk},
+    # the board's resolutions (issue 20, part 2): one of ASIS's demo resolutions, with a recusal
+    "resolution": lambda: {"pk": Resolution.objects.get(alliance__slug="rouyn-noranda", number="CA-2014-04-02").pk},
     "password reset link": lambda: {"uidb64": "MQ", "token": "set-password"},
     "bilan table": lambda: {"table": "projets"},
     "criterion": lambda: {"pk": ReviewCriterion.objects.order_by("pk").first().pk},
@@ -461,6 +463,10 @@ MATRIX = [
     ("budget:commitment-create", None, (LOGIN, 403, 403, 403, 200)),
     ("budget:disbursement-create", "commitment", (LOGIN, 403, 403, 403, 200)),
     ("budget:commitment-reduce", "commitment", (LOGIN, 403, 403, 403, 200)),
+    # The board's resolutions (issue 20, part 2): the figures' readers read them, Coordination records them
+    ("budget:resolution-list", None, (LOGIN, 403, 403, 200, 200)),
+    ("budget:resolution-detail", "resolution", (LOGIN, 403, 403, 200, 200)),
+    ("budget:resolution-create", None, (LOGIN, 403, 403, 403, 200)),
     # History of changes: Coordination only; an object the user cannot see at all is 404
     ("object-history", "history of organisation of partenaire", (LOGIN, 403, 404, 403, 200)),
     ("object-history", "history of organisation of partenaire2", (LOGIN, 404, 403, 403, 200)),
@@ -566,6 +572,7 @@ FORMS_WITH_ERRORS = [
     ("budget:agreement-create", None, "coordination"),
     ("budget:planned-payment-add", "agreement of partenaire", "coordination"),
     ("budget:target-move", None, "coordination"),
+    ("budget:resolution-create", None, "coordination"),
     ("succession:plan-close", None, "coordination"),
 ]
 

@@ -10,7 +10,7 @@ from alliances.models import Alliance
 from budget.models import Agreement, Commitment, Disbursement
 from chantiers.models import Meeting, Space
 from plans.models import Plan
-from projects.models import ActionProject, ProgressReport, ReportDeadline, ReviewCriterion
+from projects.models import ActionProject, ProgressReport, ReportDeadline, Resolution, ReviewCriterion
 
 SECOND = "temiscamingue"
 OTHER_ROLES = ("coordination2", "region")
@@ -52,6 +52,7 @@ OBJECTS2 = {
     "deadline of partenaire2": lambda: {
         "pk": ReportDeadline.objects.filter(project=_project(OF_PARTENAIRE2)).order_by("pk").first().pk
     },
+    "resolution": lambda: {"pk": Resolution.objects.filter(alliance__slug=SECOND).order_by("pk").first().pk},
     "history of filed project": lambda: {"kind": "projet", "pk": _project(FILED).pk},
     "history of space": lambda: {"kind": "lieu", **OBJECTS2["space"]()},
     "bilan table": lambda: {"table": "projets"},
@@ -225,6 +226,10 @@ ON_ASIS = {
     ("budget:commitment-create", None): (403, 403),
     ("budget:disbursement-create", "commitment"): (403, 403),
     ("budget:commitment-reduce", "commitment"): (403, 403),
+    # The board's resolutions (issue 20, part 2): the regional funder reads ASIS's; coordination2 holds no role here
+    ("budget:resolution-list", None): (403, 200),
+    ("budget:resolution-detail", "resolution"): (403, 200),
+    ("budget:resolution-create", None): (403, 403),
     ("object-history", "history of organisation of partenaire"): (404, 404),
     ("object-history", "history of organisation of partenaire2"): (404, 404),
     ("object-history", "history of draft of partenaire"): (404, 404),
@@ -340,6 +345,10 @@ ON_SECOND = [
     ("budget:commitment-create", None, (LOGIN, 403, 403, 403, 403, 200, 403)),
     ("budget:disbursement-create", "commitment", (LOGIN, 403, 403, 403, 403, 200, 403)),
     ("budget:commitment-reduce", "commitment", (LOGIN, 403, 403, 403, 403, 200, 403)),
+    # The board's resolutions (issue 20, part 2)
+    ("budget:resolution-list", None, (LOGIN, 403, 403, 403, 403, 200, 200)),
+    ("budget:resolution-detail", "resolution", (LOGIN, 403, 403, 403, 403, 200, 200)),
+    ("budget:resolution-create", None, (LOGIN, 403, 403, 403, 403, 200, 403)),
     ("object-history", "history of filed project", (LOGIN, 404, 404, 404, 404, 200, 404)),
     ("object-history", "history of space", (LOGIN, 404, 403, 404, 404, 200, 404)),
     ("bilan:produce", None, (LOGIN, 403, 403, 403, 403, 200, 200)),

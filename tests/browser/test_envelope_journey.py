@@ -46,7 +46,7 @@ def test_commit_the_balance_then_over_commit(live_server, page, axe, demo):
     page.get_by_label("Année du plan").select_option(label="2014-2015")
     page.get_by_label("Montant engagé").fill("1 234,56")
     page.get_by_label("Date de la décision").fill("2014-06-10")
-    page.get_by_label("Référence").fill("CA-2014-22")
+    page.get_by_label("Résolution du conseil d'administration").select_option(index=1)  # the latest resolution
     violations = axe(page)
     assert violations == [], describe(violations)
     page.get_by_role("button", name="Engager").click()
@@ -62,6 +62,7 @@ def test_commit_the_balance_then_over_commit(live_server, page, axe, demo):
     page.get_by_label("Année du plan").select_option(label="2014-2015")
     page.get_by_label("Montant engagé").fill(str(ville.remaining + Decimal("0.01")).replace(".", ","))
     page.get_by_label("Date de la décision").fill("2014-06-11")
+    page.get_by_label("Résolution du conseil d'administration").select_option(index=1)
     page.get_by_role("button", name="Engager").click()
     error = page.get_by_text("Il reste").first
     expect(error).to_be_visible()

@@ -29,6 +29,7 @@ from projects.models import ActionProject, ProgressReport, ProjectStatus, Review
 from tests.browser.application import file_application, fill_application, start_intention
 from tests.browser.conftest import accessible, log_in, money
 from tests.browser.guide import WHOLE_JOURNEY_PICTURES, new_page
+from tests.browser.journey_resolutions import coordination_records_the_resolution
 from tests.browser.signup import sign_up_new_organisation
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -159,14 +160,15 @@ def coordination_commits_money(page, base, axe, camera, project) -> Decimal:
     page.get_by_label("Année du plan").select_option(label="2014-2015")
     page.get_by_label("Montant engagé").fill("12 500,00")
     page.get_by_label("Date de la décision").fill("2014-06-10")
-    page.get_by_label("Référence").fill(RESOLUTION)
+    page.get_by_label("Résolution du conseil d'administration").select_option(label=f"{RESOLUTION} — 16 avril 2014")
     accessible(page, axe)
     camera(page, "coordination-engagement", show=page.get_by_label("Montant engagé"))
     page.get_by_role("button", name="Engager").click()
     page.wait_for_url(base + ASIS + "/enveloppe/")
     after = money(page.get_by_test_id("envelope-remaining").inner_text())
     assert before - after == Decimal("12500.00")
-    assert Commitment.objects.get(project=project).amount == Decimal("12500.00")
+    commitment = Commitment.objects.select_related("resolution").get(project=project)
+    assert (commitment.amount, commitment.resolution.number) == (Decimal("12500.00"), RESOLUTION)
     return Decimal("12500.00")
 
 
@@ -354,6 +356,7 @@ def test_whole_journey_from_sign_up_to_open_data(live_server, browser, axe, demo
     log_in(coordination, base, "coordination")
     coordination_approves(coordination, base, axe, camera, organisation)
     project = partner_files_a_project(partner, base, axe, camera)
+    coordination_records_the_resolution(coordination, base, axe, camera, alliance=ASIS, number=RESOLUTION)
     coordination_accepts(coordination, base, axe, camera, project)
     amount = coordination_commits_money(coordination, base, axe, camera, project)
     coordination_signs_the_agreement(coordination, base, axe, camera, project)
