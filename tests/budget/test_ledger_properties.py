@@ -76,6 +76,7 @@ def assert_invariants(source, model):
     for d in Disbursement.objects.all():
         assert d.current_amount >= 0
     assert ledger_selectors.totals_mismatches() == []
+    assert ledger_selectors.resolution_mismatches() == []  # each amount points to a resolution of its alliance
     assert figures_mismatches() == []  # the plan's kept totals (figures) moved with every step, refused ones not
     # The database agrees with the Python model to the cent.
     assert source.committed_total == sum((c["amount"] - c["reduced"] for c in model["commitments"]), Decimal("0.00"))
@@ -188,3 +189,4 @@ def test_cancelling_what_is_left_after_a_payment_fits_exactly(small_source, paid
     commitment.refresh_from_db()
     assert commitment.remaining == Decimal("0.00") and commitment.current_amount == Decimal(paid)
     assert ledger_selectors.totals_mismatches() == []
+    assert ledger_selectors.resolution_mismatches() == []  # each amount points to a resolution of its alliance
