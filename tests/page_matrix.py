@@ -58,6 +58,19 @@ OBJECTS = {
     "space citizen seat": lambda: _citizen_seat(),
     "meeting": lambda: {"pk": Meeting.objects.filter(is_demo=True).order_by("pk").first().pk},
     "follow-up": lambda: {"pk": FollowUp.objects.order_by("pk").first().pk},
+    # Facilitators (issue 20, part 5): `partenaire` runs the meetings of the early-childhood table (demo/facilitators.py),
+    # another space than "space" above, where she does not sit.
+    "space facilitated by partenaire": lambda: {"pk": _facilitated().pk},
+    "meeting of a space facilitated by partenaire": lambda: {
+        "pk": Meeting.objects.filter(space=_facilitated()).order_by("pk").first().pk
+    },
+    "follow-up of a space facilitated by partenaire": lambda: {
+        "pk": FollowUp.objects.filter(decision__meeting__space=_facilitated()).order_by("pk").first().pk
+    },
+    "facilitator of partenaire": lambda: {
+        "pk": _facilitated().pk,
+        "facilitator_pk": _facilitated().facilitators.get(user__username="partenaire").pk,
+    },
     "theme": lambda: {"slug": "logement-et-habitation"},
     "guide for coordination": lambda: {"slug": "coordination"},
     "guide for partners": lambda: {"slug": "partenaires"},
@@ -188,6 +201,12 @@ def _disbursement(title):
     from budget.models import Disbursement
 
     return Disbursement.objects.filter(commitment__project__title=title).order_by("pk").first()
+
+
+def _facilitated():
+    from demo.facilitators import FACILITATED_SPACE
+
+    return Space.objects.get(name=FACILITATED_SPACE, is_demo=True)
 
 
 def _seat():
@@ -363,17 +382,33 @@ MATRIX = [
     ("chantiers:space-member-remove", "space seat", (LOGIN, 403, 403, 403, 405)),
     ("chantiers:space-citizen-add", "space", (LOGIN, 403, 403, 403, 405)),
     ("chantiers:space-citizen-remove", "space citizen seat", (LOGIN, 403, 403, 403, 405)),
-    ("chantiers:meeting-create", "space", (LOGIN, 403, 403, 403, 200)),
+    ("chantiers:meeting-create", "space", (LOGIN, 404, 403, 403, 200)),  # 404: see « Facilitators » below
     ("chantiers:meeting-list", None, (LOGIN, 200, 200, 200, 200)),
     ("chantiers:meeting-feed", "calendar of partenaire", (200, 200, 200, 200, 200)),  # the secret link is the key
     ("chantiers:meeting-detail", "meeting", (LOGIN, 404, 404, 200, 200)),
-    ("chantiers:meeting-update", "meeting", (LOGIN, 403, 403, 403, 200)),
-    ("chantiers:meeting-attendance", "meeting", (LOGIN, 403, 403, 403, 200)),
-    ("chantiers:decision-create", "meeting", (LOGIN, 403, 403, 403, 405)),
-    ("chantiers:follow-up-done", "follow-up", (LOGIN, 403, 403, 403, 405)),
+    ("chantiers:meeting-update", "meeting", (LOGIN, 404, 403, 403, 200)),
+    ("chantiers:meeting-attendance", "meeting", (LOGIN, 404, 403, 403, 200)),
+    ("chantiers:decision-create", "meeting", (LOGIN, 404, 403, 403, 405)),
+    ("chantiers:follow-up-done", "follow-up", (LOGIN, 404, 403, 403, 405)),
     ("chantiers:hyperconcertation", None, (LOGIN, 403, 403, 200, 200)),
     ("chantiers:threshold-update", None, (405, 405, 405, 405, 405)),
     ("chantiers:citizen-participation", None, (LOGIN, 403, 403, 200, 200)),
+    # Facilitators (issue 20, part 5): Coordination names them; `partenaire` runs the meetings of the space she
+    # facilitates (schedule, minutes, attendance, decisions, follow-ups), not its settings; `partenaire2` runs none.
+    # On the object "space" above (where she does not sit) she now gets 404 rather than 403: she runs meetings
+    # somewhere, so the space is looked up, and it is not hers to see (an outsider's answer).
+    ("chantiers:space-facilitator-add", "space", (LOGIN, 403, 403, 403, 405)),
+    ("chantiers:space-facilitator-add", "space facilitated by partenaire", (LOGIN, 403, 403, 403, 405)),
+    ("chantiers:space-facilitator-remove", "facilitator of partenaire", (LOGIN, 403, 403, 403, 405)),
+    ("chantiers:space-detail", "space facilitated by partenaire", (LOGIN, 200, 404, 200, 200)),
+    ("chantiers:space-update", "space facilitated by partenaire", (LOGIN, 403, 403, 403, 200)),
+    ("chantiers:space-archive", "space facilitated by partenaire", (LOGIN, 403, 403, 403, 405)),
+    ("chantiers:meeting-create", "space facilitated by partenaire", (LOGIN, 200, 403, 403, 200)),
+    ("chantiers:meeting-detail", "meeting of a space facilitated by partenaire", (LOGIN, 200, 404, 200, 200)),
+    ("chantiers:meeting-update", "meeting of a space facilitated by partenaire", (LOGIN, 200, 403, 403, 200)),
+    ("chantiers:meeting-attendance", "meeting of a space facilitated by partenaire", (LOGIN, 200, 403, 403, 200)),
+    ("chantiers:decision-create", "meeting of a space facilitated by partenaire", (LOGIN, 405, 403, 403, 405)),
+    ("chantiers:follow-up-done", "follow-up of a space facilitated by partenaire", (LOGIN, 405, 403, 403, 405)),
     # Action projects
     ("projects:project-list", None, (LOGIN, 200, 200, 200, 200)),
     ("projects:project-intention-create", None, (LOGIN, 200, 200, 403, 200)),

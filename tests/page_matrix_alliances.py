@@ -55,6 +55,16 @@ OBJECTS2 = {
     "history of filed project": lambda: {"kind": "projet", "pk": _project(FILED).pk},
     "history of space": lambda: {"kind": "lieu", **OBJECTS2["space"]()},
     "bilan table": lambda: {"table": "projets"},
+    # ASIS's space that `partenaire` facilitates, opened at Témiscamingue's address: not found there.
+    "ASIS space facilitated by partenaire": lambda: {
+        "pk": Space.objects.get(name="Table petite enfance des Collines (démo)", is_demo=True).pk
+    },
+    "meeting of ASIS space facilitated by partenaire": lambda: {
+        "pk": Meeting.objects.filter(space__name="Table petite enfance des Collines (démo)", space__is_demo=True)
+        .order_by("pk")
+        .first()
+        .pk
+    },
 }
 
 
@@ -148,6 +158,19 @@ ON_ASIS = {
     ("chantiers:meeting-attendance", "meeting"): (403, 403),
     ("chantiers:decision-create", "meeting"): (403, 403),
     ("chantiers:follow-up-done", "follow-up"): (403, 403),
+    # Facilitators (issue 20, part 5): neither runs the meetings of the space `partenaire` facilitates.
+    ("chantiers:space-facilitator-add", "space"): (403, 403),
+    ("chantiers:space-facilitator-add", "space facilitated by partenaire"): (403, 403),
+    ("chantiers:space-facilitator-remove", "facilitator of partenaire"): (403, 403),
+    ("chantiers:space-detail", "space facilitated by partenaire"): (404, 404),
+    ("chantiers:space-update", "space facilitated by partenaire"): (403, 403),
+    ("chantiers:space-archive", "space facilitated by partenaire"): (403, 403),
+    ("chantiers:meeting-create", "space facilitated by partenaire"): (403, 403),
+    ("chantiers:meeting-detail", "meeting of a space facilitated by partenaire"): (404, 404),
+    ("chantiers:meeting-update", "meeting of a space facilitated by partenaire"): (403, 403),
+    ("chantiers:meeting-attendance", "meeting of a space facilitated by partenaire"): (403, 403),
+    ("chantiers:decision-create", "meeting of a space facilitated by partenaire"): (403, 403),
+    ("chantiers:follow-up-done", "follow-up of a space facilitated by partenaire"): (403, 403),
     ("chantiers:hyperconcertation", None): (403, 403),
     ("chantiers:threshold-update", None): (405, 405),
     ("chantiers:citizen-participation", None): (403, 200),
@@ -279,6 +302,20 @@ ON_SECOND = [
     ("chantiers:hyperconcertation", None, (LOGIN, 403, 403, 403, 403, 200, 403)),
     ("chantiers:threshold-update", None, (405, 405, 405, 405, 405, 405, 405)),
     ("chantiers:citizen-participation", None, (LOGIN, 403, 403, 403, 403, 200, 200)),
+    # Facilitators (issue 20, part 5): ASIS's facilitator runs no meeting of Témiscamingue, nor her own space's at its
+    # address; Témiscamingue's Coordination does not find ASIS's space there.
+    ("chantiers:space-facilitator-add", "space", (LOGIN, 403, 403, 403, 403, 405, 403)),
+    ("chantiers:meeting-create", "ASIS space facilitated by partenaire", (LOGIN, 403, 403, 403, 403, 404, 403)),
+    (
+        "chantiers:meeting-detail",
+        "meeting of ASIS space facilitated by partenaire",
+        (LOGIN, 404, 404, 404, 404, 404, 404),
+    ),
+    (
+        "chantiers:meeting-update",
+        "meeting of ASIS space facilitated by partenaire",
+        (LOGIN, 403, 403, 403, 403, 404, 403),
+    ),
     ("projects:project-list", None, (LOGIN, 200, 200, 200, 200, 200, 200)),
     ("projects:project-intention-create", None, (LOGIN, 200, 200, 200, 200, 200, 403)),
     ("projects:project-create", None, (LOGIN, 200, 200, 200, 200, 200, 403)),
