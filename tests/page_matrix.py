@@ -388,15 +388,16 @@ MATRIX = [
     ("chantiers:meeting-detail", "meeting", (LOGIN, 404, 404, 200, 200)),
     ("chantiers:meeting-update", "meeting", (LOGIN, 404, 403, 403, 200)),
     ("chantiers:meeting-attendance", "meeting", (LOGIN, 404, 403, 403, 200)),
-    ("chantiers:decision-create", "meeting", (LOGIN, 404, 403, 403, 405)),
-    ("chantiers:follow-up-done", "follow-up", (LOGIN, 404, 403, 403, 405)),
+    ("chantiers:decision-create", "meeting", (LOGIN, 405, 403, 403, 405)),
+    ("chantiers:follow-up-done", "follow-up", (LOGIN, 405, 403, 403, 405)),
     ("chantiers:hyperconcertation", None, (LOGIN, 403, 403, 200, 200)),
     ("chantiers:threshold-update", None, (405, 405, 405, 405, 405)),
     ("chantiers:citizen-participation", None, (LOGIN, 403, 403, 200, 200)),
     # Facilitators (issue 20, part 5): Coordination names them; `partenaire` runs the meetings of the space she
     # facilitates (schedule, minutes, attendance, decisions, follow-ups), not its settings; `partenaire2` runs none.
-    # On the object "space" above (where she does not sit) she now gets 404 rather than 403: she runs meetings
-    # somewhere, so the space is looked up, and it is not hers to see (an outsider's answer).
+    # On the objects "space", "meeting" and "follow-up" above (where she does not sit) she now gets 404 rather than
+    # 403: she runs meetings somewhere, so the object is looked up, and it is not hers to see (an outsider's answer);
+    # a GET of the POST-only pages gets 405 before any look-up, as Coordination's does.
     ("chantiers:space-facilitator-add", "space", (LOGIN, 403, 403, 403, 405)),
     ("chantiers:space-facilitator-add", "space facilitated by partenaire", (LOGIN, 403, 403, 403, 405)),
     ("chantiers:space-facilitator-remove", "facilitator of partenaire", (LOGIN, 403, 403, 403, 405)),
