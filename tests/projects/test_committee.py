@@ -320,3 +320,16 @@ def test_another_alliance_member_is_not_seen(login, cast, under_analysis, seats)
     stranger = committee_services.committee_member_add(alliance=other.alliance, by=cast.coordinator, name="Ailleurs")
     response = login(cast.coordinator).get(_member_url(under_analysis, stranger), follow=True)
     assert response.status_code == 404
+
+
+def test_a_criterion_a_member_scored_is_archived_not_deleted_nor_lowered(cast, under_analysis, criteria, seats):
+    committee_services.conflict_declare(
+        review=under_analysis, member=seats["charlie"], in_conflict=False, by=cast.charlie
+    )
+    committee_services.member_scores_save(
+        review=under_analysis, member=seats["charlie"], scores={criteria[1]: (5, "")}, by=cast.charlie
+    )
+    with pytest.raises(ValidationError, match="archivez-le"):
+        review_services.criterion_delete(criterion=criteria[1])
+    with pytest.raises(ValidationError, match="ne peut descendre sous 5"):
+        review_services.criterion_update(criterion=criteria[1], max_score=4)
