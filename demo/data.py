@@ -46,7 +46,7 @@ from chantiers.models import (
     SpaceMembership,
 )
 from chantiers.services import decision_record, meeting_schedule
-from demo import facilitators, temiscamingue
+from demo import committee, facilitators, temiscamingue
 from figures import services as figures
 from organisations.models import Citizen, Membership, Organisation, User
 from organisations.roles import COORDINATION, PARTENAIRE, PERSONNEL, ensure_role_groups
@@ -1007,6 +1007,7 @@ def _create_demo(orgs: dict[str, Organisation], users: dict[str, User]) -> None:
         )
     _move_targets(plan, themes, years, users["coordination"])
     facilitators.load(users)
+    committee.load(alliance_slug=ASIS, orgs=orgs, users=users)
 
 
 def _delegates(orgs: dict[str, Organisation], users: dict[str, User]) -> dict[int, User]:

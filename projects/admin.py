@@ -16,8 +16,11 @@ from plans.admin import PlanFiguresAdmin
 from projects.models import (
     ActionProject,
     BoardDecision,
+    CommitteeMember,
+    ConflictDeclaration,
     Indicator,
     IndicatorValue,
+    MemberScore,
     OtherFunding,
     ProgressReport,
     ProjectComment,
@@ -429,3 +432,26 @@ class ReportAttachmentAdmin(ReadOnlyAdmin):
             reverse("projects:attachment-download", args=[attachment.pk]),
             attachment.original_name,
         )
+
+
+# The analysis committee (issue 20, part 1): read in the admin; Coordination manages it on its page.
+@admin.register(CommitteeMember)
+class CommitteeMemberAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "alliance", "organisation", "since", "until"]
+    list_select_related = ["alliance", "organisation", "user"]
+    search_fields = ["name", "user__username", "user__last_name"]
+
+
+@admin.register(ConflictDeclaration)
+class ConflictDeclarationAdmin(ReadOnlyAdmin):
+    list_display = ["review", "member", "in_conflict", "prefilled", "on_behalf", "declared_at"]
+    list_select_related = ["review__project", "member__user"]
+    list_filter = ["in_conflict"]
+    search_fields = ["review__project__title", "member__name"]
+
+
+@admin.register(MemberScore)
+class MemberScoreAdmin(ReadOnlyAdmin):
+    list_display = ["review", "member", "criterion", "score", "on_behalf"]
+    list_select_related = ["review__project", "member__user", "criterion"]
+    search_fields = ["review__project__title", "member__name"]

@@ -17,7 +17,7 @@ from asis.forms import (
 )
 from asis.templatetags.asis_format import number as format_number
 from chantiers.models import Space
-from organisations.models import Organisation
+from organisations.models import Organisation, User
 from plans.models import Objective, PlanYear, Theme, plan_date_bounds
 from projects import validators
 from projects.models import (
@@ -359,6 +359,21 @@ class ReviewRecommendForm(forms.Form):
         help_text=_("Pour une recommandation avec conditions, énumérez les conditions."),
     )
     recommended_amount = MoneyField(label=_("Montant recommandé"), required=False, min_value=0)
+    quorum = forms.IntegerField(
+        label=_("Quorum du comité"),
+        required=False,
+        min_value=1,
+        max_value=99,
+        help_text=_(
+            "Nombre de membres du comité, non récusés, qui doivent avoir noté toute la grille. "
+            "Obligatoire dès qu'un membre a déclaré ses intérêts pour ce projet."
+        ),
+        error_messages={
+            "min_value": _("Le quorum est d'au moins un membre."),
+            "max_value": _("Le quorum ne peut dépasser 99 membres."),
+            "invalid": _("Saisissez un nombre entier de membres."),
+        },
+    )
 
 
 class ReviewRecommendDraftForm(ReviewRecommendForm):
@@ -716,3 +731,68 @@ class ReportAttachmentForm(forms.Form):
 
     def clean_files(self):
         return _clean_attachments(self.cleaned_data.get("files") or [])
+
+
+# ---------------------------------------------------------------- the analysis committee
+
+
+class CommitteeMemberForm(forms.Form):
+    """A new seat: an account of the portal, or the name of a person without one; the organisation they come from
+    (what proposes their conflicts of interests)."""
+
+    user = forms.ModelChoiceField(
+        label=_("Compte"),
+        required=False,
+        queryset=None,
+        help_text=_("Un membre qui a un compte déclare ses intérêts et note avec son propre accès."),
+    )
+    name = FreeTextField(
+        label=_("Ou nom de la personne"),
+        required=False,
+        max_length=200,
+        help_text=_("Sans compte : la coordination saisit ses déclarations et ses notes pour elle."),
+    )
+    organisation = forms.ModelChoiceField(label=_("Organisation"), required=False, queryset=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = User.objects.filter(is_active=True).order_by("last_name", "first_name", "pk")
+        self.fields["user"].label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({u.username})"
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            status=Organisation.Status.APPROVED
+        ).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("user") and not (data.get("name") or "").strip():
+            raise forms.ValidationError(_("Choisissez un compte ou indiquez le nom du membre."))
+        return data
+
+
+class ConflictDeclarationForm(forms.Form):
+    in_conflict = forms.TypedChoiceField(
+        label=_("Conflit d'intérêts"),
+        choices=[
+            ("0", _("Je n'ai pas de conflit d'intérêts dans ce projet")),
+            ("1", _("Je suis en conflit d'intérêts : je me récuse")),
+        ],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Dites si vous êtes en conflit d'intérêts.")},
+    )
+    note = FreeTextField(
+        label=_("Précisions"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Obligatoire pour écarter un conflit proposé (votre organisation porte le projet ou y est partenaire)."
+        ),
+    )
+
+
+class MemberScoresForm(ReviewScoresForm):
+    """A member's own grid: the scores and comments of `ReviewScoresForm`, without the committee's names."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["committee"]

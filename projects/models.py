@@ -762,6 +762,16 @@ class ProjectReview(models.Model):
         verbose_name=_("recommandation saisie par"),
     )
     recommended_at = models.DateTimeField(_("recommandée le"), null=True, blank=True)
+    # What the recommendation records of the committee (issue 20, part 1): the quorum set for this review, the members
+    # who took part (scored the whole grid) and those recused (declared a conflict). Empty for a review the committee's
+    # members took no part in (Coordination's grid alone, as before).
+    quorum = models.PositiveSmallIntegerField(_("quorum du comité"), null=True, blank=True)
+    participants = models.ManyToManyField(
+        "CommitteeMember", blank=True, related_name="+", verbose_name=_("membres ayant participé")
+    )
+    recused_members = models.ManyToManyField(
+        "CommitteeMember", blank=True, related_name="+", verbose_name=_("membres récusés")
+    )
 
     class Meta:
         db_table = "chantiers_projectreview"
@@ -1302,3 +1312,167 @@ class ReportAttachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+# ---------------------------------------------------------------- the analysis committee (issue 20, part 1)
+
+
+class CommitteeMemberQuerySet(models.QuerySet):
+    def in_alliance(self, alliance):
+        """The members of `alliance`'s committee; none on a page of no alliance."""
+        return self.none() if alliance is None else self.filter(alliance=alliance)
+
+    def current(self, on: datetime.date | None = None):
+        """Seated on `on` (today): arrived, not yet left."""
+        on = on or timezone.localdate()
+        return self.filter(Q(until__isnull=True) | Q(until__gt=on), since__lte=on)
+
+
+class CommitteeMember(models.Model):
+    """A seat on an alliance's analysis committee: an account (who then scores with their own login) or a name
+    Coordination records (whose scores Coordination enters on their behalf), with the organisation they come from.
+
+    Leaving sets `until`: the seat is archived, never deleted, so the declarations and scores it gave stay readable."""
+
+    alliance = models.ForeignKey(
+        "alliances.Alliance", on_delete=models.PROTECT, related_name="committee_members", verbose_name=_("alliance")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="committee_seats",
+        verbose_name=_("compte"),
+    )
+    name = models.CharField(_("nom"), max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    since = models.DateField(_("membre depuis le"), default=timezone.localdate)
+    until = models.DateField(_("a quitté le"), null=True, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ajouté par"),
+    )
+
+    objects = CommitteeMemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membre du comité d'analyse")
+        verbose_name_plural = _("membres du comité d'analyse")
+        ordering = ["alliance", "since", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(name=""), name="projects_committeemember_user_or_name"
+            ),
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(until__gte=F("since")), name="projects_committeemember_dates"
+            ),
+            models.UniqueConstraint(
+                fields=["alliance", "user"],
+                condition=Q(until__isnull=True, user__isnull=False),
+                name="projects_committeemember_one_open_seat",
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.name:
+            return self.name
+        return (self.user.get_full_name() or self.user.username) if self.user_id else ""
+
+    def is_current(self, on: datetime.date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return self.since <= on and (self.until is None or self.until > on)
+
+
+class ConflictDeclaration(models.Model):
+    """A member's declaration of interests for one analysis: in conflict (recused: they neither see the others'
+    scores nor score) or not. `prefilled` keeps what the portal proposed (in conflict when the member's organisation
+    leads the project or is named a partner); `on_behalf` marks a declaration Coordination recorded for the member."""
+
+    review = models.ForeignKey(
+        ProjectReview, on_delete=models.PROTECT, related_name="conflicts", verbose_name=_("analyse")
+    )
+    member = models.ForeignKey(
+        CommitteeMember, on_delete=models.PROTECT, related_name="conflicts", verbose_name=_("membre")
+    )
+    in_conflict = models.BooleanField(_("en conflit d'intérêts"))
+    prefilled = models.BooleanField(_("conflit proposé par le portail"), default=False)
+    note = models.TextField(_("précisions"), blank=True)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("déclaré par"),
+    )
+    on_behalf = models.BooleanField(_("saisi par la coordination"), default=False)
+    declared_at = models.DateTimeField(_("déclaré le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("déclaration de conflit d'intérêts")
+        verbose_name_plural = _("déclarations de conflit d'intérêts")
+        ordering = ["review", "member"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "member"], name="projects_conflictdeclaration_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.member} — {self.review}"
+
+
+class MemberScore(models.Model):
+    """One member's score of one criterion in one analysis, a draft until the recommendation. `on_behalf` marks a
+    score Coordination entered for the member (a member without an account, or one who scored on paper)."""
+
+    review = models.ForeignKey(
+        ProjectReview, on_delete=models.PROTECT, related_name="member_scores", verbose_name=_("analyse")
+    )
+    member = models.ForeignKey(
+        CommitteeMember, on_delete=models.PROTECT, related_name="scores", verbose_name=_("membre")
+    )
+    criterion = models.ForeignKey(
+        ReviewCriterion, on_delete=models.PROTECT, related_name="member_scores", verbose_name=_("critère")
+    )
+    score = models.PositiveSmallIntegerField(_("note"))
+    comment = models.TextField(_("commentaire"), blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("saisie par"),
+    )
+    on_behalf = models.BooleanField(_("saisie par la coordination"), default=False)
+    entered_at = models.DateTimeField(_("saisie le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("note d'un membre du comité")
+        verbose_name_plural = _("notes des membres du comité")
+        ordering = ["review", "member", "criterion__order", "criterion__pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "member", "criterion"], name="projects_memberscore_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.member} — {self.criterion}: {self.score}"
+
+    def clean(self):
+        if self.criterion_id and self.score is not None and self.score > self.criterion.max_score:
+            raise ValidationError({"score": _("La note ne peut dépasser %(max)s.") % {"max": self.criterion.max_score}})

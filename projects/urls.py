@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projects.views import application, projects, reports, review
+from projects.views import application, committee, projects, reports, review
 
 app_name = "projects"
 
@@ -43,6 +43,16 @@ urlpatterns = [
     path("projets/intentions/", review.intention_list, name="intention-list"),
     path("projets/<int:pk>/rediger/", review.intention_to_draft, name="intention-to-draft"),
     path("projets/semblables/", review.similar_pair_list, name="similar-pair-list"),
+    # The analysis committee: its members, their declarations of interests and their own grids (issue 20, part 1)
+    path("projets/comite-d-analyse/", committee.committee_list, name="committee-list"),
+    path("projets/comite-d-analyse/<int:pk>/depart/", committee.committee_member_leave, name="committee-member-leave"),
+    path("projets/comite-d-analyse/mes-analyses/", committee.committee_my_reviews, name="committee-my-reviews"),
+    path("projets/<int:pk>/analyse/membres/<int:member_pk>/", committee.review_member, name="review-member"),
+    path(
+        "projets/<int:pk>/analyse/membres/<int:member_pk>/conflit/",
+        committee.review_member_conflict,
+        name="review-member-conflict",
+    ),
     # Progress and final reports
     path("projets/<int:pk>/rapports/nouveau/", reports.report_create, name="report-create"),
     path("projets/<int:pk>/rapports/final/", reports.report_create, {"final": True}, name="report-create-final"),

@@ -16,7 +16,7 @@ from alliances.addresses import alliance_reverse, is_alliance_address
 from alliances.models import Alliance
 from chantiers.models import FollowUp, Meeting, Space
 from organisations.models import Citizen, MembershipRequest, Organisation, User
-from projects.models import ActionProject, ProgressReport, ReportAttachment, ReviewCriterion
+from projects.models import ActionProject, CommitteeMember, ProgressReport, ReportAttachment, ReviewCriterion
 from tests.demo_snapshot import load_asis_and_demo
 
 ROLES = ("anonymous", "partenaire", "partenaire2", "personnel", "coordination")
@@ -127,7 +127,31 @@ OBJECTS = {
     "history of agreement of partenaire": lambda: {"kind": "convention", **OBJECTS["agreement of partenaire"]()},
     "history of disbursement of partenaire": lambda: {"kind": "versement", **OBJECTS["disbursement of partenaire"]()},
     "failed e-mail of the alliance": lambda: {"pk": _failed_email().pk},
+    # The analysis committee (issue 20, part 1; demo/committee.py): on « Jardins… » (under analysis) partenaire2's
+    # seat has not declared yet, Robert Côté (no account) scored, Lise Tremblay (the seniors' table, a partner) is
+    # recused; « Reconnaissance… » is filed, not under analysis.
+    "committee member named": lambda: {"pk": _committee_member(name="Robert Côté").pk},
+    "committee seat of partenaire2": lambda: _committee_review("Jardins communautaires intergénérationnels"),
+    "committee named member": lambda: _committee_review(
+        "Jardins communautaires intergénérationnels", name="Robert Côté"
+    ),
+    "committee recused member": lambda: _committee_review(
+        "Jardins communautaires intergénérationnels", name="Lise Tremblay"
+    ),
+    "committee seat on a filed project": lambda: _committee_review(
+        "Reconnaissance des bénévoles dans les quartiers ruraux"
+    ),
 }
+
+
+def _committee_member(*, name=None):
+    if name:
+        return CommitteeMember.objects.get(name=name, alliance__slug="rouyn-noranda")
+    return CommitteeMember.objects.get(user__username="partenaire2", alliance__slug="rouyn-noranda")
+
+
+def _committee_review(title, *, name=None):
+    return {**_project(title), "member_pk": _committee_member(name=name).pk}
 
 
 def _failed_email():
@@ -457,6 +481,16 @@ MATRIX = [
     ("projects:intention-list", None, (LOGIN, 403, 403, 200, 200)),
     ("projects:intention-to-draft", "intention naming partenaire2 as partner", (LOGIN, 405, 405, 405, 405)),
     ("projects:similar-pair-list", None, (LOGIN, 403, 403, 200, 200)),
+    # The analysis committee (issue 20, part 1): Coordination names it, Personnel reads it; a member (partenaire2)
+    # opens only their own seat's page, a project under analysis; a recused member's page is Coordination's only
+    ("projects:committee-list", None, (LOGIN, 403, 403, 200, 200)),
+    ("projects:committee-member-leave", "committee member named", (LOGIN, 403, 403, 403, 405)),
+    ("projects:committee-my-reviews", None, (LOGIN, 403, 200, 403, 403)),
+    ("projects:review-member", "committee seat of partenaire2", (LOGIN, 404, 200, 403, 200)),
+    ("projects:review-member", "committee named member", (LOGIN, 404, 404, 403, 200)),
+    ("projects:review-member", "committee recused member", (LOGIN, 404, 404, 403, 200)),
+    ("projects:review-member", "committee seat on a filed project", (LOGIN, 404, 404, 403, 404)),
+    ("projects:review-member-conflict", "committee seat of partenaire2", (LOGIN, 405, 405, 405, 405)),
     # Progress and final reports: the lead files; partners named on the project read; others 404
     ("projects:report-create", "public project of partenaire", (LOGIN, 200, 404, 403, 403)),
     ("projects:report-create", "project of partenaire2", (LOGIN, 404, 200, 403, 403)),

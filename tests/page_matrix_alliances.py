@@ -10,7 +10,7 @@ from alliances.models import Alliance
 from budget.models import Agreement, Commitment, Disbursement
 from chantiers.models import Meeting, Space
 from plans.models import Plan
-from projects.models import ActionProject, ProgressReport, ReportDeadline, ReviewCriterion
+from projects.models import ActionProject, CommitteeMember, ProgressReport, ReportDeadline, ReviewCriterion
 
 SECOND = "temiscamingue"
 OTHER_ROLES = ("coordination2", "region")
@@ -64,6 +64,14 @@ OBJECTS2 = {
         .order_by("pk")
         .first()
         .pk
+    },
+    # ASIS's committee seat of partenaire2 (issue 20, part 1): Témiscamingue's pages know no ASIS member
+    "ASIS committee member": lambda: {
+        "pk": CommitteeMember.objects.get(user__username="partenaire2", alliance__slug="rouyn-noranda").pk
+    },
+    "filed project, ASIS committee seat": lambda: {
+        "pk": _project(FILED).pk,
+        "member_pk": CommitteeMember.objects.get(user__username="partenaire2", alliance__slug="rouyn-noranda").pk,
     },
 }
 
@@ -214,6 +222,15 @@ ON_ASIS = {
     ("projects:intention-list", None): (403, 403),
     ("projects:intention-to-draft", "intention naming partenaire2 as partner"): (405, 405),
     ("projects:similar-pair-list", None): (403, 403),
+    # The analysis committee (issue 20, part 1): nobody of the other alliance sits on ASIS's
+    ("projects:committee-list", None): (403, 403),
+    ("projects:committee-member-leave", "committee member named"): (403, 403),
+    ("projects:committee-my-reviews", None): (403, 403),
+    ("projects:review-member", "committee seat of partenaire2"): (404, 404),
+    ("projects:review-member", "committee named member"): (404, 404),
+    ("projects:review-member", "committee recused member"): (404, 404),
+    ("projects:review-member", "committee seat on a filed project"): (404, 404),
+    ("projects:review-member-conflict", "committee seat of partenaire2"): (405, 405),
     ("projects:report-create", "public project of partenaire"): (404, 404),
     ("projects:report-create", "project of partenaire2"): (404, 404),
     ("projects:report-create-final", "public project of partenaire"): (404, 404),
@@ -348,6 +365,12 @@ ON_SECOND = [
     ("projects:intention-list", None, (LOGIN, 403, 403, 403, 403, 200, 403)),
     ("projects:intention-to-draft", "filed project", (LOGIN, 405, 405, 405, 405, 405, 405)),
     ("projects:similar-pair-list", None, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    # The analysis committee (issue 20, part 1): Témiscamingue's Coordination names its own; ASIS's seats are unknown here
+    ("projects:committee-list", None, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    ("projects:committee-member-leave", "ASIS committee member", (LOGIN, 403, 403, 403, 403, 405, 403)),
+    ("projects:committee-my-reviews", None, (LOGIN, 403, 403, 403, 403, 403, 403)),
+    ("projects:review-member", "filed project, ASIS committee seat", (LOGIN, 404, 404, 404, 404, 404, 404)),
+    ("projects:review-member-conflict", "filed project, ASIS committee seat", (LOGIN, 405, 405, 405, 405, 405, 405)),
     ("projects:report-create", "filed project", (LOGIN, 404, 404, 404, 404, 403, 404)),
     ("projects:report-create", "project of partenaire2", (LOGIN, 404, 200, 404, 404, 403, 404)),
     ("projects:report-create-final", "filed project", (LOGIN, 404, 404, 404, 404, 403, 404)),

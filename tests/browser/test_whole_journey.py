@@ -30,6 +30,7 @@ from tests.browser import journey_facilitators
 from tests.browser.application import file_application, fill_application, start_intention
 from tests.browser.conftest import accessible, log_in, money
 from tests.browser.guide import WHOLE_JOURNEY_PICTURES, new_page
+from tests.browser.journey_committee import committee_member_scores
 from tests.browser.signup import sign_up_new_organisation
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -356,6 +357,7 @@ def test_whole_journey_from_sign_up_to_open_data(live_server, browser, axe, demo
     coordination_approves(coordination, base, axe, camera, organisation)
     project = partner_files_a_project(partner, base, axe, camera)
     coordination_accepts(coordination, base, axe, camera, project)
+    committee_member_scores(new_page(browser), coordination, base, axe)
     amount = coordination_commits_money(coordination, base, axe, camera, project)
     coordination_signs_the_agreement(coordination, base, axe, camera, project)
     meeting = coordination_schedules_a_meeting(coordination, base, axe, camera)
