@@ -46,7 +46,7 @@ from chantiers.models import (
     SpaceMembership,
 )
 from chantiers.services import decision_record, meeting_schedule
-from demo import temiscamingue
+from demo import sustainability, temiscamingue
 from figures import services as figures
 from organisations.models import Citizen, Membership, Organisation, User
 from organisations.roles import COORDINATION, PARTENAIRE, PERSONNEL, ensure_role_groups
@@ -1006,6 +1006,7 @@ def _create_demo(orgs: dict[str, Organisation], users: dict[str, User]) -> None:
             delegates=delegates,
         )
     _move_targets(plan, themes, years, users["coordination"])
+    sustainability.load(users)  # the follow-ups after funding and a practice of the register (issue 20, part 6)
 
 
 def _delegates(orgs: dict[str, Organisation], users: dict[str, User]) -> dict[int, User]:
