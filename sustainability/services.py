@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from alliances.addresses import alliance_reverse
 from asis.mail import send_after_commit
 from projects.access import reads_only
 from projects.models import ActionProject, ProgressReport
@@ -85,7 +86,10 @@ def checks_create_due(*, today: datetime.date) -> list[SustainabilityCheck]:
 
 
 def _check_body(check: SustainabilityCheck, *, base_url: str) -> str:
-    link = (base_url.rstrip("/") + check.get_absolute_url()) if base_url else ""
+    address = alliance_reverse(
+        check.project.theme.plan.alliance, "sustainability:check-detail", kwargs={"pk": check.pk}
+    )
+    link = (base_url.rstrip("/") + address) if base_url else ""
     return _(
         "Bonjour,\n\nIl y a %(months)s mois, « %(name)s » remettait le rapport final du projet « %(project)s ». "
         "L'Alliance aimerait savoir ce qu'il est devenu : l'action continue-t-elle, qui la finance maintenant, et "
@@ -113,7 +117,7 @@ def sustainability_checks_send(
     created = [] if dry_run else checks_create_due(today=today)
     waiting = (
         SustainabilityCheck.objects.filter(sent_at__isnull=True, answered_at__isnull=True, due_on__lte=today)
-        .select_related("project__lead", "project__theme__plan")
+        .select_related("project__lead", "project__theme__plan__alliance")
         .order_by("due_on", "pk")
     )
     if not dry_run:

@@ -44,7 +44,7 @@ def test_the_check_is_created_and_sent_once_six_months_after(cast, theme, django
     [email] = mail.outbox
     assert email.to == [cast.alice.email]  # the responsable (bob is a plain member)
     assert project.title in email.subject
-    assert f"https://asis.example.org{check.get_absolute_url()}" in email.body
+    assert f"https://asis.example.org/{theme.plan.alliance.slug}/suivis-durabilite/{check.pk}/" in email.body
     assert "continue" in email.body
     # never twice: the next days send nothing
     with django_capture_on_commit_callbacks(execute=True):
