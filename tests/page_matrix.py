@@ -141,6 +141,11 @@ OBJECTS = {
     "committee seat on a filed project": lambda: _committee_review(
         "Reconnaissance des bénévoles dans les quartiers ruraux"
     ),
+    # After funding (issue 20, part 6): « Banque de bénévoles partagée » (another organisation's, its final report
+    # filed) has its 6-month check answered and its practice published (demo/sustainability.py)
+    "sustainability check of another": lambda: {"pk": _sustainability_check().pk},
+    "published practice": lambda: {"pk": _practice().pk},
+    "project with a published practice": lambda: {"pk": _practice().project_id},
 }
 
 
@@ -152,6 +157,18 @@ def _committee_member(*, name=None):
 
 def _committee_review(title, *, name=None):
     return {**_project(title), "member_pk": _committee_member(name=name).pk}
+
+
+def _sustainability_check():
+    from sustainability.models import SustainabilityCheck
+
+    return SustainabilityCheck.objects.get(project__title="Banque de bénévoles partagée", months=6)
+
+
+def _practice():
+    from sustainability.models import Practice
+
+    return Practice.objects.get(project__title="Banque de bénévoles partagée")
 
 
 def _failed_email():
@@ -565,6 +582,14 @@ MATRIX = [
     # The succession of plans: Coordination of the plan's alliance closes it and starts the next one
     ("succession:plan-close", None, (LOGIN, 403, 403, 403, 200)),
     ("succession:plan-next", None, (LOGIN, 403, 403, 403, 200)),  # the plan is current: « close it first »
+    # After funding (issue 20, part 6): the follow-ups, the lead's (a partner lists its own) and every one for
+    # Coordination and staff; the register of practices is public; only the lead organisation writes its practice
+    ("sustainability:check-list", None, (LOGIN, 200, 200, 200, 200)),
+    ("sustainability:check-detail", "sustainability check of another", (LOGIN, 404, 404, 200, 200)),
+    ("sustainability:practice-list", None, (200, 200, 200, 200, 200)),
+    ("sustainability:practice-detail", "published practice", (200, 200, 200, 200, 200)),
+    ("sustainability:practice-publish", "published practice", (405, 405, 405, 405, 405)),
+    ("sustainability:practice-edit", "project with a published practice", (LOGIN, 403, 403, 403, 403)),
 ]
 
 

@@ -292,6 +292,13 @@ ON_ASIS = {
     ("outbox:email-list", None): (404, 404),  # the outbox: the other alliance's Coordination sees nothing of it
     ("outbox:email-resend", "failed e-mail of the alliance"): (404, 404),
     ("succession:plan-next", None): (403, 403),
+    # After funding (issue 20, part 6): another alliance's roles list none of ASIS's checks, read none
+    ("sustainability:check-list", None): (200, 200),
+    ("sustainability:check-detail", "sustainability check of another"): (404, 404),
+    ("sustainability:practice-list", None): (200, 200),
+    ("sustainability:practice-detail", "published practice"): (200, 200),
+    ("sustainability:practice-publish", "published practice"): (405, 405),
+    ("sustainability:practice-edit", "project with a published practice"): (403, 403),
 }
 
 # Témiscamingue's pages, at its address, for every role of both alliances: (url name, object of OBJECTS2) → answers
@@ -416,4 +423,7 @@ ON_SECOND = [
     ("succession:plan-close", None, (LOGIN, 403, 403, 403, 403, 200, 403)),
     ("succession:plan-next", None, (LOGIN, 403, 403, 403, 403, 200, 403)),
     ("outbox:email-list", None, (LOGIN, 404, 404, 404, 404, 200, 404)),  # coordination2 sees its own outbox
+    # After funding (issue 20, part 6): its own follow-ups (none yet) and its own register of practices
+    ("sustainability:check-list", None, (LOGIN, 200, 200, 200, 200, 200, 200)),
+    ("sustainability:practice-list", None, (200, 200, 200, 200, 200, 200, 200)),
 ]
