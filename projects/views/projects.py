@@ -25,6 +25,7 @@ from projects.forms import (
 )
 from projects.models import ActionProject, ProjectPartner, ProjectStatus, ProjectYearAmount, own_project_ids
 from projects.selectors import filing as filing_selectors
+from projects.selectors.budget_lines import budget_lines_initial
 from projects.selectors.reports import project_reports_section
 from projects.selectors.similar import similar_projects
 from projects.services import filing as filing_services
@@ -161,6 +162,7 @@ def _save_project(request, form, formsets, project=None):
             by=request.user,
             project=project,
             year_amounts=form.year_amounts(),
+            budget_lines=form.budget_lines() if form.has_lines() else None,
             partners=_rows(formsets["partner_formset"], "organisation"),
             indicators=_rows(formsets["indicator_formset"], "name"),
             other_funding=_rows(formsets["funding_formset"], "source_name"),
@@ -206,7 +208,14 @@ def project_update(request, pk):
     plan = project.theme.plan  # the project's own plan: its themes, years and dates, whatever plan is current
     year_amounts = {row.plan_year_id: row.amount for row in project.year_amounts.all()}
     initial = {"plan_years": list(project.plan_years.all())}
-    form = ProjectForm(request.POST or None, instance=project, plan=plan, year_amounts=year_amounts, initial=initial)
+    form = ProjectForm(
+        request.POST or None,
+        instance=project,
+        plan=plan,
+        year_amounts=year_amounts,
+        budget_lines=budget_lines_initial(project),
+        initial=initial,
+    )
     formsets = _formsets(request, project=project, lead=project.lead)
     if request.method == "POST":
         saved = _save_project(request, form, formsets, project=project)
