@@ -46,7 +46,7 @@ from chantiers.models import (
     SpaceMembership,
 )
 from chantiers.services import decision_record, meeting_schedule
-from demo import temiscamingue
+from demo import budget_lines, temiscamingue
 from figures import services as figures
 from organisations.models import Citizen, Membership, Organisation, User
 from organisations.roles import COORDINATION, PARTENAIRE, PERSONNEL, ensure_role_groups
@@ -1006,6 +1006,7 @@ def _create_demo(orgs: dict[str, Organisation], users: dict[str, User]) -> None:
             delegates=delegates,
         )
     _move_targets(plan, themes, years, users["coordination"])
+    budget_lines.load(plan)  # its projects' budget by line, their reports' spending by line (issue 20, part 3)
 
 
 def _delegates(orgs: dict[str, Organisation], users: dict[str, User]) -> dict[int, User]:

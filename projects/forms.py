@@ -153,6 +153,9 @@ class ProjectForm(LeadChoiceMixin, forms.ModelForm):
                 self.fields[self.line_field(category, year)] = _money(
                     _("%(category)s, %(year)s") % {"category": category.name, "year": year.label},
                     initial=budget_lines.get((category.pk, year.pk)),
+                    widget=forms.TextInput(
+                        attrs={"class": "form-control form-control-sm text-end", "inputmode": "decimal", "size": 10}
+                    ),
                 )
         if self.instance.pk is None:
             self._set_lead_field(organisations)
@@ -281,6 +284,18 @@ class ProjectSectionForm(ProjectForm):
     def project_fields(self) -> dict:
         """The cleaned fields of the project itself (not the amounts), as the service takes them."""
         return {name: value for name, value in self.cleaned_data.items() if name in self.section.fields}
+
+
+class ExpenseCategoryForm(forms.ModelForm):
+    """A category of expenses of the alliance (issue 20, part 3): its name, its place in the tables, archived."""
+
+    class Meta:
+        model = ExpenseCategory
+        fields = ["name", "order", "archived"]
+        error_messages = {"name": {"required": _("Donnez un nom à la catégorie.")}}
+
+    def _post_clean(self):
+        pass  # the service validates the category with its alliance
 
 
 class ProjectPartnerForm(forms.Form):

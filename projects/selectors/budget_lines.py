@@ -10,10 +10,12 @@ from decimal import Decimal
 
 from django.db.models import Exists, F, OuterRef, Sum
 
+from asis.money import CENT
 from projects.models import (
     PUBLIC_STATUSES,
     ActionProject,
     ExpenseCategory,
+    ProgressReport,
     ProjectBudgetLine,
     ReportSpending,
 )
@@ -164,3 +166,49 @@ def plan_budget_against_actual(plan) -> dict:
         for i, row in enumerate(theme_tables[0].rows if theme_tables else [])
     ]
     return {"categories": categories, "themes": theme_tables, "rows": plan_rows, "total": _total(plan_rows)}
+
+
+def budget_lines_mismatches() -> list[str]:
+    """The budget by line that does not add up (should be none; `check_budget` fails on any): a project with lines
+    whose request or year amounts are not their sums, a report with spending by line whose expenses are not theirs,
+    to the cent. Three queries."""
+    problems = []
+    lines: dict = {}
+    for project_id, year_id, total in (  # 1 the lines, summed by project and year
+        ProjectBudgetLine.objects.order_by()
+        .values("project_id", "plan_year_id")
+        .annotate(total=Sum("amount"))
+        .values_list("project_id", "plan_year_id", "total")
+    ):
+        lines.setdefault(project_id, {})[year_id] = total.quantize(CENT)
+    for project in (
+        ActionProject.objects.filter(pk__in=lines)
+        .prefetch_related("year_amounts")
+        .only(  # 2
+            "pk", "amount_requested"
+        )
+    ):
+        years = lines[project.pk]
+        total = sum(years.values(), ZERO)
+        if total != project.amount_requested:
+            problems.append(
+                f"project {project.pk}: amount_requested {project.amount_requested:.2f} != lines {total:.2f}"
+            )
+        amounts = {row.plan_year_id: row.amount for row in project.year_amounts.all() if row.amount}
+        for year_id in sorted(set(years) | set(amounts)):
+            if amounts.get(year_id, ZERO) != years.get(year_id, ZERO):
+                problems.append(
+                    f"project {project.pk}: year {year_id} amount {amounts.get(year_id, ZERO):.2f} "
+                    f"!= lines {years.get(year_id, ZERO):.2f}"
+                )
+    for report in (
+        ProgressReport.objects.annotate(  # 3 the reports with spending by line
+            spent=Sum("spending__amount")
+        )
+        .filter(spent__isnull=False)
+        .only("pk", "expenses")
+    ):
+        spent = report.spent.quantize(CENT)
+        if report.expenses != spent:
+            problems.append(f"report {report.pk}: expenses {report.expenses} != spending by line {spent:.2f}")
+    return problems

@@ -72,3 +72,33 @@ def budget_lines_replace(*, project: ActionProject, lines: dict) -> None:
         line = ProjectBudgetLine(project=project, category=category, plan_year=year, amount=amount)
         line.full_clean()
         line.save()
+
+
+def _name_free(*, alliance_id: int, name: str, exclude_pk=None) -> None:
+    taken = ExpenseCategory.objects.filter(alliance_id=alliance_id, name__iexact=name).exclude(pk=exclude_pk)
+    if taken.exists():
+        raise ValidationError({"name": _("Cette alliance a déjà une catégorie « %(name)s ».") % {"name": name}})
+
+
+@transaction.atomic
+def expense_category_create(*, alliance, name: str, order: int = 0, archived: bool = False) -> ExpenseCategory:
+    """Coordination adds a category of expenses to its alliance's."""
+    name = name.strip()
+    _name_free(alliance_id=alliance.pk, name=name)
+    category = ExpenseCategory(alliance=alliance, name=name, order=order, archived=archived)
+    category.full_clean()
+    category.save()
+    return category
+
+
+@transaction.atomic
+def expense_category_update(*, category: ExpenseCategory, name: str, order: int, archived: bool) -> ExpenseCategory:
+    """Coordination renames, reorders or archives (restores) a category. It is never deleted: the lines and the
+    reports' spending keep pointing at it; an archived one takes no new amount."""
+    category = ExpenseCategory.objects.select_for_update().get(pk=category.pk)
+    name = name.strip()
+    _name_free(alliance_id=category.alliance_id, name=name, exclude_pk=category.pk)
+    category.name, category.order, category.archived = name, order, archived
+    category.full_clean()
+    category.save()
+    return category
