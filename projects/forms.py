@@ -346,6 +346,19 @@ class ProjectOtherFundingForm(forms.Form):
     source_name = forms.CharField(label=_("Source"), max_length=200, required=False)
     amount = _money(_("Montant"))
     confirmed = forms.BooleanField(label=_("Confirmé"), required=False)
+    category = forms.ModelChoiceField(
+        label=_("Ligne budgétaire"),
+        queryset=ExpenseCategory.objects.none(),
+        required=False,
+        empty_label=_("Le projet dans son ensemble"),
+    )
+
+    def __init__(self, *args, categories=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if categories is None:
+            del self.fields["category"]
+        else:  # the alliance's categories still open (issue 20, part 3): what this money pays for
+            self.fields["category"].queryset = categories
 
     def has_changed(self):
         if not self.is_bound:

@@ -35,7 +35,9 @@ def project_budget(project) -> dict:
         .values("commitment__plan_year", "commitment__source")
         .annotate(total=Sum(Disbursement.CURRENT))
     }
-    other = list(OtherFunding.objects.filter(project=project).order_by("kind", "source_name"))  # 1 other funding
+    other = list(  # 1 other funding, with the line it pays for
+        OtherFunding.objects.filter(project=project).select_related("category").order_by("kind", "source_name")
+    )
     partners = list(  # 1 partners and their contributions (only confirmed ones count)
         ProjectPartner.objects.filter(project=project).select_related("organisation").order_by("organisation__name")
     )

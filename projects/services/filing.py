@@ -131,11 +131,27 @@ def project_save_draft(
     if indicators is not None:
         _replace_rows(Indicator, project, [{**row, "order": i} for i, row in enumerate(indicators, start=1)])
     if other_funding is not None:
+        _other_funding_lines_check(project, other_funding)
         _replace_rows(OtherFunding, project, other_funding)
     if before is not None:
         figures.project_values_changed(project=project, before=before)
     project_plan_written(project, parts=PROJECTS)
     return project
+
+
+def _other_funding_lines_check(project, rows) -> None:
+    """The line an other funding pays for is one of the project's alliance's categories, still open."""
+    alliance_id = project.theme.plan.alliance_id
+    for row in rows:
+        category = row.get("category")
+        if category is None:
+            continue
+        if category.alliance_id != alliance_id:
+            raise ValidationError({"other_funding": _("Cette catégorie de dépenses appartient à une autre alliance.")})
+        if category.archived:
+            raise ValidationError(
+                {"other_funding": _("La catégorie « %(name)s » est archivée.") % {"name": category.name}}
+            )
 
 
 def _amounts_from_lines(project, fields, year_amounts, budget_lines):

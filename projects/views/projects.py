@@ -23,7 +23,14 @@ from projects.forms import (
     ProjectOtherFundingFormSet,
     ProjectPartnerFormSet,
 )
-from projects.models import ActionProject, ProjectPartner, ProjectStatus, ProjectYearAmount, own_project_ids
+from projects.models import (
+    ActionProject,
+    ExpenseCategory,
+    ProjectPartner,
+    ProjectStatus,
+    ProjectYearAmount,
+    own_project_ids,
+)
 from projects.selectors import filing as filing_selectors
 from projects.selectors.budget_lines import budget_lines_initial
 from projects.selectors.reports import project_reports_section
@@ -130,15 +137,26 @@ def _formsets(request, project=None, lead=None):
         ]
         indicators = [{"name": i.name, "unit": i.unit, "target": i.target} for i in project.indicators.all()]
         funding = [
-            {"kind": o.kind, "source_name": o.source_name, "amount": o.amount, "confirmed": o.confirmed}
+            {
+                "kind": o.kind,
+                "source_name": o.source_name,
+                "amount": o.amount,
+                "confirmed": o.confirmed,
+                "category": o.category_id,
+            }
             for o in project.other_funding.all()
         ]
+    # the alliance's open categories of expenses, for the line each other funding pays for (issue 20, part 3)
+    alliance_id = project.theme.plan.alliance_id if project is not None else getattr(request.alliance, "pk", None)
+    categories = ExpenseCategory.objects.for_alliance(alliance_id).active().order_by("order", "pk")
     return {
         "partner_formset": ProjectPartnerFormSet(
             data, prefix="partenaires", initial=partners, form_kwargs={"lead": lead}
         ),
         "indicator_formset": ProjectIndicatorFormSet(data, prefix="indicateurs", initial=indicators),
-        "funding_formset": ProjectOtherFundingFormSet(data, prefix="financement", initial=funding),
+        "funding_formset": ProjectOtherFundingFormSet(
+            data, prefix="financement", initial=funding, form_kwargs={"categories": categories}
+        ),
     }
 
 

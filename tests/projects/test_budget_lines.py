@@ -294,3 +294,15 @@ def test_check_budget_names_a_request_that_drifted_from_its_lines(cast, draft, c
     assert budget_lines_mismatches() == [f"project {draft.pk}: amount_requested 10.01 != lines 10.00"]
     with pytest.raises(CommandError):
         call_command("check_budget")
+
+
+def test_other_funding_names_the_line_it_pays_for_within_the_alliance(cast, draft, categories, plan):
+    from projects.models import OtherFunding
+
+    row = {"kind": OtherFunding.Kind.OTHER_FUNDER, "source_name": "Fondation", "amount": Decimal("500")}
+    project_save_draft(by=cast.alice, project=draft, other_funding=[{**row, "category": categories[1]}])
+    assert OtherFunding.objects.get(project=draft).category == categories[1]
+    other = ExpenseCategory.objects.for_alliance(f.make_plan().alliance_id).first()
+    with pytest.raises(ValidationError, match="autre alliance"):
+        project_save_draft(by=cast.alice, project=draft, other_funding=[{**row, "category": other}])
+    assert OtherFunding.objects.get(project=draft).category == categories[1]
