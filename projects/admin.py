@@ -16,10 +16,12 @@ from plans.admin import PlanFiguresAdmin
 from projects.models import (
     ActionProject,
     BoardDecision,
+    ExpenseCategory,
     Indicator,
     IndicatorValue,
     OtherFunding,
     ProgressReport,
+    ProjectBudgetLine,
     ProjectComment,
     ProjectPartner,
     ProjectReview,
@@ -29,6 +31,7 @@ from projects.models import (
     ReportAttachment,
     ReportDeadline,
     ReportDraft,
+    ReportSpending,
     ReviewCriterion,
     ReviewScore,
 )
@@ -429,3 +432,45 @@ class ReportAttachmentAdmin(ReadOnlyAdmin):
             reverse("projects:attachment-download", args=[attachment.pk]),
             attachment.original_name,
         )
+
+
+# ---------------------------------------------------------------- budget lines (issue 20, part 3)
+
+
+@admin.register(ExpenseCategory)
+class ExpenseCategoryAdmin(ModelAdmin):
+    list_display = ["name", "alliance", "order", "archived"]
+    list_select_related = ["alliance"]
+    list_filter = ["archived"]
+    search_fields = ["name", "alliance__name"]
+    autocomplete_fields = ["alliance"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # archive it instead: budget lines and reports' spending hang on it
+
+
+class ReadOnlyAdmin(ModelAdmin):
+    """Read only: the rows are written with the request they sum to (projects.services.budget_lines), never alone."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProjectBudgetLine)
+class ProjectBudgetLineAdmin(ReadOnlyAdmin):
+    list_display = ["project", "category", "plan_year", "amount"]
+    list_select_related = ["project", "category", "plan_year"]
+    search_fields = ["project__title", "category__name"]
+
+
+@admin.register(ReportSpending)
+class ReportSpendingAdmin(ReadOnlyAdmin):
+    list_display = ["report", "category", "amount"]
+    list_select_related = ["report__project", "category"]
+    search_fields = ["report__project__title", "category__name"]
