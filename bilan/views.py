@@ -25,6 +25,7 @@ from django.views.decorators.http import (
 )
 
 from bilan import documents, exports, services
+from bilan.budget_lines import budget_lines_xlsx_file
 from bilan.forms import BilanForm, ProduceForm, ProgressImportForm
 from bilan.selectors.build import bilan_page, build_bilan
 from bilan.selectors.checks import bilan_checks, last_complete_year
@@ -32,11 +33,12 @@ from bilan.selectors.open_data import open_data as open_data_page
 from bilan.selectors.open_data import open_projects, open_totals
 from bilan.selectors.period import period_of_year
 from budget.access import figures_readers_only, plan_for
-from organisations.access import coordination_required
+from organisations.access import coordination_required, staff_or_coordination_required
 from plans.access import request_plans
 from plans.models import Plan, PlanYear
 from plans.versions import parts_subqueries, version_subquery, versions_of
 from projects.models import ActionProject
+from projects.selectors.budget_lines import plan_budget_against_actual
 from sustainability.selectors import durability as durability_of
 
 IMPORT_SESSION_KEY = "bilan_progress_import"
@@ -381,3 +383,33 @@ def progress_import_apply(request):
         return redirect("bilan:progress-import")
     messages.success(request, _("%(count)s rapports d'étape créés par l'importation.") % {"count": len(reports)})
     return redirect("bilan:bilan")
+
+
+def _budget_plan(request) -> Plan:
+    """The plan of the address (else its alliance's current one), with its alliance; 404 without one."""
+    plan = request_plans(request).current_first().select_related("alliance").first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+@require_safe
+@staff_or_coordination_required
+def budget_lines(request):
+    """Budget against actual by line (issue 20, part 3): what the accepted projects' lines budget and what their
+    latest reports say was spent, per theme and for the plan, to the cent; for Coordination and Personnel."""
+    plan = _budget_plan(request)
+    return render(request, "bilan/budget_lines.html", {"plan": plan, **plan_budget_against_actual(plan)})
+
+
+@require_safe
+@staff_or_coordination_required
+def budget_lines_xlsx(request):
+    """The same figures as an XLSX workbook."""
+    plan = _budget_plan(request)
+    return FileResponse(
+        budget_lines_xlsx_file(plan_budget_against_actual(plan)),
+        as_attachment=True,
+        filename=f"budget-par-ligne-{plan.slug or plan.pk}.xlsx",
+        content_type=XLSX_TYPE,
+    )

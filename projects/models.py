@@ -542,6 +542,15 @@ class OtherFunding(models.Model):
     source_name = models.CharField(_("source"), max_length=200)
     amount = models.DecimalField(_("montant"), **MONEY)
     confirmed = models.BooleanField(_("confirmé"), default=False)
+    # The budget line it pays for, when the lead says so (issue 20, part 3); none: the project as a whole
+    category = models.ForeignKey(
+        "ExpenseCategory",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="other_funding",
+        verbose_name=_("ligne budgétaire"),
+    )
 
     class Meta:
         db_table = "chantiers_otherfunding"
@@ -580,6 +589,89 @@ class ProjectYearAmount(models.Model):
 
     def __str__(self):
         return f"{self.project} — {self.plan_year}: {self.amount}"
+
+
+DEFAULT_EXPENSE_CATEGORIES = (
+    # (name, order): what every alliance starts with (issue 20, part 3); its Coordination renames, adds, archives
+    ("Salaires", 1),
+    ("Matériel", 2),
+    ("Loyer", 3),
+    ("Transport", 4),
+    ("Participation citoyenne", 5),
+    ("Autres", 6),
+)
+
+
+class ExpenseCategoryQuerySet(models.QuerySet):
+    def for_alliance(self, alliance_id):
+        return self.filter(alliance_id=alliance_id)
+
+    def active(self):
+        return self.filter(archived=False)
+
+
+class ExpenseCategory(models.Model):
+    """A category of expense an alliance's projects budget by (salaires, matériel…). Archived rather than deleted:
+    budget lines and report spending hang on it."""
+
+    alliance = models.ForeignKey(
+        "alliances.Alliance", on_delete=models.PROTECT, related_name="expense_categories", verbose_name=_("alliance")
+    )
+    name = models.CharField(_("nom"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    archived = models.BooleanField(
+        _("archivée"), default=False, help_text=_("Une catégorie archivée ne s'offre plus aux nouvelles lignes.")
+    )
+
+    objects = ExpenseCategoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("catégorie de dépenses")
+        verbose_name_plural = _("catégories de dépenses")
+        ordering = ["alliance", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["alliance", "name"], name="projects_expensecategory_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ProjectBudgetLine(models.Model):
+    """What a project budgets for one category of expense in one plan year. A project with lines asks the envelope
+    their sum (`amount_requested`), each plan year the sum of its lines (ProjectYearAmount), to the cent: the
+    service that writes them writes both (projects.services.budget_lines)."""
+
+    project = models.ForeignKey(
+        ActionProject, on_delete=models.CASCADE, related_name="budget_lines", verbose_name=_("projet")
+    )
+    category = models.ForeignKey(
+        ExpenseCategory, on_delete=models.PROTECT, related_name="budget_lines", verbose_name=_("catégorie")
+    )
+    plan_year = models.ForeignKey(
+        PlanYear, on_delete=models.PROTECT, related_name="budget_lines", verbose_name=_("année du plan")
+    )
+    amount = models.DecimalField(_("montant"), **MONEY)
+
+    history = ChangeHistory()  # who, when, what changed: money
+
+    class Meta:
+        verbose_name = _("ligne budgétaire")
+        verbose_name_plural = _("lignes budgétaires")
+        ordering = ["project", "plan_year__number", "category__order", "category_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "category", "plan_year"], name="projects_projectbudgetline_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="projects_projectbudgetline_amount_not_negative",
+                violation_error_message=_("Le montant ne peut pas être négatif."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project} — {self.category} — {self.plan_year}: {self.amount}"
 
 
 class ProjectComment(models.Model):
@@ -1219,6 +1311,35 @@ class ReportDraft(models.Model):
 
     def __str__(self):
         return f"{self.project} — {gettext('brouillon')}"
+
+
+class ReportSpending(models.Model):
+    """What a report says the project spent to date on one category of expense (its « dépenses à ce jour » by
+    line). A report with spending lines carries their sum as its `expenses` (report_create), which the exports keep."""
+
+    report = models.ForeignKey(
+        ProgressReport, on_delete=models.CASCADE, related_name="spending", verbose_name=_("rapport")
+    )
+    category = models.ForeignKey(
+        ExpenseCategory, on_delete=models.PROTECT, related_name="spending", verbose_name=_("catégorie")
+    )
+    amount = models.DecimalField(_("dépensé à ce jour"), **MONEY)
+
+    class Meta:
+        verbose_name = _("dépense par ligne")
+        verbose_name_plural = _("dépenses par ligne")
+        ordering = ["report", "category__order", "category_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "category"], name="projects_reportspending_unique"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="projects_reportspending_amount_not_negative",
+                violation_error_message=_("Les dépenses ne peuvent pas être négatives."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.report} — {self.category}: {self.amount}"
 
 
 class IndicatorValueQuerySet(models.QuerySet):

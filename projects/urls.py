@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projects.views import application, committee, projects, reports, review
+from projects.views import application, budget_lines, committee, projects, reports, review
 
 app_name = "projects"
 
@@ -27,6 +27,17 @@ urlpatterns = [
     ),
     path("projets/<int:pk>/commentaires/", projects.project_comment_create, name="project-comment-create"),
     # The review of filed projects: grid, analysis, recommendation, board decision; intentions and look-alikes
+    path("projets/categories-de-depenses/", budget_lines.expense_category_list, name="expense-category-list"),
+    path(
+        "projets/categories-de-depenses/nouvelle/",
+        budget_lines.expense_category_create,
+        name="expense-category-create",
+    ),
+    path(
+        "projets/categories-de-depenses/<int:pk>/modifier/",
+        budget_lines.expense_category_update,
+        name="expense-category-update",
+    ),
     path("projets/grille-d-analyse/", review.criterion_list, name="criterion-list"),
     path("projets/grille-d-analyse/nouveau/", review.criterion_create, name="criterion-create"),
     path("projets/grille-d-analyse/<int:pk>/modifier/", review.criterion_update, name="criterion-update"),

@@ -16,7 +16,14 @@ from alliances.addresses import alliance_reverse, is_alliance_address
 from alliances.models import Alliance
 from chantiers.models import FollowUp, Meeting, Space
 from organisations.models import Citizen, MembershipRequest, Organisation, User
-from projects.models import ActionProject, CommitteeMember, ProgressReport, ReportAttachment, ReviewCriterion
+from projects.models import (
+    ActionProject,
+    CommitteeMember,
+    ExpenseCategory,
+    ProgressReport,
+    ReportAttachment,
+    ReviewCriterion,
+)
 from tests.demo_snapshot import load_asis_and_demo
 
 ROLES = ("anonymous", "partenaire", "partenaire2", "personnel", "coordination")
@@ -96,6 +103,7 @@ OBJECTS = {
     "password reset link": lambda: {"uidb64": "MQ", "token": "set-password"},
     "bilan table": lambda: {"table": "projets"},
     "criterion": lambda: {"pk": ReviewCriterion.objects.order_by("pk").first().pk},
+    "expense category": lambda: {"pk": ExpenseCategory.objects.order_by("pk").first().pk},
     "recommended project of another": lambda: _project("Café-rencontre des proches aidants"),
     "intention naming partenaire2 as partner": lambda: _project("Logements de transition pour jeunes"),
     "report of partenaire": lambda: {"pk": _report("Ateliers parents-enfants Bouger en famille").pk},
@@ -558,6 +566,13 @@ MATRIX = [
     ("object-history", "history of agreement of partenaire", (LOGIN, 403, 404, 403, 200)),
     ("object-history", "history of disbursement of partenaire", (LOGIN, 403, 404, 403, 200)),
     # The bilan and open data
+    # Budget lines (issue 20, part 3): the alliance's categories of expenses (Coordination manages them, Personnel
+    # reads them), budget against actual by line per theme and for the plan (Coordination and Personnel)
+    ("projects:expense-category-list", None, (LOGIN, 403, 403, 200, 200)),
+    ("projects:expense-category-create", None, (LOGIN, 403, 403, 403, 200)),
+    ("projects:expense-category-update", "expense category", (LOGIN, 403, 403, 403, 200)),
+    ("bilan:budget-lines", None, (LOGIN, 403, 403, 200, 200)),
+    ("bilan:budget-lines-xlsx", None, (LOGIN, 403, 403, 200, 200)),
     ("bilan:produce", None, (LOGIN, 403, 403, 200, 200)),  # « Produire le bilan »: who reports to the funder
     ("bilan:bilan", None, (LOGIN, 200, 200, 200, 200)),  # a partner's bilan holds its organisations' projects only
     ("bilan:bilan-csv", "bilan table", (LOGIN, 200, 200, 200, 200)),
@@ -601,6 +616,7 @@ NOT_HTML = {
     "projects:attachment-download",
     "bilan:bilan-csv",
     "bilan:bilan-xlsx",
+    "bilan:budget-lines-xlsx",
     "bilan:bilan-pdf",
     "bilan:bilan-docx",
     "bilan:open-data-csv",
@@ -653,6 +669,7 @@ FORMS_WITH_ERRORS = [
     ("chantiers:space-create", None, "coordination"),
     ("chantiers:meeting-create", "space", "coordination"),
     ("projects:criterion-create", None, "coordination"),
+    ("projects:expense-category-create", None, "coordination"),
     ("projects:board-decision-create", "recommended project of another", "coordination"),
     ("projects:project-request-changes", "filed project of another", "coordination"),
     ("budget:commitment-create", None, "coordination"),

@@ -10,7 +10,14 @@ from alliances.models import Alliance
 from budget.models import Agreement, Commitment, Disbursement
 from chantiers.models import Meeting, Space
 from plans.models import Plan
-from projects.models import ActionProject, CommitteeMember, ProgressReport, ReportDeadline, ReviewCriterion
+from projects.models import (
+    ActionProject,
+    CommitteeMember,
+    ExpenseCategory,
+    ProgressReport,
+    ReportDeadline,
+    ReviewCriterion,
+)
 
 SECOND = "temiscamingue"
 OTHER_ROLES = ("coordination2", "region")
@@ -39,6 +46,7 @@ OBJECTS2 = {
     "space": lambda: {"pk": Space.objects.filter(alliance__slug=SECOND).order_by("-pk").first().pk},
     "meeting": lambda: {"pk": Meeting.objects.filter(space__alliance__slug=SECOND).order_by("-pk").first().pk},
     "criterion": lambda: {"pk": ReviewCriterion.objects.filter(plan=_current()).order_by("pk").first().pk},
+    "expense category": lambda: {"pk": ExpenseCategory.objects.filter(alliance__slug=SECOND).order_by("pk").first().pk},
     "commitment": lambda: {"pk": Commitment.objects.filter(project=_project(PAID)).order_by("pk").first().pk},
     "disbursement": lambda: {
         "pk": Disbursement.objects.filter(commitment__project=_project(PAID)).order_by("pk").first().pk
@@ -273,6 +281,13 @@ ON_ASIS = {
     ("object-history", "history of report of partenaire"): (404, 404),
     ("object-history", "history of agreement of partenaire"): (404, 403),
     ("object-history", "history of disbursement of partenaire"): (404, 404),
+    # Budget lines (issue 20, part 3): ASIS's categories and its budget by line, for Témiscamingue's coordinator and
+    # the regional funder: neither is ASIS's Coordination or Personnel
+    ("projects:expense-category-list", None): (403, 403),
+    ("projects:expense-category-create", None): (403, 403),
+    ("projects:expense-category-update", "expense category"): (403, 403),
+    ("bilan:budget-lines", None): (403, 403),
+    ("bilan:budget-lines-xlsx", None): (403, 403),
     ("bilan:produce", None): (403, 200),
     ("bilan:bilan", None): (200, 200),
     ("bilan:bilan-csv", "bilan table"): (200, 200),
@@ -409,6 +424,12 @@ ON_SECOND = [
     ("budget:commitment-reduce", "commitment", (LOGIN, 403, 403, 403, 403, 200, 403)),
     ("object-history", "history of filed project", (LOGIN, 404, 404, 404, 404, 200, 404)),
     ("object-history", "history of space", (LOGIN, 404, 403, 404, 404, 200, 404)),
+    # Budget lines (issue 20, part 3): Témiscamingue's categories and budget by line, for its Coordination only
+    ("projects:expense-category-list", None, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    ("projects:expense-category-create", None, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    ("projects:expense-category-update", "expense category", (LOGIN, 403, 403, 403, 403, 200, 403)),
+    ("bilan:budget-lines", None, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    ("bilan:budget-lines-xlsx", None, (LOGIN, 403, 403, 403, 403, 200, 403)),
     ("bilan:produce", None, (LOGIN, 403, 403, 403, 403, 200, 200)),
     ("bilan:bilan", None, (LOGIN, 200, 200, 200, 200, 200, 200)),
     ("bilan:bilan-csv", "bilan table", (LOGIN, 200, 200, 200, 200, 200, 200)),

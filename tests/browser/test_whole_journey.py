@@ -26,7 +26,7 @@ from budget.models import Agreement, Commitment
 from chantiers.models import Meeting
 from organisations.models import Organisation
 from projects.models import ActionProject, ProgressReport, ProjectStatus, ReviewCriterion
-from tests.browser import journey_facilitators
+from tests.browser import journey_facilitators, journey_lines
 from tests.browser.application import file_application, fill_application, start_intention
 from tests.browser.conftest import accessible, log_in, money
 from tests.browser.guide import WHOLE_JOURNEY_PICTURES, new_page
@@ -90,6 +90,7 @@ def partner_files_a_project(page, base, axe, camera) -> ActionProject:
     start_intention(page, title=PROJECT, theme="Pauvreté et défavorisation", check=check)
     fill_application(page, check=check, camera=camera)
     project = ActionProject.objects.get(title=PROJECT)
+    journey_lines.partner_budgets_by_line(page, axe, accessible, project)  # its budget by line (issue 20, part 3)
     file_application(page, camera=camera)
     page.wait_for_load_state()
     project.refresh_from_db()
