@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "chantiers",
     "projects",
     "budget",
+    "sustainability",
     "bilan",
     "succession",
     "pages",
@@ -294,6 +295,7 @@ WORKER_JOB_HOURS = {
     "check_figures": int(os.environ.get("JOB_HOUR_CHECK_FIGURES", 2)),
     "purge_personal_data": int(os.environ.get("JOB_HOUR_PURGE_PERSONAL_DATA", 3)),
     "send_report_reminders": int(os.environ.get("JOB_HOUR_SEND_REPORT_REMINDERS", 7)),
+    "send_sustainability_checks": int(os.environ.get("JOB_HOUR_SEND_SUSTAINABILITY_CHECKS", 7)),
 }
 if any(not 0 <= hour <= 23 for hour in WORKER_JOB_HOURS.values()):
     raise ImproperlyConfigured("JOB_HOUR_* must be an hour from 0 to 23.")

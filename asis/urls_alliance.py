@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("", include("budget.urls")),
     path("", include("bilan.urls")),
+    path("", include("sustainability.urls")),
     path("", include("succession.urls")),
     path("", include("plans.urls")),
     path("", include("outbox.urls")),

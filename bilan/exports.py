@@ -36,6 +36,7 @@ TABLE_TITLES = {
     "budget": gettext_lazy("Budget"),
     "rencontres": gettext_lazy("Rencontres"),
     "indicateurs": gettext_lazy("Indicateurs"),
+    "durabilite": gettext_lazy("Durabilité"),
 }
 
 # Column headers the import reads back (bilan.services.progress_import_parse)
@@ -108,7 +109,28 @@ def _indicator_columns() -> tuple[tuple[str, str], ...]:
     )
 
 
-def tables(bilan: Bilan) -> dict[str, Table]:
+def durability_table(durability) -> Table:
+    """« Durabilité » (sustainability.selectors.durability): the follow-ups due in the period and their answers."""
+    rows = [
+        (_("Suivis attendus"), durability.due),
+        (_("Suivis répondus"), durability.answered),
+        (_("Suivis en retard"), durability.late),
+        (_("Actions qui continuent entièrement"), durability.continues_yes),
+        (_("Actions qui continuent en partie"), durability.continues_partly),
+        (_("Actions arrêtées"), durability.continues_no),
+    ] + [(_("Financée maintenant par"), funder) for funder in durability.funders]
+    return Table.of(
+        "durabilite",
+        str(TABLE_TITLES["durabilite"]),
+        ((_("Indicateur"), TEXT), (_("Valeur"), TEXT)),
+        tuple(rows),
+        row_kinds=tuple((TEXT, INT if isinstance(value, int) else TEXT) for _label, value in rows),
+    )
+
+
+def tables(bilan: Bilan, durability=None) -> dict[str, Table]:
+    """The bilan's tables; with `durability` (the follow-ups after funding, which the bilan page reads live), its
+    « Durabilité » table too."""
     summary = Table.of(
         "synthese",
         str(TABLE_TITLES["synthese"]),
@@ -214,7 +236,8 @@ def tables(bilan: Bilan) -> dict[str, Table]:
             )
         ),
     )
-    return {t.slug: t for t in (summary, projects, budget, meetings, indicators)}
+    extra = (durability_table(durability),) if durability is not None else ()
+    return {t.slug: t for t in (summary, projects, budget, meetings, indicators, *extra)}
 
 
 # ---------------------------------------------------------------- CSV
@@ -251,19 +274,21 @@ def csv_lines(table: Table):
 # ---------------------------------------------------------------- XLSX
 
 
-def xlsx_file(bilan: Bilan):
+def xlsx_file(bilan: Bilan, durability=None):
     """The bilan as an XLSX workbook in an anonymous temporary file (rewound, ready for FileResponse).
 
     bilan.xlsx writes each row to a temporary file per sheet as it comes. Beyond one chunk of
     projects the two long sheets (Projets, Indicateurs) are written side by side from the SQL rows
     of bilan.export_rows, a chunk at a time, in one pass; otherwise from the bilan's lines, which
     it keeps (no query). No sheet's rows are ever all in memory."""
-    parts = tables(bilan)
+    parts = tables(bilan, durability)
     handle = tempfile.TemporaryFile(suffix=".xlsx")
     try:
         with xlsx.Workbook(handle) as workbook:
             sheets = {slug: workbook.add_sheet(table.title, table.columns) for slug, table in parts.items()}
-            for slug in ("synthese", "budget", "rencontres"):
+            for slug in ("synthese", "budget", "rencontres", "durabilite"):
+                if slug not in parts:
+                    continue
                 table = parts[slug]
                 for index, row in enumerate(table.iter_rows()):
                     sheets[slug].append(row, table.kinds(index))

@@ -25,6 +25,7 @@ from django.views.decorators.http import (
 )
 
 from bilan import documents, exports, services
+from bilan.budget_lines import budget_lines_xlsx_file
 from bilan.forms import BilanForm, ProduceForm, ProgressImportForm
 from bilan.selectors.build import bilan_page, build_bilan
 from bilan.selectors.checks import bilan_checks, last_complete_year
@@ -32,11 +33,13 @@ from bilan.selectors.open_data import open_data as open_data_page
 from bilan.selectors.open_data import open_projects, open_totals
 from bilan.selectors.period import period_of_year
 from budget.access import figures_readers_only, plan_for
-from organisations.access import coordination_required
+from organisations.access import coordination_required, staff_or_coordination_required
 from plans.access import request_plans
 from plans.models import Plan, PlanYear
 from plans.versions import parts_subqueries, version_subquery, versions_of
 from projects.models import ActionProject
+from projects.selectors.budget_lines import plan_budget_against_actual
+from sustainability.selectors import durability as durability_of
 
 IMPORT_SESSION_KEY = "bilan_progress_import"
 SPACES_SHOWN = 50  # spaces listed on the page in the tables by space (every one is in the exports)
@@ -121,6 +124,14 @@ def _arguments(request, shown=None) -> tuple[BilanForm, dict | None, dict | None
     return form, arguments, versions
 
 
+def _durability(request, report, plan):
+    """The « Durabilité » section of `report` (the follow-ups after funding due in its period), read live: the
+    alliance's every project for those who read its figures, the partner's own (as lead) otherwise. 2 queries."""
+    user = request.user
+    org_ids = None if user.reads_figures else user.organisation_ids()
+    return durability_of(plan=plan, period_start=report.period.start, period_end=report.period.end, org_ids=org_ids)
+
+
 def _bilan(request, *, page: bool = False, shown=None):
     """(form, bilan): the bilan is None when the form is invalid. With `page`, the bilan holds the
     project lines of the page asked for; without (the exports), `bilan.lines()` reads every one. `shown`: what
@@ -152,6 +163,7 @@ def bilan(request):
             "bilan": report,
             "query": f"?{query}" if query else "",
             "tables": exports.TABLE_TITLES,
+            "durability": _durability(request, report, form.plan) if report else None,
             "can_import": request.user.is_coordinator and not form.plan.is_archived,  # a closed plan is read only
             "can_produce": request.user.reads_figures,
             # the tables by space show the first SPACES_SHOWN (by name), with how many there are
@@ -209,7 +221,8 @@ def bilan_csv(request, table):
             _("Période invalide : corrigez-la sur la page du bilan."), content_type="text/plain; charset=utf-8"
         )
     response = StreamingHttpResponse(
-        exports.csv_lines(exports.tables(report)[table]), content_type="text/csv; charset=utf-8"
+        exports.csv_lines(exports.tables(report, _durability(request, report, form.plan))[table]),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{exports.file_name(report, "csv", table)}"'
     return response
@@ -230,7 +243,7 @@ def bilan_xlsx(request):
             _("Période invalide : corrigez-la sur la page du bilan."), content_type="text/plain; charset=utf-8"
         )
     return FileResponse(
-        exports.xlsx_file(report),
+        exports.xlsx_file(report, _durability(request, report, shown[0])),
         as_attachment=True,
         filename=exports.file_name(report, "xlsx"),
         content_type=XLSX_TYPE,
@@ -370,3 +383,33 @@ def progress_import_apply(request):
         return redirect("bilan:progress-import")
     messages.success(request, _("%(count)s rapports d'étape créés par l'importation.") % {"count": len(reports)})
     return redirect("bilan:bilan")
+
+
+def _budget_plan(request) -> Plan:
+    """The plan of the address (else its alliance's current one), with its alliance; 404 without one."""
+    plan = request_plans(request).current_first().select_related("alliance").first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+@require_safe
+@staff_or_coordination_required
+def budget_lines(request):
+    """Budget against actual by line (issue 20, part 3): what the accepted projects' lines budget and what their
+    latest reports say was spent, per theme and for the plan, to the cent; for Coordination and Personnel."""
+    plan = _budget_plan(request)
+    return render(request, "bilan/budget_lines.html", {"plan": plan, **plan_budget_against_actual(plan)})
+
+
+@require_safe
+@staff_or_coordination_required
+def budget_lines_xlsx(request):
+    """The same figures as an XLSX workbook."""
+    plan = _budget_plan(request)
+    return FileResponse(
+        budget_lines_xlsx_file(plan_budget_against_actual(plan)),
+        as_attachment=True,
+        filename=f"budget-par-ligne-{plan.slug or plan.pk}.xlsx",
+        content_type=XLSX_TYPE,
+    )

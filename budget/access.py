@@ -105,7 +105,7 @@ def get_project_for_budget(request, pk) -> ActionProject:
     """A project of the request's alliance whose budget the user may read: Coordination, Personnel and the funder
     every one; members of its lead or partner organisations theirs (read-only); anyone else gets 404."""
     projects = ActionProject.objects.filter(theme__plan__alliance=request.alliance).select_related(
-        "lead", "theme__plan"
+        "lead", "theme__plan", "latest_report"
     )
     if not request.user.reads_figures:
         org_ids = request.user.organisation_ids()

@@ -22,6 +22,7 @@ from chantiers.models import (
     MeetingLoadState,
     Space,
     SpaceCitizen,
+    SpaceFacilitator,
     SpaceMembership,
 )
 from chantiers.services import meeting_days, meeting_days_moved, spaces_written
@@ -168,6 +169,16 @@ class SpaceCitizenAdmin(OfSpaceAdmin, NoDeleteAdmin):
     list_filter = ["role"]
     search_fields = ["citizen__last_name", "space__name"]
     autocomplete_fields = ["citizen", "space"]
+
+
+@admin.register(SpaceFacilitator)
+class SpaceFacilitatorAdmin(NoDeleteAdmin):
+    """Who runs a space's meetings (named on the space's page; the end date keeps the row)."""
+
+    list_display = ["user", "space", "since", "until", "named_by"]
+    list_select_related = ["user", "space", "named_by"]
+    search_fields = ["user__last_name", "user__username", "space__name"]
+    autocomplete_fields = ["user", "space", "named_by"]
 
 
 @admin.register(Attendance)

@@ -18,6 +18,7 @@ from asis.forms import (
     bounded_texts,
 )
 from chantiers.models import Meeting, ParticipationRole, Space, SpaceCitizen
+from chantiers.selectors import facilitator_candidates
 from organisations.models import Citizen, Organisation, User
 from plans.models import Theme, plan_date_bounds
 
@@ -104,6 +105,24 @@ class SeatOrganisationForm(forms.Form):
             )
             % {"n": SEAT_CHOICES},
         )
+
+
+class FacilitatorForm(forms.Form):
+    user = forms.ModelChoiceField(
+        label=_("Personne"),
+        queryset=User.objects.none(),
+        help_text=_("Une personne membre d'une organisation qui siège à ce lieu de concertation."),
+        error_messages={
+            "required": _("Choisissez la personne qui animera ce lieu."),
+            "invalid_choice": _("Cette personne ne peut pas animer ce lieu : choisissez-en une de la liste."),
+        },
+    )
+
+    def __init__(self, *args, space: Space, **kwargs):
+        """The members of the organisations seated in the space who do not run it yet (one query, with the page)."""
+        super().__init__(*args, prefix="anim", **kwargs)
+        self.fields["user"].queryset = facilitator_candidates(space)
+        self.fields["user"].label_from_instance = lambda user: user.get_full_name() or user.username
 
 
 class SeatCitizenForm(forms.Form):

@@ -186,6 +186,61 @@ class SpaceCitizen(Participation):
         return f"{self.citizen} — {self.space}"
 
 
+class SpaceFacilitatorQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(until__isnull=True)
+
+
+class SpaceFacilitator(models.Model):
+    """A person named by Coordination to run a space's meetings (animateur, animatrice): schedule them, record
+    attendance, minutes, decisions and follow-ups, for that space only. A seat is an organisation's; this is a
+    person's, who must belong to an organisation seated in the space (`chantiers.services.facilitator_name`).
+    Leaving sets `until` and keeps the row."""
+
+    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="facilitators")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="facilitated_spaces",
+        verbose_name=_("personne"),
+    )
+    since = models.DateField(_("depuis le"), default=timezone.localdate)
+    until = models.DateField(_("jusqu'au"), null=True, blank=True)
+    named_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("nommé par"),
+    )
+
+    objects = SpaceFacilitatorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("animateur ou animatrice")
+        verbose_name_plural = _("animateurs et animatrices")
+        ordering = ["until", "since", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["space", "user"],
+                condition=Q(until__isnull=True),
+                name="chantiers_spacefacilitator_one_open",
+                violation_error_message=_("Cette personne anime déjà ce lieu de concertation."),
+            ),
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(until__gte=F("since")),
+                name="chantiers_spacefacilitator_until_after_since",
+                violation_error_message=_("La fin doit suivre le début."),
+            ),
+        ]
+        # A person's spaces to run (every page of a facilitator reads them once).
+        indexes = [models.Index(fields=["user", "space"], name="chantiers_facilitator_user_idx")]
+
+    def __str__(self):
+        return f"{self.user} — {self.space}"
+
+
 def _invited_q(user, org_ids) -> Q:
     """Meetings to which the user or one of their organisations is invited: two semi-joins, each on its own
     index (one subquery with OR would scan every invitation)."""

@@ -22,6 +22,7 @@ from chantiers.models import (
     MeetingLoadState,
     Space,
     SpaceCitizen,
+    SpaceFacilitator,
     SpaceMembership,
 )
 from organisations.models import Citizen, Organisation, User
@@ -652,3 +653,20 @@ def citizen_participation(*, alliance, today: datetime.date | None = None) -> di
         row["attendance_rate"] = _percent(row["citizen_present"], row["citizen_invitations"])
         row["decided_with_citizen_share"] = _percent(row["decided_with_citizen"], row["decided_meetings"])
     return {"today": today, "spaces": rows, "totals": totals}
+
+
+def facilitator_candidates(space: Space):
+    """Who Coordination may name to run `space`'s meetings: active people who are active members of an organisation
+    seated in it now, and do not run it already."""
+    seated = SpaceMembership.objects.current().filter(space=space).values("organisation_id")
+    running = SpaceFacilitator.objects.current().filter(space=space).values("user_id")
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__left_on__isnull=True,
+            memberships__organisation_id__in=seated,
+        )
+        .exclude(pk__in=running)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )

@@ -20,8 +20,10 @@ from chantiers.models import (
     ParticipationRole,
     Space,
     SpaceCitizen,
+    SpaceFacilitator,
     SpaceMembership,
 )
+from chantiers.selectors import facilitator_candidates
 from figures import services as figures
 from organisations.models import Citizen, Organisation
 from plans.models import Plan
@@ -249,6 +251,40 @@ def space_unseat(*, seat: SpaceMembership | SpaceCitizen, left_on=None):
     seat.save(update_fields=["left_on"])
     spaces_written(space=seat.space)
     return seat
+
+
+# ---------------------------------------------------------------- facilitators (animateurs)
+
+
+@transaction.atomic
+def facilitator_name(*, space: Space, user, by=None, since: datetime.date | None = None) -> SpaceFacilitator:
+    """Name `user` to run `space`'s meetings. They must belong to an organisation seated in the space now: a
+    facilitator speaks in the space for a member, and sees the space through that seat."""
+    space = Space.objects.select_for_update().get(pk=space.pk)
+    if space.status != Space.Status.ACTIVE:
+        raise ValidationError(_("Ce lieu de concertation est archivé : on n'y nomme plus d'animateur."))
+    if SpaceFacilitator.objects.current().filter(space=space, user=user).exists():
+        raise ValidationError(_("Cette personne anime déjà ce lieu de concertation."))
+    if not facilitator_candidates(space).filter(pk=user.pk).exists():
+        raise ValidationError(
+            _("Seule une personne membre d'une organisation qui siège à ce lieu de concertation peut l'animer.")
+        )
+    facilitator = SpaceFacilitator(space=space, user=user, named_by=by, since=since or timezone.localdate())
+    facilitator.full_clean()
+    facilitator.save()
+    return facilitator
+
+
+@transaction.atomic
+def facilitator_remove(*, facilitator: SpaceFacilitator, until: datetime.date | None = None) -> SpaceFacilitator:
+    """The person stops running the space's meetings: the row is kept with its end date."""
+    facilitator = SpaceFacilitator.objects.select_for_update().get(pk=facilitator.pk)
+    if facilitator.until is not None:
+        raise ValidationError(_("Cette personne n'anime déjà plus ce lieu de concertation."))
+    facilitator.until = until or timezone.localdate()
+    facilitator.full_clean()
+    facilitator.save(update_fields=["until"])
+    return facilitator
 
 
 # ---------------------------------------------------------------- meetings

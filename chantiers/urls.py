@@ -21,6 +21,12 @@ urlpatterns = [
     path("lieux/<int:pk>/membres/<int:seat_pk>/retirer/", spaces.space_member_remove, name="space-member-remove"),
     path("lieux/<int:pk>/citoyens/ajouter/", spaces.space_citizen_add, name="space-citizen-add"),
     path("lieux/<int:pk>/citoyens/<int:seat_pk>/retirer/", spaces.space_citizen_remove, name="space-citizen-remove"),
+    path("lieux/<int:pk>/animateurs/ajouter/", spaces.space_facilitator_add, name="space-facilitator-add"),
+    path(
+        "lieux/<int:pk>/animateurs/<int:facilitator_pk>/retirer/",
+        spaces.space_facilitator_remove,
+        name="space-facilitator-remove",
+    ),
     # Meetings
     path("lieux/<int:pk>/rencontres/nouvelle/", meetings.meeting_create, name="meeting-create"),
     path("rencontres/<int:pk>/", meetings.meeting_detail, name="meeting-detail"),

@@ -1,5 +1,6 @@
 """The scheduled jobs the worker runs, each at most once a day from its hour of WORKER_JOB_HOURS (local time): the
-nightly backup, the ledger's check, the personal-data purge and the reports' reminders. A job that fails is noted in
+nightly backup, the ledger's check, the personal-data purge, the reports' reminders and the
+follow-ups six and twelve months after a final report (sustainability). A job that fails is noted in
 its run (asis.JobRun) and is not tried again before the next day; a failed ledger check e-mails each alliance's
 Coordination, through the outbox."""
 
@@ -52,12 +53,17 @@ def _send_report_reminders(out) -> None:
     call_command("send_report_reminders", base_url=settings.PORTAL_URL, stdout=out, stderr=out)
 
 
+def _send_sustainability_checks(out) -> None:
+    call_command("send_sustainability_checks", base_url=settings.PORTAL_URL, stdout=out, stderr=out)
+
+
 JOBS = {
     "backup": _backup,
     "check_budget": _check_budget,
     "check_figures": _check_figures,
     "purge_personal_data": _purge_personal_data,
     "send_report_reminders": _send_report_reminders,
+    "send_sustainability_checks": _send_sustainability_checks,
 }
 
 

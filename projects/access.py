@@ -15,7 +15,16 @@ from django.utils.translation import gettext as _
 
 from organisations.access import coordination_required, staff_or_coordination_required  # noqa: F401  (the role gates, defined once)
 from plans.access import closed_plan_refusal, current_plan_or_404, request_plan
-from projects.models import ActionProject, ProgressReport, ReportAttachment, ReviewCriterion
+from projects.models import (
+    ActionProject,
+    CommitteeMember,
+    ConflictDeclaration,
+    ProgressReport,
+    ProjectReview,
+    ProjectStatus,
+    ReportAttachment,
+    ReviewCriterion,
+)
 
 
 def refuse_archived(request, plan=None) -> None:
@@ -160,3 +169,58 @@ def get_attachment_for_user(request, pk) -> ReportAttachment:
     )
     _report_readable(request, attachment.report.project)
     return attachment
+
+
+# ---------------------------------------------------------------- the analysis committee (issue 20, part 1)
+
+
+def committee_seats(request):
+    """The user's current seats on the request's alliance's committee (none on a page of no alliance)."""
+    if not request.user.is_authenticated:
+        return CommitteeMember.objects.none()
+    return CommitteeMember.objects.in_alliance(request.alliance).current().filter(user=request.user)
+
+
+def get_committee_member(request, pk) -> CommitteeMember:
+    """A current member of the request's alliance's committee, for Coordination to change (404 otherwise)."""
+    return get_object_or_404(CommitteeMember.objects.in_alliance(request.alliance).current(), pk=pk)
+
+
+def get_member_review(request, pk, member_pk):
+    """(project, review, member, declaration) of a member's page of an analysis.
+
+    The member's access is through their seat only, not through the project (a filed project stays hidden from
+    partners): the member themselves or Coordination (entering for them) opens it, for a project of the request's
+    alliance under analysis with its analysis open; Personnel gets 403 (it reads the committee's table on the
+    analysis page); anyone else 404. Before declaring, the page shows what a declaration needs (title, lead,
+    partners, summary) and no score; a recused member gets 403 (they neither see the others' scores nor score);
+    Coordination still opens it, to correct a declaration."""
+    user = request.user
+    member = get_object_or_404(
+        CommitteeMember.objects.in_alliance(request.alliance).current().select_related("user", "organisation"),
+        pk=member_pk,
+    )
+    own = member.user_id is not None and member.user_id == user.pk
+    if not (own or user.is_coordinator):
+        if user.sees_everything:
+            raise PermissionDenied(_("Seuls le membre et la coordination ouvrent la grille d'un membre du comité."))
+        raise Http404
+    project = get_object_or_404(
+        projects_of(request, ActionProject.objects.select_related("lead", "theme__plan")),
+        pk=pk,
+        status=ProjectStatus.UNDER_ANALYSIS,
+    )
+    review = ProjectReview.objects.filter(project=project).first()
+    if review is None or review.is_closed:
+        raise Http404
+    review.project = project
+    refuse_archived(request, project.theme.plan)
+    declaration = ConflictDeclaration.objects.filter(review=review, member=member).first()
+    if declaration is not None and declaration.in_conflict and not user.is_coordinator:
+        raise PermissionDenied(
+            _(
+                "Vous avez déclaré un conflit d'intérêts pour ce projet : vous êtes récusé·e, vous ne voyez pas les "
+                "notes des autres membres et ne notez pas ce projet."
+            )
+        )
+    return project, review, member, declaration

@@ -16,10 +16,15 @@ from plans.admin import PlanFiguresAdmin
 from projects.models import (
     ActionProject,
     BoardDecision,
+    CommitteeMember,
+    ConflictDeclaration,
+    ExpenseCategory,
     Indicator,
     IndicatorValue,
+    MemberScore,
     OtherFunding,
     ProgressReport,
+    ProjectBudgetLine,
     ProjectComment,
     ProjectPartner,
     ProjectReview,
@@ -29,6 +34,7 @@ from projects.models import (
     ReportAttachment,
     ReportDeadline,
     ReportDraft,
+    ReportSpending,
     Resolution,
     ResolutionConflict,
     ReviewCriterion,
@@ -454,3 +460,56 @@ class ReportAttachmentAdmin(ReadOnlyAdmin):
             reverse("projects:attachment-download", args=[attachment.pk]),
             attachment.original_name,
         )
+
+
+# The analysis committee (issue 20, part 1): read in the admin; Coordination manages it on its page.
+@admin.register(CommitteeMember)
+class CommitteeMemberAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "alliance", "organisation", "since", "until"]
+    list_select_related = ["alliance", "organisation", "user"]
+    search_fields = ["name", "user__username", "user__last_name"]
+
+
+@admin.register(ConflictDeclaration)
+class ConflictDeclarationAdmin(ReadOnlyAdmin):
+    list_display = ["review", "member", "in_conflict", "prefilled", "on_behalf", "declared_at"]
+    list_select_related = ["review__project", "member__user"]
+    list_filter = ["in_conflict"]
+    search_fields = ["review__project__title", "member__name"]
+
+
+@admin.register(MemberScore)
+class MemberScoreAdmin(ReadOnlyAdmin):
+    list_display = ["review", "member", "criterion", "score", "on_behalf"]
+    list_select_related = ["review__project", "member__user", "criterion"]
+    search_fields = ["review__project__title", "member__name"]
+
+
+# ---------------------------------------------------------------- budget lines (issue 20, part 3)
+
+
+@admin.register(ExpenseCategory)
+class ExpenseCategoryAdmin(ModelAdmin):
+    list_display = ["name", "alliance", "order", "archived"]
+    list_select_related = ["alliance"]
+    list_filter = ["archived"]
+    search_fields = ["name", "alliance__name"]
+    autocomplete_fields = ["alliance"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # archive it instead: budget lines and reports' spending hang on it
+
+
+# Read only: the lines are written with the request they sum to (projects.services.budget_lines), never alone.
+@admin.register(ProjectBudgetLine)
+class ProjectBudgetLineAdmin(ReadOnlyAdmin):
+    list_display = ["project", "category", "plan_year", "amount"]
+    list_select_related = ["project", "category", "plan_year"]
+    search_fields = ["project__title", "category__name"]
+
+
+@admin.register(ReportSpending)
+class ReportSpendingAdmin(ReadOnlyAdmin):
+    list_display = ["report", "category", "amount"]
+    list_select_related = ["report__project", "category"]
+    search_fields = ["report__project__title", "category__name"]

@@ -1,5 +1,7 @@
 """Forms of the action projects: the partners' intentions and drafts, the review, the reports."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 from django.utils.html import escape
@@ -15,14 +17,16 @@ from asis.forms import (
     bound_dates,
     bounded_texts,
 )
+from asis.templatetags.asis_format import format_money
 from asis.templatetags.asis_format import number as format_number
 from chantiers.models import Space
-from organisations.models import Organisation
+from organisations.models import Organisation, User
 from plans.models import Objective, PlanYear, Theme, plan_date_bounds
 from projects import validators
 from projects.models import (
     ActionProject,
     BoardDecision,
+    ExpenseCategory,
     OtherFunding,
     ProjectPartner,
     ProjectReview,
@@ -112,7 +116,7 @@ class ProjectForm(LeadChoiceMixin, forms.ModelForm):
             "space": _("Le lieu de concertation où le projet est travaillé (principe 2)."),
         }
 
-    def __init__(self, *args, plan=None, organisations=(), year_amounts=None, **kwargs):
+    def __init__(self, *args, plan=None, organisations=(), year_amounts=None, budget_lines=None, **kwargs):
         super().__init__(*args, **kwargs)
         themes = Theme.objects.all() if plan is None else plan.themes.all()
         self.fields["theme"].queryset = themes.order_by("order")
@@ -126,10 +130,33 @@ class ProjectForm(LeadChoiceMixin, forms.ModelForm):
         bound_dates(self, "start_date", "end_date", bounds=lambda: plan_date_bounds(plan))
         self.fields["plan_years"].queryset = PlanYear.objects.filter(pk__in=[y.pk for y in self.plan_years])
         year_amounts = year_amounts or {}
+        # The budget by line (issue 20, part 3): {(category id, year id): amount}. A project detailed by line asks
+        # each year the sum of its lines: its year amounts start empty (they are the lines' sums, shown under them).
+        budget_lines = budget_lines or {}
         for year in self.plan_years:
             self.fields[self.amount_field(year)] = _money(
-                _("Montant demandé pour %(year)s") % {"year": year.label}, initial=year_amounts.get(year.pk)
+                _("Montant demandé pour %(year)s") % {"year": year.label},
+                initial=None if budget_lines else year_amounts.get(year.pk),
             )
+        used = {category_id for category_id, _year in budget_lines}
+        self.categories = (
+            [
+                category
+                for category in ExpenseCategory.objects.for_alliance(plan.alliance_id).order_by("order", "pk")
+                if not category.archived or category.pk in used
+            ]
+            if plan is not None
+            else []
+        )
+        for category in self.categories:
+            for year in self.plan_years:
+                self.fields[self.line_field(category, year)] = _money(
+                    _("%(category)s, %(year)s") % {"category": category.name, "year": year.label},
+                    initial=budget_lines.get((category.pk, year.pk)),
+                    widget=forms.TextInput(
+                        attrs={"class": "form-control form-control-sm text-end", "inputmode": "decimal", "size": 10}
+                    ),
+                )
         if self.instance.pk is None:
             self._set_lead_field(organisations)
         else:
@@ -145,8 +172,56 @@ class ProjectForm(LeadChoiceMixin, forms.ModelForm):
     def year_amounts(self) -> dict:
         return {year: self.cleaned_data.get(self.amount_field(year)) for year in self.plan_years}
 
+    @staticmethod
+    def line_field(category, year) -> str:
+        return f"amount_line_{category.pk}_{year.pk}"
+
+    def has_lines(self) -> bool:
+        return bool(self.categories and self.plan_years)
+
+    def line_rows(self):
+        """The table of lines: per category, its name and its field per year (the template's rows)."""
+        return [
+            {"category": category, "fields": [self[self.line_field(category, year)] for year in self.plan_years]}
+            for category in self.categories
+        ]
+
+    def budget_lines(self) -> dict:
+        """{(ExpenseCategory, PlanYear): Decimal or None}, as typed."""
+        return {
+            (category, year): self.cleaned_data.get(self.line_field(category, year))
+            for category in self.categories
+            for year in self.plan_years
+        }
+
+    def _clean_lines(self, data) -> None:
+        """Lines typed: an archived category takes none, and a year's amount typed with them is their sum."""
+        typed = {key: amount for key, amount in self.budget_lines().items() if amount}
+        for category, year in typed:
+            if category.archived:
+                self.add_error(
+                    self.line_field(category, year),
+                    _("La catégorie « %(name)s » est archivée : reportez ce montant sur une autre ligne.")
+                    % {"name": category.name},
+                )
+        if not typed:
+            return
+        for year in self.plan_years:
+            amount = data.get(self.amount_field(year))
+            lines = sum((a for (_c, y), a in typed.items() if y == year), Decimal("0.00"))
+            if amount is not None and amount != lines:
+                self.add_error(
+                    self.amount_field(year),
+                    _(
+                        "Le budget est détaillé par ligne : le montant de %(year)s est la somme de ses lignes "
+                        "(%(sum)s). Laissez-le vide ou corrigez les lignes."
+                    )
+                    % {"year": year.label, "sum": format_money(lines)},
+                )
+
     def clean(self):
         data = super().clean()
+        self._clean_lines(data)
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("La date de fin doit suivre la date de début."))
@@ -181,12 +256,19 @@ class ProjectSectionForm(ProjectForm):
     def amount_fields(self):
         return super().amount_fields() if self.section.amounts else []
 
+    def has_lines(self) -> bool:
+        return self.section.amounts and super().has_lines()
+
+    def budget_lines(self) -> dict:
+        return super().budget_lines() if self.section.amounts else {}
+
     def clean(self):
         data = super().clean()
         message = self.section.required.get("amounts")
         names = [self.amount_field(year) for year in self.plan_years]
-        if message and names and not any(name in self._errors for name in names):
-            if not any(data.get(name) for name in names):
+        lines = [self.line_field(c, y) for c in self.categories for y in self.plan_years]
+        if message and names and not any(name in self._errors for name in names + lines):
+            if not any(data.get(name) for name in names + lines):
                 self.add_error(names[0], forms.ValidationError(message, code="required"))
         return data
 
@@ -202,6 +284,18 @@ class ProjectSectionForm(ProjectForm):
     def project_fields(self) -> dict:
         """The cleaned fields of the project itself (not the amounts), as the service takes them."""
         return {name: value for name, value in self.cleaned_data.items() if name in self.section.fields}
+
+
+class ExpenseCategoryForm(forms.ModelForm):
+    """A category of expenses of the alliance (issue 20, part 3): its name, its place in the tables, archived."""
+
+    class Meta:
+        model = ExpenseCategory
+        fields = ["name", "order", "archived"]
+        error_messages = {"name": {"required": _("Donnez un nom à la catégorie.")}}
+
+    def _post_clean(self):
+        pass  # the service validates the category with its alliance
 
 
 class ProjectPartnerForm(forms.Form):
@@ -252,6 +346,19 @@ class ProjectOtherFundingForm(forms.Form):
     source_name = forms.CharField(label=_("Source"), max_length=200, required=False)
     amount = _money(_("Montant"))
     confirmed = forms.BooleanField(label=_("Confirmé"), required=False)
+    category = forms.ModelChoiceField(
+        label=_("Ligne budgétaire"),
+        queryset=ExpenseCategory.objects.none(),
+        required=False,
+        empty_label=_("Le projet dans son ensemble"),
+    )
+
+    def __init__(self, *args, categories=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if categories is None:
+            del self.fields["category"]
+        else:  # the alliance's categories still open (issue 20, part 3): what this money pays for
+            self.fields["category"].queryset = categories
 
     def has_changed(self):
         if not self.is_bound:
@@ -359,6 +466,21 @@ class ReviewRecommendForm(forms.Form):
         help_text=_("Pour une recommandation avec conditions, énumérez les conditions."),
     )
     recommended_amount = MoneyField(label=_("Montant recommandé"), required=False, min_value=0)
+    quorum = forms.IntegerField(
+        label=_("Quorum du comité"),
+        required=False,
+        min_value=1,
+        max_value=99,
+        help_text=_(
+            "Nombre de membres du comité, non récusés, qui doivent avoir noté toute la grille. "
+            "Obligatoire dès qu'un membre a déclaré ses intérêts pour ce projet."
+        ),
+        error_messages={
+            "min_value": _("Le quorum est d'au moins un membre."),
+            "max_value": _("Le quorum ne peut dépasser 99 membres."),
+            "invalid": _("Saisissez un nombre entier de membres."),
+        },
+    )
 
 
 class ReviewRecommendDraftForm(ReviewRecommendForm):
@@ -591,6 +713,7 @@ class ReportForm(forms.Form):
         indicators=(),
         partner_organisations=(),
         attachments=True,
+        categories=(),
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
@@ -626,6 +749,28 @@ class ReportForm(forms.Form):
                 # Help texts are rendered as HTML (Django's and crispy's `help_text|safe`): escape the unit typed
                 help_text=_("Cible : %(target)s %(unit)s") % {"target": target, "unit": escape(indicator.unit)},
             )
+        # Spending by line (issue 20, part 3): to date, as « Dépenses à ce jour », which becomes their sum
+        self.categories = list(categories)
+        for category in self.categories:
+            self.fields[self.spending_field(category)] = _money(
+                _("Dépensé à ce jour : %(category)s") % {"category": category.name}
+            )
+
+    @staticmethod
+    def spending_field(category) -> str:
+        return f"spent_{category.pk}"
+
+    def spending_fields(self):
+        return [self[self.spending_field(category)] for category in self.categories]
+
+    def spending(self) -> dict:
+        """{ExpenseCategory: Decimal} of the lines typed (the empty ones left out)."""
+        data = self.cleaned_data
+        return {
+            category: data[self.spending_field(category)]
+            for category in self.categories
+            if data.get(self.spending_field(category)) is not None
+        }
 
     @staticmethod
     def indicator_field(indicator) -> str:
@@ -648,6 +793,17 @@ class ReportForm(forms.Form):
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and end < start:
             self.add_error("period_end", _("La fin de la période doit suivre son début."))
+        spending = self.spending() if self.categories else {}
+        expenses = data.get("expenses")
+        if spending and expenses is not None and expenses != sum(spending.values(), Decimal("0.00")):
+            self.add_error(
+                "expenses",
+                _(
+                    "Les dépenses à ce jour sont la somme des dépenses par ligne (%(sum)s) : laissez-les vides ou "
+                    "corrigez les lignes."
+                )
+                % {"sum": format_money(sum(spending.values(), Decimal("0.00")))},
+            )
         people, citizens = data.get("people_reached"), data.get("citizens_reached")
         if people is not None and citizens is not None and citizens > people:
             self.add_error(
@@ -699,6 +855,7 @@ class ReportForm(forms.Form):
             "deadline": data.get("deadline"),
             "partners_involved": list(data.get("partners_involved") or []),
             "indicator_values": {indicator: data.get(self.indicator_field(indicator)) for indicator in self.indicators},
+            "spending": self.spending(),
             "attachments": data.get("attachments") or [],
         }
 
@@ -716,3 +873,68 @@ class ReportAttachmentForm(forms.Form):
 
     def clean_files(self):
         return _clean_attachments(self.cleaned_data.get("files") or [])
+
+
+# ---------------------------------------------------------------- the analysis committee
+
+
+class CommitteeMemberForm(forms.Form):
+    """A new seat: an account of the portal, or the name of a person without one; the organisation they come from
+    (what proposes their conflicts of interests)."""
+
+    user = forms.ModelChoiceField(
+        label=_("Compte"),
+        required=False,
+        queryset=None,
+        help_text=_("Un membre qui a un compte déclare ses intérêts et note avec son propre accès."),
+    )
+    name = FreeTextField(
+        label=_("Ou nom de la personne"),
+        required=False,
+        max_length=200,
+        help_text=_("Sans compte : la coordination saisit ses déclarations et ses notes pour elle."),
+    )
+    organisation = forms.ModelChoiceField(label=_("Organisation"), required=False, queryset=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = User.objects.filter(is_active=True).order_by("last_name", "first_name", "pk")
+        self.fields["user"].label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({u.username})"
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            status=Organisation.Status.APPROVED
+        ).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("user") and not (data.get("name") or "").strip():
+            raise forms.ValidationError(_("Choisissez un compte ou indiquez le nom du membre."))
+        return data
+
+
+class ConflictDeclarationForm(forms.Form):
+    in_conflict = forms.TypedChoiceField(
+        label=_("Conflit d'intérêts"),
+        choices=[
+            ("0", _("Je n'ai pas de conflit d'intérêts dans ce projet")),
+            ("1", _("Je suis en conflit d'intérêts : je me récuse")),
+        ],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Dites si vous êtes en conflit d'intérêts.")},
+    )
+    note = FreeTextField(
+        label=_("Précisions"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Obligatoire pour écarter un conflit proposé (votre organisation porte le projet ou y est partenaire)."
+        ),
+    )
+
+
+class MemberScoresForm(ReviewScoresForm):
+    """A member's own grid: the scores and comments of `ReviewScoresForm`, without the committee's names."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["committee"]

@@ -542,6 +542,15 @@ class OtherFunding(models.Model):
     source_name = models.CharField(_("source"), max_length=200)
     amount = models.DecimalField(_("montant"), **MONEY)
     confirmed = models.BooleanField(_("confirmé"), default=False)
+    # The budget line it pays for, when the lead says so (issue 20, part 3); none: the project as a whole
+    category = models.ForeignKey(
+        "ExpenseCategory",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="other_funding",
+        verbose_name=_("ligne budgétaire"),
+    )
 
     class Meta:
         db_table = "chantiers_otherfunding"
@@ -580,6 +589,89 @@ class ProjectYearAmount(models.Model):
 
     def __str__(self):
         return f"{self.project} — {self.plan_year}: {self.amount}"
+
+
+DEFAULT_EXPENSE_CATEGORIES = (
+    # (name, order): what every alliance starts with (issue 20, part 3); its Coordination renames, adds, archives
+    ("Salaires", 1),
+    ("Matériel", 2),
+    ("Loyer", 3),
+    ("Transport", 4),
+    ("Participation citoyenne", 5),
+    ("Autres", 6),
+)
+
+
+class ExpenseCategoryQuerySet(models.QuerySet):
+    def for_alliance(self, alliance_id):
+        return self.filter(alliance_id=alliance_id)
+
+    def active(self):
+        return self.filter(archived=False)
+
+
+class ExpenseCategory(models.Model):
+    """A category of expense an alliance's projects budget by (salaires, matériel…). Archived rather than deleted:
+    budget lines and report spending hang on it."""
+
+    alliance = models.ForeignKey(
+        "alliances.Alliance", on_delete=models.PROTECT, related_name="expense_categories", verbose_name=_("alliance")
+    )
+    name = models.CharField(_("nom"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    archived = models.BooleanField(
+        _("archivée"), default=False, help_text=_("Une catégorie archivée ne s'offre plus aux nouvelles lignes.")
+    )
+
+    objects = ExpenseCategoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("catégorie de dépenses")
+        verbose_name_plural = _("catégories de dépenses")
+        ordering = ["alliance", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["alliance", "name"], name="projects_expensecategory_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ProjectBudgetLine(models.Model):
+    """What a project budgets for one category of expense in one plan year. A project with lines asks the envelope
+    their sum (`amount_requested`), each plan year the sum of its lines (ProjectYearAmount), to the cent: the
+    service that writes them writes both (projects.services.budget_lines)."""
+
+    project = models.ForeignKey(
+        ActionProject, on_delete=models.CASCADE, related_name="budget_lines", verbose_name=_("projet")
+    )
+    category = models.ForeignKey(
+        ExpenseCategory, on_delete=models.PROTECT, related_name="budget_lines", verbose_name=_("catégorie")
+    )
+    plan_year = models.ForeignKey(
+        PlanYear, on_delete=models.PROTECT, related_name="budget_lines", verbose_name=_("année du plan")
+    )
+    amount = models.DecimalField(_("montant"), **MONEY)
+
+    history = ChangeHistory()  # who, when, what changed: money
+
+    class Meta:
+        verbose_name = _("ligne budgétaire")
+        verbose_name_plural = _("lignes budgétaires")
+        ordering = ["project", "plan_year__number", "category__order", "category_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "category", "plan_year"], name="projects_projectbudgetline_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="projects_projectbudgetline_amount_not_negative",
+                violation_error_message=_("Le montant ne peut pas être négatif."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project} — {self.category} — {self.plan_year}: {self.amount}"
 
 
 class ProjectComment(models.Model):
@@ -762,6 +854,16 @@ class ProjectReview(models.Model):
         verbose_name=_("recommandation saisie par"),
     )
     recommended_at = models.DateTimeField(_("recommandée le"), null=True, blank=True)
+    # What the recommendation records of the committee (issue 20, part 1): the quorum set for this review, the members
+    # who took part (scored the whole grid) and those recused (declared a conflict). Empty for a review the committee's
+    # members took no part in (Coordination's grid alone, as before).
+    quorum = models.PositiveSmallIntegerField(_("quorum du comité"), null=True, blank=True)
+    participants = models.ManyToManyField(
+        "CommitteeMember", blank=True, related_name="+", verbose_name=_("membres ayant participé")
+    )
+    recused_members = models.ManyToManyField(
+        "CommitteeMember", blank=True, related_name="+", verbose_name=_("membres récusés")
+    )
 
     class Meta:
         db_table = "chantiers_projectreview"
@@ -1304,6 +1406,35 @@ class ReportDraft(models.Model):
         return f"{self.project} — {gettext('brouillon')}"
 
 
+class ReportSpending(models.Model):
+    """What a report says the project spent to date on one category of expense (its « dépenses à ce jour » by
+    line). A report with spending lines carries their sum as its `expenses` (report_create), which the exports keep."""
+
+    report = models.ForeignKey(
+        ProgressReport, on_delete=models.CASCADE, related_name="spending", verbose_name=_("rapport")
+    )
+    category = models.ForeignKey(
+        ExpenseCategory, on_delete=models.PROTECT, related_name="spending", verbose_name=_("catégorie")
+    )
+    amount = models.DecimalField(_("dépensé à ce jour"), **MONEY)
+
+    class Meta:
+        verbose_name = _("dépense par ligne")
+        verbose_name_plural = _("dépenses par ligne")
+        ordering = ["report", "category__order", "category_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "category"], name="projects_reportspending_unique"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="projects_reportspending_amount_not_negative",
+                violation_error_message=_("Les dépenses ne peuvent pas être négatives."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.report} — {self.category}: {self.amount}"
+
+
 class IndicatorValueQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         """As Django's, the kept latest value of each indicator said again (Indicator.latest_value): 1 query more."""
@@ -1395,3 +1526,167 @@ class ReportAttachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+# ---------------------------------------------------------------- the analysis committee (issue 20, part 1)
+
+
+class CommitteeMemberQuerySet(models.QuerySet):
+    def in_alliance(self, alliance):
+        """The members of `alliance`'s committee; none on a page of no alliance."""
+        return self.none() if alliance is None else self.filter(alliance=alliance)
+
+    def current(self, on: datetime.date | None = None):
+        """Seated on `on` (today): arrived, not yet left."""
+        on = on or timezone.localdate()
+        return self.filter(Q(until__isnull=True) | Q(until__gt=on), since__lte=on)
+
+
+class CommitteeMember(models.Model):
+    """A seat on an alliance's analysis committee: an account (who then scores with their own login) or a name
+    Coordination records (whose scores Coordination enters on their behalf), with the organisation they come from.
+
+    Leaving sets `until`: the seat is archived, never deleted, so the declarations and scores it gave stay readable."""
+
+    alliance = models.ForeignKey(
+        "alliances.Alliance", on_delete=models.PROTECT, related_name="committee_members", verbose_name=_("alliance")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="committee_seats",
+        verbose_name=_("compte"),
+    )
+    name = models.CharField(_("nom"), max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    since = models.DateField(_("membre depuis le"), default=timezone.localdate)
+    until = models.DateField(_("a quitté le"), null=True, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ajouté par"),
+    )
+
+    objects = CommitteeMemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membre du comité d'analyse")
+        verbose_name_plural = _("membres du comité d'analyse")
+        ordering = ["alliance", "since", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(name=""), name="projects_committeemember_user_or_name"
+            ),
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(until__gte=F("since")), name="projects_committeemember_dates"
+            ),
+            models.UniqueConstraint(
+                fields=["alliance", "user"],
+                condition=Q(until__isnull=True, user__isnull=False),
+                name="projects_committeemember_one_open_seat",
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.name:
+            return self.name
+        return (self.user.get_full_name() or self.user.username) if self.user_id else ""
+
+    def is_current(self, on: datetime.date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return self.since <= on and (self.until is None or self.until > on)
+
+
+class ConflictDeclaration(models.Model):
+    """A member's declaration of interests for one analysis: in conflict (recused: they neither see the others'
+    scores nor score) or not. `prefilled` keeps what the portal proposed (in conflict when the member's organisation
+    leads the project or is named a partner); `on_behalf` marks a declaration Coordination recorded for the member."""
+
+    review = models.ForeignKey(
+        ProjectReview, on_delete=models.PROTECT, related_name="conflicts", verbose_name=_("analyse")
+    )
+    member = models.ForeignKey(
+        CommitteeMember, on_delete=models.PROTECT, related_name="conflicts", verbose_name=_("membre")
+    )
+    in_conflict = models.BooleanField(_("en conflit d'intérêts"))
+    prefilled = models.BooleanField(_("conflit proposé par le portail"), default=False)
+    note = models.TextField(_("précisions"), blank=True)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("déclaré par"),
+    )
+    on_behalf = models.BooleanField(_("saisi par la coordination"), default=False)
+    declared_at = models.DateTimeField(_("déclaré le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("déclaration de conflit d'intérêts")
+        verbose_name_plural = _("déclarations de conflit d'intérêts")
+        ordering = ["review", "member"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "member"], name="projects_conflictdeclaration_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.member} — {self.review}"
+
+
+class MemberScore(models.Model):
+    """One member's score of one criterion in one analysis, a draft until the recommendation. `on_behalf` marks a
+    score Coordination entered for the member (a member without an account, or one who scored on paper)."""
+
+    review = models.ForeignKey(
+        ProjectReview, on_delete=models.PROTECT, related_name="member_scores", verbose_name=_("analyse")
+    )
+    member = models.ForeignKey(
+        CommitteeMember, on_delete=models.PROTECT, related_name="scores", verbose_name=_("membre")
+    )
+    criterion = models.ForeignKey(
+        ReviewCriterion, on_delete=models.PROTECT, related_name="member_scores", verbose_name=_("critère")
+    )
+    score = models.PositiveSmallIntegerField(_("note"))
+    comment = models.TextField(_("commentaire"), blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("saisie par"),
+    )
+    on_behalf = models.BooleanField(_("saisie par la coordination"), default=False)
+    entered_at = models.DateTimeField(_("saisie le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("note d'un membre du comité")
+        verbose_name_plural = _("notes des membres du comité")
+        ordering = ["review", "member", "criterion__order", "criterion__pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "member", "criterion"], name="projects_memberscore_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.member} — {self.criterion}: {self.score}"
+
+    def clean(self):
+        if self.criterion_id and self.score is not None and self.score > self.criterion.max_score:
+            raise ValidationError({"score": _("La note ne peut dépasser %(max)s.") % {"max": self.criterion.max_score}})

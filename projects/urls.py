@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projects.views import application, projects, reports, review
+from projects.views import application, budget_lines, committee, projects, reports, review
 
 app_name = "projects"
 
@@ -27,6 +27,17 @@ urlpatterns = [
     ),
     path("projets/<int:pk>/commentaires/", projects.project_comment_create, name="project-comment-create"),
     # The review of filed projects: grid, analysis, recommendation, board decision; intentions and look-alikes
+    path("projets/categories-de-depenses/", budget_lines.expense_category_list, name="expense-category-list"),
+    path(
+        "projets/categories-de-depenses/nouvelle/",
+        budget_lines.expense_category_create,
+        name="expense-category-create",
+    ),
+    path(
+        "projets/categories-de-depenses/<int:pk>/modifier/",
+        budget_lines.expense_category_update,
+        name="expense-category-update",
+    ),
     path("projets/grille-d-analyse/", review.criterion_list, name="criterion-list"),
     path("projets/grille-d-analyse/nouveau/", review.criterion_create, name="criterion-create"),
     path("projets/grille-d-analyse/<int:pk>/modifier/", review.criterion_update, name="criterion-update"),
@@ -43,6 +54,16 @@ urlpatterns = [
     path("projets/intentions/", review.intention_list, name="intention-list"),
     path("projets/<int:pk>/rediger/", review.intention_to_draft, name="intention-to-draft"),
     path("projets/semblables/", review.similar_pair_list, name="similar-pair-list"),
+    # The analysis committee: its members, their declarations of interests and their own grids (issue 20, part 1)
+    path("projets/comite-d-analyse/", committee.committee_list, name="committee-list"),
+    path("projets/comite-d-analyse/<int:pk>/depart/", committee.committee_member_leave, name="committee-member-leave"),
+    path("projets/comite-d-analyse/mes-analyses/", committee.committee_my_reviews, name="committee-my-reviews"),
+    path("projets/<int:pk>/analyse/membres/<int:member_pk>/", committee.review_member, name="review-member"),
+    path(
+        "projets/<int:pk>/analyse/membres/<int:member_pk>/conflit/",
+        committee.review_member_conflict,
+        name="review-member-conflict",
+    ),
     # Progress and final reports
     path("projets/<int:pk>/rapports/nouveau/", reports.report_create, name="report-create"),
     path("projets/<int:pk>/rapports/final/", reports.report_create, {"final": True}, name="report-create-final"),

@@ -17,6 +17,7 @@ from organisations.models import Organisation
 from plans.models import MobilisationActivity, Plan, Principle, Theme
 from plans.services import plan_years_ensure
 from projects.models import ReviewCriterion
+from projects.services.budget_lines import expense_categories_seed
 
 SOURCE_NOTE = (
     "« Reflet des régions : Une démarche concertée pour l'ASIS ». Sources : Denise Lavallée, "
@@ -136,6 +137,7 @@ def load_reference_data() -> dict[str, int]:
     alliance, _created = Alliance.objects.update_or_create(
         acronym=ALLIANCE["acronym"], defaults={**ALLIANCE, "coordinating_organisation": rnvvs}
     )
+    expense_categories_seed(alliance=alliance)  # the six default categories of expenses, unless it has its own
     # The source's plan is the alliance's first; it is the current one when loaded, and its status then belongs to
     # the coordinators as its dates do.
     plan = alliance.plans.order_by("start_date", "pk").first() or Plan.objects.create(

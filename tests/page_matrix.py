@@ -16,7 +16,15 @@ from alliances.addresses import alliance_reverse, is_alliance_address
 from alliances.models import Alliance
 from chantiers.models import FollowUp, Meeting, Space
 from organisations.models import Citizen, MembershipRequest, Organisation, User
-from projects.models import ActionProject, ProgressReport, ReportAttachment, Resolution, ReviewCriterion
+from projects.models import (
+    ActionProject,
+    CommitteeMember,
+    ExpenseCategory,
+    ProgressReport,
+    ReportAttachment,
+    Resolution,
+    ReviewCriterion,
+)
 from tests.demo_snapshot import load_asis_and_demo
 
 ROLES = ("anonymous", "partenaire", "partenaire2", "personnel", "coordination")
@@ -58,6 +66,19 @@ OBJECTS = {
     "space citizen seat": lambda: _citizen_seat(),
     "meeting": lambda: {"pk": Meeting.objects.filter(is_demo=True).order_by("pk").first().pk},
     "follow-up": lambda: {"pk": FollowUp.objects.order_by("pk").first().pk},
+    # Facilitators (issue 20, part 5): `partenaire` runs the meetings of the early-childhood table (demo/facilitators.py),
+    # another space than "space" above, where she does not sit.
+    "space facilitated by partenaire": lambda: {"pk": _facilitated().pk},
+    "meeting of a space facilitated by partenaire": lambda: {
+        "pk": Meeting.objects.filter(space=_facilitated()).order_by("pk").first().pk
+    },
+    "follow-up of a space facilitated by partenaire": lambda: {
+        "pk": FollowUp.objects.filter(decision__meeting__space=_facilitated()).order_by("pk").first().pk
+    },
+    "facilitator of partenaire": lambda: {
+        "pk": _facilitated().pk,
+        "facilitator_pk": _facilitated().facilitators.get(user__username="partenaire").pk,
+    },
     "theme": lambda: {"slug": "logement-et-habitation"},
     "guide for coordination": lambda: {"slug": "coordination"},
     "guide for partners": lambda: {"slug": "partenaires"},
@@ -85,6 +106,7 @@ OBJECTS = {
     "password reset link": lambda: {"uidb64": "MQ", "token": "set-password"},
     "bilan table": lambda: {"table": "projets"},
     "criterion": lambda: {"pk": ReviewCriterion.objects.order_by("pk").first().pk},
+    "expense category": lambda: {"pk": ExpenseCategory.objects.order_by("pk").first().pk},
     "recommended project of another": lambda: _project("Café-rencontre des proches aidants"),
     "intention naming partenaire2 as partner": lambda: _project("Logements de transition pour jeunes"),
     "report of partenaire": lambda: {"pk": _report("Ateliers parents-enfants Bouger en famille").pk},
@@ -116,7 +138,48 @@ OBJECTS = {
     "history of agreement of partenaire": lambda: {"kind": "convention", **OBJECTS["agreement of partenaire"]()},
     "history of disbursement of partenaire": lambda: {"kind": "versement", **OBJECTS["disbursement of partenaire"]()},
     "failed e-mail of the alliance": lambda: {"pk": _failed_email().pk},
+    # The analysis committee (issue 20, part 1; demo/committee.py): on « Jardins… » (under analysis) partenaire2's
+    # seat has not declared yet, Robert Côté (no account) scored, Lise Tremblay (the seniors' table, a partner) is
+    # recused; « Reconnaissance… » is filed, not under analysis.
+    "committee member named": lambda: {"pk": _committee_member(name="Robert Côté").pk},
+    "committee seat of partenaire2": lambda: _committee_review("Jardins communautaires intergénérationnels"),
+    "committee named member": lambda: _committee_review(
+        "Jardins communautaires intergénérationnels", name="Robert Côté"
+    ),
+    "committee recused member": lambda: _committee_review(
+        "Jardins communautaires intergénérationnels", name="Lise Tremblay"
+    ),
+    "committee seat on a filed project": lambda: _committee_review(
+        "Reconnaissance des bénévoles dans les quartiers ruraux"
+    ),
+    # After funding (issue 20, part 6): « Banque de bénévoles partagée » (another organisation's, its final report
+    # filed) has its 6-month check answered and its practice published (demo/sustainability.py)
+    "sustainability check of another": lambda: {"pk": _sustainability_check().pk},
+    "published practice": lambda: {"pk": _practice().pk},
+    "project with a published practice": lambda: {"pk": _practice().project_id},
 }
+
+
+def _committee_member(*, name=None):
+    if name:
+        return CommitteeMember.objects.get(name=name, alliance__slug="rouyn-noranda")
+    return CommitteeMember.objects.get(user__username="partenaire2", alliance__slug="rouyn-noranda")
+
+
+def _committee_review(title, *, name=None):
+    return {**_project(title), "member_pk": _committee_member(name=name).pk}
+
+
+def _sustainability_check():
+    from sustainability.models import SustainabilityCheck
+
+    return SustainabilityCheck.objects.get(project__title="Banque de bénévoles partagée", months=6)
+
+
+def _practice():
+    from sustainability.models import Practice
+
+    return Practice.objects.get(project__title="Banque de bénévoles partagée")
 
 
 def _failed_email():
@@ -190,6 +253,12 @@ def _disbursement(title):
     from budget.models import Disbursement
 
     return Disbursement.objects.filter(commitment__project__title=title).order_by("pk").first()
+
+
+def _facilitated():
+    from demo.facilitators import FACILITATED_SPACE
+
+    return Space.objects.get(name=FACILITATED_SPACE, is_demo=True)
 
 
 def _seat():
@@ -365,17 +434,34 @@ MATRIX = [
     ("chantiers:space-member-remove", "space seat", (LOGIN, 403, 403, 403, 405)),
     ("chantiers:space-citizen-add", "space", (LOGIN, 403, 403, 403, 405)),
     ("chantiers:space-citizen-remove", "space citizen seat", (LOGIN, 403, 403, 403, 405)),
-    ("chantiers:meeting-create", "space", (LOGIN, 403, 403, 403, 200)),
+    ("chantiers:meeting-create", "space", (LOGIN, 404, 403, 403, 200)),  # 404: see « Facilitators » below
     ("chantiers:meeting-list", None, (LOGIN, 200, 200, 200, 200)),
     ("chantiers:meeting-feed", "calendar of partenaire", (200, 200, 200, 200, 200)),  # the secret link is the key
     ("chantiers:meeting-detail", "meeting", (LOGIN, 404, 404, 200, 200)),
-    ("chantiers:meeting-update", "meeting", (LOGIN, 403, 403, 403, 200)),
-    ("chantiers:meeting-attendance", "meeting", (LOGIN, 403, 403, 403, 200)),
-    ("chantiers:decision-create", "meeting", (LOGIN, 403, 403, 403, 405)),
-    ("chantiers:follow-up-done", "follow-up", (LOGIN, 403, 403, 403, 405)),
+    ("chantiers:meeting-update", "meeting", (LOGIN, 404, 403, 403, 200)),
+    ("chantiers:meeting-attendance", "meeting", (LOGIN, 404, 403, 403, 200)),
+    ("chantiers:decision-create", "meeting", (LOGIN, 405, 403, 403, 405)),
+    ("chantiers:follow-up-done", "follow-up", (LOGIN, 405, 403, 403, 405)),
     ("chantiers:hyperconcertation", None, (LOGIN, 403, 403, 200, 200)),
     ("chantiers:threshold-update", None, (405, 405, 405, 405, 405)),
     ("chantiers:citizen-participation", None, (LOGIN, 403, 403, 200, 200)),
+    # Facilitators (issue 20, part 5): Coordination names them; `partenaire` runs the meetings of the space she
+    # facilitates (schedule, minutes, attendance, decisions, follow-ups), not its settings; `partenaire2` runs none.
+    # On the objects "space", "meeting" and "follow-up" above (where she does not sit) she now gets 404 rather than
+    # 403: she runs meetings somewhere, so the object is looked up, and it is not hers to see (an outsider's answer);
+    # a GET of the POST-only pages gets 405 before any look-up, as Coordination's does.
+    ("chantiers:space-facilitator-add", "space", (LOGIN, 403, 403, 403, 405)),
+    ("chantiers:space-facilitator-add", "space facilitated by partenaire", (LOGIN, 403, 403, 403, 405)),
+    ("chantiers:space-facilitator-remove", "facilitator of partenaire", (LOGIN, 403, 403, 403, 405)),
+    ("chantiers:space-detail", "space facilitated by partenaire", (LOGIN, 200, 404, 200, 200)),
+    ("chantiers:space-update", "space facilitated by partenaire", (LOGIN, 403, 403, 403, 200)),
+    ("chantiers:space-archive", "space facilitated by partenaire", (LOGIN, 403, 403, 403, 405)),
+    ("chantiers:meeting-create", "space facilitated by partenaire", (LOGIN, 200, 403, 403, 200)),
+    ("chantiers:meeting-detail", "meeting of a space facilitated by partenaire", (LOGIN, 200, 404, 200, 200)),
+    ("chantiers:meeting-update", "meeting of a space facilitated by partenaire", (LOGIN, 200, 403, 403, 200)),
+    ("chantiers:meeting-attendance", "meeting of a space facilitated by partenaire", (LOGIN, 200, 403, 403, 200)),
+    ("chantiers:decision-create", "meeting of a space facilitated by partenaire", (LOGIN, 405, 403, 403, 405)),
+    ("chantiers:follow-up-done", "follow-up of a space facilitated by partenaire", (LOGIN, 405, 403, 403, 405)),
     # Action projects
     ("projects:project-list", None, (LOGIN, 200, 200, 200, 200)),
     ("projects:project-intention-create", None, (LOGIN, 200, 200, 403, 200)),
@@ -423,6 +509,16 @@ MATRIX = [
     ("projects:intention-list", None, (LOGIN, 403, 403, 200, 200)),
     ("projects:intention-to-draft", "intention naming partenaire2 as partner", (LOGIN, 405, 405, 405, 405)),
     ("projects:similar-pair-list", None, (LOGIN, 403, 403, 200, 200)),
+    # The analysis committee (issue 20, part 1): Coordination names it, Personnel reads it; a member (partenaire2)
+    # opens only their own seat's page, a project under analysis; a recused member's page is Coordination's only
+    ("projects:committee-list", None, (LOGIN, 403, 403, 200, 200)),
+    ("projects:committee-member-leave", "committee member named", (LOGIN, 403, 403, 403, 405)),
+    ("projects:committee-my-reviews", None, (LOGIN, 403, 200, 403, 403)),
+    ("projects:review-member", "committee seat of partenaire2", (LOGIN, 404, 200, 403, 200)),
+    ("projects:review-member", "committee named member", (LOGIN, 404, 404, 403, 200)),
+    ("projects:review-member", "committee recused member", (LOGIN, 404, 404, 403, 200)),
+    ("projects:review-member", "committee seat on a filed project", (LOGIN, 404, 404, 403, 404)),
+    ("projects:review-member-conflict", "committee seat of partenaire2", (LOGIN, 405, 405, 405, 405)),
     # Progress and final reports: the lead files; partners named on the project read; others 404
     ("projects:report-create", "public project of partenaire", (LOGIN, 200, 404, 403, 403)),
     ("projects:report-create", "project of partenaire2", (LOGIN, 404, 200, 403, 403)),
@@ -477,6 +573,13 @@ MATRIX = [
     ("object-history", "history of agreement of partenaire", (LOGIN, 403, 404, 403, 200)),
     ("object-history", "history of disbursement of partenaire", (LOGIN, 403, 404, 403, 200)),
     # The bilan and open data
+    # Budget lines (issue 20, part 3): the alliance's categories of expenses (Coordination manages them, Personnel
+    # reads them), budget against actual by line per theme and for the plan (Coordination and Personnel)
+    ("projects:expense-category-list", None, (LOGIN, 403, 403, 200, 200)),
+    ("projects:expense-category-create", None, (LOGIN, 403, 403, 403, 200)),
+    ("projects:expense-category-update", "expense category", (LOGIN, 403, 403, 403, 200)),
+    ("bilan:budget-lines", None, (LOGIN, 403, 403, 200, 200)),
+    ("bilan:budget-lines-xlsx", None, (LOGIN, 403, 403, 200, 200)),
     ("bilan:produce", None, (LOGIN, 403, 403, 200, 200)),  # « Produire le bilan »: who reports to the funder
     ("bilan:bilan", None, (LOGIN, 200, 200, 200, 200)),  # a partner's bilan holds its organisations' projects only
     ("bilan:bilan-csv", "bilan table", (LOGIN, 200, 200, 200, 200)),
@@ -501,6 +604,14 @@ MATRIX = [
     # The succession of plans: Coordination of the plan's alliance closes it and starts the next one
     ("succession:plan-close", None, (LOGIN, 403, 403, 403, 200)),
     ("succession:plan-next", None, (LOGIN, 403, 403, 403, 200)),  # the plan is current: « close it first »
+    # After funding (issue 20, part 6): the follow-ups, the lead's (a partner lists its own) and every one for
+    # Coordination and staff; the register of practices is public; only the lead organisation writes its practice
+    ("sustainability:check-list", None, (LOGIN, 200, 200, 200, 200)),
+    ("sustainability:check-detail", "sustainability check of another", (LOGIN, 404, 404, 200, 200)),
+    ("sustainability:practice-list", None, (200, 200, 200, 200, 200)),
+    ("sustainability:practice-detail", "published practice", (200, 200, 200, 200, 200)),
+    ("sustainability:practice-publish", "published practice", (405, 405, 405, 405, 405)),
+    ("sustainability:practice-edit", "project with a published practice", (LOGIN, 403, 403, 403, 403)),
 ]
 
 
@@ -512,6 +623,7 @@ NOT_HTML = {
     "projects:attachment-download",
     "bilan:bilan-csv",
     "bilan:bilan-xlsx",
+    "bilan:budget-lines-xlsx",
     "bilan:bilan-pdf",
     "bilan:bilan-docx",
     "bilan:open-data-csv",
@@ -564,6 +676,7 @@ FORMS_WITH_ERRORS = [
     ("chantiers:space-create", None, "coordination"),
     ("chantiers:meeting-create", "space", "coordination"),
     ("projects:criterion-create", None, "coordination"),
+    ("projects:expense-category-create", None, "coordination"),
     ("projects:board-decision-create", "recommended project of another", "coordination"),
     ("projects:project-request-changes", "filed project of another", "coordination"),
     ("budget:commitment-create", None, "coordination"),

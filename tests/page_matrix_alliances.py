@@ -10,7 +10,15 @@ from alliances.models import Alliance
 from budget.models import Agreement, Commitment, Disbursement
 from chantiers.models import Meeting, Space
 from plans.models import Plan
-from projects.models import ActionProject, ProgressReport, ReportDeadline, Resolution, ReviewCriterion
+from projects.models import (
+    ActionProject,
+    CommitteeMember,
+    ExpenseCategory,
+    ProgressReport,
+    ReportDeadline,
+    Resolution,
+    ReviewCriterion,
+)
 
 SECOND = "temiscamingue"
 OTHER_ROLES = ("coordination2", "region")
@@ -39,6 +47,7 @@ OBJECTS2 = {
     "space": lambda: {"pk": Space.objects.filter(alliance__slug=SECOND).order_by("-pk").first().pk},
     "meeting": lambda: {"pk": Meeting.objects.filter(space__alliance__slug=SECOND).order_by("-pk").first().pk},
     "criterion": lambda: {"pk": ReviewCriterion.objects.filter(plan=_current()).order_by("pk").first().pk},
+    "expense category": lambda: {"pk": ExpenseCategory.objects.filter(alliance__slug=SECOND).order_by("pk").first().pk},
     "commitment": lambda: {"pk": Commitment.objects.filter(project=_project(PAID)).order_by("pk").first().pk},
     "disbursement": lambda: {
         "pk": Disbursement.objects.filter(commitment__project=_project(PAID)).order_by("pk").first().pk
@@ -56,6 +65,24 @@ OBJECTS2 = {
     "history of filed project": lambda: {"kind": "projet", "pk": _project(FILED).pk},
     "history of space": lambda: {"kind": "lieu", **OBJECTS2["space"]()},
     "bilan table": lambda: {"table": "projets"},
+    # ASIS's space that `partenaire` facilitates, opened at Témiscamingue's address: not found there.
+    "ASIS space facilitated by partenaire": lambda: {
+        "pk": Space.objects.get(name="Table petite enfance des Collines (démo)", is_demo=True).pk
+    },
+    "meeting of ASIS space facilitated by partenaire": lambda: {
+        "pk": Meeting.objects.filter(space__name="Table petite enfance des Collines (démo)", space__is_demo=True)
+        .order_by("pk")
+        .first()
+        .pk
+    },
+    # ASIS's committee seat of partenaire2 (issue 20, part 1): Témiscamingue's pages know no ASIS member
+    "ASIS committee member": lambda: {
+        "pk": CommitteeMember.objects.get(user__username="partenaire2", alliance__slug="rouyn-noranda").pk
+    },
+    "filed project, ASIS committee seat": lambda: {
+        "pk": _project(FILED).pk,
+        "member_pk": CommitteeMember.objects.get(user__username="partenaire2", alliance__slug="rouyn-noranda").pk,
+    },
 }
 
 
@@ -149,6 +176,19 @@ ON_ASIS = {
     ("chantiers:meeting-attendance", "meeting"): (403, 403),
     ("chantiers:decision-create", "meeting"): (403, 403),
     ("chantiers:follow-up-done", "follow-up"): (403, 403),
+    # Facilitators (issue 20, part 5): neither runs the meetings of the space `partenaire` facilitates.
+    ("chantiers:space-facilitator-add", "space"): (403, 403),
+    ("chantiers:space-facilitator-add", "space facilitated by partenaire"): (403, 403),
+    ("chantiers:space-facilitator-remove", "facilitator of partenaire"): (403, 403),
+    ("chantiers:space-detail", "space facilitated by partenaire"): (404, 404),
+    ("chantiers:space-update", "space facilitated by partenaire"): (403, 403),
+    ("chantiers:space-archive", "space facilitated by partenaire"): (403, 403),
+    ("chantiers:meeting-create", "space facilitated by partenaire"): (403, 403),
+    ("chantiers:meeting-detail", "meeting of a space facilitated by partenaire"): (404, 404),
+    ("chantiers:meeting-update", "meeting of a space facilitated by partenaire"): (403, 403),
+    ("chantiers:meeting-attendance", "meeting of a space facilitated by partenaire"): (403, 403),
+    ("chantiers:decision-create", "meeting of a space facilitated by partenaire"): (403, 403),
+    ("chantiers:follow-up-done", "follow-up of a space facilitated by partenaire"): (403, 403),
     ("chantiers:hyperconcertation", None): (403, 403),
     ("chantiers:threshold-update", None): (405, 405),
     ("chantiers:citizen-participation", None): (403, 200),
@@ -192,6 +232,15 @@ ON_ASIS = {
     ("projects:intention-list", None): (403, 403),
     ("projects:intention-to-draft", "intention naming partenaire2 as partner"): (405, 405),
     ("projects:similar-pair-list", None): (403, 403),
+    # The analysis committee (issue 20, part 1): nobody of the other alliance sits on ASIS's
+    ("projects:committee-list", None): (403, 403),
+    ("projects:committee-member-leave", "committee member named"): (403, 403),
+    ("projects:committee-my-reviews", None): (403, 403),
+    ("projects:review-member", "committee seat of partenaire2"): (404, 404),
+    ("projects:review-member", "committee named member"): (404, 404),
+    ("projects:review-member", "committee recused member"): (404, 404),
+    ("projects:review-member", "committee seat on a filed project"): (404, 404),
+    ("projects:review-member-conflict", "committee seat of partenaire2"): (405, 405),
     ("projects:report-create", "public project of partenaire"): (404, 404),
     ("projects:report-create", "project of partenaire2"): (404, 404),
     ("projects:report-create-final", "public project of partenaire"): (404, 404),
@@ -238,6 +287,13 @@ ON_ASIS = {
     ("object-history", "history of report of partenaire"): (404, 404),
     ("object-history", "history of agreement of partenaire"): (404, 403),
     ("object-history", "history of disbursement of partenaire"): (404, 404),
+    # Budget lines (issue 20, part 3): ASIS's categories and its budget by line, for Témiscamingue's coordinator and
+    # the regional funder: neither is ASIS's Coordination or Personnel
+    ("projects:expense-category-list", None): (403, 403),
+    ("projects:expense-category-create", None): (403, 403),
+    ("projects:expense-category-update", "expense category"): (403, 403),
+    ("bilan:budget-lines", None): (403, 403),
+    ("bilan:budget-lines-xlsx", None): (403, 403),
     ("bilan:produce", None): (403, 200),
     ("bilan:bilan", None): (200, 200),
     ("bilan:bilan-csv", "bilan table"): (200, 200),
@@ -257,6 +313,13 @@ ON_ASIS = {
     ("outbox:email-list", None): (404, 404),  # the outbox: the other alliance's Coordination sees nothing of it
     ("outbox:email-resend", "failed e-mail of the alliance"): (404, 404),
     ("succession:plan-next", None): (403, 403),
+    # After funding (issue 20, part 6): another alliance's roles list none of ASIS's checks, read none
+    ("sustainability:check-list", None): (200, 200),
+    ("sustainability:check-detail", "sustainability check of another"): (404, 404),
+    ("sustainability:practice-list", None): (200, 200),
+    ("sustainability:practice-detail", "published practice"): (200, 200),
+    ("sustainability:practice-publish", "published practice"): (405, 405),
+    ("sustainability:practice-edit", "project with a published practice"): (403, 403),
 }
 
 # Témiscamingue's pages, at its address, for every role of both alliances: (url name, object of OBJECTS2) → answers
@@ -284,6 +347,20 @@ ON_SECOND = [
     ("chantiers:hyperconcertation", None, (LOGIN, 403, 403, 403, 403, 200, 403)),
     ("chantiers:threshold-update", None, (405, 405, 405, 405, 405, 405, 405)),
     ("chantiers:citizen-participation", None, (LOGIN, 403, 403, 403, 403, 200, 200)),
+    # Facilitators (issue 20, part 5): ASIS's facilitator runs no meeting of Témiscamingue, nor her own space's at its
+    # address; Témiscamingue's Coordination does not find ASIS's space there.
+    ("chantiers:space-facilitator-add", "space", (LOGIN, 403, 403, 403, 403, 405, 403)),
+    ("chantiers:meeting-create", "ASIS space facilitated by partenaire", (LOGIN, 403, 403, 403, 403, 404, 403)),
+    (
+        "chantiers:meeting-detail",
+        "meeting of ASIS space facilitated by partenaire",
+        (LOGIN, 404, 404, 404, 404, 404, 404),
+    ),
+    (
+        "chantiers:meeting-update",
+        "meeting of ASIS space facilitated by partenaire",
+        (LOGIN, 403, 403, 403, 403, 404, 403),
+    ),
     ("projects:project-list", None, (LOGIN, 200, 200, 200, 200, 200, 200)),
     ("projects:project-intention-create", None, (LOGIN, 200, 200, 200, 200, 200, 403)),
     ("projects:project-create", None, (LOGIN, 200, 200, 200, 200, 200, 403)),
@@ -316,6 +393,12 @@ ON_SECOND = [
     ("projects:intention-list", None, (LOGIN, 403, 403, 403, 403, 200, 403)),
     ("projects:intention-to-draft", "filed project", (LOGIN, 405, 405, 405, 405, 405, 405)),
     ("projects:similar-pair-list", None, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    # The analysis committee (issue 20, part 1): Témiscamingue's Coordination names its own; ASIS's seats are unknown here
+    ("projects:committee-list", None, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    ("projects:committee-member-leave", "ASIS committee member", (LOGIN, 403, 403, 403, 403, 405, 403)),
+    ("projects:committee-my-reviews", None, (LOGIN, 403, 403, 403, 403, 403, 403)),
+    ("projects:review-member", "filed project, ASIS committee seat", (LOGIN, 404, 404, 404, 404, 404, 404)),
+    ("projects:review-member-conflict", "filed project, ASIS committee seat", (LOGIN, 405, 405, 405, 405, 405, 405)),
     ("projects:report-create", "filed project", (LOGIN, 404, 404, 404, 404, 403, 404)),
     ("projects:report-create", "project of partenaire2", (LOGIN, 404, 200, 404, 404, 403, 404)),
     ("projects:report-create-final", "filed project", (LOGIN, 404, 404, 404, 404, 403, 404)),
@@ -351,6 +434,12 @@ ON_SECOND = [
     ("budget:resolution-create", None, (LOGIN, 403, 403, 403, 403, 200, 403)),
     ("object-history", "history of filed project", (LOGIN, 404, 404, 404, 404, 200, 404)),
     ("object-history", "history of space", (LOGIN, 404, 403, 404, 404, 200, 404)),
+    # Budget lines (issue 20, part 3): Témiscamingue's categories and budget by line, for its Coordination only
+    ("projects:expense-category-list", None, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    ("projects:expense-category-create", None, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    ("projects:expense-category-update", "expense category", (LOGIN, 403, 403, 403, 403, 200, 403)),
+    ("bilan:budget-lines", None, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    ("bilan:budget-lines-xlsx", None, (LOGIN, 403, 403, 403, 403, 200, 403)),
     ("bilan:produce", None, (LOGIN, 403, 403, 403, 403, 200, 200)),
     ("bilan:bilan", None, (LOGIN, 200, 200, 200, 200, 200, 200)),
     ("bilan:bilan-csv", "bilan table", (LOGIN, 200, 200, 200, 200, 200, 200)),
@@ -365,4 +454,7 @@ ON_SECOND = [
     ("succession:plan-close", None, (LOGIN, 403, 403, 403, 403, 200, 403)),
     ("succession:plan-next", None, (LOGIN, 403, 403, 403, 403, 200, 403)),
     ("outbox:email-list", None, (LOGIN, 404, 404, 404, 404, 200, 404)),  # coordination2 sees its own outbox
+    # After funding (issue 20, part 6): its own follow-ups (none yet) and its own register of practices
+    ("sustainability:check-list", None, (LOGIN, 200, 200, 200, 200, 200, 200)),
+    ("sustainability:practice-list", None, (200, 200, 200, 200, 200, 200, 200)),
 ]

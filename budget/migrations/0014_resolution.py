@@ -101,7 +101,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('budget', '0013_plannedpayment_plan'),
-        ('projects', '0016_resolution'),
+        ('projects', '0019_resolution'),
     ]
 
     operations = [

@@ -8,11 +8,13 @@ from budget.models import Commitment, Disbursement, FundingSource
 from budget.selectors._common import CENT, ZERO
 from budget.selectors.envelope import leverage
 from projects.models import OtherFunding, ProjectPartner, ProjectYearAmount
+from projects.selectors.budget_lines import project_budget_lines
 
 
 def project_budget(project) -> dict:
     """Requested vs committed vs paid for one project, by plan year and by source, to the cent,
-    with its other funding, its partners' contributions and its leverage. Seven queries."""
+    with its other funding, its partners' contributions and its leverage; its budget by line against what its latest
+    report spent by line (issue 20, part 3). Nine queries."""
     plan = project.theme.plan
     years = list(plan.years.order_by("number"))  # 1 plan years
     sources = {s.pk: s for s in FundingSource.objects.filter(plan=plan)}  # 1 sources
@@ -33,7 +35,9 @@ def project_budget(project) -> dict:
         .values("commitment__plan_year", "commitment__source")
         .annotate(total=Sum(Disbursement.CURRENT))
     }
-    other = list(OtherFunding.objects.filter(project=project).order_by("kind", "source_name"))  # 1 other funding
+    other = list(  # 1 other funding, with the line it pays for
+        OtherFunding.objects.filter(project=project).select_related("category").order_by("kind", "source_name")
+    )
     partners = list(  # 1 partners and their contributions (only confirmed ones count)
         ProjectPartner.objects.filter(project=project).select_related("organisation").order_by("organisation__name")
     )
@@ -67,8 +71,10 @@ def project_budget(project) -> dict:
     totals["to_pay"] = totals["committed"] - totals["paid"]
     other_total = sum((o.amount for o in other), ZERO)
     partners_confirmed = sum((p.contribution_value or ZERO for p in partners if p.is_confirmed), ZERO)
+    lines = project_budget_lines(project, years)  # 2 its lines, its latest report's spending by line
     return {
         "project": project,
+        "lines": lines,
         "by_year": by_year,
         "by_source": by_source,
         "totals": totals,

@@ -1,4 +1,5 @@
-"""Meetings of a space: schedule (with the hyperconcertation warning), attendance, minutes, decisions."""
+"""Meetings of a space: schedule (with the hyperconcertation warning), attendance, minutes, decisions. Coordination
+runs every space's meetings, a facilitator (animateur) those of their spaces (`chantiers.access.can_run_meetings`)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,10 +14,11 @@ from asis.forms import add_service_error
 from asis.redirects import posted_next
 from chantiers import services
 from chantiers.access import (
-    coordination_required,
+    can_run_meetings,
     get_follow_up_for_user,
     get_meeting_for_user,
     get_space_for_user,
+    meeting_runners_required,
     page_plan,
     shows_closed_plan,
 )
@@ -35,13 +37,13 @@ from chantiers.models import (
 from organisations.models import Organisation
 
 
-@coordination_required
+@meeting_runners_required
 @require_http_methods(["GET", "POST"])
 def meeting_create(request, pk):
     """Schedule a meeting and invite the space's members. Before saving, warn which invited
     organisations are already at the monthly threshold and which have another meeting that day
-    (principle 3); the coordinator then merges, moves, or confirms."""
-    space = get_space_for_user(request, pk, write=True)
+    (principle 3); the coordinator or the space's facilitator then merges, moves, or confirms."""
+    space = get_space_for_user(request, pk, run=True)
     if space.status != Space.Status.ACTIVE:
         messages.error(request, _("Ce lieu de concertation est archivé : on n'y planifie plus de rencontre."))
         return redirect("chantiers:space-detail", pk=space.pk)
@@ -76,7 +78,7 @@ def _meeting_queryset():
 def meeting_detail(request, pk):
     meeting = get_meeting_for_user(request, pk, queryset=_meeting_queryset())
     user = request.user
-    can_manage = user.is_coordinator and not shows_closed_plan(request)
+    can_manage = can_run_meetings(user, meeting.space_id) and not shows_closed_plan(request)
     invitations = list(meeting.invitations.select_related("organisation", "citizen", "user"))
     attendances = list(meeting.attendances.select_related("organisation", "citizen", "user"))
     decisions = list(
@@ -96,7 +98,8 @@ def meeting_detail(request, pk):
         "attendances": attendances,
         "present_citizen_count": sum(1 for a in attendances if a.citizen and a.present),
         "decisions": decisions,
-        "show_citizen_names": user.sees_everything,
+        # Citizens' names: Coordination and staff, and whoever runs the meeting (they record who came).
+        "show_citizen_names": user.sees_everything or can_manage,
         "can_manage": can_manage,
     }
     if can_manage:
@@ -106,10 +109,10 @@ def meeting_detail(request, pk):
     return render(request, "chantiers/meeting_detail.html", context)
 
 
-@coordination_required
+@meeting_runners_required
 @require_http_methods(["GET", "POST"])
 def meeting_update(request, pk):
-    meeting = get_meeting_for_user(request, pk, write=True, queryset=_meeting_queryset())
+    meeting = get_meeting_for_user(request, pk, run=True, queryset=_meeting_queryset())
     form = MeetingUpdateForm(request.POST or None, instance=meeting, plan=page_plan(request))
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "confirm"}
@@ -123,10 +126,10 @@ def meeting_update(request, pk):
     return render(request, "chantiers/meeting_form.html", {"form": form, "space": meeting.space, "meeting": meeting})
 
 
-@coordination_required
+@meeting_runners_required
 @require_http_methods(["GET", "POST"])
 def meeting_attendance(request, pk):
-    meeting = get_meeting_for_user(request, pk, write=True, queryset=_meeting_queryset())
+    meeting = get_meeting_for_user(request, pk, run=True, queryset=_meeting_queryset())
     current = meeting.attendances.filter(present=True)
     initial = {
         "users": [a.user_id for a in current if a.user_id],
@@ -147,10 +150,10 @@ def meeting_attendance(request, pk):
     )
 
 
-@coordination_required
+@meeting_runners_required
 @require_POST
 def decision_create(request, pk):
-    meeting = get_meeting_for_user(request, pk, write=True, queryset=_meeting_queryset())
+    meeting = get_meeting_for_user(request, pk, run=True, queryset=_meeting_queryset())
     organisations = Organisation.objects.filter(invitations__meeting=meeting).order_by("name")
     form = DecisionForm(request.POST)
     formset = FollowUpFormSet(
@@ -173,10 +176,12 @@ def decision_create(request, pk):
     )
 
 
-@coordination_required
+@meeting_runners_required
 @require_POST
 def follow_up_done(request, pk):
-    follow_up = get_follow_up_for_user(request, pk, write=True, queryset=FollowUp.objects.select_related("decision"))
+    follow_up = get_follow_up_for_user(
+        request, pk, run=True, queryset=FollowUp.objects.select_related("decision__meeting")
+    )
     done = request.POST.get("done", "1") == "1"
     services.follow_up_set_done(follow_up=follow_up, done=done)
     messages.success(request, _("Suivi marqué comme fait.") if done else _("Suivi rouvert."))

@@ -12,14 +12,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from asis.forms import add_service_error, enjeu_param, search_text
 from chantiers import services
 from chantiers.access import (
+    can_run_meetings,
     coordination_required,
+    facilitated_spaces,
     get_space_for_user,
     page_plan,
     refuse_writes,
     shows_closed_plan,
 )
-from chantiers.forms import SeatCitizenForm, SeatOrganisationForm, SpaceForm
-from chantiers.models import Meeting, Space, SpaceCitizen, SpaceMembership
+from chantiers.forms import FacilitatorForm, SeatCitizenForm, SeatOrganisationForm, SpaceForm
+from chantiers.models import Meeting, Space, SpaceCitizen, SpaceFacilitator, SpaceMembership
 from plans.models import Theme
 
 
@@ -55,14 +57,23 @@ def space_list(request):
     )
     page = Paginator(spaces, 25).get_page(request.GET.get("page"))
     context = {"page": page, "status": status, "statuses": Space.Status, "read_only": shows_closed_plan(request)}
+    if not request.user.is_coordinator:
+        # « Mes lieux à animer »: the spaces of this alliance whose meetings the person runs (one query, none more
+        # when they run none).
+        mine = [
+            pk for pk, alliance_id in facilitated_spaces(request.user).items() if alliance_id == request.alliance.pk
+        ]
+        context["facilitated"] = list(Space.objects.filter(pk__in=mine).order_by("name")) if mine else []
     return render(request, "chantiers/space_list.html", context)
 
 
-def _space_context(request, space, *, org_form=None, citizen_form=None):
+def _space_context(request, space, *, org_form=None, citizen_form=None, facilitator_form=None):
     user = request.user
-    can_manage = user.is_coordinator and not shows_closed_plan(request)
+    read_only = shows_closed_plan(request)
+    can_manage = user.is_coordinator and not read_only
     memberships = list(space.memberships.select_related("organisation").order_by("left_on", "organisation__name"))
     seats = list(space.citizen_memberships.select_related("citizen").order_by("left_on", "citizen__last_name"))
+    facilitators = list(space.facilitators.select_related("user"))
     meetings = Meeting.objects.filter(space=space).annotate(
         present=Count("attendances", filter=Q(attendances__present=True))
     )
@@ -80,8 +91,13 @@ def _space_context(request, space, *, org_form=None, citizen_form=None):
         # Citizens' names are personal information: coordination and staff only.
         "show_citizen_names": user.sees_everything,
         "can_manage": can_manage,
+        # Coordination and the space's facilitators schedule its meetings.
+        "can_run": can_run_meetings(user, space) and not read_only,
+        "current_facilitators": [f for f in facilitators if f.until is None],
+        "former_facilitators": [f for f in facilitators if f.until is not None],
     }
     if can_manage and space.status == Space.Status.ACTIVE:
+        context["facilitator_form"] = facilitator_form or FacilitatorForm(space=space)
         # ?org-q= and ?cit-q= narrow the names each seat form offers (at most SEAT_CHOICES each, one query each).
         context["org_form"] = org_form or SeatOrganisationForm(
             space=space, search=search_text(request.GET.get("org-q"))
@@ -219,3 +235,42 @@ def space_member_remove(request, pk, seat_pk):
 @require_POST
 def space_citizen_remove(request, pk, seat_pk):
     return _unseat(request, pk, SpaceCitizen, seat_pk)
+
+
+@coordination_required
+@require_POST
+def space_facilitator_add(request, pk):
+    """Coordination names a member of a seated organisation to run the space's meetings."""
+    space = get_space_for_user(request, pk, write=True)
+    if space.status != Space.Status.ACTIVE:
+        messages.error(request, _("Ce lieu de concertation est archivé : réactivez-le avant d'y nommer un animateur."))
+        return redirect("chantiers:space-detail", pk=space.pk)
+    form = FacilitatorForm(request.POST, space=space)
+    if form.is_valid():
+        try:
+            facilitator = services.facilitator_name(space=space, user=form.cleaned_data["user"], by=request.user)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(who)s anime maintenant les rencontres de ce lieu de concertation.") % {"who": facilitator.user},
+            )
+            return redirect("chantiers:space-detail", pk=space.pk)
+    messages.error(request, _("Personne n'a été nommé : corrigez le champ signalé."))
+    return render(request, "chantiers/space_detail.html", _space_context(request, space, facilitator_form=form))
+
+
+@coordination_required
+@require_POST
+def space_facilitator_remove(request, pk, facilitator_pk):
+    """The person stops running the space's meetings; the row is kept with its end date."""
+    space = get_space_for_user(request, pk, write=True)
+    facilitator = get_object_or_404(SpaceFacilitator, pk=facilitator_pk, space=space)
+    try:
+        services.facilitator_remove(facilitator=facilitator)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(who)s n'anime plus ce lieu de concertation.") % {"who": facilitator.user})
+    return redirect("chantiers:space-detail", pk=space.pk)

@@ -238,6 +238,17 @@ def _answers(project: ActionProject, slug: str) -> list[Answer]:
         ]
         if not rows:
             answers.append(Answer(_("Montant demandé à l'enveloppe")))
+        lines = sorted(project.budget_lines.all(), key=lambda line: (line.plan_year.number, line.category.order))
+        for line in lines:  # the budget by line (issue 20, part 3), prefetched with the project
+            answers.append(
+                Answer(
+                    _("%(category)s, %(year)s") % {"category": line.category.name, "year": line.plan_year.label},
+                    amount=line.amount,
+                    anchor=f"id_amount_line_{line.category_id}_{line.plan_year_id}",
+                )
+            )
+        if rows and not lines:
+            answers.append(Answer(_("Budget par ligne"), _("Non détaillé")))
         answers.append(Answer(_("Total demandé à l'enveloppe"), amount=sum((r.amount for r in rows), ZERO)))
         for number, funding in enumerate(project.other_funding.all(), start=1):
             confirmed = _("confirmé") if funding.confirmed else _("non confirmé")

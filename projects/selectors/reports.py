@@ -114,6 +114,8 @@ def project_reports_section(project: ActionProject, user, today: datetime.date |
         "reports": reports,
         "can_file_progress": can_file and kinds[ReportDeadline.Kind.PROGRESS],
         "can_file_final": can_file and kinds[ReportDeadline.Kind.FINAL],
+        # after the final report, the lead publishes its practice in the public register (sustainability)
+        "can_publish_practice": can_file and any(report.is_final for report in reports),
     }
 
 

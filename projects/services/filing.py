@@ -16,6 +16,7 @@ from projects.models import (
     ActionProject,
     Indicator,
     OtherFunding,
+    ProjectBudgetLine,
     ProjectComment,
     ProjectPartner,
     ProjectStatus,
@@ -24,6 +25,7 @@ from projects.models import (
 )
 from projects.selectors.filing import project_missing_for_submission
 from projects.services._common import PROJECTS, organisation_recipients, project_alliance_id, project_plan_written
+from projects.services.budget_lines import budget_lines_checked, budget_lines_replace, year_amounts_of
 from projects.services.status import project_change_status
 
 
@@ -68,6 +70,7 @@ def project_save_draft(
     by,
     project: ActionProject | None = None,
     year_amounts: dict | None = None,
+    budget_lines: dict | None = None,
     partners=None,
     indicators=None,
     other_funding=None,
@@ -77,7 +80,14 @@ def project_save_draft(
     """Create (as `status`, an intention or a draft) or update a project with whatever is filled in,
     with its amounts by plan year ({PlanYear: Decimal}), partners, indicators and other funding
     (lists of dicts; None leaves them unchanged). `amount_requested` becomes the sum of the year amounts.
+
+    `budget_lines` ({(ExpenseCategory, PlanYear): Decimal or None}; None leaves them unchanged): the project's budget
+    by line. When any is given, the year amounts are their sums by year (one typed that differs is refused) and the
+    request their total, to the cent; none given, the project is « non détaillé » and keeps the year amounts typed.
+    Year amounts given alone to a project with lines must be the lines' sums (its lines are changed through them).
     """
+    if budget_lines is not None or (year_amounts is not None and project is not None):
+        year_amounts = _amounts_from_lines(project, fields, year_amounts, budget_lines)
     if year_amounts is not None:
         if any(amount is not None and amount < 0 for amount in year_amounts.values()):
             raise ValidationError({"year_amounts": _("Le montant ne peut pas être négatif.")})
@@ -106,6 +116,8 @@ def project_save_draft(
         project.plan_years.set(plan_years)
     # The project is locked (or new): its other funding and confirmed contributions go to its theme's kept row.
     before = figures.project_values(project) if partners is not None or other_funding is not None else None
+    if budget_lines is not None:
+        budget_lines_replace(project=project, lines=budget_lines)
     if year_amounts is not None:
         _replace_rows(
             ProjectYearAmount,
@@ -119,11 +131,63 @@ def project_save_draft(
     if indicators is not None:
         _replace_rows(Indicator, project, [{**row, "order": i} for i, row in enumerate(indicators, start=1)])
     if other_funding is not None:
+        _other_funding_lines_check(project, other_funding)
         _replace_rows(OtherFunding, project, other_funding)
     if before is not None:
         figures.project_values_changed(project=project, before=before)
     project_plan_written(project, parts=PROJECTS)
     return project
+
+
+def _other_funding_lines_check(project, rows) -> None:
+    """The line an other funding pays for is one of the project's alliance's categories, still open."""
+    alliance_id = project.theme.plan.alliance_id
+    for row in rows:
+        category = row.get("category")
+        if category is None:
+            continue
+        if category.alliance_id != alliance_id:
+            raise ValidationError({"other_funding": _("Cette catégorie de dépenses appartient à une autre alliance.")})
+        if category.archived:
+            raise ValidationError(
+                {"other_funding": _("La catégorie « %(name)s » est archivée.") % {"name": category.name}}
+            )
+
+
+def _amounts_from_lines(project, fields, year_amounts, budget_lines):
+    """The year amounts to save: the lines' sums when the project is detailed by line (`budget_lines` checked in
+    place: the empty ones left out), else the year amounts given."""
+    theme = fields.get("theme") or project.theme
+    alliance_id = theme.plan.alliance_id
+    if budget_lines is None:  # the year amounts alone: they must be what the project's lines say
+        lines = {
+            (line.category, line.plan_year): line.amount
+            for line in ProjectBudgetLine.objects.filter(project=project).select_related("category", "plan_year")
+        }
+        if not lines:
+            return year_amounts
+    else:
+        shell = project or ActionProject(theme=theme)
+        if project is not None and "theme" in fields:
+            shell = ActionProject(pk=project.pk, theme=theme)
+        lines = budget_lines_checked(project=shell, lines=budget_lines, alliance_id=alliance_id)
+        budget_lines.clear()
+        budget_lines.update(lines)
+        if not lines:
+            return year_amounts
+    by_year = year_amounts_of(lines)
+    for year, amount in (year_amounts or {}).items():
+        if amount and amount != by_year.get(year, Decimal("0.00")):
+            raise ValidationError(
+                {
+                    "year_amounts": _(
+                        "Le budget est détaillé par ligne : le montant de %(year)s est la somme de ses lignes "
+                        "(%(sum)s)."
+                    )
+                    % {"year": year.label, "sum": format_money(by_year.get(year, Decimal("0.00")))}
+                }
+            )
+    return by_year
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 
 import errno
 import logging
+from decimal import Decimal
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from asis.templatetags.asis_format import format_money
 from figures import services as figures
 from organisations.models import Organisation
 from projects import validators
@@ -22,6 +24,7 @@ from projects.models import (
     ReportAttachment,
     ReportDeadline,
     ReportDraft,
+    ReportSpending,
 )
 from projects.selectors.reports import report_kinds_open
 from projects.services._common import project_plan_written
@@ -113,11 +116,13 @@ def report_create(
     deadline: ReportDeadline | None = None,
     partners_involved=(),
     indicator_values: dict | None = None,
+    spending: dict | None = None,
     attachments=(),
     **fields,
 ) -> ProgressReport:
     """The lead organisation files a progress report (or its final report) with its indicator values,
-    partners involved and attachments. A filed report does not change. The final report of a completed
+    partners involved, spending by line ({ExpenseCategory: Decimal}: to date; their sum is the report's
+    `expenses`) and attachments. A filed report does not change. The final report of a completed
     project moves it to « Rapport final déposé »."""
     project = ActionProject.objects.select_for_update().get(pk=project.pk)
     if not report_can_file(project, by):
@@ -153,6 +158,7 @@ def report_create(
     if not is_final:
         for name in ("effects", "sustainability", "reusable"):
             fields.pop(name, None)
+    spending = _spending_checked(project, spending or {}, fields)
     report = ProgressReport(project=project, deadline=deadline, is_final=is_final, submitted_by=by, **fields)
     report.full_clean()
     attachments = list(attachments)
@@ -169,6 +175,10 @@ def report_create(
         # (an earlier period filed late changes nothing); before the final report's status change moves them.
         figures.project_values_changed(project=project, before=before)
         report.partners_involved.set(partners_involved)
+        for category, amount in spending.items():
+            line = ReportSpending(report=report, category=category, amount=amount)
+            line.full_clean()
+            line.save()
         for indicator, value in values.items():
             row = IndicatorValue(report=report, indicator=indicators[indicator.pk], value=value)
             row.full_clean()
@@ -183,6 +193,32 @@ def report_create(
         return report
 
     return _stored_files_removed_on_error(save)
+
+
+def _spending_checked(project: ActionProject, spending: dict, fields: dict) -> dict:
+    """The report's spending by line, checked (a French error: negative, another alliance's category, an archived
+    one the project does not budget); with any, `fields["expenses"]` becomes their sum (one typed must equal it)."""
+    if not spending:
+        return {}
+    alliance_id = project.theme.plan.alliance_id
+    budgeted = set(project.budget_lines.values_list("category_id", flat=True))
+    for category, amount in spending.items():
+        if amount < 0:
+            raise ValidationError({"expenses": _("Les dépenses ne peuvent pas être négatives.")})
+        if category.alliance_id != alliance_id:
+            raise ValidationError({"expenses": _("Cette catégorie de dépenses appartient à une autre alliance.")})
+        if category.archived and category.pk not in budgeted:
+            raise ValidationError({"expenses": _("La catégorie « %(name)s » est archivée.") % {"name": category.name}})
+    total = sum(spending.values(), Decimal("0.00"))
+    if fields.get("expenses") is not None and fields["expenses"] != total:
+        raise ValidationError(
+            {
+                "expenses": _("Les dépenses à ce jour sont la somme des dépenses par ligne (%(sum)s).")
+                % {"sum": format_money(total)}
+            }
+        )
+    fields["expenses"] = total
+    return spending
 
 
 def deadlines_filed_update(*, deadline_ids) -> None:

@@ -16,6 +16,8 @@ from plans.models import Plan
 from projects.models import (
     ActionProject,
     BoardDecision,
+    CommitteeMember,
+    MemberScore,
     ProjectReview,
     ProjectStatus,
     ProjectStatusChange,
@@ -64,7 +66,17 @@ def criterion_update(*, criterion: ReviewCriterion, **fields) -> ReviewCriterion
     criterion = ReviewCriterion.objects.select_for_update().get(pk=criterion.pk)
     for name, value in fields.items():
         setattr(criterion, name, value)
-    highest = criterion.scores.aggregate(highest=Max("score"))["highest"]
+    highest = max(
+        (
+            value
+            for value in (
+                criterion.scores.aggregate(highest=Max("score"))["highest"],
+                criterion.member_scores.aggregate(highest=Max("score"))["highest"],
+            )
+            if value is not None
+        ),
+        default=None,
+    )
     if highest is not None and criterion.max_score is not None and criterion.max_score < highest:
         raise ValidationError(
             {
@@ -101,7 +113,7 @@ def criterion_restore(*, criterion: ReviewCriterion) -> ReviewCriterion:
 @transaction.atomic
 def criterion_delete(*, criterion: ReviewCriterion) -> None:
     """Delete a criterion never used in an analysis; one with scores is archived instead."""
-    if criterion.scores.exists():
+    if criterion.scores.exists() or criterion.member_scores.exists():
         raise ValidationError(_("Ce critère a servi à noter des projets : archivez-le plutôt que de le supprimer."))
     criterion.delete()
 
@@ -188,6 +200,24 @@ def review_save_scores(*, review: ProjectReview, scores: dict, committee: str | 
     return review
 
 
+def committee_standing(review: ProjectReview) -> tuple[list, list]:
+    """(participants, recused) of an analysis: the members, not recused, who scored every criterion in use, and the
+    members who declared a conflict. Three queries."""
+    recused = list(CommitteeMember.objects.filter(conflicts__review=review, conflicts__in_conflict=True).order_by("pk"))
+    active = set(
+        ReviewCriterion.objects.filter(plan_id=review.project.theme.plan_id, is_active=True).values_list(
+            "pk", flat=True
+        )
+    )
+    scored: dict[int, set] = {}
+    for member_id, criterion_id in MemberScore.objects.filter(review=review).values_list("member_id", "criterion_id"):
+        scored.setdefault(member_id, set()).add(criterion_id)
+    recused_ids = {m.pk for m in recused}
+    full = [pk for pk, done in scored.items() if pk not in recused_ids and active and active <= done]
+    participants = list(CommitteeMember.objects.filter(pk__in=full).order_by("pk")) if full else []
+    return participants, recused
+
+
 @transaction.atomic
 def review_recommend(
     *,
@@ -196,17 +226,41 @@ def review_recommend(
     note: str,
     by,
     amount: Decimal | None = None,
+    quorum: int | None = None,
     at: datetime.datetime | None = None,
 ) -> ProjectReview:
     """The committee recommends, with its reasons, once every criterion of the grid is scored;
-    the project goes « Recommandé » and the review becomes read-only."""
+    the project goes « Recommandé » and the review becomes read-only.
+
+    Once a committee member declared on this analysis (issue 20, part 1), the committee took part: the quorum is
+    required and checked against the members who took part (not recused, the whole grid scored), and the
+    recommendation records them and the recused. A quorum given for an analysis without the members is checked too.
+    Without them, Coordination's grid alone is the committee's, as before."""
     review = _locked_open_review(review)
     if recommendation not in ProjectReview.Recommendation.values:
         raise ValidationError({"recommendation": _("Choisissez une recommandation.")})
     note = _require_text(note, "recommendation_note", _("Indiquez les motifs de la recommandation."))
     if amount is not None and amount < 0:
         raise ValidationError({"recommended_amount": _("Le montant ne peut pas être négatif.")})
+    with_members = review.conflicts.exists()
+    participants, recused = committee_standing(review) if (with_members or quorum is not None) else ([], [])
+    if with_members and quorum is None:
+        raise ValidationError({"quorum": _("Indiquez le quorum du comité pour cette analyse.")})
+    if quorum is not None and quorum < 1:
+        raise ValidationError({"quorum": _("Le quorum est d'au moins un membre.")})
+    if quorum is not None and len(participants) < quorum:
+        raise ValidationError(
+            {
+                "quorum": _(
+                    "Quorum non atteint : %(count)s membre(s) du comité ont noté toute la grille, le quorum est de "
+                    "%(quorum)s. Rien n'est enregistré."
+                )
+                % {"count": len(participants), "quorum": quorum}
+            }
+        )
     scored = set(review.scores.values_list("criterion_id", flat=True))
+    if participants:
+        scored |= set(review.member_scores.filter(member__in=participants).values_list("criterion_id", flat=True))
     missing = [
         c.name
         for c in ReviewCriterion.objects.filter(plan_id=review.project.theme.plan_id, is_active=True)
@@ -220,8 +274,12 @@ def review_recommend(
     at = at or timezone.now()
     review.recommendation, review.recommendation_note, review.recommended_amount = recommendation, note, amount
     review.recommended_by, review.recommended_at = by, at
+    review.quorum = quorum
     review.full_clean()
     review.save()
+    if participants or recused:
+        review.participants.set(participants)
+        review.recused_members.set(recused)
     project_change_status(
         project=review.project,
         to_status=ProjectStatus.RECOMMENDED,

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from asis.forms import add_service_error
 from projects.access import get_project_application, get_project_for_user, is_archived
 from projects.forms import ProjectSectionForm
-from projects.models import ActionProject, ProjectPartner, ProjectStatus, ProjectYearAmount
+from projects.models import ActionProject, ProjectBudgetLine, ProjectPartner, ProjectStatus, ProjectYearAmount
 from projects.selectors.application import SECTIONS_BY_SLUG, application_answers, application_sections, next_section
 from projects.selectors.similar import similar_projects
 from projects.services import filing as filing_services
@@ -35,6 +35,7 @@ def _application_queryset():
             queryset=ProjectPartner.objects.select_related("organisation").order_by("organisation__name"),
         ),
         Prefetch("year_amounts", queryset=ProjectYearAmount.objects.select_related("plan_year")),
+        Prefetch("budget_lines", queryset=ProjectBudgetLine.objects.select_related("category", "plan_year")),
         "indicators",
         "other_funding",
         "plan_years",
@@ -98,6 +99,7 @@ def project_application_section(request, pk, section):
         instance=project,
         plan=project.theme.plan,
         year_amounts=year_amounts,
+        budget_lines={(line.category_id, line.plan_year_id): line.amount for line in project.budget_lines.all()},
         initial={"plan_years": list(project.plan_years.all())},
         section=spec,
     )
@@ -138,6 +140,8 @@ def _save_section(request, project, form, formsets) -> bool:
     changes = form.project_fields()
     if form.section.amounts:
         changes["year_amounts"] = form.year_amounts()
+        if form.has_lines():
+            changes["budget_lines"] = form.budget_lines()
     if "partner_formset" in formsets:
         changes["partners"] = _rows(formsets["partner_formset"], "organisation")
     if "indicator_formset" in formsets:

@@ -23,8 +23,16 @@ from projects.forms import (
     ProjectOtherFundingFormSet,
     ProjectPartnerFormSet,
 )
-from projects.models import ActionProject, ProjectPartner, ProjectStatus, ProjectYearAmount, own_project_ids
+from projects.models import (
+    ActionProject,
+    ExpenseCategory,
+    ProjectPartner,
+    ProjectStatus,
+    ProjectYearAmount,
+    own_project_ids,
+)
 from projects.selectors import filing as filing_selectors
+from projects.selectors.budget_lines import budget_lines_initial
 from projects.selectors.reports import project_reports_section
 from projects.selectors.similar import similar_projects
 from projects.services import filing as filing_services
@@ -129,15 +137,26 @@ def _formsets(request, project=None, lead=None):
         ]
         indicators = [{"name": i.name, "unit": i.unit, "target": i.target} for i in project.indicators.all()]
         funding = [
-            {"kind": o.kind, "source_name": o.source_name, "amount": o.amount, "confirmed": o.confirmed}
+            {
+                "kind": o.kind,
+                "source_name": o.source_name,
+                "amount": o.amount,
+                "confirmed": o.confirmed,
+                "category": o.category_id,
+            }
             for o in project.other_funding.all()
         ]
+    # the alliance's open categories of expenses, for the line each other funding pays for (issue 20, part 3)
+    alliance_id = project.theme.plan.alliance_id if project is not None else getattr(request.alliance, "pk", None)
+    categories = ExpenseCategory.objects.for_alliance(alliance_id).active().order_by("order", "pk")
     return {
         "partner_formset": ProjectPartnerFormSet(
             data, prefix="partenaires", initial=partners, form_kwargs={"lead": lead}
         ),
         "indicator_formset": ProjectIndicatorFormSet(data, prefix="indicateurs", initial=indicators),
-        "funding_formset": ProjectOtherFundingFormSet(data, prefix="financement", initial=funding),
+        "funding_formset": ProjectOtherFundingFormSet(
+            data, prefix="financement", initial=funding, form_kwargs={"categories": categories}
+        ),
     }
 
 
@@ -161,6 +180,7 @@ def _save_project(request, form, formsets, project=None):
             by=request.user,
             project=project,
             year_amounts=form.year_amounts(),
+            budget_lines=form.budget_lines() if form.has_lines() else None,
             partners=_rows(formsets["partner_formset"], "organisation"),
             indicators=_rows(formsets["indicator_formset"], "name"),
             other_funding=_rows(formsets["funding_formset"], "source_name"),
@@ -206,7 +226,14 @@ def project_update(request, pk):
     plan = project.theme.plan  # the project's own plan: its themes, years and dates, whatever plan is current
     year_amounts = {row.plan_year_id: row.amount for row in project.year_amounts.all()}
     initial = {"plan_years": list(project.plan_years.all())}
-    form = ProjectForm(request.POST or None, instance=project, plan=plan, year_amounts=year_amounts, initial=initial)
+    form = ProjectForm(
+        request.POST or None,
+        instance=project,
+        plan=plan,
+        year_amounts=year_amounts,
+        budget_lines=budget_lines_initial(project),
+        initial=initial,
+    )
     formsets = _formsets(request, project=project, lead=project.lead)
     if request.method == "POST":
         saved = _save_project(request, form, formsets, project=project)

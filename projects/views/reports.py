@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,6 +36,7 @@ from projects.access import (
 from projects.forms import ReportAttachmentForm, ReportForm
 from projects.models import (
     ActionProject,
+    ExpenseCategory,
     IndicatorValue,
     ProjectPartner,
     ReportDeadline,
@@ -107,6 +108,11 @@ def _report_form(project, final, data=None, files=None, *, attachments, initial=
         partner_organisations=[p.organisation for p in partnerships if not p.is_declined],
         attachments=attachments,
         initial=initial,
+        # its alliance's categories still open, and those it budgets (issue 20, part 3)
+        categories=ExpenseCategory.objects.filter(alliance__plans__themes=project.theme_id)
+        .filter(Q(archived=False) | Q(budget_lines__project=project))
+        .distinct()
+        .order_by("order", "pk"),
     )
 
 
@@ -177,7 +183,7 @@ def _answers_shown(form) -> list[dict]:
             shown = field.label_from_instance(value) if value is not None else ""
         elif isinstance(value, datetime.date):
             shown = long_date(value)
-        elif name == "expenses":
+        elif name == "expenses" or name.startswith("spent_"):
             shown = format_money(value) if value is not None else ""
         elif name == "percent_done":
             shown = f"{value}\xa0%" if value is not None else ""
@@ -232,6 +238,7 @@ def report_review(request, pk, final=False):
 def _detail_context(request, report, attachment_form=None):
     project = report.project
     values = {row.indicator_id: row.value for row in IndicatorValue.objects.filter(report=report)}
+    spending = list(report.spending.select_related("category"))
     indicators = [(indicator, values.get(indicator.pk)) for indicator in project.indicators.all()]
     can_add = report_can_file(project, request.user)
     return {
@@ -241,6 +248,7 @@ def _detail_context(request, report, attachment_form=None):
         "report": report,
         "project": project,
         "indicators": indicators,
+        "spending": spending,
         "partners_involved": list(report.partners_involved.order_by("name")),
         "attachments": list(report.attachments.select_related("uploaded_by")),
         "attachment_form": (attachment_form or ReportAttachmentForm()) if can_add else None,

@@ -38,6 +38,7 @@ from projects.models import (
     ReviewCriterion,
     ReviewScore,
 )
+from projects.selectors.committee import committee_table
 from projects.services import review as review_services
 from projects.similarity import Candidate, similar_pairs
 from projects.views._common import shows_refusal
@@ -217,7 +218,20 @@ def _analysis_context(request, project, *, scores_form=None, recommend_form=None
         else []
     )
     grid = _grid(review, scores, criteria)
-    context = {"project": project, "review": review, "grid": grid, "editable": editable, "show_scores": True}
+    committee = committee_table(
+        review,
+        criteria
+        if not review.is_closed
+        else list(ReviewCriterion.objects.filter(member_scores__review=review).distinct().order_by("order", "pk")),
+    )
+    context = {
+        "project": project,
+        "review": review,
+        "grid": grid,
+        "committee": committee,
+        "editable": editable,
+        "show_scores": True,
+    }
     if editable:
         if scores_form is None:
             initial = {"committee": review.committee}
@@ -229,7 +243,9 @@ def _analysis_context(request, project, *, scores_form=None, recommend_form=None
         for row in grid.rows:
             row.score_field, row.comment_field = fields.get(row.criterion.pk, (None, None))
         context["scores_form"] = scores_form
-        context["recommend_form"] = recommend_form or ReviewRecommendForm()
+        # Once the committee took part, the quorum proposed is a majority of its members not recused.
+        quorum = len(committee.members) // 2 + 1 if committee.in_use else None
+        context["recommend_form"] = recommend_form or ReviewRecommendForm(initial={"quorum": quorum})
     return context
 
 
@@ -329,6 +345,7 @@ def review_recommend(request, pk):
                 by=request.user,
                 note=form.cleaned_data["recommendation_note"],
                 amount=form.cleaned_data["recommended_amount"],
+                quorum=form.cleaned_data["quorum"],
             )
         except ValidationError as error:
             add_service_error(form, error)

@@ -26,9 +26,11 @@ from budget.models import Agreement, Commitment
 from chantiers.models import Meeting
 from organisations.models import Organisation
 from projects.models import ActionProject, ProgressReport, ProjectStatus, ReviewCriterion
+from tests.browser import journey_facilitators, journey_lines
 from tests.browser.application import file_application, fill_application, start_intention
 from tests.browser.conftest import accessible, log_in, money
 from tests.browser.guide import WHOLE_JOURNEY_PICTURES, new_page
+from tests.browser.journey_committee import committee_member_scores
 from tests.browser.journey_resolutions import coordination_records_the_resolution
 from tests.browser.signup import sign_up_new_organisation
 
@@ -89,6 +91,7 @@ def partner_files_a_project(page, base, axe, camera) -> ActionProject:
     start_intention(page, title=PROJECT, theme="Pauvreté et défavorisation", check=check)
     fill_application(page, check=check, camera=camera)
     project = ActionProject.objects.get(title=PROJECT)
+    journey_lines.partner_budgets_by_line(page, axe, accessible, project)  # its budget by line (issue 20, part 3)
     file_application(page, camera=camera)
     page.wait_for_load_state()
     project.refresh_from_db()
@@ -358,10 +361,12 @@ def test_whole_journey_from_sign_up_to_open_data(live_server, browser, axe, demo
     project = partner_files_a_project(partner, base, axe, camera)
     coordination_records_the_resolution(coordination, base, axe, camera, alliance=ASIS, number=RESOLUTION)
     coordination_accepts(coordination, base, axe, camera, project)
+    committee_member_scores(new_page(browser), coordination, base, axe)
     amount = coordination_commits_money(coordination, base, axe, camera, project)
     coordination_signs_the_agreement(coordination, base, axe, camera, project)
     meeting = coordination_schedules_a_meeting(coordination, base, axe, camera)
     partner_sees_the_meeting(partner, base, axe, camera, meeting)
+    journey_facilitators.facilitator_runs_a_meeting(new_page(browser), base, axe)  # issue 20, part 5
     partner_files_a_progress_report(partner, base, axe, camera, project)
     log_in(personnel, base, "personnel")
     personnel_downloads_the_bilan(personnel, base, axe, camera, tmp_path)

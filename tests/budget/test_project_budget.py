@@ -137,8 +137,9 @@ def test_project_budget_queries_do_not_grow(client, cast, p1, who, django_assert
         disbursement_correct(disbursement=d, delta="-0.01", corrected_on=D(2015, 1, 2), reason=f"Frais {i}")
     # 40 more entries. session, user, roles (groups and organisations, one query), project, plan years,
     # sources, requested per year, committed per year and source, paid per year and source, other funding,
-    # partners with their organisations; the alliance of the address (alliances.middleware, issue 17)
-    with django_assert_max_num_queries(12):
+    # partners with their organisations; the alliance of the address (alliances.middleware, issue 17); its budget
+    # lines with their categories, its latest report's spending by line (issue 20, part 3)
+    with django_assert_max_num_queries(14):
         response = client.get(url(p1))
     assert response.context["totals"]["paid"] == Decimal("1583.50") + Decimal("199.80")
     with CaptureQueriesContext(connection) as large:

@@ -102,7 +102,13 @@ def test_a_job_that_fails_is_noted_and_the_others_run(held, ran, monkeypatch):
     run = JobRun.objects.get(job="backup")
     assert run.succeeded is False and "OSError: disque plein" in run.output
     assert "Tâche backup : " in output and "en échec" in output
-    assert sorted(ran) == ["check_budget", "check_figures", "purge_personal_data", "send_report_reminders"]
+    assert sorted(ran) == [
+        "check_budget",
+        "check_figures",
+        "purge_personal_data",
+        "send_report_reminders",
+        "send_sustainability_checks",
+    ]
     assert worker_heartbeat() == at(8, 0)
 
 

@@ -414,5 +414,6 @@ def test_the_task_list_and_review_read_in_constant_queries(login, cast, draft, p
         counts[name] = len(queries)
     # both: the request's alliance, session, user, the user's groups and memberships (roles), the project (lead,
     # theme, plan, objective, space), its partners (organisations), year amounts (years), indicators, other
-    # funding, plan years: 10, whatever the number of rows; the task list also reads the look-alike projects
-    assert counts == {"projects:project-application": 11, "projects:project-application-review": 10}
+    # funding, plan years, budget lines (categories, years): 11, whatever the number of rows; the task list also reads
+    # the look-alike projects
+    assert counts == {"projects:project-application": 12, "projects:project-application-review": 11}

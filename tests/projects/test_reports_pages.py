@@ -233,9 +233,10 @@ def test_the_report_page_costs_the_same_queries_whatever_the_number_of_rows(
     client.get(reverse("projects:report-detail", args=[small.pk]))
     # 1 session, 2 user, 3 groups and organisation ids, 4 report with project, lead, theme, who filed it and its deadline,
     # 5 the project's partner organisations (access), 6 indicator values, 7 indicators, 8 partners involved,
-    # 9 attachments with who added them, 10 amount committed, 11 the alliance of the address (AllianceMiddleware, issue 17)
+    # 9 attachments with who added them, 10 amount committed, 11 the alliance of the address (AllianceMiddleware, issue 17),
+    # 12 its spending by line with their categories (issue 20, part 3)
     for report in (small, large):
-        with django_assert_num_queries(11):
+        with django_assert_num_queries(12):
             response = client.get(reverse("projects:report-detail", args=[report.pk]))
     assert (
         page(response).count('data-testid="attachment"') == 12 and page(response).count('data-testid="indicator"') == 12

@@ -1,17 +1,19 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from budget.selectors.ledger import resolution_mismatches, totals_mismatches
+from projects.selectors.budget_lines import budget_lines_mismatches
 
 
 class Command(BaseCommand):
     help = (
         "Recalcule chaque solde (sources, engagements) à partir des écritures et échoue, en nommant l'écart, "
-        "si quelque chose ne balance pas ou si un montant renvoie à une résolution d'une autre alliance. "
-        "Pour une tâche planifiée (cron)."
+        "si quelque chose ne balance pas ou si un montant renvoie à une résolution d'une autre alliance; de même, "
+        "la demande de chaque projet détaillé par ligne (total et années) "
+        "et les dépenses des rapports détaillés par ligne. Pour une tâche planifiée (cron)."
     )
 
     def handle(self, *args, **options):
-        problems = totals_mismatches()
+        problems = totals_mismatches() + budget_lines_mismatches()
         resolutions = resolution_mismatches()
         for problem in problems + resolutions:
             self.stderr.write(problem)

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('alliances', '0004_alliance_slug_not_reserved'),
-        ('projects', '0015_report_highlights_index'),
+        ('projects', '0018_expense_categories_seeded'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
