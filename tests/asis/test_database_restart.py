@@ -157,6 +157,7 @@ def test_a_database_restart_during_a_load_fails_the_requests_in_flight_then_the_
         "plan_year": asis.years.get(number=1).pk,
         "amount": "12 500,50",
         "decided_on": "2014-06-10",
+        "resolution": f.make_resolution(asis.alliance).pk,  # the board's decision the commitment comes from
     }
     portal = Portal(tmp_path, client.cookies[settings.SESSION_COOKIE_NAME].value)
     try:

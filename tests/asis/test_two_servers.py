@@ -38,7 +38,7 @@ from budget.models import Commitment, Disbursement
 from chantiers.models import Attendance, Meeting
 from demo.redis_server import RedisServerMissing, redis_server
 from organisations.models import User
-from projects.models import FUNDABLE_STATUSES, ActionProject, ProgressReport, ProjectStatus
+from projects.models import FUNDABLE_STATUSES, ActionProject, ProgressReport, ProjectStatus, Resolution
 
 pytestmark = [pytest.mark.serve, pytest.mark.postgresql]
 
@@ -325,6 +325,7 @@ def test_what_one_server_writes_the_other_shows_at_once(servers):
         return shown
 
     today = timezone.localdate().isoformat()
+    resolution = Resolution.objects.filter(alliance=asis).latest("decided_on", "pk")  # one of the demo's
     writes = {
         "commitment": lambda: coordination["a"].submit(
             alliance_reverse(asis, "budget:commitment-create"),
@@ -334,6 +335,7 @@ def test_what_one_server_writes_the_other_shows_at_once(servers):
                 "plan_year": str(plan.years.order_by("start_date").last().pk),
                 "amount": "1 234,56",
                 "decided_on": today,
+                "resolution": str(resolution.pk),
             },
         ),
         "payment": lambda: coordination["a"].submit(

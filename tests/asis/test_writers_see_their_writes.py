@@ -141,6 +141,7 @@ def test_a_coordinator_sees_their_commitment_on_the_envelope_while_another_reque
             "plan_year": str(f.plan_year(north.plan, 1).pk),
             "amount": "1 234,56",
             "decided_on": datetime.date(2014, 7, 1).isoformat(),
+            "resolution": str(f.make_resolution(north.plan.alliance).pk),
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -19,6 +19,7 @@ def setup(plan, cast, theme):
 
 
 def post_commitment(client, source, project, year, amount):
+    resolution = f.make_resolution(source.plan.alliance)
     return client.post(
         "/admin/budget/commitment/add/",
         {
@@ -27,7 +28,7 @@ def post_commitment(client, source, project, year, amount):
             "plan_year": year.pk,
             "amount": amount,
             "decided_on": "2014-06-01",
-            "reference": "CA-2014-12",
+            "resolution": resolution.pk,
             "note": "",
         },
     )
@@ -40,6 +41,7 @@ def test_coordination_commits_through_the_admin(client, cast, setup):
     assert response.status_code == 302, response.content.decode()[:2000]
     commitment = Commitment.objects.get()
     assert (commitment.amount, commitment.created_by) == (Decimal("2500.50"), cast.coordinator)
+    assert commitment.resolution.number == "CA-TEST-01"
     source.refresh_from_db()
     assert source.committed_total == Decimal("2500.50")
 

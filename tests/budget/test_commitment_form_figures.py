@@ -37,6 +37,7 @@ def post(client, setting, amount, *, next_="", source=None):
             "plan_year": setting.plan.years.get(number=1).pk,
             "amount": amount,
             "decided_on": "2014-06-10",
+            "resolution": f.make_resolution(setting.plan.alliance).pk,
             "next": next_,
         },
     )

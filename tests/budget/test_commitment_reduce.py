@@ -81,7 +81,9 @@ def test_the_portal_form_reduces_with_a_french_error_on_bad_input(client, cast, 
     response = client.post(url, {"amount": "", "reduced_on": "2015-02-01", "reason": "x"})
     assert response.status_code == 200
     assert "Indiquez le montant à retirer" in response.content.decode().replace("&#x27;", "'")
-    response = client.post(url, {"amount": "1 000", "reduced_on": "2015-02-01", "reason": "Budget revu"})
+    resolution = f.make_resolution(commitment.source.plan.alliance).pk
+    data = {"amount": "1 000", "reduced_on": "2015-02-01", "reason": "Budget revu", "resolution": resolution}
+    response = client.post(url, data)
     assert response.status_code == 302
     assert commitment.reductions.get().amount == Decimal("1000.00")
     history = client.get(url).content.decode()

@@ -56,7 +56,7 @@ def _forms(plan, agreement):
     return [
         (budget_forms.CommitmentForm, {"plan": plan}, "decided_on"),
         (budget_forms.DisbursementForm, {"commitment": commitment}, "paid_on"),
-        (budget_forms.CommitmentReductionForm, {}, "reduced_on"),
+        (budget_forms.CommitmentReductionForm, {"alliance_id": plan.alliance_id}, "reduced_on"),
         (budget_forms.TargetMoveForm, {"plan": plan}, "moved_on"),
         (budget_forms.AgreementForm, {"plan": plan}, "signed_on"),
         (budget_forms.ReportDeadlineForm, {}, "due_on"),
@@ -92,6 +92,7 @@ def test_a_commitment_dated_out_of_range_is_refused_and_not_saved(client, cast, 
             "plan_year": f.plan_year(plan).pk,
             "amount": "1000",
             "decided_on": day,
+            "resolution": f.make_resolution(plan.alliance).pk,
         },
     )
     assert response.status_code == 200 and plan_range_message() in page(response)

@@ -37,7 +37,7 @@ def commit(client, plan, project, amount, source="fqis"):
             "plan_year": plan.years.get(number=1).pk,
             "amount": amount,
             "decided_on": "2014-06-10",
-            "reference": "CA-2014-07",
+            "resolution": f.make_resolution(plan.alliance, number="CA-2014-07").pk,
         },
     )
 

@@ -99,6 +99,7 @@ def test_agreements_schedules_targets_and_moves_are_in_the_history(client, cast,
         amount=Decimal("1000.00"),
         moved_on=datetime.date(2015, 2, 1),
         reason="Besoins en logement",
+        resolution=f.make_resolution(ledger.plan.alliance),
     )
     client.force_login(cast.coordinator)
     response = client.get(URL)

@@ -53,6 +53,7 @@ def _post_failing(client, url, data, table):
 def test_a_commitment_cut_short_by_the_database_leaves_nothing(asis, client, cast, accepted):
     source = FundingSource.objects.get(code="fqis")
     client.force_login(cast.coordinator)
+    resolution = f.make_resolution(asis.alliance)
     before = database_summary()
     data = {
         "source": source.pk,
@@ -60,7 +61,7 @@ def test_a_commitment_cut_short_by_the_database_leaves_nothing(asis, client, cas
         "plan_year": asis.years.get(number=1).pk,
         "amount": "12 500,50",
         "decided_on": "2014-06-10",
-        "reference": "CA-2014-07",
+        "resolution": resolution.pk,
     }
     response, writes = _post_failing(client, reverse("budget:commitment-create"), data, "budget_historicalcommitment")
     assert response.status_code == 500

@@ -46,6 +46,7 @@ def move_data(targets, **over):
         "amount": "1 250,50",
         "moved_on": "2014-05-01",
         "reason": "Besoin plus grand",
+        "resolution": f.make_resolution(targets[1].plan.alliance).pk,
         **over,
     }
 
