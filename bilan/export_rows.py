@@ -1,10 +1,10 @@
 """The bilan's two long tables (Projets, Indicateurs) read straight from SQL for the exports.
 
 `bilan.selectors.lines` builds a `ProjectLine` per project for the page; an export of every project needs
-no objects, only rows. Here four queries read everything, whatever the number of projects, each
+no objects, only rows. Here five queries read everything, whatever the number of projects, each
 through a cursor `CHUNK` rows at a time: the bilan's projects in its order with their money (a
 correlated sum per figure), and beside them, sorted in the same order, their partners, their reports
-(each with its indicator values) and their indicators. The rows of one project are taken from each
+(each with its indicator values), their indicators and the board resolutions behind their commitments. The rows of one project are taken from each
 stream as the projects go by (`_Side`), so memory holds one chunk; each chunk gives its rows of both
 tables at once, and the XLSX writes its two long sheets in one pass.
 
@@ -16,7 +16,8 @@ builds from `Bilan.lines()` (tests/bilan/test_export_rows.py checks both give th
 - percent done, people and citizens reached: the project's latest report ending on or before the end
   of the period (latest `period_end`, then `submitted_at`, then id); an indicator's value: its value
   in the latest such report that has one, and that report's end (« Mesurée le »);
-- highlights: those of the reports ending in the period, oldest first, one per line.
+- highlights: those of the reports ending in the period, oldest first, one per line;
+- resolutions: the board's resolutions of the commitments decided in the period, each once, by date then number.
 """
 
 import datetime
@@ -37,10 +38,11 @@ from django.db.models import (
 )
 
 from bilan.selectors._common import ZERO, to_cents
+from bilan.selectors.bilan import ResolutionRef, resolutions_text
 from budget.models import Commitment, Disbursement, DisbursementCorrection
 from projects.models import ActionProject, Indicator, ProgressReport, ProjectPartner, ProjectStatus
 
-CHUNK = 1000  # projects per chunk: one cursor fetch and five queries each
+CHUNK = 1000  # projects per chunk: one cursor fetch and six queries each
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 NOTHING = (None, None, None)
 NO_VALUE = (None, None)
@@ -131,9 +133,9 @@ def chunks(
 ) -> Iterator[tuple[list[tuple], list[tuple]]]:
     """(Projets rows, Indicateurs rows) of these ordered projects, `chunk` projects at a time.
 
-    Four queries whatever the number of projects, each read through a cursor `chunk` rows at a
+    Five queries whatever the number of projects, each read through a cursor `chunk` rows at a
     time: the projects with their money and, in the same order, their partners, their reports
-    (latest first, each with its indicator values) and their indicators."""
+    (latest first, each with its indicator values), their indicators and their commitments' resolutions."""
     chunk = chunk or CHUNK
     labels = {value: str(label) for value, label in ProjectStatus.choices}
     verdicts = {None: yes_no(None), True: yes_no(True), False: yes_no(False)}
@@ -172,6 +174,12 @@ def chunks(
         .order_by(*order, "order", "pk")
         .iterator(chunk_size=chunk)
     )
+    resolutions = _Side(  # 1 the resolutions of their commitments decided in the period, by date then number
+        Commitment.objects.filter(project__in=of_these, decided_on__range=(start, end))
+        .values_list("project_id", "resolution__number", "resolution__decided_on")
+        .order_by(*order, "resolution__decided_on", "resolution__number", "pk")
+        .iterator(chunk_size=chunk)
+    )
     while batch := list(itertools.islice(main, chunk)):
         project_rows, indicator_rows = [], []
         for pk, title, lead, status, theme, space, committed, paid, corrected in batch:
@@ -200,6 +208,9 @@ def chunks(
                     to_cents(committed),
                     to_cents((paid or ZERO) + (corrected or ZERO)),
                     "\n".join(f"{day.isoformat()} : {text}" for day, _report, text in sorted(said)),
+                    resolutions_text(
+                        dict.fromkeys(ResolutionRef(number, day) for _pk, number, day in resolutions.of(pk))
+                    ),
                 )
             )
             for _pk, indicator, name, unit, target in indicators.of(pk):
@@ -209,7 +220,7 @@ def chunks(
                     (pk, title, indicator, name, unit, target, value, measured_on, verdicts[on_track])
                 )
         yield project_rows, indicator_rows
-    for side in (partners, reports, indicators):
+    for side in (partners, reports, indicators, resolutions):
         side.close()
 
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bilan import export_rows, xlsx
-from bilan.selectors.bilan import Bilan
+from bilan.selectors.bilan import Bilan, resolutions_text
 from budget.terms import TERMS
 
 MONEY_FORMAT = xlsx.MONEY_FORMAT
@@ -92,6 +92,7 @@ def _project_columns() -> tuple[tuple[str, str], ...]:
         (str(TERMS["committed"].label), MONEY),
         (str(TERMS["disbursed"].label), MONEY),
         (_("Faits saillants"), TEXT),
+        (_("Résolutions du conseil d'administration"), TEXT),
     )
 
 
@@ -162,6 +163,7 @@ def tables(bilan: Bilan, durability=None) -> dict[str, Table]:
                     p.committed,
                     p.disbursed,
                     "\n".join(f"{h.period_end.isoformat()} : {h.text}" for h in p.highlights),
+                    resolutions_text(p.resolutions),
                 )
                 for p in bilan.lines()
             )
@@ -329,12 +331,24 @@ OPEN_DATA_COLUMNS = (
     ("fin", DATE),
     ("engage", MONEY),
     ("verse", MONEY),
+    ("resolutions", TEXT),
 )
 
 
 def open_data_row(p) -> tuple:
     """A public project's row of OPEN_DATA_COLUMNS (the region's open data prepends its alliance)."""
-    return (p.pk, p.title, p.lead, p.theme, p.status_label, p.start_date, p.end_date, p.committed, p.disbursed)
+    return (
+        p.pk,
+        p.title,
+        p.lead,
+        p.theme,
+        p.status_label,
+        p.start_date,
+        p.end_date,
+        p.committed,
+        p.disbursed,
+        resolutions_text(p.resolutions),
+    )
 
 
 def open_data_table(projects: Callable[[], Iterable]) -> Table:
@@ -355,6 +369,7 @@ def open_data_fields(p) -> dict:
         "fin": p.end_date.isoformat() if p.end_date else None,
         "engage": f"{p.committed:.2f}",
         "verse": f"{p.disbursed:.2f}",
+        "resolutions": [{"numero": r.number, "date": r.decided_on.isoformat()} for r in p.resolutions],
     }
 
 

@@ -12,6 +12,19 @@ from budget.terms import TERMS
 
 
 @dataclass(frozen=True)
+class ResolutionRef:
+    """A board resolution behind a project's money: its number and the day the board decided."""
+
+    number: str
+    decided_on: datetime.date
+
+
+def resolutions_text(resolutions) -> str:
+    """The resolutions as one cell of an export: « CA-2014-04-15 (2014-04-15); … »."""
+    return "; ".join(f"{r.number} ({r.decided_on.isoformat()})" for r in resolutions)
+
+
+@dataclass(frozen=True)
 class Tally:
     """A labelled count (projects by status, by theme)."""
 
@@ -74,6 +87,7 @@ class ProjectLine:
     disbursed: Decimal
     indicators: tuple[IndicatorLine, ...]
     highlights: tuple[Highlight, ...]
+    resolutions: tuple[ResolutionRef, ...] = ()  # the board's decisions behind its commitments of the period
 
     @property
     def on_track(self) -> bool | None:

@@ -25,6 +25,7 @@ What each figure is (one name per concept, the bilan's or the envelope's definit
 per alliance): tests/bilan/test_comparison.py."""
 
 import datetime
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ from django.utils.translation import gettext as _
 from alliances.models import Alliance, AllianceRole
 from bilan.selectors._common import SUM, ZERO, to_cents
 from bilan.selectors.bilan import Tally
-from bilan.selectors.lines import CHUNK
+from bilan.selectors.lines import CHUNK, resolutions_of
 from bilan.selectors.open_data import OpenProject, _open_project, _open_queryset
 from budget.models import FundingSource
 from budget.selectors.envelope import LEVERAGE_STATUSES, leverage
@@ -318,5 +319,10 @@ def region_open_projects() -> Iterator[RegionOpenProject]:
             "theme__plan__alliance__name", "theme__plan__alliance_id", "theme__plan_id", "theme__order", "title", "pk"
         )
     )
-    for project in queryset.iterator(chunk_size=CHUNK):
-        yield RegionOpenProject(project.alliance_slug, project.alliance_name, _open_project(project))
+    projects = queryset.iterator(chunk_size=CHUNK)
+    while batch := list(itertools.islice(projects, CHUNK)):
+        resolutions = resolutions_of([p.pk for p in batch])  # + 1 a chunk: the resolutions behind their money
+        for project in batch:
+            yield RegionOpenProject(
+                project.alliance_slug, project.alliance_name, _open_project(project, resolutions.get(project.pk, ()))
+            )

@@ -17,7 +17,7 @@ from django.db.models import (
 )
 
 from bilan.selectors._common import SUM, ZERO, to_cents
-from bilan.selectors.bilan import Highlight, IndicatorLine, ProjectLine
+from bilan.selectors.bilan import Highlight, IndicatorLine, ProjectLine, ResolutionRef
 from budget.models import (
     Commitment,
     Disbursement,
@@ -64,6 +64,24 @@ def _project_money(start: datetime.date, end: datetime.date) -> dict:
             "delta",
         ),
     }
+
+
+def resolutions_of(
+    project_ids, *, start: datetime.date | None = None, end: datetime.date | None = None
+) -> dict[int, tuple[ResolutionRef, ...]]:
+    """The board resolutions behind the commitments of these projects (decided in the period, when given), each
+    once, by date then number: 1 query."""
+    commitments = Commitment.objects.filter(project_id__in=project_ids)
+    if start is not None:
+        commitments = commitments.filter(decided_on__range=(start, end))
+    found = defaultdict(list)
+    for project, number, decided_on in (
+        commitments.values_list("project_id", "resolution__number", "resolution__decided_on")
+        .distinct()
+        .order_by("project_id", "resolution__decided_on", "resolution__number")
+    ):
+        found[project].append(ResolutionRef(number, decided_on))
+    return {project: tuple(refs) for project, refs in found.items()}
 
 
 BILAN_ORDER = ("theme__order", "title", "pk")
@@ -134,7 +152,8 @@ def _details(project_ids: list[int], *, end: datetime.date):
 
 def chunk_lines(projects: list[ActionProject], *, start: datetime.date, end: datetime.date) -> list[ProjectLine]:
     """The lines of these projects (a slice of `Ordered`, so with their money) for the period, in
-    their order: 2 queries whatever their number (partners and indicators as one UNION, reports)."""
+    their order: 3 queries whatever their number (partners and indicators as one UNION, reports, the resolutions
+    behind their commitments of the period)."""
     project_ids = [p.pk for p in projects]
     partners, indicators = defaultdict(list), defaultdict(list)
     for kind, project, pk, name, unit, target, value, measured_on, *_sort in _details(project_ids, end=end):  # 1
@@ -165,6 +184,7 @@ def chunk_lines(projects: list[ActionProject], *, start: datetime.date, end: dat
         if report.highlights.strip() and report.period_end >= start:
             highlights[report.project_id].append(report)
 
+    resolutions = resolutions_of(project_ids, start=start, end=end)  # 1
     lines = []
     for p in projects:
         report = latest_report.get(p.pk)
@@ -188,6 +208,7 @@ def chunk_lines(projects: list[ActionProject], *, start: datetime.date, end: dat
                     Highlight(p.pk, p.title, r.period_start, r.period_end, r.highlights.strip())
                     for r in sorted(highlights[p.pk], key=lambda r: (r.period_end, r.pk))
                 ),
+                resolutions=resolutions.get(p.pk, ()),
             )
         )
     return lines

@@ -2,6 +2,7 @@
 function takes the plans whose projects it publishes (`plans.access.request_plans`: the alliance's, or one plan's)."""
 
 import datetime
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -14,7 +15,8 @@ from django.utils import timezone
 
 from asis.first_rows import FirstOfEach
 from bilan.selectors._common import PER_PAGE, ZERO, to_cents
-from bilan.selectors.lines import CHUNK
+from bilan.selectors.bilan import ResolutionRef
+from bilan.selectors.lines import CHUNK, resolutions_of
 from budget.models import (
     Commitment,
 )
@@ -37,6 +39,7 @@ class OpenProject:
     end_date: datetime.date | None
     committed: Decimal  # Σ (amount − reduced_total) of its commitments
     disbursed: Decimal  # Σ (amount + correction_total) of its payments
+    resolutions: tuple[ResolutionRef, ...] = ()  # the board's decisions behind its commitments, by date
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,7 @@ def _open_queryset(plans=None):
     )
 
 
-def _open_project(p) -> OpenProject:
+def _open_project(p, resolutions=()) -> OpenProject:
     return OpenProject(
         p.pk,
         p.title,
@@ -94,13 +97,18 @@ def _open_project(p) -> OpenProject:
         p.end_date,
         to_cents(p.committed),
         to_cents(p.disbursed),
+        resolutions,
     )
 
 
 def open_projects(plans) -> Iterator[OpenProject]:
-    """Every public project of these plans, read 500 at a time (the CSV and JSON exports stream them)."""
-    for project in _open_queryset(plans).iterator(chunk_size=CHUNK):
-        yield _open_project(project)
+    """Every public project of these plans, read 500 at a time (the CSV and JSON exports stream them), each chunk
+    with the resolutions behind its commitments (+ 1 query a chunk)."""
+    projects = _open_queryset(plans).iterator(chunk_size=CHUNK)
+    while batch := list(itertools.islice(projects, CHUNK)):
+        resolutions = resolutions_of([p.pk for p in batch])
+        for project in batch:
+            yield _open_project(project, resolutions.get(project.pk, ()))
 
 
 def open_totals(plans=None) -> OpenData:
@@ -151,4 +159,6 @@ def open_data(*, plans, page=None, per_page: int = PER_PAGE):
             )
     # Read by the page's keys alone (already the plans' public projects): the database starts from these 50.
     shown.object_list = list(_open_queryset().filter(pk__in=shown.object_list))
-    return replace(totals, projects=tuple(_open_project(p) for p in shown.object_list)), shown
+    resolutions = resolutions_of([p.pk for p in shown.object_list])  # + 1: the resolutions behind their money
+    projects = tuple(_open_project(p, resolutions.get(p.pk, ())) for p in shown.object_list)
+    return replace(totals, projects=projects), shown

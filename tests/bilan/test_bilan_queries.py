@@ -31,8 +31,9 @@ D = datetime.date
 # to the end of the period), themes; the figures (one UNION of GROUP BYs over the projects and their
 # indicators), the money (one UNION of committed, paid and corrected), the latest highlights with
 # their count; the page's lines: its projects with their money, their partners and indicators (one
-# UNION), their reports; meetings and attendance per space with the distinct citizens.
-SELECTOR_QUERIES = 10
+# UNION), their reports, the board resolutions behind their commitments; meetings and attendance per space with the
+# distinct citizens.
+SELECTOR_QUERIES = 11
 
 
 def grow(cast, plan, theme, *, projects: int, reports: int, meetings: int):
@@ -67,8 +68,16 @@ def grow(cast, plan, theme, *, projects: int, reports: int, meetings: int):
         for p in made
         for k in (1, 2)
     )
+    resolution = f.make_resolution(source.plan.alliance)
     commitments = Commitment.objects.bulk_create(
-        Commitment(source=source, project=p, plan_year=year, amount=Decimal("1000.00"), decided_on=D(2014, 6, 1))
+        Commitment(
+            source=source,
+            project=p,
+            plan_year=year,
+            amount=Decimal("1000.00"),
+            decided_on=D(2014, 6, 1),
+            resolution=resolution,
+        )
         for p in made
     )
     Disbursement.objects.bulk_create(

@@ -48,7 +48,7 @@ def test_every_project_crosses_the_chunks_in_order_with_the_totals(client, cast,
     assert sum(Decimal(str(row[10])) for row in sheet[1:]) == Decimal("40000.00")  # 40 × 1 000 $ committed
     assert sum(Decimal(str(row[11])) for row in sheet[1:]) == Decimal("20000.00")  # 40 × 500 $ paid
     assert len(list(workbook["Indicateurs"].iter_rows(values_only=True))) == 1 + 80  # two indicators each
-    assert workbook["Projets"].auto_filter.ref == "A1:M41"  # the filter covers every row written
+    assert workbook["Projets"].auto_filter.ref == "A1:N41"  # the filter covers every row written
 
     body = b"".join(
         part if isinstance(part, bytes) else part.encode()

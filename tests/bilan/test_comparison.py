@@ -409,6 +409,7 @@ def test_the_regions_open_data_holds_no_personal_data(client, region):
         "fin",
         "engage",
         "verse",
+        "resolutions",
     }
 
 
@@ -461,8 +462,10 @@ def bulk_alliances(count: int, *, region: str = REGION, start: int = 0, per_them
     )
     source_of = {s.plan_id: s for s in sources}
     plan_of = {t.pk: t.plan_id for t in themes}
+    resolution_of = {s.plan_id: f.make_resolution(s.plan.alliance) for s in sources}
     Commitment.objects.bulk_create(
         Commitment(
+            resolution=resolution_of[plan_of[p.theme_id]],
             source=source_of[plan_of[p.theme_id]],
             project=p,
             plan_year=years[plan_of[p.theme_id]],

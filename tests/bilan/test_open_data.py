@@ -90,6 +90,7 @@ def test_open_data_holds_no_personal_data(client, demo):
         "fin",
         "engage",
         "verse",
+        "resolutions",
     }
 
 
@@ -117,8 +118,16 @@ def test_many_public_projects_page_by_page_and_streamed_in_full(client, cast, th
         ActionProject(title=f"Projet public {i:03d}", lead=cast.org_a, theme=theme, status=ProjectStatus.ACCEPTED)
         for i in range(120)
     )
+    resolution = f.make_resolution(theme.plan.alliance)
     Commitment.objects.bulk_create(
-        Commitment(source=source, project=p, plan_year=year, amount=Decimal("100.01"), decided_on=year.start_date)
+        Commitment(
+            source=source,
+            project=p,
+            plan_year=year,
+            amount=Decimal("100.01"),
+            decided_on=year.start_date,
+            resolution=resolution,
+        )
         for p in projects
     )
     FundingSource.objects.filter(pk=source.pk).update(committed_total=Decimal("12001.20"))
@@ -126,7 +135,8 @@ def test_many_public_projects_page_by_page_and_streamed_in_full(client, cast, th
     # generate_volume does.
     call_command("check_figures", "--fix", stdout=io.StringIO())
 
-    with django_assert_max_num_queries(5):  # kept totals (2: money, count), the themes, the page; the alliance
+    # kept totals (2: money, count), the themes, the page, the resolutions behind its money; the alliance
+    with django_assert_max_num_queries(6):
         first = client.get(reverse("bilan:open-data"))
     text = first.content.decode().replace("\xa0", " ")
     assert first.context["data"].count == 120 and len(first.context["data"].projects) == 50
