@@ -126,6 +126,13 @@ def test_targets_and_moves_are_append_only(plan, theme):
     other_theme = f.make_theme(plan)
     a = BudgetTarget.objects.create(plan=plan, theme=theme, amount=Decimal("1000.00"))
     b = BudgetTarget.objects.create(plan=plan, theme=other_theme, amount=Decimal("1000.00"))
-    TargetMove.objects.create(from_target=a, to_target=b, amount=Decimal("10.00"), moved_on=DAY, reason="Réaffectation")
+    TargetMove.objects.create(
+        from_target=a,
+        to_target=b,
+        amount=Decimal("10.00"),
+        moved_on=DAY,
+        reason="Réaffectation",
+        resolution=f.make_resolution(plan.alliance),
+    )
     assert "ne se modifie pas" in refused("UPDATE budget_budgettarget SET amount = 0")
     assert "ne s'efface pas" in refused("DELETE FROM budget_targetmove")
