@@ -899,7 +899,10 @@ class CommitteeMemberForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = User.objects.filter(is_active=True).order_by("last_name", "first_name", "pk")
-        self.fields["user"].label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({u.username})"
+        # the name and the login (a login alone once: « demandeur », not « demandeur (demandeur) »)
+        self.fields["user"].label_from_instance = lambda u: (
+            f"{u.get_full_name()} ({u.username})" if u.get_full_name() else u.username
+        )
         self.fields["organisation"].queryset = Organisation.objects.filter(
             status=Organisation.Status.APPROVED
         ).order_by("name")
