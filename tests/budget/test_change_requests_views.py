@@ -225,3 +225,21 @@ def test_detail_queries(login, cast, pending, django_assert_num_queries):
     with django_assert_num_queries(7):
         response = client.get(pending.get_absolute_url())
     assert "Accepter et modifier la convention" in page(response)
+
+
+def test_a_closed_plan_is_read_never_changed(login, cast, pending, plan):
+    from plans.models import Plan
+
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.CLOSED)
+    agreement = pending.agreement
+    assert login(cast.alice).get(reverse("budget:change-request-create", args=[agreement.pk])).status_code == 403
+    assert "Demander une modification</a>" not in page(login(cast.alice).get(agreement.get_absolute_url()))
+    client = login(cast.coordinator)
+    assert client.get(pending.get_absolute_url()).status_code == 200
+    assert "Accepter et modifier" not in page(client.get(pending.get_absolute_url()))
+    response = client.post(
+        reverse("budget:change-request-decide", args=[pending.pk]), {"reason": "Oui.", "decision": "accept"}
+    )
+    assert response.status_code == 403
+    pending.refresh_from_db()
+    assert pending.is_pending
