@@ -1,6 +1,6 @@
 from django.urls import path
 
-from budget import views
+from budget import change_request_views, views
 
 app_name = "budget"
 
@@ -31,6 +31,20 @@ urlpatterns = [
         "enveloppe/conventions/<int:pk>/versements/<int:planned_pk>/verser/",
         views.planned_payment_release,
         name="planned-payment-release",
+    ),
+    # Change requests and amendments (issue 20, part 4)
+    path(
+        "enveloppe/conventions/<int:pk>/modifications/nouvelle/",
+        change_request_views.change_request_create,
+        name="change-request-create",
+    ),
+    path("enveloppe/modifications/", change_request_views.change_request_list, name="change-request-list"),
+    path("enveloppe/modifications/seuil/", change_request_views.change_settings, name="change-settings"),
+    path("enveloppe/modifications/<int:pk>/", change_request_views.change_request_detail, name="change-request-detail"),
+    path(
+        "enveloppe/modifications/<int:pk>/decider/",
+        change_request_views.change_request_decide,
+        name="change-request-decide",
     ),
     # Corrections, history, a project's budget
     path("enveloppe/versements/<int:pk>/corriger/", views.disbursement_correct, name="disbursement-correct"),
