@@ -179,6 +179,11 @@ class ProjectForm(LeadChoiceMixin, forms.ModelForm):
     def has_lines(self) -> bool:
         return bool(self.categories and self.plan_years)
 
+    def line_years(self):
+        """The years heading the table of lines (the template cannot say `form.plan_years`: on the project's own form
+        that names its « plan years » field)."""
+        return self.plan_years
+
     def line_rows(self):
         """The table of lines: per category, its name and its field per year (the template's rows)."""
         return [
