@@ -129,9 +129,8 @@ def durability_table(durability) -> Table:
     )
 
 
-def tables(bilan: Bilan, durability=None) -> dict[str, Table]:
-    """The bilan's tables; with `durability` (the follow-ups after funding, which the bilan page reads live), its
-    « Durabilité » table too."""
+def tables(bilan: Bilan) -> dict[str, Table]:
+    """The bilan's tables, its « Durabilité » (the follow-ups after funding) with them."""
     summary = Table.of(
         "synthese",
         str(TABLE_TITLES["synthese"]),
@@ -238,7 +237,8 @@ def tables(bilan: Bilan, durability=None) -> dict[str, Table]:
             )
         ),
     )
-    extra = (durability_table(durability),) if durability is not None else ()
+    durability = bilan.durability
+    extra = (durability_table(durability),) if durability is not None else ()  # None: a bilan cached before it
     return {t.slug: t for t in (summary, projects, budget, meetings, indicators, *extra)}
 
 
@@ -276,14 +276,14 @@ def csv_lines(table: Table):
 # ---------------------------------------------------------------- XLSX
 
 
-def xlsx_file(bilan: Bilan, durability=None):
+def xlsx_file(bilan: Bilan):
     """The bilan as an XLSX workbook in an anonymous temporary file (rewound, ready for FileResponse).
 
     bilan.xlsx writes each row to a temporary file per sheet as it comes. Beyond one chunk of
     projects the two long sheets (Projets, Indicateurs) are written side by side from the SQL rows
     of bilan.export_rows, a chunk at a time, in one pass; otherwise from the bilan's lines, which
     it keeps (no query). No sheet's rows are ever all in memory."""
-    parts = tables(bilan, durability)
+    parts = tables(bilan)
     handle = tempfile.TemporaryFile(suffix=".xlsx")
     try:
         with xlsx.Workbook(handle) as workbook:

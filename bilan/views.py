@@ -39,7 +39,6 @@ from plans.models import Plan, PlanYear
 from plans.versions import parts_subqueries, version_subquery, versions_of
 from projects.models import ActionProject
 from projects.selectors.budget_lines import plan_budget_against_actual
-from sustainability.selectors import durability as durability_of
 
 IMPORT_SESSION_KEY = "bilan_progress_import"
 SPACES_SHOWN = 50  # spaces listed on the page in the tables by space (every one is in the exports)
@@ -124,14 +123,6 @@ def _arguments(request, shown=None) -> tuple[BilanForm, dict | None, dict | None
     return form, arguments, versions
 
 
-def _durability(request, report, plan):
-    """The « Durabilité » section of `report` (the follow-ups after funding due in its period), read live: the
-    alliance's every project for those who read its figures, the partner's own (as lead) otherwise. 2 queries."""
-    user = request.user
-    org_ids = None if user.reads_figures else user.organisation_ids()
-    return durability_of(plan=plan, period_start=report.period.start, period_end=report.period.end, org_ids=org_ids)
-
-
 def _bilan(request, *, page: bool = False, shown=None):
     """(form, bilan): the bilan is None when the form is invalid. With `page`, the bilan holds the
     project lines of the page asked for; without (the exports), `bilan.lines()` reads every one. `shown`: what
@@ -163,7 +154,7 @@ def bilan(request):
             "bilan": report,
             "query": f"?{query}" if query else "",
             "tables": exports.TABLE_TITLES,
-            "durability": _durability(request, report, form.plan) if report else None,
+            "durability": report.durability if report else None,
             "can_import": request.user.is_coordinator and not form.plan.is_archived,  # a closed plan is read only
             "can_produce": request.user.reads_figures,
             # the tables by space show the first SPACES_SHOWN (by name), with how many there are
@@ -209,6 +200,13 @@ def produce(request):
     return render(request, "bilan/produce.html", context)
 
 
+def _table(report, slug):
+    table = exports.tables(report).get(slug)
+    if table is None:  # « durabilite » of a bilan cached before the follow-ups were read with it
+        raise Http404
+    return table
+
+
 @require_safe
 @login_required
 def bilan_csv(request, table):
@@ -221,7 +219,7 @@ def bilan_csv(request, table):
             _("Période invalide : corrigez-la sur la page du bilan."), content_type="text/plain; charset=utf-8"
         )
     response = StreamingHttpResponse(
-        exports.csv_lines(exports.tables(report, _durability(request, report, form.plan))[table]),
+        exports.csv_lines(_table(report, table)),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{exports.file_name(report, "csv", table)}"'
@@ -243,7 +241,7 @@ def bilan_xlsx(request):
             _("Période invalide : corrigez-la sur la page du bilan."), content_type="text/plain; charset=utf-8"
         )
     return FileResponse(
-        exports.xlsx_file(report, _durability(request, report, shown[0])),
+        exports.xlsx_file(report),
         as_attachment=True,
         filename=exports.file_name(report, "xlsx"),
         content_type=XLSX_TYPE,

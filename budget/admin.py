@@ -12,7 +12,10 @@ from asis.admin import ModelAdmin, ReadOnlyAdmin
 from asis.forms import MoneyField
 from budget.models import (
     Agreement,
+    AgreementAmendment,
     BudgetTarget,
+    ChangeRequest,
+    ChangeSettings,
     Commitment,
     CommitmentReduction,
     Disbursement,
@@ -233,3 +236,29 @@ class DisbursementCorrectionAdmin(SimpleHistoryAdmin, LedgerEntryAdmin):
             reason=data.get("reason", ""),
             by=request.user,
         )
+
+
+# ---------------------------------------------------------------- change requests and amendments (issue 20, part 4)
+# Written by the portal's pages through budget.services.changes: read here, never edited.
+
+
+@admin.register(ChangeRequest)
+class ChangeRequestAdmin(ReadOnlyAdmin):
+    list_display = ["project", "asked_at", "asked_by", "status", "decided_at", "decided_by"]
+    list_select_related = ["project", "asked_by", "decided_by"]
+    list_filter = ["status"]
+    search_fields = ["project__title", "reason", "decision_reason"]
+
+
+@admin.register(AgreementAmendment)
+class AgreementAmendmentAdmin(ReadOnlyAdmin):
+    list_display = ["agreement", "number", "made_on", "summary"]
+    list_select_related = ["agreement__project"]
+    search_fields = ["agreement__project__title", "summary"]
+
+
+@admin.register(ChangeSettings)
+class ChangeSettingsAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    list_display = ["alliance", "auto_accept_percent"]
+    list_select_related = ["alliance"]
+    search_fields = ["alliance__name"]

@@ -615,3 +615,198 @@ class TargetMove(LedgerEntry):
 
     def __str__(self):
         return f"{self.from_target} → {self.to_target}: {self.amount}"
+
+
+# ---------------------------------------------------------------- change requests and amendments (issue 20, part 4)
+
+
+class ChangeSettings(models.Model):
+    """What an alliance's Coordination decides about change requests: the share of a project's total that a request
+    made of line moves alone may move without review (`auto_accept_percent`, e.g. 10 %; 0 = every move is
+    reviewed). One row per alliance, made on first edit; no row reads as 0. A row of its own rather than a field of
+    Alliance: the budget app owns the rule, and alliances (below it) cannot name it."""
+
+    alliance = models.OneToOneField(
+        "alliances.Alliance", on_delete=models.PROTECT, related_name="change_settings", verbose_name=_("alliance")
+    )
+    auto_accept_percent = models.DecimalField(
+        _("seuil d'acceptation sans examen (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=ZERO,
+        help_text=_(
+            "Une demande qui ne fait que déplacer de l'argent entre lignes budgétaires, pour au plus ce pourcentage "
+            "du total du projet, est acceptée sans examen et consignée. 0 : chaque déplacement est examiné."
+        ),
+    )
+
+    history = ChangeHistory()  # who, when, what changed: the rule that lets money move without review
+
+    class Meta:
+        verbose_name = _("règle des demandes de modification")
+        verbose_name_plural = _("règles des demandes de modification")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(auto_accept_percent__gte=0) & Q(auto_accept_percent__lte=100),
+                name="budget_changesettings_percent_0_100",
+                violation_error_message=_("Le seuil est un pourcentage entre 0 et 100."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.alliance}: {self.auto_accept_percent} %"
+
+
+class ChangeRequestQuerySet(InAllianceQuerySet):
+    alliance_path = "project__theme__plan__alliance"
+
+    def pending(self):
+        return self.filter(status=ChangeRequest.Status.PENDING)
+
+
+class ChangeRequest(models.Model):
+    """A change the lead of a project under agreement asks for, with its reason: new dates, moves between its budget
+    lines, a new scope (the project's description), new indicator targets — any of them together. Coordination
+    accepts or refuses it with its reason; a request of line moves alone under the alliance's threshold
+    (ChangeSettings) is accepted at once (AUTO_ACCEPTED). Accepted, it amends the agreement (AgreementAmendment).
+    Never deleted: the refused ones stay in the project's record as the accepted ones.
+
+    A field left empty (None, "") is not part of the request; the moves and targets are rows of their own."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        ACCEPTED = "accepted", _("Acceptée")
+        REFUSED = "refused", _("Refusée")
+        AUTO_ACCEPTED = "auto_accepted", _("Acceptée sans examen")
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, related_name="change_requests", verbose_name=_("convention")
+    )
+    project = models.ForeignKey(
+        ActionProject, on_delete=models.PROTECT, related_name="change_requests", verbose_name=_("projet")
+    )
+    new_start_date = models.DateField(_("nouveau début"), null=True, blank=True)
+    new_end_date = models.DateField(_("nouvelle fin"), null=True, blank=True)
+    new_scope = models.TextField(_("nouvelle portée (description)"), blank=True)
+    reason = models.TextField(_("motif"))
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("demandée par")
+    )
+    asked_at = models.DateTimeField(_("demandée le"), auto_now_add=True)
+    status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("décidée par"),
+    )
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+    decision_reason = models.TextField(_("motif de la décision"), blank=True)
+
+    objects = ChangeRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("demande de modification")
+        verbose_name_plural = _("demandes de modification")
+        ordering = ["-asked_at", "-pk"]
+        indexes = [models.Index(fields=["status", "asked_at"], name="budget_changerequest_status")]
+
+    def __str__(self):
+        return f"{self.project} — {self.asked_at:%Y-%m-%d} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("budget:change-request-detail", args=[self.pk])
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+
+class ChangeRequestMove(models.Model):
+    """Money a change request moves from one budget line (category × plan year) to another, new or not."""
+
+    change_request = models.ForeignKey(
+        ChangeRequest, on_delete=models.PROTECT, related_name="moves", verbose_name=_("demande")
+    )
+    from_category = models.ForeignKey(
+        "projects.ExpenseCategory", on_delete=models.PROTECT, related_name="+", verbose_name=_("de la catégorie")
+    )
+    from_year = models.ForeignKey(PlanYear, on_delete=models.PROTECT, related_name="+", verbose_name=_("de l'année"))
+    to_category = models.ForeignKey(
+        "projects.ExpenseCategory", on_delete=models.PROTECT, related_name="+", verbose_name=_("vers la catégorie")
+    )
+    to_year = models.ForeignKey(PlanYear, on_delete=models.PROTECT, related_name="+", verbose_name=_("vers l'année"))
+    amount = models.DecimalField(_("montant"), **MONEY)
+
+    class Meta:
+        verbose_name = _("déplacement entre lignes")
+        verbose_name_plural = _("déplacements entre lignes")
+        ordering = ["change_request", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="budget_changerequestmove_amount_positive",
+                violation_error_message=_("Le montant déplacé doit être positif."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.from_category} {self.from_year} → {self.to_category} {self.to_year}: {self.amount}"
+
+
+class ChangeRequestTarget(models.Model):
+    """The new target a change request asks for one of the project's indicators (None: no target any more)."""
+
+    change_request = models.ForeignKey(
+        ChangeRequest, on_delete=models.PROTECT, related_name="targets", verbose_name=_("demande")
+    )
+    indicator = models.ForeignKey(
+        "projects.Indicator", on_delete=models.PROTECT, related_name="+", verbose_name=_("indicateur")
+    )
+    new_target = models.DecimalField(_("nouvelle cible"), max_digits=12, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("nouvelle cible d'indicateur")
+        verbose_name_plural = _("nouvelles cibles d'indicateurs")
+        ordering = ["change_request", "pk"]
+
+    def __str__(self):
+        return f"{self.indicator}: {self.new_target}"
+
+
+class AgreementAmendment(models.Model):
+    """An accepted change request makes the agreement's next version: amendment 1 makes version 2, and so on. It keeps
+    the terms the change touched as they were before and as they are after (`terms_before`, `terms_after`: dates,
+    scope, budget lines, indicator targets, total, as plain strings), so every earlier version stays readable on the
+    agreement's page even though the project's rows now hold the latest one."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, related_name="amendments", verbose_name=_("convention")
+    )
+    number = models.PositiveSmallIntegerField(_("numéro"))
+    change_request = models.OneToOneField(
+        ChangeRequest, on_delete=models.PROTECT, related_name="amendment", verbose_name=_("demande")
+    )
+    made_on = models.DateField(_("en vigueur le"))
+    summary = models.TextField(_("ce qui change"))
+    terms_before = models.JSONField(_("termes avant"), default=dict)
+    terms_after = models.JSONField(_("termes après"), default=dict)
+    created_at = models.DateTimeField(_("saisi le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("avenant")
+        verbose_name_plural = _("avenants")
+        ordering = ["agreement", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="budget_agreementamendment_unique_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.agreement} — avenant {self.number}"
+
+    @property
+    def version(self) -> int:
+        """The agreement's version this amendment makes (the signed agreement is version 1)."""
+        return self.number + 1

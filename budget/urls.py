@@ -1,6 +1,6 @@
 from django.urls import path
 
-from budget import views, views_resolutions
+from budget import change_request_views, views, views_resolutions
 
 app_name = "budget"
 
@@ -36,6 +36,20 @@ urlpatterns = [
     path("enveloppe/resolutions/", views_resolutions.resolution_list, name="resolution-list"),
     path("enveloppe/resolutions/nouvelle/", views_resolutions.resolution_create, name="resolution-create"),
     path("enveloppe/resolutions/<int:pk>/", views_resolutions.resolution_detail, name="resolution-detail"),
+    # Change requests and amendments (issue 20, part 4)
+    path(
+        "enveloppe/conventions/<int:pk>/modifications/nouvelle/",
+        change_request_views.change_request_create,
+        name="change-request-create",
+    ),
+    path("enveloppe/modifications/", change_request_views.change_request_list, name="change-request-list"),
+    path("enveloppe/modifications/seuil/", change_request_views.change_settings, name="change-settings"),
+    path("enveloppe/modifications/<int:pk>/", change_request_views.change_request_detail, name="change-request-detail"),
+    path(
+        "enveloppe/modifications/<int:pk>/decider/",
+        change_request_views.change_request_decide,
+        name="change-request-decide",
+    ),
     # Corrections, history, a project's budget
     path("enveloppe/versements/<int:pk>/corriger/", views.disbursement_correct, name="disbursement-correct"),
     path("enveloppe/historique/", views.history, name="history"),

@@ -40,6 +40,7 @@ from budget.models import (
     TargetMove,
 )
 from budget.selectors import agreements as agreement_selectors
+from budget.selectors import changes as change_selectors
 from budget.selectors import envelope as envelope_selectors
 from budget.selectors import ledger as ledger_selectors
 from budget.selectors import project_budget as project_budget_selectors
@@ -48,6 +49,7 @@ from budget.selectors import workspace as workspace_selectors
 from budget.services import agreements as agreement_services
 from budget.services import ledger as ledger_services
 from budget.services import targets as target_services
+from budget.services.changes import CHANGEABLE
 from organisations.access import coordination_required, staff_or_coordination_required
 from plans.access import request_plan, request_plans
 from plans.models import Plan
@@ -367,6 +369,12 @@ def agreement_detail(request, pk):
     agreement = access.get_agreement(request, pk)
     can_write = access.can_write(request, agreement.project.theme.plan)
     context = {"agreement": agreement, "can_write": can_write, **agreement_selectors.agreement_schedule(agreement)}
+    context |= change_selectors.agreement_changes(agreement)  # change requests and amendments (issue 20, part 4)
+    context["can_ask_change"] = (
+        agreement.project.is_lead_member(request.user)
+        and agreement.project.status in CHANGEABLE
+        and not agreement.project.theme.plan.is_archived
+    )
     if can_write:
         context["release_form"] = PlannedPaymentReleaseForm(initial={"paid_on": timezone.localdate()})
     return render(request, "budget/agreement_detail.html", context)

@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 #   money    — commitments, reductions, payments, corrections, planned payments, sources, targets;
 #   projects — the projects and what places them (theme, space and its name, status, dates, plan years, lead,
 #              partners, indicators and their targets, other funding);
-#   reports  — progress reports and their indicator values;
+#   reports  — progress reports and their indicator values; the follow-ups after funding (sustainability);
 #   meetings — spaces, seats, meetings, invitations, attendance;
 #   activity, activity_beyond — a money row dated outside its project's dates, within the plan's years or beyond
 #              them: it can make the project active in a period that holds that day (bilan.selectors.build.

@@ -37,6 +37,15 @@ def refuse_archived(request, plan=None) -> None:
         raise closed_plan_refusal()
 
 
+def on_closed_plan(request) -> bool:
+    """The address names a closed plan (/<alliance>/<plan>/...): the alliance's own lists (its committee, its
+    categories of expenses) are read there, never changed. No query for an address that names no plan."""
+    if not getattr(request, "plan_slug", None):
+        return False
+    plan = request_plan(request)
+    return plan is not None and plan.is_archived
+
+
 def plan_for_change(request):
     """The request's plan, for a page that adds to it (404 without one; 403 when it is closed)."""
     plan = current_plan_or_404(request)

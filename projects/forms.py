@@ -179,6 +179,11 @@ class ProjectForm(LeadChoiceMixin, forms.ModelForm):
     def has_lines(self) -> bool:
         return bool(self.categories and self.plan_years)
 
+    def line_years(self):
+        """The years heading the table of lines (the template cannot say `form.plan_years`: on the project's own form
+        that names its « plan years » field)."""
+        return self.plan_years
+
     def line_rows(self):
         """The table of lines: per category, its name and its field per year (the template's rows)."""
         return [
@@ -899,7 +904,10 @@ class CommitteeMemberForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = User.objects.filter(is_active=True).order_by("last_name", "first_name", "pk")
-        self.fields["user"].label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({u.username})"
+        # the name and the login (a login alone once: « demandeur », not « demandeur (demandeur) »)
+        self.fields["user"].label_from_instance = lambda u: (
+            f"{u.get_full_name()} ({u.username})" if u.get_full_name() else u.username
+        )
         self.fields["organisation"].queryset = Organisation.objects.filter(
             status=Organisation.Status.APPROVED
         ).order_by("name")

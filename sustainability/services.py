@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from alliances.addresses import alliance_reverse
 from asis.mail import send_after_commit
+from plans.versions import plan_written
 from projects.access import reads_only
 from projects.models import ActionProject, ProgressReport
 from projects.services._common import organisation_recipients
@@ -57,6 +58,7 @@ def check_create(*, report: ProgressReport, months: int) -> SustainabilityCheck:
             check.save()
     except IntegrityError:  # another worker created it meanwhile
         return SustainabilityCheck.objects.get(project_id=report.project_id, months=months)
+    plan_written(report.plan_id, parts=("reports",))  # the bilan's « Durabilité » counts it
     return check
 
 
@@ -154,7 +156,9 @@ def check_answer(
 ) -> SustainabilityCheck:
     """The lead's answer, once: whether the action continues (yes, partly, no), who funds it now (required unless it
     stopped), what others could reuse. An answered check is read, not changed."""
-    check = SustainabilityCheck.objects.select_for_update(of=("self",)).select_related("project").get(pk=check.pk)
+    check = (
+        SustainabilityCheck.objects.select_for_update(of=("self",)).select_related("project__theme").get(pk=check.pk)
+    )
     if not can_answer(check, by):
         raise ValidationError(_("Seuls les membres de l'organisation porteuse répondent à ce suivi."))
     if check.is_answered:
@@ -170,6 +174,7 @@ def check_answer(
     check.answered_at, check.answered_by = timezone.now(), by
     check.full_clean()
     check.save()
+    plan_written(check.project.theme.plan_id, parts=("reports",))  # the bilan's « Durabilité » counts it
     return check
 
 

@@ -135,6 +135,7 @@ OBJECTS = {
     "history of project of partenaire2": lambda: {"kind": "projet", **OBJECTS["project of partenaire2"]()},
     "history of space": lambda: {"kind": "lieu", **OBJECTS["space"]()},
     "history of report of partenaire": lambda: {"kind": "rapport", **OBJECTS["report of partenaire"]()},
+    "change request of partenaire": lambda: {"pk": _change_request("Ateliers parents-enfants Bouger en famille").pk},
     "history of agreement of partenaire": lambda: {"kind": "convention", **OBJECTS["agreement of partenaire"]()},
     "history of disbursement of partenaire": lambda: {"kind": "versement", **OBJECTS["disbursement of partenaire"]()},
     "failed e-mail of the alliance": lambda: {"pk": _failed_email().pk},
@@ -236,6 +237,13 @@ def _agreement(title):
     from budget.models import Agreement
 
     return Agreement.objects.get(project__title=title, project__is_demo=True)
+
+
+def _change_request(title):
+    """The demo's request of `title` still waiting for Coordination (demo/changes.py)."""
+    from budget.models import ChangeRequest
+
+    return ChangeRequest.objects.get(project__title=title, project__is_demo=True, status=ChangeRequest.Status.PENDING)
 
 
 def _deadline(title):
@@ -563,6 +571,15 @@ MATRIX = [
     ("budget:resolution-list", None, (LOGIN, 403, 403, 200, 200)),
     ("budget:resolution-detail", "resolution", (LOGIN, 403, 403, 200, 200)),
     ("budget:resolution-create", None, (LOGIN, 403, 403, 403, 200)),
+    # Change requests (issue 20, part 4): the lead's members ask (Coordination and Personnel read the agreement, do
+    # not ask: 403); whoever reads the agreement reads its requests; Coordination lists, decides (POST) and sets the
+    # threshold
+    ("budget:change-request-create", "agreement of partenaire", (LOGIN, 200, 404, 403, 403)),
+    ("budget:change-request-create", "agreement of partenaire2", (LOGIN, 404, 200, 403, 403)),
+    ("budget:change-request-list", None, (LOGIN, 403, 403, 403, 200)),
+    ("budget:change-settings", None, (LOGIN, 403, 403, 403, 200)),
+    ("budget:change-request-detail", "change request of partenaire", (LOGIN, 200, 404, 200, 200)),
+    ("budget:change-request-decide", "change request of partenaire", (LOGIN, 403, 403, 403, 405)),
     # History of changes: Coordination only; an object the user cannot see at all is 404
     ("object-history", "history of organisation of partenaire", (LOGIN, 403, 404, 403, 200)),
     ("object-history", "history of organisation of partenaire2", (LOGIN, 404, 403, 403, 200)),
@@ -686,6 +703,8 @@ FORMS_WITH_ERRORS = [
     ("budget:planned-payment-add", "agreement of partenaire", "coordination"),
     ("budget:target-move", None, "coordination"),
     ("budget:resolution-create", None, "coordination"),
+    ("budget:change-request-create", "agreement of partenaire", "partenaire"),
+    ("budget:change-settings", None, "coordination"),
     ("succession:plan-close", None, "coordination"),
 ]
 

@@ -279,6 +279,14 @@ ON_ASIS = {
     ("budget:resolution-list", None): (403, 200),
     ("budget:resolution-detail", "resolution"): (403, 200),
     ("budget:resolution-create", None): (403, 403),
+    # Change requests (issue 20, part 4): ASIS's, for Témiscamingue's coordinator (not ASIS's) and the regional funder
+    # (reads the agreement and its requests, asks and decides nothing)
+    ("budget:change-request-create", "agreement of partenaire"): (404, 403),
+    ("budget:change-request-create", "agreement of partenaire2"): (404, 403),
+    ("budget:change-request-list", None): (403, 403),
+    ("budget:change-settings", None): (403, 403),
+    ("budget:change-request-detail", "change request of partenaire"): (404, 200),
+    ("budget:change-request-decide", "change request of partenaire"): (403, 403),
     ("object-history", "history of organisation of partenaire"): (404, 404),
     ("object-history", "history of organisation of partenaire2"): (404, 404),
     ("object-history", "history of draft of partenaire"): (404, 404),
@@ -432,6 +440,10 @@ ON_SECOND = [
     ("budget:resolution-list", None, (LOGIN, 403, 403, 403, 403, 200, 200)),
     ("budget:resolution-detail", "resolution", (LOGIN, 403, 403, 403, 403, 200, 200)),
     ("budget:resolution-create", None, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    # Change requests (issue 20, part 4): Témiscamingue's, its Coordination's list and threshold
+    ("budget:change-request-create", "agreement", (LOGIN, 404, 404, 404, 404, 403, 403)),
+    ("budget:change-request-list", None, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    ("budget:change-settings", None, (LOGIN, 403, 403, 403, 403, 200, 403)),
     ("object-history", "history of filed project", (LOGIN, 404, 404, 404, 404, 200, 404)),
     ("object-history", "history of space", (LOGIN, 404, 403, 404, 404, 200, 404)),
     # Budget lines (issue 20, part 3): Témiscamingue's categories and budget by line, for its Coordination only

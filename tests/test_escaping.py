@@ -105,6 +105,13 @@ def create_missing_rows():
     # the worker's heartbeat and a nightly job's run (its output is shown to operators)
     heartbeat_record()
     job_run_finish(job_run_start(job="check_budget", day=datetime.date(2014, 7, 1)), succeeded=False, output=SCRIPT)
+    # a project's budget lines written again by their service (the demo's are bulk-created): their history's texts
+    from projects.models import ProjectBudgetLine
+    from projects.services.budget_lines import budget_lines_replace
+
+    project = ProjectBudgetLine.objects.order_by("pk").first().project
+    lines = {(line.category, line.plan_year): line.amount for line in project.budget_lines.all()}
+    budget_lines_replace(project=project, lines=lines)
     disbursement = Disbursement.objects.order_by("pk").first()
     ledger_services.disbursement_correct(
         disbursement=disbursement,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from bilan.selectors.period import Period
 from budget.terms import TERMS
+from sustainability.selectors import Durability
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,8 @@ class Bilan:
     pages: int = 1
     per_page: int = 50
     lines_of: Callable[[], Iterator[ProjectLine]] | None = field(default=None, compare=False, repr=False)
+    # « Durabilité »: the follow-ups after funding due in the period (issue 20, part 6), read with the tallies
+    durability: Durability | None = None
 
     def lines(self) -> Iterator[ProjectLine]:
         """Every project line of the bilan, read again from the database a chunk at a time (exports)."""

@@ -38,6 +38,8 @@ from figures.selectors import source_committed_up_to, theme_money_of
 from organisations.models import Organisation
 from plans.models import Plan, PlanYear, Theme
 from projects.models import ActionProject, ProgressReport, ProjectPartner, ProjectStatus, own_project_ids
+from sustainability.models import ANSWER_DAYS, SustainabilityCheck
+from sustainability.selectors import FUNDERS_SHOWN, Durability
 
 
 def bilan_projects(user, *, plan: Plan, theme=None, space=None, organisation=None, status=None, themes=None):
@@ -160,17 +162,35 @@ def _scope(
 #   `_lines`      everything (the page's project lines: a project's money, partners, indicators, reports).
 
 
+def _checks_due(scope: _Scope, today: datetime.date):
+    """The follow-ups after funding (sustainability) of the bilan's projects due in its period, up to today; a
+    partner's bilan holds those of the projects its organisations lead (only the lead answers them)."""
+    checks = SustainabilityCheck.objects.filter(
+        project__in=scope.named.values("pk"), due_on__gte=scope.start, due_on__lte=min(scope.end, today)
+    )
+    if not scope.user.reads_figures:
+        checks = checks.filter(project__lead_id__in=scope.user.organisation_ids())
+    return checks
+
+
 def _tallies(scope: _Scope) -> dict:
     """The counts of the bilan's projects, their partners, people reached and roll-ups (1 query)."""
     by_status, by_theme_count = defaultdict(int), defaultdict(int)
     theme_verdicts, space_verdicts, space_names = defaultdict(lambda: [0, 0]), defaultdict(lambda: [0, 0]), {}
     theme_units, space_units = defaultdict(dict), defaultdict(dict)
     leads = partner_orgs = partner_links = people_reached = citizens_reached = 0
+    due = answered = late = 0
+    continuing, funders = defaultdict(int), set()
     # a few projects (a partner's own, an organisation's, a space's): the verdicts read their indicators alone;
     # the plan's or a theme's: every indicator with a target, hashed once, costs less than looking for theirs
     few = scope.organisation is not None or scope.space is not None or not scope.user.reads_figures
+    today = timezone.localdate()
     for level, theme_pk, space_pk, label, extra, n1, n2, n3, d1, d2 in tallies_of(
-        scope.projects, end=scope.end, among=scope.named if few else None
+        scope.projects,
+        end=scope.end,
+        among=scope.named if few else None,
+        checks=_checks_due(scope, today),
+        late_before=today - datetime.timedelta(days=ANSWER_DAYS),
     ):
         if level == "units":
             unit = (label or "").strip()
@@ -202,9 +222,25 @@ def _tallies(scope: _Scope) -> dict:
             citizens_reached += int(d2 or 0)
         elif level == "organisations":
             leads, partner_orgs, partner_links = n1 or 0, n2 or 0, n3 or 0
+        elif level == "durability":
+            due, answered, late = due + n1, answered + n2, late + n3
+            continuing[label] += n2
+            if n2 and (extra or "").strip():
+                funders.add(extra.strip())
     count = sum(by_status.values())
     theme_order = {t.pk: (t.order, t.pk) for t in scope.themes}
+    continues = SustainabilityCheck.Continues
+    durability = Durability(
+        due=due,
+        answered=answered,
+        late=late,
+        continues_yes=continuing[continues.YES],
+        continues_partly=continuing[continues.PARTLY],
+        continues_no=continuing[continues.NO],
+        funders=tuple(sorted(funders)[:FUNDERS_SHOWN]),
+    )
     return {
+        "durability": durability,
         "projects_by_status": tuple(
             Tally(value, str(label), by_status[value]) for value, label in ProjectStatus.choices if by_status[value]
         ),

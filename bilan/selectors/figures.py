@@ -124,7 +124,7 @@ def _sort_text(number):
     return Cast(number + Value(10**12), CharField())
 
 
-def tallies_of(projects, *, end: datetime.date, among=None):
+def tallies_of(projects, *, end: datetime.date, among=None, checks=None, late_before: datetime.date | None = None):
     """The counts and sums behind the headline figures and the roll-ups, in one UNION of GROUP BYs:
     rows of (level, theme, space, text, extra, n1, n2, n3, d1, d2), where by `level`:
 
@@ -135,7 +135,10 @@ def tallies_of(projects, *, end: datetime.date, among=None):
       name): n1 = how many, n2 = with an indicator with a target, n3 = below one of their targets
       (no value yet, or a latest value lower than the target; the others of n2 are on track),
       d1 = Σ people reached and d2 = Σ citizens reached by the latest report of each project;
-    - "organisations": n1 = distinct leads, n2 = distinct partners, n3 = partner links.
+    - "organisations": n1 = distinct leads, n2 = distinct partners, n3 = partner links;
+    - "durability" (with `checks`, the follow-ups after funding of the bilan: sustainability): by whether the action
+      continues (text, blank while unanswered) and who funds it now (extra): n1 = checks, n2 = answered, n3 = late
+      (unanswered, due before `late_before`). Read here, not by a query of its own: the page's 15 queries.
 
     Each latest value is read once (units, and the verdicts of projects), as is each project.
 
@@ -238,7 +241,21 @@ def tallies_of(projects, *, end: datetime.date, among=None):
         ),
         n3=Count("partnerships", filter=Q(partnerships__status=ProjectPartner.Status.CONFIRMED)),
     )
-    return units.union(verdicts, organisations, all=True)
+    if checks is None:
+        return units.union(verdicts, organisations, all=True)
+    answered = Q(answered_at__isnull=False)
+    durability = row(
+        checks,
+        "durability",
+        zero,
+        zero,
+        F("continues"),
+        F("funded_by"),
+        n1=Count("pk"),
+        n2=Count("pk", filter=answered),
+        n3=Count("pk", filter=~answered & Q(due_on__lt=late_before)),
+    )
+    return units.union(verdicts, organisations, durability, all=True)
 
 
 def rollups_of(level: str, names: dict, verdicts: dict, units: dict) -> list["Rollup"]:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from asis.forms import add_service_error
 from organisations.access import coordination_required, staff_or_coordination_required
+from projects.access import on_closed_plan, refuse_archived
 from projects.forms import ExpenseCategoryForm
 from projects.models import ExpenseCategory
 from projects.services import budget_lines as services
@@ -39,7 +40,7 @@ def expense_category_list(request):
         {
             "active": [c for c in categories if not c.archived],
             "archived": [c for c in categories if c.archived],
-            "can_manage": request.user.is_coordinator,
+            "can_manage": request.user.is_coordinator and not on_closed_plan(request),
         },
     )
 
@@ -58,6 +59,7 @@ def _form_page(request, form, category):
 @require_http_methods(["GET", "POST"])
 def expense_category_create(request):
     alliance = _alliance(request)
+    refuse_archived(request)  # a closed plan's address reads the categories, never changes them
     form = ExpenseCategoryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -74,6 +76,7 @@ def expense_category_create(request):
 @shows_refusal
 @require_http_methods(["GET", "POST"])
 def expense_category_update(request, pk):
+    refuse_archived(request)
     category = get_object_or_404(ExpenseCategory.objects.for_alliance(_alliance(request).pk), pk=pk)
     form = ExpenseCategoryForm(request.POST or None, instance=category)
     if request.method == "POST" and form.is_valid():

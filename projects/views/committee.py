@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from asis.forms import add_service_error
 from organisations.access import coordination_required, staff_or_coordination_required
-from projects.access import committee_seats, get_committee_member, get_member_review
+from projects.access import committee_seats, get_committee_member, get_member_review, on_closed_plan, refuse_archived
 from projects.forms import CommitteeMemberForm, ConflictDeclarationForm, MemberScoresForm
 from projects.models import CommitteeMember, MemberScore, ReviewCriterion
 from projects.selectors.committee import open_reviews_for_member
@@ -33,7 +33,9 @@ def _alliance_or_404(request):
 def committee_list(request):
     """The alliance's committee: current and former members; Coordination adds one. Personnel reads."""
     alliance = _alliance_or_404(request)
-    can_manage = request.user.is_coordinator
+    if request.method == "POST":
+        refuse_archived(request)  # a closed plan's address reads the committee, never changes it
+    can_manage = request.user.is_coordinator and not on_closed_plan(request)
     if request.method == "POST" and not can_manage:
         raise PermissionDenied(_("Seule la coordination nomme les membres du comité d'analyse."))
     form = CommitteeMemberForm(request.POST if request.method == "POST" else None) if can_manage else None
@@ -66,6 +68,7 @@ def committee_list(request):
 @shows_refusal
 @require_POST
 def committee_member_leave(request, pk):
+    refuse_archived(request)
     member = get_committee_member(request, pk)
     try:
         committee_services.committee_member_leave(member=member, by=request.user)
@@ -174,7 +177,7 @@ def review_member(request, pk, member_pk):
 @require_POST
 def review_member_conflict(request, pk, member_pk):
     """The member's declaration of interests (Coordination may record or correct it for them)."""
-    project, review, member, declaration = get_member_review(request, pk, member_pk)
+    project, review, member, declaration = get_member_review(request, pk, member_pk)  # refuses a closed plan
     form = ConflictDeclarationForm(request.POST)
     if form.is_valid():
         try:

@@ -26,7 +26,7 @@ from budget.models import Agreement, Commitment
 from chantiers.models import Meeting
 from organisations.models import Organisation
 from projects.models import ActionProject, ProgressReport, ProjectStatus, ReviewCriterion
-from tests.browser import journey_facilitators, journey_lines
+from tests.browser import journey_changes, journey_facilitators, journey_lines
 from tests.browser.application import file_application, fill_application, start_intention
 from tests.browser.conftest import accessible, log_in, money
 from tests.browser.guide import WHOLE_JOURNEY_PICTURES, new_page
@@ -364,6 +364,7 @@ def test_whole_journey_from_sign_up_to_open_data(live_server, browser, axe, demo
     committee_member_scores(new_page(browser), coordination, base, axe)
     amount = coordination_commits_money(coordination, base, axe, camera, project)
     coordination_signs_the_agreement(coordination, base, axe, camera, project)
+    journey_changes.partner_asks_coordination_accepts(partner, coordination, base, axe, accessible, project, asis=ASIS)
     meeting = coordination_schedules_a_meeting(coordination, base, axe, camera)
     partner_sees_the_meeting(partner, base, axe, camera, meeting)
     journey_facilitators.facilitator_runs_a_meeting(new_page(browser), base, axe)  # issue 20, part 5

@@ -441,8 +441,9 @@ def test_detail_queries_do_not_grow(client, cast, agreement, commitment, deadlin
     # 1 session, 1 user, 1 roles (groups and memberships), 1 the agreement with its project, lead and theme,
     # 1 commitments with source and year, 1 report deadlines with their reports,
     # 1 the schedule with commitments, sources, years, required reports, their reports and payments,
-    # 1 the alliance of the address (alliances.middleware, issue 17)
-    with django_assert_num_queries(8):
+    # 1 the alliance of the address (alliances.middleware, issue 17),
+    # 1 its change requests (none: their moves and targets are not read), 1 its amendments (issue 20, part 4)
+    with django_assert_num_queries(10):
         response = client.get(agreement.get_absolute_url())
     assert page(response).count('data-testid="planned-') == 30
 

@@ -23,6 +23,10 @@ from plans.models import Plan
 from projects.models import (
     ActionProject,
     BoardDecision,
+    CommitteeMember,
+    ConflictDeclaration,
+    ExpenseCategory,
+    MemberScore,
     ProgressReport,
     ProjectComment,
     ProjectPartner,
@@ -36,6 +40,7 @@ from projects.models import (
     ReviewCriterion,
     ReviewScore,
 )
+from projects.services import committee as committee_services
 from projects.services import filing as filing_services
 from projects.services import reports as report_services
 from projects.services import review as review_services
@@ -49,7 +54,7 @@ S = ProjectStatus
 ARCHIVED = "Ce plan est terminé : ses pages se consultent, elles ne se modifient plus."
 
 
-def _stock(theme, tag, *, org_p, org_q, alice, coordinator):
+def _stock(theme, tag, *, org_p, org_q, alice, coordinator, member):
     """One plan's projects at each step of the review and of the reports, its grid, a late deadline."""
     plan = theme.plan
     criterion = ReviewCriterion.objects.create(plan=plan, name=f"Impact {tag}", max_score=10, order=1)
@@ -87,6 +92,14 @@ def _stock(theme, tag, *, org_p, org_q, alice, coordinator):
     stock.partnership = ProjectPartner.objects.create(project=stock.draft, organisation=org_q)
     analysis = review_services.review_open(project=stock.analysed, by=coordinator)
     review_services.review_save_scores(review=analysis, scores={criterion: (5, "")}, by=coordinator)
+    # The alliance's committee (issue 20, part 1): the member (an account) declared no conflict and scored the grid;
+    # and the alliance's categories of expenses (part 3). Both are the alliance's: a closed plan's stock shares them.
+    stock.member, _created = CommitteeMember.objects.get_or_create(
+        alliance=plan.alliance, user=member, defaults={"since": D(2013, 1, 1), "added_by": coordinator}
+    )
+    committee_services.conflict_declare(review=analysis, member=stock.member, in_conflict=False, by=member)
+    committee_services.member_scores_save(review=analysis, member=stock.member, scores={criterion: (5, "")}, by=member)
+    stock.category = ExpenseCategory.objects.filter(alliance=plan.alliance).order_by("pk").first()
     review = review_services.review_open(project=stock.recommended, by=coordinator)
     review_services.review_save_scores(review=review, scores={criterion: (7, "Solide")}, by=coordinator)
     review_services.review_recommend(review=review, recommendation="favorable", note="Solide", by=coordinator)
@@ -117,6 +130,8 @@ def world(db):
         coord_sud=f.make_user("coord_sud", group=COORDINATION, alliances=[sud]),
         staff_nord=f.make_user("staff_nord", group=PERSONNEL, alliances=[nord]),
         funder=f.make_user("bailleur"),
+        member_nord=f.make_user("membre_nord", group=PARTENAIRE),  # sits on the nord's analysis committee
+        member_sud=f.make_user("membre_sud", group=PARTENAIRE),
     )
     f.grant_role(people.funder, nord, AllianceRole.Role.FUNDER)
     common = {"org_p": org_p, "org_q": org_q, "alice": people.alice}
@@ -124,9 +139,9 @@ def world(db):
         nord=nord,
         sud=sud,
         people=people,
-        past=_stock(f.make_theme(past), "Zoulou", coordinator=people.coord_nord, **common),
-        a=_stock(f.make_theme(plan_nord), "Alpha", coordinator=people.coord_nord, **common),
-        b=_stock(f.make_theme(plan_sud), "Bravo", coordinator=people.coord_sud, **common),
+        past=_stock(f.make_theme(past), "Zoulou", coordinator=people.coord_nord, member=people.member_nord, **common),
+        a=_stock(f.make_theme(plan_nord), "Alpha", coordinator=people.coord_nord, member=people.member_nord, **common),
+        b=_stock(f.make_theme(plan_sud), "Bravo", coordinator=people.coord_sud, member=people.member_sud, **common),
     )
     Plan.objects.filter(pk=past.pk).update(status=Plan.Status.CLOSED)  # closed once its work was recorded
     world.past.plan.refresh_from_db()
@@ -149,6 +164,10 @@ def state():
         ReportAttachment.objects.count(),
         sorted(ProgressReport.objects.values_list("pk", "read_at")),  # « Marquer comme lu »
         sorted(ReportDeadline.objects.values_list("pk", "reminded_on")),  # « Envoyer un rappel »
+        sorted(CommitteeMember.objects.values_list("pk", "until")),  # the committee (issue 20, part 1)
+        sorted(ConflictDeclaration.objects.values_list("pk", "in_conflict", "note")),
+        sorted(MemberScore.objects.values_list("pk", "score")),
+        sorted(ExpenseCategory.objects.values_list("pk", "name", "order", "archived")),  # part 3
     )
 
 
@@ -167,6 +186,7 @@ class Address:
     writer: str = "coord_nord"
     extra: tuple = field(default=())
     section: str = ""  # the application's section in the address
+    of_plan: bool = True  # its object belongs to a plan (the committee's seats and the categories are the alliance's)
 
     def args(self, stock):
         if self.target is None:
@@ -192,6 +212,14 @@ def _decision(stock):
 
 def _project_form(stock):
     return project_form_data(title="Titre changé", theme=stock.theme.pk)
+
+
+def _member_scores(stock):
+    return {f"score_{stock.criterion.pk}": "3"}
+
+
+def _category_form(stock):
+    return {"name": "Catégorie changée", "order": "9"}
 
 
 def _criterion_form(stock):
@@ -244,7 +272,8 @@ ON_OBJECTS = [
         "projects:review-recommend",
         "post",
         "analysed",
-        lambda stock: {"recommendation": "favorable", "recommendation_note": "Bien"},
+        # the committee's member declared and scored: the quorum is required (issue 20, part 1)
+        lambda stock: {"recommendation": "favorable", "recommendation_note": "Bien", "quorum": "1"},
     ),
     Address("projects:board-decision-create", target="recommended"),
     Address("projects:board-decision-create", "post", "recommended", _decision),
@@ -261,6 +290,21 @@ ON_OBJECTS = [
     Address("projects:report-mark-read", "post", "report"),  # « À traiter »: Coordination and staff
     Address("projects:deadline-remind", "post", "late"),  # « À traiter »: Coordination
     Address("projects:attachment-download", target="attachment", writer="alice"),
+    # The analysis committee (issue 20, part 1): a member's page of an analysis, through their seat only
+    Address("projects:review-member", target="analysed", extra=("member",), writer="member_nord"),
+    Address("projects:review-member", "post", "analysed", _member_scores, extra=("member",), writer="member_nord"),
+    Address(
+        "projects:review-member-conflict",
+        "post",
+        "analysed",
+        lambda stock: {"in_conflict": "1"},
+        extra=("member",),
+        writer="member_nord",
+    ),
+    Address("projects:committee-member-leave", "post", "member", of_plan=False),
+    # The alliance's categories of expenses (issue 20, part 3)
+    Address("projects:expense-category-update", target="category", of_plan=False),
+    Address("projects:expense-category-update", "post", "category", _category_form, of_plan=False),
 ]
 PAGES = [
     Address("projects:project-list", writer="alice"),
@@ -279,6 +323,12 @@ PAGES = [
     Address("projects:intention-list"),
     Address("projects:similar-pair-list"),
     Address("projects:report-late"),
+    Address("projects:committee-list"),
+    Address("projects:committee-list", "post", data=lambda stock: {"name": "Nouveau membre"}),
+    Address("projects:committee-my-reviews", writer="member_nord"),
+    Address("projects:expense-category-list"),
+    Address("projects:expense-category-create"),
+    Address("projects:expense-category-create", "post", data=_category_form),
 ]
 EVERY = ON_OBJECTS + PAGES
 WRITES = [a for a in EVERY if a.method == "post"]
@@ -301,6 +351,9 @@ FORMS = [
         "projects:project-intention-create",
         "projects:project-create",
         "projects:criterion-create",
+        "projects:expense-category-create",
+        "projects:expense-category-update",
+        "projects:review-member",  # the member's declaration and grid
     }
 ]
 
@@ -451,7 +504,7 @@ def test_a_closed_plan_refuses_every_change(client, world, at):
     changed, by the very person who may make that change on an open plan."""
     plan = world.past.plan if at == "plan" else None
     # a page without an object is about the plan of its address
-    addresses = [a for a in WRITES + FORMS if at == "plan" or a.target is not None]
+    addresses = [a for a in WRITES + FORMS if at == "plan" or (a.target is not None and a.of_plan)]
     responses = {}
 
     def send(address):

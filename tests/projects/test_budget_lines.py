@@ -213,6 +213,10 @@ def test_coordination_edits_lines_in_the_full_project_form(login, cast, draft, c
     field = _line(categories[0], years[0])
     assert f'name="{field}"' in text
     assert 'value="10,00"' in text or 'value="10.00"' in text
+    # each year heads its column (the form's own « plan years » field is not the table's years)
+    response = client.get(reverse("projects:project-update", args=[draft.pk]))
+    table = response.content.decode().split('data-testid="budget-lines"')[1].split("</thead>")[0]
+    assert all(f'<th scope="col">{year.label}</th>' in table for year in years)
 
 
 # ---------------------------------------------------------------- reports: spending by line

@@ -44,18 +44,3 @@ def test_the_exports_hold_it(login, cast, finished):
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     sheet = workbook["Durabilité"]
     assert ("Suivis attendus", 2) in [tuple(row) for row in sheet.iter_rows(values_only=True)]
-
-
-def test_durability_costs_two_queries(cast, finished, django_assert_num_queries):
-    import datetime
-
-    from sustainability.selectors import durability
-
-    plan = finished.project_a.theme.plan
-    with django_assert_num_queries(2):  # 1 the counts, 2 the funders named
-        result = durability(
-            plan=plan,
-            period_start=datetime.date(2013, 4, 1),
-            period_end=datetime.date(2016, 3, 31),
-        )
-    assert (result.due, result.answered) == (2, 0)

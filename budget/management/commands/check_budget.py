@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from budget.selectors.changes import amendments_mismatches
 from budget.selectors.ledger import resolution_mismatches, totals_mismatches
 from projects.selectors.budget_lines import budget_lines_mismatches
 
@@ -8,12 +9,13 @@ class Command(BaseCommand):
     help = (
         "Recalcule chaque solde (sources, engagements) à partir des écritures et échoue, en nommant l'écart, "
         "si quelque chose ne balance pas ou si un montant renvoie à une résolution d'une autre alliance; de même, "
-        "la demande de chaque projet détaillé par ligne (total et années) "
-        "et les dépenses des rapports détaillés par ligne. Pour une tâche planifiée (cron)."
+        "la demande de chaque projet détaillé par ligne (total et années), les dépenses des rapports détaillés par "
+        "ligne, et les avenants (numérotés sans trou, total inchangé, lignes qui font le total). Pour une tâche "
+        "planifiée (cron)."
     )
 
     def handle(self, *args, **options):
-        problems = totals_mismatches() + budget_lines_mismatches()
+        problems = totals_mismatches() + budget_lines_mismatches() + amendments_mismatches()
         resolutions = resolution_mismatches()
         for problem in problems + resolutions:
             self.stderr.write(problem)

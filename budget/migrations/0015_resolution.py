@@ -100,7 +100,7 @@ def not_null(model_name, related_name):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('budget', '0013_plannedpayment_plan'),
+        ('budget', '0014_change_requests_and_amendments'),
         ('projects', '0019_resolution'),
     ]
 
