@@ -26,7 +26,7 @@ from budget.models import (
 from projects.models import ActionProject, Indicator, IndicatorValue, ProgressReport, ProjectPartner
 
 CHUNK = 500  # project lines read at a time for the exports: each chunk costs the same 3 queries, memory stays flat
-PARTNER, INDICATOR = 0, 1
+PARTNER, INDICATOR, RESOLUTION = 0, 1, 2
 
 
 def latest_indicator_values(end: datetime.date):
@@ -103,9 +103,10 @@ class Ordered:
         )
 
 
-def _details(project_ids: list[int], *, end: datetime.date):
-    """The partners (by name) and the indicators (by order, each with its latest value up to `end`)
-    of these projects, in one UNION: (kind, project, pk, name, unit, target, value, measured on)."""
+def _details(project_ids: list[int], *, start: datetime.date, end: datetime.date):
+    """The partners (by name), the indicators (by order, each with its latest value up to `end`) and the board
+    resolutions behind their commitments decided in the period (number, date: once per commitment) of these projects,
+    in one UNION: (kind, project, pk, name, unit, target, value, measured on)."""
     text, number, amount = CharField(), IntegerField(), DecimalField(max_digits=12, decimal_places=2)
     partners = (
         ProjectPartner.objects.not_declined()
@@ -135,6 +136,17 @@ def _details(project_ids: list[int], *, end: datetime.date):
         d_on=Subquery(latest.values("report__period_end")[:1]),
         d_sort=F("order"),
     )
+    resolutions = Commitment.objects.filter(project_id__in=project_ids, decided_on__range=(start, end)).annotate(
+        d_kind=Value(RESOLUTION, number),
+        d_project=F("project_id"),
+        d_pk=F("resolution_id"),
+        d_name=F("resolution__number"),
+        d_unit=Value("", text),
+        d_target=Value(None, amount),
+        d_value=Value(None, amount),
+        d_on=F("resolution__decided_on"),
+        d_sort=Value(0, number),
+    )
     columns = ("d_kind", "d_project", "d_pk", "d_name", "d_unit", "d_target", "d_value", "d_on", "d_sort")
     # partners by name, then indicators by (order, pk); the indicators first in the UNION, whose
     # columns convert its values (SQLite: a target read as its field, « 123.00 », as before)
@@ -144,6 +156,7 @@ def _details(project_ids: list[int], *, end: datetime.date):
         .order_by()
         .union(
             partners.annotate(d_sort_name=F("organisation__name")).values_list(*columns, "d_sort_name").order_by(),
+            resolutions.annotate(d_sort_name=F("resolution__number")).values_list(*columns, "d_sort_name").order_by(),
             all=True,
         )
         .order_by("d_kind", "d_sort_name", "d_sort", "d_pk")
@@ -152,13 +165,16 @@ def _details(project_ids: list[int], *, end: datetime.date):
 
 def chunk_lines(projects: list[ActionProject], *, start: datetime.date, end: datetime.date) -> list[ProjectLine]:
     """The lines of these projects (a slice of `Ordered`, so with their money) for the period, in
-    their order: 3 queries whatever their number (partners and indicators as one UNION, reports, the resolutions
-    behind their commitments of the period)."""
+    their order: 2 queries whatever their number (partners, indicators and the resolutions behind their commitments
+    of the period as one UNION, reports)."""
     project_ids = [p.pk for p in projects]
-    partners, indicators = defaultdict(list), defaultdict(list)
-    for kind, project, pk, name, unit, target, value, measured_on, *_sort in _details(project_ids, end=end):  # 1
+    partners, indicators, resolutions = defaultdict(list), defaultdict(list), defaultdict(dict)
+    details = _details(project_ids, start=start, end=end)
+    for kind, project, pk, name, unit, target, value, measured_on, *_sort in details:  # 1
         if kind == PARTNER:
             partners[project].append(name)
+        elif kind == RESOLUTION:
+            resolutions[project][pk] = ResolutionRef(name, measured_on)  # each once (several commitments of one)
         else:
             indicators[project].append(IndicatorLine(pk, name, unit, target, value, measured_on))
 
@@ -184,7 +200,6 @@ def chunk_lines(projects: list[ActionProject], *, start: datetime.date, end: dat
         if report.highlights.strip() and report.period_end >= start:
             highlights[report.project_id].append(report)
 
-    resolutions = resolutions_of(project_ids, start=start, end=end)  # 1
     lines = []
     for p in projects:
         report = latest_report.get(p.pk)
@@ -208,7 +223,7 @@ def chunk_lines(projects: list[ActionProject], *, start: datetime.date, end: dat
                     Highlight(p.pk, p.title, r.period_start, r.period_end, r.highlights.strip())
                     for r in sorted(highlights[p.pk], key=lambda r: (r.period_end, r.pk))
                 ),
-                resolutions=resolutions.get(p.pk, ()),
+                resolutions=tuple(sorted(resolutions[p.pk].values(), key=lambda r: (r.decided_on, r.number))),
             )
         )
     return lines

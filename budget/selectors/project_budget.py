@@ -1,5 +1,6 @@
 """Reads of one project's budget: requested, committed and paid, with its other funding and leverage."""
 
+from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Sum
@@ -21,13 +22,13 @@ def project_budget(project) -> dict:
     requested = dict(  # 1 requested per year
         ProjectYearAmount.objects.filter(project=project).values_list("plan_year_id", "amount")
     )
-    committed = {  # 1 committed now per (year, source)
-        (row["plan_year"], row["source"]): (row["total"] or ZERO).quantize(CENT)
-        for row in Commitment.objects.filter(project=project)
-        .order_by()
-        .values("plan_year", "source")
-        .annotate(total=Sum(Commitment.CURRENT))
-    }
+    commitments = list(  # 1 its commitments, each with the board's resolution it comes from (issue 20, part 2)
+        Commitment.objects.filter(project=project).select_related("resolution").order_by("decided_on", "pk")
+    )
+    committed = defaultdict(lambda: ZERO)  # committed now per (year, source): a project's few commitments, summed here
+    for commitment in commitments:
+        committed[commitment.plan_year_id, commitment.source_id] += commitment.current_amount
+    committed = {key: total.quantize(CENT) for key, total in committed.items()}
     paid = {  # 1 paid now (with corrections) per (year, source)
         (row["commitment__plan_year"], row["commitment__source"]): (row["total"] or ZERO).quantize(CENT)
         for row in Disbursement.objects.filter(commitment__project=project)
@@ -74,6 +75,7 @@ def project_budget(project) -> dict:
     lines = project_budget_lines(project, years)  # 2 its lines, its latest report's spending by line
     return {
         "project": project,
+        "commitments": commitments,
         "lines": lines,
         "by_year": by_year,
         "by_source": by_source,

@@ -202,8 +202,8 @@ def _annotated_next_payment(project, deadlines) -> PlannedPayment | None:
 def project_financing(project, *, deadlines=None, today: datetime.date | None = None) -> dict:
     """One project's « Financement » panel: granted, committed, paid, left to pay and to commit, its agreement,
     the next planned payment and what it waits for, the commitment a payment outside the schedule would be
-    recorded on, and its commitments with the resolution each comes from. Four queries (agreement, next payment, an
-    open commitment, the commitments); committed and paid come from the
+    recorded on. Three queries (agreement, next payment, an open commitment: none on the project page, which reads
+    them with the project); committed and paid come from the
     project's `with_money()` annotations when it has them (the project page's query), else one query more."""
     today = today or timezone.localdate()
     if hasattr(project, "committed") and hasattr(project, "paid"):
@@ -248,12 +248,8 @@ def project_financing(project, *, deadlines=None, today: datetime.date | None = 
                 .first()
             )
     balance = granted - committed
-    commitments = list(  # 1 its commitments, each with the board's resolution it comes from
-        Commitment.objects.filter(project=project).select_related("resolution").order_by("decided_on", "pk")
-    )
     return {
         "project": project,
-        "commitments": commitments,
         "granted": granted,
         "committed": committed,
         "paid": paid,

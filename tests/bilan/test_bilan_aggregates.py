@@ -297,9 +297,9 @@ def test_the_sql_figures_are_those_of_every_line_summed(cast, plan, theme, small
 def test_the_page_costs_the_same_and_builds_only_its_lines_with_10_or_80_projects(
     client, cast, plan, theme, django_assert_num_queries, monkeypatch
 ):
-    """18 queries for the page whatever the number of projects (with the alliance of the address since issue 17;
-    the durability section's 2, the board resolutions behind the lines' commitments, issue 20); only the page's
-    lines are built."""
+    """15 queries for the page whatever the number of projects (with the alliance of the address since issue 17;
+    the durability is read with the tallies, the board resolutions with the lines' details, issue 20); only the
+    page's lines are built."""
     built = []
     chunk_lines = lines.chunk_lines
     counted = lambda projects, **kw: built.append(len(projects)) or chunk_lines(projects, **kw)  # noqa: E731
@@ -310,11 +310,11 @@ def test_the_page_costs_the_same_and_builds_only_its_lines_with_10_or_80_project
     varied(cast, plan, theme, projects=10)
     client.get(url, {"periode": "2014-2015"})  # the session and the roles, once
     figures_cache.clear()  # measured cold: the figures were cached by the request above
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(15):
         small = client.get(url, {"periode": "2014-2015"})
     varied(cast, plan, theme, projects=70, tag=" bis")
     f.plan_writes_committed()
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(15):
         large = client.get(url, {"periode": "2014-2015"})
     # Until the next write, coordination and staff read the cached bilan (asis.figures_cache): no aggregate again.
     with CaptureQueriesContext(connection) as warm:

@@ -31,9 +31,9 @@ D = datetime.date
 # to the end of the period), themes; the figures (one UNION of GROUP BYs over the projects and their
 # indicators), the money (one UNION of committed, paid and corrected), the latest highlights with
 # their count; the page's lines: its projects with their money, their partners and indicators (one
-# UNION), their reports, the board resolutions behind their commitments; meetings and attendance per space with the
-# distinct citizens.
-SELECTOR_QUERIES = 11
+# UNION, with the board resolutions behind their commitments), their reports; meetings and attendance per space with
+# the distinct citizens.
+SELECTOR_QUERIES = 10
 
 
 def grow(cast, plan, theme, *, projects: int, reports: int, meetings: int):

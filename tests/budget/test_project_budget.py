@@ -145,3 +145,13 @@ def test_project_budget_queries_do_not_grow(client, cast, p1, who, django_assert
     with CaptureQueriesContext(connection) as large:
         client.get(url(p1))
     assert len(large) == len(small)
+
+
+def test_each_commitment_names_the_board_resolution_it_comes_from(client, login, cast, p1):
+    """The decision behind every dollar (issue 20, part 2): each commitment, its amount, date and resolution."""
+    text = page(login(cast.alice).get(url(p1)))
+    listed = text.split('data-testid="financing-resolutions"')[1].split("</ul>")[0]
+    commitments = list(Commitment.objects.filter(project=p1).select_related("resolution"))
+    assert len(commitments) >= 2 and listed.count("<li>") == len(commitments)
+    for commitment in commitments:
+        assert f"résolution {commitment.resolution.number} du" in listed
