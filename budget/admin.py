@@ -15,6 +15,8 @@ from budget.models import (
     AgreementAmendment,
     BudgetTarget,
     ChangeRequest,
+    ChangeRequestMove,
+    ChangeRequestTarget,
     ChangeSettings,
     Commitment,
     CommitmentReduction,
@@ -248,6 +250,20 @@ class ChangeRequestAdmin(ReadOnlyAdmin):
     list_select_related = ["project", "asked_by", "decided_by"]
     list_filter = ["status"]
     search_fields = ["project__title", "reason", "decision_reason"]
+
+
+@admin.register(ChangeRequestMove)
+class ChangeRequestMoveAdmin(ReadOnlyAdmin):
+    list_display = ["change_request", "from_category", "from_year", "to_category", "to_year", "amount"]
+    list_select_related = ["change_request__project", "from_category", "from_year", "to_category", "to_year"]
+    search_fields = ["change_request__project__title"]
+
+
+@admin.register(ChangeRequestTarget)
+class ChangeRequestTargetAdmin(ReadOnlyAdmin):
+    list_display = ["change_request", "indicator"]
+    list_select_related = ["change_request__project", "indicator"]
+    search_fields = ["change_request__project__title", "indicator__name"]
 
 
 @admin.register(AgreementAmendment)

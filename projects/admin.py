@@ -428,6 +428,16 @@ class ResolutionAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
     inlines = [ResolutionConflictInline]
 
 
+@admin.register(ResolutionConflict)
+class ResolutionConflictAdmin(ReadOnlyAdmin):
+    """Each conflict declared at a board meeting, searchable across resolutions (also shown on its resolution)."""
+
+    list_display = ["person", "organisation", "resolution", "recused"]
+    list_select_related = ["resolution__alliance"]
+    list_filter = ["recused"]
+    search_fields = ["person", "organisation", "concerns", "resolution__number"]
+
+
 @admin.register(BoardDecision)
 class BoardDecisionAdmin(ReadOnlyAdmin):
     list_display = ["project", "outcome", "resolution_number", "decided_on", "granted_amount"]

@@ -112,6 +112,11 @@ def create_missing_rows():
     project = ProjectBudgetLine.objects.order_by("pk").first().project
     lines = {(line.category, line.plan_year): line.amount for line in project.budget_lines.all()}
     budget_lines_replace(project=project, lines=lines)
+    # an alliance's threshold of changes set once (its history's texts)
+    from alliances.models import Alliance
+    from budget.services.changes import change_settings_save
+
+    change_settings_save(alliance=Alliance.objects.get(slug="rouyn-noranda"), auto_accept_percent=Decimal("10"))
     disbursement = Disbursement.objects.order_by("pk").first()
     ledger_services.disbursement_correct(
         disbursement=disbursement,

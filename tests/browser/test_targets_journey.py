@@ -30,6 +30,7 @@ def test_targets_moves_and_charts(live_server, page, axe, demo):
     page.get_by_label("Vers la cible").select_option(index=1)
     page.get_by_label("Montant").fill("500,25")
     page.get_by_label("Date de la décision").fill("2014-06-01")
+    page.get_by_label("Résolution du conseil d'administration").select_option(index=1)  # the board's (issue 20)
     page.get_by_label("Motif").fill("Le comité de suivi l'a décidé.")
     violations = axe(page)
     assert violations == [], describe(violations)

@@ -334,7 +334,9 @@ def the_public_sees_the_open_data(page, base, axe, camera, amount: Decimal):
     assert row.count() == 1
     cells = row.get_by_role("cell").all_inner_texts()
     assert cells[:3] == [ORGANISATION, "Pauvreté et défavorisation", "Convention signée"]
-    assert (money(cells[3]), money(cells[4])) == (amount, Decimal("0.00"))
+    committed, *resolutions = cells[3].splitlines()  # the amount, then the board's resolution it comes from
+    assert (money(committed), money(cells[4])) == (amount, Decimal("0.00"))
+    assert any(RESOLUTION in line for line in resolutions)
     camera(page, "donnees-ouvertes", show=row)
 
 

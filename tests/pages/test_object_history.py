@@ -218,9 +218,9 @@ def test_a_commitment_with_many_payments_costs_the_same_queries(
     )
     client.force_login(cast.coordinator)
     # session, user, roles, the commitment (with what its name reads), count, the page,
-    # one per foreign key field (user, source, project, plan year), reductions, payments; the alliance of the address
-    # (alliances.middleware, issue 17)
-    with django_assert_max_num_queries(13):
+    # one per foreign key field (user, source, project, plan year, the board's resolution: issue 20), reductions,
+    # payments; the alliance of the address (alliances.middleware, issue 17)
+    with django_assert_max_num_queries(14):
         page = client.get(reverse("object-history", args=["engagement", commitment.pk]))
     entries = page.context["ledger_entries"]
     assert len(entries) == 31 and entries[0].label == "Réduction" and entries[0].amount == Decimal("-500.00")
