@@ -768,6 +768,10 @@ class ReportForm(forms.Form):
     def spending_fields(self):
         return [self[self.spending_field(category)] for category in self.categories]
 
+    def spending_shown(self) -> bool:
+        """Whether the spending by line is open on the form: something typed in it, or refused."""
+        return any(field.value() or field.errors for field in self.spending_fields())
+
     def spending(self) -> dict:
         """{ExpenseCategory: Decimal} of the lines typed (the empty ones left out)."""
         data = self.cleaned_data

@@ -55,8 +55,10 @@ ASIS = "/rouyn-noranda/"
 BUDGETS = {
     ("coordinator's monday", 1280): {"clicks": 0, "scrolled": 1900},  # measured 1 768
     ("coordinator's monday", 375): {"clicks": 0, "scrolled": 5300},  # 4 928
-    ("partner's late report", 1280): {"clicks": 3, "scrolled": 1500},  # 1 262 to 1 282
-    ("partner's late report", 375): {"clicks": 3, "scrolled": 4150},  # 3 583 to 3 831 from one run to the next
+    # issue 20 lengthened the report (spending by line, folded; the budget by line): 1 646 and 4 430 measured; to win
+    # back (the bounds were 1 500 and 4 150)
+    ("partner's late report", 1280): {"clicks": 3, "scrolled": 1750},  # 1 262 to 1 282 before issue 20
+    ("partner's late report", 375): {"clicks": 3, "scrolled": 4600},  # 3 583 to 3 831 from one run to the next
     ("staff's bilan", 1280): {"clicks": 2, "scrolled": 100},  # 0
     ("staff's bilan", 375): {"clicks": 2, "scrolled": 150},  # 28
     ("citizen's theme", 1280): {"clicks": 2, "scrolled": 1150},  # 1 028
@@ -151,7 +153,7 @@ PHONE_PAGES = (
 # cards in the comment (the note on issue 23 gives both).
 PHONE_HEIGHTS = {
     "bilan": 17200,  # 15 931; was 20 581
-    "bilan 2014-2015": 13600,  # 12 563; was 15 555
+    "bilan 2014-2015": 13900,  # 12 563; was 15 555; 13 601 with issue 20's durability and resolutions
     "produire le bilan": 2400,  # 2 189; was 3 054
     "enveloppe": 1950,  # 1 762; was 1 803
     "historique de l'enveloppe": 10900,  # 10 075; was 17 631
