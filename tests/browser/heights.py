@@ -11,7 +11,8 @@ TALLEST = {
     # the bilan, the tallest page of Personnel and Coordination, holds issue 20's « Durabilité » and the resolution
     # under each amount committed: 7 449 and 7 558 px measured (the bounds were 7 200 and 7 300)
     1280: {"anonymous": 2300, "partenaire": 4500, "partenaire2": 4000, "personnel": 7700, "coordination": 7800},
-    375: {"anonymous": 4700, "partenaire": 9400, "partenaire2": 7500, "personnel": 17000, "coordination": 17200},
+    # at 375 px partenaire2's tallest is the bilan too: 7 502 px with the resolutions under its amounts (bound 7 500)
+    375: {"anonymous": 4700, "partenaire": 9400, "partenaire2": 7800, "personnel": 17000, "coordination": 17200},
 }
 
 
