@@ -72,7 +72,7 @@ bench: $(VENV)/.bench
 
 ## guide: replay the journeys that take the user guide's screenshots in Chromium and refresh them (docs/guide/images/)
 guide: install-dev
-	GUIDE_SCREENSHOTS=1 $(PY) -m pytest tests/browser/test_whole_journey.py tests/browser/test_region_journey.py -q -p no:cacheprovider
+	GUIDE_SCREENSHOTS=1 $(PY) -m pytest tests/browser/test_whole_journey.py tests/browser/test_region_journey.py tests/browser/test_sustainability_journey.py -q -p no:cacheprovider
 
 ## worker: send the queued e-mails (retries with back-off), run the scheduled jobs once a day, record the heartbeat
 worker:

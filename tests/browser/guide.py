@@ -16,24 +16,34 @@ from pathlib import Path
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "guide"
 VIEWPORT = {"width": 1280, "height": 800}
 
-# tests/browser/test_whole_journey.py: sign-up to open data (partners, coordination, staff, the public, the help menu)
+# tests/browser/test_whole_journey.py: sign-up to open data (partners, coordination, staff, the public, the help menu),
+# with issue 20's steps (journey_*.py: the budget by line, the board's resolution, a committee member's grid, a change
+# request, a facilitator's meeting)
 WHOLE_JOURNEY_PICTURES = (
     "partenaires-inscription",
     "partenaires-organisation-en-attente",
     "coordination-demandes",
     "partenaires-nouveau-projet",
+    "partenaires-budget-par-ligne",
     "partenaires-projet-brouillon",
+    "coordination-resolution",
     "coordination-ouvrir-analyse",
     "coordination-grille",
     "coordination-recommandation",
     "coordination-decision",
+    "coordination-membre-grille",
+    "coordination-comite",
     "coordination-enveloppe",
     "coordination-engagement",
     "coordination-convention",
     "coordination-convention-signee",
+    "partenaires-demande-modification",
+    "coordination-modification-acceptee",
     "coordination-lieu",
     "coordination-rencontre",
     "partenaires-mes-rencontres",
+    "partenaires-lieux-a-animer",
+    "partenaires-animateur-rencontre",
     "partenaires-projet-accepte",
     "partenaires-rapport-etape",
     "partenaires-rapport-depose",
@@ -54,9 +64,18 @@ REGION_JOURNEY_PICTURES = (
     "region-bilan",
 )
 
+# tests/browser/test_sustainability_journey.py: after the funding, the follow-up answered, the bilan's « Durabilité »
+# and the public register of practices
+SUSTAINABILITY_JOURNEY_PICTURES = (
+    "partenaires-suivi-durabilite",
+    "personnel-bilan-durabilite",
+    "donnees-pratiques",
+)
+
 JOURNEY_PICTURES = {
     "tests/browser/test_whole_journey.py": WHOLE_JOURNEY_PICTURES,
     "tests/browser/test_region_journey.py": REGION_JOURNEY_PICTURES,
+    "tests/browser/test_sustainability_journey.py": SUSTAINABILITY_JOURNEY_PICTURES,
 }
 
 

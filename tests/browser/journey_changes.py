@@ -9,7 +9,9 @@ from budget.models import Agreement, ChangeRequest
 from projects.models import ActionProject, ExpenseCategory, ProjectBudgetLine
 
 
-def partner_asks_coordination_accepts(partner, coordination, base, axe, accessible, project: ActionProject, *, asis):
+def partner_asks_coordination_accepts(
+    partner, coordination, base, axe, accessible, camera, project: ActionProject, *, asis
+):
     agreement = Agreement.objects.get(project=project)
     salaries = ProjectBudgetLine.objects.select_related("plan_year").get(project=project, category__name="Salaires")
     partner.goto(base + asis + agreement.get_absolute_url())
@@ -25,6 +27,7 @@ def partner_asks_coordination_accepts(partner, coordination, base, axe, accessib
     partner.locator("#id_move_1_to_category").select_option(value=str(transport.pk))
     partner.locator("#id_move_1_to_year").select_option(value=str(salaries.plan_year_id))
     partner.locator("#id_move_1_amount").fill("1 000,00")
+    camera(partner, "partenaires-demande-modification", show=partner.get_by_test_id("moves"))
     partner.get_by_role("button", name="Envoyer la demande").click()
     partner.wait_for_url("**/enveloppe/modifications/*/")
     accessible(partner, axe)
@@ -41,6 +44,7 @@ def partner_asks_coordination_accepts(partner, coordination, base, axe, accessib
     coordination.goto(base + asis + agreement.get_absolute_url())
     accessible(coordination, axe)
     assert "Version 2 (en vigueur)" in coordination.content()
+    camera(coordination, "coordination-modification-acceptee", show=coordination.get_by_test_id("agreement-version"))
     coordination.get_by_text("Version 1 : la convention signée le").click()  # the earlier version, still readable
     lines = sorted(ProjectBudgetLine.objects.filter(project=project).values_list("category__name", "amount"))
     assert lines == [

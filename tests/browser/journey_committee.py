@@ -12,7 +12,7 @@ ASIS = "/rouyn-noranda"
 REVIEWED = "Jardins communautaires intergénérationnels"
 
 
-def committee_member_scores(member, coordination, base, axe):
+def committee_member_scores(member, coordination, base, axe, camera):
     project = ActionProject.objects.get(title=REVIEWED, is_demo=True)
     log_in(member, base, "partenaire2")
     member.goto(base + ASIS + "/projets/comite-d-analyse/mes-analyses/")
@@ -28,6 +28,7 @@ def committee_member_scores(member, coordination, base, axe):
         member.get_by_label(f"Note : {criterion.name} (sur {criterion.max_score})").fill(
             str(min(3, criterion.max_score))
         )
+    camera(member, "coordination-membre-grille", show=member.get_by_test_id("member-scores-form"))
     member.get_by_role("button", name="Enregistrer mes notes").click()
     expect(member.get_by_text("Vos notes sont enregistrées.")).to_be_visible()
     assert MemberScore.objects.filter(review__project=project, member__user__username="partenaire2").count() == len(
@@ -42,3 +43,4 @@ def committee_member_scores(member, coordination, base, axe):
     expect(coordination.get_by_test_id("committee-recused")).to_contain_text("Lise Tremblay")
     expect(coordination.get_by_test_id("committee-not-scored")).to_have_text("—")
     accessible(coordination, axe)
+    camera(coordination, "coordination-comite", show=table)

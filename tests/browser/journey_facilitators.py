@@ -17,14 +17,16 @@ DECISION = "Tenir une halte-garderie pendant les rencontres de la table"
 FOLLOW_UP = "Trouver deux bénévoles pour la halte-garderie"
 
 
-def facilitator_runs_a_meeting(page, base, axe) -> Meeting:
+def facilitator_runs_a_meeting(page, base, axe, camera) -> Meeting:
     """On a page of its own (closed at the end), signed in as `partenaire`."""
     log_in(page, base, "partenaire")
     page.goto(base + ASIS + "/lieux/")
     mine = page.get_by_test_id("facilitated")
     expect(mine.get_by_role("heading", name="Mes lieux à animer")).to_be_visible()
     accessible(page, axe)
-    mine.get_by_role("link", name=f"Planifier une rencontre — {FACILITATED_SPACE}").click()
+    schedule = mine.get_by_role("link", name=f"Planifier une rencontre — {FACILITATED_SPACE}")
+    camera(page, "partenaires-lieux-a-animer", show=schedule)
+    schedule.click()
 
     day = timezone.localdate() + datetime.timedelta(days=21)
     page.get_by_label("Date").fill(day.isoformat())
@@ -47,6 +49,7 @@ def facilitator_runs_a_meeting(page, base, axe) -> Meeting:
     page.get_by_role("button", name="Consigner la décision").click()
     expect(page.get_by_role("main").get_by_text(DECISION).first).to_be_visible()
     accessible(page, axe)
+    camera(page, "partenaires-animateur-rencontre", show=page.get_by_test_id("decision").filter(has_text=DECISION))
     decision = Decision.objects.get(meeting=meeting)
     assert decision.text == DECISION
     assert list(decision.follow_ups.values_list("what", flat=True)) == [FOLLOW_UP]

@@ -8,13 +8,14 @@ from decimal import Decimal
 from projects.models import ActionProject, ProjectBudgetLine
 
 
-def partner_budgets_by_line(page, axe, accessible, project: ActionProject, year="2014-2015"):
+def partner_budgets_by_line(page, axe, accessible, camera, project: ActionProject, year="2014-2015"):
     review = page.url  # « Vérifier et déposer » (fill_application leaves it open)
     page.goto(review.replace("/demande/verifier/", "/demande/budget/"))
     accessible(page, axe)
     page.get_by_label(f"Montant demandé pour {year}").fill("")
     page.get_by_label(f"Salaires, {year}").fill("10 000,00")
     page.get_by_label(f"Participation citoyenne, {year}").fill("2 500,00")
+    camera(page, "partenaires-budget-par-ligne", show=page.get_by_test_id("budget-lines"))
     page.get_by_role("button", name="Enregistrer et continuer").click()
     page.wait_for_url("**/demande/resultats/")
     page.goto(review)

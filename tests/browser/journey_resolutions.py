@@ -28,4 +28,6 @@ def coordination_records_the_resolution(page, base, axe, camera, *, alliance: st
     expect(page.get_by_role("heading", level=1)).to_contain_text(number)
     expect(page.get_by_text("s'est retiré du vote")).to_be_visible()
     accessible(page, axe)
+    conflicts = page.locator("section", has=page.get_by_role("heading", name="Conflits d'intérêts déclarés"))
+    camera(page, "coordination-resolution", show=conflicts)
     return Resolution.objects.get(number=number)

@@ -91,7 +91,9 @@ def partner_files_a_project(page, base, axe, camera) -> ActionProject:
     start_intention(page, title=PROJECT, theme="Pauvreté et défavorisation", check=check)
     fill_application(page, check=check, camera=camera)
     project = ActionProject.objects.get(title=PROJECT)
-    journey_lines.partner_budgets_by_line(page, axe, accessible, project)  # its budget by line (issue 20, part 3)
+    journey_lines.partner_budgets_by_line(
+        page, axe, accessible, camera, project
+    )  # its budget by line (issue 20, part 3)
     file_application(page, camera=camera)
     page.wait_for_load_state()
     project.refresh_from_db()
@@ -363,13 +365,15 @@ def test_whole_journey_from_sign_up_to_open_data(live_server, browser, axe, demo
     project = partner_files_a_project(partner, base, axe, camera)
     coordination_records_the_resolution(coordination, base, axe, camera, alliance=ASIS, number=RESOLUTION)
     coordination_accepts(coordination, base, axe, camera, project)
-    committee_member_scores(new_page(browser), coordination, base, axe)
+    committee_member_scores(new_page(browser), coordination, base, axe, camera)
     amount = coordination_commits_money(coordination, base, axe, camera, project)
     coordination_signs_the_agreement(coordination, base, axe, camera, project)
-    journey_changes.partner_asks_coordination_accepts(partner, coordination, base, axe, accessible, project, asis=ASIS)
+    journey_changes.partner_asks_coordination_accepts(
+        partner, coordination, base, axe, accessible, camera, project, asis=ASIS
+    )
     meeting = coordination_schedules_a_meeting(coordination, base, axe, camera)
     partner_sees_the_meeting(partner, base, axe, camera, meeting)
-    journey_facilitators.facilitator_runs_a_meeting(new_page(browser), base, axe)  # issue 20, part 5
+    journey_facilitators.facilitator_runs_a_meeting(new_page(browser), base, axe, camera)  # issue 20, part 5
     partner_files_a_progress_report(partner, base, axe, camera, project)
     log_in(personnel, base, "personnel")
     personnel_downloads_the_bilan(personnel, base, axe, camera, tmp_path)
