@@ -19,9 +19,10 @@ from budget.models import Commitment, FundingSource
 from budget.services.ledger import commitment_create, disbursement_create
 from chantiers.models import Meeting
 from chantiers.services import attendance_record
+from demo import resolutions as demo_resolutions
 from organisations.models import Membership
 from plans.models import Plan
-from projects.models import FUNDABLE_STATUSES, ActionProject
+from projects.models import FUNDABLE_STATUSES, ActionProject, Resolution
 from projects.selectors.reports import REPORTABLE_STATUSES
 from projects.services.filing import project_comment_create
 from projects.services.reports import report_create
@@ -50,6 +51,9 @@ class PlanWrites:
             FundingSource.objects.filter(plan=plan, committed_total__lte=F("amount") - DOLLAR).order_by("pk")
         )
         self.years = list(plan.years.order_by("start_date"))
+        # The board's resolution the bench's commitments name (the service has no default): the alliance's latest,
+        # or one recorded for the bench when it has none.
+        self.resolution = Resolution.objects.filter(alliance=plan.alliance_id).order_by("-decided_on", "-pk").first()
         self.commitments = list(
             Commitment.objects.filter(source__plan=plan, project__status__in=FUNDABLE_STATUSES)
             .filter(disbursed_total__lte=F("amount") - F("reduced_total") - CENT)
@@ -101,6 +105,8 @@ class PlanWrites:
                 amount=DOLLAR,
                 decided_on=timezone.localdate(),
                 reference=f"banc-{n}",
+                resolution=self.resolution
+                or demo_resolutions.of_number(self.plan.alliance_id, "CA-BANC", timezone.localdate()),
                 by=self.coordinator,
             )
         elif kind == "payment":

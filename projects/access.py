@@ -30,10 +30,10 @@ from projects.models import (
 def refuse_archived(request, plan=None) -> None:
     """403 with the reason when the change is to a closed plan: `plan` (the object's), or the plan the address
     names (/<alliance>/<plan>/...). Without a plan in the address the request is about the current plan."""
-    plans = [plan] if plan is not None else []
-    if getattr(request, "plan_slug", None) and (plan is None or plan.slug != request.plan_slug):
-        plans.append(request_plan(request))  # a page of a closed plan changes nothing, whatever it shows
-    if any(p is not None and p.is_archived for p in plans):
+    if plan is not None and plan.is_archived:
+        raise closed_plan_refusal()
+    # a page of a closed plan changes nothing, whatever it shows (the address's plan, unless it is `plan` itself)
+    if (plan is None or plan.slug != getattr(request, "plan_slug", None)) and on_closed_plan(request):
         raise closed_plan_refusal()
 
 

@@ -927,8 +927,8 @@ class Resolution(models.Model):
     citizens_present = models.PositiveSmallIntegerField(
         _("citoyennes et citoyens présents"), default=0, help_text=_("Un nombre, sans nom.")
     )
-    # Made by the data migration (or a carry without a resolution of its own) for money recorded before
-    # resolutions were records: its number says so, its presences are unknown.
+    # Made by the data migration (budget 0015) alone, for money recorded before resolutions were records: its
+    # number says so, its presences are unknown. No service falls back on it: every new amount names its own.
     is_reconstructed = models.BooleanField(_("reconstituée"), default=False, editable=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

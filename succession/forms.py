@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 
 from asis.forms import DateField, FreeTextField, MoneyField
 from asis.templatetags.asis_format import format_money, number
+from budget.forms import resolution_field, with_resolutions
 from plans.models import Plan
 from succession.selectors import NextPreview
 
@@ -87,6 +88,7 @@ class PlanNextForm(forms.Form):
         label=_("Motif du retour à la source de l'argent des projets qui ne continuent pas"),
         required=False,
     )
+    resolution = resolution_field()
     roles = forms.TypedMultipleChoiceField(
         label=_("Rôles maintenus dans l'alliance"),
         coerce=int,
@@ -100,6 +102,18 @@ class PlanNextForm(forms.Form):
         if data is None:
             kwargs.setdefault("initial", self.everything_ticked(preview))
         super().__init__(data, **kwargs)
+        # The board decides where the money left goes (carried or returned): one of the alliance's resolutions,
+        # asked for whenever money is left (nothing is carried nor returned without it).
+        with_resolutions(self, preview.plan.alliance_id)
+        self.fields["resolution"].required = preview.remaining > 0
+        self.fields["resolution"].help_text = _(
+            "La résolution qui décide du report de l'argent restant au nouveau plan et de son retour aux sources. "
+            "Absente de la liste ? Enregistrez-la d'abord."
+        )
+        self.fields["resolution"].error_messages["required"] = _(
+            "Choisissez la résolution du conseil d'administration qui décide du report de l'argent restant "
+            "et de son retour aux sources."
+        )
         self.fields["themes"].choices = [
             (
                 c.theme.pk,

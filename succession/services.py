@@ -31,6 +31,7 @@ from organisations.models import User
 from plans.models import Objective, Plan, PlanAction, Theme
 from plans.services import plan_years_ensure
 from plans.versions import plan_written
+from projects.models import Resolution
 from projects.services.continuation import project_continue
 from projects.services.review import criterion_create
 from succession.models import FrozenBilan, sha256
@@ -255,6 +256,8 @@ def _check_next(
     spaces: list,
     projects: list,
     reason: str,
+    resolution: Resolution | None,
+    alliance: Alliance,
     errors: list[str],
 ) -> None:
     """The refusals of `plan_next_start`, all found before anything is written (added to `errors`)."""
@@ -310,8 +313,21 @@ def _check_next(
                     "amount": format_money(source["amount"]),
                 }
             )
-    if preview.returned([m.project.pk for m in projects]) and not reason:
+    returned = preview.returned([m.project.pk for m in projects])
+    if returned and not reason:
         errors.append(_("Indiquez le motif du retour à la source de l'argent des projets qui ne continuent pas."))
+    # Carrying money to the next plan, or returning it to its source, is a decision of the board: its resolution is
+    # named, never supplied behind the user's back (issue 20).
+    if returned or any(money.remaining > 0 for money in projects):
+        if resolution is None:
+            errors.append(
+                _(
+                    "Choisissez la résolution du conseil d'administration qui décide du report de l'argent restant "
+                    "et de son retour aux sources."
+                )
+            )
+        elif resolution.alliance_id != alliance.pk:
+            errors.append(_("Cette résolution est celle d'une autre alliance : choisissez une résolution de la vôtre."))
 
 
 @transaction.atomic
@@ -329,7 +345,7 @@ def plan_next_start(
     carry_project_ids: Iterable = (),
     keep_role_ids: Iterable = (),
     reason: str = "",
-    resolution=None,
+    resolution: Resolution | None,
 ) -> NextStart:
     """Start the alliance's next plan after its closed one, in one transaction.
 
@@ -340,11 +356,12 @@ def plan_next_start(
     new plan (projects.services.continuation) and what is left of each of its commitments moves to the new plan's
     source of the same funder (budget.services.carry). The money left to the projects that do not continue
     returns to the closed plan's sources with `reason`; both point to `resolution` (the board's resolution of the
-    alliance that decides them; none: its reconstructed one). Open roles not in `keep_role_ids` are ended.
+    alliance that decides them: required when money is carried or returned, None only when none is left). Open roles not in `keep_role_ids` are ended.
 
     Refused (French ValidationError, nothing saved): the alliance's last plan is not closed, the start is not after
     its end, a carried project's theme or every theme of a carried space is not carried, a carried commitment has
-    no source of its funder in the new plan (or more than its amount), bad sources, unknown ids."""
+    no source of its funder in the new plan (or more than its amount), money carried or returned without a
+    resolution of the alliance, bad sources, unknown ids."""
     Alliance.objects.select_for_update().filter(pk=alliance.pk).first()  # one start at a time per alliance
     previous = previous_plan(alliance)
     if previous is None:
@@ -371,6 +388,8 @@ def plan_next_start(
         spaces=spaces,
         projects=projects,
         reason=reason,
+        resolution=resolution,
+        alliance=alliance,
         errors=errors,
     )
     if errors:

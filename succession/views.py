@@ -89,6 +89,7 @@ def plan_next(request):
                     carry_project_ids=data["projects"],
                     keep_role_ids=data["roles"],
                     reason=data["reason"],
+                    resolution=data["resolution"],
                 )
             except ValidationError as error:
                 add_service_error(form, error)

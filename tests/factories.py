@@ -147,7 +147,9 @@ def plan_year(plan, number=1) -> PlanYear:
     return plan.years.get(number=number)
 
 
-def commit(*, source, project, amount, year=None, by=None, decided_on=datetime.date(2014, 6, 1)):
+def commit(*, source, project, amount, year=None, by=None, decided_on=datetime.date(2014, 6, 1), resolution=None):
+    """A commitment by `resolution`, or by the test resolution of the source's alliance (`board`): the service has
+    no default, the factory chooses one so tests about something else need not."""
     return ledger_services.commitment_create(
         source=source,
         project=project,
@@ -155,15 +157,33 @@ def commit(*, source, project, amount, year=None, by=None, decided_on=datetime.d
         amount=amount,
         decided_on=decided_on,
         by=by,
+        resolution=resolution or board(source),
     )
 
 
+def board(money):
+    """The test board resolution (`make_resolution`) of the alliance `money` belongs to: a plan, a funding source, a
+    commitment or a budget target; what a test's money write names when the resolution is not its subject."""
+    from budget.models import BudgetTarget, Commitment
+
+    if isinstance(money, Commitment):
+        alliance_id = money.source.plan.alliance_id
+    elif isinstance(money, Plan):
+        alliance_id = money.alliance_id
+    elif isinstance(money, (FundingSource, BudgetTarget)):
+        alliance_id = money.plan.alliance_id
+    else:
+        raise TypeError(f"no alliance for {money!r}")
+    return make_resolution(alliance_id)
+
+
 def make_resolution(alliance, number="CA-TEST-01", **fields):
-    """The alliance's board resolution of this number (made once), with a quorum met."""
+    """The alliance's (an alliance or its id) board resolution of this number (made once), with a quorum met."""
     from projects.models import Resolution
 
     fields = {"decided_on": datetime.date(2014, 4, 7), "quorum": 1, "members_present": "Marie", **fields}
-    resolution, _made = Resolution.objects.get_or_create(alliance=alliance, number=number, defaults=fields)
+    alliance_id = alliance if isinstance(alliance, int) else alliance.pk
+    resolution, _made = Resolution.objects.get_or_create(alliance_id=alliance_id, number=number, defaults=fields)
     return resolution
 
 

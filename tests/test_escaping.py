@@ -101,6 +101,7 @@ def create_missing_rows():
         reduced_on=datetime.date(2014, 7, 1),
         reason=SCRIPT,
         by=coordinator,
+        resolution=commitment.resolution,
     )
     # the worker's heartbeat and a nightly job's run (its output is shown to operators)
     heartbeat_record()

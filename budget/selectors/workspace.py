@@ -200,19 +200,22 @@ def _annotated_next_payment(project, deadlines) -> PlannedPayment | None:
 
 
 def project_financing(project, *, deadlines=None, today: datetime.date | None = None) -> dict:
-    """One project's « Financement » panel: granted, committed, paid, left to pay and to commit, its agreement,
-    the next planned payment and what it waits for, the commitment a payment outside the schedule would be
-    recorded on. Three queries (agreement, next payment, an open commitment: none on the project page, which reads
-    them with the project); committed and paid come from the
-    project's `with_money()` annotations when it has them (the project page's query), else one query more."""
+    """One project's « Financement » panel: granted, committed, paid, left to pay and to commit, its commitments
+    each with the board's resolution it comes from (issue 20), its agreement, the next planned payment and what it
+    waits for, the commitment a payment outside the schedule would be recorded on.
+
+    Three queries: its commitments with their resolutions (committed, paid and the open commitment are read from
+    them unless the project's query brought them: its `with_money()` and `with_next_payment()` annotations), its
+    agreement and its next payment (none on the project page, which reads both with the project): one there."""
     today = today or timezone.localdate()
+    commitments = list(  # 1 its commitments, each with its resolution
+        Commitment.objects.filter(project=project).select_related("resolution").order_by("decided_on", "pk")
+    )
     if hasattr(project, "committed") and hasattr(project, "paid"):
         committed, paid = project.committed, project.paid
     else:
-        totals = Commitment.objects.filter(project=project).aggregate(
-            committed=Sum(Commitment.CURRENT, default=ZERO), paid=Sum("disbursed_total", default=ZERO)
-        )
-        committed, paid = totals["committed"], totals["paid"]
+        committed = sum((c.current_amount for c in commitments), ZERO)
+        paid = sum((c.disbursed_total for c in commitments), ZERO)
     committed, paid = committed.quantize(CENT), paid.quantize(CENT)
     granted = granted_amount(project)
     if ActionProject.agreement.is_cached(project):  # the project page reads it with the project
@@ -239,14 +242,8 @@ def project_financing(project, *, deadlines=None, today: datetime.date | None = 
         if hasattr(project, "open_commitment_id"):  # with_next_payment() read it with the project
             if project.open_commitment_id is not None:
                 open_commitment = Commitment(pk=project.open_commitment_id, project=project)
-        else:
-            open_commitment = (  # 1
-                Commitment.objects.filter(project=project)
-                .filter(amount__gt=F("reduced_total") + F("disbursed_total"))
-                .select_related("source")
-                .order_by("decided_on", "pk")
-                .first()
-            )
+        else:  # the first, in the order read, with money left to pay
+            open_commitment = next((c for c in commitments if c.remaining > 0), None)
     balance = granted - committed
     return {
         "project": project,
@@ -256,6 +253,7 @@ def project_financing(project, *, deadlines=None, today: datetime.date | None = 
         "to_pay": committed - paid,
         "balance": balance if balance >= CENT else ZERO,
         "fundable": project.status in FUNDABLE_STATUSES,
+        "commitments": commitments,
         "agreement": agreement,
         "next_payment": next_payment,
         "open_commitment": open_commitment,

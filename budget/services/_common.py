@@ -12,7 +12,6 @@ from budget.models import Commitment
 from plans.models import PlanYear
 from plans.versions import plan_written
 from projects.models import Resolution
-from projects.services.resolutions import resolution_reconstructed
 
 
 def positive(amount) -> Decimal:
@@ -22,11 +21,13 @@ def positive(amount) -> Decimal:
     return amount
 
 
-def resolution_of_alliance(resolution: Resolution | None, *, alliance_id: int) -> Resolution:
+def resolution_of_alliance(resolution: Resolution, *, alliance_id: int) -> Resolution:
     """The board's resolution an amount of `alliance_id`'s money points to: the one given, which must be of that
-    alliance, or, when none is given (a carry to the next plan, an old caller), the alliance's reconstructed one."""
+    alliance. There is no default: every amount is a board decision, and its caller names it (issue 20)."""
     if resolution is None:
-        return resolution_reconstructed(alliance_id)
+        raise ValidationError(
+            {"resolution": _("Choisissez la résolution du conseil d'administration qui décide ce montant.")}
+        )
     if resolution.alliance_id != alliance_id:
         raise ValidationError(
             {

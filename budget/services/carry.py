@@ -63,7 +63,7 @@ def commitment_carry(
     agreement: Agreement | None = None,
     deadlines: dict[int, ReportDeadline] | None = None,
     by=None,
-    resolution: Resolution | None = None,
+    resolution: Resolution,
 ) -> Commitment | None:
     """Carry what is left of `commitment` to a new commitment of `to_project` (its continuation) on `to_source`.
 
@@ -71,7 +71,7 @@ def commitment_carry(
     `note`; None when nothing is left. Its unpaid planned payments are cancelled and planned again on the new
     commitment, under `agreement` (the continuation's), waiting for the continuation's copy of their report
     (`deadlines`: old deadline pk -> new deadline) when that report is not filed yet. Both the reduction and the new
-    commitment point to `resolution` (the board's that decides the carry; none: the alliance's reconstructed one)."""
+    commitment point to `resolution` (the board's that decides the carry, of the commitment's alliance)."""
     commitment = Commitment.objects.select_for_update().select_related("source").get(pk=commitment.pk)
     remaining = commitment.remaining
     if remaining <= 0:
@@ -124,10 +124,10 @@ def commitment_carry(
 
 @transaction.atomic
 def commitment_return(
-    *, commitment: Commitment, reason: str, on: datetime.date, by=None, resolution: Resolution | None = None
+    *, commitment: Commitment, reason: str, on: datetime.date, by=None, resolution: Resolution
 ) -> Decimal:
     """Return what is left of `commitment` to its source: its unpaid planned payments cancelled, the rest of it
-    cancelled by a reduction with `reason`. The amount returned (0 when nothing was left)."""
+    cancelled by a reduction with `reason` and the board's `resolution`. The amount returned (0 when nothing was left)."""
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
     if commitment.remaining <= 0:
         return Decimal("0.00")

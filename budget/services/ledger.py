@@ -97,10 +97,10 @@ def commitment_create(
     note: str = "",
     by=None,
     carried_from: Commitment | None = None,
-    resolution: Resolution | None = None,
+    resolution: Resolution,
 ) -> Commitment:
     """Commit `amount` of `source` to an accepted project for one plan year, by the board's `resolution` (of the
-    source's alliance; none: the alliance's reconstructed one). `carried_from`: the commitment of the previous plan
+    source's alliance, else refused). `carried_from`: the commitment of the previous plan
     whose remaining amount this one carries (budget.services.carry, which reduces that one)."""
     amount = positive(amount)
     resolution = resolution_of_alliance(
@@ -208,10 +208,10 @@ def commitment_reduce(
     reason: str,
     cancel: bool = False,
     by=None,
-    resolution: Resolution | None = None,
+    resolution: Resolution,
 ) -> CommitmentReduction:
     """Reduce a commitment, or cancel what is left of it (`cancel=True`), by a new dated entry with a reason and
-    the board's `resolution` (of the commitment's alliance; none: the alliance's reconstructed one).
+    the board's `resolution` (of the commitment's alliance, else refused).
 
     The money goes back to its source. What was already paid stays committed."""
     if not (reason or "").strip():

@@ -114,7 +114,7 @@ def target_move(
     moved_on: datetime.date,
     reason: str,
     by=None,
-    resolution: Resolution | None = None,
+    resolution: Resolution,
 ) -> TargetMove:
     """Move money from one target to another of the same kind, with a reason.
 
@@ -122,7 +122,7 @@ def target_move(
     A carry-over goes from a year to the next year only, at most what that year left uncommitted
     (its current target less what is committed in that year). Both rows are locked in pk order,
     so two moves at once cannot take the same money twice. `resolution`: the board's resolution that decides it, of
-    the plan's alliance (none: the alliance's reconstructed one)."""
+    the plan's alliance (else refused)."""
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Indiquez le motif de la réaffectation ou du report.")})
     amount = positive(amount)

@@ -21,7 +21,8 @@ def project_financing(context, project):
     """The « Financement » panel of an accepted project's page (templates/budget/_financing_panel.html), for
     `{% project_financing project as financing %}`: None for a project not accepted yet or a reader who may not
     see its money; else its figures (budget.selectors.workspace), and `can_act` for Coordination on an open plan.
-    Three queries for those who see it, none for the others."""
+    Its queries are budget.selectors.workspace.project_financing's for those who see it (one on the project page:
+    its commitments with their resolutions), none for the others."""
     user = context["request"].user
     if not project.is_public or not access.reads_project_money(user, project):
         return None

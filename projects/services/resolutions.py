@@ -11,10 +11,6 @@ from django.utils.translation import gettext as _
 
 from projects.models import Resolution, ResolutionConflict
 
-# The number of the one resolution per alliance that stands for money recorded before resolutions were records
-# (a blank « référence »), and for a carry to the next plan made without a resolution of its own.
-RECONSTRUCTED_NUMBER = "RECONSTITUÉE"
-
 
 @transaction.atomic
 def resolution_create(
@@ -92,21 +88,6 @@ def resolution_create(
         row.resolution = resolution
         row.full_clean()
     ResolutionConflict.objects.bulk_create(rows)
-    return resolution
-
-
-def resolution_reconstructed(alliance_id: int) -> Resolution:
-    """The alliance's reconstructed resolution (made once): the one that money recorded without a resolution of its
-    own points to. Its date is the day it was made; its presences are unknown."""
-    resolution, _created = Resolution.objects.get_or_create(
-        alliance_id=alliance_id,
-        number=RECONSTRUCTED_NUMBER,
-        defaults={
-            "decided_on": timezone.localdate(),
-            "subject": _("Résolution reconstituée : montants enregistrés sans numéro de résolution."),
-            "is_reconstructed": True,
-        },
-    )
     return resolution
 
 

@@ -28,13 +28,13 @@ from projects.models import (
     ExpenseCategory,
     ProjectPartner,
     ProjectStatus,
-    ProjectYearAmount,
     own_project_ids,
 )
 from projects.selectors import filing as filing_selectors
 from projects.selectors.budget_lines import budget_lines_initial
 from projects.selectors.reports import project_reports_section
 from projects.selectors.similar import similar_projects
+from projects.selectors.years import project_years
 from projects.services import filing as filing_services
 from projects.services import status as status_services
 from projects.views._common import redirect_back, shows_refusal
@@ -281,16 +281,17 @@ def _detail_context(request, project, comment_form=None):
     partnerships = list(project.partnerships.all())
     partner_ids = {p.organisation_id for p in partnerships if not p.is_declined}  # one that declined is no partner
     insider = user.is_authenticated and (user.sees_everything or project.can_comment(user, partner_ids=partner_ids))
+    plan_years, year_amounts = project_years(project)  # one query for both
     context = {
         "project": project,
         "read_only": read_only,
+        "plan_years": plan_years,
+        "year_amounts": year_amounts,
         # An organisation that declined is no partner: only the project's own people still see its answer.
         "partnerships": [p for p in partnerships if insider or not p.is_declined],
         "answerable": [] if read_only else [p for p in partnerships if p.can_answer(user)],
-        "year_amounts": list(project.year_amounts.all()),
         "indicators": list(project.indicators.all()),
         "other_funding": list(project.other_funding.all()),
-        "plan_years": list(project.plan_years.all()),
         "insider": insider,
         "can_edit": not read_only and project.can_edit(user),
         "can_submit": not read_only and project.status == ProjectStatus.DRAFT and project.is_lead_member(user),
@@ -324,13 +325,9 @@ def _detail_queryset():
                 "partnerships",
                 queryset=ProjectPartner.objects.select_related("organisation").order_by("organisation__name"),
             ),
-            Prefetch(
-                "year_amounts", queryset=ProjectYearAmount.objects.select_related("plan_year")
-            ),  # one query, not two
             "indicators",
             "other_funding",
-            "plan_years",
-        )
+        )  # the plan years and the amounts by year: projects.selectors.years, one query for both
     )
 
 

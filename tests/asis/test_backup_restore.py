@@ -92,6 +92,7 @@ def _fill_the_database():
         reduced_on=commitment.decided_on,
         reason="Ajustement",
         by=coordinator,
+        resolution=commitment.resolution,
     )
 
 

@@ -160,6 +160,7 @@ def test_money_rule_reductions_and_corrections(cast, world):
         reduced_on=D(2015, 6, 1),
         reason="Moins de participants",
         by=cast.coordinator,
+        resolution=f.board(commitment),
     )
     paid = ledger_services.disbursement_create(
         commitment=commitment, amount=Decimal("4000.00"), paid_on=D(2015, 3, 1), by=cast.coordinator

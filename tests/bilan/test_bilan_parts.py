@@ -91,7 +91,11 @@ WRITES = {
         source=s.source, project=s.awaiting, amount=Decimal("1234.56"), decided_on=D(2014, 7, 1)
     ),
     "reduction": lambda s: ledger_services.commitment_reduce(
-        commitment=s.commitment, amount=Decimal("100.00"), reduced_on=D(2014, 8, 1), reason="Moins"
+        commitment=s.commitment,
+        amount=Decimal("100.00"),
+        reduced_on=D(2014, 8, 1),
+        reason="Moins",
+        resolution=f.board(s.commitment),
     ),
     "report": lambda s: report_services.report_create(project=s.funded, by=s.member, **report_fields()),
     "status": lambda s: status_services.project_change_status(project=s.awaiting, to_status=ProjectStatus.WITHDRAWN),

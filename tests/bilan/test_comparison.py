@@ -76,7 +76,13 @@ def region(db):
     closed_source = f.make_source(closed, amount="10000.00")
     old = f.make_project(lead=lead, theme=f.make_theme(closed), status=ProjectStatus.IN_PROGRESS, title="Ancien")
     old_commitment = f.commit(source=closed_source, project=old, amount="1000.00", decided_on=D(2011, 6, 1))
-    commitment_reduce(commitment=old_commitment, amount="400.00", reduced_on=D(2013, 4, 1), reason="Reporté")
+    commitment_reduce(
+        commitment=old_commitment,
+        amount="400.00",
+        reduced_on=D(2013, 4, 1),
+        reason="Reporté",
+        resolution=f.board(old_commitment),
+    )
 
     plan_a = f.make_plan(alliance=north, title="Plan du Nord", status=Plan.Status.CURRENT)
     housing = f.make_theme(plan_a, name="Logement", order=1)
@@ -88,7 +94,9 @@ def region(db):
     a3 = f.make_project(lead=lead, theme=housing, status=ProjectStatus.DRAFT, title="Nord brouillon")
     a4 = f.make_project(lead=lead, theme=food, status=ProjectStatus.IN_PROGRESS, title="Nord suite")
     c1 = f.commit(source=s1, project=a1, amount="12345.67")
-    commitment_reduce(commitment=c1, amount="345.67", reduced_on=D(2014, 7, 1), reason="Budget révisé")
+    commitment_reduce(
+        commitment=c1, amount="345.67", reduced_on=D(2014, 7, 1), reason="Budget révisé", resolution=f.board(c1)
+    )
     disbursement_create(commitment=c1, amount="5000.25", paid_on=D(2014, 8, 1))
     c2 = f.commit(source=s2, project=a2, amount="7500.33")
     disbursement_create(commitment=c2, amount="2500.00", paid_on=D(2014, 8, 1))
@@ -118,7 +126,9 @@ def region(db):
     f.make_project(lead=lead, theme=south_theme, status=ProjectStatus.ACCEPTED, title="Sud accepté")
     f.make_project(lead=lead, theme=south_theme, status=ProjectStatus.DRAFT, title="Sud brouillon")
     c3 = f.commit(source=s3, project=b1, amount="10000.00")
-    commitment_reduce(commitment=c3, amount="2500.00", reduced_on=D(2014, 9, 1), reason="Annulation partielle")
+    commitment_reduce(
+        commitment=c3, amount="2500.00", reduced_on=D(2014, 9, 1), reason="Annulation partielle", resolution=f.board(c3)
+    )
     disbursement_create(commitment=c3, amount="3000.00", paid_on=D(2014, 10, 1))
     _report(b1, end=D(2014, 12, 31), people=20, citizens=5)
 

@@ -51,7 +51,13 @@ def odd_demo(demo):
         .order_by("pk")
         .first()
     )
-    commitment_reduce(commitment=commitment, amount=Decimal("10.10"), reduced_on=D(2015, 1, 5), reason="Révision")
+    commitment_reduce(
+        commitment=commitment,
+        amount=Decimal("10.10"),
+        reduced_on=D(2015, 1, 5),
+        reason="Révision",
+        resolution=commitment.resolution,
+    )
     projects = list(ActionProject.objects.filter(theme__plan=plan).order_by("pk"))
     ActionProject.objects.filter(pk=projects[0].pk).update(title='=HYPERLINK("http://exemple.test";"clic")')
     ActionProject.objects.filter(pk=projects[1].pk).update(space=None)

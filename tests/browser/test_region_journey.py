@@ -35,7 +35,8 @@ NEW_PLAN = "Plan d'action 2016-2019"
 CARRIED = "Parcours emploi des jeunes du Témiscamingue"  # in progress: 5 000 $ + 12 000 $ left
 ALSO_CARRIED = "Épicerie mobile des villages"  # agreement signed: 20 000 $ (FQIS) + 4 000 $ (MRC) left
 RETURNED = "Maison des jeunes ouverte l'été"  # accepted, 12 500 $ committed, nothing paid: it returns
-NOTE = "Résolution CA-T-2016-03-30 du conseil d'administration."
+CARRY = "CA-T-2016-03-30"  # the board's resolution that carries the money left to the next plan and returns the rest
+NOTE = f"Résolution {CARRY} du conseil d'administration."
 NBSP = "\xa0"
 
 
@@ -82,6 +83,23 @@ def coordination_reads_the_plans(page, base, axe) -> str:
     return page.get_by_test_id("bilan-committed").inner_text()
 
 
+def coordination_records_the_carry_resolution(page, base, axe):
+    """The board's resolution that decides where the money left goes, recorded while the plan runs: starting the
+    next plan names it (issue 20: no amount moves without its resolution)."""
+    page.goto(base + TEMIS + "/enveloppe/resolutions/nouvelle/")
+    accessible(page, axe)
+    page.get_by_label("Numéro de la résolution").fill(CARRY)
+    page.get_by_label("Date de la résolution").fill("2016-03-30")
+    page.get_by_label("Objet").fill("Fin du plan 2013-2016 : report de l'argent restant des projets qui continuent.")
+    page.get_by_label("Quorum").fill("3")
+    page.get_by_label("Membres présents").fill("Lise Gauthier\nRoger Bourque\nNicole Plante")
+    page.get_by_label("Citoyennes et citoyens présents").fill("1")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_url("**/enveloppe/resolutions/*/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(CARRY)
+    page.goto(base + TEMIS + "/")
+
+
 def coordination_closes_the_plan(page, base, axe, camera):
     # The next plan cannot start while this one runs: the page says so and leads to closing it first.
     page.get_by_role("button", name="Suivi").click()
@@ -122,6 +140,7 @@ def coordination_starts_the_next_plan(page, base, axe, camera):
     )
     page.get_by_role("checkbox", name=RETURNED).uncheck()
     page.get_by_label("Motif du retour à la source").fill("Projet de l'été 2015 terminé : le reste retourne au FQIS.")
+    page.get_by_label("Résolution du conseil d'administration").select_option(label=f"{CARRY} — 30 mars 2016")
     page.get_by_role("group", name="Source 1").get_by_label("Montant").fill("200 000,00")
     projects = page.get_by_role("heading", name="Projets en cours et argent restant")
     camera(page, "coordination-plan-suivant", show=projects)
@@ -142,6 +161,7 @@ def coordination_starts_the_next_plan(page, base, axe, camera):
     expect(returned.get_by_role("rowheader")).to_have_text(RETURNED)
     expect(returned.get_by_role("cell")).to_have_text(["Accepté", amount("12 500 $")])
     shows(page.get_by_test_id("returned-total"), amount("12 500 $"))
+    expect(page.get_by_test_id("carry-resolution")).to_contain_text(f"résolution {CARRY} du 30 mars 2016")
     camera(page, "coordination-plan-confirmer", show=page.get_by_test_id("carried"))
     page.get_by_role("button", name="Démarrer le plan suivant").click()
 
@@ -288,6 +308,7 @@ def test_a_plan_closes_the_next_one_starts_and_the_region_compares(live_server, 
 
     log_in(coordination2, base, "coordination2")
     committed_before = coordination_reads_the_plans(coordination2, base, axe)
+    coordination_records_the_carry_resolution(coordination2, base, axe)
     coordination_closes_the_plan(coordination2, base, axe, camera)
     coordination_starts_the_next_plan(coordination2, base, axe, camera)
     coordination_finds_the_new_plan_current(coordination2, base, axe)

@@ -33,7 +33,12 @@ def ledger(plan, cast, theme):
         commitment=c1, amount="1000.00", paid_on=D(2014, 8, 1), reference="Chèque 101", by=by
     )
     r1 = ledger_services.commitment_reduce(
-        commitment=c1, amount="500.00", reduced_on=D(2014, 9, 1), reason="Budget revu à la baisse", by=by
+        commitment=c1,
+        amount="500.00",
+        reduced_on=D(2014, 9, 1),
+        reason="Budget revu à la baisse",
+        by=by,
+        resolution=f.board(c1),
     )
     x1 = ledger_services.disbursement_correct(
         disbursement=d1, delta="250.50", corrected_on=D(2014, 9, 15), reason="Chèque mal saisi", by=by
@@ -43,6 +48,12 @@ def ledger(plan, cast, theme):
         disbursement=d2, new_amount="1999.00", corrected_on=D(2014, 11, 1), reason="Frais bancaires", by=by
     )
     k2 = ledger_services.commitment_reduce(
-        commitment=c2, amount=None, reduced_on=D(2015, 1, 10), reason="Projet terminé", cancel=True, by=by
+        commitment=c2,
+        amount=None,
+        reduced_on=D(2015, 1, 10),
+        reason="Projet terminé",
+        cancel=True,
+        by=by,
+        resolution=f.board(c2),
     )
     return SimpleNamespace(plan=plan, a=a, b=b, p1=p1, p2=p2, c1=c1, c2=c2, d1=d1, d2=d2, r1=r1, x1=x1, x2=x2, k2=k2)

@@ -252,7 +252,11 @@ def test_cancelled_and_paid_planned_payments_free_their_share(agreement, commitm
 
 def test_a_reduced_commitment_leaves_less_to_plan(agreement, commitment, cast):
     commitment_reduce(
-        commitment=commitment, amount="15000.00", reduced_on=datetime.date(2014, 6, 30), reason="Budget revu"
+        commitment=commitment,
+        amount="15000.00",
+        reduced_on=datetime.date(2014, 6, 30),
+        reason="Budget revu",
+        resolution=f.board(commitment),
     )
     with pytest.raises(ValidationError) as error:
         planned_payment_add(

@@ -196,6 +196,7 @@ def test_the_ledger_refuses_a_commitment_to_another_alliances_project(world):
             plan_year=f.plan_year(north.plan, 1),
             amount="100.00",
             decided_on=D(2014, 6, 10),
+            resolution=f.board(north.source),
         )
     assert refused.value.message_dict["project"] == ["Ce projet n'appartient pas à l'alliance de cette source."]
     assert not Commitment.objects.filter(project=south.awaiting).exists()

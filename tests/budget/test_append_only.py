@@ -57,7 +57,13 @@ def test_an_entry_cannot_be_deleted(disbursement):
 
 def test_corrections_and_reductions_are_append_only_too(disbursement):
     disbursement_correct(disbursement=disbursement, delta="-10.00", corrected_on=DAY, reason="Frais")
-    commitment_reduce(commitment=disbursement.commitment, amount="100.00", reduced_on=DAY, reason="Revu")
+    commitment_reduce(
+        commitment=disbursement.commitment,
+        amount="100.00",
+        reduced_on=DAY,
+        reason="Revu",
+        resolution=f.board(disbursement.commitment),
+    )
     assert "ne se modifie pas" in refused("UPDATE budget_disbursementcorrection SET delta = 5")
     assert "ne s'efface pas" in refused("DELETE FROM budget_disbursementcorrection")
     assert "ne se modifie pas" in refused("UPDATE budget_commitmentreduction SET reason = 'autre'")
@@ -72,7 +78,12 @@ def test_running_totals_still_move(disbursement):
     disbursement_create(commitment=disbursement.commitment, amount="100.00", paid_on=DAY)
     disbursement_correct(disbursement=disbursement, new_amount="450.00", corrected_on=DAY, reason="Chèque mal saisi")
     commitment_reduce(
-        commitment=disbursement.commitment, amount=None, reduced_on=DAY, reason="Projet terminé", cancel=True
+        commitment=disbursement.commitment,
+        amount=None,
+        reduced_on=DAY,
+        reason="Projet terminé",
+        cancel=True,
+        resolution=f.board(disbursement.commitment),
     )
     commitment = Commitment.objects.get()
     assert (commitment.disbursed_total, commitment.reduced_total) == (Decimal("550.00"), Decimal("450.00"))

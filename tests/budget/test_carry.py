@@ -40,6 +40,7 @@ def carry(commitment, continuation, source):
         reason="Reporté au plan 2016-2019",
         note="Reporté du plan 2013-2016",
         on=TODAY,
+        resolution=f.board(commitment),
     )
 
 
@@ -65,8 +66,12 @@ def test_a_carry_to_another_funder_is_refused(money):
 
 def test_what_is_returned_goes_back_to_the_source(money):
     commitment, _continuation, _later = money
-    assert commitment_return(commitment=commitment, reason="Fin du plan", on=TODAY) == Decimal("666.67")
-    assert commitment_return(commitment=commitment, reason="Fin du plan", on=TODAY) == Decimal("0.00")
+    assert commitment_return(
+        commitment=commitment, reason="Fin du plan", on=TODAY, resolution=f.board(commitment)
+    ) == Decimal("666.67")
+    assert commitment_return(
+        commitment=commitment, reason="Fin du plan", on=TODAY, resolution=f.board(commitment)
+    ) == Decimal("0.00")
     commitment.source.refresh_from_db()
     assert commitment.source.committed_total == Decimal("333.33")
     assert totals_mismatches() == []

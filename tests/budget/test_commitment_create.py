@@ -95,6 +95,7 @@ def test_the_year_must_belong_to_the_sources_plan(source, accepted):
             plan_year=other_plan.years.first(),
             amount="10.00",
             decided_on=datetime.date(2014, 1, 1),
+            resolution=f.board(source),
         )
     assert "plan_year" in error.value.message_dict
 

@@ -28,7 +28,12 @@ def commitment(plan, cast, theme):
 
 def test_a_reduction_returns_money_to_the_source_and_keeps_the_original(commitment, cast):
     reduction = commitment_reduce(
-        commitment=commitment, amount="2500,50", reduced_on=DAY, reason="Projet revu à la baisse", by=cast.coordinator
+        commitment=commitment,
+        amount="2500,50",
+        reduced_on=DAY,
+        reason="Projet revu à la baisse",
+        by=cast.coordinator,
+        resolution=f.board(commitment),
     )
     commitment.refresh_from_db()
     commitment.source.refresh_from_db()
@@ -47,13 +52,25 @@ def test_a_reduction_returns_money_to_the_source_and_keeps_the_original(commitme
 
 def test_cancelling_withdraws_what_is_not_paid(commitment):
     reduction = commitment_reduce(
-        commitment=commitment, amount=None, cancel=True, reduced_on=DAY, reason="Projet abandonné"
+        commitment=commitment,
+        amount=None,
+        cancel=True,
+        reduced_on=DAY,
+        reason="Projet abandonné",
+        resolution=f.board(commitment),
     )
     assert reduction.amount == Decimal("15000.00") and reduction.is_cancellation
     commitment.refresh_from_db()
     assert commitment.current_amount == Decimal("5000.00") == commitment.disbursed_total
     with pytest.raises(ValidationError) as error:
-        commitment_reduce(commitment=commitment, amount=None, cancel=True, reduced_on=DAY, reason="Encore")
+        commitment_reduce(
+            commitment=commitment,
+            amount=None,
+            cancel=True,
+            reduced_on=DAY,
+            reason="Encore",
+            resolution=f.board(commitment),
+        )
     assert "Il ne reste rien" in str(error.value)
     with pytest.raises(ValidationError):
         disbursement_create(commitment=commitment, amount="0.01", paid_on=DAY)
@@ -62,7 +79,9 @@ def test_cancelling_withdraws_what_is_not_paid(commitment):
 
 def test_what_was_paid_cannot_be_withdrawn(commitment):
     with pytest.raises(ValidationError) as error:
-        commitment_reduce(commitment=commitment, amount="15000.01", reduced_on=DAY, reason="Trop")
+        commitment_reduce(
+            commitment=commitment, amount="15000.01", reduced_on=DAY, reason="Trop", resolution=f.board(commitment)
+        )
     assert "15 000 $ au plus" in " ".join(error.value.messages).replace("\xa0", " ")
     assert not CommitmentReduction.objects.exists()
 
@@ -70,7 +89,9 @@ def test_what_was_paid_cannot_be_withdrawn(commitment):
 @pytest.mark.parametrize("amount, reason", [("100", ""), ("100", "   "), ("0", "Motif"), ("-5", "Motif")])
 def test_a_reduction_needs_a_reason_and_a_positive_amount(commitment, amount, reason):
     with pytest.raises(ValidationError):
-        commitment_reduce(commitment=commitment, amount=amount, reduced_on=DAY, reason=reason)
+        commitment_reduce(
+            commitment=commitment, amount=amount, reduced_on=DAY, reason=reason, resolution=f.board(commitment)
+        )
     commitment.refresh_from_db()
     assert commitment.reduced_total == Decimal("0.00")
 

@@ -26,13 +26,19 @@ def test_fifty_concurrent_commitments_never_overshoot_the_source():
     source = f.make_source(plan, amount="100000.00")
     project = f.make_project(lead=f.make_organisation(), theme=theme, status=ProjectStatus.ACCEPTED)
     year = plan.years.get(number=1)
+    board = f.board(source)  # made before the threads, which all name it
     barrier = threading.Barrier(50)
 
     def attempt(_i):
         try:
             barrier.wait(timeout=30)
             commitment_create(
-                source=source, project=project, plan_year=year, amount="3000.00", decided_on=datetime.date(2014, 1, 1)
+                source=source,
+                project=project,
+                plan_year=year,
+                amount="3000.00",
+                decided_on=datetime.date(2014, 1, 1),
+                resolution=board,
             )
             return "accepted"
         except ValidationError as error:

@@ -78,7 +78,13 @@ def test_a_correction_may_bring_a_payment_to_zero(disbursement):
 
 
 def test_more_money_must_fit_in_the_commitment(disbursement):
-    commitment_reduce(commitment=disbursement.commitment, amount="100.00", reduced_on=FIXED, reason="Budget revu")
+    commitment_reduce(
+        commitment=disbursement.commitment,
+        amount="100.00",
+        reduced_on=FIXED,
+        reason="Budget revu",
+        resolution=f.board(disbursement.commitment),
+    )
     before = totals(disbursement)
     with pytest.raises(ValidationError) as error:
         disbursement_correct(disbursement=disbursement, delta="500.01", corrected_on=FIXED, reason="Erreur")

@@ -37,7 +37,11 @@ def test_each_project_sums_its_commitments_reductions_and_payments(asis, client,
     second = f.commit(source=ville, project=project, amount="3000.25", year=asis.years.get(number=2))
     disbursement_create(commitment=first, amount="4000.10", paid_on=datetime.date(2014, 9, 1))
     commitment_reduce(
-        commitment=second, amount="1000.00", reduced_on=datetime.date(2014, 10, 1), reason="Moins de repas"
+        commitment=second,
+        amount="1000.00",
+        reduced_on=datetime.date(2014, 10, 1),
+        reason="Moins de repas",
+        resolution=f.board(second),
     )
     f.make_project(
         lead=cast.org_b, theme=asis.themes.get(order=2), status=ProjectStatus.ACCEPTED, title="Sans engagement"

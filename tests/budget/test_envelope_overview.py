@@ -80,9 +80,16 @@ def test_by_theme_and_by_year_to_the_cent_with_reductions_other_funding_and_proj
     f.commit(source=ville, project=a, amount="2000.20", year=y2)  # the same project twice: one project
     f.commit(source=fqis, project=b, amount="0.33", year=y2)
     cancelled = f.commit(source=fqis, project=c, amount="50.00", year=y2)
-    commitment_reduce(commitment=first, amount="0.11", reduced_on=datetime.date(2014, 1, 1), reason="Moins")
     commitment_reduce(
-        commitment=cancelled, amount="50.00", reduced_on=datetime.date(2014, 1, 1), reason="Annulé", cancel=True
+        commitment=first, amount="0.11", reduced_on=datetime.date(2014, 1, 1), reason="Moins", resolution=f.board(first)
+    )
+    commitment_reduce(
+        commitment=cancelled,
+        amount="50.00",
+        reduced_on=datetime.date(2014, 1, 1),
+        reason="Annulé",
+        cancel=True,
+        resolution=f.board(cancelled),
     )
     disbursement_create(commitment=first, amount="999.98", paid_on=datetime.date(2013, 9, 1))
     project_save_draft(  # the funding package, as the project's form saves it

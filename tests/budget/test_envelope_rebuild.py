@@ -43,7 +43,13 @@ def moved(asis):
         (first, second, "0.99", DAY),
     ):
         target_services.target_move(
-            kind="reallocation", from_target=source, to_target=dest, amount=amount, moved_on=day, reason="Motif"
+            kind="reallocation",
+            from_target=source,
+            to_target=dest,
+            amount=amount,
+            moved_on=day,
+            reason="Motif",
+            resolution=f.board(source),
         )
     return asis
 

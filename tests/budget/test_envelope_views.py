@@ -159,6 +159,7 @@ def test_envelope_queries_do_not_grow(asis, client, cast, django_assert_max_num_
             amount="10.00",
             moved_on=datetime.date(2014, 5, 1),
             reason=f"Motif {i}",
+            resolution=f.board(pair[0]),
         )
     assert Commitment.objects.count() == 40 and Disbursement.objects.count() == 60
     # session, user, groups, plan, sources, committed and paid per (theme, year), themes, their other funding (the

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from budget.services.agreements import agreement_create, planned_payment_add, report_deadline_add
-from budget.services.ledger import disbursement_create
+from budget.services.ledger import commitment_reduce, disbursement_create
 from projects.models import ProjectPartner, ProjectStatus
 from tests import factories as f
 from tests.budget.test_money_workspace import grant, page
@@ -120,6 +120,34 @@ def test_a_project_without_commitment_offers_engager_with_what_was_granted(clien
     text = panel(client.get(project.get_absolute_url()))
     assert "la convention n'est pas signée" in text
     assert f"?projet={project.pk}&montant=8000.00" in text and ">Engager</a>" in text
+
+
+@pytest.mark.parametrize("who", ["coordinator", "staff"])
+def test_each_amount_shows_the_board_resolution_it_comes_from(client, cast, project, who, django_assert_num_queries):
+    """Issue 20: the project page itself says which decision each amount comes from (Coordination, Personnel)."""
+    commitment = project.commitments.get()
+    second = f.make_resolution(project.theme.plan.alliance, "CA-2014-09-03", decided_on=D(2014, 9, 3))
+    commitment_reduce(
+        commitment=commitment, amount="1000.00", reduced_on=D(2014, 9, 4), reason="Budget revu", resolution=second
+    )
+    client.force_login(getattr(cast, who))
+    client.get(project.get_absolute_url())  # warm the session
+    # 1 the alliance of the address, 2 session, 3 user, 4 roles; 5 the project with its lead, plan, decision,
+    # agreement, money, results and next payment, 6 partnerships, 7 indicators, 8 other funding, 9 its plan years
+    # with the amounts by year, 10 report deadlines, 11 reports, 12 status history, 13 analyses, 14 comments,
+    # 15 its commitments with their resolutions (the panel): as before issue 20
+    with django_assert_num_queries(15):
+        response = client.get(project.get_absolute_url())
+    rows = panel(response).split('data-testid="financing-commitments"')[1].split("</ul>")[0]
+    assert "11 000,25 $</span> — résolution CA-TEST-01 du 7 avril 2014" in rows
+    assert "(engagé 12 000,25 $, réduit de 1 000 $)" in rows
+
+
+@pytest.mark.parametrize("who", ["anonymous", "charlie"])
+def test_who_may_not_see_the_money_sees_no_resolution(client, login, cast, project, who):
+    """The public reads what is committed and paid (issue 23), not the panel nor its resolutions."""
+    text = page(login(getattr(cast, who)).get(project.get_absolute_url()))
+    assert "CA-TEST-01" not in text and 'data-testid="financing-commitments"' not in text
 
 
 def test_the_panel_costs_the_same_queries_whatever_the_money(client, cast, plan, theme, project):

@@ -95,7 +95,7 @@ def apply(op, source, project, year, model):
         (amount,) = args
         expected = amount > 0 and committed + amount <= source.amount
         run = lambda: ledger_services.commitment_create(  # noqa: E731
-            source=source, project=project, plan_year=year, amount=amount, decided_on=DAY
+            source=source, project=project, plan_year=year, amount=amount, decided_on=DAY, resolution=f.board(source)
         )
         after = lambda obj: commitments.append(  # noqa: E731
             {"obj": obj, "amount": amount, "reduced": Decimal("0.00"), "paid": Decimal("0.00")}
@@ -117,7 +117,7 @@ def apply(op, source, project, year, model):
             amount = args[1]
             expected = 0 < amount <= left
             run = lambda: ledger_services.commitment_reduce(  # noqa: E731
-                commitment=c["obj"], amount=amount, reduced_on=DAY, reason="Réduction"
+                commitment=c["obj"], amount=amount, reduced_on=DAY, reason="Réduction", resolution=f.board(c["obj"])
             )
 
             def after(obj):
@@ -125,7 +125,12 @@ def apply(op, source, project, year, model):
         else:
             expected = left > 0
             run = lambda: ledger_services.commitment_reduce(  # noqa: E731
-                commitment=c["obj"], amount=None, reduced_on=DAY, reason="Annulation", cancel=True
+                commitment=c["obj"],
+                amount=None,
+                reduced_on=DAY,
+                reason="Annulation",
+                cancel=True,
+                resolution=f.board(c["obj"]),
             )
 
             def after(obj):
@@ -184,7 +189,12 @@ def test_cancelling_what_is_left_after_a_payment_fits_exactly(small_source, paid
     commitment = f.commit(source=source, project=project, amount="500.00", year=year)
     ledger_services.disbursement_create(commitment=commitment, amount=paid, paid_on=DAY)
     ledger_services.commitment_reduce(
-        commitment=commitment, amount=None, reduced_on=DAY, reason="Projet terminé", cancel=True
+        commitment=commitment,
+        amount=None,
+        reduced_on=DAY,
+        reason="Projet terminé",
+        cancel=True,
+        resolution=f.board(commitment),
     )
     commitment.refresh_from_db()
     assert commitment.remaining == Decimal("0.00") and commitment.current_amount == Decimal(paid)

@@ -16,7 +16,7 @@ from budget.selectors.ledger import resolution_mismatches, totals_mismatches
 from budget.services import ledger as ledger_services
 from budget.services import targets as target_services
 from projects.models import ProjectStatus, Resolution, ResolutionConflict
-from projects.services.resolutions import RECONSTRUCTED_NUMBER, resolution_create
+from projects.services.resolutions import resolution_create
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -150,16 +150,28 @@ def test_a_resolution_of_another_alliance_is_refused_and_nothing_saved(money, ca
     assert money["source"].committed_total == Decimal("3500.65")
 
 
-def test_without_a_resolution_a_service_uses_the_alliance_reconstructed_one(money):
-    commitment = ledger_services.commitment_create(
-        source=money["source"],
-        project=money["project"],
-        plan_year=money["year"],
-        amount="1.00",
-        decided_on=D(2014, 5, 1),
-    )
-    assert commitment.resolution.number == RECONSTRUCTED_NUMBER and commitment.resolution.is_reconstructed
-    assert commitment.reference == ""
+def test_every_service_asks_for_its_resolution_and_there_is_no_default(money):
+    """No hidden default: without a resolution a service is refused in French, and nothing is saved."""
+    for service in (
+        ledger_services.commitment_create,
+        ledger_services.commitment_reduce,
+        target_services.target_move,
+    ):
+        with pytest.raises(TypeError, match="resolution"):
+            service(amount="1.00")  # a required keyword argument
+    with pytest.raises(ValidationError) as error:
+        ledger_services.commitment_create(
+            source=money["source"],
+            project=money["project"],
+            plan_year=money["year"],
+            amount="1.00",
+            decided_on=D(2014, 5, 1),
+            resolution=None,
+        )
+    assert error.value.message_dict["resolution"] == [
+        "Choisissez la résolution du conseil d'administration qui décide ce montant."
+    ]
+    assert Commitment.objects.count() == 2 and not Resolution.objects.filter(is_reconstructed=True).exists()
 
 
 def test_check_budget_names_an_amount_whose_resolution_is_another_alliance(money):

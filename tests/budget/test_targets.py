@@ -152,6 +152,7 @@ def test_a_reallocation_between_two_themes(targets, cast):
         moved_on=DAY,
         reason="  Le projet de logement demande plus.  ",
         by=cast.coordinator,
+        resolution=f.board(one),
     )
     assert (move.amount, move.reason, move.created_by) == (
         Decimal("12345.67"),
@@ -164,7 +165,13 @@ def test_a_reallocation_between_two_themes(targets, cast):
     assert one.amount == Decimal("80000.00")  # the share as first set never changes
     # Moving everything that is left is allowed, to the cent.
     target_services.target_move(
-        kind="reallocation", from_target=one, to_target=two, amount="67654.33", moved_on=DAY, reason="Tout"
+        kind="reallocation",
+        from_target=one,
+        to_target=two,
+        amount="67654.33",
+        moved_on=DAY,
+        reason="Tout",
+        resolution=f.board(one),
     )
     assert target_selectors.target_current(one) == Decimal("0.00")
 
@@ -177,6 +184,7 @@ def test_a_reallocation_between_two_years(targets):
         amount="1000",
         moved_on=DAY,
         reason="Devancer",
+        resolution=f.board(target(targets, year_number=3)),
     )
     assert target_selectors.target_current(target(targets, year_number=1)) == Decimal("161000.00")
 
@@ -184,7 +192,9 @@ def test_a_reallocation_between_two_years(targets):
 def refused(**kwargs):
     before = TargetMove.objects.count()
     with pytest.raises(ValidationError) as error:
-        target_services.target_move(**{"moved_on": DAY, "reason": "Motif", **kwargs})
+        target_services.target_move(
+            **{"moved_on": DAY, "reason": "Motif", "resolution": f.board(kwargs["from_target"]), **kwargs}
+        )
     assert TargetMove.objects.count() == before
     return message(error.value)
 
@@ -250,7 +260,13 @@ def test_a_move_stays_in_one_plan(targets):
 def test_a_move_takes_at_most_the_current_value(targets):
     one, two, three = (target(targets, theme_order=n) for n in (1, 2, 3))
     target_services.target_move(
-        kind="reallocation", from_target=one, to_target=two, amount="30000", moved_on=DAY, reason="Premier"
+        kind="reallocation",
+        from_target=one,
+        to_target=two,
+        amount="30000",
+        moved_on=DAY,
+        reason="Premier",
+        resolution=f.board(one),
     )
     text = refused(kind="reallocation", from_target=one, to_target=three, amount="50000.01")
     assert text.startswith("La cible « ") and text.endswith(
@@ -270,6 +286,7 @@ def test_a_carry_over_goes_to_the_next_year(targets, cast):
         amount="10000.00",
         moved_on=datetime.date(2014, 3, 31),
         reason="Reste de 2013-2014",
+        resolution=f.board(y1),
     )
     assert target_selectors.target_current(y1) == Decimal("150000.00")
     assert target_selectors.target_current(y2) == Decimal("170000.00")
@@ -282,7 +299,7 @@ def test_a_carry_over_takes_at_most_what_the_year_left_uncommitted(targets, cast
         source=FundingSource.objects.get(code="fqis"), project=project, amount="150000.00", year=year(targets, 1)
     )
     ledger_services.commitment_reduce(
-        commitment=commitment, amount="0.50", reduced_on=DAY, reason="Moins cher"
+        commitment=commitment, amount="0.50", reduced_on=DAY, reason="Moins cher", resolution=f.board(commitment)
     )  # current: 149 999,50
     text = refused(
         kind="carry_over",
@@ -318,13 +335,31 @@ def test_current_values_sum_moves_in_and_out_once_each(targets):
     one, two, three = (target(targets, theme_order=n) for n in (1, 2, 3))
     for amount in ("100.10", "200.20"):
         target_services.target_move(
-            kind="reallocation", from_target=one, to_target=two, amount=amount, moved_on=DAY, reason="A"
+            kind="reallocation",
+            from_target=one,
+            to_target=two,
+            amount=amount,
+            moved_on=DAY,
+            reason="A",
+            resolution=f.board(one),
         )
     target_services.target_move(
-        kind="reallocation", from_target=two, to_target=one, amount="50.05", moved_on=DAY, reason="B"
+        kind="reallocation",
+        from_target=two,
+        to_target=one,
+        amount="50.05",
+        moved_on=DAY,
+        reason="B",
+        resolution=f.board(two),
     )
     target_services.target_move(
-        kind="reallocation", from_target=three, to_target=one, amount="1.01", moved_on=DAY, reason="C"
+        kind="reallocation",
+        from_target=three,
+        to_target=one,
+        amount="1.01",
+        moved_on=DAY,
+        reason="C",
+        resolution=f.board(three),
     )
     currents = {
         t.theme.order: t.current

@@ -24,6 +24,7 @@ def test_concurrent_moves_both_ways_keep_every_target_within_its_value():
     f.make_source(plan, amount="100000.00")
     one, two = f.make_theme(plan), f.make_theme(plan)
     a, b = targets_set(plan=plan, themes={one: "5000.00", two: "0.00"})
+    board = f.board(plan)  # made before the threads, which all name it
     barrier = threading.Barrier(30)
 
     def attempt(i):
@@ -37,6 +38,7 @@ def test_concurrent_moves_both_ways_keep_every_target_within_its_value():
                 amount="1000.00",
                 moved_on=datetime.date(2014, 5, 1),
                 reason=f"Essai {i}",
+                resolution=board,
             )
             return "accepted"
         except ValidationError as error:

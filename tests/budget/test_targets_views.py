@@ -220,6 +220,7 @@ def test_overview_sums_match_the_database_to_the_cent(targets, client, cast):
         amount="5000.00",
         moved_on=datetime.date(2014, 3, 31),
         reason="Reste de la première année",
+        resolution=f.board(targets["y1"]),
     )
     client.force_login(cast.staff)
     response = client.get(reverse("budget:targets"))

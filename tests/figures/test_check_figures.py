@@ -44,10 +44,10 @@ WRITES = {
         source=m[0], project=m[1], amount="10.00", year=f.plan_year(plan, 2)
     ),
     "commitment_reduce": lambda m, plan, cast: ledger.commitment_reduce(
-        commitment=m[2], amount="100.00", reduced_on=D, reason="Revu"
+        commitment=m[2], amount="100.00", reduced_on=D, reason="Revu", resolution=f.board(m[2])
     ),
     "commitment_cancel": lambda m, plan, cast: ledger.commitment_reduce(
-        commitment=m[2], amount=None, cancel=True, reduced_on=D, reason="Annulé"
+        commitment=m[2], amount=None, cancel=True, reduced_on=D, reason="Annulé", resolution=f.board(m[2])
     ),
     "disbursement_create": lambda m, plan, cast: ledger.disbursement_create(commitment=m[2], amount="0.30", paid_on=D),
     "disbursement_correct_up": lambda m, plan, cast: ledger.disbursement_correct(
@@ -85,7 +85,9 @@ def test_check_figures_passes_after_each_kind_of_write(write, money, plan, cast)
 
 def test_the_kept_money_is_the_commitments_to_the_cent(money, plan, theme):
     source, project, commitment, _payment = money
-    ledger.commitment_reduce(commitment=commitment, amount="0.10", reduced_on=D, reason="Revu")
+    ledger.commitment_reduce(
+        commitment=commitment, amount="0.10", reduced_on=D, reason="Revu", resolution=f.board(commitment)
+    )
     row = PlanMoney.objects.get(theme=theme, status=ProjectStatus.IN_PROGRESS)
     assert (row.committed, row.paid, row.commitments, row.projects) == (Decimal("2999.90"), Decimal("1000.00"), 1, 1)
     status.project_change_status(project=project, to_status=ProjectStatus.COMPLETED)

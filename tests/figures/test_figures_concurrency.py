@@ -30,8 +30,10 @@ def test_concurrent_writes_to_the_same_rows_lose_nothing_and_never_deadlock():
     year = plan.years.get(number=1)
     org = f.make_organisation()
     projects = [f.make_project(lead=org, theme=theme, status=ProjectStatus.ACCEPTED) for _ in range(6)]
+    board = f.board(source)  # made before the threads, which all name it
     paid_on = [
-        commitment_create(source=source, project=p, plan_year=year, amount="100.00", decided_on=DAY) for p in projects
+        commitment_create(source=source, project=p, plan_year=year, amount="100.00", decided_on=DAY, resolution=board)
+        for p in projects
     ]
     barrier = threading.Barrier(24)
 
@@ -41,11 +43,18 @@ def test_concurrent_writes_to_the_same_rows_lose_nothing_and_never_deadlock():
             barrier.wait(timeout=30)
             kind = i // 6
             if kind == 0:
-                commitment_create(source=source, project=project, plan_year=year, amount="10.01", decided_on=DAY)
+                commitment_create(
+                    source=source,
+                    project=project,
+                    plan_year=year,
+                    amount="10.01",
+                    decided_on=DAY,
+                    resolution=board,
+                )
             elif kind == 1:
                 disbursement_create(commitment=commitment, amount="5.05", paid_on=DAY)
             elif kind == 2:
-                commitment_reduce(commitment=commitment, amount="1.00", reduced_on=DAY, reason="Revu")
+                commitment_reduce(commitment=commitment, amount="1.00", reduced_on=DAY, reason="Revu", resolution=board)
             elif i % 2:  # half the projects sign their agreement while money moves on them (they stay fundable)
                 project_change_status(project=project, to_status=ProjectStatus.AGREEMENT_SIGNED)
             return "done"

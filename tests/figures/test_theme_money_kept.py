@@ -27,7 +27,9 @@ def money(plan, cast, theme):
     source = f.make_source(plan, amount="100000.00")
     project = f.make_project(lead=cast.org_a, theme=theme, status=ProjectStatus.IN_PROGRESS)
     commitment = f.commit(source=source, project=project, amount="3000.00", decided_on=DECIDED)
-    ledger.commitment_reduce(commitment=commitment, amount="0.10", reduced_on=CORRECTED, reason="Revu")
+    ledger.commitment_reduce(
+        commitment=commitment, amount="0.10", reduced_on=CORRECTED, reason="Revu", resolution=f.board(commitment)
+    )
     payment = ledger.disbursement_create(commitment=commitment, amount="1000.05", paid_on=PAID)
     ledger.disbursement_correct(disbursement=payment, delta="-0.05", corrected_on=CORRECTED, reason="Erreur")
     return SimpleNamespace(source=source, project=project, commitment=commitment, payment=payment)

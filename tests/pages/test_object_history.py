@@ -215,6 +215,7 @@ def test_a_commitment_with_many_payments_costs_the_same_queries(
         reduced_on=datetime.date(2014, 8, 1),
         reason="Moins d'ateliers",
         by=cast.coordinator,
+        resolution=f.board(commitment),
     )
     client.force_login(cast.coordinator)
     # session, user, roles, the commitment (with what its name reads), count, the page,

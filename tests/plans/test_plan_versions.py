@@ -246,7 +246,11 @@ def test_a_payment_in_its_projects_dates_moves_the_money_only(moved_parts, mine)
     # a reduction adds no dated money row: the money only
     assert moved_parts(
         lambda: ledger_services.commitment_reduce(
-            commitment=commitment, amount=Decimal("10.00"), reduced_on=datetime.date(2016, 1, 1), reason="Moins"
+            commitment=commitment,
+            amount=Decimal("10.00"),
+            reduced_on=datetime.date(2016, 1, 1),
+            reason="Moins",
+            resolution=f.board(commitment),
         )
     ) == {mine.plan.pk: {"money"}}
 

@@ -100,11 +100,12 @@ def test_the_section_costs_the_same_queries_whatever_the_number_of_reports(
     client.force_login(cast.alice)
     client.get(project_url(small))  # warm the session
     # 1 session, 2 user, 3 groups and organisation ids, 4 project with lead, theme, objective, space, decision,
-    # 5 partners with their organisation, 6 year amounts (none: their plan years are not fetched), 7 indicators,
-    # 8 other funding, 9 plan years, 10 deadlines with their report, 11 reports with who filed them and their
-    # deadline, 12 status history with who, 13 analyses (the project went through one), 14 comments
-    # with author and organisation, 15 the alliance of the address (AllianceMiddleware, issue 17); the
-    # « Financement » panel (issue 23, the lead reads it) reads the agreement and the next payment with the project
+    # 5 partners with their organisation, 6 indicators, 7 other funding, 8 plan years with the amounts by year
+    # (projects.selectors.years), 9 deadlines with their report, 10 reports with who filed them and their
+    # deadline, 11 status history with who, 12 analyses (the project went through one), 13 comments
+    # with author and organisation, 14 the alliance of the address (AllianceMiddleware, issue 17); the
+    # « Financement » panel (issue 23, the lead reads it) reads the agreement and the next payment with the project,
+    # 15 its commitments with their resolutions (issue 20)
     with django_assert_num_queries(15):
         client.get(project_url(small))
     with django_assert_num_queries(15):

@@ -401,9 +401,9 @@ def test_the_analysis_page_costs_the_same_queries_whatever_the_number_of_criteri
 def test_the_project_page_costs_the_same_queries_whatever_the_number_of_scores(
     login, cast, plan, recommended, django_assert_max_num_queries
 ):
-    # 1 session, 2 user, 3 groups and organisation ids, 4 project, 5 partners, 6 year amounts, 7 their years,
-    # 8 indicators, 9 other funding, 10 plan years, 11 history, 12 analyses with who, 13 their scores with criterion,
-    # 14 comments, 15 the alliance of the address (AllianceMiddleware, issue 17)
+    # 1 session, 2 user, 3 groups and organisation ids, 4 project, 5 partners, 6 indicators, 7 other funding,
+    # 8 plan years with the amounts by year, 9 history, 10 analyses with who, 11 their scores with criterion,
+    # 12 comments, 13 the alliance of the address (AllianceMiddleware, issue 17): at most 15
     client = login(cast.coordinator)
     with django_assert_max_num_queries(15):
         response = client.get(recommended.project.get_absolute_url())

@@ -145,6 +145,11 @@ NEW_SOURCES = [
 ]
 
 
+def carry_resolution(world):
+    """The board's resolution that decides the carry and the return (CA-2016-03, of the world's alliance)."""
+    return f.make_resolution(world.plan.alliance, "CA-2016-03", decided_on=datetime.date(2016, 3, 15))
+
+
 def start_arguments(world, **changes) -> dict:
     """Everything ticked, as the form begins: every theme, space and ongoing project, criteria, targets, roles."""
     from succession.selectors import plan_next_preview
@@ -163,6 +168,7 @@ def start_arguments(world, **changes) -> dict:
         "carry_project_ids": [m.project.pk for m in preview.projects],
         "keep_role_ids": [role.pk for role in preview.roles],
         "reason": "Fin du plan 2013-2016 : argent non utilisé",
+        "resolution": carry_resolution(world),
     }
     arguments.update(changes)
     return arguments

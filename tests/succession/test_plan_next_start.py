@@ -27,7 +27,7 @@ from plans.models import Objective, Plan, PlanAction, Theme
 from projects.models import ActionProject, ProjectStatus, ReportDeadline, ReviewCriterion
 from succession.services import plan_next_start
 from tests import factories as f
-from tests.succession.conftest import NEXT_START, start_arguments
+from tests.succession.conftest import NEXT_START, carry_resolution, start_arguments
 
 pytestmark = pytest.mark.django_db
 CENT = Decimal("0.01")
@@ -90,6 +90,9 @@ def test_a_carried_commitment_is_counted_once_to_the_cent(closed):
     # The new plan commits exactly that, in its source of the same funder, in its first year.
     assert carried.amount == Decimal("6666.67") and carried.source.plan == new and carried.source.funder == "MESS"
     assert carried.plan_year.number == 1 and carried.decided_on == NEXT_START
+    # Both point to the board's resolution that decides the carry, as the money returned does.
+    assert reduction.resolution == carried.resolution == carry_resolution(closed)
+    assert CommitmentReduction.objects.get(commitment=closed.c4).resolution == carry_resolution(closed)
     # Old paid + new committed = the original commitment, to the cent.
     assert c1.disbursed_total + carried.amount == c1.amount == Decimal("10000.00")
 
@@ -234,6 +237,8 @@ def test_roles_not_kept_are_ended(closed, cast):
         ({"reason": ""}, "Indiquez le motif du retour à la source"),
         ({"carry_project_ids": "another plan's"}, "Projet inconnu"),
         ({"carry_space_ids": "s1 without its theme"}, "aucun de ses enjeux n'est reporté"),
+        ({"resolution": None}, "Choisissez la résolution du conseil d'administration qui décide du report"),
+        ({"resolution": "another alliance's"}, "Cette résolution est celle d'une autre alliance"),
     ],
 )
 def test_refusals_leave_nothing_saved(closed, cast, changes, message):
@@ -257,6 +262,8 @@ def test_refusals_leave_nothing_saved(closed, cast, changes, message):
         elif value == "another plan's":
             other = f.make_theme(f.make_plan(start_date=datetime.date(2013, 4, 1)))
             value = [f.make_project(lead=cast.org_a, theme=other, status=ProjectStatus.ACCEPTED).pk]
+        elif value == "another alliance's":
+            value = f.make_resolution(f.make_alliance(), "CA-2016-03")
         elif value == "s1 without its theme":
             value = [closed.s1.pk]
             arguments["carry_theme_ids"] = [closed.t2.pk]

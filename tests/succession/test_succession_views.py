@@ -16,7 +16,7 @@ from plans.models import Plan
 from succession import views
 from succession.models import FrozenBilan
 from tests import factories as f
-from tests.succession.conftest import NEW_SOURCES
+from tests.succession.conftest import NEW_SOURCES, carry_resolution
 from tests.succession.test_plan_next_start import state
 
 pytestmark = pytest.mark.django_db
@@ -137,6 +137,7 @@ def the_form(closed) -> dict:
         "targets": "on",
         "projects": [closed.p1.pk],
         "reason": "Fin du plan : argent non utilisé",
+        "resolution": carry_resolution(closed).pk,
         "roles": list(AllianceRole.objects.open().values_list("pk", flat=True)),
         "sources-TOTAL_FORMS": "3",
         "sources-INITIAL_FORMS": "2",
@@ -190,6 +191,35 @@ def test_starting_the_next_plan_through_the_confirmation(client, closed, url):
     new = Plan.objects.get(alliance=closed.plan.alliance, status=Plan.Status.CURRENT)
     assert new.title == "Plan d'action 2016-2019" and new.funding_sources.count() == 2
     assert closed.p1.continuations.get().theme.plan == new
+
+
+def test_the_money_moves_only_by_a_resolution_of_the_alliance(client, closed, url):
+    """Carrying and returning the money left is the board's decision: the form lists the alliance's resolutions
+    (not another alliance's), refuses without one in French, and the confirmation names the one chosen."""
+    client.force_login(closed.by)
+    other = f.make_resolution(f.make_alliance(), "CA-AUTRE-99")
+    page = text(client.get(url.next))
+    assert "CA-2016-03" not in page  # not recorded yet
+    carry_resolution(closed)
+    page = text(client.get(url.next))
+    assert "CA-2016-03 — 15 mars 2016" in page and "CA-AUTRE-99" not in page
+    before = state()
+    for chosen in ("", other.pk):
+        data = the_form(closed)
+        data["resolution"] = chosen
+        response = client.post(url.next, data)
+        assert response.status_code == 200 and "Confirmer le plan suivant" not in text(response)
+        assert response.context["form"].errors["resolution"] == [
+            "Choisissez la résolution du conseil d'administration qui décide du report de l'argent restant et de "
+            "son retour aux sources."
+            if chosen == ""
+            else "Cette résolution n'est pas une résolution de votre alliance."
+        ]
+        data["etape"] = "confirmer"  # straight to the start: refused the same, nothing carried
+        client.post(url.next, data)
+        assert state() == before
+    response = client.post(url.next, the_form(closed))
+    assert "Report et retour décidés par la résolution CA-2016-03 du 15 mars 2016" in text(response)
 
 
 def test_modifying_the_choices_goes_back_to_the_form_with_them(client, closed, url):

@@ -79,13 +79,18 @@ WRITES = {
     ),
     "reduction": (
         lambda m, cast, rf: ledger.commitment_reduce(
-            commitment=m.commitment, amount="2000.00", reduced_on=D, reason="Revu"
+            commitment=m.commitment, amount="2000.00", reduced_on=D, reason="Revu", resolution=f.board(m.commitment)
         ),
         {"Accepté B": "reste 20 000 $ à engager sur 30 000 $"},
     ),
     "cancellation": (
         lambda m, cast, rf: ledger.commitment_reduce(
-            commitment=m.commitment, amount=None, cancel=True, reduced_on=D, reason="Annulé"
+            commitment=m.commitment,
+            amount=None,
+            cancel=True,
+            reduced_on=D,
+            reason="Annulé",
+            resolution=f.board(m.commitment),
         ),
         {"Accepté B": "reste 30 000 $ à engager sur 30 000 $"},
     ),

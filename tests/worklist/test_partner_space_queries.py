@@ -73,8 +73,9 @@ def test_the_project_pages_panel_adds_no_query(client, cast, current, theme, who
     client.force_login(getattr(cast, who))
     client.get(detail)
     # 1 the alliance of the address, 2 session, 3 user, 4 roles; 5 the project with its lead, plan, decision, money,
-    # results and next payment, 6 partnerships, 7 amounts by year, 8 indicators, 9 other funding, 10 plan years,
-    # 11 report deadlines, 12 reports, 13 status history, 14 analyses, 15 comments: as before the panel
+    # results and next payment, 6 partnerships, 7 indicators, 8 other funding, 9 plan years with the amounts by year,
+    # 10 report deadlines, 11 reports, 12 status history, 13 analyses, 14 comments, 15 the « Financement » panel's
+    # commitments with their resolutions (issue 20): as before the panel
     with django_assert_num_queries(15):
         response = client.get(detail)
     assert 'data-testid="project-panel"' in response.content.decode()
