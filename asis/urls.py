@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from asis import views
+from organisations import views as organisation_views
 from organisations.forms import PasswordResetForm
 from pages.urls import help_urlpatterns
 
@@ -43,7 +44,8 @@ urlpatterns = [
     path("mot-de-passe/change/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("mot-de-passe/modifier/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("mot-de-passe/modifie/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's switcher (django.conf.urls.i18n), which also keeps a logged-in person's choice for their e-mails
+    path("i18n/setlang/", organisation_views.language_set, name="set_language"),
     path("admin/", admin.site.urls),
 ]
 

@@ -314,7 +314,40 @@ def outline(bilan: Bilan) -> list[Block]:
         )
     if not highlights:
         blocks.append(Block("paragraph", _("Aucun fait saillant rapporté dans cette période.")))
+
+    # « Durabilité »: the follow-ups after funding due in the period, as on the page (after the report body)
+    if "durabilite" in parts:
+        blocks += _durability_blocks(bilan.durability, parts["durabilite"])
     return blocks
+
+
+def _durability_blocks(durability, table) -> list[Block]:
+    blocks = [
+        Block("heading", _("Durabilité")),
+        Block(
+            "paragraph",
+            _(
+                "Six et douze mois après le rapport final, l'organisation porteuse dit si l'action continue et qui "
+                "la finance. Les suivis attendus pendant la période :"
+            ),
+        ),
+    ]
+    if not durability.due:
+        return [*blocks, Block("paragraph", _("Aucun suivi de durabilité n'était attendu pendant cette période."))]
+    rows = table.rows
+    return [
+        *blocks,
+        Block(
+            "table",
+            table=DocTable(
+                caption=_("Suivis de durabilité attendus dans la période et leurs réponses"),
+                headers=tuple(header for header, _kind in table.columns),
+                rows=tuple((str(row[0]), cell(row[1], table.kinds(index)[1])) for index, row in enumerate(rows)),
+                right=(False, True),
+                widths=(3, 1.4),
+            ),
+        ),
+    ]
 
 
 # ---------------------------------------------------------------- PDF (WeasyPrint, tagged)
@@ -356,6 +389,8 @@ def pdf_html(bilan: Bilan) -> str:
         ("rencontres", _("Rencontres tenues")),
         ("faits-saillants", _("Faits saillants")),
     ]
+    if bilan.durability is not None:  # None: a bilan cached before the follow-ups were read with it
+        contents.append(("durabilite-titre", _("Durabilité")))
     return render_to_string(
         "bilan/pdf.html",
         {
@@ -377,6 +412,7 @@ def pdf_html(bilan: Bilan) -> str:
             "space_rollups": bilan.space_rollups,
             "space_meetings": bilan.meetings,
             "charts": {"sources": sources_chart(bilan), "themes": themes_chart(bilan)},
+            "durability": bilan.durability,  # « Durabilité », after the report body as on the page
             "document": True,
         },
     )

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -390,6 +391,74 @@ def open_data_json_lines(
     yield json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "projets": ['
     separator = "\n  "
     for p in projects:
+        yield separator + json.dumps(fields(p), ensure_ascii=False)
+        separator = ",\n  "
+    yield "\n ]\n}\n"
+
+
+# ---------------------------------------------------------------- open data: the practices (issue 20, part 6)
+
+# Stable: the files' readers key on these names (the region's prepends the alliance). No person: a contact is a role.
+PRACTICE_COLUMNS = (
+    ("id", INT),
+    ("titre", TEXT),
+    ("organisation", TEXT),
+    ("projet_id", INT),
+    ("projet", TEXT),
+    ("enjeu", TEXT),
+    ("pratique", TEXT),
+    ("a_reprendre", TEXT),
+    ("contact_role", TEXT),
+    ("publiee_le", DATE),
+)
+
+
+def practice_row(p) -> tuple:
+    """A published practice's row of PRACTICE_COLUMNS."""
+    return (
+        p.pk,
+        p.title,
+        p.organisation,
+        p.project_id,
+        p.project,
+        p.theme,
+        p.summary,
+        p.reuse,
+        p.contact_role,
+        p.published_on,
+    )
+
+
+def practices_table(practices: Callable[[], Iterable]) -> Table:
+    """The published practices as a table; `practices()` gives them (bilan.selectors.open_data.open_practices)."""
+    return Table("pratiques", _("Pratiques"), PRACTICE_COLUMNS, lambda: (practice_row(p) for p in practices()))
+
+
+def practice_fields(p) -> dict:
+    """A published practice as its JSON object: PRACTICE_COLUMNS' names (the region's adds its alliance)."""
+    return {
+        "id": p.pk,
+        "titre": p.title,
+        "organisation": p.organisation,
+        "projet_id": p.project_id,
+        "projet": p.project,
+        "enjeu": p.theme,
+        "pratique": p.summary,
+        "a_reprendre": p.reuse,
+        "contact_role": p.contact_role,
+        "publiee_le": p.published_on.isoformat() if p.published_on else None,
+    }
+
+
+def practices_json_lines(practices: Iterable, *, title: str | None = None, fields=practice_fields) -> Iterator[str]:
+    """The published practices as one JSON document, written a practice at a time (for StreamingHttpResponse)."""
+    head = {
+        "titre": title or _("Pratiques à reprendre publiées par les organisations de l'Alliance"),
+        "genere_le": timezone.localtime().isoformat(),
+    }
+    yield json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "pratiques": ['
+    separator = "\n  "
+    for p in practices:
         yield separator + json.dumps(fields(p), ensure_ascii=False)
         separator = ",\n  "
     yield "\n ]\n}\n"

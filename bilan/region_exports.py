@@ -12,11 +12,15 @@ from bilan.exports import (
     INT,
     MONEY,
     OPEN_DATA_COLUMNS,
+    PRACTICE_COLUMNS,
     TEXT,
     Table,
     open_data_fields,
     open_data_json_lines,
     open_data_row,
+    practice_fields,
+    practice_row,
+    practices_json_lines,
 )
 from bilan.selectors.comparison import Comparison, ComparisonRow
 from budget.terms import TERMS
@@ -122,4 +126,30 @@ def region_open_data_json_lines(data, projects: Iterable) -> Iterator[str]:
         projects,
         title=_("Projets financés par les alliances pour la solidarité et l'inclusion sociale de la région"),
         fields=_region_fields,
+    )
+
+
+REGION_PRACTICE_COLUMNS = (("alliance", TEXT), ("alliance_nom", TEXT), *PRACTICE_COLUMNS)
+
+
+def region_practices_table(practices: Callable[[], Iterable]) -> Table:
+    """The published practices of every alliance as a table, each with its alliance (slug and name) first."""
+    return Table(
+        "pratiques",
+        _("Pratiques"),
+        REGION_PRACTICE_COLUMNS,
+        lambda: ((p.alliance_slug, p.alliance_name, *practice_row(p)) for p in practices()),
+    )
+
+
+def _region_practice_fields(p) -> dict:
+    return {"alliance": p.alliance_slug, "alliance_nom": p.alliance_name, **practice_fields(p)}
+
+
+def region_practices_json_lines(practices: Iterable) -> Iterator[str]:
+    """The region's published practices as one JSON document, each with its alliance."""
+    return practices_json_lines(
+        practices,
+        title=_("Pratiques à reprendre publiées par les organisations des alliances de la région"),
+        fields=_region_practice_fields,
     )

@@ -18,9 +18,21 @@ urlpatterns = [
     path("donnees-ouvertes/", views.open_data, name="open-data"),
     path("donnees-ouvertes/projets.csv", views.open_data_csv, name="open-data-csv"),
     path("donnees-ouvertes/projets.json", views.open_data_json, name="open-data-json"),
+    path("donnees-ouvertes/pratiques.csv", views.open_data_practices_csv, name="open-data-practices-csv"),
+    path("donnees-ouvertes/pratiques.json", views.open_data_practices_json, name="open-data-practices-json"),
     # The region's pages belong to no alliance (alliances.addresses.REGION): served at /region/... only
     path("region/comparaison/", views_region.comparison, name="comparison"),
     path("region/comparaison.xlsx", views_region.comparison_xlsx, name="comparison-xlsx"),
     path("region/donnees-ouvertes/projets.csv", views_region.region_open_data_csv, name="region-open-data-csv"),
     path("region/donnees-ouvertes/projets.json", views_region.region_open_data_json, name="region-open-data-json"),
+    path(
+        "region/donnees-ouvertes/pratiques.csv",
+        views_region.region_open_data_practices_csv,
+        name="region-open-data-practices-csv",
+    ),
+    path(
+        "region/donnees-ouvertes/pratiques.json",
+        views_region.region_open_data_practices_json,
+        name="region-open-data-practices-json",
+    ),
 ]

@@ -30,7 +30,7 @@ from bilan.forms import BilanForm, ProduceForm, ProgressImportForm
 from bilan.selectors.build import bilan_page, build_bilan
 from bilan.selectors.checks import bilan_checks, last_complete_year
 from bilan.selectors.open_data import open_data as open_data_page
-from bilan.selectors.open_data import open_projects, open_totals
+from bilan.selectors.open_data import open_practices, open_projects, open_totals
 from bilan.selectors.period import period_of_year
 from budget.access import figures_readers_only, plan_for
 from organisations.access import coordination_required, staff_or_coordination_required
@@ -328,6 +328,28 @@ def open_data_json(request):
     response = StreamingHttpResponse(
         exports.open_data_json_lines(open_totals(plans), open_projects(plans)),
         content_type="application/json; charset=utf-8",
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_safe
+def open_data_practices_csv(request):
+    """The published practices of the request's alliance (or plan) as CSV, streamed: no person, a contact is a role."""
+    plans = request_plans(request)
+    table = exports.practices_table(lambda: open_practices(plans))
+    response = StreamingHttpResponse(exports.csv_lines(table), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="pratiques.csv"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_safe
+def open_data_practices_json(request):
+    """The published practices of the request's alliance (or plan) as one JSON document, streamed."""
+    plans = request_plans(request)
+    response = StreamingHttpResponse(
+        exports.practices_json_lines(open_practices(plans)), content_type="application/json; charset=utf-8"
     )
     response["Access-Control-Allow-Origin"] = "*"
     return response

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 
 from bilan import exports, region_exports
 from bilan.selectors.comparison import comparison_for, region_open_projects
-from bilan.selectors.open_data import open_totals
+from bilan.selectors.open_data import open_practices, open_totals
 from plans.models import Plan
 
 
@@ -57,6 +57,27 @@ def region_open_data_json(request):
     """Every public project of every alliance as one JSON document, streamed (totals first, then the projects)."""
     response = StreamingHttpResponse(
         region_exports.region_open_data_json_lines(open_totals(Plan.objects.all()), region_open_projects()),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_safe
+def region_open_data_practices_csv(request):
+    """The published practices of every alliance as CSV, each with its alliance, streamed."""
+    table = region_exports.region_practices_table(open_practices)
+    response = StreamingHttpResponse(exports.csv_lines(table), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="pratiques-region.csv"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_safe
+def region_open_data_practices_json(request):
+    """The published practices of every alliance as one JSON document, each with its alliance, streamed."""
+    response = StreamingHttpResponse(
+        region_exports.region_practices_json_lines(open_practices()),
         content_type="application/json; charset=utf-8",
     )
     response["Access-Control-Allow-Origin"] = "*"

@@ -1,6 +1,7 @@
-"""The demo's budget lines (issue 20, part 3): ASIS's demo projects budget their request by line (each plan year's
-amount split over the categories, to the cent, so that the lines sum to the request as it was), but one left « non
-détaillé »; their reports give their spending to date by line (the report's expenses split the same way).
+"""The demo's budget lines (issue 20, part 3): each plan's demo projects (ASIS's; the Témiscamingue alliance's past
+and current plans) budget their request by line (each plan year's amount split over the categories, to the cent, so
+that the lines sum to the request as it was), but one a plan left « non détaillé »; their reports give their spending
+to date by line (the report's expenses split the same way).
 
 Written around the services, as the rest of the demo (the request is unchanged: the lines are cut from it).
 Idempotent: a project that has lines, a report that has spending, is left as it is."""

@@ -1086,6 +1086,7 @@ def _create_second_demo(orgs: dict[str, Organisation], users: dict[str, User]) -
                 by=coordinator,
                 delegates=delegates,
             )
+        budget_lines.load(plan)  # its projects by line, as ASIS's: before a past plan's bilan is frozen with them
         if is_past:
             _close_past_plan(plan, coordinator)
 

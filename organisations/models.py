@@ -23,6 +23,14 @@ class User(AbstractUser):
         editable=False,
         help_text=_("Clé secrète de l'adresse iCalendar personnelle (abonnement Outlook ou Google Agenda)."),
     )
+    # The language chosen with the portal's switcher, kept for what is sent to the person (e-mails); blank: the
+    # portal's (French). Set by organisations.services.user_language_set.
+    language = models.CharField(
+        _("langue"),
+        max_length=10,
+        blank=True,
+        help_text=_("La langue choisie dans le portail, celle des courriels qu'on lui envoie; vide : le français."),
+    )
     anonymised_at = models.DateTimeField(
         _("anonymisé le"),
         null=True,

@@ -428,3 +428,15 @@ def member_remove(*, membership: Membership, by: User) -> Membership:
     membership.left_on = timezone.localdate()
     membership.save(update_fields=["left_on"])
     return membership
+
+
+def user_language_set(*, user: User, language: str) -> None:
+    """Keep the language `user` chose with the portal's switcher (one of settings.LANGUAGES; the portal's own is
+    kept blank), so what the portal sends them is in it. Writes only when it changes."""
+    codes = {code for code, _name in settings.LANGUAGES}
+    if language not in codes:
+        raise ValidationError({"language": _("Cette langue n'est pas offerte par le portail.")})
+    value = "" if language == settings.LANGUAGE_CODE else language
+    if user.language != value:
+        user.language = value
+        User.objects.filter(pk=user.pk).update(language=value)

@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views import i18n as i18n_views
 from django.views.decorators.http import require_http_methods, require_POST
 
 from asis import throttle
@@ -363,3 +364,17 @@ def locked_out(request, original_response=None, credentials=None):
         {"failure_limit": settings.AXES_FAILURE_LIMIT, "cooloff_minutes": minutes},
         status=429,
     )
+
+
+def language_set(request):
+    """Django's language switcher (`set_language`: POST only, the cookie, back to the page), which also keeps a
+    logged-in person's choice on their account: the e-mails the portal sends them are in it. Anyone may use it."""
+    response = i18n_views.set_language(request)
+    language = request.POST.get("language", "")
+    if (
+        request.method == "POST"
+        and request.user.is_authenticated
+        and language in {code for code, _name in settings.LANGUAGES}
+    ):
+        services.user_language_set(user=request.user, language=language)
+    return response

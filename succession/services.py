@@ -94,6 +94,10 @@ def bilan_freeze(*, plan: Plan) -> dict:
                 "page": Paginator(range(report.project_count), ALL_LINES).get_page(1),
             },
         )
+        if report.durability is not None:  # « Durabilité », after the report body as on the page
+            html += render_to_string(
+                "sustainability/_bilan_section.html", {"durability": report.durability, "document": True}
+            )
     pdf = _read(documents.pdf_file(report))
     xlsx = _read(exports.xlsx_file(report))
     docx = _read(documents.docx_file(report))

@@ -16,7 +16,7 @@ from asis.mail import send_after_commit
 from plans.versions import plan_written
 from projects.access import reads_only
 from projects.models import ActionProject, ProgressReport
-from projects.services._common import organisation_recipients
+from projects.services._common import organisation_recipients_by_language
 from sustainability.models import Practice, SustainabilityCheck
 
 # A check due longer ago than this is not created any more: a follow-up years after the action tells nobody anything
@@ -111,8 +111,9 @@ def sustainability_checks_send(
     *, today: datetime.date | None = None, base_url: str = "", dry_run: bool = False
 ) -> dict:
     """Create the checks due (checks_create_due) and e-mail each check not sent yet to its lead organisation's
-    responsables (its members when it has none), through the outbox, in the portal's language; `sent_at` keeps the
-    moment, so a check is never sent twice. A check whose organisation has no address waits for one.
+    responsables (its members when it has none), through the outbox, each in the language they chose in the portal
+    (one e-mail a language); `sent_at` keeps the moment, so a check is never sent twice. A check whose organisation
+    has no address waits for one.
 
     Returns {"created": n, "sent": [(check, [addresses])], "without_address": [checks]}."""
     today = today or timezone.localdate()
@@ -125,21 +126,23 @@ def sustainability_checks_send(
     if not dry_run:
         waiting = waiting.select_for_update(of=("self",))
     waiting = list(waiting)
-    recipients = organisation_recipients({check.project.lead_id for check in waiting})
+    recipients = organisation_recipients_by_language({check.project.lead_id for check in waiting})
     sent, without_address = [], []
     now = timezone.now()
     for check in waiting:
-        to = recipients.get(check.project.lead_id, [])
-        if not to:
+        by_language = recipients.get(check.project.lead_id, {})
+        if not by_language:
             without_address.append(check)
             continue
-        sent.append((check, to))
+        sent.append((check, sorted(email for emails in by_language.values() for email in emails)))
         if dry_run:
             continue
-        with translation.override(settings.LANGUAGE_CODE):  # no one has a language of their own: the portal's
-            subject = _("ASIS : que devient « %(project)s »?") % {"project": check.project.title}
-            body = _check_body(check, base_url=base_url)
-        send_after_commit(to=to, subject=subject, body=body, alliance_id=check.project.theme.plan.alliance_id)
+        for language, to in sorted(by_language.items()):
+            # each in the language they chose in the portal (User.language), the portal's when they chose none
+            with translation.override(language or settings.LANGUAGE_CODE):
+                subject = _("ASIS : que devient « %(project)s »?") % {"project": check.project.title}
+                body = _check_body(check, base_url=base_url)
+            send_after_commit(to=to, subject=subject, body=body, alliance_id=check.project.theme.plan.alliance_id)
     if not dry_run and sent:
         SustainabilityCheck.objects.filter(pk__in=[check.pk for check, _to in sent]).update(sent_at=now)
     return {"created": len(created), "sent": sent, "without_address": without_address}

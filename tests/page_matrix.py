@@ -629,6 +629,11 @@ MATRIX = [
     ("sustainability:practice-detail", "published practice", (200, 200, 200, 200, 200)),
     ("sustainability:practice-publish", "published practice", (405, 405, 405, 405, 405)),
     ("sustainability:practice-edit", "project with a published practice", (LOGIN, 403, 403, 403, 403)),
+    # The practices in the open data (issue 20, part 6): public, the alliance's and the region's, as the projects'
+    ("bilan:open-data-practices-csv", None, (200, 200, 200, 200, 200)),
+    ("bilan:open-data-practices-json", None, (200, 200, 200, 200, 200)),
+    ("bilan:region-open-data-practices-csv", None, (200, 200, 200, 200, 200)),
+    ("bilan:region-open-data-practices-json", None, (200, 200, 200, 200, 200)),
 ]
 
 
@@ -651,6 +656,11 @@ NOT_HTML = {
     "help-image",
     "privacy:privacy-export-json",
     "privacy:privacy-export-csv",
+    # the practices in the open data (issue 20, part 6)
+    "bilan:open-data-practices-csv",
+    "bilan:open-data-practices-json",
+    "bilan:region-open-data-practices-csv",
+    "bilan:region-open-data-practices-json",
 }
 
 

@@ -328,6 +328,11 @@ ON_ASIS = {
     ("sustainability:practice-detail", "published practice"): (200, 200),
     ("sustainability:practice-publish", "published practice"): (405, 405),
     ("sustainability:practice-edit", "project with a published practice"): (403, 403),
+    # The practices in the open data (issue 20, part 6): public; each alliance's file holds its own only
+    ("bilan:open-data-practices-csv", None): (200, 200),
+    ("bilan:open-data-practices-json", None): (200, 200),
+    ("bilan:region-open-data-practices-csv", None): (200, 200),
+    ("bilan:region-open-data-practices-json", None): (200, 200),
 }
 
 # Témiscamingue's pages, at its address, for every role of both alliances: (url name, object of OBJECTS2) → answers
@@ -469,4 +474,7 @@ ON_SECOND = [
     # After funding (issue 20, part 6): its own follow-ups (none yet) and its own register of practices
     ("sustainability:check-list", None, (LOGIN, 200, 200, 200, 200, 200, 200)),
     ("sustainability:practice-list", None, (200, 200, 200, 200, 200, 200, 200)),
+    # The practices in the open data (issue 20, part 6): public, Témiscamingue's own
+    ("bilan:open-data-practices-csv", None, (200, 200, 200, 200, 200, 200, 200)),
+    ("bilan:open-data-practices-json", None, (200, 200, 200, 200, 200, 200, 200)),
 ]

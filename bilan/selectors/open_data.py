@@ -23,6 +23,7 @@ from budget.models import (
 from figures import selectors as kept_totals
 from plans.models import Theme
 from projects.models import PUBLIC_STATUSES, ActionProject
+from sustainability.models import Practice
 
 
 @dataclass(frozen=True)
@@ -162,3 +163,52 @@ def open_data(*, plans, page=None, per_page: int = PER_PAGE):
     resolutions = resolutions_of([p.pk for p in shown.object_list])  # + 1: the resolutions behind their money
     projects = tuple(_open_project(p, resolutions.get(p.pk, ())) for p in shown.object_list)
     return replace(totals, projects=projects), shown
+
+
+# ---------------------------------------------------------------- the practices (issue 20, part 6)
+
+
+@dataclass(frozen=True)
+class OpenPractice:
+    """A practice of the public register as published: the organisation's, never a person's (the contact is a
+    role), with its project and the alliance it belongs to (the region's file names it)."""
+
+    pk: int
+    title: str
+    organisation: str
+    project_id: int
+    project: str
+    theme: str
+    summary: str
+    reuse: str
+    contact_role: str
+    published_on: datetime.date | None
+    alliance_slug: str
+    alliance_name: str
+
+
+def open_practices(plans=None) -> Iterator[OpenPractice]:
+    """The published practices of these plans' projects (of every plan: None, the region's, by alliance), as the
+    register publishes them: an unpublished one never. One query, read 500 at a time."""
+    practices = Practice.objects.published()
+    if plans is not None:
+        practices = practices.filter(project__theme__plan__in=plans)
+    rows = practices.order_by(
+        "project__theme__plan__alliance__name", "project__theme__plan__alliance_id", "title", "pk"
+    ).values_list(
+        "pk",
+        "title",
+        "organisation__name",
+        "project_id",
+        "project__title",
+        "project__theme__name",
+        "summary",
+        "reuse",
+        "contact_role",
+        "published_at",
+        "project__theme__plan__alliance__slug",
+        "project__theme__plan__alliance__name",
+    )
+    for row in rows.iterator(chunk_size=CHUNK):
+        published_at = row[9]
+        yield OpenPractice(*row[:9], timezone.localdate(published_at) if published_at else None, row[10], row[11])

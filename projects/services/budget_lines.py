@@ -12,7 +12,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from asis.money import CENT
-from projects.models import DEFAULT_EXPENSE_CATEGORIES, ActionProject, ExpenseCategory, ProjectBudgetLine
+from projects.models import (
+    DEFAULT_EXPENSE_CATEGORIES,
+    ActionProject,
+    ExpenseCategory,
+    OtherFunding,
+    ProjectBudgetLine,
+    ReportSpending,
+)
 
 ZERO = Decimal("0.00")
 
@@ -63,13 +70,70 @@ def year_amounts_of(lines: dict) -> dict:
     return years
 
 
+def _referenced_keys(project: ActionProject, keys) -> set:
+    """Those of `keys` ({(category id, year id)}) something else names: a report's spending or an other funding on
+    its category, a change request's move from or to it (the amendment it made keeps its terms as text, its moves
+    name the line). Three queries. The references are by category and year, each PROTECT: the line is kept as
+    they are, at zero, so the history of its money stays readable."""
+    categories = {category_id for category_id, _year_id in keys}
+    named = set(  # 1 the categories the project's reports spent on
+        ReportSpending.objects.filter(report__project=project, category_id__in=categories).values_list(
+            "category_id", flat=True
+        )
+    )
+    named |= set(  # 1 the categories its other funding pays for
+        OtherFunding.objects.filter(project=project, category_id__in=categories).values_list("category_id", flat=True)
+    )
+    # Read through the `change_requests` relation budget declares (budget sits above projects: not imported).
+    change_request = ActionProject._meta.get_field("change_requests").related_model
+    move = change_request._meta.get_field("moves").related_model
+    moved = set()
+    for row in move.objects.filter(change_request__project=project).values_list(  # 1 its moves
+        "from_category_id", "from_year_id", "to_category_id", "to_year_id"
+    ):
+        moved |= {(row[0], row[1]), (row[2], row[3])}
+    return {key for key in keys if key[0] in named or key in moved}
+
+
 @transaction.atomic
 def budget_lines_replace(*, project: ActionProject, lines: dict) -> None:
-    """The project's lines become `lines` (checked by budget_lines_checked). The caller (project_save_draft) holds
-    the project's lock and writes the year amounts and the total from the same lines."""
-    ProjectBudgetLine.objects.filter(project=project).delete()
-    for (category, year), amount in lines.items():
-        line = ProjectBudgetLine(project=project, category=category, plan_year=year, amount=amount)
+    """The project's lines become `lines` (checked by budget_lines_checked): a line whose amount changed is updated
+    (its history shows the change, not a deletion and a creation), a new one inserted, one the user emptied
+    deleted, unless something names it (_referenced_keys): that one stays, at zero. An unchanged budget writes
+    nothing. A budget whose every line is emptied while some are named is refused: it stays detailed by line.
+    The caller (project_save_draft) holds the project's lock and writes the year amounts and the total from the
+    same lines."""
+    wanted = {(category.pk, year.pk): (category, year, amount) for (category, year), amount in lines.items()}
+    existing = {
+        (line.category_id, line.plan_year_id): line for line in ProjectBudgetLine.objects.filter(project=project)
+    }
+    gone = {key for key in existing if key not in wanted}  # emptied now, or kept at zero before
+    kept = _referenced_keys(project, gone) if gone else set()
+    if kept and not wanted:
+        raise ValidationError(
+            {
+                "budget_lines": _(
+                    "Des rapports, des autres financements ou des demandes de modification nomment les lignes de ce "
+                    "budget : il reste détaillé par ligne. Laissez au moins une ligne."
+                )
+            }
+        )
+    for key in gone:
+        line = existing[key]
+        if key not in kept:
+            line.delete()
+        elif line.amount != ZERO:
+            line.amount = ZERO
+            line.full_clean()
+            line.save()
+    for key, (category, year, amount) in wanted.items():
+        line = existing.get(key)
+        if line is None:
+            line = ProjectBudgetLine(project=project, category=category, plan_year=year, amount=amount)
+        elif line.amount == amount:
+            continue
+        else:
+            line.amount = amount
         line.full_clean()
         line.save()
 

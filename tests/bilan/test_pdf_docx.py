@@ -176,6 +176,9 @@ def test_pdf_of_the_demo_year(demo_client):
     assert squeezed("Accompagnement-transport des aînés") in squeezed(text)
     assert "Faits saillants" in text and "Un réseau de 22 bénévoles chauffeurs." in text
     assert ",00 personnes" not in text and "Du le" not in text
+    # « Durabilité » (issue 20, part 6): in the contents, then after the highlights with its counts
+    assert "Durabilité" in contents
+    assert "Suivis attendus" in text.split("Faits saillants")[-1]
 
 
 def test_docx_of_the_demo_plan(demo_client):
@@ -187,7 +190,15 @@ def test_docx_of_the_demo_plan(demo_client):
     styles = [(p.style.name, p.text) for p in document.paragraphs]
     assert ("Title", "Bilan de l'Alliance") in styles
     headings = [text for style, text in styles if style == "Heading 1"]
-    assert headings == ["Synthèse", "L'argent", "Les projets", "Indicateurs", "Rencontres tenues", "Faits saillants"]
+    assert headings == [
+        "Synthèse",
+        "L'argent",
+        "Les projets",
+        "Indicateurs",
+        "Rencontres tenues",
+        "Faits saillants",
+        "Durabilité",  # the follow-ups after funding (issue 20, part 6), after the report body as on the page
+    ]
     assert ("Heading 2", "Par source de financement") in styles and ("Heading 2", "Cumul par enjeu") in styles
     footer = document.sections[0].footer.paragraphs[0]
     assert footer.text.startswith("Bilan de l'Alliance — 2013-2016 — page ")

@@ -290,3 +290,31 @@ def test_check_budget_finds_an_amendment_that_does_not_add_up(cast, setup):
     assert any("total changed" in p for p in problems) and any("lines after" in p for p in problems)
     with pytest.raises(CommandError):
         call_command("check_budget")
+
+
+def test_a_line_a_move_empties_stays_at_zero_with_its_history(cast, setup):
+    """The move names the line it empties: the line is kept, at zero (its history shows the change), never deleted;
+    the project's form saved without it later keeps it so."""
+    from projects.services.filing import project_save_draft
+
+    agreement, categories, years = setup
+    request = change_request_create(
+        agreement=agreement,
+        by=cast.alice,
+        reason="Le matériel est donné.",
+        moves=[move(categories, years, ("Matériel", 0), ("Salaires", 0), "2000.00")],
+    )
+    change_request_decide(request=request, accept=True, reason="Justifié.", by=cast.coordinator)
+    project = ActionProject.objects.get(pk=agreement.project_id)
+    emptied = ProjectBudgetLine.objects.get(project=project, category__name="Matériel", plan_year__number=1)
+    assert emptied.amount == Decimal("0.00")
+    assert [h.history_type for h in emptied.history.order_by("history_date", "history_id")] == ["+", "~"]
+    assert project.amount_requested == Decimal("10000.00")
+    lines_now = {
+        (line.category, line.plan_year): line.amount for line in ProjectBudgetLine.objects.filter(project=project)
+    }
+    project_save_draft(
+        by=cast.alice, project=project, budget_lines={**lines_now, (emptied.category, emptied.plan_year): None}
+    )
+    assert ProjectBudgetLine.objects.filter(pk=emptied.pk, amount=0).exists()
+    assert budget_lines_mismatches() == []

@@ -310,3 +310,135 @@ def test_other_funding_names_the_line_it_pays_for_within_the_alliance(cast, draf
     with pytest.raises(ValidationError, match="autre alliance"):
         project_save_draft(by=cast.alice, project=draft, other_funding=[{**row, "category": other}])
     assert OtherFunding.objects.get(project=draft).category == categories[1]
+
+
+# ---------------------------------------------------------------- saving the lines: changes, not delete and create
+
+
+def _line_writes(queries) -> list[str]:
+    """The INSERT, UPDATE and DELETE statements on the lines and their history among `queries`."""
+    return [
+        q["sql"]
+        for q in queries
+        if "projectbudgetline" in q["sql"].lower()
+        and q["sql"].lstrip().split()[0].upper() in {"INSERT", "UPDATE", "DELETE"}
+    ]
+
+
+def _budget_form(categories, years, amounts):
+    return {_line(categories[c], years[y]): amount for (c, y), amount in amounts.items()}
+
+
+def test_the_budget_section_saved_unchanged_writes_no_line(login, cast, draft, categories, years):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    lines = {(0, 0): "1 000,10", (1, 0): "0,01", (4, 1): "2 500,50"}
+    client = login(cast.alice)
+    assert _post_budget(client, draft, _budget_form(categories, years, lines)).status_code == 302
+    history = ProjectBudgetLine.history.count()
+    with CaptureQueriesContext(connection) as queries:
+        assert _post_budget(client, draft, _budget_form(categories, years, lines)).status_code == 302
+    assert _line_writes(queries.captured_queries) == []  # no line deleted, inserted nor updated
+    assert ProjectBudgetLine.history.count() == history  # the history shows no change
+    assert _state(draft)[0] == Decimal("3500.61")
+
+
+def test_one_line_changed_updates_one_row_and_its_history_shows_a_change(login, cast, draft, categories, years):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    lines = {(0, 0): "1 000,10", (1, 0): "0,01", (4, 1): "2 500,50"}
+    client = login(cast.alice)
+    _post_budget(client, draft, _budget_form(categories, years, lines))
+    ids = sorted(ProjectBudgetLine.objects.filter(project=draft).values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as queries:
+        response = _post_budget(client, draft, _budget_form(categories, years, {**lines, (1, 0): "0,02"}))
+    assert response.status_code == 302
+    writes = _line_writes(queries.captured_queries)
+    assert len(writes) == 2  # the line's UPDATE and its history's INSERT, nothing else on the lines
+    assert writes[0].lstrip().upper().startswith("UPDATE")
+    assert sorted(ProjectBudgetLine.objects.filter(project=draft).values_list("pk", flat=True)) == ids  # same rows
+    line = ProjectBudgetLine.objects.get(project=draft, category=categories[1], plan_year=years[0])
+    assert [(h.history_type, h.amount) for h in line.history.order_by("history_date", "history_id")] == [
+        ("+", Decimal("0.01")),
+        ("~", Decimal("0.02")),
+    ]
+    requested, year_amounts, _lines = _state(draft)
+    assert requested == Decimal("3500.62")  # still the sum of the lines, to the cent
+    assert year_amounts == [(years[0].pk, Decimal("1000.12")), (years[1].pk, Decimal("2500.50"))]
+    assert budget_lines_mismatches() == []
+
+
+def test_a_line_emptied_and_named_nowhere_is_deleted_a_new_one_inserted(cast, draft, categories, years):
+    project_save_draft(
+        by=cast.alice,
+        project=draft,
+        budget_lines={(categories[0], years[0]): Decimal("10"), (categories[1], years[0]): Decimal("5")},
+    )
+    kept = ProjectBudgetLine.objects.get(project=draft, category=categories[0]).pk
+    project_save_draft(
+        by=cast.alice,
+        project=draft,
+        budget_lines={
+            (categories[0], years[0]): Decimal("10"),
+            (categories[1], years[0]): None,
+            (categories[2], years[1]): Decimal("7.5"),
+        },
+    )
+    assert _state(draft) == (
+        Decimal("17.50"),
+        [(years[0].pk, Decimal("10.00")), (years[1].pk, Decimal("7.50"))],
+        sorted([(categories[0].pk, years[0].pk, Decimal("10.00")), (categories[2].pk, years[1].pk, Decimal("7.50"))]),
+    )
+    assert ProjectBudgetLine.objects.get(project=draft, category=categories[0]).pk == kept
+
+
+@pytest.mark.parametrize("named_by", ["report spending", "other funding"])
+def test_a_line_emptied_that_something_names_stays_at_zero(cast, reporting, categories, years, named_by):
+    from projects.models import OtherFunding
+
+    draft = reporting
+    project_save_draft(
+        by=cast.alice,
+        project=draft,
+        budget_lines={(categories[0], years[0]): Decimal("10"), (categories[1], years[0]): Decimal("5")},
+    )
+    line = ProjectBudgetLine.objects.get(project=draft, category=categories[1])
+    if named_by == "report spending":
+        report_services.report_create(
+            project=draft, by=cast.alice, spending={categories[1]: Decimal("2")}, **_report_fields()
+        )
+    else:
+        project_save_draft(
+            by=cast.alice,
+            project=draft,
+            other_funding=[
+                {
+                    "kind": OtherFunding.Kind.OTHER_FUNDER,
+                    "source_name": "Fondation",
+                    "amount": Decimal("1"),
+                    "category": categories[1],
+                }
+            ],
+        )
+    project_save_draft(
+        by=cast.alice,
+        project=draft,
+        budget_lines={(categories[0], years[0]): Decimal("10"), (categories[1], years[0]): None},
+    )
+    line.refresh_from_db()  # not deleted: kept at zero, its history shows the change
+    assert line.amount == Decimal("0.00")
+    assert [h.history_type for h in line.history.order_by("history_date", "history_id")] == ["+", "~"]
+    assert _state(draft)[0] == Decimal("10.00")
+    assert budget_lines_mismatches() == []
+    # every line emptied while one is named: refused in French, nothing saved
+    before = _state(draft)
+    with pytest.raises(ValidationError, match="il reste détaillé par ligne"):
+        project_save_draft(
+            by=cast.alice,
+            project=draft,
+            budget_lines={(categories[0], years[0]): None},
+            year_amounts={years[0]: Decimal("3")},
+        )
+    assert _state(draft) == before

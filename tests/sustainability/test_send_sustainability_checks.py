@@ -96,3 +96,29 @@ def test_the_command_is_a_daily_job_of_the_worker(cast, theme):
     out = StringIO()
     JOBS["send_sustainability_checks"](out)
     assert "suivi(s) créé(s)" in out.getvalue()
+
+
+def test_each_recipient_gets_the_follow_up_in_the_language_they_chose(
+    client, cast, theme, django_capture_on_commit_callbacks
+):
+    """An English-preferring responsable (their choice with the portal's switcher, kept on their account) gets the
+    English e-mail; a French-speaking one the French, each their own message."""
+    from organisations.models import Membership
+
+    project = _project_with_final_report(cast, theme)
+    Membership.objects.filter(user=cast.bob, organisation=cast.org_a).update(role=Membership.Role.RESPONSABLE)
+    client.force_login(cast.bob)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    cast.bob.refresh_from_db()
+    assert cast.bob.language == "en"
+    with django_capture_on_commit_callbacks(execute=True):
+        sustainability_checks_send(today=datetime.date(2014, 11, 30))
+    by_address = {tuple(email.to): email for email in mail.outbox}
+    assert set(by_address) == {(cast.alice.email,), (cast.bob.email,)}
+    assert by_address[(cast.bob.email,)].subject == f"ASIS: what has become of “{project.title}”?"
+    assert "Il y a 6 mois" not in by_address[(cast.bob.email,)].body
+    assert by_address[(cast.alice.email,)].subject == f"ASIS : que devient « {project.title} »?"
+    # back to French with the switcher: the portal's own language, kept blank
+    client.post("/i18n/setlang/", {"language": settings.LANGUAGE_CODE, "next": "/"})
+    cast.bob.refresh_from_db()
+    assert cast.bob.language == ""
