@@ -49,6 +49,7 @@ class CommitteeTable:
     not_declared: list
     not_scored: list  # declared no conflict, some criterion in use not scored yet
     declarations: dict  # member pk -> ConflictDeclaration
+    withdrawn: list = field(default_factory=list)  # (member, how many withdrawn scores): read, never counted
 
     @property
     def in_use(self) -> bool:
@@ -72,7 +73,13 @@ def committee_table(review: ProjectReview, criteria) -> CommitteeTable:
     ):
         declarations[declaration.member_id] = declaration
         members.setdefault(declaration.member_id, declaration.member)
-    scores = {(s.member_id, s.criterion_id): s for s in MemberScore.objects.filter(review=review)}
+    scores = {}
+    withdrawn: dict = {}  # member pk -> how many of their scores are withdrawn (kept, counted nowhere)
+    for score in MemberScore.objects.filter(review=review):
+        if score.withdrawn_at is None:
+            scores[(score.member_id, score.criterion_id)] = score
+        else:
+            withdrawn[score.member_id] = withdrawn.get(score.member_id, 0) + 1
     ordered = sorted(members.values(), key=lambda m: (m.since, m.pk))
     recused = [m for m in ordered if m.pk in declarations and declarations[m.pk].in_conflict]
     columns = [m for m in ordered if m not in recused]
@@ -81,6 +88,7 @@ def committee_table(review: ProjectReview, criteria) -> CommitteeTable:
     not_declared = [m for m in columns if m.pk not in declarations]
     not_scored = [m for m in columns if m.pk in declarations and any((m.pk, pk) not in scores for pk in active)]
     return CommitteeTable(
+        withdrawn=[(members[pk], count) for pk, count in sorted(withdrawn.items()) if pk in members],
         members=columns,
         rows=rows,
         recused=recused,
@@ -108,8 +116,8 @@ def open_reviews_for_member(alliance, seats):
         (d.review_id, d.member_id): d for d in ConflictDeclaration.objects.filter(review__in=reviews, member__in=seats)
     }
     counts: dict = {}
-    for review_id, member_id in MemberScore.objects.filter(review__in=reviews, member__in=seats).values_list(
-        "review_id", "member_id"
+    for review_id, member_id in (
+        MemberScore.objects.counted().filter(review__in=reviews, member__in=seats).values_list("review_id", "member_id")
     ):
         counts[(review_id, member_id)] = counts.get((review_id, member_id), 0) + 1
     return [
