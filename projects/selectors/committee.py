@@ -7,7 +7,9 @@ The spread of a criterion is max − min (not a standard deviation): a handful o
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from projects.models import (
     CommitteeMember,
@@ -125,3 +127,52 @@ def open_reviews_for_member(alliance, seats):
         for review in reviews
         for seat in seats
     ]
+
+
+def analyses_to_do(user, alliance):
+    """The open analyses of `alliance` (an Alliance, its pk or an OuterRef to one: « À traiter » counts them with the
+    plan it reads) that wait for `user`'s current seat on its committee: not declared yet, or declared without
+    conflict and some criterion in use not scored (withdrawn scores do not count). None for a user without a seat.
+    A queryset of ProjectReview, for one subquery: the seat, its declaration and its scores are read inside it."""
+    if not user.is_authenticated:
+        return ProjectReview.objects.none()
+    latest = ProjectReview.objects.filter(project=OuterRef("project")).order_by("-opened_at", "-pk").values("pk")[:1]
+    seat = (
+        CommitteeMember.objects.current(timezone.localdate())
+        .filter(user_id=user.pk, alliance_id=OuterRef("project__theme__plan__alliance_id"))
+        .values("pk")[:1]
+    )
+    declared = ConflictDeclaration.objects.filter(review_id=OuterRef("pk"), member_id=OuterRef("seat"))
+    in_use = (
+        ReviewCriterion.objects.filter(plan_id=OuterRef("project__theme__plan_id"), is_active=True)
+        .order_by()
+        .values("plan_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    scored = (
+        MemberScore.objects.counted()
+        .filter(review_id=OuterRef("pk"), member_id=OuterRef("seat"), criterion__is_active=True)
+        .order_by()
+        .values("review_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    zero = Value(0, output_field=IntegerField())
+    return (
+        ProjectReview.objects.filter(
+            project__theme__plan__alliance=alliance,
+            project__status=ProjectStatus.UNDER_ANALYSIS,
+            recommendation="",
+            pk=Subquery(latest),
+        )
+        .annotate(seat=Subquery(seat))
+        .filter(seat__isnull=False)
+        .annotate(
+            declared=Exists(declared),
+            recused=Exists(declared.filter(in_conflict=True)),
+            in_use=Coalesce(Subquery(in_use), zero),
+            scored=Coalesce(Subquery(scored), zero),
+        )
+        .filter(Q(declared=False) | Q(recused=False, scored__lt=F("in_use")))
+    )
