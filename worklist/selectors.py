@@ -654,7 +654,9 @@ def worklist_plans(user):
     """The plans as « À traiter » reads its plan (the view picks the request's one, plans.access): its alliance,
     the outbox's failed e-mails, the analyses waiting for `user`'s seat on the committee and, for Coordination, the
     change requests to decide, all with it: 1 query."""
-    counts = {"analyses_to_do": CappedCount(analyses_to_do(user, OuterRef("alliance_id")))}
+    counts = {}
+    if user.is_authenticated:
+        counts["analyses_to_do"] = CappedCount(analyses_to_do(user, OuterRef("alliance_id")))
     if user.is_coordinator:
         counts["pending_change_requests"] = CappedCount(
             ChangeRequest.objects.pending().filter(project__theme__plan__alliance_id=OuterRef("alliance_id"))
