@@ -263,6 +263,7 @@ def test_a_member_sees_only_projects_under_analysis(login, cast, submitted, seat
 def test_my_reviews_lists_the_open_analyses_for_a_member_only(login, cast, under_analysis, seats):
     body = page(login(cast.charlie).get(reverse("projects:committee-my-reviews")))
     assert "Cuisines collectives" in body and "À déclarer" in body
+    assert "les notes retirées ne reviennent pas" in body
     assert login(cast.alice).get(reverse("projects:committee-my-reviews")).status_code == 403
 
 
