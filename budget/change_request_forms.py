@@ -27,6 +27,10 @@ class ChangeRequestForm(forms.Form):
         widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d"),
         bounds=plan_date_bounds,
     )
+    clear_end_date = forms.BooleanField(
+        label=_("Retirer la date de fin (le projet n'en aura plus)"),
+        required=False,
+    )
     new_scope = FreeTextField(
         label=_("Portée du projet (description)"),
         required=False,
@@ -79,6 +83,20 @@ class ChangeRequestForm(forms.Form):
             self.fields[f"target_{indicator.pk}"] = NumberField(
                 label=_("Cible : %(name)s") % {"name": indicator.name}, required=False
             )
+            if indicator.target is not None:  # only a target there is can be removed
+                self.fields[f"clear_target_{indicator.pk}"] = forms.BooleanField(
+                    label=_("Retirer la cible de « %(name)s » (plus de cible)") % {"name": indicator.name},
+                    required=False,
+                )
+        if project.end_date is None:
+            del self.fields["clear_end_date"]
+
+    def target_rows(self) -> list:
+        """(target field, its « retirer » box or None) of each indicator, a row each on the page."""
+        return [
+            (self[f"target_{i.pk}"], self[f"clear_target_{i.pk}"] if f"clear_target_{i.pk}" in self.fields else None)
+            for i in self.indicators
+        ]
 
     def move_groups(self) -> list:
         """The bound fields of each move, a row each on the page."""
@@ -113,8 +131,21 @@ class ChangeRequestForm(forms.Form):
                 }
             )
         data["moves"] = moves
-        # an empty target (or date) leaves it as it is: a request changes what it names
+        # an empty target (or date) leaves it as it is: a request changes what it names; « retirer » removes it, the
+        # field then left as it was (its current value) or emptied
         data["targets"] = {i: data[f"target_{i.pk}"] for i in self.indicators if data.get(f"target_{i.pk}") is not None}
+        for indicator in self.indicators:
+            if not data.get(f"clear_target_{indicator.pk}"):
+                continue
+            if data.get(f"target_{indicator.pk}") not in (None, indicator.target):
+                self.add_error(
+                    f"target_{indicator.pk}", _("Retirez la cible ou indiquez-en une nouvelle, pas les deux.")
+                )
+            data["targets"][indicator] = None
+        if data.get("clear_end_date"):
+            if data.get("new_end_date") not in (None, self.project.end_date):
+                self.add_error("new_end_date", _("Retirez la date de fin ou indiquez-en une nouvelle, pas les deux."))
+            data["new_end_date"] = None
         return data
 
     def service_arguments(self) -> dict:
@@ -123,6 +154,7 @@ class ChangeRequestForm(forms.Form):
             "reason": data["reason"],
             "new_start_date": data.get("new_start_date"),
             "new_end_date": data.get("new_end_date"),
+            "clear_end_date": bool(data.get("clear_end_date")),
             "new_scope": data.get("new_scope") or "",
             "moves": data["moves"],
             "targets": data["targets"],

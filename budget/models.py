@@ -671,7 +671,9 @@ class ChangeRequest(models.Model):
     (ChangeSettings) is accepted at once (AUTO_ACCEPTED). Accepted, it amends the agreement (AgreementAmendment).
     Never deleted: the refused ones stay in the project's record as the accepted ones.
 
-    A field left empty (None, "") is not part of the request; the moves and targets are rows of their own."""
+    A field left empty (None, "") is not part of the request; `clear_end_date` asks to remove the end date (a start
+    date stays: a project under agreement keeps one); a target row with no new target asks to remove the indicator's
+    target. The moves and targets are rows of their own."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("En attente")
@@ -687,6 +689,7 @@ class ChangeRequest(models.Model):
     )
     new_start_date = models.DateField(_("nouveau début"), null=True, blank=True)
     new_end_date = models.DateField(_("nouvelle fin"), null=True, blank=True)
+    clear_end_date = models.BooleanField(_("retirer la date de fin"), default=False)
     new_scope = models.TextField(_("nouvelle portée (description)"), blank=True)
     reason = models.TextField(_("motif"))
     asked_by = models.ForeignKey(
@@ -712,6 +715,13 @@ class ChangeRequest(models.Model):
         verbose_name_plural = _("demandes de modification")
         ordering = ["-asked_at", "-pk"]
         indexes = [models.Index(fields=["status", "asked_at"], name="budget_changerequest_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(clear_end_date=False) | Q(new_end_date__isnull=True),
+                name="budget_changerequest_clear_or_new_end_date",
+                violation_error_message=_("Retirez la date de fin ou indiquez-en une nouvelle, pas les deux."),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.project} — {self.asked_at:%Y-%m-%d} ({self.get_status_display()})"

@@ -490,8 +490,9 @@ class ConflictDeclarationAdmin(ReadOnlyAdmin):
 
 @admin.register(MemberScore)
 class MemberScoreAdmin(ReadOnlyAdmin):
-    list_display = ["review", "member", "criterion", "score", "on_behalf"]
+    list_display = ["review", "member", "criterion", "score", "on_behalf", "withdrawn_at", "withdrawn_reason"]
     list_select_related = ["review__project", "member__user", "criterion"]
+    list_filter = ["withdrawn_reason"]
     search_fields = ["review__project__title", "member__name"]
 
 

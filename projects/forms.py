@@ -939,7 +939,8 @@ class ConflictDeclarationForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_(
-            "Obligatoire pour écarter un conflit proposé (votre organisation porte le projet ou y est partenaire)."
+            "Obligatoire pour écarter un conflit proposé (votre organisation porte le projet ou y est partenaire) "
+            "ou un conflit déjà déclaré."
         ),
     )
 

@@ -1650,9 +1650,23 @@ class ConflictDeclaration(models.Model):
         return f"{self.member} — {self.review}"
 
 
+class MemberScoreQuerySet(models.QuerySet):
+    def counted(self):
+        """The scores that count: not withdrawn (a withdrawn score is kept, read only in the admin)."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
 class MemberScore(models.Model):
     """One member's score of one criterion in one analysis, a draft until the recommendation. `on_behalf` marks a
-    score Coordination entered for the member (a member without an account, or one who scored on paper)."""
+    score Coordination entered for the member (a member without an account, or one who scored on paper).
+
+    Never deleted: a recusal withdraws the member's scores of the analysis and emptying a score withdraws it
+    (`withdrawn_at`, why in `withdrawn_reason`). A withdrawn score keeps what was typed, counts in no mean, spread or
+    quorum and shows to no one but the admin; a new score of the same criterion is a new row."""
+
+    class WithdrawnReason(models.TextChoices):
+        CONFLICT = "conflict", _("conflit d'intérêts déclaré")
+        EMPTIED = "emptied", _("note effacée par le membre")
 
     review = models.ForeignKey(
         ProjectReview, on_delete=models.PROTECT, related_name="member_scores", verbose_name=_("analyse")
@@ -1675,13 +1689,37 @@ class MemberScore(models.Model):
     )
     on_behalf = models.BooleanField(_("saisie par la coordination"), default=False)
     entered_at = models.DateTimeField(_("saisie le"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("retirée le"), null=True, blank=True)
+    withdrawn_reason = models.CharField(
+        _("motif du retrait"), max_length=20, choices=WithdrawnReason.choices, blank=True
+    )
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("retirée par"),
+    )
+
+    objects = MemberScoreQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("note d'un membre du comité")
         verbose_name_plural = _("notes des membres du comité")
         ordering = ["review", "member", "criterion__order", "criterion__pk"]
         constraints = [
-            models.UniqueConstraint(fields=["review", "member", "criterion"], name="projects_memberscore_unique"),
+            # one score that counts per member and criterion; the withdrawn ones stay beside it
+            models.UniqueConstraint(
+                fields=["review", "member", "criterion"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="projects_memberscore_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True, withdrawn_reason="")
+                | (Q(withdrawn_at__isnull=False) & ~Q(withdrawn_reason="")),
+                name="projects_memberscore_withdrawn_reason",
+            ),
         ]
 
     def __str__(self):

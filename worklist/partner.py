@@ -528,6 +528,7 @@ def partner_space(plan: Plan, user, today: datetime.date | None = None) -> dict:
     active = [org for org in organisations if org.status != Organisation.Status.ARCHIVED]
     yours = [p for p in panels if p.todo is not None and p.todo.yours]
     return {
+        "analyses_to_do": getattr(plan, "analyses_to_do", 0),  # read with the plan (selectors.worklist_plans)
         "plan": plan,
         "today": today,
         "panels": panels,

@@ -31,7 +31,7 @@ from django.utils.translation import ngettext
 from asis.counts import COUNT_CAP, CappedCount, capped_count
 from asis.money import CENT
 from asis.templatetags.asis_format import day_date, format_money, number
-from budget.models import PlannedPayment
+from budget.models import ChangeRequest, PlannedPayment
 from chantiers.models import FollowUp, Meeting
 from organisations.models import MembershipRequest, Organisation
 from outbox.selectors import failed_email_annotations, failed_email_count
@@ -43,6 +43,7 @@ from projects.models import (
     ProjectStatus,
     ReportDeadline,
 )
+from projects.selectors.committee import analyses_to_do
 from projects.selectors.reports import DeadlineRow, late_reports
 
 ROWS_SHOWN = 10  # rows of each queue on the page; the count says how many wait in all
@@ -94,7 +95,8 @@ class Queue:
     rows: list[Row] = field(default_factory=list)
     more_url: str = ""
     empty: str = ""
-    cap: int | None = COUNT_CAP  # None: the count is exact (the reports late and due soon: see _deadline_queues)
+    cap: int | None = COUNT_CAP
+    link: str = ""  # a queue counted with the plan, without rows: its count and this link to the page that lists them  # None: the count is exact (the reports late and due soon: see _deadline_queues)
 
     @property
     def capped(self) -> bool:
@@ -610,13 +612,56 @@ def _sign_ups() -> Queue:
     )
 
 
+# ---------------------------------------------------------------- counted with the plan (worklist_plans)
+
+
+def _change_requests(plan) -> Queue:
+    """The alliance's change requests waiting for Coordination's decision (issue 20, part 4): counted with the plan
+    (no query of its own); the list (budget:change-request-list) shows them, oldest first."""
+    return Queue(
+        "modifications",
+        _("Demandes de modification à traiter"),
+        plan.pending_change_requests,
+        [],
+        reverse("budget:change-request-list"),
+        _("Aucune demande de modification en attente."),
+        link=_("Voir les demandes de modification"),
+    )
+
+
+def committee_section(plan) -> Section | None:
+    """« Analyses à faire »: the open analyses waiting for the reader's seat on the committee (issue 20, part 1),
+    counted with the plan (no query of its own), linked to « Mes analyses »; None when nothing waits (no seat)."""
+    count = getattr(plan, "analyses_to_do", 0)
+    if not count:
+        return None
+    queue = Queue(
+        "analyses-a-faire",
+        _("Analyses à faire"),
+        count,
+        [],
+        reverse("projects:committee-my-reviews"),
+        "",
+        link=_("Ouvrir mes analyses"),
+    )
+    return Section("comite", _("Comité d'analyse"), [queue])
+
+
 # ---------------------------------------------------------------- the pages
 
 
-def worklist_plans():
-    """The plans as « À traiter » reads its plan (the view picks the request's one, plans.access): its alliance
-    and the outbox's failed e-mails with it, 1 query."""
-    return Plan.objects.select_related("alliance").annotate(**failed_email_annotations())
+def worklist_plans(user):
+    """The plans as « À traiter » reads its plan (the view picks the request's one, plans.access): its alliance,
+    the outbox's failed e-mails, the analyses waiting for `user`'s seat on the committee and, for Coordination, the
+    change requests to decide, all with it: 1 query."""
+    counts = {}
+    if user.is_authenticated:
+        counts["analyses_to_do"] = CappedCount(analyses_to_do(user, OuterRef("alliance_id")))
+    if user.is_coordinator:
+        counts["pending_change_requests"] = CappedCount(
+            ChangeRequest.objects.pending().filter(project__theme__plan__alliance_id=OuterRef("alliance_id"))
+        )
+    return Plan.objects.select_related("alliance").annotate(**failed_email_annotations(), **counts)
 
 
 def coordination_worklist(plan: Plan, user, today: datetime.date | None = None) -> dict:
@@ -636,6 +681,7 @@ def coordination_worklist(plan: Plan, user, today: datetime.date | None = None) 
                 _payments(plan, today, can_act=can_act),  # 1
                 _to_commit(plan, can_act=can_act),  # 1
                 _agreements_to_sign(plan, can_act=can_act),  # 1
+                _change_requests(plan),  # read with the plan (worklist_plans)
             ],
         ),
         Section(
@@ -646,6 +692,9 @@ def coordination_worklist(plan: Plan, user, today: datetime.date | None = None) 
     ]
     if user.runs_portal:
         sections.append(Section("inscriptions", _("Inscriptions"), [_sign_ups()]))  # 2
+    committee = committee_section(plan)  # read with the plan (worklist_plans)
+    if committee is not None:
+        sections.append(committee)
     page = _page(plan, today, sections, can_act=can_act)
     page["failed_emails"] = failed_email_count(user, plan)  # read with the plan (worklist_plans)
     return page
@@ -663,6 +712,9 @@ def staff_worklist(plan: Plan, user, today: datetime.date | None = None) -> dict
         Section("rapports", _("Rapports"), [late, _reports_to_read(plan, can_mark=can_act)]),  # 1
         Section("bilan", _("Bilan"), [bilan]),
     ]
+    committee = committee_section(plan)  # read with the plan (worklist_plans)
+    if committee is not None:
+        sections.append(committee)
     # the bilan of the last year ended is also a shortcut at the top: the staff's yearly task, one click away
     return _page(plan, today, sections, can_act=can_act) | {"produce": bilan.rows[0] if bilan.rows else None}
 

@@ -18,7 +18,7 @@ def home(request):
     user = request.user
     has_home = user.is_authenticated and (user.sees_everything or partner.has_partner_space(user))
     if getattr(request, "alliance", None) is not None and has_home:
-        plan = request_plan(request, selectors.worklist_plans())  # 1 the plan of the address, with its alliance
+        plan = request_plan(request, selectors.worklist_plans(user))  # 1 the plan of the address, with its alliance
         if plan is not None:
             if user.is_coordinator:
                 context = selectors.coordination_worklist(plan, user)

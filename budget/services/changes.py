@@ -183,9 +183,9 @@ def terms_of(project) -> dict:
     }
 
 
-def _check_dates(project, start, end) -> None:
+def _check_dates(project, start, end, *, clear_end: bool = False) -> None:
     start = start or project.start_date
-    end = end or project.end_date
+    end = None if clear_end else (end or project.end_date)
     if start and end and end < start:
         raise ValidationError({"new_end_date": _("La fin du projet ne peut pas précéder son début.")})
 
@@ -202,13 +202,17 @@ def change_request_create(
     reason: str,
     new_start_date: datetime.date | None = None,
     new_end_date: datetime.date | None = None,
+    clear_end_date: bool = False,
+    clear_start_date: bool = False,
     new_scope: str = "",
     moves: list | None = None,
     targets: dict | None = None,
 ) -> ChangeRequest:
     """The lead asks for a change to its agreement. `moves`: [{from_category, from_year, to_category, to_year,
-    amount}]; `targets`: {Indicator: new target or None}, only those that change. Checked as the acceptance will
-    check it; a request of moves alone within the alliance's threshold is applied at once (AUTO_ACCEPTED)."""
+    amount}]; `targets`: {Indicator: new target or None (remove the target)}, only those that change;
+    `clear_end_date`: remove the end date (`clear_start_date` is refused: a project under agreement keeps its start).
+    Checked as the acceptance will check it; a request of moves alone within the alliance's threshold is applied at
+    once (AUTO_ACCEPTED)."""
     project = ActionProject.objects.select_for_update().select_related("theme__plan").get(pk=agreement.project_id)
     reason = (reason or "").strip()
     new_scope = (new_scope or "").strip()
@@ -227,19 +231,32 @@ def change_request_create(
         new_end_date = None
     if new_scope == project.description.strip():
         new_scope = ""
-    if not (new_start_date or new_end_date or new_scope or moves or targets):
+    if clear_start_date:
+        raise ValidationError(
+            {
+                "new_start_date": _(
+                    "Un projet sous convention garde sa date de début : on ne peut pas la retirer, seulement la changer."
+                )
+            }
+        )
+    if clear_end_date and new_end_date:
+        raise ValidationError({"new_end_date": _("Retirez la date de fin ou indiquez-en une nouvelle, pas les deux.")})
+    if clear_end_date and project.end_date is None:
+        raise ValidationError({"new_end_date": _("Le projet n'a pas de date de fin : il n'y a rien à retirer.")})
+    if not (new_start_date or new_end_date or clear_end_date or new_scope or moves or targets):
         raise ValidationError(_("La demande ne change rien : indiquez au moins une modification."))
     if any(indicator.project_id != project.pk for indicator in targets):
         raise ValidationError({"targets": _("Cet indicateur appartient à un autre projet.")})
     if any(target is not None and target < 0 for target in targets.values()):
         raise ValidationError({"targets": _("Une cible ne peut pas être négative.")})
-    _check_dates(project, new_start_date, new_end_date)
+    _check_dates(project, new_start_date, new_end_date, clear_end=clear_end_date)
     lines_after_moves(project, moves)
     request = ChangeRequest(
         agreement=agreement,
         project=project,
         new_start_date=new_start_date,
         new_end_date=new_end_date,
+        clear_end_date=bool(clear_end_date),
         new_scope=new_scope,
         reason=reason,
         asked_by=by,
@@ -252,7 +269,7 @@ def change_request_create(
         row.save()
     for indicator, target in targets.items():
         ChangeRequestTarget.objects.create(change_request=request, indicator=indicator, new_target=target)
-    only_moves = moves and not (new_start_date or new_end_date or new_scope or targets)
+    only_moves = moves and not (new_start_date or new_end_date or clear_end_date or new_scope or targets)
     percent = auto_accept_percent(project.theme.plan.alliance_id)
     if only_moves and percent > 0 and _moved_total(moves) * HUNDRED <= percent * project.amount_requested:
         share = (_moved_total(moves) * HUNDRED / project.amount_requested).quantize(Decimal("0.1"))
@@ -294,6 +311,8 @@ def summary_of(request) -> str:
         parts.append(_("Début : %(date)s.") % {"date": long_date(request.new_start_date)})
     if request.new_end_date:
         parts.append(_("Fin : %(date)s.") % {"date": long_date(request.new_end_date)})
+    if request.clear_end_date:
+        parts.append(_("Fin : retirée (aucune)."))
     if request.new_scope:
         parts.append(_("Nouvelle description du projet."))
     for move in _moves_of(request):
@@ -310,7 +329,10 @@ def summary_of(request) -> str:
     for row in request.targets.select_related("indicator"):
         parts.append(
             _("Cible de « %(indicator)s » : %(target)s.")
-            % {"indicator": row.indicator.name, "target": "—" if row.new_target is None else _number(row.new_target)}
+            % {
+                "indicator": row.indicator.name,
+                "target": _("retirée (aucune)") if row.new_target is None else _number(row.new_target),
+            }
         )
     return " ".join(parts)
 
@@ -324,9 +346,11 @@ def _apply(request: ChangeRequest, *, project, status, by, reason: str) -> Agree
         fields["start_date"] = request.new_start_date
     if request.new_end_date:
         fields["end_date"] = request.new_end_date
+    if request.clear_end_date:
+        fields["end_date"] = None
     if request.new_scope:
         fields["description"] = request.new_scope
-    _check_dates(project, request.new_start_date, request.new_end_date)
+    _check_dates(project, request.new_start_date, request.new_end_date, clear_end=request.clear_end_date)
     if moves:
         fields["budget_lines"] = lines_after_moves(project, moves)
     if fields:

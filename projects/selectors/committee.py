@@ -7,7 +7,9 @@ The spread of a criterion is max − min (not a standard deviation): a handful o
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from projects.models import (
     CommitteeMember,
@@ -49,6 +51,7 @@ class CommitteeTable:
     not_declared: list
     not_scored: list  # declared no conflict, some criterion in use not scored yet
     declarations: dict  # member pk -> ConflictDeclaration
+    withdrawn: list = field(default_factory=list)  # (member, how many withdrawn scores): read, never counted
 
     @property
     def in_use(self) -> bool:
@@ -72,7 +75,13 @@ def committee_table(review: ProjectReview, criteria) -> CommitteeTable:
     ):
         declarations[declaration.member_id] = declaration
         members.setdefault(declaration.member_id, declaration.member)
-    scores = {(s.member_id, s.criterion_id): s for s in MemberScore.objects.filter(review=review)}
+    scores = {}
+    withdrawn: dict = {}  # member pk -> how many of their scores are withdrawn (kept, counted nowhere)
+    for score in MemberScore.objects.filter(review=review):
+        if score.withdrawn_at is None:
+            scores[(score.member_id, score.criterion_id)] = score
+        else:
+            withdrawn[score.member_id] = withdrawn.get(score.member_id, 0) + 1
     ordered = sorted(members.values(), key=lambda m: (m.since, m.pk))
     recused = [m for m in ordered if m.pk in declarations and declarations[m.pk].in_conflict]
     columns = [m for m in ordered if m not in recused]
@@ -81,6 +90,7 @@ def committee_table(review: ProjectReview, criteria) -> CommitteeTable:
     not_declared = [m for m in columns if m.pk not in declarations]
     not_scored = [m for m in columns if m.pk in declarations and any((m.pk, pk) not in scores for pk in active)]
     return CommitteeTable(
+        withdrawn=[(members[pk], count) for pk, count in sorted(withdrawn.items()) if pk in members],
         members=columns,
         rows=rows,
         recused=recused,
@@ -108,8 +118,8 @@ def open_reviews_for_member(alliance, seats):
         (d.review_id, d.member_id): d for d in ConflictDeclaration.objects.filter(review__in=reviews, member__in=seats)
     }
     counts: dict = {}
-    for review_id, member_id in MemberScore.objects.filter(review__in=reviews, member__in=seats).values_list(
-        "review_id", "member_id"
+    for review_id, member_id in (
+        MemberScore.objects.counted().filter(review__in=reviews, member__in=seats).values_list("review_id", "member_id")
     ):
         counts[(review_id, member_id)] = counts.get((review_id, member_id), 0) + 1
     return [
@@ -117,3 +127,52 @@ def open_reviews_for_member(alliance, seats):
         for review in reviews
         for seat in seats
     ]
+
+
+def analyses_to_do(user, alliance):
+    """The open analyses of `alliance` (an Alliance, its pk or an OuterRef to one: « À traiter » counts them with the
+    plan it reads) that wait for `user`'s current seat on its committee: not declared yet, or declared without
+    conflict and some criterion in use not scored (withdrawn scores do not count). None for a user without a seat.
+    A queryset of ProjectReview, for one subquery: the seat, its declaration and its scores are read inside it."""
+    if not user.is_authenticated:
+        return ProjectReview.objects.none()
+    latest = ProjectReview.objects.filter(project=OuterRef("project")).order_by("-opened_at", "-pk").values("pk")[:1]
+    seat = (
+        CommitteeMember.objects.current(timezone.localdate())
+        .filter(user_id=user.pk, alliance_id=OuterRef("project__theme__plan__alliance_id"))
+        .values("pk")[:1]
+    )
+    declared = ConflictDeclaration.objects.filter(review_id=OuterRef("pk"), member_id=OuterRef("seat"))
+    in_use = (
+        ReviewCriterion.objects.filter(plan_id=OuterRef("project__theme__plan_id"), is_active=True)
+        .order_by()
+        .values("plan_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    scored = (
+        MemberScore.objects.counted()
+        .filter(review_id=OuterRef("pk"), member_id=OuterRef("seat"), criterion__is_active=True)
+        .order_by()
+        .values("review_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    zero = Value(0, output_field=IntegerField())
+    return (
+        ProjectReview.objects.filter(
+            project__theme__plan__alliance=alliance,
+            project__status=ProjectStatus.UNDER_ANALYSIS,
+            recommendation="",
+            pk=Subquery(latest),
+        )
+        .annotate(seat=Subquery(seat))
+        .filter(seat__isnull=False)
+        .annotate(
+            declared=Exists(declared),
+            recused=Exists(declared.filter(in_conflict=True)),
+            in_use=Coalesce(Subquery(in_use), zero),
+            scored=Coalesce(Subquery(scored), zero),
+        )
+        .filter(Q(declared=False) | Q(recused=False, scored__lt=F("in_use")))
+    )

@@ -7,7 +7,11 @@ Choices, and why:
   organisation (the seat's, or the account's current memberships) leads the project or is named a partner (not
   declined); declaring « pas de conflit » against that proposal needs a note, so the reason is on record.
 - A member in conflict is recused: their scores on that analysis (drafts until the recommendation) are withdrawn,
-  they cannot score, and their page of the analysis answers 403 (`projects.access.get_member_review`).
+  they cannot score, and their page of the analysis answers 403 (`projects.access.get_member_review`). Withdrawn,
+  never deleted (`MemberScore.withdrawn_at`): kept as typed, counted nowhere, read in the admin. Emptying a score
+  withdraws it the same way.
+- A conflict set aside later (« pas de conflit », with its reason) reopens the grid empty: the withdrawn scores stay
+  withdrawn (given while the member said they were in conflict) and the member scores anew.
 - The committee's table (mean and spread per criterion) is read on the analysis page; the spread is max − min, not
   a standard deviation: the scores are small integers given by a handful of people, and « from 2 to 5 » is what a
   committee discusses.
@@ -106,6 +110,11 @@ def conflict_declare(
     _check_seat(review, member)
     note = (note or "").strip()
     proposed = conflict_proposed(review=review, member=member)
+    declaration = ConflictDeclaration.objects.filter(review=review, member=member).first() or ConflictDeclaration(
+        review=review, member=member
+    )
+    if declaration.pk and declaration.in_conflict and not in_conflict and not note:
+        raise ValidationError({"note": _("Un conflit d'intérêts a été déclaré : expliquez pourquoi il est écarté.")})
     if proposed and not in_conflict and not note:
         raise ValidationError(
             {
@@ -115,23 +124,24 @@ def conflict_declare(
                 )
             }
         )
-    declaration = ConflictDeclaration.objects.filter(review=review, member=member).first() or ConflictDeclaration(
-        review=review, member=member
-    )
     declaration.in_conflict, declaration.note, declaration.prefilled = bool(in_conflict), note, proposed
     declaration.declared_by, declaration.declared_at = by, timezone.now()
     declaration.on_behalf = by is not None and by.pk != member.user_id
     declaration.full_clean()
     declaration.save()
-    if declaration.in_conflict:
-        MemberScore.objects.filter(review=review, member=member).delete()
+    if declaration.in_conflict:  # withdrawn, kept: what the member typed is never deleted
+        MemberScore.objects.counted().filter(review=review, member=member).update(
+            withdrawn_at=declaration.declared_at,
+            withdrawn_reason=MemberScore.WithdrawnReason.CONFLICT,
+            withdrawn_by=by,
+        )
     return declaration
 
 
 @transaction.atomic
 def member_scores_save(*, review: ProjectReview, member: CommitteeMember, scores: dict, by) -> ProjectReview:
     """Save one member's grid (a draft until the recommendation): `scores` maps a criterion to (score, comment); a
-    score of None removes it. Refused unless the member declared no conflict on this analysis."""
+    score of None withdraws the one given (kept, counted nowhere; a later score is a new row). Refused unless the member declared no conflict on this analysis."""
     review = _locked_open_review(review)
     review = ProjectReview.objects.select_related("project__theme__plan").get(pk=review.pk)
     _check_seat(review, member)
@@ -142,7 +152,7 @@ def member_scores_save(*, review: ProjectReview, member: CommitteeMember, scores
         raise ValidationError(_("Ce membre est récusé (conflit d'intérêts déclaré) : il ne note pas ce projet."))
     on_behalf = by is not None and by.pk != member.user_id
     errors = {}
-    existing = {s.criterion_id: s for s in MemberScore.objects.filter(review=review, member=member)}
+    existing = {s.criterion_id: s for s in MemberScore.objects.counted().filter(review=review, member=member)}
     for criterion, (score, comment) in scores.items():
         if criterion.plan_id != review.project.theme.plan_id or not criterion.is_active:
             errors.setdefault(NON_FIELD_ERRORS, []).append(
@@ -152,7 +162,9 @@ def member_scores_save(*, review: ProjectReview, member: CommitteeMember, scores
         row = existing.get(criterion.pk)
         if score is None:
             if row is not None:
-                row.delete()
+                row.withdrawn_at, row.withdrawn_by = timezone.now(), by
+                row.withdrawn_reason = MemberScore.WithdrawnReason.EMPTIED
+                row.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
             continue
         row = row or MemberScore(review=review, member=member, criterion=criterion)
         row.score, row.comment = score, (comment or "").strip()

@@ -210,7 +210,9 @@ def committee_standing(review: ProjectReview) -> tuple[list, list]:
         )
     )
     scored: dict[int, set] = {}
-    for member_id, criterion_id in MemberScore.objects.filter(review=review).values_list("member_id", "criterion_id"):
+    for member_id, criterion_id in (
+        MemberScore.objects.counted().filter(review=review).values_list("member_id", "criterion_id")
+    ):
         scored.setdefault(member_id, set()).add(criterion_id)
     recused_ids = {m.pk for m in recused}
     full = [pk for pk, done in scored.items() if pk not in recused_ids and active and active <= done]
@@ -260,7 +262,9 @@ def review_recommend(
         )
     scored = set(review.scores.values_list("criterion_id", flat=True))
     if participants:
-        scored |= set(review.member_scores.filter(member__in=participants).values_list("criterion_id", flat=True))
+        scored |= set(
+            review.member_scores.counted().filter(member__in=participants).values_list("criterion_id", flat=True)
+        )
     missing = [
         c.name
         for c in ReviewCriterion.objects.filter(plan_id=review.project.theme.plan_id, is_active=True)

@@ -121,7 +121,7 @@ def _member_context(request, project, review, member, declaration, *, declare_fo
     if declaration is not None and not declaration.in_conflict:
         if scores_form is None:
             initial = {}
-            for score in MemberScore.objects.filter(review=review, member=member):
+            for score in MemberScore.objects.counted().filter(review=review, member=member):
                 initial[f"score_{score.criterion_id}"] = score.score
                 initial[f"comment_{score.criterion_id}"] = score.comment
             scores_form = MemberScoresForm(initial=initial, criteria=criteria)

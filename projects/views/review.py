@@ -222,7 +222,11 @@ def _analysis_context(request, project, *, scores_form=None, recommend_form=None
         review,
         criteria
         if not review.is_closed
-        else list(ReviewCriterion.objects.filter(member_scores__review=review).distinct().order_by("order", "pk")),
+        else list(
+            ReviewCriterion.objects.filter(member_scores__review=review, member_scores__withdrawn_at__isnull=True)
+            .distinct()
+            .order_by("order", "pk")
+        ),
     )
     context = {
         "project": project,

@@ -1,5 +1,5 @@
 """The whole journey's committee step (issue 20, part 1): `partenaire2`, who sits on ASIS's analysis committee
-(demo/committee.py), opens « Mes analyses », declares no conflict of interest on « Jardins communautaires
+(demo/committee.py), opens « Mes analyses » from his home, declares no conflict of interest on « Jardins communautaires
 intergénérationnels » and scores the grid with his own login; Coordination then reads, on the analysis page, each
 member's score, the mean and the spread, and who is recused (Lise Tremblay, of a partner organisation)."""
 
@@ -15,7 +15,11 @@ REVIEWED = "Jardins communautaires intergénérationnels"
 def committee_member_scores(member, coordination, base, axe, camera):
     project = ActionProject.objects.get(title=REVIEWED, is_demo=True)
     log_in(member, base, "partenaire2")
-    member.goto(base + ASIS + "/projets/comite-d-analyse/mes-analyses/")
+    member.goto(base + ASIS + "/")  # « Mon espace » says what waits for him on the committee, and links to it
+    expect(member.get_by_test_id("analyses-to-do")).to_contain_text("votre déclaration d'intérêts ou vos notes")
+    accessible(member, axe)
+    member.get_by_role("link", name="Ouvrir mes analyses").click()
+    member.wait_for_url(lambda url: url.endswith("/mes-analyses/"))
     accessible(member, axe)
     member.get_by_role("link", name=REVIEWED).click()
     member.wait_for_url(lambda url: "/analyse/membres/" in url)

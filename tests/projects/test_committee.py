@@ -170,7 +170,74 @@ def test_declaring_a_conflict_after_scoring_withdraws_the_scores(cast, under_ana
     committee_services.conflict_declare(
         review=under_analysis, member=member, in_conflict=True, note="Découvert tard", by=cast.charlie
     )
-    assert not MemberScore.objects.filter(member=member).exists()
+    kept = MemberScore.objects.filter(member=member)
+    assert kept.count() == len(criteria)  # withdrawn, never deleted
+    assert all(s.withdrawn_at and s.withdrawn_reason == "conflict" and s.withdrawn_by == cast.charlie for s in kept)
+    assert not MemberScore.objects.counted().filter(member=member).exists()
+
+
+def test_withdrawn_scores_change_no_mean_and_show_to_no_other_member(login, cast, under_analysis, criteria, seats):
+    """bob scored 1 everywhere, then declared a conflict: the mean is charlie's and the named member's alone; the
+    table names bob's withdrawn scores, and no member's page shows them."""
+    declare, save = committee_services.conflict_declare, committee_services.member_scores_save
+    bob = seats["bob"]
+    declare(review=under_analysis, member=bob, in_conflict=False, note="Pas de lien", by=cast.bob)
+    save(review=under_analysis, member=bob, scores=full_scores(criteria, 1), by=cast.bob)
+    _two_scored(cast, under_analysis, criteria, seats)  # declares bob's conflict last
+    assert MemberScore.objects.filter(member=bob, withdrawn_reason="conflict").count() == len(criteria)
+    body = page(login(cast.coordinator).get(reverse("projects:review-detail", args=[under_analysis.project_id])))
+    means = [m.strip().split("<")[0] for m in body.split('data-testid="committee-mean">')[1:]]
+    assert means == ["6,5", "4,5", "3,0"]  # (8 + 5) / 2, (5 + 4) / 2, (2 + 4) / 2: bob's 1s count nowhere
+    withdrawn = body.split('data-testid="committee-withdrawn">')[1].split("</dd>")[0]
+    assert "bob : 3 notes" in withdrawn
+    charlie_page = page(login(cast.charlie).get(_member_url(under_analysis, seats["charlie"])))
+    assert 'value="1"' not in charlie_page.split('data-testid="member-scores-form"')[1]  # bob's 1s
+    participants, recused = review_services.committee_standing(under_analysis)
+    assert bob not in participants and recused == [bob]
+
+
+def test_a_conflict_set_aside_needs_a_reason_and_reopens_an_empty_grid(login, cast, under_analysis, criteria, seats):
+    member = seats["charlie"]
+    declare = committee_services.conflict_declare
+    declare(review=under_analysis, member=member, in_conflict=False, by=cast.charlie)
+    committee_services.member_scores_save(
+        review=under_analysis, member=member, scores=full_scores(criteria, 3), by=cast.charlie
+    )
+    declare(review=under_analysis, member=member, in_conflict=True, note="Un doute", by=cast.charlie)
+    client = login(cast.coordinator)
+    body = page(client.get(_member_url(under_analysis, member)))
+    assert "les notes retirées à la récusation restent retirées" in body
+    response = client.post(_conflict_url(under_analysis, member), {"in_conflict": "0"})
+    assert response.status_code == 400
+    assert "Un conflit d'intérêts a été déclaré : expliquez pourquoi il est écarté." in page(response)
+    assert ConflictDeclaration.objects.get(member=member).in_conflict  # nothing saved
+    response = client.post(_conflict_url(under_analysis, member), {"in_conflict": "0", "note": "Vérifié : aucun lien"})
+    assert response.status_code == 302
+    body = page(login(cast.charlie).get(_member_url(under_analysis, member)))
+    assert 'value="3"' not in body.split('data-testid="member-scores-form"')[1]  # the grid opens empty
+    committee_services.member_scores_save(
+        review=under_analysis, member=member, scores=full_scores(criteria, 5), by=cast.charlie
+    )
+    assert sorted(MemberScore.objects.counted().filter(member=member).values_list("score", flat=True)) == [5, 5, 5]
+    assert MemberScore.objects.filter(member=member, withdrawn_at__isnull=False).count() == len(criteria)
+
+
+def test_an_emptied_score_keeps_its_row_withdrawn(login, cast, under_analysis, criteria, seats):
+    client = login(cast.charlie)
+    member = seats["charlie"]
+    client.post(_conflict_url(under_analysis, member), {"in_conflict": "0"})
+    client.post(_member_url(under_analysis, member), _scores_post(criteria, ["8", "4", "3"]))
+    response = client.post(_member_url(under_analysis, member), _scores_post(criteria, ["8", "", "3"]))
+    assert response.status_code == 302
+    emptied = MemberScore.objects.get(member=member, criterion=criteria[1])
+    assert emptied.score == 4 and emptied.withdrawn_reason == "emptied" and emptied.withdrawn_by == cast.charlie
+    assert MemberScore.objects.counted().filter(member=member).count() == 2
+    body = page(client.get(_member_url(under_analysis, member)))
+    assert 'value="4"' not in body.split('data-testid="member-scores-form"')[1]  # shown empty, kept in the admin
+    client.post(_member_url(under_analysis, member), _scores_post(criteria, ["8", "2", "3"]))  # scored anew: a new row
+    assert list(
+        MemberScore.objects.filter(member=member, criterion=criteria[1]).order_by("pk").values_list("score", flat=True)
+    ) == [4, 2]
 
 
 @pytest.mark.parametrize("who, status", [("anonymous", 302), ("alice", 404), ("bob", 404), ("staff", 403)])
@@ -196,6 +263,7 @@ def test_a_member_sees_only_projects_under_analysis(login, cast, submitted, seat
 def test_my_reviews_lists_the_open_analyses_for_a_member_only(login, cast, under_analysis, seats):
     body = page(login(cast.charlie).get(reverse("projects:committee-my-reviews")))
     assert "Cuisines collectives" in body and "À déclarer" in body
+    assert "les notes retirées ne reviennent pas" in body
     assert login(cast.alice).get(reverse("projects:committee-my-reviews")).status_code == 403
 
 
