@@ -447,6 +447,9 @@ class CachedPdf:
 # A PDF is up to about 1 MB: cached for a quarter of an hour at most (asis.figures_cache), enough for the readers of
 # one state of the data, without holding a process's memory for a day.
 PDF_CACHE_SECONDS = 15 * 60
+# The PDF's layout, in its key: raised when a release changes what the PDF holds (issue 20 added « Durabilité »), so a
+# shared cache (Redis) that outlives a deployment never serves the previous release's PDF for a quarter of an hour.
+PDF_LAYOUT = 2
 _building = threading.Lock()
 
 
@@ -473,7 +476,7 @@ def cached_pdf(*, version, key: tuple, build) -> CachedPdf:
         with _building:
             return build()
 
-    return cached("bilan-pdf", version, key, build_one, timeout=PDF_CACHE_SECONDS)
+    return cached("bilan-pdf", version, (PDF_LAYOUT, *key), build_one, timeout=PDF_CACHE_SECONDS)
 
 
 # ---------------------------------------------------------------- DOCX (python-docx)
