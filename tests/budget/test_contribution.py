@@ -21,7 +21,8 @@ pytestmark = pytest.mark.django_db
 
 
 def page(response) -> str:
-    return response.content.decode().replace("\xa0", " ").replace("&#x27;", "'")
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return body.decode("utf-8-sig").replace("\xa0", " ").replace("&#x27;", "'")
 
 
 @pytest.fixture
@@ -235,3 +236,16 @@ def test_the_page_shows_the_history_and_the_supports_in_a_fixed_number_of_querie
     html = page(response)
     assert "40 $" in html and "50 $" in html and "Repas" in html
     assert "5 soutiens, 50 $, pour 5 personnes aidées" in html
+
+
+def test_the_bilan_page_and_its_csv_show_the_valued_time_labelled_as_in_kind(asis, client, cast, held):
+    client.force_login(cast.staff)
+    html = page(client.get(reverse("bilan:bilan"), {"periode": "2014-2015"}))
+    assert "Temps valorisé (contribution en nature, non monétaire) : 170 $ pour 4,00 heures" in html
+    assert "ce montant n'est ajouté ni à l'enveloppe" in html
+    csv = page(client.get(reverse("bilan:bilan-csv", args=["rencontres"]), {"periode": "2014-2015"}))
+    assert "Temps valorisé (contribution en nature, non monétaire)" in csv and "170.00" in csv
+    summary = page(client.get(reverse("bilan:bilan-csv", args=["synthese"]), {"periode": "2014-2015"}))
+    assert "Temps valorisé (contribution en nature, non monétaire)" in summary
+    client.force_login(cast.alice)  # a partner's bilan: no valued time
+    assert "Temps valorisé" not in page(client.get(reverse("bilan:bilan"), {"periode": "2014-2015"}))
