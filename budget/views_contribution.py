@@ -86,15 +86,15 @@ def _page(request, *, rate_form=None, support_form=None, status=200):
     return render(request, "budget/contribution.html", context, status=status)
 
 
-@require_safe
 @signed_in
+@require_safe
 def contribution(request):
     """The rate's history and the support payments (all, or a facilitator's spaces'), with their forms."""
     return _page(request)
 
 
-@require_POST
 @signed_in
+@require_POST
 def contribution_rate_set(request):
     if not request.user.is_coordinator:
         raise PermissionDenied
@@ -110,8 +110,8 @@ def contribution_rate_set(request):
     return _page(request, rate_form=form, status=400)
 
 
-@require_POST
 @signed_in
+@require_POST
 def participation_support_record(request):
     spaces = _writable(request)
     form = _support_form(request, spaces, request.POST)
@@ -127,8 +127,8 @@ def participation_support_record(request):
     return _page(request, support_form=form, status=400)
 
 
-@require_POST
 @signed_in
+@require_POST
 def participation_support_cancel(request, pk):
     spaces = _writable(request)
     support = get_object_or_404(ParticipationSupport.objects.in_alliance(request.alliance), pk=pk)
