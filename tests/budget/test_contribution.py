@@ -249,3 +249,44 @@ def test_the_bilan_page_and_its_csv_show_the_valued_time_labelled_as_in_kind(asi
     assert "Temps valorisé (contribution en nature, non monétaire)" in summary
     client.force_login(cast.alice)  # a partner's bilan: no valued time
     assert "Temps valorisé" not in page(client.get(reverse("bilan:bilan"), {"periode": "2014-2015"}))
+
+
+# ---------------------------------------------------------------- two alliances (issue 17's isolation)
+
+
+def test_each_alliance_keeps_its_rate_and_its_supports(client):
+    from tests.alliance_money import two_alliances, url
+
+    world = two_alliances()
+    north, south = world.north, world.south
+    services.contribution_rate_set(
+        alliance=north.alliance, hourly_rate="30", valid_from=datetime.date(2013, 4, 1), by=north.coordinator
+    )
+    support = services.participation_support_record(
+        space=north.space,
+        paid_on=datetime.date(2014, 5, 1),
+        kind="meals",
+        amount="18,25",
+        people=4,
+        by=north.coordinator,
+    )
+    client.force_login(south.coordinator)
+    # Nord's page and writes at Nord's address: not Sud's coordinator's
+    assert client.get(url(north, "budget:contribution")).status_code == 403
+    data = {"hourly_rate": "99", "valid_from": "2014-04-01"}
+    assert client.post(url(north, "budget:contribution-rate-set"), data).status_code == 403
+    cancel = {"reason": "Pas à moi"}
+    assert client.post(url(north, "budget:participation-support-cancel", support.pk), cancel).status_code == 403
+    # at Sud's address, Nord's support is unknown and Nord's space not offered; Sud's page lists nothing of Nord
+    assert client.post(url(south, "budget:participation-support-cancel", support.pk), cancel).status_code == 404
+    record = {"space": north.space.pk, "paid_on": "2014-05-01", "kind": "meals", "amount": "5", "people": "1"}
+    assert client.post(url(south, "budget:participation-support-record"), record).status_code == 400
+    html = page(client.get(url(south, "budget:contribution")))
+    assert "Chantier Nord" not in html and "30 $" not in html
+    assert client.post(url(south, "budget:contribution-rate-set"), data).status_code == 302
+    assert ContributionRate.objects.filter(alliance=north.alliance).count() == 1
+    assert ParticipationSupport.objects.count() == 1 and not ParticipationSupport.objects.get().is_cancelled
+    # the funder of Nord reads Nord's page, writes nothing
+    client.force_login(world.funder)
+    assert client.get(url(north, "budget:contribution")).status_code == 200
+    assert client.post(url(north, "budget:contribution-rate-set"), data).status_code == 403
