@@ -53,6 +53,7 @@ def staff_cent_minutes_of(attendances):
     """A one-row subquery: Σ minutes × rate in cents over `attendances` of partner staff (for an `annotate`)."""
     rows = (
         attendances.filter(staff_q())
+        .order_by()
         .annotate(one=Value(1))
         .values("one")
         .annotate(
@@ -84,6 +85,7 @@ def support_sum(spaces, *, start, end, field: str = "amount"):
     rows = (
         ParticipationSupport.objects.active()
         .filter(**{lookup: spaces, "paid_on__range": (start, end)})
+        .order_by()  # no ORDER BY in a sum (PostgreSQL refuses the model's ordering beside the GROUP BY)
         .annotate(one=Value(1))
         .values("one")
         .annotate(n=Sum(field))
