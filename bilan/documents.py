@@ -185,6 +185,11 @@ def outline(bilan: Bilan) -> list[Block]:
     blocks += [
         Block("heading", _("L'argent")),
         *(Block("paragraph", f"{term.label} : {term.definition}") for term in _money_terms()),
+        # the valued time and the support, in the synthèse for who reads the figures: said apart from the cash
+        *(
+            Block("paragraph", f"{TERMS[key].label} : {TERMS[key].definition}")
+            for key in (() if bilan.partial else ("valued_time", "participation_support"))
+        ),
         Block("paragraph", reconciliation_text(bilan)),
         Block("heading", _("Par source de financement"), level=2),
         Block(

@@ -221,8 +221,28 @@ def tables(bilan: Bilan) -> dict[str, Table]:
             (_("Présences"), INT),
             (_("Présences de citoyens"), INT),
             (_("Citoyens distincts"), INT),
+            # concertation as a contribution (issue 21, part 3): who reads the figures only; in kind, not money
+            *(
+                ()
+                if bilan.partial
+                else (
+                    (_("Heures du personnel des partenaires"), DECIMAL),
+                    (str(TERMS["valued_time"].label), MONEY),
+                    (str(TERMS["participation_support"].label), MONEY),
+                )
+            ),
         ),
-        tuple((m.name, m.meetings, m.present, m.citizen_attendances, m.citizens) for m in bilan.meetings),
+        tuple(
+            (
+                m.name,
+                m.meetings,
+                m.present,
+                m.citizen_attendances,
+                m.citizens,
+                *(() if bilan.partial else (m.staff_hours, m.valued_time, m.support)),
+            )
+            for m in bilan.meetings
+        ),
     )
     indicators = Table(
         "indicateurs",

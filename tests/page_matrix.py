@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from alliances.addresses import alliance_reverse, is_alliance_address
 from alliances.models import Alliance
+from budget.models import ParticipationSupport
 from chantiers.models import FollowUp, Meeting, Space
 from organisations.models import Citizen, MembershipRequest, Organisation, User
 from projects.models import (
@@ -50,6 +51,10 @@ def _partnership(title, username):
 # family organisation as a partner (its members see it and comment; only the lead edits).
 OBJECTS = {
     None: dict,
+    # a support paid to help citizens take part (issue 21, part 3: demo/contribution.py)
+    "participation support": lambda: {
+        "pk": ParticipationSupport.objects.filter(space__alliance__acronym="ASIS").order_by("pk").first().pk
+    },
     "draft of partenaire": lambda: _project("Halte-garderie communautaire"),
     "section of draft of partenaire": lambda: {**_project("Halte-garderie communautaire"), "section": "projet"},
     "section of public project of partenaire": lambda: {
@@ -580,6 +585,12 @@ MATRIX = [
     ("budget:change-settings", None, (LOGIN, 403, 403, 403, 200)),
     ("budget:change-request-detail", "change request of partenaire", (LOGIN, 200, 404, 200, 200)),
     ("budget:change-request-decide", "change request of partenaire", (LOGIN, 403, 403, 403, 405)),
+    # Concertation as a contribution (issue 21, part 3): the figures' readers read the rate and every support paid,
+    # a facilitator (partenaire runs a space) their spaces' support; Coordination sets the rate; writes are POST only
+    ("budget:contribution", None, (LOGIN, 200, 403, 200, 200)),
+    ("budget:contribution-rate-set", None, (LOGIN, 405, 405, 405, 405)),
+    ("budget:participation-support-record", None, (LOGIN, 405, 405, 405, 405)),
+    ("budget:participation-support-cancel", "participation support", (LOGIN, 405, 405, 405, 405)),
     # History of changes: Coordination only; an object the user cannot see at all is 404
     ("object-history", "history of organisation of partenaire", (LOGIN, 403, 404, 403, 200)),
     ("object-history", "history of organisation of partenaire2", (LOGIN, 404, 403, 403, 200)),

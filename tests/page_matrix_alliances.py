@@ -7,7 +7,7 @@ ASIS's own roles). `partenaire2`'s organisation works in both alliances.
 
 from alliances.addresses import alliance_reverse
 from alliances.models import Alliance
-from budget.models import Agreement, Commitment, Disbursement
+from budget.models import Agreement, Commitment, Disbursement, ParticipationSupport
 from chantiers.models import Meeting, Space
 from plans.models import Plan
 from projects.models import (
@@ -39,6 +39,7 @@ PAID = "Navette des aînés vers Ville-Marie"  # completed, its money committed 
 
 OBJECTS2 = {
     None: dict,
+    "participation support": lambda: {"pk": ParticipationSupport.objects.order_by("pk").first().pk},
     "filed project": lambda: {"pk": _project(FILED).pk},
     "project of partenaire2": lambda: {"pk": _project(OF_PARTENAIRE2).pk},
     "section of filed project": lambda: {"pk": _project(FILED).pk, "section": "projet"},
@@ -287,6 +288,12 @@ ON_ASIS = {
     ("budget:change-settings", None): (403, 403),
     ("budget:change-request-detail", "change request of partenaire"): (404, 200),
     ("budget:change-request-decide", "change request of partenaire"): (403, 403),
+    # Concertation as a contribution (issue 21, part 3): ASIS's, for Témiscamingue's coordinator (no role here) and
+    # the regional funder (reads the figures, writes nothing); writes are POST only
+    ("budget:contribution", None): (403, 200),
+    ("budget:contribution-rate-set", None): (405, 405),
+    ("budget:participation-support-record", None): (405, 405),
+    ("budget:participation-support-cancel", "participation support"): (405, 405),
     ("object-history", "history of organisation of partenaire"): (404, 404),
     ("object-history", "history of organisation of partenaire2"): (404, 404),
     ("object-history", "history of draft of partenaire"): (404, 404),
@@ -449,6 +456,13 @@ ON_SECOND = [
     ("budget:change-request-create", "agreement", (LOGIN, 404, 404, 404, 404, 403, 403)),
     ("budget:change-request-list", None, (LOGIN, 403, 403, 403, 403, 200, 403)),
     ("budget:change-settings", None, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    # Concertation as a contribution (issue 21, part 3): Témiscamingue's page, for its Coordination and the regional
+    # funder; ASIS's facilitator (partenaire) runs no space here; writes are POST only (a GET answers 405 before the
+    # support is looked at: the demo's first one stands for any)
+    ("budget:contribution", None, (LOGIN, 403, 403, 403, 403, 200, 200)),
+    ("budget:contribution-rate-set", None, (LOGIN, 405, 405, 405, 405, 405, 405)),
+    ("budget:participation-support-record", None, (LOGIN, 405, 405, 405, 405, 405, 405)),
+    ("budget:participation-support-cancel", "participation support", (LOGIN, 405, 405, 405, 405, 405, 405)),
     ("object-history", "history of filed project", (LOGIN, 404, 404, 404, 404, 200, 404)),
     ("object-history", "history of space", (LOGIN, 404, 403, 404, 404, 200, 404)),
     # Budget lines (issue 20, part 3): Témiscamingue's categories and budget by line, for its Coordination only

@@ -108,6 +108,24 @@ class SpaceMeetings:
     present: int  # attendance rows marked present (people, citizens, organisations)
     citizen_attendances: int
     citizens: int  # distinct citizens present
+    # concertation as a contribution (issue 21, part 3): partner staff's hours and their valued time (in kind, not
+    # money), the support paid to help citizens take part (money of the alliance's own, not of the envelope)
+    staff_hours: Decimal = Decimal("0.00")
+    valued_time: Decimal = Decimal("0.00")
+    support: Decimal = Decimal("0.00")
+    support_people: int = 0
+
+
+@dataclass(frozen=True)
+class ThemeContribution:
+    """Partner staff's hours at the meetings of a theme's spaces, their valued time, and the support paid in those
+    spaces (a space working on several themes counts in each: the lines do not add up to the total)."""
+
+    pk: int
+    name: str
+    staff_hours: Decimal
+    valued_time: Decimal
+    support: Decimal
 
 
 @dataclass(frozen=True)
@@ -199,6 +217,11 @@ class Bilan:
     lines_of: Callable[[], Iterator[ProjectLine]] | None = field(default=None, compare=False, repr=False)
     # « Durabilité »: the follow-ups after funding due in the period (issue 20, part 6), read with the tallies
     durability: Durability | None = None
+    # Concertation as a contribution (issue 21, part 3), read with the meetings: never added to a cash total
+    staff_hours: Decimal = Decimal("0.00")
+    valued_time: Decimal = Decimal("0.00")
+    support_total: Decimal = Decimal("0.00")
+    contribution_by_theme: tuple[ThemeContribution, ...] = ()
 
     def lines(self) -> Iterator[ProjectLine]:
         """Every project line of the bilan, read again from the database a chunk at a time (exports)."""
@@ -259,4 +282,14 @@ class Bilan:
             (str(TERMS["disbursed"].label), self.disbursed, "money"),
             (str(TERMS["left"].label), self.left, "money"),
         ]
+        if not self.partial:  # who reads the figures: the valued time and the support, apart from the cash
+            rows += [
+                (_("Heures du personnel des partenaires aux rencontres"), self.staff_hours, "decimal"),
+                (str(TERMS["valued_time"].label), self.valued_time, "money"),
+            ]
+            rows += [
+                (f"{TERMS['valued_time'].label} — {line.name}", line.valued_time, "money")
+                for line in self.contribution_by_theme
+            ]
+            rows.append((str(TERMS["participation_support"].label), self.support_total, "money"))
         return rows

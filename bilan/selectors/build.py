@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from asis.figures_cache import cached
 from bilan.selectors._common import PER_PAGE, ZERO, to_cents
-from bilan.selectors.bilan import Bilan, Filters, MoneyLine, Tally
+from bilan.selectors.bilan import Bilan, Filters, MoneyLine, Tally, ThemeContribution
 from bilan.selectors.figures import (
     COMMITTED,
     PAID,
@@ -362,7 +362,16 @@ def _meetings(scope: _Scope) -> dict:
         space=scope.space,
         organisation=scope.organisation,
     )
+    names = {t.pk: t.name for t in scope.themes}
     return {
+        "staff_hours": sum((m.staff_hours for m in meetings["spaces"]), ZERO),
+        "valued_time": sum((m.valued_time for m in meetings["spaces"]), ZERO),
+        "support_total": meetings["support_total"],
+        "contribution_by_theme": tuple(
+            ThemeContribution(t.pk, t.name, *meetings["by_theme"][t.pk])
+            for t in scope.themes
+            if t.pk in meetings["by_theme"] and t.pk in names
+        ),
         "meetings_held": sum(m.meetings for m in meetings["spaces"]),
         "attendances": sum(m.present for m in meetings["spaces"]),
         "citizen_attendances": sum(m.citizen_attendances for m in meetings["spaces"]),

@@ -22,7 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 
-from bilan.selectors._common import SUM, to_cents
+from bilan.selectors._common import SUM, ZERO, to_cents
 from bilan.selectors.bilan import Highlight, Rollup, SpaceMeetings, UnitTotal
 from bilan.selectors.lines import latest_indicator_values
 from budget.models import (
@@ -30,6 +30,7 @@ from budget.models import (
     Disbursement,
     DisbursementCorrection,
 )
+from budget.selectors import contribution
 from chantiers.models import Attendance, Meeting, Space
 from projects.models import Indicator, IndicatorValue, ProgressReport, ProjectPartner, written
 
@@ -340,22 +341,59 @@ def meetings_of(user, *, plan, period, theme, space, organisation) -> dict:
         .annotate(n=Count("citizen", distinct=True))
         .values("n")
     )
-    counts = list(  # 1 per space: meetings held, everyone present, citizens present, distinct citizens
-        Meeting.objects.filter(pk__in=meeting_ids)
-        .values("space", "space__name")
+    # the support paid to help citizens take part (issue 21, part 3): every space of the bilan's scope, paid in the
+    # period, whether or not it held a meeting (one figure, computed once), and per space on its rows
+    scope_spaces = theme.spaces.all() if theme is not None else Space.objects.filter(themes__plan=plan)
+    if space is not None:
+        scope_spaces = scope_spaces.filter(pk=space.pk)
+    if organisation is not None:
+        scope_spaces = scope_spaces.filter(pk__in=organisation.space_memberships.values("space"))
+    start, end = period.start, period.end
+    counts = list(  # 1 per space and theme of the plan: meetings held, everyone present, citizens present, distinct
+        # citizens, partner staff's minutes and their value (valued time), the support paid (a theme splits whole
+        # meetings: each figure per space is that of any of its themes' rows)
+        Meeting.objects.filter(
+            pk__in=meeting_ids, **({"space__themes": theme} if theme else {"space__themes__plan": plan})
+        )
+        .values("space", "space__name", "space__themes")
         .annotate(
             n=Count("pk", distinct=True),
             present=Count("attendances", filter=present),
             citizen_attendances=Count("attendances", filter=present & Q(attendances__citizen__isnull=False)),
             citizens=Count("attendances__citizen", filter=present, distinct=True),
             citizens_overall=Max(Subquery(everyone, output_field=IntegerField())),
+            staff_minutes=contribution.staff_minutes(),
+            staff_cent_minutes=contribution.staff_cent_minutes(),
+            support=Max(contribution.support_sum(OuterRef("space"), start=start, end=end)),
+            support_people=Max(contribution.support_sum(OuterRef("space"), start=start, end=end, field="people")),
+            support_overall=Max(contribution.support_sum(scope_spaces.values("pk"), start=start, end=end)),
         )
-        .order_by("space__name")
+        .order_by("space__name", "space", "space__themes")
     )
-    spaces = tuple(
-        SpaceMeetings(
-            row["space"], row["space__name"], row["n"], row["present"], row["citizen_attendances"], row["citizens"]
-        )
-        for row in counts
-    )
-    return {"spaces": spaces, "citizens": counts[0]["citizens_overall"] or 0 if counts else 0}
+    spaces, by_theme = {}, {}
+    for row in counts:
+        value = contribution.valued(row["staff_cent_minutes"])
+        support = to_cents(row["support"])
+        if row["space"] not in spaces:
+            spaces[row["space"]] = SpaceMeetings(
+                row["space"],
+                row["space__name"],
+                row["n"],
+                row["present"],
+                row["citizen_attendances"],
+                row["citizens"],
+                staff_hours=contribution.hours(row["staff_minutes"]),
+                valued_time=value,
+                support=support,
+                support_people=row["support_people"] or 0,
+            )
+        theme_row = by_theme.setdefault(row["space__themes"], [0, ZERO, ZERO])
+        theme_row[0] += row["staff_minutes"] or 0
+        theme_row[1] += value
+        theme_row[2] += support
+    return {
+        "spaces": tuple(spaces.values()),
+        "citizens": counts[0]["citizens_overall"] or 0 if counts else 0,
+        "support_total": to_cents(counts[0]["support_overall"]) if counts else ZERO,
+        "by_theme": {pk: (contribution.hours(m), v, s) for pk, (m, v, s) in by_theme.items()},
+    }
