@@ -159,3 +159,18 @@ class SharedIndicatorAdmin(PlanFiguresAdmin, ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(SharedIndicatorMeasure)
+class SharedIndicatorMeasureAdmin(PlanFiguresAdmin, ModelAdmin):
+    """Support only: Coordination records the measures of a population indicator on the plan's pages."""
+
+    list_display = ["indicator", "measured_on", "value", "source"]
+    list_select_related = ["indicator__theme"]
+    search_fields = ["indicator__name", "source"]
+    autocomplete_fields = ["indicator"]
+
+    def figures_written(self, obj) -> None:
+        plan_written(
+            Theme.objects.filter(shared_indicators__pk=obj.indicator_id).values_list("plan_id", flat=True).first()
+        )

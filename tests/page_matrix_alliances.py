@@ -9,7 +9,7 @@ from alliances.addresses import alliance_reverse
 from alliances.models import Alliance
 from budget.models import Agreement, Commitment, Disbursement
 from chantiers.models import Meeting, Space
-from plans.models import Plan
+from plans.models import Plan, SharedIndicator
 from projects.models import (
     ActionProject,
     CommitteeMember,
@@ -78,6 +78,14 @@ OBJECTS2 = {
     # ASIS's committee seat of partenaire2 (issue 20, part 1): Témiscamingue's pages know no ASIS member
     "ASIS committee member": lambda: {
         "pk": CommitteeMember.objects.get(user__username="partenaire2", alliance__slug="rouyn-noranda").pk
+    },
+    # Shared indicators per theme (issue 21, part 1): Témiscamingue's population indicator, and ASIS's opened at
+    # Témiscamingue's address (not found there)
+    "shared indicator": lambda: {
+        "pk": SharedIndicator.objects.get(theme__plan=_current(), kind=SharedIndicator.Kind.POPULATION).pk
+    },
+    "ASIS shared indicator": lambda: {
+        "pk": SharedIndicator.objects.get(theme__plan__alliance__slug="rouyn-noranda", kind="population").pk
     },
     "filed project, ASIS committee seat": lambda: {
         "pk": _project(FILED).pk,
@@ -328,6 +336,14 @@ ON_ASIS = {
     ("sustainability:practice-detail", "published practice"): (200, 200),
     ("sustainability:practice-publish", "published practice"): (405, 405),
     ("sustainability:practice-edit", "project with a published practice"): (403, 403),
+    # Shared indicators (issue 21, part 1): the regional funder reads ASIS's list; Témiscamingue's Coordination reads
+    # it as a member of an organisation would, and writes none of them
+    ("plans:shared-indicator-list", None): (200, 200),
+    ("plans:shared-indicator-create", None): (403, 403),
+    ("plans:shared-indicator-update", "shared indicator"): (403, 403),
+    ("plans:shared-indicator-archive", "shared indicator"): (403, 403),
+    ("plans:shared-indicator-restore", "shared indicator"): (403, 403),
+    ("plans:shared-indicator-measure", "shared indicator"): (403, 403),
 }
 
 # Témiscamingue's pages, at its address, for every role of both alliances: (url name, object of OBJECTS2) → answers
@@ -469,4 +485,13 @@ ON_SECOND = [
     # After funding (issue 20, part 6): its own follow-ups (none yet) and its own register of practices
     ("sustainability:check-list", None, (LOGIN, 200, 200, 200, 200, 200, 200)),
     ("sustainability:practice-list", None, (200, 200, 200, 200, 200, 200, 200)),
+    # Shared indicators (issue 21, part 1): its own Coordination writes them; ASIS's coordinator holds no role here;
+    # ASIS's shared indicator is not found at Témiscamingue's address, even by its Coordination
+    ("plans:shared-indicator-list", None, (LOGIN, 200, 200, 200, 200, 200, 200)),
+    ("plans:shared-indicator-create", None, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    ("plans:shared-indicator-update", "shared indicator", (LOGIN, 403, 403, 403, 403, 200, 403)),
+    ("plans:shared-indicator-archive", "shared indicator", (LOGIN, 403, 403, 403, 403, 405, 403)),
+    ("plans:shared-indicator-restore", "shared indicator", (LOGIN, 403, 403, 403, 403, 405, 403)),
+    ("plans:shared-indicator-measure", "shared indicator", (LOGIN, 403, 403, 403, 403, 200, 403)),
+    ("plans:shared-indicator-update", "ASIS shared indicator", (LOGIN, 403, 403, 403, 403, 404, 403)),
 ]

@@ -55,6 +55,7 @@ class IndicatorLine:
     target: Decimal | None
     value: Decimal | None  # latest value on or before the end of the period
     measured_on: datetime.date | None
+    shared: str = ""  # the name of the shared indicator it counts towards (issue 21), if any
 
     @property
     def on_track(self) -> bool | None:
@@ -162,6 +163,9 @@ class SharedLine:
     projects_value: Decimal | None = None  # Σ of their latest values (None: no value yet)
     measured: Decimal | None = None  # a population indicator's latest measure up to the end of the period
     measured_on: datetime.date | None = None
+
+    def get_kind_label(self) -> str:
+        return str(SharedIndicator.Kind(self.kind).label) if self.kind in SharedIndicator.Kind.values else self.kind
 
     @property
     def is_population(self) -> bool:
