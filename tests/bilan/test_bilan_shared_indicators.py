@@ -118,3 +118,44 @@ def test_the_exports_carry_the_shared_indicators_and_the_link(client, cast, plan
     rows = b"".join(linked_csv.streaming_content).decode("utf-8-sig").splitlines()
     assert "Indicateur partagé" in rows[0]
     assert all("Personnes rejointes" in row for row in rows[1:])
+
+
+# ---------------------------------------------------------------- the progress import carries the link
+
+
+@pytest.fixture
+def linked(projects, theme):
+    """The progress import's projects (tests/bilan/conftest.py), « Participants » linked to a shared indicator."""
+    people = plan_services.shared_indicator_create(theme=theme, name="Personnes rejointes", unit="personnes")
+    Indicator.objects.filter(pk=projects["participants"].pk).update(shared=people)
+    return {**projects, "people": people}
+
+
+def test_the_import_round_trip_keeps_and_shows_the_link(client, cast, linked):
+    from tests.bilan.test_progress_import import PERIOD, edit, exported
+
+    client.force_login(cast.coordinator)
+    upload = edit(exported(client), {("Indicateurs", "Valeur", linked["participants"].pk): 35})
+    response = client.post(reverse("bilan:progress-import"), {"file": upload, **PERIOD})
+    change = response.context["preview"].changes[0].indicators[0]
+    assert (change.name, change.shared, change.after) == ("Participants", "Personnes rejointes", "35.00")
+    assert "compte pour « Personnes rejointes »" in response.content.decode()
+
+
+def test_the_import_refuses_a_line_naming_another_shared_indicator(client, cast, linked):
+    from tests.bilan.test_progress_import import PERIOD, edit, exported
+
+    client.force_login(cast.coordinator)
+    upload = edit(
+        exported(client),
+        {
+            ("Indicateurs", "Valeur", linked["participants"].pk): 35,
+            ("Indicateurs", "Indicateur partagé", linked["participants"].pk): "Autre chose",
+        },
+    )
+    before = IndicatorValue.objects.count()
+    response = client.post(reverse("bilan:progress-import"), {"file": upload, **PERIOD})
+    assert response.context["preview"] is None
+    text = response.content.decode().replace("&#x27;", "'")
+    assert "compte pour « Personnes rejointes », pas pour « Autre chose »" in text
+    assert IndicatorValue.objects.count() == before
