@@ -265,8 +265,17 @@ class Bilan:
         return [
             (category, str(labels[category]), lines)
             for category in RBA_ORDER
-            if (lines := tuple(line for line in self.shared if line.category == category))
+            if (lines := tuple(line for line in self.shown_shared() if line.category == category))
         ]
+
+    def shown_shared(self) -> tuple[SharedLine, ...]:
+        """The shared indicators this bilan shows: every one for who reads the figures; a partner's bilan (its own
+        projects) those its projects' indicators link to."""
+        return tuple(line for line in self.shared if line.linked) if self.partial else self.shared
+
+    @property
+    def shared_count(self) -> int:
+        return len(self.shown_shared())
 
     def lines(self) -> Iterator[ProjectLine]:
         """Every project line of the bilan, read again from the database a chunk at a time (exports)."""
