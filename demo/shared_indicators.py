@@ -39,7 +39,7 @@ def load(alliance_slug: str) -> None:
             targets = sum((i.target for i in indicators if i.target is not None), Decimal("0"))
             shared = services.shared_indicator_create(
                 theme=theme,
-                name=f"{indicators[0].name} — {theme.name}"[:200],
+                name=indicators[0].name,  # the projects' own name (« X — theme (unit) » reads as a label doubled)
                 unit=indicators[0].unit.strip(),
                 category=SharedIndicator.Category.HOW_MUCH,
                 baseline=Decimal("0"),
