@@ -35,11 +35,18 @@ def load(alliance_slug: str) -> None:
         for indicator in Indicator.objects.filter(project__theme=theme, project__is_demo=True).order_by("pk"):
             if indicator.unit.strip():
                 by_unit.setdefault(indicator.unit.strip().lower(), []).append(indicator)
+        names = set()
         for indicators in list(by_unit.values())[:2]:
+            name = (
+                indicators[0].name
+                if indicators[0].name not in names
+                else f"{indicators[0].name} en {indicators[0].unit}"
+            )
+            names.add(name)
             targets = sum((i.target for i in indicators if i.target is not None), Decimal("0"))
             shared = services.shared_indicator_create(
                 theme=theme,
-                name=indicators[0].name,  # the projects' own name (« X — theme (unit) » reads as a label doubled)
+                name=name,  # the projects' own name (« X — theme (unit) » reads as a label doubled)
                 unit=indicators[0].unit.strip(),
                 category=SharedIndicator.Category.HOW_MUCH,
                 baseline=Decimal("0"),
