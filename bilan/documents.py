@@ -283,6 +283,24 @@ def outline(bilan: Bilan) -> list[Block]:
         else:
             blocks.append(Block("paragraph", _("Aucun indicateur.")))
 
+    # The shared indicators of the themes (issue 21, part 1), one table per Results-Based Accountability question
+    shared = parts["indicateurs-partages"]
+    if shared.rows:
+        blocks.append(Block("heading", _("Indicateurs partagés des enjeux"), level=2))
+        for question in dict.fromkeys(row[1] for row in shared.rows):
+            blocks.append(
+                Block(
+                    "table",
+                    table=_table(
+                        shared,
+                        [2, 3, 4, 6, 8, 10, 12],
+                        [row for row in shared.rows if row[1] == question],
+                        caption=question,
+                        widths=(1.6, 2, 1, 0.9, 0.9, 0.9, 1),
+                    ),
+                )
+            )
+
     # Meetings held
     meetings = parts["rencontres"]
     blocks += [Block("heading", _("Rencontres tenues"))]

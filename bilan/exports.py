@@ -37,6 +37,7 @@ TABLE_TITLES = {
     "budget": gettext_lazy("Budget"),
     "rencontres": gettext_lazy("Rencontres"),
     "indicateurs": gettext_lazy("Indicateurs"),
+    "indicateurs-partages": gettext_lazy("Indicateurs partagés"),
     "durabilite": gettext_lazy("Durabilité"),
 }
 
@@ -45,6 +46,7 @@ PROJECT_ID = gettext_lazy("ID projet")
 PERCENT_DONE = gettext_lazy("Avancement (%)")
 INDICATOR_ID = gettext_lazy("ID indicateur")
 VALUE = gettext_lazy("Valeur")
+SHARED = gettext_lazy("Indicateur partagé")  # the shared indicator a project's indicator counts towards (issue 21)
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,55 @@ def _indicator_columns() -> tuple[tuple[str, str], ...]:
         (str(VALUE), DECIMAL),
         (_("Mesurée le"), DATE),
         (_("Cible atteinte"), TEXT),
+        (str(SHARED), TEXT),
+    )
+
+
+def shared_table(bilan: Bilan) -> Table:
+    """The shared indicators of the plan's themes (issue 21, part 1), by Results-Based Accountability's question:
+    baseline, current (the projects' sum, or a population indicator's latest measure), target and % of the way."""
+    rows = tuple(
+        (
+            s.pk,
+            question,
+            s.theme,
+            s.name,
+            s.unit,
+            s.get_kind_label(),
+            s.baseline,
+            s.baseline_on,
+            s.current,
+            s.measured_on if s.is_population else None,
+            s.target,
+            s.target_on,
+            s.percent,
+            s.projects,
+            s.source,
+        )
+        for _category, question, lines in bilan.shared_by_category()
+        for s in lines
+    )
+    return Table.of(
+        "indicateurs-partages",
+        str(TABLE_TITLES["indicateurs-partages"]),
+        (
+            (_("ID indicateur partagé"), INT),
+            (_("Question"), TEXT),
+            (_("Enjeu"), TEXT),
+            (str(SHARED), TEXT),
+            (_("Unité"), TEXT),
+            (_("Nature"), TEXT),
+            (_("Départ"), DECIMAL),
+            (_("Départ au"), DATE),
+            (_("Actuel"), DECIMAL),
+            (_("Mesuré le"), DATE),
+            (_("Cible"), DECIMAL),
+            (_("Cible au"), DATE),
+            (_("Du départ vers la cible (%)"), INT),
+            (_("Projets"), INT),
+            (_("Source"), TEXT),
+        ),
+        rows,
     )
 
 
@@ -252,7 +303,7 @@ def tables(bilan: Bilan) -> dict[str, Table]:
         if queryset is not None
         else (
             lambda: (
-                (p.pk, p.title, i.pk, i.name, i.unit, i.target, i.value, i.measured_on, _yes_no(i.on_track))
+                (p.pk, p.title, i.pk, i.name, i.unit, i.target, i.value, i.measured_on, _yes_no(i.on_track), i.shared)
                 for p in bilan.lines()
                 for i in p.indicators
             )
@@ -260,7 +311,7 @@ def tables(bilan: Bilan) -> dict[str, Table]:
     )
     durability = bilan.durability
     extra = (durability_table(durability),) if durability is not None else ()  # None: a bilan cached before it
-    return {t.slug: t for t in (summary, projects, budget, meetings, indicators, *extra)}
+    return {t.slug: t for t in (summary, projects, budget, meetings, indicators, shared_table(bilan), *extra)}
 
 
 # ---------------------------------------------------------------- CSV
@@ -309,7 +360,7 @@ def xlsx_file(bilan: Bilan):
     try:
         with xlsx.Workbook(handle) as workbook:
             sheets = {slug: workbook.add_sheet(table.title, table.columns) for slug, table in parts.items()}
-            for slug in ("synthese", "budget", "rencontres", "durabilite"):
+            for slug in ("synthese", "budget", "rencontres", "indicateurs-partages", "durabilite"):
                 if slug not in parts:
                     continue
                 table = parts[slug]

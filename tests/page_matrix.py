@@ -17,6 +17,7 @@ from alliances.models import Alliance
 from budget.models import ParticipationSupport
 from chantiers.models import FollowUp, Meeting, Space
 from organisations.models import Citizen, MembershipRequest, Organisation, User
+from plans.models import SharedIndicator
 from projects.models import (
     ActionProject,
     CommitteeMember,
@@ -163,6 +164,10 @@ OBJECTS = {
     "sustainability check of another": lambda: {"pk": _sustainability_check().pk},
     "published practice": lambda: {"pk": _practice().pk},
     "project with a published practice": lambda: {"pk": _practice().project_id},
+    # Shared indicators per theme (issue 21, part 1): ASIS's population indicator (demo/shared_indicators.py)
+    "shared indicator": lambda: {
+        "pk": SharedIndicator.objects.get(theme__plan__alliance__slug="rouyn-noranda", kind="population").pk
+    },
 }
 
 
@@ -645,6 +650,14 @@ MATRIX = [
     ("bilan:open-data-practices-json", None, (200, 200, 200, 200, 200)),
     ("bilan:region-open-data-practices-csv", None, (200, 200, 200, 200, 200)),
     ("bilan:region-open-data-practices-json", None, (200, 200, 200, 200, 200)),
+    # Shared indicators per theme (issue 21, part 1): Coordination writes them; staff and partners (to link their
+    # projects' indicators) read the list
+    ("plans:shared-indicator-list", None, (LOGIN, 200, 200, 200, 200)),
+    ("plans:shared-indicator-create", None, (LOGIN, 403, 403, 403, 200)),
+    ("plans:shared-indicator-update", "shared indicator", (LOGIN, 403, 403, 403, 200)),
+    ("plans:shared-indicator-archive", "shared indicator", (LOGIN, 403, 403, 403, 405)),
+    ("plans:shared-indicator-restore", "shared indicator", (LOGIN, 403, 403, 403, 405)),
+    ("plans:shared-indicator-measure", "shared indicator", (LOGIN, 403, 403, 403, 200)),
 ]
 
 
@@ -727,6 +740,7 @@ FORMS_WITH_ERRORS = [
     ("budget:change-request-create", "agreement of partenaire", "partenaire"),
     ("budget:change-settings", None, "coordination"),
     ("succession:plan-close", None, "coordination"),
+    ("plans:shared-indicator-create", None, "coordination"),
 ]
 
 

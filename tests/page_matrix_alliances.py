@@ -9,7 +9,7 @@ from alliances.addresses import alliance_reverse
 from alliances.models import Alliance
 from budget.models import Agreement, Commitment, Disbursement, ParticipationSupport
 from chantiers.models import Meeting, Space
-from plans.models import Plan
+from plans.models import Plan, SharedIndicator
 from projects.models import (
     ActionProject,
     CommitteeMember,
@@ -79,6 +79,14 @@ OBJECTS2 = {
     # ASIS's committee seat of partenaire2 (issue 20, part 1): Témiscamingue's pages know no ASIS member
     "ASIS committee member": lambda: {
         "pk": CommitteeMember.objects.get(user__username="partenaire2", alliance__slug="rouyn-noranda").pk
+    },
+    # Shared indicators per theme (issue 21, part 1): Témiscamingue's population indicator, and ASIS's opened at
+    # Témiscamingue's address (not found there)
+    "shared indicator": lambda: {
+        "pk": SharedIndicator.objects.get(theme__plan=_current(), kind=SharedIndicator.Kind.POPULATION).pk
+    },
+    "ASIS shared indicator": lambda: {
+        "pk": SharedIndicator.objects.get(theme__plan__alliance__slug="rouyn-noranda", kind="population").pk
     },
     "filed project, ASIS committee seat": lambda: {
         "pk": _project(FILED).pk,
@@ -340,6 +348,14 @@ ON_ASIS = {
     ("bilan:open-data-practices-json", None): (200, 200),
     ("bilan:region-open-data-practices-csv", None): (200, 200),
     ("bilan:region-open-data-practices-json", None): (200, 200),
+    # Shared indicators (issue 21, part 1): the regional funder reads ASIS's list; Témiscamingue's Coordination reads
+    # it as a member of an organisation would, and writes none of them
+    ("plans:shared-indicator-list", None): (200, 200),
+    ("plans:shared-indicator-create", None): (403, 403),
+    ("plans:shared-indicator-update", "shared indicator"): (403, 403),
+    ("plans:shared-indicator-archive", "shared indicator"): (403, 403),
+    ("plans:shared-indicator-restore", "shared indicator"): (403, 403),
+    ("plans:shared-indicator-measure", "shared indicator"): (403, 403),
 }
 
 # Témiscamingue's pages, at its address, for every role of both alliances: (url name, object of OBJECTS2) → answers
@@ -491,4 +507,13 @@ ON_SECOND = [
     # The practices in the open data (issue 20, part 6): public, Témiscamingue's own
     ("bilan:open-data-practices-csv", None, (200, 200, 200, 200, 200, 200, 200)),
     ("bilan:open-data-practices-json", None, (200, 200, 200, 200, 200, 200, 200)),
+    # Shared indicators (issue 21, part 1): its own Coordination writes them; ASIS's coordinator holds no role here;
+    # ASIS's shared indicator is not found at Témiscamingue's address, even by its Coordination
+    ("plans:shared-indicator-list", None, (LOGIN, 200, 200, 200, 200, 200, 200)),
+    ("plans:shared-indicator-create", None, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    ("plans:shared-indicator-update", "shared indicator", (LOGIN, 403, 403, 403, 403, 200, 403)),
+    ("plans:shared-indicator-archive", "shared indicator", (LOGIN, 403, 403, 403, 403, 405, 403)),
+    ("plans:shared-indicator-restore", "shared indicator", (LOGIN, 403, 403, 403, 403, 405, 403)),
+    ("plans:shared-indicator-measure", "shared indicator", (LOGIN, 403, 403, 403, 403, 200, 403)),
+    ("plans:shared-indicator-update", "ASIS shared indicator", (LOGIN, 403, 403, 403, 403, 404, 403)),
 ]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from bilan.selectors.period import Period
 from budget.terms import TERMS
+from plans.models import SharedIndicator
 from sustainability.selectors import Durability
 
 
@@ -54,6 +55,7 @@ class IndicatorLine:
     target: Decimal | None
     value: Decimal | None  # latest value on or before the end of the period
     measured_on: datetime.date | None
+    shared: str = ""  # the name of the shared indicator it counts towards (issue 21), if any
 
     @property
     def on_track(self) -> bool | None:
@@ -148,6 +150,60 @@ class Rollup:
     on_track: int
 
 
+# Results-Based Accountability's three questions, in their order
+RBA_ORDER = tuple(SharedIndicator.Category.values)
+
+
+@dataclass(frozen=True)
+class SharedLine:
+    """A shared indicator of a theme in the bilan (issue 21): its definition, the sum of the latest values up to the
+    end of the period of the bilan's projects' indicators linked to it and, for a population indicator, its latest
+    measure up to then; its progress from the baseline to the target (`percent`: % of the way, negative when it went
+    the wrong way, beyond 100 when the target is passed)."""
+
+    pk: int
+    theme_pk: int
+    theme: str
+    name: str
+    unit: str
+    source: str
+    kind: str
+    category: str
+    direction: str
+    is_active: bool
+    baseline: Decimal | None
+    baseline_on: datetime.date | None
+    target: Decimal | None
+    target_on: datetime.date | None
+    linked: int = 0  # the bilan's projects' indicators linked to it
+    with_value: int = 0  # those of them with a value up to the end of the period
+    projects: int = 0  # distinct projects linked
+    projects_value: Decimal | None = None  # Σ of their latest values (None: no value yet)
+    measured: Decimal | None = None  # a population indicator's latest measure up to the end of the period
+    measured_on: datetime.date | None = None
+
+    def get_kind_label(self) -> str:
+        return str(SharedIndicator.Kind(self.kind).label) if self.kind in SharedIndicator.Kind.values else self.kind
+
+    @property
+    def is_population(self) -> bool:
+        return self.kind == "population"
+
+    @property
+    def current(self) -> Decimal | None:
+        """Where it stands at the end of the period: a population indicator's latest measure, else its projects' sum."""
+        return self.measured if self.is_population else self.projects_value
+
+    @property
+    def percent(self) -> int | None:
+        """% of the way from the baseline (0 without one, for a count of what projects did) to the target."""
+        start = self.baseline if self.baseline is not None else (None if self.is_population else Decimal("0"))
+        if self.target is None or self.current is None or start is None or self.target == start:
+            return None
+        share = (self.current - start) / (self.target - start) * 100
+        return int(share.quantize(Decimal("1"), rounding="ROUND_HALF_UP"))
+
+
 @dataclass(frozen=True)
 class Filters:
     theme: str = ""
@@ -222,6 +278,27 @@ class Bilan:
     valued_time: Decimal = Decimal("0.00")
     support_total: Decimal = Decimal("0.00")
     contribution_by_theme: tuple[ThemeContribution, ...] = ()
+    # The shared indicators of the plan's themes (issue 21, part 1), read with the tallies
+    shared: tuple[SharedLine, ...] = ()
+
+    def shared_by_category(self) -> list[tuple[str, str, tuple[SharedLine, ...]]]:
+        """The shared indicators grouped as Results-Based Accountability does: (category, its question, lines),
+        the questions in their order, those without a line left out."""
+        labels = dict(SharedIndicator.Category.choices)
+        return [
+            (category, str(labels[category]), lines)
+            for category in RBA_ORDER
+            if (lines := tuple(line for line in self.shown_shared() if line.category == category))
+        ]
+
+    def shown_shared(self) -> tuple[SharedLine, ...]:
+        """The shared indicators this bilan shows: every one for who reads the figures; a partner's bilan (its own
+        projects) those its projects' indicators link to."""
+        return tuple(line for line in self.shared if line.linked) if self.partial else self.shared
+
+    @property
+    def shared_count(self) -> int:
+        return len(self.shown_shared())
 
     def lines(self) -> Iterator[ProjectLine]:
         """Every project line of the bilan, read again from the database a chunk at a time (exports)."""

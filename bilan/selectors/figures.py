@@ -19,7 +19,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Concat
+from django.db.models.functions import Cast, Coalesce, Concat, ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from bilan.selectors._common import SUM, ZERO, to_cents
@@ -32,6 +32,7 @@ from budget.models import (
 )
 from budget.selectors import contribution
 from chantiers.models import Attendance, Meeting, Space
+from plans.models import SharedIndicator, SharedIndicatorMeasure
 from projects.models import Indicator, IndicatorValue, ProgressReport, ProjectPartner, written
 
 HIGHLIGHTS_SHOWN = 50  # latest highlights on the page (every one is in the exports)
@@ -125,7 +126,96 @@ def _sort_text(number):
     return Cast(number + Value(10**12), CharField())
 
 
-def tallies_of(projects, *, end: datetime.date, among=None, checks=None, late_before: datetime.date | None = None):
+def day_number(expression):
+    """A date as the integer YYYYMMDD (0 for none): a date in an integer column of the tallies' UNION, the same on
+    SQLite and PostgreSQL (`number_day` reads it back)."""
+    return Coalesce(
+        ExtractYear(expression) * Value(10000) + ExtractMonth(expression) * Value(100) + ExtractDay(expression),
+        Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def number_day(number) -> datetime.date | None:
+    number = int(number or 0)
+    return datetime.date(number // 10000, number // 100 % 100, number % 100) if number else None
+
+
+def shared_rows(row, shared, projects, *, end: datetime.date, latest_value):
+    """The rows of the tallies' UNION for the shared indicators `shared` (issue 21, part 1), by `level`:
+
+    - "shared": one per shared indicator (theme, space = its pk): text = name, unit and source, extra = kind,
+      category, direction and whether in use (separated by SEPARATOR), n1 = its baseline's day, n2 = its target's
+      day, d1 = baseline, d2 = target;
+    - "measured": one per population indicator (space = its pk): n1 = the day of its latest measure up to `end`,
+      d1 = that measure;
+    - "linked": one per shared indicator the projects link to (space = its pk): n1 = their indicators linked to it,
+      n2 = those with a value up to `end`, n3 = distinct projects, d1 = Σ of their latest values up to `end`."""
+    text = CharField()
+    sep = Value(SEPARATOR, output_field=text)
+    zero = Value(0, output_field=IntegerField())
+    definitions = row(
+        shared,
+        "shared",
+        F("theme"),
+        F("pk"),
+        Concat(F("name"), sep, F("unit"), sep, F("source"), output_field=text),
+        Concat(
+            F("kind"),
+            sep,
+            F("category"),
+            sep,
+            F("direction"),
+            sep,
+            Case(When(is_active=True, then=Value("1")), default=Value("0"), output_field=text),
+            output_field=text,
+        ),
+        n1=day_number(F("baseline_on")),
+        n2=day_number(F("target_on")),
+        n3=zero,
+        d1=Cast(F("baseline"), output_field=SUM),
+        d2=Cast(F("target"), output_field=SUM),
+    )
+    latest = SharedIndicatorMeasure.objects.filter(indicator=OuterRef("pk"), measured_on__lte=end).order_by(
+        "-measured_on", "-pk"
+    )
+    measured = row(
+        shared.filter(kind=SharedIndicator.Kind.POPULATION),
+        "measured",
+        zero,
+        F("pk"),
+        Value("", output_field=text),
+        n1=Subquery(latest.annotate(day=day_number(F("measured_on"))).values("day")[:1], output_field=IntegerField()),
+        n2=zero,
+        n3=zero,
+        d1=Subquery(latest.values("value")[:1], output_field=SUM),
+    )
+    linked = row(
+        Indicator.objects.filter(project__in=projects.values("pk"), shared__in=shared.values("pk")),
+        "linked",
+        zero,
+        F("shared"),
+        Value("", output_field=text),
+        n1=Count("pk"),
+        n2=Count(latest_value),
+        n3=Count("project", distinct=True),
+        d1=Sum(latest_value, output_field=SUM),
+    )
+    return definitions, measured, linked
+
+
+SEPARATOR = "\x1f"  # between the parts of a shared indicator's text in the tallies' UNION (no one types it)
+
+
+def tallies_of(
+    projects,
+    *,
+    end: datetime.date,
+    among=None,
+    checks=None,
+    late_before: datetime.date | None = None,
+    shared=None,
+):
     """The counts and sums behind the headline figures and the roll-ups, in one UNION of GROUP BYs:
     rows of (level, theme, space, text, extra, n1, n2, n3, d1, d2), where by `level`:
 
@@ -140,6 +230,8 @@ def tallies_of(projects, *, end: datetime.date, among=None, checks=None, late_be
     - "durability" (with `checks`, the follow-ups after funding of the bilan: sustainability): by whether the action
       continues (text, blank while unanswered) and who funds it now (extra): n1 = checks, n2 = answered, n3 = late
       (unanswered, due before `late_before`). Read here, not by a query of its own: the page's 15 queries.
+    - "shared", "measured", "linked" (with `shared`, the plan's shared indicators: issue 21): `shared_rows`. Read
+      here too, for the same reason.
 
     Each latest value is read once (units, and the verdicts of projects), as is each project.
 
@@ -242,8 +334,9 @@ def tallies_of(projects, *, end: datetime.date, among=None, checks=None, late_be
         ),
         n3=Count("partnerships", filter=Q(partnerships__status=ProjectPartner.Status.CONFIRMED)),
     )
+    more = shared_rows(row, shared, projects, end=end, latest_value=latest_value) if shared is not None else ()
     if checks is None:
-        return units.union(verdicts, organisations, all=True)
+        return units.union(verdicts, organisations, *more, all=True)
     answered = Q(answered_at__isnull=False)
     durability = row(
         checks,
@@ -256,7 +349,7 @@ def tallies_of(projects, *, end: datetime.date, among=None, checks=None, late_be
         n2=Count("pk", filter=answered),
         n3=Count("pk", filter=~answered & Q(due_on__lt=late_before)),
     )
-    return units.union(verdicts, organisations, durability, all=True)
+    return units.union(verdicts, organisations, durability, *more, all=True)
 
 
 def rollups_of(level: str, names: dict, verdicts: dict, units: dict) -> list["Rollup"]:

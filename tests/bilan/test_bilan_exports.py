@@ -119,7 +119,15 @@ def test_xlsx_has_one_sheet_per_part_and_the_totals_of_the_page(demo_client):
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="bilan-asis-2013-2016.xlsx"'
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    assert workbook.sheetnames == ["Synthèse", "Projets", "Budget", "Rencontres", "Indicateurs", "Durabilité"]
+    assert workbook.sheetnames == [  # the shared indicators of the themes since issue 21
+        "Synthèse",
+        "Projets",
+        "Budget",
+        "Rencontres",
+        "Indicateurs",
+        "Indicateurs partagés",
+        "Durabilité",
+    ]
 
     budget = workbook["Budget"]
     assert budget.freeze_panes == "A2"
