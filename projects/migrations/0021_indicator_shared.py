@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('plans', '0009_shared_indicators'),
-        ('projects', '0019_resolution'),
+        ('projects', '0020_member_score_withdrawn'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('alliances', '0004_alliance_slug_not_reserved'),
-        ('budget', '0015_resolution'),
+        ('budget', '0016_change_request_clear_end_date'),
         ('chantiers', '0018_space_facilitator'),
         ('projects', '0019_resolution'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
