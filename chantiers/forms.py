@@ -372,4 +372,6 @@ class ConsultationAnswerForm(forms.Form):
 
 
 class ConsultationDecisionForm(forms.Form):
-    decision = FreeTextField(label=_("Décision prise sur la base des réponses"), widget=forms.Textarea(attrs={"rows": 3}))
+    decision = FreeTextField(
+        label=_("Décision prise sur la base des réponses"), widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -92,7 +92,9 @@ def _questions(questions: list[str]) -> list[str]:
     if not cleaned:
         raise ValidationError({"questions": _("Posez au moins une question.")})
     if len(cleaned) > MAX_QUESTIONS:
-        raise ValidationError({"questions": _("Une consultation écrite pose au plus %(n)s questions.") % {"n": MAX_QUESTIONS}})
+        raise ValidationError(
+            {"questions": _("Une consultation écrite pose au plus %(n)s questions.") % {"n": MAX_QUESTIONS}}
+        )
     if any(len(q) > 500 for q in cleaned):
         raise ValidationError({"questions": _("Une question tient en 500 caractères au plus.")})
     return cleaned

@@ -46,7 +46,7 @@ from chantiers.models import (
     SpaceMembership,
 )
 from chantiers.services import decision_record, meeting_schedule
-from demo import budget_lines, changes, committee, facilitators, sustainability, temiscamingue
+from demo import avoided, budget_lines, changes, committee, facilitators, sustainability, temiscamingue
 from demo import resolutions as demo_resolutions
 from figures import services as figures
 from organisations.models import Citizen, Membership, Organisation, User
@@ -1013,6 +1013,7 @@ def _create_demo(orgs: dict[str, Organisation], users: dict[str, User]) -> None:
     sustainability.load(users)  # the follow-ups after funding and a practice of the register (issue 20, part 6)
     budget_lines.load(plan)  # its projects' budget by line, their reports' spending by line (issue 20, part 3)
     changes.load(users)  # an amendment (an accepted change request) and a pending request (issue 20, part 4)
+    avoided.load(users)  # a written consultation answered and a meeting avoided (issue 21, part 2)
 
 
 def _delegates(orgs: dict[str, Organisation], users: dict[str, User]) -> dict[int, User]:

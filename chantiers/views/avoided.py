@@ -176,4 +176,3 @@ def consultation_decide(request, pk):
     else:
         messages.error(request, _("La décision n'a pas été enregistrée : écrivez la décision."))
     return redirect("chantiers:consultation-detail", pk=consultation.pk)
-

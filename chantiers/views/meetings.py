@@ -22,7 +22,6 @@ from chantiers.access import (
     page_plan,
     shows_closed_plan,
 )
-from chantiers.views.avoided import avoid_form
 from chantiers.forms import (
     AttendanceForm,
     DecisionForm,
@@ -35,6 +34,7 @@ from chantiers.models import (
     Meeting,
     Space,
 )
+from chantiers.views.avoided import avoid_form
 from organisations.models import Organisation
 
 
@@ -62,7 +62,8 @@ def meeting_create(request, pk):
             start, end = data.get("start_time"), data.get("end_time")
             minutes = Meeting(date=data["date"], start_time=start, end_time=end).compute_duration_minutes()
             avoid = avoid_form(
-                space, initial={"date": data["date"], "duration_minutes": minutes or 120, "subject": data["agenda"][:255]}
+                space,
+                initial={"date": data["date"], "duration_minutes": minutes or 120, "subject": data["agenda"][:255]},
             )
         else:
             try:

@@ -12,7 +12,6 @@ from chantiers.models import (
     Consultation,
     ConsultationAnswer,
     ConsultationRespondent,
-    Meeting,
     Representation,
 )
 from chantiers.services import (
@@ -82,7 +81,9 @@ def test_adding_the_item_to_another_space_s_meeting_is_recorded(client, cast, sp
     assert avoided.target_meeting == shared and avoided.chosen_by == cast.coordinator
     assert set(avoided.organisations.all()) == {cast.org_a, cast.org_b}
     shared.refresh_from_db()
-    assert "Accueil" in shared.agenda and "Point ajouté par « Table logement » : Calendrier des travaux" in shared.agenda
+    assert (
+        "Accueil" in shared.agenda and "Point ajouté par « Table logement » : Calendrier des travaux" in shared.agenda
+    )
     assert "4,5 heures-personnes épargnées" in page(client.get(response["Location"]))
 
 
@@ -129,7 +130,13 @@ def test_a_written_consultation_is_launched_answered_and_decided(client, cast, s
 
 def test_answers_are_read_only_after_the_due_date(cast, space):
     avoided = consultation_launch(
-        space=space, date=NEXT_WEEK, subject="Avis", duration_minutes=60, questions=["D'accord ?"], due_on=TODAY, by=cast.coordinator
+        space=space,
+        date=NEXT_WEEK,
+        subject="Avis",
+        duration_minutes=60,
+        questions=["D'accord ?"],
+        due_on=TODAY,
+        by=cast.coordinator,
     )
     consultation = avoided.consultation
     Consultation.objects.filter(pk=consultation.pk).update(due_on=TODAY - datetime.timedelta(days=1))
@@ -141,7 +148,9 @@ def test_answers_are_read_only_after_the_due_date(cast, space):
 
 def test_one_organisation_representing_others_is_recorded(client, cast, space):
     client.force_login(cast.coordinator)
-    response = avoid(client, space, alternative="representation", representing=cast.org_a.pk, represented=[cast.org_b.pk])
+    response = avoid(
+        client, space, alternative="representation", representing=cast.org_a.pk, represented=[cast.org_b.pk]
+    )
     assert response.status_code == 302
     representation = Representation.objects.get()
     assert (representation.representing, representation.represented) == (cast.org_a, cast.org_b)
@@ -160,7 +169,10 @@ def test_one_organisation_representing_others_is_recorded(client, cast, space):
         ),
         ({"alternative": "representation", "represented": []}, "Choisissez l'organisation qui représente les autres."),
         ({"alternative": "next_meeting", "target_meeting": "999999"}, "Sélectionnez un choix valide."),
-        ({"alternative": "representation", "duration_minutes": "0"}, "Assurez-vous que cette valeur est supérieure ou égale à 1."),
+        (
+            {"alternative": "representation", "duration_minutes": "0"},
+            "Assurez-vous que cette valeur est supérieure ou égale à 1.",
+        ),
         ({"alternative": "", "subject": ""}, "Ce champ est obligatoire."),
     ],
 )
@@ -178,13 +190,24 @@ def test_a_facilitator_avoids_meetings_of_their_space_only(client, cast, space, 
     client.force_login(cast.alice)
     assert client.get(reverse("chantiers:meeting-avoid", args=[space.pk])).status_code == 200
     assert client.get(reverse("chantiers:meeting-avoid", args=[other.pk])).status_code == 403
-    assert avoid(client, space, alternative="representation", representing=cast.org_a.pk, represented=[cast.org_b.pk]).status_code == 302
+    assert (
+        avoid(
+            client, space, alternative="representation", representing=cast.org_a.pk, represented=[cast.org_b.pk]
+        ).status_code
+        == 302
+    )
     assert AvoidedMeeting.objects.get().chosen_by == cast.alice
 
 
 def test_who_sees_a_consultation(client, cast, space, theme):
     avoided = consultation_launch(
-        space=space, date=NEXT_WEEK, subject="Avis", duration_minutes=60, questions=["D'accord ?"], due_on=NEXT_WEEK, by=cast.coordinator
+        space=space,
+        date=NEXT_WEEK,
+        subject="Avis",
+        duration_minutes=60,
+        questions=["D'accord ?"],
+        due_on=NEXT_WEEK,
+        by=cast.coordinator,
     )
     url = reverse("chantiers:consultation-detail", args=[avoided.consultation_id])
     answer = reverse("chantiers:consultation-answer", args=[avoided.consultation_id])
@@ -202,11 +225,19 @@ def test_who_sees_a_consultation(client, cast, space, theme):
 
 def test_the_new_pages_read_a_fixed_number_of_queries(client, cast, space, shared, django_assert_num_queries):
     avoided = consultation_launch(
-        space=space, date=NEXT_WEEK, subject="Avis", duration_minutes=60, questions=["A ?", "B ?"], due_on=NEXT_WEEK, by=cast.coordinator
+        space=space,
+        date=NEXT_WEEK,
+        subject="Avis",
+        duration_minutes=60,
+        questions=["A ?", "B ?"],
+        due_on=NEXT_WEEK,
+        by=cast.coordinator,
     )
     for org in (cast.org_a, cast.org_b):
         respondent = avoided.consultation.respondents.get(organisation=org)
-        consultation_answer(respondent=respondent, answers={q.pk: "Oui" for q in avoided.consultation.questions.all()}, by=cast.alice)
+        consultation_answer(
+            respondent=respondent, answers={q.pk: "Oui" for q in avoided.consultation.questions.all()}, by=cast.alice
+        )
     client.force_login(cast.coordinator)
     # session, user and the alliance's roles (4), then: the consultation, its questions, respondents, answers
     detail = reverse("chantiers:consultation-detail", args=[avoided.consultation_id])
