@@ -35,6 +35,7 @@ TABLE_TITLES = {
     "projets": gettext_lazy("Projets"),
     "budget": gettext_lazy("Budget"),
     "rencontres": gettext_lazy("Rencontres"),
+    "rencontres-evitees": gettext_lazy("Rencontres évitées"),
     "indicateurs": gettext_lazy("Indicateurs"),
     "durabilite": gettext_lazy("Durabilité"),
 }
@@ -126,6 +127,25 @@ def durability_table(durability) -> Table:
         ((_("Indicateur"), TEXT), (_("Valeur"), TEXT)),
         tuple(rows),
         row_kinds=tuple((TEXT, INT if isinstance(value, int) else TEXT) for _label, value in rows),
+    )
+
+
+def avoided_table(bilan: Bilan) -> Table:
+    """« Rencontres évitées » (issue 21, part 2): in all, per theme and per organisation spared, beside the meetings
+    held: how many and the person-hours they saved."""
+    rows = [(_("Total"), "", bilan.meetings_avoided, bilan.person_hours_avoided)]
+    rows += [(_("Enjeu"), t.name, t.meetings, t.person_hours) for t in bilan.avoided_by_theme]
+    rows += [(_("Organisation"), t.name, t.meetings, t.person_hours) for t in bilan.avoided_by_organisation]
+    return Table.of(
+        "rencontres-evitees",
+        str(TABLE_TITLES["rencontres-evitees"]),
+        (
+            (_("Par"), TEXT),
+            (_("Nom"), TEXT),
+            (_("Rencontres évitées"), INT),
+            (_("Heures-personnes épargnées"), DECIMAL),
+        ),
+        tuple(rows),
     )
 
 
@@ -223,6 +243,7 @@ def tables(bilan: Bilan) -> dict[str, Table]:
         ),
         tuple((m.name, m.meetings, m.present, m.citizen_attendances, m.citizens) for m in bilan.meetings),
     )
+    avoided = avoided_table(bilan)
     indicators = Table(
         "indicateurs",
         str(TABLE_TITLES["indicateurs"]),
@@ -239,7 +260,7 @@ def tables(bilan: Bilan) -> dict[str, Table]:
     )
     durability = bilan.durability
     extra = (durability_table(durability),) if durability is not None else ()  # None: a bilan cached before it
-    return {t.slug: t for t in (summary, projects, budget, meetings, indicators, *extra)}
+    return {t.slug: t for t in (summary, projects, budget, meetings, avoided, indicators, *extra)}
 
 
 # ---------------------------------------------------------------- CSV
@@ -288,7 +309,7 @@ def xlsx_file(bilan: Bilan):
     try:
         with xlsx.Workbook(handle) as workbook:
             sheets = {slug: workbook.add_sheet(table.title, table.columns) for slug, table in parts.items()}
-            for slug in ("synthese", "budget", "rencontres", "durabilite"):
+            for slug in ("synthese", "budget", "rencontres", "rencontres-evitees", "durabilite"):
                 if slug not in parts:
                     continue
                 table = parts[slug]
