@@ -316,10 +316,12 @@ class AvoidedMeetingForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, space: Space, shared=(), **kwargs):
+    def __init__(self, *args, space: Space, shared=(), plan=None, **kwargs):
         """`shared`: the upcoming meetings of other spaces where most invitees sit
-        (`chantiers.selectors.meetings_to_share`), the choices of the first alternative."""
+        (`chantiers.selectors.meetings_to_share`), the choices of the first alternative; `plan`: the page's plan,
+        whose years bound the dates, as a meeting's."""
         super().__init__(*args, **kwargs)
+        bound_dates(self, "date", "due_on", bounds=functools.partial(plan_date_bounds, plan))
         self.shared = {m.meeting_id: m for m in shared}
         self.fields["target_meeting"].choices = [
             (

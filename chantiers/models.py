@@ -627,8 +627,11 @@ class ConsultationQuerySet(models.QuerySet):
             return self
         if not user.is_authenticated:
             return self.none()
-        answering = ConsultationRespondent.objects.filter(organisation_id__in=user.organisation_ids())
-        facilitated = SpaceFacilitator.objects.current().filter(user=user).values("space_id")
+        org_ids = user.organisation_ids()
+        answering = ConsultationRespondent.objects.filter(organisation_id__in=org_ids)
+        # a facilitator while one of their organisations still sits in the space (`chantiers.access.facilitated_spaces`)
+        seated = SpaceMembership.objects.current().filter(organisation_id__in=org_ids).values("space_id")
+        facilitated = SpaceFacilitator.objects.current().filter(user=user, space_id__in=seated).values("space_id")
         return self.filter(Q(pk__in=answering.values("consultation_id")) | Q(space_id__in=facilitated))
 
 

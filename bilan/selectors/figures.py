@@ -392,7 +392,7 @@ def meetings_of(user, *, plan, period, theme, space, organisation) -> dict:
         n=Count("pk"),
         c_present=Sum("duration_minutes"),
     )
-    rows = sorted(held.union(avoided_all, by_theme, by_organisation, all=True), key=lambda row: (row[0], row[2]))
+    rows = list(held.union(avoided_all, by_theme, by_organisation, all=True).order_by("c_kind", "c_name"))
     counts = [row for row in rows if row[0] == "held"]
     spaces = tuple(
         SpaceMeetings(key, name, n, present, cits, citizens) for _k, key, name, n, present, cits, citizens, _o in counts

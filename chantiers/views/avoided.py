@@ -16,6 +16,7 @@ from chantiers.access import (
     get_consultation_for_user,
     get_space_for_user,
     meeting_runners_required,
+    page_plan,
     refuse_closed_plan,
     shows_closed_plan,
 )
@@ -24,9 +25,12 @@ from chantiers.models import AvoidedMeeting, Consultation, ConsultationResponden
 from chantiers.selectors import meetings_to_share
 
 
-def avoid_form(space, data=None, *, initial=None):
-    """The alternatives' form of `space`, its meetings to share read once (1 query)."""
-    return AvoidedMeetingForm(data, space=space, shared=meetings_to_share(space), initial=initial)
+def avoid_form(request, space, data=None, *, initial=None):
+    """The alternatives' form of `space`, its meetings to share read once (1 query), its dates within the page's
+    plan's years (as a meeting's)."""
+    return AvoidedMeetingForm(
+        data, space=space, shared=meetings_to_share(space), plan=page_plan(request), initial=initial
+    )
 
 
 @meeting_runners_required
@@ -37,7 +41,7 @@ def meeting_avoid(request, pk):
     if space.status != Space.Status.ACTIVE:
         messages.error(request, _("Ce lieu de concertation est archivé : on n'y planifie plus de rencontre."))
         return redirect("chantiers:space-detail", pk=space.pk)
-    form = avoid_form(space, request.POST or None)
+    form = avoid_form(request, space, request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         common = {

@@ -62,6 +62,7 @@ def meeting_create(request, pk):
             start, end = data.get("start_time"), data.get("end_time")
             minutes = Meeting(date=data["date"], start_time=start, end_time=end).compute_duration_minutes()
             avoid = avoid_form(
+                request,
                 space,
                 initial={"date": data["date"], "duration_minutes": minutes or 120, "subject": data["agenda"][:255]},
             )
