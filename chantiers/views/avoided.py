@@ -102,11 +102,10 @@ def _respondent_of(user, consultation) -> ConsultationRespondent | None:
     )
 
 
-@login_required
-def consultation_detail(request, pk):
-    """A consultation: its questions, who answered; the answers to whoever runs the space's meetings (and
-    Coordination, staff), a partner its own organisation's."""
-    consultation = get_consultation_for_user(request, pk, queryset=Consultation.objects.select_related("space"))
+def _detail(request, consultation, *, decision_form=None, status=200):
+    """The page of a consultation: its questions, who answered; the answers to whoever runs the space's meetings
+    (and Coordination, staff), a partner its own organisation's; the decision's form (`decision_form`: bound, with
+    its errors, after a refused post)."""
     user = request.user
     runs = can_run_meetings(user, consultation.space_id) and not shows_closed_plan(request)
     sees_all = user.sees_everything or can_run_meetings(user, consultation.space_id)
@@ -121,6 +120,7 @@ def consultation_detail(request, pk):
         by_question = {answer.question_id: answer.text for answer in respondent.answers.all()}
         respondent.rows = [(question, by_question.get(question.pk, "")) for question in questions]
     own = [r for r in respondents if r.organisation_id in user.organisation_ids()]
+    can_decide = runs and not consultation.decided_on
     context = {
         "consultation": consultation,
         "space": consultation.space,
@@ -129,10 +129,16 @@ def consultation_detail(request, pk):
         "answered": sum(1 for r in respondents if r.answered_at),
         "sees_all": sees_all,
         "can_answer": bool(own) and consultation.is_open and not shows_closed_plan(request),
-        "can_decide": runs and not consultation.decided_on,
-        "decision_form": ConsultationDecisionForm() if runs and not consultation.decided_on else None,
+        "can_decide": can_decide,
+        "decision_form": (decision_form or ConsultationDecisionForm()) if can_decide else None,
     }
-    return render(request, "chantiers/consultation_detail.html", context)
+    return render(request, "chantiers/consultation_detail.html", context, status=status)
+
+
+@login_required
+def consultation_detail(request, pk):
+    consultation = get_consultation_for_user(request, pk, queryset=Consultation.objects.select_related("space"))
+    return _detail(request, consultation)
 
 
 @login_required
@@ -166,6 +172,7 @@ def consultation_answer(request, pk):
 @meeting_runners_required
 @require_POST
 def consultation_decide(request, pk):
+    """The decision taken on the answers (once); a refused post shows the page again with its French error."""
     consultation = get_consultation_for_user(
         request, pk, run=True, queryset=Consultation.objects.select_related("space")
     )
@@ -174,9 +181,8 @@ def consultation_decide(request, pk):
         try:
             services.consultation_decide(consultation=consultation, text=form.cleaned_data["decision"], by=request.user)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            add_service_error(form, error)
         else:
             messages.success(request, _("Décision consignée."))
-    else:
-        messages.error(request, _("La décision n'a pas été enregistrée : écrivez la décision."))
-    return redirect("chantiers:consultation-detail", pk=consultation.pk)
+            return redirect("chantiers:consultation-detail", pk=consultation.pk)
+    return _detail(request, consultation, decision_form=form)
