@@ -249,3 +249,22 @@ def test_the_new_pages_read_a_fixed_number_of_queries(client, cast, space, share
         client.get(url)  # warm the alliance's caches
         with django_assert_num_queries(queries):
             assert client.get(url).status_code == 200
+
+
+def test_a_refused_decision_shows_the_page_again_and_saves_nothing(client, cast, space):
+    avoided = consultation_launch(
+        space=space,
+        date=NEXT_WEEK,
+        subject="Avis",
+        duration_minutes=60,
+        questions=["D'accord ?"],
+        due_on=NEXT_WEEK,
+        by=cast.coordinator,
+    )
+    client.force_login(cast.coordinator)
+    url = reverse("chantiers:consultation-decide", args=[avoided.consultation_id])
+    for data, error in (({"decision": ""}, "Ce champ est obligatoire."), ({"decision": "é" * 10_001}, "au plus 10")):
+        response = client.post(url, data)
+        assert response.status_code == 200 and error in page(response)
+    avoided.consultation.refresh_from_db()
+    assert avoided.consultation.decision == "" and avoided.consultation.decided_on is None
