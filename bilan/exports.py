@@ -36,6 +36,7 @@ TABLE_TITLES = {
     "projets": gettext_lazy("Projets"),
     "budget": gettext_lazy("Budget"),
     "rencontres": gettext_lazy("Rencontres"),
+    "rencontres-evitees": gettext_lazy("Rencontres évitées"),
     "indicateurs": gettext_lazy("Indicateurs"),
     "indicateurs-partages": gettext_lazy("Indicateurs partagés"),
     "durabilite": gettext_lazy("Durabilité"),
@@ -181,6 +182,25 @@ def durability_table(durability) -> Table:
     )
 
 
+def avoided_table(bilan: Bilan) -> Table:
+    """« Rencontres évitées » (issue 21, part 2): in all, per theme and per organisation spared, beside the meetings
+    held: how many and the person-hours they saved."""
+    rows = [(_("Total"), "", bilan.meetings_avoided, bilan.person_hours_avoided)]
+    rows += [(_("Enjeu"), t.name, t.meetings, t.person_hours) for t in bilan.avoided_by_theme]
+    rows += [(_("Organisation"), t.name, t.meetings, t.person_hours) for t in bilan.avoided_by_organisation]
+    return Table.of(
+        "rencontres-evitees",
+        str(TABLE_TITLES["rencontres-evitees"]),
+        (
+            (_("Par"), TEXT),
+            (_("Nom"), TEXT),
+            (_("Rencontres évitées"), INT),
+            (_("Heures-personnes épargnées"), DECIMAL),
+        ),
+        tuple(rows),
+    )
+
+
 def tables(bilan: Bilan) -> dict[str, Table]:
     """The bilan's tables, its « Durabilité » (the follow-ups after funding) with them."""
     summary = Table.of(
@@ -295,6 +315,7 @@ def tables(bilan: Bilan) -> dict[str, Table]:
             for m in bilan.meetings
         ),
     )
+    avoided = avoided_table(bilan)
     indicators = Table(
         "indicateurs",
         str(TABLE_TITLES["indicateurs"]),
@@ -311,7 +332,7 @@ def tables(bilan: Bilan) -> dict[str, Table]:
     )
     durability = bilan.durability
     extra = (durability_table(durability),) if durability is not None else ()  # None: a bilan cached before it
-    return {t.slug: t for t in (summary, projects, budget, meetings, indicators, shared_table(bilan), *extra)}
+    return {t.slug: t for t in (summary, projects, budget, meetings, avoided, indicators, shared_table(bilan), *extra)}
 
 
 # ---------------------------------------------------------------- CSV
@@ -360,7 +381,14 @@ def xlsx_file(bilan: Bilan):
     try:
         with xlsx.Workbook(handle) as workbook:
             sheets = {slug: workbook.add_sheet(table.title, table.columns) for slug, table in parts.items()}
-            for slug in ("synthese", "budget", "rencontres", "indicateurs-partages", "durabilite"):
+            for slug in (
+                "synthese",
+                "budget",
+                "rencontres",
+                "rencontres-evitees",
+                "indicateurs-partages",
+                "durabilite",
+            ):
                 if slug not in parts:
                     continue
                 table = parts[slug]

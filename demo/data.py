@@ -47,6 +47,7 @@ from chantiers.models import (
 )
 from chantiers.services import decision_record, meeting_schedule
 from demo import (
+    avoided,
     budget_lines,
     changes,
     committee,
@@ -1024,6 +1025,7 @@ def _create_demo(orgs: dict[str, Organisation], users: dict[str, User]) -> None:
     changes.load(users)  # an amendment (an accepted change request) and a pending request (issue 20, part 4)
     contribution.load(plan, users)  # an hourly rate for the valued time, support to citizens (issue 21, part 3)
     shared_indicators.load(ASIS)  # shared indicators per theme, the projects' linked, a population one (issue 21)
+    avoided.load(users)  # a written consultation answered and a meeting avoided (issue 21, part 2)
 
 
 def _delegates(orgs: dict[str, Organisation], users: dict[str, User]) -> dict[int, User]:

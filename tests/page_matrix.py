@@ -85,6 +85,9 @@ OBJECTS = {
         "pk": _facilitated().pk,
         "facilitator_pk": _facilitated().facilitators.get(user__username="partenaire").pk,
     },
+    # Meetings avoided (issue 21, part 2): the written consultation of the space `partenaire` facilitates, answered by
+    # her organisation (demo/avoided.py)
+    "consultation of a space facilitated by partenaire": lambda: {"pk": _consultation().pk},
     "theme": lambda: {"slug": "logement-et-habitation"},
     "guide for coordination": lambda: {"slug": "coordination"},
     "guide for partners": lambda: {"slug": "partenaires"},
@@ -277,6 +280,13 @@ def _facilitated():
     from demo.facilitators import FACILITATED_SPACE
 
     return Space.objects.get(name=FACILITATED_SPACE, is_demo=True)
+
+
+def _consultation():
+    from chantiers.models import Consultation
+    from demo.avoided import CONSULTATION
+
+    return Consultation.objects.get(title=CONSULTATION, is_demo=True)
 
 
 def _seat():
@@ -480,6 +490,16 @@ MATRIX = [
     ("chantiers:meeting-attendance", "meeting of a space facilitated by partenaire", (LOGIN, 200, 403, 403, 200)),
     ("chantiers:decision-create", "meeting of a space facilitated by partenaire", (LOGIN, 405, 403, 403, 405)),
     ("chantiers:follow-up-done", "follow-up of a space facilitated by partenaire", (LOGIN, 405, 403, 403, 405)),
+    # Meetings avoided (issue 21, part 2): who runs a space's meetings records the alternative to one (Coordination,
+    # `partenaire` for the space she facilitates); a written consultation is seen by Coordination, staff, the space's
+    # facilitator and the organisations it asks; only their partner accounts answer (Coordination's organisation does
+    # not sit there); its decision is Coordination's or the facilitator's (POST only).
+    ("chantiers:meeting-avoid", "space", (LOGIN, 404, 403, 403, 200)),
+    ("chantiers:meeting-avoid", "space facilitated by partenaire", (LOGIN, 200, 403, 403, 200)),
+    ("chantiers:consultation-list", None, (LOGIN, 200, 200, 200, 200)),
+    ("chantiers:consultation-detail", "consultation of a space facilitated by partenaire", (LOGIN, 200, 404, 200, 200)),
+    ("chantiers:consultation-answer", "consultation of a space facilitated by partenaire", (LOGIN, 200, 404, 403, 403)),
+    ("chantiers:consultation-decide", "consultation of a space facilitated by partenaire", (LOGIN, 405, 403, 403, 405)),
     # Action projects
     ("projects:project-list", None, (LOGIN, 200, 200, 200, 200)),
     ("projects:project-intention-create", None, (LOGIN, 200, 200, 403, 200)),

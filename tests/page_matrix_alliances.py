@@ -8,7 +8,7 @@ ASIS's own roles). `partenaire2`'s organisation works in both alliances.
 from alliances.addresses import alliance_reverse
 from alliances.models import Alliance
 from budget.models import Agreement, Commitment, Disbursement, ParticipationSupport
-from chantiers.models import Meeting, Space
+from chantiers.models import Consultation, Meeting, Space
 from plans.models import Plan, SharedIndicator
 from projects.models import (
     ActionProject,
@@ -88,6 +88,10 @@ OBJECTS2 = {
     "ASIS shared indicator": lambda: {
         "pk": SharedIndicator.objects.get(theme__plan__alliance__slug="rouyn-noranda", kind="population").pk
     },
+    # ASIS's written consultation (issue 21, part 2), opened at Témiscamingue's address: not found there.
+    "ASIS consultation": lambda: {
+        "pk": Consultation.objects.get(is_demo=True, space__alliance__slug="rouyn-noranda").pk
+    },
     "filed project, ASIS committee seat": lambda: {
         "pk": _project(FILED).pk,
         "member_pk": CommitteeMember.objects.get(user__username="partenaire2", alliance__slug="rouyn-noranda").pk,
@@ -107,6 +111,13 @@ LOGIN = "login"
 # visitors' page would for a signed-in person without a role: every line is listed.
 ON_ASIS = {
     ("plans:plan-list", None): (200, 200),
+    # Meetings avoided (issue 21, part 2): neither runs ASIS's meetings, nor sees its consultations.
+    ("chantiers:meeting-avoid", "space"): (403, 403),
+    ("chantiers:meeting-avoid", "space facilitated by partenaire"): (403, 403),
+    ("chantiers:consultation-list", None): (200, 200),
+    ("chantiers:consultation-detail", "consultation of a space facilitated by partenaire"): (404, 404),
+    ("chantiers:consultation-answer", "consultation of a space facilitated by partenaire"): (404, 404),
+    ("chantiers:consultation-decide", "consultation of a space facilitated by partenaire"): (403, 403),
     ("home", None): (200, 200),  # the public overview: neither is Coordination nor staff of ASIS
     ("overview", None): (200, 200),
     ("plan", None): (200, 200),
@@ -397,6 +408,13 @@ ON_SECOND = [
         "meeting of ASIS space facilitated by partenaire",
         (LOGIN, 403, 403, 403, 403, 404, 403),
     ),
+    # Meetings avoided (issue 21, part 2): Témiscamingue's Coordination avoids its own meetings; ASIS's consultation
+    # is not found at its address, even by the partner who answers it.
+    ("chantiers:meeting-avoid", "space", (LOGIN, 403, 403, 403, 403, 200, 403)),
+    ("chantiers:consultation-list", None, (LOGIN, 200, 200, 200, 200, 200, 200)),
+    ("chantiers:consultation-detail", "ASIS consultation", (LOGIN, 404, 404, 404, 404, 404, 404)),
+    ("chantiers:consultation-answer", "ASIS consultation", (LOGIN, 404, 404, 404, 404, 404, 404)),
+    ("chantiers:consultation-decide", "ASIS consultation", (LOGIN, 403, 403, 403, 403, 405, 403)),
     ("projects:project-list", None, (LOGIN, 200, 200, 200, 200, 200, 200)),
     ("projects:project-intention-create", None, (LOGIN, 200, 200, 200, 200, 200, 403)),
     ("projects:project-create", None, (LOGIN, 200, 200, 200, 200, 200, 403)),

@@ -3,7 +3,7 @@
 import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
@@ -128,6 +128,26 @@ class ThemeContribution:
     staff_hours: Decimal
     valued_time: Decimal
     support: Decimal
+
+
+@dataclass(frozen=True)
+class AvoidedTally:
+    """Meetings avoided in the period (principle 3) for one theme or one organisation spared: how many, and the
+    person-minutes they saved (a theme's: invitees × planned duration; an organisation's: the planned durations)."""
+
+    pk: int
+    name: str
+    meetings: int
+    person_minutes: int
+
+    @property
+    def person_hours(self) -> Decimal:
+        return hours_of(self.person_minutes)
+
+
+def hours_of(minutes: int) -> Decimal:
+    """Minutes as hours, to the tenth."""
+    return (Decimal(minutes) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -300,6 +320,16 @@ class Bilan:
     def shared_count(self) -> int:
         return len(self.shown_shared())
 
+    # Meetings avoided (issue 21, part 2), read with the meetings held: in all, per theme, per organisation spared
+    meetings_avoided: int = 0
+    avoided_minutes: int = 0
+    avoided_by_theme: tuple[AvoidedTally, ...] = ()
+    avoided_by_organisation: tuple[AvoidedTally, ...] = ()
+
+    @property
+    def person_hours_avoided(self) -> Decimal:
+        return hours_of(self.avoided_minutes)
+
     def lines(self) -> Iterator[ProjectLine]:
         """Every project line of the bilan, read again from the database a chunk at a time (exports)."""
         return self.lines_of() if self.lines_of is not None else iter(self.projects)
@@ -343,6 +373,8 @@ class Bilan:
             (_("Organisations partenaires (confirmées)"), self.partner_organisations, "number"),
             (_("Partenaires confirmés par projet (moyenne)"), self.partners_per_project, "decimal"),
             (_("Rencontres tenues"), self.meetings_held, "number"),
+            (_("Rencontres évitées"), self.meetings_avoided, "number"),
+            (_("Heures-personnes épargnées (rencontres évitées)"), self.person_hours_avoided, "decimal"),
             (_("Présences aux rencontres"), self.attendances, "number"),
             (_("Présences de citoyens et citoyennes"), self.citizen_attendances, "number"),
             (_("Citoyens et citoyennes distincts aux rencontres"), self.citizens, "number"),

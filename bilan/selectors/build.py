@@ -436,6 +436,10 @@ def _meetings(scope: _Scope) -> dict:
         "citizen_attendances": sum(m.citizen_attendances for m in meetings["spaces"]),
         "citizens": meetings["citizens"],
         "meetings": meetings["spaces"],
+        "meetings_avoided": meetings["avoided"],
+        "avoided_minutes": meetings["avoided_minutes"],
+        "avoided_by_theme": meetings["avoided_by_theme"],
+        "avoided_by_organisation": meetings["avoided_by_organisation"],
     }
 
 

@@ -23,7 +23,7 @@ from django.db.models.functions import Cast, Coalesce, Concat, ExtractDay, Extra
 from django.utils import timezone
 
 from bilan.selectors._common import SUM, ZERO, to_cents
-from bilan.selectors.bilan import Highlight, Rollup, SpaceMeetings, UnitTotal
+from bilan.selectors.bilan import AvoidedTally, Highlight, Rollup, SpaceMeetings, UnitTotal
 from bilan.selectors.lines import latest_indicator_values
 from budget.models import (
     Commitment,
@@ -31,7 +31,7 @@ from budget.models import (
     DisbursementCorrection,
 )
 from budget.selectors import contribution
-from chantiers.models import Attendance, Meeting, Space
+from chantiers.models import Attendance, AvoidedMeeting, Meeting, Space
 from plans.models import SharedIndicator, SharedIndicatorMeasure
 from projects.models import Indicator, IndicatorValue, ProgressReport, ProjectPartner, written
 
@@ -410,21 +410,29 @@ def latest_highlights(
 
 
 def meetings_of(user, *, plan, period, theme, space, organisation) -> dict:
-    """Meetings held in the period per space, with the distinct citizens present overall (1 query). Who reads the
-    figures (Coordination, Personnel, the regional funder) counts every meeting of the plan: counts, no names."""
+    """Meetings held in the period per space, with the distinct citizens present overall, and the meetings avoided
+    (principle 3: `chantiers.models.AvoidedMeeting`) in the period: how many and the person-minutes they saved, in
+    all, per theme and per organisation spared — one query, a UNION of GROUP BYs (the avoided ones are read here,
+    not by a query of their own: the page's 15 queries; they are written as meetings are, under the meetings'
+    version). Who reads the figures (Coordination, Personnel, the regional funder) counts every meeting of the plan:
+    counts, no names."""
     held_until = min(period.end, timezone.localdate() - datetime.timedelta(days=1))
-    meetings = (
-        Meeting.objects.all() if user.is_authenticated and user.reads_figures else Meeting.objects.visible_to(user)
-    )
+    reads_all = user.is_authenticated and user.reads_figures
+    meetings = Meeting.objects.all() if reads_all else Meeting.objects.visible_to(user)
     meetings = meetings.filter(date__range=(period.start, held_until))
+    avoided = AvoidedMeeting.objects.filter(date__range=(period.start, period.end))
+    if not reads_all:  # a partner: the spaces its organisations sit in
+        avoided = avoided.filter(space__in=Space.objects.visible_to(user).values("pk"))
     if theme is not None:
-        meetings = meetings.filter(space__in=theme.spaces.values("pk"))
+        spaces = theme.spaces.values("pk")
     else:
-        meetings = meetings.filter(space__in=Space.objects.filter(themes__plan=plan).values("pk"))
+        spaces = Space.objects.filter(themes__plan=plan).values("pk")
+    meetings, avoided = meetings.filter(space__in=spaces), avoided.filter(space__in=spaces)
     if space is not None:
-        meetings = meetings.filter(space=space)
+        meetings, avoided = meetings.filter(space=space), avoided.filter(space=space)
     if organisation is not None:
-        meetings = meetings.filter(space__in=organisation.space_memberships.values("space"))
+        seats = organisation.space_memberships.values("space")
+        meetings, avoided = meetings.filter(space__in=seats), avoided.filter(space__in=seats)
     meeting_ids = meetings.values("pk")
     present = Q(attendances__present=True)
     everyone = (  # distinct citizens present at any of these meetings (one figure, computed once)
@@ -442,51 +450,113 @@ def meetings_of(user, *, plan, period, theme, space, organisation) -> dict:
     if organisation is not None:
         scope_spaces = scope_spaces.filter(pk__in=organisation.space_memberships.values("space"))
     start, end = period.start, period.end
-    counts = list(  # 1 per space and theme of the plan: meetings held, everyone present, citizens present, distinct
+    text, number = CharField(), IntegerField()
+    zero = Value(0, output_field=number)
+    columns = (  # every member of the UNION has them; a member leaves the others at zero
+        "n",
+        "c_present",
+        "c_citizen_attendances",
+        "c_citizens",
+        "c_overall",
+        "c_staff_minutes",
+        "c_staff_cent_minutes",
+        "c_support",
+        "c_support_people",
+        "c_support_overall",
+    )
+
+    def part(queryset, kind: str, key, name, theme_key, **aggregates):
+        """Rows of (kind, key, name, theme, *columns)."""
+        return (
+            queryset.order_by()
+            .annotate(c_kind=Value(kind, output_field=text), c_key=key, c_name=name, c_theme=theme_key)
+            .values("c_kind", "c_key", "c_name", "c_theme")
+            .annotate(**{column: aggregates.get(column, zero) for column in columns})
+            .values_list("c_kind", "c_key", "c_name", "c_theme", *columns)
+        )
+
+    held = part(  # 1 per space and theme of the plan: meetings held, everyone present, citizens present, distinct
         # citizens, partner staff's minutes and their value (valued time), the support paid (a theme splits whole
         # meetings: each figure per space is that of any of its themes' rows)
         Meeting.objects.filter(
             pk__in=meeting_ids, **({"space__themes": theme} if theme else {"space__themes__plan": plan})
-        )
-        .values("space", "space__name", "space__themes")
-        .annotate(
-            n=Count("pk", distinct=True),
-            present=Count("attendances", filter=present),
-            citizen_attendances=Count("attendances", filter=present & Q(attendances__citizen__isnull=False)),
-            citizens=Count("attendances__citizen", filter=present, distinct=True),
-            citizens_overall=Max(Subquery(everyone, output_field=IntegerField())),
-            staff_minutes=contribution.staff_minutes(),
-            staff_cent_minutes=contribution.staff_cent_minutes(),
-            support=Max(contribution.support_sum(OuterRef("space"), start=start, end=end)),
-            support_people=Max(contribution.support_sum(OuterRef("space"), start=start, end=end, field="people")),
-            support_overall=Max(contribution.support_sum(scope_spaces.values("pk"), start=start, end=end)),
-        )
-        .order_by("space__name", "space", "space__themes")
+        ),
+        "held",
+        F("space"),
+        F("space__name"),
+        F("space__themes"),
+        n=Count("pk", distinct=True),
+        c_present=Count("attendances", filter=present),
+        c_citizen_attendances=Count("attendances", filter=present & Q(attendances__citizen__isnull=False)),
+        c_citizens=Count("attendances__citizen", filter=present, distinct=True),
+        c_overall=Max(Subquery(everyone, output_field=IntegerField())),
+        c_staff_minutes=contribution.staff_minutes(),
+        c_staff_cent_minutes=contribution.staff_cent_minutes(),
+        c_support=Max(contribution.support_sum(OuterRef("space"), start=start, end=end)),
+        c_support_people=Max(contribution.support_sum(OuterRef("space"), start=start, end=end, field="people")),
+        c_support_overall=Max(contribution.support_sum(scope_spaces.values("pk"), start=start, end=end)),
     )
-    spaces, by_theme = {}, {}
+    blank = Value("", output_field=text)
+    # avoided: n = meetings avoided, c_present = person-minutes saved (an organisation's: the planned durations)
+    avoided_all = part(avoided, "avoided", zero, blank, zero, n=Count("pk"), c_present=Sum("person_minutes"))
+    by_theme = part(
+        avoided.filter(space__themes__plan=plan),
+        "avoided_theme",
+        F("space__themes"),
+        F("space__themes__name"),
+        zero,
+        n=Count("pk"),
+        c_present=Sum("person_minutes"),
+    )
+    by_organisation = part(
+        avoided.filter(organisations__isnull=False),
+        "avoided_organisation",
+        F("organisations"),
+        F("organisations__name"),
+        zero,
+        n=Count("pk"),
+        c_present=Sum("duration_minutes"),
+    )
+    rows = list(held.union(avoided_all, by_theme, by_organisation, all=True).order_by("c_kind", "c_name", "c_key"))
+    counts = [
+        dict(zip(("kind", "space", "name", "theme", *columns), row, strict=True)) for row in rows if row[0] == "held"
+    ]
+    spaces, themes = {}, {}
     for row in counts:
-        value = contribution.valued(row["staff_cent_minutes"])
-        support = to_cents(row["support"])
+        value = contribution.valued(row["c_staff_cent_minutes"])
+        support = to_cents(row["c_support"])
         if row["space"] not in spaces:
             spaces[row["space"]] = SpaceMeetings(
                 row["space"],
-                row["space__name"],
+                row["name"],
                 row["n"],
-                row["present"],
-                row["citizen_attendances"],
-                row["citizens"],
-                staff_hours=contribution.hours(row["staff_minutes"]),
+                row["c_present"],
+                row["c_citizen_attendances"],
+                row["c_citizens"],
+                staff_hours=contribution.hours(row["c_staff_minutes"]),
                 valued_time=value,
                 support=support,
-                support_people=row["support_people"] or 0,
+                support_people=row["c_support_people"] or 0,
             )
-        theme_row = by_theme.setdefault(row["space__themes"], [0, ZERO, ZERO])
-        theme_row[0] += row["staff_minutes"] or 0
+        theme_row = themes.setdefault(row["theme"], [0, ZERO, ZERO])
+        theme_row[0] += row["c_staff_minutes"] or 0
         theme_row[1] += value
         theme_row[2] += support
+
+    def tallies(kind):
+        found = [
+            AvoidedTally(key, name, n, int(minutes or 0)) for k, key, name, _t, n, minutes, *_rest in rows if k == kind
+        ]
+        return tuple(sorted(found, key=lambda t: (-t.person_minutes, t.name)))
+
+    total = next((row for row in rows if row[0] == "avoided"), None)
     return {
         "spaces": tuple(spaces.values()),
-        "citizens": counts[0]["citizens_overall"] or 0 if counts else 0,
-        "support_total": to_cents(counts[0]["support_overall"]) if counts else ZERO,
-        "by_theme": {pk: (contribution.hours(m), v, s) for pk, (m, v, s) in by_theme.items()},
+        "citizens": counts[0]["c_overall"] or 0 if counts else 0,
+        "support_total": to_cents(counts[0]["c_support_overall"]) if counts else ZERO,
+        "by_theme": {pk: (contribution.hours(m), v, s) for pk, (m, v, s) in themes.items()},
+        "avoided": total[4] if total else 0,
+        "avoided_minutes": int(total[5] or 0) if total else 0,
+        "avoided_by_theme": tallies("avoided_theme"),
+        "avoided_by_organisation": tallies("avoided_organisation"),
     }

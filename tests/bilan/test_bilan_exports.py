@@ -22,7 +22,7 @@ from tests.alliance_money import asis_url
 pytestmark = pytest.mark.django_db
 CENT = Decimal("0.01")
 YEAR = {"periode": "2014-2015"}
-TABLES = ["synthese", "projets", "budget", "rencontres", "indicateurs"]
+TABLES = ["synthese", "projets", "budget", "rencontres", "rencontres-evitees", "indicateurs"]
 
 
 def csv_rows(response) -> list[dict]:
@@ -124,6 +124,7 @@ def test_xlsx_has_one_sheet_per_part_and_the_totals_of_the_page(demo_client):
         "Projets",
         "Budget",
         "Rencontres",
+        "Rencontres évitées",  # issue 21, part 2
         "Indicateurs",
         "Indicateurs partagés",
         "Durabilité",
