@@ -24,11 +24,14 @@ class User(AbstractUser):
         help_text=_("Clé secrète de l'adresse iCalendar personnelle (abonnement Outlook ou Google Agenda)."),
     )
     # The language chosen with the portal's switcher, kept for what is sent to the person (e-mails); blank: the
-    # portal's (French). Set by organisations.services.user_language_set.
+    # portal's (French). Set by organisations.services.user_language_set. A default in the database too: a row written
+    # by code that predates the column (a migration's historical model, an older release during a deployment) is valid.
     language = models.CharField(
         _("langue"),
         max_length=10,
         blank=True,
+        default="",
+        db_default="",
         help_text=_("La langue choisie dans le portail, celle des courriels qu'on lui envoie; vide : le français."),
     )
     anonymised_at = models.DateTimeField(

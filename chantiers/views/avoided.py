@@ -130,7 +130,10 @@ def _detail(request, consultation, *, decision_form=None, status=200):
         "sees_all": sees_all,
         "can_answer": bool(own) and consultation.is_open and not shows_closed_plan(request),
         "can_decide": can_decide,
-        "decision_form": (decision_form or ConsultationDecisionForm()) if can_decide else None,
+        # a refused post's form, with its errors, even once decided (« déjà consignée » is said on the page)
+        "decision_form": decision_form
+        if decision_form is not None
+        else (ConsultationDecisionForm() if can_decide else None),
     }
     return render(request, "chantiers/consultation_detail.html", context, status=status)
 
@@ -185,4 +188,4 @@ def consultation_decide(request, pk):
         else:
             messages.success(request, _("Décision consignée."))
             return redirect("chantiers:consultation-detail", pk=consultation.pk)
-    return _detail(request, consultation, decision_form=form)
+    return _detail(request, consultation, decision_form=form, status=400)

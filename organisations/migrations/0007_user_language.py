@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='language',
-            field=models.CharField(blank=True, help_text="La langue choisie dans le portail, celle des courriels qu'on lui envoie; vide : le français.", max_length=10, verbose_name='langue'),
+            field=models.CharField(blank=True, default='', db_default='', help_text="La langue choisie dans le portail, celle des courriels qu'on lui envoie; vide : le français.", max_length=10, verbose_name='langue'),
         ),
     ]

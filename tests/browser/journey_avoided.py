@@ -27,7 +27,7 @@ def facilitator_avoids_a_meeting(page, base, axe) -> Consultation:
     expect(page.get_by_role("heading", name="Éviter une rencontre")).to_be_visible()
     accessible(page, axe)
     today = timezone.localdate()
-    page.get_by_label("Consultation écrite").check()
+    page.get_by_role("radio", name="Consultation écrite").check()
     page.get_by_label("Objet (le point à traiter)").fill(SUBJECT)
     page.get_by_label("Date prévue de la rencontre").fill((today + datetime.timedelta(days=14)).isoformat())
     page.get_by_label("Durée prévue (minutes)").fill("60")

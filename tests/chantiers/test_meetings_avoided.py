@@ -265,6 +265,13 @@ def test_a_refused_decision_shows_the_page_again_and_saves_nothing(client, cast,
     url = reverse("chantiers:consultation-decide", args=[avoided.consultation_id])
     for data, error in (({"decision": ""}, "Ce champ est obligatoire."), ({"decision": "é" * 10_001}, "au plus 10")):
         response = client.post(url, data)
-        assert response.status_code == 200 and error in page(response)
+        assert response.status_code == 400 and error in page(response)
     avoided.consultation.refresh_from_db()
     assert avoided.consultation.decision == "" and avoided.consultation.decided_on is None
+
+    # once decided, a second decision is refused on the page, and the first one stays
+    assert client.post(url, {"decision": "Oui"}).status_code == 302
+    response = client.post(url, {"decision": "Non"})
+    assert response.status_code == 400 and "La décision de cette consultation est déjà consignée." in page(response)
+    avoided.consultation.refresh_from_db()
+    assert avoided.consultation.decision == "Oui"
