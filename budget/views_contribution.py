@@ -143,5 +143,7 @@ def participation_support_cancel(request, pk):
         else:
             messages.success(request, _("Soutien annulé; il reste dans l'historique."))
         return redirect("budget:contribution")
-    messages.error(request, _("Donnez le motif de l'annulation."))
-    return redirect("budget:contribution")
+    # the page again with what is wrong (a missing or too long reason), nothing cancelled
+    problems = [str(message) for errors in form.errors.values() for message in errors]
+    messages.error(request, " ".join([_("Donnez le motif de l'annulation."), *problems]))
+    return _page(request, status=400)

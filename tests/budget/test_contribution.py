@@ -203,9 +203,8 @@ def test_a_facilitator_records_and_cancels_their_space_support_only(asis, client
     )
     cancel = reverse("budget:participation-support-cancel", args=[elsewhere.pk])
     assert client.post(cancel, {"reason": "Non"}).status_code == 403
-    assert (
-        client.post(reverse("budget:participation-support-cancel", args=[theirs.pk]), {"reason": ""}).status_code == 302
-    )
+    refused = client.post(reverse("budget:participation-support-cancel", args=[theirs.pk]), {"reason": ""})
+    assert refused.status_code == 400 and "Donnez le motif de l&#x27;annulation." in refused.content.decode()
     theirs.refresh_from_db()
     assert not theirs.is_cancelled  # no reason: nothing changed
     client.post(reverse("budget:participation-support-cancel", args=[theirs.pk]), {"reason": "Erreur"})
