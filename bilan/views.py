@@ -309,15 +309,26 @@ def open_data(request):
     return render(request, "bilan/open_data.html", {"data": data, "page": page})
 
 
+def open_csv(table, file_name: str) -> StreamingHttpResponse:
+    """An open-data table as a streamed CSV download that any site may fetch (public data: CORS open)."""
+    response = StreamingHttpResponse(exports.csv_lines(table), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def open_json(lines) -> StreamingHttpResponse:
+    """An open-data JSON document, streamed, that any site may fetch (public data: CORS open)."""
+    response = StreamingHttpResponse(lines, content_type="application/json; charset=utf-8")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
 @require_safe
 def open_data_csv(request):
     """Every public project of the request's alliance (or plan) as CSV, streamed (read 500 at a time)."""
     plans = request_plans(request)
-    table = exports.open_data_table(lambda: open_projects(plans))
-    response = StreamingHttpResponse(exports.csv_lines(table), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="projets.csv"'
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return open_csv(exports.open_data_table(lambda: open_projects(plans)), "projets.csv")
 
 
 @require_safe
@@ -325,34 +336,21 @@ def open_data_json(request):
     """Every public project of the request's alliance (or plan) as one JSON document, streamed (totals first, then
     the projects)."""
     plans = request_plans(request)
-    response = StreamingHttpResponse(
-        exports.open_data_json_lines(open_totals(plans), open_projects(plans)),
-        content_type="application/json; charset=utf-8",
-    )
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return open_json(exports.open_data_json_lines(open_totals(plans), open_projects(plans)))
 
 
 @require_safe
 def open_data_practices_csv(request):
     """The published practices of the request's alliance (or plan) as CSV, streamed: no person, a contact is a role."""
     plans = request_plans(request)
-    table = exports.practices_table(lambda: open_practices(plans))
-    response = StreamingHttpResponse(exports.csv_lines(table), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="pratiques.csv"'
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return open_csv(exports.practices_table(lambda: open_practices(plans)), "pratiques.csv")
 
 
 @require_safe
 def open_data_practices_json(request):
     """The published practices of the request's alliance (or plan) as one JSON document, streamed."""
     plans = request_plans(request)
-    response = StreamingHttpResponse(
-        exports.practices_json_lines(open_practices(plans)), content_type="application/json; charset=utf-8"
-    )
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return open_json(exports.practices_json_lines(open_practices(plans)))
 
 
 # ---------------------------------------------------------------- bulk progress import (Coordination)

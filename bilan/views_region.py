@@ -5,13 +5,14 @@ Who sees what is `bilan.selectors.comparison.comparison_for`: a person with no r
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from bilan import exports, region_exports
+from bilan import region_exports
 from bilan.selectors.comparison import comparison_for, region_open_projects
 from bilan.selectors.open_data import open_practices, open_totals
+from bilan.views import open_csv, open_json
 from plans.models import Plan
 
 
@@ -45,40 +46,24 @@ def comparison_xlsx(request):
 @require_safe
 def region_open_data_csv(request):
     """Every public project of every alliance as CSV, with its alliance, streamed (read 500 at a time)."""
-    table = region_exports.region_open_data_table(region_open_projects)
-    response = StreamingHttpResponse(exports.csv_lines(table), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="projets-region.csv"'
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return open_csv(region_exports.region_open_data_table(region_open_projects), "projets-region.csv")
 
 
 @require_safe
 def region_open_data_json(request):
     """Every public project of every alliance as one JSON document, streamed (totals first, then the projects)."""
-    response = StreamingHttpResponse(
-        region_exports.region_open_data_json_lines(open_totals(Plan.objects.all()), region_open_projects()),
-        content_type="application/json; charset=utf-8",
+    return open_json(
+        region_exports.region_open_data_json_lines(open_totals(Plan.objects.all()), region_open_projects())
     )
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
 
 
 @require_safe
 def region_open_data_practices_csv(request):
     """The published practices of every alliance as CSV, each with its alliance, streamed."""
-    table = region_exports.region_practices_table(open_practices)
-    response = StreamingHttpResponse(exports.csv_lines(table), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="pratiques-region.csv"'
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return open_csv(region_exports.region_practices_table(open_practices), "pratiques-region.csv")
 
 
 @require_safe
 def region_open_data_practices_json(request):
     """The published practices of every alliance as one JSON document, each with its alliance, streamed."""
-    response = StreamingHttpResponse(
-        region_exports.region_practices_json_lines(open_practices()),
-        content_type="application/json; charset=utf-8",
-    )
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return open_json(region_exports.region_practices_json_lines(open_practices()))
