@@ -185,6 +185,11 @@ def outline(bilan: Bilan) -> list[Block]:
     blocks += [
         Block("heading", _("L'argent")),
         *(Block("paragraph", f"{term.label} : {term.definition}") for term in _money_terms()),
+        # the valued time and the support, in the synthèse for who reads the figures: said apart from the cash
+        *(
+            Block("paragraph", f"{TERMS[key].label} : {TERMS[key].definition}")
+            for key in (() if bilan.partial else ("valued_time", "participation_support"))
+        ),
         Block("paragraph", reconciliation_text(bilan)),
         Block("heading", _("Par source de financement"), level=2),
         Block(
@@ -277,6 +282,24 @@ def outline(bilan: Bilan) -> list[Block]:
             )
         else:
             blocks.append(Block("paragraph", _("Aucun indicateur.")))
+
+    # The shared indicators of the themes (issue 21, part 1), one table per Results-Based Accountability question
+    shared = parts["indicateurs-partages"]
+    if shared.rows:
+        blocks.append(Block("heading", _("Indicateurs partagés des enjeux"), level=2))
+        for question in dict.fromkeys(row[1] for row in shared.rows):
+            blocks.append(
+                Block(
+                    "table",
+                    table=_table(
+                        shared,
+                        [2, 3, 4, 6, 8, 10, 12],
+                        [row for row in shared.rows if row[1] == question],
+                        caption=question,
+                        widths=(1.6, 2, 1, 0.9, 0.9, 0.9, 1),
+                    ),
+                )
+            )
 
     # Meetings held
     meetings = parts["rencontres"]

@@ -170,7 +170,7 @@ def chunks(
     )
     indicators = _Side(  # 1 indicators
         Indicator.objects.filter(project__in=of_these)
-        .values_list("project_id", "pk", "name", "unit", "target")
+        .values_list("project_id", "pk", "name", "unit", "target", "shared__name")
         .order_by(*order, "order", "pk")
         .iterator(chunk_size=chunk)
     )
@@ -213,11 +213,11 @@ def chunks(
                     ),
                 )
             )
-            for _pk, indicator, name, unit, target in indicators.of(pk):
+            for _pk, indicator, name, unit, target, shared in indicators.of(pk):
                 value, measured_on = values.get(indicator, NO_VALUE)
                 on_track = None if target is None or value is None else value >= target
                 indicator_rows.append(
-                    (pk, title, indicator, name, unit, target, value, measured_on, verdicts[on_track])
+                    (pk, title, indicator, name, unit, target, value, measured_on, verdicts[on_track], shared or "")
                 )
         yield project_rows, indicator_rows
     for side in (partners, reports, indicators, resolutions):

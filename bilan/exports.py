@@ -36,7 +36,9 @@ TABLE_TITLES = {
     "projets": gettext_lazy("Projets"),
     "budget": gettext_lazy("Budget"),
     "rencontres": gettext_lazy("Rencontres"),
+    "rencontres-evitees": gettext_lazy("Rencontres évitées"),
     "indicateurs": gettext_lazy("Indicateurs"),
+    "indicateurs-partages": gettext_lazy("Indicateurs partagés"),
     "durabilite": gettext_lazy("Durabilité"),
 }
 
@@ -45,6 +47,7 @@ PROJECT_ID = gettext_lazy("ID projet")
 PERCENT_DONE = gettext_lazy("Avancement (%)")
 INDICATOR_ID = gettext_lazy("ID indicateur")
 VALUE = gettext_lazy("Valeur")
+SHARED = gettext_lazy("Indicateur partagé")  # the shared indicator a project's indicator counts towards (issue 21)
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,55 @@ def _indicator_columns() -> tuple[tuple[str, str], ...]:
         (str(VALUE), DECIMAL),
         (_("Mesurée le"), DATE),
         (_("Cible atteinte"), TEXT),
+        (str(SHARED), TEXT),
+    )
+
+
+def shared_table(bilan: Bilan) -> Table:
+    """The shared indicators of the plan's themes (issue 21, part 1), by Results-Based Accountability's question:
+    baseline, current (the projects' sum, or a population indicator's latest measure), target and % of the way."""
+    rows = tuple(
+        (
+            s.pk,
+            question,
+            s.theme,
+            s.name,
+            s.unit,
+            s.get_kind_label(),
+            s.baseline,
+            s.baseline_on,
+            s.current,
+            s.measured_on if s.is_population else None,
+            s.target,
+            s.target_on,
+            s.percent,
+            s.projects,
+            s.source,
+        )
+        for _category, question, lines in bilan.shared_by_category()
+        for s in lines
+    )
+    return Table.of(
+        "indicateurs-partages",
+        str(TABLE_TITLES["indicateurs-partages"]),
+        (
+            (_("ID indicateur partagé"), INT),
+            (_("Question"), TEXT),
+            (_("Enjeu"), TEXT),
+            (str(SHARED), TEXT),
+            (_("Unité"), TEXT),
+            (_("Nature"), TEXT),
+            (_("Départ"), DECIMAL),
+            (_("Départ au"), DATE),
+            (_("Actuel"), DECIMAL),
+            (_("Mesuré le"), DATE),
+            (_("Cible"), DECIMAL),
+            (_("Cible au"), DATE),
+            (_("Du départ vers la cible (%)"), INT),
+            (_("Projets"), INT),
+            (_("Source"), TEXT),
+        ),
+        rows,
     )
 
 
@@ -127,6 +179,25 @@ def durability_table(durability) -> Table:
         ((_("Indicateur"), TEXT), (_("Valeur"), TEXT)),
         tuple(rows),
         row_kinds=tuple((TEXT, INT if isinstance(value, int) else TEXT) for _label, value in rows),
+    )
+
+
+def avoided_table(bilan: Bilan) -> Table:
+    """« Rencontres évitées » (issue 21, part 2): in all, per theme and per organisation spared, beside the meetings
+    held: how many and the person-hours they saved."""
+    rows = [(_("Total"), "", bilan.meetings_avoided, bilan.person_hours_avoided)]
+    rows += [(_("Enjeu"), t.name, t.meetings, t.person_hours) for t in bilan.avoided_by_theme]
+    rows += [(_("Organisation"), t.name, t.meetings, t.person_hours) for t in bilan.avoided_by_organisation]
+    return Table.of(
+        "rencontres-evitees",
+        str(TABLE_TITLES["rencontres-evitees"]),
+        (
+            (_("Par"), TEXT),
+            (_("Nom"), TEXT),
+            (_("Rencontres évitées"), INT),
+            (_("Heures-personnes épargnées"), DECIMAL),
+        ),
+        tuple(rows),
     )
 
 
@@ -221,9 +292,30 @@ def tables(bilan: Bilan) -> dict[str, Table]:
             (_("Présences"), INT),
             (_("Présences de citoyens"), INT),
             (_("Citoyens distincts"), INT),
+            # concertation as a contribution (issue 21, part 3): who reads the figures only; in kind, not money
+            *(
+                ()
+                if bilan.partial
+                else (
+                    (_("Heures du personnel des partenaires"), DECIMAL),
+                    (str(TERMS["valued_time"].label), MONEY),
+                    (str(TERMS["participation_support"].label), MONEY),
+                )
+            ),
         ),
-        tuple((m.name, m.meetings, m.present, m.citizen_attendances, m.citizens) for m in bilan.meetings),
+        tuple(
+            (
+                m.name,
+                m.meetings,
+                m.present,
+                m.citizen_attendances,
+                m.citizens,
+                *(() if bilan.partial else (m.staff_hours, m.valued_time, m.support)),
+            )
+            for m in bilan.meetings
+        ),
     )
+    avoided = avoided_table(bilan)
     indicators = Table(
         "indicateurs",
         str(TABLE_TITLES["indicateurs"]),
@@ -232,7 +324,7 @@ def tables(bilan: Bilan) -> dict[str, Table]:
         if queryset is not None
         else (
             lambda: (
-                (p.pk, p.title, i.pk, i.name, i.unit, i.target, i.value, i.measured_on, _yes_no(i.on_track))
+                (p.pk, p.title, i.pk, i.name, i.unit, i.target, i.value, i.measured_on, _yes_no(i.on_track), i.shared)
                 for p in bilan.lines()
                 for i in p.indicators
             )
@@ -240,7 +332,7 @@ def tables(bilan: Bilan) -> dict[str, Table]:
     )
     durability = bilan.durability
     extra = (durability_table(durability),) if durability is not None else ()  # None: a bilan cached before it
-    return {t.slug: t for t in (summary, projects, budget, meetings, indicators, *extra)}
+    return {t.slug: t for t in (summary, projects, budget, meetings, avoided, indicators, shared_table(bilan), *extra)}
 
 
 # ---------------------------------------------------------------- CSV
@@ -289,7 +381,14 @@ def xlsx_file(bilan: Bilan):
     try:
         with xlsx.Workbook(handle) as workbook:
             sheets = {slug: workbook.add_sheet(table.title, table.columns) for slug, table in parts.items()}
-            for slug in ("synthese", "budget", "rencontres", "durabilite"):
+            for slug in (
+                "synthese",
+                "budget",
+                "rencontres",
+                "rencontres-evitees",
+                "indicateurs-partages",
+                "durabilite",
+            ):
                 if slug not in parts:
                     continue
                 table = parts[slug]

@@ -30,6 +30,7 @@ class IndicatorChange:
     unit: str
     before: str | None  # Decimal as text (kept in the session)
     after: str
+    shared: str = ""  # the shared indicator it counts towards (issue 21); a preview kept before it has none
 
 
 @dataclass
@@ -157,6 +158,7 @@ def progress_import_parse(
     errors: list[str] = []
     percents: dict[int, tuple[int, int]] = {}  # project id -> (line, percent)
     values: dict[int, tuple[int, int, Decimal]] = {}  # indicator id -> (line, project id, value)
+    shared_named: dict[int, str] = {}  # indicator id -> the shared indicator its line names (issue 21)
     rows_read = 0
 
     def error(sheet, line, message):
@@ -207,6 +209,9 @@ def progress_import_parse(
             {"project": str(exports.PROJECT_ID), "indicator": str(exports.INDICATOR_ID), "value": str(exports.VALUE)},
             indicators_sheet.title,
         )
+        # the shared indicator each counts towards (issue 21), in the exports since then: optional, read to check
+        headers = [str(h).strip() if h is not None else "" for h in header]
+        shared_column = headers.index(str(exports.SHARED)) if str(exports.SHARED) in headers else None
         for line, row in _rows(indicators_sheet):
             rows_read += 1
             cell = lambda key, row=row: row[cols[key]] if cols[key] < len(row) else None  # noqa: E731
@@ -236,10 +241,14 @@ def progress_import_parse(
                 )
                 continue
             values[indicator_id] = (line, project_id, value)
+            if shared_column is not None and shared_column < len(row) and row[shared_column] not in (None, ""):
+                shared_named[indicator_id] = str(row[shared_column]).strip()
     workbook.close()
 
     projects = scope.in_bulk({*percents, *(p for _l, p, _v in values.values())})  # 1
-    indicators = Indicator.objects.filter(project__in=scope.values("pk")).in_bulk(list(values))  # 1
+    indicators = (  # 1 (with the shared indicator each counts towards)
+        Indicator.objects.filter(project__in=scope.values("pk")).select_related("shared").in_bulk(list(values))
+    )
     for project_id, (line, _percent) in percents.items():
         if project_id not in projects:
             error(projects_sheet, line, _("aucun projet n'a l'identifiant %(id)s.") % {"id": project_id})
@@ -253,6 +262,20 @@ def progress_import_parse(
                 line,
                 _("l'indicateur %(indicator)s n'appartient pas au projet %(project)s.")
                 % {"indicator": indicator_id, "project": project_id},
+            )
+        elif indicator_id in shared_named and shared_named[indicator_id] != _shared_name(indicator):
+            error(
+                indicators_sheet,
+                line,
+                _(
+                    "l'indicateur %(indicator)s compte pour « %(shared)s », pas pour « %(named)s » : l'import ne change "
+                    "pas le rattachement d'un indicateur (le formulaire du projet le change)."
+                )
+                % {
+                    "indicator": indicator_id,
+                    "shared": _shared_name(indicator) or "—",
+                    "named": shared_named[indicator_id],
+                },
             )
     if errors:
         raise ValidationError(errors)
@@ -291,9 +314,14 @@ def progress_import_parse(
                     indicator.unit,
                     None if before is None else f"{before:.2f}",
                     f"{value:.2f}",
+                    _shared_name(indicator),
                 )
             )
     return ImportPreview(period_start, period_end, [changes[pk] for pk in sorted(changes)], rows_read)
+
+
+def _shared_name(indicator: Indicator) -> str:
+    return indicator.shared.name if indicator.shared_id else ""
 
 
 def _latest_reports(project_ids) -> dict[int, ProgressReport]:

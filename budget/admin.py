@@ -20,9 +20,11 @@ from budget.models import (
     ChangeSettings,
     Commitment,
     CommitmentReduction,
+    ContributionRate,
     Disbursement,
     DisbursementCorrection,
     FundingSource,
+    ParticipationSupport,
     PlannedPayment,
     TargetMove,
 )
@@ -278,3 +280,22 @@ class ChangeSettingsAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
     list_display = ["alliance", "auto_accept_percent"]
     list_select_related = ["alliance"]
     search_fields = ["alliance__name"]
+
+
+# ---------------------------------------------------------------- concertation as a contribution (issue 21, part 3)
+# Written by the portal's page (budget.services.contribution): read here, never edited nor deleted.
+
+
+@admin.register(ContributionRate)
+class ContributionRateAdmin(ReadOnlyAdmin):
+    list_display = ["alliance", "valid_from", "hourly_rate", "set_by", "set_at"]
+    list_select_related = ["alliance", "set_by"]
+    search_fields = ["alliance__name", "note"]
+
+
+@admin.register(ParticipationSupport)
+class ParticipationSupportAdmin(ReadOnlyAdmin):
+    list_display = ["space", "paid_on", "kind", "amount", "people", "category", "cancelled_at"]
+    list_select_related = ["space", "category"]
+    list_filter = ["kind"]
+    search_fields = ["space__name", "cancel_reason"]

@@ -820,3 +820,140 @@ class AgreementAmendment(models.Model):
     def version(self) -> int:
         """The agreement's version this amendment makes (the signed agreement is version 1)."""
         return self.number + 1
+
+
+# ---------------------------------------------------------------- concertation as a contribution (issue 21, part 3)
+
+
+class ContributionRateQuerySet(InAllianceQuerySet):
+    alliance_path = "alliance"
+
+
+class ContributionRate(models.Model):
+    """The hourly rate at which an alliance values its partners' staff time at meetings (« temps valorisé »), from a
+    date: a new row per change, never edited nor deleted, so a meeting is valued at the rate in force on its day and
+    the history shows who set what. An in-kind contribution, not money: never added to a cash total."""
+
+    alliance = models.ForeignKey(
+        "alliances.Alliance", on_delete=models.PROTECT, related_name="contribution_rates", verbose_name=_("alliance")
+    )
+    hourly_rate = models.DecimalField(_("taux horaire"), max_digits=8, decimal_places=2)
+    valid_from = models.DateField(_("à compter du"))
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("fixé par")
+    )
+    set_at = models.DateTimeField(_("fixé le"), auto_now_add=True)
+
+    objects = ContributionRateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("taux horaire du temps valorisé")
+        verbose_name_plural = _("taux horaires du temps valorisé")
+        ordering = ["alliance", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["alliance", "valid_from"],
+                name="budget_contributionrate_one_per_day",
+                violation_error_message=_("Un taux est déjà fixé à compter de cette date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(hourly_rate__gt=0),
+                name="budget_contributionrate_positive",
+                violation_error_message=_("Le taux horaire doit être plus grand que zéro."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.alliance}: {self.hourly_rate} $/h ({self.valid_from:%Y-%m-%d})"
+
+
+class ParticipationSupportQuerySet(InAllianceQuerySet):
+    alliance_path = "space__alliance"
+
+    def active(self):
+        return self.filter(cancelled_at__isnull=True)
+
+
+class ParticipationSupport(models.Model):
+    """A small payment that helps citizens take part in a space's meeting (transport, childcare, meals). Law 25:
+    no name, only how many people it helped. Drawn from the alliance's own « Participation citoyenne » expense
+    category (or another of its categories), never from the envelope: no commitment nor payment of a project moves.
+    Never deleted: cancelled with a reason."""
+
+    class Kind(models.TextChoices):
+        TRANSPORT = "transport", _("Transport")
+        CHILDCARE = "childcare", _("Garde d'enfants")
+        MEALS = "meals", _("Repas")
+        OTHER = "other", _("Autre")
+
+    space = models.ForeignKey(
+        "chantiers.Space",
+        on_delete=models.PROTECT,
+        related_name="participation_supports",
+        verbose_name=_("lieu de concertation"),
+    )
+    meeting = models.ForeignKey(
+        "chantiers.Meeting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participation_supports",
+        verbose_name=_("rencontre"),
+    )
+    category = models.ForeignKey(
+        "projects.ExpenseCategory",
+        on_delete=models.PROTECT,
+        related_name="participation_supports",
+        verbose_name=_("catégorie de dépenses"),
+    )
+    paid_on = models.DateField(_("date"))
+    kind = models.CharField(_("type de soutien"), max_length=20, choices=Kind.choices)
+    amount = models.DecimalField(_("montant"), **MONEY)
+    people = models.PositiveSmallIntegerField(_("nombre de personnes aidées"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("saisi par")
+    )
+    created_at = models.DateTimeField(_("saisi le"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("annulé le"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("annulé par"),
+    )
+    cancel_reason = models.TextField(_("motif de l'annulation"), blank=True)
+
+    objects = ParticipationSupportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("soutien à la participation citoyenne")
+        verbose_name_plural = _("soutiens à la participation citoyenne")
+        ordering = ["-paid_on", "-pk"]
+        indexes = [models.Index(fields=["space", "paid_on"], name="budget_partsupport_space_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="budget_participationsupport_amount_positive",
+                violation_error_message=_("Le montant doit être plus grand que zéro."),
+            ),
+            models.CheckConstraint(
+                condition=Q(people__gte=1),
+                name="budget_participationsupport_people_positive",
+                violation_error_message=_("Indiquez combien de personnes ce soutien a aidées (au moins une)."),
+            ),
+            models.CheckConstraint(
+                condition=Q(cancelled_at__isnull=True) | ~Q(cancel_reason=""),
+                name="budget_participationsupport_cancel_reason",
+                violation_error_message=_("Donnez le motif de l'annulation."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.space} — {self.get_kind_display()} {self.amount} $ ({self.paid_on:%Y-%m-%d})"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None

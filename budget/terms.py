@@ -104,6 +104,26 @@ TERMS = {
             ),
             "effet-de-levier",
         ),
+        Term(
+            "valued_time",
+            _("Temps valorisé (contribution en nature, non monétaire)"),
+            _(
+                "Les heures du personnel des partenaires présent aux rencontres des lieux de concertation, au taux "
+                "horaire que l'Alliance a fixé pour le jour de chaque rencontre : une contribution en nature, jamais "
+                "ajoutée à l'argent."
+            ),
+            "temps-valorise-contribution-en-nature-non-monetaire",
+        ),
+        Term(
+            "participation_support",
+            _("Soutien à la participation citoyenne"),
+            _(
+                "Les petits paiements (transport, garde d'enfants, repas) qui aident des citoyens et citoyennes à "
+                "prendre part aux rencontres, payés par l'Alliance hors de l'enveloppe; les soutiens annulés ne "
+                "comptent pas."
+            ),
+            "soutien-a-la-participation-citoyenne",
+        ),
     )
 }
 

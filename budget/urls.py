@@ -1,6 +1,6 @@
 from django.urls import path
 
-from budget import change_request_views, views, views_resolutions
+from budget import change_request_views, views, views_contribution, views_resolutions
 
 app_name = "budget"
 
@@ -49,6 +49,19 @@ urlpatterns = [
         "enveloppe/modifications/<int:pk>/decider/",
         change_request_views.change_request_decide,
         name="change-request-decide",
+    ),
+    # Concertation as a contribution (issue 21, part 3): the valued time's hourly rate, the support to citizens
+    path("enveloppe/contribution/", views_contribution.contribution, name="contribution"),
+    path("enveloppe/contribution/taux/", views_contribution.contribution_rate_set, name="contribution-rate-set"),
+    path(
+        "enveloppe/contribution/soutiens/nouveau/",
+        views_contribution.participation_support_record,
+        name="participation-support-record",
+    ),
+    path(
+        "enveloppe/contribution/soutiens/<int:pk>/annuler/",
+        views_contribution.participation_support_cancel,
+        name="participation-support-cancel",
     ),
     # Corrections, history, a project's budget
     path("enveloppe/versements/<int:pk>/corriger/", views.disbursement_correct, name="disbursement-correct"),

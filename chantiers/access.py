@@ -15,7 +15,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from chantiers.models import FollowUp, Meeting, Space, SpaceFacilitator, SpaceMembership
+from chantiers.models import Consultation, FollowUp, Meeting, Space, SpaceFacilitator, SpaceMembership
 from organisations.access import coordination_required, staff_or_coordination_required  # noqa: F401  (the role gates, defined once)
 from plans.access import closed_plan_refusal, request_plan
 
@@ -151,3 +151,14 @@ def get_follow_up_for_user(request, pk, *, write=False, run=False, queryset=None
     if run:
         refuse_runs(request, follow_up.decision.meeting.space_id)
     return follow_up
+
+
+def get_consultation_for_user(request, pk, *, run=False, queryset=None) -> Consultation:
+    """A written consultation of the request's alliance that the user sees: Coordination and staff every one, a
+    facilitator those of their spaces, a partner those their organisation answers (404 for any other); `run`:
+    Coordination or the space's facilitator (its decision), not under a closed plan."""
+    consultations = (queryset if queryset is not None else Consultation.objects).in_alliance(request.alliance)
+    consultation = get_object_or_404(consultations.visible_to(request.user), pk=pk)
+    if run:
+        refuse_runs(request, consultation.space_id)
+    return consultation

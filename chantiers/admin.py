@@ -14,12 +14,18 @@ from asis.admin import (
 )
 from chantiers.models import (
     Attendance,
+    AvoidedMeeting,
+    Consultation,
+    ConsultationAnswer,
+    ConsultationQuestion,
+    ConsultationRespondent,
     Decision,
     FollowUp,
     Invitation,
     Meeting,
     MeetingLoad,
     MeetingLoadState,
+    Representation,
     Space,
     SpaceCitizen,
     SpaceFacilitator,
@@ -245,3 +251,48 @@ class MeetingLoadStateAdmin(ReadOnlyAdmin):
 
     list_display = ["alliance", "as_of", "version", "built_version", "invitations_max", "attendances_max"]
     list_select_related = ["alliance"]
+
+
+# ---------------------------------------------------------------- meetings avoided (principle 3): read only here
+# Written by their pages' services (chantiers.services_avoided), which move the bilan's figures; the admin reads them.
+
+
+@admin.register(AvoidedMeeting)
+class AvoidedMeetingAdmin(ReadOnlyAdmin):
+    """A meeting not held and the alternative chosen, with the person-minutes it saved."""
+
+    list_display = ["space", "date", "alternative", "invitees", "duration_minutes", "person_minutes", "chosen_by"]
+    list_filter = ["alternative"]
+    list_select_related = ["space", "chosen_by"]
+    search_fields = ["subject", "space__name"]
+
+
+@admin.register(Representation)
+class RepresentationAdmin(ReadOnlyAdmin):
+    list_display = ["avoided", "representing", "represented"]
+    list_select_related = ["avoided__space", "representing", "represented"]
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(ReadOnlyAdmin):
+    list_display = ["title", "space", "due_on", "decided_on", "created_by"]
+    list_select_related = ["space", "created_by"]
+    search_fields = ["title", "space__name"]
+
+
+@admin.register(ConsultationQuestion)
+class ConsultationQuestionAdmin(ReadOnlyAdmin):
+    list_display = ["text", "consultation", "order"]
+    list_select_related = ["consultation"]
+
+
+@admin.register(ConsultationRespondent)
+class ConsultationRespondentAdmin(ReadOnlyAdmin):
+    list_display = ["consultation", "organisation", "citizen_seat", "answered_at"]
+    list_select_related = ["consultation", "organisation", "citizen_seat__citizen", "citizen_seat__space"]
+
+
+@admin.register(ConsultationAnswer)
+class ConsultationAnswerAdmin(ReadOnlyAdmin):
+    list_display = ["respondent", "question"]
+    list_select_related = ["respondent__organisation", "respondent__citizen_seat__citizen", "question"]

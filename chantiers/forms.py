@@ -17,7 +17,7 @@ from asis.forms import (
     bound_dates,
     bounded_texts,
 )
-from chantiers.models import Meeting, ParticipationRole, Space, SpaceCitizen
+from chantiers.models import AvoidedMeeting, Meeting, ParticipationRole, Space, SpaceCitizen
 from chantiers.selectors import facilitator_candidates
 from organisations.models import Citizen, Organisation, User
 from plans.models import Theme, plan_date_bounds
@@ -279,4 +279,101 @@ class ThresholdForm(forms.Form):
         min_value=1,
         max_value=99,
         error_messages=dict.fromkeys(("required", "invalid", "min_value", "max_value"), THRESHOLD_ERROR),
+    )
+
+
+# ---------------------------------------------------------------- meetings avoided (principle 3)
+
+
+class AvoidedMeetingForm(forms.Form):
+    """Instead of a meeting: which alternative, what for, and what the meeting would have cost (its date and
+    planned duration). The fields of the chosen alternative are required; the others are ignored."""
+
+    alternative = forms.ChoiceField(
+        label=_("Solution retenue"), choices=AvoidedMeeting.Alternative.choices, widget=forms.RadioSelect
+    )
+    subject = forms.CharField(label=_("Objet (le point à traiter)"), max_length=255)
+    date = DateField(label=_("Date prévue de la rencontre"))
+    duration_minutes = forms.IntegerField(
+        label=_("Durée prévue (minutes)"), min_value=1, max_value=24 * 60, initial=120
+    )
+    target_meeting = forms.TypedChoiceField(
+        label=_("Rencontre qui reçoit le point"), coerce=int, required=False, widget=forms.RadioSelect
+    )
+    questions = FreeTextField(
+        label=_("Questions de la consultation écrite (une par ligne)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    due_on = DateField(label=_("Réponses attendues au plus tard le"), required=False)
+    representing = forms.ModelChoiceField(
+        label=_("Organisation qui représente les autres"), queryset=Organisation.objects.none(), required=False
+    )
+    represented = IdsField(
+        label=_("Organisations représentées"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, space: Space, shared=(), plan=None, **kwargs):
+        """`shared`: the upcoming meetings of other spaces where most invitees sit
+        (`chantiers.selectors.meetings_to_share`), the choices of the first alternative; `plan`: the page's plan,
+        whose years bound the dates, as a meeting's."""
+        super().__init__(*args, **kwargs)
+        bound_dates(self, "date", "due_on", bounds=functools.partial(plan_date_bounds, plan))
+        self.shared = {m.meeting_id: m for m in shared}
+        self.fields["target_meeting"].choices = [
+            (
+                m.meeting_id,
+                _("%(space)s, le %(date)s (%(overlap)s organisations sur %(invited)s y siègent)")
+                % {"space": m.space_name, "date": m.date.isoformat(), "overlap": m.overlap, "invited": m.invited},
+            )
+            for m in shared
+        ]
+        seated = Organisation.objects.filter(
+            space_memberships__space=space, space_memberships__left_on__isnull=True
+        ).order_by("name")
+        self.fields["representing"].queryset = seated
+        self.fields["represented"].queryset = seated
+
+    def clean(self):
+        data = super().clean()
+        choice = data.get("alternative")
+        Alternative = AvoidedMeeting.Alternative  # noqa: N806
+        if choice == Alternative.NEXT_MEETING and not data.get("target_meeting"):
+            self.add_error("target_meeting", _("Choisissez la rencontre qui reçoit le point."))
+        if choice == Alternative.CONSULTATION:
+            if not (data.get("questions") or "").strip():
+                self.add_error("questions", _("Posez au moins une question."))
+            if not data.get("due_on"):
+                self.add_error("due_on", _("Indiquez la date limite des réponses."))
+        if choice == Alternative.REPRESENTATION:
+            if not data.get("representing"):
+                self.add_error("representing", _("Choisissez l'organisation qui représente les autres."))
+            if not data.get("represented"):
+                self.add_error("represented", _("Choisissez au moins une organisation représentée."))
+        return data
+
+
+class ConsultationAnswerForm(forms.Form):
+    """One text per question of a written consultation (`q<pk>`), prefilled with the respondent's answers."""
+
+    def __init__(self, *args, questions, answers: dict[int, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        for question in questions:
+            self.fields[f"q{question.pk}"] = FreeTextField(
+                label=question.text,
+                required=False,
+                initial=answers.get(question.pk, ""),
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+    def answers(self) -> dict[int, str]:
+        return {int(name[1:]): value for name, value in self.cleaned_data.items()}
+
+
+class ConsultationDecisionForm(forms.Form):
+    decision = FreeTextField(
+        label=_("Décision prise sur la base des réponses"), widget=forms.Textarea(attrs={"rows": 3})
     )

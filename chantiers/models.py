@@ -1,9 +1,11 @@
 import datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -609,3 +611,250 @@ class MeetingLoadState(models.Model):
 
     def __str__(self):
         return f"{self.alliance_id} {self.as_of} v{self.built_version}/{self.version}"
+
+
+# ---------------------------------------------------------------- meetings avoided (principle 3)
+
+
+class ConsultationQuerySet(models.QuerySet):
+    def in_alliance(self, alliance):
+        return self.filter(space__alliance=alliance)
+
+    def visible_to(self, user):
+        """Coordination and staff see every consultation; a partner those their organisation answers, and a
+        facilitator those of the spaces they run (the view checks that: `chantiers.access`)."""
+        if user.is_authenticated and user.sees_everything:
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        org_ids = user.organisation_ids()
+        answering = ConsultationRespondent.objects.filter(organisation_id__in=org_ids)
+        # a facilitator while one of their organisations still sits in the space (`chantiers.access.facilitated_spaces`)
+        seated = SpaceMembership.objects.current().filter(organisation_id__in=org_ids).values("space_id")
+        facilitated = SpaceFacilitator.objects.current().filter(user=user, space_id__in=seated).values("space_id")
+        return self.filter(Q(pk__in=answering.values("consultation_id")) | Q(space_id__in=facilitated))
+
+
+class Consultation(models.Model):
+    """A written consultation: instead of a meeting, the members of a space answer a short form by a date; the
+    answers are kept, read only after that date, as the basis of the decision (recorded here, like a meeting's)."""
+
+    space = models.ForeignKey(
+        Space, on_delete=models.PROTECT, related_name="consultations", verbose_name=_("lieu de concertation")
+    )
+    title = models.CharField(_("objet"), max_length=200)
+    due_on = models.DateField(_("réponses attendues au plus tard le"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("lancée par")
+    )
+    created_at = models.DateTimeField(_("lancée le"), auto_now_add=True)
+    decision = models.TextField(_("décision"), blank=True)
+    decided_on = models.DateField(_("décidée le"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("consignée par"),
+    )
+    is_demo = models.BooleanField(_("donnée de démonstration"), default=False)
+
+    objects = ConsultationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consultation écrite")
+        verbose_name_plural = _("consultations écrites")
+        ordering = ["-due_on", "-pk"]
+        indexes = [models.Index(fields=["space", "due_on"], name="chantiers_consult_space_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("chantiers:consultation-detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        """Answers are taken up to the due date included, and not once the decision is recorded."""
+        return self.due_on >= timezone.localdate() and not self.decided_on
+
+
+class ConsultationQuestion(models.Model):
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    text = models.CharField(_("question"), max_length=500)
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["consultation", "order", "pk"]
+
+    def __str__(self):
+        return self.text
+
+
+class ConsultationRespondent(models.Model):
+    """Who answers a consultation: a seated organisation (its partner accounts answer for it) or, later (a citizen's
+    own access), a citizen's seat in the space. Exactly one of the two."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="respondents")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consultation_respondents",
+        verbose_name=_("organisation"),
+    )
+    citizen_seat = models.ForeignKey(
+        SpaceCitizen,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consultation_respondents",
+        verbose_name=_("citoyen membre"),
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("réponse de"),
+    )
+    answered_at = models.DateTimeField(_("répondu le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("répondant")
+        verbose_name_plural = _("répondants")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=False, citizen_seat__isnull=True)
+                | Q(organisation__isnull=True, citizen_seat__isnull=False),
+                name="chantiers_consultationrespondent_one_who",
+            ),
+            models.UniqueConstraint(
+                fields=["consultation", "organisation"],
+                condition=Q(organisation__isnull=False),
+                name="chantiers_consultationrespondent_unique_org",
+            ),
+            models.UniqueConstraint(
+                fields=["consultation", "citizen_seat"],
+                condition=Q(citizen_seat__isnull=False),
+                name="chantiers_consultationrespondent_unique_cit",
+            ),
+        ]
+        # A partner's consultations (their list, `ConsultationQuerySet.visible_to`) without scanning every row.
+        indexes = [models.Index(fields=["organisation", "consultation"], name="chantiers_respondent_org_idx")]
+
+    def __str__(self):
+        return str(self.organisation or self.citizen_seat)
+
+
+class ConsultationAnswer(models.Model):
+    respondent = models.ForeignKey(ConsultationRespondent, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(ConsultationQuestion, on_delete=models.CASCADE, related_name="answers")
+    text = models.TextField(_("réponse"))
+
+    class Meta:
+        verbose_name = _("réponse")
+        verbose_name_plural = _("réponses")
+        ordering = ["question__order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["respondent", "question"], name="chantiers_consultationanswer_unique")
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class AvoidedMeeting(models.Model):
+    """A meeting not held (principle 3): when scheduling, Coordination or the space's facilitator chose an
+    alternative. Kept with what it spared: the invitees, the planned duration and their product in person-minutes,
+    and the organisations invited (the bilan counts them per theme and per organisation)."""
+
+    class Alternative(models.TextChoices):
+        NEXT_MEETING = "next_meeting", _("Point ajouté à la prochaine rencontre d'un autre lieu")
+        CONSULTATION = "consultation", _("Consultation écrite")
+        REPRESENTATION = "representation", _("Une organisation en représente plusieurs")
+
+    space = models.ForeignKey(
+        Space, on_delete=models.PROTECT, related_name="avoided_meetings", verbose_name=_("lieu de concertation")
+    )
+    date = models.DateField(_("date prévue"))
+    alternative = models.CharField(_("solution retenue"), max_length=20, choices=Alternative.choices)
+    subject = models.CharField(_("objet"), max_length=255)
+    invitees = models.PositiveIntegerField(_("personnes invitées"))
+    duration_minutes = models.PositiveIntegerField(_("durée prévue (minutes)"))
+    person_minutes = models.PositiveIntegerField(_("personnes-minutes épargnées"))
+    organisations = models.ManyToManyField(
+        Organisation, related_name="avoided_meetings", blank=True, verbose_name=_("organisations épargnées")
+    )
+    target_meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="added_items",
+        verbose_name=_("rencontre qui reçoit le point"),
+    )
+    consultation = models.OneToOneField(
+        Consultation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="avoided_meeting",
+        verbose_name=_("consultation écrite"),
+    )
+    chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("choisi par")
+    )
+    chosen_at = models.DateTimeField(_("choisi le"), auto_now_add=True)
+    is_demo = models.BooleanField(_("donnée de démonstration"), default=False)
+
+    class Meta:
+        verbose_name = _("rencontre évitée")
+        verbose_name_plural = _("rencontres évitées")
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["space", "date"], name="chantiers_avoided_space_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(alternative="next_meeting", target_meeting__isnull=False)
+                | Q(alternative="consultation", consultation__isnull=False)
+                | Q(alternative="representation"),
+                name="chantiers_avoidedmeeting_alternative_recorded",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.space} — {self.date:%Y-%m-%d}"
+
+    @property
+    def person_hours(self):
+        return (Decimal(self.person_minutes) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+class Representation(models.Model):
+    """One organisation speaks for another instead of a meeting (an avoided meeting's third alternative)."""
+
+    avoided = models.ForeignKey(AvoidedMeeting, on_delete=models.CASCADE, related_name="representations")
+    representing = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation qui représente")
+    )
+    represented = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation représentée")
+    )
+
+    class Meta:
+        verbose_name = _("représentation")
+        verbose_name_plural = _("représentations")
+        constraints = [
+            models.UniqueConstraint(fields=["avoided", "represented"], name="chantiers_representation_unique"),
+            models.CheckConstraint(
+                condition=~Q(representing=F("represented")), name="chantiers_representation_not_itself"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.representing} → {self.represented}"

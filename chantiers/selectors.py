@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from chantiers.models import (
@@ -670,3 +671,58 @@ def facilitator_candidates(space: Space):
         .distinct()
         .order_by("last_name", "first_name", "username")
     )
+
+
+# ---------------------------------------------------------------- meetings avoided (principle 3)
+
+
+@dataclass(frozen=True)
+class SharedMeeting:
+    """An upcoming meeting of another space where most of a meeting's invited organisations already sit."""
+
+    meeting_id: int
+    date: datetime.date
+    space_name: str
+    overlap: int
+    invited: int
+
+
+def meetings_to_share(space: Space, *, limit: int = 5) -> list[SharedMeeting]:
+    """The next meeting of each other active space of the alliance whose seated organisations cover most (more than
+    half) of the organisations `space` would invite, most overlap first (1 query: the overlap and the next meeting
+    are subqueries of the spaces)."""
+    invited = SpaceMembership.objects.current().filter(space=space).values("organisation_id")
+    overlap = (
+        SpaceMembership.objects.current()
+        .filter(space=OuterRef("pk"), organisation_id__in=invited)
+        .order_by()
+        .values("space")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    invited_count = (
+        SpaceMembership.objects.current()
+        .filter(space=space)
+        .order_by()
+        .values("space")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    next_meeting = Meeting.objects.filter(space=OuterRef("pk"), date__gte=timezone.localdate()).order_by(
+        "date", "start_time", "pk"
+    )
+    rows = (
+        Space.objects.active()
+        .filter(alliance_id=space.alliance_id)
+        .exclude(pk=space.pk)
+        .annotate(
+            overlap=Coalesce(Subquery(overlap, output_field=IntegerField()), 0),
+            invited=Coalesce(Subquery(invited_count, output_field=IntegerField()), 0),
+            next_pk=Subquery(next_meeting.values("pk")[:1]),
+            next_date=Subquery(next_meeting.values("date")[:1]),
+        )
+        .filter(next_pk__isnull=False, overlap__gt=0)
+        .order_by("-overlap", "next_date", "name")
+        .values_list("next_pk", "next_date", "name", "overlap", "invited")
+    )
+    return [SharedMeeting(*row) for row in rows[: limit * 4] if row[3] * 2 > row[4]][:limit]

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from chantiers.views import (
+    avoided,
     calendar,
     meetings,
     participation,
@@ -33,6 +34,12 @@ urlpatterns = [
     path("rencontres/<int:pk>/modifier/", meetings.meeting_update, name="meeting-update"),
     path("rencontres/<int:pk>/presences/", meetings.meeting_attendance, name="meeting-attendance"),
     path("rencontres/<int:pk>/decisions/ajouter/", meetings.decision_create, name="decision-create"),
+    # Meetings avoided (principle 3): the alternatives to a meeting, written consultations
+    path("lieux/<int:pk>/rencontres/eviter/", avoided.meeting_avoid, name="meeting-avoid"),
+    path("consultations/", avoided.consultation_list, name="consultation-list"),
+    path("consultations/<int:pk>/", avoided.consultation_detail, name="consultation-detail"),
+    path("consultations/<int:pk>/repondre/", avoided.consultation_answer, name="consultation-answer"),
+    path("consultations/<int:pk>/decision/", avoided.consultation_decide, name="consultation-decide"),
     path("suivis/<int:pk>/fait/", meetings.follow_up_done, name="follow-up-done"),
     # Upcoming meetings and the personal iCalendar feed
     path("rencontres/", calendar.meeting_list, name="meeting-list"),

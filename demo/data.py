@@ -46,7 +46,17 @@ from chantiers.models import (
     SpaceMembership,
 )
 from chantiers.services import decision_record, meeting_schedule
-from demo import budget_lines, changes, committee, facilitators, sustainability, temiscamingue
+from demo import (
+    avoided,
+    budget_lines,
+    changes,
+    committee,
+    contribution,
+    facilitators,
+    shared_indicators,
+    sustainability,
+    temiscamingue,
+)
 from demo import resolutions as demo_resolutions
 from figures import services as figures
 from organisations.models import Citizen, Membership, Organisation, User
@@ -1013,6 +1023,9 @@ def _create_demo(orgs: dict[str, Organisation], users: dict[str, User]) -> None:
     sustainability.load(users)  # the follow-ups after funding and a practice of the register (issue 20, part 6)
     budget_lines.load(plan)  # its projects' budget by line, their reports' spending by line (issue 20, part 3)
     changes.load(users)  # an amendment (an accepted change request) and a pending request (issue 20, part 4)
+    contribution.load(plan, users)  # an hourly rate for the valued time, support to citizens (issue 21, part 3)
+    shared_indicators.load(ASIS)  # shared indicators per theme, the projects' linked, a population one (issue 21)
+    avoided.load(users)  # a written consultation answered and a meeting avoided (issue 21, part 2)
 
 
 def _delegates(orgs: dict[str, Organisation], users: dict[str, User]) -> dict[int, User]:
@@ -1089,6 +1102,7 @@ def _create_second_demo(orgs: dict[str, Organisation], users: dict[str, User]) -
         budget_lines.load(plan)  # its projects by line, as ASIS's: before a past plan's bilan is frozen with them
         if is_past:
             _close_past_plan(plan, coordinator)
+    shared_indicators.load(SECOND)  # the current plan's shared indicators per theme (issue 21, part 1)
 
 
 def _close_past_plan(plan: Plan, by: User) -> None:

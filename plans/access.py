@@ -2,9 +2,10 @@
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from plans.models import Plan
+from plans.models import Plan, SharedIndicator
 
 
 def closed_plan_refusal() -> PermissionDenied:
@@ -37,3 +38,21 @@ def current_plan_or_404(request, plans=None) -> Plan:
     if plan is None:
         raise Http404(_("Aucun plan d'action n'est encore chargé."))
     return plan
+
+
+def reads_shared_indicators(user) -> bool:
+    """The alliance's shared indicators (issue 21): Coordination writes them; Personnel and the regional funder read
+    them; a partner reads them to link its projects' own (an active member of an organisation). No query after the
+    roles' one."""
+    return user.is_authenticated and (user.reads_figures or bool(user.organisation_ids()))
+
+
+def get_shared_indicator(request, pk, *, write=False):
+    """A shared indicator of the request's alliance (404 otherwise: another alliance's is never found); with
+    `write`, Coordination's, of a plan still open (403 otherwise)."""
+    indicator = get_object_or_404(
+        SharedIndicator.objects.in_alliance(getattr(request, "alliance", None)).select_related("theme__plan"), pk=pk
+    )
+    if write and indicator.theme.plan.is_archived:
+        raise closed_plan_refusal()
+    return indicator

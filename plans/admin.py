@@ -1,7 +1,17 @@
 from django.contrib import admin
 
 from asis.admin import ModelAdmin, TabularInline
-from plans.models import MobilisationActivity, Objective, Plan, PlanAction, PlanYear, Principle, Theme
+from plans.models import (
+    MobilisationActivity,
+    Objective,
+    Plan,
+    PlanAction,
+    PlanYear,
+    Principle,
+    SharedIndicator,
+    SharedIndicatorMeasure,
+    Theme,
+)
 from plans.versions import plan_written
 
 
@@ -126,3 +136,41 @@ class PrincipleAdmin(OfPlanAdmin, ModelAdmin):
     list_display = ["number", "text", "plan"]
     list_select_related = ["plan"]
     search_fields = ["text"]
+
+
+class SharedIndicatorMeasureInline(TabularInline):
+    model = SharedIndicatorMeasure
+    extra = 0
+
+
+@admin.register(SharedIndicator)
+class SharedIndicatorAdmin(PlanFiguresAdmin, ModelAdmin):
+    """Support only: Coordination defines them on the plan's pages (plans.views), archived there, never deleted."""
+
+    list_display = ["name", "theme", "kind", "category", "unit", "is_active"]
+    list_select_related = ["theme__plan"]
+    list_filter = ["kind", "category", "is_active"]
+    search_fields = ["name", "theme__name"]
+    autocomplete_fields = ["theme"]
+    inlines = [SharedIndicatorMeasureInline]
+
+    def figures_written(self, obj) -> None:
+        plan_written(Theme.objects.filter(pk=obj.theme_id).values_list("plan_id", flat=True).first())
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SharedIndicatorMeasure)
+class SharedIndicatorMeasureAdmin(PlanFiguresAdmin, ModelAdmin):
+    """Support only: Coordination records the measures of a population indicator on the plan's pages."""
+
+    list_display = ["indicator", "measured_on", "value", "source"]
+    list_select_related = ["indicator__theme"]
+    search_fields = ["indicator__name", "source"]
+    autocomplete_fields = ["indicator"]
+
+    def figures_written(self, obj) -> None:
+        plan_written(
+            Theme.objects.filter(shared_indicators__pk=obj.indicator_id).values_list("plan_id", flat=True).first()
+        )

@@ -344,6 +344,110 @@ class PlanAction(models.Model):
         return self.title
 
 
+class SharedIndicatorQuerySet(models.QuerySet):
+    def in_alliance(self, alliance):
+        """The shared indicators of `alliance`'s plans; none on a page of no alliance."""
+        return self.none() if alliance is None else self.filter(theme__plan__alliance=alliance)
+
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class SharedIndicator(models.Model):
+    """An indicator Coordination defines for a theme of its plan, shared by the alliance's projects (issue 21, part
+    1): a project's own indicator links to one (same unit) and the bilan adds their values against the theme's
+    target. A population indicator (a territory's deprivation index) is measured by Coordination itself
+    (`SharedIndicatorMeasure`). Grouped as Results-Based Accountability does (`Category`). Archived, never deleted."""
+
+    class Kind(models.TextChoices):
+        PROJECTS = "projects", _("résultat des projets")
+        POPULATION = "population", _("population")
+
+    class Category(models.TextChoices):
+        HOW_MUCH = "how_much", _("Combien avons-nous fait ?")
+        HOW_WELL = "how_well", _("Avons-nous bien fait ?")
+        BETTER_OFF = "better_off", _("Quelqu'un s'en porte-t-il mieux ?")
+
+    class Direction(models.TextChoices):
+        HIGHER = "higher", _("plus haut, c'est mieux")
+        LOWER = "lower", _("plus bas, c'est mieux")
+
+    theme = models.ForeignKey(
+        Theme, on_delete=models.PROTECT, related_name="shared_indicators", verbose_name=_("enjeu")
+    )
+    name = models.CharField(_("indicateur"), max_length=200)
+    kind = models.CharField(_("nature"), max_length=20, choices=Kind.choices, default=Kind.PROJECTS)
+    category = models.CharField(_("question"), max_length=20, choices=Category.choices, default=Category.HOW_MUCH)
+    unit = models.CharField(_("unité"), max_length=60)
+    direction = models.CharField(_("sens"), max_length=10, choices=Direction.choices, default=Direction.HIGHER)
+    baseline = models.DecimalField(_("valeur de départ"), max_digits=12, decimal_places=2, null=True, blank=True)
+    baseline_on = models.DateField(_("valeur de départ au"), null=True, blank=True)
+    target = models.DecimalField(_("cible"), max_digits=12, decimal_places=2, null=True, blank=True)
+    target_on = models.DateField(
+        _("cible à atteindre le"), null=True, blank=True, help_text=_("La fin de la période visée par la cible.")
+    )
+    source = models.CharField(_("source"), max_length=255, blank=True)
+    order = models.PositiveSmallIntegerField(_("ordre"), default=1)
+    is_active = models.BooleanField(_("en usage"), default=True)
+
+    objects = SharedIndicatorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("indicateur partagé")
+        verbose_name_plural = _("indicateurs partagés")
+        ordering = ["theme", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["theme", "name"],
+                name="plans_sharedindicator_unique_name",
+                violation_error_message=_("Cet enjeu a déjà un indicateur partagé de ce nom."),
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline__isnull=True) | Q(baseline_on__isnull=False),
+                name="plans_sharedindicator_baseline_dated",
+                violation_error_message=_("Datez la valeur de départ."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.unit})"
+
+    def clean(self):
+        if self.baseline_on and self.target_on and self.target_on <= self.baseline_on:
+            raise ValidationError({"target_on": _("La cible se fixe après la date de la valeur de départ.")})
+
+    def same_unit(self, unit: str) -> bool:
+        """A project's indicator in `unit` adds up with this one (case and spaces aside)."""
+        return " ".join(unit.split()).lower() == " ".join(self.unit.split()).lower()
+
+
+class SharedIndicatorMeasure(models.Model):
+    """A value of a population indicator measured over the territory (its source and date), recorded by
+    Coordination: the bilan shows the latest one up to the end of its period."""
+
+    indicator = models.ForeignKey(
+        SharedIndicator, on_delete=models.PROTECT, related_name="measures", verbose_name=_("indicateur partagé")
+    )
+    measured_on = models.DateField(_("mesurée le"))
+    value = models.DecimalField(_("valeur"), max_digits=12, decimal_places=2)
+    source = models.CharField(_("source"), max_length=255)
+
+    class Meta:
+        verbose_name = _("mesure d'un indicateur de population")
+        verbose_name_plural = _("mesures des indicateurs de population")
+        ordering = ["indicator", "-measured_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "measured_on"],
+                name="plans_sharedindicatormeasure_unique_day",
+                violation_error_message=_("Cet indicateur a déjà une mesure à cette date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.name} — {self.measured_on}: {self.value}"
+
+
 class PlanVersion(models.Model):
     """The version of a plan's figures (`plans.versions`): moved by every service that writes what a plan-wide figure
     or the bilan shows, once its transaction commits. The figures built on demand (asis.figures_cache) are cached

@@ -338,11 +338,35 @@ class ProjectIndicatorForm(forms.Form):
     name = forms.CharField(label=_("Indicateur"), max_length=200, required=False)
     unit = forms.CharField(label=_("Unité"), max_length=60, required=False)
     target = NumberField(label=_("Cible"), required=False)
+    # The alliance's shared indicator of the project's theme it counts towards (issue 21): chosen among those
+    # `shared` gives ({pk: SharedIndicator}, read once for the whole formset), its unit the same
+    shared = forms.TypedChoiceField(
+        label=_("Indicateur partagé de l'enjeu"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_(
+            "Facultatif : le bilan additionne les indicateurs des projets rattachés au même indicateur partagé."
+        ),
+        error_messages={"invalid_choice": _("Choisissez un indicateur partagé des enjeux du plan.")},
+    )
+
+    def __init__(self, *args, shared=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.shared_indicators = shared or {}
+        if not self.shared_indicators:
+            del self.fields["shared"]
+        else:
+            self.fields["shared"].choices = [("", _("Aucun"))] + [
+                (pk, f"{indicator.theme.name} — {indicator}") for pk, indicator in self.shared_indicators.items()
+            ]
 
     def clean(self):
         data = super().clean()
-        if not data.get("name") and (data.get("unit") or data.get("target") is not None):
+        if not data.get("name") and (data.get("unit") or data.get("target") is not None or data.get("shared")):
             self.add_error("name", _("Nommez l'indicateur."))
+        if "shared" in self.fields:
+            data["shared"] = self.shared_indicators.get(data.get("shared"))
         return data
 
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from asis.history_records import ChangeHistory
 from chantiers.models import Space
 from organisations.models import Organisation
-from plans.models import Objective, Plan, PlanYear, Theme
+from plans.models import Objective, Plan, PlanYear, SharedIndicator, Theme
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 ZERO = Decimal("0.00")
@@ -758,6 +758,15 @@ class Indicator(models.Model):
     unit = models.CharField(_("unité"), max_length=60, blank=True)
     target = models.DecimalField(_("cible"), max_digits=12, decimal_places=2, null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("ordre"), default=1)
+    # The alliance's indicator of the project's theme this one counts towards (issue 21): same unit, summed in the bilan
+    shared = models.ForeignKey(
+        SharedIndicator,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="project_indicators",
+        verbose_name=_("indicateur partagé"),
+    )
     # Its latest value (the value of the latest report that has one, LATEST_REPORT) and the end of that report's
     # period, kept by every writer of reports and values (ActionProjectQuerySet.keep_latest): the bilan of a period
     # that ends on or after `latest_on` reads it as is. None: no value yet. check_figures recomputes them.
@@ -779,6 +788,26 @@ class Indicator(models.Model):
         # The kept latest value is written by keep_latest alone: an indicator read before a report and saved after
         # it (the admin) would otherwise write its stale copy back.
         super().save(*args, **save_keeping(self, INDICATOR_KEPT_FIELDS, kwargs))
+
+    def clean(self):
+        if self.shared_id is None or not self.project_id:
+            return
+        shared = self.shared
+        if shared.theme_id != self.project.theme_id:
+            raise ValidationError(
+                _("« %(shared)s » est un indicateur partagé d'un autre enjeu que celui du projet.")
+                % {"shared": shared.name}
+            )
+        if not self.unit.strip():
+            self.unit = shared.unit  # no unit of its own: the shared one's
+        elif not shared.same_unit(self.unit):
+            raise ValidationError(
+                _(
+                    "L'indicateur « %(name)s » est en « %(unit)s » mais l'indicateur partagé « %(shared)s » est en "
+                    "« %(shared_unit)s » : les unités doivent concorder pour s'additionner."
+                )
+                % {"name": self.name, "unit": self.unit, "shared": shared.name, "shared_unit": shared.unit}
+            )
 
 
 # ---------------------------------------------------------------- review of submitted projects

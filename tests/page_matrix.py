@@ -14,8 +14,10 @@ from django.utils import timezone
 
 from alliances.addresses import alliance_reverse, is_alliance_address
 from alliances.models import Alliance
+from budget.models import ParticipationSupport
 from chantiers.models import FollowUp, Meeting, Space
 from organisations.models import Citizen, MembershipRequest, Organisation, User
+from plans.models import SharedIndicator
 from projects.models import (
     ActionProject,
     CommitteeMember,
@@ -50,6 +52,10 @@ def _partnership(title, username):
 # family organisation as a partner (its members see it and comment; only the lead edits).
 OBJECTS = {
     None: dict,
+    # a support paid to help citizens take part (issue 21, part 3: demo/contribution.py)
+    "participation support": lambda: {
+        "pk": ParticipationSupport.objects.filter(space__alliance__acronym="ASIS").order_by("pk").first().pk
+    },
     "draft of partenaire": lambda: _project("Halte-garderie communautaire"),
     "section of draft of partenaire": lambda: {**_project("Halte-garderie communautaire"), "section": "projet"},
     "section of public project of partenaire": lambda: {
@@ -79,6 +85,9 @@ OBJECTS = {
         "pk": _facilitated().pk,
         "facilitator_pk": _facilitated().facilitators.get(user__username="partenaire").pk,
     },
+    # Meetings avoided (issue 21, part 2): the written consultation of the space `partenaire` facilitates, answered by
+    # her organisation (demo/avoided.py)
+    "consultation of a space facilitated by partenaire": lambda: {"pk": _consultation().pk},
     "theme": lambda: {"slug": "logement-et-habitation"},
     "guide for coordination": lambda: {"slug": "coordination"},
     "guide for partners": lambda: {"slug": "partenaires"},
@@ -158,6 +167,10 @@ OBJECTS = {
     "sustainability check of another": lambda: {"pk": _sustainability_check().pk},
     "published practice": lambda: {"pk": _practice().pk},
     "project with a published practice": lambda: {"pk": _practice().project_id},
+    # Shared indicators per theme (issue 21, part 1): ASIS's population indicator (demo/shared_indicators.py)
+    "shared indicator": lambda: {
+        "pk": SharedIndicator.objects.get(theme__plan__alliance__slug="rouyn-noranda", kind="population").pk
+    },
 }
 
 
@@ -267,6 +280,13 @@ def _facilitated():
     from demo.facilitators import FACILITATED_SPACE
 
     return Space.objects.get(name=FACILITATED_SPACE, is_demo=True)
+
+
+def _consultation():
+    from chantiers.models import Consultation
+    from demo.avoided import CONSULTATION
+
+    return Consultation.objects.get(title=CONSULTATION, is_demo=True)
 
 
 def _seat():
@@ -470,6 +490,16 @@ MATRIX = [
     ("chantiers:meeting-attendance", "meeting of a space facilitated by partenaire", (LOGIN, 200, 403, 403, 200)),
     ("chantiers:decision-create", "meeting of a space facilitated by partenaire", (LOGIN, 405, 403, 403, 405)),
     ("chantiers:follow-up-done", "follow-up of a space facilitated by partenaire", (LOGIN, 405, 403, 403, 405)),
+    # Meetings avoided (issue 21, part 2): who runs a space's meetings records the alternative to one (Coordination,
+    # `partenaire` for the space she facilitates); a written consultation is seen by Coordination, staff, the space's
+    # facilitator and the organisations it asks; only their partner accounts answer (Coordination's organisation does
+    # not sit there); its decision is Coordination's or the facilitator's (POST only).
+    ("chantiers:meeting-avoid", "space", (LOGIN, 404, 403, 403, 200)),
+    ("chantiers:meeting-avoid", "space facilitated by partenaire", (LOGIN, 200, 403, 403, 200)),
+    ("chantiers:consultation-list", None, (LOGIN, 200, 200, 200, 200)),
+    ("chantiers:consultation-detail", "consultation of a space facilitated by partenaire", (LOGIN, 200, 404, 200, 200)),
+    ("chantiers:consultation-answer", "consultation of a space facilitated by partenaire", (LOGIN, 200, 404, 403, 403)),
+    ("chantiers:consultation-decide", "consultation of a space facilitated by partenaire", (LOGIN, 405, 403, 403, 405)),
     # Action projects
     ("projects:project-list", None, (LOGIN, 200, 200, 200, 200)),
     ("projects:project-intention-create", None, (LOGIN, 200, 200, 403, 200)),
@@ -580,6 +610,12 @@ MATRIX = [
     ("budget:change-settings", None, (LOGIN, 403, 403, 403, 200)),
     ("budget:change-request-detail", "change request of partenaire", (LOGIN, 200, 404, 200, 200)),
     ("budget:change-request-decide", "change request of partenaire", (LOGIN, 403, 403, 403, 405)),
+    # Concertation as a contribution (issue 21, part 3): the figures' readers read the rate and every support paid,
+    # a facilitator (partenaire runs a space) their spaces' support; Coordination sets the rate; writes are POST only
+    ("budget:contribution", None, (LOGIN, 200, 403, 200, 200)),
+    ("budget:contribution-rate-set", None, (LOGIN, 405, 405, 405, 405)),
+    ("budget:participation-support-record", None, (LOGIN, 405, 405, 405, 405)),
+    ("budget:participation-support-cancel", "participation support", (LOGIN, 405, 405, 405, 405)),
     # History of changes: Coordination only; an object the user cannot see at all is 404
     ("object-history", "history of organisation of partenaire", (LOGIN, 403, 404, 403, 200)),
     ("object-history", "history of organisation of partenaire2", (LOGIN, 404, 403, 403, 200)),
@@ -634,6 +670,14 @@ MATRIX = [
     ("bilan:open-data-practices-json", None, (200, 200, 200, 200, 200)),
     ("bilan:region-open-data-practices-csv", None, (200, 200, 200, 200, 200)),
     ("bilan:region-open-data-practices-json", None, (200, 200, 200, 200, 200)),
+    # Shared indicators per theme (issue 21, part 1): Coordination writes them; staff and partners (to link their
+    # projects' indicators) read the list
+    ("plans:shared-indicator-list", None, (LOGIN, 200, 200, 200, 200)),
+    ("plans:shared-indicator-create", None, (LOGIN, 403, 403, 403, 200)),
+    ("plans:shared-indicator-update", "shared indicator", (LOGIN, 403, 403, 403, 200)),
+    ("plans:shared-indicator-archive", "shared indicator", (LOGIN, 403, 403, 403, 405)),
+    ("plans:shared-indicator-restore", "shared indicator", (LOGIN, 403, 403, 403, 405)),
+    ("plans:shared-indicator-measure", "shared indicator", (LOGIN, 403, 403, 403, 200)),
 ]
 
 
@@ -716,6 +760,7 @@ FORMS_WITH_ERRORS = [
     ("budget:change-request-create", "agreement of partenaire", "partenaire"),
     ("budget:change-settings", None, "coordination"),
     ("succession:plan-close", None, "coordination"),
+    ("plans:shared-indicator-create", None, "coordination"),
 ]
 
 

@@ -7,9 +7,9 @@ ASIS's own roles). `partenaire2`'s organisation works in both alliances.
 
 from alliances.addresses import alliance_reverse
 from alliances.models import Alliance
-from budget.models import Agreement, Commitment, Disbursement
-from chantiers.models import Meeting, Space
-from plans.models import Plan
+from budget.models import Agreement, Commitment, Disbursement, ParticipationSupport
+from chantiers.models import Consultation, Meeting, Space
+from plans.models import Plan, SharedIndicator
 from projects.models import (
     ActionProject,
     CommitteeMember,
@@ -39,6 +39,7 @@ PAID = "Navette des aînés vers Ville-Marie"  # completed, its money committed 
 
 OBJECTS2 = {
     None: dict,
+    "participation support": lambda: {"pk": ParticipationSupport.objects.order_by("pk").first().pk},
     "filed project": lambda: {"pk": _project(FILED).pk},
     "project of partenaire2": lambda: {"pk": _project(OF_PARTENAIRE2).pk},
     "section of filed project": lambda: {"pk": _project(FILED).pk, "section": "projet"},
@@ -79,6 +80,18 @@ OBJECTS2 = {
     "ASIS committee member": lambda: {
         "pk": CommitteeMember.objects.get(user__username="partenaire2", alliance__slug="rouyn-noranda").pk
     },
+    # Shared indicators per theme (issue 21, part 1): Témiscamingue's population indicator, and ASIS's opened at
+    # Témiscamingue's address (not found there)
+    "shared indicator": lambda: {
+        "pk": SharedIndicator.objects.get(theme__plan=_current(), kind=SharedIndicator.Kind.POPULATION).pk
+    },
+    "ASIS shared indicator": lambda: {
+        "pk": SharedIndicator.objects.get(theme__plan__alliance__slug="rouyn-noranda", kind="population").pk
+    },
+    # ASIS's written consultation (issue 21, part 2), opened at Témiscamingue's address: not found there.
+    "ASIS consultation": lambda: {
+        "pk": Consultation.objects.get(is_demo=True, space__alliance__slug="rouyn-noranda").pk
+    },
     "filed project, ASIS committee seat": lambda: {
         "pk": _project(FILED).pk,
         "member_pk": CommitteeMember.objects.get(user__username="partenaire2", alliance__slug="rouyn-noranda").pk,
@@ -98,6 +111,13 @@ LOGIN = "login"
 # visitors' page would for a signed-in person without a role: every line is listed.
 ON_ASIS = {
     ("plans:plan-list", None): (200, 200),
+    # Meetings avoided (issue 21, part 2): neither runs ASIS's meetings, nor sees its consultations.
+    ("chantiers:meeting-avoid", "space"): (403, 403),
+    ("chantiers:meeting-avoid", "space facilitated by partenaire"): (403, 403),
+    ("chantiers:consultation-list", None): (200, 200),
+    ("chantiers:consultation-detail", "consultation of a space facilitated by partenaire"): (404, 404),
+    ("chantiers:consultation-answer", "consultation of a space facilitated by partenaire"): (404, 404),
+    ("chantiers:consultation-decide", "consultation of a space facilitated by partenaire"): (403, 403),
     ("home", None): (200, 200),  # the public overview: neither is Coordination nor staff of ASIS
     ("overview", None): (200, 200),
     ("plan", None): (200, 200),
@@ -287,6 +307,12 @@ ON_ASIS = {
     ("budget:change-settings", None): (403, 403),
     ("budget:change-request-detail", "change request of partenaire"): (404, 200),
     ("budget:change-request-decide", "change request of partenaire"): (403, 403),
+    # Concertation as a contribution (issue 21, part 3): ASIS's, for Témiscamingue's coordinator (no role here) and
+    # the regional funder (reads the figures, writes nothing); writes are POST only
+    ("budget:contribution", None): (403, 200),
+    ("budget:contribution-rate-set", None): (405, 405),
+    ("budget:participation-support-record", None): (405, 405),
+    ("budget:participation-support-cancel", "participation support"): (405, 405),
     ("object-history", "history of organisation of partenaire"): (404, 404),
     ("object-history", "history of organisation of partenaire2"): (404, 404),
     ("object-history", "history of draft of partenaire"): (404, 404),
@@ -333,6 +359,14 @@ ON_ASIS = {
     ("bilan:open-data-practices-json", None): (200, 200),
     ("bilan:region-open-data-practices-csv", None): (200, 200),
     ("bilan:region-open-data-practices-json", None): (200, 200),
+    # Shared indicators (issue 21, part 1): the regional funder reads ASIS's list; Témiscamingue's Coordination reads
+    # it as a member of an organisation would, and writes none of them
+    ("plans:shared-indicator-list", None): (200, 200),
+    ("plans:shared-indicator-create", None): (403, 403),
+    ("plans:shared-indicator-update", "shared indicator"): (403, 403),
+    ("plans:shared-indicator-archive", "shared indicator"): (403, 403),
+    ("plans:shared-indicator-restore", "shared indicator"): (403, 403),
+    ("plans:shared-indicator-measure", "shared indicator"): (403, 403),
 }
 
 # Témiscamingue's pages, at its address, for every role of both alliances: (url name, object of OBJECTS2) → answers
@@ -374,6 +408,13 @@ ON_SECOND = [
         "meeting of ASIS space facilitated by partenaire",
         (LOGIN, 403, 403, 403, 403, 404, 403),
     ),
+    # Meetings avoided (issue 21, part 2): Témiscamingue's Coordination avoids its own meetings; ASIS's consultation
+    # is not found at its address, even by the partner who answers it.
+    ("chantiers:meeting-avoid", "space", (LOGIN, 403, 403, 403, 403, 200, 403)),
+    ("chantiers:consultation-list", None, (LOGIN, 200, 200, 200, 200, 200, 200)),
+    ("chantiers:consultation-detail", "ASIS consultation", (LOGIN, 404, 404, 404, 404, 404, 404)),
+    ("chantiers:consultation-answer", "ASIS consultation", (LOGIN, 404, 404, 404, 404, 404, 404)),
+    ("chantiers:consultation-decide", "ASIS consultation", (LOGIN, 403, 403, 403, 403, 405, 403)),
     ("projects:project-list", None, (LOGIN, 200, 200, 200, 200, 200, 200)),
     ("projects:project-intention-create", None, (LOGIN, 200, 200, 200, 200, 200, 403)),
     ("projects:project-create", None, (LOGIN, 200, 200, 200, 200, 200, 403)),
@@ -449,6 +490,13 @@ ON_SECOND = [
     ("budget:change-request-create", "agreement", (LOGIN, 404, 404, 404, 404, 403, 403)),
     ("budget:change-request-list", None, (LOGIN, 403, 403, 403, 403, 200, 403)),
     ("budget:change-settings", None, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    # Concertation as a contribution (issue 21, part 3): Témiscamingue's page, for its Coordination and the regional
+    # funder; ASIS's facilitator (partenaire) runs no space here; writes are POST only (a GET answers 405 before the
+    # support is looked at: the demo's first one stands for any)
+    ("budget:contribution", None, (LOGIN, 403, 403, 403, 403, 200, 200)),
+    ("budget:contribution-rate-set", None, (LOGIN, 405, 405, 405, 405, 405, 405)),
+    ("budget:participation-support-record", None, (LOGIN, 405, 405, 405, 405, 405, 405)),
+    ("budget:participation-support-cancel", "participation support", (LOGIN, 405, 405, 405, 405, 405, 405)),
     ("object-history", "history of filed project", (LOGIN, 404, 404, 404, 404, 200, 404)),
     ("object-history", "history of space", (LOGIN, 404, 403, 404, 404, 200, 404)),
     # Budget lines (issue 20, part 3): Témiscamingue's categories and budget by line, for its Coordination only
@@ -477,4 +525,13 @@ ON_SECOND = [
     # The practices in the open data (issue 20, part 6): public, Témiscamingue's own
     ("bilan:open-data-practices-csv", None, (200, 200, 200, 200, 200, 200, 200)),
     ("bilan:open-data-practices-json", None, (200, 200, 200, 200, 200, 200, 200)),
+    # Shared indicators (issue 21, part 1): its own Coordination writes them; ASIS's coordinator holds no role here;
+    # ASIS's shared indicator is not found at Témiscamingue's address, even by its Coordination
+    ("plans:shared-indicator-list", None, (LOGIN, 200, 200, 200, 200, 200, 200)),
+    ("plans:shared-indicator-create", None, (LOGIN, 403, 403, 403, 403, 200, 403)),
+    ("plans:shared-indicator-update", "shared indicator", (LOGIN, 403, 403, 403, 403, 200, 403)),
+    ("plans:shared-indicator-archive", "shared indicator", (LOGIN, 403, 403, 403, 403, 405, 403)),
+    ("plans:shared-indicator-restore", "shared indicator", (LOGIN, 403, 403, 403, 403, 405, 403)),
+    ("plans:shared-indicator-measure", "shared indicator", (LOGIN, 403, 403, 403, 403, 200, 403)),
+    ("plans:shared-indicator-update", "ASIS shared indicator", (LOGIN, 403, 403, 403, 403, 404, 403)),
 ]

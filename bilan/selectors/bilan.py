@@ -3,12 +3,13 @@
 import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
 from bilan.selectors.period import Period
 from budget.terms import TERMS
+from plans.models import SharedIndicator
 from sustainability.selectors import Durability
 
 
@@ -54,6 +55,7 @@ class IndicatorLine:
     target: Decimal | None
     value: Decimal | None  # latest value on or before the end of the period
     measured_on: datetime.date | None
+    shared: str = ""  # the name of the shared indicator it counts towards (issue 21), if any
 
     @property
     def on_track(self) -> bool | None:
@@ -108,6 +110,44 @@ class SpaceMeetings:
     present: int  # attendance rows marked present (people, citizens, organisations)
     citizen_attendances: int
     citizens: int  # distinct citizens present
+    # concertation as a contribution (issue 21, part 3): partner staff's hours and their valued time (in kind, not
+    # money), the support paid to help citizens take part (money of the alliance's own, not of the envelope)
+    staff_hours: Decimal = Decimal("0.00")
+    valued_time: Decimal = Decimal("0.00")
+    support: Decimal = Decimal("0.00")
+    support_people: int = 0
+
+
+@dataclass(frozen=True)
+class ThemeContribution:
+    """Partner staff's hours at the meetings of a theme's spaces, their valued time, and the support paid in those
+    spaces (a space working on several themes counts in each: the lines do not add up to the total)."""
+
+    pk: int
+    name: str
+    staff_hours: Decimal
+    valued_time: Decimal
+    support: Decimal
+
+
+@dataclass(frozen=True)
+class AvoidedTally:
+    """Meetings avoided in the period (principle 3) for one theme or one organisation spared: how many, and the
+    person-minutes they saved (a theme's: invitees × planned duration; an organisation's: the planned durations)."""
+
+    pk: int
+    name: str
+    meetings: int
+    person_minutes: int
+
+    @property
+    def person_hours(self) -> Decimal:
+        return hours_of(self.person_minutes)
+
+
+def hours_of(minutes: int) -> Decimal:
+    """Minutes as hours, to the tenth."""
+    return (Decimal(minutes) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -128,6 +168,60 @@ class Rollup:
     units: tuple[UnitTotal, ...]
     projects: int  # projects with at least one indicator with a target
     on_track: int
+
+
+# Results-Based Accountability's three questions, in their order
+RBA_ORDER = tuple(SharedIndicator.Category.values)
+
+
+@dataclass(frozen=True)
+class SharedLine:
+    """A shared indicator of a theme in the bilan (issue 21): its definition, the sum of the latest values up to the
+    end of the period of the bilan's projects' indicators linked to it and, for a population indicator, its latest
+    measure up to then; its progress from the baseline to the target (`percent`: % of the way, negative when it went
+    the wrong way, beyond 100 when the target is passed)."""
+
+    pk: int
+    theme_pk: int
+    theme: str
+    name: str
+    unit: str
+    source: str
+    kind: str
+    category: str
+    direction: str
+    is_active: bool
+    baseline: Decimal | None
+    baseline_on: datetime.date | None
+    target: Decimal | None
+    target_on: datetime.date | None
+    linked: int = 0  # the bilan's projects' indicators linked to it
+    with_value: int = 0  # those of them with a value up to the end of the period
+    projects: int = 0  # distinct projects linked
+    projects_value: Decimal | None = None  # Σ of their latest values (None: no value yet)
+    measured: Decimal | None = None  # a population indicator's latest measure up to the end of the period
+    measured_on: datetime.date | None = None
+
+    def get_kind_label(self) -> str:
+        return str(SharedIndicator.Kind(self.kind).label) if self.kind in SharedIndicator.Kind.values else self.kind
+
+    @property
+    def is_population(self) -> bool:
+        return self.kind == "population"
+
+    @property
+    def current(self) -> Decimal | None:
+        """Where it stands at the end of the period: a population indicator's latest measure, else its projects' sum."""
+        return self.measured if self.is_population else self.projects_value
+
+    @property
+    def percent(self) -> int | None:
+        """% of the way from the baseline (0 without one, for a count of what projects did) to the target."""
+        start = self.baseline if self.baseline is not None else (None if self.is_population else Decimal("0"))
+        if self.target is None or self.current is None or start is None or self.target == start:
+            return None
+        share = (self.current - start) / (self.target - start) * 100
+        return int(share.quantize(Decimal("1"), rounding="ROUND_HALF_UP"))
 
 
 @dataclass(frozen=True)
@@ -199,6 +293,42 @@ class Bilan:
     lines_of: Callable[[], Iterator[ProjectLine]] | None = field(default=None, compare=False, repr=False)
     # « Durabilité »: the follow-ups after funding due in the period (issue 20, part 6), read with the tallies
     durability: Durability | None = None
+    # Concertation as a contribution (issue 21, part 3), read with the meetings: never added to a cash total
+    staff_hours: Decimal = Decimal("0.00")
+    valued_time: Decimal = Decimal("0.00")
+    support_total: Decimal = Decimal("0.00")
+    contribution_by_theme: tuple[ThemeContribution, ...] = ()
+    # The shared indicators of the plan's themes (issue 21, part 1), read with the tallies
+    shared: tuple[SharedLine, ...] = ()
+
+    def shared_by_category(self) -> list[tuple[str, str, tuple[SharedLine, ...]]]:
+        """The shared indicators grouped as Results-Based Accountability does: (category, its question, lines),
+        the questions in their order, those without a line left out."""
+        labels = dict(SharedIndicator.Category.choices)
+        return [
+            (category, str(labels[category]), lines)
+            for category in RBA_ORDER
+            if (lines := tuple(line for line in self.shown_shared() if line.category == category))
+        ]
+
+    def shown_shared(self) -> tuple[SharedLine, ...]:
+        """The shared indicators this bilan shows: every one for who reads the figures; a partner's bilan (its own
+        projects) those its projects' indicators link to."""
+        return tuple(line for line in self.shared if line.linked) if self.partial else self.shared
+
+    @property
+    def shared_count(self) -> int:
+        return len(self.shown_shared())
+
+    # Meetings avoided (issue 21, part 2), read with the meetings held: in all, per theme, per organisation spared
+    meetings_avoided: int = 0
+    avoided_minutes: int = 0
+    avoided_by_theme: tuple[AvoidedTally, ...] = ()
+    avoided_by_organisation: tuple[AvoidedTally, ...] = ()
+
+    @property
+    def person_hours_avoided(self) -> Decimal:
+        return hours_of(self.avoided_minutes)
 
     def lines(self) -> Iterator[ProjectLine]:
         """Every project line of the bilan, read again from the database a chunk at a time (exports)."""
@@ -243,6 +373,8 @@ class Bilan:
             (_("Organisations partenaires (confirmées)"), self.partner_organisations, "number"),
             (_("Partenaires confirmés par projet (moyenne)"), self.partners_per_project, "decimal"),
             (_("Rencontres tenues"), self.meetings_held, "number"),
+            (_("Rencontres évitées"), self.meetings_avoided, "number"),
+            (_("Heures-personnes épargnées (rencontres évitées)"), self.person_hours_avoided, "decimal"),
             (_("Présences aux rencontres"), self.attendances, "number"),
             (_("Présences de citoyens et citoyennes"), self.citizen_attendances, "number"),
             (_("Citoyens et citoyennes distincts aux rencontres"), self.citizens, "number"),
@@ -259,4 +391,14 @@ class Bilan:
             (str(TERMS["disbursed"].label), self.disbursed, "money"),
             (str(TERMS["left"].label), self.left, "money"),
         ]
+        if not self.partial:  # who reads the figures: the valued time and the support, apart from the cash
+            rows += [
+                (_("Heures du personnel des partenaires aux rencontres"), self.staff_hours, "decimal"),
+                (str(TERMS["valued_time"].label), self.valued_time, "money"),
+            ]
+            rows += [
+                (f"{TERMS['valued_time'].label} — {line.name}", line.valued_time, "money")
+                for line in self.contribution_by_theme
+            ]
+            rows.append((str(TERMS["participation_support"].label), self.support_total, "money"))
         return rows

@@ -15,13 +15,15 @@ from django.utils import timezone
 
 from asis.figures_cache import cached
 from bilan.selectors._common import PER_PAGE, ZERO, to_cents
-from bilan.selectors.bilan import Bilan, Filters, MoneyLine, Tally
+from bilan.selectors.bilan import Bilan, Filters, MoneyLine, SharedLine, Tally, ThemeContribution
 from bilan.selectors.figures import (
     COMMITTED,
     PAID,
+    SEPARATOR,
     latest_highlights,
     meetings_of,
     money_rows_of,
+    number_day,
     rollups_of,
     tallies_of,
 )
@@ -36,7 +38,7 @@ from budget.models import (
 from chantiers.models import Space
 from figures.selectors import source_committed_up_to, theme_money_of
 from organisations.models import Organisation
-from plans.models import Plan, PlanYear, Theme
+from plans.models import Plan, PlanYear, SharedIndicator, Theme
 from projects.models import ActionProject, ProgressReport, ProjectPartner, ProjectStatus, own_project_ids
 from sustainability.models import ANSWER_DAYS, SustainabilityCheck
 from sustainability.selectors import FUNDERS_SHOWN, Durability
@@ -173,6 +175,57 @@ def _checks_due(scope: _Scope, today: datetime.date):
     return checks
 
 
+def _shared_of(scope: _Scope):
+    """The shared indicators of the bilan (issue 21): those of the plan's themes (of the theme chosen)."""
+    shared = SharedIndicator.objects.filter(theme__plan=scope.plan)
+    return shared.filter(theme=scope.theme) if scope.theme is not None else shared
+
+
+def _shared_lines(parts: dict, themes: dict) -> tuple[SharedLine, ...]:
+    """The bilan's shared indicators from the tallies' rows (figures.shared_rows), by theme then in their order; an
+    archived one only when projects' values still count towards it."""
+    lines = []
+    for pk, (theme_pk, label, extra, baseline_on, target_on, _n3, baseline, target) in parts["shared"].items():
+        name, unit, source = (label.split(SEPARATOR) + ["", ""])[:3]
+        kind, category, direction, active = (extra.split(SEPARATOR) + ["", "", "", "1"])[:4]
+        _theme, _label, _extra, linked, with_value, projects, projects_value, _d2 = parts["linked"].get(
+            pk, (None, "", "", 0, 0, 0, None, None)
+        )
+        measured_on = measured = None
+        if pk in parts["measured"]:
+            row = parts["measured"][pk]
+            measured_on, measured = number_day(row[3]), row[6]
+        if active != "1" and not linked:
+            continue
+        theme = themes.get(theme_pk)
+        lines.append(
+            SharedLine(
+                pk=pk,
+                theme_pk=theme_pk,
+                theme=theme.name if theme else "",
+                name=name,
+                unit=unit,
+                source=source,
+                kind=kind,
+                category=category,
+                direction=direction,
+                is_active=active == "1",
+                baseline=None if baseline is None else to_cents(baseline),
+                baseline_on=number_day(baseline_on),
+                target=None if target is None else to_cents(target),
+                target_on=number_day(target_on),
+                linked=int(linked or 0),
+                with_value=int(with_value or 0),
+                projects=int(projects or 0),
+                projects_value=to_cents(projects_value) if with_value else None,
+                measured=None if measured is None else to_cents(measured),
+                measured_on=measured_on,
+            )
+        )
+    order = {pk: (t.order, pk) for pk, t in themes.items()}
+    return tuple(sorted(lines, key=lambda line: (order.get(line.theme_pk, (0, 0)), line.pk)))
+
+
 def _tallies(scope: _Scope) -> dict:
     """The counts of the bilan's projects, their partners, people reached and roll-ups (1 query)."""
     by_status, by_theme_count = defaultdict(int), defaultdict(int)
@@ -181,6 +234,7 @@ def _tallies(scope: _Scope) -> dict:
     leads = partner_orgs = partner_links = people_reached = citizens_reached = 0
     due = answered = late = 0
     continuing, funders = defaultdict(int), set()
+    shared_parts = {"shared": {}, "measured": {}, "linked": {}}
     # a few projects (a partner's own, an organisation's, a space's): the verdicts read their indicators alone;
     # the plan's or a theme's: every indicator with a target, hashed once, costs less than looking for theirs
     few = scope.organisation is not None or scope.space is not None or not scope.user.reads_figures
@@ -191,8 +245,11 @@ def _tallies(scope: _Scope) -> dict:
         among=scope.named if few else None,
         checks=_checks_due(scope, today),
         late_before=today - datetime.timedelta(days=ANSWER_DAYS),
+        shared=_shared_of(scope),
     ):
-        if level == "units":
+        if level in ("shared", "measured", "linked"):
+            shared_parts[level][space_pk] = (theme_pk, label, extra, n1, n2, n3, d1, d2)
+        elif level == "units":
             unit = (label or "").strip()
             if not unit:
                 continue
@@ -229,6 +286,7 @@ def _tallies(scope: _Scope) -> dict:
                 funders.add(extra.strip())
     count = sum(by_status.values())
     theme_order = {t.pk: (t.order, t.pk) for t in scope.themes}
+    shared = _shared_lines(shared_parts, {t.pk: t for t in scope.themes})
     continues = SustainabilityCheck.Continues
     durability = Durability(
         due=due,
@@ -240,6 +298,7 @@ def _tallies(scope: _Scope) -> dict:
         funders=tuple(sorted(funders)[:FUNDERS_SHOWN]),
     )
     return {
+        "shared": shared,
         "durability": durability,
         "projects_by_status": tuple(
             Tally(value, str(label), by_status[value]) for value, label in ProjectStatus.choices if by_status[value]
@@ -362,12 +421,25 @@ def _meetings(scope: _Scope) -> dict:
         space=scope.space,
         organisation=scope.organisation,
     )
+    names = {t.pk: t.name for t in scope.themes}
     return {
+        "staff_hours": sum((m.staff_hours for m in meetings["spaces"]), ZERO),
+        "valued_time": sum((m.valued_time for m in meetings["spaces"]), ZERO),
+        "support_total": meetings["support_total"],
+        "contribution_by_theme": tuple(
+            ThemeContribution(t.pk, t.name, *meetings["by_theme"][t.pk])
+            for t in scope.themes
+            if t.pk in meetings["by_theme"] and t.pk in names
+        ),
         "meetings_held": sum(m.meetings for m in meetings["spaces"]),
         "attendances": sum(m.present for m in meetings["spaces"]),
         "citizen_attendances": sum(m.citizen_attendances for m in meetings["spaces"]),
         "citizens": meetings["citizens"],
         "meetings": meetings["spaces"],
+        "meetings_avoided": meetings["avoided"],
+        "avoided_minutes": meetings["avoided_minutes"],
+        "avoided_by_theme": meetings["avoided_by_theme"],
+        "avoided_by_organisation": meetings["avoided_by_organisation"],
     }
 
 

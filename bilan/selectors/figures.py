@@ -19,18 +19,20 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Concat
+from django.db.models.functions import Cast, Coalesce, Concat, ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
 
-from bilan.selectors._common import SUM, to_cents
-from bilan.selectors.bilan import Highlight, Rollup, SpaceMeetings, UnitTotal
+from bilan.selectors._common import SUM, ZERO, to_cents
+from bilan.selectors.bilan import AvoidedTally, Highlight, Rollup, SpaceMeetings, UnitTotal
 from bilan.selectors.lines import latest_indicator_values
 from budget.models import (
     Commitment,
     Disbursement,
     DisbursementCorrection,
 )
-from chantiers.models import Attendance, Meeting, Space
+from budget.selectors import contribution
+from chantiers.models import Attendance, AvoidedMeeting, Meeting, Space
+from plans.models import SharedIndicator, SharedIndicatorMeasure
 from projects.models import Indicator, IndicatorValue, ProgressReport, ProjectPartner, written
 
 HIGHLIGHTS_SHOWN = 50  # latest highlights on the page (every one is in the exports)
@@ -124,7 +126,96 @@ def _sort_text(number):
     return Cast(number + Value(10**12), CharField())
 
 
-def tallies_of(projects, *, end: datetime.date, among=None, checks=None, late_before: datetime.date | None = None):
+def day_number(expression):
+    """A date as the integer YYYYMMDD (0 for none): a date in an integer column of the tallies' UNION, the same on
+    SQLite and PostgreSQL (`number_day` reads it back)."""
+    return Coalesce(
+        ExtractYear(expression) * Value(10000) + ExtractMonth(expression) * Value(100) + ExtractDay(expression),
+        Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def number_day(number) -> datetime.date | None:
+    number = int(number or 0)
+    return datetime.date(number // 10000, number // 100 % 100, number % 100) if number else None
+
+
+def shared_rows(row, shared, projects, *, end: datetime.date, latest_value):
+    """The rows of the tallies' UNION for the shared indicators `shared` (issue 21, part 1), by `level`:
+
+    - "shared": one per shared indicator (theme, space = its pk): text = name, unit and source, extra = kind,
+      category, direction and whether in use (separated by SEPARATOR), n1 = its baseline's day, n2 = its target's
+      day, d1 = baseline, d2 = target;
+    - "measured": one per population indicator (space = its pk): n1 = the day of its latest measure up to `end`,
+      d1 = that measure;
+    - "linked": one per shared indicator the projects link to (space = its pk): n1 = their indicators linked to it,
+      n2 = those with a value up to `end`, n3 = distinct projects, d1 = Σ of their latest values up to `end`."""
+    text = CharField()
+    sep = Value(SEPARATOR, output_field=text)
+    zero = Value(0, output_field=IntegerField())
+    definitions = row(
+        shared,
+        "shared",
+        F("theme"),
+        F("pk"),
+        Concat(F("name"), sep, F("unit"), sep, F("source"), output_field=text),
+        Concat(
+            F("kind"),
+            sep,
+            F("category"),
+            sep,
+            F("direction"),
+            sep,
+            Case(When(is_active=True, then=Value("1")), default=Value("0"), output_field=text),
+            output_field=text,
+        ),
+        n1=day_number(F("baseline_on")),
+        n2=day_number(F("target_on")),
+        n3=zero,
+        d1=Cast(F("baseline"), output_field=SUM),
+        d2=Cast(F("target"), output_field=SUM),
+    )
+    latest = SharedIndicatorMeasure.objects.filter(indicator=OuterRef("pk"), measured_on__lte=end).order_by(
+        "-measured_on", "-pk"
+    )
+    measured = row(
+        shared.filter(kind=SharedIndicator.Kind.POPULATION),
+        "measured",
+        zero,
+        F("pk"),
+        Value("", output_field=text),
+        n1=Subquery(latest.annotate(day=day_number(F("measured_on"))).values("day")[:1], output_field=IntegerField()),
+        n2=zero,
+        n3=zero,
+        d1=Subquery(latest.values("value")[:1], output_field=SUM),
+    )
+    linked = row(
+        Indicator.objects.filter(project__in=projects.values("pk"), shared__in=shared.values("pk")),
+        "linked",
+        zero,
+        F("shared"),
+        Value("", output_field=text),
+        n1=Count("pk"),
+        n2=Count(latest_value),
+        n3=Count("project", distinct=True),
+        d1=Sum(latest_value, output_field=SUM),
+    )
+    return definitions, measured, linked
+
+
+SEPARATOR = "\x1f"  # between the parts of a shared indicator's text in the tallies' UNION (no one types it)
+
+
+def tallies_of(
+    projects,
+    *,
+    end: datetime.date,
+    among=None,
+    checks=None,
+    late_before: datetime.date | None = None,
+    shared=None,
+):
     """The counts and sums behind the headline figures and the roll-ups, in one UNION of GROUP BYs:
     rows of (level, theme, space, text, extra, n1, n2, n3, d1, d2), where by `level`:
 
@@ -139,6 +230,8 @@ def tallies_of(projects, *, end: datetime.date, among=None, checks=None, late_be
     - "durability" (with `checks`, the follow-ups after funding of the bilan: sustainability): by whether the action
       continues (text, blank while unanswered) and who funds it now (extra): n1 = checks, n2 = answered, n3 = late
       (unanswered, due before `late_before`). Read here, not by a query of its own: the page's 15 queries.
+    - "shared", "measured", "linked" (with `shared`, the plan's shared indicators: issue 21): `shared_rows`. Read
+      here too, for the same reason.
 
     Each latest value is read once (units, and the verdicts of projects), as is each project.
 
@@ -241,8 +334,9 @@ def tallies_of(projects, *, end: datetime.date, among=None, checks=None, late_be
         ),
         n3=Count("partnerships", filter=Q(partnerships__status=ProjectPartner.Status.CONFIRMED)),
     )
+    more = shared_rows(row, shared, projects, end=end, latest_value=latest_value) if shared is not None else ()
     if checks is None:
-        return units.union(verdicts, organisations, all=True)
+        return units.union(verdicts, organisations, *more, all=True)
     answered = Q(answered_at__isnull=False)
     durability = row(
         checks,
@@ -255,7 +349,7 @@ def tallies_of(projects, *, end: datetime.date, among=None, checks=None, late_be
         n2=Count("pk", filter=answered),
         n3=Count("pk", filter=~answered & Q(due_on__lt=late_before)),
     )
-    return units.union(verdicts, organisations, durability, all=True)
+    return units.union(verdicts, organisations, durability, *more, all=True)
 
 
 def rollups_of(level: str, names: dict, verdicts: dict, units: dict) -> list["Rollup"]:
@@ -316,21 +410,29 @@ def latest_highlights(
 
 
 def meetings_of(user, *, plan, period, theme, space, organisation) -> dict:
-    """Meetings held in the period per space, with the distinct citizens present overall (1 query). Who reads the
-    figures (Coordination, Personnel, the regional funder) counts every meeting of the plan: counts, no names."""
+    """Meetings held in the period per space, with the distinct citizens present overall, and the meetings avoided
+    (principle 3: `chantiers.models.AvoidedMeeting`) in the period: how many and the person-minutes they saved, in
+    all, per theme and per organisation spared — one query, a UNION of GROUP BYs (the avoided ones are read here,
+    not by a query of their own: the page's 15 queries; they are written as meetings are, under the meetings'
+    version). Who reads the figures (Coordination, Personnel, the regional funder) counts every meeting of the plan:
+    counts, no names."""
     held_until = min(period.end, timezone.localdate() - datetime.timedelta(days=1))
-    meetings = (
-        Meeting.objects.all() if user.is_authenticated and user.reads_figures else Meeting.objects.visible_to(user)
-    )
+    reads_all = user.is_authenticated and user.reads_figures
+    meetings = Meeting.objects.all() if reads_all else Meeting.objects.visible_to(user)
     meetings = meetings.filter(date__range=(period.start, held_until))
+    avoided = AvoidedMeeting.objects.filter(date__range=(period.start, period.end))
+    if not reads_all:  # a partner: the spaces its organisations sit in
+        avoided = avoided.filter(space__in=Space.objects.visible_to(user).values("pk"))
     if theme is not None:
-        meetings = meetings.filter(space__in=theme.spaces.values("pk"))
+        spaces = theme.spaces.values("pk")
     else:
-        meetings = meetings.filter(space__in=Space.objects.filter(themes__plan=plan).values("pk"))
+        spaces = Space.objects.filter(themes__plan=plan).values("pk")
+    meetings, avoided = meetings.filter(space__in=spaces), avoided.filter(space__in=spaces)
     if space is not None:
-        meetings = meetings.filter(space=space)
+        meetings, avoided = meetings.filter(space=space), avoided.filter(space=space)
     if organisation is not None:
-        meetings = meetings.filter(space__in=organisation.space_memberships.values("space"))
+        seats = organisation.space_memberships.values("space")
+        meetings, avoided = meetings.filter(space__in=seats), avoided.filter(space__in=seats)
     meeting_ids = meetings.values("pk")
     present = Q(attendances__present=True)
     everyone = (  # distinct citizens present at any of these meetings (one figure, computed once)
@@ -340,22 +442,121 @@ def meetings_of(user, *, plan, period, theme, space, organisation) -> dict:
         .annotate(n=Count("citizen", distinct=True))
         .values("n")
     )
-    counts = list(  # 1 per space: meetings held, everyone present, citizens present, distinct citizens
-        Meeting.objects.filter(pk__in=meeting_ids)
-        .values("space", "space__name")
-        .annotate(
-            n=Count("pk", distinct=True),
-            present=Count("attendances", filter=present),
-            citizen_attendances=Count("attendances", filter=present & Q(attendances__citizen__isnull=False)),
-            citizens=Count("attendances__citizen", filter=present, distinct=True),
-            citizens_overall=Max(Subquery(everyone, output_field=IntegerField())),
-        )
-        .order_by("space__name")
+    # the support paid to help citizens take part (issue 21, part 3): every space of the bilan's scope, paid in the
+    # period, whether or not it held a meeting (one figure, computed once), and per space on its rows
+    scope_spaces = theme.spaces.all() if theme is not None else Space.objects.filter(themes__plan=plan)
+    if space is not None:
+        scope_spaces = scope_spaces.filter(pk=space.pk)
+    if organisation is not None:
+        scope_spaces = scope_spaces.filter(pk__in=organisation.space_memberships.values("space"))
+    start, end = period.start, period.end
+    text, number = CharField(), IntegerField()
+    zero = Value(0, output_field=number)
+    columns = (  # every member of the UNION has them; a member leaves the others at zero
+        "n",
+        "c_present",
+        "c_citizen_attendances",
+        "c_citizens",
+        "c_overall",
+        "c_staff_minutes",
+        "c_staff_cent_minutes",
+        "c_support",
+        "c_support_people",
+        "c_support_overall",
     )
-    spaces = tuple(
-        SpaceMeetings(
-            row["space"], row["space__name"], row["n"], row["present"], row["citizen_attendances"], row["citizens"]
+
+    def part(queryset, kind: str, key, name, theme_key, **aggregates):
+        """Rows of (kind, key, name, theme, *columns)."""
+        return (
+            queryset.order_by()
+            .annotate(c_kind=Value(kind, output_field=text), c_key=key, c_name=name, c_theme=theme_key)
+            .values("c_kind", "c_key", "c_name", "c_theme")
+            .annotate(**{column: aggregates.get(column, zero) for column in columns})
+            .values_list("c_kind", "c_key", "c_name", "c_theme", *columns)
         )
-        for row in counts
+
+    held = part(  # 1 per space and theme of the plan: meetings held, everyone present, citizens present, distinct
+        # citizens, partner staff's minutes and their value (valued time), the support paid (a theme splits whole
+        # meetings: each figure per space is that of any of its themes' rows)
+        Meeting.objects.filter(
+            pk__in=meeting_ids, **({"space__themes": theme} if theme else {"space__themes__plan": plan})
+        ),
+        "held",
+        F("space"),
+        F("space__name"),
+        F("space__themes"),
+        n=Count("pk", distinct=True),
+        c_present=Count("attendances", filter=present),
+        c_citizen_attendances=Count("attendances", filter=present & Q(attendances__citizen__isnull=False)),
+        c_citizens=Count("attendances__citizen", filter=present, distinct=True),
+        c_overall=Max(Subquery(everyone, output_field=IntegerField())),
+        c_staff_minutes=contribution.staff_minutes(),
+        c_staff_cent_minutes=contribution.staff_cent_minutes(),
+        c_support=Max(contribution.support_sum(OuterRef("space"), start=start, end=end)),
+        c_support_people=Max(contribution.support_sum(OuterRef("space"), start=start, end=end, field="people")),
+        c_support_overall=Max(contribution.support_sum(scope_spaces.values("pk"), start=start, end=end)),
     )
-    return {"spaces": spaces, "citizens": counts[0]["citizens_overall"] or 0 if counts else 0}
+    blank = Value("", output_field=text)
+    # avoided: n = meetings avoided, c_present = person-minutes saved (an organisation's: the planned durations)
+    avoided_all = part(avoided, "avoided", zero, blank, zero, n=Count("pk"), c_present=Sum("person_minutes"))
+    by_theme = part(
+        avoided.filter(space__themes__plan=plan),
+        "avoided_theme",
+        F("space__themes"),
+        F("space__themes__name"),
+        zero,
+        n=Count("pk"),
+        c_present=Sum("person_minutes"),
+    )
+    by_organisation = part(
+        avoided.filter(organisations__isnull=False),
+        "avoided_organisation",
+        F("organisations"),
+        F("organisations__name"),
+        zero,
+        n=Count("pk"),
+        c_present=Sum("duration_minutes"),
+    )
+    rows = list(held.union(avoided_all, by_theme, by_organisation, all=True).order_by("c_kind", "c_name", "c_key"))
+    counts = [
+        dict(zip(("kind", "space", "name", "theme", *columns), row, strict=True)) for row in rows if row[0] == "held"
+    ]
+    spaces, themes = {}, {}
+    for row in counts:
+        value = contribution.valued(row["c_staff_cent_minutes"])
+        support = to_cents(row["c_support"])
+        if row["space"] not in spaces:
+            spaces[row["space"]] = SpaceMeetings(
+                row["space"],
+                row["name"],
+                row["n"],
+                row["c_present"],
+                row["c_citizen_attendances"],
+                row["c_citizens"],
+                staff_hours=contribution.hours(row["c_staff_minutes"]),
+                valued_time=value,
+                support=support,
+                support_people=row["c_support_people"] or 0,
+            )
+        theme_row = themes.setdefault(row["theme"], [0, ZERO, ZERO])
+        theme_row[0] += row["c_staff_minutes"] or 0
+        theme_row[1] += value
+        theme_row[2] += support
+
+    def tallies(kind):
+        found = [
+            AvoidedTally(key, name, n, int(minutes or 0)) for k, key, name, _t, n, minutes, *_rest in rows if k == kind
+        ]
+        return tuple(sorted(found, key=lambda t: (-t.person_minutes, t.name)))
+
+    total = next((row for row in rows if row[0] == "avoided"), None)
+    return {
+        "spaces": tuple(spaces.values()),
+        "citizens": counts[0]["c_overall"] or 0 if counts else 0,
+        "support_total": to_cents(counts[0]["c_support_overall"]) if counts else ZERO,
+        "by_theme": {pk: (contribution.hours(m), v, s) for pk, (m, v, s) in themes.items()},
+        "avoided": total[4] if total else 0,
+        "avoided_minutes": int(total[5] or 0) if total else 0,
+        "avoided_by_theme": tallies("avoided_theme"),
+        "avoided_by_organisation": tallies("avoided_organisation"),
+    }

@@ -15,6 +15,7 @@ from django.db.models import (
     Sum,
     Value,
 )
+from django.db.models.functions import Coalesce
 
 from bilan.selectors._common import SUM, ZERO, to_cents
 from bilan.selectors.bilan import Highlight, IndicatorLine, ProjectLine, ResolutionRef
@@ -150,13 +151,19 @@ def _details(project_ids: list[int], *, start: datetime.date, end: datetime.date
     columns = ("d_kind", "d_project", "d_pk", "d_name", "d_unit", "d_target", "d_value", "d_on", "d_sort")
     # partners by name, then indicators by (order, pk); the indicators first in the UNION, whose
     # columns convert its values (SQLite: a target read as its field, « 123.00 », as before)
+    # the last column: an indicator's shared indicator (issue 21), blank for the others
+    none = Value("", text)
     return (
-        indicators.annotate(d_sort_name=Value("", text))
-        .values_list(*columns, "d_sort_name")
+        indicators.annotate(d_sort_name=Value("", text), d_shared=Coalesce(F("shared__name"), none, output_field=text))
+        .values_list(*columns, "d_sort_name", "d_shared")
         .order_by()
         .union(
-            partners.annotate(d_sort_name=F("organisation__name")).values_list(*columns, "d_sort_name").order_by(),
-            resolutions.annotate(d_sort_name=F("resolution__number")).values_list(*columns, "d_sort_name").order_by(),
+            partners.annotate(d_sort_name=F("organisation__name"), d_shared=none)
+            .values_list(*columns, "d_sort_name", "d_shared")
+            .order_by(),
+            resolutions.annotate(d_sort_name=F("resolution__number"), d_shared=none)
+            .values_list(*columns, "d_sort_name", "d_shared")
+            .order_by(),
             all=True,
         )
         .order_by("d_kind", "d_sort_name", "d_sort", "d_pk")
@@ -170,13 +177,13 @@ def chunk_lines(projects: list[ActionProject], *, start: datetime.date, end: dat
     project_ids = [p.pk for p in projects]
     partners, indicators, resolutions = defaultdict(list), defaultdict(list), defaultdict(dict)
     details = _details(project_ids, start=start, end=end)
-    for kind, project, pk, name, unit, target, value, measured_on, *_sort in details:  # 1
+    for kind, project, pk, name, unit, target, value, measured_on, *_sort, shared in details:  # 1
         if kind == PARTNER:
             partners[project].append(name)
         elif kind == RESOLUTION:
             resolutions[project][pk] = ResolutionRef(name, measured_on)  # each once (several commitments of one)
         else:
-            indicators[project].append(IndicatorLine(pk, name, unit, target, value, measured_on))
+            indicators[project].append(IndicatorLine(pk, name, unit, target, value, measured_on, shared or ""))
 
     # -- reports: latest state at the end of the period, highlights written in it
     latest_report = {}

@@ -13,11 +13,14 @@ from django.db.models import (
     Sum,
     Value,
 )
+from django.utils import timezone
 
 from asis.figures_cache import cached
 from budget.models import Commitment, Disbursement, FundingSource
+from budget.selectors import contribution
 from budget.selectors._common import ZERO, source_ids
 from budget.selectors.targets import plan_money
+from chantiers.models import Attendance, Space
 from figures import selectors as kept_totals
 from plans.models import Theme
 from plans.versions import version_of
@@ -40,7 +43,22 @@ def envelope_overview(plan) -> dict:
     kept money per theme and year (a row each, summed per theme and per year here: one plain GROUP BY, not a filtered
     sum per year and figure), themes, and their other funding (effet de levier) from the kept rows."""
     sources = list(FundingSource.objects.filter(plan=plan).order_by("order"))  # 1 sources
-    years = list(plan.years.order_by("number"))  # 1 plan years
+    # 1 plan years, each with the valued time of partner staff at the meetings it held (issue 21, part 3: an in-kind
+    # contribution, folded into this query; the years do not overlap, so they add up to the plan's)
+    today = timezone.localdate()
+    plan_spaces = Space.objects.filter(themes__plan=plan).values("pk")
+    years = list(
+        plan.years.annotate(
+            valued_cents=contribution.staff_cent_minutes_of(
+                Attendance.objects.filter(
+                    meeting__space__in=plan_spaces,
+                    meeting__date__gte=OuterRef("start_date"),
+                    meeting__date__lte=OuterRef("end_date"),
+                    meeting__date__lt=today,
+                )
+            )
+        ).order_by("number")
+    )
     by_theme_id: dict[int, dict] = {}  # 1 committed, paid, commitments and funded projects per theme and year:
     for row in (  # the kept totals (figures) of the plan's sources, a few rows per theme, summed per theme here
         kept_totals.money_rows(plan=plan)
@@ -62,7 +80,21 @@ def envelope_overview(plan) -> dict:
         theme["years"][row["plan_year_id"]] = row
     by_theme_id = {pk: row for pk, row in by_theme_id.items() if row["count"] > 0}
     # 1 themes of the plan, on the index of their plan (not every theme of the instance tested)
-    themes = list(Theme.objects.filter(plan=plan).order_by("order", "pk"))
+    # (each with the valued time at the meetings held in its spaces during the plan: a space of two themes counts
+    # in each)
+    held = {"meeting__date__lt": today}
+    if years:
+        held["meeting__date__gte"] = min(y.start_date for y in years)
+        held["meeting__date__lte"] = max(y.end_date for y in years)
+    themes = list(
+        Theme.objects.filter(plan=plan)
+        .annotate(
+            valued_cents=contribution.staff_cent_minutes_of(
+                Attendance.objects.filter(meeting__space__themes=OuterRef("pk"), **held)
+            )
+        )
+        .order_by("order", "pk")
+    )
     # 1 other funding and partners' confirmed contributions (an unconfirmed amount is only the lead's word): the kept
     # totals (figures) of these themes, a row per status the leverage counts (on their unique index), added up here:
     # as a subquery per theme, Python took longer to compile the theme query than to add up the rows
@@ -94,6 +126,7 @@ def envelope_overview(plan) -> dict:
                     "disbursed": row["disbursed"],
                     "other": other_funding,
                     "leverage": leverage(other_funding, row["committed"]),
+                    "valued_time": contribution.valued(getattr(theme, "valued_cents", 0)),
                 }
             )
     by_year = []
@@ -126,6 +159,8 @@ def envelope_overview(plan) -> dict:
         "by_year": by_year,
         "other_total": other_total,
         "leverage": leverage(other_total, committed),
+        # in kind, apart from the cash and from the leverage: never added to a money total
+        "valued_time": sum((contribution.valued(y.valued_cents) for y in years), ZERO),
         "commitment_count": sum(row["count"] for row in by_theme_id.values()),
         "funded_themes": themes,  # with `funded_projects`, for `projects_page`
     }

@@ -34,6 +34,7 @@ from chantiers.models import (
     Meeting,
     Space,
 )
+from chantiers.views.avoided import avoid_form
 from organisations.models import Organisation
 
 
@@ -49,7 +50,7 @@ def meeting_create(request, pk):
         return redirect("chantiers:space-detail", pk=space.pk)
     plan = page_plan(request)
     form = MeetingScheduleForm(request.POST or None, plan=plan)
-    warnings = None
+    warnings = avoid = None
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         confirmed = data.pop("confirm")
@@ -57,6 +58,14 @@ def meeting_create(request, pk):
         warnings = services.meeting_warnings(space=space, date=data["date"], organisations=invited, plan=plan)
         if (warnings["over_threshold"] or warnings["same_day"]) and not confirmed:
             form = MeetingScheduleForm(initial={**data, "confirm": True}, plan=plan)
+            # beside the warning, the alternatives to a meeting (principle 3): its date and planned duration kept
+            start, end = data.get("start_time"), data.get("end_time")
+            minutes = Meeting(date=data["date"], start_time=start, end_time=end).compute_duration_minutes()
+            avoid = avoid_form(
+                request,
+                space,
+                initial={"date": data["date"], "duration_minutes": minutes or 120, "subject": data["agenda"][:255]},
+            )
         else:
             try:
                 meeting = services.meeting_schedule(space=space, **data)
@@ -66,7 +75,9 @@ def meeting_create(request, pk):
                 messages.success(request, _("Rencontre planifiée; les membres du lieu de concertation y sont invités."))
                 return redirect("chantiers:meeting-detail", pk=meeting.pk)
     return render(
-        request, "chantiers/meeting_form.html", {"form": form, "space": space, "warnings": warnings, "meeting": None}
+        request,
+        "chantiers/meeting_form.html",
+        {"form": form, "space": space, "warnings": warnings, "meeting": None, "avoid_form": avoid},
     )
 
 

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from asis.forms import add_service_error, enjeu_param
 from organisations.models import Organisation
 from plans.access import request_plan
-from plans.models import Theme
+from plans.models import SharedIndicator, Theme
 from projects.access import get_project_for_change, get_project_for_user, is_archived, plan_for_change, reads_only
 from projects.forms import (
     ProjectCommentForm,
@@ -26,6 +26,7 @@ from projects.forms import (
 from projects.models import (
     ActionProject,
     ExpenseCategory,
+    Indicator,
     ProjectPartner,
     ProjectStatus,
     own_project_ids,
@@ -135,7 +136,10 @@ def _formsets(request, project=None, lead=None):
             for p in project.partnerships.all()
             if not p.is_declined  # kept as declined; naming it again asks again
         ]
-        indicators = [{"name": i.name, "unit": i.unit, "target": i.target} for i in project.indicators.all()]
+        indicators = [
+            {"name": i.name, "unit": i.unit, "target": i.target, "shared": i.shared_id}
+            for i in project.indicators.all()
+        ]
         funding = [
             {
                 "kind": o.kind,
@@ -153,11 +157,33 @@ def _formsets(request, project=None, lead=None):
         "partner_formset": ProjectPartnerFormSet(
             data, prefix="partenaires", initial=partners, form_kwargs={"lead": lead}
         ),
-        "indicator_formset": ProjectIndicatorFormSet(data, prefix="indicateurs", initial=indicators),
+        "indicator_formset": ProjectIndicatorFormSet(
+            data, prefix="indicateurs", initial=indicators, form_kwargs={"shared": _shared_indicators(request, project)}
+        ),
         "funding_formset": ProjectOtherFundingFormSet(
             data, prefix="financement", initial=funding, form_kwargs={"categories": categories}
         ),
     }
+
+
+def _shared_indicators(request, project=None) -> dict:
+    """{pk: SharedIndicator} a project's indicator may link to (issue 21): the shared indicators in use of its
+    plan's themes (the plan of the address for a new project), and those it links to already (1 query). Another
+    alliance's are never offered; the service then checks the theme is the project's."""
+    if project is not None:
+        plan_id = project.theme.plan_id
+        linked = Q(pk__in=Indicator.objects.filter(project=project, shared__isnull=False).values("shared"))
+    else:
+        plan = request_plan(request)
+        if plan is None:
+            return {}
+        plan_id, linked = plan.pk, Q(pk__in=[])
+    indicators = (
+        SharedIndicator.objects.filter(Q(is_active=True) | linked, theme__plan_id=plan_id)
+        .select_related("theme")
+        .order_by("theme__order", "order", "pk")
+    )
+    return {indicator.pk: indicator for indicator in indicators}
 
 
 def _rows(formset, key):

@@ -22,7 +22,7 @@ from tests.alliance_money import asis_url
 pytestmark = pytest.mark.django_db
 CENT = Decimal("0.01")
 YEAR = {"periode": "2014-2015"}
-TABLES = ["synthese", "projets", "budget", "rencontres", "indicateurs"]
+TABLES = ["synthese", "projets", "budget", "rencontres", "rencontres-evitees", "indicateurs"]
 
 
 def csv_rows(response) -> list[dict]:
@@ -119,7 +119,16 @@ def test_xlsx_has_one_sheet_per_part_and_the_totals_of_the_page(demo_client):
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="bilan-asis-2013-2016.xlsx"'
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    assert workbook.sheetnames == ["Synthèse", "Projets", "Budget", "Rencontres", "Indicateurs", "Durabilité"]
+    assert workbook.sheetnames == [  # the shared indicators of the themes since issue 21
+        "Synthèse",
+        "Projets",
+        "Budget",
+        "Rencontres",
+        "Rencontres évitées",  # issue 21, part 2
+        "Indicateurs",
+        "Indicateurs partagés",
+        "Durabilité",
+    ]
 
     budget = workbook["Budget"]
     assert budget.freeze_panes == "A2"

@@ -26,7 +26,13 @@ from budget.models import Agreement, Commitment
 from chantiers.models import Meeting
 from organisations.models import Organisation
 from projects.models import ActionProject, ProgressReport, ProjectStatus, ReviewCriterion
-from tests.browser import journey_changes, journey_facilitators, journey_lines
+from tests.browser import (
+    journey_avoided,
+    journey_changes,
+    journey_facilitators,
+    journey_lines,
+    journey_shared_indicators,
+)
 from tests.browser.application import file_application, fill_application, start_intention
 from tests.browser.conftest import accessible, log_in, money
 from tests.browser.guide import WHOLE_JOURNEY_PICTURES, new_page
@@ -374,6 +380,8 @@ def test_whole_journey_from_sign_up_to_open_data(live_server, browser, axe, demo
     meeting = coordination_schedules_a_meeting(coordination, base, axe, camera)
     partner_sees_the_meeting(partner, base, axe, camera, meeting)
     journey_facilitators.facilitator_runs_a_meeting(new_page(browser), base, axe, camera)  # issue 20, part 5
+    journey_shared_indicators.coordination_defines_a_shared_indicator(new_page(browser), base, axe)  # issue 21, part 1
+    journey_avoided.facilitator_avoids_a_meeting(new_page(browser), base, axe)  # issue 21, part 2
     partner_files_a_progress_report(partner, base, axe, camera, project)
     log_in(personnel, base, "personnel")
     personnel_downloads_the_bilan(personnel, base, axe, camera, tmp_path)

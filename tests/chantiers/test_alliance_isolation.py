@@ -18,6 +18,7 @@ from chantiers import access, services
 from chantiers.forms import SeatCitizenForm, SpaceForm
 from chantiers.models import (
     Attendance,
+    AvoidedMeeting,
     Decision,
     FollowUp,
     Invitation,
@@ -153,6 +154,8 @@ def snapshot(w) -> dict:
         "decisions": Decision.objects.filter(meeting__in=meetings).count(),
         "follow_ups": rows(FollowUp.objects.filter(decision__meeting__in=meetings).values_list("pk", "done")),
         "thresholds": rows(Plan.objects.filter(alliance=north).values_list("pk", "meeting_threshold_per_month")),
+        # meetings avoided (issue 21, part 2)
+        "avoided": rows(AvoidedMeeting.objects.filter(space__alliance=north).values_list("pk", "alternative")),
     }
 
 
@@ -206,6 +209,18 @@ WRITES = {
     ),
     "follow-up-done": (lambda w: (w.north.follow_up.pk,), lambda w: {"done": "1"}),
     "threshold-update": (lambda w: (), lambda w: {"threshold": 9}),
+    # meetings avoided (issue 21, part 2): the space's lead organisation represents its partner organisation
+    "meeting-avoid": (
+        lambda w: (w.north.space.pk,),
+        lambda w: {
+            "alternative": "representation",
+            "subject": "Avis commun",
+            "date": NEXT_WEEK.isoformat(),
+            "duration_minutes": "60",
+            "representing": w.north.lead.pk,
+            "represented": [w.north.member_seat.organisation_id],
+        },
+    ),
 }
 # Pages of no object: another alliance's coordinator posts them at their own address, where they act on their
 # own alliance (and Rouyn-Noranda's theme is not theirs to give).
@@ -302,6 +317,7 @@ OBJECT_PAGES = {
     "meeting-detail": lambda w: (w.north.past.pk,),
     "meeting-update": lambda w: (w.north.past.pk,),
     "meeting-attendance": lambda w: (w.north.past.pk,),
+    "meeting-avoid": lambda w: (w.north.space.pk,),
 }
 
 
