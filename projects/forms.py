@@ -341,13 +341,11 @@ class ProjectIndicatorForm(forms.Form):
     # The alliance's shared indicator of the project's theme it counts towards (issue 21): chosen among those
     # `shared` gives ({pk: SharedIndicator}, read once for the whole formset), its unit the same
     shared = forms.TypedChoiceField(
-        label=_("Indicateur partagé de l'enjeu"),
+        label=_("Indicateur partagé"),
         coerce=int,
         required=False,
         empty_value=None,
-        help_text=_(
-            "Facultatif : le bilan additionne les indicateurs des projets rattachés au même indicateur partagé."
-        ),
+        # its explanation is said once above the indicators (projects/project_form.html), not under every row
         error_messages={"invalid_choice": _("Choisissez un indicateur partagé des enjeux du plan.")},
     )
 

@@ -28,7 +28,7 @@ from budget.services.sources import funding_source_create
 from budget.services.targets import target_set
 from chantiers.services import space_archive, space_themes_add
 from organisations.models import User
-from plans.models import Objective, Plan, PlanAction, Theme
+from plans.models import Objective, Plan, PlanAction, SharedIndicator, Theme
 from plans.services import plan_years_ensure
 from plans.versions import plan_written
 from projects.models import Resolution
@@ -247,7 +247,32 @@ def _copy_theme(theme: Theme, plan: Plan) -> tuple[Theme, dict[int, Objective]]:
                 is_demo=action.is_demo,
             )
             copied.partners.set(action.partners.all())
+    _copy_shared_indicators(theme, copy)
     return copy, objectives
+
+
+def _copy_shared_indicators(theme: Theme, copy: Theme) -> None:
+    """The theme's shared indicators in use, carried into its copy: what is measured goes on from plan to plan (RBA
+    follows a population over years). The new plan sets its own targets, so target and its date are left empty; a
+    population indicator starts from its latest measure (value, date and source), another from its old baseline.
+    Archived ones stay with the old plan."""
+    for indicator in theme.shared_indicators.filter(is_active=True).order_by("order", "pk"):
+        latest = indicator.measures.order_by("-measured_on", "-pk").first()
+        from_measure = indicator.kind == SharedIndicator.Kind.POPULATION and latest is not None
+        carried = SharedIndicator(
+            theme=copy,
+            name=indicator.name,
+            kind=indicator.kind,
+            category=indicator.category,
+            unit=indicator.unit,
+            direction=indicator.direction,
+            baseline=latest.value if from_measure else indicator.baseline,
+            baseline_on=latest.measured_on if from_measure else indicator.baseline_on,
+            source=latest.source if from_measure else indicator.source,
+            order=indicator.order,
+        )
+        carried.full_clean()
+        carried.save()
 
 
 def _check_next(

@@ -349,8 +349,9 @@ def test_the_tables_by_space_show_the_first_50_spaces_and_the_exports_every_one(
     client.force_login(cast.staff)
     response = client.get(reverse("bilan:bilan"), {"periode": "2014-2015"})
     html = response.content.decode()
-    assert html.count(">Lieu 49</th>") == 2 and ">Lieu 50</th>" not in html  # (every space stays in the filter)
-    assert html.count("Les 50 premiers lieux sur 55") == 2  # roll-ups and meetings by space
+    # the rollups, the meetings and the contribution per space (every space stays in the filter)
+    assert html.count(">Lieu 49</th>") == 3 and ">Lieu 50</th>" not in html
+    assert html.count("Les 50 premiers lieux sur 55") == 3  # roll-ups, meetings and contribution by space
     report = response.context["bilan"]
     assert (len(report.space_rollups), len(report.meetings), report.meetings_held) == (55, 55, 55)
     sheet = client.get(reverse("bilan:bilan-csv", args=["rencontres"]), {"periode": "2014-2015"})

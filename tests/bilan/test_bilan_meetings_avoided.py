@@ -62,7 +62,7 @@ def test_the_page_and_exports_show_them_beside_the_meetings_held(client, cast, a
     client.force_login(cast.staff)
     params = {"periode": "dates", "du": "2014-04-01", "au": "2015-03-31"}
     text = client.get(reverse("bilan:bilan"), params).content.decode().replace("\xa0", " ")
-    assert "Rencontres évitées" in text and "2 (7,5 heures-personnes épargnées)" in text
+    assert "Rencontres évitées" in text and "2 évitées (7,5 heures-personnes épargnées)" in text
     assert "Rencontres évitées par organisation épargnée" in text
     csv = b"".join(client.get(reverse("bilan:bilan-csv", args=["rencontres-evitees"]), params).streaming_content)
     csv = csv.decode("utf-8-sig")
@@ -75,9 +75,9 @@ def test_a_choice_moves_the_cached_bilan(client, cast, theme, avoided):
     """Coordination's cached bilan is built again after a meeting is avoided: the write moves the meetings' version."""
     client.force_login(cast.coordinator)
     params = {"periode": "dates", "du": "2014-04-01", "au": "2015-03-31"}
-    assert "2 (7,5 heures-personnes épargnées)" in client.get(reverse("bilan:bilan"), params).content.decode().replace(
-        "\xa0", " "
-    )
+    assert "2 évitées (7,5 heures-personnes épargnées)" in client.get(
+        reverse("bilan:bilan"), params
+    ).content.decode().replace("\xa0", " ")
     avoided_by_representation(
         space=avoided,
         date=D(2014, 7, 1),
@@ -88,4 +88,4 @@ def test_a_choice_moves_the_cached_bilan(client, cast, theme, avoided):
         by=cast.coordinator,
     )
     text = client.get(reverse("bilan:bilan"), params).content.decode().replace("\xa0", " ")
-    assert "3 (10,5 heures-personnes épargnées)" in text
+    assert "3 évitées (10,5 heures-personnes épargnées)" in text

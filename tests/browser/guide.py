@@ -18,7 +18,7 @@ VIEWPORT = {"width": 1280, "height": 800}
 
 # tests/browser/test_whole_journey.py: sign-up to open data (partners, coordination, staff, the public, the help menu),
 # with issue 20's steps (journey_*.py: the budget by line, the board's resolution, a committee member's grid, a change
-# request, a facilitator's meeting)
+# request, a facilitator's meeting) and issue 21's (a shared indicator, a written consultation, the valued time)
 WHOLE_JOURNEY_PICTURES = (
     "partenaires-inscription",
     "partenaires-organisation-en-attente",
@@ -44,6 +44,9 @@ WHOLE_JOURNEY_PICTURES = (
     "partenaires-mes-rencontres",
     "partenaires-lieux-a-animer",
     "partenaires-animateur-rencontre",
+    "coordination-indicateurs-partages",
+    "partenaires-consultation-ecrite",
+    "coordination-contribution",
     "partenaires-projet-accepte",
     "partenaires-rapport-etape",
     "partenaires-rapport-depose",

@@ -9,10 +9,14 @@ import os
 # made compact (secondary columns folded into « Détails », short lines paired).
 TALLEST = {
     # the bilan, the tallest page of Personnel and Coordination, holds issue 20's « Durabilité » and the resolution
-    # under each amount committed: 7 449 and 7 558 px measured (the bounds were 7 200 and 7 300)
-    1280: {"anonymous": 2300, "partenaire": 4500, "partenaire2": 4000, "personnel": 7700, "coordination": 7800},
-    # at 375 px partenaire2's tallest is the bilan too: 7 502 px with the resolutions under its amounts (bound 7 500)
-    375: {"anonymous": 4700, "partenaire": 9400, "partenaire2": 7800, "personnel": 17000, "coordination": 17200},
+    # under each amount committed: 7 449 and 7 558 px measured (the bounds were 7 200 and 7 300); with issue 21's
+    # shared indicators and concertation's contribution, each folded to its summary: 7 549 and 7 657 px. The
+    # partner's tallest, the project form, gives each indicator its shared indicator: 4 623 px (the bound was 4 500)
+    1280: {"anonymous": 2300, "partenaire": 4700, "partenaire2": 4000, "personnel": 7700, "coordination": 7800},
+    # at 375 px partenaire2's tallest is the bilan too: 7 502 px with the resolutions under its amounts (bound 7 500),
+    # 7 608 with issue 21's; Personnel's and Coordination's bilans 17 333 and 17 536 px with issue 21's two folded
+    # sections (the bounds were 17 000 and 17 200)
+    375: {"anonymous": 4700, "partenaire": 9400, "partenaire2": 7800, "personnel": 17500, "coordination": 17700},
 }
 
 

@@ -1,6 +1,7 @@
 """The whole journey's meetings-avoided step (issue 21, part 2): the demo's `partenaire`, who facilitates the
 early-childhood table, avoids a meeting of it by a written consultation (from the space's « Éviter une rencontre »),
-answers it for her own organisation, then records the decision taken on the answers. The ORM only reads and asserts."""
+answers it for her own organisation, then records the decision taken on the answers (the guide's picture
+partenaires-consultation-ecrite). The ORM only reads and asserts."""
 
 import datetime
 
@@ -18,7 +19,7 @@ ANSWER = "Les jeux d'autrefois"
 DECISION = "Thème retenu : les jeux d'autrefois"
 
 
-def facilitator_avoids_a_meeting(page, base, axe) -> Consultation:
+def facilitator_avoids_a_meeting(page, base, axe, camera) -> Consultation:
     """On a page of its own (closed at the end), signed in as `partenaire`."""
     log_in(page, base, "partenaire")
     page.goto(base + ASIS + "/lieux/")
@@ -49,6 +50,7 @@ def facilitator_avoids_a_meeting(page, base, axe) -> Consultation:
     page.get_by_role("button", name="Consigner la décision").click()
     expect(page.get_by_test_id("consultation-decision")).to_have_text(DECISION)
     accessible(page, axe)
+    camera(page, "partenaires-consultation-ecrite", show=page.get_by_test_id("consultation-decision"))
     consultation.refresh_from_db()
     assert consultation.decision == DECISION
     page.context.close()

@@ -1,7 +1,7 @@
 """The whole journey's shared-indicators step (issue 21, part 1): ASIS's Coordination opens « Suivi › Indicateurs
 partagés », defines a count for a theme of the plan, and finds the demo's shared indicators in the bilan under
 Results-Based Accountability's questions with their progress; the demo's population index with its latest measure.
-No picture (the guide's paragraph needs none). The ORM only reads and asserts."""
+One picture, the list with the new indicator (coordination-indicateurs-partages). The ORM only reads and asserts."""
 
 from playwright.sync_api import expect
 
@@ -12,7 +12,7 @@ ASIS = "/rouyn-noranda"
 NAME = "Familles accompagnées vers un service"
 
 
-def coordination_defines_a_shared_indicator(page, base, axe) -> SharedIndicator:
+def coordination_defines_a_shared_indicator(page, base, axe, camera) -> SharedIndicator:
     """On a page of its own (closed at the end), signed in as `coordination`."""
     log_in(page, base, "coordination")
     page.goto(base + ASIS + "/plan/indicateurs-partages/")
@@ -32,6 +32,7 @@ def coordination_defines_a_shared_indicator(page, base, axe) -> SharedIndicator:
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_role("row").filter(has_text=NAME)).to_be_visible()
     accessible(page, axe)
+    camera(page, "coordination-indicateurs-partages", show=page.get_by_role("row").filter(has_text=NAME))
     created = SharedIndicator.objects.get(name=NAME, theme__plan__alliance__slug="rouyn-noranda")
     assert (created.unit, created.target, created.category) == ("familles", 120, "how_much")
 

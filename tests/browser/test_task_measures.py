@@ -152,10 +152,11 @@ PHONE_PAGES = (
 # Their height at 375 px, at most (px): measured with MEASURES=1 plus a small margin; the figure before the compact
 # cards in the comment (the note on issue 23 gives both).
 PHONE_HEIGHTS = {
-    "bilan": 17200,  # 15 931; was 20 581
-    "bilan 2014-2015": 13900,  # 12 563; was 15 555; 13 601 with issue 20's durability and resolutions
+    "bilan": 17700,  # 15 931; was 20 581; 17 536 with issue 21's shared indicators and contribution, folded
+    # 12 563; was 15 555; 13 601 with issue 20's durability and resolutions; 14 037 with issue 21's
+    "bilan 2014-2015": 14200,
     "produire le bilan": 2400,  # 2 189; was 3 054
-    "enveloppe": 1950,  # 1 762; was 1 803
+    "enveloppe": 2000,  # 1 762; was 1 803; 1 931 with issue 21's valued time
     "historique de l'enveloppe": 10900,  # 10 075; was 17 631
     "page du projet": 7600,  # 7 050; was 7 923
     "historique d'un projet": 1250,  # 1 107; was 2 110

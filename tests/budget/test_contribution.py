@@ -95,7 +95,10 @@ def test_the_envelope_shows_the_valued_time_beside_the_leverage(asis, client, ca
     assert overview["envelope"] == sum((s.amount for s in overview["sources"]), Decimal("0"))  # not added
     client.force_login(cast.staff)
     html = page(client.get(reverse("budget:envelope")))
-    assert "Temps valorisé (contribution en nature, non monétaire) : les partenaires ont donné 170 $" in html
+    assert (
+        "Temps valorisé (contribution en nature, non monétaire) : 170 $ du temps du personnel des partenaires" in html
+    )
+    assert "pas de l'argent, ajouté à aucun total" in html
 
 
 def test_support_is_counted_per_space_and_cancelled_support_is_not(asis, cast, space, held):

@@ -307,3 +307,63 @@ def test_a_failure_midway_saves_nothing(closed, monkeypatch):
         plan_next_start(**start_arguments(closed, keep_role_ids=kept))
     assert state() == before
     assert totals_mismatches() == []
+
+
+def test_the_shared_indicators_in_use_are_carried_without_their_targets(closed):
+    from plans.models import SharedIndicator, SharedIndicatorMeasure
+
+    reached = SharedIndicator.objects.create(
+        theme=closed.t1,
+        name="Repas servis",
+        unit="repas",
+        baseline=Decimal("100"),
+        baseline_on=datetime.date(2013, 4, 1),
+        target=Decimal("500"),
+        target_on=datetime.date(2016, 3, 31),
+        source="Rapports des projets",
+    )
+    population = SharedIndicator.objects.create(
+        theme=closed.t1,
+        name="Indice de défavorisation",
+        kind=SharedIndicator.Kind.POPULATION,
+        unit="indice",
+        direction=SharedIndicator.Direction.LOWER,
+        baseline=Decimal("0.30"),
+        baseline_on=datetime.date(2012, 1, 1),
+        target=Decimal("0.25"),
+        source="INSPQ 2011",
+        order=2,
+    )
+    SharedIndicatorMeasure.objects.create(
+        indicator=population, measured_on=datetime.date(2014, 6, 1), value=Decimal("0.29"), source="INSPQ 2014"
+    )
+    SharedIndicatorMeasure.objects.create(
+        indicator=population, measured_on=datetime.date(2015, 6, 1), value=Decimal("0.27"), source="INSPQ 2015"
+    )
+    SharedIndicator.objects.create(theme=closed.t1, name="Ancien indicateur", unit="ateliers", is_active=False)
+
+    new = plan_next_start(**start_arguments(closed)).plan
+
+    t1 = Theme.objects.get(plan=new, carried_from=closed.t1)
+    carried = {s.name: s for s in SharedIndicator.objects.filter(theme=t1)}
+    assert set(carried) == {"Repas servis", "Indice de défavorisation"}  # the archived one stays behind
+    meals, index = carried["Repas servis"], carried["Indice de défavorisation"]
+    assert (meals.unit, meals.baseline, meals.baseline_on, meals.source) == (
+        "repas",
+        Decimal("100.00"),
+        datetime.date(2013, 4, 1),
+        "Rapports des projets",
+    )
+    assert meals.target is None and meals.target_on is None  # the new plan sets its own
+    # a population indicator goes on from its latest measure
+    assert (index.kind, index.direction, index.baseline, index.baseline_on, index.source) == (
+        SharedIndicator.Kind.POPULATION,
+        SharedIndicator.Direction.LOWER,
+        Decimal("0.27"),
+        datetime.date(2015, 6, 1),
+        "INSPQ 2015",
+    )
+    # the old plan's indicators and measures are as they were
+    reached.refresh_from_db()
+    assert reached.theme == closed.t1 and reached.target == Decimal("500.00")
+    assert population.measures.count() == 2
