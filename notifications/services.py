@@ -204,9 +204,7 @@ def _digest(user, notices: list[PendingNotice]) -> tuple[str, str]:
         if kind not in by_kind:
             continue
         heading = f"{Kind(kind).label} ({len(by_kind[kind])})"
-        items = [
-            f"• {notice.subject}\n\n{notice.body.strip()}" for notice in by_kind[kind]
-        ]
+        items = [f"• {notice.subject}\n\n{notice.body.strip()}" for notice in by_kind[kind]]
         parts.append(f"=== {heading} ===\n\n" + "\n\n---\n\n".join(items))
     count = len(notices)
     subject = ngettext(

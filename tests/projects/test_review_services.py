@@ -278,10 +278,14 @@ def test_asking_for_changes_sends_the_project_back_to_draft_and_tells_the_lead(
     assert project.status == S.DRAFT
     assert project.status_changes.last().comment == "Ajoutez le budget détaillé."
     assert ProjectReview.objects.filter(project=project).count() == 1  # the analysis stays, as history
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
-    assert sorted(message.to) == ["alice@a.example", "bob@a.example", "info@a.example"]
-    assert "Cuisines collectives" in message.subject and "Ajoutez le budget détaillé." in message.body
+    # one e-mail per person, each with their own unsubscribe link (issue 21, part 4), and the organisation's own
+    assert sorted(address for message in mail.outbox for address in message.to) == [
+        "alice@a.example",
+        "bob@a.example",
+        "info@a.example",
+    ]
+    for message in mail.outbox:
+        assert "Cuisines collectives" in message.subject and "Ajoutez le budget détaillé." in message.body
 
 
 def test_filed_again_the_project_gets_a_new_analysis(cast, under_analysis, criteria):
