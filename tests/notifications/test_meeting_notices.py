@@ -7,9 +7,9 @@ import datetime
 from django.core import mail
 from django.utils import timezone
 
+from chantiers.models import SpaceMembership
 from chantiers.services import meeting_schedule
 from chantiers.services_avoided import consultation_decide, consultation_launch
-from chantiers.models import SpaceMembership
 from notifications.models import Frequency, Kind, NotificationPreference, PendingNotice
 from tests import factories as f
 

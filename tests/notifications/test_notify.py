@@ -95,7 +95,9 @@ def test_one_click_headers_when_the_portal_s_address_is_known(people, settings, 
     with django_capture_on_commit_callbacks(execute=True):
         _notify(people[:1])
     [message] = mail.outbox
-    assert message.extra_headers["List-Unsubscribe"].startswith("<https://asis.example.org/notifications/desabonnement/")
+    assert message.extra_headers["List-Unsubscribe"].startswith(
+        "<https://asis.example.org/notifications/desabonnement/"
+    )
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert "https://asis.example.org/notifications/desabonnement/" in message.body
 
