@@ -771,6 +771,7 @@ FORMS_WITH_ERRORS = [
     ("budget:change-settings", None, "coordination"),
     ("succession:plan-close", None, "coordination"),
     ("plans:shared-indicator-create", None, "coordination"),
+    ("notifications:preferences", None, "partenaire"),  # issue 21 part 4: « Mes avis par courriel »
 ]
 
 
