@@ -4,6 +4,7 @@ e-mail (issue 21, part 4)."""
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from notifications import services
 from notifications.forms import PreferencesForm
-from notifications.models import Kind
+from notifications.models import Frequency, Kind
 
 
 @login_required
@@ -33,16 +34,22 @@ def preferences(request):
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
     """GET: one button; POST (the button, or the mail client's one click): no more e-mail of the token's kinds for
-    its person, without signing in. A bad or altered token: a French 400 page."""
+    its person, without signing in. The button's POST redirects to the page, which says it is done; the mail client's
+    (RFC 8058: a body of List-Unsubscribe=One-Click) gets a 200 and a line of text. A bad or altered token: a French
+    400 page."""
     read = services.unsubscribe_read(token)
     user = None
     if read is not None:
         user = get_user_model().objects.filter(pk=read[0], is_active=True).first()
     if user is None:
         return render(request, "notifications/unsubscribe_invalid.html", status=400)
-    kinds = [Kind(kind).label for kind in read[1]]
-    done = False
+    user_id, kinds = read
     if request.method == "POST":
-        services.unsubscribe(user=user, kinds=read[1])
-        done = True
-    return render(request, "notifications/unsubscribe.html", {"kinds": kinds, "done": done})
+        services.unsubscribe(user=user, kinds=kinds)
+        if request.POST.get("List-Unsubscribe") == "One-Click":
+            return HttpResponse(_("Désabonnement fait."), content_type="text/plain; charset=utf-8")
+        return redirect(request.path + "?fait=1")
+    preferences = services.preferences_of(user)
+    done = "fait" in request.GET and all(preferences[kind] == Frequency.NONE for kind in kinds)
+    labels = [Kind(kind).label for kind in kinds]
+    return render(request, "notifications/unsubscribe.html", {"kinds": labels, "done": done})

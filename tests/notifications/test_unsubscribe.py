@@ -20,7 +20,8 @@ def test_get_shows_one_button_and_changes_nothing(client, cast):
 
 def test_one_click_turns_the_kind_off_without_signing_in(client, cast):
     response = client.post(_url(cast.alice))
-    assert response.status_code == 200
+    assert response.status_code == 302 and response["Location"] == _url(cast.alice) + "?fait=1"
+    response = client.get(response["Location"])
     assert "vous ne recevrez plus de courriel pour ces avis : Rencontres" in response.content.decode()
     assert list(NotificationPreference.objects.values_list("user", "kind", "frequency")) == [
         (cast.alice.pk, Kind.MEETINGS, Frequency.NONE)
@@ -30,7 +31,7 @@ def test_one_click_turns_the_kind_off_without_signing_in(client, cast):
 def test_the_mail_client_s_one_click_post_needs_no_csrf_token(cast):
     client = Client(enforce_csrf_checks=True)
     response = client.post(_url(cast.alice), {"List-Unsubscribe": "One-Click"})
-    assert response.status_code == 200
+    assert response.status_code == 200 and response.content.decode() == "Désabonnement fait."
     assert NotificationPreference.objects.get(user=cast.alice).frequency == Frequency.NONE
 
 
@@ -43,6 +44,10 @@ def test_a_token_names_one_person_and_its_kinds_only(client, cast):
         (Kind.PROJECTS, Frequency.NONE),
     ]
     assert NotificationPreference.objects.get(user=cast.bob).frequency == Frequency.DAILY
+
+
+def test_the_done_page_says_so_only_when_it_is_done(client, cast):
+    assert "Me désabonner" in client.get(_url(cast.alice) + "?fait=1").content.decode()
 
 
 def _refused(client, url):
