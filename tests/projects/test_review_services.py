@@ -88,6 +88,23 @@ def test_the_board_may_refuse_a_recommended_project(cast, recommended):
     assert project.board_decision.outcome == "refused"
 
 
+def test_the_board_s_decision_tells_the_lead_s_people_as_each_chose(
+    cast, recommended, django_capture_on_commit_callbacks
+):
+    """Issue 21, part 4: « Décisions », in each person's language; bob chose no e-mail of that kind."""
+    from notifications.models import Frequency, Kind, NotificationPreference
+
+    cast.alice.email, cast.alice.language, cast.bob.email = "alice@a.example", "en", "bob@a.example"
+    cast.alice.save(), cast.bob.save()
+    NotificationPreference.objects.create(user=cast.bob, kind=Kind.DECISIONS, frequency=Frequency.NONE)
+    with django_capture_on_commit_callbacks(execute=True):
+        _decide(recommended.project, cast.coordinator)
+    [message] = mail.outbox
+    assert message.to == ["alice@a.example"]
+    assert message.subject == f"ASIS: the board's decision on your project « {recommended.project.title} »"
+    assert "CA-1" in message.body and "/notifications/desabonnement/" in message.body
+
+
 # ---------------------------------------------------------------- opening an analysis
 
 
