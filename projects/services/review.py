@@ -362,17 +362,19 @@ def board_decision_record(
             kind=Kind.DECISIONS,
             alliance_id=project_alliance_id(current),
             subject=lambda: _("ASIS : décision du conseil sur votre projet « %(title)s »") % {"title": current.title},
-            body=lambda: _(
-                "Bonjour,\n\nPar sa résolution %(number)s du %(date)s, le conseil d'administration de l'Alliance a "
-                "décidé de votre projet « %(title)s » : %(outcome)s.\n\nLe détail est sur la page du projet, dans le "
-                "portail ASIS.\n\nL'équipe de coordination de l'ASIS"
-            )
-            % {
-                "number": resolution_number,
-                "date": day_date(decided_on),
-                "title": current.title,
-                "outcome": decision.get_outcome_display().lower(),
-            },
+            body=lambda: (
+                _(
+                    "Bonjour,\n\nPar sa résolution %(number)s du %(date)s, le conseil d'administration de l'Alliance a "
+                    "décidé de votre projet « %(title)s » : %(outcome)s.\n\nLe détail est sur la page du projet, dans le "
+                    "portail ASIS.\n\nL'équipe de coordination de l'ASIS"
+                )
+                % {
+                    "number": resolution_number,
+                    "date": day_date(decided_on),
+                    "title": current.title,
+                    "outcome": decision.get_outcome_display().lower(),
+                }
+            ),
         )
     return decision
 
