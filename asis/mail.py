@@ -26,33 +26,57 @@ logger = logging.getLogger(__name__)
 WAITING = (STATUS.queued, STATUS.requeued)
 
 
-def send_after_commit(*, to, subject: str, body: str, alliance_id: int | None = None) -> Email | None:
+def send_after_commit(
+    *, to, subject: str, body: str, alliance_id: int | None = None, headers: dict[str, str] | None = None
+) -> Email | None:
     """Queue `body` to every distinct non-empty address of `to` (sorted, one message) in the current transaction:
     the worker sends it once the transaction has committed, and nothing leaves when it is rolled back. Nothing is
     queued when no address is left. `alliance_id` names the alliance whose Coordination sees the e-mail; None for
-    an e-mail of no alliance (seen by the portal's operators)."""
-    recipients = sorted({address for address in to if address})
-    if not recipients:
-        return None
+    an e-mail of no alliance (seen by the portal's operators). `headers`: extra headers of the message (a
+    notification's List-Unsubscribe, RFC 8058)."""
+    [email] = send_many_after_commit(
+        [{"to": to, "subject": subject, "body": body, "alliance_id": alliance_id, "headers": headers}]
+    ) or [None]
+    return email
+
+
+def send_many_after_commit(messages) -> list[Email]:
+    """Queue several e-mails at once, as `send_after_commit` queues one (each a dict of its arguments: to, subject,
+    body, alliance_id, headers), in two queries whatever their number (the notifications' digests). A message with
+    no address left is skipped. Returns the e-mails queued, in the order of `messages`."""
+    rows, alliances = [], []
+    for message in messages:
+        recipients = sorted({address for address in message["to"] if address})
+        if not recipients:
+            continue
+        rows.append(
+            Email(
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=recipients,
+                subject=message["subject"],
+                message=message["body"],
+                headers=message.get("headers") or None,
+                status=STATUS.queued,
+            )
+        )
+        alliances.append(message.get("alliance_id"))
+    if not rows:
+        return []
     with transaction.atomic():
         # bulk_create skips post_office's full_clean(): an address the mail server refuses fails the e-mail's
         # attempt (kept, shown to Coordination), never the change that caused it.
-        [email] = Email.objects.bulk_create(
-            [
-                Email(
-                    from_email=settings.DEFAULT_FROM_EMAIL,
-                    to=recipients,
-                    subject=subject,
-                    message=body,
-                    status=STATUS.queued,
-                )
-            ]
-        )
-        if alliance_id is not None:
-            EmailAlliance.objects.create(email=email, alliance_id=alliance_id)
+        emails = Email.objects.bulk_create(rows)
+        links = [
+            EmailAlliance(email=email, alliance_id=alliance_id)
+            for email, alliance_id in zip(emails, alliances, strict=True)
+            if alliance_id is not None
+        ]
+        if links:
+            EmailAlliance.objects.bulk_create(links)
     if settings.OUTBOX_SEND_ON_COMMIT:  # tests: the e-mail leaves at once after the commit, through the queue
-        _send_once_committed(email)
-    return email
+        for email in emails:
+            _send_once_committed(email)
+    return emails
 
 
 def _send_once_committed(email: Email) -> None:

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "post_office",  # the e-mail outbox's tables (asis/mail.py queues, `manage.py worker` sends)
+    "notifications",  # what each person receives by e-mail, per kind (issue 21, part 4)
     "outbox",  # the outbox page (/<alliance>/courriels/), the worker and its scheduled jobs
 ]
 SIMPLE_HISTORY_REVERT_DISABLED = True  # the admin shows history; a revert would bypass the services
@@ -296,6 +297,8 @@ WORKER_JOB_HOURS = {
     "purge_personal_data": int(os.environ.get("JOB_HOUR_PURGE_PERSONAL_DATA", 3)),
     "send_report_reminders": int(os.environ.get("JOB_HOUR_SEND_REPORT_REMINDERS", 7)),
     "send_sustainability_checks": int(os.environ.get("JOB_HOUR_SEND_SUSTAINABILITY_CHECKS", 7)),
+    # after the morning's reminders and follow-ups, so a digest carries them; weekly digests leave on Mondays
+    "send_notification_digests": int(os.environ.get("JOB_HOUR_SEND_NOTIFICATION_DIGESTS", 8)),
 }
 if any(not 0 <= hour <= 23 for hour in WORKER_JOB_HOURS.values()):
     raise ImproperlyConfigured("JOB_HOUR_* must be an hour from 0 to 23.")

@@ -26,6 +26,7 @@ urlpatterns = [
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("organisations.urls")),
     path("", include("privacy.urls")),
+    path("", include("notifications.urls")),  # a person's own choices of e-mail, and the unsubscribe link
     path(
         "mot-de-passe/oublie/",
         auth_views.PasswordResetView.as_view(

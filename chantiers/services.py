@@ -10,6 +10,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chantiers import notices
 from chantiers.models import (
     Attendance,
     Decision,
@@ -331,7 +332,8 @@ def meeting_warnings(
 
 @transaction.atomic
 def meeting_schedule(*, space: Space, invite_members: bool = True, extra_organisations=(), **fields) -> Meeting:
-    """Schedule a meeting of a space and invite its current members (organisations and citizens)."""
+    """Schedule a meeting of a space and invite its current members (organisations and citizens); the people of the
+    organisations invited are told, as each chose (chantiers.notices)."""
     if space.status == Space.Status.ARCHIVED:
         raise ValidationError(_("Ce lieu de concertation est archivé : on n'y planifie plus de rencontre."))
     _lock_spaces([space.pk])
@@ -349,6 +351,8 @@ def meeting_schedule(*, space: Space, invite_members: bool = True, extra_organis
         + [Invitation(meeting=meeting, citizen=citizen) for citizen in citizens]
     )
     spaces_written(space=space, parts=MEETINGS)
+    if meeting.date >= timezone.localdate():  # a meeting recorded after it was held tells nobody
+        notices.meeting_scheduled_notify(meeting)
     return meeting
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chantiers import notices
 from chantiers.models import (
     AvoidedMeeting,
     Consultation,
@@ -110,16 +111,20 @@ def consultation_launch(
     questions: list[str],
     due_on: datetime.date,
     by,
+    is_demo: bool = False,
 ) -> AvoidedMeeting:
     """A written consultation of the organisations seated in `space` instead of a meeting: each answers the
-    questions by `due_on`. (A citizen's seat can be a respondent too, for when citizens have their own access.)"""
+    questions by `due_on`; their people are told, as each chose (chantiers.notices). (A citizen's seat can be a
+    respondent too, for when citizens have their own access.)"""
     questions = _questions(questions)
     if due_on is None or due_on < timezone.localdate():
         raise ValidationError({"due_on": _("La date limite des réponses ne peut pas être passée.")})
     organisations, _count = _invitees(space)
     if not organisations:
         raise ValidationError(_("Aucune organisation ne siège à ce lieu de concertation : personne à consulter."))
-    consultation = Consultation(space=space, title=(subject or "").strip(), due_on=due_on, created_by=by)
+    consultation = Consultation(
+        space=space, title=(subject or "").strip(), due_on=due_on, created_by=by, is_demo=is_demo
+    )
     consultation.full_clean()
     consultation.save()
     ConsultationQuestion.objects.bulk_create(
@@ -138,6 +143,7 @@ def consultation_launch(
         consultation=consultation,
     )
     spaces_written(space=space, parts=MEETINGS)
+    notices.consultation_launched_notify(consultation)
     return avoided
 
 
@@ -209,4 +215,5 @@ def consultation_decide(*, consultation: Consultation, text: str, by) -> Consult
     consultation.decided_on = timezone.localdate()
     consultation.decided_by = by
     consultation.save(update_fields=["decision", "decided_on", "decided_by"])
+    notices.consultation_decided_notify(consultation)
     return consultation

@@ -38,6 +38,7 @@ def load(users: dict[str, User]) -> None:
         questions=QUESTIONS,
         due_on=today + datetime.timedelta(days=21),
         by=facilitator,
+        is_demo=True,  # tells nobody (chantiers.notices)
     )
     consultation = avoided.consultation
     Consultation.objects.filter(pk=consultation.pk).update(is_demo=True)

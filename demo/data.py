@@ -53,6 +53,7 @@ from demo import (
     committee,
     contribution,
     facilitators,
+    notifications,
     shared_indicators,
     sustainability,
     temiscamingue,
@@ -1026,6 +1027,7 @@ def _create_demo(orgs: dict[str, Organisation], users: dict[str, User]) -> None:
     contribution.load(plan, users)  # an hourly rate for the valued time, support to citizens (issue 21, part 3)
     shared_indicators.load(ASIS)  # shared indicators per theme, the projects' linked, a population one (issue 21)
     avoided.load(users)  # a written consultation answered and a meeting avoided (issue 21, part 2)
+    notifications.load(users)  # partenaire2 on a daily digest of meetings, one notice waiting (issue 21, part 4)
 
 
 def _delegates(orgs: dict[str, Organisation], users: dict[str, User]) -> dict[int, User]:

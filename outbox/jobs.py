@@ -1,6 +1,7 @@
 """The scheduled jobs the worker runs, each at most once a day from its hour of WORKER_JOB_HOURS (local time): the
 nightly backup, the ledger's check, the personal-data purge, the reports' reminders and the
-follow-ups six and twelve months after a final report (sustainability). A job that fails is noted in
+follow-ups six and twelve months after a final report (sustainability), and the notifications' digests (daily ones
+every day, weekly ones on Mondays). A job that fails is noted in
 its run (asis.JobRun) and is not tried again before the next day; a failed ledger check e-mails each alliance's
 Coordination, through the outbox."""
 
@@ -57,6 +58,10 @@ def _send_sustainability_checks(out) -> None:
     call_command("send_sustainability_checks", base_url=settings.PORTAL_URL, stdout=out, stderr=out)
 
 
+def _send_notification_digests(out) -> None:
+    call_command("send_notification_digests", stdout=out, stderr=out)
+
+
 JOBS = {
     "backup": _backup,
     "check_budget": _check_budget,
@@ -64,6 +69,7 @@ JOBS = {
     "purge_personal_data": _purge_personal_data,
     "send_report_reminders": _send_report_reminders,
     "send_sustainability_checks": _send_sustainability_checks,
+    "send_notification_digests": _send_notification_digests,
 }
 
 

@@ -5,18 +5,18 @@ import calendar
 import datetime
 import re
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alliances.addresses import alliance_reverse
-from asis.mail import send_after_commit
+from notifications.models import Kind
+from notifications.services import notify
 from plans.versions import plan_written
 from projects.access import reads_only
 from projects.models import ActionProject, ProgressReport
-from projects.services._common import organisation_recipients_by_language
+from projects.services._common import organisation_recipient_users
 from sustainability.models import Practice, SustainabilityCheck
 
 # A check due longer ago than this is not created any more: a follow-up years after the action tells nobody anything
@@ -126,23 +126,25 @@ def sustainability_checks_send(
     if not dry_run:
         waiting = waiting.select_for_update(of=("self",))
     waiting = list(waiting)
-    recipients = organisation_recipients_by_language({check.project.lead_id for check in waiting})
+    recipients = organisation_recipient_users({check.project.lead_id for check in waiting})
     sent, without_address = [], []
     now = timezone.now()
     for check in waiting:
-        by_language = recipients.get(check.project.lead_id, {})
-        if not by_language:
+        users = recipients.get(check.project.lead_id, [])
+        if not users:
             without_address.append(check)
             continue
-        sent.append((check, sorted(email for emails in by_language.values() for email in emails)))
+        sent.append((check, sorted(user.email for user in users)))
         if dry_run:
             continue
-        for language, to in sorted(by_language.items()):
-            # each in the language they chose in the portal (User.language), the portal's when they chose none
-            with translation.override(language or settings.LANGUAGE_CODE):
-                subject = _("ASIS : que devient « %(project)s »?") % {"project": check.project.title}
-                body = _check_body(check, base_url=base_url)
-            send_after_commit(to=to, subject=subject, body=body, alliance_id=check.project.theme.plan.alliance_id)
+        # each as they chose (« Suivis à faire »), in the language they chose in the portal (User.language)
+        notify(
+            users=users,
+            kind=Kind.FOLLOW_UPS,
+            alliance_id=check.project.theme.plan.alliance_id,
+            subject=lambda check=check: _("ASIS : que devient « %(project)s »?") % {"project": check.project.title},
+            body=lambda check=check: _check_body(check, base_url=base_url),
+        )
     if not dry_run and sent:
         SustainabilityCheck.objects.filter(pk__in=[check.pk for check, _to in sent]).update(sent_at=now)
     return {"created": len(created), "sent": sent, "without_address": without_address}

@@ -16,6 +16,7 @@ from alliances.addresses import alliance_reverse, is_alliance_address
 from alliances.models import Alliance
 from budget.models import ParticipationSupport
 from chantiers.models import FollowUp, Meeting, Space
+from notifications.services import unsubscribe_token
 from organisations.models import Citizen, MembershipRequest, Organisation, User
 from plans.models import SharedIndicator
 from projects.models import (
@@ -113,6 +114,10 @@ OBJECTS = {
     # the board's resolutions (issue 20, part 2): one of ASIS's demo resolutions, with a recusal
     "resolution": lambda: {"pk": Resolution.objects.get(alliance__slug="rouyn-noranda", number="CA-2014-04-02").pk},
     "password reset link": lambda: {"uidb64": "MQ", "token": "set-password"},
+    # the unsubscribe link of an e-mail notice to `partenaire` (issue 21, part 4): its signed token is the access
+    "unsubscribe link of partenaire": lambda: {
+        "token": unsubscribe_token(user_id=User.objects.get(username="partenaire").pk, kinds=["meetings"])
+    },
     "bilan table": lambda: {"table": "projets"},
     "criterion": lambda: {"pk": ReviewCriterion.objects.order_by("pk").first().pk},
     "expense category": lambda: {"pk": ExpenseCategory.objects.order_by("pk").first().pk},
@@ -433,6 +438,11 @@ MATRIX = [
     ("organisations:invitation-accept", "invitation link", (LOGIN, 405, 405, 405, 405)),
     ("organisations:invitation-decline", "invitation link", (405, 405, 405, 405, 405)),
     ("organisations:invitation-register", "invitation link", (200, 302, 302, 302, 302)),
+    # issue 21 part 4: e-mail notices. « Mes avis par courriel » is each signed-in person's own page (no object: nobody
+    # opens another's); the unsubscribe link's signed token is its access, whoever holds it (GET shows one button;
+    # a bad token is a 400, tests/notifications/test_unsubscribe.py)
+    ("notifications:preferences", None, (LOGIN, 200, 200, 200, 200)),
+    ("notifications:unsubscribe", "unsubscribe link of partenaire", (200, 200, 200, 200, 200)),
     # Privacy (Law 25): the public page, a person's own consents; the register is Coordination's
     ("privacy:privacy-policy", None, (200, 200, 200, 200, 200)),
     ("privacy:my-consents", None, (LOGIN, 200, 200, 200, 200)),
@@ -761,6 +771,7 @@ FORMS_WITH_ERRORS = [
     ("budget:change-settings", None, "coordination"),
     ("succession:plan-close", None, "coordination"),
     ("plans:shared-indicator-create", None, "coordination"),
+    ("notifications:preferences", None, "partenaire"),  # issue 21 part 4: « Mes avis par courriel »
 ]
 
 

@@ -162,6 +162,9 @@ ON_ASIS = {
     ("organisations:invitation-accept", "invitation link"): (405, 405),
     ("organisations:invitation-decline", "invitation link"): (405, 405),
     ("organisations:invitation-register", "invitation link"): (302, 302),
+    # issue 21 part 4: e-mail notices, of no alliance: their own choices, and the link's token as the access
+    ("notifications:preferences", None): (200, 200),
+    ("notifications:unsubscribe", "unsubscribe link of partenaire"): (200, 200),
     ("privacy:privacy-policy", None): (200, 200),
     ("privacy:my-consents", None): (200, 200),
     ("privacy:privacy-request-list", None): (403, 403),

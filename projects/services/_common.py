@@ -11,31 +11,27 @@ from projects.models import ActionProject
 def organisation_recipients(org_ids) -> dict[int, list[str]]:
     """Per organisation: its responsables' addresses, or its members' when no responsable has one. One query."""
     return {
-        org_id: sorted({email for emails in by_language.values() for email in emails})
-        for org_id, by_language in organisation_recipients_by_language(org_ids).items()
+        org_id: sorted({user.email for user in users})
+        for org_id, users in organisation_recipient_users(org_ids).items()
     }
 
 
-def organisation_recipients_by_language(org_ids) -> dict[int, dict[str, list[str]]]:
-    """As organisation_recipients, each organisation's addresses by the language their person chose in the portal
-    (User.language; "" for the portal's own): {org id: {language: [addresses]}}, to write to each in theirs. One
-    query."""
-    rows = (
+def organisation_recipient_users(org_ids) -> dict[int, list]:
+    """As organisation_recipients, the people themselves (active, with an address), whom notifications.notify writes
+    to each as they chose, in their language: {org id: [users]}. One query."""
+    memberships = (
         Membership.objects.current()
         .filter(organisation_id__in=org_ids, user__is_active=True)
         .exclude(user__email="")
-        .values_list("organisation_id", "role", "user__email", "user__language")
+        .select_related("user")
+        .order_by("user__email", "pk")
     )
     responsables, members = defaultdict(dict), defaultdict(dict)
-    for org_id, role, email, language in rows:
-        (responsables if role == Membership.Role.RESPONSABLE else members)[org_id][email] = language
-    recipients = {}
-    for org_id in org_ids:
-        languages = defaultdict(list)
-        for email, language in sorted((responsables[org_id] or members[org_id]).items()):
-            languages[language].append(email)
-        recipients[org_id] = dict(languages)
-    return recipients
+    for membership in memberships:
+        (responsables if membership.role == Membership.Role.RESPONSABLE else members)[membership.organisation_id][
+            membership.user_id
+        ] = membership.user
+    return {org_id: list((responsables[org_id] or members[org_id]).values()) for org_id in org_ids}
 
 
 def project_alliance_id(project) -> int:

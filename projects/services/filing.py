@@ -8,9 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from asis.mail import send_after_commit
 from asis.templatetags.asis_format import format_money
 from figures import services as figures
+from notifications.models import Kind
+from notifications.services import notify
 from organisations.models import Organisation
 from projects.models import (
     ActionProject,
@@ -24,7 +25,12 @@ from projects.models import (
     ProjectYearAmount,
 )
 from projects.selectors.filing import project_missing_for_submission
-from projects.services._common import PROJECTS, organisation_recipients, project_alliance_id, project_plan_written
+from projects.services._common import (
+    PROJECTS,
+    organisation_recipient_users,
+    project_alliance_id,
+    project_plan_written,
+)
 from projects.services.budget_lines import budget_lines_checked, budget_lines_replace, year_amounts_of
 from projects.services.status import project_change_status
 
@@ -279,26 +285,30 @@ def _save_partners(project: ActionProject, rows) -> None:
 def _partner_asked_mail(project: ActionProject, partner: ProjectPartner) -> None:
     """Tell the named organisation's responsables (its members when it has none) that a project names it.
     Nothing the lead wrote is in it but the project's title: the rest is read on the portal, once logged in."""
-    recipients = organisation_recipients([partner.organisation_id])[partner.organisation_id]
     value = partner.contribution_value
-    send_after_commit(
-        to=recipients,
+    notify(
+        users=organisation_recipient_users([partner.organisation_id])[partner.organisation_id],
+        kind=Kind.PROJECTS,
         alliance_id=project_alliance_id(project),
-        subject=_("ASIS : confirmez-vous votre participation au projet « %(title)s »?") % {"title": project.title},
-        body=_(
-            "Bonjour,\n\nUn projet déposé sur le portail ASIS, « %(title)s », nomme votre organisation, « %(name)s », "
-            "comme partenaire (contribution %(kind)s, valeur estimée : %(value)s).\n\n"
-            "Tant que votre organisation ne l'a pas confirmé, ce partenariat et ce montant sont présentés comme non "
-            "confirmés et ne comptent dans aucun bilan. Les responsables de votre organisation peuvent confirmer ou "
-            "décliner cette participation sur le portail : page d'accueil, « Demandes de partenariat ».\n\n"
-            "L'équipe de coordination de l'ASIS"
-        )
-        % {
-            "title": project.title,
-            "name": partner.organisation.name,
-            "kind": partner.get_contribution_kind_display().lower(),
-            "value": format_money(value) if value is not None else _("non précisée"),
-        },
+        subject=lambda: (
+            _("ASIS : confirmez-vous votre participation au projet « %(title)s »?") % {"title": project.title}
+        ),
+        body=lambda: (
+            _(
+                "Bonjour,\n\nUn projet déposé sur le portail ASIS, « %(title)s », nomme votre organisation, « %(name)s », "
+                "comme partenaire (contribution %(kind)s, valeur estimée : %(value)s).\n\n"
+                "Tant que votre organisation ne l'a pas confirmé, ce partenariat et ce montant sont présentés comme non "
+                "confirmés et ne comptent dans aucun bilan. Les responsables de votre organisation peuvent confirmer ou "
+                "décliner cette participation sur le portail : page d'accueil, « Demandes de partenariat ».\n\n"
+                "L'équipe de coordination de l'ASIS"
+            )
+            % {
+                "title": project.title,
+                "name": partner.organisation.name,
+                "kind": partner.get_contribution_kind_display().lower(),
+                "value": format_money(value) if value is not None else _("non précisée"),
+            }
+        ),
     )
 
 

@@ -9,13 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from asis.mail import send_after_commit
 from asis.templatetags.asis_format import day_date
+from notifications.models import Kind
+from notifications.services import notify
 from organisations.models import Organisation
 from projects.models import (
     ReportDeadline,
 )
-from projects.services._common import organisation_recipients, project_alliance_id
+from projects.services._common import organisation_recipient_users, project_alliance_id
 
 
 def _common_alliance_id(deadlines) -> int | None:
@@ -57,6 +58,17 @@ def _reminder_body(*, organisation: Organisation, deadlines, today: datetime.dat
     ) % {"name": organisation.name, "lines": "\n".join(lines)}
 
 
+def _reminder_notify(*, users, organisation, deadlines, today, base_url, alliance_id) -> None:
+    """The reminder to each of the organisation's people as they chose (« Suivis à faire »), in their language."""
+    notify(
+        users=users,
+        kind=Kind.FOLLOW_UPS,
+        alliance_id=alliance_id,
+        subject=lambda: _("ASIS : rapports à remettre pour « %(name)s »") % {"name": organisation.name},
+        body=lambda: _reminder_body(organisation=organisation, deadlines=deadlines, today=today, base_url=base_url),
+    )
+
+
 @transaction.atomic
 def report_reminders_send(
     *, today: datetime.date | None = None, days: int = 14, dry_run: bool = False, base_url: str = ""
@@ -82,10 +94,11 @@ def report_reminders_send(
     by_org = defaultdict(list)
     for deadline in due:
         by_org[deadline.project.lead].append(deadline)
-    recipients = organisation_recipients([org.pk for org in by_org])
+    recipients = organisation_recipient_users([org.pk for org in by_org])
     sent, without_address, reminded = [], [], []
     for organisation, deadlines in by_org.items():
-        to = recipients.get(organisation.pk, [])
+        users = recipients.get(organisation.pk, [])
+        to = sorted(user.email for user in users)
         if not to:
             without_address.append(organisation)
             continue
@@ -93,9 +106,14 @@ def report_reminders_send(
         reminded += [deadline.pk for deadline in deadlines]
         if dry_run:
             continue
-        subject = _("ASIS : rapports à remettre pour « %(name)s »") % {"name": organisation.name}
-        body = _reminder_body(organisation=organisation, deadlines=deadlines, today=today, base_url=base_url)
-        send_after_commit(to=to, subject=subject, body=body, alliance_id=_common_alliance_id(deadlines))
+        _reminder_notify(
+            users=users,
+            organisation=organisation,
+            deadlines=deadlines,
+            today=today,
+            base_url=base_url,
+            alliance_id=_common_alliance_id(deadlines),
+        )
     if not dry_run and reminded:
         ReportDeadline.objects.filter(pk__in=reminded).update(reminded_on=today)
     return {"organisations": sent, "deadlines": len(reminded), "without_address": without_address}
@@ -120,14 +138,20 @@ def report_reminder_send(
     if deadline.reminded_on == today:
         raise ValidationError(_("Un rappel pour ce rapport est déjà parti aujourd'hui."))
     organisation = deadline.project.lead
-    to = organisation_recipients([organisation.pk]).get(organisation.pk, [])
+    users = organisation_recipient_users([organisation.pk]).get(organisation.pk, [])
+    to = sorted(user.email for user in users)
     if not to:
         raise ValidationError(
             _("« %(name)s » n'a aucune adresse courriel : aucun rappel n'est envoyé.") % {"name": organisation.name}
         )
-    subject = _("ASIS : rapports à remettre pour « %(name)s »") % {"name": organisation.name}
-    body = _reminder_body(organisation=organisation, deadlines=[deadline], today=today, base_url=base_url)
-    send_after_commit(to=to, subject=subject, body=body, alliance_id=project_alliance_id(deadline.project))
+    _reminder_notify(
+        users=users,
+        organisation=organisation,
+        deadlines=[deadline],
+        today=today,
+        base_url=base_url,
+        alliance_id=project_alliance_id(deadline.project),
+    )
     deadline.reminded_on = today
     deadline.save(update_fields=["reminded_on"])
     return to

@@ -10,8 +10,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from asis.mail import send_after_commit
 from asis.templatetags.asis_format import day_date
+from notifications.models import Kind
+from notifications.services import notify
 from plans.models import Plan
 from projects.models import (
     ActionProject,
@@ -29,10 +30,9 @@ from projects.services.resolutions import resolution_for_number
 from projects.services.status import project_change_status
 
 
-def _lead_emails(project: ActionProject) -> list[str]:
-    """The lead organisation's address and its current members' addresses."""
-    members = project.lead.memberships.current().values_list("user__email", flat=True)
-    return [project.lead.email, *members]
+def _lead_members(project: ActionProject) -> list:
+    """The lead organisation's current members (notified as each chose; its own address is written to as well)."""
+    return [membership.user for membership in project.lead.memberships.current().select_related("user")]
 
 
 def _locked_project(project: ActionProject) -> ActionProject:
@@ -356,6 +356,26 @@ def board_decision_record(
         comment=_("Résolution %(number)s du conseil d'administration du %(date)s.")
         % {"number": resolution_number, "date": day_date(decided_on)},
     )
+    if not current.is_demo:  # the board's decision to the lead's people, as each chose (« Décisions »)
+        notify(
+            users=_lead_members(current),
+            kind=Kind.DECISIONS,
+            alliance_id=project_alliance_id(current),
+            subject=lambda: _("ASIS : décision du conseil sur votre projet « %(title)s »") % {"title": current.title},
+            body=lambda: (
+                _(
+                    "Bonjour,\n\nPar sa résolution %(number)s du %(date)s, le conseil d'administration de l'Alliance a "
+                    "décidé de votre projet « %(title)s » : %(outcome)s.\n\nLe détail est sur la page du projet, dans le "
+                    "portail ASIS.\n\nL'équipe de coordination de l'ASIS"
+                )
+                % {
+                    "number": resolution_number,
+                    "date": day_date(decided_on),
+                    "title": current.title,
+                    "outcome": decision.get_outcome_display().lower(),
+                }
+            ),
+        )
     return decision
 
 
@@ -371,17 +391,23 @@ def project_request_changes(*, project: ActionProject, by, comment: str) -> Proj
             % {"status": current.get_status_display()}
         )
     change = project_change_status(project=project, to_status=ProjectStatus.DRAFT, by=by, comment=comment)
-    send_after_commit(
-        to=_lead_emails(current),
+    notify(
+        users=_lead_members(current),
+        addresses=[current.lead.email],
+        kind=Kind.PROJECTS,
         alliance_id=project_alliance_id(current),
-        subject=_("ASIS : des modifications sont demandées à votre projet « %(title)s »") % {"title": current.title},
-        body=_(
-            "Bonjour,\n\nLa coordination de l'Alliance demande des modifications à votre projet « %(title)s », "
-            "qui redevient un brouillon :\n\n%(comment)s\n\n"
-            "Modifiez-le sur le portail ASIS puis déposez-le de nouveau.\n\n"
-            "L'équipe de coordination de l'ASIS"
-        )
-        % {"title": current.title, "comment": comment},
+        subject=lambda: (
+            _("ASIS : des modifications sont demandées à votre projet « %(title)s »") % {"title": current.title}
+        ),
+        body=lambda: (
+            _(
+                "Bonjour,\n\nLa coordination de l'Alliance demande des modifications à votre projet « %(title)s », "
+                "qui redevient un brouillon :\n\n%(comment)s\n\n"
+                "Modifiez-le sur le portail ASIS puis déposez-le de nouveau.\n\n"
+                "L'équipe de coordination de l'ASIS"
+            )
+            % {"title": current.title, "comment": comment}
+        ),
     )
     return change
 

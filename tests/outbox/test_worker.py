@@ -106,6 +106,7 @@ def test_a_job_that_fails_is_noted_and_the_others_run(held, ran, monkeypatch):
         "check_budget",
         "check_figures",
         "purge_personal_data",
+        "send_notification_digests",  # at 8 (issue 21, part 4)
         "send_report_reminders",
         "send_sustainability_checks",
     ]

@@ -88,6 +88,23 @@ def test_the_board_may_refuse_a_recommended_project(cast, recommended):
     assert project.board_decision.outcome == "refused"
 
 
+def test_the_board_s_decision_tells_the_lead_s_people_as_each_chose(
+    cast, recommended, django_capture_on_commit_callbacks
+):
+    """Issue 21, part 4: « Décisions », in each person's language; bob chose no e-mail of that kind."""
+    from notifications.models import Frequency, Kind, NotificationPreference
+
+    cast.alice.email, cast.alice.language, cast.bob.email = "alice@a.example", "en", "bob@a.example"
+    cast.alice.save(), cast.bob.save()
+    NotificationPreference.objects.create(user=cast.bob, kind=Kind.DECISIONS, frequency=Frequency.NONE)
+    with django_capture_on_commit_callbacks(execute=True):
+        _decide(recommended.project, cast.coordinator)
+    [message] = mail.outbox
+    assert message.to == ["alice@a.example"]
+    assert message.subject == f"ASIS: the board's decision on your project « {recommended.project.title} »"
+    assert "CA-1" in message.body and "/notifications/desabonnement/" in message.body
+
+
 # ---------------------------------------------------------------- opening an analysis
 
 
@@ -278,10 +295,14 @@ def test_asking_for_changes_sends_the_project_back_to_draft_and_tells_the_lead(
     assert project.status == S.DRAFT
     assert project.status_changes.last().comment == "Ajoutez le budget détaillé."
     assert ProjectReview.objects.filter(project=project).count() == 1  # the analysis stays, as history
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
-    assert sorted(message.to) == ["alice@a.example", "bob@a.example", "info@a.example"]
-    assert "Cuisines collectives" in message.subject and "Ajoutez le budget détaillé." in message.body
+    # one e-mail per person, each with their own unsubscribe link (issue 21, part 4), and the organisation's own
+    assert sorted(address for message in mail.outbox for address in message.to) == [
+        "alice@a.example",
+        "bob@a.example",
+        "info@a.example",
+    ]
+    for message in mail.outbox:
+        assert "Cuisines collectives" in message.subject and "Ajoutez le budget détaillé." in message.body
 
 
 def test_filed_again_the_project_gets_a_new_analysis(cast, under_analysis, criteria):
