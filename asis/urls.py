@@ -26,6 +26,7 @@ urlpatterns = [
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("organisations.urls")),
     path("", include("privacy.urls")),
+    path("", include("chantiers.urls_citizen")),  # a citizen's own pages (issue 21, part 5), of no alliance
     path(
         "mot-de-passe/oublie/",
         auth_views.PasswordResetView.as_view(
