@@ -14,7 +14,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -68,7 +68,9 @@ def citizen_account_offer(*, citizen: Citizen, alliance: Alliance, by: User, bas
     if not (by.is_coordinator and citizen_seated_in(citizen, alliance)):
         raise ValidationError(_("Seule la coordination d'une alliance où siège cette personne lui offre un compte."))
     _refuse_unless_offerable(citizen)
-    link = base_url.rstrip("/") + reverse("citizen:account-accept", args=[account_token(citizen)])
+    # a page of no alliance: its own address, whichever alliance's page the offer was made from
+    path = reverse("citizen:account-accept", args=[account_token(citizen)])
+    link = base_url.rstrip("/") + path.removeprefix(get_script_prefix().rstrip("/"))
     expires = timezone.localdate() + datetime.timedelta(days=settings.INVITATION_EXPIRY_DAYS)
     send_after_commit(
         to=[citizen.email],
