@@ -380,7 +380,10 @@ class Invitation(models.Model):
         verbose_name=_("personne"),
     )
     invited_at = models.DateTimeField(_("invité le"), default=timezone.now)
-    response = models.CharField(_("réponse"), max_length=20, choices=Response.choices, blank=True)
+    # a default in the database too: rows written in bulk by SQL that predates the column stay valid
+    response = models.CharField(
+        _("réponse"), max_length=20, choices=Response.choices, blank=True, default="", db_default=""
+    )
     responded_at = models.DateTimeField(_("répondu le"), null=True, blank=True)
 
     class Meta:
