@@ -5,6 +5,7 @@ account, the offer and its withdrawal. The link the citizen receives (/citoyen/c
 pages, of no alliance (/citoyen/...): their meetings, where they say whether they will come, and the written
 consultations their seat answers. A citizen's account opens nothing else (organisations.citizen_accounts)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.views import redirect_to_login
@@ -66,7 +67,9 @@ def citizen_access(request, pk):
         except ValidationError as error:
             return _access_page(request, citizen, status=400, error=" ".join(error.messages))
         messages.success(
-            request, _("Invitation envoyée à %(email)s : le lien vaut sept jours.") % {"email": citizen.email}
+            request,
+            _("Invitation envoyée à %(email)s : le lien vaut %(days)s jours.")
+            % {"email": citizen.email, "days": settings.INVITATION_EXPIRY_DAYS},
         )
         return redirect("chantiers:citizen-access", pk=citizen.pk)
     return _access_page(request, citizen)
