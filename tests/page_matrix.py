@@ -815,6 +815,7 @@ FORMS_WITH_ERRORS = [
     ("budget:change-settings", None, "coordination"),
     ("succession:plan-close", None, "coordination"),
     ("plans:shared-indicator-create", None, "coordination"),
+    ("citizen:account-accept", "citizen account link", "anonymous"),  # issue 21 part 5: the citizen's account
 ]
 
 
