@@ -387,3 +387,12 @@ def test_the_citizen_pages_read_a_bounded_number_of_queries(
     # session, user, the citizen, the consultations with their spaces, the menu's roles (5)
     with django_assert_max_num_queries(5):
         assert citizen_client.get(reverse("citizen:consultation-list")).status_code == 200
+
+
+def test_erasing_the_citizen_closes_their_account(cast, jeanne):
+    from privacy.services import person_erase
+
+    user = with_account(jeanne)
+    person_erase(person=jeanne, by=cast.coordinator)
+    user.refresh_from_db()
+    assert not user.is_active and user.anonymised_at is not None and not user.has_usable_password()
