@@ -64,7 +64,7 @@ def account_token(citizen: Citizen) -> str:
 def citizen_account_offer(*, citizen: Citizen, alliance: Alliance, by: User, base_url: str) -> str:
     """Send the citizen the link to create their account (Coordination of an alliance where they sit). Returns the
     link. The e-mail is a fixed text: nothing the sender wrote."""
-    citizen = Citizen.objects.select_for_update().select_related("user").get(pk=citizen.pk)
+    citizen = Citizen.objects.select_for_update(of=("self",)).select_related("user").get(pk=citizen.pk)
     if not (by.is_coordinator and citizen_seated_in(citizen, alliance)):
         raise ValidationError(_("Seule la coordination d'une alliance où siège cette personne lui offre un compte."))
     _refuse_unless_offerable(citizen)
@@ -112,7 +112,7 @@ def citizen_account_accept(*, token: str, username: str, password: str) -> User:
     """The citizen, through the link, chooses their login and password: the account is created (or, after a
     withdrawal, opened again with its new password) and linked. Their consent must still be active."""
     citizen = citizen_for_token(token)
-    citizen = Citizen.objects.select_for_update().select_related("user").get(pk=citizen.pk)
+    citizen = Citizen.objects.select_for_update(of=("self",)).select_related("user").get(pk=citizen.pk)
     if access_consent(citizen) is None:
         raise ValidationError(
             _("Votre consentement à avoir un compte a été retiré : communiquez avec la coordination.")
@@ -137,7 +137,7 @@ def citizen_account_accept(*, token: str, username: str, password: str) -> User:
 def citizen_account_withdraw(*, citizen: Citizen, alliance: Alliance, by: User) -> User:
     """Coordination closes the citizen's access: the account is deactivated (never deleted) and stays linked; the
     citizen stays a record. Their consent is left as it is (the privacy page changes it)."""
-    citizen = Citizen.objects.select_for_update().select_related("user").get(pk=citizen.pk)
+    citizen = Citizen.objects.select_for_update(of=("self",)).select_related("user").get(pk=citizen.pk)
     if not (by.is_coordinator and citizen_seated_in(citizen, alliance)):
         raise ValidationError(_("Seule la coordination d'une alliance où siège cette personne ferme son compte."))
     user = citizen.user
