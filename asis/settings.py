@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "alliances.middleware.AllianceMiddleware",  # the alliance and plan of the address; after the user is known
+    "organisations.citizen_accounts.CitizenAccountMiddleware",  # a citizen's account sees its own pages only
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",  # history rows name who made the change

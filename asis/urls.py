@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("organisations.urls")),
     path("", include("privacy.urls")),
     path("", include("notifications.urls")),  # a person's own choices of e-mail, and the unsubscribe link
+    path("", include("chantiers.urls_citizen")),  # a citizen's own pages (issue 21, part 5), of no alliance
     path(
         "mot-de-passe/oublie/",
         auth_views.PasswordResetView.as_view(

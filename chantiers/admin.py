@@ -201,7 +201,7 @@ class AttendanceAdmin(MeetingFiguresAdmin, OfMeetingAdmin, ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(OfMeetingAdmin, ModelAdmin):
-    list_display = ["meeting", "organisation", "citizen", "user", "invited_at"]
+    list_display = ["meeting", "organisation", "citizen", "user", "invited_at", "response"]
     list_select_related = ["meeting__space", "organisation", "citizen", "user"]
     search_fields = ["meeting__space__name", "organisation__name", "citizen__last_name", "user__last_name"]
     autocomplete_fields = ["meeting", "organisation", "citizen", "user"]

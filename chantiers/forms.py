@@ -17,8 +17,9 @@ from asis.forms import (
     bound_dates,
     bounded_texts,
 )
-from chantiers.models import AvoidedMeeting, Meeting, ParticipationRole, Space, SpaceCitizen
+from chantiers.models import AvoidedMeeting, Invitation, Meeting, ParticipationRole, Space, SpaceCitizen
 from chantiers.selectors import facilitator_candidates
+from organisations.forms import NewPasswordFields, check_new_password
 from organisations.models import Citizen, Organisation, User
 from plans.models import Theme, plan_date_bounds
 
@@ -377,3 +378,47 @@ class ConsultationDecisionForm(forms.Form):
     decision = FreeTextField(
         label=_("Décision prise sur la base des réponses"), widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class CitizenAccountForm(forms.Form):
+    """A citizen, through the link sent by Coordination, chooses their login and password and confirms their consent
+    (issue 21, part 5). The password is judged against their name and address, as a partner's at sign-up."""
+
+    username = forms.CharField(
+        label=_("Nom d'utilisateur"),
+        max_length=150,
+        help_text=_("Lettres, chiffres et les caractères @ . + - _ seulement."),
+    )
+    password1 = NewPasswordFields.base_fields["password1"]
+    password2 = NewPasswordFields.base_fields["password2"]
+    consent = forms.BooleanField(label=_("J'accepte"), required=True)
+
+    def __init__(self, *args, citizen: Citizen, consent_text: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.citizen = citizen
+        self.fields["consent"].label = consent_text
+        self.fields["consent"].error_messages["required"] = _("Cochez la case pour accepter d'avoir un compte.")
+        if citizen.user_id:  # after a withdrawal: the same login, a new password
+            self.fields["username"].initial = citizen.user.username
+            self.fields["username"].disabled = True
+        else:
+            self.fields["username"].initial = citizen.email
+
+    def clean_username(self):
+        username = User.normalize_username(self.cleaned_data["username"])
+        taken = User.objects.filter(username__iexact=username)
+        if self.citizen.user_id:
+            taken = taken.exclude(pk=self.citizen.user_id)
+        if taken.exists():
+            raise forms.ValidationError(_("Ce nom d'utilisateur est déjà pris."))
+        return username
+
+    def clean(self):
+        data = super().clean()
+        person = {"first_name": self.citizen.first_name, "last_name": self.citizen.last_name}
+        check_new_password(self, {**data, **person}, email=self.citizen.email)
+        return data
+
+
+class MeetingResponseForm(forms.Form):
+    response = forms.ChoiceField(choices=Invitation.Response.choices)

@@ -352,7 +352,12 @@ class Meeting(models.Model):
 
 
 class Invitation(models.Model):
-    """Who was asked to attend a meeting: an organisation, a citizen or a person."""
+    """Who was asked to attend a meeting: an organisation, a citizen or a person. A citizen with their own access
+    says whether they will come (`response`, kept with its time; changed while the meeting is upcoming)."""
+
+    class Response(models.TextChoices):
+        COMING = "coming", _("Je serai là")
+        NOT_COMING = "not_coming", _("Je ne serai pas là")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
     organisation = models.ForeignKey(
@@ -375,6 +380,11 @@ class Invitation(models.Model):
         verbose_name=_("personne"),
     )
     invited_at = models.DateTimeField(_("invité le"), default=timezone.now)
+    # a default in the database too: rows written in bulk by SQL that predates the column stay valid
+    response = models.CharField(
+        _("réponse"), max_length=20, choices=Response.choices, blank=True, default="", db_default=""
+    )
+    responded_at = models.DateTimeField(_("répondu le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("invitation")

@@ -114,8 +114,8 @@ def consultation_launch(
     is_demo: bool = False,
 ) -> AvoidedMeeting:
     """A written consultation of the organisations seated in `space` instead of a meeting: each answers the
-    questions by `due_on`; their people are told, as each chose (chantiers.notices). (A citizen's seat can be a
-    respondent too, for when citizens have their own access.)"""
+    questions by `due_on`, and so does each citizen seated there with their own access (issue 21, part 5); their
+    people are told, as each chose (chantiers.notices)."""
     questions = _questions(questions)
     if due_on is None or due_on < timezone.localdate():
         raise ValidationError({"due_on": _("La date limite des réponses ne peut pas être passée.")})
@@ -130,8 +130,11 @@ def consultation_launch(
     ConsultationQuestion.objects.bulk_create(
         [ConsultationQuestion(consultation=consultation, order=i, text=text) for i, text in enumerate(questions, 1)]
     )
+    # the citizens seated there who have their own access answer too (issue 21, part 5)
+    citizen_seats = space.citizen_memberships.current().filter(citizen__user__is_active=True)
     ConsultationRespondent.objects.bulk_create(
         [ConsultationRespondent(consultation=consultation, organisation=org) for org in organisations]
+        + [ConsultationRespondent(consultation=consultation, citizen_seat=seat) for seat in citizen_seats]
     )
     avoided = _avoided(
         space=space,

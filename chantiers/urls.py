@@ -3,6 +3,7 @@ from django.urls import path
 from chantiers.views import (
     avoided,
     calendar,
+    citizen,
     meetings,
     participation,
     spaces,
@@ -28,6 +29,9 @@ urlpatterns = [
         spaces.space_facilitator_remove,
         name="space-facilitator-remove",
     ),
+    # A citizen's own access (issue 21, part 5): Coordination offers it and withdraws it
+    path("citoyens/<int:pk>/acces/", citizen.citizen_access, name="citizen-access"),
+    path("citoyens/<int:pk>/acces/retirer/", citizen.citizen_access_withdraw, name="citizen-access-withdraw"),
     # Meetings
     path("lieux/<int:pk>/rencontres/nouvelle/", meetings.meeting_create, name="meeting-create"),
     path("rencontres/<int:pk>/", meetings.meeting_detail, name="meeting-detail"),

@@ -50,6 +50,7 @@ from demo import (
     avoided,
     budget_lines,
     changes,
+    citizen_account,
     committee,
     contribution,
     facilitators,
@@ -988,6 +989,7 @@ def demo_logins() -> list[tuple[str, str, str]]:
         else:
             where = orgs[user["organisation"]].name if user["group"] == PARTENAIRE else ""
             logins.append((user["username"], user["group"], where))
+    logins.append(citizen_account.demo_login())
     return logins
 
 
@@ -1026,6 +1028,7 @@ def _create_demo(orgs: dict[str, Organisation], users: dict[str, User]) -> None:
     changes.load(users)  # an amendment (an accepted change request) and a pending request (issue 20, part 4)
     contribution.load(plan, users)  # an hourly rate for the valued time, support to citizens (issue 21, part 3)
     shared_indicators.load(ASIS)  # shared indicators per theme, the projects' linked, a population one (issue 21)
+    citizen_account.load(DEMO_PASSWORD, users["coordination"])  # a citizen's own account: `citoyen` (issue 21, part 5)
     avoided.load(users)  # a written consultation answered and a meeting avoided (issue 21, part 2)
     notifications.load(users)  # partenaire2 on a daily digest of meetings, one notice waiting (issue 21, part 4)
 

@@ -101,6 +101,8 @@ class CitizenAdmin(ContactDetailsForCoordinationMixin, ModelAdmin):
     list_display = ["last_name", "first_name", "neighbourhood", "consent_to_contact", "consent_given_on", "is_demo"]
     list_filter = ["consent_to_contact", "is_demo"]
     search_fields = ["last_name", "first_name", "neighbourhood", "email"]
+    # the citizen's own account (issue 21, part 5): offered, linked and withdrawn through the portal's pages only
+    readonly_fields = ["user"]
 
 
 @admin.register(MembershipRequest)

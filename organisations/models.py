@@ -448,6 +448,17 @@ class Citizen(models.Model):
     consent_to_contact = models.BooleanField(_("consent à être contacté"), default=False)
     consent_given_on = models.DateField(_("date du consentement"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # A citizen stays a record kept by Coordination unless offered their own access (issue 21, part 5): their
+    # account, linked once they accept the link sent by e-mail (chantiers.services_citizen). Withdrawn, the account
+    # is deactivated, never deleted, and stays linked.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="citizen",
+        verbose_name=_("compte"),
+    )
     is_demo = models.BooleanField(_("donnée de démonstration"), default=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     anonymised_at = models.DateTimeField(_("anonymisé le"), null=True, blank=True, editable=False)

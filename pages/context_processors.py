@@ -1,5 +1,7 @@
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy
 
+from organisations.citizen_accounts import session_citizen_id
 from organisations.roles import COORDINATION, FUNDER, PARTENAIRE, PERSONNEL, ROLE_LABELS
 from plans.models import Plan
 
@@ -9,6 +11,8 @@ def roles(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"role": None, "role_label": ""}
+    if session_citizen_id(request) is not None:  # a citizen's own account (issue 21, part 5): no role, no query
+        return {"role": None, "role_label": gettext_lazy("Citoyen"), "citizen_account": True}
     # « Mon organisation »: read only when a template asks, through User.organisation_ids()
     # (one query cached on the user, often already loaded by the view).
     first_organisation_id = SimpleLazyObject(lambda: min(user.organisation_ids(), default=None))

@@ -31,6 +31,7 @@ class ConsentPurpose(models.TextChoices):
     CONTACT = "contact", _("Être joint par la coordination")
     NEWS = "nouvelles", _("Recevoir les nouvelles de l'Alliance")
     SHARE_CONTACT = "coordonnees", _("Montrer mes coordonnées aux membres de mon organisation")
+    ACCESS = "compte", _("Avoir mon compte citoyen dans le portail")
 
 
 class ConsentQuerySet(models.QuerySet):

@@ -140,6 +140,18 @@ PURPOSES = {
         for_users=False,
         for_citizens=True,
     ),
+    # A citizen's own access (issue 21, part 5): Coordination offers an account only once this consent is noted.
+    ConsentPurpose.ACCESS: PurposeText(
+        ConsentPurpose.ACCESS,
+        "2026-12-v1",
+        gettext_lazy(
+            "J'accepte d'avoir un compte citoyen dans le portail : j'y vois les rencontres et les consultations "
+            "écrites des lieux de concertation où je siège, j'y dis si je serai là et j'y réponds. La coordination "
+            "peut fermer ce compte à ma demande en tout temps."
+        ),
+        for_users=False,
+        for_citizens=True,
+    ),
 }
 LEGACY_CONTACT_VERSION = "avant-loi-25"
 USER_PURPOSES = [p for p in PURPOSES.values() if p.for_users]

@@ -398,6 +398,10 @@ def person_erase(
         summary=reason or _("Nom remplacé, coordonnées vidées, consentements retirés"),
         changes={"fields": sorted(values)},
     )
+    account = getattr(person, "user", None) if isinstance(person, Citizen) else None
+    if account is not None and not account.anonymised_at:
+        # a citizen's own account (issue 21, part 5) is their data too: anonymised with them, and closed
+        person_erase(person=account, by=by, request=request, action=action, reason=reason)
     return person
 
 

@@ -89,6 +89,14 @@ OBJECTS = {
     # Meetings avoided (issue 21, part 2): the written consultation of the space `partenaire` facilitates, answered by
     # her organisation (demo/avoided.py)
     "consultation of a space facilitated by partenaire": lambda: {"pk": _consultation().pk},
+    # A citizen's own access (issue 21, part 5; demo/citizen_account.py): Amélie Tremblay (login `citoyen`), seated at
+    # the table `partenaire` facilitates, whose consultation above asks her seat; her next meeting there; a link that
+    # creates another citizen's account (Manon Gauthier, seated there too, without an account)
+    "citizen with an account": lambda: {"pk": Citizen.objects.get(user__username="citoyen").pk},
+    "upcoming meeting of citoyen": lambda: {
+        "pk": Meeting.objects.filter(space=_facilitated(), date__gte=timezone.localdate()).order_by("date").first().pk
+    },
+    "citizen account link": lambda: {"token": _citizen_link()},
     "theme": lambda: {"slug": "logement-et-habitation"},
     "guide for coordination": lambda: {"slug": "coordination"},
     "guide for partners": lambda: {"slug": "partenaires"},
@@ -292,6 +300,12 @@ def _consultation():
     from demo.avoided import CONSULTATION
 
     return Consultation.objects.get(title=CONSULTATION, is_demo=True)
+
+
+def _citizen_link():
+    from chantiers.services_citizen import account_token
+
+    return account_token(Citizen.objects.get(first_name="Manon", last_name="Gauthier", is_demo=True))
 
 
 def _seat():
@@ -510,6 +524,16 @@ MATRIX = [
     ("chantiers:consultation-detail", "consultation of a space facilitated by partenaire", (LOGIN, 200, 404, 200, 200)),
     ("chantiers:consultation-answer", "consultation of a space facilitated by partenaire", (LOGIN, 200, 404, 403, 403)),
     ("chantiers:consultation-decide", "consultation of a space facilitated by partenaire", (LOGIN, 405, 403, 403, 405)),
+    # issue 21 part 5: a citizen's own access. Coordination offers and withdraws it (POST) from the citizen's page; the
+    # citizen's own pages answer 403 to every other account (the « citoyen » column: CITIZEN_ANSWERS below); the link
+    # creates the account of a visitor (a signed-in person is asked to sign out: 400).
+    ("chantiers:citizen-access", "citizen with an account", (LOGIN, 403, 403, 403, 200)),
+    ("chantiers:citizen-access-withdraw", "citizen with an account", (LOGIN, 403, 403, 403, 405)),
+    ("citizen:home", None, (LOGIN, 403, 403, 403, 403)),
+    ("citizen:meeting-respond", "upcoming meeting of citoyen", (LOGIN, 403, 403, 403, 403)),
+    ("citizen:consultation-list", None, (LOGIN, 403, 403, 403, 403)),
+    ("citizen:consultation-answer", "consultation of a space facilitated by partenaire", (LOGIN, 403, 403, 403, 403)),
+    ("citizen:account-accept", "citizen account link", (200, 400, 400, 400, 400)),
     # Action projects
     ("projects:project-list", None, (LOGIN, 200, 200, 200, 200)),
     ("projects:project-intention-create", None, (LOGIN, 200, 200, 403, 200)),
@@ -691,6 +715,36 @@ MATRIX = [
 ]
 
 
+# issue 21 part 5: the « citoyen » column — what the demo citizen's account (`citoyen`) gets: its own pages, and for a
+# sample of the portal's pages what a partner without rights gets (403), the home page leading to « Mes rencontres ».
+CITIZEN = "citoyen"
+CITIZEN_ANSWERS = {
+    ("citizen:home", None): 200,
+    ("citizen:consultation-list", None): 200,
+    ("citizen:consultation-answer", "consultation of a space facilitated by partenaire"): 200,
+    ("citizen:meeting-respond", "upcoming meeting of citoyen"): 405,
+    ("citizen:account-accept", "citizen account link"): 400,
+    ("chantiers:citizen-access", "citizen with an account"): 403,
+    ("chantiers:citizen-access-withdraw", "citizen with an account"): 403,
+    ("home", None): 302,
+    ("overview", None): 403,
+    ("plan", None): 403,
+    ("projects:project-list", None): 403,
+    ("projects:project-detail", "public project of partenaire"): 403,
+    ("chantiers:space-list", None): 403,
+    ("chantiers:space-detail", "space facilitated by partenaire"): 403,
+    ("chantiers:meeting-detail", "meeting of a space facilitated by partenaire"): 403,
+    ("chantiers:consultation-detail", "consultation of a space facilitated by partenaire"): 403,
+    ("chantiers:citizen-participation", None): 403,
+    ("organisations:organisation-detail", "organisation of partenaire"): 403,
+    ("privacy:my-consents", None): 403,
+    ("privacy:privacy-person-detail", "citizen (privacy)"): 403,
+    ("privacy:privacy-policy", None): 200,
+    ("help", None): 200,
+    ("password_change", None): 200,
+}
+
+
 # 200 answers that are not HTML pages: files, feeds, the health check. tests/test_html_valid.py checks
 # that every other 200 answer is HTML and that these are not, so the list cannot drift.
 NOT_HTML = {
@@ -772,6 +826,7 @@ FORMS_WITH_ERRORS = [
     ("succession:plan-close", None, "coordination"),
     ("plans:shared-indicator-create", None, "coordination"),
     ("notifications:preferences", None, "partenaire"),  # issue 21 part 4: « Mes avis par courriel »
+    ("citizen:account-accept", "citizen account link", "anonymous"),  # issue 21 part 5: the citizen's account
 ]
 
 

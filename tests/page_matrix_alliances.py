@@ -9,6 +9,7 @@ from alliances.addresses import alliance_reverse
 from alliances.models import Alliance
 from budget.models import Agreement, Commitment, Disbursement, ParticipationSupport
 from chantiers.models import Consultation, Meeting, Space
+from organisations.models import Citizen
 from plans.models import Plan, SharedIndicator
 from projects.models import (
     ActionProject,
@@ -92,6 +93,8 @@ OBJECTS2 = {
     "ASIS consultation": lambda: {
         "pk": Consultation.objects.get(is_demo=True, space__alliance__slug="rouyn-noranda").pk
     },
+    # issue 21 part 5: ASIS's citizen with an account (demo/citizen_account.py), opened at Témiscamingue's address
+    "ASIS citizen with an account": lambda: {"pk": Citizen.objects.get(user__username="citoyen").pk},
     "filed project, ASIS committee seat": lambda: {
         "pk": _project(FILED).pk,
         "member_pk": CommitteeMember.objects.get(user__username="partenaire2", alliance__slug="rouyn-noranda").pk,
@@ -111,6 +114,15 @@ LOGIN = "login"
 # visitors' page would for a signed-in person without a role: every line is listed.
 ON_ASIS = {
     ("plans:plan-list", None): (200, 200),
+    # issue 21 part 5: a citizen's own access — neither is ASIS's Coordination nor a citizen; the link asks them to
+    # sign out first.
+    ("chantiers:citizen-access", "citizen with an account"): (403, 403),
+    ("chantiers:citizen-access-withdraw", "citizen with an account"): (403, 403),
+    ("citizen:home", None): (403, 403),
+    ("citizen:meeting-respond", "upcoming meeting of citoyen"): (403, 403),
+    ("citizen:consultation-list", None): (403, 403),
+    ("citizen:consultation-answer", "consultation of a space facilitated by partenaire"): (403, 403),
+    ("citizen:account-accept", "citizen account link"): (400, 400),
     # Meetings avoided (issue 21, part 2): neither runs ASIS's meetings, nor sees its consultations.
     ("chantiers:meeting-avoid", "space"): (403, 403),
     ("chantiers:meeting-avoid", "space facilitated by partenaire"): (403, 403),
@@ -418,6 +430,10 @@ ON_SECOND = [
     ("chantiers:consultation-detail", "ASIS consultation", (LOGIN, 404, 404, 404, 404, 404, 404)),
     ("chantiers:consultation-answer", "ASIS consultation", (LOGIN, 404, 404, 404, 404, 404, 404)),
     ("chantiers:consultation-decide", "ASIS consultation", (LOGIN, 403, 403, 403, 403, 405, 403)),
+    # issue 21 part 5: ASIS's citizen is not seated in Témiscamingue: its Coordination does not find them (404); the
+    # others run nothing here (403)
+    ("chantiers:citizen-access", "ASIS citizen with an account", (LOGIN, 403, 403, 403, 403, 404, 403)),
+    ("chantiers:citizen-access-withdraw", "ASIS citizen with an account", (LOGIN, 403, 403, 403, 403, 405, 403)),
     ("projects:project-list", None, (LOGIN, 200, 200, 200, 200, 200, 200)),
     ("projects:project-intention-create", None, (LOGIN, 200, 200, 200, 200, 200, 403)),
     ("projects:project-create", None, (LOGIN, 200, 200, 200, 200, 200, 403)),

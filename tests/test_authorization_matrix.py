@@ -13,7 +13,16 @@ from django.urls import reverse
 from chantiers.models import Space
 from organisations.models import Organisation
 from projects.models import ActionProject, ProgressReport
-from tests.page_matrix import LOGIN, MATRIX, ROLES, actual_matrix, page_url, url_names
+from tests.page_matrix import (
+    CITIZEN,
+    CITIZEN_ANSWERS,
+    LOGIN,
+    MATRIX,
+    ROLES,
+    actual_matrix,
+    page_url,
+    url_names,
+)
 
 
 def test_every_url_has_a_decision():
@@ -38,6 +47,39 @@ def test_each_role_gets_the_decided_answer():
                 got = LOGIN
             if got != expected:
                 wrong.append(f"{name} [{obj}] as {role}: {got}, expected {expected}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_every_new_citizen_page_has_a_citizen_answer():
+    """issue 21 part 5: the « citoyen » column covers every page of the citizen's access."""
+    names = {name for name, _obj in CITIZEN_ANSWERS}
+    missing = [n for n in url_names() if n.startswith("citizen:") or "citizen-access" in n if n not in names]
+    assert not missing, f"Pages of the citizen's access without an answer for a citizen's account: {missing}"
+
+
+@pytest.mark.django_db
+@pytest.mark.guard
+def test_a_citizen_account_gets_the_decided_answer():
+    """issue 21 part 5: the demo citizen's account opens its own pages; the rest of the portal, as a partner without
+    rights (403), its home page leading to « Mes rencontres »; on the second alliance's pages too."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from tests.page_matrix_alliances import second_url
+
+    actual_matrix()
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=CITIZEN))
+    wrong = []
+    for (name, obj), expected in CITIZEN_ANSWERS.items():
+        url = page_url(name, obj)
+        got = client.get(url).status_code
+        if got != expected:
+            wrong.append(f"{url} ({name} [{obj}]) as {CITIZEN}: {got}, expected {expected}")
+    for name in ("chantiers:space-list", "projects:project-list", "home"):
+        got = client.get(second_url(name, None)).status_code
+        if got not in (302, 403) or (name != "home" and got != 403):
+            wrong.append(f"{second_url(name, None)} as {CITIZEN}: {got}")
     assert not wrong, "\n".join(wrong)
 
 

@@ -31,6 +31,7 @@ from chantiers.forms import (
 )
 from chantiers.models import (
     FollowUp,
+    Invitation,
     Meeting,
     Space,
 )
@@ -112,6 +113,13 @@ def meeting_detail(request, pk):
         # Citizens' names: Coordination and staff, and whoever runs the meeting (they record who came).
         "show_citizen_names": user.sees_everything or can_manage,
         "can_manage": can_manage,
+        # What the citizens with their own access answered (issue 21, part 5): to Coordination and the facilitators
+        "responses": {
+            "coming": sum(1 for i in invitations if i.response == Invitation.Response.COMING),
+            "not_coming": sum(1 for i in invitations if i.response == Invitation.Response.NOT_COMING),
+        }
+        if can_run_meetings(user, meeting.space_id)
+        else None,
     }
     if can_manage:
         organisations = Organisation.objects.filter(invitations__meeting=meeting).order_by("name")
