@@ -396,3 +396,53 @@ def test_erasing_the_citizen_closes_their_account(cast, jeanne):
     person_erase(person=jeanne, by=cast.coordinator)
     user.refresh_from_db()
     assert not user.is_active and user.anonymised_at is not None and not user.has_usable_password()
+
+
+# Told by e-mail, as they chose (part 4) -----------------------------------------------------------------------------
+
+
+def test_a_citizen_with_an_account_is_told_of_meetings_and_consultations_with_links_to_their_own_pages(
+    cast, space, jeanne, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from chantiers.services import meeting_schedule
+    from chantiers.services_avoided import consultation_decide, consultation_launch
+    from notifications.models import Frequency, Kind, NotificationPreference, PendingNotice
+
+    with_account(jeanne)
+    jeanne.refresh_from_db()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_schedule(space=space, date=NEXT_WEEK, place="Salle du conseil")
+    [told] = [message for message in mail.outbox if message.to == ["jeanne@example.org"]]
+    assert "Table logement" in told.subject and "Salle du conseil" in told.body
+    assert "/citoyen/" in told.body and "/rencontres/" not in told.body  # her own pages, not the alliance's
+    assert "dites-nous sur le portail si vous y serez" in told.body and "Votre organisation" not in told.body
+
+    mail.outbox.clear()
+    NotificationPreference.objects.create(user=jeanne.user, kind=Kind.DECISIONS, frequency=Frequency.WEEKLY)
+    with django_capture_on_commit_callbacks(execute=True):
+        avoided = consultation_launch(
+            space=space,
+            date=NEXT_WEEK,
+            subject="Horaire des rencontres",
+            duration_minutes=60,
+            questions=["Le soir vous convient-il?"],
+            due_on=NEXT_WEEK,
+            by=cast.coordinator,
+        )
+    [asked] = [message for message in mail.outbox if message.to == ["jeanne@example.org"]]
+    assert f"/citoyen/consultations/{avoided.consultation.pk}/" in asked.body
+    with django_capture_on_commit_callbacks(execute=True):
+        consultation_decide(consultation=avoided.consultation, text="Le mardi soir", by=cast.coordinator)
+    # the decision waits for her weekly digest, as she chose
+    assert PendingNotice.objects.get(user=jeanne.user, kind=Kind.DECISIONS).body.count("Le mardi soir") == 1
+
+    # a citizen without an account (a record kept by Coordination) is told nothing
+    mail.outbox.clear()
+    jeanne.user.is_active = False
+    jeanne.user.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_schedule(space=space, date=NEXT_WEEK + datetime.timedelta(days=7))
+    assert all(message.to != ["jeanne@example.org"] for message in mail.outbox)
