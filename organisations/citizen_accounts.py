@@ -14,7 +14,16 @@ SESSION_KEY = "citizen_id"
 HOME = "/citoyen/"
 # What a citizen's account may open besides its own pages: signing in and out, its password, the language, the
 # privacy policy, the user guide, the static files.
-ALLOWED_PREFIXES = ("/citoyen/", "/connexion/", "/deconnexion/", "/mot-de-passe/", "/i18n/", "/aide/", "/static/")
+ALLOWED_PREFIXES = (
+    "/citoyen/",
+    "/connexion/",
+    "/deconnexion/",
+    "/mot-de-passe/",
+    "/i18n/",
+    "/aide/",
+    "/static/",
+    "/notifications/",  # their choices of e-mail notices, and the one-click unsubscribe of each e-mail
+)
 ALLOWED_PATHS = {"/confidentialite/", "/favicon.ico", "/healthz"}
 
 

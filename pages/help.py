@@ -58,6 +58,11 @@ GUIDES = {
             _("Guide du bailleur de fonds régional"),
             _("Pour le bailleur de fonds régional, qui compare et lit les alliances qu'il finance."),
         ),
+        Guide(
+            "citoyens",
+            _("Guide des citoyens et citoyennes"),
+            _("Pour les citoyennes et citoyens qui siègent à un lieu de concertation, avec leur propre compte."),
+        ),
         # The glossary of budget.terms: each money label on a page links to its heading here
         Guide(
             "argent",

@@ -91,7 +91,17 @@ def consent_withdraw(*, consent: Consent, by: User | None) -> Consent:
         summary=f"{consent.get_purpose_display()} (version {consent.text_version})",
     )
     _sync_legacy_contact(person)
+    if consent.purpose == ConsentPurpose.ACCESS and consent.citizen_id:
+        _close_citizen_account(consent.citizen)
     return consent
+
+
+def _close_citizen_account(citizen: Citizen) -> None:
+    """A citizen's own access rests on their « compte » consent (Law 25): withdrawn, the account is deactivated at
+    once (never deleted; Coordination may offer it again once the consent is given anew). Its open sessions end:
+    an inactive account is signed out at its next request."""
+    if citizen.user_id is not None:
+        User.objects.filter(pk=citizen.user_id, is_active=True).update(is_active=False)
 
 
 @transaction.atomic

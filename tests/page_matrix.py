@@ -742,6 +742,9 @@ CITIZEN_ANSWERS = {
     ("privacy:privacy-policy", None): 200,
     ("help", None): 200,
     ("password_change", None): 200,
+    # their choices of e-mail notices, and an e-mail's one-click link (part 4): theirs too
+    ("notifications:preferences", None): 200,
+    ("notifications:unsubscribe", "unsubscribe link of partenaire"): 200,
 }
 
 

@@ -18,7 +18,8 @@ VIEWPORT = {"width": 1280, "height": 800}
 
 # tests/browser/test_whole_journey.py: sign-up to open data (partners, coordination, staff, the public, the help menu),
 # with issue 20's steps (journey_*.py: the budget by line, the board's resolution, a committee member's grid, a change
-# request, a facilitator's meeting) and issue 21's (a shared indicator, a written consultation, the valued time)
+# request, a facilitator's meeting) and issue 21's (a shared indicator, a written consultation, the valued time, the e-mail notices, a citizen's
+# own pages)
 WHOLE_JOURNEY_PICTURES = (
     "partenaires-inscription",
     "partenaires-organisation-en-attente",
@@ -47,6 +48,9 @@ WHOLE_JOURNEY_PICTURES = (
     "coordination-indicateurs-partages",
     "partenaires-consultation-ecrite",
     "coordination-contribution",
+    "partenaires-avis-par-courriel",
+    "citoyens-mes-rencontres",
+    "citoyens-consultation",
     "partenaires-projet-accepte",
     "partenaires-rapport-etape",
     "partenaires-rapport-depose",

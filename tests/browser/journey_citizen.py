@@ -1,7 +1,9 @@
 """The whole journey's citizen step (issue 21, part 5): the demo's citizen with her own account (`citoyen`, Amélie
 Tremblay, seated at the early-childhood table: demo/citizen_account.py) signs in, lands on « Mes rencontres », says she
 will come to her next meeting, then answers the written consultation her seat is asked. On a phone (375 px): every
-page passes axe and needs no sideways scrolling. The ORM only reads and asserts."""
+page passes axe and needs no sideways scrolling; the guide's two pictures (citoyens-mes-rencontres,
+citoyens-consultation) are taken at that width, as a citizen most often sees the portal. The ORM only reads and
+asserts."""
 
 from playwright.sync_api import expect
 
@@ -20,7 +22,7 @@ def _usable(page, axe) -> None:
     assert width <= PHONE["width"], f"{page.url} is {width} px wide at {PHONE['width']} px"
 
 
-def citizen_answers(page, base, axe) -> None:
+def citizen_answers(page, base, axe, camera) -> None:
     """On a page of its own (closed at the end), at a phone's width."""
     page.set_viewport_size(PHONE)
     log_in(page, base, LOGIN)
@@ -34,12 +36,14 @@ def citizen_answers(page, base, axe) -> None:
         "Vous avez dit : je serai là."
     )
     _usable(page, axe)
+    camera(page, "citoyens-mes-rencontres", show=page.get_by_test_id("citizen-meeting").first)
     assert Invitation.objects.filter(citizen__user__username=LOGIN, response=Invitation.Response.COMING).exists()
 
     page.get_by_test_id("citizen-open-consultations").get_by_role("link", name=CONSULTATION).click()
     expect(page.get_by_role("heading", name=CONSULTATION)).to_be_visible()
     _usable(page, axe)
     page.get_by_label(QUESTIONS[0]).fill(ANSWER)
+    camera(page, "citoyens-consultation", show=page.get_by_label(QUESTIONS[0]))
     page.get_by_role("button", name="Enregistrer mes réponses").click()
     expect(page.get_by_role("heading", name="Mes consultations écrites", level=1)).to_be_visible()
     _usable(page, axe)

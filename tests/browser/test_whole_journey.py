@@ -387,8 +387,8 @@ def test_whole_journey_from_sign_up_to_open_data(live_server, browser, axe, demo
     journey_shared_indicators.coordination_defines_a_shared_indicator(new_page(browser), base, axe, camera)
     journey_avoided.facilitator_avoids_a_meeting(new_page(browser), base, axe, camera)  # issue 21, part 2
     journey_contribution.coordination_values_the_concertation(new_page(browser), base, axe, camera)  # issue 21, part 3
-    journey_notifications.partner_chooses_a_weekly_digest(new_page(browser), base, axe)  # issue 21, part 4
-    journey_citizen.citizen_answers(new_page(browser), base, axe)  # issue 21, part 5
+    journey_notifications.partner_chooses_a_weekly_digest(new_page(browser), base, axe, camera)  # issue 21, part 4
+    journey_citizen.citizen_answers(new_page(browser), base, axe, camera)  # issue 21, part 5
     partner_files_a_progress_report(partner, base, axe, camera, project)
     log_in(personnel, base, "personnel")
     personnel_downloads_the_bilan(personnel, base, axe, camera, tmp_path)

@@ -446,3 +446,18 @@ def test_a_citizen_with_an_account_is_told_of_meetings_and_consultations_with_li
     with django_capture_on_commit_callbacks(execute=True):
         meeting_schedule(space=space, date=NEXT_WEEK + datetime.timedelta(days=7))
     assert all(message.to != ["jeanne@example.org"] for message in mail.outbox)
+
+
+def test_withdrawing_the_account_consent_closes_the_access(client, cast, jeanne):
+    """Law 25: the access rests on the « compte » consent; withdrawn on the privacy page, the account is closed at
+    once (never deleted), and the citizen's pages are no longer theirs."""
+    from privacy.services import consent_withdraw
+
+    user = with_account(jeanne)
+    client.force_login(user)
+    assert client.get("/citoyen/").status_code == 200
+    consent_withdraw(consent=Consent.objects.get(citizen=jeanne, purpose="compte"), by=cast.coordinator)
+    user.refresh_from_db()
+    jeanne.refresh_from_db()
+    assert user.is_active is False and jeanne.user == user  # kept, linked, closed
+    assert client.get("/citoyen/").status_code == 302  # signed out: back to the sign-in page
