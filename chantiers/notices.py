@@ -103,10 +103,17 @@ def _respondents(consultation: Consultation) -> list[User]:
     return _people(organisation_ids=set(organisation_ids))
 
 
-def _citizen_respondents(consultation: Consultation) -> list[User]:
-    """The accounts of the citizens whose seat the consultation asks (part 5)."""
+def _consultation_audiences(consultation: Consultation) -> list[tuple[list[User], str, bool]]:
+    """Who a consultation tells, each with the link they open: the respondent organisations' people (the
+    consultation's page of the alliance) and the citizens whose seat it asks with their own access (their own answer
+    page, part 5): (people, link, citizens?)."""
+    space = consultation.space
     seats = consultation.respondents.filter(citizen_seat__isnull=False).values_list("citizen_seat__citizen", flat=True)
-    return _citizens(seats)
+    audiences = [
+        (_respondents(consultation), _link(space.alliance, "chantiers:consultation-detail", consultation.pk), False),
+        (_citizens(seats), _citizen_link("citizen:consultation-answer", pk=consultation.pk), True),
+    ]
+    return [(users, link, citizens) for users, link, citizens in audiences if users]
 
 
 def consultation_launched_notify(consultation: Consultation) -> None:
@@ -114,37 +121,35 @@ def consultation_launched_notify(consultation: Consultation) -> None:
     if consultation.is_demo:
         return
     space = consultation.space
-    link = _link(space.alliance, "chantiers:consultation-detail", consultation.pk)
-    notify(
-        users=_respondents(consultation),
-        kind=Kind.MEETINGS,
-        alliance_id=space.alliance_id,
-        subject=lambda: _("ASIS : consultation écrite « %(title)s »") % {"title": consultation.title},
-        body=lambda: (
-            _(
-                "Bonjour,\n\nAu lieu d'une rencontre, le lieu de concertation « %(space)s » consulte votre organisation "
-                "par écrit : « %(title)s ». Répondez sur le portail ASIS au plus tard le %(due)s :\n%(link)s\n\n"
-                "L'équipe de coordination"
-            )
-            % {"space": space.name, "title": consultation.title, "due": day_date(consultation.due_on), "link": link}
-        ),
-    )
-    citizens = _citizen_respondents(consultation)
-    if citizens:
-        own = _citizen_link("citizen:consultation-answer", pk=consultation.pk)
-        notify(
-            users=citizens,
-            kind=Kind.MEETINGS,
-            alliance_id=space.alliance_id,
-            subject=lambda: _("ASIS : consultation écrite « %(title)s »") % {"title": consultation.title},
-            body=lambda: (
+    for users, link, citizens in _consultation_audiences(consultation):
+
+        def body(link=link, citizens=citizens):
+            text = (
                 _(
                     "Bonjour,\n\nAu lieu d'une rencontre, le lieu de concertation « %(space)s » consulte ses membres "
                     "par écrit : « %(title)s ». Répondez sur le portail ASIS au plus tard le %(due)s :\n%(link)s\n\n"
                     "L'équipe de coordination"
                 )
-                % {"space": space.name, "title": consultation.title, "due": day_date(consultation.due_on), "link": own}
-            ),
+                if citizens
+                else _(
+                    "Bonjour,\n\nAu lieu d'une rencontre, le lieu de concertation « %(space)s » consulte votre "
+                    "organisation par écrit : « %(title)s ». Répondez sur le portail ASIS au plus tard le %(due)s :\n"
+                    "%(link)s\n\nL'équipe de coordination"
+                )
+            )
+            return text % {
+                "space": space.name,
+                "title": consultation.title,
+                "due": day_date(consultation.due_on),
+                "link": link,
+            }
+
+        notify(
+            users=users,
+            kind=Kind.MEETINGS,
+            alliance_id=space.alliance_id,
+            subject=lambda: _("ASIS : consultation écrite « %(title)s »") % {"title": consultation.title},
+            body=body,
         )
 
 
@@ -153,33 +158,17 @@ def consultation_decided_notify(consultation: Consultation) -> None:
     if consultation.is_demo:
         return
     space = consultation.space
-    link = _link(space.alliance, "chantiers:consultation-detail", consultation.pk)
-    notify(
-        users=_respondents(consultation),
-        kind=Kind.DECISIONS,
-        alliance_id=space.alliance_id,
-        subject=lambda: _("ASIS : décision de la consultation « %(title)s »") % {"title": consultation.title},
-        body=lambda: (
-            _(
-                "Bonjour,\n\nLa décision prise sur les réponses à la consultation écrite « %(title)s » (lieu de "
-                "concertation « %(space)s ») :\n\n%(decision)s\n\n%(link)s\n\nL'équipe de coordination"
-            )
-            % {"space": space.name, "title": consultation.title, "decision": consultation.decision, "link": link}
-        ),
-    )
-    citizens = _citizen_respondents(consultation)
-    if citizens:
-        own = _citizen_link("citizen:consultation-answer", pk=consultation.pk)
+    for users, link, _citizens_too in _consultation_audiences(consultation):
         notify(
-            users=citizens,
+            users=users,
             kind=Kind.DECISIONS,
             alliance_id=space.alliance_id,
             subject=lambda: _("ASIS : décision de la consultation « %(title)s »") % {"title": consultation.title},
-            body=lambda: (
+            body=lambda link=link: (
                 _(
                     "Bonjour,\n\nLa décision prise sur les réponses à la consultation écrite « %(title)s » (lieu de "
                     "concertation « %(space)s ») :\n\n%(decision)s\n\n%(link)s\n\nL'équipe de coordination"
                 )
-                % {"space": space.name, "title": consultation.title, "decision": consultation.decision, "link": own}
+                % {"space": space.name, "title": consultation.title, "decision": consultation.decision, "link": link}
             ),
         )
