@@ -43,7 +43,7 @@ def unsubscribe(request, token):
         user = get_user_model().objects.filter(pk=read[0], is_active=True).first()
     if user is None:
         return render(request, "notifications/unsubscribe_invalid.html", status=400)
-    user_id, kinds = read
+    kinds = read[1]
     if request.method == "POST":
         services.unsubscribe(user=user, kinds=kinds)
         if request.POST.get("List-Unsubscribe") == "One-Click":
