@@ -27,7 +27,10 @@ urlpatterns = [
     path("", include("organisations.urls")),
     path("", include("privacy.urls")),
     path("", include("notifications.urls")),  # a person's own choices of e-mail, and the unsubscribe link
-    path("", include("chantiers.urls_citizen")),  # a citizen's own pages (issue 21, part 5), of no alliance
+    path("", include("chantiers.urls_citizen")),
+    path(
+        "", include("api.urls")
+    ),  # the read API (/api/v1/…) and its documentation (/api/)  # a citizen's own pages (issue 21, part 5), of no alliance
     path(
         "mot-de-passe/oublie/",
         auth_views.PasswordResetView.as_view(

@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("succession.urls")),
     path("", include("plans.urls")),
     path("", include("outbox.urls")),
+    path("", include("api.urls_alliance")),  # the alliance's API tokens
 ]

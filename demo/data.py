@@ -47,6 +47,7 @@ from chantiers.models import (
 )
 from chantiers.services import decision_record, meeting_schedule
 from demo import (
+    api_tokens,
     avoided,
     budget_lines,
     changes,
@@ -1031,6 +1032,7 @@ def _create_demo(orgs: dict[str, Organisation], users: dict[str, User]) -> None:
     citizen_account.load(DEMO_PASSWORD, users["coordination"])  # a citizen's own account: `citoyen` (issue 21, part 5)
     avoided.load(users)  # a written consultation answered and a meeting avoided (issue 21, part 2)
     notifications.load(users)  # partenaire2 on a daily digest of meetings, one notice waiting (issue 21, part 4)
+    api_tokens.load(ASIS, users["coordination"])  # a token for the regional funder's dashboard (issue 22, part 3)
 
 
 def _delegates(orgs: dict[str, Organisation], users: dict[str, User]) -> dict[int, User]:

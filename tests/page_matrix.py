@@ -184,7 +184,16 @@ OBJECTS = {
     "shared indicator": lambda: {
         "pk": SharedIndicator.objects.get(theme__plan__alliance__slug="rouyn-noranda", kind="population").pk
     },
+    # The read API's token issued for the regional funder's dashboard (issue 22, part 3; demo/api_tokens.py)
+    "api token": lambda: {"pk": _api_token().pk},
 }
+
+
+def _api_token():
+    from api.models import ApiToken
+    from demo.api_tokens import NAME
+
+    return ApiToken.objects.get(name=NAME, alliance__slug="rouyn-noranda")
 
 
 def _committee_member(*, name=None):
@@ -712,6 +721,18 @@ MATRIX = [
     ("plans:shared-indicator-archive", "shared indicator", (LOGIN, 403, 403, 403, 405)),
     ("plans:shared-indicator-restore", "shared indicator", (LOGIN, 403, 403, 403, 405)),
     ("plans:shared-indicator-measure", "shared indicator", (LOGIN, 403, 403, 403, 200)),
+    # Issue 22, part 3: the read API answers a token only (401 to a browser's session, whoever it is); its
+    # documentation and OpenAPI schema are public; the alliance's token register is Coordination's (and the regional
+    # funder's: tests/page_matrix_alliances.py); a revocation is a POST.
+    ("api:documentation", None, (200, 200, 200, 200, 200)),
+    ("api:schema", None, (200, 200, 200, 200, 200)),
+    ("api:projects", None, (401, 401, 401, 401, 401)),
+    ("api:commitments", None, (401, 401, 401, 401, 401)),
+    ("api:payments", None, (401, 401, 401, 401, 401)),
+    ("api:indicators", None, (401, 401, 401, 401, 401)),
+    ("api:bilan", None, (401, 401, 401, 401, 401)),
+    ("tokens:token-list", None, (LOGIN, 403, 403, 403, 200)),
+    ("tokens:token-revoke", "api token", (405, 405, 405, 405, 405)),
 ]
 
 
@@ -772,6 +793,7 @@ NOT_HTML = {
     "bilan:open-data-practices-json",
     "bilan:region-open-data-practices-csv",
     "bilan:region-open-data-practices-json",
+    "api:schema",  # the read API's OpenAPI schema (issue 22, part 3)
 }
 
 

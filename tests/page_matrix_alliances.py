@@ -382,6 +382,17 @@ ON_ASIS = {
     ("plans:shared-indicator-archive", "shared indicator"): (403, 403),
     ("plans:shared-indicator-restore", "shared indicator"): (403, 403),
     ("plans:shared-indicator-measure", "shared indicator"): (403, 403),
+    # Issue 22, part 3: the API answers tokens only; ASIS's token register is for its Coordination and the regional
+    # funder (its own tokens), not for Témiscamingue's coordinator.
+    ("api:documentation", None): (200, 200),
+    ("api:schema", None): (200, 200),
+    ("api:projects", None): (401, 401),
+    ("api:commitments", None): (401, 401),
+    ("api:payments", None): (401, 401),
+    ("api:indicators", None): (401, 401),
+    ("api:bilan", None): (401, 401),
+    ("tokens:token-list", None): (403, 200),
+    ("tokens:token-revoke", "api token"): (405, 405),
 }
 
 # Témiscamingue's pages, at its address, for every role of both alliances: (url name, object of OBJECTS2) → answers
@@ -553,4 +564,6 @@ ON_SECOND = [
     ("plans:shared-indicator-restore", "shared indicator", (LOGIN, 403, 403, 403, 403, 405, 403)),
     ("plans:shared-indicator-measure", "shared indicator", (LOGIN, 403, 403, 403, 403, 200, 403)),
     ("plans:shared-indicator-update", "ASIS shared indicator", (LOGIN, 403, 403, 403, 403, 404, 403)),
+    # Issue 22, part 3: Témiscamingue's token register, for its Coordination and the regional funder
+    ("tokens:token-list", None, (LOGIN, 403, 403, 403, 403, 200, 200)),
 ]
