@@ -58,7 +58,7 @@ def operations(schema: dict) -> list[dict]:
         ]
         listed.append(
             {
-                "id": operation["operationId"],
+                "anchor": operation["operationId"],
                 "path": path,
                 "summary": operation.get("summary", ""),
                 "description": operation.get("description", ""),

@@ -62,7 +62,7 @@ class Filter:
             "bool": OpenApiTypes.BOOL,
         }[self.kind]
         return OpenApiParameter(
-            self.name, kind, OpenApiParameter.QUERY, description=str(self.description), enum=list(self.choices) or None
+            self.name, kind, OpenApiParameter.QUERY, description=self.description, enum=list(self.choices) or None
         )
 
 
@@ -76,7 +76,7 @@ def filtered(queryset, query_params, filters: tuple[Filter, ...]):
 
 
 PLAN = Filter(
-    "plan", "", "slug", gettext_lazy("Le plan, par ses années (2013-2016) ; tous les plans de l'alliance sans lui.")
+    "plan", "", "slug", gettext_lazy("Le plan, par ses années (2013-2016); tous les plans de l'alliance sans lui.")
 )
 THEME = Filter("enjeu", "", "slug", gettext_lazy("L'enjeu, par son identifiant (logement-et-habitation)."))
 PROJECT = Filter("projet", "", "int", gettext_lazy("Le projet, par son numéro."))

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from api.models import ApiToken, Role
 
+MAX_YEARS = 5
+
 
 class TokenIssueForm(forms.Form):
     """A new token: what it is for, the role it carries (among those its issuer may give) and, if wanted, its last
@@ -41,6 +43,12 @@ class TokenIssueForm(forms.Form):
 
     def clean_expires_on(self):
         expires_on = self.cleaned_data["expires_on"]
-        if expires_on is not None and expires_on < timezone.localdate():
+        today = timezone.localdate()
+        if expires_on is not None and expires_on < today:
             raise forms.ValidationError(_("La date d'expiration est passée : choisissez aujourd'hui ou plus tard."))
+        if expires_on is not None and expires_on > today.replace(year=today.year + MAX_YEARS, day=min(today.day, 28)):
+            # A token's life is a tool's, renewed as people change; a date centuries away is a typing slip
+            raise forms.ValidationError(
+                _("Choisissez une date d'expiration dans les %(years)s prochaines années.") % {"years": MAX_YEARS}
+            )
         return expires_on

@@ -20,7 +20,7 @@ FORMAT = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.QUERY,
     enum=["json", "csv"],
-    description=str(_("json (par défaut, une page à la fois) ou csv (toutes les lignes que les filtres gardent).")),
+    description=_("json (par défaut, une page à la fois) ou csv (toutes les lignes que les filtres gardent)."),
 )
 
 
@@ -57,8 +57,8 @@ class ListView(generics.ListAPIView):
 def documented(summary, description, filters):
     """The view's OpenAPI operation: its summary, description and the parameters of its filters (one declaration)."""
     return extend_schema(
-        summary=str(summary),
-        description=str(description),
+        summary=summary,
+        description=description,
         parameters=[item.parameter() for item in filters] + [FORMAT],
         tags=["lecture"],
     )
@@ -78,7 +78,7 @@ PROJECT_FILTERS = (
     _(
         "Les projets de l'alliance : tous pour la coordination et le personnel, les projets acceptés (argent public) "
         "pour le bailleur de fonds régional, comme sur les pages des projets. Engagé : les engagements après "
-        "réductions ; versé : les versements après corrections."
+        "réductions; versé : les versements après corrections."
     ),
     PROJECT_FILTERS,
 )
@@ -144,7 +144,7 @@ INDICATOR_FILTERS = (
     on(PLAN, "theme__plan__slug"),
     on(THEME, "theme__slug"),
     Filter("nature", "kind", "choice", _("La nature de l'indicateur."), tuple(SharedIndicator.Kind.values)),
-    Filter("en_usage", "is_active", "bool", _("oui : en usage ; non : archivés.")),
+    Filter("en_usage", "is_active", "bool", _("oui : en usage; non : archivés.")),
 )
 
 

@@ -90,30 +90,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "api",  # the read API for funders' and coordinators' tools, its tokens and its documentation (issue 22, part 3)
 ]
-# The read API (api/): a token's requests only (no session: a browser's cookie opens nothing there), read-only, JSON a
-# page at a time or CSV, throttled per token (counted in the default cache: shared across processes with REDIS_URL).
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.TokenAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "api.renderers.CSVRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
-    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle", "api.throttling.AnonymousRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {
-        "token": os.environ.get("API_THROTTLE_RATE", "1200/hour"),
-        "anon": os.environ.get("API_ANONYMOUS_THROTTLE_RATE", "120/hour"),
-    },
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-}
-SPECTACULAR_SETTINGS = {
-    "TITLE": "ASIS — API de lecture",
-    "DESCRIPTION": "Les projets, engagements, versements, indicateurs partagés et chiffres du bilan d'une alliance, "
-    "pour les outils des bailleurs de fonds et des coordinations (Power BI, Excel, R). Un jeton par alliance et par rôle.",
-    "VERSION": "1",
-    "SERVE_INCLUDE_SCHEMA": False,
-    "SCHEMA_PATH_PREFIX": "/api/v1",
-}
 SIMPLE_HISTORY_REVERT_DISABLED = True  # the admin shows history; a revert would bypass the services
 
 MIDDLEWARE = [
@@ -220,6 +196,32 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "organisations.views.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_IPWARE_PROXY_COUNT = int(os.environ["AXES_PROXY_COUNT"]) if os.environ.get("AXES_PROXY_COUNT") else None
+
+# The read API (api/): a token's requests only (no session: a browser's cookie opens nothing there), read-only, JSON a
+# page at a time or CSV, throttled per token (counted in the default cache: shared across processes with REDIS_URL).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "api.renderers.CSVRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle", "api.throttling.AnonymousRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": os.environ.get("API_THROTTLE_RATE", "1200/hour"),
+        "anon": os.environ.get("API_ANONYMOUS_THROTTLE_RATE", "120/hour"),
+    },
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "NUM_PROXIES": AXES_IPWARE_PROXY_COUNT,  # a visitor's address behind nginx, as for the login lockout
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ASIS — API de lecture",
+    "DESCRIPTION": "Les projets, engagements, versements, indicateurs partagés et chiffres du bilan d'une alliance, "
+    "pour les outils des bailleurs de fonds et des coordinations (Power BI, Excel, R). Un jeton par alliance et par rôle.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
