@@ -712,6 +712,11 @@ MATRIX = [
     ("plans:shared-indicator-archive", "shared indicator", (LOGIN, 403, 403, 403, 405)),
     ("plans:shared-indicator-restore", "shared indicator", (LOGIN, 403, 403, 403, 405)),
     ("plans:shared-indicator-measure", "shared indicator", (LOGIN, 403, 403, 403, 200)),
+    # Issue 22, part 1: the grants in the 360Giving standard, public, the alliance's and the region's (JSON, XLSX)
+    ("bilan:open-data-grants-json", None, (200, 200, 200, 200, 200)),
+    ("bilan:open-data-grants-xlsx", None, (200, 200, 200, 200, 200)),
+    ("bilan:region-open-data-grants-json", None, (200, 200, 200, 200, 200)),
+    ("bilan:region-open-data-grants-xlsx", None, (200, 200, 200, 200, 200)),
 ]
 
 
@@ -772,6 +777,11 @@ NOT_HTML = {
     "bilan:open-data-practices-json",
     "bilan:region-open-data-practices-csv",
     "bilan:region-open-data-practices-json",
+    # Issue 22, part 1: the grants in the 360Giving standard
+    "bilan:open-data-grants-json",
+    "bilan:open-data-grants-xlsx",
+    "bilan:region-open-data-grants-json",
+    "bilan:region-open-data-grants-xlsx",
 }
 
 

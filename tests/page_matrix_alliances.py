@@ -382,6 +382,11 @@ ON_ASIS = {
     ("plans:shared-indicator-archive", "shared indicator"): (403, 403),
     ("plans:shared-indicator-restore", "shared indicator"): (403, 403),
     ("plans:shared-indicator-measure", "shared indicator"): (403, 403),
+    # Issue 22, part 1: the grants in the 360Giving standard, public; each alliance's file holds its own only
+    ("bilan:open-data-grants-json", None): (200, 200),
+    ("bilan:open-data-grants-xlsx", None): (200, 200),
+    ("bilan:region-open-data-grants-json", None): (200, 200),
+    ("bilan:region-open-data-grants-xlsx", None): (200, 200),
 }
 
 # Témiscamingue's pages, at its address, for every role of both alliances: (url name, object of OBJECTS2) → answers
@@ -553,4 +558,7 @@ ON_SECOND = [
     ("plans:shared-indicator-restore", "shared indicator", (LOGIN, 403, 403, 403, 403, 405, 403)),
     ("plans:shared-indicator-measure", "shared indicator", (LOGIN, 403, 403, 403, 403, 200, 403)),
     ("plans:shared-indicator-update", "ASIS shared indicator", (LOGIN, 403, 403, 403, 403, 404, 403)),
+    # Issue 22, part 1: the grants in the 360Giving standard, public, Témiscamingue's own
+    ("bilan:open-data-grants-json", None, (200, 200, 200, 200, 200, 200, 200)),
+    ("bilan:open-data-grants-xlsx", None, (200, 200, 200, 200, 200, 200, 200)),
 ]
