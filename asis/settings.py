@@ -7,6 +7,7 @@ A bad value fails loudly at start-up rather than running half-configured.
 
 import datetime
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -333,6 +334,16 @@ WORKER_JOB_HOURS = {
 if any(not 0 <= hour <= 23 for hour in WORKER_JOB_HOURS.values()):
     raise ImproperlyConfigured("JOB_HOUR_* must be an hour from 0 to 23.")
 PORTAL_URL = os.environ.get("PORTAL_URL", "")
+
+# The grants' open data in the 360Giving Data Standard (bilan/grants.py, docs/open-data.md): a grant's identifier
+# starts with the publisher's 360Giving prefix (« 360G-… », registered with 360Giving when the data is published
+# there), and a recipient with a NEQ is named in the org-id.guide list of the Registraire des entreprises du Québec.
+GRANTS_360G_PREFIX = os.environ.get("GRANTS_360G_PREFIX", "360G-asis")
+GRANTS_360G_NEQ_SCHEME = os.environ.get("GRANTS_360G_NEQ_SCHEME", "CA_QC-QBC")
+if not re.fullmatch(r"360G-[A-Za-z0-9]+(-[A-Za-z0-9]+)*", GRANTS_360G_PREFIX):
+    raise ImproperlyConfigured("GRANTS_360G_PREFIX must be 360G- followed by letters, digits and dashes.")
+if not re.fullmatch(r"[A-Z]{2}[A-Z0-9_-]*[A-Z0-9]", GRANTS_360G_NEQ_SCHEME):
+    raise ImproperlyConfigured("GRANTS_360G_NEQ_SCHEME must be an org-id.guide list code, such as CA_QC-QBC.")
 BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", 14))
 
 # Outgoing e-mail a visitor or a partner can trigger (password reset, invitations) and sign-ups are

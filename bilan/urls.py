@@ -20,6 +20,8 @@ urlpatterns = [
     path("donnees-ouvertes/projets.json", views.open_data_json, name="open-data-json"),
     path("donnees-ouvertes/pratiques.csv", views.open_data_practices_csv, name="open-data-practices-csv"),
     path("donnees-ouvertes/pratiques.json", views.open_data_practices_json, name="open-data-practices-json"),
+    path("donnees-ouvertes/subventions-360giving.json", views.open_data_grants_json, name="open-data-grants-json"),
+    path("donnees-ouvertes/subventions-360giving.xlsx", views.open_data_grants_xlsx, name="open-data-grants-xlsx"),
     # The region's pages belong to no alliance (alliances.addresses.REGION): served at /region/... only
     path("region/comparaison/", views_region.comparison, name="comparison"),
     path("region/comparaison.xlsx", views_region.comparison_xlsx, name="comparison-xlsx"),
@@ -34,5 +36,15 @@ urlpatterns = [
         "region/donnees-ouvertes/pratiques.json",
         views_region.region_open_data_practices_json,
         name="region-open-data-practices-json",
+    ),
+    path(
+        "region/donnees-ouvertes/subventions-360giving.json",
+        views_region.region_open_data_grants_json,
+        name="region-open-data-grants-json",
+    ),
+    path(
+        "region/donnees-ouvertes/subventions-360giving.xlsx",
+        views_region.region_open_data_grants_xlsx,
+        name="region-open-data-grants-xlsx",
     ),
 ]

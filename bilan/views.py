@@ -16,6 +16,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import (
@@ -24,11 +25,13 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from bilan import documents, exports, services
+from alliances.addresses import alliance_reverse
+from bilan import documents, exports, grants, services
 from bilan.budget_lines import budget_lines_xlsx_file
 from bilan.forms import BilanForm, ProduceForm, ProgressImportForm
 from bilan.selectors.build import bilan_page, build_bilan
 from bilan.selectors.checks import bilan_checks, last_complete_year
+from bilan.selectors.grants import grants as open_grants
 from bilan.selectors.open_data import open_data as open_data_page
 from bilan.selectors.open_data import open_practices, open_projects, open_totals
 from bilan.selectors.period import period_of_year
@@ -351,6 +354,72 @@ def open_data_practices_json(request):
     """The published practices of the request's alliance (or plan) as one JSON document, streamed."""
     plans = request_plans(request)
     return open_json(exports.practices_json_lines(open_practices(plans)))
+
+
+# ---------------------------------------------------------------- open data: grants in the 360Giving standard (issue 22)
+
+
+def grant_addresses(request) -> grants.Addresses:
+    """The absolute addresses the 360Giving documents point to (an alliance's project page and open-data page),
+    on the request's site. Each is reversed for its alliance: a region's file names several."""
+    site = request.build_absolute_uri("/").rstrip("/")
+    open_data_pages = {}
+
+    def open_data(alliance_slug: str) -> str:
+        if alliance_slug not in open_data_pages:
+            open_data_pages[alliance_slug] = site + alliance_reverse(alliance_slug, "bilan:open-data")
+        return open_data_pages[alliance_slug]
+
+    return grants.Addresses(
+        project=lambda alliance_slug, pk: site + alliance_reverse(alliance_slug, "projects:project-detail", args=[pk]),
+        open_data=open_data,
+    )
+
+
+def grants_xlsx_response(grant_rows, addresses: grants.Addresses, file_name: str) -> FileResponse:
+    """A 360Giving spreadsheet as a download that any site may fetch (public data: CORS open)."""
+    response = FileResponse(
+        grants.grants_xlsx_file(grant_rows, addresses=addresses),
+        as_attachment=True,
+        filename=file_name,
+        content_type=XLSX_TYPE,
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_safe
+def open_data_grants_json(request):
+    """Every grant (a commitment to a public project) of the request's alliance (or plan) as a 360Giving package,
+    streamed a grant at a time."""
+    alliance = request.alliance
+    addresses = grant_addresses(request)
+    site = request.build_absolute_uri("/").rstrip("/")
+    head = grants.package_head(
+        title=_("Subventions de %(alliance)s (360Giving)") % {"alliance": alliance.name},
+        description=_(
+            "Chaque engagement de l'enveloppe envers un projet accepté, à son montant actuel (réductions et "
+            "annulation déduites), avec ce qui est versé, l'organisation porteuse et l'enjeu. Aucune donnée "
+            "personnelle."
+        ),
+        publisher={
+            "identifier": grants.alliance_id(alliance.slug),
+            "name": alliance.name,
+            "website": site + alliance_reverse(alliance, "overview"),
+        },
+        access_url=request.build_absolute_uri(reverse("bilan:open-data")),
+        download_url=request.build_absolute_uri(),
+        identifier=f"{grants.alliance_id(alliance.slug)}-subventions",
+    )
+    return open_json(grants.grants_json_lines(open_grants(request_plans(request)), addresses=addresses, head=head))
+
+
+@require_safe
+def open_data_grants_xlsx(request):
+    """The same grants as the 360Giving spreadsheet (sheet « grants », the standard's column titles)."""
+    return grants_xlsx_response(
+        open_grants(request_plans(request)), grant_addresses(request), "subventions-360giving.xlsx"
+    )
 
 
 # ---------------------------------------------------------------- bulk progress import (Coordination)

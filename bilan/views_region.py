@@ -7,12 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from bilan import region_exports
+from bilan import grants, region_exports
 from bilan.selectors.comparison import comparison_for, region_open_projects
+from bilan.selectors.grants import grants as open_grants
 from bilan.selectors.open_data import open_practices, open_totals
-from bilan.views import open_csv, open_json
+from bilan.views import grant_addresses, grants_xlsx_response, open_csv, open_json
 from plans.models import Plan
 
 
@@ -67,3 +69,26 @@ def region_open_data_practices_csv(request):
 def region_open_data_practices_json(request):
     """The published practices of every alliance as one JSON document, each with its alliance, streamed."""
     return open_json(region_exports.region_practices_json_lines(open_practices()))
+
+
+@require_safe
+def region_open_data_grants_json(request):
+    """Every grant of every alliance as one 360Giving package, streamed a grant at a time (by alliance)."""
+    head = grants.package_head(
+        title=_("Subventions des alliances de la région (360Giving)"),
+        description=_(
+            "Chaque engagement de l'enveloppe de chaque alliance envers un projet accepté, à son montant actuel "
+            "(réductions et annulation déduites), avec ce qui est versé, l'organisation porteuse et l'enjeu. "
+            "Aucune donnée personnelle."
+        ),
+        publisher={"name": _("Alliances pour la solidarité et l'inclusion sociale de la région")},
+        download_url=request.build_absolute_uri(),
+        identifier=f"{grants.alliance_id('region')}-subventions",
+    )
+    return open_json(grants.grants_json_lines(open_grants(), addresses=grant_addresses(request), head=head))
+
+
+@require_safe
+def region_open_data_grants_xlsx(request):
+    """The grants of every alliance as the 360Giving spreadsheet."""
+    return grants_xlsx_response(open_grants(), grant_addresses(request), "subventions-360giving-region.xlsx")

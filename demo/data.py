@@ -124,6 +124,8 @@ ORGANISATIONS = {
         "postal_code": "J9X 0A1",
         "phone": "819-555-0101",
         "email": "info@maisonfamille.example.org",
+        # Fictional NEQs (10 digits, the only rule checked): typed as printed, the portal keeps the digits
+        "neq": "0000 000 101",
     },
     "emploi": {
         "name": "Carrefour emploi Témis-Nord (démo)",
@@ -135,6 +137,7 @@ ORGANISATIONS = {
         "postal_code": "J9X 0A2",
         "phone": "819-555-0102",
         "email": "accueil@carrefouremploi.example.org",
+        "neq": "0000000102",
     },
     "benevolat": {
         "name": "Centre de bénévolat Entraide-Abitibi (démo)",

@@ -95,6 +95,7 @@ ORGANISATIONS = {
         "postal_code": "J9V 0B5",
         "phone": "819-555-0305",
         "email": "comptoir@temiscamingue.example.org",
+        "neq": "0000-000-305",  # fictional, typed with dashes: kept as its 10 digits
     },
     "transport-temis": {
         "name": "Transport collectif du Témiscamingue (démo)",

@@ -76,7 +76,7 @@ class OrganisationAdmin(SimpleHistoryAdmin, NoDeleteAdmin):
 
     list_display = ["name", "acronym", "kind", "sector", "status", "is_demo"]
     list_filter = ["status", "kind", "is_demo"]
-    search_fields = ["name", "acronym", "sector"]
+    search_fields = ["name", "acronym", "sector", "neq"]
     inlines = [MembershipInline]
 
     def save_model(self, request, obj, form, change):

@@ -23,6 +23,7 @@ PROFILE_FIELDS = [
     "phone",
     "email",
     "website",
+    "neq",
 ]
 
 

@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from asis.history_records import ChangeHistory
 from asis.model_fields import URLField
+from organisations.neq import NEQField
 
 
 class User(AbstractUser):
@@ -216,6 +218,18 @@ class Organisation(models.Model):
     phone = models.CharField(_("téléphone"), max_length=40, blank=True)
     email = models.EmailField(_("courriel"), blank=True)
     website = URLField(_("site Web"), blank=True)
+    # Optional (issue 22): the grants' open data (360Giving) names a recipient by it when it is known.
+    # A default in the database too: a row written by code that predates the column is valid (as User.language).
+    neq = NEQField(
+        _("NEQ (numéro d'entreprise du Québec)"),
+        default="",
+        db_default="",
+        help_text=_(
+            "Facultatif. Les 10 chiffres que le Registraire des entreprises du Québec attribue à l'organisation "
+            "à son immatriculation : ils figurent sur son état de renseignements au Registre des entreprises "
+            "(recherche par nom sur le site du Registraire) et sur ses déclarations annuelles."
+        ),
+    )
     status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.PENDING)
     status_reason = models.TextField(
         _("motif du statut"), blank=True, help_text=_("Pourquoi la coordination a refusé ou archivé l'organisation.")
@@ -243,6 +257,14 @@ class Organisation(models.Model):
                 condition=Q(is_coordinating_body=True),
                 name="organisations_organisation_one_coordinating_body",
             ),
+            # A NEQ names one enterprise: two organisations of the portal never share one (blank: not known yet).
+            models.UniqueConstraint(
+                fields=["neq"],
+                condition=~Q(neq=""),
+                name="organisations_organisation_unique_neq",
+                violation_error_message=_("Ce NEQ est déjà celui d'une autre organisation du portail."),
+                violation_error_code="neq_taken",
+            ),
         ]
 
     def __str__(self):
@@ -250,6 +272,21 @@ class Organisation(models.Model):
 
     def get_absolute_url(self):
         return reverse("organisations:organisation-detail", args=[self.pk])
+
+    def validate_constraints(self, exclude=None):
+        """As Django's, but a NEQ already taken is told beside the NEQ (a conditional unique constraint's error
+        belongs to no field otherwise)."""
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict({})
+            taken = [e for e in errors.get(NON_FIELD_ERRORS, []) if getattr(e, "code", None) == "neq_taken"]
+            if taken:
+                errors[NON_FIELD_ERRORS] = [e for e in errors[NON_FIELD_ERRORS] if e.code != "neq_taken"]
+                if not errors[NON_FIELD_ERRORS]:
+                    del errors[NON_FIELD_ERRORS]
+                errors.setdefault("neq", []).extend(taken)
+            raise ValidationError(errors) from None
 
     @property
     def short_name(self) -> str:

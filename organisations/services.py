@@ -44,6 +44,7 @@ ORGANISATION_FIELDS = (
     "phone",
     "email",
     "website",
+    "neq",
 )
 
 

@@ -733,6 +733,11 @@ MATRIX = [
     ("api:bilan", None, (401, 401, 401, 401, 401)),
     ("tokens:token-list", None, (LOGIN, 403, 403, 403, 200)),
     ("tokens:token-revoke", "api token", (405, 405, 405, 405, 405)),
+    # Issue 22, part 1: the grants in the 360Giving standard, public, the alliance's and the region's (JSON, XLSX)
+    ("bilan:open-data-grants-json", None, (200, 200, 200, 200, 200)),
+    ("bilan:open-data-grants-xlsx", None, (200, 200, 200, 200, 200)),
+    ("bilan:region-open-data-grants-json", None, (200, 200, 200, 200, 200)),
+    ("bilan:region-open-data-grants-xlsx", None, (200, 200, 200, 200, 200)),
 ]
 
 
@@ -794,6 +799,11 @@ NOT_HTML = {
     "bilan:region-open-data-practices-csv",
     "bilan:region-open-data-practices-json",
     "api:schema",  # the read API's OpenAPI schema (issue 22, part 3)
+    # Issue 22, part 1: the grants in the 360Giving standard
+    "bilan:open-data-grants-json",
+    "bilan:open-data-grants-xlsx",
+    "bilan:region-open-data-grants-json",
+    "bilan:region-open-data-grants-xlsx",
 }
 
 

@@ -393,6 +393,11 @@ ON_ASIS = {
     ("api:bilan", None): (401, 401),
     ("tokens:token-list", None): (403, 200),
     ("tokens:token-revoke", "api token"): (405, 405),
+    # Issue 22, part 1: the grants in the 360Giving standard, public; each alliance's file holds its own only
+    ("bilan:open-data-grants-json", None): (200, 200),
+    ("bilan:open-data-grants-xlsx", None): (200, 200),
+    ("bilan:region-open-data-grants-json", None): (200, 200),
+    ("bilan:region-open-data-grants-xlsx", None): (200, 200),
 }
 
 # Témiscamingue's pages, at its address, for every role of both alliances: (url name, object of OBJECTS2) → answers
@@ -566,4 +571,7 @@ ON_SECOND = [
     ("plans:shared-indicator-update", "ASIS shared indicator", (LOGIN, 403, 403, 403, 403, 404, 403)),
     # Issue 22, part 3: Témiscamingue's token register, for its Coordination and the regional funder
     ("tokens:token-list", None, (LOGIN, 403, 403, 403, 403, 200, 200)),
+    # Issue 22, part 1: the grants in the 360Giving standard, public, Témiscamingue's own
+    ("bilan:open-data-grants-json", None, (200, 200, 200, 200, 200, 200, 200)),
+    ("bilan:open-data-grants-xlsx", None, (200, 200, 200, 200, 200, 200, 200)),
 ]
