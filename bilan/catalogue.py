@@ -53,7 +53,7 @@ class Dataset:
     slug: str  # the fragment of its identifier: <catalogue>#projets
     title: Promise
     description: Promise
-    keywords: tuple[Promise, ...]
+    keywords: tuple[Promise | str, ...]
     distributions: tuple[Distribution, ...]
 
 
@@ -102,7 +102,7 @@ GRANTS = Dataset(
         "Chaque subvention (un engagement de l'enveloppe et ses modifications) au standard de données 360Giving : "
         "montant accordé, dates, organisation bénéficiaire, bailleurs, territoire et enjeu."
     ),
-    (gettext_lazy("subventions"), gettext_lazy("360Giving"), gettext_lazy("financement public")),
+    (gettext_lazy("subventions"), "360Giving", gettext_lazy("financement public")),
     (
         Distribution("JSON", "application/json", "bilan:open-data-grants-json", "bilan:region-open-data-grants-json"),
         Distribution("XLSX", XLSX_TYPE, "bilan:open-data-grants-xlsx", "bilan:region-open-data-grants-xlsx"),

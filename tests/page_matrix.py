@@ -712,6 +712,14 @@ MATRIX = [
     ("plans:shared-indicator-archive", "shared indicator", (LOGIN, 403, 403, 403, 405)),
     ("plans:shared-indicator-restore", "shared indicator", (LOGIN, 403, 403, 403, 405)),
     ("plans:shared-indicator-measure", "shared indicator", (LOGIN, 403, 403, 403, 200)),
+    # Issue 22, part 2: the shared indicators as open data and the catalogue (DCAT, JSON-LD): public, the alliance's
+    # and the region's, as the other open-data files
+    ("bilan:open-data-indicators-csv", None, (200, 200, 200, 200, 200)),
+    ("bilan:open-data-indicators-json", None, (200, 200, 200, 200, 200)),
+    ("bilan:open-data-catalogue", None, (200, 200, 200, 200, 200)),
+    ("bilan:region-open-data-indicators-csv", None, (200, 200, 200, 200, 200)),
+    ("bilan:region-open-data-indicators-json", None, (200, 200, 200, 200, 200)),
+    ("bilan:region-open-data-catalogue", None, (200, 200, 200, 200, 200)),
 ]
 
 
@@ -772,6 +780,13 @@ NOT_HTML = {
     "bilan:open-data-practices-json",
     "bilan:region-open-data-practices-csv",
     "bilan:region-open-data-practices-json",
+    # Issue 22, part 2: the shared indicators as open data and the catalogue (DCAT, JSON-LD)
+    "bilan:open-data-indicators-csv",
+    "bilan:open-data-indicators-json",
+    "bilan:open-data-catalogue",
+    "bilan:region-open-data-indicators-csv",
+    "bilan:region-open-data-indicators-json",
+    "bilan:region-open-data-catalogue",
 }
 
 

@@ -382,6 +382,13 @@ ON_ASIS = {
     ("plans:shared-indicator-archive", "shared indicator"): (403, 403),
     ("plans:shared-indicator-restore", "shared indicator"): (403, 403),
     ("plans:shared-indicator-measure", "shared indicator"): (403, 403),
+    # Issue 22, part 2: the shared indicators as open data and the catalogue (DCAT, JSON-LD): public; ASIS's hold ASIS's
+    ("bilan:open-data-indicators-csv", None): (200, 200),
+    ("bilan:open-data-indicators-json", None): (200, 200),
+    ("bilan:open-data-catalogue", None): (200, 200),
+    ("bilan:region-open-data-indicators-csv", None): (200, 200),
+    ("bilan:region-open-data-indicators-json", None): (200, 200),
+    ("bilan:region-open-data-catalogue", None): (200, 200),
 }
 
 # Témiscamingue's pages, at its address, for every role of both alliances: (url name, object of OBJECTS2) → answers
@@ -553,4 +560,8 @@ ON_SECOND = [
     ("plans:shared-indicator-restore", "shared indicator", (LOGIN, 403, 403, 403, 403, 405, 403)),
     ("plans:shared-indicator-measure", "shared indicator", (LOGIN, 403, 403, 403, 403, 200, 403)),
     ("plans:shared-indicator-update", "ASIS shared indicator", (LOGIN, 403, 403, 403, 403, 404, 403)),
+    # Issue 22, part 2: Témiscamingue's shared indicators as open data and its catalogue (DCAT, JSON-LD): public
+    ("bilan:open-data-indicators-csv", None, (200, 200, 200, 200, 200, 200, 200)),
+    ("bilan:open-data-indicators-json", None, (200, 200, 200, 200, 200, 200, 200)),
+    ("bilan:open-data-catalogue", None, (200, 200, 200, 200, 200, 200, 200)),
 ]
