@@ -57,6 +57,15 @@ class Alliance(models.Model):
     funders = models.ManyToManyField(
         Organisation, blank=True, related_name="funded_alliances", verbose_name=_("bailleurs de fonds")
     )
+    # Published as the contact point of the alliance's open data (bilan.catalogue): a role's address, never a person's
+    contact_email = models.EmailField(
+        _("courriel public de l'alliance"),
+        blank=True,
+        help_text=_(
+            "Adresse publiée dans le catalogue des données ouvertes : une adresse de rôle (info@, coordination@), "
+            "jamais celle d'une personne."
+        ),
+    )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
 
     history = ChangeHistory()  # who, when, what changed (django-simple-history)

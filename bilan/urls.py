@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bilan import views, views_region
+from bilan import views, views_open_data, views_region
 
 app_name = "bilan"
 
@@ -22,6 +22,18 @@ urlpatterns = [
     path("donnees-ouvertes/pratiques.json", views.open_data_practices_json, name="open-data-practices-json"),
     path("donnees-ouvertes/subventions-360giving.json", views.open_data_grants_json, name="open-data-grants-json"),
     path("donnees-ouvertes/subventions-360giving.xlsx", views.open_data_grants_xlsx, name="open-data-grants-xlsx"),
+    # Issue 22, part 2: the shared indicators as open data, and the catalogue of the open data (DCAT, JSON-LD)
+    path(
+        "donnees-ouvertes/indicateurs.csv",
+        views_open_data.open_data_indicators_csv,
+        name="open-data-indicators-csv",
+    ),
+    path(
+        "donnees-ouvertes/indicateurs.json",
+        views_open_data.open_data_indicators_json,
+        name="open-data-indicators-json",
+    ),
+    path("donnees-ouvertes/catalogue.jsonld", views_open_data.open_data_catalogue, name="open-data-catalogue"),
     # The region's pages belong to no alliance (alliances.addresses.REGION): served at /region/... only
     path("region/comparaison/", views_region.comparison, name="comparison"),
     path("region/comparaison.xlsx", views_region.comparison_xlsx, name="comparison-xlsx"),
@@ -46,5 +58,21 @@ urlpatterns = [
         "region/donnees-ouvertes/subventions-360giving.xlsx",
         views_region.region_open_data_grants_xlsx,
         name="region-open-data-grants-xlsx",
+    ),
+    # Issue 22, part 2: the region's shared indicators and its catalogue (DCAT, JSON-LD)
+    path(
+        "region/donnees-ouvertes/indicateurs.csv",
+        views_open_data.region_open_data_indicators_csv,
+        name="region-open-data-indicators-csv",
+    ),
+    path(
+        "region/donnees-ouvertes/indicateurs.json",
+        views_open_data.region_open_data_indicators_json,
+        name="region-open-data-indicators-json",
+    ),
+    path(
+        "region/donnees-ouvertes/catalogue.jsonld",
+        views_open_data.region_open_data_catalogue,
+        name="region-open-data-catalogue",
     ),
 ]

@@ -29,6 +29,7 @@ ALLIANCE = {
     "region": "Abitibi-Témiscamingue",
     "mandated_by": "CRÉ de l'Abitibi-Témiscamingue",
     "mandate_date": "Automne 2009",
+    "contact_email": "coordination@cdctemis.example.org",  # a role's address: the open-data catalogue publishes it
 }
 COORDINATING = "cdc-temis"  # the alliance's coordinating organisation (key below)
 REGIONAL_FUNDER = "direction-regionale"  # funds both demo alliances; the `region` login is its member

@@ -738,6 +738,14 @@ MATRIX = [
     ("bilan:open-data-grants-xlsx", None, (200, 200, 200, 200, 200)),
     ("bilan:region-open-data-grants-json", None, (200, 200, 200, 200, 200)),
     ("bilan:region-open-data-grants-xlsx", None, (200, 200, 200, 200, 200)),
+    # Issue 22, part 2: the shared indicators as open data and the catalogue (DCAT, JSON-LD): public, the alliance's
+    # and the region's, as the other open-data files
+    ("bilan:open-data-indicators-csv", None, (200, 200, 200, 200, 200)),
+    ("bilan:open-data-indicators-json", None, (200, 200, 200, 200, 200)),
+    ("bilan:open-data-catalogue", None, (200, 200, 200, 200, 200)),
+    ("bilan:region-open-data-indicators-csv", None, (200, 200, 200, 200, 200)),
+    ("bilan:region-open-data-indicators-json", None, (200, 200, 200, 200, 200)),
+    ("bilan:region-open-data-catalogue", None, (200, 200, 200, 200, 200)),
 ]
 
 
@@ -804,6 +812,13 @@ NOT_HTML = {
     "bilan:open-data-grants-xlsx",
     "bilan:region-open-data-grants-json",
     "bilan:region-open-data-grants-xlsx",
+    # Issue 22, part 2: the shared indicators as open data and the catalogue (DCAT, JSON-LD)
+    "bilan:open-data-indicators-csv",
+    "bilan:open-data-indicators-json",
+    "bilan:open-data-catalogue",
+    "bilan:region-open-data-indicators-csv",
+    "bilan:region-open-data-indicators-json",
+    "bilan:region-open-data-catalogue",
 }
 
 

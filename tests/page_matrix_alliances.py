@@ -398,6 +398,13 @@ ON_ASIS = {
     ("bilan:open-data-grants-xlsx", None): (200, 200),
     ("bilan:region-open-data-grants-json", None): (200, 200),
     ("bilan:region-open-data-grants-xlsx", None): (200, 200),
+    # Issue 22, part 2: the shared indicators as open data and the catalogue (DCAT, JSON-LD): public; ASIS's hold ASIS's
+    ("bilan:open-data-indicators-csv", None): (200, 200),
+    ("bilan:open-data-indicators-json", None): (200, 200),
+    ("bilan:open-data-catalogue", None): (200, 200),
+    ("bilan:region-open-data-indicators-csv", None): (200, 200),
+    ("bilan:region-open-data-indicators-json", None): (200, 200),
+    ("bilan:region-open-data-catalogue", None): (200, 200),
 }
 
 # Témiscamingue's pages, at its address, for every role of both alliances: (url name, object of OBJECTS2) → answers
@@ -574,4 +581,8 @@ ON_SECOND = [
     # Issue 22, part 1: the grants in the 360Giving standard, public, Témiscamingue's own
     ("bilan:open-data-grants-json", None, (200, 200, 200, 200, 200, 200, 200)),
     ("bilan:open-data-grants-xlsx", None, (200, 200, 200, 200, 200, 200, 200)),
+    # Issue 22, part 2: Témiscamingue's shared indicators as open data and its catalogue (DCAT, JSON-LD): public
+    ("bilan:open-data-indicators-csv", None, (200, 200, 200, 200, 200, 200, 200)),
+    ("bilan:open-data-indicators-json", None, (200, 200, 200, 200, 200, 200, 200)),
+    ("bilan:open-data-catalogue", None, (200, 200, 200, 200, 200, 200, 200)),
 ]
