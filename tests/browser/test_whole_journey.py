@@ -27,6 +27,7 @@ from chantiers.models import Meeting
 from organisations.models import Organisation
 from projects.models import ActionProject, ProgressReport, ProjectStatus, ReviewCriterion
 from tests.browser import (
+    journey_api,
     journey_avoided,
     journey_changes,
     journey_citizen,
@@ -389,6 +390,7 @@ def test_whole_journey_from_sign_up_to_open_data(live_server, browser, axe, demo
     journey_contribution.coordination_values_the_concertation(new_page(browser), base, axe, camera)  # issue 21, part 3
     journey_notifications.partner_chooses_a_weekly_digest(new_page(browser), base, axe, camera)  # issue 21, part 4
     journey_citizen.citizen_answers(new_page(browser), base, axe, camera)  # issue 21, part 5
+    journey_api.funder_reads_with_a_token(new_page(browser), base, axe)  # issue 22, part 3
     partner_files_a_progress_report(partner, base, axe, camera, project)
     log_in(personnel, base, "personnel")
     personnel_downloads_the_bilan(personnel, base, axe, camera, tmp_path)
