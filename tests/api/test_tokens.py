@@ -169,3 +169,22 @@ def test_use_is_recorded_without_a_write_per_request(client, issue, django_asser
     client.get(API, **bearer(secret))
     token.refresh_from_db()
     assert token.last_used_at == first  # within 5 minutes: not written again
+
+
+def test_the_register_and_the_documentation_read_a_bounded_number_of_queries(client, issue):
+    """The register reads its tokens with their issuer and revoker in one query: 3 tokens or 13, the same count."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def counted(path):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        return len(queries)
+
+    _login(client, "coordination")
+    for _ in range(3):
+        issue(ASIS, "funder")
+    few = (counted(PAGE), counted("/api/"))
+    for _ in range(10):
+        issue(ASIS, "personnel")
+    assert (counted(PAGE), counted("/api/")) == few
