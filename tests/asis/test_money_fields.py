@@ -11,7 +11,7 @@ import re
 import pytest
 from django.conf import settings
 
-from tests.fuzzing import changed, fingerprint
+from tests.fuzzing import RowWatch, changed, fingerprint
 from tests.test_bad_input import discover_forms, plausible
 
 # What is typed -> a piece of the French answer (without apostrophes, which the page escapes).
@@ -67,22 +67,20 @@ def money_forms(db):
 def test_every_money_field_refuses_what_it_cannot_hold_or_read_in_french(money_forms):
     assert MONEY_FORMS <= set(money_forms), f"money forms not found: {sorted(MONEY_FORMS - set(money_forms))}"
     problems = []
-    before = fingerprint()
+    rows = RowWatch()
     for url_name, (client, form, fields) in sorted(money_forms.items()):
         for field in fields:
             for typed, answer in REFUSED.items():
                 data = {**plausible(form), field: typed}
                 response = client.post(form["path"] + (f"?{form['query']}" if form["query"] else ""), data)
-                after = fingerprint()
                 text = response.content.decode()
                 where = f"{url_name} {field}={typed!r}"
                 if response.status_code not in (200, 400):
                     problems.append(f"{where}: {response.status_code}")
                 elif answer not in text:
                     problems.append(f"{where}: no « {answer} » in the answer")
-                if moved := changed(before, after):
+                if moved := rows.moved():
                     problems.append(f"{where}: rows changed in {moved}")
-                before = after
     assert not problems, "\n".join(problems)
 
 
