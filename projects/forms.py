@@ -185,11 +185,18 @@ class ProjectForm(LeadChoiceMixin, forms.ModelForm):
         return self.plan_years
 
     def line_rows(self):
-        """The table of lines: per category, its name and its field per year (the template's rows)."""
-        return [
-            {"category": category, "fields": [self[self.line_field(category, year)] for year in self.plan_years]}
-            for category in self.categories
-        ]
+        """The table of lines: per category, its name and its field per year (the template's rows). A cell refused
+        points at its error, shown under it (`<id>-error`), so that a screen reader says why with the cell."""
+        rows = []
+        for category in self.categories:
+            fields = [self[self.line_field(category, year)] for year in self.plan_years]
+            for field in fields:
+                if field.errors:
+                    field.field.widget.attrs.update(
+                        {"aria-invalid": "true", "aria-describedby": f"{field.id_for_label}-error"}
+                    )
+            rows.append({"category": category, "fields": fields})
+        return rows
 
     def budget_lines(self) -> dict:
         """{(ExpenseCategory, PlanYear): Decimal or None}, as typed."""
