@@ -4,32 +4,25 @@ from its latest-starting plan, that plan current and the others closed; and back
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 BEFORE = [("plans", "0002_plan_alliance_and_status")]
 AFTER = [("plans", "0004_alliance_facts_off_the_plan")]
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
+@pytest.fixture
+def migrate(scratch):
+    """Migrations applied on an empty scratch database (tests/alliances/conftest.py), not on the test database."""
+    return scratch
 
 
 @pytest.fixture
-def at_0002():
-    """The database as plans' 0002 left it; brought back to the latest migrations afterwards."""
-    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
-    try:
-        yield migrate(BEFORE)
-    finally:
-        migrate(latest)
+def at_0002(migrate):
+    """A database as plans' 0002 left it."""
+    return migrate(BEFORE)
 
 
-def test_plans_of_two_alliances_make_two_alliances_with_one_current_plan_each(at_0002):
+def test_plans_of_two_alliances_make_two_alliances_with_one_current_plan_each(at_0002, migrate):
     Organisation = at_0002.get_model("organisations", "Organisation")
     Plan = at_0002.get_model("plans", "Plan")
     rnvvs = Organisation.objects.create(name="RNVVS", kind="community", status="approved")
