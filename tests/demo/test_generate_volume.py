@@ -96,8 +96,10 @@ def fingerprint():
             )
         ),
         "sources": list(
-            FundingSource.objects.order_by("plan__alliance__acronym", "code").values_list(
-                "plan__alliance__acronym", "code", "amount", "committed_total", "disbursed_total"
+            # A closed plan and the current one hold sources of the same codes: the plan's start breaks the tie,
+            # which PostgreSQL otherwise hands back in any order.
+            FundingSource.objects.order_by("plan__alliance__acronym", "plan__start_date", "code").values_list(
+                "plan__alliance__acronym", "plan__start_date", "code", "amount", "committed_total", "disbursed_total"
             )
         ),
         "commitments": list(
