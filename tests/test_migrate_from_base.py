@@ -26,6 +26,8 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 
+from tests import scratch_database
+
 # The last release before models moved between apps (issue 16). It stays at that release: moving
 # it forward would only test a migration from a layout nobody's database has.
 BASE = "68d945637749da46ac581f664e0f775c3c2db827"
@@ -155,26 +157,16 @@ def scratch_database_url(tmp_path):
     if db["ENGINE"] != "django.db.backends.postgresql":
         yield f"sqlite:///{tmp_path / 'from-base.sqlite3'}"
         return
-    import psycopg2
-    from psycopg2 import sql
-
     # Named after this run's database, so engineers sharing a server never share a scratch database.
     name = f"{db['NAME']}_from_base"[:63]
-    server = {"host": db["HOST"] or None, "port": db["PORT"] or None, "user": db["USER"], "password": db["PASSWORD"]}
-    admin = psycopg2.connect(dbname="postgres", **server)
-    admin.autocommit = True
+    scratch_database.create(db, name)
     try:
-        with admin.cursor() as cursor:
-            cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         credentials = quote(db["USER"] or "", safe="")
         if db["PASSWORD"]:
             credentials += ":" + quote(db["PASSWORD"], safe="")
         yield f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
-        with admin.cursor() as cursor:
-            cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
     finally:
-        admin.close()
+        scratch_database.drop(db, name)
 
 
 def test_a_database_made_by_the_base_migrates_forward_with_every_row(tmp_path, scratch_database_url):

@@ -14,6 +14,8 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.utils import load_backend
 from django.test import override_settings
 
+from tests import scratch_database
+
 ALIAS = "scratch"
 
 
@@ -30,32 +32,12 @@ class _EverythingToScratch:
 def _create(settings_dict, tmp_path) -> dict:
     scratch = copy.deepcopy(settings_dict)
     if settings_dict["ENGINE"] == "django.db.backends.postgresql":
-        import psycopg2
-        from psycopg2 import sql
-
         # Named after this process's test database, so two processes or two engineers never share it.
         scratch["NAME"] = f"{settings_dict['NAME']}_scratch"[:63]
-        _admin(settings_dict, sql.SQL("DROP DATABASE IF EXISTS {}"), scratch["NAME"], psycopg2, sql)
-        _admin(settings_dict, sql.SQL("CREATE DATABASE {}"), scratch["NAME"], psycopg2, sql)
+        scratch_database.create(settings_dict, scratch["NAME"])
     else:
         scratch["NAME"] = str(tmp_path / "scratch.sqlite3")
     return scratch
-
-
-def _admin(settings_dict, statement, name, psycopg2, sql):
-    server = {
-        "host": settings_dict["HOST"] or None,
-        "port": settings_dict["PORT"] or None,
-        "user": settings_dict["USER"],
-        "password": settings_dict["PASSWORD"],
-    }
-    admin = psycopg2.connect(dbname="postgres", **server)
-    admin.autocommit = True
-    try:
-        with admin.cursor() as cursor:
-            cursor.execute(statement.format(sql.Identifier(name)))
-    finally:
-        admin.close()
 
 
 @pytest.fixture
@@ -80,7 +62,4 @@ def scratch(tmp_path):
         connections[ALIAS].close()
         del connections[ALIAS]
         if default["ENGINE"] == "django.db.backends.postgresql":
-            import psycopg2
-            from psycopg2 import sql
-
-            _admin(default, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)"), scratch_settings["NAME"], psycopg2, sql)
+            scratch_database.drop(default, scratch_settings["NAME"])
